@@ -1,0 +1,17 @@
+import { loadConfig } from '../../config/load.js';
+import { createStore } from '../../store/create-store.js';
+import type { Command } from '../index.js';
+import { parseSettingFlags } from '../flags.js';
+
+/** `trove migrate`: applies pending store migrations and exits (serve also does this at start-up). */
+export const migrateCommand: Command = {
+  name: 'migrate',
+  summary: 'apply pending store migrations and exit',
+  async run(args, env) {
+    const config = loadConfig({ env, flags: parseSettingFlags(args) });
+    const store = await createStore({ dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
+    await store.close();
+    process.stdout.write(`Store in ${config.dataDir} is up to date.\n`);
+    return 0;
+  },
+};

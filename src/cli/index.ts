@@ -1,0 +1,42 @@
+import { migrateCommand } from './commands/migrate.js';
+import { serveCommand } from './commands/serve.js';
+import { settingsHelp } from './flags.js';
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  run(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number>;
+}
+
+const COMMANDS: readonly Command[] = [serveCommand, migrateCommand];
+
+/** `trove <command> [flags]`; resolves to the process exit code. */
+export async function runCli(argv: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  const [name, ...args] = argv;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    const out = name === undefined || name === 'help' || name === '--help' || name === '-h' ? process.stdout : process.stderr;
+    if (name !== undefined && out === process.stderr) out.write(`trove: unknown command "${name}"\n\n`);
+    out.write(usage());
+    return out === process.stdout ? 0 : 2;
+  }
+  try {
+    return await command.run(args, env);
+  } catch (error) {
+    process.stderr.write(`trove ${command.name}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+function usage(): string {
+  return [
+    'Usage: trove <command> [flags]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    '',
+    'Flags (each also settable by its environment variable):',
+    settingsHelp(),
+    '',
+  ].join('\n');
+}

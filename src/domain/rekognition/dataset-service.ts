@@ -1,0 +1,80 @@
+import {
+  InvalidParameterException, ResourceAlreadyExistsException, ResourceInUseException, ResourceNotFoundException,
+} from '../../api/rekognition/errors.js';
+import type { RkDatasetRecord } from '../../store/records.js';
+import type { Caller } from '../caller.js';
+import { belongsTo, datasetArn } from './arns.js';
+import type { DatasetType } from './arns.js';
+import { RekognitionJobs } from './job-kinds.js';
+import type { CreateDatasetPayload, DeleteDatasetPayload } from './job-kinds.js';
+import type { ProjectService } from './project-service.js';
+import type { RekognitionDeps } from './rekognition-deps.js';
+import { DELETABLE, statusChange } from './status.js';
+
+export type DatasetSource =
+  | { kind: 'empty' }
+  | { kind: 'copy'; datasetArn: string }
+  | { kind: 'manifest'; bucket?: string; name?: string; version?: string };
+
+/** Rekognition datasets: creation, description, deletion. */
+export class DatasetService {
+  constructor(private readonly deps: RekognitionDeps, private readonly projects: ProjectService) {}
+
+  /**
+   * AWS: returns the ARN at once; the dataset is CREATE_IN_PROGRESS until the job has copied the
+   * source (if any). A project holds at most one TRAIN and one TEST dataset.
+   */
+  async create(caller: Caller, input: { projectArn: string; type: DatasetType; source: DatasetSource; tags?: Record<string, string> }): Promise<string> {
+    if (input.source.kind === 'manifest') {
+      throw new InvalidParameterException(
+        'Creating a dataset from a Ground Truth manifest in Amazon S3 is not supported by this Trove server yet. '
+        + 'Create an empty dataset and add entries with UpdateDatasetEntries.',
+      );
+    }
+    const project = await this.projects.find(caller, input.projectArn);
+    const source = input.source.kind === 'copy' ? await this.find(caller, input.source.datasetArn) : undefined;
+    const now = this.deps.clock.now();
+    const arn = datasetArn(caller, project.name, input.type, this.deps.stamps.next(now));
+    await this.deps.store.transaction(async (tx) => {
+      const locked = await tx.rkProjects.lock(project.id);
+      if (!locked || locked.status === 'DELETING') throw new ResourceNotFoundException(`The project ${project.arn} is being deleted.`);
+      const dataset = await tx.rkDatasets.insert({
+        projectId: project.id, arn, datasetType: input.type, tags: input.tags ?? null, createdAt: now,
+        ...statusChange('CREATE_IN_PROGRESS', now),
+      });
+      if (!dataset) {
+        throw new ResourceAlreadyExistsException(`The project already has a ${input.type} dataset. Delete it before creating another.`);
+      }
+      const payload: CreateDatasetPayload = { datasetId: dataset.id, sourceDatasetId: source?.id };
+      await tx.jobs.enqueue({ kind: RekognitionJobs.createDataset, payloadVersion: 1, resource: arn, payload, runAfter: now, createdAt: now });
+    });
+    this.deps.jobsEnqueued();
+    return arn;
+  }
+
+  async describe(caller: Caller, arn: string): Promise<RkDatasetRecord> {
+    return this.find(caller, arn);
+  }
+
+  /** AWS: not while CREATE_IN_PROGRESS or UPDATE_IN_PROGRESS; the dataset then disappears asynchronously. */
+  async delete(caller: Caller, arn: string): Promise<void> {
+    const dataset = await this.find(caller, arn);
+    if (dataset.status === 'DELETE_IN_PROGRESS') return;
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.rkDatasets.transition(dataset.id, DELETABLE, statusChange('DELETE_IN_PROGRESS', now)))) {
+        throw new ResourceInUseException(`The dataset ${arn} is being created or updated; delete it once that has finished.`);
+      }
+      const payload: DeleteDatasetPayload = { datasetId: dataset.id };
+      await tx.jobs.enqueue({ kind: RekognitionJobs.deleteDataset, payloadVersion: 1, resource: arn, payload, runAfter: now, createdAt: now });
+    });
+    this.deps.jobsEnqueued();
+  }
+
+  /** The caller's dataset with this ARN, or ResourceNotFoundException. */
+  async find(caller: Caller, arn: string): Promise<RkDatasetRecord> {
+    const dataset = belongsTo(arn, caller) ? await this.deps.store.rkDatasets.findByArn(arn) : undefined;
+    if (!dataset) throw new ResourceNotFoundException(`The dataset ${arn} does not exist.`);
+    return dataset;
+  }
+}

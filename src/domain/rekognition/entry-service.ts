@@ -1,0 +1,134 @@
+import {
+  InvalidPaginationTokenException, InvalidParameterException, ResourceInUseException, ResourceNotReadyException,
+} from '../../api/rekognition/errors.js';
+import type { EntryFilter, LabelStatsRow } from '../../store/records.js';
+import type { Caller } from '../caller.js';
+import { fingerprint } from '../pagination.js';
+import type { DatasetService } from './dataset-service.js';
+import { RekognitionJobs } from './job-kinds.js';
+import type { DistributeEntriesPayload, UpdateEntriesPayload } from './job-kinds.js';
+import type { RekognitionDeps } from './rekognition-deps.js';
+import { SETTLED, statusChange } from './status.js';
+
+interface EntryPageState { d: number; r: number; a: number; f: string }
+interface LabelPageState { d: number; a: string }
+
+/** The entries of Rekognition datasets: batched changes, distribution, filtered listing, label stats. */
+export class EntryService {
+  constructor(private readonly deps: RekognitionDeps, private readonly datasets: DatasetService) {}
+
+  /**
+   * AWS: UpdateDatasetEntries returns at once and the dataset moves UPDATE_IN_PROGRESS →
+   * UPDATE_COMPLETE | UPDATE_FAILED. The decoded lines are stored with the job in the same
+   * transaction that changes the status, before the response is sent.
+   */
+  async acceptUpdate(caller: Caller, arn: string, groundTruth: Buffer): Promise<void> {
+    const dataset = await this.datasets.find(caller, arn);
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', now)))) {
+        throw new ResourceInUseException(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
+      }
+      const payload: UpdateEntriesPayload = { datasetId: dataset.id };
+      await tx.jobs.enqueue({
+        kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: groundTruth, runAfter: now, createdAt: now,
+      });
+    });
+    this.deps.jobsEnqueued();
+  }
+
+  /**
+   * AWS: moves 20% of the TRAIN dataset's entries to the TEST dataset of the same project; the
+   * test dataset must be empty; both go through UPDATE_IN_PROGRESS.
+   */
+  async acceptDistribute(caller: Caller, arns: readonly [string, string]): Promise<void> {
+    const [first, second] = await Promise.all(arns.map((arn) => this.datasets.find(caller, arn)));
+    if (first.datasetType === second.datasetType) {
+      throw new InvalidParameterException('Specify the ARN of one training dataset and one test dataset.');
+    }
+    const [train, test] = first.datasetType === 'TRAIN' ? [first, second] : [second, first];
+    if (train.projectId !== test.projectId) throw new InvalidParameterException('The training and test datasets must belong to the same project.');
+    if (test.totalEntries > 0) throw new InvalidParameterException('The test dataset must be empty.');
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (tx) => {
+      for (const dataset of [train, test]) {
+        if (!(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', now)))) {
+          throw new ResourceNotReadyException(`The dataset ${dataset.arn} is ${describeBusy(dataset.status)}.`);
+        }
+      }
+      const fresh = await tx.rkDatasets.findById(test.id);
+      if (fresh!.totalEntries > 0) throw new InvalidParameterException('The test dataset must be empty.');
+      const payload: DistributeEntriesPayload = { trainId: train.id, testId: test.id };
+      await tx.jobs.enqueue({
+        kind: RekognitionJobs.distributeEntries, payloadVersion: 1, resource: `${train.arn} ${test.arn}`, payload, runAfter: now, createdAt: now,
+      });
+    });
+    this.deps.jobsEnqueued();
+  }
+
+  /**
+   * One page of entries, every page of a listing read at the revision of its first page, so
+   * updates committed in between never add, drop or repeat an entry.
+   */
+  async list(caller: Caller, arn: string, query: { filter: EntryFilter; maxResults: number; nextToken?: string }): Promise<{
+    entries: string[]; nextToken?: string;
+  }> {
+    const dataset = await this.datasets.find(caller, arn);
+    const filters = fingerprint(normalise(query.filter));
+    let revision = dataset.revision;
+    let afterId = 0;
+    let startedAt: number | undefined;
+    if (query.nextToken) {
+      const state = this.deps.pageTokens.read<EntryPageState>('entries', query.nextToken);
+      if (!state || state.d !== dataset.id || state.f !== filters || typeof state.a !== 'number' || typeof state.r !== 'number') {
+        throw new InvalidPaginationTokenException();
+      }
+      ({ r: revision, a: afterId, t: startedAt } = state);
+    } else if (dataset.status === 'CREATE_IN_PROGRESS') {
+      throw new ResourceNotReadyException(`The dataset ${arn} is still being created.`);
+    }
+    const rows = await this.deps.store.rkEntries.page(dataset.id, revision, query.filter, afterId, query.maxResults + 1);
+    const page = rows.slice(0, query.maxResults);
+    const nextToken = rows.length > query.maxResults
+      ? this.deps.pageTokens.issue<EntryPageState>('entries', { d: dataset.id, r: revision, a: page[page.length - 1].id, f: filters }, startedAt)
+      : undefined;
+    return { entries: page.map((row) => row.line), nextToken };
+  }
+
+  /** One page of the dataset's labels in name order, with their entry and bounding-box counts. */
+  async labels(caller: Caller, arn: string, query: { maxResults: number; nextToken?: string }): Promise<{
+    labels: LabelStatsRow[]; nextToken?: string;
+  }> {
+    const dataset = await this.datasets.find(caller, arn);
+    let afterLabel = '';
+    let startedAt: number | undefined;
+    if (query.nextToken) {
+      const state = this.deps.pageTokens.read<LabelPageState>('labels', query.nextToken);
+      if (!state || state.d !== dataset.id || typeof state.a !== 'string') throw new InvalidPaginationTokenException();
+      ({ a: afterLabel, t: startedAt } = state);
+    } else if (dataset.status === 'CREATE_IN_PROGRESS') {
+      throw new ResourceNotReadyException(`The dataset ${arn} is still being created.`);
+    }
+    const rows = await this.deps.store.rkLabels.page(dataset.id, afterLabel, query.maxResults + 1);
+    const page = rows.slice(0, query.maxResults);
+    const nextToken = rows.length > query.maxResults
+      ? this.deps.pageTokens.issue<LabelPageState>('labels', { d: dataset.id, a: page[page.length - 1].label }, startedAt)
+      : undefined;
+    return { labels: page, nextToken };
+  }
+}
+
+function describeBusy(status: string): string {
+  if (status === 'CREATE_IN_PROGRESS') return 'still being created';
+  if (status === 'DELETE_IN_PROGRESS') return 'being deleted';
+  return 'being updated';
+}
+
+function normalise(filter: EntryFilter): unknown {
+  return {
+    l: filter.containsLabels ? [...new Set(filter.containsLabels)].sort() : null,
+    b: filter.labeled ?? null,
+    e: filter.hasErrors ?? null,
+    s: filter.sourceRefContains ?? null,
+  };
+}

@@ -1,0 +1,14 @@
+/** Stable names of the Rekognition jobs (stored with every job; never rename). */
+export const RekognitionJobs = {
+  createDataset: 'rekognition.create-dataset',
+  updateEntries: 'rekognition.update-entries',
+  distributeEntries: 'rekognition.distribute-entries',
+  deleteDataset: 'rekognition.delete-dataset',
+  deleteProject: 'rekognition.delete-project',
+} as const;
+
+export interface CreateDatasetPayload { datasetId: number; sourceDatasetId?: number }
+export interface UpdateEntriesPayload { datasetId: number }
+export interface DistributeEntriesPayload { trainId: number; testId: number }
+export interface DeleteDatasetPayload { datasetId: number }
+export interface DeleteProjectPayload { projectId: number }

@@ -1,0 +1,67 @@
+// What the pair validators share while one manifest line is checked: the top-level errors, a
+// count of every error written anywhere (for hasErrors) and the labels of valid attributes.
+
+import {
+  hoistedLineErrorMessage,
+  lineErrorMessage,
+  type LineError,
+  type LineErrorCode,
+} from './error-codes.js';
+
+export type JsonObject = Record<string, unknown>;
+
+/** The key AWS uses for error arrays in lines returned by ListDatasetEntries. */
+export const ERRORS_KEY = 'cl-errors';
+
+/** AWS: the API shape DatasetLabel is 1..255 characters; Trove holds stored labels to it. */
+export const MAX_LABEL_NAME_LENGTH = 255;
+
+export interface LineCheck {
+  /** Errors for the top-level `cl-errors`, in the order found. */
+  lineErrors: LineError[];
+  /** Every error written into the line, at any level. */
+  errorCount: number;
+  /** Label name → number of valid boxes using it on this image (0 for image-level labels). */
+  labels: Map<string, number>;
+}
+
+export function newLineCheck(): LineCheck {
+  return { lineErrors: [], errorCount: 0, labels: new Map() };
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Appends an error to `target`'s own `cl-errors`, creating it last so it serializes last. */
+export function addError(check: LineCheck, target: JsonObject, code: LineErrorCode, ...args: string[]): void {
+  const error: LineError = { code, message: lineErrorMessage(code, ...args) };
+  const existing = target[ERRORS_KEY];
+  if (Array.isArray(existing)) existing.push(error);
+  else target[ERRORS_KEY] = [error];
+  check.errorCount += 1;
+}
+
+export function addLineError(check: LineCheck, code: LineErrorCode, ...args: string[]): void {
+  check.lineErrors.push({ code, message: lineErrorMessage(code, ...args) });
+  check.errorCount += 1;
+}
+
+/** A pair-level error that must sit at the top level because its own object cannot hold it. */
+export function addHoistedError(check: LineCheck, code: LineErrorCode, name: string): void {
+  check.lineErrors.push({ code, message: hoistedLineErrorMessage(code, name) });
+  check.errorCount += 1;
+}
+
+export function addLabel(check: LineCheck, name: string, boxes: number): void {
+  check.labels.set(name, (check.labels.get(name) ?? 0) + boxes);
+}
+
+/** AWS: human-annotated is "yes" or "no". */
+export function isHumanAnnotated(value: unknown): boolean {
+  return value === 'yes' || value === 'no';
+}
+
+export function isLabelNameTooLong(name: string): boolean {
+  return name.length > MAX_LABEL_NAME_LENGTH;
+}

@@ -1,0 +1,189 @@
+// Validates one SageMaker Ground Truth manifest line the way Custom Labels does when a dataset is
+// created or updated, and produces the line Trove stores and returns from ListDatasetEntries.
+// Pure: no I/O, one JSON.parse and one JSON.stringify per line. Duplicate source-refs are the
+// caller's business (it sees the whole manifest).
+
+import { dropMessage, type DropReason } from './error-codes.js';
+import {
+  addError,
+  addHoistedError,
+  addLineError,
+  ERRORS_KEY,
+  isObject,
+  newLineCheck,
+  type JsonObject,
+  type LineCheck,
+} from './line-check.js';
+import { checkClassificationPair } from './validate-classification.js';
+import { checkDetectionPair } from './validate-detection.js';
+
+export type { DropReason } from './error-codes.js';
+
+export interface LabelUse {
+  name: string;
+  /** Valid boxes with this label on this image; 0 for an image-level label. */
+  boxes: number;
+}
+
+export interface ValidatedEntry {
+  sourceRef: string;
+  /** The JSON text to store and return from ListDatasetEntries, with cl-metadata and cl-errors. */
+  line: string;
+  isLabeled: boolean;
+  hasErrors: boolean;
+  /** Distinct label names used by valid label attributes and annotations, sorted by name. */
+  labels: LabelUse[];
+}
+
+export type LineOutcome =
+  | { kind: 'dropped'; reason: DropReason; message: string }
+  | { kind: 'entry'; entry: ValidatedEntry };
+
+export interface ValidateLineOptions {
+  /** Longest line accepted, and longest stored line produced. Default 100000. */
+  maxLineChars?: number;
+}
+
+/** AWS: a manifest line is at most 100,000 characters; DatasetEntry (the output shape) has the same max. */
+export const MAX_LINE_CHARS = 100_000;
+
+// AWS: source-ref is s3://bucket/key. Bucket 3..63 characters; uppercase and underscore are
+// accepted because legacy us-east-1 buckets may contain them. The key must be non-empty.
+const SOURCE_REF_FORMAT = /^s3:\/\/[A-Za-z0-9_][A-Za-z0-9_.-]{1,61}[A-Za-z0-9_]\/./s;
+
+const CLASSIFICATION_TYPE = 'groundtruth/image-classification';
+const DETECTION_TYPE = 'groundtruth/object-detection';
+const METADATA_SUFFIX = '-metadata';
+const SERVICE_PREFIX = 'cl-';
+const SERVICE_METADATA_KEY = 'cl-metadata';
+
+export function validateLine(text: string, options: ValidateLineOptions = {}): LineOutcome {
+  const maxChars = options.maxLineChars ?? MAX_LINE_CHARS;
+
+  // AWS: a line over 100,000 characters is a terminal content error; the line is dropped.
+  if (text.length > maxChars) return drop('LINE_TOO_LONG', String(maxChars));
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // AWS: invalid line content is a terminal content error for the dataset APIs.
+    return drop('INVALID_JSON');
+  }
+  // AWS: each line is one JSON object (DatasetEntry pattern ^\{.*\}$).
+  if (!isObject(parsed)) return drop('NOT_AN_OBJECT');
+
+  const sourceRef = parsed['source-ref'];
+  // AWS: a missing source-ref drops the line. Trove: a non-string source-ref counts as missing.
+  if (typeof sourceRef !== 'string') return drop('MISSING_SOURCE_REF');
+  // AWS: source-ref must be s3://bucket/key; https:// and other forms drop the line.
+  if (!SOURCE_REF_FORMAT.test(sourceRef)) return drop('INVALID_SOURCE_REF_FORMAT');
+
+  // Trove: service-owned keys are recomputed, so a line copied from ListDatasetEntries can be sent back.
+  deleteKey(parsed, SERVICE_METADATA_KEY);
+  deleteKey(parsed, ERRORS_KEY);
+
+  const check = newLineCheck();
+  const pairs = findLabelAttributes(parsed);
+  // AWS: a -metadata key without its attribute means the label attributes are missing or misnamed.
+  // Trove: a line with neither attributes nor -metadata keys is simply an unlabeled image.
+  if (pairs.length === 0 && hasMetadataKey(parsed)) addLineError(check, 'ERROR_NO_LABEL_ATTRIBUTES');
+
+  let validPairs = 0;
+  for (const key of pairs) {
+    if (checkPair(check, key, parsed[key], parsed[key + METADATA_SUFFIX])) validPairs += 1;
+  }
+  // AWS: label attributes exist but none is in a supported, valid format.
+  if (pairs.length > 0 && validPairs === 0) addLineError(check, 'ERROR_NO_VALID_LABEL_ATTRIBUTES');
+
+  // AWS: an image with label attributes is labeled even when they are invalid (the docs' own
+  // ERROR_UNSUPPORTED_USE_CASE_TYPE example line carries "cl-metadata":{"is_labeled":true}).
+  const isLabeled = pairs.length > 0;
+  // AWS: ListDatasetEntries lines carry "cl-metadata":{"is_labeled":…}, then the line's cl-errors.
+  parsed[SERVICE_METADATA_KEY] = { is_labeled: isLabeled };
+  if (check.lineErrors.length > 0) parsed[ERRORS_KEY] = check.lineErrors;
+
+  let line: string;
+  try {
+    line = JSON.stringify(parsed);
+  } catch {
+    // Trove: JSON nested too deeply to serialise again (V8 stack limit) cannot be stored.
+    return drop('INVALID_JSON');
+  }
+  // Trove: a stored line must fit DatasetEntry (max 100,000) once its errors are added.
+  if (line.length > maxChars) return drop('LINE_TOO_LONG', String(maxChars));
+
+  return {
+    kind: 'entry',
+    entry: { sourceRef, line, isLabeled, hasErrors: check.errorCount > 0, labels: sortedLabels(check) },
+  };
+}
+
+function drop(reason: DropReason, ...args: string[]): LineOutcome {
+  return { kind: 'dropped', reason, message: dropMessage(reason, ...args) };
+}
+
+/**
+ * AWS: a label attribute is a top-level key K with a K-metadata sibling. Trove: K must be
+ * non-empty, not source-ref, not itself end in -metadata, and not a service key (cl-…).
+ */
+function findLabelAttributes(line: JsonObject): string[] {
+  const pairs: string[] = [];
+  for (const key of Object.keys(line)) {
+    if (
+      key.length > 0 &&
+      key !== 'source-ref' &&
+      !key.endsWith(METADATA_SUFFIX) &&
+      !key.startsWith(SERVICE_PREFIX) &&
+      Object.hasOwn(line, key + METADATA_SUFFIX)
+    ) {
+      pairs.push(key);
+    }
+  }
+  return pairs;
+}
+
+/** With no pairs, any -metadata key (other than a service key) is an orphan. */
+function hasMetadataKey(line: JsonObject): boolean {
+  for (const key of Object.keys(line)) {
+    if (key.endsWith(METADATA_SUFFIX) && !key.startsWith(SERVICE_PREFIX)) return true;
+  }
+  return false;
+}
+
+function checkPair(check: LineCheck, key: string, attribute: unknown, metadata: unknown): boolean {
+  stripPairErrors(attribute, metadata);
+  const metadataKey = key + METADATA_SUFFIX;
+  // Trove: metadata that is not an object cannot carry cl-errors, so the error goes to the top level.
+  if (!isObject(metadata)) {
+    addHoistedError(check, 'ERROR_INVALID_LABEL_ATTRIBUTE_METADATA_FORMAT', metadataKey);
+    return false;
+  }
+  const type = metadata['type'];
+  if (type === CLASSIFICATION_TYPE) return checkClassificationPair(check, key, attribute, metadata);
+  if (type === DETECTION_TYPE) return checkDetectionPair(check, key, attribute, metadata);
+  // AWS: only the two Ground Truth types are supported; a missing type is unsupported too.
+  addError(check, metadata, 'ERROR_UNSUPPORTED_USE_CASE_TYPE', metadataKey);
+  return false;
+}
+
+/** Trove: cl-errors inside the attribute, its annotations and its metadata are Trove's own output. */
+function stripPairErrors(attribute: unknown, metadata: unknown): void {
+  if (isObject(metadata)) deleteKey(metadata, ERRORS_KEY);
+  if (!isObject(attribute)) return;
+  deleteKey(attribute, ERRORS_KEY);
+  const annotations = attribute['annotations'];
+  if (!Array.isArray(annotations)) return;
+  for (const annotation of annotations) if (isObject(annotation)) deleteKey(annotation, ERRORS_KEY);
+}
+
+function deleteKey(target: JsonObject, key: string): void {
+  if (Object.hasOwn(target, key)) delete target[key];
+}
+
+function sortedLabels(check: LineCheck): LabelUse[] {
+  const labels: LabelUse[] = [];
+  for (const [name, boxes] of check.labels) labels.push({ name, boxes });
+  // Code-unit order, not localeCompare: stable across machines and matches SQL BINARY collation.
+  return labels.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

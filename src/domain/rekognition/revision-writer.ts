@@ -1,0 +1,102 @@
+import type { JobContext } from '../../jobs/job.js';
+import type { EntryRow, RkDatasetRecord, RkDatasetStats, StoredEntry } from '../../store/records.js';
+import type { LabelDelta } from '../../store/sql/rk-labels-repository.js';
+import type { StatusChange } from '../../store/sql/rk-datasets-repository.js';
+import type { Repositories } from '../../store/store.js';
+import type { RekognitionLimits } from './rekognition-deps.js';
+
+/** Thrown by a commit check (e.g. too many labels): the batch is abandoned as a client error. */
+export class BatchRejected extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Writes one batch of changes to a dataset at its next revision, chunk by chunk, each chunk in
+ * its own short transaction, while keeping the counter deltas in memory. Nothing is visible to
+ * readers until `commit` publishes the revision together with the new counters; `abandon` (or a
+ * retry's `begin`) removes every row written at the revision.
+ */
+export class RevisionWriter {
+  readonly revision: number;
+  readonly #stats: RkDatasetStats = { totalEntries: 0, labeledEntries: 0, errorEntries: 0, totalLabels: 0 };
+  readonly #labels = new Map<string, LabelDelta>();
+
+  constructor(private readonly ctx: JobContext, readonly dataset: RkDatasetRecord, private readonly limits: RekognitionLimits) {
+    this.revision = dataset.revision + 1;
+  }
+
+  /** Discards whatever an earlier, interrupted attempt wrote at this revision. */
+  async begin(): Promise<void> {
+    await this.ctx.transaction((tx) => tx.rkEntries.discard(this.dataset.id, this.revision));
+  }
+
+  /** Adds or replaces entries by source-ref (AWS: UpdateDatasetEntries upserts on `source-ref`). */
+  async upsert(rows: readonly EntryRow[], tx?: Repositories): Promise<void> {
+    if (rows.length === 0) return;
+    const write = async (t: Repositories) => {
+      const previous = await t.rkEntries.findLive(this.dataset.id, rows.map((row) => row.sourceRef));
+      await t.rkEntries.supersede(previous.map((row) => row.id), this.revision);
+      await t.rkEntries.insert(this.dataset.id, this.revision, rows);
+      for (const row of previous) this.#count(row, -1);
+      for (const row of rows) this.#count(row, +1);
+    };
+    await (tx ? write(tx) : this.ctx.transaction(write));
+  }
+
+  /** Removes entries (DistributeDatasetEntries moves them out of TRAIN). */
+  async remove(rows: readonly StoredEntry[], tx?: Repositories): Promise<void> {
+    if (rows.length === 0) return;
+    const write = async (t: Repositories) => {
+      await t.rkEntries.supersede(rows.map((row) => row.id), this.revision);
+      for (const row of rows) this.#count(row, -1);
+    };
+    await (tx ? write(tx) : this.ctx.transaction(write));
+  }
+
+  /**
+   * Publishes the revision: label counters, dataset counters, status and revision in one
+   * transaction `tx` (the job's finishing transaction). Throws BatchRejected, before anything
+   * is changed for good, when the batch would break a dataset limit.
+   */
+  async commit(tx: Repositories, status: StatusChange): Promise<RkDatasetStats> {
+    const current = (await tx.rkDatasets.findById(this.dataset.id))!;
+    await tx.rkLabels.apply(this.dataset.id, this.#labels);
+    const after: RkDatasetStats = {
+      totalEntries: current.totalEntries + this.#stats.totalEntries,
+      labeledEntries: current.labeledEntries + this.#stats.labeledEntries,
+      errorEntries: current.errorEntries + this.#stats.errorEntries,
+      totalLabels: await tx.rkLabels.count(this.dataset.id),
+    };
+    // AWS: at most 250 labels per dataset (ERROR_MANIFEST_TOO_MANY_LABELS).
+    if (after.totalLabels > this.limits.maxLabelsPerDataset) {
+      throw new BatchRejected('ERROR_MANIFEST_TOO_MANY_LABELS',
+        `The manifest file has too many labels: the dataset would have ${after.totalLabels}, the maximum is ${this.limits.maxLabelsPerDataset}.`);
+    }
+    if (after.totalEntries > this.limits.maxEntriesPerDataset) {
+      throw new BatchRejected('LimitExceededException',
+        `The dataset would have ${after.totalEntries} entries; the maximum is ${this.limits.maxEntriesPerDataset}.`);
+    }
+    await tx.rkDatasets.commitRevision(this.dataset.id, this.revision, after, status);
+    await tx.revisions.record('rekognition', this.dataset.id, this.revision, status.updatedAt);
+    return after;
+  }
+
+  /** Removes everything written at this revision (the batch failed); counters are untouched. */
+  async abandon(): Promise<void> {
+    await this.ctx.transaction((tx) => tx.rkEntries.discard(this.dataset.id, this.revision));
+  }
+
+  #count(row: EntryRow, sign: 1 | -1): void {
+    this.#stats.totalEntries += sign;
+    if (row.isLabeled) this.#stats.labeledEntries += sign;
+    if (row.hasErrors) this.#stats.errorEntries += sign;
+    for (const [label, boxes] of row.labels) {
+      const delta = this.#labels.get(label) ?? { entries: 0, boundingBoxEntries: 0 };
+      delta.entries += sign;
+      if (boxes > 0) delta.boundingBoxEntries += sign;
+      this.#labels.set(label, delta);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import type { IngestResult } from '../../../domain/rekognition/ingest.js';
+import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-deps.js';
+import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
+import type { RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
+import { failure } from '../../../domain/rekognition/status.js';
+import type { Repositories } from '../../../store/store.js';
+import type { JobContext } from '../../job.js';
+
+/**
+ * AWS: terminal content errors drop their line, and when more than 20% of the lines have them
+ * the whole create or update fails (ERROR_TOO_MANY_RECORDS_IN_ERROR). An empty change fails too.
+ */
+export function terminalErrorCheck(result: IngestResult, limits: RekognitionLimits): BatchRejected | undefined {
+  if (result.lines === 0) return new BatchRejected('ERROR_EMPTY_MANIFEST', 'The manifest file is empty.');
+  if (result.dropped > result.lines * limits.maxTerminalErrorRatio) {
+    return new BatchRejected('ERROR_TOO_MANY_RECORDS_IN_ERROR',
+      `The manifest file has too many terminal errors: ${result.dropped} of ${result.lines} lines are invalid JSON, have a missing, `
+      + `malformed or repeated source-ref, or are longer than 100,000 characters.`);
+  }
+  return undefined;
+}
+
+/**
+ * Commits a batch through `commit` in the job's finishing transaction; when the commit refuses
+ * the batch (BatchRejected), every writer's rows are discarded and each dataset is marked
+ * `failedStatus` with StatusMessageCode CLIENT_ERROR.
+ */
+export async function commitOrReject(
+  ctx: JobContext,
+  writers: readonly RevisionWriter[],
+  failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED',
+  commit: (tx: Repositories, now: number) => Promise<unknown>,
+): Promise<void> {
+  try {
+    await ctx.finish((tx) => commit(tx, ctx.clock.now()));
+  } catch (error) {
+    if (!(error instanceof BatchRejected)) throw error;
+    await rejectBatch(ctx, writers, failedStatus, error);
+  }
+}
+
+/** Discards the writers' rows and finishes the job with each dataset in `failedStatus`. */
+export async function rejectBatch(
+  ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED', rejection: BatchRejected,
+): Promise<void> {
+  for (const writer of writers) await writer.abandon();
+  ctx.logger.info({ code: rejection.code }, 'batch rejected');
+  await ctx.finish(async (tx) => {
+    for (const writer of writers) {
+      await tx.rkDatasets.setStatus(writer.dataset.id, failure(failedStatus, rejection.code, rejection.message, 'CLIENT_ERROR', ctx.clock.now()));
+    }
+  });
+}
+
+/** The give-up path of every batch job: discard, then fail with SERVICE_ERROR (the client may retry). */
+export async function failForService(
+  ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED', error: unknown,
+): Promise<void> {
+  for (const writer of writers) await writer.abandon();
+  await ctx.finish(async (tx) => {
+    for (const writer of writers) {
+      await tx.rkDatasets.setStatus(writer.dataset.id,
+        failure(failedStatus, 'SERVICE_ERROR', `Trove could not apply the change (${String(error)}). Try again.`, 'SERVICE_ERROR', ctx.clock.now()));
+    }
+  });
+}

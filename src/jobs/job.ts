@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../lib/clock.js';
+import type { JobRecord } from '../store/records.js';
+import type { Repositories, Store } from '../store/store.js';
+
+/**
+ * One kind of durable background work. `kind` and `payloadVersion` are stored with every job,
+ * so they never change meaning: a new payload layout gets a new version.
+ */
+export interface JobDefinition<P = unknown> {
+  readonly kind: string;
+  readonly payloadVersion: number;
+  /**
+   * Applies the job. Must end with `ctx.finish(...)`, whose transaction both commits the last
+   * effect and removes the job, so a crash at any point before it leads to a clean retry.
+   * A retry must first undo any partial effect of an earlier attempt (revisions make that cheap).
+   */
+  run(payload: P, ctx: JobContext): Promise<void>;
+  /**
+   * Called in place of `run` when attempts are exhausted: must record the failure on the
+   * resource (e.g. UPDATE_FAILED with SERVICE_ERROR) inside `ctx.finish`.
+   */
+  giveUp(payload: P, ctx: JobContext, error: unknown): Promise<void>;
+}
+
+export interface JobContext {
+  readonly job: JobRecord;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Runs `fn` in a transaction that first checks this runner still holds the job's lease. */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Like `transaction`, and removes the job in the same commit: the job's last step. */
+  finish<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+}
+
+/** Thrown inside a job transaction when another runner has taken the job over. */
+export class LeaseLostError extends Error {
+  constructor(jobId: number) {
+    super(`job ${jobId}: lease lost to another runner`);
+  }
+}

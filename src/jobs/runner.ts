@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Clock } from '../lib/clock.js';
+import type { JobRecord } from '../store/records.js';
+import type { Repositories, Store } from '../store/store.js';
+import { LeaseLostError } from './job.js';
+import type { JobContext, JobDefinition } from './job.js';
+
+export interface JobRunnerConfig {
+  /** Jobs run at once by this process. */
+  readonly concurrency: number;
+  /** How long a claimed job stays ours without a heartbeat. */
+  readonly leaseMs: number;
+  /** How often to look for work when nothing woke us. */
+  readonly pollMs: number;
+  /** Attempts before a job gives up. */
+  readonly maxAttempts: number;
+}
+
+/**
+ * Claims durable jobs from the store and runs them. Any runner may run any job; leases with
+ * heartbeats hand a dead runner's job to another after `leaseMs`.
+ */
+export class JobRunner {
+  readonly owner = `runner-${randomUUID()}`;
+  readonly #definitions: ReadonlyMap<string, JobDefinition>;
+  readonly #running = new Set<Promise<void>>();
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = true;
+  #paused = false;
+  #draining = false;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly store: Store,
+    definitions: readonly JobDefinition<never>[],
+    private readonly config: JobRunnerConfig,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.#definitions = new Map(definitions.map((definition) => [definition.kind, definition as JobDefinition]));
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.wake();
+  }
+
+  /** Looks for work now (called after a job is enqueued in this process). */
+  wake(): void {
+    if (this.#stopped || this.#paused) return;
+    setImmediate(() => void this.#fill());
+  }
+
+  /** Test hook: stop claiming new jobs until `resume()`, so in-progress statuses can be observed. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.wake();
+  }
+
+  /** Resolves once no job is running and none is claimable right now. */
+  async idle(): Promise<void> {
+    if (this.#running.size === 0 && (await this.store.jobs.countOpen()) === 0) return;
+    await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    return this.idle();
+  }
+
+  /** Stops claiming, waits for running jobs to finish; unfinished work stays durable in the store. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await Promise.allSettled([...this.#running]);
+  }
+
+  async #fill(): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      while (!this.#stopped && !this.#paused && this.#running.size < this.config.concurrency) {
+        const job = await this.store.jobs.claim(this.owner, this.clock.now(), this.config.leaseMs);
+        if (!job) break;
+        const run = this.#execute(job).finally(() => {
+          this.#running.delete(run);
+          this.wake();
+          this.#notifyIdle();
+        });
+        this.#running.add(run);
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'job claim failed');
+    } finally {
+      this.#draining = false;
+    }
+    this.#notifyIdle();
+    if (!this.#stopped) {
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => void this.#fill(), this.config.pollMs);
+      this.#timer.unref();
+    }
+  }
+
+  #notifyIdle(): void {
+    if (this.#running.size > 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  async #execute(job: JobRecord): Promise<void> {
+    const definition = this.#definitions.get(job.kind);
+    const logger = this.logger.child({ jobId: job.id, jobKind: job.kind, resource: job.resource, attempt: job.attempts });
+    const heartbeat = setInterval(() => {
+      void this.store.jobs.heartbeat(job.id, this.owner, this.clock.now() + this.config.leaseMs).catch(() => undefined);
+    }, Math.max(50, Math.floor(this.config.leaseMs / 3)));
+    heartbeat.unref();
+    const ctx = this.#context(job, logger);
+    const started = this.clock.now();
+    try {
+      if (!definition || definition.payloadVersion !== job.payloadVersion) {
+        throw new Error(`no definition for job kind ${job.kind} v${job.payloadVersion}`);
+      }
+      const payload = JSON.parse(job.payload) as never;
+      if (job.attempts > this.config.maxAttempts) {
+        await definition.giveUp(payload, ctx, new Error(`gave up after ${job.attempts - 1} attempts`));
+      } else {
+        await definition.run(payload, ctx);
+      }
+      logger.info({ ms: this.clock.now() - started }, 'job finished');
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        logger.warn('job lease lost; another runner owns it now');
+        return;
+      }
+      logger.error({ err: error }, 'job attempt failed');
+      const backoff = Math.min(30_000, 200 * 2 ** job.attempts);
+      await this.store.jobs.retryLater(job.id, this.owner, this.clock.now() + backoff, String(error)).catch((e: unknown) => {
+        logger.error({ err: e }, 'could not reschedule job; its lease will expire');
+      });
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  #context(job: JobRecord, logger: Logger): JobContext {
+    const guarded = <T>(fn: (tx: Repositories) => Promise<T>, finish: boolean) =>
+      this.store.transaction(async (tx) => {
+        if (!(await tx.jobs.holdsLease(job.id, this.owner))) throw new LeaseLostError(job.id);
+        const result = await fn(tx);
+        if (finish && !(await tx.jobs.finish(job.id, this.owner))) throw new LeaseLostError(job.id);
+        return result;
+      });
+    return {
+      job,
+      store: this.store,
+      clock: this.clock,
+      logger,
+      transaction: (fn) => guarded(fn, false),
+      finish: (fn) => guarded(fn, true),
+    };
+  }
+}

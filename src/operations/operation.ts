@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import type { StructureShape } from '../api/shapes/shape.js';
+import type { Caller } from '../domain/caller.js';
+
+/** What every operation knows about the request it serves. */
+export interface OperationContext {
+  readonly caller: Caller;
+  readonly requestId: string;
+  readonly logger: Logger;
+}
+
+/**
+ * One AWS operation: its modelled input shape (checked by the protocol layer before `handle`
+ * runs) and its handler, which maps wire members to the domain and the result back.
+ */
+export interface Operation<I = never, O = unknown> {
+  readonly name: string;
+  readonly input: StructureShape;
+  handle(input: I, ctx: OperationContext): Promise<O>;
+}

@@ -1,0 +1,104 @@
+import '../request-fields.js';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { describeViolations, ServiceError } from '../../api/errors.js';
+import { validateShape } from '../../api/shapes/validate.js';
+import type { Caller } from '../../domain/caller.js';
+import type { AwsJsonService } from './aws-json-service.js';
+
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+export interface AwsJsonOptions {
+  readonly services: readonly AwsJsonService[];
+  /** Largest request body accepted, in bytes. */
+  readonly bodyLimit: number;
+  /** Resolves who is calling (account and region) or throws a ServiceError. */
+  readonly callerOf: (request: FastifyRequest) => Caller;
+}
+
+/**
+ * The awsJson1_1 protocol as one encapsulated Fastify context: POST with X-Amz-Target, JSON
+ * bodies whatever the content type, errors as `{"__type", "Message", ...}` rendered here only.
+ */
+export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOptions): Promise<void> {
+  const byPrefix = new Map(options.services.map((service) => [service.targetPrefix, service]));
+  const fallback = options.services[0];
+
+  // AWS: the SDKs send application/x-amz-json-1.1, but the body is JSON whatever the header says.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error: FastifyError | ServiceError, request, reply) => {
+    const service = serviceOf(request) ?? fallback;
+    const wire = toServiceError(error, service, request, options.bodyLimit);
+    void sendError(reply, wire, service, request.id);
+  });
+
+  app.post('/', async (request, reply) => {
+    const target = header(request, 'x-amz-target');
+    const service = serviceOf(request);
+    const name = target?.slice(target.indexOf('.') + 1);
+    const operation = service && name ? service.operations.get(name) : undefined;
+    if (!service || !operation) {
+      throw new ServiceError('UnknownOperationException', `Unknown operation ${target ?? '(no X-Amz-Target header)'}.`, 400);
+    }
+    request.operationName = operation.name;
+    const input = parseBody(request.body);
+    const violations = validateShape(input, operation.input);
+    if (violations.length > 0) throw service.validationError(describeViolations(violations));
+    const caller = options.callerOf(request);
+    // request.log is a child of the pino logger the app was built with (Fastify's loggerInstance).
+    const output = await operation.handle(input as never, { caller, requestId: request.id, logger: request.log as Logger });
+    return reply.code(200).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
+  });
+
+  function serviceOf(request: FastifyRequest): AwsJsonService | undefined {
+    const target = header(request, 'x-amz-target');
+    const dot = target?.indexOf('.') ?? -1;
+    return target && dot > 0 ? byPrefix.get(target.slice(0, dot)) : undefined;
+  }
+}
+
+/** AWS: an empty body is `{}`; anything but a JSON object is a SerializationException. */
+function parseBody(body: unknown): unknown {
+  if (body === undefined || body === null) return {};
+  const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body);
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ServiceError('SerializationException', 'The request body is not valid JSON.', 400);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ServiceError('SerializationException', 'The request body must be a JSON object.', 400);
+  }
+  return parsed;
+}
+
+function toServiceError(error: FastifyError | ServiceError, service: AwsJsonService, request: FastifyRequest, bodyLimit: number): ServiceError {
+  if (error instanceof ServiceError) return error;
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return service.validationError(`The request body is larger than the ${bodyLimit} bytes this operation accepts.`);
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new ServiceError('SerializationException', `The request could not be read: ${error.message}`, 400);
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  return service.internalError();
+}
+
+function sendError(reply: FastifyReply, error: ServiceError, service: AwsJsonService, requestId: string): FastifyReply {
+  // botocore reads only `__type`; the JS SDK reads `__type`, then `code`, then the header.
+  const body = { __type: error.code, ...service.errorMembers(error, requestId), Message: error.message, ...error.wireMembers() };
+  return reply
+    .code(error.httpStatus)
+    .header('content-type', CONTENT_TYPE)
+    .header('x-amzn-ErrorType', error.code)
+    .send(JSON.stringify(body));
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

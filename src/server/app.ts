@@ -1,0 +1,59 @@
+import Fastify, { LogController } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Caller } from '../domain/caller.js';
+import { newRequestId } from '../lib/ids.js';
+import { awsJsonProtocol } from '../protocols/aws-json/plugin.js';
+import { rekognitionService } from '../protocols/aws-json/rekognition-service.js';
+import { rekognitionOperations } from '../operations/rekognition/index.js';
+import type { RekognitionServices } from '../operations/rekognition/services.js';
+import { requestContext } from './plugins/request-context.js';
+import { troveRoutes } from './routes/trove-routes.js';
+
+export interface AppConfig {
+  /** Region used when a request carries no SigV4 credential scope. */
+  readonly defaultRegion: string;
+  /** The account every request acts as until credentials are configured. */
+  readonly account: string;
+  /** Largest awsJson request body, bytes (a 5 MB blob is ~7 MB of base64). */
+  readonly awsJsonBodyLimit: number;
+  /** Idle time after which a slow or stalled client is cut off. */
+  readonly requestTimeoutMs: number;
+}
+
+export interface AppDeps {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  readonly rekognition: RekognitionServices;
+  /** Health: resolves when storage answers. */
+  readonly ready: () => Promise<void>;
+  readonly callerOf: (request: FastifyRequest) => Caller;
+}
+
+/**
+ * Builds the HTTP application without listening (Fastify's testing guide): one encapsulated
+ * context per wire protocol, each with its own parsers and error rendering, and Trove's own
+ * routes under the reserved `/_trove/` prefix.
+ */
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // One log line per request comes from plugins/request-context.ts instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => newRequestId(),
+    requestTimeout: deps.config.requestTimeoutMs,
+    connectionTimeout: deps.config.requestTimeoutMs,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  await app.register(requestContext);
+  await app.register(troveRoutes, { prefix: '/_trove', ready: deps.ready });
+  await app.register(awsJsonProtocol, {
+    services: [rekognitionService(rekognitionOperations(deps.rekognition))],
+    bodyLimit: deps.config.awsJsonBodyLimit,
+    callerOf: deps.callerOf,
+  });
+  return app;
+}
+
+export type TroveApp = Awaited<ReturnType<typeof buildApp>>;

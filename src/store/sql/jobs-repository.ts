@@ -1,0 +1,115 @@
+import type { JobRecord, NewJob } from '../records.js';
+import type { SqlDialect, SqlExecutor } from './sql-driver.js';
+
+interface JobRow {
+  id: number;
+  kind: string;
+  payload_version: number;
+  resource: string;
+  payload: string;
+  body: Buffer | null;
+  attempts: number;
+  lease_owner: string | null;
+  created_at: number;
+}
+
+/** Durable jobs. A job row lives from the accepting transaction to the one that applies its result. */
+export class JobsRepository {
+  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
+
+  /** Stores a job with its payload; returns its id. Call inside the transaction that accepts the request. */
+  async enqueue(job: NewJob): Promise<number> {
+    const row = await this.db.get<{ id: number }>(
+      `INSERT INTO jobs (kind, payload_version, resource, payload, body, state, run_after, created_at)
+       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id`,
+      [job.kind, job.payloadVersion, job.resource, JSON.stringify(job.payload), job.body ?? null, job.runAfter, job.createdAt],
+    );
+    return row!.id;
+  }
+
+  /**
+   * Leases the oldest runnable job to `owner`: a pending job whose time has come, or a running job
+   * whose lease expired (its runner died). Concurrent claimers never get the same job.
+   */
+  async claim(owner: string, now: number, leaseMs: number): Promise<JobRecord | undefined> {
+    const row = await this.db.get<JobRow>(
+      `UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1
+       WHERE id = (
+         SELECT id FROM jobs
+         WHERE (state = 'pending' AND run_after <= ?) OR (state = 'running' AND lease_expires_at < ?)
+         ORDER BY id LIMIT 1 ${this.dialect.skipLocked}
+       )
+       RETURNING id, kind, payload_version, resource, payload, body, attempts, lease_owner, created_at`,
+      [owner, now + leaseMs, now, now],
+    );
+    return row && toRecord(row);
+  }
+
+  /** Extends the lease; false when another runner has taken the job over. */
+  async heartbeat(id: number, owner: string, until: number): Promise<boolean> {
+    return (await this.db.run('UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ?', [until, id, owner])) === 1;
+  }
+
+  /**
+   * True when `owner` still holds the job. Inside a transaction on PostgreSQL this also locks the
+   * job row, so a takeover waits until the transaction ends.
+   */
+  async holdsLease(id: number, owner: string): Promise<boolean> {
+    const row = await this.db.get<{ id: number }>(
+      `SELECT id FROM jobs WHERE id = ? AND lease_owner = ? AND state = 'running' ${this.dialect.forUpdate}`,
+      [id, owner],
+    );
+    return row !== undefined;
+  }
+
+  /** Removes a finished job; false if `owner` no longer holds it (then the caller must roll back). */
+  async finish(id: number, owner: string): Promise<boolean> {
+    return (await this.db.run('DELETE FROM jobs WHERE id = ? AND lease_owner = ?', [id, owner])) === 1;
+  }
+
+  /** Puts a failed attempt back in the queue to be retried at `runAfter`. */
+  async retryLater(id: number, owner: string, runAfter: number, error: string): Promise<void> {
+    await this.db.run(
+      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, run_after = ?, last_error = ?
+       WHERE id = ? AND lease_owner = ?`,
+      [runAfter, error.slice(0, 2000), id, owner],
+    );
+  }
+
+  /** Releases every lease held by `owner` (a clean shutdown hands its jobs back at once). */
+  async releaseAll(owner: string): Promise<void> {
+    await this.db.run(
+      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1
+       WHERE lease_owner = ? AND state = 'running'`,
+      [owner],
+    );
+  }
+
+  /**
+   * Hands every running job back to the queue at once. Only for the embedded store, where a
+   * lock on the data directory guarantees that no other process can be running them.
+   */
+  async releaseAllRunning(): Promise<number> {
+    return this.db.run(`UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running'`);
+  }
+
+  /** Number of jobs not yet finished. */
+  async countOpen(): Promise<number> {
+    const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM jobs');
+    return Number(row?.n ?? 0);
+  }
+}
+
+function toRecord(row: JobRow): JobRecord {
+  return {
+    id: Number(row.id),
+    kind: row.kind,
+    payloadVersion: row.payload_version,
+    resource: row.resource,
+    payload: row.payload,
+    body: row.body,
+    attempts: row.attempts,
+    leaseOwner: row.lease_owner,
+    createdAt: Number(row.created_at),
+  };
+}

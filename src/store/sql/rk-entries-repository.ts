@@ -1,0 +1,212 @@
+import type { EntryFilter, EntryRow, StoredEntry } from '../records.js';
+import { placeholders } from './sql-driver.js';
+import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
+
+interface EntryDbRow {
+  id: number;
+  source_ref: string;
+  line: string;
+  labels: string;
+  is_labeled: number;
+  has_errors: number;
+}
+
+/** Rows per multi-row statement: well under SQLite's 32766 variables and PostgreSQL's 65535. */
+const CHUNK = 200;
+const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
+
+/**
+ * Row versions of Rekognition entries. A row is visible at revision R when
+ * created_rev <= R < deleted_rev; writers add rows at an uncommitted revision, so readers
+ * pinned to the committed one never see a half-applied batch.
+ */
+export class RkEntriesRepository {
+  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
+
+  /** The live (not superseded) rows of these source-refs. */
+  async findLive(datasetId: number, sourceRefs: readonly string[]): Promise<StoredEntry[]> {
+    const found: StoredEntry[] = [];
+    for (let i = 0; i < sourceRefs.length; i += CHUNK) {
+      const slice = sourceRefs.slice(i, i + CHUNK);
+      const rows = await this.db.all<EntryDbRow>(
+        `SELECT id, source_ref, line, labels, is_labeled, has_errors FROM rk_entries
+         WHERE dataset_id = ? AND deleted_rev IS NULL AND source_ref IN (${placeholders(slice.length)})`,
+        [datasetId, ...slice],
+      );
+      for (const row of rows) found.push(toStored(row));
+    }
+    return found;
+  }
+
+  /** Inserts new row versions created at `revision`. Source-refs must not be live in the dataset. */
+  async insert(datasetId: number, revision: number, rows: readonly EntryRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const slice = rows.slice(i, i + CHUNK);
+      const params: SqlValue[] = [];
+      for (const row of slice) {
+        params.push(datasetId, row.sourceRef, row.line, JSON.stringify(row.labels), row.isLabeled ? 1 : 0, row.hasErrors ? 1 : 0, revision);
+      }
+      const inserted = await this.db.all<{ id: number; source_ref: string }>(
+        `INSERT INTO rk_entries (dataset_id, source_ref, line, labels, is_labeled, has_errors, created_rev)
+         VALUES ${slice.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} RETURNING id, source_ref`,
+        params,
+      );
+      const idBySourceRef = new Map(inserted.map((row) => [row.source_ref, Number(row.id)]));
+      const labelRows: SqlValue[][] = [];
+      for (const row of slice) {
+        const id = idBySourceRef.get(row.sourceRef)!;
+        for (const [label] of row.labels) labelRows.push([datasetId, label, id]);
+      }
+      await this.db.runBatch('INSERT INTO rk_entry_labels (dataset_id, label, entry_id) VALUES (?, ?, ?)', labelRows);
+      if (this.dialect.substringIndex === 'fts5') {
+        await this.db.runBatch('INSERT INTO rk_entries_fts (rowid, source_ref) VALUES (?, ?)', inserted.map((row) => [Number(row.id), row.source_ref]));
+      }
+    }
+  }
+
+  /** Marks rows as superseded (replaced or removed) at `revision`. */
+  async supersede(ids: readonly number[], revision: number): Promise<void> {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const slice = ids.slice(i, i + CHUNK);
+      await this.db.run(`UPDATE rk_entries SET deleted_rev = ? WHERE id IN (${placeholders(slice.length)})`, [revision, ...slice]);
+    }
+  }
+
+  /**
+   * Undoes everything written at an uncommitted `revision`: the retry path of a job that crashed
+   * or failed between chunks. Idempotent.
+   */
+  async discard(datasetId: number, revision: number): Promise<void> {
+    for (;;) {
+      const ids = await this.#ids('SELECT id FROM rk_entries WHERE dataset_id = ? AND created_rev = ? LIMIT 1000', [datasetId, revision]);
+      if (ids.length === 0) break;
+      await this.#deleteRows(ids);
+    }
+    await this.db.run('UPDATE rk_entries SET deleted_rev = NULL WHERE dataset_id = ? AND deleted_rev = ?', [datasetId, revision]);
+  }
+
+  /**
+   * One page of entries visible at `revision`, in entry-row order after `afterId`, matching
+   * every filter. Each filter drives an index that is already in that order, so a page costs
+   * O(page) however deep it is (ContainsLabels merges one ordered scan per label).
+   */
+  async page(datasetId: number, revision: number, filter: EntryFilter, afterId: number, limit: number): Promise<{ id: number; line: string }[]> {
+    if (filter.containsLabels && filter.containsLabels.length > 0) {
+      const perLabel = await Promise.all(filter.containsLabels.map((label) => this.#pageByLabel(datasetId, revision, label, filter, afterId, limit)));
+      const merged = new Map<number, string>();
+      for (const rows of perLabel) for (const row of rows) merged.set(row.id, row.line);
+      return [...merged].sort((a, b) => a[0] - b[0]).slice(0, limit).map(([id, line]) => ({ id, line }));
+    }
+    const contains = filter.sourceRefContains;
+    if (contains !== undefined && this.dialect.substringIndex === 'fts5' && [...contains].length >= 3) {
+      const extra = this.#filters({ ...filter, sourceRefContains: undefined });
+      const rows = await this.db.all<{ id: number; line: string }>(
+        `SELECT e.id, e.line FROM rk_entries_fts f JOIN rk_entries e ON e.id = f.rowid
+         WHERE rk_entries_fts MATCH ? AND f.rowid > ? AND e.dataset_id = ? AND ${VISIBLE} ${extra.sql} AND instr(e.source_ref, ?) > 0
+         ORDER BY f.rowid LIMIT ?`,
+        [ftsPhrase(contains), afterId, datasetId, revision, revision, ...extra.params, contains, limit],
+      );
+      return rows.map((row) => ({ id: Number(row.id), line: row.line }));
+    }
+    const extra = this.#filters(filter);
+    const rows = await this.db.all<{ id: number; line: string }>(
+      `SELECT e.id, e.line FROM rk_entries e
+       WHERE e.dataset_id = ? AND e.id > ? AND ${VISIBLE} ${extra.sql}
+       ORDER BY e.id LIMIT ?`,
+      [datasetId, afterId, revision, revision, ...extra.params, limit],
+    );
+    return rows.map((row) => ({ id: Number(row.id), line: row.line }));
+  }
+
+  /** Entries visible at `revision` after `afterId`, with everything needed to copy them. */
+  async scan(datasetId: number, revision: number, afterId: number, limit: number): Promise<StoredEntry[]> {
+    const rows = await this.db.all<EntryDbRow>(
+      `SELECT e.id, e.source_ref, e.line, e.labels, e.is_labeled, e.has_errors FROM rk_entries e
+       WHERE e.dataset_id = ? AND e.id > ? AND ${VISIBLE} ORDER BY e.id LIMIT ?`,
+      [datasetId, afterId, revision, revision, limit],
+    );
+    return rows.map(toStored);
+  }
+
+  /** Deletes up to `limit` row versions superseded at or before `revision`; returns how many. */
+  async purgeSuperseded(datasetId: number, revision: number, limit: number): Promise<number> {
+    const ids = await this.#ids(
+      'SELECT id FROM rk_entries WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND deleted_rev <= ? LIMIT ?',
+      [datasetId, revision, limit],
+    );
+    await this.#deleteRows(ids);
+    return ids.length;
+  }
+
+  /** Deletes up to `limit` rows of a dataset being deleted; returns how many. */
+  async purgeDataset(datasetId: number, limit: number): Promise<number> {
+    const ids = await this.#ids('SELECT id FROM rk_entries WHERE dataset_id = ? LIMIT ?', [datasetId, limit]);
+    await this.#deleteRows(ids);
+    return ids.length;
+  }
+
+  async #pageByLabel(datasetId: number, revision: number, label: string, filter: EntryFilter, afterId: number, limit: number) {
+    const extra = this.#filters(filter);
+    const rows = await this.db.all<{ id: number; line: string }>(
+      `SELECT e.id, e.line FROM rk_entry_labels l JOIN rk_entries e ON e.id = l.entry_id
+       WHERE l.dataset_id = ? AND l.label = ? AND l.entry_id > ? AND ${VISIBLE} ${extra.sql}
+       ORDER BY l.entry_id LIMIT ?`,
+      [datasetId, label, afterId, revision, revision, ...extra.params, limit],
+    );
+    return rows.map((row) => ({ id: Number(row.id), line: row.line }));
+  }
+
+  /** SQL for the filters that are checked row by row once a driving index has been chosen. */
+  #filters(filter: EntryFilter): { sql: string; params: SqlValue[] } {
+    let sql = '';
+    const params: SqlValue[] = [];
+    if (filter.hasErrors !== undefined) {
+      sql += ' AND e.has_errors = ?';
+      params.push(filter.hasErrors ? 1 : 0);
+    }
+    if (filter.labeled !== undefined) {
+      sql += ' AND e.is_labeled = ?';
+      params.push(filter.labeled ? 1 : 0);
+    }
+    if (filter.sourceRefContains !== undefined) {
+      if (this.dialect.substringIndex === 'fts5') {
+        sql += ' AND instr(e.source_ref, ?) > 0';
+        params.push(filter.sourceRefContains);
+      } else {
+        sql += " AND e.source_ref LIKE ? ESCAPE '\\'";
+        params.push(`%${filter.sourceRefContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      }
+    }
+    return { sql, params };
+  }
+
+  async #ids(sql: string, params: SqlValue[]): Promise<number[]> {
+    return (await this.db.all<{ id: number }>(sql, params)).map((row) => Number(row.id));
+  }
+
+  async #deleteRows(ids: readonly number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const slice = ids.slice(i, i + CHUNK);
+      const list = placeholders(slice.length);
+      await this.db.run(`DELETE FROM rk_entry_labels WHERE entry_id IN (${list})`, slice);
+      if (this.dialect.substringIndex === 'fts5') await this.db.run(`DELETE FROM rk_entries_fts WHERE rowid IN (${list})`, slice);
+      await this.db.run(`DELETE FROM rk_entries WHERE id IN (${list})`, slice);
+    }
+  }
+}
+
+/** An FTS5 phrase query matching the substring literally (double quotes doubled). */
+function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+function toStored(row: EntryDbRow): StoredEntry {
+  return {
+    id: Number(row.id),
+    sourceRef: row.source_ref,
+    line: row.line,
+    labels: JSON.parse(row.labels) as [string, number][],
+    isLabeled: row.is_labeled === 1,
+    hasErrors: row.has_errors === 1,
+  };
+}

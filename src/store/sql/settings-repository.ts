@@ -1,0 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import type { SqlExecutor } from './sql-driver.js';
+
+/** Installation-wide values every node must agree on, such as signing keys. */
+export class SettingsRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  /**
+   * The named secret, created at random on first use. Safe against two nodes racing:
+   * the first insert wins and both read the winner back.
+   */
+  async secret(name: string, bytes = 32): Promise<Buffer> {
+    await this.db.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [name, randomBytes(bytes)]);
+    const row = await this.db.get<{ value: Buffer }>('SELECT value FROM settings WHERE name = ?', [name]);
+    return Buffer.from(row!.value);
+  }
+}

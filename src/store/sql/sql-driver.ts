@@ -1,0 +1,50 @@
+/** Values the SQL layer passes to and reads from both engines. Booleans are stored as 0/1. */
+export type SqlValue = string | number | bigint | Buffer | null;
+export type SqlParams = readonly SqlValue[];
+
+/**
+ * Runs statements written once in the SQL both engines understand: `?` placeholders (the
+ * PostgreSQL driver rewrites them to `$n`), `INSERT ... ON CONFLICT`, `RETURNING`.
+ * Every method is async so SQLite and PostgreSQL present the same interface (Kysely's pattern).
+ */
+export interface SqlExecutor {
+  /** All rows of a query. */
+  all<T>(sql: string, params?: SqlParams): Promise<T[]>;
+  /** The first row of a query, or undefined. */
+  get<T>(sql: string, params?: SqlParams): Promise<T | undefined>;
+  /** Runs a statement; resolves to the number of rows changed. */
+  run(sql: string, params?: SqlParams): Promise<number>;
+  /** Runs one statement once per parameter row: the bulk path (prepared once, no per-row round trip). */
+  runBatch(sql: string, rows: readonly SqlParams[]): Promise<void>;
+}
+
+/** Engine differences, named as capabilities rather than `if (sqlite)` branches. */
+export interface SqlDialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** Row-lock clause for a claim subquery: `FOR UPDATE SKIP LOCKED` on PostgreSQL, nothing on SQLite. */
+  readonly skipLocked: string;
+  /** Row-lock clause that makes concurrent writers of one row queue up: `FOR UPDATE` or nothing. */
+  readonly forUpdate: string;
+  /**
+   * How `SourceRefContains` finds substrings: an FTS5 trigram table kept beside the entries
+   * (SQLite), or a pg_trgm index on the column itself (PostgreSQL).
+   */
+  readonly substringIndex: 'fts5' | 'pg_trgm';
+}
+
+export interface SqlDriver extends SqlExecutor {
+  readonly dialect: SqlDialect;
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws.
+   * Statements issued through `tx` are the only ones inside the transaction.
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Applies pending numbered migrations; safe when several processes start at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Placeholders `?, ?, ...` for an IN list of `count` values. */
+export function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}

@@ -1,0 +1,138 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { AsyncMutex } from '../../lib/async-mutex.js';
+import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-driver.js';
+
+export interface SqliteDriverConfig {
+  /** Database file path, or ':memory:'. */
+  readonly filename: string;
+  /** PRAGMA synchronous: FULL survives power loss, NORMAL survives process crashes (both survive kill -9). */
+  readonly synchronous: 'FULL' | 'NORMAL';
+}
+
+const dialect: SqlDialect = { name: 'sqlite', skipLocked: '', forUpdate: '', substringIndex: 'fts5' };
+// Resolved from the package root so the compiled driver (dist/store/sqlite) reads the same SQL files.
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../../src/store/sqlite/migrations/', import.meta.url));
+
+/**
+ * better-sqlite3 in WAL mode behind the async SqlDriver interface. One write connection is
+ * serialised by a mutex (a transaction may await between statements); reads outside
+ * transactions go to a second, read-only connection so they never wait behind a write job.
+ */
+export class SqliteDriver implements SqlDriver {
+  readonly dialect = dialect;
+  readonly #writer: Database.Database;
+  readonly #reader: Database.Database;
+  readonly #mutex = new AsyncMutex();
+  readonly #writerExec: SqlExecutor;
+  readonly #readerExec: SqlExecutor;
+  readonly #writesCache = new Map<string, boolean>();
+
+  constructor(config: SqliteDriverConfig) {
+    this.#writer = new Database(config.filename);
+    this.#writer.pragma('journal_mode = WAL');
+    this.#writer.pragma(`synchronous = ${config.synchronous}`);
+    this.#writer.pragma('foreign_keys = ON');
+    this.#writer.pragma('busy_timeout = 5000');
+    // An in-memory database is private to its connection, so reads must share the writer.
+    this.#reader = config.filename === ':memory:' ? this.#writer : new Database(config.filename, { readonly: true });
+    this.#reader.pragma('busy_timeout = 5000');
+    this.#writerExec = executor(this.#writer);
+    this.#readerExec = executor(this.#reader);
+  }
+
+  all<T>(sql: string, params?: SqlParams): Promise<T[]> {
+    if (this.#writes(sql)) return this.#mutex.run(() => this.#writerExec.all<T>(sql, params));
+    return this.#readerExec.all<T>(sql, params);
+  }
+
+  get<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    if (this.#writes(sql)) return this.#mutex.run(() => this.#writerExec.get<T>(sql, params));
+    return this.#readerExec.get<T>(sql, params);
+  }
+
+  run(sql: string, params?: SqlParams): Promise<number> {
+    return this.#mutex.run(() => this.#writerExec.run(sql, params));
+  }
+
+  runBatch(sql: string, rows: readonly SqlParams[]): Promise<void> {
+    return this.transaction((tx) => tx.runBatch(sql, rows));
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#mutex.run(async () => {
+      this.#writer.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.#writerExec);
+        this.#writer.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  /** True for a statement that writes (e.g. UPDATE ... RETURNING), which must go to the writer. */
+  #writes(sql: string): boolean {
+    let writes = this.#writesCache.get(sql);
+    if (writes === undefined) {
+      writes = !this.#writer.prepare(sql).readonly;
+      this.#writesCache.set(sql, writes);
+    }
+    return writes;
+  }
+
+  async migrate(): Promise<void> {
+    await this.#mutex.run(async () => {
+      this.#writer.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+      const applied = new Set(
+        this.#writer.prepare('SELECT version FROM schema_migrations').all().map((row) => (row as { version: number }).version),
+      );
+      for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name.endsWith('.sql')).sort()) {
+        const version = Number.parseInt(file, 10);
+        if (applied.has(version)) continue;
+        const sql = readFileSync(MIGRATIONS_DIR + file, 'utf8');
+        this.#writer.transaction(() => {
+          this.#writer.exec(sql);
+          this.#writer.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, file, Date.now());
+        })();
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#mutex.run(async () => {
+      if (this.#reader !== this.#writer) this.#reader.close();
+      this.#writer.close();
+    });
+  }
+}
+
+function executor(db: Database.Database): SqlExecutor {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+  return {
+    async all<T>(sql: string, params: SqlParams = []) {
+      return prepare(sql).all(...params) as T[];
+    },
+    async get<T>(sql: string, params: SqlParams = []) {
+      return prepare(sql).get(...params) as T | undefined;
+    },
+    async run(sql: string, params: SqlParams = []) {
+      return prepare(sql).run(...params).changes;
+    },
+    async runBatch(sql: string, rows: readonly SqlParams[]) {
+      const statement = prepare(sql);
+      for (const row of rows) statement.run(...row);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { JobsRepository } from './sql/jobs-repository.js';
+import { RevisionsRepository } from './sql/revisions-repository.js';
+import { RkDatasetsRepository } from './sql/rk-datasets-repository.js';
+import { RkEntriesRepository } from './sql/rk-entries-repository.js';
+import { RkLabelsRepository } from './sql/rk-labels-repository.js';
+import { RkProjectsRepository } from './sql/rk-projects-repository.js';
+import { SettingsRepository } from './sql/settings-repository.js';
+import type { SqlDialect, SqlDriver, SqlExecutor } from './sql/sql-driver.js';
+
+/**
+ * Everything the domain and the job runner may ask of storage. The repositories are written
+ * once in SQL both engines run, over a `SqlDriver` (SQLite or PostgreSQL): the same behaviour
+ * on both backends by construction, with engine differences named in `SqlDialect`.
+ */
+export interface Repositories {
+  readonly settings: SettingsRepository;
+  readonly jobs: JobsRepository;
+  readonly revisions: RevisionsRepository;
+  readonly rkProjects: RkProjectsRepository;
+  readonly rkDatasets: RkDatasetsRepository;
+  readonly rkEntries: RkEntriesRepository;
+  readonly rkLabels: RkLabelsRepository;
+}
+
+export interface Store extends Repositories {
+  readonly dialect: SqlDialect;
+  /** Runs `fn` atomically; the repositories it receives act inside the transaction. */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Applies pending migrations. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function storeOn(driver: SqlDriver): Store {
+  return {
+    ...repositoriesOn(driver, driver.dialect),
+    dialect: driver.dialect,
+    transaction: (fn) => driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect))),
+    migrate: () => driver.migrate(),
+    close: () => driver.close(),
+  };
+}
+
+function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
+  return {
+    settings: new SettingsRepository(db),
+    jobs: new JobsRepository(db, dialect),
+    revisions: new RevisionsRepository(db),
+    rkProjects: new RkProjectsRepository(db, dialect),
+    rkDatasets: new RkDatasetsRepository(db),
+    rkEntries: new RkEntriesRepository(db, dialect),
+    rkLabels: new RkLabelsRepository(db),
+  };
+}

@@ -1,0 +1,82 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { splitLines } from '../../../src/domain/rekognition/manifest/split-lines.js';
+
+const collect = (blob: Buffer | string) => [...splitLines(blob)];
+
+describe('splitLines', () => {
+  it('splits on \\n with 1-based physical line numbers', () => {
+    expect(collect('{"a":1}\n{"b":2}\n{"c":3}')).toEqual([
+      { lineNumber: 1, text: '{"a":1}' },
+      { lineNumber: 2, text: '{"b":2}' },
+      { lineNumber: 3, text: '{"c":3}' },
+    ]);
+  });
+
+  it('strips the \\r of \\r\\n line ends', () => {
+    expect(collect('{"a":1}\r\n{"b":2}\r\n')).toEqual([
+      { lineNumber: 1, text: '{"a":1}' },
+      { lineNumber: 2, text: '{"b":2}' },
+    ]);
+  });
+
+  it('skips blank and whitespace-only lines but still counts them', () => {
+    const blob = '\n{"a":1}\n   \n\t\r\n\r\n{"b":2}\n\n';
+    expect(collect(blob)).toEqual([
+      { lineNumber: 2, text: '{"a":1}' },
+      { lineNumber: 6, text: '{"b":2}' },
+    ]);
+  });
+
+  it('keeps surrounding spaces of a non-blank line (the JSON parser ignores them)', () => {
+    expect(collect('  {"a":1}  \n')).toEqual([{ lineNumber: 1, text: '  {"a":1}  ' }]);
+  });
+
+  it('keeps a line that is not JSON: the validator decides what to do with it', () => {
+    expect(collect('not json\n{"a":1}')).toEqual([
+      { lineNumber: 1, text: 'not json' },
+      { lineNumber: 2, text: '{"a":1}' },
+    ]);
+  });
+
+  it('yields nothing for an empty or all-blank blob', () => {
+    expect(collect('')).toEqual([]);
+    expect(collect(Buffer.alloc(0))).toEqual([]);
+    expect(collect('\n\n  \r\n')).toEqual([]);
+  });
+
+  it('decodes a Buffer as UTF-8, including multi-byte characters', () => {
+    const blob = Buffer.from('{"name":"café ☕ 🐈"}\n{"b":"日本"}\n', 'utf8');
+    expect(collect(blob)).toEqual([
+      { lineNumber: 1, text: '{"name":"café ☕ 🐈"}' },
+      { lineNumber: 2, text: '{"b":"日本"}' },
+    ]);
+  });
+
+  it('drops a leading UTF-8 byte-order mark', () => {
+    const blob = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}\n{"b":2}')]);
+    expect(collect(blob)).toEqual([
+      { lineNumber: 1, text: '{"a":1}' },
+      { lineNumber: 2, text: '{"b":2}' },
+    ]);
+    expect(collect('\uFEFF{"a":1}')).toEqual([{ lineNumber: 1, text: '{"a":1}' }]);
+  });
+
+  it('handles a last line without a trailing newline and a lone \\r inside a line', () => {
+    expect(collect('{"a":"x\ry"}')).toEqual([{ lineNumber: 1, text: '{"a":"x\ry"}' }]);
+  });
+
+  it('property: the non-blank lines of any text come back in order with their numbers', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', '  ', '\t', '{"x":1}'))), fc.boolean(), (lines, crlf) => {
+        const clean = lines.map((l) => l.replace(/[\r\n\uFEFF]/g, ''));
+        const blob = clean.join(crlf ? '\r\n' : '\n');
+        const expected = clean
+          .map((text, i) => ({ lineNumber: i + 1, text }))
+          .filter((l) => l.text.trim().length > 0);
+        expect(collect(blob)).toEqual(expected);
+        expect(collect(Buffer.from(blob, 'utf8'))).toEqual(expected);
+      }),
+    );
+  });
+});
