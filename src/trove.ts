@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { parseCredentialScope } from './auth/credential-scope.js';
+import { Authenticator } from './auth/authenticate.js';
+import { CredentialService } from './auth/credential-service.js';
+import { isLoopbackHost } from './auth/loopback.js';
+import { loadMasterKey } from './auth/master-key.js';
+import { RateLimiter } from './auth/rate-limiter.js';
 import type { Config } from './config/schema.js';
-import type { Caller } from './domain/caller.js';
 import { PageTokens } from './domain/pagination.js';
 import { DatasetService } from './domain/rekognition/dataset-service.js';
 import { EntryService } from './domain/rekognition/entry-service.js';
@@ -21,15 +23,14 @@ import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
-/** The account every request acts as until credentials and accounts are configured. */
-export const LOCAL_ACCOUNT = '000000000000';
-
 export interface Trove {
   /** Base URL the server listens on, e.g. http://127.0.0.1:4599. */
   readonly url: string;
   readonly app: TroveApp;
   readonly store: Store;
   readonly runner: JobRunner;
+  /** Access keys (what `trove credentials` manages), for tests and embedding. */
+  readonly credentials: CredentialService;
   /** Graceful stop: in-flight requests finish, running jobs finish or stay durable, the store closes. */
   close(): Promise<void>;
 }
@@ -47,6 +48,16 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const resumed = await store.jobs.releaseAllRunning();
     if (resumed > 0) logger.info({ resumed }, 'resuming jobs interrupted by the last shutdown');
 
+    const credentials = await openCredentials(config, store, clock);
+    const authenticator = new Authenticator({
+      credentials,
+      clock,
+      localPairAllowed: isLoopbackHost(config.host),
+      cacheMs: config.auth.credentialCacheMs,
+      rateLimiter: new RateLimiter(config.throttle, clock),
+    });
+    credentials.onChange(() => authenticator.invalidate());
+
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
     const runner = new JobRunner(store, jobDefinitions({ rekognition: config.rekognition }), config.jobs, clock, logger.child({ component: 'jobs' }));
     const deps: RekognitionDeps = {
@@ -62,11 +73,11 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const entries = new EntryService(deps, datasets);
     const openStore = store;
     const app = await buildApp({
-      config: { defaultRegion: config.defaultRegion, account: LOCAL_ACCOUNT, awsJsonBodyLimit: 8 * 1024 * 1024, requestTimeoutMs: config.requestTimeoutMs },
+      config: { awsJsonBodyLimit: config.bodyLimits.awsJson, requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs },
       logger,
       rekognition: { projects, datasets, entries },
       ready: async () => void (await openStore.jobs.countOpen()),
-      callerOf: (request) => callerOf(request, config.defaultRegion),
+      authenticator,
     });
     runner.start();
     await app.listen({ host: config.host, port: config.port });
@@ -79,6 +90,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       app,
       store,
       runner,
+      credentials,
       close: () => (closing ??= (async () => {
         await app.close();
         await runner.stop();
@@ -94,13 +106,20 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
 }
 
 /**
- * Until request signing is enforced, the caller is the local account, in the region of the
- * request's SigV4 credential scope (every SDK signs, even with dummy keys).
+ * Opens the credential store with the master key, and refuses to serve a non-loopback address
+ * without credentials: the local test/test pair only works on loopback, so nobody could sign in.
  */
-function callerOf(request: FastifyRequest, defaultRegion: string): Caller {
-  const authorization = request.headers.authorization;
-  const scope = parseCredentialScope(Array.isArray(authorization) ? authorization[0] : authorization);
-  return { account: LOCAL_ACCOUNT, region: scope?.region ?? defaultRegion };
+async function openCredentials(config: Config, store: Store, clock: Clock): Promise<CredentialService> {
+  const master = loadMasterKey({ masterKey: config.auth.masterKey, dataDir: config.dataDir });
+  const credentials = await CredentialService.open(store, master.key, clock, { keySource: master.source });
+  if (!isLoopbackHost(config.host) && (await credentials.count()) === 0) {
+    throw new Error(
+      `Refusing to listen on ${config.host}: it is not a loopback address and no credentials exist, so the service would be `
+      + 'reachable from the network without any way to sign in. Create one first with '
+      + `\`trove credentials create --account <12 digits> --data-dir ${config.dataDir}\`, or bind to 127.0.0.1 for local use.`,
+    );
+  }
+  return credentials;
 }
 
 function ensureDir(dir: string): string {

@@ -1,24 +1,21 @@
 import Fastify, { LogController } from 'fastify';
-import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { Caller } from '../domain/caller.js';
 import { newRequestId } from '../lib/ids.js';
 import { awsJsonProtocol } from '../protocols/aws-json/plugin.js';
 import { rekognitionService } from '../protocols/aws-json/rekognition-service.js';
+import type { RequestAuthenticator } from '../protocols/request-auth.js';
 import { rekognitionOperations } from '../operations/rekognition/index.js';
 import type { RekognitionServices } from '../operations/rekognition/services.js';
 import { requestContext } from './plugins/request-context.js';
 import { troveRoutes } from './routes/trove-routes.js';
 
 export interface AppConfig {
-  /** Region used when a request carries no SigV4 credential scope. */
-  readonly defaultRegion: string;
-  /** The account every request acts as until credentials are configured. */
-  readonly account: string;
   /** Largest awsJson request body, bytes (a 5 MB blob is ~7 MB of base64). */
   readonly awsJsonBodyLimit: number;
-  /** Idle time after which a slow or stalled client is cut off. */
+  /** Longest a client may take to send a whole request (slow clients are cut off). */
   readonly requestTimeoutMs: number;
+  /** Silence after which a connection is closed (stalled clients hold no more than a socket). */
+  readonly idleTimeoutMs: number;
 }
 
 export interface AppDeps {
@@ -27,7 +24,8 @@ export interface AppDeps {
   readonly rekognition: RekognitionServices;
   /** Health: resolves when storage answers. */
   readonly ready: () => Promise<void>;
-  readonly callerOf: (request: FastifyRequest) => Caller;
+  /** SigV4 verification; each protocol calls it so failures render in its own format. */
+  readonly authenticator: RequestAuthenticator;
 }
 
 /**
@@ -42,7 +40,7 @@ export async function buildApp(deps: AppDeps) {
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => newRequestId(),
     requestTimeout: deps.config.requestTimeoutMs,
-    connectionTimeout: deps.config.requestTimeoutMs,
+    connectionTimeout: deps.config.idleTimeoutMs,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -51,7 +49,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(awsJsonProtocol, {
     services: [rekognitionService(rekognitionOperations(deps.rekognition))],
     bodyLimit: deps.config.awsJsonBodyLimit,
-    callerOf: deps.callerOf,
+    authenticator: deps.authenticator,
   });
   return app;
 }

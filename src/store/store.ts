@@ -1,3 +1,4 @@
+import { CredentialsRepository } from './sql/credentials-repository.js';
 import { JobsRepository } from './sql/jobs-repository.js';
 import { RevisionsRepository } from './sql/revisions-repository.js';
 import { RkDatasetsRepository } from './sql/rk-datasets-repository.js';
@@ -20,6 +21,7 @@ export interface Repositories {
   readonly rkDatasets: RkDatasetsRepository;
   readonly rkEntries: RkEntriesRepository;
   readonly rkLabels: RkLabelsRepository;
+  readonly credentials: CredentialsRepository;
 }
 
 export interface Store extends Repositories {
@@ -50,5 +52,6 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
     rkDatasets: new RkDatasetsRepository(db),
     rkEntries: new RkEntriesRepository(db, dialect),
     rkLabels: new RkLabelsRepository(db),
+    credentials: new CredentialsRepository(db),
   };
 }
