@@ -18,6 +18,17 @@ export const requestContext = fp(async (app: FastifyInstance) => {
     };
     if (status >= 500) request.log.error(entry, 'request failed');
     else request.log.info(entry, 'request');
+    // A request refused from its headers alone (no credential, body too large) is answered before
+    // its body is read. Node then reads and discards the rest, but gives the sender the whole
+    // keep-alive time and does not close on the socket timeout; a stalled sender is cut off here.
+    const idle = app.server.timeout;
+    const socket = request.raw.socket;
+    if (!request.raw.complete && idle > 0 && socket) {
+      const cutOff = () => socket.destroy();
+      socket.setTimeout(idle);
+      socket.once('timeout', cutOff);
+      request.raw.once('end', () => socket.off('timeout', cutOff));
+    }
   });
 });
 
