@@ -3,7 +3,7 @@ import {
   ListDatasetEntriesCommand, ListDatasetLabelsCommand, paginateListDatasetEntries, ResourceNotReadyException,
   UpdateDatasetEntriesCommand,
 } from '@aws-sdk/client-rekognition';
-import type { RekognitionClient } from '@aws-sdk/client-rekognition';
+import type { ListDatasetEntriesCommandOutput, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allEntries, classificationLine, detectionLine, lines, settled } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
@@ -47,7 +47,7 @@ describe('Rekognition ListDatasetEntries and ListDatasetLabels', () => {
     let NextToken: string | undefined = '';
     const seen: string[] = [];
     do {
-      const page = await client.send(new ListDatasetEntriesCommand({ DatasetArn, MaxResults: 25, NextToken }));
+      const page: ListDatasetEntriesCommandOutput = await client.send(new ListDatasetEntriesCommand({ DatasetArn, MaxResults: 25, NextToken }));
       pages.push(page.DatasetEntries!.length);
       seen.push(...page.DatasetEntries!.map((line) => JSON.parse(line)['source-ref']));
       NextToken = page.NextToken;

@@ -3,6 +3,7 @@ import {
   DescribeProjectsCommand, InvalidPaginationTokenException, InvalidParameterException, ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-rekognition';
+import type { DescribeProjectsCommandOutput } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settled } from '../../harness/rekognition.js';
 import { eventually, startServer } from '../../harness/server.js';
@@ -67,7 +68,7 @@ describe('Rekognition projects', () => {
     let NextToken: string | undefined = '';
     let pages = 0;
     do {
-      const page = await client.send(new DescribeProjectsCommand({ MaxResults: 3, NextToken }));
+      const page: DescribeProjectsCommandOutput = await client.send(new DescribeProjectsCommand({ MaxResults: 3, NextToken }));
       seen.push(...page.ProjectDescriptions!.map((p) => p.ProjectArn!.split('/')[1]));
       NextToken = page.NextToken;
       pages++;
