@@ -1,0 +1,10 @@
+import Database from 'better-sqlite3';
+const db = new Database(process.argv[2], { readonly: true });
+const q = (sql: string, ...p: unknown[]) => console.log(sql.replace(/\s+/g, ' ').slice(0, 120), '\n   ', db.prepare('EXPLAIN QUERY PLAN ' + sql).all(...p).map((r: any) => r.detail).join(' | '));
+const V = 'e.created_rev <= 99 AND (e.deleted_rev IS NULL OR e.deleted_rev > 99)';
+q(`SELECT e.id, e.line FROM rk_entries e WHERE e.dataset_id = 1 AND e.id > 5 AND ${V} ORDER BY e.id LIMIT 101`);
+q(`SELECT e.id, e.line FROM rk_entries e WHERE e.dataset_id = 1 AND e.id > 5 AND ${V} AND e.has_errors = 1 ORDER BY e.id LIMIT 101`);
+q(`SELECT e.id, e.line FROM rk_entries e WHERE e.dataset_id = 1 AND e.id > 5 AND ${V} AND e.is_labeled = 0 ORDER BY e.id LIMIT 101`);
+q(`SELECT e.id, e.line FROM rk_entry_labels l JOIN rk_entries e ON e.id = l.entry_id WHERE l.dataset_id = 1 AND l.label = 'x' AND l.entry_id > 5 AND ${V} ORDER BY l.entry_id LIMIT 101`);
+q(`SELECT e.id, e.line FROM rk_entries_fts f JOIN rk_entries e ON e.id = f.rowid WHERE rk_entries_fts MATCH '"abc"' AND f.rowid > 5 AND e.dataset_id = 1 AND ${V} AND instr(e.source_ref, 'abc') > 0 ORDER BY f.rowid LIMIT 101`);
+q(`SELECT label, entry_count, bounding_box_count FROM rk_labels WHERE dataset_id = 1 AND label > '' ORDER BY label LIMIT 101`);
