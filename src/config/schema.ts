@@ -8,8 +8,6 @@ export interface Config {
   /** Where the embedded store keeps its files. */
   readonly dataDir: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Default region of tooling; requests act in the region of their SigV4 credential scope. */
-  readonly defaultRegion: string;
   /** FULL survives power loss; NORMAL only process crashes (both survive kill -9). */
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Longest a client may take to send a whole request. */
@@ -40,6 +38,8 @@ export interface Config {
   };
   /** How long a pagination token stays valid after its listing's first page. */
   readonly pageTokenTtlMs: number;
+  /** How often superseded row versions are garbage-collected. */
+  readonly maintenanceIntervalMs: number;
   readonly rekognition: RekognitionLimits;
 }
 
@@ -48,7 +48,6 @@ export const DEFAULTS: Config = {
   port: 4599,
   dataDir: './.trove',
   logLevel: 'info',
-  defaultRegion: 'us-east-1',
   sqliteSynchronous: 'FULL',
   requestTimeoutMs: 60_000,
   idleTimeoutMs: 60_000,
@@ -57,6 +56,7 @@ export const DEFAULTS: Config = {
   throttle: { requestsPerSecond: 0, burst: 20 },
   jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5 },
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
+  maintenanceIntervalMs: 10 * 60 * 1000,
   rekognition: DEFAULT_REKOGNITION_LIMITS,
 };
 
@@ -69,7 +69,6 @@ export const SETTINGS = [
   { flag: 'port', env: 'TROVE_PORT', path: ['port'], parse: port, help: 'port to listen on (0: any free port)' },
   { flag: 'data-dir', env: 'TROVE_DATA_DIR', path: ['dataDir'], parse: String, help: 'directory of the embedded store' },
   { flag: 'log-level', env: 'TROVE_LOG_LEVEL', path: ['logLevel'], parse: logLevel, help: 'fatal|error|warn|info|debug|trace|silent' },
-  { flag: 'region', env: 'TROVE_DEFAULT_REGION', path: ['defaultRegion'], parse: String, help: 'default region (requests use their SigV4 scope\'s)' },
   { flag: 'sqlite-synchronous', env: 'TROVE_SQLITE_SYNCHRONOUS', path: ['sqliteSynchronous'], parse: synchronous, help: 'FULL|NORMAL' },
   { flag: 'job-concurrency', env: 'TROVE_JOB_CONCURRENCY', path: ['jobs', 'concurrency'], parse: positiveInt, help: 'jobs run at once' },
   { flag: 'throttle-rps', env: 'TROVE_THROTTLE_RPS', path: ['throttle', 'requestsPerSecond'], parse: nonNegative, help: 'requests/s per access key (0: off)' },
