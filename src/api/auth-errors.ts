@@ -8,7 +8,11 @@ import { ServiceError } from './errors.js';
  * it in its own error format.
  */
 export class AuthenticationError extends ServiceError {
-  constructor(failure: AuthFailure) {
+  /** The access key the request claimed to be signed with, when it got that far (for the request log). */
+  readonly accessKeyId?: string;
+
+  constructor(failure: AuthFailure, accessKeyId?: string) {
     super(failure.failure, failure.message, 403, 'client');
+    this.accessKeyId = accessKeyId;
   }
 }

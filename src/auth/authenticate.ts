@@ -57,7 +57,7 @@ export class Authenticator {
     const claims = readClaims(head);
     if ('failure' in claims) throw new AuthenticationError(claims);
     const problem = checkClaims(claims, expectedService, this.#options.clock.now());
-    if (problem) throw new AuthenticationError(problem);
+    if (problem) throw new AuthenticationError(problem, claims.accessKeyId);
     const credential = await this.#credential(claims.accessKeyId);
     return {
       accessKeyId: credential.accessKeyId,
@@ -75,7 +75,7 @@ export class Authenticator {
   #finish(claims: SignatureClaims, head: SignedRequestHead, credential: CredentialSecret, body: Buffer | undefined): Principal {
     const key = this.#keys.get(credential.accessKeyId, credential.secretAccessKey, claims.scope.date, claims.scope.region, claims.scope.service);
     const failure = verifySignature(claims, head, hashPayload(body), key);
-    if (failure) throw new AuthenticationError(failure);
+    if (failure) throw new AuthenticationError(failure, credential.accessKeyId);
     // Throttled only once the signature holds: nobody can spend another key's budget.
     const wait = this.#options.rateLimiter.take(credential.accessKeyId);
     if (wait > 0) throw new RateLimited(wait);
@@ -100,15 +100,15 @@ export class Authenticator {
       if (await this.#credentialCount(now) === 0) return LOCAL;
       throw new AuthenticationError(authFailure('UnrecognizedClientException',
         'The security token included in the request is invalid: the local test/test pair is turned off once credentials exist; '
-        + 'sign with an access key from `trove credentials create`.'));
+        + 'sign with an access key from `trove credentials create`.'), accessKeyId);
     }
     if (!credential) {
       throw new AuthenticationError(authFailure('UnrecognizedClientException',
-        `The security token included in the request is invalid: the access key ID ${accessKeyId.slice(0, 128)} is not known to this server.`));
+        `The security token included in the request is invalid: the access key ID ${accessKeyId.slice(0, 128)} is not known to this server.`), accessKeyId.slice(0, 128));
     }
     if (!credential.enabled) {
       throw new AuthenticationError(authFailure('UnrecognizedClientException',
-        `The security token included in the request is invalid: the access key ID ${accessKeyId} is disabled.`));
+        `The security token included in the request is invalid: the access key ID ${accessKeyId} is disabled.`), accessKeyId);
     }
     return credential;
   }

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { AuthenticationError } from '../api/auth-errors.js';
 import type { PendingAuthentication } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import { requestHead } from '../auth/sigv4/verify.js';
@@ -23,7 +24,13 @@ declare module 'fastify' {
  */
 export async function beginAuthentication(request: FastifyRequest, authenticator: RequestAuthenticator, expectedService: string | undefined): Promise<void> {
   const head = requestHead(request.raw.method ?? request.method, request.raw.url ?? request.url, request.raw.rawHeaders);
-  request.pendingAuthentication = await authenticator.begin(head, expectedService);
+  try {
+    request.pendingAuthentication = await authenticator.begin(head, expectedService);
+  } catch (error) {
+    // The request log names the key a refused request claimed, so rotations can be watched.
+    if (error instanceof AuthenticationError) request.accessKeyId = error.accessKeyId;
+    throw error;
+  }
   request.accessKeyId = request.pendingAuthentication.accessKeyId;
 }
 

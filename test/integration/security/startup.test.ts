@@ -51,7 +51,7 @@ describe('bin/trove: credentials and a network bind', () => {
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ accessKeyId: issued.accessKeyId, account: '123456789012', enabled: true })]);
     expect(listed.stdout).not.toContain(issued.secretAccessKey);
 
-    const server = await spawnTrove(['--host', '0.0.0.0', '--data-dir', dir]);
+    const server = await spawnTrove(['--host', '0.0.0.0', '--data-dir', dir, '--log-level', 'info']);
     const endpoint = server.url.replace('0.0.0.0', '127.0.0.1');
     const client = new RekognitionClient({ endpoint, region: 'us-east-1', credentials: issued, maxAttempts: 1 });
     const local = new RekognitionClient({ endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
@@ -63,7 +63,14 @@ describe('bin/trove: credentials and a network bind', () => {
       local.destroy();
       await server.stop();
     }
+    // One log line per request names the access key, also of a refused request; secrets never appear.
+    const requests = server.output().split('\n').filter((line) => line.includes('"msg":"request"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(requests).toEqual(expect.arrayContaining([
+      expect.objectContaining({ accessKeyId: issued.accessKeyId, account: '123456789012', operation: 'DescribeProjects', status: 200 }),
+      expect.objectContaining({ accessKeyId: 'test', status: 403 }),
+    ]));
     expect(server.output()).not.toContain(issued.secretAccessKey);
+    expect(server.output()).not.toMatch(/Signature=[0-9a-f]{64}/);
 
     expect((await trove(['credentials', 'disable', issued.accessKeyId, '--data-dir', dir])).stdout).toBe(`${issued.accessKeyId} disabled.\n`);
     expect((await trove(['credentials', 'delete', issued.accessKeyId, '--data-dir', dir])).code).toBe(0);
