@@ -32,7 +32,9 @@ export const requestContext = fp(async (app: FastifyInstance) => {
   });
 });
 
-/** A presigned URL's signature is a bearer credential until it expires: never log it. */
+/** Presigned signatures and download-link tokens are bearer credentials until they expire: never log them. */
 export function redactSignature(url: string): string {
-  return url.replace(/([?&](?:X-Amz-Signature|X-Amz-Security-Token|sig|signature)=)[^&]*/gi, '$1REDACTED');
+  return url
+    .replace(/([?&](?:X-Amz-Signature|X-Amz-Security-Token|sig|signature)=)[^&]*/gi, '$1REDACTED')
+    .replace(/^(\/_trove\/downloads\/)[^/?]+/, '$1REDACTED');
 }

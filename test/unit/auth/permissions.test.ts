@@ -54,6 +54,7 @@ describe('request log', () => {
   it('redacts presigned signatures from logged URLs', async () => {
     const { redactSignature } = await import('../../../src/server/plugins/request-context.js');
     expect(redactSignature('/?X-Amz-Credential=K%2F20250101&X-Amz-Signature=abcdef&x=1')).toBe('/?X-Amz-Credential=K%2F20250101&X-Amz-Signature=REDACTED&x=1');
-    expect(redactSignature('/_trove/downloads/d/1?expires=1&sig=secret')).toBe('/_trove/downloads/d/1?expires=1&sig=REDACTED');
+    expect(redactSignature('/_trove/downloads/d/1?expires=1&sig=secret')).toBe('/_trove/downloads/REDACTED/1?expires=1&sig=REDACTED');
+    expect(redactSignature('/_trove/downloads/eyJpIjoxfQ.mac/dataset.jsonl')).toBe('/_trove/downloads/REDACTED/dataset.jsonl');
   });
 });
