@@ -1,3 +1,5 @@
+import type { AgentCoreConfig } from '../domain/agentcore/agentcore-deps.js';
+import { DEFAULT_AGENTCORE_CONFIG } from '../domain/agentcore/agentcore-deps.js';
 import type { RekognitionLimits } from '../domain/rekognition/rekognition-deps.js';
 import { DEFAULT_REKOGNITION_LIMITS } from '../domain/rekognition/rekognition-deps.js';
 
@@ -22,6 +24,8 @@ export interface Config {
   /** How long a pagination token stays valid after its listing's first page. */
   readonly pageTokenTtlMs: number;
   readonly rekognition: RekognitionLimits;
+  /** AgentCore dataset quotas (UNCONFIRMED values; configurable), idempotency window, download links, throttling. */
+  readonly agentcore: AgentCoreConfig;
 }
 
 export const DEFAULTS: Config = {
@@ -35,6 +39,7 @@ export const DEFAULTS: Config = {
   jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5 },
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
   rekognition: DEFAULT_REKOGNITION_LIMITS,
+  agentcore: DEFAULT_AGENTCORE_CONFIG,
 };
 
 /**
@@ -48,6 +53,8 @@ export const SETTINGS = [
   { flag: 'log-level', env: 'TROVE_LOG_LEVEL', path: ['logLevel'], parse: logLevel, help: 'fatal|error|warn|info|debug|trace|silent' },
   { flag: 'region', env: 'TROVE_DEFAULT_REGION', path: ['defaultRegion'], parse: String, help: 'region for unsigned requests' },
   { flag: 'sqlite-synchronous', env: 'TROVE_SQLITE_SYNCHRONOUS', path: ['sqliteSynchronous'], parse: synchronous, help: 'FULL|NORMAL' },
+  { flag: 'agentcore-max-examples', env: 'TROVE_AGENTCORE_MAX_EXAMPLES', path: ['agentcore', 'maxExamplesPerDataset'], parse: positiveInt, help: 'AgentCore examples per dataset' },
+  { flag: 'agentcore-max-datasets', env: 'TROVE_AGENTCORE_MAX_DATASETS', path: ['agentcore', 'maxDatasetsPerAccount'], parse: positiveInt, help: 'AgentCore datasets per account' },
   { flag: 'job-concurrency', env: 'TROVE_JOB_CONCURRENCY', path: ['jobs', 'concurrency'], parse: positiveInt, help: 'jobs run at once' },
 ] as const;
 

@@ -1,5 +1,8 @@
 import type { RekognitionLimits } from '../domain/rekognition/rekognition-deps.js';
 import type { JobDefinition } from './job.js';
+import { deleteDatasetJob as acDeleteDatasetJob, purgeExamplesJob } from './definitions/agentcore/delete-dataset.js';
+import { deleteVersionJob, publishVersionJob } from './definitions/agentcore/versions.js';
+import { writeExamplesJob } from './definitions/agentcore/write-examples.js';
 import { createDatasetJob } from './definitions/rekognition/create-dataset.js';
 import { deleteDatasetJob, deleteProjectJob } from './definitions/rekognition/delete-dataset.js';
 import { distributeEntriesJob } from './definitions/rekognition/distribute-entries.js';
@@ -13,5 +16,10 @@ export function jobDefinitions(limits: { rekognition: RekognitionLimits }): JobD
     distributeEntriesJob(limits.rekognition),
     deleteDatasetJob(),
     deleteProjectJob(),
+    writeExamplesJob(),
+    publishVersionJob(),
+    deleteVersionJob(),
+    acDeleteDatasetJob(),
+    purgeExamplesJob(),
   ] as JobDefinition<never>[];
 }

@@ -7,6 +7,8 @@ export interface OperationContext {
   readonly caller: Caller;
   readonly requestId: string;
   readonly logger: Logger;
+  /** scheme://host[:port] the client reached this server at, for links Trove hands out (e.g. download URLs). */
+  readonly origin: string;
 }
 
 /**
