@@ -13,7 +13,7 @@ export class ExampleValidator {
   readonly #validators: ReadonlyMap<string, ValidateFunction>;
 
   constructor() {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
     this.#validators = new Map(Object.entries(EXAMPLE_SCHEMAS).map(([type, schema]) => [type, ajv.compile(schema)]));
   }
 

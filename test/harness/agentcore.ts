@@ -1,0 +1,48 @@
+import { GetDatasetCommand, ListDatasetExamplesCommand } from '@aws-sdk/client-bedrock-agentcore-control';
+import type { BedrockAgentCoreControlClient, GetDatasetCommandOutput } from '@aws-sdk/client-bedrock-agentcore-control';
+import { eventually } from './server.js';
+
+const BUSY = new Set(['CREATING', 'UPDATING', 'DELETING']);
+
+/** Waits until the dataset leaves CREATING/UPDATING/DELETING and returns GetDataset's answer. */
+export async function settled(client: BedrockAgentCoreControlClient, datasetId: string): Promise<GetDatasetCommandOutput> {
+  return eventually(async () => {
+    const d = await client.send(new GetDatasetCommand({ datasetId }));
+    return BUSY.has(d.status ?? '') ? undefined : d;
+  }, 30_000, `dataset ${datasetId} to settle`);
+}
+
+/** Every example of a version, page by page. */
+export async function allExamples(
+  client: BedrockAgentCoreControlClient, datasetId: string, datasetVersion?: string, maxResults?: number,
+): Promise<Record<string, unknown>[]> {
+  const examples: Record<string, unknown>[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new ListDatasetExamplesCommand({ datasetId, datasetVersion, maxResults, nextToken }));
+    examples.push(...((page.examples ?? []) as Record<string, unknown>[]));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return examples;
+}
+
+/** A valid AGENTCORE_EVALUATION_PREDEFINED_V1 example. */
+export function predefined(scenario: string, input = `question ${scenario}`): Record<string, unknown> {
+  return { scenario_id: scenario, turns: [{ input, expected_response: `answer ${scenario}` }] };
+}
+
+/** A valid AGENTCORE_EVALUATION_SIMULATED_V1 example. */
+export function simulated(scenario: string): Record<string, unknown> {
+  return { scenario_id: scenario, actor_profile: { context: 'Waiting 3 days', goal: 'Get a refund', traits: { mood: 'impatient' } }, input: 'I want my money back!' };
+}
+
+/** `n` predefined examples named `${prefix}${i}`. */
+export function predefinedBatch(n: number, prefix = 's'): Record<string, unknown>[] {
+  return Array.from({ length: n }, (_, i) => predefined(`${prefix}${i}`));
+}
+
+/** Strips `exampleId` from listed examples, for comparing content. */
+export function contentOf(example: Record<string, unknown>): Record<string, unknown> {
+  const { exampleId: _id, ...content } = example;
+  return content;
+}
