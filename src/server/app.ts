@@ -1,5 +1,5 @@
 import Fastify, { LogController } from 'fastify';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Caller } from '../domain/caller.js';
 import { newRequestId } from '../lib/ids.js';
@@ -9,7 +9,7 @@ import { agentCoreOperations } from '../operations/agentcore/index.js';
 import type { AgentCoreServices } from '../operations/agentcore/services.js';
 import { awsJsonProtocol } from '../protocols/aws-json/plugin.js';
 import { agentCoreService } from '../protocols/rest-json/agentcore-service.js';
-import { restJsonProtocol } from '../protocols/rest-json/plugin.js';
+import { renderFrameworkError, restJsonProtocol } from '../protocols/rest-json/plugin.js';
 import { rekognitionService } from '../protocols/aws-json/rekognition-service.js';
 import { rekognitionOperations } from '../operations/rekognition/index.js';
 import type { RekognitionServices } from '../operations/rekognition/services.js';
@@ -49,7 +49,12 @@ export interface AppDeps {
  * routes under the reserved `/_trove/` prefix.
  */
 export async function buildApp(deps: AppDeps) {
+  const agentcore = agentCoreService(agentCoreOperations(deps.agentcore));
   const app = Fastify({
+    // A URL Fastify can't route (bad percent-encoding) never reaches a protocol; restJson services still answer it.
+    frameworkErrors: (error, request, reply) => {
+      if (!renderFrameworkError(agentcore, error, request as FastifyRequest, reply as FastifyReply)) void (reply as FastifyReply).code(400).send(error);
+    },
     loggerInstance: deps.logger,
     // One log line per request comes from plugins/request-context.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -68,7 +73,7 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(downloadRoutes, { prefix: '/_trove', open: deps.downloads });
   await app.register(restJsonProtocol, {
-    service: agentCoreService(agentCoreOperations(deps.agentcore)),
+    service: agentcore,
     bodyLimit: deps.config.restJsonBodyLimit,
     callerOf: deps.callerOf,
     admit: deps.admit,

@@ -113,6 +113,16 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
   }
 }
 
+/**
+ * For Fastify's `frameworkErrors`: a URL Fastify can't even route (bad percent-encoding) under
+ * one of the service's prefixes still gets the modelled error. False when it is not ours.
+ */
+export function renderFrameworkError(service: RestJsonService, error: FastifyError, request: FastifyRequest, reply: FastifyReply): boolean {
+  if (!service.prefixes.some((prefix) => request.url === prefix || request.url.startsWith(`${prefix}/`) || request.url.startsWith(`${prefix}?`))) return false;
+  void sendError(reply, service.unreadable(`The request could not be read: ${error.message}`));
+  return true;
+}
+
 function sendError(reply: FastifyReply, error: ServiceError): FastifyReply {
   // The JS SDK and botocore read the error name from x-amzn-ErrorType first; `message` is required (non-blank).
   return reply
