@@ -56,7 +56,11 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     if (resumed > 0) logger.info({ resumed }, 'resuming jobs interrupted by the last shutdown');
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
-    const runner = new JobRunner(store, jobDefinitions({ rekognition: config.rekognition }), config.jobs, clock, logger.child({ component: 'jobs' }));
+    const runner = new JobRunner(store, jobDefinitions({
+      rekognition: config.rekognition,
+      // Never collect rows a live page token or download link may still read.
+      agentcore: { garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs) },
+    }), config.jobs, clock, logger.child({ component: 'jobs' }));
     const deps: RekognitionDeps = {
       store,
       clock,

@@ -9,14 +9,14 @@ import { distributeEntriesJob } from './definitions/rekognition/distribute-entri
 import { updateEntriesJob } from './definitions/rekognition/update-entries.js';
 
 /** Every job definition Trove runs, in one list. */
-export function jobDefinitions(limits: { rekognition: RekognitionLimits }): JobDefinition<never>[] {
+export function jobDefinitions(limits: { rekognition: RekognitionLimits; agentcore: { garbageAfterMs: number } }): JobDefinition<never>[] {
   return [
     createDatasetJob(limits.rekognition),
     updateEntriesJob(limits.rekognition),
     distributeEntriesJob(limits.rekognition),
     deleteDatasetJob(),
     deleteProjectJob(),
-    writeExamplesJob(),
+    writeExamplesJob(limits.agentcore),
     publishVersionJob(),
     deleteVersionJob(),
     acDeleteDatasetJob(),

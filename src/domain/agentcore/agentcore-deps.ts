@@ -27,6 +27,12 @@ export interface AgentCoreConfig extends AgentCoreLimits {
   readonly downloadUrlTtlMs: number;
   /** Requests per second per account before ThrottlingException (0: unlimited). */
   readonly requestsPerSecond: number;
+  /**
+   * Superseded example rows are garbage-collected this long after a newer revision replaced
+   * them, unless a published version sees them. Must exceed the page token lifetime
+   * (pageTokenTtlMs) and the download link lifetime, or a live token could lose its rows.
+   */
+  readonly garbageAfterMs: number;
 }
 
 export const DEFAULT_AGENTCORE_CONFIG: AgentCoreConfig = Object.freeze({
@@ -38,6 +44,7 @@ export const DEFAULT_AGENTCORE_CONFIG: AgentCoreConfig = Object.freeze({
   idempotencyWindowMs: 8 * 60 * 60 * 1000,
   downloadUrlTtlMs: 300_000,
   requestsPerSecond: 0,
+  garbageAfterMs: 25 * 60 * 60 * 1000,
 });
 
 /** What the AgentCore domain needs from the outside, passed in once. */

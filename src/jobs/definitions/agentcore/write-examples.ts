@@ -1,4 +1,5 @@
 import { BatchRejected, DraftWriter } from '../../../domain/agentcore/draft-writer.js';
+import { collectGarbage } from '../../../domain/agentcore/garbage.js';
 import { AgentCoreJobs } from '../../../domain/agentcore/job-kinds.js';
 import type { ExampleWriteBody, WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.js';
 import { active, failed } from '../../../domain/agentcore/status.js';
@@ -10,9 +11,10 @@ import type { JobContext, JobDefinition } from '../../job.js';
  * CREATING|UPDATING → ACTIVE (draftStatus MODIFIED) | CREATE_FAILED|UPDATE_FAILED.
  * A batch is at most 1000 inline examples (5 MB), so it is written and published in the job's
  * one finishing transaction: discard of an interrupted attempt, rows, counters and status
- * commit together, and a retry starts from scratch.
+ * commit together, and a retry starts from scratch. The same transaction collects rows earlier
+ * writes superseded that nothing can read any more (garbage.ts).
  */
-export function writeExamplesJob(): JobDefinition<WriteExamplesPayload> {
+export function writeExamplesJob(options: { garbageAfterMs: number }): JobDefinition<WriteExamplesPayload> {
   return {
     kind: AgentCoreJobs.writeExamples,
     payloadVersion: 1,
@@ -27,6 +29,7 @@ export function writeExamplesJob(): JobDefinition<WriteExamplesPayload> {
           await writer.begin(tx);
           await apply(tx, writer, payload, body);
           await writer.commit(tx, active(ctx.clock.now(), 'MODIFIED'));
+          await collectGarbage(tx, dataset.id, ctx.clock.now(), options.garbageAfterMs);
         });
       } catch (error) {
         if (!(error instanceof BatchRejected)) throw error;
