@@ -25,11 +25,15 @@ export class Idempotency {
     private readonly mismatch: (message: string) => ServiceError,
   ) {}
 
-  /** The token of `input` (its `clientToken` member), or undefined when the request has none. */
-  token(caller: Caller, operation: string, resource: string, input: { clientToken?: string }): TokenedRequest | undefined {
+  /**
+   * The token of `input` (its `clientToken` member), or undefined when the request has none.
+   * `digest` is the protocol's fingerprint of the request as sent (SDK retries resend the same
+   * bytes); without one the input is hashed canonically.
+   */
+  token(caller: Caller, operation: string, resource: string, input: { clientToken?: string }, digest?: string): TokenedRequest | undefined {
     if (!input.clientToken) return undefined;
     const { clientToken, ...request } = input;
-    return { key: { account: caller.account, region: caller.region, operation, resource, clientToken }, hash: requestHash(request) };
+    return { key: { account: caller.account, region: caller.region, operation, resource, clientToken }, hash: digest ?? requestHash(request) };
   }
 
   /**

@@ -9,7 +9,9 @@ import { prepareBatch } from './examples-batch.js';
 import type { PreparedExample } from './examples-batch.js';
 import { datasetArn, newDatasetId } from './ids.js';
 import { AgentCoreJobs } from './job-kinds.js';
-import type { DeleteDatasetPayload, DeleteVersionPayload, ExampleWriteBody, WriteExamplesPayload } from './job-kinds.js';
+import type { DeleteDatasetPayload, DeleteVersionPayload, WriteExamplesPayload } from './job-kinds.js';
+import { encodeBatch } from './batch-codec.js';
+import type { BatchBody } from './batch-codec.js';
 import { inlineExamples } from './sources.js';
 import { conflictFor, GUARDS, inProgress } from './status.js';
 
@@ -37,9 +39,9 @@ export class DatasetService {
    * AWS: returns 202 CREATING at once; the examples (validated here, all-or-nothing) are
    * written by a job, then ACTIVE with draftStatus MODIFIED. A dataset can't be created empty.
    */
-  async create(caller: Caller, input: CreateDatasetInput): Promise<CreatedDataset> {
+  async create(caller: Caller, input: CreateDatasetInput, digest?: string): Promise<CreatedDataset> {
     const { store, idempotency, clock, limits } = this.deps;
-    const token = idempotency.token(caller, 'CreateDataset', '', input);
+    const token = idempotency.token(caller, 'CreateDataset', '', input, digest);
     const earlier = await idempotency.earlier<CreatedDataset>(store, token);
     if (earlier) return earlier;
     const examples = this.prepare(input.schemaType, inlineExamples(input.source), 'source.inlineExamples.examples', false);
@@ -64,7 +66,7 @@ export class DatasetService {
       });
       // Both unique keys were just checked in this transaction; a clash is a concurrent twin.
       if (!dataset) throw new ConflictException(`A dataset named ${input.datasetName} already exists in this account.`);
-      await this.enqueueWrite(tx, dataset, 'create', { examples }, now);
+      await this.enqueueWrite(tx, dataset, 'create', batchOf(examples), now);
       const response: CreatedDataset = { datasetArn: dataset.arn, datasetId, status: 'CREATING', createdAt: now };
       await idempotency.remember(tx, token, 202, response);
       return response;
@@ -85,9 +87,9 @@ export class DatasetService {
   }
 
   /** AWS: synchronous; only the description is mutable, and omitting it leaves it unchanged. */
-  async update(caller: Caller, input: UpdateDatasetInput): Promise<UpdatedDataset> {
+  async update(caller: Caller, input: UpdateDatasetInput, digest?: string): Promise<UpdatedDataset> {
     const { store, idempotency, clock } = this.deps;
-    const token = idempotency.token(caller, 'UpdateDataset', input.datasetId, input);
+    const token = idempotency.token(caller, 'UpdateDataset', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<UpdatedDataset>(store, token);
     if (earlier) return earlier;
     const dataset = await this.find(caller, input.datasetId);
@@ -198,14 +200,19 @@ export class DatasetService {
 
   /** Stores a write-examples job with its examples, in the accepting transaction. */
   async enqueueWrite(
-    tx: Repositories, dataset: AcDatasetRecord, kind: WriteExamplesPayload['kind'], body: ExampleWriteBody, now: number,
+    tx: Repositories, dataset: AcDatasetRecord, kind: WriteExamplesPayload['kind'], batch: BatchBody, now: number,
   ): Promise<void> {
     const payload: WriteExamplesPayload = { dataset: dataset.id, kind };
     await tx.jobs.enqueue({
       kind: AgentCoreJobs.writeExamples, payloadVersion: 1, resource: dataset.arn, payload,
-      body: Buffer.from(JSON.stringify(body)), runAfter: now, createdAt: now,
+      body: encodeBatch(batch), runAfter: now, createdAt: now,
     });
   }
+}
+
+/** The job body of new or replacement examples. */
+export function batchOf(examples: readonly PreparedExample[], supersedes?: readonly { id: number; seq: number }[]): BatchBody {
+  return { exampleIds: examples.map((e) => e.exampleId), contents: examples.map((e) => e.content), supersedes };
 }
 
 export function notFound(datasetId: string): ResourceNotFoundException {

@@ -1,5 +1,6 @@
 import type { AcDatasetRecord, AcStatusChange } from '../../store/agentcore-records.js';
 import type { Repositories } from '../../store/store.js';
+import type { BatchBody } from './batch-codec.js';
 
 /** Thrown when a batch can't be applied as accepted (e.g. an example vanished): the job fails the dataset. */
 export class BatchRejected extends Error {}
@@ -26,25 +27,31 @@ export class DraftWriter {
     await tx.acExamples.discard(this.dataset.id, this.revision);
   }
 
-  /** New examples, appended in request order. */
-  async add(tx: Repositories, examples: readonly { exampleId: string; content: string }[]): Promise<void> {
-    const taken = await tx.acExamples.findLive(this.dataset.id, examples.map((e) => e.exampleId));
-    if (taken.length > 0) throw new BatchRejected(`An example with id ${taken[0].exampleId} already exists in the dataset.`);
-    await tx.acExamples.insert(this.dataset.id, this.revision, examples.map((e) => ({ ...e, seq: this.#nextSeq++ })));
-    this.#delta += examples.length;
+  /**
+   * New examples, appended in request order. Their ids were checked free when the request was
+   * accepted (and the dataset has been UPDATING since); the live-id index is the last safeguard.
+   */
+  async add(tx: Repositories, batch: BatchBody): Promise<void> {
+    const contents = batch.contents ?? [];
+    await tx.acExamples.insert(this.dataset.id, this.revision, batch.exampleIds.map((exampleId, i) => ({
+      exampleId, content: contents[i], seq: this.#nextSeq++,
+    })));
+    this.#delta += batch.exampleIds.length;
   }
 
   /** AWS: UpdateDatasetExamples replaces each example's whole content; it keeps its place in the listing. */
-  async replace(tx: Repositories, examples: readonly { exampleId: string; content: string }[]): Promise<void> {
-    const live = await this.#live(tx, examples.map((e) => e.exampleId));
-    await tx.acExamples.supersede([...live.values()].map((row) => row.id), this.revision);
-    await tx.acExamples.insert(this.dataset.id, this.revision, examples.map((e) => ({ ...e, seq: live.get(e.exampleId)!.seq })));
+  async replace(tx: Repositories, batch: BatchBody): Promise<void> {
+    const rows = batch.supersedes ?? [];
+    await this.#supersede(tx, rows);
+    const contents = batch.contents ?? [];
+    await tx.acExamples.insert(this.dataset.id, this.revision, batch.exampleIds.map((exampleId, i) => ({
+      exampleId, content: contents[i], seq: rows[i].seq,
+    })));
   }
 
-  async remove(tx: Repositories, exampleIds: readonly string[]): Promise<void> {
-    const live = await this.#live(tx, exampleIds);
-    await tx.acExamples.supersede([...live.values()].map((row) => row.id), this.revision);
-    this.#delta -= live.size;
+  async remove(tx: Repositories, batch: BatchBody): Promise<void> {
+    await this.#supersede(tx, batch.supersedes ?? []);
+    this.#delta -= batch.exampleIds.length;
   }
 
   /** Publishes the revision with its counters and `change`, in the job's finishing transaction. */
@@ -56,11 +63,9 @@ export class DraftWriter {
     await tx.revisions.record('agentcore', this.dataset.id, this.revision, change.updatedAt);
   }
 
-  async #live(tx: Repositories, exampleIds: readonly string[]) {
-    const rows = await tx.acExamples.findLive(this.dataset.id, exampleIds);
-    const live = new Map(rows.map((row) => [row.exampleId, row]));
-    const missing = exampleIds.find((id) => !live.has(id));
-    if (missing !== undefined) throw new BatchRejected(`The example ${missing} no longer exists in the dataset.`);
-    return live;
+  /** The rows found live when the request was accepted; nothing could have changed them since. */
+  async #supersede(tx: Repositories, rows: readonly { id: number }[]): Promise<void> {
+    const changed = await tx.acExamples.supersede(rows.map((row) => row.id), this.revision);
+    if (changed !== rows.length) throw new BatchRejected(`${rows.length - changed} of the examples no longer exist in the dataset.`);
   }
 }

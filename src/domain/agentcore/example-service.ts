@@ -5,7 +5,7 @@ import type { Repositories } from '../../store/store.js';
 import type { Caller } from '../caller.js';
 import type { Guard } from './status.js';
 import type { AgentCoreDeps } from './agentcore-deps.js';
-import { invalidToken } from './dataset-service.js';
+import { batchOf, invalidToken } from './dataset-service.js';
 import type { DatasetService } from './dataset-service.js';
 import { exampleLine } from './examples-batch.js';
 import type { PreparedExample } from './examples-batch.js';
@@ -35,9 +35,9 @@ export class ExampleService {
   constructor(private readonly deps: AgentCoreDeps, private readonly datasets: DatasetService) {}
 
   /** AWS: exampleIds come back in the order of the examples (CLI push.ts relies on it). */
-  async add(caller: Caller, input: AddDatasetExamplesInput): Promise<AddedExamples> {
+  async add(caller: Caller, input: AddDatasetExamplesInput, digest?: string): Promise<AddedExamples> {
     const { idempotency, limits } = this.deps;
-    const token = idempotency.token(caller, 'AddDatasetExamples', input.datasetId, input);
+    const token = idempotency.token(caller, 'AddDatasetExamples', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<AddedExamples>(this.deps.store, token);
     if (earlier) return earlier;
     const dataset = await this.datasets.find(caller, input.datasetId);
@@ -50,38 +50,38 @@ export class ExampleService {
       }
       const taken = await tx.acExamples.findLive(current.id, examples.map((e) => e.exampleId));
       if (taken.length > 0) throw alreadyExists(examples, taken.map((row) => row.exampleId), path);
-      await this.datasets.enqueueWrite(tx, current, 'add', { examples }, now);
+      await this.datasets.enqueueWrite(tx, current, 'add', batchOf(examples), now);
       return { addedCount: examples.length, exampleIds: examples.map((e) => e.exampleId) };
     });
   }
 
   /** AWS: each example replaces the whole content of the example its exampleId names; any unknown id fails the batch. */
-  async update(caller: Caller, input: UpdateDatasetExamplesInput): Promise<UpdatedExamples> {
+  async update(caller: Caller, input: UpdateDatasetExamplesInput, digest?: string): Promise<UpdatedExamples> {
     const { idempotency } = this.deps;
-    const token = idempotency.token(caller, 'UpdateDatasetExamples', input.datasetId, input);
+    const token = idempotency.token(caller, 'UpdateDatasetExamples', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<UpdatedExamples>(this.deps.store, token);
     if (earlier) return earlier;
     const dataset = await this.datasets.find(caller, input.datasetId);
     const examples = this.datasets.prepare(dataset.schemaType, input.examples, 'examples', true);
     return this.#accept(dataset, token, GUARDS.editCreated, async (tx, current, now) => {
-      await requireLive(tx, current, examples.map((e) => e.exampleId));
-      await this.datasets.enqueueWrite(tx, current, 'update', { examples }, now);
+      const live = await requireLive(tx, current, examples.map((e) => e.exampleId));
+      await this.datasets.enqueueWrite(tx, current, 'update', batchOf(examples, live), now);
       return { updatedCount: examples.length };
     });
   }
 
   /** AWS: every id must be in the DRAFT, or the whole batch fails with ResourceNotFoundException. */
-  async delete(caller: Caller, input: DeleteDatasetExamplesInput): Promise<DeletedExamples> {
+  async delete(caller: Caller, input: DeleteDatasetExamplesInput, digest?: string): Promise<DeletedExamples> {
     const { idempotency } = this.deps;
-    const token = idempotency.token(caller, 'DeleteDatasetExamples', input.datasetId, input);
+    const token = idempotency.token(caller, 'DeleteDatasetExamples', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<DeletedExamples>(this.deps.store, token);
     if (earlier) return earlier;
     const dataset = await this.datasets.find(caller, input.datasetId);
     // Trove: an id listed twice is deleted once (AWS's handling of repeats is not documented).
     const exampleIds = [...new Set(input.exampleIds)];
     return this.#accept(dataset, token, GUARDS.edit, async (tx, current, now) => {
-      await requireLive(tx, current, exampleIds);
-      await this.datasets.enqueueWrite(tx, current, 'delete', { exampleIds }, now);
+      const live = await requireLive(tx, current, exampleIds);
+      await this.datasets.enqueueWrite(tx, current, 'delete', { exampleIds, supersedes: live }, now);
       return { deletedCount: exampleIds.length };
     });
   }
@@ -151,14 +151,19 @@ export class ExampleService {
   }
 }
 
-async function requireLive(tx: Repositories, dataset: AcDatasetRecord, exampleIds: readonly string[]): Promise<void> {
-  const live = new Set((await tx.acExamples.findLive(dataset.id, exampleIds)).map((row) => row.exampleId));
+/** The live rows of `exampleIds`, in their order; any unknown id fails the whole batch. */
+async function requireLive(tx: Repositories, dataset: AcDatasetRecord, exampleIds: readonly string[]): Promise<{ id: number; seq: number }[]> {
+  const live = new Map((await tx.acExamples.findLive(dataset.id, exampleIds)).map((row) => [row.exampleId, row]));
   const missing = exampleIds.filter((id) => !live.has(id));
   if (missing.length > 0) {
     const shown = missing.slice(0, 10).join(', ');
     throw new ResourceNotFoundException(
       `${missing.length} example id${missing.length === 1 ? '' : 's'} not found in dataset ${dataset.datasetId}: ${shown}${missing.length > 10 ? ', ...' : ''}. Nothing was changed.`);
   }
+  return exampleIds.map((id) => {
+    const row = live.get(id)!;
+    return { id: row.id, seq: row.seq };
+  });
 }
 
 /** AWS (original model docs): a client-supplied exampleId already in the dataset is a ValidationException. */

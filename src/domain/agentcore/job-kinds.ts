@@ -10,14 +10,8 @@ export const AgentCoreJobs = {
 /** Which call a write-examples job applies: it decides the failure status (CREATE_FAILED or UPDATE_FAILED). */
 export type ExampleWriteKind = 'create' | 'add' | 'update' | 'delete';
 
-/** The job row's payload; the examples travel in the job's body (JSON of ExampleWriteBody). */
+/** The job row's payload; the batch travels in the job's body (batch-codec.ts). */
 export interface WriteExamplesPayload { dataset: number; kind: ExampleWriteKind }
-export interface ExampleWriteBody {
-  /** create/add: new examples; update: replacements. */
-  examples?: { exampleId: string; content: string }[];
-  /** delete. */
-  exampleIds?: string[];
-}
 export interface PublishVersionPayload { dataset: number; version: number }
 export interface DeleteVersionPayload { dataset: number; version: number }
 export interface DeleteDatasetPayload { dataset: number }

@@ -22,9 +22,9 @@ export class VersionService {
   constructor(private readonly deps: AgentCoreDeps, private readonly datasets: DatasetService) {}
 
   /** AWS: 202 UPDATING with the number being created; ACTIVE with draftStatus UNMODIFIED once published. */
-  async create(caller: Caller, input: CreateDatasetVersionInput): Promise<CreatedVersion> {
+  async create(caller: Caller, input: CreateDatasetVersionInput, digest?: string): Promise<CreatedVersion> {
     const { store, idempotency, clock, limits } = this.deps;
-    const token = idempotency.token(caller, 'CreateDatasetVersion', input.datasetId, input);
+    const token = idempotency.token(caller, 'CreateDatasetVersion', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<CreatedVersion>(store, token);
     if (earlier) return earlier;
     const dataset = await this.datasets.find(caller, input.datasetId);

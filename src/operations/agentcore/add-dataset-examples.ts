@@ -9,8 +9,8 @@ export function addDatasetExamples(services: AgentCoreServices): Operation<AddDa
   return {
     name: 'AddDatasetExamples',
     input: inputShapes.AddDatasetExamples,
-    async handle(input, { caller }) {
-      const added = await services.examples.add(caller, input);
+    async handle(input, { caller, requestDigest }) {
+      const added = await services.examples.add(caller, input, requestDigest);
       return { ...added, updatedAt: toEpochSeconds(added.updatedAt) };
     },
   };

@@ -9,8 +9,8 @@ export function createDatasetVersion(services: AgentCoreServices): Operation<Cre
   return {
     name: 'CreateDatasetVersion',
     input: inputShapes.CreateDatasetVersion,
-    async handle(input, { caller }) {
-      const created = await services.versions.create(caller, input);
+    async handle(input, { caller, requestDigest }) {
+      const created = await services.versions.create(caller, input, requestDigest);
       return { ...created, createdAt: toEpochSeconds(created.createdAt) };
     },
   };

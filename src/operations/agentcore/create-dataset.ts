@@ -9,8 +9,8 @@ export function createDataset(services: AgentCoreServices): Operation<CreateData
   return {
     name: 'CreateDataset',
     input: inputShapes.CreateDataset,
-    async handle(input, { caller }) {
-      const created = await services.datasets.create(caller, input);
+    async handle(input, { caller, requestDigest }) {
+      const created = await services.datasets.create(caller, input, requestDigest);
       return { ...created, createdAt: toEpochSeconds(created.createdAt) };
     },
   };

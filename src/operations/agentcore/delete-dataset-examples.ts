@@ -9,8 +9,8 @@ export function deleteDatasetExamples(services: AgentCoreServices): Operation<De
   return {
     name: 'DeleteDatasetExamples',
     input: inputShapes.DeleteDatasetExamples,
-    async handle(input, { caller }) {
-      const deleted = await services.examples.delete(caller, input);
+    async handle(input, { caller, requestDigest }) {
+      const deleted = await services.examples.delete(caller, input, requestDigest);
       return { ...deleted, updatedAt: toEpochSeconds(deleted.updatedAt) };
     },
   };

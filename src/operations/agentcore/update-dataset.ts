@@ -9,8 +9,8 @@ export function updateDataset(services: AgentCoreServices): Operation<UpdateData
   return {
     name: 'UpdateDataset',
     input: inputShapes.UpdateDataset,
-    async handle(input, { caller }) {
-      const updated = await services.datasets.update(caller, input);
+    async handle(input, { caller, requestDigest }) {
+      const updated = await services.datasets.update(caller, input, requestDigest);
       return { ...updated, updatedAt: toEpochSeconds(updated.updatedAt) };
     },
   };

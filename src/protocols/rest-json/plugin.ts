@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import '../request-fields.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -57,6 +58,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     if (options.admit && !options.admit(caller)) throw service.throttled();
     const output = await operation.handle(input as never, {
       caller, requestId: request.id, logger: request.log as Logger, origin: `${request.protocol}://${request.host}`,
+      requestDigest: digest(request),
     });
     return reply.code(binding.code).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
   };
@@ -130,6 +132,13 @@ function sendError(reply: FastifyReply, error: ServiceError): FastifyReply {
     .header('content-type', CONTENT_TYPE)
     .header('x-amzn-ErrorType', error.code)
     .send(JSON.stringify({ message: error.message || error.code, ...error.wireMembers() }));
+}
+
+/** SHA-256 of method, URL and body bytes: a retry of the same SDK call sends exactly these again. */
+function digest(request: FastifyRequest): string {
+  const hash = createHash('sha256').update(`${request.method} ${request.url}\n`);
+  if (Buffer.isBuffer(request.body)) hash.update(request.body);
+  return hash.digest('base64url');
 }
 
 function splitUrl(url: string): [string, string?] {

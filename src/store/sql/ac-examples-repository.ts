@@ -6,6 +6,8 @@ interface ExampleDbRow { id: number; example_id: string; seq: number; content: s
 
 /** Rows per multi-row statement: well under SQLite's 32766 variables and PostgreSQL's 65535. */
 const CHUNK = 200;
+/** Ids per IN list: a whole 1000-example batch in one statement. */
+const LOOKUP_CHUNK = 1000;
 const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
 
 /**
@@ -19,8 +21,8 @@ export class AcExamplesRepository {
   /** The live (not superseded) rows of these example ids. */
   async findLive(datasetId: number, exampleIds: readonly string[]): Promise<StoredExample[]> {
     const found: StoredExample[] = [];
-    for (let i = 0; i < exampleIds.length; i += CHUNK) {
-      const slice = exampleIds.slice(i, i + CHUNK);
+    for (let i = 0; i < exampleIds.length; i += LOOKUP_CHUNK) {
+      const slice = exampleIds.slice(i, i + LOOKUP_CHUNK);
       const rows = await this.db.all<ExampleDbRow>(
         `SELECT id, example_id, seq, content FROM ac_examples
          WHERE dataset_id = ? AND deleted_rev IS NULL AND example_id IN (${placeholders(slice.length)})`,
@@ -44,12 +46,16 @@ export class AcExamplesRepository {
     }
   }
 
-  /** Marks rows superseded (replaced or deleted) at `revision`. */
-  async supersede(ids: readonly number[], revision: number): Promise<void> {
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const slice = ids.slice(i, i + CHUNK);
-      await this.db.run(`UPDATE ac_examples SET deleted_rev = ? WHERE id IN (${placeholders(slice.length)})`, [revision, ...slice]);
+  /** Marks live rows superseded (replaced or deleted) at `revision`; returns how many were live. */
+  async supersede(ids: readonly number[], revision: number): Promise<number> {
+    let changed = 0;
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const slice = ids.slice(i, i + LOOKUP_CHUNK);
+      changed += await this.db.run(
+        `UPDATE ac_examples SET deleted_rev = ? WHERE id IN (${placeholders(slice.length)}) AND deleted_rev IS NULL`, [revision, ...slice],
+      );
     }
+    return changed;
   }
 
   /** Undoes everything written at an uncommitted `revision` (a retried or abandoned job). Idempotent. */

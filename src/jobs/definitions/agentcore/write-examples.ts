@@ -1,7 +1,9 @@
 import { BatchRejected, DraftWriter } from '../../../domain/agentcore/draft-writer.js';
 import { collectGarbage } from '../../../domain/agentcore/garbage.js';
 import { AgentCoreJobs } from '../../../domain/agentcore/job-kinds.js';
-import type { ExampleWriteBody, WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.js';
+import type { WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.js';
+import { decodeBatch } from '../../../domain/agentcore/batch-codec.js';
+import type { BatchBody } from '../../../domain/agentcore/batch-codec.js';
 import { active, failed } from '../../../domain/agentcore/status.js';
 import type { Repositories } from '../../../store/store.js';
 import type { JobContext, JobDefinition } from '../../job.js';
@@ -20,7 +22,7 @@ export function writeExamplesJob(options: { garbageAfterMs: number }): JobDefini
     payloadVersion: 1,
 
     async run(payload, ctx) {
-      const body = JSON.parse((ctx.job.body ?? Buffer.from('{}')).toString('utf8')) as ExampleWriteBody;
+      const body = decodeBatch(ctx.job.body ?? Buffer.from('{"i":[]}\n'));
       try {
         await ctx.finish(async (tx) => {
           const dataset = await tx.acDatasets.findById(payload.dataset);
@@ -43,15 +45,15 @@ export function writeExamplesJob(options: { garbageAfterMs: number }): JobDefini
   };
 }
 
-async function apply(tx: Repositories, writer: DraftWriter, payload: WriteExamplesPayload, body: ExampleWriteBody): Promise<void> {
+async function apply(tx: Repositories, writer: DraftWriter, payload: WriteExamplesPayload, body: BatchBody): Promise<void> {
   switch (payload.kind) {
     case 'create':
     case 'add':
-      return writer.add(tx, body.examples ?? []);
+      return writer.add(tx, body);
     case 'update':
-      return writer.replace(tx, body.examples ?? []);
+      return writer.replace(tx, body);
     case 'delete':
-      return writer.remove(tx, body.exampleIds ?? []);
+      return writer.remove(tx, body);
   }
 }
 
