@@ -13,8 +13,8 @@ import { spawnTrove } from '../../harness/process.js';
 import type { TroveProcess } from '../../harness/process.js';
 import { TEST_CREDENTIALS } from '../../harness/server.js';
 
-const DATASETS = 6;
-const BATCH = 1000;
+const DATASETS = 4;
+const BATCH = 500;
 const example = (tag: string, i: number): Example => ({
   scenario_id: `${tag}-${i}`, turns: [{ input: `question ${i} ${'q'.repeat(900)}`, expected_response: `answer ${i}` }],
 });
