@@ -49,7 +49,11 @@ export function prepareBatch(examples: readonly unknown[], path: string, rules: 
     }
     if (id !== undefined) seen.add(id);
     violations.push(...rules.validator.check(rules.schemaType, content, at));
-    const text = JSON.stringify(content);
+    const text = serialize(content);
+    if (text === undefined || nesting(text) > MAX_DEPTH) {
+      violations.push({ path: at, constraint: `Member must not nest objects and arrays deeper than ${MAX_DEPTH} levels` });
+      return;
+    }
     if (!oversized && Buffer.byteLength(text) > rules.maxExampleBytes) oversized = at;
     if (id !== undefined) prepared.push({ exampleId: id, content: text });
   });
@@ -58,6 +62,43 @@ export function prepareBatch(examples: readonly unknown[], path: string, rules: 
     throw new ServiceQuotaExceededException(`The example at '${oversized}' is larger than the ${rules.maxExampleBytes} bytes allowed per example.`);
   }
   return prepared;
+}
+
+/**
+ * Trove: examples nest at most this deep (AWS's limit is UNCONFIRMED). Far deeper documents
+ * would overflow the stack when serialized again for a listing, so they are refused up front.
+ */
+const MAX_DEPTH = 100;
+
+/** The JSON text, or undefined when the document is too deep to serialize at all. */
+function serialize(content: object): string | undefined {
+  try {
+    return JSON.stringify(content);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+/** Deepest nesting of objects and arrays in JSON text (brackets inside strings don't count). */
+function nesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > deepest) deepest = depth;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return deepest;
 }
 
 /** Why a value is not a valid ExampleId, or undefined when it is one. */

@@ -43,6 +43,10 @@ describe('agentcore restJson1 wire format against a real Trove', () => {
     });
     expect(Buffer.byteLength(big)).toBeGreaterThan(5 * 1024 * 1024);
     expect(await call('POST', '/datasets', big)).toMatchObject({ status: 400, type: 'ValidationException', body: { reason: 'FieldValidationFailed' } });
+    // Never a 500: a document nested far deeper than any stack is refused, not crashed on.
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const nested = `{"datasetName":"deep","schemaType":"AGENTCORE_EVALUATION_PREDEFINED_V1","source":{"inlineExamples":{"examples":[{"scenario_id":"a","turns":[{"input":"x"}],"metadata":{"d":${deep}}}]}}}`;
+    expect(await call('POST', '/datasets', nested)).toMatchObject({ status: 400, type: 'ValidationException', body: { fieldList: [{ name: 'source.inlineExamples.examples[0]' }] } });
     expect((await call('GET', '/datasets')).status).toBe(200);
     // The other protocol and Trove's own routes are untouched.
     expect((await fetch(`${server.url}/_trove/health`)).status).toBe(200);

@@ -67,4 +67,14 @@ describe('prepareBatch', () => {
     ]);
     expect(() => prepareBatch([{ ...ok(), metadata: { pad: 'x'.repeat(300) } }], 'examples', rules, false)).toThrow(ServiceQuotaExceededException);
   });
+
+  it('refuses documents nested too deep to serialize safely, whatever their depth', () => {
+    const nested = (depth: number) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown;
+    const fine = prepareBatch([{ ...ok(), metadata: { d: nested(90), s: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[' } }], 'examples', { ...rules, maxExampleBytes: 1 << 20 }, false);
+    expect(fine).toHaveLength(1);
+    for (const depth of [120, 200_000]) {
+      expect(() => prepareBatch([{ ...ok(), metadata: { d: nested(depth) } }], 'examples', { ...rules, maxExampleBytes: 1 << 20 }, false))
+        .toThrow(/deeper than 100 levels/);
+    }
+  });
 });
