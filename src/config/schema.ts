@@ -23,6 +23,8 @@ export interface Config {
   };
   /** How long a pagination token stays valid after its listing's first page. */
   readonly pageTokenTtlMs: number;
+  /** How often superseded row versions are garbage-collected. */
+  readonly maintenanceIntervalMs: number;
   readonly rekognition: RekognitionLimits;
   /** AgentCore dataset quotas (UNCONFIRMED values; configurable), idempotency window, download links, throttling. */
   readonly agentcore: AgentCoreConfig;
@@ -38,6 +40,7 @@ export const DEFAULTS: Config = {
   requestTimeoutMs: 60_000,
   jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5 },
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
+  maintenanceIntervalMs: 10 * 60 * 1000,
   rekognition: DEFAULT_REKOGNITION_LIMITS,
   agentcore: DEFAULT_AGENTCORE_CONFIG,
 };
