@@ -18,7 +18,7 @@ export function jobDefinitions(limits: { rekognition: RekognitionLimits; agentco
     deleteProjectJob(),
     writeExamplesJob(limits.agentcore),
     publishVersionJob(),
-    deleteVersionJob(),
+    deleteVersionJob(limits.agentcore),
     acDeleteDatasetJob(),
     purgeExamplesJob(),
   ] as JobDefinition<never>[];

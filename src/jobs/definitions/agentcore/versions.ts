@@ -1,3 +1,4 @@
+import { collectGarbage } from '../../../domain/agentcore/garbage.js';
 import { AgentCoreJobs } from '../../../domain/agentcore/job-kinds.js';
 import type { DeleteVersionPayload, PublishVersionPayload } from '../../../domain/agentcore/job-kinds.js';
 import { active, failed } from '../../../domain/agentcore/status.js';
@@ -35,7 +36,7 @@ export function publishVersionJob(): JobDefinition<PublishVersionPayload> {
  * version could see become garbage (collected once no token or link can pin them).
  * UNCONFIRMED: sources disagree on the failure status; UPDATE_FAILED per the facts.
  */
-export function deleteVersionJob(): JobDefinition<DeleteVersionPayload> {
+export function deleteVersionJob(options: { garbageAfterMs: number }): JobDefinition<DeleteVersionPayload> {
   return {
     kind: AgentCoreJobs.deleteVersion,
     payloadVersion: 1,
@@ -44,6 +45,8 @@ export function deleteVersionJob(): JobDefinition<DeleteVersionPayload> {
         if (!(await tx.acDatasets.findById(id))) return;
         await tx.acVersions.delete(id, version);
         await tx.acDatasets.setStatus(id, active(ctx.clock.now()));
+        // Rows only this version could see may be collectable right away.
+        await collectGarbage(tx, id, ctx.clock.now(), options.garbageAfterMs);
       });
     },
     async giveUp({ dataset: id, version }, ctx, error) {
