@@ -1,5 +1,5 @@
 import {
-  CreateDatasetCommand, CreateDatasetVersionCommand, ListDatasetExamplesCommand, UpdateDatasetExamplesCommand,
+  CreateDatasetCommand, CreateDatasetVersionCommand, DeleteDatasetCommand, ListDatasetExamplesCommand, UpdateDatasetExamplesCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -54,5 +54,13 @@ describe('agentcore datasets: garbage collection of superseded examples', () => 
     expect(rowsOf(id)).toBe(2);
     expect((await allExamples(client, datasetId!, '1'))[0]).toEqual({ exampleId: id, ...predefined('r1') });
     expect((await allExamples(client, datasetId!))[0]).toEqual({ exampleId: id, ...predefined('r3') });
+
+    // Once version 1 is deleted (version 2 sees r3), nothing reads r1 any more.
+    await client.send(new CreateDatasetVersionCommand({ datasetId }));
+    await settled(client, datasetId!);
+    await client.send(new DeleteDatasetCommand({ datasetId, datasetVersion: '1' }));
+    await settled(client, datasetId!);
+    expect(rowsOf(id)).toBe(1);
+    expect((await allExamples(client, datasetId!, '2'))[0]).toEqual({ exampleId: id, ...predefined('r3') });
   });
 });
