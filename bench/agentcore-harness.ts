@@ -18,10 +18,10 @@ import type { Trove } from '../src/trove.js';
  * synchronous FULL), so the benchmark's client never shares an event loop with the server.
  */
 export async function spawnBenchServer(args: string[] = []): Promise<{
-  url: string; client: BedrockAgentCoreControlClient; dataDir: string; close(): Promise<void>;
+  url: string; client: BedrockAgentCoreControlClient; dataDir: string; output(): string; close(): Promise<void>;
 }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'trove-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--log-level', 'warn', '--data-dir', dataDir, ...args], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', MAIN, 'serve', '--port', '0', '--log-level', 'warn', '--data-dir', dataDir, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -38,6 +38,7 @@ export async function spawnBenchServer(args: string[] = []): Promise<{
   const client = new BedrockAgentCoreControlClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   return {
     url, client, dataDir,
+    output: () => output,
     async close() {
       client.destroy();
       const exited = new Promise((resolve) => child.once('exit', resolve));

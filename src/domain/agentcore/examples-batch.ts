@@ -82,6 +82,11 @@ function serialize(content: object): string | undefined {
 
 /** Deepest nesting of objects and arrays in JSON text (brackets inside strings don't count). */
 function nesting(text: string): number {
+  // Cheap bound first: a document can't nest deeper than it has opening brackets.
+  let opening = 0;
+  for (let i = text.indexOf('['); i >= 0 && opening <= MAX_DEPTH; i = text.indexOf('[', i + 1)) opening++;
+  for (let i = text.indexOf('{'); i >= 0 && opening <= MAX_DEPTH; i = text.indexOf('{', i + 1)) opening++;
+  if (opening <= MAX_DEPTH) return opening;
   let depth = 0;
   let deepest = 0;
   let inString = false;
