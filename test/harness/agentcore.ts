@@ -45,6 +45,11 @@ export function predefinedBatch(n: number, prefix = 's'): Example[] {
   return Array.from({ length: n }, (_, i) => predefined(`${prefix}${i}`));
 }
 
+/** A `source` union with inline examples. */
+export function inline(examples: Example[]): { inlineExamples: { examples: Example[] } } {
+  return { inlineExamples: { examples } };
+}
+
 /** Strips `exampleId` from listed examples, for comparing content. */
 export function contentOf(example: Example): Example {
   const { exampleId: _id, ...content } = example;

@@ -1,4 +1,6 @@
 import { ResourceNotFoundException, ServiceQuotaExceededException, ValidationException } from '../../api/agentcore/errors.js';
+import type { TokenedRequest } from '../idempotency.js';
+import { acceptWrite } from './accept-write.js';
 import type { AddDatasetExamplesInput, DeleteDatasetExamplesInput, UpdateDatasetExamplesInput } from '../../api/agentcore/inputs.js';
 import type { AcDatasetRecord, AcDatasetStatus } from '../../store/agentcore-records.js';
 import type { Repositories } from '../../store/store.js';
@@ -10,7 +12,7 @@ import type { DatasetService } from './dataset-service.js';
 import { exampleLine } from './examples-batch.js';
 import type { PreparedExample } from './examples-batch.js';
 import { inlineExamples } from './sources.js';
-import { conflictFor, GUARDS, inProgress } from './status.js';
+import { GUARDS } from './status.js';
 
 interface Accepted { datasetArn: string; datasetId: string; status: AcDatasetStatus; updatedAt: number }
 export interface AddedExamples extends Accepted { addedCount: number; exampleIds: string[] }
@@ -120,34 +122,14 @@ export class ExampleService {
     return { record, datasetVersion: state.v, examples, nextToken };
   }
 
-  /**
-   * The accepting transaction of every example write: replays a known client token, applies
-   * the status guard (→ UPDATING), runs `accept` (checks and the job), records the token.
-   */
+  /** acceptWrite, with the members every example write answers. */
   async #accept<T extends object>(
-    dataset: AcDatasetRecord,
-    token: ReturnType<AgentCoreDeps['idempotency']['token']>,
-    guard: Guard,
+    dataset: AcDatasetRecord, token: TokenedRequest | undefined, guard: Guard,
     accept: (tx: Repositories, current: AcDatasetRecord, now: number) => Promise<T>,
   ): Promise<Accepted & T> {
-    const { store, idempotency, clock } = this.deps;
-    const now = clock.now();
-    const response = await store.transaction(async (tx) => {
-      const raced = await idempotency.earlier<Accepted & T>(tx, token);
-      if (raced) return raced;
-      if (!(await tx.acDatasets.transition(dataset.id, guard.allowed, inProgress('UPDATING', now)))) {
-        const current = await tx.acDatasets.findById(dataset.id);
-        if (!current) throw new ResourceNotFoundException(`Dataset ${dataset.datasetId} not found.`);
-        throw conflictFor(current, current.status, guard);
-      }
-      const current = (await tx.acDatasets.findById(dataset.id))!;
-      const extra = await accept(tx, current, now);
-      const accepted: Accepted & T = { datasetArn: current.arn, datasetId: current.datasetId, status: 'UPDATING', updatedAt: now, ...extra };
-      await idempotency.remember(tx, token, 202, accepted);
-      return accepted;
-    });
-    this.deps.jobsEnqueued();
-    return response;
+    return acceptWrite(this.deps, dataset, token, guard, async (tx, current, now) => ({
+      datasetArn: current.arn, datasetId: current.datasetId, status: 'UPDATING' as const, updatedAt: now, ...(await accept(tx, current, now)),
+    }));
   }
 }
 

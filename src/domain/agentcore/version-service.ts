@@ -1,4 +1,4 @@
-import { ResourceNotFoundException, ServiceQuotaExceededException } from '../../api/agentcore/errors.js';
+import { ServiceQuotaExceededException } from '../../api/agentcore/errors.js';
 import type { CreateDatasetVersionInput } from '../../api/agentcore/inputs.js';
 import type { AcDatasetStatus, AcVersionRecord } from '../../store/agentcore-records.js';
 import type { Caller } from '../caller.js';
@@ -7,7 +7,8 @@ import { invalidToken } from './dataset-service.js';
 import type { DatasetService } from './dataset-service.js';
 import { AgentCoreJobs } from './job-kinds.js';
 import type { PublishVersionPayload } from './job-kinds.js';
-import { conflictFor, GUARDS, inProgress } from './status.js';
+import { GUARDS } from './status.js';
+import { acceptWrite } from './accept-write.js';
 
 export interface CreatedVersion { datasetArn: string; datasetId: string; status: AcDatasetStatus; datasetVersion: string; createdAt: number }
 
@@ -23,35 +24,21 @@ export class VersionService {
 
   /** AWS: 202 UPDATING with the number being created; ACTIVE with draftStatus UNMODIFIED once published. */
   async create(caller: Caller, input: CreateDatasetVersionInput, digest?: string): Promise<CreatedVersion> {
-    const { store, idempotency, clock, limits } = this.deps;
+    const { store, idempotency, limits } = this.deps;
     const token = idempotency.token(caller, 'CreateDatasetVersion', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<CreatedVersion>(store, token);
     if (earlier) return earlier;
     const dataset = await this.datasets.find(caller, input.datasetId);
-    const now = clock.now();
-    const created = await store.transaction(async (tx) => {
-      const raced = await idempotency.earlier<CreatedVersion>(tx, token);
-      if (raced) return raced;
-      if (!(await tx.acDatasets.transition(dataset.id, GUARDS.editCreated.allowed, inProgress('UPDATING', now)))) {
-        const current = await tx.acDatasets.findById(dataset.id);
-        if (!current) throw new ResourceNotFoundException(`Dataset ${input.datasetId} not found.`);
-        throw conflictFor(current, current.status, GUARDS.editCreated);
-      }
+    return acceptWrite(this.deps, dataset, token, GUARDS.editCreated, async (tx, current, now): Promise<CreatedVersion> => {
       // AWS (original model docs): MAX_VERSIONS_PER_DATASET counts published versions only.
-      if ((await tx.acVersions.count(dataset.id)) >= limits.maxVersionsPerDataset) {
-        throw new ServiceQuotaExceededException(`Dataset ${input.datasetId} already has the maximum of ${limits.maxVersionsPerDataset} published versions.`);
+      if ((await tx.acVersions.count(current.id)) >= limits.maxVersionsPerDataset) {
+        throw new ServiceQuotaExceededException(`Dataset ${current.datasetId} already has the maximum of ${limits.maxVersionsPerDataset} published versions.`);
       }
-      const version = await tx.acDatasets.claimVersionNumber(dataset.id);
-      const payload: PublishVersionPayload = { dataset: dataset.id, version };
-      await tx.jobs.enqueue({ kind: AgentCoreJobs.publishVersion, payloadVersion: 1, resource: dataset.arn, payload, runAfter: now, createdAt: now });
-      const response: CreatedVersion = {
-        datasetArn: dataset.arn, datasetId: dataset.datasetId, status: 'UPDATING', datasetVersion: String(version), createdAt: now,
-      };
-      await idempotency.remember(tx, token, 202, response);
-      return response;
+      const version = await tx.acDatasets.claimVersionNumber(current.id);
+      const payload: PublishVersionPayload = { dataset: current.id, version };
+      await tx.jobs.enqueue({ kind: AgentCoreJobs.publishVersion, payloadVersion: 1, resource: current.arn, payload, runAfter: now, createdAt: now });
+      return { datasetArn: current.arn, datasetId: current.datasetId, status: 'UPDATING', datasetVersion: String(version), createdAt: now };
     });
-    this.deps.jobsEnqueued();
-    return created;
   }
 
   /** AWS: published versions only (never the DRAFT), newest first. */

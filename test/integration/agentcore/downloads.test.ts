@@ -2,13 +2,12 @@ import {
   AddDatasetExamplesCommand, CreateDatasetCommand, CreateDatasetVersionCommand, DeleteDatasetCommand, GetDatasetCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allExamples, predefined, predefinedBatch, settled } from '../../harness/agentcore.js';
+import { allExamples, predefined, predefinedBatch, inline, settled } from '../../harness/agentcore.js';
 import type { Example } from '../../harness/agentcore.js';
 import { eventually, startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
 const PREDEFINED = 'AGENTCORE_EVALUATION_PREDEFINED_V1';
-const inline = (examples: Example[]) => ({ inlineExamples: { examples } });
 
 async function download(url: string): Promise<{ status: number; type: string | null; lines: Example[] }> {
   // A plain GET with no AWS credentials, as the AgentCore SDK and CLI fetch it.

@@ -5,12 +5,11 @@ import {
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allExamples, predefined, predefinedBatch, settled } from '../../harness/agentcore.js';
+import { allExamples, predefined, predefinedBatch, inline, settled } from '../../harness/agentcore.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
 const PREDEFINED = 'AGENTCORE_EVALUATION_PREDEFINED_V1';
-const inline = (examples: Record<string, unknown>[]) => ({ inlineExamples: { examples: examples as never[] } });
 
 /**
  * A client whose first response is lost after the server has processed the request: the SDK

@@ -4,13 +4,12 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allExamples, predefined, predefinedBatch, settled } from '../../harness/agentcore.js';
+import { allExamples, predefined, predefinedBatch, inline, settled } from '../../harness/agentcore.js';
 import type { Example } from '../../harness/agentcore.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
 const PREDEFINED = 'AGENTCORE_EVALUATION_PREDEFINED_V1';
-const inline = (examples: Example[]) => ({ inlineExamples: { examples } });
 
 describe('agentcore datasets: pinned pagination', () => {
   let server: TestServer;

@@ -5,12 +5,11 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allExamples, predefined, predefinedBatch, settled } from '../../harness/agentcore.js';
+import { allExamples, predefined, predefinedBatch, inline, settled } from '../../harness/agentcore.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
 const PREDEFINED = 'AGENTCORE_EVALUATION_PREDEFINED_V1';
-const inline = (examples: Record<string, unknown>[]) => ({ inlineExamples: { examples: examples as never[] } });
 
 async function conflict(promise: Promise<unknown>, code: string): Promise<void> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
