@@ -34,20 +34,9 @@ export interface AcDatasetRecord {
   updatedAt: number;
 }
 
-export interface NewAcDataset {
-  account: string;
-  region: string;
-  datasetId: string;
-  name: string;
-  arn: string;
-  schemaType: string;
-  description: string | null;
-  kmsKeyArn: string | null;
-  tags: Record<string, string> | null;
-  status: AcDatasetStatus;
-  draftStatus: DraftStatus;
-  createdAt: number;
-}
+/** What creating a dataset stores; the counters and revision start at zero. */
+export type NewAcDataset = Pick<AcDatasetRecord,
+  'account' | 'region' | 'datasetId' | 'name' | 'arn' | 'schemaType' | 'description' | 'kmsKeyArn' | 'tags' | 'status' | 'draftStatus' | 'createdAt'>;
 
 /** A status move; `failureReason` is set only in the *_FAILED states (null clears it). */
 export interface AcStatusChange {
