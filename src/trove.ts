@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { parseCredentialScope } from './auth/credential-scope.js';
 import type { Config } from './config/schema.js';
 import type { Caller } from './domain/caller.js';
-import { ValidationException } from './api/agentcore/errors.js';
+import { ConflictException, ValidationException } from './api/agentcore/errors.js';
 import { DatasetService as AcDatasetService } from './domain/agentcore/dataset-service.js';
 import { DownloadLinks } from './domain/agentcore/download-links.js';
 import { DownloadService } from './domain/agentcore/download-service.js';
@@ -124,7 +124,8 @@ async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTok
     pageTokens,
     // AWS: the service-wide ValidationExceptionReason has IdempotentParameterMismatchException (facts §5.5, UNCONFIRMED use).
     idempotency: new Idempotency(clock, config.agentcore.idempotencyWindowMs,
-      (message) => new ValidationException(message, 'IdempotentParameterMismatchException')),
+      (message) => new ValidationException(message, 'IdempotentParameterMismatchException'),
+      (message) => new ConflictException(message)),
     downloads: links,
     limits: config.agentcore,
     jobsEnqueued,

@@ -23,6 +23,7 @@ export class Idempotency {
     private readonly clock: Clock,
     private readonly windowMs: number,
     private readonly mismatch: (message: string) => ServiceError,
+    private readonly inFlight: (message: string) => ServiceError,
   ) {}
 
   /**
@@ -55,7 +56,11 @@ export class Idempotency {
     if (!request) return;
     const now = this.clock.now();
     await tx.idempotency.purgeBefore(now - this.windowMs);
-    await tx.idempotency.put(request.key, { requestHash: request.hash, status, body: JSON.stringify(response), createdAt: now });
+    const stored = { requestHash: request.hash, status, body: JSON.stringify(response), createdAt: now };
+    if (!(await tx.idempotency.put(request.key, stored, now - this.windowMs))) {
+      // A twin with the same token committed while this one ran: roll this one back.
+      throw this.inFlight(`A request with the client token ${request.key.clientToken} was being processed at the same time; retry to get its response.`);
+    }
   }
 }
 

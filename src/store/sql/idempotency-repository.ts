@@ -30,16 +30,23 @@ export class IdempotencyRepository {
     return row && { requestHash: row.request_hash, status: Number(row.response_status), body: row.response_body, createdAt: Number(row.created_at) };
   }
 
-  /** Records (or replaces an expired) token with the response sent for it. */
-  async put(key: IdempotencyKey, response: StoredResponse): Promise<void> {
-    await this.db.run(
+  /**
+   * Records the token with the response sent for it, replacing a record older than
+   * `expiredBefore`. False when a live record exists: a concurrent twin committed first
+   * (possible only where transactions run concurrently, e.g. on PostgreSQL).
+   */
+  async put(key: IdempotencyKey, response: StoredResponse, expiredBefore: number): Promise<boolean> {
+    const changed = await this.db.run(
       `INSERT INTO idempotency_keys (account, region, operation, resource, client_token, request_hash, response_status, response_body, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (account, region, operation, resource, client_token) DO UPDATE SET
          request_hash = excluded.request_hash, response_status = excluded.response_status,
-         response_body = excluded.response_body, created_at = excluded.created_at`,
-      [key.account, key.region, key.operation, key.resource, key.clientToken, response.requestHash, response.status, response.body, response.createdAt],
+         response_body = excluded.response_body, created_at = excluded.created_at
+       WHERE idempotency_keys.created_at < ?`,
+      [key.account, key.region, key.operation, key.resource, key.clientToken, response.requestHash, response.status, response.body,
+        response.createdAt, expiredBefore],
     );
+    return changed === 1;
   }
 
   /** Forgets tokens recorded before `time`; returns how many. */

@@ -8,7 +8,8 @@ import type { Store } from '../../../src/store/store.js';
 describe('Idempotency', () => {
   let store: Store;
   let now = 1_000_000;
-  const idempotency = new Idempotency({ now: () => now }, 8 * 3600_000, (message) => new ServiceError('Mismatch', message, 400));
+  const idempotency = new Idempotency({ now: () => now }, 8 * 3600_000,
+    (message) => new ServiceError('Mismatch', message, 400), (message) => new ServiceError('InFlight', message, 409));
   const caller = { account: '000000000000', region: 'us-east-1' };
   beforeAll(async () => {
     store = storeOn(new SqliteDriver({ filename: ':memory:', synchronous: 'NORMAL' }));
@@ -38,6 +39,10 @@ describe('Idempotency', () => {
     now += 8 * 3600_000 + 1;
     expect(await idempotency.earlier(store, token)).toBeUndefined();
     await store.transaction((tx) => idempotency.remember(tx, idempotency.token(caller, 'Op', 'r', other), 202, { answer: 7 }));
+    expect(await idempotency.earlier(store, idempotency.token(caller, 'Op', 'r', other))).toEqual({ answer: 7 });
+    // A twin that committed first (concurrent transactions) makes the later one roll back.
+    await expect(store.transaction((tx) => idempotency.remember(tx, idempotency.token(caller, 'Op', 'r', other), 202, { answer: 8 })))
+      .rejects.toThrow(/at the same time/);
     expect(await idempotency.earlier(store, idempotency.token(caller, 'Op', 'r', other))).toEqual({ answer: 7 });
   });
 });
