@@ -40,7 +40,9 @@ describe('agentcore datasets: lifecycle through the official SDK', () => {
     expect(listed.map(contentOf)).toEqual(predefinedBatch(3));
     for (const e of listed) expect(e.exampleId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const added = await client.send(new AddDatasetExamplesCommand({ datasetId, source: { inlineExamples: { examples: [predefined('x'), predefined('y')] } } }));
+    const added = await client.send(new AddDatasetExamplesCommand({
+      datasetId, source: { inlineExamples: { examples: [{ ...predefined('x'), metadata: { replaced: 'later' } }, predefined('y')] } },
+    }));
     expect(added).toMatchObject({ $metadata: { httpStatusCode: 202 }, status: 'UPDATING', addedCount: 2 });
     expect(added.exampleIds).toHaveLength(2);
     await settled(client, datasetId);
@@ -63,6 +65,7 @@ describe('agentcore datasets: lifecycle through the official SDK', () => {
     expect(draft).toMatchObject({ draftStatus: 'MODIFIED', exampleCount: 4 });
     const draftExamples = await allExamples(client, datasetId);
     expect(draftExamples.map((e) => e.scenario_id)).toEqual(['s1', 's2', 'x2', 'y']);
+    // A full replacement: members the new content lacks (metadata) are gone.
     expect(draftExamples[2]).toEqual({ exampleId: added.exampleIds![0], ...predefined('x2', 'changed') });
 
     // Version 1 still reads exactly what was published.
