@@ -1,3 +1,5 @@
+import type { AgentCoreConfig } from '../domain/agentcore/agentcore-deps.js';
+import { DEFAULT_AGENTCORE_CONFIG } from '../domain/agentcore/agentcore-deps.js';
 import type { RekognitionLimits } from '../domain/rekognition/rekognition-deps.js';
 import { DEFAULT_REKOGNITION_LIMITS } from '../domain/rekognition/rekognition-deps.js';
 
@@ -24,6 +26,8 @@ export interface Config {
   /** How often superseded row versions are garbage-collected. */
   readonly maintenanceIntervalMs: number;
   readonly rekognition: RekognitionLimits;
+  /** AgentCore dataset quotas (UNCONFIRMED values; configurable), idempotency window, download links, throttling. */
+  readonly agentcore: AgentCoreConfig;
 }
 
 export const DEFAULTS: Config = {
@@ -38,6 +42,7 @@ export const DEFAULTS: Config = {
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
   maintenanceIntervalMs: 10 * 60 * 1000,
   rekognition: DEFAULT_REKOGNITION_LIMITS,
+  agentcore: DEFAULT_AGENTCORE_CONFIG,
 };
 
 /**
@@ -51,6 +56,8 @@ export const SETTINGS = [
   { flag: 'log-level', env: 'TROVE_LOG_LEVEL', path: ['logLevel'], parse: logLevel, help: 'fatal|error|warn|info|debug|trace|silent' },
   { flag: 'region', env: 'TROVE_DEFAULT_REGION', path: ['defaultRegion'], parse: String, help: 'region for unsigned requests' },
   { flag: 'sqlite-synchronous', env: 'TROVE_SQLITE_SYNCHRONOUS', path: ['sqliteSynchronous'], parse: synchronous, help: 'FULL|NORMAL' },
+  { flag: 'agentcore-max-examples', env: 'TROVE_AGENTCORE_MAX_EXAMPLES', path: ['agentcore', 'maxExamplesPerDataset'], parse: positiveInt, help: 'AgentCore examples per dataset' },
+  { flag: 'agentcore-max-datasets', env: 'TROVE_AGENTCORE_MAX_DATASETS', path: ['agentcore', 'maxDatasetsPerAccount'], parse: positiveInt, help: 'AgentCore datasets per account' },
   { flag: 'job-concurrency', env: 'TROVE_JOB_CONCURRENCY', path: ['jobs', 'concurrency'], parse: positiveInt, help: 'jobs run at once' },
 ] as const;
 
