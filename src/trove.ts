@@ -6,6 +6,13 @@ import { isLoopbackHost } from './auth/loopback.js';
 import { loadMasterKey } from './auth/master-key.js';
 import { RateLimiter } from './auth/rate-limiter.js';
 import type { Config } from './config/schema.js';
+import { ConflictException, ValidationException } from './api/agentcore/errors.js';
+import { DatasetService as AcDatasetService } from './domain/agentcore/dataset-service.js';
+import { DownloadLinks } from './domain/agentcore/download-links.js';
+import { DownloadService } from './domain/agentcore/download-service.js';
+import { ExampleService } from './domain/agentcore/example-service.js';
+import { VersionService } from './domain/agentcore/version-service.js';
+import { Idempotency } from './domain/idempotency.js';
 import { PageTokens } from './domain/pagination.js';
 import { DatasetService } from './domain/rekognition/dataset-service.js';
 import { EntryService } from './domain/rekognition/entry-service.js';
@@ -61,7 +68,11 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     credentials.onChange(() => authenticator.invalidate());
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
-    const runner = new JobRunner(store, jobDefinitions({ rekognition: config.rekognition }), config.jobs, clock, logger.child({ component: 'jobs' }));
+    const runner = new JobRunner(store, jobDefinitions({
+      rekognition: config.rekognition,
+      // Never collect rows a live page token or download link may still read.
+      agentcore: { garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs) },
+    }), config.jobs, clock, logger.child({ component: 'jobs' }));
     const deps: RekognitionDeps = {
       store,
       clock,
@@ -73,11 +84,17 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const projects = new ProjectService(deps);
     const datasets = new DatasetService(deps, projects);
     const entries = new EntryService(deps, datasets);
+    const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, () => runner.wake());
     const openStore = store;
     const app = await buildApp({
-      config: { awsJsonBodyLimit: config.bodyLimits.awsJson, requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs },
+      config: {
+        awsJsonBodyLimit: config.bodyLimits.awsJson, restJsonBodyLimit: config.bodyLimits.restJson,
+        requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs,
+      },
       logger,
       rekognition: { projects, datasets, entries },
+      agentcore: agentcore.services,
+      downloads: (token) => agentcore.downloads.open(token),
       ready: async () => void (await openStore.jobs.countOpen()),
       authenticator,
     });
@@ -109,6 +126,28 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     unlock();
     throw error;
   }
+}
+
+/** The AgentCore dataset domain: services, download links, idempotency. */
+async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, jobsEnqueued: () => void) {
+  const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
+  const deps = {
+    store,
+    clock,
+    pageTokens,
+    // AWS: the service-wide ValidationExceptionReason has IdempotentParameterMismatchException (facts §5.5, UNCONFIRMED use).
+    idempotency: new Idempotency(clock, config.agentcore.idempotencyWindowMs,
+      (message) => new ValidationException(message, 'IdempotentParameterMismatchException'),
+      (message) => new ConflictException(message)),
+    downloads: links,
+    limits: config.agentcore,
+    jobsEnqueued,
+  };
+  const datasets = new AcDatasetService(deps);
+  return {
+    services: { datasets, examples: new ExampleService(deps, datasets), versions: new VersionService(deps, datasets) },
+    downloads: new DownloadService(store, links),
+  };
 }
 
 /**

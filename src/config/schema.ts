@@ -1,3 +1,5 @@
+import type { AgentCoreConfig } from '../domain/agentcore/agentcore-deps.js';
+import { DEFAULT_AGENTCORE_CONFIG } from '../domain/agentcore/agentcore-deps.js';
 import type { RekognitionLimits } from '../domain/rekognition/rekognition-deps.js';
 import { DEFAULT_REKOGNITION_LIMITS } from '../domain/rekognition/rekognition-deps.js';
 
@@ -18,6 +20,8 @@ export interface Config {
   readonly bodyLimits: {
     /** awsJson (Rekognition): a 5 MB GroundTruth blob is ~7 MB of base64. */
     readonly awsJson: number;
+    /** restJson (AgentCore): AWS limits inline examples to 5 MB per request. */
+    readonly restJson: number;
   };
   readonly auth: {
     /** From TROVE_MASTER_KEY only (never a flag); unset: `<dataDir>/master.key`, created 0600. */
@@ -41,6 +45,8 @@ export interface Config {
   /** How often superseded row versions are garbage-collected. */
   readonly maintenanceIntervalMs: number;
   readonly rekognition: RekognitionLimits;
+  /** AgentCore dataset quotas (UNCONFIRMED values; configurable), idempotency window, download links, throttling. */
+  readonly agentcore: AgentCoreConfig;
 }
 
 export const DEFAULTS: Config = {
@@ -51,13 +57,14 @@ export const DEFAULTS: Config = {
   sqliteSynchronous: 'FULL',
   requestTimeoutMs: 60_000,
   idleTimeoutMs: 60_000,
-  bodyLimits: { awsJson: 8 * 1024 * 1024 },
+  bodyLimits: { awsJson: 8 * 1024 * 1024, restJson: 5 * 1024 * 1024 },
   auth: { credentialCacheMs: 5_000 },
   throttle: { requestsPerSecond: 0, burst: 20 },
   jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5 },
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
   maintenanceIntervalMs: 10 * 60 * 1000,
   rekognition: DEFAULT_REKOGNITION_LIMITS,
+  agentcore: DEFAULT_AGENTCORE_CONFIG,
 };
 
 /**
@@ -70,6 +77,8 @@ export const SETTINGS = [
   { flag: 'data-dir', env: 'TROVE_DATA_DIR', path: ['dataDir'], parse: String, help: 'directory of the embedded store' },
   { flag: 'log-level', env: 'TROVE_LOG_LEVEL', path: ['logLevel'], parse: logLevel, help: 'fatal|error|warn|info|debug|trace|silent' },
   { flag: 'sqlite-synchronous', env: 'TROVE_SQLITE_SYNCHRONOUS', path: ['sqliteSynchronous'], parse: synchronous, help: 'FULL|NORMAL' },
+  { flag: 'agentcore-max-examples', env: 'TROVE_AGENTCORE_MAX_EXAMPLES', path: ['agentcore', 'maxExamplesPerDataset'], parse: positiveInt, help: 'AgentCore examples per dataset' },
+  { flag: 'agentcore-max-datasets', env: 'TROVE_AGENTCORE_MAX_DATASETS', path: ['agentcore', 'maxDatasetsPerAccount'], parse: positiveInt, help: 'AgentCore datasets per account' },
   { flag: 'job-concurrency', env: 'TROVE_JOB_CONCURRENCY', path: ['jobs', 'concurrency'], parse: positiveInt, help: 'jobs run at once' },
   { flag: 'throttle-rps', env: 'TROVE_THROTTLE_RPS', path: ['throttle', 'requestsPerSecond'], parse: nonNegative, help: 'requests/s per access key (0: off)' },
   { flag: 'throttle-burst', env: 'TROVE_THROTTLE_BURST', path: ['throttle', 'burst'], parse: positiveInt, help: 'requests at once per access key' },

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticationError } from '../api/auth-errors.js';
 import type { PendingAuthentication } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
@@ -41,4 +41,12 @@ export function finishAuthentication(request: FastifyRequest, body: Buffer | und
   const principal = pending.finish(body);
   request.account = principal.account;
   return principal;
+}
+
+/**
+ * Tells the SDKs when to retry a throttled request: the JS SDK waits at least `x-amz-retry-after`
+ * (ms), other clients read `Retry-After` (whole seconds).
+ */
+export function retryAfter(reply: FastifyReply, ms: number): void {
+  reply.header('x-amz-retry-after', String(Math.ceil(ms))).header('retry-after', String(Math.max(1, Math.ceil(ms / 1000))));
 }

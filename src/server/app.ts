@@ -1,7 +1,14 @@
 import Fastify, { LogController } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { newRequestId } from '../lib/ids.js';
+import type { DownloadRoutesOptions } from './routes/download-routes.js';
+import { downloadRoutes } from './routes/download-routes.js';
+import { agentCoreOperations } from '../operations/agentcore/index.js';
+import type { AgentCoreServices } from '../operations/agentcore/services.js';
 import { awsJsonProtocol } from '../protocols/aws-json/plugin.js';
+import { agentCoreService } from '../protocols/rest-json/agentcore-service.js';
+import { renderFrameworkError, restJsonProtocol } from '../protocols/rest-json/plugin.js';
 import { rekognitionService } from '../protocols/aws-json/rekognition-service.js';
 import type { RequestAuthenticator } from '../protocols/request-auth.js';
 import { rekognitionOperations } from '../operations/rekognition/index.js';
@@ -16,12 +23,17 @@ export interface AppConfig {
   readonly requestTimeoutMs: number;
   /** Silence after which a connection is closed (stalled clients hold no more than a socket). */
   readonly idleTimeoutMs: number;
+  /** Largest restJson request body, bytes (AgentCore: 5 MB of inline examples). */
+  readonly restJsonBodyLimit: number;
 }
 
 export interface AppDeps {
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly rekognition: RekognitionServices;
+  readonly agentcore: AgentCoreServices;
+  /** Serves the AgentCore download links under /_trove/downloads/. */
+  readonly downloads: DownloadRoutesOptions['open'];
   /** Health: resolves when storage answers. */
   readonly ready: () => Promise<void>;
   /** SigV4 verification; each protocol calls it so failures render in its own format. */
@@ -34,7 +46,12 @@ export interface AppDeps {
  * routes under the reserved `/_trove/` prefix.
  */
 export async function buildApp(deps: AppDeps) {
+  const agentcore = agentCoreService(agentCoreOperations(deps.agentcore));
   const app = Fastify({
+    // A URL Fastify can't route (bad percent-encoding) never reaches a protocol; restJson services still answer it.
+    frameworkErrors: (error, request, reply) => {
+      if (!renderFrameworkError(agentcore, error, request as FastifyRequest, reply as FastifyReply)) void (reply as FastifyReply).code(400).send(error);
+    },
     loggerInstance: deps.logger,
     // One log line per request comes from plugins/request-context.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -49,6 +66,12 @@ export async function buildApp(deps: AppDeps) {
   await app.register(awsJsonProtocol, {
     services: [rekognitionService(rekognitionOperations(deps.rekognition))],
     bodyLimit: deps.config.awsJsonBodyLimit,
+    authenticator: deps.authenticator,
+  });
+  await app.register(downloadRoutes, { prefix: '/_trove', open: deps.downloads });
+  await app.register(restJsonProtocol, {
+    service: agentcore,
+    bodyLimit: deps.config.restJsonBodyLimit,
     authenticator: deps.authenticator,
   });
   return app;

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
+import type { BedrockAgentCoreControlClientConfig } from '@aws-sdk/client-bedrock-agentcore-control';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import type { RekognitionClientConfig } from '@aws-sdk/client-rekognition';
 import { loadConfig } from '../../src/config/load.js';
@@ -22,6 +24,8 @@ export interface TestServer {
    * exists the local test/test pair stops working on this server.
    */
   createCredential(input: NewCredential): Promise<IssuedCredential>;
+  /** The official AgentCore Control client pointed at this server (only `endpoint` overridden). */
+  agentcore(config?: Partial<BedrockAgentCoreControlClientConfig>): BedrockAgentCoreControlClient;
   close(): Promise<void>;
 }
 
@@ -45,6 +49,11 @@ export async function startServer(overrides: DeepPartial<Config> = {}): Promise<
       return client;
     },
     createCredential: (input) => trove.credentials.create(input),
+    agentcore(clientConfig = {}) {
+      const client = new BedrockAgentCoreControlClient({ endpoint: trove.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, ...clientConfig });
+      clients.push(client);
+      return client;
+    },
     async close() {
       for (const client of clients) client.destroy();
       await trove.close();

@@ -5,7 +5,7 @@ import { describeViolations, ServiceError } from '../../api/errors.js';
 import { validateShape } from '../../api/shapes/validate.js';
 import { authorizeAction, authorizeResources } from '../../auth/authorize.js';
 import { AccessDenied, RateLimited } from '../../auth/errors.js';
-import { beginAuthentication, finishAuthentication } from '../request-auth.js';
+import { beginAuthentication, finishAuthentication, retryAfter } from '../request-auth.js';
 import type { RequestAuthenticator } from '../request-auth.js';
 import type { AwsJsonService } from './aws-json-service.js';
 
@@ -61,7 +61,7 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
     if (violations.length > 0) throw service.validationError(describeViolations(violations));
     authorizeResources(principal, action, service.resourceArns(operation.name, input as Record<string, unknown>, principal));
     // request.log is a child of the pino logger the app was built with (Fastify's loggerInstance).
-    const output = await operation.handle(input as never, { caller: principal, requestId: request.id, logger: request.log as Logger });
+    const output = await operation.handle(input as never, { caller: principal, requestId: request.id, logger: request.log as Logger, origin: `${request.protocol}://${request.host}` });
     return reply.code(200).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
   });
 
@@ -113,14 +113,6 @@ function sendError(reply: FastifyReply, error: ServiceError, service: AwsJsonSer
     .header('content-type', CONTENT_TYPE)
     .header('x-amzn-ErrorType', error.code)
     .send(JSON.stringify(body));
-}
-
-/**
- * Tells the SDKs when to retry a throttled request: the JS SDK waits at least `x-amz-retry-after`
- * (ms), other clients read `Retry-After` (whole seconds).
- */
-function retryAfter(reply: FastifyReply, ms: number): void {
-  reply.header('x-amz-retry-after', String(Math.ceil(ms))).header('retry-after', String(Math.max(1, Math.ceil(ms / 1000))));
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
