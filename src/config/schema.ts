@@ -1,5 +1,6 @@
 import type { RekognitionLimits } from '../domain/rekognition/rekognition-deps.js';
 import { DEFAULT_REKOGNITION_LIMITS } from '../domain/rekognition/rekognition-deps.js';
+import type { ObjectStoreConfig } from '../object-store/create-object-store.js';
 
 /** Trove's whole configuration, loaded once (config/load.ts), frozen and passed in. */
 export interface Config {
@@ -22,6 +23,14 @@ export interface Config {
   /** How long a pagination token stays valid after its listing's first page. */
   readonly pageTokenTtlMs: number;
   readonly rekognition: RekognitionLimits;
+  /** Where s3:// URIs are read (docs/object-storage.md). */
+  readonly objectStore: ObjectStoreConfig;
+  /** Rekognition image checks (format, size, dimensions) for source-refs the object store can reach. */
+  readonly imageChecks: {
+    readonly enabled: boolean;
+    /** Image header reads in flight at once, per job. */
+    readonly concurrency: number;
+  };
 }
 
 export const DEFAULTS: Config = {
@@ -35,6 +44,8 @@ export const DEFAULTS: Config = {
   jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5 },
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
   rekognition: DEFAULT_REKOGNITION_LIMITS,
+  objectStore: { mode: 'auto', bucketDir: undefined, s3: { endpoint: undefined, region: 'us-east-1', forcePathStyle: undefined } },
+  imageChecks: { enabled: true, concurrency: 32 },
 };
 
 /**
@@ -49,6 +60,20 @@ export const SETTINGS = [
   { flag: 'region', env: 'TROVE_DEFAULT_REGION', path: ['defaultRegion'], parse: String, help: 'region for unsigned requests' },
   { flag: 'sqlite-synchronous', env: 'TROVE_SQLITE_SYNCHRONOUS', path: ['sqliteSynchronous'], parse: synchronous, help: 'FULL|NORMAL' },
   { flag: 'job-concurrency', env: 'TROVE_JOB_CONCURRENCY', path: ['jobs', 'concurrency'], parse: positiveInt, help: 'jobs run at once' },
+  { flag: 'object-store', env: 'TROVE_OBJECT_STORE', path: ['objectStore', 'mode'], parse: objectStoreMode, help: 'auto|folder|s3 (auto: s3 when --s3-endpoint is set, else folder)' },
+  { flag: 'bucket-dir', env: 'TROVE_BUCKET_DIR', path: ['objectStore', 'bucketDir'], parse: String, help: 'folder store: s3://b/k is DIR/b/k (default <data-dir>/buckets)' },
+  { flag: 's3-endpoint', env: 'TROVE_S3_ENDPOINT', path: ['objectStore', 's3', 'endpoint'], parse: String, help: 'S3-compatible endpoint URL (none: AWS S3)' },
+  { flag: 's3-region', env: 'TROVE_S3_REGION', path: ['objectStore', 's3', 'region'], parse: String, help: 'region for S3 requests' },
+  { flag: 's3-force-path-style', env: 'TROVE_S3_FORCE_PATH_STYLE', path: ['objectStore', 's3', 'forcePathStyle'], parse: onOff, help: 'true|false (default: true with --s3-endpoint)' },
+  { flag: 'image-checks', env: 'TROVE_IMAGE_CHECKS', path: ['imageChecks', 'enabled'], parse: onOff, help: 'on|off: check images source-refs point at' },
+  { flag: 'image-check-concurrency', env: 'TROVE_IMAGE_CHECK_CONCURRENCY', path: ['imageChecks', 'concurrency'], parse: positiveInt, help: 'image header reads in flight per job' },
+] as const;
+
+/** Secrets: environment only, never flags (a flag shows in the process list). */
+export const SECRET_SETTINGS = [
+  { env: 'TROVE_S3_ACCESS_KEY_ID', path: ['objectStore', 's3', 'accessKeyId'] },
+  { env: 'TROVE_S3_SECRET_ACCESS_KEY', path: ['objectStore', 's3', 'secretAccessKey'] },
+  { env: 'TROVE_S3_SESSION_TOKEN', path: ['objectStore', 's3', 'sessionToken'] },
 ] as const;
 
 function port(text: string): number {
@@ -74,4 +99,16 @@ function synchronous(text: string): Config['sqliteSynchronous'] {
   const upper = text.toUpperCase();
   if (upper !== 'FULL' && upper !== 'NORMAL') throw new Error(`not FULL or NORMAL: ${text}`);
   return upper;
+}
+
+function onOff(text: string): boolean {
+  const lower = text.toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(lower)) return true;
+  if (['off', 'false', '0', 'no'].includes(lower)) return false;
+  throw new Error(`not on/off: ${text}`);
+}
+
+function objectStoreMode(text: string): ObjectStoreConfig['mode'] {
+  if (text !== 'auto' && text !== 'folder' && text !== 's3') throw new Error(`not auto, folder or s3: ${text}`);
+  return text;
 }
