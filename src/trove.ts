@@ -15,6 +15,8 @@ import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import { lockDirectory } from './lib/dir-lock.js';
 import { MonotonicStamp } from './lib/ids.js';
+import { createObjectStore } from './object-store/create-object-store.js';
+import type { ObjectStore } from './object-store/object-store.js';
 import { SignedTokenCodec } from './lib/signed-token.js';
 import { buildApp } from './server/app.js';
 import type { TroveApp } from './server/app.js';
@@ -41,26 +43,31 @@ export interface Trove {
 export async function startTrove(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Trove> {
   const unlock = lockDirectory(ensureDir(config.dataDir));
   let store: Store | undefined;
+  let objects: ObjectStore | undefined;
   try {
+    objects = createObjectStore(config.objectStore, config.dataDir);
+    logger.info({ objectStore: objects.description }, 's3:// objects are read from the object store');
     store = await createStore({ dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
     // Embedded store: the directory lock proves no other process runs these jobs, so resume them now.
     const resumed = await store.jobs.releaseAllRunning();
     if (resumed > 0) logger.info({ resumed }, 'resuming jobs interrupted by the last shutdown');
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
-    const runner = new JobRunner(store, jobDefinitions({ rekognition: config.rekognition }), config.jobs, clock, logger.child({ component: 'jobs' }));
+    const runner = new JobRunner(store, jobDefinitions({ rekognition: { limits: config.rekognition, objects, imageChecks: config.imageChecks } }), config.jobs, clock, logger.child({ component: 'jobs' }));
     const deps: RekognitionDeps = {
       store,
       clock,
       stamps: new MonotonicStamp(),
       pageTokens: new PageTokens(tokens, clock, config.pageTokenTtlMs),
       limits: config.rekognition,
+      objects,
       jobsEnqueued: () => runner.wake(),
     };
     const projects = new ProjectService(deps);
     const datasets = new DatasetService(deps, projects);
     const entries = new EntryService(deps, datasets);
     const openStore = store;
+    const openObjects = objects;
     const app = await buildApp({
       config: { defaultRegion: config.defaultRegion, account: LOCAL_ACCOUNT, awsJsonBodyLimit: 8 * 1024 * 1024, requestTimeoutMs: config.requestTimeoutMs },
       logger,
@@ -83,11 +90,13 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
         await app.close();
         await runner.stop();
         await openStore.close();
+        openObjects.close();
         unlock();
       })()),
     };
   } catch (error) {
     await store?.close().catch(() => undefined);
+    objects?.close();
     unlock();
     throw error;
   }

@@ -45,6 +45,12 @@ export class RevisionWriter {
     await (tx ? write(tx) : this.ctx.transaction(write));
   }
 
+  /** Which of these source-refs this batch has already written (AWS: an image appears once per change). */
+  async writtenBefore(sourceRefs: readonly string[]): Promise<Set<string>> {
+    if (sourceRefs.length === 0) return new Set();
+    return this.ctx.store.rkEntries.liveCreatedAt(this.dataset.id, this.revision, sourceRefs);
+  }
+
   /** Removes entries (DistributeDatasetEntries moves them out of TRAIN). */
   async remove(rows: readonly StoredEntry[], tx?: Repositories): Promise<void> {
     if (rows.length === 0) return;

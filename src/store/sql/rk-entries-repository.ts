@@ -38,6 +38,21 @@ export class RkEntriesRepository {
     return found;
   }
 
+  /** Which of these source-refs have a live row created at `revision` (written earlier in the same batch). */
+  async liveCreatedAt(datasetId: number, revision: number, sourceRefs: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < sourceRefs.length; i += CHUNK) {
+      const slice = sourceRefs.slice(i, i + CHUNK);
+      const rows = await this.db.all<{ source_ref: string }>(
+        `SELECT source_ref FROM rk_entries
+         WHERE dataset_id = ? AND deleted_rev IS NULL AND source_ref IN (${placeholders(slice.length)}) AND created_rev = ?`,
+        [datasetId, ...slice, revision],
+      );
+      for (const row of rows) found.add(row.source_ref);
+    }
+    return found;
+  }
+
   /** Inserts new row versions created at `revision`. Source-refs must not be live in the dataset. */
   async insert(datasetId: number, revision: number, rows: readonly EntryRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += CHUNK) {

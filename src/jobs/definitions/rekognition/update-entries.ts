@@ -2,14 +2,16 @@ import { ingestLines } from '../../../domain/rekognition/ingest.js';
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { UpdateEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
 import { splitLines } from '../../../domain/rekognition/manifest/split-lines.js';
-import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-deps.js';
-import { RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
+import { BatchRejected, RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
 import type { JobContext, JobDefinition } from '../../job.js';
 import { commitOrReject, failForService, rejectBatch, terminalErrorCheck } from './batch-outcome.js';
+import { ingestOptions } from './job-deps.js';
+import type { RekognitionJobDeps } from './job-deps.js';
 
 /** Applies one UpdateDatasetEntries call: UPDATE_IN_PROGRESS → UPDATE_COMPLETE | UPDATE_FAILED. */
-export function updateEntriesJob(limits: RekognitionLimits): JobDefinition<UpdateEntriesPayload> {
+export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<UpdateEntriesPayload> {
+  const { limits } = deps;
   const writerFor = async (datasetId: number, ctx: JobContext) => {
     const dataset = await ctx.store.rkDatasets.findById(datasetId);
     return dataset && new RevisionWriter(ctx, dataset, limits);
@@ -22,7 +24,14 @@ export function updateEntriesJob(limits: RekognitionLimits): JobDefinition<Updat
       const writer = await writerFor(datasetId, ctx);
       if (!writer) return void (await ctx.finish(async () => undefined));
       await writer.begin();
-      const result = await ingestLines(lineTexts(ctx.job.body), writer);
+      let result;
+      try {
+        // The images of an update are checked too, where the object store can reach them.
+        result = await ingestLines(lineTexts(ctx.job.body), writer, ingestOptions(deps, ctx.logger));
+      } catch (error) {
+        if (error instanceof BatchRejected) return rejectBatch(ctx, [writer], 'UPDATE_FAILED', error);
+        throw error;
+      }
       const rejection = terminalErrorCheck(result, limits);
       if (rejection) return rejectBatch(ctx, [writer], 'UPDATE_FAILED', rejection);
       await commitOrReject(ctx, [writer], 'UPDATE_FAILED', (tx, now) => writer.commit(tx, statusChange('UPDATE_COMPLETE', now)));
