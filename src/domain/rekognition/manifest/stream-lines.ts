@@ -59,11 +59,11 @@ export async function* streamManifestLines(chunks: AsyncIterable<Uint8Array>, li
     return isBlank(text) ? undefined : text;
   };
 
-  for await (const chunk of chunks) {
+  for await (const chunk of withHead(chunks)) {
     bytes += chunk.byteLength;
     if (bytes > limits.maxBytes) throw manifestTooLarge(bytes, limits);
     let buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (first && buffer.length > 0) {
+    if (first) {
       first = false;
       rejectBinary(buffer.subarray(0, SNIFF_BYTES));
       // Trove: a UTF-8 byte-order mark (files saved on Windows) is not part of line 1.
@@ -82,6 +82,26 @@ export async function* streamManifestLines(chunks: AsyncIterable<Uint8Array>, li
     const text = finish();
     if (text !== undefined) yield text;
   }
+}
+
+/** The same bytes, the first chunk holding at least SNIFF_BYTES of them (or all, if fewer). */
+async function* withHead(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const head: Uint8Array[] = [];
+  let size = 0;
+  let started = false;
+  for await (const chunk of chunks) {
+    if (started) {
+      yield chunk;
+      continue;
+    }
+    head.push(chunk);
+    size += chunk.byteLength;
+    if (size >= SNIFF_BYTES) {
+      started = true;
+      yield Buffer.concat(head, size);
+    }
+  }
+  if (!started && size > 0) yield Buffer.concat(head, size);
 }
 
 /**
