@@ -22,6 +22,8 @@ export interface Config {
   };
   /** How long a pagination token stays valid after its listing's first page. */
   readonly pageTokenTtlMs: number;
+  /** How often superseded row versions are garbage-collected. */
+  readonly maintenanceIntervalMs: number;
   readonly rekognition: RekognitionLimits;
   /** Where s3:// URIs are read (docs/object-storage.md). */
   readonly objectStore: ObjectStoreConfig;
@@ -43,6 +45,7 @@ export const DEFAULTS: Config = {
   requestTimeoutMs: 60_000,
   jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5 },
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
+  maintenanceIntervalMs: 10 * 60 * 1000,
   rekognition: DEFAULT_REKOGNITION_LIMITS,
   objectStore: { mode: 'auto', bucketDir: undefined, s3: { endpoint: undefined, region: 'us-east-1', forcePathStyle: undefined } },
   imageChecks: { enabled: true, concurrency: 32 },

@@ -1,22 +1,26 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { mapConcurrent } from '../../lib/map-concurrent.js';
 import type { EntryRow } from '../../store/records.js';
-import type { ImageChecker } from './images/image-checker.js';
+import type { ImageCheck } from './images/image-checks.js';
 import { addLineErrors } from './manifest/add-line-errors.js';
 import { validateLine } from './manifest/validate-line.js';
 import type { ValidatedEntry } from './manifest/validate-line.js';
 import { BatchRejected } from './revision-writer.js';
-import type { RevisionWriter } from './revision-writer.js';
 
-/** Lines validated and written per chunk transaction. */
+/** Lines validated and written per chunk. */
 const CHUNK_LINES = 1000;
+
+/**
+ * Writes a chunk of entries with distinct source-refs (RevisionWriter.upsert) and returns the
+ * source-refs it skipped because the batch had already written them (the first line wins).
+ */
+export type WriteChunk = (rows: readonly EntryRow[]) => Promise<ReadonlySet<string>>;
 
 export interface IngestOptions {
   /** AWS: a dataset has at most this many labels; a batch that alone uses more stops at once. */
   readonly maxLabels: number;
-  /** Checks the images the object store can reach; without it no image is checked. */
-  readonly images?: { readonly checker: ImageChecker; readonly concurrency: number };
-  /** AWS: every image of an imported manifest must sit in one bucket (ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS). */
+  /** Errors found on each entry's image (images/image-checks.ts); without it no image is checked. */
+  readonly checkImages?: ImageCheck;
+  /** AWS: every image of an imported manifest sits in one bucket (ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS). */
   readonly oneBucket?: boolean;
 }
 
@@ -32,15 +36,14 @@ export interface IngestResult {
 }
 
 /**
- * Validates manifest lines one by one and upserts them through `writer` in chunks, so memory
- * stays bounded by a chunk whatever the number of lines: duplicates are found in the database
- * (rows this batch already wrote), not in a set of every source-ref. Each chunk's images are
- * checked with bounded concurrency before it is written. Between chunks it yields to the event
- * loop so requests keep being served while a large batch is applied. Throws BatchRejected for
- * terminal file errors found on the way.
+ * Validates manifest lines one by one and hands them to `write` in chunks, so memory stays
+ * bounded by a chunk whatever the number of lines (duplicates across chunks are found by the
+ * writer in the database, not in a set of every source-ref). Each chunk's image errors are added
+ * before it is written. Between chunks it yields to the event loop so requests keep being served.
+ * Throws BatchRejected for terminal file errors found on the way.
  */
 export async function ingestLines(
-  lines: Iterable<string> | AsyncIterable<string>, writer: RevisionWriter, options: IngestOptions,
+  lines: Iterable<string> | AsyncIterable<string>, write: WriteChunk, options: IngestOptions,
 ): Promise<IngestResult> {
   const result: IngestResult = { lines: 0, dropped: 0, written: 0, invalidImages: 0 };
   const labels = new Set<string>();
@@ -48,25 +51,36 @@ export async function ingestLines(
   let chunk = new Map<string, ValidatedEntry>();
 
   const flush = async (): Promise<void> => {
-    // AWS: an image may appear only once per change; the first line wins.
-    const earlier = await writer.writtenBefore([...chunk.keys()]);
-    const fresh = [...chunk.values()].filter((entry) => !earlier.has(entry.sourceRef));
-    result.dropped += chunk.size - fresh.length;
+    const entries = [...chunk.values()];
     chunk = new Map();
-    const rows = await checkImages(fresh, options, result);
-    for (const row of rows) for (const [label] of row.labels) labels.add(label);
+    const findings = options.checkImages && entries.length > 0 ? await options.checkImages(entries) : [];
+    const rows: EntryRow[] = [];
+    const invalid = new Set<string>();
+    entries.forEach((entry, i) => {
+      const errors = findings[i];
+      const outcome = errors && errors.length > 0 ? addLineErrors(entry, errors) : { kind: 'entry' as const, entry };
+      if (outcome.kind === 'dropped') {
+        result.dropped++;
+        return;
+      }
+      if (outcome.entry !== entry) invalid.add(entry.sourceRef);
+      rows.push(toRow(outcome.entry));
+    });
+    const skipped = await write(rows);
+    result.dropped += skipped.size;
+    result.written += rows.length - skipped.size;
+    for (const sourceRef of invalid) if (!skipped.has(sourceRef)) result.invalidImages++;
+    for (const row of rows) if (!skipped.has(row.sourceRef)) for (const [label] of row.labels) labels.add(label);
     if (labels.size > options.maxLabels) {
       throw new BatchRejected('ERROR_MANIFEST_TOO_MANY_LABELS',
         `The manifest file has too many labels: it uses more than the maximum of ${options.maxLabels}.`);
     }
-    await writer.upsert(rows);
-    result.written += rows.length;
   };
 
   for await (const text of lines) {
     result.lines++;
     const outcome = validateLine(text);
-    // AWS: terminal content errors remove the line.
+    // AWS: terminal content errors remove the line; an image may appear only once per change.
     if (outcome.kind === 'dropped' || chunk.has(outcome.entry.sourceRef)) {
       result.dropped++;
       continue;
@@ -83,36 +97,14 @@ export async function ingestLines(
   return result;
 }
 
-/** The chunk's rows, each with the errors its image check found added to its line. */
-async function checkImages(entries: readonly ValidatedEntry[], options: IngestOptions, result: IngestResult): Promise<EntryRow[]> {
-  const images = options.images;
-  const checked = images
-    ? await mapConcurrent(entries, images.concurrency, async (entry) => {
-      const findings = await images.checker.check(entry.sourceRef, { declaredSizes: entry.imageSizes ?? [] });
-      return findings && findings.length > 0 ? { entry, findings } : { entry, findings: undefined };
-    })
-    : entries.map((entry) => ({ entry, findings: undefined }));
-  const rows: EntryRow[] = [];
-  for (const { entry, findings } of checked) {
-    let final = entry;
-    if (findings) {
-      const outcome = addLineErrors(entry, findings);
-      if (outcome.kind === 'dropped') {
-        result.dropped++;
-        continue;
-      }
-      final = outcome.entry;
-      result.invalidImages++;
-    }
-    rows.push({
-      sourceRef: final.sourceRef,
-      line: final.line,
-      labels: final.labels.map((label) => [label.name, label.boxes] as const),
-      isLabeled: final.isLabeled,
-      hasErrors: final.hasErrors,
-    });
-  }
-  return rows;
+function toRow(entry: ValidatedEntry): EntryRow {
+  return {
+    sourceRef: entry.sourceRef,
+    line: entry.line,
+    labels: entry.labels.map((label) => [label.name, label.boxes] as const),
+    isLabeled: entry.isLabeled,
+    hasErrors: entry.hasErrors,
+  };
 }
 
 /** AWS: all images of an imported dataset sit in the same S3 bucket. */

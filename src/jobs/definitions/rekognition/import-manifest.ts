@@ -1,3 +1,4 @@
+import { liveImageCheck } from '../../../domain/rekognition/images/image-checks.js';
 import { ingestLines } from '../../../domain/rekognition/ingest.js';
 import type { IngestResult } from '../../../domain/rekognition/ingest.js';
 import { MAX_LINE_CHARS } from '../../../domain/rekognition/manifest/validate-line.js';
@@ -7,7 +8,7 @@ import type { RevisionWriter } from '../../../domain/rekognition/revision-writer
 import { formatS3Uri, ObjectStoreError } from '../../../object-store/object-store.js';
 import type { ObjectRef, ObjectStream } from '../../../object-store/object-store.js';
 import type { JobContext } from '../../job.js';
-import { ingestOptions } from './job-deps.js';
+import { imageCheckerFor } from './job-deps.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
 /**
@@ -29,7 +30,12 @@ export async function importManifest(ref: ObjectRef, writer: RevisionWriter, dep
     const streamLimits = { maxBytes: limits.maxManifestBytes, maxLines: limits.maxManifestLines, maxLineChars: MAX_LINE_CHARS };
     if (manifest.size > limits.maxManifestBytes) throw manifestTooLarge(manifest.size, streamLimits);
     const lines = streamManifestLines(manifest.body, streamLimits);
-    const result = await ingestLines(lines, writer, ingestOptions(deps, ctx.logger, { oneBucket: true }));
+    const checker = imageCheckerFor(deps, ctx.logger);
+    const result = await ingestLines(lines, (rows) => writer.upsert(rows), {
+      maxLabels: limits.maxLabelsPerDataset,
+      checkImages: checker && liveImageCheck(checker, deps.imageChecks.concurrency),
+      oneBucket: true,
+    });
     ctx.logger.info({ manifest: formatS3Uri(ref), ...result }, 'manifest imported');
     return result;
   } catch (error) {

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import { ImageChecker } from '../../../domain/rekognition/images/image-checker.js';
-import type { IngestOptions } from '../../../domain/rekognition/ingest.js';
 import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-deps.js';
 import type { ObjectStore } from '../../../object-store/object-store.js';
 
@@ -11,13 +10,7 @@ export interface RekognitionJobDeps {
   readonly imageChecks: { readonly enabled: boolean; readonly concurrency: number };
 }
 
-/** Ingest options for one job run: a fresh image checker (its bucket memory lasts one run). */
-export function ingestOptions(deps: RekognitionJobDeps, logger: Logger, extra: { oneBucket?: boolean } = {}): IngestOptions {
-  return {
-    maxLabels: deps.limits.maxLabelsPerDataset,
-    images: deps.imageChecks.enabled
-      ? { checker: new ImageChecker(deps.objects, logger), concurrency: deps.imageChecks.concurrency }
-      : undefined,
-    ...extra,
-  };
+/** A fresh image checker for one job run (its memory of missing buckets lasts one run), if checks are on. */
+export function imageCheckerFor(deps: RekognitionJobDeps, logger: Logger): ImageChecker | undefined {
+  return deps.imageChecks.enabled ? new ImageChecker(deps.objects, logger) : undefined;
 }

@@ -1,12 +1,14 @@
+import { checkImagesAhead } from '../../../domain/rekognition/images/image-checks.js';
+import type { ImageCheck } from '../../../domain/rekognition/images/image-checks.js';
 import { ingestLines } from '../../../domain/rekognition/ingest.js';
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { UpdateEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
 import { splitLines } from '../../../domain/rekognition/manifest/split-lines.js';
-import { BatchRejected, RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
+import { RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
 import type { JobContext, JobDefinition } from '../../job.js';
-import { commitOrReject, failForService, rejectBatch, terminalErrorCheck } from './batch-outcome.js';
-import { ingestOptions } from './job-deps.js';
+import { commitOrReject, failForService, terminalErrorCheck } from './batch-outcome.js';
+import { imageCheckerFor } from './job-deps.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
 /** Applies one UpdateDatasetEntries call: UPDATE_IN_PROGRESS → UPDATE_COMPLETE | UPDATE_FAILED. */
@@ -20,21 +22,23 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
     kind: RekognitionJobs.updateEntries,
     payloadVersion: 1,
 
+    // A change is at most 5 MB, so it is applied in one transaction: one commit instead of one per
+    // chunk (the bulk path's biggest cost), and nothing to discard when it fails or crashes.
     async run({ datasetId }, ctx) {
       const writer = await writerFor(datasetId, ctx);
       if (!writer) return void (await ctx.finish(async () => undefined));
-      await writer.begin();
-      let result;
-      try {
-        // The images of an update are checked too, where the object store can reach them.
-        result = await ingestLines(lineTexts(ctx.job.body), writer, ingestOptions(deps, ctx.logger));
-      } catch (error) {
-        if (error instanceof BatchRejected) return rejectBatch(ctx, [writer], 'UPDATE_FAILED', error);
-        throw error;
-      }
-      const rejection = terminalErrorCheck(result, limits);
-      if (rejection) return rejectBatch(ctx, [writer], 'UPDATE_FAILED', rejection);
-      await commitOrReject(ctx, [writer], 'UPDATE_FAILED', (tx, now) => writer.commit(tx, statusChange('UPDATE_COMPLETE', now)));
+      // The images of a change are checked too, where the object store reaches them: before the
+      // transaction, so no network read ever holds the write lock.
+      const checker = imageCheckerFor(deps, ctx.logger);
+      const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(lineTexts(ctx.job.body), checker, deps.imageChecks.concurrency);
+      await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
+        const result = await ingestLines(lineTexts(ctx.job.body), (rows) => writer.upsert(rows, tx), {
+          maxLabels: limits.maxLabelsPerDataset, checkImages,
+        });
+        const rejection = terminalErrorCheck(result, limits);
+        if (rejection) throw rejection;
+        await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
+      });
     },
 
     async giveUp({ datasetId }, ctx, error) {
