@@ -69,7 +69,7 @@ export class S3ObjectStore implements ObjectStore {
     // A server that ignores Range answers 200 with the whole object: skip to `offset` and stop after `length`.
     const skip = range ? 0 : offset;
     const size = range ? Number(range[3]) : out.ContentLength ?? 0;
-    const bytes = await readAtMost(ref, out.Body as AsyncIterable<Uint8Array> | undefined, skip, length);
+    const bytes = await readAtMost(ref, out.Body as AsyncIterable<Uint8Array> | undefined, skip, length, !range);
     return { bytes, size };
   }
 
@@ -97,8 +97,14 @@ export class S3ObjectStore implements ObjectStore {
   }
 }
 
-/** Collects bytes [skip, skip + length) of a body, then releases the rest of it unread. */
-async function readAtMost(ref: ObjectRef, body: AsyncIterable<Uint8Array> | undefined, skip: number, length: number): Promise<Buffer> {
+/**
+ * Collects bytes [skip, skip + length) of a body. A ranged answer is read to its end, so the
+ * connection goes back to the pool; the rest of a whole-object answer (a server that ignored the
+ * Range) is released unread instead.
+ */
+async function readAtMost(
+  ref: ObjectRef, body: AsyncIterable<Uint8Array> | undefined, skip: number, length: number, wholeObject: boolean,
+): Promise<Buffer> {
   if (!body) return Buffer.alloc(0);
   const parts: Buffer[] = [];
   let seen = 0;
@@ -109,9 +115,9 @@ async function readAtMost(ref: ObjectRef, body: AsyncIterable<Uint8Array> | unde
       seen += chunk.byteLength;
       if (from >= chunk.byteLength) continue;
       const part = Buffer.from(chunk.buffer, chunk.byteOffset + from, Math.min(chunk.byteLength - from, length - kept));
-      parts.push(part);
+      if (part.byteLength > 0) parts.push(part);
       kept += part.byteLength;
-      if (kept >= length) break; // leaving the loop destroys the stream
+      if (kept >= length && wholeObject) break; // leaving the loop destroys the stream
     }
   } catch (error) {
     throw translate(ref, error);

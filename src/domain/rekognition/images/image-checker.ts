@@ -21,7 +21,8 @@ const TAIL_BYTES = 1024;
  * have, so a manifest full of images elsewhere costs one failed read per bucket, not per image.
  */
 export class ImageChecker {
-  readonly #unreachable = new Set<string>();
+  /** Per bucket: whether the store has it, known once the first image of the bucket was read. */
+  readonly #buckets = new Map<string, Promise<boolean>>();
 
   constructor(private readonly store: ObjectStore, private readonly logger?: Logger) {}
 
@@ -32,7 +33,18 @@ export class ImageChecker {
    */
   async check(sourceRef: string, expectation: ImageExpectation): Promise<ImageFinding[] | undefined> {
     const ref = parseS3Uri(sourceRef);
-    if (!ref || this.#unreachable.has(ref.bucket)) return undefined;
+    if (!ref) return undefined;
+    const known = this.#buckets.get(ref.bucket);
+    if (known === undefined) {
+      // The first image of a bucket goes alone; concurrent checks of the same bucket wait for it.
+      const first = this.#checkOne(ref, expectation);
+      this.#buckets.set(ref.bucket, first.then((findings) => findings !== undefined, () => true));
+      return first;
+    }
+    return (await known) ? this.#checkOne(ref, expectation) : undefined;
+  }
+
+  async #checkOne(ref: ObjectRef, expectation: ImageExpectation): Promise<ImageFinding[] | undefined> {
     const facts = await this.#facts(ref).catch((error: unknown) => this.#failure(ref, error));
     return facts && imageFindings(facts, expectation);
   }
@@ -66,7 +78,6 @@ export class ImageChecker {
     if (!(error instanceof ObjectStoreError)) throw error;
     switch (error.reason) {
       case 'no-such-bucket':
-        this.#unreachable.add(ref.bucket);
         this.logger?.info({ bucket: ref.bucket, store: this.store.description }, 'images in this bucket are not checked: the object store has no such bucket');
         return undefined;
       case 'no-such-key': return { kind: 'missing' };
