@@ -1,7 +1,7 @@
 /** Manifest lines for benchmarks: deterministic, realistic sizes. */
 
 export function classificationLine(i: number, labels = 50): string {
-  const label = `class_${i % labels}`;
+  const label = `class_${Math.floor(i / 10) % labels}`;
   return JSON.stringify({
     'source-ref': `s3://bench-bucket/images/${folder(i)}/img-${String(i).padStart(7, '0')}.jpg`,
     [label]: 1,
@@ -18,12 +18,12 @@ export function detectionLine(i: number, labels = 50): string {
     'source-ref': `s3://bench-bucket/images/${folder(i)}/img-${String(i).padStart(7, '0')}.png`,
     'bounding-box': {
       image_size: [{ width: 1024, height: 768, depth: 3 }],
-      // Every 10th image has one box off the frame: a non-terminal error on the entry.
-      annotations: Array.from({ length: boxes }, (_, b) => ({ class_id: b, top: 10 + b * 50, left: i % 10 === 0 && b === 0 ? 1000 : 20 + b * 60, width: 100, height: 80 })),
+      // One image in ten has a box off the frame: a non-terminal error on the entry.
+      annotations: Array.from({ length: boxes }, (_, b) => ({ class_id: b, top: 10 + b * 50, left: Math.floor(i / 10) % 10 === 0 && b === 0 ? 1000 : 20 + b * 60, width: 100, height: 80 })),
     },
     'bounding-box-metadata': {
       objects: Array.from({ length: boxes }, () => ({ confidence: 0.93 })),
-      'class-map': Object.fromEntries(Array.from({ length: boxes }, (_, b) => [String(b), `object_${(i + b) % labels}`])),
+      'class-map': Object.fromEntries(Array.from({ length: boxes }, (_, b) => [String(b), `object_${(Math.floor(i / 10) + b) % labels}`])),
       type: 'groundtruth/object-detection', 'human-annotated': 'yes', 'creation-date': '2021-07-11T03:33:42.025Z', 'job-name': 'labeling-job/boxes',
     },
   });

@@ -1,9 +1,9 @@
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { CreateDatasetPayload } from '../../../domain/rekognition/job-kinds.js';
-import { BatchRejected, RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
+import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
-import type { JobContext, JobDefinition } from '../../job.js';
-import { commitOrReject, failForService, rejectBatch, terminalErrorCheck } from './batch-outcome.js';
+import type { JobDefinition } from '../../job.js';
+import { commitOrReject, failForService, rejectBatch, terminalErrorCheck, writerFor } from './batch-outcome.js';
 import { importManifest } from './import-manifest.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
@@ -15,16 +15,12 @@ const COPY_CHUNK = 1000;
  */
 export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<CreateDatasetPayload> {
   const { limits } = deps;
-  const writerFor = async (datasetId: number, ctx: JobContext) => {
-    const dataset = await ctx.store.rkDatasets.findById(datasetId);
-    return dataset && new RevisionWriter(ctx, dataset, limits);
-  };
   return {
     kind: RekognitionJobs.createDataset,
     payloadVersion: 1,
 
     async run({ datasetId, sourceDatasetId, manifest }, ctx) {
-      const writer = await writerFor(datasetId, ctx);
+      const writer = await writerFor(datasetId, ctx, limits);
       if (!writer) return void (await ctx.finish(async () => undefined));
       await writer.begin();
       const source = sourceDatasetId === undefined ? undefined : await ctx.store.rkDatasets.findById(sourceDatasetId);
@@ -59,7 +55,7 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
     },
 
     async giveUp({ datasetId }, ctx, error) {
-      const writer = await writerFor(datasetId, ctx);
+      const writer = await writerFor(datasetId, ctx, limits);
       if (!writer) return void (await ctx.finish(async () => undefined));
       await failForService(ctx, [writer], 'CREATE_FAILED', error);
     },

@@ -4,20 +4,15 @@ import { ingestLines } from '../../../domain/rekognition/ingest.js';
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { UpdateEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
 import { splitLines } from '../../../domain/rekognition/manifest/split-lines.js';
-import { RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
-import type { JobContext, JobDefinition } from '../../job.js';
-import { commitOrReject, failForService, terminalErrorCheck } from './batch-outcome.js';
+import type { JobDefinition } from '../../job.js';
+import { commitOrReject, failForService, terminalErrorCheck, writerFor } from './batch-outcome.js';
 import { imageCheckerFor } from './job-deps.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
 /** Applies one UpdateDatasetEntries call: UPDATE_IN_PROGRESS → UPDATE_COMPLETE | UPDATE_FAILED. */
 export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<UpdateEntriesPayload> {
   const { limits } = deps;
-  const writerFor = async (datasetId: number, ctx: JobContext) => {
-    const dataset = await ctx.store.rkDatasets.findById(datasetId);
-    return dataset && new RevisionWriter(ctx, dataset, limits);
-  };
   return {
     kind: RekognitionJobs.updateEntries,
     payloadVersion: 1,
@@ -25,7 +20,7 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
     // A change is at most 5 MB, so it is applied in one transaction: one commit instead of one per
     // chunk (the bulk path's biggest cost), and nothing to discard when it fails or crashes.
     async run({ datasetId }, ctx) {
-      const writer = await writerFor(datasetId, ctx);
+      const writer = await writerFor(datasetId, ctx, limits);
       if (!writer) return void (await ctx.finish(async () => undefined));
       // The images of a change are checked too, where the object store reaches them: before the
       // transaction, so no network read ever holds the write lock.
@@ -42,7 +37,7 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
     },
 
     async giveUp({ datasetId }, ctx, error) {
-      const writer = await writerFor(datasetId, ctx);
+      const writer = await writerFor(datasetId, ctx, limits);
       if (!writer) return void (await ctx.finish(async () => undefined));
       await failForService(ctx, [writer], 'UPDATE_FAILED', error);
     },
