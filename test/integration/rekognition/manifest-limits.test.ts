@@ -7,7 +7,7 @@ import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { png } from '../../harness/images.js';
 import { classificationLines, datasetFromManifest, statusCode } from '../../harness/manifests.js';
-import { allEntries, classificationLine } from '../../harness/rekognition.js';
+import { allEntries, classificationLine, settled } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
@@ -139,6 +139,21 @@ describe('manifest limits and terminal errors (folder store)', () => {
     } finally {
       await big.close();
     }
+  });
+
+  it('a manifest deleted between the call and the job: ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT', async () => {
+    put('manifests', 'vanishing.manifest', classificationLines('imgs', 'v', 3).join('\n'));
+    const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'vanishing' }));
+    server.trove.runner.pause();
+    const { DatasetArn } = await client.send(new CreateDatasetCommand({
+      ProjectArn, DatasetType: 'TRAIN', DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: 'manifests', Name: 'vanishing.manifest' } } },
+    }));
+    rmSync(join(buckets, 'manifests', 'vanishing.manifest'));
+    server.trove.runner.resume();
+    const description = await settled(client, DatasetArn!);
+    expect(description.Status).toBe('CREATE_FAILED');
+    expect(description.StatusMessageCode).toBe('CLIENT_ERROR');
+    expect(statusCode(description)).toBe('ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT');
   });
 
   it('versions: only "null" exists in a folder; anything else is InvalidS3ObjectException', async () => {

@@ -182,3 +182,27 @@ describe('object store settings', () => {
     }
   });
 });
+
+describe('an object store that stops answering', () => {
+  it('fails the job attempt, retries, and ends in CREATE_FAILED with SERVICE_ERROR (no hang)', async () => {
+    const s3 = await startS3();
+    await s3.createBucket('manifests');
+    await s3.put('manifests', 'a.manifest', lines(...classificationLines('images', 'a', 3)));
+    const server = await startServer({ ...s3Config(s3.endpoint), jobs: { maxAttempts: 2 } });
+    try {
+      const client = server.rekognition({ maxAttempts: 1 });
+      const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'flaky' }));
+      server.trove.runner.pause();
+      const { DatasetArn } = await client.send(new CreateDatasetCommand({
+        ProjectArn, DatasetType: 'TRAIN', DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: 'manifests', Name: 'a.manifest' } } },
+      }));
+      await s3.close();
+      server.trove.runner.resume();
+      const description = await settled(client, DatasetArn!);
+      expect(description.Status).toBe('CREATE_FAILED');
+      expect(description.StatusMessageCode).toBe('SERVICE_ERROR');
+    } finally {
+      await server.close();
+    }
+  });
+});
