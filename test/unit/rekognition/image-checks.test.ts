@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageChecker } from '../../../src/domain/rekognition/images/image-checker.js';
+import { checkImagesAhead } from '../../../src/domain/rekognition/images/image-checks.js';
 import { hasEndMarker, jpegFrame, pngHeader, sniffFormat } from '../../../src/domain/rekognition/images/image-header.js';
 import { imageFindings } from '../../../src/domain/rekognition/images/image-rules.js';
 import { FolderObjectStore } from '../../../src/object-store/folder-object-store.js';
@@ -167,5 +168,33 @@ describe('image checker over a folder store', () => {
     expect(results).toEqual([undefined, undefined, undefined, undefined]);
     expect(await check('e.png', [], 'elsewhere')).toBeUndefined();
     expect(reads).toHaveLength(1);
+  });
+});
+
+describe('checkImagesAhead', () => {
+  it('checks the first line of each source-ref, and skips lines in missing buckets unvalidated', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'trove-images-'));
+    try {
+      mkdirSync(join(root, 'imgs'));
+      writeFileSync(join(root, 'imgs', 'ok.png'), png(100, 100));
+      const line = (ref: string, extra = '') => `{"source-ref":"${ref}"${extra}}`;
+      const checker = new ImageChecker(new FolderObjectStore(root));
+      const lines = [
+        line('s3://nowhere/a.png'),
+        line('s3://imgs/ok.png'),
+        line('s3://imgs/missing.png'),
+        line('s3://imgs/missing.png', ',"again":1'),
+        // Unparseable, but in a bucket known to be missing: skipped, not even parsed.
+        '{"source-ref":"s3://nowhere/b.png", oops',
+      ];
+      const check = await checkImagesAhead(lines, checker, 4);
+      const entry = (ref: string) => ({ sourceRef: ref, line: line(ref), isLabeled: false, hasErrors: false, labels: [] });
+      const answers = await check([entry('s3://imgs/ok.png'), entry('s3://imgs/missing.png'), entry('s3://nowhere/a.png')]);
+      expect(answers).toEqual([undefined, [{ code: 'ERROR_INVALID_IMAGE', detail: 'The object does not exist.' }], undefined]);
+      expect(checker.knownUnreachable('nowhere')).toBe(true);
+      expect(checker.knownUnreachable('imgs')).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -23,6 +23,7 @@ const TAIL_BYTES = 1024;
 export class ImageChecker {
   /** Per bucket: whether the store has it, known once the first image of the bucket was read. */
   readonly #buckets = new Map<string, Promise<boolean>>();
+  readonly #unreachable = new Set<string>();
 
   constructor(private readonly store: ObjectStore, private readonly logger?: Logger) {}
 
@@ -42,6 +43,16 @@ export class ImageChecker {
       return first;
     }
     return (await known) ? this.#checkOne(ref, expectation) : undefined;
+  }
+
+  /** Whether a bucket has been found missing from the store (so none of its images is checked). */
+  knownUnreachable(bucket: string): boolean {
+    return this.#unreachable.has(bucket);
+  }
+
+  /** Whether the store's answer about this bucket is still to come. */
+  unprobed(bucket: string): boolean {
+    return !this.#buckets.has(bucket);
   }
 
   async #checkOne(ref: ObjectRef, expectation: ImageExpectation): Promise<ImageFinding[] | undefined> {
@@ -78,6 +89,7 @@ export class ImageChecker {
     if (!(error instanceof ObjectStoreError)) throw error;
     switch (error.reason) {
       case 'no-such-bucket':
+        this.#unreachable.add(ref.bucket);
         this.logger?.info({ bucket: ref.bucket, store: this.store.description }, 'images in this bucket are not checked: the object store has no such bucket');
         return undefined;
       case 'no-such-key': return { kind: 'missing' };
