@@ -4,6 +4,7 @@ import { BatchRejected } from '../../../src/domain/rekognition/revision-writer.j
 import { addLineErrors } from '../../../src/domain/rekognition/manifest/add-line-errors.js';
 import { validateLine } from '../../../src/domain/rekognition/manifest/validate-line.js';
 import { mapConcurrent } from '../../../src/lib/map-concurrent.js';
+import { streamLines } from '../../../src/lib/line-stream.js';
 
 const LIMITS = { maxBytes: 1 << 20, maxLines: 100, maxLineChars: 100_000 };
 
@@ -122,5 +123,13 @@ describe('mapConcurrent', () => {
     expect(out).toEqual(Array.from({ length: 50 }, (_, i) => i * 2));
     expect(peak).toBe(4);
     expect(await mapConcurrent([], 4, async () => 1)).toEqual([]);
+  });
+});
+
+describe('streamLines (lib)', () => {
+  it('numbers physical lines, blank ones included', async () => {
+    const out: { lineNumber: number; text: string }[] = [];
+    for await (const line of streamLines(pieces(Buffer.from('{"a":1}\n\n  \r\n{"b":2}\r\n{"c":3}'), 3), LIMITS)) out.push(line);
+    expect(out).toEqual([{ lineNumber: 1, text: '{"a":1}' }, { lineNumber: 4, text: '{"b":2}' }, { lineNumber: 5, text: '{"c":3}' }]);
   });
 });
