@@ -4,6 +4,13 @@ import type { Logger } from 'pino';
 import { parseCredentialScope } from './auth/credential-scope.js';
 import type { Config } from './config/schema.js';
 import type { Caller } from './domain/caller.js';
+import { ConflictException, ValidationException } from './api/agentcore/errors.js';
+import { DatasetService as AcDatasetService } from './domain/agentcore/dataset-service.js';
+import { DownloadLinks } from './domain/agentcore/download-links.js';
+import { DownloadService } from './domain/agentcore/download-service.js';
+import { ExampleService } from './domain/agentcore/example-service.js';
+import { VersionService } from './domain/agentcore/version-service.js';
+import { Idempotency } from './domain/idempotency.js';
 import { PageTokens } from './domain/pagination.js';
 import { DatasetService } from './domain/rekognition/dataset-service.js';
 import { EntryService } from './domain/rekognition/entry-service.js';
@@ -19,6 +26,7 @@ import { MonotonicStamp } from './lib/ids.js';
 import { createObjectStore } from './object-store/create-object-store.js';
 import type { ObjectStore } from './object-store/object-store.js';
 import { SignedTokenCodec } from './lib/signed-token.js';
+import { TokenBuckets } from './lib/token-bucket.js';
 import { buildApp } from './server/app.js';
 import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
@@ -55,7 +63,11 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     if (resumed > 0) logger.warn({ resumed }, 'resuming jobs interrupted by the last shutdown');
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
-    const runner = new JobRunner(store, jobDefinitions({ rekognition: { limits: config.rekognition, objects, imageChecks: config.imageChecks } }), config.jobs, clock, logger.child({ component: 'jobs' }));
+    const runner = new JobRunner(store, jobDefinitions({
+      rekognition: { limits: config.rekognition, objects, imageChecks: config.imageChecks },
+      // Never collect rows a live page token or download link may still read.
+      agentcore: { garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs) },
+    }), config.jobs, clock, logger.child({ component: 'jobs' }));
     const deps: RekognitionDeps = {
       store,
       clock,
@@ -68,12 +80,16 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const projects = new ProjectService(deps);
     const datasets = new DatasetService(deps, projects);
     const entries = new EntryService(deps, datasets);
+    const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, () => runner.wake());
     const openStore = store;
     const openObjects = objects;
     const app = await buildApp({
-      config: { defaultRegion: config.defaultRegion, account: LOCAL_ACCOUNT, awsJsonBodyLimit: 8 * 1024 * 1024, requestTimeoutMs: config.requestTimeoutMs },
+      config: { defaultRegion: config.defaultRegion, account: LOCAL_ACCOUNT, awsJsonBodyLimit: 8 * 1024 * 1024, requestTimeoutMs: config.requestTimeoutMs, restJsonBodyLimit: 5 * 1024 * 1024 },
       logger,
       rekognition: { projects, datasets, entries },
+      agentcore: agentcore.services,
+      downloads: (token) => agentcore.downloads.open(token),
+      admit: agentcore.admit,
       ready: async () => void (await openStore.jobs.countOpen()),
       callerOf: (request) => callerOf(request, config.defaultRegion),
     });
@@ -106,6 +122,30 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     unlock();
     throw error;
   }
+}
+
+/** The AgentCore dataset domain: services, download links, idempotency, throttling. */
+async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, jobsEnqueued: () => void) {
+  const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
+  const deps = {
+    store,
+    clock,
+    pageTokens,
+    // AWS: the service-wide ValidationExceptionReason has IdempotentParameterMismatchException (facts §5.5, UNCONFIRMED use).
+    idempotency: new Idempotency(clock, config.agentcore.idempotencyWindowMs,
+      (message) => new ValidationException(message, 'IdempotentParameterMismatchException'),
+      (message) => new ConflictException(message)),
+    downloads: links,
+    limits: config.agentcore,
+    jobsEnqueued,
+  };
+  const datasets = new AcDatasetService(deps);
+  const buckets = config.agentcore.requestsPerSecond > 0 ? new TokenBuckets(config.agentcore.requestsPerSecond, clock) : undefined;
+  return {
+    services: { datasets, examples: new ExampleService(deps, datasets), versions: new VersionService(deps, datasets) },
+    downloads: new DownloadService(store, links),
+    admit: buckets && ((caller: Caller) => buckets.take(`${caller.account}/${caller.region}`)),
+  };
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { AgentCoreConfig } from '../domain/agentcore/agentcore-deps.js';
+import { DEFAULT_AGENTCORE_CONFIG } from '../domain/agentcore/agentcore-deps.js';
 import type { RekognitionLimits } from '../domain/rekognition/rekognition-deps.js';
 import { DEFAULT_REKOGNITION_LIMITS } from '../domain/rekognition/rekognition-deps.js';
 import type { ObjectStoreConfig } from '../object-store/create-object-store.js';
@@ -33,6 +35,8 @@ export interface Config {
     /** Image header reads in flight at once, per job. */
     readonly concurrency: number;
   };
+  /** AgentCore dataset quotas (UNCONFIRMED values; configurable), idempotency window, download links, throttling. */
+  readonly agentcore: AgentCoreConfig;
 }
 
 export const DEFAULTS: Config = {
@@ -49,6 +53,7 @@ export const DEFAULTS: Config = {
   rekognition: DEFAULT_REKOGNITION_LIMITS,
   objectStore: { mode: 'auto', bucketDir: undefined, s3: { endpoint: undefined, region: 'us-east-1', forcePathStyle: undefined } },
   imageChecks: { enabled: true, concurrency: 32 },
+  agentcore: DEFAULT_AGENTCORE_CONFIG,
 };
 
 /**
@@ -62,6 +67,8 @@ export const SETTINGS = [
   { flag: 'log-level', env: 'TROVE_LOG_LEVEL', path: ['logLevel'], parse: logLevel, help: 'fatal|error|warn|info|debug|trace|silent' },
   { flag: 'region', env: 'TROVE_DEFAULT_REGION', path: ['defaultRegion'], parse: String, help: 'region for unsigned requests' },
   { flag: 'sqlite-synchronous', env: 'TROVE_SQLITE_SYNCHRONOUS', path: ['sqliteSynchronous'], parse: synchronous, help: 'FULL|NORMAL' },
+  { flag: 'agentcore-max-examples', env: 'TROVE_AGENTCORE_MAX_EXAMPLES', path: ['agentcore', 'maxExamplesPerDataset'], parse: positiveInt, help: 'AgentCore examples per dataset' },
+  { flag: 'agentcore-max-datasets', env: 'TROVE_AGENTCORE_MAX_DATASETS', path: ['agentcore', 'maxDatasetsPerAccount'], parse: positiveInt, help: 'AgentCore datasets per account' },
   { flag: 'job-concurrency', env: 'TROVE_JOB_CONCURRENCY', path: ['jobs', 'concurrency'], parse: positiveInt, help: 'jobs run at once' },
   { flag: 'object-store', env: 'TROVE_OBJECT_STORE', path: ['objectStore', 'mode'], parse: objectStoreMode, help: 'auto|folder|s3 (auto: s3 when --s3-endpoint is set, else folder)' },
   { flag: 'bucket-dir', env: 'TROVE_BUCKET_DIR', path: ['objectStore', 'bucketDir'], parse: String, help: 'folder store: s3://b/k is DIR/b/k (default <data-dir>/buckets)' },

@@ -1,4 +1,7 @@
 import type { JobDefinition } from './job.js';
+import { deleteDatasetJob as acDeleteDatasetJob, purgeExamplesJob } from './definitions/agentcore/delete-dataset.js';
+import { deleteVersionJob, publishVersionJob } from './definitions/agentcore/versions.js';
+import { writeExamplesJob } from './definitions/agentcore/write-examples.js';
 import { createDatasetJob } from './definitions/rekognition/create-dataset.js';
 import { deleteDatasetJob, deleteProjectJob } from './definitions/rekognition/delete-dataset.js';
 import { distributeEntriesJob } from './definitions/rekognition/distribute-entries.js';
@@ -6,12 +9,17 @@ import type { RekognitionJobDeps } from './definitions/rekognition/job-deps.js';
 import { updateEntriesJob } from './definitions/rekognition/update-entries.js';
 
 /** Every job definition Trove runs, in one list. */
-export function jobDefinitions(deps: { rekognition: RekognitionJobDeps }): JobDefinition<never>[] {
+export function jobDefinitions(deps: { rekognition: RekognitionJobDeps; agentcore: { garbageAfterMs: number } }): JobDefinition<never>[] {
   return [
     createDatasetJob(deps.rekognition),
     updateEntriesJob(deps.rekognition),
     distributeEntriesJob(deps.rekognition.limits),
     deleteDatasetJob(),
     deleteProjectJob(),
+    writeExamplesJob(deps.agentcore),
+    publishVersionJob(),
+    deleteVersionJob(deps.agentcore),
+    acDeleteDatasetJob(),
+    purgeExamplesJob(),
   ] as JobDefinition<never>[];
 }

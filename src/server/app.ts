@@ -1,9 +1,15 @@
 import Fastify, { LogController } from 'fastify';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Caller } from '../domain/caller.js';
 import { newRequestId } from '../lib/ids.js';
+import type { DownloadRoutesOptions } from './routes/download-routes.js';
+import { downloadRoutes } from './routes/download-routes.js';
+import { agentCoreOperations } from '../operations/agentcore/index.js';
+import type { AgentCoreServices } from '../operations/agentcore/services.js';
 import { awsJsonProtocol } from '../protocols/aws-json/plugin.js';
+import { agentCoreService } from '../protocols/rest-json/agentcore-service.js';
+import { renderFrameworkError, restJsonProtocol } from '../protocols/rest-json/plugin.js';
 import { rekognitionService } from '../protocols/aws-json/rekognition-service.js';
 import { rekognitionOperations } from '../operations/rekognition/index.js';
 import type { RekognitionServices } from '../operations/rekognition/services.js';
@@ -19,12 +25,19 @@ export interface AppConfig {
   readonly awsJsonBodyLimit: number;
   /** Idle time after which a slow or stalled client is cut off. */
   readonly requestTimeoutMs: number;
+  /** Largest restJson request body, bytes (AgentCore: 5 MB of inline examples). */
+  readonly restJsonBodyLimit: number;
 }
 
 export interface AppDeps {
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly rekognition: RekognitionServices;
+  readonly agentcore: AgentCoreServices;
+  /** Serves the AgentCore download links under /_trove/downloads/. */
+  readonly downloads: DownloadRoutesOptions['open'];
+  /** False when the caller must be throttled (restJson APIs answer ThrottlingException). */
+  readonly admit?: (caller: Caller) => boolean;
   /** Health: resolves when storage answers. */
   readonly ready: () => Promise<void>;
   readonly callerOf: (request: FastifyRequest) => Caller;
@@ -36,7 +49,12 @@ export interface AppDeps {
  * routes under the reserved `/_trove/` prefix.
  */
 export async function buildApp(deps: AppDeps) {
+  const agentcore = agentCoreService(agentCoreOperations(deps.agentcore));
   const app = Fastify({
+    // A URL Fastify can't route (bad percent-encoding) never reaches a protocol; restJson services still answer it.
+    frameworkErrors: (error, request, reply) => {
+      if (!renderFrameworkError(agentcore, error, request as FastifyRequest, reply as FastifyReply)) void (reply as FastifyReply).code(400).send(error);
+    },
     loggerInstance: deps.logger,
     // One log line per request comes from plugins/request-context.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -52,6 +70,13 @@ export async function buildApp(deps: AppDeps) {
     services: [rekognitionService(rekognitionOperations(deps.rekognition))],
     bodyLimit: deps.config.awsJsonBodyLimit,
     callerOf: deps.callerOf,
+  });
+  await app.register(downloadRoutes, { prefix: '/_trove', open: deps.downloads });
+  await app.register(restJsonProtocol, {
+    service: agentcore,
+    bodyLimit: deps.config.restJsonBodyLimit,
+    callerOf: deps.callerOf,
+    admit: deps.admit,
   });
   return app;
 }

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
+import type { BedrockAgentCoreControlClientConfig } from '@aws-sdk/client-bedrock-agentcore-control';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import type { RekognitionClientConfig } from '@aws-sdk/client-rekognition';
 import { loadConfig } from '../../src/config/load.js';
@@ -16,6 +18,8 @@ export interface TestServer {
   readonly dataDir: string;
   /** An official SDK client pointed at this server (dummy credentials, any region). */
   rekognition(config?: Partial<RekognitionClientConfig>): RekognitionClient;
+  /** The official AgentCore Control client pointed at this server (only `endpoint` overridden). */
+  agentcore(config?: Partial<BedrockAgentCoreControlClientConfig>): BedrockAgentCoreControlClient;
   close(): Promise<void>;
 }
 
@@ -35,6 +39,11 @@ export async function startServer(overrides: DeepPartial<Config> = {}): Promise<
     dataDir,
     rekognition(clientConfig = {}) {
       const client = new RekognitionClient({ endpoint: trove.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, ...clientConfig });
+      clients.push(client);
+      return client;
+    },
+    agentcore(clientConfig = {}) {
+      const client = new BedrockAgentCoreControlClient({ endpoint: trove.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, ...clientConfig });
       clients.push(client);
       return client;
     },

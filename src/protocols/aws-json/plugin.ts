@@ -48,7 +48,7 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
     if (violations.length > 0) throw service.validationError(describeViolations(violations));
     const caller = options.callerOf(request);
     // request.log is a child of the pino logger the app was built with (Fastify's loggerInstance).
-    const output = await operation.handle(input as never, { caller, requestId: request.id, logger: request.log as Logger });
+    const output = await operation.handle(input as never, { caller, requestId: request.id, logger: request.log as Logger, origin: `${request.protocol}://${request.host}` });
     return reply.code(200).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
   });
 

@@ -1,0 +1,25 @@
+import {
+  InternalServerException, ResourceNotFoundException, ThrottlingException, ValidationException,
+} from '../../api/agentcore/errors.js';
+import { httpBindings } from '../../api/agentcore/http-bindings.js';
+import type { AgentCoreOperationName } from '../../api/agentcore/inputs.js';
+import type { Operation } from '../../operations/operation.js';
+import type { RestJsonService } from './rest-json-service.js';
+
+/** Bedrock AgentCore Control's dataset operations on restJson1 (`/datasets...`). */
+export function agentCoreService(operations: ReadonlyMap<string, Operation<never>>): RestJsonService {
+  return {
+    prefixes: ['/datasets'],
+    routes: Object.entries(httpBindings).map(([name, binding]) => {
+      const operation = operations.get(name as AgentCoreOperationName);
+      if (!operation) throw new Error(`no operation for ${name}`);
+      return { operation, binding };
+    }),
+    validationError: (violations) => ValidationException.of(violations),
+    unreadable: (message) => new ValidationException(message, 'CannotParse'),
+    // UNCONFIRMED: what AWS answers for an unknown route under /datasets; 404 with a modelled error.
+    noRoute: (method, path) => new ResourceNotFoundException(`No AgentCore dataset operation serves ${method} ${path}.`),
+    throttled: () => new ThrottlingException(),
+    internalError: () => new InternalServerException(),
+  };
+}
