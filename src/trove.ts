@@ -66,7 +66,11 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const runner = new JobRunner(store, jobDefinitions({
       rekognition: { limits: config.rekognition, objects, imageChecks: config.imageChecks },
       // Never collect rows a live page token or download link may still read.
-      agentcore: { garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs) },
+      agentcore: {
+        garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs),
+        objects,
+        limits: config.agentcore,
+      },
     }), config.jobs, clock, logger.child({ component: 'jobs' }));
     const deps: RekognitionDeps = {
       store,
