@@ -1,4 +1,4 @@
-import { DEFAULTS, SECRET_SETTINGS, SETTINGS } from './schema.js';
+import { DEFAULTS, ENV_ONLY_SETTINGS, SETTINGS } from './schema.js';
 import type { Config } from './schema.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
@@ -24,9 +24,9 @@ export function loadConfig(input: {
     }
     assign(config, setting.path, value);
   }
-  for (const secret of SECRET_SETTINGS) {
-    const text = input.env?.[secret.env];
-    if (text !== undefined && text !== '') assign(config, secret.path, text);
+  for (const setting of ENV_ONLY_SETTINGS) {
+    const text = input.env?.[setting.env];
+    if (text !== undefined && text !== '') assign(config, setting.path, text);
   }
   merge(config, input.overrides ?? {});
   return deepFreeze(config);

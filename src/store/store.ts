@@ -1,3 +1,4 @@
+import { CredentialsRepository } from './sql/credentials-repository.js';
 import { AcDatasetsRepository } from './sql/ac-datasets-repository.js';
 import { AcExamplesRepository } from './sql/ac-examples-repository.js';
 import { AcVersionsRepository } from './sql/ac-versions-repository.js';
@@ -24,6 +25,7 @@ export interface Repositories {
   readonly rkDatasets: RkDatasetsRepository;
   readonly rkEntries: RkEntriesRepository;
   readonly rkLabels: RkLabelsRepository;
+  readonly credentials: CredentialsRepository;
   readonly idempotency: IdempotencyRepository;
   readonly acDatasets: AcDatasetsRepository;
   readonly acExamples: AcExamplesRepository;
@@ -58,6 +60,7 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
     rkDatasets: new RkDatasetsRepository(db),
     rkEntries: new RkEntriesRepository(db, dialect),
     rkLabels: new RkLabelsRepository(db),
+    credentials: new CredentialsRepository(db),
     idempotency: new IdempotencyRepository(db),
     acDatasets: new AcDatasetsRepository(db),
     acExamples: new AcExamplesRepository(db),

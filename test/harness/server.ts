@@ -8,6 +8,7 @@ import type { RekognitionClientConfig } from '@aws-sdk/client-rekognition';
 import { loadConfig } from '../../src/config/load.js';
 import type { DeepPartial } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import type { IssuedCredential, NewCredential } from '../../src/auth/credential-service.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startTrove } from '../../src/trove.js';
 import type { Trove } from '../../src/trove.js';
@@ -18,6 +19,11 @@ export interface TestServer {
   readonly dataDir: string;
   /** An official SDK client pointed at this server (dummy credentials, any region). */
   rekognition(config?: Partial<RekognitionClientConfig>): RekognitionClient;
+  /**
+   * Creates an access key in this server's store, as `trove credentials create` does. Once one
+   * exists the local test/test pair stops working on this server.
+   */
+  createCredential(input: NewCredential): Promise<IssuedCredential>;
   /** The official AgentCore Control client pointed at this server (only `endpoint` overridden). */
   agentcore(config?: Partial<BedrockAgentCoreControlClientConfig>): BedrockAgentCoreControlClient;
   close(): Promise<void>;
@@ -42,6 +48,7 @@ export async function startServer(overrides: DeepPartial<Config> = {}): Promise<
       clients.push(client);
       return client;
     },
+    createCredential: (input) => trove.credentials.create(input),
     agentcore(clientConfig = {}) {
       const client = new BedrockAgentCoreControlClient({ endpoint: trove.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, ...clientConfig });
       clients.push(client);

@@ -25,8 +25,6 @@ export interface AgentCoreConfig extends AgentCoreLimits {
   readonly idempotencyWindowMs: number;
   /** AWS: presigned download URLs live 5 minutes. */
   readonly downloadUrlTtlMs: number;
-  /** Requests per second per account before ThrottlingException (0: unlimited). */
-  readonly requestsPerSecond: number;
   /**
    * Superseded example rows are garbage-collected this long after a newer revision replaced
    * them, unless a published version sees them. Must exceed the page token lifetime
@@ -43,7 +41,6 @@ export const DEFAULT_AGENTCORE_CONFIG: AgentCoreConfig = Object.freeze({
   maxListResponseBytes: 5 * 1024 * 1024,
   idempotencyWindowMs: 8 * 60 * 60 * 1000,
   downloadUrlTtlMs: 300_000,
-  requestsPerSecond: 0,
   garbageAfterMs: 25 * 60 * 60 * 1000,
 });
 

@@ -10,6 +10,11 @@ export interface RekognitionLimits {
   readonly maxLabelsPerDataset: number;
   /** AWS: 250,000 images per dataset. */
   readonly maxEntriesPerDataset: number;
+  /**
+   * Projects per account and region, answered with LimitExceededException on CreateProject.
+   * AWS documents no number (facts: UNCONFIRMED); 1000 is Trove's default, configurable.
+   */
+  readonly maxProjectsPerAccount: number;
   /** AWS: create or update fails when more than 20% of the lines have terminal errors. */
   readonly maxTerminalErrorRatio: number;
   /** AWS: a manifest in S3 is at most 1 GB (ERROR_MANIFEST_SIZE_TOO_LARGE). Trove reads 1 GB as 2^30 bytes. */
@@ -21,6 +26,7 @@ export interface RekognitionLimits {
 export const DEFAULT_REKOGNITION_LIMITS: RekognitionLimits = Object.freeze({
   maxLabelsPerDataset: 250,
   maxEntriesPerDataset: 250_000,
+  maxProjectsPerAccount: 1_000,
   maxTerminalErrorRatio: 0.2,
   maxManifestBytes: 1024 * 1024 * 1024,
   maxManifestLines: 250_000,

@@ -5,7 +5,10 @@ import type { Logger } from 'pino';
 import { ServiceError } from '../../api/errors.js';
 import type { Shape, StructureShape } from '../../api/shapes/shape.js';
 import { validateShape } from '../../api/shapes/validate.js';
-import type { Caller } from '../../domain/caller.js';
+import { authorizeAction, authorizeResources } from '../../auth/authorize.js';
+import { AccessDenied, RateLimited } from '../../auth/errors.js';
+import { beginAuthentication, finishAuthentication, retryAfter } from '../request-auth.js';
+import type { RequestAuthenticator } from '../request-auth.js';
 import type { RestJsonService } from './rest-json-service.js';
 import { MalformedPath, RestJsonRouter } from './router.js';
 import type { RouteMatch } from './router.js';
@@ -16,10 +19,8 @@ export interface RestJsonOptions {
   readonly service: RestJsonService;
   /** Largest request body accepted, in bytes (AgentCore: 5 MB). */
   readonly bodyLimit: number;
-  /** Resolves who is calling (account and region) or throws a ServiceError. */
-  readonly callerOf: (request: FastifyRequest) => Caller;
-  /** False when the caller must be throttled. */
-  readonly admit?: (caller: Caller) => boolean;
+  /** Verifies each request's SigV4 signature and resolves who is calling. */
+  readonly authenticator: RequestAuthenticator;
 }
 
 /**
@@ -35,11 +36,19 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
 
-  app.setErrorHandler((error: FastifyError | ServiceError, request, reply) => {
+  app.setErrorHandler((error: FastifyError | ServiceError | AccessDenied | RateLimited, request, reply) => {
+    if (error instanceof RateLimited) retryAfter(reply, error.retryAfterMs);
     void sendError(reply, toServiceError(error, request));
   });
 
+  // AWS authenticates before anything else, and Trove before reading the body: a request with no
+  // valid credential, scope or time is refused without buffering what it sends.
+  app.addHook('onRequest', async (request) => {
+    await beginAuthentication(request, options.authenticator, service.signingName);
+  });
+
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const principal = finishAuthentication(request, Buffer.isBuffer(request.body) ? request.body : undefined);
     const [path, query = ''] = splitUrl(request.url);
     let match: RouteMatch | undefined;
     try {
@@ -51,13 +60,14 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     if (!match) throw service.noRoute(request.method, path);
     const { operation, binding } = match.route;
     request.operationName = operation.name;
+    const action = `${service.signingName}:${operation.name}`;
+    authorizeAction(principal, action);
     const input = assembleInput(match, query, request, operation.input);
     const violations = validateShape(input, operation.input, 'asIs');
     if (violations.length > 0) throw service.validationError(violations);
-    const caller = options.callerOf(request);
-    if (options.admit && !options.admit(caller)) throw service.throttled();
+    authorizeResources(principal, action, service.resourceArns(operation.name, input, principal));
     const output = await operation.handle(input as never, {
-      caller, requestId: request.id, logger: request.log as Logger, origin: `${request.protocol}://${request.host}`,
+      caller: principal, requestId: request.id, logger: request.log as Logger, origin: `${request.protocol}://${request.host}`,
       requestDigest: digest(request),
     });
     return reply.code(binding.code).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
@@ -101,8 +111,10 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     return parsed as Record<string, unknown>;
   }
 
-  function toServiceError(error: FastifyError | ServiceError, request: FastifyRequest): ServiceError {
+  function toServiceError(error: FastifyError | ServiceError | AccessDenied | RateLimited, request: FastifyRequest): ServiceError {
     if (error instanceof ServiceError) return error;
+    if (error instanceof AccessDenied) return service.accessDenied(error.message);
+    if (error instanceof RateLimited) return service.throttled(error.message);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       // AWS: inline examples are limited to 5 MB per request.
       return service.validationError([{ path: 'body', constraint: `Member must have length less than or equal to ${options.bodyLimit} bytes` }]);

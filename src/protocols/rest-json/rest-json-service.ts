@@ -1,6 +1,7 @@
 import type { HttpBinding } from '../../api/http-binding.js';
 import type { FieldViolation } from '../../api/errors.js';
 import type { ServiceError } from '../../api/errors.js';
+import type { Caller } from '../../domain/caller.js';
 import type { Operation } from '../../operations/operation.js';
 
 /** One restJson1 operation: its handler and where it sits on HTTP. */
@@ -11,6 +12,8 @@ export interface RestJsonRoute {
 
 /** A restJson1 service: operations routed by method + URI template, and its modelled errors. */
 export interface RestJsonService {
+  /** SigV4 signing name, also the IAM action prefix (`bedrock-agentcore`). */
+  readonly signingName: string;
   /** URL prefixes the service owns (e.g. `/datasets`): every request under them gets a modelled answer. */
   readonly prefixes: readonly string[];
   readonly routes: readonly RestJsonRoute[];
@@ -20,7 +23,12 @@ export interface RestJsonService {
   unreadable(message: string): ServiceError;
   /** A method and path no operation serves. */
   noRoute(method: string, path: string): ServiceError;
-  throttled(): ServiceError;
+  /** The modelled throttling error, which the SDKs retry with backoff. */
+  throttled(message?: string): ServiceError;
+  /** The modelled error for a request the credential's allow-lists do not cover. */
+  accessDenied(message: string): ServiceError;
+  /** The ARNs of the resources a validated input names, for resource allow-lists (none for listings). */
+  resourceArns(operation: string, input: Record<string, unknown>, caller: Caller): string[];
   /** The modelled 500. */
   internalError(): ServiceError;
 }

@@ -100,7 +100,8 @@ describe('agentcore datasets: quotas and throttling', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer({
-      agentcore: { maxDatasetsPerAccount: 2, maxExamplesPerDataset: 5, maxVersionsPerDataset: 2, maxExampleBytes: 300, requestsPerSecond: 20 },
+      agentcore: { maxDatasetsPerAccount: 2, maxExamplesPerDataset: 5, maxVersionsPerDataset: 2, maxExampleBytes: 300 },
+      throttle: { requestsPerSecond: 20, burst: 20 },
     });
   });
   afterAll(async () => server?.close());

@@ -7,12 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as errors from '../../../src/api/agentcore/errors.js';
 import { httpBindings } from '../../../src/api/agentcore/http-bindings.js';
 import { inputShapes } from '../../../src/api/agentcore/inputs.js';
+import { Authenticator } from '../../../src/auth/authenticate.js';
+import { RateLimiter } from '../../../src/auth/rate-limiter.js';
+import { systemClock } from '../../../src/lib/clock.js';
 import type { Operation } from '../../../src/operations/operation.js';
 import { agentCoreService } from '../../../src/protocols/rest-json/agentcore-service.js';
 import { restJsonProtocol } from '../../../src/protocols/rest-json/plugin.js';
 import { predefinedBatch } from '../../harness/agentcore.js';
 import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
+import { signedFetch } from '../../harness/sigv4.js';
 
 describe('agentcore restJson1 wire format against a real Trove', () => {
   let server: TestServer;
@@ -22,7 +26,7 @@ describe('agentcore restJson1 wire format against a real Trove', () => {
   afterAll(async () => server?.close());
 
   const call = async (method: string, path: string, body?: string | Buffer) => {
-    const response = await fetch(`${server.url}${path}`, { method, body, headers: body === undefined ? {} : { 'content-type': 'application/json' } });
+    const response = await signedFetch(`${server.url}${path}`, { method, body, headers: body === undefined ? {} : { 'content-type': 'application/json' } }, { service: 'bedrock-agentcore' });
     return { status: response.status, type: response.headers.get('x-amzn-errortype'), requestId: response.headers.get('x-amzn-requestid'), body: await response.json() as Record<string, unknown> };
   };
 
@@ -80,9 +84,12 @@ describe('agentcore restJson1 error rendering, parsed by the official SDK', () =
       name, input: inputShapes[name as keyof typeof inputShapes], handle: async () => { throw next; },
     }]));
     app = Fastify();
-    await app.register(restJsonProtocol, {
-      service: agentCoreService(operations), bodyLimit: 1024, callerOf: () => ({ account: '000000000000', region: 'us-east-1' }),
+    // The real authenticator, with only the local test/test pair (no credential store).
+    const authenticator = new Authenticator({
+      credentials: { lookup: async () => undefined, count: async () => 0 }, clock: systemClock, localPairAllowed: true, cacheMs: 0,
+      rateLimiter: new RateLimiter({ requestsPerSecond: 0, burst: 1 }, systemClock),
     });
+    await app.register(restJsonProtocol, { service: agentCoreService(operations), bodyLimit: 1024, authenticator });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
