@@ -33,6 +33,11 @@ export interface ValidatedEntry {
   hasErrors: boolean;
   /** Distinct label names used by valid label attributes and annotations, sorted by name. */
   labels: LabelUse[];
+  /**
+   * The image_size each bounding-box attribute declares; absent when the line has none. The
+   * image checks compare it with the real image (AWS: ERROR_INVALID_IMAGE_DIMENSION).
+   */
+  imageSizes?: { width: number; height: number }[];
 }
 
 export type LineOutcome =
@@ -115,11 +120,14 @@ export function validateLine(text: string, options: ValidateLineOptions = {}): L
 
   return {
     kind: 'entry',
-    entry: { sourceRef, line, isLabeled, hasErrors: check.errorCount > 0, labels: sortedLabels(check) },
+    entry: {
+      sourceRef, line, isLabeled, hasErrors: check.errorCount > 0, labels: sortedLabels(check),
+      ...(check.imageSizes.length > 0 ? { imageSizes: check.imageSizes } : {}),
+    },
   };
 }
 
-function drop(reason: DropReason, ...args: string[]): LineOutcome {
+export function drop(reason: DropReason, ...args: string[]): LineOutcome {
   return { kind: 'dropped', reason, message: dropMessage(reason, ...args) };
 }
 
