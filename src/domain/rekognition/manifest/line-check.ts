@@ -25,10 +25,12 @@ export interface LineCheck {
   labels: Map<string, number>;
   /** The image_size of each bounding-box attribute whose image_size is well-formed. */
   imageSizes: { width: number; height: number }[];
+  /** Service-owned keys (`cl-errors`) were removed from the input, so its text can't be reused as is. */
+  stripped: boolean;
 }
 
 export function newLineCheck(): LineCheck {
-  return { lineErrors: [], errorCount: 0, labels: new Map(), imageSizes: [] };
+  return { lineErrors: [], errorCount: 0, labels: new Map(), imageSizes: [], stripped: false };
 }
 
 export function isObject(value: unknown): value is JsonObject {
