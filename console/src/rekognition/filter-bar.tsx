@@ -17,26 +17,20 @@ export function FilterBar({ filters, onChange }: { filters: EntryFilters; onChan
   const parse = (value: string) => (value === '' ? undefined : value === 'true');
   return (
     <form className="filter-bar" role="search" aria-label="Filter entries" onSubmit={(e) => e.preventDefault()}>
-      <label>
-        Source-ref contains
-        <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. tulip or 2024/" spellCheck={false} maxLength={2048} />
-      </label>
-      <label>
-        Labeled
-        <select value={tri(filters.labeled)} onChange={(e) => onChange({ ...filters, labeled: parse(e.target.value) })}>
-          <option value="">all images</option>
-          <option value="true">labeled</option>
-          <option value="false">unlabeled</option>
-        </select>
-      </label>
-      <label>
-        Errors
-        <select value={tri(filters.hasErrors)} onChange={(e) => onChange({ ...filters, hasErrors: parse(e.target.value) })}>
-          <option value="">all images</option>
-          <option value="true">with errors</option>
-          <option value="false">without errors</option>
-        </select>
-      </label>
+      <label htmlFor="filter-source-ref">Source-ref contains</label>
+      <input id="filter-source-ref" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. tulip or 2024/" spellCheck={false} maxLength={2048} />
+      <label htmlFor="filter-labeled">Labeled</label>
+      <select id="filter-labeled" value={tri(filters.labeled)} onChange={(e) => onChange({ ...filters, labeled: parse(e.target.value) })}>
+        <option value="">all images</option>
+        <option value="true">labeled</option>
+        <option value="false">unlabeled</option>
+      </select>
+      <label htmlFor="filter-errors">Errors</label>
+      <select id="filter-errors" value={tri(filters.hasErrors)} onChange={(e) => onChange({ ...filters, hasErrors: parse(e.target.value) })}>
+        <option value="">all images</option>
+        <option value="true">with errors</option>
+        <option value="false">without errors</option>
+      </select>
       {filters.labels.length > 0 && (
         <div className="chips" aria-label="Label filters">
           <span className="small muted">Any of:</span>
