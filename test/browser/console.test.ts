@@ -223,7 +223,11 @@ describe.skipIf(missing !== undefined)('the web console in a real Chromium', () 
     expect(page.url()).toContain(`/agentcore/diff?id=${ac.datasetId}&from=1&to=2`);
     expect(await page.locator('[role=tab]').allTextContents()).toEqual(['1 changed', '1 added', '1 removed']);
     const change = page.locator('.field-changes tr.diff-changed', { hasText: 'turns[0].expected_response' });
-    expect(await change.locator('ins').textContent()).toBe(ac.changedText);
+    // Both sides read in full, the changed words marked.
+    expect(await change.locator('td').nth(0).textContent()).toBe(ac.changedFrom);
+    expect(await change.locator('td').nth(1).textContent()).toBe(ac.changedText);
+    expect(await change.locator('del').allTextContents()).toEqual(['30', 'receipt.']);
+    expect(await change.locator('ins').allTextContents()).toEqual(['45', 'receipt or the order number.']);
     expect(await page.locator('.bubble.diff-changed').textContent()).toContain(ac.changedText);
     await shot(page, 'agentcore-diff');
     await page.click('[role=tab]:has-text("added")');

@@ -101,7 +101,8 @@ export interface AgentCoreFixture {
   readonly added: readonly string[];
   readonly removed: readonly string[];
   readonly changed: readonly string[];
-  /** The expected response that example `changed[0]`'s first turn has in version 2. */
+  /** The expected response of example `changed[0]`'s first turn in version 1 and in version 2. */
+  readonly changedFrom: string;
   readonly changedText: string;
   readonly simulatedId: string;
 }
@@ -167,5 +168,8 @@ export async function loadAgentCoreFixture(client: BedrockAgentCoreControlClient
   await acSettled(client, simulatedId!);
   // Sanity: the examples are listed (the console reads them the same way).
   await client.send(new ListDatasetExamplesCommand({ datasetId }));
-  return { datasetId: datasetId!, added: ['damaged-item'], removed: ['store-hours'], changed: ['refund-policy'], changedText, simulatedId: simulatedId! };
+  return {
+    datasetId: datasetId!, added: ['damaged-item'], removed: ['store-hours'], changed: ['refund-policy'],
+    changedFrom: SUPPORT[0]['turns'][0].expected_response, changedText, simulatedId: simulatedId!,
+  };
 }

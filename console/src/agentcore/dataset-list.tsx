@@ -38,7 +38,7 @@ export function AgentCoreDatasetList() {
                   <td><StatusBadge status={dataset.status} /></td>
                   <td><StatusBadge status={dataset.draftStatus} /></td>
                   <td className="num">{count(dataset.exampleCount)}</td>
-                  <td>{when(dataset.updatedAt)}</td>
+                  <td className="nowrap">{when(dataset.updatedAt)}</td>
                 </tr>
               ))}
             </tbody>

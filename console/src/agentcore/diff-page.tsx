@@ -7,7 +7,7 @@ import { href, Link } from '../lib/router.js';
 import { Problem } from '../shell/problem.js';
 import { ExampleCard } from './example-card.js';
 import { JsonView } from './json-view.js';
-import { diffVersions, exampleIdOf, formatPath } from './version-diff.js';
+import { diffVersions, diffWords, exampleIdOf, formatPath } from './version-diff.js';
 import type { ChangedExample, Example } from './version-diff.js';
 
 type Tab = 'changed' | 'added' | 'removed';
@@ -81,8 +81,8 @@ function ChangedView({ change }: { change: ChangedExample }) {
           {change.changes.map((field) => (
             <tr key={formatPath(field.path)} className={`diff-${field.kind}`}>
               <th scope="row"><code>{formatPath(field.path)}</code></th>
-              <td>{field.kind === 'added' ? <span className="muted">(absent)</span> : <del><Value value={field.before} /></del>}</td>
-              <td>{field.kind === 'removed' ? <span className="muted">(absent)</span> : <ins><Value value={field.after} /></ins>}</td>
+              <td>{field.kind === 'added' ? <span className="muted">(absent)</span> : <Side value={field.before} other={field.after} side="before" />}</td>
+              <td>{field.kind === 'removed' ? <span className="muted">(absent)</span> : <Side value={field.after} other={field.before} side="after" />}</td>
             </tr>
           ))}
         </tbody>
@@ -100,6 +100,17 @@ function ChangedView({ change }: { change: ChangedExample }) {
   );
 }
 
-function Value({ value }: { value: unknown }) {
-  return <span className="value">{typeof value === 'string' ? value : JSON.stringify(value)}</span>;
+/** One side of a changed field: two texts show the words that changed, anything else the whole value. */
+function Side({ value, other, side }: { value: unknown; other: unknown; side: 'before' | 'after' }) {
+  const Mark = side === 'before' ? 'del' : 'ins';
+  if (typeof value !== 'string' || typeof other !== 'string') {
+    return <Mark className="value whole">{JSON.stringify(value)}</Mark>;
+  }
+  const parts = side === 'before' ? diffWords(value, other) : diffWords(other, value);
+  const hidden = side === 'before' ? 'added' : 'removed';
+  return (
+    <span className="value">
+      {parts.filter((p) => p.kind !== hidden).map((part, i) => (part.kind === 'same' ? <span key={i}>{part.text}</span> : <Mark key={i}>{part.text}</Mark>))}
+    </span>
+  );
 }

@@ -85,5 +85,12 @@ export function ExampleCard({ example, changes = [], headingLevel = 3 }: { examp
 function Content({ value }: { value: unknown }) {
   if (typeof value === 'string') return <span className="text">{value}</span>;
   if (value === undefined) return <span className="muted">(missing)</span>;
+  // A flat object of plain values (traits, metadata) reads better as "name: value" lines.
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const entries = Object.entries(value);
+    if (entries.length > 0 && entries.every(([, v]) => v === null || typeof v !== 'object')) {
+      return <ul className="kv">{entries.map(([k, v]) => <li key={k}><span>{k}:</span> {String(v)}</li>)}</ul>;
+    }
+  }
   return <JsonView value={value} />;
 }

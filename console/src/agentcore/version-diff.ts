@@ -117,3 +117,48 @@ function withoutId(example: Example): Example {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+export interface WordPart {
+  readonly text: string;
+  readonly kind: 'same' | 'removed' | 'added';
+}
+
+/** Longest inputs the word diff compares; longer texts are shown as replaced whole (the LCS table is n × m). */
+const MAX_WORDS = 600;
+
+/**
+ * The words of `before` and `after` marked same, removed or added (a longest-common-subsequence
+ * diff over words and the spaces between them), so a changed sentence shows what changed in it.
+ */
+export function diffWords(before: string, after: string): WordPart[] {
+  const a = before.split(/(\s+)/).filter((t) => t !== '');
+  const b = after.split(/(\s+)/).filter((t) => t !== '');
+  if (a.length > MAX_WORDS || b.length > MAX_WORDS) {
+    return [...(before ? [{ text: before, kind: 'removed' as const }] : []), ...(after ? [{ text: after, kind: 'added' as const }] : [])];
+  }
+  // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..].
+  const lcs = Array.from({ length: a.length + 1 }, () => new Uint16Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  }
+  const parts: WordPart[] = [];
+  const push = (text: string, kind: WordPart['kind']) => {
+    const last = parts[parts.length - 1];
+    if (last?.kind === kind) parts[parts.length - 1] = { text: last.text + text, kind };
+    else parts.push({ text, kind });
+  };
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      push(a[i], 'same');
+      i++;
+      j++;
+    } else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      push(a[i++], 'removed'); // removals before additions, as diffs are read
+    } else {
+      push(b[j++], 'added');
+    }
+  }
+  return parts;
+}

@@ -89,7 +89,7 @@ function ErrorItem({ error, entry, onPoint }: { error: PlacedError; entry: Entry
       onBlur={() => onPoint(undefined)}
       data-code={error.code}
     >
-      <p className="error-words">{error.explanation ?? error.message}</p>
+      {error.explanation && <p className="error-words">{error.explanation}</p>}
       <p className="small">
         <span className="muted">In {describePlace(error.place, entry)}:</span> {error.message} <code>{error.code}</code>
       </p>

@@ -1,7 +1,7 @@
 import { DescribeProjectsCommand } from '@aws-sdk/client-rekognition';
 import type { ProjectDescription } from '@aws-sdk/client-rekognition';
 import { useClients } from '../lib/clients.js';
-import { count, projectNameOf, when } from '../lib/format.js';
+import { projectNameOf, when } from '../lib/format.js';
 import { href, Link } from '../lib/router.js';
 import { PagerControls, usePages } from '../shell/pager.js';
 import { Problem } from '../shell/problem.js';
@@ -43,7 +43,6 @@ export function ProjectList() {
         ))}
       </ul>
       <PagerControls label="Project pages" {...pages} />
-      {page.data && <p className="muted small">{count(page.data.items.length)} on this page</p>}
     </section>
   );
 }

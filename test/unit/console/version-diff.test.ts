@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeAt, diffValues, diffVersions, formatPath } from '../../../console/src/agentcore/version-diff.js';
+import { changeAt, diffValues, diffVersions, diffWords, formatPath } from '../../../console/src/agentcore/version-diff.js';
 
 const turn = (input: string, expected?: string) => (expected === undefined ? { input } : { input, expected_response: expected });
 
@@ -56,5 +56,32 @@ describe('diffVersions: two versions of an AgentCore dataset, example by example
   it('formats unusual member names unambiguously', () => {
     expect(formatPath(['metadata', 'trace id', 0])).toBe('metadata["trace id"][0]');
     expect(formatPath([])).toBe('(whole example)');
+  });
+});
+
+describe('diffWords: what changed inside a text', () => {
+  it('marks the words removed and added, keeping the rest', () => {
+    expect(diffWords('returns within 30 days with the receipt.', 'returns within 45 days with the receipt or the order number.')).toEqual([
+      { text: 'returns within ', kind: 'same' },
+      { text: '30', kind: 'removed' },
+      { text: '45', kind: 'added' },
+      { text: ' days with the ', kind: 'same' },
+      { text: 'receipt.', kind: 'removed' },
+      { text: 'receipt or the order number.', kind: 'added' },
+    ]);
+  });
+
+  it('rebuilds both texts exactly', () => {
+    const before = 'a b  c d\ne';
+    const after = 'a x c\nd e f';
+    const parts = diffWords(before, after);
+    expect(parts.filter((p) => p.kind !== 'added').map((p) => p.text).join('')).toBe(before);
+    expect(parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe(after);
+  });
+
+  it('shows very long texts as replaced whole instead of building a huge table', () => {
+    const long = Array.from({ length: 700 }, (_, i) => `w${i}`).join(' ');
+    expect(diffWords(long, `${long} more`)).toEqual([{ text: long, kind: 'removed' }, { text: `${long} more`, kind: 'added' }]);
+    expect(diffWords('', 'new')).toEqual([{ text: 'new', kind: 'added' }]);
   });
 });
