@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ListDatasetLabelsCommand } from '@aws-sdk/client-rekognition';
+import { ListDatasetLabelsCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import type { ListDatasetEntriesCommandInput } from '@aws-sdk/client-rekognition';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { LINE_ERRORS } from '../../src/domain/rekognition/manifest/error-codes.j
 import { chromiumMissing, launchChromium } from '../harness/browser.js';
 import { loadAgentCoreFixture, loadRekognitionFixture } from '../harness/console-fixtures.js';
 import type { AgentCoreFixture, RekognitionFixture } from '../harness/console-fixtures.js';
-import { allEntries } from '../harness/rekognition.js';
+import { allEntries, classificationLine, settled } from '../harness/rekognition.js';
 import { startServer } from '../harness/server.js';
 import type { TestServer } from '../harness/server.js';
 
@@ -183,7 +183,7 @@ describe.skipIf(missing !== undefined)('the web console in a real Chromium', () 
       const boxes = l.LabelStats!.BoundingBoxCount ?? 0;
       return `${l.LabelName}${entries} image${entries === 1 ? '' : 's'}${boxes > 0 ? `, ${boxes} with boxes` : ''}`;
     }));
-    await page.locator('.label-panel').screenshot(SHOTS ? { path: join(SHOTS, 'rekognition-labels.png') } : {});
+    if (SHOTS) await page.locator('.label-panel').screenshot({ path: join(SHOTS, 'rekognition-labels.png') });
     await page.close();
   });
 
@@ -201,6 +201,33 @@ describe.skipIf(missing !== undefined)('the web console in a real Chromium', () 
     await expect.poll(() => focusedIndex(page)).toBe(String(rk.entries.size - 1));
     await page.keyboard.press('Enter');
     await page.locator('dialog.entry-detail').waitFor();
+    await page.close();
+  });
+
+  it('draws only the rows on screen, and reads pages as they come into view', async () => {
+    // 2,000 entries in the TEST dataset; their bucket is not in the store, so the images are placeholders.
+    const client = server.rekognition();
+    const refs = Array.from({ length: 2_000 }, (_, i) => `s3://elsewhere/many/${String(i).padStart(4, '0')}.png`);
+    await client.send(new UpdateDatasetEntriesCommand({ DatasetArn: rk.testArn, Changes: { GroundTruth: Buffer.from(refs.map((r) => classificationLine(r, 'rose')).join('\n')) } }));
+    await settled(client, rk.testArn);
+    const page = await signedIn();
+    let pages = 0;
+    page.on('request', (request) => void (request.headers()['x-amz-target'] === 'RekognitionService.ListDatasetEntries' && pages++));
+    await page.goto(`${server.url}/_trove/console/rekognition/dataset?arn=${encodeURIComponent(rk.testArn)}`);
+    await page.locator('.entry-card[data-index="0"]').waitFor();
+    expect(await page.textContent('.grid-status')).toBe('About 2,000 entries');
+    const drawn = () => page.locator('.grid-cell').count();
+    expect(await drawn()).toBeLessThan(60);
+    expect(pages).toBe(1);
+    // End walks the pages' tokens to the last one; only the rows around it are drawn.
+    await page.locator('.entry-card[data-index="0"]').focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => focusedIndex(page)).toBe('1999');
+    expect(await page.locator('.entry-card[data-index="1999"]').getAttribute('data-source-ref')).toBe(refs[1999]);
+    expect(await page.textContent('.grid-status')).toBe('2,000 entries');
+    expect(pages).toBe(20);
+    expect(await drawn()).toBeLessThan(60);
+    expect(await page.locator('.entry-card[data-index="0"]').count()).toBe(0);
     await page.close();
   });
 

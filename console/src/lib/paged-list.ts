@@ -13,9 +13,14 @@ export interface Page<T> {
 /** Fetches the page that starts at `token` (undefined: the first page). */
 export type PageFetcher<T> = (token: string | undefined, signal: AbortSignal) => Promise<Page<T>>;
 
-export interface PagedListOptions {
+export interface PagedListOptions<T, R> {
   /** Items per page, as asked of the API (every page but the last is full). */
   readonly pageSize: number;
+  /**
+   * Turns a page's raw items into what the view draws; run only for pages that are kept, never
+   * for the pages a walk passes through.
+   */
+  readonly prepare: (items: readonly T[]) => readonly R[];
   /** The number of items the listing should have (e.g. from DatasetStats), until the last page says. */
   readonly expectedCount?: number;
   /** Pages kept in memory at most; the furthest from view are dropped first. */
@@ -35,14 +40,15 @@ export interface PagedListStatus {
   readonly error: Error | undefined;
 }
 
-export class PagedList<T> {
+export class PagedList<T, R = T> {
   readonly pageSize: number;
   readonly #fetch: PageFetcher<T>;
+  readonly #prepare: (items: readonly T[]) => readonly R[];
   readonly #expected: number | undefined;
   readonly #keep: number;
   readonly #concurrency: number;
   readonly #tokens: (string | undefined)[] = [undefined];
-  readonly #pages = new Map<number, readonly T[]>();
+  readonly #pages = new Map<number, readonly R[]>();
   readonly #loading = new Set<number>();
   readonly #listeners = new Set<() => void>();
   readonly #abort = new AbortController();
@@ -51,8 +57,9 @@ export class PagedList<T> {
   #error: Error | undefined;
   #version = 0;
 
-  constructor(fetch: PageFetcher<T>, options: PagedListOptions) {
+  constructor(fetch: PageFetcher<T>, options: PagedListOptions<T, R>) {
     this.#fetch = fetch;
+    this.#prepare = options.prepare;
     this.pageSize = options.pageSize;
     this.#expected = options.expectedCount;
     this.#keep = Math.max(3, options.keepPages ?? 30);
@@ -77,7 +84,7 @@ export class PagedList<T> {
   }
 
   /** The item at `index`, or undefined while its page is not loaded. */
-  item(index: number): T | undefined {
+  item(index: number): R | undefined {
     const page = this.#pages.get(Math.floor(index / this.pageSize));
     return page?.[index % this.pageSize];
   }
@@ -144,7 +151,7 @@ export class PagedList<T> {
       }
       // Pages walked through on the way to the view are not kept, only their tokens.
       if (page >= this.#wanted.first - 1 && page <= this.#wanted.last + 1) {
-        this.#pages.set(page, result.items);
+        this.#pages.set(page, this.#prepare(result.items));
         this.#evict();
       }
     } catch (error) {

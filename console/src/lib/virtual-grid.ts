@@ -5,9 +5,10 @@
 /**
  * Browsers cap an element's height (Firefox near 17.9 million px, Chrome near 33.5 million); a
  * 250,000-entry grid at 3 columns is taller than that. Above this height the scroller is scaled:
- * its spacer stays at MAX_SCROLL_HEIGHT and scroll positions map proportionally onto the content.
+ * its spacer stays at MAX_SCROLL_HEIGHT and scroll positions map proportionally onto the content
+ * (a 250,000-entry grid of 4 columns, 16.4 million px, scrolls 1.09x faster than it would unscaled).
  */
-export const MAX_SCROLL_HEIGHT = 8_000_000;
+export const MAX_SCROLL_HEIGHT = 15_000_000;
 
 export interface GridGeometry {
   readonly count: number;

@@ -35,14 +35,14 @@ export interface EntryGridProps {
 export function EntryGrid({ datasetArn, filters, expectedCount, onOpen }: EntryGridProps) {
   const { rekognition } = useClients();
   const filterKey = JSON.stringify(listFilters(filters));
-  const [list, setList] = useState<PagedList<EntryModel>>();
+  const [list, setList] = useState<PagedList<string, EntryModel>>();
   useEffect(() => {
-    const next = new PagedList<EntryModel>(async (token, signal) => {
+    const next = new PagedList<string, EntryModel>(async (token, signal) => {
       const out = await rekognition.send(new ListDatasetEntriesCommand({
         DatasetArn: datasetArn, ...listFilters(filters), MaxResults: PAGE_SIZE, NextToken: token,
       }), { abortSignal: signal });
-      return { items: (out.DatasetEntries ?? []).map(readEntry), nextToken: out.NextToken };
-    }, { pageSize: PAGE_SIZE, expectedCount });
+      return { items: out.DatasetEntries ?? [], nextToken: out.NextToken };
+    }, { pageSize: PAGE_SIZE, expectedCount, prepare: (lines) => lines.map(readEntry) });
     setList(next);
     return () => next.dispose();
     // A new listing only for new filters: the counts that size it may change while it is read.
@@ -51,7 +51,7 @@ export function EntryGrid({ datasetArn, filters, expectedCount, onOpen }: EntryG
   return list ? <Grid list={list} datasetArn={datasetArn} expectedCount={expectedCount} onOpen={onOpen} /> : null;
 }
 
-function Grid({ list, datasetArn, expectedCount, onOpen }: { list: PagedList<EntryModel>; datasetArn: string; expectedCount: number | undefined; onOpen: (entry: EntryModel) => void }) {
+function Grid({ list, datasetArn, expectedCount, onOpen }: { list: PagedList<string, EntryModel>; datasetArn: string; expectedCount: number | undefined; onOpen: (entry: EntryModel) => void }) {
   useSyncExternalStore(useCallback((listener) => list.subscribe(listener), [list]), () => list.version);
   const status = list.status;
 
@@ -83,10 +83,21 @@ function Grid({ list, datasetArn, expectedCount, onOpen }: { list: PagedList<Ent
   const view = gridWindow(geometry, scrollTop);
   useEffect(() => list.want(view.firstIndex, view.endIndex), [list, view.firstIndex, view.endIndex]);
 
+  // Scrolling re-renders only when other rows come into view; within a row the browser just
+  // scrolls. (A scaled grid also moves its rows container, directly, without React.)
+  const rows = useRef<HTMLDivElement>(null);
+  const latest = useRef({ geometry, view });
+  latest.current = { geometry, view };
   const frame = useRef(0);
   const onScroll = () => {
     cancelAnimationFrame(frame.current);
-    frame.current = requestAnimationFrame(() => setScrollTop(scroller.current?.scrollTop ?? 0));
+    frame.current = requestAnimationFrame(() => {
+      const top = scroller.current?.scrollTop ?? 0;
+      const next = gridWindow(latest.current.geometry, top);
+      const current = latest.current.view;
+      if (next.firstRow !== current.firstRow || next.endRow !== current.endRow) setScrollTop(top);
+      else if (rows.current && next.shift !== current.shift) rows.current.style.transform = `translateY(${next.shift}px)`;
+    });
   };
 
   // Keyboard: move the roving focus, scrolling the target row into view first so it exists.
@@ -135,7 +146,7 @@ function Grid({ list, datasetArn, expectedCount, onOpen }: { list: PagedList<Ent
   for (let index = view.firstIndex; index < view.endIndex; index++) {
     const row = Math.floor(index / columns);
     const column = index % columns;
-    const style = { width: cellWidth, height: ROW_HEIGHT - GAP, transform: `translate(${GAP + column * (cellWidth + GAP)}px, ${row * ROW_HEIGHT + view.shift + GAP}px)` };
+    const style = { width: cellWidth, height: ROW_HEIGHT - GAP, transform: `translate(${GAP + column * (cellWidth + GAP)}px, ${row * ROW_HEIGHT + GAP}px)` };
     const entry = list.item(index);
     cells.push(
       <div key={index} role="listitem" aria-posinset={index + 1} aria-setsize={status.exact ? status.length : -1} className="grid-cell" style={style}>
@@ -157,8 +168,10 @@ function Grid({ list, datasetArn, expectedCount, onOpen }: { list: PagedList<Ent
       {status.error && <Problem error={status.error} retry={() => list.retry()} />}
       {status.exact && status.length === 0 && <p className="empty">No entries match these filters.</p>}
       <div ref={scroller} className="grid-scroller" onScroll={onScroll} data-testid="entry-grid">
-        <div role="list" aria-label="Entries" className="grid-spacer" style={{ height: view.spacerHeight + GAP }}>
-          {cells}
+        <div className="grid-spacer" style={{ height: view.spacerHeight + GAP }}>
+          <div ref={rows} role="list" aria-label="Entries" className="grid-rows" style={{ transform: `translateY(${view.shift}px)` }}>
+            {cells}
+          </div>
         </div>
       </div>
     </div>

@@ -20,6 +20,8 @@ function api(total: number, pageSize: number) {
   return { fetch, calls, failOnce: () => { failNext = true; } };
 }
 
+const same = (items: readonly number[]) => items;
+
 async function settle(list: PagedList<number>): Promise<void> {
   for (let i = 0; i < 10_000; i++) await Promise.resolve();
   void list;
@@ -28,7 +30,7 @@ async function settle(list: PagedList<number>): Promise<void> {
 describe('PagedList: a long listing through NextToken pagination', () => {
   it('loads the pages in view, and says the exact length once the last page is seen', async () => {
     const { fetch, calls } = api(250, 100);
-    const list = new PagedList(fetch, { pageSize: 100 });
+    const list = new PagedList(fetch, { pageSize: 100, prepare: same });
     expect(list.status.length).toBe(100); // unknown: one page of placeholders
     list.want(0, 40);
     await settle(list);
@@ -42,9 +44,10 @@ describe('PagedList: a long listing through NextToken pagination', () => {
     expect(list.item(249)).toBe(249);
   });
 
-  it('walks the tokens to a far page, keeping only the pages near the view', async () => {
+  it('walks the tokens to a far page, keeping (and preparing) only the pages near the view', async () => {
     const { fetch, calls } = api(10_000, 100);
-    const list = new PagedList(fetch, { pageSize: 100, expectedCount: 10_000, keepPages: 4 });
+    const prepared: number[] = [];
+    const list = new PagedList(fetch, { pageSize: 100, prepare: (items) => (prepared.push(items[0]), items), expectedCount: 10_000, keepPages: 4 });
     expect(list.status.length).toBe(10_000);
     list.want(5_000, 5_050); // page 50: reached through pages 0..49
     expect(list.status.walkingTo).toBe(50);
@@ -52,6 +55,7 @@ describe('PagedList: a long listing through NextToken pagination', () => {
     expect(calls).toHaveLength(51);
     expect(list.item(5_000)).toBe(5_000);
     expect(list.item(0)).toBeUndefined(); // walked through, not kept
+    expect(prepared).toEqual([4_900, 5_000]); // the view's page and the one before it
     expect(list.status.walkingTo).toBeUndefined();
     // Coming back to a page walked through uses its stored token: one fetch, no walk.
     list.want(1_000, 1_010);
@@ -63,7 +67,7 @@ describe('PagedList: a long listing through NextToken pagination', () => {
 
   it('drops the pages furthest from the view beyond keepPages', async () => {
     const { fetch } = api(2_000, 100);
-    const list = new PagedList(fetch, { pageSize: 100, keepPages: 3 });
+    const list = new PagedList(fetch, { pageSize: 100, prepare: same, keepPages: 3 });
     for (let page = 0; page < 10; page++) {
       list.want(page * 100, page * 100 + 100);
       await settle(list);
@@ -76,11 +80,11 @@ describe('PagedList: a long listing through NextToken pagination', () => {
 
   it('grows past a count that turned out too small, and shrinks to an exact one', async () => {
     const { fetch } = api(150, 100);
-    const list = new PagedList(fetch, { pageSize: 100, expectedCount: 120 });
+    const list = new PagedList(fetch, { pageSize: 100, prepare: same, expectedCount: 120 });
     list.want(0, 120);
     await settle(list);
     expect(list.status).toMatchObject({ exact: true, length: 150 });
-    const short = new PagedList(api(30, 100).fetch, { pageSize: 100, expectedCount: 120 });
+    const short = new PagedList(api(30, 100).fetch, { pageSize: 100, prepare: same, expectedCount: 120 });
     short.want(0, 120);
     await settle(short);
     expect(short.status).toMatchObject({ exact: true, length: 30 });
@@ -88,7 +92,7 @@ describe('PagedList: a long listing through NextToken pagination', () => {
 
   it('stops on an error and goes on after retry', async () => {
     const { fetch, failOnce } = api(300, 100);
-    const list = new PagedList(fetch, { pageSize: 100 });
+    const list = new PagedList(fetch, { pageSize: 100, prepare: same });
     failOnce();
     list.want(0, 10);
     await settle(list);
@@ -102,7 +106,7 @@ describe('PagedList: a long listing through NextToken pagination', () => {
 
   it('notifies subscribers, and stops fetching once disposed', async () => {
     const { fetch, calls } = api(300, 100);
-    const list = new PagedList(fetch, { pageSize: 100 });
+    const list = new PagedList(fetch, { pageSize: 100, prepare: same });
     let changes = 0;
     list.subscribe(() => changes++);
     list.want(0, 10);
