@@ -39,13 +39,21 @@ export interface Trove {
  * server. Nothing else constructs these pieces, so tests and the CLI run exactly the same thing.
  */
 export async function startTrove(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Trove> {
-  const unlock = lockDirectory(ensureDir(config.dataDir));
+  // Embedded store: one process per data directory. PostgreSQL: any number of nodes share the
+  // database, so there is nothing to lock and jobs of a dead node are taken over when their lease expires.
+  const embedded = !config.databaseUrl;
+  const unlock = embedded ? lockDirectory(ensureDir(config.dataDir)) : () => undefined;
   let store: Store | undefined;
   try {
-    store = await createStore({ dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
-    // Embedded store: the directory lock proves no other process runs these jobs, so resume them now.
-    const resumed = await store.jobs.releaseAllRunning();
-    if (resumed > 0) logger.info({ resumed }, 'resuming jobs interrupted by the last shutdown');
+    store = await createStore({
+      ...config,
+      onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; it will be replaced'),
+    });
+    if (embedded) {
+      // The directory lock proves no other process runs these jobs, so resume them now.
+      const resumed = await store.jobs.releaseAllRunning();
+      if (resumed > 0) logger.info({ resumed }, 'resuming jobs interrupted by the last shutdown');
+    }
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
     const runner = new JobRunner(store, jobDefinitions({ rekognition: config.rekognition }), config.jobs, clock, logger.child({ component: 'jobs' }));

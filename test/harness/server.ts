@@ -9,11 +9,17 @@ import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startTrove } from '../../src/trove.js';
 import type { Trove } from '../../src/trove.js';
+import type { Backend } from './backends.js';
+import { createTestDatabase } from './postgres.js';
+import type { TestDatabase } from './postgres.js';
 
 export interface TestServer {
   readonly url: string;
   readonly trove: Trove;
   readonly dataDir: string;
+  readonly backend: Backend;
+  /** The PostgreSQL database of this server (backend 'postgres' only). */
+  readonly databaseUrl?: string;
   /** An official SDK client pointed at this server (dummy credentials, any region). */
   rekognition(config?: Partial<RekognitionClientConfig>): RekognitionClient;
   close(): Promise<void>;
@@ -21,18 +27,42 @@ export interface TestServer {
 
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-/** Starts a real Trove on a free port with a fresh data directory, exactly as `trove serve` does. */
-export async function startServer(overrides: DeepPartial<Config> = {}): Promise<TestServer> {
+export interface ServerOptions extends DeepPartial<Config> {
+  /** Storage engine (default sqlite); 'postgres' gets a fresh database on the test run's server. */
+  readonly backend?: Backend;
+}
+
+/**
+ * Starts a real Trove on a free port with a fresh data directory (SQLite) or a fresh database
+ * (PostgreSQL), exactly as `trove serve` does. Loop over BACKENDS and pass `{ backend }`.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const { backend = 'sqlite', ...overrides } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'trove-test-'));
-  const config = loadConfig({
-    overrides: { host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', sqliteSynchronous: 'NORMAL', jobs: { pollMs: 50 }, ...overrides },
-  });
-  const trove = await startTrove(config, createLogger(process.env.TROVE_TEST_LOG_LEVEL ?? 'silent'));
+  let database: TestDatabase | undefined;
+  let trove: Trove;
+  try {
+    database = backend === 'postgres' && overrides.databaseUrl === undefined ? await createTestDatabase() : undefined;
+    const config = loadConfig({
+      overrides: {
+        host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', sqliteSynchronous: 'NORMAL', jobs: { pollMs: 50 },
+        ...(database ? { databaseUrl: database.url, databasePoolSize: 5 } : {}),
+        ...overrides,
+      },
+    });
+    trove = await startTrove(config, createLogger(process.env.TROVE_TEST_LOG_LEVEL ?? 'silent'));
+  } catch (error) {
+    await database?.drop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const clients: { destroy(): void }[] = [];
   return {
     url: trove.url,
     trove,
     dataDir,
+    backend,
+    databaseUrl: database?.url ?? overrides.databaseUrl,
     rekognition(clientConfig = {}) {
       const client = new RekognitionClient({ endpoint: trove.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, ...clientConfig });
       clients.push(client);
@@ -41,6 +71,7 @@ export async function startServer(overrides: DeepPartial<Config> = {}): Promise<
     async close() {
       for (const client of clients) client.destroy();
       await trove.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

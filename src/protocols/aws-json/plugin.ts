@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { describeViolations, ServiceError } from '../../api/errors.js';
 import { validateShape } from '../../api/shapes/validate.js';
 import type { Caller } from '../../domain/caller.js';
+import { StoreUnavailableError } from '../../store/store-unavailable-error.js';
 import type { AwsJsonService } from './aws-json-service.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -83,6 +84,11 @@ function toServiceError(error: FastifyError | ServiceError, service: AwsJsonServ
   }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return new ServiceError('SerializationException', `The request could not be read: ${error.message}`, 400);
+  }
+  if (error instanceof StoreUnavailableError) {
+    // The database is down or unreachable: a retryable 500 the SDKs back off on; the node recovers by itself.
+    request.log.warn({ err: error.message }, 'database unavailable');
+    return service.internalError('The service is temporarily unable to reach its database. Try again.');
   }
   request.log.error({ err: error }, 'unexpected error');
   return service.internalError();

@@ -11,7 +11,7 @@ export function rekognitionService(operations: ReadonlyMap<string, Operation<nev
     // AWS's model has no ValidationException for Rekognition; the modelled InvalidParameterException
     // maps to a typed exception in every SDK (facts: UNCONFIRMED which one AWS sends; this is the recommendation).
     validationError: (message) => new InvalidParameterException(message),
-    internalError: () => new InternalServerError(),
+    internalError: (message) => new InternalServerError(message),
     // AWS: every Rekognition error shape has Code and Logref besides Message.
     errorMembers: (error: ServiceError, requestId: string) => ({ Code: error.code, Logref: requestId }),
   };

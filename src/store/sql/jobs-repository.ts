@@ -76,6 +76,15 @@ export class JobsRepository {
     );
   }
 
+  /** Hands one job back to the queue without counting the attempt (it was cut short, not failed). */
+  async release(id: number, owner: string): Promise<boolean> {
+    return (await this.db.run(
+      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1
+       WHERE id = ? AND lease_owner = ? AND state = 'running'`,
+      [id, owner],
+    )) === 1;
+  }
+
   /** Releases every lease held by `owner` (a clean shutdown hands its jobs back at once). */
   async releaseAll(owner: string): Promise<void> {
     await this.db.run(

@@ -1,0 +1,188 @@
+import pg from 'pg';
+import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams, SqlValue } from '../sql/sql-driver.js';
+import { isConnectionLoss, StoreUnavailableError } from '../store-unavailable-error.js';
+import { applyMigrations } from './migrate.js';
+import { expandInsert, insertTemplate, rowsPerStatement, toPositional } from './sql-text.js';
+import type { InsertTemplate } from './sql-text.js';
+
+export interface PostgresDriverConfig {
+  /** postgres://user:password@host:port/database?options */
+  readonly url: string;
+  /** Connections this node keeps at most (requests, job transactions and heartbeats share them). */
+  readonly poolSize: number;
+  /** Called for errors of idle connections (e.g. the server restarted); the pool replaces them. */
+  readonly onConnectionError?: (error: Error) => void;
+}
+
+const dialect: SqlDialect = { name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', substringIndex: 'pg_trgm' };
+
+// The repositories read ids, counters and epoch-ms times as JS numbers (all well below 2^53),
+// so BIGINT (int8) is parsed as a number for this pool only, not globally.
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? (text: string) => Number(text) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * PostgreSQL behind the async SqlDriver interface, for several Trove nodes sharing one database.
+ * Statements outside a transaction take any pooled connection; a transaction keeps one
+ * connection from BEGIN to COMMIT. A lost connection surfaces as StoreUnavailableError and is
+ * dropped from the pool, which opens fresh ones once the database answers again.
+ */
+export class PostgresDriver implements SqlDriver {
+  readonly dialect = dialect;
+  readonly #pool: pg.Pool;
+  readonly #sqlCache = new SqlCache();
+
+  constructor(config: PostgresDriverConfig) {
+    const report = config.onConnectionError ?? (() => undefined);
+    this.#pool = new pg.Pool({
+      connectionString: config.url,
+      max: config.poolSize,
+      types,
+      application_name: 'trove',
+      // A database that does not answer fails the request (a modelled 500) instead of hanging it.
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+    });
+    // Without these listeners a connection dropped by the server would crash the process.
+    this.#pool.on('error', report);
+    this.#pool.on('connect', (client) => client.on('error', report));
+  }
+
+  all<T>(sql: string, params?: SqlParams): Promise<T[]> {
+    return this.#withClient((client) => onClient(client, this.#sqlCache).all<T>(sql, params));
+  }
+
+  get<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    return this.#withClient((client) => onClient(client, this.#sqlCache).get<T>(sql, params));
+  }
+
+  run(sql: string, params?: SqlParams): Promise<number> {
+    return this.#withClient((client) => onClient(client, this.#sqlCache).run(sql, params));
+  }
+
+  runBatch(sql: string, rows: readonly SqlParams[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return this.transaction((tx) => tx.runBatch(sql, rows));
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#withClient(async (client, discard) => {
+      const tx = onClient(client, this.#sqlCache);
+      await tx.run('BEGIN');
+      try {
+        const result = await fn(tx);
+        await tx.run('COMMIT');
+        return result;
+      } catch (error) {
+        // A dead connection has no transaction left to roll back; #withClient discards it. A
+        // connection whose ROLLBACK fails must not go back to the pool still inside a transaction.
+        if (!isConnectionLoss(error)) await tx.run('ROLLBACK').catch(discard);
+        throw error;
+      }
+    });
+  }
+
+  async migrate(): Promise<void> {
+    await this.#withClient((client) => applyMigrations(client));
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+
+  /** Checks out a connection; one that failed with a connection error is destroyed, not reused. */
+  async #withClient<T>(fn: (client: pg.PoolClient, discard: (reason: unknown) => void) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      throw unavailableOr(error);
+    }
+    let broken: Error | undefined;
+    const discard = (reason: unknown) => void (broken = reason instanceof Error ? reason : new Error(String(reason)));
+    try {
+      return await fn(client, discard);
+    } catch (error) {
+      if (isConnectionLoss(error)) discard(error);
+      throw unavailableOr(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+function unavailableOr(error: unknown): unknown {
+  return isConnectionLoss(error) && !(error instanceof StoreUnavailableError) ? new StoreUnavailableError(error) : error;
+}
+
+/** The SqlExecutor of one checked-out connection. */
+function onClient(client: pg.PoolClient, cache: SqlCache): SqlExecutor {
+  const query = async <T>(sql: string, params: SqlParams = []): Promise<pg.QueryResult<T & pg.QueryResultRow>> => {
+    try {
+      return await client.query<T & pg.QueryResultRow>(cache.positional(sql), params as SqlValue[]);
+    } catch (error) {
+      throw unavailableOr(error);
+    }
+  };
+  return {
+    async all<T>(sql: string, params?: SqlParams) {
+      return (await query<T>(sql, params)).rows as T[];
+    },
+    async get<T>(sql: string, params?: SqlParams) {
+      return (await query<T>(sql, params)).rows[0] as T | undefined;
+    },
+    async run(sql: string, params?: SqlParams) {
+      return (await query(sql, params)).rowCount ?? 0;
+    },
+    /**
+     * A one-row INSERT becomes multi-row INSERTs of up to 1000 rows (one round trip each);
+     * any other statement runs once per row on this connection.
+     */
+    async runBatch(sql: string, rows: readonly SqlParams[]) {
+      const template = cache.insert(sql);
+      if (!template) {
+        for (const row of rows) await query(sql, row);
+        return;
+      }
+      const perStatement = rowsPerStatement(template.width);
+      for (let i = 0; i < rows.length; i += perStatement) {
+        const slice = rows.slice(i, i + perStatement);
+        await query(cache.expanded(template, slice.length), slice.flat());
+      }
+    },
+  };
+}
+
+/** Rewritten statement texts, bounded (multi-row variants make the set of texts large but finite). */
+class SqlCache {
+  readonly #positional = new Map<string, string>();
+  readonly #templates = new Map<string, InsertTemplate | null>();
+  readonly #expanded = new Map<string, string>();
+
+  positional(sql: string): string {
+    return cached(this.#positional, sql, () => toPositional(sql));
+  }
+
+  insert(sql: string): InsertTemplate | undefined {
+    return cached(this.#templates, sql, () => insertTemplate(sql) ?? null) ?? undefined;
+  }
+
+  expanded(template: InsertTemplate, rows: number): string {
+    return cached(this.#expanded, `${rows}\u0000${template.head}${template.tuple}${template.tail}`, () => expandInsert(template, rows));
+  }
+}
+
+const CACHE_LIMIT = 4_096;
+
+function cached<V>(map: Map<string, V>, key: string, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    if (map.size >= CACHE_LIMIT) map.clear();
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
