@@ -52,7 +52,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     if (embedded) {
       // The directory lock proves no other process runs these jobs, so resume them now.
       const resumed = await store.jobs.releaseAllRunning();
-      if (resumed > 0) logger.info({ resumed }, 'resuming jobs interrupted by the last shutdown');
+      if (resumed > 0) logger.warn({ resumed }, 'resuming jobs interrupted by the last shutdown');
     }
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
