@@ -3,8 +3,9 @@ import {
   ListDatasetEntriesCommand, ListDatasetLabelsCommand, paginateListDatasetEntries, ResourceNotReadyException,
   UpdateDatasetEntriesCommand,
 } from '@aws-sdk/client-rekognition';
-import type { RekognitionClient } from '@aws-sdk/client-rekognition';
+import type { ListDatasetEntriesCommandOutput, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allEntries, classificationLine, detectionLine, lines, settled } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
@@ -20,7 +21,7 @@ function fixture(): string[] {
   });
 }
 
-describe('Rekognition ListDatasetEntries and ListDatasetLabels', () => {
+describe.each(BACKENDS)('Rekognition ListDatasetEntries and ListDatasetLabels (%s)', (backend) => {
   let server: TestServer;
   let client: RekognitionClient;
   let DatasetArn: string;
@@ -28,7 +29,7 @@ describe('Rekognition ListDatasetEntries and ListDatasetLabels', () => {
   const index = (ref: string) => Number(/img-(\d+)/.exec(ref)![1]);
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     client = server.rekognition();
     const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'listing' }));
     DatasetArn = (await client.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }))).DatasetArn!;
@@ -47,7 +48,7 @@ describe('Rekognition ListDatasetEntries and ListDatasetLabels', () => {
     let NextToken: string | undefined = '';
     const seen: string[] = [];
     do {
-      const page = await client.send(new ListDatasetEntriesCommand({ DatasetArn, MaxResults: 25, NextToken }));
+      const page: ListDatasetEntriesCommandOutput = await client.send(new ListDatasetEntriesCommand({ DatasetArn, MaxResults: 25, NextToken }));
       pages.push(page.DatasetEntries!.length);
       seen.push(...page.DatasetEntries!.map((line) => JSON.parse(line)['source-ref']));
       NextToken = page.NextToken;

@@ -3,15 +3,17 @@ import {
   DescribeProjectsCommand, InvalidPaginationTokenException, InvalidParameterException, ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-rekognition';
+import type { DescribeProjectsCommandOutput } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { settled } from '../../harness/rekognition.js';
 import { eventually, startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
-describe('Rekognition projects', () => {
+describe.each(BACKENDS)('Rekognition projects (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
   });
   afterAll(async () => server?.close());
 
@@ -67,7 +69,7 @@ describe('Rekognition projects', () => {
     let NextToken: string | undefined = '';
     let pages = 0;
     do {
-      const page = await client.send(new DescribeProjectsCommand({ MaxResults: 3, NextToken }));
+      const page: DescribeProjectsCommandOutput = await client.send(new DescribeProjectsCommand({ MaxResults: 3, NextToken }));
       seen.push(...page.ProjectDescriptions!.map((p) => p.ProjectArn!.split('/')[1]));
       NextToken = page.NextToken;
       pages++;
