@@ -1,0 +1,78 @@
+import {
+  CreateDatasetCommand, CreateProjectCommand, ListDatasetEntriesCommand, ResourceInUseException, UpdateDatasetEntriesCommand,
+} from '@aws-sdk/client-rekognition';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POSTGRES_SELECTED } from '../../harness/backends.js';
+import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
+import { startServer } from '../../harness/server.js';
+import type { TestServer } from '../../harness/server.js';
+
+/** Two Trove nodes on one PostgreSQL database answer every request as one service. */
+describe.runIf(POSTGRES_SELECTED)('Trove nodes sharing one PostgreSQL database', () => {
+  let first: TestServer;
+  let second: TestServer;
+  beforeAll(async () => {
+    first = await startServer({ backend: 'postgres' });
+    second = await startServer({ backend: 'postgres', databaseUrl: first.databaseUrl });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+  });
+
+  it('accepts a request on one node and runs its job on another', async () => {
+    first.trove.runner.pause();
+    const a = first.rekognition();
+    const b = second.rekognition();
+    const { ProjectArn } = await a.send(new CreateProjectCommand({ ProjectName: 'shared' }));
+    const { DatasetArn } = await a.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }));
+    await settled(b, DatasetArn!);
+    await a.send(new UpdateDatasetEntriesCommand({
+      DatasetArn, Changes: { GroundTruth: lines(...Array.from({ length: 30 }, (_, i) => classificationLine(`s3://bucket/${i}.jpg`, 'x'))) },
+    }));
+    expect((await settled(a, DatasetArn!)).DatasetStats?.TotalEntries).toBe(30);
+    first.trove.runner.resume();
+  });
+
+  it('honours a pagination token issued by the other node (the signing key is in the database)', async () => {
+    const a = first.rekognition();
+    const b = second.rekognition();
+    const { ProjectArn } = await a.send(new CreateProjectCommand({ ProjectName: 'tokens' }));
+    const { DatasetArn } = await a.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }));
+    await settled(a, DatasetArn!);
+    await a.send(new UpdateDatasetEntriesCommand({
+      DatasetArn, Changes: { GroundTruth: lines(...Array.from({ length: 12 }, (_, i) => classificationLine(`s3://bucket/${String(i).padStart(2, '0')}.jpg`, 'x'))) },
+    }));
+    await settled(a, DatasetArn!);
+    const page1 = await a.send(new ListDatasetEntriesCommand({ DatasetArn, MaxResults: 5 }));
+    const page2 = await b.send(new ListDatasetEntriesCommand({ DatasetArn, MaxResults: 5, NextToken: page1.NextToken }));
+    const page3 = await a.send(new ListDatasetEntriesCommand({ DatasetArn, MaxResults: 5, NextToken: page2.NextToken }));
+    const refs = [...page1.DatasetEntries!, ...page2.DatasetEntries!, ...page3.DatasetEntries!].map((line) => JSON.parse(line)['source-ref']);
+    expect(refs).toEqual(Array.from({ length: 12 }, (_, i) => `s3://bucket/${String(i).padStart(2, '0')}.jpg`));
+    expect(page3.NextToken).toBeUndefined();
+  });
+
+  it('lets exactly one of two racing updates of one dataset in, whichever node each reaches', async () => {
+    const a = first.rekognition();
+    const b = second.rekognition();
+    const { ProjectArn } = await a.send(new CreateProjectCommand({ ProjectName: 'race' }));
+    const { DatasetArn } = await a.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }));
+    await settled(a, DatasetArn!);
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.allSettled([a, b].map((client, i) => client.send(new UpdateDatasetEntriesCommand({
+        DatasetArn, Changes: { GroundTruth: lines(classificationLine(`s3://bucket/r${round}-n${i}.jpg`, `n${i}`)) },
+      }))));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.find((r) => r.status === 'rejected');
+      expect((rejected as PromiseRejectedResult).reason).toBeInstanceOf(ResourceInUseException);
+      await settled(a, DatasetArn!);
+    }
+    expect(await allEntries(b, { DatasetArn })).toHaveLength(5);
+  });
+
+  it('lets exactly one of two racing CreateProject calls of one name in', async () => {
+    const results = await Promise.allSettled([first, second].map((node) => node.rekognition().send(new CreateProjectCommand({ ProjectName: 'same-name' }))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(ResourceInUseException);
+  });
+});
