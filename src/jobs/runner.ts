@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import type { JobRecord } from '../store/records.js';
@@ -23,7 +24,8 @@ export interface JobRunnerConfig {
  * heartbeats hand a dead runner's job to another after `leaseMs`.
  */
 export class JobRunner {
-  readonly owner = `runner-${randomUUID()}`;
+  /** Lease owner: host and pid say which node holds a job (the jobs table, logs), the suffix which runner. */
+  readonly owner = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   readonly #definitions: ReadonlyMap<string, JobDefinition>;
   readonly #running = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
