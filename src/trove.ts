@@ -10,6 +10,7 @@ import { EntryService } from './domain/rekognition/entry-service.js';
 import { ProjectService } from './domain/rekognition/project-service.js';
 import type { RekognitionDeps } from './domain/rekognition/rekognition-deps.js';
 import { jobDefinitions } from './jobs/registry.js';
+import { Maintenance } from './jobs/maintenance.js';
 import { JobRunner } from './jobs/runner.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
@@ -30,6 +31,7 @@ export interface Trove {
   readonly app: TroveApp;
   readonly store: Store;
   readonly runner: JobRunner;
+  readonly maintenance: Maintenance;
   /** Graceful stop: in-flight requests finish, running jobs finish or stay durable, the store closes. */
   close(): Promise<void>;
 }
@@ -76,7 +78,9 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       ready: async () => void (await openStore.jobs.countOpen()),
       callerOf: (request) => callerOf(request, config.defaultRegion),
     });
+    const maintenance = new Maintenance(store, { intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs }, clock, logger.child({ component: 'maintenance' }));
     runner.start();
+    maintenance.start();
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -87,8 +91,10 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       app,
       store,
       runner,
+      maintenance,
       close: () => (closing ??= (async () => {
         await app.close();
+        await maintenance.stop();
         await runner.stop();
         await openStore.close();
         unlock();

@@ -25,6 +25,8 @@ export interface Config {
   };
   /** How long a pagination token stays valid after its listing's first page. */
   readonly pageTokenTtlMs: number;
+  /** How often superseded row versions are garbage-collected. */
+  readonly maintenanceIntervalMs: number;
   readonly rekognition: RekognitionLimits;
 }
 
@@ -39,6 +41,7 @@ export const DEFAULTS: Config = {
   requestTimeoutMs: 60_000,
   jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5 },
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
+  maintenanceIntervalMs: 10 * 60 * 1000,
   rekognition: DEFAULT_REKOGNITION_LIMITS,
 };
 

@@ -4,7 +4,9 @@ import type { Shape, StructureShape } from './shape.js';
 /** How member names appear in error paths: awsJson1_1 members are PascalCase, AWS paths lowerCamel. */
 export type PathStyle = 'lowerCamel' | 'asIs';
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Characters of the standard base64 alphabet (the AWS SDKs send padded standard base64). */
+const BASE64_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64_CHAR[c.charCodeAt(0)] = 1;
 
 /**
  * Checks `input` against `shape` and returns every violation (never throws). Unknown members are
@@ -65,7 +67,7 @@ function visit(value: unknown, shape: Shape, path: string, style: PathStyle, out
       if (typeof value !== 'boolean') out.push({ path, constraint: 'Member must be of type boolean', value });
       return;
     case 'blob': {
-      if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value)) {
+      if (typeof value !== 'string' || !isBase64(value)) {
         return void out.push({ path, constraint: 'Member must be a base64-encoded blob' });
       }
       const bytes = decodedLength(value);
@@ -106,6 +108,19 @@ function visit(value: unknown, shape: Shape, path: string, style: PathStyle, out
     case 'document':
       return;
   }
+}
+
+/** A table lookup per character: a 7 MB blob is checked in a few milliseconds. */
+function isBase64(text: string): boolean {
+  if (text.length % 4 !== 0) return false;
+  let end = text.length;
+  if (end > 0 && text.charCodeAt(end - 1) === 61) end--;
+  if (end > 0 && text.charCodeAt(end - 1) === 61) end--;
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || BASE64_CHAR[code] === 0) return false;
+  }
+  return true;
 }
 
 function decodedLength(base64: string): number {

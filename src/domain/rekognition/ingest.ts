@@ -1,7 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EntryRow } from '../../store/records.js';
 import { validateLine } from './manifest/validate-line.js';
-import type { RevisionWriter } from './revision-writer.js';
 
 /** Lines validated and written per chunk transaction. */
 const CHUNK_LINES = 1000;
@@ -16,11 +15,14 @@ export interface IngestResult {
 }
 
 /**
- * Validates manifest lines one by one and upserts them through `writer` in chunks, so memory
- * stays bounded by a chunk whatever the number of lines. Between chunks it yields to the event
- * loop so requests keep being served while a large batch is applied.
+ * Validates manifest lines one by one and hands them to `write` in chunks (typically
+ * `RevisionWriter.upsert`), so memory stays bounded by a chunk whatever the number of lines.
+ * Between chunks it yields to the event loop so requests keep being served meanwhile.
  */
-export async function ingestLines(lines: Iterable<string> | AsyncIterable<string>, writer: RevisionWriter): Promise<IngestResult> {
+export async function ingestLines(
+  lines: Iterable<string> | AsyncIterable<string>,
+  write: (rows: readonly EntryRow[]) => Promise<void>,
+): Promise<IngestResult> {
   const seen = new Set<string>();
   const result: IngestResult = { lines: 0, dropped: 0, written: 0 };
   let chunk: EntryRow[] = [];
@@ -42,13 +44,13 @@ export async function ingestLines(lines: Iterable<string> | AsyncIterable<string
       hasErrors: entry.hasErrors,
     });
     if (chunk.length >= CHUNK_LINES) {
-      await writer.upsert(chunk);
+      await write(chunk);
       result.written += chunk.length;
       chunk = [];
       await yieldToEventLoop();
     }
   }
-  await writer.upsert(chunk);
+  await write(chunk);
   result.written += chunk.length;
   return result;
 }

@@ -40,27 +40,18 @@ export class RkEntriesRepository {
 
   /** Inserts new row versions created at `revision`. Source-refs must not be live in the dataset. */
   async insert(datasetId: number, revision: number, rows: readonly EntryRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const slice = rows.slice(i, i + CHUNK);
-      const params: SqlValue[] = [];
-      for (const row of slice) {
-        params.push(datasetId, row.sourceRef, row.line, JSON.stringify(row.labels), row.isLabeled ? 1 : 0, row.hasErrors ? 1 : 0, revision);
-      }
-      const inserted = await this.db.all<{ id: number; source_ref: string }>(
-        `INSERT INTO rk_entries (dataset_id, source_ref, line, labels, is_labeled, has_errors, created_rev)
-         VALUES ${slice.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} RETURNING id, source_ref`,
-        params,
-      );
-      const idBySourceRef = new Map(inserted.map((row) => [row.source_ref, Number(row.id)]));
-      const labelRows: SqlValue[][] = [];
-      for (const row of slice) {
-        const id = idBySourceRef.get(row.sourceRef)!;
-        for (const [label] of row.labels) labelRows.push([datasetId, label, id]);
-      }
-      await this.db.runBatch('INSERT INTO rk_entry_labels (dataset_id, label, entry_id) VALUES (?, ?, ?)', labelRows);
-      if (this.dialect.substringIndex === 'fts5') {
-        await this.db.runBatch('INSERT INTO rk_entries_fts (rowid, source_ref) VALUES (?, ?)', inserted.map((row) => [Number(row.id), row.source_ref]));
-      }
+    const ids = await this.db.insertMany(
+      'rk_entries',
+      ['dataset_id', 'source_ref', 'line', 'labels', 'is_labeled', 'has_errors', 'created_rev'],
+      rows.map((row) => [datasetId, row.sourceRef, row.line, JSON.stringify(row.labels), row.isLabeled ? 1 : 0, row.hasErrors ? 1 : 0, revision]),
+    );
+    const labelRows: SqlValue[][] = [];
+    rows.forEach((row, i) => {
+      for (const [label] of row.labels) labelRows.push([datasetId, label, ids[i]]);
+    });
+    await this.db.runBatch('INSERT INTO rk_entry_labels (dataset_id, label, entry_id) VALUES (?, ?, ?)', labelRows);
+    if (this.dialect.substringIndex === 'fts5') {
+      await this.db.runBatch('INSERT INTO rk_entries_fts (rowid, source_ref) VALUES (?, ?)', rows.map((row, i) => [ids[i], row.sourceRef]));
     }
   }
 
@@ -74,13 +65,19 @@ export class RkEntriesRepository {
 
   /**
    * Undoes everything written at an uncommitted `revision`: the retry path of a job that crashed
-   * or failed between chunks. Idempotent.
+   * or failed between chunks. Idempotent. Rows created at the dataset's newest revision have its
+   * highest ids (one writer per dataset at a time), so they are found from the end of the
+   * listing-order index without an index of their own.
    */
   async discard(datasetId: number, revision: number): Promise<void> {
     for (;;) {
-      const ids = await this.#ids('SELECT id FROM rk_entries WHERE dataset_id = ? AND created_rev = ? LIMIT 1000', [datasetId, revision]);
-      if (ids.length === 0) break;
-      await this.#deleteRows(ids);
+      const rows = await this.db.all<{ id: number; labels: string; created_rev: number }>(
+        'SELECT id, labels, created_rev FROM rk_entries WHERE dataset_id = ? ORDER BY id DESC LIMIT 1000',
+        [datasetId],
+      );
+      const created = rows.filter((row) => Number(row.created_rev) === revision);
+      await this.#deleteRows(datasetId, created);
+      if (created.length < rows.length || rows.length === 0) break;
     }
     await this.db.run('UPDATE rk_entries SET deleted_rev = NULL WHERE dataset_id = ? AND deleted_rev = ?', [datasetId, revision]);
   }
@@ -108,7 +105,7 @@ export class RkEntriesRepository {
         `SELECT e.id, e.line FROM rk_entries_fts f JOIN rk_entries e ON e.id = f.rowid
          WHERE rk_entries_fts MATCH ? AND f.rowid > ? AND e.dataset_id = ? AND ${VISIBLE} ${extra.sql} AND instr(e.source_ref, ?) > 0
          ORDER BY f.rowid LIMIT ?`,
-        [ftsPhrase(contains), afterId, datasetId, revision, revision, ...extra.params, contains, limit],
+        [trigramQuery(contains), afterId, datasetId, revision, revision, ...extra.params, contains, limit],
       );
       return rows.map((row) => ({ id: Number(row.id), line: row.line }));
     }
@@ -134,19 +131,19 @@ export class RkEntriesRepository {
 
   /** Deletes up to `limit` row versions superseded at or before `revision`; returns how many. */
   async purgeSuperseded(datasetId: number, revision: number, limit: number): Promise<number> {
-    const ids = await this.#ids(
-      'SELECT id FROM rk_entries WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND deleted_rev <= ? LIMIT ?',
+    const rows = await this.db.all<{ id: number; labels: string }>(
+      'SELECT id, labels FROM rk_entries WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND deleted_rev <= ? LIMIT ?',
       [datasetId, revision, limit],
     );
-    await this.#deleteRows(ids);
-    return ids.length;
+    await this.#deleteRows(datasetId, rows);
+    return rows.length;
   }
 
   /** Deletes up to `limit` rows of a dataset being deleted; returns how many. */
   async purgeDataset(datasetId: number, limit: number): Promise<number> {
-    const ids = await this.#ids('SELECT id FROM rk_entries WHERE dataset_id = ? LIMIT ?', [datasetId, limit]);
-    await this.#deleteRows(ids);
-    return ids.length;
+    const rows = await this.db.all<{ id: number; labels: string }>('SELECT id, labels FROM rk_entries WHERE dataset_id = ? LIMIT ?', [datasetId, limit]);
+    await this.#deleteRows(datasetId, rows);
+    return rows.length;
   }
 
   async #pageByLabel(datasetId: number, revision: number, label: string, filter: EntryFilter, afterId: number, limit: number) {
@@ -164,14 +161,9 @@ export class RkEntriesRepository {
   #filters(filter: EntryFilter): { sql: string; params: SqlValue[] } {
     let sql = '';
     const params: SqlValue[] = [];
-    if (filter.hasErrors !== undefined) {
-      sql += ' AND e.has_errors = ?';
-      params.push(filter.hasErrors ? 1 : 0);
-    }
-    if (filter.labeled !== undefined) {
-      sql += ' AND e.is_labeled = ?';
-      params.push(filter.labeled ? 1 : 0);
-    }
+    // Literals, not parameters: the planner can only use a partial index whose WHERE it can see.
+    if (filter.hasErrors !== undefined) sql += filter.hasErrors ? ' AND e.has_errors = 1' : ' AND e.has_errors = 0';
+    if (filter.labeled !== undefined) sql += filter.labeled ? ' AND e.is_labeled = 1' : ' AND e.is_labeled = 0';
     if (filter.sourceRefContains !== undefined) {
       if (this.dialect.substringIndex === 'fts5') {
         sql += ' AND instr(e.source_ref, ?) > 0';
@@ -184,24 +176,30 @@ export class RkEntriesRepository {
     return { sql, params };
   }
 
-  async #ids(sql: string, params: SqlValue[]): Promise<number[]> {
-    return (await this.db.all<{ id: number }>(sql, params)).map((row) => Number(row.id));
-  }
-
-  async #deleteRows(ids: readonly number[]): Promise<void> {
+  /** Deletes row versions with their label rows (found by key from the row's labels) and trigram postings. */
+  async #deleteRows(datasetId: number, rows: readonly { id: number; labels: string }[]): Promise<void> {
+    const labelKeys: SqlValue[][] = [];
+    for (const row of rows) for (const [label] of JSON.parse(row.labels) as [string, number][]) labelKeys.push([datasetId, label, Number(row.id)]);
+    await this.db.runBatch('DELETE FROM rk_entry_labels WHERE dataset_id = ? AND label = ? AND entry_id = ?', labelKeys);
+    const ids = rows.map((row) => Number(row.id));
     for (let i = 0; i < ids.length; i += CHUNK) {
       const slice = ids.slice(i, i + CHUNK);
       const list = placeholders(slice.length);
-      await this.db.run(`DELETE FROM rk_entry_labels WHERE entry_id IN (${list})`, slice);
       if (this.dialect.substringIndex === 'fts5') await this.db.run(`DELETE FROM rk_entries_fts WHERE rowid IN (${list})`, slice);
       await this.db.run(`DELETE FROM rk_entries WHERE id IN (${list})`, slice);
     }
   }
 }
 
-/** An FTS5 phrase query matching the substring literally (double quotes doubled). */
-function ftsPhrase(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
+/**
+ * An FTS5 query for a substring of 3+ characters on a detail=none trigram index: every distinct
+ * trigram must occur (a superset of the matches; the caller checks the exact substring).
+ */
+function trigramQuery(text: string): string {
+  const chars = [...text];
+  const trigrams = new Set<string>();
+  for (let i = 0; i + 3 <= chars.length; i++) trigrams.add(chars.slice(i, i + 3).join(''));
+  return [...trigrams].map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
 }
 
 function toStored(row: EntryDbRow): StoredEntry {

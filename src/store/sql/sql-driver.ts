@@ -16,6 +16,11 @@ export interface SqlExecutor {
   run(sql: string, params?: SqlParams): Promise<number>;
   /** Runs one statement once per parameter row: the bulk path (prepared once, no per-row round trip). */
   runBatch(sql: string, rows: readonly SqlParams[]): Promise<void>;
+  /**
+   * Inserts rows into a table whose primary key is a generated integer `id` and resolves to the
+   * new ids in the order of `rows`. `columns` names the values of each row.
+   */
+  insertMany(table: string, columns: readonly string[], rows: readonly SqlParams[]): Promise<number[]>;
 }
 
 /** Engine differences, named as capabilities rather than `if (sqlite)` branches. */

@@ -60,6 +60,10 @@ export class SqliteDriver implements SqlDriver {
     return this.transaction((tx) => tx.runBatch(sql, rows));
   }
 
+  insertMany(table: string, columns: readonly string[], rows: readonly SqlParams[]): Promise<number[]> {
+    return this.transaction((tx) => tx.insertMany(table, columns, rows));
+  }
+
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.#mutex.run(async () => {
       this.#writer.exec('BEGIN IMMEDIATE');
@@ -133,6 +137,11 @@ function executor(db: Database.Database): SqlExecutor {
     async runBatch(sql: string, rows: readonly SqlParams[]) {
       const statement = prepare(sql);
       for (const row of rows) statement.run(...row);
+    },
+    async insertMany(table: string, columns: readonly string[], rows: readonly SqlParams[]) {
+      // One prepared single-row insert per row beats a multi-row INSERT ... RETURNING on SQLite.
+      const statement = prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      return rows.map((row) => Number(statement.run(...row).lastInsertRowid));
     },
   };
 }

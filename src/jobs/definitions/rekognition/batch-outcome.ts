@@ -1,7 +1,6 @@
 import type { IngestResult } from '../../../domain/rekognition/ingest.js';
 import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-deps.js';
-import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
-import type { RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
+import { BatchRejected, RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
 import { failure } from '../../../domain/rekognition/status.js';
 import type { Repositories } from '../../../store/store.js';
 import type { JobContext } from '../../job.js';
@@ -63,4 +62,10 @@ export async function failForService(
         failure(failedStatus, 'SERVICE_ERROR', `Trove could not apply the change (${String(error)}). Try again.`, 'SERVICE_ERROR', ctx.clock.now()));
     }
   });
+}
+
+/** A writer for the dataset's next revision, or undefined when the dataset is gone. */
+export async function writerFor(datasetId: number, ctx: JobContext, limits: RekognitionLimits): Promise<RevisionWriter | undefined> {
+  const dataset = await ctx.store.rkDatasets.findById(datasetId);
+  return dataset && new RevisionWriter(ctx, dataset, limits);
 }

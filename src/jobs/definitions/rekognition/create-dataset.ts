@@ -1,25 +1,21 @@
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { CreateDatasetPayload } from '../../../domain/rekognition/job-kinds.js';
 import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-deps.js';
-import { BatchRejected, RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
+import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
-import type { JobContext, JobDefinition } from '../../job.js';
-import { commitOrReject, failForService } from './batch-outcome.js';
+import type { JobDefinition } from '../../job.js';
+import { commitOrReject, failForService, writerFor } from './batch-outcome.js';
 
 const COPY_CHUNK = 1000;
 
 /** Finishes CreateDataset: CREATE_IN_PROGRESS → CREATE_COMPLETE (empty, or copied from another dataset). */
 export function createDatasetJob(limits: RekognitionLimits): JobDefinition<CreateDatasetPayload> {
-  const writerFor = async (datasetId: number, ctx: JobContext) => {
-    const dataset = await ctx.store.rkDatasets.findById(datasetId);
-    return dataset && new RevisionWriter(ctx, dataset, limits);
-  };
   return {
     kind: RekognitionJobs.createDataset,
     payloadVersion: 1,
 
     async run({ datasetId, sourceDatasetId }, ctx) {
-      const writer = await writerFor(datasetId, ctx);
+      const writer = await writerFor(datasetId, ctx, limits);
       if (!writer) return void (await ctx.finish(async () => undefined));
       await writer.begin();
       const source = sourceDatasetId === undefined ? undefined : await ctx.store.rkDatasets.findById(sourceDatasetId);
@@ -44,7 +40,7 @@ export function createDatasetJob(limits: RekognitionLimits): JobDefinition<Creat
     },
 
     async giveUp({ datasetId }, ctx, error) {
-      const writer = await writerFor(datasetId, ctx);
+      const writer = await writerFor(datasetId, ctx, limits);
       if (!writer) return void (await ctx.finish(async () => undefined));
       await failForService(ctx, [writer], 'CREATE_FAILED', error);
     },

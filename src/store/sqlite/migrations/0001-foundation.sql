@@ -80,12 +80,14 @@ CREATE TABLE rk_entries (
   created_rev INTEGER NOT NULL,
   deleted_rev INTEGER
 );
+-- Every index costs on the bulk path, so each one earns its place:
+-- the live row of a source-ref (upserts), the listing order, the two minority filters (entries
+-- with errors, unlabeled entries; the other polarity scans the listing order), superseded rows (GC).
 CREATE UNIQUE INDEX rk_entries_live_source_ref ON rk_entries (dataset_id, source_ref) WHERE deleted_rev IS NULL;
 CREATE INDEX rk_entries_dataset_order ON rk_entries (dataset_id, id);
-CREATE INDEX rk_entries_has_errors ON rk_entries (dataset_id, has_errors, id);
-CREATE INDEX rk_entries_is_labeled ON rk_entries (dataset_id, is_labeled, id);
-CREATE INDEX rk_entries_created_rev ON rk_entries (dataset_id, created_rev);
-CREATE INDEX rk_entries_deleted_rev ON rk_entries (dataset_id, deleted_rev) WHERE deleted_rev IS NOT NULL;
+CREATE INDEX rk_entries_with_errors ON rk_entries (dataset_id, id) WHERE has_errors = 1;
+CREATE INDEX rk_entries_unlabeled ON rk_entries (dataset_id, id) WHERE is_labeled = 0;
+CREATE INDEX rk_entries_superseded ON rk_entries (dataset_id, deleted_rev) WHERE deleted_rev IS NOT NULL;
 
 -- Which labels an entry row version uses (for the ContainsLabels filter); immutable like its row.
 CREATE TABLE rk_entry_labels (
@@ -94,11 +96,11 @@ CREATE TABLE rk_entry_labels (
   entry_id INTEGER NOT NULL,
   PRIMARY KEY (dataset_id, label, entry_id)
 ) WITHOUT ROWID;
-CREATE INDEX rk_entry_labels_entry ON rk_entry_labels (entry_id);
 
--- Trigram index of source-refs for SourceRefContains; rowid = rk_entries.id.
+-- Trigram index of source-refs for SourceRefContains; rowid = rk_entries.id. detail=none keeps it
+-- small and cheap to write: a query ANDs the trigrams and the exact substring is checked on the row.
 CREATE VIRTUAL TABLE rk_entries_fts USING fts5 (
-  source_ref, content = '', contentless_delete = 1, tokenize = 'trigram case_sensitive 1'
+  source_ref, content = '', contentless_delete = 1, detail = none, tokenize = 'trigram case_sensitive 1'
 );
 
 -- Label statistics at the dataset's committed revision (ListDatasetLabels reads only this).

@@ -1,0 +1,68 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnTrove } from '../../test/harness/process.js';
+import type { TroveProcess } from '../../test/harness/process.js';
+
+export type { TroveProcess };
+export { spawnTrove };
+
+/** Resident set size of a process, in bytes (Linux /proc). */
+export function rss(pid: number): number {
+  return field(pid, 'VmRSS');
+}
+
+/** Peak resident set size since the last `resetPeak`, in bytes. */
+export function peakRss(pid: number): number {
+  return field(pid, 'VmHWM');
+}
+
+/** Resets the kernel's peak-RSS watermark of a process (writing 5 to clear_refs). */
+export function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+function field(pid: number, name: string): number {
+  const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match![1]) * 1024;
+}
+
+/** A raw awsJson1_1 call (no SDK overhead in the measurements). */
+export async function rekognition<T = Record<string, unknown>>(url: string, operation: string, input: unknown): Promise<T> {
+  const response = await fetch(`${url}/`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `RekognitionService.${operation}`,
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/rekognition/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as T;
+  if (response.status !== 200) throw new Error(`${operation}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+export async function waitSettled(url: string, datasetArn: string): Promise<Record<string, any>> {
+  for (;;) {
+    const { DatasetDescription } = await rekognition<{ DatasetDescription: Record<string, any> }>(url, 'DescribeDataset', { DatasetArn: datasetArn });
+    if (!String(DatasetDescription.Status).endsWith('_IN_PROGRESS')) return DatasetDescription;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const value = await fn();
+  return [value, performance.now() - start];
+}
+
+export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+export const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+export function readJsonLines(path: string): string[] {
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean);
+}

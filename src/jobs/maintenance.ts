@@ -1,0 +1,64 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../lib/clock.js';
+import type { Store } from '../store/store.js';
+
+export interface MaintenanceConfig {
+  /** How often the sweep runs. */
+  readonly intervalMs: number;
+  /** Pagination tokens live this long; row versions only they could need are kept as long. */
+  readonly pageTokenTtlMs: number;
+}
+
+const PURGE_CHUNK = 2000;
+const DATASETS_PER_SWEEP = 100;
+
+/**
+ * Garbage collection of superseded row versions. A row superseded at revision d can only be
+ * seen by a listing pinned to a revision before d, and such a listing started before d was
+ * committed; once d is older than the token lifetime, no token can need the row any more.
+ * Safe to run on several nodes at once (deleting a deleted row is a no-op).
+ */
+export class Maintenance {
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: MaintenanceConfig,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.#timer = setInterval(() => void this.sweep(), this.config.intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  /** One pass over the datasets with revisions old enough to collect; returns rows removed. */
+  async sweep(): Promise<number> {
+    if (this.#running) return 0;
+    let removed = 0;
+    const run = (async () => {
+      const horizon = this.clock.now() - this.config.pageTokenTtlMs;
+      for (const datasetId of await this.store.revisions.datasetsWithRevisionsBefore('rekognition', horizon, DATASETS_PER_SWEEP)) {
+        const revision = await this.store.revisions.newestCommittedBefore('rekognition', datasetId, horizon);
+        for (;;) {
+          const purged = await this.store.transaction((tx) => tx.rkEntries.purgeSuperseded(datasetId, revision, PURGE_CHUNK));
+          removed += purged;
+          if (purged < PURGE_CHUNK) break;
+        }
+        await this.store.revisions.forget('rekognition', datasetId, revision);
+      }
+    })().catch((error: unknown) => this.logger.error({ err: error }, 'maintenance sweep failed'));
+    this.#running = run.then(() => undefined);
+    await run;
+    this.#running = undefined;
+    if (removed > 0) this.logger.info({ removed }, 'superseded entry versions collected');
+    return removed;
+  }
+}
