@@ -1,9 +1,8 @@
 import pg from 'pg';
-import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams, SqlValue } from '../sql/sql-driver.js';
-import { isConnectionLoss, StoreUnavailableError } from '../store-unavailable-error.js';
+import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-driver.js';
+import { isConnectionLoss } from '../store-unavailable-error.js';
+import { onClient, SqlCache, unavailableOr } from './client-executor.js';
 import { applyMigrations } from './migrate.js';
-import { expandInsert, insertTemplate, rowsPerStatement, toPositional } from './sql-text.js';
-import type { InsertTemplate } from './sql-text.js';
 
 export interface PostgresDriverConfig {
   /** postgres://user:password@host:port/database?options */
@@ -14,7 +13,9 @@ export interface PostgresDriverConfig {
   readonly onConnectionError?: (error: Error) => void;
 }
 
-const dialect: SqlDialect = { name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', substringIndex: 'pg_trgm' };
+const dialect: SqlDialect = {
+  name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', forKeyShare: 'FOR KEY SHARE', substringIndex: 'pg_trgm',
+};
 
 // The repositories read ids, counters and epoch-ms times as JS numbers (all well below 2^53),
 // so BIGINT (int8) is parsed as a number for this pool only, not globally.
@@ -68,6 +69,10 @@ export class PostgresDriver implements SqlDriver {
     return this.transaction((tx) => tx.runBatch(sql, rows));
   }
 
+  insertMany(table: string, columns: readonly string[], rows: readonly SqlParams[]): Promise<number[]> {
+    return this.transaction((tx) => tx.insertMany(table, columns, rows));
+  }
+
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.#withClient(async (client, discard) => {
       const tx = onClient(client, this.#sqlCache);
@@ -112,77 +117,4 @@ export class PostgresDriver implements SqlDriver {
       client.release(broken);
     }
   }
-}
-
-function unavailableOr(error: unknown): unknown {
-  return isConnectionLoss(error) && !(error instanceof StoreUnavailableError) ? new StoreUnavailableError(error) : error;
-}
-
-/** The SqlExecutor of one checked-out connection. */
-function onClient(client: pg.PoolClient, cache: SqlCache): SqlExecutor {
-  const query = async <T>(sql: string, params: SqlParams = []): Promise<pg.QueryResult<T & pg.QueryResultRow>> => {
-    try {
-      return await client.query<T & pg.QueryResultRow>(cache.positional(sql), params as SqlValue[]);
-    } catch (error) {
-      throw unavailableOr(error);
-    }
-  };
-  return {
-    async all<T>(sql: string, params?: SqlParams) {
-      return (await query<T>(sql, params)).rows as T[];
-    },
-    async get<T>(sql: string, params?: SqlParams) {
-      return (await query<T>(sql, params)).rows[0] as T | undefined;
-    },
-    async run(sql: string, params?: SqlParams) {
-      return (await query(sql, params)).rowCount ?? 0;
-    },
-    /**
-     * A one-row INSERT becomes multi-row INSERTs of up to 1000 rows (one round trip each);
-     * any other statement runs once per row on this connection.
-     */
-    async runBatch(sql: string, rows: readonly SqlParams[]) {
-      const template = cache.insert(sql);
-      if (!template) {
-        for (const row of rows) await query(sql, row);
-        return;
-      }
-      const perStatement = rowsPerStatement(template.width);
-      for (let i = 0; i < rows.length; i += perStatement) {
-        const slice = rows.slice(i, i + perStatement);
-        await query(cache.expanded(template, slice.length), slice.flat());
-      }
-    },
-  };
-}
-
-/** Rewritten statement texts, bounded (multi-row variants make the set of texts large but finite). */
-class SqlCache {
-  readonly #positional = new Map<string, string>();
-  readonly #templates = new Map<string, InsertTemplate | null>();
-  readonly #expanded = new Map<string, string>();
-
-  positional(sql: string): string {
-    return cached(this.#positional, sql, () => toPositional(sql));
-  }
-
-  insert(sql: string): InsertTemplate | undefined {
-    return cached(this.#templates, sql, () => insertTemplate(sql) ?? null) ?? undefined;
-  }
-
-  expanded(template: InsertTemplate, rows: number): string {
-    return cached(this.#expanded, `${rows}\u0000${template.head}${template.tuple}${template.tail}`, () => expandInsert(template, rows));
-  }
-}
-
-const CACHE_LIMIT = 4_096;
-
-function cached<V>(map: Map<string, V>, key: string, make: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    if (map.size >= CACHE_LIMIT) map.clear();
-    value = make();
-    map.set(key, value);
-  }
-  return value;
 }

@@ -1,3 +1,5 @@
+import type { SqlValue } from '../sql/sql-driver.js';
+
 /**
  * Turns the portable SQL the repositories write into what PostgreSQL's extended protocol takes:
  * `?` placeholders become `$1, $2, ...`, and a one-row `INSERT ... VALUES (?, ...)` becomes a
@@ -9,6 +11,11 @@
  * bodies and comments alone (a `?` inside them is text, not a parameter).
  */
 export function toPositional(sql: string): string {
+  return replacePlaceholders(sql, (n) => `$${n + 1}`);
+}
+
+/** Replaces the n-th `?` (from 0) outside literals, identifiers and comments by `replacement(n)`. */
+function replacePlaceholders(sql: string, replacement: (n: number) => string): string {
   let out = '';
   let n = 0;
   let i = 0;
@@ -19,7 +26,7 @@ export function toPositional(sql: string): string {
       out += sql.slice(i, skipTo);
       i = skipTo;
     } else if (c === '?') {
-      out += `$${++n}`;
+      out += replacement(n++);
       i++;
     } else {
       out += c;
@@ -27,6 +34,32 @@ export function toPositional(sql: string): string {
     }
   }
   return out;
+}
+
+/**
+ * The statement with its parameters written in as SQL literals, for sending many statements in
+ * one simple-protocol round trip. Strings are quoted with quotes doubled (and backslashes
+ * doubled inside E'' when there are any), bytes are decoded from hex, and negative numbers are
+ * parenthesised so `- ?` can never become a `--` comment.
+ */
+export function withLiterals(sql: string, params: readonly SqlValue[]): string {
+  return replacePlaceholders(sql, (n) => {
+    if (n >= params.length) throw new Error(`statement has more placeholders than the ${params.length} parameters given`);
+    return literal(params[n]);
+  });
+}
+
+function literal(value: SqlValue): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'bigint') return value < 0n ? `(${value})` : String(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`cannot write ${value} as an SQL literal`);
+    return value < 0 || Object.is(value, -0) ? `(${value})` : String(value);
+  }
+  if (Buffer.isBuffer(value)) return `decode('${value.toString('hex')}', 'hex')`;
+  const quoted = value.replace(/'/g, "''");
+  // E'' with doubled backslashes reads the same whatever standard_conforming_strings says.
+  return value.includes('\\') ? `E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
 }
 
 /** When a literal, quoted identifier, comment or dollar-quoted body starts at `i`, the index after it; else `i`. */

@@ -76,9 +76,14 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL connection loss', () => {
   it('finishes a job cut off in the middle exactly once, without counting the outage as a failed attempt', async () => {
     const COUNT = 10_000;
     await client.send(new UpdateDatasetEntriesCommand({ DatasetArn, Changes: { GroundTruth: batch('during', COUNT) } }));
-    // Wait until the job has committed some chunks at the next revision, then cut.
+    // Wait until the job is running and a Trove transaction has been open for a while (the job
+    // writing its rows), then cut.
     await eventually(async () => {
-      const { rows } = await direct.query<{ n: string }>('SELECT COUNT(*) AS n FROM rk_entries WHERE created_rev = 3');
+      const { rows } = await direct.query<{ n: string }>(
+        `SELECT COUNT(*) AS n FROM pg_stat_activity a, jobs j
+         WHERE j.state = 'running' AND a.datname = current_database() AND a.application_name = 'trove'
+           AND a.xact_start < now() - interval '150 milliseconds'`,
+      );
       return Number(rows[0].n) > 0 ? true : undefined;
     }, 20_000, 'the job to be half-way');
     await proxy.cut();

@@ -90,12 +90,14 @@ CREATE TABLE rk_entries (
   created_rev BIGINT NOT NULL,
   deleted_rev BIGINT
 );
+-- Every index costs on the bulk path, so each one earns its place:
+-- the live row of a source-ref (upserts), the listing order, the two minority filters (entries
+-- with errors, unlabeled entries; the other polarity scans the listing order), superseded rows (GC).
 CREATE UNIQUE INDEX rk_entries_live_source_ref ON rk_entries (dataset_id, source_ref) WHERE deleted_rev IS NULL;
 CREATE INDEX rk_entries_dataset_order ON rk_entries (dataset_id, id);
-CREATE INDEX rk_entries_has_errors ON rk_entries (dataset_id, has_errors, id);
-CREATE INDEX rk_entries_is_labeled ON rk_entries (dataset_id, is_labeled, id);
-CREATE INDEX rk_entries_created_rev ON rk_entries (dataset_id, created_rev);
-CREATE INDEX rk_entries_deleted_rev ON rk_entries (dataset_id, deleted_rev) WHERE deleted_rev IS NOT NULL;
+CREATE INDEX rk_entries_with_errors ON rk_entries (dataset_id, id) WHERE has_errors = 1;
+CREATE INDEX rk_entries_unlabeled ON rk_entries (dataset_id, id) WHERE is_labeled = 0;
+CREATE INDEX rk_entries_superseded ON rk_entries (dataset_id, deleted_rev) WHERE deleted_rev IS NOT NULL;
 -- SourceRefContains: trigram index of source-refs (the SQLite schema's FTS5 trigram table).
 CREATE INDEX rk_entries_source_ref_trgm ON rk_entries USING gin (source_ref gin_trgm_ops);
 
@@ -106,7 +108,6 @@ CREATE TABLE rk_entry_labels (
   entry_id BIGINT NOT NULL,
   PRIMARY KEY (dataset_id, label, entry_id)
 );
-CREATE INDEX rk_entry_labels_entry ON rk_entry_labels (entry_id);
 
 -- Label statistics at the dataset's committed revision (ListDatasetLabels reads only this).
 CREATE TABLE rk_labels (
