@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POSTGRES_SELECTED } from '../../harness/backends.js';
+import { freePort } from '../../harness/embedded-postgres.js';
+import { createTestDatabase } from '../../harness/postgres.js';
+import type { TestDatabase } from '../../harness/postgres.js';
+import { spawnTrove } from '../../harness/process.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../../bin/trove', import.meta.url));
+
+describe.runIf(POSTGRES_SELECTED)('bin/trove on PostgreSQL', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => database?.drop());
+
+  it('migrates with --database-url, never printing the password', async () => {
+    const { stdout } = await run(process.execPath, [BIN, 'migrate', '--database-url', database.url]);
+    expect(stdout).toMatch(/Store \(database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/trove_t_\w+\) is up to date/);
+    expect(stdout).not.toContain(new URL(database.url).password);
+  });
+
+  it('serves from TROVE_DATABASE_URL', async () => {
+    const trove = await spawnTrove([], { TROVE_DATABASE_URL: database.url });
+    try {
+      expect(trove.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(database postgres:\/\/postgres:\*\*\*@/);
+      expect((await fetch(`${trove.url}/_trove/health`)).status).toBe(200);
+    } finally {
+      expect(await trove.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('explains a bad URL and an unreachable database instead of starting', async () => {
+    const scheme = await run(process.execPath, [BIN, 'serve', '--database-url', 'mysql://db/trove']).catch((e: { code: number; stderr: string }) => e);
+    expect(scheme).toMatchObject({ code: 1, stderr: expect.stringMatching(/--database-url \/ TROVE_DATABASE_URL: unsupported scheme mysql:/) });
+    const down = await run(process.execPath, [BIN, 'serve', '--port', '0', '--database-url', `postgres://trove@127.0.0.1:${await freePort()}/trove`])
+      .catch((e: { code: number; stderr: string }) => e);
+    expect(down).toMatchObject({ code: 1, stderr: expect.stringMatching(/The database is unavailable: .*ECONNREFUSED/) });
+  });
+});
