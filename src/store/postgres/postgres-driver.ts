@@ -45,7 +45,9 @@ export class PostgresDriver implements SqlDriver {
       application_name: 'trove',
       // A database that does not answer fails the request (a modelled 500) instead of hanging it.
       connectionTimeoutMillis: 10_000,
+      // TCP keepalive probes find a silently dropped idle connection within about a minute.
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     // Without these listeners a connection dropped by the server would crash the process.
     this.#pool.on('error', report);
