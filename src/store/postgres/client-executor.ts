@@ -15,8 +15,9 @@ export function unavailableOr(error: unknown): unknown {
 
 /**
  * The SqlExecutor of one checked-out connection. Bulk paths cost few round trips: a one-row
- * INSERT batch becomes multi-row INSERTs of up to 1000 rows; any other batched statement is sent
- * as up to 500 statements in one round trip (each still runs once per row, in order, as on SQLite).
+ * INSERT batch becomes multi-row INSERTs of up to 1000 rows; any other batched statement
+ * (including upserts with DO UPDATE) is sent as up to 500 statements in one round trip, each
+ * still run once per row, in order, exactly as SQLite runs them.
  */
 export function onClient(client: pg.ClientBase, cache: SqlCache): SqlExecutor {
   const query = async <T>(sql: string, params: SqlParams = []): Promise<pg.QueryResult<T & pg.QueryResultRow>> => {
@@ -53,7 +54,9 @@ export function onClient(client: pg.ClientBase, cache: SqlCache): SqlExecutor {
     async runBatch(sql: string, rows: readonly SqlParams[]) {
       if (rows.length === 0) return;
       const template = cache.insert(sql);
-      if (template) return insertRows(template, rows);
+      // One multi-row statement may not update the same row twice (ON CONFLICT DO UPDATE), where
+      // row-by-row statements may: such upserts take the statement-per-row path below.
+      if (template && !/\bDO\s+UPDATE\b/i.test(template.tail)) return insertRows(template, rows);
       let text = '';
       let count = 0;
       for (const row of rows) {

@@ -34,6 +34,18 @@ describe.runIf(POSTGRES_SELECTED)('PostgresDriver', () => {
     expect(sum).toEqual({ c: 2_345, total: String(2_344 * 2_345) });
   });
 
+  it('applies a batch of upserts row by row, as SQLite does, even when rows hit the same key', async () => {
+    await driver.runBatch('INSERT INTO t (id, n) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET n = t.n + excluded.n', [[7, 1], [7, 10], [7, 100], [8, -5]]);
+    expect(await driver.all('SELECT id, n FROM t WHERE id IN (7, 8) ORDER BY id')).toEqual([{ id: 7, n: 111 }, { id: 8, n: -5 }]);
+  });
+
+  it("writes batched values as literals that round-trip exactly (quotes, backslashes, bytes, negatives)", async () => {
+    const tricky = ["it's", 'back\\slash \\x00', '-- not a comment', '?', '$$', 'ünïcødé ✓'];
+    await driver.runBatch('UPDATE t SET s = ?, b = ?, n = ? WHERE id = ?', tricky.map((text, i) => [text, Buffer.from([i, 255, 0]), -i - 1, 1000 + i]));
+    const rows = await driver.all<{ s: string; b: Buffer; n: number }>('SELECT s, b, n FROM t WHERE id BETWEEN 1000 AND 1005 ORDER BY id');
+    expect(rows).toEqual(tricky.map((text, i) => ({ s: text, b: Buffer.from([i, 255, 0]), n: -i - 1 })));
+  });
+
   it('runs any other statement once per row', async () => {
     await driver.runBatch('UPDATE t SET s = ? WHERE id = ?', [['first', 1000], ['second', 1001]]);
     expect(await driver.all('SELECT s FROM t WHERE id IN (1000, 1001) ORDER BY id')).toEqual([{ s: 'first' }, { s: 'second' }]);
