@@ -45,13 +45,15 @@ export class PostgresDriver implements SqlDriver {
       application_name: 'trove',
       // A database that does not answer fails the request (a modelled 500) instead of hanging it.
       connectionTimeoutMillis: 10_000,
-      // TCP keepalive probes find a silently dropped idle connection within about a minute.
+      // TCP keepalive: probe a connection after 10 s of silence, so one dropped without a reset
+      // (a partition, a dead host) is eventually noticed and replaced.
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
     });
-    // Without these listeners a connection dropped by the server would crash the process.
+    // Without these listeners a connection dropped by the server would crash the process. The
+    // pool reports idle connections' errors; a checked-out one's error also fails its query.
     this.#pool.on('error', report);
-    this.#pool.on('connect', (client) => client.on('error', report));
+    this.#pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   all<T>(sql: string, params?: SqlParams): Promise<T[]> {
