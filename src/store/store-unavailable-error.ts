@@ -39,6 +39,8 @@ const UNAVAILABLE_MESSAGES = [
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error and is not queryable',
   'Connection ended unexpectedly',
+  // pg's client-side query_timeout: the server did not answer in time (e.g. a silent partition).
+  'Query read timeout',
 ];
 
 /** True when `error` means the database is unreachable rather than the statement being wrong. */

@@ -43,8 +43,11 @@ export class PostgresDriver implements SqlDriver {
       max: config.poolSize,
       types,
       application_name: 'trove',
-      // A database that does not answer fails the request (a modelled 500) instead of hanging it.
+      // A database that does not answer fails the request (a modelled 500) instead of hanging it:
+      // no connection within 10 s, or no answer to a statement within 60 s (no Trove statement
+      // takes more than a few seconds; the connection is then discarded).
       connectionTimeoutMillis: 10_000,
+      query_timeout: 60_000,
       // TCP keepalive: probe a connection after 10 s of silence, so one dropped without a reset
       // (a partition, a dead host) is eventually noticed and replaced.
       keepAlive: true,
