@@ -20,14 +20,15 @@ describe.runIf(POSTGRES_SELECTED)('bin/trove on PostgreSQL', () => {
 
   it('migrates with --database-url, never printing the password', async () => {
     const { stdout } = await run(process.execPath, [BIN, 'migrate', '--database-url', database.url]);
-    expect(stdout).toMatch(/Store \(database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/trove_t_\w+\) is up to date/);
-    expect(stdout).not.toContain(new URL(database.url).password);
+    const { username, password, host, pathname } = new URL(database.url);
+    expect(stdout).toBe(`Store (database postgres://${username}${password ? ':***' : ''}@${host}${pathname}) is up to date.\n`);
+    if (password) expect(stdout).not.toContain(password);
   });
 
   it('serves from TROVE_DATABASE_URL', async () => {
     const trove = await spawnTrove([], { TROVE_DATABASE_URL: database.url });
     try {
-      expect(trove.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(database postgres:\/\/postgres:\*\*\*@/);
+      expect(trove.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(database postgres:\/\/\w+(:\*\*\*)?@/);
       expect((await fetch(`${trove.url}/_trove/health`)).status).toBe(200);
     } finally {
       expect(await trove.stop('SIGTERM')).toBe(0);
