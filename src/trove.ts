@@ -1,9 +1,18 @@
 import { mkdirSync } from 'node:fs';
-import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { parseCredentialScope } from './auth/credential-scope.js';
+import { Authenticator } from './auth/authenticate.js';
+import { CredentialService } from './auth/credential-service.js';
+import { isLoopbackHost } from './auth/loopback.js';
+import { loadMasterKey } from './auth/master-key.js';
+import { RateLimiter } from './auth/rate-limiter.js';
 import type { Config } from './config/schema.js';
-import type { Caller } from './domain/caller.js';
+import { ConflictException, ValidationException } from './api/agentcore/errors.js';
+import { DatasetService as AcDatasetService } from './domain/agentcore/dataset-service.js';
+import { DownloadLinks } from './domain/agentcore/download-links.js';
+import { DownloadService } from './domain/agentcore/download-service.js';
+import { ExampleService } from './domain/agentcore/example-service.js';
+import { VersionService } from './domain/agentcore/version-service.js';
+import { Idempotency } from './domain/idempotency.js';
 import { PageTokens } from './domain/pagination.js';
 import { DatasetService } from './domain/rekognition/dataset-service.js';
 import { EntryService } from './domain/rekognition/entry-service.js';
@@ -22,15 +31,14 @@ import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
-/** The account every request acts as until credentials and accounts are configured. */
-export const LOCAL_ACCOUNT = '000000000000';
-
 export interface Trove {
   /** Base URL the server listens on, e.g. http://127.0.0.1:4599. */
   readonly url: string;
   readonly app: TroveApp;
   readonly store: Store;
   readonly runner: JobRunner;
+  /** Access keys (what `trove credentials` manages), for tests and embedding. */
+  readonly credentials: CredentialService;
   readonly maintenance: Maintenance;
   /** Graceful stop: in-flight requests finish, running jobs finish or stay durable, the store closes. */
   close(): Promise<void>;
@@ -57,8 +65,22 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       if (resumed > 0) logger.warn({ resumed }, 'resuming jobs interrupted by the last shutdown');
     }
 
+    const credentials = await openCredentials(config, store, clock);
+    const authenticator = new Authenticator({
+      credentials,
+      clock,
+      localPairAllowed: isLoopbackHost(config.host),
+      cacheMs: config.auth.credentialCacheMs,
+      rateLimiter: new RateLimiter(config.throttle, clock),
+    });
+    credentials.onChange(() => authenticator.invalidate());
+
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
-    const runner = new JobRunner(store, jobDefinitions({ rekognition: config.rekognition }), config.jobs, clock, logger.child({ component: 'jobs' }));
+    const runner = new JobRunner(store, jobDefinitions({
+      rekognition: config.rekognition,
+      // Never collect rows a live page token or download link may still read.
+      agentcore: { garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs) },
+    }), config.jobs, clock, logger.child({ component: 'jobs' }));
     const deps: RekognitionDeps = {
       store,
       clock,
@@ -70,13 +92,19 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const projects = new ProjectService(deps);
     const datasets = new DatasetService(deps, projects);
     const entries = new EntryService(deps, datasets);
+    const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, () => runner.wake());
     const openStore = store;
     const app = await buildApp({
-      config: { defaultRegion: config.defaultRegion, account: LOCAL_ACCOUNT, awsJsonBodyLimit: 8 * 1024 * 1024, requestTimeoutMs: config.requestTimeoutMs },
+      config: {
+        awsJsonBodyLimit: config.bodyLimits.awsJson, restJsonBodyLimit: config.bodyLimits.restJson,
+        requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs,
+      },
       logger,
       rekognition: { projects, datasets, entries },
+      agentcore: agentcore.services,
+      downloads: (token) => agentcore.downloads.open(token),
       ready: async () => void (await openStore.jobs.countOpen()),
-      callerOf: (request) => callerOf(request, config.defaultRegion),
+      authenticator,
     });
     const maintenance = new Maintenance(store, { intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs }, clock, logger.child({ component: 'maintenance' }));
     runner.start();
@@ -91,6 +119,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       app,
       store,
       runner,
+      credentials,
       maintenance,
       close: () => (closing ??= (async () => {
         await app.close();
@@ -107,14 +136,43 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
   }
 }
 
+/** The AgentCore dataset domain: services, download links, idempotency. */
+async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, jobsEnqueued: () => void) {
+  const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
+  const deps = {
+    store,
+    clock,
+    pageTokens,
+    // AWS: the service-wide ValidationExceptionReason has IdempotentParameterMismatchException (facts §5.5, UNCONFIRMED use).
+    idempotency: new Idempotency(clock, config.agentcore.idempotencyWindowMs,
+      (message) => new ValidationException(message, 'IdempotentParameterMismatchException'),
+      (message) => new ConflictException(message)),
+    downloads: links,
+    limits: config.agentcore,
+    jobsEnqueued,
+  };
+  const datasets = new AcDatasetService(deps);
+  return {
+    services: { datasets, examples: new ExampleService(deps, datasets), versions: new VersionService(deps, datasets) },
+    downloads: new DownloadService(store, links),
+  };
+}
+
 /**
- * Until request signing is enforced, the caller is the local account, in the region of the
- * request's SigV4 credential scope (every SDK signs, even with dummy keys).
+ * Opens the credential store with the master key, and refuses to serve a non-loopback address
+ * without credentials: the local test/test pair only works on loopback, so nobody could sign in.
  */
-function callerOf(request: FastifyRequest, defaultRegion: string): Caller {
-  const authorization = request.headers.authorization;
-  const scope = parseCredentialScope(Array.isArray(authorization) ? authorization[0] : authorization);
-  return { account: LOCAL_ACCOUNT, region: scope?.region ?? defaultRegion };
+async function openCredentials(config: Config, store: Store, clock: Clock): Promise<CredentialService> {
+  const master = loadMasterKey({ masterKey: config.auth.masterKey, dataDir: config.dataDir });
+  const credentials = await CredentialService.open(store, master.key, clock, { keySource: master.source });
+  if (!isLoopbackHost(config.host) && (await credentials.count()) === 0) {
+    throw new Error(
+      `Refusing to listen on ${config.host}: it is not a loopback address and no credentials exist, so the service would be `
+      + 'reachable from the network without any way to sign in. Create one first with '
+      + `\`trove credentials create --account <12 digits> --data-dir ${config.dataDir}\`, or bind to 127.0.0.1 for local use.`,
+    );
+  }
+  return credentials;
 }
 
 function ensureDir(dir: string): string {

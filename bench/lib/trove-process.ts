@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnTrove } from '../../test/harness/process.js';
 import type { TroveProcess } from '../../test/harness/process.js';
+import { signedFetch } from '../../test/harness/sigv4.js';
 
 export type { TroveProcess };
 export { spawnTrove };
@@ -25,15 +26,11 @@ function field(pid: number, name: string): number {
   return Number(match![1]) * 1024;
 }
 
-/** A raw awsJson1_1 call (no SDK overhead in the measurements). */
+/** A raw awsJson1_1 call signed with the local test/test pair (no SDK overhead in the measurements). */
 export async function rekognition<T = Record<string, unknown>>(url: string, operation: string, input: unknown): Promise<T> {
-  const response = await fetch(`${url}/`, {
+  const response = await signedFetch(`${url}/`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `RekognitionService.${operation}`,
-      authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/rekognition/aws4_request, SignedHeaders=host, Signature=0',
-    },
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `RekognitionService.${operation}` },
     body: JSON.stringify(input),
   });
   const body = (await response.json()) as T;

@@ -1,5 +1,7 @@
+import { credentialsCommand } from './commands/credentials.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
+import { ENV_ONLY_SETTINGS } from '../config/schema.js';
 import { settingsHelp } from './flags.js';
 
 export interface Command {
@@ -8,7 +10,7 @@ export interface Command {
   run(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [serveCommand, migrateCommand];
+const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, credentialsCommand];
 
 /** `trove <command> [flags]`; resolves to the process exit code. */
 export async function runCli(argv: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
@@ -33,10 +35,13 @@ function usage(): string {
     'Usage: trove <command> [flags]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`),
     '',
     'Flags (each also settable by its environment variable):',
     settingsHelp(),
+    '',
+    'Environment only:',
+    ...ENV_ONLY_SETTINGS.map((s) => `  ${s.env.padEnd(55)} ${s.help}`),
     '',
   ].join('\n');
 }

@@ -1,4 +1,4 @@
-import { DEFAULTS, SETTINGS } from './schema.js';
+import { DEFAULTS, ENV_ONLY_SETTINGS, SETTINGS } from './schema.js';
 import type { Config } from './schema.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
@@ -23,6 +23,10 @@ export function loadConfig(input: {
       throw new Error(`--${setting.flag} / ${setting.env}: ${(error as Error).message}`);
     }
     assign(config, setting.path, value);
+  }
+  for (const setting of ENV_ONLY_SETTINGS) {
+    const text = input.env?.[setting.env];
+    if (text !== undefined && text !== '') assign(config, setting.path, text);
   }
   merge(config, input.overrides ?? {});
   return deepFreeze(config);

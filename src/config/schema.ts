@@ -1,3 +1,5 @@
+import type { AgentCoreConfig } from '../domain/agentcore/agentcore-deps.js';
+import { DEFAULT_AGENTCORE_CONFIG } from '../domain/agentcore/agentcore-deps.js';
 import type { RekognitionLimits } from '../domain/rekognition/rekognition-deps.js';
 import { DEFAULT_REKOGNITION_LIMITS } from '../domain/rekognition/rekognition-deps.js';
 
@@ -12,11 +14,30 @@ export interface Config {
   /** Connections each node keeps at most to PostgreSQL (requests, job transactions, heartbeats). */
   readonly databasePoolSize: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Region for requests that carry no SigV4 credential scope. */
-  readonly defaultRegion: string;
   /** FULL survives power loss; NORMAL only process crashes (both survive kill -9). */
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Longest a client may take to send a whole request. */
   readonly requestTimeoutMs: number;
+  /** A connection that sends or receives nothing for this long is closed (stalled clients). */
+  readonly idleTimeoutMs: number;
+  /** Largest request bodies, bytes; larger ones are refused with the API's modelled error before they are buffered. */
+  readonly bodyLimits: {
+    /** awsJson (Rekognition): a 5 MB GroundTruth blob is ~7 MB of base64. */
+    readonly awsJson: number;
+    /** restJson (AgentCore): AWS limits inline examples to 5 MB per request. */
+    readonly restJson: number;
+  };
+  readonly auth: {
+    /** From TROVE_MASTER_KEY only (never a flag); unset: `<dataDir>/master.key`, created 0600. */
+    readonly masterKey?: string;
+    /** How long a credential read from the store is trusted; disable/delete take effect within it. */
+    readonly credentialCacheMs: number;
+  };
+  /** Request rate per access key (token bucket). requestsPerSecond 0 turns it off (the default, for local use). */
+  readonly throttle: {
+    readonly requestsPerSecond: number;
+    readonly burst: number;
+  };
   readonly jobs: {
     readonly concurrency: number;
     readonly leaseMs: number;
@@ -28,6 +49,8 @@ export interface Config {
   /** How often superseded row versions are garbage-collected. */
   readonly maintenanceIntervalMs: number;
   readonly rekognition: RekognitionLimits;
+  /** AgentCore dataset quotas (UNCONFIRMED values; configurable), idempotency window, download links, throttling. */
+  readonly agentcore: AgentCoreConfig;
 }
 
 export const DEFAULTS: Config = {
@@ -36,13 +59,17 @@ export const DEFAULTS: Config = {
   dataDir: './.trove',
   databasePoolSize: 10,
   logLevel: 'info',
-  defaultRegion: 'us-east-1',
   sqliteSynchronous: 'FULL',
   requestTimeoutMs: 60_000,
+  idleTimeoutMs: 60_000,
+  bodyLimits: { awsJson: 8 * 1024 * 1024, restJson: 5 * 1024 * 1024 },
+  auth: { credentialCacheMs: 5_000 },
+  throttle: { requestsPerSecond: 0, burst: 20 },
   jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5 },
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
   maintenanceIntervalMs: 10 * 60 * 1000,
   rekognition: DEFAULT_REKOGNITION_LIMITS,
+  agentcore: DEFAULT_AGENTCORE_CONFIG,
 };
 
 /**
@@ -56,12 +83,30 @@ export const SETTINGS = [
   { flag: 'database-url', env: 'TROVE_DATABASE_URL', path: ['databaseUrl'], parse: databaseUrl, help: 'postgres://user@host/db: PostgreSQL, shared by all nodes' },
   { flag: 'database-pool-size', env: 'TROVE_DATABASE_POOL_SIZE', path: ['databasePoolSize'], parse: positiveInt, help: 'PostgreSQL connections per node' },
   { flag: 'log-level', env: 'TROVE_LOG_LEVEL', path: ['logLevel'], parse: logLevel, help: 'fatal|error|warn|info|debug|trace|silent' },
-  { flag: 'region', env: 'TROVE_DEFAULT_REGION', path: ['defaultRegion'], parse: String, help: 'region for unsigned requests' },
   { flag: 'sqlite-synchronous', env: 'TROVE_SQLITE_SYNCHRONOUS', path: ['sqliteSynchronous'], parse: synchronous, help: 'FULL|NORMAL' },
+  { flag: 'agentcore-max-examples', env: 'TROVE_AGENTCORE_MAX_EXAMPLES', path: ['agentcore', 'maxExamplesPerDataset'], parse: positiveInt, help: 'AgentCore examples per dataset' },
+  { flag: 'agentcore-max-datasets', env: 'TROVE_AGENTCORE_MAX_DATASETS', path: ['agentcore', 'maxDatasetsPerAccount'], parse: positiveInt, help: 'AgentCore datasets per account' },
   { flag: 'job-concurrency', env: 'TROVE_JOB_CONCURRENCY', path: ['jobs', 'concurrency'], parse: positiveInt, help: 'jobs run at once' },
   { flag: 'job-lease-ms', env: 'TROVE_JOB_LEASE_MS', path: ['jobs', 'leaseMs'], parse: positiveInt, help: 'a dead node\'s job is taken over after this' },
   { flag: 'job-poll-ms', env: 'TROVE_JOB_POLL_MS', path: ['jobs', 'pollMs'], parse: positiveInt, help: 'how often idle nodes look for jobs' },
+  { flag: 'throttle-rps', env: 'TROVE_THROTTLE_RPS', path: ['throttle', 'requestsPerSecond'], parse: nonNegative, help: 'requests/s per access key (0: off)' },
+  { flag: 'throttle-burst', env: 'TROVE_THROTTLE_BURST', path: ['throttle', 'burst'], parse: positiveInt, help: 'requests at once per access key' },
+  { flag: 'max-projects', env: 'TROVE_MAX_PROJECTS_PER_ACCOUNT', path: ['rekognition', 'maxProjectsPerAccount'], parse: positiveInt, help: 'Rekognition projects per account and region' },
+  { flag: 'max-entries', env: 'TROVE_MAX_ENTRIES_PER_DATASET', path: ['rekognition', 'maxEntriesPerDataset'], parse: positiveInt, help: 'Rekognition entries per dataset' },
+  { flag: 'request-timeout-ms', env: 'TROVE_REQUEST_TIMEOUT_MS', path: ['requestTimeoutMs'], parse: positiveInt, help: 'longest time to send a request' },
+  { flag: 'idle-timeout-ms', env: 'TROVE_IDLE_TIMEOUT_MS', path: ['idleTimeoutMs'], parse: positiveInt, help: 'idle connections are closed after' },
 ] as const;
+
+/** Settings read from the environment only: secrets must not appear in a process list. */
+export const ENV_ONLY_SETTINGS = [
+  { env: 'TROVE_MASTER_KEY', path: ['auth', 'masterKey'], help: '32-byte key (64 hex digits or base64) encrypting stored secrets' },
+] as const;
+
+function nonNegative(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new Error(`not a number >= 0: ${text}`);
+  return value;
+}
 
 function port(text: string): number {
   const value = Number(text);

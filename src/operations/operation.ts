@@ -7,6 +7,13 @@ export interface OperationContext {
   readonly caller: Caller;
   readonly requestId: string;
   readonly logger: Logger;
+  /** scheme://host[:port] the client reached this server at, for links Trove hands out (e.g. download URLs). */
+  readonly origin: string;
+  /**
+   * Fingerprint of the request as sent (method, path, query, body bytes), when the protocol
+   * computes one: what client-token idempotency compares, far cheaper than hashing the input.
+   */
+  readonly requestDigest?: string;
 }
 
 /**

@@ -1,33 +1,43 @@
 import Fastify, { LogController } from 'fastify';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { Caller } from '../domain/caller.js';
 import { newRequestId } from '../lib/ids.js';
+import type { DownloadRoutesOptions } from './routes/download-routes.js';
+import { downloadRoutes } from './routes/download-routes.js';
+import { agentCoreOperations } from '../operations/agentcore/index.js';
+import type { AgentCoreServices } from '../operations/agentcore/services.js';
 import { awsJsonProtocol } from '../protocols/aws-json/plugin.js';
+import { agentCoreService } from '../protocols/rest-json/agentcore-service.js';
+import { renderFrameworkError, restJsonProtocol } from '../protocols/rest-json/plugin.js';
 import { rekognitionService } from '../protocols/aws-json/rekognition-service.js';
+import type { RequestAuthenticator } from '../protocols/request-auth.js';
 import { rekognitionOperations } from '../operations/rekognition/index.js';
 import type { RekognitionServices } from '../operations/rekognition/services.js';
 import { requestContext } from './plugins/request-context.js';
 import { troveRoutes } from './routes/trove-routes.js';
 
 export interface AppConfig {
-  /** Region used when a request carries no SigV4 credential scope. */
-  readonly defaultRegion: string;
-  /** The account every request acts as until credentials are configured. */
-  readonly account: string;
   /** Largest awsJson request body, bytes (a 5 MB blob is ~7 MB of base64). */
   readonly awsJsonBodyLimit: number;
-  /** Idle time after which a slow or stalled client is cut off. */
+  /** Longest a client may take to send a whole request (slow clients are cut off). */
   readonly requestTimeoutMs: number;
+  /** Silence after which a connection is closed (stalled clients hold no more than a socket). */
+  readonly idleTimeoutMs: number;
+  /** Largest restJson request body, bytes (AgentCore: 5 MB of inline examples). */
+  readonly restJsonBodyLimit: number;
 }
 
 export interface AppDeps {
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly rekognition: RekognitionServices;
+  readonly agentcore: AgentCoreServices;
+  /** Serves the AgentCore download links under /_trove/downloads/. */
+  readonly downloads: DownloadRoutesOptions['open'];
   /** Health: resolves when storage answers. */
   readonly ready: () => Promise<void>;
-  readonly callerOf: (request: FastifyRequest) => Caller;
+  /** SigV4 verification; each protocol calls it so failures render in its own format. */
+  readonly authenticator: RequestAuthenticator;
 }
 
 /**
@@ -36,13 +46,18 @@ export interface AppDeps {
  * routes under the reserved `/_trove/` prefix.
  */
 export async function buildApp(deps: AppDeps) {
+  const agentcore = agentCoreService(agentCoreOperations(deps.agentcore));
   const app = Fastify({
+    // A URL Fastify can't route (bad percent-encoding) never reaches a protocol; restJson services still answer it.
+    frameworkErrors: (error, request, reply) => {
+      if (!renderFrameworkError(agentcore, error, request as FastifyRequest, reply as FastifyReply)) void (reply as FastifyReply).code(400).send(error);
+    },
     loggerInstance: deps.logger,
     // One log line per request comes from plugins/request-context.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => newRequestId(),
     requestTimeout: deps.config.requestTimeoutMs,
-    connectionTimeout: deps.config.requestTimeoutMs,
+    connectionTimeout: deps.config.idleTimeoutMs,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -51,7 +66,13 @@ export async function buildApp(deps: AppDeps) {
   await app.register(awsJsonProtocol, {
     services: [rekognitionService(rekognitionOperations(deps.rekognition))],
     bodyLimit: deps.config.awsJsonBodyLimit,
-    callerOf: deps.callerOf,
+    authenticator: deps.authenticator,
+  });
+  await app.register(downloadRoutes, { prefix: '/_trove', open: deps.downloads });
+  await app.register(restJsonProtocol, {
+    service: agentcore,
+    bodyLimit: deps.config.restJsonBodyLimit,
+    authenticator: deps.authenticator,
   });
   return app;
 }

@@ -11,6 +11,9 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** The message every protocol's modelled 500 carries while the database is unreachable. */
+export const STORE_UNAVAILABLE = 'The service is temporarily unable to reach its database. Try again.';
+
 /** Human-readable reason, without connection strings or credentials. */
 function describe(cause: unknown): string {
   if (cause instanceof Error) {

@@ -1,3 +1,8 @@
+import { CredentialsRepository } from './sql/credentials-repository.js';
+import { AcDatasetsRepository } from './sql/ac-datasets-repository.js';
+import { AcExamplesRepository } from './sql/ac-examples-repository.js';
+import { AcVersionsRepository } from './sql/ac-versions-repository.js';
+import { IdempotencyRepository } from './sql/idempotency-repository.js';
 import { JobsRepository } from './sql/jobs-repository.js';
 import { RevisionsRepository } from './sql/revisions-repository.js';
 import { RkDatasetsRepository } from './sql/rk-datasets-repository.js';
@@ -20,6 +25,11 @@ export interface Repositories {
   readonly rkDatasets: RkDatasetsRepository;
   readonly rkEntries: RkEntriesRepository;
   readonly rkLabels: RkLabelsRepository;
+  readonly credentials: CredentialsRepository;
+  readonly idempotency: IdempotencyRepository;
+  readonly acDatasets: AcDatasetsRepository;
+  readonly acExamples: AcExamplesRepository;
+  readonly acVersions: AcVersionsRepository;
 }
 
 export interface Store extends Repositories {
@@ -50,5 +60,10 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
     rkDatasets: new RkDatasetsRepository(db),
     rkEntries: new RkEntriesRepository(db, dialect),
     rkLabels: new RkLabelsRepository(db),
+    credentials: new CredentialsRepository(db),
+    idempotency: new IdempotencyRepository(db),
+    acDatasets: new AcDatasetsRepository(db),
+    acExamples: new AcExamplesRepository(db),
+    acVersions: new AcVersionsRepository(db),
   };
 }

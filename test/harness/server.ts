@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
+import type { BedrockAgentCoreControlClientConfig } from '@aws-sdk/client-bedrock-agentcore-control';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import type { RekognitionClientConfig } from '@aws-sdk/client-rekognition';
 import { loadConfig } from '../../src/config/load.js';
 import type { DeepPartial } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import type { IssuedCredential, NewCredential } from '../../src/auth/credential-service.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startTrove } from '../../src/trove.js';
 import type { Trove } from '../../src/trove.js';
@@ -22,6 +25,13 @@ export interface TestServer {
   readonly databaseUrl?: string;
   /** An official SDK client pointed at this server (dummy credentials, any region). */
   rekognition(config?: Partial<RekognitionClientConfig>): RekognitionClient;
+  /**
+   * Creates an access key in this server's store, as `trove credentials create` does. Once one
+   * exists the local test/test pair stops working on this server.
+   */
+  createCredential(input: NewCredential): Promise<IssuedCredential>;
+  /** The official AgentCore Control client pointed at this server (only `endpoint` overridden). */
+  agentcore(config?: Partial<BedrockAgentCoreControlClientConfig>): BedrockAgentCoreControlClient;
   close(): Promise<void>;
 }
 
@@ -65,6 +75,12 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     databaseUrl: database?.url ?? overrides.databaseUrl,
     rekognition(clientConfig = {}) {
       const client = new RekognitionClient({ endpoint: trove.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, ...clientConfig });
+      clients.push(client);
+      return client;
+    },
+    createCredential: (input) => trove.credentials.create(input),
+    agentcore(clientConfig = {}) {
+      const client = new BedrockAgentCoreControlClient({ endpoint: trove.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, ...clientConfig });
       clients.push(client);
       return client;
     },

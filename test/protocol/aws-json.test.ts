@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../harness/backends.js';
 import { startServer } from '../harness/server.js';
 import type { TestServer } from '../harness/server.js';
+import { signedFetch } from '../harness/sigv4.js';
 
-/** awsJson1_1 on the wire, with hand-made requests: what the SDKs and botocore rely on. */
+/** awsJson1_1 on the wire, with hand-made requests (signed with the local pair): what the SDKs and botocore rely on. */
 describe.each(BACKENDS)('awsJson1_1 wire format (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
@@ -12,7 +13,7 @@ describe.each(BACKENDS)('awsJson1_1 wire format (%s)', (backend) => {
   afterAll(async () => server?.close());
 
   const call = (target: string | undefined, body: string | undefined, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}/`, {
+    signedFetch(`${server.url}/`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-amz-json-1.1', ...(target ? { 'x-amz-target': target } : {}), ...headers },
       body,

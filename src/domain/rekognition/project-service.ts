@@ -1,5 +1,5 @@
 import {
-  InvalidPaginationTokenException, ResourceInUseException, ResourceNotFoundException,
+  InvalidPaginationTokenException, LimitExceededException, ResourceInUseException, ResourceNotFoundException,
 } from '../../api/rekognition/errors.js';
 import type { ProjectRecord, RkDatasetRecord } from '../../store/records.js';
 import type { Caller } from '../caller.js';
@@ -21,18 +21,25 @@ export class ProjectService {
   /** AWS: a project name is unique in the account and region; a duplicate is ResourceInUseException. */
   async create(caller: Caller, input: { name: string; feature: string; autoUpdate?: string; tags?: Record<string, string> }): Promise<ProjectRecord> {
     const now = this.deps.clock.now();
-    const project = await this.deps.store.transaction((tx) => tx.rkProjects.insert({
-      account: caller.account,
-      region: caller.region,
-      name: input.name,
-      arn: projectArn(caller, input.name, this.deps.stamps.next(now)),
-      feature: input.feature,
-      autoUpdate: input.autoUpdate ?? null,
-      // Trove creates projects synchronously, so they are CREATED as soon as the ARN is returned.
-      status: 'CREATED',
-      tags: input.tags ?? null,
-      createdAt: now,
-    }));
+    const limit = this.deps.limits.maxProjectsPerAccount;
+    const project = await this.deps.store.transaction(async (tx) => {
+      // Quota per account and region, checked in the inserting transaction (serial on SQLite).
+      if ((await tx.rkProjects.countByAccount(caller.account, caller.region)) >= limit) {
+        throw new LimitExceededException(`The account already has ${limit} projects in ${caller.region}, the most it may have. Delete a project first.`);
+      }
+      return tx.rkProjects.insert({
+        account: caller.account,
+        region: caller.region,
+        name: input.name,
+        arn: projectArn(caller, input.name, this.deps.stamps.next(now)),
+        feature: input.feature,
+        autoUpdate: input.autoUpdate ?? null,
+        // Trove creates projects synchronously, so they are CREATED as soon as the ARN is returned.
+        status: 'CREATED',
+        tags: input.tags ?? null,
+        createdAt: now,
+      });
+    });
     if (!project) throw new ResourceInUseException(`A project named ${input.name} already exists.`);
     return project;
   }

@@ -9,6 +9,11 @@ export interface RekognitionLimits {
   readonly maxLabelsPerDataset: number;
   /** AWS: 250,000 images per dataset. */
   readonly maxEntriesPerDataset: number;
+  /**
+   * Projects per account and region, answered with LimitExceededException on CreateProject.
+   * AWS documents no number (facts: UNCONFIRMED); 1000 is Trove's default, configurable.
+   */
+  readonly maxProjectsPerAccount: number;
   /** AWS: create or update fails when more than 20% of the lines have terminal errors. */
   readonly maxTerminalErrorRatio: number;
 }
@@ -16,6 +21,7 @@ export interface RekognitionLimits {
 export const DEFAULT_REKOGNITION_LIMITS: RekognitionLimits = Object.freeze({
   maxLabelsPerDataset: 250,
   maxEntriesPerDataset: 250_000,
+  maxProjectsPerAccount: 1_000,
   maxTerminalErrorRatio: 0.2,
 });
 

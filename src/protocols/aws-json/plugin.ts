@@ -3,8 +3,11 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Logger } from 'pino';
 import { describeViolations, ServiceError } from '../../api/errors.js';
 import { validateShape } from '../../api/shapes/validate.js';
-import type { Caller } from '../../domain/caller.js';
-import { StoreUnavailableError } from '../../store/store-unavailable-error.js';
+import { authorizeAction, authorizeResources } from '../../auth/authorize.js';
+import { AccessDenied, RateLimited } from '../../auth/errors.js';
+import { beginAuthentication, finishAuthentication, retryAfter } from '../request-auth.js';
+import type { RequestAuthenticator } from '../request-auth.js';
+import { STORE_UNAVAILABLE, StoreUnavailableError } from '../../store/store-unavailable-error.js';
 import type { AwsJsonService } from './aws-json-service.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -13,8 +16,8 @@ export interface AwsJsonOptions {
   readonly services: readonly AwsJsonService[];
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit: number;
-  /** Resolves who is calling (account and region) or throws a ServiceError. */
-  readonly callerOf: (request: FastifyRequest) => Caller;
+  /** Verifies each request's SigV4 signature and resolves who is calling. */
+  readonly authenticator: RequestAuthenticator;
 }
 
 /**
@@ -29,13 +32,21 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
 
-  app.setErrorHandler((error: FastifyError | ServiceError, request, reply) => {
+  app.setErrorHandler((error: FastifyError | ServiceError | AccessDenied | RateLimited, request, reply) => {
     const service = serviceOf(request) ?? fallback;
+    if (error instanceof RateLimited) retryAfter(reply, error.retryAfterMs);
     const wire = toServiceError(error, service, request, options.bodyLimit);
     void sendError(reply, wire, service, request.id);
   });
 
+  // AWS authenticates before anything else, and Trove before reading the body: a request with no
+  // valid credential, scope or time is refused without buffering what it sends.
+  app.addHook('onRequest', async (request) => {
+    await beginAuthentication(request, options.authenticator, serviceOf(request)?.signingName);
+  });
+
   app.post('/', async (request, reply) => {
+    const principal = finishAuthentication(request, Buffer.isBuffer(request.body) ? request.body : undefined);
     const target = header(request, 'x-amz-target');
     const service = serviceOf(request);
     const name = target?.slice(target.indexOf('.') + 1);
@@ -44,12 +55,14 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
       throw new ServiceError('UnknownOperationException', `Unknown operation ${target ?? '(no X-Amz-Target header)'}.`, 400);
     }
     request.operationName = operation.name;
+    const action = `${service.signingName}:${operation.name}`;
+    authorizeAction(principal, action);
     const input = parseBody(request.body);
     const violations = validateShape(input, operation.input);
     if (violations.length > 0) throw service.validationError(describeViolations(violations));
-    const caller = options.callerOf(request);
+    authorizeResources(principal, action, service.resourceArns(operation.name, input as Record<string, unknown>, principal));
     // request.log is a child of the pino logger the app was built with (Fastify's loggerInstance).
-    const output = await operation.handle(input as never, { caller, requestId: request.id, logger: request.log as Logger });
+    const output = await operation.handle(input as never, { caller: principal, requestId: request.id, logger: request.log as Logger, origin: `${request.protocol}://${request.host}` });
     return reply.code(200).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
   });
 
@@ -77,8 +90,12 @@ function parseBody(body: unknown): unknown {
   return parsed;
 }
 
-function toServiceError(error: FastifyError | ServiceError, service: AwsJsonService, request: FastifyRequest, bodyLimit: number): ServiceError {
+function toServiceError(
+  error: FastifyError | ServiceError | AccessDenied | RateLimited, service: AwsJsonService, request: FastifyRequest, bodyLimit: number,
+): ServiceError {
   if (error instanceof ServiceError) return error;
+  if (error instanceof AccessDenied) return service.accessDenied(error.message);
+  if (error instanceof RateLimited) return service.throttled(error.message);
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return service.validationError(`The request body is larger than the ${bodyLimit} bytes this operation accepts.`);
   }
@@ -88,7 +105,7 @@ function toServiceError(error: FastifyError | ServiceError, service: AwsJsonServ
   if (error instanceof StoreUnavailableError) {
     // The database is down or unreachable: a retryable 500 the SDKs back off on; the node recovers by itself.
     request.log.warn({ err: error.message }, 'database unavailable');
-    return service.internalError('The service is temporarily unable to reach its database. Try again.');
+    return service.internalError(STORE_UNAVAILABLE);
   }
   request.log.error({ err: error }, 'unexpected error');
   return service.internalError();

@@ -12,8 +12,29 @@ export const requestContext = fp(async (app: FastifyInstance) => {
   });
   app.addHook('onResponse', async (request, reply) => {
     const status = reply.statusCode;
-    const entry = { method: request.method, url: request.url, operation: request.operationName, status, ms: Math.round(reply.elapsedTime) };
+    const entry = {
+      method: request.method, url: redactSignature(request.url), operation: request.operationName,
+      accessKeyId: request.accessKeyId, account: request.account, status, ms: Math.round(reply.elapsedTime),
+    };
     if (status >= 500) request.log.error(entry, 'request failed');
     else request.log.info(entry, 'request');
+    // A request refused from its headers alone (no credential, body too large) is answered before
+    // its body is read. Node then reads and discards the rest, but gives the sender the whole
+    // keep-alive time and does not close on the socket timeout; a stalled sender is cut off here.
+    const idle = app.server.timeout;
+    const socket = request.raw.socket;
+    if (!request.raw.complete && idle > 0 && socket) {
+      const cutOff = () => socket.destroy();
+      socket.setTimeout(idle);
+      socket.once('timeout', cutOff);
+      request.raw.once('end', () => socket.off('timeout', cutOff));
+    }
   });
 });
+
+/** Presigned signatures and download-link tokens are bearer credentials until they expire: never log them. */
+export function redactSignature(url: string): string {
+  return url
+    .replace(/([?&](?:X-Amz-Signature|X-Amz-Security-Token|sig|signature)=)[^&]*/gi, '$1REDACTED')
+    .replace(/^(\/_trove\/downloads\/)[^/?]+/, '$1REDACTED');
+}

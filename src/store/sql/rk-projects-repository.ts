@@ -31,6 +31,12 @@ export class RkProjectsRepository {
     return row && toRecord(row);
   }
 
+  /** How many projects an account has in a region (for the projects-per-account quota). */
+  async countByAccount(account: string, region: string): Promise<number> {
+    const row = await this.db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM rk_projects WHERE account = ? AND region = ?', [account, region]);
+    return Number(row?.n ?? 0);
+  }
+
   async findByArn(arn: string): Promise<ProjectRecord | undefined> {
     const row = await this.db.get<ProjectRow>(`SELECT ${COLUMNS} FROM rk_projects WHERE arn = ?`, [arn]);
     return row && toRecord(row);

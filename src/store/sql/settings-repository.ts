@@ -14,4 +14,16 @@ export class SettingsRepository {
     const row = await this.db.get<{ value: Buffer }>('SELECT value FROM settings WHERE name = ?', [name]);
     return Buffer.from(row!.value);
   }
+
+  /** The named value, or undefined. */
+  async get(name: string): Promise<Buffer | undefined> {
+    const row = await this.db.get<{ value: Buffer }>('SELECT value FROM settings WHERE name = ?', [name]);
+    return row && Buffer.from(row.value);
+  }
+
+  /** Stores the value unless the name is taken; resolves to the value that is stored now. */
+  async putIfAbsent(name: string, value: Buffer): Promise<Buffer> {
+    await this.db.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [name, value]);
+    return (await this.get(name))!;
+  }
 }

@@ -40,9 +40,11 @@ describe('bin/trove', () => {
   });
 
   it('takes its settings from the environment, flags winning', async () => {
-    const trove = await spawnTrove(['--data-dir', dataDir, '--region', 'eu-west-3'], { TROVE_DEFAULT_REGION: 'ap-east-1' });
-    const response = await fetch(`${trove.url}/`, { method: 'POST', headers: { 'x-amz-target': 'RekognitionService.CreateProject' }, body: '{"ProjectName":"unsigned"}' });
-    expect(((await response.json()) as { ProjectArn: string }).ProjectArn).toContain(':eu-west-3:');
+    // The data directory holds one project already: a quota of 1 from the flag refuses a second, 5 from the environment would not.
+    const trove = await spawnTrove(['--data-dir', dataDir, '--max-projects', '1'], { TROVE_MAX_PROJECTS_PER_ACCOUNT: '5' });
+    const client = new RekognitionClient({ endpoint: trove.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    await expect(client.send(new CreateProjectCommand({ ProjectName: 'second' }))).rejects.toMatchObject({ name: 'LimitExceededException' });
+    client.destroy();
     await trove.stop();
   });
 

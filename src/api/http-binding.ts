@@ -1,0 +1,11 @@
+/**
+ * How one restJson1 operation sits on HTTP (Smithy `@http`, `@httpLabel`, `@httpQuery`):
+ * method, URI template with `{label}`s, query members, success code.
+ */
+export interface HttpBinding {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly uri: string;
+  /** Input member → query parameter name. */
+  readonly query?: Readonly<Record<string, string>>;
+  readonly code: 200 | 202;
+}

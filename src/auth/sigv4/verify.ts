@@ -1,0 +1,134 @@
+import { timingSafeEqual } from 'node:crypto';
+import { parseAuthorizationHeader } from './authorization-header.js';
+import { canonicalRequest, parseQuery, receivedHeaders, sha256Hex } from './canonical-request.js';
+import type { ReceivedHeaders } from './canonical-request.js';
+import { ALGORITHM, formatAmzDate } from './claims.js';
+import type { SignatureClaims } from './claims.js';
+import { authFailure } from './failure.js';
+import type { AuthFailure } from './failure.js';
+import { hasPresignedParameters, parsePresignedQuery } from './presigned.js';
+import { signatureOf } from './signing-key.js';
+
+/** AWS: a signed request is accepted for 15 minutes either side of the server's clock. */
+export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+
+/** The parts of a received request SigV4 signs, except the body. */
+export interface SignedRequestHead {
+  readonly method: string;
+  /** The path exactly as received (still percent-encoded). */
+  readonly rawPath: string;
+  /** Decoded query pairs, repeated names kept, in received order. */
+  readonly query: ReadonlyArray<readonly [string, string]>;
+  readonly headers: ReceivedHeaders;
+}
+
+/** Builds the head from Node's raw request line and headers. */
+export function requestHead(method: string, rawUrl: string, rawHeaders: readonly string[]): SignedRequestHead {
+  const q = rawUrl.indexOf('?');
+  return {
+    method,
+    rawPath: q < 0 ? rawUrl : rawUrl.slice(0, q),
+    query: parseQuery(q < 0 ? '' : rawUrl.slice(q + 1)),
+    headers: receivedHeaders(rawHeaders),
+  };
+}
+
+/** Step 1: what the request claims (header or presigned form), or why it carries no usable signature. */
+export function readClaims(head: SignedRequestHead): SignatureClaims | AuthFailure {
+  const authorization = head.headers.get('authorization');
+  const presigned = hasPresignedParameters(head.query);
+  if (authorization && presigned) {
+    return authFailure('IncompleteSignatureException',
+      'Only one authentication mechanism is allowed: send either the Authorization header or the X-Amz-* query parameters, not both.');
+  }
+  if (authorization) {
+    if (authorization.length > 1) return authFailure('IncompleteSignatureException', 'The Authorization header is given more than once.');
+    return parseAuthorizationHeader(authorization[0], head.headers);
+  }
+  if (presigned) return parsePresignedQuery(head.query);
+  return authFailure('MissingAuthenticationTokenException',
+    'Request is missing Authentication Token: sign it with AWS Signature Version 4 (an Authorization header or a presigned URL).');
+}
+
+/**
+ * Step 2: the claims make sense for this endpoint and time: scope terminator, scope date equal
+ * to the request date, the service this API signs as, a session token Trove never issued, and
+ * the time window (15 minutes either side; for a presigned URL, until X-Amz-Expires has passed).
+ */
+export function checkClaims(claims: SignatureClaims, expectedService: string | undefined, now: number): AuthFailure | undefined {
+  const { scope } = claims;
+  if (scope.terminator !== 'aws4_request') {
+    return authFailure('InvalidSignatureException', `Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator.slice(0, 40)}'.`);
+  }
+  if (scope.date !== claims.amzDate.slice(0, 8)) {
+    return authFailure('InvalidSignatureException',
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date.slice(0, 8)}' != '${claims.amzDate.slice(0, 8)}', from '${claims.amzDate}'.`);
+  }
+  if (expectedService !== undefined && scope.service !== expectedService) {
+    return authFailure('InvalidSignatureException', `Credential should be scoped to correct service: '${expectedService}'.`);
+  }
+  // The region becomes part of every ARN the caller creates, so it must look like one.
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(scope.region) || scope.region.length > 32) {
+    return authFailure('InvalidSignatureException', 'Credential should be scoped to a valid region, like us-east-1.');
+  }
+  if (claims.securityToken !== undefined) {
+    return authFailure('UnrecognizedClientException',
+      'The security token included in the request is invalid: this Trove server does not issue session tokens; sign with an access key created by `trove credentials create`.');
+  }
+  return checkTime(claims, now);
+}
+
+function checkTime(claims: SignatureClaims, now: number): AuthFailure | undefined {
+  const at = claims.signedAt;
+  if (claims.form === 'presigned') {
+    const expiresAt = at + claims.expiresSeconds! * 1000;
+    if (now > expiresAt) {
+      return authFailure('InvalidSignatureException',
+        `Request has expired: the presigned URL was valid until ${formatAmzDate(expiresAt)} (X-Amz-Date ${claims.amzDate} + X-Amz-Expires ${claims.expiresSeconds} s); it is now ${formatAmzDate(now)}.`);
+    }
+  } else if (at < now - MAX_CLOCK_SKEW_MS) {
+    return authFailure('InvalidSignatureException',
+      `Signature expired: ${claims.amzDate} is now earlier than ${formatAmzDate(now - MAX_CLOCK_SKEW_MS)} (${formatAmzDate(now)} - 15 min.)`);
+  }
+  if (at > now + MAX_CLOCK_SKEW_MS) {
+    return authFailure('InvalidSignatureException',
+      `Signature not yet current: ${claims.amzDate} is still later than ${formatAmzDate(now + MAX_CLOCK_SKEW_MS)} (${formatAmzDate(now)} + 15 min.)`);
+  }
+  return undefined;
+}
+
+/**
+ * Steps 3 and 4: rebuild the canonical request and string to sign from what was received, with
+ * the payload hash Trove computed itself, and compare signatures in constant time.
+ */
+export function verifySignature(claims: SignatureClaims, head: SignedRequestHead, payloadHash: string, signingKey: Buffer): AuthFailure | undefined {
+  if (!claims.signedHeaders.includes('host')) {
+    return authFailure('InvalidSignatureException', "'Host' must be a signed header: include host in SignedHeaders.");
+  }
+  // The SDKs send x-amz-content-sha256 with the body's hash; a different value means the body
+  // changed after signing (or an unsigned payload, which these APIs never need).
+  const claimed = head.headers.get('x-amz-content-sha256')?.[0];
+  if (claimed !== undefined && claimed !== payloadHash) {
+    return authFailure('InvalidSignatureException', claimed.startsWith('UNSIGNED-PAYLOAD') || claimed.startsWith('STREAMING-')
+      ? `x-amz-content-sha256 '${claimed.slice(0, 40)}' is not accepted: this API requires a signed payload (the SHA-256 of the body).`
+      : 'The x-amz-content-sha256 header does not match the SHA-256 of the request body: the body was changed after it was signed.');
+  }
+  const canonical = canonicalRequest({
+    method: head.method, rawPath: head.rawPath, query: head.query, headers: head.headers, signedHeaders: claims.signedHeaders, payloadHash,
+  });
+  const scope = `${claims.scope.date}/${claims.scope.region}/${claims.scope.service}/${claims.scope.terminator}`;
+  const toSign = stringToSign(claims.amzDate, scope, canonical);
+  const expected = Buffer.from(signatureOf(signingKey, toSign), 'hex');
+  const given = Buffer.from(claims.signature, 'hex');
+  if (given.length === expected.length && timingSafeEqual(given, expected)) return undefined;
+  // AWS explains a mismatch by showing what it signed; both strings hold only what the client sent.
+  return authFailure('InvalidSignatureException',
+    'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. '
+    + `Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'${canonical}'\n\n`
+    + `The String-to-Sign should have been\n'${toSign}'\n`);
+}
+
+/** SigV4 task 2: algorithm, request time, credential scope, hash of the canonical request. */
+export function stringToSign(amzDate: string, scope: string, canonical: string): string {
+  return `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
+}

@@ -1,0 +1,113 @@
+import { loadMasterKey } from '../../auth/master-key.js';
+import { CredentialError, CredentialService } from '../../auth/credential-service.js';
+import type { CredentialSummary } from '../../auth/credential-service.js';
+import { loadConfig } from '../../config/load.js';
+import { systemClock } from '../../lib/clock.js';
+import { createStore } from '../../store/create-store.js';
+import type { Command } from '../index.js';
+import { parseCommandArgs } from '../flags.js';
+
+const USAGE = `Usage:
+  trove credentials create --account <12 digits> [--allow <action> ...] [--resource <arn pattern> ...] [--description <text>] [--json]
+  trove credentials list [--account <12 digits>] [--json]
+  trove credentials disable <access key id>
+  trove credentials enable <access key id>
+  trove credentials delete <access key id>
+
+  --allow     IAM-style action pattern the key may call, e.g. rekognition:UpdateDatasetEntries,
+              rekognition:Describe*, bedrock-agentcore:* (repeatable; none: every action)
+  --resource  ARN pattern the key may act on, e.g. arn:aws:rekognition:*:123456789012:project/flowers/*
+              (repeatable; none: every resource of its account)
+  Also takes --data-dir (TROVE_DATA_DIR); the secret is encrypted with TROVE_MASTER_KEY or <data dir>/master.key.
+`;
+
+const OPTIONS = {
+  account: { type: 'string' },
+  allow: { type: 'string', multiple: true },
+  resource: { type: 'string', multiple: true },
+  description: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+/**
+ * `trove credentials`: creates and manages the access keys that sign requests. It opens the
+ * store directly (like `migrate`), so it works whether or not the server is running; a running
+ * server sees changes within its credential cache time (5 s by default).
+ */
+export const credentialsCommand: Command = {
+  name: 'credentials',
+  summary: 'create, list, disable, enable or delete access keys (see `trove credentials --help`)',
+  async run(args, env) {
+    const { settings, values, positionals } = parseCommandArgs(args, OPTIONS);
+    const [action, keyId, ...extra] = positionals;
+    if (values.help || action === undefined || action === 'help') {
+      process.stdout.write(USAGE);
+      return action === undefined && !values.help ? 2 : 0;
+    }
+    if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
+    const config = loadConfig({ env, flags: settings });
+    const store = await createStore({ dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
+    try {
+      const master = loadMasterKey({ masterKey: config.auth.masterKey, dataDir: config.dataDir });
+      const credentials = await CredentialService.open(store, master.key, systemClock, { keySource: master.source });
+      switch (action) {
+        case 'create': {
+          if (!values.account) throw new CredentialError('--account is required, e.g. --account 123456789012.');
+          const issued = await credentials.create({
+            account: values.account, allowActions: values.allow, allowResources: values.resource, description: values.description,
+          });
+          if (values.json) {
+            process.stdout.write(`${JSON.stringify(issued)}\n`);
+          } else {
+            process.stdout.write([
+              `Access key id:     ${issued.accessKeyId}`,
+              `Secret access key: ${issued.secretAccessKey}`,
+              `Account:           ${issued.account}`,
+              '',
+              'The secret is shown only now; store it safely (it is kept encrypted and cannot be shown again).',
+              '',
+            ].join('\n'));
+          }
+          return 0;
+        }
+        case 'list': {
+          const list = await credentials.list(values.account);
+          process.stdout.write(values.json ? `${JSON.stringify(list.map(toJson))}\n` : table(list));
+          return 0;
+        }
+        case 'disable':
+        case 'enable':
+        case 'delete': {
+          if (!keyId) throw new CredentialError(`trove credentials ${action} needs an access key id.`);
+          if (action === 'delete') await credentials.delete(keyId);
+          else await credentials.setEnabled(keyId, action === 'enable');
+          process.stdout.write(`${keyId} ${action}d.\n`);
+          return 0;
+        }
+        default:
+          throw new Error(`unknown action "${action}"\n\n${USAGE}`);
+      }
+    } finally {
+      await store.close();
+    }
+  },
+};
+
+function toJson(c: CredentialSummary) {
+  return {
+    accessKeyId: c.accessKeyId, account: c.account, enabled: c.enabled, allow: c.allowActions, resources: c.allowResources,
+    description: c.description, createdAt: new Date(c.createdAt).toISOString(),
+  };
+}
+
+function table(list: readonly CredentialSummary[]): string {
+  if (list.length === 0) return 'No credentials. Create one with `trove credentials create --account <12 digits>`.\n';
+  const rows = list.map((c) => [
+    c.accessKeyId, c.account, c.enabled ? 'enabled' : 'disabled', new Date(c.createdAt).toISOString(),
+    c.allowActions?.join(',') ?? '*', c.allowResources?.join(',') ?? '*', c.description ?? '',
+  ]);
+  const header = ['ACCESS KEY ID', 'ACCOUNT', 'STATUS', 'CREATED', 'ACTIONS', 'RESOURCES', 'DESCRIPTION'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { ServiceQuotaExceededException, ValidationException } from '../../api/agentcore/errors.js';
+import { ExampleId } from '../../api/agentcore/inputs.js';
+import type { SchemaType } from '../../api/agentcore/inputs.js';
+import type { FieldViolation } from '../../api/errors.js';
+import type { ExampleValidator } from './example-validator.js';
+
+/** An example ready to store: its id and its content as JSON text, without exampleId. */
+export interface PreparedExample {
+  exampleId: string;
+  content: string;
+}
+
+export interface BatchRules {
+  readonly validator: ExampleValidator;
+  readonly schemaType: SchemaType;
+  readonly maxExampleBytes: number;
+}
+
+/**
+ * Validates a whole batch before anything is written (AWS: one bad example rejects the batch)
+ * and splits each example into id and content. `path` names the list in the request, e.g.
+ * `source.inlineExamples.examples`, so errors read `...examples[3].turns[0].input`.
+ *
+ * AWS (original model docs, facts §5.9): an `exampleId` string member is the example's id and is
+ * removed from the stored content; a non-string one is a ValidationException. Without one, Add
+ * mints a UUID; Update requires one (it names the example replaced).
+ */
+export function prepareBatch(examples: readonly unknown[], path: string, rules: BatchRules, idRequired: boolean): PreparedExample[] {
+  const violations: FieldViolation[] = [];
+  const prepared: PreparedExample[] = [];
+  const seen = new Set<string>();
+  let oversized: string | undefined;
+  examples.forEach((example, index) => {
+    const at = `${path}[${index}]`;
+    if (!isObject(example)) {
+      violations.push({ path: at, constraint: 'Member must be a JSON object', value: example });
+      return;
+    }
+    const { exampleId, ...content } = example;
+    let id: string | undefined;
+    if (exampleId === undefined && !idRequired) {
+      id = randomUUID();
+    } else {
+      const problem = exampleIdProblem(exampleId);
+      if (problem) violations.push({ path: `${at}.exampleId`, constraint: problem, value: exampleId });
+      else if (seen.has(exampleId as string)) violations.push({ path: `${at}.exampleId`, constraint: 'Member must be unique within the request', value: exampleId });
+      else id = exampleId as string;
+    }
+    if (id !== undefined) seen.add(id);
+    violations.push(...rules.validator.check(rules.schemaType, content, at));
+    const text = serialize(content);
+    if (text === undefined || nesting(text) > MAX_DEPTH) {
+      violations.push({ path: at, constraint: `Member must not nest objects and arrays deeper than ${MAX_DEPTH} levels` });
+      return;
+    }
+    if (!oversized && Buffer.byteLength(text) > rules.maxExampleBytes) oversized = at;
+    if (id !== undefined) prepared.push({ exampleId: id, content: text });
+  });
+  if (violations.length > 0) throw ValidationException.of(violations);
+  if (oversized) {
+    throw new ServiceQuotaExceededException(`The example at '${oversized}' is larger than the ${rules.maxExampleBytes} bytes allowed per example.`);
+  }
+  return prepared;
+}
+
+/**
+ * Trove: examples nest at most this deep (AWS's limit is UNCONFIRMED). Far deeper documents
+ * would overflow the stack when serialized again for a listing, so they are refused up front.
+ */
+const MAX_DEPTH = 100;
+
+/** The JSON text, or undefined when the document is too deep to serialize at all. */
+function serialize(content: object): string | undefined {
+  try {
+    return JSON.stringify(content);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+/** Deepest nesting of objects and arrays in JSON text (brackets inside strings don't count). */
+function nesting(text: string): number {
+  // Cheap bound first: a document can't nest deeper than it has opening brackets.
+  let opening = 0;
+  for (let i = text.indexOf('['); i >= 0 && opening <= MAX_DEPTH; i = text.indexOf('[', i + 1)) opening++;
+  for (let i = text.indexOf('{'); i >= 0 && opening <= MAX_DEPTH; i = text.indexOf('{', i + 1)) opening++;
+  if (opening <= MAX_DEPTH) return opening;
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > deepest) deepest = depth;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+/** Why a value is not a valid ExampleId, or undefined when it is one. */
+export function exampleIdProblem(value: unknown): string | undefined {
+  if (value === undefined || value === null) return 'Member must not be null';
+  if (typeof value !== 'string') return 'Member must be of type string';
+  if (value.length > ExampleId.max!) return `Member must have length less than or equal to ${ExampleId.max}`;
+  if (!ExampleId.regex!.test(value)) return `Member must satisfy regular expression pattern: ${ExampleId.pattern}`;
+  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An example as the wire lists it: `{"exampleId": ..., ...content}` (AWS: exampleId first). */
+export function exampleLine(exampleId: string, content: string): string {
+  return content === '{}' ? `{"exampleId":${JSON.stringify(exampleId)}}` : `{"exampleId":${JSON.stringify(exampleId)},${content.slice(1)}`;
+}

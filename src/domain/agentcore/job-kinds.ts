@@ -1,0 +1,18 @@
+/** Stable names of the AgentCore jobs (stored with every job; never rename). */
+export const AgentCoreJobs = {
+  writeExamples: 'agentcore.write-examples',
+  publishVersion: 'agentcore.publish-version',
+  deleteVersion: 'agentcore.delete-version',
+  deleteDataset: 'agentcore.delete-dataset',
+  purgeExamples: 'agentcore.purge-examples',
+} as const;
+
+/** Which call a write-examples job applies: it decides the failure status (CREATE_FAILED or UPDATE_FAILED). */
+export type ExampleWriteKind = 'create' | 'add' | 'update' | 'delete';
+
+/** The job row's payload; the batch travels in the job's body (batch-codec.ts). */
+export interface WriteExamplesPayload { dataset: number; kind: ExampleWriteKind }
+export interface PublishVersionPayload { dataset: number; version: number }
+export interface DeleteVersionPayload { dataset: number; version: number }
+export interface DeleteDatasetPayload { dataset: number }
+export interface PurgeExamplesPayload { dataset: number }

@@ -1,0 +1,71 @@
+import { BatchRejected, DraftWriter } from '../../../domain/agentcore/draft-writer.js';
+import { collectGarbage } from '../../../domain/agentcore/garbage.js';
+import { AgentCoreJobs } from '../../../domain/agentcore/job-kinds.js';
+import type { WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.js';
+import { decodeBatch } from '../../../domain/agentcore/batch-codec.js';
+import type { BatchBody } from '../../../domain/agentcore/batch-codec.js';
+import { active, failed } from '../../../domain/agentcore/status.js';
+import type { Repositories } from '../../../store/store.js';
+import type { JobContext, JobDefinition } from '../../job.js';
+
+/**
+ * Applies one accepted example batch (CreateDataset, Add/Update/DeleteDatasetExamples):
+ * CREATING|UPDATING → ACTIVE (draftStatus MODIFIED) | CREATE_FAILED|UPDATE_FAILED.
+ * A batch is at most 1000 inline examples (5 MB), so it is written and published in the job's
+ * one finishing transaction: discard of an interrupted attempt, rows, counters and status
+ * commit together, and a retry starts from scratch. The same transaction collects rows earlier
+ * writes superseded that nothing can read any more (garbage.ts).
+ */
+export function writeExamplesJob(options: { garbageAfterMs: number }): JobDefinition<WriteExamplesPayload> {
+  return {
+    kind: AgentCoreJobs.writeExamples,
+    payloadVersion: 1,
+
+    async run(payload, ctx) {
+      const body = decodeBatch(ctx.job.body ?? Buffer.from('{"i":[]}\n'));
+      try {
+        await ctx.finish(async (tx) => {
+          const dataset = await tx.acDatasets.findById(payload.dataset);
+          if (!dataset) return;
+          const writer = new DraftWriter(dataset);
+          await writer.begin(tx);
+          await apply(tx, writer, payload, body);
+          await writer.commit(tx, active(ctx.clock.now(), 'MODIFIED'));
+          await collectGarbage(tx, dataset.id, ctx.clock.now(), options.garbageAfterMs);
+        });
+      } catch (error) {
+        if (!(error instanceof BatchRejected)) throw error;
+        await fail(ctx, payload, error.message);
+      }
+    },
+
+    async giveUp(payload, ctx, error) {
+      await fail(ctx, payload, `Trove could not apply the change (${String(error)}). Try again.`);
+    },
+  };
+}
+
+async function apply(tx: Repositories, writer: DraftWriter, payload: WriteExamplesPayload, body: BatchBody): Promise<void> {
+  switch (payload.kind) {
+    case 'create':
+    case 'add':
+      return writer.add(tx, body);
+    case 'update':
+      return writer.replace(tx, body);
+    case 'delete':
+      return writer.remove(tx, body);
+  }
+}
+
+/**
+ * AWS: CREATE_FAILED ("DRAFT record exists but contains no examples") or UPDATE_FAILED with a
+ * failureReason. Nothing of the batch is kept: its rows were never committed.
+ */
+async function fail(ctx: JobContext, payload: WriteExamplesPayload, reason: string): Promise<void> {
+  await ctx.finish(async (tx) => {
+    const dataset = await tx.acDatasets.findById(payload.dataset);
+    if (!dataset) return;
+    await new DraftWriter(dataset).begin(tx);
+    await tx.acDatasets.setStatus(dataset.id, failed(payload.kind === 'create' ? 'CREATE_FAILED' : 'UPDATE_FAILED', reason, ctx.clock.now()));
+  });
+}

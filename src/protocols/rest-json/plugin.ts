@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import '../request-fields.js';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { ServiceError } from '../../api/errors.js';
+import type { Shape, StructureShape } from '../../api/shapes/shape.js';
+import { validateShape } from '../../api/shapes/validate.js';
+import { authorizeAction, authorizeResources } from '../../auth/authorize.js';
+import { AccessDenied, RateLimited } from '../../auth/errors.js';
+import { beginAuthentication, finishAuthentication, retryAfter } from '../request-auth.js';
+import type { RequestAuthenticator } from '../request-auth.js';
+import type { RestJsonService } from './rest-json-service.js';
+import { MalformedPath, RestJsonRouter } from './router.js';
+import type { RouteMatch } from './router.js';
+import { STORE_UNAVAILABLE, StoreUnavailableError } from '../../store/store-unavailable-error.js';
+
+const CONTENT_TYPE = 'application/json';
+
+export interface RestJsonOptions {
+  readonly service: RestJsonService;
+  /** Largest request body accepted, in bytes (AgentCore: 5 MB). */
+  readonly bodyLimit: number;
+  /** Verifies each request's SigV4 signature and resolves who is calling. */
+  readonly authenticator: RequestAuthenticator;
+}
+
+/**
+ * The restJson1 protocol as one encapsulated Fastify context: every request under the service's
+ * prefixes is routed by method + URI template, its input assembled from labels, query and JSON
+ * body, validated against the operation's shape, and answered with the modelled success code.
+ * Errors are rendered here only: `x-amzn-ErrorType` header + body `message` (+ modelled members).
+ */
+export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOptions): Promise<void> {
+  const { service } = options;
+  const router = new RestJsonRouter(service.routes);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error: FastifyError | ServiceError | AccessDenied | RateLimited, request, reply) => {
+    if (error instanceof RateLimited) retryAfter(reply, error.retryAfterMs);
+    void sendError(reply, toServiceError(error, request));
+  });
+
+  // AWS authenticates before anything else, and Trove before reading the body: a request with no
+  // valid credential, scope or time is refused without buffering what it sends.
+  app.addHook('onRequest', async (request) => {
+    await beginAuthentication(request, options.authenticator, service.signingName);
+  });
+
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const principal = finishAuthentication(request, Buffer.isBuffer(request.body) ? request.body : undefined);
+    const [path, query = ''] = splitUrl(request.url);
+    let match: RouteMatch | undefined;
+    try {
+      match = router.match(request.method, path);
+    } catch (error) {
+      if (error instanceof MalformedPath) throw service.unreadable(error.message);
+      throw error;
+    }
+    if (!match) throw service.noRoute(request.method, path);
+    const { operation, binding } = match.route;
+    request.operationName = operation.name;
+    const action = `${service.signingName}:${operation.name}`;
+    authorizeAction(principal, action);
+    const input = assembleInput(match, query, request, operation.input);
+    const violations = validateShape(input, operation.input, 'asIs');
+    if (violations.length > 0) throw service.validationError(violations);
+    authorizeResources(principal, action, service.resourceArns(operation.name, input, principal));
+    const output = await operation.handle(input as never, {
+      caller: principal, requestId: request.id, logger: request.log as Logger, origin: `${request.protocol}://${request.host}`,
+      requestDigest: digest(request),
+    });
+    return reply.code(binding.code).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
+  };
+  for (const prefix of service.prefixes) {
+    app.all(prefix, handler);
+    app.all(`${prefix}/*`, handler);
+  }
+
+  /**
+   * restJson1 input: labels from the path, `@httpQuery` members from the query string (numbers
+   * converted when the shape says so), everything else from the JSON body.
+   */
+  function assembleInput(match: RouteMatch, query: string, request: FastifyRequest, shape: StructureShape): Record<string, unknown> {
+    const { binding } = match.route;
+    const input: Record<string, unknown> = {};
+    if (binding.method === 'POST' || binding.method === 'PUT') {
+      const body = parseBody(request.body);
+      const bound = new Set([...Object.keys(match.labels), ...Object.keys(binding.query ?? {})]);
+      for (const [name, value] of Object.entries(body)) if (!bound.has(name)) input[name] = value;
+    }
+    Object.assign(input, match.labels);
+    const params = new URLSearchParams(query);
+    for (const [member, name] of Object.entries(binding.query ?? {})) {
+      const value = params.get(name);
+      if (value !== null) input[member] = fromQuery(value, shape.members[member]?.shape);
+    }
+    return input;
+  }
+
+  function parseBody(body: unknown): Record<string, unknown> {
+    const text = Buffer.isBuffer(body) ? body.toString('utf8') : '';
+    if (text.trim() === '') return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw service.unreadable('The request body is not valid JSON.');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw service.unreadable('The request body must be a JSON object.');
+    return parsed as Record<string, unknown>;
+  }
+
+  function toServiceError(error: FastifyError | ServiceError | AccessDenied | RateLimited, request: FastifyRequest): ServiceError {
+    if (error instanceof ServiceError) return error;
+    if (error instanceof AccessDenied) return service.accessDenied(error.message);
+    if (error instanceof RateLimited) return service.throttled(error.message);
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // AWS: inline examples are limited to 5 MB per request.
+      return service.validationError([{ path: 'body', constraint: `Member must have length less than or equal to ${options.bodyLimit} bytes` }]);
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return service.unreadable(`The request could not be read: ${error.message}`);
+    }
+    if (error instanceof StoreUnavailableError) {
+      // The database is down or unreachable: a retryable 500 the SDKs back off on; the node recovers by itself.
+      request.log.warn({ err: error.message }, 'database unavailable');
+      return service.internalError(STORE_UNAVAILABLE);
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return service.internalError();
+  }
+}
+
+/**
+ * For Fastify's `frameworkErrors`: a URL Fastify can't even route (bad percent-encoding) under
+ * one of the service's prefixes still gets the modelled error. False when it is not ours.
+ */
+export function renderFrameworkError(service: RestJsonService, error: FastifyError, request: FastifyRequest, reply: FastifyReply): boolean {
+  if (!service.prefixes.some((prefix) => request.url === prefix || request.url.startsWith(`${prefix}/`) || request.url.startsWith(`${prefix}?`))) return false;
+  void sendError(reply, service.unreadable(`The request could not be read: ${error.message}`));
+  return true;
+}
+
+function sendError(reply: FastifyReply, error: ServiceError): FastifyReply {
+  // The JS SDK and botocore read the error name from x-amzn-ErrorType first; `message` is required (non-blank).
+  return reply
+    .code(error.httpStatus)
+    .header('content-type', CONTENT_TYPE)
+    .header('x-amzn-ErrorType', error.code)
+    .send(JSON.stringify({ message: error.message || error.code, ...error.wireMembers() }));
+}
+
+/** SHA-256 of method, URL and body bytes: a retry of the same SDK call sends exactly these again. */
+function digest(request: FastifyRequest): string {
+  const hash = createHash('sha256').update(`${request.method} ${request.url}\n`);
+  if (Buffer.isBuffer(request.body)) hash.update(request.body);
+  return hash.digest('base64url');
+}
+
+function splitUrl(url: string): [string, string?] {
+  const mark = url.indexOf('?');
+  return mark < 0 ? [url] : [url.slice(0, mark), url.slice(mark + 1)];
+}
+
+/** Query values are text; integer members are converted, or left as text for the validator to refuse. */
+function fromQuery(value: string, shape: Shape | undefined): unknown {
+  if ((shape?.type === 'integer' || shape?.type === 'long') && /^-?\d{1,15}$/.test(value)) return Number(value);
+  return value;
+}

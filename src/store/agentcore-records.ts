@@ -1,0 +1,67 @@
+/** AgentCore evaluation dataset rows as the domain sees them (camelCase, epoch-ms times). */
+
+export type AcDatasetStatus =
+  | 'CREATING' | 'UPDATING' | 'DELETING' | 'ACTIVE'
+  | 'CREATE_FAILED' | 'UPDATE_FAILED' | 'DELETE_FAILED';
+
+export type DraftStatus = 'MODIFIED' | 'UNMODIFIED';
+
+export interface AcDatasetRecord {
+  /** Internal key (foreign key of examples and versions). */
+  id: number;
+  account: string;
+  region: string;
+  /** The wire `datasetId`: `{name}-{10 alphanumerics}`. */
+  datasetId: string;
+  name: string;
+  arn: string;
+  schemaType: string;
+  description: string | null;
+  kmsKeyArn: string | null;
+  tags: Record<string, string> | null;
+  status: AcDatasetStatus;
+  draftStatus: DraftStatus;
+  failureReason: string | null;
+  /** The DRAFT's last committed revision (0 until the creation job commits). */
+  revision: number;
+  /** Examples in the DRAFT at `revision`. */
+  exampleCount: number;
+  /** Listing position the next new example gets. */
+  nextSeq: number;
+  /** The last version number handed out (numbers are never reused). */
+  lastVersion: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What creating a dataset stores; the counters and revision start at zero. */
+export type NewAcDataset = Pick<AcDatasetRecord,
+  'account' | 'region' | 'datasetId' | 'name' | 'arn' | 'schemaType' | 'description' | 'kmsKeyArn' | 'tags' | 'status' | 'draftStatus' | 'createdAt'>;
+
+/** A status move; `failureReason` is set only in the *_FAILED states (null clears it). */
+export interface AcStatusChange {
+  status: AcDatasetStatus;
+  failureReason: string | null;
+  updatedAt: number;
+  draftStatus?: DraftStatus;
+}
+
+/** One example as written at a revision: its id, listing position and content (JSON text, without exampleId). */
+export interface ExampleRow {
+  exampleId: string;
+  seq: number;
+  content: string;
+}
+
+/** A live example row version. */
+export interface StoredExample extends ExampleRow {
+  id: number;
+}
+
+export interface AcVersionRecord {
+  version: number;
+  /** The DRAFT revision this version froze. */
+  revision: number;
+  exampleCount: number;
+  createdAt: number;
+}

@@ -1,0 +1,113 @@
+import type { ExampleRow, StoredExample } from '../agentcore-records.js';
+import { placeholders } from './sql-driver.js';
+import type { SqlExecutor, SqlValue } from './sql-driver.js';
+
+interface ExampleDbRow { id: number; example_id: string; seq: number; content: string }
+
+/** Rows per multi-row statement: well under SQLite's 32766 variables and PostgreSQL's 65535. */
+const CHUNK = 200;
+/** Ids per IN list: a whole 1000-example batch in one statement. */
+const LOOKUP_CHUNK = 1000;
+const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
+
+/**
+ * Row versions of AgentCore examples, as rk_entries: a row is visible at revision R when
+ * created_rev <= R < deleted_rev. Jobs write at an uncommitted revision, so readers pinned to a
+ * committed one (the DRAFT's, a published version's, a page token's) never see a half batch.
+ */
+export class AcExamplesRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  /** The live (not superseded) rows of these example ids. */
+  async findLive(datasetId: number, exampleIds: readonly string[]): Promise<StoredExample[]> {
+    const found: StoredExample[] = [];
+    for (let i = 0; i < exampleIds.length; i += LOOKUP_CHUNK) {
+      const slice = exampleIds.slice(i, i + LOOKUP_CHUNK);
+      const rows = await this.db.all<ExampleDbRow>(
+        `SELECT id, example_id, seq, content FROM ac_examples
+         WHERE dataset_id = ? AND deleted_rev IS NULL AND example_id IN (${placeholders(slice.length)})`,
+        [datasetId, ...slice],
+      );
+      for (const row of rows) found.push(toStored(row));
+    }
+    return found;
+  }
+
+  /** Inserts row versions created at `revision`; their example ids must not be live. */
+  async insert(datasetId: number, revision: number, rows: readonly ExampleRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const slice = rows.slice(i, i + CHUNK);
+      const params: SqlValue[] = [];
+      for (const row of slice) params.push(datasetId, row.exampleId, row.seq, row.content, revision);
+      await this.db.run(
+        `INSERT INTO ac_examples (dataset_id, example_id, seq, content, created_rev) VALUES ${slice.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+        params,
+      );
+    }
+  }
+
+  /** Marks live rows superseded (replaced or deleted) at `revision`; returns how many were live. */
+  async supersede(ids: readonly number[], revision: number): Promise<number> {
+    let changed = 0;
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const slice = ids.slice(i, i + LOOKUP_CHUNK);
+      changed += await this.db.run(
+        `UPDATE ac_examples SET deleted_rev = ? WHERE id IN (${placeholders(slice.length)}) AND deleted_rev IS NULL`, [revision, ...slice],
+      );
+    }
+    return changed;
+  }
+
+  /** Undoes everything written at an uncommitted `revision` (a retried or abandoned job). Idempotent. */
+  async discard(datasetId: number, revision: number): Promise<void> {
+    await this.db.run('DELETE FROM ac_examples WHERE dataset_id = ? AND created_rev = ?', [datasetId, revision]);
+    await this.db.run('UPDATE ac_examples SET deleted_rev = NULL WHERE dataset_id = ? AND deleted_rev = ?', [datasetId, revision]);
+  }
+
+  /** Examples visible at `revision` in listing order after position `afterSeq`: O(page) however deep. */
+  async page(datasetId: number, revision: number, afterSeq: number, limit: number): Promise<ExampleRow[]> {
+    const rows = await this.db.all<ExampleDbRow>(
+      `SELECT e.example_id, e.seq, e.content FROM ac_examples e
+       WHERE e.dataset_id = ? AND e.seq > ? AND ${VISIBLE} ORDER BY e.seq LIMIT ?`,
+      [datasetId, afterSeq, revision, revision, limit],
+    );
+    return rows.map((row) => ({ exampleId: row.example_id, seq: Number(row.seq), content: row.content }));
+  }
+
+  /**
+   * Garbage collection: deletes up to `limit` row versions superseded at or before `horizon`
+   * that no published version can see (no version revision in [created_rev, deleted_rev)).
+   * `horizon` must be a revision no live page token or download link is pinned below.
+   */
+  async purgeUnreachable(datasetId: number, horizon: number, limit: number): Promise<number> {
+    const ids = (await this.db.all<{ id: number }>(
+      `SELECT e.id FROM ac_examples e
+       WHERE e.dataset_id = ? AND e.deleted_rev IS NOT NULL AND e.deleted_rev <= ?
+         AND NOT EXISTS (SELECT 1 FROM ac_versions v
+                         WHERE v.dataset_id = e.dataset_id AND v.revision >= e.created_rev AND v.revision < e.deleted_rev)
+       LIMIT ?`,
+      [datasetId, horizon, limit],
+    )).map((row) => Number(row.id));
+    await this.#delete(ids);
+    return ids.length;
+  }
+
+  /** Deletes up to `limit` rows of a dataset being deleted; returns how many. */
+  async purgeDataset(datasetId: number, limit: number): Promise<number> {
+    const ids = (await this.db.all<{ id: number }>('SELECT id FROM ac_examples WHERE dataset_id = ? LIMIT ?', [datasetId, limit]))
+      .map((row) => Number(row.id));
+    await this.#delete(ids);
+    return ids.length;
+  }
+
+  async #delete(ids: readonly number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const slice = ids.slice(i, i + CHUNK);
+      await this.db.run(`DELETE FROM ac_examples WHERE id IN (${placeholders(slice.length)})`, slice);
+    }
+  }
+}
+
+function toStored(row: ExampleDbRow): StoredExample {
+  return { id: Number(row.id), exampleId: row.example_id, seq: Number(row.seq), content: row.content };
+}

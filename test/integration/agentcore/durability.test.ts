@@ -1,0 +1,100 @@
+import {
+  AddDatasetExamplesCommand, BedrockAgentCoreControlClient, CreateDatasetCommand, GetDatasetCommand, ListDatasetsCommand,
+} from '@aws-sdk/client-bedrock-agentcore-control';
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { allExamples, settled } from '../../harness/agentcore.js';
+import type { Example } from '../../harness/agentcore.js';
+import { spawnTrove } from '../../harness/process.js';
+import type { TroveProcess } from '../../harness/process.js';
+import { TEST_CREDENTIALS } from '../../harness/server.js';
+
+const DATASETS = 4;
+const BATCH = 500;
+const example = (tag: string, i: number): Example => ({
+  scenario_id: `${tag}-${i}`, turns: [{ input: `question ${i} ${'q'.repeat(900)}`, expected_response: `answer ${i}` }],
+});
+const batch = (tag: string) => Array.from({ length: BATCH }, (_, i) => example(tag, i));
+
+/** Jobs left in the store of a killed server (opened read-only after the process is gone). */
+function openJobs(dataDir: string): number {
+  const db = new Database(join(dataDir, 'trove.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('agentcore datasets: kill -9 while jobs are pending or running', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'trove-ac-kill-'));
+  let trove: TroveProcess | undefined;
+  const clients: BedrockAgentCoreControlClient[] = [];
+  const connect = (url: string) => {
+    const client = new BedrockAgentCoreControlClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
+    clients.push(client);
+    return client;
+  };
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await trove?.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('applies every accepted write exactly once after a restart, with no dataset left in progress and no half batch visible', async () => {
+    const args = ['--data-dir', dataDir, '--job-concurrency', '1'];
+    trove = await spawnTrove(args);
+    let client = connect(trove.url);
+
+    // Round 1: creations accepted (202), then kill -9 at once.
+    const created = await Promise.all(Array.from({ length: DATASETS }, (_, d) => client.send(new CreateDatasetCommand({
+      datasetName: `durable_${d}`, schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1', source: { inlineExamples: { examples: batch(`c${d}`) } },
+    }))));
+    await trove.stop('SIGKILL');
+    expect(openJobs(dataDir)).toBeGreaterThan(0);
+
+    trove = await spawnTrove(args);
+    client = connect(trove.url);
+    for (const { datasetId } of created) expect(await settled(client, datasetId!)).toMatchObject({ status: 'ACTIVE', exampleCount: BATCH });
+
+    // Round 2: one add per dataset accepted, each with a client token; kill -9 again.
+    const tokens = created.map(() => randomUUID());
+    const added = await Promise.all(created.map(({ datasetId }, d) => client.send(new AddDatasetExamplesCommand({
+      datasetId, clientToken: tokens[d], source: { inlineExamples: { examples: batch(`a${d}`) } },
+    }))));
+    await trove.stop('SIGKILL');
+    expect(openJobs(dataDir)).toBeGreaterThan(0);
+
+    trove = await spawnTrove(args);
+    client = connect(trove.url);
+    // While the resumed jobs run, a reader sees each dataset before or after its batch, never half of it.
+    const seen = new Set<number>();
+    for (;;) {
+      const counts = await Promise.all(created.map(async ({ datasetId }) => (await allExamples(client, datasetId!)).length));
+      for (const count of counts) seen.add(count);
+      const statuses = await Promise.all(created.map(async ({ datasetId }) => (await client.send(new GetDatasetCommand({ datasetId }))).status));
+      if (statuses.every((s) => s === 'ACTIVE')) break;
+    }
+    expect([...seen].every((count) => count === BATCH || count === 2 * BATCH)).toBe(true);
+
+    // A client retrying after the crash gets the original answer and nothing is applied twice.
+    const retried = await Promise.all(created.map(({ datasetId }, d) => client.send(new AddDatasetExamplesCommand({
+      datasetId, clientToken: tokens[d], source: { inlineExamples: { examples: batch(`a${d}`) } },
+    }))));
+    expect(retried.map((r) => r.exampleIds)).toEqual(added.map((a) => a.exampleIds));
+
+    const { datasets } = await client.send(new ListDatasetsCommand({}));
+    expect(datasets?.map((d) => d.status)).toEqual(Array(DATASETS).fill('ACTIVE'));
+    for (const [d, { datasetId }] of created.entries()) {
+      const examples = await allExamples(client, datasetId!);
+      const expected = [...batch(`c${d}`), ...batch(`a${d}`)].map((e) => e.scenario_id);
+      expect(examples.map((e) => e.scenario_id)).toEqual(expected);
+      expect(examples.slice(BATCH).map((e) => e.exampleId)).toEqual(added[d].exampleIds);
+      expect((await settled(client, datasetId!)).exampleCount).toBe(2 * BATCH);
+    }
+  });
+});

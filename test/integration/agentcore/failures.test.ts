@@ -1,0 +1,59 @@
+import {
+  AddDatasetExamplesCommand, CreateDatasetCommand, GetDatasetCommand, UpdateDatasetExamplesCommand,
+} from '@aws-sdk/client-bedrock-agentcore-control';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allExamples, inline, predefined, predefinedBatch, settled } from '../../harness/agentcore.js';
+import { startServer } from '../../harness/server.js';
+import type { TestServer } from '../../harness/server.js';
+
+describe('agentcore datasets: jobs that keep failing', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ jobs: { maxAttempts: 1 } });
+  });
+  afterAll(async () => server?.close());
+
+  /** Breaks the payload of every pending job (another connection, as a disk fault would). */
+  const corruptPendingJobs = () => {
+    const db = new Database(join(server.dataDir, 'trove.db'));
+    try {
+      return db.prepare("UPDATE jobs SET body = x'00' WHERE state = 'pending'").run().changes;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('ends in CREATE_FAILED or UPDATE_FAILED with a failureReason, having written nothing', async () => {
+    const client = server.agentcore();
+    const runner = server.trove.runner;
+    runner.pause();
+    const { datasetId } = await client.send(new CreateDatasetCommand({
+      datasetName: 'broken', schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1', source: inline(predefinedBatch(3)),
+    }));
+    expect(corruptPendingJobs()).toBe(1);
+    runner.resume();
+    const failed = await settled(client, datasetId!);
+    expect(failed).toMatchObject({ status: 'CREATE_FAILED', exampleCount: 0 });
+    expect(failed.failureReason).toMatch(/could not apply/);
+    expect(await allExamples(client, datasetId!)).toEqual([]);
+
+    // AWS: AddDatasetExamples is allowed from CREATE_FAILED; ACTIVE clears failureReason.
+    await client.send(new AddDatasetExamplesCommand({ datasetId, source: inline(predefinedBatch(2)) }));
+    const recovered = await settled(client, datasetId!);
+    expect(recovered.status).toBe('ACTIVE');
+    expect(recovered.failureReason).toBeUndefined();
+    const before = await allExamples(client, datasetId!);
+
+    runner.pause();
+    await client.send(new UpdateDatasetExamplesCommand({ datasetId, examples: [{ exampleId: before[0].exampleId, ...predefined('changed') }] }));
+    expect(corruptPendingJobs()).toBe(1);
+    runner.resume();
+    const updateFailed = await settled(client, datasetId!);
+    expect(updateFailed).toMatchObject({ status: 'UPDATE_FAILED', exampleCount: 2 });
+    expect(updateFailed.failureReason).toMatch(/could not apply/);
+    expect(await allExamples(client, datasetId!)).toEqual(before);
+    expect((await client.send(new GetDatasetCommand({ datasetId }))).draftStatus).toBe('MODIFIED');
+  });
+});
