@@ -44,8 +44,12 @@ export async function benchPostgres(url?: string): Promise<BenchPostgres> {
 
 /** `count` real `bin/trove serve` processes on one database (they migrate it under the advisory lock). */
 export async function spawnNodes(count: number, databaseUrl: string, extraArgs: string[] = []): Promise<TroveProcess[]> {
-  return Promise.all(Array.from({ length: count }, () => spawnTrove(['--database-url', databaseUrl, ...extraArgs])));
+  // Nodes of one database share the master key that encrypts its stored credentials.
+  const env = { TROVE_MASTER_KEY: MASTER_KEY };
+  return Promise.all(Array.from({ length: count }, () => spawnTrove(['--database-url', databaseUrl, ...extraArgs], env)));
 }
+
+const MASTER_KEY = randomBytes(32).toString('hex');
 
 /** Parses `--nodes 1,2,3` into [1, 2, 3]. */
 export function nodeCounts(text: string): number[] {

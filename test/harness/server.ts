@@ -37,6 +37,12 @@ export interface TestServer {
 
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
+/**
+ * The master key of test servers on PostgreSQL: nodes sharing one database must share the key
+ * that encrypts its stored credentials (each would otherwise create its own in its data dir).
+ */
+export const TEST_MASTER_KEY = '5452f76e5452f76e5452f76e5452f76e5452f76e5452f76e5452f76e5452f76e';
+
 export interface ServerOptions extends DeepPartial<Config> {
   /** Storage engine (default sqlite); 'postgres' gets a fresh database on the test run's server. */
   readonly backend?: Backend;
@@ -57,6 +63,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       overrides: {
         host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', sqliteSynchronous: 'NORMAL', jobs: { pollMs: 50 },
         ...(database ? { databaseUrl: database.url, databasePoolSize: 5 } : {}),
+        ...(backend === 'postgres' ? { auth: { masterKey: TEST_MASTER_KEY } } : {}),
         ...overrides,
       },
     });

@@ -1,4 +1,5 @@
 import { spawnTrove } from '../process.js';
+import { TEST_MASTER_KEY } from '../server.js';
 import type { TroveProcess } from '../process.js';
 
 /** One `bin/trove serve` process of a cluster. */
@@ -21,7 +22,8 @@ export interface Cluster {
  */
 export async function startCluster(count: number, databaseUrl: string, extraArgs: string[] = []): Promise<Cluster> {
   const args = ['--database-url', databaseUrl, '--database-pool-size', '6', '--job-lease-ms', '2000', '--job-poll-ms', '100', ...extraArgs];
-  const started = await Promise.allSettled(Array.from({ length: count }, () => spawnTrove(args)));
+  // Nodes of one database share the master key that encrypts its stored credentials.
+  const started = await Promise.allSettled(Array.from({ length: count }, () => spawnTrove(args, { TROVE_MASTER_KEY: TEST_MASTER_KEY })));
   const processes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) {

@@ -7,6 +7,7 @@ import { freePort } from '../../harness/embedded-postgres.js';
 import { createTestDatabase } from '../../harness/postgres.js';
 import type { TestDatabase } from '../../harness/postgres.js';
 import { spawnTrove } from '../../harness/process.js';
+import { TEST_MASTER_KEY } from '../../harness/server.js';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../../bin/trove', import.meta.url));
@@ -26,7 +27,7 @@ describe.runIf(POSTGRES_SELECTED)('bin/trove on PostgreSQL', () => {
   });
 
   it('serves from TROVE_DATABASE_URL', async () => {
-    const trove = await spawnTrove([], { TROVE_DATABASE_URL: database.url });
+    const trove = await spawnTrove([], { TROVE_DATABASE_URL: database.url, TROVE_MASTER_KEY: TEST_MASTER_KEY });
     try {
       expect(trove.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(database postgres:\/\/\w+(:\*\*\*)?@/);
       expect((await fetch(`${trove.url}/_trove/health`)).status).toBe(200);

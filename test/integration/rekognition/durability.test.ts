@@ -39,7 +39,7 @@ describe.each(BACKENDS)('Rekognition survives kill -9 (%s)', (backend) => {
   // jobs over once their lease (2 s here) has expired.
   const storeArgs = async () => backend === 'sqlite'
     ? ['--data-dir', dataDir]
-    : ['--database-url', (database ??= await createTestDatabase()).url, '--job-lease-ms', '2000', '--job-poll-ms', '200'];
+    : ['--data-dir', dataDir, '--database-url', (database ??= await createTestDatabase()).url, '--job-lease-ms', '2000', '--job-poll-ms', '200'];
   const clientFor = (url: string) => new RekognitionClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
 
   it('applies every accepted update exactly once, with no half batch visible', async () => {
