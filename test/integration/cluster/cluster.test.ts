@@ -1,9 +1,11 @@
+import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_SELECTED } from '../../harness/backends.js';
 import { Balancer, startCluster } from '../../harness/cluster/cluster.js';
 import type { Cluster } from '../../harness/cluster/cluster.js';
+import { agentCoreWorker } from '../../harness/cluster/agentcore-workload.js';
 import { rekognitionWorker } from '../../harness/cluster/rekognition-workload.js';
 import type { WorkloadWorker } from '../../harness/cluster/workload.js';
 import { createTestDatabase } from '../../harness/postgres.js';
@@ -16,7 +18,7 @@ const ROUNDS = 4;
 
 /**
  * Three real Trove processes on one PostgreSQL. Concurrent SDK clients spread over all nodes
- * run mixed updates; one node is killed with SIGKILL while it runs jobs. Afterwards every
+ * run mixed updates of both APIs (Rekognition entries, AgentCore examples); one node is killed with SIGKILL while it runs jobs. Afterwards every
  * accepted request is applied exactly once, nothing is left in progress, and each dataset
  * equals the serial replay of its accepted requests.
  */
@@ -40,8 +42,15 @@ describe.runIf(POSTGRES_SELECTED)('a three-node cluster survives kill -9 of a no
     const clients = cluster.nodes.map((node) => new RekognitionClient({
       endpoint: node.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1,
     }));
+    const agentCoreClients = cluster.nodes.map((node) => new BedrockAgentCoreControlClient({
+      endpoint: node.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1,
+    }));
     const balancer = new Balancer(clients);
-    const workers: WorkloadWorker[] = Array.from({ length: WORKERS }, (_, i) => rekognitionWorker(i, balancer));
+    const agentCoreBalancer = new Balancer(agentCoreClients);
+    // Half the clients work on Rekognition datasets, half on AgentCore datasets, all at once.
+    const workers: WorkloadWorker[] = Array.from({ length: WORKERS }, (_, i) => (i % 2 === 0
+      ? rekognitionWorker(i, balancer)
+      : agentCoreWorker(i, agentCoreBalancer, db)));
     await Promise.all(workers.map((worker) => worker.setup()));
 
     const victim = cluster.nodes[1];
@@ -74,11 +83,13 @@ describe.runIf(POSTGRES_SELECTED)('a three-node cluster survives kill -9 of a no
     expect(open).toEqual([]);
     const { rows: busy } = await db.query("SELECT arn, status FROM rk_datasets WHERE status LIKE '%_IN_PROGRESS'");
     expect(busy).toEqual([]);
+    const { rows: busyAgentCore } = await db.query("SELECT dataset_id, status FROM ac_datasets WHERE status IN ('CREATING', 'UPDATING', 'DELETING')");
+    expect(busyAgentCore).toEqual([]);
     for (const worker of workers) await worker.verify(db);
 
     const total = workers.reduce((sum, w) => ({ sent: sum.sent + w.counts.sent, accepted: sum.accepted + w.counts.accepted, inDoubt: sum.inDoubt + w.counts.inDoubt }), { sent: 0, accepted: 0, inDoubt: 0 });
     expect(total.sent).toBe(WORKERS * ROUNDS);
     expect(total.accepted).toBeGreaterThan(0);
-    for (const client of clients) client.destroy();
+    for (const client of [...clients, ...agentCoreClients]) client.destroy();
   });
 });
