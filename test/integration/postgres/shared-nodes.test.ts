@@ -1,7 +1,10 @@
 import {
   CreateDatasetCommand, CreateProjectCommand, ListDatasetEntriesCommand, ResourceInUseException, UpdateDatasetEntriesCommand,
 } from '@aws-sdk/client-rekognition';
+import { randomUUID } from 'node:crypto';
+import { AddDatasetExamplesCommand, CreateDatasetCommand as CreateAcDatasetCommand, ListDatasetExamplesCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inline, predefined, predefinedBatch, settled as settledAc } from '../../harness/agentcore.js';
 import { POSTGRES_SELECTED } from '../../harness/backends.js';
 import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
@@ -68,6 +71,34 @@ describe.runIf(POSTGRES_SELECTED)('Trove nodes sharing one PostgreSQL database',
       await settled(a, DatasetArn!);
     }
     expect(await allEntries(b, { DatasetArn })).toHaveLength(5);
+  });
+
+  it('honours AgentCore client tokens, page tokens and download links issued by the other node', async () => {
+    const a = first.agentcore();
+    const b = second.agentcore();
+    const create = { datasetName: 'shared_examples', schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1' as const, clientToken: randomUUID(), source: inline(predefinedBatch(25)) };
+    const created = await a.send(new CreateAcDatasetCommand(create));
+    // The idempotency record is in the database: the retry on the other node gets the same answer.
+    expect((await b.send(new CreateAcDatasetCommand(create))).datasetId).toBe(created.datasetId);
+    const datasetId = created.datasetId!;
+    await settledAc(b, datasetId);
+    const add = { datasetId, clientToken: randomUUID(), source: inline([predefined('once')]) };
+    const added = await b.send(new AddDatasetExamplesCommand(add));
+    await settledAc(a, datasetId);
+    expect((await a.send(new AddDatasetExamplesCommand(add))).exampleIds).toEqual(added.exampleIds);
+    expect((await settledAc(b, datasetId)).exampleCount).toBe(26);
+
+    const page1 = await a.send(new ListDatasetExamplesCommand({ datasetId, maxResults: 10 }));
+    const page2 = await b.send(new ListDatasetExamplesCommand({ datasetId, maxResults: 10, nextToken: page1.nextToken }));
+    const page3 = await a.send(new ListDatasetExamplesCommand({ datasetId, maxResults: 10, nextToken: page2.nextToken }));
+    const listed = [...page1.examples!, ...page2.examples!, ...page3.examples!] as { scenario_id: string }[];
+    expect(listed.map((e) => e.scenario_id)).toEqual([...predefinedBatch(25).map((e) => e.scenario_id), 'once']);
+
+    // A download link signed by one node, fetched from the other.
+    const link = new URL((await settledAc(a, datasetId)).downloadUrl!);
+    const response = await fetch(new URL(link.pathname + link.search, second.url));
+    expect(response.status).toBe(200);
+    expect((await response.text()).trim().split('\n')).toHaveLength(26);
   });
 
   it('lets exactly one of two racing CreateProject calls of one name in', async () => {
