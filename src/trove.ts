@@ -25,6 +25,8 @@ import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import { lockDirectory } from './lib/dir-lock.js';
 import { MonotonicStamp } from './lib/ids.js';
+import { createObjectStore } from './object-store/create-object-store.js';
+import type { ObjectStore } from './object-store/object-store.js';
 import { SignedTokenCodec } from './lib/signed-token.js';
 import { buildApp } from './server/app.js';
 import type { TroveApp } from './server/app.js';
@@ -54,7 +56,10 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
   const embedded = !config.databaseUrl;
   const unlock = embedded ? lockDirectory(ensureDir(config.dataDir)) : () => undefined;
   let store: Store | undefined;
+  let objects: ObjectStore | undefined;
   try {
+    objects = createObjectStore(config.objectStore, config.dataDir);
+    logger.info({ objectStore: objects.description }, 's3:// objects are read from the object store');
     store = await createStore({
       ...config,
       onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; it will be replaced'),
@@ -77,9 +82,13 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
     const runner = new JobRunner(store, jobDefinitions({
-      rekognition: config.rekognition,
+      rekognition: { limits: config.rekognition, objects, imageChecks: config.imageChecks },
       // Never collect rows a live page token or download link may still read.
-      agentcore: { garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs) },
+      agentcore: {
+        garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs),
+        objects,
+        limits: config.agentcore,
+      },
     }), config.jobs, clock, logger.child({ component: 'jobs' }));
     const deps: RekognitionDeps = {
       store,
@@ -87,6 +96,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       stamps: new MonotonicStamp(),
       pageTokens: new PageTokens(tokens, clock, config.pageTokenTtlMs),
       limits: config.rekognition,
+      objects,
       jobsEnqueued: () => runner.wake(),
     };
     const projects = new ProjectService(deps);
@@ -94,6 +104,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const entries = new EntryService(deps, datasets);
     const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, () => runner.wake());
     const openStore = store;
+    const openObjects = objects;
     const app = await buildApp({
       config: {
         awsJsonBodyLimit: config.bodyLimits.awsJson, restJsonBodyLimit: config.bodyLimits.restJson,
@@ -126,11 +137,13 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
         await maintenance.stop();
         await runner.stop();
         await openStore.close();
+        openObjects.close();
         unlock();
       })()),
     };
   } catch (error) {
     await store?.close().catch(() => undefined);
+    objects?.close();
     unlock();
     throw error;
   }

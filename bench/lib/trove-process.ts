@@ -42,7 +42,8 @@ export async function waitSettled(url: string, datasetArn: string): Promise<Reco
   for (;;) {
     const { DatasetDescription } = await rekognition<{ DatasetDescription: Record<string, any> }>(url, 'DescribeDataset', { DatasetArn: datasetArn });
     if (!String(DatasetDescription.Status).endsWith('_IN_PROGRESS')) return DatasetDescription;
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    // Polling every 10 ms keeps the measurement fine-grained without stealing the server's CPU.
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

@@ -2,6 +2,7 @@ import type { AgentCoreConfig } from '../domain/agentcore/agentcore-deps.js';
 import { DEFAULT_AGENTCORE_CONFIG } from '../domain/agentcore/agentcore-deps.js';
 import type { RekognitionLimits } from '../domain/rekognition/rekognition-deps.js';
 import { DEFAULT_REKOGNITION_LIMITS } from '../domain/rekognition/rekognition-deps.js';
+import type { ObjectStoreConfig } from '../object-store/create-object-store.js';
 
 /** Trove's whole configuration, loaded once (config/load.ts), frozen and passed in. */
 export interface Config {
@@ -49,6 +50,14 @@ export interface Config {
   /** How often superseded row versions are garbage-collected. */
   readonly maintenanceIntervalMs: number;
   readonly rekognition: RekognitionLimits;
+  /** Where s3:// URIs are read (docs/object-storage.md). */
+  readonly objectStore: ObjectStoreConfig;
+  /** Rekognition image checks (format, size, dimensions) for source-refs the object store can reach. */
+  readonly imageChecks: {
+    readonly enabled: boolean;
+    /** Image header reads in flight at once, per job. */
+    readonly concurrency: number;
+  };
   /** AgentCore dataset quotas (UNCONFIRMED values; configurable), idempotency window, download links, throttling. */
   readonly agentcore: AgentCoreConfig;
 }
@@ -69,6 +78,8 @@ export const DEFAULTS: Config = {
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
   maintenanceIntervalMs: 10 * 60 * 1000,
   rekognition: DEFAULT_REKOGNITION_LIMITS,
+  objectStore: { mode: 'auto', bucketDir: undefined, s3: { endpoint: undefined, region: 'us-east-1', forcePathStyle: undefined } },
+  imageChecks: { enabled: true, concurrency: 32 },
   agentcore: DEFAULT_AGENTCORE_CONFIG,
 };
 
@@ -95,11 +106,21 @@ export const SETTINGS = [
   { flag: 'max-entries', env: 'TROVE_MAX_ENTRIES_PER_DATASET', path: ['rekognition', 'maxEntriesPerDataset'], parse: positiveInt, help: 'Rekognition entries per dataset' },
   { flag: 'request-timeout-ms', env: 'TROVE_REQUEST_TIMEOUT_MS', path: ['requestTimeoutMs'], parse: positiveInt, help: 'longest time to send a request' },
   { flag: 'idle-timeout-ms', env: 'TROVE_IDLE_TIMEOUT_MS', path: ['idleTimeoutMs'], parse: positiveInt, help: 'idle connections are closed after' },
+  { flag: 'object-store', env: 'TROVE_OBJECT_STORE', path: ['objectStore', 'mode'], parse: objectStoreMode, help: 'auto|folder|s3 (auto: s3 when --s3-endpoint is set, else folder)' },
+  { flag: 'bucket-dir', env: 'TROVE_BUCKET_DIR', path: ['objectStore', 'bucketDir'], parse: String, help: 'folder store: s3://b/k is DIR/b/k (default <data-dir>/buckets)' },
+  { flag: 's3-endpoint', env: 'TROVE_S3_ENDPOINT', path: ['objectStore', 's3', 'endpoint'], parse: String, help: 'S3-compatible endpoint URL (none: AWS S3)' },
+  { flag: 's3-region', env: 'TROVE_S3_REGION', path: ['objectStore', 's3', 'region'], parse: String, help: 'region for S3 requests' },
+  { flag: 's3-force-path-style', env: 'TROVE_S3_FORCE_PATH_STYLE', path: ['objectStore', 's3', 'forcePathStyle'], parse: onOff, help: 'true|false (default: true with --s3-endpoint)' },
+  { flag: 'image-checks', env: 'TROVE_IMAGE_CHECKS', path: ['imageChecks', 'enabled'], parse: onOff, help: 'on|off: check images source-refs point at' },
+  { flag: 'image-check-concurrency', env: 'TROVE_IMAGE_CHECK_CONCURRENCY', path: ['imageChecks', 'concurrency'], parse: positiveInt, help: 'image header reads in flight per job' },
 ] as const;
 
 /** Settings read from the environment only: secrets must not appear in a process list. */
 export const ENV_ONLY_SETTINGS = [
   { env: 'TROVE_MASTER_KEY', path: ['auth', 'masterKey'], help: '32-byte key (64 hex digits or base64) encrypting stored secrets' },
+  { env: 'TROVE_S3_ACCESS_KEY_ID', path: ['objectStore', 's3', 'accessKeyId'], help: 'S3 access key id (else the AWS SDK default chain)' },
+  { env: 'TROVE_S3_SECRET_ACCESS_KEY', path: ['objectStore', 's3', 'secretAccessKey'], help: 'S3 secret access key' },
+  { env: 'TROVE_S3_SESSION_TOKEN', path: ['objectStore', 's3', 'sessionToken'], help: 'S3 session token (temporary credentials)' },
 ] as const;
 
 function nonNegative(text: string): number {
@@ -144,4 +165,16 @@ function synchronous(text: string): Config['sqliteSynchronous'] {
   const upper = text.toUpperCase();
   if (upper !== 'FULL' && upper !== 'NORMAL') throw new Error(`not FULL or NORMAL: ${text}`);
   return upper;
+}
+
+function onOff(text: string): boolean {
+  const lower = text.toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(lower)) return true;
+  if (['off', 'false', '0', 'no'].includes(lower)) return false;
+  throw new Error(`not on/off: ${text}`);
+}
+
+function objectStoreMode(text: string): ObjectStoreConfig['mode'] {
+  if (text !== 'auto' && text !== 'folder' && text !== 's3') throw new Error(`not auto, folder or s3: ${text}`);
+  return text;
 }

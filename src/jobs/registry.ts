@@ -1,4 +1,5 @@
-import type { RekognitionLimits } from '../domain/rekognition/rekognition-deps.js';
+import type { AgentCoreLimits } from '../domain/agentcore/agentcore-deps.js';
+import type { ObjectStore } from '../object-store/object-store.js';
 import type { JobDefinition } from './job.js';
 import { deleteDatasetJob as acDeleteDatasetJob, purgeExamplesJob } from './definitions/agentcore/delete-dataset.js';
 import { deleteVersionJob, publishVersionJob } from './definitions/agentcore/versions.js';
@@ -6,19 +7,20 @@ import { writeExamplesJob } from './definitions/agentcore/write-examples.js';
 import { createDatasetJob } from './definitions/rekognition/create-dataset.js';
 import { deleteDatasetJob, deleteProjectJob } from './definitions/rekognition/delete-dataset.js';
 import { distributeEntriesJob } from './definitions/rekognition/distribute-entries.js';
+import type { RekognitionJobDeps } from './definitions/rekognition/job-deps.js';
 import { updateEntriesJob } from './definitions/rekognition/update-entries.js';
 
 /** Every job definition Trove runs, in one list. */
-export function jobDefinitions(limits: { rekognition: RekognitionLimits; agentcore: { garbageAfterMs: number } }): JobDefinition<never>[] {
+export function jobDefinitions(deps: { rekognition: RekognitionJobDeps; agentcore: { garbageAfterMs: number; objects: ObjectStore; limits: AgentCoreLimits } }): JobDefinition<never>[] {
   return [
-    createDatasetJob(limits.rekognition),
-    updateEntriesJob(limits.rekognition),
-    distributeEntriesJob(limits.rekognition),
+    createDatasetJob(deps.rekognition),
+    updateEntriesJob(deps.rekognition),
+    distributeEntriesJob(deps.rekognition.limits),
     deleteDatasetJob(),
     deleteProjectJob(),
-    writeExamplesJob(limits.agentcore),
+    writeExamplesJob(deps.agentcore),
     publishVersionJob(),
-    deleteVersionJob(limits.agentcore),
+    deleteVersionJob(deps.agentcore),
     acDeleteDatasetJob(),
     purgeExamplesJob(),
   ] as JobDefinition<never>[];

@@ -1,6 +1,7 @@
 import { ConflictException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException } from '../../api/agentcore/errors.js';
 import type { CreateDatasetInput, SchemaType, UpdateDatasetInput } from '../../api/agentcore/inputs.js';
 import type { AcDatasetRecord, AcDatasetStatus } from '../../store/agentcore-records.js';
+import type { ObjectRef } from '../../object-store/object-store.js';
 import type { Repositories } from '../../store/store.js';
 import type { Caller } from '../caller.js';
 import type { AgentCoreDeps } from './agentcore-deps.js';
@@ -12,7 +13,7 @@ import { AgentCoreJobs } from './job-kinds.js';
 import type { DeleteDatasetPayload, DeleteVersionPayload, WriteExamplesPayload } from './job-kinds.js';
 import { encodeBatch } from './batch-codec.js';
 import type { BatchBody } from './batch-codec.js';
-import { inlineExamples } from './sources.js';
+import { exampleSource } from './sources.js';
 import { conflictFor, GUARDS, inProgress } from './status.js';
 
 export interface CreatedDataset { datasetArn: string; datasetId: string; status: AcDatasetStatus; createdAt: number }
@@ -44,7 +45,8 @@ export class DatasetService {
     const token = idempotency.token(caller, 'CreateDataset', '', input, digest);
     const earlier = await idempotency.earlier<CreatedDataset>(store, token);
     if (earlier) return earlier;
-    const examples = this.prepare(input.schemaType, inlineExamples(input.source), 'source.inlineExamples.examples', false);
+    const source = exampleSource(input.source);
+    const examples = source.kind === 'inline' ? this.prepare(input.schemaType, source.examples, 'source.inlineExamples.examples', false) : [];
     if (examples.length > limits.maxExamplesPerDataset) {
       throw new ServiceQuotaExceededException(`A dataset holds at most ${limits.maxExamplesPerDataset} examples.`);
     }
@@ -66,7 +68,7 @@ export class DatasetService {
       });
       // Both unique keys were just checked in this transaction; a clash is a concurrent twin.
       if (!dataset) throw new ConflictException(`A dataset named ${input.datasetName} already exists in this account.`);
-      await this.enqueueWrite(tx, dataset, 'create', batchOf(examples), now);
+      await this.enqueueWrite(tx, dataset, 'create', batchOf(examples), now, source.kind === 's3' ? source.ref : undefined);
       const response: CreatedDataset = { datasetArn: dataset.arn, datasetId, status: 'CREATING', createdAt: now };
       await idempotency.remember(tx, token, 202, response);
       return response;
@@ -198,11 +200,11 @@ export class DatasetService {
     }, idRequired);
   }
 
-  /** Stores a write-examples job with its examples, in the accepting transaction. */
+  /** Stores a write-examples job with its examples (or the s3Source file to read them from), in the accepting transaction. */
   async enqueueWrite(
-    tx: Repositories, dataset: AcDatasetRecord, kind: WriteExamplesPayload['kind'], batch: BatchBody, now: number,
+    tx: Repositories, dataset: AcDatasetRecord, kind: WriteExamplesPayload['kind'], batch: BatchBody, now: number, s3?: ObjectRef,
   ): Promise<void> {
-    const payload: WriteExamplesPayload = { dataset: dataset.id, kind };
+    const payload: WriteExamplesPayload = { dataset: dataset.id, kind, ...(s3 ? { s3: { bucket: s3.bucket, key: s3.key } } : {}) };
     await tx.jobs.enqueue({
       kind: AgentCoreJobs.writeExamples, payloadVersion: 1, resource: dataset.arn, payload,
       body: encodeBatch(batch), runAfter: now, createdAt: now,

@@ -11,7 +11,7 @@ import { batchOf, invalidToken } from './dataset-service.js';
 import type { DatasetService } from './dataset-service.js';
 import { exampleLine } from './examples-batch.js';
 import type { PreparedExample } from './examples-batch.js';
-import { inlineExamples } from './sources.js';
+import { exampleSource } from './sources.js';
 import { GUARDS } from './status.js';
 
 interface Accepted { datasetArn: string; datasetId: string; status: AcDatasetStatus; updatedAt: number }
@@ -43,8 +43,17 @@ export class ExampleService {
     const earlier = await idempotency.earlier<AddedExamples>(this.deps.store, token);
     if (earlier) return earlier;
     const dataset = await this.datasets.find(caller, input.datasetId);
+    const source = exampleSource(input.source);
+    if (source.kind === 's3') {
+      // Trove: the file is read by the job, so the ids it assigns are not known yet (UNCONFIRMED what
+      // AWS answers here): addedCount 0 and no ids; the examples are listed once the dataset is ACTIVE.
+      return this.#accept(dataset, token, GUARDS.edit, async (tx, current, now) => {
+        await this.datasets.enqueueWrite(tx, current, 'add', { exampleIds: [] }, now, source.ref);
+        return { addedCount: 0, exampleIds: [] };
+      });
+    }
     const path = 'source.inlineExamples.examples';
-    const examples = this.datasets.prepare(dataset.schemaType, inlineExamples(input.source), path, false);
+    const examples = this.datasets.prepare(dataset.schemaType, source.examples, path, false);
     return this.#accept(dataset, token, GUARDS.edit, async (tx, current, now) => {
       if (current.exampleCount + examples.length > limits.maxExamplesPerDataset) {
         throw new ServiceQuotaExceededException(

@@ -33,35 +33,54 @@ export function prepareBatch(examples: readonly unknown[], path: string, rules: 
   let oversized: string | undefined;
   examples.forEach((example, index) => {
     const at = `${path}[${index}]`;
-    if (!isObject(example)) {
-      violations.push({ path: at, constraint: 'Member must be a JSON object', value: example });
-      return;
-    }
-    const { exampleId, ...content } = example;
-    let id: string | undefined;
-    if (exampleId === undefined && !idRequired) {
-      id = randomUUID();
-    } else {
-      const problem = exampleIdProblem(exampleId);
-      if (problem) violations.push({ path: `${at}.exampleId`, constraint: problem, value: exampleId });
-      else if (seen.has(exampleId as string)) violations.push({ path: `${at}.exampleId`, constraint: 'Member must be unique within the request', value: exampleId });
-      else id = exampleId as string;
-    }
-    if (id !== undefined) seen.add(id);
-    violations.push(...rules.validator.check(rules.schemaType, content, at));
-    const text = serialize(content);
-    if (text === undefined || nesting(text) > MAX_DEPTH) {
-      violations.push({ path: at, constraint: `Member must not nest objects and arrays deeper than ${MAX_DEPTH} levels` });
-      return;
-    }
-    if (!oversized && Buffer.byteLength(text) > rules.maxExampleBytes) oversized = at;
-    if (id !== undefined) prepared.push({ exampleId: id, content: text });
+    const one = prepareExample(example, at, rules, idRequired, seen, 'request');
+    violations.push(...one.violations);
+    if (!oversized && one.oversized) oversized = at;
+    if (one.prepared) prepared.push(one.prepared);
   });
   if (violations.length > 0) throw ValidationException.of(violations);
   if (oversized) {
     throw new ServiceQuotaExceededException(`The example at '${oversized}' is larger than the ${rules.maxExampleBytes} bytes allowed per example.`);
   }
   return prepared;
+}
+
+/** One example checked on its own: its violations, whether it is too large, and the prepared form. */
+export interface ExampleCheck {
+  violations: FieldViolation[];
+  oversized: boolean;
+  /** Absent when the example is not an object, has an unusable id or nests too deep. */
+  prepared?: PreparedExample;
+}
+
+/**
+ * The checks of prepareBatch for one example at `at` (e.g. `examples[3]`, or `line 7` of an
+ * s3Source file). `seen` holds the ids met so far in the same request or file (`scope`).
+ */
+export function prepareExample(
+  example: unknown, at: string, rules: BatchRules, idRequired: boolean, seen: Set<string>, scope: 'request' | 'file',
+): ExampleCheck {
+  const violations: FieldViolation[] = [];
+  if (!isObject(example)) return { violations: [{ path: at, constraint: 'Member must be a JSON object', value: example }], oversized: false };
+  const { exampleId, ...content } = example;
+  let id: string | undefined;
+  if (exampleId === undefined && !idRequired) {
+    id = randomUUID();
+  } else {
+    const problem = exampleIdProblem(exampleId);
+    if (problem) violations.push({ path: `${at}.exampleId`, constraint: problem, value: exampleId });
+    else if (seen.has(exampleId as string)) violations.push({ path: `${at}.exampleId`, constraint: `Member must be unique within the ${scope}`, value: exampleId });
+    else id = exampleId as string;
+  }
+  if (id !== undefined) seen.add(id);
+  violations.push(...rules.validator.check(rules.schemaType, content, at));
+  const text = serialize(content);
+  if (text === undefined || nesting(text) > MAX_DEPTH) {
+    violations.push({ path: at, constraint: `Member must not nest objects and arrays deeper than ${MAX_DEPTH} levels` });
+    return { violations, oversized: false };
+  }
+  const oversized = Buffer.byteLength(text) > rules.maxExampleBytes;
+  return { violations, oversized, prepared: id === undefined ? undefined : { exampleId: id, content: text } };
 }
 
 /**

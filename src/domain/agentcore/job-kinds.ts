@@ -11,7 +11,12 @@ export const AgentCoreJobs = {
 export type ExampleWriteKind = 'create' | 'add' | 'update' | 'delete';
 
 /** The job row's payload; the batch travels in the job's body (batch-codec.ts). */
-export interface WriteExamplesPayload { dataset: number; kind: ExampleWriteKind }
+export interface WriteExamplesPayload {
+  dataset: number;
+  kind: ExampleWriteKind;
+  /** An s3Source JSONL file to read instead of the job body (create, add); added without a new payload version. */
+  s3?: { bucket: string; key: string };
+}
 export interface PublishVersionPayload { dataset: number; version: number }
 export interface DeleteVersionPayload { dataset: number; version: number }
 export interface DeleteDatasetPayload { dataset: number }

@@ -1,6 +1,8 @@
 import {
-  InvalidParameterException, ResourceAlreadyExistsException, ResourceInUseException, ResourceNotFoundException,
+  InvalidS3ObjectException, ResourceAlreadyExistsException, ResourceInUseException, ResourceNotFoundException,
 } from '../../api/rekognition/errors.js';
+import { ObjectStoreError } from '../../object-store/object-store.js';
+import type { ObjectRef, ObjectStoreFailure } from '../../object-store/object-store.js';
 import type { RkDatasetRecord } from '../../store/records.js';
 import type { Caller } from '../caller.js';
 import { belongsTo, datasetArn } from './arns.js';
@@ -14,7 +16,16 @@ import { DELETABLE, statusChange } from './status.js';
 export type DatasetSource =
   | { kind: 'empty' }
   | { kind: 'copy'; datasetArn: string }
-  | { kind: 'manifest'; bucket?: string; name?: string; version?: string };
+  | ManifestSource;
+
+export interface ManifestSource { kind: 'manifest'; bucket: string; name: string; version?: string }
+
+const MANIFEST_PROBLEM: Record<ObjectStoreFailure, string> = {
+  'no-such-bucket': 'no such bucket',
+  'no-such-key': 'no such object',
+  'access-denied': 'access denied',
+  'unavailable': 'the object store did not answer',
+};
 
 /** Rekognition datasets: creation, description, deletion. */
 export class DatasetService {
@@ -25,14 +36,9 @@ export class DatasetService {
    * source (if any). A project holds at most one TRAIN and one TEST dataset.
    */
   async create(caller: Caller, input: { projectArn: string; type: DatasetType; source: DatasetSource; tags?: Record<string, string> }): Promise<string> {
-    if (input.source.kind === 'manifest') {
-      throw new InvalidParameterException(
-        'Creating a dataset from a Ground Truth manifest in Amazon S3 is not supported by this Trove server yet. '
-        + 'Create an empty dataset and add entries with UpdateDatasetEntries.',
-      );
-    }
     const project = await this.projects.find(caller, input.projectArn);
     const source = input.source.kind === 'copy' ? await this.find(caller, input.source.datasetArn) : undefined;
+    const manifest = input.source.kind === 'manifest' ? await this.#reachableManifest(input.source) : undefined;
     const now = this.deps.clock.now();
     const arn = datasetArn(caller, project.name, input.type, this.deps.stamps.next(now));
     await this.deps.store.transaction(async (tx) => {
@@ -45,7 +51,7 @@ export class DatasetService {
       if (!dataset) {
         throw new ResourceAlreadyExistsException(`The project already has a ${input.type} dataset. Delete it before creating another.`);
       }
-      const payload: CreateDatasetPayload = { datasetId: dataset.id, sourceDatasetId: source?.id };
+      const payload: CreateDatasetPayload = { datasetId: dataset.id, sourceDatasetId: source?.id, manifest };
       await tx.jobs.enqueue({ kind: RekognitionJobs.createDataset, payloadVersion: 1, resource: arn, payload, runAfter: now, createdAt: now });
     });
     this.deps.jobsEnqueued();
@@ -69,6 +75,23 @@ export class DatasetService {
       await tx.jobs.enqueue({ kind: RekognitionJobs.deleteDataset, payloadVersion: 1, resource: arn, payload, runAfter: now, createdAt: now });
     });
     this.deps.jobsEnqueued();
+  }
+
+  /**
+   * AWS answers InvalidS3ObjectException at once when the manifest's metadata cannot be read
+   * (no such bucket, key or version, or no permission); the content is read later by the job.
+   */
+  async #reachableManifest(source: ManifestSource): Promise<ObjectRef> {
+    const ref: ObjectRef = { bucket: source.bucket, key: source.name, ...(source.version === undefined ? {} : { version: source.version }) };
+    try {
+      await this.deps.objects.head(ref);
+    } catch (error) {
+      if (!(error instanceof ObjectStoreError)) throw error;
+      throw new InvalidS3ObjectException(
+        `Unable to get object metadata from S3. Check object key, region and/or access permissions. (${MANIFEST_PROBLEM[error.reason]}: ${error.message})`,
+      );
+    }
+    return ref;
   }
 
   /** The caller's dataset with this ARN, or ResourceNotFoundException. */

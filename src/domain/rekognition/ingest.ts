@@ -1,9 +1,28 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EntryRow } from '../../store/records.js';
+import type { ImageCheck } from './images/image-checks.js';
+import { addLineErrors } from './manifest/add-line-errors.js';
 import { validateLine } from './manifest/validate-line.js';
+import type { ValidatedEntry } from './manifest/validate-line.js';
+import { BatchRejected } from './revision-writer.js';
 
-/** Lines validated and written per chunk transaction. */
+/** Lines validated and written per chunk. */
 const CHUNK_LINES = 1000;
+
+/**
+ * Writes a chunk of entries with distinct source-refs (RevisionWriter.upsert) and returns the
+ * source-refs it skipped because the batch had already written them (the first line wins).
+ */
+export type WriteChunk = (rows: readonly EntryRow[]) => Promise<ReadonlySet<string>>;
+
+export interface IngestOptions {
+  /** AWS: a dataset has at most this many labels; a batch that alone uses more stops at once. */
+  readonly maxLabels: number;
+  /** Errors found on each entry's image (images/image-checks.ts); without it no image is checked. */
+  readonly checkImages?: ImageCheck;
+  /** AWS: every image of an imported manifest sits in one bucket (ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS). */
+  readonly oneBucket?: boolean;
+}
 
 export interface IngestResult {
   /** Non-blank lines read. */
@@ -12,45 +31,89 @@ export interface IngestResult {
   dropped: number;
   /** Entries written (added or replaced). */
   written: number;
+  /** Written entries whose image broke a rule (ERROR_INVALID_IMAGE / ERROR_INVALID_IMAGE_DIMENSION). */
+  invalidImages: number;
 }
 
 /**
- * Validates manifest lines one by one and hands them to `write` in chunks (typically
- * `RevisionWriter.upsert`), so memory stays bounded by a chunk whatever the number of lines.
- * Between chunks it yields to the event loop so requests keep being served meanwhile.
+ * Validates manifest lines one by one and hands them to `write` in chunks, so memory stays
+ * bounded by a chunk whatever the number of lines (duplicates across chunks are found by the
+ * writer in the database, not in a set of every source-ref). Each chunk's image errors are added
+ * before it is written. Between chunks it yields to the event loop so requests keep being served.
+ * Throws BatchRejected for terminal file errors found on the way.
  */
 export async function ingestLines(
-  lines: Iterable<string> | AsyncIterable<string>,
-  write: (rows: readonly EntryRow[]) => Promise<void>,
+  lines: Iterable<string> | AsyncIterable<string>, write: WriteChunk, options: IngestOptions,
 ): Promise<IngestResult> {
-  const seen = new Set<string>();
-  const result: IngestResult = { lines: 0, dropped: 0, written: 0 };
-  let chunk: EntryRow[] = [];
+  const result: IngestResult = { lines: 0, dropped: 0, written: 0, invalidImages: 0 };
+  const labels = new Set<string>();
+  let bucket: string | undefined;
+  let chunk = new Map<string, ValidatedEntry>();
+
+  const flush = async (): Promise<void> => {
+    const entries = [...chunk.values()];
+    chunk = new Map();
+    const findings = options.checkImages && entries.length > 0 ? await options.checkImages(entries) : [];
+    const rows: EntryRow[] = [];
+    const invalid = new Set<string>();
+    entries.forEach((entry, i) => {
+      const errors = findings[i];
+      const outcome = errors && errors.length > 0 ? addLineErrors(entry, errors) : { kind: 'entry' as const, entry };
+      if (outcome.kind === 'dropped') {
+        result.dropped++;
+        return;
+      }
+      if (outcome.entry !== entry) invalid.add(entry.sourceRef);
+      rows.push(toRow(outcome.entry));
+    });
+    const skipped = await write(rows);
+    result.dropped += skipped.size;
+    result.written += rows.length - skipped.size;
+    for (const sourceRef of invalid) if (!skipped.has(sourceRef)) result.invalidImages++;
+    for (const row of rows) if (!skipped.has(row.sourceRef)) for (const [label] of row.labels) labels.add(label);
+    if (labels.size > options.maxLabels) {
+      throw new BatchRejected('ERROR_MANIFEST_TOO_MANY_LABELS',
+        `The manifest file has too many labels: it uses more than the maximum of ${options.maxLabels}.`);
+    }
+  };
+
   for await (const text of lines) {
     result.lines++;
     const outcome = validateLine(text);
     // AWS: terminal content errors remove the line; an image may appear only once per change.
-    if (outcome.kind === 'dropped' || seen.has(outcome.entry.sourceRef)) {
+    if (outcome.kind === 'dropped' || chunk.has(outcome.entry.sourceRef)) {
       result.dropped++;
       continue;
     }
     const { entry } = outcome;
-    seen.add(entry.sourceRef);
-    chunk.push({
-      sourceRef: entry.sourceRef,
-      line: entry.line,
-      labels: entry.labels.map((label) => [label.name, label.boxes] as const),
-      isLabeled: entry.isLabeled,
-      hasErrors: entry.hasErrors,
-    });
-    if (chunk.length >= CHUNK_LINES) {
-      await write(chunk);
-      result.written += chunk.length;
-      chunk = [];
+    if (options.oneBucket) bucket = sameBucket(bucket, entry.sourceRef);
+    chunk.set(entry.sourceRef, entry);
+    if (chunk.size >= CHUNK_LINES) {
+      await flush();
       await yieldToEventLoop();
     }
   }
-  await write(chunk);
-  result.written += chunk.length;
+  await flush();
   return result;
+}
+
+function toRow(entry: ValidatedEntry): EntryRow {
+  return {
+    sourceRef: entry.sourceRef,
+    line: entry.line,
+    labels: entry.labels.map((label) => [label.name, label.boxes] as const),
+    isLabeled: entry.isLabeled,
+    hasErrors: entry.hasErrors,
+  };
+}
+
+/** AWS: all images of an imported dataset sit in the same S3 bucket. */
+function sameBucket(bucket: string | undefined, sourceRef: string): string {
+  // validateLine has checked the form s3://bucket/key.
+  const own = sourceRef.slice(5, sourceRef.indexOf('/', 5));
+  if (bucket !== undefined && own !== bucket) {
+    throw new BatchRejected('ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS',
+      `The manifest's images are in more than one S3 bucket ("${bucket}" and "${own}"); all images of a dataset must be in the same bucket.`);
+  }
+  return own;
 }

@@ -7,7 +7,12 @@ export const RekognitionJobs = {
   deleteProject: 'rekognition.delete-project',
 } as const;
 
-export interface CreateDatasetPayload { datasetId: number; sourceDatasetId?: number }
+export interface CreateDatasetPayload {
+  datasetId: number;
+  sourceDatasetId?: number;
+  /** A GroundTruthManifest S3Object to import (added without a new payload version: older jobs simply lack it). */
+  manifest?: { bucket: string; key: string; version?: string };
+}
 export interface UpdateEntriesPayload { datasetId: number }
 export interface DistributeEntriesPayload { trainId: number; testId: number }
 export interface DeleteDatasetPayload { datasetId: number }

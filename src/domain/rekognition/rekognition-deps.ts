@@ -1,5 +1,6 @@
 import type { Clock } from '../../lib/clock.js';
 import type { MonotonicStamp } from '../../lib/ids.js';
+import type { ObjectStore } from '../../object-store/object-store.js';
 import type { Store } from '../../store/store.js';
 import type { PageTokens } from '../pagination.js';
 
@@ -16,6 +17,10 @@ export interface RekognitionLimits {
   readonly maxProjectsPerAccount: number;
   /** AWS: create or update fails when more than 20% of the lines have terminal errors. */
   readonly maxTerminalErrorRatio: number;
+  /** AWS: a manifest in S3 is at most 1 GB (ERROR_MANIFEST_SIZE_TOO_LARGE). Trove reads 1 GB as 2^30 bytes. */
+  readonly maxManifestBytes: number;
+  /** AWS: at most 250,000 lines per manifest, blank ones included (ERROR_MANIFEST_ROWS_EXCEEDS_MAXIMUM). */
+  readonly maxManifestLines: number;
 }
 
 export const DEFAULT_REKOGNITION_LIMITS: RekognitionLimits = Object.freeze({
@@ -23,6 +28,8 @@ export const DEFAULT_REKOGNITION_LIMITS: RekognitionLimits = Object.freeze({
   maxEntriesPerDataset: 250_000,
   maxProjectsPerAccount: 1_000,
   maxTerminalErrorRatio: 0.2,
+  maxManifestBytes: 1024 * 1024 * 1024,
+  maxManifestLines: 250_000,
 });
 
 /** What the Rekognition domain needs from the outside, passed in once. */
@@ -32,6 +39,8 @@ export interface RekognitionDeps {
   readonly stamps: MonotonicStamp;
   readonly pageTokens: PageTokens;
   readonly limits: RekognitionLimits;
+  /** Where GroundTruthManifest objects are read (CreateDataset checks the manifest exists). */
+  readonly objects: ObjectStore;
   /** Tells the job runner that a job was committed (it also polls, so this is only a nudge). */
   readonly jobsEnqueued: () => void;
 }

@@ -32,17 +32,27 @@ export class RevisionWriter {
     await this.ctx.transaction((tx) => tx.rkEntries.discard(this.dataset.id, this.revision));
   }
 
-  /** Adds or replaces entries by source-ref (AWS: UpdateDatasetEntries upserts on `source-ref`). */
-  async upsert(rows: readonly EntryRow[], tx?: Repositories): Promise<void> {
-    if (rows.length === 0) return;
+  /**
+   * Adds or replaces entries by source-ref (AWS: UpdateDatasetEntries upserts on `source-ref`).
+   * `rows` must have distinct source-refs. AWS: an image appears only once per change, so a
+   * source-ref this batch has already written keeps its first line: such rows are skipped, and
+   * their source-refs returned. (Found with the live rows the upsert reads anyway, so a batch
+   * of any size needs no memory of what it wrote.)
+   */
+  async upsert(rows: readonly EntryRow[], tx?: Repositories): Promise<ReadonlySet<string>> {
+    if (rows.length === 0) return new Set();
     const write = async (t: Repositories) => {
       const previous = await t.rkEntries.findLive(this.dataset.id, rows.map((row) => row.sourceRef));
-      await t.rkEntries.supersede(previous.map((row) => row.id), this.revision);
-      await t.rkEntries.insert(this.dataset.id, this.revision, rows);
-      for (const row of previous) this.#count(row, -1);
-      for (const row of rows) this.#count(row, +1);
+      const repeated = new Set(previous.filter((row) => row.createdRev === this.revision).map((row) => row.sourceRef));
+      const replaced = repeated.size === 0 ? previous : previous.filter((row) => !repeated.has(row.sourceRef));
+      const fresh = repeated.size === 0 ? rows : rows.filter((row) => !repeated.has(row.sourceRef));
+      await t.rkEntries.supersede(replaced.map((row) => row.id), this.revision);
+      await t.rkEntries.insert(this.dataset.id, this.revision, fresh);
+      for (const row of replaced) this.#count(row, -1);
+      for (const row of fresh) this.#count(row, +1);
+      return repeated;
     };
-    await (tx ? write(tx) : this.ctx.transaction(write));
+    return tx ? write(tx) : this.ctx.transaction(write);
   }
 
   /** Removes entries (DistributeDatasetEntries moves them out of TRAIN). */

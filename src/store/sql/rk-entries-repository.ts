@@ -23,17 +23,17 @@ const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev 
 export class RkEntriesRepository {
   constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
 
-  /** The live (not superseded) rows of these source-refs. */
-  async findLive(datasetId: number, sourceRefs: readonly string[]): Promise<StoredEntry[]> {
-    const found: StoredEntry[] = [];
+  /** The live (not superseded) rows of these source-refs, with the revision that created each. */
+  async findLive(datasetId: number, sourceRefs: readonly string[]): Promise<(StoredEntry & { createdRev: number })[]> {
+    const found: (StoredEntry & { createdRev: number })[] = [];
     for (let i = 0; i < sourceRefs.length; i += CHUNK) {
       const slice = sourceRefs.slice(i, i + CHUNK);
-      const rows = await this.db.all<EntryDbRow>(
-        `SELECT id, source_ref, line, labels, is_labeled, has_errors FROM rk_entries
+      const rows = await this.db.all<EntryDbRow & { created_rev: number }>(
+        `SELECT id, source_ref, line, labels, is_labeled, has_errors, created_rev FROM rk_entries
          WHERE dataset_id = ? AND deleted_rev IS NULL AND source_ref IN (${placeholders(slice.length)})`,
         [datasetId, ...slice],
       );
-      for (const row of rows) found.push(toStored(row));
+      for (const row of rows) found.push({ ...toStored(row), createdRev: Number(row.created_rev) });
     }
     return found;
   }

@@ -78,7 +78,7 @@ export function rekognitionWorker(worker: number, balancer: Balancer<Rekognition
       expect(settled.DatasetStats).toEqual({ TotalEntries: model.size, LabeledEntries: model.size, ErrorEntries: 0, TotalLabels: labelCounts().size });
     },
 
-    async verify(db) {
+    async verify(db: pg.Client) {
       // Every page may come from a different node: pagination tokens are valid cluster-wide.
       const entries = await balancer.read((c) => allEntries(c, { DatasetArn: datasetArn, MaxResults: 100 }));
       const found = new Map(entries.map((e) => [String(e['source-ref']), Object.keys(e).find((k) => k.startsWith('w') && !k.endsWith('-metadata'))]));

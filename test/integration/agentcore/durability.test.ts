@@ -16,7 +16,8 @@ import type { TroveProcess } from '../../harness/process.js';
 import { rawSql } from '../../harness/raw-sql.js';
 import { TEST_CREDENTIALS } from '../../harness/server.js';
 
-const DATASETS = 4;
+// Eight one-at-a-time jobs of ~0.5 MB each take far longer than accepting them, so some are always left at the kill.
+const DATASETS = 8;
 const BATCH = 500;
 const example = (tag: string, i: number): Example => ({
   scenario_id: `${tag}-${i}`, turns: [{ input: `question ${i} ${'q'.repeat(900)}`, expected_response: `answer ${i}` }],

@@ -406,6 +406,8 @@ describe('validateLine: object detection', () => {
         { name: 'Echo', boxes: 1 },
         { name: 'Echo Dot', boxes: 1 },
       ],
+      // Kept for the image checks, which compare it with the real image.
+      imageSizes: [{ width: 640, height: 480 }],
     });
   });
 

@@ -4,8 +4,9 @@
 //
 // Messages are the AWS wording from the Custom Labels guide (tm-debugging-json-line-errors.md)
 // where AWS documents one; `{}` is a placeholder filled in order by `lineErrorMessage` /
-// `dropMessage`. ERROR_INVALID_IMAGE and ERROR_INVALID_IMAGE_DIMENSION are not here: they need
-// the image bytes, which the line validator never sees.
+// `dropMessage`. ERROR_INVALID_IMAGE and ERROR_INVALID_IMAGE_DIMENSION need the image bytes,
+// which the line validator never sees: the image checks (images/) add them with
+// add-line-errors.ts.
 
 /** Where an error sits inside a line (AWS: tm-debugging-scope-json-line.md, four levels). */
 export type ErrorLevel = 'line' | 'attribute' | 'annotation' | 'metadata';
@@ -85,6 +86,18 @@ export const LINE_ERRORS = {
     message: 'The height and width of the bounding box is too small.',
     explanation:
       'The box must be wider and taller than 1 pixel, also after the image is scaled down to 1280 pixels on its longer side.',
+  },
+  ERROR_INVALID_IMAGE: {
+    level: 'line',
+    message: 'The image is invalid. Check S3 path and/or image properties.',
+    explanation:
+      'The image must exist, be a PNG or JPEG file of at most 15 MB, have sides of 64 to 4096 pixels and an aspect ratio of at most 20:1.',
+  },
+  ERROR_INVALID_IMAGE_DIMENSION: {
+    level: 'line',
+    message: 'The image dimension(s) do not conform to allowed dimensions.',
+    explanation:
+      'An image with bounding boxes must have sides of 64 to 4096 pixels, and its image_size must be its real size.',
   },
   ERROR_INVALID_LABEL_NAME_LENGTH: {
     level: 'annotation',

@@ -23,10 +23,14 @@ export interface LineCheck {
   errorCount: number;
   /** Label name → number of valid boxes using it on this image (0 for image-level labels). */
   labels: Map<string, number>;
+  /** The image_size of each bounding-box attribute whose image_size is well-formed. */
+  imageSizes: { width: number; height: number }[];
+  /** Service-owned keys (`cl-errors`) were removed from the input, so its text can't be reused as is. */
+  stripped: boolean;
 }
 
 export function newLineCheck(): LineCheck {
-  return { lineErrors: [], errorCount: 0, labels: new Map() };
+  return { lineErrors: [], errorCount: 0, labels: new Map(), imageSizes: [], stripped: false };
 }
 
 export function isObject(value: unknown): value is JsonObject {

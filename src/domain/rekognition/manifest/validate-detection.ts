@@ -47,6 +47,8 @@ export function checkDetectionPair(check: LineCheck, key: string, attribute: unk
     target = attribute;
     image = readImageSize(attribute['image_size']);
     boxes = readBoxes(attribute['annotations']);
+    // Kept for the image checks, which compare it with the real image (ingest.ts).
+    if (image !== undefined) check.imageSizes.push(image);
     // AWS: image_size is one {width, height, depth}; annotations are integer boxes with a class_id.
     if (image === undefined || boxes === undefined) {
       addError(check, attribute, 'ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT', key);

@@ -34,6 +34,11 @@ export interface ValidatedEntry {
   hasErrors: boolean;
   /** Distinct label names used by valid label attributes and annotations, sorted by name. */
   labels: LabelUse[];
+  /**
+   * The image_size each bounding-box attribute declares; absent when the line has none. The
+   * image checks compare it with the real image (AWS: ERROR_INVALID_IMAGE_DIMENSION).
+   */
+  imageSizes?: { width: number; height: number }[];
 }
 
 export type LineOutcome =
@@ -81,8 +86,8 @@ export function validateLine(text: string, options: ValidateLineOptions = {}): L
   if (!SOURCE_REF_FORMAT.test(sourceRef) || hasNulCharacter(sourceRef)) return drop('INVALID_SOURCE_REF_FORMAT');
 
   // Trove: service-owned keys are recomputed, so a line copied from ListDatasetEntries can be sent back.
-  deleteKey(parsed, SERVICE_METADATA_KEY);
-  deleteKey(parsed, ERRORS_KEY);
+  let stripped = deleteKey(parsed, SERVICE_METADATA_KEY);
+  stripped = deleteKey(parsed, ERRORS_KEY) || stripped;
 
   const check = newLineCheck();
   const pairs = findLabelAttributes(parsed);
@@ -105,22 +110,31 @@ export function validateLine(text: string, options: ValidateLineOptions = {}): L
   if (check.lineErrors.length > 0) parsed[ERRORS_KEY] = check.lineErrors;
 
   let line: string;
-  try {
-    line = JSON.stringify(parsed);
-  } catch {
-    // Trove: JSON nested too deeply to serialise again (V8 stack limit) cannot be stored.
-    return drop('INVALID_JSON');
+  if (check.errorCount === 0 && !stripped && !check.stripped && isPlainObjectText(text)) {
+    // The common case, a clean line: append cl-metadata to the text as sent instead of
+    // serialising the parsed object again (the most expensive step of validation).
+    line = `${text.slice(0, text.lastIndexOf('}'))},"${SERVICE_METADATA_KEY}":{"is_labeled":${isLabeled}}}`;
+  } else {
+    try {
+      line = JSON.stringify(parsed);
+    } catch {
+      // Trove: JSON nested too deeply to serialise again (V8 stack limit) cannot be stored.
+      return drop('INVALID_JSON');
+    }
   }
   // Trove: a stored line must fit DatasetEntry (max 100,000) once its errors are added.
   if (line.length > maxChars) return drop('LINE_TOO_LONG', String(maxChars));
 
   return {
     kind: 'entry',
-    entry: { sourceRef, line, isLabeled, hasErrors: check.errorCount > 0, labels: sortedLabels(check) },
+    entry: {
+      sourceRef, line, isLabeled, hasErrors: check.errorCount > 0, labels: sortedLabels(check),
+      ...(check.imageSizes.length > 0 ? { imageSizes: check.imageSizes } : {}),
+    },
   };
 }
 
-function drop(reason: DropReason, ...args: string[]): LineOutcome {
+export function drop(reason: DropReason, ...args: string[]): LineOutcome {
   return { kind: 'dropped', reason, message: dropMessage(reason, ...args) };
 }
 
@@ -153,7 +167,7 @@ function hasMetadataKey(line: JsonObject): boolean {
 }
 
 function checkPair(check: LineCheck, key: string, attribute: unknown, metadata: unknown): boolean {
-  stripPairErrors(attribute, metadata);
+  if (stripPairErrors(attribute, metadata)) check.stripped = true;
   const metadataKey = key + METADATA_SUFFIX;
   // Trove: metadata that is not an object cannot carry cl-errors, so the error goes to the top level.
   if (!isObject(metadata)) {
@@ -169,17 +183,29 @@ function checkPair(check: LineCheck, key: string, attribute: unknown, metadata: 
 }
 
 /** Trove: cl-errors inside the attribute, its annotations and its metadata are Trove's own output. */
-function stripPairErrors(attribute: unknown, metadata: unknown): void {
-  if (isObject(metadata)) deleteKey(metadata, ERRORS_KEY);
-  if (!isObject(attribute)) return;
-  deleteKey(attribute, ERRORS_KEY);
+function stripPairErrors(attribute: unknown, metadata: unknown): boolean {
+  let stripped = isObject(metadata) && deleteKey(metadata, ERRORS_KEY);
+  if (!isObject(attribute)) return stripped;
+  stripped = deleteKey(attribute, ERRORS_KEY) || stripped;
   const annotations = attribute['annotations'];
-  if (!Array.isArray(annotations)) return;
-  for (const annotation of annotations) if (isObject(annotation)) deleteKey(annotation, ERRORS_KEY);
+  if (!Array.isArray(annotations)) return stripped;
+  for (const annotation of annotations) if (isObject(annotation)) stripped = deleteKey(annotation, ERRORS_KEY) || stripped;
+  return stripped;
 }
 
-function deleteKey(target: JsonObject, key: string): void {
-  if (Object.hasOwn(target, key)) delete target[key];
+/** Deletes an own key; true when there was one. */
+function deleteKey(target: JsonObject, key: string): boolean {
+  if (!Object.hasOwn(target, key)) return false;
+  delete target[key];
+  return true;
+}
+
+/** Text that starts with `{` and ends with `}` (trailing spaces aside): safe to extend by splicing. */
+function isPlainObjectText(text: string): boolean {
+  if (text.charCodeAt(0) !== 0x7b) return false;
+  let end = text.length - 1;
+  while (end > 0 && (text.charCodeAt(end) === 0x20 || text.charCodeAt(end) === 0x09)) end--;
+  return text.charCodeAt(end) === 0x7d && end === text.length - 1;
 }
 
 function sortedLabels(check: LineCheck): LabelUse[] {

@@ -1,22 +1,29 @@
 import { BatchRejected, DraftWriter } from '../../../domain/agentcore/draft-writer.js';
+import type { AgentCoreLimits } from '../../../domain/agentcore/agentcore-deps.js';
+import { ExampleValidator } from '../../../domain/agentcore/example-validator.js';
 import { collectGarbage } from '../../../domain/agentcore/garbage.js';
 import { AgentCoreJobs } from '../../../domain/agentcore/job-kinds.js';
 import type { WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.js';
 import { decodeBatch } from '../../../domain/agentcore/batch-codec.js';
 import type { BatchBody } from '../../../domain/agentcore/batch-codec.js';
 import { active, failed } from '../../../domain/agentcore/status.js';
+import type { ObjectStore } from '../../../object-store/object-store.js';
 import type { Repositories } from '../../../store/store.js';
 import type { JobContext, JobDefinition } from '../../job.js';
+import { importExamples } from './import-examples.js';
+import type { ImportExamplesDeps } from './import-examples.js';
 
 /**
  * Applies one accepted example batch (CreateDataset, Add/Update/DeleteDatasetExamples):
  * CREATING|UPDATING → ACTIVE (draftStatus MODIFIED) | CREATE_FAILED|UPDATE_FAILED.
- * A batch is at most 1000 inline examples (5 MB), so it is written and published in the job's
+ * An inline batch is at most 1000 examples (5 MB), so it is written and published in the job's
  * one finishing transaction: discard of an interrupted attempt, rows, counters and status
- * commit together, and a retry starts from scratch. The same transaction collects rows earlier
+ * commit together, and a retry starts from scratch (an s3Source file, of any size, is streamed
+ * in chunk transactions instead: import-examples.ts). The same transaction collects rows earlier
  * writes superseded that nothing can read any more (garbage.ts).
  */
-export function writeExamplesJob(options: { garbageAfterMs: number }): JobDefinition<WriteExamplesPayload> {
+export function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectStore; limits: AgentCoreLimits }): JobDefinition<WriteExamplesPayload> {
+  const imports: ImportExamplesDeps = { objects: options.objects, limits: options.limits, validator: new ExampleValidator() };
   return {
     kind: AgentCoreJobs.writeExamples,
     payloadVersion: 1,
@@ -24,6 +31,18 @@ export function writeExamplesJob(options: { garbageAfterMs: number }): JobDefini
     async run(payload, ctx) {
       const body = decodeBatch(ctx.job.body ?? Buffer.from('{"i":[]}\n'));
       try {
+        if (payload.s3) {
+          // An s3Source file may be large: read and written in chunk transactions, published at the end.
+          const { s3 } = payload;
+          const dataset = await ctx.store.acDatasets.findById(payload.dataset);
+          if (!dataset) return void (await ctx.finish(async () => undefined));
+          const writer = await importExamples({ ...payload, s3 }, dataset, imports, ctx);
+          await ctx.finish(async (tx) => {
+            await writer.commit(tx, active(ctx.clock.now(), 'MODIFIED'));
+            await collectGarbage(tx, dataset.id, ctx.clock.now(), options.garbageAfterMs);
+          });
+          return;
+        }
         await ctx.finish(async (tx) => {
           const dataset = await tx.acDatasets.findById(payload.dataset);
           if (!dataset) return;

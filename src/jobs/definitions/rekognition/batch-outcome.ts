@@ -6,15 +6,21 @@ import type { Repositories } from '../../../store/store.js';
 import type { JobContext } from '../../job.js';
 
 /**
- * AWS: terminal content errors drop their line, and when more than 20% of the lines have them
- * the whole create or update fails (ERROR_TOO_MANY_RECORDS_IN_ERROR). An empty change fails too.
+ * AWS: terminal content errors drop their line, and when more than 20% of the lines are in error
+ * the whole create or update fails (ERROR_TOO_MANY_RECORDS_IN_ERROR). The 20% counts all such
+ * failures together, missing and invalid images included ("15% bad JSON plus 15% bad images
+ * fails"). Trove counts dropped lines plus entries with ERROR_INVALID_IMAGE(_DIMENSION); other
+ * non-terminal label errors do not count. An empty change fails too.
  */
 export function terminalErrorCheck(result: IngestResult, limits: RekognitionLimits): BatchRejected | undefined {
   if (result.lines === 0) return new BatchRejected('ERROR_EMPTY_MANIFEST', 'The manifest file is empty.');
-  if (result.dropped > result.lines * limits.maxTerminalErrorRatio) {
+  const inError = result.dropped + result.invalidImages;
+  if (inError > result.lines * limits.maxTerminalErrorRatio) {
+    const images = result.invalidImages > 0 ? `, and ${result.invalidImages} point at a missing or invalid image` : '';
     return new BatchRejected('ERROR_TOO_MANY_RECORDS_IN_ERROR',
-      `The manifest file has too many terminal errors: ${result.dropped} of ${result.lines} lines are invalid JSON, have a missing, `
-      + `malformed or repeated source-ref, or are longer than 100,000 characters.`);
+      `The manifest file has too many terminal errors: ${inError} of ${result.lines} lines are in error (more than `
+      + `${Math.round(limits.maxTerminalErrorRatio * 100)}%). ${result.dropped} are invalid JSON, have a missing, malformed or `
+      + `repeated source-ref, or are longer than 100,000 characters${images}.`);
   }
   return undefined;
 }

@@ -1,20 +1,25 @@
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { CreateDatasetPayload } from '../../../domain/rekognition/job-kinds.js';
-import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-deps.js';
 import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
 import type { JobDefinition } from '../../job.js';
-import { commitOrReject, failForService, writerFor } from './batch-outcome.js';
+import { commitOrReject, failForService, rejectBatch, terminalErrorCheck, writerFor } from './batch-outcome.js';
+import { importManifest } from './import-manifest.js';
+import type { RekognitionJobDeps } from './job-deps.js';
 
 const COPY_CHUNK = 1000;
 
-/** Finishes CreateDataset: CREATE_IN_PROGRESS → CREATE_COMPLETE (empty, or copied from another dataset). */
-export function createDatasetJob(limits: RekognitionLimits): JobDefinition<CreateDatasetPayload> {
+/**
+ * Finishes CreateDataset: CREATE_IN_PROGRESS → CREATE_COMPLETE (empty, copied from another
+ * dataset, or imported from a Ground Truth manifest) or CREATE_FAILED.
+ */
+export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<CreateDatasetPayload> {
+  const { limits } = deps;
   return {
     kind: RekognitionJobs.createDataset,
     payloadVersion: 1,
 
-    async run({ datasetId, sourceDatasetId }, ctx) {
+    async run({ datasetId, sourceDatasetId, manifest }, ctx) {
       const writer = await writerFor(datasetId, ctx, limits);
       if (!writer) return void (await ctx.finish(async () => undefined));
       await writer.begin();
@@ -27,6 +32,16 @@ export function createDatasetJob(limits: RekognitionLimits): JobDefinition<Creat
           await writer.upsert(rows);
           afterId = rows[rows.length - 1].id;
         }
+      }
+      if (manifest) {
+        let rejection: BatchRejected | undefined;
+        try {
+          rejection = terminalErrorCheck(await importManifest(manifest, writer, deps, ctx), limits);
+        } catch (error) {
+          if (!(error instanceof BatchRejected)) throw error;
+          rejection = error;
+        }
+        if (rejection) return rejectBatch(ctx, [writer], 'CREATE_FAILED', rejection);
       }
       await commitOrReject(ctx, [writer], 'CREATE_FAILED', async (tx, now) => {
         if (sourceDatasetId !== undefined) {

@@ -1,14 +1,18 @@
+import { checkImagesAhead } from '../../../domain/rekognition/images/image-checks.js';
+import type { ImageCheck } from '../../../domain/rekognition/images/image-checks.js';
 import { ingestLines } from '../../../domain/rekognition/ingest.js';
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { UpdateEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
 import { splitLines } from '../../../domain/rekognition/manifest/split-lines.js';
-import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-deps.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
 import type { JobDefinition } from '../../job.js';
 import { commitOrReject, failForService, terminalErrorCheck, writerFor } from './batch-outcome.js';
+import { imageCheckerFor } from './job-deps.js';
+import type { RekognitionJobDeps } from './job-deps.js';
 
 /** Applies one UpdateDatasetEntries call: UPDATE_IN_PROGRESS → UPDATE_COMPLETE | UPDATE_FAILED. */
-export function updateEntriesJob(limits: RekognitionLimits): JobDefinition<UpdateEntriesPayload> {
+export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<UpdateEntriesPayload> {
+  const { limits } = deps;
   return {
     kind: RekognitionJobs.updateEntries,
     payloadVersion: 1,
@@ -18,8 +22,14 @@ export function updateEntriesJob(limits: RekognitionLimits): JobDefinition<Updat
     async run({ datasetId }, ctx) {
       const writer = await writerFor(datasetId, ctx, limits);
       if (!writer) return void (await ctx.finish(async () => undefined));
+      // The images of a change are checked too, where the object store reaches them: before the
+      // transaction, so no network read ever holds the write lock.
+      const checker = imageCheckerFor(deps, ctx.logger);
+      const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(lineTexts(ctx.job.body), checker, deps.imageChecks.concurrency);
       await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
-        const result = await ingestLines(lineTexts(ctx.job.body), (rows) => writer.upsert(rows, tx));
+        const result = await ingestLines(lineTexts(ctx.job.body), (rows) => writer.upsert(rows, tx), {
+          maxLabels: limits.maxLabelsPerDataset, checkImages,
+        });
         const rejection = terminalErrorCheck(result, limits);
         if (rejection) throw rejection;
         await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));

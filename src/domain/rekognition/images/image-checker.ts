@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import { ObjectStoreError, parseS3Uri } from '../../../object-store/object-store.js';
+import type { ObjectRef, ObjectStore } from '../../../object-store/object-store.js';
+import { hasEndMarker, jpegFrame, pngHeader, sniffFormat } from './image-header.js';
+import type { HeaderResult } from './image-header.js';
+import { IMAGE_LIMITS, imageFindings } from './image-rules.js';
+import type { ImageExpectation, ImageFacts, ImageFinding } from './image-rules.js';
+
+/** First read: PNG's IHDR is in the first 33 bytes; most JPEG frame headers within a few KB. */
+const HEAD_BYTES = 4096;
+/** Later reads while walking JPEG segments (EXIF and ICC segments can be up to 64 KB each). */
+const SEEK_BYTES = 4096;
+/** Bound on the reads one JPEG may cost; a frame header further away than this is not found. */
+const MAX_READS = 16;
+/** The end marker must be within the last bytes (some writers pad after it). */
+const TAIL_BYTES = 1024;
+
+/**
+ * Checks the images that manifest lines point at, reading only their headers and last bytes
+ * through ranged reads. One checker serves one job: it remembers the buckets the store does not
+ * have, so a manifest full of images elsewhere costs one failed read per bucket, not per image.
+ */
+export class ImageChecker {
+  /** Per bucket: whether the store has it, known once the first image of the bucket was read. */
+  readonly #buckets = new Map<string, Promise<boolean>>();
+  readonly #unreachable = new Set<string>();
+
+  constructor(private readonly store: ObjectStore, private readonly logger?: Logger) {}
+
+  /**
+   * The rules the image breaks, or undefined when the store cannot reach it at all (no such
+   * bucket in the store): Trove then cannot judge it and leaves the line as it is, by design.
+   * Throws ObjectStoreError('unavailable') for transient failures, so the job is retried.
+   */
+  async check(sourceRef: string, expectation: ImageExpectation): Promise<ImageFinding[] | undefined> {
+    const ref = parseS3Uri(sourceRef);
+    if (!ref) return undefined;
+    const known = this.#buckets.get(ref.bucket);
+    if (known === undefined) {
+      // The first image of a bucket goes alone; concurrent checks of the same bucket wait for it.
+      const first = this.#checkOne(ref, expectation);
+      this.#buckets.set(ref.bucket, first.then((findings) => findings !== undefined, () => true));
+      return first;
+    }
+    return (await known) ? this.#checkOne(ref, expectation) : undefined;
+  }
+
+  /** Whether a bucket has been found missing from the store (so none of its images is checked). */
+  knownUnreachable(bucket: string): boolean {
+    return this.#unreachable.has(bucket);
+  }
+
+  /** Whether the store's answer about this bucket is still to come. */
+  unprobed(bucket: string): boolean {
+    return !this.#buckets.has(bucket);
+  }
+
+  async #checkOne(ref: ObjectRef, expectation: ImageExpectation): Promise<ImageFinding[] | undefined> {
+    const facts = await this.#facts(ref).catch((error: unknown) => this.#failure(ref, error));
+    return facts && imageFindings(facts, expectation);
+  }
+
+  async #facts(ref: ObjectRef): Promise<ImageFacts> {
+    const first = await this.store.readRange(ref, 0, HEAD_BYTES);
+    const { size } = first;
+    if (size > IMAGE_LIMITS.maxBytes) return { kind: 'too-large', bytes: size };
+    const format = sniffFormat(first.bytes);
+    if (typeof format !== 'string') {
+      return { kind: 'unreadable', detail: format.other === 'empty' ? 'The object is empty.' : `The object is ${format.other}; only PNG and JPEG are supported.` };
+    }
+    const header = format === 'PNG' ? pngHeader(first.bytes) : await this.#jpegHeader(ref, first.bytes, size);
+    if (header.kind !== 'image') return { kind: 'unreadable', detail: header.kind === 'invalid' ? header.detail : 'The JPEG frame header was not found.' };
+    const tail = size <= first.bytes.length ? first.bytes : (await this.store.readRange(ref, Math.max(0, size - TAIL_BYTES), TAIL_BYTES)).bytes;
+    return { kind: 'image', format: header.format, width: header.width, height: header.height, complete: hasEndMarker(header.format, tail) };
+  }
+
+  async #jpegHeader(ref: ObjectRef, head: Buffer, size: number): Promise<HeaderResult> {
+    let result = jpegFrame(head, 0, 2, size);
+    for (let reads = 1; result.kind === 'need'; reads++) {
+      if (reads >= MAX_READS) return { kind: 'invalid', detail: `The JPEG frame header was not found within ${MAX_READS} reads.` };
+      const { offset } = result;
+      const window = await this.store.readRange(ref, offset, SEEK_BYTES);
+      result = jpegFrame(window.bytes, offset, offset, window.size);
+    }
+    return result;
+  }
+
+  #failure(ref: ObjectRef, error: unknown): ImageFacts | undefined {
+    if (!(error instanceof ObjectStoreError)) throw error;
+    switch (error.reason) {
+      case 'no-such-bucket':
+        this.#unreachable.add(ref.bucket);
+        this.logger?.info({ bucket: ref.bucket, store: this.store.description }, 'images in this bucket are not checked: the object store has no such bucket');
+        return undefined;
+      case 'no-such-key': return { kind: 'missing' };
+      case 'access-denied': return { kind: 'access-denied' };
+      case 'unavailable': throw error;
+    }
+  }
+}
