@@ -101,6 +101,27 @@ describe.runIf(POSTGRES_SELECTED)('Trove nodes sharing one PostgreSQL database',
     expect((await response.text()).trim().split('\n')).toHaveLength(26);
   });
 
+  it('applies a client token raced through two nodes at once exactly once', async () => {
+    const a = first.agentcore();
+    const b = second.agentcore();
+    const { datasetId } = await a.send(new CreateAcDatasetCommand({
+      datasetName: 'token_race', schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1', source: inline(predefinedBatch(5)),
+    }));
+    await settledAc(a, datasetId!);
+    for (let round = 0; round < 5; round++) {
+      const add = { datasetId, clientToken: randomUUID(), source: inline(predefinedBatch(3, `r${round}-`)) };
+      const results = await Promise.allSettled([a, b].map((client) => client.send(new AddDatasetExamplesCommand(add))));
+      const answered = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ exampleIds?: string[] }>).value.exampleIds);
+      expect(answered.length).toBeGreaterThan(0);
+      // Whoever lost the race was told to retry (ConflictException) or got the winner's answer.
+      for (const r of results) if (r.status === 'rejected') expect((r.reason as Error).name).toBe('ConflictException');
+      expect(new Set(answered.map((ids) => JSON.stringify(ids))).size).toBe(1);
+      await settledAc(b, datasetId!);
+      expect((await b.send(new AddDatasetExamplesCommand(add))).exampleIds).toEqual(answered[0]);
+    }
+    expect((await settledAc(a, datasetId!)).exampleCount).toBe(5 + 5 * 3);
+  });
+
   it('lets exactly one of two racing CreateProject calls of one name in', async () => {
     const results = await Promise.allSettled([first, second].map((node) => node.rekognition().send(new CreateProjectCommand({ ProjectName: 'same-name' }))));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
