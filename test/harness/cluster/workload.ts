@@ -3,7 +3,7 @@ import type pg from 'pg';
 /**
  * One client's share of the cluster test for one API. Each worker owns its resources, so the
  * order of its accepted requests is the order it sent them, and a serial replay of those is
- * the expected final state. AgentCore adds its own worker beside the Rekognition one.
+ * the expected final state (rekognition-workload.ts, agentcore-workload.ts).
  */
 export interface WorkloadWorker {
   readonly name: string;

@@ -18,9 +18,9 @@ const ROUNDS = 4;
 
 /**
  * Three real Trove processes on one PostgreSQL. Concurrent SDK clients spread over all nodes
- * run mixed updates of both APIs (Rekognition entries, AgentCore examples); one node is killed with SIGKILL while it runs jobs. Afterwards every
- * accepted request is applied exactly once, nothing is left in progress, and each dataset
- * equals the serial replay of its accepted requests.
+ * run mixed updates of both APIs (Rekognition entries, AgentCore examples); one node is killed
+ * with SIGKILL while it runs jobs. Afterwards every accepted request is applied exactly once,
+ * nothing is left in progress, and each dataset equals the serial replay of its accepted requests.
  */
 describe.runIf(POSTGRES_SELECTED)('a three-node cluster survives kill -9 of a node', () => {
   let database: TestDatabase;
