@@ -17,9 +17,10 @@ export function unavailableOr(error: unknown): unknown {
  * The SqlExecutor of one checked-out connection. Bulk paths cost few round trips: a one-row
  * INSERT batch becomes multi-row INSERTs of up to 1000 rows; any other batched statement
  * (including upserts with DO UPDATE) is sent as up to 500 statements in one round trip, each
- * still run once per row, in order, exactly as SQLite runs them.
+ * still run once per row, in order, exactly as SQLite runs them. Rows bulk-inserted are counted
+ * per table in `written`, when given.
  */
-export function onClient(client: pg.ClientBase, cache: SqlCache): SqlExecutor {
+export function onClient(client: pg.ClientBase, cache: SqlCache, written?: Map<string, number>): SqlExecutor {
   const query = async <T>(sql: string, params: SqlParams = []): Promise<pg.QueryResult<T & pg.QueryResultRow>> => {
     try {
       return await client.query<T & pg.QueryResultRow>(cache.positional(sql), params as SqlValue[]);
@@ -35,6 +36,8 @@ export function onClient(client: pg.ClientBase, cache: SqlCache): SqlExecutor {
     }
   };
   const insertRows = async (template: InsertTemplate, rows: readonly SqlParams[]) => {
+    // Bulk inserts are tallied per table for the planner statistics (postgres-driver.ts).
+    if (written) written.set(template.table, (written.get(template.table) ?? 0) + rows.length);
     const perStatement = rowsPerStatement(template.width);
     for (let i = 0; i < rows.length; i += perStatement) {
       const slice = rows.slice(i, i + perStatement);

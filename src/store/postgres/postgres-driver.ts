@@ -3,6 +3,7 @@ import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-d
 import { isConnectionLoss } from '../store-unavailable-error.js';
 import { onClient, SqlCache, unavailableOr } from './client-executor.js';
 import { applyMigrations } from './migrate.js';
+import { PlannerStatistics } from './planner-statistics.js';
 
 export interface PostgresDriverConfig {
   /** postgres://user:password@host:port/database?options */
@@ -35,6 +36,7 @@ export class PostgresDriver implements SqlDriver {
   readonly dialect = dialect;
   readonly #pool: pg.Pool;
   readonly #sqlCache = new SqlCache();
+  readonly #statistics: PlannerStatistics;
 
   constructor(config: PostgresDriverConfig) {
     const report = config.onConnectionError ?? (() => undefined);
@@ -57,6 +59,13 @@ export class PostgresDriver implements SqlDriver {
     // pool reports idle connections' errors; a checked-out one's error also fails its query.
     this.#pool.on('error', report);
     this.#pool.on('connect', (client) => client.on('error', () => undefined));
+    this.#statistics = new PlannerStatistics((table) => this.#withClient(async (client) => {
+      // Table names come from the repositories' own INSERT statements, never from a request.
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) return 0;
+      await client.query(`ANALYZE ${table}`);
+      const { rows } = await client.query<{ n: number }>('SELECT reltuples::float8 AS n FROM pg_class WHERE oid = $1::regclass', [table]);
+      return Number(rows[0]?.n ?? 0);
+    }));
   }
 
   all<T>(sql: string, params?: SqlParams): Promise<T[]> {
@@ -82,11 +91,13 @@ export class PostgresDriver implements SqlDriver {
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.#withClient(async (client, discard) => {
-      const tx = onClient(client, this.#sqlCache);
+      const written = new Map<string, number>();
+      const tx = onClient(client, this.#sqlCache, written);
       await tx.run('BEGIN');
       try {
         const result = await fn(tx);
         await tx.run('COMMIT');
+        this.#statistics.committed(written);
         return result;
       } catch (error) {
         // A dead connection has no transaction left to roll back; #withClient discards it. A
@@ -102,6 +113,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    await this.#statistics.idle();
     await this.#pool.end();
   }
 

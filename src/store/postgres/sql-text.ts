@@ -95,6 +95,8 @@ function skipQuoted(sql: string, i: number): number {
 
 /** A one-row `INSERT INTO t (a, b) VALUES (?, ?) <tail>` split so rows can be repeated. */
 export interface InsertTemplate {
+  /** The table written to. */
+  readonly table: string;
   readonly head: string;
   readonly tuple: string;
   readonly tail: string;
@@ -102,14 +104,14 @@ export interface InsertTemplate {
   readonly width: number;
 }
 
-const INSERT_VALUES = /^(\s*INSERT\s+INTO\s+[^(]+\([^)]*\)\s*VALUES\s*)(\(\s*\?(?:\s*,\s*\?)*\s*\))([\s\S]*)$/i;
+const INSERT_VALUES = /^(\s*INSERT\s+INTO\s+([^\s(]+)\s*\([^)]*\)\s*VALUES\s*)(\(\s*\?(?:\s*,\s*\?)*\s*\))([\s\S]*)$/i;
 
 /** The statement as a repeatable row template, or undefined when it is not a plain one-row INSERT. */
 export function insertTemplate(sql: string): InsertTemplate | undefined {
   const match = INSERT_VALUES.exec(sql);
   if (!match) return undefined;
-  const [, head, tuple, tail] = match;
-  return { head, tuple, tail, width: tuple.split('?').length - 1 };
+  const [, head, table, tuple, tail] = match;
+  return { table, head, tuple, tail, width: tuple.split('?').length - 1 };
 }
 
 /** PostgreSQL's extended protocol carries at most 65535 parameters per statement. */
