@@ -4,6 +4,7 @@ import { StoreUnavailableError } from '../../../src/store/store-unavailable-erro
 import { POSTGRES_SELECTED } from '../../harness/backends.js';
 import { freePort } from '../../harness/embedded-postgres.js';
 import { createTestDatabase } from '../../harness/postgres.js';
+import { eventually } from '../../harness/server.js';
 import type { TestDatabase } from '../../harness/postgres.js';
 
 /** The PostgreSQL SqlDriver on its own: types, batches, transactions, migrations, unreachable servers. */
@@ -44,6 +45,18 @@ describe.runIf(POSTGRES_SELECTED)('PostgresDriver', () => {
     await driver.runBatch('UPDATE t SET s = ?, b = ?, n = ? WHERE id = ?', tricky.map((text, i) => [text, Buffer.from([i, 255, 0]), -i - 1, 1000 + i]));
     const rows = await driver.all<{ s: string; b: Buffer; n: number }>('SELECT s, b, n FROM t WHERE id BETWEEN 1000 AND 1005 ORDER BY id');
     expect(rows).toEqual(tricky.map((text, i) => ({ s: text, b: Buffer.from([i, 255, 0]), n: -i - 1 })));
+  });
+
+  it('refreshes the planner statistics of a table once a bulk write has been committed to it', async () => {
+    await driver.run('CREATE TABLE bulk (id BIGINT PRIMARY KEY, v TEXT)');
+    await driver.runBatch('INSERT INTO bulk (id, v) VALUES (?, ?)', Array.from({ length: 6_000 }, (_, i) => [i, `v${i}`]));
+    const analyzed = await eventually(async () => {
+      const row = await driver.get<{ last_analyze: Date | null; reltuples: number }>(
+        "SELECT s.last_analyze, c.reltuples::float8 AS reltuples FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid WHERE s.relname = 'bulk'",
+      );
+      return row?.last_analyze ? row : undefined;
+    }, 10_000, 'ANALYZE of the bulk table');
+    expect(analyzed.reltuples).toBe(6_000);
   });
 
   it('runs any other statement once per row', async () => {
