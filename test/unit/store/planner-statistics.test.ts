@@ -2,22 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { PlannerStatistics } from '../../../src/store/postgres/planner-statistics.js';
 
 describe('PlannerStatistics', () => {
-  it('analyzes a table once 5,000 rows, then 10% of its size, have been committed to it', async () => {
+  it('analyzes a table once 10,000 rows, then a quarter of its size, have been committed to it', async () => {
     const analyzed: string[] = [];
     let size = 0;
     const statistics = new PlannerStatistics(async (table) => {
       analyzed.push(table);
       return size;
     });
-    statistics.committed(new Map([['rk_entries', 4_000], ['rk_entry_labels', 100]]));
+    statistics.committed(new Map([['rk_entries', 9_000], ['rk_entry_labels', 100]]));
     await statistics.idle();
     expect(analyzed).toEqual([]);
     size = 200_000;
     statistics.committed(new Map([['rk_entries', 1_000]]));
     await statistics.idle();
     expect(analyzed).toEqual(['rk_entries']);
-    // Now 10% of 200,000: 19,000 more rows are not enough, 20,000 are.
-    statistics.committed(new Map([['rk_entries', 19_000]]));
+    // Now a quarter of 200,000: 49,000 more rows are not enough, 50,000 are.
+    statistics.committed(new Map([['rk_entries', 49_000]]));
     await statistics.idle();
     expect(analyzed).toEqual(['rk_entries']);
     statistics.committed(new Map([['rk_entries', 1_000]]));
@@ -34,8 +34,8 @@ describe('PlannerStatistics', () => {
       if (analyzed.length === 1) await first;
       return 0;
     });
-    statistics.committed(new Map([['a', 6_000]]));
-    statistics.committed(new Map([['b', 6_000]]));
+    statistics.committed(new Map([['a', 12_000]]));
+    statistics.committed(new Map([['b', 12_000]]));
     expect(analyzed).toEqual(['a']);
     release();
     await statistics.idle();
@@ -50,7 +50,7 @@ describe('PlannerStatistics', () => {
       if (fail) throw new Error('Connection terminated');
       return 0;
     });
-    statistics.committed(new Map([['a', 6_000]]));
+    statistics.committed(new Map([['a', 12_000]]));
     await statistics.idle();
     fail = false;
     statistics.committed(new Map([['a', 1]]));
