@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../test/harness/embedded-postgres.js';
 import { spawnTrove } from './trove-process.js';
@@ -46,7 +49,7 @@ export async function benchPostgres(url?: string): Promise<BenchPostgres> {
 export async function spawnNodes(count: number, databaseUrl: string, extraArgs: string[] = []): Promise<TroveProcess[]> {
   // Nodes of one database share the master key that encrypts its stored credentials.
   const env = { TROVE_MASTER_KEY: MASTER_KEY };
-  return Promise.all(Array.from({ length: count }, () => spawnTrove(['--database-url', databaseUrl, ...extraArgs], env)));
+  return Promise.all(Array.from({ length: count }, () => spawnTrove(['--database-url', databaseUrl, '--data-dir', mkdtempSync(join(tmpdir(), 'trove-node-')), ...extraArgs], env)));
 }
 
 const MASTER_KEY = randomBytes(32).toString('hex');

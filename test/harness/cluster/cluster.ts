@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawnTrove } from '../process.js';
 import { TEST_MASTER_KEY } from '../server.js';
 import type { TroveProcess } from '../process.js';
@@ -22,8 +25,10 @@ export interface Cluster {
  */
 export async function startCluster(count: number, databaseUrl: string, extraArgs: string[] = []): Promise<Cluster> {
   const args = ['--database-url', databaseUrl, '--database-pool-size', '6', '--job-lease-ms', '2000', '--job-poll-ms', '100', ...extraArgs];
-  // Nodes of one database share the master key that encrypts its stored credentials.
-  const started = await Promise.allSettled(Array.from({ length: count }, () => spawnTrove(args, { TROVE_MASTER_KEY: TEST_MASTER_KEY })));
+  // Nodes of one database share the master key that encrypts its stored credentials; each has
+  // its own (otherwise unused) data directory, as separate machines would.
+  const dirs = Array.from({ length: count }, () => mkdtempSync(join(tmpdir(), 'trove-node-')));
+  const started = await Promise.allSettled(dirs.map((dir) => spawnTrove([...args, '--data-dir', dir], { TROVE_MASTER_KEY: TEST_MASTER_KEY })));
   const processes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) {
@@ -35,6 +40,7 @@ export async function startCluster(count: number, databaseUrl: string, extraArgs
     nodes,
     async stop() {
       await Promise.all(nodes.map((node) => node.process.stop('SIGTERM')));
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,20 +30,24 @@ describe.runIf(POSTGRES_SELECTED)('bin/trove on PostgreSQL', () => {
   });
 
   it('serves from TROVE_DATABASE_URL', async () => {
-    const trove = await spawnTrove([], { TROVE_DATABASE_URL: database.url, TROVE_MASTER_KEY: TEST_MASTER_KEY });
+    const dataDir = mkdtempSync(join(tmpdir(), 'trove-cli-pg-'));
+    const trove = await spawnTrove(['--data-dir', dataDir], { TROVE_DATABASE_URL: database.url, TROVE_MASTER_KEY: TEST_MASTER_KEY });
     try {
       expect(trove.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(database postgres:\/\/\w+(:\*\*\*)?@/);
       expect((await fetch(`${trove.url}/_trove/health`)).status).toBe(200);
     } finally {
       expect(await trove.stop('SIGTERM')).toBe(0);
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
   it('explains a bad URL and an unreachable database instead of starting', async () => {
     const scheme = await run(process.execPath, [BIN, 'serve', '--database-url', 'mysql://db/trove']).catch((e: { code: number; stderr: string }) => e);
     expect(scheme).toMatchObject({ code: 1, stderr: expect.stringMatching(/--database-url \/ TROVE_DATABASE_URL: unsupported scheme mysql:/) });
-    const down = await run(process.execPath, [BIN, 'serve', '--port', '0', '--database-url', `postgres://trove@127.0.0.1:${await freePort()}/trove`])
+    const dataDir = mkdtempSync(join(tmpdir(), 'trove-cli-pg-'));
+    const down = await run(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--database-url', `postgres://trove@127.0.0.1:${await freePort()}/trove`])
       .catch((e: { code: number; stderr: string }) => e);
+    rmSync(dataDir, { recursive: true, force: true });
     expect(down).toMatchObject({ code: 1, stderr: expect.stringMatching(/The database is unavailable: .*ECONNREFUSED/) });
   });
 });
