@@ -53,16 +53,24 @@ export interface Trove {
  * server. Nothing else constructs these pieces, so tests and the CLI run exactly the same thing.
  */
 export async function startTrove(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Trove> {
-  const unlock = lockDirectory(ensureDir(config.dataDir));
+  // Embedded store: one process per data directory. PostgreSQL: any number of nodes share the
+  // database, so there is nothing to lock and jobs of a dead node are taken over when their lease expires.
+  const embedded = !config.databaseUrl;
+  const unlock = embedded ? lockDirectory(ensureDir(config.dataDir)) : () => undefined;
   let store: Store | undefined;
   let objects: ObjectStore | undefined;
   try {
     objects = createObjectStore(config.objectStore, config.dataDir);
     logger.info({ objectStore: objects.description }, 's3:// objects are read from the object store');
-    store = await createStore({ dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
-    // Embedded store: the directory lock proves no other process runs these jobs, so resume them now.
-    const resumed = await store.jobs.releaseAllRunning();
-    if (resumed > 0) logger.warn({ resumed }, 'resuming jobs interrupted by the last shutdown');
+    store = await createStore({
+      ...config,
+      onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; it will be replaced'),
+    });
+    if (embedded) {
+      // The directory lock proves no other process runs these jobs, so resume them now.
+      const resumed = await store.jobs.releaseAllRunning();
+      if (resumed > 0) logger.warn({ resumed }, 'resuming jobs interrupted by the last shutdown');
+    }
 
     const credentials = await openCredentials(config, store, clock);
     const authenticator = new Authenticator({

@@ -10,6 +10,10 @@ export interface Config {
   readonly port: number;
   /** Where the embedded store keeps its files. */
   readonly dataDir: string;
+  /** PostgreSQL instead of the embedded SQLite store: several nodes may share one database. */
+  readonly databaseUrl?: string;
+  /** Connections each node keeps at most to PostgreSQL (requests, job transactions, heartbeats). */
+  readonly databasePoolSize: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** FULL survives power loss; NORMAL only process crashes (both survive kill -9). */
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
@@ -67,6 +71,7 @@ export const DEFAULTS: Config = {
   host: '127.0.0.1',
   port: 4599,
   dataDir: './.trove',
+  databasePoolSize: 10,
   logLevel: 'info',
   sqliteSynchronous: 'FULL',
   requestTimeoutMs: 60_000,
@@ -92,11 +97,15 @@ export const SETTINGS = [
   { flag: 'host', env: 'TROVE_HOST', path: ['host'], parse: String, help: 'address to listen on' },
   { flag: 'port', env: 'TROVE_PORT', path: ['port'], parse: port, help: 'port to listen on (0: any free port)' },
   { flag: 'data-dir', env: 'TROVE_DATA_DIR', path: ['dataDir'], parse: String, help: 'directory of the embedded store' },
+  { flag: 'database-url', env: 'TROVE_DATABASE_URL', path: ['databaseUrl'], parse: databaseUrl, help: 'postgres://user@host/db: PostgreSQL, shared by all nodes' },
+  { flag: 'database-pool-size', env: 'TROVE_DATABASE_POOL_SIZE', path: ['databasePoolSize'], parse: positiveInt, help: 'PostgreSQL connections per node' },
   { flag: 'log-level', env: 'TROVE_LOG_LEVEL', path: ['logLevel'], parse: logLevel, help: 'fatal|error|warn|info|debug|trace|silent' },
   { flag: 'sqlite-synchronous', env: 'TROVE_SQLITE_SYNCHRONOUS', path: ['sqliteSynchronous'], parse: synchronous, help: 'FULL|NORMAL' },
   { flag: 'agentcore-max-examples', env: 'TROVE_AGENTCORE_MAX_EXAMPLES', path: ['agentcore', 'maxExamplesPerDataset'], parse: positiveInt, help: 'AgentCore examples per dataset' },
   { flag: 'agentcore-max-datasets', env: 'TROVE_AGENTCORE_MAX_DATASETS', path: ['agentcore', 'maxDatasetsPerAccount'], parse: positiveInt, help: 'AgentCore datasets per account' },
   { flag: 'job-concurrency', env: 'TROVE_JOB_CONCURRENCY', path: ['jobs', 'concurrency'], parse: positiveInt, help: 'jobs run at once' },
+  { flag: 'job-lease-ms', env: 'TROVE_JOB_LEASE_MS', path: ['jobs', 'leaseMs'], parse: positiveInt, help: 'a dead node\'s job is taken over after this' },
+  { flag: 'job-poll-ms', env: 'TROVE_JOB_POLL_MS', path: ['jobs', 'pollMs'], parse: positiveInt, help: 'how often idle nodes look for jobs' },
   { flag: 'throttle-rps', env: 'TROVE_THROTTLE_RPS', path: ['throttle', 'requestsPerSecond'], parse: nonNegative, help: 'requests/s per access key (0: off)' },
   { flag: 'throttle-burst', env: 'TROVE_THROTTLE_BURST', path: ['throttle', 'burst'], parse: positiveInt, help: 'requests at once per access key' },
   { flag: 'max-projects', env: 'TROVE_MAX_PROJECTS_PER_ACCOUNT', path: ['rekognition', 'maxProjectsPerAccount'], parse: positiveInt, help: 'Rekognition projects per account and region' },
@@ -136,6 +145,19 @@ function positiveInt(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new Error(`not a positive integer: ${text}`);
   return value;
+}
+
+function databaseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error('not a URL (expected postgres://user:password@host:port/database)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new Error(`unsupported scheme ${url.protocol} (expected postgres://user:password@host:port/database)`);
+  }
+  return text;
 }
 
 function logLevel(text: string): Config['logLevel'] {

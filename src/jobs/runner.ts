@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import type { JobRecord } from '../store/records.js';
+import { StoreUnavailableError } from '../store/store-unavailable-error.js';
 import type { Repositories, Store } from '../store/store.js';
 import { LeaseLostError } from './job.js';
 import type { JobContext, JobDefinition } from './job.js';
@@ -22,13 +24,15 @@ export interface JobRunnerConfig {
  * heartbeats hand a dead runner's job to another after `leaseMs`.
  */
 export class JobRunner {
-  readonly owner = `runner-${randomUUID()}`;
+  /** Lease owner: host and pid say which node holds a job (the jobs table, logs), the suffix which runner. */
+  readonly owner = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   readonly #definitions: ReadonlyMap<string, JobDefinition>;
   readonly #running = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
   #paused = false;
   #draining = false;
+  #outage = false;
   #idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -90,8 +94,12 @@ export class JobRunner {
         });
         this.#running.add(run);
       }
+      if (this.#outage) this.logger.info('database reachable again; claiming jobs');
+      this.#outage = false;
     } catch (error) {
-      this.logger.error({ err: error }, 'job claim failed');
+      if (!(error instanceof StoreUnavailableError)) this.logger.error({ err: error }, 'job claim failed');
+      else if (!this.#outage) this.logger.warn({ err: error.message }, 'database unavailable; the job runner keeps polling');
+      this.#outage = error instanceof StoreUnavailableError;
     } finally {
       this.#draining = false;
     }
@@ -135,6 +143,11 @@ export class JobRunner {
         logger.warn('job lease lost; another runner owns it now');
         return;
       }
+      if (error instanceof StoreUnavailableError) {
+        logger.warn({ err: error.message }, 'job attempt interrupted: database unavailable');
+        await this.#handBack(job, logger);
+        return;
+      }
       logger.error({ err: error }, 'job attempt failed');
       const backoff = Math.min(30_000, 200 * 2 ** job.attempts);
       await this.store.jobs.retryLater(job.id, this.owner, this.clock.now() + backoff, String(error)).catch((e: unknown) => {
@@ -142,6 +155,23 @@ export class JobRunner {
       });
     } finally {
       clearInterval(heartbeat);
+    }
+  }
+
+  /**
+   * An attempt cut short by a database outage is not the job's failure: once the database
+   * answers, the job goes back to the queue without counting the attempt (an outage must not
+   * push a job towards giving up). If the lease runs out first, whoever claims it next retries it.
+   */
+  async #handBack(job: JobRecord, logger: Logger): Promise<void> {
+    const deadline = this.clock.now() + this.config.leaseMs;
+    while (!this.#stopped && this.clock.now() < deadline) {
+      try {
+        if (await this.store.jobs.release(job.id, this.owner)) logger.info('job handed back to the queue after the database outage');
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(this.config.pollMs, 1_000)));
+      }
     }
   }
 

@@ -12,11 +12,17 @@ import type { IssuedCredential, NewCredential } from '../../src/auth/credential-
 import { createLogger } from '../../src/observability/logger.js';
 import { startTrove } from '../../src/trove.js';
 import type { Trove } from '../../src/trove.js';
+import type { Backend } from './backends.js';
+import { createTestDatabase } from './postgres.js';
+import type { TestDatabase } from './postgres.js';
 
 export interface TestServer {
   readonly url: string;
   readonly trove: Trove;
   readonly dataDir: string;
+  readonly backend: Backend;
+  /** The PostgreSQL database of this server (backend 'postgres' only). */
+  readonly databaseUrl?: string;
   /** An official SDK client pointed at this server (dummy credentials, any region). */
   rekognition(config?: Partial<RekognitionClientConfig>): RekognitionClient;
   /**
@@ -31,18 +37,49 @@ export interface TestServer {
 
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-/** Starts a real Trove on a free port with a fresh data directory, exactly as `trove serve` does. */
-export async function startServer(overrides: DeepPartial<Config> = {}): Promise<TestServer> {
+/**
+ * The master key of test servers on PostgreSQL: nodes sharing one database must share the key
+ * that encrypts its stored credentials (each would otherwise create its own in its data dir).
+ */
+export const TEST_MASTER_KEY = '5452f76e5452f76e5452f76e5452f76e5452f76e5452f76e5452f76e5452f76e';
+
+export interface ServerOptions extends DeepPartial<Config> {
+  /** Storage engine (default sqlite); 'postgres' gets a fresh database on the test run's server. */
+  readonly backend?: Backend;
+}
+
+/**
+ * Starts a real Trove on a free port with a fresh data directory (SQLite) or a fresh database
+ * (PostgreSQL), exactly as `trove serve` does. Loop over BACKENDS and pass `{ backend }`.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const { backend = 'sqlite', ...overrides } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'trove-test-'));
-  const config = loadConfig({
-    overrides: { host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', sqliteSynchronous: 'NORMAL', jobs: { pollMs: 50 }, ...overrides },
-  });
-  const trove = await startTrove(config, createLogger(process.env.TROVE_TEST_LOG_LEVEL ?? 'silent'));
+  let database: TestDatabase | undefined;
+  let trove: Trove;
+  try {
+    database = backend === 'postgres' && overrides.databaseUrl === undefined ? await createTestDatabase() : undefined;
+    const config = loadConfig({
+      overrides: {
+        host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', sqliteSynchronous: 'NORMAL', jobs: { pollMs: 50 },
+        ...(database ? { databaseUrl: database.url, databasePoolSize: 5 } : {}),
+        ...(backend === 'postgres' ? { auth: { masterKey: TEST_MASTER_KEY } } : {}),
+        ...overrides,
+      },
+    });
+    trove = await startTrove(config, createLogger(process.env.TROVE_TEST_LOG_LEVEL ?? 'silent'));
+  } catch (error) {
+    await database?.drop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const clients: { destroy(): void }[] = [];
   return {
     url: trove.url,
     trove,
     dataDir,
+    backend,
+    databaseUrl: database?.url ?? overrides.databaseUrl,
     rekognition(clientConfig = {}) {
       const client = new RekognitionClient({ endpoint: trove.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, ...clientConfig });
       clients.push(client);
@@ -57,6 +94,7 @@ export async function startServer(overrides: DeepPartial<Config> = {}): Promise<
     async close() {
       for (const client of clients) client.destroy();
       await trove.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,15 +1,16 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../harness/backends.js';
 import { startServer } from '../harness/server.js';
 import type { TestServer } from '../harness/server.js';
 
 const AUTH_ERRORS = ['MissingAuthenticationTokenException', 'IncompleteSignatureException', 'UnrecognizedClientException', 'InvalidSignatureException'];
 
 /** Property: whatever a client claims as its signature, the answer is a modelled 403 — never a 500 or a crash. */
-describe('authentication under arbitrary input', () => {
+describe.each(BACKENDS)('authentication under arbitrary input (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
   });
   afterAll(async () => server?.close());
 

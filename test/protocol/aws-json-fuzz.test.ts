@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inputShapes } from '../../src/api/rekognition/inputs.js';
+import { BACKENDS } from '../harness/backends.js';
 import { startServer } from '../harness/server.js';
 import type { TestServer } from '../harness/server.js';
 import { signedFetch } from '../harness/sigv4.js';
@@ -9,12 +10,12 @@ import { signedFetch } from '../harness/sigv4.js';
  * Property: whatever a client sends to the awsJson endpoint, the answer is 200 or a modelled
  * 4xx error with a `__type` — never a 500, a hang or a dropped connection — and the server lives on.
  */
-describe('awsJson1_1 under arbitrary input', () => {
+describe.each(BACKENDS)('awsJson1_1 under arbitrary input (%s)', (backend) => {
   let server: TestServer;
   let projectArn = '';
   let datasetArn = '';
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     const created = await post('RekognitionService.CreateProject', JSON.stringify({ ProjectName: 'fuzz' }));
     projectArn = ((await created.json()) as { ProjectArn: string }).ProjectArn;
     const dataset = await post('RekognitionService.CreateDataset', JSON.stringify({ ProjectArn: projectArn, DatasetType: 'TRAIN' }));

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../harness/backends.js';
 import { startServer } from '../harness/server.js';
 import type { TestServer } from '../harness/server.js';
 import { signedFetch } from '../harness/sigv4.js';
 
 /** awsJson1_1 on the wire, with hand-made requests (signed with the local pair): what the SDKs and botocore rely on. */
-describe('awsJson1_1 wire format', () => {
+describe.each(BACKENDS)('awsJson1_1 wire format (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
   });
   afterAll(async () => server?.close());
 

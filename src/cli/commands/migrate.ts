@@ -1,5 +1,5 @@
 import { loadConfig } from '../../config/load.js';
-import { createStore } from '../../store/create-store.js';
+import { createStore, describeStore } from '../../store/create-store.js';
 import type { Command } from '../index.js';
 import { parseSettingFlags } from '../flags.js';
 
@@ -9,9 +9,9 @@ export const migrateCommand: Command = {
   summary: 'apply pending store migrations and exit',
   async run(args, env) {
     const config = loadConfig({ env, flags: parseSettingFlags(args) });
-    const store = await createStore({ dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
+    const store = await createStore(config);
     await store.close();
-    process.stdout.write(`Store in ${config.dataDir} is up to date.\n`);
+    process.stdout.write(`Store (${describeStore(config)}) is up to date.\n`);
     return 0;
   },
 };

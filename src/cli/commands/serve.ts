@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../observability/logger.js';
+import { describeStore } from '../../store/create-store.js';
 import { startTrove } from '../../trove.js';
 import type { Command } from '../index.js';
 import { parseSettingFlags } from '../flags.js';
@@ -7,12 +8,12 @@ import { parseSettingFlags } from '../flags.js';
 /** `trove serve`: runs the service until SIGTERM or SIGINT, then shuts down gracefully. */
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'serve the AWS-compatible APIs (default 127.0.0.1:4599, data in ./.trove)',
+  summary: 'serve the AWS-compatible APIs (default 127.0.0.1:4599, data in ./.trove, or --database-url)',
   async run(args, env) {
     const config = loadConfig({ env, flags: parseSettingFlags(args) });
     const logger = createLogger(config.logLevel);
     const trove = await startTrove(config, logger);
-    process.stdout.write(`Trove is listening on ${trove.url} (data in ${config.dataDir})\n`);
+    process.stdout.write(`Trove is listening on ${trove.url} (${describeStore(config)})\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');

@@ -10,8 +10,8 @@ export interface AwsJsonService {
   readonly operations: ReadonlyMap<string, Operation<never>>;
   /** The modelled error for input that breaks a constraint (Rekognition: InvalidParameterException). */
   validationError(message: string): ServiceError;
-  /** The modelled 500 (Rekognition: InternalServerError). */
-  internalError(): ServiceError;
+  /** The modelled 500 (Rekognition: InternalServerError), with the default message unless given. */
+  internalError(message?: string): ServiceError;
   /** The modelled error for a request the credential's allow-lists do not cover. */
   accessDenied(message: string): ServiceError;
   /** The modelled throttling error, which the SDKs retry with backoff. */

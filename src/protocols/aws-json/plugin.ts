@@ -7,6 +7,7 @@ import { authorizeAction, authorizeResources } from '../../auth/authorize.js';
 import { AccessDenied, RateLimited } from '../../auth/errors.js';
 import { beginAuthentication, finishAuthentication, retryAfter } from '../request-auth.js';
 import type { RequestAuthenticator } from '../request-auth.js';
+import { STORE_UNAVAILABLE, StoreUnavailableError } from '../../store/store-unavailable-error.js';
 import type { AwsJsonService } from './aws-json-service.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -100,6 +101,11 @@ function toServiceError(
   }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return new ServiceError('SerializationException', `The request could not be read: ${error.message}`, 400);
+  }
+  if (error instanceof StoreUnavailableError) {
+    // The database is down or unreachable: a retryable 500 the SDKs back off on; the node recovers by itself.
+    request.log.warn({ err: error.message }, 'database unavailable');
+    return service.internalError(STORE_UNAVAILABLE);
   }
   request.log.error({ err: error }, 'unexpected error');
   return service.internalError();

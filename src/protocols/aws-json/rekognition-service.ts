@@ -15,7 +15,7 @@ export function rekognitionService(operations: ReadonlyMap<string, Operation<nev
     // AWS's model has no ValidationException for Rekognition; the modelled InvalidParameterException
     // maps to a typed exception in every SDK (facts: UNCONFIRMED which one AWS sends; this is the recommendation).
     validationError: (message) => new InvalidParameterException(message),
-    internalError: () => new InternalServerError(),
+    internalError: (message) => new InternalServerError(message),
     accessDenied: (message) => new AccessDeniedException(message),
     // AWS models ThrottlingException (500) and ProvisionedThroughputExceededException (400) on every
     // dataset operation; a caller over its configured rate is a client fault, so the 400 one.

@@ -25,7 +25,7 @@ export function agentCoreService(operations: ReadonlyMap<string, Operation<never
     throttled: (message) => new ThrottlingException(message),
     accessDenied: (message) => new AccessDeniedException(message),
     resourceArns: agentCoreResourceArns,
-    internalError: () => new InternalServerException(),
+    internalError: (message) => new InternalServerException(message),
   };
 }
 

@@ -12,6 +12,7 @@ import type { RequestAuthenticator } from '../request-auth.js';
 import type { RestJsonService } from './rest-json-service.js';
 import { MalformedPath, RestJsonRouter } from './router.js';
 import type { RouteMatch } from './router.js';
+import { STORE_UNAVAILABLE, StoreUnavailableError } from '../../store/store-unavailable-error.js';
 
 const CONTENT_TYPE = 'application/json';
 
@@ -121,6 +122,11 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return service.unreadable(`The request could not be read: ${error.message}`);
+    }
+    if (error instanceof StoreUnavailableError) {
+      // The database is down or unreachable: a retryable 500 the SDKs back off on; the node recovers by itself.
+      request.log.warn({ err: error.message }, 'database unavailable');
+      return service.internalError(STORE_UNAVAILABLE);
     }
     request.log.error({ err: error }, 'unexpected error');
     return service.internalError();

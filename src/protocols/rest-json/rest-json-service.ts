@@ -29,6 +29,6 @@ export interface RestJsonService {
   accessDenied(message: string): ServiceError;
   /** The ARNs of the resources a validated input names, for resource allow-lists (none for listings). */
   resourceArns(operation: string, input: Record<string, unknown>, caller: Caller): string[];
-  /** The modelled 500. */
-  internalError(): ServiceError;
+  /** The modelled 500 (AgentCore: InternalServerException), with the default message unless given. */
+  internalError(message?: string): ServiceError;
 }

@@ -52,11 +52,12 @@ export class JobsRepository {
 
   /**
    * True when `owner` still holds the job. Inside a transaction on PostgreSQL this also locks the
-   * job row, so a takeover waits until the transaction ends.
+   * job row (KEY SHARE): no other runner can take the job over until the transaction ends, while
+   * this runner's heartbeats still extend the lease (a job transaction may outlast the lease).
    */
   async holdsLease(id: number, owner: string): Promise<boolean> {
     const row = await this.db.get<{ id: number }>(
-      `SELECT id FROM jobs WHERE id = ? AND lease_owner = ? AND state = 'running' ${this.dialect.forUpdate}`,
+      `SELECT id FROM jobs WHERE id = ? AND lease_owner = ? AND state = 'running' ${this.dialect.forKeyShare}`,
       [id, owner],
     );
     return row !== undefined;
@@ -74,6 +75,15 @@ export class JobsRepository {
        WHERE id = ? AND lease_owner = ?`,
       [runAfter, error.slice(0, 2000), id, owner],
     );
+  }
+
+  /** Hands one job back to the queue without counting the attempt (it was cut short, not failed). */
+  async release(id: number, owner: string): Promise<boolean> {
+    return (await this.db.run(
+      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1
+       WHERE id = ? AND lease_owner = ? AND state = 'running'`,
+      [id, owner],
+    )) === 1;
   }
 
   /** Releases every lease held by `owner` (a clean shutdown hands its jobs back at once). */

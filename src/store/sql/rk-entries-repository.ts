@@ -106,8 +106,12 @@ export class RkEntriesRepository {
    * O(page) however deep it is (ContainsLabels merges one ordered scan per label).
    */
   async page(datasetId: number, revision: number, filter: EntryFilter, afterId: number, limit: number): Promise<{ id: number; line: string }[]> {
+    // No stored label or source-ref contains U+0000 (the manifest validator refuses it), and
+    // PostgreSQL cannot even take it as a parameter: such a filter term matches nothing.
+    if (filter.sourceRefContains?.includes('\u0000')) return [];
     if (filter.containsLabels && filter.containsLabels.length > 0) {
-      const perLabel = await Promise.all(filter.containsLabels.map((label) => this.#pageByLabel(datasetId, revision, label, filter, afterId, limit)));
+      const labels = filter.containsLabels.filter((label) => !label.includes('\u0000'));
+      const perLabel = await Promise.all(labels.map((label) => this.#pageByLabel(datasetId, revision, label, filter, afterId, limit)));
       const merged = new Map<number, string>();
       for (const rows of perLabel) for (const row of rows) merged.set(row.id, row.line);
       return [...merged].sort((a, b) => a[0] - b[0]).slice(0, limit).map(([id, line]) => ({ id, line }));

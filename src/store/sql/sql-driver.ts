@@ -31,6 +31,12 @@ export interface SqlDialect {
   /** Row-lock clause that makes concurrent writers of one row queue up: `FOR UPDATE` or nothing. */
   readonly forUpdate: string;
   /**
+   * Row-lock clause a job transaction takes on its job row: it makes a takeover's
+   * `FOR UPDATE SKIP LOCKED` pass the row by, yet lets the heartbeat's UPDATE through
+   * (`FOR KEY SHARE` on PostgreSQL, nothing on SQLite).
+   */
+  readonly forKeyShare: string;
+  /**
    * How `SourceRefContains` finds substrings: an FTS5 trigram table kept beside the entries
    * (SQLite), or a pg_trgm index on the column itself (PostgreSQL).
    */

@@ -2,6 +2,7 @@ import {
   AddDatasetExamplesCommand, CreateDatasetCommand, CreateDatasetVersionCommand, DeleteDatasetCommand, GetDatasetCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allExamples, predefined, predefinedBatch, inline, settled } from '../../harness/agentcore.js';
 import type { Example } from '../../harness/agentcore.js';
 import { eventually, startServer } from '../../harness/server.js';
@@ -20,10 +21,10 @@ async function download(url: string): Promise<{ status: number; type: string | n
   };
 }
 
-describe('agentcore datasets: download links', () => {
+describe.each(BACKENDS)('agentcore datasets: download links (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ agentcore: { downloadUrlTtlMs: 4000 } });
+    server = await startServer({ backend, agentcore: { downloadUrlTtlMs: 4000 } });
   });
   afterAll(async () => server?.close());
 

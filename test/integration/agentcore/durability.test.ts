@@ -1,16 +1,19 @@
 import {
   AddDatasetExamplesCommand, BedrockAgentCoreControlClient, CreateDatasetCommand, GetDatasetCommand, ListDatasetsCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
-import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allExamples, settled } from '../../harness/agentcore.js';
+import { BACKENDS } from '../../harness/backends.js';
+import { createTestDatabase } from '../../harness/postgres.js';
+import type { TestDatabase } from '../../harness/postgres.js';
 import type { Example } from '../../harness/agentcore.js';
 import { spawnTrove } from '../../harness/process.js';
 import type { TroveProcess } from '../../harness/process.js';
+import { rawSql } from '../../harness/raw-sql.js';
 import { TEST_CREDENTIALS } from '../../harness/server.js';
 
 // Eight one-at-a-time jobs of ~0.5 MB each take far longer than accepting them, so some are always left at the kill.
@@ -21,19 +24,16 @@ const example = (tag: string, i: number): Example => ({
 });
 const batch = (tag: string) => Array.from({ length: BATCH }, (_, i) => example(tag, i));
 
-/** Jobs left in the store of a killed server (opened read-only after the process is gone). */
-function openJobs(dataDir: string): number {
-  const db = new Database(join(dataDir, 'trove.db'), { readonly: true });
-  try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
-
-describe('agentcore datasets: kill -9 while jobs are pending or running', () => {
+describe.each(BACKENDS)('agentcore datasets: kill -9 while jobs are pending or running (%s)', (backend) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'trove-ac-kill-'));
   let trove: TroveProcess | undefined;
+  let database: TestDatabase | undefined;
+  // PostgreSQL: the restarted node takes the killed node's running jobs over once their lease (2 s here) expires.
+  const storeArgs = async () => backend === 'sqlite'
+    ? ['--data-dir', dataDir]
+    : ['--data-dir', dataDir, '--database-url', (database ??= await createTestDatabase()).url, '--job-lease-ms', '2000', '--job-poll-ms', '200'];
+  /** Jobs left in the store of a killed server. */
+  const openJobs = async () => (await rawSql<{ n: number }>({ dataDir, databaseUrl: database?.url }, 'SELECT COUNT(*) AS n FROM jobs')).rows[0].n;
   const clients: BedrockAgentCoreControlClient[] = [];
   const connect = (url: string) => {
     const client = new BedrockAgentCoreControlClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
@@ -43,11 +43,12 @@ describe('agentcore datasets: kill -9 while jobs are pending or running', () => 
   afterAll(async () => {
     for (const client of clients) client.destroy();
     await trove?.stop('SIGKILL');
+    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('applies every accepted write exactly once after a restart, with no dataset left in progress and no half batch visible', async () => {
-    const args = ['--data-dir', dataDir, '--job-concurrency', '1'];
+    const args = [...(await storeArgs()), '--job-concurrency', '1'];
     trove = await spawnTrove(args);
     let client = connect(trove.url);
 
@@ -56,7 +57,7 @@ describe('agentcore datasets: kill -9 while jobs are pending or running', () => 
       datasetName: `durable_${d}`, schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1', source: { inlineExamples: { examples: batch(`c${d}`) } },
     }))));
     await trove.stop('SIGKILL');
-    expect(openJobs(dataDir)).toBeGreaterThan(0);
+    expect(await openJobs()).toBeGreaterThan(0);
 
     trove = await spawnTrove(args);
     client = connect(trove.url);
@@ -68,7 +69,7 @@ describe('agentcore datasets: kill -9 while jobs are pending or running', () => 
       datasetId, clientToken: tokens[d], source: { inlineExamples: { examples: batch(`a${d}`) } },
     }))));
     await trove.stop('SIGKILL');
-    expect(openJobs(dataDir)).toBeGreaterThan(0);
+    expect(await openJobs()).toBeGreaterThan(0);
 
     trove = await spawnTrove(args);
     client = connect(trove.url);

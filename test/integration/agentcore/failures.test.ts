@@ -1,29 +1,23 @@
 import {
   AddDatasetExamplesCommand, CreateDatasetCommand, GetDatasetCommand, UpdateDatasetExamplesCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allExamples, inline, predefined, predefinedBatch, settled } from '../../harness/agentcore.js';
+import { rawSql } from '../../harness/raw-sql.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
-describe('agentcore datasets: jobs that keep failing', () => {
+describe.each(BACKENDS)('agentcore datasets: jobs that keep failing (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ jobs: { maxAttempts: 1 } });
+    server = await startServer({ backend, jobs: { maxAttempts: 1 } });
   });
   afterAll(async () => server?.close());
 
   /** Breaks the payload of every pending job (another connection, as a disk fault would). */
-  const corruptPendingJobs = () => {
-    const db = new Database(join(server.dataDir, 'trove.db'));
-    try {
-      return db.prepare("UPDATE jobs SET body = x'00' WHERE state = 'pending'").run().changes;
-    } finally {
-      db.close();
-    }
-  };
+  const corruptPendingJobs = async () =>
+    (await rawSql(server, "UPDATE jobs SET body = ? WHERE state = 'pending'", [Buffer.from([0])])).changes;
 
   it('ends in CREATE_FAILED or UPDATE_FAILED with a failureReason, having written nothing', async () => {
     const client = server.agentcore();
@@ -32,7 +26,7 @@ describe('agentcore datasets: jobs that keep failing', () => {
     const { datasetId } = await client.send(new CreateDatasetCommand({
       datasetName: 'broken', schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1', source: inline(predefinedBatch(3)),
     }));
-    expect(corruptPendingJobs()).toBe(1);
+    expect(await corruptPendingJobs()).toBe(1);
     runner.resume();
     const failed = await settled(client, datasetId!);
     expect(failed).toMatchObject({ status: 'CREATE_FAILED', exampleCount: 0 });
@@ -48,7 +42,7 @@ describe('agentcore datasets: jobs that keep failing', () => {
 
     runner.pause();
     await client.send(new UpdateDatasetExamplesCommand({ datasetId, examples: [{ exampleId: before[0].exampleId, ...predefined('changed') }] }));
-    expect(corruptPendingJobs()).toBe(1);
+    expect(await corruptPendingJobs()).toBe(1);
     runner.resume();
     const updateFailed = await settled(client, datasetId!);
     expect(updateFailed).toMatchObject({ status: 'UPDATE_FAILED', exampleCount: 2 });

@@ -1,28 +1,22 @@
 import {
   CreateDatasetCommand, CreateDatasetVersionCommand, DeleteDatasetCommand, ListDatasetExamplesCommand, UpdateDatasetExamplesCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allExamples, predefined, predefinedBatch, settled } from '../../harness/agentcore.js';
+import { rawSql } from '../../harness/raw-sql.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
-describe('agentcore datasets: garbage collection of superseded examples', () => {
+describe.each(BACKENDS)('agentcore datasets: garbage collection of superseded examples (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ pageTokenTtlMs: 1500, agentcore: { downloadUrlTtlMs: 100, garbageAfterMs: 0 } });
+    server = await startServer({ backend, pageTokenTtlMs: 1500, agentcore: { downloadUrlTtlMs: 100, garbageAfterMs: 0 } });
   });
   afterAll(async () => server?.close());
 
-  const rowsOf = (exampleId: string) => {
-    const db = new Database(join(server.dataDir, 'trove.db'), { readonly: true });
-    try {
-      return (db.prepare('SELECT COUNT(*) AS n FROM ac_examples WHERE example_id = ?').get(exampleId) as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  };
+  const rowsOf = async (exampleId: string) =>
+    (await rawSql<{ n: number }>(server, 'SELECT COUNT(*) AS n FROM ac_examples WHERE example_id = ?', [exampleId])).rows[0].n;
 
   it('removes rows no version, page token or link can read, and keeps those a published version or live token needs', async () => {
     const client = server.agentcore();
@@ -44,14 +38,14 @@ describe('agentcore datasets: garbage collection of superseded examples', () => 
     await update('r2');
     await update('r3');
     // Original, r1 (version 1 and the token), r2, r3: nothing collectable yet (the token is live).
-    expect(rowsOf(id)).toBe(4);
+    expect(await rowsOf(id)).toBe(4);
     const page2 = await client.send(new ListDatasetExamplesCommand({ datasetId, nextToken: pinned.nextToken, maxResults: 1 }));
     expect(page2.examples).toEqual([other]);
 
     await new Promise((resolve) => setTimeout(resolve, 1700));
     await update('other', other.exampleId as string);
     // The original (superseded before version 1) and r2 are gone; r1 stays for version 1, r3 is the DRAFT.
-    expect(rowsOf(id)).toBe(2);
+    expect(await rowsOf(id)).toBe(2);
     expect((await allExamples(client, datasetId!, '1'))[0]).toEqual({ exampleId: id, ...predefined('r1') });
     expect((await allExamples(client, datasetId!))[0]).toEqual({ exampleId: id, ...predefined('r3') });
 
@@ -60,7 +54,7 @@ describe('agentcore datasets: garbage collection of superseded examples', () => 
     await settled(client, datasetId!);
     await client.send(new DeleteDatasetCommand({ datasetId, datasetVersion: '1' }));
     await settled(client, datasetId!);
-    expect(rowsOf(id)).toBe(1);
+    expect(await rowsOf(id)).toBe(1);
     expect((await allExamples(client, datasetId!, '2'))[0]).toEqual({ exampleId: id, ...predefined('r3') });
   });
 });

@@ -5,6 +5,7 @@ import {
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allExamples, predefined, predefinedBatch, inline, settled } from '../../harness/agentcore.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
@@ -32,12 +33,12 @@ function clientThatLosesFirstResponse(server: TestServer): { client: BedrockAgen
   return { client, sent };
 }
 
-describe('agentcore datasets: clientToken idempotency', () => {
+describe.each(BACKENDS)('agentcore datasets: clientToken idempotency (%s)', (backend) => {
   let server: TestServer;
   let client: BedrockAgentCoreControlClient;
   let datasetId: string;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     client = server.agentcore();
     datasetId = (await client.send(new CreateDatasetCommand({ datasetName: 'idem', schemaType: PREDEFINED, source: inline(predefinedBatch(2)) }))).datasetId!;
     await settled(client, datasetId);

@@ -4,14 +4,15 @@ import {
   UpdateDatasetExamplesCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allExamples, contentOf, predefined, predefinedBatch, settled, simulated } from '../../harness/agentcore.js';
 import { eventually, startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
-describe('agentcore datasets: lifecycle through the official SDK', () => {
+describe.each(BACKENDS)('agentcore datasets: lifecycle through the official SDK (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
   });
   afterAll(async () => server?.close());
 

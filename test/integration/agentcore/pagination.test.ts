@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allExamples, predefined, predefinedBatch, inline, settled } from '../../harness/agentcore.js';
 import type { Example } from '../../harness/agentcore.js';
 import { startServer } from '../../harness/server.js';
@@ -11,12 +12,12 @@ import type { TestServer } from '../../harness/server.js';
 
 const PREDEFINED = 'AGENTCORE_EVALUATION_PREDEFINED_V1';
 
-describe('agentcore datasets: pinned pagination', () => {
+describe.each(BACKENDS)('agentcore datasets: pinned pagination (%s)', (backend) => {
   let server: TestServer;
   let client: BedrockAgentCoreControlClient;
   let datasetId: string;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     client = server.agentcore();
     datasetId = (await client.send(new CreateDatasetCommand({ datasetName: 'paged', schemaType: PREDEFINED, source: inline(predefinedBatch(1000, 'a')) }))).datasetId!;
     await settled(client, datasetId);
@@ -119,12 +120,12 @@ describe('agentcore datasets: pinned pagination', () => {
   });
 });
 
-describe('agentcore datasets: the 5 MB response cap', () => {
+describe.each(BACKENDS)('agentcore datasets: the 5 MB response cap (%s)', (backend) => {
   let server: TestServer;
   afterAll(async () => server?.close());
 
   it('ends a page early rather than send more than 5 MB, and the next page goes on', async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     const client = server.agentcore();
     const big = (i: number) => ({ ...predefined(`big${i}`), metadata: { pad: 'x'.repeat(900_000) } });
     const { datasetId } = await client.send(new CreateDatasetCommand({

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { AddDatasetExamplesCommand, CreateDatasetCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allExamples, contentOf, inline, predefined, predefinedBatch, settled } from '../../harness/agentcore.js';
 import type { Example } from '../../harness/agentcore.js';
 import { S3RVER_CREDENTIALS, startS3 } from '../../harness/s3.js';
@@ -19,7 +20,7 @@ const jsonl = (examples: unknown[]) => `${examples.map((e) => JSON.stringify(e))
 const PREDEFINED = 'AGENTCORE_EVALUATION_PREDEFINED_V1';
 let names = 0;
 
-describe('AgentCore s3Source (S3)', () => {
+describe.each(BACKENDS)('AgentCore s3Source (S3) (%s)', (backend) => {
   let s3: TestS3;
   let server: TestServer;
   let client: BedrockAgentCoreControlClient;
@@ -33,7 +34,7 @@ describe('AgentCore s3Source (S3)', () => {
   beforeAll(async () => {
     s3 = await startS3();
     await s3.createBucket('evals');
-    server = await startServer({
+    server = await startServer({ backend,
       objectStore: { mode: 's3', s3: { endpoint: s3.endpoint, region: 'us-east-1', ...S3RVER_CREDENTIALS } },
       agentcore: { maxExamplesPerDataset: 2000 },
     });
@@ -115,13 +116,13 @@ describe('AgentCore s3Source (S3)', () => {
   });
 });
 
-describe('AgentCore s3Source (folder store)', () => {
+describe.each(BACKENDS)('AgentCore s3Source (folder store) (%s)', (backend) => {
   let buckets: string;
   let server: TestServer;
   beforeAll(async () => {
     buckets = mkdtempSync(join(tmpdir(), 'trove-buckets-'));
     mkdirSync(join(buckets, 'evals'));
-    server = await startServer({ objectStore: { mode: 'folder', bucketDir: buckets } });
+    server = await startServer({ backend, objectStore: { mode: 'folder', bucketDir: buckets } });
   });
   afterAll(async () => {
     await server?.close();

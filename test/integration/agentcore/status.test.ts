@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allExamples, predefined, predefinedBatch, inline, settled } from '../../harness/agentcore.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
@@ -18,11 +19,11 @@ async function conflict(promise: Promise<unknown>, code: string): Promise<void> 
   expect((error as ConflictException).message).toMatch(new RegExp(`^${code}: `));
 }
 
-describe('agentcore datasets: statuses and their guards', () => {
+describe.each(BACKENDS)('agentcore datasets: statuses and their guards (%s)', (backend) => {
   let server: TestServer;
   let client: BedrockAgentCoreControlClient;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     client = server.agentcore();
   });
   afterAll(async () => server?.close());
@@ -96,10 +97,10 @@ describe('agentcore datasets: statuses and their guards', () => {
   });
 });
 
-describe('agentcore datasets: quotas and throttling', () => {
+describe.each(BACKENDS)('agentcore datasets: quotas and throttling (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({
+    server = await startServer({ backend,
       agentcore: { maxDatasetsPerAccount: 2, maxExamplesPerDataset: 5, maxVersionsPerDataset: 2, maxExampleBytes: 300 },
       throttle: { requestsPerSecond: 20, burst: 20 },
     });

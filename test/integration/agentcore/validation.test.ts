@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allExamples, predefined, predefinedBatch, settled } from '../../harness/agentcore.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
@@ -21,14 +22,14 @@ async function validationError(promise: Promise<unknown>): Promise<ValidationExc
   return v;
 }
 
-describe('agentcore datasets: every constraint is checked on the server', () => {
+describe.each(BACKENDS)('agentcore datasets: every constraint is checked on the server (%s)', (backend) => {
   let server: TestServer;
   let client: BedrockAgentCoreControlClient;
   let datasetId: string;
   let snapshot: () => Promise<string>;
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     client = server.agentcore();
     const created = await client.send(new CreateDatasetCommand({
       datasetName: 'constraints', schemaType: PREDEFINED, source: { inlineExamples: { examples: predefinedBatch(5) } },

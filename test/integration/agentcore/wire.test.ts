@@ -13,15 +13,16 @@ import { systemClock } from '../../../src/lib/clock.js';
 import type { Operation } from '../../../src/operations/operation.js';
 import { agentCoreService } from '../../../src/protocols/rest-json/agentcore-service.js';
 import { restJsonProtocol } from '../../../src/protocols/rest-json/plugin.js';
+import { BACKENDS } from '../../harness/backends.js';
 import { predefinedBatch } from '../../harness/agentcore.js';
 import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 import { signedFetch } from '../../harness/sigv4.js';
 
-describe('agentcore restJson1 wire format against a real Trove', () => {
+describe.each(BACKENDS)('agentcore restJson1 wire format against a real Trove (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
   });
   afterAll(async () => server?.close());
 

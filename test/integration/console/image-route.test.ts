@@ -1,5 +1,6 @@
 import { CreateDatasetCommand, CreateProjectCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { putObject } from '../../harness/console-fixtures.js';
 import { GIF, png } from '../../harness/images.js';
 import { picture } from '../../harness/pictures.js';
@@ -18,14 +19,14 @@ async function presignedGet(server: TestServer, query: Array<[string, string]>, 
   return send(server.url, request);
 }
 
-describe('GET /_trove/images: entry images for the console', () => {
+describe.each(BACKENDS)('GET /_trove/images: entry images for the console (%s)', (backend) => {
   let server: TestServer;
   let datasetArn: string;
   const image = picture(160, 120, [{ left: 20, top: 20, width: 60, height: 60, hue: 340 }]);
   const refs = { ok: '', gif: '', missing: '', huge: '', outside: '' };
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     const client = server.rekognition();
     refs.ok = putObject(server.dataDir, 'pics', 'tulip.png', image);
     refs.gif = putObject(server.dataDir, 'pics', 'moving.gif', GIF);

@@ -18,7 +18,11 @@ function awsCliVersion(): string | undefined {
 const version = awsCliVersion();
 if (!version) console.warn('aws CLI not installed: skipping the AWS CLI tests');
 
-/** The `aws` CLI (botocore reads only `__type` of an error) against a real Trove. */
+/**
+ * The `aws` CLI (botocore reads only `__type` of an error) against a real Trove. Its subject is
+ * botocore's reading of the wire, not storage, so it runs on the default backend only (each CLI
+ * call costs a Python start-up); the SDK tests cover the same operations on every backend.
+ */
 describe.skipIf(!version)(`aws CLI (${version ?? 'absent'})`, () => {
   let server: TestServer;
   beforeAll(async () => {

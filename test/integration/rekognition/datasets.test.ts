@@ -4,15 +4,16 @@ import {
   UpdateDatasetEntriesCommand,
 } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allEntries, classificationLine, detectionLine, lines, settled } from '../../harness/rekognition.js';
 import { eventually, startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
-describe('Rekognition datasets', () => {
+describe.each(BACKENDS)('Rekognition datasets (%s)', (backend) => {
   let server: TestServer;
   let n = 0;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
   });
   afterAll(async () => server?.close());
 

@@ -4,16 +4,17 @@ import {
 } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allEntries, classificationLine, detectionLine, lines, settled } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
-describe('Rekognition UpdateDatasetEntries', () => {
+describe.each(BACKENDS)('Rekognition UpdateDatasetEntries (%s)', (backend) => {
   let server: TestServer;
   let client: RekognitionClient;
   let n = 0;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     client = server.rekognition();
   });
   afterAll(async () => server?.close());

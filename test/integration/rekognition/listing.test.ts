@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-rekognition';
 import type { ListDatasetEntriesCommandOutput, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allEntries, classificationLine, detectionLine, lines, settled } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
@@ -20,7 +21,7 @@ function fixture(): string[] {
   });
 }
 
-describe('Rekognition ListDatasetEntries and ListDatasetLabels', () => {
+describe.each(BACKENDS)('Rekognition ListDatasetEntries and ListDatasetLabels (%s)', (backend) => {
   let server: TestServer;
   let client: RekognitionClient;
   let DatasetArn: string;
@@ -28,7 +29,7 @@ describe('Rekognition ListDatasetEntries and ListDatasetLabels', () => {
   const index = (ref: string) => Number(/img-(\d+)/.exec(ref)![1]);
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     client = server.rekognition();
     const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'listing' }));
     DatasetArn = (await client.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }))).DatasetArn!;

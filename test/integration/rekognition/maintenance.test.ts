@@ -2,16 +2,17 @@ import {
   CreateDatasetCommand, CreateProjectCommand, InvalidPaginationTokenException, ListDatasetEntriesCommand, UpdateDatasetEntriesCommand,
 } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
 const TTL = 400;
 
-describe('garbage collection of superseded entry versions', () => {
+describe.each(BACKENDS)('garbage collection of superseded entry versions (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ pageTokenTtlMs: TTL, maintenanceIntervalMs: 3_600_000 });
+    server = await startServer({ backend, pageTokenTtlMs: TTL, maintenanceIntervalMs: 3_600_000 });
   });
   afterAll(async () => server?.close());
 

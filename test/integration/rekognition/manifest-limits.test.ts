@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { CreateDatasetCommand, CreateProjectCommand, InvalidS3ObjectException } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { png } from '../../harness/images.js';
 import { classificationLines, datasetFromManifest, statusCode } from '../../harness/manifests.js';
 import { allEntries, classificationLine, settled } from '../../harness/rekognition.js';
@@ -17,7 +18,7 @@ import type { TestServer } from '../../harness/server.js';
 const MAX_LINES = 60;
 const MAX_BYTES = 64 * 1024;
 
-describe('manifest limits and terminal errors (folder store)', () => {
+describe.each(BACKENDS)('manifest limits and terminal errors (folder store) (%s)', (backend) => {
   let buckets: string;
   let server: TestServer;
   let client: RekognitionClient;
@@ -30,7 +31,7 @@ describe('manifest limits and terminal errors (folder store)', () => {
   beforeAll(async () => {
     buckets = mkdtempSync(join(tmpdir(), 'trove-buckets-'));
     mkdirSync(join(buckets, 'manifests'));
-    server = await startServer({
+    server = await startServer({ backend,
       objectStore: { mode: 'folder', bucketDir: buckets },
       rekognition: { maxManifestLines: MAX_LINES, maxManifestBytes: MAX_BYTES },
     });
@@ -93,7 +94,7 @@ describe('manifest limits and terminal errors (folder store)', () => {
 
   it('ERROR_MANIFEST_TOO_MANY_LABELS', async () => {
     const labels = Array.from({ length: 251 }, (_, i) => `label-${i}`);
-    const big = await startServer({ objectStore: { mode: 'folder', bucketDir: buckets } });
+    const big = await startServer({ backend, objectStore: { mode: 'folder', bucketDir: buckets } });
     try {
       put('manifests', 'labels.manifest', classificationLines('imgs', 'l', 251, labels).join('\n'));
       const { description } = await datasetFromManifest(big.rekognition({ maxAttempts: 1 }), 'manifests', 'labels.manifest');
@@ -112,7 +113,7 @@ describe('manifest limits and terminal errors (folder store)', () => {
   });
 
   it('drops a repeated source-ref even far apart in the manifest (the first line wins)', async () => {
-    const many = await startServer({ objectStore: { mode: 'folder', bucketDir: buckets } });
+    const many = await startServer({ backend, objectStore: { mode: 'folder', bucketDir: buckets } });
     try {
       const rows = classificationLines('imgs', 'r', 2500);
       rows.push(classificationLine('s3://imgs/r-3.png', 'zebra'), classificationLine('s3://imgs/r-1200.png', 'zebra'));
@@ -130,7 +131,7 @@ describe('manifest limits and terminal errors (folder store)', () => {
   it('a line too long to ever be valid is dropped without being held whole', async () => {
     const good = classificationLines('imgs', 'a', 9);
     const endless = `{"source-ref":"s3://imgs/long.png","pad":"${'x'.repeat(40_000)}`;
-    const big = await startServer({ objectStore: { mode: 'folder', bucketDir: buckets }, rekognition: { maxManifestBytes: 1 << 20 } });
+    const big = await startServer({ backend, objectStore: { mode: 'folder', bucketDir: buckets }, rekognition: { maxManifestBytes: 1 << 20 } });
     try {
       put('manifests', 'long-line.manifest', [...good.slice(0, 5), endless.repeat(3), ...good.slice(5)].join('\n'));
       const { description } = await datasetFromManifest(big.rekognition({ maxAttempts: 1 }), 'manifests', 'long-line.manifest');

@@ -3,6 +3,7 @@ import {
 } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { GIF, jpeg, png } from '../../harness/images.js';
 import { classificationLines, datasetFromManifest, statusCode } from '../../harness/manifests.js';
 import { allEntries, classificationLine, detectionLine, lines, settled } from '../../harness/rekognition.js';
@@ -19,7 +20,7 @@ const s3Config = (endpoint: string, credentials = S3RVER_CREDENTIALS, imageCheck
   imageChecks: { enabled: imageChecks },
 });
 
-describe('CreateDataset from a manifest in S3', () => {
+describe.each(BACKENDS)('CreateDataset from a manifest in S3 (%s)', (backend) => {
   let s3: TestS3;
   let server: TestServer;
   let client: RekognitionClient;
@@ -32,7 +33,7 @@ describe('CreateDataset from a manifest in S3', () => {
     for (let i = 0; i < 40; i++) goods.push(s3.put('images', `good-${i}.png`, png(128, 96), 'image/png'));
     await Promise.all(goods);
     await s3.put('images', 'photo.jpg', jpeg(800, 600, { exifBytes: 30_000 }), 'image/jpeg');
-    server = await startServer(s3Config(s3.endpoint));
+    server = await startServer({ backend, ...s3Config(s3.endpoint) });
     client = server.rekognition({ maxAttempts: 1 });
   });
   afterAll(async () => {
@@ -183,12 +184,12 @@ describe('object store settings', () => {
   });
 });
 
-describe('an object store that stops answering', () => {
+describe.each(BACKENDS)('an object store that stops answering (%s)', (backend) => {
   it('fails the job attempt, retries, and ends in CREATE_FAILED with SERVICE_ERROR (no hang)', async () => {
     const s3 = await startS3();
     await s3.createBucket('manifests');
     await s3.put('manifests', 'a.manifest', lines(...classificationLines('images', 'a', 3)));
-    const server = await startServer({ ...s3Config(s3.endpoint), jobs: { maxAttempts: 2 } });
+    const server = await startServer({ backend, ...s3Config(s3.endpoint), jobs: { maxAttempts: 2 } });
     try {
       const client = server.rekognition({ maxAttempts: 1 });
       const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'flaky' }));

@@ -5,14 +5,15 @@ import {
 } from '@aws-sdk/client-rekognition';
 import type { DescribeProjectsCommandOutput } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { settled } from '../../harness/rekognition.js';
 import { eventually, startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
-describe('Rekognition projects', () => {
+describe.each(BACKENDS)('Rekognition projects (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
   });
   afterAll(async () => server?.close());
 

@@ -2,14 +2,15 @@ import {
   CreateDatasetCommand, CreateProjectCommand, DescribeProjectsCommand, ListDatasetLabelsCommand, UpdateDatasetEntriesCommand,
 } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allEntries, classificationLine, detectionLine, lines, settled } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
-describe('rekognition smoke', () => {
+describe.each(BACKENDS)('rekognition smoke (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
   });
   afterAll(async () => server?.close());
 

@@ -4,6 +4,7 @@ import {
   UpdateDatasetCommand, UpdateDatasetExamplesCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allExamples, inline, predefined, predefinedBatch, settled } from '../../harness/agentcore.js';
 import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
@@ -20,12 +21,12 @@ async function failure(promise: Promise<unknown>): Promise<{ name: string; statu
   return { name: error.name, status: error.$metadata.httpStatusCode, message: error.message, attempts: error.$metadata.attempts };
 }
 
-describe('AgentCore (restJson1): signing', () => {
+describe.each(BACKENDS)('AgentCore (restJson1): signing (%s)', (backend) => {
   let server: TestServer;
   let key: { accessKeyId: string; secretAccessKey: string };
   let datasetId: string;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     key = await server.createCredential({ account: A });
     const client = server.agentcore({ credentials: key });
     ({ datasetId } = await client.send(new CreateDatasetCommand({ datasetName: 'signed', schemaType: PREDEFINED, source: inline(predefinedBatch(2)) })) as { datasetId: string });
@@ -80,7 +81,7 @@ describe('AgentCore (restJson1): signing', () => {
   });
 });
 
-describe('AgentCore (restJson1): tenancy, allow-lists, download links', () => {
+describe.each(BACKENDS)('AgentCore (restJson1): tenancy, allow-lists, download links (%s)', (backend) => {
   let server: TestServer;
   let a: BedrockAgentCoreControlClient;
   let b: BedrockAgentCoreControlClient;
@@ -88,7 +89,7 @@ describe('AgentCore (restJson1): tenancy, allow-lists, download links', () => {
   let exampleId: string;
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     a = server.agentcore({ credentials: await server.createCredential({ account: A }) });
     b = server.agentcore({ credentials: await server.createCredential({ account: B }), maxAttempts: 1 });
     ({ datasetId } = await a.send(new CreateDatasetCommand({ datasetName: 'private', schemaType: PREDEFINED, source: inline(predefinedBatch(3)) })) as { datasetId: string });
@@ -161,10 +162,10 @@ describe('AgentCore (restJson1): tenancy, allow-lists, download links', () => {
   });
 });
 
-describe('AgentCore (restJson1): throttling per access key', () => {
+describe.each(BACKENDS)('AgentCore (restJson1): throttling per access key (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ throttle: { requestsPerSecond: 2, burst: 1 } });
+    server = await startServer({ backend, throttle: { requestsPerSecond: 2, burst: 1 } });
   });
   afterAll(async () => server?.close());
 

@@ -4,6 +4,7 @@ import {
   CreateDatasetCommand, CreateProjectCommand, DescribeProjectsCommand, UpdateDatasetEntriesCommand,
 } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { classificationLine, lines, settled } from '../../harness/rekognition.js';
 import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
@@ -15,10 +16,10 @@ async function failure(promise: Promise<unknown>): Promise<{ name: string; statu
   return { name: error.name, status: error.$metadata.httpStatusCode, message: error.message, attempts: error.$metadata.attempts };
 }
 
-describe('throttling per access key (token bucket)', () => {
+describe.each(BACKENDS)('throttling per access key (token bucket) (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ throttle: { requestsPerSecond: 2, burst: 1 } });
+    server = await startServer({ backend, throttle: { requestsPerSecond: 2, burst: 1 } });
   });
   afterAll(async () => server?.close());
 
@@ -54,10 +55,10 @@ describe('throttling per access key (token bucket)', () => {
   });
 });
 
-describe('quotas per account', () => {
+describe.each(BACKENDS)('quotas per account (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ rekognition: { maxProjectsPerAccount: 2, maxEntriesPerDataset: 3 } });
+    server = await startServer({ backend, rekognition: { maxProjectsPerAccount: 2, maxEntriesPerDataset: 3 } });
   });
   afterAll(async () => server?.close());
 
@@ -88,10 +89,10 @@ describe('quotas per account', () => {
   });
 });
 
-describe('body size and slow clients', () => {
+describe.each(BACKENDS)('body size and slow clients (%s)', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ bodyLimits: { awsJson: 64 * 1024 }, idleTimeoutMs: 400 });
+    server = await startServer({ backend, bodyLimits: { awsJson: 64 * 1024 }, idleTimeoutMs: 400 });
   });
   afterAll(async () => server?.close());
 

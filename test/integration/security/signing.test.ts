@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { CreateProjectCommand, DescribeProjectsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import type { HttpRequest } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 import { presignRequest, rekognitionRequest, send, signRequest } from '../../harness/sigv4.js';
@@ -26,12 +27,12 @@ function signedHeaderNames(request: RawRequest): string[] {
   return /SignedHeaders=([^,]+)/.exec(request.headers.authorization)![1].split(';');
 }
 
-describe('SigV4 on the wire (Rekognition, awsJson1_1)', () => {
+describe.each(BACKENDS)('SigV4 on the wire (Rekognition, awsJson1_1) (%s)', (backend) => {
   let server: TestServer;
   let key: { accessKeyId: string; secretAccessKey: string };
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     key = await server.createCredential({ account: '111122223333' });
   });
   afterAll(async () => server?.close());

@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
 import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
@@ -17,7 +18,7 @@ async function failure(promise: Promise<unknown>): Promise<{ name: string; statu
   return { name: error.name, status: error.$metadata.httpStatusCode, message: error.message };
 }
 
-describe('tenancy: every resource is keyed by account and region', () => {
+describe.each(BACKENDS)('tenancy: every resource is keyed by account and region (%s)', (backend) => {
   let server: TestServer;
   let a: RekognitionClient;
   let aWest: RekognitionClient;
@@ -28,7 +29,7 @@ describe('tenancy: every resource is keyed by account and region', () => {
   let bProjectArn: string;
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     const keyA = await server.createCredential({ account: A });
     const keyB = await server.createCredential({ account: B });
     a = server.rekognition({ credentials: keyA });
@@ -91,7 +92,7 @@ describe('tenancy: every resource is keyed by account and region', () => {
   });
 });
 
-describe('allow-lists of actions and resources', () => {
+describe.each(BACKENDS)('allow-lists of actions and resources (%s)', (backend) => {
   let server: TestServer;
   let owner: RekognitionClient;
   let flowersArn: string;
@@ -99,7 +100,7 @@ describe('allow-lists of actions and resources', () => {
   let weedsTrain: string;
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ backend });
     owner = server.rekognition({ credentials: await server.createCredential({ account: A }) });
     ({ ProjectArn: flowersArn } = await owner.send(new CreateProjectCommand({ ProjectName: 'flowers' })) as { ProjectArn: string });
     const { ProjectArn: weedsArn } = await owner.send(new CreateProjectCommand({ ProjectName: 'weeds' }));

@@ -66,6 +66,14 @@ export function isHumanAnnotated(value: unknown): boolean {
   return value === 'yes' || value === 'no';
 }
 
+/**
+ * Trove: a label name or source-ref containing U+0000 is malformed. PostgreSQL text cannot hold
+ * it, and S3 keys cannot carry it (S3's XML API has no way to write it), so both backends refuse it alike.
+ */
+export function hasNulCharacter(text: string): boolean {
+  return text.includes('\u0000');
+}
+
 export function isLabelNameTooLong(name: string): boolean {
   return name.length > MAX_LABEL_NAME_LENGTH;
 }

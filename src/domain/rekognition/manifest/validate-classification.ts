@@ -5,6 +5,7 @@ import {
   addError,
   addHoistedError,
   addLabel,
+  hasNulCharacter,
   isHumanAnnotated,
   isLabelNameTooLong,
   type JsonObject,
@@ -34,6 +35,7 @@ export function checkClassificationPair(
   const formatOk =
     typeof name === 'string' &&
     name.length > 0 &&
+    !hasNulCharacter(name) &&
     typeof confidence === 'number' &&
     confidence >= 0 &&
     confidence <= 1 &&

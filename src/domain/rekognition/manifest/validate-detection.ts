@@ -5,6 +5,7 @@ import {
   addError,
   addHoistedError,
   addLabel,
+  hasNulCharacter,
   isHumanAnnotated,
   isLabelNameTooLong,
   isObject,
@@ -163,7 +164,10 @@ function isPositiveInteger(value: unknown): value is number {
 /** AWS: class-map maps the string form of each class_id to a label name. */
 function isClassMap(value: unknown): value is JsonObject {
   if (!isObject(value)) return false;
-  for (const key in value) if (typeof value[key] !== 'string') return false;
+  for (const key in value) {
+    const name = value[key];
+    if (typeof name !== 'string' || hasNulCharacter(name)) return false;
+  }
   return true;
 }
 

@@ -9,6 +9,7 @@ import {
   addHoistedError,
   addLineError,
   ERRORS_KEY,
+  hasNulCharacter,
   isObject,
   newLineCheck,
   type JsonObject,
@@ -82,7 +83,7 @@ export function validateLine(text: string, options: ValidateLineOptions = {}): L
   // AWS: a missing source-ref drops the line. Trove: a non-string source-ref counts as missing.
   if (typeof sourceRef !== 'string') return drop('MISSING_SOURCE_REF');
   // AWS: source-ref must be s3://bucket/key; https:// and other forms drop the line.
-  if (!SOURCE_REF_FORMAT.test(sourceRef)) return drop('INVALID_SOURCE_REF_FORMAT');
+  if (!SOURCE_REF_FORMAT.test(sourceRef) || hasNulCharacter(sourceRef)) return drop('INVALID_SOURCE_REF_FORMAT');
 
   // Trove: service-owned keys are recomputed, so a line copied from ListDatasetEntries can be sent back.
   let stripped = deleteKey(parsed, SERVICE_METADATA_KEY);

@@ -1,0 +1,48 @@
+/** Rows written to a table since its statistics were refreshed, before refreshing them again. */
+const MIN_ROWS = 10_000;
+/**
+ * ... or this share of the table's rows, whichever is more: estimates stay within a quarter of the
+ * truth, which keeps plans right, while a growing table is analyzed only a dozen times on its way to
+ * 250,000 rows (each ANALYZE samples up to 30,000 rows).
+ */
+const SHARE = 0.25;
+
+/**
+ * Keeps PostgreSQL's planner statistics in step with bulk writes. A listing's plan depends on
+ * them: with none or stale ones (a table just loaded, before autovacuum's next round, up to a
+ * minute or more), the planner may sort a whole dataset to return one page instead of walking the
+ * listing-order index. So once enough rows have been committed to a table, this runs ANALYZE on
+ * it, in the background and one table at a time, as autovacuum would but without waiting.
+ */
+export class PlannerStatistics {
+  readonly #written = new Map<string, number>();
+  readonly #thresholds = new Map<string, number>();
+  #running: Promise<void> | undefined;
+
+  /** `analyze` runs `ANALYZE <table>` and resolves to the table's estimated row count afterwards. */
+  constructor(private readonly analyze: (table: string) => Promise<number>) {}
+
+  /** Counts rows a committed transaction wrote, per table; may start an ANALYZE. */
+  committed(rowsByTable: ReadonlyMap<string, number>): void {
+    for (const [table, rows] of rowsByTable) this.#written.set(table, (this.#written.get(table) ?? 0) + rows);
+    if (this.#running) return;
+    const due = [...this.#written].find(([table, rows]) => rows >= (this.#thresholds.get(table) ?? MIN_ROWS));
+    if (!due) return;
+    const [table] = due;
+    this.#written.set(table, 0);
+    this.#running = this.analyze(table)
+      .then((rows) => void this.#thresholds.set(table, Math.max(MIN_ROWS, Math.round(rows * SHARE))))
+      // A failed ANALYZE (e.g. the database went away) is tried again after the next write;
+      // meanwhile autovacuum still refreshes the statistics on its own schedule.
+      .catch(() => void this.#written.set(table, (this.#thresholds.get(table) ?? MIN_ROWS) - 1))
+      .finally(() => {
+        this.#running = undefined;
+        this.committed(new Map());
+      });
+  }
+
+  /** Resolves once no ANALYZE is running (before the pool closes). */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+}

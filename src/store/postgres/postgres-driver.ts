@@ -1,0 +1,139 @@
+import pg from 'pg';
+import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-driver.js';
+import { isConnectionLoss } from '../store-unavailable-error.js';
+import { onClient, SqlCache, unavailableOr } from './client-executor.js';
+import { applyMigrations } from './migrate.js';
+import { PlannerStatistics } from './planner-statistics.js';
+
+export interface PostgresDriverConfig {
+  /** postgres://user:password@host:port/database?options */
+  readonly url: string;
+  /** Connections this node keeps at most (requests, job transactions and heartbeats share them). */
+  readonly poolSize: number;
+  /** Called for errors of idle connections (e.g. the server restarted); the pool replaces them. */
+  readonly onConnectionError?: (error: Error) => void;
+}
+
+const dialect: SqlDialect = {
+  name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', forKeyShare: 'FOR KEY SHARE', substringIndex: 'pg_trgm',
+};
+
+// The repositories read ids, counters and epoch-ms times as JS numbers (all well below 2^53),
+// so BIGINT (int8) is parsed as a number for this pool only, not globally.
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? (text: string) => Number(text) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * PostgreSQL behind the async SqlDriver interface, for several Trove nodes sharing one database.
+ * Statements outside a transaction take any pooled connection; a transaction keeps one
+ * connection from BEGIN to COMMIT. A lost connection surfaces as StoreUnavailableError and is
+ * dropped from the pool, which opens fresh ones once the database answers again.
+ */
+export class PostgresDriver implements SqlDriver {
+  readonly dialect = dialect;
+  readonly #pool: pg.Pool;
+  readonly #sqlCache = new SqlCache();
+  readonly #statistics: PlannerStatistics;
+
+  constructor(config: PostgresDriverConfig) {
+    const report = config.onConnectionError ?? (() => undefined);
+    this.#pool = new pg.Pool({
+      connectionString: config.url,
+      max: config.poolSize,
+      types,
+      application_name: 'trove',
+      // A database that does not answer fails the request (a modelled 500) instead of hanging it:
+      // no connection within 10 s, or no answer to a statement within 60 s (no Trove statement
+      // takes more than a few seconds; the connection is then discarded).
+      connectionTimeoutMillis: 10_000,
+      query_timeout: 60_000,
+      // TCP keepalive: probe a connection after 10 s of silence, so one dropped without a reset
+      // (a partition, a dead host) is eventually noticed and replaced.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
+    // Without these listeners a connection dropped by the server would crash the process. The
+    // pool reports idle connections' errors; a checked-out one's error also fails its query.
+    this.#pool.on('error', report);
+    this.#pool.on('connect', (client) => client.on('error', () => undefined));
+    this.#statistics = new PlannerStatistics((table) => this.#withClient(async (client) => {
+      // Table names come from the repositories' own INSERT statements, never from a request.
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) return 0;
+      await client.query(`ANALYZE ${table}`);
+      const { rows } = await client.query<{ n: number }>('SELECT reltuples::float8 AS n FROM pg_class WHERE oid = $1::regclass', [table]);
+      return Number(rows[0]?.n ?? 0);
+    }));
+  }
+
+  all<T>(sql: string, params?: SqlParams): Promise<T[]> {
+    return this.#withClient((client) => onClient(client, this.#sqlCache).all<T>(sql, params));
+  }
+
+  get<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    return this.#withClient((client) => onClient(client, this.#sqlCache).get<T>(sql, params));
+  }
+
+  run(sql: string, params?: SqlParams): Promise<number> {
+    return this.#withClient((client) => onClient(client, this.#sqlCache).run(sql, params));
+  }
+
+  runBatch(sql: string, rows: readonly SqlParams[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return this.transaction((tx) => tx.runBatch(sql, rows));
+  }
+
+  insertMany(table: string, columns: readonly string[], rows: readonly SqlParams[]): Promise<number[]> {
+    return this.transaction((tx) => tx.insertMany(table, columns, rows));
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#withClient(async (client, discard) => {
+      const written = new Map<string, number>();
+      const tx = onClient(client, this.#sqlCache, written);
+      await tx.run('BEGIN');
+      try {
+        const result = await fn(tx);
+        await tx.run('COMMIT');
+        this.#statistics.committed(written);
+        return result;
+      } catch (error) {
+        // A dead connection has no transaction left to roll back; #withClient discards it. A
+        // connection whose ROLLBACK fails must not go back to the pool still inside a transaction.
+        if (!isConnectionLoss(error)) await tx.run('ROLLBACK').catch(discard);
+        throw error;
+      }
+    });
+  }
+
+  async migrate(): Promise<void> {
+    await this.#withClient((client) => applyMigrations(client));
+  }
+
+  async close(): Promise<void> {
+    await this.#statistics.idle();
+    await this.#pool.end();
+  }
+
+  /** Checks out a connection; one that failed with a connection error is destroyed, not reused. */
+  async #withClient<T>(fn: (client: pg.PoolClient, discard: (reason: unknown) => void) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      throw unavailableOr(error);
+    }
+    let broken: Error | undefined;
+    const discard = (reason: unknown) => void (broken = reason instanceof Error ? reason : new Error(String(reason)));
+    try {
+      return await fn(client, discard);
+    } catch (error) {
+      if (isConnectionLoss(error)) discard(error);
+      throw unavailableOr(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+}

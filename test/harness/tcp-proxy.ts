@@ -1,0 +1,71 @@
+import { createServer, Socket } from 'node:net';
+import type { Server } from 'node:net';
+
+export interface TcpProxy {
+  /** Port the proxy listens on (127.0.0.1). */
+  readonly port: number;
+  /** `url` with its host and port replaced by the proxy's. */
+  via(url: string): string;
+  /** Simulates losing the database: open connections are reset and new ones refused. */
+  cut(): Promise<void>;
+  /** The database is back: connections are accepted again, on the same port. */
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP pass-through to `target` that a test can cut and restore, to lose the connection to a
+ * real server (here PostgreSQL) in the middle of work without stopping the server itself.
+ */
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  let port = 0;
+
+  const listen = () => new Promise<void>((resolve, reject) => {
+    const next = createServer((client) => {
+      const upstream = new Socket();
+      sockets.add(client).add(upstream);
+      const forget = () => {
+        sockets.delete(client);
+        sockets.delete(upstream);
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', forget).on('close', forget);
+      upstream.on('error', forget).on('close', forget);
+      upstream.connect(target.port, target.host, () => {
+        client.pipe(upstream);
+        upstream.pipe(client);
+      });
+    });
+    next.once('error', reject);
+    next.listen(port, '127.0.0.1', () => {
+      const address = next.address();
+      port = typeof address === 'object' && address ? address.port : port;
+      server = next;
+      resolve();
+    });
+  });
+  const stop = () => new Promise<void>((resolve) => {
+    for (const socket of sockets) socket.resetAndDestroy();
+    sockets.clear();
+    if (!server) return resolve();
+    server.close(() => resolve());
+    server = undefined;
+  });
+
+  await listen();
+  return {
+    port,
+    via(url) {
+      const parsed = new URL(url);
+      parsed.hostname = '127.0.0.1';
+      parsed.port = String(port);
+      return parsed.toString();
+    },
+    cut: stop,
+    restore: listen,
+    close: stop,
+  };
+}

@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POSTGRES_SELECTED } from '../../harness/backends.js';
+import { freePort } from '../../harness/embedded-postgres.js';
+import { createTestDatabase } from '../../harness/postgres.js';
+import type { TestDatabase } from '../../harness/postgres.js';
+import { spawnTrove } from '../../harness/process.js';
+import { TEST_MASTER_KEY } from '../../harness/server.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../../bin/trove', import.meta.url));
+
+describe.runIf(POSTGRES_SELECTED)('bin/trove on PostgreSQL', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => database?.drop());
+
+  it('migrates with --database-url, never printing the password', async () => {
+    const { stdout } = await run(process.execPath, [BIN, 'migrate', '--database-url', database.url]);
+    const { username, password, host, pathname } = new URL(database.url);
+    expect(stdout).toBe(`Store (database postgres://${username}${password ? ':***' : ''}@${host}${pathname}) is up to date.\n`);
+    if (password) expect(stdout).not.toContain(password);
+  });
+
+  it('serves from TROVE_DATABASE_URL', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'trove-cli-pg-'));
+    const trove = await spawnTrove(['--data-dir', dataDir], { TROVE_DATABASE_URL: database.url, TROVE_MASTER_KEY: TEST_MASTER_KEY });
+    try {
+      expect(trove.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(database postgres:\/\/\w+(:\*\*\*)?@/);
+      expect((await fetch(`${trove.url}/_trove/health`)).status).toBe(200);
+    } finally {
+      expect(await trove.stop('SIGTERM')).toBe(0);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('explains a bad URL and an unreachable database instead of starting', async () => {
+    const scheme = await run(process.execPath, [BIN, 'serve', '--database-url', 'mysql://db/trove']).catch((e: { code: number; stderr: string }) => e);
+    expect(scheme).toMatchObject({ code: 1, stderr: expect.stringMatching(/--database-url \/ TROVE_DATABASE_URL: unsupported scheme mysql:/) });
+    const dataDir = mkdtempSync(join(tmpdir(), 'trove-cli-pg-'));
+    const down = await run(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--database-url', `postgres://trove@127.0.0.1:${await freePort()}/trove`])
+      .catch((e: { code: number; stderr: string }) => e);
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(down).toMatchObject({ code: 1, stderr: expect.stringMatching(/The database is unavailable: .*ECONNREFUSED/) });
+  });
+});

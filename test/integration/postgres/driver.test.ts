@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresDriver } from '../../../src/store/postgres/postgres-driver.js';
+import { StoreUnavailableError } from '../../../src/store/store-unavailable-error.js';
+import { POSTGRES_SELECTED } from '../../harness/backends.js';
+import { freePort } from '../../harness/embedded-postgres.js';
+import { createTestDatabase } from '../../harness/postgres.js';
+import { eventually } from '../../harness/server.js';
+import type { TestDatabase } from '../../harness/postgres.js';
+
+/** The PostgreSQL SqlDriver on its own: types, batches, transactions, migrations, unreachable servers. */
+describe.runIf(POSTGRES_SELECTED)('PostgresDriver', () => {
+  let database: TestDatabase;
+  let driver: PostgresDriver;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    driver = new PostgresDriver({ url: database.url, poolSize: 4 });
+    await driver.migrate();
+    await driver.run('CREATE TABLE t (id BIGINT PRIMARY KEY, n BIGINT, b BYTEA, s TEXT)');
+  });
+  afterAll(async () => {
+    await driver?.close();
+    await database?.drop();
+  });
+
+  it('reads BIGINT as numbers and BYTEA as buffers', async () => {
+    await driver.run('INSERT INTO t (id, n, b, s) VALUES (?, ?, ?, ?)', [1, 1_700_000_000_123, Buffer.from([0, 1, 255]), 'what?']);
+    const row = await driver.get<{ id: number; n: number; b: Buffer; s: string; c: number }>('SELECT id, n, b, s, (SELECT COUNT(*) FROM t) AS c FROM t WHERE id = ?', [1]);
+    expect(row).toEqual({ id: 1, n: 1_700_000_000_123, b: Buffer.from([0, 1, 255]), s: 'what?', c: 1 });
+  });
+
+  it('runs a batch of one-row INSERTs as multi-row statements, across the 1000-row split', async () => {
+    const rows = Array.from({ length: 2_345 }, (_, i) => [1000 + i, i * 2, null, `row ${i}`]);
+    await driver.runBatch('INSERT INTO t (id, n, b, s) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING', rows);
+    const sum = await driver.get<{ c: number; total: string }>('SELECT COUNT(*) AS c, SUM(n)::text AS total FROM t WHERE id >= 1000');
+    expect(sum).toEqual({ c: 2_345, total: String(2_344 * 2_345) });
+  });
+
+  it('applies a batch of upserts row by row, as SQLite does, even when rows hit the same key', async () => {
+    await driver.runBatch('INSERT INTO t (id, n) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET n = t.n + excluded.n', [[7, 1], [7, 10], [7, 100], [8, -5]]);
+    expect(await driver.all('SELECT id, n FROM t WHERE id IN (7, 8) ORDER BY id')).toEqual([{ id: 7, n: 111 }, { id: 8, n: -5 }]);
+  });
+
+  it("writes batched values as literals that round-trip exactly (quotes, backslashes, bytes, negatives)", async () => {
+    const tricky = ["it's", 'back\\slash \\x00', '-- not a comment', '?', '$$', 'ünïcødé ✓'];
+    await driver.runBatch('UPDATE t SET s = ?, b = ?, n = ? WHERE id = ?', tricky.map((text, i) => [text, Buffer.from([i, 255, 0]), -i - 1, 1000 + i]));
+    const rows = await driver.all<{ s: string; b: Buffer; n: number }>('SELECT s, b, n FROM t WHERE id BETWEEN 1000 AND 1005 ORDER BY id');
+    expect(rows).toEqual(tricky.map((text, i) => ({ s: text, b: Buffer.from([i, 255, 0]), n: -i - 1 })));
+  });
+
+  it('refreshes the planner statistics of a table once a bulk write has been committed to it', async () => {
+    await driver.run('CREATE TABLE bulk (id BIGINT PRIMARY KEY, v TEXT)');
+    await driver.runBatch('INSERT INTO bulk (id, v) VALUES (?, ?)', Array.from({ length: 12_000 }, (_, i) => [i, `v${i}`]));
+    const analyzed = await eventually(async () => {
+      const row = await driver.get<{ last_analyze: Date | null; reltuples: number }>(
+        "SELECT s.last_analyze, c.reltuples::float8 AS reltuples FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid WHERE s.relname = 'bulk'",
+      );
+      return row?.last_analyze ? row : undefined;
+    }, 10_000, 'ANALYZE of the bulk table');
+    expect(analyzed.reltuples).toBe(12_000);
+  });
+
+  it('runs any other statement once per row', async () => {
+    await driver.runBatch('UPDATE t SET s = ? WHERE id = ?', [['first', 1000], ['second', 1001]]);
+    expect(await driver.all('SELECT s FROM t WHERE id IN (1000, 1001) ORDER BY id')).toEqual([{ s: 'first' }, { s: 'second' }]);
+  });
+
+  it('rolls a failed transaction back and hands a clean connection back to the pool', async () => {
+    await expect(driver.transaction(async (tx) => {
+      await tx.run('INSERT INTO t (id) VALUES (?)', [5]);
+      await tx.run('INSERT INTO t (id) VALUES (?)', [5]);
+    })).rejects.toThrow(/duplicate key/);
+    expect(await driver.get('SELECT id FROM t WHERE id = 5')).toBeUndefined();
+    // Every pooled connection still works outside a transaction.
+    await Promise.all(Array.from({ length: 8 }, () => driver.get('SELECT 1 AS one')));
+    const committed = await driver.transaction(async (tx) => {
+      await tx.run('INSERT INTO t (id) VALUES (?)', [6]);
+      return tx.get<{ id: number }>('SELECT id FROM t WHERE id = ?', [6]);
+    });
+    expect(committed).toEqual({ id: 6 });
+  });
+
+  it('migrates once when several nodes start at the same time', async () => {
+    const fresh = await createTestDatabase();
+    const nodes = Array.from({ length: 4 }, () => new PostgresDriver({ url: fresh.url, poolSize: 2 }));
+    try {
+      await Promise.all(nodes.map((node) => node.migrate()));
+      const versions = await nodes[0].all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(versions.map((v) => v.version)).toEqual([...new Set(versions.map((v) => v.version))]);
+      expect(versions[0]).toEqual({ version: 1 });
+      expect(await nodes[1].get("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")).toEqual({ extname: 'pg_trgm' });
+    } finally {
+      await Promise.all(nodes.map((node) => node.close()));
+      await fresh.drop();
+    }
+  });
+
+  it('reports an unreachable server as StoreUnavailableError', async () => {
+    const url = new URL(database.url);
+    url.port = String(await freePort());
+    const down = new PostgresDriver({ url: url.toString(), poolSize: 1 });
+    try {
+      await expect(down.get('SELECT 1')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(down.transaction(async () => undefined)).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await down.close();
+    }
+  });
+});

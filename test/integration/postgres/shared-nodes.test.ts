@@ -1,0 +1,130 @@
+import {
+  CreateDatasetCommand, CreateProjectCommand, ListDatasetEntriesCommand, ResourceInUseException, UpdateDatasetEntriesCommand,
+} from '@aws-sdk/client-rekognition';
+import { randomUUID } from 'node:crypto';
+import { AddDatasetExamplesCommand, CreateDatasetCommand as CreateAcDatasetCommand, ListDatasetExamplesCommand } from '@aws-sdk/client-bedrock-agentcore-control';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inline, predefined, predefinedBatch, settled as settledAc } from '../../harness/agentcore.js';
+import { POSTGRES_SELECTED } from '../../harness/backends.js';
+import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
+import { startServer } from '../../harness/server.js';
+import type { TestServer } from '../../harness/server.js';
+
+/** Two Trove nodes on one PostgreSQL database answer every request as one service. */
+describe.runIf(POSTGRES_SELECTED)('Trove nodes sharing one PostgreSQL database', () => {
+  let first: TestServer;
+  let second: TestServer;
+  beforeAll(async () => {
+    first = await startServer({ backend: 'postgres' });
+    second = await startServer({ backend: 'postgres', databaseUrl: first.databaseUrl });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+  });
+
+  it('accepts a request on one node and runs its job on another', async () => {
+    first.trove.runner.pause();
+    const a = first.rekognition();
+    const b = second.rekognition();
+    const { ProjectArn } = await a.send(new CreateProjectCommand({ ProjectName: 'shared' }));
+    const { DatasetArn } = await a.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }));
+    await settled(b, DatasetArn!);
+    await a.send(new UpdateDatasetEntriesCommand({
+      DatasetArn, Changes: { GroundTruth: lines(...Array.from({ length: 30 }, (_, i) => classificationLine(`s3://bucket/${i}.jpg`, 'x'))) },
+    }));
+    expect((await settled(a, DatasetArn!)).DatasetStats?.TotalEntries).toBe(30);
+    first.trove.runner.resume();
+  });
+
+  it('honours a pagination token issued by the other node (the signing key is in the database)', async () => {
+    const a = first.rekognition();
+    const b = second.rekognition();
+    const { ProjectArn } = await a.send(new CreateProjectCommand({ ProjectName: 'tokens' }));
+    const { DatasetArn } = await a.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }));
+    await settled(a, DatasetArn!);
+    await a.send(new UpdateDatasetEntriesCommand({
+      DatasetArn, Changes: { GroundTruth: lines(...Array.from({ length: 12 }, (_, i) => classificationLine(`s3://bucket/${String(i).padStart(2, '0')}.jpg`, 'x'))) },
+    }));
+    await settled(a, DatasetArn!);
+    const page1 = await a.send(new ListDatasetEntriesCommand({ DatasetArn, MaxResults: 5 }));
+    const page2 = await b.send(new ListDatasetEntriesCommand({ DatasetArn, MaxResults: 5, NextToken: page1.NextToken }));
+    const page3 = await a.send(new ListDatasetEntriesCommand({ DatasetArn, MaxResults: 5, NextToken: page2.NextToken }));
+    const refs = [...page1.DatasetEntries!, ...page2.DatasetEntries!, ...page3.DatasetEntries!].map((line) => JSON.parse(line)['source-ref']);
+    expect(refs).toEqual(Array.from({ length: 12 }, (_, i) => `s3://bucket/${String(i).padStart(2, '0')}.jpg`));
+    expect(page3.NextToken).toBeUndefined();
+  });
+
+  it('lets exactly one of two racing updates of one dataset in, whichever node each reaches', async () => {
+    const a = first.rekognition();
+    const b = second.rekognition();
+    const { ProjectArn } = await a.send(new CreateProjectCommand({ ProjectName: 'race' }));
+    const { DatasetArn } = await a.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }));
+    await settled(a, DatasetArn!);
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.allSettled([a, b].map((client, i) => client.send(new UpdateDatasetEntriesCommand({
+        DatasetArn, Changes: { GroundTruth: lines(classificationLine(`s3://bucket/r${round}-n${i}.jpg`, `n${i}`)) },
+      }))));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.find((r) => r.status === 'rejected');
+      expect((rejected as PromiseRejectedResult).reason).toBeInstanceOf(ResourceInUseException);
+      await settled(a, DatasetArn!);
+    }
+    expect(await allEntries(b, { DatasetArn })).toHaveLength(5);
+  });
+
+  it('honours AgentCore client tokens, page tokens and download links issued by the other node', async () => {
+    const a = first.agentcore();
+    const b = second.agentcore();
+    const create = { datasetName: 'shared_examples', schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1' as const, clientToken: randomUUID(), source: inline(predefinedBatch(25)) };
+    const created = await a.send(new CreateAcDatasetCommand(create));
+    // The idempotency record is in the database: the retry on the other node gets the same answer.
+    expect((await b.send(new CreateAcDatasetCommand(create))).datasetId).toBe(created.datasetId);
+    const datasetId = created.datasetId!;
+    await settledAc(b, datasetId);
+    const add = { datasetId, clientToken: randomUUID(), source: inline([predefined('once')]) };
+    const added = await b.send(new AddDatasetExamplesCommand(add));
+    await settledAc(a, datasetId);
+    expect((await a.send(new AddDatasetExamplesCommand(add))).exampleIds).toEqual(added.exampleIds);
+    expect((await settledAc(b, datasetId)).exampleCount).toBe(26);
+
+    const page1 = await a.send(new ListDatasetExamplesCommand({ datasetId, maxResults: 10 }));
+    const page2 = await b.send(new ListDatasetExamplesCommand({ datasetId, maxResults: 10, nextToken: page1.nextToken }));
+    const page3 = await a.send(new ListDatasetExamplesCommand({ datasetId, maxResults: 10, nextToken: page2.nextToken }));
+    const listed = [...page1.examples!, ...page2.examples!, ...page3.examples!] as { scenario_id: string }[];
+    expect(listed.map((e) => e.scenario_id)).toEqual([...predefinedBatch(25).map((e) => e.scenario_id), 'once']);
+
+    // A download link signed by one node, fetched from the other.
+    const link = new URL((await settledAc(a, datasetId)).downloadUrl!);
+    const response = await fetch(new URL(link.pathname + link.search, second.url));
+    expect(response.status).toBe(200);
+    expect((await response.text()).trim().split('\n')).toHaveLength(26);
+  });
+
+  it('applies a client token raced through two nodes at once exactly once', async () => {
+    const a = first.agentcore();
+    const b = second.agentcore();
+    const { datasetId } = await a.send(new CreateAcDatasetCommand({
+      datasetName: 'token_race', schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1', source: inline(predefinedBatch(5)),
+    }));
+    await settledAc(a, datasetId!);
+    for (let round = 0; round < 5; round++) {
+      const add = { datasetId, clientToken: randomUUID(), source: inline(predefinedBatch(3, `r${round}-`)) };
+      const results = await Promise.allSettled([a, b].map((client) => client.send(new AddDatasetExamplesCommand(add))));
+      const answered = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ exampleIds?: string[] }>).value.exampleIds);
+      expect(answered.length).toBeGreaterThan(0);
+      // Whoever lost the race was told to retry (ConflictException) or got the winner's answer.
+      for (const r of results) if (r.status === 'rejected') expect((r.reason as Error).name).toBe('ConflictException');
+      expect(new Set(answered.map((ids) => JSON.stringify(ids))).size).toBe(1);
+      await settledAc(b, datasetId!);
+      expect((await b.send(new AddDatasetExamplesCommand(add))).exampleIds).toEqual(answered[0]);
+    }
+    expect((await settledAc(a, datasetId!)).exampleCount).toBe(5 + 5 * 3);
+  });
+
+  it('lets exactly one of two racing CreateProject calls of one name in', async () => {
+    const results = await Promise.allSettled([first, second].map((node) => node.rekognition().send(new CreateProjectCommand({ ProjectName: 'same-name' }))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(ResourceInUseException);
+  });
+});
