@@ -8,7 +8,7 @@ export interface AsyncState<T> {
   reload(): void;
 }
 
-/** Runs `load` when `deps` change; a newer run cancels the older one's result. */
+/** Runs `load` when `deps` change (only then: `load` itself is a new closure on every render); a newer run cancels the older one's result. */
 export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[]): AsyncState<T> {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const [generation, setGeneration] = useState(0);
@@ -20,7 +20,6 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: rea
       (error: unknown) => !controller.signal.aborted && !isAbort(error) && setState({ error, loading: false }),
     );
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { ...state, reload };
@@ -60,7 +59,6 @@ export function usePolling<T>(poll: (signal: AbortSignal) => Promise<T>, delay: 
       controller.abort();
       clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { ...state, reload };

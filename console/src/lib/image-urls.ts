@@ -33,11 +33,11 @@ export class ImageUrls {
   url(datasetArn: string, sourceRef: string): Promise<string> {
     // The SDK corrects its clock from the server's Date header after a skew error; so do we.
     const offset = (this.#client.config as { systemClockOffset?: number }).systemClockOffset ?? 0;
-    const window = Math.floor((Date.now() + offset) / WINDOW_MS) * WINDOW_MS;
-    const key = `${window} ${datasetArn} ${sourceRef}`;
+    const windowStart = Math.floor((Date.now() + offset) / WINDOW_MS) * WINDOW_MS;
+    const key = `${windowStart} ${datasetArn} ${sourceRef}`;
     let url = this.#cache.get(key);
     if (!url) {
-      url = this.#sign(datasetArn, sourceRef, new Date(window));
+      url = this.#sign(datasetArn, sourceRef, new Date(windowStart));
       if (this.#cache.size >= MAX_CACHED) this.#cache.delete(this.#cache.keys().next().value as string);
       this.#cache.set(key, url);
     }

@@ -27,6 +27,8 @@ export interface PagedListOptions<T, R> {
   readonly keepPages?: number;
   /** Pages fetched at once (pages whose tokens are known; the walk itself is sequential). */
   readonly concurrency?: number;
+  /** Pages fetched beyond the last one in view, so scrolling on finds them loaded. */
+  readonly prefetchPages?: number;
 }
 
 export interface PagedListStatus {
@@ -47,6 +49,7 @@ export class PagedList<T, R = T> {
   readonly #expected: number | undefined;
   readonly #keep: number;
   readonly #concurrency: number;
+  readonly #ahead: number;
   readonly #tokens: (string | undefined)[] = [undefined];
   readonly #pages = new Map<number, readonly R[]>();
   readonly #loading = new Set<number>();
@@ -64,6 +67,7 @@ export class PagedList<T, R = T> {
     this.#expected = options.expectedCount;
     this.#keep = Math.max(3, options.keepPages ?? 30);
     this.#concurrency = Math.max(1, options.concurrency ?? 3);
+    this.#ahead = Math.max(0, options.prefetchPages ?? 1);
   }
 
   /** Changes whenever anything visible changes (for React's useSyncExternalStore). */
@@ -73,7 +77,7 @@ export class PagedList<T, R = T> {
 
   get status(): PagedListStatus {
     const knownPages = this.#tokens.length;
-    const furthest = this.#wanted.last;
+    const furthest = this.#wanted.last - this.#ahead;
     return {
       length: this.#length(),
       exact: this.#count !== undefined,
@@ -92,7 +96,7 @@ export class PagedList<T, R = T> {
   /** The view draws items [first, end): load their pages (and walk to them if need be). */
   want(first: number, end: number): void {
     const firstPage = Math.floor(Math.max(0, first) / this.pageSize);
-    const lastPage = Math.max(firstPage, Math.floor((Math.max(first + 1, end) - 1) / this.pageSize));
+    const lastPage = Math.max(firstPage, Math.floor((Math.max(first + 1, end) - 1) / this.pageSize)) + this.#ahead;
     if (firstPage === this.#wanted.first && lastPage === this.#wanted.last) return;
     this.#wanted = { first: firstPage, last: lastPage };
     this.#pump();

@@ -45,8 +45,8 @@ export function EntryGrid({ datasetArn, filters, expectedCount, onOpen }: EntryG
     }, { pageSize: PAGE_SIZE, expectedCount, prepare: (lines) => lines.map(readEntry) });
     setList(next);
     return () => next.dispose();
-    // A new listing only for new filters: the counts that size it may change while it is read.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // A new listing only for a new dataset or new filters (compared as filterKey); the counts that
+    // size it may change while it is read.
   }, [rekognition, datasetArn, filterKey]);
   return list ? <Grid list={list} datasetArn={datasetArn} expectedCount={expectedCount} onOpen={onOpen} /> : null;
 }

@@ -7,9 +7,9 @@ import { isFiltered } from './entry-filters.js';
 export function FilterBar({ filters, onChange }: { filters: EntryFilters; onChange: (filters: EntryFilters) => void }) {
   const [search, setSearch] = useState(filters.sourceRef);
   const settled = useDebounced(search, 300);
+  // Applied once typing has paused (not on every key), and only then.
   useEffect(() => {
     if (settled !== filters.sourceRef) onChange({ ...filters, sourceRef: settled });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [settled]);
   useEffect(() => setSearch(filters.sourceRef), [filters.sourceRef]);
 

@@ -30,7 +30,7 @@ async function settle(list: PagedList<number>): Promise<void> {
 describe('PagedList: a long listing through NextToken pagination', () => {
   it('loads the pages in view, and says the exact length once the last page is seen', async () => {
     const { fetch, calls } = api(250, 100);
-    const list = new PagedList(fetch, { pageSize: 100, prepare: same });
+    const list = new PagedList(fetch, { pageSize: 100, prepare: same, prefetchPages: 0 });
     expect(list.status.length).toBe(100); // unknown: one page of placeholders
     list.want(0, 40);
     await settle(list);
@@ -47,7 +47,7 @@ describe('PagedList: a long listing through NextToken pagination', () => {
   it('walks the tokens to a far page, keeping (and preparing) only the pages near the view', async () => {
     const { fetch, calls } = api(10_000, 100);
     const prepared: number[] = [];
-    const list = new PagedList(fetch, { pageSize: 100, prepare: (items) => (prepared.push(items[0]), items), expectedCount: 10_000, keepPages: 4 });
+    const list = new PagedList(fetch, { pageSize: 100, prepare: (items) => (prepared.push(items[0]), items), expectedCount: 10_000, keepPages: 4, prefetchPages: 0 });
     expect(list.status.length).toBe(10_000);
     list.want(5_000, 5_050); // page 50: reached through pages 0..49
     expect(list.status.walkingTo).toBe(50);
@@ -65,9 +65,19 @@ describe('PagedList: a long listing through NextToken pagination', () => {
     expect(list.item(1_005)).toBe(1_005);
   });
 
+  it('fetches the page after the view before it is needed', async () => {
+    const { fetch, calls } = api(1_000, 100);
+    const list = new PagedList(fetch, { pageSize: 100, prepare: same, prefetchPages: 1 });
+    list.want(0, 40);
+    await settle(list);
+    expect(calls).toEqual([undefined, 'tok-100']);
+    expect(list.item(150)).toBe(150);
+    expect(list.status.walkingTo).toBeUndefined();
+  });
+
   it('drops the pages furthest from the view beyond keepPages', async () => {
     const { fetch } = api(2_000, 100);
-    const list = new PagedList(fetch, { pageSize: 100, prepare: same, keepPages: 3 });
+    const list = new PagedList(fetch, { pageSize: 100, prepare: same, keepPages: 3, prefetchPages: 0 });
     for (let page = 0; page < 10; page++) {
       list.want(page * 100, page * 100 + 100);
       await settle(list);
@@ -92,7 +102,7 @@ describe('PagedList: a long listing through NextToken pagination', () => {
 
   it('stops on an error and goes on after retry', async () => {
     const { fetch, failOnce } = api(300, 100);
-    const list = new PagedList(fetch, { pageSize: 100, prepare: same });
+    const list = new PagedList(fetch, { pageSize: 100, prepare: same, prefetchPages: 0 });
     failOnce();
     list.want(0, 10);
     await settle(list);
@@ -106,7 +116,7 @@ describe('PagedList: a long listing through NextToken pagination', () => {
 
   it('notifies subscribers, and stops fetching once disposed', async () => {
     const { fetch, calls } = api(300, 100);
-    const list = new PagedList(fetch, { pageSize: 100, prepare: same });
+    const list = new PagedList(fetch, { pageSize: 100, prepare: same, prefetchPages: 0 });
     let changes = 0;
     list.subscribe(() => changes++);
     list.want(0, 10);
