@@ -104,7 +104,7 @@ function ChangedView({ change }: { change: ChangedExample }) {
 function Side({ value, other, side }: { value: unknown; other: unknown; side: 'before' | 'after' }) {
   const Mark = side === 'before' ? 'del' : 'ins';
   if (typeof value !== 'string' || typeof other !== 'string') {
-    return <Mark className="value whole">{JSON.stringify(value)}</Mark>;
+    return <Mark className="value whole">{typeof value === 'string' ? value : JSON.stringify(value)}</Mark>;
   }
   const parts = side === 'before' ? diffWords(value, other) : diffWords(other, value);
   const hidden = side === 'before' ? 'added' : 'removed';
