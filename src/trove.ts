@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { Authenticator } from './auth/authenticate.js';
+import { Authenticator, LOCAL_CREDENTIAL } from './auth/authenticate.js';
 import { CredentialService } from './auth/credential-service.js';
 import { isLoopbackHost } from './auth/loopback.js';
 import { loadMasterKey } from './auth/master-key.js';
@@ -16,6 +17,7 @@ import { Idempotency } from './domain/idempotency.js';
 import { PageTokens } from './domain/pagination.js';
 import { DatasetService } from './domain/rekognition/dataset-service.js';
 import { EntryService } from './domain/rekognition/entry-service.js';
+import { ImageAccess } from './domain/rekognition/images/image-access.js';
 import { ProjectService } from './domain/rekognition/project-service.js';
 import type { RekognitionDeps } from './domain/rekognition/rekognition-deps.js';
 import { jobDefinitions } from './jobs/registry.js';
@@ -102,6 +104,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const projects = new ProjectService(deps);
     const datasets = new DatasetService(deps, projects);
     const entries = new EntryService(deps, datasets);
+    const images = new ImageAccess(deps, datasets);
     const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, () => runner.wake());
     const openStore = store;
     const openObjects = objects;
@@ -116,6 +119,11 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       downloads: (token) => agentcore.downloads.open(token),
       ready: async () => void (await openStore.jobs.countOpen()),
       authenticator,
+      console: {
+        assetsDir: config.console.assetsDir ?? CONSOLE_ASSETS,
+        config: async () => ({ localPair: await localPair(config, credentials), defaultRegion: 'us-east-1' }),
+      },
+      images: (caller, datasetArn, sourceRef) => images.open(caller, datasetArn, sourceRef),
     });
     const maintenance = new Maintenance(store, { intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs }, clock, logger.child({ component: 'maintenance' }));
     runner.start();
@@ -186,6 +194,18 @@ async function openCredentials(config: Config, store: Store, clock: Clock): Prom
     );
   }
   return credentials;
+}
+
+/** The built console: dist/console/ of this installation, seen from src/ (tests) and dist/ alike. */
+const CONSOLE_ASSETS = fileURLToPath(new URL('../dist/console/', import.meta.url));
+
+/**
+ * The documented local pair, for the console to fill in, exactly while Authenticator accepts it:
+ * a loopback bind and no credential created. It is public (README), never a stored secret.
+ */
+async function localPair(config: Config, credentials: CredentialService): Promise<{ accessKeyId: string; secretAccessKey: string } | null> {
+  if (!isLoopbackHost(config.host) || (await credentials.count()) > 0) return null;
+  return { accessKeyId: LOCAL_CREDENTIAL.accessKeyId, secretAccessKey: LOCAL_CREDENTIAL.secretAccessKey };
 }
 
 function ensureDir(dir: string): string {

@@ -60,6 +60,11 @@ export interface Config {
   };
   /** AgentCore dataset quotas (UNCONFIRMED values; configurable), idempotency window, download links, throttling. */
   readonly agentcore: AgentCoreConfig;
+  /** The web console (/_trove/console/). */
+  readonly console: {
+    /** Its built files; unset: dist/console/ of this installation, where `npm run build` puts them. */
+    readonly assetsDir?: string;
+  };
 }
 
 export const DEFAULTS: Config = {
@@ -81,6 +86,7 @@ export const DEFAULTS: Config = {
   objectStore: { mode: 'auto', bucketDir: undefined, s3: { endpoint: undefined, region: 'us-east-1', forcePathStyle: undefined } },
   imageChecks: { enabled: true, concurrency: 32 },
   agentcore: DEFAULT_AGENTCORE_CONFIG,
+  console: {},
 };
 
 /**

@@ -15,6 +15,10 @@ import { rekognitionOperations } from '../operations/rekognition/index.js';
 import type { RekognitionServices } from '../operations/rekognition/services.js';
 import { requestContext } from './plugins/request-context.js';
 import { troveRoutes } from './routes/trove-routes.js';
+import { consoleRoutes } from './routes/console-routes.js';
+import type { ConsoleRoutesOptions } from './routes/console-routes.js';
+import { imageRoutes } from './routes/image-routes.js';
+import type { ImageRoutesOptions } from './routes/image-routes.js';
 
 export interface AppConfig {
   /** Largest awsJson request body, bytes (a 5 MB blob is ~7 MB of base64). */
@@ -38,6 +42,10 @@ export interface AppDeps {
   readonly ready: () => Promise<void>;
   /** SigV4 verification; each protocol calls it so failures render in its own format. */
   readonly authenticator: RequestAuthenticator;
+  /** The web console's files and pre-sign-in settings, under /_trove/console/. */
+  readonly console: ConsoleRoutesOptions;
+  /** Entry images for the console, under /_trove/images. */
+  readonly images: ImageRoutesOptions['open'];
 }
 
 /**
@@ -69,6 +77,8 @@ export async function buildApp(deps: AppDeps) {
     authenticator: deps.authenticator,
   });
   await app.register(downloadRoutes, { prefix: '/_trove', open: deps.downloads });
+  await app.register(consoleRoutes, { prefix: '/_trove', ...deps.console });
+  await app.register(imageRoutes, { prefix: '/_trove', authenticator: deps.authenticator, open: deps.images });
   await app.register(restJsonProtocol, {
     service: agentcore,
     bodyLimit: deps.config.restJsonBodyLimit,

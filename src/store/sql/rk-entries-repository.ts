@@ -38,6 +38,24 @@ export class RkEntriesRepository {
     return found;
   }
 
+  /**
+   * True when the dataset has an entry with this source-ref at `revision`. Two index probes: the
+   * live row (partial unique index), else a row superseded after `revision` by a change not yet
+   * published (few rows: only the change in progress supersedes past the committed revision).
+   */
+  async hasSourceRef(datasetId: number, revision: number, sourceRef: string): Promise<boolean> {
+    const live = await this.db.get<{ created_rev: number }>(
+      'SELECT created_rev FROM rk_entries WHERE dataset_id = ? AND source_ref = ? AND deleted_rev IS NULL',
+      [datasetId, sourceRef],
+    );
+    if (live && Number(live.created_rev) <= revision) return true;
+    const superseded = await this.db.get<{ id: number }>(
+      'SELECT id FROM rk_entries WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND deleted_rev > ? AND created_rev <= ? AND source_ref = ? LIMIT 1',
+      [datasetId, revision, revision, sourceRef],
+    );
+    return superseded !== undefined;
+  }
+
   /** Inserts new row versions created at `revision`. Source-refs must not be live in the dataset. */
   async insert(datasetId: number, revision: number, rows: readonly EntryRow[]): Promise<void> {
     const ids = await this.db.insertMany(

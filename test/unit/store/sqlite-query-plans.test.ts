@@ -63,3 +63,40 @@ describe('SQLite query plans of ListDatasetEntries', () => {
     }
   });
 });
+
+describe('SQLite query plans of the console image check (RkEntriesRepository.hasSourceRef)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trove-plans-'));
+  let driver: SqliteDriver;
+  let db: Database.Database;
+  beforeAll(async () => {
+    driver = new SqliteDriver({ filename: join(dir, 'trove.db'), synchronous: 'NORMAL' });
+    await driver.migrate();
+    db = new Database(join(dir, 'trove.db'), { readonly: true });
+  });
+  afterAll(async () => {
+    db.close();
+    await driver.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('probes indexes only: the live source-ref, then the rows superseded after the revision', async () => {
+    const captured: [string, SqlParams][] = [];
+    const recording: SqlExecutor = {
+      all: (sql, params) => driver.all(sql, params),
+      get: async <T>(sql: string, params: SqlParams = []) => {
+        captured.push([sql, params]);
+        return driver.get<T>(sql, params);
+      },
+      run: (sql, params) => driver.run(sql, params),
+      runBatch: (sql, rows) => driver.runBatch(sql, rows),
+      insertMany: (table, columns, rows) => driver.insertMany(table, columns, rows),
+    };
+    expect(await new RkEntriesRepository(recording, driver.dialect).hasSourceRef(1, 1, 's3://b/k.png')).toBe(false);
+    const plans = captured.map(([sql, params]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | '));
+    expect(plans).toEqual([
+      expect.stringMatching(/^SEARCH rk_entries USING INDEX rk_entries_live_source_ref \(dataset_id=\? AND source_ref=\?\)$/),
+      expect.stringMatching(/^SEARCH rk_entries USING INDEX rk_entries_superseded \(dataset_id=\? AND deleted_rev>\?\)$/),
+    ]);
+  });
+});

@@ -1,0 +1,24 @@
+/** Codes that mean the key pair itself is not accepted (AWS answers them before any operation). */
+const AUTH_CODES = new Set([
+  'UnrecognizedClientException', 'InvalidSignatureException', 'IncompleteSignatureException', 'MissingAuthenticationTokenException',
+  'InvalidClientTokenId', 'SignatureDoesNotMatch',
+]);
+
+export function errorCode(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
+}
+
+/** "Code: message", the way AWS reports it, for a person. */
+export function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const message = error.message.split('\n')[0];
+  return error.name && error.name !== 'Error' ? `${error.name}: ${message}` : message;
+}
+
+export function isAuthError(error: unknown): boolean {
+  return AUTH_CODES.has(errorCode(error));
+}
+
+export function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'CanceledError');
+}

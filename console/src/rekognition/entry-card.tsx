@@ -1,0 +1,54 @@
+import { memo } from 'react';
+import type { CSSProperties, KeyboardEvent } from 'react';
+import { labelHue } from '../lib/format.js';
+import { EntryImage } from './entry-image.js';
+import type { EntryModel } from './entry-model.js';
+
+export interface EntryCardProps {
+  readonly datasetArn: string;
+  readonly entry: EntryModel;
+  readonly index: number;
+  readonly focusable: boolean;
+  readonly onOpen: (entry: EntryModel) => void;
+  readonly onFocusIndex: (index: number) => void;
+  readonly onKeyDown: (event: KeyboardEvent<HTMLButtonElement>) => void;
+}
+
+/** One entry in the grid: the thumbnail with its boxes, the file name, image-level labels as tags, the first error in words. */
+export const EntryCard = memo(function EntryCard({ datasetArn, entry, index, focusable, onOpen, onFocusIndex, onKeyDown }: EntryCardProps) {
+  const first = entry.errors[0];
+  const boxNames = [...new Set(entry.boxes.map((b) => b.label).filter((l): l is string => l !== undefined))];
+  return (
+    <button
+      type="button"
+      className={`entry-card${entry.errors.length > 0 ? ' has-errors' : ''}`}
+      data-index={index}
+      data-source-ref={entry.sourceRef}
+      tabIndex={focusable ? 0 : -1}
+      onClick={() => onOpen(entry)}
+      onFocus={() => onFocusIndex(index)}
+      onKeyDown={onKeyDown}
+    >
+      <EntryImage datasetArn={datasetArn} entry={entry} size="thumb" />
+      <span className="entry-caption">
+        <span className="file-name" title={entry.sourceRef}>{entry.fileName}</span>
+        <span className="tags">
+          {entry.imageLabels.map((label) => (
+            <span key={label.attribute} className={`tag${label.hasErrors ? ' tag-error' : ''}`} style={{ '--hue': labelHue(label.name) } as CSSProperties}>
+              {label.name}
+            </span>
+          ))}
+          {boxNames.length > 0 && <span className="tag tag-boxes">{entry.boxes.length} box{entry.boxes.length === 1 ? '' : 'es'}: {boxNames.join(', ')}</span>}
+          {!entry.labeled && <span className="tag tag-muted">unlabeled</span>}
+        </span>
+        {first && (
+          <span className="entry-error" title={`${first.code}: ${first.message}`}>
+            <span aria-hidden="true">⚠ </span>
+            {entry.errors.length > 1 ? `${entry.errors.length} errors. ` : ''}
+            {first.explanation ?? first.message}
+          </span>
+        )}
+      </span>
+    </button>
+  );
+});

@@ -1,0 +1,40 @@
+import type { ReactNode } from 'react';
+import { useState } from 'react';
+import { href, Link } from '../lib/router.js';
+import type { Session } from '../lib/session.js';
+import { applyTheme, loadTheme, nextTheme } from './theme.js';
+import type { Theme } from './theme.js';
+
+const THEME_NAMES: Record<Theme, string> = { system: 'System theme', dark: 'Dark theme', light: 'Light theme' };
+
+export function Layout({ session, onSignOut, children }: { session: Session; onSignOut: () => void; children: ReactNode }) {
+  const [theme, setTheme] = useState<Theme>(loadTheme);
+  const cycle = () => {
+    const next = nextTheme(theme);
+    applyTheme(next);
+    setTheme(next);
+  };
+  return (
+    <>
+      <a className="skip-link" href="#main">Skip to content</a>
+      <header className="top-bar">
+        <Link to={href('/')} className="brand">Trove</Link>
+        <nav aria-label="Sections">
+          <Link to={href('/', {})}>Datasets</Link>
+        </nav>
+        <div className="top-bar-end">
+          <span className="who" title="Signed-in access key and region">
+            {session.accessKeyId} · {session.region}
+          </span>
+          <button type="button" onClick={cycle} aria-label={`${THEME_NAMES[theme]} (change theme)`}>
+            {THEME_NAMES[theme]}
+          </button>
+          <button type="button" onClick={onSignOut}>Sign out</button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** `npx vite --config console/vite.config.ts` serves the console with live reload, against this Trove. */
+const TROVE = process.env.TROVE_URL ?? 'http://127.0.0.1:4599';
+
+/**
+ * The web console, built into dist/console/ and served by Trove under /_trove/console/
+ * (src/server/routes/console-routes.ts). Hashed asset names let the server cache them forever.
+ */
+export default defineConfig({
+  root,
+  base: '/_trove/console/',
+  plugins: [react()],
+  logLevel: 'warn',
+  // Development only: everything but the console itself goes to Trove. The Host header is kept
+  // (no changeOrigin), so the signatures the browser computed still match.
+  server: {
+    proxy: {
+      '^/(?!_trove/console/)': { target: TROVE },
+      '/_trove/console/config.json': { target: TROVE },
+    },
+  },
+  build: {
+    outDir: fileURLToPath(new URL('../dist/console/', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    assetsDir: 'assets',
+    sourcemap: false,
+    reportCompressedSize: false,
+    chunkSizeWarningLimit: 1024,
+  },
+});

@@ -1,0 +1,72 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { chromiumMissing, launchChromium } from './browser.js';
+import { startServer } from './server.js';
+import type { TestServer } from './server.js';
+
+/** Why the console's browser tests cannot run here (no Chromium), or undefined. */
+export const CHROMIUM_MISSING = chromiumMissing();
+// Said once per test file, so a run without Chromium shows why its browser tests were skipped.
+if (CHROMIUM_MISSING) console.warn(`Skipping the console's browser tests: ${CHROMIUM_MISSING}`);
+const BUILT = join(import.meta.dirname, '../../dist/console/index.html');
+/** `npm run screenshots` sets this to docs/screenshots; otherwise no screenshots are written. */
+const SHOTS = process.env.TROVE_SCREENSHOTS;
+
+// Code run in the page: the test code itself is type-checked without the DOM library.
+export const loadedWidth = (img: Locator) => img.evaluate((element) => {
+  const image = element as unknown as { complete: boolean; naturalWidth: number };
+  return image.complete ? image.naturalWidth : 0;
+});
+export const focusedIndex = (page: Page) => page.evaluate<string | null>('document.activeElement?.getAttribute("data-index") ?? null');
+
+export interface ConsoleSession {
+  readonly server: TestServer;
+  readonly browser: Browser;
+  /** A new page (own sessionStorage) signed in with the local pair, then at `path` below /_trove/console. */
+  signedIn(path?: string, size?: { width: number; height: number }): Promise<Page>;
+  /** Saves a screenshot to docs/screenshots/<name>.png under `npm run screenshots`. */
+  shot(page: Page | Locator, name: string): Promise<void>;
+}
+
+/**
+ * A real Trove (SQLite, loopback, no credentials) with the data `load` puts in it, and a headless
+ * Chromium, for one test file (vitest's beforeAll/afterAll). The built console must exist.
+ */
+export function consoleSession<T>(load: (server: TestServer) => Promise<T>): ConsoleSession & { readonly data: T } {
+  const session = {} as { server: TestServer; browser: Browser; close: () => Promise<void>; data: T };
+  beforeAll(async () => {
+    if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` first (npm test does)`);
+    session.server = await startServer();
+    session.data = await load(session.server);
+    ({ browser: session.browser, close: session.close } = await launchChromium());
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await session.close?.();
+    await session.server?.close();
+  });
+  return {
+    get server() { return session.server; },
+    get browser() { return session.browser; },
+    get data() { return session.data; },
+    async signedIn(path = '/', size = { width: 1440, height: 900 }) {
+      const page = await session.browser.newPage({ viewport: size });
+      page.on('pageerror', (error) => {
+        throw error;
+      });
+      await page.goto(`${session.server.url}/_trove/console/`);
+      // Loopback bind, no credentials: the local pair is filled in.
+      await expect.poll(() => page.inputValue('input[name=accessKeyId]')).toBe('test');
+      expect(await page.inputValue('input[name=secretAccessKey]')).toBe('test');
+      await page.click('button[type=submit]');
+      await page.waitForSelector('text=Rekognition Custom Labels projects');
+      if (path !== '/') await page.goto(`${session.server.url}/_trove/console${path}`);
+      return page;
+    },
+    async shot(target, name) {
+      if (SHOTS) await target.screenshot({ path: join(SHOTS, `${name}.png`) });
+    },
+  };
+}
