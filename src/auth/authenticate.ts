@@ -4,7 +4,6 @@ import type { CredentialSecret } from './credential-service.js';
 import { RateLimited } from './errors.js';
 import type { Principal } from './principal.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { hashPayload } from './sigv4/canonical-request.js';
 import type { SignatureClaims } from './sigv4/claims.js';
 import { authFailure } from './sigv4/failure.js';
 import { SigningKeyCache } from './sigv4/signing-key.js';
@@ -34,7 +33,8 @@ export interface AuthenticatorOptions {
 export interface PendingAuthentication {
   readonly accessKeyId: string;
   /** Verifies the signature over the body received, then takes a rate-limit token. */
-  finish(body: Buffer | undefined): Principal;
+  /** `payloadSha256`: hex SHA-256 of the body bytes as received (never the client's x-amz-content-sha256). */
+  finish(payloadSha256: string): Principal;
 }
 
 /**
@@ -61,7 +61,7 @@ export class Authenticator {
     const credential = await this.#credential(claims.accessKeyId);
     return {
       accessKeyId: credential.accessKeyId,
-      finish: (body) => this.#finish(claims, head, credential, body),
+      finish: (payloadSha256) => this.#finish(claims, head, credential, payloadSha256),
     };
   }
 
@@ -72,9 +72,9 @@ export class Authenticator {
     this.#keys.clear();
   }
 
-  #finish(claims: SignatureClaims, head: SignedRequestHead, credential: CredentialSecret, body: Buffer | undefined): Principal {
+  #finish(claims: SignatureClaims, head: SignedRequestHead, credential: CredentialSecret, payloadSha256: string): Principal {
     const key = this.#keys.get(credential.accessKeyId, credential.secretAccessKey, claims.scope.date, claims.scope.region, claims.scope.service);
-    const failure = verifySignature(claims, head, hashPayload(body), key);
+    const failure = verifySignature(claims, head, payloadSha256, key);
     if (failure) throw new AuthenticationError(failure, credential.accessKeyId);
     // Throttled only once the signature holds: nobody can spend another key's budget.
     const wait = this.#options.rateLimiter.take(credential.accessKeyId);

@@ -34,11 +34,14 @@ export async function beginAuthentication(request: FastifyRequest, authenticator
   request.accessKeyId = request.pendingAuthentication.accessKeyId;
 }
 
-/** Step two, in the handler with the raw body bytes: verifies the signature, returns the principal. */
-export function finishAuthentication(request: FastifyRequest, body: Buffer | undefined): Principal {
+/**
+ * Step two, in the handler once the body is in: verifies the signature over the body's SHA-256
+ * (hex, computed by Trove from the bytes it received), returns the principal.
+ */
+export function finishAuthentication(request: FastifyRequest, payloadSha256: string): Principal {
   const pending = request.pendingAuthentication;
   if (!pending) throw new Error('finishAuthentication called before beginAuthentication');
-  const principal = pending.finish(body);
+  const principal = pending.finish(payloadSha256);
   request.account = principal.account;
   return principal;
 }

@@ -99,8 +99,8 @@ export interface CreateDatasetInput {
 }
 export interface DescribeDatasetInput { DatasetArn: string }
 export interface DeleteDatasetInput { DatasetArn: string }
-/** `GroundTruth` arrives base64-encoded; the protocol layer has checked it decodes within 1..5242880 bytes. */
-export interface UpdateDatasetEntriesInput { DatasetArn: string; Changes: { GroundTruth: string } }
+/** `GroundTruth` arrives base64-encoded; validation has checked and decoded it (1..5242880 bytes). */
+export interface UpdateDatasetEntriesInput { DatasetArn: string; Changes: { GroundTruth: Buffer } }
 export interface ListDatasetEntriesInput {
   DatasetArn: string; ContainsLabels?: string[]; Labeled?: boolean; SourceRefContains?: string; HasErrors?: boolean;
   NextToken?: string; MaxResults?: number;

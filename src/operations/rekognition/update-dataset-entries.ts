@@ -9,8 +9,8 @@ export function updateDatasetEntries(services: RekognitionServices): Operation<U
     name: 'UpdateDatasetEntries',
     input: inputShapes.UpdateDatasetEntries,
     async handle(input, { caller }) {
-      // The blob travels as base64; its decoded size (1..5,242,880 bytes) was checked with the shape.
-      await services.entries.acceptUpdate(caller, input.DatasetArn, Buffer.from(input.Changes.GroundTruth, 'base64'));
+      // The blob travels as base64; validating the input decoded it and checked its size (1..5,242,880 bytes).
+      await services.entries.acceptUpdate(caller, input.DatasetArn, input.Changes.GroundTruth);
       return {};
     },
   };

@@ -9,6 +9,8 @@ import { beginAuthentication, finishAuthentication, retryAfter } from '../reques
 import type { RequestAuthenticator } from '../request-auth.js';
 import { STORE_UNAVAILABLE, StoreUnavailableError } from '../../store/store-unavailable-error.js';
 import type { AwsJsonService } from './aws-json-service.js';
+import { hashedBodyParser, isHashedBody } from '../hashed-body.js';
+import { hashPayload } from '../../auth/sigv4/canonical-request.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
@@ -30,7 +32,7 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
 
   // AWS: the SDKs send application/x-amz-json-1.1, but the body is JSON whatever the header says.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', hashedBodyParser(options.bodyLimit));
 
   app.setErrorHandler((error: FastifyError | ServiceError | AccessDenied | RateLimited, request, reply) => {
     const service = serviceOf(request) ?? fallback;
@@ -46,7 +48,8 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
   });
 
   app.post('/', async (request, reply) => {
-    const principal = finishAuthentication(request, Buffer.isBuffer(request.body) ? request.body : undefined);
+    const body = isHashedBody(request.body) ? request.body : undefined;
+    const principal = finishAuthentication(request, body?.sha256 ?? hashPayload(undefined));
     const target = header(request, 'x-amz-target');
     const service = serviceOf(request);
     const name = target?.slice(target.indexOf('.') + 1);
@@ -57,7 +60,7 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
     request.operationName = operation.name;
     const action = `${service.signingName}:${operation.name}`;
     authorizeAction(principal, action);
-    const input = parseBody(request.body);
+    const input = parseBody(body?.text);
     const violations = validateShape(input, operation.input);
     if (violations.length > 0) throw service.validationError(describeViolations(violations));
     authorizeResources(principal, action, service.resourceArns(operation.name, input as Record<string, unknown>, principal));
@@ -74,10 +77,8 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
 }
 
 /** AWS: an empty body is `{}`; anything but a JSON object is a SerializationException. */
-function parseBody(body: unknown): unknown {
-  if (body === undefined || body === null) return {};
-  const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body);
-  if (text.trim() === '') return {};
+function parseBody(text: string | undefined): unknown {
+  if (text === undefined || text.trim() === '') return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

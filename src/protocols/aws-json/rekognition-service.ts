@@ -42,6 +42,8 @@ export function rekognitionResourceArns(operation: string, input: Record<string,
 }
 
 function collectArns(value: unknown, into: string[]): void {
+  // Decoded blobs (Changes.GroundTruth) hold bytes, never ARNs.
+  if (ArrayBuffer.isView(value)) return;
   if (Array.isArray(value)) {
     for (const item of value) collectArns(item, into);
   } else if (typeof value === 'object' && value !== null) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import '../request-fields.js';
+import { hashPayload } from '../../auth/sigv4/canonical-request.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ServiceError } from '../../api/errors.js';
@@ -49,7 +50,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
   });
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const principal = finishAuthentication(request, Buffer.isBuffer(request.body) ? request.body : undefined);
+    const principal = finishAuthentication(request, hashPayload(Buffer.isBuffer(request.body) ? request.body : undefined));
     const [path, query = ''] = splitUrl(request.url);
     let match: RouteMatch | undefined;
     try {

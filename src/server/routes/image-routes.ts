@@ -1,3 +1,4 @@
+import { hashPayload } from '../../auth/sigv4/canonical-request.js';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AuthenticationError } from '../../api/auth-errors.js';
@@ -44,7 +45,7 @@ export async function imageRoutes(app: FastifyInstance, options: ImageRoutesOpti
   });
 
   app.get('/images', async (request, reply) => {
-    const principal = finishAuthentication(request, undefined);
+    const principal = finishAuthentication(request, hashPayload(undefined));
     const query = request.query as Record<string, string | string[] | undefined>;
     const datasetArn = single(query['datasetArn']);
     const sourceRef = single(query['sourceRef']);

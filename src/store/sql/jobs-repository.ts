@@ -7,7 +7,6 @@ interface JobRow {
   payload_version: number;
   resource: string;
   payload: string;
-  body: Buffer | null;
   attempts: number;
   lease_owner: string | null;
   created_at: number;
@@ -20,11 +19,13 @@ export class JobsRepository {
   /** Stores a job with its payload; returns its id. Call inside the transaction that accepts the request. */
   async enqueue(job: NewJob): Promise<number> {
     const row = await this.db.get<{ id: number }>(
-      `INSERT INTO jobs (kind, payload_version, resource, payload, body, state, run_after, created_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id`,
-      [job.kind, job.payloadVersion, job.resource, JSON.stringify(job.payload), job.body ?? null, job.runAfter, job.createdAt],
+      `INSERT INTO jobs (kind, payload_version, resource, payload, state, run_after, created_at)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?) RETURNING id`,
+      [job.kind, job.payloadVersion, job.resource, JSON.stringify(job.payload), job.runAfter, job.createdAt],
     );
-    return row!.id;
+    const id = Number(row!.id);
+    if (job.body) await this.db.run('INSERT INTO job_bodies (job_id, body) VALUES (?, ?)', [id, job.body]);
+    return id;
   }
 
   /**
@@ -39,10 +40,12 @@ export class JobsRepository {
          WHERE (state = 'pending' AND run_after <= ?) OR (state = 'running' AND lease_expires_at < ?)
          ORDER BY id LIMIT 1 ${this.dialect.skipLocked}
        )
-       RETURNING id, kind, payload_version, resource, payload, body, attempts, lease_owner, created_at`,
+       RETURNING id, kind, payload_version, resource, payload, attempts, lease_owner, created_at`,
       [owner, now + leaseMs, now, now],
     );
-    return row && toRecord(row);
+    if (!row) return undefined;
+    const body = await this.db.get<{ body: Buffer }>('SELECT body FROM job_bodies WHERE job_id = ?', [row.id]);
+    return toRecord(row, body?.body ?? null);
   }
 
   /** Extends the lease; false when another runner has taken the job over. */
@@ -65,7 +68,9 @@ export class JobsRepository {
 
   /** Removes a finished job; false if `owner` no longer holds it (then the caller must roll back). */
   async finish(id: number, owner: string): Promise<boolean> {
-    return (await this.db.run('DELETE FROM jobs WHERE id = ? AND lease_owner = ?', [id, owner])) === 1;
+    if ((await this.db.run('DELETE FROM jobs WHERE id = ? AND lease_owner = ?', [id, owner])) !== 1) return false;
+    await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [id]);
+    return true;
   }
 
   /** Puts a failed attempt back in the queue to be retried at `runAfter`. */
@@ -110,14 +115,14 @@ export class JobsRepository {
   }
 }
 
-function toRecord(row: JobRow): JobRecord {
+function toRecord(row: JobRow, body: Buffer | null): JobRecord {
   return {
     id: Number(row.id),
     kind: row.kind,
     payloadVersion: row.payload_version,
     resource: row.resource,
     payload: row.payload,
-    body: row.body,
+    body,
     attempts: row.attempts,
     leaseOwner: row.lease_owner,
     createdAt: Number(row.created_at),

@@ -17,7 +17,7 @@ describe.each(BACKENDS)('agentcore datasets: jobs that keep failing (%s)', (back
 
   /** Breaks the payload of every pending job (another connection, as a disk fault would). */
   const corruptPendingJobs = async () =>
-    (await rawSql(server, "UPDATE jobs SET body = ? WHERE state = 'pending'", [Buffer.from([0])])).changes;
+    (await rawSql(server, "UPDATE job_bodies SET body = ? WHERE job_id IN (SELECT id FROM jobs WHERE state = 'pending')", [Buffer.from([0])])).changes;
 
   it('ends in CREATE_FAILED or UPDATE_FAILED with a failureReason, having written nothing', async () => {
     const client = server.agentcore();

@@ -1,3 +1,4 @@
+import { hashPayload } from '../../../src/auth/sigv4/canonical-request.js';
 import { mkdtempSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,7 +100,7 @@ describe('authenticator', () => {
     });
     const signed = await signRequest('http://127.0.0.1:1', { method: 'POST', path: '/', headers: {}, body: '{}' }, { ...options.key, service: 'rekognition', region: 'eu-west-1' });
     const head = requestHead('POST', '/', Object.entries(signed.headers).flat());
-    return (await auth.begin(head, 'rekognition')).finish(Buffer.from('{}'));
+    return (await auth.begin(head, 'rekognition')).finish(hashPayload(Buffer.from('{}')));
   }
 
   it('maps test/test to account 000000000000 on loopback while no credential exists', async () => {
