@@ -114,8 +114,10 @@ describe.each(BACKENDS)('AgentCore (restJson1): tenancy, allow-lists, download l
       ['DeleteDataset version 1', b.send(new DeleteDatasetCommand({ datasetId, datasetVersion: '1' }))],
       ['DeleteDataset', b.send(new DeleteDatasetCommand({ datasetId }))],
     ];
-    for (const [operation, attempt] of attempts) {
-      const error = await failure(attempt);
+    // Every call is in flight at once; each gets its handler now, so none rejects unobserved.
+    const failures = attempts.map(([operation, attempt]) => [operation, failure(attempt)] as const);
+    for (const [operation, pending] of failures) {
+      const error = await pending;
       expect({ operation, name: error.name, status: error.status }).toEqual({ operation, name: 'ResourceNotFoundException', status: 404 });
       expect(error.message).not.toContain('question');
     }

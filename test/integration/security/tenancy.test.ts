@@ -66,8 +66,10 @@ describe.each(BACKENDS)('tenancy: every resource is keyed by account and region 
       ['CreateDataset copying A\'s dataset', b.send(new CreateDatasetCommand({ ProjectArn: bProjectArn, DatasetType: 'TRAIN', DatasetSource: { DatasetArn: trainArn } }))],
       ['DeleteProject', b.send(new DeleteProjectCommand({ ProjectArn: projectArn }))],
     ];
-    for (const [operation, attempt] of attempts) {
-      const error = await failure(attempt);
+    // Every call is in flight at once; each gets its handler now, so none rejects unobserved.
+    const failures = attempts.map(([operation, attempt]) => [operation, failure(attempt)] as const);
+    for (const [operation, pending] of failures) {
+      const error = await pending;
       expect({ operation, name: error.name, status: error.status }).toEqual({ operation, name: 'ResourceNotFoundException', status: 400 });
       expect(error.message).not.toMatch(/rose|tulip/);
     }
