@@ -53,9 +53,11 @@ export interface ExampleRow {
   content: string;
 }
 
-/** A live example row version. */
-export interface StoredExample extends ExampleRow {
+/** Where a live example row version sits: enough to supersede it, without its content. */
+export interface LiveExample {
   id: number;
+  exampleId: string;
+  seq: number;
 }
 
 export interface AcVersionRecord {

@@ -1,4 +1,4 @@
-import type { ExampleRow, StoredExample } from '../agentcore-records.js';
+import type { ExampleRow, LiveExample } from '../agentcore-records.js';
 import { placeholders } from './sql-driver.js';
 import type { SqlExecutor, SqlValue } from './sql-driver.js';
 
@@ -18,17 +18,17 @@ const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev 
 export class AcExamplesRepository {
   constructor(private readonly db: SqlExecutor) {}
 
-  /** The live (not superseded) rows of these example ids. */
-  async findLive(datasetId: number, exampleIds: readonly string[]): Promise<StoredExample[]> {
-    const found: StoredExample[] = [];
+  /** The live (not superseded) rows of these example ids; their content is not read (callers need only where they sit). */
+  async findLive(datasetId: number, exampleIds: readonly string[]): Promise<LiveExample[]> {
+    const found: LiveExample[] = [];
     for (let i = 0; i < exampleIds.length; i += LOOKUP_CHUNK) {
       const slice = exampleIds.slice(i, i + LOOKUP_CHUNK);
-      const rows = await this.db.all<ExampleDbRow>(
-        `SELECT id, example_id, seq, content FROM ac_examples
+      const rows = await this.db.all<Omit<ExampleDbRow, 'content'>>(
+        `SELECT id, example_id, seq FROM ac_examples
          WHERE dataset_id = ? AND deleted_rev IS NULL AND example_id IN (${placeholders(slice.length)})`,
         [datasetId, ...slice],
       );
-      for (const row of rows) found.push(toStored(row));
+      for (const row of rows) found.push({ id: Number(row.id), exampleId: row.example_id, seq: Number(row.seq) });
     }
     return found;
   }
@@ -108,6 +108,3 @@ export class AcExamplesRepository {
   }
 }
 
-function toStored(row: ExampleDbRow): StoredExample {
-  return { id: Number(row.id), exampleId: row.example_id, seq: Number(row.seq), content: row.content };
-}
