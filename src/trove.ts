@@ -65,6 +65,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     store = await createStore({
       ...config,
       onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; it will be replaced'),
+      onDatabaseWait: (error, waitedMs) => logger.warn({ err: error.message, waitedMs, giveUpAfterMs: config.databaseWaitMs }, 'waiting for the database to accept connections'),
     });
     if (embedded) {
       // The directory lock proves no other process runs these jobs, so resume them now.

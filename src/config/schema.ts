@@ -14,6 +14,8 @@ export interface Config {
   readonly databaseUrl?: string;
   /** Connections each node keeps at most to PostgreSQL (requests, job transactions, heartbeats). */
   readonly databasePoolSize: number;
+  /** How long start-up waits for PostgreSQL to accept connections (it often starts beside Trove); 0: fail at once. */
+  readonly databaseWaitMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** FULL survives power loss; NORMAL only process crashes (both survive kill -9). */
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
@@ -72,6 +74,7 @@ export const DEFAULTS: Config = {
   port: 4599,
   dataDir: './.trove',
   databasePoolSize: 10,
+  databaseWaitMs: 30_000,
   logLevel: 'info',
   sqliteSynchronous: 'FULL',
   requestTimeoutMs: 60_000,
@@ -99,6 +102,7 @@ export const SETTINGS = [
   { flag: 'data-dir', env: 'TROVE_DATA_DIR', path: ['dataDir'], parse: String, help: 'directory of the embedded store' },
   { flag: 'database-url', env: 'TROVE_DATABASE_URL', path: ['databaseUrl'], parse: databaseUrl, help: 'postgres://user@host/db: PostgreSQL, shared by all nodes' },
   { flag: 'database-pool-size', env: 'TROVE_DATABASE_POOL_SIZE', path: ['databasePoolSize'], parse: positiveInt, help: 'PostgreSQL connections per node' },
+  { flag: 'database-wait-ms', env: 'TROVE_DATABASE_WAIT_MS', path: ['databaseWaitMs'], parse: nonNegative, help: 'start-up waits this long for PostgreSQL (0: fail at once)' },
   { flag: 'log-level', env: 'TROVE_LOG_LEVEL', path: ['logLevel'], parse: logLevel, help: 'fatal|error|warn|info|debug|trace|silent' },
   { flag: 'sqlite-synchronous', env: 'TROVE_SQLITE_SYNCHRONOUS', path: ['sqliteSynchronous'], parse: synchronous, help: 'FULL|NORMAL' },
   { flag: 'agentcore-max-examples', env: 'TROVE_AGENTCORE_MAX_EXAMPLES', path: ['agentcore', 'maxExamplesPerDataset'], parse: positiveInt, help: 'AgentCore examples per dataset' },

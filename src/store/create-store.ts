@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresDriver } from './postgres/postgres-driver.js';
 import { SqliteDriver } from './sqlite/sqlite-driver.js';
+import { isConnectionLoss } from './store-unavailable-error.js';
 import { storeOn } from './store.js';
 import type { Store } from './store.js';
 
@@ -12,6 +14,10 @@ export interface StoreConfig {
   /** PostgreSQL instead of SQLite: several Trove nodes may share the database. */
   readonly databaseUrl?: string;
   readonly databasePoolSize?: number;
+  /** How long to wait for PostgreSQL to accept connections before giving up (default 0: at once). */
+  readonly databaseWaitMs?: number;
+  /** Called before each new attempt while waiting for PostgreSQL; for logging. */
+  readonly onDatabaseWait?: (error: Error, waitedMs: number) => void;
   /** Errors of idle PostgreSQL connections (the pool replaces them); for logging. */
   readonly onConnectionError?: (error: Error) => void;
 }
@@ -22,12 +28,32 @@ export async function createStore(config: StoreConfig): Promise<Store> {
     ? storeOn(new PostgresDriver({ url: config.databaseUrl, poolSize: config.databasePoolSize ?? 10, onConnectionError: config.onConnectionError }))
     : openSqlite(config);
   try {
-    await store.migrate();
+    if (config.databaseUrl) await migrateWhenReachable(store, config);
+    else await store.migrate();
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;
   }
   return store;
+}
+
+/**
+ * Migrates, retrying while the database is unreachable (refused, starting up, shutting down) for
+ * up to `databaseWaitMs`: a database and its Trove nodes are often started at the same time.
+ * Any other error (bad password, missing database, a failed migration) fails at once.
+ */
+async function migrateWhenReachable(store: Store, config: StoreConfig): Promise<void> {
+  const started = Date.now();
+  for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await store.migrate();
+    } catch (error) {
+      const waited = Date.now() - started;
+      if (!isConnectionLoss(error) || waited + delay > (config.databaseWaitMs ?? 0)) throw error;
+      config.onDatabaseWait?.(error as Error, waited);
+      await sleep(delay);
+    }
+  }
 }
 
 function openSqlite(config: StoreConfig): Store {

@@ -11,6 +11,7 @@ import { createTestDatabase } from '../../harness/postgres.js';
 import type { TestDatabase } from '../../harness/postgres.js';
 import { spawnTrove } from '../../harness/process.js';
 import { TEST_MASTER_KEY } from '../../harness/server.js';
+import { startTcpProxy } from '../../harness/tcp-proxy.js';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../../bin/trove', import.meta.url));
@@ -45,9 +46,37 @@ describe.runIf(POSTGRES_SELECTED)('bin/trove on PostgreSQL', () => {
     const scheme = await run(process.execPath, [BIN, 'serve', '--database-url', 'mysql://db/trove']).catch((e: { code: number; stderr: string }) => e);
     expect(scheme).toMatchObject({ code: 1, stderr: expect.stringMatching(/--database-url \/ TROVE_DATABASE_URL: unsupported scheme mysql:/) });
     const dataDir = mkdtempSync(join(tmpdir(), 'trove-cli-pg-'));
-    const down = await run(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--database-url', `postgres://trove@127.0.0.1:${await freePort()}/trove`])
-      .catch((e: { code: number; stderr: string }) => e);
+    const started = Date.now();
+    const down = await run(process.execPath, [
+      BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--database-wait-ms', '1000', '--database-url', `postgres://trove@127.0.0.1:${await freePort()}/trove`,
+    ]).catch((e: { code: number; stdout: string; stderr: string }) => e);
     rmSync(dataDir, { recursive: true, force: true });
     expect(down).toMatchObject({ code: 1, stderr: expect.stringMatching(/The database is unavailable: .*ECONNREFUSED/) });
+    // It waited for the database (retrying, and saying so) before giving up.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(750);
+    expect((down as { stdout: string }).stdout).toContain('waiting for the database to accept connections');
+  });
+
+  it('waits at start-up for a database that comes up a moment later', async () => {
+    const url = new URL(database.url);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
+    await proxy.cut();
+    const dataDir = mkdtempSync(join(tmpdir(), 'trove-cli-pg-'));
+    const starting = spawnTrove(['--data-dir', dataDir, '--database-url', proxy.via(database.url), '--log-level', 'info'], { TROVE_MASTER_KEY: TEST_MASTER_KEY });
+    const restored = new Promise((resolve) => setTimeout(resolve, 1_200)).then(() => proxy.restore());
+    try {
+      const trove = await starting;
+      await restored;
+      try {
+        expect(trove.output()).toContain('waiting for the database to accept connections');
+        expect((await fetch(`${trove.url}/_trove/health`)).status).toBe(200);
+      } finally {
+        expect(await trove.stop('SIGTERM')).toBe(0);
+      }
+    } finally {
+      await restored;
+      await proxy.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
