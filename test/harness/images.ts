@@ -2,7 +2,8 @@ import { crc32, deflateSync } from 'node:zlib';
 
 // Tiny, real image files built in code (no binary fixtures in the repository).
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data and the CRC over type and data. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(data.length, 0);
   head.write(type, 4, 'latin1');
@@ -24,9 +25,9 @@ export function png(width: number, height: number, options: { padding?: number }
   ihdr[9] = 2; // colour type RGB
   const raw = height * (1 + width * 3);
   const idat = deflateSync(Buffer.alloc(raw <= 16 * 1024 * 1024 ? raw : 1));
-  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat)];
-  if (options.padding) parts.push(chunk('teXt', Buffer.alloc(options.padding, 0x20)));
-  parts.push(chunk('IEND', Buffer.alloc(0)));
+  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', idat)];
+  if (options.padding) parts.push(pngChunk('teXt', Buffer.alloc(options.padding, 0x20)));
+  parts.push(pngChunk('IEND', Buffer.alloc(0)));
   return Buffer.concat(parts);
 }
 
