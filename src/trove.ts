@@ -12,6 +12,7 @@ import { DatasetService as AcDatasetService } from './domain/agentcore/dataset-s
 import { DownloadLinks } from './domain/agentcore/download-links.js';
 import { DownloadService } from './domain/agentcore/download-service.js';
 import { ExampleService } from './domain/agentcore/example-service.js';
+import { TagService } from './domain/agentcore/tag-service.js';
 import { VersionService } from './domain/agentcore/version-service.js';
 import { Idempotency } from './domain/idempotency.js';
 import { PageTokens } from './domain/pagination.js';
@@ -175,7 +176,7 @@ async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTok
   };
   const datasets = new AcDatasetService(deps);
   return {
-    services: { datasets, examples: new ExampleService(deps, datasets), versions: new VersionService(deps, datasets) },
+    services: { datasets, examples: new ExampleService(deps, datasets), versions: new VersionService(deps, datasets), tags: new TagService(deps) },
     downloads: new DownloadService(store, links),
   };
 }

@@ -7,5 +7,6 @@ export interface HttpBinding {
   readonly uri: string;
   /** Input member → query parameter name. */
   readonly query?: Readonly<Record<string, string>>;
-  readonly code: 200 | 202;
+  /** 204 answers with no body (TagResource, UntagResource). */
+  readonly code: 200 | 202 | 204;
 }

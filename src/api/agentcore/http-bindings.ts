@@ -1,7 +1,7 @@
 import type { HttpBinding } from '../http-binding.js';
 import type { AgentCoreOperationName } from './inputs.js';
 
-/** The 11 dataset operations' HTTP traits, from the model (facts §4; examples/add|update|delete are POSTs). */
+/** The 11 dataset operations' and the 3 tag operations' HTTP traits, from the model (facts §4; examples/add|update|delete are POSTs). */
 export const httpBindings: Readonly<Record<AgentCoreOperationName, HttpBinding>> = {
   CreateDataset: { method: 'POST', uri: '/datasets', code: 202 },
   ListDatasets: { method: 'GET', uri: '/datasets', query: { nextToken: 'nextToken', maxResults: 'maxResults' }, code: 200 },
@@ -17,4 +17,7 @@ export const httpBindings: Readonly<Record<AgentCoreOperationName, HttpBinding>>
   },
   CreateDatasetVersion: { method: 'POST', uri: '/datasets/{datasetId}/versions', code: 202 },
   ListDatasetVersions: { method: 'GET', uri: '/datasets/{datasetId}/versions', query: { nextToken: 'nextToken', maxResults: 'maxResults' }, code: 200 },
+  TagResource: { method: 'POST', uri: '/tags/{resourceArn}', code: 204 },
+  UntagResource: { method: 'DELETE', uri: '/tags/{resourceArn}', query: { tagKeys: 'tagKeys' }, code: 204 },
+  ListTagsForResource: { method: 'GET', uri: '/tags/{resourceArn}', code: 200 },
 };

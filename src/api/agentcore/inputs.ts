@@ -22,6 +22,8 @@ const TagsMap = map(
   string({ min: 0, max: 256, pattern: '[a-zA-Z0-9\\s._:/=+@-]*' }),
   { min: 0, max: 50 },
 );
+/** Any AgentCore resource's ARN; Trove's tag operations know only datasets (`dataset/{datasetId}`). */
+const TaggableResourcesArn = string({ min: 20, max: 1011, pattern: 'arn:(?:[^:]+)?:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:([a-z-]+/[^/]+)(?:/[a-z-]+/[^/]+)*' });
 /** AWS: 0..256 by length, but the pattern needs at least one character. */
 export const ExampleId = string({ min: 0, max: 256, pattern: '[a-zA-Z0-9_.:-]+' });
 const ExampleList = list(document, { min: 1, max: 1000 });
@@ -66,6 +68,9 @@ export const inputShapes = {
     nextToken: optional(string()),
     maxResults: optional(integer({ min: 1, max: 100 })),
   }),
+  TagResource: structure({ resourceArn: required(TaggableResourcesArn), tags: required(TagsMap) }),
+  UntagResource: structure({ resourceArn: required(TaggableResourcesArn), tagKeys: required(list(TagsMap.key, { min: 0, max: 200 })) }),
+  ListTagsForResource: structure({ resourceArn: required(TaggableResourcesArn) }),
 } satisfies Record<string, StructureShape>;
 
 export type AgentCoreOperationName = keyof typeof inputShapes;
@@ -89,3 +94,6 @@ export interface DeleteDatasetExamplesInput { datasetId: string; clientToken?: s
 export interface ListDatasetExamplesInput { datasetId: string; datasetVersion?: string; maxResults?: number; nextToken?: string }
 export interface CreateDatasetVersionInput { datasetId: string; clientToken?: string }
 export interface ListDatasetVersionsInput { datasetId: string; nextToken?: string; maxResults?: number }
+export interface TagResourceInput { resourceArn: string; tags: Record<string, string> }
+export interface UntagResourceInput { resourceArn: string; tagKeys: string[] }
+export interface ListTagsForResourceInput { resourceArn: string }

@@ -8,16 +8,20 @@ import { getDataset } from './get-dataset.js';
 import { listDatasetExamples } from './list-dataset-examples.js';
 import { listDatasetVersions } from './list-dataset-versions.js';
 import { listDatasets } from './list-datasets.js';
+import { listTagsForResource } from './list-tags-for-resource.js';
 import type { AgentCoreServices } from './services.js';
+import { tagResource } from './tag-resource.js';
+import { untagResource } from './untag-resource.js';
 import { updateDataset } from './update-dataset.js';
 import { updateDatasetExamples } from './update-dataset-examples.js';
 
-/** Every AgentCore dataset operation Trove serves, by name. */
+/** Every AgentCore operation Trove serves (the dataset API and tagging), by name. */
 export function agentCoreOperations(services: AgentCoreServices): ReadonlyMap<string, Operation<never>> {
   const operations = [
     createDataset, getDataset, updateDataset, deleteDataset, listDatasets,
     addDatasetExamples, updateDatasetExamples, deleteDatasetExamples, listDatasetExamples,
     createDatasetVersion, listDatasetVersions,
+    tagResource, untagResource, listTagsForResource,
   ].map((build) => build(services) as Operation<never>);
   return new Map(operations.map((operation) => [operation.name, operation]));
 }

@@ -1,5 +1,6 @@
 import type { DatasetService } from '../../domain/agentcore/dataset-service.js';
 import type { ExampleService } from '../../domain/agentcore/example-service.js';
+import type { TagService } from '../../domain/agentcore/tag-service.js';
 import type { VersionService } from '../../domain/agentcore/version-service.js';
 
 /** The AgentCore domain services the operations call. */
@@ -7,4 +8,5 @@ export interface AgentCoreServices {
   readonly datasets: DatasetService;
   readonly examples: ExampleService;
   readonly versions: VersionService;
+  readonly tags: TagService;
 }

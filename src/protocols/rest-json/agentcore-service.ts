@@ -8,10 +8,10 @@ import type { AgentCoreOperationName } from '../../api/agentcore/inputs.js';
 import type { Operation } from '../../operations/operation.js';
 import type { RestJsonService } from './rest-json-service.js';
 
-/** Bedrock AgentCore Control's dataset operations on restJson1 (`/datasets...`). */
+/** Bedrock AgentCore Control's dataset and tag operations on restJson1 (`/datasets...`, `/tags/{resourceArn}`). */
 export function agentCoreService(operations: ReadonlyMap<string, Operation<never>>): RestJsonService {
   return {
-    prefixes: ['/datasets'],
+    prefixes: ['/datasets', '/tags'],
     signingName: 'bedrock-agentcore',
     routes: Object.entries(httpBindings).map(([name, binding]) => {
       const operation = operations.get(name as AgentCoreOperationName);
@@ -32,10 +32,11 @@ export function agentCoreService(operations: ReadonlyMap<string, Operation<never
 /**
  * The resources an AgentCore request names: the dataset of the `{datasetId}` label, and for
  * CreateDataset the dataset-to-be, `dataset/<datasetName>-*` (dataset ids are `<name>-<10 characters>`).
- * ListDatasets names none.
+ * the tag operations the `resourceArn` they are given; ListDatasets names none.
  */
 export function agentCoreResourceArns(operation: string, input: Record<string, unknown>, caller: Caller): string[] {
   if (typeof input.datasetId === 'string') return [datasetArn(caller, input.datasetId)];
   if (operation === 'CreateDataset') return [datasetArn(caller, `${String(input.datasetName)}-*`)];
+  if (typeof input.resourceArn === 'string') return [input.resourceArn];
   return [];
 }

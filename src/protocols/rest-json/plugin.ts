@@ -72,6 +72,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
       caller: principal, requestId: request.id, logger: request.log as Logger, origin: `${request.protocol}://${request.host}`,
       requestDigest: digest(request),
     });
+    if (binding.code === 204) return reply.code(204).send();
     return reply.code(binding.code).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
   };
   for (const prefix of service.prefixes) {
@@ -94,8 +95,15 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     Object.assign(input, match.labels);
     const params = new URLSearchParams(query);
     for (const [member, name] of Object.entries(binding.query ?? {})) {
+      const memberShape = shape.members[member]?.shape;
+      // A list member repeats its parameter (`?tagKeys=a&tagKeys=b`); present once, it is a list of one.
+      if (memberShape?.type === 'list') {
+        const values = params.getAll(name);
+        if (values.length > 0) input[member] = values.map((value) => fromQuery(value, memberShape.member));
+        continue;
+      }
       const value = params.get(name);
-      if (value !== null) input[member] = fromQuery(value, shape.members[member]?.shape);
+      if (value !== null) input[member] = fromQuery(value, memberShape);
     }
     return input;
   }

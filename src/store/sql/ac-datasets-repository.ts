@@ -109,6 +109,11 @@ export class AcDatasetsRepository {
     return changed === 1;
   }
 
+  /** Replaces the dataset's tags (TagResource, UntagResource); its updatedAt stays, as tagging is not an edit. */
+  async setTags(id: number, tags: Readonly<Record<string, string>>): Promise<void> {
+    await this.db.run('UPDATE ac_datasets SET tags = ? WHERE id = ?', [Object.keys(tags).length > 0 ? JSON.stringify(tags) : null, id]);
+  }
+
   /** The dataset with this name in the account, compared regardless of case. */
   async findByName(account: string, region: string, name: string): Promise<AcDatasetRecord | undefined> {
     const row = await this.db.get<DatasetRow>(

@@ -1,7 +1,7 @@
 import {
   AddDatasetExamplesCommand, BedrockAgentCoreControlClient, CreateDatasetCommand, CreateDatasetVersionCommand, DeleteDatasetCommand,
   DeleteDatasetExamplesCommand, GetDatasetCommand, ListDatasetExamplesCommand, ListDatasetsCommand, ListDatasetVersionsCommand,
-  UpdateDatasetCommand, UpdateDatasetExamplesCommand,
+  ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand, UpdateDatasetCommand, UpdateDatasetExamplesCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../harness/backends.js';
@@ -101,7 +101,11 @@ describe.each(BACKENDS)('AgentCore (restJson1): tenancy, allow-lists, download l
   afterAll(async () => server?.close());
 
   it('answers ResourceNotFoundException, never data, when account B names account A\'s dataset on every operation', async () => {
+    const resourceArn = `arn:aws:bedrock-agentcore:us-east-1:${A}:dataset/${datasetId}`;
     const attempts: Array<[string, Promise<unknown>]> = [
+      ['ListTagsForResource', b.send(new ListTagsForResourceCommand({ resourceArn }))],
+      ['TagResource', b.send(new TagResourceCommand({ resourceArn, tags: { owner: 'b' } }))],
+      ['UntagResource', b.send(new UntagResourceCommand({ resourceArn, tagKeys: ['owner'] }))],
       ['GetDataset', b.send(new GetDatasetCommand({ datasetId }))],
       ['GetDataset version 1', b.send(new GetDatasetCommand({ datasetId, datasetVersion: '1' }))],
       ['UpdateDataset', b.send(new UpdateDatasetCommand({ datasetId, description: 'mine now' }))],
@@ -127,6 +131,7 @@ describe.each(BACKENDS)('AgentCore (restJson1): tenancy, allow-lists, download l
     const mine = await settled(a, datasetId);
     expect(mine).toMatchObject({ status: 'ACTIVE', exampleCount: 3, draftStatus: 'UNMODIFIED' });
     expect(mine.description).toBeUndefined();
+    expect(mine.tags).toBeUndefined();
     expect((await a.send(new ListDatasetVersionsCommand({ datasetId }))).versions).toHaveLength(1);
   });
 
@@ -159,6 +164,11 @@ describe.each(BACKENDS)('AgentCore (restJson1): tenancy, allow-lists, download l
     expect((await failure(scoped.send(new CreateDatasetCommand({ datasetName: 'elsewhere', schemaType: PREDEFINED, source: inline(predefinedBatch(1)) })))).name).toBe('AccessDeniedException');
     const { datasetId: otherId } = await scoped.send(new CreateDatasetCommand({ datasetName: 'other', schemaType: PREDEFINED, source: inline(predefinedBatch(1)) }));
     expect(otherId).toMatch(/^other-/);
+    // The tag operations name the resource by ARN; the allow-list applies to it as to any other.
+    const arnOf = (id: string) => `arn:aws:bedrock-agentcore:us-east-1:${A}:dataset/${id}`;
+    expect(await failure(scoped.send(new TagResourceCommand({ resourceArn: arnOf(datasetId), tags: { k: 'v' } })))).toMatchObject({ name: 'AccessDeniedException', status: 403 });
+    await scoped.send(new TagResourceCommand({ resourceArn: arnOf(otherId!), tags: { k: 'v' } }));
+    expect((await scoped.send(new ListTagsForResourceCommand({ resourceArn: arnOf(otherId!) }))).tags).toEqual({ k: 'v' });
     // ListDatasets names no resource: allowed, and limited to the account.
     expect((await scoped.send(new ListDatasetsCommand({}))).datasets?.map((d) => d.datasetName).sort()).toEqual(['other', 'private']);
   });

@@ -11,7 +11,7 @@ const route = (method: string, path: string) => {
 };
 
 describe('RestJsonRouter', () => {
-  it('routes the 11 operations by method and URI template', () => {
+  it('routes the 11 dataset operations and the 3 tag operations by method and URI template', () => {
     expect(route('POST', '/datasets')).toEqual(['CreateDataset', {}]);
     expect(route('GET', '/datasets')).toEqual(['ListDatasets', {}]);
     expect(route('GET', '/datasets/d-1')).toEqual(['GetDataset', { datasetId: 'd-1' }]);
@@ -23,6 +23,11 @@ describe('RestJsonRouter', () => {
     expect(route('GET', '/datasets/d-1/examples')).toEqual(['ListDatasetExamples', { datasetId: 'd-1' }]);
     expect(route('POST', '/datasets/d-1/versions')).toEqual(['CreateDatasetVersion', { datasetId: 'd-1' }]);
     expect(route('GET', '/datasets/d-1/versions')).toEqual(['ListDatasetVersions', { datasetId: 'd-1' }]);
+    const arn = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:dataset/d-1';
+    const encoded = encodeURIComponent(arn);
+    expect(route('POST', `/tags/${encoded}`)).toEqual(['TagResource', { resourceArn: arn }]);
+    expect(route('DELETE', `/tags/${encoded}`)).toEqual(['UntagResource', { resourceArn: arn }]);
+    expect(route('GET', `/tags/${encoded}`)).toEqual(['ListTagsForResource', { resourceArn: arn }]);
   });
 
   it('decodes labels, keeps an empty label for validation, and matches nothing else', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { httpBindings } from '../../../src/api/agentcore/http-bindings.js';
 import { inputShapes } from '../../../src/api/agentcore/inputs.js';
 import { compareInput, loadModel } from './model-conformance.js';
 
@@ -17,6 +18,20 @@ describe.skipIf(!model)('AgentCore dataset input shapes match the botocore model
       const modelShape = model!.operations[operation].input!.shape;
       const expected = operation === 'CreateDataset' ? [`${modelShape}.${THIRD_PARTY}`] : [];
       expect(compareInput(model!, modelShape, shape)).toEqual(expected);
+    });
+  }
+});
+
+describe.skipIf(!model)('AgentCore HTTP bindings match the botocore model', () => {
+  for (const [operation, binding] of Object.entries(httpBindings)) {
+    it(operation, () => {
+      const { http, input } = model!.operations[operation];
+      expect({ method: binding.method, uri: binding.uri, code: binding.code })
+        .toEqual({ method: http!.method, uri: http!.requestUri.replace(/\?.*$/, ''), code: http!.responseCode ?? 200 });
+      // Every query member of the model is bound to its parameter, and nothing else is.
+      const members = model!.shapes[input!.shape].members ?? {};
+      const query = Object.fromEntries(Object.entries(members).filter(([, m]) => m.location === 'querystring').map(([name, m]) => [name, m.locationName]));
+      expect(binding.query ?? {}).toEqual(query);
     });
   }
 });

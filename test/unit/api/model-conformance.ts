@@ -9,7 +9,7 @@ export function loadModel(relative: string): BotocoreModel | undefined {
 }
 
 export interface BotocoreModel {
-  operations: Record<string, { input?: { shape: string } }>;
+  operations: Record<string, { input?: { shape: string }; http?: { method: string; requestUri: string; responseCode?: number } }>;
   shapes: Record<string, BotocoreShape>;
 }
 
