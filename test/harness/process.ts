@@ -19,7 +19,9 @@ export interface TroveProcess {
  * graceful shutdown, the CLI.
  */
 export async function spawnTrove(args: string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<TroveProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], {
+  // BENCH_NODE_ARGS: node flags for the server process, e.g. `--cpu-prof` when profiling a benchmark.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
