@@ -210,13 +210,19 @@ export class RkEntriesRepository {
 }
 
 /**
- * An FTS5 query for a substring of 3+ characters on a detail=none trigram index: every distinct
- * trigram must occur (a superset of the matches; the caller checks the exact substring).
+ * An FTS5 query for a substring of 3+ characters on a detail=none trigram index: trigrams that
+ * together cover every character (at 0, 3, 6, ... and the last one) must all occur. That is a
+ * superset of the matches (the caller checks the exact substring), and half as many posting
+ * lists to intersect as every overlapping trigram: a common prefix such as `img-` appears in
+ * every source-ref, and each of its trigrams is read to the end when few rows match
+ * (bench/rekognition-listing.ts: 5.9 ms → 3.0 ms for a single match among 250,000).
  */
-function trigramQuery(text: string): string {
+export function trigramQuery(text: string): string {
   const chars = [...text];
-  const trigrams = new Set<string>();
-  for (let i = 0; i + 3 <= chars.length; i++) trigrams.add(chars.slice(i, i + 3).join(''));
+  const starts = new Set<number>();
+  for (let i = 0; i + 3 <= chars.length; i += 3) starts.add(i);
+  starts.add(chars.length - 3);
+  const trigrams = new Set([...starts].map((i) => chars.slice(i, i + 3).join('')));
   return [...trigrams].map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
 }
 
