@@ -8,12 +8,8 @@ import { BACKENDS } from '../../harness/backends.js';
 import { inline, predefinedBatch, settled } from '../../harness/agentcore.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
+import { sdkFailure } from '../../harness/sdk-failure.js';
 
-async function failure(promise: Promise<unknown>): Promise<{ error: unknown; status: number; message: string }> {
-  const error = await promise.then(() => undefined, (e: unknown) => e as { message: string; $metadata: { httpStatusCode: number } });
-  if (!error) throw new Error('expected the call to fail');
-  return { error, status: error.$metadata.httpStatusCode, message: error.message };
-}
 
 describe.each(BACKENDS)('agentcore tags: TagResource, UntagResource, ListTagsForResource (%s)', (backend) => {
   let server: TestServer;
@@ -64,7 +60,7 @@ describe.each(BACKENDS)('agentcore tags: TagResource, UntagResource, ListTagsFor
   it('refuses more than 50 tags on a dataset with ServiceQuotaExceededException, changing nothing', async () => {
     const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
     await client.send(new TagResourceCommand({ resourceArn: datasetArn, tags: fifty }));
-    const over = await failure(client.send(new TagResourceCommand({ resourceArn: datasetArn, tags: { one: 'more' } })));
+    const over = await sdkFailure(client.send(new TagResourceCommand({ resourceArn: datasetArn, tags: { one: 'more' } })));
     expect(over.error).toBeInstanceOf(ServiceQuotaExceededException);
     expect(over.status).toBe(402);
     expect(Object.keys((await tagsOf())!)).toHaveLength(50);
@@ -86,9 +82,9 @@ describe.each(BACKENDS)('agentcore tags: TagResource, UntagResource, ListTagsFor
     for (const resourceArn of arns) {
       // Each call gets its handler as it starts, so none rejects unobserved while another is awaited.
       const calls = [
-        failure(client.send(new ListTagsForResourceCommand({ resourceArn }))),
-        failure(client.send(new TagResourceCommand({ resourceArn, tags: { a: 'b' } }))),
-        failure(client.send(new UntagResourceCommand({ resourceArn, tagKeys: ['a'] }))),
+        sdkFailure(client.send(new ListTagsForResourceCommand({ resourceArn }))),
+        sdkFailure(client.send(new TagResourceCommand({ resourceArn, tags: { a: 'b' } }))),
+        sdkFailure(client.send(new UntagResourceCommand({ resourceArn, tagKeys: ['a'] }))),
       ];
       for (const pending of calls) {
         const { error, status } = await pending;
@@ -104,7 +100,7 @@ describe.each(BACKENDS)('agentcore tags: TagResource, UntagResource, ListTagsFor
       client.send(new TagResourceCommand({ resourceArn: datasetArn, tags: { k: 'x'.repeat(257) } })),
       client.send(new TagResourceCommand({ resourceArn: datasetArn, tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) })),
       client.send(new UntagResourceCommand({ resourceArn: datasetArn, tagKeys: ['x'.repeat(129)] })),
-    ].map((call) => failure(call));
+    ].map(sdkFailure);
     for (const pending of bad) {
       const { error, status } = await pending;
       expect(error).toBeInstanceOf(ValidationException);

@@ -10,16 +10,12 @@ import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 import { presignRequest, send, signRequest } from '../../harness/sigv4.js';
 import type { RawRequest } from '../../harness/sigv4.js';
+import { sdkFailure } from '../../harness/sdk-failure.js';
 
 const PREDEFINED = 'AGENTCORE_EVALUATION_PREDEFINED_V1';
 const A = '111111111111';
 const B = '222222222222';
 
-async function failure(promise: Promise<unknown>): Promise<{ name: string; status: number; message: string; attempts: number }> {
-  const error = await promise.then(() => undefined, (e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode: number; attempts: number } });
-  if (!error) throw new Error('expected the call to fail');
-  return { name: error.name, status: error.$metadata.httpStatusCode, message: error.message, attempts: error.$metadata.attempts };
-}
 
 describe.each(BACKENDS)('AgentCore (restJson1): signing (%s)', (backend) => {
   let server: TestServer;
@@ -35,10 +31,10 @@ describe.each(BACKENDS)('AgentCore (restJson1): signing (%s)', (backend) => {
   afterAll(async () => server?.close());
 
   it('answers in restJson\'s error format: x-amzn-ErrorType and message, HTTP 403', async () => {
-    const wrong = await failure(server.agentcore({ credentials: { ...key, secretAccessKey: 'wrong' }, maxAttempts: 1 }).send(new ListDatasetsCommand({})));
+    const wrong = await sdkFailure(server.agentcore({ credentials: { ...key, secretAccessKey: 'wrong' }, maxAttempts: 1 }).send(new ListDatasetsCommand({})));
     expect(wrong).toMatchObject({ name: 'InvalidSignatureException', status: 403 });
     expect(wrong.message).not.toContain(key.secretAccessKey);
-    const unknown = await failure(server.agentcore({ credentials: TEST_CREDENTIALS, maxAttempts: 1 }).send(new ListDatasetsCommand({})));
+    const unknown = await sdkFailure(server.agentcore({ credentials: TEST_CREDENTIALS, maxAttempts: 1 }).send(new ListDatasetsCommand({})));
     expect(unknown).toMatchObject({ name: 'UnrecognizedClientException', status: 403 });
     const unsigned = await send(server.url, { method: 'GET', path: '/datasets', headers: {} });
     expect(unsigned.status).toBe(403);
@@ -119,7 +115,7 @@ describe.each(BACKENDS)('AgentCore (restJson1): tenancy, allow-lists, download l
       ['DeleteDataset', b.send(new DeleteDatasetCommand({ datasetId }))],
     ];
     // Every call is in flight at once; each gets its handler now, so none rejects unobserved.
-    const failures = attempts.map(([operation, attempt]) => [operation, failure(attempt)] as const);
+    const failures = attempts.map(([operation, attempt]) => [operation, sdkFailure(attempt)] as const);
     for (const [operation, pending] of failures) {
       const error = await pending;
       expect({ operation, name: error.name, status: error.status }).toEqual({ operation, name: 'ResourceNotFoundException', status: 404 });
@@ -153,20 +149,20 @@ describe.each(BACKENDS)('AgentCore (restJson1): tenancy, allow-lists, download l
     const reader = server.agentcore({ credentials: await server.createCredential({ account: A, allowActions: ['bedrock-agentcore:Get*', 'bedrock-agentcore:List*'] }), maxAttempts: 1 });
     await reader.send(new GetDatasetCommand({ datasetId }));
     await reader.send(new ListDatasetExamplesCommand({ datasetId }));
-    const denied = await failure(reader.send(new AddDatasetExamplesCommand({ datasetId, source: inline([predefined('nope')]) })));
+    const denied = await sdkFailure(reader.send(new AddDatasetExamplesCommand({ datasetId, source: inline([predefined('nope')]) })));
     expect(denied).toMatchObject({ name: 'AccessDeniedException', status: 403 });
     expect(denied.message).toMatch(/not authorized to perform: bedrock-agentcore:AddDatasetExamples/);
 
     const scoped = server.agentcore({ credentials: await server.createCredential({ account: A, allowResources: [`arn:aws:bedrock-agentcore:*:${A}:dataset/other-*`] }), maxAttempts: 1 });
-    const outside = await failure(scoped.send(new GetDatasetCommand({ datasetId })));
+    const outside = await sdkFailure(scoped.send(new GetDatasetCommand({ datasetId })));
     expect(outside).toMatchObject({ name: 'AccessDeniedException', status: 403 });
     expect(outside.message).toContain(`dataset/${datasetId}`);
-    expect((await failure(scoped.send(new CreateDatasetCommand({ datasetName: 'elsewhere', schemaType: PREDEFINED, source: inline(predefinedBatch(1)) })))).name).toBe('AccessDeniedException');
+    expect((await sdkFailure(scoped.send(new CreateDatasetCommand({ datasetName: 'elsewhere', schemaType: PREDEFINED, source: inline(predefinedBatch(1)) })))).name).toBe('AccessDeniedException');
     const { datasetId: otherId } = await scoped.send(new CreateDatasetCommand({ datasetName: 'other', schemaType: PREDEFINED, source: inline(predefinedBatch(1)) }));
     expect(otherId).toMatch(/^other-/);
     // The tag operations name the resource by ARN; the allow-list applies to it as to any other.
     const arnOf = (id: string) => `arn:aws:bedrock-agentcore:us-east-1:${A}:dataset/${id}`;
-    expect(await failure(scoped.send(new TagResourceCommand({ resourceArn: arnOf(datasetId), tags: { k: 'v' } })))).toMatchObject({ name: 'AccessDeniedException', status: 403 });
+    expect(await sdkFailure(scoped.send(new TagResourceCommand({ resourceArn: arnOf(datasetId), tags: { k: 'v' } })))).toMatchObject({ name: 'AccessDeniedException', status: 403 });
     await scoped.send(new TagResourceCommand({ resourceArn: arnOf(otherId!), tags: { k: 'v' } }));
     expect((await scoped.send(new ListTagsForResourceCommand({ resourceArn: arnOf(otherId!) }))).tags).toEqual({ k: 'v' });
     // ListDatasets names no resource: allowed, and limited to the account.
@@ -184,7 +180,7 @@ describe.each(BACKENDS)('AgentCore (restJson1): throttling per access key (%s)',
   it('answers ThrottlingException (429) with maxAttempts 1, and succeeds with the SDK\'s default retries', async () => {
     const once = server.agentcore({ maxAttempts: 1 });
     await once.send(new ListDatasetsCommand({}));
-    expect(await failure(once.send(new ListDatasetsCommand({})))).toMatchObject({ name: 'ThrottlingException', status: 429, attempts: 1 });
+    expect(await sdkFailure(once.send(new ListDatasetsCommand({})))).toMatchObject({ name: 'ThrottlingException', status: 429, attempts: 1 });
     const retrying = server.agentcore();
     await retrying.send(new ListDatasetsCommand({})).catch(() => undefined);
     const output = await retrying.send(new ListDatasetsCommand({}));

@@ -9,12 +9,8 @@ import { classificationLine, lines, settled } from '../../harness/rekognition.js
 import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 import { rekognitionRequest, send, signRequest } from '../../harness/sigv4.js';
+import { sdkFailure } from '../../harness/sdk-failure.js';
 
-async function failure(promise: Promise<unknown>): Promise<{ name: string; status: number; message: string; attempts: number }> {
-  const error = await promise.then(() => undefined, (e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode: number; attempts: number } });
-  if (!error) throw new Error('expected the call to fail');
-  return { name: error.name, status: error.$metadata.httpStatusCode, message: error.message, attempts: error.$metadata.attempts };
-}
 
 describe.each(BACKENDS)('throttling per access key (token bucket) (%s)', (backend) => {
   let server: TestServer;
@@ -26,7 +22,7 @@ describe.each(BACKENDS)('throttling per access key (token bucket) (%s)', (backen
   it('answers over-rate requests with ProvisionedThroughputExceededException when the SDK does not retry', async () => {
     const client = server.rekognition({ maxAttempts: 1 });
     await client.send(new DescribeProjectsCommand({}));
-    const error = await failure(client.send(new DescribeProjectsCommand({})));
+    const error = await sdkFailure(client.send(new DescribeProjectsCommand({})));
     expect(error).toMatchObject({ name: 'ProvisionedThroughputExceededException', status: 400, attempts: 1 });
     // The raw answer tells clients when a token is available again.
     const signed = await signRequest(server.url, rekognitionRequest('DescribeProjects', {}), { ...TEST_CREDENTIALS, service: 'rekognition' });
@@ -51,7 +47,7 @@ describe.each(BACKENDS)('throttling per access key (token bucket) (%s)', (backen
     await first.send(new DescribeProjectsCommand({}));
     const other = server.rekognition({ credentials: await server.createCredential({ account: '123456789012' }), maxAttempts: 1 });
     await other.send(new DescribeProjectsCommand({}));
-    expect((await failure(first.send(new DescribeProjectsCommand({})))).name).toBe('ProvisionedThroughputExceededException');
+    expect((await sdkFailure(first.send(new DescribeProjectsCommand({})))).name).toBe('ProvisionedThroughputExceededException');
   });
 });
 
@@ -66,7 +62,7 @@ describe.each(BACKENDS)('quotas per account (%s)', (backend) => {
     const client = server.rekognition({ maxAttempts: 1 });
     await client.send(new CreateProjectCommand({ ProjectName: 'one' }));
     await client.send(new CreateProjectCommand({ ProjectName: 'two' }));
-    const error = await failure(client.send(new CreateProjectCommand({ ProjectName: 'three' })));
+    const error = await sdkFailure(client.send(new CreateProjectCommand({ ProjectName: 'three' })));
     expect(error).toMatchObject({ name: 'LimitExceededException', status: 400 });
     expect(error.message).toMatch(/already has 2 projects/);
     // Another region of the same account has its own quota.
@@ -101,7 +97,7 @@ describe.each(BACKENDS)('body size and slow clients (%s)', (backend) => {
     const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'big' }));
     const { DatasetArn } = await client.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }));
     const big = lines(...Array.from({ length: 1000 }, (_, i) => classificationLine(`s3://bucket/${i}.jpg`, 'rose')));
-    const error = await failure(client.send(new UpdateDatasetEntriesCommand({ DatasetArn, Changes: { GroundTruth: big } })));
+    const error = await sdkFailure(client.send(new UpdateDatasetEntriesCommand({ DatasetArn, Changes: { GroundTruth: big } })));
     expect(error).toMatchObject({ name: 'InvalidParameterException', status: 400 });
     expect(error.message).toMatch(/larger than the 65536 bytes/);
   });

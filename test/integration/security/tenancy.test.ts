@@ -8,15 +8,11 @@ import { BACKENDS } from '../../harness/backends.js';
 import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
+import { sdkFailure } from '../../harness/sdk-failure.js';
 
 const A = '111111111111';
 const B = '222222222222';
 
-async function failure(promise: Promise<unknown>): Promise<{ name: string; status: number; message: string }> {
-  const error = await promise.then(() => undefined, (e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode: number } });
-  if (!error) throw new Error('expected the call to fail');
-  return { name: error.name, status: error.$metadata.httpStatusCode, message: error.message };
-}
 
 describe.each(BACKENDS)('tenancy: every resource is keyed by account and region (%s)', (backend) => {
   let server: TestServer;
@@ -67,7 +63,7 @@ describe.each(BACKENDS)('tenancy: every resource is keyed by account and region 
       ['DeleteProject', b.send(new DeleteProjectCommand({ ProjectArn: projectArn }))],
     ];
     // Every call is in flight at once; each gets its handler now, so none rejects unobserved.
-    const failures = attempts.map(([operation, attempt]) => [operation, failure(attempt)] as const);
+    const failures = attempts.map(([operation, attempt]) => [operation, sdkFailure(attempt)] as const);
     for (const [operation, pending] of failures) {
       const error = await pending;
       expect({ operation, name: error.name, status: error.status }).toEqual({ operation, name: 'ResourceNotFoundException', status: 400 });
@@ -79,7 +75,7 @@ describe.each(BACKENDS)('tenancy: every resource is keyed by account and region 
   });
 
   it('keeps regions apart within one account', async () => {
-    expect((await failure(aWest.send(new DescribeDatasetCommand({ DatasetArn: trainArn })))).name).toBe('ResourceNotFoundException');
+    expect((await sdkFailure(aWest.send(new DescribeDatasetCommand({ DatasetArn: trainArn })))).name).toBe('ResourceNotFoundException');
     expect((await aWest.send(new DescribeProjectsCommand({}))).ProjectDescriptions).toEqual([]);
   });
 
@@ -119,12 +115,12 @@ describe.each(BACKENDS)('allow-lists of actions and resources (%s)', (backend) =
     });
     expect((await reader.send(new DescribeDatasetCommand({ DatasetArn: flowersTrain }))).DatasetDescription?.Status).toBe('CREATE_COMPLETE');
     await reader.send(new ListDatasetEntriesCommand({ DatasetArn: flowersTrain }));
-    for (const attempt of [
+    for (const pending of [
       reader.send(new CreateProjectCommand({ ProjectName: 'more' })),
       reader.send(new UpdateDatasetEntriesCommand({ DatasetArn: flowersTrain, Changes: { GroundTruth: lines(classificationLine('s3://bucket/x.jpg', 'rose')) } })),
       reader.send(new DeleteDatasetCommand({ DatasetArn: flowersTrain })),
-    ]) {
-      const error = await failure(attempt);
+    ].map(sdkFailure)) {
+      const error = await pending;
       expect(error).toMatchObject({ name: 'AccessDeniedException', status: 400 });
       expect(error.message).toMatch(/is not authorized to perform: rekognition:(CreateProject|UpdateDatasetEntries|DeleteDataset)/);
     }
@@ -138,13 +134,13 @@ describe.each(BACKENDS)('allow-lists of actions and resources (%s)', (backend) =
     await gardener.send(new DescribeDatasetCommand({ DatasetArn: flowersTrain }));
     await gardener.send(new UpdateDatasetEntriesCommand({ DatasetArn: flowersTrain, Changes: { GroundTruth: lines(classificationLine('s3://bucket/x.jpg', 'rose')) } }));
     // CreateProject's resource is the project-to-be.
-    expect((await failure(gardener.send(new CreateProjectCommand({ ProjectName: 'cacti' })))).name).toBe('AccessDeniedException');
-    for (const attempt of [
+    expect((await sdkFailure(gardener.send(new CreateProjectCommand({ ProjectName: 'cacti' })))).name).toBe('AccessDeniedException');
+    for (const pending of [
       gardener.send(new DescribeDatasetCommand({ DatasetArn: weedsTrain })),
       gardener.send(new DistributeDatasetEntriesCommand({ Datasets: [{ Arn: flowersTrain }, { Arn: weedsTrain }] })),
       gardener.send(new CreateDatasetCommand({ ProjectArn: flowersArn, DatasetType: 'TEST', DatasetSource: { DatasetArn: weedsTrain } })),
-    ]) {
-      const error = await failure(attempt);
+    ].map(sdkFailure)) {
+      const error = await pending;
       expect(error.name).toBe('AccessDeniedException');
       expect(error.message).toContain(weedsTrain);
     }
