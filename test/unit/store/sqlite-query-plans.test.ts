@@ -13,7 +13,7 @@ import { SqliteDriver } from '../../../src/store/sqlite/sqlite-driver.js';
  * whatever the filter: that is what keeps a page O(page) on a 250,000-entry dataset.
  * The statements are the repository's own, captured as it runs them.
  */
-describe('SQLite query plans of ListDatasetEntries', () => {
+describe('SQLite query plans', () => {
   const dir = mkdtempSync(join(tmpdir(), 'trove-plans-'));
   let driver: SqliteDriver;
   let db: Database.Database;
@@ -28,61 +28,14 @@ describe('SQLite query plans of ListDatasetEntries', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function plansOf(filter: EntryFilter): Promise<string[]> {
+  /** The plan of every query the repository reads with while `use` runs, in order. */
+  async function plansOf(use: (repository: RkEntriesRepository) => Promise<unknown>): Promise<string[]> {
     const captured: [string, SqlParams][] = [];
     const recording: SqlExecutor = {
       all: async <T>(sql: string, params: SqlParams = []) => {
         captured.push([sql, params]);
         return driver.all<T>(sql, params);
       },
-      get: (sql, params) => driver.get(sql, params),
-      run: (sql, params) => driver.run(sql, params),
-      runBatch: (sql, rows) => driver.runBatch(sql, rows),
-      insertMany: (table, columns, rows) => driver.insertMany(table, columns, rows),
-    };
-    await new RkEntriesRepository(recording, driver.dialect).page(1, 1, filter, 0, 100);
-    return captured.map(([sql, params]) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | '));
-  }
-
-  it.each<[string, EntryFilter, RegExp]>([
-    ['no filter', {}, /^SEARCH e USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\?\)$/],
-    ['HasErrors=true', { hasErrors: true }, /^SEARCH e USING INDEX rk_entries_with_errors \(dataset_id=\? AND id>\?\)$/],
-    ['HasErrors=false', { hasErrors: false }, /^SEARCH e USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\?\)$/],
-    ['Labeled=false', { labeled: false }, /^SEARCH e USING INDEX rk_entries_unlabeled \(dataset_id=\? AND id>\?\)$/],
-    ['Labeled=true', { labeled: true }, /^SEARCH e USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\?\)$/],
-    ['ContainsLabels', { containsLabels: ['a', 'b'] }, /^SEARCH l USING PRIMARY KEY \(dataset_id=\? AND label=\? AND entry_id>\?\) \| SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)$/],
-    ['SourceRefContains (3+ chars)', { sourceRefContains: 'abcd' }, /^SCAN f VIRTUAL TABLE INDEX \d+:M\d+> \| SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)$/],
-    ['SourceRefContains (2 chars)', { sourceRefContains: 'ab' }, /^SEARCH e USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\?\)$/],
-  ])('%s walks an ordered index without sorting', async (_name, filter, expected) => {
-    const plans = await plansOf(filter);
-    expect(plans.length).toBeGreaterThan(0);
-    for (const plan of plans) {
-      expect(plan).toMatch(expected);
-      expect(plan).not.toMatch(/TEMP B-TREE/);
-    }
-  });
-});
-
-describe('SQLite query plans of the console image check (RkEntriesRepository.hasSourceRef)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'trove-plans-'));
-  let driver: SqliteDriver;
-  let db: Database.Database;
-  beforeAll(async () => {
-    driver = new SqliteDriver({ filename: join(dir, 'trove.db'), synchronous: 'NORMAL' });
-    await driver.migrate();
-    db = new Database(join(dir, 'trove.db'), { readonly: true });
-  });
-  afterAll(async () => {
-    db.close();
-    await driver.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('probes indexes only: the live source-ref, then the rows superseded after the revision', async () => {
-    const captured: [string, SqlParams][] = [];
-    const recording: SqlExecutor = {
-      all: (sql, params) => driver.all(sql, params),
       get: async <T>(sql: string, params: SqlParams = []) => {
         captured.push([sql, params]);
         return driver.get<T>(sql, params);
@@ -91,12 +44,40 @@ describe('SQLite query plans of the console image check (RkEntriesRepository.has
       runBatch: (sql, rows) => driver.runBatch(sql, rows),
       insertMany: (table, columns, rows) => driver.insertMany(table, columns, rows),
     };
-    expect(await new RkEntriesRepository(recording, driver.dialect).hasSourceRef(1, 1, 's3://b/k.png')).toBe(false);
-    const plans = captured.map(([sql, params]) =>
+    await use(new RkEntriesRepository(recording, driver.dialect));
+    return captured.map(([sql, params]) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | '));
-    expect(plans).toEqual([
-      expect.stringMatching(/^SEARCH rk_entries USING INDEX rk_entries_live_source_ref \(dataset_id=\? AND source_ref=\?\)$/),
-      expect.stringMatching(/^SEARCH rk_entries USING INDEX rk_entries_superseded \(dataset_id=\? AND deleted_rev>\?\)$/),
-    ]);
+  }
+
+  describe('ListDatasetEntries', () => {
+    it.each<[string, EntryFilter, RegExp]>([
+      ['no filter', {}, /^SEARCH e USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\?\)$/],
+      ['HasErrors=true', { hasErrors: true }, /^SEARCH e USING INDEX rk_entries_with_errors \(dataset_id=\? AND id>\?\)$/],
+      ['HasErrors=false', { hasErrors: false }, /^SEARCH e USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\?\)$/],
+      ['Labeled=false', { labeled: false }, /^SEARCH e USING INDEX rk_entries_unlabeled \(dataset_id=\? AND id>\?\)$/],
+      ['Labeled=true', { labeled: true }, /^SEARCH e USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\?\)$/],
+      ['ContainsLabels', { containsLabels: ['a', 'b'] }, /^SEARCH l USING PRIMARY KEY \(dataset_id=\? AND label=\? AND entry_id>\?\) \| SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)$/],
+      ['SourceRefContains (3+ chars)', { sourceRefContains: 'abcd' }, /^SCAN f VIRTUAL TABLE INDEX \d+:M\d+> \| SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)$/],
+      ['SourceRefContains (2 chars)', { sourceRefContains: 'ab' }, /^SEARCH e USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\?\)$/],
+    ])('%s walks an ordered index without sorting', async (_name, filter, expected) => {
+      const plans = await plansOf((repository) => repository.page(1, 1, filter, 0, 100));
+      expect(plans.length).toBeGreaterThan(0);
+      for (const plan of plans) {
+        expect(plan).toMatch(expected);
+        expect(plan).not.toMatch(/TEMP B-TREE/);
+      }
+    });
+  });
+
+  describe('the console image check (RkEntriesRepository.hasSourceRef)', () => {
+    it('probes indexes only: the live source-ref, then the rows superseded after the revision', async () => {
+      let found: boolean | undefined;
+      const plans = await plansOf(async (repository) => { found = await repository.hasSourceRef(1, 1, 's3://b/k.png'); });
+      expect(found).toBe(false);
+      expect(plans).toEqual([
+        expect.stringMatching(/^SEARCH rk_entries USING INDEX rk_entries_live_source_ref \(dataset_id=\? AND source_ref=\?\)$/),
+        expect.stringMatching(/^SEARCH rk_entries USING INDEX rk_entries_superseded \(dataset_id=\? AND deleted_rev>\?\)$/),
+      ]);
+    });
   });
 });
