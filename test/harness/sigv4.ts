@@ -48,35 +48,35 @@ export interface SigningInput {
   signingDate?: Date;
 }
 
-/** Signs with the JS SDK's own signer (Authorization header form); returns the request to send. */
-export async function signRequest(endpoint: string, request: RawRequest, signing: SigningInput): Promise<RawRequest> {
-  const url = new URL(endpoint);
-  const signer = new SignatureV4({
+function signerFor(signing: SigningInput): SignatureV4 {
+  return new SignatureV4({
     service: signing.service, region: signing.region ?? 'us-east-1', sha256: NodeSha256,
     credentials: { accessKeyId: signing.accessKeyId, secretAccessKey: signing.secretAccessKey },
   });
-  const signed = await signer.sign({
+}
+
+/** The request as the SDK's signer takes it, aimed at `endpoint`. */
+function toHttpRequest(endpoint: string, request: RawRequest) {
+  const url = new URL(endpoint);
+  return {
     method: request.method, protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: request.path,
     query: toQueryMap(request.query ?? []),
     headers: { host: url.host, ...request.headers },
     body: request.body,
-  }, { signingDate: signing.signingDate ?? new Date() });
+  };
+}
+
+/** Signs with the JS SDK's own signer (Authorization header form); returns the request to send. */
+export async function signRequest(endpoint: string, request: RawRequest, signing: SigningInput): Promise<RawRequest> {
+  const signed = await signerFor(signing).sign(toHttpRequest(endpoint, request), { signingDate: signing.signingDate ?? new Date() });
   return { ...request, headers: signed.headers as Record<string, string> };
 }
 
 /** Presigns with the JS SDK's signer (query form); `keepInHeaders` stay signed headers instead of query parameters. */
 export async function presignRequest(endpoint: string, request: RawRequest, signing: SigningInput & { expiresIn: number; keepInHeaders?: string[] }): Promise<RawRequest> {
-  const url = new URL(endpoint);
-  const signer = new SignatureV4({
-    service: signing.service, region: signing.region ?? 'us-east-1', sha256: NodeSha256,
-    credentials: { accessKeyId: signing.accessKeyId, secretAccessKey: signing.secretAccessKey },
+  const presigned = await signerFor(signing).presign(toHttpRequest(endpoint, request), {
+    signingDate: signing.signingDate ?? new Date(), expiresIn: signing.expiresIn, unhoistableHeaders: new Set(signing.keepInHeaders ?? []),
   });
-  const presigned = await signer.presign({
-    method: request.method, protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: request.path,
-    query: toQueryMap(request.query ?? []),
-    headers: { host: url.host, ...request.headers },
-    body: request.body,
-  }, { signingDate: signing.signingDate ?? new Date(), expiresIn: signing.expiresIn, unhoistableHeaders: new Set(signing.keepInHeaders ?? []) });
   const query: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(presigned.query ?? {})) {
     for (const v of Array.isArray(value) ? value : [value]) query.push([name, String(v)]);
