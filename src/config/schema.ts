@@ -107,7 +107,7 @@ export const SETTINGS = [
   { flag: 'sqlite-synchronous', env: 'TROVE_SQLITE_SYNCHRONOUS', path: ['sqliteSynchronous'], parse: synchronous, help: 'FULL|NORMAL' },
   { flag: 'agentcore-max-examples', env: 'TROVE_AGENTCORE_MAX_EXAMPLES', path: ['agentcore', 'maxExamplesPerDataset'], parse: positiveInt, help: 'AgentCore examples per dataset' },
   { flag: 'agentcore-max-datasets', env: 'TROVE_AGENTCORE_MAX_DATASETS', path: ['agentcore', 'maxDatasetsPerAccount'], parse: positiveInt, help: 'AgentCore datasets per account' },
-  { flag: 'job-concurrency', env: 'TROVE_JOB_CONCURRENCY', path: ['jobs', 'concurrency'], parse: positiveInt, help: 'jobs run at once' },
+  { flag: 'job-concurrency', env: 'TROVE_JOB_CONCURRENCY', path: ['jobs', 'concurrency'], parse: nonNegativeInt, help: 'jobs run at once (0: this node runs none)' },
   { flag: 'job-lease-ms', env: 'TROVE_JOB_LEASE_MS', path: ['jobs', 'leaseMs'], parse: positiveInt, help: 'a dead node\'s job is taken over after this' },
   { flag: 'job-poll-ms', env: 'TROVE_JOB_POLL_MS', path: ['jobs', 'pollMs'], parse: positiveInt, help: 'how often idle nodes look for jobs' },
   { flag: 'throttle-rps', env: 'TROVE_THROTTLE_RPS', path: ['throttle', 'requestsPerSecond'], parse: nonNegative, help: 'requests/s per access key (0: off)' },
@@ -142,6 +142,12 @@ function nonNegative(text: string): number {
 function port(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`not a port: ${text}`);
+  return value;
+}
+
+function nonNegativeInt(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < 0) throw new Error(`not an integer >= 0: ${text}`);
   return value;
 }
 
