@@ -34,7 +34,7 @@ export function requesterOf(caller: Requester): Requester {
 
 /** A read (or write) the requester may not make; `byAllowList`: its credential's allow-lists refuse it (IAM's AccessDenied). */
 export class ObjectAccessDenied extends ObjectStoreError {
-  constructor(ref: ObjectRef, readonly byAllowList: boolean, readonly detail: string) {
+  constructor(ref: ObjectRef, readonly byAllowList: boolean, detail: string) {
     super('access-denied', ref, detail);
     this.name = 'ObjectAccessDenied';
   }

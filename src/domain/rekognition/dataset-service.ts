@@ -89,7 +89,7 @@ export class DatasetService {
       await this.deps.objects.reader(caller).head(ref);
     } catch (error) {
       if (!(error instanceof ObjectStoreError)) throw error;
-      if (error instanceof ObjectAccessDenied && error.byAllowList) throw new AccessDeniedException(error.detail);
+      if (error instanceof ObjectAccessDenied && error.byAllowList) throw new AccessDeniedException(error.message);
       throw new InvalidS3ObjectException(
         `Unable to get object metadata from S3. Check object key, region and/or access permissions. (${MANIFEST_PROBLEM[error.reason]}: ${error.message})`,
       );

@@ -53,7 +53,7 @@ export class ImageAccess {
     } catch (error) {
       if (!(error instanceof ObjectStoreError)) throw error;
       if (error.reason === 'unavailable') throw new ImageUnavailable(502, 'ObjectStoreUnavailable', `The object store did not answer: ${error.message}`);
-      if (error instanceof ObjectAccessDenied && error.byAllowList) throw new ImageUnavailable(403, 'AccessDeniedException', error.detail);
+      if (error instanceof ObjectAccessDenied && error.byAllowList) throw new ImageUnavailable(403, 'AccessDeniedException', error.message);
       // One answer for "missing" and "not yours": it must not tell whether another account's object exists.
       throw new ImageUnavailable(404, 'NoSuchKey', `${formatS3Uri(ref)} does not exist or this account may not read it.`);
     }
