@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateDatasetCommand as CreateAcDatasetCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { CreateDatasetCommand, CreateProjectCommand, RekognitionClient, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settled as acSettled } from '../../harness/agentcore.js';
 import { BACKENDS } from '../../harness/backends.js';
 import { putObject } from '../../harness/console-fixtures.js';
 import { png } from '../../harness/images.js';
@@ -83,6 +85,16 @@ describe.each(BACKENDS)('folder store through the APIs (%s)', (backend) => {
     expect(manifest.message).toContain('(no such object: s3://pics/pipe.manifest: The specified key does not exist.)');
     expect(await update(DatasetArn, [...good, 's3://pics/pipe.png'])).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { ErrorEntries: 1 } });
     expect(await errorsOf(DatasetArn)).toEqual({ 's3://pics/pipe.png': [{ code: 'ERROR_INVALID_IMAGE', message: MISSING }] });
+  });
+
+  it('an AgentCore s3Source that is a FIFO or a symlink out of its bucket fails the import at once', async () => {
+    const agentcore = server.agentcore({ maxAttempts: 1 });
+    for (const key of ['pipe.manifest', 'passwd']) {
+      const { datasetId } = await agentcore.send(new CreateAcDatasetCommand({
+        datasetName: `fifo_${key.replace('.', '_')}`, schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1', source: { s3Source: { s3Uri: `s3://pics/${key}` } },
+      }));
+      expect(await acSettled(agentcore, datasetId!)).toMatchObject({ status: 'CREATE_FAILED', failureReason: `s3://pics/${key} does not exist (no such key).` });
+    }
   });
 
   it('/_trove/images on FIFOs answers 404 at once, however many, and every other file read keeps working', async () => {
