@@ -2,6 +2,9 @@ import { AccessDenied } from './errors.js';
 import { matchesAction, matchesResource } from './permissions.js';
 import type { Principal } from './principal.js';
 
+/** The part of a principal its allow-lists are: enough to check a request, or a job's reads later. */
+export type AllowLists = Pick<Principal, 'accessKeyId' | 'allowActions' | 'allowResources'>;
+
 /**
  * The one authorisation check, run by each protocol once the operation (and then its input) is
  * known: the action (`<signing name>:<Operation>`) must match the credential's action allow-list,
@@ -12,9 +15,6 @@ import type { Principal } from './principal.js';
  * Operations that name no resource (listings: DescribeProjects, ListDatasets) are governed by the
  * action list only; what they return is still limited to the caller's account.
  */
-/** The part of a principal its allow-lists are: enough to check a request, or a job's reads later. */
-export type AllowLists = Pick<Principal, 'accessKeyId' | 'allowActions' | 'allowResources'>;
-
 export function authorize(principal: AllowLists, action: string, resources: readonly string[]): void {
   authorizeAction(principal, action);
   authorizeResources(principal, action, resources);

@@ -42,7 +42,7 @@ export interface ObjectStream {
 export type ObjectStoreFailure = 'no-such-bucket' | 'no-such-key' | 'access-denied' | 'unavailable';
 
 export class ObjectStoreError extends Error {
-  constructor(readonly reason: ObjectStoreFailure, readonly ref: ObjectRef, detail: string) {
+  constructor(readonly reason: ObjectStoreFailure, readonly ref: ObjectRef, readonly detail: string) {
     super(`${formatS3Uri(ref)}: ${detail}`);
     this.name = 'ObjectStoreError';
   }

@@ -112,7 +112,7 @@ function unreadable(where: string, error: unknown): unknown {
     case 'no-such-key':
       return new BatchRejected(`${where} does not exist (${error.reason === 'no-such-bucket' ? 'no such bucket' : 'no such key'}).`);
     case 'access-denied':
-      return new BatchRejected(`Access to ${where} was denied: ${error.message}`);
+      return new BatchRejected(`Access to ${where} was denied: ${error.detail}`);
     case 'unavailable':
       return error;
   }

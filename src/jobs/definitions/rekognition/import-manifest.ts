@@ -7,16 +7,16 @@ import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
 import type { RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
 import { formatS3Uri, ObjectStoreError } from '../../../object-store/object-store.js';
 import type { ObjectRef, ObjectStream } from '../../../object-store/object-store.js';
+import type { ObjectReader } from '../../../buckets/object-access.js';
 import type { JobContext } from '../../job.js';
 import { imageCheckerFor } from './job-deps.js';
-import type { ObjectReader } from '../../../buckets/object-access.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
 /**
  * CreateDataset from a GroundTruthManifest: streams the manifest from the object store through
- * the line validator and the image checks into `writer`, reading both as `reader`'s requester. Throws BatchRejected with the AWS
- * terminal error when the manifest is gone, unreadable, binary, or past a limit; rethrows a
- * transient store failure so the job is retried.
+ * the line validator and the image checks into `writer`, reading both as `reader`'s requester.
+ * Throws BatchRejected with the AWS terminal error when the manifest is gone, unreadable, binary,
+ * denied, or past a limit; rethrows a transient store failure so the job is retried.
  */
 export async function importManifest(
   ref: ObjectRef, writer: RevisionWriter, deps: RekognitionJobDeps, reader: ObjectReader, ctx: JobContext,
