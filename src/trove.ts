@@ -11,8 +11,12 @@ import { ObjectAccess } from './buckets/object-access.js';
 import type { Config } from './config/schema.js';
 import { ConflictException, ValidationException } from './api/agentcore/errors.js';
 import { DatasetService as AcDatasetService } from './domain/agentcore/dataset-service.js';
-import { DownloadLinks } from './domain/agentcore/download-links.js';
-import { DownloadService } from './domain/agentcore/download-service.js';
+import { AGENTCORE_LINK, AgentCoreDownloads } from './domain/agentcore/download-service.js';
+import { DownloadLinks } from './domain/downloads/download-links.js';
+import { DownloadService } from './domain/downloads/download-service.js';
+import { CommittedRevisions } from './domain/exchange/committed-revisions.js';
+import { ExportService } from './domain/exchange/export-service.js';
+import { ImportService } from './domain/exchange/import-service.js';
 import { ExampleService } from './domain/agentcore/example-service.js';
 import { TagService } from './domain/agentcore/tag-service.js';
 import { VersionService } from './domain/agentcore/version-service.js';
@@ -119,7 +123,12 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const datasets = new DatasetService(deps, projects);
     const entries = new EntryService(deps, datasets);
     const images = new ImageAccess(deps, datasets);
-    const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, () => runner.wake());
+    const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
+    const agentcore = wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, links, () => runner.wake());
+    // Open formats in and out (docs/trove-api.md): export links are served beside AgentCore's downloads.
+    const exports = new ExportService({ links, revisions: new CommittedRevisions(store), agentcore: agentcore.services.datasets, clock });
+    const imports = new ImportService({ store, objects: objectAccess, entries });
+    const downloads = new DownloadService(links, { [AGENTCORE_LINK]: new AgentCoreDownloads(store), rekognition: exports });
     const openStore = store;
     const openObjects = objects;
     const app = await buildApp({
@@ -130,8 +139,8 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       logger,
       rekognition: { projects, datasets, entries },
       agentcore: agentcore.services,
-      trove: {},
-      downloads: (token) => agentcore.downloads.open(token),
+      trove: { exports, imports },
+      downloads: (token) => downloads.open(token),
       ready: async () => void (await openStore.jobs.countOpen()),
       authenticator,
       console: {
@@ -174,8 +183,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
 }
 
 /** The AgentCore dataset domain: services, download links, idempotency. */
-async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, jobsEnqueued: () => void) {
-  const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
+function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, links: DownloadLinks, jobsEnqueued: () => void) {
   const deps = {
     store,
     clock,
@@ -192,7 +200,6 @@ async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTok
   const datasets = new AcDatasetService(deps);
   return {
     services: { datasets, examples: new ExampleService(deps, datasets), versions: new VersionService(deps, datasets), tags: new TagService(deps) },
-    downloads: new DownloadService(store, links),
   };
 }
 

@@ -1,9 +1,15 @@
 import type { HttpBinding } from '../http-binding.js';
 import type { TroveOperationName } from './inputs.js';
 
+/** A Rekognition dataset, its ARN one percent-encoded path segment (`/` as %2F). */
+const DATASET = '/_trove/api/rekognition/datasets/{datasetArn}';
+
 /** Where each of Trove's own operations sits on HTTP, under `/_trove/api` (docs/trove-api.md). */
 export const httpBindings: Readonly<Record<TroveOperationName, HttpBinding>> = {
   GetCallerIdentity: { method: 'GET', uri: '/_trove/api/caller', code: 200 },
+  CreateDatasetExport: { method: 'POST', uri: `${DATASET}/exports`, code: 200 },
+  CreateAgentCoreDatasetExport: { method: 'POST', uri: '/_trove/api/agentcore/datasets/{datasetId}/exports', code: 200 },
+  StartDatasetImport: { method: 'POST', uri: `${DATASET}/imports`, code: 202 },
 };
 
 /**

@@ -1,4 +1,6 @@
-import { structure } from '../shapes/shape.js';
+import { DatasetId as AgentCoreDatasetId } from '../agentcore/inputs.js';
+import { DatasetArn } from '../rekognition/inputs.js';
+import { enumeration, optional, required, string, structure } from '../shapes/shape.js';
 import type { StructureShape } from '../shapes/shape.js';
 
 /**
@@ -6,10 +8,30 @@ import type { StructureShape } from '../shapes/shape.js';
  * DSL as the AWS APIs, so the restJson protocol validates them before a handler runs. Add an
  * operation here, in http-bindings.ts, and as one file under src/operations/trove/.
  */
+/** A revision number or a snapshot name (domain/rekognition/history/revision-points.ts checks which). */
+const RevisionOrSnapshot = string({ min: 1, max: 100 });
+/** An s3:// URI of the object store (AgentCore's s3Source pattern, upper case allowed as in Rekognition buckets). */
+const S3Uri = string({ min: 6, max: 1100, pattern: '^s3://[A-Za-z0-9_][A-Za-z0-9_.\\-]{1,61}[A-Za-z0-9_]/.{1,1024}$' });
+/** An s3:// prefix that images are found under (`s3://bucket/` or `s3://bucket/some/folder/`). */
+const S3Prefix = string({ min: 6, max: 1100, pattern: '^s3://[A-Za-z0-9_][A-Za-z0-9_.\\-]{1,61}[A-Za-z0-9_]/(.{0,1023}/)?$' });
+const AgentCoreVersion = string({ pattern: '^(DRAFT|[0-9]{1,10})$' });
+
 export const inputShapes = {
   GetCallerIdentity: structure({}),
+  CreateDatasetExport: structure({
+    datasetArn: required(DatasetArn), format: required(enumeration(['MANIFEST', 'COCO', 'YOLO'])), at: optional(RevisionOrSnapshot),
+  }),
+  CreateAgentCoreDatasetExport: structure({
+    datasetId: required(AgentCoreDatasetId), format: required(enumeration(['JSONL', 'CSV'])), datasetVersion: optional(AgentCoreVersion),
+  }),
+  StartDatasetImport: structure({
+    datasetArn: required(DatasetArn), format: required(enumeration(['COCO', 'YOLO'])), source: required(S3Uri), images: optional(S3Prefix),
+  }),
 } satisfies Record<string, StructureShape>;
 
 export type TroveOperationName = keyof typeof inputShapes;
 
 export type GetCallerIdentityInput = Record<string, never>;
+export interface CreateDatasetExportInput { datasetArn: string; format: 'MANIFEST' | 'COCO' | 'YOLO'; at?: string }
+export interface CreateAgentCoreDatasetExportInput { datasetId: string; format: 'JSONL' | 'CSV'; datasetVersion?: string }
+export interface StartDatasetImportInput { datasetArn: string; format: 'COCO' | 'YOLO'; source: string; images?: string }

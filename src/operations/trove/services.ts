@@ -1,5 +1,13 @@
+import type { ExportService } from '../../domain/exchange/export-service.js';
+import type { ImportService } from '../../domain/exchange/import-service.js';
+
 /**
  * The services Trove's own operations call (`/_trove/api/`). Each capability that is not an AWS
  * operation (history, exports, jobs, ...) adds its domain service here and its operations beside.
  */
-export interface TroveServices {}
+export interface TroveServices {
+  /** Open formats out: export links (domain/exchange/). */
+  readonly exports: ExportService;
+  /** Open formats in: COCO and YOLO imports from the object store (domain/exchange/). */
+  readonly imports: ImportService;
+}
