@@ -1,9 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { CreateDatasetCommand, CreateProjectCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { entryContent } from '../../src/domain/exchange/entry-content.js';
 import type { TroveApiClient } from '../../src/client/trove-api-client.js';
+import { putObject as putFile } from './console-fixtures.js';
 import { lines, settled } from './rekognition.js';
 import type { TestServer } from './server.js';
 
@@ -24,10 +23,7 @@ export async function newDataset(client: RekognitionClient, entries: string[] = 
 
 /** Writes an object into the server's folder store: s3://bucket/key is <data dir>/buckets/bucket/key. */
 export function putObject(server: TestServer, bucket: string, key: string, body: Buffer | string): string {
-  const path = join(server.dataDir, 'buckets', bucket, key);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, body);
-  return `s3://${bucket}/${key}`;
+  return putFile(server.dataDir, bucket, key, Buffer.from(body));
 }
 
 const datasetPath = (arn: string) => `/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}`;

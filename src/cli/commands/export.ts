@@ -81,10 +81,15 @@ function describe(link: ExportLinkWire): { source: string; revision?: number; sn
 async function save(body: Readable, out: string): Promise<{ bytes: number }> {
   const partial = `${out}.partial-${process.pid}`;
   let bytes = 0;
-  body.on('data', (chunk: Buffer) => void (bytes += chunk.length));
+  const count = async function* (chunks: AsyncIterable<Buffer>) {
+    for await (const chunk of chunks) {
+      bytes += chunk.length;
+      yield chunk;
+    }
+  };
   try {
     await mkdir(dirname(out), { recursive: true });
-    await pipeline(body, createWriteStream(partial));
+    await pipeline(body, count, createWriteStream(partial));
     await rename(partial, out);
   } catch (error) {
     await rm(partial, { force: true });
