@@ -66,7 +66,7 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
     if (violations.length > 0) throw service.validationError(describeViolations(violations));
     authorizeResources(principal, action, service.resourceArns(operation.name, input as Record<string, unknown>, principal));
     // request.log is a child of the pino logger the app was built with (Fastify's loggerInstance).
-    const output = await operation.handle(input as never, { caller: principal, requestId: request.id, logger: request.log as Logger, origin: `${request.protocol}://${request.host}` });
+    const output = await operation.handle(input as never, { caller: principal, requestId: request.id, logger: request.log as Logger, origin: request.origin });
     return reply.code(200).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
   });
 

@@ -70,7 +70,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     if (violations.length > 0) throw service.validationError(violations);
     authorizeResources(principal, action, service.resourceArns(operation.name, input, principal));
     const output = await operation.handle(input as never, {
-      caller: principal, requestId: request.id, logger: request.log as Logger, origin: `${request.protocol}://${request.host}`,
+      caller: principal, requestId: request.id, logger: request.log as Logger, origin: request.origin,
       requestDigest: digest(request),
     });
     if (binding.code === 204) return reply.code(204).send();
