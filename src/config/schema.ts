@@ -175,13 +175,16 @@ function positiveInt(text: string): number {
   return value;
 }
 
-function databaseUrl(text: string): string {
-  let url: URL;
+function parsedUrl(text: string, expected: string): URL {
   try {
-    url = new URL(text);
+    return new URL(text);
   } catch {
-    throw new Error('not a URL (expected postgres://user:password@host:port/database)');
+    throw new Error(`not a URL (expected ${expected})`);
   }
+}
+
+function databaseUrl(text: string): string {
+  const url = parsedUrl(text, 'postgres://user:password@host:port/database');
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new Error(`unsupported scheme ${url.protocol} (expected postgres://user:password@host:port/database)`);
   }
@@ -226,12 +229,7 @@ function regionList(text: string): string[] {
 
 /** An origin only: behind a proxy that strips a path prefix, SigV4 signatures over the path would not match. */
 function publicUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new Error(`not a URL (expected an origin like https://trove.example.com): ${text}`);
-  }
+  const url = parsedUrl(text, 'an origin like https://trove.example.com');
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`not http:// or https://: ${text}`);
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
     throw new Error(`expected an origin like https://trove.example.com, without a path, query or credentials: ${text}`);
