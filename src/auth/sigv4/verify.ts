@@ -92,10 +92,8 @@ export function checkClaims(claims: SignatureClaims, headers: ReceivedHeaders, r
 /**
  * Headers that change what a request means must be signed when present, or a captured request
  * could be replayed with another `X-Amz-Target` (another operation) under the same signature:
- * `host`, `content-type` and every `x-amz-*` header, as the AWS SDKs and CLIs sign them. Two are
- * exempt because no one can change a request with them: `x-amz-user-agent` (informational; some
- * clients add it after signing) and `x-amz-content-sha256` (compared with the hash of the body
- * Trove received, never trusted; some signers leave it out).
+ * `host`, `content-type` and every `x-amz-*` header, as the AWS SDKs and CLIs sign them, but
+ * those no one can change a request with (UNSIGNED_ALLOWED).
  */
 function checkSignedHeaders(claims: SignatureClaims, headers: ReceivedHeaders): AuthFailure | undefined {
   if (!claims.signedHeaders.includes('host')) {
@@ -108,9 +106,15 @@ function checkSignedHeaders(claims: SignatureClaims, headers: ReceivedHeaders): 
     + 'Sign Content-Type and every X-Amz-* header (the AWS SDKs and CLIs do).');
 }
 
+/**
+ * `x-amz-user-agent`: informational, and some clients add it after signing. `x-amz-content-sha256`:
+ * compared with the hash of the body Trove received, never trusted; some signers leave it out.
+ * `x-amz-cf-id`: added by CloudFront in front of an origin.
+ */
+const UNSIGNED_ALLOWED = new Set(['x-amz-user-agent', 'x-amz-content-sha256', 'x-amz-cf-id']);
+
 function mustBeSigned(name: string): boolean {
-  if (name === 'content-type') return true;
-  return name.startsWith('x-amz-') && name !== 'x-amz-user-agent' && name !== 'x-amz-content-sha256';
+  return name === 'content-type' || (name.startsWith('x-amz-') && !UNSIGNED_ALLOWED.has(name));
 }
 
 function checkTime(claims: SignatureClaims, now: number): AuthFailure | undefined {

@@ -216,7 +216,7 @@ describe('claims', () => {
     }
   });
 
-  it('requires host, content-type and every x-amz-* header present to be signed (but x-amz-user-agent and x-amz-content-sha256)', () => {
+  it('requires host, content-type and every x-amz-* header present to be signed (but x-amz-user-agent, x-amz-content-sha256, x-amz-cf-id)', () => {
     const claims = (signedHeaders: string[]): SignatureClaims => ({
       form: 'header', accessKeyId: 'k', scope: { date: '20250601', region: 'us-east-1', service: 'rekognition', terminator: 'aws4_request' },
       signedHeaders, signature: '0'.repeat(64), amzDate: '20250601T120000Z', signedAt: Date.UTC(2025, 5, 1, 12),
@@ -224,7 +224,8 @@ describe('claims', () => {
     const rules = { service: 'rekognition', regions: REGIONS, now: Date.UTC(2025, 5, 1, 12) };
     const headers = receivedHeaders([
       'Host', 'h', 'Content-Type', 'application/x-amz-json-1.1', 'X-Amz-Target', 'RekognitionService.DeleteDataset', 'X-Amz-Date', '20250601T120000Z',
-      'X-Amz-User-Agent', 'aws-sdk-js/3', 'x-amz-content-sha256', '0'.repeat(64), 'User-Agent', 'curl', 'Accept', '*/*', 'X-Amzn-Trace-Id', 'Root=1',
+      'X-Amz-User-Agent', 'aws-sdk-js/3', 'x-amz-content-sha256', '0'.repeat(64), 'X-Amz-Cf-Id', 'abc==', 'User-Agent', 'curl', 'Accept', '*/*',
+      'X-Amzn-Trace-Id', 'Root=1',
     ]);
     expect(checkClaims(claims(['content-type', 'host', 'x-amz-date', 'x-amz-target']), headers, rules)).toBeUndefined();
     expect(checkClaims(claims(['content-type', 'x-amz-date', 'x-amz-target']), headers, rules)?.message).toMatch(/'Host' must be a signed header/);
