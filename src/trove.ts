@@ -6,6 +6,7 @@ import { CredentialService } from './auth/credential-service.js';
 import { isLoopbackHost } from './auth/loopback.js';
 import { loadMasterKey } from './auth/master-key.js';
 import { RateLimiter } from './auth/rate-limiter.js';
+import { acceptedRegions } from './auth/regions.js';
 import { BucketService } from './buckets/bucket-service.js';
 import { ObjectAccess } from './buckets/object-access.js';
 import type { Config } from './config/schema.js';
@@ -38,12 +39,13 @@ import { createObjectStore } from './object-store/create-object-store.js';
 import type { ObjectStore } from './object-store/object-store.js';
 import { SignedTokenCodec } from './lib/signed-token.js';
 import { buildApp } from './server/app.js';
+import { loadTls } from './server/tls.js';
 import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
 export interface Trove {
-  /** Base URL the server listens on, e.g. http://127.0.0.1:4599. */
+  /** Base URL the server listens on, e.g. http://127.0.0.1:4599 (https:// with --tls-cert). */
   readonly url: string;
   readonly app: TroveApp;
   readonly store: Store;
@@ -65,6 +67,8 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
   // Embedded store: one process per data directory. PostgreSQL: any number of nodes share the
   // database, so there is nothing to lock and jobs of a dead node are taken over when their lease expires.
   const embedded = !config.databaseUrl;
+  // Read before anything is opened: a bad key file stops start-up with one line and nothing to undo.
+  const tls = loadTls(config.tls);
   const unlock = embedded ? lockDirectory(ensureDir(config.dataDir)) : () => undefined;
   let store: Store | undefined;
   let objects: ObjectStore | undefined;
@@ -89,6 +93,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       localPairAllowed: isLoopbackHost(config.host),
       cacheMs: config.auth.credentialCacheMs,
       rateLimiter: new RateLimiter(config.throttle, clock),
+      regions: acceptedRegions(config.regions),
     });
     credentials.onChange(() => authenticator.invalidate());
     // The one gate to the object store: the domain and the jobs only ever get readers bound to a caller.
@@ -135,6 +140,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       config: {
         awsJsonBodyLimit: config.bodyLimits.awsJson, restJsonBodyLimit: config.bodyLimits.restJson,
         requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs,
+        tls, publicUrl: config.publicUrl, trustProxy: config.trustProxy,
       },
       logger,
       rekognition: { projects, datasets, entries },
@@ -155,7 +161,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     let closing: Promise<void> | undefined;
     return {
       url,

@@ -4,9 +4,10 @@ import type { AgentCoreLimits } from '../../../domain/agentcore/agentcore-deps.j
 import { batchOf } from '../../../domain/agentcore/dataset-service.js';
 import { BatchRejected, DraftWriter } from '../../../domain/agentcore/draft-writer.js';
 import type { ExampleValidator } from '../../../domain/agentcore/example-validator.js';
-import { prepareExample } from '../../../domain/agentcore/examples-batch.js';
+import { MAX_EXAMPLE_DEPTH, prepareExample, tooDeep } from '../../../domain/agentcore/examples-batch.js';
 import type { PreparedExample } from '../../../domain/agentcore/examples-batch.js';
 import type { WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.js';
+import { nestsDeeperThan } from '../../../lib/json-depth.js';
 import { LineStreamError, streamLines } from '../../../lib/line-stream.js';
 import { formatS3Uri, ObjectStoreError } from '../../../object-store/object-store.js';
 import type { ObjectAccess } from '../../../buckets/object-access.js';
@@ -72,6 +73,8 @@ export async function importExamples(
     for await (const { lineNumber, text } of streamLines(file.body, { maxBytes: Math.max(room, 1) * (maxLineChars + 2), maxLines: Number.MAX_SAFE_INTEGER, maxLineChars })) {
       const at = `line ${lineNumber}`;
       if (text.length > maxLineChars) throw new BatchRejected(`${where} ${at}: the example is larger than the ${limits.maxExampleBytes} bytes allowed per example.`);
+      // A line nested deeper than an example may be is refused before JSON.parse builds it.
+      if (nestsDeeperThan(text, MAX_EXAMPLE_DEPTH)) throw new BatchRejected(`${where} ${at}: ${describeViolations([tooDeep(at)])}`);
       let value: unknown;
       try {
         value = JSON.parse(text);
