@@ -56,8 +56,9 @@ export interface ChangeOutcome {
 }
 
 /**
- * Sends lines as UpdateDatasetEntries changes of at most 5 MB, each waited for (a dataset takes
- * one change at a time), and stops at the first that fails. Each change is its own revision.
+ * Sends lines as UpdateDatasetEntries changes of at most 5 MB, one after another (a dataset
+ * takes one change at a time), and stops at the first that fails. Each change is its own
+ * revision. While the server applies a change, the next one is converted.
  */
 export async function sendChanges(
   client: RekognitionClient, datasetArn: string, lines: AsyncIterable<string>, onChange: (outcome: ChangeOutcome) => void = () => undefined,
@@ -65,33 +66,41 @@ export async function sendChanges(
   const outcomes: ChangeOutcome[] = [];
   let batch: Buffer[] = [];
   let bytes = 0;
-  const send = async (): Promise<boolean> => {
-    if (batch.length === 0) return true;
-    const body = Buffer.concat(batch.flatMap((line, i) => (i === 0 ? [line] : [NEWLINE, line])));
-    const count = batch.length;
-    batch = [];
-    bytes = 0;
+  let applying: Promise<boolean> = Promise.resolve(true);
+  const send = async (lines: Buffer[]): Promise<boolean> => {
+    const body = Buffer.concat(lines.flatMap((line, i) => (i === 0 ? [line] : [NEWLINE, line])));
     await client.send(new UpdateDatasetEntriesCommand({ DatasetArn: datasetArn, Changes: { GroundTruth: body } }));
     const settled = await settle(client, datasetArn);
-    const outcome = { lines: count, bytes: body.length, status: settled.Status ?? 'UNKNOWN', ...(settled.StatusMessage ? { message: settled.StatusMessage } : {}) };
+    const outcome = { lines: lines.length, bytes: body.length, status: settled.Status ?? 'UNKNOWN', ...(settled.StatusMessage ? { message: settled.StatusMessage } : {}) };
     outcomes.push(outcome);
     onChange(outcome);
     return outcome.status === 'UPDATE_COMPLETE';
   };
+  const next = async (): Promise<boolean> => {
+    if (!(await applying)) return false;
+    const full = batch;
+    batch = [];
+    bytes = 0;
+    applying = send(full);
+    // Awaited before the next change or at the end; until then a failure must not count as unhandled.
+    applying.catch(() => undefined);
+    return true;
+  };
   for await (const line of lines) {
     const encoded = Buffer.from(line);
-    if (bytes + encoded.length + 1 > MAX_CHANGE_BYTES && !(await send())) return outcomes;
+    if (bytes + encoded.length + 1 > MAX_CHANGE_BYTES && !(await next())) return outcomes;
     batch.push(encoded);
     bytes += encoded.length + 1;
   }
-  await send();
+  if (batch.length > 0 && !(await next())) return outcomes;
+  await applying;
   return outcomes;
 }
 
 const NEWLINE = Buffer.from('\n');
 
 /** Polls DescribeDataset until the dataset leaves its *_IN_PROGRESS status. */
-export async function settle(client: RekognitionClient, datasetArn: string, pollMs = 200) {
+export async function settle(client: RekognitionClient, datasetArn: string, pollMs = 50) {
   for (;;) {
     const { DatasetDescription: description } = await client.send(new DescribeDatasetCommand({ DatasetArn: datasetArn }));
     if (description && !description.Status?.endsWith('_IN_PROGRESS')) return description;

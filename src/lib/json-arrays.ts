@@ -61,20 +61,13 @@ export async function* topLevelArrayElements(
     const chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const out: ArrayElement[] = [];
     for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i];
-      if (!started) {
-        if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
-        // A UTF-8 byte-order mark before the document.
-        if (byte === 0xef || byte === 0xbb || byte === 0xbf) continue;
-        if (byte !== OPEN_OBJECT) throw new JsonArraysError('The document is not a JSON object.');
-        started = true;
-        depth = 1;
-        continue;
-      }
-      if (collecting && depth >= 2 && elementStart < 0 && !isSpace(byte) && byte !== COMMA && !(depth === 2 && byte === CLOSE_ARRAY)) {
-        elementStart = i;
-      }
       if (inString) {
+        // Jump to the next quote or backslash: most of a string's bytes need no look.
+        if (!keyParts && !escaped) {
+          while (i < chunk.length && chunk[i] !== QUOTE && chunk[i] !== BACKSLASH) i++;
+          if (i === chunk.length) break;
+        }
+        const byte = chunk[i];
         if (escaped) escaped = false;
         else if (byte === BACKSLASH) escaped = true;
         else if (byte === QUOTE) {
@@ -85,6 +78,19 @@ export async function* topLevelArrayElements(
           }
         } else if (keyParts && keyParts.length < MAX_KEY_BYTES) keyParts.push(byte);
         continue;
+      }
+      const byte = chunk[i];
+      if (!started) {
+        if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
+        // A UTF-8 byte-order mark before the document.
+        if (byte === 0xef || byte === 0xbb || byte === 0xbf) continue;
+        if (byte !== OPEN_OBJECT) throw new JsonArraysError('The document is not a JSON object.');
+        started = true;
+        depth = 1;
+        continue;
+      }
+      if (elementStart < 0 && collecting && depth >= 2 && !isSpace(byte) && byte !== COMMA && !(depth === 2 && byte === CLOSE_ARRAY)) {
+        elementStart = i;
       }
       switch (byte) {
         case QUOTE:

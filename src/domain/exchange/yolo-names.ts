@@ -16,7 +16,7 @@ export function parseYoloNames(yaml: string): string[] | undefined {
   const block: string[] = [];
   for (const line of lines.slice(at + 1)) {
     if (line.trim() === '' || line.trim().startsWith('#')) continue;
-    if (!/^\s/.test(line)) break;
+    if (!/^(\s|- )/.test(line)) break;
     block.push(stripComment(line).trim());
   }
   if (block.every((item) => item.startsWith('-'))) return block.map((item) => scalar(item.slice(1).trim()));

@@ -22,6 +22,8 @@ export interface IngestOptions {
   readonly checkImages?: ImageCheck;
   /** AWS: every image of an imported manifest sits in one bucket (ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS). */
   readonly oneBucket?: boolean;
+  /** Lines per chunk (default 1000): each chunk is one `write`, i.e. one transaction of a bulk import. */
+  readonly chunkLines?: number;
 }
 
 export interface IngestResult {
@@ -88,7 +90,7 @@ export async function ingestLines(
     const { entry } = outcome;
     if (options.oneBucket) bucket = sameBucket(bucket, entry.sourceRef);
     chunk.set(entry.sourceRef, entry);
-    if (chunk.size >= CHUNK_LINES) {
+    if (chunk.size >= (options.chunkLines ?? CHUNK_LINES)) {
       await flush();
       await yieldToEventLoop();
     }
