@@ -2,11 +2,12 @@
 //
 // COCO lists images, annotations and categories apart, in any order, and annotations need not
 // be grouped by image; a manifest line holds an image with all its boxes. So the file is read
-// more than once: pass 1 keeps the categories and the images (an s3:// location, a size and the
-// optional image-level labels each: bounded by the images a dataset may hold), then each later
-// pass keeps the boxes of a window of images, packed in typed arrays (40 bytes a box) within a
-// memory budget, and writes those images' lines. A file whose boxes fit the budget (64 MiB: 1.6
-// million boxes) is read twice; a bigger one a few more times, never held whole.
+// more than once when it must: pass 1 keeps the categories and the images (an s3:// location, a
+// size and the optional image-level labels each: bounded by the images a dataset may hold) and,
+// while they fit a memory budget, the boxes, packed in typed arrays (40 bytes a box). A file
+// whose boxes fit the budget (64 MiB: 1.6 million boxes) is read once. Otherwise each later pass
+// keeps the boxes of a window of images within the budget and writes those images' lines: a
+// bigger file is read a few more times, never held whole.
 //
 // AWS's guide (md-transform-coco) copies `bbox` floats unrounded; so does Trove. `segmentation`
 // and `iscrowd` have no Rekognition equivalent: a crowd region is imported as an ordinary box of
@@ -52,8 +53,24 @@ export async function* cocoToLines(
   const categories = new Map<number, string>();
   const images: Images = { ids: new Map(), sourceRefs: [], widths: [], heights: [], labels: new Map() };
   stats.passes++;
+  const capacity = Math.max(1, Math.floor((options.boxBudgetBytes ?? DEFAULT_BUDGET) / BOX_BYTES));
+  // Pass 1 also keeps the annotations, by their raw image id (images may come after them), while
+  // they fit the budget: then the file is read once. Otherwise windows of images are read again.
+  let early: { box: Boxes; imageIds: unknown[]; ids: unknown[] } | undefined = { box: new Boxes(Math.min(capacity, 1024)), imageIds: [], ids: [] };
   let sawImages = false;
-  for await (const { key, text } of elements(open(), new Set(['images', 'categories']))) {
+  for await (const { key, text } of elements(open(), new Set(['images', 'categories', 'annotations']))) {
+    if (key === 'annotations') {
+      if (!early) continue;
+      const annotation = parse(text, key);
+      if (early.box.length >= capacity) {
+        early = undefined;
+        continue;
+      }
+      early.imageIds.push(annotation.image_id);
+      early.ids.push(annotation.id);
+      early.box = early.box.push({ image: -1, classId: Number.isInteger(annotation.category_id) ? annotation.category_id as number : -1, bbox: bboxOf(annotation) ?? [NaN, NaN, NaN, NaN] });
+      continue;
+    }
     const value = parse(text, key);
     if (key === 'categories') addCategory(categories, value, stats);
     else {
@@ -65,9 +82,27 @@ export async function* cocoToLines(
     }
   }
   if (!sawImages) throw new ImportFormatError('The file is not a COCO instances file: it has no "images".');
-
   const count = images.sourceRefs.length;
-  const capacity = Math.max(1, Math.floor((options.boxBudgetBytes ?? DEFAULT_BUDGET) / BOX_BYTES));
+  if (early) {
+    const box = early.box;
+    let kept = 0;
+    for (let i = 0; i < box.length; i++) {
+      const coords = Array.from(box.coords.subarray(4 * i, 4 * i + 4));
+      const read = readAnnotation({ id: early.ids[i], image_id: early.imageIds[i], category_id: box.classId[i], bbox: coords.some(Number.isNaN) ? undefined : coords }, images, categories);
+      if (typeof read === 'string') {
+        skip(stats, 'box', read);
+        continue;
+      }
+      box.image[kept] = read.image;
+      box.classId[kept] = read.classId;
+      box.coords.copyWithin(4 * kept, 4 * i, 4 * i + 4);
+      kept++;
+    }
+    box.length = kept;
+    for (const line of await linesOf(box, 0, count, images, categories, options, stats)) yield line;
+    return;
+  }
+
   const perImage = new Int32Array(count);
   let box = new Boxes(Math.min(capacity, 1024));
   for (let low = 0; low < count;) {
@@ -161,11 +196,14 @@ function readAnnotation(value: Record<string, unknown>, images: Images, categori
   if (!Number.isInteger(value.category_id) || !categories.has(value.category_id as number)) {
     return `annotation ${String(value.id)}: no category with id ${String(value.category_id)}`;
   }
-  const { bbox } = value;
-  if (!Array.isArray(bbox) || bbox.length !== 4 || !bbox.every((n) => typeof n === 'number' && Number.isFinite(n))) {
-    return `annotation ${String(value.id)}: no bbox [x, y, width, height]`;
-  }
+  const bbox = bboxOf(value);
+  if (!bbox) return `annotation ${String(value.id)}: no bbox [x, y, width, height]`;
   return { image, classId: value.category_id as number, bbox };
+}
+
+function bboxOf(value: Record<string, unknown>): number[] | undefined {
+  const { bbox } = value;
+  return Array.isArray(bbox) && bbox.length === 4 && bbox.every((n) => typeof n === 'number' && Number.isFinite(n)) ? bbox as number[] : undefined;
 }
 
 /** The lines of images [low, high) with the boxes kept for them, in image order and, per image, file order. */
