@@ -49,8 +49,8 @@ export async function* topLevelArrayElements(
 
   const finish = (chunk: Buffer, end: number): ArrayElement | undefined => {
     if (!collecting || elementStart < 0) return undefined;
-    element.push(chunk.subarray(elementStart, end));
-    const text = Buffer.concat(element).toString('utf8').trim();
+    // Most elements lie within one chunk: decoded in place, without a copy.
+    const text = (element.length === 0 ? chunk.toString('utf8', elementStart, end) : Buffer.concat([...element, chunk.subarray(elementStart, end)]).toString('utf8')).trim();
     element = [];
     elementBytes = 0;
     elementStart = -1;
