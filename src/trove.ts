@@ -118,7 +118,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       logger,
       rekognition: { projects, datasets, entries },
       agentcore: agentcore.services,
-      trove: {},
+      trove: { rekognitionEntries: entries },
       downloads: (token) => agentcore.downloads.open(token),
       ready: async () => void (await openStore.jobs.countOpen()),
       authenticator,
