@@ -1,5 +1,5 @@
 import { ListDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
-import type { CSSProperties, KeyboardEvent } from 'react';
+import type { CSSProperties } from 'react';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useClients } from '../lib/clients.js';
 import { count } from '../lib/format.js';
@@ -76,17 +76,24 @@ export function EntryDetail({ datasetArn, sourceRef, index, list, onMove, onSeek
     if (pending !== undefined) onSeek(pending);
   }, [pending]);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDialogElement>) => {
-    if ((event.target as Element).closest('input, select, textarea')) return;
+  // On the window: a button that becomes disabled (Next on the last entry) drops the focus to the body.
+  const keys = useRef<(event: globalThis.KeyboardEvent) => void>(() => undefined);
+  keys.current = (event) => {
+    if (event.defaultPrevented || (event.target as Element | null)?.closest?.('input, select, textarea, summary')) return;
     if (event.key === 'ArrowRight') move(1);
     else if (event.key === 'ArrowLeft') move(-1);
     else return;
     event.preventDefault();
   };
+  useEffect(() => {
+    const listener = (event: globalThis.KeyboardEvent) => keys.current(event);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
 
   const entry = found.data;
   return (
-    <dialog ref={dialog} className="entry-detail" aria-labelledby="entry-detail-title" onClose={onClose} onCancel={onClose} onKeyDown={onKeyDown}>
+    <dialog ref={dialog} className="entry-detail" aria-labelledby="entry-detail-title" onClose={onClose} onCancel={onClose}>
       <header>
         <h2 id="entry-detail-title" title={sourceRef}>{entry?.fileName ?? sourceRef}</h2>
         <nav className="detail-nav" aria-label="Entries">

@@ -100,7 +100,7 @@ function BoxShape({ box, font, frame, caption, highlight, onPoint }: {
   const at = placeCaption(box, text, font, frame);
   return (
     <g className={`box${bad ? ' box-error' : ''}${highlight ? ' box-highlight' : ''}`} data-box={key} data-label={box.label ?? ''}
-      onPointerEnter={onPoint && (() => onPoint(key))} onPointerLeave={onPoint && (() => onPoint(undefined))}>
+      onMouseEnter={onPoint && (() => onPoint(key))} onMouseLeave={onPoint && (() => onPoint(undefined))}>
       <rect x={box.left} y={box.top} width={Math.max(0, box.width)} height={Math.max(0, box.height)} stroke={colour}
         strokeDasharray={bad ? '6 4' : undefined} vectorEffect="non-scaling-stroke" />
       {caption && <text x={at.x} y={at.y} fontSize={font} fill={colour} paintOrder="stroke">{text}</text>}
