@@ -53,7 +53,8 @@ export function App() {
   return (
     <ClientsContext.Provider value={clients}>
       <Layout session={clients.session} onSignOut={signOut} onRegion={(region) => signIn({ ...clients.session, region })}>
-        <Page path={route.path} query={route.query} />
+        {/* Everything is read again in another region. */}
+        <Page key={clients.session.region} path={route.path} query={route.query} />
       </Layout>
     </ClientsContext.Provider>
   );
