@@ -55,7 +55,7 @@ export function LabelPanel({ labels, type, sibling, selected, onToggle, loading 
       </p>
       <p className="legend small" aria-hidden="true">
         <span className="swatch swatch-entries" /> images <span className="swatch swatch-boxes" /> images with boxes
-        {sibling && <span className="legend-sibling">{type} · {sibling.type}</span>}
+        {sibling && <span className="legend-sibling">Numbers on the right: images in {type} · in {sibling.type}</span>}
       </p>
       {loading && labels.length === 0 && <p className="muted small">Loading labels…</p>}
       {!loading && labels.length === 0 && <p className="muted small">No labels yet.</p>}
@@ -92,8 +92,18 @@ export function LabelPanel({ labels, type, sibling, selected, onToggle, loading 
         })}
       </ul>
       {sibling && labels.length > 0 && (
-        <p className="small muted">Labels only in {sibling.type}: {sibling.labels.filter((l) => !labels.some((m) => m.name === l.name)).map((l) => l.name).join(', ') || 'none'}.</p>
+        <OnlyIn type={sibling.type} names={sibling.labels.filter((l) => !labels.some((m) => m.name === l.name)).map((l) => l.name)} />
       )}
     </section>
+  );
+}
+
+/** Labels the other dataset has and this one lacks (a TEST label never trained on), the first few named. */
+function OnlyIn({ type, names }: { type: string; names: readonly string[] }) {
+  const shown = names.slice(0, 8);
+  return (
+    <p className="small muted">
+      Only in {type}: {names.length === 0 ? 'none' : `${shown.join(', ')}${names.length > shown.length ? ` and ${count(names.length - shown.length)} more` : ''}`}.
+    </p>
   );
 }
