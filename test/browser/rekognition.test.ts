@@ -48,7 +48,6 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console: Rekognition datase
     await card.waitFor();
     expect(await card.locator('g.box').evaluateAll((boxes) => boxes.map((b) => b.classList.contains('box-error')))).toEqual([false, true]);
     expect(await card.locator('.entry-error').textContent()).toContain(LINE_ERRORS.ERROR_INVALID_BOUNDING_BOX.explanation);
-    await c.shot(page, 'rekognition-grid');
     await card.click();
     const dialog = page.locator('dialog.entry-detail');
     await dialog.locator('.error-item').waitFor();
@@ -60,7 +59,6 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console: Rekognition datase
     );
     await item.focus();
     expect(await dialog.locator('g.box-highlight').getAttribute('data-box')).toBe('bounding-box#1');
-    await c.shot(page, 'rekognition-entry-errors');
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
     expect(page.url()).not.toContain('entry=');

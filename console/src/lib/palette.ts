@@ -2,7 +2,7 @@
 // valid box is never drawn in the error colour and an image with 50 valid boxes never looks
 // wrong. Red belongs to errors alone (var(--error), dashed). Pure: no DOM.
 
-/** Distinguishable on light and dark images alike; every hue is at least 25° from red. */
+/** Distinguishable on light and dark images alike; every hue (grey aside) is at least 25° from red. */
 export const PALETTE: readonly string[] = [
   '#4e79a7', // blue
   '#f28e2b', // orange
@@ -10,7 +10,7 @@ export const PALETTE: readonly string[] = [
   '#b07aa1', // purple
   '#76b7b2', // teal
   '#edc948', // yellow
-  '#9c755f', // brown
+  '#c39bd3', // lilac
   '#17becf', // cyan
   '#bcbd22', // olive
   '#7b6fd6', // indigo
