@@ -1,9 +1,10 @@
 import { CreateDatasetCommand, CreateProjectCommand, ListDatasetEntriesCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
+import { TroveApiClient } from '../../../src/client/trove-api-client.js';
 import { BACKENDS } from '../../harness/backends.js';
 import { allEntries, classificationLine, detectionLine, settled } from '../../harness/rekognition.js';
+import { troveApiRejection as rejection } from '../../harness/trove-api.js';
 import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
@@ -18,11 +19,6 @@ function line(i: number, tag = ''): string {
   return classificationLine(ref, ['rose', 'tulip', 'daisy'][i % 3]);
 }
 
-async function rejection(call: Promise<unknown>): Promise<TroveApiCallError> {
-  const error = await call.then(() => undefined, (caught: unknown) => caught);
-  expect(error).toBeInstanceOf(TroveApiCallError);
-  return error as TroveApiCallError;
-}
 
 describe.each(BACKENDS)('GetDatasetEntriesPageToken: any position of a listing at once (%s)', (backend) => {
   let server: TestServer;
