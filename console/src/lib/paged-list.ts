@@ -180,8 +180,9 @@ export class PagedList<T, R = T> {
       const below = this.#nearestBelow(page);
       const pinned = this.#tokens.get(1);
       if (this.#locator && !this.#locatorFailed && pinned !== undefined && page - below > this.#locateBeyond) {
-        void this.#locate(page, pinned);
-        continue;
+        // One located page at a time: the pages after it are then a short walk from it.
+        if (this.#locating.size === 0) void this.#locate(page, pinned);
+        break;
       }
       // The walk: a page beyond the known tokens is reached by fetching the nearest known page
       // first (never loaded yet if the next token is unknown: loading it reveals that token).

@@ -7,6 +7,7 @@ import { explain, readEntry } from './entry-model.js';
 
 /** Entries with errors read for the summary at most (20 pages): the counts say when there are more. */
 const MAX_READ = 2_000;
+const START_AFTER_MS = 1_000;
 
 export interface ErrorSummary {
   /** Code → entries that have it (an entry counts once per code), most frequent first. */
@@ -23,6 +24,11 @@ export function useErrorSummary(arn: string, updated: number | undefined, errorE
   const { rekognition } = useClients();
   return useAsync<ErrorSummary | undefined>(async (signal) => {
     if (updated === undefined || !errorEntries) return undefined;
+    // After the grid's first pages, which the reader is waiting for (they share the server).
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, START_AFTER_MS);
+      signal.addEventListener('abort', () => { clearTimeout(timer); reject(new DOMException('aborted', 'AbortError')); }, { once: true });
+    });
     const counts = new Map<string, number>();
     let read = 0;
     let token: string | undefined;
