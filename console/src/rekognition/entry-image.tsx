@@ -12,6 +12,13 @@ const THUMB_SIZE = 384;
 /** The area an image is drawn in, in CSS px, to size captions (about 11 px on a card, 13 px in the dialog). */
 const AREA = { thumb: { width: 240, height: 150, font: 11 }, large: { width: 720, height: 600, font: 13 } };
 
+/**
+ * Thumbnails are asked for once a card has stayed in view this long: cards a fast scroll passes
+ * never request theirs, which would otherwise fill the browser's six connections to Trove ahead
+ * of the listing calls the grid is waiting for.
+ */
+const SETTLE_MS = 150;
+
 /** The signed URL of an entry's image or thumbnail (signing is asynchronous: WebCrypto HMAC). */
 function useImageUrl(datasetArn: string, sourceRef: string, size: number | undefined): string | undefined {
   const { images } = useClients();
@@ -19,9 +26,12 @@ function useImageUrl(datasetArn: string, sourceRef: string, size: number | undef
   useEffect(() => {
     let live = true;
     setUrl(undefined);
-    images.url(datasetArn, sourceRef, size).then((signed) => live && setUrl(signed), () => undefined);
+    const timer = setTimeout(() => {
+      images.url(datasetArn, sourceRef, size).then((signed) => live && setUrl(signed), () => undefined);
+    }, size === undefined ? 0 : SETTLE_MS);
     return () => {
       live = false;
+      clearTimeout(timer);
     };
   }, [images, datasetArn, sourceRef, size]);
   return url;

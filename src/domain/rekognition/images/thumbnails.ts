@@ -12,7 +12,8 @@ import { ImageUnavailable } from './image-access.js';
 export const THUMBNAIL_SIZES = { min: 32, max: 1024 } as const;
 
 export interface Thumbnail {
-  readonly contentType: 'image/webp';
+  /** WebP, or the original's own type when it already fits (it is then sent as it is). */
+  readonly contentType: 'image/webp' | OpenedImage['contentType'];
   readonly bytes: Buffer;
 }
 
@@ -35,9 +36,9 @@ export class Thumbnails {
   constructor(private readonly options: ThumbnailOptions = { cacheBytes: 64 * 1024 * 1024, concurrency: 2 }) {}
 
   /**
-   * The image scaled to fit in `size` × `size` (never enlarged), as WebP. Pixels are kept as
-   * stored: EXIF orientation is not applied (and not copied), as Rekognition measures boxes on
-   * the stored pixel grid (docs/console.md).
+   * The image scaled to fit in `size` × `size`, as WebP; an image that already fits is sent as it
+   * is. Pixels are kept as stored: EXIF orientation is not applied (and not copied), as
+   * Rekognition measures boxes on the stored pixel grid (docs/console.md).
    */
   async of(image: OpenedImage, size: number): Promise<Thumbnail> {
     await this.#slot();
@@ -51,16 +52,17 @@ export class Thumbnails {
         this.#cache.set(key, cached);
         return cached;
       }
-      let bytes: Buffer;
+      let thumbnail: Thumbnail;
       try {
-        bytes = await sharp(original, { limitInputPixels: 64_000_000, failOn: 'error' })
-          .resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true })
-          .webp({ quality: 72, effort: 2 })
-          .toBuffer();
+        const decoder = sharp(original, { limitInputPixels: 64_000_000, failOn: 'error' });
+        const { width = 0, height = 0 } = await decoder.metadata();
+        // Already small enough: re-encoding would cost CPU and gain nothing.
+        thumbnail = Math.max(width, height) <= size
+          ? { contentType: image.contentType, bytes: original }
+          : { contentType: 'image/webp', bytes: await decoder.resize({ width: size, height: size, fit: 'inside' }).webp({ quality: 72, effort: 2 }).toBuffer() };
       } catch (error) {
         throw new ImageUnavailable(415, 'UnsupportedImage', `The image could not be decoded: ${(error as Error).message}`);
       }
-      const thumbnail: Thumbnail = { contentType: 'image/webp', bytes };
       this.#remember(key, thumbnail);
       return thumbnail;
     } finally {
