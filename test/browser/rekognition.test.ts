@@ -323,6 +323,7 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console: Rekognition datase
   it('takes the screenshots of the Rekognition views', async () => {
     const page = await c.signedIn(datasetPath());
     await page.locator('.entry-card img').first().waitFor();
+    await page.locator('.error-summary').waitFor();
     await c.shots(page, 'rekognition-grid', () => page.locator('.entry-card[data-source-ref$="tulips-02.png"] img').waitFor());
     await page.locator('.entry-card[data-source-ref$="tulips-02.png"]').click();
     await page.locator('dialog.entry-detail .error-item').first().waitFor();

@@ -65,15 +65,18 @@ export function EntryImage({ datasetArn, entry, size, highlight, onPoint }: Entr
   useEffect(() => setState('loading'), [url]);
   const display = useDisplayOptions();
   const frame = entry.imageSize;
-  const area = AREA[size];
+  // The dialog's image area is measured (it is small on a phone); cards have one fixed size.
+  const [element, setElement] = useState<HTMLDivElement | null>(null);
+  const measured = useElementSize(size === 'large' ? element : null);
+  const area = measured ? { ...AREA.large, ...measured } : AREA[size];
   const font = frame ? area.font / Math.min(area.width / frame.width, area.height / frame.height) : 0;
   const shown = display.boxes ? entry.boxes.filter((box) => !display.hidden.has(boxCaption(box))) : [];
   const captions = frame !== undefined && display.captions
     && !(size === 'thumb' && crowded(shown.map((box) => ({ ...box, text: boxCaption(box) })), font, frame));
-  const zoom = useZoom(size === 'large');
+  const zoom = useZoom(size === 'large', element);
 
   return (
-    <div className={`entry-image entry-image-${size} image-${state}`} aria-busy={state === 'loading'} {...zoom.handlers}>
+    <div className={`entry-image entry-image-${size} image-${state}`} aria-busy={state === 'loading'} {...zoom.handlers} ref={size === 'large' ? setElement : undefined}>
       <div className="zoom-layer" style={zoom.style}>
         {url && state !== 'failed' && (
           <img src={url} alt={altText(entry)} decoding="async" draggable={false} onLoad={() => setState('loaded')} onError={() => setState('failed')} />
@@ -118,10 +121,21 @@ function BoxShape({ box, font, frame, caption, highlight, onPoint }: {
   );
 }
 
+/** The CSS size of an element, kept up to date (ResizeObserver); undefined without one. */
+function useElementSize(element: HTMLElement | null) {
+  const [size, setSize] = useState<{ width: number; height: number }>();
+  useEffect(() => {
+    if (!element) return;
+    const observer = new ResizeObserver(() => setSize({ width: element.clientWidth || 1, height: element.clientHeight || 1 }));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [element]);
+  return element ? size : undefined;
+}
+
 /** Zoom (wheel, buttons) around a point and pan (drag) for the large view; nothing for thumbnails. */
-function useZoom(enabled: boolean) {
+function useZoom(enabled: boolean, element: HTMLElement | null) {
   const [view, setView] = useState({ scale: 1, x: 0, y: 0 });
-  const element = useRef<HTMLDivElement>(null);
   const drag = useRef<{ x: number; y: number } | undefined>(undefined);
   const clamp = (scale: number) => Math.min(8, Math.max(1, scale));
   const zoomAt = (factor: number, cx: number, cy: number) => setView((v) => {
@@ -135,10 +149,9 @@ function useZoom(enabled: boolean) {
   return {
     scale: view.scale,
     style: { transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})` },
-    by: (factor: number) => zoomAt(factor, (element.current?.clientWidth ?? 0) / 2, (element.current?.clientHeight ?? 0) / 2),
+    by: (factor: number) => zoomAt(factor, (element?.clientWidth ?? 0) / 2, (element?.clientHeight ?? 0) / 2),
     reset: () => setView({ scale: 1, x: 0, y: 0 }),
     handlers: {
-      ref: element,
       onWheel: (event: WheelEvent<HTMLDivElement>) => {
         const rect = event.currentTarget.getBoundingClientRect();
         zoomAt(event.deltaY < 0 ? 1.2 : 1 / 1.2, event.clientX - rect.left, event.clientY - rect.top);
