@@ -6,6 +6,8 @@ import { CredentialService } from './auth/credential-service.js';
 import { isLoopbackHost } from './auth/loopback.js';
 import { loadMasterKey } from './auth/master-key.js';
 import { RateLimiter } from './auth/rate-limiter.js';
+import { BucketService } from './buckets/bucket-service.js';
+import { ObjectAccess } from './buckets/object-access.js';
 import type { Config } from './config/schema.js';
 import { ConflictException, ValidationException } from './api/agentcore/errors.js';
 import { DatasetService as AcDatasetService } from './domain/agentcore/dataset-service.js';
@@ -45,6 +47,8 @@ export interface Trove {
   readonly runner: JobRunner;
   /** Access keys (what `trove credentials` manages), for tests and embedding. */
   readonly credentials: CredentialService;
+  /** Bucket owners and grants (what `trove buckets` manages), for tests and embedding. */
+  readonly buckets: BucketService;
   readonly maintenance: Maintenance;
   /** Graceful stop: in-flight requests finish, running jobs finish or stay durable, the store closes. */
   close(): Promise<void>;
@@ -84,14 +88,22 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       rateLimiter: new RateLimiter(config.throttle, clock),
     });
     credentials.onChange(() => authenticator.invalidate());
+    // The one gate to the object store: the domain and the jobs only ever get readers bound to a caller.
+    const buckets = new BucketService(store, clock);
+    const objectAccess = new ObjectAccess({
+      objects, buckets: store.buckets, credentials: store.credentials, localPairAllowed: isLoopbackHost(config.host),
+      cacheMs: config.auth.credentialCacheMs, clock,
+    });
+    credentials.onChange(() => objectAccess.invalidate());
+    buckets.onChange(() => objectAccess.invalidate());
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
     const runner = new JobRunner(store, jobDefinitions({
-      rekognition: { limits: config.rekognition, objects, imageChecks: config.imageChecks },
+      rekognition: { limits: config.rekognition, objects: objectAccess, imageChecks: config.imageChecks },
       // Never collect rows a live page token or download link may still read.
       agentcore: {
         garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs),
-        objects,
+        objects: objectAccess,
         limits: config.agentcore,
       },
     }), config.jobs, clock, logger.child({ component: 'jobs' }));
@@ -101,14 +113,14 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       stamps: new MonotonicStamp(),
       pageTokens: new PageTokens(tokens, clock, config.pageTokenTtlMs),
       limits: config.rekognition,
-      objects,
+      objects: objectAccess,
       jobsEnqueued: () => runner.wake(),
     };
     const projects = new ProjectService(deps);
     const datasets = new DatasetService(deps, projects);
     const entries = new EntryService(deps, datasets);
     const images = new ImageAccess(deps, datasets);
-    const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, () => runner.wake());
+    const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, () => runner.wake());
     const openStore = store;
     const openObjects = objects;
     const app = await buildApp({
@@ -144,6 +156,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       store,
       runner,
       credentials,
+      buckets,
       maintenance,
       close: () => (closing ??= (async () => {
         await app.close();
@@ -163,7 +176,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
 }
 
 /** The AgentCore dataset domain: services, download links, idempotency. */
-async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, jobsEnqueued: () => void) {
+async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, jobsEnqueued: () => void) {
   const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
   const deps = {
     store,
@@ -175,6 +188,7 @@ async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTok
       (message) => new ConflictException(message)),
     downloads: links,
     limits: config.agentcore,
+    objects,
     jobsEnqueued,
   };
   const datasets = new AcDatasetService(deps);

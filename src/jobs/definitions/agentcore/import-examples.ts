@@ -9,12 +9,13 @@ import type { PreparedExample } from '../../../domain/agentcore/examples-batch.j
 import type { WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.js';
 import { LineStreamError, streamLines } from '../../../lib/line-stream.js';
 import { formatS3Uri, ObjectStoreError } from '../../../object-store/object-store.js';
-import type { ObjectRef, ObjectStore, ObjectStream } from '../../../object-store/object-store.js';
+import type { ObjectAccess } from '../../../buckets/object-access.js';
+import type { ObjectRef, ObjectStream } from '../../../object-store/object-store.js';
 import type { AcDatasetRecord } from '../../../store/agentcore-records.js';
 import type { JobContext } from '../../job.js';
 
 export interface ImportExamplesDeps {
-  readonly objects: ObjectStore;
+  readonly objects: ObjectAccess;
   readonly limits: AgentCoreLimits;
   readonly validator: ExampleValidator;
 }
@@ -41,7 +42,9 @@ export async function importExamples(
   await ctx.transaction((tx) => writer.begin(tx));
   let file: ObjectStream;
   try {
-    file = await deps.objects.openRead(ref);
+    // Read as the caller who asked, with the grants in force now; a job from before object-store
+    // tenancy names no requester and reads as the dataset's account.
+    file = await deps.objects.reader(payload.requester ?? { account: dataset.account }).openRead(ref);
   } catch (error) {
     throw unreadable(where, error);
   }
@@ -109,7 +112,7 @@ function unreadable(where: string, error: unknown): unknown {
     case 'no-such-key':
       return new BatchRejected(`${where} does not exist (${error.reason === 'no-such-bucket' ? 'no such bucket' : 'no such key'}).`);
     case 'access-denied':
-      return new BatchRejected(`Access to ${where} was denied.`);
+      return new BatchRejected(`Access to ${where} was denied: ${error.detail}`);
     case 'unavailable':
       return error;
   }
