@@ -4,7 +4,7 @@
 // result cached by the bytes it came from, so a changed object never shows a stale thumbnail.
 
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 import type { OpenedImage } from './image-access.js';
 import { ImageUnavailable } from './image-access.js';
 
@@ -24,8 +24,18 @@ export interface ThumbnailOptions {
   readonly concurrency: number;
 }
 
-// libvips' own operation cache holds decoded images between calls: memory Trove does not account for.
-sharp.cache(false);
+type SharpFactory = (input: Buffer, options: SharpOptions) => Sharp;
+let loading: Promise<SharpFactory> | undefined;
+
+/** sharp (libvips, a native module) is loaded on the first thumbnail, not at start-up. */
+function loadSharp(): Promise<SharpFactory> {
+  loading ??= import('sharp').then(({ default: sharp }) => {
+    // libvips' own operation cache holds decoded images between calls: memory Trove does not account for.
+    sharp.cache(false);
+    return sharp;
+  });
+  return loading;
+}
 
 export class Thumbnails {
   readonly #cache = new Map<string, Thumbnail>();
@@ -54,7 +64,7 @@ export class Thumbnails {
       }
       let thumbnail: Thumbnail;
       try {
-        const decoder = sharp(original, { limitInputPixels: 64_000_000, failOn: 'error' });
+        const decoder = (await loadSharp())(original, { limitInputPixels: 64_000_000, failOn: 'error' });
         const { width = 0, height = 0 } = await decoder.metadata();
         // Already small enough: re-encoding would cost CPU and gain nothing.
         thumbnail = Math.max(width, height) <= size
