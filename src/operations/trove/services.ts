@@ -2,4 +2,9 @@
  * The services Trove's own operations call (`/_trove/api/`). Each capability that is not an AWS
  * operation (history, exports, jobs, ...) adds its domain service here and its operations beside.
  */
-export interface TroveServices {}
+import type { EntryService } from '../../domain/rekognition/entry-service.js';
+
+export interface TroveServices {
+  /** Rekognition entries: page tokens for a position of a listing (GetDatasetEntriesPageToken). */
+  readonly rekognitionEntries: EntryService;
+}
