@@ -25,6 +25,7 @@ import { Idempotency } from './domain/idempotency.js';
 import { PageTokens } from './domain/pagination.js';
 import { DatasetService } from './domain/rekognition/dataset-service.js';
 import { EntryService } from './domain/rekognition/entry-service.js';
+import { Thumbnails } from './domain/rekognition/images/thumbnails.js';
 import { ImageAccess } from './domain/rekognition/images/image-access.js';
 import { ProjectService } from './domain/rekognition/project-service.js';
 import type { RekognitionDeps } from './domain/rekognition/rekognition-deps.js';
@@ -145,7 +146,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       logger,
       rekognition: { projects, datasets, entries },
       agentcore: agentcore.services,
-      trove: { exports, imports },
+      trove: { exports, imports, rekognitionEntries: entries },
       downloads: (token) => downloads.open(token),
       ready: async () => void (await openStore.jobs.countOpen()),
       authenticator,
@@ -154,6 +155,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
         config: async () => ({ localPair: await localPair(config, credentials), defaultRegion: 'us-east-1' }),
       },
       images: (caller, datasetArn, sourceRef) => images.open(caller, datasetArn, sourceRef),
+      thumbnails: new Thumbnails(),
     });
     const maintenance = new Maintenance(store, { intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs }, clock, logger.child({ component: 'maintenance' }));
     runner.start();

@@ -62,6 +62,8 @@ export interface AppDeps {
   readonly console: ConsoleRoutesOptions;
   /** Entry images for the console, under /_trove/images. */
   readonly images: ImageRoutesOptions['open'];
+  /** Resized entry images for the console's grid (`/_trove/images?…&size=N`). */
+  readonly thumbnails: ImageRoutesOptions['thumbnails'];
 }
 
 /**
@@ -98,7 +100,7 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(downloadRoutes, { prefix: '/_trove', open: deps.downloads });
   await app.register(consoleRoutes, { prefix: '/_trove', ...deps.console });
-  await app.register(imageRoutes, { prefix: '/_trove', authenticator: deps.authenticator, open: deps.images });
+  await app.register(imageRoutes, { prefix: '/_trove', authenticator: deps.authenticator, open: deps.images, thumbnails: deps.thumbnails });
   await app.register(restJsonProtocol, {
     service: agentcore,
     bodyLimit: deps.config.restJsonBodyLimit,

@@ -10,6 +10,7 @@ export const httpBindings: Readonly<Record<TroveOperationName, HttpBinding>> = {
   CreateDatasetExport: { method: 'POST', uri: `${DATASET}/exports`, code: 200 },
   CreateAgentCoreDatasetExport: { method: 'POST', uri: '/_trove/api/agentcore/datasets/{datasetId}/exports', code: 200 },
   StartDatasetImport: { method: 'POST', uri: `${DATASET}/imports`, code: 202 },
+  GetDatasetEntriesPageToken: { method: 'POST', uri: '/_trove/api/rekognition/entries-page-token', code: 200 },
 };
 
 /**

@@ -1,7 +1,10 @@
 import { DatasetId as AgentCoreDatasetId } from '../agentcore/inputs.js';
-import { DatasetArn } from '../rekognition/inputs.js';
-import { enumeration, optional, required, string, structure } from '../shapes/shape.js';
+import { DatasetArn, inputShapes as rekognitionShapes } from '../rekognition/inputs.js';
+import { enumeration, long, optional, required, string, structure } from '../shapes/shape.js';
 import type { StructureShape } from '../shapes/shape.js';
+
+/** ListDatasetEntries' own member shapes: a position names the same listing, with the same limits. */
+const listing = rekognitionShapes.ListDatasetEntries.members;
 
 /**
  * Input shapes of Trove's own operations (`/_trove/api/`, docs/trove-api.md), in the same shape
@@ -27,6 +30,15 @@ export const inputShapes = {
   StartDatasetImport: structure({
     datasetArn: required(DatasetArn), format: required(enumeration(['COCO', 'YOLO'])), source: required(S3Uri), images: optional(S3Prefix),
   }),
+  GetDatasetEntriesPageToken: structure({
+    datasetArn: required(listing.DatasetArn.shape),
+    position: required(long({ min: 0, max: 2_147_483_647 })),
+    containsLabels: optional(listing.ContainsLabels.shape),
+    labeled: optional(listing.Labeled.shape),
+    hasErrors: optional(listing.HasErrors.shape),
+    sourceRefContains: optional(listing.SourceRefContains.shape),
+    listingToken: optional(listing.NextToken.shape),
+  }),
 } satisfies Record<string, StructureShape>;
 
 export type TroveOperationName = keyof typeof inputShapes;
@@ -35,3 +47,7 @@ export type GetCallerIdentityInput = Record<string, never>;
 export interface CreateDatasetExportInput { datasetArn: string; format: 'MANIFEST' | 'COCO' | 'YOLO'; at?: string }
 export interface CreateAgentCoreDatasetExportInput { datasetId: string; format: 'JSONL' | 'CSV'; datasetVersion?: string }
 export interface StartDatasetImportInput { datasetArn: string; format: 'COCO' | 'YOLO'; source: string; images?: string }
+export interface GetDatasetEntriesPageTokenInput {
+  datasetArn: string; position: number; containsLabels?: string[]; labeled?: boolean; hasErrors?: boolean; sourceRefContains?: string;
+  listingToken?: string;
+}

@@ -3,6 +3,7 @@ import { createAgentCoreDatasetExport } from './create-agentcore-dataset-export.
 import { createDatasetExport } from './create-dataset-export.js';
 import { getCallerIdentity } from './get-caller-identity.js';
 import { startDatasetImport } from './start-dataset-import.js';
+import { getDatasetEntriesPageToken } from './get-dataset-entries-page-token.js';
 import type { TroveServices } from './services.js';
 
 /** Every operation of Trove's own API (`/_trove/api/`, docs/trove-api.md), by name. */
@@ -10,6 +11,7 @@ export function troveOperations(services: TroveServices): ReadonlyMap<string, Op
   const operations = [
     getCallerIdentity,
     createDatasetExport, createAgentCoreDatasetExport, startDatasetImport,
+    getDatasetEntriesPageToken,
   ].map((build) => build(services) as Operation<never>);
   return new Map(operations.map((operation) => [operation.name, operation]));
 }

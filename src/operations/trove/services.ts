@@ -1,5 +1,6 @@
 import type { ExportService } from '../../domain/exchange/export-service.js';
 import type { ImportService } from '../../domain/exchange/import-service.js';
+import type { EntryService } from '../../domain/rekognition/entry-service.js';
 
 /**
  * The services Trove's own operations call (`/_trove/api/`). Each capability that is not an AWS
@@ -10,4 +11,6 @@ export interface TroveServices {
   readonly exports: ExportService;
   /** Open formats in: COCO and YOLO imports from the object store (domain/exchange/). */
   readonly imports: ImportService;
+  /** Rekognition entries: page tokens for a position of a listing (GetDatasetEntriesPageToken). */
+  readonly rekognitionEntries: EntryService;
 }
