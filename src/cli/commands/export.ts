@@ -10,7 +10,7 @@ import { TroveApiClient } from '../../client/trove-api-client.js';
 import { readTar } from '../../lib/tar.js';
 import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
-import { parseCommandArgs } from '../flags.js';
+import { commandFlags } from '../command-args.js';
 
 const USAGE = `Usage:
   trove export --dataset-arn ARN [--snapshot NAME | --revision N] --format manifest|coco|yolo --out PATH [--json]
@@ -27,7 +27,7 @@ ${CLIENT_OPTIONS_HELP}
 const OPTIONS = {
   ...CLIENT_OPTIONS,
   'dataset-arn': { type: 'string' }, 'dataset-id': { type: 'string' }, snapshot: { type: 'string' }, revision: { type: 'string' },
-  version: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+  version: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
 } as const;
 
 /** `trove export`: a dataset in an open format, from any Trove over HTTP. */
@@ -35,12 +35,8 @@ export const exportCommand: Command = {
   name: 'export',
   summary: 'export a dataset as a manifest, COCO, YOLO (Rekognition) or JSONL, CSV (AgentCore)',
   async run(args, env) {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (values.help) {
-      process.stdout.write(USAGE);
-      return 0;
-    }
-    if (positionals.length > 0) throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
+    const values = commandFlags(args, OPTIONS, USAGE);
+    if (!values) return 0;
     const format = (values.format ?? '').toLowerCase();
     if (!values.out) throw new Error('--out PATH is required.');
     const arn = values['dataset-arn'];

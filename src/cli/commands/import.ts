@@ -6,7 +6,7 @@ import { TroveApiClient } from '../../client/trove-api-client.js';
 import { newImportStats } from '../../domain/exchange/import-lines.js';
 import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
-import { parseCommandArgs } from '../flags.js';
+import { commandFlags } from '../command-args.js';
 
 const USAGE = `Usage: trove import --dataset-arn ARN --format coco|yolo --from PATH|s3://bucket/key [--images s3://bucket/prefix/] [--json]
 
@@ -25,7 +25,7 @@ ${CLIENT_OPTIONS_HELP}
 const OPTIONS = {
   ...CLIENT_OPTIONS,
   'dataset-arn': { type: 'string' }, format: { type: 'string' }, from: { type: 'string' }, images: { type: 'string' },
-  json: { type: 'boolean' }, help: { type: 'boolean' },
+  json: { type: 'boolean' },
 } as const;
 
 /** `trove import`: COCO or YOLO into a Rekognition dataset, from a local path or the object store. */
@@ -33,12 +33,8 @@ export const importCommand: Command = {
   name: 'import',
   summary: 'import COCO or YOLO into a Rekognition dataset (local files or s3://)',
   async run(args, env) {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (values.help) {
-      process.stdout.write(USAGE);
-      return 0;
-    }
-    if (positionals.length > 0) throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
+    const values = commandFlags(args, OPTIONS, USAGE);
+    if (!values) return 0;
     const arn = values['dataset-arn'];
     const format = (values.format ?? '').toLowerCase();
     if (!arn) throw new Error('--dataset-arn is required.');

@@ -3,7 +3,7 @@ import { applySync, checkDeletes, planSync, readLocal, SyncRefused } from '../..
 import type { SyncPlan } from '../../client/agentcore-sync.js';
 import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
-import { parseCommandArgs } from '../flags.js';
+import { commandFlags } from '../command-args.js';
 
 /** By default a sync may delete at most this share of the dataset's examples without --force. */
 const DEFAULT_MAX_DELETE_SHARE = 0.1;
@@ -27,7 +27,7 @@ ${CLIENT_OPTIONS_HELP}
 const OPTIONS = {
   ...CLIENT_OPTIONS,
   'dataset-id': { type: 'string' }, from: { type: 'string' }, 'dry-run': { type: 'boolean' }, force: { type: 'boolean' },
-  'max-delete': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+  'max-delete': { type: 'string' }, json: { type: 'boolean' },
 } as const;
 
 /** `trove sync`: an AgentCore dataset's DRAFT from a local JSONL file, by exampleId. */
@@ -35,12 +35,8 @@ export const syncCommand: Command = {
   name: 'sync',
   summary: "make an AgentCore dataset's DRAFT equal to a local JSONL file, by exampleId",
   async run(args, env) {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (values.help) {
-      process.stdout.write(USAGE);
-      return 0;
-    }
-    if (positionals.length > 0) throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
+    const values = commandFlags(args, OPTIONS, USAGE);
+    if (!values) return 0;
     const datasetId = values['dataset-id'];
     if (!datasetId) throw new Error('--dataset-id is required.');
     if (!values.from) throw new Error('--from FILE.jsonl is required.');

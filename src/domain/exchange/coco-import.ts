@@ -14,6 +14,7 @@
 // its label, masks are ignored. Images without annotations become unlabeled entries.
 
 import { JsonArraysError, topLevelArrayElements } from '../../lib/json-arrays.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../lib/json-depth.js';
 import { IMAGE_LABELS_MEMBER } from './coco-export.js';
 import { ImportFormatError, manifestLine, skip, underPrefix } from './import-lines.js';
 import type { ImportBox, ImportStats } from './import-lines.js';
@@ -147,6 +148,8 @@ async function* elements(chunks: AsyncIterable<Uint8Array>, wanted: ReadonlySet<
 }
 
 function parse(text: string, key: string): Record<string, unknown> {
+  // A hostile element of nested brackets would cost JSON.parse hundreds of MB: refused unparsed.
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new ImportFormatError(`An element of "${key}" nests deeper than ${MAX_JSON_DEPTH} levels.`);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -87,8 +87,10 @@ describe('COCO import', () => {
     expect(stats.skippedBoxes).toBe(3);
   });
 
-  it('refuses a file with more images than a dataset holds, or no images at all', async () => {
+  it('refuses a file with more images than a dataset holds, elements nested too deep, or no images at all', async () => {
     await expect(collect(cocoToLines(open, { images: 's3://b/', creationDate: 'x', maxImages: 2 }, newImportStats()))).rejects.toThrow(ImportFormatError);
+    const deep = () => chunksOf(Buffer.from(`{"images": [{"id": 1, "x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`), 4096);
+    await expect(collect(cocoToLines(deep, { creationDate: 'x', maxImages: 2 }, newImportStats()))).rejects.toThrow(/nests deeper than/);
     const empty = () => chunksOf(Buffer.from('{"categories": []}'), 5);
     await expect(collect(cocoToLines(empty, { creationDate: 'x', maxImages: 2 }, newImportStats()))).rejects.toThrow(/no "images"/);
   });
