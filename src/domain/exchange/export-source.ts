@@ -4,7 +4,7 @@
  * so that nothing but the current page is ever in memory). Each call starts from the beginning.
  */
 export interface EntryPages {
-  pages(): AsyncIterable<readonly { readonly line: string }[]>;
+  pages(): AsyncIterable<readonly { readonly sourceRef: string; readonly line: string }[]>;
 }
 
 /** A second pass saw another number of entries than the first: the revision changed under the export. */

@@ -27,11 +27,10 @@ export async function* yoloExport(source: EntryPages, comment: string): AsyncGen
   let listBytes = 0;
   let images = 0;
   for await (const page of source.pages()) {
-    for (const { line } of page) {
-      const entry = entryContent(line);
+    for (const { sourceRef, line } of page) {
       images++;
-      listBytes += Buffer.byteLength(entry.sourceRef) + 1;
-      for (const box of entry.boxes) if (!classes.has(box.label)) classes.set(box.label, classes.size);
+      listBytes += Buffer.byteLength(sourceRef) + 1;
+      for (const box of entryContent(line).boxes) if (!classes.has(box.label)) classes.set(box.label, classes.size);
     }
   }
   yield tarEntry({ name: 'data.yaml', body: dataYaml(comment, [...classes.keys()]) });
@@ -39,7 +38,7 @@ export async function* yoloExport(source: EntryPages, comment: string): AsyncGen
   let written = 0;
   let seen = 0;
   for await (const page of source.pages()) {
-    const text = page.map(({ line }) => `${entryContent(line).sourceRef}\n`).join('');
+    const text = page.map(({ sourceRef }) => `${sourceRef}\n`).join('');
     written += Buffer.byteLength(text);
     seen += page.length;
     yield Buffer.from(text);

@@ -97,7 +97,7 @@ describe('COCO import', () => {
 
   it("exports what it imports: COCO out of stored lines and back gives the same boxes and labels", async () => {
     const lines = await collect(cocoToLines(open, { images: 's3://bucket/img/', creationDate: 'x', maxImages: 10 }, newImportStats()));
-    const source = { pages: async function* () { yield lines.map((line) => ({ line })); } };
+    const source = { pages: async function* () { yield lines.map((line) => ({ line, sourceRef: entryContent(line).sourceRef })); } };
     const text = (await collect(cocoExport(source, { description: 'd', version: '1', dateCreated: '2026-01-01T00:00:00Z' }))).join('');
     const back = await collect(cocoToLines(() => chunksOf(Buffer.from(text), 33), { creationDate: 'x', maxImages: 10 }, newImportStats()));
     expect(boxesOf(back)).toEqual(boxesOf(lines));
