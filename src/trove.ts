@@ -15,6 +15,7 @@ import { ExampleService } from './domain/agentcore/example-service.js';
 import { TagService } from './domain/agentcore/tag-service.js';
 import { VersionService } from './domain/agentcore/version-service.js';
 import { Idempotency } from './domain/idempotency.js';
+import { JobListing } from './domain/jobs/job-listing.js';
 import { PageTokens } from './domain/pagination.js';
 import { DatasetService } from './domain/rekognition/dataset-service.js';
 import { EntryService } from './domain/rekognition/entry-service.js';
@@ -28,6 +29,8 @@ import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import { lockDirectory } from './lib/dir-lock.js';
 import { MonotonicStamp } from './lib/ids.js';
+import { Metrics } from './observability/metrics.js';
+import { metricsAccess } from './observability/metrics-access.js';
 import { createObjectStore } from './object-store/create-object-store.js';
 import type { ObjectStore } from './object-store/object-store.js';
 import { SignedTokenCodec } from './lib/signed-token.js';
@@ -45,6 +48,8 @@ export interface Trove {
   /** Access keys (what `trove credentials` manages), for tests and embedding. */
   readonly credentials: CredentialService;
   readonly maintenance: Maintenance;
+  /** This server's Prometheus metrics (served at /_trove/metrics where the configuration allows). */
+  readonly metrics: Metrics;
   /** Graceful stop: in-flight requests finish, running jobs finish or stay durable, the store closes. */
   close(): Promise<void>;
 }
@@ -57,6 +62,8 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
   // Embedded store: one process per data directory. PostgreSQL: any number of nodes share the
   // database, so there is nothing to lock and jobs of a dead node are taken over when their lease expires.
   const embedded = !config.databaseUrl;
+  const access = metricsAccess(config.metrics, config.host);
+  const metrics = new Metrics();
   const unlock = embedded ? lockDirectory(ensureDir(config.dataDir)) : () => undefined;
   let store: Store | undefined;
   let objects: ObjectStore | undefined;
@@ -67,6 +74,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       ...config,
       onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; it will be replaced'),
       onDatabaseWait: (error, waitedMs) => logger.warn({ err: error.message, waitedMs, giveUpAfterMs: config.databaseWaitMs }, 'waiting for the database to accept connections'),
+      onStoreError: (error) => metrics.storeError(error),
     });
     if (embedded) {
       // The directory lock proves no other process runs these jobs, so resume them now.
@@ -85,15 +93,24 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     credentials.onChange(() => authenticator.invalidate());
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
-    const runner = new JobRunner(store, jobDefinitions({
-      rekognition: { limits: config.rekognition, objects, imageChecks: config.imageChecks },
+    const definitions = jobDefinitions({
+      rekognition: { limits: config.rekognition, objects, imageChecks: config.imageChecks, observer: metrics },
       // Never collect rows a live page token or download link may still read.
       agentcore: {
         garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs),
         objects,
         limits: config.agentcore,
       },
-    }), config.jobs, clock, logger.child({ component: 'jobs' }));
+    });
+    const runner = new JobRunner(store, definitions, config.jobs, clock, logger.child({ component: 'jobs' }), metrics);
+    const watched = store;
+    metrics.watch({
+      jobKinds: definitions.map((definition) => definition.kind),
+      jobTally: () => watched.jobs.tally(),
+      poolStats: () => watched.poolStats(),
+      now: () => clock.now(),
+    });
+    if (!access.serve) logger.info({ reason: access.reason }, 'metrics are not served (GET /_trove/metrics)');
     const deps: RekognitionDeps = {
       store,
       clock,
@@ -118,7 +135,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       logger,
       rekognition: { projects, datasets, entries },
       agentcore: agentcore.services,
-      trove: {},
+      trove: { jobs: new JobListing(store, deps.pageTokens) },
       downloads: (token) => agentcore.downloads.open(token),
       ready: async () => void (await openStore.jobs.countOpen()),
       authenticator,
@@ -127,8 +144,12 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
         config: async () => ({ localPair: await localPair(config, credentials), defaultRegion: 'us-east-1' }),
       },
       images: (caller, datasetArn, sourceRef) => images.open(caller, datasetArn, sourceRef),
+      requestMetrics: metrics,
+      metrics: access.serve ? { token: access.token, text: () => metrics.text() } : undefined,
     });
-    const maintenance = new Maintenance(store, { intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs }, clock, logger.child({ component: 'maintenance' }));
+    const maintenance = new Maintenance(store, {
+      intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs, failedJobRetentionMs: config.jobs.failedRetentionMs,
+    }, clock, logger.child({ component: 'maintenance' }));
     runner.start();
     maintenance.start();
     await app.listen({ host: config.host, port: config.port });
@@ -143,6 +164,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       runner,
       credentials,
       maintenance,
+      metrics,
       close: () => (closing ??= (async () => {
         await app.close();
         await maintenance.stop();

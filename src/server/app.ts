@@ -22,6 +22,9 @@ import { consoleRoutes } from './routes/console-routes.js';
 import type { ConsoleRoutesOptions } from './routes/console-routes.js';
 import { imageRoutes } from './routes/image-routes.js';
 import type { ImageRoutesOptions } from './routes/image-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
+import type { MetricsRoutesOptions } from './routes/metrics-routes.js';
+import type { RequestContextOptions } from './plugins/request-context.js';
 
 export interface AppConfig {
   /** Largest awsJson request body, bytes (a 5 MB blob is ~7 MB of base64). */
@@ -51,6 +54,10 @@ export interface AppDeps {
   readonly console: ConsoleRoutesOptions;
   /** Entry images for the console, under /_trove/images. */
   readonly images: ImageRoutesOptions['open'];
+  /** Counts requests. */
+  readonly requestMetrics?: RequestContextOptions['metrics'];
+  /** `GET /_trove/metrics`, where the configuration serves it (observability/metrics-access.ts). */
+  readonly metrics?: MetricsRoutesOptions;
 }
 
 /**
@@ -76,8 +83,9 @@ export async function buildApp(deps: AppDeps) {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  await app.register(requestContext);
+  await app.register(requestContext, { metrics: deps.requestMetrics });
   await app.register(troveRoutes, { prefix: '/_trove', ready: deps.ready });
+  if (deps.metrics) await app.register(metricsRoutes, { prefix: '/_trove', ...deps.metrics });
   await app.register(awsJsonProtocol, {
     services: [rekognitionService(rekognitionOperations(deps.rekognition))],
     bodyLimit: deps.config.awsJsonBodyLimit,

@@ -1,4 +1,4 @@
-import { structure } from '../shapes/shape.js';
+import { enumeration, integer, list, optional, string, structure } from '../shapes/shape.js';
 import type { StructureShape } from '../shapes/shape.js';
 
 /**
@@ -8,8 +8,19 @@ import type { StructureShape } from '../shapes/shape.js';
  */
 export const inputShapes = {
   GetCallerIdentity: structure({}),
+  ListJobs: structure({
+    states: optional(list(enumeration(['QUEUED', 'RUNNING', 'RETRYING', 'FAILED']), { min: 1, max: 4 })),
+    maxResults: optional(integer({ min: 1, max: 1000 })),
+    nextToken: optional(string({ min: 1, max: 2048 })),
+  }),
 } satisfies Record<string, StructureShape>;
 
 export type TroveOperationName = keyof typeof inputShapes;
 
 export type GetCallerIdentityInput = Record<string, never>;
+
+export interface ListJobsInput {
+  states?: ('QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED')[];
+  maxResults?: number;
+  nextToken?: string;
+}

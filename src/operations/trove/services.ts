@@ -1,5 +1,10 @@
+import type { JobListing } from '../../domain/jobs/job-listing.js';
+
 /**
  * The services Trove's own operations call (`/_trove/api/`). Each capability that is not an AWS
  * operation (history, exports, jobs, ...) adds its domain service here and its operations beside.
  */
-export interface TroveServices {}
+export interface TroveServices {
+  /** Background jobs (ListJobs). */
+  readonly jobs: JobListing;
+}

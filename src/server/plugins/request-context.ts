@@ -2,11 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import '../../protocols/request-fields.js';
 
+export interface RequestContextOptions {
+  /** Counts every answered request (observability/metrics.ts). */
+  readonly metrics?: { request(api: string, operation: string, status: number, ms: number): void };
+}
+
 /**
  * Every response carries `x-amzn-RequestId` (the JS SDK and botocore read it into
- * `$metadata.requestId` / `ResponseMetadata.RequestId`), and every request is logged once.
+ * `$metadata.requestId` / `ResponseMetadata.RequestId`), and every request is logged once and
+ * counted once: by API and operation where a protocol resolved them, else by route (`/_trove/...`).
  */
-export const requestContext = fp(async (app: FastifyInstance) => {
+export const requestContext = fp(async (app: FastifyInstance, options: RequestContextOptions) => {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-amzn-RequestId', request.id);
   });
@@ -18,6 +24,8 @@ export const requestContext = fp(async (app: FastifyInstance) => {
     };
     if (status >= 500) request.log.error(entry, 'request failed');
     else request.log.info(entry, 'request');
+    // Labels come from fixed sets (signing names, operation names, route templates), never from the URL itself.
+    options.metrics?.request(request.apiName ?? 'http', request.operationName ?? request.routeOptions.url ?? 'unmatched', status, reply.elapsedTime);
     // A request refused from its headers alone (no credential, body too large) is answered before
     // its body is read. Node then reads and discards the rest, but gives the sender the whole
     // keep-alive time and does not close on the socket timeout; a stalled sender is cut off here.
