@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { Authenticator, LOCAL_CREDENTIAL } from './auth/authenticate.js';
-import { CredentialService } from './auth/credential-service.js';
+import { openWithConfiguredKeys } from './auth/credential-service.js';
+import type { CredentialService } from './auth/credential-service.js';
 import { isLoopbackHost } from './auth/loopback.js';
-import { loadMasterKey } from './auth/master-key.js';
+import { keyFingerprint } from './auth/master-key.js';
 import { RateLimiter } from './auth/rate-limiter.js';
 import type { Config } from './config/schema.js';
 import { ConflictException, ValidationException } from './api/agentcore/errors.js';
@@ -82,7 +83,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       if (resumed > 0) logger.warn({ resumed }, 'resuming jobs interrupted by the last shutdown');
     }
 
-    const credentials = await openCredentials(config, store, clock);
+    const credentials = await openCredentials(config, store, clock, logger);
     const authenticator = new Authenticator({
       credentials,
       clock,
@@ -208,9 +209,16 @@ async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTok
  * Opens the credential store with the master key, and refuses to serve a non-loopback address
  * without credentials: the local test/test pair only works on loopback, so nobody could sign in.
  */
-async function openCredentials(config: Config, store: Store, clock: Clock): Promise<CredentialService> {
-  const master = loadMasterKey({ masterKey: config.auth.masterKey, dataDir: config.dataDir });
-  const credentials = await CredentialService.open(store, master.key, clock, { keySource: master.source });
+async function openCredentials(config: Config, store: Store, clock: Clock, logger: Logger): Promise<CredentialService> {
+  const { credentials, current, previous } = await openWithConfiguredKeys(store, { ...config.auth, dataDir: config.dataDir }, clock);
+  const keys = { masterKey: keyFingerprint(current.key), previousMasterKey: previous && keyFingerprint(previous.key) };
+  if (credentials.storeKey === 'previous') {
+    logger.warn(keys, 'stored secrets are still encrypted with TROVE_MASTER_KEY_PREVIOUS: run `trove credentials rotate-master-key` once every node has both keys');
+  } else if (previous) {
+    logger.warn(keys, 'stored secrets are encrypted with TROVE_MASTER_KEY: TROVE_MASTER_KEY_PREVIOUS is no longer needed; restart without it');
+  } else {
+    logger.info(keys, 'master key');
+  }
   if (!isLoopbackHost(config.host) && (await credentials.count()) === 0) {
     throw new Error(
       `Refusing to listen on ${config.host}: it is not a loopback address and no credentials exist, so the service would be `

@@ -79,7 +79,7 @@ export function storeOn(driver: SqlDriver, options: StoreOptions = {}): Store {
 
 function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
   return {
-    settings: new SettingsRepository(db),
+    settings: new SettingsRepository(db, dialect),
     jobs: new JobsRepository(db, dialect),
     revisions: new RevisionsRepository(db),
     rkProjects: new RkProjectsRepository(db, dialect),
