@@ -25,7 +25,7 @@ export type JobAttemptOutcome = 'finished' | 'failed' | 'gave_up' | 'interrupted
 /** Hears about every attempt this runner makes (the metrics); never throws. */
 export interface JobObserver {
   started(job: JobRecord, now: number): void;
-  ended(job: JobRecord, outcome: JobAttemptOutcome, ms: number, error?: unknown): void;
+  ended(job: JobRecord, outcome: JobAttemptOutcome, ms: number): void;
 }
 
 const UNOBSERVED: JobObserver = { started: () => undefined, ended: () => undefined };
@@ -142,7 +142,7 @@ export class JobRunner {
     const ctx = this.#context(job, logger, givingUp ? { attempts: job.attempts - 1 } : undefined);
     const started = this.clock.now();
     this.observer.started(job, started);
-    const ended = (outcome: JobAttemptOutcome, error?: unknown) => this.observer.ended(job, outcome, this.clock.now() - started, error);
+    const ended = (outcome: JobAttemptOutcome) => this.observer.ended(job, outcome, this.clock.now() - started);
     try {
       if (!definition || definition.payloadVersion !== job.payloadVersion) {
         throw new Error(`no definition for job kind ${job.kind} v${job.payloadVersion}`);
@@ -163,12 +163,12 @@ export class JobRunner {
       }
       if (error instanceof StoreUnavailableError) {
         logger.warn({ err: error.message }, 'job attempt interrupted: database unavailable');
-        ended('interrupted', error);
+        ended('interrupted');
         await this.#handBack(job, logger);
         return;
       }
       logger.error({ err: error }, 'job attempt failed');
-      ended('failed', error);
+      ended('failed');
       const backoff = Math.min(30_000, 200 * 2 ** job.attempts);
       await this.store.jobs.retryLater(job.id, this.owner, this.clock.now() + backoff, String(error)).catch((e: unknown) => {
         logger.error({ err: e }, 'could not reschedule job; its lease will expire');

@@ -1,31 +1,15 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import {
   CreateDatasetCommand, CreateProjectCommand, DescribeProjectsCommand, RekognitionClient, UpdateDatasetEntriesCommand,
 } from '@aws-sdk/client-rekognition';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnTrove } from '../../harness/process.js';
+import { runTrove as trove, spawnTrove } from '../../harness/process.js';
 import type { TroveProcess } from '../../harness/process.js';
 import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
 import { TEST_CREDENTIALS } from '../../harness/server.js';
-
-const BIN = fileURLToPath(new URL('../../../bin/trove', import.meta.url));
-const execute = promisify(execFile);
-
-async function trove(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execute(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 async function allProjectNames(client: RekognitionClient): Promise<Set<string>> {
   const names = new Set<string>();

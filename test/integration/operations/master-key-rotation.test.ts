@@ -1,20 +1,15 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { DescribeProjectsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { IssuedCredential } from '../../../src/auth/credential-service.js';
 import { POSTGRES_SELECTED } from '../../harness/backends.js';
 import { createTestDatabase } from '../../harness/postgres.js';
-import { spawnTrove } from '../../harness/process.js';
+import { runTrove as trove, spawnTrove } from '../../harness/process.js';
 import type { TroveProcess } from '../../harness/process.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/trove', import.meta.url));
-const execute = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), 'trove-rotate-'));
 const running = new Set<TroveProcess>();
 
@@ -22,16 +17,6 @@ afterAll(async () => {
   for (const process of running) await process.stop('SIGKILL');
   rmSync(root, { recursive: true, force: true });
 });
-
-async function trove(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execute(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 async function serve(args: string[], env: Record<string, string> = {}): Promise<TroveProcess> {
   const node = await spawnTrove(args, env);
