@@ -63,7 +63,8 @@ describe.runIf(POSTGRES_SELECTED)('bin/trove on PostgreSQL', () => {
     await proxy.cut();
     const dataDir = mkdtempSync(join(tmpdir(), 'trove-cli-pg-'));
     const starting = spawnTrove(['--data-dir', dataDir, '--database-url', proxy.via(database.url), '--log-level', 'info'], { TROVE_MASTER_KEY: TEST_MASTER_KEY });
-    const restored = new Promise((resolve) => setTimeout(resolve, 1_200)).then(() => proxy.restore());
+    // Long enough for a loaded machine to start the process and meet the cut proxy first.
+    const restored = new Promise((resolve) => setTimeout(resolve, 4_000)).then(() => proxy.restore());
     try {
       const trove = await starting;
       await restored;

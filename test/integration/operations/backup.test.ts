@@ -121,9 +121,9 @@ describe('bin/trove backup and restore (embedded store)', () => {
     const refs = new Set((await allEntries(rekognition, { DatasetArn: datasetArn })).map((entry) => entry['source-ref']));
     expect(entriesBefore.filter((ref) => !refs.has(ref))).toEqual([]);
     await server.stop('SIGTERM');
-  });
+  }, 60_000);
 
-  it('refuses a directory in use or not empty, a damaged file, someone else\'s database and the wrong or a missing master key', async () => {
+  it('refuses a directory in use or not empty, and replaces its store with --force', async () => {
     const key = ['--master-key-file', join(source, 'master.key')];
     const notEmpty = await trove(['restore', '--from', backup, '--data-dir', restored, ...key]);
     expect([notEmpty.code, notEmpty.stderr]).toEqual([1, expect.stringContaining('is not empty')]);
@@ -134,7 +134,10 @@ describe('bin/trove backup and restore (embedded store)', () => {
     expect([inUse.code, inUse.stderr]).toEqual([1, expect.stringContaining('Another Trove process')]);
     // --force on a stopped one replaces its store (and keeps its key).
     expect((await trove(['restore', '--from', backup, '--data-dir', restored, '--force'])).code).toBe(0);
+  }, 120_000);
 
+  it('refuses a damaged file, someone else\'s database, the wrong or a missing master key, and PostgreSQL', async () => {
+    const key = ['--master-key-file', join(source, 'master.key')];
     const damaged = join(root, 'damaged.db');
     copyFileSync(backup, damaged);
     const fd = openSync(damaged, 'r+');
@@ -163,5 +166,5 @@ describe('bin/trove backup and restore (embedded store)', () => {
 
     const postgres = await trove(['backup', '--to', join(root, 'pg.db'), '--database-url', 'postgres://trove@127.0.0.1:1/trove']);
     expect([postgres.code, postgres.stderr]).toEqual([1, expect.stringContaining('pg_dump')]);
-  });
+  }, 120_000);
 });
