@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertPrivateFile } from '../lib/private-file.js';
 
 export const MASTER_KEY_FILE = 'master.key';
 
@@ -40,10 +41,7 @@ export function loadMasterKeys(options: { masterKey?: string; previousMasterKey?
 
 /** A key file as `openssl rand -hex 32 > FILE` writes it; refused when other users may read it. */
 export function readKeyFile(file: string): Buffer {
-  const mode = statSync(file).mode & 0o777;
-  if ((mode & 0o077) !== 0) {
-    throw new Error(`The master key file ${file} is readable by other users (mode ${mode.toString(8)}); run \`chmod 600 ${file}\`.`);
-  }
+  assertPrivateFile(file, 'The master key file');
   return decodeKey(readFileSync(file, 'utf8'), file);
 }
 

@@ -1,4 +1,5 @@
 import { backupCommand } from './commands/backup.js';
+import { bucketsCommand } from './commands/buckets.js';
 import { credentialsCommand } from './commands/credentials.js';
 import { jobsCommand } from './commands/jobs.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -15,7 +16,9 @@ export interface Command {
   run(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, credentialsCommand, whoamiCommand, jobsCommand, backupCommand, restoreCommand];
+const COMMANDS: readonly Command[] = [
+  serveCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand, jobsCommand, backupCommand, restoreCommand,
+];
 
 /** `trove <command> [flags]`; resolves to the process exit code. */
 export async function runCli(argv: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {

@@ -37,6 +37,8 @@ describe.each(BACKENDS)('jobs: ListJobs and bin/trove jobs list (%s)', (backend)
     server = await startServer({ backend, objectStore: s3, jobs: { maxAttempts: 1 } });
     alice = await server.createCredential({ account: '111111111111' });
     bob = await server.createCredential({ account: '222222222222' });
+    // Alice's images are in her own bucket (with credentials, a bucket is read by its owner).
+    await server.trove.buckets.create('bkt', '111111111111');
     before = await scrape(server.url);
 
     const { ProjectArn } = await rekognition(alice).send(new CreateProjectCommand({ ProjectName: 'alice' }));

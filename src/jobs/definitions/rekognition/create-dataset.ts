@@ -6,6 +6,7 @@ import { statusChange } from '../../../domain/rekognition/status.js';
 import type { JobDefinition } from '../../job.js';
 import { commitOrReject, failForService, rejectBatch, terminalErrorCheck, writerFor } from './batch-outcome.js';
 import { importManifest } from './import-manifest.js';
+import { readerFor } from './job-deps.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
 const COPY_CHUNK = 1000;
@@ -20,7 +21,7 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
     kind: RekognitionJobs.createDataset,
     payloadVersion: 1,
 
-    async run({ datasetId, sourceDatasetId, manifest }, ctx) {
+    async run({ datasetId, sourceDatasetId, manifest, requester }, ctx) {
       const writer = await writerFor(datasetId, ctx, limits);
       if (!writer) return void (await ctx.finish(async () => undefined));
       await writer.begin();
@@ -38,7 +39,8 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
       if (manifest) {
         let rejection: BatchRejected | undefined;
         try {
-          imported = await importManifest(manifest, writer, deps, ctx);
+          const reader = readerFor(deps, requester, writer.dataset.arn);
+          imported = await importManifest(manifest, writer, deps, reader, ctx);
           rejection = terminalErrorCheck(imported, limits);
         } catch (error) {
           if (!(error instanceof BatchRejected)) throw error;
