@@ -5,6 +5,7 @@ import type { TroveOperationName } from './inputs.js';
 export const httpBindings: Readonly<Record<TroveOperationName, HttpBinding>> = {
   GetCallerIdentity: { method: 'GET', uri: '/_trove/api/caller', code: 200 },
   GetDatasetEntriesPageToken: { method: 'POST', uri: '/_trove/api/rekognition/entries-page-token', code: 200 },
+  ListJobs: { method: 'GET', uri: '/_trove/api/jobs', query: { states: 'state', maxResults: 'maxResults', nextToken: 'nextToken' }, code: 200 },
 };
 
 /**
