@@ -1,8 +1,11 @@
+import { backupCommand } from './commands/backup.js';
 import { bucketsCommand } from './commands/buckets.js';
 import { credentialsCommand } from './commands/credentials.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { jobsCommand } from './commands/jobs.js';
 import { migrateCommand } from './commands/migrate.js';
+import { restoreCommand } from './commands/restore.js';
 import { serveCommand } from './commands/serve.js';
 import { syncCommand } from './commands/sync.js';
 import { whoamiCommand } from './commands/whoami.js';
@@ -16,8 +19,10 @@ export interface Command {
   run(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand,
-  exportCommand, importCommand, syncCommand];
+const COMMANDS: readonly Command[] = [
+  serveCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand, jobsCommand, backupCommand, restoreCommand,
+  exportCommand, importCommand, syncCommand,
+];
 
 /** `trove <command> [flags]`; resolves to the process exit code. */
 export async function runCli(argv: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {

@@ -1,6 +1,6 @@
 import { DatasetId as AgentCoreDatasetId } from '../agentcore/inputs.js';
 import { DatasetArn, inputShapes as rekognitionShapes } from '../rekognition/inputs.js';
-import { enumeration, long, optional, required, string, structure } from '../shapes/shape.js';
+import { enumeration, integer, list, long, optional, required, string, structure } from '../shapes/shape.js';
 import type { StructureShape } from '../shapes/shape.js';
 
 /** ListDatasetEntries' own member shapes: a position names the same listing, with the same limits. */
@@ -39,6 +39,11 @@ export const inputShapes = {
     sourceRefContains: optional(listing.SourceRefContains.shape),
     listingToken: optional(listing.NextToken.shape),
   }),
+  ListJobs: structure({
+    states: optional(list(enumeration(['QUEUED', 'RUNNING', 'RETRYING', 'FAILED']), { min: 1, max: 4 })),
+    maxResults: optional(integer({ min: 1, max: 1000 })),
+    nextToken: optional(string({ min: 1, max: 2048 })),
+  }),
 } satisfies Record<string, StructureShape>;
 
 export type TroveOperationName = keyof typeof inputShapes;
@@ -50,4 +55,10 @@ export interface StartDatasetImportInput { datasetArn: string; format: 'COCO' | 
 export interface GetDatasetEntriesPageTokenInput {
   datasetArn: string; position: number; containsLabels?: string[]; labeled?: boolean; hasErrors?: boolean; sourceRefContains?: string;
   listingToken?: string;
+}
+
+export interface ListJobsInput {
+  states?: ('QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED')[];
+  maxResults?: number;
+  nextToken?: string;
 }

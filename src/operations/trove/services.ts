@@ -1,5 +1,6 @@
 import type { ExportService } from '../../domain/exchange/export-service.js';
 import type { ImportService } from '../../domain/exchange/import-service.js';
+import type { JobListing } from '../../domain/jobs/job-listing.js';
 import type { EntryService } from '../../domain/rekognition/entry-service.js';
 
 /**
@@ -13,4 +14,6 @@ export interface TroveServices {
   readonly imports: ImportService;
   /** Rekognition entries: page tokens for a position of a listing (GetDatasetEntriesPageToken). */
   readonly rekognitionEntries: EntryService;
+  /** Background jobs (ListJobs). */
+  readonly jobs: JobListing;
 }
