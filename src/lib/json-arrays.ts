@@ -27,12 +27,15 @@ const MAX_KEY_BYTES = 256;
 /**
  * Yields every element of the arrays under the top-level keys in `wanted`, in document order.
  * Throws JsonArraysError when the document does not start with `{`, ends inside a value, or an
- * element is larger than `maxElementBytes`. Only structure is checked here: an element's own
+ * element is larger than `maxElementBytes` or nests deeper than `maxElementDepth`. Only structure is checked here: an element's own
  * syntax is JSON.parse's business.
  */
 export async function* topLevelArrayElements(
-  chunks: AsyncIterable<Uint8Array>, wanted: ReadonlySet<string>, maxElementBytes: number,
+  chunks: AsyncIterable<Uint8Array>, wanted: ReadonlySet<string>, maxElementBytes: number, maxElementDepth = 128,
 ): AsyncGenerator<ArrayElement> {
+  // An element nesting deeper than this is refused before JSON.parse would build it (a 16 MB
+  // `[[[...` is millions of arrays): the depth is counted here anyway, so the check is free.
+  const maxDepth = maxElementDepth + 2;
   let depth = 0;
   let inString = false;
   let escaped = false;
@@ -102,7 +105,7 @@ export async function* topLevelArrayElements(
           break;
         case OPEN_OBJECT:
         case OPEN_ARRAY:
-          depth++;
+          if (++depth > maxDepth) throw new JsonArraysError(`An element of "${currentKey}" nests deeper than ${maxElementDepth} levels.`);
           if (depth === 2 && byte === OPEN_ARRAY && currentKey !== undefined && wanted.has(currentKey)) collecting = true;
           break;
         case CLOSE_OBJECT:

@@ -14,7 +14,7 @@
 // its label, masks are ignored. Images without annotations become unlabeled entries.
 
 import { JsonArraysError, topLevelArrayElements } from '../../lib/json-arrays.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../lib/json-depth.js';
+import { MAX_JSON_DEPTH } from '../../lib/json-depth.js';
 import { IMAGE_LABELS_MEMBER } from './coco-export.js';
 import { ImportFormatError, manifestLine, skip, underPrefix } from './import-lines.js';
 import type { ImportBox, ImportStats } from './import-lines.js';
@@ -88,12 +88,14 @@ export async function* cocoToLines(
     const box = early.box;
     let kept = 0;
     for (let i = 0; i < box.length; i++) {
-      const coords = Array.from(box.coords.subarray(4 * i, 4 * i + 4));
-      const read = readAnnotation({ id: early.ids[i], image_id: early.imageIds[i], category_id: box.classId[i], bbox: coords.some(Number.isNaN) ? undefined : coords }, images, categories);
+      const read = readAnnotation({
+        id: early.ids[i], image_id: early.imageIds[i], category_id: box.classId[i], bbox: Number.isNaN(box.coords[4 * i]) ? undefined : [0, 0, 0, 0],
+      }, images, categories);
       if (typeof read === 'string') {
         skip(stats, 'box', read);
         continue;
       }
+      // The coordinates move with copyWithin below; the placeholder bbox above only passes the check.
       box.image[kept] = read.image;
       box.classId[kept] = read.classId;
       box.coords.copyWithin(4 * kept, 4 * i, 4 * i + 4);
@@ -140,7 +142,8 @@ export async function* cocoToLines(
 
 async function* elements(chunks: AsyncIterable<Uint8Array>, wanted: ReadonlySet<string>) {
   try {
-    yield* topLevelArrayElements(chunks, wanted, MAX_ELEMENT_BYTES);
+    // A hostile element of nested brackets would cost JSON.parse hundreds of MB: refused unparsed.
+    yield* topLevelArrayElements(chunks, wanted, MAX_ELEMENT_BYTES, MAX_JSON_DEPTH);
   } catch (error) {
     if (error instanceof JsonArraysError) throw new ImportFormatError(`The file is not a COCO JSON file: ${error.message}`);
     throw error;
@@ -148,8 +151,6 @@ async function* elements(chunks: AsyncIterable<Uint8Array>, wanted: ReadonlySet<
 }
 
 function parse(text: string, key: string): Record<string, unknown> {
-  // A hostile element of nested brackets would cost JSON.parse hundreds of MB: refused unparsed.
-  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new ImportFormatError(`An element of "${key}" nests deeper than ${MAX_JSON_DEPTH} levels.`);
   let value: unknown;
   try {
     value = JSON.parse(text);
