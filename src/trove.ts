@@ -18,6 +18,9 @@ import { Idempotency } from './domain/idempotency.js';
 import { PageTokens } from './domain/pagination.js';
 import { DatasetService } from './domain/rekognition/dataset-service.js';
 import { EntryService } from './domain/rekognition/entry-service.js';
+import { DEFAULT_MAX_SNAPSHOTS_PER_DATASET } from './domain/rekognition/history/history-deps.js';
+import { HistoryService } from './domain/rekognition/history/history-service.js';
+import { SnapshotService } from './domain/rekognition/history/snapshot-service.js';
 import { ImageAccess } from './domain/rekognition/images/image-access.js';
 import { ProjectService } from './domain/rekognition/project-service.js';
 import type { RekognitionDeps } from './domain/rekognition/rekognition-deps.js';
@@ -107,6 +110,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const datasets = new DatasetService(deps, projects);
     const entries = new EntryService(deps, datasets);
     const images = new ImageAccess(deps, datasets);
+    const historyDeps = { ...deps, maxSnapshotsPerDataset: DEFAULT_MAX_SNAPSHOTS_PER_DATASET };
     const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, () => runner.wake());
     const openStore = store;
     const openObjects = objects;
@@ -118,7 +122,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       logger,
       rekognition: { projects, datasets, entries },
       agentcore: agentcore.services,
-      trove: {},
+      trove: { history: new HistoryService(historyDeps), snapshots: new SnapshotService(historyDeps) },
       downloads: (token) => agentcore.downloads.open(token),
       ready: async () => void (await openStore.jobs.countOpen()),
       authenticator,

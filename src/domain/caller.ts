@@ -2,4 +2,6 @@
 export interface Caller {
   readonly account: string;
   readonly region: string;
+  /** The access key that signed the request, when known: recorded with the changes it makes (history). */
+  readonly accessKeyId?: string;
 }

@@ -7,8 +7,11 @@ import { JobsRepository } from './sql/jobs-repository.js';
 import { RevisionsRepository } from './sql/revisions-repository.js';
 import { RkDatasetsRepository } from './sql/rk-datasets-repository.js';
 import { RkEntriesRepository } from './sql/rk-entries-repository.js';
+import { RkEntryVersionsRepository } from './sql/rk-entry-versions-repository.js';
+import { RkHistoryRepository } from './sql/rk-history-repository.js';
 import { RkLabelsRepository } from './sql/rk-labels-repository.js';
 import { RkProjectsRepository } from './sql/rk-projects-repository.js';
+import { RkSnapshotsRepository } from './sql/rk-snapshots-repository.js';
 import { SettingsRepository } from './sql/settings-repository.js';
 import type { SqlDialect, SqlDriver, SqlExecutor } from './sql/sql-driver.js';
 
@@ -25,6 +28,9 @@ export interface Repositories {
   readonly rkDatasets: RkDatasetsRepository;
   readonly rkEntries: RkEntriesRepository;
   readonly rkLabels: RkLabelsRepository;
+  readonly rkHistory: RkHistoryRepository;
+  readonly rkSnapshots: RkSnapshotsRepository;
+  readonly rkEntryVersions: RkEntryVersionsRepository;
   readonly credentials: CredentialsRepository;
   readonly idempotency: IdempotencyRepository;
   readonly acDatasets: AcDatasetsRepository;
@@ -60,6 +66,9 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
     rkDatasets: new RkDatasetsRepository(db),
     rkEntries: new RkEntriesRepository(db, dialect),
     rkLabels: new RkLabelsRepository(db),
+    rkHistory: new RkHistoryRepository(db, dialect),
+    rkSnapshots: new RkSnapshotsRepository(db),
+    rkEntryVersions: new RkEntryVersionsRepository(db),
     credentials: new CredentialsRepository(db),
     idempotency: new IdempotencyRepository(db),
     acDatasets: new AcDatasetsRepository(db),

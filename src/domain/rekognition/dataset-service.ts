@@ -51,7 +51,7 @@ export class DatasetService {
       if (!dataset) {
         throw new ResourceAlreadyExistsException(`The project already has a ${input.type} dataset. Delete it before creating another.`);
       }
-      const payload: CreateDatasetPayload = { datasetId: dataset.id, sourceDatasetId: source?.id, manifest };
+      const payload: CreateDatasetPayload = { datasetId: dataset.id, sourceDatasetId: source?.id, manifest, accessKeyId: caller.accessKeyId };
       await tx.jobs.enqueue({ kind: RekognitionJobs.createDataset, payloadVersion: 1, resource: arn, payload, runAfter: now, createdAt: now });
     });
     this.deps.jobsEnqueued();

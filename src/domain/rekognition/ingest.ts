@@ -3,7 +3,7 @@ import type { EntryRow } from '../../store/records.js';
 import type { ImageCheck } from './images/image-checks.js';
 import { addLineErrors } from './manifest/add-line-errors.js';
 import { validateLine } from './manifest/validate-line.js';
-import type { ValidatedEntry } from './manifest/validate-line.js';
+import type { DropReason, ValidatedEntry } from './manifest/validate-line.js';
 import { BatchRejected } from './revision-writer.js';
 
 /** Lines validated and written per chunk. */
@@ -15,6 +15,23 @@ const CHUNK_LINES = 1000;
  */
 export type WriteChunk = (rows: readonly EntryRow[]) => Promise<ReadonlySet<string>>;
 
+/** A line of a change or manifest with its 1-based physical line number (blank lines count). */
+export interface NumberedLine {
+  readonly lineNumber: number;
+  readonly text: string;
+}
+
+/**
+ * Told about every line ingest drops and every entry it writes with errors: what the ingest
+ * report records (domain/rekognition/history/). Called only for those lines, never for clean ones.
+ */
+export interface IngestObserver {
+  /** `text` is the line as sent, when the validator dropped it; `sourceRef` when known. */
+  dropped(lineNumber: number, reason: DropReason, sourceRef?: string, text?: string): void;
+  /** An entry written with errors (its stored line carries them in cl-errors). */
+  wroteWithErrors(lineNumber: number, sourceRef: string, line: string): void;
+}
+
 export interface IngestOptions {
   /** AWS: a dataset has at most this many labels; a batch that alone uses more stops at once. */
   readonly maxLabels: number;
@@ -22,6 +39,7 @@ export interface IngestOptions {
   readonly checkImages?: ImageCheck;
   /** AWS: every image of an imported manifest sits in one bucket (ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS). */
   readonly oneBucket?: boolean;
+  readonly observer?: IngestObserver;
 }
 
 export interface IngestResult {
@@ -43,33 +61,47 @@ export interface IngestResult {
  * Throws BatchRejected for terminal file errors found on the way.
  */
 export async function ingestLines(
-  lines: Iterable<string> | AsyncIterable<string>, write: WriteChunk, options: IngestOptions,
+  lines: Iterable<NumberedLine> | AsyncIterable<NumberedLine>, write: WriteChunk, options: IngestOptions,
 ): Promise<IngestResult> {
+  const { observer } = options;
   const result: IngestResult = { lines: 0, dropped: 0, written: 0, invalidImages: 0 };
   const labels = new Set<string>();
   let bucket: string | undefined;
   let chunk = new Map<string, ValidatedEntry>();
+  // The line number of each chunk entry, in the chunk's (insertion) order.
+  let lineNumbers: number[] = [];
 
   const flush = async (): Promise<void> => {
     const entries = [...chunk.values()];
+    const numbers = lineNumbers;
     chunk = new Map();
+    lineNumbers = [];
     const findings = options.checkImages && entries.length > 0 ? await options.checkImages(entries) : [];
     const rows: EntryRow[] = [];
+    const rowNumbers: number[] = [];
     const invalid = new Set<string>();
     entries.forEach((entry, i) => {
       const errors = findings[i];
       const outcome = errors && errors.length > 0 ? addLineErrors(entry, errors) : { kind: 'entry' as const, entry };
       if (outcome.kind === 'dropped') {
         result.dropped++;
+        observer?.dropped(numbers[i], outcome.reason, entry.sourceRef);
         return;
       }
       if (outcome.entry !== entry) invalid.add(entry.sourceRef);
       rows.push(toRow(outcome.entry));
+      rowNumbers.push(numbers[i]);
     });
     const skipped = await write(rows);
     result.dropped += skipped.size;
     result.written += rows.length - skipped.size;
     for (const sourceRef of invalid) if (!skipped.has(sourceRef)) result.invalidImages++;
+    if (observer) {
+      rows.forEach((row, i) => {
+        if (skipped.has(row.sourceRef)) observer.dropped(rowNumbers[i], 'DUPLICATE_SOURCE_REF', row.sourceRef);
+        else if (row.hasErrors) observer.wroteWithErrors(rowNumbers[i], row.sourceRef, row.line);
+      });
+    }
     for (const row of rows) if (!skipped.has(row.sourceRef)) for (const [label] of row.labels) labels.add(label);
     if (labels.size > options.maxLabels) {
       throw new BatchRejected('ERROR_MANIFEST_TOO_MANY_LABELS',
@@ -77,17 +109,24 @@ export async function ingestLines(
     }
   };
 
-  for await (const text of lines) {
+  for await (const { lineNumber, text } of lines) {
     result.lines++;
     const outcome = validateLine(text);
     // AWS: terminal content errors remove the line; an image may appear only once per change.
-    if (outcome.kind === 'dropped' || chunk.has(outcome.entry.sourceRef)) {
+    if (outcome.kind === 'dropped') {
       result.dropped++;
+      observer?.dropped(lineNumber, outcome.reason, undefined, text);
       continue;
     }
     const { entry } = outcome;
+    if (chunk.has(entry.sourceRef)) {
+      result.dropped++;
+      observer?.dropped(lineNumber, 'DUPLICATE_SOURCE_REF', entry.sourceRef);
+      continue;
+    }
     if (options.oneBucket) bucket = sameBucket(bucket, entry.sourceRef);
     chunk.set(entry.sourceRef, entry);
+    lineNumbers.push(lineNumber);
     if (chunk.size >= CHUNK_LINES) {
       await flush();
       await yieldToEventLoop();

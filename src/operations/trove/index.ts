@@ -1,11 +1,27 @@
 import type { Operation } from '../operation.js';
+import { createDatasetSnapshot } from './create-dataset-snapshot.js';
+import { deleteDatasetSnapshot } from './delete-dataset-snapshot.js';
+import { diffDatasetRevisions } from './diff-dataset-revisions.js';
 import { getCallerIdentity } from './get-caller-identity.js';
+import { getDatasetIngestReport } from './get-dataset-ingest-report.js';
+import { listDatasetRevisionEntries } from './list-dataset-revision-entries.js';
+import { listDatasetRevisions } from './list-dataset-revisions.js';
+import { listDatasetSnapshots } from './list-dataset-snapshots.js';
+import { restoreDatasetSnapshot } from './restore-dataset-snapshot.js';
 import type { TroveServices } from './services.js';
 
 /** Every operation of Trove's own API (`/_trove/api/`, docs/trove-api.md), by name. */
 export function troveOperations(services: TroveServices): ReadonlyMap<string, Operation<never>> {
   const operations = [
     getCallerIdentity,
+    listDatasetRevisions,
+    getDatasetIngestReport,
+    listDatasetRevisionEntries,
+    diffDatasetRevisions,
+    createDatasetSnapshot,
+    listDatasetSnapshots,
+    deleteDatasetSnapshot,
+    restoreDatasetSnapshot,
   ].map((build) => build(services) as Operation<never>);
   return new Map(operations.map((operation) => [operation.name, operation]));
 }

@@ -1,5 +1,13 @@
+import type { HistoryService } from '../../domain/rekognition/history/history-service.js';
+import type { SnapshotService } from '../../domain/rekognition/history/snapshot-service.js';
+
 /**
  * The services Trove's own operations call (`/_trove/api/`). Each capability that is not an AWS
  * operation (history, exports, jobs, ...) adds its domain service here and its operations beside.
  */
-export interface TroveServices {}
+export interface TroveServices {
+  /** Rekognition dataset history: revisions, ingest reports, diffs, entries at a revision. */
+  readonly history: HistoryService;
+  /** Rekognition dataset snapshots: create, list, delete, restore. */
+  readonly snapshots: SnapshotService;
+}

@@ -35,7 +35,9 @@ export async function importManifest(ref: ObjectRef, writer: RevisionWriter, dep
       maxLabels: limits.maxLabelsPerDataset,
       checkImages: checker && liveImageCheck(checker, deps.imageChecks.concurrency),
       oneBucket: true,
+      observer: writer.change,
     });
+    writer.change.ingested(result);
     ctx.logger.info({ manifest: formatS3Uri(ref), ...result }, 'manifest imported');
     return result;
   } catch (error) {
