@@ -6,6 +6,7 @@ import { BACKENDS } from '../../harness/backends.js';
 import { apiFailure, currentEntries, emptyDataset, entriesAt, historyClient, update } from '../../harness/history.js';
 import { createTestDatabase } from '../../harness/postgres.js';
 import type { TestDatabase } from '../../harness/postgres.js';
+import { rawSql } from '../../harness/raw-sql.js';
 import { classificationLine } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
@@ -55,42 +56,74 @@ describe.each(BACKENDS)('snapshots and garbage collection (%s)', (backend) => {
   });
 });
 
-describe.each(BACKENDS)('a snapshot across a restart (%s)', (backend) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'trove-history-restart-'));
-  let database: TestDatabase | undefined;
+describe.each(BACKENDS)('history across restarts and upgrades (%s)', (backend) => {
+  const stores: { dataDir: string; database?: TestDatabase }[] = [];
   afterAll(async () => {
-    await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const { dataDir, database } of stores) {
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
-
-  it('reads the same, with the same history, after Trove restarts on the same store', async () => {
-    database = backend === 'postgres' ? await createTestDatabase() : undefined;
-    const options = { backend, dataDir, ...(database ? { databaseUrl: database.url } : {}) };
-    let server = await startServer(options);
-    let arn: string;
-    let snapshot: string[];
-    let revisions: unknown;
+  /** A store of its own, and the options that start a server on it (again and again). */
+  async function ownStore() {
+    const store = { dataDir: mkdtempSync(join(tmpdir(), 'trove-history-restart-')), database: backend === 'postgres' ? await createTestDatabase() : undefined };
+    stores.push(store);
+    return { backend, dataDir: store.dataDir, ...(store.database ? { databaseUrl: store.database.url } : {}) };
+  }
+  async function withServer<T>(options: Awaited<ReturnType<typeof ownStore>>, use: (server: TestServer) => Promise<T>): Promise<T> {
+    const server = await startServer(options);
     try {
+      return await use(server);
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('reads a snapshot the same, with the same history, after Trove restarts on the same store', async () => {
+    const options = await ownStore();
+    const before = await withServer(options, async (server) => {
       const client = server.rekognition();
       const history = historyClient(server.url);
-      arn = await emptyDataset(client, 'restart');
+      const arn = await emptyDataset(client, 'restart');
       await update(client, arn, ...version('before', 0, 12));
       await history.createSnapshot(arn, 'before-restart');
-      snapshot = await currentEntries(client, arn);
+      const snapshot = await currentEntries(client, arn);
       await update(client, arn, ...version('after', 0, 12), 'not json');
-      revisions = (await history.listRevisions(arn)).revisions;
-    } finally {
-      await server.close();
-    }
-    server = await startServer(options);
-    try {
+      return { arn, snapshot, revisions: (await history.listRevisions(arn)).revisions };
+    });
+    await withServer(options, async (server) => {
       const history = historyClient(server.url);
-      expect(await entriesAt(history, arn, 'before-restart')).toEqual(snapshot);
-      expect((await history.listRevisions(arn)).revisions).toEqual(revisions);
-      expect((await history.report(arn, 3)).items).toEqual([expect.objectContaining({ lineNumber: 13, reason: 'INVALID_JSON' })]);
-    } finally {
-      await server.close();
+      expect(await entriesAt(history, before.arn, 'before-restart')).toEqual(before.snapshot);
+      expect((await history.listRevisions(before.arn)).revisions).toEqual(before.revisions);
+      expect((await history.report(before.arn, 3)).items).toEqual([expect.objectContaining({ lineNumber: 13, reason: 'INVALID_JSON' })]);
+    });
+  });
+
+  it('starts the history of an existing dataset at the revision it had when Trove was upgraded', async () => {
+    const options = await ownStore();
+    const arn = await withServer(options, async (server) => {
+      const client = server.rekognition();
+      const dataset = await emptyDataset(client, 'upgrade');
+      await update(client, dataset, ...version('old', 0, 5));
+      await update(client, dataset, ...version('older', 3, 4));
+      return dataset;
+    });
+    // The store as the release before history left it.
+    for (const statement of ['DROP TABLE rk_history', 'DROP TABLE rk_ingest_reports', 'DROP TABLE rk_snapshots',
+      'DROP INDEX rk_entries_superseded_source_ref', 'DELETE FROM schema_migrations WHERE version = 7']) {
+      await rawSql(options, statement);
     }
+    await withServer(options, async (server) => {
+      const client = server.rekognition();
+      const history = historyClient(server.url);
+      expect((await history.listRevisions(arn)).revisions).toEqual([expect.objectContaining({ revision: 3, operation: 'HistoryStarted', entryCount: 7 })]);
+      expect((await apiFailure(history.diff(arn, '2'))).message).toContain('not in its history');
+      await history.createSnapshot(arn, 'upgraded');
+      const upgraded = await currentEntries(client, arn);
+      await update(client, arn, ...version('new', 0, 7));
+      expect((await history.all((nextToken) => history.diff(arn, 'upgraded', undefined, { nextToken }), (page) => page.changes)).length).toBe(7);
+      expect(await entriesAt(history, arn, 'upgraded')).toEqual(upgraded);
+    });
   });
 });
 
