@@ -1,4 +1,5 @@
 import { credentialsCommand } from './commands/credentials.js';
+import { datasetsCommand } from './commands/datasets/index.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { whoamiCommand } from './commands/whoami.js';
@@ -12,7 +13,7 @@ export interface Command {
   run(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, credentialsCommand, whoamiCommand];
+const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, credentialsCommand, whoamiCommand, datasetsCommand];
 
 /** `trove <command> [flags]`; resolves to the process exit code. */
 export async function runCli(argv: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
