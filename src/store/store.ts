@@ -68,7 +68,7 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
     rkLabels: new RkLabelsRepository(db),
     rkHistory: new RkHistoryRepository(db, dialect),
     rkSnapshots: new RkSnapshotsRepository(db),
-    rkEntryVersions: new RkEntryVersionsRepository(db),
+    rkEntryVersions: new RkEntryVersionsRepository(db, dialect),
     credentials: new CredentialsRepository(db),
     idempotency: new IdempotencyRepository(db),
     acDatasets: new AcDatasetsRepository(db),

@@ -160,9 +160,9 @@ export class RkEntriesRepository {
   }> {
     const rows = await this.db.all<{ id: number; labels: string; created_rev: number; deleted_rev: number }>(
       `SELECT id, labels, created_rev, deleted_rev FROM rk_entries
-       WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND deleted_rev >= ? AND deleted_rev <= ? AND (deleted_rev > ? OR id > ?)
+       WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND (deleted_rev, id) > (?, ?) AND deleted_rev <= ?
        ORDER BY deleted_rev, id LIMIT ?`,
-      [datasetId, after.rev, revision, after.rev, after.id, limit],
+      [datasetId, after.rev, after.id, revision, limit],
     );
     const doomed = rows.filter((row) => !keptBy(kept, Number(row.created_rev), Number(row.deleted_rev)));
     await this.#deleteRows(datasetId, doomed);

@@ -2,7 +2,7 @@ import type { StoredEntry } from '../records.js';
 import { toStored } from './rk-entries-repository.js';
 import type { EntryDbRow, SupersededCursor } from './rk-entries-repository.js';
 import { placeholders } from './sql-driver.js';
-import type { SqlExecutor } from './sql-driver.js';
+import type { SqlDialect, SqlExecutor } from './sql-driver.js';
 
 const ENTRY = 'id, source_ref, line, labels, is_labeled, has_errors';
 /** Source-refs per IN list. */
@@ -15,7 +15,7 @@ const CHUNK = 200;
  * revision by source-ref (live rows, then superseded ones).
  */
 export class RkEntryVersionsRepository {
-  constructor(private readonly db: SqlExecutor) {}
+  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
 
   /**
    * Rows visible at `from` but no longer at `to` (from < to): superseded in (from, to], in
@@ -24,9 +24,9 @@ export class RkEntryVersionsRepository {
   async supersededBetween(datasetId: number, from: number, to: number, after: SupersededCursor, limit: number): Promise<(StoredEntry & { deletedRev: number })[]> {
     const rows = await this.db.all<EntryDbRow & { deleted_rev: number }>(
       `SELECT ${ENTRY}, deleted_rev FROM rk_entries
-       WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND deleted_rev >= ? AND deleted_rev <= ? AND (deleted_rev > ? OR id > ?) AND created_rev <= ?
+       WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND (deleted_rev, id) > (?, ?) AND deleted_rev <= ? AND created_rev <= ?
        ORDER BY deleted_rev, id LIMIT ?`,
-      [datasetId, Math.max(after.rev, from + 1), to, after.rev, after.id, from, limit],
+      [datasetId, ...(after.rev > from ? [after.rev, after.id] : [from, Number.MAX_SAFE_INTEGER]), to, from, limit],
     );
     return rows.map((row) => ({ ...toStored(row), deletedRev: Number(row.deleted_rev) }));
   }
@@ -51,14 +51,16 @@ export class RkEntryVersionsRepository {
     for (let i = 0; i < sourceRefs.length; i += CHUNK) {
       const slice = sourceRefs.slice(i, i + CHUNK);
       const list = placeholders(slice.length);
-      // Two index probes per source-ref: its live row (partial unique index), its superseded versions.
+      // Two index probes per source-ref: its live row (partial unique index), its superseded
+      // versions (never a walk of every row superseded after `revision`).
+      const skip = this.dialect.notIndexed;
       const live = await this.db.all<EntryDbRow>(
         `SELECT ${ENTRY} FROM rk_entries WHERE dataset_id = ? AND deleted_rev IS NULL AND source_ref IN (${list}) AND created_rev <= ?`,
         [datasetId, ...slice, revision],
       );
       const superseded = await this.db.all<EntryDbRow>(
         `SELECT ${ENTRY} FROM rk_entries
-         WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND source_ref IN (${list}) AND created_rev <= ? AND deleted_rev > ?`,
+         WHERE dataset_id = ? AND ${skip}deleted_rev IS NOT NULL AND source_ref IN (${list}) AND created_rev <= ? AND ${skip}deleted_rev > ?`,
         [datasetId, ...slice, revision, revision],
       );
       for (const row of [...live, ...superseded]) found.set(row.source_ref, toStored(row));

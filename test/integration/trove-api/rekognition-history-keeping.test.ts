@@ -11,7 +11,8 @@ import { classificationLine } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
-const TTL = 400;
+// Long enough that a loaded machine finishes three updates and a sweep inside it.
+const TTL = 1500;
 const version = (label: string, from: number, count: number) =>
   Array.from({ length: count }, (_, i) => classificationLine(`s3://bucket/keep/${from + i}.jpg`, label));
 const pastTokenLifetime = () => new Promise((resolve) => setTimeout(resolve, TTL + 50));

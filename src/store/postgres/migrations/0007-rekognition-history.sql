@@ -57,6 +57,10 @@ CREATE INDEX rk_snapshots_revision ON rk_snapshots (dataset_id, revision);
 -- The version of a source-ref at an older revision (diffs, restores): live rows have their
 -- unique index; superseded ones get this one. It costs only when an entry is replaced or removed.
 CREATE INDEX rk_entries_superseded_source_ref ON rk_entries (dataset_id, source_ref) WHERE deleted_rev IS NOT NULL;
+-- Superseded rows are walked in (deleted_rev, id) order (diffs, restores, garbage collection with
+-- snapshots): SQLite's index already ends in the rowid; PostgreSQL's gets the id spelled out.
+DROP INDEX rk_entries_superseded;
+CREATE INDEX rk_entries_superseded ON rk_entries (dataset_id, deleted_rev, id) WHERE deleted_rev IS NOT NULL;
 
 -- History starts at each existing dataset's committed revision.
 INSERT INTO rk_history (dataset_id, revision, operation, status, committed_at, entry_count, max_entry_id)
