@@ -1,3 +1,4 @@
+import type { ChangeWire } from '../../api/trove/history-outputs.js';
 import type { DiffDatasetRevisionsInput } from '../../api/trove/inputs.js';
 import { inputShapes } from '../../api/trove/inputs.js';
 import type { Operation } from '../operation.js';
@@ -12,7 +13,8 @@ export function diffDatasetRevisions(services: TroveServices): Operation<DiffDat
       const page = await services.history.diff(caller, input.datasetArn, {
         from: input.from, to: input.to, maxResults: input.maxResults ?? 100, nextToken: input.nextToken,
       });
-      return { from: page.from, to: page.to, changes: page.changes, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+      const changes: ChangeWire[] = page.changes;
+      return { from: page.from, to: page.to, changes, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { ReportItemWire } from '../../api/trove/history-outputs.js';
 import type { GetDatasetIngestReportInput } from '../../api/trove/inputs.js';
 import { inputShapes } from '../../api/trove/inputs.js';
 import type { Operation } from '../operation.js';
@@ -13,7 +14,8 @@ export function getDatasetIngestReport(services: TroveServices): Operation<GetDa
       const page = await services.history.report(caller, input.datasetArn, Number(input.revision), {
         maxResults: input.maxResults ?? 100, nextToken: input.nextToken,
       });
-      return { revision: revisionView(page.revision), items: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+      const items: ReportItemWire[] = page.items;
+      return { revision: revisionView(page.revision), items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
     },
   };
 }

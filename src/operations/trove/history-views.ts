@@ -1,3 +1,4 @@
+import type { RevisionWire, SnapshotWire } from '../../api/trove/history-outputs.js';
 import type { RevisionView } from '../../domain/rekognition/history/history-service.js';
 import type { RevisionRecord, SnapshotRecord } from '../../store/rk-history-records.js';
 
@@ -5,7 +6,7 @@ import type { RevisionRecord, SnapshotRecord } from '../../store/rk-history-reco
  * Wire forms of Rekognition history records (docs/trove-api.md): camelCase JSON, timestamps in
  * epoch seconds as restJson1 sends them, absent members omitted rather than null.
  */
-export function revisionView(record: RevisionRecord | RevisionView): Record<string, unknown> {
+export function revisionView(record: RevisionRecord | RevisionView): RevisionWire {
   return {
     revision: record.revision,
     operation: record.operation,
@@ -29,7 +30,7 @@ export function revisionView(record: RevisionRecord | RevisionView): Record<stri
   };
 }
 
-export function snapshotView(snapshot: SnapshotRecord & { entryCount?: number }): Record<string, unknown> {
+export function snapshotView(snapshot: SnapshotRecord & { entryCount?: number }): SnapshotWire {
   return {
     name: snapshot.name,
     revision: snapshot.revision,

@@ -102,7 +102,7 @@ export class RkHistoryRepository {
     await this.db.run('UPDATE rk_history SET collected = 1 WHERE dataset_id = ? AND revision < ? AND collected = 0', [datasetId, horizon]);
   }
 
-  /** Deletes up to `limit` report parts and history rows of a dataset being deleted; returns how many. */
+  /** Deletes a chunk of the report parts and history rows of a dataset being deleted; returns how many went (0: none left). */
   async purgeDataset(datasetId: number): Promise<number> {
     const parts = await this.db.run(
       `DELETE FROM rk_ingest_reports WHERE dataset_id = ? AND revision IN
