@@ -39,6 +39,7 @@ export interface IngestOptions {
   readonly checkImages?: ImageCheck;
   /** AWS: every image of an imported manifest sits in one bucket (ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS). */
   readonly oneBucket?: boolean;
+  /** Told about each dropped line and each entry written with errors (the revision's ingest report). */
   readonly observer?: IngestObserver;
 }
 
