@@ -7,7 +7,8 @@ import { allEntries, classificationLine, lines, settled } from '../../harness/re
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
-const TTL = 400;
+// Long enough that a loaded machine finishes three updates and a listing inside it (400 ms was not, under parallel tests).
+const TTL = 1500;
 
 describe.each(BACKENDS)('garbage collection of superseded entry versions (%s)', (backend) => {
   let server: TestServer;
