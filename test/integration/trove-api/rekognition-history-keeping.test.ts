@@ -9,7 +9,7 @@ import type { TestDatabase } from '../../harness/postgres.js';
 import { rawSql } from '../../harness/raw-sql.js';
 import { classificationLine } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
-import type { TestServer } from '../../harness/server.js';
+import type { ServerOptions, TestServer } from '../../harness/server.js';
 
 // Long enough that a loaded machine finishes three updates and a sweep inside it.
 const TTL = 1500;
@@ -71,7 +71,7 @@ describe.each(BACKENDS)('history across restarts and upgrades (%s)', (backend) =
     stores.push(store);
     return { backend, dataDir: store.dataDir, ...(store.database ? { databaseUrl: store.database.url } : {}) };
   }
-  async function withServer<T>(options: Awaited<ReturnType<typeof ownStore>>, use: (server: TestServer) => Promise<T>): Promise<T> {
+  async function withServer<T>(options: ServerOptions, use: (server: TestServer) => Promise<T>): Promise<T> {
     const server = await startServer(options);
     try {
       return await use(server);
@@ -97,6 +97,22 @@ describe.each(BACKENDS)('history across restarts and upgrades (%s)', (backend) =
       expect(await entriesAt(history, before.arn, 'before-restart')).toEqual(before.snapshot);
       expect((await history.listRevisions(before.arn)).revisions).toEqual(before.revisions);
       expect((await history.report(before.arn, 3)).items).toEqual([expect.objectContaining({ lineNumber: 13, reason: 'INVALID_JSON' })]);
+    });
+  });
+
+  it('refuses to restore a snapshot larger than the dataset limit (AWS: 250,000 entries), which a later limit can make it', async () => {
+    const options = await ownStore();
+    const arn = await withServer(options, async (server) => {
+      const client = server.rekognition();
+      const dataset = await emptyDataset(client, 'limit');
+      await update(client, dataset, ...version('big', 0, 12));
+      await historyClient(server.url).createSnapshot(dataset, 'big');
+      return dataset;
+    });
+    await withServer({ ...options, rekognition: { maxEntriesPerDataset: 10 } }, async (server) => {
+      const refused = await apiFailure(historyClient(server.url).restore(arn, 'big'));
+      expect([refused.status, refused.code]).toEqual([400, 'ValidationException']);
+      expect(refused.message).toBe('The snapshot has 12 entries; a dataset can hold at most 10.');
     });
   });
 
