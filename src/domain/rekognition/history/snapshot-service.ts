@@ -49,11 +49,6 @@ export class SnapshotService {
     return { ...snapshot, entryCount };
   }
 
-  async find(caller: Caller, arn: string, name: string): Promise<SnapshotRecord> {
-    const dataset = await findDataset(this.deps, caller, arn);
-    return this.#find(dataset.id, arn, name);
-  }
-
   async list(caller: Caller, arn: string, query: { maxResults: number; nextToken?: string }): Promise<{ snapshots: SnapshotRecord[]; nextToken?: string }> {
     const dataset = await findDataset(this.deps, caller, arn);
     let afterName = '';
