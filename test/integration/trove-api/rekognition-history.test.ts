@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   CreateDatasetCommand, CreateProjectCommand, DeleteDatasetCommand, DescribeDatasetCommand, DistributeDatasetEntriesCommand,
   ResourceNotFoundException,
@@ -87,6 +89,27 @@ describe.each(BACKENDS)('Rekognition history and snapshots through /_trove/api (
     expect(await report(arn, latest.revision)).toEqual([
       expect.objectContaining({ lineNumber: 1201, reason: 'DUPLICATE_SOURCE_REF', sourceRef: ref('many-3') }),
       expect.objectContaining({ lineNumber: 1202, reason: 'NOT_AN_OBJECT' }),
+    ]);
+  });
+
+  it('records CreateDataset from a manifest: its s3:// URI, its counts and its report', async () => {
+    // The folder object store of the test server: s3://bucket/key is <data dir>/buckets/bucket/key.
+    const path = join(server.dataDir, 'buckets', 'history-manifests', 'flowers.manifest');
+    mkdirSync(dirname(path), { recursive: true });
+    const more = Array.from({ length: 8 }, (_, i) => cat(`m${i + 3}`));
+    writeFileSync(path, [cat('m1'), cat('m2'), '', cat('m1'), ...more, '{"source-ref": 7}'].join('\n'));
+    const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'history-manifest' }));
+    const { DatasetArn } = await client.send(new CreateDatasetCommand({
+      ProjectArn, DatasetType: 'TRAIN', DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: 'history-manifests', Name: 'flowers.manifest' } } },
+    }));
+    expect((await settled(client, DatasetArn!)).Status).toBe('CREATE_COMPLETE');
+    const [created] = (await history.listRevisions(DatasetArn!)).revisions;
+    expect(created).toMatchObject({
+      revision: 1, operation: 'CreateDataset', status: 'COMPLETE', source: 's3://history-manifests/flowers.manifest', entryCount: 10,
+      counts: { linesReceived: 12, linesDropped: 2, entriesAdded: 10 },
+    });
+    expect((await report(DatasetArn!, 1)).map((item) => [item.lineNumber, item.problem === 'DROPPED' ? item.reason : item.problem])).toEqual([
+      [4, 'DUPLICATE_SOURCE_REF'], [13, 'MISSING_SOURCE_REF'],
     ]);
   });
 
