@@ -1,3 +1,4 @@
+import { bucketsCommand } from './commands/buckets.js';
 import { credentialsCommand } from './commands/credentials.js';
 import { datasetsCommand } from './commands/datasets/index.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -13,7 +14,7 @@ export interface Command {
   run(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, credentialsCommand, whoamiCommand, datasetsCommand];
+const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand, datasetsCommand];
 
 /** `trove <command> [flags]`; resolves to the process exit code. */
 export async function runCli(argv: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {

@@ -1,3 +1,4 @@
+import { BucketsRepository } from './sql/buckets-repository.js';
 import { CredentialsRepository } from './sql/credentials-repository.js';
 import { AcDatasetsRepository } from './sql/ac-datasets-repository.js';
 import { AcExamplesRepository } from './sql/ac-examples-repository.js';
@@ -32,6 +33,7 @@ export interface Repositories {
   readonly rkSnapshots: RkSnapshotsRepository;
   readonly rkEntryVersions: RkEntryVersionsRepository;
   readonly credentials: CredentialsRepository;
+  readonly buckets: BucketsRepository;
   readonly idempotency: IdempotencyRepository;
   readonly acDatasets: AcDatasetsRepository;
   readonly acExamples: AcExamplesRepository;
@@ -70,6 +72,7 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
     rkSnapshots: new RkSnapshotsRepository(db),
     rkEntryVersions: new RkEntryVersionsRepository(db, dialect),
     credentials: new CredentialsRepository(db),
+    buckets: new BucketsRepository(db),
     idempotency: new IdempotencyRepository(db),
     acDatasets: new AcDatasetsRepository(db),
     acExamples: new AcExamplesRepository(db),

@@ -1,3 +1,5 @@
+import type { Requester } from '../../buckets/object-access.js';
+
 /** Stable names of the Rekognition jobs (stored with every job; never rename). */
 export const RekognitionJobs = {
   createDataset: 'rekognition.create-dataset',
@@ -8,20 +10,27 @@ export const RekognitionJobs = {
   restoreSnapshot: 'rekognition.restore-snapshot',
 } as const;
 
-/** Who asked for a change, for its history (added without a new payload version: older jobs simply lack it). */
-interface Requested {
-  accessKeyId?: string;
-}
 
-export interface CreateDatasetPayload extends Requested {
+export interface CreateDatasetPayload {
   datasetId: number;
   sourceDatasetId?: number;
   /** A GroundTruthManifest S3Object to import (added without a new payload version: older jobs simply lack it). */
   manifest?: { bucket: string; key: string; version?: string };
+  /** Who asked: the job reads the manifest and the images as them (absent in jobs from before object-store tenancy). */
+  requester?: Requester;
 }
-export interface UpdateEntriesPayload extends Requested { datasetId: number }
-export interface DistributeEntriesPayload extends Requested { trainId: number; testId: number }
+export interface UpdateEntriesPayload {
+  datasetId: number;
+  /** Who asked: the job checks the images as them (absent in older jobs). */
+  requester?: Requester;
+}
+export interface DistributeEntriesPayload {
+  trainId: number;
+  testId: number;
+  /** Who asked, for history (absent in older jobs). */
+  requester?: Requester;
+}
 /** RestoreDatasetSnapshot: make the dataset's content that of `revision` again (the snapshot's, named for history). */
-export interface RestoreSnapshotPayload extends Requested { datasetId: number; snapshot: string; revision: number }
+export interface RestoreSnapshotPayload { datasetId: number; snapshot: string; revision: number; requester: Requester }
 export interface DeleteDatasetPayload { datasetId: number }
 export interface DeleteProjectPayload { projectId: number }

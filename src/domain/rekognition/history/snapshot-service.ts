@@ -2,6 +2,7 @@ import {
   ConflictException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException,
 } from '../../../api/trove/errors.js';
 import type { SnapshotRecord } from '../../../store/rk-history-records.js';
+import { requesterOf } from '../../../buckets/object-access.js';
 import type { Caller } from '../../caller.js';
 import { RekognitionJobs } from '../job-kinds.js';
 import type { RestoreSnapshotPayload } from '../job-kinds.js';
@@ -99,7 +100,7 @@ export class SnapshotService {
       }
       // No other change can commit while the dataset is UPDATE_IN_PROGRESS: the job writes the next revision.
       const locked = (await tx.rkDatasets.findById(dataset.id))!;
-      const payload: RestoreSnapshotPayload = { datasetId: dataset.id, snapshot: name, revision: snapshot.revision, accessKeyId: caller.accessKeyId };
+      const payload: RestoreSnapshotPayload = { datasetId: dataset.id, snapshot: name, revision: snapshot.revision, requester: requesterOf(caller) };
       await tx.jobs.enqueue({ kind: RekognitionJobs.restoreSnapshot, payloadVersion: 1, resource: arn, payload, runAfter: now, createdAt: now });
       return locked.revision + 1;
     });

@@ -7,6 +7,7 @@ import { formatS3Uri } from '../../../object-store/object-store.js';
 import type { JobDefinition } from '../../job.js';
 import { commitOrReject, failForService, rejectBatch, terminalErrorCheck, writerFor } from './batch-outcome.js';
 import { importManifest } from './import-manifest.js';
+import { readerFor } from './job-deps.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
 const COPY_CHUNK = 1000;
@@ -22,7 +23,7 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
     payloadVersion: 1,
 
     async run(payload, ctx) {
-      const { datasetId, sourceDatasetId, manifest } = payload;
+      const { datasetId, sourceDatasetId, manifest, requester } = payload;
       const source = sourceDatasetId === undefined ? undefined : await ctx.store.rkDatasets.findById(sourceDatasetId);
       const writer = await writerFor(datasetId, ctx, limits, origin(payload, source?.arn));
       if (!writer) return void (await ctx.finish(async () => undefined));
@@ -39,7 +40,8 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
       if (manifest) {
         let rejection: BatchRejected | undefined;
         try {
-          rejection = terminalErrorCheck(await importManifest(manifest, writer, deps, ctx), limits);
+          const reader = readerFor(deps, requester, writer.dataset.arn);
+          rejection = terminalErrorCheck(await importManifest(manifest, writer, deps, reader, ctx), limits);
         } catch (error) {
           if (!(error instanceof BatchRejected)) throw error;
           rejection = error;
@@ -66,7 +68,7 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
 }
 
 /** CreateDataset in history: from a manifest (its s3:// URI), a copy (the source's ARN), or empty. */
-function origin({ manifest, accessKeyId }: CreateDatasetPayload, sourceArn?: string): ChangeOrigin {
+function origin({ manifest, requester }: CreateDatasetPayload, sourceArn?: string): ChangeOrigin {
   const source = manifest ? formatS3Uri(manifest) : sourceArn;
-  return { operation: 'CreateDataset', accessKeyId, ...(source === undefined ? {} : { source }) };
+  return { operation: 'CreateDataset', accessKeyId: requester?.accessKeyId, ...(source === undefined ? {} : { source }) };
 }

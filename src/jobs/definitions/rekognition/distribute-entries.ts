@@ -19,10 +19,10 @@ const TEST_SHARE = 0.2;
  * job moves exactly the same entries.
  */
 export function distributeEntriesJob(limits: RekognitionLimits): JobDefinition<DistributeEntriesPayload> {
-  const writersFor = async ({ trainId, testId, accessKeyId }: DistributeEntriesPayload, ctx: JobContext) => {
+  const writersFor = async ({ trainId, testId, requester }: DistributeEntriesPayload, ctx: JobContext) => {
     const [train, test] = await Promise.all([ctx.store.rkDatasets.findById(trainId), ctx.store.rkDatasets.findById(testId)]);
     // In each dataset's history the source is the other dataset.
-    const change = (other: RkDatasetRecord) => new ChangeLog({ operation: 'DistributeDatasetEntries', accessKeyId, source: other.arn });
+    const change = (other: RkDatasetRecord) => new ChangeLog({ operation: 'DistributeDatasetEntries', accessKeyId: requester?.accessKeyId, source: other.arn });
     return train && test ? [new RevisionWriter(ctx, train, limits, change(test)), new RevisionWriter(ctx, test, limits, change(train))] as const : undefined;
   };
   return {

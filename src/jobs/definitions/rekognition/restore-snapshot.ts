@@ -21,8 +21,8 @@ const STEP = 1000;
  * were, entries it lacked are removed. A retry discards the unpublished revision first.
  */
 export function restoreSnapshotJob(limits: RekognitionLimits): JobDefinition<RestoreSnapshotPayload> {
-  const origin = ({ snapshot, revision, accessKeyId }: RestoreSnapshotPayload) =>
-    ({ operation: 'RestoreDatasetSnapshot' as const, accessKeyId, source: `snapshot ${snapshot} (revision ${revision})` });
+  const origin = ({ snapshot, revision, requester }: RestoreSnapshotPayload) =>
+    ({ operation: 'RestoreDatasetSnapshot' as const, accessKeyId: requester.accessKeyId, source: `snapshot ${snapshot} (revision ${revision})` });
   return {
     kind: RekognitionJobs.restoreSnapshot,
     payloadVersion: 1,
