@@ -1,6 +1,10 @@
-import { DatasetArn } from '../rekognition/inputs.js';
-import { integer, optional, required, string, structure } from '../shapes/shape.js';
+import { inputShapes as rekognitionShapes } from '../rekognition/inputs.js';
+import { enumeration, integer, list, long, optional, required, string, structure } from '../shapes/shape.js';
 import type { StructureShape } from '../shapes/shape.js';
+
+/** ListDatasetEntries' own member shapes: a position names the same listing, with the same limits. */
+const listing = rekognitionShapes.ListDatasetEntries.members;
+const DatasetArn = listing.DatasetArn.shape;
 
 /**
  * Input shapes of Trove's own operations (`/_trove/api/`, docs/trove-api.md), in the same shape
@@ -34,6 +38,20 @@ export const inputShapes = {
   ListDatasetSnapshots: structure({ datasetArn: required(DatasetArn), maxResults: optional(MaxResults), nextToken: optional(NextToken) }),
   DeleteDatasetSnapshot: structure({ datasetArn: required(DatasetArn), name: required(SnapshotName) }),
   RestoreDatasetSnapshot: structure({ datasetArn: required(DatasetArn), name: required(SnapshotName) }),
+  GetDatasetEntriesPageToken: structure({
+    datasetArn: required(listing.DatasetArn.shape),
+    position: required(long({ min: 0, max: 2_147_483_647 })),
+    containsLabels: optional(listing.ContainsLabels.shape),
+    labeled: optional(listing.Labeled.shape),
+    hasErrors: optional(listing.HasErrors.shape),
+    sourceRefContains: optional(listing.SourceRefContains.shape),
+    listingToken: optional(listing.NextToken.shape),
+  }),
+  ListJobs: structure({
+    states: optional(list(enumeration(['QUEUED', 'RUNNING', 'RETRYING', 'FAILED']), { min: 1, max: 4 })),
+    maxResults: optional(integer({ min: 1, max: 1000 })),
+    nextToken: optional(string({ min: 1, max: 2048 })),
+  }),
 } satisfies Record<string, StructureShape>;
 
 export type TroveOperationName = keyof typeof inputShapes;
@@ -48,3 +66,13 @@ export interface DiffDatasetRevisionsInput extends Paged { datasetArn: string; f
 export interface CreateDatasetSnapshotInput { datasetArn: string; name: string; revision?: number }
 export interface ListDatasetSnapshotsInput extends Paged { datasetArn: string }
 export interface DatasetSnapshotInput { datasetArn: string; name: string }
+export interface GetDatasetEntriesPageTokenInput {
+  datasetArn: string; position: number; containsLabels?: string[]; labeled?: boolean; hasErrors?: boolean; sourceRefContains?: string;
+  listingToken?: string;
+}
+
+export interface ListJobsInput {
+  states?: ('QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED')[];
+  maxResults?: number;
+  nextToken?: string;
+}

@@ -28,8 +28,8 @@ export interface NumberedLine {
 export interface IngestObserver {
   /** `text` is the line as sent, when the validator dropped it; `sourceRef` when known. */
   dropped(lineNumber: number, reason: DropReason, sourceRef?: string, text?: string): void;
-  /** An entry written with errors (its stored line carries them in cl-errors). */
-  wroteWithErrors(lineNumber: number, sourceRef: string, line: string): void;
+  /** An entry written with errors: the codes of its cl-errors, in the order found (repeats included). */
+  wroteWithErrors(lineNumber: number, sourceRef: string, codes: readonly string[]): void;
 }
 
 export interface IngestOptions {
@@ -52,6 +52,10 @@ export interface IngestResult {
   written: number;
   /** Written entries whose image broke a rule (ERROR_INVALID_IMAGE / ERROR_INVALID_IMAGE_DIMENSION). */
   invalidImages: number;
+  /** Dropped lines by reason (validate-line's DropReason, or DUPLICATE_SOURCE_REF), for the metrics. */
+  droppedBy: Record<string, number>;
+  /** Errors written into the entries, by code, for the metrics. */
+  errorsBy: Record<string, number>;
 }
 
 /**
@@ -65,7 +69,7 @@ export async function ingestLines(
   lines: Iterable<NumberedLine> | AsyncIterable<NumberedLine>, write: WriteChunk, options: IngestOptions,
 ): Promise<IngestResult> {
   const { observer } = options;
-  const result: IngestResult = { lines: 0, dropped: 0, written: 0, invalidImages: 0 };
+  const result: IngestResult = { lines: 0, dropped: 0, written: 0, invalidImages: 0, droppedBy: {}, errorsBy: {} };
   const labels = new Set<string>();
   let bucket: string | undefined;
   let chunk = new Map<string, ValidatedEntry>();
@@ -81,26 +85,35 @@ export async function ingestLines(
     const rows: EntryRow[] = [];
     const rowNumbers: number[] = [];
     const invalid = new Set<string>();
+    // The error codes of each entry that has any (most have none), counted once it is written.
+    const codes: [sourceRef: string, codes: readonly string[]][] = [];
     entries.forEach((entry, i) => {
       const errors = findings[i];
       const outcome = errors && errors.length > 0 ? addLineErrors(entry, errors) : { kind: 'entry' as const, entry };
       if (outcome.kind === 'dropped') {
         result.dropped++;
         observer?.dropped(numbers[i], outcome.reason, entry.sourceRef);
+        tally(result.droppedBy, outcome.reason);
         return;
       }
       if (outcome.entry !== entry) invalid.add(entry.sourceRef);
+      if (entry.errorCodes || outcome.entry !== entry) codes.push([entry.sourceRef, [...entry.errorCodes ?? [], ...(errors ?? []).map((e) => e.code)]]);
       rows.push(toRow(outcome.entry));
       rowNumbers.push(numbers[i]);
     });
     const skipped = await write(rows);
     result.dropped += skipped.size;
+    if (skipped.size > 0) tally(result.droppedBy, DUPLICATE, skipped.size);
     result.written += rows.length - skipped.size;
     for (const sourceRef of invalid) if (!skipped.has(sourceRef)) result.invalidImages++;
+    for (const [sourceRef, entryCodes] of codes) {
+      if (!skipped.has(sourceRef)) for (const code of entryCodes) tally(result.errorsBy, code);
+    }
     if (observer) {
+      const codesOf = new Map(codes);
       rows.forEach((row, i) => {
-        if (skipped.has(row.sourceRef)) observer.dropped(rowNumbers[i], 'DUPLICATE_SOURCE_REF', row.sourceRef);
-        else if (row.hasErrors) observer.wroteWithErrors(rowNumbers[i], row.sourceRef, row.line);
+        if (skipped.has(row.sourceRef)) observer.dropped(rowNumbers[i], DUPLICATE, row.sourceRef);
+        else if (row.hasErrors) observer.wroteWithErrors(rowNumbers[i], row.sourceRef, codesOf.get(row.sourceRef) ?? []);
       });
     }
     for (const row of rows) if (!skipped.has(row.sourceRef)) for (const [label] of row.labels) labels.add(label);
@@ -116,13 +129,15 @@ export async function ingestLines(
     // AWS: terminal content errors remove the line; an image may appear only once per change.
     if (outcome.kind === 'dropped') {
       result.dropped++;
+      tally(result.droppedBy, outcome.reason);
       observer?.dropped(lineNumber, outcome.reason, undefined, text);
       continue;
     }
     const { entry } = outcome;
     if (chunk.has(entry.sourceRef)) {
       result.dropped++;
-      observer?.dropped(lineNumber, 'DUPLICATE_SOURCE_REF', entry.sourceRef);
+      tally(result.droppedBy, DUPLICATE);
+      observer?.dropped(lineNumber, DUPLICATE, entry.sourceRef);
       continue;
     }
     if (options.oneBucket) bucket = sameBucket(bucket, entry.sourceRef);
@@ -135,6 +150,13 @@ export async function ingestLines(
   }
   await flush();
   return result;
+}
+
+/** The reason counted for a line whose source-ref an earlier line of the same change already used. */
+const DUPLICATE: DropReason = 'DUPLICATE_SOURCE_REF';
+
+function tally(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by;
 }
 
 function toRow(entry: ValidatedEntry): EntryRow {

@@ -8,6 +8,8 @@ import { listDatasetRevisionEntries } from './list-dataset-revision-entries.js';
 import { listDatasetRevisions } from './list-dataset-revisions.js';
 import { listDatasetSnapshots } from './list-dataset-snapshots.js';
 import { restoreDatasetSnapshot } from './restore-dataset-snapshot.js';
+import { getDatasetEntriesPageToken } from './get-dataset-entries-page-token.js';
+import { listJobs } from './list-jobs.js';
 import type { TroveServices } from './services.js';
 
 /** Every operation of Trove's own API (`/_trove/api/`, docs/trove-api.md), by name. */
@@ -22,6 +24,8 @@ export function troveOperations(services: TroveServices): ReadonlyMap<string, Op
     listDatasetSnapshots,
     deleteDatasetSnapshot,
     restoreDatasetSnapshot,
+    getDatasetEntriesPageToken,
+    listJobs,
   ].map((build) => build(services) as Operation<never>);
   return new Map(operations.map((operation) => [operation.name, operation]));
 }

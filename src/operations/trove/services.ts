@@ -1,5 +1,7 @@
 import type { HistoryService } from '../../domain/rekognition/history/history-service.js';
 import type { SnapshotService } from '../../domain/rekognition/history/snapshot-service.js';
+import type { JobListing } from '../../domain/jobs/job-listing.js';
+import type { EntryService } from '../../domain/rekognition/entry-service.js';
 
 /**
  * The services Trove's own operations call (`/_trove/api/`). Each capability that is not an AWS
@@ -10,4 +12,8 @@ export interface TroveServices {
   readonly history: HistoryService;
   /** Rekognition dataset snapshots: create, list, delete, restore. */
   readonly snapshots: SnapshotService;
+  /** Rekognition entries: page tokens for a position of a listing (GetDatasetEntriesPageToken). */
+  readonly rekognitionEntries: EntryService;
+  /** Background jobs (ListJobs). */
+  readonly jobs: JobListing;
 }

@@ -8,19 +8,20 @@ import { createTestDatabase } from '../../harness/postgres.js';
 import type { TestDatabase } from '../../harness/postgres.js';
 import { rawSql } from '../../harness/raw-sql.js';
 import { classificationLine } from '../../harness/rekognition.js';
-import { startServer } from '../../harness/server.js';
+import { MovableClock, startServer } from '../../harness/server.js';
 import type { ServerOptions, TestServer } from '../../harness/server.js';
 
-// Long enough that a loaded machine finishes three updates and a sweep inside it.
-const TTL = 1500;
+/** Page token lifetime; the server's clock is moved past it, so the machine's load cannot age revisions early. */
+const TTL = 60_000;
 const version = (label: string, from: number, count: number) =>
   Array.from({ length: count }, (_, i) => classificationLine(`s3://bucket/keep/${from + i}.jpg`, label));
-const pastTokenLifetime = () => new Promise((resolve) => setTimeout(resolve, TTL + 50));
 
 describe.each(BACKENDS)('snapshots and garbage collection (%s)', (backend) => {
   let server: TestServer;
+  const clock = new MovableClock();
+  const pastTokenLifetime = () => clock.advance(TTL + 50);
   beforeAll(async () => {
-    server = await startServer({ backend, pageTokenTtlMs: TTL, maintenanceIntervalMs: 3_600_000 });
+    server = await startServer({ backend, clock, pageTokenTtlMs: TTL, maintenanceIntervalMs: 3_600_000 });
   });
   afterAll(async () => server?.close());
 
@@ -35,7 +36,7 @@ describe.each(BACKENDS)('snapshots and garbage collection (%s)', (backend) => {
     await update(client, arn, ...version('v3', 0, 10));
     expect(await server.trove.maintenance.sweep()).toBe(0);
 
-    await pastTokenLifetime();
+    pastTokenLifetime();
     // Superseded: 10 rows of v1 at revision 3 (the snapshot sees them) and 10 of v2 at revision 4.
     expect(await server.trove.maintenance.sweep()).toBe(10);
     expect(await entriesAt(history, arn, 'kept')).toEqual(kept);
@@ -51,7 +52,7 @@ describe.each(BACKENDS)('snapshots and garbage collection (%s)', (backend) => {
     // Once the snapshot is gone, the next collection takes what only it kept.
     await history.deleteSnapshot(arn, 'kept');
     await update(client, arn, ...version('v4', 100, 1));
-    await pastTokenLifetime();
+    pastTokenLifetime();
     expect(await server.trove.maintenance.sweep()).toBe(10);
     expect((await apiFailure(history.entriesAt(arn, '2'))).message).toContain('garbage-collected');
   });

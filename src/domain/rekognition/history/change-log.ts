@@ -35,8 +35,8 @@ export class ChangeLog implements IngestObserver {
     this.#report.dropped(lineNumber, reason, sourceRef, text);
   }
 
-  wroteWithErrors(lineNumber: number, sourceRef: string, line: string): void {
-    this.#report.wroteWithErrors(lineNumber, sourceRef, line);
+  wroteWithErrors(lineNumber: number, sourceRef: string, codes: readonly string[]): void {
+    this.#report.wroteWithErrors(lineNumber, sourceRef, codes);
   }
 
   /** The totals of an ingest (lines read and dropped). */

@@ -3,7 +3,7 @@
 // error codes). AWS reports neither. Items are kept as compact JSON tuples and cut into parts
 // of a few hundred KB, so a large report is a few rows to store and a page is one or two to read.
 
-import { DROP_REASONS, dropMessage, LINE_ERRORS } from '../manifest/error-codes.js';
+import { DROP_REASONS, dropMessage } from '../manifest/error-codes.js';
 import type { DropReason } from '../manifest/error-codes.js';
 import { MAX_LINE_CHARS } from '../manifest/validate-line.js';
 import type { ReportPart } from '../../../store/rk-history-records.js';
@@ -29,7 +29,6 @@ export const MAX_REPORT_CHARS = 8 * 1024 * 1024;
 const MAX_SOURCE_REF_CHARS = 2048;
 
 const SOURCE_REF_HINT = /"source-ref"\s*:\s*("(?:[^"\\]|\\.)*")/;
-const ERROR_CODE = /\{"code":"(ERROR_[A-Z_]+)","message":/g;
 
 export class IngestReport {
   /** Items in the order found (a chunk's duplicates and errors come when it is written), sorted by line at the end. */
@@ -50,8 +49,9 @@ export class IngestReport {
     this.#add([lineNumber, 'D', reason, ref === undefined ? null : clip(ref)]);
   }
 
-  wroteWithErrors(lineNumber: number, sourceRef: string, line: string): void {
-    this.#add([lineNumber, 'E', clip(sourceRef), errorCodes(line)]);
+  /** `codes`: the entry's error codes in the order found; each is listed once. */
+  wroteWithErrors(lineNumber: number, sourceRef: string, codes: readonly string[]): void {
+    this.#add([lineNumber, 'E', clip(sourceRef), [...new Set(codes)]]);
   }
 
   /** The report in line order, cut into parts, ready to store. */
@@ -107,17 +107,6 @@ function sourceRefHint(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * The distinct codes of a stored line's cl-errors, in order. Trove wrote that line (JSON.stringify
- * of `{code, message}` objects), so a pattern finds them without parsing the line again; codes
- * are checked against Trove's table, so other text in the line can't pass for one.
- */
-function errorCodes(line: string): string[] {
-  const codes = new Set<string>();
-  for (const match of line.matchAll(ERROR_CODE)) if (Object.hasOwn(LINE_ERRORS, match[1])) codes.add(match[1]);
-  return [...codes];
 }
 
 function clip(sourceRef: string): string {
