@@ -23,6 +23,9 @@ import { JobListing } from './domain/jobs/job-listing.js';
 import { PageTokens } from './domain/pagination.js';
 import { DatasetService } from './domain/rekognition/dataset-service.js';
 import { EntryService } from './domain/rekognition/entry-service.js';
+import { DEFAULT_MAX_SNAPSHOTS_PER_DATASET } from './domain/rekognition/history/history-deps.js';
+import { HistoryService } from './domain/rekognition/history/history-service.js';
+import { SnapshotService } from './domain/rekognition/history/snapshot-service.js';
 import { Thumbnails } from './domain/rekognition/images/thumbnails.js';
 import { ImageAccess } from './domain/rekognition/images/image-access.js';
 import { ProjectService } from './domain/rekognition/project-service.js';
@@ -143,6 +146,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const datasets = new DatasetService(deps, projects);
     const entries = new EntryService(deps, datasets);
     const images = new ImageAccess(deps, datasets);
+    const historyDeps = { ...deps, maxSnapshotsPerDataset: DEFAULT_MAX_SNAPSHOTS_PER_DATASET };
     const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, () => runner.wake());
     const openStore = store;
     const openObjects = objects;
@@ -155,7 +159,10 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       logger,
       rekognition: { projects, datasets, entries },
       agentcore: agentcore.services,
-      trove: { rekognitionEntries: entries, jobs: new JobListing(store, deps.pageTokens) },
+      trove: {
+        rekognitionEntries: entries, jobs: new JobListing(store, deps.pageTokens),
+        history: new HistoryService(historyDeps), snapshots: new SnapshotService(historyDeps),
+      },
       downloads: (token) => agentcore.downloads.open(token),
       ready: async () => void (await openStore.jobs.countOpen()),
       authenticator,

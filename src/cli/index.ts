@@ -1,6 +1,7 @@
 import { backupCommand } from './commands/backup.js';
 import { bucketsCommand } from './commands/buckets.js';
 import { credentialsCommand } from './commands/credentials.js';
+import { datasetsCommand } from './commands/datasets/index.js';
 import { jobsCommand } from './commands/jobs.js';
 import { migrateCommand } from './commands/migrate.js';
 import { restoreCommand } from './commands/restore.js';
@@ -17,7 +18,7 @@ export interface Command {
 }
 
 const COMMANDS: readonly Command[] = [
-  serveCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand, jobsCommand, backupCommand, restoreCommand,
+  serveCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand, jobsCommand, backupCommand, restoreCommand, datasetsCommand,
 ];
 
 /** `trove <command> [flags]`; resolves to the process exit code. */

@@ -8,8 +8,11 @@ import { JobsRepository } from './sql/jobs-repository.js';
 import { RevisionsRepository } from './sql/revisions-repository.js';
 import { RkDatasetsRepository } from './sql/rk-datasets-repository.js';
 import { RkEntriesRepository } from './sql/rk-entries-repository.js';
+import { RkEntryVersionsRepository } from './sql/rk-entry-versions-repository.js';
+import { RkHistoryRepository } from './sql/rk-history-repository.js';
 import { RkLabelsRepository } from './sql/rk-labels-repository.js';
 import { RkProjectsRepository } from './sql/rk-projects-repository.js';
+import { RkSnapshotsRepository } from './sql/rk-snapshots-repository.js';
 import { SettingsRepository } from './sql/settings-repository.js';
 import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor } from './sql/sql-driver.js';
 
@@ -26,6 +29,9 @@ export interface Repositories {
   readonly rkDatasets: RkDatasetsRepository;
   readonly rkEntries: RkEntriesRepository;
   readonly rkLabels: RkLabelsRepository;
+  readonly rkHistory: RkHistoryRepository;
+  readonly rkSnapshots: RkSnapshotsRepository;
+  readonly rkEntryVersions: RkEntryVersionsRepository;
   readonly credentials: CredentialsRepository;
   readonly buckets: BucketsRepository;
   readonly idempotency: IdempotencyRepository;
@@ -88,6 +94,9 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
     rkDatasets: new RkDatasetsRepository(db),
     rkEntries: new RkEntriesRepository(db, dialect),
     rkLabels: new RkLabelsRepository(db),
+    rkHistory: new RkHistoryRepository(db, dialect),
+    rkSnapshots: new RkSnapshotsRepository(db),
+    rkEntryVersions: new RkEntryVersionsRepository(db, dialect),
     credentials: new CredentialsRepository(db),
     buckets: new BucketsRepository(db),
     idempotency: new IdempotencyRepository(db),

@@ -1,5 +1,13 @@
 import type { Operation } from '../operation.js';
+import { createDatasetSnapshot } from './create-dataset-snapshot.js';
+import { deleteDatasetSnapshot } from './delete-dataset-snapshot.js';
+import { diffDatasetRevisions } from './diff-dataset-revisions.js';
 import { getCallerIdentity } from './get-caller-identity.js';
+import { getDatasetIngestReport } from './get-dataset-ingest-report.js';
+import { listDatasetRevisionEntries } from './list-dataset-revision-entries.js';
+import { listDatasetRevisions } from './list-dataset-revisions.js';
+import { listDatasetSnapshots } from './list-dataset-snapshots.js';
+import { restoreDatasetSnapshot } from './restore-dataset-snapshot.js';
 import { getDatasetEntriesPageToken } from './get-dataset-entries-page-token.js';
 import { listJobs } from './list-jobs.js';
 import type { TroveServices } from './services.js';
@@ -8,6 +16,14 @@ import type { TroveServices } from './services.js';
 export function troveOperations(services: TroveServices): ReadonlyMap<string, Operation<never>> {
   const operations = [
     getCallerIdentity,
+    listDatasetRevisions,
+    getDatasetIngestReport,
+    listDatasetRevisionEntries,
+    diffDatasetRevisions,
+    createDatasetSnapshot,
+    listDatasetSnapshots,
+    deleteDatasetSnapshot,
+    restoreDatasetSnapshot,
     getDatasetEntriesPageToken,
     listJobs,
   ].map((build) => build(services) as Operation<never>);

@@ -1,3 +1,5 @@
+import type { HistoryService } from '../../domain/rekognition/history/history-service.js';
+import type { SnapshotService } from '../../domain/rekognition/history/snapshot-service.js';
 import type { JobListing } from '../../domain/jobs/job-listing.js';
 import type { EntryService } from '../../domain/rekognition/entry-service.js';
 
@@ -6,6 +8,10 @@ import type { EntryService } from '../../domain/rekognition/entry-service.js';
  * operation (history, exports, jobs, ...) adds its domain service here and its operations beside.
  */
 export interface TroveServices {
+  /** Rekognition dataset history: revisions, ingest reports, diffs, entries at a revision. */
+  readonly history: HistoryService;
+  /** Rekognition dataset snapshots: create, list, delete, restore. */
+  readonly snapshots: SnapshotService;
   /** Rekognition entries: page tokens for a position of a listing (GetDatasetEntriesPageToken). */
   readonly rekognitionEntries: EntryService;
   /** Background jobs (ListJobs). */

@@ -11,7 +11,7 @@ export interface SqliteDriverConfig {
   readonly synchronous: 'FULL' | 'NORMAL';
 }
 
-const dialect: SqlDialect = { name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5' };
+const dialect: SqlDialect = { name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5', notIndexed: '+' };
 // Resolved from the package root so the compiled driver (dist/store/sqlite) reads the same SQL files.
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../../src/store/sqlite/migrations/', import.meta.url));
 

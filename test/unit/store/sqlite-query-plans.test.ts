@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntryFilter } from '../../../src/store/records.js';
 import { RkEntriesRepository } from '../../../src/store/sql/rk-entries-repository.js';
+import { RkEntryVersionsRepository } from '../../../src/store/sql/rk-entry-versions-repository.js';
 import type { SqlExecutor, SqlParams } from '../../../src/store/sql/sql-driver.js';
 import { SqliteDriver } from '../../../src/store/sqlite/sqlite-driver.js';
 
@@ -29,7 +30,7 @@ describe('SQLite query plans', () => {
   });
 
   /** The plan of every query the repository reads with while `use` runs, in order. */
-  async function plansOf(use: (repository: RkEntriesRepository) => Promise<unknown>): Promise<string[]> {
+  async function plansOf(use: (repository: RkEntriesRepository, versions: RkEntryVersionsRepository) => Promise<unknown>): Promise<string[]> {
     const captured: [string, SqlParams][] = [];
     const recording: SqlExecutor = {
       all: async <T>(sql: string, params: SqlParams = []) => {
@@ -44,7 +45,7 @@ describe('SQLite query plans', () => {
       runBatch: (sql, rows) => driver.runBatch(sql, rows),
       insertMany: (table, columns, rows) => driver.insertMany(table, columns, rows),
     };
-    await use(new RkEntriesRepository(recording, driver.dialect));
+    await use(new RkEntriesRepository(recording, driver.dialect), new RkEntryVersionsRepository(recording, driver.dialect));
     return captured.map(([sql, params]) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | '));
   }
@@ -89,6 +90,25 @@ describe('SQLite query plans', () => {
         expect.stringMatching(/^SEARCH rk_entries USING INDEX rk_entries_live_source_ref \(dataset_id=\? AND source_ref=\?\)$/),
         expect.stringMatching(/^SEARCH rk_entries USING INDEX rk_entries_superseded \(dataset_id=\? AND deleted_rev>\?\)$/),
       ]);
+    });
+  });
+
+  describe('history: diffs, restores and garbage collection read only what changed', () => {
+    it.each<[string, (repository: RkEntriesRepository, versions: RkEntryVersionsRepository) => Promise<unknown>, RegExp[]]>([
+      ['rows superseded between two revisions', (_, versions) => versions.supersededBetween(1, 2, 5, { rev: 3, id: 10 }, 100),
+        [/^SEARCH rk_entries USING INDEX rk_entries_superseded \(dataset_id=\? AND deleted_rev>\? AND deleted_rev<\?\)$/]],
+      ['rows created after a revision', (_, versions) => versions.createdBetween(1, 10, 90, 5, 100),
+        [/^SEARCH rk_entries USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\? AND id<\?\)$/]],
+      ['a source-ref at a revision', (_, versions) => versions.at(1, 3, ['s3://b/k.png']), [
+        /^SEARCH rk_entries USING INDEX rk_entries_live_source_ref \(dataset_id=\? AND source_ref=\?\)$/,
+        /^SEARCH rk_entries USING INDEX rk_entries_superseded_source_ref \(dataset_id=\? AND source_ref=\?\)$/,
+      ]],
+      ['garbage collection', (repository) => repository.purgeSuperseded(1, 9, 100, [2], { rev: 3, id: 7 }),
+        [/^SEARCH rk_entries USING INDEX rk_entries_superseded \(dataset_id=\? AND deleted_rev>\? AND deleted_rev<\?\)$/]],
+    ])('%s: one index range, no sort', async (_name, use, expected) => {
+      const plans = await plansOf(use);
+      expect(plans).toEqual(expected.map((pattern) => expect.stringMatching(pattern)));
+      for (const plan of plans) expect(plan).not.toMatch(/TEMP B-TREE/);
     });
   });
 });
