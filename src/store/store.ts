@@ -11,6 +11,7 @@ import { RkLabelsRepository } from './sql/rk-labels-repository.js';
 import { RkProjectsRepository } from './sql/rk-projects-repository.js';
 import { SettingsRepository } from './sql/settings-repository.js';
 import type { SqlDialect, SqlDriver, SqlExecutor } from './sql/sql-driver.js';
+import { StoreHealth } from './store-health.js';
 
 /**
  * Everything the domain and the job runner may ask of storage. The repositories are written
@@ -36,16 +37,36 @@ export interface Store extends Repositories {
   readonly dialect: SqlDialect;
   /** Runs `fn` atomically; the repositories it receives act inside the transaction. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Resolves when the store answers and can write; rejects with StoreUnavailableError (the
+   * reason) while it cannot: unreachable, or, after a write failed, until a write succeeds again.
+   */
+  health(): Promise<void>;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
 
 export function storeOn(driver: SqlDriver): Store {
+  const settings = new SettingsRepository(driver);
+  const health = new StoreHealth(() => driver.get('SELECT 1 AS ok'), () => settings.touch('health-probe'));
+  // Every failure of the store on the way out is noted, so health knows writes are failing.
+  const noted = <T>(promise: Promise<T>): Promise<T> => promise.catch((error: unknown) => {
+    health.observe(error);
+    throw error;
+  });
+  const watched: SqlExecutor = {
+    all: (sql, params) => noted(driver.all(sql, params)),
+    get: (sql, params) => noted(driver.get(sql, params)),
+    run: (sql, params) => noted(driver.run(sql, params)),
+    runBatch: (sql, rows) => noted(driver.runBatch(sql, rows)),
+    insertMany: (table, columns, rows) => noted(driver.insertMany(table, columns, rows)),
+  };
   return {
-    ...repositoriesOn(driver, driver.dialect),
+    ...repositoriesOn(watched, driver.dialect),
     dialect: driver.dialect,
-    transaction: (fn) => driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect))),
+    transaction: (fn) => noted(driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect)))),
+    health: () => noted(health.check()),
     migrate: () => driver.migrate(),
     close: () => driver.close(),
   };
