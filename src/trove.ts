@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { Authenticator, LOCAL_CREDENTIAL } from './auth/authenticate.js';
@@ -34,6 +33,7 @@ import { SignedTokenCodec } from './lib/signed-token.js';
 import { buildApp } from './server/app.js';
 import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
+import { prepareDataDir } from './store/sqlite/database-files.js';
 import type { Store } from './store/store.js';
 
 export interface Trove {
@@ -57,7 +57,8 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
   // Embedded store: one process per data directory. PostgreSQL: any number of nodes share the
   // database, so there is nothing to lock and jobs of a dead node are taken over when their lease expires.
   const embedded = !config.databaseUrl;
-  const unlock = embedded ? lockDirectory(ensureDir(config.dataDir)) : () => undefined;
+  for (const warning of prepareDataDir(config.dataDir)) logger.warn(warning);
+  const unlock = embedded ? lockDirectory(config.dataDir) : () => undefined;
   let store: Store | undefined;
   let objects: ObjectStore | undefined;
   try {
@@ -66,6 +67,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     store = await createStore({
       ...config,
       onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; it will be replaced'),
+      onWarning: (message) => logger.warn(message),
       onDatabaseWait: (error, waitedMs) => logger.warn({ err: error.message, waitedMs, giveUpAfterMs: config.databaseWaitMs }, 'waiting for the database to accept connections'),
     });
     if (embedded) {
@@ -119,7 +121,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       rekognition: { projects, datasets, entries },
       agentcore: agentcore.services,
       downloads: (token) => agentcore.downloads.open(token),
-      ready: async () => void (await openStore.jobs.countOpen()),
+      ready: () => openStore.health(),
       authenticator,
       console: {
         assetsDir: config.console.assetsDir ?? CONSOLE_ASSETS,
@@ -208,9 +210,4 @@ const CONSOLE_ASSETS = fileURLToPath(new URL('../dist/console/', import.meta.url
 async function localPair(config: Config, credentials: CredentialService): Promise<{ accessKeyId: string; secretAccessKey: string } | null> {
   if (!isLoopbackHost(config.host) || (await credentials.count()) > 0) return null;
   return { accessKeyId: LOCAL_CREDENTIAL.accessKeyId, secretAccessKey: LOCAL_CREDENTIAL.secretAccessKey };
-}
-
-function ensureDir(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
 }

@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresDriver } from './postgres/postgres-driver.js';
-import { SqliteDriver } from './sqlite/sqlite-driver.js';
+import { openDatabase } from './sqlite/database-files.js';
 import { isConnectionLoss } from './store-unavailable-error.js';
 import { storeOn } from './store.js';
 import type { Store } from './store.js';
@@ -20,13 +18,15 @@ export interface StoreConfig {
   readonly onDatabaseWait?: (error: Error, waitedMs: number) => void;
   /** Errors of idle PostgreSQL connections (the pool replaces them); for logging. */
   readonly onConnectionError?: (error: Error) => void;
+  /** Things changed or worth an operator's attention (e.g. database file modes tightened); for logging. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** Opens (and migrates) the store the configuration names. */
 export async function createStore(config: StoreConfig): Promise<Store> {
   const store = config.databaseUrl
     ? storeOn(new PostgresDriver({ url: config.databaseUrl, poolSize: config.databasePoolSize ?? 10, onConnectionError: config.onConnectionError }))
-    : openSqlite(config);
+    : storeOn(await openDatabase(config.dataDir, config.sqliteSynchronous, config.onWarning));
   try {
     if (config.databaseUrl) await migrateWhenReachable(store, config);
     else await store.migrate();
@@ -54,11 +54,6 @@ async function migrateWhenReachable(store: Store, config: StoreConfig): Promise<
       await sleep(delay);
     }
   }
-}
-
-function openSqlite(config: StoreConfig): Store {
-  mkdirSync(config.dataDir, { recursive: true });
-  return storeOn(new SqliteDriver({ filename: join(config.dataDir, 'trove.db'), synchronous: config.sqliteSynchronous }));
 }
 
 /** Where the store lives, for messages: the data directory, or the database URL without its password. */
