@@ -6,8 +6,9 @@ import { validateLine } from './manifest/validate-line.js';
 import type { ValidatedEntry } from './manifest/validate-line.js';
 import { BatchRejected } from './revision-writer.js';
 
-/** Lines validated and written per chunk. */
+/** Lines validated and written per chunk: this many, or fewer when they add up to CHUNK_CHARS (long lines). */
 const CHUNK_LINES = 1000;
+const CHUNK_CHARS = 4 * 1024 * 1024;
 
 /**
  * Writes a chunk of entries with distinct source-refs (RevisionWriter.upsert) and returns the
@@ -49,10 +50,12 @@ export async function ingestLines(
   const labels = new Set<string>();
   let bucket: string | undefined;
   let chunk = new Map<string, ValidatedEntry>();
+  let chunkChars = 0;
 
   const flush = async (): Promise<void> => {
     const entries = [...chunk.values()];
     chunk = new Map();
+    chunkChars = 0;
     const findings = options.checkImages && entries.length > 0 ? await options.checkImages(entries) : [];
     const rows: EntryRow[] = [];
     const invalid = new Set<string>();
@@ -88,7 +91,8 @@ export async function ingestLines(
     const { entry } = outcome;
     if (options.oneBucket) bucket = sameBucket(bucket, entry.sourceRef);
     chunk.set(entry.sourceRef, entry);
-    if (chunk.size >= CHUNK_LINES) {
+    chunkChars += text.length;
+    if (chunk.size >= CHUNK_LINES || chunkChars >= CHUNK_CHARS) {
       await flush();
       await yieldToEventLoop();
     }
