@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/trove', import.meta.url));
@@ -53,4 +54,24 @@ export async function spawnTrove(args: string[], env: Record<string, string> = {
       return exited;
     },
   };
+}
+
+/** Resident set size of a process, in bytes (Linux /proc). */
+export function rss(pid: number): number {
+  return statusField(pid, 'VmRSS');
+}
+
+/** Peak resident set size since the last `resetPeak`, in bytes. */
+export function peakRss(pid: number): number {
+  return statusField(pid, 'VmHWM');
+}
+
+/** Resets the kernel's peak-RSS watermark of a process (writing 5 to clear_refs). */
+export function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+function statusField(pid: number, name: string): number {
+  const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match![1]) * 1024;
 }

@@ -24,7 +24,7 @@ export interface ImportExamplesDeps {
  * memory is bounded by bytes: 500 examples of 1 MiB each would otherwise be held at once.
  */
 const CHUNK_EXAMPLES = 500;
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 8 * 1024 * 1024;
 /** Room for `"exampleId":"…",` on a line besides the example itself. */
 const ID_SLACK = 1024;
 
