@@ -71,6 +71,14 @@ export function resetPeak(pid: number): void {
   writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
+/** Runs `fn` and measures the process's peak RSS above its RSS when `fn` started. */
+export async function peakGrowthDuring<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; growth: number }> {
+  const before = rss(pid);
+  resetPeak(pid);
+  const value = await fn();
+  return { value, growth: peakRss(pid) - before };
+}
+
 function statusField(pid: number, name: string): number {
   const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match![1]) * 1024;

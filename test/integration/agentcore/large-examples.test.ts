@@ -11,7 +11,7 @@ import { BACKENDS } from '../../harness/backends.js';
 import { slowDownload, stalledDownload } from '../../harness/downloads.js';
 import { createTestDatabase } from '../../harness/postgres.js';
 import type { TestDatabase } from '../../harness/postgres.js';
-import { peakRss, resetPeak, rss, spawnTrove } from '../../harness/process.js';
+import { peakGrowthDuring, spawnTrove } from '../../harness/process.js';
 import type { TroveProcess } from '../../harness/process.js';
 import { TEST_CREDENTIALS } from '../../harness/server.js';
 
@@ -52,14 +52,7 @@ describe.each(BACKENDS)('AgentCore examples of 1 MiB in a small heap (%s)', (bac
     await trove?.stop();
   };
   const alive = () => trove.child.exitCode === null && trove.child.signalCode === null;
-  /** Peak RSS above the RSS at the call, while `fn` runs. */
-  const peakDuring = async <T>(fn: () => Promise<T>): Promise<{ value: T; growth: number }> => {
-    const pid = trove.child.pid!;
-    const before = rss(pid);
-    resetPeak(pid);
-    const value = await fn();
-    return { value, growth: peakRss(pid) - before };
-  };
+  const peakDuring = <T>(fn: () => Promise<T>) => peakGrowthDuring(trove.child.pid!, fn);
 
   beforeAll(async () => {
     database = backend === 'postgres' ? await createTestDatabase() : undefined;
