@@ -79,8 +79,15 @@ export class SqliteDriver implements SqlDriver {
         exec(this.#writer, 'COMMIT');
         return result;
       } catch (error) {
-        // A COMMIT that failed for lack of space has usually rolled back already.
-        if (this.#writer.inTransaction) exec(this.#writer, 'ROLLBACK');
+        // A COMMIT that failed for lack of space has usually rolled back already. A failing
+        // ROLLBACK must not hide the error that caused it.
+        if (this.#writer.inTransaction) {
+          try {
+            this.#writer.exec('ROLLBACK');
+          } catch {
+            // SQLite rolls back by itself when it cannot go on; the first error says why.
+          }
+        }
         throw error;
       }
     });
