@@ -49,8 +49,10 @@ export async function openDatabase(dir: string, synchronous: 'FULL' | 'NORMAL', 
     inspect(file);
     tighten(file, warn);
   } else {
-    const orphans = COMPANIONS.filter((suffix) => (existsSync(file + suffix) && statSync(file + suffix).size > 0));
-    if (orphans.includes('-wal')) throw new DataDirectoryRefused(file, `it is missing while ${DATABASE_FILE}-wal, its write-ahead log, is there`);
+    // A write-ahead log with content belongs to a database that was lost: don't start over beside it.
+    if (existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0) {
+      throw new DataDirectoryRefused(file, `it is missing while ${DATABASE_FILE}-wal, its write-ahead log, is there`);
+    }
     for (const suffix of COMPANIONS) rmSync(file + suffix, { force: true });
     await create(file, dir, synchronous);
   }
