@@ -11,7 +11,7 @@ import { RkEntriesRepository } from './sql/rk-entries-repository.js';
 import { RkLabelsRepository } from './sql/rk-labels-repository.js';
 import { RkProjectsRepository } from './sql/rk-projects-repository.js';
 import { SettingsRepository } from './sql/settings-repository.js';
-import type { SqlDialect, SqlDriver, SqlExecutor } from './sql/sql-driver.js';
+import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor } from './sql/sql-driver.js';
 import { StoreHealth } from './store-health.js';
 
 /**
@@ -46,37 +46,53 @@ export interface Store extends Repositories {
   health(): Promise<void>;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
+  /** The connection pool's use (PostgreSQL), for the metrics; undefined on the embedded store. */
+  poolStats(): PoolStats | undefined;
   close(): Promise<void>;
 }
 
-export function storeOn(driver: SqlDriver): Store {
-  const settings = new SettingsRepository(driver);
-  const health = new StoreHealth(() => driver.get('SELECT 1 AS ok'), () => settings.touch('health-probe'));
-  // Every failure of the store on the way out is noted, so health knows writes are failing.
-  const noted = <T>(promise: Promise<T>): Promise<T> => promise.catch((error: unknown) => {
+export interface StoreOptions {
+  /**
+   * Sees every error a store call (a statement, or a whole transaction) rejects with, once: for
+   * the metrics, which count the engine's own errors and lost connections among them (an error
+   * the caller throws inside its transaction passes through here too, and is not one).
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+export function storeOn(driver: SqlDriver, options: StoreOptions = {}): Store {
+  const { onError } = options;
+  // Only calls from outside a transaction are watched: a failing statement inside one fails the
+  // transaction, which is watched, so each failure is seen once, by the metrics and by health
+  // (which learns from it that the store cannot write).
+  const watched = <T>(call: Promise<T>): Promise<T> => call.catch((error: unknown) => {
     health.observe(error);
+    onError?.(error);
     throw error;
   });
-  const watched: SqlExecutor = {
-    all: (sql, params) => noted(driver.all(sql, params)),
-    get: (sql, params) => noted(driver.get(sql, params)),
-    run: (sql, params) => noted(driver.run(sql, params)),
-    runBatch: (sql, rows) => noted(driver.runBatch(sql, rows)),
-    insertMany: (table, columns, rows) => noted(driver.insertMany(table, columns, rows)),
+  const db: SqlExecutor = {
+    all: (sql, params) => watched(driver.all(sql, params)),
+    get: (sql, params) => watched(driver.get(sql, params)),
+    run: (sql, params) => watched(driver.run(sql, params)),
+    runBatch: (sql, rows) => watched(driver.runBatch(sql, rows)),
+    insertMany: (table, columns, rows) => watched(driver.insertMany(table, columns, rows)),
   };
+  const repositories = repositoriesOn(db, driver.dialect);
+  const health = new StoreHealth(() => db.get('SELECT 1 AS ok'), () => repositories.settings.touch('health-probe'));
   return {
-    ...repositoriesOn(watched, driver.dialect),
+    ...repositories,
     dialect: driver.dialect,
-    transaction: (fn) => noted(driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect)))),
-    health: () => noted(health.check()),
+    transaction: (fn) => watched(driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect)))),
+    health: () => health.check(),
     migrate: () => driver.migrate(),
+    poolStats: () => driver.poolStats?.(),
     close: () => driver.close(),
   };
 }
 
 function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
   return {
-    settings: new SettingsRepository(db),
+    settings: new SettingsRepository(db, dialect),
     jobs: new JobsRepository(db, dialect),
     revisions: new RevisionsRepository(db),
     rkProjects: new RkProjectsRepository(db, dialect),

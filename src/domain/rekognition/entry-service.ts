@@ -96,6 +96,32 @@ export class EntryService {
     return { entries: page.map((row) => row.line), nextToken };
   }
 
+  /**
+   * Trove (not AWS): a ListDatasetEntries NextToken whose page starts at `position` (0-based)
+   * of the filtered listing, so a client can open any position without walking the pages before
+   * it. Pinned like every page token: to the revision and start time of `listingToken` (a token
+   * of the same listing) when given, else to the committed revision now. `entryCount` is set
+   * instead when the listing has no entry at `position`.
+   */
+  async tokenAt(caller: Caller, arn: string, query: { filter: EntryFilter; position: number; listingToken?: string }): Promise<{
+    nextToken?: string; entryCount?: number;
+  }> {
+    const dataset = await this.datasets.find(caller, arn);
+    const filters = fingerprint(normalise(query.filter));
+    let revision = dataset.revision;
+    let startedAt: number | undefined;
+    if (query.listingToken) {
+      const state = this.deps.pageTokens.read<EntryPageState>('entries', query.listingToken);
+      if (!state || state.d !== dataset.id || state.f !== filters || typeof state.r !== 'number') throw new InvalidPaginationTokenException();
+      ({ r: revision, t: startedAt } = state);
+    } else if (dataset.status === 'CREATE_IN_PROGRESS') {
+      throw new ResourceNotReadyException(`The dataset ${arn} is still being created.`);
+    }
+    const at = await this.deps.store.rkEntries.positionAt(dataset.id, revision, query.filter, query.position);
+    if ('count' in at) return { entryCount: at.count };
+    return { nextToken: this.deps.pageTokens.issue<EntryPageState>('entries', { d: dataset.id, r: revision, a: at.afterId, f: filters }, startedAt) };
+  }
+
   /** One page of the dataset's labels in name order, with their entry and bounding-box counts. */
   async labels(caller: Caller, arn: string, query: { maxResults: number; nextToken?: string }): Promise<{
     labels: LabelStatsRow[]; nextToken?: string;

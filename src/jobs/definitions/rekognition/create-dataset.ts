@@ -1,3 +1,4 @@
+import type { IngestResult } from '../../../domain/rekognition/ingest.js';
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { CreateDatasetPayload } from '../../../domain/rekognition/job-kinds.js';
 import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
@@ -34,18 +35,23 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
           afterId = rows[rows.length - 1].id;
         }
       }
+      let imported: IngestResult | undefined;
       if (manifest) {
         let rejection: BatchRejected | undefined;
         try {
           const reader = readerFor(deps, requester, writer.dataset.arn);
-          rejection = terminalErrorCheck(await importManifest(manifest, writer, deps, reader, ctx), limits);
+          imported = await importManifest(manifest, writer, deps, reader, ctx);
+          rejection = terminalErrorCheck(imported, limits);
         } catch (error) {
           if (!(error instanceof BatchRejected)) throw error;
           rejection = error;
         }
-        if (rejection) return rejectBatch(ctx, [writer], 'CREATE_FAILED', rejection);
+        if (rejection) {
+          await rejectBatch(ctx, [writer], 'CREATE_FAILED', rejection);
+          return deps.observer?.batchEnded('manifest', imported, rejection);
+        }
       }
-      await commitOrReject(ctx, [writer], 'CREATE_FAILED', async (tx, now) => {
+      const rejected = await commitOrReject(ctx, [writer], 'CREATE_FAILED', async (tx, now) => {
         if (sourceDatasetId !== undefined) {
           const still = await tx.rkDatasets.findById(sourceDatasetId);
           if (!still || still.status === 'DELETE_IN_PROGRESS') {
@@ -54,6 +60,7 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
         }
         await writer.commit(tx, statusChange('CREATE_COMPLETE', now));
       });
+      if (manifest) deps.observer?.batchEnded('manifest', imported, rejected);
     },
 
     async giveUp({ datasetId }, ctx, error) {

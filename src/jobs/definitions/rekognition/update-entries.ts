@@ -1,6 +1,7 @@
 import { checkImagesAhead } from '../../../domain/rekognition/images/image-checks.js';
 import type { ImageCheck } from '../../../domain/rekognition/images/image-checks.js';
 import { ingestLines } from '../../../domain/rekognition/ingest.js';
+import type { IngestResult } from '../../../domain/rekognition/ingest.js';
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { UpdateEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
 import { splitLines } from '../../../domain/rekognition/manifest/split-lines.js';
@@ -26,14 +27,16 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       // transaction, so no network read ever holds the write lock.
       const checker = imageCheckerFor(deps, readerFor(deps, requester, writer.dataset.arn), ctx.logger);
       const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(lineTexts(ctx.job.body), checker, deps.imageChecks.concurrency);
-      await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
-        const result = await ingestLines(lineTexts(ctx.job.body), (rows) => writer.upsert(rows, tx), {
+      let result: IngestResult | undefined;
+      const rejected = await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
+        result = await ingestLines(lineTexts(ctx.job.body), (rows) => writer.upsert(rows, tx), {
           maxLabels: limits.maxLabelsPerDataset, checkImages,
         });
         const rejection = terminalErrorCheck(result, limits);
         if (rejection) throw rejection;
         await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
       });
+      deps.observer?.batchEnded('change', result, rejected);
     },
 
     async giveUp({ datasetId }, ctx, error) {
