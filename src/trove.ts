@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { Authenticator, LOCAL_CREDENTIAL } from './auth/authenticate.js';
@@ -46,6 +45,7 @@ import { buildApp } from './server/app.js';
 import { loadTls } from './server/tls.js';
 import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
+import { prepareDataDir } from './store/sqlite/database-files.js';
 import type { Store } from './store/store.js';
 
 export interface Trove {
@@ -77,7 +77,8 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
   const tls = loadTls(config.tls);
   const access = metricsAccess(config.metrics, config.host);
   const metrics = new Metrics();
-  const unlock = embedded ? lockDirectory(ensureDir(config.dataDir)) : () => undefined;
+  for (const warning of prepareDataDir(config.dataDir)) logger.warn(warning);
+  const unlock = embedded ? lockDirectory(config.dataDir) : () => undefined;
   let store: Store | undefined;
   let objects: ObjectStore | undefined;
   try {
@@ -86,6 +87,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     store = await createStore({
       ...config,
       onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; it will be replaced'),
+      onWarning: (message) => logger.warn(message),
       onDatabaseWait: (error, waitedMs) => logger.warn({ err: error.message, waitedMs, giveUpAfterMs: config.databaseWaitMs }, 'waiting for the database to accept connections'),
       onStoreError: (error) => metrics.storeError(error),
     });
@@ -164,7 +166,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
         history: new HistoryService(historyDeps), snapshots: new SnapshotService(historyDeps),
       },
       downloads: (token) => agentcore.downloads.open(token),
-      ready: async () => void (await openStore.jobs.countOpen()),
+      ready: () => openStore.health(),
       authenticator,
       console: {
         assetsDir: config.console.assetsDir ?? CONSOLE_ASSETS,
@@ -268,9 +270,4 @@ const CONSOLE_ASSETS = fileURLToPath(new URL('../dist/console/', import.meta.url
 async function localPair(config: Config, credentials: CredentialService): Promise<{ accessKeyId: string; secretAccessKey: string } | null> {
   if (!isLoopbackHost(config.host) || (await credentials.count()) > 0) return null;
   return { accessKeyId: LOCAL_CREDENTIAL.accessKeyId, secretAccessKey: LOCAL_CREDENTIAL.secretAccessKey };
-}
-
-function ensureDir(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
 }
