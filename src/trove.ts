@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { Authenticator, LOCAL_CREDENTIAL } from './auth/authenticate.js';
@@ -16,7 +15,6 @@ import { DatasetService as AcDatasetService } from './domain/agentcore/dataset-s
 import { AGENTCORE_LINK, AgentCoreDownloads } from './domain/agentcore/download-service.js';
 import { DownloadLinks } from './domain/downloads/download-links.js';
 import { DownloadService } from './domain/downloads/download-service.js';
-import { CommittedRevisions } from './domain/exchange/committed-revisions.js';
 import { ExportService } from './domain/exchange/export-service.js';
 import { ImportService } from './domain/exchange/import-service.js';
 import { ExampleService } from './domain/agentcore/example-service.js';
@@ -27,6 +25,9 @@ import { JobListing } from './domain/jobs/job-listing.js';
 import { PageTokens } from './domain/pagination.js';
 import { DatasetService } from './domain/rekognition/dataset-service.js';
 import { EntryService } from './domain/rekognition/entry-service.js';
+import { DEFAULT_MAX_SNAPSHOTS_PER_DATASET } from './domain/rekognition/history/history-deps.js';
+import { HistoryService } from './domain/rekognition/history/history-service.js';
+import { SnapshotService } from './domain/rekognition/history/snapshot-service.js';
 import { Thumbnails } from './domain/rekognition/images/thumbnails.js';
 import { ImageAccess } from './domain/rekognition/images/image-access.js';
 import { ProjectService } from './domain/rekognition/project-service.js';
@@ -47,6 +48,7 @@ import { buildApp } from './server/app.js';
 import { loadTls } from './server/tls.js';
 import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
+import { prepareDataDir } from './store/sqlite/database-files.js';
 import type { Store } from './store/store.js';
 
 export interface Trove {
@@ -78,7 +80,8 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
   const tls = loadTls(config.tls);
   const access = metricsAccess(config.metrics, config.host);
   const metrics = new Metrics();
-  const unlock = embedded ? lockDirectory(ensureDir(config.dataDir)) : () => undefined;
+  for (const warning of prepareDataDir(config.dataDir)) logger.warn(warning);
+  const unlock = embedded ? lockDirectory(config.dataDir) : () => undefined;
   let store: Store | undefined;
   let objects: ObjectStore | undefined;
   try {
@@ -87,6 +90,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     store = await createStore({
       ...config,
       onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; it will be replaced'),
+      onWarning: (message) => logger.warn(message),
       onDatabaseWait: (error, waitedMs) => logger.warn({ err: error.message, waitedMs, giveUpAfterMs: config.databaseWaitMs }, 'waiting for the database to accept connections'),
       onStoreError: (error) => metrics.storeError(error),
     });
@@ -147,10 +151,12 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const datasets = new DatasetService(deps, projects);
     const entries = new EntryService(deps, datasets);
     const images = new ImageAccess(deps, datasets);
+    const historyDeps = { ...deps, maxSnapshotsPerDataset: DEFAULT_MAX_SNAPSHOTS_PER_DATASET };
+    const history = new HistoryService(historyDeps);
     const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
     const agentcore = wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, links, () => runner.wake());
-    // Open formats in and out (docs/trove-api.md): export links are served beside AgentCore's downloads.
-    const exports = new ExportService({ links, revisions: new CommittedRevisions(store), agentcore: agentcore.services.datasets, clock });
+    // Open formats in and out (docs/trove-api.md): exports read through history, their links are served beside AgentCore's downloads.
+    const exports = new ExportService({ links, revisions: history, agentcore: agentcore.services.datasets, clock });
     const imports = new ImportService({ store, objects: objectAccess, entries });
     const downloads = new DownloadService(links, { [AGENTCORE_LINK]: new AgentCoreDownloads(store), rekognition: exports });
     const openStore = store;
@@ -164,9 +170,12 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       logger,
       rekognition: { projects, datasets, entries },
       agentcore: agentcore.services,
-      trove: { exports, imports, rekognitionEntries: entries, jobs: new JobListing(store, deps.pageTokens) },
+      trove: {
+        exports, imports, rekognitionEntries: entries, jobs: new JobListing(store, deps.pageTokens),
+        history, snapshots: new SnapshotService(historyDeps),
+      },
       downloads: (token) => downloads.open(token),
-      ready: async () => void (await openStore.jobs.countOpen()),
+      ready: () => openStore.health(),
       authenticator,
       console: {
         assetsDir: config.console.assetsDir ?? CONSOLE_ASSETS,
@@ -268,9 +277,4 @@ const CONSOLE_ASSETS = fileURLToPath(new URL('../dist/console/', import.meta.url
 async function localPair(config: Config, credentials: CredentialService): Promise<{ accessKeyId: string; secretAccessKey: string } | null> {
   if (!isLoopbackHost(config.host) || (await credentials.count()) > 0) return null;
   return { accessKeyId: LOCAL_CREDENTIAL.accessKeyId, secretAccessKey: LOCAL_CREDENTIAL.secretAccessKey };
-}
-
-function ensureDir(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
 }

@@ -3,6 +3,7 @@ import { bucketsCommand } from './commands/buckets.js';
 import { credentialsCommand } from './commands/credentials.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { datasetsCommand } from './commands/datasets/index.js';
 import { jobsCommand } from './commands/jobs.js';
 import { migrateCommand } from './commands/migrate.js';
 import { restoreCommand } from './commands/restore.js';
@@ -20,7 +21,7 @@ export interface Command {
 }
 
 const COMMANDS: readonly Command[] = [
-  serveCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand, jobsCommand, backupCommand, restoreCommand,
+  serveCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand, jobsCommand, backupCommand, restoreCommand, datasetsCommand,
   exportCommand, importCommand, syncCommand,
 ];
 

@@ -5,7 +5,9 @@ import type { DownloadOpen, DownloadSource } from '../downloads/download-service
 import type { Store } from '../../store/store.js';
 import { exampleLine } from './examples-batch.js';
 
-const PAGE = 1000;
+/** Rows per read of a download, and bytes of content at most: a slow reader holds no more than one read. */
+const PAGE_ROWS = 1000;
+const PAGE_BYTES = 1024 * 1024;
 
 /** The formats an AgentCore version downloads as: JSONL (what `downloadUrl` serves) and CSV (Trove's exports). */
 export type ExampleFormat = 'jsonl' | 'csv';
@@ -35,15 +37,15 @@ export class AgentCoreDownloads implements DownloadSource {
       : { status: 'ok', contentType: 'application/jsonl; charset=utf-8', body: jsonl(pages) };
   }
 
+  /** Pages of examples, each bounded by rows and by bytes (PAGE_BYTES), so a slow reader holds at most one. */
   #pages(dataset: number, revision: number): ExamplePages {
     const store = this.store;
     return {
       async* pages() {
         for (let after = 0; ;) {
-          const rows = await store.acExamples.page(dataset, revision, after, PAGE);
-          if (rows.length === 0) return;
-          yield rows;
-          if (rows.length < PAGE) return;
+          const { rows, more } = await store.acExamples.page(dataset, revision, after, PAGE_ROWS, PAGE_BYTES);
+          if (rows.length > 0) yield rows;
+          if (!more || rows.length === 0) return;
           after = rows[rows.length - 1].seq;
         }
       },
@@ -51,7 +53,10 @@ export class AgentCoreDownloads implements DownloadSource {
   }
 }
 
-/** One JSON line per example (`exampleId` first, then the content). */
+/**
+ * One JSON line per example (`exampleId` first, then the content), yielded line by line: the
+ * consumer pulls only as fast as its client reads, so a download holds at most one page.
+ */
 async function* jsonl(source: ExamplePages): AsyncGenerator<string> {
-  for await (const rows of source.pages()) yield rows.map((row) => `${exampleLine(row.exampleId, row.content)}\n`).join('');
+  for await (const rows of source.pages()) for (const row of rows) yield `${exampleLine(row.exampleId, row.content)}\n`;
 }

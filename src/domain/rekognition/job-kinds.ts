@@ -7,7 +7,9 @@ export const RekognitionJobs = {
   distributeEntries: 'rekognition.distribute-entries',
   deleteDataset: 'rekognition.delete-dataset',
   deleteProject: 'rekognition.delete-project',
+  restoreSnapshot: 'rekognition.restore-snapshot',
 } as const;
+
 
 export interface CreateDatasetPayload {
   datasetId: number;
@@ -31,6 +33,13 @@ export interface ImportSource {
   /** `s3://bucket/prefix/` that relative image names are found under. */
   images?: string;
 }
-export interface DistributeEntriesPayload { trainId: number; testId: number }
+export interface DistributeEntriesPayload {
+  trainId: number;
+  testId: number;
+  /** Who asked, for history (absent in older jobs). */
+  requester?: Requester;
+}
+/** RestoreDatasetSnapshot: make the dataset's content that of `revision` again (the snapshot's, named for history). */
+export interface RestoreSnapshotPayload { datasetId: number; snapshot: string; revision: number; requester: Requester }
 export interface DeleteDatasetPayload { datasetId: number }
 export interface DeleteProjectPayload { projectId: number }

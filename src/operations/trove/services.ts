@@ -1,5 +1,7 @@
 import type { ExportService } from '../../domain/exchange/export-service.js';
 import type { ImportService } from '../../domain/exchange/import-service.js';
+import type { HistoryService } from '../../domain/rekognition/history/history-service.js';
+import type { SnapshotService } from '../../domain/rekognition/history/snapshot-service.js';
 import type { JobListing } from '../../domain/jobs/job-listing.js';
 import type { EntryService } from '../../domain/rekognition/entry-service.js';
 
@@ -12,6 +14,10 @@ export interface TroveServices {
   readonly exports: ExportService;
   /** Open formats in: COCO and YOLO imports from the object store (domain/exchange/). */
   readonly imports: ImportService;
+  /** Rekognition dataset history: revisions, ingest reports, diffs, entries at a revision. */
+  readonly history: HistoryService;
+  /** Rekognition dataset snapshots: create, list, delete, restore. */
+  readonly snapshots: SnapshotService;
   /** Rekognition entries: page tokens for a position of a listing (GetDatasetEntriesPageToken). */
   readonly rekognitionEntries: EntryService;
   /** Background jobs (ListJobs). */

@@ -27,6 +27,8 @@ export async function downloadRoutes(app: FastifyInstance, options: DownloadRout
       .code(200)
       .header('content-type', opened.contentType)
       .header('cache-control', 'private, no-store')
-      .send(Readable.from(opened.body));
+      // A byte stream with a small buffer: it pulls the next piece only when the socket has taken
+      // the last ones, so a client that stops reading stops the reads from the store.
+      .send(Readable.from(opened.body, { objectMode: false, highWaterMark: 64 * 1024 }));
   });
 }

@@ -41,6 +41,13 @@ export interface SqlDialect {
    * (SQLite), or a pg_trgm index on the column itself (PostgreSQL).
    */
   readonly substringIndex: 'fts5' | 'pg_trgm';
+  /**
+   * Written before a column so the planner does not drive the query by an index on it: `+` on
+   * SQLite, whose planner has no statistics (Trove never runs ANALYZE there) and would rather
+   * walk a range of a wide partial index than probe a narrow one; nothing on PostgreSQL, whose
+   * planner has statistics and whose partial-index proofs need the bare column.
+   */
+  readonly notIndexed: '+' | '';
 }
 
 /** A connection pool's use right now (PostgreSQL; the embedded store has no pool). */

@@ -65,6 +65,21 @@ describe.each(BACKENDS)('open formats: exports and imports through the Trove API
     expect(file.body.toString('utf8').split('\n').filter(Boolean).map((line) => JSON.stringify(JSON.parse(line)))).toEqual(listed);
   });
 
+  it('exports a snapshot as it was taken, after later changes', async () => {
+    const client = server.rekognition();
+    const arn = await newDataset(client, mixedEntries());
+    const before = (await allEntries(client, { DatasetArn: arn })).map((entry) => JSON.stringify(entry));
+    await api.call('POST', `/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}/snapshots`, { body: { name: 'v1' } });
+    await client.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines(classificationLine('s3://photos/a.png', 'replaced')) } }));
+    expect((await settled(client, arn)).Status).toBe('UPDATE_COMPLETE');
+    const link = await exportLink(api, arn, 'MANIFEST', 'v1');
+    expect(link).toMatchObject({ revision: 2, snapshot: 'v1' });
+    expect(link.fileName).toMatch(/-v1\.manifest$/);
+    const file = await download(link.url);
+    expect(file.body.toString('utf8').split('\n').filter(Boolean).map((line) => JSON.stringify(JSON.parse(line)))).toEqual(before);
+    expect((await rejection(exportLink(api, arn, 'COCO', 'no-such-snapshot'))).status).toBe(404);
+  });
+
   it('round-trips through COCO: export, then import into an empty dataset gives the same labels, boxes and sizes', async () => {
     const client = server.rekognition();
     const source = await newDataset(client, mixedEntries());

@@ -6,6 +6,7 @@ import { yoloToLines } from '../../../domain/exchange/yolo-import.js';
 import { ImageChecker } from '../../../domain/rekognition/images/image-checker.js';
 import { liveImageCheck } from '../../../domain/rekognition/images/image-checks.js';
 import { ingestLines } from '../../../domain/rekognition/ingest.js';
+import type { IngestResult, NumberedLine } from '../../../domain/rekognition/ingest.js';
 import type { ImportSource, UpdateEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
 import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
@@ -36,28 +37,47 @@ const MAX_YOLO_TEXT = 64 * 1024 * 1024;
  */
 export async function importEntries(payload: UpdateEntriesPayload & { import: ImportSource }, deps: RekognitionJobDeps, ctx: JobContext): Promise<void> {
   const { limits } = deps;
-  const writer = await writerFor(payload.datasetId, ctx, limits);
+  // History records it as the change it is, naming the file it came from.
+  const source = payload.import.source;
+  const writer = await writerFor(payload.datasetId, ctx, limits, {
+    operation: 'UpdateDatasetEntries', accessKeyId: payload.requester?.accessKeyId, source: `${payload.import.format.toUpperCase()} ${formatS3Uri(source)}`,
+  });
   if (!writer) return void (await ctx.finish(async () => undefined));
   await writer.begin();
   const reader = readerFor(deps, payload.requester, writer.dataset.arn);
   const checker = imageCheckerFor(deps, reader, ctx.logger);
   const stats = newImportStats();
-  const { source } = payload.import;
   let rejection: BatchRejected | undefined;
+  let result: IngestResult | undefined;
   try {
     const lines = convert(payload.import, reader, new ImageChecker(reader, ctx.logger), stats, limits.maxEntriesPerDataset, new Date(ctx.clock.now()).toISOString());
-    const result = await ingestLines(lines, (rows) => writer.upsert(rows), {
+    result = await ingestLines(numbered(lines), (rows) => writer.upsert(rows), {
       maxLabels: limits.maxLabelsPerDataset, checkImages: checker && liveImageCheck(checker, deps.imageChecks.concurrency), chunkLines: IMPORT_CHUNK,
+      observer: writer.change,
     });
+    writer.change.ingested(result);
     rejection = terminalErrorCheck(result, limits);
     ctx.logger.info({ import: formatS3Uri(source), format: payload.import.format, ...stats, ...result }, 'import converted');
   } catch (error) {
     rejection = rejectionOf(error, source, payload.import.format);
   }
-  if (rejection) return rejectBatch(ctx, [writer], 'UPDATE_FAILED', rejection);
-  await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
+  if (rejection) {
+    deps.observer?.batchEnded('change', result, rejection);
+    return rejectBatch(ctx, [writer], 'UPDATE_FAILED', rejection);
+  }
+  const rejected = await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
     await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
   });
+  deps.observer?.batchEnded('change', result, rejected);
+}
+
+/**
+ * Converted lines numbered 1, 2, ...: an import's ingest report names a line by its place in the
+ * conversion (one line per image, in the source's image order).
+ */
+async function* numbered(lines: AsyncIterable<string>): AsyncGenerator<NumberedLine> {
+  let lineNumber = 0;
+  for await (const text of lines) yield { lineNumber: ++lineNumber, text };
 }
 
 function convert(

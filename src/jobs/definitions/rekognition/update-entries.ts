@@ -25,7 +25,7 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       // Trove's imports (COCO, YOLO) are changes whose lines come converted from a file.
       if (payload.import) return importEntries({ ...payload, import: payload.import }, deps, ctx);
       const { datasetId, requester } = payload;
-      const writer = await writerFor(datasetId, ctx, limits);
+      const writer = await writerFor(datasetId, ctx, limits, { operation: 'UpdateDatasetEntries', accessKeyId: requester?.accessKeyId });
       if (!writer) return void (await ctx.finish(async () => undefined));
       // The images of a change are checked too, where the object store reaches them: before the
       // transaction, so no network read ever holds the write lock.
@@ -33,9 +33,10 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(lineTexts(ctx.job.body), checker, deps.imageChecks.concurrency);
       let result: IngestResult | undefined;
       const rejected = await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
-        result = await ingestLines(lineTexts(ctx.job.body), (rows) => writer.upsert(rows, tx), {
-          maxLabels: limits.maxLabelsPerDataset, checkImages,
+        result = await ingestLines(splitLines(ctx.job.body ?? Buffer.alloc(0)), (rows) => writer.upsert(rows, tx), {
+          maxLabels: limits.maxLabelsPerDataset, checkImages, observer: writer.change,
         });
+        writer.change.ingested(result);
         const rejection = terminalErrorCheck(result, limits);
         if (rejection) throw rejection;
         await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
@@ -43,8 +44,8 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       deps.observer?.batchEnded('change', result, rejected);
     },
 
-    async giveUp({ datasetId }, ctx, error) {
-      const writer = await writerFor(datasetId, ctx, limits);
+    async giveUp({ datasetId, requester }, ctx, error) {
+      const writer = await writerFor(datasetId, ctx, limits, { operation: 'UpdateDatasetEntries', accessKeyId: requester?.accessKeyId });
       if (!writer) return void (await ctx.finish(async () => undefined));
       await failForService(ctx, [writer], 'UPDATE_FAILED', error);
     },
