@@ -13,8 +13,9 @@ export function listDatasetEntries(services: RekognitionServices): Operation<Lis
         filter: {
           containsLabels: input.ContainsLabels,
           labeled: input.Labeled,
-          // Trove: HasErrors=false lists only entries without errors (AWS documents only true).
-          hasErrors: input.HasErrors,
+          // AWS documents only HasErrors=true; its guide's listing program sends HasErrors=false to
+          // mean "not errors only" and expects the whole dataset, so false is no filter.
+          hasErrors: input.HasErrors === true ? true : undefined,
           sourceRefContains: input.SourceRefContains,
         },
         maxResults: input.MaxResults ?? 100,
