@@ -17,6 +17,8 @@ export interface Config {
   /** How long start-up waits for PostgreSQL to accept connections (it often starts beside Trove); 0: fail at once. */
   readonly databaseWaitMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `json`: one JSON line per event; `pretty`: short readable lines; `auto`: pretty on a terminal, JSON otherwise. */
+  readonly logFormat: 'auto' | 'json' | 'pretty';
   /** FULL survives power loss; NORMAL only process crashes (both survive kill -9). */
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Longest a client may take to send a whole request. */
@@ -76,6 +78,7 @@ export const DEFAULTS: Config = {
   databasePoolSize: 10,
   databaseWaitMs: 30_000,
   logLevel: 'info',
+  logFormat: 'auto',
   sqliteSynchronous: 'FULL',
   requestTimeoutMs: 60_000,
   idleTimeoutMs: 60_000,
@@ -123,6 +126,7 @@ export const SETTINGS = [
   { flag: 's3-force-path-style', env: 'TROVE_S3_FORCE_PATH_STYLE', path: ['objectStore', 's3', 'forcePathStyle'], parse: onOff, help: 'true|false (default: true with --s3-endpoint)' },
   { flag: 'image-checks', env: 'TROVE_IMAGE_CHECKS', path: ['imageChecks', 'enabled'], parse: onOff, help: 'on|off: check images source-refs point at' },
   { flag: 'image-check-concurrency', env: 'TROVE_IMAGE_CHECK_CONCURRENCY', path: ['imageChecks', 'concurrency'], parse: positiveInt, help: 'image header reads in flight per job' },
+  { flag: 'log-format', env: 'TROVE_LOG_FORMAT', path: ['logFormat'], parse: logFormat, help: 'auto|json|pretty (auto: pretty on a terminal, JSON lines otherwise)' },
 ] as const;
 
 /** Settings read from the environment only: secrets must not appear in a process list. */
@@ -175,6 +179,11 @@ function logLevel(text: string): Config['logLevel'] {
   const level = levels.find((l) => l === text);
   if (!level) throw new Error(`not a log level: ${text}`);
   return level;
+}
+
+function logFormat(text: string): Config['logFormat'] {
+  if (text !== 'auto' && text !== 'json' && text !== 'pretty') throw new Error(`not auto, json or pretty: ${text}`);
+  return text;
 }
 
 function synchronous(text: string): Config['sqliteSynchronous'] {

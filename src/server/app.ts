@@ -18,6 +18,7 @@ import { troveRoutes } from './routes/trove-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import type { ConsoleRoutesOptions } from './routes/console-routes.js';
 import { imageRoutes } from './routes/image-routes.js';
+import { browserRedirect } from './routes/browser-redirect.js';
 import type { ImageRoutesOptions } from './routes/image-routes.js';
 
 export interface AppConfig {
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(requestContext);
   await app.register(troveRoutes, { prefix: '/_trove', ready: deps.ready });
+  await app.register(browserRedirect);
   await app.register(awsJsonProtocol, {
     services: [rekognitionService(rekognitionOperations(deps.rekognition))],
     bodyLimit: deps.config.awsJsonBodyLimit,

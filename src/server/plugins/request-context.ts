@@ -17,6 +17,7 @@ export const requestContext = fp(async (app: FastifyInstance) => {
       accessKeyId: request.accessKeyId, account: request.account, status, ms: Math.round(reply.elapsedTime),
     };
     if (status >= 500) request.log.error(entry, 'request failed');
+    else if (status < 400 && isConsoleFetch(request.url)) request.log.debug(entry, 'request');
     else request.log.info(entry, 'request');
     // A request refused from its headers alone (no credential, body too large) is answered before
     // its body is read. Node then reads and discards the rest, but gives the sender the whole
@@ -31,6 +32,14 @@ export const requestContext = fp(async (app: FastifyInstance) => {
     }
   });
 });
+
+/**
+ * The console's own files and its thumbnails: dozens per page view, interesting only when
+ * something is wrong, so they are logged at debug unless they fail.
+ */
+function isConsoleFetch(url: string): boolean {
+  return url.startsWith('/_trove/console/') || url.startsWith('/_trove/images?') || url === '/_trove/console';
+}
 
 /** Presigned signatures and download-link tokens are bearer credentials until they expire: never log them. */
 export function redactSignature(url: string): string {

@@ -1,0 +1,117 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { isLoopbackHost } from '../../auth/loopback.js';
+import { loadConfig } from '../../config/load.js';
+import { loadAgentCoreDemo } from '../../demo/agentcore-demo.js';
+import { DEMO_BUCKET, DEMO_PROJECT, loadRekognitionDemo, rekognitionDemoData } from '../../demo/rekognition-demo.js';
+import { isError } from '../../demo/wait.js';
+import { bucketFolder } from '../../object-store/create-object-store.js';
+import type { Command } from '../index.js';
+import { parseCommandArgs, table, UsageError } from '../flags.js';
+
+const USAGE = `Usage: trove demo [--endpoint <url>] [--region <region>] [--data-dir <dir> | --bucket-dir <dir>]
+
+Loads sample data into a running Trove through the AWS APIs: the Rekognition project ${DEMO_PROJECT}
+(TRAIN and TEST datasets of generated pictures with labels, boxes and a few deliberate errors)
+and two AgentCore evaluation datasets (trove_demo_support, trove_demo_simulated) with two
+published versions each. Running it again replaces exactly these; nothing else is touched.
+
+  --endpoint    Trove's URL (default http://127.0.0.1:4599)
+  --region      region of the demo resources (default us-east-1, the console's default)
+  --data-dir, --bucket-dir
+                where the local Trove reads s3:// objects (as for \`trove serve\`): the pictures are
+                written to <bucket dir>/${DEMO_BUCKET}/. Only for an endpoint on this machine.
+
+Credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE when set; otherwise the local
+pair test/test for an endpoint on this machine, or the AWS SDK's default chain for any other.
+`;
+
+const OPTIONS = { endpoint: { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean' } } as const;
+
+/** The error entries the TRAIN dataset has when Trove could read the pictures (one error is found by the image checks). */
+const TRAIN_ERRORS_WITH_IMAGES = 5;
+
+/** `trove demo`: sample data in a running Trove, through the public APIs only, in a few seconds. */
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'load sample datasets into a running Trove (see `trove demo --help`)',
+  async run(args, env) {
+    const { settings, values, positionals } = parseCommandArgs(args, OPTIONS);
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}\n\n${USAGE}`);
+    const endpoint = (values.endpoint ?? 'http://127.0.0.1:4599').replace(/\/+$/, '');
+    let local: boolean;
+    try {
+      local = isLoopbackHost(new URL(endpoint).hostname);
+    } catch {
+      throw new UsageError(`--endpoint: not a URL: ${endpoint}`);
+    }
+    const region = values.region ?? 'us-east-1';
+    // The SDK reads AWS_* itself; the local pair is the fallback only where Trove may accept it.
+    const explicit = Boolean(env['AWS_ACCESS_KEY_ID'] || env['AWS_PROFILE']);
+    const credentials = !explicit && local ? { accessKeyId: 'test', secretAccessKey: 'test' } : undefined;
+    const clientConfig = { endpoint, region, credentials, maxAttempts: 3 };
+    const rekognition = new RekognitionClient(clientConfig);
+    const agentcore = new BedrockAgentCoreControlClient(clientConfig);
+    const started = Date.now();
+    try {
+      const data = rekognitionDemoData();
+      // Pictures first: Trove checks them when the entries arrive.
+      const config = loadConfig({ env, flags: settings });
+      const folder = local ? bucketFolder(config.objectStore, config.dataDir) : undefined;
+      if (folder) {
+        for (const image of [...data.train.images, ...data.test.images]) {
+          const file = join(folder, DEMO_BUCKET, image.key);
+          mkdirSync(dirname(file), { recursive: true });
+          writeFileSync(file, image.bytes);
+        }
+      }
+      const [project, datasets] = await Promise.all([loadRekognitionDemo(rekognition, data), loadAgentCoreDemo(agentcore)]);
+      const console = `${endpoint}/_trove/console`;
+      const rows: string[][] = [];
+      for (const d of project.datasets) {
+        const s = d.description.DatasetStats ?? {};
+        rows.push([`Rekognition ${DEMO_PROJECT}`, `${d.type.padEnd(5)} ${s.TotalEntries} images, ${s.LabeledEntries} labeled, ${s.ErrorEntries} with errors, ${s.TotalLabels} labels`]);
+      }
+      rows.push(['', `${console}/rekognition/project?name=${DEMO_PROJECT}`]);
+      for (const d of datasets) rows.push([`AgentCore ${d.name}`, `versions 1 and 2: ${console}/agentcore/diff?id=${encodeURIComponent(d.datasetId)}&from=1&to=2`]);
+      rows.push(['Pictures', folder ? `${resolve(folder, DEMO_BUCKET)}/ (s3://${DEMO_BUCKET}/...)` : 'not written (the endpoint is not on this machine, or Trove reads S3): the console shows no pictures']);
+      process.stdout.write([
+        `Demo data loaded into ${endpoint} (region ${region}) in ${((Date.now() - started) / 1000).toFixed(1)} s:`,
+        table(rows),
+        '',
+        `Open ${console}/ and sign in${credentials ? ' with test / test' : ''}. Run \`trove demo\` again any time: it replaces these and nothing else.`,
+        '',
+      ].join('\n'));
+      const train = project.datasets.find((d) => d.type === 'TRAIN');
+      if (folder && train?.description.DatasetStats?.ErrorEntries !== TRAIN_ERRORS_WITH_IMAGES) {
+        process.stderr.write(`Warning: Trove did not find the pictures where they were written (${resolve(folder)}). If it runs with another --data-dir or --bucket-dir, pass the same to \`trove demo\`.\n`);
+      }
+      return 0;
+    } catch (error) {
+      throw explainDemoFailure(error, endpoint, credentials !== undefined);
+    } finally {
+      rekognition.destroy();
+      agentcore.destroy();
+    }
+  },
+};
+
+/** The failures a newcomer meets, said in words: nothing listening, the local pair refused. */
+function explainDemoFailure(error: unknown, endpoint: string, localPair: boolean): unknown {
+  const code = (error as NodeJS.ErrnoException).code ?? ((error as { cause?: NodeJS.ErrnoException }).cause?.code);
+  if (code === 'ECONNREFUSED') {
+    return new Error(`nothing answers at ${endpoint}. Start Trove first (\`npm start\` or \`bin/trove serve\`), or pass its URL with --endpoint.`);
+  }
+  if (isError(error, 'UnrecognizedClientException') || isError(error, 'InvalidSignatureException')) {
+    return new Error(localPair
+      ? 'Trove refused the local pair test/test: credentials have been created, so it no longer works. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to a key from `trove credentials create`.'
+      : `Trove refused the access key: ${(error as Error).message}`);
+  }
+  return error;
+}
