@@ -1,3 +1,4 @@
+import { LOCAL_CREDENTIAL } from '../../auth/authenticate.js';
 import { loadMasterKey } from '../../auth/master-key.js';
 import { CredentialError, CredentialService } from '../../auth/credential-service.js';
 import type { CredentialSummary } from '../../auth/credential-service.js';
@@ -54,6 +55,7 @@ export const credentialsCommand: Command = {
       switch (action) {
         case 'create': {
           if (!values.account) throw new CredentialError('--account is required, e.g. --account 123456789012.');
+          const first = (await credentials.count()) === 0;
           const issued = await credentials.create({
             account: values.account, allowActions: values.allow, allowResources: values.resource, description: values.description,
           });
@@ -69,6 +71,7 @@ export const credentialsCommand: Command = {
               '',
             ].join('\n'));
           }
+          if (first) process.stderr.write(firstCredentialWarning(issued.account, config.auth.credentialCacheMs));
           return 0;
         }
         case 'list': {
@@ -93,6 +96,24 @@ export const credentialsCommand: Command = {
     }
   },
 };
+
+/**
+ * The first credential switches the local pair off, silently until now: say so, and where the
+ * data made with it went (account 000000000000), so nobody thinks it was lost. On stderr, so
+ * `--json` output stays one parseable line.
+ */
+export function firstCredentialWarning(account: string, cacheMs: number): string {
+  const local = LOCAL_CREDENTIAL.account;
+  return [
+    `Note: this is the first credential, so the local pair ${LOCAL_CREDENTIAL.accessKeyId}/${LOCAL_CREDENTIAL.secretAccessKey} no longer works `
+    + `(a running Trove stops accepting it within ${Math.ceil(cacheMs / 1000)} seconds).`,
+    account === local
+      ? `This key is in account ${local}, so it reaches everything created with ${LOCAL_CREDENTIAL.accessKeyId}/${LOCAL_CREDENTIAL.secretAccessKey}.`
+      : `Everything created with ${LOCAL_CREDENTIAL.accessKeyId}/${LOCAL_CREDENTIAL.secretAccessKey} is in account ${local}, which account ${account} cannot see. `
+        + `To keep using it, also create a key for that account: trove credentials create --account ${local}`,
+    '',
+  ].join('\n');
+}
 
 function toJson(c: CredentialSummary) {
   return {
