@@ -1,15 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
-import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { isLoopbackHost } from '../../auth/loopback.js';
 import { loadConfig } from '../../config/load.js';
-import { loadAgentCoreDemo } from '../../demo/agentcore-demo.js';
-import { DEMO_BUCKET, DEMO_PROJECT, loadRekognitionDemo, rekognitionDemoData } from '../../demo/rekognition-demo.js';
 import { isError } from '../../demo/wait.js';
 import { bucketFolder } from '../../object-store/create-object-store.js';
 import type { Command } from '../index.js';
 import { parseCommandArgs, table, UsageError } from '../flags.js';
+
+// The AWS SDK clients and the picture generator load only when the demo runs, not with every
+// command (they would slow down `trove serve`'s start).
+const DEMO_BUCKET = 'trove-demo';
+const DEMO_PROJECT = 'trove-demo';
 
 const USAGE = `Usage: trove demo [--endpoint <url>] [--region <region>] [--data-dir <dir> | --bucket-dir <dir>]
 
@@ -56,6 +57,10 @@ export const demoCommand: Command = {
     const explicit = Boolean(env['AWS_ACCESS_KEY_ID'] || env['AWS_PROFILE']);
     const credentials = !explicit && local ? { accessKeyId: 'test', secretAccessKey: 'test' } : undefined;
     const clientConfig = { endpoint, region, credentials, maxAttempts: 3 };
+    const [{ BedrockAgentCoreControlClient }, { RekognitionClient }, { loadAgentCoreDemo }, { loadRekognitionDemo, rekognitionDemoData }] = await Promise.all([
+      import('@aws-sdk/client-bedrock-agentcore-control'), import('@aws-sdk/client-rekognition'),
+      import('../../demo/agentcore-demo.js'), import('../../demo/rekognition-demo.js'),
+    ]);
     const rekognition = new RekognitionClient(clientConfig);
     const agentcore = new BedrockAgentCoreControlClient(clientConfig);
     const started = Date.now();
