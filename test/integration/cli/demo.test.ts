@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CreateDatasetCommand as CreateAcDatasetCommand, GetDatasetCommand, ListDatasetsCommand, ListDatasetVersionsCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
@@ -10,26 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allExamples, predefined } from '../../harness/agentcore.js';
 import { settled as acSettled } from '../../harness/agentcore.js';
 import { BACKENDS } from '../../harness/backends.js';
+import { newcomerEnv, runTrove } from '../../harness/process.js';
 import { allEntries } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/trove', import.meta.url));
-
-/** The environment of a newcomer's shell: no AWS credentials or profile, so the demo falls back to test/test. */
-function newcomerEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('TROVE_')));
-  return { ...env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-}
-
-/** Runs `bin/trove demo` to its end (asynchronously: the server runs in this process). */
-function demo(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'demo', ...args], { env: newcomerEnv(), timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+/** `bin/trove demo` as a newcomer runs it. */
+const demo = (...args: string[]) => runTrove(['demo', ...args], newcomerEnv());
 
 const codesOf = (entries: Record<string, unknown>[]) => {
   const codes = new Set<string>();

@@ -1,4 +1,4 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateProjectCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnTrove } from '../../harness/process.js';
+import { runTrove, spawnTrove } from '../../harness/process.js';
 import { eventually, TEST_CREDENTIALS } from '../../harness/server.js';
 
 // A newcomer's first commands, through the real bin/trove: what they print, and how they fail.
@@ -19,16 +19,8 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import
 const SCRIPT = spawnSync('script', ['--version']).status === 0;
 if (!SCRIPT) console.warn('[bin/trove for a newcomer] util-linux `script` is missing: the terminal log test is skipped');
 
-interface Ran { code: number; stdout: string; stderr: string }
-
-/** Runs bin/trove to its end (asynchronously, so servers in this process keep serving). */
-function trove(...args: string[]): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+/** bin/trove to its end. */
+const trove = (...args: string[]) => runTrove(args);
 
 async function holdPort(): Promise<{ server: Server; port: number }> {
   const server = createServer();
