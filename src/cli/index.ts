@@ -3,6 +3,8 @@ import { demoCommand } from './commands/demo.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { versionCommand } from './commands/version.js';
+import { whoamiCommand } from './commands/whoami.js';
+import { TroveApiCallError } from '../client/trove-api-client.js';
 import { ENV_ONLY_SETTINGS } from '../config/schema.js';
 import { closestMatch } from '../lib/closest-match.js';
 import { settingsHelp, table, UsageError } from './flags.js';
@@ -13,7 +15,7 @@ export interface Command {
   run(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [serveCommand, demoCommand, migrateCommand, credentialsCommand, versionCommand];
+const COMMANDS: readonly Command[] = [serveCommand, demoCommand, migrateCommand, credentialsCommand, whoamiCommand, versionCommand];
 
 /** Other spellings people type for a command. */
 const ALIASES: Readonly<Record<string, string>> = { '--version': 'version', '-v': 'version', '-V': 'version' };
@@ -35,9 +37,16 @@ export async function runCli(argv: string[], env: Readonly<Record<string, string
   try {
     return await command.run(args, env);
   } catch (error) {
-    process.stderr.write(`trove ${command.name}: ${(error as Error).message}\n`);
+    process.stderr.write(`trove ${command.name}: ${describeError(error)}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
+}
+
+/** One line; a service's modelled error (Trove API or AWS SDK) is named by its code, as the AWS CLI does. */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const modelled = error instanceof TroveApiCallError || '$metadata' in error;
+  return modelled ? `${error.name}: ${error.message}` : error.message;
 }
 
 function usage(): string {

@@ -3,6 +3,7 @@ import {
   UpdateDatasetEntriesCommand,
 } from '@aws-sdk/client-rekognition';
 import type { DatasetDescription, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { DEMO_BUCKET, DEMO_PROJECT } from './names.js';
 import { drawScene, OBJECTS, SCENES, seededRandom } from './scenes.js';
 import type { Box, ObjectLabel, Scene } from './scenes.js';
 import { isError, until, untilGone } from './wait.js';
@@ -12,9 +13,6 @@ import { isError, until, untilGone } from './wait.js';
 // parcels), a few unlabeled images, and a few deliberate mistakes of different kinds, so every
 // view of the console has something to show. Loaded only through the public API.
 
-export const DEMO_PROJECT = 'trove-demo';
-/** The bucket of the demo's images and nothing else: s3://trove-demo/rekognition/... */
-export const DEMO_BUCKET = 'trove-demo';
 
 const WIDTH = 320;
 const HEIGHT = 240;

@@ -2,34 +2,32 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isLoopbackHost } from '../../auth/loopback.js';
 import { loadConfig } from '../../config/load.js';
+import { DEMO_BUCKET, DEMO_PROJECT } from '../../demo/names.js';
 import { isError } from '../../demo/wait.js';
 import { bucketFolder } from '../../object-store/create-object-store.js';
+import { LOCAL_CREDENTIAL } from '../../auth/authenticate.js';
 import type { Command } from '../index.js';
+import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
 import { parseCommandArgs, table, UsageError } from '../flags.js';
 
-// The AWS SDK clients and the picture generator load only when the demo runs, not with every
-// command (they would slow down `trove serve`'s start).
-const DEMO_BUCKET = 'trove-demo';
-const DEMO_PROJECT = 'trove-demo';
+// The AWS SDK clients and the picture generator are imported only when the demo runs, not with
+// every command (they would slow down `trove serve`'s start).
 
-const USAGE = `Usage: trove demo [--endpoint <url>] [--region <region>] [--data-dir <dir> | --bucket-dir <dir>]
+const USAGE = `Usage: trove demo [--endpoint URL] [--region NAME] [--profile NAME] [--data-dir DIR | --bucket-dir DIR]
 
 Loads sample data into a running Trove through the AWS APIs: the Rekognition project ${DEMO_PROJECT}
 (TRAIN and TEST datasets of generated pictures with labels, boxes and a few deliberate errors)
 and two AgentCore evaluation datasets (trove_demo_support, trove_demo_simulated) with two
 published versions each. Running it again replaces exactly these; nothing else is touched.
 
-  --endpoint    Trove's URL (default http://127.0.0.1:4599)
-  --region      region of the demo resources (default us-east-1, the console's default)
-  --data-dir, --bucket-dir
-                where the local Trove reads s3:// objects (as for \`trove serve\`): the pictures are
-                written to <bucket dir>/${DEMO_BUCKET}/. Only for an endpoint on this machine.
-
-Credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE when set; otherwise the local
-pair test/test for an endpoint on this machine, or the AWS SDK's default chain for any other.
+${CLIENT_OPTIONS_HELP}
+  --data-dir DIR, --bucket-dir DIR
+                   where the local Trove reads s3:// objects (as given to \`trove serve\`): the
+                   pictures are written to <bucket dir>/${DEMO_BUCKET}/ first. Only for an endpoint
+                   on this machine; elsewhere the entries are loaded without pictures.
 `;
 
-const OPTIONS = { endpoint: { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean' } } as const;
+const OPTIONS = { ...CLIENT_OPTIONS, help: { type: 'boolean' } } as const;
 
 /** The error entries the TRAIN dataset has when Trove could read the pictures (one error is found by the image checks). */
 const TRAIN_ERRORS_WITH_IMAGES = 5;
@@ -45,17 +43,9 @@ export const demoCommand: Command = {
       return 0;
     }
     if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}\n\n${USAGE}`);
-    const endpoint = (values.endpoint ?? 'http://127.0.0.1:4599').replace(/\/+$/, '');
-    let local: boolean;
-    try {
-      local = isLoopbackHost(new URL(endpoint).hostname);
-    } catch {
-      throw new UsageError(`--endpoint: not a URL: ${endpoint}`);
-    }
-    const region = values.region ?? 'us-east-1';
-    // The SDK reads AWS_* itself; the local pair is the fallback only where Trove may accept it.
-    const explicit = Boolean(env['AWS_ACCESS_KEY_ID'] || env['AWS_PROFILE']);
-    const credentials = !explicit && local ? { accessKeyId: 'test', secretAccessKey: 'test' } : undefined;
+    const { endpoint, region, credentials } = await resolveClientTarget(values, env);
+    const local = isLoopbackHost(new URL(endpoint).hostname);
+    const localPair = credentials.accessKeyId === LOCAL_CREDENTIAL.accessKeyId;
     const clientConfig = { endpoint, region, credentials, maxAttempts: 3 };
     const [{ BedrockAgentCoreControlClient }, { RekognitionClient }, { loadAgentCoreDemo }, { loadRekognitionDemo, rekognitionDemoData }] = await Promise.all([
       import('@aws-sdk/client-bedrock-agentcore-control'), import('@aws-sdk/client-rekognition'),
@@ -90,7 +80,7 @@ export const demoCommand: Command = {
         `Demo data loaded into ${endpoint} (region ${region}) in ${((Date.now() - started) / 1000).toFixed(1)} s:`,
         table(rows),
         '',
-        `Open ${console}/ and sign in${credentials ? ' with test / test' : ''}. Run \`trove demo\` again any time: it replaces these and nothing else.`,
+        `Open ${console}/ and sign in${localPair ? ' with test / test' : ` with ${credentials.accessKeyId}`}. Run \`trove demo\` again any time: it replaces these and nothing else.`,
         '',
       ].join('\n'));
       const train = project.datasets.find((d) => d.type === 'TRAIN');
@@ -99,7 +89,7 @@ export const demoCommand: Command = {
       }
       return 0;
     } catch (error) {
-      throw explainDemoFailure(error, endpoint, credentials !== undefined);
+      throw explainDemoFailure(error, endpoint, localPair);
     } finally {
       rekognition.destroy();
       agentcore.destroy();
@@ -107,7 +97,7 @@ export const demoCommand: Command = {
   },
 };
 
-/** The failures a newcomer meets, said in words: nothing listening, the local pair refused. */
+/** The failures a newcomer meets, said in words: nothing listening, a key Trove does not accept. */
 function explainDemoFailure(error: unknown, endpoint: string, localPair: boolean): unknown {
   const code = (error as NodeJS.ErrnoException).code ?? ((error as { cause?: NodeJS.ErrnoException }).cause?.code);
   if (code === 'ECONNREFUSED') {
@@ -115,8 +105,10 @@ function explainDemoFailure(error: unknown, endpoint: string, localPair: boolean
   }
   if (isError(error, 'UnrecognizedClientException') || isError(error, 'InvalidSignatureException')) {
     return new Error(localPair
-      ? 'Trove refused the local pair test/test: credentials have been created, so it no longer works. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to a key from `trove credentials create`.'
-      : `Trove refused the access key: ${(error as Error).message}`);
+      ? 'Trove refused the local pair test/test: credentials have been created, so it no longer works. '
+        + 'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or --profile) to a key from `trove credentials create`.'
+      : `Trove refused the access key from your AWS environment or profile (${(error as Error).message}). `
+        + 'Use a key from `trove credentials create` (or, for a local Trove without credentials, AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test).');
   }
   return error;
 }
