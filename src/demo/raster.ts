@@ -22,6 +22,15 @@ export class Raster {
     this.rgb[at + 2] = b;
   }
 
+  /** One colour from x0 (inclusive) to x1 (exclusive) on row y: backgrounds, without a call per pixel. */
+  fillRow(y: number, x0: number, x1: number, [r, g, b]: Rgb): void {
+    for (let at = (y * this.width + Math.max(0, x0)) * 3, end = (y * this.width + Math.min(this.width, x1)) * 3; at < end; at += 3) {
+      this.rgb[at] = r;
+      this.rgb[at + 1] = g;
+      this.rgb[at + 2] = b;
+    }
+  }
+
   /** Paints every pixel whose colour `paint` gives (undefined leaves it). */
   paint(paint: (x: number, y: number) => Rgb | undefined, area = { left: 0, top: 0, width: this.width, height: this.height }): void {
     const x0 = Math.max(0, Math.floor(area.left));

@@ -64,8 +64,9 @@ function dataset(type: 'TRAIN' | 'TEST', count: number, unlabeled: number, mista
   for (let i = 0; i < count; i++) {
     const scene = SCENES[Math.floor(random() * SCENES.length)];
     const picture: Picture = { scene, boxes: placeObjects(random, 1 + Math.floor(random() * 3)), labeled: i < count - unlabeled, mistake: mistakes[i] };
-    // Every third picture is a JPEG, the others PNGs: both formats Custom Labels accepts.
-    const jpeg = i % 3 === 2;
+    // Every fourth picture is a JPEG, the others PNGs: both formats Custom Labels accepts (JPEG
+    // encoding in JavaScript is the slowest step of the demo).
+    const jpeg = i % 4 === 2;
     const key = `rekognition/${type.toLowerCase()}/${scene}-${String(i + 1).padStart(2, '0')}.${jpeg ? 'jpg' : 'png'}`;
     const raster = drawScene(WIDTH, HEIGHT, scene, drawnObjects(picture), seed * 100 + i);
     images.push({ key, bytes: jpeg ? raster.jpeg() : raster.png() });
@@ -141,10 +142,13 @@ export interface LoadedProject {
 
 /**
  * Creates (or empties) the project `trove-demo` and loads the two datasets through the API,
- * replacing what an earlier run left. Only this project is touched.
+ * replacing what an earlier run left. Only this project is touched. `prepare` makes the datasets
+ * (and puts their pictures where Trove reads them); it runs once the first call has shown that
+ * Trove answers and accepts the credentials, so a mistake there is reported at once.
  */
-export async function loadRekognitionDemo(client: RekognitionClient, data: { train: DemoDataset; test: DemoDataset }): Promise<LoadedProject> {
+export async function loadRekognitionDemo(client: RekognitionClient, prepare: () => { train: DemoDataset; test: DemoDataset }): Promise<LoadedProject> {
   const projectArn = await emptyProject(client);
+  const data = prepare();
   const datasets = await Promise.all([data.train, data.test].map(async (demo) => {
     const { DatasetArn } = await client.send(new CreateDatasetCommand({ ProjectArn: projectArn, DatasetType: demo.type }));
     await settled(client, DatasetArn!);

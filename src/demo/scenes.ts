@@ -30,13 +30,17 @@ export function drawScene(width: number, height: number, scene: Scene, drawn: re
   const raster = new Raster(width, height);
   const horizon = Math.round(height * (0.62 + (seed % 7) / 50));
   const [top, bottom] = SKY[scene];
-  raster.paint((x, y) => {
-    if (y >= horizon) return shade(GROUND[scene], 1 - (0.25 * (y - horizon)) / (height - horizon));
+  for (let y = 0; y < height; y++) {
     const t = y / horizon;
-    const sky: Rgb = [mix(top[0], bottom[0], t), mix(top[1], bottom[1], t), mix(top[2], bottom[2], t)];
-    // Stars at night: a fixed scatter, so the same seed gives the same sky.
-    return scene === 'night' && hash(x, y, seed) % 397 === 0 ? [235, 235, 250] : sky;
-  });
+    raster.fillRow(y, 0, width, y >= horizon
+      ? shade(GROUND[scene], 1 - (0.25 * (y - horizon)) / (height - horizon))
+      : [mix(top[0], bottom[0], t), mix(top[1], bottom[1], t), mix(top[2], bottom[2], t)]);
+  }
+  if (scene === 'night') {
+    // Stars: the same scatter for the same seed.
+    const random = seededRandom(seed);
+    for (let i = 0; i < 120; i++) raster.set(Math.floor(random() * width), Math.floor(random() * horizon), [235, 235, 250]);
+  }
   if (scene !== 'night') sun(raster, scene, seed, horizon);
   for (const box of drawn) drawObject(raster, box, seed);
   return raster;
@@ -83,10 +87,6 @@ function mix(a: number, b: number, t: number): number {
 function shade([r, g, b]: Rgb, factor: number): Rgb {
   const f = (v: number) => Math.max(0, Math.min(255, Math.round(v * factor)));
   return [f(r), f(g), f(b)];
-}
-
-function hash(x: number, y: number, seed: number): number {
-  return Math.abs((x * 73856093) ^ (y * 19349663) ^ (seed * 83492791));
 }
 
 /** A small deterministic random number generator (mulberry32): the demo is the same every run. */

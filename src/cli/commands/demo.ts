@@ -55,18 +55,19 @@ export const demoCommand: Command = {
     const agentcore = new BedrockAgentCoreControlClient(clientConfig);
     const started = Date.now();
     try {
-      const data = rekognitionDemoData();
-      // Pictures first: Trove checks them when the entries arrive.
       const config = loadConfig({ env, flags: settings });
       const folder = local ? bucketFolder(config.objectStore, config.dataDir) : undefined;
-      if (folder) {
-        for (const image of [...data.train.images, ...data.test.images]) {
-          const file = join(folder, DEMO_BUCKET, image.key);
+      // The pictures go where Trove reads them before the entries are sent: Trove checks them on arrival.
+      const prepare = () => {
+        const data = rekognitionDemoData();
+        for (const image of folder ? [...data.train.images, ...data.test.images] : []) {
+          const file = join(folder!, DEMO_BUCKET, image.key);
           mkdirSync(dirname(file), { recursive: true });
           writeFileSync(file, image.bytes);
         }
-      }
-      const [project, datasets] = await Promise.all([loadRekognitionDemo(rekognition, data), loadAgentCoreDemo(agentcore)]);
+        return data;
+      };
+      const [project, datasets] = await Promise.all([loadRekognitionDemo(rekognition, prepare), loadAgentCoreDemo(agentcore)]);
       const console = `${endpoint}/_trove/console`;
       const rows: string[][] = [];
       for (const d of project.datasets) {

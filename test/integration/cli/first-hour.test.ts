@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateProjectCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTrove, spawnTrove } from '../../harness/process.js';
+import { newcomerEnv, runTrove, spawnTrove } from '../../harness/process.js';
 import { eventually, TEST_CREDENTIALS } from '../../harness/server.js';
 
 // A newcomer's first commands, through the real bin/trove: what they print, and how they fail.
@@ -195,4 +195,23 @@ describe('bin/trove for a newcomer', () => {
     const local = await trove('credentials', 'create', '--account', '000000000000', '--data-dir', tempDir());
     expect(local.stderr).toContain('This key is in account 000000000000, so it reaches everything created with test/test.');
   });
+
+  it('says why the demo cannot run: nothing listening, or test/test switched off by a credential', async () => {
+    const { server: held, port } = await holdPort();
+    held.close();
+    const nothing = await runTrove(['demo', '--endpoint', `http://127.0.0.1:${port}`], newcomerEnv());
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain(`trove demo: nothing answers at http://127.0.0.1:${port}. Start Trove first`);
+
+    const dataDir = tempDir();
+    expect((await trove('credentials', 'create', '--account', '123456789012', '--data-dir', dataDir)).code).toBe(0);
+    const server = await spawnTrove(['--data-dir', dataDir]);
+    try {
+      const refused = await runTrove(['demo', '--endpoint', server.url, '--data-dir', dataDir], newcomerEnv());
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('trove demo: Trove refused the local pair test/test: credentials have been created');
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 });
