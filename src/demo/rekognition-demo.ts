@@ -52,6 +52,9 @@ type Mistake = 'off-frame' | 'unknown-class' | 'tiny-box' | 'wrong-size' | 'scen
 const TRAIN_MISTAKES: Readonly<Record<number, Mistake>> = { 4: 'off-frame', 9: 'unknown-class', 14: 'tiny-box', 19: 'wrong-size', 24: 'scene-confidence' };
 const TEST_MISTAKES: Readonly<Record<number, Mistake>> = { 7: 'box-confidence' };
 
+/** The TRAIN entries with errors once Trove has read the pictures (the wrong image_size is found only then). */
+export const TRAIN_ERRORS = Object.keys(TRAIN_MISTAKES).length;
+
 /** The demo's two datasets: 30 TRAIN images (3 unlabeled, 5 with mistakes) and 10 TEST images (1 mistake). Same bytes every run. */
 export function rekognitionDemoData(): { train: DemoDataset; test: DemoDataset } {
   return { train: dataset('TRAIN', 30, 3, TRAIN_MISTAKES, 1), test: dataset('TEST', 10, 0, TEST_MISTAKES, 2) };

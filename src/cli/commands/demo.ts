@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { LOCAL_CREDENTIAL } from '../../auth/authenticate.js';
 import { isLoopbackHost } from '../../auth/loopback.js';
 import { loadConfig } from '../../config/load.js';
 import { DEMO_BUCKET, DEMO_PROJECT } from '../../demo/names.js';
 import { isError } from '../../demo/wait.js';
 import { bucketFolder } from '../../object-store/create-object-store.js';
-import { LOCAL_CREDENTIAL } from '../../auth/authenticate.js';
 import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
 import { parseCommandArgs, table, UsageError } from '../flags.js';
@@ -29,9 +29,6 @@ ${CLIENT_OPTIONS_HELP}
 
 const OPTIONS = { ...CLIENT_OPTIONS, help: { type: 'boolean' } } as const;
 
-/** The error entries the TRAIN dataset has when Trove could read the pictures (one error is found by the image checks). */
-const TRAIN_ERRORS_WITH_IMAGES = 5;
-
 /** `trove demo`: sample data in a running Trove, through the public APIs only, in a few seconds. */
 export const demoCommand: Command = {
   name: 'demo',
@@ -47,7 +44,7 @@ export const demoCommand: Command = {
     const local = isLoopbackHost(new URL(endpoint).hostname);
     const localPair = credentials.accessKeyId === LOCAL_CREDENTIAL.accessKeyId;
     const clientConfig = { endpoint, region, credentials, maxAttempts: 3 };
-    const [{ BedrockAgentCoreControlClient }, { RekognitionClient }, { loadAgentCoreDemo }, { loadRekognitionDemo, rekognitionDemoData }] = await Promise.all([
+    const [{ BedrockAgentCoreControlClient }, { RekognitionClient }, { loadAgentCoreDemo }, { loadRekognitionDemo, rekognitionDemoData, TRAIN_ERRORS }] = await Promise.all([
       import('@aws-sdk/client-bedrock-agentcore-control'), import('@aws-sdk/client-rekognition'),
       import('../../demo/agentcore-demo.js'), import('../../demo/rekognition-demo.js'),
     ]);
@@ -68,24 +65,25 @@ export const demoCommand: Command = {
         return data;
       };
       const [project, datasets] = await Promise.all([loadRekognitionDemo(rekognition, prepare), loadAgentCoreDemo(agentcore)]);
-      const console = `${endpoint}/_trove/console`;
+      const consoleUrl = `${endpoint}/_trove/console`;
       const rows: string[][] = [];
       for (const d of project.datasets) {
         const s = d.description.DatasetStats ?? {};
         rows.push([`Rekognition ${DEMO_PROJECT}`, `${d.type.padEnd(5)} ${s.TotalEntries} images, ${s.LabeledEntries} labeled, ${s.ErrorEntries} with errors, ${s.TotalLabels} labels`]);
       }
-      rows.push(['', `${console}/rekognition/project?name=${DEMO_PROJECT}`]);
-      for (const d of datasets) rows.push([`AgentCore ${d.name}`, `versions 1 and 2: ${console}/agentcore/diff?id=${encodeURIComponent(d.datasetId)}&from=1&to=2`]);
+      rows.push(['', `${consoleUrl}/rekognition/project?name=${DEMO_PROJECT}`]);
+      for (const d of datasets) rows.push([`AgentCore ${d.name}`, `versions 1 and 2: ${consoleUrl}/agentcore/diff?id=${encodeURIComponent(d.datasetId)}&from=1&to=2`]);
       rows.push(['Pictures', folder ? `${resolve(folder, DEMO_BUCKET)}/ (s3://${DEMO_BUCKET}/...)` : 'not written (the endpoint is not on this machine, or Trove reads S3): the console shows no pictures']);
       process.stdout.write([
         `Demo data loaded into ${endpoint} (region ${region}) in ${((Date.now() - started) / 1000).toFixed(1)} s:`,
         table(rows),
         '',
-        `Open ${console}/ and sign in${localPair ? ' with test / test' : ` with ${credentials.accessKeyId}`}. Run \`trove demo\` again any time: it replaces these and nothing else.`,
+        `Open ${consoleUrl}/ and sign in${localPair ? ' with test / test' : ` with ${credentials.accessKeyId}`}. Run \`trove demo\` again any time: it replaces these and nothing else.`,
         '',
       ].join('\n'));
       const train = project.datasets.find((d) => d.type === 'TRAIN');
-      if (folder && train?.description.DatasetStats?.ErrorEntries !== TRAIN_ERRORS_WITH_IMAGES) {
+      // One of the TRAIN mistakes is found only by reading the picture: fewer errors mean Trove never saw them.
+      if (folder && train?.description.DatasetStats?.ErrorEntries !== TRAIN_ERRORS) {
         process.stderr.write(`Warning: Trove did not find the pictures where they were written (${resolve(folder)}). If it runs with another --data-dir or --bucket-dir, pass the same to \`trove demo\`.\n`);
       }
       return 0;
