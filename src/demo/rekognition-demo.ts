@@ -5,7 +5,7 @@ import {
 import type { DatasetDescription, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { DEMO_BUCKET, DEMO_PROJECT } from './names.js';
 import { drawScene, OBJECTS, SCENES, seededRandom } from './scenes.js';
-import type { Box, ObjectLabel, Scene } from './scenes.js';
+import type { Box, Scene } from './scenes.js';
 import { isError, until, untilGone } from './wait.js';
 
 // The Rekognition half of `trove demo`: a Custom Labels project whose TRAIN and TEST datasets hold
@@ -117,7 +117,7 @@ function manifestLine(sourceRef: string, picture: Picture): Record<string, unkno
   if (mistake === 'tiny-box') boxes.push({ label: 'balloon', left: 150, top: 20, width: 1, height: 1 });
   const annotations = boxes.map((b, i) => ({
     // A class the class-map does not name (a "drone" nobody added to the labelling job).
-    class_id: mistake === 'unknown-class' && i === 0 ? OBJECTS.length : OBJECTS.indexOf(b.label as ObjectLabel),
+    class_id: mistake === 'unknown-class' && i === 0 ? OBJECTS.length : OBJECTS.indexOf(b.label),
     left: b.left, top: b.top, width: b.width, height: b.height,
   }));
   const size = mistake === 'wrong-size' ? { width: WIDTH * 2, height: HEIGHT * 2 } : { width: WIDTH, height: HEIGHT };
