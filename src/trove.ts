@@ -2,10 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { Authenticator, LOCAL_CREDENTIAL } from './auth/authenticate.js';
-import { CredentialService } from './auth/credential-service.js';
+import { openWithConfiguredKeys } from './auth/credential-service.js';
+import type { CredentialService } from './auth/credential-service.js';
 import { isLoopbackHost } from './auth/loopback.js';
-import { loadMasterKey } from './auth/master-key.js';
+import { keyFingerprint } from './auth/master-key.js';
 import { RateLimiter } from './auth/rate-limiter.js';
+import { acceptedRegions } from './auth/regions.js';
+import { BucketService } from './buckets/bucket-service.js';
+import { ObjectAccess } from './buckets/object-access.js';
 import type { Config } from './config/schema.js';
 import { ConflictException, ValidationException } from './api/agentcore/errors.js';
 import { DatasetService as AcDatasetService } from './domain/agentcore/dataset-service.js';
@@ -15,9 +19,11 @@ import { ExampleService } from './domain/agentcore/example-service.js';
 import { TagService } from './domain/agentcore/tag-service.js';
 import { VersionService } from './domain/agentcore/version-service.js';
 import { Idempotency } from './domain/idempotency.js';
+import { JobListing } from './domain/jobs/job-listing.js';
 import { PageTokens } from './domain/pagination.js';
 import { DatasetService } from './domain/rekognition/dataset-service.js';
 import { EntryService } from './domain/rekognition/entry-service.js';
+import { Thumbnails } from './domain/rekognition/images/thumbnails.js';
 import { ImageAccess } from './domain/rekognition/images/image-access.js';
 import { ProjectService } from './domain/rekognition/project-service.js';
 import type { RekognitionDeps } from './domain/rekognition/rekognition-deps.js';
@@ -28,23 +34,30 @@ import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import { lockDirectory } from './lib/dir-lock.js';
 import { MonotonicStamp } from './lib/ids.js';
+import { Metrics } from './observability/metrics.js';
+import { metricsAccess } from './observability/metrics-access.js';
 import { createObjectStore } from './object-store/create-object-store.js';
 import type { ObjectStore } from './object-store/object-store.js';
 import { SignedTokenCodec } from './lib/signed-token.js';
 import { buildApp } from './server/app.js';
+import { loadTls } from './server/tls.js';
 import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
 export interface Trove {
-  /** Base URL the server listens on, e.g. http://127.0.0.1:4599. */
+  /** Base URL the server listens on, e.g. http://127.0.0.1:4599 (https:// with --tls-cert). */
   readonly url: string;
   readonly app: TroveApp;
   readonly store: Store;
   readonly runner: JobRunner;
   /** Access keys (what `trove credentials` manages), for tests and embedding. */
   readonly credentials: CredentialService;
+  /** Bucket owners and grants (what `trove buckets` manages), for tests and embedding. */
+  readonly buckets: BucketService;
   readonly maintenance: Maintenance;
+  /** This server's Prometheus metrics (served at /_trove/metrics where the configuration allows). */
+  readonly metrics: Metrics;
   /** Graceful stop: in-flight requests finish, running jobs finish or stay durable, the store closes. */
   close(): Promise<void>;
 }
@@ -57,6 +70,10 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
   // Embedded store: one process per data directory. PostgreSQL: any number of nodes share the
   // database, so there is nothing to lock and jobs of a dead node are taken over when their lease expires.
   const embedded = !config.databaseUrl;
+  // Read before anything is opened: a bad key file stops start-up with one line and nothing to undo.
+  const tls = loadTls(config.tls);
+  const access = metricsAccess(config.metrics, config.host);
+  const metrics = new Metrics();
   const unlock = embedded ? lockDirectory(ensureDir(config.dataDir)) : () => undefined;
   let store: Store | undefined;
   let objects: ObjectStore | undefined;
@@ -67,6 +84,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       ...config,
       onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; it will be replaced'),
       onDatabaseWait: (error, waitedMs) => logger.warn({ err: error.message, waitedMs, giveUpAfterMs: config.databaseWaitMs }, 'waiting for the database to accept connections'),
+      onStoreError: (error) => metrics.storeError(error),
     });
     if (embedded) {
       // The directory lock proves no other process runs these jobs, so resume them now.
@@ -74,51 +92,70 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       if (resumed > 0) logger.warn({ resumed }, 'resuming jobs interrupted by the last shutdown');
     }
 
-    const credentials = await openCredentials(config, store, clock);
+    const credentials = await openCredentials(config, store, clock, logger);
     const authenticator = new Authenticator({
       credentials,
       clock,
       localPairAllowed: isLoopbackHost(config.host),
       cacheMs: config.auth.credentialCacheMs,
       rateLimiter: new RateLimiter(config.throttle, clock),
+      regions: acceptedRegions(config.regions),
     });
     credentials.onChange(() => authenticator.invalidate());
+    // The one gate to the object store: the domain and the jobs only ever get readers bound to a caller.
+    const buckets = new BucketService(store, clock);
+    const objectAccess = new ObjectAccess({
+      objects, buckets: store.buckets, credentials: store.credentials, localPairAllowed: isLoopbackHost(config.host),
+      cacheMs: config.auth.credentialCacheMs, clock,
+    });
+    credentials.onChange(() => objectAccess.invalidate());
+    buckets.onChange(() => objectAccess.invalidate());
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
-    const runner = new JobRunner(store, jobDefinitions({
-      rekognition: { limits: config.rekognition, objects, imageChecks: config.imageChecks },
+    const definitions = jobDefinitions({
+      rekognition: { limits: config.rekognition, objects: objectAccess, imageChecks: config.imageChecks, observer: metrics },
       // Never collect rows a live page token or download link may still read.
       agentcore: {
         garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs),
-        objects,
+        objects: objectAccess,
         limits: config.agentcore,
       },
-    }), config.jobs, clock, logger.child({ component: 'jobs' }));
+    });
+    const runner = new JobRunner(store, definitions, config.jobs, clock, logger.child({ component: 'jobs' }), metrics);
+    const watched = store;
+    metrics.watch({
+      jobKinds: definitions.map((definition) => definition.kind),
+      jobTally: () => watched.jobs.tally(),
+      poolStats: () => watched.poolStats(),
+      now: () => clock.now(),
+    });
+    if (!access.serve) logger.info({ reason: access.reason }, 'metrics are not served (GET /_trove/metrics)');
     const deps: RekognitionDeps = {
       store,
       clock,
       stamps: new MonotonicStamp(),
       pageTokens: new PageTokens(tokens, clock, config.pageTokenTtlMs),
       limits: config.rekognition,
-      objects,
+      objects: objectAccess,
       jobsEnqueued: () => runner.wake(),
     };
     const projects = new ProjectService(deps);
     const datasets = new DatasetService(deps, projects);
     const entries = new EntryService(deps, datasets);
     const images = new ImageAccess(deps, datasets);
-    const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, () => runner.wake());
+    const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, () => runner.wake());
     const openStore = store;
     const openObjects = objects;
     const app = await buildApp({
       config: {
         awsJsonBodyLimit: config.bodyLimits.awsJson, restJsonBodyLimit: config.bodyLimits.restJson,
         requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs,
+        tls, publicUrl: config.publicUrl, trustProxy: config.trustProxy,
       },
       logger,
       rekognition: { projects, datasets, entries },
       agentcore: agentcore.services,
-      trove: {},
+      trove: { rekognitionEntries: entries, jobs: new JobListing(store, deps.pageTokens) },
       downloads: (token) => agentcore.downloads.open(token),
       ready: async () => void (await openStore.jobs.countOpen()),
       authenticator,
@@ -127,8 +164,13 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
         config: async () => ({ localPair: await localPair(config, credentials), defaultRegion: 'us-east-1' }),
       },
       images: (caller, datasetArn, sourceRef) => images.open(caller, datasetArn, sourceRef),
+      thumbnails: new Thumbnails(),
+      requestMetrics: metrics,
+      metrics: access.serve ? { token: access.token, text: () => metrics.text() } : undefined,
     });
-    const maintenance = new Maintenance(store, { intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs }, clock, logger.child({ component: 'maintenance' }));
+    const maintenance = new Maintenance(store, {
+      intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs, failedJobRetentionMs: config.jobs.failedRetentionMs,
+    }, clock, logger.child({ component: 'maintenance' }));
     // Listen first: when the port is taken nothing has started that would go on using the store
     // it closes. Requests accepted meanwhile only enqueue jobs, which start() picks up.
     await app.listen({ host: config.host, port: config.port });
@@ -136,7 +178,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     maintenance.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -144,7 +186,9 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       store,
       runner,
       credentials,
+      buckets,
       maintenance,
+      metrics,
       close: () => (closing ??= (async () => {
         await app.close();
         await maintenance.stop();
@@ -163,7 +207,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
 }
 
 /** The AgentCore dataset domain: services, download links, idempotency. */
-async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, jobsEnqueued: () => void) {
+async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, jobsEnqueued: () => void) {
   const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
   const deps = {
     store,
@@ -175,6 +219,7 @@ async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTok
       (message) => new ConflictException(message)),
     downloads: links,
     limits: config.agentcore,
+    objects,
     jobsEnqueued,
   };
   const datasets = new AcDatasetService(deps);
@@ -188,9 +233,16 @@ async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTok
  * Opens the credential store with the master key, and refuses to serve a non-loopback address
  * without credentials: the local test/test pair only works on loopback, so nobody could sign in.
  */
-async function openCredentials(config: Config, store: Store, clock: Clock): Promise<CredentialService> {
-  const master = loadMasterKey({ masterKey: config.auth.masterKey, dataDir: config.dataDir });
-  const credentials = await CredentialService.open(store, master.key, clock, { keySource: master.source });
+async function openCredentials(config: Config, store: Store, clock: Clock, logger: Logger): Promise<CredentialService> {
+  const { credentials, current, previous } = await openWithConfiguredKeys(store, { ...config.auth, dataDir: config.dataDir }, clock);
+  const keys = { masterKey: keyFingerprint(current.key), previousMasterKey: previous && keyFingerprint(previous.key) };
+  if (credentials.storeKey === 'previous') {
+    logger.warn(keys, 'stored secrets are still encrypted with TROVE_MASTER_KEY_PREVIOUS: run `trove credentials rotate-master-key` once every node has both keys');
+  } else if (previous) {
+    logger.warn(keys, 'stored secrets are encrypted with TROVE_MASTER_KEY: TROVE_MASTER_KEY_PREVIOUS is no longer needed; restart without it');
+  } else {
+    logger.info(keys, 'master key');
+  }
   if (!isLoopbackHost(config.host) && (await credentials.count()) === 0) {
     throw new Error(
       `Refusing to listen on ${config.host}: it is not a loopback address and no credentials exist, so the service would be `

@@ -38,6 +38,16 @@ export async function rekognition<T = Record<string, unknown>>(url: string, oper
   return body;
 }
 
+/** A call to Trove's own API (`/_trove/api/...`, restJson, service `trove`) signed with the local pair. */
+export async function troveApi<T = Record<string, unknown>>(url: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await signedFetch(`${url}${path}`, {
+    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  }, { service: 'trove' });
+  const answer = (await response.json()) as T;
+  if (response.status !== 200) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
 export async function waitSettled(url: string, datasetArn: string): Promise<Record<string, any>> {
   for (;;) {
     const { DatasetDescription } = await rekognition<{ DatasetDescription: Record<string, any> }>(url, 'DescribeDataset', { DatasetArn: datasetArn });

@@ -3,6 +3,8 @@ import { table } from './flags.js';
 /** What a person needs right after `trove serve` starts. */
 export interface StartFacts {
   readonly url: string;
+  /** The origin clients use when it is not `url` (behind a proxy: --public-url). */
+  readonly publicUrl?: string;
   /** Where the data lives, e.g. "SQLite in /home/me/.trove" or "database postgres://trove:***@db/trove". */
   readonly store: string;
   /** The documented local pair test/test works (loopback bind, no credential created). */
@@ -18,8 +20,10 @@ export interface StartFacts {
  * row per thing to know. A new fact is one more row.
  */
 export function startBanner(facts: StartFacts): string {
+  const reached = facts.publicUrl ?? facts.url;
   const rows: [string, string][] = [
-    ['Console', `${facts.url}/_trove/console/`],
+    ...(facts.publicUrl ? [['Clients use', facts.publicUrl] as [string, string]] : []),
+    ['Console', `${reached}/_trove/console/`],
     ['Sign in', facts.localPair
       ? 'test / test (account 000000000000, any region), the local pair: until a credential is created'
       : 'with a key from `trove credentials create`'],

@@ -1,6 +1,10 @@
+import { backupCommand } from './commands/backup.js';
+import { bucketsCommand } from './commands/buckets.js';
 import { credentialsCommand } from './commands/credentials.js';
 import { demoCommand } from './commands/demo.js';
+import { jobsCommand } from './commands/jobs.js';
 import { migrateCommand } from './commands/migrate.js';
+import { restoreCommand } from './commands/restore.js';
 import { serveCommand } from './commands/serve.js';
 import { versionCommand } from './commands/version.js';
 import { whoamiCommand } from './commands/whoami.js';
@@ -15,7 +19,10 @@ export interface Command {
   run(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [serveCommand, demoCommand, migrateCommand, credentialsCommand, whoamiCommand, versionCommand];
+const COMMANDS: readonly Command[] = [
+  serveCommand, demoCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand, jobsCommand, backupCommand, restoreCommand,
+  versionCommand,
+];
 
 /** Other spellings people type for a command. */
 const ALIASES: Readonly<Record<string, string>> = { '--version': 'version', '-v': 'version', '-V': 'version' };

@@ -7,13 +7,15 @@ export interface MaintenanceConfig {
   readonly intervalMs: number;
   /** Pagination tokens live this long; row versions only they could need are kept as long. */
   readonly pageTokenTtlMs: number;
+  /** Jobs that gave up are listed this long, then forgotten. */
+  readonly failedJobRetentionMs: number;
 }
 
 const PURGE_CHUNK = 2000;
 const DATASETS_PER_SWEEP = 100;
 
 /**
- * Garbage collection of superseded row versions. A row superseded at revision d can only be
+ * Garbage collection of superseded row versions (and of old failed-job notes). A row superseded at revision d can only be
  * seen by a listing pinned to a revision before d, and such a listing started before d was
  * committed; once d is older than the token lifetime, no token can need the row any more.
  * Safe to run on several nodes at once (deleting a deleted row is a no-op).
@@ -54,6 +56,7 @@ export class Maintenance {
         }
         await this.store.revisions.forget('rekognition', datasetId, revision);
       }
+      await this.store.jobs.purgeFailed(this.clock.now() - this.config.failedJobRetentionMs);
     })().catch((error: unknown) => this.logger.error({ err: error }, 'maintenance sweep failed'));
     this.#running = run.then(() => undefined);
     await run;

@@ -19,6 +19,17 @@ export interface JobRunnerConfig {
   readonly maxAttempts: number;
 }
 
+/** How one attempt of a job ended. */
+export type JobAttemptOutcome = 'finished' | 'failed' | 'gave_up' | 'interrupted' | 'lease_lost';
+
+/** Hears about every attempt this runner makes (the metrics); never throws. */
+export interface JobObserver {
+  started(job: JobRecord, now: number): void;
+  ended(job: JobRecord, outcome: JobAttemptOutcome, ms: number): void;
+}
+
+const UNOBSERVED: JobObserver = { started: () => undefined, ended: () => undefined };
+
 /**
  * Claims durable jobs from the store and runs them. Any runner may run any job; leases with
  * heartbeats hand a dead runner's job to another after `leaseMs`.
@@ -41,6 +52,7 @@ export class JobRunner {
     private readonly config: JobRunnerConfig,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly observer: JobObserver = UNOBSERVED,
   ) {
     this.#definitions = new Map(definitions.map((definition) => [definition.kind, definition as JobDefinition]));
   }
@@ -125,30 +137,38 @@ export class JobRunner {
       void this.store.jobs.heartbeat(job.id, this.owner, this.clock.now() + this.config.leaseMs).catch(() => undefined);
     }, Math.max(50, Math.floor(this.config.leaseMs / 3)));
     heartbeat.unref();
-    const ctx = this.#context(job, logger);
+    const givingUp = job.attempts > this.config.maxAttempts;
+    // A job that gives up is kept, without its payload, as a failed job (failed_jobs) for operators.
+    const ctx = this.#context(job, logger, givingUp ? { attempts: job.attempts - 1 } : undefined);
     const started = this.clock.now();
+    this.observer.started(job, started);
+    const ended = (outcome: JobAttemptOutcome) => this.observer.ended(job, outcome, this.clock.now() - started);
     try {
       if (!definition || definition.payloadVersion !== job.payloadVersion) {
         throw new Error(`no definition for job kind ${job.kind} v${job.payloadVersion}`);
       }
       const payload = JSON.parse(job.payload) as never;
-      if (job.attempts > this.config.maxAttempts) {
+      if (givingUp) {
         await definition.giveUp(payload, ctx, new Error(`gave up after ${job.attempts - 1} attempts`));
       } else {
         await definition.run(payload, ctx);
       }
       logger.info({ ms: this.clock.now() - started }, 'job finished');
+      ended(givingUp ? 'gave_up' : 'finished');
     } catch (error) {
       if (error instanceof LeaseLostError) {
         logger.warn('job lease lost; another runner owns it now');
+        ended('lease_lost');
         return;
       }
       if (error instanceof StoreUnavailableError) {
         logger.warn({ err: error.message }, 'job attempt interrupted: database unavailable');
+        ended('interrupted');
         await this.#handBack(job, logger);
         return;
       }
       logger.error({ err: error }, 'job attempt failed');
+      ended('failed');
       const backoff = Math.min(30_000, 200 * 2 ** job.attempts);
       await this.store.jobs.retryLater(job.id, this.owner, this.clock.now() + backoff, String(error)).catch((e: unknown) => {
         logger.error({ err: e }, 'could not reschedule job; its lease will expire');
@@ -175,12 +195,13 @@ export class JobRunner {
     }
   }
 
-  #context(job: JobRecord, logger: Logger): JobContext {
+  #context(job: JobRecord, logger: Logger, givingUp?: { attempts: number }): JobContext {
     const guarded = <T>(fn: (tx: Repositories) => Promise<T>, finish: boolean) =>
       this.store.transaction(async (tx) => {
         if (!(await tx.jobs.holdsLease(job.id, this.owner))) throw new LeaseLostError(job.id);
         const result = await fn(tx);
-        if (finish && !(await tx.jobs.finish(job.id, this.owner))) throw new LeaseLostError(job.id);
+        const failed = givingUp && { at: this.clock.now(), attempts: givingUp.attempts };
+        if (finish && !(await tx.jobs.finish(job.id, this.owner, failed))) throw new LeaseLostError(job.id);
         return result;
       });
     return {

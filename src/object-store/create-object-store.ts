@@ -22,15 +22,15 @@ export interface ObjectStoreConfig {
   };
 }
 
-/** The folder whose subfolders are the buckets, when the configuration names the folder store; undefined for S3. */
-export function bucketFolder(config: ObjectStoreConfig, dataDir: string): string | undefined {
+/** The folder the folder store reads, or undefined when objects come through the S3 API. */
+export function folderStoreRoot(config: ObjectStoreConfig, dataDir: string): string | undefined {
   const mode = config.mode === 'auto' ? (config.s3.endpoint ? 's3' : 'folder') : config.mode;
   return mode === 'folder' ? config.bucketDir ?? join(dataDir, 'buckets') : undefined;
 }
 
 /** Opens the object store the configuration names (nothing is contacted until the first read). */
 export function createObjectStore(config: ObjectStoreConfig, dataDir: string): ObjectStore {
-  const root = bucketFolder(config, dataDir);
+  const root = folderStoreRoot(config, dataDir);
   if (root !== undefined) {
     // The default root is created so a user sees where buckets go; a configured one must exist already.
     if (config.bucketDir === undefined) mkdirSync(root, { recursive: true });

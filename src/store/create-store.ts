@@ -20,13 +20,16 @@ export interface StoreConfig {
   readonly onDatabaseWait?: (error: Error, waitedMs: number) => void;
   /** Errors of idle PostgreSQL connections (the pool replaces them); for logging. */
   readonly onConnectionError?: (error: Error) => void;
+  /** Every error a store call rejects with (store.ts StoreOptions); for the metrics. */
+  readonly onStoreError?: (error: unknown) => void;
 }
 
 /** Opens (and migrates) the store the configuration names. */
 export async function createStore(config: StoreConfig): Promise<Store> {
+  const options = { onError: config.onStoreError };
   const store = config.databaseUrl
-    ? storeOn(new PostgresDriver({ url: config.databaseUrl, poolSize: config.databasePoolSize ?? 10, onConnectionError: config.onConnectionError }))
-    : openSqlite(config);
+    ? storeOn(new PostgresDriver({ url: config.databaseUrl, poolSize: config.databasePoolSize ?? 10, onConnectionError: config.onConnectionError }), options)
+    : storeOn(openSqlite(config), options);
   try {
     if (config.databaseUrl) await migrateWhenReachable(store, config);
     else await store.migrate();
@@ -56,10 +59,17 @@ async function migrateWhenReachable(store: Store, config: StoreConfig): Promise<
   }
 }
 
-function openSqlite(config: StoreConfig): Store {
+function openSqlite(config: StoreConfig): SqliteDriver {
   mkdirSync(config.dataDir, { recursive: true });
-  return storeOn(new SqliteDriver({ filename: join(config.dataDir, 'trove.db'), synchronous: config.sqliteSynchronous }));
+  return new SqliteDriver({ filename: sqliteFile(config.dataDir), synchronous: config.sqliteSynchronous });
 }
+
+/** The embedded store's database file in a data directory. */
+export function sqliteFile(dataDir: string): string {
+  return join(dataDir, SQLITE_FILE);
+}
+
+export const SQLITE_FILE = 'trove.db';
 
 /** Where the store lives, for messages: the data directory, or the database URL without its password. */
 export function describeStore(config: Pick<StoreConfig, 'dataDir' | 'databaseUrl'>): string {

@@ -1,3 +1,4 @@
+import { BucketsRepository } from './sql/buckets-repository.js';
 import { CredentialsRepository } from './sql/credentials-repository.js';
 import { AcDatasetsRepository } from './sql/ac-datasets-repository.js';
 import { AcExamplesRepository } from './sql/ac-examples-repository.js';
@@ -10,7 +11,7 @@ import { RkEntriesRepository } from './sql/rk-entries-repository.js';
 import { RkLabelsRepository } from './sql/rk-labels-repository.js';
 import { RkProjectsRepository } from './sql/rk-projects-repository.js';
 import { SettingsRepository } from './sql/settings-repository.js';
-import type { SqlDialect, SqlDriver, SqlExecutor } from './sql/sql-driver.js';
+import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor } from './sql/sql-driver.js';
 
 /**
  * Everything the domain and the job runner may ask of storage. The repositories are written
@@ -26,6 +27,7 @@ export interface Repositories {
   readonly rkEntries: RkEntriesRepository;
   readonly rkLabels: RkLabelsRepository;
   readonly credentials: CredentialsRepository;
+  readonly buckets: BucketsRepository;
   readonly idempotency: IdempotencyRepository;
   readonly acDatasets: AcDatasetsRepository;
   readonly acExamples: AcExamplesRepository;
@@ -38,22 +40,48 @@ export interface Store extends Repositories {
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
+  /** The connection pool's use (PostgreSQL), for the metrics; undefined on the embedded store. */
+  poolStats(): PoolStats | undefined;
   close(): Promise<void>;
 }
 
-export function storeOn(driver: SqlDriver): Store {
+export interface StoreOptions {
+  /**
+   * Sees every error a store call (a statement, or a whole transaction) rejects with, once: for
+   * the metrics, which count the engine's own errors and lost connections among them (an error
+   * the caller throws inside its transaction passes through here too, and is not one).
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+export function storeOn(driver: SqlDriver, options: StoreOptions = {}): Store {
+  const { onError } = options;
+  // Only calls from outside a transaction are watched: a failing statement inside one fails the
+  // transaction, which is watched, so each failure is seen once and the bulk paths pay nothing.
+  const watched = <T>(call: Promise<T>): Promise<T> => (onError ? call.catch((error: unknown) => {
+    onError(error);
+    throw error;
+  }) : call);
+  const db: SqlExecutor = onError ? {
+    all: (sql, params) => watched(driver.all(sql, params)),
+    get: (sql, params) => watched(driver.get(sql, params)),
+    run: (sql, params) => watched(driver.run(sql, params)),
+    runBatch: (sql, rows) => watched(driver.runBatch(sql, rows)),
+    insertMany: (table, columns, rows) => watched(driver.insertMany(table, columns, rows)),
+  } : driver;
   return {
-    ...repositoriesOn(driver, driver.dialect),
+    ...repositoriesOn(db, driver.dialect),
     dialect: driver.dialect,
-    transaction: (fn) => driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect))),
+    transaction: (fn) => watched(driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect)))),
     migrate: () => driver.migrate(),
+    poolStats: () => driver.poolStats?.(),
     close: () => driver.close(),
   };
 }
 
 function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
   return {
-    settings: new SettingsRepository(db),
+    settings: new SettingsRepository(db, dialect),
     jobs: new JobsRepository(db, dialect),
     revisions: new RevisionsRepository(db),
     rkProjects: new RkProjectsRepository(db, dialect),
@@ -61,6 +89,7 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
     rkEntries: new RkEntriesRepository(db, dialect),
     rkLabels: new RkLabelsRepository(db),
     credentials: new CredentialsRepository(db),
+    buckets: new BucketsRepository(db),
     idempotency: new IdempotencyRepository(db),
     acDatasets: new AcDatasetsRepository(db),
     acExamples: new AcExamplesRepository(db),

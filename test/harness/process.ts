@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +32,7 @@ export async function spawnTrove(args: string[], env: Record<string, string> = {
     const timer = setTimeout(() => reject(new Error(`trove did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /listening on (https?:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -55,26 +56,23 @@ export async function spawnTrove(args: string[], env: Record<string, string> = {
   };
 }
 
-export interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /**
- * Runs `bin/trove <args>` to its end and resolves with its exit code and output (never rejects).
- * Asynchronous, so a server in the test's own process keeps serving meanwhile.
+ * Runs a one-shot `bin/trove` command (backup, restore, credentials, demo, ...) to its end; never
+ * throws for its exit code. `env` is laid over this process's environment (undefined removes a
+ * variable). Asynchronous, so a server in the test's own process keeps serving meanwhile.
  */
-export function runTrove(args: string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 60_000): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env, timeout: timeoutMs }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
+export async function runTrove(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
 }
 
 /** A newcomer's shell: no AWS or Trove variables and no AWS config files, so `trove demo` falls back to test/test. */
-export function newcomerEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('TROVE_')));
-  return { ...env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+export function newcomerEnv(): Record<string, string | undefined> {
+  const unset = Object.keys(process.env).filter((name) => name.startsWith('AWS_') || name.startsWith('TROVE_'));
+  return { ...Object.fromEntries(unset.map((name) => [name, undefined])), AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
 }

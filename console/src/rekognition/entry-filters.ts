@@ -8,6 +8,11 @@ export interface EntryFilters {
   /** Only entries with errors; the API has no "without errors" (HasErrors=false is no filter). */
   readonly hasErrors: true | undefined;
   readonly sourceRef: string;
+  /**
+   * An error code (ERROR_INVALID_BOUNDING_BOX): entries with that error. Not an AWS filter: the
+   * console lists HasErrors=true and keeps the entries with that code.
+   */
+  readonly errorCode?: string;
 }
 
 /** AWS: ListDatasetEntries accepts 1 to 10 ContainsLabels. */
@@ -25,6 +30,7 @@ export function filtersFromQuery(query: URLSearchParams): EntryFilters {
     labeled: bool(query.get('labeled')),
     hasErrors: bool(query.get('errors')) || undefined,
     sourceRef: query.get('q') ?? '',
+    errorCode: query.get('code') || undefined,
   };
 }
 
@@ -34,6 +40,7 @@ export function filtersToQuery(filters: EntryFilters): Record<string, string | r
     labeled: filters.labeled === undefined ? undefined : String(filters.labeled),
     errors: filters.hasErrors ? 'true' : undefined,
     q: filters.sourceRef || undefined,
+    code: filters.errorCode,
   };
 }
 
@@ -42,7 +49,7 @@ export function listFilters(filters: EntryFilters): { ContainsLabels?: string[];
   return {
     ...(filters.labels.length > 0 ? { ContainsLabels: [...filters.labels] } : {}),
     ...(filters.labeled === undefined ? {} : { Labeled: filters.labeled }),
-    ...(filters.hasErrors ? { HasErrors: true } : {}),
+    ...(filters.errorCode !== undefined || filters.hasErrors ? { HasErrors: true } : {}),
     // AWS: SourceRefContains must contain a non-blank character.
     ...(/\S/.test(filters.sourceRef) ? { SourceRefContains: filters.sourceRef } : {}),
   };
@@ -57,9 +64,10 @@ export function isFiltered(filters: EntryFilters): boolean {
  * single label's EntryCount from ListDatasetLabels); undefined for combinations no counter
  * covers. Only a size hint for the scroll bar: the last page gives the exact number.
  */
-export function expectedCount(filters: EntryFilters, stats: StatsForCount | undefined, labelCounts: ReadonlyMap<string, number>): number | undefined {
-  const { labels, labeled, hasErrors, sourceRef } = filters;
+export function expectedCount(filters: EntryFilters, stats: StatsForCount | undefined, labelCounts: ReadonlyMap<string, number>, codeCounts?: ReadonlyMap<string, number>): number | undefined {
+  const { labels, labeled, hasErrors, sourceRef, errorCode } = filters;
   if (/\S/.test(sourceRef)) return undefined;
+  if (errorCode !== undefined) return labels.length === 0 && labeled === undefined ? codeCounts?.get(errorCode) : undefined;
   const total = stats?.TotalEntries;
   const labeledCount = stats?.LabeledEntries;
   const errors = stats?.ErrorEntries;

@@ -4,6 +4,8 @@ import type { TroveOperationName } from './inputs.js';
 /** Where each of Trove's own operations sits on HTTP, under `/_trove/api` (docs/trove-api.md). */
 export const httpBindings: Readonly<Record<TroveOperationName, HttpBinding>> = {
   GetCallerIdentity: { method: 'GET', uri: '/_trove/api/caller', code: 200 },
+  GetDatasetEntriesPageToken: { method: 'POST', uri: '/_trove/api/rekognition/entries-page-token', code: 200 },
+  ListJobs: { method: 'GET', uri: '/_trove/api/jobs', query: { states: 'state', maxResults: 'maxResults', nextToken: 'nextToken' }, code: 200 },
 };
 
 /**

@@ -5,7 +5,7 @@ import { isLoopbackHost } from '../../auth/loopback.js';
 import { loadConfig } from '../../config/load.js';
 import { DEMO_BUCKET, DEMO_PROJECT } from '../../demo/names.js';
 import { isError } from '../../demo/wait.js';
-import { bucketFolder } from '../../object-store/create-object-store.js';
+import { folderStoreRoot } from '../../object-store/create-object-store.js';
 import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
 import { parseCommandArgs, table, UsageError } from '../flags.js';
@@ -53,7 +53,7 @@ export const demoCommand: Command = {
     const started = Date.now();
     try {
       const config = loadConfig({ env, flags: settings });
-      const folder = local ? bucketFolder(config.objectStore, config.dataDir) : undefined;
+      const folder = local ? folderStoreRoot(config.objectStore, config.dataDir) : undefined;
       // The pictures go where Trove reads them before the entries are sent: Trove checks them on arrival.
       const prepare = () => {
         const data = rekognitionDemoData();

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { loadConfig } from '../../config/load.js';
 import { DirectoryInUseError } from '../../lib/dir-lock.js';
-import { bucketFolder } from '../../object-store/create-object-store.js';
+import { folderStoreRoot } from '../../object-store/create-object-store.js';
 import { createLogger } from '../../observability/logger.js';
 import { describeStore } from '../../store/create-store.js';
 import { localPair, startTrove } from '../../trove.js';
@@ -25,9 +25,10 @@ export const serveCommand: Command = {
     } catch (error) {
       throw explainStartFailure(error, config);
     }
-    const folder = bucketFolder(config.objectStore, config.dataDir);
+    const folder = folderStoreRoot(config.objectStore, config.dataDir);
     process.stdout.write(startBanner({
       url: trove.url,
+      publicUrl: config.publicUrl,
       store: config.databaseUrl ? describeStore(config) : `SQLite in ${resolve(config.dataDir)}`,
       localPair: (await localPair(config, trove.credentials)) !== null,
       bucketFolder: folder && resolve(folder),

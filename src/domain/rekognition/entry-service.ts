@@ -1,6 +1,7 @@
 import {
   InvalidPaginationTokenException, InvalidParameterException, ResourceInUseException, ResourceNotReadyException,
 } from '../../api/rekognition/errors.js';
+import { requesterOf } from '../../buckets/object-access.js';
 import type { EntryFilter, LabelStatsRow } from '../../store/records.js';
 import type { Caller } from '../caller.js';
 import { fingerprint } from '../pagination.js';
@@ -29,7 +30,7 @@ export class EntryService {
       if (!(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', now)))) {
         throw new ResourceInUseException(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
       }
-      const payload: UpdateEntriesPayload = { datasetId: dataset.id };
+      const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller) };
       await tx.jobs.enqueue({
         kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: groundTruth, runAfter: now, createdAt: now,
       });
@@ -93,6 +94,32 @@ export class EntryService {
       ? this.deps.pageTokens.issue<EntryPageState>('entries', { d: dataset.id, r: revision, a: page[page.length - 1].id, f: filters }, startedAt)
       : undefined;
     return { entries: page.map((row) => row.line), nextToken };
+  }
+
+  /**
+   * Trove (not AWS): a ListDatasetEntries NextToken whose page starts at `position` (0-based)
+   * of the filtered listing, so a client can open any position without walking the pages before
+   * it. Pinned like every page token: to the revision and start time of `listingToken` (a token
+   * of the same listing) when given, else to the committed revision now. `entryCount` is set
+   * instead when the listing has no entry at `position`.
+   */
+  async tokenAt(caller: Caller, arn: string, query: { filter: EntryFilter; position: number; listingToken?: string }): Promise<{
+    nextToken?: string; entryCount?: number;
+  }> {
+    const dataset = await this.datasets.find(caller, arn);
+    const filters = fingerprint(normalise(query.filter));
+    let revision = dataset.revision;
+    let startedAt: number | undefined;
+    if (query.listingToken) {
+      const state = this.deps.pageTokens.read<EntryPageState>('entries', query.listingToken);
+      if (!state || state.d !== dataset.id || state.f !== filters || typeof state.r !== 'number') throw new InvalidPaginationTokenException();
+      ({ r: revision, t: startedAt } = state);
+    } else if (dataset.status === 'CREATE_IN_PROGRESS') {
+      throw new ResourceNotReadyException(`The dataset ${arn} is still being created.`);
+    }
+    const at = await this.deps.store.rkEntries.positionAt(dataset.id, revision, query.filter, query.position);
+    if ('count' in at) return { entryCount: at.count };
+    return { nextToken: this.deps.pageTokens.issue<EntryPageState>('entries', { d: dataset.id, r: revision, a: at.afterId, f: filters }, startedAt) };
   }
 
   /** One page of the dataset's labels in name order, with their entry and bounding-box counts. */

@@ -33,6 +33,10 @@ export interface IngestResult {
   written: number;
   /** Written entries whose image broke a rule (ERROR_INVALID_IMAGE / ERROR_INVALID_IMAGE_DIMENSION). */
   invalidImages: number;
+  /** Dropped lines by reason (validate-line's DropReason, or DUPLICATE_SOURCE_REF), for the metrics. */
+  droppedBy: Record<string, number>;
+  /** Errors written into the entries, by code, for the metrics. */
+  errorsBy: Record<string, number>;
 }
 
 /**
@@ -45,7 +49,7 @@ export interface IngestResult {
 export async function ingestLines(
   lines: Iterable<string> | AsyncIterable<string>, write: WriteChunk, options: IngestOptions,
 ): Promise<IngestResult> {
-  const result: IngestResult = { lines: 0, dropped: 0, written: 0, invalidImages: 0 };
+  const result: IngestResult = { lines: 0, dropped: 0, written: 0, invalidImages: 0, droppedBy: {}, errorsBy: {} };
   const labels = new Set<string>();
   let bucket: string | undefined;
   let chunk = new Map<string, ValidatedEntry>();
@@ -56,20 +60,28 @@ export async function ingestLines(
     const findings = options.checkImages && entries.length > 0 ? await options.checkImages(entries) : [];
     const rows: EntryRow[] = [];
     const invalid = new Set<string>();
+    // The error codes of each entry that has any (most have none), counted once it is written.
+    const codes: [sourceRef: string, codes: readonly string[]][] = [];
     entries.forEach((entry, i) => {
       const errors = findings[i];
       const outcome = errors && errors.length > 0 ? addLineErrors(entry, errors) : { kind: 'entry' as const, entry };
       if (outcome.kind === 'dropped') {
         result.dropped++;
+        tally(result.droppedBy, outcome.reason);
         return;
       }
       if (outcome.entry !== entry) invalid.add(entry.sourceRef);
+      if (entry.errorCodes || outcome.entry !== entry) codes.push([entry.sourceRef, [...entry.errorCodes ?? [], ...(errors ?? []).map((e) => e.code)]]);
       rows.push(toRow(outcome.entry));
     });
     const skipped = await write(rows);
     result.dropped += skipped.size;
+    if (skipped.size > 0) tally(result.droppedBy, DUPLICATE, skipped.size);
     result.written += rows.length - skipped.size;
     for (const sourceRef of invalid) if (!skipped.has(sourceRef)) result.invalidImages++;
+    for (const [sourceRef, entryCodes] of codes) {
+      if (!skipped.has(sourceRef)) for (const code of entryCodes) tally(result.errorsBy, code);
+    }
     for (const row of rows) if (!skipped.has(row.sourceRef)) for (const [label] of row.labels) labels.add(label);
     if (labels.size > options.maxLabels) {
       throw new BatchRejected('ERROR_MANIFEST_TOO_MANY_LABELS',
@@ -83,6 +95,7 @@ export async function ingestLines(
     // AWS: terminal content errors remove the line; an image may appear only once per change.
     if (outcome.kind === 'dropped' || chunk.has(outcome.entry.sourceRef)) {
       result.dropped++;
+      tally(result.droppedBy, outcome.kind === 'dropped' ? outcome.reason : DUPLICATE);
       continue;
     }
     const { entry } = outcome;
@@ -95,6 +108,13 @@ export async function ingestLines(
   }
   await flush();
   return result;
+}
+
+/** The reason counted for a line whose source-ref an earlier line of the same change already used. */
+const DUPLICATE = 'DUPLICATE_SOURCE_REF';
+
+function tally(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by;
 }
 
 function toRow(entry: ValidatedEntry): EntryRow {

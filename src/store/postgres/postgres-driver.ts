@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-driver.js';
+import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-driver.js';
 import { isConnectionLoss } from '../store-unavailable-error.js';
 import { onClient, SqlCache, unavailableOr } from './client-executor.js';
 import { applyMigrations } from './migrate.js';
@@ -37,9 +37,11 @@ export class PostgresDriver implements SqlDriver {
   readonly #pool: pg.Pool;
   readonly #sqlCache = new SqlCache();
   readonly #statistics: PlannerStatistics;
+  readonly #poolSize: number;
 
   constructor(config: PostgresDriverConfig) {
     const report = config.onConnectionError ?? (() => undefined);
+    this.#poolSize = config.poolSize;
     this.#pool = new pg.Pool({
       connectionString: config.url,
       max: config.poolSize,
@@ -106,6 +108,10 @@ export class PostgresDriver implements SqlDriver {
         throw error;
       }
     });
+  }
+
+  poolStats(): PoolStats {
+    return { max: this.#poolSize, total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
   }
 
   async migrate(): Promise<void> {

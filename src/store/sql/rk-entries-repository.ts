@@ -13,6 +13,8 @@ interface EntryDbRow {
 
 /** Rows per multi-row statement: well under SQLite's 32766 variables and PostgreSQL's 65535. */
 const CHUNK = 200;
+/** Ids read per query while walking to a position: bounded memory, few round trips. */
+const POSITION_STEP = 5000;
 const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
 
 /**
@@ -106,35 +108,60 @@ export class RkEntriesRepository {
    * O(page) however deep it is (ContainsLabels merges one ordered scan per label).
    */
   async page(datasetId: number, revision: number, filter: EntryFilter, afterId: number, limit: number): Promise<{ id: number; line: string }[]> {
+    const rows = await this.#select<{ id: number; line: string }>('e.id, e.line', datasetId, revision, filter, afterId, limit);
+    return rows.map((row) => ({ id: Number(row.id), line: row.line }));
+  }
+
+  /**
+   * Where position `position` (0-based) of the filtered listing at `revision` starts: the id of
+   * the entry just before it (0 for position 0), or, when the listing has no entry at that
+   * position, its exact length. The same ordered index walks as `page`, reading ids only, in
+   * bounded steps: O(position) index entries, never the lines, and memory of one step.
+   */
+  async positionAt(datasetId: number, revision: number, filter: EntryFilter, position: number, step = POSITION_STEP): Promise<{ afterId: number } | { count: number }> {
+    let afterId = 0;
+    let passed = 0;
+    while (passed < position) {
+      const want = Math.min(step, position - passed);
+      const ids = await this.#select<{ id: number }>('e.id', datasetId, revision, filter, afterId, want);
+      passed += ids.length;
+      if (ids.length < want) return { count: passed };
+      afterId = Number(ids[ids.length - 1].id);
+    }
+    // Position `position` exists only if one more entry follows.
+    const next = await this.#select<{ id: number }>('e.id', datasetId, revision, filter, afterId, 1);
+    return next.length > 0 ? { afterId } : { count: passed };
+  }
+
+  /** `columns` of the entries visible at `revision` after `afterId` matching `filter`, in listing order. */
+  async #select<T extends { id: number }>(columns: string, datasetId: number, revision: number, filter: EntryFilter, afterId: number, limit: number): Promise<T[]> {
     // No stored label or source-ref contains U+0000 (the manifest validator refuses it), and
     // PostgreSQL cannot even take it as a parameter: such a filter term matches nothing.
     if (filter.sourceRefContains?.includes('\u0000')) return [];
     if (filter.containsLabels && filter.containsLabels.length > 0) {
       const labels = filter.containsLabels.filter((label) => !label.includes('\u0000'));
-      const perLabel = await Promise.all(labels.map((label) => this.#pageByLabel(datasetId, revision, label, filter, afterId, limit)));
-      const merged = new Map<number, string>();
-      for (const rows of perLabel) for (const row of rows) merged.set(row.id, row.line);
-      return [...merged].sort((a, b) => a[0] - b[0]).slice(0, limit).map(([id, line]) => ({ id, line }));
+      const perLabel = await Promise.all(labels.map((label) => this.#selectByLabel<T>(columns, datasetId, revision, label, filter, afterId, limit)));
+      const merged = new Map<number, T>();
+      for (const rows of perLabel) for (const row of rows) merged.set(Number(row.id), row);
+      return [...merged].sort((a, b) => a[0] - b[0]).slice(0, limit).map(([, row]) => row);
     }
     const contains = filter.sourceRefContains;
     if (contains !== undefined && this.dialect.substringIndex === 'fts5' && [...contains].length >= 3) {
       const extra = this.#filters({ ...filter, sourceRefContains: undefined });
-      const rows = await this.db.all<{ id: number; line: string }>(
-        `SELECT e.id, e.line FROM rk_entries_fts f JOIN rk_entries e ON e.id = f.rowid
+      return this.db.all<T>(
+        `SELECT ${columns} FROM rk_entries_fts f JOIN rk_entries e ON e.id = f.rowid
          WHERE rk_entries_fts MATCH ? AND f.rowid > ? AND e.dataset_id = ? AND ${VISIBLE} ${extra.sql} AND instr(e.source_ref, ?) > 0
          ORDER BY f.rowid LIMIT ?`,
         [trigramQuery(contains), afterId, datasetId, revision, revision, ...extra.params, contains, limit],
       );
-      return rows.map((row) => ({ id: Number(row.id), line: row.line }));
     }
     const extra = this.#filters(filter);
-    const rows = await this.db.all<{ id: number; line: string }>(
-      `SELECT e.id, e.line FROM rk_entries e
+    return this.db.all<T>(
+      `SELECT ${columns} FROM rk_entries e
        WHERE e.dataset_id = ? AND e.id > ? AND ${VISIBLE} ${extra.sql}
        ORDER BY e.id LIMIT ?`,
       [datasetId, afterId, revision, revision, ...extra.params, limit],
     );
-    return rows.map((row) => ({ id: Number(row.id), line: row.line }));
   }
 
   /** Entries visible at `revision` after `afterId`, with everything needed to copy them. */
@@ -164,15 +191,14 @@ export class RkEntriesRepository {
     return rows.length;
   }
 
-  async #pageByLabel(datasetId: number, revision: number, label: string, filter: EntryFilter, afterId: number, limit: number) {
+  async #selectByLabel<T>(columns: string, datasetId: number, revision: number, label: string, filter: EntryFilter, afterId: number, limit: number): Promise<T[]> {
     const extra = this.#filters(filter);
-    const rows = await this.db.all<{ id: number; line: string }>(
-      `SELECT e.id, e.line FROM rk_entry_labels l JOIN rk_entries e ON e.id = l.entry_id
+    return this.db.all<T>(
+      `SELECT ${columns} FROM rk_entry_labels l JOIN rk_entries e ON e.id = l.entry_id
        WHERE l.dataset_id = ? AND l.label = ? AND l.entry_id > ? AND ${VISIBLE} ${extra.sql}
        ORDER BY l.entry_id LIMIT ?`,
       [datasetId, label, afterId, revision, revision, ...extra.params, limit],
     );
-    return rows.map((row) => ({ id: Number(row.id), line: row.line }));
   }
 
   /** SQL for the filters that are checked row by row once a driving index has been chosen. */

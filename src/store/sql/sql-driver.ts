@@ -43,8 +43,21 @@ export interface SqlDialect {
   readonly substringIndex: 'fts5' | 'pg_trgm';
 }
 
+/** A connection pool's use right now (PostgreSQL; the embedded store has no pool). */
+export interface PoolStats {
+  /** Connections the pool may open at most. */
+  readonly max: number;
+  /** Connections open now, idle or checked out. */
+  readonly total: number;
+  readonly idle: number;
+  /** Callers waiting for a connection. */
+  readonly waiting: number;
+}
+
 export interface SqlDriver extends SqlExecutor {
   readonly dialect: SqlDialect;
+  /** The connection pool's use, where the engine has one. */
+  poolStats?(): PoolStats;
   /**
    * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws.
    * Statements issued through `tx` are the only ones inside the transaction.

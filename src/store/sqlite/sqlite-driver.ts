@@ -15,6 +15,16 @@ const dialect: SqlDialect = { name: 'sqlite', skipLocked: '', forUpdate: '', for
 // Resolved from the package root so the compiled driver (dist/store/sqlite) reads the same SQL files.
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../../src/store/sqlite/migrations/', import.meta.url));
 
+/** The migration files this build has, in order. */
+function migrationFiles(): string[] {
+  return readdirSync(MIGRATIONS_DIR).filter((name) => name.endsWith('.sql')).sort();
+}
+
+/** The schema versions this build knows (a database with any other was made by a newer Trove). */
+export function knownSchemaVersions(): number[] {
+  return migrationFiles().map((file) => Number.parseInt(file, 10));
+}
+
 /**
  * better-sqlite3 in WAL mode behind the async SqlDriver interface. One write connection is
  * serialised by a mutex (a transaction may await between statements); reads outside
@@ -94,7 +104,7 @@ export class SqliteDriver implements SqlDriver {
       const applied = new Set(
         this.#writer.prepare('SELECT version FROM schema_migrations').all().map((row) => (row as { version: number }).version),
       );
-      for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name.endsWith('.sql')).sort()) {
+      for (const file of migrationFiles()) {
         const version = Number.parseInt(file, 10);
         if (applied.has(version)) continue;
         const sql = readFileSync(MIGRATIONS_DIR + file, 'utf8');

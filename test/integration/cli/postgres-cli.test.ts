@@ -11,6 +11,7 @@ import { createTestDatabase } from '../../harness/postgres.js';
 import type { TestDatabase } from '../../harness/postgres.js';
 import { spawnTrove } from '../../harness/process.js';
 import { TEST_MASTER_KEY } from '../../harness/server.js';
+import { rawSql } from '../../harness/raw-sql.js';
 import { startTcpProxy } from '../../harness/tcp-proxy.js';
 
 const run = promisify(execFile);
@@ -60,13 +61,27 @@ describe.runIf(POSTGRES_SELECTED)('bin/trove on PostgreSQL', () => {
     expect((down as { stdout: string }).stdout).toContain('waiting for the database to accept connections');
   });
 
+  it('trove credentials writes into the database given, not into a data directory', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'trove-cli-pg-'));
+    try {
+      const env = { ...process.env, TROVE_MASTER_KEY: TEST_MASTER_KEY };
+      const { stdout } = await run(process.execPath, [BIN, 'credentials', 'create', '--account', '123456789012', '--json', '--data-dir', dataDir, '--database-url', database.url], { env });
+      const { accessKeyId } = JSON.parse(stdout) as { accessKeyId: string };
+      const { rows } = await rawSql<{ account: string }>({ dataDir, databaseUrl: database.url }, 'SELECT account FROM credentials WHERE access_key_id = ?', [accessKeyId]);
+      expect(rows).toEqual([{ account: '123456789012' }]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('waits at start-up for a database that comes up a moment later', async () => {
     const url = new URL(database.url);
     const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
-    await proxy.cut();
+    const { attempted } = await proxy.refuse();
     const dataDir = mkdtempSync(join(tmpdir(), 'trove-cli-pg-'));
     const starting = spawnTrove(['--data-dir', dataDir, '--database-url', proxy.via(database.url), '--log-level', 'info'], { TROVE_MASTER_KEY: TEST_MASTER_KEY });
-    const restored = new Promise((resolve) => setTimeout(resolve, 1_200)).then(() => proxy.restore());
+    // The database comes back only once Trove has tried it and been refused (however slowly it started).
+    const restored = attempted.then(() => new Promise((resolve) => setTimeout(resolve, 300))).then(() => proxy.restore());
     try {
       const trove = await starting;
       await restored;

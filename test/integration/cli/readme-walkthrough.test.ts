@@ -47,7 +47,7 @@ describe.skipIf(!CLI)('the README\'s first-dataset walkthrough', () => {
     expect(WALKTHROUGH).toBeDefined();
     const script = WALKTHROUGH!.replaceAll('http://127.0.0.1:4599', server.url);
     const out = await new Promise<string>((resolve, reject) => {
-      execFile('bash', ['-e', '-c', script], { cwd, env: newcomerEnv(), timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
+      execFile('bash', ['-e', '-c', script], { cwd, env: { ...process.env, ...newcomerEnv() }, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
     });
     expect(out).toContain('CREATE_COMPLETE');
     expect(out).toContain('\\"class-name\\":\\"balloon\\"');

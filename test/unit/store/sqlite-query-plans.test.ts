@@ -69,6 +69,17 @@ describe('SQLite query plans', () => {
     });
   });
 
+  describe('GetDatasetEntriesPageToken (RkEntriesRepository.positionAt)', () => {
+    it.each<[string, EntryFilter]>([
+      ['no filter', {}], ['HasErrors=true', { hasErrors: true }], ['Labeled=false', { labeled: false }],
+      ['ContainsLabels', { containsLabels: ['a', 'b'] }], ['SourceRefContains', { sourceRefContains: 'abcd' }],
+    ])('%s walks the listing\'s own ordered index, reading ids only', async (_name, filter) => {
+      const plans = await plansOf((repository) => repository.positionAt(1, 1, filter, 250, 100));
+      expect(plans.length).toBeGreaterThan(0);
+      for (const plan of plans) expect(plan).not.toMatch(/TEMP B-TREE|^SCAN e\b/);
+    });
+  });
+
   describe('the console image check (RkEntriesRepository.hasSourceRef)', () => {
     it('probes indexes only: the live source-ref, then the rows superseded after the revision', async () => {
       let found: boolean | undefined;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ObjectStoreError, parseS3Uri } from '../../../object-store/object-store.js';
-import type { ObjectRef, ObjectStore } from '../../../object-store/object-store.js';
+import type { ObjectReader } from '../../../buckets/object-access.js';
+import type { ObjectRef } from '../../../object-store/object-store.js';
 import { hasEndMarker, jpegFrame, pngHeader, sniffFormat } from './image-header.js';
 import type { HeaderResult } from './image-header.js';
 import { IMAGE_LIMITS, imageFindings } from './image-rules.js';
@@ -16,6 +17,12 @@ const MAX_READS = 16;
 const TAIL_BYTES = 1024;
 
 /**
+ * How one image check ended: the image is fine, broke a rule (the first code found), could not
+ * be judged because the store has no such bucket, or failed transiently (the job retries).
+ */
+export type ImageCheckOutcome = 'ok' | ImageFinding['code'] | 'not_checked' | 'unavailable';
+
+/**
  * Checks the images that manifest lines point at, reading only their headers and last bytes
  * through ranged reads. One checker serves one job: it remembers the buckets the store does not
  * have, so a manifest full of images elsewhere costs one failed read per bucket, not per image.
@@ -25,7 +32,12 @@ export class ImageChecker {
   readonly #buckets = new Map<string, Promise<boolean>>();
   readonly #unreachable = new Set<string>();
 
-  constructor(private readonly store: ObjectStore, private readonly logger?: Logger) {}
+  /** `store`: an ObjectReader bound to whoever asked for the check (the job's requester). */
+  constructor(
+    private readonly store: Pick<ObjectReader, 'readRange' | 'description'>,
+    private readonly logger?: Logger,
+    private readonly onChecked: (outcome: ImageCheckOutcome) => void = () => undefined,
+  ) {}
 
   /**
    * The rules the image breaks, or undefined when the store cannot reach it at all (no such
@@ -57,7 +69,9 @@ export class ImageChecker {
 
   async #checkOne(ref: ObjectRef, expectation: ImageExpectation): Promise<ImageFinding[] | undefined> {
     const facts = await this.#facts(ref).catch((error: unknown) => this.#failure(ref, error));
-    return facts && imageFindings(facts, expectation);
+    const findings = facts && imageFindings(facts, expectation);
+    this.onChecked(findings === undefined ? 'not_checked' : findings[0]?.code ?? 'ok');
+    return findings;
   }
 
   async #facts(ref: ObjectRef): Promise<ImageFacts> {
@@ -92,9 +106,13 @@ export class ImageChecker {
         this.#unreachable.add(ref.bucket);
         this.logger?.info({ bucket: ref.bucket, store: this.store.description }, 'images in this bucket are not checked: the object store has no such bucket');
         return undefined;
-      case 'no-such-key': return { kind: 'missing' };
-      case 'access-denied': return { kind: 'access-denied' };
-      case 'unavailable': throw error;
+      // One finding for both: a denied read must not tell whether another account's object exists.
+      case 'no-such-key':
+      case 'access-denied':
+        return { kind: 'missing' };
+      case 'unavailable':
+        this.onChecked('unavailable');
+        throw error;
     }
   }
 }

@@ -3,6 +3,7 @@
 // Pure: no I/O, one JSON.parse and one JSON.stringify per line. Duplicate source-refs are the
 // caller's business (it sees the whole manifest).
 
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../lib/json-depth.js';
 import { dropMessage, type DropReason } from './error-codes.js';
 import {
   addError,
@@ -39,6 +40,8 @@ export interface ValidatedEntry {
    * image checks compare it with the real image (AWS: ERROR_INVALID_IMAGE_DIMENSION).
    */
   imageSizes?: { width: number; height: number }[];
+  /** The codes of the errors written into the line (absent when it has none), for the metrics. */
+  errorCodes?: readonly string[];
 }
 
 export type LineOutcome =
@@ -72,6 +75,9 @@ export function validateLine(text: string, options: ValidateLineOptions = {}): L
 
   // AWS: a line over 100,000 characters is a terminal content error; the line is dropped.
   if (text.length > maxChars) return drop('LINE_TOO_LONG', String(maxChars));
+
+  // Trove: a line nested deeper than any Ground Truth line is dropped before JSON.parse builds it.
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return drop('TOO_DEEP', String(MAX_JSON_DEPTH));
 
   let parsed: unknown;
   try {
@@ -134,6 +140,7 @@ export function validateLine(text: string, options: ValidateLineOptions = {}): L
     entry: {
       sourceRef, line, isLabeled, hasErrors: check.errorCount > 0, labels: sortedLabels(check),
       ...(check.imageSizes.length > 0 ? { imageSizes: check.imageSizes } : {}),
+      ...(check.codes ? { errorCodes: check.codes } : {}),
     },
   };
 }

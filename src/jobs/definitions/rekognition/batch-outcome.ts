@@ -28,19 +28,21 @@ export function terminalErrorCheck(result: IngestResult, limits: RekognitionLimi
 /**
  * Commits a batch through `commit` in the job's finishing transaction; when the commit refuses
  * the batch (BatchRejected), every writer's rows are discarded and each dataset is marked
- * `failedStatus` with StatusMessageCode CLIENT_ERROR.
+ * `failedStatus` with StatusMessageCode CLIENT_ERROR. Resolves to the rejection, if any.
  */
 export async function commitOrReject(
   ctx: JobContext,
   writers: readonly RevisionWriter[],
   failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED',
   commit: (tx: Repositories, now: number) => Promise<unknown>,
-): Promise<void> {
+): Promise<BatchRejected | undefined> {
   try {
     await ctx.finish((tx) => commit(tx, ctx.clock.now()));
+    return undefined;
   } catch (error) {
     if (!(error instanceof BatchRejected)) throw error;
     await rejectBatch(ctx, writers, failedStatus, error);
+    return error;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { IngestResult } from '../../../domain/rekognition/ingest.js';
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { CreateDatasetPayload } from '../../../domain/rekognition/job-kinds.js';
 import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
@@ -5,6 +6,7 @@ import { statusChange } from '../../../domain/rekognition/status.js';
 import type { JobDefinition } from '../../job.js';
 import { commitOrReject, failForService, rejectBatch, terminalErrorCheck, writerFor } from './batch-outcome.js';
 import { importManifest } from './import-manifest.js';
+import { readerFor } from './job-deps.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
 const COPY_CHUNK = 1000;
@@ -19,7 +21,7 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
     kind: RekognitionJobs.createDataset,
     payloadVersion: 1,
 
-    async run({ datasetId, sourceDatasetId, manifest }, ctx) {
+    async run({ datasetId, sourceDatasetId, manifest, requester }, ctx) {
       const writer = await writerFor(datasetId, ctx, limits);
       if (!writer) return void (await ctx.finish(async () => undefined));
       await writer.begin();
@@ -33,17 +35,23 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
           afterId = rows[rows.length - 1].id;
         }
       }
+      let imported: IngestResult | undefined;
       if (manifest) {
         let rejection: BatchRejected | undefined;
         try {
-          rejection = terminalErrorCheck(await importManifest(manifest, writer, deps, ctx), limits);
+          const reader = readerFor(deps, requester, writer.dataset.arn);
+          imported = await importManifest(manifest, writer, deps, reader, ctx);
+          rejection = terminalErrorCheck(imported, limits);
         } catch (error) {
           if (!(error instanceof BatchRejected)) throw error;
           rejection = error;
         }
-        if (rejection) return rejectBatch(ctx, [writer], 'CREATE_FAILED', rejection);
+        if (rejection) {
+          await rejectBatch(ctx, [writer], 'CREATE_FAILED', rejection);
+          return deps.observer?.batchEnded('manifest', imported, rejection);
+        }
       }
-      await commitOrReject(ctx, [writer], 'CREATE_FAILED', async (tx, now) => {
+      const rejected = await commitOrReject(ctx, [writer], 'CREATE_FAILED', async (tx, now) => {
         if (sourceDatasetId !== undefined) {
           const still = await tx.rkDatasets.findById(sourceDatasetId);
           if (!still || still.status === 'DELETE_IN_PROGRESS') {
@@ -52,6 +60,7 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
         }
         await writer.commit(tx, statusChange('CREATE_COMPLETE', now));
       });
+      if (manifest) deps.observer?.batchEnded('manifest', imported, rejected);
     },
 
     async giveUp({ datasetId }, ctx, error) {
