@@ -37,7 +37,7 @@ describe.skipIf(!CLI)('the README\'s first-dataset walkthrough', () => {
     symlinkSync(server.dataDir, join(cwd, '.trove'));
     const demo = await runTrove(['demo', '--endpoint', server.url, '--data-dir', server.dataDir], newcomerEnv());
     expect(demo.code).toBe(0);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await server?.close();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
@@ -47,7 +47,7 @@ describe.skipIf(!CLI)('the README\'s first-dataset walkthrough', () => {
     expect(WALKTHROUGH).toBeDefined();
     const script = WALKTHROUGH!.replaceAll('http://127.0.0.1:4599', server.url);
     const out = await new Promise<string>((resolve, reject) => {
-      execFile('bash', ['-e', '-c', script], { cwd, env: { ...process.env, ...newcomerEnv() }, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
+      execFile('bash', ['-e', '-c', script], { cwd, env: { ...process.env, ...newcomerEnv() }, timeout: 110_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
     });
     expect(out).toContain('CREATE_COMPLETE');
     expect(out).toContain('\\"class-name\\":\\"balloon\\"');
@@ -57,5 +57,5 @@ describe.skipIf(!CLI)('the README\'s first-dataset walkthrough', () => {
     expect((await settled(client, DatasetArn)).DatasetStats).toEqual({ TotalEntries: 1, LabeledEntries: 1, ErrorEntries: 0, TotalLabels: 1 });
     const [line] = (await client.send(new ListDatasetEntriesCommand({ DatasetArn }))).DatasetEntries!;
     expect(JSON.parse(line)).toMatchObject({ 'source-ref': 's3://hello/balloons.jpg', 'cl-metadata': { is_labeled: true } });
-  });
+  }, 120_000);
 });
