@@ -115,7 +115,7 @@ describe('bin/trove for a newcomer', () => {
     } finally {
       await debug.stop();
     }
-    }, 120_000);
+  }, 120_000);
 
   it('logs JSON lines when not on a terminal (a pipe, here), as log collectors expect', async () => {
     const json = await spawnTrove(['--data-dir', tempDir(), '--log-level', 'info']);
