@@ -13,9 +13,8 @@ export function listDatasetEntries(services: RekognitionServices): Operation<Lis
         filter: {
           containsLabels: input.ContainsLabels,
           labeled: input.Labeled,
-          // AWS documents only HasErrors=true; its guide's listing program sends HasErrors=false to
-          // mean "not errors only" and expects the whole dataset, so false is no filter.
-          hasErrors: input.HasErrors === true ? true : undefined,
+          // HasErrors=false is no filter (domain/rekognition/entry-service.ts says why).
+          hasErrors: input.HasErrors,
           sourceRefContains: input.SourceRefContains,
         },
         maxResults: input.MaxResults ?? 100,
