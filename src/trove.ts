@@ -23,6 +23,7 @@ import { DatasetService } from './domain/rekognition/dataset-service.js';
 import { EntryService } from './domain/rekognition/entry-service.js';
 import { Thumbnails } from './domain/rekognition/images/thumbnails.js';
 import { ImageAccess } from './domain/rekognition/images/image-access.js';
+import { ImageUploads } from './domain/uploads/image-uploads.js';
 import { ProjectService } from './domain/rekognition/project-service.js';
 import type { RekognitionDeps } from './domain/rekognition/rekognition-deps.js';
 import { jobDefinitions } from './jobs/registry.js';
@@ -137,7 +138,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       logger,
       rekognition: { projects, datasets, entries },
       agentcore: agentcore.services,
-      trove: { rekognitionEntries: entries },
+      trove: { rekognitionEntries: entries, imageUploads: new ImageUploads(objectAccess) },
       downloads: (token) => agentcore.downloads.open(token),
       ready: async () => void (await openStore.jobs.countOpen()),
       authenticator,

@@ -1,10 +1,17 @@
 import type { HttpBinding } from '../http-binding.js';
+import { MAX_UPLOAD_BYTES } from './inputs.js';
 import type { TroveOperationName } from './inputs.js';
 
 /** Where each of Trove's own operations sits on HTTP, under `/_trove/api` (docs/trove-api.md). */
 export const httpBindings: Readonly<Record<TroveOperationName, HttpBinding>> = {
   GetCallerIdentity: { method: 'GET', uri: '/_trove/api/caller', code: 200 },
   GetDatasetEntriesPageToken: { method: 'POST', uri: '/_trove/api/rekognition/entries-page-token', code: 200 },
+  // UpdateDatasetEntries' 5 MB blob is ~7 MB of base64, plus the expectations.
+  UpdateDatasetEntriesIfUnchanged: { method: 'POST', uri: '/_trove/api/rekognition/update-entries-if-unchanged', code: 200, bodyLimit: 16 * 1024 * 1024 },
+  ListWritableBuckets: { method: 'GET', uri: '/_trove/api/buckets/writable', code: 200 },
+  UploadImage: {
+    method: 'PUT', uri: '/_trove/api/images', query: { bucket: 'bucket', key: 'key', overwrite: 'overwrite' }, payload: 'body', bodyLimit: MAX_UPLOAD_BYTES, code: 200,
+  },
 };
 
 /**

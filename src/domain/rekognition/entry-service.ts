@@ -6,6 +6,8 @@ import type { EntryFilter, LabelStatsRow } from '../../store/records.js';
 import type { Caller } from '../caller.js';
 import { fingerprint } from '../pagination.js';
 import type { DatasetService } from './dataset-service.js';
+import { brokenExpectations, EntriesChanged } from './entry-versions.js';
+import type { EntryExpectation } from './entry-versions.js';
 import { RekognitionJobs } from './job-kinds.js';
 import type { DistributeEntriesPayload, UpdateEntriesPayload } from './job-kinds.js';
 import type { RekognitionDeps } from './rekognition-deps.js';
@@ -22,13 +24,21 @@ export class EntryService {
    * AWS: UpdateDatasetEntries returns at once and the dataset moves UPDATE_IN_PROGRESS →
    * UPDATE_COMPLETE | UPDATE_FAILED. The decoded lines are stored with the job in the same
    * transaction that changes the status, before the response is sent.
+   *
+   * Trove: with `expected` (UpdateDatasetEntriesIfUnchanged), the same transaction first checks
+   * that those entries are still the versions the client read, and accepts nothing otherwise
+   * (EntriesChanged): the check and the acceptance are one step.
    */
-  async acceptUpdate(caller: Caller, arn: string, groundTruth: Buffer): Promise<void> {
+  async acceptUpdate(caller: Caller, arn: string, groundTruth: Buffer, expected?: readonly EntryExpectation[]): Promise<void> {
     const dataset = await this.datasets.find(caller, arn);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', now)))) {
         throw new ResourceInUseException(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
+      }
+      if (expected && expected.length > 0) {
+        const conflicts = await brokenExpectations(tx, dataset.id, expected);
+        if (conflicts.length > 0) throw new EntriesChanged(conflicts);
       }
       const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller) };
       await tx.jobs.enqueue({

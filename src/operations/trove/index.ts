@@ -1,6 +1,9 @@
 import type { Operation } from '../operation.js';
 import { getCallerIdentity } from './get-caller-identity.js';
 import { getDatasetEntriesPageToken } from './get-dataset-entries-page-token.js';
+import { listWritableBuckets } from './list-writable-buckets.js';
+import { updateDatasetEntriesIfUnchanged } from './update-dataset-entries-if-unchanged.js';
+import { uploadImage } from './upload-image.js';
 import type { TroveServices } from './services.js';
 
 /** Every operation of Trove's own API (`/_trove/api/`, docs/trove-api.md), by name. */
@@ -8,6 +11,9 @@ export function troveOperations(services: TroveServices): ReadonlyMap<string, Op
   const operations = [
     getCallerIdentity,
     getDatasetEntriesPageToken,
+    updateDatasetEntriesIfUnchanged,
+    listWritableBuckets,
+    uploadImage,
   ].map((build) => build(services) as Operation<never>);
   return new Map(operations.map((operation) => [operation.name, operation]));
 }

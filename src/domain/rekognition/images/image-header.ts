@@ -106,3 +106,16 @@ function isFrameMarker(marker: number): boolean {
 export function hasEndMarker(format: ImageFormat, tail: Buffer): boolean {
   return tail.includes(format === 'PNG' ? PNG_IEND : JPEG_EOI);
 }
+
+/** The header of an image held whole in memory (an upload): its format and size, or why it is none. */
+export function headerOfBytes(bytes: Buffer): HeaderResult | { kind: 'other'; what: string } {
+  const format = sniffFormat(bytes);
+  if (typeof format !== 'string') return { kind: 'other', what: format.other };
+  const header = format === 'PNG' ? pngHeader(bytes) : jpegFrame(bytes, 0, 2, bytes.length);
+  // Every byte is at hand, so the walk never asks for more; a header past the end is a truncated file.
+  if (header.kind === 'need') return { kind: 'invalid', detail: 'The JPEG file ends before its frame header (truncated or corrupt).' };
+  if (header.kind === 'image' && !hasEndMarker(header.format, bytes.subarray(Math.max(0, bytes.length - 1024)))) {
+    return { kind: 'invalid', detail: `The ${header.format} file is truncated (its end marker is missing).` };
+  }
+  return header;
+}
