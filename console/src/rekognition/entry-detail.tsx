@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from '
 import { useClients } from '../lib/clients.js';
 import { count } from '../lib/format.js';
 import { useAsync } from '../lib/hooks.js';
+import { typingIn } from '../lib/keys.js';
 import type { PagedList } from '../lib/paged-list.js';
 import { Problem } from '../shell/problem.js';
 import { useEditing } from './edit/edit-context.js';
@@ -82,7 +83,7 @@ export function EntryDetail({ datasetArn, sourceRef, index, list, onMove, onSeek
   // On the window: a button that becomes disabled (Next on the last entry) drops the focus to the body.
   const keys = useRef<(event: globalThis.KeyboardEvent) => void>(() => undefined);
   keys.current = (event) => {
-    if (event.defaultPrevented || (event.target as Element | null)?.closest?.('input, select, textarea, summary')) return;
+    if (event.defaultPrevented || typingIn(event.target)) return;
     if (event.key === 'ArrowRight') void move(1);
     else if (event.key === 'ArrowLeft') void move(-1);
     else return;

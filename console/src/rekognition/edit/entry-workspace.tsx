@@ -2,6 +2,7 @@ import type { CSSProperties, Ref } from 'react';
 import { useEffect, useImperativeHandle, useRef, useState } from 'react';
 import { useClients } from '../../lib/clients.js';
 import { useAsync } from '../../lib/hooks.js';
+import { typingIn } from '../../lib/keys.js';
 import { labelColour } from '../../lib/palette.js';
 import { Problem } from '../../shell/problem.js';
 import { EntryImage } from '../entry-image.js';
@@ -109,7 +110,7 @@ export function EntryWorkspace({ datasetArn, entry, handle }: { datasetArn: stri
   // Keys on the window while the dialog is open; typing in a field is left alone.
   const keys = useRef<(event: KeyboardEvent) => void>(() => undefined);
   keys.current = (event) => {
-    if (event.defaultPrevented || (event.target as Element | null)?.closest?.('input, select, textarea')) return;
+    if (event.defaultPrevented || typingIn(event.target)) return;
     const mod = event.ctrlKey || event.metaKey;
     const key = event.key;
     if (mod && (key === 'z' || key === 'Z')) {

@@ -25,6 +25,8 @@ export function LabelPicker({ labels, active, onImage, onPick, onToggleImage, on
     if (exact) onPick(exact);
     else onCreate(needle.slice(0, MAX_LABEL));
     setText('');
+    // Back to the keyboard shortcuts: B draws a box with the label just picked, L puts it on the image.
+    (document.activeElement as HTMLElement | null)?.blur();
   };
   return (
     <section className="label-picker" aria-labelledby="label-picker-heading">
