@@ -249,6 +249,28 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console edits datasets in C
     await page.close();
   });
 
+  it('takes the screenshots of the editing views', async () => {
+    const page = await c.signedIn(entryPath('tulips-01.png'));
+    const dialog = await openEntry(page, 'tulips-01.png');
+    await dialog.locator('img').waitFor();
+    await dialog.locator('g.box[data-box="bounding-box#1"] rect.box-body').click();
+    await page.keyboard.press('1');
+    await c.shots(page, 'rekognition-edit', () => dialog.locator('.handle').first().waitFor());
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.click('button:has-text("Select")');
+    await page.locator('.entry-card').nth(1).click();
+    await page.locator('.entry-card').nth(3).click({ modifiers: ['Shift'] });
+    await c.shots(page, 'rekognition-select', () => page.locator('.entry-card.checked img').first().waitFor());
+    await page.goto(`${c.server.url}/_trove/console/agentcore/dataset?id=${c.data.ac.datasetId}`);
+    await page.locator('article.example[data-example-id="refund-policy"] button:has-text("Edit")').click();
+    await page.locator('dialog.example-editor .turn').first().waitFor();
+    await page.locator('dialog.example-editor').getByLabel('Expected response').first().fill('Yes, within 45 days.');
+    await c.shots(page, 'agentcore-edit');
+    await page.close();
+  });
+
   it('shows a key without write actions the console read-only, saying why; a denied write is said in words', async () => {
     // Last in this file: once a credential exists the local pair no longer signs in.
     await c.server.trove.buckets.create(IMAGE_BUCKET, '000000000000');

@@ -96,7 +96,9 @@ export function EditableBoxes({ boxes, frame, font, caption, highlight, edit, on
         const colour = bad ? 'var(--error)' : labelColour(boxCaption(box));
         const selected = edit.selected === key;
         const text = `${bad ? '⚠ ' : ''}${boxCaption(box)}`;
-        const at = placeCaption(r, text, font, frame);
+        const placed = placeCaption(r, text, font, frame);
+        // A selected box's caption moves right of its corner handle.
+        const at = selected ? { ...placed, x: placed.x + (placed.x <= r.left + handle / 2 ? handle * 0.7 : 0) } : placed;
         return (
           <g key={key} className={`box${bad ? ' box-error' : ''}${selected ? ' box-selected' : ''}${highlight === key ? ' box-highlight' : ''}`} data-box={key} data-label={box.label ?? ''}
             onMouseEnter={onPoint && (() => onPoint(key))} onMouseLeave={onPoint && (() => onPoint(undefined))}>
