@@ -43,6 +43,12 @@ export class ConflictException extends TroveApiError {
   }
 }
 
+export class ServiceQuotaExceededException extends TroveApiError {
+  constructor(message: string) {
+    super('ServiceQuotaExceededException', message, 402);
+  }
+}
+
 /**
  * A conditional write whose condition no longer holds (DynamoDB's name for the same thing): the
  * entries named in `conflicts` are not the versions the client expected. Nothing was changed.

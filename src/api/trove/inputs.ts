@@ -1,9 +1,10 @@
 import { inputShapes as rekognitionShapes } from '../rekognition/inputs.js';
-import { blob, boolean, list, long, optional, required, string, structure } from '../shapes/shape.js';
+import { blob, boolean, enumeration, integer, list, long, optional, required, string, structure } from '../shapes/shape.js';
 import type { StructureShape } from '../shapes/shape.js';
 
 /** ListDatasetEntries' own member shapes: a position names the same listing, with the same limits. */
 const listing = rekognitionShapes.ListDatasetEntries.members;
+const DatasetArn = listing.DatasetArn.shape;
 const update = rekognitionShapes.UpdateDatasetEntries.members;
 
 /** Most expectations one conditional change may carry (a console save sends one per edited entry). */
@@ -16,8 +17,33 @@ export const MAX_UPLOAD_BYTES = 15 * 1024 * 1024;
  * DSL as the AWS APIs, so the restJson protocol validates them before a handler runs. Add an
  * operation here, in http-bindings.ts, and as one file under src/operations/trove/.
  */
+const MaxResults = integer({ min: 1, max: 1000 });
+const NextToken = string({ min: 1, max: 4096 });
+/** A revision number or a snapshot name (domain/rekognition/history/revision-points.ts checks which). */
+const RevisionOrSnapshot = string({ min: 1, max: 100 });
+const SnapshotName = string({ min: 1, max: 100 });
+/** A revision number in a path: labels are text. */
+const RevisionLabel = string({ min: 1, max: 15, pattern: '^[0-9]+$' });
+
 export const inputShapes = {
   GetCallerIdentity: structure({}),
+  ListDatasetRevisions: structure({ datasetArn: required(DatasetArn), maxResults: optional(MaxResults), nextToken: optional(NextToken) }),
+  GetDatasetIngestReport: structure({
+    datasetArn: required(DatasetArn), revision: required(RevisionLabel), maxResults: optional(MaxResults), nextToken: optional(NextToken),
+  }),
+  ListDatasetRevisionEntries: structure({
+    datasetArn: required(DatasetArn), at: optional(RevisionOrSnapshot), maxResults: optional(MaxResults), nextToken: optional(NextToken),
+  }),
+  DiffDatasetRevisions: structure({
+    datasetArn: required(DatasetArn), from: required(RevisionOrSnapshot), to: optional(RevisionOrSnapshot),
+    maxResults: optional(MaxResults), nextToken: optional(NextToken),
+  }),
+  CreateDatasetSnapshot: structure({
+    datasetArn: required(DatasetArn), name: required(SnapshotName), revision: optional(integer({ min: 1, max: Number.MAX_SAFE_INTEGER })),
+  }),
+  ListDatasetSnapshots: structure({ datasetArn: required(DatasetArn), maxResults: optional(MaxResults), nextToken: optional(NextToken) }),
+  DeleteDatasetSnapshot: structure({ datasetArn: required(DatasetArn), name: required(SnapshotName) }),
+  RestoreDatasetSnapshot: structure({ datasetArn: required(DatasetArn), name: required(SnapshotName) }),
   GetDatasetEntriesPageToken: structure({
     datasetArn: required(listing.DatasetArn.shape),
     position: required(long({ min: 0, max: 2_147_483_647 })),
@@ -43,11 +69,25 @@ export const inputShapes = {
     overwrite: optional(boolean),
     body: required(blob({ min: 1, max: MAX_UPLOAD_BYTES })),
   }),
+  ListJobs: structure({
+    states: optional(list(enumeration(['QUEUED', 'RUNNING', 'RETRYING', 'FAILED']), { min: 1, max: 4 })),
+    maxResults: optional(integer({ min: 1, max: 1000 })),
+    nextToken: optional(string({ min: 1, max: 2048 })),
+  }),
 } satisfies Record<string, StructureShape>;
 
 export type TroveOperationName = keyof typeof inputShapes;
 
 export type GetCallerIdentityInput = Record<string, never>;
+
+interface Paged { maxResults?: number; nextToken?: string }
+export interface ListDatasetRevisionsInput extends Paged { datasetArn: string }
+export interface GetDatasetIngestReportInput extends Paged { datasetArn: string; revision: string }
+export interface ListDatasetRevisionEntriesInput extends Paged { datasetArn: string; at?: string }
+export interface DiffDatasetRevisionsInput extends Paged { datasetArn: string; from: string; to?: string }
+export interface CreateDatasetSnapshotInput { datasetArn: string; name: string; revision?: number }
+export interface ListDatasetSnapshotsInput extends Paged { datasetArn: string }
+export interface DatasetSnapshotInput { datasetArn: string; name: string }
 export interface GetDatasetEntriesPageTokenInput {
   datasetArn: string; position: number; containsLabels?: string[]; labeled?: boolean; hasErrors?: boolean; sourceRefContains?: string;
   listingToken?: string;
@@ -60,3 +100,9 @@ export interface UpdateDatasetEntriesIfUnchangedInput {
 }
 export type ListWritableBucketsInput = Record<string, never>;
 export interface UploadImageInput { bucket: string; key: string; overwrite?: boolean; body: Buffer }
+
+export interface ListJobsInput {
+  states?: ('QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED')[];
+  maxResults?: number;
+  nextToken?: string;
+}

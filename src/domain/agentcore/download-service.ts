@@ -2,7 +2,9 @@ import type { Store } from '../../store/store.js';
 import type { DownloadLinks } from './download-links.js';
 import { exampleLine } from './examples-batch.js';
 
-const PAGE = 1000;
+/** Rows per read of a download, and bytes of content at most: a slow reader holds no more than one read. */
+const PAGE_ROWS = 1000;
+const PAGE_BYTES = 1024 * 1024;
 
 export type DownloadOpen =
   | { status: 'ok'; lines: AsyncIterable<string> }
@@ -27,14 +29,16 @@ export class DownloadService {
     return { status: 'ok', lines: this.#lines(target.dataset, target.revision) };
   }
 
-  /** One JSON line per example (`exampleId` first, then the content), read a page at a time. */
+  /**
+   * One JSON line per example (`exampleId` first, then the content), read a bounded page at a
+   * time and yielded line by line: the consumer pulls only as fast as its client reads, so a
+   * download of any size costs at most one page (about PAGE_BYTES) however slow the reader.
+   */
   async *#lines(dataset: number, revision: number): AsyncGenerator<string> {
-    let after = 0;
-    for (;;) {
-      const rows = await this.store.acExamples.page(dataset, revision, after, PAGE);
-      if (rows.length === 0) return;
-      yield rows.map((row) => `${exampleLine(row.exampleId, row.content)}\n`).join('');
-      if (rows.length < PAGE) return;
+    for (let after = 0; ;) {
+      const { rows, more } = await this.store.acExamples.page(dataset, revision, after, PAGE_ROWS, PAGE_BYTES);
+      for (const row of rows) yield `${exampleLine(row.exampleId, row.content)}\n`;
+      if (!more) return;
       after = rows[rows.length - 1].seq;
     }
   }

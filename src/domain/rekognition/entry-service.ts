@@ -69,7 +69,7 @@ export class EntryService {
       }
       const fresh = await tx.rkDatasets.findById(test.id);
       if (fresh!.totalEntries > 0) throw new InvalidParameterException('The test dataset must be empty.');
-      const payload: DistributeEntriesPayload = { trainId: train.id, testId: test.id };
+      const payload: DistributeEntriesPayload = { trainId: train.id, testId: test.id, requester: requesterOf(caller) };
       await tx.jobs.enqueue({
         kind: RekognitionJobs.distributeEntries, payloadVersion: 1, resource: `${train.arn} ${test.arn}`, payload, runAfter: now, createdAt: now,
       });

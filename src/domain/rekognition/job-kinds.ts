@@ -7,7 +7,9 @@ export const RekognitionJobs = {
   distributeEntries: 'rekognition.distribute-entries',
   deleteDataset: 'rekognition.delete-dataset',
   deleteProject: 'rekognition.delete-project',
+  restoreSnapshot: 'rekognition.restore-snapshot',
 } as const;
+
 
 export interface CreateDatasetPayload {
   datasetId: number;
@@ -22,6 +24,13 @@ export interface UpdateEntriesPayload {
   /** Who asked: the job checks the images as them (absent in older jobs). */
   requester?: Requester;
 }
-export interface DistributeEntriesPayload { trainId: number; testId: number }
+export interface DistributeEntriesPayload {
+  trainId: number;
+  testId: number;
+  /** Who asked, for history (absent in older jobs). */
+  requester?: Requester;
+}
+/** RestoreDatasetSnapshot: make the dataset's content that of `revision` again (the snapshot's, named for history). */
+export interface RestoreSnapshotPayload { datasetId: number; snapshot: string; revision: number; requester: Requester }
 export interface DeleteDatasetPayload { datasetId: number }
 export interface DeleteProjectPayload { projectId: number }

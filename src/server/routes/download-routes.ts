@@ -10,7 +10,7 @@ export interface DownloadRoutesOptions {
  * `GET /_trove/downloads/{token}/dataset.jsonl`: the links GetDataset hands out as
  * `downloadUrl`. No AWS credentials (the AgentCore SDK fetches them with a plain GET); the
  * signed token is the authorisation, and an altered or expired one gets 403 as a presigned
- * S3 URL would. The JSONL is streamed a page at a time, never built in memory.
+ * S3 URL would. The JSONL is streamed with backpressure, never built in memory.
  */
 export async function downloadRoutes(app: FastifyInstance, options: DownloadRoutesOptions): Promise<void> {
   // A wildcard, not a `:token` parameter: tokens are longer than Fastify's parameter limit.
@@ -24,6 +24,8 @@ export async function downloadRoutes(app: FastifyInstance, options: DownloadRout
       .code(200)
       .header('content-type', 'application/jsonl; charset=utf-8')
       .header('cache-control', 'private, no-store')
-      .send(Readable.from(opened.lines));
+      // A byte stream with a small buffer: it pulls the next line only when the socket has taken
+      // the last ones, so a client that stops reading stops the reads from the store.
+      .send(Readable.from(opened.lines, { objectMode: false, highWaterMark: 64 * 1024 }));
   });
 }

@@ -2,7 +2,7 @@ import type { EntryFilter, EntryRow, StoredEntry } from '../records.js';
 import { placeholders } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
 
-interface EntryDbRow {
+export interface EntryDbRow {
   id: number;
   source_ref: string;
   line: string;
@@ -10,6 +10,9 @@ interface EntryDbRow {
   is_labeled: number;
   has_errors: number;
 }
+
+/** Where a walk over superseded row versions stopped: the (deleted_rev, id) of the last row seen. */
+export interface SupersededCursor { readonly rev: number; readonly id: number }
 
 /** Rows per multi-row statement: well under SQLite's 32766 variables and PostgreSQL's 65535. */
 const CHUNK = 200;
@@ -174,14 +177,24 @@ export class RkEntriesRepository {
     return rows.map(toStored);
   }
 
-  /** Deletes up to `limit` row versions superseded at or before `revision`; returns how many. */
-  async purgeSuperseded(datasetId: number, revision: number, limit: number): Promise<number> {
-    const rows = await this.db.all<{ id: number; labels: string }>(
-      'SELECT id, labels FROM rk_entries WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND deleted_rev <= ? LIMIT ?',
-      [datasetId, revision, limit],
+  /**
+   * Deletes row versions superseded at or before `revision`, looking at up to `limit` of them in
+   * (deleted_rev, id) order after `after`. A version visible at one of the `kept` revisions
+   * (snapshots) stays. Returns how many were looked at and deleted, and the last one looked at.
+   */
+  async purgeSuperseded(datasetId: number, revision: number, limit: number, kept: readonly number[] = [], after: SupersededCursor = { rev: 0, id: 0 }): Promise<{
+    scanned: number; purged: number; last: SupersededCursor;
+  }> {
+    const rows = await this.db.all<{ id: number; labels: string; created_rev: number; deleted_rev: number }>(
+      `SELECT id, labels, created_rev, deleted_rev FROM rk_entries
+       WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND (deleted_rev, id) > (?, ?) AND deleted_rev <= ?
+       ORDER BY deleted_rev, id LIMIT ?`,
+      [datasetId, after.rev, after.id, revision, limit],
     );
-    await this.#deleteRows(datasetId, rows);
-    return rows.length;
+    const doomed = rows.filter((row) => !keptBy(kept, Number(row.created_rev), Number(row.deleted_rev)));
+    await this.#deleteRows(datasetId, doomed);
+    const last = rows.length > 0 ? { rev: Number(rows[rows.length - 1].deleted_rev), id: Number(rows[rows.length - 1].id) } : after;
+    return { scanned: rows.length, purged: doomed.length, last };
   }
 
   /** Deletes up to `limit` rows of a dataset being deleted; returns how many. */
@@ -252,7 +265,19 @@ export function trigramQuery(text: string): string {
   return [...trigrams].map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
 }
 
-function toStored(row: EntryDbRow): StoredEntry {
+/** True when one of the ascending revisions `kept` lies in [created, deleted): it sees the row version. */
+function keptBy(kept: readonly number[], created: number, deleted: number): boolean {
+  let low = 0;
+  let high = kept.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (kept[mid] < created) low = mid + 1;
+    else high = mid;
+  }
+  return low < kept.length && kept[low] < deleted;
+}
+
+export function toStored(row: EntryDbRow): StoredEntry {
   return {
     id: Number(row.id),
     sourceRef: row.source_ref,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { blankForm, fromForm, PREDEFINED, SIMULATED, toForm } from '../../../console/src/agentcore/edit/example-form.js';
+import type { ExampleForm } from '../../../console/src/agentcore/edit/example-form.js';
 
 describe('the example form', () => {
   it('edits a predefined conversation and keeps the fields it does not show', () => {
     const example = { exampleId: 'e1', scenario_id: 'math', turns: [{ input: 'What is 2+2?', expected_response: '4' }, { input: 'And 3+3?' }], metadata: { team: 'a' }, assertions: ['polite'] };
-    const form = toForm(PREDEFINED, example)!;
+    const form = toForm(PREDEFINED, example) as Extract<ExampleForm, { kind: 'predefined' }>;
     expect(form).toEqual({ kind: 'predefined', scenario_id: 'math', turns: [{ input: 'What is 2+2?', expected_response: '4' }, { input: 'And 3+3?', expected_response: '' }], expected_trajectory: [], assertions: ['polite'] });
     const edited = fromForm({ ...form, turns: [...form.turns, { input: 'Thanks', expected_response: 'You are welcome' }], expected_trajectory: ['calculator', ' '], assertions: [] }, example);
     expect(edited).toEqual({

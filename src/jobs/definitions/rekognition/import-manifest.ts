@@ -38,7 +38,9 @@ export async function importManifest(
       maxLabels: limits.maxLabelsPerDataset,
       checkImages: checker && liveImageCheck(checker, deps.imageChecks.concurrency),
       oneBucket: true,
+      observer: writer.change,
     });
+    writer.change.ingested(result);
     ctx.logger.info({ manifest: formatS3Uri(ref), ...result }, 'manifest imported');
     return result;
   } catch (error) {
