@@ -1,4 +1,3 @@
-import { ListDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import type { SyntheticEvent } from 'react';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useClients } from '../lib/clients.js';
@@ -11,6 +10,7 @@ import { useEditing } from './edit/edit-context.js';
 import { EntryWorkspace } from './edit/entry-workspace.js';
 import type { WorkspaceHandle } from './edit/entry-workspace.js';
 import { readEntry } from './entry-model.js';
+import { findEntryLine } from './find-entry.js';
 import type { EntryModel } from './entry-model.js';
 
 export interface EntryDetailProps {
@@ -43,14 +43,8 @@ export function EntryDetail({ datasetArn, sourceRef, index, list, onMove, onSeek
   const known = listed?.sourceRef === sourceRef ? listed : undefined;
   const found = useAsync(async (signal) => {
     if (known) return known;
-    let token: string | undefined;
-    do {
-      const out = await rekognition.send(new ListDatasetEntriesCommand({ DatasetArn: datasetArn, SourceRefContains: sourceRef, MaxResults: 100, NextToken: token }), { abortSignal: signal });
-      const match = (out.DatasetEntries ?? []).map(readEntry).find((e) => e.sourceRef === sourceRef);
-      if (match) return match;
-      token = out.NextToken;
-    } while (token);
-    return undefined;
+    const line = await findEntryLine(rekognition, datasetArn, sourceRef, signal);
+    return line === undefined ? undefined : readEntry(line);
   }, [datasetArn, sourceRef, known !== undefined]);
 
   useEffect(() => {

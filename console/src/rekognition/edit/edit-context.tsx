@@ -1,4 +1,4 @@
-import { DescribeDatasetCommand, ListDatasetEntriesCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
+import { DescribeDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import type { ReactNode } from 'react';
 import { createContext, useCallback, useContext, useMemo, useState } from 'react';
 import { usePermission } from '../../lib/caller.js';
@@ -7,6 +7,7 @@ import type { Clients } from '../../lib/clients.js';
 import type { Decision } from '../../lib/permissions.js';
 import { readEntry } from '../entry-model.js';
 import type { EntryModel } from '../entry-model.js';
+import { findEntryLine } from '../find-entry.js';
 import { EntrySaver } from './entry-saver.js';
 import type { Expectation, SaverPort } from './entry-saver.js';
 
@@ -57,15 +58,9 @@ function saverPort(clients: Clients, datasetArn: string): SaverPort {
     },
     async readBack(sourceRefs: readonly string[]) {
       const found = new Map<string, string>();
-      // SourceRefContains finds each entry by its own source-ref (a substring match; the exact one is kept).
       for (const ref of sourceRefs) {
-        let token: string | undefined;
-        do {
-          const out = await rekognition.send(new ListDatasetEntriesCommand({ DatasetArn: datasetArn, SourceRefContains: ref, MaxResults: 100, NextToken: token }));
-          const line = (out.DatasetEntries ?? []).find((l) => readEntry(l).sourceRef === ref);
-          if (line) found.set(ref, line);
-          token = line ? undefined : out.NextToken;
-        } while (token);
+        const line = await findEntryLine(rekognition, datasetArn, ref);
+        if (line !== undefined) found.set(ref, line);
       }
       return found;
     },
