@@ -5,14 +5,13 @@
 // it says nothing about whether the object exists.
 
 import { AccessDenied } from '../auth/errors.js';
-import { authorize } from '../auth/authorize.js';
+import { authorize, authorizeAction } from '../auth/authorize.js';
 import type { AllowLists } from '../auth/authorize.js';
 import { LOCAL_CREDENTIAL } from '../auth/authenticate.js';
 import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
 import { ObjectStoreError } from '../object-store/object-store.js';
 import type { ObjectInfo, ObjectRange, ObjectRef, ObjectStore, ObjectStream, PutOptions } from '../object-store/object-store.js';
-import { authorizeAction } from '../auth/authorize.js';
 import type { BucketRecord } from '../store/sql/buckets-repository.js';
 import type { CredentialRecord } from '../store/sql/credentials-repository.js';
 import { accessOf, canRead, canWrite } from './bucket-service.js';
@@ -224,9 +223,10 @@ export class ObjectReader {
 }
 
 /**
- * The key prefixes of `bucket` that resource patterns can reach: for each pattern, the literal
- * text before its first wildcard decides. `arn:aws:s3:::photos/train/*` reaches `train/`;
- * `arn:aws:s3:::photos/*`, `arn:aws:s3:::pho*` and `*` reach the whole bucket (`''`).
+ * The key prefixes of `bucket` that resource patterns can reach (keys must start with one): for
+ * each pattern, its literal text before the first wildcard decides. `arn:aws:s3:::photos/train/*`
+ * reaches `train/`, an exact ARN its one key; `arn:aws:s3:::photos/*`, `arn:aws:s3:::pho*` and
+ * `*` reach the whole bucket (`''`). A hint: a pattern's later wildcards may narrow it further.
  */
 export function keyPrefixesWithin(patterns: readonly string[], bucket: string): string[] {
   const base = `arn:aws:s3:::${bucket}/`;
@@ -235,7 +235,7 @@ export function keyPrefixesWithin(patterns: readonly string[], bucket: string): 
     const wild = pattern.search(/[*?]/);
     const literal = wild < 0 ? pattern : pattern.slice(0, wild);
     if (base.startsWith(literal) && wild >= 0) prefixes.add('');
-    else if (literal.startsWith(base)) prefixes.add(wild < 0 ? literal.slice(base.length, literal.lastIndexOf('/') + 1) : literal.slice(base.length));
+    else if (literal.startsWith(base)) prefixes.add(literal.slice(base.length));
   }
   return prefixes.has('') ? [''] : [...prefixes].sort();
 }

@@ -55,10 +55,6 @@ export function EntryWorkspace({ datasetArn, entry, handle }: { datasetArn: stri
   const [drawing, setDrawing] = useState(false);
   const [active, setActive] = useState<string>();
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
-  useEffect(() => {
-    setSelected(undefined);
-    setDrawing(false);
-  }, [entry.sourceRef]);
 
   const onImage = new Set(preview.imageLabels.map((l) => l.name));
   const labels = [...new Set([...(editing?.labels ?? []), ...onImage, ...preview.boxes.filter((b) => b.label !== undefined).map((b) => b.label!)])];

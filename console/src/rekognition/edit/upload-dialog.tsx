@@ -45,7 +45,9 @@ export function UploadDialog({ sampleRef, onClose }: { sampleRef: string | undef
   const chosen = bucket ?? defaultBucket ?? '';
   const reach = buckets.find((b) => b.name === chosen)?.keyPrefixes;
   const sampleFolder = sample && sample[1] === chosen ? sample[2].slice(0, sample[2].lastIndexOf('/') + 1) : undefined;
-  const folder = prefix ?? (reach?.[0] ?? (sampleFolder || 'uploads/'));
+  // A key prefix the key's allow-lists reach, as a folder (up to its last /).
+  const reachFolder = reach?.map((p) => p.slice(0, p.lastIndexOf('/') + 1)).find((p) => p !== '');
+  const folder = prefix ?? (reachFolder ?? (sampleFolder || 'uploads/'));
   const keyOf = (name: string) => `${folder.replace(/^\/+/, '')}${folder && !folder.endsWith('/') ? '/' : ''}${safeName(name)}`;
   // The source-refs must be ones Rekognition takes (a bucket of 3..63 characters, ...): checked with Trove's own line validator.
   const refProblem = chosen && files.length > 0 ? lineProblem(`s3://${chosen}/${keyOf(files[0].file.name)}`) : undefined;
