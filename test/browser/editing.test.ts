@@ -263,10 +263,12 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console edits datasets in C
     await page.locator('.entry-card').nth(1).click();
     await page.locator('.entry-card').nth(3).click({ modifiers: ['Shift'] });
     await c.shots(page, 'rekognition-select', () => page.locator('.entry-card.checked img').first().waitFor());
-    await page.goto(`${c.server.url}/_trove/console/agentcore/dataset?id=${c.data.ac.datasetId}`);
-    await page.locator('article.example[data-example-id="refund-policy"] button:has-text("Edit")').click();
-    await page.locator('dialog.example-editor .turn').first().waitFor();
-    await page.locator('dialog.example-editor').getByLabel('Expected response').first().fill('Yes, within 45 days.');
+    // A simulated user, its goal being rewritten: the check says what is missing until it is typed.
+    await page.goto(`${c.server.url}/_trove/console/agentcore/dataset?id=${c.data.ac.simulatedId}`);
+    await page.locator('article.example[data-example-id="angry-refund"] button:has-text("Edit")').click();
+    const editor = page.locator('dialog.example-editor');
+    await editor.getByLabel('Goal').fill('');
+    await editor.locator('.checks').waitFor();
     await c.shots(page, 'agentcore-edit');
     await page.close();
   });
