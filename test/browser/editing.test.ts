@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetDatasetCommand } from '@aws-sdk/client-bedrock-agentcore-control';
+import { GetDatasetCommand, ListDatasetExamplesCommand, ListDatasetVersionsCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { ListDatasetEntriesCommand, ListDatasetLabelsCommand } from '@aws-sdk/client-rekognition';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -215,6 +215,20 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console edits datasets in C
     await changed.waitFor();
     expect(await changed.locator('.field-changes tbody th').allTextContents()).toEqual(['turns[0].expected_response', 'turns[1]']);
     expect(await changed.locator('ins').first().textContent()).toContain('today');
+
+    // An example deleted from the draft, and the oldest version deleted.
+    await page.goto(`${c.server.url}/_trove/console/agentcore/dataset?id=${c.data.ac.datasetId}`);
+    const damaged = page.locator('article.example[data-example-id="damaged-item"]');
+    await damaged.locator('button:has-text("Delete")').click();
+    await damaged.locator('button:has-text("Delete it")').click();
+    await damaged.waitFor({ state: 'detached', timeout: 20_000 });
+    const agentcore = c.server.agentcore();
+    const ids = (await agentcore.send(new ListDatasetExamplesCommand({ datasetId: c.data.ac.datasetId }))).examples?.map((e) => (e as { exampleId: string }).exampleId);
+    expect(ids).not.toContain('damaged-item');
+    await page.click('button[aria-label="Delete version 1"]');
+    await page.click('button:has-text("Delete version 1")');
+    await page.locator('.timeline a', { hasText: 'Version 1' }).waitFor({ state: 'detached', timeout: 20_000 });
+    expect((await agentcore.send(new ListDatasetVersionsCommand({ datasetId: c.data.ac.datasetId }))).versions?.map((v) => v.datasetVersion)).toEqual(['3', '2']);
     await page.close();
   });
 
