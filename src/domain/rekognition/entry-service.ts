@@ -6,7 +6,7 @@ import type { EntryFilter, LabelStatsRow } from '../../store/records.js';
 import type { Caller } from '../caller.js';
 import { fingerprint } from '../pagination.js';
 import type { DatasetService } from './dataset-service.js';
-import { brokenExpectations, EntriesChanged } from './entry-versions.js';
+import { EntriesChanged, ExpectationCheck } from './entry-versions.js';
 import type { EntryExpectation } from './entry-versions.js';
 import { RekognitionJobs } from './job-kinds.js';
 import type { DistributeEntriesPayload, UpdateEntriesPayload } from './job-kinds.js';
@@ -31,15 +31,16 @@ export class EntryService {
    */
   async acceptUpdate(caller: Caller, arn: string, groundTruth: Buffer, expected?: readonly EntryExpectation[]): Promise<void> {
     const dataset = await this.datasets.find(caller, arn);
+    const check = expected && expected.length > 0 ? new ExpectationCheck(dataset.id, expected) : undefined;
+    // Lines are read and hashed before the transaction; inside it only the rows' revisions are.
+    await check?.prepare(this.deps.store, dataset.revision);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', now)))) {
         throw new ResourceInUseException(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
       }
-      if (expected && expected.length > 0) {
-        const conflicts = await brokenExpectations(tx, dataset.id, expected);
-        if (conflicts.length > 0) throw new EntriesChanged(conflicts);
-      }
+      const conflicts = check ? await check.check(tx) : [];
+      if (conflicts.length > 0) throw new EntriesChanged(conflicts);
       const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller) };
       await tx.jobs.enqueue({
         kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: groundTruth, runAfter: now, createdAt: now,

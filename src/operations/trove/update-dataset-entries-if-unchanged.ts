@@ -8,8 +8,6 @@ import type { Operation } from '../operation.js';
 import { asTroveError } from './rekognition-errors.js';
 import type { TroveServices } from './services.js';
 
-/** Current lines sent back with a failed condition, at most this many characters in all (versions are always sent). */
-const MAX_CONFLICT_CHARS = 1_000_000;
 /** Conflicts listed at most (conflictCount tells how many there were). */
 const MAX_CONFLICTS = 100;
 
@@ -63,17 +61,12 @@ function expectations(items: UpdateDatasetEntriesIfUnchangedInput['expected']): 
 }
 
 function conditionFailed(conflicts: readonly EntryConflict[]): ConditionalCheckFailedException {
-  let budget = MAX_CONFLICT_CHARS;
-  const listed = conflicts.slice(0, MAX_CONFLICTS).map((conflict) => {
-    const line = conflict.current && conflict.current.line.length <= budget ? conflict.current.line : undefined;
-    if (line !== undefined) budget -= line.length;
-    return {
-      sourceRef: conflict.sourceRef,
-      expected: 'absent' in conflict.expected ? { absent: true } : { version: conflict.expected.version },
-      // null: there is no such entry now.
-      current: conflict.current ? { version: conflict.current.version, ...(line === undefined ? {} : { line }) } : null,
-    };
-  });
+  const listed = conflicts.slice(0, MAX_CONFLICTS).map((conflict) => ({
+    sourceRef: conflict.sourceRef,
+    expected: 'absent' in conflict.expected ? { absent: true } : { version: conflict.expected.version },
+    // null: there is no such entry now. The domain keeps lines within 1 MB in all.
+    current: conflict.current ?? null,
+  }));
   const first = conflicts[0];
   return new ConditionalCheckFailedException(
     `${conflicts.length} entr${conflicts.length === 1 ? 'y is' : 'ies are'} not the version expected (${first.sourceRef} ${first.current ? 'has changed' : 'no longer exists'}${'absent' in first.expected && first.current ? ' (it exists now)' : ''}); nothing was changed.`,
