@@ -12,8 +12,11 @@ import { ObjectAccess } from './buckets/object-access.js';
 import type { Config } from './config/schema.js';
 import { ConflictException, ValidationException } from './api/agentcore/errors.js';
 import { DatasetService as AcDatasetService } from './domain/agentcore/dataset-service.js';
-import { DownloadLinks } from './domain/agentcore/download-links.js';
-import { DownloadService } from './domain/agentcore/download-service.js';
+import { AGENTCORE_LINK, AgentCoreDownloads } from './domain/agentcore/download-service.js';
+import { DownloadLinks } from './domain/downloads/download-links.js';
+import { DownloadService } from './domain/downloads/download-service.js';
+import { ExportService } from './domain/exchange/export-service.js';
+import { ImportService } from './domain/exchange/import-service.js';
 import { ExampleService } from './domain/agentcore/example-service.js';
 import { TagService } from './domain/agentcore/tag-service.js';
 import { VersionService } from './domain/agentcore/version-service.js';
@@ -150,7 +153,13 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const entries = new EntryService(deps, datasets);
     const images = new ImageAccess(deps, datasets);
     const historyDeps = { ...deps, maxSnapshotsPerDataset: DEFAULT_MAX_SNAPSHOTS_PER_DATASET };
-    const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, () => runner.wake());
+    const history = new HistoryService(historyDeps);
+    const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
+    const agentcore = wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, links, () => runner.wake());
+    // Open formats in and out (docs/trove-api.md): exports read through history, their links are served beside AgentCore's downloads.
+    const exports = new ExportService({ links, revisions: history, agentcore: agentcore.services.datasets, clock });
+    const imports = new ImportService({ store, objects: objectAccess, entries });
+    const downloads = new DownloadService(links, { [AGENTCORE_LINK]: new AgentCoreDownloads(store), rekognition: exports });
     const openStore = store;
     const openObjects = objects;
     const app = await buildApp({
@@ -163,10 +172,10 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       rekognition: { projects, datasets, entries },
       agentcore: agentcore.services,
       trove: {
-        rekognitionEntries: entries, jobs: new JobListing(store, deps.pageTokens),
-        history: new HistoryService(historyDeps), snapshots: new SnapshotService(historyDeps), imageUploads: new ImageUploads(objectAccess),
+        exports, imports, rekognitionEntries: entries, jobs: new JobListing(store, deps.pageTokens),
+        history, snapshots: new SnapshotService(historyDeps), imageUploads: new ImageUploads(objectAccess),
       },
-      downloads: (token) => agentcore.downloads.open(token),
+      downloads: (token) => downloads.open(token),
       ready: () => openStore.health(),
       authenticator,
       console: {
@@ -181,9 +190,11 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const maintenance = new Maintenance(store, {
       intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs, failedJobRetentionMs: config.jobs.failedRetentionMs,
     }, clock, logger.child({ component: 'maintenance' }));
+    // Listen first: when the port is taken nothing has started that would go on using the store
+    // it closes. Requests accepted meanwhile only enqueue jobs, which start() picks up.
+    await app.listen({ host: config.host, port: config.port });
     runner.start();
     maintenance.start();
-    await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -215,8 +226,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
 }
 
 /** The AgentCore dataset domain: services, download links, idempotency. */
-async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, jobsEnqueued: () => void) {
-  const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
+function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, links: DownloadLinks, jobsEnqueued: () => void) {
   const deps = {
     store,
     clock,
@@ -233,7 +243,6 @@ async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTok
   const datasets = new AcDatasetService(deps);
   return {
     services: { datasets, examples: new ExampleService(deps, datasets), versions: new VersionService(deps, datasets), tags: new TagService(deps) },
-    downloads: new DownloadService(store, links),
   };
 }
 
@@ -268,7 +277,7 @@ const CONSOLE_ASSETS = fileURLToPath(new URL('../dist/console/', import.meta.url
  * The documented local pair, for the console to fill in, exactly while Authenticator accepts it:
  * a loopback bind and no credential created. It is public (README), never a stored secret.
  */
-async function localPair(config: Config, credentials: CredentialService): Promise<{ accessKeyId: string; secretAccessKey: string } | null> {
+export async function localPair(config: Config, credentials: CredentialService): Promise<{ accessKeyId: string; secretAccessKey: string } | null> {
   if (!isLoopbackHost(config.host) || (await credentials.count()) > 0) return null;
   return { accessKeyId: LOCAL_CREDENTIAL.accessKeyId, secretAccessKey: LOCAL_CREDENTIAL.secretAccessKey };
 }

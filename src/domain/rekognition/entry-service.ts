@@ -9,7 +9,7 @@ import type { DatasetService } from './dataset-service.js';
 import { EntriesChanged, ExpectationCheck } from './entry-versions.js';
 import type { EntryExpectation } from './entry-versions.js';
 import { RekognitionJobs } from './job-kinds.js';
-import type { DistributeEntriesPayload, UpdateEntriesPayload } from './job-kinds.js';
+import type { DistributeEntriesPayload, ImportSource, UpdateEntriesPayload } from './job-kinds.js';
 import type { RekognitionDeps } from './rekognition-deps.js';
 import { SETTLED, statusChange } from './status.js';
 
@@ -30,20 +30,32 @@ export class EntryService {
    * (EntriesChanged): the check and the acceptance are one step.
    */
   async acceptUpdate(caller: Caller, arn: string, groundTruth: Buffer, expected?: readonly EntryExpectation[]): Promise<void> {
+    await this.acceptChange(caller, arn, { body: groundTruth, expected });
+  }
+
+  /**
+   * A change's job, accepted as UpdateDatasetEntries accepts one: its lines (`body`), or an
+   * import of another format that the same job converts to lines (domain/exchange/import-service.ts).
+   * `busy` is the error for a dataset that is not settled (the caller's API's own). With
+   * `expected`, the change is accepted only if those entries are still those versions.
+   */
+  async acceptChange(
+    caller: Caller, arn: string, change: { body?: Buffer; import?: ImportSource; expected?: readonly EntryExpectation[] }, busy: (message: string) => Error = (message) => new ResourceInUseException(message),
+  ): Promise<void> {
     const dataset = await this.datasets.find(caller, arn);
-    const check = expected && expected.length > 0 ? new ExpectationCheck(dataset.id, expected) : undefined;
+    const check = change.expected && change.expected.length > 0 ? new ExpectationCheck(dataset.id, change.expected) : undefined;
     // Lines are read and hashed before the transaction; inside it only the rows' revisions are.
     await check?.prepare(this.deps.store, dataset.revision);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', now)))) {
-        throw new ResourceInUseException(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
+        throw busy(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
       }
       const conflicts = check ? await check.check(tx) : [];
       if (conflicts.length > 0) throw new EntriesChanged(conflicts);
-      const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller) };
+      const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller), ...(change.import ? { import: change.import } : {}) };
       await tx.jobs.enqueue({
-        kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: groundTruth, runAfter: now, createdAt: now,
+        kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: change.body, runAfter: now, createdAt: now,
       });
     });
     this.deps.jobsEnqueued();
@@ -86,7 +98,8 @@ export class EntryService {
     entries: string[]; nextToken?: string;
   }> {
     const dataset = await this.datasets.find(caller, arn);
-    const filters = fingerprint(normalise(query.filter));
+    const filter = asAwsMeansIt(query.filter);
+    const filters = fingerprint(normalise(filter));
     let revision = dataset.revision;
     let afterId = 0;
     let startedAt: number | undefined;
@@ -99,7 +112,7 @@ export class EntryService {
     } else if (dataset.status === 'CREATE_IN_PROGRESS') {
       throw new ResourceNotReadyException(`The dataset ${arn} is still being created.`);
     }
-    const rows = await this.deps.store.rkEntries.page(dataset.id, revision, query.filter, afterId, query.maxResults + 1);
+    const rows = await this.deps.store.rkEntries.page(dataset.id, revision, filter, afterId, query.maxResults + 1);
     const page = rows.slice(0, query.maxResults);
     const nextToken = rows.length > query.maxResults
       ? this.deps.pageTokens.issue<EntryPageState>('entries', { d: dataset.id, r: revision, a: page[page.length - 1].id, f: filters }, startedAt)
@@ -118,7 +131,8 @@ export class EntryService {
     nextToken?: string; entryCount?: number;
   }> {
     const dataset = await this.datasets.find(caller, arn);
-    const filters = fingerprint(normalise(query.filter));
+    const filter = asAwsMeansIt(query.filter);
+    const filters = fingerprint(normalise(filter));
     let revision = dataset.revision;
     let startedAt: number | undefined;
     if (query.listingToken) {
@@ -128,7 +142,7 @@ export class EntryService {
     } else if (dataset.status === 'CREATE_IN_PROGRESS') {
       throw new ResourceNotReadyException(`The dataset ${arn} is still being created.`);
     }
-    const at = await this.deps.store.rkEntries.positionAt(dataset.id, revision, query.filter, query.position);
+    const at = await this.deps.store.rkEntries.positionAt(dataset.id, revision, filter, query.position);
     if ('count' in at) return { entryCount: at.count };
     return { nextToken: this.deps.pageTokens.issue<EntryPageState>('entries', { d: dataset.id, r: revision, a: at.afterId, f: filters }, startedAt) };
   }
@@ -160,6 +174,16 @@ function describeBusy(status: string): string {
   if (status === 'CREATE_IN_PROGRESS') return 'still being created';
   if (status === 'DELETE_IN_PROGRESS') return 'being deleted';
   return 'being updated';
+}
+
+/**
+ * ListDatasetEntries' filters as AWS means them, for the listing and for Trove's page-token
+ * operation alike (its tokens continue the same listing). AWS documents only HasErrors=true; its
+ * guide's listing program sends HasErrors=false to mean "not errors only" and expects the whole
+ * dataset, so false is no filter.
+ */
+function asAwsMeansIt(filter: EntryFilter): EntryFilter {
+  return filter.hasErrors === false ? { ...filter, hasErrors: undefined } : filter;
 }
 
 function normalise(filter: EntryFilter): unknown {

@@ -42,6 +42,8 @@ export interface IngestOptions {
   readonly oneBucket?: boolean;
   /** Told about each dropped line and each entry written with errors (the revision's ingest report). */
   readonly observer?: IngestObserver;
+  /** Lines per chunk (default 1000): each chunk is one `write`, i.e. one transaction of a bulk import. */
+  readonly chunkLines?: number;
 }
 
 export interface IngestResult {
@@ -147,7 +149,7 @@ export async function ingestLines(
     chunk.set(entry.sourceRef, entry);
     lineNumbers.push(lineNumber);
     chunkChars += text.length;
-    if (chunk.size >= CHUNK_LINES || chunkChars >= CHUNK_CHARS) {
+    if (chunk.size >= (options.chunkLines ?? CHUNK_LINES) || chunkChars >= CHUNK_CHARS) {
       await flush();
       await yieldToEventLoop();
     }

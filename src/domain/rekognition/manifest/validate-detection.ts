@@ -23,7 +23,7 @@ interface ImageSize {
   height: number;
 }
 
-/** An annotation whose five required fields are integers. */
+/** An annotation: an integer class_id and four numbers (AWS's own COCO converter writes float boxes). */
 interface Box extends JsonObject {
   class_id: number;
   top: number;
@@ -49,7 +49,9 @@ export function checkDetectionPair(check: LineCheck, key: string, attribute: unk
     boxes = readBoxes(attribute['annotations']);
     // Kept for the image checks, which compare it with the real image (ingest.ts).
     if (image !== undefined) check.imageSizes.push(image);
-    // AWS: image_size is one {width, height, depth}; annotations are integer boxes with a class_id.
+    // AWS: image_size is one {width, height, depth} of integers; annotations are boxes with an
+    // integer class_id and numeric pixels (facts §8: the guide's COCO converter keeps COCO's float
+    // bbox values, and the service creates the dataset from them).
     if (image === undefined || boxes === undefined) {
       addError(check, attribute, 'ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT', key);
       valid = false;
@@ -118,7 +120,7 @@ function checkBox(check: LineCheck, box: Box, image: ImageSize, classMap: JsonOb
   }
 
   // AWS: a box must be larger than 1x1 px, also once the longer image side is scaled to 1280 px.
-  // Integer form of (side * 1280 / longer <= 1) so no floating-point rounding decides a box.
+  // (side * 1280 / longer <= 1) without the division, so no rounding decides an integer box.
   const longer = Math.max(image.width, image.height);
   const tooSmallScaled = longer > TRAINING_LONG_SIDE && (width * TRAINING_LONG_SIDE <= longer || height * TRAINING_LONG_SIDE <= longer);
   if (width <= 1 || height <= 1 || tooSmallScaled) addError(check, box, 'ERROR_BOUNDING_BOX_TOO_SMALL');
@@ -146,14 +148,17 @@ function readBoxes(value: unknown): Box[] | undefined {
   return value as Box[];
 }
 
+// AWS: the guide's COCO-to-manifest transform (md-transform-coco) copies COCO's float bbox values
+// into left/top/width/height unrounded, and the guide creates datasets from its output: any finite
+// number is a coordinate (negative ones are ERROR_INVALID_BOUNDING_BOX below). class_id is an integer.
 function isBox(value: unknown): value is Box {
   return (
     isObject(value) &&
     Number.isInteger(value['class_id']) &&
-    Number.isInteger(value['top']) &&
-    Number.isInteger(value['left']) &&
-    Number.isInteger(value['width']) &&
-    Number.isInteger(value['height'])
+    Number.isFinite(value['top']) &&
+    Number.isFinite(value['left']) &&
+    Number.isFinite(value['width']) &&
+    Number.isFinite(value['height'])
   );
 }
 
