@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { AsyncMutex } from '../../lib/async-mutex.js';
 import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-driver.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteDriverConfig {
   /** Database file path, or ':memory:'. */
@@ -10,6 +11,9 @@ export interface SqliteDriverConfig {
   /** PRAGMA synchronous: FULL survives power loss, NORMAL survives process crashes (both survive kill -9). */
   readonly synchronous: 'FULL' | 'NORMAL';
 }
+
+/** SQLite's own checkpoint threshold (pages), kept as a backstop behind WalCheckpointer. */
+const BACKSTOP_CHECKPOINT_PAGES = 16_384;
 
 const dialect: SqlDialect = { name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5' };
 // Resolved from the package root so the compiled driver (dist/store/sqlite) reads the same SQL files.
@@ -28,6 +32,7 @@ export class SqliteDriver implements SqlDriver {
   readonly #writerExec: SqlExecutor;
   readonly #readerExec: SqlExecutor;
   readonly #writesCache = new Map<string, boolean>();
+  readonly #checkpointer: WalCheckpointer | undefined;
 
   constructor(config: SqliteDriverConfig) {
     this.#writer = new Database(config.filename);
@@ -35,6 +40,14 @@ export class SqliteDriver implements SqlDriver {
     this.#writer.pragma(`synchronous = ${config.synchronous}`);
     this.#writer.pragma('foreign_keys = ON');
     this.#writer.pragma('busy_timeout = 5000');
+    if (config.filename !== ':memory:') {
+      this.#checkpointer = new WalCheckpointer(config.filename, config.synchronous);
+      // SQLite's automatic checkpoint stays on as a backstop, well above any one transaction, so
+      // it runs only if the background checkpoints fall behind (a 5 MB change is ~2,500 pages).
+      this.#writer.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+      // A WAL that grew during a burst is cut back to this size once it has been checkpointed.
+      this.#writer.pragma(`journal_size_limit = ${BACKSTOP_CHECKPOINT_PAGES * 4096}`);
+    }
     // An in-memory database is private to its connection, so reads must share the writer.
     this.#reader = config.filename === ':memory:' ? this.#writer : new Database(config.filename, { readonly: true });
     this.#reader.pragma('busy_timeout = 5000');
@@ -43,17 +56,17 @@ export class SqliteDriver implements SqlDriver {
   }
 
   all<T>(sql: string, params?: SqlParams): Promise<T[]> {
-    if (this.#writes(sql)) return this.#mutex.run(() => this.#writerExec.all<T>(sql, params));
+    if (this.#writes(sql)) return this.#write(() => this.#writerExec.all<T>(sql, params));
     return this.#readerExec.all<T>(sql, params);
   }
 
   get<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
-    if (this.#writes(sql)) return this.#mutex.run(() => this.#writerExec.get<T>(sql, params));
+    if (this.#writes(sql)) return this.#write(() => this.#writerExec.get<T>(sql, params));
     return this.#readerExec.get<T>(sql, params);
   }
 
   run(sql: string, params?: SqlParams): Promise<number> {
-    return this.#mutex.run(() => this.#writerExec.run(sql, params));
+    return this.#write(() => this.#writerExec.run(sql, params));
   }
 
   runBatch(sql: string, rows: readonly SqlParams[]): Promise<void> {
@@ -70,12 +83,20 @@ export class SqliteDriver implements SqlDriver {
       try {
         const result = await fn(this.#writerExec);
         this.#writer.exec('COMMIT');
+        this.#checkpointer?.committed();
         return result;
       } catch (error) {
         if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK');
         throw error;
       }
     });
+  }
+
+  /** One auto-committed write statement on the writer. */
+  async #write<T>(statement: () => Promise<T>): Promise<T> {
+    const result = await this.#mutex.run(statement);
+    this.#checkpointer?.committed();
+    return result;
   }
 
   /** True for a statement that writes (e.g. UPDATE ... RETURNING), which must go to the writer. */
@@ -107,6 +128,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    await this.#checkpointer?.close();
     await this.#mutex.run(async () => {
       if (this.#reader !== this.#writer) this.#reader.close();
       this.#writer.close();

@@ -1,0 +1,81 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Copies committed WAL frames into the database file on a worker thread, with its own
+ * connection, so a large commit does not also pay for the checkpoint. SQLite's own automatic
+ * checkpoint runs inside the COMMIT that crosses its threshold: a 5 MB UpdateDatasetEntries paid
+ * it twice on its critical path (the accepted request with its payload, then the job's rows).
+ * Durability is unchanged: a transaction is durable once its frames are synced to the WAL, which
+ * COMMIT still does; a checkpoint only moves them (and syncs the database file under FULL).
+ *
+ * `committed()` after each write transaction schedules one PASSIVE checkpoint a little later, so
+ * a burst of small commits costs one checkpoint, and an idle store none. PASSIVE never blocks the
+ * writer or readers; frames a reader still needs are copied by a later checkpoint.
+ */
+export class WalCheckpointer {
+  readonly #worker: Worker;
+  readonly #exited: Promise<unknown>;
+  #scheduled = false;
+  #closed = false;
+
+  /** `delayMs`: how long after a commit the checkpoint starts, so that commits close together share one. */
+  constructor(filename: string, synchronous: 'FULL' | 'NORMAL', private readonly delayMs = 50) {
+    this.#worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { filename, synchronous, betterSqlite3: require.resolve('better-sqlite3') },
+      // The worker holds one small connection and no JavaScript data of note.
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+    });
+    this.#worker.unref();
+    this.#exited = new Promise((resolve) => this.#worker.once('exit', resolve));
+    this.#worker.on('message', () => {
+      this.#scheduled = false;
+    });
+    // A failed checkpoint loses nothing (the frames stay in the WAL for the next one, or for
+    // SQLite's own automatic checkpoint, which stays on as a backstop).
+    this.#worker.on('error', () => undefined);
+  }
+
+  /** A write transaction committed: checkpoint soon (once for any number of commits meanwhile). */
+  committed(): void {
+    if (this.#scheduled || this.#closed) return;
+    this.#scheduled = true;
+    this.#worker.postMessage(this.delayMs);
+  }
+
+  /** Closes the worker's connection and stops it (after a checkpoint in progress, if any). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#worker.ref();
+    this.#worker.postMessage('close');
+    await this.#exited;
+  }
+}
+
+const require = createRequire(import.meta.url);
+
+// Plain CommonJS run with `eval`, so the worker needs no compiled file of its own (the sources run
+// through tsx or vitest in development, dist/ in production).
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.betterSqlite3);
+const db = new Database(workerData.filename);
+db.pragma('synchronous = ' + workerData.synchronous);
+db.pragma('cache_size = -256');
+let timer;
+parentPort.on('message', (message) => {
+  if (message === 'close') {
+    clearTimeout(timer);
+    db.close();
+    parentPort.close();
+    return;
+  }
+  timer = setTimeout(() => {
+    // Told the main thread first: a commit during the checkpoint schedules the next one.
+    parentPort.postMessage('started');
+    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+  }, message);
+});
+`;
