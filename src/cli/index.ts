@@ -1,6 +1,8 @@
 import { credentialsCommand } from './commands/credentials.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
+import { whoamiCommand } from './commands/whoami.js';
+import { TroveApiCallError } from '../client/trove-api-client.js';
 import { ENV_ONLY_SETTINGS } from '../config/schema.js';
 import { settingsHelp } from './flags.js';
 
@@ -10,7 +12,7 @@ export interface Command {
   run(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, credentialsCommand];
+const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, credentialsCommand, whoamiCommand];
 
 /** `trove <command> [flags]`; resolves to the process exit code. */
 export async function runCli(argv: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
@@ -25,9 +27,16 @@ export async function runCli(argv: string[], env: Readonly<Record<string, string
   try {
     return await command.run(args, env);
   } catch (error) {
-    process.stderr.write(`trove ${command.name}: ${(error as Error).message}\n`);
+    process.stderr.write(`trove ${command.name}: ${describeError(error)}\n`);
     return 1;
   }
+}
+
+/** One line; a service's modelled error (Trove API or AWS SDK) is named by its code, as the AWS CLI does. */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const modelled = error instanceof TroveApiCallError || '$metadata' in error;
+  return modelled ? `${error.name}: ${error.message}` : error.message;
 }
 
 function usage(): string {

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { StructureShape } from '../api/shapes/shape.js';
-import type { Caller } from '../domain/caller.js';
+import type { Principal } from '../auth/principal.js';
 
 /** What every operation knows about the request it serves. */
 export interface OperationContext {
-  readonly caller: Caller;
+  /** Who is calling: account and region (all the domain needs), plus the access key and its allow-lists. */
+  readonly caller: Principal;
   readonly requestId: string;
   readonly logger: Logger;
   /** scheme://host[:port] the client reached this server at, for links Trove hands out (e.g. download URLs). */

@@ -8,6 +8,9 @@ import { agentCoreOperations } from '../operations/agentcore/index.js';
 import type { AgentCoreServices } from '../operations/agentcore/services.js';
 import { awsJsonProtocol } from '../protocols/aws-json/plugin.js';
 import { agentCoreService } from '../protocols/rest-json/agentcore-service.js';
+import { troveApiService } from '../protocols/rest-json/trove-service.js';
+import { troveOperations } from '../operations/trove/index.js';
+import type { TroveServices } from '../operations/trove/services.js';
 import { renderFrameworkError, restJsonProtocol } from '../protocols/rest-json/plugin.js';
 import { rekognitionService } from '../protocols/aws-json/rekognition-service.js';
 import type { RequestAuthenticator } from '../protocols/request-auth.js';
@@ -36,6 +39,8 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly rekognition: RekognitionServices;
   readonly agentcore: AgentCoreServices;
+  /** Trove's own API under /_trove/api/ (docs/trove-api.md). */
+  readonly trove: TroveServices;
   /** Serves the AgentCore download links under /_trove/downloads/. */
   readonly downloads: DownloadRoutesOptions['open'];
   /** Health: resolves when storage answers. */
@@ -55,10 +60,12 @@ export interface AppDeps {
  */
 export async function buildApp(deps: AppDeps) {
   const agentcore = agentCoreService(agentCoreOperations(deps.agentcore));
+  const troveApi = troveApiService(troveOperations(deps.trove));
   const app = Fastify({
     // A URL Fastify can't route (bad percent-encoding) never reaches a protocol; restJson services still answer it.
     frameworkErrors: (error, request, reply) => {
-      if (!renderFrameworkError(agentcore, error, request as FastifyRequest, reply as FastifyReply)) void (reply as FastifyReply).code(400).send(error);
+      const handled = [agentcore, troveApi].some((service) => renderFrameworkError(service, error, request as FastifyRequest, reply as FastifyReply));
+      if (!handled) void (reply as FastifyReply).code(400).send(error);
     },
     loggerInstance: deps.logger,
     // One log line per request comes from plugins/request-context.ts instead of Fastify's two.
@@ -81,6 +88,11 @@ export async function buildApp(deps: AppDeps) {
   await app.register(imageRoutes, { prefix: '/_trove', authenticator: deps.authenticator, open: deps.images });
   await app.register(restJsonProtocol, {
     service: agentcore,
+    bodyLimit: deps.config.restJsonBodyLimit,
+    authenticator: deps.authenticator,
+  });
+  await app.register(restJsonProtocol, {
+    service: troveApi,
     bodyLimit: deps.config.restJsonBodyLimit,
     authenticator: deps.authenticator,
   });

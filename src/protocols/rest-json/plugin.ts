@@ -63,11 +63,12 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     const { operation, binding } = match.route;
     request.operationName = operation.name;
     const action = `${service.signingName}:${operation.name}`;
-    authorizeAction(principal, action);
+    const restricted = !service.unrestricted?.has(operation.name);
+    if (restricted) authorizeAction(principal, action);
     const input = assembleInput(match, query, request, operation.input);
     const violations = validateShape(input, operation.input, 'asIs');
     if (violations.length > 0) throw service.validationError(violations);
-    authorizeResources(principal, action, service.resourceArns(operation.name, input, principal));
+    if (restricted) authorizeResources(principal, action, service.resourceArns(operation.name, input, principal));
     const output = await operation.handle(input as never, {
       caller: principal, requestId: request.id, logger: request.log as Logger, origin: `${request.protocol}://${request.host}`,
       requestDigest: digest(request),

@@ -27,6 +27,11 @@ export interface RestJsonService {
   throttled(message?: string): ServiceError;
   /** The modelled error for a request the credential's allow-lists do not cover. */
   accessDenied(message: string): ServiceError;
+  /**
+   * Operations every signed caller may call whatever its allow-lists say (Trove's
+   * GetCallerIdentity, like AWS STS's); all others need their action allowed.
+   */
+  readonly unrestricted?: ReadonlySet<string>;
   /** The ARNs of the resources a validated input names, for resource allow-lists (none for listings). */
   resourceArns(operation: string, input: Record<string, unknown>, caller: Caller): string[];
   /** The modelled 500 (AgentCore: InternalServerException), with the default message unless given. */

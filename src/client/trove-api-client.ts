@@ -1,0 +1,86 @@
+import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from './sha256.js';
+
+/** Where a client talks to and as whom: what `bin/trove`'s client commands resolve (cli/client-target.ts). */
+export interface ClientTarget {
+  /** Origin of the Trove server, e.g. http://127.0.0.1:4599 (a path prefix is kept, for proxies). */
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+}
+
+/** A modelled error answered by the Trove API (or any restJson service): its name, message and status. */
+export class TroveApiCallError extends Error {
+  constructor(readonly code: string, message: string, readonly status: number, readonly body?: Record<string, unknown>) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export interface CallOptions {
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  readonly body?: unknown;
+}
+
+/**
+ * A small client of Trove's own API (`/_trove/api/`, docs/trove-api.md): requests signed with
+ * SigV4 (service `trove`) by the AWS SDK's own signer, JSON in and out, modelled errors thrown
+ * as TroveApiCallError. Used by `bin/trove`'s client commands; any SigV4 client works the same.
+ */
+export class TroveApiClient {
+  readonly #target: ClientTarget;
+  readonly #signer: SignatureV4;
+
+  constructor(target: ClientTarget) {
+    this.#target = target;
+    this.#signer = new SignatureV4({ service: 'trove', region: target.region, sha256: NodeSha256, credentials: target.credentials });
+  }
+
+  get target(): ClientTarget {
+    return this.#target;
+  }
+
+  /** `method` on `path` (under /_trove/api, already percent-encoded per segment); resolves to the parsed JSON answer. */
+  async call<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: CallOptions = {}): Promise<T> {
+    const response = await this.send(method, path, options);
+    const text = await response.text();
+    return (text === '' ? {} : JSON.parse(text)) as T;
+  }
+
+  /** The raw response of a successful call (for streamed answers); modelled errors are thrown. */
+  async send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: CallOptions = {}): Promise<Response> {
+    const url = new URL(this.#target.endpoint.replace(/\/+$/, '') + path);
+    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const query: Record<string, string> = {};
+    for (const [name, value] of url.searchParams) query[name] = value;
+    const signed = await this.#signer.sign({
+      method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port === '' ? undefined : Number(url.port),
+      path: url.pathname,
+      query,
+      headers: { host: url.host, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body,
+    });
+    // fetch sets Host itself, to the value that was signed.
+    const headers = Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name.toLowerCase() !== 'host'));
+    const response = await fetch(url, { method, headers, body });
+    if (!response.ok) throw await callError(response);
+    return response;
+  }
+}
+
+async function callError(response: Response): Promise<TroveApiCallError> {
+  const text = await response.text();
+  let body: Record<string, unknown> | undefined;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    body = undefined;
+  }
+  const code = response.headers.get('x-amzn-errortype')?.split(':')[0] ?? (typeof body?.code === 'string' ? body.code : `HTTP ${response.status}`);
+  const message = typeof body?.message === 'string' ? body.message : typeof body?.Message === 'string' ? body.Message : text.slice(0, 500);
+  return new TroveApiCallError(code, message, response.status, body);
+}
