@@ -41,10 +41,13 @@ export class SqliteDriver implements SqlDriver {
     this.#writer.pragma('foreign_keys = ON');
     this.#writer.pragma('busy_timeout = 5000');
     if (config.filename !== ':memory:') {
-      this.#checkpointer = new WalCheckpointer(config.filename, config.synchronous);
       // SQLite's automatic checkpoint stays on as a backstop, well above any one transaction, so
       // it runs only if the background checkpoints fall behind (a 5 MB change is ~2,500 pages).
       this.#writer.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+      this.#checkpointer = new WalCheckpointer(config.filename, config.synchronous, () => {
+        // Without the worker, SQLite checkpoints inside COMMIT again, at its default threshold.
+        if (this.#writer.open) this.#writer.pragma('wal_autocheckpoint = 1000');
+      });
       // A WAL that grew during a burst is cut back to this size once it has been checkpointed.
       this.#writer.pragma(`journal_size_limit = ${BACKSTOP_CHECKPOINT_PAGES * 4096}`);
     }

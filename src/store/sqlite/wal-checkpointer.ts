@@ -16,31 +16,38 @@ import { Worker } from 'node:worker_threads';
 export class WalCheckpointer {
   readonly #worker: Worker;
   readonly #exited: Promise<unknown>;
-  #scheduled = false;
+  /**
+   * 1 while a checkpoint is scheduled and has not started reading the WAL yet. Shared memory, not
+   * a message: the worker clears it just before it checkpoints, so a commit either sees it set
+   * and is certainly covered by that checkpoint, or sees it clear and schedules the next one.
+   */
+  readonly #scheduled = new Int32Array(new SharedArrayBuffer(4));
   #closed = false;
 
-  /** `delayMs`: how long after a commit the checkpoint starts, so that commits close together share one. */
-  constructor(filename: string, synchronous: 'FULL' | 'NORMAL', private readonly delayMs = 50) {
+  /**
+   * `onFailure`: the worker could not start or died (the caller lets SQLite checkpoint by itself
+   * again). `delayMs`: how long after a commit the checkpoint starts, so that commits close
+   * together share one.
+   */
+  constructor(filename: string, synchronous: 'FULL' | 'NORMAL', onFailure: (error: Error) => void, private readonly delayMs = 50) {
     this.#worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { filename, synchronous, betterSqlite3: require.resolve('better-sqlite3') },
+      workerData: { filename, synchronous, betterSqlite3: require.resolve('better-sqlite3'), scheduled: this.#scheduled },
       // The worker holds one small connection and no JavaScript data of note.
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
     });
     this.#worker.unref();
     this.#exited = new Promise((resolve) => this.#worker.once('exit', resolve));
-    this.#worker.on('message', () => {
-      this.#scheduled = false;
+    // A failed checkpoint loses nothing: the frames stay in the WAL for the next one.
+    this.#worker.on('error', (error) => {
+      this.#closed = true;
+      onFailure(error);
     });
-    // A failed checkpoint loses nothing (the frames stay in the WAL for the next one, or for
-    // SQLite's own automatic checkpoint, which stays on as a backstop).
-    this.#worker.on('error', () => undefined);
   }
 
   /** A write transaction committed: checkpoint soon (once for any number of commits meanwhile). */
   committed(): void {
-    if (this.#scheduled || this.#closed) return;
-    this.#scheduled = true;
+    if (this.#closed || Atomics.exchange(this.#scheduled, 0, 1) === 1) return;
     this.#worker.postMessage(this.delayMs);
   }
 
@@ -73,8 +80,8 @@ parentPort.on('message', (message) => {
     return;
   }
   timer = setTimeout(() => {
-    // Told the main thread first: a commit during the checkpoint schedules the next one.
-    parentPort.postMessage('started');
+    // Cleared before the WAL is read: a commit from now on schedules the next checkpoint.
+    Atomics.store(workerData.scheduled, 0, 0);
     try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
   }, message);
 });
