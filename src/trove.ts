@@ -85,8 +85,9 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     credentials.onChange(() => authenticator.invalidate());
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
+    const maintenance = new Maintenance(store, { intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs }, clock, logger.child({ component: 'maintenance' }));
     const runner = new JobRunner(store, jobDefinitions({
-      rekognition: { limits: config.rekognition, objects, imageChecks: config.imageChecks },
+      rekognition: { limits: config.rekognition, objects, imageChecks: config.imageChecks, entriesCommitted: () => maintenance.indexSourceRefsSoon() },
       // Never collect rows a live page token or download link may still read.
       agentcore: {
         garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs),
@@ -128,7 +129,6 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       },
       images: (caller, datasetArn, sourceRef) => images.open(caller, datasetArn, sourceRef),
     });
-    const maintenance = new Maintenance(store, { intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs }, clock, logger.child({ component: 'maintenance' }));
     runner.start();
     maintenance.start();
     await app.listen({ host: config.host, port: config.port });

@@ -15,7 +15,7 @@ export function jobDefinitions(deps: { rekognition: RekognitionJobDeps; agentcor
   return [
     createDatasetJob(deps.rekognition),
     updateEntriesJob(deps.rekognition),
-    distributeEntriesJob(deps.rekognition.limits),
+    distributeEntriesJob(deps.rekognition),
     deleteDatasetJob(),
     deleteProjectJob(),
     writeExamplesJob(deps.agentcore),

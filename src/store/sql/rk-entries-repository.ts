@@ -68,9 +68,24 @@ export class RkEntriesRepository {
       for (const [label] of row.labels) labelRows.push([datasetId, label, ids[i]]);
     });
     await this.db.runBatch('INSERT INTO rk_entry_labels (dataset_id, label, entry_id) VALUES (?, ?, ?)', labelRows);
-    if (this.dialect.substringIndex === 'fts5') {
-      await this.db.runBatch('INSERT INTO rk_entries_fts (rowid, source_ref) VALUES (?, ?)', rows.map((row, i) => [ids[i], row.sourceRef]));
-    }
+    // SQLite's trigram index is brought up to date after the commit (indexSourceRefs).
+  }
+
+  /**
+   * SQLite: adds the source-refs of up to `limit` entry rows written since the last call to the
+   * trigram index, and returns how many (0: the index is up to date). Run in a transaction, so
+   * the rows and the progress mark move together. The pg_trgm index needs no help: always 0.
+   */
+  async indexSourceRefs(limit: number): Promise<number> {
+    if (this.dialect.substringIndex !== 'fts5') return 0;
+    const rows = await this.db.all<{ id: number; source_ref: string }>(
+      'SELECT id, source_ref FROM rk_entries WHERE id > (SELECT indexed_upto FROM rk_trigram_progress WHERE id = 1) ORDER BY id LIMIT ?',
+      [limit],
+    );
+    if (rows.length === 0) return 0;
+    await this.db.runBatch('INSERT INTO rk_entries_fts (rowid, source_ref) VALUES (?, ?)', rows.map((row) => [row.id, row.source_ref]));
+    await this.db.run('UPDATE rk_trigram_progress SET indexed_upto = ?', [rows[rows.length - 1].id]);
+    return rows.length;
   }
 
   /** Marks rows as superseded (replaced or removed) at `revision`. */
@@ -118,15 +133,27 @@ export class RkEntriesRepository {
     }
     const contains = filter.sourceRefContains;
     if (contains !== undefined && this.dialect.substringIndex === 'fts5' && [...contains].length >= 3) {
+      // Read first: every row up to it is in the trigram index (a later indexer commit only adds rows above it).
+      const indexed = await this.#indexedUpTo();
       const extra = this.#filters({ ...filter, sourceRefContains: undefined });
-      const rows = await this.db.all<{ id: number; line: string }>(
-        `SELECT e.id, e.line FROM rk_entries_fts f JOIN rk_entries e ON e.id = f.rowid
-         WHERE rk_entries_fts MATCH ? AND f.rowid > ? AND e.dataset_id = ? AND ${VISIBLE} ${extra.sql} AND instr(e.source_ref, ?) > 0
+      const rows = (await this.db.all<{ id: number; line: string }>(
+        // CROSS JOIN keeps the trigram index as the outer loop (SQLite honours the written order):
+        // with the rowid range, the planner would otherwise walk the dataset and probe the index.
+        `SELECT e.id, e.line FROM rk_entries_fts f CROSS JOIN rk_entries e ON e.id = f.rowid
+         WHERE rk_entries_fts MATCH ? AND f.rowid > ? AND f.rowid <= ? AND e.dataset_id = ? AND ${VISIBLE} ${extra.sql} AND instr(e.source_ref, ?) > 0
          ORDER BY f.rowid LIMIT ?`,
-        [trigramQuery(contains), afterId, datasetId, revision, revision, ...extra.params, contains, limit],
-      );
-      return rows.map((row) => ({ id: Number(row.id), line: row.line }));
+        [trigramQuery(contains), afterId, indexed, datasetId, revision, revision, ...extra.params, contains, limit],
+      )).map((row) => ({ id: Number(row.id), line: row.line }));
+      // Rows written since the index was last brought up to date (normally none, or the last
+      // change for a moment after its commit) come after all indexed ones: read them directly.
+      if (rows.length < limit) rows.push(...await this.#scanPage(datasetId, revision, filter, Math.max(afterId, indexed), limit - rows.length));
+      return rows;
     }
+    return this.#scanPage(datasetId, revision, filter, afterId, limit);
+  }
+
+  /** A page in listing order along (dataset_id, id), every filter checked row by row. */
+  async #scanPage(datasetId: number, revision: number, filter: EntryFilter, afterId: number, limit: number): Promise<{ id: number; line: string }[]> {
     const extra = this.#filters(filter);
     const rows = await this.db.all<{ id: number; line: string }>(
       `SELECT e.id, e.line FROM rk_entries e
@@ -196,16 +223,32 @@ export class RkEntriesRepository {
 
   /** Deletes row versions with their label rows (found by key from the row's labels) and trigram postings. */
   async #deleteRows(datasetId: number, rows: readonly { id: number; labels: string }[]): Promise<void> {
+    if (rows.length === 0) return;
     const labelKeys: SqlValue[][] = [];
     for (const row of rows) for (const [label] of JSON.parse(row.labels) as [string, number][]) labelKeys.push([datasetId, label, Number(row.id)]);
     await this.db.runBatch('DELETE FROM rk_entry_labels WHERE dataset_id = ? AND label = ? AND entry_id = ?', labelKeys);
     const ids = rows.map((row) => Number(row.id));
+    const fts = this.dialect.substringIndex === 'fts5';
+    const indexed = fts ? await this.#indexedUpTo() : 0;
     for (let i = 0; i < ids.length; i += CHUNK) {
       const slice = ids.slice(i, i + CHUNK);
-      const list = placeholders(slice.length);
-      if (this.dialect.substringIndex === 'fts5') await this.db.run(`DELETE FROM rk_entries_fts WHERE rowid IN (${list})`, slice);
-      await this.db.run(`DELETE FROM rk_entries WHERE id IN (${list})`, slice);
+      const inIndex = slice.filter((id) => id <= indexed);
+      if (inIndex.length > 0) await this.db.run(`DELETE FROM rk_entries_fts WHERE rowid IN (${placeholders(inIndex.length)})`, inIndex);
+      await this.db.run(`DELETE FROM rk_entries WHERE id IN (${placeholders(slice.length)})`, slice);
     }
+    // SQLite gives the next row the highest id + 1, so once the newest rows are gone their ids come
+    // back: keep the progress mark below every id still to be written (rows up to it stay indexed).
+    if (fts) {
+      await this.db.run(
+        `UPDATE rk_trigram_progress SET indexed_upto = (SELECT COALESCE(MAX(id), 0) FROM rk_entries)
+         WHERE indexed_upto > (SELECT COALESCE(MAX(id), 0) FROM rk_entries)`,
+      );
+    }
+  }
+
+  async #indexedUpTo(): Promise<number> {
+    const row = await this.db.get<{ indexed_upto: number }>('SELECT indexed_upto FROM rk_trigram_progress WHERE id = 1');
+    return Number(row?.indexed_upto ?? 0);
   }
 }
 

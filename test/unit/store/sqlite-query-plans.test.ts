@@ -57,7 +57,6 @@ describe('SQLite query plans', () => {
       ['Labeled=false', { labeled: false }, /^SEARCH e USING INDEX rk_entries_unlabeled \(dataset_id=\? AND id>\?\)$/],
       ['Labeled=true', { labeled: true }, /^SEARCH e USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\?\)$/],
       ['ContainsLabels', { containsLabels: ['a', 'b'] }, /^SEARCH l USING PRIMARY KEY \(dataset_id=\? AND label=\? AND entry_id>\?\) \| SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)$/],
-      ['SourceRefContains (3+ chars)', { sourceRefContains: 'abcd' }, /^SCAN f VIRTUAL TABLE INDEX \d+:M\d+> \| SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)$/],
       ['SourceRefContains (2 chars)', { sourceRefContains: 'ab' }, /^SEARCH e USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\?\)$/],
     ])('%s walks an ordered index without sorting', async (_name, filter, expected) => {
       const plans = await plansOf((repository) => repository.page(1, 1, filter, 0, 100));
@@ -66,6 +65,16 @@ describe('SQLite query plans', () => {
         expect(plan).toMatch(expected);
         expect(plan).not.toMatch(/TEMP B-TREE/);
       }
+    });
+
+    it('SourceRefContains (3+ chars) reads the trigram index up to its progress mark, then the rows above it in listing order', async () => {
+      const plans = await plansOf((repository) => repository.page(1, 1, { sourceRefContains: 'abcd' }, 0, 100));
+      expect(plans).toEqual([
+        expect.stringMatching(/^SEARCH rk_trigram_progress USING INTEGER PRIMARY KEY \(rowid=\?\)$/),
+        // The trigram index answers the MATCH within a rowid range, in rowid (= listing) order.
+        expect.stringMatching(/^SCAN f VIRTUAL TABLE INDEX \d+:M\d+[<>=]+ \| SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)$/),
+        expect.stringMatching(/^SEARCH e USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\?\)$/),
+      ]);
     });
   });
 

@@ -52,6 +52,7 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
         }
         await writer.commit(tx, statusChange('CREATE_COMPLETE', now));
       });
+      deps.entriesCommitted();
     },
 
     async giveUp({ datasetId }, ctx, error) {

@@ -8,6 +8,8 @@ export interface RekognitionJobDeps {
   readonly limits: RekognitionLimits;
   readonly objects: ObjectStore;
   readonly imageChecks: { readonly enabled: boolean; readonly concurrency: number };
+  /** Called once a job has committed entry rows: SQLite's trigram index catches up on them (Maintenance). */
+  readonly entriesCommitted: () => void;
 }
 
 /** A fresh image checker for one job run (its memory of missing buckets lasts one run), if checks are on. */

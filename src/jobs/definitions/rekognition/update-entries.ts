@@ -34,6 +34,7 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
         if (rejection) throw rejection;
         await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
       });
+      deps.entriesCommitted();
     },
 
     async giveUp({ datasetId }, ctx, error) {

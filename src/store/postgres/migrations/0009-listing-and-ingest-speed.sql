@@ -1,0 +1,2 @@
+-- Twin of the SQLite migration 0009. PostgreSQL maintains its trigram index (pg_trgm GIN, with
+-- its own pending list) in the writing transaction, so it needs no progress table.
