@@ -12,6 +12,10 @@ export interface SqliteDriverConfig {
   readonly synchronous: 'FULL' | 'NORMAL';
 }
 
+/** Page cache sizes (KiB) of the write and the read connection. */
+const WRITER_CACHE_KIB = 4096;
+const READER_CACHE_KIB = 2048;
+
 /** SQLite's own checkpoint threshold (pages), kept as a backstop behind WalCheckpointer. */
 const BACKSTOP_CHECKPOINT_PAGES = 16_384;
 
@@ -54,6 +58,11 @@ export class SqliteDriver implements SqlDriver {
     // An in-memory database is private to its connection, so reads must share the writer.
     this.#reader = config.filename === ':memory:' ? this.#writer : new Database(config.filename, { readonly: true });
     this.#reader.pragma('busy_timeout = 5000');
+    // Page caches below SQLite's default 16 MB each: the OS caches the file anyway, and a 5 MB
+    // change filled the writer's cache with pages it never reads again (resident memory kept
+    // for the life of the process). Larger transactions spill to the WAL before COMMIT.
+    this.#writer.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
+    if (this.#reader !== this.#writer) this.#reader.pragma(`cache_size = -${READER_CACHE_KIB}`);
     this.#writerExec = executor(this.#writer);
     this.#readerExec = executor(this.#reader);
   }
