@@ -24,10 +24,12 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       if (!writer) return void (await ctx.finish(async () => undefined));
       // The images of a change are checked too, where the object store reaches them: before the
       // transaction, so no network read ever holds the write lock.
+      // Decoded once for both passes; each line is a slice of this one string.
+      const text = ctx.job.body?.toString('utf8') ?? '';
       const checker = imageCheckerFor(deps, ctx.logger);
-      const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(lineTexts(ctx.job.body), checker, deps.imageChecks.concurrency);
+      const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(lineTexts(text), checker, deps.imageChecks.concurrency);
       await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
-        const result = await ingestLines(lineTexts(ctx.job.body), (rows) => writer.upsert(rows, tx), {
+        const result = await ingestLines(lineTexts(text), (rows) => writer.upsert(rows, tx), {
           maxLabels: limits.maxLabelsPerDataset, checkImages,
         });
         const rejection = terminalErrorCheck(result, limits);
@@ -45,6 +47,6 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
   };
 }
 
-function* lineTexts(body: Buffer | null): Generator<string> {
-  for (const line of splitLines(body ?? Buffer.alloc(0))) yield line.text;
+function* lineTexts(text: string): Generator<string> {
+  for (const line of splitLines(text)) yield line.text;
 }
