@@ -18,7 +18,7 @@ import type { Trove } from '../src/trove.js';
  * synchronous FULL), so the benchmark's client never shares an event loop with the server.
  */
 export async function spawnBenchServer(args: string[] = []): Promise<{
-  url: string; client: BedrockAgentCoreControlClient; dataDir: string; output(): string; close(): Promise<void>;
+  url: string; client: BedrockAgentCoreControlClient; dataDir: string; pid: number; output(): string; close(): Promise<void>;
 }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'trove-bench-'));
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', MAIN, 'serve', '--port', '0', '--log-level', 'warn', '--data-dir', dataDir, ...args], {
@@ -37,7 +37,7 @@ export async function spawnBenchServer(args: string[] = []): Promise<{
   });
   const client = new BedrockAgentCoreControlClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   return {
-    url, client, dataDir,
+    url, client, dataDir, pid: child.pid!,
     output: () => output,
     async close() {
       client.destroy();

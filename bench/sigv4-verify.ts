@@ -4,12 +4,14 @@
  *
  *   npx tsx bench/sigv4-verify.ts
  */
+import { acceptedRegions } from '../src/auth/regions.js';
 import { hashPayload } from '../src/auth/sigv4/canonical-request.js';
 import { isAuthFailure } from '../src/auth/sigv4/failure.js';
 import { deriveSigningKey, SigningKeyCache } from '../src/auth/sigv4/signing-key.js';
 import { checkClaims, readClaims, requestHead, verifySignature } from '../src/auth/sigv4/verify.js';
 import { signRequest } from '../test/harness/sigv4.js';
 
+const REGIONS = acceptedRegions([]);
 const KEY = { accessKeyId: 'TROVBENCHKEY00000000', secretAccessKey: 'x'.repeat(40) };
 
 async function signed(bodyBytes: number) {
@@ -34,7 +36,7 @@ for (const [label, bytes, iterations] of [['1 KB body', 1024, 20_000], ['5 MB bo
     const head = requestHead('POST', '/', rawHeaders);
     const claims = readClaims(head);
     if (isAuthFailure(claims)) throw new Error(claims.message);
-    const problem = checkClaims(claims, 'rekognition', Date.now());
+    const problem = checkClaims(claims, head.headers, { service: 'rekognition', regions: REGIONS, now: Date.now() });
     if (problem) throw new Error(problem.message);
     const failure = verifySignature(claims, head, hashPayload(body), keyOf(claims.scope.date, claims.scope.region, claims.scope.service));
     if (failure) throw new Error(failure.message);

@@ -6,6 +6,9 @@ import { CredentialService } from './auth/credential-service.js';
 import { isLoopbackHost } from './auth/loopback.js';
 import { loadMasterKey } from './auth/master-key.js';
 import { RateLimiter } from './auth/rate-limiter.js';
+import { acceptedRegions } from './auth/regions.js';
+import { BucketService } from './buckets/bucket-service.js';
+import { ObjectAccess } from './buckets/object-access.js';
 import type { Config } from './config/schema.js';
 import { ConflictException, ValidationException } from './api/agentcore/errors.js';
 import { DatasetService as AcDatasetService } from './domain/agentcore/dataset-service.js';
@@ -32,18 +35,21 @@ import { createObjectStore } from './object-store/create-object-store.js';
 import type { ObjectStore } from './object-store/object-store.js';
 import { SignedTokenCodec } from './lib/signed-token.js';
 import { buildApp } from './server/app.js';
+import { loadTls } from './server/tls.js';
 import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
 export interface Trove {
-  /** Base URL the server listens on, e.g. http://127.0.0.1:4599. */
+  /** Base URL the server listens on, e.g. http://127.0.0.1:4599 (https:// with --tls-cert). */
   readonly url: string;
   readonly app: TroveApp;
   readonly store: Store;
   readonly runner: JobRunner;
   /** Access keys (what `trove credentials` manages), for tests and embedding. */
   readonly credentials: CredentialService;
+  /** Bucket owners and grants (what `trove buckets` manages), for tests and embedding. */
+  readonly buckets: BucketService;
   readonly maintenance: Maintenance;
   /** Graceful stop: in-flight requests finish, running jobs finish or stay durable, the store closes. */
   close(): Promise<void>;
@@ -57,6 +63,8 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
   // Embedded store: one process per data directory. PostgreSQL: any number of nodes share the
   // database, so there is nothing to lock and jobs of a dead node are taken over when their lease expires.
   const embedded = !config.databaseUrl;
+  // Read before anything is opened: a bad key file stops start-up with one line and nothing to undo.
+  const tls = loadTls(config.tls);
   const unlock = embedded ? lockDirectory(ensureDir(config.dataDir)) : () => undefined;
   let store: Store | undefined;
   let objects: ObjectStore | undefined;
@@ -81,17 +89,26 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       localPairAllowed: isLoopbackHost(config.host),
       cacheMs: config.auth.credentialCacheMs,
       rateLimiter: new RateLimiter(config.throttle, clock),
+      regions: acceptedRegions(config.regions),
     });
     credentials.onChange(() => authenticator.invalidate());
+    // The one gate to the object store: the domain and the jobs only ever get readers bound to a caller.
+    const buckets = new BucketService(store, clock);
+    const objectAccess = new ObjectAccess({
+      objects, buckets: store.buckets, credentials: store.credentials, localPairAllowed: isLoopbackHost(config.host),
+      cacheMs: config.auth.credentialCacheMs, clock,
+    });
+    credentials.onChange(() => objectAccess.invalidate());
+    buckets.onChange(() => objectAccess.invalidate());
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
     const maintenance = new Maintenance(store, { intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs }, clock, logger.child({ component: 'maintenance' }));
     const runner = new JobRunner(store, jobDefinitions({
-      rekognition: { limits: config.rekognition, objects, imageChecks: config.imageChecks, entriesCommitted: () => maintenance.indexSourceRefsSoon() },
+      rekognition: { limits: config.rekognition, objects: objectAccess, imageChecks: config.imageChecks, entriesCommitted: () => maintenance.indexSourceRefsSoon() },
       // Never collect rows a live page token or download link may still read.
       agentcore: {
         garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs),
-        objects,
+        objects: objectAccess,
         limits: config.agentcore,
       },
     }), config.jobs, clock, logger.child({ component: 'jobs' }));
@@ -101,20 +118,21 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       stamps: new MonotonicStamp(),
       pageTokens: new PageTokens(tokens, clock, config.pageTokenTtlMs),
       limits: config.rekognition,
-      objects,
+      objects: objectAccess,
       jobsEnqueued: () => runner.wake(),
     };
     const projects = new ProjectService(deps);
     const datasets = new DatasetService(deps, projects);
     const entries = new EntryService(deps, datasets);
     const images = new ImageAccess(deps, datasets);
-    const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, () => runner.wake());
+    const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, () => runner.wake());
     const openStore = store;
     const openObjects = objects;
     const app = await buildApp({
       config: {
         awsJsonBodyLimit: config.bodyLimits.awsJson, restJsonBodyLimit: config.bodyLimits.restJson,
         requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs,
+        tls, publicUrl: config.publicUrl, trustProxy: config.trustProxy,
       },
       logger,
       rekognition: { projects, datasets, entries },
@@ -134,7 +152,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -142,6 +160,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       store,
       runner,
       credentials,
+      buckets,
       maintenance,
       close: () => (closing ??= (async () => {
         await app.close();
@@ -161,7 +180,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
 }
 
 /** The AgentCore dataset domain: services, download links, idempotency. */
-async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, jobsEnqueued: () => void) {
+async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, jobsEnqueued: () => void) {
   const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
   const deps = {
     store,
@@ -173,6 +192,7 @@ async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTok
       (message) => new ConflictException(message)),
     downloads: links,
     limits: config.agentcore,
+    objects,
     jobsEnqueued,
   };
   const datasets = new AcDatasetService(deps);

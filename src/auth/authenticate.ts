@@ -27,6 +27,8 @@ export interface AuthenticatorOptions {
   /** How long a credential read from the store is trusted (disable/delete take effect within it). */
   readonly cacheMs: number;
   readonly rateLimiter: RateLimiter;
+  /** The regions a credential scope may name: the AWS ones and the operator's (auth/regions.ts). */
+  readonly regions: ReadonlySet<string>;
 }
 
 /** Authentication that has checked everything but the body; `finish` checks the signature. */
@@ -56,7 +58,7 @@ export class Authenticator {
   async begin(head: SignedRequestHead, expectedService: string | undefined): Promise<PendingAuthentication> {
     const claims = readClaims(head);
     if ('failure' in claims) throw new AuthenticationError(claims);
-    const problem = checkClaims(claims, expectedService, this.#options.clock.now());
+    const problem = checkClaims(claims, head.headers, { service: expectedService, regions: this.#options.regions, now: this.#options.clock.now() });
     if (problem) throw new AuthenticationError(problem, claims.accessKeyId);
     const credential = await this.#credential(claims.accessKeyId);
     return {
@@ -102,13 +104,9 @@ export class Authenticator {
         'The security token included in the request is invalid: the local test/test pair is turned off once credentials exist; '
         + 'sign with an access key from `trove credentials create`.'), accessKeyId);
     }
-    if (!credential) {
-      throw new AuthenticationError(authFailure('UnrecognizedClientException',
-        `The security token included in the request is invalid: the access key ID ${accessKeyId.slice(0, 128)} is not known to this server.`), accessKeyId.slice(0, 128));
-    }
-    if (!credential.enabled) {
-      throw new AuthenticationError(authFailure('UnrecognizedClientException',
-        `The security token included in the request is invalid: the access key ID ${accessKeyId} is disabled.`), accessKeyId);
+    // Unknown and disabled keys get the same answer, so an outsider can't learn which key ids exist.
+    if (!credential || !credential.enabled) {
+      throw new AuthenticationError(authFailure('UnrecognizedClientException', UNRECOGNIZED), accessKeyId.slice(0, 128));
     }
     return credential;
   }
@@ -120,6 +118,9 @@ export class Authenticator {
     return this.#count.value;
   }
 }
+
+/** AWS's own words for a key it does not accept, whatever the reason. */
+const UNRECOGNIZED = 'The security token included in the request is invalid.';
 
 const LOCAL: CredentialSecret = Object.freeze({
   ...LOCAL_CREDENTIAL, enabled: true, allowActions: null, allowResources: null, description: 'local test/test pair', createdAt: 0,

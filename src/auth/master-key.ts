@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertPrivateFile } from '../lib/private-file.js';
 
 export const MASTER_KEY_FILE = 'master.key';
 
@@ -24,10 +25,7 @@ export function loadMasterKey(options: { masterKey?: string; dataDir: string }):
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  const mode = statSync(file).mode & 0o777;
-  if ((mode & 0o077) !== 0) {
-    throw new Error(`The master key file ${file} is readable by other users (mode ${mode.toString(8)}); run \`chmod 600 ${file}\`.`);
-  }
+  assertPrivateFile(file, 'The master key file');
   return { key: decodeKey(readFileSync(file, 'utf8'), file), source: file };
 }
 

@@ -1,3 +1,4 @@
+import { bucketsCommand } from './commands/buckets.js';
 import { credentialsCommand } from './commands/credentials.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
@@ -12,7 +13,7 @@ export interface Command {
   run(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, credentialsCommand, whoamiCommand];
+const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand];
 
 /** `trove <command> [flags]`; resolves to the process exit code. */
 export async function runCli(argv: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { REGION_FORMAT } from '../auth/regions.js';
 import type { AgentCoreConfig } from '../domain/agentcore/agentcore-deps.js';
 import { DEFAULT_AGENTCORE_CONFIG } from '../domain/agentcore/agentcore-deps.js';
 import type { RekognitionLimits } from '../domain/rekognition/rekognition-deps.js';
@@ -62,6 +64,14 @@ export interface Config {
   };
   /** AgentCore dataset quotas (UNCONFIRMED values; configurable), idempotency window, download links, throttling. */
   readonly agentcore: AgentCoreConfig;
+  /** Regions a credential scope may name besides the AWS ones (auth/regions.ts): `--regions`. */
+  readonly regions: readonly string[];
+  /** Serve HTTPS with this certificate chain and private key (PEM files); unset: plain HTTP. */
+  readonly tls: { readonly certFile?: string; readonly keyFile?: string };
+  /** The origin clients reach Trove at (`https://trove.example.com`), for the links it hands out; unset: the request's. */
+  readonly publicUrl?: string;
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-Proto/-Host are believed; empty: nobody's. */
+  readonly trustProxy: readonly string[];
   /** The web console (/_trove/console/). */
   readonly console: {
     /** Its built files; unset: dist/console/ of this installation, where `npm run build` puts them. */
@@ -89,6 +99,9 @@ export const DEFAULTS: Config = {
   objectStore: { mode: 'auto', bucketDir: undefined, s3: { endpoint: undefined, region: 'us-east-1', forcePathStyle: undefined } },
   imageChecks: { enabled: true, concurrency: 32 },
   agentcore: DEFAULT_AGENTCORE_CONFIG,
+  regions: [],
+  tls: {},
+  trustProxy: [],
   console: {},
 };
 
@@ -123,6 +136,11 @@ export const SETTINGS = [
   { flag: 's3-force-path-style', env: 'TROVE_S3_FORCE_PATH_STYLE', path: ['objectStore', 's3', 'forcePathStyle'], parse: onOff, help: 'true|false (default: true with --s3-endpoint)' },
   { flag: 'image-checks', env: 'TROVE_IMAGE_CHECKS', path: ['imageChecks', 'enabled'], parse: onOff, help: 'on|off: check images source-refs point at' },
   { flag: 'image-check-concurrency', env: 'TROVE_IMAGE_CHECK_CONCURRENCY', path: ['imageChecks', 'concurrency'], parse: positiveInt, help: 'image header reads in flight per job' },
+  { flag: 'regions', env: 'TROVE_REGIONS', path: ['regions'], parse: regionList, help: 'regions to accept besides the AWS ones (comma list)' },
+  { flag: 'tls-cert', env: 'TROVE_TLS_CERT', path: ['tls', 'certFile'], parse: String, help: 'PEM certificate (chain): serve HTTPS (with --tls-key)' },
+  { flag: 'tls-key', env: 'TROVE_TLS_KEY', path: ['tls', 'keyFile'], parse: String, help: 'PEM private key of --tls-cert (mode 0600)' },
+  { flag: 'public-url', env: 'TROVE_PUBLIC_URL', path: ['publicUrl'], parse: publicUrl, help: 'origin clients use, e.g. https://trove.example.com (for links)' },
+  { flag: 'trust-proxy', env: 'TROVE_TRUST_PROXY', path: ['trustProxy'], parse: proxyList, help: 'proxy addresses/CIDRs whose X-Forwarded-Proto/-Host count' },
 ] as const;
 
 /** Settings read from the environment only: secrets must not appear in a process list. */
@@ -157,13 +175,16 @@ function positiveInt(text: string): number {
   return value;
 }
 
-function databaseUrl(text: string): string {
-  let url: URL;
+function parsedUrl(text: string, expected: string): URL {
   try {
-    url = new URL(text);
+    return new URL(text);
   } catch {
-    throw new Error('not a URL (expected postgres://user:password@host:port/database)');
+    throw new Error(`not a URL (expected ${expected})`);
   }
+}
+
+function databaseUrl(text: string): string {
+  const url = parsedUrl(text, 'postgres://user:password@host:port/database');
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new Error(`unsupported scheme ${url.protocol} (expected postgres://user:password@host:port/database)`);
   }
@@ -193,4 +214,40 @@ function onOff(text: string): boolean {
 function objectStoreMode(text: string): ObjectStoreConfig['mode'] {
   if (text !== 'auto' && text !== 'folder' && text !== 's3') throw new Error(`not auto, folder or s3: ${text}`);
   return text;
+}
+
+function commaList(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function regionList(text: string): string[] {
+  const regions = commaList(text);
+  const bad = regions.find((region) => !REGION_FORMAT.test(region) || region.length > 32);
+  if (bad !== undefined) throw new Error(`not a region name (lower-case letters, digits and dashes, like us-east-1): ${bad}`);
+  return regions;
+}
+
+/** An origin only: behind a proxy that strips a path prefix, SigV4 signatures over the path would not match. */
+function publicUrl(text: string): string {
+  const url = parsedUrl(text, 'an origin like https://trove.example.com');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`not http:// or https://: ${text}`);
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new Error(`expected an origin like https://trove.example.com, without a path, query or credentials: ${text}`);
+  }
+  return url.origin;
+}
+
+/** Addresses or CIDRs (IPv4 or IPv6), or proxy-addr's names loopback, linklocal, uniquelocal. */
+function proxyList(text: string): string[] {
+  const proxies = commaList(text);
+  for (const proxy of proxies) {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(proxy)) continue;
+    const [address, bits, extra] = proxy.split('/');
+    const family = isIP(address);
+    const maxBits = family === 4 ? 32 : 128;
+    if (family === 0 || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new Error(`not an IP address or CIDR (like 10.0.0.5 or 10.0.0.0/8): ${proxy}`);
+    }
+  }
+  return proxies;
 }

@@ -2,4 +2,9 @@
 export interface Caller {
   readonly account: string;
   readonly region: string;
+  /**
+   * The access key that signed the request, when known: reads of s3:// objects are checked
+   * against its allow-lists and the account's bucket grants, also later in the request's job.
+   */
+  readonly accessKeyId?: string;
 }

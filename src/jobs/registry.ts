@@ -1,5 +1,5 @@
 import type { AgentCoreLimits } from '../domain/agentcore/agentcore-deps.js';
-import type { ObjectStore } from '../object-store/object-store.js';
+import type { ObjectAccess } from '../buckets/object-access.js';
 import type { JobDefinition } from './job.js';
 import { deleteDatasetJob as acDeleteDatasetJob, purgeExamplesJob } from './definitions/agentcore/delete-dataset.js';
 import { deleteVersionJob, publishVersionJob } from './definitions/agentcore/versions.js';
@@ -11,7 +11,7 @@ import type { RekognitionJobDeps } from './definitions/rekognition/job-deps.js';
 import { updateEntriesJob } from './definitions/rekognition/update-entries.js';
 
 /** Every job definition Trove runs, in one list. */
-export function jobDefinitions(deps: { rekognition: RekognitionJobDeps; agentcore: { garbageAfterMs: number; objects: ObjectStore; limits: AgentCoreLimits } }): JobDefinition<never>[] {
+export function jobDefinitions(deps: { rekognition: RekognitionJobDeps; agentcore: { garbageAfterMs: number; objects: ObjectAccess; limits: AgentCoreLimits } }): JobDefinition<never>[] {
   return [
     createDatasetJob(deps.rekognition),
     updateEntriesJob(deps.rekognition),

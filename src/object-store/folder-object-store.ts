@@ -1,29 +1,50 @@
-import { open, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, realpath } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
+import { DeadlineExceeded, withDeadline } from '../lib/deadline.js';
 import { ObjectStoreError } from './object-store.js';
 import type { ObjectInfo, ObjectRange, ObjectRef, ObjectStore, ObjectStream } from './object-store.js';
 
 /**
+ * Non-blocking, so opening a FIFO (or a device) returns at once instead of waiting for a writer
+ * in libuv's thread pool, where four such waits stall every file operation of the process; the
+ * type is checked on the open handle (race-free) and anything but a regular file is refused.
+ * No-follow: the path opened is already the real one, so a symlink there appeared meanwhile.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+
+/** Error codes that are final answers about a key: no file can ever be read under it. */
+const NO_SUCH_KEY = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG', 'ELOOP', 'ENXIO', 'ENODEV', 'EINVAL', 'EILSEQ']);
+const DENIED = new Set(['EACCES', 'EPERM']);
+
+export interface FolderStoreOptions {
+  /** Longest any one file system call may take (open, stat, a read); past it the read is `unavailable`. */
+  readonly timeoutMs?: number;
+}
+
+/**
  * The embedded object store: `s3://bucket/key` is the file `<root>/bucket/key`. A bucket is a
- * directory directly under the root; an object is a regular file below it. Nothing outside the
- * root is ever reachable (`..` segments name no object), and there are no versions: only the
- * unversioned object, whose S3 version id is "null", exists.
+ * real directory directly under the root (a symlink is no bucket); an object is a regular file
+ * below it, reached by a path that stays inside its bucket once symlinks are resolved. So
+ * nothing outside the root, and nothing of another bucket, is ever reachable: not through `..`,
+ * not through a symlinked bucket or key. There are no versions: only the unversioned object,
+ * whose S3 version id is "null", exists. Errors never carry a file path.
  */
 export class FolderObjectStore implements ObjectStore {
   readonly description: string;
   readonly #root: string;
+  readonly #timeoutMs: number;
+  #realRoot: string | undefined;
 
-  constructor(root: string) {
+  constructor(root: string, options: FolderStoreOptions = {}) {
     this.#root = resolve(root);
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.description = `folder ${this.#root}`;
   }
 
   async head(ref: ObjectRef): Promise<ObjectInfo> {
-    const path = await this.#fileOf(ref);
-    const info = await stat(path).catch((error: unknown) => this.#fail(ref, error));
-    if (!info.isFile()) throw new ObjectStoreError('no-such-key', ref, 'The specified key does not exist.');
-    return { size: info.size };
+    return this.#withFile(ref, async (_file, size) => ({ size }));
   }
 
   async readRange(ref: ObjectRef, offset: number, length: number): Promise<ObjectRange> {
@@ -32,7 +53,7 @@ export class FolderObjectStore implements ObjectStore {
       const bytes = Buffer.alloc(want);
       let done = 0;
       while (done < want) {
-        const { bytesRead } = await file.read(bytes, done, want - done, offset + done);
+        const { bytesRead } = await this.#timed(file.read(bytes, done, want - done, offset + done));
         if (bytesRead === 0) break; // the file shrank while being read
         done += bytesRead;
       }
@@ -41,48 +62,62 @@ export class FolderObjectStore implements ObjectStore {
   }
 
   async openRead(ref: ObjectRef): Promise<ObjectStream> {
-    const path = await this.#fileOf(ref);
-    const file = await open(path, 'r').catch((error: unknown) => this.#fail(ref, error));
-    try {
-      const info = await file.stat();
-      if (!info.isFile()) throw new ObjectStoreError('no-such-key', ref, 'The specified key does not exist.');
-      // The stream owns the handle from here: it closes it when read to the end, on error, or when the reader stops early.
-      const stream = file.createReadStream({ highWaterMark: 256 * 1024 });
-      return { size: info.size, body: this.#guarded(ref, stream), discard: () => void stream.destroy() };
-    } catch (error) {
-      await file.close();
-      throw error;
-    }
+    const { file, size } = await this.#open(ref);
+    // The stream owns the handle from here: it closes it when read to the end, on error, or when the reader stops early.
+    const stream = file.createReadStream({ highWaterMark: 256 * 1024 });
+    return { size, body: this.#guarded(ref, stream), discard: () => void stream.destroy() };
   }
 
   close(): void {}
 
-  async *#guarded(ref: ObjectRef, stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  /** The stream's chunks, each within the deadline; a failure is `unavailable` (a file that was readable a moment ago). */
+  async *#guarded(ref: ObjectRef, stream: AsyncIterable<Uint8Array> & { destroy(): void }): AsyncGenerator<Uint8Array> {
+    const chunks = stream[Symbol.asyncIterator]();
     try {
-      for await (const chunk of stream) yield chunk;
+      for (;;) {
+        const next = await this.#timed(chunks.next());
+        if (next.done) return;
+        yield next.value;
+      }
     } catch (error) {
-      throw new ObjectStoreError('unavailable', ref, `reading the file failed: ${(error as Error).message}`);
+      throw this.#failure(ref, error, 'key');
+    } finally {
+      stream.destroy();
     }
   }
 
   async #withFile<T>(ref: ObjectRef, use: (file: FileHandle, size: number) => Promise<T>): Promise<T> {
-    const path = await this.#fileOf(ref);
-    const file = await open(path, 'r').catch((error: unknown) => this.#fail(ref, error));
+    const { file, size } = await this.#open(ref);
     try {
-      const info = await file.stat();
-      if (!info.isFile()) throw new ObjectStoreError('no-such-key', ref, 'The specified key does not exist.');
-      return await use(file, info.size);
+      return await use(file, size);
     } catch (error) {
-      if (error instanceof ObjectStoreError) throw error;
-      throw new ObjectStoreError('unavailable', ref, `reading the file failed: ${(error as Error).message}`);
+      throw this.#failure(ref, error, 'key');
     } finally {
-      await file.close();
+      await file.close().catch(() => undefined);
     }
   }
 
-  /** The file an object maps to, after checking the bucket directory exists. */
-  async #fileOf(ref: ObjectRef): Promise<string> {
-    const bucketDir = this.#bucketDir(ref);
+  /** Opens the object's file: checked path, no blocking open, a regular file or nothing. */
+  async #open(ref: ObjectRef): Promise<{ file: FileHandle; size: number }> {
+    const path = await this.#realPathOf(ref);
+    const file = await this.#timed(open(path, OPEN_FLAGS), (late) => void late.close().catch(() => undefined))
+      .catch((error: unknown) => { throw this.#failure(ref, error, 'key'); });
+    try {
+      const info = await this.#timed(file.stat());
+      if (!info.isFile()) throw noSuchKey(ref);
+      return { file, size: info.size };
+    } catch (error) {
+      await file.close().catch(() => undefined);
+      throw this.#failure(ref, error, 'key');
+    }
+  }
+
+  /**
+   * The real path of the object's file, after checking that the bucket is a real directory
+   * under the root and that the file, symlinks resolved, lies inside that bucket.
+   */
+  async #realPathOf(ref: ObjectRef): Promise<string> {
+    const bucketDir = await this.#bucketDir(ref);
     // S3: an unversioned object's version id is "null"; any other version does not exist here.
     if (ref.version !== undefined && ref.version !== 'null') {
       throw new ObjectStoreError('no-such-key', ref, 'The specified version does not exist.');
@@ -91,29 +126,49 @@ export class FolderObjectStore implements ObjectStore {
     if (ref.key.includes('\0') || segments.some((s) => s === '.' || s === '..')) {
       throw new ObjectStoreError('no-such-key', ref, 'The specified key does not exist (the key cannot name a file in a folder).');
     }
-    const path = resolve(bucketDir, ...segments.filter((s) => s !== ''));
-    if (!path.startsWith(bucketDir + sep)) throw new ObjectStoreError('no-such-key', ref, 'The specified key does not exist.');
-    const info = await stat(bucketDir).catch((error: unknown) => this.#fail(ref, error, true));
-    if (!info.isDirectory()) throw new ObjectStoreError('no-such-bucket', ref, 'The specified bucket does not exist.');
-    return path;
+    const bucket = await this.#timed(lstat(bucketDir)).catch((error: unknown) => { throw this.#failure(ref, error, 'bucket'); });
+    if (!bucket.isDirectory()) throw new ObjectStoreError('no-such-bucket', ref, 'The specified bucket does not exist.');
+    const real = await this.#timed(realpath(join(bucketDir, ...segments.filter((s) => s !== ''))))
+      .catch((error: unknown) => { throw this.#failure(ref, error, 'key'); });
+    // A symlink may point anywhere: only files inside the object's own bucket are objects of it.
+    if (!real.startsWith(bucketDir + sep)) throw noSuchKey(ref);
+    return real;
   }
 
-  #bucketDir(ref: ObjectRef): string {
+  /** `<real root>/<bucket>` for a bucket name that can only be a directory directly under the root. */
+  async #bucketDir(ref: ObjectRef): Promise<string> {
     const { bucket } = ref;
     if (bucket === '' || bucket === '.' || bucket === '..' || /[/\\\0]/.test(bucket)) {
       throw new ObjectStoreError('no-such-bucket', ref, 'The specified bucket does not exist.');
     }
-    return resolve(this.#root, bucket);
+    // The root itself may be reached through a symlink (e.g. /tmp on some systems): compare real paths.
+    this.#realRoot ??= await this.#timed(realpath(this.#root)).catch(() => undefined);
+    return join(this.#realRoot ?? this.#root, bucket);
   }
 
-  #fail(ref: ObjectRef, error: unknown, bucketLevel = false): never {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
-      throw bucketLevel
-        ? new ObjectStoreError('no-such-bucket', ref, 'The specified bucket does not exist.')
-        : new ObjectStoreError('no-such-key', ref, 'The specified key does not exist.');
-    }
-    if (code === 'EACCES' || code === 'EPERM') throw new ObjectStoreError('access-denied', ref, 'Access Denied (file permissions).');
-    throw new ObjectStoreError('unavailable', ref, `the file could not be read: ${(error as Error).message}`);
+  #timed<T>(work: Promise<T>, late?: (value: T) => void): Promise<T> {
+    return withDeadline(work, this.#timeoutMs, late);
   }
+
+  /**
+   * The one translation of file system errors into the store's reasons: codes that no retry can
+   * change are final (`no-such-key`/`no-such-bucket`, `access-denied`), anything else transient.
+   * Only the error code is kept: Node's messages carry the file path.
+   */
+  #failure(ref: ObjectRef, error: unknown, level: 'bucket' | 'key'): ObjectStoreError {
+    if (error instanceof ObjectStoreError) return error;
+    if (error instanceof DeadlineExceeded) return new ObjectStoreError('unavailable', ref, `the file system did not answer within ${error.ms} ms.`);
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (NO_SUCH_KEY.has(code)) {
+      return level === 'bucket'
+        ? new ObjectStoreError('no-such-bucket', ref, 'The specified bucket does not exist.')
+        : noSuchKey(ref, code === 'ENAMETOOLONG' ? ' (the key is longer than a file name may be)' : '');
+    }
+    if (DENIED.has(code)) return new ObjectStoreError('access-denied', ref, 'Access Denied (file permissions).');
+    return new ObjectStoreError('unavailable', ref, `the file could not be read (${code || (error as Error).name}).`);
+  }
+}
+
+function noSuchKey(ref: ObjectRef, detail = ''): ObjectStoreError {
+  return new ObjectStoreError('no-such-key', ref, `The specified key does not exist${detail}.`);
 }

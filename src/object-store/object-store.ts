@@ -33,15 +33,23 @@ export interface ObjectStream {
 }
 
 /**
- * Why an object could not be read. `unavailable` is the only transient reason (network failure,
- * 5xx, timeout): a job retries it. The others are answers about the object and are final.
+ * Why an object could not be read, classified once, here, by each store: `unavailable` is the
+ * only transient reason (network failure, 5xx, a timeout): a job retries it. The others are
+ * answers about the object (a key no file can have, a symlink loop, a FIFO: `no-such-key`) and
+ * are final at once. The message names the s3:// URI, never a server file path: it may reach a
+ * client (an API error, a StatusMessage, a failureReason).
  */
 export type ObjectStoreFailure = 'no-such-bucket' | 'no-such-key' | 'access-denied' | 'unavailable';
 
 export class ObjectStoreError extends Error {
-  constructor(readonly reason: ObjectStoreFailure, readonly ref: ObjectRef, detail: string) {
+  constructor(readonly reason: ObjectStoreFailure, readonly ref: ObjectRef, readonly detail: string) {
     super(`${formatS3Uri(ref)}: ${detail}`);
     this.name = 'ObjectStoreError';
+  }
+
+  /** True when trying again later may succeed (the job is retried); false for a final answer. */
+  get transient(): boolean {
+    return this.reason === 'unavailable';
   }
 }
 

@@ -8,7 +8,7 @@ export interface OperationContext {
   readonly caller: Principal;
   readonly requestId: string;
   readonly logger: Logger;
-  /** scheme://host[:port] the client reached this server at, for links Trove hands out (e.g. download URLs). */
+  /** scheme://host[:port] clients use (`--public-url`, else the request's own), for links Trove hands out (e.g. download URLs). */
   readonly origin: string;
   /**
    * Fingerprint of the request as sent (method, path, query, body bytes), when the protocol

@@ -7,6 +7,11 @@ declare module 'fastify' {
     accessKeyId?: string;
     /** The account the request acts in, once its signature is verified. */
     account?: string;
+    /**
+     * scheme://host[:port] clients reach this server at, for links Trove hands out: `--public-url`,
+     * else the request's own (X-Forwarded-* only from `--trust-proxy` peers). Set by server/plugins/request-context.ts.
+     */
+    origin: string;
   }
 }
 

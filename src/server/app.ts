@@ -1,3 +1,6 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { RequestListener, Server as HttpServer, ServerOptions } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -16,8 +19,10 @@ import { rekognitionService } from '../protocols/aws-json/rekognition-service.js
 import type { RequestAuthenticator } from '../protocols/request-auth.js';
 import { rekognitionOperations } from '../operations/rekognition/index.js';
 import type { RekognitionServices } from '../operations/rekognition/services.js';
+import { boundedJson } from './plugins/bounded-json.js';
 import { requestContext } from './plugins/request-context.js';
 import { troveRoutes } from './routes/trove-routes.js';
+import type { TlsFiles } from './tls.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import type { ConsoleRoutesOptions } from './routes/console-routes.js';
 import { imageRoutes } from './routes/image-routes.js';
@@ -32,6 +37,12 @@ export interface AppConfig {
   readonly idleTimeoutMs: number;
   /** Largest restJson request body, bytes (AgentCore: 5 MB of inline examples). */
   readonly restJsonBodyLimit: number;
+  /** Serve HTTPS with this certificate and key; undefined: plain HTTP. */
+  readonly tls?: TlsFiles;
+  /** The origin clients use (`https://trove.example.com`), for links Trove hands out; undefined: the request's own. */
+  readonly publicUrl?: string;
+  /** Proxies (addresses, CIDRs) whose X-Forwarded-Proto/-Host are believed; empty: nobody's. */
+  readonly trustProxy: readonly string[];
 }
 
 export interface AppDeps {
@@ -71,12 +82,14 @@ export async function buildApp(deps: AppDeps) {
     // One log line per request comes from plugins/request-context.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => newRequestId(),
-    requestTimeout: deps.config.requestTimeoutMs,
-    connectionTimeout: deps.config.idleTimeoutMs,
+    serverFactory: nodeServer(deps.config),
+    // Fastify then reads X-Forwarded-Proto/-Host (request.protocol, request.host) from these peers only.
+    trustProxy: deps.config.trustProxy.length > 0 ? [...deps.config.trustProxy] : false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  await app.register(requestContext);
+  await app.register(requestContext, { publicUrl: deps.config.publicUrl });
+  await app.register(boundedJson);
   await app.register(troveRoutes, { prefix: '/_trove', ready: deps.ready });
   await app.register(awsJsonProtocol, {
     services: [rekognitionService(rekognitionOperations(deps.rekognition))],
@@ -100,3 +113,25 @@ export async function buildApp(deps: AppDeps) {
 }
 
 export type TroveApp = Awaited<ReturnType<typeof buildApp>>;
+
+/**
+ * The Node server under Fastify, HTTP or HTTPS, with the timeouts doing what their settings say.
+ * Node checks request and header deadlines only every `connectionsCheckingInterval` (30 s by
+ * default), so a 5 s request timeout used to cut a slow sender after up to a minute; the check
+ * now runs ten times per timeout. Keep-alive connections close `idleTimeoutMs` after their last
+ * response (Node adds one second, so a client never reuses a socket the server is closing).
+ */
+function nodeServer(config: AppConfig) {
+  return (handler: RequestListener): HttpServer => {
+    const options: ServerOptions = {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      keepAliveTimeout: config.idleTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(config.requestTimeoutMs / 10))),
+    };
+    const server = config.tls ? createHttpsServer({ ...options, ...config.tls }, handler) : createHttpServer(options, handler);
+    // Any silence this long closes the connection (a stalled client holds no more than a socket).
+    server.setTimeout(config.idleTimeoutMs);
+    return server;
+  };
+}

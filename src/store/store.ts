@@ -1,3 +1,4 @@
+import { BucketsRepository } from './sql/buckets-repository.js';
 import { CredentialsRepository } from './sql/credentials-repository.js';
 import { AcDatasetsRepository } from './sql/ac-datasets-repository.js';
 import { AcExamplesRepository } from './sql/ac-examples-repository.js';
@@ -26,6 +27,7 @@ export interface Repositories {
   readonly rkEntries: RkEntriesRepository;
   readonly rkLabels: RkLabelsRepository;
   readonly credentials: CredentialsRepository;
+  readonly buckets: BucketsRepository;
   readonly idempotency: IdempotencyRepository;
   readonly acDatasets: AcDatasetsRepository;
   readonly acExamples: AcExamplesRepository;
@@ -61,6 +63,7 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
     rkEntries: new RkEntriesRepository(db, dialect),
     rkLabels: new RkLabelsRepository(db),
     credentials: new CredentialsRepository(db),
+    buckets: new BucketsRepository(db),
     idempotency: new IdempotencyRepository(db),
     acDatasets: new AcDatasetsRepository(db),
     acExamples: new AcExamplesRepository(db),

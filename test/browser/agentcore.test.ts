@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { launchChromium } from '../harness/browser.js';
 import { CHROMIUM_MISSING, consoleSession, loadedWidth } from '../harness/console-browser.js';
-import { loadAgentCoreFixture, loadRekognitionFixture } from '../harness/console-fixtures.js';
+import { IMAGE_BUCKET, loadAgentCoreFixture, loadRekognitionFixture } from '../harness/console-fixtures.js';
 import { startServer } from '../harness/server.js';
 
 /** The start page, the AgentCore views and the dark theme of the console in a real Chromium. */
@@ -75,6 +75,8 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console when credentials ar
     const { browser, close } = await launchChromium();
     try {
       const key = await server.createCredential({ account: '123456789012' });
+      // With credentials, the images' bucket is read only by its owner.
+      await server.trove.buckets.create(IMAGE_BUCKET, '123456789012');
       const client = server.rekognition({ credentials: key });
       const fixture = await loadRekognitionFixture(client, server.dataDir, 'keyed');
       const page = await browser.newPage();

@@ -31,7 +31,7 @@ export async function spawnTrove(args: string[], env: Record<string, string> = {
     const timer = setTimeout(() => reject(new Error(`trove did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /listening on (https?:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);

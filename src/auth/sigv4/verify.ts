@@ -50,12 +50,22 @@ export function readClaims(head: SignedRequestHead): SignatureClaims | AuthFailu
     'Request is missing Authentication Token: sign it with AWS Signature Version 4 (an Authorization header or a presigned URL).');
 }
 
+/** What a request's claims are checked against besides themselves. */
+export interface ClaimRules {
+  /** The SigV4 signing name of the API the request is for, when known. */
+  readonly service: string | undefined;
+  /** The regions a credential scope may name (auth/regions.ts). */
+  readonly regions: ReadonlySet<string>;
+  readonly now: number;
+}
+
 /**
- * Step 2: the claims make sense for this endpoint and time: scope terminator, scope date equal
- * to the request date, the service this API signs as, a session token Trove never issued, and
- * the time window (15 minutes either side; for a presigned URL, until X-Amz-Expires has passed).
+ * Step 2: the claims make sense for this endpoint, request and time: scope terminator, scope
+ * date equal to the request date, the service this API signs as, a region Trove accepts, a
+ * session token Trove never issued, the headers that must be signed, and the time window (15
+ * minutes either side; for a presigned URL, until X-Amz-Expires has passed).
  */
-export function checkClaims(claims: SignatureClaims, expectedService: string | undefined, now: number): AuthFailure | undefined {
+export function checkClaims(claims: SignatureClaims, headers: ReceivedHeaders, rules: ClaimRules): AuthFailure | undefined {
   const { scope } = claims;
   if (scope.terminator !== 'aws4_request') {
     return authFailure('InvalidSignatureException', `Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator.slice(0, 40)}'.`);
@@ -64,18 +74,47 @@ export function checkClaims(claims: SignatureClaims, expectedService: string | u
     return authFailure('InvalidSignatureException',
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date.slice(0, 8)}' != '${claims.amzDate.slice(0, 8)}', from '${claims.amzDate}'.`);
   }
-  if (expectedService !== undefined && scope.service !== expectedService) {
-    return authFailure('InvalidSignatureException', `Credential should be scoped to correct service: '${expectedService}'.`);
+  if (rules.service !== undefined && scope.service !== rules.service) {
+    return authFailure('InvalidSignatureException', `Credential should be scoped to correct service: '${rules.service}'.`);
   }
-  // The region becomes part of every ARN the caller creates, so it must look like one.
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(scope.region) || scope.region.length > 32) {
-    return authFailure('InvalidSignatureException', 'Credential should be scoped to a valid region, like us-east-1.');
+  // The region keys every resource and quota: an invented one would be a fresh set of quotas.
+  if (!rules.regions.has(scope.region)) {
+    return authFailure('InvalidSignatureException',
+      `Credential should be scoped to a valid region, not '${scope.region.slice(0, 40)}': this server accepts the AWS region names and those its operator adds with --regions.`);
   }
   if (claims.securityToken !== undefined) {
     return authFailure('UnrecognizedClientException',
       'The security token included in the request is invalid: this Trove server does not issue session tokens; sign with an access key created by `trove credentials create`.');
   }
-  return checkTime(claims, now);
+  return checkSignedHeaders(claims, headers) ?? checkTime(claims, rules.now);
+}
+
+/**
+ * Headers that change what a request means must be signed when present, or a captured request
+ * could be replayed with another `X-Amz-Target` (another operation) under the same signature:
+ * `host`, `content-type` and every `x-amz-*` header, as the AWS SDKs and CLIs sign them, but
+ * those no one can change a request with (UNSIGNED_ALLOWED).
+ */
+function checkSignedHeaders(claims: SignatureClaims, headers: ReceivedHeaders): AuthFailure | undefined {
+  if (!claims.signedHeaders.includes('host')) {
+    return authFailure('InvalidSignatureException', "'Host' must be a signed header: include host in SignedHeaders.");
+  }
+  const unsigned = [...headers.keys()].filter((name) => mustBeSigned(name) && !claims.signedHeaders.includes(name)).sort();
+  if (unsigned.length === 0) return undefined;
+  return authFailure('InvalidSignatureException',
+    `There were headers present in the request which were not signed: ${unsigned.slice(0, 10).map((name) => name.slice(0, 64)).join(', ')}. `
+    + 'Sign Content-Type and every X-Amz-* header (the AWS SDKs and CLIs do).');
+}
+
+/**
+ * `x-amz-user-agent`: informational, and some clients add it after signing. `x-amz-content-sha256`:
+ * compared with the hash of the body Trove received, never trusted; some signers leave it out.
+ * `x-amz-cf-id`: added by CloudFront in front of an origin.
+ */
+const UNSIGNED_ALLOWED = new Set(['x-amz-user-agent', 'x-amz-content-sha256', 'x-amz-cf-id']);
+
+function mustBeSigned(name: string): boolean {
+  return name === 'content-type' || (name.startsWith('x-amz-') && !UNSIGNED_ALLOWED.has(name));
 }
 
 function checkTime(claims: SignatureClaims, now: number): AuthFailure | undefined {
@@ -102,9 +141,6 @@ function checkTime(claims: SignatureClaims, now: number): AuthFailure | undefine
  * the payload hash Trove computed itself, and compare signatures in constant time.
  */
 export function verifySignature(claims: SignatureClaims, head: SignedRequestHead, payloadHash: string, signingKey: Buffer): AuthFailure | undefined {
-  if (!claims.signedHeaders.includes('host')) {
-    return authFailure('InvalidSignatureException', "'Host' must be a signed header: include host in SignedHeaders.");
-  }
   // The SDKs send x-amz-content-sha256 with the body's hash; a different value means the body
   // changed after signing (or an unsigned payload, which these APIs never need).
   const claimed = head.headers.get('x-amz-content-sha256')?.[0];

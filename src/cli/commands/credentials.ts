@@ -18,7 +18,8 @@ const USAGE = `Usage:
               rekognition:Describe*, bedrock-agentcore:* (repeatable; none: every action)
   --resource  ARN pattern the key may act on, e.g. arn:aws:rekognition:*:123456789012:project/flowers/*
               (repeatable; none: every resource of its account)
-  Also takes --data-dir (TROVE_DATA_DIR); the secret is encrypted with TROVE_MASTER_KEY or <data dir>/master.key.
+  Also takes --data-dir (TROVE_DATA_DIR) or --database-url (TROVE_DATABASE_URL); the secret is encrypted with
+  TROVE_MASTER_KEY or <data dir>/master.key.
 `;
 
 const OPTIONS = {
@@ -47,7 +48,7 @@ export const credentialsCommand: Command = {
     }
     if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
     const config = loadConfig({ env, flags: settings });
-    const store = await createStore({ dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
+    const store = await createStore(config);
     try {
       const master = loadMasterKey({ masterKey: config.auth.masterKey, dataDir: config.dataDir });
       const credentials = await CredentialService.open(store, master.key, systemClock, { keySource: master.source });

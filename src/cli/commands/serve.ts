@@ -13,7 +13,8 @@ export const serveCommand: Command = {
     const config = loadConfig({ env, flags: parseSettingFlags(args) });
     const logger = createLogger(config.logLevel);
     const trove = await startTrove(config, logger);
-    process.stdout.write(`Trove is listening on ${trove.url} (${describeStore(config)})\n`);
+    const reached = config.publicUrl ? `; clients reach it at ${config.publicUrl}` : '';
+    process.stdout.write(`Trove is listening on ${trove.url} (${describeStore(config)})${reached}\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');

@@ -1,3 +1,4 @@
+import type { ObjectAccess } from '../../buckets/object-access.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Store } from '../../store/store.js';
 import type { Idempotency } from '../idempotency.js';
@@ -52,6 +53,8 @@ export interface AgentCoreDeps {
   readonly idempotency: Idempotency;
   readonly downloads: DownloadLinks;
   readonly limits: AgentCoreLimits;
+  /** Decides, for the caller, whether an s3Source file may be read (the job reads it later, checked again). */
+  readonly objects: ObjectAccess;
   /** Tells the job runner that a job was committed (it also polls, so this is only a nudge). */
   readonly jobsEnqueued: () => void;
 }

@@ -1,4 +1,7 @@
-import { ConflictException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException } from '../../api/agentcore/errors.js';
+import {
+  AccessDeniedException, ConflictException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException,
+} from '../../api/agentcore/errors.js';
+import { ObjectAccessDenied, requesterOf } from '../../buckets/object-access.js';
 import type { CreateDatasetInput, SchemaType, UpdateDatasetInput } from '../../api/agentcore/inputs.js';
 import type { AcDatasetRecord, AcDatasetStatus } from '../../store/agentcore-records.js';
 import type { ObjectRef } from '../../object-store/object-store.js';
@@ -46,6 +49,7 @@ export class DatasetService {
     const earlier = await idempotency.earlier<CreatedDataset>(store, token);
     if (earlier) return earlier;
     const source = exampleSource(input.source);
+    if (source.kind === 's3') await this.checkReadable(caller, source.ref);
     const examples = source.kind === 'inline' ? this.prepare(input.schemaType, source.examples, 'source.inlineExamples.examples', false) : [];
     if (examples.length > limits.maxExamplesPerDataset) {
       throw new ServiceQuotaExceededException(`A dataset holds at most ${limits.maxExamplesPerDataset} examples.`);
@@ -68,7 +72,7 @@ export class DatasetService {
       });
       // Both unique keys were just checked in this transaction; a clash is a concurrent twin.
       if (!dataset) throw new ConflictException(`A dataset named ${input.datasetName} already exists in this account.`);
-      await this.enqueueWrite(tx, dataset, 'create', batchOf(examples), now, source.kind === 's3' ? source.ref : undefined);
+      await this.enqueueWrite(tx, dataset, 'create', batchOf(examples), now, source.kind === 's3' ? { ref: source.ref, requester: caller } : undefined);
       const response: CreatedDataset = { datasetArn: dataset.arn, datasetId, status: 'CREATING', createdAt: now };
       await idempotency.remember(tx, token, 202, response);
       return response;
@@ -200,11 +204,30 @@ export class DatasetService {
     }, idRequired);
   }
 
-  /** Stores a write-examples job with its examples (or the s3Source file to read them from), in the accepting transaction. */
+  /**
+   * Refuses at once (AccessDeniedException naming the object) an s3Source file the caller may
+   * not read; reads nothing, so it tells nothing about the file. The job checks again when it runs.
+   */
+  async checkReadable(caller: Caller, ref: ObjectRef): Promise<void> {
+    try {
+      await this.deps.objects.reader(caller).mayRead(ref);
+    } catch (error) {
+      if (error instanceof ObjectAccessDenied) throw new AccessDeniedException(error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * Stores a write-examples job with its examples (or the s3Source file to read them from, and
+   * who asked, so the job reads it as them), in the accepting transaction.
+   */
   async enqueueWrite(
-    tx: Repositories, dataset: AcDatasetRecord, kind: WriteExamplesPayload['kind'], batch: BatchBody, now: number, s3?: ObjectRef,
+    tx: Repositories, dataset: AcDatasetRecord, kind: WriteExamplesPayload['kind'], batch: BatchBody, now: number,
+    s3?: { ref: ObjectRef; requester: Caller },
   ): Promise<void> {
-    const payload: WriteExamplesPayload = { dataset: dataset.id, kind, ...(s3 ? { s3: { bucket: s3.bucket, key: s3.key } } : {}) };
+    const payload: WriteExamplesPayload = {
+      dataset: dataset.id, kind, ...(s3 ? { s3: { bucket: s3.ref.bucket, key: s3.ref.key }, requester: requesterOf(s3.requester) } : {}),
+    };
     await tx.jobs.enqueue({
       kind: AgentCoreJobs.writeExamples, payloadVersion: 1, resource: dataset.arn, payload,
       body: encodeBatch(batch), runAfter: now, createdAt: now,

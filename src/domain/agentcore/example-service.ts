@@ -45,10 +45,11 @@ export class ExampleService {
     const dataset = await this.datasets.find(caller, input.datasetId);
     const source = exampleSource(input.source);
     if (source.kind === 's3') {
+      await this.datasets.checkReadable(caller, source.ref);
       // Trove: the file is read by the job, so the ids it assigns are not known yet (UNCONFIRMED what
       // AWS answers here): addedCount 0 and no ids; the examples are listed once the dataset is ACTIVE.
       return this.#accept(dataset, token, GUARDS.edit, async (tx, current, now) => {
-        await this.datasets.enqueueWrite(tx, current, 'add', { exampleIds: [] }, now, source.ref);
+        await this.datasets.enqueueWrite(tx, current, 'add', { exampleIds: [] }, now, { ref: source.ref, requester: caller });
         return { addedCount: 0, exampleIds: [] };
       });
     }

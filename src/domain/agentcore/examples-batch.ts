@@ -3,6 +3,7 @@ import { ServiceQuotaExceededException, ValidationException } from '../../api/ag
 import { ExampleId } from '../../api/agentcore/inputs.js';
 import type { SchemaType } from '../../api/agentcore/inputs.js';
 import type { FieldViolation } from '../../api/errors.js';
+import { nestsDeeperThan } from '../../lib/json-depth.js';
 import type { ExampleValidator } from './example-validator.js';
 
 /** An example ready to store: its id and its content as JSON text, without exampleId. */
@@ -75,8 +76,8 @@ export function prepareExample(
   if (id !== undefined) seen.add(id);
   violations.push(...rules.validator.check(rules.schemaType, content, at));
   const text = serialize(content);
-  if (text === undefined || nesting(text) > MAX_DEPTH) {
-    violations.push({ path: at, constraint: `Member must not nest objects and arrays deeper than ${MAX_DEPTH} levels` });
+  if (text === undefined || nestsDeeperThan(text, MAX_EXAMPLE_DEPTH)) {
+    violations.push(tooDeep(at));
     return { violations, oversized: false };
   }
   const oversized = Buffer.byteLength(text) > rules.maxExampleBytes;
@@ -87,7 +88,12 @@ export function prepareExample(
  * Trove: examples nest at most this deep (AWS's limit is UNCONFIRMED). Far deeper documents
  * would overflow the stack when serialized again for a listing, so they are refused up front.
  */
-const MAX_DEPTH = 100;
+export const MAX_EXAMPLE_DEPTH = 100;
+
+/** The violation of an example at `at` nested deeper than MAX_EXAMPLE_DEPTH. */
+export function tooDeep(at: string): FieldViolation {
+  return { path: at, constraint: `Member must not nest objects and arrays deeper than ${MAX_EXAMPLE_DEPTH} levels` };
+}
 
 /** The JSON text, or undefined when the document is too deep to serialize at all. */
 function serialize(content: object): string | undefined {
@@ -97,32 +103,6 @@ function serialize(content: object): string | undefined {
     if (error instanceof RangeError) return undefined;
     throw error;
   }
-}
-
-/** Deepest nesting of objects and arrays in JSON text (brackets inside strings don't count). */
-function nesting(text: string): number {
-  // Cheap bound first: a document can't nest deeper than it has opening brackets.
-  let opening = 0;
-  for (let i = text.indexOf('['); i >= 0 && opening <= MAX_DEPTH; i = text.indexOf('[', i + 1)) opening++;
-  for (let i = text.indexOf('{'); i >= 0 && opening <= MAX_DEPTH; i = text.indexOf('{', i + 1)) opening++;
-  if (opening <= MAX_DEPTH) return opening;
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > deepest) deepest = depth;
-    } else if (c === 0x7d || c === 0x5d) {
-      depth--;
-    }
-  }
-  return deepest;
 }
 
 /** Why a value is not a valid ExampleId, or undefined when it is one. */

@@ -1,3 +1,5 @@
+import type { Requester } from '../../buckets/object-access.js';
+
 /** Stable names of the AgentCore jobs (stored with every job; never rename). */
 export const AgentCoreJobs = {
   writeExamples: 'agentcore.write-examples',
@@ -16,6 +18,8 @@ export interface WriteExamplesPayload {
   kind: ExampleWriteKind;
   /** An s3Source JSONL file to read instead of the job body (create, add); added without a new payload version. */
   s3?: { bucket: string; key: string };
+  /** Who asked: the job reads the s3Source file as them (absent in jobs from before object-store tenancy). */
+  requester?: Requester;
 }
 export interface PublishVersionPayload { dataset: number; version: number }
 export interface DeleteVersionPayload { dataset: number; version: number }

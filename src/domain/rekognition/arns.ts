@@ -21,6 +21,11 @@ export function belongsTo(arn: string, caller: Caller): boolean {
   return parts[3] === caller.region && parts[4] === caller.account;
 }
 
+/** The account an ARN names. */
+export function accountOf(arn: string): string {
+  return arn.split(':')[4] ?? '';
+}
+
 /** The dataset type an ARN names (`/dataset/train/` or `/dataset/test/`). */
 export function datasetTypeOf(arn: string): DatasetType {
   return arn.includes('/dataset/train/') ? 'TRAIN' : 'TEST';

@@ -1,6 +1,7 @@
 import {
-  InvalidS3ObjectException, ResourceAlreadyExistsException, ResourceInUseException, ResourceNotFoundException,
+  AccessDeniedException, InvalidS3ObjectException, ResourceAlreadyExistsException, ResourceInUseException, ResourceNotFoundException,
 } from '../../api/rekognition/errors.js';
+import { ObjectAccessDenied, requesterOf } from '../../buckets/object-access.js';
 import { ObjectStoreError } from '../../object-store/object-store.js';
 import type { ObjectRef, ObjectStoreFailure } from '../../object-store/object-store.js';
 import type { RkDatasetRecord } from '../../store/records.js';
@@ -38,7 +39,7 @@ export class DatasetService {
   async create(caller: Caller, input: { projectArn: string; type: DatasetType; source: DatasetSource; tags?: Record<string, string> }): Promise<string> {
     const project = await this.projects.find(caller, input.projectArn);
     const source = input.source.kind === 'copy' ? await this.find(caller, input.source.datasetArn) : undefined;
-    const manifest = input.source.kind === 'manifest' ? await this.#reachableManifest(input.source) : undefined;
+    const manifest = input.source.kind === 'manifest' ? await this.#reachableManifest(caller, input.source) : undefined;
     const now = this.deps.clock.now();
     const arn = datasetArn(caller, project.name, input.type, this.deps.stamps.next(now));
     await this.deps.store.transaction(async (tx) => {
@@ -51,7 +52,7 @@ export class DatasetService {
       if (!dataset) {
         throw new ResourceAlreadyExistsException(`The project already has a ${input.type} dataset. Delete it before creating another.`);
       }
-      const payload: CreateDatasetPayload = { datasetId: dataset.id, sourceDatasetId: source?.id, manifest };
+      const payload: CreateDatasetPayload = { datasetId: dataset.id, sourceDatasetId: source?.id, manifest, ...(manifest ? { requester: requesterOf(caller) } : {}) };
       await tx.jobs.enqueue({ kind: RekognitionJobs.createDataset, payloadVersion: 1, resource: arn, payload, runAfter: now, createdAt: now });
     });
     this.deps.jobsEnqueued();
@@ -80,13 +81,15 @@ export class DatasetService {
   /**
    * AWS answers InvalidS3ObjectException at once when the manifest's metadata cannot be read
    * (no such bucket, key or version, or no permission); the content is read later by the job.
+   * A credential whose allow-lists lack s3:GetObject on the manifest is IAM's AccessDeniedException.
    */
-  async #reachableManifest(source: ManifestSource): Promise<ObjectRef> {
+  async #reachableManifest(caller: Caller, source: ManifestSource): Promise<ObjectRef> {
     const ref: ObjectRef = { bucket: source.bucket, key: source.name, ...(source.version === undefined ? {} : { version: source.version }) };
     try {
-      await this.deps.objects.head(ref);
+      await this.deps.objects.reader(caller).head(ref);
     } catch (error) {
       if (!(error instanceof ObjectStoreError)) throw error;
+      if (error instanceof ObjectAccessDenied && error.byAllowList) throw new AccessDeniedException(error.message);
       throw new InvalidS3ObjectException(
         `Unable to get object metadata from S3. Check object key, region and/or access permissions. (${MANIFEST_PROBLEM[error.reason]}: ${error.message})`,
       );

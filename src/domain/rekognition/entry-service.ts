@@ -1,6 +1,7 @@
 import {
   InvalidPaginationTokenException, InvalidParameterException, ResourceInUseException, ResourceNotReadyException,
 } from '../../api/rekognition/errors.js';
+import { requesterOf } from '../../buckets/object-access.js';
 import type { EntryFilter, LabelStatsRow } from '../../store/records.js';
 import type { Caller } from '../caller.js';
 import { fingerprint } from '../pagination.js';
@@ -29,7 +30,7 @@ export class EntryService {
       if (!(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', now)))) {
         throw new ResourceInUseException(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
       }
-      const payload: UpdateEntriesPayload = { datasetId: dataset.id };
+      const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller) };
       await tx.jobs.enqueue({
         kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: groundTruth, runAfter: now, createdAt: now,
       });

@@ -1,6 +1,6 @@
 import type { Clock } from '../../lib/clock.js';
 import type { MonotonicStamp } from '../../lib/ids.js';
-import type { ObjectStore } from '../../object-store/object-store.js';
+import type { ObjectAccess } from '../../buckets/object-access.js';
 import type { Store } from '../../store/store.js';
 import type { PageTokens } from '../pagination.js';
 
@@ -39,8 +39,8 @@ export interface RekognitionDeps {
   readonly stamps: MonotonicStamp;
   readonly pageTokens: PageTokens;
   readonly limits: RekognitionLimits;
-  /** Where GroundTruthManifest objects are read (CreateDataset checks the manifest exists). */
-  readonly objects: ObjectStore;
+  /** Where s3:// objects are read, each read checked for the caller (CreateDataset's manifest, console images). */
+  readonly objects: ObjectAccess;
   /** Tells the job runner that a job was committed (it also polls, so this is only a nudge). */
   readonly jobsEnqueued: () => void;
 }

@@ -10,6 +10,7 @@ import type { RequestAuthenticator } from '../request-auth.js';
 import { STORE_UNAVAILABLE, StoreUnavailableError } from '../../store/store-unavailable-error.js';
 import type { AwsJsonService } from './aws-json-service.js';
 import { hashedBodyParser, isHashedBody } from '../hashed-body.js';
+import { readJsonObject } from '../json-body.js';
 import { hashPayload } from '../../auth/sigv4/canonical-request.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -69,7 +70,7 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
     if (violations.length > 0) throw service.validationError(describeViolations(violations));
     authorizeResources(principal, action, service.resourceArns(operation.name, input as Record<string, unknown>, principal));
     // request.log is a child of the pino logger the app was built with (Fastify's loggerInstance).
-    const output = await operation.handle(input as never, { caller: principal, requestId: request.id, logger: request.log as Logger, origin: `${request.protocol}://${request.host}` });
+    const output = await operation.handle(input as never, { caller: principal, requestId: request.id, logger: request.log as Logger, origin: request.origin });
     return reply.code(200).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
   });
 
@@ -81,18 +82,10 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
 }
 
 /** AWS: an empty body is `{}`; anything but a JSON object is a SerializationException. */
-function parseBody(text: string | undefined): unknown {
-  if (text === undefined || text.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new ServiceError('SerializationException', 'The request body is not valid JSON.', 400);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ServiceError('SerializationException', 'The request body must be a JSON object.', 400);
-  }
-  return parsed;
+function parseBody(text: string | undefined): Record<string, unknown> {
+  const body = readJsonObject(text ?? '');
+  if ('problem' in body) throw new ServiceError('SerializationException', body.problem, 400);
+  return body.value;
 }
 
 function toServiceError(

@@ -10,6 +10,7 @@ import { authorizeAction, authorizeResources } from '../../auth/authorize.js';
 import { AccessDenied, RateLimited } from '../../auth/errors.js';
 import { beginAuthentication, finishAuthentication, retryAfter } from '../request-auth.js';
 import type { RequestAuthenticator } from '../request-auth.js';
+import { readJsonObject } from '../json-body.js';
 import type { RestJsonService } from './rest-json-service.js';
 import { MalformedPath, RestJsonRouter } from './router.js';
 import type { RouteMatch } from './router.js';
@@ -70,7 +71,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     if (violations.length > 0) throw service.validationError(violations);
     if (restricted) authorizeResources(principal, action, service.resourceArns(operation.name, input, principal));
     const output = await operation.handle(input as never, {
-      caller: principal, requestId: request.id, logger: request.log as Logger, origin: `${request.protocol}://${request.host}`,
+      caller: principal, requestId: request.id, logger: request.log as Logger, origin: request.origin,
       requestDigest: digest(request),
     });
     if (binding.code === 204) return reply.code(204).send();
@@ -110,16 +111,9 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
   }
 
   function parseBody(body: unknown): Record<string, unknown> {
-    const text = Buffer.isBuffer(body) ? body.toString('utf8') : '';
-    if (text.trim() === '') return {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw service.unreadable('The request body is not valid JSON.');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw service.unreadable('The request body must be a JSON object.');
-    return parsed as Record<string, unknown>;
+    const read = readJsonObject(Buffer.isBuffer(body) ? body.toString('utf8') : '');
+    if ('problem' in read) throw service.unreadable(read.problem);
+    return read.value;
   }
 
   function toServiceError(error: FastifyError | ServiceError | AccessDenied | RateLimited, request: FastifyRequest): ServiceError {

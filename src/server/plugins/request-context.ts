@@ -1,13 +1,22 @@
-import type { FastifyInstance } from 'fastify';
+import type { TLSSocket } from 'node:tls';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import '../../protocols/request-fields.js';
 
+export interface RequestContextOptions {
+  /** The origin clients use (`--public-url`); undefined: each request's own. */
+  readonly publicUrl?: string;
+}
+
 /**
  * Every response carries `x-amzn-RequestId` (the JS SDK and botocore read it into
- * `$metadata.requestId` / `ResponseMetadata.RequestId`), and every request is logged once.
+ * `$metadata.requestId` / `ResponseMetadata.RequestId`), every request knows the origin its
+ * client reached (for links), and every request is logged once.
  */
-export const requestContext = fp(async (app: FastifyInstance) => {
+export const requestContext = fp(async (app: FastifyInstance, options: RequestContextOptions) => {
+  app.decorateRequest('origin', '');
   app.addHook('onRequest', async (request, reply) => {
+    request.origin = options.publicUrl ?? requestOrigin(request);
     reply.header('x-amzn-RequestId', request.id);
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -31,6 +40,22 @@ export const requestContext = fp(async (app: FastifyInstance) => {
     }
   });
 });
+
+/** A host, or host:port, fit for a URL: a name, an IPv4 address, or an IPv6 address in brackets. */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/**
+ * scheme://host the client reached: the connection's scheme and the Host header, or, from a
+ * `--trust-proxy` peer only, its X-Forwarded-Proto and X-Forwarded-Host (Fastify's trustProxy
+ * decides whose headers `request.protocol` and `request.host` read). A forwarded value that is
+ * not a plain scheme or host is ignored rather than put into a link.
+ */
+function requestOrigin(request: FastifyRequest): string {
+  const encrypted = (request.raw.socket as TLSSocket | undefined)?.encrypted === true;
+  const protocol = request.protocol === 'https' || request.protocol === 'http' ? request.protocol : encrypted ? 'https' : 'http';
+  const host = HOST.test(request.host) ? request.host : request.headers.host ?? '';
+  return `${protocol}://${host}`;
+}
 
 /** Presigned signatures and download-link tokens are bearer credentials until they expire: never log them. */
 export function redactSignature(url: string): string {

@@ -9,6 +9,7 @@ import { httpBindings } from '../../../src/api/agentcore/http-bindings.js';
 import { inputShapes } from '../../../src/api/agentcore/inputs.js';
 import { Authenticator } from '../../../src/auth/authenticate.js';
 import { RateLimiter } from '../../../src/auth/rate-limiter.js';
+import { acceptedRegions } from '../../../src/auth/regions.js';
 import { systemClock } from '../../../src/lib/clock.js';
 import type { Operation } from '../../../src/operations/operation.js';
 import { agentCoreService } from '../../../src/protocols/rest-json/agentcore-service.js';
@@ -48,10 +49,11 @@ describe.each(BACKENDS)('agentcore restJson1 wire format against a real Trove (%
     });
     expect(Buffer.byteLength(big)).toBeGreaterThan(5 * 1024 * 1024);
     expect(await call('POST', '/datasets', big)).toMatchObject({ status: 400, type: 'ValidationException', body: { reason: 'FieldValidationFailed' } });
-    // Never a 500: a document nested far deeper than any stack is refused, not crashed on.
-    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
-    const nested = `{"datasetName":"deep","schemaType":"AGENTCORE_EVALUATION_PREDEFINED_V1","source":{"inlineExamples":{"examples":[{"scenario_id":"a","turns":[{"input":"x"}],"metadata":{"d":${deep}}}]}}}`;
-    expect(await call('POST', '/datasets', nested)).toMatchObject({ status: 400, type: 'ValidationException', body: { fieldList: [{ name: 'source.inlineExamples.examples[0]' }] } });
+    // Never a 500: a document nested far deeper than any stack is refused before it is parsed; an
+    // example just past its own limit of 100 levels is named in fieldList.
+    const nested = (depth: number) => `{"datasetName":"deep","schemaType":"AGENTCORE_EVALUATION_PREDEFINED_V1","source":{"inlineExamples":{"examples":[{"scenario_id":"a","turns":[{"input":"x"}],"metadata":{"d":${'['.repeat(depth)}${']'.repeat(depth)}}}]}}}`;
+    expect(await call('POST', '/datasets', nested(200_000))).toMatchObject({ status: 400, type: 'ValidationException', body: { reason: 'CannotParse', message: expect.stringMatching(/deeper than 128 levels/) } });
+    expect(await call('POST', '/datasets', nested(100))).toMatchObject({ status: 400, type: 'ValidationException', body: { fieldList: [{ name: 'source.inlineExamples.examples[0]' }] } });
     expect((await call('GET', '/datasets')).status).toBe(200);
     // The other protocol and Trove's own routes are untouched.
     expect((await fetch(`${server.url}/_trove/health`)).status).toBe(200);
@@ -88,7 +90,7 @@ describe('agentcore restJson1 error rendering, parsed by the official SDK', () =
     // The real authenticator, with only the local test/test pair (no credential store).
     const authenticator = new Authenticator({
       credentials: { lookup: async () => undefined, count: async () => 0 }, clock: systemClock, localPairAllowed: true, cacheMs: 0,
-      rateLimiter: new RateLimiter({ requestsPerSecond: 0, burst: 1 }, systemClock),
+      rateLimiter: new RateLimiter({ requestsPerSecond: 0, burst: 1 }, systemClock), regions: acceptedRegions([]),
     });
     await app.register(restJsonProtocol, { service: agentCoreService(operations), bodyLimit: 1024, authenticator });
     await app.listen({ host: '127.0.0.1', port: 0 });

@@ -11,6 +11,7 @@ import { createTestDatabase } from '../../harness/postgres.js';
 import type { TestDatabase } from '../../harness/postgres.js';
 import { spawnTrove } from '../../harness/process.js';
 import { TEST_MASTER_KEY } from '../../harness/server.js';
+import { rawSql } from '../../harness/raw-sql.js';
 import { startTcpProxy } from '../../harness/tcp-proxy.js';
 
 const run = promisify(execFile);
@@ -55,6 +56,19 @@ describe.runIf(POSTGRES_SELECTED)('bin/trove on PostgreSQL', () => {
     // It waited for the database (retrying, and saying so) before giving up.
     expect(Date.now() - started).toBeGreaterThanOrEqual(750);
     expect((down as { stdout: string }).stdout).toContain('waiting for the database to accept connections');
+  });
+
+  it('trove credentials writes into the database given, not into a data directory', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'trove-cli-pg-'));
+    try {
+      const env = { ...process.env, TROVE_MASTER_KEY: TEST_MASTER_KEY };
+      const { stdout } = await run(process.execPath, [BIN, 'credentials', 'create', '--account', '123456789012', '--json', '--data-dir', dataDir, '--database-url', database.url], { env });
+      const { accessKeyId } = JSON.parse(stdout) as { accessKeyId: string };
+      const { rows } = await rawSql<{ account: string }>({ dataDir, databaseUrl: database.url }, 'SELECT account FROM credentials WHERE access_key_id = ?', [accessKeyId]);
+      expect(rows).toEqual([{ account: '123456789012' }]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('waits at start-up for a database that comes up a moment later', async () => {

@@ -118,8 +118,15 @@ describe.each(BACKENDS)('GET /_trove/images: entry images for the console (%s)',
       const other = await server.createCredential({ account: '222222222222' });
       const agentcoreOnly = await server.createCredential({ account: owner, allowActions: ['bedrock-agentcore:*'] });
       const otherProject = await server.createCredential({ account: owner, allowActions: ['rekognition:ListDatasetEntries'], allowResources: [`arn:aws:rekognition:*:${owner}:project/other/*`] });
-      const reader = await server.createCredential({ account: owner, allowActions: ['rekognition:List*'], allowResources: [projectPattern] });
+      const reader = await server.createCredential({
+        account: owner, allowActions: ['rekognition:List*', 's3:GetObject'], allowResources: [projectPattern, 'arn:aws:s3:::pics/*'],
+      });
+      const noObjects = await server.createCredential({ account: owner, allowActions: ['rekognition:List*'], allowResources: [projectPattern] });
       const as = (key: { accessKeyId: string; secretAccessKey: string }) => ({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey });
+      // Once credentials exist, a bucket is read only by its owner (and accounts granted access).
+      const unowned = await presignedGet(server, q(refs.ok), as(reader));
+      expect(unowned.json()).toEqual({ code: 'NoSuchKey', message: `${refs.ok} does not exist or this account may not read it.` });
+      await server.trove.buckets.create('pics', owner);
 
       const foreign = await presignedGet(server, q(refs.ok), as(other));
       expect([foreign.status, foreign.json().code]).toEqual([404, 'ResourceNotFoundException']);
@@ -130,6 +137,10 @@ describe.each(BACKENDS)('GET /_trove/images: entry images for the console (%s)',
       expect([wrongResource.status, wrongResource.json().code]).toEqual([403, 'AccessDeniedException']);
       const allowed = await presignedGet(server, q(refs.ok), as(reader));
       expect(allowed.status).toBe(200);
+      // Reading the object needs s3:GetObject on it too, when the credential has allow-lists.
+      const noGetObject = await presignedGet(server, q(refs.ok), as(noObjects));
+      expect([noGetObject.status, noGetObject.json().code]).toEqual([403, 'AccessDeniedException']);
+      expect(String(noGetObject.json().message)).toMatch(/^s3:\/\/pics\/tulip.png: Access key TROV\w+ is not authorized to perform: s3:GetObject/);
       // Once a credential exists the local pair is refused here as everywhere.
       const local = await presignedGet(server, q(refs.ok));
       expect([local.status, local.json().code]).toEqual([403, 'UnrecognizedClientException']);

@@ -112,7 +112,7 @@ describe.each(BACKENDS)('CreateDataset from a manifest in S3 (%s)', (backend) =>
     expect(found).toEqual(bad);
     const missing = withErrors.find((e) => e['source-ref'] === 's3://images/missing.png')!;
     expect(missing['cl-errors']).toEqual([{
-      code: 'ERROR_INVALID_IMAGE', message: 'The image is invalid. Check S3 path and/or image properties. The object does not exist.',
+      code: 'ERROR_INVALID_IMAGE', message: 'The image is invalid. Check S3 path and/or image properties. The object does not exist or this account may not read it.',
     }]);
   });
 

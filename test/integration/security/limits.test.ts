@@ -151,3 +151,58 @@ describe.each(BACKENDS)('body size and slow clients (%s)', (backend) => {
     for (const ms of await Promise.all(waits)) expect(ms).toBeLessThan(5_000);
   });
 });
+
+describe.each(BACKENDS)('--request-timeout-ms and --idle-timeout-ms below Node\'s defaults (%s)', (backend) => {
+  const TIMEOUT_MS = 2000;
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ backend, requestTimeoutMs: TIMEOUT_MS, idleTimeoutMs: TIMEOUT_MS });
+  });
+  afterAll(async () => server?.close());
+
+  /** Opens a connection, runs `talk` on it, and resolves with ms from `talk`'s mark to the server closing it (Infinity after 4x the timeout). */
+  const closedAfter = (talk: (socket: Socket, mark: () => void) => void) => new Promise<number>((resolve) => {
+    const url = new URL(server.url);
+    let from = Date.now();
+    const socket = connect(Number(url.port), url.hostname, () => talk(socket, () => { from = Date.now(); }));
+    socket.on('error', () => undefined);
+    socket.resume();
+    const give = setTimeout(() => {
+      socket.destroy();
+      resolve(Infinity);
+    }, 4 * TIMEOUT_MS);
+    socket.once('close', () => {
+      clearTimeout(give);
+      resolve(Date.now() - from);
+    });
+  });
+
+  it('cuts a sender that trickles its body, and closes a keep-alive connection left idle, near the settings', async () => {
+    const body = `${JSON.stringify({ MaxResults: 10 })}${' '.repeat(300)}`;
+    const request = { ...rekognitionRequest('DescribeProjects', {}), body };
+    request.headers['content-length'] = String(body.length);
+    const signed = await signRequest(server.url, request, { ...TEST_CREDENTIALS, service: 'rekognition' });
+    const head = `POST / HTTP/1.1\r\n${Object.entries(signed.headers).map(([n, v]) => `${n}: ${v}`).join('\r\n')}\r\n\r\n`;
+    const [trickled, idle] = await Promise.all([
+      // One byte every 100 ms: never silent for long, so only the request timeout can end it.
+      closedAfter((socket, mark) => {
+        mark();
+        socket.write(head);
+        let sent = 0;
+        const timer = setInterval(() => (sent < body.length ? socket.write(body[sent++]) : clearInterval(timer)), 100);
+        socket.once('close', () => clearInterval(timer));
+      }),
+      // A whole request, answered; then nothing.
+      closedAfter((socket, mark) => {
+        socket.once('data', mark);
+        socket.write(head + body);
+      }),
+    ]);
+    expect(trickled).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
+    expect(trickled).toBeLessThan(2 * TIMEOUT_MS);
+    // Node keeps an idle keep-alive socket one second past keepAliveTimeout, so clients never reuse one being closed.
+    expect(idle).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
+    expect(idle).toBeLessThan(2 * TIMEOUT_MS);
+    expect((await server.rekognition().send(new DescribeProjectsCommand({}))).$metadata.httpStatusCode).toBe(200);
+  });
+});

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { CreateProjectCommand, DescribeProjectsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { CreateDatasetCommand, CreateProjectCommand, DescribeDatasetCommand, DescribeProjectsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import type { HttpRequest } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../harness/backends.js';
@@ -7,6 +7,7 @@ import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 import { presignRequest, rekognitionRequest, send, signRequest } from '../../harness/sigv4.js';
 import type { RawRequest } from '../../harness/sigv4.js';
+import { sdkFailure } from '../../harness/sdk-failure.js';
 
 /** The request exactly as the real SDK signed it, captured after signing and replayable byte for byte. */
 async function captureSigned(client: RekognitionClient, command: DescribeProjectsCommand): Promise<RawRequest> {
@@ -32,7 +33,7 @@ describe.each(BACKENDS)('SigV4 on the wire (Rekognition, awsJson1_1) (%s)', (bac
   let key: { accessKeyId: string; secretAccessKey: string };
 
   beforeAll(async () => {
-    server = await startServer({ backend });
+    server = await startServer({ backend, regions: ['lab-east-1'] });
     key = await server.createCredential({ account: '111122223333' });
   });
   afterAll(async () => server?.close());
@@ -159,13 +160,58 @@ describe.each(BACKENDS)('SigV4 on the wire (Rekognition, awsJson1_1) (%s)', (bac
     expect(response.json()).toMatchObject({ __type: 'InvalidSignatureException', Message: "Credential should be scoped to correct service: 'rekognition'." });
   });
 
+  it('answers an unknown and a disabled access key alike, so the answer tells no one which key ids exist', async () => {
+    const disabled = await server.createCredential({ account: '111122223333' });
+    await server.trove.credentials.setEnabled(disabled.accessKeyId, false);
+    const unknown = { accessKeyId: disabled.accessKeyId.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), secretAccessKey: disabled.secretAccessKey };
+    const answers = [];
+    for (const credentials of [disabled, unknown]) {
+      const response = await send(server.url, await signRequest(server.url, rekognitionRequest('DescribeProjects', {}), { ...credentials, service: 'rekognition' }));
+      answers.push({ status: response.status, type: response.headers['x-amzn-errortype'], message: response.json().Message });
+    }
+    expect(answers[0]).toEqual({ status: 403, type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' });
+    expect(answers[1]).toEqual(answers[0]);
+  });
+
+  it('refuses a request replayed with an X-Amz-Target or Content-Type its signature does not cover', async () => {
+    const client = server.rekognition({ credentials: key });
+    const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'replayed' }));
+    const { DatasetArn } = await client.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }));
+    // A client that signed only host, date and body: the captured request names the dataset...
+    const body = JSON.stringify({ DatasetArn });
+    const sloppy = await signRequest(server.url, { method: 'POST', path: '/', headers: { 'content-length': String(body.length) }, body }, { ...key, service: 'rekognition' });
+    // ...and is replayed as DeleteDataset, then with a forged Content-Type beside a signed target.
+    const asDelete = await send(server.url, { ...sloppy, headers: { ...sloppy.headers, 'x-amz-target': 'RekognitionService.DeleteDataset', 'content-type': 'application/x-amz-json-1.1' } });
+    expect(asDelete.status).toBe(403);
+    expect(asDelete.json()).toMatchObject({
+      __type: 'InvalidSignatureException', Message: expect.stringMatching(/^There were headers present in the request which were not signed: content-type, x-amz-target\./),
+    });
+    const targeted = await signRequest(server.url, { method: 'POST', path: '/', headers: { 'x-amz-target': 'RekognitionService.DescribeDataset', 'content-length': String(body.length) }, body }, { ...key, service: 'rekognition' });
+    const withType = await send(server.url, { ...targeted, headers: { ...targeted.headers, 'content-type': 'application/x-amz-json-1.1' } });
+    expect(withType.json()).toMatchObject({ __type: 'InvalidSignatureException', Message: expect.stringMatching(/not signed: content-type\./) });
+    expect((await client.send(new DescribeDatasetCommand({ DatasetArn }))).DatasetDescription?.Status).toMatch(/^CREATE_/);
+    // An unsigned X-Amz-User-Agent changes nothing a request means, and some clients add it after signing.
+    expect((await send(server.url, { ...targeted, headers: { ...targeted.headers, 'x-amz-user-agent': 'added-later/1.0' } })).status).toBe(200);
+  });
+
+  it('accepts the AWS regions and the operator\'s --regions, and refuses an invented region before its quotas exist', async () => {
+    for (const region of ['ap-southeast-7', 'us-gov-west-1', 'cn-north-1', 'lab-east-1']) {
+      const { ProjectArn } = await server.rekognition({ credentials: key, region }).send(new CreateProjectCommand({ ProjectName: 'regional' }));
+      expect(ProjectArn).toMatch(new RegExp(`^arn:aws:rekognition:${region}:111122223333:project/regional/`));
+    }
+    for (const region of ['xx-fake-1', 'us-east-99', 'lab-east-2']) {
+      const error = await sdkFailure(server.rekognition({ credentials: key, region, maxAttempts: 1 }).send(new CreateProjectCommand({ ProjectName: 'regional' })));
+      expect(error).toMatchObject({ name: 'InvalidSignatureException', status: 403, message: expect.stringMatching(new RegExp(`^Credential should be scoped to a valid region, not '${region}'`)) });
+    }
+  });
+
   it('stops accepting a key as soon as it is disabled or deleted, and accepts it again when re-enabled', async () => {
     const other = await server.createCredential({ account: '111122223333' });
     const client = new RekognitionClient({ endpoint: server.url, region: 'us-east-1', credentials: other, maxAttempts: 1 });
     try {
       await client.send(new DescribeProjectsCommand({}));
       await server.trove.credentials.setEnabled(other.accessKeyId, false);
-      await expect(client.send(new DescribeProjectsCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException', message: expect.stringMatching(/disabled/) });
+      await expect(client.send(new DescribeProjectsCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
       await server.trove.credentials.setEnabled(other.accessKeyId, true);
       await client.send(new DescribeProjectsCommand({}));
       await server.trove.credentials.delete(other.accessKeyId);

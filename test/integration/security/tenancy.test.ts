@@ -28,6 +28,8 @@ describe.each(BACKENDS)('tenancy: every resource is keyed by account and region 
     server = await startServer({ backend });
     const keyA = await server.createCredential({ account: A });
     const keyB = await server.createCredential({ account: B });
+    // A's images live in its own bucket (not in this store, so they are not checked).
+    await server.trove.buckets.create('bucket', A);
     a = server.rekognition({ credentials: keyA });
     aWest = server.rekognition({ credentials: keyA, region: 'us-west-2', maxAttempts: 1 });
     b = server.rekognition({ credentials: keyB, maxAttempts: 1 });

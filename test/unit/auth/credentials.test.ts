@@ -9,6 +9,7 @@ import { CredentialService } from '../../../src/auth/credential-service.js';
 import { isLoopbackHost } from '../../../src/auth/loopback.js';
 import { loadMasterKey } from '../../../src/auth/master-key.js';
 import { RateLimiter } from '../../../src/auth/rate-limiter.js';
+import { acceptedRegions } from '../../../src/auth/regions.js';
 import { SecretBox } from '../../../src/auth/secret-box.js';
 import { requestHead } from '../../../src/auth/sigv4/verify.js';
 import { createStore } from '../../../src/store/create-store.js';
@@ -96,7 +97,7 @@ describe('authenticator', () => {
     const auth = new Authenticator({
       credentials: { lookup: async (id) => byId.get(id), count: async () => byId.size },
       clock: { now: () => Date.now() }, localPairAllowed: options.loopback, cacheMs: 1000,
-      rateLimiter: new RateLimiter({ requestsPerSecond: 0, burst: 1 }, { now: () => Date.now() }),
+      rateLimiter: new RateLimiter({ requestsPerSecond: 0, burst: 1 }, { now: () => Date.now() }), regions: acceptedRegions([]),
     });
     const signed = await signRequest('http://127.0.0.1:1', { method: 'POST', path: '/', headers: {}, body: '{}' }, { ...options.key, service: 'rekognition', region: 'eu-west-1' });
     const head = requestHead('POST', '/', Object.entries(signed.headers).flat());
@@ -109,10 +110,13 @@ describe('authenticator', () => {
     await expect(authenticate({ credentials: [credential], loopback: true, key: LOCAL_CREDENTIAL })).rejects.toThrow(/turned off once credentials exist/);
   });
 
-  it('resolves stored credentials to their account and refuses disabled ones', async () => {
+  it('resolves stored credentials to their account and refuses disabled ones exactly as unknown ones', async () => {
     const key = { accessKeyId: 'TROVKEY', secretAccessKey: 'secret' };
     await expect(authenticate({ credentials: [credential], loopback: false, key })).resolves.toMatchObject({ account: '123456789012', accessKeyId: 'TROVKEY' });
-    await expect(authenticate({ credentials: [{ ...credential, enabled: false }], loopback: false, key })).rejects.toThrow(/is disabled/);
+    const disabled = await authenticate({ credentials: [{ ...credential, enabled: false }], loopback: false, key }).catch((e: unknown) => e);
+    const unknown = await authenticate({ credentials: [], loopback: false, key }).catch((e: unknown) => e);
+    expect(disabled).toMatchObject({ code: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' });
+    expect(unknown).toMatchObject({ code: (disabled as Error & { code: string }).code, message: (disabled as Error).message });
     await expect(authenticate({ credentials: [credential], loopback: false, key: { ...key, secretAccessKey: 'wrong' } }))
       .rejects.toMatchObject({ code: 'InvalidSignatureException', httpStatus: 403 });
   });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { acceptedRegions } from '../../../src/auth/regions.js';
 import { describe, expect, it } from 'vitest';
 import { canonicalQuery, canonicalRequest, canonicalUri, hashPayload, parseQuery, receivedHeaders } from '../../../src/auth/sigv4/canonical-request.js';
 import type { SignatureClaims } from '../../../src/auth/sigv4/claims.js';
@@ -9,6 +10,7 @@ import { checkClaims, readClaims, requestHead, stringToSign, verifySignature } f
 import { presignRequest, signRequest } from '../../harness/sigv4.js';
 import type { RawRequest } from '../../harness/sigv4.js';
 
+const REGIONS = acceptedRegions([]);
 const ENDPOINT = 'http://127.0.0.1:4599';
 const KEY = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
@@ -19,7 +21,7 @@ function verify(request: RawRequest, secret = KEY.secretAccessKey, now = Date.no
   const head = requestHead(request.method, query ? `${request.path}?${query}` : request.path, rawHeaders);
   const claims = readClaims(head);
   if (isAuthFailure(claims)) return claims;
-  const problem = checkClaims(claims, 'rekognition', now);
+  const problem = checkClaims(claims, head.headers, { service: 'rekognition', regions: REGIONS, now });
   if (problem) return problem;
   const key = deriveSigningKey(secret, claims.scope.date, claims.scope.region, claims.scope.service);
   const body = request.body === undefined ? undefined : Buffer.from(request.body);
@@ -187,12 +189,49 @@ describe('claims', () => {
       form: 'header', accessKeyId: 'k', scope: { date: '20250601', region: 'us-east-1', service: 'rekognition', terminator: 'aws4_request' },
       signedHeaders: ['host'], signature: '0'.repeat(64), amzDate: '20250601T120000Z', signedAt: Date.UTC(2025, 5, 1, 12),
     };
-    const now = base.signedAt;
-    expect(checkClaims(base, 'rekognition', now)).toBeUndefined();
-    expect(checkClaims(base, 'bedrock-agentcore', now)?.message).toBe("Credential should be scoped to correct service: 'bedrock-agentcore'.");
-    expect(checkClaims({ ...base, scope: { ...base.scope, date: '20250531' } }, 'rekognition', now)?.message).toMatch(/^Date in Credential scope does not match/);
-    expect(checkClaims({ ...base, scope: { ...base.scope, terminator: 'aws5' } }, 'rekognition', now)?.failure).toBe('InvalidSignatureException');
-    expect(checkClaims({ ...base, scope: { ...base.scope, region: 'US EAST' } }, 'rekognition', now)?.failure).toBe('InvalidSignatureException');
-    expect(checkClaims({ ...base, securityToken: 't' }, 'rekognition', now)?.failure).toBe('UnrecognizedClientException');
+    const headers = receivedHeaders(['Host', 'h']);
+    const rules = { service: 'rekognition', regions: REGIONS, now: base.signedAt };
+    expect(checkClaims(base, headers, rules)).toBeUndefined();
+    expect(checkClaims(base, headers, { ...rules, service: 'bedrock-agentcore' })?.message).toBe("Credential should be scoped to correct service: 'bedrock-agentcore'.");
+    expect(checkClaims({ ...base, scope: { ...base.scope, date: '20250531' } }, headers, rules)?.message).toMatch(/^Date in Credential scope does not match/);
+    expect(checkClaims({ ...base, scope: { ...base.scope, terminator: 'aws5' } }, headers, rules)?.failure).toBe('InvalidSignatureException');
+    expect(checkClaims({ ...base, scope: { ...base.scope, region: 'US EAST' } }, headers, rules)?.failure).toBe('InvalidSignatureException');
+    expect(checkClaims({ ...base, securityToken: 't' }, headers, rules)?.failure).toBe('UnrecognizedClientException');
+  });
+
+  it('accepts the AWS regions and the operator\'s, and refuses any other region as a bad credential scope', () => {
+    const claims = (region: string): SignatureClaims => ({
+      form: 'header', accessKeyId: 'k', scope: { date: '20250601', region, service: 'rekognition', terminator: 'aws4_request' },
+      signedHeaders: ['host'], signature: '0'.repeat(64), amzDate: '20250601T120000Z', signedAt: Date.UTC(2025, 5, 1, 12),
+    });
+    const headers = receivedHeaders(['Host', 'h']);
+    const rules = { service: 'rekognition', regions: acceptedRegions(['lab-1']), now: Date.UTC(2025, 5, 1, 12) };
+    for (const region of ['us-east-1', 'eu-central-2', 'us-gov-west-1', 'cn-northwest-1', 'ap-southeast-7', 'lab-1']) {
+      expect(checkClaims(claims(region), headers, rules)).toBeUndefined();
+    }
+    for (const region of ['us-east-9', 'xx-fake-1', 'aws-global', 'lab-2', 'us-iso-east-1']) {
+      expect(checkClaims(claims(region), headers, rules)).toEqual({
+        failure: 'InvalidSignatureException', message: expect.stringMatching(new RegExp(`^Credential should be scoped to a valid region, not '${region}'`)),
+      });
+    }
+  });
+
+  it('requires host, content-type and every x-amz-* header present to be signed (but x-amz-user-agent, x-amz-content-sha256, x-amz-cf-id)', () => {
+    const claims = (signedHeaders: string[]): SignatureClaims => ({
+      form: 'header', accessKeyId: 'k', scope: { date: '20250601', region: 'us-east-1', service: 'rekognition', terminator: 'aws4_request' },
+      signedHeaders, signature: '0'.repeat(64), amzDate: '20250601T120000Z', signedAt: Date.UTC(2025, 5, 1, 12),
+    });
+    const rules = { service: 'rekognition', regions: REGIONS, now: Date.UTC(2025, 5, 1, 12) };
+    const headers = receivedHeaders([
+      'Host', 'h', 'Content-Type', 'application/x-amz-json-1.1', 'X-Amz-Target', 'RekognitionService.DeleteDataset', 'X-Amz-Date', '20250601T120000Z',
+      'X-Amz-User-Agent', 'aws-sdk-js/3', 'x-amz-content-sha256', '0'.repeat(64), 'X-Amz-Cf-Id', 'abc==', 'User-Agent', 'curl', 'Accept', '*/*',
+      'X-Amzn-Trace-Id', 'Root=1',
+    ]);
+    expect(checkClaims(claims(['content-type', 'host', 'x-amz-date', 'x-amz-target']), headers, rules)).toBeUndefined();
+    expect(checkClaims(claims(['content-type', 'x-amz-date', 'x-amz-target']), headers, rules)?.message).toMatch(/'Host' must be a signed header/);
+    expect(checkClaims(claims(['content-type', 'host', 'x-amz-date']), headers, rules)).toEqual({
+      failure: 'InvalidSignatureException', message: expect.stringMatching(/^There were headers present in the request which were not signed: x-amz-target\./),
+    });
+    expect(checkClaims(claims(['host', 'x-amz-date']), headers, rules)?.message).toMatch(/not signed: content-type, x-amz-target\./);
   });
 });

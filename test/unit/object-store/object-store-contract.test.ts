@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -157,6 +158,78 @@ describe('folder object store specifics', () => {
     expect(await failure(store.head({ bucket: 'photos', key: 'a.txt/x' }))).toBe('no-such-key');
   });
 
+  it('never follows a symlink out of its bucket: not a bucket linked to /, not a key linked outside or into another bucket', async () => {
+    mkdirSync(join(root, 'other'));
+    writeFileSync(join(root, 'other', 'private.txt'), 'another bucket');
+    symlinkSync('/', join(root, 'root'));
+    symlinkSync(join(root, 'photos'), join(root, 'alias'));
+    symlinkSync('/etc/passwd', join(root, 'photos', 'passwd'));
+    symlinkSync('../secret.txt', join(root, 'photos', 'up'));
+    symlinkSync('../other/private.txt', join(root, 'photos', 'borrowed'));
+    symlinkSync('/etc', join(root, 'photos', 'etc'));
+    for (const [bucket, key] of [['root', 'etc/passwd'], ['alias', 'a.txt']]) {
+      for (const read of reads(store, { bucket, key })) {
+        expect(await failure(read())).toBe('no-such-bucket');
+      }
+    }
+    for (const key of ['passwd', 'up', 'borrowed', 'etc/passwd']) {
+      for (const read of reads(store, { bucket: 'photos', key })) {
+        expect(await failure(read())).toBe('no-such-key');
+      }
+    }
+  });
+
+  it('follows a symlink that stays inside its own bucket', async () => {
+    symlinkSync('a.txt', join(root, 'photos', 'same.txt'));
+    symlinkSync(join(root, 'photos', 'dir'), join(root, 'photos', 'dir-alias'));
+    writeFileSync(join(root, 'photos', 'dir', 'b.txt'), 'bb');
+    expect(await store.head({ bucket: 'photos', key: 'same.txt' })).toEqual({ size: 1 });
+    expect(await store.head({ bucket: 'photos', key: 'dir-alias/b.txt' })).toEqual({ size: 2 });
+  });
+
+  it('answers a FIFO, a socket-like or a device path at once as no object (never waits for a writer)', async () => {
+    execFileSync('mkfifo', [join(root, 'photos', 'pipe')]);
+    symlinkSync('/dev/zero', join(root, 'photos', 'zero'));
+    const started = Date.now();
+    for (const key of ['pipe', 'zero']) {
+      for (const read of reads(store, { bucket: 'photos', key })) {
+        expect(await failure(read())).toBe('no-such-key');
+      }
+    }
+    // Far more FIFO reads than libuv has threads: none is left blocking the pool.
+    const many = await Promise.all(Array.from({ length: 16 }, () => failure(store.openRead({ bucket: 'photos', key: 'pipe' }))));
+    expect(new Set(many)).toEqual(new Set(['no-such-key']));
+    expect(await store.head({ bucket: 'photos', key: 'a.txt' })).toEqual({ size: 1 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('answers keys no file can have (too long, symlink loops) as final no-such-key, at once', async () => {
+    symlinkSync('loop-b', join(root, 'photos', 'loop-a'));
+    symlinkSync('loop-a', join(root, 'photos', 'loop-b'));
+    for (const key of ['x'.repeat(300), `dir/${'é'.repeat(200)}.png`, 'loop-a', 'loop-a/x']) {
+      for (const read of reads(store, { bucket: 'photos', key })) {
+        const error = await read().then(() => undefined, (e: unknown) => e as ObjectStoreError);
+        expect(error).toBeInstanceOf(ObjectStoreError);
+        expect({ key, reason: error!.reason, transient: error!.transient }).toEqual({ key, reason: 'no-such-key', transient: false });
+      }
+    }
+    expect(await failure(store.head({ bucket: 'b'.repeat(300), key: 'x' }))).toBe('no-such-bucket');
+  });
+
+  it('never puts a server file path in an error message', async () => {
+    const messages: string[] = [];
+    for (const [bucket, key] of [['photos', 'nope'], ['photos', 'x'.repeat(300)], ['photos', 'loop-a'], ['photos', 'pipe'], ['nope', 'x'], ['photos', 'passwd'], ['root', 'etc/shadow']]) {
+      messages.push(await store.head({ bucket, key }).then(() => 'read', (e: Error) => e.message));
+      messages.push(await store.openRead({ bucket, key }).then(() => 'read', (e: Error) => e.message));
+    }
+    for (const message of messages) {
+      expect(message).toMatch(/^s3:\/\//);
+      expect(message).not.toContain(root);
+      // No absolute path after the URI: Node's own messages read "ENOENT: ..., open '/tmp/...'".
+      expect(message.replace(/^s3:\/\/\S+/, '')).not.toMatch(/\/(tmp|etc|home|root|var)\b|'\//);
+    }
+  });
+
   it('knows only the unversioned object ("null" version)', async () => {
     expect(await store.head({ bucket: 'photos', key: 'a.txt', version: 'null' })).toEqual({ size: 1 });
     expect(await failure(store.head({ bucket: 'photos', key: 'a.txt', version: '3HL4kqtJlcpXroDTDmJ' }))).toBe('no-such-key');
@@ -196,6 +269,11 @@ describe('s3 object store failures', () => {
     }
   });
 });
+
+/** Each way of reading an object, started only when called (so no rejection goes unobserved). */
+function reads(store: ObjectStore, ref: ObjectRef): Array<() => Promise<unknown>> {
+  return [() => store.head(ref), () => store.readRange(ref, 0, 10), () => store.openRead(ref)];
+}
 
 /** A port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {

@@ -95,9 +95,8 @@ describe('image rules (AWS: PNG/JPEG, 15 MB, 64..4096 px, 20:1)', () => {
     expect(codes(imageFindings(image(6000, 480), boxes(100, 100)))).toEqual(['ERROR_INVALID_IMAGE_DIMENSION']);
   });
 
-  it('missing, denied, too large, unreadable, truncated', () => {
+  it('missing (or not readable), too large, unreadable, truncated', () => {
     expect(codes(imageFindings({ kind: 'missing' }, plain))).toEqual(['ERROR_INVALID_IMAGE']);
-    expect(codes(imageFindings({ kind: 'access-denied' }, plain))).toEqual(['ERROR_INVALID_IMAGE']);
     expect(codes(imageFindings({ kind: 'too-large', bytes: 16 * 1024 * 1024 }, boxes(100, 100)))).toEqual(['ERROR_INVALID_IMAGE']);
     expect(codes(imageFindings({ kind: 'unreadable', detail: 'x' }, plain))).toEqual(['ERROR_INVALID_IMAGE']);
     expect(imageFindings({ ...image(100, 100), complete: false }, plain)).toEqual([{ code: 'ERROR_INVALID_IMAGE', detail: expect.stringContaining('truncated') }]);
@@ -152,7 +151,7 @@ describe('image checker over a folder store', () => {
 
   it('finds each kind of bad image', async () => {
     const detail = async (key: string) => (await check(key))?.map((f) => `${f.code}: ${f.detail}`);
-    expect(await detail('missing.png')).toEqual(['ERROR_INVALID_IMAGE: The object does not exist.']);
+    expect(await detail('missing.png')).toEqual(['ERROR_INVALID_IMAGE: The object does not exist or this account may not read it.']);
     expect(await detail('small.png')).toEqual([expect.stringMatching(/^ERROR_INVALID_IMAGE: The image is 32x32 pixels/)]);
     expect(await detail('huge.png')).toEqual([expect.stringMatching(/^ERROR_INVALID_IMAGE: The object is \d+ bytes/)]);
     expect(await detail('cat.gif')).toEqual(['ERROR_INVALID_IMAGE: The object is a GIF image; only PNG and JPEG are supported.']);
@@ -190,7 +189,7 @@ describe('checkImagesAhead', () => {
       const check = await checkImagesAhead(lines, checker, 4);
       const entry = (ref: string) => ({ sourceRef: ref, line: line(ref), isLabeled: false, hasErrors: false, labels: [] });
       const answers = await check([entry('s3://imgs/ok.png'), entry('s3://imgs/missing.png'), entry('s3://nowhere/a.png')]);
-      expect(answers).toEqual([undefined, [{ code: 'ERROR_INVALID_IMAGE', detail: 'The object does not exist.' }], undefined]);
+      expect(answers).toEqual([undefined, [{ code: 'ERROR_INVALID_IMAGE', detail: 'The object does not exist or this account may not read it.' }], undefined]);
       expect(checker.knownUnreachable('nowhere')).toBe(true);
       expect(checker.knownUnreachable('imgs')).toBe(false);
     } finally {

@@ -1,10 +1,13 @@
 // The images behind a dataset's entries, for the web console (GET /_trove/images). A caller may
 // read an object only through a dataset of its own that has an entry with that exact source-ref,
-// so the route can never be used to read arbitrary objects from the store.
+// so the route can never be used to read arbitrary objects from the store; and, like every read,
+// only when its credential and the bucket's grants let it read the object (buckets/object-access.ts).
 
 import { ResourceNotFoundException } from '../../../api/rekognition/errors.js';
 import { formatS3Uri, ObjectStoreError, parseS3Uri } from '../../../object-store/object-store.js';
-import type { ObjectStore, ObjectStream } from '../../../object-store/object-store.js';
+import type { ObjectStream } from '../../../object-store/object-store.js';
+import { ObjectAccessDenied } from '../../../buckets/object-access.js';
+import type { ObjectAccess } from '../../../buckets/object-access.js';
 import type { Store } from '../../../store/store.js';
 import type { Caller } from '../../caller.js';
 import type { DatasetService } from '../dataset-service.js';
@@ -13,7 +16,7 @@ import { IMAGE_LIMITS } from './image-rules.js';
 
 /** Why an image is not served, in words for a person, with an HTTP status. */
 export class ImageUnavailable extends Error {
-  constructor(readonly status: 404 | 413 | 415 | 502, readonly code: string, message: string) {
+  constructor(readonly status: 403 | 404 | 413 | 415 | 502, readonly code: string, message: string) {
     super(message);
     this.name = 'ImageUnavailable';
   }
@@ -29,7 +32,7 @@ export interface OpenedImage {
 
 export class ImageAccess {
   constructor(
-    private readonly deps: { readonly store: Store; readonly objects: ObjectStore },
+    private readonly deps: { readonly store: Store; readonly objects: ObjectAccess },
     private readonly datasets: DatasetService,
   ) {}
 
@@ -46,12 +49,13 @@ export class ImageAccess {
     if (!ref) throw new ImageUnavailable(404, 'NoSuchKey', `${sourceRef} is not an s3://bucket/key URI.`);
     let stream: ObjectStream;
     try {
-      stream = await this.deps.objects.openRead(ref);
+      stream = await this.deps.objects.reader(caller).openRead(ref);
     } catch (error) {
       if (!(error instanceof ObjectStoreError)) throw error;
       if (error.reason === 'unavailable') throw new ImageUnavailable(502, 'ObjectStoreUnavailable', `The object store did not answer: ${error.message}`);
-      const what = error.reason === 'access-denied' ? 'Trove may not read' : 'The object store has no object';
-      throw new ImageUnavailable(404, 'NoSuchKey', `${what} ${formatS3Uri(ref)}.`);
+      if (error instanceof ObjectAccessDenied && error.byAllowList) throw new ImageUnavailable(403, 'AccessDeniedException', error.message);
+      // One answer for "missing" and "not yours": it must not tell whether another account's object exists.
+      throw new ImageUnavailable(404, 'NoSuchKey', `${formatS3Uri(ref)} does not exist or this account may not read it.`);
     }
     // AWS Custom Labels accepts images of at most 15 MB; larger objects are not worth sending to a browser.
     if (stream.size > IMAGE_LIMITS.maxBytes) {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ObjectStoreError, parseS3Uri } from '../../../object-store/object-store.js';
-import type { ObjectRef, ObjectStore } from '../../../object-store/object-store.js';
+import type { ObjectReader } from '../../../buckets/object-access.js';
+import type { ObjectRef } from '../../../object-store/object-store.js';
 import { hasEndMarker, jpegFrame, pngHeader, sniffFormat } from './image-header.js';
 import type { HeaderResult } from './image-header.js';
 import { IMAGE_LIMITS, imageFindings } from './image-rules.js';
@@ -25,7 +26,8 @@ export class ImageChecker {
   readonly #buckets = new Map<string, Promise<boolean>>();
   readonly #unreachable = new Set<string>();
 
-  constructor(private readonly store: ObjectStore, private readonly logger?: Logger) {}
+  /** `store`: an ObjectReader bound to whoever asked for the check (the job's requester). */
+  constructor(private readonly store: Pick<ObjectReader, 'readRange' | 'description'>, private readonly logger?: Logger) {}
 
   /**
    * The rules the image breaks, or undefined when the store cannot reach it at all (no such
@@ -92,8 +94,10 @@ export class ImageChecker {
         this.#unreachable.add(ref.bucket);
         this.logger?.info({ bucket: ref.bucket, store: this.store.description }, 'images in this bucket are not checked: the object store has no such bucket');
         return undefined;
-      case 'no-such-key': return { kind: 'missing' };
-      case 'access-denied': return { kind: 'access-denied' };
+      // One finding for both: a denied read must not tell whether another account's object exists.
+      case 'no-such-key':
+      case 'access-denied':
+        return { kind: 'missing' };
       case 'unavailable': throw error;
     }
   }

@@ -34,8 +34,8 @@ export interface ImageExpectation {
 
 /** What reading the object showed. */
 export type ImageFacts =
+  /** Missing, or not readable by the caller (the same fact: which one is not told). */
   | { kind: 'missing' }
-  | { kind: 'access-denied' }
   | { kind: 'too-large'; bytes: number }
   | { kind: 'unreadable'; detail: string }
   | { kind: 'image'; format: ImageFormat; width: number; height: number; complete: boolean };
@@ -44,8 +44,7 @@ export function imageFindings(facts: ImageFacts, expectation: ImageExpectation):
   const invalid = (detail: string): ImageFinding[] => [{ code: 'ERROR_INVALID_IMAGE', detail }];
   switch (facts.kind) {
     // AWS: missing or inaccessible source-ref objects are invalid images (and count toward the 20% rule).
-    case 'missing': return invalid('The object does not exist.');
-    case 'access-denied': return invalid('Trove is not allowed to read the object (access denied).');
+    case 'missing': return invalid('The object does not exist or this account may not read it.');
     case 'too-large': return invalid(`The object is ${facts.bytes} bytes; the maximum is ${IMAGE_LIMITS.maxBytes} bytes (15 MB).`);
     case 'unreadable': return invalid(facts.detail);
     case 'image': break;

@@ -133,6 +133,10 @@ export const DROP_REASONS = {
     message: 'The JSON Line has an invalid format.',
     explanation: 'The line is not valid JSON.',
   },
+  TOO_DEEP: {
+    message: 'The JSON Line has an invalid format. A line may nest objects and arrays at most {} levels deep.',
+    explanation: 'Trove drops a line nested that deep before parsing it; Ground Truth lines nest a few levels.',
+  },
   NOT_AN_OBJECT: {
     message: 'The JSON Line has an invalid format. A line must be a JSON object.',
     explanation: 'The line is valid JSON but not an object in curly braces.',

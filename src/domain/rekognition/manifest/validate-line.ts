@@ -3,6 +3,7 @@
 // Pure: no I/O, one JSON.parse and one JSON.stringify per line. Duplicate source-refs are the
 // caller's business (it sees the whole manifest).
 
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../lib/json-depth.js';
 import { dropMessage, type DropReason } from './error-codes.js';
 import {
   addError,
@@ -68,6 +69,9 @@ export function validateLine(text: string, options: ValidateLineOptions = {}): L
 
   // AWS: a line over 100,000 characters is a terminal content error; the line is dropped.
   if (text.length > maxChars) return drop('LINE_TOO_LONG', String(maxChars));
+
+  // Trove: a line nested deeper than any Ground Truth line is dropped before JSON.parse builds it.
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return drop('TOO_DEEP', String(MAX_JSON_DEPTH));
 
   let parsed: unknown;
   try {

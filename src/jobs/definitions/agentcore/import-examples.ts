@@ -4,17 +4,19 @@ import type { AgentCoreLimits } from '../../../domain/agentcore/agentcore-deps.j
 import { batchOf } from '../../../domain/agentcore/dataset-service.js';
 import { BatchRejected, DraftWriter } from '../../../domain/agentcore/draft-writer.js';
 import type { ExampleValidator } from '../../../domain/agentcore/example-validator.js';
-import { prepareExample } from '../../../domain/agentcore/examples-batch.js';
+import { MAX_EXAMPLE_DEPTH, prepareExample, tooDeep } from '../../../domain/agentcore/examples-batch.js';
 import type { PreparedExample } from '../../../domain/agentcore/examples-batch.js';
 import type { WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.js';
+import { nestsDeeperThan } from '../../../lib/json-depth.js';
 import { LineStreamError, streamLines } from '../../../lib/line-stream.js';
 import { formatS3Uri, ObjectStoreError } from '../../../object-store/object-store.js';
-import type { ObjectRef, ObjectStore, ObjectStream } from '../../../object-store/object-store.js';
+import type { ObjectAccess } from '../../../buckets/object-access.js';
+import type { ObjectRef, ObjectStream } from '../../../object-store/object-store.js';
 import type { AcDatasetRecord } from '../../../store/agentcore-records.js';
 import type { JobContext } from '../../job.js';
 
 export interface ImportExamplesDeps {
-  readonly objects: ObjectStore;
+  readonly objects: ObjectAccess;
   readonly limits: AgentCoreLimits;
   readonly validator: ExampleValidator;
 }
@@ -41,7 +43,9 @@ export async function importExamples(
   await ctx.transaction((tx) => writer.begin(tx));
   let file: ObjectStream;
   try {
-    file = await deps.objects.openRead(ref);
+    // Read as the caller who asked, with the grants in force now; a job from before object-store
+    // tenancy names no requester and reads as the dataset's account.
+    file = await deps.objects.reader(payload.requester ?? { account: dataset.account }).openRead(ref);
   } catch (error) {
     throw unreadable(where, error);
   }
@@ -69,6 +73,8 @@ export async function importExamples(
     for await (const { lineNumber, text } of streamLines(file.body, { maxBytes: Math.max(room, 1) * (maxLineChars + 2), maxLines: Number.MAX_SAFE_INTEGER, maxLineChars })) {
       const at = `line ${lineNumber}`;
       if (text.length > maxLineChars) throw new BatchRejected(`${where} ${at}: the example is larger than the ${limits.maxExampleBytes} bytes allowed per example.`);
+      // A line nested deeper than an example may be is refused before JSON.parse builds it.
+      if (nestsDeeperThan(text, MAX_EXAMPLE_DEPTH)) throw new BatchRejected(`${where} ${at}: ${describeViolations([tooDeep(at)])}`);
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -109,7 +115,7 @@ function unreadable(where: string, error: unknown): unknown {
     case 'no-such-key':
       return new BatchRejected(`${where} does not exist (${error.reason === 'no-such-bucket' ? 'no such bucket' : 'no such key'}).`);
     case 'access-denied':
-      return new BatchRejected(`Access to ${where} was denied.`);
+      return new BatchRejected(`Access to ${where} was denied: ${error.detail}`);
     case 'unavailable':
       return error;
   }

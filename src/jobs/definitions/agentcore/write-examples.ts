@@ -7,7 +7,7 @@ import type { WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.j
 import { decodeBatch } from '../../../domain/agentcore/batch-codec.js';
 import type { BatchBody } from '../../../domain/agentcore/batch-codec.js';
 import { active, failed } from '../../../domain/agentcore/status.js';
-import type { ObjectStore } from '../../../object-store/object-store.js';
+import type { ObjectAccess } from '../../../buckets/object-access.js';
 import type { Repositories } from '../../../store/store.js';
 import type { JobContext, JobDefinition } from '../../job.js';
 import { importExamples } from './import-examples.js';
@@ -22,7 +22,7 @@ import type { ImportExamplesDeps } from './import-examples.js';
  * in chunk transactions instead: import-examples.ts). The same transaction collects rows earlier
  * writes superseded that nothing can read any more (garbage.ts).
  */
-export function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectStore; limits: AgentCoreLimits }): JobDefinition<WriteExamplesPayload> {
+export function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAccess; limits: AgentCoreLimits }): JobDefinition<WriteExamplesPayload> {
   const imports: ImportExamplesDeps = { objects: options.objects, limits: options.limits, validator: new ExampleValidator() };
   return {
     kind: AgentCoreJobs.writeExamples,

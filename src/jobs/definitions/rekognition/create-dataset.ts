@@ -5,6 +5,7 @@ import { statusChange } from '../../../domain/rekognition/status.js';
 import type { JobDefinition } from '../../job.js';
 import { commitOrReject, failForService, rejectBatch, terminalErrorCheck, writerFor } from './batch-outcome.js';
 import { importManifest } from './import-manifest.js';
+import { readerFor } from './job-deps.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
 const COPY_CHUNK = 1000;
@@ -19,7 +20,7 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
     kind: RekognitionJobs.createDataset,
     payloadVersion: 1,
 
-    async run({ datasetId, sourceDatasetId, manifest }, ctx) {
+    async run({ datasetId, sourceDatasetId, manifest, requester }, ctx) {
       const writer = await writerFor(datasetId, ctx, limits);
       if (!writer) return void (await ctx.finish(async () => undefined));
       await writer.begin();
@@ -36,7 +37,8 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
       if (manifest) {
         let rejection: BatchRejected | undefined;
         try {
-          rejection = terminalErrorCheck(await importManifest(manifest, writer, deps, ctx), limits);
+          const reader = readerFor(deps, requester, writer.dataset.arn);
+          rejection = terminalErrorCheck(await importManifest(manifest, writer, deps, reader, ctx), limits);
         } catch (error) {
           if (!(error instanceof BatchRejected)) throw error;
           rejection = error;

@@ -7,21 +7,24 @@ import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
 import type { RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
 import { formatS3Uri, ObjectStoreError } from '../../../object-store/object-store.js';
 import type { ObjectRef, ObjectStream } from '../../../object-store/object-store.js';
+import type { ObjectReader } from '../../../buckets/object-access.js';
 import type { JobContext } from '../../job.js';
 import { imageCheckerFor } from './job-deps.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
 /**
  * CreateDataset from a GroundTruthManifest: streams the manifest from the object store through
- * the line validator and the image checks into `writer`. Throws BatchRejected with the AWS
- * terminal error when the manifest is gone, unreadable, binary, or past a limit; rethrows a
- * transient store failure so the job is retried.
+ * the line validator and the image checks into `writer`, reading both as `reader`'s requester.
+ * Throws BatchRejected with the AWS terminal error when the manifest is gone, unreadable, binary,
+ * denied, or past a limit; rethrows a transient store failure so the job is retried.
  */
-export async function importManifest(ref: ObjectRef, writer: RevisionWriter, deps: RekognitionJobDeps, ctx: JobContext): Promise<IngestResult> {
+export async function importManifest(
+  ref: ObjectRef, writer: RevisionWriter, deps: RekognitionJobDeps, reader: ObjectReader, ctx: JobContext,
+): Promise<IngestResult> {
   const { limits } = deps;
   let manifest: ObjectStream;
   try {
-    manifest = await deps.objects.openRead(ref);
+    manifest = await reader.openRead(ref);
   } catch (error) {
     throw unreadable(ref, error);
   }
@@ -30,7 +33,7 @@ export async function importManifest(ref: ObjectRef, writer: RevisionWriter, dep
     const streamLimits = { maxBytes: limits.maxManifestBytes, maxLines: limits.maxManifestLines, maxLineChars: MAX_LINE_CHARS };
     if (manifest.size > limits.maxManifestBytes) throw manifestTooLarge(manifest.size, streamLimits);
     const lines = streamManifestLines(manifest.body, streamLimits);
-    const checker = imageCheckerFor(deps, ctx.logger);
+    const checker = imageCheckerFor(deps, reader, ctx.logger);
     const result = await ingestLines(lines, (rows) => writer.upsert(rows), {
       maxLabels: limits.maxLabelsPerDataset,
       checkImages: checker && liveImageCheck(checker, deps.imageChecks.concurrency),
@@ -59,7 +62,7 @@ function unreadable(ref: ObjectRef, error: unknown): unknown {
         `The manifest file extension or contents are invalid: ${formatS3Uri(ref)} no longer exists.`);
     case 'access-denied':
       return new BatchRejected('ERROR_INVALID_PERMISSIONS_MANIFEST_S3_BUCKET',
-        `The S3 bucket permissions are incorrect: Trove may not read ${formatS3Uri(ref)}.`);
+        `The S3 bucket permissions are incorrect: ${error.message}`);
     case 'unavailable':
       return error;
   }

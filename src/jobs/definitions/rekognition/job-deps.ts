@@ -1,18 +1,28 @@
 import type { Logger } from 'pino';
+import type { ObjectAccess, ObjectReader, Requester } from '../../../buckets/object-access.js';
 import { ImageChecker } from '../../../domain/rekognition/images/image-checker.js';
+import { accountOf } from '../../../domain/rekognition/arns.js';
 import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-deps.js';
-import type { ObjectStore } from '../../../object-store/object-store.js';
 
 /** What the Rekognition jobs need besides their context: limits, and where s3:// objects are read. */
 export interface RekognitionJobDeps {
   readonly limits: RekognitionLimits;
-  readonly objects: ObjectStore;
+  readonly objects: ObjectAccess;
   readonly imageChecks: { readonly enabled: boolean; readonly concurrency: number };
   /** Called once a job has committed entry rows: SQLite's trigram index catches up on them (Maintenance). */
   readonly entriesCommitted: () => void;
 }
 
+/**
+ * The job reads as the caller who asked, with the grants and allow-lists in force now (a grant
+ * revoked since the request was accepted counts). A job from before object-store tenancy names
+ * no requester: it reads as the dataset's account, without allow-lists.
+ */
+export function readerFor(deps: RekognitionJobDeps, requester: Requester | undefined, datasetArn: string): ObjectReader {
+  return deps.objects.reader(requester ?? { account: accountOf(datasetArn) });
+}
+
 /** A fresh image checker for one job run (its memory of missing buckets lasts one run), if checks are on. */
-export function imageCheckerFor(deps: RekognitionJobDeps, logger: Logger): ImageChecker | undefined {
-  return deps.imageChecks.enabled ? new ImageChecker(deps.objects, logger) : undefined;
+export function imageCheckerFor(deps: RekognitionJobDeps, reader: ObjectReader, logger: Logger): ImageChecker | undefined {
+  return deps.imageChecks.enabled ? new ImageChecker(reader, logger) : undefined;
 }

@@ -7,7 +7,7 @@ import { splitLines } from '../../../domain/rekognition/manifest/split-lines.js'
 import { statusChange } from '../../../domain/rekognition/status.js';
 import type { JobDefinition } from '../../job.js';
 import { commitOrReject, failForService, terminalErrorCheck, writerFor } from './batch-outcome.js';
-import { imageCheckerFor } from './job-deps.js';
+import { imageCheckerFor, readerFor } from './job-deps.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
 /** Applies one UpdateDatasetEntries call: UPDATE_IN_PROGRESS → UPDATE_COMPLETE | UPDATE_FAILED. */
@@ -19,14 +19,14 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
 
     // A change is at most 5 MB, so it is applied in one transaction: one commit instead of one per
     // chunk (the bulk path's biggest cost), and nothing to discard when it fails or crashes.
-    async run({ datasetId }, ctx) {
+    async run({ datasetId, requester }, ctx) {
       const writer = await writerFor(datasetId, ctx, limits);
       if (!writer) return void (await ctx.finish(async () => undefined));
       // The images of a change are checked too, where the object store reaches them: before the
       // transaction, so no network read ever holds the write lock.
       // Decoded once for both passes; each line is a slice of this one string.
       const text = ctx.job.body?.toString('utf8') ?? '';
-      const checker = imageCheckerFor(deps, ctx.logger);
+      const checker = imageCheckerFor(deps, readerFor(deps, requester, writer.dataset.arn), ctx.logger);
       const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(lineTexts(text), checker, deps.imageChecks.concurrency);
       await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
         const result = await ingestLines(lineTexts(text), (rows) => writer.upsert(rows, tx), {

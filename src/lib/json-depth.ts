@@ -1,0 +1,44 @@
+/**
+ * JSON a client sends nests at most this many levels of objects and arrays. JSON.parse builds
+ * any depth (an 8 MiB `[[[...]]]` is four million nested arrays, hundreds of MB), but every
+ * recursive walk afterwards (validation, JSON.stringify, the request log) overflows the stack
+ * somewhere past a few thousand, so deeper text is refused before it is parsed. No AWS input of
+ * these APIs comes near it; AgentCore examples (100 levels) sit 4 levels deep in their request.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/**
+ * True when JSON text nests objects and arrays deeper than `limit` (brackets inside strings do
+ * not count). One linear pass that allocates nothing and stops at the first level too deep;
+ * strings are skipped with indexOf, so a 7 MB base64 blob costs a few milliseconds. Invalid
+ * JSON may answer either way: JSON.parse refuses it afterwards.
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // The string ends at the next quote preceded by an even number of backslashes.
+      for (;;) {
+        const end = text.indexOf('"', i + 1);
+        if (end < 0) return false;
+        let slashes = 0;
+        for (let j = end - 1; text.charCodeAt(j) === BACKSLASH; j--) slashes++;
+        i = end;
+        if (slashes % 2 === 0) break;
+      }
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > limit) return true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return false;
+}
