@@ -22,14 +22,13 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
     async run({ datasetId, requester }, ctx) {
       const writer = await writerFor(datasetId, ctx, limits);
       if (!writer) return void (await ctx.finish(async () => undefined));
+      const body = ctx.job.body ?? Buffer.alloc(0);
       // The images of a change are checked too, where the object store reaches them: before the
       // transaction, so no network read ever holds the write lock.
-      // Decoded once for both passes; each line is a slice of this one string.
-      const text = ctx.job.body?.toString('utf8') ?? '';
       const checker = imageCheckerFor(deps, readerFor(deps, requester, writer.dataset.arn), ctx.logger);
-      const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(lineTexts(text), checker, deps.imageChecks.concurrency);
+      const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(lineTexts(body), checker, deps.imageChecks.concurrency);
       await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
-        const result = await ingestLines(lineTexts(text), (rows) => writer.upsert(rows, tx), {
+        const result = await ingestLines(lineTexts(body), (rows) => writer.upsert(rows, tx), {
           maxLabels: limits.maxLabelsPerDataset, checkImages,
         });
         const rejection = terminalErrorCheck(result, limits);
@@ -47,6 +46,6 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
   };
 }
 
-function* lineTexts(text: string): Generator<string> {
-  for (const line of splitLines(text)) yield line.text;
+function* lineTexts(body: Buffer): Generator<string> {
+  for (const line of splitLines(body)) yield line.text;
 }

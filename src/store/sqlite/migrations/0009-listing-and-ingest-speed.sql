@@ -8,3 +8,15 @@ CREATE TABLE rk_trigram_progress (
 );
 -- Until now every row was indexed in the transaction that wrote it.
 INSERT INTO rk_trigram_progress (id, indexed_upto) SELECT 1, COALESCE(MAX(id), 0) FROM rk_entries;
+
+-- Job payloads in pieces (JobsRepository: a 5 MB payload is 80 rows of 64 KiB), so neither
+-- storing nor reading one makes SQLite hold it whole.
+CREATE TABLE job_body_pieces (
+  job_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY (job_id, seq)
+);
+INSERT INTO job_body_pieces (job_id, seq, body) SELECT job_id, 0, body FROM job_bodies;
+DROP TABLE job_bodies;
+ALTER TABLE job_body_pieces RENAME TO job_bodies;
