@@ -41,6 +41,12 @@ export interface SqlDialect {
    * (SQLite), or a pg_trgm index on the column itself (PostgreSQL).
    */
   readonly substringIndex: 'fts5' | 'pg_trgm';
+  /**
+   * Pins a table in a FROM clause to one of its indexes: `INDEXED BY index` on SQLite, whose
+   * planner has no statistics to tell a small partial index from the whole table; nothing on
+   * PostgreSQL, whose planner has them.
+   */
+  indexedBy(index: string): string;
 }
 
 export interface SqlDriver extends SqlExecutor {

@@ -19,7 +19,9 @@ const READER_CACHE_KIB = 2048;
 /** SQLite's own checkpoint threshold (pages), kept as a backstop behind WalCheckpointer. */
 const BACKSTOP_CHECKPOINT_PAGES = 16_384;
 
-const dialect: SqlDialect = { name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5' };
+const dialect: SqlDialect = {
+  name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5', indexedBy: (index) => `INDEXED BY ${index}`,
+};
 // Resolved from the package root so the compiled driver (dist/store/sqlite) reads the same SQL files.
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../../src/store/sqlite/migrations/', import.meta.url));
 

@@ -20,3 +20,28 @@ CREATE TABLE job_body_pieces (
 INSERT INTO job_body_pieces (job_id, seq, body) SELECT job_id, 0, body FROM job_bodies;
 DROP TABLE job_bodies;
 ALTER TABLE job_body_pieces RENAME TO job_bodies;
+
+-- ListDatasetEntries with several filters: each filter's index is in listing order, but when the
+-- others reject most of what it yields, the page walked all of it (ContainsLabels + HasErrors
+-- that match nothing read every entry with the label). The minority indexes and the label rows
+-- now carry what the other filters test, so a combination is checked on the index it walks, and
+-- labels with errors have an index of their own. A label row belongs to one immutable entry row
+-- version, so copying its has_errors and source_ref never goes stale.
+CREATE TABLE rk_entry_labels_new (
+  dataset_id INTEGER NOT NULL,
+  label TEXT NOT NULL,
+  entry_id INTEGER NOT NULL,
+  has_errors INTEGER NOT NULL,
+  source_ref TEXT NOT NULL,
+  PRIMARY KEY (dataset_id, label, entry_id)
+) WITHOUT ROWID;
+INSERT INTO rk_entry_labels_new (dataset_id, label, entry_id, has_errors, source_ref)
+  SELECT l.dataset_id, l.label, l.entry_id, e.has_errors, e.source_ref FROM rk_entry_labels l JOIN rk_entries e ON e.id = l.entry_id;
+DROP TABLE rk_entry_labels;
+ALTER TABLE rk_entry_labels_new RENAME TO rk_entry_labels;
+CREATE INDEX rk_entry_labels_with_errors ON rk_entry_labels (dataset_id, label, entry_id, source_ref) WHERE has_errors = 1;
+
+DROP INDEX rk_entries_with_errors;
+CREATE INDEX rk_entries_with_errors ON rk_entries (dataset_id, id, is_labeled, created_rev, deleted_rev, source_ref) WHERE has_errors = 1;
+DROP INDEX rk_entries_unlabeled;
+CREATE INDEX rk_entries_unlabeled ON rk_entries (dataset_id, id, has_errors, created_rev, deleted_rev, source_ref) WHERE is_labeled = 0;
