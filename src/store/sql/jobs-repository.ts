@@ -54,7 +54,8 @@ export class JobsRepository {
          ORDER BY id LIMIT 1 ${this.dialect.skipLocked}
        )
        RETURNING id, kind, payload_version, resource, payload, attempts, lease_owner, created_at`,
-      [owner, now + leaseMs, now, now],
+      // A claim lost to a power failure is claimed again: it need not wait for the disk.
+      [owner, now + leaseMs, now, now], { durability: 'deferred' },
     );
     if (!row) return undefined;
     return toRecord(row, await this.#body(Number(row.id)));
@@ -79,7 +80,7 @@ export class JobsRepository {
 
   /** Extends the lease; false when another runner has taken the job over. */
   async heartbeat(id: number, owner: string, until: number): Promise<boolean> {
-    return (await this.db.run('UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ?', [until, id, owner])) === 1;
+    return (await this.db.run('UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ?', [until, id, owner], { durability: 'deferred' })) === 1;
   }
 
   /**

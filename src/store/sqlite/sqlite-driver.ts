@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { AsyncMutex } from '../../lib/async-mutex.js';
-import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-driver.js';
+import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams, WriteOptions } from '../sql/sql-driver.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteDriverConfig {
@@ -39,8 +39,10 @@ export class SqliteDriver implements SqlDriver {
   readonly #readerExec: SqlExecutor;
   readonly #writesCache = new Map<string, boolean>();
   readonly #checkpointer: WalCheckpointer | undefined;
+  readonly #synchronous: 'FULL' | 'NORMAL';
 
   constructor(config: SqliteDriverConfig) {
+    this.#synchronous = config.synchronous;
     this.#writer = new Database(config.filename);
     this.#writer.pragma('journal_mode = WAL');
     this.#writer.pragma(`synchronous = ${config.synchronous}`);
@@ -74,13 +76,13 @@ export class SqliteDriver implements SqlDriver {
     return this.#readerExec.all<T>(sql, params);
   }
 
-  get<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
-    if (this.#writes(sql)) return this.#write(() => this.#writerExec.get<T>(sql, params));
+  get<T>(sql: string, params?: SqlParams, options?: WriteOptions): Promise<T | undefined> {
+    if (this.#writes(sql)) return this.#write(() => this.#writerExec.get<T>(sql, params), options);
     return this.#readerExec.get<T>(sql, params);
   }
 
-  run(sql: string, params?: SqlParams): Promise<number> {
-    return this.#write(() => this.#writerExec.run(sql, params));
+  run(sql: string, params?: SqlParams, options?: WriteOptions): Promise<number> {
+    return this.#write(() => this.#writerExec.run(sql, params), options);
   }
 
   runBatch(sql: string, rows: readonly SqlParams[]): Promise<void> {
@@ -107,8 +109,18 @@ export class SqliteDriver implements SqlDriver {
   }
 
   /** One auto-committed write statement on the writer. */
-  async #write<T>(statement: () => Promise<T>): Promise<T> {
-    const result = await this.#mutex.run(statement);
+  async #write<T>(statement: () => Promise<T>, options?: WriteOptions): Promise<T> {
+    const deferred = options?.durability === 'deferred' && this.#synchronous === 'FULL';
+    const result = await this.#mutex.run(async () => {
+      if (!deferred) return statement();
+      // WAL keeps commits in order, so the next synced commit makes this one durable too.
+      this.#writer.pragma('synchronous = NORMAL');
+      try {
+        return await statement();
+      } finally {
+        this.#writer.pragma('synchronous = FULL');
+      }
+    });
     this.#checkpointer?.committed();
     return result;
   }

@@ -11,7 +11,7 @@ import { SqliteDriver } from '../../../src/store/sqlite/sqlite-driver.js';
  * them into the database file afterwards. (SQLite's own automatic checkpoint would have copied
  * them inside the COMMIT, on the committing request's or job's critical path.)
  */
-describe('SQLite WAL checkpoints in the background', () => {
+describe('SQLite commits: WAL checkpoints in the background, deferred durability', () => {
   let dir: string;
   let driver: SqliteDriver;
   const file = () => join(dir, 'trove.db');
@@ -55,6 +55,17 @@ describe('SQLite WAL checkpoints in the background', () => {
     expect(await driver.get<{ n: number }>('SELECT COUNT(*) AS n FROM blobs')).toEqual({ n: 8 });
     await largeCommit();
     expect(await driver.get<{ n: number }>('SELECT COUNT(*) AS n FROM blobs')).toEqual({ n: 16 });
+  });
+
+  it('runs a write with deferred durability without syncing it, and syncs every other commit as before', async () => {
+    const synchronous = () => driver.transaction(async (tx) => (await tx.get<{ synchronous: number }>('PRAGMA synchronous'))!.synchronous);
+    expect(await synchronous()).toBe(2);
+    expect(await driver.run('INSERT INTO blobs (data) VALUES (?)', [Buffer.from('x')], { durability: 'deferred' })).toBe(1);
+    expect(await driver.get<{ n: number }>('SELECT COUNT(*) AS n FROM blobs')).toEqual({ n: 1 });
+    expect(await synchronous()).toBe(2);
+    // A failing deferred write leaves the connection at FULL too.
+    await expect(driver.run('INSERT INTO blobs (data) VALUES (NULL)', [], { durability: 'deferred' })).rejects.toThrow(/NOT NULL/);
+    expect(await synchronous()).toBe(2);
   });
 });
 
