@@ -2,8 +2,8 @@
  * Console benchmark (issue #7): the entry grid of a 250,000-entry dataset (the AWS maximum) in a
  * real headless Chromium against a real `bin/trove`, compared with a 10,000-entry dataset in the
  * same run. Targets: the first grid render and the scroll frame times on 250,000 entries are
- * within 1.5x of the baseline (the grid does work per screen, not per entry), and the DOM stays
- * the same size. Absolute frame times depend on the machine: headless Chromium here renders in
+ * within 1.5x of the baseline (the grid does work per screen, not per entry), the DOM stays the
+ * same size, and a jump to the middle draws its cards in under 1 s. Absolute frame times depend on the machine: headless Chromium here renders in
  * software on 2 shared cores, so an idle frame is printed for comparison.
  * Also prints the size of the console's bundle.
  *
@@ -80,12 +80,15 @@ interface Measured {
   heapMb: number;
   jumpMs: number;
   jumpPages: number;
+  jumpLocated: number;
 }
 
 async function measure(page: Page, url: string, datasetArn: string): Promise<Measured> {
   let pages = 0;
+  let located = 0;
   page.on('request', (request) => {
     if (request.headers()['x-amz-target'] === 'RekognitionService.ListDatasetEntries') pages += 1;
+    if (request.url().endsWith('/_trove/api/rekognition/entries-page-token')) located += 1;
   });
   await page.goto(`${url}/_trove/console/rekognition/dataset?arn=${encodeURIComponent(datasetArn)}`);
   await page.waitForSelector('.entry-card');
@@ -130,8 +133,10 @@ async function measure(page: Page, url: string, datasetArn: string): Promise<Mea
     return { frames, long, blank, nodes: document.getElementsByTagName('*').length, heap: performance.memory ? performance.memory.usedJSHeapSize : 0 };
   })()`);
   const pagesFetched = pages;
-  // Jump: the scroll bar dragged to the middle. The API has no random access: the grid walks the tokens there.
+  // Jump: the scroll bar dragged to the middle. The grid asks Trove for that position's page token
+  // (GetDatasetEntriesPageToken) instead of walking every page before it.
   pages = 0;
+  located = 0;
   const jumpMs = await page.evaluate<number>(`(async () => {
     const scroller = document.querySelector('[data-testid=entry-grid]');
     const start = performance.now();
@@ -146,7 +151,7 @@ async function measure(page: Page, url: string, datasetArn: string): Promise<Mea
   })()`);
   return {
     idleFrames, firstCard, firstImage, frames: scroll.frames, longFrames: scroll.long, blankFrames: scroll.blank, pagesFetched,
-    domNodes: scroll.nodes, heapMb: scroll.heap / 1024 / 1024, jumpMs, jumpPages: pages,
+    domNodes: scroll.nodes, heapMb: scroll.heap / 1024 / 1024, jumpMs, jumpPages: pages, jumpLocated: located,
   };
 }
 
@@ -162,7 +167,7 @@ function report(name: string, m: Measured): void {
   console.log(`  scroll ${m.frames.length} frames of ${STEP} px: frame p50 ${ms(median(m.frames))}, p95 ${ms(percentile(m.frames, 95))}, p99 ${ms(percentile(m.frames, 99))}, max ${ms(Math.max(...m.frames))}`);
   console.log(`  long animation frames (> 50 ms): ${m.longFrames.length}${m.longFrames.length ? ` (longest ${ms(Math.max(...m.longFrames))})` : ''}; frames with a placeholder in view: ${m.blankFrames}; pages fetched while scrolling: ${m.pagesFetched}`);
   console.log(`  DOM elements after scrolling: ${m.domNodes}; JS heap ${m.heapMb.toFixed(1)} MB`);
-  console.log(`  jump to the middle (scroll bar): cards drawn after ${ms(m.jumpMs)}, ${m.jumpPages} pages walked`);
+  console.log(`  jump to the middle (scroll bar): cards drawn after ${ms(m.jumpMs)}; ${m.jumpLocated} page tokens located, ${m.jumpPages} pages read (target < 1 s)`);
 }
 
 function bundle(): void {
@@ -204,9 +209,8 @@ async function main(): Promise<void> {
     for (const arn of datasets) {
       // bypassCSP: the measuring code is given as text, which the console's policy (no eval) would refuse.
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, bypassCSP: true });
+      // Loopback, no credentials: the console signs in with the local pair by itself.
       await page.goto(`${trove.url}/_trove/console/`);
-      await page.waitForFunction('document.querySelector("input[name=accessKeyId]")?.value === "test"');
-      await page.click('button[type=submit]');
       await page.waitForSelector('text=Rekognition Custom Labels projects');
       results.push(await measure(page, trove.url, arn));
       await page.close();

@@ -1,7 +1,9 @@
 /**
  * Listing benchmark (issue #2) on a 250,000-entry dataset (the AWS maximum), against a real
  * `bin/trove` process. Targets: a page deep in the listing costs at most 1.5x the first page;
- * each filter's page at most 2x the unfiltered one; DescribeDataset does not slow down with size.
+ * each filter's page at most 2x the unfiltered one; DescribeDataset does not slow down with size;
+ * a page token for any position (GetDatasetEntriesPageToken, Trove's API) in under 1 s, against
+ * walking the pages there.
  *
  *   npm run build && npx tsx bench/rekognition-listing.ts [--entries 250000] [--samples 30]
  */
@@ -10,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { classificationLine, detectionLine, unlabeledLine } from './lib/fixtures.js';
-import { median, ms, rekognition, spawnTrove, timed, waitSettled } from './lib/trove-process.js';
+import { median, ms, rekognition, spawnTrove, timed, troveApi, waitSettled } from './lib/trove-process.js';
 
 const { values } = parseArgs({ options: { entries: { type: 'string', default: '250000' }, samples: { type: 'string', default: '30' } } });
 const ENTRIES = Number(values.entries);
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
 
     // Walk the whole listing once, keeping the token of the middle and of the last full page.
     const tokens: string[] = [];
+    const walkStart = performance.now();
     let page = await call<Page>('ListDatasetEntries', { DatasetArn, MaxResults: 100 });
     let count = page.DatasetEntries.length;
     while (page.NextToken) {
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
       count += page.DatasetEntries.length;
     }
     if (count !== ENTRIES) throw new Error(`listed ${count} of ${ENTRIES}`);
+    const walkMs = performance.now() - walkStart;
     const first = await sample({});
     const middle = await sample({ NextToken: tokens[Math.floor(tokens.length / 2)] });
     const deep = await sample({ NextToken: tokens[tokens.length - 2] });
@@ -105,6 +109,31 @@ async function main(): Promise<void> {
       const time = await sample(filter);
       const matches = (await call<Page>('ListDatasetEntries', { DatasetArn, MaxResults: 100, ...filter })).DatasetEntries.length;
       console.log(`  ${name.padEnd(48)} ${ms(time).padStart(9)}  ${(time / first).toFixed(2)}x  (${matches} on the page)`);
+    }
+
+    // Any position at once: the token for position N, then its page (what the console does on a far jump).
+    console.log(`\nGetDatasetEntriesPageToken + that page of 100 (target < 1 s; walking all ${tokens.length + 1} pages took ${ms(walkMs)}, ${ms(walkMs / 2)} to the middle):`);
+    const positions: [string, Record<string, unknown>, Record<string, unknown>][] = [
+      ['no filter', {}, {}],
+      ['Labeled=true (90%)', { labeled: true }, { Labeled: true }],
+      ['HasErrors=true (2%)', { hasErrors: true }, { HasErrors: true }],
+      ['ContainsLabels [class_1, object_2, class_3]', { containsLabels: ['class_1', 'object_2', 'class_3'] }, { ContainsLabels: ['class_1', 'object_2', 'class_3'] }],
+      ['SourceRefContains ".png" (20%)', { sourceRefContains: '.png' }, { SourceRefContains: '.png' }],
+    ];
+    for (const [name, filter, listFilter] of positions) {
+      const { entryCount } = await troveApi<{ entryCount: number }>(trove.url, 'POST', '/_trove/api/rekognition/entries-page-token', { datasetArn: DatasetArn, position: 1e9, ...filter });
+      const at = async (position: number) => {
+        const times: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          times.push((await timed(async () => {
+            const { nextToken } = await troveApi<{ nextToken: string }>(trove.url, 'POST', '/_trove/api/rekognition/entries-page-token', { datasetArn: DatasetArn, position, ...filter });
+            await call<Page>('ListDatasetEntries', { DatasetArn, MaxResults: 100, NextToken: nextToken, ...listFilter });
+          }))[1]);
+        }
+        return median(times);
+      };
+      const [middleAt, endAt] = [await at(Math.floor(entryCount / 2)), await at(entryCount - 1)];
+      console.log(`  ${name.padEnd(48)} ${entryCount} entries: middle ${ms(middleAt).padStart(9)}, last ${ms(endAt).padStart(9)} (${(endAt / first).toFixed(1)}x the first page)`);
     }
 
     const describe = async (arn: string) => {

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { Authenticator, LOCAL_CREDENTIAL } from './auth/authenticate.js';
-import { CredentialService } from './auth/credential-service.js';
+import { openWithConfiguredKeys } from './auth/credential-service.js';
+import type { CredentialService } from './auth/credential-service.js';
 import { isLoopbackHost } from './auth/loopback.js';
-import { loadMasterKey } from './auth/master-key.js';
+import { keyFingerprint } from './auth/master-key.js';
 import { RateLimiter } from './auth/rate-limiter.js';
 import { acceptedRegions } from './auth/regions.js';
 import { BucketService } from './buckets/bucket-service.js';
@@ -12,15 +12,23 @@ import { ObjectAccess } from './buckets/object-access.js';
 import type { Config } from './config/schema.js';
 import { ConflictException, ValidationException } from './api/agentcore/errors.js';
 import { DatasetService as AcDatasetService } from './domain/agentcore/dataset-service.js';
-import { DownloadLinks } from './domain/agentcore/download-links.js';
-import { DownloadService } from './domain/agentcore/download-service.js';
+import { AGENTCORE_LINK, AgentCoreDownloads } from './domain/agentcore/download-service.js';
+import { DownloadLinks } from './domain/downloads/download-links.js';
+import { DownloadService } from './domain/downloads/download-service.js';
+import { ExportService } from './domain/exchange/export-service.js';
+import { ImportService } from './domain/exchange/import-service.js';
 import { ExampleService } from './domain/agentcore/example-service.js';
 import { TagService } from './domain/agentcore/tag-service.js';
 import { VersionService } from './domain/agentcore/version-service.js';
 import { Idempotency } from './domain/idempotency.js';
+import { JobListing } from './domain/jobs/job-listing.js';
 import { PageTokens } from './domain/pagination.js';
 import { DatasetService } from './domain/rekognition/dataset-service.js';
 import { EntryService } from './domain/rekognition/entry-service.js';
+import { DEFAULT_MAX_SNAPSHOTS_PER_DATASET } from './domain/rekognition/history/history-deps.js';
+import { HistoryService } from './domain/rekognition/history/history-service.js';
+import { SnapshotService } from './domain/rekognition/history/snapshot-service.js';
+import { Thumbnails } from './domain/rekognition/images/thumbnails.js';
 import { ImageAccess } from './domain/rekognition/images/image-access.js';
 import { ProjectService } from './domain/rekognition/project-service.js';
 import type { RekognitionDeps } from './domain/rekognition/rekognition-deps.js';
@@ -31,6 +39,8 @@ import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import { lockDirectory } from './lib/dir-lock.js';
 import { MonotonicStamp } from './lib/ids.js';
+import { Metrics } from './observability/metrics.js';
+import { metricsAccess } from './observability/metrics-access.js';
 import { createObjectStore } from './object-store/create-object-store.js';
 import type { ObjectStore } from './object-store/object-store.js';
 import { SignedTokenCodec } from './lib/signed-token.js';
@@ -38,6 +48,7 @@ import { buildApp } from './server/app.js';
 import { loadTls } from './server/tls.js';
 import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
+import { prepareDataDir } from './store/sqlite/database-files.js';
 import type { Store } from './store/store.js';
 
 export interface Trove {
@@ -51,6 +62,8 @@ export interface Trove {
   /** Bucket owners and grants (what `trove buckets` manages), for tests and embedding. */
   readonly buckets: BucketService;
   readonly maintenance: Maintenance;
+  /** This server's Prometheus metrics (served at /_trove/metrics where the configuration allows). */
+  readonly metrics: Metrics;
   /** Graceful stop: in-flight requests finish, running jobs finish or stay durable, the store closes. */
   close(): Promise<void>;
 }
@@ -65,7 +78,10 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
   const embedded = !config.databaseUrl;
   // Read before anything is opened: a bad key file stops start-up with one line and nothing to undo.
   const tls = loadTls(config.tls);
-  const unlock = embedded ? lockDirectory(ensureDir(config.dataDir)) : () => undefined;
+  const access = metricsAccess(config.metrics, config.host);
+  const metrics = new Metrics();
+  for (const warning of prepareDataDir(config.dataDir)) logger.warn(warning);
+  const unlock = embedded ? lockDirectory(config.dataDir) : () => undefined;
   let store: Store | undefined;
   let objects: ObjectStore | undefined;
   try {
@@ -74,7 +90,9 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     store = await createStore({
       ...config,
       onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; it will be replaced'),
+      onWarning: (message) => logger.warn(message),
       onDatabaseWait: (error, waitedMs) => logger.warn({ err: error.message, waitedMs, giveUpAfterMs: config.databaseWaitMs }, 'waiting for the database to accept connections'),
+      onStoreError: (error) => metrics.storeError(error),
     });
     if (embedded) {
       // The directory lock proves no other process runs these jobs, so resume them now.
@@ -82,7 +100,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       if (resumed > 0) logger.warn({ resumed }, 'resuming jobs interrupted by the last shutdown');
     }
 
-    const credentials = await openCredentials(config, store, clock);
+    const credentials = await openCredentials(config, store, clock, logger);
     const authenticator = new Authenticator({
       credentials,
       clock,
@@ -102,16 +120,30 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     buckets.onChange(() => objectAccess.invalidate());
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
-    const maintenance = new Maintenance(store, { intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs }, clock, logger.child({ component: 'maintenance' }));
-    const runner = new JobRunner(store, jobDefinitions({
-      rekognition: { limits: config.rekognition, objects: objectAccess, imageChecks: config.imageChecks, entriesCommitted: () => maintenance.indexSourceRefsSoon() },
+    const maintenance = new Maintenance(store, {
+      intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs, failedJobRetentionMs: config.jobs.failedRetentionMs,
+    }, clock, logger.child({ component: 'maintenance' }));
+    const definitions = jobDefinitions({
+      rekognition: {
+        limits: config.rekognition, objects: objectAccess, imageChecks: config.imageChecks, observer: metrics,
+        entriesCommitted: () => maintenance.indexSourceRefsSoon(),
+      },
       // Never collect rows a live page token or download link may still read.
       agentcore: {
         garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs),
         objects: objectAccess,
         limits: config.agentcore,
       },
-    }), config.jobs, clock, logger.child({ component: 'jobs' }));
+    });
+    const runner = new JobRunner(store, definitions, config.jobs, clock, logger.child({ component: 'jobs' }), metrics);
+    const watched = store;
+    metrics.watch({
+      jobKinds: definitions.map((definition) => definition.kind),
+      jobTally: () => watched.jobs.tally(),
+      poolStats: () => watched.poolStats(),
+      now: () => clock.now(),
+    });
+    if (!access.serve) logger.info({ reason: access.reason }, 'metrics are not served (GET /_trove/metrics)');
     const deps: RekognitionDeps = {
       store,
       clock,
@@ -125,7 +157,14 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const datasets = new DatasetService(deps, projects);
     const entries = new EntryService(deps, datasets);
     const images = new ImageAccess(deps, datasets);
-    const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, () => runner.wake());
+    const historyDeps = { ...deps, maxSnapshotsPerDataset: DEFAULT_MAX_SNAPSHOTS_PER_DATASET };
+    const history = new HistoryService(historyDeps);
+    const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
+    const agentcore = wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, links, () => runner.wake());
+    // Open formats in and out (docs/trove-api.md): exports read through history, their links are served beside AgentCore's downloads.
+    const exports = new ExportService({ links, revisions: history, agentcore: agentcore.services.datasets, clock });
+    const imports = new ImportService({ store, objects: objectAccess, entries });
+    const downloads = new DownloadService(links, { [AGENTCORE_LINK]: new AgentCoreDownloads(store), rekognition: exports });
     const openStore = store;
     const openObjects = objects;
     const app = await buildApp({
@@ -137,15 +176,21 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       logger,
       rekognition: { projects, datasets, entries },
       agentcore: agentcore.services,
-      trove: {},
-      downloads: (token) => agentcore.downloads.open(token),
-      ready: async () => void (await openStore.jobs.countOpen()),
+      trove: {
+        exports, imports, rekognitionEntries: entries, jobs: new JobListing(store, deps.pageTokens),
+        history, snapshots: new SnapshotService(historyDeps),
+      },
+      downloads: (token) => downloads.open(token),
+      ready: () => openStore.health(),
       authenticator,
       console: {
         assetsDir: config.console.assetsDir ?? CONSOLE_ASSETS,
         config: async () => ({ localPair: await localPair(config, credentials), defaultRegion: 'us-east-1' }),
       },
       images: (caller, datasetArn, sourceRef) => images.open(caller, datasetArn, sourceRef),
+      thumbnails: new Thumbnails(),
+      requestMetrics: metrics,
+      metrics: access.serve ? { token: access.token, text: () => metrics.text() } : undefined,
     });
     runner.start();
     maintenance.start();
@@ -162,6 +207,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       credentials,
       buckets,
       maintenance,
+      metrics,
       close: () => (closing ??= (async () => {
         await app.close();
         await maintenance.stop();
@@ -180,8 +226,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
 }
 
 /** The AgentCore dataset domain: services, download links, idempotency. */
-async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, jobsEnqueued: () => void) {
-  const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
+function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, links: DownloadLinks, jobsEnqueued: () => void) {
   const deps = {
     store,
     clock,
@@ -198,7 +243,6 @@ async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTok
   const datasets = new AcDatasetService(deps);
   return {
     services: { datasets, examples: new ExampleService(deps, datasets), versions: new VersionService(deps, datasets), tags: new TagService(deps) },
-    downloads: new DownloadService(store, links),
   };
 }
 
@@ -206,9 +250,16 @@ async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTok
  * Opens the credential store with the master key, and refuses to serve a non-loopback address
  * without credentials: the local test/test pair only works on loopback, so nobody could sign in.
  */
-async function openCredentials(config: Config, store: Store, clock: Clock): Promise<CredentialService> {
-  const master = loadMasterKey({ masterKey: config.auth.masterKey, dataDir: config.dataDir });
-  const credentials = await CredentialService.open(store, master.key, clock, { keySource: master.source });
+async function openCredentials(config: Config, store: Store, clock: Clock, logger: Logger): Promise<CredentialService> {
+  const { credentials, current, previous } = await openWithConfiguredKeys(store, { ...config.auth, dataDir: config.dataDir }, clock);
+  const keys = { masterKey: keyFingerprint(current.key), previousMasterKey: previous && keyFingerprint(previous.key) };
+  if (credentials.storeKey === 'previous') {
+    logger.warn(keys, 'stored secrets are still encrypted with TROVE_MASTER_KEY_PREVIOUS: run `trove credentials rotate-master-key` once every node has both keys');
+  } else if (previous) {
+    logger.warn(keys, 'stored secrets are encrypted with TROVE_MASTER_KEY: TROVE_MASTER_KEY_PREVIOUS is no longer needed; restart without it');
+  } else {
+    logger.info(keys, 'master key');
+  }
   if (!isLoopbackHost(config.host) && (await credentials.count()) === 0) {
     throw new Error(
       `Refusing to listen on ${config.host}: it is not a loopback address and no credentials exist, so the service would be `
@@ -229,9 +280,4 @@ const CONSOLE_ASSETS = fileURLToPath(new URL('../dist/console/', import.meta.url
 async function localPair(config: Config, credentials: CredentialService): Promise<{ accessKeyId: string; secretAccessKey: string } | null> {
   if (!isLoopbackHost(config.host) || (await credentials.count()) > 0) return null;
   return { accessKeyId: LOCAL_CREDENTIAL.accessKeyId, secretAccessKey: LOCAL_CREDENTIAL.secretAccessKey };
-}
-
-function ensureDir(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
 }

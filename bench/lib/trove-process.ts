@@ -1,30 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { spawnTrove } from '../../test/harness/process.js';
+import { readFileSync } from 'node:fs';
+import { peakRss, resetPeak, rss, spawnTrove } from '../../test/harness/process.js';
 import type { TroveProcess } from '../../test/harness/process.js';
 import { signedFetch } from '../../test/harness/sigv4.js';
 
 export type { TroveProcess };
-export { spawnTrove };
-
-/** Resident set size of a process, in bytes (Linux /proc). */
-export function rss(pid: number): number {
-  return field(pid, 'VmRSS');
-}
-
-/** Peak resident set size since the last `resetPeak`, in bytes. */
-export function peakRss(pid: number): number {
-  return field(pid, 'VmHWM');
-}
-
-/** Resets the kernel's peak-RSS watermark of a process (writing 5 to clear_refs). */
-export function resetPeak(pid: number): void {
-  writeFileSync(`/proc/${pid}/clear_refs`, '5');
-}
-
-function field(pid: number, name: string): number {
-  const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match![1]) * 1024;
-}
+export { peakRss, resetPeak, rss, spawnTrove };
 
 /** A raw awsJson1_1 call signed with the local test/test pair (no SDK overhead in the measurements). */
 export async function rekognition<T = Record<string, unknown>>(url: string, operation: string, input: unknown): Promise<T> {
@@ -36,6 +16,16 @@ export async function rekognition<T = Record<string, unknown>>(url: string, oper
   const body = (await response.json()) as T;
   if (response.status !== 200) throw new Error(`${operation}: ${response.status} ${JSON.stringify(body)}`);
   return body;
+}
+
+/** A call to Trove's own API (`/_trove/api/...`, restJson, service `trove`) signed with the local pair. */
+export async function troveApi<T = Record<string, unknown>>(url: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await signedFetch(`${url}${path}`, {
+    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  }, { service: 'trove' });
+  const answer = (await response.json()) as T;
+  if (response.status !== 200) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+  return answer;
 }
 
 export async function waitSettled(url: string, datasetArn: string): Promise<Record<string, any>> {

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../lib/clock.js';
 import type { CredentialRecord } from '../store/sql/credentials-repository.js';
 import type { Store } from '../store/store.js';
+import { keyFingerprint, loadMasterKeys } from './master-key.js';
+import type { MasterKey } from './master-key.js';
 import { actionPatternProblem, resourcePatternProblem } from './permissions.js';
 import { SecretBox } from './secret-box.js';
 
@@ -39,31 +41,54 @@ export interface CredentialSecret extends CredentialSummary {
 /** Thrown for a request the caller can fix (bad account, bad pattern, unknown key). */
 export class CredentialError extends Error {}
 
-const KEY_CHECK = 'master-key-check';
+/** The setting that proves which master key a store's secrets are sealed with: a known text, sealed. */
+export const KEY_CHECK = 'master-key-check';
 const KEY_CHECK_TEXT = 'trove master key check';
+
+/** True when `key` is the master key a store's key check (the KEY_CHECK setting) was sealed with. */
+export function opensKeyCheck(check: Buffer, key: Buffer): boolean {
+  return new SecretBox(key).open(check, KEY_CHECK) === KEY_CHECK_TEXT;
+}
 const KEY_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** How the store's secrets relate to the configured keys, for start-up messages. */
+export type StoreKeyState = 'current' | 'previous';
 
 /**
  * Creates, lists, disables and deletes access keys; used by `trove credentials` and by the
  * authenticator (lookup). Secrets are sealed with the master key before they reach the store.
+ * During a master key rotation it holds two keys, the current one and `TROVE_MASTER_KEY_PREVIOUS`,
+ * and opens secrets sealed with either; new secrets are sealed with the key the store is under.
  */
 export class CredentialService {
   readonly #listeners: Array<() => void> = [];
 
-  private constructor(private readonly store: Store, private readonly box: SecretBox, private readonly clock: Clock) {}
+  private constructor(
+    private readonly store: Store,
+    /** Every key this service may open secrets with, the store's own first. */
+    private readonly boxes: readonly SecretBox[],
+    private readonly clock: Clock,
+    /** Which configured key the store's secrets were sealed with when the service opened. */
+    readonly storeKey: StoreKeyState,
+  ) {}
 
   /**
-   * Opens the service with the master key, first proving the key is the one this store's
-   * secrets were sealed with (a check value is sealed on first use).
+   * Opens the service with the master key (and, during a rotation, the previous one), first
+   * proving that one of them is the key this store's secrets were sealed with (a check value is
+   * sealed on first use).
    */
-  static async open(store: Store, masterKey: Buffer, clock: Clock, options: { keySource?: string } = {}): Promise<CredentialService> {
-    const box = new SecretBox(masterKey);
-    const check = await store.settings.putIfAbsent(KEY_CHECK, box.seal(KEY_CHECK_TEXT, KEY_CHECK));
-    if (box.open(check, KEY_CHECK) !== KEY_CHECK_TEXT) {
-      throw new Error(`The master key from ${options.keySource ?? 'the configuration'} is not the key this store's credentials were encrypted with. `
-        + 'Set TROVE_MASTER_KEY to the original key (or restore the original master.key in the data directory).');
-    }
-    return new CredentialService(store, box, clock);
+  static async open(
+    store: Store, masterKey: Buffer, clock: Clock, options: { keySource?: string; previousKey?: Buffer } = {},
+  ): Promise<CredentialService> {
+    const current = new SecretBox(masterKey);
+    const previous = options.previousKey && new SecretBox(options.previousKey);
+    const check = await store.settings.putIfAbsent(KEY_CHECK, current.seal(KEY_CHECK_TEXT, KEY_CHECK));
+    if (current.open(check, KEY_CHECK) === KEY_CHECK_TEXT) return new CredentialService(store, previous ? [current, previous] : [current], clock, 'current');
+    if (previous && previous.open(check, KEY_CHECK) === KEY_CHECK_TEXT) return new CredentialService(store, [previous, current], clock, 'previous');
+    throw new Error(`The master key from ${options.keySource ?? 'the configuration'} (${keyFingerprint(masterKey)})`
+      + `${options.previousKey ? ` and TROVE_MASTER_KEY_PREVIOUS (${keyFingerprint(options.previousKey)}) are` : ' is'} not the key this store's credentials were encrypted with. `
+      + 'Set TROVE_MASTER_KEY to the original key (or restore the original master.key in the data directory); after '
+      + '`trove credentials rotate-master-key`, that is the new key.');
   }
 
   /** Runs `listener` after every change made through this service (in-process caches drop what they hold). */
@@ -82,16 +107,22 @@ export class CredentialService {
     // AWS secret access keys are 40 characters of base64.
     const secretAccessKey = randomBytes(30).toString('base64');
     const now = this.clock.now();
-    await this.store.credentials.insert({
-      accessKeyId,
-      account: input.account,
-      secretCiphertext: this.box.seal(secretAccessKey, accessKeyId),
-      allowActions: input.allowActions && input.allowActions.length > 0 ? [...input.allowActions] : null,
-      allowResources: input.allowResources && input.allowResources.length > 0 ? [...input.allowResources] : null,
-      description: input.description ?? null,
-      enabled: true,
-      createdAt: now,
-      updatedAt: now,
+    await this.store.transaction(async (tx) => {
+      // Sealed with the key the store is under right now: the check value, locked, so a rotation
+      // running at the same time either comes first (and this secret is sealed with its new key) or after.
+      const box = this.#opener(await tx.settings.getForUpdate(KEY_CHECK), KEY_CHECK, KEY_CHECK_TEXT);
+      if (!box) throw new CredentialError('The store was re-encrypted with another master key meanwhile; run the command again with the new key.');
+      await tx.credentials.insert({
+        accessKeyId,
+        account: input.account,
+        secretCiphertext: box.seal(secretAccessKey, accessKeyId),
+        allowActions: input.allowActions && input.allowActions.length > 0 ? [...input.allowActions] : null,
+        allowResources: input.allowResources && input.allowResources.length > 0 ? [...input.allowResources] : null,
+        description: input.description ?? null,
+        enabled: true,
+        createdAt: now,
+        updatedAt: now,
+      });
     });
     this.#changed();
     return { accessKeyId, secretAccessKey, account: input.account };
@@ -123,11 +154,66 @@ export class CredentialService {
   async lookup(accessKeyId: string): Promise<CredentialSecret | undefined> {
     const record = await this.store.credentials.find(accessKeyId);
     if (!record) return undefined;
-    const secretAccessKey = this.box.open(record.secretCiphertext, record.accessKeyId);
+    const secretAccessKey = this.#open(record.secretCiphertext, record.accessKeyId);
     // A row that does not decrypt (altered, or sealed for another id) is treated as unknown.
     if (secretAccessKey === undefined) return undefined;
     return { ...summary(record), secretAccessKey };
   }
+
+  /**
+   * Re-encrypts every stored secret, and the key check, with `newKey`, in one transaction: either
+   * all of them move to the new key or none does. Secrets sealed with any key this service holds
+   * (or already with the new one, when a rotation is repeated) are accepted; one that opens with
+   * none of them stops the rotation before anything is written. Resolves to how many were sealed.
+   */
+  async rotateMasterKey(newKey: Buffer): Promise<number> {
+    const next = new SecretBox(newKey);
+    const known = [...this.boxes, next];
+    const count = await this.store.transaction(async (tx) => {
+      if (!this.#opener(await tx.settings.getForUpdate(KEY_CHECK), KEY_CHECK, KEY_CHECK_TEXT, known)) {
+        throw new CredentialError('The store was re-encrypted with another master key meanwhile; nothing was changed.');
+      }
+      const records = await tx.credentials.list();
+      const sealed = records.map((record) => {
+        const secret = this.#open(record.secretCiphertext, record.accessKeyId, known);
+        if (secret === undefined) {
+          throw new CredentialError(`The secret of ${record.accessKeyId} opens with none of the configured master keys; nothing was changed. `
+            + `Delete that credential (\`trove credentials delete ${record.accessKeyId}\`) or configure the key it was sealed with.`);
+        }
+        return { accessKeyId: record.accessKeyId, ciphertext: next.seal(secret, record.accessKeyId) };
+      });
+      for (const { accessKeyId, ciphertext } of sealed) await tx.credentials.setCiphertext(accessKeyId, ciphertext);
+      await tx.settings.put(KEY_CHECK, next.seal(KEY_CHECK_TEXT, KEY_CHECK));
+      return sealed.length;
+    });
+    this.#changed();
+    return count;
+  }
+
+  #open(sealed: Buffer, context: string, boxes: readonly SecretBox[] = this.boxes): string | undefined {
+    for (const box of boxes) {
+      const plaintext = box.open(sealed, context);
+      if (plaintext !== undefined) return plaintext;
+    }
+    return undefined;
+  }
+
+  /** The box `sealed` opens with, to `expected`. */
+  #opener(sealed: Buffer | undefined, context: string, expected: string, boxes: readonly SecretBox[] = this.boxes): SecretBox | undefined {
+    return sealed && boxes.find((box) => box.open(sealed, context) === expected);
+  }
+}
+
+/**
+ * The credential service over the configured keys (TROVE_MASTER_KEY or `<data dir>/master.key`,
+ * and TROVE_MASTER_KEY_PREVIOUS during a rotation): what `serve` and `trove credentials` open.
+ */
+export async function openWithConfiguredKeys(
+  store: Store, keys: { masterKey?: string; previousMasterKey?: string; dataDir: string }, clock: Clock,
+): Promise<{ credentials: CredentialService; current: MasterKey; previous?: MasterKey }> {
+  const { current, previous } = loadMasterKeys(keys);
+  const credentials = await CredentialService.open(store, current.key, clock, { keySource: current.source, previousKey: previous?.key });
+  return { credentials, current, previous };
 }
 
 function summary(record: CredentialRecord): CredentialSummary {

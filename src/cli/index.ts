@@ -1,7 +1,14 @@
+import { backupCommand } from './commands/backup.js';
 import { bucketsCommand } from './commands/buckets.js';
 import { credentialsCommand } from './commands/credentials.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
+import { datasetsCommand } from './commands/datasets/index.js';
+import { jobsCommand } from './commands/jobs.js';
 import { migrateCommand } from './commands/migrate.js';
+import { restoreCommand } from './commands/restore.js';
 import { serveCommand } from './commands/serve.js';
+import { syncCommand } from './commands/sync.js';
 import { whoamiCommand } from './commands/whoami.js';
 import { TroveApiCallError } from '../client/trove-api-client.js';
 import { ENV_ONLY_SETTINGS } from '../config/schema.js';
@@ -13,7 +20,10 @@ export interface Command {
   run(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand];
+const COMMANDS: readonly Command[] = [
+  serveCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand, jobsCommand, backupCommand, restoreCommand, datasetsCommand,
+  exportCommand, importCommand, syncCommand,
+];
 
 /** `trove <command> [flags]`; resolves to the process exit code. */
 export async function runCli(argv: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {

@@ -52,8 +52,12 @@ export class TroveApiClient {
     const url = new URL(this.#target.endpoint.replace(/\/+$/, '') + path);
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const query: Record<string, string> = {};
-    for (const [name, value] of url.searchParams) query[name] = value;
+    // A repeated parameter (`?state=QUEUED&state=FAILED`) is signed with all its values.
+    const query: Record<string, string | string[]> = {};
+    for (const name of new Set(url.searchParams.keys())) {
+      const values = url.searchParams.getAll(name);
+      query[name] = values.length === 1 ? values[0] : values;
+    }
     const signed = await this.#signer.sign({
       method,
       protocol: url.protocol,

@@ -35,6 +35,11 @@ export interface Config {
   readonly auth: {
     /** From TROVE_MASTER_KEY only (never a flag); unset: `<dataDir>/master.key`, created 0600. */
     readonly masterKey?: string;
+    /**
+     * From TROVE_MASTER_KEY_PREVIOUS only: the key being rotated away from. While it is set, secrets
+     * sealed with either key open, so nodes can be rolled onto a new key without refusing a request.
+     */
+    readonly previousMasterKey?: string;
     /** How long a credential read from the store is trusted; disable/delete take effect within it. */
     readonly credentialCacheMs: number;
   };
@@ -48,6 +53,21 @@ export interface Config {
     readonly leaseMs: number;
     readonly pollMs: number;
     readonly maxAttempts: number;
+    /** Longest wait between retries of a failed job, and between the runner's tries while the store is unavailable. */
+    readonly backoffMaxMs: number;
+    /** How long a job that gave up stays listed as failed (`trove jobs list`, metrics). */
+    readonly failedRetentionMs: number;
+  };
+  /**
+   * GET /_trove/metrics (Prometheus text). `auto`: open on a loopback bind, elsewhere only with a
+   * token (else off); `on`: served, and a non-loopback bind must have a token; `off`: not served.
+   * With a token, every scrape must send `Authorization: Bearer <token>`, whatever the bind.
+   */
+  readonly metrics: {
+    readonly mode: 'auto' | 'on' | 'off';
+    readonly token?: string;
+    /** A file holding the token (read at start-up), so the token never appears in a process list. */
+    readonly tokenFile?: string;
   };
   /** How long a pagination token stays valid after its listing's first page. */
   readonly pageTokenTtlMs: number;
@@ -92,7 +112,8 @@ export const DEFAULTS: Config = {
   bodyLimits: { awsJson: 8 * 1024 * 1024, restJson: 5 * 1024 * 1024 },
   auth: { credentialCacheMs: 5_000 },
   throttle: { requestsPerSecond: 0, burst: 20 },
-  jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5 },
+  jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5, backoffMaxMs: 30_000, failedRetentionMs: 7 * 24 * 60 * 60 * 1000 },
+  metrics: { mode: 'auto' },
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
   maintenanceIntervalMs: 10 * 60 * 1000,
   rekognition: DEFAULT_REKOGNITION_LIMITS,
@@ -141,11 +162,15 @@ export const SETTINGS = [
   { flag: 'tls-key', env: 'TROVE_TLS_KEY', path: ['tls', 'keyFile'], parse: String, help: 'PEM private key of --tls-cert (mode 0600)' },
   { flag: 'public-url', env: 'TROVE_PUBLIC_URL', path: ['publicUrl'], parse: publicUrl, help: 'origin clients use, e.g. https://trove.example.com (for links)' },
   { flag: 'trust-proxy', env: 'TROVE_TRUST_PROXY', path: ['trustProxy'], parse: proxyList, help: 'proxy addresses/CIDRs whose X-Forwarded-Proto/-Host count' },
+  { flag: 'metrics', env: 'TROVE_METRICS', path: ['metrics', 'mode'], parse: metricsMode, help: 'auto|on|off: GET /_trove/metrics (auto: open on loopback, else only with a token)' },
+  { flag: 'metrics-token-file', env: 'TROVE_METRICS_TOKEN_FILE', path: ['metrics', 'tokenFile'], parse: String, help: 'file holding the bearer token /_trove/metrics requires' },
 ] as const;
 
 /** Settings read from the environment only: secrets must not appear in a process list. */
 export const ENV_ONLY_SETTINGS = [
   { env: 'TROVE_MASTER_KEY', path: ['auth', 'masterKey'], help: '32-byte key (64 hex digits or base64) encrypting stored secrets' },
+  { env: 'TROVE_MASTER_KEY_PREVIOUS', path: ['auth', 'previousMasterKey'], help: 'the master key being rotated away from (accepted beside the new one)' },
+  { env: 'TROVE_METRICS_TOKEN', path: ['metrics', 'token'], help: 'bearer token /_trove/metrics requires' },
   { env: 'TROVE_S3_ACCESS_KEY_ID', path: ['objectStore', 's3', 'accessKeyId'], help: 'S3 access key id (else the AWS SDK default chain)' },
   { env: 'TROVE_S3_SECRET_ACCESS_KEY', path: ['objectStore', 's3', 'secretAccessKey'], help: 'S3 secret access key' },
   { env: 'TROVE_S3_SESSION_TOKEN', path: ['objectStore', 's3', 'sessionToken'], help: 'S3 session token (temporary credentials)' },
@@ -209,6 +234,11 @@ function onOff(text: string): boolean {
   if (['on', 'true', '1', 'yes'].includes(lower)) return true;
   if (['off', 'false', '0', 'no'].includes(lower)) return false;
   throw new Error(`not on/off: ${text}`);
+}
+
+function metricsMode(text: string): Config['metrics']['mode'] {
+  if (text !== 'auto' && text !== 'on' && text !== 'off') throw new Error(`not auto, on or off: ${text}`);
+  return text;
 }
 
 function objectStoreMode(text: string): ObjectStoreConfig['mode'] {

@@ -8,6 +8,8 @@ export interface MaintenanceConfig {
   readonly intervalMs: number;
   /** Pagination tokens live this long; row versions only they could need are kept as long. */
   readonly pageTokenTtlMs: number;
+  /** Jobs that gave up are listed this long, then forgotten. */
+  readonly failedJobRetentionMs: number;
 }
 
 const PURGE_CHUNK = 2000;
@@ -18,9 +20,10 @@ const INDEX_CHUNK = 2000;
 /**
  * Background upkeep of the store.
  *
- * Garbage collection of superseded row versions. A row superseded at revision d can only be
- * seen by a listing pinned to a revision before d, and such a listing started before d was
- * committed; once d is older than the token lifetime, no token can need the row any more.
+ * Garbage collection of superseded row versions (and of old failed-job notes). A row superseded
+ * at revision d can only be seen by a listing pinned to a revision before d, and such a listing started before d was
+ * committed; once d is older than the token lifetime, no token can need the row any more,
+ * unless a snapshot names a revision that sees it: those rows stay until the snapshot goes.
  * Safe to run on several nodes at once (deleting a deleted row is a no-op).
  *
  * Trigram indexing (SQLite): entries committed by a job are added to the substring index right
@@ -99,13 +102,10 @@ export class Maintenance {
       const horizon = this.clock.now() - this.config.pageTokenTtlMs;
       for (const datasetId of await this.store.revisions.datasetsWithRevisionsBefore('rekognition', horizon, DATASETS_PER_SWEEP)) {
         const revision = await this.store.revisions.newestCommittedBefore('rekognition', datasetId, horizon);
-        for (;;) {
-          const purged = await this.store.transaction((tx) => tx.rkEntries.purgeSuperseded(datasetId, revision, PURGE_CHUNK));
-          removed += purged;
-          if (purged < PURGE_CHUNK) break;
-        }
+        removed += await this.#collect(datasetId, revision);
         await this.store.revisions.forget('rekognition', datasetId, revision);
       }
+      await this.store.jobs.purgeFailed(this.clock.now() - this.config.failedJobRetentionMs);
       await this.indexSourceRefs();
     })().catch((error: unknown) => this.logger.error({ err: error }, 'maintenance sweep failed'));
     this.#running = run.then(() => undefined);
@@ -113,5 +113,26 @@ export class Maintenance {
     this.#running = undefined;
     if (removed > 0) this.logger.info({ removed }, 'superseded entry versions collected');
     return removed;
+  }
+
+  /**
+   * Removes the dataset's row versions superseded at or before `revision`, except those a
+   * snapshot sees. History first marks the revisions before it as collected (diffs and restores
+   * of them are refused from then on); snapshot creation locks that row, so a snapshot either
+   * exists before the walk below reads the snapshots, or is refused.
+   */
+  async #collect(datasetId: number, revision: number): Promise<number> {
+    await this.store.transaction((tx) => tx.rkHistory.markCollected(datasetId, revision));
+    let removed = 0;
+    let after = { rev: 0, id: 0 };
+    for (;;) {
+      const step = await this.store.transaction(async (tx) => {
+        const kept = await tx.rkSnapshots.revisions(datasetId);
+        return tx.rkEntries.purgeSuperseded(datasetId, revision, PURGE_CHUNK, kept, after);
+      });
+      removed += step.purged;
+      if (step.scanned < PURGE_CHUNK) return removed;
+      after = step.last;
+    }
   }
 }

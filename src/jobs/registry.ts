@@ -8,6 +8,7 @@ import { createDatasetJob } from './definitions/rekognition/create-dataset.js';
 import { deleteDatasetJob, deleteProjectJob } from './definitions/rekognition/delete-dataset.js';
 import { distributeEntriesJob } from './definitions/rekognition/distribute-entries.js';
 import type { RekognitionJobDeps } from './definitions/rekognition/job-deps.js';
+import { restoreSnapshotJob } from './definitions/rekognition/restore-snapshot.js';
 import { updateEntriesJob } from './definitions/rekognition/update-entries.js';
 
 /** Every job definition Trove runs, in one list. */
@@ -18,6 +19,7 @@ export function jobDefinitions(deps: { rekognition: RekognitionJobDeps; agentcor
     distributeEntriesJob(deps.rekognition),
     deleteDatasetJob(),
     deleteProjectJob(),
+    restoreSnapshotJob(deps.rekognition.limits),
     writeExamplesJob(deps.agentcore),
     publishVersionJob(),
     deleteVersionJob(deps.agentcore),

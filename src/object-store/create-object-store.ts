@@ -22,11 +22,16 @@ export interface ObjectStoreConfig {
   };
 }
 
+/** The folder the folder store reads, or undefined when objects come through the S3 API. */
+export function folderStoreRoot(config: ObjectStoreConfig, dataDir: string): string | undefined {
+  const mode = config.mode === 'auto' ? (config.s3.endpoint ? 's3' : 'folder') : config.mode;
+  return mode === 'folder' ? config.bucketDir ?? join(dataDir, 'buckets') : undefined;
+}
+
 /** Opens the object store the configuration names (nothing is contacted until the first read). */
 export function createObjectStore(config: ObjectStoreConfig, dataDir: string): ObjectStore {
-  const mode = config.mode === 'auto' ? (config.s3.endpoint ? 's3' : 'folder') : config.mode;
-  if (mode === 'folder') {
-    const root = config.bucketDir ?? join(dataDir, 'buckets');
+  const root = folderStoreRoot(config, dataDir);
+  if (root !== undefined) {
     // The default root is created so a user sees where buckets go; a configured one must exist already.
     if (config.bucketDir === undefined) mkdirSync(root, { recursive: true });
     return new FolderObjectStore(root);

@@ -27,6 +27,9 @@ import { consoleRoutes } from './routes/console-routes.js';
 import type { ConsoleRoutesOptions } from './routes/console-routes.js';
 import { imageRoutes } from './routes/image-routes.js';
 import type { ImageRoutesOptions } from './routes/image-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
+import type { MetricsRoutesOptions } from './routes/metrics-routes.js';
+import type { RequestContextOptions } from './plugins/request-context.js';
 
 export interface AppConfig {
   /** Largest awsJson request body, bytes (a 5 MB blob is ~7 MB of base64). */
@@ -62,6 +65,12 @@ export interface AppDeps {
   readonly console: ConsoleRoutesOptions;
   /** Entry images for the console, under /_trove/images. */
   readonly images: ImageRoutesOptions['open'];
+  /** Resized entry images for the console's grid (`/_trove/images?…&size=N`). */
+  readonly thumbnails: ImageRoutesOptions['thumbnails'];
+  /** Counts requests. */
+  readonly requestMetrics?: RequestContextOptions['metrics'];
+  /** `GET /_trove/metrics`, where the configuration serves it (observability/metrics-access.ts). */
+  readonly metrics?: MetricsRoutesOptions;
 }
 
 /**
@@ -88,9 +97,10 @@ export async function buildApp(deps: AppDeps) {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  await app.register(requestContext, { publicUrl: deps.config.publicUrl });
+  await app.register(requestContext, { publicUrl: deps.config.publicUrl, metrics: deps.requestMetrics });
   await app.register(boundedJson);
   await app.register(troveRoutes, { prefix: '/_trove', ready: deps.ready });
+  if (deps.metrics) await app.register(metricsRoutes, { prefix: '/_trove', ...deps.metrics });
   await app.register(awsJsonProtocol, {
     services: [rekognitionService(rekognitionOperations(deps.rekognition))],
     bodyLimit: deps.config.awsJsonBodyLimit,
@@ -98,7 +108,7 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(downloadRoutes, { prefix: '/_trove', open: deps.downloads });
   await app.register(consoleRoutes, { prefix: '/_trove', ...deps.console });
-  await app.register(imageRoutes, { prefix: '/_trove', authenticator: deps.authenticator, open: deps.images });
+  await app.register(imageRoutes, { prefix: '/_trove', authenticator: deps.authenticator, open: deps.images, thumbnails: deps.thumbnails });
   await app.register(restJsonProtocol, {
     service: agentcore,
     bodyLimit: deps.config.restJsonBodyLimit,

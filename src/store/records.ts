@@ -12,6 +12,42 @@ export interface JobRecord {
   createdAt: number;
 }
 
+/** A job as `trove jobs list` shows it: waiting for its first attempt, running, waiting to retry, or given up. */
+export type JobState = 'QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED';
+
+/** How a job that gave up is noted (failed_jobs): when, and after how many attempts that ran. */
+export interface FailedJobNote {
+  at: number;
+  attempts: number;
+}
+
+/** Jobs of one kind in one state (metrics). */
+export interface JobTally {
+  kind: string;
+  state: JobState;
+  count: number;
+  oldestCreatedAt: number;
+}
+
+/** One job as listed; `cursor` orders the listing within its table (jobs or failed_jobs). */
+export interface ListedJob {
+  cursor: number;
+  id: number;
+  kind: string;
+  state: JobState;
+  /** The ARN(s) the job works on, space-separated (DistributeDatasetEntries names two datasets). */
+  resource: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  /** When the next attempt may start (open jobs). */
+  runAfter: number | null;
+  /** The node running it: `host/pid/runner` (running jobs). */
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  failedAt: number | null;
+}
+
 export interface NewJob {
   kind: string;
   payloadVersion: number;

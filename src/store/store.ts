@@ -8,10 +8,14 @@ import { JobsRepository } from './sql/jobs-repository.js';
 import { RevisionsRepository } from './sql/revisions-repository.js';
 import { RkDatasetsRepository } from './sql/rk-datasets-repository.js';
 import { RkEntriesRepository } from './sql/rk-entries-repository.js';
+import { RkEntryVersionsRepository } from './sql/rk-entry-versions-repository.js';
+import { RkHistoryRepository } from './sql/rk-history-repository.js';
 import { RkLabelsRepository } from './sql/rk-labels-repository.js';
 import { RkProjectsRepository } from './sql/rk-projects-repository.js';
+import { RkSnapshotsRepository } from './sql/rk-snapshots-repository.js';
 import { SettingsRepository } from './sql/settings-repository.js';
-import type { SqlDialect, SqlDriver, SqlExecutor } from './sql/sql-driver.js';
+import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor } from './sql/sql-driver.js';
+import { StoreHealth } from './store-health.js';
 
 /**
  * Everything the domain and the job runner may ask of storage. The repositories are written
@@ -26,6 +30,9 @@ export interface Repositories {
   readonly rkDatasets: RkDatasetsRepository;
   readonly rkEntries: RkEntriesRepository;
   readonly rkLabels: RkLabelsRepository;
+  readonly rkHistory: RkHistoryRepository;
+  readonly rkSnapshots: RkSnapshotsRepository;
+  readonly rkEntryVersions: RkEntryVersionsRepository;
   readonly credentials: CredentialsRepository;
   readonly buckets: BucketsRepository;
   readonly idempotency: IdempotencyRepository;
@@ -38,30 +45,69 @@ export interface Store extends Repositories {
   readonly dialect: SqlDialect;
   /** Runs `fn` atomically; the repositories it receives act inside the transaction. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Resolves when the store answers and can write; rejects with StoreUnavailableError (the
+   * reason) while it cannot: unreachable, or, after a write failed, until a write succeeds again.
+   */
+  health(): Promise<void>;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
+  /** The connection pool's use (PostgreSQL), for the metrics; undefined on the embedded store. */
+  poolStats(): PoolStats | undefined;
   close(): Promise<void>;
 }
 
-export function storeOn(driver: SqlDriver): Store {
+export interface StoreOptions {
+  /**
+   * Sees every error a store call (a statement, or a whole transaction) rejects with, once: for
+   * the metrics, which count the engine's own errors and lost connections among them (an error
+   * the caller throws inside its transaction passes through here too, and is not one).
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+export function storeOn(driver: SqlDriver, options: StoreOptions = {}): Store {
+  const { onError } = options;
+  // Only calls from outside a transaction are watched: a failing statement inside one fails the
+  // transaction, which is watched, so each failure is seen once, by the metrics and by health
+  // (which learns from it that the store cannot write).
+  const watched = <T>(call: Promise<T>): Promise<T> => call.catch((error: unknown) => {
+    health.observe(error);
+    onError?.(error);
+    throw error;
+  });
+  const db: SqlExecutor = {
+    all: (sql, params) => watched(driver.all(sql, params)),
+    get: (sql, params) => watched(driver.get(sql, params)),
+    run: (sql, params) => watched(driver.run(sql, params)),
+    runBatch: (sql, rows) => watched(driver.runBatch(sql, rows)),
+    insertMany: (table, columns, rows) => watched(driver.insertMany(table, columns, rows)),
+  };
+  const repositories = repositoriesOn(db, driver.dialect);
+  const health = new StoreHealth(() => db.get('SELECT 1 AS ok'), () => repositories.settings.touch('health-probe'));
   return {
-    ...repositoriesOn(driver, driver.dialect),
+    ...repositories,
     dialect: driver.dialect,
-    transaction: (fn) => driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect))),
+    transaction: (fn) => watched(driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect)))),
+    health: () => health.check(),
     migrate: () => driver.migrate(),
+    poolStats: () => driver.poolStats?.(),
     close: () => driver.close(),
   };
 }
 
 function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
   return {
-    settings: new SettingsRepository(db),
+    settings: new SettingsRepository(db, dialect),
     jobs: new JobsRepository(db, dialect),
     revisions: new RevisionsRepository(db),
     rkProjects: new RkProjectsRepository(db, dialect),
     rkDatasets: new RkDatasetsRepository(db),
     rkEntries: new RkEntriesRepository(db, dialect),
     rkLabels: new RkLabelsRepository(db),
+    rkHistory: new RkHistoryRepository(db, dialect),
+    rkSnapshots: new RkSnapshotsRepository(db),
+    rkEntryVersions: new RkEntryVersionsRepository(db, dialect),
     credentials: new CredentialsRepository(db),
     buckets: new BucketsRepository(db),
     idempotency: new IdempotencyRepository(db),

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import sharp from 'sharp';
+import { afterAll, beforeAll } from 'vitest';
 import { chromiumMissing, launchChromium } from './browser.js';
 import { startServer } from './server.js';
 import type { TestServer } from './server.js';
@@ -24,10 +25,12 @@ export const focusedIndex = (page: Page) => page.evaluate<string | null>('docume
 export interface ConsoleSession {
   readonly server: TestServer;
   readonly browser: Browser;
-  /** A new page (own sessionStorage) signed in with the local pair, then at `path` below /_trove/console. */
+  /** A new page (own browser context: storage, tabs) at `path` below /_trove/console, signed in by itself with the local pair. */
   signedIn(path?: string, size?: { width: number; height: number }): Promise<Page>;
   /** Saves a screenshot to docs/screenshots/<name>.png under `npm run screenshots`. */
   shot(page: Page | Locator, name: string): Promise<void>;
+  /** Under `npm run screenshots`: the page at 1440x900 and 390x844, light and dark (<name>[-mobile][-dark].png). */
+  shots(page: Page, name: string, ready?: () => Promise<void>): Promise<void>;
 }
 
 /**
@@ -56,17 +59,30 @@ export function consoleSession<T>(load: (server: TestServer) => Promise<T>): Con
       page.on('pageerror', (error) => {
         throw error;
       });
-      await page.goto(`${session.server.url}/_trove/console/`);
-      // Loopback bind, no credentials: the local pair is filled in.
-      await expect.poll(() => page.inputValue('input[name=accessKeyId]')).toBe('test');
-      expect(await page.inputValue('input[name=secretAccessKey]')).toBe('test');
-      await page.click('button[type=submit]');
-      await page.waitForSelector('text=Rekognition Custom Labels projects');
-      if (path !== '/') await page.goto(`${session.server.url}/_trove/console${path}`);
+      // Loopback bind, no credentials: the console signs in with the local pair by itself.
+      await page.goto(`${session.server.url}/_trove/console${path}`);
+      await page.locator('.top-bar').waitFor();
       return page;
     },
     async shot(target, name) {
       if (SHOTS) await target.screenshot({ path: join(SHOTS, `${name}.png`) });
+    },
+    async shots(page, name, ready) {
+      if (!SHOTS) return;
+      const viewport = page.viewportSize()!;
+      for (const [suffix, size] of [['', { width: 1440, height: 900 }], ['-mobile', { width: 390, height: 844 }]] as const) {
+        for (const theme of ['light', 'dark'] as const) {
+          await page.setViewportSize(size);
+          await page.emulateMedia({ colorScheme: theme });
+          await page.waitForTimeout(250);
+          await ready?.();
+          // Palette PNGs: a third of the size, no visible difference for a UI.
+          const png = await page.screenshot();
+          await sharp(png).png({ palette: true, quality: 85, effort: 10 }).toFile(join(SHOTS, `${name}${suffix}${theme === 'dark' ? '-dark' : ''}.png`));
+        }
+      }
+      await page.emulateMedia({ colorScheme: null });
+      await page.setViewportSize(viewport);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { dirname, join } from 'node:path';
 import {
   AddDatasetExamplesCommand, CreateDatasetCommand as CreateAcDatasetCommand, CreateDatasetVersionCommand, DeleteDatasetExamplesCommand,
@@ -29,6 +30,8 @@ export interface RekognitionFixture {
   readonly projectArn: string;
   readonly trainArn: string;
   readonly testArn: string;
+  /** A 1600 × 1200 JPEG stored landscape with EXIF orientation 6 (phones' portrait photos), with one box. */
+  readonly photoRef: string;
   /** source-ref → what the entry is meant to show. */
   readonly entries: ReadonlyMap<string, { boxes: readonly Box[]; imageLabels: readonly string[]; errorCodes: readonly string[] }>;
 }
@@ -80,6 +83,14 @@ export async function loadRekognitionFixture(client: RekognitionClient, dataDir:
     lines.push(JSON.stringify({ 'source-ref': ref }));
     entries.set(ref, { boxes: [], imageLabels: [], errorCodes: [] });
   }
+  // A phone photo: the pixels are stored landscape, EXIF says "turn 90°". image_size and the box
+  // are in the stored grid (as Rekognition reads it), so the console must show it unturned.
+  const photo = await sharp(picture(400, 300, shapes([{ label: 'sunflower', left: 60, top: 60, width: 120, height: 150 }]), 7))
+    .resize(1600, 1200).jpeg({ quality: 80 }).withMetadata({ orientation: 6 }).toBuffer();
+  const photoRef = put('phone-photo.jpg', photo);
+  const photoBoxes = [{ label: 'sunflower', left: 240, top: 240, width: 480, height: 600 }];
+  lines.push(detectionLine(photoRef, photoBoxes, { width: 1600, height: 1200 }));
+  entries.set(photoRef, { boxes: photoBoxes, imageLabels: [], errorCodes: [] });
   // Not a PNG or JPEG: ERROR_INVALID_IMAGE, and the image route refuses to serve it.
   const gif = putObject(dataDir, IMAGE_BUCKET, `${name}/animated.gif`, GIF);
   lines.push(classificationLine(gif, 'daisy'));
@@ -92,7 +103,7 @@ export async function loadRekognitionFixture(client: RekognitionClient, dataDir:
   await client.send(new UpdateDatasetEntriesCommand({ DatasetArn: trainArn, Changes: { GroundTruth: Buffer.from(lines.join('\n')) } }));
   await settled(client, trainArn!);
   await settled(client, testArn!);
-  return { projectArn: ProjectArn!, trainArn: trainArn!, testArn: testArn!, entries };
+  return { projectArn: ProjectArn!, trainArn: trainArn!, testArn: testArn!, entries, photoRef };
 }
 
 export interface AgentCoreFixture {

@@ -1,5 +1,7 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/trove', import.meta.url));
@@ -53,4 +55,43 @@ export async function spawnTrove(args: string[], env: Record<string, string> = {
       return exited;
     },
   };
+}
+
+/** Runs a one-shot `bin/trove` command (backup, restore, credentials, ...) to its end; never throws for its exit code. */
+export async function runTrove(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Resident set size of a process, in bytes (Linux /proc). */
+export function rss(pid: number): number {
+  return statusField(pid, 'VmRSS');
+}
+
+/** Peak resident set size since the last `resetPeak`, in bytes. */
+export function peakRss(pid: number): number {
+  return statusField(pid, 'VmHWM');
+}
+
+/** Resets the kernel's peak-RSS watermark of a process (writing 5 to clear_refs). */
+export function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/** Runs `fn` and measures the process's peak RSS above its RSS when `fn` started. */
+export async function peakGrowthDuring<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; growth: number }> {
+  const before = rss(pid);
+  resetPeak(pid);
+  const value = await fn();
+  return { value, growth: peakRss(pid) - before };
+}
+
+function statusField(pid: number, name: string): number {
+  const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match![1]) * 1024;
 }

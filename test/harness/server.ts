@@ -8,6 +8,7 @@ import type { RekognitionClientConfig } from '@aws-sdk/client-rekognition';
 import { loadConfig } from '../../src/config/load.js';
 import type { DeepPartial } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import type { Clock } from '../../src/lib/clock.js';
 import type { IssuedCredential, NewCredential } from '../../src/auth/credential-service.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startTrove } from '../../src/trove.js';
@@ -35,6 +36,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** The system clock moved forward on demand (SigV4's 15-minute window leaves room for small moves). */
+export class MovableClock implements Clock {
+  #offsetMs = 0;
+  now(): number {
+    return Date.now() + this.#offsetMs;
+  }
+  advance(ms: number): void {
+    this.#offsetMs += ms;
+  }
+}
+
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /**
@@ -46,6 +58,8 @@ export const TEST_MASTER_KEY = '5452f76e5452f76e5452f76e5452f76e5452f76e5452f76e
 export interface ServerOptions extends DeepPartial<Config> {
   /** Storage engine (default sqlite); 'postgres' gets a fresh database on the test run's server. */
   readonly backend?: Backend;
+  /** The server's time source (default the system clock): a test that moves time never sleeps or races the machine's load. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -53,7 +67,7 @@ export interface ServerOptions extends DeepPartial<Config> {
  * (PostgreSQL), exactly as `trove serve` does. Loop over BACKENDS and pass `{ backend }`.
  */
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
-  const { backend = 'sqlite', ...overrides } = options;
+  const { backend = 'sqlite', clock, ...overrides } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'trove-test-'));
   let database: TestDatabase | undefined;
   let trove: Trove;
@@ -67,7 +81,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
         ...overrides,
       },
     });
-    trove = await startTrove(config, createLogger(process.env.TROVE_TEST_LOG_LEVEL ?? 'silent'));
+    trove = await startTrove(config, createLogger(process.env.TROVE_TEST_LOG_LEVEL ?? 'silent'), clock);
   } catch (error) {
     await database?.drop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });

@@ -8,6 +8,11 @@ export interface TcpProxy {
   via(url: string): string;
   /** Simulates losing the database: open connections are reset and new ones refused. */
   cut(): Promise<void>;
+  /**
+   * Like `cut`, but the port stays open and each new connection is reset as it arrives, so a test
+   * can wait for a client's first attempt (`attempted`) instead of guessing how long it takes.
+   */
+  refuse(): Promise<{ readonly attempted: Promise<void> }>;
   /** The database is back: connections are accepted again, on the same port. */
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -21,9 +26,16 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
+  /** Set while refusing: called with each connection, which is reset instead of forwarded. */
+  let refusing: (() => void) | undefined;
 
   const listen = () => new Promise<void>((resolve, reject) => {
     const next = createServer((client) => {
+      if (refusing) {
+        refusing();
+        client.resetAndDestroy();
+        return;
+      }
       const upstream = new Socket();
       sockets.add(client).add(upstream);
       const forget = () => {
@@ -48,6 +60,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     });
   });
   const stop = () => new Promise<void>((resolve) => {
+    refusing = undefined;
     for (const socket of sockets) socket.resetAndDestroy();
     sockets.clear();
     if (!server) return resolve();
@@ -65,7 +78,16 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       return parsed.toString();
     },
     cut: stop,
-    restore: listen,
+    async refuse() {
+      await stop();
+      const attempted = new Promise<void>((resolve) => void (refusing = resolve));
+      await listen();
+      return { attempted };
+    },
+    async restore() {
+      if (refusing) await stop();
+      await listen();
+    },
     close: stop,
   };
 }

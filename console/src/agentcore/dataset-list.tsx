@@ -12,7 +12,7 @@ const PAGE = 20;
 
 /** AgentCore evaluation datasets (ListDatasets, a page at a time). */
 export function AgentCoreDatasetList() {
-  const { agentcore } = useClients();
+  const { agentcore, session } = useClients();
   const pages = usePages<DatasetSummary>(async (token, signal) => {
     const out = await agentcore.send(new ListDatasetsCommand({ maxResults: PAGE, nextToken: token }), { abortSignal: signal });
     return { items: out.datasets ?? [], nextToken: out.nextToken };
@@ -23,7 +23,7 @@ export function AgentCoreDatasetList() {
       <h1 id="agentcore-heading">AgentCore evaluation datasets</h1>
       {page.error !== undefined && <Problem error={page.error} retry={page.reload} />}
       {page.loading && !page.data && <p className="muted">Loading datasets…</p>}
-      {page.data && page.data.items.length === 0 && <p className="muted">No evaluation datasets in this account and region yet.</p>}
+      {page.data && page.data.items.length === 0 && <p className="muted">No evaluation datasets in {session.region} yet. Datasets belong to the region they were created in: pick another region at the top if yours are elsewhere.</p>}
       {page.data && page.data.items.length > 0 && (
         <div className="table-wrap">
           <table>

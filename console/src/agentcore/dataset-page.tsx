@@ -1,32 +1,97 @@
 import { GetDatasetCommand, ListDatasetExamplesCommand } from '@aws-sdk/client-bedrock-agentcore-control';
+import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
+import { useEffect, useState } from 'react';
 import { useClients } from '../lib/clients.js';
+import { errorCode } from '../lib/errors.js';
 import { count, when } from '../lib/format.js';
-import { usePolling } from '../lib/hooks.js';
-import { href, Link } from '../lib/router.js';
+import { useAsync, useDebounced, usePolling } from '../lib/hooks.js';
+import { href, Link, navigate } from '../lib/router.js';
 import { PagerControls, usePages } from '../shell/pager.js';
 import { Problem } from '../shell/problem.js';
 import { StatusBadge } from '../shell/status-badge.js';
 import { ExampleCard } from './example-card.js';
+import { matchesSearch } from './example-model.js';
+import { ExamplesTable } from './examples-table.js';
 import { schemaName } from './schema-names.js';
 import { useVersions } from './use-versions.js';
 import { VersionsTimeline } from './versions-timeline.js';
 
-const PAGE = 20;
+const PAGE_SIZES = [10, 20, 50, 100];
 
-/** One AgentCore dataset: its draft or a published version (read-only), as conversations, with the version timeline. */
-export function AgentCoreDatasetPage({ datasetId, version }: { datasetId: string; version: string }) {
+/** Every example of a version, 1,000 a page (the example quota bounds them), for searching. */
+export async function allExamples(agentcore: BedrockAgentCoreControlClient, datasetId: string, version: string, signal: AbortSignal): Promise<Record<string, unknown>[]> {
+  const examples: Record<string, unknown>[] = [];
+  let token: string | undefined;
+  do {
+    const out = await agentcore.send(new ListDatasetExamplesCommand({ datasetId, datasetVersion: version, maxResults: 1000, nextToken: token }), { abortSignal: signal });
+    examples.push(...((out.examples ?? []) as Record<string, unknown>[]));
+    token = out.nextToken;
+  } while (token);
+  return examples;
+}
+
+/**
+ * One AgentCore dataset: its draft or a published version (read-only), as conversations or a
+ * table, searchable by scenario_id and input, with the version timeline and a download link.
+ * The view, page size and search are in the URL.
+ */
+export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId: string; version: string; query: URLSearchParams }) {
   const { agentcore } = useClients();
+  const view = query.get('view') === 'table' ? 'table' : 'conversations';
+  const size = PAGE_SIZES.includes(Number(query.get('size'))) ? Number(query.get('size')) : 20;
+  const [search, setSearch] = useState(query.get('q') ?? '');
+  const settled = useDebounced(search.trim(), 300);
+  const setQuery = (changes: Record<string, string | number | undefined>) => navigate(href('/agentcore/dataset', {
+    id: datasetId, version: version === 'DRAFT' ? undefined : version, view: view === 'table' ? 'table' : undefined, size: size === 20 ? undefined : size,
+    q: settled || undefined, ...changes,
+  }), { replace: true });
+  useEffect(() => {
+    if (settled !== (query.get('q') ?? '')) setQuery({ q: settled || undefined });
+  }, [settled]);
+
   const dataset = usePolling(
     async (signal) => agentcore.send(new GetDatasetCommand({ datasetId, datasetVersion: version === 'DRAFT' ? undefined : version }), { abortSignal: signal }),
     (d) => (d && /ING$/.test(d.status ?? '') ? 2_000 : 15_000),
     [datasetId, version],
   );
   const d = dataset.data;
-  const versions = useVersions(datasetId, d?.updatedAt?.getTime());
+  const missing = dataset.error !== undefined && errorCode(dataset.error) === 'ResourceNotFoundException';
+  const versions = useVersions(missing ? undefined : datasetId, d?.updatedAt?.getTime());
+  const updated = d?.updatedAt?.getTime();
   const pages = usePages<Record<string, unknown>>(async (token, signal) => {
-    const out = await agentcore.send(new ListDatasetExamplesCommand({ datasetId, datasetVersion: version, maxResults: PAGE, nextToken: token }), { abortSignal: signal });
+    if (missing || settled) return { items: [] };
+    const out = await agentcore.send(new ListDatasetExamplesCommand({ datasetId, datasetVersion: version, maxResults: size, nextToken: token }), { abortSignal: signal });
     return { items: (out.examples ?? []) as Record<string, unknown>[], nextToken: out.nextToken };
-  }, [datasetId, version, d?.updatedAt?.getTime()]);
+  }, [datasetId, version, size, updated, missing, settled]);
+  // A search reads the whole version once and pages the matches here (AWS has no search).
+  const searched = useAsync(async (signal) => (settled && !missing ? (await allExamples(agentcore, datasetId, version, signal)).filter((e) => matchesSearch(e, settled)) : undefined), [datasetId, version, settled, updated, missing]);
+  const [searchPage, setSearchPage] = useState(0);
+  const [searchKey, setSearchKey] = useState(settled);
+  if (searchKey !== settled) {
+    setSearchKey(settled);
+    setSearchPage(0);
+  }
+
+  if (missing) {
+    return (
+      <section className="not-found">
+        <nav aria-label="Breadcrumb" className="breadcrumb"><Link to={href('/')}>Datasets</Link></nav>
+        <h1>No such evaluation dataset</h1>
+        <p>There is no dataset {datasetId}{version === 'DRAFT' ? '' : ` with a version ${version}`} in this account and region. It may have been deleted, or it lives in another region (switch it at the top).</p>
+      </section>
+    );
+  }
+
+  const matches = searched.data;
+  const items = settled ? (matches ?? []).slice(searchPage * size, (searchPage + 1) * size) : pages.page.data?.items ?? [];
+  const loading = settled ? searched.loading : pages.page.loading && !pages.page.data;
+  const total = d?.exampleCount;
+  const first = settled ? searchPage * size : (pages.number - 1) * size;
+  const pager = settled
+    ? { number: searchPage + 1, previous: searchPage > 0 ? () => setSearchPage(searchPage - 1) : undefined, next: (searchPage + 1) * size < (matches?.length ?? 0) ? () => setSearchPage(searchPage + 1) : undefined }
+    : pages;
+  const history = (exampleId: string) => href('/agentcore/history', { id: datasetId, example: exampleId });
+  const range = items.length === 0 ? '' : `${count(first + 1)}–${count(first + items.length)} of ${settled ? `${count(matches?.length)} matching` : count(total)}`;
 
   return (
     <div className="ac-page">
@@ -34,9 +99,16 @@ export function AgentCoreDatasetPage({ datasetId, version }: { datasetId: string
         <nav aria-label="Breadcrumb" className="breadcrumb">
           <Link to={href('/')}>Datasets</Link> › <span aria-current="page">{d?.datasetName ?? datasetId}</span>
         </nav>
-        <h1>
-          {d?.datasetName ?? datasetId} <span className="muted">· {version === 'DRAFT' ? 'Draft' : `Version ${version} (read-only)`}</span>
-        </h1>
+        <div className="title-row">
+          <h1>
+            {d?.datasetName ?? datasetId} <span className="muted">· {version === 'DRAFT' ? 'Draft' : `Version ${version} (read-only)`}</span>
+          </h1>
+          {d?.downloadUrl && (
+            <a className="button" href={d.downloadUrl} download={`${d.datasetName ?? datasetId}-${version === 'DRAFT' ? 'draft' : `v${version}`}.jsonl`}>
+              Download {version === 'DRAFT' ? 'the draft' : `version ${version}`} (JSONL)
+            </a>
+          )}
+        </div>
         {dataset.error !== undefined && <Problem error={dataset.error} retry={dataset.reload} />}
         {d && (
           <dl className="stats">
@@ -51,16 +123,39 @@ export function AgentCoreDatasetPage({ datasetId, version }: { datasetId: string
         {d?.failureReason && <p className="error-text" role="alert">{d.failureReason}</p>}
       </header>
       <div className="ac-body">
-        <aside>
+        <aside className="ac-versions">
           {versions.error !== undefined && <Problem error={versions.error} retry={versions.reload} />}
           <VersionsTimeline datasetId={datasetId} versions={versions.data ?? []} current={version} draftStatus={d?.draftStatus} />
         </aside>
         <section aria-label="Examples" className="examples">
+          <div className="examples-toolbar">
+            <div role="group" aria-label="View" className="segmented">
+              <button type="button" aria-pressed={view === 'conversations'} onClick={() => setQuery({ view: undefined })}>Conversations</button>
+              <button type="button" aria-pressed={view === 'table'} onClick={() => setQuery({ view: 'table' })}>Table</button>
+            </div>
+            <input type="search" aria-label="Search scenario_id and input" placeholder="Search scenario_id and input" value={search} onChange={(e) => setSearch(e.target.value)} spellCheck={false} />
+            <label className="small">
+              Per page{' '}
+              <select value={size} onChange={(e) => setQuery({ size: Number(e.target.value) === 20 ? undefined : Number(e.target.value) })}>
+                {PAGE_SIZES.map((n) => <option key={n} value={n}>{n}</option>)}
+              </select>
+            </label>
+          </div>
+          <div className="pager-row">
+            <span className="small muted" aria-live="polite">{range}</span>
+            <PagerControls label="Example pages (top)" {...pager} />
+          </div>
           {pages.page.error !== undefined && <Problem error={pages.page.error} retry={pages.page.reload} />}
-          {pages.page.loading && !pages.page.data && <p className="muted">Loading examples…</p>}
-          {pages.page.data?.items.length === 0 && <p className="muted">No examples.</p>}
-          {pages.page.data?.items.map((example, i) => <ExampleCard key={String(example['exampleId'] ?? i)} example={example} />)}
-          <PagerControls label="Example pages" {...pages} />
+          {searched.error !== undefined && <Problem error={searched.error} retry={searched.reload} />}
+          {loading && <p className="muted">{settled ? 'Searching every example…' : 'Loading examples…'}</p>}
+          {!loading && items.length === 0 && <p className="muted">{settled ? `No example's scenario_id or input contains “${settled}”.` : 'No examples.'}</p>}
+          {view === 'table'
+            ? items.length > 0 && <ExamplesTable examples={items} onHistory={history} />
+            : items.map((example, i) => <ExampleCard key={String(example['exampleId'] ?? i)} example={example} historyHref={history(String(example['exampleId'] ?? ''))} />)}
+          <div className="pager-row">
+            <span />
+            <PagerControls label="Example pages" {...pager} />
+          </div>
         </section>
       </div>
     </div>

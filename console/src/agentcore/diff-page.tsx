@@ -1,4 +1,4 @@
-import { ListDatasetExamplesCommand } from '@aws-sdk/client-bedrock-agentcore-control';
+import { GetDatasetCommand, ListDatasetExamplesCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { useState } from 'react';
 import { useClients } from '../lib/clients.js';
 import { count } from '../lib/format.js';
@@ -6,6 +6,7 @@ import { useAsync } from '../lib/hooks.js';
 import { href, Link } from '../lib/router.js';
 import { Problem } from '../shell/problem.js';
 import { ExampleCard } from './example-card.js';
+import { readConversation } from './example-model.js';
 import { JsonView } from './json-view.js';
 import { diffVersions, diffWords, exampleIdOf, formatPath } from './version-diff.js';
 import type { ChangedExample, Example } from './version-diff.js';
@@ -29,16 +30,19 @@ export function VersionDiffPage({ datasetId, from, to }: { datasetId: string; fr
       } while (token);
       return examples;
     };
-    const [before, after] = await Promise.all([all(from, 'from'), all(to, 'to')]);
-    return diffVersions(before, after);
+    const [before, after, dataset] = await Promise.all([all(from, 'from'), all(to, 'to'), agentcore.send(new GetDatasetCommand({ datasetId }), { abortSignal: signal })]);
+    return { ...diffVersions(before, after), name: dataset.datasetName ?? datasetId };
   }, [datasetId, from, to]);
-  const [tab, setTab] = useState<Tab>('changed');
+  const [chosen, setChosen] = useState<Tab>();
+  // Open on the first kind of difference there is.
+  const tab: Tab = chosen ?? (['changed', 'added', 'removed'] as const).find((kind) => (diff.data?.[kind].length ?? 0) > 0) ?? 'changed';
+  const setTab = setChosen;
   const name = (v: string) => (v === 'DRAFT' ? 'the draft' : `version ${v}`);
   const d = diff.data;
   return (
     <div className="diff-page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to={href('/')}>Datasets</Link> › <Link to={href('/agentcore/dataset', { id: datasetId })}>{datasetId}</Link> › <span aria-current="page">Compare</span>
+        <Link to={href('/')}>Datasets</Link> › <Link to={href('/agentcore/dataset', { id: datasetId })}>{diff.data?.name ?? datasetId}</Link> › <span aria-current="page">Compare</span>
       </nav>
       <h1>From {name(from)} to {name(to)}</h1>
       {diff.error !== undefined && <Problem error={diff.error} retry={diff.reload} />}
@@ -57,7 +61,7 @@ export function VersionDiffPage({ datasetId, from, to }: { datasetId: string; fr
             {tab === 'changed' && d.changed.map((change) => <ChangedView key={change.exampleId} change={change} />)}
             {tab !== 'changed' && d[tab].map((example) => (
               <div key={exampleIdOf(example)} className={`diff-whole diff-whole-${tab}`}>
-                <p className="diff-kind">{tab === 'added' ? `Added in ${name(to)}` : `Removed since ${name(from)}`}</p>
+                <p className="diff-kind">{readConversation(example).title}: {tab === 'added' ? `added in ${name(to)}` : `removed since ${name(from)}`}</p>
                 <ExampleCard example={example} />
               </div>
             ))}
@@ -72,10 +76,13 @@ export function VersionDiffPage({ datasetId, from, to }: { datasetId: string; fr
 /** A changed example: the fields that changed, before and after, then the new conversation with them highlighted. */
 function ChangedView({ change }: { change: ChangedExample }) {
   const [json, setJson] = useState(false);
+  const title = readConversation(change.after).title;
   return (
-    <section className="diff-changed-example" aria-label={`Changes to example ${change.exampleId}`}>
+    <section className="diff-changed-example" aria-labelledby={`change-${change.exampleId}`}>
+      <h2 id={`change-${change.exampleId}`} className="change-title">
+        {title} <span className="muted small">{title !== change.exampleId ? `id ${change.exampleId} · ` : ''}{change.changes.length} field{change.changes.length === 1 ? '' : 's'} changed</span>
+      </h2>
       <table className="field-changes">
-        <caption>{change.changes.length} field{change.changes.length === 1 ? '' : 's'} changed in {change.exampleId}</caption>
         <thead><tr><th scope="col">Field</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
         <tbody>
           {change.changes.map((field) => (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { readConversation } from './example-model.js';
 import type { Message } from './example-model.js';
+import { Link } from '../lib/router.js';
 import { JsonView } from './json-view.js';
 import { changeAt } from './version-diff.js';
 import type { FieldChange, Path } from './version-diff.js';
@@ -14,7 +15,7 @@ const SPEAKERS: Record<Message['speaker'], string> = {
  * expected response, the expected tool trajectory and the assertions. With `changes` (a version
  * diff) the parts that changed are highlighted.
  */
-export function ExampleCard({ example, changes = [], headingLevel = 3 }: { example: Record<string, unknown>; changes?: readonly FieldChange[]; headingLevel?: 2 | 3 }) {
+export function ExampleCard({ example, changes = [], headingLevel = 3, historyHref }: { example: Record<string, unknown>; changes?: readonly FieldChange[]; headingLevel?: 2 | 3; historyHref?: string }) {
   const [raw, setRaw] = useState(false);
   const conversation = readConversation(example);
   const cls = (path: Path, base = '') => {
@@ -27,6 +28,7 @@ export function ExampleCard({ example, changes = [], headingLevel = 3 }: { examp
       <header className="example-head">
         <Heading className={cls(['scenario_id'])}>{conversation.title}</Heading>
         <span className="muted small">id {conversation.exampleId}</span>
+        {historyHref && <Link to={historyHref} className="small history-link">History</Link>}
         <button type="button" className="small" aria-pressed={raw} onClick={() => setRaw(!raw)}>{raw ? 'Show conversation' : 'Show JSON'}</button>
       </header>
       {raw ? (

@@ -92,3 +92,39 @@ function speakerOf(role: string): Speaker {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** One example as a table row: scenario, the first input, the first expected response, and any other top-level fields (metadata). */
+export interface ExampleRow {
+  readonly exampleId: string;
+  readonly scenario: string;
+  readonly input: string;
+  readonly expected: string;
+  /** Fields the conversation view lists under the conversation, as text. */
+  readonly other: ReadonlyMap<string, string>;
+}
+
+export function exampleRow(example: Record<string, unknown>): ExampleRow {
+  const conversation = readConversation(example);
+  const first = (speaker: Speaker) => conversation.messages.find((m) => m.speaker === speaker)?.content;
+  return {
+    exampleId: conversation.exampleId,
+    scenario: typeof example['scenario_id'] === 'string' ? example['scenario_id'] : '',
+    input: asText(first('user') ?? conversation.messages[0]?.content),
+    expected: asText(first('expected')),
+    other: new Map(conversation.other.map(([key, value]) => [key, asText(value)])),
+  };
+}
+
+/** True when the search text is in the example's scenario_id or any of its inputs (case-insensitive). */
+export function matchesSearch(example: Record<string, unknown>, search: string): boolean {
+  const needle = search.trim().toLowerCase();
+  if (needle === '') return true;
+  const conversation = readConversation(example);
+  const texts = [typeof example['scenario_id'] === 'string' ? example['scenario_id'] : '', ...conversation.messages.filter((m) => m.speaker === 'user' || m.speaker === 'other').map((m) => asText(m.content))];
+  return texts.some((text) => text.toLowerCase().includes(needle));
+}
+
+function asText(value: unknown): string {
+  if (value === undefined) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

@@ -4,9 +4,10 @@ import { useClients } from '../lib/clients.js';
 import { useAsync } from '../lib/hooks.js';
 
 /** Every published version, newest first (ListDatasetVersions; at most 100 per dataset). */
-export function useVersions(datasetId: string, refreshKey: unknown) {
+export function useVersions(datasetId: string | undefined, refreshKey: unknown) {
   const { agentcore } = useClients();
   return useAsync(async (signal) => {
+    if (datasetId === undefined) return [];
     const versions: DatasetVersionSummary[] = [];
     let token: string | undefined;
     do {

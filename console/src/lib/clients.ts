@@ -3,6 +3,7 @@ import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { createContext, useContext } from 'react';
 import { ImageUrls } from './image-urls.js';
 import type { Session } from './session.js';
+import { TroveApi } from './trove-api.js';
 
 /**
  * The official AWS SDK clients, running in the browser against this Trove (the page's origin):
@@ -14,6 +15,8 @@ export interface Clients {
   readonly rekognition: RekognitionClient;
   readonly agentcore: BedrockAgentCoreControlClient;
   readonly images: ImageUrls;
+  /** Trove's own API (`/_trove/api/`). */
+  readonly trove: TroveApi;
 }
 
 export function createClients(session: Session): Clients {
@@ -23,7 +26,10 @@ export function createClients(session: Session): Clients {
     credentials: { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey },
   };
   const rekognition = new RekognitionClient(config);
-  return { session, rekognition, agentcore: new BedrockAgentCoreControlClient(config), images: new ImageUrls(rekognition, session) };
+  return {
+    session, rekognition, agentcore: new BedrockAgentCoreControlClient(config), images: new ImageUrls(rekognition, session),
+    trove: new TroveApi(rekognition, session),
+  };
 }
 
 export const ClientsContext = createContext<Clients | undefined>(undefined);

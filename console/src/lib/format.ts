@@ -17,11 +17,9 @@ export function projectNameOf(arn: string): string {
   return match ? match[1] : arn;
 }
 
-/** A stable hue for a label name, so a label has the same colour everywhere. */
-export function labelHue(name: string): number {
-  let hash = 0;
-  for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) | 0;
-  return Math.abs(hash) % 360;
+/** `1 entry`, `302 entries`. */
+export function plural(value: number, one: string, many: string): string {
+  return `${count(value)} ${value === 1 ? one : many}`;
 }
 
 /** `…/dataset/train/123` → `TRAIN`. */

@@ -30,25 +30,26 @@ export class ImageUrls {
     });
   }
 
-  url(datasetArn: string, sourceRef: string): Promise<string> {
+  /** The image, or with `size` a thumbnail that fits `size` × `size` pixels (resized by Trove). */
+  url(datasetArn: string, sourceRef: string, size?: number): Promise<string> {
     // The SDK corrects its clock from the server's Date header after a skew error; so do we.
     const offset = (this.#client.config as { systemClockOffset?: number }).systemClockOffset ?? 0;
     const windowStart = Math.floor((Date.now() + offset) / WINDOW_MS) * WINDOW_MS;
-    const key = `${windowStart} ${datasetArn} ${sourceRef}`;
+    const key = `${windowStart} ${size ?? ''} ${datasetArn} ${sourceRef}`;
     let url = this.#cache.get(key);
     if (!url) {
-      url = this.#sign(datasetArn, sourceRef, new Date(windowStart));
+      url = this.#sign(datasetArn, sourceRef, size, new Date(windowStart));
       if (this.#cache.size >= MAX_CACHED) this.#cache.delete(this.#cache.keys().next().value as string);
       this.#cache.set(key, url);
     }
     return url;
   }
 
-  async #sign(datasetArn: string, sourceRef: string, signingDate: Date): Promise<string> {
+  async #sign(datasetArn: string, sourceRef: string, size: number | undefined, signingDate: Date): Promise<string> {
     const { protocol, hostname, port, host, origin } = window.location;
     const presigned = await this.#signer.presign({
       method: 'GET', protocol, hostname, port: port === '' ? undefined : Number(port), path: '/_trove/images',
-      query: { datasetArn, sourceRef }, headers: { host },
+      query: { datasetArn, sourceRef, ...(size === undefined ? {} : { size: String(size) }) }, headers: { host },
     }, { signingDate, expiresIn: EXPIRES_SECONDS });
     const query = Object.entries(presigned.query ?? {})
       .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)

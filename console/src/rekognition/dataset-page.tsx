@@ -1,47 +1,39 @@
-import { ListDatasetLabelsCommand } from '@aws-sdk/client-rekognition';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { useClients } from '../lib/clients.js';
+import { errorCode } from '../lib/errors.js';
 import { datasetTypeOf, projectNameOf } from '../lib/format.js';
-import { useAsync } from '../lib/hooks.js';
 import { href, Link, navigate } from '../lib/router.js';
 import { Problem } from '../shell/problem.js';
 import { StatusBadge } from '../shell/status-badge.js';
 import { DatasetStats } from './dataset-stats.js';
+import { DisplayOptionsProvider, DisplayToggles } from './display-options.js';
 import { EntryDetail } from './entry-detail.js';
-import { expectedCount, filtersFromQuery, filtersToQuery, MAX_LABEL_FILTERS } from './entry-filters.js';
+import { expectedCount, filtersFromQuery, filtersToQuery, isFiltered, MAX_LABEL_FILTERS } from './entry-filters.js';
 import type { EntryFilters } from './entry-filters.js';
 import { EntryGrid } from './entry-grid.js';
+import type { GridHandle } from './entry-grid.js';
 import type { EntryModel } from './entry-model.js';
+import { ErrorSummaryPanel, useErrorSummary } from './error-summary.js';
 import { FilterBar } from './filter-bar.js';
 import { LabelPanel } from './label-panel.js';
-import type { LabelStat } from './label-panel.js';
 import { useDataset } from './use-dataset.js';
+import { useEntryList } from './use-entry-list.js';
+import { useLabels, useSiblingLabels } from './use-labels.js';
 
-/** A Rekognition dataset: live status and stats, filters, the label chart, the entry grid, one entry in detail. */
+/** A Rekognition dataset: live status and stats, filters, errors by code, the label chart, the entry grid, one entry in detail. */
 export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URLSearchParams }) {
-  const { rekognition } = useClients();
   const dataset = useDataset(arn);
   const description = dataset.data;
   const updated = description?.LastUpdatedTimestamp?.getTime();
-  const labels = useAsync(async (signal) => {
-    const all: LabelStat[] = [];
-    // Read once the dataset is described, and again whenever it changes.
-    if (updated === undefined) return all;
-    let token: string | undefined;
-    do {
-      const out = await rekognition.send(new ListDatasetLabelsCommand({ DatasetArn: arn, MaxResults: 100, NextToken: token }), { abortSignal: signal });
-      for (const label of out.DatasetLabelDescriptions ?? []) {
-        all.push({ name: label.LabelName ?? '', entries: label.LabelStats?.EntryCount ?? 0, boxes: label.LabelStats?.BoundingBoxCount ?? 0 });
-      }
-      token = out.NextToken;
-    } while (token);
-    return all;
-  }, [arn, updated]);
+  const labels = useLabels(arn, updated);
+  const sibling = useSiblingLabels(arn, updated);
+  const errors = useErrorSummary(arn, updated, description?.DatasetStats?.ErrorEntries);
 
   const filters = filtersFromQuery(query);
   const selected = query.get('entry') ?? undefined;
-  const setQuery = (next: EntryFilters, entry: string | undefined, replace: boolean) =>
-    navigate(href('/rekognition/dataset', { arn, ...filtersToQuery(next), entry }), { replace });
+  const at = query.get('at');
+  const selectedIndex = at !== null && /^\d+$/.test(at) ? Number(at) : undefined;
+  const setQuery = (next: EntryFilters, entry: string | undefined, replace: boolean, index?: number) =>
+    navigate(href('/rekognition/dataset', { arn, ...filtersToQuery(next), entry, at: index }), { replace });
   const toggleLabel = (name: string) => {
     const has = filters.labels.includes(name);
     if (!has && filters.labels.length >= MAX_LABEL_FILTERS) return;
@@ -54,16 +46,28 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
   const stale = listedAt !== undefined && updated !== undefined && updated !== listedAt && !description?.Status?.endsWith('_IN_PROGRESS');
   const [generation, setGeneration] = useState(0);
 
-  const opened = useRef<EntryModel | undefined>(undefined);
+  const labelCounts = useMemo(() => new Map((labels.data ?? []).map((l) => [l.name, l.entries])), [labels.data]);
+  const codeCounts = useMemo(() => new Map(errors.data?.complete ? errors.data.codes : []), [errors.data]);
+  const expected = expectedCount(filters, description?.DatasetStats, labelCounts, codeCounts);
+  const ready = description !== undefined && description.Status !== 'CREATE_IN_PROGRESS';
+  const list = useEntryList(arn, filters, expected, generation);
+  const grid = useRef<GridHandle>(null);
+
   const search = query.toString();
   // Stable, so the memoised grid cards do not all re-render when the page does.
-  const onOpen = useCallback((entry: EntryModel) => {
-    opened.current = entry;
-    navigate(href('/rekognition/dataset', { arn, ...filtersToQuery(filtersFromQuery(new URLSearchParams(search))), entry: entry.sourceRef }));
+  const onOpen = useCallback((entry: EntryModel, index: number) => {
+    navigate(href('/rekognition/dataset', { arn, ...filtersToQuery(filtersFromQuery(new URLSearchParams(search))), entry: entry.sourceRef, at: index }));
   }, [arn, search]);
-  const labelCounts = useMemo(() => new Map((labels.data ?? []).map((l) => [l.name, l.entries])), [labels.data]);
-  const ready = description !== undefined && description.Status !== 'CREATE_IN_PROGRESS';
 
+  if (dataset.error !== undefined && errorCode(dataset.error) === 'ResourceNotFoundException') {
+    return (
+      <section className="not-found">
+        <nav aria-label="Breadcrumb" className="breadcrumb"><Link to={href('/')}>Datasets</Link></nav>
+        <h1>No such dataset</h1>
+        <p>There is no dataset {arn} in this account and region. It may have been deleted, or it lives in another region (switch it at the top).</p>
+      </section>
+    );
+  }
   return (
     <div className="dataset-page">
       <header className="dataset-head">
@@ -78,34 +82,40 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
         <DatasetStats dataset={description} />
         {dataset.error !== undefined && <Problem error={dataset.error} retry={dataset.reload} />}
       </header>
-      <div className="dataset-body">
-        <aside aria-label="Filters and labels">
-          <FilterBar filters={filters} onChange={(next) => setQuery(next, undefined, true)} />
-          {labels.error !== undefined && <Problem error={labels.error} retry={labels.reload} />}
-          <LabelPanel labels={labels.data ?? []} selected={filters.labels} onToggle={toggleLabel} loading={labels.loading} />
-        </aside>
-        <section aria-label="Entries" className="grid-area">
-          {stale && (
-            <p className="note" role="status">
-              The dataset changed since this list was read.{' '}
-              <button type="button" onClick={() => { setListedAt(updated); setGeneration((g) => g + 1); }}>Show the new entries</button>
-            </p>
-          )}
-          {description?.Status === 'CREATE_IN_PROGRESS' && <p className="note">The dataset is being created; its entries appear when it is done.</p>}
-          {ready && (
-            <EntryGrid
-              key={generation}
-              datasetArn={arn}
-              filters={filters}
-              expectedCount={expectedCount(filters, description.DatasetStats, labelCounts)}
-              onOpen={onOpen}
-            />
-          )}
-        </section>
-      </div>
-      {selected && (
-        <EntryDetail key={selected} datasetArn={arn} sourceRef={selected} known={opened.current} onClose={() => setQuery(filters, undefined, false)} />
-      )}
+      <DisplayOptionsProvider>
+        <div className="dataset-body">
+          <aside aria-label="Filters and labels">
+            <FilterBar filters={filters} onChange={(next) => setQuery(next, undefined, true)} />
+            <ErrorSummaryPanel summary={errors} selected={filters.errorCode} onSelect={(code) => setQuery({ ...filters, errorCode: code }, undefined, true)} />
+            {labels.error !== undefined && <Problem error={labels.error} retry={labels.reload} />}
+            <LabelPanel labels={labels.data ?? []} type={datasetTypeOf(arn)} sibling={sibling.data} selected={filters.labels} onToggle={toggleLabel} loading={labels.loading} />
+          </aside>
+          <section aria-label="Entries" className="grid-area">
+            <div className="grid-toolbar">
+              <DisplayToggles />
+            </div>
+            {stale && (
+              <p className="note" role="status">
+                The dataset changed since this list was read.{' '}
+                <button type="button" onClick={() => { setListedAt(updated); setGeneration((g) => g + 1); }}>Show the new entries</button>
+              </p>
+            )}
+            {description?.Status === 'CREATE_IN_PROGRESS' && <p className="note">The dataset is being created; its entries appear when it is done.</p>}
+            {ready && list && <EntryGrid list={list} datasetArn={arn} expectedCount={expected} filtered={isFiltered(filters)} onOpen={onOpen} handle={grid} />}
+          </section>
+        </div>
+        {selected && (
+          <EntryDetail
+            datasetArn={arn} sourceRef={selected} index={selectedIndex} list={list}
+            onMove={(entry, index) => {
+              grid.current?.reveal(index);
+              setQuery(filters, entry.sourceRef, true, index);
+            }}
+            onSeek={(index) => grid.current?.reveal(index)}
+            onClose={() => setQuery(filters, undefined, false)}
+          />
+        )}
+      </DisplayOptionsProvider>
     </div>
   );
 }

@@ -7,6 +7,11 @@ export interface EntryFilters {
   readonly labeled: boolean | undefined;
   readonly hasErrors: boolean | undefined;
   readonly sourceRef: string;
+  /**
+   * An error code (ERROR_INVALID_BOUNDING_BOX): entries with that error. Not an AWS filter: the
+   * console lists HasErrors=true and keeps the entries with that code.
+   */
+  readonly errorCode?: string;
 }
 
 /** AWS: ListDatasetEntries accepts 1 to 10 ContainsLabels. */
@@ -24,6 +29,7 @@ export function filtersFromQuery(query: URLSearchParams): EntryFilters {
     labeled: bool(query.get('labeled')),
     hasErrors: bool(query.get('errors')),
     sourceRef: query.get('q') ?? '',
+    errorCode: query.get('code') || undefined,
   };
 }
 
@@ -33,6 +39,7 @@ export function filtersToQuery(filters: EntryFilters): Record<string, string | r
     labeled: filters.labeled === undefined ? undefined : String(filters.labeled),
     errors: filters.hasErrors === undefined ? undefined : String(filters.hasErrors),
     q: filters.sourceRef || undefined,
+    code: filters.errorCode,
   };
 }
 
@@ -41,7 +48,7 @@ export function listFilters(filters: EntryFilters): { ContainsLabels?: string[];
   return {
     ...(filters.labels.length > 0 ? { ContainsLabels: [...filters.labels] } : {}),
     ...(filters.labeled === undefined ? {} : { Labeled: filters.labeled }),
-    ...(filters.hasErrors === undefined ? {} : { HasErrors: filters.hasErrors }),
+    ...(filters.errorCode !== undefined ? { HasErrors: true } : filters.hasErrors === undefined ? {} : { HasErrors: filters.hasErrors }),
     // AWS: SourceRefContains must contain a non-blank character.
     ...(/\S/.test(filters.sourceRef) ? { SourceRefContains: filters.sourceRef } : {}),
   };
@@ -56,9 +63,10 @@ export function isFiltered(filters: EntryFilters): boolean {
  * single label's EntryCount from ListDatasetLabels); undefined for combinations no counter
  * covers. Only a size hint for the scroll bar: the last page gives the exact number.
  */
-export function expectedCount(filters: EntryFilters, stats: StatsForCount | undefined, labelCounts: ReadonlyMap<string, number>): number | undefined {
-  const { labels, labeled, hasErrors, sourceRef } = filters;
+export function expectedCount(filters: EntryFilters, stats: StatsForCount | undefined, labelCounts: ReadonlyMap<string, number>, codeCounts?: ReadonlyMap<string, number>): number | undefined {
+  const { labels, labeled, hasErrors, sourceRef, errorCode } = filters;
   if (/\S/.test(sourceRef)) return undefined;
+  if (errorCode !== undefined) return labels.length === 0 && labeled === undefined ? codeCounts?.get(errorCode) : undefined;
   const total = stats?.TotalEntries;
   const labeledCount = stats?.LabeledEntries;
   const errors = stats?.ErrorEntries;

@@ -1,29 +1,31 @@
-import { ListDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
-import type { KeyboardEvent } from 'react';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { useClients } from '../lib/clients.js';
-import { count } from '../lib/format.js';
-import { PagedList } from '../lib/paged-list.js';
+import type { KeyboardEvent, RefObject } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { count, plural } from '../lib/format.js';
+import type { PagedList } from '../lib/paged-list.js';
 import { columnsFor, gridWindow, scrollTopToReveal } from '../lib/virtual-grid.js';
 import { Problem } from '../shell/problem.js';
 import { EntryCard } from './entry-card.js';
-import { listFilters } from './entry-filters.js';
-import type { EntryFilters } from './entry-filters.js';
-import { readEntry } from './entry-model.js';
 import type { EntryModel } from './entry-model.js';
 
-/** AWS: ListDatasetEntries returns at most 100 entries a page. */
-const PAGE_SIZE = 100;
 const MIN_CELL_WIDTH = 210;
 const GAP = 12;
 const ROW_HEIGHT = 262;
 const OVERSCAN_ROWS = 2;
 
+/** What the page may ask of the grid: bring an entry into view (the dialog moved to it). */
+export interface GridHandle {
+  reveal(index: number): void;
+}
+
 export interface EntryGridProps {
+  readonly list: PagedList<string, EntryModel>;
   readonly datasetArn: string;
-  readonly filters: EntryFilters;
+  /** The count from the dataset's counters (exact at the dataset's revision), when they cover these filters. */
   readonly expectedCount: number | undefined;
-  readonly onOpen: (entry: EntryModel) => void;
+  /** True when any filter is set (the empty state says which). */
+  readonly filtered: boolean;
+  readonly onOpen: (entry: EntryModel, index: number) => void;
+  readonly handle?: RefObject<GridHandle | null>;
 }
 
 /**
@@ -32,26 +34,7 @@ export interface EntryGridProps {
  * (PagedList), so a 250,000-entry dataset scrolls like a small one. Arrow keys, Page Up/Down,
  * Home and End move between entries; Enter opens one.
  */
-export function EntryGrid({ datasetArn, filters, expectedCount, onOpen }: EntryGridProps) {
-  const { rekognition } = useClients();
-  const filterKey = JSON.stringify(listFilters(filters));
-  const [list, setList] = useState<PagedList<string, EntryModel>>();
-  useEffect(() => {
-    const next = new PagedList<string, EntryModel>(async (token, signal) => {
-      const out = await rekognition.send(new ListDatasetEntriesCommand({
-        DatasetArn: datasetArn, ...listFilters(filters), MaxResults: PAGE_SIZE, NextToken: token,
-      }), { abortSignal: signal });
-      return { items: out.DatasetEntries ?? [], nextToken: out.NextToken };
-    }, { pageSize: PAGE_SIZE, expectedCount, prepare: (lines) => lines.map(readEntry) });
-    setList(next);
-    return () => next.dispose();
-    // A new listing only for a new dataset or new filters (compared as filterKey); the counts that
-    // size it may change while it is read.
-  }, [rekognition, datasetArn, filterKey]);
-  return list ? <Grid list={list} datasetArn={datasetArn} expectedCount={expectedCount} onOpen={onOpen} /> : null;
-}
-
-function Grid({ list, datasetArn, expectedCount, onOpen }: { list: PagedList<string, EntryModel>; datasetArn: string; expectedCount: number | undefined; onOpen: (entry: EntryModel) => void }) {
+export function EntryGrid({ list, datasetArn, expectedCount, filtered, onOpen, handle }: EntryGridProps) {
   useSyncExternalStore(useCallback((listener) => list.subscribe(listener), [list]), () => list.version);
   const status = list.status;
 
@@ -101,7 +84,7 @@ function Grid({ list, datasetArn, expectedCount, onOpen }: { list: PagedList<str
   };
 
   // Keyboard: move the roving focus, scrolling the target row into view first so it exists.
-  const moveTo = (index: number) => {
+  const moveTo = (index: number, focus = true) => {
     const target = Math.max(0, Math.min(status.length - 1, index));
     const element = scroller.current;
     if (!element) return;
@@ -111,7 +94,7 @@ function Grid({ list, datasetArn, expectedCount, onOpen }: { list: PagedList<str
       setScrollTop(top);
     }
     setFocused(target);
-    pendingFocus.current = target;
+    if (focus) pendingFocus.current = target;
   };
   useEffect(() => {
     if (pendingFocus.current === undefined) return;
@@ -122,6 +105,7 @@ function Grid({ list, datasetArn, expectedCount, onOpen }: { list: PagedList<str
     }
   });
   const rowsPerPage = Math.max(1, Math.floor(size.height / ROW_HEIGHT));
+  useImperativeHandle(handle, () => ({ reveal: (index: number) => moveTo(index, false) }));
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
     const moves: Record<string, number> = {
       ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns, PageDown: columns * rowsPerPage, PageUp: -columns * rowsPerPage,
@@ -151,7 +135,7 @@ function Grid({ list, datasetArn, expectedCount, onOpen }: { list: PagedList<str
     cells.push(
       <div key={index} role="listitem" aria-posinset={index + 1} aria-setsize={status.exact ? status.length : -1} className="grid-cell" style={style}>
         {entry ? (
-          <EntryCard datasetArn={datasetArn} entry={entry} index={index} focusable={index === tabTarget} onOpen={onOpen} onFocusIndex={setFocused} onKeyDown={stableKeyDown} />
+          <EntryCard datasetArn={datasetArn} entry={entry} index={index} focusable={index === tabTarget} selected={index === focused} onOpen={onOpen} onFocusIndex={setFocused} onKeyDown={stableKeyDown} />
         ) : (
           <div className="entry-placeholder" aria-hidden="true">#{count(index + 1)}</div>
         )}
@@ -162,11 +146,14 @@ function Grid({ list, datasetArn, expectedCount, onOpen }: { list: PagedList<str
   return (
     <div className="entry-grid">
       <p className="grid-status" aria-live="polite">
-        {status.exact ? `${count(status.length)} entries` : expectedCount !== undefined ? `About ${count(status.length)} entries` : `${count(status.knownPages * PAGE_SIZE)}+ entries so far`}
+        {/* The counters are exact at the dataset's revision, which the listing was read at. */}
+        {status.exact || expectedCount !== undefined ? plural(status.length, 'entry', 'entries') : `${count(status.knownPages * list.pageSize)}+ entries so far`}
         {status.walkingTo !== undefined && ` · fetching page ${count(status.knownPages)} on the way to page ${count(status.walkingTo + 1)}`}
       </p>
       {status.error && <Problem error={status.error} retry={() => list.retry()} />}
-      {status.exact && status.length === 0 && <p className="empty">No entries match these filters.</p>}
+      {status.exact && status.length === 0 && (
+        <p className="empty">{filtered ? 'No entries match these filters.' : 'This dataset has no entries yet. Add some with UpdateDatasetEntries (or CreateDataset from a manifest).'}</p>
+      )}
       <div ref={scroller} className="grid-scroller" onScroll={onScroll} data-testid="entry-grid">
         <div className="grid-spacer" style={{ height: view.spacerHeight + GAP }}>
           <div ref={rows} role="list" aria-label="Entries" className="grid-rows" style={{ transform: `translateY(${view.shift}px)` }}>

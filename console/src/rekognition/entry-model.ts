@@ -30,6 +30,10 @@ export interface EntryBox {
   readonly index: number;
   /** The class-map name of the box's class_id, when there is one. */
   readonly label: string | undefined;
+  /** The box's class_id as written (a number, or whatever the line has), shown when the class-map lacks it. */
+  readonly classId: string;
+  /** The box's confidence from the metadata's `objects[index]`, when given. */
+  readonly confidence: number | undefined;
   readonly left: number;
   readonly top: number;
   readonly width: number;
@@ -97,11 +101,14 @@ export function readEntry(line: string): EntryModel {
         if (!isObject(annotation)) return;
         const boxErrors = placed(annotation[ERRORS_KEY], { kind: 'box', attribute, index });
         errors.push(...boxErrors);
-        const name = classMap[String(annotation['class_id'])];
+        const classId = annotation['class_id'] === undefined ? '(none)' : typeof annotation['class_id'] === 'string' ? annotation['class_id'] : JSON.stringify(annotation['class_id']);
+        const name = Object.hasOwn(classMap, classId) ? classMap[classId] : undefined;
         const [left, top, width, height] = ['left', 'top', 'width', 'height'].map((k) => annotation[k]);
         if (![left, top, width, height].every((n) => typeof n === 'number' && Number.isFinite(n))) return;
+        const object = Array.isArray(metadata['objects']) ? metadata['objects'][index] : undefined;
+        const confidence = isObject(object) && typeof object['confidence'] === 'number' ? object['confidence'] : undefined;
         boxes.push({
-          attribute, index, label: typeof name === 'string' ? name : undefined,
+          attribute, index, label: typeof name === 'string' ? name : undefined, classId, confidence,
           left: left as number, top: top as number, width: width as number, height: height as number,
           // A box of an attribute with errors of its own (e.g. more than 50 boxes) is not usable either.
           errors: [...boxErrors, ...attributeErrors],
@@ -118,6 +125,11 @@ export function readEntry(line: string): EntryModel {
   return { sourceRef, fileName: sourceRef.slice(sourceRef.lastIndexOf('/') + 1) || sourceRef, labeled, imageLabels, boxes, imageSize, errors, line };
 }
 
+/** What a box is called: its class-map name, or its real class_id when the class-map has none. */
+export function boxCaption(box: Pick<EntryBox, 'label' | 'classId'>): string {
+  return box.label ?? `class ${box.classId} (not in class-map)`;
+}
+
 /** Words for where an error is, e.g. "box 2 (tulip) of bounding-box". */
 export function describePlace(place: ErrorPlace, model: EntryModel): string {
   switch (place.kind) {
@@ -129,7 +141,7 @@ export function describePlace(place: ErrorPlace, model: EntryModel): string {
       return `metadata of “${place.attribute}”`;
     case 'box': {
       const box = model.boxes.find((b) => b.attribute === place.attribute && b.index === place.index);
-      return `box ${place.index + 1}${box?.label ? ` (${box.label})` : ''} of “${place.attribute}”`;
+      return `box ${place.index + 1}${box ? ` (${boxCaption(box)})` : ''} of “${place.attribute}”`;
     }
   }
 }

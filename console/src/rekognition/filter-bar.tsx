@@ -26,7 +26,8 @@ export function FilterBar({ filters, onChange }: { filters: EntryFilters; onChan
         <option value="false">unlabeled</option>
       </select>
       <label htmlFor="filter-errors">Errors</label>
-      <select id="filter-errors" value={tri(filters.hasErrors)} onChange={(e) => onChange({ ...filters, hasErrors: parse(e.target.value) })}>
+      <select id="filter-errors" value={filters.errorCode !== undefined ? 'true' : tri(filters.hasErrors)} disabled={filters.errorCode !== undefined}
+        onChange={(e) => onChange({ ...filters, hasErrors: parse(e.target.value) })}>
         <option value="">all images</option>
         <option value="true">with errors</option>
         <option value="false">without errors</option>
@@ -35,14 +36,22 @@ export function FilterBar({ filters, onChange }: { filters: EntryFilters; onChan
         <div className="chips" aria-label="Label filters">
           <span className="small muted">Any of:</span>
           {filters.labels.map((label) => (
-            <button key={label} type="button" className="chip" onClick={() => onChange({ ...filters, labels: filters.labels.filter((l) => l !== label) })} aria-label={`Remove label filter ${label}`}>
+            <button key={label} type="button" className="chip" title={label} onClick={() => onChange({ ...filters, labels: filters.labels.filter((l) => l !== label) })} aria-label={`Remove label filter ${label}`}>
               {label} ×
             </button>
           ))}
         </div>
       )}
+      {filters.errorCode !== undefined && (
+        <div className="chips" aria-label="Error filter">
+          <span className="small muted">With error:</span>
+          <button type="button" className="chip chip-error" onClick={() => onChange({ ...filters, errorCode: undefined })} aria-label={`Remove error filter ${filters.errorCode}`}>
+            {filters.errorCode} ×
+          </button>
+        </div>
+      )}
       {isFiltered(filters) && (
-        <button type="button" onClick={() => { setSearch(''); onChange({ labels: [], labeled: undefined, hasErrors: undefined, sourceRef: '' }); }}>
+        <button type="button" onClick={() => { setSearch(''); onChange({ labels: [], labeled: undefined, hasErrors: undefined, sourceRef: '', errorCode: undefined }); }}>
           Clear filters
         </button>
       )}

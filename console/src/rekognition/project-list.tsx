@@ -11,7 +11,7 @@ const PAGE = 20;
 
 /** Rekognition Custom Labels projects (DescribeProjects, a page at a time) with their datasets. */
 export function ProjectList() {
-  const { rekognition } = useClients();
+  const { rekognition, session } = useClients();
   const pages = usePages<ProjectDescription>(async (token, signal) => {
     const out = await rekognition.send(new DescribeProjectsCommand({ MaxResults: PAGE, NextToken: token }), { abortSignal: signal });
     return { items: out.ProjectDescriptions ?? [], nextToken: out.NextToken };
@@ -22,7 +22,7 @@ export function ProjectList() {
       <h1 id="projects-heading">Rekognition Custom Labels projects</h1>
       {page.error !== undefined && <Problem error={page.error} retry={page.reload} />}
       {page.loading && !page.data && <p className="muted">Loading projects…</p>}
-      {page.data && page.data.items.length === 0 && <p className="muted">No projects in this account and region yet.</p>}
+      {page.data && page.data.items.length === 0 && <p className="muted">No projects in {session.region} yet. Projects belong to the region they were created in: pick another region at the top if yours are elsewhere.</p>}
       <ul className="card-list">
         {page.data?.items.map((project) => (
           <li key={project.ProjectArn} className="card">

@@ -1,30 +1,50 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { AgentCoreDatasetPage } from '../agentcore/dataset-page.js';
 import { VersionDiffPage } from '../agentcore/diff-page.js';
+import { ExampleHistoryPage } from '../agentcore/history-page.js';
 import { ClientsContext, createClients } from '../lib/clients.js';
 import { useRoute } from '../lib/router.js';
-import { clearSession, loadSession, saveSession } from '../lib/session.js';
+import { askOtherTabs, clearSession, lastRegion, loadSession, saveSession, shareSession, signedOutHere } from '../lib/session.js';
 import type { Session } from '../lib/session.js';
 import { RekognitionDatasetPage } from '../rekognition/dataset-page.js';
 import { ProjectPage } from '../rekognition/project-page.js';
 import { HomePage } from './home-page.js';
 import { Layout } from './layout.js';
-import { SignIn } from './sign-in.js';
+import { fetchConsoleConfig, SignIn } from './sign-in.js';
+
+/**
+ * A tab starts signed in when it has a session, when another open console tab shares its own, or,
+ * on a loopback Trove without credentials, with the local pair (unless signed out in this tab).
+ */
+async function findSession(): Promise<Session | undefined> {
+  const shared = await askOtherTabs();
+  if (shared) return shared;
+  if (signedOutHere()) return undefined;
+  const config = await fetchConsoleConfig();
+  return config?.localPair ? { ...config.localPair, region: lastRegion() ?? config.defaultRegion } : undefined;
+}
 
 export function App() {
   const [session, setSession] = useState<Session | undefined>(loadSession);
+  const [resolving, setResolving] = useState(session === undefined);
   const clients = useMemo(() => (session ? createClients(session) : undefined), [session]);
   const route = useRoute();
+  const signIn = (next: Session) => {
+    saveSession(next);
+    setSession(next);
+  };
+  useEffect(() => {
+    if (!resolving) return;
+    void findSession().then((found) => {
+      if (found) signIn(found);
+      setResolving(false);
+    });
+  }, []);
+  useEffect(() => (session ? shareSession(() => session, () => setSession(undefined)) : undefined), [session]);
 
   if (!clients) {
-    return (
-      <SignIn
-        onSignedIn={(next) => {
-          saveSession(next);
-          setSession(next);
-        }}
-      />
-    );
+    if (resolving) return <main id="main" className="sign-in"><p className="muted" role="status">Signing in…</p></main>;
+    return <SignIn onSignedIn={signIn} />;
   }
   const signOut = () => {
     clearSession();
@@ -32,8 +52,9 @@ export function App() {
   };
   return (
     <ClientsContext.Provider value={clients}>
-      <Layout session={clients.session} onSignOut={signOut}>
-        <Page path={route.path} query={route.query} />
+      <Layout session={clients.session} onSignOut={signOut} onRegion={(region) => signIn({ ...clients.session, region })}>
+        {/* Everything is read again in another region. */}
+        <Page key={clients.session.region} path={route.path} query={route.query} />
       </Layout>
     </ClientsContext.Provider>
   );
@@ -48,7 +69,9 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
     case '/rekognition/dataset':
       return <RekognitionDatasetPage arn={query.get('arn') ?? ''} query={query} />;
     case '/agentcore/dataset':
-      return <AgentCoreDatasetPage datasetId={query.get('id') ?? ''} version={query.get('version') ?? 'DRAFT'} />;
+      return <AgentCoreDatasetPage datasetId={query.get('id') ?? ''} version={query.get('version') ?? 'DRAFT'} query={query} />;
+    case '/agentcore/history':
+      return <ExampleHistoryPage datasetId={query.get('id') ?? ''} exampleId={query.get('example') ?? ''} />;
     case '/agentcore/diff':
       return <VersionDiffPage datasetId={query.get('id') ?? ''} from={query.get('from') ?? ''} to={query.get('to') ?? ''} />;
     default:

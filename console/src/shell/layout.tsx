@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useState } from 'react';
+import { regionChoices } from '../lib/regions.js';
 import { href, Link } from '../lib/router.js';
 import type { Session } from '../lib/session.js';
 import { applyTheme, loadTheme, nextTheme } from './theme.js';
@@ -7,7 +8,7 @@ import type { Theme } from './theme.js';
 
 const THEME_NAMES: Record<Theme, string> = { system: 'System theme', dark: 'Dark theme', light: 'Light theme' };
 
-export function Layout({ session, onSignOut, children }: { session: Session; onSignOut: () => void; children: ReactNode }) {
+export function Layout({ session, onSignOut, onRegion, children }: { session: Session; onSignOut: () => void; onRegion: (region: string) => void; children: ReactNode }) {
   const [theme, setTheme] = useState<Theme>(loadTheme);
   const cycle = () => {
     const next = nextTheme(theme);
@@ -23,9 +24,13 @@ export function Layout({ session, onSignOut, children }: { session: Session; onS
           <Link to={href('/', {})}>Datasets</Link>
         </nav>
         <div className="top-bar-end">
-          <span className="who" title="Signed-in access key and region">
-            {session.accessKeyId} · {session.region}
-          </span>
+          <span className="who" title="Signed-in access key">{session.accessKeyId}</span>
+          <label className="region-switch">
+            <span className="visually-hidden">Region</span>
+            <select value={session.region} onChange={(e) => onRegion(e.target.value)} aria-label="Region" title="Datasets belong to the region they were created in">
+              {regionChoices(session.region).map(([code, name]) => <option key={code} value={code}>{code === name ? code : `${code} · ${name}`}</option>)}
+            </select>
+          </label>
           <button type="button" onClick={cycle} aria-label={`${THEME_NAMES[theme]} (change theme)`}>
             {THEME_NAMES[theme]}
           </button>

@@ -4,14 +4,23 @@ import type { FormEvent } from 'react';
 import { useEffect, useState } from 'react';
 import { createClients } from '../lib/clients.js';
 import { errorText, isAuthError } from '../lib/errors.js';
+import { REGIONS } from '../lib/regions.js';
+import { lastRegion } from '../lib/session.js';
 import type { Session } from '../lib/session.js';
 
-interface ConsoleConfig {
+export interface ConsoleConfig {
   localPair: { accessKeyId: string; secretAccessKey: string } | null;
   defaultRegion: string;
 }
 
-const REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-northeast-1', 'ap-southeast-2'];
+/** What Trove tells the sign-in page (GET /_trove/console/config.json); undefined when it cannot be read. */
+export async function fetchConsoleConfig(): Promise<ConsoleConfig | undefined> {
+  try {
+    return (await (await fetch('/_trove/console/config.json')).json()) as ConsoleConfig;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Sign-in with an access key pair. On a loopback Trove with no credentials created, the local
@@ -21,23 +30,20 @@ const REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central
 export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
   const [accessKeyId, setAccessKeyId] = useState('');
   const [secretAccessKey, setSecretAccessKey] = useState('');
-  const [region, setRegion] = useState('us-east-1');
+  const [region, setRegion] = useState(lastRegion() ?? '');
   const [localPair, setLocalPair] = useState(false);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    fetch('/_trove/console/config.json')
-      .then((response) => response.json() as Promise<ConsoleConfig>)
-      .then((config) => {
-        setRegion((current) => current || config.defaultRegion);
-        if (config.localPair) {
-          setLocalPair(true);
-          setAccessKeyId((current) => current || config.localPair!.accessKeyId);
-          setSecretAccessKey((current) => current || config.localPair!.secretAccessKey);
-        }
-      })
-      .catch(() => undefined);
+    void fetchConsoleConfig().then((config) => {
+      setRegion((current) => current || (config?.defaultRegion ?? 'us-east-1'));
+      if (config?.localPair) {
+        setLocalPair(true);
+        setAccessKeyId((current) => current || config.localPair!.accessKeyId);
+        setSecretAccessKey((current) => current || config.localPair!.secretAccessKey);
+      }
+    });
   }, []);
 
   const submit = async (event: FormEvent) => {
@@ -81,11 +87,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
         <label>
           Region
           <input name="region" value={region} onChange={(e) => setRegion(e.target.value)} list="regions" required pattern="[a-z0-9]+(-[a-z0-9]+)*" spellCheck={false} />
-          <datalist id="regions">{REGIONS.map((r) => <option key={r} value={r} />)}</datalist>
+          <datalist id="regions">{REGIONS.map(([code, name]) => <option key={code} value={code}>{name}</option>)}</datalist>
         </label>
         {error && <p role="alert" className="error-text">{error}</p>}
         <button type="submit" className="primary" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
-        <p className="muted small">The key pair stays in this tab (sessionStorage) and is never sent to the server; requests carry only signatures.</p>
+        <p className="muted small">The key pair stays in this browser's tabs (sessionStorage, shared with other open console tabs) and is never sent to the server; requests carry only signatures.</p>
       </form>
     </main>
   );

@@ -43,6 +43,12 @@ export class ConflictException extends TroveApiError {
   }
 }
 
+export class ServiceQuotaExceededException extends TroveApiError {
+  constructor(message: string) {
+    super('ServiceQuotaExceededException', message, 402);
+  }
+}
+
 export class AccessDeniedException extends TroveApiError {
   constructor(message = 'You do not have sufficient access to perform this action.') {
     super('AccessDeniedException', message, 403);

@@ -1,5 +1,5 @@
-import { loadMasterKey } from '../../auth/master-key.js';
-import { CredentialError, CredentialService } from '../../auth/credential-service.js';
+import { keyFingerprint, readKeyFile, replaceKeyFile } from '../../auth/master-key.js';
+import { CredentialError, openWithConfiguredKeys } from '../../auth/credential-service.js';
 import type { CredentialSummary } from '../../auth/credential-service.js';
 import { loadConfig } from '../../config/load.js';
 import { systemClock } from '../../lib/clock.js';
@@ -13,13 +13,17 @@ const USAGE = `Usage:
   trove credentials disable <access key id>
   trove credentials enable <access key id>
   trove credentials delete <access key id>
+  trove credentials rotate-master-key --new-key-file <file>
 
   --allow     IAM-style action pattern the key may call, e.g. rekognition:UpdateDatasetEntries,
               rekognition:Describe*, bedrock-agentcore:* (repeatable; none: every action)
   --resource  ARN pattern the key may act on, e.g. arn:aws:rekognition:*:123456789012:project/flowers/*
               (repeatable; none: every resource of its account)
-  Also takes --data-dir (TROVE_DATA_DIR) or --database-url (TROVE_DATABASE_URL); the secret is encrypted with
-  TROVE_MASTER_KEY or <data dir>/master.key.
+  --new-key-file  rotate-master-key: a file holding the new 32-byte key (e.g. \`openssl rand -hex 32 > FILE\`,
+              mode 0600). Every stored secret is re-encrypted with it in one transaction; a key kept in
+              <data dir>/master.key is then replaced by it. See docs/security.md for several nodes.
+  Also takes --data-dir (TROVE_DATA_DIR) or --database-url (TROVE_DATABASE_URL); secrets are encrypted with
+  TROVE_MASTER_KEY or <data dir>/master.key (and open with TROVE_MASTER_KEY_PREVIOUS during a rotation).
 `;
 
 const OPTIONS = {
@@ -27,6 +31,7 @@ const OPTIONS = {
   allow: { type: 'string', multiple: true },
   resource: { type: 'string', multiple: true },
   description: { type: 'string' },
+  'new-key-file': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -38,7 +43,7 @@ const OPTIONS = {
  */
 export const credentialsCommand: Command = {
   name: 'credentials',
-  summary: 'create, list, disable, enable or delete access keys (see `trove credentials --help`)',
+  summary: 'create, list, disable, enable or delete access keys; rotate the master key (see `trove credentials --help`)',
   async run(args, env) {
     const { settings, values, positionals } = parseCommandArgs(args, OPTIONS);
     const [action, keyId, ...extra] = positionals;
@@ -48,10 +53,11 @@ export const credentialsCommand: Command = {
     }
     if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
     const config = loadConfig({ env, flags: settings });
+    // The new key is read first: a bad file changes nothing.
+    const newKey = action === 'rotate-master-key' ? readKeyFile(requireNewKeyFile(values['new-key-file'])) : undefined;
     const store = await createStore(config);
     try {
-      const master = loadMasterKey({ masterKey: config.auth.masterKey, dataDir: config.dataDir });
-      const credentials = await CredentialService.open(store, master.key, systemClock, { keySource: master.source });
+      const { credentials, current, previous } = await openWithConfiguredKeys(store, { ...config.auth, dataDir: config.dataDir }, systemClock);
       switch (action) {
         case 'create': {
           if (!values.account) throw new CredentialError('--account is required, e.g. --account 123456789012.');
@@ -86,6 +92,20 @@ export const credentialsCommand: Command = {
           process.stdout.write(`${keyId} ${action}d.\n`);
           return 0;
         }
+        case 'rotate-master-key': {
+          const was = credentials.storeKey === 'previous' && previous ? previous.key : current.key;
+          const count = await credentials.rotateMasterKey(newKey!);
+          const lines = [`Re-encrypted ${count} stored secret${count === 1 ? '' : 's'} with the master key ${keyFingerprint(newKey!)} (was ${keyFingerprint(was)}).`];
+          if (current.source === 'TROVE_MASTER_KEY') {
+            lines.push('Start every node with TROVE_MASTER_KEY set to the new key (nodes started with only the old key now refuse to start);',
+              'nodes already running with the new key and TROVE_MASTER_KEY_PREVIOUS keep serving: restart them without TROVE_MASTER_KEY_PREVIOUS.');
+          } else if (!newKey!.equals(current.key)) {
+            replaceKeyFile(current.source, newKey!);
+            lines.push(`${current.source} now holds the new key. Restart Trove so it uses it.`);
+          }
+          process.stdout.write(`${lines.join('\n')}\n`);
+          return 0;
+        }
         default:
           throw new Error(`unknown action "${action}"\n\n${USAGE}`);
       }
@@ -94,6 +114,11 @@ export const credentialsCommand: Command = {
     }
   },
 };
+
+function requireNewKeyFile(file: string | undefined): string {
+  if (!file) throw new CredentialError('rotate-master-key needs --new-key-file FILE, a file holding the new 32-byte key (e.g. `openssl rand -hex 32 > FILE; chmod 600 FILE`).');
+  return file;
+}
 
 function toJson(c: CredentialSummary) {
   return {

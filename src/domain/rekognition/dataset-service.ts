@@ -52,7 +52,8 @@ export class DatasetService {
       if (!dataset) {
         throw new ResourceAlreadyExistsException(`The project already has a ${input.type} dataset. Delete it before creating another.`);
       }
-      const payload: CreateDatasetPayload = { datasetId: dataset.id, sourceDatasetId: source?.id, manifest, ...(manifest ? { requester: requesterOf(caller) } : {}) };
+      // The requester reads the manifest and images as themselves, and history names their access key.
+      const payload: CreateDatasetPayload = { datasetId: dataset.id, sourceDatasetId: source?.id, manifest, requester: requesterOf(caller) };
       await tx.jobs.enqueue({ kind: RekognitionJobs.createDataset, payloadVersion: 1, resource: arn, payload, runAfter: now, createdAt: now });
     });
     this.deps.jobsEnqueued();

@@ -7,7 +7,7 @@ import type { Caller } from '../caller.js';
 import { fingerprint } from '../pagination.js';
 import type { DatasetService } from './dataset-service.js';
 import { RekognitionJobs } from './job-kinds.js';
-import type { DistributeEntriesPayload, UpdateEntriesPayload } from './job-kinds.js';
+import type { DistributeEntriesPayload, ImportSource, UpdateEntriesPayload } from './job-kinds.js';
 import type { RekognitionDeps } from './rekognition-deps.js';
 import { SETTLED, statusChange } from './status.js';
 
@@ -24,15 +24,26 @@ export class EntryService {
    * transaction that changes the status, before the response is sent.
    */
   async acceptUpdate(caller: Caller, arn: string, groundTruth: Buffer): Promise<void> {
+    await this.acceptChange(caller, arn, { body: groundTruth });
+  }
+
+  /**
+   * A change's job, accepted as UpdateDatasetEntries accepts one: its lines (`body`), or an
+   * import of another format that the same job converts to lines (domain/exchange/import-service.ts).
+   * `busy` is the error for a dataset that is not settled (the caller's API's own).
+   */
+  async acceptChange(
+    caller: Caller, arn: string, change: { body?: Buffer; import?: ImportSource }, busy: (message: string) => Error = (message) => new ResourceInUseException(message),
+  ): Promise<void> {
     const dataset = await this.datasets.find(caller, arn);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', now)))) {
-        throw new ResourceInUseException(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
+        throw busy(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
       }
-      const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller) };
+      const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller), ...(change.import ? { import: change.import } : {}) };
       await tx.jobs.enqueue({
-        kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: groundTruth, runAfter: now, createdAt: now,
+        kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: change.body, runAfter: now, createdAt: now,
       });
     });
     this.deps.jobsEnqueued();
@@ -59,7 +70,7 @@ export class EntryService {
       }
       const fresh = await tx.rkDatasets.findById(test.id);
       if (fresh!.totalEntries > 0) throw new InvalidParameterException('The test dataset must be empty.');
-      const payload: DistributeEntriesPayload = { trainId: train.id, testId: test.id };
+      const payload: DistributeEntriesPayload = { trainId: train.id, testId: test.id, requester: requesterOf(caller) };
       await tx.jobs.enqueue({
         kind: RekognitionJobs.distributeEntries, payloadVersion: 1, resource: `${train.arn} ${test.arn}`, payload, runAfter: now, createdAt: now,
       });
@@ -94,6 +105,32 @@ export class EntryService {
       ? this.deps.pageTokens.issue<EntryPageState>('entries', { d: dataset.id, r: revision, a: page[page.length - 1].id, f: filters }, startedAt)
       : undefined;
     return { entries: page.map((row) => row.line), nextToken };
+  }
+
+  /**
+   * Trove (not AWS): a ListDatasetEntries NextToken whose page starts at `position` (0-based)
+   * of the filtered listing, so a client can open any position without walking the pages before
+   * it. Pinned like every page token: to the revision and start time of `listingToken` (a token
+   * of the same listing) when given, else to the committed revision now. `entryCount` is set
+   * instead when the listing has no entry at `position`.
+   */
+  async tokenAt(caller: Caller, arn: string, query: { filter: EntryFilter; position: number; listingToken?: string }): Promise<{
+    nextToken?: string; entryCount?: number;
+  }> {
+    const dataset = await this.datasets.find(caller, arn);
+    const filters = fingerprint(normalise(query.filter));
+    let revision = dataset.revision;
+    let startedAt: number | undefined;
+    if (query.listingToken) {
+      const state = this.deps.pageTokens.read<EntryPageState>('entries', query.listingToken);
+      if (!state || state.d !== dataset.id || state.f !== filters || typeof state.r !== 'number') throw new InvalidPaginationTokenException();
+      ({ r: revision, t: startedAt } = state);
+    } else if (dataset.status === 'CREATE_IN_PROGRESS') {
+      throw new ResourceNotReadyException(`The dataset ${arn} is still being created.`);
+    }
+    const at = await this.deps.store.rkEntries.positionAt(dataset.id, revision, query.filter, query.position);
+    if ('count' in at) return { entryCount: at.count };
+    return { nextToken: this.deps.pageTokens.issue<EntryPageState>('entries', { d: dataset.id, r: revision, a: at.afterId, f: filters }, startedAt) };
   }
 
   /** One page of the dataset's labels in name order, with their entry and bounding-box counts. */

@@ -3,17 +3,35 @@ import type { EntryRow } from '../../store/records.js';
 import type { ImageCheck } from './images/image-checks.js';
 import { addLineErrors } from './manifest/add-line-errors.js';
 import { validateLine } from './manifest/validate-line.js';
-import type { ValidatedEntry } from './manifest/validate-line.js';
+import type { DropReason, ValidatedEntry } from './manifest/validate-line.js';
 import { BatchRejected } from './revision-writer.js';
 
-/** Lines validated and written per chunk. */
+/** Lines validated and written per chunk: this many, or fewer when they add up to CHUNK_CHARS (long lines). */
 const CHUNK_LINES = 1000;
+const CHUNK_CHARS = 4 * 1024 * 1024;
 
 /**
  * Writes a chunk of entries with distinct source-refs (RevisionWriter.upsert) and returns the
  * source-refs it skipped because the batch had already written them (the first line wins).
  */
 export type WriteChunk = (rows: readonly EntryRow[]) => Promise<ReadonlySet<string>>;
+
+/** A line of a change or manifest with its 1-based physical line number (blank lines count). */
+export interface NumberedLine {
+  readonly lineNumber: number;
+  readonly text: string;
+}
+
+/**
+ * Told about every line ingest drops and every entry it writes with errors: what the ingest
+ * report records (domain/rekognition/history/). Called only for those lines, never for clean ones.
+ */
+export interface IngestObserver {
+  /** `text` is the line as sent, when the validator dropped it; `sourceRef` when known. */
+  dropped(lineNumber: number, reason: DropReason, sourceRef?: string, text?: string): void;
+  /** An entry written with errors: the codes of its cl-errors, in the order found (repeats included). */
+  wroteWithErrors(lineNumber: number, sourceRef: string, codes: readonly string[]): void;
+}
 
 export interface IngestOptions {
   /** AWS: a dataset has at most this many labels; a batch that alone uses more stops at once. */
@@ -22,6 +40,10 @@ export interface IngestOptions {
   readonly checkImages?: ImageCheck;
   /** AWS: every image of an imported manifest sits in one bucket (ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS). */
   readonly oneBucket?: boolean;
+  /** Told about each dropped line and each entry written with errors (the revision's ingest report). */
+  readonly observer?: IngestObserver;
+  /** Lines per chunk (default 1000): each chunk is one `write`, i.e. one transaction of a bulk import. */
+  readonly chunkLines?: number;
 }
 
 export interface IngestResult {
@@ -33,6 +55,10 @@ export interface IngestResult {
   written: number;
   /** Written entries whose image broke a rule (ERROR_INVALID_IMAGE / ERROR_INVALID_IMAGE_DIMENSION). */
   invalidImages: number;
+  /** Dropped lines by reason (validate-line's DropReason, or DUPLICATE_SOURCE_REF), for the metrics. */
+  droppedBy: Record<string, number>;
+  /** Errors written into the entries, by code, for the metrics. */
+  errorsBy: Record<string, number>;
 }
 
 /**
@@ -43,33 +69,58 @@ export interface IngestResult {
  * Throws BatchRejected for terminal file errors found on the way.
  */
 export async function ingestLines(
-  lines: Iterable<string> | AsyncIterable<string>, write: WriteChunk, options: IngestOptions,
+  lines: Iterable<NumberedLine> | AsyncIterable<NumberedLine>, write: WriteChunk, options: IngestOptions,
 ): Promise<IngestResult> {
-  const result: IngestResult = { lines: 0, dropped: 0, written: 0, invalidImages: 0 };
+  const { observer } = options;
+  const result: IngestResult = { lines: 0, dropped: 0, written: 0, invalidImages: 0, droppedBy: {}, errorsBy: {} };
   const labels = new Set<string>();
   let bucket: string | undefined;
   let chunk = new Map<string, ValidatedEntry>();
+  // The line number of each chunk entry, in the chunk's (insertion) order.
+  let lineNumbers: number[] = [];
+  let chunkChars = 0;
 
   const flush = async (): Promise<void> => {
     const entries = [...chunk.values()];
+    const numbers = lineNumbers;
     chunk = new Map();
+    lineNumbers = [];
+    chunkChars = 0;
     const findings = options.checkImages && entries.length > 0 ? await options.checkImages(entries) : [];
     const rows: EntryRow[] = [];
+    const rowNumbers: number[] = [];
     const invalid = new Set<string>();
+    // The error codes of each entry that has any (most have none), counted once it is written.
+    const codes: [sourceRef: string, codes: readonly string[]][] = [];
     entries.forEach((entry, i) => {
       const errors = findings[i];
       const outcome = errors && errors.length > 0 ? addLineErrors(entry, errors) : { kind: 'entry' as const, entry };
       if (outcome.kind === 'dropped') {
         result.dropped++;
+        observer?.dropped(numbers[i], outcome.reason, entry.sourceRef);
+        tally(result.droppedBy, outcome.reason);
         return;
       }
       if (outcome.entry !== entry) invalid.add(entry.sourceRef);
+      if (entry.errorCodes || outcome.entry !== entry) codes.push([entry.sourceRef, [...entry.errorCodes ?? [], ...(errors ?? []).map((e) => e.code)]]);
       rows.push(toRow(outcome.entry));
+      rowNumbers.push(numbers[i]);
     });
     const skipped = await write(rows);
     result.dropped += skipped.size;
+    if (skipped.size > 0) tally(result.droppedBy, DUPLICATE, skipped.size);
     result.written += rows.length - skipped.size;
     for (const sourceRef of invalid) if (!skipped.has(sourceRef)) result.invalidImages++;
+    for (const [sourceRef, entryCodes] of codes) {
+      if (!skipped.has(sourceRef)) for (const code of entryCodes) tally(result.errorsBy, code);
+    }
+    if (observer) {
+      const codesOf = new Map(codes);
+      rows.forEach((row, i) => {
+        if (skipped.has(row.sourceRef)) observer.dropped(rowNumbers[i], DUPLICATE, row.sourceRef);
+        else if (row.hasErrors) observer.wroteWithErrors(rowNumbers[i], row.sourceRef, codesOf.get(row.sourceRef) ?? []);
+      });
+    }
     for (const row of rows) if (!skipped.has(row.sourceRef)) for (const [label] of row.labels) labels.add(label);
     if (labels.size > options.maxLabels) {
       throw new BatchRejected('ERROR_MANIFEST_TOO_MANY_LABELS',
@@ -77,24 +128,41 @@ export async function ingestLines(
     }
   };
 
-  for await (const text of lines) {
+  for await (const { lineNumber, text } of lines) {
     result.lines++;
     const outcome = validateLine(text);
     // AWS: terminal content errors remove the line; an image may appear only once per change.
-    if (outcome.kind === 'dropped' || chunk.has(outcome.entry.sourceRef)) {
+    if (outcome.kind === 'dropped') {
       result.dropped++;
+      tally(result.droppedBy, outcome.reason);
+      observer?.dropped(lineNumber, outcome.reason, undefined, text);
       continue;
     }
     const { entry } = outcome;
+    if (chunk.has(entry.sourceRef)) {
+      result.dropped++;
+      tally(result.droppedBy, DUPLICATE);
+      observer?.dropped(lineNumber, DUPLICATE, entry.sourceRef);
+      continue;
+    }
     if (options.oneBucket) bucket = sameBucket(bucket, entry.sourceRef);
     chunk.set(entry.sourceRef, entry);
-    if (chunk.size >= CHUNK_LINES) {
+    lineNumbers.push(lineNumber);
+    chunkChars += text.length;
+    if (chunk.size >= (options.chunkLines ?? CHUNK_LINES) || chunkChars >= CHUNK_CHARS) {
       await flush();
       await yieldToEventLoop();
     }
   }
   await flush();
   return result;
+}
+
+/** The reason counted for a line whose source-ref an earlier line of the same change already used. */
+const DUPLICATE: DropReason = 'DUPLICATE_SOURCE_REF';
+
+function tally(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by;
 }
 
 function toRow(entry: ValidatedEntry): EntryRow {

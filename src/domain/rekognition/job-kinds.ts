@@ -7,7 +7,9 @@ export const RekognitionJobs = {
   distributeEntries: 'rekognition.distribute-entries',
   deleteDataset: 'rekognition.delete-dataset',
   deleteProject: 'rekognition.delete-project',
+  restoreSnapshot: 'rekognition.restore-snapshot',
 } as const;
+
 
 export interface CreateDatasetPayload {
   datasetId: number;
@@ -21,7 +23,23 @@ export interface UpdateEntriesPayload {
   datasetId: number;
   /** Who asked: the job checks the images as them (absent in older jobs). */
   requester?: Requester;
+  /** Trove's imports: the lines come from this file, converted, instead of the job's body (docs/trove-api.md). */
+  import?: ImportSource;
 }
-export interface DistributeEntriesPayload { trainId: number; testId: number }
+/** A COCO file or a YOLO folder (tar) in the object store, and where its images are. */
+export interface ImportSource {
+  format: 'coco' | 'yolo';
+  source: { bucket: string; key: string };
+  /** `s3://bucket/prefix/` that relative image names are found under. */
+  images?: string;
+}
+export interface DistributeEntriesPayload {
+  trainId: number;
+  testId: number;
+  /** Who asked, for history (absent in older jobs). */
+  requester?: Requester;
+}
+/** RestoreDatasetSnapshot: make the dataset's content that of `revision` again (the snapshot's, named for history). */
+export interface RestoreSnapshotPayload { datasetId: number; snapshot: string; revision: number; requester: Requester }
 export interface DeleteDatasetPayload { datasetId: number }
 export interface DeleteProjectPayload { projectId: number }

@@ -3,7 +3,10 @@ import type { EntryRow, RkDatasetRecord, RkDatasetStats, StoredEntry } from '../
 import type { LabelDelta } from '../../store/sql/rk-labels-repository.js';
 import type { StatusChange } from '../../store/sql/rk-datasets-repository.js';
 import type { Repositories } from '../../store/store.js';
+import type { ChangeLog } from './history/change-log.js';
 import type { RekognitionLimits } from './rekognition-deps.js';
+
+const NOTHING_REPLACED: ReadonlyMap<string, string> = new Map();
 
 /** Thrown by a commit check (e.g. too many labels): the batch is abandoned as a client error. */
 export class BatchRejected extends Error {
@@ -16,14 +19,17 @@ export class BatchRejected extends Error {
  * Writes one batch of changes to a dataset at its next revision, chunk by chunk, each chunk in
  * its own short transaction, while keeping the counter deltas in memory. Nothing is visible to
  * readers until `commit` publishes the revision together with the new counters; `abandon` (or a
- * retry's `begin`) removes every row written at the revision.
+ * retry's `begin`) removes every row written at the revision. `change` records the revision in
+ * the dataset's history as it is published (or published as failed, `fail`).
  */
 export class RevisionWriter {
   readonly revision: number;
   readonly #stats: RkDatasetStats = { totalEntries: 0, labeledEntries: 0, errorEntries: 0, totalLabels: 0 };
   readonly #labels = new Map<string, LabelDelta>();
 
-  constructor(private readonly ctx: JobContext, readonly dataset: RkDatasetRecord, private readonly limits: RekognitionLimits) {
+  constructor(
+    private readonly ctx: JobContext, readonly dataset: RkDatasetRecord, private readonly limits: RekognitionLimits, readonly change: ChangeLog,
+  ) {
     this.revision = dataset.revision + 1;
   }
 
@@ -50,6 +56,7 @@ export class RevisionWriter {
       await t.rkEntries.insert(this.dataset.id, this.revision, fresh);
       for (const row of replaced) this.#count(row, -1);
       for (const row of fresh) this.#count(row, +1);
+      this.change.wrote(fresh, replaced.length === 0 ? NOTHING_REPLACED : new Map(replaced.map((row) => [row.sourceRef, row.line])));
       return repeated;
     };
     return tx ? write(tx) : this.ctx.transaction(write);
@@ -61,6 +68,7 @@ export class RevisionWriter {
     const write = async (t: Repositories) => {
       await t.rkEntries.supersede(rows.map((row) => row.id), this.revision);
       for (const row of rows) this.#count(row, -1);
+      this.change.removed(rows.length);
     };
     await (tx ? write(tx) : this.ctx.transaction(write));
   }
@@ -90,7 +98,22 @@ export class RevisionWriter {
     }
     await tx.rkDatasets.commitRevision(this.dataset.id, this.revision, after, status);
     await tx.revisions.record('rekognition', this.dataset.id, this.revision, status.updatedAt);
+    await this.change.record(tx, { datasetId: this.dataset.id, revision: this.revision, committedAt: status.updatedAt, entryCount: after.totalEntries, status: 'COMPLETE' });
     return after;
+  }
+
+  /**
+   * Publishes the revision as a failed change, in `tx` (after `abandon`): its entries are those
+   * of the revision before, the dataset takes `status`, and history keeps why it failed and the
+   * change's ingest report, so even a change that failed has a number to look it up by.
+   */
+  async fail(tx: Repositories, status: StatusChange, failure: { code: string; message: string }): Promise<void> {
+    const current = (await tx.rkDatasets.findById(this.dataset.id))!;
+    await tx.rkDatasets.commitRevision(this.dataset.id, this.revision, current, status);
+    await tx.revisions.record('rekognition', this.dataset.id, this.revision, status.updatedAt);
+    await this.change.record(tx, {
+      datasetId: this.dataset.id, revision: this.revision, committedAt: status.updatedAt, entryCount: current.totalEntries, status: 'FAILED', failure,
+    });
   }
 
   /** Removes everything written at this revision (the batch failed); counters are untouched. */

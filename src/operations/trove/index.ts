@@ -1,11 +1,35 @@
 import type { Operation } from '../operation.js';
+import { createAgentCoreDatasetExport } from './create-agentcore-dataset-export.js';
+import { createDatasetExport } from './create-dataset-export.js';
+import { createDatasetSnapshot } from './create-dataset-snapshot.js';
+import { deleteDatasetSnapshot } from './delete-dataset-snapshot.js';
+import { diffDatasetRevisions } from './diff-dataset-revisions.js';
 import { getCallerIdentity } from './get-caller-identity.js';
+import { getDatasetIngestReport } from './get-dataset-ingest-report.js';
+import { listDatasetRevisionEntries } from './list-dataset-revision-entries.js';
+import { listDatasetRevisions } from './list-dataset-revisions.js';
+import { listDatasetSnapshots } from './list-dataset-snapshots.js';
+import { restoreDatasetSnapshot } from './restore-dataset-snapshot.js';
+import { startDatasetImport } from './start-dataset-import.js';
+import { getDatasetEntriesPageToken } from './get-dataset-entries-page-token.js';
+import { listJobs } from './list-jobs.js';
 import type { TroveServices } from './services.js';
 
 /** Every operation of Trove's own API (`/_trove/api/`, docs/trove-api.md), by name. */
 export function troveOperations(services: TroveServices): ReadonlyMap<string, Operation<never>> {
   const operations = [
     getCallerIdentity,
+    listDatasetRevisions,
+    getDatasetIngestReport,
+    listDatasetRevisionEntries,
+    diffDatasetRevisions,
+    createDatasetSnapshot,
+    listDatasetSnapshots,
+    deleteDatasetSnapshot,
+    restoreDatasetSnapshot,
+    createDatasetExport, createAgentCoreDatasetExport, startDatasetImport,
+    getDatasetEntriesPageToken,
+    listJobs,
   ].map((build) => build(services) as Operation<never>);
   return new Map(operations.map((operation) => [operation.name, operation]));
 }

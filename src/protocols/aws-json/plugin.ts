@@ -49,7 +49,8 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
   // AWS authenticates before anything else, and Trove before reading the body: a request with no
   // valid credential, scope or time is refused without buffering what it sends.
   app.addHook('onRequest', async (request) => {
-    await beginAuthentication(request, options.authenticator, serviceOf(request)?.signingName);
+    request.apiName = serviceOf(request)?.signingName;
+    await beginAuthentication(request, options.authenticator, request.apiName);
   });
 
   app.post('/', async (request, reply) => {

@@ -47,6 +47,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
   // AWS authenticates before anything else, and Trove before reading the body: a request with no
   // valid credential, scope or time is refused without buffering what it sends.
   app.addHook('onRequest', async (request) => {
+    request.apiName = service.signingName;
     await beginAuthentication(request, options.authenticator, service.signingName);
   });
 

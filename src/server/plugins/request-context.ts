@@ -6,12 +6,15 @@ import '../../protocols/request-fields.js';
 export interface RequestContextOptions {
   /** The origin clients use (`--public-url`); undefined: each request's own. */
   readonly publicUrl?: string;
+  /** Counts every answered request (observability/metrics.ts). */
+  readonly metrics?: { request(api: string, operation: string, status: number, ms: number): void };
 }
 
 /**
  * Every response carries `x-amzn-RequestId` (the JS SDK and botocore read it into
  * `$metadata.requestId` / `ResponseMetadata.RequestId`), every request knows the origin its
- * client reached (for links), and every request is logged once.
+ * client reached (for links), and every request is logged once and counted once: by API and
+ * operation where a protocol resolved them, else by route (`/_trove/...`).
  */
 export const requestContext = fp(async (app: FastifyInstance, options: RequestContextOptions) => {
   app.decorateRequest('origin', '');
@@ -27,6 +30,8 @@ export const requestContext = fp(async (app: FastifyInstance, options: RequestCo
     };
     if (status >= 500) request.log.error(entry, 'request failed');
     else request.log.info(entry, 'request');
+    // Labels come from fixed sets (signing names, operation names, route templates), never from the URL itself.
+    options.metrics?.request(request.apiName ?? 'http', request.operationName ?? request.routeOptions.url ?? 'unmatched', status, reply.elapsedTime);
     // A request refused from its headers alone (no credential, body too large) is answered before
     // its body is read. Node then reads and discards the rest, but gives the sender the whole
     // keep-alive time and does not close on the socket timeout; a stalled sender is cut off here.

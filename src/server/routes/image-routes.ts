@@ -7,6 +7,8 @@ import { authorize } from '../../auth/authorize.js';
 import { AccessDenied, RateLimited } from '../../auth/errors.js';
 import { ImageUnavailable } from '../../domain/rekognition/images/image-access.js';
 import type { OpenedImage } from '../../domain/rekognition/images/image-access.js';
+import { THUMBNAIL_SIZES } from '../../domain/rekognition/images/thumbnails.js';
+import type { Thumbnails } from '../../domain/rekognition/images/thumbnails.js';
 import type { Caller } from '../../domain/caller.js';
 import { beginAuthentication, finishAuthentication, retryAfter } from '../../protocols/request-auth.js';
 import type { RequestAuthenticator } from '../../protocols/request-auth.js';
@@ -14,6 +16,7 @@ import type { RequestAuthenticator } from '../../protocols/request-auth.js';
 export interface ImageRoutesOptions {
   readonly authenticator: RequestAuthenticator;
   readonly open: (caller: Caller, datasetArn: string, sourceRef: string) => Promise<OpenedImage>;
+  readonly thumbnails: Pick<Thumbnails, 'of'>;
 }
 
 /** The action whose permission reading an entry's image needs: whoever may list the entries may see them. */
@@ -25,6 +28,8 @@ const ACTION = 'rekognition:ListDatasetEntries';
  * an Authorization header. The signature, the account (the dataset must be the caller's), the
  * allow-lists (ListDatasetEntries on the dataset) and the entry (the dataset must have that
  * source-ref) are all checked before a byte is read. Failures are JSON `{code, message}`.
+ * With `size=N` (32..1024) the answer is the image scaled to fit N × N, as WebP (Thumbnails),
+ * after exactly the same checks.
  */
 export async function imageRoutes(app: FastifyInstance, options: ImageRoutesOptions): Promise<void> {
   app.setErrorHandler((error, request, reply) => {
@@ -52,20 +57,32 @@ export async function imageRoutes(app: FastifyInstance, options: ImageRoutesOpti
     if (!datasetArn || !sourceRef) {
       return send(reply, 400, 'ValidationException', 'Give exactly one datasetArn and one sourceRef query parameter.');
     }
-    request.operationName = 'ConsoleImage';
+    const sizeText = query['size'];
+    const size = sizeText === undefined ? undefined : Number(single(sizeText) ?? NaN);
+    if (size !== undefined && !(Number.isInteger(size) && size >= THUMBNAIL_SIZES.min && size <= THUMBNAIL_SIZES.max)) {
+      return send(reply, 400, 'ValidationException', `size must be a whole number of pixels from ${THUMBNAIL_SIZES.min} to ${THUMBNAIL_SIZES.max}.`);
+    }
+    request.operationName = size === undefined ? 'ConsoleImage' : 'ConsoleThumbnail';
     authorize(principal, ACTION, [datasetArn]);
     const image = await options.open(principal, datasetArn, sourceRef);
     request.raw.once('close', () => image.discard());
-    return reply
-      .code(200)
-      .header('content-type', image.contentType)
-      .header('content-length', String(image.size))
-      // The URL carries its signature, so each signed URL is its own cache entry, private to this browser.
-      .header('cache-control', 'private, max-age=3600')
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'")
-      .send(Readable.from(image.body));
+    if (size !== undefined) {
+      const thumbnail = await options.thumbnails.of(image, size);
+      return image200(reply, thumbnail.contentType, thumbnail.bytes.length).send(thumbnail.bytes);
+    }
+    return image200(reply, image.contentType, image.size).send(Readable.from(image.body));
   });
+}
+
+function image200(reply: FastifyReply, contentType: string, length: number): FastifyReply {
+  return reply
+    .code(200)
+    .header('content-type', contentType)
+    .header('content-length', String(length))
+    // The URL carries its signature, so each signed URL is its own cache entry, private to this browser.
+    .header('cache-control', 'private, max-age=3600')
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'");
 }
 
 function single(value: string | string[] | undefined): string | undefined {

@@ -1,7 +1,7 @@
 import pg from 'pg';
-import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-driver.js';
-import { isConnectionLoss } from '../store-unavailable-error.js';
-import { onClient, SqlCache, unavailableOr } from './client-executor.js';
+import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-driver.js';
+import { isConnectionLoss, unavailableOr } from '../store-unavailable-error.js';
+import { onClient, SqlCache } from './client-executor.js';
 import { applyMigrations } from './migrate.js';
 import { PlannerStatistics } from './planner-statistics.js';
 
@@ -15,7 +15,8 @@ export interface PostgresDriverConfig {
 }
 
 const dialect: SqlDialect = {
-  name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', forKeyShare: 'FOR KEY SHARE', substringIndex: 'pg_trgm', indexedBy: () => '',
+  name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', forKeyShare: 'FOR KEY SHARE', substringIndex: 'pg_trgm', notIndexed: '',
+  indexedBy: () => '',
 };
 
 // The repositories read ids, counters and epoch-ms times as JS numbers (all well below 2^53),
@@ -37,9 +38,11 @@ export class PostgresDriver implements SqlDriver {
   readonly #pool: pg.Pool;
   readonly #sqlCache = new SqlCache();
   readonly #statistics: PlannerStatistics;
+  readonly #poolSize: number;
 
   constructor(config: PostgresDriverConfig) {
     const report = config.onConnectionError ?? (() => undefined);
+    this.#poolSize = config.poolSize;
     this.#pool = new pg.Pool({
       connectionString: config.url,
       max: config.poolSize,
@@ -100,12 +103,17 @@ export class PostgresDriver implements SqlDriver {
         this.#statistics.committed(written);
         return result;
       } catch (error) {
-        // A dead connection has no transaction left to roll back; #withClient discards it. A
+        // A dead connection has no transaction left to roll back; #withClient discards it (also
+        // one the database refused a write on: a standby after failover is better replaced). A
         // connection whose ROLLBACK fails must not go back to the pool still inside a transaction.
         if (!isConnectionLoss(error)) await tx.run('ROLLBACK').catch(discard);
         throw error;
       }
     });
+  }
+
+  poolStats(): PoolStats {
+    return { max: this.#poolSize, total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
   }
 
   async migrate(): Promise<void> {

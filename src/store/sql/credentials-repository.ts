@@ -63,6 +63,11 @@ export class CredentialsRepository {
     return (await this.db.run('UPDATE credentials SET enabled = ?, updated_at = ? WHERE access_key_id = ?', [enabled ? 1 : 0, now, accessKeyId])) > 0;
   }
 
+  /** Replaces a credential's sealed secret (master key rotation); false when it does not exist. */
+  async setCiphertext(accessKeyId: string, secretCiphertext: Buffer): Promise<boolean> {
+    return (await this.db.run('UPDATE credentials SET secret_ciphertext = ? WHERE access_key_id = ?', [secretCiphertext, accessKeyId])) > 0;
+  }
+
   /** Deletes a credential; false when it does not exist. */
   async delete(accessKeyId: string): Promise<boolean> {
     return (await this.db.run('DELETE FROM credentials WHERE access_key_id = ?', [accessKeyId])) > 0;

@@ -1,4 +1,4 @@
-import type { JobRecord, NewJob } from '../records.js';
+import type { FailedJobNote, JobRecord, JobState, JobTally, ListedJob, NewJob } from '../records.js';
 import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
 
 /**
@@ -96,8 +96,18 @@ export class JobsRepository {
     return row !== undefined;
   }
 
-  /** Removes a finished job; false if `owner` no longer holds it (then the caller must roll back). */
-  async finish(id: number, owner: string): Promise<boolean> {
+  /**
+   * Removes a finished job; false if `owner` no longer holds it (then the caller must roll back).
+   * A job that gave up (`failed`) is also noted in failed_jobs, in the same transaction.
+   */
+  async finish(id: number, owner: string, failed?: FailedJobNote): Promise<boolean> {
+    if (failed) {
+      await this.db.run(
+        `INSERT INTO failed_jobs (job_id, kind, resource, attempts, last_error, created_at, failed_at)
+         SELECT id, kind, resource, ?, last_error, created_at, ? FROM jobs WHERE id = ? AND lease_owner = ?`,
+        [failed.attempts, failed.at, id, owner],
+      );
+    }
     if ((await this.db.run('DELETE FROM jobs WHERE id = ? AND lease_owner = ?', [id, owner])) !== 1) return false;
     await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [id]);
     return true;
@@ -112,12 +122,15 @@ export class JobsRepository {
     );
   }
 
-  /** Hands one job back to the queue without counting the attempt (it was cut short, not failed). */
-  async release(id: number, owner: string): Promise<boolean> {
+  /**
+   * Hands one job back to the queue without counting the attempt (it was cut short, not failed),
+   * due at `runAfter`, with the reason it was cut short.
+   */
+  async release(id: number, owner: string, runAfter: number, reason: string): Promise<boolean> {
     return (await this.db.run(
-      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1
+      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1, run_after = ?, last_error = ?
        WHERE id = ? AND lease_owner = ? AND state = 'running'`,
-      [id, owner],
+      [runAfter, reason.slice(0, 2000), id, owner],
     )) === 1;
   }
 
@@ -143,6 +156,105 @@ export class JobsRepository {
     const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM jobs');
     return Number(row?.n ?? 0);
   }
+
+  /**
+   * Jobs per kind and state, with the creation time of the oldest: one grouped query over the
+   * open jobs and the failed ones, cheap enough for every metrics scrape (both tables are small).
+   */
+  async tally(): Promise<JobTally[]> {
+    const rows = await this.db.all<{ kind: string; state: JobState; n: number | string; oldest: number | string }>(
+      `SELECT kind, ${STATE_OF_ROW} AS state, COUNT(*) AS n, MIN(created_at) AS oldest FROM jobs GROUP BY 1, 2
+       UNION ALL
+       SELECT kind, 'FAILED' AS state, COUNT(*) AS n, MIN(created_at) AS oldest FROM failed_jobs GROUP BY 1`,
+    );
+    return rows.map((row) => ({ kind: row.kind, state: row.state, count: Number(row.n), oldestCreatedAt: Number(row.oldest) }));
+  }
+
+  /**
+   * Open jobs (queued, running, retrying) in id order after `afterId`, of the given states,
+   * optionally only those whose resource starts with one of `resourcePrefixes` (a caller's ARNs).
+   */
+  async listOpen(options: { states: readonly JobState[]; afterId: number; limit: number; resourcePrefixes?: readonly string[] }): Promise<ListedJob[]> {
+    const wanted = options.states.filter((state) => state !== 'FAILED').map((state) => OPEN_STATE_CONDITIONS[state as Exclude<JobState, 'FAILED'>]);
+    if (wanted.length === 0) return [];
+    const [owned, params] = prefixCondition(options.resourcePrefixes);
+    const rows = await this.db.all<OpenJobRow>(
+      `SELECT id, kind, resource, ${STATE_OF_ROW} AS state, attempts, run_after, lease_owner, lease_expires_at, last_error, created_at
+       FROM jobs WHERE id > ? AND (${wanted.join(' OR ')}) AND ${owned} ORDER BY id LIMIT ?`,
+      [options.afterId, ...params, options.limit],
+    );
+    return rows.map((row) => ({
+      cursor: Number(row.id), id: Number(row.id), kind: row.kind, state: row.state, resource: row.resource, attempts: row.attempts,
+      lastError: row.last_error, createdAt: Number(row.created_at), runAfter: Number(row.run_after), leaseOwner: row.lease_owner,
+      leaseExpiresAt: row.lease_expires_at === null ? null : Number(row.lease_expires_at), failedAt: null,
+    }));
+  }
+
+  /** Jobs that gave up, in the order they failed, after the failed_jobs row `afterId`; filtered as listOpen. */
+  async listFailed(options: { afterId: number; limit: number; resourcePrefixes?: readonly string[] }): Promise<ListedJob[]> {
+    const [owned, params] = prefixCondition(options.resourcePrefixes);
+    const rows = await this.db.all<FailedJobRow>(
+      `SELECT id, job_id, kind, resource, attempts, last_error, created_at, failed_at FROM failed_jobs
+       WHERE id > ? AND ${owned} ORDER BY id LIMIT ?`,
+      [options.afterId, ...params, options.limit],
+    );
+    return rows.map((row) => ({
+      cursor: Number(row.id), id: Number(row.job_id), kind: row.kind, state: 'FAILED', resource: row.resource, attempts: row.attempts,
+      lastError: row.last_error, createdAt: Number(row.created_at), runAfter: null, leaseOwner: null, leaseExpiresAt: null,
+      failedAt: Number(row.failed_at),
+    }));
+  }
+
+  /** Forgets failed jobs older than `before` (the maintenance sweep); resolves to how many. */
+  async purgeFailed(before: number): Promise<number> {
+    return this.db.run('DELETE FROM failed_jobs WHERE failed_at < ?', [before]);
+  }
+}
+
+/**
+ * A job row's state as listed: running, or pending and never tried (QUEUED), or pending after a
+ * failed attempt, waiting for its next one (RETRYING).
+ */
+const STATE_OF_ROW = `CASE WHEN state = 'running' THEN 'RUNNING' WHEN attempts > 0 THEN 'RETRYING' ELSE 'QUEUED' END`;
+
+const OPEN_STATE_CONDITIONS: Record<Exclude<JobState, 'FAILED'>, string> = {
+  QUEUED: `(state = 'pending' AND attempts = 0)`,
+  RETRYING: `(state = 'pending' AND attempts > 0)`,
+  RUNNING: `state = 'running'`,
+};
+
+/** `resource` starts with one of the prefixes (exact prefix comparison: no LIKE wildcards to escape). */
+function prefixCondition(prefixes: readonly string[] | undefined): [string, SqlValue[]] {
+  if (prefixes === undefined) return ['1 = 1', []];
+  if (prefixes.length === 0) return ['1 = 0', []];
+  return [
+    `(${prefixes.map(() => 'substr(resource, 1, ?) = ?').join(' OR ')})`,
+    prefixes.flatMap((prefix) => [prefix.length, prefix]),
+  ];
+}
+
+interface OpenJobRow {
+  id: number;
+  kind: string;
+  resource: string;
+  state: Exclude<JobState, 'FAILED'>;
+  attempts: number;
+  run_after: number | string;
+  lease_owner: string | null;
+  lease_expires_at: number | string | null;
+  last_error: string | null;
+  created_at: number | string;
+}
+
+interface FailedJobRow {
+  id: number;
+  job_id: number;
+  kind: string;
+  resource: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: number | string;
+  failed_at: number | string;
 }
 
 function toRecord(row: JobRow, body: Buffer | null): JobRecord {

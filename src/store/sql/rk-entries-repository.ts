@@ -2,7 +2,7 @@ import type { EntryFilter, EntryRow, StoredEntry } from '../records.js';
 import { placeholders } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
 
-interface EntryDbRow {
+export interface EntryDbRow {
   id: number;
   source_ref: string;
   line: string;
@@ -11,8 +11,13 @@ interface EntryDbRow {
   has_errors: number;
 }
 
+/** Where a walk over superseded row versions stopped: the (deleted_rev, id) of the last row seen. */
+export interface SupersededCursor { readonly rev: number; readonly id: number }
+
 /** Rows per multi-row statement: well under SQLite's 32766 variables and PostgreSQL's 65535. */
 const CHUNK = 200;
+/** Ids read per query while walking to a position: bounded memory, few round trips. */
+const POSITION_STEP = 5000;
 const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
 /** Postings read per trigram to estimate how common it is (SourceRefContains on SQLite). */
 const PROBE = 256;
@@ -129,6 +134,33 @@ export class RkEntriesRepository {
    * walk per label.
    */
   async page(datasetId: number, revision: number, filter: EntryFilter, afterId: number, limit: number): Promise<{ id: number; line: string }[]> {
+    const rows = await this.#select<{ id: number; line: string }>('e.id, e.line', datasetId, revision, filter, afterId, limit);
+    return rows.map((row) => ({ id: Number(row.id), line: row.line }));
+  }
+
+  /**
+   * Where position `position` (0-based) of the filtered listing at `revision` starts: the id of
+   * the entry just before it (0 for position 0), or, when the listing has no entry at that
+   * position, its exact length. The same ordered index walks as `page`, reading ids only, in
+   * bounded steps: O(position) index entries, never the lines, and memory of one step.
+   */
+  async positionAt(datasetId: number, revision: number, filter: EntryFilter, position: number, step = POSITION_STEP): Promise<{ afterId: number } | { count: number }> {
+    let afterId = 0;
+    let passed = 0;
+    while (passed < position) {
+      const want = Math.min(step, position - passed);
+      const ids = await this.#select<{ id: number }>('e.id', datasetId, revision, filter, afterId, want);
+      passed += ids.length;
+      if (ids.length < want) return { count: passed };
+      afterId = Number(ids[ids.length - 1].id);
+    }
+    // Position `position` exists only if one more entry follows.
+    const next = await this.#select<{ id: number }>('e.id', datasetId, revision, filter, afterId, 1);
+    return next.length > 0 ? { afterId } : { count: passed };
+  }
+
+  /** `columns` of the entries visible at `revision` after `afterId` matching `filter`, in listing order. */
+  async #select<T extends { id: number }>(columns: string, datasetId: number, revision: number, filter: EntryFilter, afterId: number, limit: number): Promise<T[]> {
     // No stored label or source-ref contains U+0000 (the manifest validator refuses it), and
     // PostgreSQL cannot even take it as a parameter: such a filter term matches nothing.
     if (filter.sourceRefContains?.includes('\u0000')) return [];
@@ -136,10 +168,10 @@ export class RkEntriesRepository {
       // Label rows come from valid label attributes, so every entry that has one is labeled.
       if (filter.labeled === false) return [];
       const labels = filter.containsLabels.filter((label) => !label.includes('\u0000'));
-      const perLabel = await Promise.all(labels.map((label) => this.#pageByLabel(datasetId, revision, label, filter, afterId, limit)));
-      const merged = new Map<number, string>();
-      for (const rows of perLabel) for (const row of rows) merged.set(row.id, row.line);
-      return [...merged].sort((a, b) => a[0] - b[0]).slice(0, limit).map(([id, line]) => ({ id, line }));
+      const perLabel = await Promise.all(labels.map((label) => this.#selectByLabel<T>(columns, datasetId, revision, label, filter, afterId, limit)));
+      const merged = new Map<number, T>();
+      for (const rows of perLabel) for (const row of rows) merged.set(Number(row.id), row);
+      return [...merged].sort((a, b) => a[0] - b[0]).slice(0, limit).map(([, row]) => row);
     }
     // The minority sets (entries with errors, unlabeled entries) are walked whole rather than
     // the substring matches, which may be most of the dataset: their indexes carry source_ref.
@@ -149,38 +181,37 @@ export class RkEntriesRepository {
       // Read first: every row up to it is in the trigram index (a later indexer commit only adds rows above it).
       const indexed = await this.#indexedUpTo();
       const extra = this.#filters(filter);
-      const rows = (await this.db.all<{ id: number; line: string }>(
+      const rows = await this.db.all<T>(
         // CROSS JOIN keeps the trigram index as the outer loop (SQLite honours the written order):
         // with the rowid range, the planner would otherwise walk the dataset and probe the index.
-        `SELECT e.id, e.line FROM rk_entries_fts f CROSS JOIN rk_entries e ON e.id = f.rowid
+        `SELECT ${columns} FROM rk_entries_fts f CROSS JOIN rk_entries e ON e.id = f.rowid
          WHERE rk_entries_fts MATCH ? AND f.rowid > ? AND f.rowid <= ? AND e.dataset_id = ? AND ${VISIBLE} ${extra.sql}
          ORDER BY f.rowid LIMIT ?`,
         [await this.#trigramMatch(contains, indexed), afterId, indexed, datasetId, revision, revision, ...extra.params, limit],
-      )).map((row) => ({ id: Number(row.id), line: row.line }));
+      );
       // Rows written since the index was last brought up to date (normally none, or the last
       // change for a moment after its commit) come after all indexed ones: read them directly.
-      if (rows.length < limit) rows.push(...await this.#scanPage(datasetId, revision, filter, Math.max(afterId, indexed), limit - rows.length));
+      if (rows.length < limit) rows.push(...await this.#selectInOrder<T>(columns, datasetId, revision, filter, Math.max(afterId, indexed), limit - rows.length));
       return rows;
     }
-    return this.#scanPage(datasetId, revision, filter, afterId, limit);
+    return this.#selectInOrder<T>(columns, datasetId, revision, filter, afterId, limit);
   }
 
   /**
-   * A page in listing order along (dataset_id, id): the index of entries with errors when
+   * `columns` in listing order along (dataset_id, id): the index of entries with errors when
    * HasErrors=true (the other filters, Labeled included, are then tested on its columns only),
    * else that of unlabeled entries when Labeled=false, else the whole listing order.
    */
-  async #scanPage(datasetId: number, revision: number, filter: EntryFilter, afterId: number, limit: number): Promise<{ id: number; line: string }[]> {
+  async #selectInOrder<T>(columns: string, datasetId: number, revision: number, filter: EntryFilter, afterId: number, limit: number): Promise<T[]> {
     const extra = this.#filters(filter);
     const walk = filter.hasErrors === true ? this.dialect.indexedBy('rk_entries_with_errors')
       : filter.labeled === false ? this.dialect.indexedBy('rk_entries_unlabeled') : '';
-    const rows = await this.db.all<{ id: number; line: string }>(
-      `SELECT e.id, e.line FROM rk_entries e ${walk}
+    return this.db.all<T>(
+      `SELECT ${columns} FROM rk_entries e ${walk}
        WHERE e.dataset_id = ? AND e.id > ? AND ${VISIBLE} ${extra.sql}
        ORDER BY e.id LIMIT ?`,
       [datasetId, afterId, revision, revision, ...extra.params, limit],
     );
-    return rows.map((row) => ({ id: Number(row.id), line: row.line }));
   }
 
   /** Entries visible at `revision` after `afterId`, with everything needed to copy them. */
@@ -193,14 +224,24 @@ export class RkEntriesRepository {
     return rows.map(toStored);
   }
 
-  /** Deletes up to `limit` row versions superseded at or before `revision`; returns how many. */
-  async purgeSuperseded(datasetId: number, revision: number, limit: number): Promise<number> {
-    const rows = await this.db.all<{ id: number; labels: string }>(
-      'SELECT id, labels FROM rk_entries WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND deleted_rev <= ? LIMIT ?',
-      [datasetId, revision, limit],
+  /**
+   * Deletes row versions superseded at or before `revision`, looking at up to `limit` of them in
+   * (deleted_rev, id) order after `after`. A version visible at one of the `kept` revisions
+   * (snapshots) stays. Returns how many were looked at and deleted, and the last one looked at.
+   */
+  async purgeSuperseded(datasetId: number, revision: number, limit: number, kept: readonly number[] = [], after: SupersededCursor = { rev: 0, id: 0 }): Promise<{
+    scanned: number; purged: number; last: SupersededCursor;
+  }> {
+    const rows = await this.db.all<{ id: number; labels: string; created_rev: number; deleted_rev: number }>(
+      `SELECT id, labels, created_rev, deleted_rev FROM rk_entries
+       WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND (deleted_rev, id) > (?, ?) AND deleted_rev <= ?
+       ORDER BY deleted_rev, id LIMIT ?`,
+      [datasetId, after.rev, after.id, revision, limit],
     );
-    await this.#deleteRows(datasetId, rows);
-    return rows.length;
+    const doomed = rows.filter((row) => !keptBy(kept, Number(row.created_rev), Number(row.deleted_rev)));
+    await this.#deleteRows(datasetId, doomed);
+    const last = rows.length > 0 ? { rev: Number(rows[rows.length - 1].deleted_rev), id: Number(rows[rows.length - 1].id) } : after;
+    return { scanned: rows.length, purged: doomed.length, last };
   }
 
   /** Deletes up to `limit` rows of a dataset being deleted; returns how many. */
@@ -211,7 +252,7 @@ export class RkEntriesRepository {
   }
 
   /** One label's entries in listing order; HasErrors and SourceRefContains are tested on the label rows. */
-  async #pageByLabel(datasetId: number, revision: number, label: string, filter: EntryFilter, afterId: number, limit: number) {
+  async #selectByLabel<T>(columns: string, datasetId: number, revision: number, label: string, filter: EntryFilter, afterId: number, limit: number): Promise<T[]> {
     let sql = '';
     const params: SqlValue[] = [];
     // Literals, not parameters: HasErrors=true walks the index of labels with errors.
@@ -221,13 +262,12 @@ export class RkEntriesRepository {
       sql += ` AND ${test.sql}`;
       params.push(test.param);
     }
-    const rows = await this.db.all<{ id: number; line: string }>(
-      `SELECT e.id, e.line FROM rk_entry_labels l JOIN rk_entries e ON e.id = l.entry_id
+    return this.db.all<T>(
+      `SELECT ${columns} FROM rk_entry_labels l JOIN rk_entries e ON e.id = l.entry_id
        WHERE l.dataset_id = ? AND l.label = ? AND l.entry_id > ? ${sql} AND ${VISIBLE}
        ORDER BY l.entry_id LIMIT ?`,
       [datasetId, label, afterId, ...params, revision, revision, limit],
     );
-    return rows.map((row) => ({ id: Number(row.id), line: row.line }));
   }
 
   /**
@@ -334,7 +374,19 @@ export function trigramQuery(trigrams: readonly string[]): string {
   return trigrams.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
 }
 
-function toStored(row: EntryDbRow): StoredEntry {
+/** True when one of the ascending revisions `kept` lies in [created, deleted): it sees the row version. */
+function keptBy(kept: readonly number[], created: number, deleted: number): boolean {
+  let low = 0;
+  let high = kept.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (kept[mid] < created) low = mid + 1;
+    else high = mid;
+  }
+  return low < kept.length && kept[low] < deleted;
+}
+
+export function toStored(row: EntryDbRow): StoredEntry {
   return {
     id: Number(row.id),
     sourceRef: row.source_ref,

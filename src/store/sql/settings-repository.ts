@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { SqlExecutor } from './sql-driver.js';
+import type { SqlDialect, SqlExecutor } from './sql-driver.js';
 
 /** Installation-wide values every node must agree on, such as signing keys. */
 export class SettingsRepository {
-  constructor(private readonly db: SqlExecutor) {}
+  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
 
   /**
    * The named secret, created at random on first use. Safe against two nodes racing:
@@ -19,6 +19,27 @@ export class SettingsRepository {
   async get(name: string): Promise<Buffer | undefined> {
     const row = await this.db.get<{ value: Buffer }>('SELECT value FROM settings WHERE name = ?', [name]);
     return row && Buffer.from(row.value);
+  }
+
+  /**
+   * The named value, locked until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite's write
+   * transactions are serial anyway): writers that read it this way take turns.
+   */
+  async getForUpdate(name: string): Promise<Buffer | undefined> {
+    const row = await this.db.get<{ value: Buffer }>(`SELECT value FROM settings WHERE name = ? ${this.dialect.forUpdate}`, [name]);
+    return row && Buffer.from(row.value);
+  }
+
+  /** Writes the named value anew (a write that changes a row every time: the health probe). */
+  async touch(name: string): Promise<void> {
+    const value = Buffer.alloc(8);
+    value.writeDoubleBE(Date.now());
+    await this.put(name, value);
+  }
+
+  /** Stores the value, replacing any. */
+  async put(name: string, value: Buffer): Promise<void> {
+    await this.db.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, value]);
   }
 
   /** Stores the value unless the name is taken; resolves to the value that is stored now. */

@@ -58,10 +58,30 @@ export interface SqlDialect {
    * PostgreSQL, whose planner has them.
    */
   indexedBy(index: string): string;
+  /**
+   * Written before a column so the planner does not drive the query by an index on it: `+` on
+   * SQLite, whose planner has no statistics (Trove never runs ANALYZE there) and would rather
+   * walk a range of a wide partial index than probe a narrow one; nothing on PostgreSQL, whose
+   * planner has statistics and whose partial-index proofs need the bare column.
+   */
+  readonly notIndexed: '+' | '';
+}
+
+/** A connection pool's use right now (PostgreSQL; the embedded store has no pool). */
+export interface PoolStats {
+  /** Connections the pool may open at most. */
+  readonly max: number;
+  /** Connections open now, idle or checked out. */
+  readonly total: number;
+  readonly idle: number;
+  /** Callers waiting for a connection. */
+  readonly waiting: number;
 }
 
 export interface SqlDriver extends SqlExecutor {
   readonly dialect: SqlDialect;
+  /** The connection pool's use, where the engine has one. */
+  poolStats?(): PoolStats;
   /**
    * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws.
    * Statements issued through `tx` are the only ones inside the transaction.

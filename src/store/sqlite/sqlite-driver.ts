@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { AsyncMutex } from '../../lib/async-mutex.js';
 import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams, WriteOptions } from '../sql/sql-driver.js';
+import { unavailableOr } from '../store-unavailable-error.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteDriverConfig {
@@ -20,15 +21,32 @@ const READER_CACHE_KIB = 2048;
 const BACKSTOP_CHECKPOINT_PAGES = 16_384;
 
 const dialect: SqlDialect = {
-  name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5', indexedBy: (index) => `INDEXED BY ${index}`,
+  name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5', notIndexed: '+',
+  indexedBy: (index) => `INDEXED BY ${index}`,
 };
 // Resolved from the package root so the compiled driver (dist/store/sqlite) reads the same SQL files.
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../../src/store/sqlite/migrations/', import.meta.url));
+
+/** The migration files this build has, in order. */
+function migrationFiles(): string[] {
+  return readdirSync(MIGRATIONS_DIR).filter((name) => name.endsWith('.sql')).sort();
+}
+
+/** The schema versions this build knows (a database with any other was made by a newer Trove). */
+export function knownSchemaVersions(): number[] {
+  return migrationFiles().map((file) => Number.parseInt(file, 10));
+}
 
 /**
  * better-sqlite3 in WAL mode behind the async SqlDriver interface. One write connection is
  * serialised by a mutex (a transaction may await between statements); reads outside
  * transactions go to a second, read-only connection so they never wait behind a write job.
+ *
+ * Every write commits with an explicit COMMIT, also a single statement: in autocommit mode
+ * better-sqlite3's `get` of an `UPDATE ... RETURNING` hands back the row and resets the statement
+ * without reporting that the commit failed (a full disk), so a write that never happened looked
+ * done. A failed COMMIT throws; storage failures (full disk, I/O errors, a read-only file) become
+ * StoreUnavailableError, the modelled 500 that health and the job runner know how to wait out.
  */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = dialect;
@@ -72,17 +90,17 @@ export class SqliteDriver implements SqlDriver {
   }
 
   all<T>(sql: string, params?: SqlParams): Promise<T[]> {
-    if (this.#writes(sql)) return this.#write(() => this.#writerExec.all<T>(sql, params));
+    if (this.#writes(sql)) return this.transaction((tx) => tx.all<T>(sql, params));
     return this.#readerExec.all<T>(sql, params);
   }
 
   get<T>(sql: string, params?: SqlParams, options?: WriteOptions): Promise<T | undefined> {
-    if (this.#writes(sql)) return this.#write(() => this.#writerExec.get<T>(sql, params), options);
+    if (this.#writes(sql)) return this.#transaction((tx) => tx.get<T>(sql, params), options);
     return this.#readerExec.get<T>(sql, params);
   }
 
   run(sql: string, params?: SqlParams, options?: WriteOptions): Promise<number> {
-    return this.#write(() => this.#writerExec.run(sql, params), options);
+    return this.#transaction((tx) => tx.run(sql, params), options);
   }
 
   runBatch(sql: string, rows: readonly SqlParams[]): Promise<void> {
@@ -94,35 +112,43 @@ export class SqliteDriver implements SqlDriver {
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#transaction(fn);
+  }
+
+  #transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: WriteOptions): Promise<T> {
+    // Deferred durability: this commit is not synced; WAL keeps commits in order, so the next
+    // synced commit makes it durable too.
+    const deferred = options?.durability === 'deferred' && this.#synchronous === 'FULL';
     return this.#mutex.run(async () => {
-      this.#writer.exec('BEGIN IMMEDIATE');
+      if (deferred) this.#writer.pragma('synchronous = NORMAL');
       try {
-        const result = await fn(this.#writerExec);
-        this.#writer.exec('COMMIT');
-        this.#checkpointer?.committed();
-        return result;
-      } catch (error) {
-        if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK');
-        throw error;
+        return await this.#inTransaction(fn);
+      } finally {
+        if (deferred) this.#writer.pragma('synchronous = FULL');
       }
     });
   }
 
-  /** One auto-committed write statement on the writer. */
-  async #write<T>(statement: () => Promise<T>, options?: WriteOptions): Promise<T> {
-    const deferred = options?.durability === 'deferred' && this.#synchronous === 'FULL';
-    const result = await this.#mutex.run(async () => {
-      if (!deferred) return statement();
-      // WAL keeps commits in order, so the next synced commit makes this one durable too.
-      this.#writer.pragma('synchronous = NORMAL');
-      try {
-        return await statement();
-      } finally {
-        this.#writer.pragma('synchronous = FULL');
+  /** BEGIN, `fn`, COMMIT (ROLLBACK if anything throws); the caller holds the mutex. */
+  async #inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    exec(this.#writer, 'BEGIN IMMEDIATE');
+    try {
+      const result = await fn(this.#writerExec);
+      exec(this.#writer, 'COMMIT');
+      this.#checkpointer?.committed();
+      return result;
+    } catch (error) {
+      // A COMMIT that failed for lack of space has usually rolled back already. A failing
+      // ROLLBACK must not hide the error that caused it.
+      if (this.#writer.inTransaction) {
+        try {
+          this.#writer.exec('ROLLBACK');
+        } catch {
+          // SQLite rolls back by itself when it cannot go on; the first error says why.
+        }
       }
-    });
-    this.#checkpointer?.committed();
-    return result;
+      throw error;
+    }
   }
 
   /** True for a statement that writes (e.g. UPDATE ... RETURNING), which must go to the writer. */
@@ -141,14 +167,14 @@ export class SqliteDriver implements SqlDriver {
       const applied = new Set(
         this.#writer.prepare('SELECT version FROM schema_migrations').all().map((row) => (row as { version: number }).version),
       );
-      for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name.endsWith('.sql')).sort()) {
+      for (const file of migrationFiles()) {
         const version = Number.parseInt(file, 10);
         if (applied.has(version)) continue;
         const sql = readFileSync(MIGRATIONS_DIR + file, 'utf8');
-        this.#writer.transaction(() => {
+        storage(() => this.#writer.transaction(() => {
           this.#writer.exec(sql);
           this.#writer.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, file, Date.now());
-        })();
+        })());
       }
     });
   }
@@ -160,6 +186,19 @@ export class SqliteDriver implements SqlDriver {
       this.#writer.close();
     });
   }
+}
+
+/** Runs `fn`, turning a storage failure (full disk, I/O error, ...) into StoreUnavailableError. */
+function storage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw unavailableOr(error);
+  }
+}
+
+function exec(db: Database.Database, sql: string): void {
+  storage(() => db.exec(sql));
 }
 
 function executor(db: Database.Database): SqlExecutor {
@@ -174,22 +213,24 @@ function executor(db: Database.Database): SqlExecutor {
   };
   return {
     async all<T>(sql: string, params: SqlParams = []) {
-      return prepare(sql).all(...params) as T[];
+      return storage(() => prepare(sql).all(...params) as T[]);
     },
     async get<T>(sql: string, params: SqlParams = []) {
-      return prepare(sql).get(...params) as T | undefined;
+      return storage(() => prepare(sql).get(...params) as T | undefined);
     },
     async run(sql: string, params: SqlParams = []) {
-      return prepare(sql).run(...params).changes;
+      return storage(() => prepare(sql).run(...params).changes);
     },
     async runBatch(sql: string, rows: readonly SqlParams[]) {
       const statement = prepare(sql);
-      for (const row of rows) statement.run(...row);
+      storage(() => {
+        for (const row of rows) statement.run(...row);
+      });
     },
     async insertMany(table: string, columns: readonly string[], rows: readonly SqlParams[]) {
       // One prepared single-row insert per row beats a multi-row INSERT ... RETURNING on SQLite.
       const statement = prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-      return rows.map((row) => Number(statement.run(...row).lastInsertRowid));
+      return storage(() => rows.map((row) => Number(statement.run(...row).lastInsertRowid)));
     },
   };
 }

@@ -74,10 +74,11 @@ describe.runIf(POSTGRES_SELECTED)('bin/trove on PostgreSQL', () => {
   it('waits at start-up for a database that comes up a moment later', async () => {
     const url = new URL(database.url);
     const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
-    await proxy.cut();
+    const { attempted } = await proxy.refuse();
     const dataDir = mkdtempSync(join(tmpdir(), 'trove-cli-pg-'));
     const starting = spawnTrove(['--data-dir', dataDir, '--database-url', proxy.via(database.url), '--log-level', 'info'], { TROVE_MASTER_KEY: TEST_MASTER_KEY });
-    const restored = new Promise((resolve) => setTimeout(resolve, 1_200)).then(() => proxy.restore());
+    // The database comes back only once Trove has tried it and been refused (however slowly it started).
+    const restored = attempted.then(() => new Promise((resolve) => setTimeout(resolve, 300))).then(() => proxy.restore());
     try {
       const trove = await starting;
       await restored;

@@ -1,4 +1,5 @@
 import { CreateDatasetCommand, CreateProjectCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../harness/backends.js';
 import { putObject } from '../../harness/console-fixtures.js';
@@ -23,7 +24,9 @@ describe.each(BACKENDS)('GET /_trove/images: entry images for the console (%s)',
   let server: TestServer;
   let datasetArn: string;
   const image = picture(160, 120, [{ left: 20, top: 20, width: 60, height: 60, hue: 340 }]);
-  const refs = { ok: '', gif: '', missing: '', huge: '', outside: '' };
+  const refs = { ok: '', gif: '', missing: '', huge: '', outside: '', photo: '' };
+  /** A phone photo: 2400 × 1600 stored, EXIF orientation 6 (viewers turn it to portrait). */
+  let photo: Buffer;
 
   beforeAll(async () => {
     server = await startServer({ backend });
@@ -32,6 +35,10 @@ describe.each(BACKENDS)('GET /_trove/images: entry images for the console (%s)',
     refs.gif = putObject(server.dataDir, 'pics', 'moving.gif', GIF);
     refs.huge = putObject(server.dataDir, 'pics', 'huge.png', png(100, 100, { padding: 16 * 1024 * 1024 }));
     refs.missing = 's3://pics/not-there.png';
+    photo = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: '#3a7' } })
+      .composite([{ input: Buffer.from('<svg width="2400" height="1600"><circle cx="600" cy="800" r="500" fill="#e33"/></svg>') }])
+      .jpeg({ quality: 92 }).withMetadata({ orientation: 6 }).toBuffer();
+    refs.photo = putObject(server.dataDir, 'pics', 'phone.jpg', photo);
     // In the store but in no entry: the route must not serve it.
     refs.outside = putObject(server.dataDir, 'pics', 'secret.png', image);
     const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'pics' }));
@@ -40,9 +47,9 @@ describe.each(BACKENDS)('GET /_trove/images: entry images for the console (%s)',
     // Images the checks reject count toward AWS's 20% rule: enough good ones keep the change.
     const good = Array.from({ length: 12 }, (_, i) => putObject(server.dataDir, 'pics', `more-${i}.png`, image));
     await client.send(new UpdateDatasetEntriesCommand({
-      DatasetArn: datasetArn, Changes: { GroundTruth: lines(...[refs.ok, refs.gif, refs.missing, refs.huge, ...good].map((ref) => classificationLine(ref, 'tulip'))) },
+      DatasetArn: datasetArn, Changes: { GroundTruth: lines(...[refs.ok, refs.gif, refs.missing, refs.huge, refs.photo, ...good].map((ref) => classificationLine(ref, 'tulip'))) },
     }));
-    expect((await settled(client, datasetArn)).DatasetStats).toMatchObject({ TotalEntries: 16, ErrorEntries: 3 });
+    expect((await settled(client, datasetArn)).DatasetStats).toMatchObject({ TotalEntries: 17, ErrorEntries: 3 });
   });
   afterAll(async () => server?.close());
 
@@ -60,6 +67,30 @@ describe.each(BACKENDS)('GET /_trove/images: entry images for the console (%s)',
     const url = `${server.url}${PATH}?${signed.query!.map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v)}`).join('&')}`;
     const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
     expect(bytes.equals(image)).toBe(true);
+  });
+
+  it('serves thumbnails (size=N): smaller than the original, pixels as stored, after the same checks', async () => {
+    const response = await presignedGet(server, [...q(refs.photo), ['size', '320']]);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('image/webp');
+    expect(response.headers['cache-control']).toBe('private, max-age=3600');
+    const bytes = response.body;
+    expect(bytes.length).toBeLessThan(photo.length / 10);
+    const meta = await sharp(bytes).metadata();
+    // Fits 320 × 320, and keeps the stored (landscape) grid: EXIF orientation is neither applied nor copied.
+    expect([meta.width, meta.height, meta.orientation]).toEqual([320, 213, undefined]);
+    // A second request is served from the cache: the same bytes.
+    expect((await presignedGet(server, [...q(refs.photo), ['size', '320']])).body.equals(bytes)).toBe(true);
+    // Never enlarged: an image that already fits comes as it is.
+    const small = await presignedGet(server, [...q(refs.ok), ['size', '1024']]);
+    expect([small.headers['content-type'], small.body.equals(image)]).toEqual(['image/png', true]);
+
+    for (const size of ['0', '31', '1025', '12.5', 'big']) {
+      const bad = await presignedGet(server, [...q(refs.ok), ['size', size]]);
+      expect([bad.status, bad.json().code], size).toEqual([400, 'ValidationException']);
+    }
+    expect((await presignedGet(server, [...q(refs.outside), ['size', '320']])).status).toBe(404);
+    expect((await presignedGet(server, [...q(refs.gif), ['size', '320']])).status).toBe(415);
   });
 
   it('accepts a request signed in the Authorization header too', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntryFilter } from '../../../src/store/records.js';
 import { PostgresDriver } from '../../../src/store/postgres/postgres-driver.js';
 import { RkEntriesRepository } from '../../../src/store/sql/rk-entries-repository.js';
+import { RkEntryVersionsRepository } from '../../../src/store/sql/rk-entry-versions-repository.js';
 import type { SqlExecutor, SqlParams } from '../../../src/store/sql/sql-driver.js';
 import { POSTGRES_SELECTED } from '../../harness/backends.js';
 import { createTestDatabase } from '../../harness/postgres.js';
@@ -36,6 +37,11 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL listing plans', () => {
 
   /** Runs `page()` with an executor that EXPLAINs each query instead of running it. */
   async function planOf(name: string, filter: EntryFilter, afterId: number): Promise<string> {
+    return explain(name, (executor) => new RkEntriesRepository(executor, driver.dialect).page(2, 1, filter, afterId, 101));
+  }
+
+  /** The plans of the queries `use` sends through the executor it is given, which EXPLAINs instead of running them. */
+  async function explain(name: string, use: (executor: SqlExecutor) => Promise<unknown>): Promise<string> {
     const captured: string[] = [];
     const explaining: SqlExecutor = {
       all: async <T>(sql: string, params?: SqlParams) => {
@@ -48,7 +54,7 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL listing plans', () => {
       runBatch: () => Promise.reject(new Error('not expected')),
       insertMany: () => Promise.reject(new Error('not expected')),
     };
-    await new RkEntriesRepository(explaining, driver.dialect).page(2, 1, filter, afterId, 101);
+    await use(explaining);
     const plan = captured.join('\n---\n');
     plans.set(name, plan);
     return plan;
@@ -114,5 +120,19 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL listing plans', () => {
     const plan = await planOf('SourceRefContains = "img-012345"', { sourceRefContains: 'img-012345' }, 0);
     expect(plan).toMatch(/Bitmap Index Scan on rk_entries_source_ref_trgm/);
     expect(plan).not.toMatch(/Seq Scan/);
+  });
+
+  it('reads history (diffs, restores) by index: superseded rows by revision or source-ref, new rows by id', async () => {
+    // A later revision 2 replaced every tenth entry of dataset 2.
+    await driver.run(`UPDATE rk_entries SET deleted_rev = 2 WHERE dataset_id = 2 AND id % 10 = 0`);
+    await driver.run('ANALYZE rk_entries');
+    const versions = (executor: SqlExecutor) => new RkEntryVersionsRepository(executor, driver.dialect);
+    const superseded = await explain('history: rows superseded between revisions 1 and 2', (e) => versions(e).supersededBetween(2, 1, 2, { rev: 2, id: 0 }, 250));
+    expect(superseded).toMatch(/Index Scan using rk_entries_superseded on rk_entries/);
+    const created = await explain('history: rows created after revision 1', (e) => versions(e).createdBetween(2, 30_000, 50_000, 2, 250));
+    expect(created).toMatch(/Index Scan using (rk_entries_dataset_order|rk_entries_pkey) on rk_entries/);
+    const at = await explain('history: source-refs at revision 1', (e) => versions(e).at(2, 1, ['s3://bucket-2/folder-5/img-000005.jpg', 's3://bucket-2/folder-10/img-000010.jpg']));
+    expect(at).toMatch(/Index Scan using rk_entries_live_source_ref[\s\S]*---[\s\S]*Index Scan using rk_entries_superseded_source_ref/);
+    for (const plan of [superseded, created, at]) expect(plan).not.toMatch(/Seq Scan|Sort/);
   });
 });

@@ -60,7 +60,8 @@ describe.skipIf(!version)(`aws CLI (${version ?? 'absent'})`, () => {
     expect(labels.DatasetLabelDescriptions.map((d: { LabelName: string }) => d.LabelName)).toEqual(['rose', 'tulip']);
     const projects = await aws('describe-projects', '--project-names', 'cli-flowers');
     expect(projects.ProjectDescriptions[0].Datasets[0].DatasetArn).toBe(DatasetArn);
-  });
+    // About ten CLI processes, each starting Python and botocore: seconds apiece on a busy machine.
+  }, 180_000);
 
   it('prints the modelled error name botocore parsed from __type', async () => {
     const failure = await aws('describe-dataset', '--dataset-arn', 'arn:aws:rekognition:eu-central-1:000000000000:project/none/dataset/train/1').catch((e: { stderr: string }) => e);

@@ -13,9 +13,10 @@ import { sdkFailure } from '../../harness/sdk-failure.js';
 
 
 describe.each(BACKENDS)('throttling per access key (token bucket) (%s)', (backend) => {
+  // One token every 10 s: a second request is over the rate however slowly a busy machine sends it.
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ backend, throttle: { requestsPerSecond: 2, burst: 1 } });
+    server = await startServer({ backend, throttle: { requestsPerSecond: 0.1, burst: 1 } });
   });
   afterAll(async () => server?.close());
 
@@ -29,16 +30,9 @@ describe.each(BACKENDS)('throttling per access key (token bucket) (%s)', (backen
     const raw = await send(server.url, signed);
     expect(raw.status).toBe(400);
     expect(Number(raw.headers['x-amz-retry-after'])).toBeGreaterThan(0);
-    expect(Number(raw.headers['x-amz-retry-after'])).toBeLessThanOrEqual(500);
-    expect(raw.headers['retry-after']).toBe('1');
-  });
-
-  it('lets the SDK\'s default retries succeed once a token is available', async () => {
-    const client = server.rekognition();
-    await client.send(new DescribeProjectsCommand({})).catch(() => undefined);
-    const output = await client.send(new DescribeProjectsCommand({}));
-    expect(output.$metadata.httpStatusCode).toBe(200);
-    expect(output.$metadata.attempts).toBeGreaterThan(1);
+    expect(Number(raw.headers['x-amz-retry-after'])).toBeLessThanOrEqual(10_000);
+    expect(Number(raw.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(raw.headers['retry-after'])).toBeLessThanOrEqual(10);
   });
 
   it('keeps a separate bucket per access key', async () => {
@@ -48,6 +42,22 @@ describe.each(BACKENDS)('throttling per access key (token bucket) (%s)', (backen
     const other = server.rekognition({ credentials: await server.createCredential({ account: '123456789012' }), maxAttempts: 1 });
     await other.send(new DescribeProjectsCommand({}));
     expect((await sdkFailure(first.send(new DescribeProjectsCommand({})))).name).toBe('ProvisionedThroughputExceededException');
+  });
+});
+
+describe.each(BACKENDS)('throttling and the SDK\'s retries (%s)', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ backend, throttle: { requestsPerSecond: 2, burst: 1 } });
+  });
+  afterAll(async () => server?.close());
+
+  it('lets the SDK\'s default retries succeed once a token is available', async () => {
+    const client = server.rekognition();
+    // Two calls at once: one of them meets an empty bucket and succeeds on a retry half a second later.
+    const outputs = await Promise.all([client.send(new DescribeProjectsCommand({})), client.send(new DescribeProjectsCommand({}))]);
+    expect(outputs.map((output) => output.$metadata.httpStatusCode)).toEqual([200, 200]);
+    expect(Math.max(...outputs.map((output) => output.$metadata.attempts ?? 1))).toBeGreaterThan(1);
   });
 });
 

@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
+import { TroveApiClient } from '../../../src/client/trove-api-client.js';
 import { BACKENDS } from '../../harness/backends.js';
+import { troveApiRejection as rejection } from '../../harness/trove-api.js';
 import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 import { signedFetch } from '../../harness/sigv4.js';
@@ -11,12 +12,6 @@ import { signedFetch } from '../../harness/sigv4.js';
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../../bin/trove', import.meta.url));
 
-/** The TroveApiClient's rejection, observed as the call starts. */
-async function rejection(call: Promise<unknown>): Promise<TroveApiCallError> {
-  const error = await call.then(() => undefined, (caught: unknown) => caught);
-  expect(error).toBeInstanceOf(TroveApiCallError);
-  return error as TroveApiCallError;
-}
 
 describe.each(BACKENDS)('Trove API under /_trove/api (%s)', (backend) => {
   let server: TestServer;

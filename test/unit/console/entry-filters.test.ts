@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedCount, filtersFromQuery, filtersToQuery, listFilters, MAX_LABEL_FILTERS } from '../../../console/src/rekognition/entry-filters.js';
+import { expectedCount, filtersFromQuery, filtersToQuery, isFiltered, listFilters, MAX_LABEL_FILTERS } from '../../../console/src/rekognition/entry-filters.js';
 import type { EntryFilters } from '../../../console/src/rekognition/entry-filters.js';
 
 const none: EntryFilters = { labels: [], labeled: undefined, hasErrors: undefined, sourceRef: '' };
@@ -43,5 +43,17 @@ describe('the grid filters and ListDatasetEntries', () => {
     expect(expectedCount({ ...none, labeled: true, hasErrors: true }, stats, labels)).toBeUndefined();
     expect(expectedCount({ ...none, sourceRef: 'x' }, stats, labels)).toBeUndefined();
     expect(expectedCount(none, undefined, labels)).toBeUndefined();
+  });
+
+  it('keeps an error code in the URL, lists HasErrors=true for it, and sizes it from the code counts', () => {
+    const filters = filtersFromQuery(new URLSearchParams('code=ERROR_INVALID_BOUNDING_BOX&errors=false'));
+    expect(filters.errorCode).toBe('ERROR_INVALID_BOUNDING_BOX');
+    expect(filtersToQuery(filters)).toMatchObject({ code: 'ERROR_INVALID_BOUNDING_BOX' });
+    expect(listFilters(filters)).toEqual({ HasErrors: true });
+    expect(isFiltered(filters)).toBe(true);
+    const codes = new Map([['ERROR_INVALID_BOUNDING_BOX', 3]]);
+    expect(expectedCount(filters, stats, new Map(), codes)).toBe(3);
+    expect(expectedCount({ ...filters, labels: ['rose'] }, stats, new Map(), codes)).toBeUndefined();
+    expect(filtersFromQuery(new URLSearchParams('code=')).errorCode).toBeUndefined();
   });
 });

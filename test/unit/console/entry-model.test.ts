@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxKey, describePlace, explain, readEntry } from '../../../console/src/rekognition/entry-model.js';
+import { boxCaption, boxKey, describePlace, explain, readEntry } from '../../../console/src/rekognition/entry-model.js';
 import { addLineErrors } from '../../../src/domain/rekognition/manifest/add-line-errors.js';
 import { LINE_ERRORS } from '../../../src/domain/rekognition/manifest/error-codes.js';
 import { validateLine } from '../../../src/domain/rekognition/manifest/validate-line.js';
@@ -101,4 +101,18 @@ describe('readEntry: a listed line as the console draws it', () => {
     expect(readEntry('not json').sourceRef).toBe('');
     expect(readEntry('[1,2]').errors).toEqual([]);
   });
+
+  it('names a box whose class_id the class-map lacks by its real id, and reads each box\'s confidence', () => {
+    const line = JSON.parse(detectionLine(SRC, [
+      { label: 'car', left: 10, top: 20, width: 100, height: 80 }, { label: 'bus', left: 200, top: 40, width: 60, height: 60 },
+    ]));
+    line['bounding-box'].annotations[1].class_id = 42;
+    line['bounding-box-metadata'].objects = [{ confidence: 0.87 }, {}];
+    const entry = readEntry(JSON.stringify(line));
+    expect(entry.boxes.map((b) => [b.label, b.classId, b.confidence, boxCaption(b)])).toEqual([
+      ['car', '0', 0.87, 'car'],
+      [undefined, '42', undefined, 'class 42 (not in class-map)'],
+    ]);
+  });
 });
+

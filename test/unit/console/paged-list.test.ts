@@ -128,3 +128,59 @@ describe('PagedList: a long listing through NextToken pagination', () => {
     expect(calls).toHaveLength(1);
   });
 });
+
+describe('PagedList with a locator (GetDatasetEntriesPageToken)', () => {
+  /** Tokens of the api() above are `tok-<start>`: the locator hands out the token of any position, pinned to the listing. */
+  function locator(total: number) {
+    const calls: [number, string][] = [];
+    const locate = async (position: number, listingToken: string) => {
+      calls.push([position, listingToken]);
+      await Promise.resolve();
+      return position < total ? { token: `tok-${position}` } : { count: total };
+    };
+    return { locate, calls };
+  }
+
+  it('jumps to a far page with one located token instead of walking every page before it', async () => {
+    const { fetch, calls } = api(250_000, 100);
+    const located = locator(250_000);
+    const list = new PagedList(fetch, { pageSize: 100, prepare: same, expectedCount: 250_000, prefetchPages: 0, locate: located.locate });
+    list.want(0, 10);
+    await settle(list);
+    list.want(125_000, 125_050);
+    await settle(list);
+    expect(list.item(125_000)).toBe(125_000);
+    expect(located.calls).toEqual([[125_000, 'tok-100']]); // pinned to the listing's own token of page 1
+    expect(calls).toEqual([undefined, 'tok-125000']);
+    // Near a known page it walks (one step is cheaper than a call).
+    list.want(125_100, 125_150);
+    await settle(list);
+    expect(calls.at(-1)).toBe('tok-125100');
+    expect(located.calls).toHaveLength(1);
+  });
+
+  it('learns the exact length from the locator when no counter gives it', async () => {
+    const { fetch } = api(1_234, 100);
+    const located = locator(1_234);
+    const list = new PagedList(fetch, { pageSize: 100, prepare: same, prefetchPages: 0, locate: located.locate });
+    list.want(0, 10);
+    await settle(list);
+    expect(list.status).toMatchObject({ exact: true, length: 1_234 });
+    expect(located.calls.map(([position]) => position)).toEqual([2_147_483_647]);
+  });
+
+  it('falls back to walking when the locator is refused', async () => {
+    const { fetch, calls } = api(2_000, 100);
+    const list = new PagedList(fetch, {
+      pageSize: 100, prepare: same, expectedCount: 2_000, prefetchPages: 0,
+      locate: async () => { throw new Error('AccessDeniedException: not allowed'); },
+    });
+    list.want(0, 10);
+    await settle(list);
+    list.want(1_950, 2_000);
+    await settle(list);
+    expect(list.item(1_999)).toBe(1_999);
+    expect(calls).toHaveLength(20);
+    expect(list.status.error).toBeUndefined();
+  });
+});

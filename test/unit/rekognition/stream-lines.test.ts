@@ -15,7 +15,7 @@ async function* pieces(bytes: Buffer, size: number): AsyncGenerator<Uint8Array> 
 
 async function collect(text: string | Buffer, size = 7, limits = LIMITS): Promise<string[]> {
   const out: string[] = [];
-  for await (const line of streamManifestLines(pieces(Buffer.from(text), size), limits)) out.push(line);
+  for await (const line of streamManifestLines(pieces(Buffer.from(text), size), limits)) out.push(line.text);
   return out;
 }
 

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntryFilter } from '../../../src/store/records.js';
+import { AcExamplesRepository } from '../../../src/store/sql/ac-examples-repository.js';
 import { RkEntriesRepository } from '../../../src/store/sql/rk-entries-repository.js';
+import { RkEntryVersionsRepository } from '../../../src/store/sql/rk-entry-versions-repository.js';
 import type { SqlExecutor, SqlParams } from '../../../src/store/sql/sql-driver.js';
 import { SqliteDriver } from '../../../src/store/sqlite/sqlite-driver.js';
 
@@ -28,8 +30,13 @@ describe('SQLite query plans', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The plan of every query the repository reads with while `use` runs, in order. */
-  async function plansOf(use: (repository: RkEntriesRepository) => Promise<unknown>): Promise<string[]> {
+  /** The plan of every query the entries repositories read with while `use` runs, in order. */
+  function plansOf(use: (repository: RkEntriesRepository, versions: RkEntryVersionsRepository) => Promise<unknown>): Promise<string[]> {
+    return capturedPlans((recording) => use(new RkEntriesRepository(recording, driver.dialect), new RkEntryVersionsRepository(recording, driver.dialect)));
+  }
+
+  /** The plan of every query read through the executor `use` is given, in order. */
+  async function capturedPlans(use: (recording: SqlExecutor) => Promise<unknown>): Promise<string[]> {
     const captured: [string, SqlParams][] = [];
     const recording: SqlExecutor = {
       all: async <T>(sql: string, params: SqlParams = []) => {
@@ -44,7 +51,7 @@ describe('SQLite query plans', () => {
       runBatch: (sql, rows) => driver.runBatch(sql, rows),
       insertMany: (table, columns, rows) => driver.insertMany(table, columns, rows),
     };
-    await use(new RkEntriesRepository(recording, driver.dialect));
+    await use(recording);
     return captured.map(([sql, params]) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | '));
   }
@@ -111,6 +118,30 @@ describe('SQLite query plans', () => {
     });
   });
 
+  describe('ListDatasetExamples and downloads (AcExamplesRepository.page)', () => {
+    it('reads the sizes from the listing index alone, then the content of the rows that fit', async () => {
+      await new AcExamplesRepository(driver).insert(7, 1, Array.from({ length: 3 }, (_, i) => ({ exampleId: `e${i}`, seq: i + 1, content: '{"a":1}' })));
+      let page: { rows: unknown[]; more: boolean } | undefined;
+      const plans = await capturedPlans(async (recording) => { page = await new AcExamplesRepository(recording).page(7, 1, 0, 2, 5 << 20); });
+      expect(page).toMatchObject({ rows: [{ exampleId: 'e0' }, { exampleId: 'e1' }], more: true });
+      expect(plans).toEqual([
+        expect.stringMatching(/^SEARCH e USING COVERING INDEX ac_examples_order \(dataset_id=\? AND seq>\?\)$/),
+        expect.stringMatching(/^SEARCH e USING INDEX ac_examples_order \(dataset_id=\? AND seq>\? AND seq<\?\)$/),
+      ]);
+    });
+  });
+
+  describe('GetDatasetEntriesPageToken (RkEntriesRepository.positionAt)', () => {
+    it.each<[string, EntryFilter]>([
+      ['no filter', {}], ['HasErrors=true', { hasErrors: true }], ['Labeled=false', { labeled: false }],
+      ['ContainsLabels', { containsLabels: ['a', 'b'] }], ['SourceRefContains', { sourceRefContains: 'abcd' }],
+    ])('%s walks the listing\'s own ordered index, reading ids only', async (_name, filter) => {
+      const plans = await plansOf((repository) => repository.positionAt(1, 1, filter, 250, 100));
+      expect(plans.length).toBeGreaterThan(0);
+      for (const plan of plans) expect(plan).not.toMatch(/TEMP B-TREE|^SCAN e\b/);
+    });
+  });
+
   describe('the console image check (RkEntriesRepository.hasSourceRef)', () => {
     it('probes indexes only: the live source-ref, then the rows superseded after the revision', async () => {
       let found: boolean | undefined;
@@ -120,6 +151,25 @@ describe('SQLite query plans', () => {
         expect.stringMatching(/^SEARCH rk_entries USING INDEX rk_entries_live_source_ref \(dataset_id=\? AND source_ref=\?\)$/),
         expect.stringMatching(/^SEARCH rk_entries USING INDEX rk_entries_superseded \(dataset_id=\? AND deleted_rev>\?\)$/),
       ]);
+    });
+  });
+
+  describe('history: diffs, restores and garbage collection read only what changed', () => {
+    it.each<[string, (repository: RkEntriesRepository, versions: RkEntryVersionsRepository) => Promise<unknown>, RegExp[]]>([
+      ['rows superseded between two revisions', (_, versions) => versions.supersededBetween(1, 2, 5, { rev: 3, id: 10 }, 100),
+        [/^SEARCH rk_entries USING INDEX rk_entries_superseded \(dataset_id=\? AND deleted_rev>\? AND deleted_rev<\?\)$/]],
+      ['rows created after a revision', (_, versions) => versions.createdBetween(1, 10, 90, 5, 100),
+        [/^SEARCH rk_entries USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\? AND id<\?\)$/]],
+      ['a source-ref at a revision', (_, versions) => versions.at(1, 3, ['s3://b/k.png']), [
+        /^SEARCH rk_entries USING INDEX rk_entries_live_source_ref \(dataset_id=\? AND source_ref=\?\)$/,
+        /^SEARCH rk_entries USING INDEX rk_entries_superseded_source_ref \(dataset_id=\? AND source_ref=\?\)$/,
+      ]],
+      ['garbage collection', (repository) => repository.purgeSuperseded(1, 9, 100, [2], { rev: 3, id: 7 }),
+        [/^SEARCH rk_entries USING INDEX rk_entries_superseded \(dataset_id=\? AND deleted_rev>\? AND deleted_rev<\?\)$/]],
+    ])('%s: one index range, no sort', async (_name, use, expected) => {
+      const plans = await plansOf(use);
+      expect(plans).toEqual(expected.map((pattern) => expect.stringMatching(pattern)));
+      for (const plan of plans) expect(plan).not.toMatch(/TEMP B-TREE/);
     });
   });
 });

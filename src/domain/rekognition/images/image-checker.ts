@@ -17,6 +17,12 @@ const MAX_READS = 16;
 const TAIL_BYTES = 1024;
 
 /**
+ * How one image check ended: the image is fine, broke a rule (the first code found), could not
+ * be judged because the store has no such bucket, or failed transiently (the job retries).
+ */
+export type ImageCheckOutcome = 'ok' | ImageFinding['code'] | 'not_checked' | 'unavailable';
+
+/**
  * Checks the images that manifest lines point at, reading only their headers and last bytes
  * through ranged reads. One checker serves one job: it remembers the buckets the store does not
  * have, so a manifest full of images elsewhere costs one failed read per bucket, not per image.
@@ -27,7 +33,11 @@ export class ImageChecker {
   readonly #unreachable = new Set<string>();
 
   /** `store`: an ObjectReader bound to whoever asked for the check (the job's requester). */
-  constructor(private readonly store: Pick<ObjectReader, 'readRange' | 'description'>, private readonly logger?: Logger) {}
+  constructor(
+    private readonly store: Pick<ObjectReader, 'readRange' | 'description'>,
+    private readonly logger?: Logger,
+    private readonly onChecked: (outcome: ImageCheckOutcome) => void = () => undefined,
+  ) {}
 
   /**
    * The rules the image breaks, or undefined when the store cannot reach it at all (no such
@@ -47,6 +57,18 @@ export class ImageChecker {
     return (await known) ? this.#checkOne(ref, expectation) : undefined;
   }
 
+  /**
+   * The pixel size of the image at `sourceRef` (its header, read as the checks read it), or
+   * undefined when it cannot be read or is not a PNG or JPEG: what imports of normalised boxes
+   * (YOLO) need. Throws ObjectStoreError('unavailable') for transient failures.
+   */
+  async size(sourceRef: string): Promise<{ width: number; height: number } | undefined> {
+    const ref = parseS3Uri(sourceRef);
+    if (!ref) return undefined;
+    const facts = await this.#facts(ref).catch((error: unknown) => this.#failure(ref, error));
+    return facts?.kind === 'image' ? { width: facts.width, height: facts.height } : undefined;
+  }
+
   /** Whether a bucket has been found missing from the store (so none of its images is checked). */
   knownUnreachable(bucket: string): boolean {
     return this.#unreachable.has(bucket);
@@ -59,7 +81,9 @@ export class ImageChecker {
 
   async #checkOne(ref: ObjectRef, expectation: ImageExpectation): Promise<ImageFinding[] | undefined> {
     const facts = await this.#facts(ref).catch((error: unknown) => this.#failure(ref, error));
-    return facts && imageFindings(facts, expectation);
+    const findings = facts && imageFindings(facts, expectation);
+    this.onChecked(findings === undefined ? 'not_checked' : findings[0]?.code ?? 'ok');
+    return findings;
   }
 
   async #facts(ref: ObjectRef): Promise<ImageFacts> {
@@ -98,7 +122,9 @@ export class ImageChecker {
       case 'no-such-key':
       case 'access-denied':
         return { kind: 'missing' };
-      case 'unavailable': throw error;
+      case 'unavailable':
+        this.onChecked('unavailable');
+        throw error;
     }
   }
 }

@@ -149,6 +149,11 @@ export const DROP_REASONS = {
     message: 'The format of the source-ref value is invalid.',
     explanation: 'The source-ref must look like s3://bucket/path/to/image.jpg.',
   },
+  DUPLICATE_SOURCE_REF: {
+    // AWS: an image may appear only once per change; Trove keeps the first line (ingest.ts).
+    message: 'The source-ref appears on an earlier line of the same change.',
+    explanation: 'An image can appear only once in one change; the first line with it is kept and later ones are dropped.',
+  },
 } as const satisfies Record<string, DropReasonSpec>;
 
 export type DropReason = keyof typeof DROP_REASONS;

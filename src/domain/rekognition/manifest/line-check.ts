@@ -21,6 +21,8 @@ export interface LineCheck {
   lineErrors: LineError[];
   /** Every error written into the line, at any level. */
   errorCount: number;
+  /** Their codes, in the order found (for the metrics); undefined while there is none. */
+  codes: LineErrorCode[] | undefined;
   /** Label name → number of valid boxes using it on this image (0 for image-level labels). */
   labels: Map<string, number>;
   /** The image_size of each bounding-box attribute whose image_size is well-formed. */
@@ -30,7 +32,12 @@ export interface LineCheck {
 }
 
 export function newLineCheck(): LineCheck {
-  return { lineErrors: [], errorCount: 0, labels: new Map(), imageSizes: [], stripped: false };
+  return { lineErrors: [], errorCount: 0, codes: undefined, labels: new Map(), imageSizes: [], stripped: false };
+}
+
+function counted(check: LineCheck, code: LineErrorCode): void {
+  check.errorCount += 1;
+  (check.codes ??= []).push(code);
 }
 
 export function isObject(value: unknown): value is JsonObject {
@@ -43,18 +50,18 @@ export function addError(check: LineCheck, target: JsonObject, code: LineErrorCo
   const existing = target[ERRORS_KEY];
   if (Array.isArray(existing)) existing.push(error);
   else target[ERRORS_KEY] = [error];
-  check.errorCount += 1;
+  counted(check, code);
 }
 
 export function addLineError(check: LineCheck, code: LineErrorCode, ...args: string[]): void {
   check.lineErrors.push({ code, message: lineErrorMessage(code, ...args) });
-  check.errorCount += 1;
+  counted(check, code);
 }
 
 /** A pair-level error that must sit at the top level because its own object cannot hold it. */
 export function addHoistedError(check: LineCheck, code: LineErrorCode, name: string): void {
   check.lineErrors.push({ code, message: hoistedLineErrorMessage(code, name) });
-  check.errorCount += 1;
+  counted(check, code);
 }
 
 export function addLabel(check: LineCheck, name: string, boxes: number): void {

@@ -2,6 +2,7 @@
 // limits and terminal errors of Custom Labels.
 
 import { LineStreamError, streamLines } from '../../../lib/line-stream.js';
+import type { StreamedLine } from '../../../lib/line-stream.js';
 import { BatchRejected } from '../revision-writer.js';
 
 export interface ManifestStreamLimits {
@@ -23,9 +24,9 @@ export function manifestTooLarge(bytes: number, limits: ManifestStreamLimits): B
  * limit is passed or the file is not JSON Lines text. A line too long to ever be valid comes cut
  * short, still too long, so the validator drops it.
  */
-export async function* streamManifestLines(chunks: AsyncIterable<Uint8Array>, limits: ManifestStreamLimits): AsyncGenerator<string> {
+export async function* streamManifestLines(chunks: AsyncIterable<Uint8Array>, limits: ManifestStreamLimits): AsyncGenerator<StreamedLine> {
   try {
-    for await (const line of streamLines(chunks, limits)) yield line.text;
+    yield* streamLines(chunks, limits);
   } catch (error) {
     if (!(error instanceof LineStreamError)) throw error;
     switch (error.kind) {

@@ -40,6 +40,8 @@ export interface ValidatedEntry {
    * image checks compare it with the real image (AWS: ERROR_INVALID_IMAGE_DIMENSION).
    */
   imageSizes?: { width: number; height: number }[];
+  /** The codes of the errors written into the line (absent when it has none), for the metrics. */
+  errorCodes?: readonly string[];
 }
 
 export type LineOutcome =
@@ -134,6 +136,7 @@ export function validateLine(text: string, options: ValidateLineOptions = {}): L
     entry: {
       sourceRef, line, isLabeled, hasErrors: check.errorCount > 0, labels: sortedLabels(check),
       ...(check.imageSizes.length > 0 ? { imageSizes: check.imageSizes } : {}),
+      ...(check.codes ? { errorCodes: check.codes } : {}),
     },
   };
 }

@@ -1,3 +1,5 @@
+import { ChangeLog } from '../../../domain/rekognition/history/change-log.js';
+import type { ChangeOrigin } from '../../../domain/rekognition/history/change-log.js';
 import type { IngestResult } from '../../../domain/rekognition/ingest.js';
 import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-deps.js';
 import { BatchRejected, RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
@@ -28,50 +30,54 @@ export function terminalErrorCheck(result: IngestResult, limits: RekognitionLimi
 /**
  * Commits a batch through `commit` in the job's finishing transaction; when the commit refuses
  * the batch (BatchRejected), every writer's rows are discarded and each dataset is marked
- * `failedStatus` with StatusMessageCode CLIENT_ERROR.
+ * `failedStatus` with StatusMessageCode CLIENT_ERROR. Resolves to the rejection, if any.
  */
 export async function commitOrReject(
   ctx: JobContext,
   writers: readonly RevisionWriter[],
   failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED',
   commit: (tx: Repositories, now: number) => Promise<unknown>,
-): Promise<void> {
+): Promise<BatchRejected | undefined> {
   try {
     await ctx.finish((tx) => commit(tx, ctx.clock.now()));
+    return undefined;
   } catch (error) {
     if (!(error instanceof BatchRejected)) throw error;
     await rejectBatch(ctx, writers, failedStatus, error);
+    return error;
   }
 }
 
-/** Discards the writers' rows and finishes the job with each dataset in `failedStatus`. */
+/**
+ * Discards the writers' rows and finishes the job with each dataset in `failedStatus`; each
+ * failed change is still a revision in the dataset's history (RevisionWriter.fail).
+ */
 export async function rejectBatch(
   ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED', rejection: BatchRejected,
 ): Promise<void> {
-  for (const writer of writers) await writer.abandon();
   ctx.logger.info({ code: rejection.code }, 'batch rejected');
-  await ctx.finish(async (tx) => {
-    for (const writer of writers) {
-      await tx.rkDatasets.setStatus(writer.dataset.id, failure(failedStatus, rejection.code, rejection.message, 'CLIENT_ERROR', ctx.clock.now()));
-    }
-  });
+  await failWriters(ctx, writers, failedStatus, rejection.code, rejection.message, 'CLIENT_ERROR');
 }
 
 /** The give-up path of every batch job: discard, then fail with SERVICE_ERROR (the client may retry). */
 export async function failForService(
   ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED', error: unknown,
 ): Promise<void> {
+  await failWriters(ctx, writers, failedStatus, 'SERVICE_ERROR', `Trove could not apply the change (${String(error)}). Try again.`, 'SERVICE_ERROR');
+}
+
+async function failWriters(
+  ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED',
+  code: string, message: string, messageCode: 'CLIENT_ERROR' | 'SERVICE_ERROR',
+): Promise<void> {
   for (const writer of writers) await writer.abandon();
   await ctx.finish(async (tx) => {
-    for (const writer of writers) {
-      await tx.rkDatasets.setStatus(writer.dataset.id,
-        failure(failedStatus, 'SERVICE_ERROR', `Trove could not apply the change (${String(error)}). Try again.`, 'SERVICE_ERROR', ctx.clock.now()));
-    }
+    for (const writer of writers) await writer.fail(tx, failure(failedStatus, code, message, messageCode, ctx.clock.now()), { code, message });
   });
 }
 
-/** A writer for the dataset's next revision, or undefined when the dataset is gone. */
-export async function writerFor(datasetId: number, ctx: JobContext, limits: RekognitionLimits): Promise<RevisionWriter | undefined> {
+/** A writer for the dataset's next revision, recording it in history as `origin`; undefined when the dataset is gone. */
+export async function writerFor(datasetId: number, ctx: JobContext, limits: RekognitionLimits, origin: ChangeOrigin): Promise<RevisionWriter | undefined> {
   const dataset = await ctx.store.rkDatasets.findById(datasetId);
-  return dataset && new RevisionWriter(ctx, dataset, limits);
+  return dataset && new RevisionWriter(ctx, dataset, limits, new ChangeLog(origin));
 }

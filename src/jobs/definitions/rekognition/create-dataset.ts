@@ -1,7 +1,10 @@
+import type { ChangeOrigin } from '../../../domain/rekognition/history/change-log.js';
+import type { IngestResult } from '../../../domain/rekognition/ingest.js';
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { CreateDatasetPayload } from '../../../domain/rekognition/job-kinds.js';
 import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
+import { formatS3Uri } from '../../../object-store/object-store.js';
 import type { JobDefinition } from '../../job.js';
 import { commitOrReject, failForService, rejectBatch, terminalErrorCheck, writerFor } from './batch-outcome.js';
 import { importManifest } from './import-manifest.js';
@@ -20,11 +23,12 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
     kind: RekognitionJobs.createDataset,
     payloadVersion: 1,
 
-    async run({ datasetId, sourceDatasetId, manifest, requester }, ctx) {
-      const writer = await writerFor(datasetId, ctx, limits);
+    async run(payload, ctx) {
+      const { datasetId, sourceDatasetId, manifest, requester } = payload;
+      const source = sourceDatasetId === undefined ? undefined : await ctx.store.rkDatasets.findById(sourceDatasetId);
+      const writer = await writerFor(datasetId, ctx, limits, origin(payload, source?.arn));
       if (!writer) return void (await ctx.finish(async () => undefined));
       await writer.begin();
-      const source = sourceDatasetId === undefined ? undefined : await ctx.store.rkDatasets.findById(sourceDatasetId);
       if (source) {
         // The copy reads the source at its committed revision, so updates running on it don't tear the copy.
         for (let afterId = 0; ;) {
@@ -34,18 +38,23 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
           afterId = rows[rows.length - 1].id;
         }
       }
+      let imported: IngestResult | undefined;
       if (manifest) {
         let rejection: BatchRejected | undefined;
         try {
           const reader = readerFor(deps, requester, writer.dataset.arn);
-          rejection = terminalErrorCheck(await importManifest(manifest, writer, deps, reader, ctx), limits);
+          imported = await importManifest(manifest, writer, deps, reader, ctx);
+          rejection = terminalErrorCheck(imported, limits);
         } catch (error) {
           if (!(error instanceof BatchRejected)) throw error;
           rejection = error;
         }
-        if (rejection) return rejectBatch(ctx, [writer], 'CREATE_FAILED', rejection);
+        if (rejection) {
+          await rejectBatch(ctx, [writer], 'CREATE_FAILED', rejection);
+          return deps.observer?.batchEnded('manifest', imported, rejection);
+        }
       }
-      await commitOrReject(ctx, [writer], 'CREATE_FAILED', async (tx, now) => {
+      const rejected = await commitOrReject(ctx, [writer], 'CREATE_FAILED', async (tx, now) => {
         if (sourceDatasetId !== undefined) {
           const still = await tx.rkDatasets.findById(sourceDatasetId);
           if (!still || still.status === 'DELETE_IN_PROGRESS') {
@@ -55,12 +64,19 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
         await writer.commit(tx, statusChange('CREATE_COMPLETE', now));
       });
       deps.entriesCommitted();
+      if (manifest) deps.observer?.batchEnded('manifest', imported, rejected);
     },
 
-    async giveUp({ datasetId }, ctx, error) {
-      const writer = await writerFor(datasetId, ctx, limits);
+    async giveUp(payload, ctx, error) {
+      const writer = await writerFor(payload.datasetId, ctx, limits, origin(payload));
       if (!writer) return void (await ctx.finish(async () => undefined));
       await failForService(ctx, [writer], 'CREATE_FAILED', error);
     },
   };
+}
+
+/** CreateDataset in history: from a manifest (its s3:// URI), a copy (the source's ARN), or empty. */
+function origin({ manifest, requester }: CreateDatasetPayload, sourceArn?: string): ChangeOrigin {
+  const source = manifest ? formatS3Uri(manifest) : sourceArn;
+  return { operation: 'CreateDataset', accessKeyId: requester?.accessKeyId, ...(source === undefined ? {} : { source }) };
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { ChangeLog } from '../../../domain/rekognition/history/change-log.js';
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { DistributeEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
 import { BatchRejected, RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
+import type { RkDatasetRecord } from '../../../store/records.js';
 import type { JobContext, JobDefinition } from '../../job.js';
 import { commitOrReject, failForService, rejectBatch } from './batch-outcome.js';
 import type { RekognitionJobDeps } from './job-deps.js';
@@ -17,9 +19,11 @@ const TEST_SHARE = 0.2;
  * job moves exactly the same entries.
  */
 export function distributeEntriesJob({ limits, entriesCommitted }: Pick<RekognitionJobDeps, 'limits' | 'entriesCommitted'>): JobDefinition<DistributeEntriesPayload> {
-  const writersFor = async ({ trainId, testId }: DistributeEntriesPayload, ctx: JobContext) => {
+  const writersFor = async ({ trainId, testId, requester }: DistributeEntriesPayload, ctx: JobContext) => {
     const [train, test] = await Promise.all([ctx.store.rkDatasets.findById(trainId), ctx.store.rkDatasets.findById(testId)]);
-    return train && test ? [new RevisionWriter(ctx, train, limits), new RevisionWriter(ctx, test, limits)] as const : undefined;
+    // In each dataset's history the source is the other dataset.
+    const change = (other: RkDatasetRecord) => new ChangeLog({ operation: 'DistributeDatasetEntries', accessKeyId: requester?.accessKeyId, source: other.arn });
+    return train && test ? [new RevisionWriter(ctx, train, limits, change(test)), new RevisionWriter(ctx, test, limits, change(train))] as const : undefined;
   };
   return {
     kind: RekognitionJobs.distributeEntries,

@@ -38,7 +38,9 @@ export async function importManifest(
       maxLabels: limits.maxLabelsPerDataset,
       checkImages: checker && liveImageCheck(checker, deps.imageChecks.concurrency),
       oneBucket: true,
+      observer: writer.change,
     });
+    writer.change.ingested(result);
     ctx.logger.info({ manifest: formatS3Uri(ref), ...result }, 'manifest imported');
     return result;
   } catch (error) {
@@ -52,7 +54,7 @@ export async function importManifest(
  * Store failures while reading the manifest → AWS terminal file errors; anything else unchanged.
  * (Image checks throw only `unavailable`: their other failures are findings on the line.)
  */
-function unreadable(ref: ObjectRef, error: unknown): unknown {
+export function unreadable(ref: ObjectRef, error: unknown): unknown {
   if (!(error instanceof ObjectStoreError)) return error;
   switch (error.reason) {
     case 'no-such-bucket':

@@ -1,0 +1,68 @@
+import type { ReportItemWire, RevisionWire } from '../../../client/dataset-history-client.js';
+import { columns, required, revisionNumber, time } from './subcommand.js';
+import type { DatasetsSubcommand } from './subcommand.js';
+
+/** `trove datasets history`: every revision, newest first, with who made it and what it did. */
+export const historyCommand: DatasetsSubcommand = {
+  name: 'history',
+  usage: 'history --dataset-arn ARN',
+  summary: 'revisions, newest first, with who made each and what it did',
+  async run({ values, history, out }) {
+    const arn = values['dataset-arn']!;
+    const revisions = await history.all((nextToken) => history.listRevisions(arn, { maxResults: 1000, nextToken }), (page) => page.revisions);
+    if (values.json) {
+      out(`${JSON.stringify({ revisions }, null, 2)}\n`);
+      return 0;
+    }
+    out(columns([
+      ['REV', 'COMMITTED', 'OPERATION', 'STATUS', 'ACCESS KEY', 'LINES', 'DROPPED', 'ADDED', 'REPLACED', 'UNCHANGED', 'REMOVED', 'ERRORS', 'ENTRIES', 'SNAPSHOTS'],
+      ...revisions.map((r) => [
+        String(r.revision), time(r.committedAt), r.operation, status(r), r.accessKeyId ?? '-', String(r.counts.linesReceived),
+        String(r.counts.linesDropped), String(r.counts.entriesAdded), String(r.counts.entriesReplaced), String(r.counts.entriesUnchanged),
+        String(r.counts.entriesRemoved), String(r.counts.entriesWithErrors), String(r.entryCount), r.snapshots?.join(',') || '-',
+      ]),
+    ]));
+    return 0;
+  },
+};
+
+/** `trove datasets report`: a revision's dropped lines and entries with errors. */
+export const reportCommand: DatasetsSubcommand = {
+  name: 'report',
+  usage: 'report --dataset-arn ARN --revision N',
+  summary: 'the lines a revision dropped and the entries it wrote with errors',
+  async run({ values, history, out }) {
+    const arn = values['dataset-arn']!;
+    const revision = revisionNumber(required(values, 'revision'), 'revision');
+    let record: RevisionWire | undefined;
+    const items = await history.all(async (nextToken) => {
+      const page = await history.report(arn, revision, { maxResults: 1000, nextToken });
+      record = page.revision;
+      return page;
+    }, (page) => page.items);
+    if (values.json) {
+      out(`${JSON.stringify({ revision: record, items }, null, 2)}\n`);
+      return 0;
+    }
+    const r = record!;
+    const dropped = items.filter((item) => item.problem === 'DROPPED').length;
+    out(`revision ${r.revision} (${r.operation}, ${status(r)}): ${r.counts.linesReceived} lines, ${r.counts.linesDropped} dropped, `
+      + `${r.counts.entriesWithErrors} entries with errors\n`);
+    if (r.failure) out(`failed: ${r.failure.code}: ${r.failure.message}\n`);
+    if (items.length > 0) out(columns(items.map(reportRow)));
+    if (r.report.omitted > 0) out(`(${r.report.omitted} more items were not recorded: the report reached its size limit)\n`);
+    if (items.length === 0) out('nothing dropped, no entry with errors\n');
+    else out(`${dropped} dropped, ${items.length - dropped} with errors\n`);
+    return 0;
+  },
+};
+
+function reportRow(item: ReportItemWire): string[] {
+  return item.problem === 'DROPPED'
+    ? [`line ${item.lineNumber}`, 'dropped', item.reason, item.sourceRef ?? '-', item.message]
+    : [`line ${item.lineNumber}`, 'errors', item.errorCodes.join(','), item.sourceRef, ''];
+}
+
+function status(revision: RevisionWire): string {
+  return revision.failure ? `${revision.status} ${revision.failure.code}` : revision.status;
+}

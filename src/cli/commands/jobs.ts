@@ -1,0 +1,107 @@
+import { TroveApiClient } from '../../client/trove-api-client.js';
+import { loadConfig } from '../../config/load.js';
+import { JOB_STATES, JobListing, jobView } from '../../domain/jobs/job-listing.js';
+import type { JobCursor, JobView } from '../../domain/jobs/job-listing.js';
+import type { JobState } from '../../store/records.js';
+import { createStore } from '../../store/create-store.js';
+import type { Command } from '../index.js';
+import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
+import { parseCommandArgs } from '../flags.js';
+
+const USAGE = `Usage: trove jobs list [--state STATE ...] [--json] [--endpoint URL] [--region NAME] [--profile NAME]
+       trove jobs list --local [--state STATE ...] [--json] [--data-dir DIR | --database-url URL]
+
+Lists background jobs (UpdateDatasetEntries, CreateDataset, AgentCore example writes, ...) that are
+QUEUED, RUNNING, RETRYING (a failed attempt, waiting for the next) or FAILED (gave up; kept 7 days),
+with their resources, attempts and last error.
+
+By default it asks a running Trove (Trove API ListJobs) and shows the jobs of the credentials'
+account in their region. With --local it reads the store directly, like \`trove credentials\`,
+and shows every account's jobs and the node running each: the operator's view (it works whether
+or not the server runs; pass the same --data-dir or --database-url as \`serve\`).
+
+  --state STATE    QUEUED, RUNNING, RETRYING or FAILED (repeatable; default: all)
+${CLIENT_OPTIONS_HELP}
+`;
+
+const PAGE = 1000;
+
+/** `trove jobs list`: what is waiting, running, retrying or has failed in the background. */
+export const jobsCommand: Command = {
+  name: 'jobs',
+  summary: 'list queued, running, retrying and failed background jobs (see `trove jobs --help`)',
+  async run(args, env) {
+    const { settings, values, positionals } = parseCommandArgs(args, {
+      ...CLIENT_OPTIONS, state: { type: 'string', multiple: true }, local: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+    });
+    const [action, ...extra] = positionals;
+    if (values.help || action === undefined || action === 'help') {
+      process.stdout.write(USAGE);
+      return action === undefined && !values.help ? 2 : 0;
+    }
+    if (action !== 'list' || extra.length > 0) throw new Error(`unknown action "${[action, ...extra].join(' ')}"\n\n${USAGE}`);
+    const states = parseStates(values.state ?? []);
+    const jobs = values.local
+      ? await listLocal(loadConfig({ env, flags: settings }), states)
+      : await listRemote(new TroveApiClient(await resolveClientTarget(values, env)), states);
+    process.stdout.write(values.json ? `${JSON.stringify(jobs, null, 2)}\n` : table(jobs, values.local === true));
+    return 0;
+  },
+};
+
+function parseStates(given: readonly string[]): JobState[] {
+  const states = given.map((state) => state.toUpperCase());
+  const unknown = states.filter((state) => !JOB_STATES.includes(state as JobState));
+  if (unknown.length > 0) throw new Error(`--state ${unknown.join(', ')}: expected ${JOB_STATES.join(', ')}.`);
+  return states.length > 0 ? (states as JobState[]) : [...JOB_STATES];
+}
+
+async function listRemote(client: TroveApiClient, states: readonly JobState[]): Promise<JobView[]> {
+  const jobs: JobView[] = [];
+  let nextToken: string | undefined;
+  do {
+    const url = new URLSearchParams({ maxResults: String(PAGE) });
+    for (const state of states) url.append('state', state);
+    if (nextToken) url.set('nextToken', nextToken);
+    const page = await client.call<{ jobs: JobView[]; nextToken?: string }>('GET', `/_trove/api/jobs?${url.toString()}`);
+    jobs.push(...page.jobs);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return jobs;
+}
+
+async function listLocal(config: ReturnType<typeof loadConfig>, states: readonly JobState[]): Promise<JobView[]> {
+  const store = await createStore(config);
+  try {
+    const listing = new JobListing(store);
+    const jobs: JobView[] = [];
+    let cursor: JobCursor | undefined;
+    do {
+      const page = await listing.page('all', states, cursor, PAGE);
+      jobs.push(...page.jobs.map(jobView));
+      cursor = page.next;
+    } while (cursor);
+    return jobs;
+  } finally {
+    await store.close();
+  }
+}
+
+function table(jobs: readonly JobView[], operator: boolean): string {
+  if (jobs.length === 0) return 'No jobs.\n';
+  const when = (seconds: number | undefined) => (seconds === undefined ? '' : new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z'));
+  const rows = jobs.map((job) => [
+    String(job.jobId), job.state, job.kind, String(job.attempts), when(job.createdAt),
+    when(job.state === 'FAILED' ? job.failedAt : job.nextAttemptAt), ...(operator ? [job.node ?? ''] : []),
+    job.resources.join(' '), oneLine(job.lastError ?? ''),
+  ]);
+  const header = ['ID', 'STATE', 'KIND', 'ATTEMPTS', 'CREATED', 'NEXT/FAILED AT', ...(operator ? ['NODE'] : []), 'RESOURCE', 'LAST ERROR'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** An error's first line, at most 120 characters (the JSON output has it whole). */
+function oneLine(text: string): string {
+  const first = text.split('\n')[0];
+  return first.length > 120 ? `${first.slice(0, 117)}...` : first;
+}

@@ -1,0 +1,90 @@
+import type { EntryRow } from '../../../store/records.js';
+import type { RevisionCounts, RevisionStatus } from '../../../store/rk-history-records.js';
+import type { Repositories } from '../../../store/store.js';
+import type { IngestObserver, IngestResult } from '../ingest.js';
+import type { DropReason } from '../manifest/error-codes.js';
+import { IngestReport } from './ingest-report.js';
+
+/** The operations that make revisions, as history names them. */
+export type RevisionOperation = 'CreateDataset' | 'UpdateDatasetEntries' | 'DistributeDatasetEntries' | 'RestoreDatasetSnapshot';
+
+/** Who made a change and from what, as the job that applies it knows. */
+export interface ChangeOrigin {
+  readonly operation: RevisionOperation;
+  /** The access key that signed the request (absent for jobs accepted before history was kept). */
+  readonly accessKeyId?: string;
+  /** A manifest's s3:// URI, the source dataset's ARN, the snapshot restored. */
+  readonly source?: string;
+}
+
+/**
+ * The history hook of one change to one dataset: the revision writer counts what it wrote here,
+ * ingest tells it which lines it dropped and which entries got errors, and the writer records
+ * it all in the transaction that publishes the revision (or marks it failed). Memory: counters
+ * and the report, which is bounded by MAX_REPORT_CHARS.
+ */
+export class ChangeLog implements IngestObserver {
+  readonly #report = new IngestReport();
+  readonly #counts: RevisionCounts = {
+    linesReceived: 0, linesDropped: 0, entriesAdded: 0, entriesReplaced: 0, entriesUnchanged: 0, entriesRemoved: 0, entriesWithErrors: 0,
+  };
+
+  constructor(readonly origin: ChangeOrigin) {}
+
+  dropped(lineNumber: number, reason: DropReason, sourceRef?: string, text?: string): void {
+    this.#report.dropped(lineNumber, reason, sourceRef, text);
+  }
+
+  wroteWithErrors(lineNumber: number, sourceRef: string, codes: readonly string[]): void {
+    this.#report.wroteWithErrors(lineNumber, sourceRef, codes);
+  }
+
+  /** The totals of an ingest (lines read and dropped). */
+  ingested(result: IngestResult): void {
+    this.#counts.linesReceived += result.lines;
+    this.#counts.linesDropped += result.dropped;
+  }
+
+  /** Rows written, with the stored line each replaced (by source-ref; absent: a new entry). */
+  wrote(rows: readonly EntryRow[], replacedLines: ReadonlyMap<string, string>): void {
+    for (const row of rows) {
+      const before = replacedLines.get(row.sourceRef);
+      if (before === undefined) this.#counts.entriesAdded++;
+      else if (before === row.line) this.#counts.entriesUnchanged++;
+      else this.#counts.entriesReplaced++;
+      if (row.hasErrors) this.#counts.entriesWithErrors++;
+    }
+  }
+
+  removed(count: number): void {
+    this.#counts.entriesRemoved += count;
+  }
+
+  /**
+   * Records the revision in `tx`, the transaction that publishes it. A failed change applied
+   * nothing: its entry counts are zero, while the lines, the entries with errors and the report
+   * still say what the change held and why it failed.
+   */
+  async record(tx: Repositories, revision: {
+    datasetId: number; revision: number; committedAt: number; entryCount: number; status: RevisionStatus; failure?: { code: string; message: string };
+  }): Promise<void> {
+    const failed = revision.status === 'FAILED';
+    await tx.rkHistory.record({
+      datasetId: revision.datasetId,
+      revision: revision.revision,
+      operation: this.origin.operation,
+      status: revision.status,
+      failureCode: revision.failure?.code ?? null,
+      failureMessage: revision.failure?.message ?? null,
+      committedAt: revision.committedAt,
+      accessKeyId: this.origin.accessKeyId ?? null,
+      source: this.origin.source ?? null,
+      ...this.#counts,
+      ...(failed ? { entriesAdded: 0, entriesReplaced: 0, entriesUnchanged: 0, entriesRemoved: 0 } : {}),
+      entryCount: revision.entryCount,
+      maxEntryId: await tx.rkHistory.maxEntryId(revision.datasetId),
+      reportItems: this.#report.items,
+      reportOmitted: this.#report.omitted,
+    }, this.#report.parts());
+  }
+}

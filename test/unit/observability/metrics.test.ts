@@ -1,0 +1,70 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { withoutPaths } from '../../../src/domain/jobs/job-listing.js';
+import { Metrics } from '../../../src/observability/metrics.js';
+import { metricsAccess } from '../../../src/observability/metrics-access.js';
+import { StoreUnavailableError } from '../../../src/store/store-unavailable-error.js';
+import { parseExposition, sampleKey } from '../../harness/metrics.js';
+
+describe('metricsAccess', () => {
+  const token = 'abcdefghijklmnop0123';
+  const noFile = () => {
+    throw new Error('no file expected');
+  };
+
+  it('serves loopback openly, and elsewhere only with a token or not at all', () => {
+    expect(metricsAccess({ mode: 'auto' }, '127.0.0.1', noFile)).toEqual({ serve: true });
+    expect(metricsAccess({ mode: 'auto' }, '::1', noFile)).toEqual({ serve: true });
+    expect(metricsAccess({ mode: 'auto' }, '0.0.0.0', noFile)).toMatchObject({ serve: false, reason: expect.stringContaining('not a loopback address') });
+    expect(metricsAccess({ mode: 'auto', token }, '10.1.2.3', noFile)).toEqual({ serve: true, token });
+    expect(metricsAccess({ mode: 'auto', token }, '127.0.0.1', noFile)).toEqual({ serve: true, token });
+    expect(metricsAccess({ mode: 'off', token }, '127.0.0.1', noFile)).toMatchObject({ serve: false });
+    expect(() => metricsAccess({ mode: 'on' }, '0.0.0.0', noFile)).toThrow(/without a token/);
+  });
+
+  it('reads the token from a file, and refuses short or spaced tokens', () => {
+    expect(metricsAccess({ mode: 'on', tokenFile: '/run/secret' }, '0.0.0.0', (path) => (path === '/run/secret' ? `${token}\n` : ''))).toEqual({ serve: true, token });
+    expect(() => metricsAccess({ mode: 'on', tokenFile: '/nope' }, '0.0.0.0', () => {
+      throw new Error('ENOENT');
+    })).toThrow(/--metrics-token-file \/nope: ENOENT/);
+    expect(() => metricsAccess({ mode: 'auto', token: 'short' }, '127.0.0.1', noFile)).toThrow(/at least 16/);
+    expect(() => metricsAccess({ mode: 'auto', token: 'has a space in it, long' }, '127.0.0.1', noFile)).toThrow(/visible ASCII/);
+  });
+});
+
+describe('Metrics', () => {
+  it('counts only the database\'s own errors, by kind and code', async () => {
+    const metrics = new Metrics({ processMetrics: false });
+    metrics.storeError(new StoreUnavailableError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })));
+    const db = new Database(':memory:');
+    try {
+      db.exec('SELECT * FROM no_such_table');
+    } catch (error) {
+      metrics.storeError(error);
+    }
+    metrics.storeError(new Error('a domain error thrown inside a transaction'));
+    const samples = parseExposition((await metrics.text()).body);
+    expect(samples.get(sampleKey('trove_store_errors_total', { kind: 'unavailable', code: 'ECONNREFUSED' }))).toBe(1);
+    expect(samples.get(sampleKey('trove_store_errors_total', { kind: 'database', code: 'SQLITE_ERROR' }))).toBe(1);
+    expect([...samples.keys()].filter((key) => key.startsWith('trove_store_errors_total'))).toHaveLength(2);
+  });
+
+  it('keeps each server\'s samples apart (one registry per Metrics)', async () => {
+    const a = new Metrics({ processMetrics: false });
+    const b = new Metrics({ processMetrics: false });
+    a.request('rekognition', 'CreateProject', 200, 5);
+    const key = sampleKey('trove_requests_total', { api: 'rekognition', operation: 'CreateProject', status: '200' });
+    expect(parseExposition((await a.text()).body).get(key)).toBe(1);
+    expect(parseExposition((await b.text()).body).has(key)).toBe(false);
+  });
+});
+
+describe('withoutPaths', () => {
+  it('hides server file paths from tenants, keeps S3 URIs and ARNs', () => {
+    expect(withoutPaths("Error: ENOENT: no such file or directory, open '/var/lib/trove/buckets/b/k.png'"))
+      .toBe("Error: ENOENT: no such file or directory, open '<path>'");
+    expect(withoutPaths('s3://bucket/a/b.png is gone (arn:aws:rekognition:us-east-1:123456789012:project/p/dataset/train/1)'))
+      .toBe('s3://bucket/a/b.png is gone (arn:aws:rekognition:us-east-1:123456789012:project/p/dataset/train/1)');
+    expect(withoutPaths('at /srv/trove/dist/jobs/runner.js:12 and 5/10 done')).toBe('at <path> and 5/10 done');
+  });
+});
