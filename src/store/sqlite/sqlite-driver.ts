@@ -74,8 +74,9 @@ export class SqliteDriver implements SqlDriver {
         // Without the worker, SQLite checkpoints inside COMMIT again, at its default threshold.
         if (this.#writer.open) this.#writer.pragma('wal_autocheckpoint = 1000');
       });
-      // A WAL that grew during a burst is cut back to this size once it has been checkpointed.
-      this.#writer.pragma(`journal_size_limit = ${BACKSTOP_CHECKPOINT_PAGES * 4096}`);
+      // The WAL is cut back to nothing when it restarts after a checkpoint: its size is then what
+      // it holds (WalCheckpointer waits for 1,000 pages, as SQLite's own checkpoint does).
+      this.#writer.pragma('journal_size_limit = 0');
     }
     // An in-memory database is private to its connection, so reads must share the writer.
     this.#reader = config.filename === ':memory:' ? this.#writer : new Database(config.filename, { readonly: true });

@@ -11,7 +11,10 @@ import { Worker } from 'node:worker_threads';
  *
  * `committed()` after each write transaction schedules one PASSIVE checkpoint a little later, so
  * a burst of small commits costs one checkpoint, and an idle store none. PASSIVE never blocks the
- * writer or readers; frames a reader still needs are copied by a later checkpoint.
+ * writer or readers; frames a reader still needs are copied by a later checkpoint. As SQLite's own
+ * checkpoint, it runs once the WAL holds `minWalBytes` (1,000 pages): small writes keep appending
+ * to the WAL rather than reusing it at once (so, among others, a full disk still fails the next
+ * write, not some later one).
  */
 export class WalCheckpointer {
   readonly #worker: Worker;
@@ -29,10 +32,12 @@ export class WalCheckpointer {
    * again). `delayMs`: how long after a commit the checkpoint starts, so that commits close
    * together share one.
    */
-  constructor(filename: string, synchronous: 'FULL' | 'NORMAL', onFailure: (error: Error) => void, private readonly delayMs = 50) {
+  constructor(
+    filename: string, synchronous: 'FULL' | 'NORMAL', onFailure: (error: Error) => void, private readonly delayMs = 50, minWalBytes = 1000 * 4096,
+  ) {
     this.#worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { filename, synchronous, betterSqlite3: require.resolve('better-sqlite3'), scheduled: this.#scheduled },
+      workerData: { filename, synchronous, betterSqlite3: require.resolve('better-sqlite3'), scheduled: this.#scheduled, minWalBytes },
       // The worker holds one small connection and no JavaScript data of note.
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
     });
@@ -67,7 +72,10 @@ const require = createRequire(import.meta.url);
 // through tsx or vitest in development, dist/ in production).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
 const Database = require(workerData.betterSqlite3);
+// The WAL is truncated when it restarts (journal_size_limit 0), so its size is what it holds.
+const walBytes = () => { try { return statSync(workerData.filename + '-wal').size; } catch { return 0; } };
 const db = new Database(workerData.filename);
 db.pragma('synchronous = ' + workerData.synchronous);
 db.pragma('cache_size = -256');
@@ -82,6 +90,7 @@ parentPort.on('message', (message) => {
   timer = setTimeout(() => {
     // Cleared before the WAL is read: a commit from now on schedules the next checkpoint.
     Atomics.store(workerData.scheduled, 0, 0);
+    if (walBytes() < workerData.minWalBytes) return;
     try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
   }, message);
 });
