@@ -44,6 +44,8 @@ export interface IngestOptions {
   readonly observer?: IngestObserver;
   /** Lines per chunk (default 1000): each chunk is one `write`, i.e. one transaction of a bulk import. */
   readonly chunkLines?: number;
+  /** Characters of line text per chunk (default 4 MiB): a chunk closes at whichever limit comes first. */
+  readonly chunkChars?: number;
 }
 
 export interface IngestResult {
@@ -149,7 +151,7 @@ export async function ingestLines(
     chunk.set(entry.sourceRef, entry);
     lineNumbers.push(lineNumber);
     chunkChars += text.length;
-    if (chunk.size >= (options.chunkLines ?? CHUNK_LINES) || chunkChars >= CHUNK_CHARS) {
+    if (chunk.size >= (options.chunkLines ?? CHUNK_LINES) || chunkChars >= (options.chunkChars ?? CHUNK_CHARS)) {
       await flush();
       await yieldToEventLoop();
     }

@@ -25,7 +25,7 @@ export function liveImageCheck(checker: ImageChecker, concurrency: number): Imag
  * at once, and lines in a bucket the store does not have are then skipped without being
  * validated, so a change whose images Trove cannot reach costs almost nothing here.
  */
-export async function checkImagesAhead(lines: Iterable<string>, checker: ImageChecker, concurrency: number): Promise<ImageCheck> {
+export async function checkImagesAhead(lines: Iterable<string> | AsyncIterable<string>, checker: ImageChecker, concurrency: number): Promise<ImageCheck> {
   const seen = new Set<string>();
   const findings = new Map<string, readonly ExtraLineError[]>();
   let batch: ValidatedEntry[] = [];
@@ -37,7 +37,7 @@ export async function checkImagesAhead(lines: Iterable<string>, checker: ImageCh
     });
     batch = [];
   };
-  for (const text of lines) {
+  for await (const text of lines) {
     const bucket = SOURCE_REF_BUCKET.exec(text)?.[1];
     if (bucket !== undefined && checker.knownUnreachable(bucket)) continue;
     const outcome = validateLine(text);

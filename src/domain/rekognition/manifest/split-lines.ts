@@ -41,20 +41,61 @@ export function* splitLines(blob: Buffer | string): Generator<ManifestLine> {
  * sequence before them decodes to U+FFFD either way.
  */
 function* splitBytes(blob: Buffer): Generator<ManifestLine> {
-  let start = blob.length >= 3 && blob[0] === 0xef && blob[1] === 0xbb && blob[2] === 0xbf ? 3 : 0;
   let lineNumber = 0;
-  while (start <= blob.length) {
+  for (let start = 0; start < blob.length;) {
     let end = blob.indexOf(LF, start);
     if (end < 0) end = blob.length;
     lineNumber += 1;
-    const stop = end > start && blob[end - 1] === CR ? end - 1 : end;
-    if (stop > start) {
-      const text = blob.toString('utf8', start, stop);
-      if (!isBlank(text, 0, text.length)) yield { lineNumber, text };
-    }
-    if (end === blob.length) break;
+    const text = lineText(blob.subarray(start, end), lineNumber);
+    if (text !== undefined) yield { lineNumber, text };
     start = end + 1;
   }
+}
+
+/**
+ * The same over a blob that arrives in pieces (a job's stored payload, JobBody.pieces): only
+ * the current piece and a line that spans pieces are held, never the whole blob. Splits exactly
+ * as `splitLines` does on the pieces joined.
+ */
+export async function* splitPieces(pieces: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<ManifestLine> {
+  let lineNumber = 0;
+  // The line so far, when it started in an earlier piece.
+  let head: Buffer[] = [];
+  let headBytes = 0;
+  for await (const piece of pieces) {
+    let start = 0;
+    for (let end = piece.indexOf(LF); end >= 0; end = piece.indexOf(LF, start)) {
+      const tail = piece.subarray(start, end);
+      const bytes = headBytes === 0 ? tail : Buffer.concat([...head, tail], headBytes + tail.length);
+      head = [];
+      headBytes = 0;
+      lineNumber += 1;
+      const text = lineText(bytes, lineNumber);
+      if (text !== undefined) yield { lineNumber, text };
+      start = end + 1;
+    }
+    if (start < piece.length) {
+      head.push(piece.subarray(start));
+      headBytes += piece.length - start;
+    }
+  }
+  if (headBytes > 0) {
+    const text = lineText(Buffer.concat(head, headBytes), lineNumber + 1);
+    if (text !== undefined) yield { lineNumber: lineNumber + 1, text };
+  }
+}
+
+/** A line's text from its bytes (terminator excluded); undefined when it is blank. */
+function lineText(bytes: Buffer, lineNumber: number): string | undefined {
+  let start = 0;
+  let stop = bytes.length;
+  // Trove: a UTF-8 byte-order mark (common in files saved on Windows) is not part of line 1.
+  if (lineNumber === 1 && stop >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+  // JSON Lines written on Windows end in \r\n; the \r is not part of the line.
+  if (stop > start && bytes[stop - 1] === CR) stop -= 1;
+  if (stop <= start) return undefined;
+  const text = bytes.toString('utf8', start, stop);
+  return isBlank(text, 0, text.length) ? undefined : text;
 }
 
 // AWS: blank lines still count toward the row limit but are not entries, so they are skipped
