@@ -41,15 +41,9 @@ export function* splitLines(blob: Buffer | string): Generator<ManifestLine> {
  * sequence before them decodes to U+FFFD either way.
  */
 function* splitBytes(blob: Buffer): Generator<ManifestLine> {
-  let lineNumber = 0;
-  for (let start = 0; start < blob.length;) {
-    let end = blob.indexOf(LF, start);
-    if (end < 0) end = blob.length;
-    lineNumber += 1;
-    const text = lineText(blob.subarray(start, end), lineNumber);
-    if (text !== undefined) yield { lineNumber, text };
-    start = end + 1;
-  }
+  const cutter = new LineCutter();
+  for (const line of cutter.cut(blob)) yield* decoded(line);
+  for (const line of cutter.end()) yield* decoded(line);
 }
 
 /**
@@ -58,44 +52,79 @@ function* splitBytes(blob: Buffer): Generator<ManifestLine> {
  * as `splitLines` does on the pieces joined.
  */
 export async function* splitPieces(pieces: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<ManifestLine> {
-  let lineNumber = 0;
-  // The line so far, when it started in an earlier piece.
-  let head: Buffer[] = [];
-  let headBytes = 0;
-  for await (const piece of pieces) {
+  for await (const line of splitPieceBytes(pieces)) yield* decoded(line);
+}
+
+/** A line's bytes: no terminator, `\r` or byte-order mark; its text may still be blank. */
+export interface LineBytes {
+  readonly lineNumber: number;
+  readonly bytes: Buffer;
+}
+
+/**
+ * The lines of a blob in pieces, not decoded yet (`lineTextOf` decodes one): for a pass that
+ * needs only a few of them as text (the image checks' look at each line's bucket).
+ */
+export async function* splitPieceBytes(pieces: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<LineBytes> {
+  const cutter = new LineCutter();
+  for await (const piece of pieces) yield* cutter.cut(piece);
+  yield* cutter.end();
+}
+
+/** The text of a line as `splitLines` gives it; undefined when it is blank (a line it skips). */
+export function lineTextOf(line: LineBytes): string | undefined {
+  const text = line.bytes.toString('utf8');
+  return isBlank(text, 0, text.length) ? undefined : text;
+}
+
+function* decoded(line: LineBytes): Generator<ManifestLine> {
+  const text = lineTextOf(line);
+  if (text !== undefined) yield { lineNumber: line.lineNumber, text };
+}
+
+/** Cuts bytes that arrive in pieces into lines, numbered from 1; empty lines are counted, not given. */
+class LineCutter {
+  #lineNumber = 0;
+  /** The line so far, when it started in an earlier piece. */
+  #head: Buffer[] = [];
+  #headBytes = 0;
+
+  *cut(piece: Buffer): Generator<LineBytes> {
     let start = 0;
     for (let end = piece.indexOf(LF); end >= 0; end = piece.indexOf(LF, start)) {
       const tail = piece.subarray(start, end);
-      const bytes = headBytes === 0 ? tail : Buffer.concat([...head, tail], headBytes + tail.length);
-      head = [];
-      headBytes = 0;
-      lineNumber += 1;
-      const text = lineText(bytes, lineNumber);
-      if (text !== undefined) yield { lineNumber, text };
+      const bytes = this.#headBytes === 0 ? tail : Buffer.concat([...this.#head, tail], this.#headBytes + tail.length);
+      this.#head = [];
+      this.#headBytes = 0;
+      const line = this.#line(bytes);
+      if (line) yield line;
       start = end + 1;
     }
     if (start < piece.length) {
-      head.push(piece.subarray(start));
-      headBytes += piece.length - start;
+      this.#head.push(piece.subarray(start));
+      this.#headBytes += piece.length - start;
     }
   }
-  if (headBytes > 0) {
-    const text = lineText(Buffer.concat(head, headBytes), lineNumber + 1);
-    if (text !== undefined) yield { lineNumber: lineNumber + 1, text };
-  }
-}
 
-/** A line's text from its bytes (terminator excluded); undefined when it is blank. */
-function lineText(bytes: Buffer, lineNumber: number): string | undefined {
-  let start = 0;
-  let stop = bytes.length;
-  // Trove: a UTF-8 byte-order mark (common in files saved on Windows) is not part of line 1.
-  if (lineNumber === 1 && stop >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
-  // JSON Lines written on Windows end in \r\n; the \r is not part of the line.
-  if (stop > start && bytes[stop - 1] === CR) stop -= 1;
-  if (stop <= start) return undefined;
-  const text = bytes.toString('utf8', start, stop);
-  return isBlank(text, 0, text.length) ? undefined : text;
+  /** The last line, when the blob does not end with a line break. */
+  *end(): Generator<LineBytes> {
+    if (this.#headBytes === 0) return;
+    const line = this.#line(Buffer.concat(this.#head, this.#headBytes));
+    this.#head = [];
+    this.#headBytes = 0;
+    if (line) yield line;
+  }
+
+  #line(bytes: Buffer): LineBytes | undefined {
+    const lineNumber = ++this.#lineNumber;
+    let start = 0;
+    let stop = bytes.length;
+    // Trove: a UTF-8 byte-order mark (common in files saved on Windows) is not part of line 1.
+    if (lineNumber === 1 && stop >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+    // JSON Lines written on Windows end in \r\n; the \r is not part of the line.
+    if (stop > start && bytes[stop - 1] === CR) stop -= 1;
+    return stop > start ? { lineNumber, bytes: bytes.subarray(start, stop) } : undefined;
+  }
 }
 
 // AWS: blank lines still count toward the row limit but are not entries, so they are skipped

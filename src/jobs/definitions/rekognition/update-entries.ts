@@ -4,8 +4,7 @@ import { ingestLines } from '../../../domain/rekognition/ingest.js';
 import type { IngestResult } from '../../../domain/rekognition/ingest.js';
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { UpdateEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
-import { splitPieces } from '../../../domain/rekognition/manifest/split-lines.js';
-import type { JobBody } from '../../../store/records.js';
+import { splitPieceBytes, splitPieces } from '../../../domain/rekognition/manifest/split-lines.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
 import type { JobDefinition } from '../../job.js';
 import { importEntries } from './import-entries.js';
@@ -38,14 +37,14 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       const writer = await writerFor(datasetId, ctx, limits, { operation: 'UpdateDatasetEntries', accessKeyId: requester?.accessKeyId });
       if (!writer) return void (await ctx.finish(async () => undefined));
       // Read a piece at a time, twice when images are checked: never held whole.
-      const body = ctx.job.body;
+      const pieces = () => ctx.job.body?.pieces() ?? [];
       // The images of a change are checked too, where the object store reaches them: before the
       // transaction, so no network read ever holds the write lock.
       const checker = imageCheckerFor(deps, readerFor(deps, requester, writer.dataset.arn), ctx.logger);
-      const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(lineTexts(body), checker, deps.imageChecks.concurrency);
+      const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(splitPieceBytes(pieces()), checker, deps.imageChecks.concurrency);
       let result: IngestResult | undefined;
       const rejected = await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
-        result = await ingestLines(linesOf(body), (rows) => writer.upsert(rows, tx), {
+        result = await ingestLines(splitPieces(pieces()), (rows) => writer.upsert(rows, tx), {
           maxLabels: limits.maxLabelsPerDataset, checkImages, observer: writer.change, chunkChars: CHANGE_CHUNK_CHARS,
         });
         writer.change.ingested(result);
@@ -63,12 +62,4 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       await failForService(ctx, [writer], 'UPDATE_FAILED', error);
     },
   };
-}
-
-function linesOf(body: JobBody | null) {
-  return splitPieces(body ? body.pieces() : []);
-}
-
-async function* lineTexts(body: JobBody | null): AsyncGenerator<string> {
-  for await (const line of linesOf(body)) yield line.text;
 }
