@@ -1,18 +1,23 @@
 import type {
   ChangeWire, PointWire, ReportItemWire, RevisionWire, SnapshotWire,
 } from '../api/trove/history-outputs.js';
-import type { TroveApiClient } from './trove-api-client.js';
+import type { CallOptions } from './trove-api-client.js';
 
 export type { BoxWire, ChangeWire, PointWire, ReportItemWire, RevisionWire, SnapshotWire } from '../api/trove/history-outputs.js';
 
 interface Page { nextToken?: string }
 
+/** What the history calls need of a client: TroveApiClient (bin/trove), or the web console's signed fetch. */
+export interface TroveApiCaller {
+  call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options?: CallOptions): Promise<T>;
+}
+
 /**
  * Typed calls of the Rekognition history operations over a TroveApiClient, with helpers that
- * walk every page (what `bin/trove datasets` uses).
+ * walk every page (what `bin/trove datasets` and the web console use).
  */
 export class DatasetHistoryClient {
-  constructor(private readonly api: TroveApiClient) {}
+  constructor(private readonly api: TroveApiCaller) {}
 
   listRevisions(datasetArn: string, page: { maxResults?: number; nextToken?: string } = {}) {
     return this.api.call<{ revisions: RevisionWire[] } & Page>('GET', this.#path(datasetArn, 'revisions'), { query: page });

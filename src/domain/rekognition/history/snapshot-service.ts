@@ -9,7 +9,8 @@ import type { RestoreSnapshotPayload } from '../job-kinds.js';
 import { SETTLED, statusChange } from '../status.js';
 import { findDataset } from './history-deps.js';
 import type { HistoryDeps } from './history-deps.js';
-import { EntriesCollected, snapshotNameProblem } from './revision-points.js';
+import { EntriesCollected } from './revision-points.js';
+import { snapshotNameProblem } from './snapshot-names.js';
 
 interface SnapshotsToken { d: number; a: string }
 
