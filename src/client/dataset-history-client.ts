@@ -1,16 +1,11 @@
 import type {
   ChangeWire, PointWire, ReportItemWire, RevisionWire, SnapshotWire,
 } from '../api/trove/history-outputs.js';
-import type { CallOptions } from './trove-api-client.js';
+import type { TroveApiCaller } from './trove-api-caller.js';
 
 export type { BoxWire, ChangeWire, PointWire, ReportItemWire, RevisionWire, SnapshotWire } from '../api/trove/history-outputs.js';
 
 interface Page { nextToken?: string }
-
-/** What the history calls need of a client: TroveApiClient (bin/trove), or the web console's signed fetch. */
-export interface TroveApiCaller {
-  call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options?: CallOptions): Promise<T>;
-}
 
 /**
  * Typed calls of the Rekognition history operations over a TroveApiClient, with helpers that
