@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { Authenticator, LOCAL_CREDENTIAL } from './auth/authenticate.js';
@@ -13,8 +12,11 @@ import { ObjectAccess } from './buckets/object-access.js';
 import type { Config } from './config/schema.js';
 import { ConflictException, ValidationException } from './api/agentcore/errors.js';
 import { DatasetService as AcDatasetService } from './domain/agentcore/dataset-service.js';
-import { DownloadLinks } from './domain/agentcore/download-links.js';
-import { DownloadService } from './domain/agentcore/download-service.js';
+import { AGENTCORE_LINK, AgentCoreDownloads } from './domain/agentcore/download-service.js';
+import { DownloadLinks } from './domain/downloads/download-links.js';
+import { DownloadService } from './domain/downloads/download-service.js';
+import { ExportService } from './domain/exchange/export-service.js';
+import { ImportService } from './domain/exchange/import-service.js';
 import { ExampleService } from './domain/agentcore/example-service.js';
 import { TagService } from './domain/agentcore/tag-service.js';
 import { VersionService } from './domain/agentcore/version-service.js';
@@ -46,6 +48,7 @@ import { buildApp } from './server/app.js';
 import { loadTls } from './server/tls.js';
 import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
+import { prepareDataDir } from './store/sqlite/database-files.js';
 import type { Store } from './store/store.js';
 
 export interface Trove {
@@ -77,7 +80,8 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
   const tls = loadTls(config.tls);
   const access = metricsAccess(config.metrics, config.host);
   const metrics = new Metrics();
-  const unlock = embedded ? lockDirectory(ensureDir(config.dataDir)) : () => undefined;
+  for (const warning of prepareDataDir(config.dataDir)) logger.warn(warning);
+  const unlock = embedded ? lockDirectory(config.dataDir) : () => undefined;
   let store: Store | undefined;
   let objects: ObjectStore | undefined;
   try {
@@ -86,6 +90,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     store = await createStore({
       ...config,
       onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; it will be replaced'),
+      onWarning: (message) => logger.warn(message),
       onDatabaseWait: (error, waitedMs) => logger.warn({ err: error.message, waitedMs, giveUpAfterMs: config.databaseWaitMs }, 'waiting for the database to accept connections'),
       onStoreError: (error) => metrics.storeError(error),
     });
@@ -147,7 +152,13 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const entries = new EntryService(deps, datasets);
     const images = new ImageAccess(deps, datasets);
     const historyDeps = { ...deps, maxSnapshotsPerDataset: DEFAULT_MAX_SNAPSHOTS_PER_DATASET };
-    const agentcore = await wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, () => runner.wake());
+    const history = new HistoryService(historyDeps);
+    const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
+    const agentcore = wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, links, () => runner.wake());
+    // Open formats in and out (docs/trove-api.md): exports read through history, their links are served beside AgentCore's downloads.
+    const exports = new ExportService({ links, revisions: history, agentcore: agentcore.services.datasets, clock });
+    const imports = new ImportService({ store, objects: objectAccess, entries });
+    const downloads = new DownloadService(links, { [AGENTCORE_LINK]: new AgentCoreDownloads(store), rekognition: exports });
     const openStore = store;
     const openObjects = objects;
     const app = await buildApp({
@@ -160,11 +171,11 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       rekognition: { projects, datasets, entries },
       agentcore: agentcore.services,
       trove: {
-        rekognitionEntries: entries, jobs: new JobListing(store, deps.pageTokens),
-        history: new HistoryService(historyDeps), snapshots: new SnapshotService(historyDeps),
+        exports, imports, rekognitionEntries: entries, jobs: new JobListing(store, deps.pageTokens),
+        history, snapshots: new SnapshotService(historyDeps),
       },
-      downloads: (token) => agentcore.downloads.open(token),
-      ready: async () => void (await openStore.jobs.countOpen()),
+      downloads: (token) => downloads.open(token),
+      ready: () => openStore.health(),
       authenticator,
       console: {
         assetsDir: config.console.assetsDir ?? CONSOLE_ASSETS,
@@ -212,8 +223,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
 }
 
 /** The AgentCore dataset domain: services, download links, idempotency. */
-async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, jobsEnqueued: () => void) {
-  const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
+function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, links: DownloadLinks, jobsEnqueued: () => void) {
   const deps = {
     store,
     clock,
@@ -230,7 +240,6 @@ async function wireAgentCore(config: Config, store: Store, clock: Clock, pageTok
   const datasets = new AcDatasetService(deps);
   return {
     services: { datasets, examples: new ExampleService(deps, datasets), versions: new VersionService(deps, datasets), tags: new TagService(deps) },
-    downloads: new DownloadService(store, links),
   };
 }
 
@@ -268,9 +277,4 @@ const CONSOLE_ASSETS = fileURLToPath(new URL('../dist/console/', import.meta.url
 async function localPair(config: Config, credentials: CredentialService): Promise<{ accessKeyId: string; secretAccessKey: string } | null> {
   if (!isLoopbackHost(config.host) || (await credentials.count()) > 0) return null;
   return { accessKeyId: LOCAL_CREDENTIAL.accessKeyId, secretAccessKey: LOCAL_CREDENTIAL.secretAccessKey };
-}
-
-function ensureDir(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
 }

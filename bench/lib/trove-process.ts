@@ -1,30 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { spawnTrove } from '../../test/harness/process.js';
+import { readFileSync } from 'node:fs';
+import { peakRss, resetPeak, rss, spawnTrove } from '../../test/harness/process.js';
 import type { TroveProcess } from '../../test/harness/process.js';
 import { signedFetch } from '../../test/harness/sigv4.js';
 
 export type { TroveProcess };
-export { spawnTrove };
-
-/** Resident set size of a process, in bytes (Linux /proc). */
-export function rss(pid: number): number {
-  return field(pid, 'VmRSS');
-}
-
-/** Peak resident set size since the last `resetPeak`, in bytes. */
-export function peakRss(pid: number): number {
-  return field(pid, 'VmHWM');
-}
-
-/** Resets the kernel's peak-RSS watermark of a process (writing 5 to clear_refs). */
-export function resetPeak(pid: number): void {
-  writeFileSync(`/proc/${pid}/clear_refs`, '5');
-}
-
-function field(pid: number, name: string): number {
-  const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match![1]) * 1024;
-}
+export { peakRss, resetPeak, rss, spawnTrove };
 
 /** A raw awsJson1_1 call signed with the local test/test pair (no SDK overhead in the measurements). */
 export async function rekognition<T = Record<string, unknown>>(url: string, operation: string, input: unknown): Promise<T> {

@@ -1,11 +1,14 @@
 import { backupCommand } from './commands/backup.js';
 import { bucketsCommand } from './commands/buckets.js';
 import { credentialsCommand } from './commands/credentials.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { datasetsCommand } from './commands/datasets/index.js';
 import { jobsCommand } from './commands/jobs.js';
 import { migrateCommand } from './commands/migrate.js';
 import { restoreCommand } from './commands/restore.js';
 import { serveCommand } from './commands/serve.js';
+import { syncCommand } from './commands/sync.js';
 import { whoamiCommand } from './commands/whoami.js';
 import { TroveApiCallError } from '../client/trove-api-client.js';
 import { ENV_ONLY_SETTINGS } from '../config/schema.js';
@@ -19,6 +22,7 @@ export interface Command {
 
 const COMMANDS: readonly Command[] = [
   serveCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand, jobsCommand, backupCommand, restoreCommand, datasetsCommand,
+  exportCommand, importCommand, syncCommand,
 ];
 
 /** `trove <command> [flags]`; resolves to the process exit code. */

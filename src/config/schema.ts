@@ -53,6 +53,8 @@ export interface Config {
     readonly leaseMs: number;
     readonly pollMs: number;
     readonly maxAttempts: number;
+    /** Longest wait between retries of a failed job, and between the runner's tries while the store is unavailable. */
+    readonly backoffMaxMs: number;
     /** How long a job that gave up stays listed as failed (`trove jobs list`, metrics). */
     readonly failedRetentionMs: number;
   };
@@ -110,7 +112,7 @@ export const DEFAULTS: Config = {
   bodyLimits: { awsJson: 8 * 1024 * 1024, restJson: 5 * 1024 * 1024 },
   auth: { credentialCacheMs: 5_000 },
   throttle: { requestsPerSecond: 0, burst: 20 },
-  jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5, failedRetentionMs: 7 * 24 * 60 * 60 * 1000 },
+  jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5, backoffMaxMs: 30_000, failedRetentionMs: 7 * 24 * 60 * 60 * 1000 },
   metrics: { mode: 'auto' },
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
   maintenanceIntervalMs: 10 * 60 * 1000,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import type { JobRecord } from '../store/records.js';
@@ -17,6 +18,11 @@ export interface JobRunnerConfig {
   readonly pollMs: number;
   /** Attempts before a job gives up. */
   readonly maxAttempts: number;
+  /**
+   * Longest wait between retries: of a failed job (200 ms doubling per attempt), and of the
+   * runner itself while the store is unavailable (pollMs doubling per failure).
+   */
+  readonly backoffMaxMs: number;
 }
 
 /** How one attempt of a job ended. */
@@ -44,7 +50,15 @@ export class JobRunner {
   #paused = false;
   #draining = false;
   #outage = false;
+  /**
+   * Store failures in a row (claims and job attempts cut short): the runner waits
+   * pollMs × 2^(n-1), capped, before it tries again, so a full disk or a lost database costs a
+   * few statements a minute instead of a hot loop. Reset when a job finishes or one is enqueued.
+   */
+  #storeFailures = 0;
   #idleWaiters: (() => void)[] = [];
+  /** Ends the waits of jobs being handed back when the runner stops. */
+  #stopping = new AbortController();
 
   constructor(
     private readonly store: Store,
@@ -59,13 +73,27 @@ export class JobRunner {
 
   start(): void {
     this.#stopped = false;
-    this.wake();
+    this.#stopping = new AbortController();
+    this.#refill();
   }
 
-  /** Looks for work now (called after a job is enqueued in this process). */
+  /**
+   * Looks for work now (called after a job is enqueued in this process). A job was just
+   * committed, so the store writes again: any outage backoff ends here.
+   */
   wake(): void {
+    this.#storeFailures = 0;
+    this.#refill();
+  }
+
+  #refill(): void {
     if (this.#stopped || this.#paused) return;
     setImmediate(() => void this.#fill());
+  }
+
+  /** How long to wait after the latest store failure before touching the store again. */
+  #storeBackoff(): number {
+    return Math.min(this.config.backoffMaxMs, this.config.pollMs * 2 ** Math.max(0, this.#storeFailures - 1));
   }
 
   /** Test hook: stop claiming new jobs until `resume()`, so in-progress statuses can be observed. */
@@ -75,7 +103,7 @@ export class JobRunner {
 
   resume(): void {
     this.#paused = false;
-    this.wake();
+    this.#refill();
   }
 
   /** Resolves once no job is running and none is claimable right now. */
@@ -88,6 +116,7 @@ export class JobRunner {
   /** Stops claiming, waits for running jobs to finish; unfinished work stays durable in the store. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     clearTimeout(this.#timer);
     await Promise.allSettled([...this.#running]);
   }
@@ -101,7 +130,7 @@ export class JobRunner {
         if (!job) break;
         const run = this.#execute(job).finally(() => {
           this.#running.delete(run);
-          this.wake();
+          this.#refill();
           this.#notifyIdle();
         });
         this.#running.add(run);
@@ -110,15 +139,16 @@ export class JobRunner {
       this.#outage = false;
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) this.logger.error({ err: error }, 'job claim failed');
-      else if (!this.#outage) this.logger.warn({ err: error.message }, 'database unavailable; the job runner keeps polling');
+      else if (!this.#outage) this.logger.warn({ err: error.message }, 'database unavailable; the job runner backs off and keeps polling');
       this.#outage = error instanceof StoreUnavailableError;
+      if (this.#outage) this.#storeFailures++;
     } finally {
       this.#draining = false;
     }
     this.#notifyIdle();
     if (!this.#stopped) {
       clearTimeout(this.#timer);
-      this.#timer = setTimeout(() => void this.#fill(), this.config.pollMs);
+      this.#timer = setTimeout(() => void this.#fill(), this.#outage ? this.#storeBackoff() : this.config.pollMs);
       this.#timer.unref();
     }
   }
@@ -154,6 +184,7 @@ export class JobRunner {
         await definition.run(payload, ctx);
       }
       logger.info({ ms: this.clock.now() - started }, 'job finished');
+      this.#storeFailures = 0;
       ended(givingUp ? 'gave_up' : 'finished');
     } catch (error) {
       if (error instanceof LeaseLostError) {
@@ -162,14 +193,15 @@ export class JobRunner {
         return;
       }
       if (error instanceof StoreUnavailableError) {
-        logger.warn({ err: error.message }, 'job attempt interrupted: database unavailable');
+        this.#storeFailures++;
+        logger.warn({ err: error.message, retryInMs: this.#storeBackoff() }, 'job attempt interrupted: database unavailable');
         ended('interrupted');
-        await this.#handBack(job, logger);
+        await this.#handBack(job, error, logger);
         return;
       }
-      logger.error({ err: error }, 'job attempt failed');
+      const backoff = Math.min(this.config.backoffMaxMs, 200 * 2 ** job.attempts);
+      logger.error({ err: error, retryInMs: backoff }, 'job attempt failed');
       ended('failed');
-      const backoff = Math.min(30_000, 200 * 2 ** job.attempts);
       await this.store.jobs.retryLater(job.id, this.owner, this.clock.now() + backoff, String(error)).catch((e: unknown) => {
         logger.error({ err: e }, 'could not reschedule job; its lease will expire');
       });
@@ -179,18 +211,21 @@ export class JobRunner {
   }
 
   /**
-   * An attempt cut short by a database outage is not the job's failure: once the database
-   * answers, the job goes back to the queue without counting the attempt (an outage must not
-   * push a job towards giving up). If the lease runs out first, whoever claims it next retries it.
+   * An attempt cut short by a store outage (unreachable, or unable to write) is not the job's
+   * failure: once the store takes writes again, the job goes back to the queue without counting
+   * the attempt (an outage must not push a job towards giving up, or an acknowledged change
+   * could end up failed), due after the runner's outage backoff so it is not retried in a loop.
+   * Tried until it works, the runner stops, or another node has taken the job over.
    */
-  async #handBack(job: JobRecord, logger: Logger): Promise<void> {
-    const deadline = this.clock.now() + this.config.leaseMs;
-    while (!this.#stopped && this.clock.now() < deadline) {
+  async #handBack(job: JobRecord, cause: StoreUnavailableError, logger: Logger): Promise<void> {
+    while (!this.#stopped) {
       try {
-        if (await this.store.jobs.release(job.id, this.owner)) logger.info('job handed back to the queue after the database outage');
+        if (await this.store.jobs.release(job.id, this.owner, this.clock.now() + this.#storeBackoff(), cause.message)) {
+          logger.info('job handed back to the queue after the store outage');
+        }
         return;
       } catch {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(this.config.pollMs, 1_000)));
+        await sleep(this.#storeBackoff(), undefined, { signal: this.#stopping.signal }).catch(() => undefined);
       }
     }
   }

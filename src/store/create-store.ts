@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresDriver } from './postgres/postgres-driver.js';
-import { SqliteDriver } from './sqlite/sqlite-driver.js';
+import { DATABASE_FILE, openDatabase } from './sqlite/database-files.js';
 import { isConnectionLoss } from './store-unavailable-error.js';
 import { storeOn } from './store.js';
 import type { Store } from './store.js';
@@ -20,6 +19,8 @@ export interface StoreConfig {
   readonly onDatabaseWait?: (error: Error, waitedMs: number) => void;
   /** Errors of idle PostgreSQL connections (the pool replaces them); for logging. */
   readonly onConnectionError?: (error: Error) => void;
+  /** Things changed or worth an operator's attention (e.g. database file modes tightened); for logging. */
+  readonly onWarning?: (message: string) => void;
   /** Every error a store call rejects with (store.ts StoreOptions); for the metrics. */
   readonly onStoreError?: (error: unknown) => void;
 }
@@ -29,7 +30,7 @@ export async function createStore(config: StoreConfig): Promise<Store> {
   const options = { onError: config.onStoreError };
   const store = config.databaseUrl
     ? storeOn(new PostgresDriver({ url: config.databaseUrl, poolSize: config.databasePoolSize ?? 10, onConnectionError: config.onConnectionError }), options)
-    : storeOn(openSqlite(config), options);
+    : storeOn(await openDatabase(config.dataDir, config.sqliteSynchronous, config.onWarning), options);
   try {
     if (config.databaseUrl) await migrateWhenReachable(store, config);
     else await store.migrate();
@@ -59,17 +60,12 @@ async function migrateWhenReachable(store: Store, config: StoreConfig): Promise<
   }
 }
 
-function openSqlite(config: StoreConfig): SqliteDriver {
-  mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteDriver({ filename: sqliteFile(config.dataDir), synchronous: config.sqliteSynchronous });
-}
-
 /** The embedded store's database file in a data directory. */
 export function sqliteFile(dataDir: string): string {
   return join(dataDir, SQLITE_FILE);
 }
 
-export const SQLITE_FILE = 'trove.db';
+export const SQLITE_FILE = DATABASE_FILE;
 
 /** Where the store lives, for messages: the data directory, or the database URL without its password. */
 export function describeStore(config: Pick<StoreConfig, 'dataDir' | 'databaseUrl'>): string {

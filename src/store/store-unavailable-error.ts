@@ -1,18 +1,19 @@
 /**
- * The database could not be reached (refused, dropped, shut down, timed out). Each protocol
- * renders it as its modelled 500 (Rekognition `InternalServerError`, AgentCore
- * `InternalServerException`), the job runner keeps polling through it, and `/_trove/health`
- * answers 503 while it lasts. The connection pool recovers by itself when the database returns.
+ * The database could not be reached (refused, dropped, shut down, timed out) or cannot write
+ * (disk full, I/O error, read-only). Each protocol renders it as its modelled 500 (Rekognition
+ * `InternalServerError`, AgentCore `InternalServerException`), the job runner backs off and keeps
+ * polling through it, and `/_trove/health` answers 503 with the reason while it lasts. Nothing
+ * needs a restart: the pool replaces dead connections, and writes succeed again once there is room.
  */
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {
-    super(`The database is unavailable: ${describe(cause)}`, { cause });
+    super(`${cannotWrite(cause) ? 'The database cannot write' : 'The database is unavailable'}: ${describe(cause)}`, { cause });
     this.name = 'StoreUnavailableError';
   }
 }
 
-/** The message every protocol's modelled 500 carries while the database is unreachable. */
-export const STORE_UNAVAILABLE = 'The service is temporarily unable to reach its database. Try again.';
+/** The message every protocol's modelled 500 carries while the database is unreachable or cannot write. */
+export const STORE_UNAVAILABLE = 'The service is temporarily unable to use its database. Try again.';
 
 /** Human-readable reason, without connection strings or credentials. */
 function describe(cause: unknown): string {
@@ -45,6 +46,28 @@ const UNAVAILABLE_MESSAGES = [
   // pg's client-side query_timeout: the server did not answer in time (e.g. a silent partition).
   'Query read timeout',
 ];
+
+/**
+ * The database answers but cannot write: SQLite's full disk, I/O errors, a file turned read-only
+ * or locked by another program; PostgreSQL's insufficient resources (class 53: disk full, out of
+ * memory), a read-only transaction (a standby after failover) and I/O errors. Transient in the
+ * sense that matters: the same statement succeeds once an operator has made room.
+ */
+const SQLITE_CANNOT_WRITE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|NOMEM)/;
+const CANNOT_WRITE_SQLSTATES = /^(53...|25006|58030)$/;
+
+/** True when `error` says the database cannot write right now (as opposed to a wrong statement). */
+export function cannotWrite(error: unknown): boolean {
+  if (error instanceof StoreUnavailableError) return cannotWrite(error.cause);
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && (SQLITE_CANNOT_WRITE.test(code) || (CANNOT_WRITE_SQLSTATES.test(code) && code !== '53300'));
+}
+
+/** A failure of the database itself (unreachable, or cannot write) becomes StoreUnavailableError; anything else passes through. */
+export function unavailableOr(error: unknown): unknown {
+  if (error instanceof StoreUnavailableError) return error;
+  return isConnectionLoss(error) || cannotWrite(error) ? new StoreUnavailableError(error) : error;
+}
 
 /** True when `error` means the database is unreachable rather than the statement being wrong. */
 export function isConnectionLoss(error: unknown): boolean {

@@ -15,6 +15,7 @@ import { RkProjectsRepository } from './sql/rk-projects-repository.js';
 import { RkSnapshotsRepository } from './sql/rk-snapshots-repository.js';
 import { SettingsRepository } from './sql/settings-repository.js';
 import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor } from './sql/sql-driver.js';
+import { StoreHealth } from './store-health.js';
 
 /**
  * Everything the domain and the job runner may ask of storage. The repositories are written
@@ -44,6 +45,11 @@ export interface Store extends Repositories {
   readonly dialect: SqlDialect;
   /** Runs `fn` atomically; the repositories it receives act inside the transaction. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Resolves when the store answers and can write; rejects with StoreUnavailableError (the
+   * reason) while it cannot: unreachable, or, after a write failed, until a write succeeds again.
+   */
+  health(): Promise<void>;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   /** The connection pool's use (PostgreSQL), for the metrics; undefined on the embedded store. */
@@ -63,22 +69,27 @@ export interface StoreOptions {
 export function storeOn(driver: SqlDriver, options: StoreOptions = {}): Store {
   const { onError } = options;
   // Only calls from outside a transaction are watched: a failing statement inside one fails the
-  // transaction, which is watched, so each failure is seen once and the bulk paths pay nothing.
-  const watched = <T>(call: Promise<T>): Promise<T> => (onError ? call.catch((error: unknown) => {
-    onError(error);
+  // transaction, which is watched, so each failure is seen once, by the metrics and by health
+  // (which learns from it that the store cannot write).
+  const watched = <T>(call: Promise<T>): Promise<T> => call.catch((error: unknown) => {
+    health.observe(error);
+    onError?.(error);
     throw error;
-  }) : call);
-  const db: SqlExecutor = onError ? {
+  });
+  const db: SqlExecutor = {
     all: (sql, params) => watched(driver.all(sql, params)),
     get: (sql, params) => watched(driver.get(sql, params)),
     run: (sql, params) => watched(driver.run(sql, params)),
     runBatch: (sql, rows) => watched(driver.runBatch(sql, rows)),
     insertMany: (table, columns, rows) => watched(driver.insertMany(table, columns, rows)),
-  } : driver;
+  };
+  const repositories = repositoriesOn(db, driver.dialect);
+  const health = new StoreHealth(() => db.get('SELECT 1 AS ok'), () => repositories.settings.touch('health-probe'));
   return {
-    ...repositoriesOn(db, driver.dialect),
+    ...repositories,
     dialect: driver.dialect,
     transaction: (fn) => watched(driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect)))),
+    health: () => health.check(),
     migrate: () => driver.migrate(),
     poolStats: () => driver.poolStats?.(),
     close: () => driver.close(),

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/trove', import.meta.url));
@@ -65,4 +66,32 @@ export async function runTrove(args: string[], env: Record<string, string> = {})
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/** Resident set size of a process, in bytes (Linux /proc). */
+export function rss(pid: number): number {
+  return statusField(pid, 'VmRSS');
+}
+
+/** Peak resident set size since the last `resetPeak`, in bytes. */
+export function peakRss(pid: number): number {
+  return statusField(pid, 'VmHWM');
+}
+
+/** Resets the kernel's peak-RSS watermark of a process (writing 5 to clear_refs). */
+export function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/** Runs `fn` and measures the process's peak RSS above its RSS when `fn` started. */
+export async function peakGrowthDuring<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; growth: number }> {
+  const before = rss(pid);
+  resetPeak(pid);
+  const value = await fn();
+  return { value, growth: peakRss(pid) - before };
+}
+
+function statusField(pid: number, name: string): number {
+  const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match![1]) * 1024;
 }

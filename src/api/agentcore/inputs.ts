@@ -9,7 +9,7 @@ import type { StructureShape } from '../shapes/shape.js';
  * enum after that model; facts §3). restJson1 member names are already the wire's camelCase.
  * The SDKs validate nothing client-side, so every constraint here is Trove's to enforce.
  */
-const DatasetId = string({ pattern: '[a-zA-Z0-9_-]{1,110}' });
+export const DatasetId = string({ pattern: '[a-zA-Z0-9_-]{1,110}' });
 const DatasetName = string({ pattern: '[a-zA-Z][a-zA-Z0-9_]{0,47}' });
 const DatasetVersion = string({ pattern: '(DRAFT|[0-9]+)' });
 const ClientToken = string({ min: 33, max: 256, pattern: '[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256}' });

@@ -13,7 +13,7 @@ const ProjectArn = string({
   min: 20, max: 2048,
   pattern: '(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)',
 });
-const DatasetArn = string({
+export const DatasetArn = string({
   min: 20, max: 2048,
   pattern: '(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$)',
 });

@@ -16,6 +16,9 @@ export const httpBindings: Readonly<Record<TroveOperationName, HttpBinding>> = {
   ListDatasetSnapshots: { method: 'GET', uri: `${DATASET}/snapshots`, query: PAGED, code: 200 },
   DeleteDatasetSnapshot: { method: 'DELETE', uri: `${DATASET}/snapshots/{name}`, code: 204 },
   RestoreDatasetSnapshot: { method: 'POST', uri: `${DATASET}/snapshots/{name}/restore`, code: 202 },
+  CreateDatasetExport: { method: 'POST', uri: `${DATASET}/exports`, code: 200 },
+  CreateAgentCoreDatasetExport: { method: 'POST', uri: '/_trove/api/agentcore/datasets/{datasetId}/exports', code: 200 },
+  StartDatasetImport: { method: 'POST', uri: `${DATASET}/imports`, code: 202 },
   GetDatasetEntriesPageToken: { method: 'POST', uri: '/_trove/api/rekognition/entries-page-token', code: 200 },
   ListJobs: { method: 'GET', uri: '/_trove/api/jobs', query: { states: 'state', maxResults: 'maxResults', nextToken: 'nextToken' }, code: 200 },
 };

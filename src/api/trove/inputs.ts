@@ -1,3 +1,4 @@
+import { DatasetId as AgentCoreDatasetId } from '../agentcore/inputs.js';
 import { inputShapes as rekognitionShapes } from '../rekognition/inputs.js';
 import { enumeration, integer, list, long, optional, required, string, structure } from '../shapes/shape.js';
 import type { StructureShape } from '../shapes/shape.js';
@@ -18,6 +19,11 @@ const RevisionOrSnapshot = string({ min: 1, max: 100 });
 const SnapshotName = string({ min: 1, max: 100 });
 /** A revision number in a path: labels are text. */
 const RevisionLabel = string({ min: 1, max: 15, pattern: '^[0-9]+$' });
+/** An s3:// URI of the object store (AgentCore's s3Source pattern, upper case allowed as in Rekognition buckets). */
+const S3Uri = string({ min: 6, max: 1100, pattern: '^s3://[A-Za-z0-9_][A-Za-z0-9_.\\-]{1,61}[A-Za-z0-9_]/.{1,1024}$' });
+/** An s3:// prefix that images are found under (`s3://bucket/` or `s3://bucket/some/folder/`). */
+const S3Prefix = string({ min: 6, max: 1100, pattern: '^s3://[A-Za-z0-9_][A-Za-z0-9_.\\-]{1,61}[A-Za-z0-9_]/(.{0,1023}/)?$' });
+const AgentCoreVersion = string({ pattern: '^(DRAFT|[0-9]{1,10})$' });
 
 export const inputShapes = {
   GetCallerIdentity: structure({}),
@@ -38,6 +44,15 @@ export const inputShapes = {
   ListDatasetSnapshots: structure({ datasetArn: required(DatasetArn), maxResults: optional(MaxResults), nextToken: optional(NextToken) }),
   DeleteDatasetSnapshot: structure({ datasetArn: required(DatasetArn), name: required(SnapshotName) }),
   RestoreDatasetSnapshot: structure({ datasetArn: required(DatasetArn), name: required(SnapshotName) }),
+  CreateDatasetExport: structure({
+    datasetArn: required(DatasetArn), format: required(enumeration(['MANIFEST', 'COCO', 'YOLO'])), at: optional(RevisionOrSnapshot),
+  }),
+  CreateAgentCoreDatasetExport: structure({
+    datasetId: required(AgentCoreDatasetId), format: required(enumeration(['JSONL', 'CSV'])), datasetVersion: optional(AgentCoreVersion),
+  }),
+  StartDatasetImport: structure({
+    datasetArn: required(DatasetArn), format: required(enumeration(['COCO', 'YOLO'])), source: required(S3Uri), images: optional(S3Prefix),
+  }),
   GetDatasetEntriesPageToken: structure({
     datasetArn: required(listing.DatasetArn.shape),
     position: required(long({ min: 0, max: 2_147_483_647 })),
@@ -66,6 +81,9 @@ export interface DiffDatasetRevisionsInput extends Paged { datasetArn: string; f
 export interface CreateDatasetSnapshotInput { datasetArn: string; name: string; revision?: number }
 export interface ListDatasetSnapshotsInput extends Paged { datasetArn: string }
 export interface DatasetSnapshotInput { datasetArn: string; name: string }
+export interface CreateDatasetExportInput { datasetArn: string; format: 'MANIFEST' | 'COCO' | 'YOLO'; at?: string }
+export interface CreateAgentCoreDatasetExportInput { datasetId: string; format: 'JSONL' | 'CSV'; datasetVersion?: string }
+export interface StartDatasetImportInput { datasetArn: string; format: 'COCO' | 'YOLO'; source: string; images?: string }
 export interface GetDatasetEntriesPageTokenInput {
   datasetArn: string; position: number; containsLabels?: string[]; labeled?: boolean; hasErrors?: boolean; sourceRefContains?: string;
   listingToken?: string;

@@ -3,7 +3,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { Store } from '../../store/store.js';
 import type { Idempotency } from '../idempotency.js';
 import type { PageTokens } from '../pagination.js';
-import type { DownloadLinks } from './download-links.js';
+import type { DownloadLinks } from '../downloads/download-links.js';
 
 /**
  * Limits Trove enforces for AgentCore datasets. AWS documents the per-request ones (1..1000

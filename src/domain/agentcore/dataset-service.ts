@@ -1,3 +1,4 @@
+import { versionLink } from './download-service.js';
 import {
   AccessDeniedException, ConflictException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException,
 } from '../../api/agentcore/errors.js';
@@ -87,7 +88,7 @@ export class DatasetService {
     const resolved = await this.resolveVersion(record, version);
     // AWS: no download URL while the file does not exist yet (nothing committed, e.g. CREATING).
     const download = resolved.revision > 0
-      ? this.deps.downloads.issue({ dataset: record.id, version: resolved.label, revision: resolved.revision })
+      ? this.deps.downloads.issue(versionLink(record.id, resolved.label, resolved.revision, 'jsonl'), 'dataset.jsonl')
       : undefined;
     return { record, datasetVersion: resolved.label, exampleCount: resolved.exampleCount, download };
   }

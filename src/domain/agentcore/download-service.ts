@@ -1,41 +1,62 @@
+import { csvExport } from '../exchange/csv-export.js';
+import type { ExamplePages } from '../exchange/csv-export.js';
+import type { LinkTarget } from '../downloads/download-links.js';
+import type { DownloadOpen, DownloadSource } from '../downloads/download-service.js';
 import type { Store } from '../../store/store.js';
-import type { DownloadLinks } from './download-links.js';
 import { exampleLine } from './examples-batch.js';
 
-const PAGE = 1000;
+/** Rows per read of a download, and bytes of content at most: a slow reader holds no more than one read. */
+const PAGE_ROWS = 1000;
+const PAGE_BYTES = 1024 * 1024;
 
-export type DownloadOpen =
-  | { status: 'ok'; lines: AsyncIterable<string> }
-  | { status: 'forbidden'; message: string }
-  | { status: 'gone'; message: string };
+/** The formats an AgentCore version downloads as: JSONL (what `downloadUrl` serves) and CSV (Trove's exports). */
+export type ExampleFormat = 'jsonl' | 'csv';
 
-/** Serves download links: checks the signature and expiry, then streams the pinned version as JSONL. */
-export class DownloadService {
-  constructor(private readonly store: Store, private readonly links: DownloadLinks) {}
+/** A link to a version of an AgentCore dataset: its internal id, the version label it resolved, and its revision. */
+export function versionLink(dataset: number, version: string, revision: number, format: ExampleFormat): LinkTarget {
+  return { kind: AGENTCORE_LINK, dataset, version, revision, format };
+}
 
-  async open(token: string): Promise<DownloadOpen> {
-    const check = this.links.check(token);
-    if (!check.ok) {
-      return { status: 'forbidden', message: check.reason === 'expired' ? 'Request has expired' : 'The request signature is invalid' };
-    }
-    const { target } = check;
-    const dataset = await this.store.acDatasets.findById(target.dataset);
+export const AGENTCORE_LINK = 'agentcore';
+
+/** Streams the pinned version of an AgentCore dataset, a page of examples at a time. */
+export class AgentCoreDownloads implements DownloadSource {
+  constructor(private readonly store: Store) {}
+
+  async open(target: LinkTarget): Promise<DownloadOpen> {
+    const { dataset: id, version, revision, format } = target;
+    if (typeof id !== 'number' || typeof version !== 'string' || typeof revision !== 'number') return { status: 'forbidden', message: 'The request signature is invalid' };
+    const dataset = await this.store.acDatasets.findById(id);
     if (!dataset) return { status: 'gone', message: 'The dataset no longer exists.' };
-    if (target.version !== 'DRAFT' && !(await this.store.acVersions.find(dataset.id, Number(target.version)))) {
-      return { status: 'gone', message: `Version ${target.version} of the dataset no longer exists.` };
+    if (version !== 'DRAFT' && !(await this.store.acVersions.find(dataset.id, Number(version)))) {
+      return { status: 'gone', message: `Version ${version} of the dataset no longer exists.` };
     }
-    return { status: 'ok', lines: this.#lines(target.dataset, target.revision) };
+    const pages = this.#pages(id, revision);
+    return format === 'csv'
+      ? { status: 'ok', contentType: 'text/csv; charset=utf-8', body: csvExport(pages) }
+      : { status: 'ok', contentType: 'application/jsonl; charset=utf-8', body: jsonl(pages) };
   }
 
-  /** One JSON line per example (`exampleId` first, then the content), read a page at a time. */
-  async *#lines(dataset: number, revision: number): AsyncGenerator<string> {
-    let after = 0;
-    for (;;) {
-      const rows = await this.store.acExamples.page(dataset, revision, after, PAGE);
-      if (rows.length === 0) return;
-      yield rows.map((row) => `${exampleLine(row.exampleId, row.content)}\n`).join('');
-      if (rows.length < PAGE) return;
-      after = rows[rows.length - 1].seq;
-    }
+  /** Pages of examples, each bounded by rows and by bytes (PAGE_BYTES), so a slow reader holds at most one. */
+  #pages(dataset: number, revision: number): ExamplePages {
+    const store = this.store;
+    return {
+      async* pages() {
+        for (let after = 0; ;) {
+          const { rows, more } = await store.acExamples.page(dataset, revision, after, PAGE_ROWS, PAGE_BYTES);
+          if (rows.length > 0) yield rows;
+          if (!more || rows.length === 0) return;
+          after = rows[rows.length - 1].seq;
+        }
+      },
+    };
   }
+}
+
+/**
+ * One JSON line per example (`exampleId` first, then the content), yielded line by line: the
+ * consumer pulls only as fast as its client reads, so a download holds at most one page.
+ */
+async function* jsonl(source: ExamplePages): AsyncGenerator<string> {
+  for await (const rows of source.pages()) for (const row of rows) yield `${exampleLine(row.exampleId, row.content)}\n`;
 }

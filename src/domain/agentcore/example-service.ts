@@ -29,6 +29,9 @@ export interface ExamplePage {
 
 interface ExamplePageState { d: number; r: number; v: string; a: number }
 
+/** Room kept in a ListDatasetExamples response for everything but the examples (nextToken, ...). */
+const ENVELOPE_BYTES = 1024;
+
 /**
  * The examples of a dataset's DRAFT: batched add, replace and delete (validated all-or-nothing
  * when the request arrives, applied by a job: UPDATING → ACTIVE), and pinned listing.
@@ -115,19 +118,22 @@ export class ExampleService {
       const resolved = await this.datasets.resolveVersion(record, query.datasetVersion);
       state = { d: record.id, r: resolved.revision, v: resolved.label, a: 0 };
     }
-    const rows = await this.deps.store.acExamples.page(record.id, state.r, state.a, query.maxResults + 1);
-    const examples: string[] = [];
     // AWS: a response is at most 5 MB; a page ends early (with a nextToken) rather than exceed it.
-    let bytes = 1024;
+    // The store stops reading at that budget too (by the rows' stored sizes), so a page of large
+    // examples reads only what it returns; the exact sizes, exampleIds included, are counted here.
+    const budget = this.deps.limits.maxListResponseBytes;
+    const page = await this.deps.store.acExamples.page(record.id, state.r, state.a, query.maxResults, budget - ENVELOPE_BYTES);
+    const examples: string[] = [];
+    let bytes = ENVELOPE_BYTES;
     let last = state.a;
-    for (const row of rows.slice(0, query.maxResults)) {
+    for (const row of page.rows) {
       const line = exampleLine(row.exampleId, row.content);
       bytes += Buffer.byteLength(line) + 1;
-      if (examples.length > 0 && bytes > this.deps.limits.maxListResponseBytes) break;
+      if (examples.length > 0 && bytes > budget) break;
       examples.push(line);
       last = row.seq;
     }
-    const more = examples.length < rows.length;
+    const more = page.more || examples.length < page.rows.length;
     const nextToken = more ? this.deps.pageTokens.issue<ExamplePageState>('ac-examples', { ...state, a: last }, startedAt) : undefined;
     return { record, datasetVersion: state.v, examples, nextToken };
   }

@@ -7,7 +7,7 @@ import type { Caller } from '../caller.js';
 import { fingerprint } from '../pagination.js';
 import type { DatasetService } from './dataset-service.js';
 import { RekognitionJobs } from './job-kinds.js';
-import type { DistributeEntriesPayload, UpdateEntriesPayload } from './job-kinds.js';
+import type { DistributeEntriesPayload, ImportSource, UpdateEntriesPayload } from './job-kinds.js';
 import type { RekognitionDeps } from './rekognition-deps.js';
 import { SETTLED, statusChange } from './status.js';
 
@@ -24,15 +24,26 @@ export class EntryService {
    * transaction that changes the status, before the response is sent.
    */
   async acceptUpdate(caller: Caller, arn: string, groundTruth: Buffer): Promise<void> {
+    await this.acceptChange(caller, arn, { body: groundTruth });
+  }
+
+  /**
+   * A change's job, accepted as UpdateDatasetEntries accepts one: its lines (`body`), or an
+   * import of another format that the same job converts to lines (domain/exchange/import-service.ts).
+   * `busy` is the error for a dataset that is not settled (the caller's API's own).
+   */
+  async acceptChange(
+    caller: Caller, arn: string, change: { body?: Buffer; import?: ImportSource }, busy: (message: string) => Error = (message) => new ResourceInUseException(message),
+  ): Promise<void> {
     const dataset = await this.datasets.find(caller, arn);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', now)))) {
-        throw new ResourceInUseException(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
+        throw busy(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
       }
-      const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller) };
+      const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller), ...(change.import ? { import: change.import } : {}) };
       await tx.jobs.enqueue({
-        kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: groundTruth, runAfter: now, createdAt: now,
+        kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: change.body, runAfter: now, createdAt: now,
       });
     });
     this.deps.jobsEnqueued();

@@ -6,8 +6,9 @@ import { validateLine } from './manifest/validate-line.js';
 import type { DropReason, ValidatedEntry } from './manifest/validate-line.js';
 import { BatchRejected } from './revision-writer.js';
 
-/** Lines validated and written per chunk. */
+/** Lines validated and written per chunk: this many, or fewer when they add up to CHUNK_CHARS (long lines). */
 const CHUNK_LINES = 1000;
+const CHUNK_CHARS = 4 * 1024 * 1024;
 
 /**
  * Writes a chunk of entries with distinct source-refs (RevisionWriter.upsert) and returns the
@@ -41,6 +42,8 @@ export interface IngestOptions {
   readonly oneBucket?: boolean;
   /** Told about each dropped line and each entry written with errors (the revision's ingest report). */
   readonly observer?: IngestObserver;
+  /** Lines per chunk (default 1000): each chunk is one `write`, i.e. one transaction of a bulk import. */
+  readonly chunkLines?: number;
 }
 
 export interface IngestResult {
@@ -75,12 +78,14 @@ export async function ingestLines(
   let chunk = new Map<string, ValidatedEntry>();
   // The line number of each chunk entry, in the chunk's (insertion) order.
   let lineNumbers: number[] = [];
+  let chunkChars = 0;
 
   const flush = async (): Promise<void> => {
     const entries = [...chunk.values()];
     const numbers = lineNumbers;
     chunk = new Map();
     lineNumbers = [];
+    chunkChars = 0;
     const findings = options.checkImages && entries.length > 0 ? await options.checkImages(entries) : [];
     const rows: EntryRow[] = [];
     const rowNumbers: number[] = [];
@@ -143,7 +148,8 @@ export async function ingestLines(
     if (options.oneBucket) bucket = sameBucket(bucket, entry.sourceRef);
     chunk.set(entry.sourceRef, entry);
     lineNumbers.push(lineNumber);
-    if (chunk.size >= CHUNK_LINES) {
+    chunkChars += text.length;
+    if (chunk.size >= (options.chunkLines ?? CHUNK_LINES) || chunkChars >= CHUNK_CHARS) {
       await flush();
       await yieldToEventLoop();
     }

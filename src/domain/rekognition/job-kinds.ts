@@ -23,6 +23,15 @@ export interface UpdateEntriesPayload {
   datasetId: number;
   /** Who asked: the job checks the images as them (absent in older jobs). */
   requester?: Requester;
+  /** Trove's imports: the lines come from this file, converted, instead of the job's body (docs/trove-api.md). */
+  import?: ImportSource;
+}
+/** A COCO file or a YOLO folder (tar) in the object store, and where its images are. */
+export interface ImportSource {
+  format: 'coco' | 'yolo';
+  source: { bucket: string; key: string };
+  /** `s3://bucket/prefix/` that relative image names are found under. */
+  images?: string;
 }
 export interface DistributeEntriesPayload {
   trainId: number;

@@ -1,4 +1,6 @@
 import type { Operation } from '../operation.js';
+import { createAgentCoreDatasetExport } from './create-agentcore-dataset-export.js';
+import { createDatasetExport } from './create-dataset-export.js';
 import { createDatasetSnapshot } from './create-dataset-snapshot.js';
 import { deleteDatasetSnapshot } from './delete-dataset-snapshot.js';
 import { diffDatasetRevisions } from './diff-dataset-revisions.js';
@@ -8,6 +10,7 @@ import { listDatasetRevisionEntries } from './list-dataset-revision-entries.js';
 import { listDatasetRevisions } from './list-dataset-revisions.js';
 import { listDatasetSnapshots } from './list-dataset-snapshots.js';
 import { restoreDatasetSnapshot } from './restore-dataset-snapshot.js';
+import { startDatasetImport } from './start-dataset-import.js';
 import { getDatasetEntriesPageToken } from './get-dataset-entries-page-token.js';
 import { listJobs } from './list-jobs.js';
 import type { TroveServices } from './services.js';
@@ -24,6 +27,7 @@ export function troveOperations(services: TroveServices): ReadonlyMap<string, Op
     listDatasetSnapshots,
     deleteDatasetSnapshot,
     restoreDatasetSnapshot,
+    createDatasetExport, createAgentCoreDatasetExport, startDatasetImport,
     getDatasetEntriesPageToken,
     listJobs,
   ].map((build) => build(services) as Operation<never>);

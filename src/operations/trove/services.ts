@@ -1,3 +1,5 @@
+import type { ExportService } from '../../domain/exchange/export-service.js';
+import type { ImportService } from '../../domain/exchange/import-service.js';
 import type { HistoryService } from '../../domain/rekognition/history/history-service.js';
 import type { SnapshotService } from '../../domain/rekognition/history/snapshot-service.js';
 import type { JobListing } from '../../domain/jobs/job-listing.js';
@@ -8,6 +10,10 @@ import type { EntryService } from '../../domain/rekognition/entry-service.js';
  * operation (history, exports, jobs, ...) adds its domain service here and its operations beside.
  */
 export interface TroveServices {
+  /** Open formats out: export links (domain/exchange/). */
+  readonly exports: ExportService;
+  /** Open formats in: COCO and YOLO imports from the object store (domain/exchange/). */
+  readonly imports: ImportService;
   /** Rekognition dataset history: revisions, ingest reports, diffs, entries at a revision. */
   readonly history: HistoryService;
   /** Rekognition dataset snapshots: create, list, delete, restore. */

@@ -1,29 +1,34 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { DownloadOpen } from '../../domain/agentcore/download-service.js';
+import type { DownloadOpen } from '../../domain/downloads/download-service.js';
 
 export interface DownloadRoutesOptions {
   readonly open: (token: string) => Promise<DownloadOpen>;
 }
 
 /**
- * `GET /_trove/downloads/{token}/dataset.jsonl`: the links GetDataset hands out as
- * `downloadUrl`. No AWS credentials (the AgentCore SDK fetches them with a plain GET); the
- * signed token is the authorisation, and an altered or expired one gets 403 as a presigned
- * S3 URL would. The JSONL is streamed a page at a time, never built in memory.
+ * `GET /_trove/downloads/{token}/{file name}`: the links GetDataset hands out as `downloadUrl`
+ * (`.../dataset.jsonl`) and the exports of Trove's own API. No AWS credentials (the AgentCore
+ * SDK fetches them with a plain GET); the signed token is the authorisation, and an altered or
+ * expired one gets 403 as a presigned S3 URL would. Files are streamed as they are produced,
+ * never built in memory; a failure after the first bytes aborts the response (the client sees
+ * a broken transfer, never a silently short file).
  */
 export async function downloadRoutes(app: FastifyInstance, options: DownloadRoutesOptions): Promise<void> {
   // A wildcard, not a `:token` parameter: tokens are longer than Fastify's parameter limit.
   app.get('/downloads/*', async (request, reply) => {
     const rest = (request.params as { '*': string })['*'];
-    const token = rest.endsWith('/dataset.jsonl') ? rest.slice(0, -'/dataset.jsonl'.length) : rest;
+    const slash = rest.indexOf('/');
+    const token = slash < 0 ? rest : rest.slice(0, slash);
     const opened = await options.open(token);
     if (opened.status === 'forbidden') return reply.code(403).send({ code: 'AccessDenied', message: opened.message });
     if (opened.status === 'gone') return reply.code(404).send({ code: 'NoSuchKey', message: opened.message });
     return reply
       .code(200)
-      .header('content-type', 'application/jsonl; charset=utf-8')
+      .header('content-type', opened.contentType)
       .header('cache-control', 'private, no-store')
-      .send(Readable.from(opened.lines));
+      // A byte stream with a small buffer: it pulls the next piece only when the socket has taken
+      // the last ones, so a client that stops reading stops the reads from the store.
+      .send(Readable.from(opened.body, { objectMode: false, highWaterMark: 64 * 1024 }));
   });
 }

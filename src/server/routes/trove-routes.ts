@@ -11,7 +11,8 @@ export async function troveRoutes(app: FastifyInstance, options: TroveRoutesOpti
       await options.ready();
       return { status: 'ok' };
     } catch (error) {
-      return reply.code(503).send({ status: 'unavailable', message: String(error) });
+      // The reason, e.g. "The database cannot write: database or disk is full (SQLITE_FULL)".
+      return reply.code(503).send({ status: 'unavailable', message: error instanceof Error ? error.message : String(error) });
     }
   });
 }

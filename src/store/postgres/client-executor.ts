@@ -1,17 +1,12 @@
 import type pg from 'pg';
 import type { SqlExecutor, SqlParams, SqlValue } from '../sql/sql-driver.js';
-import { isConnectionLoss, StoreUnavailableError } from '../store-unavailable-error.js';
+import { unavailableOr } from '../store-unavailable-error.js';
 import { expandInsert, insertTemplate, rowsPerStatement, toPositional, withLiterals } from './sql-text.js';
 import type { InsertTemplate } from './sql-text.js';
 
 /** Statements per simple-protocol round trip in a non-INSERT batch, and their text size at most. */
 const STATEMENTS_PER_TRIP = 500;
 const CHARS_PER_TRIP = 1 << 20;
-
-/** A connection error becomes StoreUnavailableError; anything else passes through. */
-export function unavailableOr(error: unknown): unknown {
-  return isConnectionLoss(error) && !(error instanceof StoreUnavailableError) ? new StoreUnavailableError(error) : error;
-}
 
 /**
  * The SqlExecutor of one checked-out connection. Bulk paths cost few round trips: a one-row

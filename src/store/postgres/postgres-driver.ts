@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-driver.js';
-import { isConnectionLoss } from '../store-unavailable-error.js';
-import { onClient, SqlCache, unavailableOr } from './client-executor.js';
+import { isConnectionLoss, unavailableOr } from '../store-unavailable-error.js';
+import { onClient, SqlCache } from './client-executor.js';
 import { applyMigrations } from './migrate.js';
 import { PlannerStatistics } from './planner-statistics.js';
 
@@ -102,7 +102,8 @@ export class PostgresDriver implements SqlDriver {
         this.#statistics.committed(written);
         return result;
       } catch (error) {
-        // A dead connection has no transaction left to roll back; #withClient discards it. A
+        // A dead connection has no transaction left to roll back; #withClient discards it (also
+        // one the database refused a write on: a standby after failover is better replaced). A
         // connection whose ROLLBACK fails must not go back to the pool still inside a transaction.
         if (!isConnectionLoss(error)) await tx.run('ROLLBACK').catch(discard);
         throw error;

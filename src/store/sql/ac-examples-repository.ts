@@ -38,9 +38,9 @@ export class AcExamplesRepository {
     for (let i = 0; i < rows.length; i += CHUNK) {
       const slice = rows.slice(i, i + CHUNK);
       const params: SqlValue[] = [];
-      for (const row of slice) params.push(datasetId, row.exampleId, row.seq, row.content, revision);
+      for (const row of slice) params.push(datasetId, row.exampleId, row.seq, row.content, Buffer.byteLength(row.content), revision);
       await this.db.run(
-        `INSERT INTO ac_examples (dataset_id, example_id, seq, content, created_rev) VALUES ${slice.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO ac_examples (dataset_id, example_id, seq, content, content_bytes, created_rev) VALUES ${slice.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
         params,
       );
     }
@@ -64,14 +64,31 @@ export class AcExamplesRepository {
     await this.db.run('UPDATE ac_examples SET deleted_rev = NULL WHERE dataset_id = ? AND deleted_rev = ?', [datasetId, revision]);
   }
 
-  /** Examples visible at `revision` in listing order after position `afterSeq`: O(page) however deep. */
-  async page(datasetId: number, revision: number, afterSeq: number, limit: number): Promise<ExampleRow[]> {
+  /**
+   * Examples visible at `revision` in listing order after position `afterSeq`: at most `maxRows`,
+   * and no more content than `maxBytes` (UTF-8; always at least one row). O(page) however deep.
+   * The sizes come from the listing index, so content is read for the returned rows only: memory
+   * is bounded by the byte budget, whatever the examples' sizes. `more`: whether rows follow.
+   */
+  async page(datasetId: number, revision: number, afterSeq: number, maxRows: number, maxBytes: number): Promise<{ rows: ExampleRow[]; more: boolean }> {
+    const sizes = await this.db.all<{ seq: number; content_bytes: number }>(
+      `SELECT e.seq, e.content_bytes FROM ac_examples e
+       WHERE e.dataset_id = ? AND e.seq > ? AND ${VISIBLE} ORDER BY e.seq LIMIT ?`,
+      [datasetId, afterSeq, revision, revision, maxRows + 1],
+    );
+    let taken = 0;
+    for (let bytes = 0; taken < Math.min(maxRows, sizes.length); taken++) {
+      bytes += Number(sizes[taken].content_bytes);
+      if (taken > 0 && bytes > maxBytes) break;
+    }
+    if (taken === 0) return { rows: [], more: false };
+    // At one revision each position holds one visible row version: the range is exactly those rows.
     const rows = await this.db.all<ExampleDbRow>(
       `SELECT e.example_id, e.seq, e.content FROM ac_examples e
-       WHERE e.dataset_id = ? AND e.seq > ? AND ${VISIBLE} ORDER BY e.seq LIMIT ?`,
-      [datasetId, afterSeq, revision, revision, limit],
+       WHERE e.dataset_id = ? AND e.seq > ? AND e.seq <= ? AND ${VISIBLE} ORDER BY e.seq`,
+      [datasetId, afterSeq, Number(sizes[taken - 1].seq), revision, revision],
     );
-    return rows.map((row) => ({ exampleId: row.example_id, seq: Number(row.seq), content: row.content }));
+    return { rows: rows.map((row) => ({ exampleId: row.example_id, seq: Number(row.seq), content: row.content })), more: sizes.length > taken };
   }
 
   /**

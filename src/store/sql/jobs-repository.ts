@@ -92,12 +92,15 @@ export class JobsRepository {
     );
   }
 
-  /** Hands one job back to the queue without counting the attempt (it was cut short, not failed). */
-  async release(id: number, owner: string): Promise<boolean> {
+  /**
+   * Hands one job back to the queue without counting the attempt (it was cut short, not failed),
+   * due at `runAfter`, with the reason it was cut short.
+   */
+  async release(id: number, owner: string, runAfter: number, reason: string): Promise<boolean> {
     return (await this.db.run(
-      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1
+      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1, run_after = ?, last_error = ?
        WHERE id = ? AND lease_owner = ? AND state = 'running'`,
-      [id, owner],
+      [runAfter, reason.slice(0, 2000), id, owner],
     )) === 1;
   }
 

@@ -30,6 +30,13 @@ export class SettingsRepository {
     return row && Buffer.from(row.value);
   }
 
+  /** Writes the named value anew (a write that changes a row every time: the health probe). */
+  async touch(name: string): Promise<void> {
+    const value = Buffer.alloc(8);
+    value.writeDoubleBE(Date.now());
+    await this.put(name, value);
+  }
+
   /** Stores the value, replacing any. */
   async put(name: string, value: Buffer): Promise<void> {
     await this.db.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, value]);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { AsyncMutex } from '../../lib/async-mutex.js';
 import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-driver.js';
+import { unavailableOr } from '../store-unavailable-error.js';
 
 export interface SqliteDriverConfig {
   /** Database file path, or ':memory:'. */
@@ -29,6 +30,12 @@ export function knownSchemaVersions(): number[] {
  * better-sqlite3 in WAL mode behind the async SqlDriver interface. One write connection is
  * serialised by a mutex (a transaction may await between statements); reads outside
  * transactions go to a second, read-only connection so they never wait behind a write job.
+ *
+ * Every write commits with an explicit COMMIT, also a single statement: in autocommit mode
+ * better-sqlite3's `get` of an `UPDATE ... RETURNING` hands back the row and resets the statement
+ * without reporting that the commit failed (a full disk), so a write that never happened looked
+ * done. A failed COMMIT throws; storage failures (full disk, I/O errors, a read-only file) become
+ * StoreUnavailableError, the modelled 500 that health and the job runner know how to wait out.
  */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = dialect;
@@ -53,17 +60,17 @@ export class SqliteDriver implements SqlDriver {
   }
 
   all<T>(sql: string, params?: SqlParams): Promise<T[]> {
-    if (this.#writes(sql)) return this.#mutex.run(() => this.#writerExec.all<T>(sql, params));
+    if (this.#writes(sql)) return this.transaction((tx) => tx.all<T>(sql, params));
     return this.#readerExec.all<T>(sql, params);
   }
 
   get<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
-    if (this.#writes(sql)) return this.#mutex.run(() => this.#writerExec.get<T>(sql, params));
+    if (this.#writes(sql)) return this.transaction((tx) => tx.get<T>(sql, params));
     return this.#readerExec.get<T>(sql, params);
   }
 
   run(sql: string, params?: SqlParams): Promise<number> {
-    return this.#mutex.run(() => this.#writerExec.run(sql, params));
+    return this.transaction((tx) => tx.run(sql, params));
   }
 
   runBatch(sql: string, rows: readonly SqlParams[]): Promise<void> {
@@ -76,13 +83,21 @@ export class SqliteDriver implements SqlDriver {
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.#mutex.run(async () => {
-      this.#writer.exec('BEGIN IMMEDIATE');
+      exec(this.#writer, 'BEGIN IMMEDIATE');
       try {
         const result = await fn(this.#writerExec);
-        this.#writer.exec('COMMIT');
+        exec(this.#writer, 'COMMIT');
         return result;
       } catch (error) {
-        if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK');
+        // A COMMIT that failed for lack of space has usually rolled back already. A failing
+        // ROLLBACK must not hide the error that caused it.
+        if (this.#writer.inTransaction) {
+          try {
+            this.#writer.exec('ROLLBACK');
+          } catch {
+            // SQLite rolls back by itself when it cannot go on; the first error says why.
+          }
+        }
         throw error;
       }
     });
@@ -108,10 +123,10 @@ export class SqliteDriver implements SqlDriver {
         const version = Number.parseInt(file, 10);
         if (applied.has(version)) continue;
         const sql = readFileSync(MIGRATIONS_DIR + file, 'utf8');
-        this.#writer.transaction(() => {
+        storage(() => this.#writer.transaction(() => {
           this.#writer.exec(sql);
           this.#writer.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, file, Date.now());
-        })();
+        })());
       }
     });
   }
@@ -122,6 +137,19 @@ export class SqliteDriver implements SqlDriver {
       this.#writer.close();
     });
   }
+}
+
+/** Runs `fn`, turning a storage failure (full disk, I/O error, ...) into StoreUnavailableError. */
+function storage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw unavailableOr(error);
+  }
+}
+
+function exec(db: Database.Database, sql: string): void {
+  storage(() => db.exec(sql));
 }
 
 function executor(db: Database.Database): SqlExecutor {
@@ -136,22 +164,24 @@ function executor(db: Database.Database): SqlExecutor {
   };
   return {
     async all<T>(sql: string, params: SqlParams = []) {
-      return prepare(sql).all(...params) as T[];
+      return storage(() => prepare(sql).all(...params) as T[]);
     },
     async get<T>(sql: string, params: SqlParams = []) {
-      return prepare(sql).get(...params) as T | undefined;
+      return storage(() => prepare(sql).get(...params) as T | undefined);
     },
     async run(sql: string, params: SqlParams = []) {
-      return prepare(sql).run(...params).changes;
+      return storage(() => prepare(sql).run(...params).changes);
     },
     async runBatch(sql: string, rows: readonly SqlParams[]) {
       const statement = prepare(sql);
-      for (const row of rows) statement.run(...row);
+      storage(() => {
+        for (const row of rows) statement.run(...row);
+      });
     },
     async insertMany(table: string, columns: readonly string[], rows: readonly SqlParams[]) {
       // One prepared single-row insert per row beats a multi-row INSERT ... RETURNING on SQLite.
       const statement = prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-      return rows.map((row) => Number(statement.run(...row).lastInsertRowid));
+      return storage(() => rows.map((row) => Number(statement.run(...row).lastInsertRowid)));
     },
   };
 }

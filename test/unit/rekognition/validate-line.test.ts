@@ -429,6 +429,15 @@ describe('validateLine: object detection', () => {
     ]);
   });
 
+  it('accepts float box coordinates, as AWS does for the output of its own COCO converter', () => {
+    const line = detection([box(0)]);
+    Object.assign(line['BB'].annotations[0], { top: 10.25, left: 20.5, width: 100.75, height: 50.125 });
+    const { entry, out } = entryOf(line);
+    expect(codes(out)).toEqual([]);
+    expect(out['BB'].annotations[0]).toMatchObject({ top: 10.25, left: 20.5, width: 100.75, height: 50.125 });
+    expect(entry).toMatchObject({ isLabeled: true, hasErrors: false });
+  });
+
   it('treats zero annotations as a valid, labeled answer with no labels', () => {
     const { entry } = entryOf(detection([]));
     expect(entry).toMatchObject({ isLabeled: true, hasErrors: false, labels: [] });
@@ -460,7 +469,7 @@ describe('validateLine: object detection', () => {
       (bb) => (bb.annotations = {}),
       (bb) => (bb.annotations = [1]),
       (bb) => delete bb.annotations[0].class_id,
-      (bb) => (bb.annotations[0].top = 1.5),
+      (bb) => (bb.annotations[0].class_id = 1.5),
       (bb) => (bb.annotations[0].width = '50'),
     ];
     for (const mutate of mutations) {

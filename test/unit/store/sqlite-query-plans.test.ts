@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntryFilter } from '../../../src/store/records.js';
+import { AcExamplesRepository } from '../../../src/store/sql/ac-examples-repository.js';
 import { RkEntriesRepository } from '../../../src/store/sql/rk-entries-repository.js';
 import { RkEntryVersionsRepository } from '../../../src/store/sql/rk-entry-versions-repository.js';
 import type { SqlExecutor, SqlParams } from '../../../src/store/sql/sql-driver.js';
@@ -29,8 +30,13 @@ describe('SQLite query plans', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The plan of every query the repository reads with while `use` runs, in order. */
-  async function plansOf(use: (repository: RkEntriesRepository, versions: RkEntryVersionsRepository) => Promise<unknown>): Promise<string[]> {
+  /** The plan of every query the entries repositories read with while `use` runs, in order. */
+  function plansOf(use: (repository: RkEntriesRepository, versions: RkEntryVersionsRepository) => Promise<unknown>): Promise<string[]> {
+    return capturedPlans((recording) => use(new RkEntriesRepository(recording, driver.dialect), new RkEntryVersionsRepository(recording, driver.dialect)));
+  }
+
+  /** The plan of every query read through the executor `use` is given, in order. */
+  async function capturedPlans(use: (recording: SqlExecutor) => Promise<unknown>): Promise<string[]> {
     const captured: [string, SqlParams][] = [];
     const recording: SqlExecutor = {
       all: async <T>(sql: string, params: SqlParams = []) => {
@@ -45,7 +51,7 @@ describe('SQLite query plans', () => {
       runBatch: (sql, rows) => driver.runBatch(sql, rows),
       insertMany: (table, columns, rows) => driver.insertMany(table, columns, rows),
     };
-    await use(new RkEntriesRepository(recording, driver.dialect), new RkEntryVersionsRepository(recording, driver.dialect));
+    await use(recording);
     return captured.map(([sql, params]) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | '));
   }
@@ -67,6 +73,19 @@ describe('SQLite query plans', () => {
         expect(plan).toMatch(expected);
         expect(plan).not.toMatch(/TEMP B-TREE/);
       }
+    });
+  });
+
+  describe('ListDatasetExamples and downloads (AcExamplesRepository.page)', () => {
+    it('reads the sizes from the listing index alone, then the content of the rows that fit', async () => {
+      await new AcExamplesRepository(driver).insert(7, 1, Array.from({ length: 3 }, (_, i) => ({ exampleId: `e${i}`, seq: i + 1, content: '{"a":1}' })));
+      let page: { rows: unknown[]; more: boolean } | undefined;
+      const plans = await capturedPlans(async (recording) => { page = await new AcExamplesRepository(recording).page(7, 1, 0, 2, 5 << 20); });
+      expect(page).toMatchObject({ rows: [{ exampleId: 'e0' }, { exampleId: 'e1' }], more: true });
+      expect(plans).toEqual([
+        expect.stringMatching(/^SEARCH e USING COVERING INDEX ac_examples_order \(dataset_id=\? AND seq>\?\)$/),
+        expect.stringMatching(/^SEARCH e USING INDEX ac_examples_order \(dataset_id=\? AND seq>\? AND seq<\?\)$/),
+      ]);
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isConnectionLoss, StoreUnavailableError } from '../../../src/store/store-unavailable-error.js';
+import { cannotWrite, isConnectionLoss, StoreUnavailableError, unavailableOr } from '../../../src/store/store-unavailable-error.js';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -29,5 +29,23 @@ describe('isConnectionLoss', () => {
   it('says why without echoing connection strings', () => {
     const error = new StoreUnavailableError(withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'));
     expect(error.message).toBe('The database is unavailable: connect ECONNREFUSED 127.0.0.1:5432');
+  });
+});
+
+describe('cannotWrite / unavailableOr', () => {
+  it('recognises a database that answers but cannot write, on both engines', () => {
+    for (const code of ['SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_IOERR_FSYNC', 'SQLITE_READONLY', 'SQLITE_BUSY', 'SQLITE_CANTOPEN', '53100', '25006', '58030']) {
+      expect([code, cannotWrite(withCode('x', code))]).toEqual([code, true]);
+    }
+    for (const code of ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_ERROR', '23505', '42601', '40P01']) expect([code, cannotWrite(withCode('x', code))]).toEqual([code, false]);
+  });
+
+  it('wraps storage failures once, saying the database cannot write, and passes statement errors through', () => {
+    const full = unavailableOr(withCode('database or disk is full', 'SQLITE_FULL'));
+    expect(full).toBeInstanceOf(StoreUnavailableError);
+    expect((full as Error).message).toBe('The database cannot write: database or disk is full (SQLITE_FULL)');
+    expect(unavailableOr(full)).toBe(full);
+    const unique = withCode('UNIQUE constraint failed', 'SQLITE_CONSTRAINT_UNIQUE');
+    expect(unavailableOr(unique)).toBe(unique);
   });
 });

@@ -57,6 +57,18 @@ export class ImageChecker {
     return (await known) ? this.#checkOne(ref, expectation) : undefined;
   }
 
+  /**
+   * The pixel size of the image at `sourceRef` (its header, read as the checks read it), or
+   * undefined when it cannot be read or is not a PNG or JPEG: what imports of normalised boxes
+   * (YOLO) need. Throws ObjectStoreError('unavailable') for transient failures.
+   */
+  async size(sourceRef: string): Promise<{ width: number; height: number } | undefined> {
+    const ref = parseS3Uri(sourceRef);
+    if (!ref) return undefined;
+    const facts = await this.#facts(ref).catch((error: unknown) => this.#failure(ref, error));
+    return facts?.kind === 'image' ? { width: facts.width, height: facts.height } : undefined;
+  }
+
   /** Whether a bucket has been found missing from the store (so none of its images is checked). */
   knownUnreachable(bucket: string): boolean {
     return this.#unreachable.has(bucket);

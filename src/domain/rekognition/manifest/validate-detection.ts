@@ -23,7 +23,7 @@ interface ImageSize {
   height: number;
 }
 
-/** An annotation whose five required fields are integers. */
+/** An annotation: an integer class_id and four numbers (AWS's own COCO converter writes float boxes). */
 interface Box extends JsonObject {
   class_id: number;
   top: number;
@@ -49,7 +49,9 @@ export function checkDetectionPair(check: LineCheck, key: string, attribute: unk
     boxes = readBoxes(attribute['annotations']);
     // Kept for the image checks, which compare it with the real image (ingest.ts).
     if (image !== undefined) check.imageSizes.push(image);
-    // AWS: image_size is one {width, height, depth}; annotations are integer boxes with a class_id.
+    // AWS: image_size is one {width, height, depth} of integers; annotations are boxes with an
+    // integer class_id and numeric pixels (facts §8: the guide's COCO converter keeps COCO's float
+    // bbox values, and the service creates the dataset from them).
     if (image === undefined || boxes === undefined) {
       addError(check, attribute, 'ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT', key);
       valid = false;
@@ -150,10 +152,10 @@ function isBox(value: unknown): value is Box {
   return (
     isObject(value) &&
     Number.isInteger(value['class_id']) &&
-    Number.isInteger(value['top']) &&
-    Number.isInteger(value['left']) &&
-    Number.isInteger(value['width']) &&
-    Number.isInteger(value['height'])
+    Number.isFinite(value['top']) &&
+    Number.isFinite(value['left']) &&
+    Number.isFinite(value['width']) &&
+    Number.isFinite(value['height'])
   );
 }
 

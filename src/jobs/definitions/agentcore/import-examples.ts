@@ -21,8 +21,12 @@ export interface ImportExamplesDeps {
   readonly validator: ExampleValidator;
 }
 
-/** Examples written per chunk transaction. */
+/**
+ * A chunk transaction is written once it holds this many examples or this much content, so
+ * memory is bounded by bytes: 500 examples of 1 MiB each would otherwise be held at once.
+ */
 const CHUNK_EXAMPLES = 500;
+const CHUNK_BYTES = 8 * 1024 * 1024;
 /** Room for `"exampleId":"…",` on a line besides the example itself. */
 const ID_SLACK = 1024;
 
@@ -56,12 +60,14 @@ export async function importExamples(
     const maxLineChars = limits.maxExampleBytes + ID_SLACK;
     const seen = new Set<string>();
     let chunk: { line: number; example: PreparedExample }[] = [];
+    let chunkChars = 0;
     let count = 0;
     const flush = async () => {
       if (chunk.length === 0) return;
       const ids = chunk.map((item) => item.example.exampleId);
       const written = chunk;
       chunk = [];
+      chunkChars = 0;
       await ctx.transaction(async (tx) => {
         // AWS: a client-supplied exampleId already in the dataset fails the batch (ids repeated in the file were caught by `seen`).
         const taken = new Set((await tx.acExamples.findLive(dataset.id, ids)).map((row) => row.exampleId));
@@ -88,7 +94,8 @@ export async function importExamples(
         throw new BatchRejected(`${where} ${at}: the dataset would have more than the maximum of ${limits.maxExamplesPerDataset} examples (it has ${dataset.exampleCount}).`);
       }
       chunk.push({ line: lineNumber, example: check.prepared! });
-      if (chunk.length >= CHUNK_EXAMPLES) await flush();
+      chunkChars += check.prepared!.content.length;
+      if (chunk.length >= CHUNK_EXAMPLES || chunkChars >= CHUNK_BYTES) await flush();
     }
     await flush();
     // AWS: a batch has at least one example (inline: 1..1000).

@@ -54,7 +54,7 @@ export async function importManifest(
  * Store failures while reading the manifest → AWS terminal file errors; anything else unchanged.
  * (Image checks throw only `unavailable`: their other failures are findings on the line.)
  */
-function unreadable(ref: ObjectRef, error: unknown): unknown {
+export function unreadable(ref: ObjectRef, error: unknown): unknown {
   if (!(error instanceof ObjectStoreError)) return error;
   switch (error.reason) {
     case 'no-such-bucket':

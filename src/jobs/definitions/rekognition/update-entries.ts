@@ -7,6 +7,7 @@ import type { UpdateEntriesPayload } from '../../../domain/rekognition/job-kinds
 import { splitLines } from '../../../domain/rekognition/manifest/split-lines.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
 import type { JobDefinition } from '../../job.js';
+import { importEntries } from './import-entries.js';
 import { commitOrReject, failForService, terminalErrorCheck, writerFor } from './batch-outcome.js';
 import { imageCheckerFor, readerFor } from './job-deps.js';
 import type { RekognitionJobDeps } from './job-deps.js';
@@ -20,7 +21,10 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
 
     // A change is at most 5 MB, so it is applied in one transaction: one commit instead of one per
     // chunk (the bulk path's biggest cost), and nothing to discard when it fails or crashes.
-    async run({ datasetId, requester }, ctx) {
+    async run(payload, ctx) {
+      // Trove's imports (COCO, YOLO) are changes whose lines come converted from a file.
+      if (payload.import) return importEntries({ ...payload, import: payload.import }, deps, ctx);
+      const { datasetId, requester } = payload;
       const writer = await writerFor(datasetId, ctx, limits, { operation: 'UpdateDatasetEntries', accessKeyId: requester?.accessKeyId });
       if (!writer) return void (await ctx.finish(async () => undefined));
       // The images of a change are checked too, where the object store reaches them: before the

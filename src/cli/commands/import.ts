@@ -1,0 +1,82 @@
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { ExchangeClient } from '../../client/exchange-client.js';
+import { localLines, sendChanges, settle } from '../../client/local-import.js';
+import type { ChangeOutcome } from '../../client/local-import.js';
+import { TroveApiClient } from '../../client/trove-api-client.js';
+import { newImportStats } from '../../domain/exchange/import-lines.js';
+import type { Command } from '../index.js';
+import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
+import { commandFlags } from '../command-args.js';
+
+const USAGE = `Usage: trove import --dataset-arn ARN --format coco|yolo --from PATH|s3://bucket/key [--images s3://bucket/prefix/] [--json]
+
+Imports a COCO instances file or a YOLO folder into a Rekognition dataset, converted to Ground
+Truth manifest lines and applied as UpdateDatasetEntries applies a change (same validation,
+errors and limits); waits until the dataset has settled.
+  --from s3://...  the file (COCO JSON, or a YOLO folder as .tar / .tar.gz) in the object store:
+                   the server reads it as you and applies it as one change (one revision)
+  --from PATH      a local file or YOLO folder: converted here and sent as UpdateDatasetEntries
+                   changes of at most 5 MB each (a large import is several revisions)
+  --images PREFIX  where the images are, by file name (COCO file_name, YOLO images/<path>);
+                   without it COCO images need an s3:// coco_url (as Trove's COCO export writes)
+${CLIENT_OPTIONS_HELP}
+`;
+
+const OPTIONS = {
+  ...CLIENT_OPTIONS,
+  'dataset-arn': { type: 'string' }, format: { type: 'string' }, from: { type: 'string' }, images: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** `trove import`: COCO or YOLO into a Rekognition dataset, from a local path or the object store. */
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'import COCO or YOLO into a Rekognition dataset (local files or s3://)',
+  async run(args, env) {
+    const values = commandFlags(args, OPTIONS, USAGE);
+    if (!values) return 0;
+    const arn = values['dataset-arn'];
+    const format = (values.format ?? '').toLowerCase();
+    if (!arn) throw new Error('--dataset-arn is required.');
+    if (format !== 'coco' && format !== 'yolo') throw new Error('--format must be coco or yolo.');
+    if (!values.from) throw new Error('--from PATH or s3://bucket/key is required.');
+    if (values.images !== undefined && !/^s3:\/\/[^/]+\/(.*\/)?$/.test(values.images)) {
+      throw new Error(`--images must be an s3:// prefix ending in /, like s3://bucket/ or s3://bucket/folder/ (got ${values.images}).`);
+    }
+    const target = await resolveClientTarget(values, env);
+    const rekognition = new RekognitionClient({ endpoint: target.endpoint, region: target.region, credentials: target.credentials });
+    try {
+      if (values.from.startsWith('s3://')) {
+        const accepted = await new ExchangeClient(new TroveApiClient(target)).startImport(arn, format.toUpperCase() as 'COCO', values.from, values.images);
+        const done = await settle(rekognition, arn);
+        const summary = { ...accepted, status: done.Status, statusMessage: done.StatusMessage, stats: done.DatasetStats };
+        process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n`
+          : `imported ${values.from} (${format}) into ${arn}: ${done.Status}${done.Status === 'UPDATE_COMPLETE' ? '' : ` ${done.StatusMessage}`}; `
+            + `the dataset has ${done.DatasetStats?.TotalEntries ?? 0} entries (${done.DatasetStats?.ErrorEntries ?? 0} with errors)\n`);
+        return done.Status === 'UPDATE_COMPLETE' ? 0 : 1;
+      }
+      const stats = newImportStats();
+      const changes = await sendChanges(rekognition, arn, await localLines(format, values.from, values.images, stats), (outcome) => {
+        if (!values.json) process.stderr.write(`change of ${outcome.lines} lines (${outcome.bytes} bytes): ${outcome.status}\n`);
+      });
+      const failed = changes.find((change) => change.status !== 'UPDATE_COMPLETE');
+      if (changes.length === 0) throw new Error(`${values.from} holds no images to import.`);
+      const summary = { datasetArn: arn, format, from: values.from, converted: stats, changes };
+      process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : human(summary.converted, changes, failed));
+      return failed ? 1 : 0;
+    } finally {
+      rekognition.destroy();
+    }
+  },
+};
+
+function human(stats: ReturnType<typeof newImportStats>, changes: ChangeOutcome[], failed: ChangeOutcome | undefined): string {
+  const lines = [
+    `converted ${stats.images} images with ${stats.boxes} boxes; left out ${stats.skippedImages} images and ${stats.skippedBoxes} boxes`,
+    ...stats.problems.map((problem) => `  left out: ${problem}`),
+    failed
+      ? `change ${changes.indexOf(failed) + 1} of the import failed: ${failed.message}; the ${changes.length - 1} before it were applied`
+      : `applied as ${changes.length} UpdateDatasetEntries change${changes.length === 1 ? '' : 's'}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

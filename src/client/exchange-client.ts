@@ -1,0 +1,55 @@
+import type { TroveApiClient } from './trove-api-client.js';
+
+/** An export link as CreateDatasetExport / CreateAgentCoreDatasetExport answer it. */
+export interface ExportLinkWire {
+  url: string;
+  expiresAt: number;
+  format: string;
+  fileName: string;
+  contentType: string;
+  datasetArn?: string;
+  revision?: number;
+  snapshot?: string;
+  datasetId?: string;
+  datasetVersion?: string;
+  exampleCount?: number;
+}
+
+/** Typed calls of the open-format operations of the Trove API (docs/trove-api.md). */
+export class ExchangeClient {
+  constructor(private readonly api: TroveApiClient) {}
+
+  exportEntries(datasetArn: string, format: 'MANIFEST' | 'COCO' | 'YOLO', at?: string): Promise<ExportLinkWire> {
+    return this.api.call<ExportLinkWire>('POST', `${datasetPath(datasetArn)}/exports`, { body: { format, ...(at === undefined ? {} : { at }) } });
+  }
+
+  exportExamples(datasetId: string, format: 'JSONL' | 'CSV', datasetVersion?: string): Promise<ExportLinkWire> {
+    return this.api.call<ExportLinkWire>('POST', `/_trove/api/agentcore/datasets/${encodeURIComponent(datasetId)}/exports`, {
+      body: { format, ...(datasetVersion === undefined ? {} : { datasetVersion }) },
+    });
+  }
+
+  startImport(datasetArn: string, format: 'COCO' | 'YOLO', source: string, images?: string) {
+    return this.api.call<{ datasetArn: string; status: string; format: string; source: string }>('POST', `${datasetPath(datasetArn)}/imports`, {
+      body: { format, source, ...(images === undefined ? {} : { images }) },
+    });
+  }
+
+  /** Fetches a link (no AWS signature: the link is the authorisation); throws with the server's message on failure. */
+  async download(url: string): Promise<Response> {
+    const response = await fetch(url);
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      let message = text.slice(0, 300);
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? message;
+      } catch { /* not JSON */ }
+      throw new Error(`the export link answered ${response.status}: ${message}`);
+    }
+    return response;
+  }
+}
+
+function datasetPath(arn: string): string {
+  return `/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}`;
+}

@@ -1,0 +1,109 @@
+import { createReadStream } from 'node:fs';
+import { opendir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DescribeDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
+import type { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { cocoToLines } from '../domain/exchange/coco-import.js';
+import type { ImportStats } from '../domain/exchange/import-lines.js';
+import { yoloToLines } from '../domain/exchange/yolo-import.js';
+import { readTar } from '../lib/tar.js';
+import type { TarReadEntry } from '../lib/tar.js';
+import { localImageSize } from './local-image-size.js';
+
+/** AWS: an UpdateDatasetEntries change is at most 5,242,880 bytes. */
+export const MAX_CHANGE_BYTES = 5 * 1024 * 1024;
+/** AWS's default entries per dataset: a local source with more images is refused before anything is sent. */
+const MAX_IMAGES = 250_000;
+const TEXT_FILE = /\.(txt|ya?ml)$/i;
+
+/**
+ * The manifest lines of a local COCO file or YOLO folder (or a tar of one), converted here by
+ * the code the server's import job runs. A local YOLO folder's images are sized from its own
+ * image files (images/ beside labels/); a YOLO tar's cannot be, so import those from s3://.
+ */
+export async function localLines(format: 'coco' | 'yolo', from: string, images: string | undefined, stats: ImportStats): Promise<AsyncIterable<string>> {
+  const creationDate = new Date().toISOString();
+  if (format === 'coco') return cocoToLines(() => createReadStream(from), { images, creationDate, maxImages: MAX_IMAGES }, stats);
+  const folder = (await stat(from)).isDirectory();
+  const open = folder ? () => walk(from, '') : () => readTar(createReadStream(from), { maxBody: 64 * 1024 * 1024, keep: (name) => TEXT_FILE.test(name) });
+  const imageSize = async (_sourceRef: string, localPath?: string) => (folder && localPath ? localImageSize(join(from, localPath)) : undefined);
+  return yoloToLines(open, { images, creationDate, maxImages: MAX_IMAGES, imageSize }, stats);
+}
+
+/** A folder's files in name order, text files with their content, the others by name (images). */
+async function* walk(root: string, relative: string): AsyncGenerator<TarReadEntry> {
+  const entries: { name: string; directory: boolean }[] = [];
+  for await (const entry of await opendir(join(root, relative))) {
+    if (entry.name.startsWith('.')) continue;
+    if (entry.isDirectory() || entry.isFile()) entries.push({ name: entry.name, directory: entry.isDirectory() });
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = relative ? `${relative}/${entry.name}` : entry.name;
+    if (entry.directory) yield* walk(root, path);
+    else if (TEXT_FILE.test(entry.name)) {
+      const body = await readFile(join(root, path));
+      yield { name: path, size: body.length, body };
+    } else yield { name: path, size: 0 };
+  }
+}
+
+export interface ChangeOutcome {
+  readonly lines: number;
+  readonly bytes: number;
+  readonly status: string;
+  readonly message?: string;
+}
+
+/**
+ * Sends lines as UpdateDatasetEntries changes of at most 5 MB, one after another (a dataset
+ * takes one change at a time), and stops at the first that fails. Each change is its own
+ * revision. While the server applies a change, the next one is converted.
+ */
+export async function sendChanges(
+  client: RekognitionClient, datasetArn: string, lines: AsyncIterable<string>, onChange: (outcome: ChangeOutcome) => void = () => undefined,
+): Promise<ChangeOutcome[]> {
+  const outcomes: ChangeOutcome[] = [];
+  let batch: Buffer[] = [];
+  let bytes = 0;
+  let applying: Promise<boolean> = Promise.resolve(true);
+  const send = async (lines: Buffer[]): Promise<boolean> => {
+    const body = Buffer.concat(lines.flatMap((line, i) => (i === 0 ? [line] : [NEWLINE, line])));
+    await client.send(new UpdateDatasetEntriesCommand({ DatasetArn: datasetArn, Changes: { GroundTruth: body } }));
+    const settled = await settle(client, datasetArn);
+    const outcome = { lines: lines.length, bytes: body.length, status: settled.Status ?? 'UNKNOWN', ...(settled.StatusMessage ? { message: settled.StatusMessage } : {}) };
+    outcomes.push(outcome);
+    onChange(outcome);
+    return outcome.status === 'UPDATE_COMPLETE';
+  };
+  const next = async (): Promise<boolean> => {
+    if (!(await applying)) return false;
+    const full = batch;
+    batch = [];
+    bytes = 0;
+    applying = send(full);
+    // Awaited before the next change or at the end; until then a failure must not count as unhandled.
+    applying.catch(() => undefined);
+    return true;
+  };
+  for await (const line of lines) {
+    const encoded = Buffer.from(line);
+    if (bytes + encoded.length + 1 > MAX_CHANGE_BYTES && !(await next())) return outcomes;
+    batch.push(encoded);
+    bytes += encoded.length + 1;
+  }
+  if (batch.length > 0 && !(await next())) return outcomes;
+  await applying;
+  return outcomes;
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** Polls DescribeDataset until the dataset leaves its *_IN_PROGRESS status. */
+export async function settle(client: RekognitionClient, datasetArn: string, pollMs = 50) {
+  for (;;) {
+    const { DatasetDescription: description } = await client.send(new DescribeDatasetCommand({ DatasetArn: datasetArn }));
+    if (description && !description.Status?.endsWith('_IN_PROGRESS')) return description;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}

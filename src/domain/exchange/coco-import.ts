@@ -1,0 +1,297 @@
+// A COCO instances file as manifest lines, read as a stream in bounded memory.
+//
+// COCO lists images, annotations and categories apart, in any order, and annotations need not
+// be grouped by image; a manifest line holds an image with all its boxes. So the file is read
+// more than once when it must: pass 1 keeps the categories and the images (an s3:// location, a
+// size and the optional image-level labels each: bounded by the images a dataset may hold) and,
+// while they fit a memory budget, the boxes, packed in typed arrays (40 bytes a box). A file
+// whose boxes fit the budget (64 MiB: 1.6 million boxes) is read once. Otherwise each later pass
+// keeps the boxes of a window of images within the budget and writes those images' lines: a
+// bigger file is read a few more times, never held whole.
+//
+// AWS's guide (md-transform-coco) copies `bbox` floats unrounded; so does Trove. `segmentation`
+// and `iscrowd` have no Rekognition equivalent: a crowd region is imported as an ordinary box of
+// its label, masks are ignored. Images without annotations become unlabeled entries.
+
+import { JsonArraysError, topLevelArrayElements } from '../../lib/json-arrays.js';
+import { MAX_JSON_DEPTH } from '../../lib/json-depth.js';
+import { IMAGE_LABELS_MEMBER } from './coco-export.js';
+import { ImportFormatError, manifestLine, skip, underPrefix } from './import-lines.js';
+import type { ImportBox, ImportStats } from './import-lines.js';
+
+export interface CocoImportOptions {
+  /** Where the images are: `s3://bucket/prefix/`, joined with each `file_name`. Without it, `coco_url` or `file_name` must be an s3:// URI. */
+  readonly images?: string;
+  /** `creation-date` of the lines made (the import's time, ISO). */
+  readonly creationDate: string;
+  /** More images than this is refused before anything is read twice (the dataset could not hold them). */
+  readonly maxImages: number;
+  /** Bytes of boxes kept per pass (default 64 MiB). */
+  readonly boxBudgetBytes?: number;
+  /** The size of an image whose COCO entry lacks width/height, read from the image itself (absent: such images are skipped). */
+  readonly imageSize?: (sourceRef: string) => Promise<{ width: number; height: number } | undefined>;
+}
+
+/** Bytes one kept box costs: its image and class (Int32 each) and four Float64 coordinates. */
+const BOX_BYTES = 40;
+const DEFAULT_BUDGET = 64 * 1024 * 1024;
+/** Largest COCO element (an image, an annotation with its segmentation, a category). */
+const MAX_ELEMENT_BYTES = 16 * 1024 * 1024;
+const JOB_NAME = 'trove-import/coco';
+
+interface Images {
+  readonly ids: Map<unknown, number>;
+  readonly sourceRefs: (string | undefined)[];
+  readonly widths: number[];
+  readonly heights: number[];
+  readonly labels: Map<number, number[]>;
+}
+
+/** Yields one manifest line per resolvable image, in the file's image order. Throws ImportFormatError. */
+export async function* cocoToLines(
+  open: () => AsyncIterable<Uint8Array>, options: CocoImportOptions, stats: ImportStats,
+): AsyncGenerator<string> {
+  const categories = new Map<number, string>();
+  const images: Images = { ids: new Map(), sourceRefs: [], widths: [], heights: [], labels: new Map() };
+  stats.passes++;
+  const capacity = Math.max(1, Math.floor((options.boxBudgetBytes ?? DEFAULT_BUDGET) / BOX_BYTES));
+  // Pass 1 also keeps the annotations, by their raw image id (images may come after them), while
+  // they fit the budget: then the file is read once. Otherwise windows of images are read again.
+  let early: { box: Boxes; imageIds: unknown[]; ids: unknown[] } | undefined = { box: new Boxes(Math.min(capacity, 1024)), imageIds: [], ids: [] };
+  let sawImages = false;
+  for await (const { key, text } of elements(open(), new Set(['images', 'categories', 'annotations']))) {
+    if (key === 'annotations') {
+      if (!early) continue;
+      const annotation = parse(text, key);
+      if (early.box.length >= capacity) {
+        early = undefined;
+        continue;
+      }
+      early.imageIds.push(annotation.image_id);
+      early.ids.push(annotation.id);
+      early.box = early.box.push({ image: -1, classId: Number.isInteger(annotation.category_id) ? annotation.category_id as number : -1, bbox: bboxOf(annotation) ?? [NaN, NaN, NaN, NaN] });
+      continue;
+    }
+    const value = parse(text, key);
+    if (key === 'categories') addCategory(categories, value, stats);
+    else {
+      sawImages = true;
+      addImage(images, value, options, stats);
+      if (images.sourceRefs.length > options.maxImages) {
+        throw new ImportFormatError(`The COCO file has more than ${options.maxImages} images, the most a dataset may hold.`);
+      }
+    }
+  }
+  if (!sawImages) throw new ImportFormatError('The file is not a COCO instances file: it has no "images".');
+  const count = images.sourceRefs.length;
+  if (early) {
+    const box = early.box;
+    let kept = 0;
+    for (let i = 0; i < box.length; i++) {
+      const read = readAnnotation({
+        id: early.ids[i], image_id: early.imageIds[i], category_id: box.classId[i], bbox: Number.isNaN(box.coords[4 * i]) ? undefined : [0, 0, 0, 0],
+      }, images, categories);
+      if (typeof read === 'string') {
+        skip(stats, 'box', read);
+        continue;
+      }
+      // The coordinates move with copyWithin below; the placeholder bbox above only passes the check.
+      box.image[kept] = read.image;
+      box.classId[kept] = read.classId;
+      box.coords.copyWithin(4 * kept, 4 * i, 4 * i + 4);
+      kept++;
+    }
+    box.length = kept;
+    for (const line of await linesOf(box, 0, count, images, categories, options, stats)) yield line;
+    return;
+  }
+
+  const perImage = new Int32Array(count);
+  let box = new Boxes(Math.min(capacity, 1024));
+  for (let low = 0; low < count;) {
+    let high = count;
+    const first = stats.passes === 1;
+    stats.passes++;
+    perImage.fill(0, low);
+    for await (const { text } of elements(open(), new Set(['annotations']))) {
+      const annotation = parse(text, 'annotations');
+      const read = readAnnotation(annotation, images, categories);
+      if (typeof read === 'string') {
+        if (first) skip(stats, 'box', read);
+        continue;
+      }
+      if (read.image < low || read.image >= high) continue;
+      if (box.length >= capacity) {
+        // Over budget: give up the highest images of the window (read again by a later pass).
+        let kept = box.length;
+        while (kept >= capacity * 0.75 && high > low + 1) kept -= perImage[--high];
+        box.dropFrom(high);
+        if (box.length >= capacity) {
+          throw new ImportFormatError(`The image ${images.sourceRefs[low] ?? low} has more boxes than Trove can hold at once (${capacity}).`);
+        }
+        if (read.image >= high) continue;
+      }
+      box = box.push(read);
+      perImage[read.image]++;
+    }
+    for (const line of await linesOf(box, low, high, images, categories, options, stats)) yield line;
+    box = new Boxes(Math.min(capacity, 1024));
+    low = high;
+  }
+}
+
+async function* elements(chunks: AsyncIterable<Uint8Array>, wanted: ReadonlySet<string>) {
+  try {
+    // A hostile element of nested brackets would cost JSON.parse hundreds of MB: refused unparsed.
+    yield* topLevelArrayElements(chunks, wanted, MAX_ELEMENT_BYTES, MAX_JSON_DEPTH);
+  } catch (error) {
+    if (error instanceof JsonArraysError) throw new ImportFormatError(`The file is not a COCO JSON file: ${error.message}`);
+    throw error;
+  }
+}
+
+function parse(text: string, key: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ImportFormatError(`The COCO file is not valid JSON (in "${key}": ${text.slice(0, 80)}).`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ImportFormatError(`Each element of "${key}" must be an object (found ${text.slice(0, 80)}).`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function addCategory(categories: Map<number, string>, value: Record<string, unknown>, stats: ImportStats): void {
+  const { id, name } = value;
+  if (!Number.isInteger(id) || typeof name !== 'string' || name === '') {
+    skip(stats, 'box', `a category without an integer id and a name: ${JSON.stringify(value).slice(0, 80)}`);
+    return;
+  }
+  categories.set(id as number, name);
+}
+
+function addImage(images: Images, value: Record<string, unknown>, options: CocoImportOptions, stats: ImportStats): void {
+  const { id, file_name: fileName, coco_url: url, width, height } = value;
+  if ((typeof id !== 'number' && typeof id !== 'string') || images.ids.has(id)) {
+    skip(stats, 'image', `an image with a missing or repeated id: ${JSON.stringify(value).slice(0, 80)}`);
+    return;
+  }
+  const index = images.sourceRefs.length;
+  images.ids.set(id, index);
+  const sourceRef = options.images && typeof fileName === 'string' && fileName !== ''
+    ? underPrefix(options.images, fileName)
+    : [url, fileName].find((candidate): candidate is string => typeof candidate === 'string' && candidate.startsWith('s3://'));
+  if (!sourceRef) {
+    skip(stats, 'image', `image ${String(id)} (${String(fileName)}): no s3:// location; give the images' prefix (--images s3://bucket/prefix/)`);
+  }
+  images.sourceRefs.push(sourceRef);
+  images.widths.push(typeof width === 'number' && width > 0 ? width : 0);
+  images.heights.push(typeof height === 'number' && height > 0 ? height : 0);
+  const labels = value[IMAGE_LABELS_MEMBER];
+  if (Array.isArray(labels) && labels.length > 0) images.labels.set(index, labels.filter((label) => Number.isInteger(label)));
+}
+
+/** A box to keep, or why the annotation is left out. */
+function readAnnotation(value: Record<string, unknown>, images: Images, categories: ReadonlyMap<number, string>): { image: number; classId: number; bbox: number[] } | string {
+  const image = images.ids.get(value.image_id);
+  if (image === undefined) return `annotation ${String(value.id)}: no image with id ${String(value.image_id)}`;
+  if (!Number.isInteger(value.category_id) || !categories.has(value.category_id as number)) {
+    return `annotation ${String(value.id)}: no category with id ${String(value.category_id)}`;
+  }
+  const bbox = bboxOf(value);
+  if (!bbox) return `annotation ${String(value.id)}: no bbox [x, y, width, height]`;
+  return { image, classId: value.category_id as number, bbox };
+}
+
+function bboxOf(value: Record<string, unknown>): number[] | undefined {
+  const { bbox } = value;
+  return Array.isArray(bbox) && bbox.length === 4 && bbox.every((n) => typeof n === 'number' && Number.isFinite(n)) ? bbox as number[] : undefined;
+}
+
+/** The lines of images [low, high) with the boxes kept for them, in image order and, per image, file order. */
+async function linesOf(
+  boxes: Boxes, low: number, high: number, images: Images, categories: ReadonlyMap<number, string>, options: CocoImportOptions, stats: ImportStats,
+): Promise<string[]> {
+  const order = boxes.orderByImage();
+  const lines: string[] = [];
+  let at = 0;
+  for (let image = low; image < high; image++) {
+    const own: ImportBox[] = [];
+    for (; at < order.length && boxes.image[order[at]] === image; at++) {
+      const i = order[at];
+      const classId = boxes.classId[i];
+      own.push({ classId, label: categories.get(classId)!, left: boxes.coords[4 * i], top: boxes.coords[4 * i + 1], width: boxes.coords[4 * i + 2], height: boxes.coords[4 * i + 3] });
+    }
+    const sourceRef = images.sourceRefs[image];
+    if (!sourceRef) {
+      stats.skippedBoxes += own.length;
+      continue;
+    }
+    let size = images.widths[image] > 0 && images.heights[image] > 0 ? { width: images.widths[image], height: images.heights[image] } : undefined;
+    if (!size && own.length > 0) {
+      size = await options.imageSize?.(sourceRef);
+      if (!size) {
+        skip(stats, 'image', `${sourceRef}: no width and height in the COCO file, and the image's own size could not be read`);
+        stats.skippedBoxes += own.length;
+        continue;
+      }
+    }
+    const imageLabels = (images.labels.get(image) ?? []).map((id) => categories.get(id)).filter((name): name is string => name !== undefined);
+    lines.push(manifestLine({ sourceRef, size, boxes: own, imageLabels }, options.creationDate, JOB_NAME));
+    stats.images++;
+    stats.boxes += own.length;
+  }
+  return lines;
+}
+
+/** Boxes packed in typed arrays, grown by doubling. */
+class Boxes {
+  length = 0;
+  image: Int32Array;
+  classId: Int32Array;
+  coords: Float64Array;
+
+  constructor(capacity: number) {
+    this.image = new Int32Array(capacity);
+    this.classId = new Int32Array(capacity);
+    this.coords = new Float64Array(capacity * 4);
+  }
+
+  push(box: { image: number; classId: number; bbox: number[] }): Boxes {
+    let target: Boxes = this;
+    if (this.length === this.image.length) {
+      target = new Boxes(this.image.length * 2);
+      target.image.set(this.image);
+      target.classId.set(this.classId);
+      target.coords.set(this.coords);
+      target.length = this.length;
+    }
+    const i = target.length++;
+    target.image[i] = box.image;
+    target.classId[i] = box.classId;
+    target.coords.set(box.bbox, 4 * i);
+    return target;
+  }
+
+  /** Forgets the boxes of images from `image` on. */
+  dropFrom(image: number): void {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (this.image[i] >= image) continue;
+      this.image[kept] = this.image[i];
+      this.classId[kept] = this.classId[i];
+      this.coords.copyWithin(4 * kept, 4 * i, 4 * i + 4);
+      kept++;
+    }
+    this.length = kept;
+  }
+
+  /** Positions sorted by image, stable (file order within an image). */
+  orderByImage(): Uint32Array {
+    const order = new Uint32Array(this.length);
+    for (let i = 0; i < this.length; i++) order[i] = i;
+    return order.sort((a, b) => this.image[a] - this.image[b] || a - b);
+  }
+}

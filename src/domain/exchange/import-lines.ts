@@ -1,0 +1,88 @@
+// Manifest lines made from other formats (COCO, YOLO): the Ground Truth lines an
+// UpdateDatasetEntries change would carry for the same images, so an import goes through exactly
+// the validation, limits and errors of a change (AWS's own guide converts COCO the same way).
+
+/** The source cannot be read as the format at all (not JSON, no images, no class names, ...). */
+export class ImportFormatError extends Error {}
+
+export interface ImportBox {
+  /** The class id the source gave the box (COCO category id, YOLO class index). */
+  readonly classId: number;
+  readonly label: string;
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface ImportImage {
+  readonly sourceRef: string;
+  readonly size?: { readonly width: number; readonly height: number };
+  readonly boxes: readonly ImportBox[];
+  readonly imageLabels: readonly string[];
+}
+
+/** What a conversion read and left out; printed by `trove import`, logged by the import job. */
+export interface ImportStats {
+  /** Images (lines) produced. */
+  images: number;
+  /** Boxes produced. */
+  boxes: number;
+  /** Boxes or labels left out: their image, or their class, is unknown to the source; or they have no box. */
+  skippedBoxes: number;
+  /** Images left out: no s3:// location could be made for them, or (YOLO) their size could not be read. */
+  skippedImages: number;
+  /** Examples of what was left out, at most a few, for the summary. */
+  problems: string[];
+  /** Times the source was read (COCO reads its annotations again when they do not fit the memory budget). */
+  passes: number;
+}
+
+export function newImportStats(): ImportStats {
+  return { images: 0, boxes: 0, skippedBoxes: 0, skippedImages: 0, problems: [], passes: 0 };
+}
+
+const MAX_PROBLEMS = 10;
+
+/** Counts a skipped box or image and keeps the first few reasons. */
+export function skip(stats: ImportStats, what: 'box' | 'image', reason: string): void {
+  if (what === 'box') stats.skippedBoxes++;
+  else stats.skippedImages++;
+  if (stats.problems.length < MAX_PROBLEMS) stats.problems.push(reason);
+}
+
+/**
+ * The manifest line of one image: its boxes as one object-detection attribute `bounding-box`
+ * (class_id as the source numbered it, a class-map of the classes the line uses), each
+ * image-level label as a classification attribute `label-<n>`, or just the source-ref for an
+ * image without either (an unlabeled image). Coordinates are kept as given.
+ */
+export function manifestLine(image: ImportImage, creationDate: string, jobName: string): string {
+  const line: Record<string, unknown> = { 'source-ref': image.sourceRef };
+  image.imageLabels.forEach((label, i) => {
+    line[`label-${i}`] = 1;
+    line[`label-${i}-metadata`] = {
+      confidence: 1, 'job-name': jobName, 'class-name': label, 'human-annotated': 'yes', 'creation-date': creationDate,
+      type: 'groundtruth/image-classification',
+    };
+  });
+  if (image.boxes.length > 0) {
+    const classMap: Record<string, string> = {};
+    for (const box of image.boxes) classMap[String(box.classId)] = box.label;
+    line['bounding-box'] = {
+      image_size: [{ width: image.size?.width ?? 0, height: image.size?.height ?? 0, depth: 3 }],
+      annotations: image.boxes.map((box) => ({ class_id: box.classId, top: box.top, left: box.left, width: box.width, height: box.height })),
+    };
+    line['bounding-box-metadata'] = {
+      objects: image.boxes.map(() => ({ confidence: 1 })), 'class-map': classMap, type: 'groundtruth/object-detection',
+      'human-annotated': 'yes', 'creation-date': creationDate, 'job-name': jobName,
+    };
+  }
+  return JSON.stringify(line);
+}
+
+/** `prefix` + a relative path, without doubled or leading slashes (`s3://b/p/` + `./x.jpg`). */
+export function underPrefix(prefix: string, path: string): string {
+  const relative = path.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+  return prefix.endsWith('/') ? prefix + relative : `${prefix}/${relative}`;
+}

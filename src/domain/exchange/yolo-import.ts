@@ -1,0 +1,160 @@
+// A YOLO folder (data.yaml, labels/**/*.txt, and images/** or images.txt naming the images) as
+// manifest lines, read from a tar stream or a folder walk in two passes: pass 1 reads the class
+// names and which images there are, pass 2 the label files. Memory: the image list (bounded by
+// the images a dataset may hold) and one label file at a time.
+//
+// Pairing (Ultralytics): `images/<path>.<ext>` ↔ `labels/<path>.txt`. An image named by an
+// s3:// URI in images.txt (Trove's own YOLO export) keeps that URI and pairs with
+// `labels/<key without extension>.txt`; an image named by a relative path is found under
+// `--images s3://bucket/prefix/` + the path after `images/`. YOLO boxes are normalised, so each
+// image's size is needed: read from the image itself (`imageSize`). Coordinates are rounded to
+// 1/1,000,000 px, which undoes the floating-point noise of normalising and back.
+
+import type { TarReadEntry } from '../../lib/tar.js';
+import { labelPathOf } from './yolo-export.js';
+import { ImportFormatError, manifestLine, skip, underPrefix } from './import-lines.js';
+import type { ImportBox, ImportStats } from './import-lines.js';
+import { parseYoloNames } from './yolo-names.js';
+
+export interface YoloImportOptions {
+  /** Where images named by relative paths are: `s3://bucket/prefix/`. */
+  readonly images?: string;
+  readonly creationDate: string;
+  readonly maxImages: number;
+  /** The pixel size of an image (the server reads its header through the object store; the CLI reads local files). */
+  readonly imageSize: (sourceRef: string, localPath?: string) => Promise<{ width: number; height: number } | undefined>;
+}
+
+const IMAGE_EXTENSIONS = /\.(jpe?g|png)$/i;
+const JOB_NAME = 'trove-import/yolo';
+
+interface ImageRef { sourceRef: string; localPath?: string; labeled: boolean }
+
+/** Yields one manifest line per image; throws ImportFormatError when the folder cannot be read as YOLO. */
+export async function* yoloToLines(
+  open: () => AsyncIterable<TarReadEntry>, options: YoloImportOptions, stats: ImportStats,
+): AsyncGenerator<string> {
+  stats.passes++;
+  let yaml: { path: string; text: string } | undefined;
+  let classesTxt: string | undefined;
+  let list: { path: string; text: string } | undefined;
+  const imageFiles: string[] = [];
+  for await (const file of open()) {
+    const name = normalise(file.name);
+    const base = name.slice(name.lastIndexOf('/') + 1);
+    if ((base === 'data.yaml' || base === 'data.yml') && file.body && (!yaml || depth(name) < depth(yaml.path))) yaml = { path: name, text: file.body.toString('utf8') };
+    else if (base === 'classes.txt' && file.body) classesTxt = file.body.toString('utf8');
+    else if (base === 'images.txt' && file.body && !inSegment(name, 'labels')) list = { path: name, text: file.body.toString('utf8') };
+    else if (IMAGE_EXTENSIONS.test(name) && inSegment(name, 'images')) imageFiles.push(name);
+  }
+  const names = yaml ? parseYoloNames(yaml.text) : classesTxt !== undefined ? classesTxt.split(/\r?\n/).map((line) => line.trim()).filter(Boolean) : undefined;
+  if (!names) throw new ImportFormatError('The YOLO folder has no data.yaml (or classes.txt) naming its classes.');
+  const root = yaml ? yaml.path.slice(0, yaml.path.lastIndexOf('/') + 1) : '';
+
+  // Label path (relative to the root) → image.
+  const images = new Map<string, ImageRef>();
+  const add = (labelPath: string, image: ImageRef) => {
+    if (images.has(labelPath)) return;
+    images.set(labelPath, image);
+    if (images.size > options.maxImages) throw new ImportFormatError(`The YOLO folder has more than ${options.maxImages} images, the most a dataset may hold.`);
+  };
+  for (const line of list ? list.text.split(/\r?\n/).map((text) => text.trim()).filter(Boolean) : []) {
+    if (line.startsWith('s3://')) add(labelPathOf(line), { sourceRef: line, labeled: false });
+    else addRelative(normalise(line), add, options, stats);
+  }
+  for (const path of imageFiles) addRelative(relativeTo(root, path), add, options, stats, path);
+  if (images.size === 0) {
+    throw new ImportFormatError('The YOLO folder names no images: it needs images/** files or an images.txt listing them.');
+  }
+
+  stats.passes++;
+  for await (const file of open()) {
+    const name = relativeTo(root, normalise(file.name));
+    if (!name.endsWith('.txt') || !inSegment(name, 'labels') || name.endsWith('/classes.txt')) continue;
+    const image = images.get(name) ?? images.get(name.slice(name.indexOf('labels/')));
+    if (!image) {
+      skip(stats, 'image', `${name}: no image for this label file (add it to images.txt or images/)`);
+      continue;
+    }
+    image.labeled = true;
+    const line = await imageLine(image, (file.body ?? Buffer.alloc(0)).toString('utf8'), name, names, options, stats);
+    if (line) yield line;
+  }
+  for (const image of images.values()) {
+    if (image.labeled) continue;
+    stats.images++;
+    yield manifestLine({ sourceRef: image.sourceRef, boxes: [], imageLabels: [] }, options.creationDate, JOB_NAME);
+  }
+}
+
+function addRelative(path: string, add: (labelPath: string, image: ImageRef) => void, options: YoloImportOptions, stats: ImportStats, localPath?: string): void {
+  const segments = path.split('/');
+  const at = segments.lastIndexOf('images');
+  const inside = at >= 0 ? segments.slice(at + 1).join('/') : path;
+  const labelSegments = at >= 0 ? [...segments.slice(0, at), 'labels', ...segments.slice(at + 1)] : ['labels', ...segments];
+  const labelPath = labelSegments.join('/').replace(/\.[^./]*$/, '') + '.txt';
+  if (!options.images) {
+    skip(stats, 'image', `${path}: give the images' location (--images s3://bucket/prefix/) to import images named by relative paths`);
+    return;
+  }
+  add(labelPath, { sourceRef: underPrefix(options.images, inside), localPath, labeled: false });
+}
+
+async function imageLine(
+  image: ImageRef, text: string, name: string, names: readonly string[], options: YoloImportOptions, stats: ImportStats,
+): Promise<string | undefined> {
+  const rows = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  let size: { width: number; height: number } | undefined;
+  if (rows.length > 0) {
+    size = await options.imageSize(image.sourceRef, image.localPath);
+    if (!size) {
+      skip(stats, 'image', `${image.sourceRef}: its size could not be read (the image is missing or not a PNG or JPEG)`);
+      return undefined;
+    }
+  }
+  const boxes: ImportBox[] = [];
+  rows.forEach((row, i) => {
+    const numbers = row.split(/\s+/).map(Number);
+    const classId = numbers[0];
+    const label = Number.isInteger(classId) ? names[classId] : undefined;
+    const box = boundingBox(numbers.slice(1));
+    if (label === undefined || !box || !size) {
+      skip(stats, 'box', `${name} line ${i + 1}: ${label === undefined ? `no class ${numbers[0]} in data.yaml` : 'not "class cx cy w h"'}`);
+      return;
+    }
+    const px = (v: number, side: number) => Math.round(v * side * 1e6) / 1e6;
+    boxes.push({
+      classId, label, left: px(box.cx - box.w / 2, size.width), top: px(box.cy - box.h / 2, size.height), width: px(box.w, size.width), height: px(box.h, size.height),
+    });
+  });
+  stats.images++;
+  stats.boxes += boxes.length;
+  return manifestLine({ sourceRef: image.sourceRef, size, boxes, imageLabels: [] }, options.creationDate, JOB_NAME);
+}
+
+/** `cx cy w h`, or the bounds of a segmentation polygon `x1 y1 x2 y2 ...` (YOLO's seg format). */
+function boundingBox(values: number[]): { cx: number; cy: number; w: number; h: number } | undefined {
+  if (values.length < 4 || !values.every(Number.isFinite)) return undefined;
+  if (values.length === 4) return { cx: values[0], cy: values[1], w: values[2], h: values[3] };
+  if (values.length % 2 !== 0) return undefined;
+  const xs = values.filter((_, i) => i % 2 === 0);
+  const ys = values.filter((_, i) => i % 2 === 1);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  return { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, w: x1 - x0, h: y1 - y0 };
+}
+
+function normalise(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+}
+
+function relativeTo(root: string, path: string): string {
+  return root && path.startsWith(root) ? path.slice(root.length) : path;
+}
+
+function inSegment(path: string, segment: string): boolean {
+  return path.split('/').slice(0, -1).includes(segment);
+}
+
+function depth(path: string): number {
+  return path.split('/').length;
+}

@@ -1,0 +1,115 @@
+import type { ObjectReader } from '../../../buckets/object-access.js';
+import { cocoToLines } from '../../../domain/exchange/coco-import.js';
+import { ImportFormatError, newImportStats } from '../../../domain/exchange/import-lines.js';
+import type { ImportStats } from '../../../domain/exchange/import-lines.js';
+import { yoloToLines } from '../../../domain/exchange/yolo-import.js';
+import { ImageChecker } from '../../../domain/rekognition/images/image-checker.js';
+import { liveImageCheck } from '../../../domain/rekognition/images/image-checks.js';
+import { ingestLines } from '../../../domain/rekognition/ingest.js';
+import type { IngestResult, NumberedLine } from '../../../domain/rekognition/ingest.js';
+import type { ImportSource, UpdateEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
+import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
+import { statusChange } from '../../../domain/rekognition/status.js';
+import { readTar, TarFormatError } from '../../../lib/tar.js';
+import { formatS3Uri, ObjectStoreError } from '../../../object-store/object-store.js';
+import type { ObjectRef } from '../../../object-store/object-store.js';
+import type { JobContext } from '../../job.js';
+import { commitOrReject, rejectBatch, terminalErrorCheck, writerFor } from './batch-outcome.js';
+import { unreadable } from './import-manifest.js';
+import { imageCheckerFor, readerFor } from './job-deps.js';
+import type { RekognitionJobDeps } from './job-deps.js';
+
+/**
+ * Lines per chunk transaction: larger than a manifest import's 1000, since every commit costs
+ * (an fsync on SQLite), while a chunk of 5000 lines is still about 2.5 MB and a short lock.
+ */
+const IMPORT_CHUNK = 5000;
+/** Largest file of a YOLO archive read with its content (data.yaml, images.txt, a label file). */
+const MAX_YOLO_TEXT = 64 * 1024 * 1024;
+
+/**
+ * An import (StartDatasetImport) applied by the UpdateDatasetEntries job: the COCO file or YOLO
+ * archive is read from the object store as the requester and converted to manifest lines while
+ * it streams, and the lines go through ingest exactly as a change's do (validation, image checks,
+ * the 20% rule, the dataset's limits). Unlike a change of at most 5 MB, an import may be as large
+ * as the dataset, so it is written in chunk transactions at the next revision, as a manifest
+ * import is, and published in the job's last transaction: one revision, all or nothing.
+ */
+export async function importEntries(payload: UpdateEntriesPayload & { import: ImportSource }, deps: RekognitionJobDeps, ctx: JobContext): Promise<void> {
+  const { limits } = deps;
+  // History records it as the change it is, naming the file it came from.
+  const source = payload.import.source;
+  const writer = await writerFor(payload.datasetId, ctx, limits, {
+    operation: 'UpdateDatasetEntries', accessKeyId: payload.requester?.accessKeyId, source: `${payload.import.format.toUpperCase()} ${formatS3Uri(source)}`,
+  });
+  if (!writer) return void (await ctx.finish(async () => undefined));
+  await writer.begin();
+  const reader = readerFor(deps, payload.requester, writer.dataset.arn);
+  const checker = imageCheckerFor(deps, reader, ctx.logger);
+  const stats = newImportStats();
+  let rejection: BatchRejected | undefined;
+  let result: IngestResult | undefined;
+  try {
+    const lines = convert(payload.import, reader, new ImageChecker(reader, ctx.logger), stats, limits.maxEntriesPerDataset, new Date(ctx.clock.now()).toISOString());
+    result = await ingestLines(numbered(lines), (rows) => writer.upsert(rows), {
+      maxLabels: limits.maxLabelsPerDataset, checkImages: checker && liveImageCheck(checker, deps.imageChecks.concurrency), chunkLines: IMPORT_CHUNK,
+      observer: writer.change,
+    });
+    writer.change.ingested(result);
+    rejection = terminalErrorCheck(result, limits);
+    ctx.logger.info({ import: formatS3Uri(source), format: payload.import.format, ...stats, ...result }, 'import converted');
+  } catch (error) {
+    rejection = rejectionOf(error, source, payload.import.format);
+  }
+  if (rejection) {
+    deps.observer?.batchEnded('change', result, rejection);
+    return rejectBatch(ctx, [writer], 'UPDATE_FAILED', rejection);
+  }
+  const rejected = await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
+    await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
+  });
+  deps.observer?.batchEnded('change', result, rejected);
+}
+
+/**
+ * Converted lines numbered 1, 2, ...: an import's ingest report names a line by its place in the
+ * conversion (one line per image, in the source's image order).
+ */
+async function* numbered(lines: AsyncIterable<string>): AsyncGenerator<NumberedLine> {
+  let lineNumber = 0;
+  for await (const text of lines) yield { lineNumber: ++lineNumber, text };
+}
+
+function convert(
+  spec: ImportSource, reader: ObjectReader, sizes: ImageChecker, stats: ImportStats, maxImages: number, creationDate: string,
+): AsyncIterable<string> {
+  const open = () => objectBytes(reader, spec.source);
+  const imageSize = (sourceRef: string) => sizes.size(sourceRef);
+  if (spec.format === 'coco') return cocoToLines(open, { images: spec.images, creationDate, maxImages, imageSize }, stats);
+  const keep = (name: string) => /\.(txt|ya?ml)$/i.test(name);
+  return yoloToLines(() => readTar(open(), { maxBody: MAX_YOLO_TEXT, keep }), { images: spec.images, creationDate, maxImages, imageSize }, stats);
+}
+
+/** The object's bytes, read anew on every call (a conversion reads its source more than once). */
+async function* objectBytes(reader: ObjectReader, ref: ObjectRef): AsyncGenerator<Uint8Array> {
+  const stream = await reader.openRead(ref);
+  try {
+    yield* stream.body;
+  } finally {
+    stream.discard();
+  }
+}
+
+/** The import's failure as the dataset's UPDATE_FAILED: the AWS codes a manifest import would get. */
+function rejectionOf(error: unknown, ref: ObjectRef, format: string): BatchRejected {
+  if (error instanceof BatchRejected) return error;
+  if (error instanceof ImportFormatError || error instanceof TarFormatError) {
+    return new BatchRejected('ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT',
+      `The ${format.toUpperCase()} source ${formatS3Uri(ref)} cannot be imported: ${error.message}`);
+  }
+  if (error instanceof ObjectStoreError && error.ref.bucket === ref.bucket && error.ref.key === ref.key) {
+    const mapped = unreadable(ref, error);
+    if (mapped instanceof BatchRejected) return mapped;
+  }
+  throw error;
+}

@@ -1,0 +1,148 @@
+// Reads the elements of the arrays of a top-level JSON object while the bytes stream in, without
+// ever holding the whole document: a COCO file of 250,000 images is read element by element, and
+// only the current element (an image, an annotation, a category) is in memory. The scanner only
+// tracks strings, escapes and nesting; each element wanted is handed out as its own JSON text for
+// JSON.parse, and everything else (other keys, the members of unwanted arrays) is skipped.
+
+/** The document is not an object of arrays, is cut short, or has an element over the size limit. */
+export class JsonArraysError extends Error {}
+
+export interface ArrayElement {
+  /** The top-level key whose array holds the element. */
+  readonly key: string;
+  /** The element's JSON text. */
+  readonly text: string;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const MAX_KEY_BYTES = 256;
+
+/**
+ * Yields every element of the arrays under the top-level keys in `wanted`, in document order.
+ * Throws JsonArraysError when the document does not start with `{`, ends inside a value, or an
+ * element is larger than `maxElementBytes` or nests deeper than `maxElementDepth`. Only structure is checked here: an element's own
+ * syntax is JSON.parse's business.
+ */
+export async function* topLevelArrayElements(
+  chunks: AsyncIterable<Uint8Array>, wanted: ReadonlySet<string>, maxElementBytes: number, maxElementDepth = 128,
+): AsyncGenerator<ArrayElement> {
+  // An element nesting deeper than this is refused before JSON.parse would build it (a 16 MB
+  // `[[[...` is millions of arrays): the depth is counted here anyway, so the check is free.
+  const maxDepth = maxElementDepth + 2;
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let started = false;
+  // The last string seen at depth 1 (a key, once a colon follows) and the key of the current value.
+  let keyParts: number[] | undefined;
+  let lastString = '';
+  let currentKey: string | undefined;
+  // Inside a wanted array (depth 2): the element being collected, from its first byte.
+  let collecting = false;
+  let element: Buffer[] = [];
+  let elementBytes = 0;
+  let elementStart = -1;
+
+  const finish = (chunk: Buffer, end: number): ArrayElement | undefined => {
+    if (!collecting || elementStart < 0) return undefined;
+    // Most elements lie within one chunk: decoded in place, without a copy.
+    const text = (element.length === 0 ? chunk.toString('utf8', elementStart, end) : Buffer.concat([...element, chunk.subarray(elementStart, end)]).toString('utf8')).trim();
+    element = [];
+    elementBytes = 0;
+    elementStart = -1;
+    return text === '' ? undefined : { key: currentKey!, text };
+  };
+
+  for await (const raw of chunks) {
+    const chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const out: ArrayElement[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      if (inString) {
+        // Jump to the next quote or backslash: most of a string's bytes need no look.
+        if (!keyParts && !escaped) {
+          while (i < chunk.length && chunk[i] !== QUOTE && chunk[i] !== BACKSLASH) i++;
+          if (i === chunk.length) break;
+        }
+        const byte = chunk[i];
+        if (escaped) escaped = false;
+        else if (byte === BACKSLASH) escaped = true;
+        else if (byte === QUOTE) {
+          inString = false;
+          if (keyParts) {
+            lastString = Buffer.from(keyParts).toString('utf8');
+            keyParts = undefined;
+          }
+        } else if (keyParts && keyParts.length < MAX_KEY_BYTES) keyParts.push(byte);
+        continue;
+      }
+      const byte = chunk[i];
+      if (!started) {
+        if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
+        // A UTF-8 byte-order mark before the document.
+        if (byte === 0xef || byte === 0xbb || byte === 0xbf) continue;
+        if (byte !== OPEN_OBJECT) throw new JsonArraysError('The document is not a JSON object.');
+        started = true;
+        depth = 1;
+        continue;
+      }
+      if (elementStart < 0 && collecting && depth >= 2 && !isSpace(byte) && byte !== COMMA && !(depth === 2 && byte === CLOSE_ARRAY)) {
+        elementStart = i;
+      }
+      switch (byte) {
+        case QUOTE:
+          inString = true;
+          if (depth === 1) keyParts = [];
+          break;
+        case COLON:
+          if (depth === 1) currentKey = lastString;
+          break;
+        case OPEN_OBJECT:
+        case OPEN_ARRAY:
+          if (++depth > maxDepth) throw new JsonArraysError(`An element of "${currentKey}" nests deeper than ${maxElementDepth} levels.`);
+          if (depth === 2 && byte === OPEN_ARRAY && currentKey !== undefined && wanted.has(currentKey)) collecting = true;
+          break;
+        case CLOSE_OBJECT:
+        case CLOSE_ARRAY:
+          if (depth === 2 && collecting) {
+            const last = finish(chunk, i);
+            if (last) out.push(last);
+            collecting = false;
+          }
+          depth--;
+          if (depth === 0) {
+            for (const item of out) yield item;
+            return;
+          }
+          break;
+        case COMMA:
+          if (depth === 2 && collecting) {
+            const item = finish(chunk, i);
+            if (item) out.push(item);
+          }
+          break;
+      }
+    }
+    for (const item of out) yield item;
+    // Carry the element collected so far into the next chunk, where it goes on from byte 0.
+    if (collecting && elementStart >= 0) {
+      element.push(chunk.subarray(elementStart));
+      elementBytes += chunk.length - elementStart;
+      elementStart = 0;
+      if (elementBytes > maxElementBytes) {
+        throw new JsonArraysError(`An element of "${currentKey}" is larger than ${maxElementBytes} bytes.`);
+      }
+    }
+  }
+  throw new JsonArraysError(started ? 'The document ends before its closing brace.' : 'The document is empty.');
+}
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}

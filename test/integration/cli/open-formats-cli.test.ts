@@ -1,0 +1,188 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  CreateDatasetCommand as CreateAgentCoreDataset, CreateDatasetVersionCommand,
+} from '@aws-sdk/client-bedrock-agentcore-control';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applySync, planSync, readLocal } from '../../../src/client/agentcore-sync.js';
+import { allExamples, predefined, settled as acSettled } from '../../harness/agentcore.js';
+import type { Example } from '../../harness/agentcore.js';
+import { BACKENDS } from '../../harness/backends.js';
+import { carried, newDataset, putObject } from '../../harness/exchange.js';
+import { png } from '../../harness/images.js';
+import { allEntries, classificationLine, detectionLine } from '../../harness/rekognition.js';
+import { startServer } from '../../harness/server.js';
+import type { TestServer } from '../../harness/server.js';
+
+// bin/trove export, import and sync through the real binary, against a running Trove over HTTP.
+
+const execute = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../../bin/trove', import.meta.url));
+const SIZE = { width: 640, height: 480 };
+
+describe.each(BACKENDS)('bin/trove export, import, sync (%s)', (backend) => {
+  let server: TestServer;
+  let work: string;
+  const trove = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_PROFILE: '' };
+    return execute(process.execPath, [BIN, ...args, '--endpoint', server.url], { env, maxBuffer: 64 * 1024 * 1024 }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
+  };
+  const entriesOf = async (arn: string) => (await allEntries(server.rekognition(), { DatasetArn: arn })).map((entry) => JSON.stringify(entry));
+
+  beforeAll(async () => {
+    server = await startServer({ backend });
+    work = mkdtempSync(join(tmpdir(), 'trove-formats-cli-'));
+    for (const key of ['a.png', 'b.png', 'yolo/x.png', 'yolo/sub/y.png']) putObject(server, 'photos', key, png(SIZE.width, SIZE.height));
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('exports a manifest, COCO and a YOLO folder, and imports the COCO file back from a local path', async () => {
+    const client = server.rekognition();
+    const arn = await newDataset(client, [
+      detectionLine('s3://photos/a.png', [{ label: 'cat', left: 10, top: 20, width: 100, height: 50 }], SIZE),
+      classificationLine('s3://photos/b.png', 'dog'),
+    ]);
+    const manifest = await trove('export', '--dataset-arn', arn, '--format', 'manifest', '--out', join(work, 'out.manifest'));
+    expect(manifest).toMatchObject({ code: 0 });
+    expect(manifest.stdout).toMatch(/^exported arn:.* at revision 2 as manifest: \d+ bytes → /);
+    expect(readFileSync(join(work, 'out.manifest'), 'utf8').split('\n').filter(Boolean)).toEqual(await entriesOf(arn));
+
+    const coco = await trove('export', '--dataset-arn', arn, '--format', 'coco', '--out', join(work, 'out.json'), '--json');
+    expect(JSON.parse(coco.stdout)).toMatchObject({ format: 'coco', revision: 2 });
+    const yolo = await trove('export', '--dataset-arn', arn, '--format', 'yolo', '--out', join(work, 'yolo-out'));
+    expect(yolo.code).toBe(0);
+    expect(readdirSync(join(work, 'yolo-out')).sort()).toEqual(['data.yaml', 'images.txt', 'labels']);
+    expect(readFileSync(join(work, 'yolo-out', 'labels', 'a.txt'), 'utf8')).toBe(`0 ${60 / 640} ${45 / 480} ${100 / 640} ${50 / 480}\n`);
+
+    const target = await newDataset(client);
+    const imported = await trove('import', '--dataset-arn', target, '--format', 'coco', '--from', join(work, 'out.json'));
+    expect(imported).toMatchObject({ code: 0 });
+    expect(imported.stdout).toContain('converted 2 images with 1 boxes');
+    expect(imported.stdout).toContain('applied as 1 UpdateDatasetEntries change');
+    expect((await entriesOf(target)).map((line) => carried(line))).toEqual((await entriesOf(arn)).map((line) => carried(line)));
+  });
+
+  it('imports a local YOLO folder (sizes from its own images), and a file from s3:// through the server', async () => {
+    const folder = join(work, 'yolo-in');
+    mkdirSync(join(folder, 'images', 'sub'), { recursive: true });
+    mkdirSync(join(folder, 'labels', 'sub'), { recursive: true });
+    writeFileSync(join(folder, 'data.yaml'), 'path: .\ntrain: images\nnames: [person, "bottle, glass"]\n');
+    writeFileSync(join(folder, 'images', 'x.png'), png(SIZE.width, SIZE.height));
+    writeFileSync(join(folder, 'images', 'sub', 'y.png'), png(SIZE.width, SIZE.height));
+    writeFileSync(join(folder, 'labels', 'x.txt'), '0 0.5 0.5 0.25 0.5\n1 0.1 0.1 0.1 0.1\n');
+    const client = server.rekognition();
+    const target = await newDataset(client);
+    const local = await trove('import', '--dataset-arn', target, '--format', 'yolo', '--from', folder, '--images', 's3://photos/yolo/');
+    expect(local).toMatchObject({ code: 0 });
+    expect((await entriesOf(target)).map((line) => carried(line))).toEqual([
+      {
+        sourceRef: 's3://photos/yolo/x.png', size: SIZE, imageLabels: [],
+        boxes: [JSON.stringify(['bottle, glass', 32, 24, 64, 48]), JSON.stringify(['person', 240, 120, 160, 240])],
+      },
+      { sourceRef: 's3://photos/yolo/sub/y.png', imageLabels: [], boxes: [] },
+    ]);
+
+    // From the object store: the server reads the file and applies it as one change.
+    const source = await newDataset(client, [detectionLine('s3://photos/a.png', [{ label: 'cat', left: 10, top: 20, width: 100, height: 50 }], SIZE)]);
+    expect((await trove('export', '--dataset-arn', source, '--format', 'coco', '--out', join(work, 'for-s3.json'))).code).toBe(0);
+    const uri = putObject(server, 'exports', 'for-s3.json', readFileSync(join(work, 'for-s3.json')));
+    const again = await newDataset(client);
+    const remote = await trove('import', '--dataset-arn', again, '--format', 'coco', '--from', uri);
+    expect(remote).toMatchObject({ code: 0 });
+    expect(remote.stdout).toBe(`imported ${uri} (coco) into ${again}: UPDATE_COMPLETE; the dataset has 1 entries (0 with errors)\n`);
+    expect((await entriesOf(again)).map((line) => carried(line))).toEqual((await entriesOf(source)).map((line) => carried(line)));
+    const archive = await trove('import', '--dataset-arn', again, '--format', 'yolo', '--from', 's3://nowhere/none.tar');
+    expect(archive.code).toBe(1);
+    expect(archive.stderr).toMatch(/^trove import: ValidationException: The source s3:\/\/nowhere\/none\.tar cannot be read/m);
+  });
+
+  it('splits a local import of more than 5 MB of lines into several UpdateDatasetEntries changes', async () => {
+    // Images in a bucket the store does not have are not checked, so 12,000 of them cost no reads.
+    const images = Array.from({ length: 12_000 }, (_, i) => ({ id: i + 1, file_name: `deep/folder/of/images/image-number-${i}.jpg`, width: 1024, height: 768 }));
+    const annotations = images.map((image) => ({ id: image.id, image_id: image.id, category_id: 1, bbox: [10.5, 20.25, 300, 200], iscrowd: 0, area: 60000, segmentation: [] }));
+    writeFileSync(join(work, 'big.json'), JSON.stringify({ images, annotations, categories: [{ id: 1, name: 'widget' }] }));
+    const client = server.rekognition();
+    const target = await newDataset(client);
+    const result = await trove('import', '--dataset-arn', target, '--format', 'coco', '--from', join(work, 'big.json'), '--images', 's3://elsewhere/', '--json');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { converted: { images: number; boxes: number }; changes: { lines: number; bytes: number; status: string }[] };
+    expect(summary.converted).toMatchObject({ images: 12_000, boxes: 12_000 });
+    expect(summary.changes.length).toBeGreaterThan(1);
+    expect(summary.changes.every((change) => change.status === 'UPDATE_COMPLETE' && change.bytes <= 5 * 1024 * 1024)).toBe(true);
+    expect(summary.changes.reduce((sum, change) => sum + change.lines, 0)).toBe(12_000);
+  });
+
+  it('exports an AgentCore version as JSONL and CSV', async () => {
+    const agentcore = server.agentcore();
+    const { datasetId } = await agentcore.send(new CreateAgentCoreDataset({
+      datasetName: `cli${backend}`, schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1',
+      source: { inlineExamples: { examples: [{ exampleId: 'one', ...predefined('s1') }] } },
+    }));
+    await acSettled(agentcore, datasetId!);
+    await agentcore.send(new CreateDatasetVersionCommand({ datasetId }));
+    await acSettled(agentcore, datasetId!);
+    expect(await trove('export', '--dataset-id', datasetId!, '--version', '1', '--format', 'jsonl', '--out', join(work, 'v1.jsonl'))).toMatchObject({ code: 0 });
+    expect(readFileSync(join(work, 'v1.jsonl'), 'utf8')).toBe(`${JSON.stringify({ exampleId: 'one', ...predefined('s1') })}\n`);
+    expect(await trove('export', '--dataset-id', datasetId!, '--format', 'csv', '--out', join(work, 'draft.csv'))).toMatchObject({ code: 0 });
+    expect(readFileSync(join(work, 'draft.csv'), 'utf8').split('\r\n')[0]).toBe('exampleId,scenario_id,turns');
+    const wrong = await trove('export', '--dataset-id', datasetId!, '--format', 'coco', '--out', join(work, 'x'));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('trove export: --format must be jsonl or csv for an AgentCore dataset.\n');
+  });
+
+  it("syncs an AgentCore DRAFT from a JSONL file: dry run, the delete guard, --force, and idempotent re-runs", async () => {
+    const agentcore = server.agentcore();
+    const start = Array.from({ length: 20 }, (_, i) => ({ exampleId: `ex-${i}`, ...predefined(`s${i}`) }));
+    const { datasetId } = await agentcore.send(new CreateAgentCoreDataset({
+      datasetName: `sync${backend}`, schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1', source: { inlineExamples: { examples: start } },
+    }));
+    await acSettled(agentcore, datasetId!);
+    // The file: ex-0 changed, ex-1..ex-16 as they are (keys in another order), ex-17..19 missing, new-1 added.
+    const file = join(work, 'sync.jsonl');
+    const wanted = [
+      { exampleId: 'ex-0', ...predefined('s0', 'a new question') },
+      ...start.slice(1, 17).map((example: Example) => ({ turns: example.turns, scenario_id: example.scenario_id, exampleId: example.exampleId })),
+      { exampleId: 'new-1', ...predefined('n1') },
+    ];
+    writeFileSync(file, wanted.map((example) => JSON.stringify(example)).join('\n') + '\n');
+
+    const dry = await trove('sync', '--dataset-id', datasetId!, '--from', file, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toBe('+ new-1\n~ ex-0\n- ex-17\n- ex-18\n- ex-19\n1 would be added, 1 updated, 3 deleted, 16 unchanged\n'
+      + 'without --force the sync would stop: the sync would delete 3 of the dataset\'s 20 examples (more than 10%); check --from, or pass --force to delete them.\n');
+    expect(await allExamples(agentcore, datasetId!)).toHaveLength(20);
+
+    const refused = await trove('sync', '--dataset-id', datasetId!, '--from', file);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('would delete 3 of the dataset\'s 20 examples');
+    expect(await allExamples(agentcore, datasetId!)).toHaveLength(20);
+
+    const forced = await trove('sync', '--dataset-id', datasetId!, '--from', file, '--force', '--json');
+    expect(JSON.parse(forced.stdout)).toMatchObject({ added: 1, updated: 1, deleted: 3, unchanged: 16 });
+    const after = await allExamples(agentcore, datasetId!);
+    expect(after.map((example) => example.exampleId).sort()).toEqual(wanted.map((example) => example.exampleId).sort());
+    expect(after.find((example) => example.exampleId === 'ex-0')!.turns[0].input).toBe('a new question');
+
+    const rerun = await trove('sync', '--dataset-id', datasetId!, '--from', file);
+    expect(rerun.stdout).toBe('nothing to do: the DRAFT already equals the file (18 examples)\n');
+
+    // A retried call carries the same client token and is applied once: replaying a whole plan changes nothing.
+    writeFileSync(file, [...wanted, { exampleId: 'new-2', ...predefined('n2') }].map((example) => JSON.stringify(example)).join('\n'));
+    const plan = await planSync(agentcore, datasetId!, await readLocal(file));
+    const first = await applySync(agentcore, datasetId!, file, plan);
+    const replay = await applySync(agentcore, datasetId!, file, plan);
+    expect(replay.map((step) => step.clientToken)).toEqual(first.map((step) => step.clientToken));
+    expect((await allExamples(agentcore, datasetId!)).filter((example) => example.exampleId === 'new-2')).toHaveLength(1);
+    expect(await allExamples(agentcore, datasetId!)).toHaveLength(19);
+  });
+});
