@@ -1,16 +1,23 @@
+import { readFileSync } from 'node:fs';
 import { UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
-import type { Page } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DROP_REASONS, LINE_ERRORS } from '../../src/domain/rekognition/manifest/error-codes.js';
 import { CHROMIUM_MISSING, consoleSession } from '../harness/console-browser.js';
-import { IMAGE_BUCKET, loadRekognitionFixture, putObject } from '../harness/console-fixtures.js';
+import { IMAGE_BUCKET, loadAgentCoreFixture, loadRekognitionFixture, putObject } from '../harness/console-fixtures.js';
+import { ExchangeClient } from '../../src/client/exchange-client.js';
+import { TroveApiClient } from '../../src/client/trove-api-client.js';
 import { entriesAt, historyClient } from '../harness/history.js';
+import { TEST_CREDENTIALS } from '../harness/server.js';
 import { picture } from '../harness/pictures.js';
 import { allEntries, classificationLine, detectionLine, settled } from '../harness/rekognition.js';
 
 /** The history views of a Rekognition dataset in a real Chromium: timeline, ingest report, snapshots, diff, restore, permissions. */
 describe.skipIf(CHROMIUM_MISSING !== undefined)('the console: Rekognition dataset history in Chromium', () => {
-  const c = consoleSession((server) => loadRekognitionFixture(server.rekognition(), server.dataDir));
+  const c = consoleSession(async (server) => ({
+    ...(await loadRekognitionFixture(server.rekognition(), server.dataDir)),
+    agentcore: await loadAgentCoreFixture(server.agentcore()),
+  }));
   const arn = () => c.data.trainArn;
   const q = () => `arn=${encodeURIComponent(arn())}`;
   const ref = (name: string) => `s3://${IMAGE_BUCKET}/flowers/${name}`;
@@ -173,6 +180,43 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console: Rekognition datase
     await page.goto(`${c.server.url}/_trove/console/rekognition/dataset/history?${q()}`);
     await page.locator('.snapshot button:has-text("Restore…")').click();
     await c.shots(page, 'rekognition-restore');
+    await page.goto(`${c.server.url}/_trove/console/rekognition/dataset?${q()}`);
+    await page.locator('.entry-card img').first().waitFor();
+    await page.locator('.view-tabs .export-menu summary').click();
+    await c.shots(page, 'rekognition-export');
+    await page.goto(`${c.server.url}/_trove/console/agentcore/dataset?id=${c.data.agentcore.datasetId}`);
+    await page.locator('.examples-export .export-menu summary').click();
+    await c.shots(page, 'agentcore-export');
+    await page.close();
+  });
+
+  it('exports the current entries, a snapshot and an AgentCore version as files whose content is the API\'s export', async () => {
+    const exchange = new ExchangeClient(new TroveApiClient({ endpoint: c.server.url, region: 'us-east-1', credentials: TEST_CREDENTIALS }));
+    const viaApi = async (link: Promise<{ url: string }>) => (await exchange.download((await link).url)).text();
+    const downloaded = async (page: Page, menu: ReturnType<Page['locator']>, format: string): Promise<[string, string]> => {
+      await menu.locator('summary').click();
+      const [download] = await Promise.all([page.waitForEvent('download'), menu.locator(`button[data-format="${format}"]`).click()]) as [Download, unknown];
+      return [download.suggestedFilename(), readFileSync((await download.path())!, 'utf8')];
+    };
+    const page = await c.signedIn(`/rekognition/dataset/history?${q()}`);
+    // The current entries, from the dataset's head: exactly the lines ListDatasetEntries returns.
+    const [manifestName, manifest] = await downloaded(page, page.locator('.view-tabs .export-menu'), 'MANIFEST');
+    expect(manifestName).toMatch(/\.manifest$/);
+    expect(manifest.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual(await allEntries(c.server.rekognition(), { DatasetArn: arn() }));
+    // A snapshot as COCO: the snapshot's images, the same file the API's link serves (but for its time of making).
+    const snapshot = page.locator('.snapshot[data-snapshot="flowers-v1"] .export-menu');
+    const [cocoName, coco] = await downloaded(page, snapshot, 'COCO');
+    expect(cocoName).toMatch(/\.coco\.json$/);
+    const undated = (text: string) => ({ ...JSON.parse(text), info: { ...JSON.parse(text).info, date_created: undefined, year: undefined } });
+    expect(undated(coco)).toEqual(undated(await viaApi(exchange.exportEntries(arn(), 'COCO', 'flowers-v1'))));
+    expect(JSON.parse(coco).images.map((image: { coco_url: string }) => image.coco_url).sort())
+      .toEqual((await entriesAt(history(), arn(), 'flowers-v1', 100)).map((line) => JSON.parse(line)['source-ref']).sort());
+    // An AgentCore version as CSV.
+    await page.goto(`${c.server.url}/_trove/console/agentcore/dataset?id=${c.data.agentcore.datasetId}&version=1`);
+    const [csvName, csv] = await downloaded(page, page.locator('.examples-export .export-menu'), 'CSV');
+    expect(csvName).toMatch(/\.csv$/);
+    expect(csv).toBe(await viaApi(exchange.exportExamples(c.data.agentcore.datasetId, 'CSV', '1')));
+    expect(csv).toContain('store-hours'); // version 1 still has it
     await page.close();
   });
 
@@ -200,7 +244,10 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console: Rekognition datase
     // The reasons are also written out once, above the history.
     expect(await page.locator('.read-only-reasons li').allTextContents()).toEqual([
       reason('trove:CreateDatasetSnapshot'), reason('trove:DeleteDatasetSnapshot'), reason('trove:RestoreDatasetSnapshot'), reason('trove:DiffDatasetRevisions'),
+      reason('trove:CreateDatasetExport'),
     ]);
+    expect(await page.locator('.view-tabs .export-menu-refused').getAttribute('title')).toBe(reason('trove:CreateDatasetExport'));
+    expect(await page.locator('.view-tabs .export-menu-refused').isDisabled()).toBe(true);
     await page.close();
   });
 });

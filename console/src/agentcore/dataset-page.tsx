@@ -10,6 +10,7 @@ import { PagerControls, usePages } from '../shell/pager.js';
 import { Problem } from '../shell/problem.js';
 import { StatusBadge } from '../shell/status-badge.js';
 import { ExampleCard } from './example-card.js';
+import { ExamplesExport } from './examples-export.js';
 import { matchesSearch } from './example-model.js';
 import { ExamplesTable } from './examples-table.js';
 import { schemaName } from './schema-names.js';
@@ -121,6 +122,7 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
         )}
         {d?.description && <p>{d.description}</p>}
         {d?.failureReason && <p className="error-text" role="alert">{d.failureReason}</p>}
+        {d && <ExamplesExport datasetId={datasetId} version={version} />}
       </header>
       <div className="ac-body">
         <aside className="ac-versions">

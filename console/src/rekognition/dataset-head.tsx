@@ -1,10 +1,14 @@
 import type { DatasetDescription } from '@aws-sdk/client-rekognition';
+import { ENTRY_FORMATS, useExchangeClient } from '../lib/api-clients.js';
+import { usePermission } from '../lib/caller.js';
 import { datasetTypeOf, projectNameOf } from '../lib/format.js';
 import type { AsyncState } from '../lib/hooks.js';
 import { href, Link } from '../lib/router.js';
+import { ExportMenu } from '../shell/export-menu.js';
 import { Problem } from '../shell/problem.js';
 import { StatusBadge } from '../shell/status-badge.js';
 import { DatasetStats } from './dataset-stats.js';
+import './dataset-head.css';
 
 export type DatasetView = 'entries' | 'history';
 
@@ -15,13 +19,15 @@ export interface Crumb {
 }
 
 /**
- * The head of every page of a Rekognition dataset: where it is, its live status and stats, and
- * the views of it (its entries, its history).
+ * The head of every page of a Rekognition dataset: where it is, its live status and stats, the
+ * views of it (its entries, its history), and its export.
  */
 export function DatasetHead({ arn, dataset, view, trail = [] }: { arn: string; dataset: AsyncState<DatasetDescription | undefined>; view: DatasetView; trail?: readonly Crumb[] }) {
   const description = dataset.data;
   const project = projectNameOf(arn);
   const type = datasetTypeOf(arn);
+  const exchange = useExchangeClient();
+  const exporting = usePermission(['trove:CreateDatasetExport', [arn]]);
   return (
     <header className="dataset-head">
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -43,6 +49,10 @@ export function DatasetHead({ arn, dataset, view, trail = [] }: { arn: string; d
       <nav className="view-tabs" aria-label="Views of the dataset">
         <Link to={href('/rekognition/dataset', { arn })} aria-current={view === 'entries' ? 'page' : undefined}>Entries</Link>
         <Link to={href('/rekognition/dataset/history', { arn })} aria-current={view === 'history' ? 'page' : undefined}>History</Link>
+        <span className="view-tabs-end">
+          <ExportMenu what="the current entries" choices={ENTRY_FORMATS} create={(format) => exchange.exportEntries(arn, format)}
+            refused={exporting.allowed ? undefined : exporting.reason} />
+        </span>
       </nav>
     </header>
   );

@@ -1,11 +1,13 @@
 import type { CSSProperties } from 'react';
 import { useState } from 'react';
+import { useHistoryClient } from '../../lib/api-clients.js';
 import { usePermission } from '../../lib/caller.js';
 import { errorCode } from '../../lib/errors.js';
 import { count, plural } from '../../lib/format.js';
 import { useAsync } from '../../lib/hooks.js';
 import { labelColour } from '../../lib/palette.js';
 import { href, Link } from '../../lib/router.js';
+import { useAction } from '../../lib/use-action.js';
 import { FieldChangesTable, firstKind, KindTabs } from '../../shell/diff-parts.js';
 import type { DiffKind } from '../../shell/diff-parts.js';
 import { Problem } from '../../shell/problem.js';
@@ -17,8 +19,6 @@ import { useDataset } from '../use-dataset.js';
 import { boxText, changeCount, EMPTY_READING, readDiff } from './diff-model.js';
 import type { DiffReading, EntryChangeModel } from './diff-model.js';
 import { pointName } from './history-model.js';
-import { useAction } from './use-action.js';
-import { useHistoryClient } from './use-history.js';
 import './history.css';
 
 /** Changes read before the view shows them, and per "Read more". */

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useHistoryClient } from '../../lib/api-clients.js';
 import { usePermission } from '../../lib/caller.js';
 import { errorCode } from '../../lib/errors.js';
 import { useAsync } from '../../lib/hooks.js';
@@ -13,7 +14,6 @@ import type { RevisionWire, SnapshotWire } from './history-model.js';
 import { RevisionItem } from './revision-item.js';
 import { SnapshotsPanel } from './snapshots-panel.js';
 import type { Restoring } from './snapshots-panel.js';
-import { useHistoryClient } from './use-history.js';
 import './history.css';
 
 /** Revisions per page of the timeline. */
@@ -43,6 +43,7 @@ export function DatasetHistoryPage({ arn }: { arn: string }) {
     restore: usePermission(['trove:RestoreDatasetSnapshot', [arn]]),
     report: usePermission(['trove:GetDatasetIngestReport', [arn]]),
     diff: usePermission(['trove:DiffDatasetRevisions', [arn]]),
+    exportEntries: usePermission(['trove:CreateDatasetExport', [arn]]),
   };
 
   const revisions = usePages<RevisionWire>(async (token) => {

@@ -1,3 +1,4 @@
+import { useHistoryClient } from '../../lib/api-clients.js';
 import { usePermission } from '../../lib/caller.js';
 import { errorCode } from '../../lib/errors.js';
 import { when } from '../../lib/format.js';
@@ -11,7 +12,6 @@ import { timelineRow } from './history-model.js';
 import type { ReportItemWire, RevisionWire } from './history-model.js';
 import { reportIntro, reportRow } from './report-model.js';
 import type { ExplainedCode, ReportRow } from './report-model.js';
-import { useHistoryClient } from './use-history.js';
 import './history.css';
 
 /** Report items per page. */

@@ -1,14 +1,14 @@
 import type { FormEvent, ReactNode } from 'react';
 import { useState } from 'react';
 import { snapshotNameProblem } from '../../../../src/domain/rekognition/history/snapshot-names.js';
+import { useHistoryClient } from '../../lib/api-clients.js';
 import { count, when } from '../../lib/format.js';
 import type { Decision } from '../../lib/permissions.js';
 import { href, Link } from '../../lib/router.js';
+import { useAction } from '../../lib/use-action.js';
 import { Problem } from '../../shell/problem.js';
 import { StatusBadge } from '../../shell/status-badge.js';
 import type { TimelineRow } from './history-model.js';
-import { useAction } from './use-action.js';
-import { useHistoryClient } from './use-history.js';
 
 export interface HistoryPermissions {
   readonly create: Decision;
@@ -16,6 +16,7 @@ export interface HistoryPermissions {
   readonly restore: Decision;
   readonly report: Decision;
   readonly diff: Decision;
+  readonly exportEntries: Decision;
 }
 
 /** Why a revision's entries can't be read any more (docs/trove-api.md, "Old revisions"). */

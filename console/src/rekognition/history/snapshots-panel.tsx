@@ -1,14 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
+import { ENTRY_FORMATS, useExchangeClient, useHistoryClient } from '../../lib/api-clients.js';
 import { count, when } from '../../lib/format.js';
 import type { AsyncState } from '../../lib/hooks.js';
 import { href } from '../../lib/router.js';
+import { useAction } from '../../lib/use-action.js';
+import { ExportMenu } from '../../shell/export-menu.js';
 import { Problem } from '../../shell/problem.js';
 import { restoreConsequences } from './history-model.js';
 import type { SnapshotWire } from './history-model.js';
 import { ActionLink } from './revision-item.js';
 import type { HistoryPermissions } from './revision-item.js';
-import { useAction } from './use-action.js';
-import { useHistoryClient } from './use-history.js';
 
 /** A restore accepted: the snapshot, and the revision its job is writing. */
 export interface Restoring {
@@ -54,6 +55,7 @@ function SnapshotItem({ arn, snapshot, picked, onPick, busy, permissions, onDele
   onDeleted: () => void; onRestore: () => void;
 }) {
   const history = useHistoryClient();
+  const exchange = useExchangeClient();
   const [deleting, setDeleting] = useState(false);
   const action = useAction();
   const restoreRefused = !permissions.restore.allowed ? permissions.restore.reason
@@ -83,6 +85,8 @@ function SnapshotItem({ arn, snapshot, picked, onPick, busy, permissions, onDele
         <button type="button" className="small" onClick={onRestore} disabled={restoreRefused !== undefined} title={restoreRefused ?? `Make the dataset's entries those of ${snapshot.name} again`}>
           Restore…
         </button>
+        <ExportMenu what={`snapshot ${snapshot.name}`} choices={ENTRY_FORMATS} create={(format) => exchange.exportEntries(arn, format, snapshot.name)}
+          refused={permissions.exportEntries.allowed ? undefined : permissions.exportEntries.reason} />
         {!deleting && (
           <button type="button" className="small danger" onClick={() => setDeleting(true)} disabled={deleteRefused !== undefined} title={deleteRefused}>Delete</button>
         )}
