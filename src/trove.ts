@@ -189,9 +189,11 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const maintenance = new Maintenance(store, {
       intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs, failedJobRetentionMs: config.jobs.failedRetentionMs,
     }, clock, logger.child({ component: 'maintenance' }));
+    // Listen first: when the port is taken nothing has started that would go on using the store
+    // it closes. Requests accepted meanwhile only enqueue jobs, which start() picks up.
+    await app.listen({ host: config.host, port: config.port });
     runner.start();
     maintenance.start();
-    await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -274,7 +276,7 @@ const CONSOLE_ASSETS = fileURLToPath(new URL('../dist/console/', import.meta.url
  * The documented local pair, for the console to fill in, exactly while Authenticator accepts it:
  * a loopback bind and no credential created. It is public (README), never a stored secret.
  */
-async function localPair(config: Config, credentials: CredentialService): Promise<{ accessKeyId: string; secretAccessKey: string } | null> {
+export async function localPair(config: Config, credentials: CredentialService): Promise<{ accessKeyId: string; secretAccessKey: string } | null> {
   if (!isLoopbackHost(config.host) || (await credentials.count()) > 0) return null;
   return { accessKeyId: LOCAL_CREDENTIAL.accessKeyId, secretAccessKey: LOCAL_CREDENTIAL.secretAccessKey };
 }

@@ -1,10 +1,15 @@
 import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { SETTINGS } from '../config/schema.js';
+import { closestMatch } from '../lib/closest-match.js';
+
+/** A mistake in the command line itself (unknown option, missing value): exit code 2. */
+export class UsageError extends Error {}
 
 /** Parses `--flag value` / `--flag=value` for every configurable setting; unknown flags are errors. */
 export function parseSettingFlags(args: string[]): Record<string, string | undefined> {
   const options = Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }]));
-  const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+  const { values } = strictParse({ args, options, strict: true, allowPositionals: false });
   return values as Record<string, string | undefined>;
 }
 
@@ -14,12 +19,34 @@ export function parseSettingFlags(args: string[]): Record<string, string | undef
  */
 export function parseCommandArgs<O extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(args: string[], own: O) {
   const settings = Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }]));
-  const { values, positionals } = parseArgs({ args, options: { ...settings, ...own }, strict: true, allowPositionals: true });
+  const { values, positionals } = strictParse({ args, options: { ...settings, ...own }, strict: true, allowPositionals: true });
   const all = values as Record<string, unknown>;
   const settingValues = Object.fromEntries(SETTINGS.map((s) => [s.flag, all[s.flag] as string | undefined]));
   return { settings: settingValues, values: values as { [K in keyof O]?: O[K]['multiple'] extends true ? (O[K]['type'] extends 'boolean' ? boolean[] : string[]) : (O[K]['type'] extends 'boolean' ? boolean : string) }, positionals };
 }
 
+/** node:util parseArgs, with its errors rephrased for people: an unknown option names the nearest known one. */
+function strictParse<T extends ParseArgsConfig>(config: T) {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = /'([^']+)'/.exec(message)?.[1] ?? message;
+      const guess = closestMatch(option.replace(/^-+/, ''), Object.keys(config.options ?? {}));
+      throw new UsageError(`unknown option ${option}${guess ? ` (did you mean --${guess}?)` : ''}; \`trove help\` lists them all`);
+    }
+    if (code?.startsWith('ERR_PARSE_ARGS_')) throw new UsageError(message);
+    throw error;
+  }
+}
+
+/** Rows of cells as lines with each column as wide as its widest cell, indented by two spaces. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i].length))) ?? [];
+  return rows.map((row) => `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')}`).join('\n');
+}
+
 export function settingsHelp(): string {
-  return SETTINGS.map((s) => `  --${s.flag.padEnd(20)} ${s.env.padEnd(32)} ${s.help}`).join('\n');
+  return table(SETTINGS.map((s) => [`--${s.flag}`, s.env, s.help]));
 }

@@ -4,15 +4,18 @@ import { credentialsCommand } from './commands/credentials.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { datasetsCommand } from './commands/datasets/index.js';
+import { demoCommand } from './commands/demo.js';
 import { jobsCommand } from './commands/jobs.js';
 import { migrateCommand } from './commands/migrate.js';
 import { restoreCommand } from './commands/restore.js';
 import { serveCommand } from './commands/serve.js';
 import { syncCommand } from './commands/sync.js';
+import { versionCommand } from './commands/version.js';
 import { whoamiCommand } from './commands/whoami.js';
 import { TroveApiCallError } from '../client/trove-api-client.js';
 import { ENV_ONLY_SETTINGS } from '../config/schema.js';
-import { settingsHelp } from './flags.js';
+import { closestMatch } from '../lib/closest-match.js';
+import { settingsHelp, table, UsageError } from './flags.js';
 
 export interface Command {
   readonly name: string;
@@ -21,25 +24,32 @@ export interface Command {
 }
 
 const COMMANDS: readonly Command[] = [
-  serveCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand, jobsCommand, backupCommand, restoreCommand, datasetsCommand,
-  exportCommand, importCommand, syncCommand,
+  serveCommand, demoCommand, migrateCommand, credentialsCommand, bucketsCommand, whoamiCommand, jobsCommand, backupCommand, restoreCommand,
+  datasetsCommand, exportCommand, importCommand, syncCommand, versionCommand,
 ];
+
+/** Other spellings people type for a command. */
+const ALIASES: Readonly<Record<string, string>> = { '--version': 'version', '-v': 'version', '-V': 'version' };
 
 /** `trove <command> [flags]`; resolves to the process exit code. */
 export async function runCli(argv: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  const [name, ...args] = argv;
+  const [typed, ...args] = argv;
+  const name = (typed !== undefined && ALIASES[typed]) || typed;
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    const out = name === undefined || name === 'help' || name === '--help' || name === '-h' ? process.stdout : process.stderr;
-    if (name !== undefined && out === process.stderr) out.write(`trove: unknown command "${name}"\n\n`);
-    out.write(usage());
-    return out === process.stdout ? 0 : 2;
+    if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+      process.stdout.write(usage());
+      return 0;
+    }
+    const guess = closestMatch(name, COMMANDS.map((c) => c.name));
+    process.stderr.write(`trove: unknown command "${name}"${guess ? ` (did you mean \`trove ${guess}\`?)` : ''}\n\n${usage()}`);
+    return 2;
   }
   try {
     return await command.run(args, env);
   } catch (error) {
     process.stderr.write(`trove ${command.name}: ${describeError(error)}\n`);
-    return 1;
+    return error instanceof UsageError ? 2 : 1;
   }
 }
 
@@ -55,13 +65,13 @@ function usage(): string {
     'Usage: trove <command> [flags]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`),
+    table(COMMANDS.map((c) => [c.name, c.summary])),
     '',
     'Flags (each also settable by its environment variable):',
     settingsHelp(),
     '',
     'Environment only:',
-    ...ENV_ONLY_SETTINGS.map((s) => `  ${s.env.padEnd(55)} ${s.help}`),
+    table(ENV_ONLY_SETTINGS.map((s) => [s.env, s.help])),
     '',
   ].join('\n');
 }

@@ -19,6 +19,8 @@ export interface Config {
   /** How long start-up waits for PostgreSQL to accept connections (it often starts beside Trove); 0: fail at once. */
   readonly databaseWaitMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `json`: one JSON line per event; `pretty`: short readable lines; `auto`: pretty on a terminal, JSON otherwise. */
+  readonly logFormat: 'auto' | 'json' | 'pretty';
   /** FULL survives power loss; NORMAL only process crashes (both survive kill -9). */
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Longest a client may take to send a whole request. */
@@ -106,6 +108,7 @@ export const DEFAULTS: Config = {
   databasePoolSize: 10,
   databaseWaitMs: 30_000,
   logLevel: 'info',
+  logFormat: 'auto',
   sqliteSynchronous: 'FULL',
   requestTimeoutMs: 60_000,
   idleTimeoutMs: 60_000,
@@ -164,6 +167,7 @@ export const SETTINGS = [
   { flag: 'trust-proxy', env: 'TROVE_TRUST_PROXY', path: ['trustProxy'], parse: proxyList, help: 'proxy addresses/CIDRs whose X-Forwarded-Proto/-Host count' },
   { flag: 'metrics', env: 'TROVE_METRICS', path: ['metrics', 'mode'], parse: metricsMode, help: 'auto|on|off: GET /_trove/metrics (auto: open on loopback, else only with a token)' },
   { flag: 'metrics-token-file', env: 'TROVE_METRICS_TOKEN_FILE', path: ['metrics', 'tokenFile'], parse: String, help: 'file holding the bearer token /_trove/metrics requires' },
+  { flag: 'log-format', env: 'TROVE_LOG_FORMAT', path: ['logFormat'], parse: logFormat, help: 'auto|json|pretty (auto: pretty on a terminal, JSON lines otherwise)' },
 ] as const;
 
 /** Settings read from the environment only: secrets must not appear in a process list. */
@@ -221,6 +225,11 @@ function logLevel(text: string): Config['logLevel'] {
   const level = levels.find((l) => l === text);
   if (!level) throw new Error(`not a log level: ${text}`);
   return level;
+}
+
+function logFormat(text: string): Config['logFormat'] {
+  if (text !== 'auto' && text !== 'json' && text !== 'pretty') throw new Error(`not auto, json or pretty: ${text}`);
+  return text;
 }
 
 function synchronous(text: string): Config['sqliteSynchronous'] {

@@ -1,6 +1,13 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The directory is locked by another live process. */
+export class DirectoryInUseError extends Error {
+  constructor(readonly dir: string, readonly pid: number) {
+    super(`Another Trove process (pid ${pid}) is using the data directory ${dir}.`);
+  }
+}
+
 /**
  * Claims a directory for this process with a pid file. The embedded store relies on it: only
  * one process may run jobs on a data directory, so a crashed process's jobs can be resumed at
@@ -18,7 +25,7 @@ export function lockDirectory(dir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
       if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`Another Trove process (pid ${pid}) is using the data directory ${dir}.`);
+        throw new DirectoryInUseError(dir, pid);
       }
       rmSync(file, { force: true });
     }

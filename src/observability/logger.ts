@@ -1,8 +1,16 @@
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { prettyStream } from './pretty-stream.js';
+
+export interface LoggerOptions {
+  /** Short readable lines for a person at a terminal instead of JSON lines (see pretty-stream.ts). */
+  readonly pretty?: { readonly colors: boolean };
+  /** Where lines go (tests); default stdout. */
+  readonly destination?: pino.DestinationStream;
+}
 
 /** The root logger: JSON lines on stdout, one field per fact; child loggers add request or job ids. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string, { pretty, destination }: LoggerOptions = {}): Logger {
   return pino(
     {
       level,
@@ -11,6 +19,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       // Secrets and payloads never reach the logs.
       redact: ['req.headers.authorization', 'headers.authorization'],
     },
-    destination,
+    pretty ? prettyStream(destination ?? process.stdout, pretty.colors) : destination,
   );
 }

@@ -26,6 +26,7 @@ import type { TlsFiles } from './tls.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import type { ConsoleRoutesOptions } from './routes/console-routes.js';
 import { imageRoutes } from './routes/image-routes.js';
+import { browserRedirect } from './routes/browser-redirect.js';
 import type { ImageRoutesOptions } from './routes/image-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import type { MetricsRoutesOptions } from './routes/metrics-routes.js';
@@ -100,6 +101,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(requestContext, { publicUrl: deps.config.publicUrl, metrics: deps.requestMetrics });
   await app.register(boundedJson);
   await app.register(troveRoutes, { prefix: '/_trove', ready: deps.ready });
+  await app.register(browserRedirect);
   if (deps.metrics) await app.register(metricsRoutes, { prefix: '/_trove', ...deps.metrics });
   await app.register(awsJsonProtocol, {
     services: [rekognitionService(rekognitionOperations(deps.rekognition))],

@@ -1,16 +1,7 @@
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
+import { PNG_SIGNATURE, pngChunk } from '../../src/demo/raster.js';
 
 // Tiny, real image files built in code (no binary fixtures in the repository).
-
-/** One PNG chunk: length, type, data and the CRC over type and data. */
-export function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
 
 /**
  * A PNG of `width` x `height` (8-bit RGB, all black). The pixel data is a valid zlib stream for
@@ -25,7 +16,7 @@ export function png(width: number, height: number, options: { padding?: number }
   ihdr[9] = 2; // colour type RGB
   const raw = height * (1 + width * 3);
   const idat = deflateSync(Buffer.alloc(raw <= 16 * 1024 * 1024 ? raw : 1));
-  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', idat)];
+  const parts = [PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat)];
   if (options.padding) parts.push(pngChunk('teXt', Buffer.alloc(options.padding, 0x20)));
   parts.push(pngChunk('IEND', Buffer.alloc(0)));
   return Buffer.concat(parts);

@@ -57,10 +57,14 @@ export async function spawnTrove(args: string[], env: Record<string, string> = {
   };
 }
 
-/** Runs a one-shot `bin/trove` command (backup, restore, credentials, ...) to its end; never throws for its exit code. */
-export async function runTrove(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs a one-shot `bin/trove` command (backup, restore, credentials, demo, ...) to its end; never
+ * throws for its exit code. `env` is laid over this process's environment (undefined removes a
+ * variable). Asynchronous, so a server in the test's own process keeps serving meanwhile.
+ */
+export async function runTrove(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -94,4 +98,10 @@ export async function peakGrowthDuring<T>(pid: number, fn: () => Promise<T>): Pr
 function statusField(pid: number, name: string): number {
   const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match![1]) * 1024;
+}
+
+/** A newcomer's shell: no AWS or Trove variables and no AWS config files, so `trove demo` falls back to test/test. */
+export function newcomerEnv(): Record<string, string | undefined> {
+  const unset = Object.keys(process.env).filter((name) => name.startsWith('AWS_') || name.startsWith('TROVE_'));
+  return { ...Object.fromEntries(unset.map((name) => [name, undefined])), AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
 }

@@ -1,11 +1,12 @@
 // The grid's filters, kept in the page URL and mapped onto ListDatasetEntries' own filter
-// members (AWS: ContainsLabels is "any of", at most 10 labels; Labeled; HasErrors;
-// SourceRefContains). Pure: no DOM, no React.
+// members (AWS: ContainsLabels is "any of", at most 10 labels; Labeled; HasErrors, where only
+// true filters; SourceRefContains). Pure: no DOM, no React.
 
 export interface EntryFilters {
   readonly labels: readonly string[];
   readonly labeled: boolean | undefined;
-  readonly hasErrors: boolean | undefined;
+  /** Only entries with errors; the API has no "without errors" (HasErrors=false is no filter). */
+  readonly hasErrors: true | undefined;
   readonly sourceRef: string;
   /**
    * An error code (ERROR_INVALID_BOUNDING_BOX): entries with that error. Not an AWS filter: the
@@ -27,7 +28,7 @@ export function filtersFromQuery(query: URLSearchParams): EntryFilters {
   return {
     labels: [...new Set(query.getAll('label'))].slice(0, MAX_LABEL_FILTERS),
     labeled: bool(query.get('labeled')),
-    hasErrors: bool(query.get('errors')),
+    hasErrors: bool(query.get('errors')) || undefined,
     sourceRef: query.get('q') ?? '',
     errorCode: query.get('code') || undefined,
   };
@@ -37,7 +38,7 @@ export function filtersToQuery(filters: EntryFilters): Record<string, string | r
   return {
     label: filters.labels,
     labeled: filters.labeled === undefined ? undefined : String(filters.labeled),
-    errors: filters.hasErrors === undefined ? undefined : String(filters.hasErrors),
+    errors: filters.hasErrors ? 'true' : undefined,
     q: filters.sourceRef || undefined,
     code: filters.errorCode,
   };
@@ -48,7 +49,7 @@ export function listFilters(filters: EntryFilters): { ContainsLabels?: string[];
   return {
     ...(filters.labels.length > 0 ? { ContainsLabels: [...filters.labels] } : {}),
     ...(filters.labeled === undefined ? {} : { Labeled: filters.labeled }),
-    ...(filters.errorCode !== undefined ? { HasErrors: true } : filters.hasErrors === undefined ? {} : { HasErrors: filters.hasErrors }),
+    ...(filters.errorCode !== undefined || filters.hasErrors ? { HasErrors: true } : {}),
     // AWS: SourceRefContains must contain a non-blank character.
     ...(/\S/.test(filters.sourceRef) ? { SourceRefContains: filters.sourceRef } : {}),
   };
@@ -74,8 +75,7 @@ export function expectedCount(filters: EntryFilters, stats: StatsForCount | unde
   if (labeled !== undefined && hasErrors !== undefined) return undefined;
   if (labeled === true) return labeledCount;
   if (labeled === false) return total === undefined || labeledCount === undefined ? undefined : total - labeledCount;
-  if (hasErrors === true) return errors;
-  if (hasErrors === false) return total === undefined || errors === undefined ? undefined : total - errors;
+  if (hasErrors) return errors;
   return total;
 }
 

@@ -3,7 +3,7 @@ import { useDebounced } from '../lib/hooks.js';
 import type { EntryFilters } from './entry-filters.js';
 import { isFiltered } from './entry-filters.js';
 
-/** The filters of ListDatasetEntries: labeled or not, with errors or not, source-ref contains; labels are chosen in the label panel. */
+/** The filters of ListDatasetEntries: labeled or not, with errors, source-ref contains; labels are chosen in the label panel. */
 export function FilterBar({ filters, onChange }: { filters: EntryFilters; onChange: (filters: EntryFilters) => void }) {
   const [search, setSearch] = useState(filters.sourceRef);
   const settled = useDebounced(search, 300);
@@ -27,10 +27,9 @@ export function FilterBar({ filters, onChange }: { filters: EntryFilters; onChan
       </select>
       <label htmlFor="filter-errors">Errors</label>
       <select id="filter-errors" value={filters.errorCode !== undefined ? 'true' : tri(filters.hasErrors)} disabled={filters.errorCode !== undefined}
-        onChange={(e) => onChange({ ...filters, hasErrors: parse(e.target.value) })}>
+        onChange={(e) => onChange({ ...filters, hasErrors: parse(e.target.value) || undefined })}>
         <option value="">all images</option>
         <option value="true">with errors</option>
-        <option value="false">without errors</option>
       </select>
       {filters.labels.length > 0 && (
         <div className="chips" aria-label="Label filters">

@@ -1,3 +1,4 @@
+import { LOCAL_CREDENTIAL } from '../../auth/authenticate.js';
 import { keyFingerprint, readKeyFile, replaceKeyFile } from '../../auth/master-key.js';
 import { CredentialError, openWithConfiguredKeys } from '../../auth/credential-service.js';
 import type { CredentialSummary } from '../../auth/credential-service.js';
@@ -61,6 +62,7 @@ export const credentialsCommand: Command = {
       switch (action) {
         case 'create': {
           if (!values.account) throw new CredentialError('--account is required, e.g. --account 123456789012.');
+          const first = (await credentials.count()) === 0;
           const issued = await credentials.create({
             account: values.account, allowActions: values.allow, allowResources: values.resource, description: values.description,
           });
@@ -76,6 +78,7 @@ export const credentialsCommand: Command = {
               '',
             ].join('\n'));
           }
+          if (first) process.stderr.write(firstCredentialWarning(issued.account, config.auth.credentialCacheMs));
           return 0;
         }
         case 'list': {
@@ -118,6 +121,25 @@ export const credentialsCommand: Command = {
 function requireNewKeyFile(file: string | undefined): string {
   if (!file) throw new CredentialError('rotate-master-key needs --new-key-file FILE, a file holding the new 32-byte key (e.g. `openssl rand -hex 32 > FILE; chmod 600 FILE`).');
   return file;
+}
+
+/**
+ * The first credential switches the local pair off, silently until now: say so, and where the
+ * data made with it went (account 000000000000), so nobody thinks it was lost. On stderr, so
+ * `--json` output stays one parseable line.
+ */
+export function firstCredentialWarning(account: string, cacheMs: number): string {
+  const local = LOCAL_CREDENTIAL.account;
+  return [
+    `Note: this is the first credential, so the local pair ${LOCAL_CREDENTIAL.accessKeyId}/${LOCAL_CREDENTIAL.secretAccessKey} no longer works `
+    + `(a running Trove stops accepting it within ${Math.ceil(cacheMs / 1000)} seconds).`,
+    account === local
+      ? `This key is in account ${local}, so it reaches everything created with ${LOCAL_CREDENTIAL.accessKeyId}/${LOCAL_CREDENTIAL.secretAccessKey}.`
+      : `Everything created with ${LOCAL_CREDENTIAL.accessKeyId}/${LOCAL_CREDENTIAL.secretAccessKey} is in account ${local}, which account ${account} cannot see. `
+        + `To keep using it, also create a key for that account: trove credentials create --account ${local}`,
+    'Buckets need an owner from now on: `trove buckets list` shows them, `trove buckets assign <bucket> --owner <account>` gives one.',
+    '',
+  ].join('\n');
 }
 
 function toJson(c: CredentialSummary) {

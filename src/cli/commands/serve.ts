@@ -1,7 +1,13 @@
+import { resolve } from 'node:path';
+import type { Config } from '../../config/schema.js';
 import { loadConfig } from '../../config/load.js';
+import { DirectoryInUseError } from '../../lib/dir-lock.js';
+import { folderStoreRoot } from '../../object-store/create-object-store.js';
 import { createLogger } from '../../observability/logger.js';
 import { describeStore } from '../../store/create-store.js';
-import { startTrove } from '../../trove.js';
+import { localPair, startTrove } from '../../trove.js';
+import type { Trove } from '../../trove.js';
+import { startBanner } from '../banner.js';
 import type { Command } from '../index.js';
 import { parseSettingFlags } from '../flags.js';
 
@@ -11,10 +17,23 @@ export const serveCommand: Command = {
   summary: 'serve the AWS-compatible APIs (default 127.0.0.1:4599, data in ./.trove, or --database-url)',
   async run(args, env) {
     const config = loadConfig({ env, flags: parseSettingFlags(args) });
-    const logger = createLogger(config.logLevel);
-    const trove = await startTrove(config, logger);
-    const reached = config.publicUrl ? `; clients reach it at ${config.publicUrl}` : '';
-    process.stdout.write(`Trove is listening on ${trove.url} (${describeStore(config)})${reached}\n`);
+    const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
+    const logger = createLogger(config.logLevel, pretty ? { pretty: { colors: process.stdout.isTTY === true } } : {});
+    let trove: Trove;
+    try {
+      trove = await startTrove(config, logger);
+    } catch (error) {
+      throw explainStartFailure(error, config);
+    }
+    const folder = folderStoreRoot(config.objectStore, config.dataDir);
+    process.stdout.write(startBanner({
+      url: trove.url,
+      publicUrl: config.publicUrl,
+      store: config.databaseUrl ? describeStore(config) : `SQLite in ${resolve(config.dataDir)}`,
+      localPair: (await localPair(config, trove.credentials)) !== null,
+      bucketFolder: folder && resolve(folder),
+      objectStore: config.objectStore.s3.endpoint ? `S3 API at ${config.objectStore.s3.endpoint}` : 'AWS S3',
+    }));
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');
@@ -28,3 +47,20 @@ export const serveCommand: Command = {
     return 0;
   },
 };
+
+/** The two ways a second server fails to start, in one line that says what to do instead of a stack. */
+function explainStartFailure(error: unknown, config: Config): unknown {
+  if (error instanceof DirectoryInUseError) {
+    return new Error(
+      `another Trove (pid ${error.pid}) is already using the data directory ${resolve(error.dir)}. `
+      + `Stop it first (Ctrl-C where it runs, or kill ${error.pid}), or give this one its own directory with --data-dir.`,
+    );
+  }
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    return new Error(
+      `port ${config.port} on ${config.host} is already in use (another Trove, or another program). `
+      + `Stop it, or choose another port with --port (e.g. --port ${config.port + 1}; --port 0 takes any free port).`,
+    );
+  }
+  return error;
+}

@@ -86,7 +86,8 @@ export class EntryService {
     entries: string[]; nextToken?: string;
   }> {
     const dataset = await this.datasets.find(caller, arn);
-    const filters = fingerprint(normalise(query.filter));
+    const filter = asAwsMeansIt(query.filter);
+    const filters = fingerprint(normalise(filter));
     let revision = dataset.revision;
     let afterId = 0;
     let startedAt: number | undefined;
@@ -99,7 +100,7 @@ export class EntryService {
     } else if (dataset.status === 'CREATE_IN_PROGRESS') {
       throw new ResourceNotReadyException(`The dataset ${arn} is still being created.`);
     }
-    const rows = await this.deps.store.rkEntries.page(dataset.id, revision, query.filter, afterId, query.maxResults + 1);
+    const rows = await this.deps.store.rkEntries.page(dataset.id, revision, filter, afterId, query.maxResults + 1);
     const page = rows.slice(0, query.maxResults);
     const nextToken = rows.length > query.maxResults
       ? this.deps.pageTokens.issue<EntryPageState>('entries', { d: dataset.id, r: revision, a: page[page.length - 1].id, f: filters }, startedAt)
@@ -118,7 +119,8 @@ export class EntryService {
     nextToken?: string; entryCount?: number;
   }> {
     const dataset = await this.datasets.find(caller, arn);
-    const filters = fingerprint(normalise(query.filter));
+    const filter = asAwsMeansIt(query.filter);
+    const filters = fingerprint(normalise(filter));
     let revision = dataset.revision;
     let startedAt: number | undefined;
     if (query.listingToken) {
@@ -128,7 +130,7 @@ export class EntryService {
     } else if (dataset.status === 'CREATE_IN_PROGRESS') {
       throw new ResourceNotReadyException(`The dataset ${arn} is still being created.`);
     }
-    const at = await this.deps.store.rkEntries.positionAt(dataset.id, revision, query.filter, query.position);
+    const at = await this.deps.store.rkEntries.positionAt(dataset.id, revision, filter, query.position);
     if ('count' in at) return { entryCount: at.count };
     return { nextToken: this.deps.pageTokens.issue<EntryPageState>('entries', { d: dataset.id, r: revision, a: at.afterId, f: filters }, startedAt) };
   }
@@ -160,6 +162,16 @@ function describeBusy(status: string): string {
   if (status === 'CREATE_IN_PROGRESS') return 'still being created';
   if (status === 'DELETE_IN_PROGRESS') return 'being deleted';
   return 'being updated';
+}
+
+/**
+ * ListDatasetEntries' filters as AWS means them, for the listing and for Trove's page-token
+ * operation alike (its tokens continue the same listing). AWS documents only HasErrors=true; its
+ * guide's listing program sends HasErrors=false to mean "not errors only" and expects the whole
+ * dataset, so false is no filter.
+ */
+function asAwsMeansIt(filter: EntryFilter): EntryFilter {
+  return filter.hasErrors === false ? { ...filter, hasErrors: undefined } : filter;
 }
 
 function normalise(filter: EntryFilter): unknown {

@@ -13,7 +13,7 @@ export function listDatasetEntries(services: RekognitionServices): Operation<Lis
         filter: {
           containsLabels: input.ContainsLabels,
           labeled: input.Labeled,
-          // Trove: HasErrors=false lists only entries without errors (AWS documents only true).
+          // HasErrors=false is no filter (domain/rekognition/entry-service.ts says why).
           hasErrors: input.HasErrors,
           sourceRefContains: input.SourceRefContains,
         },

@@ -29,6 +29,7 @@ export const requestContext = fp(async (app: FastifyInstance, options: RequestCo
       accessKeyId: request.accessKeyId, account: request.account, status, ms: Math.round(reply.elapsedTime),
     };
     if (status >= 500) request.log.error(entry, 'request failed');
+    else if (status < 400 && isConsoleFetch(request.url)) request.log.debug(entry, 'request');
     else request.log.info(entry, 'request');
     // Labels come from fixed sets (signing names, operation names, route templates), never from the URL itself.
     options.metrics?.request(request.apiName ?? 'http', request.operationName ?? request.routeOptions.url ?? 'unmatched', status, reply.elapsedTime);
@@ -60,6 +61,14 @@ function requestOrigin(request: FastifyRequest): string {
   const protocol = request.protocol === 'https' || request.protocol === 'http' ? request.protocol : encrypted ? 'https' : 'http';
   const host = HOST.test(request.host) ? request.host : request.headers.host ?? '';
   return `${protocol}://${host}`;
+}
+
+/**
+ * The console's own files and its thumbnails: dozens per page view, interesting only when
+ * something is wrong, so they are logged at debug unless they fail.
+ */
+function isConsoleFetch(url: string): boolean {
+  return url.startsWith('/_trove/console/') || url.startsWith('/_trove/images?') || url === '/_trove/console';
 }
 
 /** Presigned signatures and download-link tokens are bearer credentials until they expire: never log them. */

@@ -94,6 +94,6 @@ describe.each(BACKENDS)('Rekognition survives kill -9 (%s)', (backend) => {
   });
 
   it.runIf(backend === 'sqlite')('refuses a second process on the same data directory', async () => {
-    await expect(spawnTrove(['--data-dir', dataDir])).rejects.toThrow(/Another Trove process/);
+    await expect(spawnTrove(['--data-dir', dataDir])).rejects.toThrow(/another Trove \(pid \d+\) is already using the data directory/);
   });
 });

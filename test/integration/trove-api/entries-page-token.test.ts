@@ -48,6 +48,8 @@ describe.each(BACKENDS)('GetDatasetEntriesPageToken: any position of a listing a
     ['no filter', {}, {}],
     ['ContainsLabels (two labels merged)', { containsLabels: ['rose', 'car'] }, { ContainsLabels: ['rose', 'car'] }],
     ['HasErrors', { hasErrors: true }, { HasErrors: true }],
+    // HasErrors=false is no filter in ListDatasetEntries; its tokens must continue that listing.
+    ['HasErrors=false', { hasErrors: false }, { HasErrors: false }],
     ['Labeled=false', { labeled: false }, { Labeled: false }],
     ['SourceRefContains', { sourceRefContains: '1.png' }, { SourceRefContains: '1.png' }],
     ['Labeled + ContainsLabels', { labeled: true, containsLabels: ['tulip'] }, { Labeled: true, ContainsLabels: ['tulip'] }],

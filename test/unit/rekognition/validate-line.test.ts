@@ -7,6 +7,7 @@ import {
   type ValidatedEntry,
 } from '../../../src/domain/rekognition/manifest/validate-line.js';
 import { DROP_REASONS, LINE_ERRORS } from '../../../src/domain/rekognition/manifest/error-codes.js';
+import { cocoTransformLine, multilabelTransformLine } from '../../harness/aws-guide-lines.js';
 
 type Json = Record<string, any>;
 
@@ -265,8 +266,8 @@ describe('validateLine: metadata and use case type', () => {
     expect(entry).toMatchObject({ isLabeled: true, hasErrors: true, labels: [] });
   });
 
-  it('treats a missing or multilabel type as unsupported', () => {
-    for (const type of [undefined, 'groundtruth/image-classification-multilabel', 'GROUNDTRUTH/IMAGE-CLASSIFICATION']) {
+  it('treats a missing, unknown or differently cased type as unsupported', () => {
+    for (const type of [undefined, 'groundtruth/image-classification-multi', 'GROUNDTRUTH/IMAGE-CLASSIFICATION']) {
       const { out } = entryOf({ 'source-ref': SRC, sport: 1, 'sport-metadata': classificationMeta('x', { type }) });
       expect(out['sport-metadata']['cl-errors']).toEqual([
         {
@@ -300,6 +301,17 @@ describe('validateLine: classification', () => {
       { name: 'with_leaves', boxes: 0 },
     ]);
     expect(entry).toMatchObject({ isLabeled: true, hasErrors: false });
+  });
+
+  it('accepts the guide\'s multi-label transform output (type image-classification-multilabel) as classification', () => {
+    const { entry, out } = entryOf(multilabelTransformLine());
+    expect(entry).toMatchObject({ isLabeled: true, hasErrors: false });
+    expect(entry.labels).toEqual([{ name: 'bicycle', boxes: 0 }, { name: 'clothing', boxes: 0 }, { name: 'person', boxes: 0 }]);
+    expect(out['cl-metadata']).toEqual({ is_labeled: true });
+    // The same checks as image-classification: a list value (the raw SageMaker form) is not an attribute value.
+    const raw = JSON.parse(multilabelTransformLine());
+    raw['image-label-attribute-name0'] = [1, 0, 8];
+    expect(codes(entryOf(raw).out)).toEqual(['ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT']);
   });
 
   it('returns the SDK ListDatasetEntries example line unchanged', () => {
@@ -469,7 +481,8 @@ describe('validateLine: object detection', () => {
       (bb) => (bb.annotations = {}),
       (bb) => (bb.annotations = [1]),
       (bb) => delete bb.annotations[0].class_id,
-      (bb) => (bb.annotations[0].class_id = 1.5),
+      (bb) => (bb.annotations[0].top = null),
+      (bb) => (bb.annotations[0].class_id = 0.5),
       (bb) => (bb.annotations[0].width = '50'),
     ];
     for (const mutate of mutations) {
@@ -565,6 +578,19 @@ describe('validateLine: object detection', () => {
     expect(small(box(0, 10, 10, 2, 2), { width: 1280, height: 720 })).toEqual([]);
     // 3840 px: 3 px scales to exactly 1 px (too small) with no floating-point doubt.
     expect(small(box(0, 10, 10, 3, 40), { width: 3840, height: 2160 })).toEqual(['ERROR_BOUNDING_BOX_TOO_SMALL']);
+  });
+
+  it('accepts the COCO transform\'s unrounded float coordinates, and checks them like integers', () => {
+    expect(entryOf(cocoTransformLine()).entry).toMatchObject({ hasErrors: false, labels: [{ name: 'echo', boxes: 1 }] });
+    // The guide's COCO example annotation bbox [19.23, 383.18, 314.5, 244.46] on a 426 x 640 image.
+    const { entry, out } = entryOf(detection([box(0, 383.18, 19.23, 314.5, 244.46)], { width: 426, height: 640 }));
+    expect(entry).toMatchObject({ hasErrors: false, labels: [{ name: 'Echo', boxes: 1 }] });
+    expect(out['BB'].annotations[0]).toEqual({ class_id: 0, top: 383.18, left: 19.23, width: 314.5, height: 244.46 });
+    const problems = (b: BoxSpec) => codes(entryOf(detection([b, box(1)])).out['BB'].annotations[0]);
+    expect(problems(box(0, 10, 600.5, 40, 40))).toEqual(['ERROR_INVALID_BOUNDING_BOX']);
+    expect(problems(box(0, -0.5, 10, 40, 40))).toEqual(['ERROR_INVALID_BOUNDING_BOX']);
+    expect(problems(box(0, 10, 10, 0.9, 40))).toEqual(['ERROR_BOUNDING_BOX_TOO_SMALL']);
+    expect(problems(box(0, 10, 10, 1.5, 1.5))).toEqual([]);
   });
 
   it('reports both problems of a negative-size box', () => {

@@ -120,7 +120,7 @@ function checkBox(check: LineCheck, box: Box, image: ImageSize, classMap: JsonOb
   }
 
   // AWS: a box must be larger than 1x1 px, also once the longer image side is scaled to 1280 px.
-  // Integer form of (side * 1280 / longer <= 1) so no floating-point rounding decides a box.
+  // (side * 1280 / longer <= 1) without the division, so no rounding decides an integer box.
   const longer = Math.max(image.width, image.height);
   const tooSmallScaled = longer > TRAINING_LONG_SIDE && (width * TRAINING_LONG_SIDE <= longer || height * TRAINING_LONG_SIDE <= longer);
   if (width <= 1 || height <= 1 || tooSmallScaled) addError(check, box, 'ERROR_BOUNDING_BOX_TOO_SMALL');
@@ -148,6 +148,9 @@ function readBoxes(value: unknown): Box[] | undefined {
   return value as Box[];
 }
 
+// AWS: the guide's COCO-to-manifest transform (md-transform-coco) copies COCO's float bbox values
+// into left/top/width/height unrounded, and the guide creates datasets from its output: any finite
+// number is a coordinate (negative ones are ERROR_INVALID_BOUNDING_BOX below). class_id is an integer.
 function isBox(value: unknown): value is Box {
   return (
     isObject(value) &&

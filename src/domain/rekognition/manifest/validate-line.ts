@@ -61,6 +61,10 @@ export const MAX_LINE_CHARS = 100_000;
 const SOURCE_REF_FORMAT = /^s3:\/\/[A-Za-z0-9_][A-Za-z0-9_.-]{1,61}[A-Za-z0-9_]\/./s;
 
 const CLASSIFICATION_TYPE = 'groundtruth/image-classification';
+// AWS: the guide's SageMaker multi-label transform (md-gt-cl-transform) keeps this type in every
+// per-label attribute it writes and calls its output "the proper format accepted by Amazon
+// Rekognition Custom Labels": an integer value and a class-name, i.e. image classification.
+const MULTILABEL_CLASSIFICATION_TYPE = 'groundtruth/image-classification-multilabel';
 const DETECTION_TYPE = 'groundtruth/object-detection';
 const METADATA_SUFFIX = '-metadata';
 const SERVICE_PREFIX = 'cl-';
@@ -182,9 +186,9 @@ function checkPair(check: LineCheck, key: string, attribute: unknown, metadata: 
     return false;
   }
   const type = metadata['type'];
-  if (type === CLASSIFICATION_TYPE) return checkClassificationPair(check, key, attribute, metadata);
+  if (type === CLASSIFICATION_TYPE || type === MULTILABEL_CLASSIFICATION_TYPE) return checkClassificationPair(check, key, attribute, metadata);
   if (type === DETECTION_TYPE) return checkDetectionPair(check, key, attribute, metadata);
-  // AWS: only the two Ground Truth types are supported; a missing type is unsupported too.
+  // AWS: only the Ground Truth types above are supported; a missing type is unsupported too.
   addError(check, metadata, 'ERROR_UNSUPPORTED_USE_CASE_TYPE', metadataKey);
   return false;
 }
