@@ -85,11 +85,11 @@ function SnapshotItem({ arn, snapshot, picked, onPick, busy, permissions, onDele
         <button type="button" className="small" onClick={onRestore} disabled={restoreRefused !== undefined} title={restoreRefused ?? `Make the dataset's entries those of ${snapshot.name} again`}>
           Restore…
         </button>
-        <ExportMenu what={`snapshot ${snapshot.name}`} choices={ENTRY_FORMATS} create={(format) => exchange.exportEntries(arn, format, snapshot.name)}
-          refused={permissions.exportEntries.allowed ? undefined : permissions.exportEntries.reason} />
         {!deleting && (
           <button type="button" className="small danger" onClick={() => setDeleting(true)} disabled={deleteRefused !== undefined} title={deleteRefused}>Delete</button>
         )}
+        <ExportMenu what={`snapshot ${snapshot.name}`} choices={ENTRY_FORMATS} create={(format) => exchange.exportEntries(arn, format, snapshot.name)}
+          refused={permissions.exportEntries.allowed ? undefined : permissions.exportEntries.reason} inline />
       </div>
       {deleting && (
         <div className="confirm-inline" role="group" aria-label={`Delete snapshot ${snapshot.name}`}>
