@@ -68,6 +68,8 @@ export function DatasetHistoryPage({ arn }: { arn: string }) {
   const newest = revisions.number === 1 ? rows[0]?.revision : undefined;
   const denied = uniqueReasons(Object.values(permissions));
   const busy = status?.endsWith('_IN_PROGRESS') ? status : undefined;
+  // The restore's revision, once the timeline has it (its job is done, or failed).
+  const restored = restoring && !busy ? rows.find((row) => row.revision === restoring.revision) : undefined;
   return (
     <div className="history-page">
       <DatasetHead arn={arn} dataset={dataset} view="history" trail={[{ label: 'History' }]} />
@@ -78,9 +80,11 @@ export function DatasetHistoryPage({ arn }: { arn: string }) {
       )}
       {restoring && (
         <p className="note" role="status">
-          {busy
-            ? <>Restoring snapshot <strong>{restoring.snapshot}</strong>: revision {restoring.revision} is being written ({busy}).</>
-            : <>Snapshot <strong>{restoring.snapshot}</strong> was restored as revision {restoring.revision}. <Link to={href('/rekognition/dataset', { arn })}>Show the entries</Link></>}
+          {!restored && <>Restoring snapshot <strong>{restoring.snapshot}</strong>: revision {restoring.revision} is being written ({busy ?? 'UPDATE_IN_PROGRESS'}).</>}
+          {restored?.failed && <>Restoring snapshot <strong>{restoring.snapshot}</strong> failed: {restored.failure?.code}: {restored.failure?.message}</>}
+          {restored && !restored.failed && (
+            <>Snapshot <strong>{restoring.snapshot}</strong> was restored as revision {restoring.revision}. <Link to={href('/rekognition/dataset', { arn })}>Show the entries</Link></>
+          )}
         </p>
       )}
       <div className="history-body">
