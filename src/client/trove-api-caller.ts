@@ -4,6 +4,7 @@
 
 export interface CallOptions {
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** Sent as JSON. */
   readonly body?: unknown;
 }
 
