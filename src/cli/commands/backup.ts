@@ -32,7 +32,6 @@ export const BACKUP_FORMAT = 'trove-sqlite-backup/1';
 /** `trove backup`: a consistent copy of the embedded store, taken while it serves. */
 export const backupCommand: Command = {
   name: 'backup',
-  summary: 'copy the embedded store into a file while Trove serves (see `trove backup --help`)',
   async run(args, env) {
     const { settings, values, positionals } = parseCommandArgs(args, { to: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } });
     if (values.help) {

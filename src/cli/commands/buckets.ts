@@ -44,7 +44,6 @@ const OPTIONS = {
 /** `trove buckets`: owners and grants of the object store's buckets, stored in the store (every node agrees). */
 export const bucketsCommand: Command = {
   name: 'buckets',
-  summary: 'register buckets, assign owners, grant or revoke access (see `trove buckets --help`)',
   async run(args, env) {
     const { settings, values, positionals } = parseCommandArgs(args, OPTIONS);
     const [action, name, ...extra] = positionals;

@@ -44,7 +44,6 @@ const OPTIONS = {
  */
 export const credentialsCommand: Command = {
   name: 'credentials',
-  summary: 'create, list, disable, enable or delete access keys; rotate the master key (see `trove credentials --help`)',
   async run(args, env) {
     const { settings, values, positionals } = parseCommandArgs(args, OPTIONS);
     const [action, keyId, ...extra] = positionals;

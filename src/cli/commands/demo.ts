@@ -32,7 +32,6 @@ const OPTIONS = { ...CLIENT_OPTIONS, help: { type: 'boolean' } } as const;
 /** `trove demo`: sample data in a running Trove, through the public APIs only, in a few seconds. */
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'load sample datasets into a running Trove (see `trove demo --help`)',
   async run(args, env) {
     const { settings, values, positionals } = parseCommandArgs(args, OPTIONS);
     if (values.help) {

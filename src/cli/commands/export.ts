@@ -33,7 +33,6 @@ const OPTIONS = {
 /** `trove export`: a dataset in an open format, from any Trove over HTTP. */
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'export a dataset as a manifest, COCO, YOLO (Rekognition) or JSONL, CSV (AgentCore)',
   async run(args, env) {
     const values = commandFlags(args, OPTIONS, USAGE);
     if (!values) return 0;

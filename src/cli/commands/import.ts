@@ -31,7 +31,6 @@ const OPTIONS = {
 /** `trove import`: COCO or YOLO into a Rekognition dataset, from a local path or the object store. */
 export const importCommand: Command = {
   name: 'import',
-  summary: 'import COCO or YOLO into a Rekognition dataset (local files or s3://)',
   async run(args, env) {
     const values = commandFlags(args, OPTIONS, USAGE);
     if (!values) return 0;

@@ -29,7 +29,6 @@ const PAGE = 1000;
 /** `trove jobs list`: what is waiting, running, retrying or has failed in the background. */
 export const jobsCommand: Command = {
   name: 'jobs',
-  summary: 'list queued, running, retrying and failed background jobs (see `trove jobs --help`)',
   async run(args, env) {
     const { settings, values, positionals } = parseCommandArgs(args, {
       ...CLIENT_OPTIONS, state: { type: 'string', multiple: true }, local: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' },

@@ -6,7 +6,6 @@ import { parseSettingFlags } from '../flags.js';
 /** `trove migrate`: applies pending store migrations and exits (serve also does this at start-up). */
 export const migrateCommand: Command = {
   name: 'migrate',
-  summary: 'apply pending store migrations and exit',
   async run(args, env) {
     const config = loadConfig({ env, flags: parseSettingFlags(args) });
     const store = await createStore(config);

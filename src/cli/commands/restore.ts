@@ -32,7 +32,6 @@ The objects of the folder store are not in the backup: copy the old buckets fold
 /** `trove restore`: a backup back into a data directory, after checking the file and the key. */
 export const restoreCommand: Command = {
   name: 'restore',
-  summary: 'restore a `trove backup` file into a data directory (see `trove restore --help`)',
   async run(args, env) {
     const { settings, values, positionals } = parseCommandArgs(args, {
       from: { type: 'string' }, force: { type: 'boolean' }, 'master-key-file': { type: 'string' }, help: { type: 'boolean' },

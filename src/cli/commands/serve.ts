@@ -14,7 +14,6 @@ import { parseSettingFlags } from '../flags.js';
 /** `trove serve`: runs the service until SIGTERM or SIGINT, then shuts down gracefully. */
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'serve the AWS-compatible APIs (default 127.0.0.1:4599, data in ./.trove, or --database-url)',
   async run(args, env) {
     const config = loadConfig({ env, flags: parseSettingFlags(args) });
     const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);

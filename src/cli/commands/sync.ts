@@ -33,7 +33,6 @@ const OPTIONS = {
 /** `trove sync`: an AgentCore dataset's DRAFT from a local JSONL file, by exampleId. */
 export const syncCommand: Command = {
   name: 'sync',
-  summary: "make an AgentCore dataset's DRAFT equal to a local JSONL file, by exampleId",
   async run(args, env) {
     const values = commandFlags(args, OPTIONS, USAGE);
     if (!values) return 0;

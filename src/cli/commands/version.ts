@@ -4,7 +4,6 @@ import type { Command } from '../index.js';
 /** `trove version` (also `--version`, `-v`): this installation's version and the Node.js running it. */
 export const versionCommand: Command = {
   name: 'version',
-  summary: 'print the version of Trove and of Node.js (also --version)',
   async run() {
     process.stdout.write(`trove ${troveVersion()} (Node.js ${process.version})\n`);
     return 0;

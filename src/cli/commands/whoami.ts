@@ -13,7 +13,6 @@ ${CLIENT_OPTIONS_HELP}
 /** `trove whoami`: the first thing to run against a remote Trove, to see the credentials work. */
 export const whoamiCommand: Command = {
   name: 'whoami',
-  summary: 'show the account and permissions the configured credentials have on a running Trove',
   async run(args, env) {
     const { values } = parseCommandArgs(args, { ...CLIENT_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean' } });
     if (values.help) {

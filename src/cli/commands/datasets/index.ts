@@ -25,7 +25,6 @@ ${CLIENT_OPTIONS_HELP}
 /** `trove datasets`: a Rekognition dataset's history, ingest reports, snapshots, diffs and restores, over HTTP. */
 export const datasetsCommand: Command = {
   name: 'datasets',
-  summary: 'history, ingest reports, snapshots, diffs and restores of a Rekognition dataset (see `trove datasets --help`)',
   async run(args, env) {
     const { values, positionals } = parseCommandArgs(args, OPTIONS);
     const [name, ...extra] = positionals;
