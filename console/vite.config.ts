@@ -1,11 +1,23 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import type { Plugin } from 'vite';
+import { EXAMPLE_VALIDATORS_ID, exampleValidatorsModule } from './build/example-validators.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 /** `npx vite --config console/vite.config.ts` serves the console with live reload, against this Trove. */
 const TROVE = process.env.TROVE_URL ?? 'http://127.0.0.1:4599';
+
+/** The server's AgentCore example schemas as generated validation code (build/example-validators.ts). */
+function exampleValidators(): Plugin {
+  const resolved = `\0${EXAMPLE_VALIDATORS_ID}`;
+  return {
+    name: 'trove-example-validators',
+    resolveId: (id) => (id === EXAMPLE_VALIDATORS_ID ? resolved : undefined),
+    load: (id) => (id === resolved ? exampleValidatorsModule() : undefined),
+  };
+}
 
 /**
  * The web console, built into dist/console/ and served by Trove under /_trove/console/
@@ -14,7 +26,7 @@ const TROVE = process.env.TROVE_URL ?? 'http://127.0.0.1:4599';
 export default defineConfig({
   root,
   base: '/_trove/console/',
-  plugins: [react()],
+  plugins: [react(), exampleValidators()],
   logLevel: 'warn',
   // Development only: everything but the console itself goes to Trove. The Host header is kept
   // (no changeOrigin), so the signatures the browser computed still match.

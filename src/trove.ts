@@ -30,6 +30,7 @@ import { HistoryService } from './domain/rekognition/history/history-service.js'
 import { SnapshotService } from './domain/rekognition/history/snapshot-service.js';
 import { Thumbnails } from './domain/rekognition/images/thumbnails.js';
 import { ImageAccess } from './domain/rekognition/images/image-access.js';
+import { ImageUploads } from './domain/uploads/image-uploads.js';
 import { ProjectService } from './domain/rekognition/project-service.js';
 import type { RekognitionDeps } from './domain/rekognition/rekognition-deps.js';
 import { jobDefinitions } from './jobs/registry.js';
@@ -172,7 +173,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       agentcore: agentcore.services,
       trove: {
         exports, imports, rekognitionEntries: entries, jobs: new JobListing(store, deps.pageTokens),
-        history, snapshots: new SnapshotService(historyDeps),
+        history, snapshots: new SnapshotService(historyDeps), imageUploads: new ImageUploads(objectAccess),
       },
       downloads: (token) => downloads.open(token),
       ready: () => openStore.health(),

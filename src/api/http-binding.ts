@@ -9,4 +9,11 @@ export interface HttpBinding {
   readonly query?: Readonly<Record<string, string>>;
   /** 204 answers with no body (TagResource, UntagResource). */
   readonly code: 200 | 202 | 204;
+  /**
+   * Smithy `@httpPayload` on a blob member: the whole body is this member's bytes, sent as they
+   * are (any Content-Type), instead of a JSON document.
+   */
+  readonly payload?: string;
+  /** Largest body of this operation, bytes, when it differs from its service's; the URI must have no labels. */
+  readonly bodyLimit?: number;
 }

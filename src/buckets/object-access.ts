@@ -5,16 +5,16 @@
 // it says nothing about whether the object exists.
 
 import { AccessDenied } from '../auth/errors.js';
-import { authorize } from '../auth/authorize.js';
+import { authorize, authorizeAction } from '../auth/authorize.js';
 import type { AllowLists } from '../auth/authorize.js';
 import { LOCAL_CREDENTIAL } from '../auth/authenticate.js';
 import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
 import { ObjectStoreError } from '../object-store/object-store.js';
-import type { ObjectInfo, ObjectRange, ObjectRef, ObjectStore, ObjectStream } from '../object-store/object-store.js';
+import type { ObjectInfo, ObjectRange, ObjectRef, ObjectStore, ObjectStream, PutOptions } from '../object-store/object-store.js';
 import type { BucketRecord } from '../store/sql/buckets-repository.js';
 import type { CredentialRecord } from '../store/sql/credentials-repository.js';
-import { canRead, canWrite } from './bucket-service.js';
+import { accessOf, canRead, canWrite } from './bucket-service.js';
 
 /**
  * Who reads: the account and the access key that signed the request. Stored in the payload of
@@ -55,9 +55,21 @@ type Permissions =
   | { kind: 'account'; account: string; allowLists?: AllowLists }
   | { kind: 'nothing'; reason: string };
 
+/** A bucket a requester may write objects into, and how it came to be writable. */
+export interface WritableBucket {
+  readonly name: string;
+  /** `owner`, a `read-write` grant, or `local`: the local pair, while no credential exists, writes every bucket. */
+  readonly access: 'owner' | 'read-write' | 'local';
+  /**
+   * Where the key's allow-lists let it write in this bucket, when they limit it to parts of it
+   * (`arn:aws:s3:::photos/train/*` → `train/`); absent: anywhere.
+   */
+  readonly keyPrefixes?: readonly string[];
+}
+
 export interface ObjectAccessOptions {
   readonly objects: ObjectStore;
-  readonly buckets: { find(name: string): Promise<BucketRecord | undefined> };
+  readonly buckets: { find(name: string): Promise<BucketRecord | undefined>; list(): Promise<BucketRecord[]> };
   readonly credentials: { find(accessKeyId: string): Promise<CredentialRecord | undefined>; count(): Promise<number> };
   /** True on a loopback bind: the local test/test pair, while no credential exists, reads every bucket. */
   readonly localPairAllowed: boolean;
@@ -103,6 +115,40 @@ export class ObjectAccess {
     if (allowed) return undefined;
     return new ObjectAccessDenied(ref, false,
       `Access Denied: account ${permissions.account} may not ${operation} objects of the bucket ${ref.bucket} (it is not the bucket's owner and has no ${operation === 'read' ? '' : 'read-write '}grant on it).`);
+  }
+
+  /**
+   * The buckets `requester` may write into: its account's own and those it holds a read-write
+   * grant on, narrowed by its key's allow-lists (s3:PutObject, and resource patterns that can
+   * reach an object of the bucket). The local pair (no credential exists) gets every registered
+   * bucket and every bucket the store has. A list for choosing; each write is still decided alone.
+   */
+  async writableBuckets(requester: Requester): Promise<{ buckets: WritableBucket[]; anyBucket: boolean }> {
+    const permissions = await this.#permissions(requester);
+    if (permissions.kind === 'nothing') return { buckets: [], anyBucket: false };
+    const registered = await this.#options.buckets.list();
+    if (permissions.kind === 'everything') {
+      const names = new Set([...registered.map((b) => b.name), ...((await this.#options.objects.bucketNames?.()) ?? [])]);
+      return { buckets: [...names].sort().map((name) => ({ name, access: 'local' })), anyBucket: true };
+    }
+    const { account, allowLists } = permissions;
+    if (allowLists) {
+      try {
+        authorizeAction(allowLists, ACTIONS.write);
+      } catch (error) {
+        if (error instanceof AccessDenied) return { buckets: [], anyBucket: false };
+        throw error;
+      }
+    }
+    const buckets: WritableBucket[] = [];
+    for (const bucket of registered) {
+      if (!canWrite(bucket, account)) continue;
+      const access = accessOf(bucket, account) === 'owner' ? 'owner' : 'read-write';
+      const reach = allowLists?.allowResources ? keyPrefixesWithin(allowLists.allowResources, bucket.name) : [''];
+      if (reach.length === 0) continue;
+      buckets.push(reach.includes('') ? { name: bucket.name, access } : { name: bucket.name, access, keyPrefixes: reach });
+    }
+    return { buckets, anyBucket: false };
   }
 
   /** Forgets cached grants and credentials (they were changed in this process). */
@@ -168,4 +214,28 @@ export class ObjectReader {
     await this.mayRead(ref);
     return this.objects.openRead(ref);
   }
+
+  /** Writes a whole object, when the requester may write it (`mayWrite`). */
+  async put(ref: ObjectRef, bytes: Uint8Array, options: PutOptions): Promise<void> {
+    await this.mayWrite(ref);
+    return this.objects.put(ref, bytes, options);
+  }
+}
+
+/**
+ * The key prefixes of `bucket` that resource patterns can reach (keys must start with one): for
+ * each pattern, its literal text before the first wildcard decides. `arn:aws:s3:::photos/train/*`
+ * reaches `train/`, an exact ARN its one key; `arn:aws:s3:::photos/*`, `arn:aws:s3:::pho*` and
+ * `*` reach the whole bucket (`''`). A hint: a pattern's later wildcards may narrow it further.
+ */
+export function keyPrefixesWithin(patterns: readonly string[], bucket: string): string[] {
+  const base = `arn:aws:s3:::${bucket}/`;
+  const prefixes = new Set<string>();
+  for (const pattern of patterns) {
+    const wild = pattern.search(/[*?]/);
+    const literal = wild < 0 ? pattern : pattern.slice(0, wild);
+    if (base.startsWith(literal) && wild >= 0) prefixes.add('');
+    else if (literal.startsWith(base)) prefixes.add(literal.slice(base.length));
+  }
+  return prefixes.has('') ? [''] : [...prefixes].sort();
 }

@@ -6,6 +6,8 @@ export interface CallOptions {
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
   /** Sent as JSON. */
   readonly body?: unknown;
+  /** Sent as they are (an operation whose body is its payload, e.g. UploadImage), with this Content-Type. */
+  readonly bytes?: { readonly data: Uint8Array; readonly contentType: string };
 }
 
 export type CallMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -49,7 +49,8 @@ export class TroveApiClient implements TroveApiCaller {
   async send(method: CallMethod, path: string, options: CallOptions = {}): Promise<Response> {
     const url = new URL(this.#target.endpoint.replace(/\/+$/, '') + path);
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const body = options.bytes?.data ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    const contentType = options.bytes?.contentType ?? (body === undefined ? undefined : 'application/json');
     // A repeated parameter (`?state=QUEUED&state=FAILED`) is signed with all its values.
     const query: Record<string, string | string[]> = {};
     for (const name of new Set(url.searchParams.keys())) {
@@ -63,7 +64,7 @@ export class TroveApiClient implements TroveApiCaller {
       port: url.port === '' ? undefined : Number(url.port),
       path: url.pathname,
       query,
-      headers: { host: url.host, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { host: url.host, ...(contentType === undefined ? {} : { 'content-type': contentType }) },
       body,
     });
     // fetch sets Host itself, to the value that was signed.

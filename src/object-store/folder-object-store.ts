@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, open, realpath } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, realpath, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { DeadlineExceeded, withDeadline } from '../lib/deadline.js';
-import { ObjectStoreError } from './object-store.js';
-import type { ObjectInfo, ObjectRange, ObjectRef, ObjectStore, ObjectStream } from './object-store.js';
+import { objectKeyProblem, ObjectStoreError, UPLOAD_TEMP_PREFIX } from './object-store.js';
+import type { ObjectInfo, ObjectRange, ObjectRef, ObjectStore, ObjectStream, PutOptions } from './object-store.js';
 
 /**
  * Non-blocking, so opening a FIFO (or a device) returns at once instead of waiting for a writer
@@ -17,6 +18,8 @@ const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOL
 /** Error codes that are final answers about a key: no file can ever be read under it. */
 const NO_SUCH_KEY = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG', 'ELOOP', 'ENXIO', 'ENODEV', 'EINVAL', 'EILSEQ']);
 const DENIED = new Set(['EACCES', 'EPERM']);
+/** S3 bucket names as Trove registers them (buckets/bucket-service.ts); other directories are no buckets. */
+const BUCKET_NAME = /^[A-Za-z0-9._-]{1,255}$/;
 
 export interface FolderStoreOptions {
   /** Longest any one file system call may take (open, stat, a read); past it the read is `unavailable`. */
@@ -68,7 +71,90 @@ export class FolderObjectStore implements ObjectStore {
     return { size, body: this.#guarded(ref, stream), discard: () => void stream.destroy() };
   }
 
+  /**
+   * Writes the object as a file that appears whole: the bytes go to a temporary file beside its
+   * place (`.trove-upload-<random>`, a name no key may have), are flushed to disk, then the file
+   * is linked into place (`ifAbsent`: fails if the key exists, atomically) or renamed over it.
+   * The bucket directory and the key's directories are created as needed, one level at a time,
+   * and none of them may be a symlink (reads allow symlinks inside a bucket; a write never
+   * follows one, so it cannot land outside its bucket).
+   */
+  async put(ref: ObjectRef, bytes: Uint8Array, options: PutOptions): Promise<void> {
+    const problem = objectKeyProblem(ref.key);
+    if (problem) throw new ObjectStoreError('invalid-key', ref, problem);
+    if (ref.version !== undefined) throw new ObjectStoreError('invalid-key', ref, 'A write creates the unversioned object; it takes no version.');
+    if (!BUCKET_NAME.test(ref.bucket)) throw new ObjectStoreError('no-such-bucket', ref, 'The specified bucket does not exist.');
+    const bucketDir = await this.#bucketDir(ref);
+    const segments = ref.key.split('/');
+    let dir = bucketDir;
+    for (const name of [undefined, ...segments.slice(0, -1)]) {
+      if (name !== undefined) dir = join(dir, name);
+      await this.#directory(ref, dir, name === undefined ? 'bucket' : 'key');
+    }
+    const target = join(dir, segments[segments.length - 1]);
+    const temp = join(dir, `${UPLOAD_TEMP_PREFIX}${randomBytes(12).toString('hex')}`);
+    try {
+      const file = await this.#timed(open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644));
+      try {
+        await this.#timed(file.writeFile(bytes));
+        await this.#timed(file.sync());
+      } finally {
+        await file.close().catch(() => undefined);
+      }
+      if (options.ifAbsent) {
+        await this.#timed(link(temp, target)).catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ObjectStoreError('already-exists', ref, 'An object already exists under this key.');
+          throw error;
+        });
+      } else {
+        const existing = await this.#timed(lstat(target)).catch(() => undefined);
+        if (existing?.isDirectory()) throw new ObjectStoreError('invalid-key', ref, 'The key names a folder of other objects.');
+        await this.#timed(rename(temp, target));
+      }
+      await this.#syncDirectory(dir);
+    } catch (error) {
+      throw this.#failure(ref, error, 'key');
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  /** The bucket directories under the root (real directories with bucket names; symlinks are no buckets). */
+  async bucketNames(): Promise<string[]> {
+    const entries = await this.#timed(readdir(this.#root, { withFileTypes: true })).catch(() => []);
+    return entries.filter((entry) => entry.isDirectory() && BUCKET_NAME.test(entry.name) && entry.name !== '.' && entry.name !== '..').map((entry) => entry.name);
+  }
+
   close(): void {}
+
+  /** `path` as a real directory (created when missing); a symlink or a file there refuses the write. */
+  async #directory(ref: ObjectRef, path: string, level: 'bucket' | 'key'): Promise<void> {
+    const info = await this.#timed(lstat(path)).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw this.#failure(ref, error, level);
+    });
+    if (info?.isDirectory()) return;
+    if (info) {
+      throw level === 'bucket'
+        ? new ObjectStoreError('no-such-bucket', ref, 'The specified bucket does not exist.')
+        : new ObjectStoreError('invalid-key', ref, 'A folder of the key is a file or a link, not a folder.');
+    }
+    await this.#timed(mkdir(path)).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw this.#failure(ref, error, level);
+    });
+    // Created by someone else meanwhile: it must still be a real directory.
+    if (!(await this.#timed(lstat(path))).isDirectory()) throw new ObjectStoreError('invalid-key', ref, 'A folder of the key is not a folder.');
+  }
+
+  /** The new name is durable once its directory is flushed too (a crash after the answer keeps the object). */
+  async #syncDirectory(dir: string): Promise<void> {
+    const handle = await this.#timed(open(dir, constants.O_RDONLY | constants.O_DIRECTORY));
+    try {
+      await this.#timed(handle.sync());
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
 
   /** The stream's chunks, each within the deadline; a failure is `unavailable` (a file that was readable a moment ago). */
   async *#guarded(ref: ObjectRef, stream: AsyncIterable<Uint8Array> & { destroy(): void }): AsyncGenerator<Uint8Array> {

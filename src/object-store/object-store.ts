@@ -1,7 +1,9 @@
 // Where Trove reads the objects AWS APIs name by s3:// URI: Ground Truth manifests, the images
 // their source-refs point at, and AgentCore JSONL example files. Two implementations behave the
 // same: the S3 API against any S3-compatible endpoint (s3-object-store.ts) and a local folder
-// per bucket (folder-object-store.ts). Trove only ever reads: it never lists, writes or deletes.
+// per bucket (folder-object-store.ts). Trove reads; the one write is an image uploaded by the
+// console (Trove's UploadImage, docs/object-storage.md), whole and at once. It never lists
+// objects or deletes anything.
 
 /** One object, as an s3:// URI names it. */
 export interface ObjectRef {
@@ -39,7 +41,7 @@ export interface ObjectStream {
  * are final at once. The message names the s3:// URI, never a server file path: it may reach a
  * client (an API error, a StatusMessage, a failureReason).
  */
-export type ObjectStoreFailure = 'no-such-bucket' | 'no-such-key' | 'access-denied' | 'unavailable';
+export type ObjectStoreFailure = 'no-such-bucket' | 'no-such-key' | 'access-denied' | 'unavailable' | 'already-exists' | 'invalid-key';
 
 export class ObjectStoreError extends Error {
   constructor(readonly reason: ObjectStoreFailure, readonly ref: ObjectRef, readonly detail: string) {
@@ -66,8 +68,49 @@ export interface ObjectStore {
   readRange(ref: ObjectRef, offset: number, length: number): Promise<ObjectRange>;
   /** The whole object as a stream, for manifests and JSONL files that may be far larger than memory. */
   openRead(ref: ObjectRef): Promise<ObjectStream>;
+  /**
+   * Writes a whole object at once: readers see the old object (or none) until the new one is
+   * complete, never a part of it. With `ifAbsent`, an object already under the key is kept and
+   * the write fails `already-exists`. Keys follow `objectKeyProblem`, on every store.
+   */
+  put(ref: ObjectRef, bytes: Uint8Array, options: PutOptions): Promise<void>;
+  /** The buckets the store has, where it can tell cheaply (the folder store's directories); undefined otherwise. */
+  bucketNames?(): Promise<string[]>;
   /** Releases connections. */
   close(): void;
+}
+
+export interface PutOptions {
+  /** Stored with the object where the store keeps one (S3's Content-Type). */
+  readonly contentType: string;
+  /** Refuse to replace an object already under the key (S3's `If-None-Match: *`). */
+  readonly ifAbsent: boolean;
+}
+
+/** S3: a key is at most 1024 bytes of UTF-8. */
+export const MAX_KEY_BYTES = 1024;
+/** Most file systems: a file name is at most 255 bytes. */
+const MAX_SEGMENT_BYTES = 255;
+/** The folder store writes a new object under this name beside its place first (folder-object-store.ts). */
+export const UPLOAD_TEMP_PREFIX = '.trove-upload-';
+
+/**
+ * Why a key cannot be written, or undefined. The same rules on every store, so a key that works
+ * with S3 works with the folder store too: 1..1024 bytes, `/`-separated segments that are not
+ * empty, `.` or `..` and at most 255 bytes each, no control characters, and no segment named like
+ * the folder store's temporary files.
+ */
+export function objectKeyProblem(key: string): string | undefined {
+  if (key === '') return 'The key is empty.';
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) return `The key is longer than ${MAX_KEY_BYTES} bytes.`;
+  if (/[\x00-\x1f\x7f]/.test(key)) return 'The key contains a control character.';
+  for (const segment of key.split('/')) {
+    if (segment === '') return 'The key has an empty segment (a leading, trailing or doubled /).';
+    if (segment === '.' || segment === '..') return 'The key has a . or .. segment.';
+    if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) return `A segment of the key is longer than ${MAX_SEGMENT_BYTES} bytes.`;
+    if (segment.startsWith(UPLOAD_TEMP_PREFIX)) return `A segment of the key starts with ${UPLOAD_TEMP_PREFIX}, which Trove keeps for files being written.`;
+  }
+  return undefined;
 }
 
 /** `s3://bucket/key` → bucket and key; undefined when the text is not of that form. */

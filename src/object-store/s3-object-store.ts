@@ -1,7 +1,7 @@
-import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import { ObjectStoreError } from './object-store.js';
-import type { ObjectInfo, ObjectRange, ObjectRef, ObjectStore, ObjectStoreFailure, ObjectStream } from './object-store.js';
+import { objectKeyProblem, ObjectStoreError } from './object-store.js';
+import type { ObjectInfo, ObjectRange, ObjectRef, ObjectStore, ObjectStoreFailure, ObjectStream, PutOptions } from './object-store.js';
 
 export interface S3StoreConfig {
   /** Any S3-compatible endpoint; undefined means AWS S3 itself. */
@@ -83,8 +83,41 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * PutObject, whole (S3 shows an object only once all of it arrived). With `ifAbsent` the
+   * request carries `If-None-Match: *` (S3 conditional writes: 412 when the key exists); servers
+   * that ignore the header are asked with HeadObject first, which narrows the race to the two calls.
+   */
+  async put(ref: ObjectRef, bytes: Uint8Array, options: PutOptions): Promise<void> {
+    const problem = objectKeyProblem(ref.key);
+    if (problem) throw new ObjectStoreError('invalid-key', ref, problem);
+    if (ref.version !== undefined) throw new ObjectStoreError('invalid-key', ref, 'A write creates a new object; it takes no version.');
+    if (options.ifAbsent && (await this.#exists(ref))) throw new ObjectStoreError('already-exists', ref, 'An object already exists under this key.');
+    try {
+      await this.#client.send(new PutObjectCommand({
+        Bucket: ref.bucket, Key: ref.key, Body: bytes, ContentType: options.contentType, ContentLength: bytes.byteLength,
+        ...(options.ifAbsent ? { IfNoneMatch: '*' } : {}),
+      }));
+    } catch (error) {
+      if (statusOf(error) === 412 || (error as Error).name === 'PreconditionFailed') {
+        throw new ObjectStoreError('already-exists', ref, 'An object already exists under this key.');
+      }
+      throw translate(ref, error);
+    }
+  }
+
   close(): void {
     this.#client.destroy();
+  }
+
+  async #exists(ref: ObjectRef): Promise<boolean> {
+    try {
+      await this.head(ref);
+      return true;
+    } catch (error) {
+      if (error instanceof ObjectStoreError && error.reason === 'no-such-key') return false;
+      throw error;
+    }
   }
 
   async #bucketExists(ref: ObjectRef): Promise<boolean> {

@@ -1,7 +1,10 @@
-import { GetDatasetCommand, ListDatasetExamplesCommand } from '@aws-sdk/client-bedrock-agentcore-control';
+import { DeleteDatasetExamplesCommand, GetDatasetCommand, ListDatasetExamplesCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { useCaller } from '../lib/caller.js';
 import { useClients } from '../lib/clients.js';
+import { agentCoreDatasetArn, decide } from '../lib/permissions.js';
+import type { Decision } from '../lib/permissions.js';
 import { errorCode } from '../lib/errors.js';
 import { count, when } from '../lib/format.js';
 import { useAsync, useDebounced, usePolling } from '../lib/hooks.js';
@@ -9,6 +12,9 @@ import { href, Link, navigate } from '../lib/router.js';
 import { PagerControls, usePages } from '../shell/pager.js';
 import { Problem } from '../shell/problem.js';
 import { StatusBadge } from '../shell/status-badge.js';
+import { PublishDialog } from './edit/publish-dialog.js';
+import { useDatasetWrite } from './edit/use-dataset-write.js';
+import { WriteStatus } from './edit/write-status.js';
 import { ExampleCard } from './example-card.js';
 import { ExamplesExport } from './examples-export.js';
 import { matchesSearch } from './example-model.js';
@@ -18,6 +24,9 @@ import { useVersions } from './use-versions.js';
 import { VersionsTimeline } from './versions-timeline.js';
 
 const PAGE_SIZES = [10, 20, 50, 100];
+
+/** The editor and its validators are loaded when first opened (they are most of an editing bundle). */
+const ExampleEditor = lazy(() => import('./edit/example-editor.js'));
 
 /** Every example of a version, 1,000 a page (the example quota bounds them), for searching. */
 export async function allExamples(agentcore: BedrockAgentCoreControlClient, datasetId: string, version: string, signal: AbortSignal): Promise<Record<string, unknown>[]> {
@@ -57,6 +66,12 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
   );
   const d = dataset.data;
   const missing = dataset.error !== undefined && errorCode(dataset.error) === 'ResourceNotFoundException';
+  const caller = useCaller();
+  const arn = caller ? [agentCoreDatasetArn(caller, datasetId)] : [];
+  const may = (operation: string): Decision => decide(caller, `bedrock-agentcore:${operation}`, arn);
+  const [editing, setEditing] = useState<{ example?: Record<string, unknown> }>();
+  const [publishing, setPublishing] = useState(false);
+  const draft = version === 'DRAFT';
   const versions = useVersions(missing ? undefined : datasetId, d?.updatedAt?.getTime());
   const updated = d?.updatedAt?.getTime();
   const pages = usePages<Record<string, unknown>>(async (token, signal) => {
@@ -92,6 +107,10 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
     ? { number: searchPage + 1, previous: searchPage > 0 ? () => setSearchPage(searchPage - 1) : undefined, next: (searchPage + 1) * size < (matches?.length ?? 0) ? () => setSearchPage(searchPage + 1) : undefined }
     : pages;
   const history = (exampleId: string) => href('/agentcore/history', { id: datasetId, example: exampleId });
+  const actions = (example: Record<string, unknown>) => (
+    <ExampleActions datasetId={datasetId} example={example} editDenied={reason(may('UpdateDatasetExamples'))} deleteDenied={reason(may('DeleteDatasetExamples'))}
+      onEdit={() => setEditing({ example })} onDeleted={dataset.reload} />
+  );
   const range = items.length === 0 ? '' : `${count(first + 1)}–${count(first + items.length)} of ${settled ? `${count(matches?.length)} matching` : count(total)}`;
 
   return (
@@ -104,11 +123,19 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
           <h1>
             {d?.datasetName ?? datasetId} <span className="muted">· {version === 'DRAFT' ? 'Draft' : `Version ${version} (read-only)`}</span>
           </h1>
+          <span className="title-actions">
+          {draft && d && (
+            <button type="button" className="primary" onClick={() => setPublishing(true)} disabled={!may('CreateDatasetVersion').allowed || d.status !== 'ACTIVE'}
+              title={reason(may('CreateDatasetVersion')) ?? (d.status !== 'ACTIVE' ? `The dataset is ${d.status}` : 'See what changed since the last version, then publish the draft (CreateDatasetVersion)')}>
+              Publish version…
+            </button>
+          )}
           {d?.downloadUrl && (
             <a className="button" href={d.downloadUrl} download={`${d.datasetName ?? datasetId}-${version === 'DRAFT' ? 'draft' : `v${version}`}.jsonl`}>
               Download {version === 'DRAFT' ? 'the draft' : `version ${version}`} (JSONL)
             </a>
           )}
+          </span>
         </div>
         {dataset.error !== undefined && <Problem error={dataset.error} retry={dataset.reload} />}
         {d && (
@@ -124,10 +151,22 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
         {d?.failureReason && <p className="error-text" role="alert">{d.failureReason}</p>}
         {d && <ExamplesExport datasetId={datasetId} version={version} />}
       </header>
+      {editing && d?.schemaType && (
+        <Suspense fallback={<p className="muted" role="status">Opening the editor…</p>}>
+          <ExampleEditor datasetId={datasetId} schemaType={d.schemaType} example={editing.example}
+            denied={reason(may(editing.example ? 'UpdateDatasetExamples' : 'AddDatasetExamples'))}
+            onClose={(saved) => { setEditing(undefined); if (saved) dataset.reload(); }} />
+        </Suspense>
+      )}
+      {publishing && (
+        <PublishDialog datasetId={datasetId} lastVersion={versions.data?.[0]?.datasetVersion}
+          onClose={(published) => { setPublishing(false); if (published) dataset.reload(); }} />
+      )}
       <div className="ac-body">
         <aside className="ac-versions">
           {versions.error !== undefined && <Problem error={versions.error} retry={versions.reload} />}
-          <VersionsTimeline datasetId={datasetId} versions={versions.data ?? []} current={version} draftStatus={d?.draftStatus} />
+          <VersionsTimeline datasetId={datasetId} name={d?.datasetName ?? datasetId} versions={versions.data ?? []} current={version} draftStatus={d?.draftStatus}
+            deleteDenied={reason(may('DeleteDataset'))} onChanged={dataset.reload} />
         </aside>
         <section aria-label="Examples" className="examples">
           <div className="examples-toolbar">
@@ -135,6 +174,10 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
               <button type="button" aria-pressed={view === 'conversations'} onClick={() => setQuery({ view: undefined })}>Conversations</button>
               <button type="button" aria-pressed={view === 'table'} onClick={() => setQuery({ view: 'table' })}>Table</button>
             </div>
+            {draft && (
+              <button type="button" onClick={() => setEditing({})} disabled={!may('AddDatasetExamples').allowed || !d}
+                title={reason(may('AddDatasetExamples')) ?? 'Add an example to the draft (AddDatasetExamples)'}>Add example</button>
+            )}
             <input type="search" aria-label="Search scenario_id and input" placeholder="Search scenario_id and input" value={search} onChange={(e) => setSearch(e.target.value)} spellCheck={false} />
             <label className="small">
               Per page{' '}
@@ -152,8 +195,9 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
           {loading && <p className="muted">{settled ? 'Searching every example…' : 'Loading examples…'}</p>}
           {!loading && items.length === 0 && <p className="muted">{settled ? `No example's scenario_id or input contains “${settled}”.` : 'No examples.'}</p>}
           {view === 'table'
-            ? items.length > 0 && <ExamplesTable examples={items} onHistory={history} />
-            : items.map((example, i) => <ExampleCard key={String(example['exampleId'] ?? i)} example={example} historyHref={history(String(example['exampleId'] ?? ''))} />)}
+            ? items.length > 0 && <ExamplesTable examples={items} onHistory={history} actions={draft ? actions : undefined} />
+            : items.map((example, i) => <ExampleCard key={String(example['exampleId'] ?? i)} example={example} historyHref={history(String(example['exampleId'] ?? ''))}
+              actions={draft ? actions(example) : undefined} />)}
           <div className="pager-row">
             <span />
             <PagerControls label="Example pages" {...pager} />
@@ -161,5 +205,37 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
         </section>
       </div>
     </div>
+  );
+}
+
+function reason(decision: Decision): string | undefined {
+  return decision.allowed ? undefined : decision.reason;
+}
+
+/** Edit and delete for one example of the draft (DeleteDatasetExamples, with a clientToken, after a confirmation). */
+function ExampleActions({ datasetId, example, editDenied, deleteDenied, onEdit, onDeleted }: {
+  datasetId: string; example: Record<string, unknown>; editDenied: string | undefined; deleteDenied: string | undefined; onEdit: () => void; onDeleted: () => void;
+}) {
+  const { agentcore } = useClients();
+  const write = useDatasetWrite(datasetId);
+  const [confirming, setConfirming] = useState(false);
+  const id = String(example['exampleId'] ?? '');
+  const remove = async () => {
+    setConfirming(false);
+    if (await write.run({ delete: id }, (clientToken) => agentcore.send(new DeleteDatasetExamplesCommand({ datasetId, exampleIds: [id], clientToken })))) onDeleted();
+  };
+  return (
+    <span className="example-actions">
+      <button type="button" className="small" onClick={onEdit} disabled={editDenied !== undefined} title={editDenied ?? 'Edit this example (UpdateDatasetExamples)'}>Edit</button>
+      {confirming ? (
+        <>
+          <button type="button" className="small danger" onClick={() => void remove()}>Delete it</button>
+          <button type="button" className="small" onClick={() => setConfirming(false)}>Keep</button>
+        </>
+      ) : (
+        <button type="button" className="small" onClick={() => setConfirming(true)} disabled={deleteDenied !== undefined} title={deleteDenied ?? 'Delete this example from the draft (DeleteDatasetExamples)'}>Delete</button>
+      )}
+      <WriteStatus state={write.state} done="Deleted" />
+    </span>
   );
 }

@@ -11,14 +11,13 @@ import { ExampleCard } from './example-card.js';
 import { readConversation } from './example-model.js';
 import { JsonView } from './json-view.js';
 import { diffVersions, exampleIdOf } from './version-diff.js';
-import type { ChangedExample, Example } from './version-diff.js';
+import type { ChangedExample, Example, VersionDiff } from './version-diff.js';
 
-/** Two versions compared: examples added, removed and changed, with the changed fields highlighted. */
-export function VersionDiffPage({ datasetId, from, to }: { datasetId: string; from: string; to: string }) {
+/** Both versions read in full (the quota bounds them: 10,000 by default, 1,000 a page) and compared, with reading progress. */
+export function useVersionDiff(datasetId: string, from: string, to: string) {
   const { agentcore } = useClients();
   const [progress, setProgress] = useState({ from: 0, to: 0 });
   const diff = useAsync(async (signal) => {
-    // Every example of both versions (the quota bounds them: 10,000 by default), 1,000 a page.
     const all = async (version: string, side: 'from' | 'to') => {
       const examples: Example[] = [];
       let token: string | undefined;
@@ -33,36 +32,46 @@ export function VersionDiffPage({ datasetId, from, to }: { datasetId: string; fr
     const [before, after, dataset] = await Promise.all([all(from, 'from'), all(to, 'to'), agentcore.send(new GetDatasetCommand({ datasetId }), { abortSignal: signal })]);
     return { ...diffVersions(before, after), name: dataset.datasetName ?? datasetId };
   }, [datasetId, from, to]);
-  const [chosen, setChosen] = useState<DiffKind>();
-  // Open on the first kind of difference there is.
-  const d = diff.data;
-  const tab = chosen ?? (d ? firstKind({ changed: d.changed.length, added: d.added.length, removed: d.removed.length }) : 'changed');
-  const name = (v: string) => (v === 'DRAFT' ? 'the draft' : `version ${v}`);
+  return { diff, progress };
+}
+
+const versionName = (v: string) => (v === 'DRAFT' ? 'the draft' : `version ${v}`);
+
+/** Two versions compared: examples added, removed and changed, with the changed fields highlighted. */
+export function VersionDiffPage({ datasetId, from, to }: { datasetId: string; from: string; to: string }) {
+  const { diff, progress } = useVersionDiff(datasetId, from, to);
   return (
     <div className="diff-page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
         <Link to={href('/')}>Datasets</Link> › <Link to={href('/agentcore/dataset', { id: datasetId })}>{diff.data?.name ?? datasetId}</Link> › <span aria-current="page">Compare</span>
       </nav>
-      <h1>From {name(from)} to {name(to)}</h1>
+      <h1>From {versionName(from)} to {versionName(to)}</h1>
       {diff.error !== undefined && <Problem error={diff.error} retry={diff.reload} />}
-      {diff.loading && <p className="muted" aria-live="polite">Reading examples: {count(progress.from)} of {name(from)}, {count(progress.to)} of {name(to)}…</p>}
-      {d && (
-        <>
-          <KindTabs counts={{ changed: d.changed.length, added: d.added.length, removed: d.removed.length }} selected={tab} onSelect={setChosen}
-            extra={<span className="muted small">{count(d.unchanged)} unchanged</span>} />
-          <div role="tabpanel" aria-label={`${tab} examples`} className="diff-list">
-            {tab === 'changed' && d.changed.map((change) => <ChangedView key={change.exampleId} change={change} />)}
-            {tab !== 'changed' && d[tab].map((example) => (
-              <div key={exampleIdOf(example)} className={`diff-whole diff-whole-${tab}`}>
-                <p className="diff-kind">{readConversation(example).title}: {tab === 'added' ? `added in ${name(to)}` : `removed since ${name(from)}`}</p>
-                <ExampleCard example={example} />
-              </div>
-            ))}
-            {d[tab].length === 0 && <p className="muted">No {tab} examples.</p>}
-          </div>
-        </>
-      )}
+      {diff.loading && <p className="muted" aria-live="polite">Reading examples: {count(progress.from)} of {versionName(from)}, {count(progress.to)} of {versionName(to)}…</p>}
+      {diff.data && <DiffTabs diff={diff.data} from={from} to={to} />}
     </div>
+  );
+}
+
+/** The difference as tabs (changed, added, removed), opening on the first kind there is. */
+export function DiffTabs({ diff, from, to }: { diff: VersionDiff; from: string; to: string }) {
+  const [chosen, setChosen] = useState<DiffKind>();
+  const tab = chosen ?? firstKind({ changed: diff.changed.length, added: diff.added.length, removed: diff.removed.length });
+  return (
+    <>
+      <KindTabs counts={{ changed: diff.changed.length, added: diff.added.length, removed: diff.removed.length }} selected={tab} onSelect={setChosen}
+        extra={<span className="muted small">{count(diff.unchanged)} unchanged</span>} />
+      <div role="tabpanel" aria-label={`${tab} examples`} className="diff-list">
+        {tab === 'changed' && diff.changed.map((change) => <ChangedView key={change.exampleId} change={change} />)}
+        {tab !== 'changed' && diff[tab].map((example) => (
+          <div key={exampleIdOf(example)} className={`diff-whole diff-whole-${tab}`}>
+            <p className="diff-kind">{readConversation(example).title}: {tab === 'added' ? `added in ${versionName(to)}` : `removed since ${versionName(from)}`}</p>
+            <ExampleCard example={example} />
+          </div>
+        ))}
+        {diff[tab].length === 0 && <p className="muted">No {tab} examples.</p>}
+      </div>
+    </>
   );
 }
 

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { readConversation } from './example-model.js';
 import type { Message } from './example-model.js';
@@ -15,7 +16,9 @@ const SPEAKERS: Record<Message['speaker'], string> = {
  * expected response, the expected tool trajectory and the assertions. With `changes` (a version
  * diff) the parts that changed are highlighted.
  */
-export function ExampleCard({ example, changes = [], headingLevel = 3, historyHref }: { example: Record<string, unknown>; changes?: readonly FieldChange[]; headingLevel?: 2 | 3; historyHref?: string }) {
+export function ExampleCard({ example, changes = [], headingLevel = 3, historyHref, actions }: {
+  example: Record<string, unknown>; changes?: readonly FieldChange[]; headingLevel?: 2 | 3; historyHref?: string; actions?: ReactNode;
+}) {
   const [raw, setRaw] = useState(false);
   const conversation = readConversation(example);
   const cls = (path: Path, base = '') => {
@@ -30,6 +33,7 @@ export function ExampleCard({ example, changes = [], headingLevel = 3, historyHr
         <span className="muted small">id {conversation.exampleId}</span>
         {historyHref && <Link to={historyHref} className="small history-link">History</Link>}
         <button type="button" className="small" aria-pressed={raw} onClick={() => setRaw(!raw)}>{raw ? 'Show conversation' : 'Show JSON'}</button>
+        {actions}
       </header>
       {raw ? (
         <JsonView value={example} changes={changes} />

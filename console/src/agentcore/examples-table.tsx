@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { Link } from '../lib/router.js';
 import { ExampleCard } from './example-card.js';
@@ -7,7 +8,9 @@ import { exampleRow } from './example-model.js';
  * Examples as a table: scenario_id, the first input, the first expected response, and a column per
  * other field (metadata). A row opens the example as a conversation below it.
  */
-export function ExamplesTable({ examples, onHistory }: { examples: readonly Record<string, unknown>[]; onHistory: (exampleId: string) => string }) {
+export function ExamplesTable({ examples, onHistory, actions }: {
+  examples: readonly Record<string, unknown>[]; onHistory: (exampleId: string) => string; actions?: (example: Record<string, unknown>) => ReactNode;
+}) {
   const rows = examples.map(exampleRow);
   const columns = [...new Set(rows.flatMap((row) => [...row.other.keys()]))].slice(0, 6);
   const [open, setOpen] = useState<string>();
@@ -24,7 +27,7 @@ export function ExamplesTable({ examples, onHistory }: { examples: readonly Reco
         <tbody>
           {rows.map((row, i) => (
             <ExampleRowView key={row.exampleId || i} row={row} columns={columns} example={examples[i]} open={open === row.exampleId}
-              onToggle={() => setOpen(open === row.exampleId ? undefined : row.exampleId)} history={onHistory(row.exampleId)} />
+              onToggle={() => setOpen(open === row.exampleId ? undefined : row.exampleId)} history={onHistory(row.exampleId)} actions={actions?.(examples[i])} />
           ))}
         </tbody>
       </table>
@@ -32,8 +35,8 @@ export function ExamplesTable({ examples, onHistory }: { examples: readonly Reco
   );
 }
 
-function ExampleRowView({ row, columns, example, open, onToggle, history }: {
-  row: ReturnType<typeof exampleRow>; columns: string[]; example: Record<string, unknown>; open: boolean; onToggle: () => void; history: string;
+function ExampleRowView({ row, columns, example, open, onToggle, history, actions }: {
+  row: ReturnType<typeof exampleRow>; columns: string[]; example: Record<string, unknown>; open: boolean; onToggle: () => void; history: string; actions?: ReactNode;
 }) {
   return (
     <>
@@ -48,7 +51,7 @@ function ExampleRowView({ row, columns, example, open, onToggle, history }: {
       </tr>
       {open && (
         <tr className="row-detail">
-          <td colSpan={columns.length + 4}><ExampleCard example={example} historyHref={history} /></td>
+          <td colSpan={columns.length + 4}><ExampleCard example={example} historyHref={history} actions={actions} /></td>
         </tr>
       )}
     </>

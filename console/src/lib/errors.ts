@@ -22,3 +22,21 @@ export function isAuthError(error: unknown): boolean {
 export function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'CanceledError');
 }
+
+/** Plain words for an error, said before AWS's own text (`change`: it answered a change); undefined for most. */
+export function errorWords(error: unknown, change = false): string | undefined {
+  switch (errorCode(error)) {
+    case 'AccessDeniedException':
+      return change
+        ? 'Not allowed: the signed-in access key may not make this change (its allow-lists refuse it). Nothing was changed.'
+        : 'Not allowed: the signed-in access key\'s allow-lists refuse this.';
+    case 'ResourceInUseException':
+    case 'ConflictException':
+      return 'The dataset is busy with another change; try again when it has finished.';
+    case 'ThrottlingException':
+    case 'ProvisionedThroughputExceededException':
+      return 'Too many requests with this key just now; try again in a moment.';
+    default:
+      return undefined;
+  }
+}

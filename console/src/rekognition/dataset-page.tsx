@@ -1,10 +1,15 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
+import { usePermission } from '../lib/caller.js';
 import { errorCode } from '../lib/errors.js';
 import { datasetTypeOf } from '../lib/format.js';
 import { href, navigate } from '../lib/router.js';
 import { Problem } from '../shell/problem.js';
 import { DatasetHead, DatasetNotFound } from './dataset-head.js';
 import { DisplayOptionsProvider, DisplayToggles } from './display-options.js';
+import { BulkBar } from './edit/bulk-bar.js';
+import type { Selection } from './edit/bulk-bar.js';
+import { DatasetEditingProvider, useEditing } from './edit/edit-context.js';
+import { UploadDialog } from './edit/upload-dialog.js';
 import { EntryDetail } from './entry-detail.js';
 import { expectedCount, filtersFromQuery, filtersToQuery, isFiltered, MAX_LABEL_FILTERS } from './entry-filters.js';
 import type { EntryFilters } from './entry-filters.js';
@@ -41,7 +46,12 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
 
   // The listing is read at the revision of its first page; after an update, offer a fresh one.
   const [listedAt, setListedAt] = useState<number | undefined>();
-  if (listedAt === undefined && updated !== undefined) setListedAt(updated);
+  // Changes made on this page are shown in place (saved entries) or listed afresh (relist): no "changed" note for them.
+  const [own, setOwn] = useState(false);
+  if ((listedAt === undefined || own) && updated !== undefined && updated !== listedAt) {
+    setListedAt(updated);
+    setOwn(false);
+  }
   const stale = listedAt !== undefined && updated !== undefined && updated !== listedAt && !description?.Status?.endsWith('_IN_PROGRESS');
   const [generation, setGeneration] = useState(0);
 
@@ -51,8 +61,16 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
   const ready = description !== undefined && description.Status !== 'CREATE_IN_PROGRESS';
   const list = useEntryList(arn, filters, expected, generation);
   const grid = useRef<GridHandle>(null);
+  const [selection, setSelection] = useState<Selection>();
 
   const search = query.toString();
+  const reloadDataset = dataset.reload;
+  const onSaved = useCallback((relist?: boolean) => {
+    setOwn(true);
+    if (relist) setGeneration((g) => g + 1);
+    reloadDataset();
+  }, [reloadDataset]);
+  const labelNames = useMemo(() => (labels.data ?? []).map((l) => l.name), [labels.data]);
   // Stable, so the memoised grid cards do not all re-render when the page does.
   const onOpen = useCallback((entry: EntryModel, index: number) => {
     navigate(href('/rekognition/dataset', { arn, ...filtersToQuery(filtersFromQuery(new URLSearchParams(search))), entry: entry.sourceRef, at: index }));
@@ -63,6 +81,7 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
     <div className="dataset-page">
       <DatasetHead arn={arn} dataset={dataset} view="entries" />
       <DisplayOptionsProvider>
+        <DatasetEditingProvider datasetArn={arn} datasetLabels={labelNames} onSaved={onSaved}>
         <div className="dataset-body">
           <aside aria-label="Filters and labels">
             <FilterBar filters={filters} onChange={(next) => setQuery(next, undefined, true)} />
@@ -71,9 +90,8 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
             <LabelPanel labels={labels.data ?? []} type={datasetTypeOf(arn)} sibling={sibling.data} selected={filters.labels} onToggle={toggleLabel} loading={labels.loading} />
           </aside>
           <section aria-label="Entries" className="grid-area">
-            <div className="grid-toolbar">
-              <DisplayToggles />
-            </div>
+            <GridTools arn={arn} filters={filters} total={expected ?? (list?.status.exact ? list.status.length : undefined)} sampleRef={list?.item(0)?.sourceRef}
+              selection={selection} onSelection={setSelection} />
             {stale && (
               <p className="note" role="status">
                 The dataset changed since this list was read.{' '}
@@ -81,7 +99,8 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
               </p>
             )}
             {description?.Status === 'CREATE_IN_PROGRESS' && <p className="note">The dataset is being created; its entries appear when it is done.</p>}
-            {ready && list && <EntryGrid list={list} datasetArn={arn} expectedCount={expected} filtered={isFiltered(filters)} onOpen={onOpen} handle={grid} />}
+            {ready && list && <EditableGrid list={list} datasetArn={arn} expectedCount={expected} filtered={isFiltered(filters)} onOpen={onOpen} handle={grid}
+              selection={selection} onSelection={setSelection} />}
           </section>
         </div>
         {selected && (
@@ -95,7 +114,52 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
             onClose={() => setQuery(filters, undefined, false)}
           />
         )}
+        </DatasetEditingProvider>
       </DisplayOptionsProvider>
     </div>
   );
+}
+
+/** Over the grid: what it shows, and (for a key that may change the dataset) choosing entries and adding images. */
+function GridTools({ arn, filters, total, sampleRef, selection, onSelection }: {
+  arn: string; filters: EntryFilters; total: number | undefined; sampleRef: string | undefined;
+  selection: Selection | undefined; onSelection: (selection: Selection | undefined) => void;
+}) {
+  const editing = useEditing();
+  const upload = usePermission(['rekognition:UpdateDatasetEntries', [arn]], ['trove:UploadImage', []], ['s3:PutObject', []]);
+  const [uploading, setUploading] = useState(false);
+  const denied = editing && !editing.permission.allowed ? editing.permission.reason : undefined;
+  return (
+    <>
+      <div className="grid-toolbar">
+        <div className="edit-tools">
+          <button type="button" aria-pressed={selection !== undefined} onClick={() => onSelection(selection ? undefined : { kind: 'some', lines: new Map() })}
+            disabled={denied !== undefined} title={denied ?? 'Choose entries to add or remove a label on all of them'}>Select</button>
+          <button type="button" onClick={() => setUploading(true)} disabled={!upload.allowed} title={upload.allowed ? 'Upload images from this computer and add them as entries' : upload.reason}>Add images</button>
+        </div>
+        <DisplayToggles />
+      </div>
+      {denied && <p className="small muted read-only">{denied}</p>}
+      {selection && <BulkBar datasetArn={arn} filters={filters} total={total} selection={selection} onSelection={onSelection} onDone={() => undefined} />}
+      {uploading && <UploadDialog sampleRef={sampleRef} onClose={() => setUploading(false)} />}
+    </>
+  );
+}
+
+/** The grid with this page's saved entries in place, and the selection when choosing. */
+function EditableGrid({ selection, onSelection, ...props }: Omit<Parameters<typeof EntryGrid>[0], 'selection' | 'saved'> & { selection: Selection | undefined; onSelection: (selection: Selection) => void }) {
+  const editing = useEditing();
+  const chosen = selection?.kind === 'some' ? selection.lines : undefined;
+  const choose = useMemo(() => (selection ? {
+    isChosen: (ref: string) => selection.kind === 'all' || (chosen?.has(ref) ?? false),
+    onChoose: (entries: readonly EntryModel[], on: boolean) => {
+      const next = new Map(selection.kind === 'some' ? selection.lines : []);
+      for (const entry of entries) {
+        if (on) next.set(entry.sourceRef, entry.line);
+        else next.delete(entry.sourceRef);
+      }
+      onSelection({ kind: 'some', lines: next });
+    },
+  } : undefined), [selection, chosen, onSelection]);
+  return <EntryGrid {...props} saved={editing?.saved} selection={choose} />;
 }

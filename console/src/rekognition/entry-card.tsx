@@ -12,19 +12,22 @@ export interface EntryCardProps {
   readonly focusable: boolean;
   /** The entry last moved to (by the keyboard or the dialog). */
   readonly selected: boolean;
+  /** In the grid's selection mode: whether the entry is chosen (a click then chooses instead of opening). */
+  readonly checked?: boolean;
   readonly onOpen: (entry: EntryModel, index: number) => void;
   readonly onFocusIndex: (index: number) => void;
   readonly onKeyDown: (event: KeyboardEvent<HTMLButtonElement>) => void;
 }
 
 /** One entry in the grid: the thumbnail with its boxes, the file name, image-level labels as tags, the first error in words. */
-export const EntryCard = memo(function EntryCard({ datasetArn, entry, index, focusable, selected, onOpen, onFocusIndex, onKeyDown }: EntryCardProps) {
+export const EntryCard = memo(function EntryCard({ datasetArn, entry, index, focusable, selected, checked, onOpen, onFocusIndex, onKeyDown }: EntryCardProps) {
   const first = entry.errors[0];
   const boxNames = [...new Set(entry.boxes.map(boxCaption))];
   return (
     <button
       type="button"
-      className={`entry-card${entry.errors.length > 0 ? ' has-errors' : ''}${selected ? ' selected' : ''}`}
+      className={`entry-card${entry.errors.length > 0 ? ' has-errors' : ''}${selected ? ' selected' : ''}${checked ? ' checked' : ''}`}
+      aria-pressed={checked}
       data-index={index}
       data-source-ref={entry.sourceRef}
       tabIndex={focusable ? 0 : -1}
@@ -33,6 +36,7 @@ export const EntryCard = memo(function EntryCard({ datasetArn, entry, index, foc
       onKeyDown={onKeyDown}
     >
       <EntryImage datasetArn={datasetArn} entry={entry} size="thumb" />
+      {checked !== undefined && <span className="check" aria-hidden="true">{checked ? '✓' : ''}</span>}
       <span className="entry-caption">
         <span className="file-name" title={entry.sourceRef}>{entry.fileName}</span>
         <span className="tags">

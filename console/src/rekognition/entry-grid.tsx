@@ -26,6 +26,10 @@ export interface EntryGridProps {
   readonly filtered: boolean;
   readonly onOpen: (entry: EntryModel, index: number) => void;
   readonly handle?: RefObject<GridHandle | null>;
+  /** Entries saved on this page, as read back: drawn instead of the listing's (older) lines. */
+  readonly saved?: ReadonlyMap<string, EntryModel>;
+  /** Selection mode: a click (Space, Enter) chooses an entry instead of opening it; Shift-click chooses a range. */
+  readonly selection?: { readonly isChosen: (sourceRef: string) => boolean; readonly onChoose: (entries: readonly EntryModel[], chosen: boolean) => void };
 }
 
 /**
@@ -34,7 +38,7 @@ export interface EntryGridProps {
  * (PagedList), so a 250,000-entry dataset scrolls like a small one. Arrow keys, Page Up/Down,
  * Home and End move between entries; Enter opens one.
  */
-export function EntryGrid({ list, datasetArn, expectedCount, filtered, onOpen, handle }: EntryGridProps) {
+export function EntryGrid({ list, datasetArn, expectedCount, filtered, onOpen, handle, saved, selection }: EntryGridProps) {
   useSyncExternalStore(useCallback((listener) => list.subscribe(listener), [list]), () => list.version);
   const status = list.status;
 
@@ -126,16 +130,47 @@ export function EntryGrid({ list, datasetArn, expectedCount, filtered, onOpen, h
   const keyDown = useRef(onKeyDown);
   keyDown.current = onKeyDown;
   const stableKeyDown = useCallback((event: KeyboardEvent<HTMLButtonElement>) => keyDown.current(event), []);
+  // In selection mode a card chooses; Shift chooses every loaded entry from the last one chosen.
+  const lastChosen = useRef<number | undefined>(undefined);
+  const choose = useRef(onOpen);
+  choose.current = (entry, index) => {
+    if (!selection) return onOpen(entry, index);
+    const range = shiftDown.current && lastChosen.current !== undefined;
+    const from = range ? Math.min(lastChosen.current!, index) : index;
+    const to = range ? Math.max(lastChosen.current!, index) : index;
+    const entries: EntryModel[] = [];
+    for (let i = from; i <= to; i++) {
+      const item = list.item(i);
+      if (item) entries.push(saved?.get(item.sourceRef) ?? item);
+    }
+    selection.onChoose(entries, !selection.isChosen(entry.sourceRef));
+    lastChosen.current = index;
+  };
+  const stableOpen = useCallback((entry: EntryModel, index: number) => choose.current(entry, index), []);
+  const shiftDown = useRef(false);
+  useEffect(() => {
+    const track = (event: globalThis.KeyboardEvent | globalThis.MouseEvent) => { shiftDown.current = event.shiftKey; };
+    window.addEventListener('keydown', track);
+    window.addEventListener('keyup', track);
+    window.addEventListener('pointerdown', track as (event: PointerEvent) => void, true);
+    return () => {
+      window.removeEventListener('keydown', track);
+      window.removeEventListener('keyup', track);
+      window.removeEventListener('pointerdown', track as (event: PointerEvent) => void, true);
+    };
+  }, []);
   const cells = [];
   for (let index = view.firstIndex; index < view.endIndex; index++) {
     const row = Math.floor(index / columns);
     const column = index % columns;
     const style = { width: cellWidth, height: ROW_HEIGHT - GAP, transform: `translate(${GAP + column * (cellWidth + GAP)}px, ${row * ROW_HEIGHT + GAP}px)` };
-    const entry = list.item(index);
+    const listed = list.item(index);
+    const entry = listed && (saved?.get(listed.sourceRef) ?? listed);
     cells.push(
       <div key={index} role="listitem" aria-posinset={index + 1} aria-setsize={status.exact ? status.length : -1} className="grid-cell" style={style}>
         {entry ? (
-          <EntryCard datasetArn={datasetArn} entry={entry} index={index} focusable={index === tabTarget} selected={index === focused} onOpen={onOpen} onFocusIndex={setFocused} onKeyDown={stableKeyDown} />
+          <EntryCard datasetArn={datasetArn} entry={entry} index={index} focusable={index === tabTarget} selected={index === focused}
+            checked={selection ? selection.isChosen(entry.sourceRef) : undefined} onOpen={stableOpen} onFocusIndex={setFocused} onKeyDown={stableKeyDown} />
         ) : (
           <div className="entry-placeholder" aria-hidden="true">#{count(index + 1)}</div>
         )}

@@ -4,6 +4,9 @@ import { useClients } from '../lib/clients.js';
 import { labelColour } from '../lib/palette.js';
 import { crowded, placeCaption } from './box-layout.js';
 import { useDisplayOptions } from './display-options.js';
+import { EditableBoxes } from './edit/box-editor.js';
+import type { BoxEditing } from './edit/box-editor.js';
+import type { Size } from './edit/entry-edit.js';
 import { boxCaption, boxKey } from './entry-model.js';
 import type { EntryBox, EntryModel } from './entry-model.js';
 
@@ -50,6 +53,11 @@ export interface EntryImageProps {
   readonly highlight?: string;
   /** Pointing at a box (large only): its key, or undefined when the pointer leaves it. */
   readonly onPoint?: (box: string | undefined) => void;
+  /**
+   * Large only: the boxes can be selected, moved, resized and drawn (edit/box-editor.tsx).
+   * `frame` is the image's stored pixel size, for an entry that has no image_size yet.
+   */
+  readonly edit?: BoxEditing & { readonly frame?: Size };
 }
 
 /**
@@ -59,12 +67,12 @@ export interface EntryImageProps {
  * uses. Pixels are shown as stored (CSS image-orientation: none; thumbnails are made without
  * EXIF rotation), as Rekognition measures boxes on them. The large view zooms and pans.
  */
-export function EntryImage({ datasetArn, entry, size, highlight, onPoint }: EntryImageProps) {
+export function EntryImage({ datasetArn, entry, size, highlight, onPoint, edit }: EntryImageProps) {
   const url = useImageUrl(datasetArn, entry.sourceRef, size === 'thumb' ? THUMB_SIZE : undefined);
   const [state, setState] = useState<'loading' | 'loaded' | 'failed'>('loading');
   useEffect(() => setState('loading'), [url]);
   const display = useDisplayOptions();
-  const frame = entry.imageSize;
+  const frame = entry.imageSize ?? edit?.frame;
   // The dialog's image area is measured (it is small on a phone); cards have one fixed size.
   const [element, setElement] = useState<HTMLDivElement | null>(null);
   const measured = useElementSize(size === 'large' ? element : null);
@@ -76,12 +84,15 @@ export function EntryImage({ datasetArn, entry, size, highlight, onPoint }: Entr
   const zoom = useZoom(size === 'large', element);
 
   return (
-    <div className={`entry-image entry-image-${size} image-${state}`} aria-busy={state === 'loading'} {...zoom.handlers} ref={size === 'large' ? setElement : undefined}>
+    <div className={`entry-image entry-image-${size} image-${state}${edit?.drawing ? ' image-drawing' : ''}`} aria-busy={state === 'loading'} {...zoom.handlers} ref={size === 'large' ? setElement : undefined}>
       <div className="zoom-layer" style={zoom.style}>
         {url && state !== 'failed' && (
           <img src={url} alt={altText(entry)} decoding="async" draggable={false} onLoad={() => setState('loaded')} onError={() => setState('failed')} />
         )}
-        {frame && shown.length > 0 && (
+        {frame && edit && (
+          <EditableBoxes boxes={shown} frame={frame} font={font} caption={captions} highlight={highlight} edit={edit} onPoint={onPoint} />
+        )}
+        {frame && !edit && shown.length > 0 && (
           <svg className="boxes" viewBox={`0 0 ${frame.width} ${frame.height}`} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
             {shown.map((box) => (
               <BoxShape key={boxKey(box)} box={box} font={font} frame={frame} caption={captions} highlight={highlight === boxKey(box)} onPoint={onPoint} />

@@ -33,9 +33,9 @@ export function KindTabs({ counts, selected, onSelect, more = false, extra }: {
 }
 
 /** Each changed field with its value before and after, the changed words marked. */
-export function FieldChangesTable({ changes, caption }: { changes: readonly FieldChange[]; caption?: string }) {
+export function FieldChangesTable({ changes, caption, small = false }: { changes: readonly FieldChange[]; caption?: string; small?: boolean }) {
   return (
-    <table className="field-changes">
+    <table className={`field-changes${small ? ' small' : ''}`}>
       {caption && <caption>{caption}</caption>}
       <thead><tr><th scope="col">Field</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
       <tbody>

@@ -66,6 +66,12 @@ function visit(value: unknown, shape: Shape, path: string, style: PathStyle, out
       if (typeof value !== 'boolean') out.push({ path, constraint: 'Member must be of type boolean', value });
       return;
     case 'blob': {
+      // An @httpPayload body arrives as bytes already.
+      if (Buffer.isBuffer(value)) {
+        if (shape.min !== undefined && value.length < shape.min) out.push({ path, constraint: `Member must have length greater than or equal to ${shape.min}` });
+        else if (shape.max !== undefined && value.length > shape.max) out.push({ path, constraint: `Member must have length less than or equal to ${shape.max}` });
+        return;
+      }
       // Decoded once, here: Buffer decoding skips characters outside the alphabet (and stops at a
       // misplaced '='), so a result shorter than the text implies reveals them.
       const bytes = typeof value === 'string' && value.length % 4 === 0 ? Buffer.from(value, 'base64') : undefined;

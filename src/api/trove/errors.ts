@@ -49,6 +49,20 @@ export class ServiceQuotaExceededException extends TroveApiError {
   }
 }
 
+/**
+ * A conditional write whose condition no longer holds (DynamoDB's name for the same thing): the
+ * entries named in `conflicts` are not the versions the client expected. Nothing was changed.
+ */
+export class ConditionalCheckFailedException extends TroveApiError {
+  constructor(message: string, readonly conflicts: readonly Record<string, unknown>[], readonly conflictCount: number) {
+    super('ConditionalCheckFailedException', message, 409);
+  }
+
+  override wireMembers(): Record<string, unknown> {
+    return { conflicts: this.conflicts, conflictCount: this.conflictCount };
+  }
+}
+
 export class AccessDeniedException extends TroveApiError {
   constructor(message = 'You do not have sufficient access to perform this action.') {
     super('AccessDeniedException', message, 403);

@@ -1,4 +1,5 @@
 import type { HttpBinding } from '../http-binding.js';
+import { MAX_UPLOAD_BYTES } from './inputs.js';
 import type { TroveOperationName } from './inputs.js';
 
 const PAGED = { maxResults: 'maxResults', nextToken: 'nextToken' };
@@ -21,6 +22,12 @@ export const httpBindings: Readonly<Record<TroveOperationName, HttpBinding>> = {
   StartDatasetImport: { method: 'POST', uri: `${DATASET}/imports`, code: 202 },
   GetDatasetEntriesPageToken: { method: 'POST', uri: '/_trove/api/rekognition/entries-page-token', code: 200 },
   ListJobs: { method: 'GET', uri: '/_trove/api/jobs', query: { states: 'state', maxResults: 'maxResults', nextToken: 'nextToken' }, code: 200 },
+  // UpdateDatasetEntries' 5 MB blob is ~7 MB of base64, plus the expectations.
+  UpdateDatasetEntriesIfUnchanged: { method: 'POST', uri: '/_trove/api/rekognition/update-entries-if-unchanged', code: 200, bodyLimit: 16 * 1024 * 1024 },
+  ListWritableBuckets: { method: 'GET', uri: '/_trove/api/buckets/writable', code: 200 },
+  UploadImage: {
+    method: 'PUT', uri: '/_trove/api/images', query: { bucket: 'bucket', key: 'key', overwrite: 'overwrite' }, payload: 'body', bodyLimit: MAX_UPLOAD_BYTES, code: 200,
+  },
 };
 
 /**

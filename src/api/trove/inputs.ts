@@ -1,11 +1,17 @@
 import { DatasetId as AgentCoreDatasetId } from '../agentcore/inputs.js';
 import { inputShapes as rekognitionShapes } from '../rekognition/inputs.js';
-import { enumeration, integer, list, long, optional, required, string, structure } from '../shapes/shape.js';
+import { blob, boolean, enumeration, integer, list, long, optional, required, string, structure } from '../shapes/shape.js';
 import type { StructureShape } from '../shapes/shape.js';
 
 /** ListDatasetEntries' own member shapes: a position names the same listing, with the same limits. */
 const listing = rekognitionShapes.ListDatasetEntries.members;
 const DatasetArn = listing.DatasetArn.shape;
+const update = rekognitionShapes.UpdateDatasetEntries.members;
+
+/** Most expectations one conditional change may carry (a console save sends one per edited entry). */
+export const MAX_EXPECTATIONS = 10_000;
+/** AWS Custom Labels: an image is at most 15 MB (image-rules.ts IMAGE_LIMITS.maxBytes). */
+export const MAX_UPLOAD_BYTES = 15 * 1024 * 1024;
 
 /**
  * Input shapes of Trove's own operations (`/_trove/api/`, docs/trove-api.md), in the same shape
@@ -62,6 +68,22 @@ export const inputShapes = {
     sourceRefContains: optional(listing.SourceRefContains.shape),
     listingToken: optional(listing.NextToken.shape),
   }),
+  UpdateDatasetEntriesIfUnchanged: structure({
+    datasetArn: required(update.DatasetArn.shape),
+    changes: required(structure({ groundTruth: required(blob({ min: 1, max: 5242880 })) })),
+    expected: required(list(structure({
+      sourceRef: required(string({ min: 1, max: 2048 })),
+      version: optional(string({ min: 64, max: 64, pattern: '[0-9a-f]{64}' })),
+      absent: optional(boolean),
+    }), { min: 1, max: MAX_EXPECTATIONS })),
+  }),
+  ListWritableBuckets: structure({}),
+  UploadImage: structure({
+    bucket: required(string({ min: 1, max: 255, pattern: '[0-9A-Za-z._-]+' })),
+    key: required(string({ min: 1, max: 1024 })),
+    overwrite: optional(boolean),
+    body: required(blob({ min: 1, max: MAX_UPLOAD_BYTES })),
+  }),
   ListJobs: structure({
     states: optional(list(enumeration(['QUEUED', 'RUNNING', 'RETRYING', 'FAILED']), { min: 1, max: 4 })),
     maxResults: optional(integer({ min: 1, max: 1000 })),
@@ -88,6 +110,14 @@ export interface GetDatasetEntriesPageTokenInput {
   datasetArn: string; position: number; containsLabels?: string[]; labeled?: boolean; hasErrors?: boolean; sourceRefContains?: string;
   listingToken?: string;
 }
+export interface UpdateDatasetEntriesIfUnchangedInput {
+  datasetArn: string;
+  /** Decoded by validation (1..5,242,880 bytes), as UpdateDatasetEntries' Changes.GroundTruth. */
+  changes: { groundTruth: Buffer };
+  expected: { sourceRef: string; version?: string; absent?: boolean }[];
+}
+export type ListWritableBucketsInput = Record<string, never>;
+export interface UploadImageInput { bucket: string; key: string; overwrite?: boolean; body: Buffer }
 
 export interface ListJobsInput {
   states?: ('QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED')[];

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceQuotaExceededException, ValidationException } from '../../api/agentcore/errors.js';
-import { ExampleId } from '../../api/agentcore/inputs.js';
 import type { SchemaType } from '../../api/agentcore/inputs.js';
 import type { FieldViolation } from '../../api/errors.js';
 import { nestsDeeperThan } from '../../lib/json-depth.js';
+import { exampleIdProblem, MAX_EXAMPLE_DEPTH, tooDeep } from './example-rules.js';
 import type { ExampleValidator } from './example-validator.js';
+
 
 /** An example ready to store: its id and its content as JSON text, without exampleId. */
 export interface PreparedExample {
@@ -84,17 +85,6 @@ export function prepareExample(
   return { violations, oversized, prepared: id === undefined ? undefined : { exampleId: id, content: text } };
 }
 
-/**
- * Trove: examples nest at most this deep (AWS's limit is UNCONFIRMED). Far deeper documents
- * would overflow the stack when serialized again for a listing, so they are refused up front.
- */
-export const MAX_EXAMPLE_DEPTH = 100;
-
-/** The violation of an example at `at` nested deeper than MAX_EXAMPLE_DEPTH. */
-export function tooDeep(at: string): FieldViolation {
-  return { path: at, constraint: `Member must not nest objects and arrays deeper than ${MAX_EXAMPLE_DEPTH} levels` };
-}
-
 /** The JSON text, or undefined when the document is too deep to serialize at all. */
 function serialize(content: object): string | undefined {
   try {
@@ -103,15 +93,6 @@ function serialize(content: object): string | undefined {
     if (error instanceof RangeError) return undefined;
     throw error;
   }
-}
-
-/** Why a value is not a valid ExampleId, or undefined when it is one. */
-export function exampleIdProblem(value: unknown): string | undefined {
-  if (value === undefined || value === null) return 'Member must not be null';
-  if (typeof value !== 'string') return 'Member must be of type string';
-  if (value.length > ExampleId.max!) return `Member must have length less than or equal to ${ExampleId.max}`;
-  if (!ExampleId.regex!.test(value)) return `Member must satisfy regular expression pattern: ${ExampleId.pattern}`;
-  return undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

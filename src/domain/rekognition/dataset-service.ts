@@ -26,6 +26,9 @@ const MANIFEST_PROBLEM: Record<ObjectStoreFailure, string> = {
   'no-such-key': 'no such object',
   'access-denied': 'access denied',
   'unavailable': 'the object store did not answer',
+  // Only writes fail these ways; listed so every reason has words.
+  'already-exists': 'the object exists',
+  'invalid-key': 'no such object',
 };
 
 /** Rekognition datasets: creation, description, deletion. */

@@ -6,6 +6,8 @@ import type { EntryFilter, LabelStatsRow } from '../../store/records.js';
 import type { Caller } from '../caller.js';
 import { fingerprint } from '../pagination.js';
 import type { DatasetService } from './dataset-service.js';
+import { EntriesChanged, ExpectationCheck } from './entry-versions.js';
+import type { EntryExpectation } from './entry-versions.js';
 import { RekognitionJobs } from './job-kinds.js';
 import type { DistributeEntriesPayload, ImportSource, UpdateEntriesPayload } from './job-kinds.js';
 import type { RekognitionDeps } from './rekognition-deps.js';
@@ -22,25 +24,35 @@ export class EntryService {
    * AWS: UpdateDatasetEntries returns at once and the dataset moves UPDATE_IN_PROGRESS →
    * UPDATE_COMPLETE | UPDATE_FAILED. The decoded lines are stored with the job in the same
    * transaction that changes the status, before the response is sent.
+   *
+   * Trove: with `expected` (UpdateDatasetEntriesIfUnchanged), the same transaction first checks
+   * that those entries are still the versions the client read, and accepts nothing otherwise
+   * (EntriesChanged): the check and the acceptance are one step.
    */
-  async acceptUpdate(caller: Caller, arn: string, groundTruth: Buffer): Promise<void> {
-    await this.acceptChange(caller, arn, { body: groundTruth });
+  async acceptUpdate(caller: Caller, arn: string, groundTruth: Buffer, expected?: readonly EntryExpectation[]): Promise<void> {
+    await this.acceptChange(caller, arn, { body: groundTruth, expected });
   }
 
   /**
    * A change's job, accepted as UpdateDatasetEntries accepts one: its lines (`body`), or an
    * import of another format that the same job converts to lines (domain/exchange/import-service.ts).
-   * `busy` is the error for a dataset that is not settled (the caller's API's own).
+   * `busy` is the error for a dataset that is not settled (the caller's API's own). With
+   * `expected`, the change is accepted only if those entries are still those versions.
    */
   async acceptChange(
-    caller: Caller, arn: string, change: { body?: Buffer; import?: ImportSource }, busy: (message: string) => Error = (message) => new ResourceInUseException(message),
+    caller: Caller, arn: string, change: { body?: Buffer; import?: ImportSource; expected?: readonly EntryExpectation[] }, busy: (message: string) => Error = (message) => new ResourceInUseException(message),
   ): Promise<void> {
     const dataset = await this.datasets.find(caller, arn);
+    const check = change.expected && change.expected.length > 0 ? new ExpectationCheck(dataset.id, change.expected) : undefined;
+    // Lines are read and hashed before the transaction; inside it only the rows' revisions are.
+    await check?.prepare(this.deps.store, dataset.revision);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', now)))) {
         throw busy(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
       }
+      const conflicts = check ? await check.check(tx) : [];
+      if (conflicts.length > 0) throw new EntriesChanged(conflicts);
       const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller), ...(change.import ? { import: change.import } : {}) };
       await tx.jobs.enqueue({
         kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: change.body, runAfter: now, createdAt: now,

@@ -1,8 +1,7 @@
-import * as rekognition from '../../api/rekognition/errors.js';
-import { ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
 import type { GetDatasetEntriesPageTokenInput } from '../../api/trove/inputs.js';
 import { inputShapes } from '../../api/trove/inputs.js';
 import type { Operation } from '../operation.js';
+import { asTroveError } from './rekognition-errors.js';
 import type { TroveServices } from './services.js';
 
 /**
@@ -32,16 +31,4 @@ export function getDatasetEntriesPageToken(services: TroveServices): Operation<G
       }
     },
   };
-}
-
-/** The Rekognition domain's errors in the Trove API's names and statuses (restJson: 404, 409, 400). */
-function asTroveError(error: unknown): unknown {
-  if (error instanceof rekognition.ResourceNotFoundException) return new ResourceNotFoundException(error.message);
-  if (error instanceof rekognition.ResourceNotReadyException) return new ConflictException(error.message);
-  if (error instanceof rekognition.InvalidPaginationTokenException) {
-    return new ValidationException('The listingToken is not a token of this dataset\'s listing with these filters, or it has expired.', [
-      { name: 'listingToken', message: 'Member must be a NextToken of the same listing' },
-    ]);
-  }
-  return error;
 }

@@ -12,6 +12,9 @@ import { listDatasetSnapshots } from './list-dataset-snapshots.js';
 import { restoreDatasetSnapshot } from './restore-dataset-snapshot.js';
 import { startDatasetImport } from './start-dataset-import.js';
 import { getDatasetEntriesPageToken } from './get-dataset-entries-page-token.js';
+import { listWritableBuckets } from './list-writable-buckets.js';
+import { updateDatasetEntriesIfUnchanged } from './update-dataset-entries-if-unchanged.js';
+import { uploadImage } from './upload-image.js';
 import { listJobs } from './list-jobs.js';
 import type { TroveServices } from './services.js';
 
@@ -29,6 +32,9 @@ export function troveOperations(services: TroveServices): ReadonlyMap<string, Op
     restoreDatasetSnapshot,
     createDatasetExport, createAgentCoreDatasetExport, startDatasetImport,
     getDatasetEntriesPageToken,
+    updateDatasetEntriesIfUnchanged,
+    listWritableBuckets,
+    uploadImage,
     listJobs,
   ].map((build) => build(services) as Operation<never>);
   return new Map(operations.map((operation) => [operation.name, operation]));

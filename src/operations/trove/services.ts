@@ -4,6 +4,7 @@ import type { HistoryService } from '../../domain/rekognition/history/history-se
 import type { SnapshotService } from '../../domain/rekognition/history/snapshot-service.js';
 import type { JobListing } from '../../domain/jobs/job-listing.js';
 import type { EntryService } from '../../domain/rekognition/entry-service.js';
+import type { ImageUploads } from '../../domain/uploads/image-uploads.js';
 
 /**
  * The services Trove's own operations call (`/_trove/api/`). Each capability that is not an AWS
@@ -18,8 +19,10 @@ export interface TroveServices {
   readonly history: HistoryService;
   /** Rekognition dataset snapshots: create, list, delete, restore. */
   readonly snapshots: SnapshotService;
-  /** Rekognition entries: page tokens for a position of a listing (GetDatasetEntriesPageToken). */
+  /** Rekognition entries: page tokens for a position of a listing (GetDatasetEntriesPageToken), conditional changes. */
   readonly rekognitionEntries: EntryService;
+  /** Images written into the caller's buckets (UploadImage, ListWritableBuckets). */
+  readonly imageUploads: ImageUploads;
   /** Background jobs (ListJobs). */
   readonly jobs: JobListing;
 }

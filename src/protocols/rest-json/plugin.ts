@@ -82,6 +82,10 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     app.all(prefix, handler);
     app.all(`${prefix}/*`, handler);
   }
+  // Operations whose bodies may be larger (or must be smaller) than the service's: their own route.
+  for (const { binding } of service.routes) {
+    if (binding.bodyLimit !== undefined) app.route({ method: binding.method, url: binding.uri, bodyLimit: binding.bodyLimit, handler });
+  }
 
   /**
    * restJson1 input: labels from the path, `@httpQuery` members from the query string (numbers
@@ -90,7 +94,10 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
   function assembleInput(match: RouteMatch, query: string, request: FastifyRequest, shape: StructureShape): Record<string, unknown> {
     const { binding } = match.route;
     const input: Record<string, unknown> = {};
-    if (binding.method === 'POST' || binding.method === 'PUT') {
+    if (binding.payload !== undefined) {
+      // @httpPayload: the body is the member's bytes; nothing else comes from it.
+      input[binding.payload] = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    } else if (binding.method === 'POST' || binding.method === 'PUT') {
       const body = parseBody(request.body);
       const bound = new Set([...Object.keys(match.labels), ...Object.keys(binding.query ?? {})]);
       for (const [name, value] of Object.entries(body)) if (!bound.has(name)) input[name] = value;
@@ -122,8 +129,9 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     if (error instanceof AccessDenied) return service.accessDenied(error.message);
     if (error instanceof RateLimited) return service.throttled(error.message);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      // AWS: inline examples are limited to 5 MB per request.
-      return service.validationError([{ path: 'body', constraint: `Member must have length less than or equal to ${options.bodyLimit} bytes` }]);
+      // AWS: inline examples are limited to 5 MB per request; some operations have their own limit.
+      const limit = request.routeOptions.bodyLimit ?? options.bodyLimit;
+      return service.validationError([{ path: 'body', constraint: `Member must have length less than or equal to ${limit} bytes` }]);
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return service.unreadable(`The request could not be read: ${error.message}`);
@@ -169,8 +177,9 @@ function splitUrl(url: string): [string, string?] {
   return mark < 0 ? [url] : [url.slice(0, mark), url.slice(mark + 1)];
 }
 
-/** Query values are text; integer members are converted, or left as text for the validator to refuse. */
+/** Query values are text; integer and boolean members are converted, or left as text for the validator to refuse. */
 function fromQuery(value: string, shape: Shape | undefined): unknown {
   if ((shape?.type === 'integer' || shape?.type === 'long') && /^-?\d{1,15}$/.test(value)) return Number(value);
+  if (shape?.type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
   return value;
 }

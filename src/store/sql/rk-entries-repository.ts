@@ -44,6 +44,23 @@ export class RkEntriesRepository {
   }
 
   /**
+   * The revision that wrote each live row of these source-refs (no lines: an index probe per
+   * source-ref), to tell whether rows read earlier are still the live ones.
+   */
+  async liveRevisions(datasetId: number, sourceRefs: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (let i = 0; i < sourceRefs.length; i += CHUNK) {
+      const slice = sourceRefs.slice(i, i + CHUNK);
+      const rows = await this.db.all<{ source_ref: string; created_rev: number }>(
+        `SELECT source_ref, created_rev FROM rk_entries WHERE dataset_id = ? AND deleted_rev IS NULL AND source_ref IN (${placeholders(slice.length)})`,
+        [datasetId, ...slice],
+      );
+      for (const row of rows) found.set(row.source_ref, Number(row.created_rev));
+    }
+    return found;
+  }
+
+  /**
    * True when the dataset has an entry with this source-ref at `revision`. Two index probes: the
    * live row (partial unique index), else a row superseded after `revision` by a change not yet
    * published (few rows: only the change in progress supersedes past the committed revision).

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BucketError, BucketService } from '../../../src/buckets/bucket-service.js';
-import { ObjectAccess, ObjectAccessDenied } from '../../../src/buckets/object-access.js';
+import { keyPrefixesWithin, ObjectAccess, ObjectAccessDenied } from '../../../src/buckets/object-access.js';
 import type { Requester } from '../../../src/buckets/object-access.js';
 import { CredentialService } from '../../../src/auth/credential-service.js';
 import { FolderObjectStore } from '../../../src/object-store/folder-object-store.js';
@@ -117,5 +117,17 @@ describe('object access decisions', () => {
     await buckets.grant('mine', B);
     const reassigned = await buckets.assign('mine', B);
     expect([reassigned.owner, reassigned.grants]).toEqual([B, []]);
+  });
+});
+
+describe('where resource patterns let a key write in a bucket', () => {
+  it('reads the literal part of each pattern', () => {
+    expect(keyPrefixesWithin(['*'], 'photos')).toEqual(['']);
+    expect(keyPrefixesWithin(['arn:aws:s3:::photos/*'], 'photos')).toEqual(['']);
+    expect(keyPrefixesWithin(['arn:aws:s3:::pho*'], 'photos')).toEqual(['']);
+    expect(keyPrefixesWithin(['arn:aws:s3:::photos/train/*', 'arn:aws:s3:::photos/test/a?.png'], 'photos')).toEqual(['test/a', 'train/']);
+    expect(keyPrefixesWithin(['arn:aws:s3:::photos/train/cat.png'], 'photos')).toEqual(['train/cat.png']);
+    expect(keyPrefixesWithin(['arn:aws:s3:::other/*', 'arn:aws:rekognition:*:*:project/p/*'], 'photos')).toEqual([]);
+    expect(keyPrefixesWithin(['arn:aws:s3:::photos/train/*', 'arn:aws:s3:::photos*'], 'photos')).toEqual(['']);
   });
 });

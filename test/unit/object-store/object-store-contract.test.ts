@@ -116,6 +116,19 @@ for (const [name, open] of [['folder', folderBackend], ['s3 (s3rver)', s3Backend
       expect((await readAll(backend.store, ref('empty.bin'))).length).toBe(0);
     });
 
+    it('writes a whole object, keeps an existing one when asked to, and refuses odd keys alike', async () => {
+      const put = (key: string, text: string, ifAbsent: boolean) => backend.store.put(ref(key), Buffer.from(text), { contentType: 'text/plain', ifAbsent });
+      await put('new/deep/one.txt', 'first', true);
+      expect((await readAll(backend.store, ref('new/deep/one.txt'))).toString()).toBe('first');
+      expect(await failure(put('new/deep/one.txt', 'second', true))).toBe('already-exists');
+      expect((await readAll(backend.store, ref('new/deep/one.txt'))).toString()).toBe('first');
+      await put('new/deep/one.txt', 'second', false);
+      expect((await readAll(backend.store, ref('new/deep/one.txt'))).toString()).toBe('second');
+      for (const key of ['../x', 'a//b', '/x', 'x/', 'a/./b', 'a/.trove-upload-1', `${'k'.repeat(256)}`, 'nul\0byte', 'k'.repeat(1025)]) {
+        expect(await failure(put(key, 'x', false)), key).toBe('invalid-key');
+      }
+    });
+
     it('stops a stream early without reading the rest', async () => {
       const { body } = await backend.store.openRead(ref('big.bin'));
       let read = 0;

@@ -4,7 +4,8 @@ import type { AgentCoreLimits } from '../../../domain/agentcore/agentcore-deps.j
 import { batchOf } from '../../../domain/agentcore/dataset-service.js';
 import { BatchRejected, DraftWriter } from '../../../domain/agentcore/draft-writer.js';
 import type { ExampleValidator } from '../../../domain/agentcore/example-validator.js';
-import { MAX_EXAMPLE_DEPTH, prepareExample, tooDeep } from '../../../domain/agentcore/examples-batch.js';
+import { MAX_EXAMPLE_DEPTH, tooDeep } from '../../../domain/agentcore/example-rules.js';
+import { prepareExample } from '../../../domain/agentcore/examples-batch.js';
 import type { PreparedExample } from '../../../domain/agentcore/examples-batch.js';
 import type { WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.js';
 import { nestsDeeperThan } from '../../../lib/json-depth.js';

@@ -1,0 +1,67 @@
+// The JPEG frame header (SOFn), found by walking the marker segments: the image's stored pixel
+// size. Pure and on plain bytes (Uint8Array, so a Node Buffer too): the server's image checks
+// read it through ranged reads, the console from an image's bytes (its first box needs the size).
+
+export type ImageFormat = 'PNG' | 'JPEG';
+
+export type HeaderResult =
+  | { kind: 'image'; format: ImageFormat; width: number; height: number }
+  /** The frame header lies further on: read from `offset` and call `jpegFrame` again from there. */
+  | { kind: 'need'; offset: number }
+  | { kind: 'invalid'; detail: string };
+
+/**
+ * JPEG: walks marker segments from `position` (2, just after SOI, on the first call) through
+ * the bytes at hand (`window`, which starts at object offset `windowOffset`) until a frame
+ * header SOF0..SOF15 (not DHT, JPG, DAC). Asks for more bytes when a segment runs past them.
+ */
+export function jpegFrame(window: Uint8Array, windowOffset: number, position: number, size: number): HeaderResult {
+  const truncated: HeaderResult = { kind: 'invalid', detail: 'The JPEG file ends before its frame header (truncated or corrupt).' };
+  let at = position;
+  for (;;) {
+    const local = at - windowOffset;
+    // `at` plus `n` bytes must exist in the object (else truncated) and be at hand (else ask for them).
+    const missing = (n: number): HeaderResult | undefined =>
+      at + n > size ? truncated : local < 0 || local + n > window.length ? { kind: 'need', offset: at } : undefined;
+    const marker2 = missing(2);
+    if (marker2) return marker2;
+    if (window[local] !== 0xff) return { kind: 'invalid', detail: `The JPEG file is corrupt (no marker at byte ${at}).` };
+    const marker = window[local + 1];
+    // Fill bytes: a marker may be preceded by any number of 0xFF.
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    // Standalone markers carry no length: TEM and RST0..7.
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += 2;
+      continue;
+    }
+    // SOI, EOI, SOS or a stuffed zero before any frame header: there is no frame to size.
+    if (marker === 0xd8 || marker === 0xd9 || marker === 0xda || marker === 0x00) {
+      return { kind: 'invalid', detail: 'The JPEG file is corrupt (no frame header before the image data).' };
+    }
+    const length4 = missing(4);
+    if (length4) return length4;
+    const length = u16(window, local + 2);
+    if (length < 2) return { kind: 'invalid', detail: `The JPEG file is corrupt (segment length ${length} at byte ${at}).` };
+    if (isFrameMarker(marker)) {
+      const frame9 = missing(9);
+      if (frame9) return frame9;
+      const height = u16(window, local + 5);
+      const width = u16(window, local + 7);
+      if (width === 0 || height === 0) return { kind: 'invalid', detail: 'The JPEG frame header gives a zero width or height.' };
+      return { kind: 'image', format: 'JPEG', width, height };
+    }
+    at += 2 + length;
+  }
+}
+
+/** SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
+function isFrameMarker(marker: number): boolean {
+  return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+}
+
+function u16(bytes: Uint8Array, at: number): number {
+  return (bytes[at] << 8) | bytes[at + 1];
+}
