@@ -135,6 +135,7 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
               Download {version === 'DRAFT' ? 'the draft' : `version ${version}`} (JSONL)
             </a>
           )}
+          {d && <ExamplesExport datasetId={datasetId} version={version} />}
           </span>
         </div>
         {dataset.error !== undefined && <Problem error={dataset.error} retry={dataset.reload} />}
@@ -149,7 +150,6 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
         )}
         {d?.description && <p>{d.description}</p>}
         {d?.failureReason && <p className="error-text" role="alert">{d.failureReason}</p>}
-        {d && <ExamplesExport datasetId={datasetId} version={version} />}
       </header>
       {editing && d?.schemaType && (
         <Suspense fallback={<p className="muted" role="status">Opening the editor…</p>}>

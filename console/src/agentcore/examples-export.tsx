@@ -9,9 +9,9 @@ export function ExamplesExport({ datasetId, version }: { datasetId: string; vers
   const caller = useCaller();
   const allowed = decide(caller, 'trove:CreateAgentCoreDatasetExport', caller ? [agentCoreDatasetArn(caller, datasetId)] : []);
   return (
-    <div className="examples-export">
+    <span className="examples-export">
       <ExportMenu what={version === 'DRAFT' ? 'the draft' : `version ${version}`} choices={EXAMPLE_FORMATS}
         create={(format) => exchange.exportExamples(datasetId, format, version)} refused={allowed.allowed ? undefined : allowed.reason} />
-    </div>
+    </span>
   );
 }
