@@ -10,6 +10,7 @@ import type { EntryModel } from '../entry-model.js';
 import { findEntryLine } from '../find-entry.js';
 import { EntrySaver } from './entry-saver.js';
 import type { Expectation, SaverPort } from './entry-saver.js';
+import { actionsOf } from '../../../../src/api/trove/permissions.js';
 
 /**
  * What the views of one dataset share while editing: whether the key may change it (and why
@@ -80,7 +81,8 @@ export function DatasetEditingProvider({ datasetArn, datasetLabels, onSaved, chi
 }) {
   const clients = useClients();
   const permission = usePermission(['rekognition:UpdateDatasetEntries', [datasetArn]]);
-  const conditional = usePermission(['trove:UpdateDatasetEntriesIfUnchanged', [datasetArn]]).allowed;
+  // The conditional write's own action and the AWS actions it amounts to (the server checks the same list).
+  const conditional = usePermission(...actionsOf('UpdateDatasetEntriesIfUnchanged').map((action) => [action, [datasetArn]] as const)).allowed;
   const saver = useMemo(() => new EntrySaver(saverPort(clients, datasetArn), { conditional }), [clients, datasetArn, conditional]);
   const [saved, setSaved] = useState<ReadonlyMap<string, EntryModel>>(new Map());
   const [created, setCreated] = useState<readonly string[]>([]);
