@@ -27,6 +27,8 @@ export function tarEntry(file: TarFile, mtime = 0): Buffer {
  * `tarPadding(size)`): a name too long for ustar gets a pax header before it.
  */
 export function tarHeader(path: string, size: number, mtime = 0): Buffer {
+  // What Trove writes is extracted by other people's tools: never a member that could land outside their folder.
+  if (!isSafeMemberName(path)) throw new Error(`Refusing to write the tar member ${JSON.stringify(path.slice(0, 200))}: not a plain relative path.`);
   const split = splitName(path);
   if (split) return header({ ...split, size, type: '0', mtime });
   // pax: a record "<length> path=<name>\n" whose length counts itself.
@@ -38,6 +40,11 @@ export function tarHeader(path: string, size: number, mtime = 0): Buffer {
     header({ name: 'PaxHeader', prefix: '', size: pax.length, type: 'x', mtime }), pax, tarPadding(pax.length),
     header({ name: Buffer.from(path).subarray(-100).toString('latin1').replace(/[^\x20-\x7e]/g, '_'), prefix: '', size, type: '0', mtime }),
   ]);
+}
+
+/** A relative path without `..` segments, backslashes or control characters: extracted inside any folder by any tool. */
+export function isSafeMemberName(path: string): boolean {
+  return path !== '' && !path.startsWith('/') && !/[\x00-\x1f\x7f\\]/.test(path) && !path.split('/').includes('..');
 }
 
 /** The zero bytes that fill a file of `size` bytes up to a whole block. */
