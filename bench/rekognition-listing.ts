@@ -91,7 +91,19 @@ async function main(): Promise<void> {
       ['SourceRefContains "img-0123456" (1 match)', { SourceRefContains: 'img-0123456' }],
       ['SourceRefContains ".png" (20%)', { SourceRefContains: '.png' }],
       ['SourceRefContains "7." (2 chars, 10%)', { SourceRefContains: '7.' }],
+      ['SourceRefContains "img-00001" (100-entry prefix)', { SourceRefContains: 'img-00001' }],
+      ['SourceRefContains "nothing-has-it"', { SourceRefContains: 'nothing-has-it' }],
       ['ContainsLabels + HasErrors + SourceRefContains', { ContainsLabels: ['object_1', 'object_2'], HasErrors: true, SourceRefContains: '.png' }],
+      // Combinations whose filters each match many entries but together none or few (issue #16).
+      ['ContainsLabels + HasErrors + SourceRefContains (none)', { ContainsLabels: ['class_1'], HasErrors: true, SourceRefContains: '.png' }],
+      ['ContainsLabels + HasErrors (none)', { ContainsLabels: ['class_1'], HasErrors: true }],
+      ['ContainsLabels + Labeled=false (none)', { ContainsLabels: ['object_3'], Labeled: false }],
+      ['ContainsLabels + SourceRefContains (none)', { ContainsLabels: ['class_1'], SourceRefContains: '.png' }],
+      ['ContainsLabels + SourceRefContains (1 match)', { ContainsLabels: ['class_1'], SourceRefContains: 'img-0000010.' }],
+      ['HasErrors + SourceRefContains (none)', { HasErrors: true, SourceRefContains: '.jpg' }],
+      ['HasErrors + Labeled=false (none)', { HasErrors: true, Labeled: false }],
+      ['Labeled=false + SourceRefContains (none)', { Labeled: false, SourceRefContains: '.png' }],
+      ['HasErrors=false + SourceRefContains "img-0123456"', { HasErrors: false, SourceRefContains: 'img-0123456' }],
     ];
     for (const [name, filter] of filters) {
       const time = await sample(filter);

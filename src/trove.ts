@@ -121,8 +121,14 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     buckets.onChange(() => objectAccess.invalidate());
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
+    const maintenance = new Maintenance(store, {
+      intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs, failedJobRetentionMs: config.jobs.failedRetentionMs,
+    }, clock, logger.child({ component: 'maintenance' }));
     const definitions = jobDefinitions({
-      rekognition: { limits: config.rekognition, objects: objectAccess, imageChecks: config.imageChecks, observer: metrics },
+      rekognition: {
+        limits: config.rekognition, objects: objectAccess, imageChecks: config.imageChecks, observer: metrics,
+        entriesCommitted: () => maintenance.indexSourceRefsSoon(),
+      },
       // Never collect rows a live page token or download link may still read.
       agentcore: {
         garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs),
@@ -187,9 +193,6 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       requestMetrics: metrics,
       metrics: access.serve ? { token: access.token, text: () => metrics.text() } : undefined,
     });
-    const maintenance = new Maintenance(store, {
-      intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs, failedJobRetentionMs: config.jobs.failedRetentionMs,
-    }, clock, logger.child({ component: 'maintenance' }));
     // Listen first: when the port is taken nothing has started that would go on using the store
     // it closes. Requests accepted meanwhile only enqueue jobs, which start() picks up.
     await app.listen({ host: config.host, port: config.port });

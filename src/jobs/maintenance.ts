@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
@@ -13,17 +14,29 @@ export interface MaintenanceConfig {
 
 const PURGE_CHUNK = 2000;
 const DATASETS_PER_SWEEP = 100;
+/** Source-refs added to the trigram index per transaction: a few milliseconds of the writer. */
+const INDEX_CHUNK = 2000;
 
 /**
- * Garbage collection of superseded row versions (and of old failed-job notes). A row superseded at revision d can only be
- * seen by a listing pinned to a revision before d, and such a listing started before d was
+ * Background upkeep of the store.
+ *
+ * Garbage collection of superseded row versions (and of old failed-job notes). A row superseded
+ * at revision d can only be seen by a listing pinned to a revision before d, and such a listing started before d was
  * committed; once d is older than the token lifetime, no token can need the row any more,
  * unless a snapshot names a revision that sees it: those rows stay until the snapshot goes.
  * Safe to run on several nodes at once (deleting a deleted row is a no-op).
+ *
+ * Trigram indexing (SQLite): entries committed by a job are added to the substring index right
+ * after the commit, in short transactions, so the change's own transaction does not carry that
+ * work (listings read the few rows not yet indexed directly). Also run at start-up and with
+ * every sweep, which catches up after a crash.
  */
 export class Maintenance {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #indexing: Promise<void> | undefined;
+  #indexAgain = false;
+  #stopped = false;
 
   constructor(
     private readonly store: Store,
@@ -35,11 +48,50 @@ export class Maintenance {
   start(): void {
     this.#timer = setInterval(() => void this.sweep(), this.config.intervalMs);
     this.#timer.unref();
+    this.indexSourceRefsSoon();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    this.#stopped = true;
     await this.#running;
+    await this.#indexing;
+  }
+
+  /** Entries were committed: bring the trigram index up to date (one pass at a time, repeated if asked meanwhile). */
+  indexSourceRefsSoon(): void {
+    if (this.#indexing) {
+      this.#indexAgain = true;
+      return;
+    }
+    this.#indexing = (async () => {
+      do {
+        this.#indexAgain = false;
+        await this.indexSourceRefs();
+      } while (this.#indexAgain && !this.#stopped);
+    })().finally(() => {
+      this.#indexing = undefined;
+    });
+  }
+
+  /** Adds every entry not yet in the trigram index to it; returns how many. */
+  async indexSourceRefs(): Promise<number> {
+    // PostgreSQL's pg_trgm index is maintained by the database in the writing transaction.
+    if (this.store.dialect.substringIndex !== 'fts5') return 0;
+    let indexed = 0;
+    try {
+      while (!this.#stopped) {
+        const added = await this.store.transaction((tx) => tx.rkEntries.indexSourceRefs(INDEX_CHUNK));
+        indexed += added;
+        if (added < INDEX_CHUNK) break;
+        // Requests and jobs get the writer between chunks.
+        await yieldToEventLoop();
+      }
+    } catch (error) {
+      // Nothing is lost: the rows stay readable without the index, and the next pass resumes.
+      this.logger.error({ err: error }, 'trigram indexing failed');
+    }
+    return indexed;
   }
 
   /** One pass over the datasets with revisions old enough to collect; returns rows removed. */
@@ -54,6 +106,7 @@ export class Maintenance {
         await this.store.revisions.forget('rekognition', datasetId, revision);
       }
       await this.store.jobs.purgeFailed(this.clock.now() - this.config.failedJobRetentionMs);
+      await this.indexSourceRefs();
     })().catch((error: unknown) => this.logger.error({ err: error }, 'maintenance sweep failed'));
     this.#running = run.then(() => undefined);
     await run;

@@ -16,7 +16,7 @@ export function jobDefinitions(deps: { rekognition: RekognitionJobDeps; agentcor
   return [
     createDatasetJob(deps.rekognition),
     updateEntriesJob(deps.rekognition),
-    distributeEntriesJob(deps.rekognition.limits),
+    distributeEntriesJob(deps.rekognition),
     deleteDatasetJob(),
     deleteProjectJob(),
     restoreSnapshotJob(deps.rekognition.limits),

@@ -5,18 +5,38 @@ import type { Shape, StructureShape } from './shape.js';
 export type PathStyle = 'lowerCamel' | 'asIs';
 
 /**
+ * Long base64 strings the protocol decoded while the body streamed in, by the placeholder string
+ * the parsed input holds in their place (protocols/base64-extractor.ts).
+ */
+export type PredecodedBlobs = ReadonlyMap<string, Buffer>;
+
+/**
  * Checks `input` against `shape` and returns every violation (never throws). Unknown members are
  * ignored, as AWS does. Blob members arrive as base64 text: their decoded size is checked, and a
- * valid blob is replaced in `input` by its bytes (a Buffer), so it is decoded only once.
+ * valid blob is replaced in `input` by its bytes (a Buffer), so it is decoded only once. A
+ * placeholder of `blobs` stands for its base64 text: a blob member takes its bytes as they are,
+ * any other member gets the text back.
  */
-export function validateShape(input: unknown, shape: StructureShape, style: PathStyle = 'lowerCamel'): FieldViolation[] {
+export function validateShape(input: unknown, shape: StructureShape, style: PathStyle = 'lowerCamel', blobs?: PredecodedBlobs): FieldViolation[] {
   const violations: FieldViolation[] = [];
-  visit(input, shape, '', style, violations);
+  visit(input, shape, '', style, violations, blobs?.size ? blobs : undefined);
   return violations;
 }
 
-/** Returns the decoded bytes of a valid blob (its parent structure then holds them in its place). */
-function visit(value: unknown, shape: Shape, path: string, style: PathStyle, out: FieldViolation[]): Buffer | void {
+/**
+ * Returns what the parent must hold in place of `raw`, if anything: the decoded bytes of a valid
+ * blob, or the text of a placeholder outside a blob member.
+ */
+function visit(raw: unknown, shape: Shape, path: string, style: PathStyle, out: FieldViolation[], blobs: PredecodedBlobs | undefined): unknown {
+  const predecoded = blobs && typeof raw === 'string' ? blobs.get(raw) : undefined;
+  if (predecoded && shape.type === 'blob') return blobSize(predecoded, shape, path, out);
+  // Anywhere else a placeholder is the base64 text it stands for (canonical: re-encoding is exact).
+  const value = predecoded ? predecoded.toString('base64') : shape.type === 'document' && blobs ? restore(raw, blobs) : raw;
+  const replacement = check(value, shape, path, style, out, blobs);
+  return replacement ?? (value !== raw ? value : undefined);
+}
+
+function check(value: unknown, shape: Shape, path: string, style: PathStyle, out: FieldViolation[], blobs: PredecodedBlobs | undefined): Buffer | void {
   switch (shape.type) {
     case 'structure': {
       if (!isObject(value)) return void out.push({ path: path || 'body', constraint: 'Member must be a structure', value });
@@ -29,8 +49,8 @@ function visit(value: unknown, shape: Shape, path: string, style: PathStyle, out
           continue;
         }
         present++;
-        const decoded = visit(memberValue, member.shape, memberPath, style, out);
-        if (decoded) value[name] = decoded;
+        const replacement = visit(memberValue, member.shape, memberPath, style, out, blobs);
+        if (replacement !== undefined) value[name] = replacement;
       }
       if (shape.union && present !== 1) {
         out.push({ path: path || 'body', constraint: `Member must have exactly one of its members set (${present} given)` });
@@ -78,13 +98,7 @@ function visit(value: unknown, shape: Shape, path: string, style: PathStyle, out
       if (!bytes || bytes.length !== decodedLength(value as string)) {
         return void out.push({ path, constraint: 'Member must be a base64-encoded blob' });
       }
-      if (shape.min !== undefined && bytes.length < shape.min) {
-        return void out.push({ path, constraint: `Member must have length greater than or equal to ${shape.min}` });
-      }
-      if (shape.max !== undefined && bytes.length > shape.max) {
-        return void out.push({ path, constraint: `Member must have length less than or equal to ${shape.max}` });
-      }
-      return bytes;
+      return blobSize(bytes, shape, path, out);
     }
     case 'list': {
       if (!Array.isArray(value)) return void out.push({ path, constraint: 'Member must be a list', value });
@@ -94,8 +108,9 @@ function visit(value: unknown, shape: Shape, path: string, style: PathStyle, out
         out.push({ path, constraint: `Member must have length less than or equal to ${shape.max}` });
       }
       value.forEach((item, index) => {
-        if (item === null || item === undefined) out.push({ path: `${path}[${index}]`, constraint: 'Member must not be null' });
-        else visit(item, shape.member, `${path}[${index}]`, style, out);
+        if (item === null || item === undefined) return void out.push({ path: `${path}[${index}]`, constraint: 'Member must not be null' });
+        const replacement = visit(item, shape.member, `${path}[${index}]`, style, out, blobs);
+        if (replacement !== undefined) value[index] = replacement;
       });
       return;
     }
@@ -107,15 +122,35 @@ function visit(value: unknown, shape: Shape, path: string, style: PathStyle, out
       } else if (shape.max !== undefined && entries.length > shape.max) {
         out.push({ path, constraint: `Member must have length less than or equal to ${shape.max}` });
       }
-      for (const [key, item] of entries) {
-        visit(key, shape.key, `${path}.key`, style, out);
-        visit(item, shape.value, `${path}[${JSON.stringify(key)}]`, style, out);
+      for (const [raw, item] of entries) {
+        const key = (visit(raw, shape.key, `${path}.key`, style, out, blobs) as string | undefined) ?? raw;
+        const replacement = visit(item, shape.value, `${path}[${JSON.stringify(key)}]`, style, out, blobs);
+        if (key !== raw) delete value[raw];
+        if (key !== raw || replacement !== undefined) value[key] = replacement ?? item;
       }
       return;
     }
     case 'document':
       return;
   }
+}
+
+function blobSize(bytes: Buffer, shape: Extract<Shape, { type: 'blob' }>, path: string, out: FieldViolation[]): Buffer | void {
+  if (shape.min !== undefined && bytes.length < shape.min) {
+    return void out.push({ path, constraint: `Member must have length greater than or equal to ${shape.min}` });
+  }
+  if (shape.max !== undefined && bytes.length > shape.max) {
+    return void out.push({ path, constraint: `Member must have length less than or equal to ${shape.max}` });
+  }
+  return bytes;
+}
+
+/** A document's JSON with every placeholder turned back into its text. */
+function restore(value: unknown, blobs: PredecodedBlobs): unknown {
+  if (typeof value === 'string') return blobs.get(value)?.toString('base64') ?? value;
+  if (Array.isArray(value)) return value.map((item) => restore(item, blobs));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [restore(key, blobs), restore(item, blobs)]));
+  return value;
 }
 
 function decodedLength(base64: string): number {

@@ -14,6 +14,8 @@ import { readJsonObject } from '../json-body.js';
 import { hashPayload } from '../../auth/sigv4/canonical-request.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
+/** Base64 strings this long (64 KiB) are decoded while the body streams in. */
+const EXTRACT_BASE64_OVER = 64 * 1024;
 
 export interface AwsJsonOptions {
   readonly services: readonly AwsJsonService[];
@@ -33,7 +35,9 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
 
   // AWS: the SDKs send application/x-amz-json-1.1, but the body is JSON whatever the header says.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', hashedBodyParser(options.bodyLimit));
+  // Blob members travel as base64 strings: long ones are decoded as they arrive (a 5 MB
+  // GroundTruth is never held as 7 MB of text); validateShape takes their bytes.
+  app.addContentTypeParser('*', hashedBodyParser(options.bodyLimit, { extractBase64Over: EXTRACT_BASE64_OVER }));
 
   app.setErrorHandler((error: FastifyError | ServiceError | AccessDenied | RateLimited, request, reply) => {
     const service = serviceOf(request) ?? fallback;
@@ -63,7 +67,7 @@ export async function awsJsonProtocol(app: FastifyInstance, options: AwsJsonOpti
     const action = `${service.signingName}:${operation.name}`;
     authorizeAction(principal, action);
     const input = parseBody(body?.text);
-    const violations = validateShape(input, operation.input);
+    const violations = validateShape(input, operation.input, 'lowerCamel', body?.blobs);
     if (violations.length > 0) throw service.validationError(describeViolations(violations));
     authorizeResources(principal, action, service.resourceArns(operation.name, input as Record<string, unknown>, principal));
     // request.log is a child of the pino logger the app was built with (Fastify's loggerInstance).

@@ -16,6 +16,7 @@ export interface PostgresDriverConfig {
 
 const dialect: SqlDialect = {
   name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', forKeyShare: 'FOR KEY SHARE', substringIndex: 'pg_trgm', notIndexed: '',
+  indexedBy: () => '',
 };
 
 // The repositories read ids, counters and epoch-ms times as JS numbers (all well below 2^53),

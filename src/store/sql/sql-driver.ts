@@ -2,6 +2,17 @@
 export type SqlValue = string | number | bigint | Buffer | null;
 export type SqlParams = readonly SqlValue[];
 
+/** How a statement run outside a transaction must reach the disk. */
+export interface WriteOptions {
+  /**
+   * 'deferred': the write is on disk with the next ordinary commit, not necessarily before; a
+   * power failure may lose it (never half of it), a process crash does not. For writes that are
+   * simply redone when lost, such as a job's lease (an embedded store hands every job back at
+   * start-up anyway). SQLite skips the sync of that one commit; PostgreSQL ignores it.
+   */
+  readonly durability?: 'deferred';
+}
+
 /**
  * Runs statements written once in the SQL both engines understand: `?` placeholders (the
  * PostgreSQL driver rewrites them to `$n`), `INSERT ... ON CONFLICT`, `RETURNING`.
@@ -11,9 +22,9 @@ export interface SqlExecutor {
   /** All rows of a query. */
   all<T>(sql: string, params?: SqlParams): Promise<T[]>;
   /** The first row of a query, or undefined. */
-  get<T>(sql: string, params?: SqlParams): Promise<T | undefined>;
+  get<T>(sql: string, params?: SqlParams, options?: WriteOptions): Promise<T | undefined>;
   /** Runs a statement; resolves to the number of rows changed. */
-  run(sql: string, params?: SqlParams): Promise<number>;
+  run(sql: string, params?: SqlParams, options?: WriteOptions): Promise<number>;
   /** Runs one statement once per parameter row: the bulk path (prepared once, no per-row round trip). */
   runBatch(sql: string, rows: readonly SqlParams[]): Promise<void>;
   /**
@@ -41,6 +52,12 @@ export interface SqlDialect {
    * (SQLite), or a pg_trgm index on the column itself (PostgreSQL).
    */
   readonly substringIndex: 'fts5' | 'pg_trgm';
+  /**
+   * Pins a table in a FROM clause to one of its indexes: `INDEXED BY index` on SQLite, whose
+   * planner has no statistics to tell a small partial index from the whole table; nothing on
+   * PostgreSQL, whose planner has them.
+   */
+  indexedBy(index: string): string;
   /**
    * Written before a column so the planner does not drive the query by an index on it: `+` on
    * SQLite, whose planner has no statistics (Trove never runs ANALYZE there) and would rather

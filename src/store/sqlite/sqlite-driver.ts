@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { AsyncMutex } from '../../lib/async-mutex.js';
-import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-driver.js';
+import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams, WriteOptions } from '../sql/sql-driver.js';
 import { unavailableOr } from '../store-unavailable-error.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteDriverConfig {
   /** Database file path, or ':memory:'. */
@@ -12,7 +13,17 @@ export interface SqliteDriverConfig {
   readonly synchronous: 'FULL' | 'NORMAL';
 }
 
-const dialect: SqlDialect = { name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5', notIndexed: '+' };
+/** Page cache sizes (KiB) of the write and the read connection. */
+const WRITER_CACHE_KIB = 4096;
+const READER_CACHE_KIB = 2048;
+
+/** SQLite's own checkpoint threshold (pages), kept as a backstop behind WalCheckpointer. */
+const BACKSTOP_CHECKPOINT_PAGES = 16_384;
+
+const dialect: SqlDialect = {
+  name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5', notIndexed: '+',
+  indexedBy: (index) => `INDEXED BY ${index}`,
+};
 // Resolved from the package root so the compiled driver (dist/store/sqlite) reads the same SQL files.
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../../src/store/sqlite/migrations/', import.meta.url));
 
@@ -45,16 +56,36 @@ export class SqliteDriver implements SqlDriver {
   readonly #writerExec: SqlExecutor;
   readonly #readerExec: SqlExecutor;
   readonly #writesCache = new Map<string, boolean>();
+  readonly #checkpointer: WalCheckpointer | undefined;
+  readonly #synchronous: 'FULL' | 'NORMAL';
 
   constructor(config: SqliteDriverConfig) {
+    this.#synchronous = config.synchronous;
     this.#writer = new Database(config.filename);
     this.#writer.pragma('journal_mode = WAL');
     this.#writer.pragma(`synchronous = ${config.synchronous}`);
     this.#writer.pragma('foreign_keys = ON');
     this.#writer.pragma('busy_timeout = 5000');
+    if (config.filename !== ':memory:') {
+      // SQLite's automatic checkpoint stays on as a backstop, well above any one transaction, so
+      // it runs only if the background checkpoints fall behind (a 5 MB change is ~2,500 pages).
+      this.#writer.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+      this.#checkpointer = new WalCheckpointer(config.filename, config.synchronous, () => {
+        // Without the worker, SQLite checkpoints inside COMMIT again, at its default threshold.
+        if (this.#writer.open) this.#writer.pragma('wal_autocheckpoint = 1000');
+      });
+      // The WAL is cut back to nothing when it restarts after a checkpoint: its size is then what
+      // it holds (WalCheckpointer waits for 1,000 pages, as SQLite's own checkpoint does).
+      this.#writer.pragma('journal_size_limit = 0');
+    }
     // An in-memory database is private to its connection, so reads must share the writer.
     this.#reader = config.filename === ':memory:' ? this.#writer : new Database(config.filename, { readonly: true });
     this.#reader.pragma('busy_timeout = 5000');
+    // Page caches below SQLite's default 16 MB each: the OS caches the file anyway, and a 5 MB
+    // change filled the writer's cache with pages it never reads again (resident memory kept
+    // for the life of the process). Larger transactions spill to the WAL before COMMIT.
+    this.#writer.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
+    if (this.#reader !== this.#writer) this.#reader.pragma(`cache_size = -${READER_CACHE_KIB}`);
     this.#writerExec = executor(this.#writer);
     this.#readerExec = executor(this.#reader);
   }
@@ -64,13 +95,13 @@ export class SqliteDriver implements SqlDriver {
     return this.#readerExec.all<T>(sql, params);
   }
 
-  get<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
-    if (this.#writes(sql)) return this.transaction((tx) => tx.get<T>(sql, params));
+  get<T>(sql: string, params?: SqlParams, options?: WriteOptions): Promise<T | undefined> {
+    if (this.#writes(sql)) return this.#transaction((tx) => tx.get<T>(sql, params), options);
     return this.#readerExec.get<T>(sql, params);
   }
 
-  run(sql: string, params?: SqlParams): Promise<number> {
-    return this.transaction((tx) => tx.run(sql, params));
+  run(sql: string, params?: SqlParams, options?: WriteOptions): Promise<number> {
+    return this.#transaction((tx) => tx.run(sql, params), options);
   }
 
   runBatch(sql: string, rows: readonly SqlParams[]): Promise<void> {
@@ -82,25 +113,43 @@ export class SqliteDriver implements SqlDriver {
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#transaction(fn);
+  }
+
+  #transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: WriteOptions): Promise<T> {
+    // Deferred durability: this commit is not synced; WAL keeps commits in order, so the next
+    // synced commit makes it durable too.
+    const deferred = options?.durability === 'deferred' && this.#synchronous === 'FULL';
     return this.#mutex.run(async () => {
-      exec(this.#writer, 'BEGIN IMMEDIATE');
+      if (deferred) this.#writer.pragma('synchronous = NORMAL');
       try {
-        const result = await fn(this.#writerExec);
-        exec(this.#writer, 'COMMIT');
-        return result;
-      } catch (error) {
-        // A COMMIT that failed for lack of space has usually rolled back already. A failing
-        // ROLLBACK must not hide the error that caused it.
-        if (this.#writer.inTransaction) {
-          try {
-            this.#writer.exec('ROLLBACK');
-          } catch {
-            // SQLite rolls back by itself when it cannot go on; the first error says why.
-          }
-        }
-        throw error;
+        return await this.#inTransaction(fn);
+      } finally {
+        if (deferred) this.#writer.pragma('synchronous = FULL');
       }
     });
+  }
+
+  /** BEGIN, `fn`, COMMIT (ROLLBACK if anything throws); the caller holds the mutex. */
+  async #inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    exec(this.#writer, 'BEGIN IMMEDIATE');
+    try {
+      const result = await fn(this.#writerExec);
+      exec(this.#writer, 'COMMIT');
+      this.#checkpointer?.committed();
+      return result;
+    } catch (error) {
+      // A COMMIT that failed for lack of space has usually rolled back already. A failing
+      // ROLLBACK must not hide the error that caused it.
+      if (this.#writer.inTransaction) {
+        try {
+          this.#writer.exec('ROLLBACK');
+        } catch {
+          // SQLite rolls back by itself when it cannot go on; the first error says why.
+        }
+      }
+      throw error;
+    }
   }
 
   /** True for a statement that writes (e.g. UPDATE ... RETURNING), which must go to the writer. */
@@ -132,6 +181,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    await this.#checkpointer?.close();
     await this.#mutex.run(async () => {
       if (this.#reader !== this.#writer) this.#reader.close();
       this.#writer.close();

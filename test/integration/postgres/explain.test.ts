@@ -21,8 +21,8 @@ const FIXTURE = `
          CASE WHEN i % 50 = 7 THEN 0 ELSE 1 END, CASE WHEN i % 100 = 3 THEN 1 ELSE 0 END, 1
   FROM generate_series(1, ${DATASETS * PER_DATASET}) AS g,
        LATERAL (SELECT (g - 1) / ${PER_DATASET} + 1 AS d, (g - 1) % ${PER_DATASET} AS i) AS x;
-  INSERT INTO rk_entry_labels (dataset_id, label, entry_id)
-  SELECT dataset_id, 'label-' || ((id - 1) % ${PER_DATASET} % 50), id FROM rk_entries WHERE is_labeled = 1;
+  INSERT INTO rk_entry_labels (dataset_id, label, entry_id, has_errors, source_ref)
+  SELECT dataset_id, 'label-' || ((id - 1) % ${PER_DATASET} % 50), id, has_errors, source_ref FROM rk_entries WHERE is_labeled = 1;
   ANALYZE;`;
 
 /**
@@ -98,6 +98,22 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL listing plans', () => {
     expect(plan.match(/Index (Only )?Scan using rk_entry_labels_pkey/g)).toHaveLength(2);
     expect(plan).toMatch(/Index Scan using rk_entries_pkey/);
     expect(plan).not.toMatch(/Seq Scan|Sort/);
+  });
+
+  it('checks the other filters of a combination on the label rows or the minority index it walks', async () => {
+    // Labels with errors have their own index: ContainsLabels + HasErrors never walks a label's other entries.
+    const labelErrors = await planOf('ContainsLabels = [label-1] + HasErrors = true', { containsLabels: ['label-1'], hasErrors: true }, 0);
+    expect(labelErrors).toMatch(/Index (Only )?Scan using rk_entry_labels_with_errors/);
+    expect(labelErrors).not.toMatch(/Seq Scan|Sort/);
+    // SourceRefContains is tested on the label rows, before any entry row is read.
+    const labelSubstring = await planOf('ContainsLabels = [label-1] + SourceRefContains = "folder-7/"', { containsLabels: ['label-1'], sourceRefContains: 'folder-7/' }, 0);
+    expect(labelSubstring).toMatch(/on rk_entry_labels l\n[\s\S]*Filter: \(source_ref ~~/);
+    expect(labelSubstring).toMatch(/rk_entry_labels_pkey/);
+    expect(labelSubstring).not.toMatch(/Seq Scan/);
+    // Entries with errors are walked whole rather than the substring matches.
+    const errorsSubstring = await planOf('HasErrors = true + SourceRefContains = ".jpg"', { hasErrors: true, sourceRefContains: '.jpg' }, 0);
+    expect(errorsSubstring).toMatch(/Index Scan using rk_entries_with_errors/);
+    expect(errorsSubstring).not.toMatch(/Seq Scan|Sort/);
   });
 
   it('finds SourceRefContains substrings through the pg_trgm index', async () => {

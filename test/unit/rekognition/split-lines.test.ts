@@ -79,4 +79,12 @@ describe('splitLines', () => {
       }),
     );
   });
+
+  it('property: a Buffer of any bytes, even invalid UTF-8, splits as its decoded text does', () => {
+    const bytes = fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x0a, 0x0d, 0x20, 0xef, 0xbb, 0xbf, 0xe2, 0x80, 0xa8)), { maxLength: 200 });
+    fc.assert(fc.property(bytes, (list) => {
+      const blob = Buffer.from(list);
+      expect(collect(blob)).toEqual(collect(blob.toString('utf8')));
+    }), { numRuns: 2000 });
+  });
 });

@@ -63,6 +63,7 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
         }
         await writer.commit(tx, statusChange('CREATE_COMPLETE', now));
       });
+      deps.entriesCommitted();
       if (manifest) deps.observer?.batchEnded('manifest', imported, rejected);
     },
 

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { ChangeLog } from '../../../domain/rekognition/history/change-log.js';
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { DistributeEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
-import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-deps.js';
 import { BatchRejected, RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
 import type { RkDatasetRecord } from '../../../store/records.js';
 import type { JobContext, JobDefinition } from '../../job.js';
 import { commitOrReject, failForService, rejectBatch } from './batch-outcome.js';
+import type { RekognitionJobDeps } from './job-deps.js';
 
 const CHUNK = 1000;
 /** AWS: DistributeDatasetEntries moves 20% of the training dataset's images to the test dataset. */
@@ -18,7 +18,7 @@ const TEST_SHARE = 0.2;
  * revision, committed together. The choice is seeded by the datasets and revision, so a retried
  * job moves exactly the same entries.
  */
-export function distributeEntriesJob(limits: RekognitionLimits): JobDefinition<DistributeEntriesPayload> {
+export function distributeEntriesJob({ limits, entriesCommitted }: Pick<RekognitionJobDeps, 'limits' | 'entriesCommitted'>): JobDefinition<DistributeEntriesPayload> {
   const writersFor = async ({ trainId, testId, requester }: DistributeEntriesPayload, ctx: JobContext) => {
     const [train, test] = await Promise.all([ctx.store.rkDatasets.findById(trainId), ctx.store.rkDatasets.findById(testId)]);
     // In each dataset's history the source is the other dataset.
@@ -58,6 +58,7 @@ export function distributeEntriesJob(limits: RekognitionLimits): JobDefinition<D
         await train.commit(tx, statusChange('UPDATE_COMPLETE', now));
         await test.commit(tx, statusChange('UPDATE_COMPLETE', now));
       });
+      entriesCommitted();
     },
 
     async giveUp(payload, ctx, error) {

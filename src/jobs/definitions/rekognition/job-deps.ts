@@ -12,6 +12,8 @@ export interface RekognitionJobDeps {
   readonly limits: RekognitionLimits;
   readonly objects: ObjectAccess;
   readonly imageChecks: { readonly enabled: boolean; readonly concurrency: number };
+  /** Called once a job has committed entry rows: SQLite's trigram index catches up on them (Maintenance). */
+  readonly entriesCommitted: () => void;
   /** Hears how lines and images fared (the metrics). */
   readonly observer?: IngestObserver;
 }

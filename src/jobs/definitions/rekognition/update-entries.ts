@@ -27,13 +27,14 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       const { datasetId, requester } = payload;
       const writer = await writerFor(datasetId, ctx, limits, { operation: 'UpdateDatasetEntries', accessKeyId: requester?.accessKeyId });
       if (!writer) return void (await ctx.finish(async () => undefined));
+      const body = ctx.job.body ?? Buffer.alloc(0);
       // The images of a change are checked too, where the object store reaches them: before the
       // transaction, so no network read ever holds the write lock.
       const checker = imageCheckerFor(deps, readerFor(deps, requester, writer.dataset.arn), ctx.logger);
-      const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(lineTexts(ctx.job.body), checker, deps.imageChecks.concurrency);
+      const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(lineTexts(body), checker, deps.imageChecks.concurrency);
       let result: IngestResult | undefined;
       const rejected = await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
-        result = await ingestLines(splitLines(ctx.job.body ?? Buffer.alloc(0)), (rows) => writer.upsert(rows, tx), {
+        result = await ingestLines(splitLines(body), (rows) => writer.upsert(rows, tx), {
           maxLabels: limits.maxLabelsPerDataset, checkImages, observer: writer.change,
         });
         writer.change.ingested(result);
@@ -41,6 +42,7 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
         if (rejection) throw rejection;
         await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
       });
+      deps.entriesCommitted();
       deps.observer?.batchEnded('change', result, rejected);
     },
 
@@ -52,6 +54,6 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
   };
 }
 
-function* lineTexts(body: Buffer | null): Generator<string> {
-  for (const line of splitLines(body ?? Buffer.alloc(0))) yield line.text;
+function* lineTexts(body: Buffer): Generator<string> {
+  for (const line of splitLines(body)) yield line.text;
 }

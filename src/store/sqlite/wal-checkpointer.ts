@@ -1,0 +1,97 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Copies committed WAL frames into the database file on a worker thread, with its own
+ * connection, so a large commit does not also pay for the checkpoint. SQLite's own automatic
+ * checkpoint runs inside the COMMIT that crosses its threshold: a 5 MB UpdateDatasetEntries paid
+ * it twice on its critical path (the accepted request with its payload, then the job's rows).
+ * Durability is unchanged: a transaction is durable once its frames are synced to the WAL, which
+ * COMMIT still does; a checkpoint only moves them (and syncs the database file under FULL).
+ *
+ * `committed()` after each write transaction schedules one PASSIVE checkpoint a little later, so
+ * a burst of small commits costs one checkpoint, and an idle store none. PASSIVE never blocks the
+ * writer or readers; frames a reader still needs are copied by a later checkpoint. As SQLite's own
+ * checkpoint, it runs once the WAL holds `minWalBytes` (1,000 pages): small writes keep appending
+ * to the WAL rather than reusing it at once (so, among others, a full disk still fails the next
+ * write, not some later one).
+ */
+export class WalCheckpointer {
+  readonly #worker: Worker;
+  readonly #exited: Promise<unknown>;
+  /**
+   * 1 while a checkpoint is scheduled and has not started reading the WAL yet. Shared memory, not
+   * a message: the worker clears it just before it checkpoints, so a commit either sees it set
+   * and is certainly covered by that checkpoint, or sees it clear and schedules the next one.
+   */
+  readonly #scheduled = new Int32Array(new SharedArrayBuffer(4));
+  #closed = false;
+
+  /**
+   * `onFailure`: the worker could not start or died (the caller lets SQLite checkpoint by itself
+   * again). `delayMs`: how long after a commit the checkpoint starts, so that commits close
+   * together share one.
+   */
+  constructor(
+    filename: string, synchronous: 'FULL' | 'NORMAL', onFailure: (error: Error) => void, private readonly delayMs = 50, minWalBytes = 1000 * 4096,
+  ) {
+    this.#worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { filename, synchronous, betterSqlite3: require.resolve('better-sqlite3'), scheduled: this.#scheduled, minWalBytes },
+      // The worker holds one small connection and no JavaScript data of note.
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+    });
+    this.#worker.unref();
+    this.#exited = new Promise((resolve) => this.#worker.once('exit', resolve));
+    // A failed checkpoint loses nothing: the frames stay in the WAL for the next one.
+    this.#worker.on('error', (error) => {
+      this.#closed = true;
+      onFailure(error);
+    });
+  }
+
+  /** A write transaction committed: checkpoint soon (once for any number of commits meanwhile). */
+  committed(): void {
+    if (this.#closed || Atomics.exchange(this.#scheduled, 0, 1) === 1) return;
+    this.#worker.postMessage(this.delayMs);
+  }
+
+  /** Closes the worker's connection and stops it (after a checkpoint in progress, if any). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#worker.ref();
+    this.#worker.postMessage('close');
+    await this.#exited;
+  }
+}
+
+const require = createRequire(import.meta.url);
+
+// Plain CommonJS run with `eval`, so the worker needs no compiled file of its own (the sources run
+// through tsx or vitest in development, dist/ in production).
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
+const Database = require(workerData.betterSqlite3);
+// The WAL is truncated when it restarts (journal_size_limit 0), so its size is what it holds.
+const walBytes = () => { try { return statSync(workerData.filename + '-wal').size; } catch { return 0; } };
+const db = new Database(workerData.filename);
+db.pragma('synchronous = ' + workerData.synchronous);
+db.pragma('cache_size = -256');
+let timer;
+parentPort.on('message', (message) => {
+  if (message === 'close') {
+    clearTimeout(timer);
+    db.close();
+    parentPort.close();
+    return;
+  }
+  timer = setTimeout(() => {
+    // Cleared before the WAL is read: a commit from now on schedules the next checkpoint.
+    Atomics.store(workerData.scheduled, 0, 0);
+    if (walBytes() < workerData.minWalBytes) return;
+    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+  }, message);
+});
+`;
