@@ -1,7 +1,7 @@
 import { DescribeDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import type { ReactNode } from 'react';
 import { createContext, useCallback, useContext, useMemo, useState } from 'react';
-import { usePermission } from '../../lib/caller.js';
+import { usePermission, useTrovePermission } from '../../lib/caller.js';
 import { useClients } from '../../lib/clients.js';
 import type { Clients } from '../../lib/clients.js';
 import type { Decision } from '../../lib/permissions.js';
@@ -10,7 +10,6 @@ import type { EntryModel } from '../entry-model.js';
 import { findEntryLine } from '../find-entry.js';
 import { EntrySaver } from './entry-saver.js';
 import type { Expectation, SaverPort } from './entry-saver.js';
-import { actionsOf } from '../../../../src/api/trove/permissions.js';
 
 /**
  * What the views of one dataset share while editing: whether the key may change it (and why
@@ -81,8 +80,7 @@ export function DatasetEditingProvider({ datasetArn, datasetLabels, onSaved, chi
 }) {
   const clients = useClients();
   const permission = usePermission(['rekognition:UpdateDatasetEntries', [datasetArn]]);
-  // The conditional write's own action and the AWS actions it amounts to (the server checks the same list).
-  const conditional = usePermission(...actionsOf('UpdateDatasetEntriesIfUnchanged').map((action) => [action, [datasetArn]] as const)).allowed;
+  const conditional = useTrovePermission('UpdateDatasetEntriesIfUnchanged', [datasetArn]).allowed;
   const saver = useMemo(() => new EntrySaver(saverPort(clients, datasetArn), { conditional }), [clients, datasetArn, conditional]);
   const [saved, setSaved] = useState<ReadonlyMap<string, EntryModel>>(new Map());
   const [created, setCreated] = useState<readonly string[]>([]);
