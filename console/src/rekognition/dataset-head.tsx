@@ -1,6 +1,6 @@
 import type { DatasetDescription } from '@aws-sdk/client-rekognition';
 import { ENTRY_FORMATS, useExchangeClient } from '../lib/api-clients.js';
-import { usePermission } from '../lib/caller.js';
+import { useTrovePermission } from '../lib/caller.js';
 import { datasetTypeOf, projectNameOf } from '../lib/format.js';
 import type { AsyncState } from '../lib/hooks.js';
 import { href, Link } from '../lib/router.js';
@@ -27,7 +27,7 @@ export function DatasetHead({ arn, dataset, view, trail = [] }: { arn: string; d
   const project = projectNameOf(arn);
   const type = datasetTypeOf(arn);
   const exchange = useExchangeClient();
-  const exporting = usePermission(['trove:CreateDatasetExport', [arn]]);
+  const exporting = useTrovePermission('CreateDatasetExport', [arn]);
   return (
     <header className="dataset-head">
       <nav aria-label="Breadcrumb" className="breadcrumb">

@@ -241,7 +241,7 @@ describe.each(BACKENDS)('open formats: exports and imports through the Trove API
     const acExport = other.call('POST', `/_trove/api/agentcore/datasets/${datasetId}/exports`, { body: { format: 'CSV' } });
     expect((await rejection(acExport)).code).toBe('ResourceNotFoundException');
 
-    const limited = await server.createCredential({ account: '222222222222', allowActions: ['trove:CreateDatasetExport'] });
+    const limited = await server.createCredential({ account: '222222222222', allowActions: ['trove:CreateDatasetExport', 'rekognition:ListDatasetEntries'] });
     const exportOnly = new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: limited });
     const denied = await rejection(startImport(exportOnly, arn, 'COCO', 's3://exports/guide.json'));
     expect([denied.status, denied.code]).toEqual([403, 'AccessDeniedException']);

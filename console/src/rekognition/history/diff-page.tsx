@@ -1,7 +1,7 @@
 import type { CSSProperties } from 'react';
 import { useState } from 'react';
 import { useHistoryClient } from '../../lib/api-clients.js';
-import { usePermission } from '../../lib/caller.js';
+import { useTrovePermission } from '../../lib/caller.js';
 import { errorCode } from '../../lib/errors.js';
 import { count, plural } from '../../lib/format.js';
 import { useAsync } from '../../lib/hooks.js';
@@ -33,7 +33,7 @@ const ENOUGH = 200;
 export function RevisionDiffPage({ arn, from, to }: { arn: string; from: string; to: string | undefined }) {
   const dataset = useDataset(arn);
   const history = useHistoryClient();
-  const allowed = usePermission(['trove:DiffDatasetRevisions', [arn]]);
+  const allowed = useTrovePermission('DiffDatasetRevisions', [arn]);
   const fetchPage = (nextToken: string | undefined) => history.diff(arn, from, to, { maxResults: 100, nextToken });
   const [more, setMore] = useState<DiffReading>();
   const [progress, setProgress] = useState(0);

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useHistoryClient } from '../../lib/api-clients.js';
-import { usePermission } from '../../lib/caller.js';
+import { useTrovePermission } from '../../lib/caller.js';
 import { errorCode } from '../../lib/errors.js';
 import { useAsync } from '../../lib/hooks.js';
 import type { Decision } from '../../lib/permissions.js';
@@ -36,14 +36,14 @@ export function DatasetHistoryPage({ arn }: { arn: string }) {
   const refresh = () => setGeneration((g) => g + 1);
 
   const permissions = {
-    list: usePermission(['trove:ListDatasetRevisions', [arn]]),
-    snapshots: usePermission(['trove:ListDatasetSnapshots', [arn]]),
-    create: usePermission(['trove:CreateDatasetSnapshot', [arn]]),
-    remove: usePermission(['trove:DeleteDatasetSnapshot', [arn]]),
-    restore: usePermission(['trove:RestoreDatasetSnapshot', [arn]]),
-    report: usePermission(['trove:GetDatasetIngestReport', [arn]]),
-    diff: usePermission(['trove:DiffDatasetRevisions', [arn]]),
-    exportEntries: usePermission(['trove:CreateDatasetExport', [arn]]),
+    list: useTrovePermission('ListDatasetRevisions', [arn]),
+    snapshots: useTrovePermission('ListDatasetSnapshots', [arn]),
+    create: useTrovePermission('CreateDatasetSnapshot', [arn]),
+    remove: useTrovePermission('DeleteDatasetSnapshot', [arn]),
+    restore: useTrovePermission('RestoreDatasetSnapshot', [arn]),
+    report: useTrovePermission('GetDatasetIngestReport', [arn]),
+    diff: useTrovePermission('DiffDatasetRevisions', [arn]),
+    exportEntries: useTrovePermission('CreateDatasetExport', [arn]),
   };
 
   const revisions = usePages<RevisionWire>(async (token) => {

@@ -1,5 +1,5 @@
 import { useHistoryClient } from '../../lib/api-clients.js';
-import { usePermission } from '../../lib/caller.js';
+import { useTrovePermission } from '../../lib/caller.js';
 import { errorCode } from '../../lib/errors.js';
 import { when } from '../../lib/format.js';
 import { href, Link } from '../../lib/router.js';
@@ -25,7 +25,7 @@ const PAGE = 100;
 export function IngestReportPage({ arn, revision }: { arn: string; revision: number }) {
   const dataset = useDataset(arn);
   const history = useHistoryClient();
-  const allowed = usePermission(['trove:GetDatasetIngestReport', [arn]]);
+  const allowed = useTrovePermission('GetDatasetIngestReport', [arn]);
   const pages = usePages<ReportItemWire, { revision?: RevisionWire }>(async (token) => {
     if (!allowed.allowed) return { items: [] };
     const page = await history.report(arn, revision, { maxResults: PAGE, nextToken: token });
