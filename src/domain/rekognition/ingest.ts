@@ -29,6 +29,16 @@ export interface NumberedLine {
 }
 
 /**
+ * Lines to ingest, one by one or in batches (a batch costs one asynchronous step instead of one
+ * per line: splitPieces gives the lines of a job's payload a piece at a time).
+ */
+export type LineSource = Iterable<NumberedLine> | AsyncIterable<NumberedLine> | AsyncIterable<readonly NumberedLine[]>;
+
+function isBatch(item: NumberedLine | readonly NumberedLine[]): item is readonly NumberedLine[] {
+  return Array.isArray(item);
+}
+
+/**
  * Told about every line ingest drops and every entry it writes with errors: what the ingest
  * report records (domain/rekognition/history/). Called only for those lines, never for clean ones.
  */
@@ -77,9 +87,7 @@ export interface IngestResult {
  * yields to the event loop so requests keep being served.
  * Throws BatchRejected for terminal file errors found on the way.
  */
-export async function ingestLines(
-  lines: Iterable<NumberedLine> | AsyncIterable<NumberedLine>, write: WriteChunk, options: IngestOptions,
-): Promise<IngestResult> {
+export async function ingestLines(lines: LineSource, write: WriteChunk, options: IngestOptions): Promise<IngestResult> {
   const { observer } = options;
   const result: IngestResult = { lines: 0, dropped: 0, written: 0, invalidImages: 0, droppedBy: {}, errorsBy: {} };
   const labels = new Set<string>();
@@ -138,7 +146,8 @@ export async function ingestLines(
     }
   };
 
-  for await (const { lineNumber, text } of lines) {
+  /** Validates one line into the chunk; true when the chunk is full. */
+  const take = ({ lineNumber, text }: NumberedLine): boolean => {
     result.lines++;
     const outcome = validateLine(text);
     // AWS: terminal content errors remove the line; an image may appear only once per change.
@@ -146,26 +155,35 @@ export async function ingestLines(
       result.dropped++;
       tally(result.droppedBy, outcome.reason);
       observer?.dropped(lineNumber, outcome.reason, undefined, text);
-      continue;
+      return false;
     }
     const { entry } = outcome;
     if (chunk.has(entry.sourceRef)) {
       result.dropped++;
       tally(result.droppedBy, DUPLICATE);
       observer?.dropped(lineNumber, DUPLICATE, entry.sourceRef);
-      continue;
+      return false;
     }
     if (options.oneBucket) bucket = sameBucket(bucket, entry.sourceRef);
     chunk.set(entry.sourceRef, entry);
     lineNumbers.push(lineNumber);
     chunkChars += text.length;
-    if (chunk.size >= (options.chunkLines ?? CHUNK_LINES) || chunkChars >= (options.chunkChars ?? CHUNK_CHARS)) {
-      await flush();
-      if (performance.now() - yielded >= YIELD_AFTER_MS) {
-        await yieldToEventLoop();
-        yielded = performance.now();
-      }
+    return chunk.size >= (options.chunkLines ?? CHUNK_LINES) || chunkChars >= (options.chunkChars ?? CHUNK_CHARS);
+  };
+  const flushFull = async (): Promise<void> => {
+    await flush();
+    if (performance.now() - yielded >= YIELD_AFTER_MS) {
+      await yieldToEventLoop();
+      yielded = performance.now();
     }
+  };
+
+  for await (const item of lines) {
+    if (!isBatch(item)) {
+      if (take(item)) await flushFull();
+      continue;
+    }
+    for (const line of item) if (take(line)) await flushFull();
   }
   await flush();
   return result;

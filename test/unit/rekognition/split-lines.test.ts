@@ -95,7 +95,7 @@ describe('splitLines', () => {
       const at = [...new Set(cuts.map((cut) => cut % (blob.length + 1)))].sort((a, b) => a - b);
       const pieces = [0, ...at].map((start, i) => blob.subarray(start, i < at.length ? at[i] : blob.length));
       const lines = [];
-      for await (const line of splitPieces(pieces)) lines.push(line);
+      for await (const batch of splitPieces(pieces)) lines.push(...batch);
       expect(lines).toEqual(collect(blob));
     }), { numRuns: 2000 });
   });
@@ -104,7 +104,7 @@ describe('splitLines', () => {
     const blob = Buffer.from('\uFEFF{"a":"é"}\r\n\n{"b":"☕"}\r\n', 'utf8');
     const pieces = [blob.subarray(0, 1), blob.subarray(1, 11), blob.subarray(11, 12), blob.subarray(12, 22), blob.subarray(22)];
     const lines = [];
-    for await (const line of splitPieces(pieces)) lines.push(line);
+    for await (const batch of splitPieces(pieces)) lines.push(...batch);
     expect(lines).toEqual([{ lineNumber: 1, text: '{"a":"é"}' }, { lineNumber: 3, text: '{"b":"☕"}' }]);
   });
 });

@@ -28,7 +28,7 @@ export function liveImageCheck(checker: ImageChecker, concurrency: number): Imag
  * validated, so a change whose images Trove cannot reach costs almost nothing here.
  */
 export async function checkImagesAhead(
-  lines: Iterable<string | LineBytes> | AsyncIterable<string | LineBytes>, checker: ImageChecker, concurrency: number,
+  lines: Iterable<string> | AsyncIterable<readonly LineBytes[]>, checker: ImageChecker, concurrency: number,
 ): Promise<ImageCheck> {
   const seen = new Set<string>();
   const findings = new Map<string, readonly ExtraLineError[]>();
@@ -41,18 +41,21 @@ export async function checkImagesAhead(
     });
     batch = [];
   };
-  for await (const line of lines) {
-    // Lines given as bytes are decoded only when their bucket may be reachable.
-    const bucket = typeof line === 'string' ? SOURCE_REF_BUCKET.exec(line)?.[1] : bucketOfBytes(line.bytes);
-    if (bucket !== undefined && checker.knownUnreachable(bucket)) continue;
-    const text = typeof line === 'string' ? line : lineTextOf(line);
-    if (text === undefined) continue;
-    const outcome = validateLine(text);
-    if (outcome.kind === 'dropped' || seen.has(outcome.entry.sourceRef)) continue;
-    seen.add(outcome.entry.sourceRef);
-    batch.push(outcome.entry);
-    // A bucket not seen before: ask now, so the rest of its lines can be skipped if it is not there.
-    if (batch.length >= 1000 || (bucket !== undefined && checker.unprobed(bucket))) await run();
+  // Lines given as bytes (a change's payload, a piece's lines at a time) are decoded only when
+  // their bucket may be reachable.
+  for await (const item of lines) {
+    for (const line of typeof item === 'string' ? [item] : item) {
+      const bucket = typeof line === 'string' ? SOURCE_REF_BUCKET.exec(line)?.[1] : bucketOfBytes(line.bytes);
+      if (bucket !== undefined && checker.knownUnreachable(bucket)) continue;
+      const text = typeof line === 'string' ? line : lineTextOf(line);
+      if (text === undefined) continue;
+      const outcome = validateLine(text);
+      if (outcome.kind === 'dropped' || seen.has(outcome.entry.sourceRef)) continue;
+      seen.add(outcome.entry.sourceRef);
+      batch.push(outcome.entry);
+      // A bucket not seen before: ask now, so the rest of its lines can be skipped if it is not there.
+      if (batch.length >= 1000 || (bucket !== undefined && checker.unprobed(bucket))) await run();
+    }
   }
   await run();
   return async (entries) => entries.map((entry) => findings.get(entry.sourceRef));
