@@ -1,5 +1,7 @@
 /** Rows as the domain sees them: camelCase, epoch-ms timestamps, booleans as booleans. */
 
+import type { JobsRepository } from './sql/jobs-repository.js';
+
 export interface JobRecord {
   id: number;
   kind: string;
@@ -20,8 +22,13 @@ export interface JobRecord {
 export interface JobBody {
   /** Total size in bytes. */
   readonly bytes: number;
-  /** The pieces in order, each read from the store as it is reached. */
-  pieces(): AsyncIterable<Buffer>;
+  /**
+   * The pieces in order, each read from the store as it is reached; through `via` (a
+   * transaction's jobs repository) when read inside a transaction, so that the transaction needs
+   * no second connection (PostgreSQL: a pool no larger than the jobs running at once would wait
+   * for one that never comes free).
+   */
+  pieces(via?: JobsRepository): AsyncIterable<Buffer>;
   /** The whole body in one buffer (for small bodies, e.g. an AgentCore batch). */
   read(): Promise<Buffer>;
 }

@@ -73,17 +73,7 @@ export class JobsRepository {
     const count = Number(size?.pieces ?? 0);
     if (count === 0) return null;
     const bytes = Number(size!.bytes);
-    const db = this.db;
-    async function* pieces(): AsyncGenerator<Buffer> {
-      for (let seq = 0; seq < count; seq += PIECES_PER_READ) {
-        const want = Math.min(PIECES_PER_READ, count - seq);
-        const rows = await db.all<{ body: Buffer }>(
-          'SELECT body FROM job_bodies WHERE job_id = ? AND seq >= ? AND seq < ? ORDER BY seq', [id, seq, seq + want],
-        );
-        if (rows.length !== want) throw new Error(`job ${id}: its payload is gone (pieces ${seq}-${seq + want - 1} of ${count})`);
-        for (const row of rows) yield row.body;
-      }
-    }
+    const pieces = (via: JobsRepository = this) => via.bodyPieces(id, count);
     return {
       bytes,
       pieces,
@@ -95,6 +85,18 @@ export class JobsRepository {
         return whole;
       },
     };
+  }
+
+  /** The `count` pieces of a job's payload in order, PIECES_PER_READ per query (JobBody.pieces). */
+  async *bodyPieces(id: number, count: number): AsyncGenerator<Buffer> {
+    for (let seq = 0; seq < count; seq += PIECES_PER_READ) {
+      const want = Math.min(PIECES_PER_READ, count - seq);
+      const rows = await this.db.all<{ body: Buffer }>(
+        'SELECT body FROM job_bodies WHERE job_id = ? AND seq >= ? AND seq < ? ORDER BY seq', [id, seq, seq + want],
+      );
+      if (rows.length !== want) throw new Error(`job ${id}: its payload is gone (pieces ${seq}-${seq + want - 1} of ${count})`);
+      for (const row of rows) yield row.body;
+    }
   }
 
   /** Extends the lease; false when another runner has taken the job over. */

@@ -6,6 +6,7 @@ import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { UpdateEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
 import { splitPieceBytes, splitPieces } from '../../../domain/rekognition/manifest/split-lines.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
+import type { Repositories } from '../../../store/store.js';
 import type { JobDefinition } from '../../job.js';
 import { importEntries } from './import-entries.js';
 import { commitOrReject, failForService, terminalErrorCheck, writerFor } from './batch-outcome.js';
@@ -36,15 +37,16 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       const { datasetId, requester } = payload;
       const writer = await writerFor(datasetId, ctx, limits, { operation: 'UpdateDatasetEntries', accessKeyId: requester?.accessKeyId });
       if (!writer) return void (await ctx.finish(async () => undefined));
-      // Read a piece at a time, twice when images are checked: never held whole.
-      const pieces = () => ctx.job.body?.pieces() ?? [];
+      // Read a piece at a time, twice when images are checked: never held whole. Inside the
+      // transaction, through it (PostgreSQL: no second connection while it holds one).
+      const pieces = (via?: Repositories) => ctx.job.body?.pieces(via?.jobs) ?? [];
       // The images of a change are checked too, where the object store reaches them: before the
       // transaction, so no network read ever holds the write lock.
       const checker = imageCheckerFor(deps, readerFor(deps, requester, writer.dataset.arn), ctx.logger);
       const checkImages: ImageCheck | undefined = checker && await checkImagesAhead(splitPieceBytes(pieces()), checker, deps.imageChecks.concurrency);
       let result: IngestResult | undefined;
       const rejected = await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
-        result = await ingestLines(splitPieces(pieces()), (rows) => writer.upsert(rows, tx), {
+        result = await ingestLines(splitPieces(pieces(tx)), (rows) => writer.upsert(rows, tx), {
           maxLabels: limits.maxLabelsPerDataset, checkImages, observer: writer.change, chunkChars: CHANGE_CHUNK_CHARS,
         });
         writer.change.ingested(result);
