@@ -29,7 +29,7 @@ export function writeExamplesJob(options: { garbageAfterMs: number; objects: Obj
     payloadVersion: 1,
 
     async run(payload, ctx) {
-      const body = decodeBatch(ctx.job.body ?? Buffer.from('{"i":[]}\n'));
+      const body = decodeBatch(ctx.job.body ? await ctx.job.body.read() : Buffer.from('{"i":[]}\n'));
       try {
         if (payload.s3) {
           // An s3Source file may be large: read and written in chunk transactions, published at the end.
