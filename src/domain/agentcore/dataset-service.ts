@@ -1,3 +1,4 @@
+import type { RequestDigest } from '../idempotency.js';
 import { versionLink } from './download-service.js';
 import {
   AccessDeniedException, ConflictException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException,
@@ -44,7 +45,7 @@ export class DatasetService {
    * AWS: returns 202 CREATING at once; the examples (validated here, all-or-nothing) are
    * written by a job, then ACTIVE with draftStatus MODIFIED. A dataset can't be created empty.
    */
-  async create(caller: Caller, input: CreateDatasetInput, digest?: string): Promise<CreatedDataset> {
+  async create(caller: Caller, input: CreateDatasetInput, digest?: RequestDigest): Promise<CreatedDataset> {
     const { store, idempotency, clock, limits } = this.deps;
     const token = idempotency.token(caller, 'CreateDataset', '', input, digest);
     const earlier = await idempotency.earlier<CreatedDataset>(store, token);
@@ -100,7 +101,7 @@ export class DatasetService {
   }
 
   /** AWS: synchronous; only the description is mutable, and omitting it leaves it unchanged. */
-  async update(caller: Caller, input: UpdateDatasetInput, digest?: string): Promise<UpdatedDataset> {
+  async update(caller: Caller, input: UpdateDatasetInput, digest?: RequestDigest): Promise<UpdatedDataset> {
     const { store, idempotency, clock } = this.deps;
     const token = idempotency.token(caller, 'UpdateDataset', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<UpdatedDataset>(store, token);

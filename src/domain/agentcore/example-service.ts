@@ -1,5 +1,5 @@
 import { ResourceNotFoundException, ServiceQuotaExceededException, ValidationException } from '../../api/agentcore/errors.js';
-import type { TokenedRequest } from '../idempotency.js';
+import type { RequestDigest, TokenedRequest } from '../idempotency.js';
 import { acceptWrite } from './accept-write.js';
 import type { AddDatasetExamplesInput, DeleteDatasetExamplesInput, UpdateDatasetExamplesInput } from '../../api/agentcore/inputs.js';
 import type { AcDatasetRecord, AcDatasetStatus } from '../../store/agentcore-records.js';
@@ -41,7 +41,7 @@ export class ExampleService {
   constructor(private readonly deps: AgentCoreDeps, private readonly datasets: DatasetService) {}
 
   /** AWS: exampleIds come back in the order of the examples (CLI push.ts relies on it). */
-  async add(caller: Caller, input: AddDatasetExamplesInput, digest?: string): Promise<AddedExamples> {
+  async add(caller: Caller, input: AddDatasetExamplesInput, digest?: RequestDigest): Promise<AddedExamples> {
     const { idempotency, limits } = this.deps;
     const token = idempotency.token(caller, 'AddDatasetExamples', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<AddedExamples>(this.deps.store, token);
@@ -74,7 +74,7 @@ export class ExampleService {
   }
 
   /** AWS: each example replaces the whole content of the example its exampleId names; any unknown id fails the batch. */
-  async update(caller: Caller, input: UpdateDatasetExamplesInput, digest?: string): Promise<UpdatedExamples> {
+  async update(caller: Caller, input: UpdateDatasetExamplesInput, digest?: RequestDigest): Promise<UpdatedExamples> {
     const { idempotency } = this.deps;
     const token = idempotency.token(caller, 'UpdateDatasetExamples', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<UpdatedExamples>(this.deps.store, token);
@@ -91,7 +91,7 @@ export class ExampleService {
   }
 
   /** AWS: every id must be in the DRAFT, or the whole batch fails with ResourceNotFoundException. */
-  async delete(caller: Caller, input: DeleteDatasetExamplesInput, digest?: string): Promise<DeletedExamples> {
+  async delete(caller: Caller, input: DeleteDatasetExamplesInput, digest?: RequestDigest): Promise<DeletedExamples> {
     const { idempotency } = this.deps;
     const token = idempotency.token(caller, 'DeleteDatasetExamples', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<DeletedExamples>(this.deps.store, token);
