@@ -2,6 +2,7 @@ import { TroveApiCallError } from '../client/trove-api-client.js';
 import { ENV_ONLY_SETTINGS } from '../config/schema.js';
 import { closestMatch } from '../lib/closest-match.js';
 import { settingsHelp, table, UsageError } from './flags.js';
+import { forTerminal } from './terminal-text.js';
 
 export interface Command {
   readonly name: string;
@@ -95,7 +96,7 @@ export async function runCli(argv: string[], env: Readonly<Record<string, string
     const command = await entry.load();
     return await command.run(args, env);
   } catch (error) {
-    process.stderr.write(`trove ${entry.name}: ${describeError(error)}\n`);
+    process.stderr.write(`trove ${entry.name}: ${forTerminal(describeError(error))}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
 }

@@ -1,7 +1,7 @@
 import type {
   ChangeWire, PointWire, ReportItemWire, RevisionWire, SnapshotWire,
 } from '../api/trove/history-outputs.js';
-import type { TroveApiClient } from './trove-api-client.js';
+import type { TroveApiCaller } from './trove-api-caller.js';
 
 export type { BoxWire, ChangeWire, PointWire, ReportItemWire, RevisionWire, SnapshotWire } from '../api/trove/history-outputs.js';
 
@@ -9,10 +9,10 @@ interface Page { nextToken?: string }
 
 /**
  * Typed calls of the Rekognition history operations over a TroveApiClient, with helpers that
- * walk every page (what `bin/trove datasets` uses).
+ * walk every page (what `bin/trove datasets` and the web console use).
  */
 export class DatasetHistoryClient {
-  constructor(private readonly api: TroveApiClient) {}
+  constructor(private readonly api: TroveApiCaller) {}
 
   listRevisions(datasetArn: string, page: { maxResults?: number; nextToken?: string } = {}) {
     return this.api.call<{ revisions: RevisionWire[] } & Page>('GET', this.#path(datasetArn, 'revisions'), { query: page });

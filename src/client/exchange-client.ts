@@ -1,4 +1,4 @@
-import type { TroveApiClient } from './trove-api-client.js';
+import type { TroveApiCaller } from './trove-api-caller.js';
 
 /** An export link as CreateDatasetExport / CreateAgentCoreDatasetExport answer it. */
 export interface ExportLinkWire {
@@ -15,9 +15,9 @@ export interface ExportLinkWire {
   exampleCount?: number;
 }
 
-/** Typed calls of the open-format operations of the Trove API (docs/trove-api.md). */
+/** Typed calls of the open-format operations of the Trove API (docs/trove-api.md): bin/trove's and the web console's. */
 export class ExchangeClient {
-  constructor(private readonly api: TroveApiClient) {}
+  constructor(private readonly api: TroveApiCaller) {}
 
   exportEntries(datasetArn: string, format: 'MANIFEST' | 'COCO' | 'YOLO', at?: string): Promise<ExportLinkWire> {
     return this.api.call<ExportLinkWire>('POST', `${datasetPath(datasetArn)}/exports`, { body: { format, ...(at === undefined ? {} : { at }) } });

@@ -1,5 +1,6 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from './sha256.js';
+import type { CallMethod, CallOptions, TroveApiCaller } from './trove-api-caller.js';
 
 /** Where a client talks to and as whom: what `bin/trove`'s client commands resolve (cli/client-target.ts). */
 export interface ClientTarget {
@@ -17,20 +18,14 @@ export class TroveApiCallError extends Error {
   }
 }
 
-export interface CallOptions {
-  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
-  /** Sent as JSON. */
-  readonly body?: unknown;
-  /** Sent as they are (an operation whose body is its payload, e.g. UploadImage), with this Content-Type. */
-  readonly bytes?: { readonly data: Uint8Array; readonly contentType: string };
-}
+export type { CallOptions } from './trove-api-caller.js';
 
 /**
  * A small client of Trove's own API (`/_trove/api/`, docs/trove-api.md): requests signed with
  * SigV4 (service `trove`) by the AWS SDK's own signer, JSON in and out, modelled errors thrown
  * as TroveApiCallError. Used by `bin/trove`'s client commands; any SigV4 client works the same.
  */
-export class TroveApiClient {
+export class TroveApiClient implements TroveApiCaller {
   readonly #target: ClientTarget;
   readonly #signer: SignatureV4;
 
@@ -44,14 +39,14 @@ export class TroveApiClient {
   }
 
   /** `method` on `path` (under /_trove/api, already percent-encoded per segment); resolves to the parsed JSON answer. */
-  async call<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: CallOptions = {}): Promise<T> {
+  async call<T = Record<string, unknown>>(method: CallMethod, path: string, options: CallOptions = {}): Promise<T> {
     const response = await this.send(method, path, options);
     const text = await response.text();
     return (text === '' ? {} : JSON.parse(text)) as T;
   }
 
   /** The raw response of a successful call (for streamed answers); modelled errors are thrown. */
-  async send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: CallOptions = {}): Promise<Response> {
+  async send(method: CallMethod, path: string, options: CallOptions = {}): Promise<Response> {
     const url = new URL(this.#target.endpoint.replace(/\/+$/, '') + path);
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
     const body = options.bytes?.data ?? (options.body === undefined ? undefined : JSON.stringify(options.body));

@@ -49,7 +49,8 @@ export class JobRunner {
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
   #paused = false;
-  #draining = false;
+  /** The claiming pass under way, if any: stop() waits for it, since a claim it ends may start a job. */
+  #draining: Promise<void> | undefined;
   #outage = false;
   /**
    * Store failures in a row (claims and job attempts cut short): the runner waits
@@ -119,12 +120,20 @@ export class JobRunner {
     this.#stopped = true;
     this.#stopping.abort();
     clearTimeout(this.#timer);
+    // A claim in flight still takes its job (its lease, an attempt): that job runs to its end here
+    // rather than wait out the lease on a store that has been closed under it.
+    await this.#draining;
     await Promise.allSettled([...this.#running]);
   }
 
-  async #fill(): Promise<void> {
-    if (this.#draining) return;
-    this.#draining = true;
+  #fill(): Promise<void> {
+    this.#draining ??= this.#claimAndStart().finally(() => {
+      this.#draining = undefined;
+    });
+    return this.#draining;
+  }
+
+  async #claimAndStart(): Promise<void> {
     try {
       while (!this.#stopped && !this.#paused && this.#running.size < this.config.concurrency) {
         const job = await this.store.jobs.claim(this.owner, this.clock.now(), this.config.leaseMs);
@@ -143,8 +152,6 @@ export class JobRunner {
       else if (!this.#outage) this.logger.warn({ err: error.message }, 'database unavailable; the job runner backs off and keeps polling');
       this.#outage = error instanceof StoreUnavailableError;
       if (this.#outage) this.#storeFailures++;
-    } finally {
-      this.#draining = false;
     }
     this.#notifyIdle();
     if (!this.#stopped) {

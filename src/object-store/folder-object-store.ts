@@ -4,7 +4,7 @@ import { link, lstat, mkdir, open, readdir, realpath, rename, unlink } from 'nod
 import type { FileHandle } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { DeadlineExceeded, withDeadline } from '../lib/deadline.js';
-import { objectKeyProblem, ObjectStoreError, UPLOAD_TEMP_PREFIX } from './object-store.js';
+import { hasDotSegment, objectKeyProblem, ObjectStoreError, UPLOAD_TEMP_PREFIX } from './object-store.js';
 import type { ObjectInfo, ObjectRange, ObjectRef, ObjectStore, ObjectStream, PutOptions } from './object-store.js';
 
 /**
@@ -209,7 +209,7 @@ export class FolderObjectStore implements ObjectStore {
       throw new ObjectStoreError('no-such-key', ref, 'The specified version does not exist.');
     }
     const segments = ref.key.split('/');
-    if (ref.key.includes('\0') || segments.some((s) => s === '.' || s === '..')) {
+    if (ref.key.includes('\0') || hasDotSegment(ref.key)) {
       throw new ObjectStoreError('no-such-key', ref, 'The specified key does not exist (the key cannot name a file in a folder).');
     }
     const bucket = await this.#timed(lstat(bucketDir)).catch((error: unknown) => { throw this.#failure(ref, error, 'bucket'); });

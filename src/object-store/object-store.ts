@@ -113,6 +113,18 @@ export function objectKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
+/**
+ * True when a key has a `.` or `..` segment: such a key names no object on any store. In the
+ * folder store its path would leave the key's folder; over the S3 API the request path
+ * `/bucket/../other/key` is resolved by many servers and proxies (s3rver here, nginx and others
+ * in front of MinIO or Ceph) to another bucket's object, after Trove decided the read on the
+ * first bucket. Both stores answer "no such key" for it, as for a missing object, before asking
+ * anything.
+ */
+export function hasDotSegment(key: string): boolean {
+  return key.split('/').some((segment) => segment === '.' || segment === '..');
+}
+
 /** `s3://bucket/key` → bucket and key; undefined when the text is not of that form. */
 export function parseS3Uri(uri: string): ObjectRef | undefined {
   const match = /^s3:\/\/([^/]+)\/(.+)$/s.exec(uri);

@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import { objectKeyProblem, ObjectStoreError } from './object-store.js';
+import { hasDotSegment, objectKeyProblem, ObjectStoreError } from './object-store.js';
 import type { ObjectInfo, ObjectRange, ObjectRef, ObjectStore, ObjectStoreFailure, ObjectStream, PutOptions } from './object-store.js';
 
 export interface S3StoreConfig {
@@ -36,6 +36,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async head(ref: ObjectRef): Promise<ObjectInfo> {
+    refuseDotSegments(ref);
     try {
       const out = await this.#client.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.version }));
       return { size: out.ContentLength ?? 0 };
@@ -49,6 +50,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async readRange(ref: ObjectRef, offset: number, length: number): Promise<ObjectRange> {
+    refuseDotSegments(ref);
     if (length <= 0) return { bytes: Buffer.alloc(0), size: (await this.head(ref)).size };
     let out: GetObjectCommandOutput;
     try {
@@ -74,6 +76,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async openRead(ref: ObjectRef): Promise<ObjectStream> {
+    refuseDotSegments(ref);
     try {
       const out = await this.#client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.version }));
       const body = out.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
@@ -186,4 +189,9 @@ function translate(ref: ObjectRef, error: unknown): ObjectStoreError {
   else if (status === 403 || status === 401 || name === 'AccessDenied' || name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch') reason = 'access-denied';
   else reason = 'unavailable';
   return new ObjectStoreError(reason, ref, status === undefined ? message : `${name} (HTTP ${status}): ${message}`);
+}
+
+/** A key with a `.` or `..` segment is no object (hasDotSegment): never sent, since a server may resolve it into another bucket. */
+function refuseDotSegments(ref: ObjectRef): void {
+  if (hasDotSegment(ref.key)) throw new ObjectStoreError('no-such-key', ref, 'The specified key does not exist (a key with a . or .. segment names no object).');
 }

@@ -16,6 +16,7 @@ import { PublishDialog } from './edit/publish-dialog.js';
 import { useDatasetWrite } from './edit/use-dataset-write.js';
 import { WriteStatus } from './edit/write-status.js';
 import { ExampleCard } from './example-card.js';
+import { ExamplesExport } from './examples-export.js';
 import { matchesSearch } from './example-model.js';
 import { ExamplesTable } from './examples-table.js';
 import { schemaName } from './schema-names.js';
@@ -134,6 +135,7 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
               Download {version === 'DRAFT' ? 'the draft' : `version ${version}`} (JSONL)
             </a>
           )}
+          {d && <ExamplesExport datasetId={datasetId} version={version} />}
           </span>
         </div>
         {dataset.error !== undefined && <Problem error={dataset.error} retry={dataset.reload} />}

@@ -4,14 +4,14 @@ import { useClients } from '../lib/clients.js';
 import { count } from '../lib/format.js';
 import { useAsync } from '../lib/hooks.js';
 import { href, Link } from '../lib/router.js';
+import { FieldChangesTable, firstKind, KindTabs } from '../shell/diff-parts.js';
+import type { DiffKind } from '../shell/diff-parts.js';
 import { Problem } from '../shell/problem.js';
 import { ExampleCard } from './example-card.js';
 import { readConversation } from './example-model.js';
 import { JsonView } from './json-view.js';
-import { diffVersions, diffWords, exampleIdOf, formatPath } from './version-diff.js';
+import { diffVersions, exampleIdOf } from './version-diff.js';
 import type { ChangedExample, Example, VersionDiff } from './version-diff.js';
-
-type Tab = 'changed' | 'added' | 'removed';
 
 /** Both versions read in full (the quota bounds them: 10,000 by default, 1,000 a page) and compared, with reading progress. */
 export function useVersionDiff(datasetId: string, from: string, to: string) {
@@ -55,18 +55,12 @@ export function VersionDiffPage({ datasetId, from, to }: { datasetId: string; fr
 
 /** The difference as tabs (changed, added, removed), opening on the first kind there is. */
 export function DiffTabs({ diff, from, to }: { diff: VersionDiff; from: string; to: string }) {
-  const [chosen, setChosen] = useState<Tab>();
-  const tab: Tab = chosen ?? (['changed', 'added', 'removed'] as const).find((kind) => diff[kind].length > 0) ?? 'changed';
+  const [chosen, setChosen] = useState<DiffKind>();
+  const tab = chosen ?? firstKind({ changed: diff.changed.length, added: diff.added.length, removed: diff.removed.length });
   return (
     <>
-      <div role="tablist" aria-label="Kinds of difference" className="tabs">
-        {(['changed', 'added', 'removed'] as const).map((kind) => (
-          <button key={kind} role="tab" type="button" aria-selected={tab === kind} onClick={() => setChosen(kind)} className={`tab tab-${kind}`}>
-            {count(diff[kind].length)} {kind}
-          </button>
-        ))}
-        <span className="muted small">{count(diff.unchanged)} unchanged</span>
-      </div>
+      <KindTabs counts={{ changed: diff.changed.length, added: diff.added.length, removed: diff.removed.length }} selected={tab} onSelect={setChosen}
+        extra={<span className="muted small">{count(diff.unchanged)} unchanged</span>} />
       <div role="tabpanel" aria-label={`${tab} examples`} className="diff-list">
         {tab === 'changed' && diff.changed.map((change) => <ChangedView key={change.exampleId} change={change} />)}
         {tab !== 'changed' && diff[tab].map((example) => (
@@ -90,18 +84,7 @@ function ChangedView({ change }: { change: ChangedExample }) {
       <h2 id={`change-${change.exampleId}`} className="change-title">
         {title} <span className="muted small">{title !== change.exampleId ? `id ${change.exampleId} · ` : ''}{change.changes.length} field{change.changes.length === 1 ? '' : 's'} changed</span>
       </h2>
-      <table className="field-changes">
-        <thead><tr><th scope="col">Field</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
-        <tbody>
-          {change.changes.map((field) => (
-            <tr key={formatPath(field.path)} className={`diff-${field.kind}`}>
-              <th scope="row"><code>{formatPath(field.path)}</code></th>
-              <td>{field.kind === 'added' ? <span className="muted">(absent)</span> : <Side value={field.before} other={field.after} side="before" />}</td>
-              <td>{field.kind === 'removed' ? <span className="muted">(absent)</span> : <Side value={field.after} other={field.before} side="after" />}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FieldChangesTable changes={change.changes} />
       <button type="button" className="small" aria-pressed={json} onClick={() => setJson(!json)}>{json ? 'Show conversation' : 'Show both as JSON'}</button>
       {json ? (
         <div className="side-by-side">
@@ -112,20 +95,5 @@ function ChangedView({ change }: { change: ChangedExample }) {
         <ExampleCard example={change.after} changes={change.changes} />
       )}
     </section>
-  );
-}
-
-/** One side of a changed field: two texts show the words that changed, anything else the whole value. */
-function Side({ value, other, side }: { value: unknown; other: unknown; side: 'before' | 'after' }) {
-  const Mark = side === 'before' ? 'del' : 'ins';
-  if (typeof value !== 'string' || typeof other !== 'string') {
-    return <Mark className="value whole">{typeof value === 'string' ? value : JSON.stringify(value)}</Mark>;
-  }
-  const parts = side === 'before' ? diffWords(value, other) : diffWords(other, value);
-  const hidden = side === 'before' ? 'added' : 'removed';
-  return (
-    <span className="value">
-      {parts.filter((p) => p.kind !== hidden).map((part, i) => (part.kind === 'same' ? <span key={i}>{part.text}</span> : <Mark key={i}>{part.text}</Mark>))}
-    </span>
   );
 }

@@ -1,8 +1,9 @@
 import { useClients } from './clients.js';
 import type { Clients } from './clients.js';
 import { useAsync } from './hooks.js';
-import { decide, decideAll } from './permissions.js';
+import { decide, decideAll, decideTrove } from './permissions.js';
 import type { CallerIdentity, Decision } from './permissions.js';
+import type { TroveActionsOperation } from '../../../src/api/trove/permissions.js';
 
 const identities = new WeakMap<Clients, Promise<CallerIdentity | undefined>>();
 
@@ -25,4 +26,9 @@ export function useCaller(): CallerIdentity | undefined {
 export function usePermission(...needs: (readonly [string, readonly string[]])[]): Decision {
   const caller = useCaller();
   return needs.length === 1 ? decide(caller, needs[0][0], needs[0][1]) : decideAll(caller, needs);
+}
+
+/** Whether the signed-in key may call a Trove API operation on `resources` (decideTrove: its action and the AWS actions behind it). */
+export function useTrovePermission(operation: TroveActionsOperation, resources: readonly string[]): Decision {
+  return decideTrove(useCaller(), operation, resources);
 }

@@ -5,6 +5,8 @@
 // Pure: no DOM.
 
 import { matchesAction, matchesResource } from '../../../src/auth/permissions.js';
+import { actionsOf } from '../../../src/api/trove/permissions.js';
+import type { TroveActionsOperation } from '../../../src/api/trove/permissions.js';
 
 /** GET /_trove/api/caller (docs/trove-api.md). */
 export interface CallerIdentity {
@@ -50,4 +52,12 @@ export function decideAll(caller: CallerIdentity | undefined, needs: readonly (r
 /** The ARN of an AgentCore dataset of the caller (what `bedrock-agentcore:*` resource patterns match). */
 export function agentCoreDatasetArn(caller: CallerIdentity, datasetId: string): string {
   return `arn:aws:bedrock-agentcore:${caller.region}:${caller.account}:dataset/${datasetId}`;
+}
+
+/**
+ * May the caller call this operation of Trove's API on `resources`: its own `trove:` action and the
+ * AWS actions it amounts to (src/api/trove/permissions.ts), the list the server checks.
+ */
+export function decideTrove(caller: CallerIdentity | undefined, operation: TroveActionsOperation, resources: readonly string[]): Decision {
+  return decideAll(caller, actionsOf(operation).map((action) => [action, resources] as const));
 }

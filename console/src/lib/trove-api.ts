@@ -11,7 +11,7 @@ export class TroveApiError extends Error {
 }
 
 export interface CallOptions {
-  readonly query?: Readonly<Record<string, string | boolean | undefined>>;
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
   /** Sent as JSON. */
   readonly body?: unknown;
   /** Sent as they are (UploadImage's image). */
@@ -40,7 +40,7 @@ export class TroveApi {
     return this.call<T>('POST', path, { body, signal });
   }
 
-  async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, options: CallOptions = {}): Promise<T> {
+  async call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: CallOptions = {}): Promise<T> {
     const { protocol, hostname, port, host, origin } = window.location;
     const query = Object.fromEntries(Object.entries(options.query ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
     const body = options.bytes?.data ?? (options.body === undefined ? undefined : JSON.stringify(options.body));

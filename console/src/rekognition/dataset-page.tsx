@@ -1,11 +1,10 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { usePermission } from '../lib/caller.js';
 import { errorCode } from '../lib/errors.js';
-import { datasetTypeOf, projectNameOf } from '../lib/format.js';
-import { href, Link, navigate } from '../lib/router.js';
+import { datasetTypeOf } from '../lib/format.js';
+import { href, navigate } from '../lib/router.js';
 import { Problem } from '../shell/problem.js';
-import { StatusBadge } from '../shell/status-badge.js';
-import { DatasetStats } from './dataset-stats.js';
+import { DatasetHead, DatasetNotFound } from './dataset-head.js';
 import { DisplayOptionsProvider, DisplayToggles } from './display-options.js';
 import { BulkBar } from './edit/bulk-bar.js';
 import type { Selection } from './edit/bulk-bar.js';
@@ -77,29 +76,10 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
     navigate(href('/rekognition/dataset', { arn, ...filtersToQuery(filtersFromQuery(new URLSearchParams(search))), entry: entry.sourceRef, at: index }));
   }, [arn, search]);
 
-  if (dataset.error !== undefined && errorCode(dataset.error) === 'ResourceNotFoundException') {
-    return (
-      <section className="not-found">
-        <nav aria-label="Breadcrumb" className="breadcrumb"><Link to={href('/')}>Datasets</Link></nav>
-        <h1>No such dataset</h1>
-        <p>There is no dataset {arn} in this account and region. It may have been deleted, or it lives in another region (switch it at the top).</p>
-      </section>
-    );
-  }
+  if (dataset.error !== undefined && errorCode(dataset.error) === 'ResourceNotFoundException') return <DatasetNotFound arn={arn} />;
   return (
     <div className="dataset-page">
-      <header className="dataset-head">
-        <nav aria-label="Breadcrumb" className="breadcrumb">
-          <Link to={href('/')}>Datasets</Link> › <Link to={href('/rekognition/project', { name: projectNameOf(arn) })}>{projectNameOf(arn)}</Link> ›{' '}
-          <span aria-current="page">{datasetTypeOf(arn)}</span>
-        </nav>
-        <h1>
-          {projectNameOf(arn)} · {datasetTypeOf(arn)} <span aria-live="polite"><StatusBadge status={description?.Status} /></span>
-        </h1>
-        {description?.StatusMessage && <p className="small">{description.StatusMessage}</p>}
-        <DatasetStats dataset={description} />
-        {dataset.error !== undefined && <Problem error={dataset.error} retry={dataset.reload} />}
-      </header>
+      <DatasetHead arn={arn} dataset={dataset} view="entries" />
       <DisplayOptionsProvider>
         <DatasetEditingProvider datasetArn={arn} datasetLabels={labelNames} onSaved={onSaved}>
         <div className="dataset-body">

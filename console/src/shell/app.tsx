@@ -7,6 +7,9 @@ import { useRoute } from '../lib/router.js';
 import { askOtherTabs, clearSession, lastRegion, loadSession, saveSession, shareSession, signedOutHere } from '../lib/session.js';
 import type { Session } from '../lib/session.js';
 import { RekognitionDatasetPage } from '../rekognition/dataset-page.js';
+import { RevisionDiffPage } from '../rekognition/history/diff-page.js';
+import { DatasetHistoryPage } from '../rekognition/history/history-page.js';
+import { IngestReportPage } from '../rekognition/history/report-page.js';
 import { ProjectPage } from '../rekognition/project-page.js';
 import { HomePage } from './home-page.js';
 import { Layout } from './layout.js';
@@ -68,6 +71,12 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
       return <ProjectPage name={query.get('name') ?? ''} />;
     case '/rekognition/dataset':
       return <RekognitionDatasetPage arn={query.get('arn') ?? ''} query={query} />;
+    case '/rekognition/dataset/history':
+      return <DatasetHistoryPage arn={query.get('arn') ?? ''} />;
+    case '/rekognition/dataset/report':
+      return <IngestReportPage arn={query.get('arn') ?? ''} revision={Number(query.get('revision'))} />;
+    case '/rekognition/dataset/diff':
+      return <RevisionDiffPage arn={query.get('arn') ?? ''} from={query.get('from') ?? ''} to={query.get('to') ?? undefined} />;
     case '/agentcore/dataset':
       return <AgentCoreDatasetPage datasetId={query.get('id') ?? ''} version={query.get('version') ?? 'DRAFT'} query={query} />;
     case '/agentcore/history':

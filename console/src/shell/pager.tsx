@@ -7,7 +7,7 @@ import type { AsyncState } from '../lib/hooks.js';
  * Page-by-page browsing over an AWS listing: only the page on screen and the tokens of the pages
  * before it are held, so Previous goes back with the token that fetched that page.
  */
-export function usePages<T>(fetchPage: (token: string | undefined, signal: AbortSignal) => Promise<{ items: T[]; nextToken?: string }>, deps: readonly unknown[]) {
+export function usePages<T, Extra = object>(fetchPage: (token: string | undefined, signal: AbortSignal) => Promise<{ items: T[]; nextToken?: string } & Extra>, deps: readonly unknown[]) {
   const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
   const [depsKey, setDepsKey] = useState(JSON.stringify(deps));
   const key = JSON.stringify(deps);
@@ -16,7 +16,7 @@ export function usePages<T>(fetchPage: (token: string | undefined, signal: Abort
     setTokens([undefined]);
   }
   const current = tokens[tokens.length - 1];
-  const page: AsyncState<{ items: T[]; nextToken?: string }> = useAsync((signal) => fetchPage(current, signal), [key, current, tokens.length]);
+  const page: AsyncState<{ items: T[]; nextToken?: string } & Extra> = useAsync((signal) => fetchPage(current, signal), [key, current, tokens.length]);
   return {
     page,
     number: tokens.length,

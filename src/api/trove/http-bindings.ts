@@ -30,8 +30,3 @@ export const httpBindings: Readonly<Record<TroveOperationName, HttpBinding>> = {
   },
 };
 
-/**
- * Operations any signed-in caller may call whatever its allow-lists say, as AWS STS
- * GetCallerIdentity needs no permission: knowing who you are is not access to anything.
- */
-export const UNRESTRICTED_OPERATIONS: ReadonlySet<TroveOperationName> = new Set(['GetCallerIdentity']);

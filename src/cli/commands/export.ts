@@ -11,6 +11,7 @@ import { readTar } from '../../lib/tar.js';
 import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
 import { commandFlags } from '../command-args.js';
+import { forTerminal } from '../terminal-text.js';
 
 const USAGE = `Usage:
   trove export --dataset-arn ARN [--snapshot NAME | --revision N] --format manifest|coco|yolo --out PATH [--json]
@@ -59,7 +60,7 @@ export const exportCommand: Command = {
     const written = format === 'yolo' ? await unpack(body, out) : await save(body, out);
     const summary = { ...describe(link), format, out, ...written };
     process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n`
-      : `exported ${summary.source} as ${format}: ${written.bytes} bytes${'files' in written ? ` in ${written.files} files` : ''} → ${out}\n`);
+      : forTerminal(`exported ${summary.source} as ${format}: ${written.bytes} bytes${'files' in written ? ` in ${written.files} files` : ''} → ${out}\n`));
     return 0;
   },
 };

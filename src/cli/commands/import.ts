@@ -7,6 +7,7 @@ import { newImportStats } from '../../domain/exchange/import-lines.js';
 import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
 import { commandFlags } from '../command-args.js';
+import { forTerminal } from '../terminal-text.js';
 
 const USAGE = `Usage: trove import --dataset-arn ARN --format coco|yolo --from PATH|s3://bucket/key [--images s3://bucket/prefix/] [--json]
 
@@ -50,8 +51,8 @@ export const importCommand: Command = {
         const done = await settle(rekognition, arn);
         const summary = { ...accepted, status: done.Status, statusMessage: done.StatusMessage, stats: done.DatasetStats };
         process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n`
-          : `imported ${values.from} (${format}) into ${arn}: ${done.Status}${done.Status === 'UPDATE_COMPLETE' ? '' : ` ${done.StatusMessage}`}; `
-            + `the dataset has ${done.DatasetStats?.TotalEntries ?? 0} entries (${done.DatasetStats?.ErrorEntries ?? 0} with errors)\n`);
+          : forTerminal(`imported ${values.from} (${format}) into ${arn}: ${done.Status}${done.Status === 'UPDATE_COMPLETE' ? '' : ` ${done.StatusMessage}`}; `
+            + `the dataset has ${done.DatasetStats?.TotalEntries ?? 0} entries (${done.DatasetStats?.ErrorEntries ?? 0} with errors)\n`));
         return done.Status === 'UPDATE_COMPLETE' ? 0 : 1;
       }
       const stats = newImportStats();
@@ -61,7 +62,7 @@ export const importCommand: Command = {
       const failed = changes.find((change) => change.status !== 'UPDATE_COMPLETE');
       if (changes.length === 0) throw new Error(`${values.from} holds no images to import.`);
       const summary = { datasetArn: arn, format, from: values.from, converted: stats, changes };
-      process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : human(summary.converted, changes, failed));
+      process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : forTerminal(human(summary.converted, changes, failed)));
       return failed ? 1 : 0;
     } finally {
       rekognition.destroy();

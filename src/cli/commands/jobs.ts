@@ -7,6 +7,7 @@ import { createStore } from '../../store/create-store.js';
 import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
 import { parseCommandArgs } from '../flags.js';
+import { forTerminal } from '../terminal-text.js';
 
 const USAGE = `Usage: trove jobs list [--state STATE ...] [--json] [--endpoint URL] [--region NAME] [--profile NAME]
        trove jobs list --local [--state STATE ...] [--json] [--data-dir DIR | --database-url URL]
@@ -43,7 +44,7 @@ export const jobsCommand: Command = {
     const jobs = values.local
       ? await listLocal(loadConfig({ env, flags: settings }), states)
       : await listRemote(new TroveApiClient(await resolveClientTarget(values, env)), states);
-    process.stdout.write(values.json ? `${JSON.stringify(jobs, null, 2)}\n` : table(jobs, values.local === true));
+    process.stdout.write(values.json ? `${JSON.stringify(jobs, null, 2)}\n` : forTerminal(table(jobs, values.local === true)));
     return 0;
   },
 };

@@ -4,6 +4,7 @@ import type { SyncPlan } from '../../client/agentcore-sync.js';
 import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
 import { commandFlags } from '../command-args.js';
+import { forTerminal } from '../terminal-text.js';
 
 /** By default a sync may delete at most this share of the dataset's examples without --force. */
 const DEFAULT_MAX_DELETE_SHARE = 0.1;
@@ -42,7 +43,7 @@ export const syncCommand: Command = {
     const share = values['max-delete'] === undefined ? DEFAULT_MAX_DELETE_SHARE : percent(values['max-delete']);
     const target = await resolveClientTarget(values, env);
     const client = new BedrockAgentCoreControlClient({ endpoint: target.endpoint, region: target.region, credentials: target.credentials });
-    const out = (text: string) => process.stdout.write(text);
+    const out = (text: string) => process.stdout.write(forTerminal(text));
     try {
       const plan = await planSync(client, datasetId, await readLocal(values.from));
       let refusal: string | undefined;

@@ -2,6 +2,7 @@ import { TroveApiClient } from '../../client/trove-api-client.js';
 import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
 import { parseCommandArgs } from '../flags.js';
+import { forTerminal } from '../terminal-text.js';
 
 const USAGE = `Usage: trove whoami [--json] [--endpoint URL] [--region NAME] [--profile NAME]
 
@@ -27,7 +28,7 @@ export const whoamiCommand: Command = {
       process.stdout.write(`${JSON.stringify(identity, null, 2)}\n`);
       return 0;
     }
-    process.stdout.write([
+    process.stdout.write(forTerminal([
       `endpoint    ${client.target.endpoint}`,
       `account     ${identity.account}`,
       `region      ${identity.region}`,
@@ -35,7 +36,7 @@ export const whoamiCommand: Command = {
       `actions     ${identity.allowActions?.join(', ') ?? 'every action'}`,
       `resources   ${identity.allowResources?.join(', ') ?? 'every resource of the account'}`,
       '',
-    ].join('\n'));
+    ].join('\n')));
     return 0;
   },
 };

@@ -3,11 +3,13 @@
 // COCO lists images, annotations and categories apart, in any order, and annotations need not
 // be grouped by image; a manifest line holds an image with all its boxes. So the file is read
 // more than once when it must: pass 1 keeps the categories and the images (an s3:// location, a
-// size and the optional image-level labels each: bounded by the images a dataset may hold) and,
-// while they fit a memory budget, the boxes, packed in typed arrays (40 bytes a box). A file
-// whose boxes fit the budget (64 MiB: 1.6 million boxes) is read once. Otherwise each later pass
-// keeps the boxes of a window of images within the budget and writes those images' lines: a
-// bigger file is read a few more times, never held whole.
+// size and the optional image-level labels each, within their own budget of bytes) and, while
+// they fit a memory budget, the boxes, packed in typed arrays (40 bytes a box, plus a string
+// image id's length). A file whose boxes fit the budget (64 MiB: 1.6 million boxes) is read once.
+// Otherwise each later pass keeps the boxes of a window of images within the budget and writes
+// those images' lines: a bigger file is read a few more times, never held whole. Whatever is kept
+// is counted in bytes, so no member of the file (a string id or file name of megabytes, a long
+// list of image labels) makes memory grow with the file instead of with the budgets.
 //
 // AWS's guide (md-transform-coco) copies `bbox` floats unrounded; so does Trove. `segmentation`
 // and `iscrowd` have no Rekognition equivalent: a crowd region is imported as an ordinary box of
@@ -28,6 +30,8 @@ export interface CocoImportOptions {
   readonly maxImages: number;
   /** Bytes of boxes kept per pass (default 64 MiB). */
   readonly boxBudgetBytes?: number;
+  /** Bytes of the images table: ids, s3:// locations and image labels (default 256 MiB). */
+  readonly imageTableBudgetBytes?: number;
   /** The size of an image whose COCO entry lacks width/height, read from the image itself (absent: such images are skipped). */
   readonly imageSize?: (sourceRef: string) => Promise<{ width: number; height: number } | undefined>;
 }
@@ -37,14 +41,27 @@ const BOX_BYTES = 40;
 const DEFAULT_BUDGET = 64 * 1024 * 1024;
 /** Largest COCO element (an image, an annotation with its segmentation, a category). */
 const MAX_ELEMENT_BYTES = 16 * 1024 * 1024;
+const DEFAULT_IMAGE_TABLE_BUDGET = 256 * 1024 * 1024;
+/** COCO ids are integers; a string id (some tools write them) is kept up to this many characters. */
+const MAX_ID_CHARS = 256;
+/** An s3:// URI names a bucket (at most 63 characters) and a key (at most 1024 bytes). */
+const MAX_SOURCE_REF_CHARS = 5 + 63 + 1 + 1024;
+/** Rekognition: a label name is 1..255 characters; a file with more categories than this is no label set. */
+const MAX_LABEL_CHARS = 255;
+const MAX_CATEGORIES = 100_000;
+/** What a kept image costs besides its strings: its entries in the table's arrays and map. */
+const IMAGE_OVERHEAD_BYTES = 64;
 const JOB_NAME = 'trove-import/coco';
 
 interface Images {
-  readonly ids: Map<unknown, number>;
+  readonly ids: Map<number | string, number>;
   readonly sourceRefs: (string | undefined)[];
   readonly widths: number[];
   readonly heights: number[];
   readonly labels: Map<number, number[]>;
+  /** What the table holds, in bytes (string lengths, 8 per number), against its budget. */
+  bytes: number;
+  readonly budget: number;
 }
 
 /** Yields one manifest line per resolvable image, in the file's image order. Throws ImportFormatError. */
@@ -52,23 +69,31 @@ export async function* cocoToLines(
   open: () => AsyncIterable<Uint8Array>, options: CocoImportOptions, stats: ImportStats,
 ): AsyncGenerator<string> {
   const categories = new Map<number, string>();
-  const images: Images = { ids: new Map(), sourceRefs: [], widths: [], heights: [], labels: new Map() };
+  const images: Images = {
+    ids: new Map(), sourceRefs: [], widths: [], heights: [], labels: new Map(), bytes: 0, budget: options.imageTableBudgetBytes ?? DEFAULT_IMAGE_TABLE_BUDGET,
+  };
   stats.passes++;
-  const capacity = Math.max(1, Math.floor((options.boxBudgetBytes ?? DEFAULT_BUDGET) / BOX_BYTES));
-  // Pass 1 also keeps the annotations, by their raw image id (images may come after them), while
+  const budget = options.boxBudgetBytes ?? DEFAULT_BUDGET;
+  const capacity = Math.max(1, Math.floor(budget / BOX_BYTES));
+  // Pass 1 also keeps the annotations, by their image id (images may come after them), while
   // they fit the budget: then the file is read once. Otherwise windows of images are read again.
-  let early: { box: Boxes; imageIds: unknown[]; ids: unknown[] } | undefined = { box: new Boxes(Math.min(capacity, 1024)), imageIds: [], ids: [] };
+  // An annotation's own id is kept only when it is a number (it serves only to name it in a message).
+  let early: { box: Boxes; imageIds: (number | string | undefined)[]; ids: (number | undefined)[]; bytes: number } | undefined = {
+    box: new Boxes(Math.min(capacity, 1024)), imageIds: [], ids: [], bytes: 0,
+  };
   let sawImages = false;
   for await (const { key, text } of elements(open(), new Set(['images', 'categories', 'annotations']))) {
     if (key === 'annotations') {
       if (!early) continue;
       const annotation = parse(text, key);
-      if (early.box.length >= capacity) {
+      const imageId = idOf(annotation.image_id);
+      early.bytes += BOX_BYTES + (typeof imageId === 'string' ? imageId.length : 0);
+      if (early.box.length >= capacity || early.bytes > budget) {
         early = undefined;
         continue;
       }
-      early.imageIds.push(annotation.image_id);
-      early.ids.push(annotation.id);
+      early.imageIds.push(imageId);
+      early.ids.push(typeof annotation.id === 'number' ? annotation.id : undefined);
       early.box = early.box.push({ image: -1, classId: Number.isInteger(annotation.category_id) ? annotation.category_id as number : -1, bbox: bboxOf(annotation) ?? [NaN, NaN, NaN, NaN] });
       continue;
     }
@@ -89,7 +114,7 @@ export async function* cocoToLines(
     let kept = 0;
     for (let i = 0; i < box.length; i++) {
       const read = readAnnotation({
-        id: early.ids[i], image_id: early.imageIds[i], category_id: box.classId[i], bbox: Number.isNaN(box.coords[4 * i]) ? undefined : [0, 0, 0, 0],
+        id: early.ids[i] ?? `#${i + 1}`, image_id: early.imageIds[i], category_id: box.classId[i], bbox: Number.isNaN(box.coords[4 * i]) ? undefined : [0, 0, 0, 0],
       }, images, categories);
       if (typeof read === 'string') {
         skip(stats, 'box', read);
@@ -102,7 +127,7 @@ export async function* cocoToLines(
       kept++;
     }
     box.length = kept;
-    for (const line of await linesOf(box, 0, count, images, categories, options, stats)) yield line;
+    yield* linesOf(box, 0, count, images, categories, options, stats);
     return;
   }
 
@@ -134,7 +159,7 @@ export async function* cocoToLines(
       box = box.push(read);
       perImage[read.image]++;
     }
-    for (const line of await linesOf(box, low, high, images, categories, options, stats)) yield line;
+    yield* linesOf(box, low, high, images, categories, options, stats);
     box = new Boxes(Math.min(capacity, 1024));
     low = high;
   }
@@ -165,38 +190,57 @@ function parse(text: string, key: string): Record<string, unknown> {
 
 function addCategory(categories: Map<number, string>, value: Record<string, unknown>, stats: ImportStats): void {
   const { id, name } = value;
-  if (!Number.isInteger(id) || typeof name !== 'string' || name === '') {
-    skip(stats, 'box', `a category without an integer id and a name: ${JSON.stringify(value).slice(0, 80)}`);
+  if (!Number.isInteger(id) || typeof name !== 'string' || name === '' || name.length > MAX_LABEL_CHARS) {
+    skip(stats, 'box', `a category without an integer id and a name of 1 to ${MAX_LABEL_CHARS} characters: ${JSON.stringify(value).slice(0, 80)}`);
     return;
+  }
+  if (!categories.has(id as number) && categories.size >= MAX_CATEGORIES) {
+    throw new ImportFormatError(`The COCO file has more than ${MAX_CATEGORIES} categories.`);
   }
   categories.set(id as number, name);
 }
 
+/** An id as the table keeps it: a number, or a string of at most MAX_ID_CHARS; undefined otherwise. */
+function idOf(value: unknown): number | string | undefined {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && value.length <= MAX_ID_CHARS ? value : undefined;
+}
+
 function addImage(images: Images, value: Record<string, unknown>, options: CocoImportOptions, stats: ImportStats): void {
-  const { id, file_name: fileName, coco_url: url, width, height } = value;
-  if ((typeof id !== 'number' && typeof id !== 'string') || images.ids.has(id)) {
-    skip(stats, 'image', `an image with a missing or repeated id: ${JSON.stringify(value).slice(0, 80)}`);
+  const { file_name: fileName, coco_url: url, width, height } = value;
+  const id = idOf(value.id);
+  if (id === undefined || images.ids.has(id)) {
+    skip(stats, 'image', `an image with a missing, repeated or over-long id: ${JSON.stringify(value).slice(0, 80)}`);
     return;
   }
-  const index = images.sourceRefs.length;
-  images.ids.set(id, index);
-  const sourceRef = options.images && typeof fileName === 'string' && fileName !== ''
+  let sourceRef = options.images && typeof fileName === 'string' && fileName !== ''
     ? underPrefix(options.images, fileName)
     : [url, fileName].find((candidate): candidate is string => typeof candidate === 'string' && candidate.startsWith('s3://'));
   if (!sourceRef) {
-    skip(stats, 'image', `image ${String(id)} (${String(fileName)}): no s3:// location; give the images' prefix (--images s3://bucket/prefix/)`);
+    skip(stats, 'image', `image ${String(id)} (${String(fileName).slice(0, 200)}): no s3:// location; give the images' prefix (--images s3://bucket/prefix/)`);
+  } else if (sourceRef.length > MAX_SOURCE_REF_CHARS) {
+    skip(stats, 'image', `image ${String(id)}: its s3:// location is longer than an S3 key can be (${sourceRef.slice(0, 80)}...)`);
+    sourceRef = undefined;
   }
+  const labels = value[IMAGE_LABELS_MEMBER];
+  const kept = Array.isArray(labels) ? [...new Set(labels.filter((label) => Number.isInteger(label)) as number[])] : [];
+  images.bytes += IMAGE_OVERHEAD_BYTES + (typeof id === 'string' ? id.length : 0) + (sourceRef?.length ?? 0) + 8 * kept.length;
+  if (images.bytes > images.budget) {
+    throw new ImportFormatError(`The COCO file's images (their ids, locations and labels) need more than ${images.budget / 1024 / 1024} MiB, the most an import keeps.`);
+  }
+  const index = images.sourceRefs.length;
+  images.ids.set(id, index);
   images.sourceRefs.push(sourceRef);
   images.widths.push(typeof width === 'number' && width > 0 ? width : 0);
   images.heights.push(typeof height === 'number' && height > 0 ? height : 0);
-  const labels = value[IMAGE_LABELS_MEMBER];
-  if (Array.isArray(labels) && labels.length > 0) images.labels.set(index, labels.filter((label) => Number.isInteger(label)));
+  if (kept.length > 0) images.labels.set(index, kept);
 }
 
 /** A box to keep, or why the annotation is left out. */
 function readAnnotation(value: Record<string, unknown>, images: Images, categories: ReadonlyMap<number, string>): { image: number; classId: number; bbox: number[] } | string {
-  const image = images.ids.get(value.image_id);
-  if (image === undefined) return `annotation ${String(value.id)}: no image with id ${String(value.image_id)}`;
+  const imageId = idOf(value.image_id);
+  const image = imageId === undefined ? undefined : images.ids.get(imageId);
+  if (image === undefined) return `annotation ${String(value.id).slice(0, 80)}: no image with id ${String(value.image_id).slice(0, 80)}`;
   if (!Number.isInteger(value.category_id) || !categories.has(value.category_id as number)) {
     return `annotation ${String(value.id)}: no category with id ${String(value.category_id)}`;
   }
@@ -210,12 +254,14 @@ function bboxOf(value: Record<string, unknown>): number[] | undefined {
   return Array.isArray(bbox) && bbox.length === 4 && bbox.every((n) => typeof n === 'number' && Number.isFinite(n)) ? bbox as number[] : undefined;
 }
 
-/** The lines of images [low, high) with the boxes kept for them, in image order and, per image, file order. */
-async function linesOf(
+/**
+ * The lines of images [low, high) with the boxes kept for them, in image order and, per image, file
+ * order: one at a time, as they are taken (a window may be every image of the file).
+ */
+async function* linesOf(
   boxes: Boxes, low: number, high: number, images: Images, categories: ReadonlyMap<number, string>, options: CocoImportOptions, stats: ImportStats,
-): Promise<string[]> {
+): AsyncGenerator<string> {
   const order = boxes.orderByImage();
-  const lines: string[] = [];
   let at = 0;
   for (let image = low; image < high; image++) {
     const own: ImportBox[] = [];
@@ -239,11 +285,10 @@ async function linesOf(
       }
     }
     const imageLabels = (images.labels.get(image) ?? []).map((id) => categories.get(id)).filter((name): name is string => name !== undefined);
-    lines.push(manifestLine({ sourceRef, size, boxes: own, imageLabels }, options.creationDate, JOB_NAME));
     stats.images++;
     stats.boxes += own.length;
+    yield manifestLine({ sourceRef, size, boxes: own, imageLabels }, options.creationDate, JOB_NAME);
   }
-  return lines;
 }
 
 /** Boxes packed in typed arrays, grown by doubling. */

@@ -14,11 +14,29 @@ import type { EntryContent } from './entry-content.js';
 import { ExportSourceChanged, keyOf } from './export-source.js';
 import type { EntryPages } from './export-source.js';
 
-/** `labels/<key without its extension>.txt`: Ultralytics' pairing of `images/x.jpg` with `labels/x.txt`. */
+/**
+ * `labels/<key without its extension>.txt`: Ultralytics' pairing of `images/x.jpg` with
+ * `labels/x.txt`. A key is any text a source-ref may carry, so each segment is made one that every
+ * tar tool extracts inside the folder (`safeSegment`): a source-ref `s3://b/../../.bashrc.png`
+ * would otherwise name a file outside it for tools that trust member names (Python's tarfile
+ * before 3.14, Windows tools for `..\`). The import pairs images by the same function.
+ */
 export function labelPathOf(sourceRef: string): string {
   const key = keyOf(sourceRef);
   const dot = key.lastIndexOf('.');
-  return `labels/${dot > key.lastIndexOf('/') ? key.slice(0, dot) : key}.txt`;
+  const stem = dot > key.lastIndexOf('/') ? key.slice(0, dot) : key;
+  return `labels/${stem.split('/').map(safeSegment).join('/')}.txt`;
+}
+
+/** Control characters and backslashes percent-encoded, and a `.` or `..` segment as `%2E` / `%2E%2E`. */
+function safeSegment(segment: string): string {
+  const escaped = escapeControls(segment).replace(/\\/g, '%5C');
+  return escaped === '.' || escaped === '..' ? escaped.replaceAll('.', '%2E') : escaped;
+}
+
+/** Control characters as `%XX`: a key may hold a line break, which would split a line of images.txt. */
+function escapeControls(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /** Yields the tar archive in pieces. `comment` heads data.yaml (what was exported, from where). */
@@ -29,7 +47,7 @@ export async function* yoloExport(source: EntryPages, comment: string): AsyncGen
   for await (const page of source.pages()) {
     for (const { sourceRef, line } of page) {
       images++;
-      listBytes += Buffer.byteLength(sourceRef) + 1;
+      listBytes += Buffer.byteLength(escapeControls(sourceRef)) + 1;
       for (const box of entryContent(line).boxes) if (!classes.has(box.label)) classes.set(box.label, classes.size);
     }
   }
@@ -38,7 +56,7 @@ export async function* yoloExport(source: EntryPages, comment: string): AsyncGen
   let written = 0;
   let seen = 0;
   for await (const page of source.pages()) {
-    const text = page.map(({ sourceRef }) => `${sourceRef}\n`).join('');
+    const text = page.map(({ sourceRef }) => `${escapeControls(sourceRef)}\n`).join('');
     written += Buffer.byteLength(text);
     seen += page.length;
     yield Buffer.from(text);

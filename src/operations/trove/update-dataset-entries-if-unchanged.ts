@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException, ValidationException } from '../../api/trove/errors.js';
 import type { UpdateDatasetEntriesIfUnchangedInput } from '../../api/trove/inputs.js';
 import { inputShapes } from '../../api/trove/inputs.js';
-import { authorize } from '../../auth/authorize.js';
 import { EntriesChanged } from '../../domain/rekognition/entry-versions.js';
 import type { EntryConflict, EntryExpectation } from '../../domain/rekognition/entry-versions.js';
 import type { Operation } from '../operation.js';
@@ -19,15 +18,15 @@ const MAX_CONFLICTS = 100;
  * does not exist. Otherwise nothing is accepted and ConditionalCheckFailedException lists the
  * entries that changed with their current lines, so a client can show both versions.
  *
- * It changes entries, so besides its own action it needs `rekognition:UpdateDatasetEntries` on
- * the dataset: the Trove API never lets a key do what the AWS API would refuse it.
+ * It changes entries and answers current lines, so besides its own action it needs
+ * `rekognition:UpdateDatasetEntries` and `rekognition:ListDatasetEntries` on the dataset, checked
+ * by the protocol with every operation's AWS actions (src/api/trove/permissions.ts).
  */
 export function updateDatasetEntriesIfUnchanged(services: TroveServices): Operation<UpdateDatasetEntriesIfUnchangedInput> {
   return {
     name: 'UpdateDatasetEntriesIfUnchanged',
     input: inputShapes.UpdateDatasetEntriesIfUnchanged,
     async handle(input, { caller }) {
-      authorize(caller, 'rekognition:UpdateDatasetEntries', [input.datasetArn]);
       const expected = expectations(input.expected);
       try {
         await services.rekognitionEntries.acceptUpdate(caller, input.datasetArn, input.changes.groundTruth, expected);

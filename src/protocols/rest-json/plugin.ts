@@ -66,13 +66,17 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     if (!match) throw service.noRoute(request.method, path);
     const { operation, binding } = match.route;
     request.operationName = operation.name;
-    const action = `${service.signingName}:${operation.name}`;
     const restricted = !service.unrestricted?.has(operation.name);
-    if (restricted) authorizeAction(principal, action);
+    // Its own action, then what it amounts to in the other APIs: each on every resource it names.
+    const actions = restricted ? [`${service.signingName}:${operation.name}`, ...(service.awsActions?.(operation.name) ?? [])] : [];
+    for (const action of actions) authorizeAction(principal, action);
     const input = assembleInput(match, query, request, operation.input);
     const violations = validateShape(input, operation.input, 'asIs');
     if (violations.length > 0) throw service.validationError(violations);
-    if (restricted) authorizeResources(principal, action, service.resourceArns(operation.name, input, principal));
+    if (actions.length > 0) {
+      const resources = service.resourceArns(operation.name, input, principal);
+      for (const action of actions) authorizeResources(principal, action, resources);
+    }
     const output = await operation.handle(input as never, {
       caller: principal, requestId: request.id, logger: request.log as Logger, origin: request.origin,
       requestDigest: digest(request, payloadSha256),

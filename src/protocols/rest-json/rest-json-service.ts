@@ -32,6 +32,12 @@ export interface RestJsonService {
    * GetCallerIdentity, like AWS STS's); all others need their action allowed.
    */
   readonly unrestricted?: ReadonlySet<string>;
+  /**
+   * The other APIs' actions an operation amounts to (Trove's own API: src/api/trove/permissions.ts),
+   * each needed on the same resources as its own action, so an operation of one API never lets a
+   * key do what another API's operation would refuse it. None when absent.
+   */
+  awsActions?(operation: string): readonly string[];
   /** The ARNs of the resources a validated input names, for resource allow-lists (none for listings). */
   resourceArns(operation: string, input: Record<string, unknown>, caller: Caller): string[];
   /** The modelled 500 (AgentCore: InternalServerException), with the default message unless given. */

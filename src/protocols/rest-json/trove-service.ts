@@ -1,12 +1,16 @@
 import {
   AccessDeniedException, InternalServerException, ResourceNotFoundException, ThrottlingException, ValidationException,
 } from '../../api/trove/errors.js';
-import { httpBindings, UNRESTRICTED_OPERATIONS } from '../../api/trove/http-bindings.js';
+import { httpBindings } from '../../api/trove/http-bindings.js';
 import type { TroveOperationName } from '../../api/trove/inputs.js';
+import { AWS_ACTIONS, UNRESTRICTED_OPERATIONS } from '../../api/trove/permissions.js';
 import { datasetArn as agentCoreDatasetArn } from '../../domain/agentcore/ids.js';
 import type { Caller } from '../../domain/caller.js';
 import type { Operation } from '../../operations/operation.js';
 import type { RestJsonService } from './rest-json-service.js';
+
+/** Every operation says which AWS actions it amounts to (a missing one fails to compile here). */
+const AWS_ACTIONS_OF: Readonly<Record<TroveOperationName, readonly string[]>> = AWS_ACTIONS;
 
 /** The SigV4 signing name of Trove's own API, also the prefix of its allow-list actions (`trove:ListDatasetRevisions`). */
 export const TROVE_SIGNING_NAME = 'trove';
@@ -26,6 +30,7 @@ export function troveApiService(operations: ReadonlyMap<string, Operation<never>
       return { operation, binding };
     }),
     unrestricted: UNRESTRICTED_OPERATIONS,
+    awsActions: (operation) => AWS_ACTIONS_OF[operation as TroveOperationName] ?? [],
     validationError: (violations) => ValidationException.of(violations),
     unreadable: (message) => new ValidationException(message),
     noRoute: (method, path) => new ResourceNotFoundException(`No Trove API operation serves ${method} ${path}.`),

@@ -70,6 +70,16 @@ export class RkHistoryRepository {
     return row && toRecord(row);
   }
 
+  /** The entry count of each of these revisions (those in history). */
+  async entryCounts(datasetId: number, revisions: readonly number[]): Promise<Map<number, number>> {
+    if (revisions.length === 0) return new Map();
+    const rows = await this.db.all<{ revision: number; entry_count: number }>(
+      `SELECT revision, entry_count FROM rk_history WHERE dataset_id = ? AND revision IN (${revisions.map(() => '?').join(', ')})`,
+      [datasetId, ...revisions],
+    );
+    return new Map(rows.map((row) => [Number(row.revision), Number(row.entry_count)]));
+  }
+
   /** Revisions newest first, below `beforeRevision`. */
   async pageNewestFirst(datasetId: number, beforeRevision: number, limit: number): Promise<RevisionRecord[]> {
     const rows = await this.db.all<HistoryRow>(

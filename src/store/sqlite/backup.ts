@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, fsyncSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fsyncSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { knownSchemaVersions } from './sqlite-driver.js';
 
@@ -27,8 +27,12 @@ const BACKUP_TABLE = 'trove_backup';
  * all pages in one step, under one read transaction, so the copy is the database at one
  * instant, however busy the writer is (WAL: readers never block it; a write landing between
  * steps would restart a paged copy). Only reads the source: works while Trove serves it.
+ * The target is created empty and private (0600) before a page is copied into it, and SQLite gives
+ * its journal the same mode: a copy made readable by the umask and tightened afterwards could be
+ * opened by another local user meanwhile, and read for as long as they keep it open.
  */
 export async function copyDatabase(sourceFile: string, target: string): Promise<void> {
+  closeSync(openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600));
   const source = openReadOnly(sourceFile);
   try {
     await source.backup(target, { progress: () => 0x7fffffff });

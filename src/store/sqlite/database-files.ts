@@ -75,10 +75,14 @@ function inspect(file: string): void {
   }
   if (size < HEADER_BYTES || !header.subarray(0, MAGIC.length).equals(MAGIC)) throw new DataDirectoryRefused(file, 'it is not a SQLite database');
   // SQLite's header: page size at 16 (1 means 65536), page count at 28, valid while the change
-  // counter at 24 equals the version-valid-for number at 92. A file shorter than that was cut.
+  // counter at 24 equals the version-valid-for number at 92. A file shorter than that was cut —
+  // unless a write-ahead log is beside it: a checkpoint copies page 1 (with the new count) before
+  // it extends the file, so a process killed mid-checkpoint leaves exactly this, and SQLite
+  // completes the file from the log when it next opens it.
   const pageSize = header.readUInt16BE(16) === 1 ? 65_536 : header.readUInt16BE(16);
   const pages = header.readUInt32BE(28);
-  if (pages > 0 && header.readUInt32BE(24) === header.readUInt32BE(92) && size < pages * pageSize) {
+  const logged = existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0;
+  if (!logged && pages > 0 && header.readUInt32BE(24) === header.readUInt32BE(92) && size < pages * pageSize) {
     throw new DataDirectoryRefused(file, `it is truncated (${size} bytes of the ${pages * pageSize} its header records)`);
   }
   let db: Database.Database | undefined;

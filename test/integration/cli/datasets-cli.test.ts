@@ -85,4 +85,17 @@ describe('bin/trove datasets', () => {
     const unknown = await failing('rewind', '--dataset-arn', arn);
     expect(unknown?.stderr).toContain('unknown subcommand "rewind"');
   });
+
+  it("prints what a dataset's writer chose (source-refs, messages) without the terminal escapes it may hold", async () => {
+    const client = server.rekognition();
+    // OSC 52 sets the clipboard of whoever reads the report in a terminal; CSI 2K erases a line.
+    const ref = 's3://bucket/cli/\u001b]52;c;cm0gLXJmIH4=\u0007\u001b[2K\u202eboxed.jpg';
+    const target = await emptyDataset(client, 'cli-escapes');
+    await update(client, target, detectionLine(ref, [{ label: 'cat', left: -9, top: 1, width: 50, height: 50 }]), classificationLine(ref.replace('boxed', 'fine'), 'cat'));
+    const { stdout } = await trove('report', '--dataset-arn', target, '--revision', '2');
+    expect(stdout).not.toMatch(/[\u001b\u0007\u202e]/);
+    expect(stdout).toContain('s3://bucket/cli/\\u001B]52;c;cm0gLXJmIH4=\\u0007\\u001B[2K\\u202Eboxed.jpg');
+    const { stdout: json } = await trove('report', '--dataset-arn', target, '--revision', '2', '--json');
+    expect(JSON.parse(json).items[0].sourceRef).toBe(ref);
+  });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,43 @@ describe('the data directory', () => {
       expect(statSync(file).size).toBe(size);
       expect(existsSync(join(dataDir, 'master.key'))).toBe(false);
     }
+  });
+
+  it('opens a database killed mid-checkpoint: page 1 already counts pages the write-ahead log still holds', async () => {
+    // What kill -9 leaves during a checkpoint: SQLite copies pages from the log in page order and
+    // extends the file last, so the header counts more pages than the file has yet.
+    const dataDir = dirWith('mid-checkpoint', (file) => {
+      copyFileSync(good, file);
+      copyFileSync(join(good, '..', 'master.key'), join(file, '..', 'master.key'));
+      const db = new Database(file);
+      db.pragma('wal_autocheckpoint = 0');
+      db.exec('CREATE TABLE filler (b BLOB)');
+      const insert = db.prepare('INSERT INTO filler VALUES (randomblob(65536))');
+      for (let i = 0; i < 64; i += 1) insert.run();
+      const image = db.serialize();
+      const pageSize = Number(db.pragma('page_size', { simple: true }));
+      // Copied while the connection is open: closing it would checkpoint the log.
+      copyFileSync(`${file}-wal`, `${file}-wal.kept`);
+      copyFileSync(file, `${file}.kept`);
+      db.close();
+      renameSync(`${file}.kept`, file);
+      renameSync(`${file}-wal.kept`, `${file}-wal`);
+      rmSync(`${file}-shm`, { force: true });
+      const fd = openSync(file, 'r+');
+      writeSync(fd, image, 0, pageSize, 0);
+      closeSync(fd);
+      expect(statSync(file).size).toBeLessThan(image.length);
+    });
+    const server = await startServer({ dataDir });
+    try {
+      const { ProjectDescriptions } = await server.rekognition().send(new DescribeProjectsCommand({}));
+      expect(ProjectDescriptions?.map((p) => p.ProjectArn?.split('/')[1])).toEqual(['kept']);
+    } finally {
+      await server.close();
+    }
+    const db = new Database(join(dataDir, 'trove.db'), { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM filler').get()).toEqual({ n: 64 });
+    db.close();
   });
 
   it('refuses a write-ahead log without its database', async () => {

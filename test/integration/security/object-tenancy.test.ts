@@ -150,6 +150,33 @@ describe.each(COMBINATIONS)('object-store tenancy (%s, %s store)', (backend, sto
     expect(await acSettled(b, own.datasetId!)).toMatchObject({ status: 'ACTIVE', exampleCount: 3 });
   });
 
+  it('keys with . or .. segments name no object on either store (an S3 server resolved them into another bucket)', async () => {
+    // s3rver (and proxies that normalise paths) read GET /bucket-of-a/../bucket-of-b/x as bucket-of-b's x,
+    // after Trove had decided the read on bucket-of-a: every path would have read B's objects as A.
+    const a = rekognition(keys.a);
+    const project = await newProject(a);
+    for (const key of ['../bucket-of-b/private.manifest', 'x/../../bucket-of-b/private.manifest', './own.manifest']) {
+      const error = await sdkFailure(a.send(fromManifest(project, 'bucket-of-a', key)));
+      expect({ key, name: error.name }).toEqual({ key, name: 'InvalidS3ObjectException' });
+      expect(error.message).toContain('no such object');
+    }
+    const { DatasetArn } = await a.send(new CreateDatasetCommand({ ProjectArn: project, DatasetType: 'TRAIN' }));
+    await settled(a, DatasetArn!);
+    const dotted = 's3://bucket-of-a/../bucket-of-b/private-photo.png';
+    await a.send(new UpdateDatasetEntriesCommand({
+      DatasetArn, Changes: { GroundTruth: lines(classificationLine(dotted, 'cat'), ...Array.from({ length: 8 }, (_, i) => classificationLine(`s3://bucket-of-a/own${i}.png`, 'cat'))) },
+    }));
+    expect((await settled(a, DatasetArn!)).DatasetStats).toMatchObject({ TotalEntries: 9, ErrorEntries: 1 });
+    const [entry] = await allEntries(a, { DatasetArn, HasErrors: true });
+    expect(entry['cl-errors']).toEqual([{ code: 'ERROR_INVALID_IMAGE', message: SAME_AS_MISSING }]);
+    const request = await presignRequest(server.url, { method: 'GET', path: '/_trove/images', query: [['datasetArn', DatasetArn!], ['sourceRef', dotted]], headers: {} },
+      { ...keys.a, service: 'rekognition', expiresIn: 60 });
+    expect((await send(server.url, request)).status).toBe(404);
+    const ac = agentcore(keys.a);
+    const { datasetId } = await fromS3(ac, 's3://bucket-of-a/../bucket-of-b/examples.jsonl');
+    expect(await acSettled(ac, datasetId!)).toMatchObject({ status: 'CREATE_FAILED', failureReason: expect.stringContaining('does not exist') });
+  });
+
   it('a grant lets another account read, up to its revocation; a revocation between accept and job run fails the job', async () => {
     const a = rekognition(keys.a);
     const ac = agentcore(keys.a);

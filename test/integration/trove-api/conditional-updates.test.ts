@@ -152,7 +152,7 @@ describe.each(BACKENDS)('UpdateDatasetEntriesIfUnchanged (%s)', (backend) => {
     expect([missing.status, missing.code]).toEqual([404, 'ResourceNotFoundException']);
   });
 
-  it('needs rekognition:UpdateDatasetEntries on the dataset as well as its own action', async () => {
+  it('needs rekognition:UpdateDatasetEntries and rekognition:ListDatasetEntries on the dataset as well as its own action', async () => {
     const arn = await dataset(classificationLine(ref('a'), 'rose'));
     const version = sha256((await listed(arn, ref('a')))!);
     const as = async (allowActions: string[]) => {
@@ -164,6 +164,12 @@ describe.each(BACKENDS)('UpdateDatasetEntriesIfUnchanged (%s)', (backend) => {
     expect(troveOnly.message).toContain('rekognition:UpdateDatasetEntries');
     const awsOnly = await rejection(conditional(arn, [classificationLine(ref('a'), 'x')], [{ sourceRef: ref('a'), version }], await as(['rekognition:*'])));
     expect(awsOnly.message).toContain('trove:UpdateDatasetEntriesIfUnchanged');
-    expect(await conditional(arn, [classificationLine(ref('a'), 'x')], [{ sourceRef: ref('a'), version }], await as(['rekognition:UpdateDatasetEntries', 'trove:UpdateDatasetEntriesIfUnchanged']))).toEqual({});
+    // A conflict answers the current lines: a write-only key must not read entries through it.
+    const writeOnly = await rejection(conditional(arn, [classificationLine(ref('a'), 'x')], [{ sourceRef: ref('a'), version: '0'.repeat(64) }],
+      await as(['rekognition:UpdateDatasetEntries', 'trove:UpdateDatasetEntriesIfUnchanged'])));
+    expect([writeOnly.status, writeOnly.code]).toEqual([403, 'AccessDeniedException']);
+    expect(writeOnly.message).toContain('rekognition:ListDatasetEntries');
+    expect(await conditional(arn, [classificationLine(ref('a'), 'x')], [{ sourceRef: ref('a'), version }],
+      await as(['rekognition:UpdateDatasetEntries', 'rekognition:ListDatasetEntries', 'trove:UpdateDatasetEntriesIfUnchanged']))).toEqual({});
   });
 });

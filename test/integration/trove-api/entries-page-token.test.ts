@@ -107,7 +107,7 @@ describe.each(BACKENDS)('GetDatasetEntriesPageToken: any position of a listing a
     expect([unknown.status, unknown.code]).toEqual([404, 'ResourceNotFoundException']);
   });
 
-  it('applies the allow-lists (trove:GetDatasetEntriesPageToken on the dataset) and tenancy', async () => {
+  it('applies the allow-lists (trove:GetDatasetEntriesPageToken and rekognition:ListDatasetEntries on the dataset) and tenancy', async () => {
     // Created last: once a credential exists the local pair stops working on this server.
     const other = await server.createCredential({ account: '111122223333' });
     const otherApi = new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: other });
@@ -117,7 +117,13 @@ describe.each(BACKENDS)('GetDatasetEntriesPageToken: any position of a listing a
     const listOnly = await server.createCredential({ account: '000000000000', allowActions: ['rekognition:*'] });
     const denied = await rejection(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: listOnly }).call('POST', PATH, { body: { datasetArn, position: 0 } }));
     expect([denied.status, denied.code]).toEqual([403, 'AccessDeniedException']);
-    const allowed = await server.createCredential({ account: '000000000000', allowActions: ['trove:GetDatasetEntriesPageToken'], allowResources: [datasetArn] });
+    // The token's page is a listing's: without ListDatasetEntries, not even its length is told.
+    const troveOnly = await server.createCredential({ account: '000000000000', allowActions: ['trove:GetDatasetEntriesPageToken'] });
+    const uncounted = await rejection(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: troveOnly }).call('POST', PATH, { body: { datasetArn, position: 1e6 } }));
+    expect([uncounted.status, uncounted.message]).toEqual([403, expect.stringContaining('rekognition:ListDatasetEntries')]);
+    const allowed = await server.createCredential({
+      account: '000000000000', allowActions: ['trove:GetDatasetEntriesPageToken', 'rekognition:ListDatasetEntries'], allowResources: [datasetArn],
+    });
     const ok = await new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: allowed }).call<{ nextToken?: string }>('POST', PATH, { body: { datasetArn, position: 10 } });
     expect(ok.nextToken).toEqual(expect.any(String));
   });

@@ -164,13 +164,17 @@ describe.each(BACKENDS)('allow-lists on the history actions (%s)', (backend) => 
       const { accessKeyId, secretAccessKey } = await server.createCredential(input);
       return historyClient(server.url, { accessKeyId, secretAccessKey });
     };
-    const reader = await issue({ account: '000000000000', allowActions: ['trove:List*', 'trove:Get*'] });
+    // Read-only history: trove:List* and trove:Get*, with the AWS reads they amount to (src/api/trove/permissions.ts).
+    const reader = await issue({ account: '000000000000', allowActions: ['trove:List*', 'trove:Get*', 'rekognition:DescribeDataset', 'rekognition:ListDatasetEntries'] });
     expect((await reader.listRevisions(arn)).revisions).toHaveLength(2);
+    const historyOnly = await issue({ account: '000000000000', allowActions: ['trove:*'] });
+    const unread = await apiFailure(historyOnly.listRevisions(arn));
+    expect([unread.status, unread.message]).toEqual([403, expect.stringContaining('rekognition:DescribeDataset')]);
     const denied = await apiFailure(reader.createSnapshot(arn, 'nope'));
     expect([denied.status, denied.code]).toEqual([403, 'AccessDeniedException']);
     expect(denied.message).toContain('trove:CreateDatasetSnapshot');
 
-    const elsewhere = await issue({ account: '000000000000', allowActions: ['trove:*'], allowResources: [`${other.slice(0, other.lastIndexOf('/'))}/*`] });
+    const elsewhere = await issue({ account: '000000000000', allowActions: ['trove:*', 'rekognition:*'], allowResources: [`${other.slice(0, other.lastIndexOf('/'))}/*`] });
     expect((await elsewhere.listSnapshots(other)).snapshots).toEqual([]);
     const wrongDataset = await apiFailure(elsewhere.listRevisions(arn));
     expect([wrongDataset.status, wrongDataset.code]).toEqual([403, 'AccessDeniedException']);

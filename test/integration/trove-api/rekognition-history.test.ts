@@ -159,7 +159,7 @@ describe.each(BACKENDS)('Rekognition history and snapshots through /_trove/api (
     expect(await entriesAt(history, arn, 'flowers-v2')).toEqual(v2);
     expect(await entriesAt(history, arn, '3')).toEqual(v2);
     const listed = (await history.listSnapshots(arn)).snapshots;
-    expect(listed.map((s) => [s.name, s.revision])).toEqual([['flowers-v1', 2], ['flowers-v2', 3]]);
+    expect(listed.map((s) => [s.name, s.revision, s.entryCount])).toEqual([['flowers-v1', 2, 10], ['flowers-v2', 3, 12]]);
     const revisionList = await revisions(arn);
     expect(revisionList.find((r) => r.revision === 2)?.snapshots).toEqual(['flowers-v1']);
   });

@@ -1,4 +1,5 @@
-import { diffValues, formatPath } from '../../agentcore/version-diff.js';
+import { diffValues } from '../../agentcore/version-diff.js';
+import { FieldChangesTable } from '../../shell/diff-parts.js';
 import { EntryImage } from '../entry-image.js';
 import { readEntry } from '../entry-model.js';
 import type { EntryModel } from '../entry-model.js';
@@ -30,18 +31,7 @@ export function ConflictView({ datasetArn, sourceRef, mine, conflict, onKeepThei
         {theirModel ? <Side title="Now in the dataset" datasetArn={datasetArn} entry={theirModel} /> : <div><h4>Now in the dataset</h4><p className="muted">(no entry {sourceRef})</p></div>}
       </div>
       {changes.length > 0 && (
-        <table className="field-changes small">
-          <caption>What differs (theirs → yours)</caption>
-          <tbody>
-            {changes.slice(0, 12).map((change) => (
-              <tr key={formatPath(change.path)}>
-                <th scope="row"><code>{formatPath(change.path)}</code></th>
-                <td><del>{change.kind === 'added' ? '(absent)' : JSON.stringify(change.before)}</del></td>
-                <td><ins>{change.kind === 'removed' ? '(absent)' : JSON.stringify(change.after)}</ins></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <FieldChangesTable changes={changes.slice(0, 12)} caption="What differs (theirs → yours)" small />
       )}
       <div className="conflict-actions">
         <button type="button" onClick={onKeepTheirs}>Keep theirs (drop my changes)</button>

@@ -1,7 +1,7 @@
 import { DescribeDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import type { ReactNode } from 'react';
 import { createContext, useCallback, useContext, useMemo, useState } from 'react';
-import { usePermission } from '../../lib/caller.js';
+import { usePermission, useTrovePermission } from '../../lib/caller.js';
 import { useClients } from '../../lib/clients.js';
 import type { Clients } from '../../lib/clients.js';
 import type { Decision } from '../../lib/permissions.js';
@@ -80,7 +80,7 @@ export function DatasetEditingProvider({ datasetArn, datasetLabels, onSaved, chi
 }) {
   const clients = useClients();
   const permission = usePermission(['rekognition:UpdateDatasetEntries', [datasetArn]]);
-  const conditional = usePermission(['trove:UpdateDatasetEntriesIfUnchanged', [datasetArn]]).allowed;
+  const conditional = useTrovePermission('UpdateDatasetEntriesIfUnchanged', [datasetArn]).allowed;
   const saver = useMemo(() => new EntrySaver(saverPort(clients, datasetArn), { conditional }), [clients, datasetArn, conditional]);
   const [saved, setSaved] = useState<ReadonlyMap<string, EntryModel>>(new Map());
   const [created, setCreated] = useState<readonly string[]>([]);

@@ -8,6 +8,7 @@ import { historyCommand, reportCommand } from './history.js';
 import { deleteSnapshotCommand, restoreCommand, snapshotCommand, snapshotsCommand } from './snapshots.js';
 import { OPTIONS } from './subcommand.js';
 import type { DatasetsSubcommand } from './subcommand.js';
+import { forTerminal } from '../../terminal-text.js';
 
 const SUBCOMMANDS: readonly DatasetsSubcommand[] = [
   historyCommand, reportCommand, snapshotCommand, snapshotsCommand, deleteSnapshotCommand, diffCommand, restoreCommand,
@@ -37,7 +38,7 @@ export const datasetsCommand: Command = {
     if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
     if (!values['dataset-arn']) throw new Error('--dataset-arn is required.');
     const history = new DatasetHistoryClient(new TroveApiClient(await resolveClientTarget(values, env)));
-    return subcommand.run({ values, history, out: (text) => process.stdout.write(text) });
+    return subcommand.run({ values, history, out: (text) => process.stdout.write(forTerminal(text)) });
   },
 };
 

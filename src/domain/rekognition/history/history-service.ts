@@ -48,6 +48,8 @@ const DIFF_STEP = 250;
 const DIFF_PAGE_SCAN = 5_000;
 const PAGE_CHARS = 4 * 1024 * 1024;
 const ENTRY_PAGE = 1000;
+/** Rows read at once for a page of entries: lines are up to 100,000 characters, so a page is read in parts. */
+const ENTRY_BATCH = 100;
 
 /**
  * The history of Rekognition datasets, read side: revisions with their counts, the ingest report
@@ -184,14 +186,33 @@ export class HistoryService {
     } else {
       at = pointView(await this.#readablePoint(dataset, query.at));
     }
-    const rows = await this.#page(dataset.id, at.revision, afterId, query.maxResults + 1);
-    const page = rows.slice(0, query.maxResults);
-    const nextToken = rows.length > query.maxResults
+    // A page stops at maxResults or near PAGE_CHARS of lines, read ENTRY_BATCH rows at a time:
+    // 1000 lines of 100,000 characters would otherwise be read, and answered, as 200 MB at once.
+    const entries: string[] = [];
+    let chars = 0;
+    let last = afterId;
+    let more = true;
+    while (more && entries.length < query.maxResults && chars < PAGE_CHARS) {
+      const want = Math.min(ENTRY_BATCH, query.maxResults - entries.length);
+      const rows = await this.#page(dataset.id, at.revision, last, want);
+      let taken = 0;
+      for (const row of rows) {
+        entries.push(row.line);
+        chars += row.line.length;
+        last = row.id;
+        taken++;
+        if (chars >= PAGE_CHARS) break;
+      }
+      more = rows.length === want || taken < rows.length;
+    }
+    // The last page has no token: look one row ahead when the page filled up exactly.
+    if (more) more = (await this.#page(dataset.id, at.revision, last, 1)).length > 0;
+    const nextToken = more
       ? this.deps.pageTokens.issue<EntriesToken>('rk-entries-at', {
-        d: dataset.id, r: at.revision, ...(at.snapshot ? { s: at.snapshot } : {}), a: page[page.length - 1].id,
+        d: dataset.id, r: at.revision, ...(at.snapshot ? { s: at.snapshot } : {}), a: last,
       }, startedAt)
       : undefined;
-    return { at, entries: page.map((row) => row.line), nextToken };
+    return { at, entries, nextToken };
   }
 
   /**

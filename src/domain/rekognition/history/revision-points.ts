@@ -1,6 +1,7 @@
 import { ResourceNotFoundException, ValidationException } from '../../../api/trove/errors.js';
 import type { RevisionRecord } from '../../../store/rk-history-records.js';
 import type { Repositories } from '../../../store/store.js';
+import { REVISION_NUMBER, snapshotNameProblem } from './snapshot-names.js';
 
 /** A revision of a dataset as a request names it: a number, or a snapshot's name. */
 export interface RevisionPoint {
@@ -8,17 +9,6 @@ export interface RevisionPoint {
   /** The snapshot the request named, if it named one. */
   readonly snapshot?: string;
   readonly record: RevisionRecord;
-}
-
-/** Snapshot names: letters, digits, `.`, `_`, `-`, not only digits (a number names a revision). */
-const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const REVISION_NUMBER = /^[0-9]{1,15}$/;
-
-/** Why `name` can't name a snapshot, or undefined. */
-export function snapshotNameProblem(name: string): string | undefined {
-  if (!SNAPSHOT_NAME.test(name)) return `'${name}' is not a snapshot name: 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit.`;
-  if (REVISION_NUMBER.test(name)) return `'${name}' is not a snapshot name: a name can't be only digits (a number names a revision).`;
-  return undefined;
 }
 
 /**

@@ -9,7 +9,8 @@ import type { RestoreSnapshotPayload } from '../job-kinds.js';
 import { SETTLED, statusChange } from '../status.js';
 import { findDataset } from './history-deps.js';
 import type { HistoryDeps } from './history-deps.js';
-import { EntriesCollected, snapshotNameProblem } from './revision-points.js';
+import { EntriesCollected } from './revision-points.js';
+import { snapshotNameProblem } from './snapshot-names.js';
 
 interface SnapshotsToken { d: number; a: string }
 
@@ -50,7 +51,8 @@ export class SnapshotService {
     return { ...snapshot, entryCount };
   }
 
-  async list(caller: Caller, arn: string, query: { maxResults: number; nextToken?: string }): Promise<{ snapshots: SnapshotRecord[]; nextToken?: string }> {
+  /** A page of the dataset's snapshots in name order, each with the entry count of its revision. */
+  async list(caller: Caller, arn: string, query: { maxResults: number; nextToken?: string }): Promise<{ snapshots: (SnapshotRecord & { entryCount?: number })[]; nextToken?: string }> {
     const dataset = await findDataset(this.deps, caller, arn);
     let afterName = '';
     let startedAt: number | undefined;
@@ -62,9 +64,11 @@ export class SnapshotService {
       ({ a: afterName, t: startedAt } = state);
     }
     const rows = await this.deps.store.rkSnapshots.page(dataset.id, afterName, query.maxResults + 1);
-    const snapshots = rows.slice(0, query.maxResults);
+    const page = rows.slice(0, query.maxResults);
+    const counts = await this.deps.store.rkHistory.entryCounts(dataset.id, [...new Set(page.map((snapshot) => snapshot.revision))]);
+    const snapshots = page.map((snapshot) => ({ ...snapshot, entryCount: counts.get(snapshot.revision) }));
     const nextToken = rows.length > query.maxResults
-      ? this.deps.pageTokens.issue<SnapshotsToken>('rk-snapshots', { d: dataset.id, a: snapshots[snapshots.length - 1].name }, startedAt)
+      ? this.deps.pageTokens.issue<SnapshotsToken>('rk-snapshots', { d: dataset.id, a: page[page.length - 1].name }, startedAt)
       : undefined;
     return { snapshots, nextToken };
   }

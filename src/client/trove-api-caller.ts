@@ -1,0 +1,18 @@
+// What a client of Trove's own API offers, without how it signs: TroveApiClient (Node, bin/trove)
+// and the web console's signed fetch both do. No imports, so browser code can use the typed
+// clients built on it (dataset-history-client.ts).
+
+export interface CallOptions {
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** Sent as JSON. */
+  readonly body?: unknown;
+  /** Sent as they are (an operation whose body is its payload, e.g. UploadImage), with this Content-Type. */
+  readonly bytes?: { readonly data: Uint8Array; readonly contentType: string };
+}
+
+export type CallMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface TroveApiCaller {
+  /** `method` on `path` (under /_trove/api, already percent-encoded per segment); resolves to the parsed JSON answer. */
+  call<T>(method: CallMethod, path: string, options?: CallOptions): Promise<T>;
+}
