@@ -42,8 +42,9 @@ export class DatasetService {
   constructor(private readonly deps: AgentCoreDeps) {}
 
   /**
-   * AWS: returns 202 CREATING at once; the examples (validated here, all-or-nothing) are
-   * written by a job, then ACTIVE with draftStatus MODIFIED. A dataset can't be created empty.
+   * AWS: returns 202 CREATING at once, then ACTIVE with draftStatus MODIFIED. Inline examples
+   * (validated here, all-or-nothing) are written unpublished by the accepting transaction and
+   * published by a job; an s3Source file is read by the job. A dataset can't be created empty.
    */
   async create(caller: Caller, input: CreateDatasetInput, digest?: RequestDigest): Promise<CreatedDataset> {
     const { store, idempotency, clock, limits } = this.deps;

@@ -3,7 +3,7 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../harness/backends.js';
-import { allExamples, inline, predefined, predefinedBatch, settled } from '../../harness/agentcore.js';
+import { allExamples, inline, predefined, predefinedBatch, settled, unpublishedRows } from '../../harness/agentcore.js';
 import { rawSql } from '../../harness/raw-sql.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
@@ -29,11 +29,6 @@ describe.each(BACKENDS)('agentcore datasets: jobs that keep failing (%s)', (back
     return jobs.length;
   };
 
-  /** Row versions written at or superseded at a revision the dataset has not published. */
-  const unpublishedRows = async (datasetId: string) => (await rawSql<{ n: number }>(server,
-    `SELECT COUNT(*) AS n FROM ac_examples e JOIN ac_datasets d ON d.id = e.dataset_id
-     WHERE d.dataset_id = ? AND (e.created_rev > d.revision OR e.deleted_rev > d.revision)`, [datasetId])).rows[0].n;
-
   it('ends in CREATE_FAILED or UPDATE_FAILED with a failureReason, having written nothing', async () => {
     const client = server.agentcore();
     const runner = server.trove.runner;
@@ -47,7 +42,7 @@ describe.each(BACKENDS)('agentcore datasets: jobs that keep failing (%s)', (back
     expect(failed).toMatchObject({ status: 'CREATE_FAILED', exampleCount: 0 });
     expect(failed.failureReason).toMatch(/could not apply/);
     expect(await allExamples(client, datasetId!)).toEqual([]);
-    expect(await unpublishedRows(datasetId!)).toBe(0);
+    expect(await unpublishedRows(server, datasetId!)).toBe(0);
 
     // AWS: AddDatasetExamples is allowed from CREATE_FAILED; ACTIVE clears failureReason.
     await client.send(new AddDatasetExamplesCommand({ datasetId, source: inline(predefinedBatch(2)) }));
@@ -66,7 +61,7 @@ describe.each(BACKENDS)('agentcore datasets: jobs that keep failing (%s)', (back
     expect(await allExamples(client, datasetId!)).toEqual(before);
     expect((await client.send(new GetDatasetCommand({ datasetId }))).draftStatus).toBe('MODIFIED');
     // The examples the accepting transaction wrote for the refused batch are gone from the store.
-    expect(await unpublishedRows(datasetId!)).toBe(0);
+    expect(await unpublishedRows(server, datasetId!)).toBe(0);
     await client.send(new UpdateDatasetExamplesCommand({ datasetId, examples: [{ exampleId: before[0].exampleId, ...predefined('changed again') }] }));
     expect(await settled(client, datasetId!)).toMatchObject({ status: 'ACTIVE', exampleCount: 2 });
     expect((await allExamples(client, datasetId!)).map((e) => e.scenario_id)).toEqual(['changed again', before[1].scenario_id]);

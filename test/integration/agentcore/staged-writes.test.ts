@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allExamples, inline, predefined, predefinedBatch, settled } from '../../harness/agentcore.js';
+import { allExamples, inline, predefined, predefinedBatch, settled, unpublishedRows } from '../../harness/agentcore.js';
 import { BACKENDS } from '../../harness/backends.js';
 import { rawSql } from '../../harness/raw-sql.js';
 import { startServer } from '../../harness/server.js';
@@ -30,10 +30,6 @@ describe.each(BACKENDS)('agentcore: inline batches staged by the accepting trans
 
   /** The dataset's store row (its internal id and committed DRAFT revision). */
   const recordOf = async (datasetId: string) => (await server.trove.store.acDatasets.find('000000000000', 'us-east-1', datasetId))!;
-  /** Row versions written or superseded at a revision the dataset has not published. */
-  const unpublishedRows = async (id: number) => (await rawSql<{ n: number }>(server,
-    `SELECT COUNT(*) AS n FROM ac_examples e JOIN ac_datasets d ON d.id = e.dataset_id
-     WHERE d.id = ? AND (e.created_rev > d.revision OR e.deleted_rev > d.revision)`, [id])).rows[0].n;
 
   it('shows an accepted update or delete to no reader until its job publishes it, then all of it', async () => {
     const { datasetId } = await client.send(new CreateDatasetCommand({ datasetName: 'staged', schemaType: PREDEFINED, source: inline(predefinedBatch(3)) }));
@@ -42,14 +38,13 @@ describe.each(BACKENDS)('agentcore: inline batches staged by the accepting trans
     await settled(client, datasetId!);
     const published = await allExamples(client, datasetId!);
     const [first, second, third] = published;
-    const { id } = await recordOf(datasetId!);
     const { runner } = server.trove;
 
     runner.pause();
     try {
       await client.send(new UpdateDatasetExamplesCommand({ datasetId, examples: [{ exampleId: first.exampleId, ...predefined('replaced') }] }));
       // Written (the accepting transaction staged one new row version and superseded one), yet unseen.
-      expect(await unpublishedRows(id)).toBe(2);
+      expect(await unpublishedRows(server, datasetId!)).toBe(2);
       expect(await client.send(new GetDatasetCommand({ datasetId }))).toMatchObject({ status: 'UPDATING', exampleCount: 3 });
       expect(await allExamples(client, datasetId!)).toEqual(published);
       expect(await allExamples(client, datasetId!, '1')).toEqual(published);
@@ -71,21 +66,21 @@ describe.each(BACKENDS)('agentcore: inline batches staged by the accepting trans
     expect(await settled(client, datasetId!)).toMatchObject({ status: 'ACTIVE', exampleCount: 1 });
     expect((await allExamples(client, datasetId!)).map((e) => e.scenario_id)).toEqual(['replaced']);
     expect(await allExamples(client, datasetId!, '1')).toEqual(published);
-    expect(await unpublishedRows(id)).toBe(0);
+    expect(await unpublishedRows(server, datasetId!)).toBe(0);
   });
 
   it('leaves nothing behind for a batch refused while it was being written (an unknown id among known ones)', async () => {
     const { datasetId } = await client.send(new CreateDatasetCommand({ datasetName: 'refused', schemaType: PREDEFINED, source: inline(predefinedBatch(2)) }));
     await settled(client, datasetId!);
     const before = await allExamples(client, datasetId!);
-    const { id, revision } = await recordOf(datasetId!);
+    const { revision } = await recordOf(datasetId!);
     // The known id comes first: its live row was already superseded when the unknown one was found.
     const refused = client.send(new UpdateDatasetExamplesCommand({ datasetId, examples: [
       { exampleId: before[0].exampleId, ...predefined('never') }, { exampleId: 'no-such-example', ...predefined('never') },
     ] }));
     await expect(refused).rejects.toBeInstanceOf(ResourceNotFoundException);
     expect(await client.send(new GetDatasetCommand({ datasetId }))).toMatchObject({ status: 'ACTIVE', exampleCount: 2 });
-    expect(await unpublishedRows(id)).toBe(0);
+    expect(await unpublishedRows(server, datasetId!)).toBe(0);
     expect((await recordOf(datasetId!)).revision).toBe(revision);
     expect(await allExamples(client, datasetId!)).toEqual(before);
   });
