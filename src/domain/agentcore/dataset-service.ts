@@ -238,7 +238,8 @@ export class DatasetService {
     const payload: WriteExamplesPayload = 'staged' in from
       ? { dataset: dataset.id, kind, staged: from.staged }
       : { dataset: dataset.id, kind, s3: { bucket: from.s3.bucket, key: from.s3.key }, requester: requesterOf(from.requester) };
-    await tx.jobs.enqueue({ kind: AgentCoreJobs.writeExamples, payloadVersion: 1, resource: dataset.arn, payload, runAfter: now, createdAt: now });
+    const jobKind = payload.staged ? AgentCoreJobs.publishStagedExamples : AgentCoreJobs.writeExamples;
+    await tx.jobs.enqueue({ kind: jobKind, payloadVersion: 1, resource: dataset.arn, payload, runAfter: now, createdAt: now });
   }
 }
 

@@ -4,6 +4,12 @@ import type { StagedDraft } from './draft-writer.js';
 /** Stable names of the AgentCore jobs (stored with every job; never rename). */
 export const AgentCoreJobs = {
   writeExamples: 'agentcore.write-examples',
+  /**
+   * Publishes an inline batch the accepting transaction staged (migration 0015 on). Its own kind,
+   * so that a node of an earlier release, which knows only write-examples, leaves such a job to
+   * the nodes that understand it rather than take its empty body for an empty batch.
+   */
+  publishStagedExamples: 'agentcore.publish-staged-examples',
   publishVersion: 'agentcore.publish-version',
   deleteVersion: 'agentcore.delete-version',
   deleteDataset: 'agentcore.delete-dataset',

@@ -28,7 +28,14 @@ import type { ImportExamplesDeps } from './import-examples.js';
  * streamed in chunk transactions (import-examples.ts). Each finishing transaction also collects
  * rows earlier writes superseded that nothing can read any more (garbage.ts).
  */
-export function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAccess; limits: AgentCoreLimits }): JobDefinition<WriteExamplesPayload> {
+export function writeExamplesJobs(options: { garbageAfterMs: number; objects: ObjectAccess; limits: AgentCoreLimits }): JobDefinition<WriteExamplesPayload>[] {
+  const definition = writeExamplesJob(options);
+  // One definition under both names: staged batches are queued as publish-staged-examples (see
+  // job-kinds.ts), s3Source imports and batches queued by earlier releases as write-examples.
+  return [definition, { ...definition, kind: AgentCoreJobs.publishStagedExamples }];
+}
+
+function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAccess; limits: AgentCoreLimits }): JobDefinition<WriteExamplesPayload> {
   const imports: ImportExamplesDeps = { objects: options.objects, limits: options.limits, validator: new ExampleValidator() };
   return {
     kind: AgentCoreJobs.writeExamples,
