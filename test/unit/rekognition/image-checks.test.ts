@@ -194,12 +194,16 @@ describe('checkImagesAhead', () => {
         '{"source-ref":"s3://nowhere/b.png", oops',
         // Spaces around the colon, and a key that only looks like a source-ref inside a string.
         '{"note":"\\"source-ref\\":\\"s3://nowhere/x\\"", "source-ref" :\t"s3://imgs/spaced.png"}',
+        // Two "source-ref" keys: the line's source-ref is the last (JSON.parse), so the first one
+        // (here in a missing bucket) must not get the line skipped unchecked.
+        '{"source-ref":"s3://nowhere/c.png","source-ref":"s3://imgs/duplicate.png"}',
+        '{"meta":{"source-ref":"s3://nowhere/d.png"},"source-ref":"s3://imgs/nested.png"}',
       ];
       const check = await checkImagesAhead(form(lines), checker, 4);
       const entry = (ref: string) => ({ sourceRef: ref, line: line(ref), isLabeled: false, hasErrors: false, labels: [] });
-      const answers = await check([entry('s3://imgs/ok.png'), entry('s3://imgs/missing.png'), entry('s3://nowhere/a.png'), entry('s3://imgs/spaced.png')]);
+      const answers = await check(['s3://imgs/ok.png', 's3://imgs/missing.png', 's3://nowhere/a.png', 's3://imgs/spaced.png', 's3://imgs/duplicate.png', 's3://imgs/nested.png'].map(entry));
       const missing = [{ code: 'ERROR_INVALID_IMAGE', detail: 'The object does not exist or this account may not read it.' }];
-      expect(answers).toEqual([undefined, missing, undefined, missing]);
+      expect(answers).toEqual([undefined, missing, undefined, missing, missing, missing]);
       expect(checker.knownUnreachable('nowhere')).toBe(true);
       expect(checker.knownUnreachable('imgs')).toBe(false);
     } finally {

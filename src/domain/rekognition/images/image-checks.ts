@@ -45,7 +45,7 @@ export async function checkImagesAhead(
   // their bucket may be reachable.
   for await (const item of lines) {
     for (const line of typeof item === 'string' ? [item] : item) {
-      const bucket = typeof line === 'string' ? SOURCE_REF_BUCKET.exec(line)?.[1] : bucketOfBytes(line.bytes);
+      const bucket = typeof line === 'string' ? bucketOfText(line) : bucketOfBytes(line.bytes);
       if (bucket !== undefined && checker.knownUnreachable(bucket)) continue;
       const text = typeof line === 'string' ? line : lineTextOf(line);
       if (text === undefined) continue;
@@ -62,19 +62,26 @@ export async function checkImagesAhead(
 }
 
 /**
- * The bucket of a line's source-ref, found without parsing the line. A hint only: JSON escapes
- * quotes inside strings, so it matches only a real "source-ref" key, and a nested one read by
- * mistake can at worst leave that line's image unchecked.
+ * The bucket of a line's source-ref, found without parsing the line. JSON escapes quotes inside
+ * strings, so it matches only a real "source-ref" key; a line with more than one such key (a
+ * repeated key, whose last value JSON.parse keeps, or a nested one) gets no hint, and is parsed:
+ * a hint from the wrong key would skip the line's image check.
  */
 const SOURCE_REF_BUCKET = /"source-ref"\s*:\s*"s3:\/\/([^/"\\]+)\//;
 
 const SOURCE_REF_KEY = Buffer.from('"source-ref"');
 const S3_PREFIX = Buffer.from('"s3://');
 
-/** SOURCE_REF_BUCKET on a line's UTF-8 bytes, without decoding it (its first "source-ref" key only). */
+function bucketOfText(line: string): string | undefined {
+  const found = SOURCE_REF_BUCKET.exec(line);
+  if (!found || line.includes('"source-ref"', found.index + 1)) return undefined;
+  return found[1];
+}
+
+/** bucketOfText on a line's UTF-8 bytes, without decoding it. */
 function bucketOfBytes(bytes: Buffer): string | undefined {
   let at = bytes.indexOf(SOURCE_REF_KEY);
-  if (at < 0) return undefined;
+  if (at < 0 || bytes.indexOf(SOURCE_REF_KEY, at + 1) >= 0) return undefined;
   at = skipSpaces(bytes, at + SOURCE_REF_KEY.length);
   if (bytes[at] !== 0x3a) return undefined;
   at = skipSpaces(bytes, at + 1);
