@@ -172,6 +172,17 @@ describe('bin/trove for a newcomer', () => {
     expect(serv.stderr).toMatch(/^trove: unknown command "serv" \(did you mean `trove serve`\?\)\n/);
   });
 
+  it('answers serve --help and migrate --help with their flags, without starting anything', async () => {
+    for (const [command, flag] of [['serve', '--help'], ['serve', '-h'], ['migrate', '--help']]) {
+      const help = await trove(command, flag, '--data-dir', '/nonexistent/never-created');
+      expect(help.code).toBe(0);
+      expect(help.stderr).toBe('');
+      expect(help.stdout).toMatch(new RegExp(`^Usage: trove ${command}`));
+      expect(help.stdout).toMatch(/\n {2}--port +TROVE_PORT +port to listen on/);
+      expect(help.stdout).toMatch(/\n {2}TROVE_MASTER_KEY +/);
+    }
+  });
+
   it('aligns the help table, however long a flag', async () => {
     const { stdout } = await trove('help');
     const flags = stdout.split('\n').filter((line) => line.startsWith('  --'));
