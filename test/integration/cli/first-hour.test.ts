@@ -46,7 +46,7 @@ describe('bin/trove for a newcomer', () => {
       const banner = server.output();
       expect(banner).toContain(`Trove is listening on ${server.url}\n`);
       expect(banner).toMatch(new RegExp(`\\n {2}Console +${server.url}/_trove/console/\\n`));
-      expect(banner).toMatch(/\n {2}Sign in +test \/ test \(account 000000000000, any region\)/);
+      expect(banner).toMatch(/\n {2}Sign in +test \/ test \(account 000000000000, any AWS region\)/);
       expect(banner).toMatch(new RegExp(`\\n {2}Data +SQLite in ${dataDir}\\n`));
       expect(banner).toContain(`s3://<bucket>/<key> is the file ${dataDir}/buckets/<bucket>/<key>`);
       expect(banner).toMatch(/npm run demo/);
