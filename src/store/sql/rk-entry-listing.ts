@@ -11,6 +11,12 @@ const WALK_PER_ROW = 20;
 const MAX_STRETCHES = 8;
 /** Postings read per window to estimate how common it is (SQLite's substring index). */
 const PROBE = 256;
+/**
+ * Windows or trigrams of one substring looked at, at most, spread over it (any of them rules out
+ * only source-refs without the substring): a 2,048-character SourceRefContains costs what a
+ * short one does, not a probe per window.
+ */
+const MAX_TERMS = 16;
 /** Source-refs a substring query may let through to the exact test, about. */
 const TARGET_CANDIDATES = 32;
 /**
@@ -18,7 +24,7 @@ const TARGET_CANDIDATES = 32;
  * many are expected; with more, a walk in listing order goes first and may fill the page.
  */
 const FEW_CANDIDATES = 1000;
-/** PostgreSQL: reading one candidate row from the heap costs about this many index-only walk entries. */
+/** Reading one candidate row costs about this many index entries of a walk (PostgreSQL's heap; label rows). */
 const HEAP_VISIT = 10;
 /** PostgreSQL: how long planner statistics are used before they are read again. */
 const STATISTICS_TTL_MS = 60_000;
@@ -119,15 +125,18 @@ export class RkEntryListing {
   /**
    * ContainsLabels (any of): one ordered walk per label, merged; HasErrors and SourceRefContains
    * are tested on the label rows. When a substring index expects fewer candidates than the
-   * labels have rows, its candidates are walked instead and the labels tested on each.
+   * labels have rows (a candidate costs a row read, a label row an index entry: HEAP_VISIT of
+   * them), its candidates are walked instead and the labels tested on each. Not with
+   * HasErrors=true: the labels' rows with errors have an index of their own, a minority walked
+   * whole, and a substring's share among entries with errors says little (they are often alike).
    */
   async #withLabels(query: Query, afterId: number, lines: boolean): Promise<ListedRow[]> {
     const labels = [...new Set(query.filter.containsLabels!.filter((label) => !label.includes('\u0000')))];
     if (labels.length === 0) return [];
     const text = query.filter.sourceRefContains;
-    if (text !== undefined) {
+    if (text !== undefined && query.filter.hasErrors !== true) {
       const search = await this.#substringSearch(query, text);
-      if (search && Number.isFinite(search.expected) && search.expected < await this.#labelRows(query.datasetId, labels)) {
+      if (search && Number.isFinite(search.expected) && search.expected * HEAP_VISIT < await this.#labelRows(query.datasetId, labels)) {
         const labelled: Condition = {
           sql: `EXISTS (SELECT 1 FROM rk_entry_labels l WHERE l.dataset_id = e.dataset_id AND l.label IN (${placeholders(labels.length)}) AND l.entry_id = e.id)`,
           params: labels,
@@ -327,7 +336,8 @@ export class RkEntryListing {
    * asked for, as many as it takes to let about TARGET_CANDIDATES through; `expected` is that
    * estimate.
    */
-  async #rarestWindows(windows: readonly string[], indexedUpTo: number): Promise<{ match: string; expected: number }> {
+  async #rarestWindows(all: readonly string[], indexedUpTo: number): Promise<{ match: string; expected: number }> {
+    const windows = spread(all, MAX_TERMS);
     if (windows.length === 1 || indexedUpTo === 0) return { match: allOf(windows), expected: 0 };
     const estimates = await Promise.all(windows.map(async (window) => {
       const probe = await this.db.get<{ n: number; last: number | null }>(
@@ -364,7 +374,7 @@ export class RkEntryListing {
    * trigram, lowercased); a substring without one cannot use the index.
    */
   async #trigramSearch(query: Query, text: string, scope: GramScope): Promise<SubstringSearch | undefined> {
-    const fragments = trigramFragments(text);
+    const fragments = spread(trigramFragments(text), MAX_TERMS);
     if (fragments.length === 0) return undefined;
     const statistics = await this.#trigramStatistics();
     let chosen = fragments;
@@ -413,6 +423,12 @@ export class RkEntryListing {
     }
     return this.#statistics.value;
   }
+}
+
+/** At most `count` of `items`, evenly spaced, the first and the last included. */
+export function spread<T>(items: readonly T[], count: number): T[] {
+  if (items.length <= count) return [...items];
+  return Array.from({ length: count }, (_, i) => items[Math.round((i * (items.length - 1)) / (count - 1))]);
 }
 
 /** A LIKE pattern (escape `\`) for source-refs containing `text`. */

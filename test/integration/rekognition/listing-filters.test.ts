@@ -55,7 +55,7 @@ const SUBSTRINGS = [
   undefined, '.jpg', '.JPG', '.jp', 'JPG', 'IMG', 'f07/', '/f07/', 'img-000123', 'img-0001', 'img-00012', '7', '7.', 'g', '.', 'j', 'bucket-1/images/f03/',
   'nothing-has-it', 'zzzzz', 'zz', '*', '?', '[a]', '[a]img', '%', '_', '\\', '%%', '__', '\\\\', '%_', '\\img', '%img-00', '_img-0', '"', "'", 'é', 'É', 'éimg-00', 'Éi',
   '🌷', '🌷🌹', '🌷img-000', '🌹img', 'a-b', 'ab%_c', 'b%_cimg', 'img-0005999.png', '1.p', '00', '0000', '00000', '000000', 's3://bucket-0/images/f00/img-0000000.jpg',
-  '.tif', 'tif', 'if', '.Tif', 'Ti', 'jpé', 'pé', '9.tif', '0.jp',
+  '.tif', 'tif', 'if', '.Tif', 'Ti', 'jpé', 'pé', '9.tif', '0.jp', 'images/f01/img-0000001.png', 'bucket-1/images/f01/img-0000001.pnG', 'x'.repeat(2048),
 ];
 const LABEL_SETS: { containsLabels?: string[]; labeled?: boolean; hasErrors?: boolean }[] = [
   {}, { labeled: false }, { labeled: true }, { hasErrors: true }, { hasErrors: false }, { hasErrors: false, labeled: false }, { hasErrors: true, labeled: false },

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { spread } from '../../../src/store/sql/rk-entry-listing.js';
 import { allOf, GRAM, gramQuery, indexedText } from '../../../src/store/sql/source-ref-grams.js';
 
 const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex');
@@ -49,5 +50,14 @@ describe('grams of SourceRefContains (SQLite substring index)', () => {
     fc.assert(fc.property(fc.string({ minLength: 1, maxLength: GRAM - 1, unit: 'grapheme' }), fc.string({ maxLength: 20, unit: 'grapheme' }), (needle, haystack) => {
       expect(found(gramQuery(needle, 'every'), indexedText(haystack, true, false).split(' '))).toBe(haystack.includes(needle));
     }), { numRuns: 2000 });
+  });
+});
+
+describe('the terms a long substring is looked up by', () => {
+  it('are at most so many, spread over it, the first and the last included', () => {
+    expect(spread([1, 2, 3], 16)).toEqual([1, 2, 3]);
+    expect(spread(Array.from({ length: 2044 }, (_, i) => i), 16)).toHaveLength(16);
+    expect(spread(Array.from({ length: 2044 }, (_, i) => i), 16)).toEqual(expect.arrayContaining([0, 2043]));
+    expect(spread(['a', 'b', 'c', 'd', 'e'], 3)).toEqual(['a', 'c', 'e']);
   });
 });
