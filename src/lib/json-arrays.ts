@@ -4,6 +4,8 @@
 // tracks strings, escapes and nesting; each element wanted is handed out as its own JSON text for
 // JSON.parse, and everything else (other keys, the members of unwanted arrays) is skipped.
 
+import { MAX_JSON_DEPTH } from './json-depth.js';
+
 /** The document is not an object of arrays, is cut short, or has an element over the size limit. */
 export class JsonArraysError extends Error {}
 
@@ -31,7 +33,7 @@ const MAX_KEY_BYTES = 256;
  * syntax is JSON.parse's business.
  */
 export async function* topLevelArrayElements(
-  chunks: AsyncIterable<Uint8Array>, wanted: ReadonlySet<string>, maxElementBytes: number, maxElementDepth = 128,
+  chunks: AsyncIterable<Uint8Array>, wanted: ReadonlySet<string>, maxElementBytes: number, maxElementDepth = MAX_JSON_DEPTH,
 ): AsyncGenerator<ArrayElement> {
   // An element nesting deeper than this is refused before JSON.parse would build it (a 16 MB
   // `[[[...` is millions of arrays): the depth is counted here anyway, so the check is free.
