@@ -9,6 +9,18 @@ import type { Caller } from './caller.js';
 export interface TokenedRequest {
   readonly key: IdempotencyKey;
   readonly hash: string;
+  /** The fingerprint an earlier Trove stored for the same request (RequestDigest.earlier). */
+  readonly earlierHash?: () => string;
+}
+
+/**
+ * A protocol's fingerprint of a request as sent (SDK retries resend the same bytes). `earlier`
+ * computes the form an earlier Trove stored for the same request; it is asked only when a stored
+ * fingerprint differs from `value`, so a retry across an upgrade is still recognised.
+ */
+export interface RequestDigest {
+  readonly value: string;
+  readonly earlier?: () => string;
 }
 
 /**
@@ -31,10 +43,13 @@ export class Idempotency {
    * `digest` is the protocol's fingerprint of the request as sent (SDK retries resend the same
    * bytes); without one the input is hashed canonically.
    */
-  token(caller: Caller, operation: string, resource: string, input: { clientToken?: string }, digest?: string): TokenedRequest | undefined {
+  token(caller: Caller, operation: string, resource: string, input: { clientToken?: string }, digest?: RequestDigest): TokenedRequest | undefined {
     if (!input.clientToken) return undefined;
     const { clientToken, ...request } = input;
-    return { key: { account: caller.account, region: caller.region, operation, resource, clientToken }, hash: digest ?? requestHash(request) };
+    return {
+      key: { account: caller.account, region: caller.region, operation, resource, clientToken },
+      hash: digest?.value ?? requestHash(request), earlierHash: digest?.earlier,
+    };
   }
 
   /**
@@ -45,7 +60,7 @@ export class Idempotency {
     if (!request) return undefined;
     const stored = await repos.idempotency.find(request.key);
     if (!stored || stored.createdAt <= this.clock.now() - this.windowMs) return undefined;
-    if (stored.requestHash !== request.hash) {
+    if (stored.requestHash !== request.hash && stored.requestHash !== request.earlierHash?.()) {
       throw this.mismatch(`The client token ${request.key.clientToken} was already used with a different request.`);
     }
     return JSON.parse(stored.body) as T;

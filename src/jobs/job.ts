@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import type { JobRecord } from '../store/records.js';
+import type { WriteOptions } from '../store/sql/sql-driver.js';
 import type { Repositories, Store } from '../store/store.js';
 
 /**
@@ -30,8 +31,13 @@ export interface JobContext {
   readonly logger: Logger;
   /** Runs `fn` in a transaction that first checks this runner still holds the job's lease. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
-  /** Like `transaction`, and removes the job in the same commit: the job's last step. */
-  finish<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Like `transaction`, and removes the job in the same commit: the job's last step. With
+   * `{ durability: 'deferred' }` the commit need not reach the disk before it returns: only for a
+   * finish whose whole effect is redone from durable state when the job runs again, since a power
+   * failure may lose it (and the job row's deletion with it, so the job does run again).
+   */
+  finish<T>(fn: (tx: Repositories) => Promise<T>, options?: WriteOptions): Promise<T>;
 }
 
 /** Thrown inside a job transaction when another runner has taken the job over. */

@@ -3,7 +3,7 @@ import type { ObjectAccess } from '../buckets/object-access.js';
 import type { JobDefinition } from './job.js';
 import { deleteDatasetJob as acDeleteDatasetJob, purgeExamplesJob } from './definitions/agentcore/delete-dataset.js';
 import { deleteVersionJob, publishVersionJob } from './definitions/agentcore/versions.js';
-import { writeExamplesJob } from './definitions/agentcore/write-examples.js';
+import { writeExamplesJobs } from './definitions/agentcore/write-examples.js';
 import { createDatasetJob } from './definitions/rekognition/create-dataset.js';
 import { deleteDatasetJob, deleteProjectJob } from './definitions/rekognition/delete-dataset.js';
 import { distributeEntriesJob } from './definitions/rekognition/distribute-entries.js';
@@ -20,7 +20,7 @@ export function jobDefinitions(deps: { rekognition: RekognitionJobDeps; agentcor
     deleteDatasetJob(),
     deleteProjectJob(),
     restoreSnapshotJob(deps.rekognition.limits),
-    writeExamplesJob(deps.agentcore),
+    ...writeExamplesJobs(deps.agentcore),
     publishVersionJob(),
     deleteVersionJob(deps.agentcore),
     acDeleteDatasetJob(),

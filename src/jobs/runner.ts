@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import type { JobRecord } from '../store/records.js';
 import { StoreUnavailableError } from '../store/store-unavailable-error.js';
+import type { WriteOptions } from '../store/sql/sql-driver.js';
 import type { Repositories, Store } from '../store/store.js';
 import { LeaseLostError } from './job.js';
 import type { JobContext, JobDefinition } from './job.js';
@@ -238,21 +239,21 @@ export class JobRunner {
   }
 
   #context(job: JobRecord, logger: Logger, givingUp?: { attempts: number }): JobContext {
-    const guarded = <T>(fn: (tx: Repositories) => Promise<T>, finish: boolean) =>
+    const guarded = <T>(fn: (tx: Repositories) => Promise<T>, finish: boolean, options?: WriteOptions) =>
       this.store.transaction(async (tx) => {
         if (!(await tx.jobs.holdsLease(job.id, this.owner))) throw new LeaseLostError(job.id);
         const result = await fn(tx);
         const failed = givingUp && { at: this.clock.now(), attempts: givingUp.attempts };
         if (finish && !(await tx.jobs.finish(job.id, this.owner, failed))) throw new LeaseLostError(job.id);
         return result;
-      });
+      }, options);
     return {
       job,
       store: this.store,
       clock: this.clock,
       logger,
       transaction: (fn) => guarded(fn, false),
-      finish: (fn) => guarded(fn, true),
+      finish: (fn, options) => guarded(fn, true, options),
     };
   }
 }

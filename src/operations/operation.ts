@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { StructureShape } from '../api/shapes/shape.js';
 import type { Principal } from '../auth/principal.js';
+import type { RequestDigest } from '../domain/idempotency.js';
 
 /** What every operation knows about the request it serves. */
 export interface OperationContext {
@@ -14,7 +15,7 @@ export interface OperationContext {
    * Fingerprint of the request as sent (method, path, query, body bytes), when the protocol
    * computes one: what client-token idempotency compares, far cheaper than hashing the input.
    */
-  readonly requestDigest?: string;
+  readonly requestDigest?: RequestDigest;
 }
 
 /**

@@ -1,15 +1,36 @@
 /** Rows as the domain sees them: camelCase, epoch-ms timestamps, booleans as booleans. */
 
+import type { JobsRepository } from './sql/jobs-repository.js';
+
 export interface JobRecord {
   id: number;
   kind: string;
   payloadVersion: number;
   resource: string;
   payload: string;
-  body: Buffer | null;
+  /** The job's bytes beside its JSON payload (an UpdateDatasetEntries change), read on demand. */
+  body: JobBody | null;
   attempts: number;
   leaseOwner: string | null;
   createdAt: number;
+}
+
+/**
+ * A job's stored bytes, in pieces: a job reads them when it needs them, a piece at a time, so a
+ * 5 MB change is never loaded whole (each piece is young garbage by the time the next is read).
+ */
+export interface JobBody {
+  /** Total size in bytes. */
+  readonly bytes: number;
+  /**
+   * The pieces in order, each read from the store as it is reached; through `via` (a
+   * transaction's jobs repository) when read inside a transaction, so that the transaction needs
+   * no second connection (PostgreSQL: a pool no larger than the jobs running at once would wait
+   * for one that never comes free).
+   */
+  pieces(via?: JobsRepository): AsyncIterable<Buffer>;
+  /** The whole body in one buffer (for small bodies, e.g. an AgentCore batch). */
+  read(): Promise<Buffer>;
 }
 
 /** A job as `trove jobs list` shows it: waiting for its first attempt, running, waiting to retry, or given up. */

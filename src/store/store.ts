@@ -14,7 +14,7 @@ import { RkLabelsRepository } from './sql/rk-labels-repository.js';
 import { RkProjectsRepository } from './sql/rk-projects-repository.js';
 import { RkSnapshotsRepository } from './sql/rk-snapshots-repository.js';
 import { SettingsRepository } from './sql/settings-repository.js';
-import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor } from './sql/sql-driver.js';
+import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor, WriteOptions } from './sql/sql-driver.js';
 import { StoreHealth } from './store-health.js';
 
 /**
@@ -44,7 +44,7 @@ export interface Repositories {
 export interface Store extends Repositories {
   readonly dialect: SqlDialect;
   /** Runs `fn` atomically; the repositories it receives act inside the transaction. */
-  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Repositories) => Promise<T>, options?: WriteOptions): Promise<T>;
   /**
    * Resolves when the store answers and can write; rejects with StoreUnavailableError (the
    * reason) while it cannot: unreachable, or, after a write failed, until a write succeeds again.
@@ -78,8 +78,8 @@ export function storeOn(driver: SqlDriver, options: StoreOptions = {}): Store {
   });
   const db: SqlExecutor = {
     all: (sql, params) => watched(driver.all(sql, params)),
-    get: (sql, params) => watched(driver.get(sql, params)),
-    run: (sql, params) => watched(driver.run(sql, params)),
+    get: (sql, params, options) => watched(driver.get(sql, params, options)),
+    run: (sql, params, options) => watched(driver.run(sql, params, options)),
     runBatch: (sql, rows) => watched(driver.runBatch(sql, rows)),
     insertMany: (table, columns, rows) => watched(driver.insertMany(table, columns, rows)),
   };
@@ -88,7 +88,7 @@ export function storeOn(driver: SqlDriver, options: StoreOptions = {}): Store {
   return {
     ...repositories,
     dialect: driver.dialect,
-    transaction: (fn) => watched(driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect)))),
+    transaction: (fn, options) => watched(driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect)), options)),
     health: () => health.check(),
     migrate: () => driver.migrate(),
     poolStats: () => driver.poolStats?.(),

@@ -1,5 +1,7 @@
 import { GetDatasetCommand, ListDatasetExamplesCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { BedrockAgentCoreControlClient, GetDatasetCommandOutput } from '@aws-sdk/client-bedrock-agentcore-control';
+import { rawSql } from './raw-sql.js';
+import type { StoreLocation } from './raw-sql.js';
 import { eventually } from './server.js';
 
 /** A JSON example document (the SDK types them as DocumentType). */
@@ -54,4 +56,14 @@ export function inline(examples: Example[]): { inlineExamples: { examples: Examp
 export function contentOf(example: Example): Example {
   const { exampleId: _id, ...content } = example;
   return content;
+}
+
+/**
+ * Example row versions of a dataset written or superseded at a revision it has not published
+ * (a staged batch, or what a failed job left behind), counted in its store.
+ */
+export async function unpublishedRows(store: StoreLocation, datasetId: string): Promise<number> {
+  return (await rawSql<{ n: number }>(store,
+    `SELECT COUNT(*) AS n FROM ac_examples e JOIN ac_datasets d ON d.id = e.dataset_id
+     WHERE d.dataset_id = ? AND (e.created_rev > d.revision OR e.deleted_rev > d.revision)`, [datasetId])).rows[0].n;
 }

@@ -1,8 +1,10 @@
 /**
- * The body of a write-examples job: the accepted batch, ready to insert. A JSON header line
- * (ids, byte lengths, and for replacements and deletions the live row each one supersedes)
- * followed by the examples' content JSON back to back, so the job slices the contents out
- * without parsing a megabyte of JSON a second time.
+ * The body of a write-examples job accepted by Trove before the accepting transaction wrote inline
+ * examples itself (such jobs may still be queued after an upgrade; write-examples.ts applies them):
+ * the accepted batch, ready to insert. A JSON header line (ids, byte lengths, and for
+ * replacements and deletions the live row each one supersedes) followed by the examples' content
+ * JSON back to back, so the job slices the contents out without parsing the JSON again.
+ * `encodeBatch` is the format's other half (tests write such jobs with it).
  */
 export interface BatchBody {
   /** Example ids, in request order (add, update) or the ids to delete. */

@@ -1,3 +1,4 @@
+import type { RequestDigest } from '../idempotency.js';
 import { versionLink } from './download-service.js';
 import {
   AccessDeniedException, ConflictException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException,
@@ -15,8 +16,8 @@ import type { PreparedExample } from './examples-batch.js';
 import { datasetArn, newDatasetId } from './ids.js';
 import { AgentCoreJobs } from './job-kinds.js';
 import type { DeleteDatasetPayload, DeleteVersionPayload, WriteExamplesPayload } from './job-kinds.js';
-import { encodeBatch } from './batch-codec.js';
-import type { BatchBody } from './batch-codec.js';
+import { DraftWriter } from './draft-writer.js';
+import type { StagedDraft } from './draft-writer.js';
 import { exampleSource } from './sources.js';
 import { conflictFor, GUARDS, inProgress } from './status.js';
 
@@ -41,10 +42,11 @@ export class DatasetService {
   constructor(private readonly deps: AgentCoreDeps) {}
 
   /**
-   * AWS: returns 202 CREATING at once; the examples (validated here, all-or-nothing) are
-   * written by a job, then ACTIVE with draftStatus MODIFIED. A dataset can't be created empty.
+   * AWS: returns 202 CREATING at once, then ACTIVE with draftStatus MODIFIED. Inline examples
+   * (validated here, all-or-nothing) are written unpublished by the accepting transaction and
+   * published by a job; an s3Source file is read by the job. A dataset can't be created empty.
    */
-  async create(caller: Caller, input: CreateDatasetInput, digest?: string): Promise<CreatedDataset> {
+  async create(caller: Caller, input: CreateDatasetInput, digest?: RequestDigest): Promise<CreatedDataset> {
     const { store, idempotency, clock, limits } = this.deps;
     const token = idempotency.token(caller, 'CreateDataset', '', input, digest);
     const earlier = await idempotency.earlier<CreatedDataset>(store, token);
@@ -73,7 +75,13 @@ export class DatasetService {
       });
       // Both unique keys were just checked in this transaction; a clash is a concurrent twin.
       if (!dataset) throw new ConflictException(`A dataset named ${input.datasetName} already exists in this account.`);
-      await this.enqueueWrite(tx, dataset, 'create', batchOf(examples), now, source.kind === 's3' ? { ref: source.ref, requester: caller } : undefined);
+      if (source.kind === 's3') {
+        await this.enqueueWrite(tx, dataset, 'create', now, { s3: source.ref, requester: caller });
+      } else {
+        const writer = new DraftWriter(dataset);
+        await writer.append(tx, examples);
+        await this.enqueueWrite(tx, dataset, 'create', now, { staged: writer.staged() });
+      }
       const response: CreatedDataset = { datasetArn: dataset.arn, datasetId, status: 'CREATING', createdAt: now };
       await idempotency.remember(tx, token, 202, response);
       return response;
@@ -94,7 +102,7 @@ export class DatasetService {
   }
 
   /** AWS: synchronous; only the description is mutable, and omitting it leaves it unchanged. */
-  async update(caller: Caller, input: UpdateDatasetInput, digest?: string): Promise<UpdatedDataset> {
+  async update(caller: Caller, input: UpdateDatasetInput, digest?: RequestDigest): Promise<UpdatedDataset> {
     const { store, idempotency, clock } = this.deps;
     const token = idempotency.token(caller, 'UpdateDataset', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<UpdatedDataset>(store, token);
@@ -219,26 +227,20 @@ export class DatasetService {
   }
 
   /**
-   * Stores a write-examples job with its examples (or the s3Source file to read them from, and
-   * who asked, so the job reads it as them), in the accepting transaction.
+   * Stores a write-examples job in the accepting transaction: to publish the examples `staged`
+   * at the DRAFT's next revision by this same transaction, or to read an s3Source file as who
+   * asked (the job streams it).
    */
   async enqueueWrite(
-    tx: Repositories, dataset: AcDatasetRecord, kind: WriteExamplesPayload['kind'], batch: BatchBody, now: number,
-    s3?: { ref: ObjectRef; requester: Caller },
+    tx: Repositories, dataset: AcDatasetRecord, kind: WriteExamplesPayload['kind'], now: number,
+    from: { staged: StagedDraft } | { s3: ObjectRef; requester: Caller },
   ): Promise<void> {
-    const payload: WriteExamplesPayload = {
-      dataset: dataset.id, kind, ...(s3 ? { s3: { bucket: s3.ref.bucket, key: s3.ref.key }, requester: requesterOf(s3.requester) } : {}),
-    };
-    await tx.jobs.enqueue({
-      kind: AgentCoreJobs.writeExamples, payloadVersion: 1, resource: dataset.arn, payload,
-      body: encodeBatch(batch), runAfter: now, createdAt: now,
-    });
+    const payload: WriteExamplesPayload = 'staged' in from
+      ? { dataset: dataset.id, kind, staged: from.staged }
+      : { dataset: dataset.id, kind, s3: { bucket: from.s3.bucket, key: from.s3.key }, requester: requesterOf(from.requester) };
+    const jobKind = payload.staged ? AgentCoreJobs.publishStagedExamples : AgentCoreJobs.writeExamples;
+    await tx.jobs.enqueue({ kind: jobKind, payloadVersion: 1, resource: dataset.arn, payload, runAfter: now, createdAt: now });
   }
-}
-
-/** The job body of new or replacement examples. */
-export function batchOf(examples: readonly PreparedExample[], supersedes?: readonly { id: number; seq: number }[]): BatchBody {
-  return { exampleIds: examples.map((e) => e.exampleId), contents: examples.map((e) => e.content), supersedes };
 }
 
 export function notFound(datasetId: string): ResourceNotFoundException {

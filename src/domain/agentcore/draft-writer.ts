@@ -1,25 +1,50 @@
-import type { AcDatasetRecord, AcStatusChange } from '../../store/agentcore-records.js';
+import type { AcDatasetRecord, AcStatusChange, ExampleRow } from '../../store/agentcore-records.js';
 import type { Repositories } from '../../store/store.js';
-import type { BatchBody } from './batch-codec.js';
+import type { PreparedExample } from './examples-batch.js';
 
 /** Thrown when a batch can't be applied as accepted (e.g. an example vanished): the job fails the dataset. */
 export class BatchRejected extends Error {}
 
 /**
- * Writes one batch of example changes to a dataset's DRAFT at its next revision. Rows are
- * written at `revision`, invisible until `commit` publishes it with the new counters and the
- * status in one transaction; a retry first discards whatever an interrupted attempt wrote.
- * The accepting transaction moved the dataset to CREATING/UPDATING, so no other write of this
- * dataset can run until the commit.
+ * What an accepting transaction wrote at the DRAFT's next revision, in the job's payload: all the
+ * job needs to publish it (the revision, the change in the example count, the next free seq).
+ */
+export interface StagedDraft {
+  readonly revision: number;
+  readonly delta: number;
+  readonly nextSeq: number;
+}
+
+/**
+ * Writes example changes to a dataset's DRAFT at its next revision. Rows are written at
+ * `revision`, invisible until `commit` publishes it with the new counters and the status in one
+ * transaction; `begin` discards whatever an earlier, unpublished attempt wrote there.
+ *
+ * An inline batch (at most 1000 examples, 5 MB) is written by the transaction that accepts the
+ * request, which also moves the dataset to CREATING/UPDATING and stores the job with `staged()`:
+ * no other write of the dataset can run until the job publishes (`DraftWriter.resume`, `commit`).
+ * An s3Source file is written by its job in chunk transactions instead (import-examples.ts).
  */
 export class DraftWriter {
   readonly revision: number;
-  #delta = 0;
+  #delta: number;
   #nextSeq: number;
 
-  constructor(readonly dataset: AcDatasetRecord) {
-    this.revision = dataset.revision + 1;
-    this.#nextSeq = dataset.nextSeq;
+  constructor(readonly dataset: AcDatasetRecord, staged?: StagedDraft) {
+    this.revision = staged?.revision ?? dataset.revision + 1;
+    this.#delta = staged?.delta ?? 0;
+    this.#nextSeq = staged?.nextSeq ?? dataset.nextSeq;
+  }
+
+  /**
+   * The writer of what an accepting transaction staged, for the job that publishes it. The
+   * dataset has been CREATING/UPDATING since, so its committed revision is still the one before.
+   */
+  static resume(dataset: AcDatasetRecord, staged: StagedDraft): DraftWriter {
+    if (dataset.revision + 1 !== staged.revision) {
+      throw new Error(`dataset ${dataset.datasetId} is at revision ${dataset.revision}; the staged change was written at ${staged.revision}`);
+    }
+    return new DraftWriter(dataset, staged);
   }
 
   /** Discards rows an earlier attempt wrote at this revision. */
@@ -28,30 +53,41 @@ export class DraftWriter {
   }
 
   /**
-   * New examples, appended in request order. Their ids were checked free when the request was
-   * accepted (and the dataset has been UPDATING since); the live-id index is the last safeguard.
+   * New examples, appended in order. Their ids were checked free (in the same transaction, or
+   * when the request was accepted); the live-id index is the last safeguard.
    */
-  async add(tx: Repositories, batch: BatchBody): Promise<void> {
-    const contents = batch.contents ?? [];
-    await tx.acExamples.insert(this.dataset.id, this.revision, batch.exampleIds.map((exampleId, i) => ({
-      exampleId, content: contents[i], seq: this.#nextSeq++,
-    })));
-    this.#delta += batch.exampleIds.length;
+  async append(tx: Repositories, examples: readonly PreparedExample[]): Promise<void> {
+    await this.#insert(tx, examples.map(({ exampleId, content }) => ({ exampleId, content, seq: this.#nextSeq++ })));
   }
 
-  /** AWS: UpdateDatasetExamples replaces each example's whole content; it keeps its place in the listing. */
-  async replace(tx: Repositories, batch: BatchBody): Promise<void> {
-    const rows = batch.supersedes ?? [];
-    await this.#supersede(tx, rows);
-    const contents = batch.contents ?? [];
-    await tx.acExamples.insert(this.dataset.id, this.revision, batch.exampleIds.map((exampleId, i) => ({
-      exampleId, content: contents[i], seq: rows[i].seq,
-    })));
+  /**
+   * Supersedes the live versions of `exampleIds` at this revision (AWS: replaced or deleted
+   * examples) and resolves to the listing position of each; ids with no live version are absent.
+   */
+  async supersede(tx: Repositories, exampleIds: readonly string[]): Promise<Map<string, number>> {
+    const seqs = await tx.acExamples.supersedeLive(this.dataset.id, exampleIds, this.revision);
+    this.#delta -= seqs.size;
+    return seqs;
   }
 
-  async remove(tx: Repositories, batch: BatchBody): Promise<void> {
-    await this.#supersede(tx, batch.supersedes ?? []);
-    this.#delta -= batch.exampleIds.length;
+  /** AWS: UpdateDatasetExamples replaces each example's whole content; it keeps its place in the listing (`seqs`, from supersede). */
+  async replace(tx: Repositories, examples: readonly PreparedExample[], seqs: ReadonlyMap<string, number>): Promise<void> {
+    await this.#insert(tx, examples.map(({ exampleId, content }) => ({ exampleId, content, seq: seqs.get(exampleId)! })));
+  }
+
+  /**
+   * Jobs accepted before examples were written by the accepting transaction name the live rows
+   * they replace or delete (as found then); nothing could have changed them since.
+   */
+  async supersedeRows(tx: Repositories, rows: readonly { id: number }[]): Promise<void> {
+    const changed = await tx.acExamples.supersede(rows.map((row) => row.id), this.revision);
+    if (changed !== rows.length) throw new BatchRejected(`${rows.length - changed} of the examples no longer exist in the dataset.`);
+    this.#delta -= changed;
+  }
+
+  /** What this writer has written, for the job that publishes it. */
+  staged(): StagedDraft {
+    return { revision: this.revision, delta: this.#delta, nextSeq: this.#nextSeq };
   }
 
   /** Publishes the revision with its counters and `change`, in the job's finishing transaction. */
@@ -63,9 +99,8 @@ export class DraftWriter {
     await tx.revisions.record('agentcore', this.dataset.id, this.revision, change.updatedAt);
   }
 
-  /** The rows found live when the request was accepted; nothing could have changed them since. */
-  async #supersede(tx: Repositories, rows: readonly { id: number }[]): Promise<void> {
-    const changed = await tx.acExamples.supersede(rows.map((row) => row.id), this.revision);
-    if (changed !== rows.length) throw new BatchRejected(`${rows.length - changed} of the examples no longer exist in the dataset.`);
+  async #insert(tx: Repositories, rows: readonly ExampleRow[]): Promise<void> {
+    await tx.acExamples.insert(this.dataset.id, this.revision, rows);
+    this.#delta += rows.length;
   }
 }

@@ -1,5 +1,5 @@
 import { ResourceNotFoundException, ServiceQuotaExceededException, ValidationException } from '../../api/agentcore/errors.js';
-import type { TokenedRequest } from '../idempotency.js';
+import type { RequestDigest, TokenedRequest } from '../idempotency.js';
 import { acceptWrite } from './accept-write.js';
 import type { AddDatasetExamplesInput, DeleteDatasetExamplesInput, UpdateDatasetExamplesInput } from '../../api/agentcore/inputs.js';
 import type { AcDatasetRecord, AcDatasetStatus } from '../../store/agentcore-records.js';
@@ -7,7 +7,8 @@ import type { Repositories } from '../../store/store.js';
 import type { Caller } from '../caller.js';
 import type { Guard } from './status.js';
 import type { AgentCoreDeps } from './agentcore-deps.js';
-import { batchOf, invalidToken } from './dataset-service.js';
+import { invalidToken } from './dataset-service.js';
+import { DraftWriter } from './draft-writer.js';
 import type { DatasetService } from './dataset-service.js';
 import { exampleLine } from './examples-batch.js';
 import type { PreparedExample } from './examples-batch.js';
@@ -40,7 +41,7 @@ export class ExampleService {
   constructor(private readonly deps: AgentCoreDeps, private readonly datasets: DatasetService) {}
 
   /** AWS: exampleIds come back in the order of the examples (CLI push.ts relies on it). */
-  async add(caller: Caller, input: AddDatasetExamplesInput, digest?: string): Promise<AddedExamples> {
+  async add(caller: Caller, input: AddDatasetExamplesInput, digest?: RequestDigest): Promise<AddedExamples> {
     const { idempotency, limits } = this.deps;
     const token = idempotency.token(caller, 'AddDatasetExamples', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<AddedExamples>(this.deps.store, token);
@@ -52,7 +53,7 @@ export class ExampleService {
       // Trove: the file is read by the job, so the ids it assigns are not known yet (UNCONFIRMED what
       // AWS answers here): addedCount 0 and no ids; the examples are listed once the dataset is ACTIVE.
       return this.#accept(dataset, token, GUARDS.edit, async (tx, current, now) => {
-        await this.datasets.enqueueWrite(tx, current, 'add', { exampleIds: [] }, now, { ref: source.ref, requester: caller });
+        await this.datasets.enqueueWrite(tx, current, 'add', now, { s3: source.ref, requester: caller });
         return { addedCount: 0, exampleIds: [] };
       });
     }
@@ -65,13 +66,15 @@ export class ExampleService {
       }
       const taken = await tx.acExamples.findLive(current.id, examples.map((e) => e.exampleId));
       if (taken.length > 0) throw alreadyExists(examples, taken.map((row) => row.exampleId), path);
-      await this.datasets.enqueueWrite(tx, current, 'add', batchOf(examples), now);
+      const writer = await draftOf(tx, current);
+      await writer.append(tx, examples);
+      await this.datasets.enqueueWrite(tx, current, 'add', now, { staged: writer.staged() });
       return { addedCount: examples.length, exampleIds: examples.map((e) => e.exampleId) };
     });
   }
 
   /** AWS: each example replaces the whole content of the example its exampleId names; any unknown id fails the batch. */
-  async update(caller: Caller, input: UpdateDatasetExamplesInput, digest?: string): Promise<UpdatedExamples> {
+  async update(caller: Caller, input: UpdateDatasetExamplesInput, digest?: RequestDigest): Promise<UpdatedExamples> {
     const { idempotency } = this.deps;
     const token = idempotency.token(caller, 'UpdateDatasetExamples', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<UpdatedExamples>(this.deps.store, token);
@@ -79,14 +82,16 @@ export class ExampleService {
     const dataset = await this.datasets.find(caller, input.datasetId);
     const examples = this.datasets.prepare(dataset.schemaType, input.examples, 'examples', true);
     return this.#accept(dataset, token, GUARDS.editCreated, async (tx, current, now) => {
-      const live = await requireLive(tx, current, examples.map((e) => e.exampleId));
-      await this.datasets.enqueueWrite(tx, current, 'update', batchOf(examples, live), now);
+      const writer = await draftOf(tx, current);
+      const seqs = await supersedeAll(tx, writer, examples.map((e) => e.exampleId));
+      await writer.replace(tx, examples, seqs);
+      await this.datasets.enqueueWrite(tx, current, 'update', now, { staged: writer.staged() });
       return { updatedCount: examples.length };
     });
   }
 
   /** AWS: every id must be in the DRAFT, or the whole batch fails with ResourceNotFoundException. */
-  async delete(caller: Caller, input: DeleteDatasetExamplesInput, digest?: string): Promise<DeletedExamples> {
+  async delete(caller: Caller, input: DeleteDatasetExamplesInput, digest?: RequestDigest): Promise<DeletedExamples> {
     const { idempotency } = this.deps;
     const token = idempotency.token(caller, 'DeleteDatasetExamples', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<DeletedExamples>(this.deps.store, token);
@@ -95,8 +100,9 @@ export class ExampleService {
     // Trove: an id listed twice is deleted once (AWS's handling of repeats is not documented).
     const exampleIds = [...new Set(input.exampleIds)];
     return this.#accept(dataset, token, GUARDS.edit, async (tx, current, now) => {
-      const live = await requireLive(tx, current, exampleIds);
-      await this.datasets.enqueueWrite(tx, current, 'delete', { exampleIds, supersedes: live }, now);
+      const writer = await draftOf(tx, current);
+      await supersedeAll(tx, writer, exampleIds);
+      await this.datasets.enqueueWrite(tx, current, 'delete', now, { staged: writer.staged() });
       return { deletedCount: exampleIds.length };
     });
   }
@@ -149,19 +155,30 @@ export class ExampleService {
   }
 }
 
-/** The live rows of `exampleIds`, in their order; any unknown id fails the whole batch. */
-async function requireLive(tx: Repositories, dataset: AcDatasetRecord, exampleIds: readonly string[]): Promise<{ id: number; seq: number }[]> {
-  const live = new Map((await tx.acExamples.findLive(dataset.id, exampleIds)).map((row) => [row.exampleId, row]));
-  const missing = exampleIds.filter((id) => !live.has(id));
+/**
+ * The writer of the DRAFT's next revision, for the accepting transaction, which writes the batch
+ * itself (the job publishes it). Nothing is left at that revision while the dataset accepts
+ * writes; `begin` makes sure.
+ */
+async function draftOf(tx: Repositories, dataset: AcDatasetRecord): Promise<DraftWriter> {
+  const writer = new DraftWriter(dataset);
+  await writer.begin(tx);
+  return writer;
+}
+
+/**
+ * Supersedes the live versions of `exampleIds` at the writer's revision and resolves to their
+ * listing positions; any unknown id fails the whole batch (the transaction rolls back).
+ */
+async function supersedeAll(tx: Repositories, writer: DraftWriter, exampleIds: readonly string[]): Promise<Map<string, number>> {
+  const seqs = await writer.supersede(tx, exampleIds);
+  const missing = exampleIds.filter((id) => !seqs.has(id));
   if (missing.length > 0) {
     const shown = missing.slice(0, 10).join(', ');
     throw new ResourceNotFoundException(
-      `${missing.length} example id${missing.length === 1 ? '' : 's'} not found in dataset ${dataset.datasetId}: ${shown}${missing.length > 10 ? ', ...' : ''}. Nothing was changed.`);
+      `${missing.length} example id${missing.length === 1 ? '' : 's'} not found in dataset ${writer.dataset.datasetId}: ${shown}${missing.length > 10 ? ', ...' : ''}. Nothing was changed.`);
   }
-  return exampleIds.map((id) => {
-    const row = live.get(id)!;
-    return { id: row.id, seq: row.seq };
-  });
+  return seqs;
 }
 
 /** AWS (original model docs): a client-supplied exampleId already in the dataset is a ValidationException. */

@@ -1,8 +1,15 @@
 import type { Requester } from '../../buckets/object-access.js';
+import type { StagedDraft } from './draft-writer.js';
 
 /** Stable names of the AgentCore jobs (stored with every job; never rename). */
 export const AgentCoreJobs = {
   writeExamples: 'agentcore.write-examples',
+  /**
+   * Publishes an inline batch the accepting transaction staged (migration 0015 on). Its own kind,
+   * so that a node of an earlier release, which knows only write-examples, leaves such a job to
+   * the nodes that understand it rather than take its empty body for an empty batch.
+   */
+  publishStagedExamples: 'agentcore.publish-staged-examples',
   publishVersion: 'agentcore.publish-version',
   deleteVersion: 'agentcore.delete-version',
   deleteDataset: 'agentcore.delete-dataset',
@@ -12,10 +19,16 @@ export const AgentCoreJobs = {
 /** Which call a write-examples job applies: it decides the failure status (CREATE_FAILED or UPDATE_FAILED). */
 export type ExampleWriteKind = 'create' | 'add' | 'update' | 'delete';
 
-/** The job row's payload; the batch travels in the job's body (batch-codec.ts). */
+/**
+ * The job row's payload. Inline examples were written by the accepting transaction at the DRAFT's
+ * next revision (`staged`): the job publishes them. Jobs accepted before that carry the batch in
+ * the job's body instead (batch-codec.ts) and write it themselves.
+ */
 export interface WriteExamplesPayload {
   dataset: number;
   kind: ExampleWriteKind;
+  /** The inline examples staged by the accepting transaction; added without a new payload version. */
+  staged?: StagedDraft;
   /** An s3Source JSONL file to read instead of the job body (create, add); added without a new payload version. */
   s3?: { bucket: string; key: string };
   /** Who asked: the job reads the s3Source file as them (absent in jobs from before object-store tenancy). */

@@ -1,3 +1,4 @@
+import type { RequestDigest } from '../idempotency.js';
 import { ServiceQuotaExceededException } from '../../api/agentcore/errors.js';
 import type { CreateDatasetVersionInput } from '../../api/agentcore/inputs.js';
 import type { AcDatasetStatus, AcVersionRecord } from '../../store/agentcore-records.js';
@@ -23,7 +24,7 @@ export class VersionService {
   constructor(private readonly deps: AgentCoreDeps, private readonly datasets: DatasetService) {}
 
   /** AWS: 202 UPDATING with the number being created; ACTIVE with draftStatus UNMODIFIED once published. */
-  async create(caller: Caller, input: CreateDatasetVersionInput, digest?: string): Promise<CreatedVersion> {
+  async create(caller: Caller, input: CreateDatasetVersionInput, digest?: RequestDigest): Promise<CreatedVersion> {
     const { store, idempotency, limits } = this.deps;
     const token = idempotency.token(caller, 'CreateDatasetVersion', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<CreatedVersion>(store, token);

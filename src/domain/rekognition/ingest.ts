@@ -9,6 +9,12 @@ import { BatchRejected } from './revision-writer.js';
 /** Lines validated and written per chunk: this many, or fewer when they add up to CHUNK_CHARS (long lines). */
 const CHUNK_LINES = 1000;
 const CHUNK_CHARS = 4 * 1024 * 1024;
+/**
+ * Longest stretch of ingest work between two turns of the event loop (other requests are served
+ * then). Small chunks are written many times a second, and turning the loop after each one let
+ * every poll of the dataset's status in between the chunks of a change.
+ */
+const YIELD_AFTER_MS = 20;
 
 /**
  * Writes a chunk of entries with distinct source-refs (RevisionWriter.upsert) and returns the
@@ -20,6 +26,16 @@ export type WriteChunk = (rows: readonly EntryRow[]) => Promise<ReadonlySet<stri
 export interface NumberedLine {
   readonly lineNumber: number;
   readonly text: string;
+}
+
+/**
+ * Lines to ingest, one by one or in batches (a batch costs one asynchronous step instead of one
+ * per line: splitPieces gives the lines of a job's payload a piece at a time).
+ */
+export type LineSource = Iterable<NumberedLine> | AsyncIterable<NumberedLine> | AsyncIterable<readonly NumberedLine[]>;
+
+function isBatch(item: NumberedLine | readonly NumberedLine[]): item is readonly NumberedLine[] {
+  return Array.isArray(item);
 }
 
 /**
@@ -44,6 +60,8 @@ export interface IngestOptions {
   readonly observer?: IngestObserver;
   /** Lines per chunk (default 1000): each chunk is one `write`, i.e. one transaction of a bulk import. */
   readonly chunkLines?: number;
+  /** Characters of line text per chunk (default 4 MiB): a chunk closes at whichever limit comes first. */
+  readonly chunkChars?: number;
 }
 
 export interface IngestResult {
@@ -65,12 +83,11 @@ export interface IngestResult {
  * Validates manifest lines one by one and hands them to `write` in chunks, so memory stays
  * bounded by a chunk whatever the number of lines (duplicates across chunks are found by the
  * writer in the database, not in a set of every source-ref). Each chunk's image errors are added
- * before it is written. Between chunks it yields to the event loop so requests keep being served.
+ * before it is written. Between chunks, once YIELD_AFTER_MS have passed since the last time, it
+ * yields to the event loop so requests keep being served.
  * Throws BatchRejected for terminal file errors found on the way.
  */
-export async function ingestLines(
-  lines: Iterable<NumberedLine> | AsyncIterable<NumberedLine>, write: WriteChunk, options: IngestOptions,
-): Promise<IngestResult> {
+export async function ingestLines(lines: LineSource, write: WriteChunk, options: IngestOptions): Promise<IngestResult> {
   const { observer } = options;
   const result: IngestResult = { lines: 0, dropped: 0, written: 0, invalidImages: 0, droppedBy: {}, errorsBy: {} };
   const labels = new Set<string>();
@@ -79,6 +96,7 @@ export async function ingestLines(
   // The line number of each chunk entry, in the chunk's (insertion) order.
   let lineNumbers: number[] = [];
   let chunkChars = 0;
+  let yielded = performance.now();
 
   const flush = async (): Promise<void> => {
     const entries = [...chunk.values()];
@@ -128,7 +146,8 @@ export async function ingestLines(
     }
   };
 
-  for await (const { lineNumber, text } of lines) {
+  /** Validates one line into the chunk; true when the chunk is full. */
+  const take = ({ lineNumber, text }: NumberedLine): boolean => {
     result.lines++;
     const outcome = validateLine(text);
     // AWS: terminal content errors remove the line; an image may appear only once per change.
@@ -136,23 +155,35 @@ export async function ingestLines(
       result.dropped++;
       tally(result.droppedBy, outcome.reason);
       observer?.dropped(lineNumber, outcome.reason, undefined, text);
-      continue;
+      return false;
     }
     const { entry } = outcome;
     if (chunk.has(entry.sourceRef)) {
       result.dropped++;
       tally(result.droppedBy, DUPLICATE);
       observer?.dropped(lineNumber, DUPLICATE, entry.sourceRef);
-      continue;
+      return false;
     }
     if (options.oneBucket) bucket = sameBucket(bucket, entry.sourceRef);
     chunk.set(entry.sourceRef, entry);
     lineNumbers.push(lineNumber);
     chunkChars += text.length;
-    if (chunk.size >= (options.chunkLines ?? CHUNK_LINES) || chunkChars >= CHUNK_CHARS) {
-      await flush();
+    return chunk.size >= (options.chunkLines ?? CHUNK_LINES) || chunkChars >= (options.chunkChars ?? CHUNK_CHARS);
+  };
+  const flushFull = async (): Promise<void> => {
+    await flush();
+    if (performance.now() - yielded >= YIELD_AFTER_MS) {
       await yieldToEventLoop();
+      yielded = performance.now();
     }
+  };
+
+  for await (const item of lines) {
+    if (!isBatch(item)) {
+      if (take(item)) await flushFull();
+      continue;
+    }
+    for (const line of item) if (take(line)) await flushFull();
   }
   await flush();
   return result;

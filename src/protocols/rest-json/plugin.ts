@@ -15,6 +15,7 @@ import type { RestJsonService } from './rest-json-service.js';
 import { MalformedPath, RestJsonRouter } from './router.js';
 import type { RouteMatch } from './router.js';
 import { STORE_UNAVAILABLE, StoreUnavailableError } from '../../store/store-unavailable-error.js';
+import type { RequestDigest } from '../../domain/idempotency.js';
 
 const CONTENT_TYPE = 'application/json';
 
@@ -52,7 +53,8 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
   });
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const principal = finishAuthentication(request, hashPayload(Buffer.isBuffer(request.body) ? request.body : undefined));
+    const payloadSha256 = hashPayload(Buffer.isBuffer(request.body) ? request.body : undefined);
+    const principal = finishAuthentication(request, payloadSha256);
     const [path, query = ''] = splitUrl(request.url);
     let match: RouteMatch | undefined;
     try {
@@ -77,7 +79,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     }
     const output = await operation.handle(input as never, {
       caller: principal, requestId: request.id, logger: request.log as Logger, origin: request.origin,
-      requestDigest: digest(request),
+      requestDigest: digest(request, payloadSha256),
     });
     if (binding.code === 204) return reply.code(204).send();
     return reply.code(binding.code).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
@@ -169,11 +171,22 @@ function sendError(reply: FastifyReply, error: ServiceError): FastifyReply {
     .send(JSON.stringify({ message: error.message || error.code, ...error.wireMembers() }));
 }
 
-/** SHA-256 of method, URL and body bytes: a retry of the same SDK call sends exactly these again. */
-function digest(request: FastifyRequest): string {
-  const hash = createHash('sha256').update(`${request.method} ${request.url}\n`);
-  if (Buffer.isBuffer(request.body)) hash.update(request.body);
-  return hash.digest('base64url');
+/**
+ * SHA-256 of method, URL and the body's SHA-256 (already computed for the signature, so a
+ * megabyte body is hashed once): a retry of the same SDK call sends exactly these again. Trove
+ * used to hash the body bytes themselves here; that form is `earlier`, for client tokens
+ * recorded before the change.
+ */
+function digest(request: FastifyRequest, payloadSha256: string): RequestDigest {
+  const head = `${request.method} ${request.url}\n`;
+  return {
+    value: createHash('sha256').update(head).update(payloadSha256).digest('base64url'),
+    earlier: () => {
+      const hash = createHash('sha256').update(head);
+      if (Buffer.isBuffer(request.body)) hash.update(request.body);
+      return hash.digest('base64url');
+    },
+  };
 }
 
 function splitUrl(url: string): [string, string?] {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor, SqlParams } from '../sql/sql-driver.js';
+import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor, SqlParams, WriteOptions } from '../sql/sql-driver.js';
 import { isConnectionLoss, unavailableOr } from '../store-unavailable-error.js';
 import { onClient, SqlCache } from './client-executor.js';
 import { applyMigrations } from './migrate.js';
@@ -93,11 +93,14 @@ export class PostgresDriver implements SqlDriver {
     return this.transaction((tx) => tx.insertMany(table, columns, rows));
   }
 
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: WriteOptions): Promise<T> {
     return this.#withClient(async (client, discard) => {
       const written = new Map<string, number>();
       const tx = onClient(client, this.#sqlCache, written);
       await tx.run('BEGIN');
+      // Deferred durability: COMMIT returns before the WAL is flushed (the WAL writer flushes it
+      // within a fraction of a second, and any synchronous commit after it flushes it first).
+      if (options?.durability === 'deferred') await tx.run('SET LOCAL synchronous_commit = off');
       try {
         const result = await fn(tx);
         await tx.run('COMMIT');

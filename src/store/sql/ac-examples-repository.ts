@@ -1,10 +1,13 @@
 import type { ExampleRow, LiveExample } from '../agentcore-records.js';
 import { placeholders } from './sql-driver.js';
-import type { SqlExecutor, SqlValue } from './sql-driver.js';
+import type { SqlExecutor } from './sql-driver.js';
 
 interface ExampleDbRow { id: number; example_id: string; seq: number; content: string }
 
-/** Rows per multi-row statement: well under SQLite's 32766 variables and PostgreSQL's 65535. */
+/** The columns of a row version besides its id; its content goes to ac_example_contents under the same id. */
+const VERSION_COLUMNS = ['dataset_id', 'example_id', 'seq', 'content_bytes', 'created_rev'] as const;
+
+/** Rows per multi-row statement (content inserts, deletes by id): well under SQLite's 32766 variables and PostgreSQL's 65535. */
 const CHUNK = 200;
 /** Ids per IN list: a whole 1000-example batch in one statement. */
 const LOOKUP_CHUNK = 1000;
@@ -12,8 +15,10 @@ const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev 
 
 /**
  * Row versions of AgentCore examples, as rk_entries: a row is visible at revision R when
- * created_rev <= R < deleted_rev. Jobs write at an uncommitted revision, so readers pinned to a
- * committed one (the DRAFT's, a published version's, a page token's) never see a half batch.
+ * created_rev <= R < deleted_rev. Writers write at an uncommitted revision, so readers pinned to
+ * a committed one (the DRAFT's, a published version's, a page token's) never see a half batch.
+ * A version's content is a row of its own (ac_example_contents, same id), written once: superseding
+ * a version changes only its narrow ac_examples row.
  */
 export class AcExamplesRepository {
   constructor(private readonly db: SqlExecutor) {}
@@ -35,18 +40,39 @@ export class AcExamplesRepository {
 
   /** Inserts row versions created at `revision`; their example ids must not be live. */
   async insert(datasetId: number, revision: number, rows: readonly ExampleRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const ids = await this.db.insertMany('ac_examples', VERSION_COLUMNS,
+      rows.map((row) => [datasetId, row.exampleId, row.seq, Buffer.byteLength(row.content), revision]));
+    // Multi-row statements: on SQLite, 200 contents a statement take less time than 200 statements.
     for (let i = 0; i < rows.length; i += CHUNK) {
       const slice = rows.slice(i, i + CHUNK);
-      const params: SqlValue[] = [];
-      for (const row of slice) params.push(datasetId, row.exampleId, row.seq, row.content, Buffer.byteLength(row.content), revision);
       await this.db.run(
-        `INSERT INTO ac_examples (dataset_id, example_id, seq, content, content_bytes, created_rev) VALUES ${slice.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-        params,
+        `INSERT INTO ac_example_contents (id, content) VALUES ${slice.map(() => '(?, ?)').join(', ')}`,
+        slice.flatMap((row, j) => [ids[i + j], row.content]),
       );
     }
   }
 
-  /** Marks live rows superseded (replaced or deleted) at `revision`; returns how many were live. */
+  /**
+   * Marks the live rows of these example ids superseded (replaced or deleted) at `revision`, in
+   * one statement per 1000 ids, and resolves to where each sat; ids with no live row are absent.
+   */
+  async supersedeLive(datasetId: number, exampleIds: readonly string[], revision: number): Promise<Map<string, number>> {
+    const seqs = new Map<string, number>();
+    for (let i = 0; i < exampleIds.length; i += LOOKUP_CHUNK) {
+      const slice = exampleIds.slice(i, i + LOOKUP_CHUNK);
+      const rows = await this.db.all<{ example_id: string; seq: number }>(
+        `UPDATE ac_examples SET deleted_rev = ?
+         WHERE dataset_id = ? AND deleted_rev IS NULL AND example_id IN (${placeholders(slice.length)})
+         RETURNING example_id, seq`,
+        [revision, datasetId, ...slice],
+      );
+      for (const row of rows) seqs.set(row.example_id, Number(row.seq));
+    }
+    return seqs;
+  }
+
+  /** Marks live rows superseded (replaced or deleted) at `revision` by row id; returns how many were live. */
   async supersede(ids: readonly number[], revision: number): Promise<number> {
     let changed = 0;
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
@@ -60,6 +86,9 @@ export class AcExamplesRepository {
 
   /** Undoes everything written at an uncommitted `revision` (a retried or abandoned job). Idempotent. */
   async discard(datasetId: number, revision: number): Promise<void> {
+    await this.db.run(
+      'DELETE FROM ac_example_contents WHERE id IN (SELECT id FROM ac_examples WHERE dataset_id = ? AND created_rev = ?)', [datasetId, revision],
+    );
     await this.db.run('DELETE FROM ac_examples WHERE dataset_id = ? AND created_rev = ?', [datasetId, revision]);
     await this.db.run('UPDATE ac_examples SET deleted_rev = NULL WHERE dataset_id = ? AND deleted_rev = ?', [datasetId, revision]);
   }
@@ -84,7 +113,7 @@ export class AcExamplesRepository {
     if (taken === 0) return { rows: [], more: false };
     // At one revision each position holds one visible row version: the range is exactly those rows.
     const rows = await this.db.all<ExampleDbRow>(
-      `SELECT e.example_id, e.seq, e.content FROM ac_examples e
+      `SELECT e.example_id, e.seq, c.content FROM ac_examples e JOIN ac_example_contents c ON c.id = e.id
        WHERE e.dataset_id = ? AND e.seq > ? AND e.seq <= ? AND ${VISIBLE} ORDER BY e.seq`,
       [datasetId, afterSeq, Number(sizes[taken - 1].seq), revision, revision],
     );
@@ -120,6 +149,7 @@ export class AcExamplesRepository {
   async #delete(ids: readonly number[]): Promise<void> {
     for (let i = 0; i < ids.length; i += CHUNK) {
       const slice = ids.slice(i, i + CHUNK);
+      await this.db.run(`DELETE FROM ac_example_contents WHERE id IN (${placeholders(slice.length)})`, slice);
       await this.db.run(`DELETE FROM ac_examples WHERE id IN (${placeholders(slice.length)})`, slice);
     }
   }

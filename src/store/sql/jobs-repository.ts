@@ -1,14 +1,15 @@
-import type { FailedJobNote, JobRecord, JobState, JobTally, ListedJob, NewJob } from '../records.js';
+import type { FailedJobNote, JobBody, JobRecord, JobState, JobTally, ListedJob, NewJob } from '../records.js';
 import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
 
 /**
  * Job payloads are stored in pieces of 64 KiB: the database engine copies each value it is given
  * or returns, so a 5 MB UpdateDatasetEntries payload in one piece cost two more 5 MB allocations
  * (writing it, then reading it back), and large allocations are what the C heap keeps longest.
+ * A job reads its pieces one by one as it consumes them (JobBody), never the whole payload.
  */
 const BODY_PIECE = 64 * 1024;
-/** Pieces read per query when a payload is loaded: 1 MiB in flight beside the payload's own buffer. */
-const PIECES_PER_READ = 16;
+/** Pieces read per query: few round trips (PostgreSQL), 512 KiB in flight. */
+const PIECES_PER_READ = 8;
 
 interface JobRow {
   id: number;
@@ -61,21 +62,41 @@ export class JobsRepository {
     return toRecord(row, await this.#body(Number(row.id)));
   }
 
-  /** A job's payload, read a few pieces at a time into one buffer of its size. */
-  async #body(id: number): Promise<Buffer | null> {
+  /**
+   * A job's payload as a JobBody: its size now, its pieces when they are read. A piece that is
+   * gone (the job finished by another node after this one lost its lease) fails the read.
+   */
+  async #body(id: number): Promise<JobBody | null> {
     const size = await this.db.get<{ pieces: number; bytes: number | null }>(
       'SELECT COUNT(*) AS pieces, SUM(LENGTH(body)) AS bytes FROM job_bodies WHERE job_id = ?', [id],
     );
-    if (!size || Number(size.pieces) === 0) return null;
-    const body = Buffer.allocUnsafe(Number(size.bytes));
-    let filled = 0;
-    for (let seq = 0; seq < Number(size.pieces); seq += PIECES_PER_READ) {
-      const pieces = await this.db.all<{ body: Buffer }>(
-        'SELECT body FROM job_bodies WHERE job_id = ? AND seq >= ? AND seq < ? ORDER BY seq', [id, seq, seq + PIECES_PER_READ],
+    const count = Number(size?.pieces ?? 0);
+    if (count === 0) return null;
+    const bytes = Number(size!.bytes);
+    const pieces = (via: JobsRepository = this) => via.bodyPieces(id, count);
+    return {
+      bytes,
+      pieces,
+      async read() {
+        const whole = Buffer.allocUnsafe(bytes);
+        let filled = 0;
+        for await (const piece of pieces()) filled += piece.copy(whole, filled);
+        if (filled !== bytes) throw new Error(`job ${id}: its payload changed while it was read`);
+        return whole;
+      },
+    };
+  }
+
+  /** The `count` pieces of a job's payload in order, PIECES_PER_READ per query (JobBody.pieces). */
+  async *bodyPieces(id: number, count: number): AsyncGenerator<Buffer> {
+    for (let seq = 0; seq < count; seq += PIECES_PER_READ) {
+      const want = Math.min(PIECES_PER_READ, count - seq);
+      const rows = await this.db.all<{ body: Buffer }>(
+        'SELECT body FROM job_bodies WHERE job_id = ? AND seq >= ? AND seq < ? ORDER BY seq', [id, seq, seq + want],
       );
-      for (const piece of pieces) filled += piece.body.copy(body, filled);
+      if (rows.length !== want) throw new Error(`job ${id}: its payload is gone (pieces ${seq}-${seq + want - 1} of ${count})`);
+      for (const row of rows) yield row.body;
     }
-    return body;
   }
 
   /** Extends the lease; false when another runner has taken the job over. */
@@ -257,7 +278,7 @@ interface FailedJobRow {
   failed_at: number | string;
 }
 
-function toRecord(row: JobRow, body: Buffer | null): JobRecord {
+function toRecord(row: JobRow, body: JobBody | null): JobRecord {
   return {
     id: Number(row.id),
     kind: row.kind,

@@ -2,13 +2,17 @@
 export type SqlValue = string | number | bigint | Buffer | null;
 export type SqlParams = readonly SqlValue[];
 
-/** How a statement run outside a transaction must reach the disk. */
+/** How a write (a statement run outside a transaction, or a whole transaction) must reach the disk. */
 export interface WriteOptions {
   /**
    * 'deferred': the write is on disk with the next ordinary commit, not necessarily before; a
-   * power failure may lose it (never half of it), a process crash does not. For writes that are
-   * simply redone when lost, such as a job's lease (an embedded store hands every job back at
-   * start-up anyway). SQLite skips the sync of that one commit; PostgreSQL ignores it.
+   * power failure may lose it (never half of it, and only with every commit after it), a process
+   * crash does not. For writes that are simply redone when lost: a job's lease (an embedded store
+   * hands every job back at start-up anyway), and a job's finishing transaction that only
+   * publishes what its accepting transaction already made durable (lost, the job row is back
+   * and the job runs again). SQLite skips the sync of that one commit; PostgreSQL commits such a
+   * transaction asynchronously (`synchronous_commit = off`) and ignores it for single statements.
+   * The write-ahead logs of both are sequential, so the next ordinary commit makes it durable too.
    */
   readonly durability?: 'deferred';
 }
@@ -105,7 +109,7 @@ export interface SqlDriver extends SqlExecutor {
    * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws.
    * Statements issued through `tx` are the only ones inside the transaction.
    */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: WriteOptions): Promise<T>;
   /** Applies pending numbered migrations; safe when several processes start at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -112,8 +112,8 @@ export class SqliteDriver implements SqlDriver {
     return this.transaction((tx) => tx.insertMany(table, columns, rows));
   }
 
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.#transaction(fn);
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: WriteOptions): Promise<T> {
+    return this.#transaction(fn, options);
   }
 
   #transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: WriteOptions): Promise<T> {

@@ -3,7 +3,7 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../harness/backends.js';
-import { allExamples, inline, predefined, predefinedBatch, settled } from '../../harness/agentcore.js';
+import { allExamples, inline, predefined, predefinedBatch, settled, unpublishedRows } from '../../harness/agentcore.js';
 import { rawSql } from '../../harness/raw-sql.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
@@ -15,9 +15,19 @@ describe.each(BACKENDS)('agentcore datasets: jobs that keep failing (%s)', (back
   });
   afterAll(async () => server?.close());
 
-  /** Breaks the payload of every pending job (another connection, as a disk fault would). */
-  const corruptPendingJobs = async () =>
-    (await rawSql(server, "UPDATE job_bodies SET body = ? WHERE job_id IN (SELECT id FROM jobs WHERE state = 'pending')", [Buffer.from([0])])).changes;
+  /**
+   * Breaks every pending job (another connection): its payload names a revision the dataset is
+   * not about to publish, which the job refuses. The examples it was to publish are in the store.
+   */
+  const corruptPendingJobs = async () => {
+    const jobs = (await rawSql<{ id: number; payload: string }>(server, "SELECT id, payload FROM jobs WHERE state = 'pending'")).rows;
+    for (const job of jobs) {
+      const payload = JSON.parse(job.payload) as { staged: { revision: number } };
+      expect(payload.staged.revision).toBeGreaterThan(0);
+      await rawSql(server, 'UPDATE jobs SET payload = ? WHERE id = ?', [JSON.stringify({ ...payload, staged: { ...payload.staged, revision: 99 } }), job.id]);
+    }
+    return jobs.length;
+  };
 
   it('ends in CREATE_FAILED or UPDATE_FAILED with a failureReason, having written nothing', async () => {
     const client = server.agentcore();
@@ -32,6 +42,7 @@ describe.each(BACKENDS)('agentcore datasets: jobs that keep failing (%s)', (back
     expect(failed).toMatchObject({ status: 'CREATE_FAILED', exampleCount: 0 });
     expect(failed.failureReason).toMatch(/could not apply/);
     expect(await allExamples(client, datasetId!)).toEqual([]);
+    expect(await unpublishedRows(server, datasetId!)).toBe(0);
 
     // AWS: AddDatasetExamples is allowed from CREATE_FAILED; ACTIVE clears failureReason.
     await client.send(new AddDatasetExamplesCommand({ datasetId, source: inline(predefinedBatch(2)) }));
@@ -49,5 +60,10 @@ describe.each(BACKENDS)('agentcore datasets: jobs that keep failing (%s)', (back
     expect(updateFailed.failureReason).toMatch(/could not apply/);
     expect(await allExamples(client, datasetId!)).toEqual(before);
     expect((await client.send(new GetDatasetCommand({ datasetId }))).draftStatus).toBe('MODIFIED');
+    // The examples the accepting transaction wrote for the refused batch are gone from the store.
+    expect(await unpublishedRows(server, datasetId!)).toBe(0);
+    await client.send(new UpdateDatasetExamplesCommand({ datasetId, examples: [{ exampleId: before[0].exampleId, ...predefined('changed again') }] }));
+    expect(await settled(client, datasetId!)).toMatchObject({ status: 'ACTIVE', exampleCount: 2 });
+    expect((await allExamples(client, datasetId!)).map((e) => e.scenario_id)).toEqual(['changed again', before[1].scenario_id]);
   });
 });

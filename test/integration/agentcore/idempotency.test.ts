@@ -3,11 +3,13 @@ import {
   ListDatasetsCommand, ListDatasetVersionsCommand, UpdateDatasetCommand, UpdateDatasetExamplesCommand, ValidationException,
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../harness/backends.js';
 import { allExamples, predefined, predefinedBatch, inline, settled } from '../../harness/agentcore.js';
-import { startServer } from '../../harness/server.js';
+import { rawSql } from '../../harness/raw-sql.js';
+import { send, signRequest } from '../../harness/sigv4.js';
+import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
 const PREDEFINED = 'AGENTCORE_EVALUATION_PREDEFINED_V1';
@@ -67,6 +69,26 @@ describe.each(BACKENDS)('agentcore datasets: clientToken idempotency (%s)', (bac
     expect(error).toBeInstanceOf(ValidationException);
     expect((error as ValidationException).reason).toBe('IdempotentParameterMismatchException');
     expect((await allExamples(client, datasetId)).some((e) => e.scenario_id === 'other')).toBe(false);
+  });
+
+  it('recognises a retry of a request whose token an earlier Trove recorded (fingerprint of the body bytes)', async () => {
+    const clientToken = randomUUID();
+    const path = `/datasets/${datasetId}/examples/add`;
+    const body = JSON.stringify({ clientToken, source: inline([predefined('across the upgrade')]) });
+    const signed = () => signRequest(server.url, { method: 'POST', path, headers: { 'content-type': 'application/json' }, body }, { ...TEST_CREDENTIALS, service: 'bedrock-agentcore' });
+    const first = await send(server.url, await signed());
+    expect(first.status).toBe(202);
+    await settled(client, datasetId);
+    // The token as the earlier release stored it: SHA-256 of method, URL and the body's bytes.
+    const earlier = createHash('sha256').update(`POST ${path}\n`).update(body).digest('base64url');
+    expect((await rawSql(server, 'UPDATE idempotency_keys SET request_hash = ? WHERE client_token = ?', [earlier, clientToken])).changes).toBe(1);
+    const retried = await send(server.url, await signed());
+    expect([retried.status, retried.json()]).toEqual([202, first.json()]);
+    expect((await allExamples(client, datasetId)).filter((e) => e.scenario_id === 'across the upgrade')).toHaveLength(1);
+    // Any other fingerprint is still another request.
+    await rawSql(server, 'UPDATE idempotency_keys SET request_hash = ? WHERE client_token = ?', ['x'.repeat(43), clientToken]);
+    const refused = await send(server.url, await signed());
+    expect([refused.status, refused.json().reason]).toEqual([400, 'IdempotentParameterMismatchException']);
   });
 
   it('applies a retried request after a lost response exactly once, for every write', async () => {

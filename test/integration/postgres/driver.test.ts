@@ -79,6 +79,26 @@ describe.runIf(POSTGRES_SELECTED)('PostgresDriver', () => {
     expect(committed).toEqual({ id: 6 });
   });
 
+  it('commits a deferred-durability transaction asynchronously, and only that one', async () => {
+    // The test server runs with synchronous_commit off (fast); this database gets the durable default.
+    const name = (await driver.get<{ name: string }>('SELECT current_database() AS name'))!.name;
+    await driver.run(`ALTER DATABASE "${name}" SET synchronous_commit = on`);
+    const durable = new PostgresDriver({ url: database.url, poolSize: 2 });
+    try {
+      const setting = (options?: { durability: 'deferred' }) => durable.transaction(async (tx) => {
+        await tx.run('INSERT INTO t (id) VALUES (?) ON CONFLICT (id) DO NOTHING', [9]);
+        return (await tx.get<{ synchronous_commit: string }>('SHOW synchronous_commit'))!.synchronous_commit;
+      }, options);
+      expect(await setting()).toBe('on');
+      expect(await setting({ durability: 'deferred' })).toBe('off');
+      // SET LOCAL: the pooled connections commit the next transactions synchronously again.
+      expect(await Promise.all(Array.from({ length: 4 }, () => setting()))).toEqual(Array(4).fill('on'));
+      expect(await durable.get('SELECT id FROM t WHERE id = 9')).toEqual({ id: 9 });
+    } finally {
+      await durable.close();
+    }
+  });
+
   it('migrates once when several nodes start at the same time', async () => {
     const fresh = await createTestDatabase();
     const nodes = Array.from({ length: 4 }, () => new PostgresDriver({ url: fresh.url, poolSize: 2 }));

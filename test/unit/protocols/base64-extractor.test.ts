@@ -37,7 +37,7 @@ function parseDirectly(body: Buffer): { value?: unknown; error?: true } {
 
 const base64 = fc.uint8Array({ minLength: 0, maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('base64'));
 // Strings that look like base64 until they don't: bad padding bits, stray characters, escapes, quotes.
-const almost = fc.tuple(base64, fc.constantFrom('QR==', 'QUI=', '=', '==', 'A', '\\', '"', '\n', 'é', '\u0000', '\\u0041', '/', '+'), fc.nat())
+const almost = fc.tuple(base64, fc.constantFrom('QR==', 'QUI=', '=', '==', 'A', '\\', '"', '\n', 'é', '\u0000', '\\u0041', '/', '+', '-', '_', ' ', '.', '\\/'), fc.nat())
   .map(([text, odd, at]) => { const i = text.length === 0 ? 0 : at % text.length; return text.slice(0, i) + odd + text.slice(i); });
 const value = fc.letrec((tie) => ({
   node: fc.oneof({ maxDepth: 3 }, base64, almost, fc.string(), fc.jsonValue({ maxDepth: 1 }), fc.array(tie('node'), { maxLength: 4 }),
@@ -92,5 +92,19 @@ describe('Base64Extractor', () => {
     expect(parsed.a).toBe('QUJD');
     expect(parsed.b).toBe(`${'QUJD'.repeat(100)}QR==`);
     expect(blobs.get(parsed.c)?.toString('base64')).toBe(`${'QUJD'.repeat(100)}QQ==`);
+  });
+
+  it('keeps a long string with one character outside the alphabet as text, wherever it falls (64 KiB pieces, chunk ends)', () => {
+    const base = Buffer.alloc(150_000, 7).toString('base64');
+    for (const odd of ['-', '_', '=', ' ', '.', 'é', '\\\\', '\\"', '\\n']) {
+      for (const at of [0, 1, 65_535, 65_536, 65_537, 131_071, 131_072, base.length - 2]) {
+        const text = `{"b":"${base.slice(0, at)}${odd}${base.slice(at)}"}`;
+        const body = Buffer.from(text);
+        for (const chunk of [65_536, 4_099]) {
+          const result = extractThenParse(body, [chunk], 64 * 1024);
+          expect(result).toEqual({ value: JSON.parse(text), blobs: 0 });
+        }
+      }
+    }
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageChecker } from '../../../src/domain/rekognition/images/image-checker.js';
 import { checkImagesAhead } from '../../../src/domain/rekognition/images/image-checks.js';
+import { splitPieceBytes } from '../../../src/domain/rekognition/manifest/split-lines.js';
 import { hasEndMarker, jpegFrame, pngHeader, sniffFormat } from '../../../src/domain/rekognition/images/image-header.js';
 import { imageFindings } from '../../../src/domain/rekognition/images/image-rules.js';
 import { FolderObjectStore } from '../../../src/object-store/folder-object-store.js';
@@ -171,7 +172,13 @@ describe('image checker over a folder store', () => {
 });
 
 describe('checkImagesAhead', () => {
-  it('checks the first line of each source-ref, and skips lines in missing buckets unvalidated', async () => {
+  // Lines come as text, or as bytes cut from a job's payload pieces (decoded only when needed).
+  const asText = (lines: string[]) => lines;
+  const asBytes = (lines: string[]) => {
+    const blob = Buffer.from(lines.join('\n'));
+    return splitPieceBytes([blob.subarray(0, 7), blob.subarray(7, 50), blob.subarray(50)]);
+  };
+  it.each([['text', asText], ['bytes', asBytes]] as const)('checks the first line of each source-ref, and skips lines in missing buckets unvalidated (lines as %s)', async (_, form) => {
     const root = mkdtempSync(join(tmpdir(), 'trove-images-'));
     try {
       mkdirSync(join(root, 'imgs'));
@@ -185,11 +192,18 @@ describe('checkImagesAhead', () => {
         line('s3://imgs/missing.png', ',"again":1'),
         // Unparseable, but in a bucket known to be missing: skipped, not even parsed.
         '{"source-ref":"s3://nowhere/b.png", oops',
+        // Spaces around the colon, and a key that only looks like a source-ref inside a string.
+        '{"note":"\\"source-ref\\":\\"s3://nowhere/x\\"", "source-ref" :\t"s3://imgs/spaced.png"}',
+        // Two "source-ref" keys: the line's source-ref is the last (JSON.parse), so the first one
+        // (here in a missing bucket) must not get the line skipped unchecked.
+        '{"source-ref":"s3://nowhere/c.png","source-ref":"s3://imgs/duplicate.png"}',
+        '{"meta":{"source-ref":"s3://nowhere/d.png"},"source-ref":"s3://imgs/nested.png"}',
       ];
-      const check = await checkImagesAhead(lines, checker, 4);
+      const check = await checkImagesAhead(form(lines), checker, 4);
       const entry = (ref: string) => ({ sourceRef: ref, line: line(ref), isLabeled: false, hasErrors: false, labels: [] });
-      const answers = await check([entry('s3://imgs/ok.png'), entry('s3://imgs/missing.png'), entry('s3://nowhere/a.png')]);
-      expect(answers).toEqual([undefined, [{ code: 'ERROR_INVALID_IMAGE', detail: 'The object does not exist or this account may not read it.' }], undefined]);
+      const answers = await check(['s3://imgs/ok.png', 's3://imgs/missing.png', 's3://nowhere/a.png', 's3://imgs/spaced.png', 's3://imgs/duplicate.png', 's3://imgs/nested.png'].map(entry));
+      const missing = [{ code: 'ERROR_INVALID_IMAGE', detail: 'The object does not exist or this account may not read it.' }];
+      expect(answers).toEqual([undefined, missing, undefined, missing, missing, missing]);
       expect(checker.knownUnreachable('nowhere')).toBe(true);
       expect(checker.knownUnreachable('imgs')).toBe(false);
     } finally {

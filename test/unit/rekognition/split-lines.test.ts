@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { splitLines } from '../../../src/domain/rekognition/manifest/split-lines.js';
+import { splitLines, splitPieces } from '../../../src/domain/rekognition/manifest/split-lines.js';
 
 const collect = (blob: Buffer | string) => [...splitLines(blob)];
 
@@ -86,5 +86,25 @@ describe('splitLines', () => {
       const blob = Buffer.from(list);
       expect(collect(blob)).toEqual(collect(blob.toString('utf8')));
     }), { numRuns: 2000 });
+  });
+
+  it('property: a blob read in pieces (a job payload) splits exactly as the whole blob, wherever the cuts fall', async () => {
+    const bytes = fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x0a, 0x0d, 0x20, 0x7b, 0xef, 0xbb, 0xbf, 0xe2, 0x82, 0xac)), { maxLength: 300 });
+    await fc.assert(fc.asyncProperty(bytes, fc.array(fc.nat(300), { maxLength: 8 }), async (list, cuts) => {
+      const blob = Buffer.from(list);
+      const at = [...new Set(cuts.map((cut) => cut % (blob.length + 1)))].sort((a, b) => a - b);
+      const pieces = [0, ...at].map((start, i) => blob.subarray(start, i < at.length ? at[i] : blob.length));
+      const lines = [];
+      for await (const batch of splitPieces(pieces)) lines.push(...batch);
+      expect(lines).toEqual(collect(blob));
+    }), { numRuns: 2000 });
+  });
+
+  it('splitPieces: a byte-order mark cut across pieces, \r\n across pieces, a multi-byte character across pieces', async () => {
+    const blob = Buffer.from('\uFEFF{"a":"é"}\r\n\n{"b":"☕"}\r\n', 'utf8');
+    const pieces = [blob.subarray(0, 1), blob.subarray(1, 11), blob.subarray(11, 12), blob.subarray(12, 22), blob.subarray(22)];
+    const lines = [];
+    for await (const batch of splitPieces(pieces)) lines.push(...batch);
+    expect(lines).toEqual([{ lineNumber: 1, text: '{"a":"é"}' }, { lineNumber: 3, text: '{"b":"☕"}' }]);
   });
 });

@@ -4,6 +4,8 @@
 
 import { mapConcurrent } from '../../../lib/map-concurrent.js';
 import type { ExtraLineError } from '../manifest/add-line-errors.js';
+import { lineTextOf } from '../manifest/split-lines.js';
+import type { LineBytes } from '../manifest/split-lines.js';
 import { validateLine } from '../manifest/validate-line.js';
 import type { ValidatedEntry } from '../manifest/validate-line.js';
 import type { ImageChecker } from './image-checker.js';
@@ -25,7 +27,9 @@ export function liveImageCheck(checker: ImageChecker, concurrency: number): Imag
  * at once, and lines in a bucket the store does not have are then skipped without being
  * validated, so a change whose images Trove cannot reach costs almost nothing here.
  */
-export async function checkImagesAhead(lines: Iterable<string>, checker: ImageChecker, concurrency: number): Promise<ImageCheck> {
+export async function checkImagesAhead(
+  lines: Iterable<string> | AsyncIterable<readonly LineBytes[]>, checker: ImageChecker, concurrency: number,
+): Promise<ImageCheck> {
   const seen = new Set<string>();
   const findings = new Map<string, readonly ExtraLineError[]>();
   let batch: ValidatedEntry[] = [];
@@ -37,23 +41,62 @@ export async function checkImagesAhead(lines: Iterable<string>, checker: ImageCh
     });
     batch = [];
   };
-  for (const text of lines) {
-    const bucket = SOURCE_REF_BUCKET.exec(text)?.[1];
-    if (bucket !== undefined && checker.knownUnreachable(bucket)) continue;
-    const outcome = validateLine(text);
-    if (outcome.kind === 'dropped' || seen.has(outcome.entry.sourceRef)) continue;
-    seen.add(outcome.entry.sourceRef);
-    batch.push(outcome.entry);
-    // A bucket not seen before: ask now, so the rest of its lines can be skipped if it is not there.
-    if (batch.length >= 1000 || (bucket !== undefined && checker.unprobed(bucket))) await run();
+  // Lines given as bytes (a change's payload, a piece's lines at a time) are decoded only when
+  // their bucket may be reachable.
+  for await (const item of lines) {
+    for (const line of typeof item === 'string' ? [item] : item) {
+      const bucket = typeof line === 'string' ? bucketOfText(line) : bucketOfBytes(line.bytes);
+      if (bucket !== undefined && checker.knownUnreachable(bucket)) continue;
+      const text = typeof line === 'string' ? line : lineTextOf(line);
+      if (text === undefined) continue;
+      const outcome = validateLine(text);
+      if (outcome.kind === 'dropped' || seen.has(outcome.entry.sourceRef)) continue;
+      seen.add(outcome.entry.sourceRef);
+      batch.push(outcome.entry);
+      // A bucket not seen before: ask now, so the rest of its lines can be skipped if it is not there.
+      if (batch.length >= 1000 || (bucket !== undefined && checker.unprobed(bucket))) await run();
+    }
   }
   await run();
   return async (entries) => entries.map((entry) => findings.get(entry.sourceRef));
 }
 
 /**
- * The bucket of a line's source-ref, found without parsing the line. A hint only: JSON escapes
- * quotes inside strings, so it matches only a real "source-ref" key, and a nested one read by
- * mistake can at worst leave that line's image unchecked.
+ * The bucket of a line's source-ref, found without parsing the line. JSON escapes quotes inside
+ * strings, so it matches only a real "source-ref" key; a line with more than one such key (a
+ * repeated key, whose last value JSON.parse keeps, or a nested one) gets no hint, and is parsed:
+ * a hint from the wrong key would skip the line's image check.
  */
 const SOURCE_REF_BUCKET = /"source-ref"\s*:\s*"s3:\/\/([^/"\\]+)\//;
+
+const SOURCE_REF_KEY = Buffer.from('"source-ref"');
+const S3_PREFIX = Buffer.from('"s3://');
+
+function bucketOfText(line: string): string | undefined {
+  const found = SOURCE_REF_BUCKET.exec(line);
+  if (!found || line.includes('"source-ref"', found.index + 1)) return undefined;
+  return found[1];
+}
+
+/** bucketOfText on a line's UTF-8 bytes, without decoding it. */
+function bucketOfBytes(bytes: Buffer): string | undefined {
+  let at = bytes.indexOf(SOURCE_REF_KEY);
+  if (at < 0 || bytes.indexOf(SOURCE_REF_KEY, at + 1) >= 0) return undefined;
+  at = skipSpaces(bytes, at + SOURCE_REF_KEY.length);
+  if (bytes[at] !== 0x3a) return undefined;
+  at = skipSpaces(bytes, at + 1);
+  if (bytes.compare(S3_PREFIX, 0, S3_PREFIX.length, at, at + S3_PREFIX.length) !== 0) return undefined;
+  const start = at + S3_PREFIX.length;
+  for (let end = start; end < bytes.length; end++) {
+    const c = bytes[end];
+    if (c === 0x2f) return end > start ? bytes.toString('utf8', start, end) : undefined;
+    if (c === 0x22 || c === 0x5c) return undefined;
+  }
+  return undefined;
+}
+
+/** JSON whitespace, as the regex's \s meets it between a key and its value. */
+function skipSpaces(bytes: Buffer, at: number): number {
+  while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x09 || bytes[at] === 0x0a || bytes[at] === 0x0d)) at++;
+  return at;
+}

@@ -14,6 +14,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const OPEN_BRACE = 0x7b;
 const BOM = 0xfeff;
+const PIECE = 64 * 1024;
 
 export function* splitLines(blob: Buffer | string): Generator<ManifestLine> {
   if (typeof blob !== 'string') return yield* splitBytes(blob);
@@ -41,19 +42,108 @@ export function* splitLines(blob: Buffer | string): Generator<ManifestLine> {
  * sequence before them decodes to U+FFFD either way.
  */
 function* splitBytes(blob: Buffer): Generator<ManifestLine> {
-  let start = blob.length >= 3 && blob[0] === 0xef && blob[1] === 0xbb && blob[2] === 0xbf ? 3 : 0;
-  let lineNumber = 0;
-  while (start <= blob.length) {
-    let end = blob.indexOf(LF, start);
-    if (end < 0) end = blob.length;
-    lineNumber += 1;
-    const stop = end > start && blob[end - 1] === CR ? end - 1 : end;
-    if (stop > start) {
-      const text = blob.toString('utf8', start, stop);
-      if (!isBlank(text, 0, text.length)) yield { lineNumber, text };
+  const cutter = new LineCutter();
+  // 64 KiB at a time, as a job's payload comes: only those bytes' lines are decoded ahead.
+  for (let at = 0; at < blob.length; at += PIECE) yield* decoded(cutter.cut(blob.subarray(at, at + PIECE)));
+  yield* decoded(cutter.end());
+}
+
+/**
+ * The same over a blob that arrives in pieces (a job's stored payload, JobBody.pieces), the
+ * lines a piece completes at a time: one asynchronous step per piece rather than per line (the
+ * nested asynchronous generators of the job's two passes cost a few microseconds a line: the
+ * batches took 60-100 ms off splitting and validating a 5 MB change of 23,000 lines). Only the current piece and a line
+ * that spans pieces are held, never the whole blob. Splits exactly as `splitLines` does on the
+ * pieces joined.
+ */
+export async function* splitPieces(pieces: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<ManifestLine[]> {
+  for await (const lines of splitPieceBytes(pieces)) {
+    const texts = decoded(lines);
+    if (texts.length > 0) yield texts;
+  }
+}
+
+/** A line's bytes: no terminator, `\r` or byte-order mark; its text may still be blank. */
+export interface LineBytes {
+  readonly lineNumber: number;
+  readonly bytes: Buffer;
+}
+
+/**
+ * The lines of a blob in pieces, not decoded yet (`lineTextOf` decodes one), the lines each
+ * piece completes at a time: for a pass that needs only a few of them as text (the image
+ * checks' look at each line's bucket).
+ */
+export async function* splitPieceBytes(pieces: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<LineBytes[]> {
+  const cutter = new LineCutter();
+  for await (const piece of pieces) {
+    const lines = cutter.cut(piece);
+    if (lines.length > 0) yield lines;
+  }
+  const last = cutter.end();
+  if (last.length > 0) yield last;
+}
+
+/** The text of a line as `splitLines` gives it; undefined when it is blank (a line it skips). */
+export function lineTextOf(line: LineBytes): string | undefined {
+  const text = line.bytes.toString('utf8');
+  return isBlank(text, 0, text.length) ? undefined : text;
+}
+
+function decoded(lines: readonly LineBytes[]): ManifestLine[] {
+  const texts: ManifestLine[] = [];
+  for (const line of lines) {
+    const text = lineTextOf(line);
+    if (text !== undefined) texts.push({ lineNumber: line.lineNumber, text });
+  }
+  return texts;
+}
+
+/** Cuts bytes that arrive in pieces into lines, numbered from 1; empty lines are counted, not given. */
+class LineCutter {
+  #lineNumber = 0;
+  /** The line so far, when it started in an earlier piece. */
+  #head: Buffer[] = [];
+  #headBytes = 0;
+
+  /** The lines this piece completes. */
+  cut(piece: Buffer): LineBytes[] {
+    const lines: LineBytes[] = [];
+    let start = 0;
+    for (let end = piece.indexOf(LF); end >= 0; end = piece.indexOf(LF, start)) {
+      const tail = piece.subarray(start, end);
+      const bytes = this.#headBytes === 0 ? tail : Buffer.concat([...this.#head, tail], this.#headBytes + tail.length);
+      this.#head = [];
+      this.#headBytes = 0;
+      const line = this.#line(bytes);
+      if (line) lines.push(line);
+      start = end + 1;
     }
-    if (end === blob.length) break;
-    start = end + 1;
+    if (start < piece.length) {
+      this.#head.push(piece.subarray(start));
+      this.#headBytes += piece.length - start;
+    }
+    return lines;
+  }
+
+  /** The last line, when the blob does not end with a line break. */
+  end(): LineBytes[] {
+    if (this.#headBytes === 0) return [];
+    const line = this.#line(Buffer.concat(this.#head, this.#headBytes));
+    this.#head = [];
+    this.#headBytes = 0;
+    return line ? [line] : [];
+  }
+
+  #line(bytes: Buffer): LineBytes | undefined {
+    const lineNumber = ++this.#lineNumber;
+    let start = 0;
+    let stop = bytes.length;
+    // Trove: a UTF-8 byte-order mark (common in files saved on Windows) is not part of line 1.
+    if (lineNumber === 1 && stop >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+    // JSON Lines written on Windows end in \r\n; the \r is not part of the line.
+    if (stop > start && bytes[stop - 1] === CR) stop -= 1;
+    return stop > start ? { lineNumber, bytes: bytes.subarray(start, stop) } : undefined;
   }
 }
 

@@ -1,7 +1,6 @@
 import type { SchemaType } from '../../../api/agentcore/inputs.js';
 import { describeViolations } from '../../../api/errors.js';
 import type { AgentCoreLimits } from '../../../domain/agentcore/agentcore-deps.js';
-import { batchOf } from '../../../domain/agentcore/dataset-service.js';
 import { BatchRejected, DraftWriter } from '../../../domain/agentcore/draft-writer.js';
 import type { ExampleValidator } from '../../../domain/agentcore/example-validator.js';
 import { MAX_EXAMPLE_DEPTH, tooDeep } from '../../../domain/agentcore/example-rules.js';
@@ -74,7 +73,7 @@ export async function importExamples(
         const taken = new Set((await tx.acExamples.findLive(dataset.id, ids)).map((row) => row.exampleId));
         const clash = written.find((item) => taken.has(item.example.exampleId));
         if (clash) throw new BatchRejected(`${where} line ${clash.line}: an example with exampleId ${clash.example.exampleId} already exists in the dataset.`);
-        await writer.add(tx, batchOf(written.map((item) => item.example)));
+        await writer.append(tx, written.map((item) => item.example));
       });
     };
     for await (const { lineNumber, text } of streamLines(file.body, { maxBytes: Math.max(room, 1) * (maxLineChars + 2), maxLines: Number.MAX_SAFE_INTEGER, maxLineChars })) {

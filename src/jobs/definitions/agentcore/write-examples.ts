@@ -16,20 +16,32 @@ import type { ImportExamplesDeps } from './import-examples.js';
 /**
  * Applies one accepted example batch (CreateDataset, Add/Update/DeleteDatasetExamples):
  * CREATING|UPDATING → ACTIVE (draftStatus MODIFIED) | CREATE_FAILED|UPDATE_FAILED.
- * An inline batch is at most 1000 examples (5 MB), so it is written and published in the job's
- * one finishing transaction: discard of an interrupted attempt, rows, counters and status
- * commit together, and a retry starts from scratch (an s3Source file, of any size, is streamed
- * in chunk transactions instead: import-examples.ts). The same transaction collects rows earlier
- * writes superseded that nothing can read any more (garbage.ts).
+ *
+ * An inline batch (at most 1000 examples, 5 MB) was written at the DRAFT's next revision by the
+ * transaction that accepted it (`payload.staged`), durably, before the 202: the job only
+ * publishes that revision with the counters and ACTIVE, and removes itself, in one transaction.
+ * That commit is not waited for on disk (deferred durability): lost to a power failure, it is lost
+ * with the job row's deletion and every later commit (the write-ahead log is sequential), and the
+ * job publishes the same rows again when Trove restarts; any acknowledged write after it is synced,
+ * and syncs it too. Jobs accepted before carry the batch in their body and write it here, in
+ * the finishing transaction (a retry starts from scratch). An s3Source file, of any size, is
+ * streamed in chunk transactions (import-examples.ts). Each finishing transaction also collects
+ * rows earlier writes superseded that nothing can read any more (garbage.ts).
  */
-export function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAccess; limits: AgentCoreLimits }): JobDefinition<WriteExamplesPayload> {
+export function writeExamplesJobs(options: { garbageAfterMs: number; objects: ObjectAccess; limits: AgentCoreLimits }): JobDefinition<WriteExamplesPayload>[] {
+  const definition = writeExamplesJob(options);
+  // One definition under both names: staged batches are queued as publish-staged-examples (see
+  // job-kinds.ts), s3Source imports and batches queued by earlier releases as write-examples.
+  return [definition, { ...definition, kind: AgentCoreJobs.publishStagedExamples }];
+}
+
+function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAccess; limits: AgentCoreLimits }): JobDefinition<WriteExamplesPayload> {
   const imports: ImportExamplesDeps = { objects: options.objects, limits: options.limits, validator: new ExampleValidator() };
   return {
     kind: AgentCoreJobs.writeExamples,
     payloadVersion: 1,
 
     async run(payload, ctx) {
-      const body = decodeBatch(ctx.job.body ?? Buffer.from('{"i":[]}\n'));
       try {
         if (payload.s3) {
           // An s3Source file may be large: read and written in chunk transactions, published at the end.
@@ -43,12 +55,23 @@ export function writeExamplesJob(options: { garbageAfterMs: number; objects: Obj
           });
           return;
         }
+        const { staged } = payload;
+        if (staged) {
+          await ctx.finish(async (tx) => {
+            const dataset = await tx.acDatasets.findById(payload.dataset);
+            if (!dataset) return;
+            await DraftWriter.resume(dataset, staged).commit(tx, active(ctx.clock.now(), 'MODIFIED'));
+            await collectGarbage(tx, dataset.id, ctx.clock.now(), options.garbageAfterMs);
+          }, { durability: 'deferred' });
+          return;
+        }
+        const body = decodeBatch(ctx.job.body ? await ctx.job.body.read() : Buffer.from('{"i":[]}\n'));
         await ctx.finish(async (tx) => {
           const dataset = await tx.acDatasets.findById(payload.dataset);
           if (!dataset) return;
           const writer = new DraftWriter(dataset);
           await writer.begin(tx);
-          await apply(tx, writer, payload, body);
+          await applyBody(tx, writer, payload, body);
           await writer.commit(tx, active(ctx.clock.now(), 'MODIFIED'));
           await collectGarbage(tx, dataset.id, ctx.clock.now(), options.garbageAfterMs);
         });
@@ -64,15 +87,21 @@ export function writeExamplesJob(options: { garbageAfterMs: number; objects: Obj
   };
 }
 
-async function apply(tx: Repositories, writer: DraftWriter, payload: WriteExamplesPayload, body: BatchBody): Promise<void> {
+/** A batch accepted before the accepting transaction wrote the examples, as its job body carries it. */
+async function applyBody(tx: Repositories, writer: DraftWriter, payload: WriteExamplesPayload, body: BatchBody): Promise<void> {
+  const examples = () => body.exampleIds.map((exampleId, i) => ({ exampleId, content: body.contents![i] }));
   switch (payload.kind) {
     case 'create':
     case 'add':
-      return writer.add(tx, body);
-    case 'update':
-      return writer.replace(tx, body);
+      return writer.append(tx, examples());
+    case 'update': {
+      // Each replacement keeps the listing position of the row it supersedes (found when accepted).
+      const rows = body.supersedes ?? [];
+      await writer.supersedeRows(tx, rows);
+      return writer.replace(tx, examples(), new Map(body.exampleIds.map((exampleId, i) => [exampleId, rows[i].seq])));
+    }
     case 'delete':
-      return writer.remove(tx, body);
+      return writer.supersedeRows(tx, body.supersedes ?? []);
   }
 }
 
