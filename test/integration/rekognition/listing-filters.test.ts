@@ -145,18 +145,21 @@ async function listed(repository: RkEntriesRepository, datasetId: number, revisi
   }
 }
 
-/** Lists every filter of `filters` at each revision, in pages of a random size (small ones only where few entries match). */
-async function checkAll(engine: Engine, model: Model, datasetId: number, revisions: readonly number[], filters: readonly EntryFilter[], seed: number): Promise<void> {
+/**
+ * Lists every filter of `filters` at one of `revisions` (in turn, starting at `turn`: two calls
+ * with turns 0 and 1 cover each filter at two revisions), in pages of a random size (pages of one
+ * or three only where few entries match, so that a listing is a few dozen queries at most).
+ */
+async function checkAll(engine: Engine, model: Model, datasetId: number, revisions: readonly number[], filters: readonly EntryFilter[], seed: number, turn = 0): Promise<void> {
   const repository = new RkEntriesRepository(engine, engine.dialect);
   const next = random(seed);
-  for (const filter of filters) {
-    for (const revision of revisions) {
-      const want = model.expected(datasetId, revision, filter);
-      const sizes = want.length <= 300 ? [1, 3, 101] : [37, 101, 400];
-      const limit = sizes[Math.floor(next() * sizes.length)];
-      const name = `${JSON.stringify(filter)} at revision ${revision}, pages of ${limit}`;
-      expect(await listed(repository, datasetId, revision, filter, limit), name).toEqual(want);
-    }
+  for (const [i, filter] of filters.entries()) {
+    const revision = revisions[(i + turn) % revisions.length];
+    const want = model.expected(datasetId, revision, filter);
+    const sizes = want.length <= 30 ? [1, 3, 101] : want.length <= 300 ? [7, 33, 101] : [37, 101, 400];
+    const limit = sizes[Math.floor(next() * sizes.length)];
+    const name = `${JSON.stringify(filter)} at revision ${revision}, pages of ${limit}`;
+    expect(await listed(repository, datasetId, revision, filter, limit), name).toEqual(want);
   }
 }
 
@@ -203,7 +206,7 @@ describe.each(BACKENDS)('ListDatasetEntries filters, index by index (%s)', (back
 
   it('lists the same once the planner has statistics, and positions agree with the pages', async () => {
     if (backend === 'postgres') await engine.run('ANALYZE');
-    await checkAll(engine, model, 1, [1, 2], FILTERS, 8);
+    await checkAll(engine, model, 1, [1, 2], FILTERS, 8, 1);
     const repository = new RkEntriesRepository(engine, engine.dialect);
     for (const filter of [{ sourceRefContains: 'f07/' }, { sourceRefContains: 'img-00012', hasErrors: true }, { containsLabels: ['dog'], sourceRefContains: '.png' }, { sourceRefContains: '🌷' }, { labeled: false, sourceRefContains: 'img-000' }]) {
       const all = model.expected(1, 2, filter);
