@@ -4,6 +4,7 @@ import { isConnectionLoss, unavailableOr } from '../store-unavailable-error.js';
 import { onClient, SqlCache } from './client-executor.js';
 import { applyMigrations } from './migrate.js';
 import { PlannerStatistics } from './planner-statistics.js';
+import { readTrigramStatistics } from './trigram-statistics.js';
 
 export interface PostgresDriverConfig {
   /** postgres://user:password@host:port/database?options */
@@ -16,7 +17,7 @@ export interface PostgresDriverConfig {
 
 const dialect: SqlDialect = {
   name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', forKeyShare: 'FOR KEY SHARE', substringIndex: 'pg_trgm', notIndexed: '',
-  indexedBy: () => '',
+  indexedBy: () => '', readsRowsToFilter: true, trigramStatistics: readTrigramStatistics,
 };
 
 // The repositories read ids, counters and epoch-ms times as JS numbers (all well below 2^53),

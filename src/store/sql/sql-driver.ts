@@ -69,6 +69,25 @@ export interface SqlDialect {
    * planner has statistics and whose partial-index proofs need the bare column.
    */
   readonly notIndexed: '+' | '';
+  /**
+   * True when a walk along an index reads each row before testing the WHERE terms an index-only
+   * scan could test (PostgreSQL's index scans; SQLite tests the index entry and seeks the row only
+   * for what passes). Listings that pass many rows by then read ids first, then the page's lines.
+   */
+  readonly readsRowsToFilter: boolean;
+  /**
+   * PostgreSQL: how common each pg_trgm trigram of the source-refs is, from the planner's
+   * statistics (undefined until ANALYZE has run, or where the server keeps none of expressions).
+   */
+  readonly trigramStatistics?: (db: SqlExecutor) => Promise<TrigramStatistics | undefined>;
+}
+
+/** Planner statistics of the source-refs' trigrams (all datasets: the trigram index is shared too). */
+export interface TrigramStatistics {
+  /** Entry rows about, all of them and the entries without labels or with errors. */
+  readonly rows: Readonly<Record<'every' | 'unlabeled' | 'errors', number>>;
+  /** The share of source-refs that hold `trigram` (lowercase, pg_trgm's form), about. */
+  share(trigram: string): number;
 }
 
 /** A connection pool's use right now (PostgreSQL; the embedded store has no pool). */

@@ -1,0 +1,447 @@
+import type { EntryFilter } from '../records.js';
+import { placeholders } from './sql-driver.js';
+import type { SqlDialect, SqlExecutor, SqlValue, TrigramStatistics } from './sql-driver.js';
+import { allOf, gramQuery } from './source-ref-grams.js';
+import type { GramScope } from './source-ref-grams.js';
+
+const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
+/** Index entries a walk in listing order looks at per row asked for, before a substring index takes over. */
+const WALK_PER_ROW = 20;
+/** A walk goes on past its first stretch only while its hit rate promises a page within this many stretches. */
+const MAX_STRETCHES = 8;
+/** Postings read per window to estimate how common it is (SQLite's substring index). */
+const PROBE = 256;
+/**
+ * Windows or trigrams of one substring looked at, at most, spread over it (any of them rules out
+ * only source-refs without the substring): a 2,048-character SourceRefContains costs what a
+ * short one does, not a probe per window.
+ */
+const MAX_TERMS = 16;
+/** Source-refs a substring query may let through to the exact test, about. */
+const TARGET_CANDIDATES = 32;
+/**
+ * PostgreSQL: the GIN index's candidates are read whole (a bitmap, then sorted) when about this
+ * many are expected; with more, a walk in listing order goes first and may fill the page.
+ */
+const FEW_CANDIDATES = 1000;
+/** Reading one candidate row costs about this many index entries of a walk (PostgreSQL's heap; label rows). */
+const HEAP_VISIT = 10;
+/** PostgreSQL: how long planner statistics are used before they are read again. */
+const STATISTICS_TTL_MS = 60_000;
+
+/** One listing query: the entries visible at `revision` matching `filter`, after `afterId`, at most `limit`. */
+interface Query {
+  readonly datasetId: number;
+  readonly revision: number;
+  readonly filter: EntryFilter;
+  readonly limit: number;
+}
+
+export interface ListedRow { id: number; line: string }
+
+/**
+ * A substring index's answer for SourceRefContains: `expected` candidates about (Infinity when
+ * unknown), and the matching entries after an id, in listing order.
+ */
+interface SubstringSearch {
+  readonly expected: number;
+  /** True when the candidates come in listing order (then reading them costs what the page needs). */
+  readonly ordered: boolean;
+  rows(afterId: number, limit: number, lines: boolean, extra?: Condition): Promise<ListedRow[]>;
+}
+
+/** A WHERE term with its parameters. */
+interface Condition { readonly sql: string; readonly params: readonly SqlValue[] }
+
+/**
+ * ListDatasetEntries' read path. A page walks one index that is already in listing order (entry
+ * row id), testing the other filters on what that index holds: a label's rows (which carry their
+ * entry's has_errors and source_ref), the entries with errors or without labels (whose indexes
+ * carry the other filters' columns), or the whole listing order. SourceRefContains has a substring
+ * index besides: SQLite's gram index (source-ref-grams.ts, rowid order, so its candidates come
+ * in listing order) or PostgreSQL's pg_trgm GIN index (candidates unordered: read whole, then
+ * sorted). Which one a page uses depends on how many candidates each promises: the rarest
+ * windows or trigrams of the substring are estimated (SQLite reads a few postings of each,
+ * PostgreSQL reads the planner's statistics of trigrams), and when the substring index expects
+ * many, a bounded walk of the listing order goes first: a common substring fills the page there.
+ */
+export class RkEntryListing {
+  #statistics: { read: number; value: Promise<TrigramStatistics | undefined> } | undefined;
+
+  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
+
+  /** The page: ids and lines. */
+  async page(datasetId: number, revision: number, filter: EntryFilter, afterId: number, limit: number): Promise<ListedRow[]> {
+    return this.#select({ datasetId, revision, filter, limit }, afterId, true);
+  }
+
+  /** The ids of the page only (positions, page tokens). */
+  async ids(datasetId: number, revision: number, filter: EntryFilter, afterId: number, limit: number): Promise<number[]> {
+    return (await this.#select({ datasetId, revision, filter, limit }, afterId, false)).map((row) => row.id);
+  }
+
+  async #select(query: Query, afterId: number, lines: boolean): Promise<ListedRow[]> {
+    const { filter } = query;
+    // No stored label or source-ref contains U+0000 (the manifest validator refuses it), and
+    // PostgreSQL cannot even take it as a parameter: such a filter term matches nothing.
+    if (filter.sourceRefContains?.includes('\u0000')) return [];
+    if (filter.containsLabels && filter.containsLabels.length > 0) {
+      // Label rows come from valid label attributes, so every entry that has one is labeled.
+      if (filter.labeled === false) return [];
+      return this.#withLabels(query, afterId, lines);
+    }
+    if (filter.sourceRefContains !== undefined) return this.#containing(query, filter.sourceRefContains, afterId, lines);
+    return this.#walk(query, afterId, query.limit, lines);
+  }
+
+  /**
+   * SourceRefContains without labels: the substring index directly when its candidates come in
+   * listing order (SQLite's windows) or are expected to be few (PostgreSQL); else first a walk in
+   * listing order (of the entries with errors or without labels when asked for), for as long as
+   * its hit rate promises a page sooner than the index would, then the index for the rest.
+   */
+  async #containing(query: Query, text: string, afterId: number, lines: boolean): Promise<ListedRow[]> {
+    const search = await this.#substringSearch(query, text);
+    if (!search) return this.#walk(query, afterId, query.limit, lines);
+    if (search.ordered ? Number.isFinite(search.expected) : search.expected <= FEW_CANDIDATES) return search.rows(afterId, query.limit, lines);
+    const rows: ListedRow[] = [];
+    const stretch = WALK_PER_ROW * query.limit;
+    let examined = 0;
+    for (let round = 1; ; round++) {
+      const bound = await this.#boundary(query, afterId, stretch);
+      if (bound.count === 0) return rows;
+      rows.push(...await this.#walk(query, afterId, query.limit - rows.length, lines, bound.last));
+      if (rows.length >= query.limit || bound.count < stretch) return rows;
+      afterId = bound.last;
+      examined += bound.count;
+      // Walk on only while the rows still wanted, at this hit rate, cost less than the index's
+      // candidates would (SQLite's prefix query, whose cost is unknown, comes after one stretch).
+      const toGo = rows.length === 0 ? Infinity : ((query.limit - rows.length) * examined) / rows.length;
+      if (search.ordered || round >= MAX_STRETCHES || toGo > Math.min(search.expected * HEAP_VISIT, stretch * (MAX_STRETCHES - round))) break;
+    }
+    return rows.concat(await search.rows(afterId, query.limit - rows.length, lines));
+  }
+
+  /**
+   * ContainsLabels (any of): one ordered walk per label, merged; HasErrors and SourceRefContains
+   * are tested on the label rows. When a substring index expects fewer candidates than the
+   * labels have rows (a candidate costs a row read, a label row an index entry: HEAP_VISIT of
+   * them), its candidates are walked instead and the labels tested on each. Not with
+   * HasErrors=true: the labels' rows with errors have an index of their own, a minority walked
+   * whole, and a substring's share among entries with errors says little (they are often alike).
+   */
+  async #withLabels(query: Query, afterId: number, lines: boolean): Promise<ListedRow[]> {
+    const labels = [...new Set(query.filter.containsLabels!.filter((label) => !label.includes('\u0000')))];
+    if (labels.length === 0) return [];
+    const text = query.filter.sourceRefContains;
+    if (text !== undefined && query.filter.hasErrors !== true) {
+      const search = await this.#substringSearch(query, text);
+      if (search && Number.isFinite(search.expected) && search.expected * HEAP_VISIT < await this.#labelRows(query.datasetId, labels)) {
+        const labelled: Condition = {
+          sql: `EXISTS (SELECT 1 FROM rk_entry_labels l WHERE l.dataset_id = e.dataset_id AND l.label IN (${placeholders(labels.length)}) AND l.entry_id = e.id)`,
+          params: labels,
+        };
+        return search.rows(afterId, query.limit, lines, labelled);
+      }
+    }
+    const perLabel = await Promise.all(labels.map((label) => this.#labelIds(query, label, afterId)));
+    const ids = [...new Set(perLabel.flat())].sort((a, b) => a - b).slice(0, query.limit);
+    return lines ? this.#lines(ids) : ids.map((id) => ({ id, line: '' }));
+  }
+
+  /** One label's entries in listing order (ids); HasErrors and SourceRefContains are tested on the label rows. */
+  async #labelIds(query: Query, label: string, afterId: number): Promise<number[]> {
+    const { filter } = query;
+    let sql = '';
+    const params: SqlValue[] = [];
+    // Literals, not parameters: HasErrors=true walks the index of labels with errors.
+    if (filter.hasErrors !== undefined) sql += filter.hasErrors ? ' AND l.has_errors = 1' : ' AND l.has_errors = 0';
+    if (filter.sourceRefContains !== undefined) {
+      const test = this.#containsTest('l.source_ref', filter.sourceRefContains);
+      sql += ` AND ${test.sql}`;
+      params.push(test.param);
+    }
+    // The entry row is read for its visibility only: by its listing-order key, which carries
+    // the revisions (PostgreSQL reads them from the index alone).
+    const rows = await this.db.all<{ id: number }>(
+      `SELECT l.entry_id AS id FROM rk_entry_labels l JOIN rk_entries e ON e.dataset_id = l.dataset_id AND e.id = l.entry_id
+       WHERE l.dataset_id = ? AND l.label = ? AND l.entry_id > ? ${sql} AND ${VISIBLE}
+       ORDER BY l.entry_id LIMIT ?`,
+      [query.datasetId, label, afterId, ...params, query.revision, query.revision, query.limit],
+    );
+    return rows.map((row) => Number(row.id));
+  }
+
+  /** Rows the labels have in the dataset's committed revision (their counters): what walking them costs at most. */
+  async #labelRows(datasetId: number, labels: readonly string[]): Promise<number> {
+    const row = await this.db.get<{ n: number | null }>(
+      `SELECT SUM(entry_count) AS n FROM rk_labels WHERE dataset_id = ? AND label IN (${placeholders(labels.length)})`,
+      [datasetId, ...labels],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Entries in listing order along (dataset_id, id), up to `upTo`: the index of entries with
+   * errors when HasErrors=true (the other filters, Labeled included, are then tested on its
+   * columns only), else that of unlabeled entries when Labeled=false, else the whole listing
+   * order. Where the engine reads a row before testing it (PostgreSQL), a walk that tests a
+   * substring or a second filter reads ids from the index alone, then the lines of the page.
+   */
+  async #walk(query: Query, afterId: number, limit: number, lines: boolean, upTo?: number): Promise<ListedRow[]> {
+    if (limit <= 0) return [];
+    const { index, predicate, residual } = this.#walkOf(query.filter);
+    const twoSteps = lines && this.dialect.readsRowsToFilter && residual.sql !== ''
+      && (query.filter.sourceRefContains !== undefined || predicate !== '');
+    const params: SqlValue[] = [query.datasetId, afterId];
+    if (upTo !== undefined) params.push(upTo);
+    const rows = await this.db.all<{ id: number; line?: string }>(
+      `SELECT e.id${lines && !twoSteps ? ', e.line' : ''} FROM rk_entries e ${index}
+       WHERE e.dataset_id = ? AND e.id > ? ${upTo === undefined ? '' : 'AND e.id <= ?'} ${predicate} AND ${VISIBLE} ${residual.sql}
+       ORDER BY e.id LIMIT ?`,
+      [...params, query.revision, query.revision, ...residual.params, limit],
+    );
+    if (twoSteps) return this.#lines(rows.map((row) => Number(row.id)));
+    return rows.map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
+  }
+
+  /**
+   * How far a walk of at most `count` index entries after `afterId` reaches: how many it finds
+   * and the last one's id (entries of any revision: a walk's extent, not its matches).
+   */
+  async #boundary(query: Query, afterId: number, count: number): Promise<{ count: number; last: number }> {
+    const { index, predicate } = this.#walkOf(query.filter);
+    const row = await this.db.get<{ n: number; last: number | null }>(
+      `SELECT COUNT(*) AS n, MAX(id) AS last FROM (SELECT e.id FROM rk_entries e ${index}
+       WHERE e.dataset_id = ? AND e.id > ? ${predicate} ORDER BY e.id LIMIT ?) w`,
+      [query.datasetId, afterId, count],
+    );
+    return { count: Number(row?.n ?? 0), last: Number(row?.last ?? afterId) };
+  }
+
+  /**
+   * The index a walk takes for `filter`: the index (pinned on SQLite), the term that selects its
+   * rows (a literal: a partial index is only used for a query whose WHERE implies its own), and
+   * the other filters, tested on each entry.
+   */
+  #walkOf(filter: EntryFilter): { index: string; predicate: string; residual: Condition } {
+    if (filter.hasErrors === true) {
+      return { index: this.dialect.indexedBy('rk_entries_with_errors'), predicate: 'AND e.has_errors = 1', residual: this.#filters({ ...filter, hasErrors: undefined }) };
+    }
+    if (filter.labeled === false) {
+      return { index: this.dialect.indexedBy('rk_entries_unlabeled'), predicate: 'AND e.is_labeled = 0', residual: this.#filters({ ...filter, labeled: undefined }) };
+    }
+    return { index: '', predicate: '', residual: this.#filters(filter) };
+  }
+
+  /** SQL for the filters tested row by row once an index has been chosen (literals, as above). */
+  #filters(filter: EntryFilter): Condition {
+    let sql = '';
+    const params: SqlValue[] = [];
+    if (filter.hasErrors !== undefined) sql += filter.hasErrors ? ' AND e.has_errors = 1' : ' AND e.has_errors = 0';
+    if (filter.labeled !== undefined) sql += filter.labeled ? ' AND e.is_labeled = 1' : ' AND e.is_labeled = 0';
+    if (filter.sourceRefContains !== undefined) {
+      const test = this.#containsTest('e.source_ref', filter.sourceRefContains);
+      sql += ` AND ${test.sql}`;
+      params.push(test.param);
+    }
+    return { sql, params };
+  }
+
+  /**
+   * The exact substring test of SourceRefContains on `column`, case-sensitive (SQLite's LIKE
+   * ignores ASCII case, so SQLite uses GLOB, which also tests a row faster than instr). On
+   * PostgreSQL the column is wrapped so that the test never drives the trigram index: where that
+   * index serves, it is given the substring's rarest trigrams only.
+   */
+  #containsTest(column: string, text: string): { sql: string; param: string } {
+    if (this.dialect.substringIndex === 'fts5') return { sql: `${column} GLOB ?`, param: `*${text.replace(/[*?[]/g, (c) => `[${c}]`)}*` };
+    return { sql: `(${column} || '') LIKE ? ESCAPE '\\'`, param: likeContaining(text) };
+  }
+
+  /** The lines of `ids`, in the order given. */
+  async #lines(ids: readonly number[]): Promise<ListedRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.all<{ id: number; line: string }>(`SELECT id, line FROM rk_entries WHERE id IN (${placeholders(ids.length)})`, ids);
+    const lines = new Map(rows.map((row) => [Number(row.id), row.line]));
+    return ids.map((id) => ({ id, line: lines.get(id)! }));
+  }
+
+  /** The substring index's search for `text` in the scope the filters allow, or undefined when it cannot help. */
+  async #substringSearch(query: Query, text: string): Promise<SubstringSearch | undefined> {
+    const { filter } = query;
+    const scope: GramScope = filter.hasErrors === true ? 'errors' : filter.labeled === false ? 'unlabeled' : 'every';
+    return this.dialect.substringIndex === 'fts5' ? this.#gramSearch(query, text, scope) : this.#trigramSearch(query, text, scope);
+  }
+
+  /**
+   * SQLite: the gram index (source-ref-grams.ts) up to its progress mark, then the rows above it
+   * in listing order. A substring shorter than a window is one prefix query (its exact matches,
+   * all postings read at once: `expected` unknown, so a walk goes first); a longer one asks for
+   * its rarest windows, estimated by reading a few postings of each.
+   */
+  async #gramSearch(query: Query, text: string, scope: GramScope): Promise<SubstringSearch> {
+    // Read first: every row up to it is in the index (a later indexer commit only adds rows above it).
+    const indexed = await this.#indexedUpTo();
+    const grams = gramQuery(text, scope);
+    let match: string;
+    let expected: number;
+    if ('prefix' in grams) {
+      match = grams.prefix;
+      expected = Infinity;
+    } else {
+      ({ match, expected } = await this.#rarestWindows(grams.windows, indexed));
+    }
+    return {
+      expected,
+      ordered: true,
+      rows: async (afterId, limit, lines, extra) => {
+        const filters = this.#filters(query.filter);
+        const rows = await this.db.all<{ id: number; line?: string }>(
+          // CROSS JOIN keeps the gram index as the outer loop (SQLite honours the written order):
+          // with the rowid range, the planner would otherwise walk the dataset and probe the index.
+          `SELECT e.id${lines ? ', e.line' : ''} FROM rk_entries_grams f CROSS JOIN rk_entries e ON e.id = f.rowid
+           WHERE rk_entries_grams MATCH ? AND f.rowid > ? AND f.rowid <= ? AND e.dataset_id = ? AND ${VISIBLE} ${filters.sql} ${extra ? `AND ${extra.sql}` : ''}
+           ORDER BY f.rowid LIMIT ?`,
+          [match, afterId, indexed, query.datasetId, query.revision, query.revision, ...filters.params, ...(extra?.params ?? []), limit],
+        );
+        const found = rows.map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
+        // Rows written since the index was last brought up to date (normally none, or the last
+        // change for a moment after its commit) come after all indexed ones: read them directly.
+        if (found.length < limit) {
+          const from = Math.max(afterId, indexed);
+          found.push(...extra ? await this.#walkWith(query, from, limit - found.length, lines, extra) : await this.#walk(query, from, limit - found.length, lines));
+        }
+        return found;
+      },
+    };
+  }
+
+  /** A walk in listing order that also tests `extra` on each entry (the labels, when a substring index leads). */
+  async #walkWith(query: Query, afterId: number, limit: number, lines: boolean, extra: Condition): Promise<ListedRow[]> {
+    const filters = this.#filters(query.filter);
+    const rows = await this.db.all<{ id: number; line?: string }>(
+      `SELECT e.id${lines ? ', e.line' : ''} FROM rk_entries e
+       WHERE e.dataset_id = ? AND e.id > ? AND ${VISIBLE} ${filters.sql} AND ${extra.sql}
+       ORDER BY e.id LIMIT ?`,
+      [query.datasetId, afterId, query.revision, query.revision, ...filters.params, ...extra.params, limit],
+    );
+    return rows.map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
+  }
+
+  /**
+   * The FTS5 query for a substring's windows: a query costs about the postings of its rarest
+   * window, plus one row read per source-ref it lets through. So each window's first PROBE
+   * postings are read (a few microseconds) to estimate how many it has, and the rarest ones are
+   * asked for, as many as it takes to let about TARGET_CANDIDATES through; `expected` is that
+   * estimate.
+   */
+  async #rarestWindows(all: readonly string[], indexedUpTo: number): Promise<{ match: string; expected: number }> {
+    const windows = spread(all, MAX_TERMS);
+    if (windows.length === 1 || indexedUpTo === 0) return { match: allOf(windows), expected: 0 };
+    const estimates = await Promise.all(windows.map(async (window) => {
+      const probe = await this.db.get<{ n: number; last: number | null }>(
+        'SELECT COUNT(*) AS n, MAX(rowid) AS last FROM (SELECT rowid FROM rk_entries_grams WHERE rk_entries_grams MATCH ? ORDER BY rowid LIMIT ?)',
+        [window, PROBE],
+      );
+      const n = Number(probe?.n ?? 0);
+      // Fewer than PROBE: that is the count. Else assume the postings spread evenly over the ids.
+      return { window, count: n < PROBE ? n : (PROBE * indexedUpTo) / Math.max(1, Number(probe?.last ?? indexedUpTo)) };
+    }));
+    estimates.sort((a, b) => a.count - b.count);
+    const chosen = [estimates[0].window];
+    // Each further window keeps the share of candidates it is found in (as if independent).
+    let candidates = estimates[0].count;
+    for (const next of estimates.slice(1)) {
+      if (candidates <= TARGET_CANDIDATES) break;
+      chosen.push(next.window);
+      candidates *= next.count / indexedUpTo;
+    }
+    return { match: allOf(chosen), expected: candidates };
+  }
+
+  async #indexedUpTo(): Promise<number> {
+    const row = await this.db.get<{ indexed_upto: number }>('SELECT indexed_upto FROM rk_trigram_progress WHERE id = 1');
+    return Number(row?.indexed_upto ?? 0);
+  }
+
+  /**
+   * PostgreSQL: the pg_trgm GIN index (or its partial twins for entries without labels or with
+   * errors), asked only for the substring's rarest trigrams by the planner statistics of the
+   * trigrams of all source-refs; the candidates come unordered (a bitmap), so they are read whole
+   * and sorted, and `expected` says how many there should be. Only trigrams of three ASCII
+   * letters or digits are asked for, as `LIKE '%abc%'` (pg_trgm takes such a fragment as one
+   * trigram, lowercased); a substring without one cannot use the index.
+   */
+  async #trigramSearch(query: Query, text: string, scope: GramScope): Promise<SubstringSearch | undefined> {
+    const fragments = spread(trigramFragments(text), MAX_TERMS);
+    if (fragments.length === 0) return undefined;
+    const statistics = await this.#trigramStatistics();
+    let chosen = fragments;
+    let expected = Infinity;
+    if (statistics) {
+      const rows = statistics.rows[scope];
+      const estimates = fragments.map((fragment) => ({ fragment, share: statistics.share(fragment.toLowerCase()) })).sort((a, b) => a.share - b.share);
+      chosen = [];
+      expected = rows;
+      for (const { fragment, share } of estimates) {
+        if (chosen.length > 0 && expected <= TARGET_CANDIDATES) break;
+        chosen.push(fragment);
+        expected *= share;
+      }
+    }
+    return {
+      expected,
+      ordered: false,
+      rows: async (afterId, limit, lines, extra) => {
+        const filters = this.#filters(query.filter);
+        const scoped = scope === 'errors' ? 'AND e.has_errors = 1' : scope === 'unlabeled' ? 'AND e.is_labeled = 0' : '';
+        // `+ 0`: no B-tree may drive this query; the trigram index (whole or partial) does.
+        const rows = await this.db.all<{ id: number }>(
+          `SELECT e.id FROM rk_entries e
+           WHERE ${chosen.map(() => "e.source_ref LIKE ? ESCAPE '\\'").join(' AND ')} ${scoped}
+             AND e.dataset_id + 0 = ? AND e.id + 0 > ? AND ${VISIBLE} ${filters.sql} ${extra ? `AND ${extra.sql}` : ''}
+           ORDER BY e.id LIMIT ?`,
+          [...chosen.map(likeContaining), query.datasetId, afterId, query.revision, query.revision, ...filters.params, ...(extra?.params ?? []), limit],
+        );
+        const ids = rows.map((row) => Number(row.id));
+        return lines ? this.#lines(ids) : ids.map((id) => ({ id, line: '' }));
+      },
+    };
+  }
+
+  /** The planner statistics of trigrams, read again once a minute (in the background: a page never waits for a refresh). */
+  async #trigramStatistics(): Promise<TrigramStatistics | undefined> {
+    const read = this.dialect.trigramStatistics;
+    if (!read) return undefined;
+    const now = Date.now();
+    if (!this.#statistics || now - this.#statistics.read > STATISTICS_TTL_MS) {
+      const previous = this.#statistics?.value;
+      const value = read(this.db).catch(() => undefined);
+      this.#statistics = { read: now, value };
+      if (previous) return previous;
+    }
+    return this.#statistics.value;
+  }
+}
+
+/** At most `count` of `items`, evenly spaced, the first and the last included. */
+export function spread<T>(items: readonly T[], count: number): T[] {
+  if (items.length <= count) return [...items];
+  return Array.from({ length: count }, (_, i) => items[Math.round((i * (items.length - 1)) / (count - 1))]);
+}
+
+/** A LIKE pattern (escape `\`) for source-refs containing `text`. */
+function likeContaining(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The distinct runs of three ASCII letters or digits in `text`: each is one pg_trgm trigram
+ * (lowercased) of every source-ref that contains `text`.
+ */
+export function trigramFragments(text: string): string[] {
+  const fragments = new Set<string>();
+  for (const run of text.match(/[A-Za-z0-9]{3,}/g) ?? []) for (let i = 0; i + 3 <= run.length; i++) fragments.add(run.slice(i, i + 3));
+  return [...fragments];
+}
