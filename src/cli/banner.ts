@@ -25,7 +25,7 @@ export function startBanner(facts: StartFacts): string {
     ...(facts.publicUrl ? [['Clients use', facts.publicUrl] as [string, string]] : []),
     ['Console', `${reached}/_trove/console/`],
     ['Sign in', facts.localPair
-      ? 'test / test (account 000000000000, any region), the local pair: until a credential is created'
+      ? 'test / test (account 000000000000, any AWS region), the local pair: until a credential is created'
       : 'with a key from `trove credentials create`'],
     ['Data', facts.store],
     ['Objects', facts.bucketFolder ? `s3://<bucket>/<key> is the file ${facts.bucketFolder}/<bucket>/<key>` : facts.objectStore],

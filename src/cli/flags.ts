@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { SETTINGS } from '../config/schema.js';
+import { ENV_ONLY_SETTINGS, SETTINGS } from '../config/schema.js';
 import { closestMatch } from '../lib/closest-match.js';
 
 /** A mistake in the command line itself (unknown option, missing value): exit code 2. */
@@ -49,4 +49,21 @@ export function table(rows: readonly (readonly string[])[]): string {
 
 export function settingsHelp(): string {
   return table(SETTINGS.map((s) => [`--${s.flag}`, s.env, s.help]));
+}
+
+/** Every setting a command takes as a flag or from the environment: the end of `trove help` and of `trove serve --help`. */
+export function settingsSection(): string {
+  return [
+    'Flags (each also settable by its environment variable):',
+    settingsHelp(),
+    '',
+    'Environment only:',
+    table(ENV_ONLY_SETTINGS.map((s) => [s.env, s.help])),
+    '',
+  ].join('\n');
+}
+
+/** `--help` or `-h` among the arguments of a command that takes only settings (serve, migrate). */
+export function wantsHelp(args: readonly string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
 }

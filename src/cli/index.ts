@@ -1,7 +1,6 @@
 import { TroveApiCallError } from '../client/trove-api-client.js';
-import { ENV_ONLY_SETTINGS } from '../config/schema.js';
 import { closestMatch } from '../lib/closest-match.js';
-import { settingsHelp, table, UsageError } from './flags.js';
+import { settingsSection, table, UsageError } from './flags.js';
 import { forTerminal } from './terminal-text.js';
 
 export interface Command {
@@ -115,11 +114,6 @@ function usage(): string {
     'Commands:',
     table(COMMANDS.map((c) => [c.name, c.summary])),
     '',
-    'Flags (each also settable by its environment variable):',
-    settingsHelp(),
-    '',
-    'Environment only:',
-    table(ENV_ONLY_SETTINGS.map((s) => [s.env, s.help])),
-    '',
+    settingsSection(),
   ].join('\n');
 }

@@ -21,13 +21,28 @@ const TEXT_FILE = /\.(txt|ya?ml)$/i;
  * the code the server's import job runs. A local YOLO folder's images are sized from its own
  * image files (images/ beside labels/); a YOLO tar's cannot be, so import those from s3://.
  */
-export async function localLines(format: 'coco' | 'yolo', from: string, images: string | undefined, stats: ImportStats): Promise<AsyncIterable<string>> {
+export async function localLines(
+  format: 'coco' | 'yolo', from: string, images: string | undefined, stats: ImportStats, notes: LocalImportNotes = { unsizable: 0 },
+): Promise<AsyncIterable<string>> {
   const creationDate = new Date().toISOString();
   if (format === 'coco') return cocoToLines(() => createReadStream(from), { images, creationDate, maxImages: MAX_IMAGES }, stats);
   const folder = (await stat(from)).isDirectory();
   const open = folder ? () => walk(from, '') : () => readTar(createReadStream(from), { maxBody: 64 * 1024 * 1024, keep: (name) => TEXT_FILE.test(name) });
-  const imageSize = async (_sourceRef: string, localPath?: string) => (folder && localPath ? localImageSize(join(from, localPath)) : undefined);
+  const imageSize = async (_sourceRef: string, localPath?: string) => {
+    if (folder && localPath) return localImageSize(join(from, localPath));
+    notes.unsizable++;
+    return undefined;
+  };
   return yoloToLines(open, { images, creationDate, maxImages: MAX_IMAGES, imageSize }, stats);
+}
+
+/** What a local conversion could not do that an import from s3:// does, for the command to explain. */
+export interface LocalImportNotes {
+  /**
+   * YOLO images with boxes but no image file here (named by s3:// URIs in images.txt, as Trove's
+   * export writes, or inside a tar): their size, which YOLO's normalised boxes need, is not read.
+   */
+  unsizable: number;
 }
 
 /** A folder's files in name order, text files with their content, the others by name (images). */

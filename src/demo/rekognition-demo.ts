@@ -138,6 +138,11 @@ function manifestLine(sourceRef: string, picture: Picture): Record<string, unkno
   };
 }
 
+/** A demo dataset Trove did not accept (the command explains the likely cause). */
+export class DemoDatasetFailed extends Error {
+  override readonly name = 'DemoDatasetFailed';
+}
+
 export interface LoadedProject {
   readonly projectArn: string;
   readonly datasets: readonly { readonly type: 'TRAIN' | 'TEST'; readonly datasetArn: string; readonly description: DatasetDescription }[];
@@ -157,7 +162,7 @@ export async function loadRekognitionDemo(client: RekognitionClient, prepare: ()
     await settled(client, DatasetArn!);
     await client.send(new UpdateDatasetEntriesCommand({ DatasetArn, Changes: { GroundTruth: Buffer.from(demo.lines.join('\n')) } }));
     const done = await settled(client, DatasetArn!);
-    if (done.Status !== 'UPDATE_COMPLETE') throw new Error(`the ${demo.type} dataset ended in ${done.Status}: ${done.StatusMessage}`);
+    if (done.Status !== 'UPDATE_COMPLETE') throw new DemoDatasetFailed(`the ${demo.type} dataset ended in ${done.Status}: ${done.StatusMessage}`);
     return { type: demo.type, datasetArn: DatasetArn!, description: done };
   }));
   return { projectArn, datasets };

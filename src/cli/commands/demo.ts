@@ -95,7 +95,7 @@ export const demoCommand: Command = {
   },
 };
 
-/** The failures a newcomer meets, said in words: nothing listening, a key Trove does not accept. */
+/** The failures a newcomer meets, said in words: nothing listening, a key Trove does not accept, a demo bucket without an owner. */
 function explainDemoFailure(error: unknown, endpoint: string, localPair: boolean): unknown {
   const code = (error as NodeJS.ErrnoException).code ?? ((error as { cause?: NodeJS.ErrnoException }).cause?.code);
   if (code === 'ECONNREFUSED') {
@@ -107,6 +107,11 @@ function explainDemoFailure(error: unknown, endpoint: string, localPair: boolean
         + 'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or --profile) to a key from `trove credentials create`.'
       : `Trove refused the access key from your AWS environment or profile (${(error as Error).message}). `
         + 'Use a key from `trove credentials create` (or, for a local Trove without credentials, AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test).');
+  }
+  if (isError(error, 'DemoDatasetFailed') && !localPair) {
+    // Once credentials exist, a bucket without an owner is read by nobody: every picture then counts as missing.
+    return new Error(`${(error as Error).message}\nOn a Trove with credentials, buckets have owners: give the key's account the demo's bucket `
+      + `(\`trove buckets assign ${DEMO_BUCKET} --owner <account>\`, \`trove whoami\` shows the account; a running Trove sees it within 5 s), then run the demo again.`);
   }
   return error;
 }

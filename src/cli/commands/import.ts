@@ -1,7 +1,7 @@
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { ExchangeClient } from '../../client/exchange-client.js';
 import { localLines, sendChanges, settle } from '../../client/local-import.js';
-import type { ChangeOutcome } from '../../client/local-import.js';
+import type { ChangeOutcome, LocalImportNotes } from '../../client/local-import.js';
 import { TroveApiClient } from '../../client/trove-api-client.js';
 import { newImportStats } from '../../domain/exchange/import-lines.js';
 import type { Command } from '../index.js';
@@ -56,13 +56,14 @@ export const importCommand: Command = {
         return done.Status === 'UPDATE_COMPLETE' ? 0 : 1;
       }
       const stats = newImportStats();
-      const changes = await sendChanges(rekognition, arn, await localLines(format, values.from, values.images, stats), (outcome) => {
+      const notes: LocalImportNotes = { unsizable: 0 };
+      const changes = await sendChanges(rekognition, arn, await localLines(format, values.from, values.images, stats, notes), (outcome) => {
         if (!values.json) process.stderr.write(`change of ${outcome.lines} lines (${outcome.bytes} bytes): ${outcome.status}\n`);
       });
       const failed = changes.find((change) => change.status !== 'UPDATE_COMPLETE');
       if (changes.length === 0) throw new Error(`${values.from} holds no images to import.`);
       const summary = { datasetArn: arn, format, from: values.from, converted: stats, changes };
-      process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : forTerminal(human(summary.converted, changes, failed)));
+      process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : forTerminal(human(summary.converted, changes, failed, notes, values.from)));
       return failed ? 1 : 0;
     } finally {
       rekognition.destroy();
@@ -70,13 +71,18 @@ export const importCommand: Command = {
   },
 };
 
-function human(stats: ReturnType<typeof newImportStats>, changes: ChangeOutcome[], failed: ChangeOutcome | undefined): string {
+function human(stats: ReturnType<typeof newImportStats>, changes: ChangeOutcome[], failed: ChangeOutcome | undefined, notes: LocalImportNotes, from: string): string {
   const lines = [
     `converted ${stats.images} images with ${stats.boxes} boxes; left out ${stats.skippedImages} images and ${stats.skippedBoxes} boxes`,
     ...stats.problems.map((problem) => `  left out: ${problem}`),
     failed
       ? `change ${changes.indexOf(failed) + 1} of the import failed: ${failed.message}; the ${changes.length - 1} before it were applied`
       : `applied as ${changes.length} UpdateDatasetEntries change${changes.length === 1 ? '' : 's'}`,
+    ...(notes.unsizable === 0 ? [] : [
+      `${notes.unsizable} of the images with boxes have no image file in ${from} (images.txt names them by s3:// URI, as \`trove export --format yolo\` writes,`
+      + ' or the folder is a tar), so their size, which YOLO boxes need, could not be read here. Put the folder as a tar into a bucket and import'
+      + ' it from there: the server reads each image\'s size (e.g. `tar -cf <bucket dir>/<bucket>/yolo.tar -C <folder> .`, then --from s3://<bucket>/yolo.tar).',
+    ]),
   ];
   return `${lines.join('\n')}\n`;
 }

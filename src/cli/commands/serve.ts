@@ -9,12 +9,16 @@ import { localPair, startTrove } from '../../trove.js';
 import type { Trove } from '../../trove.js';
 import { startBanner } from '../banner.js';
 import type { Command } from '../index.js';
-import { parseSettingFlags } from '../flags.js';
+import { parseSettingFlags, settingsSection, wantsHelp } from '../flags.js';
 
 /** `trove serve`: runs the service until SIGTERM or SIGINT, then shuts down gracefully. */
 export const serveCommand: Command = {
   name: 'serve',
   async run(args, env) {
+    if (wantsHelp(args)) {
+      process.stdout.write(`Usage: trove serve [flags]\n\nServes the Rekognition, AgentCore and Trove APIs and the console until SIGTERM or Ctrl-C;\napplies pending store migrations at start-up.\n\n${settingsSection()}`);
+      return 0;
+    }
     const config = loadConfig({ env, flags: parseSettingFlags(args) });
     const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
     const logger = createLogger(config.logLevel, pretty ? { pretty: { colors: process.stdout.isTTY === true } } : {});

@@ -112,3 +112,21 @@ describe.each(BACKENDS)('bin/trove demo (%s)', (backend) => {
     }
   });
 });
+
+describe.each(BACKENDS)('bin/trove demo on a Trove with credentials (%s)', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ backend });
+  });
+  afterAll(async () => server?.close());
+
+  it('says that the demo bucket needs an owner when every picture is unreadable for the key', async () => {
+    const key = await server.createCredential({ account: '123456789012' });
+    const ran = await runTrove(['demo', '--endpoint', server.url, '--data-dir', server.dataDir], {
+      ...newcomerEnv(), AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    });
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(/trove demo: the (TRAIN|TEST) dataset ended in UPDATE_FAILED: ERROR_TOO_MANY_RECORDS_IN_ERROR: /);
+    expect(ran.stderr).toContain('On a Trove with credentials, buckets have owners: give the key\'s account the demo\'s bucket (`trove buckets assign trove-demo --owner <account>`');
+  }, 60_000);
+});

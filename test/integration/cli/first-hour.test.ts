@@ -46,7 +46,7 @@ describe('bin/trove for a newcomer', () => {
       const banner = server.output();
       expect(banner).toContain(`Trove is listening on ${server.url}\n`);
       expect(banner).toMatch(new RegExp(`\\n {2}Console +${server.url}/_trove/console/\\n`));
-      expect(banner).toMatch(/\n {2}Sign in +test \/ test \(account 000000000000, any region\)/);
+      expect(banner).toMatch(/\n {2}Sign in +test \/ test \(account 000000000000, any AWS region\)/);
       expect(banner).toMatch(new RegExp(`\\n {2}Data +SQLite in ${dataDir}\\n`));
       expect(banner).toContain(`s3://<bucket>/<key> is the file ${dataDir}/buckets/<bucket>/<key>`);
       expect(banner).toMatch(/npm run demo/);
@@ -170,6 +170,17 @@ describe('bin/trove for a newcomer', () => {
     const serv = await trove('serv');
     expect(serv.code).toBe(2);
     expect(serv.stderr).toMatch(/^trove: unknown command "serv" \(did you mean `trove serve`\?\)\n/);
+  });
+
+  it('answers serve --help and migrate --help with their flags, without starting anything', async () => {
+    for (const [command, flag] of [['serve', '--help'], ['serve', '-h'], ['migrate', '--help']]) {
+      const help = await trove(command, flag, '--data-dir', '/nonexistent/never-created');
+      expect(help.code).toBe(0);
+      expect(help.stderr).toBe('');
+      expect(help.stdout).toMatch(new RegExp(`^Usage: trove ${command}`));
+      expect(help.stdout).toMatch(/\n {2}--port +TROVE_PORT +port to listen on/);
+      expect(help.stdout).toMatch(/\n {2}TROVE_MASTER_KEY +/);
+    }
   });
 
   it('aligns the help table, however long a flag', async () => {

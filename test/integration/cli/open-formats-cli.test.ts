@@ -70,6 +70,13 @@ describe.each(BACKENDS)('bin/trove export, import, sync (%s)', (backend) => {
     expect(imported.stdout).toContain('converted 2 images with 1 boxes');
     expect(imported.stdout).toContain('applied as 1 UpdateDatasetEntries change');
     expect((await entriesOf(target)).map((line) => carried(line))).toEqual((await entriesOf(arn)).map((line) => carried(line)));
+
+    // The exported YOLO folder names its images by s3:// URI and holds none: converted here, the
+    // image with boxes cannot be sized, and the command says how to import it so it can.
+    const yoloBack = await trove('import', '--dataset-arn', await newDataset(client), '--format', 'yolo', '--from', join(work, 'yolo-out'));
+    expect(yoloBack.stdout).toContain('left out 1 images');
+    expect(yoloBack.stdout).toContain(`1 of the images with boxes have no image file in ${join(work, 'yolo-out')} (images.txt names them by s3:// URI`);
+    expect(yoloBack.stdout).toContain('then --from s3://<bucket>/yolo.tar');
   });
 
   it('imports a local YOLO folder (sizes from its own images), and a file from s3:// through the server', async () => {
