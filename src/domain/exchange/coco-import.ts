@@ -15,7 +15,7 @@
 // and `iscrowd` have no Rekognition equivalent: a crowd region is imported as an ordinary box of
 // its label, masks are ignored. Images without annotations become unlabeled entries.
 
-import { JsonArraysError, topLevelArrayElements } from '../../lib/json-arrays.js';
+import { JsonArraysError, topLevelArrayElementBatches } from '../../lib/json-arrays.js';
 import { MAX_JSON_DEPTH } from '../../lib/json-depth.js';
 import { IMAGE_LABELS_MEMBER } from './coco-export.js';
 import { ImportFormatError, manifestLine, skip, underPrefix } from './import-lines.js';
@@ -82,7 +82,7 @@ export async function* cocoToLines(
     box: new Boxes(Math.min(capacity, 1024)), imageIds: [], ids: [], bytes: 0,
   };
   let sawImages = false;
-  for await (const { key, text } of elements(open(), new Set(['images', 'categories', 'annotations']))) {
+  for await (const batch of elements(open(), new Set(['images', 'categories', 'annotations']))) for (const { key, text } of batch) {
     if (key === 'annotations') {
       if (!early) continue;
       const annotation = parse(text, key);
@@ -138,7 +138,7 @@ export async function* cocoToLines(
     const first = stats.passes === 1;
     stats.passes++;
     perImage.fill(0, low);
-    for await (const { text } of elements(open(), new Set(['annotations']))) {
+    for await (const batch of elements(open(), new Set(['annotations']))) for (const { text } of batch) {
       const annotation = parse(text, 'annotations');
       const read = readAnnotation(annotation, images, categories);
       if (typeof read === 'string') {
@@ -168,7 +168,7 @@ export async function* cocoToLines(
 async function* elements(chunks: AsyncIterable<Uint8Array>, wanted: ReadonlySet<string>) {
   try {
     // A hostile element of nested brackets would cost JSON.parse hundreds of MB: refused unparsed.
-    yield* topLevelArrayElements(chunks, wanted, MAX_ELEMENT_BYTES, MAX_JSON_DEPTH);
+    yield* topLevelArrayElementBatches(chunks, wanted, MAX_ELEMENT_BYTES, MAX_JSON_DEPTH);
   } catch (error) {
     if (error instanceof JsonArraysError) throw new ImportFormatError(`The file is not a COCO JSON file: ${error.message}`);
     throw error;
