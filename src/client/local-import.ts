@@ -15,6 +15,8 @@ export const MAX_CHANGE_BYTES = 5 * 1024 * 1024;
 /** AWS's default entries per dataset: a local source with more images is refused before anything is sent. */
 const MAX_IMAGES = 250_000;
 const TEXT_FILE = /\.(txt|ya?ml)$/i;
+/** Bytes per read of a local COCO file: the server's folder store reads 256 KB too (fewer, larger steps than the default 64 KB). */
+const READ_CHUNK = 256 * 1024;
 
 /**
  * The manifest lines of a local COCO file or YOLO folder (or a tar of one), converted here by
@@ -25,7 +27,7 @@ export async function localLines(
   format: 'coco' | 'yolo', from: string, images: string | undefined, stats: ImportStats, notes: LocalImportNotes = { unsizable: 0 },
 ): Promise<AsyncIterable<string | readonly string[]>> {
   const creationDate = new Date().toISOString();
-  if (format === 'coco') return cocoToLineBatches(() => createReadStream(from), { images, creationDate, maxImages: MAX_IMAGES }, stats);
+  if (format === 'coco') return cocoToLineBatches(() => createReadStream(from, { highWaterMark: READ_CHUNK }), { images, creationDate, maxImages: MAX_IMAGES }, stats);
   const folder = (await stat(from)).isDirectory();
   const open = folder ? () => walk(from, '') : () => readTar(createReadStream(from), { maxBody: 64 * 1024 * 1024, keep: (name) => TEXT_FILE.test(name) });
   const imageSize = async (_sourceRef: string, localPath?: string) => {
