@@ -2,17 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { cocoToLines } from '../../../src/domain/exchange/coco-import.js';
 import { entryContent } from '../../../src/domain/exchange/entry-content.js';
 import { ImportFormatError, newImportStats } from '../../../src/domain/exchange/import-lines.js';
+import { collect } from '../../harness/streams.js';
 
 // A COCO file is read from the object store by the import job, and may be as large as its writer
 // likes. What the conversion keeps (the images table, the boxes of pass 1) must be bounded by its
 // budgets in bytes, not by the file: before, a string id, a file name or a list of image labels
 // of megabytes was kept as it came, once per image or annotation, so memory grew with the file.
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 function coco(document: Record<string, unknown>): () => AsyncIterable<Uint8Array> {
   const bytes = Buffer.from(JSON.stringify(document));

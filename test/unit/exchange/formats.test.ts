@@ -7,16 +7,7 @@ import { ImportFormatError, newImportStats } from '../../../src/domain/exchange/
 import { parseYoloNames } from '../../../src/domain/exchange/yolo-names.js';
 import { topLevelArrayElements } from '../../../src/lib/json-arrays.js';
 import { readTar, tarEnd, tarEntry } from '../../../src/lib/tar.js';
-
-async function* chunksOf(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
-  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
+import { chunksOf, collect } from '../../harness/streams.js';
 
 describe('topLevelArrayElements', () => {
   const doc = Buffer.from(JSON.stringify({

@@ -5,6 +5,7 @@ import { labelPathOf, yoloExport } from '../../../src/domain/exchange/yolo-expor
 import { yoloToLines } from '../../../src/domain/exchange/yolo-import.js';
 import { isSafeMemberName, readTar, tarHeader } from '../../../src/lib/tar.js';
 import { detectionLine } from '../../harness/rekognition.js';
+import { collect } from '../../harness/streams.js';
 
 // A source-ref is text its writer chose (any key after s3://bucket/), and a YOLO export turns each
 // key into a tar member name. Extracted with a tool that trusts member names (Python's tarfile
@@ -22,12 +23,6 @@ const HOSTILE = [
 
 async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
   yield bytes;
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }
 
 describe('YOLO exports name only files inside the folder', () => {

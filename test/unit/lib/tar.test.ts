@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ByteReader, readTar, tarEnd, tarEntry, tarHeader, tarPadding } from '../../../src/lib/tar.js';
+import { chunksOf, collect } from '../../harness/streams.js';
 
 // The tar reader reads YOLO archives from the object store on the server (StartDatasetImport) and
 // export streams in the CLI: hostile archives must cost time in proportion to their bytes.
-
-async function* chunksOf(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
-  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 describe('ByteReader', () => {
   it('hands out exact byte counts across chunk boundaries, and skips', async () => {
