@@ -15,7 +15,7 @@
 // and `iscrowd` have no Rekognition equivalent: a crowd region is imported as an ordinary box of
 // its label, masks are ignored. Images without annotations become unlabeled entries.
 
-import { JsonArraysError, topLevelArrayElements } from '../../lib/json-arrays.js';
+import { JsonArraysError, topLevelArrayElementBatches } from '../../lib/json-arrays.js';
 import { MAX_JSON_DEPTH } from '../../lib/json-depth.js';
 import { IMAGE_LABELS_MEMBER } from './coco-export.js';
 import { ImportFormatError, manifestLine, skip, underPrefix } from './import-lines.js';
@@ -52,6 +52,8 @@ const MAX_CATEGORIES = 100_000;
 /** What a kept image costs besides its strings: its entries in the table's arrays and map. */
 const IMAGE_OVERHEAD_BYTES = 64;
 const JOB_NAME = 'trove-import/coco';
+/** Lines per batch handed out (about 150 KB of text: small beside the budgets above). */
+const LINE_BATCH = 256;
 
 interface Images {
   readonly ids: Map<number | string, number>;
@@ -68,6 +70,16 @@ interface Images {
 export async function* cocoToLines(
   open: () => AsyncIterable<Uint8Array>, options: CocoImportOptions, stats: ImportStats,
 ): AsyncGenerator<string> {
+  for await (const batch of cocoToLineBatches(open, options, stats)) yield* batch;
+}
+
+/**
+ * cocoToLines, a few hundred lines at a time: one asynchronous step per batch rather than per
+ * line, for the import job, which takes lines in batches.
+ */
+export async function* cocoToLineBatches(
+  open: () => AsyncIterable<Uint8Array>, options: CocoImportOptions, stats: ImportStats,
+): AsyncGenerator<string[]> {
   const categories = new Map<number, string>();
   const images: Images = {
     ids: new Map(), sourceRefs: [], widths: [], heights: [], labels: new Map(), bytes: 0, budget: options.imageTableBudgetBytes ?? DEFAULT_IMAGE_TABLE_BUDGET,
@@ -82,7 +94,7 @@ export async function* cocoToLines(
     box: new Boxes(Math.min(capacity, 1024)), imageIds: [], ids: [], bytes: 0,
   };
   let sawImages = false;
-  for await (const { key, text } of elements(open(), new Set(['images', 'categories', 'annotations']))) {
+  for await (const batch of elements(open(), new Set(['images', 'categories', 'annotations']))) for (const { key, text } of batch) {
     if (key === 'annotations') {
       if (!early) continue;
       const annotation = parse(text, key);
@@ -138,7 +150,7 @@ export async function* cocoToLines(
     const first = stats.passes === 1;
     stats.passes++;
     perImage.fill(0, low);
-    for await (const { text } of elements(open(), new Set(['annotations']))) {
+    for await (const batch of elements(open(), new Set(['annotations']))) for (const { text } of batch) {
       const annotation = parse(text, 'annotations');
       const read = readAnnotation(annotation, images, categories);
       if (typeof read === 'string') {
@@ -168,7 +180,7 @@ export async function* cocoToLines(
 async function* elements(chunks: AsyncIterable<Uint8Array>, wanted: ReadonlySet<string>) {
   try {
     // A hostile element of nested brackets would cost JSON.parse hundreds of MB: refused unparsed.
-    yield* topLevelArrayElements(chunks, wanted, MAX_ELEMENT_BYTES, MAX_JSON_DEPTH);
+    yield* topLevelArrayElementBatches(chunks, wanted, MAX_ELEMENT_BYTES, MAX_JSON_DEPTH);
   } catch (error) {
     if (error instanceof JsonArraysError) throw new ImportFormatError(`The file is not a COCO JSON file: ${error.message}`);
     throw error;
@@ -260,7 +272,8 @@ function bboxOf(value: Record<string, unknown>): number[] | undefined {
  */
 async function* linesOf(
   boxes: Boxes, low: number, high: number, images: Images, categories: ReadonlyMap<number, string>, options: CocoImportOptions, stats: ImportStats,
-): AsyncGenerator<string> {
+): AsyncGenerator<string[]> {
+  let batch: string[] = [];
   const order = boxes.orderByImage();
   let at = 0;
   for (let image = low; image < high; image++) {
@@ -287,8 +300,13 @@ async function* linesOf(
     const imageLabels = (images.labels.get(image) ?? []).map((id) => categories.get(id)).filter((name): name is string => name !== undefined);
     stats.images++;
     stats.boxes += own.length;
-    yield manifestLine({ sourceRef, size, boxes: own, imageLabels }, options.creationDate, JOB_NAME);
+    batch.push(manifestLine({ sourceRef, size, boxes: own, imageLabels }, options.creationDate, JOB_NAME));
+    if (batch.length >= LINE_BATCH) {
+      yield batch;
+      batch = [];
+    }
   }
+  if (batch.length > 0) yield batch;
 }
 
 /** Boxes packed in typed arrays, grown by doubling. */

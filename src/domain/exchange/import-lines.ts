@@ -58,27 +58,34 @@ export function skip(stats: ImportStats, what: 'box' | 'image', reason: string):
  * image without either (an unlabeled image). Coordinates are kept as given.
  */
 export function manifestLine(image: ImportImage, creationDate: string, jobName: string): string {
-  const line: Record<string, unknown> = { 'source-ref': image.sourceRef };
+  // Written as text rather than built as an object for JSON.stringify: a COCO import makes a line
+  // per image, and this is the same JSON, member for member, at a fraction of the cost.
+  const tail = `,"human-annotated":"yes","creation-date":${JSON.stringify(creationDate)}`;
+  const job = JSON.stringify(jobName);
+  let line = `{"source-ref":${JSON.stringify(image.sourceRef)}`;
   image.imageLabels.forEach((label, i) => {
-    line[`label-${i}`] = 1;
-    line[`label-${i}-metadata`] = {
-      confidence: 1, 'job-name': jobName, 'class-name': label, 'human-annotated': 'yes', 'creation-date': creationDate,
-      type: 'groundtruth/image-classification',
-    };
+    line += `,"label-${i}":1,"label-${i}-metadata":{"confidence":1,"job-name":${job},"class-name":${JSON.stringify(label)}${tail},"type":"groundtruth/image-classification"}`;
   });
   if (image.boxes.length > 0) {
+    // An object, so that its members come in JavaScript's order (integer-like keys ascending) as before.
     const classMap: Record<string, string> = {};
-    for (const box of image.boxes) classMap[String(box.classId)] = box.label;
-    line['bounding-box'] = {
-      image_size: [{ width: image.size?.width ?? 0, height: image.size?.height ?? 0, depth: 3 }],
-      annotations: image.boxes.map((box) => ({ class_id: box.classId, top: box.top, left: box.left, width: box.width, height: box.height })),
-    };
-    line['bounding-box-metadata'] = {
-      objects: image.boxes.map(() => ({ confidence: 1 })), 'class-map': classMap, type: 'groundtruth/object-detection',
-      'human-annotated': 'yes', 'creation-date': creationDate, 'job-name': jobName,
-    };
+    let annotations = '';
+    let objects = '';
+    for (const box of image.boxes) {
+      classMap[String(box.classId)] = box.label;
+      const comma = annotations === '' ? '' : ',';
+      annotations += `${comma}{"class_id":${number(box.classId)},"top":${number(box.top)},"left":${number(box.left)},"width":${number(box.width)},"height":${number(box.height)}}`;
+      objects += `${comma}{"confidence":1}`;
+    }
+    line += `,"bounding-box":{"image_size":[{"width":${number(image.size?.width ?? 0)},"height":${number(image.size?.height ?? 0)},"depth":3}],"annotations":[${annotations}]}`
+      + `,"bounding-box-metadata":{"objects":[${objects}],"class-map":${JSON.stringify(classMap)},"type":"groundtruth/object-detection"${tail},"job-name":${job}}`;
   }
-  return JSON.stringify(line);
+  return `${line}}`;
+}
+
+/** A number as JSON.stringify writes it (null for NaN and the infinities). */
+function number(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
 }
 
 /** `prefix` + a relative path, without doubled or leading slashes (`s3://b/p/` + `./x.jpg`). */

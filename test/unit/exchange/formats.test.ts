@@ -27,6 +27,25 @@ describe('topLevelArrayElements', () => {
     }
   });
 
+  it('finds the end of elements nesting numbers, strings and brackets, pretty-printed, at every chunk boundary', async () => {
+    // Inside an element the scanner passes over everything but quotes and brackets: each of those
+    // in every position (in strings, escaped, next to numbers and spaces) must still be seen.
+    const value = {
+      images: [
+        { id: 1, segmentation: [[1.5, -2e-3, 3], [4, [5, [6]]]], note: 'x]}\\"[{', empty: {}, list: [] },
+        [1, [2, 3], { a: [{ b: '"' }] }], 42, 'plain', null, { deep: { deeper: { deepest: [1e21, true, false] } } },
+      ],
+      annotations: [{ bbox: [1, 2, 3, 4], s: '\\' }, { bbox: [5, 6, 7, 8] }],
+    };
+    const pretty = Buffer.from(JSON.stringify(value, null, 2));
+    for (let size = 1; size <= 48; size++) {
+      const elements = await collect(topLevelArrayElements(chunksOf(pretty, size), new Set(['images', 'annotations']), 1 << 20));
+      expect(elements.map((e) => [e.key, JSON.parse(e.text)]), `chunks of ${size}`).toEqual([
+        ...value.images.map((element) => ['images', element]), ...value.annotations.map((element) => ['annotations', element]),
+      ]);
+    }
+  });
+
   it('refuses what is not an object, a cut-short document and an element over the limit', async () => {
     await expect(collect(topLevelArrayElements(chunksOf(Buffer.from('[1,2]'), 4), new Set(['images']), 100))).rejects.toThrow(/not a JSON object/);
     await expect(collect(topLevelArrayElements(chunksOf(doc.subarray(0, 40), 8), new Set(['images']), 100))).rejects.toThrow(/ends before/);

@@ -1,5 +1,5 @@
 import type { ObjectReader } from '../../../buckets/object-access.js';
-import { cocoToLines } from '../../../domain/exchange/coco-import.js';
+import { cocoToLineBatches } from '../../../domain/exchange/coco-import.js';
 import { ImportFormatError, newImportStats } from '../../../domain/exchange/import-lines.js';
 import type { ImportStats } from '../../../domain/exchange/import-lines.js';
 import { yoloToLines } from '../../../domain/exchange/yolo-import.js';
@@ -75,17 +75,19 @@ export async function importEntries(payload: UpdateEntriesPayload & { import: Im
  * Converted lines numbered 1, 2, ...: an import's ingest report names a line by its place in the
  * conversion (one line per image, in the source's image order).
  */
-async function* numbered(lines: AsyncIterable<string>): AsyncGenerator<NumberedLine> {
+async function* numbered(lines: AsyncIterable<string | readonly string[]>): AsyncGenerator<NumberedLine[]> {
   let lineNumber = 0;
-  for await (const text of lines) yield { lineNumber: ++lineNumber, text };
+  for await (const item of lines) {
+    yield typeof item === 'string' ? [{ lineNumber: ++lineNumber, text: item }] : item.map((text) => ({ lineNumber: ++lineNumber, text }));
+  }
 }
 
 function convert(
   spec: ImportSource, reader: ObjectReader, sizes: ImageChecker, stats: ImportStats, maxImages: number, creationDate: string,
-): AsyncIterable<string> {
+): AsyncIterable<string | readonly string[]> {
   const open = () => objectBytes(reader, spec.source);
   const imageSize = (sourceRef: string) => sizes.size(sourceRef);
-  if (spec.format === 'coco') return cocoToLines(open, { images: spec.images, creationDate, maxImages, imageSize }, stats);
+  if (spec.format === 'coco') return cocoToLineBatches(open, { images: spec.images, creationDate, maxImages, imageSize }, stats);
   const keep = (name: string) => /\.(txt|ya?ml)$/i.test(name);
   return yoloToLines(() => readTar(open(), { maxBody: MAX_YOLO_TEXT, keep }), { images: spec.images, creationDate, maxImages, imageSize }, stats);
 }
