@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { localLines, sendChanges } from '../src/client/local-import.js';
-import { cocoToLines } from '../src/domain/exchange/coco-import.js';
+import { cocoToLineBatches } from '../src/domain/exchange/coco-import.js';
 import { newImportStats } from '../src/domain/exchange/import-lines.js';
 import { signedFetch } from '../test/harness/sigv4.js';
 import { median, ms, rekognition, spawnTrove, waitSettled } from './lib/trove-process.js';
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   writeFileSync(join(work, 'bench.json'), coco);
   const chunks = async function* () { yield Buffer.from(coco); };
   const lines: string[] = [];
-  for await (const line of cocoToLines(chunks, { images: 's3://bench-bucket/images/', creationDate: '2026-01-01T00:00:00.000Z', maxImages: IMAGES }, newImportStats())) lines.push(line);
+  for await (const batch of cocoToLineBatches(chunks, { images: 's3://bench-bucket/images/', creationDate: '2026-01-01T00:00:00.000Z', maxImages: IMAGES }, newImportStats())) lines.push(...batch);
   const changes: Buffer[] = [];
   for (let at = 0, size = 0, from = 0; at <= lines.length; at++) {
     if (at === lines.length || size + lines[at].length + 1 > LIMIT) {

@@ -30,20 +30,12 @@ const NESTING = new Uint8Array(256);
 for (const byte of [QUOTE, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY]) NESTING[byte] = 1;
 
 /**
- * Yields every element of the arrays under the top-level keys in `wanted`, in document order.
- * Throws JsonArraysError when the document does not start with `{`, ends inside a value, or an
- * element is larger than `maxElementBytes` or nests deeper than `maxElementDepth`. Only structure is checked here: an element's own
- * syntax is JSON.parse's business.
- */
-export async function* topLevelArrayElements(
-  chunks: AsyncIterable<Uint8Array>, wanted: ReadonlySet<string>, maxElementBytes: number, maxElementDepth = MAX_JSON_DEPTH,
-): AsyncGenerator<ArrayElement> {
-  for await (const batch of topLevelArrayElementBatches(chunks, wanted, maxElementBytes, maxElementDepth)) yield* batch;
-}
-
-/**
- * topLevelArrayElements, the elements that end in one chunk of bytes at a time: one asynchronous
- * step per chunk rather than per element (a COCO file has a few elements per kilobyte).
+ * Yields every element of the arrays under the top-level keys in `wanted`, in document order,
+ * the elements that end in one chunk of bytes at a time: one asynchronous step per chunk rather
+ * than per element (a COCO file has a few elements per kilobyte). Throws JsonArraysError when the
+ * document does not start with `{`, ends inside a value, or an element is larger than
+ * `maxElementBytes` or nests deeper than `maxElementDepth`. Only structure is checked here: an
+ * element's own syntax is JSON.parse's business.
  */
 export async function* topLevelArrayElementBatches(
   chunks: AsyncIterable<Uint8Array>, wanted: ReadonlySet<string>, maxElementBytes: number, maxElementDepth = MAX_JSON_DEPTH,

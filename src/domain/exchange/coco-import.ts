@@ -66,16 +66,10 @@ interface Images {
   readonly budget: number;
 }
 
-/** Yields one manifest line per resolvable image, in the file's image order. Throws ImportFormatError. */
-export async function* cocoToLines(
-  open: () => AsyncIterable<Uint8Array>, options: CocoImportOptions, stats: ImportStats,
-): AsyncGenerator<string> {
-  for await (const batch of cocoToLineBatches(open, options, stats)) yield* batch;
-}
-
 /**
- * cocoToLines, a few hundred lines at a time: one asynchronous step per batch rather than per
- * line, for the import job, which takes lines in batches.
+ * Yields one manifest line per resolvable image, in the file's image order, a few hundred lines
+ * at a time: one asynchronous step per batch rather than per line (the import job and the CLI's
+ * sender take lines in batches). Throws ImportFormatError.
  */
 export async function* cocoToLineBatches(
   open: () => AsyncIterable<Uint8Array>, options: CocoImportOptions, stats: ImportStats,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cocoToLines } from '../../../src/domain/exchange/coco-import.js';
+import { cocoToLineBatches } from '../../../src/domain/exchange/coco-import.js';
 import { entryContent } from '../../../src/domain/exchange/entry-content.js';
 import { ImportFormatError, newImportStats } from '../../../src/domain/exchange/import-lines.js';
-import { collect } from '../../harness/streams.js';
+import { collectBatches } from '../../harness/streams.js';
 
 // A COCO file is read from the object store by the import job, and may be as large as its writer
 // likes. What the conversion keeps (the images table, the boxes of pass 1) must be bounded by its
@@ -23,7 +23,7 @@ const box = (id: number, imageId: unknown) => ({ id, image_id: imageId, category
 describe('COCO imports keep what their budgets allow, whatever the file holds', () => {
   it('leaves out images whose id or s3:// location no S3 key or COCO id can be, and keeps the others', async () => {
     const stats = newImportStats();
-    const lines = await collect(cocoToLines(coco({
+    const lines = await collectBatches(cocoToLineBatches(coco({
       images: [image('x'.repeat(1 << 20), 's3://b/huge-id.png'), image(2, `s3://b/${'k'.repeat(2000)}.png`), image(3, 's3://b/ok.png')],
       annotations: [box(1, 'x'.repeat(1 << 20)), box(2, 3)], categories: [{ id: 1, name: 'cat' }, { id: 2, name: 'n'.repeat(300) }],
     }), OPTIONS, stats));
@@ -35,15 +35,15 @@ describe('COCO imports keep what their budgets allow, whatever the file holds', 
 
   it('counts every image\'s id, location and labels against the images table\'s budget', async () => {
     const images = Array.from({ length: 50 }, (_, i) => image(`image-${i}`, `s3://b/${'p'.repeat(900)}/${i}.png`, { image_labels: Array.from({ length: 500 }, (_, l) => l) }));
-    const read = collect(cocoToLines(coco({ images, annotations: [], categories: [] }), { ...OPTIONS, imageTableBudgetBytes: 100_000 }, newImportStats()));
+    const read = collectBatches(cocoToLineBatches(coco({ images, annotations: [], categories: [] }), { ...OPTIONS, imageTableBudgetBytes: 100_000 }, newImportStats()));
     await expect(read).rejects.toThrow(ImportFormatError);
-    await expect(collect(cocoToLines(coco({ images, annotations: [], categories: [] }), { ...OPTIONS, imageTableBudgetBytes: 1_000_000 }, newImportStats()))).resolves.toHaveLength(50);
+    await expect(collectBatches(cocoToLineBatches(coco({ images, annotations: [], categories: [] }), { ...OPTIONS, imageTableBudgetBytes: 1_000_000 }, newImportStats()))).resolves.toHaveLength(50);
   });
 
   it('counts string image ids of the annotations it keeps in pass 1 against the box budget (then reads windows again)', async () => {
     const id = 'i'.repeat(200);
     const stats = newImportStats();
-    const lines = await collect(cocoToLines(coco({
+    const lines = await collectBatches(cocoToLineBatches(coco({
       annotations: Array.from({ length: 100 }, (_, i) => box(i, id)), images: [image(id, 's3://b/a.png')], categories: [{ id: 1, name: 'cat' }],
     }), { ...OPTIONS, boxBudgetBytes: 100 * 40 + 1000 }, stats));
     expect(entryContent(lines[0]).boxes).toHaveLength(100);

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { cocoExport } from '../../../src/domain/exchange/coco-export.js';
-import { cocoToLines } from '../../../src/domain/exchange/coco-import.js';
+import { cocoToLineBatches } from '../../../src/domain/exchange/coco-import.js';
 import { csvExport } from '../../../src/domain/exchange/csv-export.js';
 import { entryContent } from '../../../src/domain/exchange/entry-content.js';
 import { ImportFormatError, newImportStats } from '../../../src/domain/exchange/import-lines.js';
 import { parseYoloNames } from '../../../src/domain/exchange/yolo-names.js';
-import { topLevelArrayElements } from '../../../src/lib/json-arrays.js';
+import { topLevelArrayElementBatches } from '../../../src/lib/json-arrays.js';
 import { readTar, tarEnd, tarEntry } from '../../../src/lib/tar.js';
-import { chunksOf, collect } from '../../harness/streams.js';
+import { chunksOf, collect, collectBatches } from '../../harness/streams.js';
 
-describe('topLevelArrayElements', () => {
+describe('topLevelArrayElementBatches', () => {
   const doc = Buffer.from(JSON.stringify({
     info: { images: [{ nested: true }] }, skipped: ['a', 'b'],
     images: [{ id: 1, file_name: 'a "quoted" \\ name, with [brackets] and {braces}' }, { id: 2, file_name: 'é😀' }],
@@ -18,7 +18,7 @@ describe('topLevelArrayElements', () => {
 
   it('hands out the elements of the wanted arrays whatever the chunk boundaries', async () => {
     for (const size of [1, 2, 3, 7, 64, doc.length]) {
-      const elements = await collect(topLevelArrayElements(chunksOf(doc, size), new Set(['images', 'categories', 'annotations']), 1 << 20));
+      const elements = await collectBatches(topLevelArrayElementBatches(chunksOf(doc, size), new Set(['images', 'categories', 'annotations']), 1 << 20));
       expect(elements.map((e) => [e.key, JSON.parse(e.text)]), `chunks of ${size}`).toEqual([
         ['images', { id: 1, file_name: 'a "quoted" \\ name, with [brackets] and {braces}' }],
         ['images', { id: 2, file_name: 'é😀' }],
@@ -39,7 +39,7 @@ describe('topLevelArrayElements', () => {
     };
     const pretty = Buffer.from(JSON.stringify(value, null, 2));
     for (let size = 1; size <= 48; size++) {
-      const elements = await collect(topLevelArrayElements(chunksOf(pretty, size), new Set(['images', 'annotations']), 1 << 20));
+      const elements = await collectBatches(topLevelArrayElementBatches(chunksOf(pretty, size), new Set(['images', 'annotations']), 1 << 20));
       expect(elements.map((e) => [e.key, JSON.parse(e.text)]), `chunks of ${size}`).toEqual([
         ...value.images.map((element) => ['images', element]), ...value.annotations.map((element) => ['annotations', element]),
       ]);
@@ -47,10 +47,10 @@ describe('topLevelArrayElements', () => {
   });
 
   it('refuses what is not an object, a cut-short document and an element over the limit', async () => {
-    await expect(collect(topLevelArrayElements(chunksOf(Buffer.from('[1,2]'), 4), new Set(['images']), 100))).rejects.toThrow(/not a JSON object/);
-    await expect(collect(topLevelArrayElements(chunksOf(doc.subarray(0, 40), 8), new Set(['images']), 100))).rejects.toThrow(/ends before/);
+    await expect(collectBatches(topLevelArrayElementBatches(chunksOf(Buffer.from('[1,2]'), 4), new Set(['images']), 100))).rejects.toThrow(/not a JSON object/);
+    await expect(collectBatches(topLevelArrayElementBatches(chunksOf(doc.subarray(0, 40), 8), new Set(['images']), 100))).rejects.toThrow(/ends before/);
     const big = Buffer.from(JSON.stringify({ images: [{ pad: 'x'.repeat(5000) }] }));
-    await expect(collect(topLevelArrayElements(chunksOf(big, 100), new Set(['images']), 1000))).rejects.toThrow(/larger than 1000 bytes/);
+    await expect(collectBatches(topLevelArrayElementBatches(chunksOf(big, 100), new Set(['images']), 1000))).rejects.toThrow(/larger than 1000 bytes/);
   });
 });
 
@@ -80,7 +80,7 @@ describe('COCO import', () => {
 
   it('groups boxes per image, keeps file order, and counts what it leaves out', async () => {
     const stats = newImportStats();
-    const lines = await collect(cocoToLines(open, { images: 's3://bucket/img/', creationDate: '2026-01-01T00:00:00Z', maxImages: 10 }, stats));
+    const lines = await collectBatches(cocoToLineBatches(open, { images: 's3://bucket/img/', creationDate: '2026-01-01T00:00:00Z', maxImages: 10 }, stats));
     expect(boxesOf(lines)).toEqual([
       ['s3://bucket/img/a.jpg', [], [['cat', 5.5, 6, 7, 8]]],
       ['s3://bucket/img/sub/b.jpg', ['dog'], [['cat', 1, 2, 3, 4], ['dog', 9, 10, 11, 12]]],
@@ -91,25 +91,25 @@ describe('COCO import', () => {
 
   it('reads the annotations again, a window of images at a time, when they do not fit the memory budget', async () => {
     const stats = newImportStats();
-    const lines = await collect(cocoToLines(open, { images: 's3://bucket/img/', creationDate: 'x', maxImages: 10, boxBudgetBytes: 80 }, stats));
-    expect(boxesOf(lines)).toEqual(boxesOf(await collect(cocoToLines(open, { images: 's3://bucket/img/', creationDate: 'x', maxImages: 10 }, newImportStats()))));
+    const lines = await collectBatches(cocoToLineBatches(open, { images: 's3://bucket/img/', creationDate: 'x', maxImages: 10, boxBudgetBytes: 80 }, stats));
+    expect(boxesOf(lines)).toEqual(boxesOf(await collectBatches(cocoToLineBatches(open, { images: 's3://bucket/img/', creationDate: 'x', maxImages: 10 }, newImportStats()))));
     expect(stats.passes).toBeGreaterThan(2);
     expect(stats.skippedBoxes).toBe(3);
   });
 
   it('refuses a file with more images than a dataset holds, elements nested too deep, or no images at all', async () => {
-    await expect(collect(cocoToLines(open, { images: 's3://b/', creationDate: 'x', maxImages: 2 }, newImportStats()))).rejects.toThrow(ImportFormatError);
+    await expect(collectBatches(cocoToLineBatches(open, { images: 's3://b/', creationDate: 'x', maxImages: 2 }, newImportStats()))).rejects.toThrow(ImportFormatError);
     const deep = () => chunksOf(Buffer.from(`{"images": [{"id": 1, "x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`), 4096);
-    await expect(collect(cocoToLines(deep, { creationDate: 'x', maxImages: 2 }, newImportStats()))).rejects.toThrow(/nests deeper than/);
+    await expect(collectBatches(cocoToLineBatches(deep, { creationDate: 'x', maxImages: 2 }, newImportStats()))).rejects.toThrow(/nests deeper than/);
     const empty = () => chunksOf(Buffer.from('{"categories": []}'), 5);
-    await expect(collect(cocoToLines(empty, { creationDate: 'x', maxImages: 2 }, newImportStats()))).rejects.toThrow(/no "images"/);
+    await expect(collectBatches(cocoToLineBatches(empty, { creationDate: 'x', maxImages: 2 }, newImportStats()))).rejects.toThrow(/no "images"/);
   });
 
   it("exports what it imports: COCO out of stored lines and back gives the same boxes and labels", async () => {
-    const lines = await collect(cocoToLines(open, { images: 's3://bucket/img/', creationDate: 'x', maxImages: 10 }, newImportStats()));
+    const lines = await collectBatches(cocoToLineBatches(open, { images: 's3://bucket/img/', creationDate: 'x', maxImages: 10 }, newImportStats()));
     const source = { pages: async function* () { yield lines.map((line) => ({ line, sourceRef: entryContent(line).sourceRef })); } };
     const text = (await collect(cocoExport(source, { description: 'd', version: '1', dateCreated: '2026-01-01T00:00:00Z' }))).join('');
-    const back = await collect(cocoToLines(() => chunksOf(Buffer.from(text), 33), { creationDate: 'x', maxImages: 10 }, newImportStats()));
+    const back = await collectBatches(cocoToLineBatches(() => chunksOf(Buffer.from(text), 33), { creationDate: 'x', maxImages: 10 }, newImportStats()));
     expect(boxesOf(back)).toEqual(boxesOf(lines));
   });
 });

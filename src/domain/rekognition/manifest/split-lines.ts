@@ -1,5 +1,5 @@
-// Splits a JSON Lines manifest (an UpdateDatasetEntries `GroundTruth` blob or an S3 manifest)
-// into its non-blank lines. A Buffer is decoded a line at a time: each line is its own short
+// Splits a JSON Lines blob (an UpdateDatasetEntries `GroundTruth` change, as its job reads it in
+// pieces) into its non-blank lines. The bytes are decoded a line at a time: each line is its own short
 // string, so a 5 MB blob is never also held as one 5 MB string (which every line would keep
 // alive for the whole job, and which the heap only gives back at its next full collection).
 
@@ -14,47 +14,16 @@ const LF = 0x0a;
 const CR = 0x0d;
 const OPEN_BRACE = 0x7b;
 const BOM = 0xfeff;
-const PIECE = 64 * 1024;
-
-export function* splitLines(blob: Buffer | string): Generator<ManifestLine> {
-  if (typeof blob !== 'string') return yield* splitBytes(blob);
-  const all = blob;
-  // Trove: a UTF-8 byte-order mark (common in files saved on Windows) is not part of line 1.
-  let start = all.length > 0 && all.charCodeAt(0) === BOM ? 1 : 0;
-  let lineNumber = 0;
-  while (start <= all.length) {
-    let end = all.indexOf('\n', start);
-    if (end < 0) end = all.length;
-    lineNumber += 1;
-    // JSON Lines written on Windows end in \r\n; the \r is not part of the line.
-    const stop = end > start && all.charCodeAt(end - 1) === CR ? end - 1 : end;
-    if (!isBlank(all, start, stop)) {
-      yield { lineNumber, text: all.slice(start, stop) };
-    }
-    if (end === all.length) break;
-    start = end + 1;
-  }
-}
 
 /**
- * The same on bytes. Decoding line by line gives the same text as decoding the whole blob:
- * `\n` and `\r` are single bytes that never occur inside a UTF-8 sequence, and an incomplete
- * sequence before them decodes to U+FFFD either way.
- */
-function* splitBytes(blob: Buffer): Generator<ManifestLine> {
-  const cutter = new LineCutter();
-  // 64 KiB at a time, as a job's payload comes: only those bytes' lines are decoded ahead.
-  for (let at = 0; at < blob.length; at += PIECE) yield* decoded(cutter.cut(blob.subarray(at, at + PIECE)));
-  yield* decoded(cutter.end());
-}
-
-/**
- * The same over a blob that arrives in pieces (a job's stored payload, JobBody.pieces), the
- * lines a piece completes at a time: one asynchronous step per piece rather than per line (the
+ * The non-blank lines of a blob that arrives in pieces (a job's stored payload, JobBody.pieces),
+ * the lines a piece completes at a time: one asynchronous step per piece rather than per line (the
  * nested asynchronous generators of the job's two passes cost a few microseconds a line: the
  * batches took 60-100 ms off splitting and validating a 5 MB change of 23,000 lines). Only the current piece and a line
- * that spans pieces are held, never the whole blob. Splits exactly as `splitLines` does on the
- * pieces joined.
+ * that spans pieces are held, never the whole blob. Where the pieces are cut does not change
+ * the lines; decoding line by line gives the same text as decoding the whole blob (`\n` and `\r`
+ * are single bytes that never occur inside a UTF-8 sequence, and an incomplete sequence before
+ * them decodes to U+FFFD either way).
  */
 export async function* splitPieces(pieces: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<ManifestLine[]> {
   for await (const lines of splitPieceBytes(pieces)) {
@@ -84,7 +53,7 @@ export async function* splitPieceBytes(pieces: AsyncIterable<Buffer> | Iterable<
   if (last.length > 0) yield last;
 }
 
-/** The text of a line as `splitLines` gives it; undefined when it is blank (a line it skips). */
+/** The text of a line; undefined when it is blank (a line the manifest readers skip). */
 export function lineTextOf(line: LineBytes): string | undefined {
   const text = line.bytes.toString('utf8');
   return isBlank(text, 0, text.length) ? undefined : text;
