@@ -28,7 +28,7 @@ export function liveImageCheck(checker: ImageChecker, concurrency: number): Imag
  * validated, so a change whose images Trove cannot reach costs almost nothing here.
  */
 export async function checkImagesAhead(
-  lines: Iterable<string> | AsyncIterable<readonly LineBytes[]>, checker: ImageChecker, concurrency: number,
+  lines: AsyncIterable<readonly LineBytes[]>, checker: ImageChecker, concurrency: number,
 ): Promise<ImageCheck> {
   const seen = new Set<string>();
   const findings = new Map<string, readonly ExtraLineError[]>();
@@ -41,13 +41,13 @@ export async function checkImagesAhead(
     });
     batch = [];
   };
-  // Lines given as bytes (a change's payload, a piece's lines at a time) are decoded only when
-  // their bucket may be reachable.
-  for await (const item of lines) {
-    for (const line of typeof item === 'string' ? [item] : item) {
-      const bucket = typeof line === 'string' ? bucketOfText(line) : bucketOfBytes(line.bytes);
+  // Lines come as bytes (a change's payload, a piece's lines at a time) and are decoded only
+  // when their bucket may be reachable.
+  for await (const piece of lines) {
+    for (const line of piece) {
+      const bucket = bucketOfBytes(line.bytes);
       if (bucket !== undefined && checker.knownUnreachable(bucket)) continue;
-      const text = typeof line === 'string' ? line : lineTextOf(line);
+      const text = lineTextOf(line);
       if (text === undefined) continue;
       const outcome = validateLine(text);
       if (outcome.kind === 'dropped' || seen.has(outcome.entry.sourceRef)) continue;
@@ -61,24 +61,16 @@ export async function checkImagesAhead(
   return async (entries) => entries.map((entry) => findings.get(entry.sourceRef));
 }
 
-/**
- * The bucket of a line's source-ref, found without parsing the line. JSON escapes quotes inside
- * strings, so it matches only a real "source-ref" key; a line with more than one such key (a
- * repeated key, whose last value JSON.parse keeps, or a nested one) gets no hint, and is parsed:
- * a hint from the wrong key would skip the line's image check.
- */
-const SOURCE_REF_BUCKET = /"source-ref"\s*:\s*"s3:\/\/([^/"\\]+)\//;
-
 const SOURCE_REF_KEY = Buffer.from('"source-ref"');
 const S3_PREFIX = Buffer.from('"s3://');
 
-function bucketOfText(line: string): string | undefined {
-  const found = SOURCE_REF_BUCKET.exec(line);
-  if (!found || line.includes('"source-ref"', found.index + 1)) return undefined;
-  return found[1];
-}
-
-/** bucketOfText on a line's UTF-8 bytes, without decoding it. */
+/**
+ * The bucket of a line's source-ref (`"source-ref": "s3://bucket/`), found in its UTF-8 bytes
+ * without decoding or parsing the line. JSON escapes quotes inside strings, so it matches only a
+ * real "source-ref" key; a line with more than one such key (a repeated key, whose last value
+ * JSON.parse keeps, or a nested one) gets no hint, and is parsed: a hint from the wrong key would
+ * skip the line's image check.
+ */
 function bucketOfBytes(bytes: Buffer): string | undefined {
   let at = bytes.indexOf(SOURCE_REF_KEY);
   if (at < 0 || bytes.indexOf(SOURCE_REF_KEY, at + 1) >= 0) return undefined;
@@ -95,7 +87,7 @@ function bucketOfBytes(bytes: Buffer): string | undefined {
   return undefined;
 }
 
-/** JSON whitespace, as the regex's \s meets it between a key and its value. */
+/** JSON whitespace, between a key and its value. */
 function skipSpaces(bytes: Buffer, at: number): number {
   while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x09 || bytes[at] === 0x0a || bytes[at] === 0x0d)) at++;
   return at;
