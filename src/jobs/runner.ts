@@ -88,6 +88,29 @@ export class JobRunner {
     this.#refill();
   }
 
+  /**
+   * Runs the pending job of `kind` for `resource` now, in the caller's path, and resolves once it
+   * has run (finished, failed or handed back: the job's own outcome is the job's business). For
+   * short jobs whose request would otherwise answer, be polled, and wait for a claiming pass:
+   * publishing a staged example batch. A runner that is stopped, paused or full, or finds the job
+   * gone (another node's runner took it), only looks for work as `wake` does.
+   */
+  async runNow(kind: string, resource: string): Promise<void> {
+    if (this.#stopped || this.#paused || this.#running.size >= this.config.concurrency) return this.wake();
+    // The slot is taken before the claim, so the claiming pass never starts more than `concurrency` jobs.
+    const run = (async () => {
+      const job = await this.store.jobs.claimOf(kind, resource, this.owner, this.clock.now(), this.config.leaseMs).catch(() => undefined);
+      if (job) await this.#execute(job);
+      else this.wake();
+    })().finally(() => {
+      this.#running.delete(run);
+      this.#refill();
+      this.#notifyIdle();
+    });
+    this.#running.add(run);
+    await run;
+  }
+
   #refill(): void {
     if (this.#stopped || this.#paused) return;
     setImmediate(() => void this.#fill());

@@ -86,7 +86,8 @@ export class DatasetService {
       await idempotency.remember(tx, token, 202, response);
       return response;
     });
-    this.deps.jobsEnqueued();
+    if (source.kind === 'inline') await this.deps.publishStaged(created.datasetArn);
+    else this.deps.jobsEnqueued();
     return created;
   }
 

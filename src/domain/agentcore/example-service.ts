@@ -55,7 +55,7 @@ export class ExampleService {
       return this.#accept(dataset, token, GUARDS.edit, async (tx, current, now) => {
         await this.datasets.enqueueWrite(tx, current, 'add', now, { s3: source.ref, requester: caller });
         return { addedCount: 0, exampleIds: [] };
-      });
+      }, 'other');
     }
     const path = 'source.inlineExamples.examples';
     const examples = this.datasets.prepare(dataset.schemaType, source.examples, path, false);
@@ -70,7 +70,7 @@ export class ExampleService {
       await writer.append(tx, examples);
       await this.datasets.enqueueWrite(tx, current, 'add', now, { staged: writer.staged() });
       return { addedCount: examples.length, exampleIds: examples.map((e) => e.exampleId) };
-    });
+    }, 'staged');
   }
 
   /** AWS: each example replaces the whole content of the example its exampleId names; any unknown id fails the batch. */
@@ -87,7 +87,7 @@ export class ExampleService {
       await writer.replace(tx, examples, seqs);
       await this.datasets.enqueueWrite(tx, current, 'update', now, { staged: writer.staged() });
       return { updatedCount: examples.length };
-    });
+    }, 'staged');
   }
 
   /** AWS: every id must be in the DRAFT, or the whole batch fails with ResourceNotFoundException. */
@@ -104,7 +104,7 @@ export class ExampleService {
       await supersedeAll(tx, writer, exampleIds);
       await this.datasets.enqueueWrite(tx, current, 'delete', now, { staged: writer.staged() });
       return { deletedCount: exampleIds.length };
-    });
+    }, 'staged');
   }
 
   /**
@@ -148,10 +148,11 @@ export class ExampleService {
   async #accept<T extends object>(
     dataset: AcDatasetRecord, token: TokenedRequest | undefined, guard: Guard,
     accept: (tx: Repositories, current: AcDatasetRecord, now: number) => Promise<T>,
+    job: 'staged' | 'other',
   ): Promise<Accepted & T> {
     return acceptWrite(this.deps, dataset, token, guard, async (tx, current, now) => ({
       datasetArn: current.arn, datasetId: current.datasetId, status: 'UPDATING' as const, updatedAt: now, ...(await accept(tx, current, now)),
-    }));
+    }), job);
   }
 }
 
