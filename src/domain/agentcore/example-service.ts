@@ -41,7 +41,7 @@ export class ExampleService {
   constructor(private readonly deps: AgentCoreDeps, private readonly datasets: DatasetService) {}
 
   /** AWS: exampleIds come back in the order of the examples (CLI push.ts relies on it). */
-  async add(caller: Caller, input: AddDatasetExamplesInput, digest?: RequestDigest): Promise<AddedExamples> {
+  async add(caller: Caller, input: AddDatasetExamplesInput, digest?: RequestDigest, json?: string): Promise<AddedExamples> {
     const { idempotency, limits } = this.deps;
     const token = idempotency.token(caller, 'AddDatasetExamples', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<AddedExamples>(this.deps.store, token);
@@ -58,7 +58,7 @@ export class ExampleService {
       }, 'other');
     }
     const path = 'source.inlineExamples.examples';
-    const examples = this.datasets.prepare(dataset.schemaType, source.examples, path, false);
+    const examples = this.datasets.prepare(dataset.schemaType, source.examples, path, false, json);
     return this.#accept(dataset, token, GUARDS.edit, async (tx, current, now) => {
       if (current.exampleCount + examples.length > limits.maxExamplesPerDataset) {
         throw new ServiceQuotaExceededException(
@@ -73,14 +73,17 @@ export class ExampleService {
     }, 'staged');
   }
 
-  /** AWS: each example replaces the whole content of the example its exampleId names; any unknown id fails the batch. */
-  async update(caller: Caller, input: UpdateDatasetExamplesInput, digest?: RequestDigest): Promise<UpdatedExamples> {
+  /**
+   * AWS: each example replaces the whole content of the example its exampleId names; any unknown
+   * id fails the batch. `json` (add, update): the request as sent, as DatasetService.prepare takes it.
+   */
+  async update(caller: Caller, input: UpdateDatasetExamplesInput, digest?: RequestDigest, json?: string): Promise<UpdatedExamples> {
     const { idempotency } = this.deps;
     const token = idempotency.token(caller, 'UpdateDatasetExamples', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<UpdatedExamples>(this.deps.store, token);
     if (earlier) return earlier;
     const dataset = await this.datasets.find(caller, input.datasetId);
-    const examples = this.datasets.prepare(dataset.schemaType, input.examples, 'examples', true);
+    const examples = this.datasets.prepare(dataset.schemaType, input.examples, 'examples', true, json);
     return this.#accept(dataset, token, GUARDS.editCreated, async (tx, current, now) => {
       const writer = await draftOf(tx, current);
       const seqs = await supersedeAll(tx, writer, examples.map((e) => e.exampleId));
