@@ -37,6 +37,7 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       const { datasetId, requester } = payload;
       const writer = await writerFor(datasetId, ctx, limits, { operation: 'UpdateDatasetEntries', accessKeyId: requester?.accessKeyId });
       if (!writer) return void (await ctx.finish(async () => undefined));
+      writer.rememberWritten();
       // Read a piece at a time, twice when images are checked: never read whole from the store
       // (when this node accepted the change, the pieces are views of the request's bytes:
       // HeldBodies). Inside the transaction, through it (PostgreSQL: no second connection while
