@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { AgentCoreDatasetPage } from '../agentcore/dataset-page.js';
 import { VersionDiffPage } from '../agentcore/diff-page.js';
 import { ExampleHistoryPage } from '../agentcore/history-page.js';
+import { JobsPage } from '../jobs/jobs-page.js';
 import { ClientsContext, createClients } from '../lib/clients.js';
 import { useRoute } from '../lib/router.js';
 import { askOtherTabs, clearSession, lastRegion, loadSession, saveSession, shareSession, signedOutHere } from '../lib/session.js';
@@ -81,6 +82,8 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
       return <AgentCoreDatasetPage datasetId={query.get('id') ?? ''} version={query.get('version') ?? 'DRAFT'} query={query} />;
     case '/agentcore/history':
       return <ExampleHistoryPage datasetId={query.get('id') ?? ''} exampleId={query.get('example') ?? ''} />;
+    case '/jobs':
+      return <JobsPage query={query} />;
     case '/agentcore/diff':
       return <VersionDiffPage datasetId={query.get('id') ?? ''} from={query.get('from') ?? ''} to={query.get('to') ?? ''} />;
     default:
