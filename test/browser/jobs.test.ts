@@ -134,6 +134,20 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console: the
     expect(await c.server.trove.store.jobs.release(c.data.running, RUNNER, Date.now(), 'handed back by the test')).toBe(true);
     await expect.poll(() => cards(page).count(), { timeout: 10_000 }).toBe(2);
     expect(await page.locator(`li.job[data-state="QUEUED"][data-job-id="${c.data.running}"] .job-error pre`).textContent()).toBe('handed back by the test');
+    // A hidden tab is not read again until it is shown.
+    const calls: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/_trove/api/jobs') calls.push(request.url());
+    });
+    const visibility = (state: string) => page.evaluate(`Object.defineProperty(document, 'visibilityState', { value: '${state}', configurable: true }); document.dispatchEvent(new Event('visibilitychange'))`);
+    await expect.poll(() => calls.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await visibility('hidden');
+    await page.waitForTimeout(3500); // a read under way when the tab was hidden may still be sent
+    const whileHidden = calls.length;
+    await page.waitForTimeout(4000);
+    expect(calls.length).toBe(whileHidden);
+    await visibility('visible');
+    await expect.poll(() => calls.length, { timeout: 5_000 }).toBeGreaterThan(whileHidden);
     await page.click('.state-filter a:has-text("Running")');
     await expect.poll(() => page.locator('.jobs-empty').textContent()).toBe('No running jobs.');
     // Another region has none: the page says what jobs are and that none are waiting.
@@ -142,6 +156,27 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console: the
     await expect.poll(() => page.locator('.jobs-empty').textContent()).toBe('No jobs are waiting: nothing is queued, running or retrying, and no job failed in the last 7 days.');
     expect(await page.locator('.jobs-intro').textContent()).toContain('The work Trove does in the background after it has accepted a request');
     expect(await page.locator('.jobs-intro').textContent()).toContain('in eu-west-1');
+    await page.close();
+  });
+
+  it('pages 50 jobs at a time on ListJobs\' nextToken', async () => {
+    const rekognition = c.server.rekognition();
+    for (let i = 0; i < 26; i++) {
+      const { ProjectArn } = await rekognition.send(new CreateProjectCommand({ ProjectName: `many-${i}` }));
+      for (const DatasetType of ['TRAIN', 'TEST'] as const) await rekognition.send(new CreateDatasetCommand({ ProjectArn, DatasetType }));
+    }
+    const queued = await api().all(['QUEUED']);
+    expect(queued.length).toBeGreaterThan(50);
+    const page = await c.signedIn('/jobs?state=QUEUED');
+    const ids = () => cards(page).evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-job-id'))));
+    await expect.poll(ids).toEqual(queued.slice(0, 50).map((job) => job.jobId));
+    expect(await page.locator('.pager span').textContent()).toBe('Page 1');
+    await page.click('.pager button:has-text("Next")');
+    await expect.poll(ids).toEqual(queued.slice(50).map((job) => job.jobId));
+    expect(await page.locator('.pager span').textContent()).toBe('Page 2');
+    expect(await page.locator('.pager button:has-text("Next")').isDisabled()).toBe(true);
+    await page.click('.pager button:has-text("Previous")');
+    await expect.poll(ids).toEqual(queued.slice(0, 50).map((job) => job.jobId));
     await page.close();
   });
 

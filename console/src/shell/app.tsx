@@ -82,10 +82,10 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
       return <AgentCoreDatasetPage datasetId={query.get('id') ?? ''} version={query.get('version') ?? 'DRAFT'} query={query} />;
     case '/agentcore/history':
       return <ExampleHistoryPage datasetId={query.get('id') ?? ''} exampleId={query.get('example') ?? ''} />;
-    case '/jobs':
-      return <JobsPage query={query} />;
     case '/agentcore/diff':
       return <VersionDiffPage datasetId={query.get('id') ?? ''} from={query.get('from') ?? ''} to={query.get('to') ?? ''} />;
+    case '/jobs':
+      return <JobsPage query={query} />;
     default:
       return (
         <section>
