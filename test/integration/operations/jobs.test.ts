@@ -129,6 +129,24 @@ describe.each(BACKENDS)('jobs: ListJobs and bin/trove jobs list (%s)', (backend)
     expect(bad?.stderr).toContain('--state DONE: expected QUEUED, RUNNING, RETRYING, FAILED');
   });
 
+  it('says when a running job\'s attempt started, and that a handed-back one waits again', async () => {
+    const now = Date.now();
+    const owner = 'test-node/1/claim';
+    // Bob's oldest job, claimed as a runner would (the runner of this file is paused).
+    const claimed = (await server.trove.store.jobs.claim(owner, now, 60_000))!;
+    try {
+      const [running] = (await list(bob, '?state=RUNNING')).jobs;
+      expect(running).toMatchObject({ jobId: claimed.id, state: 'RUNNING', attempts: 1, startedAt: now / 1000, resources: [queuedDatasets[0]] });
+      expect(running.startedAt!).toBeGreaterThanOrEqual(running.createdAt);
+      expect(running.nextAttemptAt).toBeUndefined();
+    } finally {
+      expect(await server.trove.store.jobs.release(claimed.id, owner, now, 'handed back by the test')).toBe(true);
+    }
+    const [queued] = (await list(bob)).jobs;
+    expect(queued).toMatchObject({ jobId: claimed.id, state: 'QUEUED', attempts: 0, nextAttemptAt: now / 1000, lastError: 'handed back by the test' });
+    expect(queued.startedAt).toBeUndefined();
+  });
+
   it('counts the attempts, the give-up and the kept failure in the metrics', async () => {
     const after = await scrape(server.url);
     const kind = 'rekognition.update-entries';
