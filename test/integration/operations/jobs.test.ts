@@ -79,6 +79,15 @@ describe.each(BACKENDS)('jobs: ListJobs and bin/trove jobs list (%s)', (backend)
     expect((await list(alice, '?state=FAILED&state=QUEUED')).jobs).toHaveLength(1);
   });
 
+  it('never gives a job the id of one before it (SQLite renumbered after the last job was done or failed)', async () => {
+    const failed = (await list(alice)).jobs[0];
+    const queued = (await list(bob)).jobs.map((job) => job.jobId);
+    expect(new Set([failed.jobId, ...queued]).size).toBe(3);
+    // Alice's CreateDataset job ran and was deleted before her update was queued, then that failed.
+    for (const id of queued) expect(id).toBeGreaterThan(failed.jobId);
+    expect(failed.jobId).toBeGreaterThan(1);
+  });
+
   it('pages with tokens bound to the caller and the listing', async () => {
     const first = await list(bob, '?maxResults=1');
     expect(first.jobs.map((job) => job.resources[0])).toEqual([queuedDatasets[0]]);
