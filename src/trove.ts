@@ -153,7 +153,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       pageTokens: new PageTokens(tokens, clock, config.pageTokenTtlMs),
       limits: config.rekognition,
       objects: objectAccess,
-      jobsEnqueued: () => runner.wake(),
+      jobsEnqueued: (accepted) => runner.wake(accepted),
     };
     const projects = new ProjectService(deps);
     const datasets = new DatasetService(deps, projects);

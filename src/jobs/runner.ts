@@ -7,6 +7,8 @@ import type { JobRecord } from '../store/records.js';
 import { StoreUnavailableError } from '../store/store-unavailable-error.js';
 import type { WriteOptions } from '../store/sql/sql-driver.js';
 import type { Repositories, Store } from '../store/store.js';
+import { HeldBodies } from './held-bodies.js';
+import type { AcceptedBody } from './held-bodies.js';
 import { LeaseLostError } from './job.js';
 import type { JobContext, JobDefinition } from './job.js';
 
@@ -61,6 +63,8 @@ export class JobRunner {
   #idleWaiters: (() => void)[] = [];
   /** Ends the waits of jobs being handed back when the runner stops. */
   #stopping = new AbortController();
+  /** Payloads of jobs this process just accepted, read from memory when this runner claims them. */
+  readonly #held = new HeldBodies();
 
   constructor(
     private readonly store: Store,
@@ -81,9 +85,11 @@ export class JobRunner {
 
   /**
    * Looks for work now (called after a job is enqueued in this process). A job was just
-   * committed, so the store writes again: any outage backoff ends here.
+   * committed, so the store writes again: any outage backoff ends here. `accepted`: the job's
+   * payload, still in memory, which the job then reads instead of the store's copy (HeldBodies).
    */
-  wake(): void {
+  wake(accepted?: AcceptedBody): void {
+    if (accepted) this.#held.hold(accepted);
     this.#storeFailures = 0;
     this.#refill();
   }
@@ -162,8 +168,10 @@ export class JobRunner {
   async #claimAndStart(): Promise<void> {
     try {
       while (!this.#stopped && !this.#paused && this.#running.size < this.config.concurrency) {
-        const job = await this.store.jobs.claim(this.owner, this.clock.now(), this.config.leaseMs);
-        if (!job) break;
+        const claimed = await this.store.jobs.claim(this.owner, this.clock.now(), this.config.leaseMs);
+        if (!claimed) break;
+        const held = claimed.body && this.#held.take(claimed.id, claimed.body.bytes);
+        const job = held ? { ...claimed, body: held } : claimed;
         const run = this.#execute(job).finally(() => {
           this.#running.delete(run);
           this.#refill();

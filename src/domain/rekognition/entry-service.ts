@@ -47,18 +47,19 @@ export class EntryService {
     // Lines are read and hashed before the transaction; inside it only the rows' revisions are.
     await check?.prepare(this.deps.store, dataset.revision);
     const now = this.deps.clock.now();
-    await this.deps.store.transaction(async (tx) => {
+    const jobId = await this.deps.store.transaction(async (tx) => {
       if (!(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', now)))) {
         throw busy(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
       }
       const conflicts = check ? await check.check(tx) : [];
       if (conflicts.length > 0) throw new EntriesChanged(conflicts);
       const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller), ...(change.import ? { import: change.import } : {}) };
-      await tx.jobs.enqueue({
+      return tx.jobs.enqueue({
         kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: change.body, runAfter: now, createdAt: now,
       });
     });
-    this.deps.jobsEnqueued();
+    // Committed: this node's runner may read the lines from memory (the store's copy is read after a crash or on another node).
+    this.deps.jobsEnqueued(change.body && { jobId, body: change.body });
   }
 
   /**

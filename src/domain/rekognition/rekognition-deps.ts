@@ -41,6 +41,9 @@ export interface RekognitionDeps {
   readonly limits: RekognitionLimits;
   /** Where s3:// objects are read, each read checked for the caller (CreateDataset's manifest, console images). */
   readonly objects: ObjectAccess;
-  /** Tells the job runner that a job was committed (it also polls, so this is only a nudge). */
-  readonly jobsEnqueued: () => void;
+  /**
+   * Tells the job runner that a job was committed (it also polls, so this is only a nudge), with
+   * the job's payload when the caller still has it in memory (the job need not read it back).
+   */
+  readonly jobsEnqueued: (accepted?: { readonly jobId: number; readonly body: Buffer }) => void;
 }

@@ -37,8 +37,11 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       const { datasetId, requester } = payload;
       const writer = await writerFor(datasetId, ctx, limits, { operation: 'UpdateDatasetEntries', accessKeyId: requester?.accessKeyId });
       if (!writer) return void (await ctx.finish(async () => undefined));
-      // Read a piece at a time, twice when images are checked: never held whole. Inside the
-      // transaction, through it (PostgreSQL: no second connection while it holds one).
+      writer.rememberWritten();
+      // Read a piece at a time, twice when images are checked: never read whole from the store
+      // (when this node accepted the change, the pieces are views of the request's bytes:
+      // HeldBodies). Inside the transaction, through it (PostgreSQL: no second connection while
+      // it holds one).
       const pieces = (via?: Repositories) => ctx.job.body?.pieces(via?.jobs) ?? [];
       // The images of a change are checked too, where the object store reaches them: before the
       // transaction, so no network read ever holds the write lock.
