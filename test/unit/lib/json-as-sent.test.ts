@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { elementsAsSent } from '../../../src/lib/json-as-sent.js';
+import { seededRandom } from '../../harness/seeded-random.js';
 
 /** What the stored text must be: JSON.stringify of the element as JSON.parse makes it, without `exampleId`. */
 function stringified(text: string, path: string[]): string[] {
@@ -94,15 +95,6 @@ describe('elementsAsSent', () => {
 });
 
 describe('elementsAsSent on generated JSON', () => {
-  /** A small deterministic generator (mulberry32), so a failure repeats. */
-  function random(seed: number): () => number {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const STRINGS = ['', 'a', 'exampleId', '7', '__proto__', 'q"uote', 'back\\slash', 'new\nline', '\u0000\u001f\u007f', 'é☃😀', '\u2028', '/'];
   const NUMBERS = ['0', '-0', '1', '1.0', '1.5', '-3', '1e21', '1E3', '0.1e1', '12345678901234567890', '5e-7'];
 
@@ -123,7 +115,7 @@ describe('elementsAsSent on generated JSON', () => {
   }
 
   it('never gives an element other than JSON.stringify writes, and gives most compact ones', () => {
-    const next = random(16);
+    const next = seededRandom(16);
     let given = 0;
     for (let round = 0; round < 400; round++) {
       const elements = Array.from({ length: 5 }, () => {
