@@ -23,9 +23,10 @@ const SHORT_FORM_CODES = new Set([0x08, 0x09, 0x0a, 0x0c, 0x0d]);
  * its own top-level member `omit`, when that text is exactly JSON.stringify's of the element
  * (JSON.parse'd, `omit` removed); `undefined` for an element where it may not be (whitespace,
  * an escape or a number written another way, a repeated key, a key JSON.parse would move first).
- * Undefined altogether when the array is not where JSON.parse would find it (a repeated or
- * escaped member name on the way). `text` must be JSON that JSON.parse accepted (other text gives undefined), decoded from UTF-8 (so it holds
- * no lone surrogate, which JSON.stringify would escape).
+ * Undefined altogether when the array is not where JSON.parse would find it (a member on the way
+ * repeated, or not an object or array). `text` must be JSON that JSON.parse accepted (other text
+ * gives undefined), decoded from UTF-8 (so it holds no lone surrogate, which JSON.stringify
+ * would escape). One forward scan, linear in the text whatever it holds.
  */
 export function elementsAsSent(text: string, path: readonly string[], omit: string): (string | undefined)[] | undefined {
   let canonical = true;

@@ -11,9 +11,9 @@ import { conflictFor, inProgress } from './status.js';
  * client token seen before; moves the dataset to UPDATING if its status passes `guard` (the
  * conditional UPDATE is what keeps two writes of one dataset from ever running together); runs
  * `accept` (last checks, the job with its payload) and records the token with the response.
- * The response is sent only after all of it is committed. `job`: what the job queued is; an
- * inline batch `staged` by `accept` is published by this request when the node can
- * (AgentCoreDeps.publishStaged), anything else is left to the runner.
+ * The response is sent only after all of it is committed. `job`: the job `accept` queues. One
+ * that publishes an inline batch `accept` `staged` is run by this request when the node can
+ * (AgentCoreDeps.publishStaged); any other is left to the runner.
  */
 export async function acceptWrite<T>(
   deps: AgentCoreDeps,
