@@ -19,7 +19,7 @@ import { JsonArraysError, topLevelArrayElementBatches } from '../../lib/json-arr
 import { MAX_JSON_DEPTH } from '../../lib/json-depth.js';
 import { IMAGE_LABELS_MEMBER } from './coco-export.js';
 import { ImportFormatError, manifestLine, skip, underPrefix } from './import-lines.js';
-import type { ImportBox, ImportStats } from './import-lines.js';
+import type { ImportBox, ImportImage, ImportStats } from './import-lines.js';
 
 export interface CocoImportOptions {
   /** Where the images are: `s3://bucket/prefix/`, joined with each `file_name`. Without it, `coco_url` or `file_name` must be an s3:// URI. */
@@ -66,14 +66,18 @@ interface Images {
   readonly budget: number;
 }
 
+/** Writes an image's manifest line: its text (manifestLine), or with it its parsed form (manifestLineParsed). */
+export type LineMaker<T> = (image: ImportImage, creationDate: string, jobName: string) => T;
+
 /**
  * Yields one manifest line per resolvable image, in the file's image order, a few hundred lines
  * at a time: one asynchronous step per batch rather than per line (the import job and the CLI's
- * sender take lines in batches). Throws ImportFormatError.
+ * sender take lines in batches). Each line is made by `makeLine` (its text by default). Throws
+ * ImportFormatError.
  */
-export async function* cocoToLineBatches(
-  open: () => AsyncIterable<Uint8Array>, options: CocoImportOptions, stats: ImportStats,
-): AsyncGenerator<string[]> {
+export async function* cocoToLineBatches<T = string>(
+  open: () => AsyncIterable<Uint8Array>, options: CocoImportOptions, stats: ImportStats, makeLine: LineMaker<T> = manifestLine as LineMaker<T>,
+): AsyncGenerator<T[]> {
   const categories = new Map<number, string>();
   const images: Images = {
     ids: new Map(), sourceRefs: [], widths: [], heights: [], labels: new Map(), bytes: 0, budget: options.imageTableBudgetBytes ?? DEFAULT_IMAGE_TABLE_BUDGET,
@@ -133,7 +137,7 @@ export async function* cocoToLineBatches(
       kept++;
     }
     box.length = kept;
-    yield* linesOf(box, 0, count, images, categories, options, stats);
+    yield* linesOf(box, 0, count, images, categories, options, stats, makeLine);
     return;
   }
 
@@ -165,7 +169,7 @@ export async function* cocoToLineBatches(
       box = box.push(read);
       perImage[read.image]++;
     }
-    yield* linesOf(box, low, high, images, categories, options, stats);
+    yield* linesOf(box, low, high, images, categories, options, stats, makeLine);
     box = new Boxes(Math.min(capacity, 1024));
     low = high;
   }
@@ -264,10 +268,11 @@ function bboxOf(value: Record<string, unknown>): number[] | undefined {
  * The lines of images [low, high) with the boxes kept for them, in image order and, per image, file
  * order: one at a time, as they are taken (a window may be every image of the file).
  */
-async function* linesOf(
+async function* linesOf<T>(
   boxes: Boxes, low: number, high: number, images: Images, categories: ReadonlyMap<number, string>, options: CocoImportOptions, stats: ImportStats,
-): AsyncGenerator<string[]> {
-  let batch: string[] = [];
+  makeLine: LineMaker<T>,
+): AsyncGenerator<T[]> {
+  let batch: T[] = [];
   const order = boxes.orderByImage();
   let at = 0;
   for (let image = low; image < high; image++) {
@@ -294,7 +299,7 @@ async function* linesOf(
     const imageLabels = (images.labels.get(image) ?? []).map((id) => categories.get(id)).filter((name): name is string => name !== undefined);
     stats.images++;
     stats.boxes += own.length;
-    batch.push(manifestLine({ sourceRef, size, boxes: own, imageLabels }, options.creationDate, JOB_NAME));
+    batch.push(makeLine({ sourceRef, size, boxes: own, imageLabels }, options.creationDate, JOB_NAME));
     if (batch.length >= LINE_BATCH) {
       yield batch;
       batch = [];
