@@ -16,7 +16,9 @@
 // its label, masks are ignored. Images without annotations become unlabeled entries.
 
 import { JsonArraysError, topLevelArrayElementBatches } from '../../lib/json-arrays.js';
+import type { ArrayElement } from '../../lib/json-arrays.js';
 import { MAX_JSON_DEPTH } from '../../lib/json-depth.js';
+import { readAnnotationMembers } from './coco-annotation.js';
 import { IMAGE_LABELS_MEMBER } from './coco-export.js';
 import { ImportFormatError, manifestLine, skip, underPrefix } from './import-lines.js';
 import type { ImportBox, ImportImage, ImportStats } from './import-lines.js';
@@ -92,10 +94,12 @@ export async function* cocoToLineBatches<T = string>(
     box: new Boxes(Math.min(capacity, 1024)), imageIds: [], ids: [], bytes: 0,
   };
   let sawImages = false;
-  for await (const batch of elements(open(), new Set(['images', 'categories', 'annotations']))) for (const { key, text } of batch) {
+  for await (const batch of elements(open(), new Set(['images', 'categories', 'annotations']))) for (const element of batch) {
+    const { key } = element;
     if (key === 'annotations') {
       if (!early) continue;
-      const annotation = parse(text, key);
+      const annotation = annotationOf(element);
+      if (!annotation) continue;
       const imageId = idOf(annotation.image_id);
       early.bytes += BOX_BYTES + (typeof imageId === 'string' ? imageId.length : 0);
       if (early.box.length >= capacity || early.bytes > budget) {
@@ -107,6 +111,8 @@ export async function* cocoToLineBatches<T = string>(
       early.box = early.box.push({ image: -1, classId: Number.isInteger(annotation.category_id) ? annotation.category_id as number : -1, bbox: bboxOf(annotation) ?? [NaN, NaN, NaN, NaN] });
       continue;
     }
+    const { text } = element;
+    if (text === '') continue;
     const value = parse(text, key);
     if (key === 'categories') addCategory(categories, value, stats);
     else {
@@ -148,8 +154,9 @@ export async function* cocoToLineBatches<T = string>(
     const first = stats.passes === 1;
     stats.passes++;
     perImage.fill(0, low);
-    for await (const batch of elements(open(), new Set(['annotations']))) for (const { text } of batch) {
-      const annotation = parse(text, 'annotations');
+    for await (const batch of elements(open(), new Set(['annotations']))) for (const element of batch) {
+      const annotation = annotationOf(element);
+      if (!annotation) continue;
       const read = readAnnotation(annotation, images, categories);
       if (typeof read === 'string') {
         if (first) skip(stats, 'box', read);
@@ -196,6 +203,17 @@ function parse(text: string, key: string): Record<string, unknown> {
     throw new ImportFormatError(`Each element of "${key}" must be an object (found ${text.slice(0, 80)}).`);
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * An annotation's members: read from its bytes when they allow (coco-annotation.ts), parsed
+ * otherwise; undefined for an element of only white space (left out, as the scanner always has).
+ */
+function annotationOf(element: ArrayElement): Record<string, unknown> | undefined {
+  const read = readAnnotationMembers(element.bytes);
+  if (read) return read;
+  const { text } = element;
+  return text === '' ? undefined : parse(text, 'annotations');
 }
 
 function addCategory(categories: Map<number, string>, value: Record<string, unknown>, stats: ImportStats): void {
@@ -273,7 +291,7 @@ async function* linesOf<T>(
   makeLine: LineMaker<T>,
 ): AsyncGenerator<T[]> {
   let batch: T[] = [];
-  const order = boxes.orderByImage();
+  const order = boxes.orderByImage(low, high);
   let at = 0;
   for (let image = low; image < high; image++) {
     const own: ImportBox[] = [];
@@ -350,10 +368,16 @@ class Boxes {
     this.length = kept;
   }
 
-  /** Positions sorted by image, stable (file order within an image). */
-  orderByImage(): Uint32Array {
+  /**
+   * Positions sorted by image, stable (file order within an image), for boxes of images [low,
+   * high): a counting sort, linear where a comparison sort of 60,000 boxes took milliseconds.
+   */
+  orderByImage(low: number, high: number): Uint32Array {
+    const next = new Uint32Array(high - low + 1);
+    for (let i = 0; i < this.length; i++) next[this.image[i] - low + 1]++;
+    for (let image = 1; image < next.length; image++) next[image] += next[image - 1];
     const order = new Uint32Array(this.length);
-    for (let i = 0; i < this.length; i++) order[i] = i;
-    return order.sort((a, b) => this.image[a] - this.image[b] || a - b);
+    for (let i = 0; i < this.length; i++) order[next[this.image[i] - low]++] = i;
+    return order;
   }
 }
