@@ -22,7 +22,8 @@ const STRINGS = ['"a"', '"image 1"', '"é😀"', '"with \\"escape\\""', '"tab\\t
 
 function valueText(next: () => number, depth = 0): string {
   const roll = next();
-  if (roll < 0.45) return NUMBERS[Math.floor(next() * NUMBERS.length)];
+  if (roll < 0.42) return NUMBERS[Math.floor(next() * NUMBERS.length)];
+  if (roll < 0.45) return NOT_NUMBERS[Math.floor(next() * NOT_NUMBERS.length)];
   if (roll < 0.6) return STRINGS[Math.floor(next() * STRINGS.length)];
   if (roll < 0.67) return ['true', 'false', 'null'][Math.floor(next() * 3)];
   if (roll < 0.72 && depth < 3) return `{"counts": ${valueText(next, depth + 1)}, "size": [1, 2]}`;
