@@ -1,8 +1,9 @@
 // Reads the elements of the arrays of a top-level JSON object while the bytes stream in, without
 // ever holding the whole document: a COCO file of 250,000 images is read element by element, and
 // only the current element (an image, an annotation, a category) is in memory. The scanner only
-// tracks strings, escapes and nesting; each element wanted is handed out as its own JSON text for
-// JSON.parse, and everything else (other keys, the members of unwanted arrays) is skipped.
+// tracks strings, escapes and nesting; each element wanted is handed out as its JSON bytes (its
+// text on demand, for JSON.parse), and everything else (other keys, the members of unwanted
+// arrays) is skipped.
 
 import { MAX_JSON_DEPTH } from './json-depth.js';
 
