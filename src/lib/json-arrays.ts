@@ -1,19 +1,28 @@
 // Reads the elements of the arrays of a top-level JSON object while the bytes stream in, without
 // ever holding the whole document: a COCO file of 250,000 images is read element by element, and
 // only the current element (an image, an annotation, a category) is in memory. The scanner only
-// tracks strings, escapes and nesting; each element wanted is handed out as its own JSON text for
-// JSON.parse, and everything else (other keys, the members of unwanted arrays) is skipped.
+// tracks strings, escapes and nesting; each element wanted is handed out as its JSON bytes (its
+// text on demand, for JSON.parse), and everything else (other keys, the members of unwanted
+// arrays) is skipped.
 
 import { MAX_JSON_DEPTH } from './json-depth.js';
 
 /** The document is not an object of arrays, is cut short, or has an element over the size limit. */
 export class JsonArraysError extends Error {}
 
-export interface ArrayElement {
-  /** The top-level key whose array holds the element. */
-  readonly key: string;
+/** An element of a wanted array: its bytes, and its text once asked for (a reader of bytes may need no text). */
+export class ArrayElement {
+  constructor(
+    /** The top-level key whose array holds the element. */
+    readonly key: string,
+    /** The element's JSON bytes (a view of the chunk it lies in, valid until the next batch is asked for). */
+    readonly bytes: Buffer,
+  ) {}
+
   /** The element's JSON text. */
-  readonly text: string;
+  get text(): string {
+    return this.bytes.toString('utf8').trim();
+  }
 }
 
 const QUOTE = 0x22;
@@ -59,12 +68,12 @@ export async function* topLevelArrayElementBatches(
 
   const finish = (chunk: Buffer, end: number): ArrayElement | undefined => {
     if (!collecting || elementStart < 0) return undefined;
-    // Most elements lie within one chunk: decoded in place, without a copy.
-    const text = (element.length === 0 ? chunk.toString('utf8', elementStart, end) : Buffer.concat([...element, chunk.subarray(elementStart, end)]).toString('utf8')).trim();
+    // Most elements lie within one chunk: a view of it, without a copy.
+    const bytes = element.length === 0 ? chunk.subarray(elementStart, end) : Buffer.concat([...element, chunk.subarray(elementStart, end)]);
     element = [];
     elementBytes = 0;
     elementStart = -1;
-    return text === '' ? undefined : { key: currentKey!, text };
+    return new ArrayElement(currentKey!, bytes);
   };
 
   for await (const raw of chunks) {

@@ -88,6 +88,48 @@ function number(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
 }
 
+/**
+ * A converted line with the object `JSON.parse(text)` would give, built from the same values: the
+ * import job hands it to validation (ingest's NumberedLine.parsed) so that the line it has just
+ * written is not parsed again. `text` is still what is stored: the bytes a change would carry.
+ */
+export interface ParsedLine {
+  readonly text: string;
+  readonly parsed: Record<string, unknown>;
+}
+
+/** manifestLine, with the object its text parses to (member for member, in the same order). */
+export function manifestLineParsed(image: ImportImage, creationDate: string, jobName: string): ParsedLine {
+  const parsed: Record<string, unknown> = { 'source-ref': image.sourceRef };
+  image.imageLabels.forEach((label, i) => {
+    parsed[`label-${i}`] = 1;
+    parsed[`label-${i}-metadata`] = {
+      confidence: 1, 'job-name': jobName, 'class-name': label, 'human-annotated': 'yes', 'creation-date': creationDate, type: 'groundtruth/image-classification',
+    };
+  });
+  if (image.boxes.length > 0) {
+    const classMap: Record<string, string> = {};
+    const annotations = [];
+    const objects = [];
+    for (const box of image.boxes) {
+      classMap[String(box.classId)] = box.label;
+      annotations.push({ class_id: parsedNumber(box.classId), top: parsedNumber(box.top), left: parsedNumber(box.left), width: parsedNumber(box.width), height: parsedNumber(box.height) });
+      objects.push({ confidence: 1 });
+    }
+    parsed['bounding-box'] = { image_size: [{ width: parsedNumber(image.size?.width ?? 0), height: parsedNumber(image.size?.height ?? 0), depth: 3 }], annotations };
+    parsed['bounding-box-metadata'] = {
+      objects, 'class-map': classMap, type: 'groundtruth/object-detection', 'human-annotated': 'yes', 'creation-date': creationDate, 'job-name': jobName,
+    };
+  }
+  return { text: manifestLine(image, creationDate, jobName), parsed };
+}
+
+/** A number as JSON.parse reads back what `number` wrote: null for NaN and the infinities, 0 for -0. */
+function parsedNumber(value: number): number | null {
+  if (!Number.isFinite(value)) return null;
+  return value === 0 ? 0 : value;
+}
+
 /** `prefix` + a relative path, without doubled or leading slashes (`s3://b/p/` + `./x.jpg`). */
 export function underPrefix(prefix: string, path: string): string {
   const relative = path.replace(/^(\.\/)+/, '').replace(/^\/+/, '');

@@ -26,6 +26,8 @@ export type WriteChunk = (rows: readonly EntryRow[]) => Promise<ReadonlySet<stri
 export interface NumberedLine {
   readonly lineNumber: number;
   readonly text: string;
+  /** `JSON.parse(text)`, when the line's writer has it already (an import's converted line: validateLine). */
+  readonly parsed?: Record<string, unknown>;
 }
 
 /**
@@ -147,9 +149,9 @@ export async function ingestLines(lines: LineSource, write: WriteChunk, options:
   };
 
   /** Validates one line into the chunk; true when the chunk is full. */
-  const take = ({ lineNumber, text }: NumberedLine): boolean => {
+  const take = ({ lineNumber, text, parsed }: NumberedLine): boolean => {
     result.lines++;
-    const outcome = validateLine(text);
+    const outcome = validateLine(text, undefined, parsed);
     // AWS: terminal content errors remove the line; an image may appear only once per change.
     if (outcome.kind === 'dropped') {
       result.dropped++;

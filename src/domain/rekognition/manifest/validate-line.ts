@@ -70,21 +70,26 @@ const METADATA_SUFFIX = '-metadata';
 const SERVICE_PREFIX = 'cl-';
 const SERVICE_METADATA_KEY = 'cl-metadata';
 
-export function validateLine(text: string, options: ValidateLineOptions = {}): LineOutcome {
+/**
+ * `parsed`, when given, must be what `JSON.parse(text)` returns, fresh (it is changed): a line
+ * Trove has just written from known values (an import's converted line) is not parsed again.
+ */
+export function validateLine(text: string, options: ValidateLineOptions = {}, parsedText?: Record<string, unknown>): LineOutcome {
   const maxChars = options.maxLineChars ?? MAX_LINE_CHARS;
 
   // AWS: a line over 100,000 characters is a terminal content error; the line is dropped.
   if (text.length > maxChars) return drop('LINE_TOO_LONG', String(maxChars));
 
-  // Trove: a line nested deeper than any Ground Truth line is dropped before JSON.parse builds it.
-  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return drop('TOO_DEEP', String(MAX_JSON_DEPTH));
-
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // AWS: invalid line content is a terminal content error for the dataset APIs.
-    return drop('INVALID_JSON');
+  let parsed: unknown = parsedText;
+  if (parsed === undefined) {
+    // Trove: a line nested deeper than any Ground Truth line is dropped before JSON.parse builds it.
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return drop('TOO_DEEP', String(MAX_JSON_DEPTH));
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // AWS: invalid line content is a terminal content error for the dataset APIs.
+      return drop('INVALID_JSON');
+    }
   }
   // AWS: each line is one JSON object (DatasetEntry pattern ^\{.*\}$).
   if (!isObject(parsed)) return drop('NOT_AN_OBJECT');

@@ -1,7 +1,7 @@
 import type { ObjectReader } from '../../../buckets/object-access.js';
 import { cocoToLineBatches } from '../../../domain/exchange/coco-import.js';
-import { ImportFormatError, newImportStats } from '../../../domain/exchange/import-lines.js';
-import type { ImportStats } from '../../../domain/exchange/import-lines.js';
+import { ImportFormatError, manifestLineParsed, newImportStats } from '../../../domain/exchange/import-lines.js';
+import type { ImportStats, ParsedLine } from '../../../domain/exchange/import-lines.js';
 import { yoloToLines } from '../../../domain/exchange/yolo-import.js';
 import { ImageChecker } from '../../../domain/rekognition/images/image-checker.js';
 import { liveImageCheck } from '../../../domain/rekognition/images/image-checks.js';
@@ -73,21 +73,22 @@ export async function importEntries(payload: UpdateEntriesPayload & { import: Im
 
 /**
  * Converted lines numbered 1, 2, ...: an import's ingest report names a line by its place in the
- * conversion (one line per image, in the source's image order).
+ * conversion (one line per image, in the source's image order). A COCO line comes with its
+ * parsed form, which validation takes instead of parsing the text again.
  */
-async function* numbered(lines: AsyncIterable<string | readonly string[]>): AsyncGenerator<NumberedLine[]> {
+async function* numbered(lines: AsyncIterable<string | readonly ParsedLine[]>): AsyncGenerator<NumberedLine[]> {
   let lineNumber = 0;
   for await (const item of lines) {
-    yield typeof item === 'string' ? [{ lineNumber: ++lineNumber, text: item }] : item.map((text) => ({ lineNumber: ++lineNumber, text }));
+    yield typeof item === 'string' ? [{ lineNumber: ++lineNumber, text: item }] : item.map(({ text, parsed }) => ({ lineNumber: ++lineNumber, text, parsed }));
   }
 }
 
 function convert(
   spec: ImportSource, reader: ObjectReader, sizes: ImageChecker, stats: ImportStats, maxImages: number, creationDate: string,
-): AsyncIterable<string | readonly string[]> {
+): AsyncIterable<string | readonly ParsedLine[]> {
   const open = () => objectBytes(reader, spec.source);
   const imageSize = (sourceRef: string) => sizes.size(sourceRef);
-  if (spec.format === 'coco') return cocoToLineBatches(open, { images: spec.images, creationDate, maxImages, imageSize }, stats);
+  if (spec.format === 'coco') return cocoToLineBatches(open, { images: spec.images, creationDate, maxImages, imageSize }, stats, manifestLineParsed);
   const keep = (name: string) => /\.(txt|ya?ml)$/i.test(name);
   return yoloToLines(() => readTar(open(), { maxBody: MAX_YOLO_TEXT, keep }), { images: spec.images, creationDate, maxImages, imageSize }, stats);
 }
