@@ -18,6 +18,7 @@ import { DownloadService } from './domain/downloads/download-service.js';
 import { ExportService } from './domain/exchange/export-service.js';
 import { ImportService } from './domain/exchange/import-service.js';
 import { ExampleService } from './domain/agentcore/example-service.js';
+import { AgentCoreJobs } from './domain/agentcore/job-kinds.js';
 import { TagService } from './domain/agentcore/tag-service.js';
 import { VersionService } from './domain/agentcore/version-service.js';
 import { Idempotency } from './domain/idempotency.js';
@@ -161,7 +162,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const historyDeps = { ...deps, maxSnapshotsPerDataset: DEFAULT_MAX_SNAPSHOTS_PER_DATASET };
     const history = new HistoryService(historyDeps);
     const links = new DownloadLinks(new SignedTokenCodec(await store.settings.secret('download-link-key')), clock, config.agentcore.downloadUrlTtlMs);
-    const agentcore = wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, links, () => runner.wake());
+    const agentcore = wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, links, runner);
     // Open formats in and out (docs/trove-api.md): exports read through history, their links are served beside AgentCore's downloads.
     const exports = new ExportService({ links, revisions: history, agentcore: agentcore.services.datasets, clock });
     const imports = new ImportService({ store, objects: objectAccess, entries });
@@ -229,7 +230,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
 }
 
 /** The AgentCore dataset domain: services, download links, idempotency. */
-function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, links: DownloadLinks, jobsEnqueued: () => void) {
+function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, links: DownloadLinks, runner: JobRunner) {
   const deps = {
     store,
     clock,
@@ -241,7 +242,8 @@ function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: P
     downloads: links,
     limits: config.agentcore,
     objects,
-    jobsEnqueued,
+    jobsEnqueued: () => runner.wake(),
+    publishStaged: (resource: string) => runner.runNow(AgentCoreJobs.publishStagedExamples, resource),
   };
   const datasets = new AcDatasetService(deps);
   return {

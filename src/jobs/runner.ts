@@ -94,6 +94,32 @@ export class JobRunner {
     this.#refill();
   }
 
+  /**
+   * Runs the pending job of `kind` for `resource` now, in the caller's path, and resolves once its
+   * attempt has ended (finished or failed: the job's own outcome is the job's business; what
+   * follows an attempt, such as handing the job back through a store outage, is not waited for). For
+   * short jobs whose request would otherwise answer, be polled, and wait for a claiming pass:
+   * publishing a staged example batch. A runner that is stopped, paused or full, or finds the job
+   * gone (another node's runner took it), only looks for work as `wake` does.
+   */
+  async runNow(kind: string, resource: string): Promise<void> {
+    if (this.#stopped || this.#paused || this.#running.size >= this.config.concurrency) return this.wake();
+    // The slot is taken before the claim, so the claiming pass never starts more than `concurrency` jobs.
+    let attemptEnded!: () => void;
+    const attempt = new Promise<void>((resolve) => { attemptEnded = resolve; });
+    const run = (async () => {
+      const job = await this.store.jobs.claimOf(kind, resource, this.owner, this.clock.now(), this.config.leaseMs).catch(() => undefined);
+      if (job) await this.#execute(job, attemptEnded);
+      else this.wake();
+    })().finally(() => {
+      this.#running.delete(run);
+      this.#refill();
+      this.#notifyIdle();
+    });
+    this.#running.add(run);
+    await Promise.race([run, attempt]);
+  }
+
   #refill(): void {
     if (this.#stopped || this.#paused) return;
     setImmediate(() => void this.#fill());
@@ -176,7 +202,8 @@ export class JobRunner {
     for (const resolve of waiters) resolve();
   }
 
-  async #execute(job: JobRecord): Promise<void> {
+  /** Runs one attempt of `job`; `attemptEnded` hears when the attempt's outcome is known, before any hand-back or reschedule. */
+  async #execute(job: JobRecord, attemptEnded?: () => void): Promise<void> {
     const definition = this.#definitions.get(job.kind);
     const logger = this.logger.child({ jobId: job.id, jobKind: job.kind, resource: job.resource, attempt: job.attempts });
     const heartbeat = setInterval(() => {
@@ -188,7 +215,10 @@ export class JobRunner {
     const ctx = this.#context(job, logger, givingUp ? { attempts: job.attempts - 1 } : undefined);
     const started = this.clock.now();
     this.observer.started(job, started);
-    const ended = (outcome: JobAttemptOutcome) => this.observer.ended(job, outcome, this.clock.now() - started);
+    const ended = (outcome: JobAttemptOutcome) => {
+      this.observer.ended(job, outcome, this.clock.now() - started);
+      attemptEnded?.();
+    };
     try {
       if (!definition || definition.payloadVersion !== job.payloadVersion) {
         throw new Error(`no definition for job kind ${job.kind} v${job.payloadVersion}`);

@@ -16,6 +16,11 @@ export interface OperationContext {
    * computes one: what client-token idempotency compares, far cheaper than hashing the input.
    */
   readonly requestDigest?: RequestDigest;
+  /**
+   * The request body as JSON text (UTF-8 decoded), when the input came from one: an operation
+   * that stores parts of the input as JSON can take them as sent (lib/json-as-sent.ts).
+   */
+  readonly requestJson?: string;
 }
 
 /**

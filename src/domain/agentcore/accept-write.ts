@@ -11,7 +11,9 @@ import { conflictFor, inProgress } from './status.js';
  * client token seen before; moves the dataset to UPDATING if its status passes `guard` (the
  * conditional UPDATE is what keeps two writes of one dataset from ever running together); runs
  * `accept` (last checks, the job with its payload) and records the token with the response.
- * The response is sent only after all of it is committed.
+ * The response is sent only after all of it is committed. `job`: the job `accept` queues. One
+ * that publishes an inline batch `accept` `staged` is run by this request when the node can
+ * (AgentCoreDeps.publishStaged); any other is left to the runner.
  */
 export async function acceptWrite<T>(
   deps: AgentCoreDeps,
@@ -19,6 +21,7 @@ export async function acceptWrite<T>(
   token: TokenedRequest | undefined,
   guard: Guard,
   accept: (tx: Repositories, current: AcDatasetRecord, now: number) => Promise<T>,
+  job: 'staged' | 'other' = 'other',
 ): Promise<T> {
   const { store, idempotency, clock } = deps;
   const now = clock.now();
@@ -35,6 +38,7 @@ export async function acceptWrite<T>(
     await idempotency.remember(tx, token, 202, accepted);
     return accepted;
   });
-  deps.jobsEnqueued();
+  if (job === 'staged') await deps.publishStaged(dataset.arn);
+  else deps.jobsEnqueued();
   return response;
 }

@@ -57,4 +57,11 @@ export interface AgentCoreDeps {
   readonly objects: ObjectAccess;
   /** Tells the job runner that a job was committed (it also polls, so this is only a nudge). */
   readonly jobsEnqueued: () => void;
+  /**
+   * Runs the job that publishes the inline batch just staged for `resource` (a dataset ARN) in the
+   * caller's path, when this node's runner has room, so the request answers with the batch
+   * already published (no claiming pass, no client poll that still sees UPDATING); resolves once
+   * it has run. Otherwise (runner paused, full, or not running jobs) a nudge, as jobsEnqueued.
+   */
+  readonly publishStaged: (resource: string) => Promise<void>;
 }

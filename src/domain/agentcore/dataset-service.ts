@@ -18,6 +18,7 @@ import { AgentCoreJobs } from './job-kinds.js';
 import type { DeleteDatasetPayload, DeleteVersionPayload, WriteExamplesPayload } from './job-kinds.js';
 import { DraftWriter } from './draft-writer.js';
 import type { StagedDraft } from './draft-writer.js';
+import { elementsAsSent } from '../../lib/json-as-sent.js';
 import { exampleSource } from './sources.js';
 import { conflictFor, GUARDS, inProgress } from './status.js';
 
@@ -46,14 +47,15 @@ export class DatasetService {
    * (validated here, all-or-nothing) are written unpublished by the accepting transaction and
    * published by a job; an s3Source file is read by the job. A dataset can't be created empty.
    */
-  async create(caller: Caller, input: CreateDatasetInput, digest?: RequestDigest): Promise<CreatedDataset> {
+  /** `json`: the request as sent, when it came as JSON text (its examples are stored as sent where that is JSON.stringify's). */
+  async create(caller: Caller, input: CreateDatasetInput, digest?: RequestDigest, json?: string): Promise<CreatedDataset> {
     const { store, idempotency, clock, limits } = this.deps;
     const token = idempotency.token(caller, 'CreateDataset', '', input, digest);
     const earlier = await idempotency.earlier<CreatedDataset>(store, token);
     if (earlier) return earlier;
     const source = exampleSource(input.source);
     if (source.kind === 's3') await this.checkReadable(caller, source.ref);
-    const examples = source.kind === 'inline' ? this.prepare(input.schemaType, source.examples, 'source.inlineExamples.examples', false) : [];
+    const examples = source.kind === 'inline' ? this.prepare(input.schemaType, source.examples, 'source.inlineExamples.examples', false, json) : [];
     if (examples.length > limits.maxExamplesPerDataset) {
       throw new ServiceQuotaExceededException(`A dataset holds at most ${limits.maxExamplesPerDataset} examples.`);
     }
@@ -86,7 +88,8 @@ export class DatasetService {
       await idempotency.remember(tx, token, 202, response);
       return response;
     });
-    this.deps.jobsEnqueued();
+    if (source.kind === 'inline') await this.deps.publishStaged(created.datasetArn);
+    else this.deps.jobsEnqueued();
     return created;
   }
 
@@ -207,10 +210,12 @@ export class DatasetService {
   }
 
   /** Validates a batch against the schema type, all-or-nothing (see prepareBatch). */
-  prepare(schemaType: string, examples: readonly unknown[], path: string, idRequired: boolean): PreparedExample[] {
+  prepare(schemaType: string, examples: readonly unknown[], path: string, idRequired: boolean, json?: string): PreparedExample[] {
+    // `path` names the examples' member in the request, e.g. source.inlineExamples.examples.
+    const asSent = json === undefined ? undefined : elementsAsSent(json, path.split('.'), 'exampleId');
     return prepareBatch(examples, path, {
       validator: this.validator, schemaType: schemaType as SchemaType, maxExampleBytes: this.deps.limits.maxExampleBytes,
-    }, idRequired);
+    }, idRequired, asSent?.length === examples.length ? asSent : undefined);
   }
 
   /**

@@ -41,7 +41,7 @@ export class ExampleService {
   constructor(private readonly deps: AgentCoreDeps, private readonly datasets: DatasetService) {}
 
   /** AWS: exampleIds come back in the order of the examples (CLI push.ts relies on it). */
-  async add(caller: Caller, input: AddDatasetExamplesInput, digest?: RequestDigest): Promise<AddedExamples> {
+  async add(caller: Caller, input: AddDatasetExamplesInput, digest?: RequestDigest, json?: string): Promise<AddedExamples> {
     const { idempotency, limits } = this.deps;
     const token = idempotency.token(caller, 'AddDatasetExamples', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<AddedExamples>(this.deps.store, token);
@@ -55,10 +55,10 @@ export class ExampleService {
       return this.#accept(dataset, token, GUARDS.edit, async (tx, current, now) => {
         await this.datasets.enqueueWrite(tx, current, 'add', now, { s3: source.ref, requester: caller });
         return { addedCount: 0, exampleIds: [] };
-      });
+      }, 'other');
     }
     const path = 'source.inlineExamples.examples';
-    const examples = this.datasets.prepare(dataset.schemaType, source.examples, path, false);
+    const examples = this.datasets.prepare(dataset.schemaType, source.examples, path, false, json);
     return this.#accept(dataset, token, GUARDS.edit, async (tx, current, now) => {
       if (current.exampleCount + examples.length > limits.maxExamplesPerDataset) {
         throw new ServiceQuotaExceededException(
@@ -70,24 +70,27 @@ export class ExampleService {
       await writer.append(tx, examples);
       await this.datasets.enqueueWrite(tx, current, 'add', now, { staged: writer.staged() });
       return { addedCount: examples.length, exampleIds: examples.map((e) => e.exampleId) };
-    });
+    }, 'staged');
   }
 
-  /** AWS: each example replaces the whole content of the example its exampleId names; any unknown id fails the batch. */
-  async update(caller: Caller, input: UpdateDatasetExamplesInput, digest?: RequestDigest): Promise<UpdatedExamples> {
+  /**
+   * AWS: each example replaces the whole content of the example its exampleId names; any unknown
+   * id fails the batch. `json` (add, update): the request as sent, as DatasetService.prepare takes it.
+   */
+  async update(caller: Caller, input: UpdateDatasetExamplesInput, digest?: RequestDigest, json?: string): Promise<UpdatedExamples> {
     const { idempotency } = this.deps;
     const token = idempotency.token(caller, 'UpdateDatasetExamples', input.datasetId, input, digest);
     const earlier = await idempotency.earlier<UpdatedExamples>(this.deps.store, token);
     if (earlier) return earlier;
     const dataset = await this.datasets.find(caller, input.datasetId);
-    const examples = this.datasets.prepare(dataset.schemaType, input.examples, 'examples', true);
+    const examples = this.datasets.prepare(dataset.schemaType, input.examples, 'examples', true, json);
     return this.#accept(dataset, token, GUARDS.editCreated, async (tx, current, now) => {
       const writer = await draftOf(tx, current);
       const seqs = await supersedeAll(tx, writer, examples.map((e) => e.exampleId));
       await writer.replace(tx, examples, seqs);
       await this.datasets.enqueueWrite(tx, current, 'update', now, { staged: writer.staged() });
       return { updatedCount: examples.length };
-    });
+    }, 'staged');
   }
 
   /** AWS: every id must be in the DRAFT, or the whole batch fails with ResourceNotFoundException. */
@@ -104,7 +107,7 @@ export class ExampleService {
       await supersedeAll(tx, writer, exampleIds);
       await this.datasets.enqueueWrite(tx, current, 'delete', now, { staged: writer.staged() });
       return { deletedCount: exampleIds.length };
-    });
+    }, 'staged');
   }
 
   /**
@@ -148,10 +151,11 @@ export class ExampleService {
   async #accept<T extends object>(
     dataset: AcDatasetRecord, token: TokenedRequest | undefined, guard: Guard,
     accept: (tx: Repositories, current: AcDatasetRecord, now: number) => Promise<T>,
+    job: 'staged' | 'other',
   ): Promise<Accepted & T> {
     return acceptWrite(this.deps, dataset, token, guard, async (tx, current, now) => ({
       datasetArn: current.arn, datasetId: current.datasetId, status: 'UPDATING' as const, updatedAt: now, ...(await accept(tx, current, now)),
-    }));
+    }), job);
   }
 }
 

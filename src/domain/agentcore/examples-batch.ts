@@ -27,15 +27,20 @@ export interface BatchRules {
  * AWS (original model docs, facts §5.9): an `exampleId` string member is the example's id and is
  * removed from the stored content; a non-string one is a ValidationException. Without one, Add
  * mints a UUID; Update requires one (it names the example replaced).
+ *
+ * `asSent`: each example's content as the request wrote it, where that is exactly the JSON text
+ * JSON.stringify would make of it (json-as-sent.ts), so that is stored without serializing again.
  */
-export function prepareBatch(examples: readonly unknown[], path: string, rules: BatchRules, idRequired: boolean): PreparedExample[] {
+export function prepareBatch(
+  examples: readonly unknown[], path: string, rules: BatchRules, idRequired: boolean, asSent?: readonly (string | undefined)[],
+): PreparedExample[] {
   const violations: FieldViolation[] = [];
   const prepared: PreparedExample[] = [];
   const seen = new Set<string>();
   let oversized: string | undefined;
   examples.forEach((example, index) => {
     const at = `${path}[${index}]`;
-    const one = prepareExample(example, at, rules, idRequired, seen, 'request');
+    const one = prepareExample(example, at, rules, idRequired, seen, 'request', asSent?.[index]);
     violations.push(...one.violations);
     if (!oversized && one.oversized) oversized = at;
     if (one.prepared) prepared.push(one.prepared);
@@ -58,9 +63,10 @@ export interface ExampleCheck {
 /**
  * The checks of prepareBatch for one example at `at` (e.g. `examples[3]`, or `line 7` of an
  * s3Source file). `seen` holds the ids met so far in the same request or file (`scope`).
+ * `asSent`: the content's JSON text as the client wrote it, when that is JSON.stringify's.
  */
 export function prepareExample(
-  example: unknown, at: string, rules: BatchRules, idRequired: boolean, seen: Set<string>, scope: 'request' | 'file',
+  example: unknown, at: string, rules: BatchRules, idRequired: boolean, seen: Set<string>, scope: 'request' | 'file', asSent?: string,
 ): ExampleCheck {
   const violations: FieldViolation[] = [];
   if (!isObject(example)) return { violations: [{ path: at, constraint: 'Member must be a JSON object', value: example }], oversized: false };
@@ -76,7 +82,7 @@ export function prepareExample(
   }
   if (id !== undefined) seen.add(id);
   violations.push(...rules.validator.check(rules.schemaType, content, at));
-  const text = serialize(content);
+  const text = asSent ?? serialize(content);
   if (text === undefined || nestsDeeperThan(text, MAX_EXAMPLE_DEPTH)) {
     violations.push(tooDeep(at));
     return { violations, oversized: false };

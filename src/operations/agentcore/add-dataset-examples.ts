@@ -9,8 +9,8 @@ export function addDatasetExamples(services: AgentCoreServices): Operation<AddDa
   return {
     name: 'AddDatasetExamples',
     input: inputShapes.AddDatasetExamples,
-    async handle(input, { caller, requestDigest }) {
-      const added = await services.examples.add(caller, input, requestDigest);
+    async handle(input, { caller, requestDigest, requestJson }) {
+      const added = await services.examples.add(caller, input, requestDigest, requestJson);
       return { ...added, updatedAt: toEpochSeconds(added.updatedAt) };
     },
   };

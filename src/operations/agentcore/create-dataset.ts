@@ -9,8 +9,8 @@ export function createDataset(services: AgentCoreServices): Operation<CreateData
   return {
     name: 'CreateDataset',
     input: inputShapes.CreateDataset,
-    async handle(input, { caller, requestDigest }) {
-      const created = await services.datasets.create(caller, input, requestDigest);
+    async handle(input, { caller, requestDigest, requestJson }) {
+      const created = await services.datasets.create(caller, input, requestDigest, requestJson);
       return { ...created, createdAt: toEpochSeconds(created.createdAt) };
     },
   };

@@ -9,8 +9,8 @@ export function updateDatasetExamples(services: AgentCoreServices): Operation<Up
   return {
     name: 'UpdateDatasetExamples',
     input: inputShapes.UpdateDatasetExamples,
-    async handle(input, { caller, requestDigest }) {
-      const updated = await services.examples.update(caller, input, requestDigest);
+    async handle(input, { caller, requestDigest, requestJson }) {
+      const updated = await services.examples.update(caller, input, requestDigest, requestJson);
       return { ...updated, updatedAt: toEpochSeconds(updated.updatedAt) };
     },
   };

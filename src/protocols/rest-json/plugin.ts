@@ -70,7 +70,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     // Its own action, then what it amounts to in the other APIs: each on every resource it names.
     const actions = restricted ? [`${service.signingName}:${operation.name}`, ...(service.awsActions?.(operation.name) ?? [])] : [];
     for (const action of actions) authorizeAction(principal, action);
-    const input = assembleInput(match, query, request, operation.input);
+    const { input, json } = assembleInput(match, query, request, operation.input);
     const violations = validateShape(input, operation.input, 'asIs');
     if (violations.length > 0) throw service.validationError(violations);
     if (actions.length > 0) {
@@ -79,7 +79,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     }
     const output = await operation.handle(input as never, {
       caller: principal, requestId: request.id, logger: request.log as Logger, origin: request.origin,
-      requestDigest: digest(request, payloadSha256),
+      requestDigest: digest(request, payloadSha256), requestJson: json,
     });
     if (binding.code === 204) return reply.code(204).send();
     return reply.code(binding.code).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
@@ -97,14 +97,16 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
    * restJson1 input: labels from the path, `@httpQuery` members from the query string (numbers
    * converted when the shape says so), everything else from the JSON body.
    */
-  function assembleInput(match: RouteMatch, query: string, request: FastifyRequest, shape: StructureShape): Record<string, unknown> {
+  function assembleInput(match: RouteMatch, query: string, request: FastifyRequest, shape: StructureShape): { input: Record<string, unknown>; json?: string } {
     const { binding } = match.route;
     const input: Record<string, unknown> = {};
+    let json: string | undefined;
     if (binding.payload !== undefined) {
       // @httpPayload: the body is the member's bytes; nothing else comes from it.
       input[binding.payload] = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     } else if (binding.method === 'POST' || binding.method === 'PUT') {
-      const body = parseBody(request.body);
+      json = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
+      const body = parseBody(json);
       const bound = new Set([...Object.keys(match.labels), ...Object.keys(binding.query ?? {})]);
       for (const [name, value] of Object.entries(body)) if (!bound.has(name)) input[name] = value;
     }
@@ -121,11 +123,11 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
       const value = params.get(name);
       if (value !== null) input[member] = fromQuery(value, memberShape);
     }
-    return input;
+    return { input, json };
   }
 
-  function parseBody(body: unknown): Record<string, unknown> {
-    const read = readJsonObject(Buffer.isBuffer(body) ? body.toString('utf8') : '');
+  function parseBody(text: string): Record<string, unknown> {
+    const read = readJsonObject(text);
     if ('problem' in read) throw service.unreadable(read.problem);
     return read.value;
   }

@@ -65,6 +65,26 @@ export class JobsRepository {
   }
 
   /**
+   * Leases the pending job of `kind` for `resource` to `owner`, if one is due (at most one write
+   * job of a resource is queued at a time): the request that queued it runs it at once
+   * (JobRunner.runNow). Undefined when there is none, or another runner has it already.
+   */
+  async claimOf(kind: string, resource: string, owner: string, now: number, leaseMs: number): Promise<JobRecord | undefined> {
+    const row = await this.db.get<JobRow>(
+      `UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1
+       WHERE id = (
+         SELECT id FROM jobs WHERE state = 'pending' AND run_after <= ? AND kind = ? AND resource = ?
+         ORDER BY id LIMIT 1 ${this.dialect.skipLocked}
+       )
+       RETURNING id, kind, payload_version, resource, payload, attempts, lease_owner, created_at`,
+      // As claim: a claim lost to a power failure is claimed again.
+      [owner, now + leaseMs, now, kind, resource], { durability: 'deferred' },
+    );
+    if (!row) return undefined;
+    return toRecord(row, await this.#body(Number(row.id)));
+  }
+
+  /**
    * A job's payload as a JobBody: its size now, its pieces when they are read. A piece that is
    * gone (the job finished by another node after this one lost its lease) fails the read.
    */

@@ -12,6 +12,7 @@ import { SqliteDriver } from '../../../src/store/sqlite/sqlite-driver.js';
 import { BACKENDS } from '../../harness/backends.js';
 import type { Backend } from '../../harness/backends.js';
 import { createTestDatabase } from '../../harness/postgres.js';
+import { seededRandom } from '../../harness/seeded-random.js';
 
 interface Engine extends SqlExecutor {
   readonly dialect: SqlDialect;
@@ -21,17 +22,6 @@ interface Engine extends SqlExecutor {
 }
 
 interface Entry extends EntryRow { id: number; datasetId: number; createdRev: number; deletedRev: number | null }
-
-/** A small deterministic generator (mulberry32), so a failure names a reproducible case. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LABELS = ['cat', 'dog', 'rare', 'common', 'x y', 'ünï', 'bird', 'fish', 'car', 'tree', 'sky', '%_\\'];
 const ODD = ['', ' ', '*', '?', '[a]', '%', '_', '\\', '"', "'", 'é', 'É', '🌷', 'a-b', 'ab%_c', '%%', '__', '\\\\', '🌷🌹'];
@@ -152,7 +142,7 @@ async function listed(repository: RkEntriesRepository, datasetId: number, revisi
  */
 async function checkAll(engine: Engine, model: Model, datasetId: number, revisions: readonly number[], filters: readonly EntryFilter[], seed: number, turn = 0): Promise<void> {
   const repository = new RkEntriesRepository(engine, engine.dialect);
-  const next = random(seed);
+  const next = seededRandom(seed);
   for (const [i, filter] of filters.entries()) {
     const revision = revisions[(i + turn) % revisions.length];
     const want = model.expected(datasetId, revision, filter);
@@ -176,7 +166,7 @@ describe.each(BACKENDS)('ListDatasetEntries filters, index by index (%s)', (back
   let engine: Engine;
   let cleanUp: () => Promise<void>;
   const model = new Model();
-  const next = random(16);
+  const next = seededRandom(16);
 
   beforeAll(async () => {
     ({ engine, cleanUp } = await openEngine(backend));
@@ -287,7 +277,7 @@ describe.each(BACKENDS)('ListDatasetEntries after the upgrade to migration 0013 
   const model = new Model();
 
   beforeAll(async () => {
-    const next = random(99);
+    const next = seededRandom(99);
     const rows = Array.from({ length: 3000 }, (_, i) => rowOf(i, 1, next));
     // The migrations before 0013, applied as the earlier build did, then its entries and (SQLite) its trigram index.
     const old = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.sql') && Number.parseInt(name, 10) < 13).sort();

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JobRunner } from '../../../src/jobs/runner.js';
+import type { JobDefinition } from '../../../src/jobs/job.js';
+import { systemClock } from '../../../src/lib/clock.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { SqliteDriver } from '../../../src/store/sqlite/sqlite-driver.js';
+import { storeOn } from '../../../src/store/store.js';
+import type { Store } from '../../../src/store/store.js';
+
+/**
+ * JobRunner.runNow: the request that queued a short job runs it in its own path (AgentCore
+ * publishing a staged batch), so it answers with the job done; a runner that cannot (paused, full)
+ * leaves the job to its claiming pass.
+ */
+describe('JobRunner.runNow', () => {
+  let dir: string;
+  let store: Store;
+  let runner: JobRunner;
+  const ran: string[] = [];
+  let hold: Promise<void> | undefined;
+
+  const definition = (kind: string): JobDefinition<{ name: string }> => ({
+    kind, payloadVersion: 1,
+    async run(payload, ctx) {
+      await hold;
+      await ctx.finish(async () => undefined);
+      ran.push(payload.name);
+    },
+    async giveUp() {},
+  });
+  const enqueue = (kind: string, resource: string, name: string) =>
+    store.jobs.enqueue({ kind, payloadVersion: 1, resource, payload: { name }, runAfter: 0, createdAt: 0 });
+
+  beforeEach(async () => {
+    ran.length = 0;
+    hold = undefined;
+    dir = mkdtempSync(join(tmpdir(), 'trove-runner-now-'));
+    store = storeOn(new SqliteDriver({ filename: join(dir, 'trove.db'), synchronous: 'NORMAL' }));
+    await store.migrate();
+  });
+  afterEach(async () => {
+    await runner.stop();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function start(concurrency: number): void {
+    // A poll far beyond the test: only runNow (or a wake) runs anything.
+    runner = new JobRunner(store, [definition('test.publish') as JobDefinition<never>, definition('test.other') as JobDefinition<never>], {
+      concurrency, leaseMs: 60_000, pollMs: 600_000, maxAttempts: 3, backoffMaxMs: 1000,
+    }, systemClock, createLogger('silent'));
+    runner.start();
+  }
+
+  it('has run the job of that kind and resource when it resolves', async () => {
+    start(2);
+    await runner.idle();
+    await enqueue('test.other', 'r1', 'other kind');
+    await enqueue('test.publish', 'r2', 'other resource');
+    await enqueue('test.publish', 'r1', 'mine');
+    await runner.runNow('test.publish', 'r1');
+    expect(ran[0]).toBe('mine');
+    // Finding nothing to run for it, the runner looks for other work as a wake does.
+    await runner.runNow('test.publish', 'r1');
+    await runner.idle();
+    expect(ran.sort()).toEqual(['mine', 'other kind', 'other resource']);
+  });
+
+  it('leaves the job to the claiming pass when paused or full', async () => {
+    start(1);
+    await runner.idle();
+    runner.pause();
+    await enqueue('test.publish', 'r1', 'while paused');
+    await runner.runNow('test.publish', 'r1');
+    expect(ran).toEqual([]);
+    expect(await store.jobs.countOpen()).toBe(1);
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => { release = resolve; });
+    runner.resume();
+    // The one slot is taken by the held job: runNow does not start a second.
+    await enqueue('test.publish', 'r2', 'while full');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await runner.runNow('test.publish', 'r2');
+    expect(ran).toEqual([]);
+    release();
+    await runner.idle();
+    expect(ran).toEqual(['while paused', 'while full']);
+  });
+});
