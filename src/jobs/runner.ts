@@ -117,7 +117,9 @@ export class JobRunner {
       this.#notifyIdle();
     });
     this.#running.add(run);
-    await Promise.race([run, attempt]);
+    // The caller's request was committed before this: whatever befalls the attempt is the job's
+    // (it stays durable and is retried), never an error of the request that asked for it.
+    await Promise.race([run, attempt]).catch((error: unknown) => this.logger.error({ err: error, kind, resource }, 'job run in a request ended in error'));
   }
 
   #refill(): void {
