@@ -13,6 +13,9 @@ const SHARE = 0.25;
  * minute or more), the planner may sort a whole dataset to return one page instead of walking the
  * listing-order index. So once enough rows have been committed to a table, this runs ANALYZE on
  * it, in the background and one table at a time, as autovacuum would but without waiting.
+ * (The driver runs VACUUM (ANALYZE): the vacuum marks the new rows' pages all-visible, without
+ * which an index-only scan, the listing's walk of an index whose entries carry what the filters
+ * test, reads every row it passes.)
  */
 export class PlannerStatistics {
   readonly #written = new Map<string, number>();
