@@ -127,7 +127,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
-    await this.#statistics.idle();
+    await this.#statistics.stop();
     await this.#pool.end();
   }
 

@@ -124,8 +124,8 @@ export class RkEntryListing {
    * round is one query (#stretch). A scope no larger than the walk's budget (MAX_STRETCHES
    * stretches; entries with errors, often) is walked whole: the planner, which cannot know how a
    * substring's trigrams fall in it, may not use its trigram index. When the index's expected
-   * candidates cost no more than that budget (HEAP_VISIT index entries each), it follows a first
-   * stretch in the same query. Else the first walk passes twice the entries the substring's
+   * candidates cost less than a page of index entries (HEAP_VISIT each), the index is asked
+   * alone; when no more than that budget, it follows a first stretch in the same query. Else the first walk passes twice the entries the substring's
    * estimated share of the scope says a page needs (at least a stretch, at most the budget) and
    * comes back with how far it reached; its hit rate then says how much further a walk should go
    * before the index, in a second query.
@@ -135,6 +135,8 @@ export class RkEntryListing {
     const budget = stretch * MAX_STRETCHES;
     const indexCost = search.expected * HEAP_VISIT;
     const whole = search.within <= budget;
+    // Candidates that cost less than a page of index entries: the index alone, in the simplest statement.
+    if (!whole && indexCost <= query.limit) return search.rows(afterId, query.limit, lines);
     if (!whole && indexCost <= budget) return (await this.#stretch(query, afterId, Math.ceil(Math.min(stretch, indexCost)), lines, search)).rows;
     const share = search.expected / search.within;
     const walk = whole ? budget : Math.ceil(Math.min(budget, Math.max(stretch, share > 0 ? (2 * query.limit) / share : 0)));
