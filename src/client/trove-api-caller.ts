@@ -3,7 +3,8 @@
 // clients built on it (dataset-history-client.ts).
 
 export interface CallOptions {
-  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** A list is a repeated parameter (`?state=QUEUED&state=FAILED`). */
+  readonly query?: Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
   /** Sent as JSON. */
   readonly body?: unknown;
   /** Sent as they are (an operation whose body is its payload, e.g. UploadImage), with this Content-Type. */

@@ -48,7 +48,10 @@ export class TroveApiClient implements TroveApiCaller {
   /** The raw response of a successful call (for streamed answers); modelled errors are thrown. */
   async send(method: CallMethod, path: string, options: CallOptions = {}): Promise<Response> {
     const url = new URL(this.#target.endpoint.replace(/\/+$/, '') + path);
-    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (Array.isArray(value)) for (const item of value) url.searchParams.append(name, item);
+      else if (value !== undefined) url.searchParams.set(name, String(value));
+    }
     const body = options.bytes?.data ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const contentType = options.bytes?.contentType ?? (body === undefined ? undefined : 'application/json');
     // A repeated parameter (`?state=QUEUED&state=FAILED`) is signed with all its values.

@@ -61,7 +61,7 @@ export interface ListedJob {
   attempts: number;
   lastError: string | null;
   createdAt: number;
-  /** When the next attempt may start (open jobs). */
+  /** Queued and retrying jobs: when the next attempt may start; running jobs: when the attempt started. */
   runAfter: number | null;
   /** The node running it: `host/pid/runner` (running jobs). */
   leaseOwner: string | null;

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll } from 'vitest';
 import { chromiumMissing, launchChromium } from './browser.js';
 import { startServer } from './server.js';
-import type { TestServer } from './server.js';
+import type { ServerOptions, TestServer } from './server.js';
 
 /** Why the console's browser tests cannot run here (no Chromium), or undefined. */
 export const CHROMIUM_MISSING = chromiumMissing();
@@ -34,14 +34,15 @@ export interface ConsoleSession {
 }
 
 /**
- * A real Trove (SQLite, loopback, no credentials) with the data `load` puts in it, and a headless
- * Chromium, for one test file (vitest's beforeAll/afterAll). The built console must exist.
+ * A real Trove (SQLite unless `options` say otherwise; loopback, no credentials) with the data
+ * `load` puts in it, and a headless Chromium, for one test file or one `describe.each(BACKENDS)`
+ * block (vitest's beforeAll/afterAll). The built console must exist.
  */
-export function consoleSession<T>(load: (server: TestServer) => Promise<T>): ConsoleSession & { readonly data: T } {
+export function consoleSession<T>(load: (server: TestServer) => Promise<T>, options: ServerOptions | (() => Promise<ServerOptions>) = {}): ConsoleSession & { readonly data: T } {
   const session = {} as { server: TestServer; browser: Browser; close: () => Promise<void>; data: T };
   beforeAll(async () => {
     if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` first (npm test does)`);
-    session.server = await startServer();
+    session.server = await startServer(typeof options === 'function' ? await options() : options);
     session.data = await load(session.server);
     ({ browser: session.browser, close: session.close } = await launchChromium());
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });

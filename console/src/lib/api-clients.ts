@@ -1,5 +1,6 @@
 import { DatasetHistoryClient } from '../../../src/client/dataset-history-client.js';
 import { ExchangeClient } from '../../../src/client/exchange-client.js';
+import { JobsClient } from '../../../src/client/jobs-client.js';
 import type { ExportChoice } from '../shell/export-menu.js';
 import { useClients } from './clients.js';
 import type { Clients } from './clients.js';
@@ -7,12 +8,12 @@ import type { Clients } from './clients.js';
 // Typed clients of Trove's own API (docs/trove-api.md), the same bin/trove uses, over the
 // console's signed fetch: one of each per sign-in.
 
-const made = new WeakMap<Clients, { history: DatasetHistoryClient; exchange: ExchangeClient }>();
+const made = new WeakMap<Clients, { history: DatasetHistoryClient; exchange: ExchangeClient; jobs: JobsClient }>();
 
 function typed(clients: Clients) {
   let found = made.get(clients);
   if (!found) {
-    found = { history: new DatasetHistoryClient(clients.trove), exchange: new ExchangeClient(clients.trove) };
+    found = { history: new DatasetHistoryClient(clients.trove), exchange: new ExchangeClient(clients.trove), jobs: new JobsClient(clients.trove) };
     made.set(clients, found);
   }
   return found;
@@ -26,6 +27,11 @@ export function useHistoryClient(): DatasetHistoryClient {
 /** Open formats: export links. */
 export function useExchangeClient(): ExchangeClient {
   return typed(useClients()).exchange;
+}
+
+/** Background jobs (ListJobs). */
+export function useJobsClient(): JobsClient {
+  return typed(useClients()).jobs;
 }
 
 export const ENTRY_FORMATS: readonly ExportChoice<'MANIFEST' | 'COCO' | 'YOLO'>[] = [

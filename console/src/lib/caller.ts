@@ -29,6 +29,6 @@ export function usePermission(...needs: (readonly [string, readonly string[]])[]
 }
 
 /** Whether the signed-in key may call a Trove API operation on `resources` (decideTrove: its action and the AWS actions behind it). */
-export function useTrovePermission(operation: TroveActionsOperation, resources: readonly string[]): Decision {
-  return decideTrove(useCaller(), operation, resources);
+export function useTrovePermission(operation: TroveActionsOperation, resources: readonly string[], refusal?: string): Decision {
+  return decideTrove(useCaller(), operation, resources, refusal);
 }

@@ -27,3 +27,8 @@ export function datasetTypeOf(arn: string): string {
   const match = /\/dataset\/([a-z]+)\//.exec(arn);
   return match ? match[1].toUpperCase() : 'dataset';
 }
+
+/** Epoch seconds to the second (a job's times, where a minute is too coarse). */
+export function whenExact(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'medium' });
+}

@@ -25,25 +25,26 @@ const ALLOWED: Decision = { allowed: true };
 
 /**
  * May the caller do `action` on every one of `resources`? Unknown callers (the identity could not
- * be read) may: the server decides, and a refusal is shown as it answers.
+ * be read) may: the server decides, and a refusal is shown as it answers. The reason starts with
+ * `refusal`: "Read-only" for a control that would change something, "Not allowed" for a reading.
  */
-export function decide(caller: CallerIdentity | undefined, action: string, resources: readonly string[] = []): Decision {
+export function decide(caller: CallerIdentity | undefined, action: string, resources: readonly string[] = [], refusal = 'Read-only'): Decision {
   if (!caller) return ALLOWED;
   if (caller.allowActions && !caller.allowActions.some((pattern) => matchesAction(pattern, action))) {
-    return { allowed: false, reason: `Read-only: the access key ${caller.accessKeyId} may not call ${action} (its allow-list of actions does not include it).` };
+    return { allowed: false, reason: `${refusal}: the access key ${caller.accessKeyId} may not call ${action} (its allow-list of actions does not include it).` };
   }
   const patterns = caller.allowResources;
   const outside = patterns ? resources.find((arn) => !patterns.some((pattern) => matchesResource(pattern, arn))) : undefined;
   if (outside !== undefined) {
-    return { allowed: false, reason: `Read-only: the access key ${caller.accessKeyId} may not call ${action} on ${outside} (its allow-list of resources does not include it).` };
+    return { allowed: false, reason: `${refusal}: the access key ${caller.accessKeyId} may not call ${action} on ${outside} (its allow-list of resources does not include it).` };
   }
   return ALLOWED;
 }
 
 /** The first refusal among several needs (e.g. an action and the object-store write it implies), or allowed. */
-export function decideAll(caller: CallerIdentity | undefined, needs: readonly (readonly [string, readonly string[]])[]): Decision {
+export function decideAll(caller: CallerIdentity | undefined, needs: readonly (readonly [string, readonly string[]])[], refusal?: string): Decision {
   for (const [action, resources] of needs) {
-    const decision = decide(caller, action, resources);
+    const decision = decide(caller, action, resources, refusal);
     if (!decision.allowed) return decision;
   }
   return ALLOWED;
@@ -58,6 +59,6 @@ export function agentCoreDatasetArn(caller: CallerIdentity, datasetId: string): 
  * May the caller call this operation of Trove's API on `resources`: its own `trove:` action and the
  * AWS actions it amounts to (src/api/trove/permissions.ts), the list the server checks.
  */
-export function decideTrove(caller: CallerIdentity | undefined, operation: TroveActionsOperation, resources: readonly string[]): Decision {
-  return decideAll(caller, actionsOf(operation).map((action) => [action, resources] as const));
+export function decideTrove(caller: CallerIdentity | undefined, operation: TroveActionsOperation, resources: readonly string[], refusal?: string): Decision {
+  return decideAll(caller, actionsOf(operation).map((action) => [action, resources] as const), refusal);
 }

@@ -11,7 +11,8 @@ export class TroveApiError extends Error {
 }
 
 export interface CallOptions {
-  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** A list is a repeated parameter (`?state=QUEUED&state=FAILED`). */
+  readonly query?: Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
   /** Sent as JSON. */
   readonly body?: unknown;
   /** Sent as they are (UploadImage's image). */
@@ -42,7 +43,12 @@ export class TroveApi {
 
   async call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: CallOptions = {}): Promise<T> {
     const { protocol, hostname, port, host, origin } = window.location;
-    const query = Object.fromEntries(Object.entries(options.query ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const query: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (Array.isArray(value)) {
+        if (value.length > 0) query[name] = [...value];
+      } else if (value !== undefined) query[name] = String(value);
+    }
     const body = options.bytes?.data ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const contentType = options.bytes?.contentType ?? (body === undefined ? undefined : 'application/json');
     const signed = await this.#signer.sign({
@@ -50,7 +56,7 @@ export class TroveApi {
       headers: { host, ...(contentType ? { 'content-type': contentType } : {}) }, body,
     });
     const headers = Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name.toLowerCase() !== 'host'));
-    const search = Object.entries(query).map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
+    const search = Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((item) => `${encode(k)}=${encode(item)}`)).join('&');
     const response = await fetch(`${origin}${path}${search ? `?${search}` : ''}`, { method, headers, body: body as BodyInit | undefined, signal: options.signal });
     const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (!response.ok) {

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { AgentCoreDatasetPage } from '../agentcore/dataset-page.js';
 import { VersionDiffPage } from '../agentcore/diff-page.js';
 import { ExampleHistoryPage } from '../agentcore/history-page.js';
+import { JobsPage } from '../jobs/jobs-page.js';
 import { ClientsContext, createClients } from '../lib/clients.js';
 import { useRoute } from '../lib/router.js';
 import { askOtherTabs, clearSession, lastRegion, loadSession, saveSession, shareSession, signedOutHere } from '../lib/session.js';
@@ -83,6 +84,8 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
       return <ExampleHistoryPage datasetId={query.get('id') ?? ''} exampleId={query.get('example') ?? ''} />;
     case '/agentcore/diff':
       return <VersionDiffPage datasetId={query.get('id') ?? ''} from={query.get('from') ?? ''} to={query.get('to') ?? ''} />;
+    case '/jobs':
+      return <JobsPage query={query} />;
     default:
       return (
         <section>

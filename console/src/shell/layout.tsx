@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { regionChoices } from '../lib/regions.js';
-import { href, Link } from '../lib/router.js';
+import { href, Link, useRoute } from '../lib/router.js';
 import type { Session } from '../lib/session.js';
 import { applyTheme, loadTheme, nextTheme } from './theme.js';
 import type { Theme } from './theme.js';
@@ -10,6 +10,8 @@ const THEME_NAMES: Record<Theme, string> = { system: 'System theme', dark: 'Dark
 
 export function Layout({ session, onSignOut, onRegion, children }: { session: Session; onSignOut: () => void; onRegion: (region: string) => void; children: ReactNode }) {
   const [theme, setTheme] = useState<Theme>(loadTheme);
+  // Every page but the jobs belongs to a dataset.
+  const section = useRoute().path === '/jobs' ? 'jobs' : 'datasets';
   const cycle = () => {
     const next = nextTheme(theme);
     applyTheme(next);
@@ -21,7 +23,8 @@ export function Layout({ session, onSignOut, onRegion, children }: { session: Se
       <header className="top-bar">
         <Link to={href('/')} className="brand">Trove</Link>
         <nav aria-label="Sections">
-          <Link to={href('/', {})}>Datasets</Link>
+          <Link to={href('/', {})} aria-current={section === 'datasets' ? 'page' : undefined}>Datasets</Link>
+          <Link to={href('/jobs')} aria-current={section === 'jobs' ? 'page' : undefined}>Jobs</Link>
         </nav>
         <div className="top-bar-end">
           <span className="who" title="Signed-in access key">{session.accessKeyId}</span>

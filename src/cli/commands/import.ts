@@ -7,7 +7,7 @@ import { newImportStats } from '../../domain/exchange/import-lines.js';
 import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
 import { commandFlags } from '../command-args.js';
-import { forTerminal } from '../terminal-text.js';
+import { counted, forTerminal } from '../terminal-text.js';
 
 const USAGE = `Usage: trove import --dataset-arn ARN --format coco|yolo --from PATH|s3://bucket/key [--images s3://bucket/prefix/] [--json]
 
@@ -52,13 +52,13 @@ export const importCommand: Command = {
         const summary = { ...accepted, status: done.Status, statusMessage: done.StatusMessage, stats: done.DatasetStats };
         process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n`
           : forTerminal(`imported ${values.from} (${format}) into ${arn}: ${done.Status}${done.Status === 'UPDATE_COMPLETE' ? '' : ` ${done.StatusMessage}`}; `
-            + `the dataset has ${done.DatasetStats?.TotalEntries ?? 0} entries (${done.DatasetStats?.ErrorEntries ?? 0} with errors)\n`));
+            + `the dataset has ${counted(done.DatasetStats?.TotalEntries ?? 0, 'entry', 'entries')} (${done.DatasetStats?.ErrorEntries ?? 0} with errors)\n`));
         return done.Status === 'UPDATE_COMPLETE' ? 0 : 1;
       }
       const stats = newImportStats();
       const notes: LocalImportNotes = { unsizable: 0 };
       const changes = await sendChanges(rekognition, arn, await localLines(format, values.from, values.images, stats, notes), (outcome) => {
-        if (!values.json) process.stderr.write(`change of ${outcome.lines} lines (${outcome.bytes} bytes): ${outcome.status}\n`);
+        if (!values.json) process.stderr.write(`change of ${counted(outcome.lines, 'line')} (${counted(outcome.bytes, 'byte')}): ${outcome.status}\n`);
       });
       const failed = changes.find((change) => change.status !== 'UPDATE_COMPLETE');
       if (changes.length === 0) throw new Error(`${values.from} holds no images to import.`);
@@ -71,16 +71,20 @@ export const importCommand: Command = {
   },
 };
 
+function appliedBefore(count: number): string {
+  return count === 0 ? 'nothing was applied' : count === 1 ? 'the change before it was applied' : `the ${count} changes before it were applied`;
+}
+
 function human(stats: ReturnType<typeof newImportStats>, changes: ChangeOutcome[], failed: ChangeOutcome | undefined, notes: LocalImportNotes, from: string): string {
   const lines = [
-    `converted ${stats.images} images with ${stats.boxes} boxes; left out ${stats.skippedImages} images and ${stats.skippedBoxes} boxes`,
+    `converted ${counted(stats.images, 'image')} with ${counted(stats.boxes, 'box', 'boxes')}; left out ${counted(stats.skippedImages, 'image')} and ${counted(stats.skippedBoxes, 'box', 'boxes')}`,
     ...stats.problems.map((problem) => `  left out: ${problem}`),
     failed
-      ? `change ${changes.indexOf(failed) + 1} of the import failed: ${failed.message}; the ${changes.length - 1} before it were applied`
+      ? `change ${changes.indexOf(failed) + 1} of the import failed: ${failed.message}; ${appliedBefore(changes.indexOf(failed))}`
       : `applied as ${changes.length} UpdateDatasetEntries change${changes.length === 1 ? '' : 's'}`,
     ...(notes.unsizable === 0 ? [] : [
-      `${notes.unsizable} of the images with boxes have no image file in ${from} (images.txt names them by s3:// URI, as \`trove export --format yolo\` writes,`
-      + ' or the folder is a tar), so their size, which YOLO boxes need, could not be read here. Put the folder as a tar into a bucket and import'
+      `${notes.unsizable === 1 ? 'one of the images with boxes has' : `${notes.unsizable} of the images with boxes have`} no image file in ${from} (images.txt names them by s3:// URI, as \`trove export --format yolo\` writes,`
+      + ` or the folder is a tar), so ${notes.unsizable === 1 ? 'its' : 'their'} size, which YOLO boxes need, could not be read here. Put the folder as a tar into a bucket and import`
       + ' it from there: the server reads each image\'s size (e.g. `tar -cf <bucket dir>/<bucket>/yolo.tar -C <folder> .`, then --from s3://<bucket>/yolo.tar).',
     ]),
   ];

@@ -1,3 +1,4 @@
+import { JobsClient } from '../../client/jobs-client.js';
 import { TroveApiClient } from '../../client/trove-api-client.js';
 import { loadConfig } from '../../config/load.js';
 import { JOB_STATES, JobListing, jobView } from '../../domain/jobs/job-listing.js';
@@ -43,7 +44,7 @@ export const jobsCommand: Command = {
     const states = parseStates(values.state ?? []);
     const jobs = values.local
       ? await listLocal(loadConfig({ env, flags: settings }), states)
-      : await listRemote(new TroveApiClient(await resolveClientTarget(values, env)), states);
+      : await new JobsClient(new TroveApiClient(await resolveClientTarget(values, env))).all(states, PAGE);
     process.stdout.write(values.json ? `${JSON.stringify(jobs, null, 2)}\n` : forTerminal(table(jobs, values.local === true)));
     return 0;
   },
@@ -54,20 +55,6 @@ function parseStates(given: readonly string[]): JobState[] {
   const unknown = states.filter((state) => !JOB_STATES.includes(state as JobState));
   if (unknown.length > 0) throw new Error(`--state ${unknown.join(', ')}: expected ${JOB_STATES.join(', ')}.`);
   return states.length > 0 ? (states as JobState[]) : [...JOB_STATES];
-}
-
-async function listRemote(client: TroveApiClient, states: readonly JobState[]): Promise<JobView[]> {
-  const jobs: JobView[] = [];
-  let nextToken: string | undefined;
-  do {
-    const url = new URLSearchParams({ maxResults: String(PAGE) });
-    for (const state of states) url.append('state', state);
-    if (nextToken) url.set('nextToken', nextToken);
-    const page = await client.call<{ jobs: JobView[]; nextToken?: string }>('GET', `/_trove/api/jobs?${url.toString()}`);
-    jobs.push(...page.jobs);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return jobs;
 }
 
 async function listLocal(config: ReturnType<typeof loadConfig>, states: readonly JobState[]): Promise<JobView[]> {

@@ -4,7 +4,7 @@ import type { SyncPlan } from '../../client/agentcore-sync.js';
 import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
 import { commandFlags } from '../command-args.js';
-import { forTerminal } from '../terminal-text.js';
+import { counted, forTerminal } from '../terminal-text.js';
 
 /** By default a sync may delete at most this share of the dataset's examples without --force. */
 const DEFAULT_MAX_DELETE_SHARE = 0.1;
@@ -60,7 +60,7 @@ export const syncCommand: Command = {
       }
       if (refusal) throw new SyncRefused(refusal);
       const steps = await applySync(client, datasetId, values.from, plan, (step) => {
-        if (!values.json) process.stderr.write(`${step.operation} ${step.count} examples: done\n`);
+        if (!values.json) process.stderr.write(`${step.operation} ${counted(step.count, 'example')}: done\n`);
       });
       out(values.json ? `${JSON.stringify({ dryRun: false, ...counts(plan), steps }, null, 2)}\n` : describe(plan, false));
       return 0;
@@ -79,7 +79,7 @@ function describe(plan: SyncPlan, dryRun: boolean): string {
   const list = (mark: string, ids: string[]) => ids.slice(0, SHOWN).map((id) => `${mark} ${id}\n`).join('') + (ids.length > SHOWN ? `${mark} ... and ${ids.length - SHOWN} more\n` : '');
   const total = plan.add.length + plan.update.length + plan.delete.length;
   return `${list('+', plan.add)}${list('~', plan.update)}${list('-', plan.delete)}`
-    + (total === 0 ? `nothing to do: the DRAFT already equals the file (${plan.unchanged} examples)\n`
+    + (total === 0 ? `nothing to do: the DRAFT already equals the file (${counted(plan.unchanged, 'example')})\n`
       : `${plan.add.length} ${verb} added, ${plan.update.length} updated, ${plan.delete.length} deleted, ${plan.unchanged} unchanged\n`);
 }
 

@@ -1,3 +1,4 @@
+import type { JobWire } from '../../api/trove/jobs-outputs.js';
 import type { Caller } from '../caller.js';
 import type { PageTokens } from '../pagination.js';
 import { fingerprint } from '../pagination.js';
@@ -86,21 +87,8 @@ export class JobListing {
   }
 }
 
-/** A listed job as the API and `trove jobs list --json` show it: epoch seconds, absent members left out. */
-export interface JobView {
-  readonly jobId: number;
-  readonly kind: string;
-  readonly state: JobState;
-  readonly resources: string[];
-  readonly attempts: number;
-  readonly lastError?: string;
-  readonly createdAt: number;
-  /** Queued and retrying jobs: when the next attempt may start. */
-  readonly nextAttemptAt?: number;
-  readonly failedAt?: number;
-  /** Running jobs, operators only: the node (`host/pid/runner`) holding the job. */
-  readonly node?: string;
-}
+/** A listed job as the API and `trove jobs list --json` show it (src/api/trove/jobs-outputs.ts). */
+export type JobView = JobWire;
 
 export function jobView(job: ListedJob): JobView {
   const seconds = (ms: number | null) => (ms === null ? undefined : ms / 1000);
@@ -113,6 +101,7 @@ export function jobView(job: ListedJob): JobView {
     lastError: job.lastError ?? undefined,
     createdAt: job.createdAt / 1000,
     nextAttemptAt: job.state === 'QUEUED' || job.state === 'RETRYING' ? seconds(job.runAfter) : undefined,
+    startedAt: job.state === 'RUNNING' ? seconds(job.runAfter) : undefined,
     failedAt: seconds(job.failedAt),
     node: job.state === 'RUNNING' ? job.leaseOwner ?? undefined : undefined,
   };

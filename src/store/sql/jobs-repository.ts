@@ -44,11 +44,13 @@ export class JobsRepository {
 
   /**
    * Leases the oldest runnable job to `owner`: a pending job whose time has come, or a running job
-   * whose lease expired (its runner died). Concurrent claimers never get the same job.
+   * whose lease expired (its runner died). Concurrent claimers never get the same job. A running
+   * job's `run_after` is when its attempt started (ListJobs shows it): it was in the past already,
+   * and every way back to `pending` either sets it anew or leaves a past time (runnable at once).
    */
   async claim(owner: string, now: number, leaseMs: number): Promise<JobRecord | undefined> {
     const row = await this.db.get<JobRow>(
-      `UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1
+      `UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, run_after = ?
        WHERE id = (
          SELECT id FROM jobs
          WHERE (state = 'pending' AND run_after <= ?) OR (state = 'running' AND lease_expires_at < ?)
@@ -56,7 +58,7 @@ export class JobsRepository {
        )
        RETURNING id, kind, payload_version, resource, payload, attempts, lease_owner, created_at`,
       // A claim lost to a power failure is claimed again: it need not wait for the disk.
-      [owner, now + leaseMs, now, now], { durability: 'deferred' },
+      [owner, now + leaseMs, now, now, now], { durability: 'deferred' },
     );
     if (!row) return undefined;
     return toRecord(row, await this.#body(Number(row.id)));

@@ -39,7 +39,7 @@ describe('bin/trove datasets', () => {
     expect(JSON.parse(json)).toEqual({ revisions: (await historyClient(server.url).listRevisions(arn)).revisions });
 
     const { stdout: report } = await trove('report', '--dataset-arn', arn, '--revision', '2');
-    expect(report).toContain('8 lines, 1 dropped, 1 entries with errors');
+    expect(report).toContain('8 lines, 1 dropped, 1 entry with errors');
     expect(report).toMatch(/line 7\s+dropped\s+INVALID_JSON/);
     expect(report).toMatch(/line 8\s+errors\s+ERROR_INVALID_BOUNDING_BOX\s+s3:\/\/bucket\/cli\/box\.jpg/);
 

@@ -67,15 +67,15 @@ describe.each(BACKENDS)('bin/trove export, import, sync (%s)', (backend) => {
     const target = await newDataset(client);
     const imported = await trove('import', '--dataset-arn', target, '--format', 'coco', '--from', join(work, 'out.json'));
     expect(imported).toMatchObject({ code: 0 });
-    expect(imported.stdout).toContain('converted 2 images with 1 boxes');
+    expect(imported.stdout).toContain('converted 2 images with 1 box');
     expect(imported.stdout).toContain('applied as 1 UpdateDatasetEntries change');
     expect((await entriesOf(target)).map((line) => carried(line))).toEqual((await entriesOf(arn)).map((line) => carried(line)));
 
     // The exported YOLO folder names its images by s3:// URI and holds none: converted here, the
     // image with boxes cannot be sized, and the command says how to import it so it can.
     const yoloBack = await trove('import', '--dataset-arn', await newDataset(client), '--format', 'yolo', '--from', join(work, 'yolo-out'));
-    expect(yoloBack.stdout).toContain('left out 1 images');
-    expect(yoloBack.stdout).toContain(`1 of the images with boxes have no image file in ${join(work, 'yolo-out')} (images.txt names them by s3:// URI`);
+    expect(yoloBack.stdout).toContain('left out 1 image and 0 boxes');
+    expect(yoloBack.stdout).toContain(`one of the images with boxes has no image file in ${join(work, 'yolo-out')} (images.txt names them by s3:// URI`);
     expect(yoloBack.stdout).toContain('then --from s3://<bucket>/yolo.tar');
   });
 
@@ -106,7 +106,7 @@ describe.each(BACKENDS)('bin/trove export, import, sync (%s)', (backend) => {
     const again = await newDataset(client);
     const remote = await trove('import', '--dataset-arn', again, '--format', 'coco', '--from', uri);
     expect(remote).toMatchObject({ code: 0 });
-    expect(remote.stdout).toBe(`imported ${uri} (coco) into ${again}: UPDATE_COMPLETE; the dataset has 1 entries (0 with errors)\n`);
+    expect(remote.stdout).toBe(`imported ${uri} (coco) into ${again}: UPDATE_COMPLETE; the dataset has 1 entry (0 with errors)\n`);
     expect((await entriesOf(again)).map((line) => carried(line))).toEqual((await entriesOf(source)).map((line) => carried(line)));
     const archive = await trove('import', '--dataset-arn', again, '--format', 'yolo', '--from', 's3://nowhere/none.tar');
     expect(archive.code).toBe(1);

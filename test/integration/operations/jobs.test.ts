@@ -79,6 +79,15 @@ describe.each(BACKENDS)('jobs: ListJobs and bin/trove jobs list (%s)', (backend)
     expect((await list(alice, '?state=FAILED&state=QUEUED')).jobs).toHaveLength(1);
   });
 
+  it('never gives a job the id of one before it (SQLite renumbered after the last job was done or failed)', async () => {
+    const failed = (await list(alice)).jobs[0];
+    const queued = (await list(bob)).jobs.map((job) => job.jobId);
+    expect(new Set([failed.jobId, ...queued]).size).toBe(3);
+    // Alice's CreateDataset job ran and was deleted before her update was queued, then that failed.
+    for (const id of queued) expect(id).toBeGreaterThan(failed.jobId);
+    expect(failed.jobId).toBeGreaterThan(1);
+  });
+
   it('pages with tokens bound to the caller and the listing', async () => {
     const first = await list(bob, '?maxResults=1');
     expect(first.jobs.map((job) => job.resources[0])).toEqual([queuedDatasets[0]]);
@@ -127,6 +136,24 @@ describe.each(BACKENDS)('jobs: ListJobs and bin/trove jobs list (%s)', (backend)
     const bad = await run(process.execPath, [BIN, 'jobs', 'list', '--local', '--state', 'DONE', ...store]).then(() => undefined, (e: { code: number; stderr: string }) => e);
     expect(bad?.code).toBe(1);
     expect(bad?.stderr).toContain('--state DONE: expected QUEUED, RUNNING, RETRYING, FAILED');
+  });
+
+  it('says when a running job\'s attempt started, and that a handed-back one waits again', async () => {
+    const now = Date.now();
+    const owner = 'test-node/1/claim';
+    // Bob's oldest job, claimed as a runner would (the runner of this file is paused).
+    const claimed = (await server.trove.store.jobs.claim(owner, now, 60_000))!;
+    try {
+      const [running] = (await list(bob, '?state=RUNNING')).jobs;
+      expect(running).toMatchObject({ jobId: claimed.id, state: 'RUNNING', attempts: 1, startedAt: now / 1000, resources: [queuedDatasets[0]] });
+      expect(running.startedAt!).toBeGreaterThanOrEqual(running.createdAt);
+      expect(running.nextAttemptAt).toBeUndefined();
+    } finally {
+      expect(await server.trove.store.jobs.release(claimed.id, owner, now, 'handed back by the test')).toBe(true);
+    }
+    const [queued] = (await list(bob)).jobs;
+    expect(queued).toMatchObject({ jobId: claimed.id, state: 'QUEUED', attempts: 0, nextAttemptAt: now / 1000, lastError: 'handed back by the test' });
+    expect(queued.startedAt).toBeUndefined();
   });
 
   it('counts the attempts, the give-up and the kept failure in the metrics', async () => {

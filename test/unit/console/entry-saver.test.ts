@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EntrySaver } from '../../../console/src/rekognition/edit/entry-saver.js';
 import type { DatasetState, Expectation, SavePhase, SaverPort } from '../../../console/src/rekognition/edit/entry-saver.js';
-import { agentCoreDatasetArn, decide, decideAll } from '../../../console/src/lib/permissions.js';
+import { agentCoreDatasetArn, decide, decideAll, decideTrove } from '../../../console/src/lib/permissions.js';
 
 const sha = (line: string) => createHash('sha256').update(line).digest('hex');
 
@@ -115,5 +115,12 @@ describe('permissions from the caller\'s allow-lists', () => {
     expect(decideAll(caller, [['rekognition:ListDatasetEntries', [flowers]], ['trove:UploadImage', []]])).toMatchObject({ allowed: false });
     expect(decide(undefined, 'rekognition:UpdateDatasetEntries')).toEqual({ allowed: true });
     expect(decide({ ...caller, allowActions: null, allowResources: null }, 'rekognition:UpdateDatasetEntries', [flowers])).toEqual({ allowed: true });
+  });
+
+  it('says "Not allowed" rather than "Read-only" for a reading (the Jobs page), from the server\'s action table', () => {
+    expect(decideTrove(caller, 'ListJobs', [], 'Not allowed')).toEqual({
+      allowed: false, reason: 'Not allowed: the access key TROVKEY may not call trove:ListJobs (its allow-list of actions does not include it).',
+    });
+    expect(decideTrove({ ...caller, allowActions: ['trove:List*'] }, 'ListJobs', [], 'Not allowed')).toEqual({ allowed: true });
   });
 });

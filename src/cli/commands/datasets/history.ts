@@ -1,6 +1,7 @@
 import type { ReportItemWire, RevisionWire } from '../../../client/dataset-history-client.js';
 import { columns, required, revisionNumber, time } from './subcommand.js';
 import type { DatasetsSubcommand } from './subcommand.js';
+import { counted } from '../../terminal-text.js';
 
 /** `trove datasets history`: every revision, newest first, with who made it and what it did. */
 export const historyCommand: DatasetsSubcommand = {
@@ -46,8 +47,8 @@ export const reportCommand: DatasetsSubcommand = {
     }
     const r = record!;
     const dropped = items.filter((item) => item.problem === 'DROPPED').length;
-    out(`revision ${r.revision} (${r.operation}, ${status(r)}): ${r.counts.linesReceived} lines, ${r.counts.linesDropped} dropped, `
-      + `${r.counts.entriesWithErrors} entries with errors\n`);
+    out(`revision ${r.revision} (${r.operation}, ${status(r)}): ${counted(r.counts.linesReceived, 'line')}, ${r.counts.linesDropped} dropped, `
+      + `${counted(r.counts.entriesWithErrors, 'entry', 'entries')} with errors\n`);
     if (r.failure) out(`failed: ${r.failure.code}: ${r.failure.message}\n`);
     if (items.length > 0) out(columns(items.map(reportRow)));
     if (r.report.omitted > 0) out(`(${r.report.omitted} more items were not recorded: the report reached its size limit)\n`);

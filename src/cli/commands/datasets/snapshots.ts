@@ -1,6 +1,7 @@
 import type { SnapshotWire } from '../../../client/dataset-history-client.js';
 import { columns, required, revisionNumber, time } from './subcommand.js';
 import type { DatasetsSubcommand } from './subcommand.js';
+import { counted } from '../../terminal-text.js';
 
 /** How often `restore --wait` looks whether the restore is done. */
 const POLL_MS = 500;
@@ -12,7 +13,7 @@ export const snapshotCommand: DatasetsSubcommand = {
   async run({ values, history, out }) {
     const revision = values.revision === undefined ? undefined : revisionNumber(values.revision, 'revision');
     const { snapshot } = await history.createSnapshot(values['dataset-arn']!, required(values, 'name'), revision);
-    out(values.json ? `${JSON.stringify({ snapshot }, null, 2)}\n` : `snapshot ${snapshot.name}: revision ${snapshot.revision}, ${snapshot.entryCount} entries\n`);
+    out(values.json ? `${JSON.stringify({ snapshot }, null, 2)}\n` : `snapshot ${snapshot.name}: revision ${snapshot.revision}${snapshot.entryCount === undefined ? '' : `, ${counted(snapshot.entryCount, 'entry', 'entries')}`}\n`);
     return 0;
   },
 };
@@ -61,7 +62,7 @@ export const restoreCommand: DatasetsSubcommand = {
       if (latest && latest.revision >= accepted.revision) {
         out(values.json ? `${JSON.stringify({ ...accepted, status: latest.status, revision: latest }, null, 2)}\n`
           : `restored snapshot ${accepted.snapshot.name} as revision ${latest.revision}: ${latest.status}${latest.failure ? ` ${latest.failure.code}: ${latest.failure.message}` : ''}, `
-            + `${latest.entryCount} entries (${latest.counts.entriesReplaced + latest.counts.entriesAdded} written back, ${latest.counts.entriesRemoved} removed)\n`);
+            + `${counted(latest.entryCount, 'entry', 'entries')} (${latest.counts.entriesReplaced + latest.counts.entriesAdded} written back, ${latest.counts.entriesRemoved} removed)\n`);
         return latest.status === 'COMPLETE' ? 0 : 1;
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -1,0 +1,125 @@
+import { useJobsClient } from '../lib/api-clients.js';
+import { useTrovePermission } from '../lib/caller.js';
+import { useClients } from '../lib/clients.js';
+import { plural, whenExact } from '../lib/format.js';
+import { href, Link } from '../lib/router.js';
+import { PagerControls, usePolledPages } from '../shell/pager.js';
+import { Problem } from '../shell/problem.js';
+import { errorPreview, jobResource, jobTimes, kindWords, STATE_TONE, STATE_WORDS, STATES, statesFromQuery } from './job-model.js';
+import type { JobState, JobView } from './job-model.js';
+import './jobs.css';
+
+/** Jobs per page (ListJobs' maxResults). */
+const PAGE = 50;
+/** How often the page on screen is read again while the tab is visible. */
+const REFRESH_MS = 3000;
+
+/**
+ * The caller's background jobs (Trove API ListJobs, docs/trove-api.md): queued, running, retrying
+ * and failed, with what each works on, its times and its last error; read again every few
+ * seconds while the tab is visible. The same listing as `bin/trove jobs list`.
+ */
+export function JobsPage({ query }: { query: URLSearchParams }) {
+  const { session } = useClients();
+  const jobs = useJobsClient();
+  const states = statesFromQuery(query.getAll('state'));
+  const allowed = useTrovePermission('ListJobs', [], 'Not allowed');
+  const pages = usePolledPages<JobView>(async (token) => {
+    if (!allowed.allowed) return { items: [] };
+    const page = await jobs.list({ states, maxResults: PAGE, nextToken: token });
+    return { items: page.jobs, nextToken: page.nextToken };
+  }, allowed.allowed ? REFRESH_MS : undefined, [states, allowed.allowed]);
+  const { page } = pages;
+  const chosen = states.length === 1 ? states[0] : undefined;
+  const now = Date.now();
+  return (
+    <section className="jobs-page" aria-labelledby="jobs-heading">
+      <h1 id="jobs-heading">Jobs</h1>
+      <p className="muted jobs-intro">
+        The work Trove does in the background after it has accepted a request (creating a dataset, applying entries, publishing a
+        version, deleting): queued, running, retrying after a failed attempt, or failed (kept 7 days). Jobs on your datasets in {session.region},
+        read again every {REFRESH_MS / 1000} seconds.
+      </p>
+      {!allowed.allowed ? (
+        <p className="note jobs-refused" role="status">{allowed.reason} The datasets' pages work as before.</p>
+      ) : (
+        <>
+          <nav className="state-filter" aria-label="Show jobs that are">
+            <Link to={href('/jobs')} aria-current={chosen === undefined ? 'page' : undefined}>All</Link>
+            {STATES.map((state) => (
+              <Link key={state} to={href('/jobs', { state })} aria-current={chosen === state ? 'page' : undefined}>{STATE_WORDS[state]}</Link>
+            ))}
+          </nav>
+          {page.error !== undefined && <Problem error={page.error} retry={page.reload} />}
+          {page.loading && !page.data && <p className="muted" role="status">Reading the jobs…</p>}
+          {page.data && page.data.items.length === 0 && pages.number === 1 && <NoJobs state={chosen} />}
+          <ol className="jobs" aria-label={chosen ? `${STATE_WORDS[chosen]} jobs` : 'Jobs'}>
+            {page.data?.items.map((job) => <JobItem key={`${job.state === 'FAILED' ? 'f' : 'o'}${job.jobId}`} job={job} now={now} />)}
+          </ol>
+          <PagerControls label="Pages of jobs" {...pages} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function NoJobs({ state }: { state: JobState | undefined }) {
+  if (state) return <p className="jobs-empty" role="status">No {STATE_WORDS[state].toLowerCase()} jobs.</p>;
+  return (
+    <p className="jobs-empty" role="status">
+      No jobs are waiting: nothing is queued, running or retrying, and no job failed in the last 7 days.
+    </p>
+  );
+}
+
+function JobItem({ job, now }: { job: JobView; now: number }) {
+  const kind = kindWords(job.kind);
+  const tone = STATE_TONE[job.state];
+  return (
+    <li className={`job job-${job.state.toLowerCase()}`} data-job-id={job.jobId} data-state={job.state}>
+      <div className="job-head">
+        <span className={`badge badge-${tone}`}>{STATE_WORDS[job.state]}</span>
+        <h2>{kind.words}</h2>
+        <span className="muted small">
+          {kind.call && <><code>{kind.call}</code> · </>}job {job.jobId} · {job.attempts === 0 ? 'not tried yet' : plural(job.attempts, 'attempt', 'attempts')}
+        </span>
+      </div>
+      <ul className="job-resources" aria-label="Works on">
+        {job.resources.map((arn) => {
+          const resource = jobResource(arn);
+          return (
+            <li key={arn}>
+              {resource.service && <span className="muted">{resource.service} </span>}
+              {resource.page ? <Link to={href(resource.page.path, resource.page.query)} title={arn}>{resource.label}</Link> : <span className="break">{resource.label}</span>}
+            </li>
+          );
+        })}
+      </ul>
+      <dl className="job-times">
+        {jobTimes(job, now).map((fact) => (
+          <div key={fact.label}>
+            <dt>{fact.label}</dt>
+            <dd>{fact.at !== undefined ? <time dateTime={new Date(fact.at * 1000).toISOString()}>{whenExact(fact.at)}</time> : fact.text}</dd>
+          </div>
+        ))}
+      </dl>
+      {job.lastError && <JobError text={job.lastError} failed={job.state === 'FAILED'} />}
+    </li>
+  );
+}
+
+function JobError({ text, failed }: { text: string; failed: boolean }) {
+  const preview = errorPreview(text);
+  const title = failed ? 'Error' : 'Last attempt\'s error';
+  return (
+    <div className="job-error">
+      <h3>{title}</h3>
+      {preview.long ? (
+        <details>
+          <summary><span className="job-error-start">{preview.start}</span> <span className="job-error-more">Show all ({plural(text.length, 'character', 'characters')})</span></summary>
+          <pre>{text}</pre>
+        </details>
+      ) : <pre>{text}</pre>}
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+// ListJobs' answer on the wire (docs/trove-api.md). No imports: the web console's Jobs page and
+// the typed client (src/client/jobs-client.ts) use these types in the browser.
+
+/** QUEUED (never tried), RUNNING, RETRYING (waiting after a failed attempt), FAILED (gave up). */
+export type JobStateWire = 'QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED';
+
+/** A listed job: epoch seconds, absent members left out. */
+export interface JobWire {
+  readonly jobId: number;
+  readonly kind: string;
+  readonly state: JobStateWire;
+  readonly resources: string[];
+  readonly attempts: number;
+  readonly lastError?: string;
+  readonly createdAt: number;
+  /** Queued and retrying jobs: when the next attempt may start. */
+  readonly nextAttemptAt?: number;
+  /** Running jobs: when the attempt under way started. */
+  readonly startedAt?: number;
+  readonly failedAt?: number;
+  /** Running jobs, operators only (`trove jobs list --local`): the node (`host/pid/runner`) holding the job. */
+  readonly node?: string;
+}
+
+/** ListJobs' answer: a page of jobs, and the token of the next one. */
+export interface JobsPageWire {
+  jobs: JobWire[];
+  nextToken?: string;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { JobView } from '../../../console/src/jobs/job-model.js';
+import { duration, errorPreview, jobResource, jobTimes, kindWords, statesFromQuery } from '../../../console/src/jobs/job-model.js';
+import { AgentCoreJobs } from '../../../src/domain/agentcore/job-kinds.js';
+import { RekognitionJobs } from '../../../src/domain/rekognition/job-kinds.js';
+
+const T = 1_765_000_000; // epoch seconds
+
+function job(overrides: Partial<JobView>): JobView {
+  return { jobId: 7, kind: RekognitionJobs.updateEntries, state: 'QUEUED', resources: [], attempts: 0, createdAt: T, ...overrides };
+}
+
+describe('the Jobs page model', () => {
+  it('says every job kind Trove has in words (a new kind without words fails here), and an unknown one by its name', () => {
+    for (const kind of [...Object.values(RekognitionJobs), ...Object.values(AgentCoreJobs)]) {
+      expect(kindWords(kind).words, kind).not.toBe(kind);
+      expect(kindWords(kind).call, kind).toBeDefined();
+    }
+    expect(kindWords(RekognitionJobs.updateEntries)).toEqual({ words: 'Updating entries', call: 'UpdateDatasetEntries' });
+    expect(kindWords('someday.new-kind')).toEqual({ words: 'someday.new-kind' });
+  });
+
+  it('names a job\'s resource as the console does and links it to its page', () => {
+    const train = 'arn:aws:rekognition:us-east-1:000000000000:project/flowers/dataset/train/1765000000000';
+    expect(jobResource(train)).toEqual({
+      arn: train, service: 'Rekognition', label: 'flowers · TRAIN', page: { path: '/rekognition/dataset', query: { arn: train } },
+    });
+    const project = 'arn:aws:rekognition:us-east-1:000000000000:project/flowers/1765000000000';
+    expect(jobResource(project)).toMatchObject({ service: 'Rekognition', label: 'project flowers', page: { path: '/rekognition/project', query: { name: 'flowers' } } });
+    const agentcore = 'arn:aws:bedrock-agentcore:us-east-1:000000000000:dataset/ds-0123456789';
+    expect(jobResource(agentcore)).toMatchObject({ service: 'AgentCore', label: 'ds-0123456789', page: { path: '/agentcore/dataset', query: { id: 'ds-0123456789' } } });
+    expect(jobResource('arn:aws:s3:::bucket/key')).toEqual({ arn: 'arn:aws:s3:::bucket/key', service: undefined, label: 'arn:aws:s3:::bucket/key' });
+  });
+
+  it('writes lengths of time to the unit a person reads them by, never negative', () => {
+    expect([-5_000, 0, 44_600, 60_000, 59 * 60_000 + 59_000, 3_600_000, 2 * 3_600_000 + 5 * 60_000, 86_400_000, 3 * 86_400_000 + 4 * 3_600_000].map(duration))
+      .toEqual(['0 s', '0 s', '45 s', '1 min', '59 min', '1 h', '2 h 5 min', '1 d', '3 d 4 h']);
+  });
+
+  it('gives each state its times: waiting, started and running, the next attempt, how long until it gave up', () => {
+    const now = (T + 90) * 1000;
+    expect(jobTimes(job({ nextAttemptAt: T }), now)).toEqual([{ label: 'Queued', at: T }, { label: 'Waiting', text: '1 min' }]);
+    expect(jobTimes(job({ state: 'RUNNING', attempts: 1, startedAt: T + 30 }), now)).toEqual([
+      { label: 'Queued', at: T }, { label: 'Started', at: T + 30 }, { label: 'Waited', text: '30 s' }, { label: 'Running', text: '1 min' },
+    ]);
+    expect(jobTimes(job({ state: 'RUNNING', attempts: 2, startedAt: T + 80 }), now)[2]).toEqual({ label: 'Waited (all attempts)', text: '1 min' });
+    expect(jobTimes(job({ state: 'RETRYING', attempts: 1, nextAttemptAt: T + 100 }), now)).toEqual([
+      { label: 'Queued', at: T }, { label: 'Since queued', text: '1 min' }, { label: 'Next attempt in', text: '10 s' },
+    ]);
+    expect(jobTimes(job({ state: 'FAILED', attempts: 5, failedAt: T + 12 }), now)).toEqual([
+      { label: 'Queued', at: T }, { label: 'Failed', at: T + 12 }, { label: 'Gave up after', text: '12 s' },
+    ]);
+  });
+
+  it('folds a long error to its first line, keeps a short one whole', () => {
+    expect(errorPreview('Error: connect ECONNREFUSED 127.0.0.1:9')).toEqual({ long: false });
+    expect(errorPreview(`Error: first line\n${'more\n'.repeat(5)}`)).toEqual({ long: true, start: 'Error: first line' });
+    const start = errorPreview('x'.repeat(1000));
+    expect(start.long && start.start).toBe(`${'x'.repeat(239)}…`);
+  });
+
+  it('reads the states chosen in the URL, ignoring unknown ones, in listing order', () => {
+    expect(statesFromQuery(['FAILED', 'QUEUED', 'DONE'])).toEqual(['QUEUED', 'FAILED']);
+    expect(statesFromQuery([])).toEqual([]);
+  });
+});
