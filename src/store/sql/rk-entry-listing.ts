@@ -100,10 +100,10 @@ export class RkEntryListing {
   }
 
   /**
-   * SourceRefContains without labels: the substring index directly when its candidates come in
-   * listing order (SQLite's windows) or are expected to be few (PostgreSQL); else first a walk in
-   * listing order (of the entries with errors or without labels when asked for), for as long as
-   * its hit rate promises a page sooner than the index would, then the index for the rest.
+   * SourceRefContains without labels. PostgreSQL's unordered trigram index: #walkThenSearch.
+   * SQLite's gram index, whose candidates come in listing order: directly for a substring of
+   * windows; for a shorter one (a prefix query, of unknown cost) first a stretch of the listing
+   * order (of the entries with errors or without labels when asked for), then the index beyond.
    */
   async #containing(query: Query, text: string, afterId: number, lines: boolean): Promise<ListedRow[]> {
     const search = await this.#substringSearch(query, text);
@@ -125,10 +125,10 @@ export class RkEntryListing {
    * stretches; entries with errors, often) is walked whole: the planner, which cannot know how a
    * substring's trigrams fall in it, may not use its trigram index. When the index's expected
    * candidates cost less than a page of index entries (HEAP_VISIT each), the index is asked
-   * alone; when no more than that budget, it follows a first stretch in the same query. Else the first walk passes twice the entries the substring's
-   * estimated share of the scope says a page needs (at least a stretch, at most the budget) and
-   * comes back with how far it reached; its hit rate then says how much further a walk should go
-   * before the index, in a second query.
+   * alone; when no more than that budget, it follows a first stretch in the same query. Else the
+   * first walk passes twice the entries the substring's estimated share of the scope says a page
+   * needs (at least a stretch, at most the budget) and comes back with how far it reached; its
+   * hit rate then says how much further a walk should go before the index, in a second query.
    */
   async #walkThenSearch(query: Query, search: SubstringSearch, afterId: number, lines: boolean): Promise<ListedRow[]> {
     const stretch = WALK_PER_ROW * query.limit;
