@@ -17,7 +17,7 @@ export interface PostgresDriverConfig {
 
 const dialect: SqlDialect = {
   name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', forKeyShare: 'FOR KEY SHARE', substringIndex: 'pg_trgm', notIndexed: '',
-  indexedBy: () => '', readsRowsToFilter: true, trigramStatistics: readTrigramStatistics,
+  indexedBy: () => '', readsRowsToFilter: true, remote: true, trigramStatistics: readTrigramStatistics,
 };
 
 // The repositories read ids, counters and epoch-ms times as JS numbers (all well below 2^53),
@@ -66,7 +66,9 @@ export class PostgresDriver implements SqlDriver {
     this.#statistics = new PlannerStatistics((table) => this.#withClient(async (client) => {
       // Table names come from the repositories' own INSERT statements, never from a request.
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) return 0;
-      await client.query(`ANALYZE ${table}`);
+      // VACUUM as well: it sets the visibility map of the pages written since, so that index-only
+      // scans stay index-only (a listing's walk tests its filters on index entries alone).
+      await client.query(`VACUUM (ANALYZE) ${table}`);
       const { rows } = await client.query<{ n: number }>('SELECT reltuples::float8 AS n FROM pg_class WHERE oid = $1::regclass', [table]);
       return Number(rows[0]?.n ?? 0);
     }));
@@ -125,7 +127,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
-    await this.#statistics.idle();
+    await this.#statistics.stop();
     await this.#pool.end();
   }
 

@@ -17,13 +17,10 @@ const PROBE = 256;
  * short one does, not a probe per window.
  */
 const MAX_TERMS = 16;
+/** PostgreSQL: a trigram in more than this share of source-refs is not asked of the trigram index (but the first). */
+const COMMON_TRIGRAM = 0.5;
 /** Source-refs a substring query may let through to the exact test, about. */
 const TARGET_CANDIDATES = 32;
-/**
- * PostgreSQL: the GIN index's candidates are read whole (a bitmap, then sorted) when about this
- * many are expected; with more, a walk in listing order goes first and may fill the page.
- */
-const FEW_CANDIDATES = 1000;
 /** Reading one candidate row costs about this many index entries of a walk (PostgreSQL's heap; label rows). */
 const HEAP_VISIT = 10;
 /** PostgreSQL: how long planner statistics are used before they are read again. */
@@ -47,7 +44,15 @@ interface SubstringSearch {
   readonly expected: number;
   /** True when the candidates come in listing order (then reading them costs what the page needs). */
   readonly ordered: boolean;
+  /** Entry rows of the scope searched, of all datasets (Infinity when unknown). */
+  readonly within: number;
   rows(afterId: number, limit: number, lines: boolean, extra?: Condition): Promise<ListedRow[]>;
+  /**
+   * Unordered indexes (PostgreSQL): a SELECT of `id, NULL, line` (the line when `lines`, else
+   * NULL) for the matches whose id is above the SQL expression `after`, in listing order, at
+   * most `limit`.
+   */
+  beyond?(after: Condition, limit: number, lines: boolean): Condition;
 }
 
 /** A WHERE term with its parameters. */
@@ -95,31 +100,89 @@ export class RkEntryListing {
   }
 
   /**
-   * SourceRefContains without labels: the substring index directly when its candidates come in
-   * listing order (SQLite's windows) or are expected to be few (PostgreSQL); else first a walk in
-   * listing order (of the entries with errors or without labels when asked for), for as long as
-   * its hit rate promises a page sooner than the index would, then the index for the rest.
+   * SourceRefContains without labels. PostgreSQL's unordered trigram index: #walkThenSearch.
+   * SQLite's gram index, whose candidates come in listing order: directly for a substring of
+   * windows; for a shorter one (a prefix query, of unknown cost) first a stretch of the listing
+   * order (of the entries with errors or without labels when asked for), then the index beyond.
    */
   async #containing(query: Query, text: string, afterId: number, lines: boolean): Promise<ListedRow[]> {
     const search = await this.#substringSearch(query, text);
     if (!search) return this.#walk(query, afterId, query.limit, lines);
-    if (search.ordered ? Number.isFinite(search.expected) : search.expected <= FEW_CANDIDATES) return search.rows(afterId, query.limit, lines);
-    const rows: ListedRow[] = [];
+    if (!search.ordered) return this.#walkThenSearch(query, search, afterId, lines);
+    if (Number.isFinite(search.expected)) return search.rows(afterId, query.limit, lines);
     const stretch = WALK_PER_ROW * query.limit;
-    let examined = 0;
-    for (let round = 1; ; round++) {
-      const bound = await this.#boundary(query, afterId, stretch);
-      if (bound.count === 0) return rows;
-      rows.push(...await this.#walk(query, afterId, query.limit - rows.length, lines, bound.last));
-      if (rows.length >= query.limit || bound.count < stretch) return rows;
-      afterId = bound.last;
-      examined += bound.count;
-      // Walk on only while the rows still wanted, at this hit rate, cost less than the index's
-      // candidates would (SQLite's prefix query, whose cost is unknown, comes after one stretch).
-      const toGo = rows.length === 0 ? Infinity : ((query.limit - rows.length) * examined) / rows.length;
-      if (search.ordered || round >= MAX_STRETCHES || toGo > Math.min(search.expected * HEAP_VISIT, stretch * (MAX_STRETCHES - round))) break;
-    }
-    return rows.concat(await search.rows(afterId, query.limit - rows.length, lines));
+    const bound = await this.#boundary(query, afterId, stretch);
+    if (bound.count === 0) return [];
+    const rows = await this.#walk(query, afterId, query.limit, lines, bound.last);
+    if (rows.length >= query.limit || bound.count < stretch) return rows;
+    return rows.concat(await search.rows(bound.last, query.limit - rows.length, lines));
+  }
+
+  /**
+   * PostgreSQL, whose substring index yields its candidates unordered (each one a row read, then
+   * sorted): a stretch of the listing order first, the index only for what lies beyond it. Each
+   * round is one query (#stretch). A scope no larger than the walk's budget (MAX_STRETCHES
+   * stretches; entries with errors, often) is walked whole: the planner, which cannot know how a
+   * substring's trigrams fall in it, may not use its trigram index. When the index's expected
+   * candidates cost less than a page of index entries (HEAP_VISIT each), the index is asked
+   * alone; when no more than that budget, it follows a first stretch in the same query. Else the
+   * first walk passes twice the entries the substring's estimated share of the scope says a page
+   * needs (at least a stretch, at most the budget) and comes back with how far it reached; its
+   * hit rate then says how much further a walk should go before the index, in a second query.
+   */
+  async #walkThenSearch(query: Query, search: SubstringSearch, afterId: number, lines: boolean): Promise<ListedRow[]> {
+    const stretch = WALK_PER_ROW * query.limit;
+    const budget = stretch * MAX_STRETCHES;
+    const indexCost = search.expected * HEAP_VISIT;
+    const whole = search.within <= budget;
+    // Candidates that cost less than a page of index entries: the index alone, in the simplest statement.
+    if (!whole && indexCost <= query.limit) return search.rows(afterId, query.limit, lines);
+    if (!whole && indexCost <= budget) return (await this.#stretch(query, afterId, Math.ceil(Math.min(stretch, indexCost)), lines, search)).rows;
+    const share = search.expected / search.within;
+    const walk = whole ? budget : Math.ceil(Math.min(budget, Math.max(stretch, share > 0 ? (2 * query.limit) / share : 0)));
+    const first = await this.#stretch(query, afterId, walk, lines);
+    if (first.rows.length >= query.limit || first.walked < walk) return first.rows;
+    const found = first.rows.length;
+    // Index entries a walk would still pass to fill the page at the first walk's hit rate.
+    const toGo = found === 0 ? Infinity : ((query.limit - found) * walk) / found;
+    const further = toGo <= budget - walk ? Math.ceil(toGo * 1.25) : 0;
+    const rest = await this.#stretch({ ...query, limit: query.limit - found }, first.last, further, lines, search);
+    return first.rows.concat(rest.rows);
+  }
+
+  /**
+   * One query: the matches among the next `count` index entries of the walk #walkOf chooses
+   * (tested on the index alone), then either the substring index's matches beyond them or,
+   * without `search`, how far those entries reach (`walked`, `last`); the lines of the page
+   * alongside. The parts are a UNION ALL under one LIMIT: PostgreSQL runs them in order and stops
+   * once the page is full, so the index is not read at all when the walk fills the page. (The
+   * join that reads the lines may be planned as any join: only the final ORDER BY keeps the order.)
+   */
+  async #stretch(query: Query, afterId: number, count: number, lines: boolean, search?: SubstringSearch): Promise<{ rows: ListedRow[]; walked: number; last: number }> {
+    const { index, predicate, residual } = this.#walkOf(query.filter);
+    // The row comparison keeps the primary key (which would read each row) out of the walk: only
+    // a (dataset_id, id) index, whose entries carry what the filters test, can serve it.
+    const entries = (columns: string) => `SELECT ${columns} FROM rk_entries e ${index}
+      WHERE e.dataset_id = ? AND (e.dataset_id, e.id) > (?, ?) ${predicate} ORDER BY e.id LIMIT ?`;
+    const at = [query.datasetId, query.datasetId, afterId, count];
+    const matches = `SELECT w.id, NULL::bigint AS walked, NULL::text AS line FROM (${entries(`e.id, (${VISIBLE} ${residual.sql}) AS hit`)}) w WHERE w.hit`;
+    // (The tests, in the select list, come before the walk's bounds.)
+    const params: SqlValue[] = [query.revision, query.revision, ...residual.params, ...at];
+    // The substring index after the stretch's last entry (NULL when it has none: then nothing
+    // lies beyond either), or that entry itself with the stretch's length.
+    const beyond = search?.beyond
+      ? search.beyond(count === 0 ? { sql: '?', params: [afterId] } : { sql: `(SELECT MAX(b.id) FROM (${entries('e.id')}) b)`, params: at }, query.limit, lines)
+      : { sql: `SELECT MAX(b.id), COUNT(*), NULL::text FROM (${entries('e.id')}) b`, params: at };
+    params.push(...beyond.params, query.limit);
+    const rows = await this.db.all<{ id: number | null; walked: number | null; line: string | null }>(
+      `SELECT p.id, p.walked, ${lines ? 'COALESCE(p.line, x.line)' : 'NULL'} AS line FROM ((${matches}) UNION ALL (${beyond.sql}) LIMIT ?) p
+       ${lines ? 'LEFT JOIN LATERAL (SELECT r.line FROM rk_entries r WHERE r.id = p.id AND p.line IS NULL AND p.walked IS NULL) x ON true' : ''}
+       ORDER BY p.id`,
+      params,
+    );
+    const found = rows.filter((row) => row.walked === null).map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
+    const reach = rows.find((row) => row.walked !== null);
+    return { rows: found, walked: Number(reach?.walked ?? 0), last: Number(reach?.id ?? afterId) };
   }
 
   /**
@@ -144,13 +207,23 @@ export class RkEntryListing {
         return search.rows(afterId, query.limit, lines, labelled);
       }
     }
-    const perLabel = await Promise.all(labels.map((label) => this.#labelIds(query, label, afterId)));
-    const ids = [...new Set(perLabel.flat())].sort((a, b) => a - b).slice(0, query.limit);
-    return lines ? this.#lines(ids) : ids.map((id) => ({ id, line: '' }));
+    const walks = labels.map((label) => this.#labelWalk(query, label, afterId));
+    if (!this.dialect.remote) {
+      const perLabel = await Promise.all(walks.map((walk) => this.db.all<{ id: number }>(walk.sql, walk.params)));
+      const ids = [...new Set(perLabel.flat().map((row) => Number(row.id)))].sort((a, b) => a - b).slice(0, query.limit);
+      return lines ? this.#lines(ids) : ids.map((id) => ({ id, line: '' }));
+    }
+    // One statement: the labels' walks, merged, and the lines of the page.
+    const ids = `SELECT u.id FROM (${walks.map((walk, i) => `SELECT w${i}.id FROM (${walk.sql}) w${i}`).join(' UNION ')}) u ORDER BY u.id LIMIT ?`;
+    const rows = await this.db.all<{ id: number; line?: string }>(
+      lines ? `SELECT p.id, r.line FROM (${ids}) p JOIN rk_entries r ON r.id = p.id ORDER BY p.id` : ids,
+      [...walks.flatMap((walk) => walk.params), query.limit],
+    );
+    return rows.map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
   }
 
-  /** One label's entries in listing order (ids); HasErrors and SourceRefContains are tested on the label rows. */
-  async #labelIds(query: Query, label: string, afterId: number): Promise<number[]> {
+  /** One label's entries in listing order (ids, a query); HasErrors and SourceRefContains are tested on the label rows. */
+  #labelWalk(query: Query, label: string, afterId: number): Condition {
     const { filter } = query;
     let sql = '';
     const params: SqlValue[] = [];
@@ -163,13 +236,12 @@ export class RkEntryListing {
     }
     // The entry row is read for its visibility only: by its listing-order key, which carries
     // the revisions (PostgreSQL reads them from the index alone).
-    const rows = await this.db.all<{ id: number }>(
-      `SELECT l.entry_id AS id FROM rk_entry_labels l JOIN rk_entries e ON e.dataset_id = l.dataset_id AND e.id = l.entry_id
-       WHERE l.dataset_id = ? AND l.label = ? AND l.entry_id > ? ${sql} AND ${VISIBLE}
-       ORDER BY l.entry_id LIMIT ?`,
-      [query.datasetId, label, afterId, ...params, query.revision, query.revision, query.limit],
-    );
-    return rows.map((row) => Number(row.id));
+    return {
+      sql: `SELECT l.entry_id AS id FROM rk_entry_labels l JOIN rk_entries e ON e.dataset_id = l.dataset_id AND e.id = l.entry_id
+        WHERE l.dataset_id = ? AND l.label = ? AND l.entry_id > ? ${sql} AND ${VISIBLE}
+        ORDER BY l.entry_id LIMIT ?`,
+      params: [query.datasetId, label, afterId, ...params, query.revision, query.revision, query.limit],
+    };
   }
 
   /** Rows the labels have in the dataset's committed revision (their counters): what walking them costs at most. */
@@ -193,15 +265,20 @@ export class RkEntryListing {
     const { index, predicate, residual } = this.#walkOf(query.filter);
     const twoSteps = lines && this.dialect.readsRowsToFilter && residual.sql !== ''
       && (query.filter.sourceRefContains !== undefined || predicate !== '');
-    const params: SqlValue[] = [query.datasetId, afterId];
+    // An index-only walk (ids, or ids before the page's lines) takes a (dataset_id, id) index,
+    // whose entries carry what the filters test: the row comparison keeps the primary key, which
+    // would read each row, out of it (#stretch says the same).
+    const indexOnly = this.dialect.readsRowsToFilter && (twoSteps || !lines);
+    const params: SqlValue[] = indexOnly ? [query.datasetId, query.datasetId, afterId] : [query.datasetId, afterId];
     if (upTo !== undefined) params.push(upTo);
+    const walk = `SELECT e.id${lines && !twoSteps ? ', e.line' : ''} FROM rk_entries e ${index}
+       WHERE e.dataset_id = ? AND ${indexOnly ? '(e.dataset_id, e.id) > (?, ?)' : 'e.id > ?'} ${upTo === undefined ? '' : 'AND e.id <= ?'} ${predicate} AND ${VISIBLE} ${residual.sql}
+       ORDER BY e.id LIMIT ?`;
     const rows = await this.db.all<{ id: number; line?: string }>(
-      `SELECT e.id${lines && !twoSteps ? ', e.line' : ''} FROM rk_entries e ${index}
-       WHERE e.dataset_id = ? AND e.id > ? ${upTo === undefined ? '' : 'AND e.id <= ?'} ${predicate} AND ${VISIBLE} ${residual.sql}
-       ORDER BY e.id LIMIT ?`,
+      // The lines of the walk's ids in the same query, each read by the primary key.
+      twoSteps ? `SELECT p.id, r.line FROM (${walk}) p CROSS JOIN LATERAL (SELECT r.line FROM rk_entries r WHERE r.id = p.id) r ORDER BY p.id` : walk,
       [...params, query.revision, query.revision, ...residual.params, limit],
     );
-    if (twoSteps) return this.#lines(rows.map((row) => Number(row.id)));
     return rows.map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
   }
 
@@ -251,12 +328,12 @@ export class RkEntryListing {
   /**
    * The exact substring test of SourceRefContains on `column`, case-sensitive (SQLite's LIKE
    * ignores ASCII case, so SQLite uses GLOB, which also tests a row faster than instr). On
-   * PostgreSQL the column is wrapped so that the test never drives the trigram index: where that
-   * index serves, it is given the substring's rarest trigrams only.
+   * PostgreSQL strpos: it never drives the trigram index (where that index serves, it is given the
+   * substring's rarest trigrams only), and tests an index entry in about half the time of LIKE.
    */
   #containsTest(column: string, text: string): { sql: string; param: string } {
     if (this.dialect.substringIndex === 'fts5') return { sql: `${column} GLOB ?`, param: `*${text.replace(/[*?[]/g, (c) => `[${c}]`)}*` };
-    return { sql: `(${column} || '') LIKE ? ESCAPE '\\'`, param: likeContaining(text) };
+    return { sql: `strpos(${column}, ?) > 0`, param: text };
   }
 
   /** The lines of `ids`, in the order given. */
@@ -294,6 +371,7 @@ export class RkEntryListing {
     }
     return {
       expected,
+      within: Infinity,
       ordered: true,
       rows: async (afterId, limit, lines, extra) => {
         const filters = this.#filters(query.filter);
@@ -379,34 +457,43 @@ export class RkEntryListing {
     const statistics = await this.#trigramStatistics();
     let chosen = fragments;
     let expected = Infinity;
+    let within = Infinity;
     if (statistics) {
       const rows = statistics.rows[scope];
+      within = rows;
       const estimates = fragments.map((fragment) => ({ fragment, share: statistics.share(fragment.toLowerCase()) })).sort((a, b) => a.share - b.share);
       chosen = [];
       expected = rows;
       for (const { fragment, share } of estimates) {
-        if (chosen.length > 0 && expected <= TARGET_CANDIDATES) break;
+        // A trigram most source-refs hold costs its long posting list and rules out few.
+        if (chosen.length > 0 && (expected <= TARGET_CANDIDATES || share > COMMON_TRIGRAM)) break;
         chosen.push(fragment);
         expected *= share;
       }
     }
+    const filters = this.#filters(query.filter);
+    const scoped = scope === 'errors' ? 'AND e.has_errors = 1' : scope === 'unlabeled' ? 'AND e.is_labeled = 0' : '';
+    // `+ 0`: no B-tree may drive this query; the trigram index (whole or partial) does. `OFFSET 0`
+    // keeps the order and the LIMIT out of the choice (or a walk of the primary key, testing
+    // each row, may look cheaper), and with the line read (the row is read for the recheck
+    // anyway) no walk of an index alone can stand in for the trigram index either.
+    const candidates = (after: Condition, limit: number, extra?: Condition, lines = false): Condition => ({
+      sql: `SELECT c.id, NULL::bigint AS walked, c.line FROM (SELECT e.id, ${lines ? 'e.line' : 'NULL::text AS line'} FROM rk_entries e
+        WHERE ${chosen.map(() => "e.source_ref LIKE ? ESCAPE '\\'").join(' AND ')} ${scoped}
+          AND e.dataset_id + 0 = ? AND e.id + 0 > ${after.sql} AND ${VISIBLE} ${filters.sql} ${extra ? `AND ${extra.sql}` : ''}
+        OFFSET 0) c ORDER BY c.id LIMIT ?`,
+      params: [...chosen.map(likeContaining), query.datasetId, ...after.params, query.revision, query.revision, ...filters.params, ...(extra?.params ?? []), limit],
+    });
     return {
       expected,
+      within,
       ordered: false,
       rows: async (afterId, limit, lines, extra) => {
-        const filters = this.#filters(query.filter);
-        const scoped = scope === 'errors' ? 'AND e.has_errors = 1' : scope === 'unlabeled' ? 'AND e.is_labeled = 0' : '';
-        // `+ 0`: no B-tree may drive this query; the trigram index (whole or partial) does.
-        const rows = await this.db.all<{ id: number }>(
-          `SELECT e.id FROM rk_entries e
-           WHERE ${chosen.map(() => "e.source_ref LIKE ? ESCAPE '\\'").join(' AND ')} ${scoped}
-             AND e.dataset_id + 0 = ? AND e.id + 0 > ? AND ${VISIBLE} ${filters.sql} ${extra ? `AND ${extra.sql}` : ''}
-           ORDER BY e.id LIMIT ?`,
-          [...chosen.map(likeContaining), query.datasetId, afterId, query.revision, query.revision, ...filters.params, ...(extra?.params ?? []), limit],
-        );
-        const ids = rows.map((row) => Number(row.id));
-        return lines ? this.#lines(ids) : ids.map((id) => ({ id, line: '' }));
+        const { sql, params } = candidates({ sql: '?', params: [afterId] }, limit, extra, lines);
+        const rows = await this.db.all<{ id: number; line: string | null }>(sql, params);
+        return rows.map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
       },
+      beyond: (after, limit, lines) => candidates(after, limit, undefined, lines),
     };
   }
 

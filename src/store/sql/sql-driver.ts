@@ -76,6 +76,12 @@ export interface SqlDialect {
    */
   readonly readsRowsToFilter: boolean;
   /**
+   * True when each statement is a round trip to a server (PostgreSQL): a listing then reads a page
+   * in one statement where it can (e.g. several labels' walks, merged, with the page's lines);
+   * SQLite runs its statements in-process and keeps them simple, each on its ordered index.
+   */
+  readonly remote: boolean;
+  /**
    * PostgreSQL: how common each pg_trgm trigram of the source-refs is, from the planner's
    * statistics (undefined until ANALYZE has run, or where the server keeps none of expressions).
    */

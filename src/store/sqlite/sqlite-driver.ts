@@ -22,7 +22,7 @@ const BACKSTOP_CHECKPOINT_PAGES = 16_384;
 
 const dialect: SqlDialect = {
   name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5', notIndexed: '+',
-  indexedBy: (index) => `INDEXED BY ${index}`, readsRowsToFilter: false,
+  indexedBy: (index) => `INDEXED BY ${index}`, readsRowsToFilter: false, remote: false,
 };
 // Resolved from the package root so the compiled driver (dist/store/sqlite) reads the same SQL files.
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../../src/store/sqlite/migrations/', import.meta.url));

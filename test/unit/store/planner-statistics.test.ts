@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PlannerStatistics } from '../../../src/store/postgres/planner-statistics.js';
 
 describe('PlannerStatistics', () => {
@@ -40,6 +40,34 @@ describe('PlannerStatistics', () => {
     release();
     await statistics.idle();
     expect(analyzed).toEqual(['a', 'b']);
+  });
+
+  it('refreshes the tables with rows written since, once writes pause for a second (the end of an import)', async () => {
+    vi.useFakeTimers();
+    try {
+      const analyzed: string[] = [];
+      const statistics = new PlannerStatistics(async (table) => {
+        analyzed.push(table);
+        return 200_000;
+      });
+      statistics.committed(new Map([['rk_entries', 5_000], ['jobs', 10]]));
+      await vi.advanceTimersByTimeAsync(900);
+      // Another write: the pause starts again.
+      statistics.committed(new Map([['rk_entries', 1_000]]));
+      await vi.advanceTimersByTimeAsync(900);
+      expect(analyzed).toEqual([]);
+      await vi.advanceTimersByTimeAsync(200);
+      await statistics.idle();
+      // A table with a handful of rows written is left to autovacuum.
+      expect(analyzed).toEqual(['rk_entries']);
+      // Once stopped (the pool closing), a pause refreshes nothing.
+      statistics.committed(new Map([['rk_entries', 5_000]]));
+      await statistics.stop();
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(analyzed).toEqual(['rk_entries']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('tries again after a failed ANALYZE', async () => {
