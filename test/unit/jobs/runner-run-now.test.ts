@@ -129,4 +129,20 @@ describe('JobRunner.runNow', () => {
     expect(ran.sort()).toEqual(['asked for by a request', 'claimed by the pass']);
     expect(mostActive).toBe(1);
   });
+
+  it('records when the attempt started, as the claiming pass does (ListJobs startedAt)', async () => {
+    start(1);
+    await runner.idle();
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => { release = resolve; });
+    // Queued long before (run_after 0), run by the request now.
+    await enqueue('test.publish', 'r1', 'mine');
+    const before = Date.now();
+    const request = runner.runNow('test.publish', 'r1');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const [running] = await store.jobs.listOpen({ states: ['RUNNING'], afterId: 0, limit: 10 });
+    release();
+    await request;
+    expect(running?.runAfter).toBeGreaterThanOrEqual(before);
+  });
 });
