@@ -130,8 +130,8 @@ async function sameSchema(databaseUrl: string, work: Row[][][]): Promise<number>
     );
     const ids = new Map(inserted.rows.map((row) => [row.source_ref, row.id]));
     await client.query(
-      `INSERT INTO rk_entry_labels (dataset_id, label, entry_id) VALUES ${values_(rows, 3)}`,
-      rows.flatMap((row) => [dataset, row.label, ids.get(row.sourceRef)!]),
+      `INSERT INTO rk_entry_labels (dataset_id, label, entry_id, has_errors, source_ref) VALUES ${values_(rows, 5)}`,
+      rows.flatMap((row) => [dataset, row.label, ids.get(row.sourceRef)!, 0, row.sourceRef]),
     );
   });
 }
