@@ -22,15 +22,18 @@ const PIECE = 64 * 1024;
  * a run after a crash, reads the store), and its size must match what the store holds.
  */
 export class HeldBodies {
-  readonly #held = new Map<number, { body: Buffer; timer: NodeJS.Timeout }>();
+  readonly #held = new Map<number, { body: Buffer; bytes: number; timer: NodeJS.Timeout }>();
   #bytes = 0;
 
   hold({ jobId, body }: AcceptedBody): void {
-    if (this.#held.has(jobId) || this.#bytes + body.length > MAX_HELD_BYTES) return;
+    // What holding it keeps in memory: the whole allocation it is a view of (a request's decoded
+    // blob is a view of room made for the rest of the body: a line, then megabytes of spaces).
+    const bytes = Math.max(body.length, body.buffer.byteLength);
+    if (this.#held.has(jobId) || this.#bytes + bytes > MAX_HELD_BYTES) return;
     const timer = setTimeout(() => this.#drop(jobId), HOLD_MS);
     timer.unref();
-    this.#held.set(jobId, { body, timer });
-    this.#bytes += body.length;
+    this.#held.set(jobId, { body, bytes, timer });
+    this.#bytes += bytes;
   }
 
   /** The held payload of a job just claimed, as a JobBody, if this node holds it and it has the stored size. */
@@ -44,7 +47,7 @@ export class HeldBodies {
     if (!held) return undefined;
     clearTimeout(held.timer);
     this.#held.delete(jobId);
-    this.#bytes -= held.body.length;
+    this.#bytes -= held.bytes;
     return held.body;
   }
 }

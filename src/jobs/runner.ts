@@ -53,6 +53,8 @@ export class JobRunner {
   #paused = false;
   /** The claiming pass under way, if any: stop() waits for it, since a claim it ends may start a job. */
   #draining: Promise<void> | undefined;
+  /** A claim of the claiming pass is in flight: the job it may bring holds a slot runNow must not take. */
+  #claiming = false;
   #outage = false;
   /**
    * Store failures in a row (claims and job attempts cut short): the runner waits
@@ -103,8 +105,9 @@ export class JobRunner {
    * gone (another node's runner took it), only looks for work as `wake` does.
    */
   async runNow(kind: string, resource: string): Promise<void> {
-    if (this.#stopped || this.#paused || this.#running.size >= this.config.concurrency) return this.wake();
-    // The slot is taken before the claim, so the claiming pass never starts more than `concurrency` jobs.
+    if (this.#stopped || this.#paused || this.#running.size + (this.#claiming ? 1 : 0) >= this.config.concurrency) return this.wake();
+    // The slot is taken before the claim, so the claiming pass never starts more than `concurrency`
+    // jobs; and a claim of that pass in flight counts as a slot taken (its job starts once it returns).
     let attemptEnded!: () => void;
     const attempt = new Promise<void>((resolve) => { attemptEnded = resolve; });
     const run = (async () => {
@@ -170,7 +173,10 @@ export class JobRunner {
   async #claimAndStart(): Promise<void> {
     try {
       while (!this.#stopped && !this.#paused && this.#running.size < this.config.concurrency) {
-        const claimed = await this.store.jobs.claim(this.owner, this.clock.now(), this.config.leaseMs);
+        this.#claiming = true;
+        const claimed = await this.store.jobs.claim(this.owner, this.clock.now(), this.config.leaseMs).finally(() => {
+          this.#claiming = false;
+        });
         if (!claimed) break;
         const held = claimed.body && this.#held.take(claimed.id, claimed.body.bytes);
         const job = held ? { ...claimed, body: held } : claimed;

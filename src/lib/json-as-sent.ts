@@ -59,14 +59,17 @@ export function elementsAsSent(text: string, path: readonly string[], omit: stri
     }
     for (let at = backslashFrom(i + 1); at >= 0 && at < end; at = backslashFrom(at)) {
       const escaped = text[at + 1];
-      if (SHORT_ESCAPES.has(escaped)) {
+      if (escaped !== 'u') {
+        // Two characters: a short escape, or \/ (which JSON.stringify never writes). Stepping six
+        // past \/ would pass over the next string's first backslash, unchecked.
+        if (!SHORT_ESCAPES.has(escaped)) canonical = false;
         at += 2;
         continue;
       }
       const hex = text.slice(at + 2, at + 6);
       const code = Number.parseInt(hex, 16);
       // \u escapes JSON.stringify writes: control characters without a short form, lower-case hex.
-      if (escaped !== 'u' || code >= 0x20 || SHORT_FORM_CODES.has(code) || hex !== hex.toLowerCase()) canonical = false;
+      if (code >= 0x20 || SHORT_FORM_CODES.has(code) || hex !== hex.toLowerCase()) canonical = false;
       at += 6;
     }
     return end;

@@ -4,8 +4,8 @@
 // be grouped by image; a manifest line holds an image with all its boxes. So the file is read
 // more than once when it must: pass 1 keeps the categories and the images (an s3:// location, a
 // size and the optional image-level labels each, within their own budget of bytes) and, while
-// they fit a memory budget, the boxes, packed in typed arrays (40 bytes a box, plus a string
-// image id's length). A file whose boxes fit the budget (64 MiB: 1.6 million boxes) is read once.
+// they fit a memory budget, the boxes, packed in typed arrays (44 bytes a box, plus a string
+// image id's length). A file whose boxes fit the budget (64 MiB: 1.5 million boxes) is read once.
 // Otherwise each later pass keeps the boxes of a window of images within the budget and writes
 // those images' lines: a bigger file is read a few more times, never held whole. Whatever is kept
 // is counted in bytes, so no member of the file (a string id or file name of megabytes, a long
@@ -38,8 +38,11 @@ export interface CocoImportOptions {
   readonly imageSize?: (sourceRef: string) => Promise<{ width: number; height: number } | undefined>;
 }
 
-/** Bytes one kept box costs: its image and class (Int32 each) and four Float64 coordinates. */
-const BOX_BYTES = 40;
+/**
+ * Bytes one kept box costs: its image (Int32), its class and four coordinates (Float64: a category
+ * id is any integer the file gives, and NaN, which no category has, stands for none).
+ */
+const BOX_BYTES = 44;
 const DEFAULT_BUDGET = 64 * 1024 * 1024;
 /** Largest COCO element (an image, an annotation with its segmentation, a category). */
 const MAX_ELEMENT_BYTES = 16 * 1024 * 1024;
@@ -108,7 +111,7 @@ export async function* cocoToLineBatches<T = string>(
       }
       early.imageIds.push(imageId);
       early.ids.push(typeof annotation.id === 'number' ? annotation.id : undefined);
-      early.box = early.box.push({ image: -1, classId: Number.isInteger(annotation.category_id) ? annotation.category_id as number : -1, bbox: bboxOf(annotation) ?? [NaN, NaN, NaN, NaN] });
+      early.box = early.box.push({ image: -1, classId: Number.isInteger(annotation.category_id) ? annotation.category_id as number : NaN, bbox: bboxOf(annotation) ?? [NaN, NaN, NaN, NaN] });
       continue;
     }
     const { text } = element;
@@ -330,12 +333,12 @@ async function* linesOf<T>(
 class Boxes {
   length = 0;
   image: Int32Array;
-  classId: Int32Array;
+  classId: Float64Array;
   coords: Float64Array;
 
   constructor(capacity: number) {
     this.image = new Int32Array(capacity);
-    this.classId = new Int32Array(capacity);
+    this.classId = new Float64Array(capacity);
     this.coords = new Float64Array(capacity * 4);
   }
 

@@ -71,14 +71,14 @@ export class JobsRepository {
    */
   async claimOf(kind: string, resource: string, owner: string, now: number, leaseMs: number): Promise<JobRecord | undefined> {
     const row = await this.db.get<JobRow>(
-      `UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1
+      `UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, run_after = ?
        WHERE id = (
          SELECT id FROM jobs WHERE state = 'pending' AND run_after <= ? AND kind = ? AND resource = ?
          ORDER BY id LIMIT 1 ${this.dialect.skipLocked}
        )
        RETURNING id, kind, payload_version, resource, payload, attempts, lease_owner, created_at`,
-      // As claim: a claim lost to a power failure is claimed again.
-      [owner, now + leaseMs, now, kind, resource], { durability: 'deferred' },
+      // As claim: the attempt's start in run_after (ListJobs' startedAt); a claim lost to a power failure is claimed again.
+      [owner, now + leaseMs, now, now, kind, resource], { durability: 'deferred' },
     );
     if (!row) return undefined;
     return toRecord(row, await this.#body(Number(row.id)));

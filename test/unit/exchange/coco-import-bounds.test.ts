@@ -50,3 +50,30 @@ describe('COCO imports keep what their budgets allow, whatever the file holds', 
     expect(stats.passes).toBeGreaterThan(1);
   });
 });
+
+describe('COCO category ids', () => {
+  // Boxes are kept in typed arrays: category ids were kept as 32-bit integers, so 4294967297 came
+  // back as 1 (the box took category 1's name), and an annotation whose category_id is no integer
+  // was kept as -1 (the name of a category -1, when the file has one).
+  const document = {
+    images: [image(1, 's3://b/a.png')],
+    categories: [{ id: 1, name: 'one' }, { id: -1, name: 'minus one' }, { id: 4294967297, name: 'big' }],
+    annotations: [
+      { id: 1, image_id: 1, category_id: 4294967297, bbox: [1, 2, 3, 4] },
+      { id: 2, image_id: 1, category_id: 'x', bbox: [1, 2, 3, 4] },
+      { id: 3, image_id: 1, category_id: 1.5, bbox: [1, 2, 3, 4] },
+      { id: 4, image_id: 1, category_id: -1, bbox: [5, 6, 7, 8] },
+    ],
+  };
+
+  it.each([
+    ['read once', undefined],
+    ['read in windows', 3 * 44],
+  ])('are kept as the file gives them (%s)', async (_name, boxBudgetBytes) => {
+    const stats = newImportStats();
+    const lines = await collectBatches(cocoToLineBatches(coco(document), { ...OPTIONS, boxBudgetBytes }, stats));
+    expect(entryContent(lines[0]).boxes.map((b) => b.label)).toEqual(['big', 'minus one']);
+    expect(stats.skippedBoxes).toBe(2);
+    expect(stats.passes > 1).toBe(boxBudgetBytes !== undefined);
+  });
+});

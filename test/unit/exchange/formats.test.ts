@@ -91,7 +91,7 @@ describe('COCO import', () => {
 
   it('reads the annotations again, a window of images at a time, when they do not fit the memory budget', async () => {
     const stats = newImportStats();
-    const lines = await collectBatches(cocoToLineBatches(open, { images: 's3://bucket/img/', creationDate: 'x', maxImages: 10, boxBudgetBytes: 80 }, stats));
+    const lines = await collectBatches(cocoToLineBatches(open, { images: 's3://bucket/img/', creationDate: 'x', maxImages: 10, boxBudgetBytes: 88 }, stats));
     expect(boxesOf(lines)).toEqual(boxesOf(await collectBatches(cocoToLineBatches(open, { images: 's3://bucket/img/', creationDate: 'x', maxImages: 10 }, newImportStats()))));
     expect(stats.passes).toBeGreaterThan(2);
     expect(stats.skippedBoxes).toBe(3);

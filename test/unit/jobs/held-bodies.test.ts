@@ -55,6 +55,15 @@ describe('HeldBodies (a just-accepted payload handed to this node\'s runner)', (
     expect(held.take(6, five)).toBeDefined();
   });
 
+  it('counts what a payload keeps in memory: a small view of a large allocation costs the allocation', () => {
+    const held = new HeldBodies();
+    const room = 4 * 1024 * 1024;
+    // Seven 10-byte payloads, each a view of 4 MiB: six fill the 24 MiB (a line decoded into room made for a body of spaces).
+    for (let id = 1; id <= 7; id++) held.hold({ jobId: id, body: Buffer.alloc(room).subarray(0, 10) });
+    for (let id = 1; id <= 6; id++) expect(held.take(id, 10)).toBeDefined();
+    expect(held.take(7, 10)).toBeUndefined();
+  });
+
   it('lets go of a payload no claim on this node took (another node ran the job) after 10 s', () => {
     vi.useFakeTimers();
     const held = new HeldBodies();

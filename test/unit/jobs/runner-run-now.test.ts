@@ -21,13 +21,20 @@ describe('JobRunner.runNow', () => {
   let runner: JobRunner;
   const ran: string[] = [];
   let hold: Promise<void> | undefined;
+  let active = 0;
+  let mostActive = 0;
 
   const definition = (kind: string): JobDefinition<{ name: string }> => ({
     kind, payloadVersion: 1,
     async run(payload, ctx) {
-      await hold;
-      await ctx.finish(async () => undefined);
-      ran.push(payload.name);
+      mostActive = Math.max(mostActive, ++active);
+      try {
+        await hold;
+        await ctx.finish(async () => undefined);
+        ran.push(payload.name);
+      } finally {
+        active--;
+      }
     },
     async giveUp() {},
   });
@@ -37,6 +44,8 @@ describe('JobRunner.runNow', () => {
   beforeEach(async () => {
     ran.length = 0;
     hold = undefined;
+    active = 0;
+    mostActive = 0;
     dir = mkdtempSync(join(tmpdir(), 'trove-runner-now-'));
     store = storeOn(new SqliteDriver({ filename: join(dir, 'trove.db'), synchronous: 'NORMAL' }));
     await store.migrate();
@@ -88,5 +97,52 @@ describe('JobRunner.runNow', () => {
     release();
     await runner.idle();
     expect(ran).toEqual(['while paused', 'while full']);
+  });
+
+  it('takes no slot a claim of the claiming pass is about to fill', async () => {
+    start(1);
+    await runner.idle();
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => { release = resolve; });
+    // The claiming pass's claim is held in flight (the store answering slowly, PostgreSQL).
+    const claim = store.jobs.claim.bind(store.jobs);
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => { answer = resolve; });
+    store.jobs.claim = async (...args) => {
+      await answered;
+      return claim(...args);
+    };
+    await enqueue('test.other', 'r0', 'claimed by the pass');
+    runner.wake();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await enqueue('test.publish', 'r1', 'asked for by a request');
+    const request = runner.runNow('test.publish', 'r1');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    answer();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const whileHeld = mostActive;
+    release();
+    // One slot: the pass's job and the request's never run together.
+    expect(whileHeld).toBe(1);
+    await request;
+    await runner.idle();
+    expect(ran.sort()).toEqual(['asked for by a request', 'claimed by the pass']);
+    expect(mostActive).toBe(1);
+  });
+
+  it('records when the attempt started, as the claiming pass does (ListJobs startedAt)', async () => {
+    start(1);
+    await runner.idle();
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => { release = resolve; });
+    // Queued long before (run_after 0), run by the request now.
+    await enqueue('test.publish', 'r1', 'mine');
+    const before = Date.now();
+    const request = runner.runNow('test.publish', 'r1');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const [running] = await store.jobs.listOpen({ states: ['RUNNING'], afterId: 0, limit: 10 });
+    release();
+    await request;
+    expect(running?.runAfter).toBeGreaterThanOrEqual(before);
   });
 });

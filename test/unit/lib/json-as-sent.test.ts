@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { elementsAsSent } from '../../../src/lib/json-as-sent.js';
 import { seededRandom } from '../../harness/seeded-random.js';
@@ -69,6 +70,12 @@ describe('elementsAsSent', () => {
     expect(check(text)).toEqual([false]);
   });
 
+  it('checks the escapes of the string after an escaped slash', () => {
+    // \/ is two characters: the check once stepped six, over the next string's backslash.
+    expect(check('{"examples":["\\/","\\ue000"]}')).toEqual([false, false]);
+    expect(check('{"examples":[{"\\/":"\\u0041"}]}')).toEqual([false]);
+  });
+
   it('judges each element on its own', () => {
     expect(check('{"examples":[{"a":1},{"a" :1},{"a":"\\u0041"},{"b":2}]}')).toEqual([true, false, false, true]);
   });
@@ -125,5 +132,46 @@ describe('elementsAsSent on generated JSON', () => {
       given += check(`{"examples":[${elements.join(',')}]}`).filter(Boolean).length;
     }
     expect(given).toBeGreaterThan(500);
+  });
+});
+
+describe('elementsAsSent on JSON written by hand (fast-check)', () => {
+  // Texts JSON.stringify would not write next to ones it would: escapes of every kind, short
+  // strings (so one string's escape lies close to the next one's), numbers in other forms,
+  // repeated, escaped and index-like keys, whitespace, exampleId anywhere, the path member repeated.
+  const space = fc.constantFrom('', '', '', '', '', ' ', '\n', '\t', '\r');
+  const piece = fc.oneof(
+    { arbitrary: fc.constantFrom('\\/', '\\u0041', '\\ue000', '\\u001F', '\\u001f'), weight: 2 },
+    fc.constantFrom('a', 'é', '😀', '\u2028', '\u007f', '/', '\\"', '\\\\', '\\/', '\\b', '\\f', '\\n', '\\r', '\\t', '\\u0000', '\\u001f', '\\u001F',
+      '\\u0008', '\\u000a', '\\u0041', '\\ue000', '\\ud800', '\\ud83d\\ude00', '\\u005c', '\\u0022'),
+    fc.string({ unit: 'binary', maxLength: 3 }).map((s) => JSON.stringify(s).slice(1, -1)),
+  );
+  const string = fc.array(piece, { maxLength: 2 }).map((pieces) => `"${pieces.join('')}"`);
+  const key = fc.oneof(string, fc.constantFrom('"a"', '"b"', '"exampleId"', '"example\\u0049d"', '"__proto__"', '"0"', '"7"', '"-1"', '"examples"'));
+  const number = fc.oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+    fc.constantFrom('0', '-0', '1', '1.0', '0.1e1', '1E5', '1e5', '1e+5', '1e21', '1e+21', '5e-7', '1e400', '12345678901234567890', '100'),
+  );
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' },
+      string, number, fc.constantFrom('true', 'false', 'null'),
+      fc.array(fc.tuple(space, tie('value'), space), { maxLength: 3 }).map((items) => `[${items.map(([a, v, b]) => a + v + b).join(',')}]`),
+      fc.array(fc.tuple(key, space, space, tie('value'), space), { maxLength: 4 }).map((members) => `{${members.map(([k, a, b, v, c]) => `${k}${a}:${b}${v}${c}`).join(',')}}`),
+    ),
+  }));
+  const example = fc.oneof(string, value, fc.array(fc.tuple(key, value), { maxLength: 5 }).map((members) => `{${members.map(([k, v]) => `${k}:${v}`).join(',')}}`));
+  const body = fc.array(
+    fc.tuple(fc.constantFrom('"examples"', '"exam\\u0070les"', '"other"'), fc.oneof(fc.array(example, { maxLength: 8 }).map((items) => `[${items.join(',')}]`), value)),
+    { minLength: 1, maxLength: 3 },
+  ).map((members) => `{${members.map(([k, v]) => `${k}:${v}`).join(',')}}`);
+
+  it('never gives an element other than JSON.stringify writes', () => {
+    fc.assert(fc.property(body, (text) => {
+      const parsed = JSON.parse(text) as { examples?: unknown };
+      const sent = elementsAsSent(text, ['examples'], 'exampleId');
+      // The caller takes the elements only when there are as many as JSON.parse found.
+      if (!Array.isArray(parsed.examples) || sent?.length !== parsed.examples.length) return;
+      check(text);
+    }), { seed: 18, numRuns: 5000 });
   });
 });
