@@ -49,6 +49,11 @@ export class PostgresDriver implements SqlDriver {
       max: config.poolSize,
       types,
       application_name: 'trove',
+      // No parallel plans: a listing page is a UNION ALL under one LIMIT (rk-entry-listing.ts,
+      // #stretch) whose parts must come out in order (the walk's matches, then what lies beyond
+      // it); a Parallel Append may interleave them, and the LIMIT would then cut the wrong rows.
+      // Trove's statements read pages and counters, where parallel workers bring nothing.
+      options: '-c max_parallel_workers_per_gather=0',
       // A database that does not answer fails the request (a modelled 500) instead of hanging it:
       // no connection within 10 s, or no answer to a statement within 60 s (no Trove statement
       // takes more than a few seconds; the connection is then discarded).
@@ -68,7 +73,9 @@ export class PostgresDriver implements SqlDriver {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) return 0;
       // VACUUM as well: it sets the visibility map of the pages written since, so that index-only
       // scans stay index-only (a listing's walk tests its filters on index entries alone).
-      await client.query(`VACUUM (ANALYZE) ${table}`);
+      // TRUNCATE false: giving empty pages at the table's end back to the system takes a lock
+      // that stops readers for a moment, and a listing never needs it.
+      await client.query(`VACUUM (ANALYZE, TRUNCATE false) ${table}`);
       const { rows } = await client.query<{ n: number }>('SELECT reltuples::float8 AS n FROM pg_class WHERE oid = $1::regclass', [table]);
       return Number(rows[0]?.n ?? 0);
     }));

@@ -28,6 +28,11 @@ describe.runIf(POSTGRES_SELECTED)('PostgresDriver', () => {
     expect(row).toEqual({ id: 1, n: 1_700_000_000_123, b: Buffer.from([0, 1, 255]), s: 'what?', c: 1 });
   });
 
+  it('plans without parallel workers on every connection (a listing page relies on a UNION ALL coming out in order)', async () => {
+    const settings = await Promise.all(Array.from({ length: 4 }, () => driver.transaction((tx) => tx.get<{ max_parallel_workers_per_gather: string }>('SHOW max_parallel_workers_per_gather'))));
+    expect(settings).toEqual(Array(4).fill({ max_parallel_workers_per_gather: '0' }));
+  });
+
   it('runs a batch of one-row INSERTs as multi-row statements, across the 1000-row split', async () => {
     const rows = Array.from({ length: 2_345 }, (_, i) => [1000 + i, i * 2, null, `row ${i}`]);
     await driver.runBatch('INSERT INTO t (id, n, b, s) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING', rows);
