@@ -49,11 +49,6 @@ export class PostgresDriver implements SqlDriver {
       max: config.poolSize,
       types,
       application_name: 'trove',
-      // No parallel plans: a listing page is a UNION ALL under one LIMIT (rk-entry-listing.ts,
-      // #stretch) whose parts must come out in order (the walk's matches, then what lies beyond
-      // it); a Parallel Append may interleave them, and the LIMIT would then cut the wrong rows.
-      // Trove's statements read pages and counters, where parallel workers bring nothing.
-      options: '-c max_parallel_workers_per_gather=0',
       // A database that does not answer fails the request (a modelled 500) instead of hanging it:
       // no connection within 10 s, or no answer to a statement within 60 s (no Trove statement
       // takes more than a few seconds; the connection is then discarded).
@@ -67,7 +62,16 @@ export class PostgresDriver implements SqlDriver {
     // Without these listeners a connection dropped by the server would crash the process. The
     // pool reports idle connections' errors; a checked-out one's error also fails its query.
     this.#pool.on('error', report);
-    this.#pool.on('connect', (client) => client.on('error', () => undefined));
+    this.#pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+      // No parallel plans: a listing page is a UNION ALL under one LIMIT (rk-entry-listing.ts,
+      // #stretch) whose parts must come out in order (the walk's matches, then what lies beyond
+      // it); a Parallel Append may interleave them, and the LIMIT would then cut the wrong rows.
+      // Trove's statements read pages and counters, where parallel workers bring nothing. A SET
+      // rather than a startup option, which connection poolers such as PgBouncer refuse; the
+      // client sends it before any statement it is given.
+      client.query('SET max_parallel_workers_per_gather = 0').catch(() => undefined);
+    });
     this.#statistics = new PlannerStatistics((table) => this.#withClient(async (client) => {
       // Table names come from the repositories' own INSERT statements, never from a request.
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) return 0;
