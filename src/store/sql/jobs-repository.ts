@@ -49,19 +49,7 @@ export class JobsRepository {
    * and every way back to `pending` either sets it anew or leaves a past time (runnable at once).
    */
   async claim(owner: string, now: number, leaseMs: number): Promise<JobRecord | undefined> {
-    const row = await this.db.get<JobRow>(
-      `UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, run_after = ?
-       WHERE id = (
-         SELECT id FROM jobs
-         WHERE (state = 'pending' AND run_after <= ?) OR (state = 'running' AND lease_expires_at < ?)
-         ORDER BY id LIMIT 1 ${this.dialect.skipLocked}
-       )
-       RETURNING id, kind, payload_version, resource, payload, attempts, lease_owner, created_at`,
-      // A claim lost to a power failure is claimed again: it need not wait for the disk.
-      [owner, now + leaseMs, now, now, now], { durability: 'deferred' },
-    );
-    if (!row) return undefined;
-    return toRecord(row, await this.#body(Number(row.id)));
+    return this.#claimFirst(owner, now, leaseMs, "(state = 'pending' AND run_after <= ?) OR (state = 'running' AND lease_expires_at < ?)", [now, now]);
   }
 
   /**
@@ -70,15 +58,17 @@ export class JobsRepository {
    * (JobRunner.runNow). Undefined when there is none, or another runner has it already.
    */
   async claimOf(kind: string, resource: string, owner: string, now: number, leaseMs: number): Promise<JobRecord | undefined> {
+    return this.#claimFirst(owner, now, leaseMs, "state = 'pending' AND run_after <= ? AND kind = ? AND resource = ?", [now, kind, resource]);
+  }
+
+  /** Leases the oldest job matching `where` to `owner`, recording the attempt's start in run_after (see claim). */
+  async #claimFirst(owner: string, now: number, leaseMs: number, where: string, params: SqlValue[]): Promise<JobRecord | undefined> {
     const row = await this.db.get<JobRow>(
       `UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, run_after = ?
-       WHERE id = (
-         SELECT id FROM jobs WHERE state = 'pending' AND run_after <= ? AND kind = ? AND resource = ?
-         ORDER BY id LIMIT 1 ${this.dialect.skipLocked}
-       )
+       WHERE id = (SELECT id FROM jobs WHERE ${where} ORDER BY id LIMIT 1 ${this.dialect.skipLocked})
        RETURNING id, kind, payload_version, resource, payload, attempts, lease_owner, created_at`,
-      // As claim: the attempt's start in run_after (ListJobs' startedAt); a claim lost to a power failure is claimed again.
-      [owner, now + leaseMs, now, now, kind, resource], { durability: 'deferred' },
+      // A claim lost to a power failure is claimed again: it need not wait for the disk.
+      [owner, now + leaseMs, now, ...params], { durability: 'deferred' },
     );
     if (!row) return undefined;
     return toRecord(row, await this.#body(Number(row.id)));
