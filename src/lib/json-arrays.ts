@@ -6,6 +6,7 @@
 // arrays) is skipped.
 
 import { MAX_JSON_DEPTH } from './json-depth.js';
+import { QUOTE, BACKSLASH, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, COMMA, COLON, isJsonSpace } from './json-codes.js';
 
 /** The document is not an object of arrays, is cut short, or has an element over the size limit. */
 export class JsonArraysError extends Error {}
@@ -25,14 +26,6 @@ export class ArrayElement {
   }
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 const MAX_KEY_BYTES = 256;
 /** The bytes that change the scanner's state inside an element: a quote and the four brackets. */
 const NESTING = new Uint8Array(256);
@@ -106,7 +99,7 @@ export async function* topLevelArrayElementBatches(
       }
       const byte = chunk[i];
       if (!started) {
-        if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
+        if (isJsonSpace(byte)) continue;
         // A UTF-8 byte-order mark before the document.
         if (byte === 0xef || byte === 0xbb || byte === 0xbf) continue;
         if (byte !== OPEN_OBJECT) throw new JsonArraysError('The document is not a JSON object.');
@@ -114,7 +107,7 @@ export async function* topLevelArrayElementBatches(
         depth = 1;
         continue;
       }
-      if (elementStart < 0 && collecting && depth >= 2 && !isSpace(byte) && byte !== COMMA && !(depth === 2 && byte === CLOSE_ARRAY)) {
+      if (elementStart < 0 && collecting && depth >= 2 && !isJsonSpace(byte) && byte !== COMMA && !(depth === 2 && byte === CLOSE_ARRAY)) {
         elementStart = i;
       }
       switch (byte) {
@@ -163,8 +156,4 @@ export async function* topLevelArrayElementBatches(
     }
   }
   throw new JsonArraysError(started ? 'The document ends before its closing brace.' : 'The document is empty.');
-}
-
-function isSpace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }

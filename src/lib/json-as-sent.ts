@@ -6,13 +6,7 @@
  * either way, byte for byte.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
+import { QUOTE, BACKSLASH, COMMA, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, isJsonSpace } from './json-codes.js';
 
 /** Escapes JSON.stringify writes in short form (\b \t \n \f \r \" \\); other control characters it writes as lower-case \u00XX. */
 const SHORT_ESCAPES = new Set(['"', '\\', 'b', 'f', 'n', 'r', 't']);
@@ -31,12 +25,11 @@ const SHORT_FORM_CODES = new Set([0x08, 0x09, 0x0a, 0x0c, 0x0d]);
 export function elementsAsSent(text: string, path: readonly string[], omit: string): (string | undefined)[] | undefined {
   let canonical = true;
 
-  const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
   /** Skips whitespace at `i`; any there means the text is not as JSON.stringify writes it. */
   const skip = (i: number): number => {
-    if (!isSpace(text.charCodeAt(i))) return i;
+    if (!isJsonSpace(text.charCodeAt(i))) return i;
     canonical = false;
-    while (isSpace(text.charCodeAt(i))) i++;
+    while (isJsonSpace(text.charCodeAt(i))) i++;
     return i;
   };
   // The next backslash at or after a position, searched once per backslash rather than once per
@@ -78,13 +71,13 @@ export function elementsAsSent(text: string, path: readonly string[], omit: stri
   const value = (i: number): number => {
     const c = text.charCodeAt(i);
     if (c === QUOTE) return stringEnd(i) + 1;
-    if (c === OPEN_BRACE) return object(i, -1);
-    if (c === OPEN_BRACKET) {
+    if (c === OPEN_OBJECT) return object(i, -1);
+    if (c === OPEN_ARRAY) {
       i = skip(i + 1);
-      if (text.charCodeAt(i) === CLOSE_BRACKET) return i + 1;
+      if (text.charCodeAt(i) === CLOSE_ARRAY) return i + 1;
       for (;;) {
         i = skip(value(i));
-        if (text.charCodeAt(i) === CLOSE_BRACKET) return i + 1;
+        if (text.charCodeAt(i) === CLOSE_ARRAY) return i + 1;
         if (text.charCodeAt(i) !== COMMA) throw new NotJson();
         i = skip(i + 1);
       }
@@ -114,7 +107,7 @@ export function elementsAsSent(text: string, path: readonly string[], omit: stri
     let large: Set<string> | undefined;
     let repeated = false;
     i = skip(i + 1);
-    if (text.charCodeAt(i) === CLOSE_BRACE) return i + 1;
+    if (text.charCodeAt(i) === CLOSE_OBJECT) return i + 1;
     for (;;) {
       const keyStart = i;
       const keyEnd = stringEnd(i);
@@ -131,16 +124,16 @@ export function elementsAsSent(text: string, path: readonly string[], omit: stri
       if (level >= 0 && name === path[level]) {
         if (repeated) lost = true;
         const c = text.charCodeAt(i);
-        if (level + 1 === path.length && c === OPEN_BRACKET) i = array(i);
-        else if (level + 1 < path.length && c === OPEN_BRACE) i = object(i, level + 1);
+        if (level + 1 === path.length && c === OPEN_ARRAY) i = array(i);
+        else if (level + 1 < path.length && c === OPEN_OBJECT) i = object(i, level + 1);
         else i = value(i);
       } else {
         i = value(i);
       }
       i = skip(i);
-      if (text.charCodeAt(i) !== COMMA && text.charCodeAt(i) !== CLOSE_BRACE) throw new NotJson();
+      if (text.charCodeAt(i) !== COMMA && text.charCodeAt(i) !== CLOSE_OBJECT) throw new NotJson();
       if (cut && name === omitted) [cut[0], cut[1]] = [keyStart, text.charCodeAt(i) === COMMA ? skip(i + 1) : i];
-      if (text.charCodeAt(i) === CLOSE_BRACE) {
+      if (text.charCodeAt(i) === CLOSE_OBJECT) {
         if (repeated) canonical = false;
         // A last member is cut with the comma before it.
         if (cut && cut[1] === i && cut[0] > 0 && text.charCodeAt(cut[0] - 1) === COMMA) cut[0]--;
@@ -155,22 +148,22 @@ export function elementsAsSent(text: string, path: readonly string[], omit: stri
     const found: (string | undefined)[] = [];
     elements = found;
     i = skip(i + 1);
-    if (text.charCodeAt(i) === CLOSE_BRACKET) return i + 1;
+    if (text.charCodeAt(i) === CLOSE_ARRAY) return i + 1;
     for (;;) {
       canonical = true;
       const start = i;
       const cut: [number, number] = [-1, -1];
-      const end = text.charCodeAt(i) === OPEN_BRACE ? object(i, -1, omit, cut) : value(i);
+      const end = text.charCodeAt(i) === OPEN_OBJECT ? object(i, -1, omit, cut) : value(i);
       found.push(canonical ? (cut[0] >= 0 ? text.slice(start, cut[0]) + text.slice(cut[1], end) : text.slice(start, end)) : undefined);
       i = skip(end);
-      if (text.charCodeAt(i) === CLOSE_BRACKET) return i + 1;
+      if (text.charCodeAt(i) === CLOSE_ARRAY) return i + 1;
       if (text.charCodeAt(i) !== COMMA) throw new NotJson();
       i = skip(i + 1);
     }
   };
 
   const start = skip(0);
-  if (text.charCodeAt(start) !== OPEN_BRACE) return undefined;
+  if (text.charCodeAt(start) !== OPEN_OBJECT) return undefined;
   try {
     object(start, 0);
   } catch (error) {

@@ -1,3 +1,5 @@
+import { QUOTE, BACKSLASH, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY } from './json-codes.js';
+
 /**
  * JSON a client sends nests at most this many levels of objects and arrays. JSON.parse builds
  * any depth (an 8 MiB `[[[...]]]` is four million nested arrays, hundreds of MB), but every
@@ -6,13 +8,6 @@
  * these APIs comes near it; AgentCore examples (100 levels) sit 4 levels deep in their request.
  */
 export const MAX_JSON_DEPTH = 128;
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 
 /**
  * True when JSON text nests objects and arrays deeper than `limit` (brackets inside strings do
@@ -38,9 +33,9 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
         i = end;
         if (slashes % 2 === 0) break;
       }
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (++depth > limit) return true;
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       depth--;
     }
   }

@@ -2,6 +2,8 @@
 // its lines while it streams in, so a file of any size never sits in memory: only the current
 // line, itself bounded, does.
 
+import { OPEN_OBJECT } from './json-codes.js';
+
 export interface LineStreamLimits {
   /** Bytes the whole stream may have. */
   readonly maxBytes: number;
@@ -30,7 +32,6 @@ export class LineStreamError extends Error {
 }
 
 const LF = 0x0a;
-const OPEN_BRACE = 0x7b;
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /** How much of the start of the file is checked for signs of a binary (non-text) file. */
 const SNIFF_BYTES = 8192;
@@ -123,5 +124,5 @@ function rejectBinary(head: Buffer): void {
 }
 
 function isBlank(text: string): boolean {
-  return text.length === 0 || (text.charCodeAt(0) !== OPEN_BRACE && text.trim() === '');
+  return text.length === 0 || (text.charCodeAt(0) !== OPEN_OBJECT && text.trim() === '');
 }

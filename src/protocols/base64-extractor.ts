@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { QUOTE, BACKSLASH } from '../lib/json-codes.js';
 
 /** A long base64 string literal taken out of a JSON body: its placeholder in the text, and its bytes. */
 export type ExtractedBlobs = ReadonlyMap<string, Buffer>;
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const BASE64 = /^[A-Za-z0-9+/]*$/;
 const PADDING = /={1,2}$/;
 const BASE64_END = /^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

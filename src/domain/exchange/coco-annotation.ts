@@ -5,6 +5,8 @@
 // anything else (escapes, nested objects, a member of another type, invalid JSON, ...), which
 // the caller then parses with JSON.parse: a file's errors and messages stay what they were.
 
+import { QUOTE, BACKSLASH, COMMA, COLON, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, isJsonSpace } from '../../lib/json-codes.js';
+
 /** What the import keeps of an annotation: each member as JSON.parse gives it, absent when absent. */
 export type AnnotationMembers = {
   id?: number | string;
@@ -14,14 +16,6 @@ export type AnnotationMembers = {
   bbox?: number[] | false;
 };
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
 const MINUS = 0x2d;
 const PLUS = 0x2b;
 const DOT = 0x2e;
@@ -111,7 +105,7 @@ function skipString(text: Buffer, at: number): number {
 function space(text: Buffer, at: number): number {
   for (;;) {
     const code = byteAt(text, at);
-    if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) return at;
+    if (!isJsonSpace(code)) return at;
     at++;
   }
 }

@@ -3,6 +3,8 @@
 // string, so a 5 MB blob is never also held as one 5 MB string (which every line would keep
 // alive for the whole job, and which the heap only gives back at its next full collection).
 
+import { OPEN_OBJECT } from '../../../lib/json-codes.js';
+
 export interface ManifestLine {
   /** 1-based number of the physical line in the blob, blank lines included. */
   lineNumber: number;
@@ -12,7 +14,6 @@ export interface ManifestLine {
 
 const LF = 0x0a;
 const CR = 0x0d;
-const OPEN_BRACE = 0x7b;
 const BOM = 0xfeff;
 
 /**
@@ -121,7 +122,7 @@ class LineCutter {
 function isBlank(all: string, start: number, stop: number): boolean {
   if (start >= stop) return true;
   // Nearly every manifest line starts with `{`; skip the whitespace scan for those.
-  if (all.charCodeAt(start) === OPEN_BRACE) return false;
+  if (all.charCodeAt(start) === OPEN_OBJECT) return false;
   for (let i = start; i < stop; i++) {
     const c = all.charCodeAt(i);
     if (c !== 0x20 && c !== 0x09 && c !== CR && c !== LF && !isOtherWhitespace(c)) return false;
