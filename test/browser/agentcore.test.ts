@@ -90,7 +90,13 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console: AgentCore datasets
     await page.locator('.example').first().waitFor();
     const top = page.locator('nav[aria-label="Example pages (top)"]');
     await expect.poll(() => page.locator('.pager-row').first().textContent()).toContain('1–10 of 25');
+    // A slow next page: the range must describe the examples on screen, not the page still loading.
+    await page.route('**/*', async (route) => {
+      if (route.request().resourceType() === 'fetch') await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
     await top.locator('button:has-text("Next")').click();
+    expect(await page.locator('.pager-row').first().textContent()).toContain('1–10 of 25');
     await expect.poll(() => page.locator('.pager-row').first().textContent()).toContain('11–20 of 25');
     expect(await page.locator('.example h3').first().textContent()).toBe('case-10');
     await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');

@@ -102,7 +102,7 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
   const items = settled ? (matches ?? []).slice(searchPage * size, (searchPage + 1) * size) : pages.page.data?.items ?? [];
   const loading = settled ? searched.loading : pages.page.loading && !pages.page.data;
   const total = d?.exampleCount;
-  const first = settled ? searchPage * size : (pages.number - 1) * size;
+  const first = settled ? searchPage * size : ((pages.page.data?.number ?? pages.number) - 1) * size;
   const pager = settled
     ? { number: searchPage + 1, previous: searchPage > 0 ? () => setSearchPage(searchPage - 1) : undefined, next: (searchPage + 1) * size < (matches?.length ?? 0) ? () => setSearchPage(searchPage + 1) : undefined }
     : pages;

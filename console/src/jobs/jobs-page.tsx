@@ -52,7 +52,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
           </nav>
           {page.error !== undefined && <Problem error={page.error} retry={page.reload} />}
           {page.loading && !page.data && <p className="muted" role="status">Reading the jobs…</p>}
-          {page.data && page.data.items.length === 0 && pages.number === 1 && <NoJobs state={chosen} />}
+          {page.data && page.data.items.length === 0 && page.data.number === 1 && <NoJobs state={chosen} />}
           <ol className="jobs" aria-label={chosen ? `${STATE_WORDS[chosen]} jobs` : 'Jobs'}>
             {page.data?.items.map((job) => <JobItem key={`${job.state === 'FAILED' ? 'f' : 'o'}${job.jobId}`} job={job} now={now} />)}
           </ol>

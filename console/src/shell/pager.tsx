@@ -4,6 +4,8 @@ import { useAsync, usePolling } from '../lib/hooks.js';
 import type { AsyncState } from '../lib/hooks.js';
 
 type PageOf<T, Extra> = { items: T[]; nextToken?: string } & Extra;
+/** A page as held: `number` is the page it was fetched as (1: the first), which is not the pager's number while the next page loads. */
+type HeldPage<T, Extra> = PageOf<T, Extra> & { number: number };
 
 /** The tokens of the pages before the one on screen (undefined: the first), forgotten when `deps` change. */
 function useTokens(deps: readonly unknown[]) {
@@ -17,7 +19,13 @@ function useTokens(deps: readonly unknown[]) {
   return { key, tokens, setTokens, current: tokens[tokens.length - 1] };
 }
 
-function controls<T, Extra>({ tokens, setTokens }: ReturnType<typeof useTokens>, page: AsyncState<PageOf<T, Extra>>) {
+/** Fetches the page the tokens point at, marked with its number (a range such as "11–20" is drawn from the page on screen, not the one loading). */
+function fetchHeld<T, Extra>(fetchPage: (token: string | undefined, signal: AbortSignal) => Promise<PageOf<T, Extra>>, tokens: ReturnType<typeof useTokens>) {
+  const number = tokens.tokens.length;
+  return async (signal: AbortSignal): Promise<HeldPage<T, Extra>> => ({ ...(await fetchPage(tokens.current, signal)), number });
+}
+
+function controls<T, Extra>({ tokens, setTokens }: ReturnType<typeof useTokens>, page: AsyncState<HeldPage<T, Extra>>) {
   return {
     page,
     number: tokens.length,
@@ -32,14 +40,14 @@ function controls<T, Extra>({ tokens, setTokens }: ReturnType<typeof useTokens>,
  */
 export function usePages<T, Extra = object>(fetchPage: (token: string | undefined, signal: AbortSignal) => Promise<PageOf<T, Extra>>, deps: readonly unknown[]) {
   const tokens = useTokens(deps);
-  const page = useAsync((signal) => fetchPage(tokens.current, signal), [tokens.key, tokens.current, tokens.tokens.length]);
+  const page = useAsync(fetchHeld(fetchPage, tokens), [tokens.key, tokens.current, tokens.tokens.length]);
   return controls(tokens, page);
 }
 
 /** usePages whose page on screen is read again every `everyMs` while the browser tab is visible (a live listing). */
 export function usePolledPages<T, Extra = object>(fetchPage: (token: string | undefined, signal: AbortSignal) => Promise<PageOf<T, Extra>>, everyMs: number | undefined, deps: readonly unknown[]) {
   const tokens = useTokens(deps);
-  const page = usePolling((signal) => fetchPage(tokens.current, signal), () => everyMs, [tokens.key, tokens.current, tokens.tokens.length]);
+  const page = usePolling(fetchHeld(fetchPage, tokens), () => everyMs, [tokens.key, tokens.current, tokens.tokens.length]);
   return controls(tokens, page);
 }
 

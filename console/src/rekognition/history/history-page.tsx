@@ -65,7 +65,7 @@ export function DatasetHistoryPage({ arn }: { arn: string }) {
 
   if (dataset.error !== undefined && errorCode(dataset.error) === 'ResourceNotFoundException') return <DatasetNotFound arn={arn} />;
   const rows = (revisions.page.data?.items ?? []).map(timelineRow);
-  const newest = revisions.number === 1 ? rows[0]?.revision : undefined;
+  const newest = revisions.page.data?.number === 1 ? rows[0]?.revision : undefined;
   const denied = uniqueReasons(Object.values(permissions));
   const busy = status?.endsWith('_IN_PROGRESS') ? status : undefined;
   // The restore's revision, once the timeline has it (its job is done, or failed).
