@@ -55,13 +55,14 @@ export interface JobResource {
   readonly page?: { readonly path: string; readonly query: Readonly<Record<string, string>> };
 }
 
-export function jobResource(arn: string): JobResource {
+/** `names`: AgentCore dataset names by id, where known (the ARN holds the id only). */
+export function jobResource(arn: string, names?: ReadonlyMap<string, string>): JobResource {
   const dataset = /^arn:aws:rekognition:[^:]*:\d*:project\/([^/]+)\/dataset\/([a-z]+)\/\d+$/.exec(arn);
   if (dataset) return { arn, service: 'Rekognition', label: `${dataset[1]} · ${dataset[2].toUpperCase()}`, page: { path: '/rekognition/dataset', query: { arn } } };
   const project = /^arn:aws:rekognition:[^:]*:\d*:project\/([^/]+)\/\d+$/.exec(arn);
   if (project) return { arn, service: 'Rekognition', label: `project ${project[1]}`, page: { path: '/rekognition/project', query: { name: project[1] } } };
   const agentcore = /^arn:aws:bedrock-agentcore:[^:]*:\d*:dataset\/([^/]+)$/.exec(arn);
-  if (agentcore) return { arn, service: 'AgentCore', label: agentcore[1], page: { path: '/agentcore/dataset', query: { id: agentcore[1] } } };
+  if (agentcore) return { arn, service: 'AgentCore', label: names?.get(agentcore[1]) ?? agentcore[1], page: { path: '/agentcore/dataset', query: { id: agentcore[1] } } };
   return { arn, service: undefined, label: arn };
 }
 

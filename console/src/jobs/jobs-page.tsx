@@ -1,3 +1,5 @@
+import { GetDatasetCommand } from '@aws-sdk/client-bedrock-agentcore-control';
+import { useEffect, useState } from 'react';
 import { useJobsClient } from '../lib/api-clients.js';
 import { useTrovePermission } from '../lib/caller.js';
 import { useClients } from '../lib/clients.js';
@@ -32,6 +34,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
   const { page } = pages;
   const chosen = states.length === 1 ? states[0] : undefined;
   const now = Date.now();
+  const names = useAgentCoreNames(page.data?.items ?? []);
   return (
     <section className="jobs-page" aria-labelledby="jobs-heading">
       <h1 id="jobs-heading">Jobs</h1>
@@ -54,7 +57,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
           {page.loading && !page.data && <p className="muted" role="status">Reading the jobs…</p>}
           {page.data && page.data.items.length === 0 && page.data.number === 1 && <NoJobs state={chosen} />}
           <ol className="jobs" aria-label={chosen ? `${STATE_WORDS[chosen]} jobs` : 'Jobs'}>
-            {page.data?.items.map((job) => <JobItem key={`${job.state === 'FAILED' ? 'f' : 'o'}${job.jobId}`} job={job} now={now} />)}
+            {page.data?.items.map((job) => <JobItem key={`${job.state === 'FAILED' ? 'f' : 'o'}${job.jobId}`} job={job} now={now} names={names} />)}
           </ol>
           <PagerControls label="Pages of jobs" {...pages} />
         </>
@@ -72,7 +75,30 @@ function NoJobs({ state }: { state: JobState | undefined }) {
   );
 }
 
-function JobItem({ job, now }: { job: JobView; now: number }) {
+/**
+ * AgentCore dataset names for the jobs on screen (a job names its dataset by ARN, whose last part
+ * is the id): read once per dataset with GetDataset; a deleted dataset, or one the caller may not
+ * read, stays shown by its id.
+ */
+function useAgentCoreNames(jobs: readonly JobView[]): ReadonlyMap<string, string> {
+  const { agentcore } = useClients();
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const [asked] = useState(() => new Set<string>());
+  const ids = [...new Set(jobs.flatMap((job) => job.resources.map((arn) => jobResource(arn))).filter((r) => r.service === 'AgentCore').map((r) => r.page!.query['id']))];
+  const key = ids.join(' ');
+  useEffect(() => {
+    for (const id of ids.filter((id) => !asked.has(id))) {
+      asked.add(id);
+      agentcore.send(new GetDatasetCommand({ datasetId: id })).then(
+        (d) => d.datasetName && setNames((known) => new Map(known).set(id, d.datasetName!)),
+        () => undefined,
+      );
+    }
+  }, [key]);
+  return names;
+}
+
+function JobItem({ job, now, names }: { job: JobView; now: number; names: ReadonlyMap<string, string> }) {
   const kind = kindWords(job.kind);
   const tone = STATE_TONE[job.state];
   return (
@@ -86,7 +112,7 @@ function JobItem({ job, now }: { job: JobView; now: number }) {
       </div>
       <ul className="job-resources" aria-label="Works on">
         {job.resources.map((arn) => {
-          const resource = jobResource(arn);
+          const resource = jobResource(arn, names);
           return (
             <li key={arn}>
               {resource.service && <span className="muted">{resource.service} </span>}

@@ -78,11 +78,11 @@ function table(jobs: readonly JobView[], operator: boolean): string {
   if (jobs.length === 0) return 'No jobs.\n';
   const when = (seconds: number | undefined) => (seconds === undefined ? '' : new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z'));
   const rows = jobs.map((job) => [
-    String(job.jobId), job.state, job.kind, String(job.attempts), when(job.createdAt),
+    String(job.jobId), job.state, job.kind, String(job.attempts), when(job.createdAt), when(job.startedAt),
     when(job.state === 'FAILED' ? job.failedAt : job.nextAttemptAt), ...(operator ? [job.node ?? ''] : []),
     job.resources.join(' '), oneLine(job.lastError ?? ''),
   ]);
-  const header = ['ID', 'STATE', 'KIND', 'ATTEMPTS', 'CREATED', 'NEXT/FAILED AT', ...(operator ? ['NODE'] : []), 'RESOURCE', 'LAST ERROR'];
+  const header = ['ID', 'STATE', 'KIND', 'ATTEMPTS', 'CREATED', 'STARTED', 'NEXT/FAILED AT', ...(operator ? ['NODE'] : []), 'RESOURCE', 'LAST ERROR'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
 }

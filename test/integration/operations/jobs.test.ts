@@ -129,7 +129,7 @@ describe.each(BACKENDS)('jobs: ListJobs and bin/trove jobs list (%s)', (backend)
       ['FAILED', failedDataset],
     ]);
     const table = await run(process.execPath, [BIN, 'jobs', 'list', '--local', '--state', 'failed', ...store]);
-    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+STATE\s+KIND\s+ATTEMPTS\s+CREATED\s+NEXT\/FAILED AT\s+NODE\s+RESOURCE\s+LAST ERROR$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+STATE\s+KIND\s+ATTEMPTS\s+CREATED\s+STARTED\s+NEXT\/FAILED AT\s+NODE\s+RESOURCE\s+LAST ERROR$/);
     expect(table.stdout).toContain(failedDataset);
     expect(table.stdout).not.toContain(queuedDatasets[0]);
 
@@ -148,6 +148,13 @@ describe.each(BACKENDS)('jobs: ListJobs and bin/trove jobs list (%s)', (backend)
       expect(running).toMatchObject({ jobId: claimed.id, state: 'RUNNING', attempts: 1, startedAt: now / 1000, resources: [queuedDatasets[0]] });
       expect(running.startedAt!).toBeGreaterThanOrEqual(running.createdAt);
       expect(running.nextAttemptAt).toBeUndefined();
+      // The CLI's table says the same, in its STARTED column.
+      const table = await run(process.execPath, [BIN, 'jobs', 'list', '--state', 'running', '--endpoint', server.url], {
+        env: { ...process.env, AWS_ACCESS_KEY_ID: bob.accessKeyId, AWS_SECRET_ACCESS_KEY: bob.secretAccessKey, AWS_REGION: 'us-east-1' },
+      });
+      const [header, row] = table.stdout.split('\n');
+      const column = header.indexOf('STARTED');
+      expect(row.slice(column, column + 20)).toBe(new Date(now).toISOString().replace(/\.\d+Z$/, 'Z'));
     } finally {
       expect(await server.trove.store.jobs.release(claimed.id, owner, now, 'handed back by the test')).toBe(true);
     }
