@@ -74,13 +74,18 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
   const draft = version === 'DRAFT';
   const versions = useVersions(missing ? undefined : datasetId, d?.updatedAt?.getTime());
   const updated = d?.updatedAt?.getTime();
-  const pages = usePages<Record<string, unknown>>(async (token, signal) => {
-    if (missing || settled) return { items: [] };
+  // Each answer says which search it is for (the page or the matches before stay held while the next
+  // loads): the matches of "refund" are not shown as those of "order", nor a search's empty page as "No examples."
+  const pages = usePages<Record<string, unknown>, { search: string }>(async (token, signal) => {
+    if (missing || settled) return { items: [], search: settled };
     const out = await agentcore.send(new ListDatasetExamplesCommand({ datasetId, datasetVersion: version, maxResults: size, nextToken: token }), { abortSignal: signal });
-    return { items: (out.examples ?? []) as Record<string, unknown>[], nextToken: out.nextToken };
+    return { items: (out.examples ?? []) as Record<string, unknown>[], nextToken: out.nextToken, search: settled };
   }, [datasetId, version, size, updated, missing, settled]);
   // A search reads the whole version once and pages the matches here (AWS has no search).
-  const searched = useAsync(async (signal) => (settled && !missing ? (await allExamples(agentcore, datasetId, version, signal)).filter((e) => matchesSearch(e, settled)) : undefined), [datasetId, version, settled, updated, missing]);
+  const searched = useAsync(async (signal) => ({
+    search: settled,
+    matches: settled && !missing ? (await allExamples(agentcore, datasetId, version, signal)).filter((e) => matchesSearch(e, settled)) : undefined,
+  }), [datasetId, version, settled, updated, missing]);
   const [searchPage, setSearchPage] = useState(0);
   const [searchKey, setSearchKey] = useState(settled);
   if (searchKey !== settled) {
@@ -98,11 +103,12 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
     );
   }
 
-  const matches = searched.data;
-  const items = settled ? (matches ?? []).slice(searchPage * size, (searchPage + 1) * size) : pages.page.data?.items ?? [];
-  const loading = settled ? searched.loading : pages.page.loading && !pages.page.data;
+  const matches = searched.data?.search === settled ? searched.data.matches : undefined;
+  const listed = pages.page.data?.search === settled ? pages.page.data : undefined;
+  const items = settled ? (matches ?? []).slice(searchPage * size, (searchPage + 1) * size) : listed?.items ?? [];
+  const loading = settled ? matches === undefined && searched.error === undefined : pages.page.loading && !listed;
   const total = d?.exampleCount;
-  const first = settled ? searchPage * size : ((pages.page.data?.number ?? pages.number) - 1) * size;
+  const first = settled ? searchPage * size : ((listed?.number ?? pages.number) - 1) * size;
   const pager = settled
     ? { number: searchPage + 1, previous: searchPage > 0 ? () => setSearchPage(searchPage - 1) : undefined, next: (searchPage + 1) * size < (matches?.length ?? 0) ? () => setSearchPage(searchPage + 1) : undefined }
     : pages;
