@@ -73,6 +73,17 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console whil
     await page.close();
   });
 
+  it('says nothing published only once it has read the versions', async () => {
+    const page = await c.signedIn('/');
+    await slowNetwork(page);
+    await page.locator('a', { hasText: /^support_bot$/ }).click();
+    await page.locator('.timeline h2').waitFor();
+    expect(await page.locator('.timeline').textContent()).not.toContain('Nothing published yet');
+    await page.locator('.timeline a:has-text("Version 2")').waitFor();
+    expect(await page.locator('.timeline').textContent()).not.toContain('Nothing published yet');
+    await page.close();
+  });
+
   it('shows no matches of the search before while the next one runs, and no "No examples." when it is cleared', async () => {
     const page = await c.signedIn(acPath());
     const search = page.getByLabel('Search scenario_id and input');

@@ -74,16 +74,18 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
   const draft = version === 'DRAFT';
   const versions = useVersions(missing ? undefined : datasetId, d?.updatedAt?.getTime());
   const updated = d?.updatedAt?.getTime();
-  // Each answer says which search it is for (the page or the matches before stay held while the next
-  // loads): the matches of "refund" are not shown as those of "order", nor a search's empty page as "No examples."
-  const pages = usePages<Record<string, unknown>, { search: string }>(async (token, signal) => {
-    if (missing || settled) return { items: [], search: settled };
+  // Each answer says which version and search it is for: the page or the matches before stay held
+  // while the next ones load, and must not be shown as theirs (version 1's examples beside the
+  // draft's Edit and Delete, the matches of "refund" as those of "order", a search's empty page as "No examples.").
+  const shownFor = JSON.stringify([datasetId, version, settled]);
+  const pages = usePages<Record<string, unknown>, { for: string }>(async (token, signal) => {
+    if (missing || settled) return { items: [], for: shownFor };
     const out = await agentcore.send(new ListDatasetExamplesCommand({ datasetId, datasetVersion: version, maxResults: size, nextToken: token }), { abortSignal: signal });
-    return { items: (out.examples ?? []) as Record<string, unknown>[], nextToken: out.nextToken, search: settled };
+    return { items: (out.examples ?? []) as Record<string, unknown>[], nextToken: out.nextToken, for: shownFor };
   }, [datasetId, version, size, updated, missing, settled]);
   // A search reads the whole version once and pages the matches here (AWS has no search).
   const searched = useAsync(async (signal) => ({
-    search: settled,
+    for: shownFor,
     matches: settled && !missing ? (await allExamples(agentcore, datasetId, version, signal)).filter((e) => matchesSearch(e, settled)) : undefined,
   }), [datasetId, version, settled, updated, missing]);
   const [searchPage, setSearchPage] = useState(0);
@@ -103,8 +105,8 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
     );
   }
 
-  const matches = searched.data?.search === settled ? searched.data.matches : undefined;
-  const listed = pages.page.data?.search === settled ? pages.page.data : undefined;
+  const matches = searched.data?.for === shownFor ? searched.data.matches : undefined;
+  const listed = pages.page.data?.for === shownFor ? pages.page.data : undefined;
   const items = settled ? (matches ?? []).slice(searchPage * size, (searchPage + 1) * size) : listed?.items ?? [];
   const loading = settled ? matches === undefined && searched.error === undefined : pages.page.loading && !listed;
   const total = d?.exampleCount;
@@ -171,7 +173,7 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
       <div className="ac-body">
         <aside className="ac-versions">
           {versions.error !== undefined && <Problem error={versions.error} retry={versions.reload} />}
-          <VersionsTimeline datasetId={datasetId} name={d?.datasetName ?? datasetId} versions={versions.data ?? []} current={version} draftStatus={d?.draftStatus}
+          <VersionsTimeline datasetId={datasetId} name={d?.datasetName ?? datasetId} versions={versions.data} current={version} draftStatus={d?.draftStatus}
             deleteDenied={reason(may('DeleteDataset'))} onChanged={dataset.reload} />
         </aside>
         <section aria-label="Examples" className="examples">

@@ -78,13 +78,8 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
       return <IngestReportPage arn={query.get('arn') ?? ''} revision={Number(query.get('revision'))} />;
     case '/rekognition/dataset/diff':
       return <RevisionDiffPage arn={query.get('arn') ?? ''} from={query.get('from') ?? ''} to={query.get('to') ?? undefined} />;
-    case '/agentcore/dataset': {
-      const id = query.get('id') ?? '';
-      const version = query.get('version') ?? 'DRAFT';
-      // A page of its own per version: nothing read for the version before (examples, matches, pager)
-      // stays on screen while the next one loads, least of all beside the draft's Edit and Delete.
-      return <AgentCoreDatasetPage key={`${id}/${version}`} datasetId={id} version={version} query={query} />;
-    }
+    case '/agentcore/dataset':
+      return <AgentCoreDatasetPage datasetId={query.get('id') ?? ''} version={query.get('version') ?? 'DRAFT'} query={query} />;
     case '/agentcore/history':
       return <ExampleHistoryPage datasetId={query.get('id') ?? ''} exampleId={query.get('example') ?? ''} />;
     case '/agentcore/diff':
