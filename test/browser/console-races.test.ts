@@ -106,6 +106,34 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console whil
     await expect.poll(() => page.locator('.example').count()).toBe(3);
     await page.close();
   });
+
+  // Last: it deletes version 1, which the tests above read.
+  it('deletes a version once: Delete is not offered again while the first delete runs', async () => {
+    const page = await c.signedIn(acPath());
+    const actions = page.locator('.timeline li', { has: page.locator('a', { hasText: /^Version 1$/ }) }).locator('.version-actions');
+    await actions.waitFor();
+    const deletes: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'DELETE') deletes.push(request.url());
+    });
+    await slowNetwork(page);
+    await actions.locator('button[aria-label="Delete version 1"]').click();
+    await actions.locator('button:has-text("Delete version 1")').click();
+    // While DeleteDataset is on its way: pressing Delete again must not start a second one.
+    expect(await actions.locator('button[aria-label="Delete version 1"]').isDisabled()).toBe(true);
+    await actions.locator('button[aria-label="Delete version 1"]').click({ force: true });
+    if (await actions.locator('button:has-text("Delete version 1")').count()) await actions.locator('button:has-text("Delete version 1")').click();
+    await page.locator('.timeline a', { hasText: /^Version 1$/ }).waitFor({ state: 'detached', timeout: 20_000 });
+    expect(deletes).toHaveLength(1);
+    // The same for an example of the draft: neither Delete nor Edit while its DeleteDatasetExamples runs.
+    const example = page.locator('.example[data-example-id="order-status"] .example-actions');
+    await example.locator('button:has-text("Delete")').click();
+    await example.locator('button:has-text("Delete it")').click();
+    expect(await example.locator('button:has-text("Delete")').isDisabled()).toBe(true);
+    expect(await example.locator('button:has-text("Edit")').isDisabled()).toBe(true);
+    await expect.poll(() => example.locator('[role=status]').textContent(), { timeout: 20_000 }).toMatch(/^Deleted/);
+    await page.close();
+  });
 });
 
 if (CHROMIUM_MISSING !== undefined) {

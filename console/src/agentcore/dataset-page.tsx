@@ -234,14 +234,14 @@ function ExampleActions({ datasetId, example, editDenied, deleteDenied, onEdit, 
   };
   return (
     <span className="example-actions">
-      <button type="button" className="small" onClick={onEdit} disabled={editDenied !== undefined} title={editDenied ?? 'Edit this example (UpdateDatasetExamples)'}>Edit</button>
+      <button type="button" className="small" onClick={onEdit} disabled={editDenied !== undefined || write.busy} title={editDenied ?? 'Edit this example (UpdateDatasetExamples)'}>Edit</button>
       {confirming ? (
         <>
           <button type="button" className="small danger" onClick={() => void remove()}>Delete it</button>
           <button type="button" className="small" onClick={() => setConfirming(false)}>Keep</button>
         </>
       ) : (
-        <button type="button" className="small" onClick={() => setConfirming(true)} disabled={deleteDenied !== undefined} title={deleteDenied ?? 'Delete this example from the draft (DeleteDatasetExamples)'}>Delete</button>
+        <button type="button" className="small" onClick={() => setConfirming(true)} disabled={deleteDenied !== undefined || write.busy} title={deleteDenied ?? 'Delete this example from the draft (DeleteDatasetExamples)'}>Delete</button>
       )}
       <WriteStatus state={write.state} done="Deleted" />
     </span>

@@ -101,7 +101,7 @@ function VersionActions({ datasetId, datasetName, version, deleteDenied, onChang
           <button type="button" className="small" onClick={() => setConfirming(false)}>Keep</button>
         </>
       ) : (
-        <button type="button" className="small" onClick={() => setConfirming(true)} disabled={deleteDenied !== undefined} title={deleteDenied ?? `Delete version ${version} (DeleteDataset with datasetVersion)`}
+        <button type="button" className="small" onClick={() => setConfirming(true)} disabled={deleteDenied !== undefined || write.busy} title={deleteDenied ?? `Delete version ${version} (DeleteDataset with datasetVersion)`}
           aria-label={`Delete version ${version}`}>Delete</button>
       )}
       {error !== undefined && <Problem error={error} />}
