@@ -58,6 +58,30 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console whil
     await page.close();
   });
 
+  it('shows an entry saved here as a later bulk change left it, not as its own save read it back', async () => {
+    const page = await c.signedIn(`/rekognition/dataset?arn=${encodeURIComponent(c.data.rk.trainArn)}&entry=${encodeURIComponent(ref('rose-01.png'))}`, { width: 1440, height: 1600 });
+    const dialog = page.locator('dialog.entry-detail');
+    await dialog.locator('.detail-side h3').first().waitFor();
+    await dialog.getByLabel('Find or create a label').fill('wild');
+    await dialog.getByLabel('Find or create a label').press('Enter');
+    await page.keyboard.press('l');
+    await page.keyboard.press('s');
+    await expect.poll(() => dialog.locator('.save-status').textContent(), { timeout: 20_000 }).toMatch(/^Saved \(UPDATE_COMPLETE\)/);
+    await dialog.getByLabel('Close').click();
+    await page.locator('.label-bars label', { hasText: 'rose' }).locator('input').check();
+    await expect.poll(() => page.locator('.entry-card').count()).toBe(7);
+    await page.click('button:has-text("Select")');
+    await page.click('button:has-text("Select all")');
+    await page.getByLabel('Label to add or remove').fill('summer');
+    await page.click('.bulk-bar button:has-text("Add label")');
+    await expect.poll(() => page.locator('.bulk-status').textContent(), { timeout: 20_000 }).toContain('Added summer to 7 entries');
+    // The grid lists the entries again after the bulk change: rose-01 has both labels now.
+    const card = page.locator(`.entry-card[data-source-ref="${ref('rose-01.png')}"] .tags`);
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('summer');
+    expect(await card.textContent()).toContain('wild');
+    await page.close();
+  });
+
   it('shows no example of the version it leaves beside the draft\'s Edit and Delete while the draft loads', async () => {
     const page = await c.signedIn(acPath('1'));
     await page.locator('.example[data-example-id="store-hours"]').waitFor();

@@ -81,7 +81,7 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
     <div className="dataset-page">
       <DatasetHead arn={arn} dataset={dataset} view="entries" />
       <DisplayOptionsProvider>
-        <DatasetEditingProvider datasetArn={arn} datasetLabels={labelNames} onSaved={onSaved}>
+        <DatasetEditingProvider datasetArn={arn} datasetLabels={labelNames} listing={generation} onSaved={onSaved}>
         <div className="dataset-body">
           <aside aria-label="Filters and labels">
             <FilterBar filters={filters} onChange={(next) => setQuery(next, undefined, true)} />
