@@ -82,6 +82,28 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console whil
     await page.close();
   });
 
+  it('removes a label just added to the chosen entries (the second change builds on the first, not on the lines chosen before it)', async () => {
+    const page = await c.signedIn(`/rekognition/dataset?arn=${encodeURIComponent(c.data.rk.trainArn)}`, { width: 1440, height: 1600 });
+    await page.locator('.label-bars label', { hasText: 'daisy' }).locator('input').check();
+    await expect.poll(() => page.locator('.entry-card').count()).toBe(6);
+    await page.click('button:has-text("Select")');
+    await page.locator('.entry-card').nth(0).click();
+    await page.locator('.entry-card').nth(1).click({ modifiers: ['Shift'] });
+    const chosen = await page.locator('.entry-card.checked').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-source-ref')));
+    expect(chosen).toHaveLength(2);
+    await page.getByLabel('Label to add or remove').fill('autumn');
+    await page.click('.bulk-bar button:has-text("Add label")');
+    await expect.poll(() => page.locator('.bulk-status').textContent(), { timeout: 20_000 }).toContain('Added autumn to 2 entries');
+    const autumn = async () => (await c.server.rekognition().send(new ListDatasetEntriesCommand({ DatasetArn: c.data.rk.trainArn, ContainsLabels: ['autumn'] }))).DatasetEntries ?? [];
+    expect(await autumn()).toHaveLength(2);
+    // Changed my mind: the same two, at once.
+    await page.click('.bulk-bar button:has-text("Remove label")');
+    await expect.poll(() => page.locator('.bulk-status').textContent(), { timeout: 20_000 }).toContain('Removed autumn from 2 entries');
+    expect(await page.locator('.bulk-status').textContent()).not.toContain('left as they are');
+    expect(await autumn()).toHaveLength(0);
+    await page.close();
+  });
+
   it('shows no example of the version it leaves beside the draft\'s Edit and Delete while the draft loads', async () => {
     const page = await c.signedIn(acPath('1'));
     await page.locator('.example[data-example-id="store-hours"]').waitFor();

@@ -1,3 +1,4 @@
+import type { Dispatch, SetStateAction } from 'react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { usePermission } from '../lib/caller.js';
 import { errorCode } from '../lib/errors.js';
@@ -123,7 +124,7 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
 /** Over the grid: what it shows, and (for a key that may change the dataset) choosing entries and adding images. */
 function GridTools({ arn, filters, total, sampleRef, selection, onSelection }: {
   arn: string; filters: EntryFilters; total: number | undefined; sampleRef: string | undefined;
-  selection: Selection | undefined; onSelection: (selection: Selection | undefined) => void;
+  selection: Selection | undefined; onSelection: Dispatch<SetStateAction<Selection | undefined>>;
 }) {
   const editing = useEditing();
   const upload = usePermission(['rekognition:UpdateDatasetEntries', [arn]], ['trove:UploadImage', []], ['s3:PutObject', []]);
