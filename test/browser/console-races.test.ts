@@ -104,6 +104,40 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console whil
     await page.close();
   });
 
+  it('keeps the grid where it was, behind the entry dialog, while a save is followed', async () => {
+    const page = await c.signedIn(`/rekognition/dataset?arn=${encodeURIComponent(c.data.rk.trainArn)}`);
+    const grid = page.getByTestId('entry-grid');
+    await page.locator('.entry-card').first().waitFor();
+    await grid.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await expect.poll(() => grid.evaluate((element) => element.scrollTop)).toBeGreaterThan(0);
+    /** The source-refs of the cards whose middle is in the grid's view. */
+    const inView = () => grid.evaluate((element) => {
+      const view = element.getBoundingClientRect();
+      return [...element.querySelectorAll('.entry-card')].filter((card) => {
+        const box = card.getBoundingClientRect();
+        return (box.top + box.bottom) / 2 >= view.top && (box.top + box.bottom) / 2 <= view.bottom;
+      }).map((card) => card.getAttribute('data-source-ref')!);
+    });
+    await expect.poll(async () => (await inView()).filter((r) => !r.endsWith('.gif')).length).toBeGreaterThan(0);
+    const shown = (await inView()).filter((r) => !r.endsWith('.gif'));
+    const chosen = shown[shown.length - 1];
+    await page.locator(`.entry-card[data-source-ref="${chosen}"]`).click();
+    const dialog = page.locator('dialog.entry-detail');
+    await dialog.locator('.detail-side h3').first().waitFor();
+    await dialog.getByLabel('Find or create a label').fill('late');
+    await dialog.getByLabel('Find or create a label').press('Enter');
+    await page.keyboard.press('l');
+    await slowNetwork(page);
+    await page.keyboard.press('s');
+    await expect.poll(() => dialog.locator('.save-status').textContent(), { timeout: 20_000 }).toMatch(/^Saved \(UPDATE_COMPLETE\)/);
+    // The dataset is described again after the save: the grid stays meanwhile (it was unmounted, and came back at the top).
+    expect(await page.locator('.entry-card').count()).toBeGreaterThan(0);
+    await dialog.getByLabel('Close').click();
+    await page.waitForTimeout(600);
+    expect(await inView()).toContain(chosen);
+    await page.close();
+  });
+
   it('shows no example of the version it leaves beside the draft\'s Edit and Delete while the draft loads', async () => {
     const page = await c.signedIn(acPath('1'));
     await page.locator('.example[data-example-id="store-hours"]').waitFor();
