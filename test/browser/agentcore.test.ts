@@ -97,8 +97,11 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console: AgentCore datasets
     });
     await top.locator('button:has-text("Next")').click();
     expect(await page.locator('.pager-row').first().textContent()).toContain('1–10 of 25');
+    // A second click while page 2 loads does nothing (Next waits for the page it would follow).
+    await top.locator('button:has-text("Next")').click({ force: true });
     await expect.poll(() => page.locator('.pager-row').first().textContent()).toContain('11–20 of 25');
     expect(await page.locator('.example h3').first().textContent()).toBe('case-10');
+    expect(await top.textContent()).toContain('Page 2');
     await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
     const versionsTop = await page.locator('.ac-versions').evaluate((e) => e.getBoundingClientRect().top);
     expect(versionsTop).toBeGreaterThanOrEqual(0);

@@ -26,11 +26,16 @@ function fetchHeld<T, Extra>(fetchPage: (token: string | undefined, signal: Abor
 }
 
 function controls<T, Extra>({ tokens, setTokens }: ReturnType<typeof useTokens>, page: AsyncState<HeldPage<T, Extra>>) {
+  // Next follows the token of the page on screen, and only once it is the page the pager is at: a
+  // second click while the next page loads would otherwise push the same token again (and count a
+  // page that was never shown).
+  const shown = page.data?.number === tokens.length ? page.data : undefined;
+  const nextToken = shown?.nextToken;
   return {
     page,
     number: tokens.length,
     previous: tokens.length > 1 ? () => setTokens((t) => t.slice(0, -1)) : undefined,
-    next: page.data?.nextToken ? () => setTokens((t) => [...t, page.data!.nextToken]) : undefined,
+    next: nextToken ? () => setTokens((t) => (t.length === shown!.number ? [...t, nextToken] : t)) : undefined,
   };
 }
 
