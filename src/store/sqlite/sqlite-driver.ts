@@ -20,6 +20,13 @@ const READER_CACHE_KIB = 2048;
 /** SQLite's own checkpoint threshold (pages), kept as a backstop behind WalCheckpointer. */
 const BACKSTOP_CHECKPOINT_PAGES = 16_384;
 
+/**
+ * How much of its file a WAL keeps when it restarts after a checkpoint (PRAGMA
+ * journal_size_limit): twice WalCheckpointer's threshold, so the commits between two checkpoints
+ * usually overwrite blocks the file already has instead of growing it.
+ */
+const WAL_KEPT_BYTES = 8 * 1024 * 1024;
+
 const dialect: SqlDialect = {
   name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5', notIndexed: '+',
   indexedBy: (index) => `INDEXED BY ${index}`, readsRowsToFilter: false, remote: false,
@@ -74,9 +81,11 @@ export class SqliteDriver implements SqlDriver {
         // Without the worker, SQLite checkpoints inside COMMIT again, at its default threshold.
         if (this.#writer.open) this.#writer.pragma('wal_autocheckpoint = 1000');
       });
-      // The WAL is cut back to nothing when it restarts after a checkpoint: its size is then what
-      // it holds (WalCheckpointer waits for 1,000 pages, as SQLite's own checkpoint does).
-      this.#writer.pragma('journal_size_limit = 0');
+      // A restarted WAL keeps its file (up to WAL_KEPT_BYTES) and is overwritten from the start:
+      // syncing a commit that grows the file also syncs the file's new size (ext4: a 1.3 MB
+      // commit took 3.4 ms to sync when appended, 1.4-2.9 ms when overwriting). It used to be cut
+      // to nothing, so that its size said what it held; WalCheckpointer now reads the frame count.
+      this.#writer.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
     }
     // An in-memory database is private to its connection, so reads must share the writer.
     this.#reader = config.filename === ':memory:' ? this.#writer : new Database(config.filename, { readonly: true });

@@ -14,7 +14,10 @@ import { Worker } from 'node:worker_threads';
  * writer or readers; frames a reader still needs are copied by a later checkpoint. As SQLite's own
  * checkpoint, it runs once the WAL holds `minWalBytes` (1,000 pages): small writes keep appending
  * to the WAL rather than reusing it at once (so, among others, a full disk still fails the next
- * write, not some later one).
+ * write, not some later one, until the WAL first restarts).
+ *
+ * What the WAL holds is its frame count (a NOOP checkpoint says), not its file's size: a restarted
+ * WAL keeps its file (SqliteDriver's journal_size_limit) and is overwritten from the start.
  */
 export class WalCheckpointer {
   readonly #worker: Worker;
@@ -72,13 +75,16 @@ const require = createRequire(import.meta.url);
 // through tsx or vitest in development, dist/ in production).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { statSync } = require('node:fs');
 const Database = require(workerData.betterSqlite3);
-// The WAL is truncated when it restarts (journal_size_limit 0), so its size is what it holds.
-const walBytes = () => { try { return statSync(workerData.filename + '-wal').size; } catch { return 0; } };
 const db = new Database(workerData.filename);
 db.pragma('synchronous = ' + workerData.synchronous);
 db.pragma('cache_size = -256');
+// The bytes of frames the WAL holds, as SQLite counts them (a NOOP checkpoint copies nothing; an
+// SQLite too old for NOOP runs a PASSIVE one instead, which is what this worker is for anyway).
+// Never by opening the -wal or -shm file here: closing another descriptor of a file releases
+// every POSIX lock this process holds on it, SQLite's own included.
+const frameBytes = db.pragma('page_size', { simple: true }) + 24;
+const walBytes = () => { try { return db.pragma('wal_checkpoint(NOOP)')[0].log * frameBytes; } catch { return 0; } };
 let timer;
 parentPort.on('message', (message) => {
   if (message === 'close') {

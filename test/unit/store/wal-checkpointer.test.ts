@@ -57,6 +57,28 @@ describe('SQLite commits: WAL checkpoints in the background, deferred durability
     expect(statSync(file()).size).toBeLessThan(100_000);
   });
 
+  it('reuses the WAL file once it restarts, and still leaves a small WAL alone (it counts frames, not the file)', async () => {
+    await largeCommit();
+    // Until the background checkpoint has copied every frame (a NOOP checkpoint only reports).
+    const side = new Database(file());
+    try {
+      await until(() => {
+        const [wal] = side.pragma('wal_checkpoint(NOOP)') as { log: number; checkpointed: number }[];
+        return wal.log > 0 && wal.checkpointed === wal.log;
+      });
+    } finally {
+      side.close();
+    }
+    const databaseSize = statSync(file()).size;
+    // Everything was checkpointed: this commit restarts the WAL, which overwrites its file from the start.
+    await driver.run('INSERT INTO blobs (data) VALUES (?)', [Buffer.alloc(100_000, 1)]);
+    expect(statSync(`${file()}-wal`).size).toBeGreaterThan(4 * 1024 * 1024);
+    await sleep(500);
+    // 100 KB of frames in a file of megabytes: not checkpointed yet (the database file has not grown).
+    expect(statSync(file()).size).toBe(databaseSize);
+    expect(await driver.get<{ n: number }>('SELECT COUNT(*) AS n FROM blobs')).toEqual({ n: 9 });
+  });
+
   it('keeps every committed row across a close and reopen', async () => {
     await largeCommit();
     await driver.close();
