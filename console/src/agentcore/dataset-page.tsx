@@ -74,13 +74,20 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
   const draft = version === 'DRAFT';
   const versions = useVersions(missing ? undefined : datasetId, d?.updatedAt?.getTime());
   const updated = d?.updatedAt?.getTime();
-  const pages = usePages<Record<string, unknown>>(async (token, signal) => {
-    if (missing || settled) return { items: [] };
+  // Each answer says which version and search it is for: the page or the matches before stay held
+  // while the next ones load, and must not be shown as theirs (version 1's examples beside the
+  // draft's Edit and Delete, the matches of "refund" as those of "order", a search's empty page as "No examples.").
+  const shownFor = JSON.stringify([datasetId, version, settled]);
+  const pages = usePages<Record<string, unknown>, { for: string }>(async (token, signal) => {
+    if (missing || settled) return { items: [], for: shownFor };
     const out = await agentcore.send(new ListDatasetExamplesCommand({ datasetId, datasetVersion: version, maxResults: size, nextToken: token }), { abortSignal: signal });
-    return { items: (out.examples ?? []) as Record<string, unknown>[], nextToken: out.nextToken };
+    return { items: (out.examples ?? []) as Record<string, unknown>[], nextToken: out.nextToken, for: shownFor };
   }, [datasetId, version, size, updated, missing, settled]);
   // A search reads the whole version once and pages the matches here (AWS has no search).
-  const searched = useAsync(async (signal) => (settled && !missing ? (await allExamples(agentcore, datasetId, version, signal)).filter((e) => matchesSearch(e, settled)) : undefined), [datasetId, version, settled, updated, missing]);
+  const searched = useAsync(async (signal) => ({
+    for: shownFor,
+    matches: settled && !missing ? (await allExamples(agentcore, datasetId, version, signal)).filter((e) => matchesSearch(e, settled)) : undefined,
+  }), [datasetId, version, settled, updated, missing]);
   const [searchPage, setSearchPage] = useState(0);
   const [searchKey, setSearchKey] = useState(settled);
   if (searchKey !== settled) {
@@ -98,11 +105,12 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
     );
   }
 
-  const matches = searched.data;
-  const items = settled ? (matches ?? []).slice(searchPage * size, (searchPage + 1) * size) : pages.page.data?.items ?? [];
-  const loading = settled ? searched.loading : pages.page.loading && !pages.page.data;
+  const matches = searched.data?.for === shownFor ? searched.data.matches : undefined;
+  const listed = pages.page.data?.for === shownFor ? pages.page.data : undefined;
+  const items = settled ? (matches ?? []).slice(searchPage * size, (searchPage + 1) * size) : listed?.items ?? [];
+  const loading = settled ? matches === undefined && searched.error === undefined : pages.page.loading && !listed;
   const total = d?.exampleCount;
-  const first = settled ? searchPage * size : ((pages.page.data?.number ?? pages.number) - 1) * size;
+  const first = settled ? searchPage * size : ((listed?.number ?? pages.number) - 1) * size;
   const pager = settled
     ? { number: searchPage + 1, previous: searchPage > 0 ? () => setSearchPage(searchPage - 1) : undefined, next: (searchPage + 1) * size < (matches?.length ?? 0) ? () => setSearchPage(searchPage + 1) : undefined }
     : pages;
@@ -165,7 +173,7 @@ export function AgentCoreDatasetPage({ datasetId, version, query }: { datasetId:
       <div className="ac-body">
         <aside className="ac-versions">
           {versions.error !== undefined && <Problem error={versions.error} retry={versions.reload} />}
-          <VersionsTimeline datasetId={datasetId} name={d?.datasetName ?? datasetId} versions={versions.data ?? []} current={version} draftStatus={d?.draftStatus}
+          <VersionsTimeline datasetId={datasetId} name={d?.datasetName ?? datasetId} versions={versions.data} current={version} draftStatus={d?.draftStatus}
             deleteDenied={reason(may('DeleteDataset'))} onChanged={dataset.reload} />
         </aside>
         <section aria-label="Examples" className="examples">
@@ -226,14 +234,14 @@ function ExampleActions({ datasetId, example, editDenied, deleteDenied, onEdit, 
   };
   return (
     <span className="example-actions">
-      <button type="button" className="small" onClick={onEdit} disabled={editDenied !== undefined} title={editDenied ?? 'Edit this example (UpdateDatasetExamples)'}>Edit</button>
+      <button type="button" className="small" onClick={onEdit} disabled={editDenied !== undefined || write.busy} title={editDenied ?? 'Edit this example (UpdateDatasetExamples)'}>Edit</button>
       {confirming ? (
         <>
           <button type="button" className="small danger" onClick={() => void remove()}>Delete it</button>
           <button type="button" className="small" onClick={() => setConfirming(false)}>Keep</button>
         </>
       ) : (
-        <button type="button" className="small" onClick={() => setConfirming(true)} disabled={deleteDenied !== undefined} title={deleteDenied ?? 'Delete this example from the draft (DeleteDatasetExamples)'}>Delete</button>
+        <button type="button" className="small" onClick={() => setConfirming(true)} disabled={deleteDenied !== undefined || write.busy} title={deleteDenied ?? 'Delete this example from the draft (DeleteDatasetExamples)'}>Delete</button>
       )}
       <WriteStatus state={write.state} done="Deleted" />
     </span>

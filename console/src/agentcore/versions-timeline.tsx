@@ -15,7 +15,10 @@ import { WriteStatus } from './edit/write-status.js';
  * downloadUrl) and deleted (DeleteDataset with datasetVersion; AgentCore keeps the last one).
  */
 export function VersionsTimeline({ datasetId, name, versions, current, draftStatus, deleteDenied, onChanged }: {
-  datasetId: string; name: string; versions: readonly DatasetVersionSummary[]; current: string; draftStatus: string | undefined;
+  datasetId: string; name: string;
+  /** Undefined until they are read (nothing is said about them meanwhile). */
+  versions: readonly DatasetVersionSummary[] | undefined;
+  current: string; draftStatus: string | undefined;
   deleteDenied?: string; onChanged?: () => void;
 }) {
   const [picked, setPicked] = useState<string[]>([]);
@@ -24,7 +27,7 @@ export function VersionsTimeline({ datasetId, name, versions, current, draftStat
     const [a, b] = [...picked].sort((x, y) => order(x) - order(y));
     navigate(href('/agentcore/diff', { id: datasetId, from: a, to: b }));
   };
-  const entries = [{ datasetVersion: 'DRAFT', exampleCount: undefined, createdAt: undefined }, ...versions];
+  const entries = [{ datasetVersion: 'DRAFT', exampleCount: undefined, createdAt: undefined }, ...(versions ?? [])];
   const datasetName = name;
   return (
     <nav className="timeline" aria-labelledby="versions-heading">
@@ -48,7 +51,7 @@ export function VersionsTimeline({ datasetId, name, versions, current, draftStat
           );
         })}
       </ol>
-      {versions.length === 0 && <p className="small muted">Nothing published yet (CreateDatasetVersion).</p>}
+      {versions?.length === 0 && <p className="small muted">Nothing published yet (CreateDatasetVersion).</p>}
       <button type="button" onClick={compare} disabled={picked.length !== 2}>
         {picked.length === 2 ? `Compare ${label(picked[0])} and ${label(picked[1])}` : 'Tick two versions to compare'}
       </button>
@@ -98,7 +101,7 @@ function VersionActions({ datasetId, datasetName, version, deleteDenied, onChang
           <button type="button" className="small" onClick={() => setConfirming(false)}>Keep</button>
         </>
       ) : (
-        <button type="button" className="small" onClick={() => setConfirming(true)} disabled={deleteDenied !== undefined} title={deleteDenied ?? `Delete version ${version} (DeleteDataset with datasetVersion)`}
+        <button type="button" className="small" onClick={() => setConfirming(true)} disabled={deleteDenied !== undefined || write.busy} title={deleteDenied ?? `Delete version ${version} (DeleteDataset with datasetVersion)`}
           aria-label={`Delete version ${version}`}>Delete</button>
       )}
       {error !== undefined && <Problem error={error} />}

@@ -27,17 +27,22 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: rea
 
 /**
  * Calls `poll` now and then again after `delay(result)` ms (undefined: stop), while the page is
- * visible. Used for live statuses: fast while something is in progress, slow otherwise.
+ * visible. Used for live statuses: fast while something is in progress, slow otherwise. New `deps`
+ * start from nothing (another thing is polled); `reload()` keeps what is shown until the answer
+ * comes (a page reloading its dataset after a save must not blank its head or unmount its grid).
  */
 export function usePolling<T>(poll: (signal: AbortSignal) => Promise<T>, delay: (result: T | undefined) => number | undefined, deps: readonly unknown[]): AsyncState<T> {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const [generation, setGeneration] = useState(0);
   const delayRef = useRef(delay);
   delayRef.current = delay;
+  const polled = useRef<readonly unknown[] | undefined>(undefined);
   useEffect(() => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    setState({ loading: true });
+    const same = polled.current !== undefined && polled.current.length === deps.length && deps.every((dep, i) => Object.is(dep, polled.current![i]));
+    polled.current = deps;
+    setState((previous) => (same ? { data: previous.data, loading: true } : { loading: true }));
     const run = async () => {
       let result: T | undefined;
       try {

@@ -1,3 +1,4 @@
+import type { Dispatch, SetStateAction } from 'react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { usePermission } from '../lib/caller.js';
 import { errorCode } from '../lib/errors.js';
@@ -81,7 +82,7 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
     <div className="dataset-page">
       <DatasetHead arn={arn} dataset={dataset} view="entries" />
       <DisplayOptionsProvider>
-        <DatasetEditingProvider datasetArn={arn} datasetLabels={labelNames} onSaved={onSaved}>
+        <DatasetEditingProvider datasetArn={arn} datasetLabels={labelNames} listing={generation} onSaved={onSaved}>
         <div className="dataset-body">
           <aside aria-label="Filters and labels">
             <FilterBar filters={filters} onChange={(next) => setQuery(next, undefined, true)} />
@@ -123,7 +124,7 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
 /** Over the grid: what it shows, and (for a key that may change the dataset) choosing entries and adding images. */
 function GridTools({ arn, filters, total, sampleRef, selection, onSelection }: {
   arn: string; filters: EntryFilters; total: number | undefined; sampleRef: string | undefined;
-  selection: Selection | undefined; onSelection: (selection: Selection | undefined) => void;
+  selection: Selection | undefined; onSelection: Dispatch<SetStateAction<Selection | undefined>>;
 }) {
   const editing = useEditing();
   const upload = usePermission(['rekognition:UpdateDatasetEntries', [arn]], ['trove:UploadImage', []], ['s3:PutObject', []]);

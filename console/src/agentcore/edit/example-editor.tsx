@@ -77,7 +77,7 @@ export default function ExampleEditor({ datasetId, schemaType, example, denied, 
       dialog.current?.close();
     }
   };
-  const busy = write.state.kind === 'sending' || write.state.kind === 'updating';
+  const busy = write.busy;
   const saved = write.state.kind === 'done' && !/FAILED/.test(write.state.status ?? '');
   return (
     <dialog ref={dialog} className="example-editor" aria-labelledby="example-editor-title" onClose={() => onClose(succeeded.current)} onCancel={(e) => { if (busy) e.preventDefault(); }}>

@@ -27,7 +27,7 @@ export function PublishDialog({ datasetId, lastVersion, onClose }: { datasetId: 
       dialog.current?.close();
     }
   };
-  const busy = write.state.kind === 'sending' || write.state.kind === 'updating';
+  const busy = write.busy;
   const d = diff.data;
   const nothing = d && lastVersion !== undefined && d.added.length + d.changed.length + d.removed.length === 0;
   return (

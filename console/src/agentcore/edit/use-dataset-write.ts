@@ -43,5 +43,7 @@ export function useDatasetWrite(datasetId: string) {
       return false;
     }
   };
-  return { state, run, reset: () => setState({ kind: 'idle' }) };
+  /** Sent and not yet settled: its buttons wait (a second press would send it again). */
+  const busy = state.kind === 'sending' || state.kind === 'updating';
+  return { state, busy, run, reset: () => setState({ kind: 'idle' }) };
 }

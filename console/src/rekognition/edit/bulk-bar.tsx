@@ -1,5 +1,5 @@
 import { ListDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
-import type { FormEvent } from 'react';
+import type { Dispatch, FormEvent, SetStateAction } from 'react';
 import { useState } from 'react';
 import { useClients } from '../../lib/clients.js';
 import { count, plural } from '../../lib/format.js';
@@ -7,12 +7,16 @@ import { Problem } from '../../shell/problem.js';
 import { listFilters } from '../entry-filters.js';
 import type { EntryFilters } from '../entry-filters.js';
 import { readEntry } from '../entry-model.js';
+import { findEntryLine } from '../find-entry.js';
 import { applyToAll } from './bulk-edit.js';
 import type { BulkChange, BulkOutcome, BulkProgress } from './bulk-edit.js';
 import { useEditing } from './edit-context.js';
 
-/** What is chosen in the grid: some entries (their lines as listed), or every entry the filters match. */
-export type Selection = { readonly kind: 'some'; readonly lines: ReadonlyMap<string, string> } | { readonly kind: 'all' };
+/**
+ * What is chosen in the grid: some entries (their lines as listed; undefined once a change made here
+ * has changed the entry since, so it is read again before the next change), or every entry the filters match.
+ */
+export type Selection = { readonly kind: 'some'; readonly lines: ReadonlyMap<string, string | undefined> } | { readonly kind: 'all' };
 
 /**
  * The grid's selection and what to do with it: add an image-level label to every chosen entry,
@@ -21,7 +25,7 @@ export type Selection = { readonly kind: 'some'; readonly lines: ReadonlyMap<str
  */
 export function BulkBar({ datasetArn, filters, total, selection, onSelection, onDone }: {
   datasetArn: string; filters: EntryFilters; total: number | undefined; selection: Selection;
-  onSelection: (selection: Selection | undefined) => void; onDone: () => void;
+  onSelection: Dispatch<SetStateAction<Selection | undefined>>; onDone: () => void;
 }) {
   const { rekognition } = useClients();
   const editing = useEditing();
@@ -35,7 +39,12 @@ export function BulkBar({ datasetArn, filters, total, selection, onSelection, on
   async function* pages(): AsyncGenerator<readonly string[]> {
     if (selection.kind === 'some') {
       // The newest line of each: one saved on this page since it was listed is the version to build on.
-      yield [...selection.lines].map(([ref, line]) => editing?.saved.get(ref)?.line ?? line);
+      const lines: string[] = [];
+      for (const [ref, line] of selection.lines) {
+        const current = editing?.saved.get(ref)?.line ?? line ?? await findEntryLine(rekognition, datasetArn, ref);
+        if (current !== undefined) lines.push(current);
+      }
+      yield lines;
       return;
     }
     const members = listFilters(filters);
@@ -54,6 +63,14 @@ export function BulkBar({ datasetArn, filters, total, selection, onSelection, on
     setProgress({ seen: 0, changed: 0, unchanged: 0, skipped: [], change });
     const result = await applyToAll(pages(), change, editing.saver, (p) => setProgress({ ...p, change }));
     setOutcome({ ...result, change });
+    // The chosen lines are the base of the next change: the ones this change saved are those read
+    // back, or read again then (a second change built on the lines chosen before the first undid it).
+    if (selection.kind === 'some') {
+      const ran = selection.lines;
+      onSelection((current) => (current?.kind !== 'some' ? current : {
+        kind: 'some', lines: new Map([...current.lines].map(([ref, line]) => [ref, ran.has(ref) ? result.read.get(ref) : line])),
+      }));
+    }
     editing.onSaved(true);
   };
   const submit = (event: FormEvent) => event.preventDefault();

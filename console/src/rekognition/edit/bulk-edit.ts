@@ -25,7 +25,11 @@ export interface BulkProgress {
   readonly phase?: SavePhase;
 }
 
-export type BulkOutcome = BulkProgress & { readonly failed?: unknown; readonly status?: string; readonly message?: string };
+export type BulkOutcome = BulkProgress & {
+  readonly failed?: unknown; readonly status?: string; readonly message?: string;
+  /** The changed entries' lines as read back after their batch was saved (when the saver read them back). */
+  readonly read: ReadonlyMap<string, string>;
+};
 
 /** The line with the change made, or undefined when it needs none. */
 export function bulkEdit(line: string, change: BulkChange, now: Date): string | undefined {
@@ -44,6 +48,7 @@ export async function applyToAll(lines: AsyncIterable<readonly string[]>, change
   let progress: BulkProgress = { seen: 0, changed: 0, unchanged: 0, skipped: [] };
   let batch: Edit[] = [];
   let last: { status?: string; message?: string } = {};
+  const read = new Map<string, string>();
   const flush = async (): Promise<unknown> => {
     while (batch.length > 0) {
       const result = await saver.save(batch, (phase) => onProgress({ ...progress, phase }));
@@ -51,6 +56,7 @@ export async function applyToAll(lines: AsyncIterable<readonly string[]>, change
       if (result.kind === 'saved') {
         progress = { ...progress, changed: progress.changed + batch.length };
         last = { status: result.status, message: result.message };
+        for (const [ref, line] of result.lines) read.set(ref, line);
         batch = [];
       } else {
         // Leave the changed entries alone and save the others.
@@ -72,14 +78,14 @@ export async function applyToAll(lines: AsyncIterable<readonly string[]>, change
         else batch.push({ sourceRef: readEntry(line).sourceRef, line: edited, base: line });
         if (batch.length >= BATCH) {
           const failed = await flush();
-          if (failed) return { ...progress, failed };
+          if (failed) return { ...progress, read, failed };
         }
       }
       onProgress(progress);
     }
     const failed = await flush();
-    return { ...progress, ...last, ...(failed ? { failed } : {}) };
+    return { ...progress, ...last, read, ...(failed ? { failed } : {}) };
   } catch (error) {
-    return { ...progress, failed: error };
+    return { ...progress, read, failed: error };
   }
 }

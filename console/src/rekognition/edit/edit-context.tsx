@@ -75,14 +75,25 @@ function base64(text: string): string {
   return btoa(binary);
 }
 
-export function DatasetEditingProvider({ datasetArn, datasetLabels, onSaved, children }: {
-  datasetArn: string; datasetLabels: readonly string[]; onSaved: (relist?: boolean) => void; children: ReactNode;
+/**
+ * `listing` names the grid's listing (it changes when the entries are listed afresh): the entries
+ * saved before a fresh listing are in it as they are now, so they are no longer drawn over it (a
+ * line read back after a save must not hide a later change, such as a bulk label change, that the
+ * new listing has).
+ */
+export function DatasetEditingProvider({ datasetArn, datasetLabels, listing, onSaved, children }: {
+  datasetArn: string; datasetLabels: readonly string[]; listing: unknown; onSaved: (relist?: boolean) => void; children: ReactNode;
 }) {
   const clients = useClients();
   const permission = usePermission(['rekognition:UpdateDatasetEntries', [datasetArn]]);
   const conditional = useTrovePermission('UpdateDatasetEntriesIfUnchanged', [datasetArn]).allowed;
   const saver = useMemo(() => new EntrySaver(saverPort(clients, datasetArn), { conditional }), [clients, datasetArn, conditional]);
   const [saved, setSaved] = useState<ReadonlyMap<string, EntryModel>>(new Map());
+  const [savedFor, setSavedFor] = useState(listing);
+  if (savedFor !== listing) {
+    setSavedFor(listing);
+    setSaved(new Map());
+  }
   const [created, setCreated] = useState<readonly string[]>([]);
   const remember = useCallback((lines: ReadonlyMap<string, string>) => {
     setSaved((previous) => {

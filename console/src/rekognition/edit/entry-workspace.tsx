@@ -83,23 +83,33 @@ export function EntryWorkspace({ datasetArn, entry, handle }: { datasetArn: stri
     setDrawing(true);
   };
 
-  const saveNow = async (): Promise<boolean> => {
-    if (!editing || readOnly || !editor.dirty || save.kind === 'saving') return !editor.dirty;
-    const mine = lineText(editor.line);
-    const result = await editing.saver.save([{ sourceRef: entry.sourceRef, line: mine, base: entry.line }], (phase) => setSave({ kind: 'saving', phase }));
-    if (result.kind === 'saved') {
-      const line = result.lines.get(entry.sourceRef);
-      setSave({ kind: 'saved', status: result.status, message: result.message, checked: result.checked });
-      if (line) editing.remember(new Map([[entry.sourceRef, line]]));
-      editing.onSaved();
-      return result.status !== 'UPDATE_FAILED';
-    }
-    if (result.kind === 'conflict') {
-      setSave({ kind: 'conflict', conflict: result.conflicts[0] ?? { sourceRef: entry.sourceRef, current: null }, mine });
+  // One save at a time from here, from the press on: the saver first asks DescribeDataset, and a
+  // second press meanwhile (S twice, Save then an arrow key) would queue the same edit on the same
+  // base, to come back as a conflict with itself (or, without the conditional write, a second update).
+  const sending = useRef(false);
+  const send = async (line: string, base: string): Promise<boolean> => {
+    if (!editing || sending.current) return false;
+    sending.current = true;
+    setSave({ kind: 'saving', phase: 'sending' });
+    try {
+      const result = await editing.saver.save([{ sourceRef: entry.sourceRef, line, base }], (phase) => setSave({ kind: 'saving', phase }));
+      if (result.kind === 'saved') {
+        const read = result.lines.get(entry.sourceRef);
+        setSave({ kind: 'saved', status: result.status, message: result.message, checked: result.checked });
+        if (read) editing.remember(new Map([[entry.sourceRef, read]]));
+        editing.onSaved();
+        return result.status !== 'UPDATE_FAILED';
+      }
+      if (result.kind === 'conflict') setSave({ kind: 'conflict', conflict: result.conflicts[0] ?? { sourceRef: entry.sourceRef, current: null }, mine: line });
+      else setSave({ kind: 'failed', error: result.error });
       return false;
+    } finally {
+      sending.current = false;
     }
-    setSave({ kind: 'failed', error: result.error });
-    return false;
+  };
+  const saveNow = async (): Promise<boolean> => {
+    if (!editing || readOnly || !editor.dirty) return !editor.dirty;
+    return send(lineText(editor.line), entry.line);
   };
   useImperativeHandle(handle, () => ({ beforeLeave: saveNow, dirty: editor.dirty }));
 
@@ -173,16 +183,8 @@ export function EntryWorkspace({ datasetArn, entry, handle }: { datasetArn: stri
               if (save.conflict.current?.line && editing) editing.remember(new Map([[entry.sourceRef, save.conflict.current.line]]));
               else editor.discard();
             }}
-            onOverwrite={async () => {
-              if (!editing || !save.conflict.current?.line) return;
-              const result = await editing.saver.save([{ sourceRef: entry.sourceRef, line: save.mine, base: save.conflict.current.line }], (phase) => setSave({ kind: 'saving', phase }));
-              if (result.kind === 'saved') {
-                setSave({ kind: 'saved', status: result.status, message: result.message, checked: result.checked });
-                const line = result.lines.get(entry.sourceRef);
-                if (line) editing.remember(new Map([[entry.sourceRef, line]]));
-                editing.onSaved();
-              } else if (result.kind === 'conflict') setSave({ kind: 'conflict', conflict: result.conflicts[0], mine: save.mine });
-              else setSave({ kind: 'failed', error: result.error });
+            onOverwrite={() => {
+              if (save.conflict.current?.line) void send(save.mine, save.conflict.current.line);
             }} />
         )}
         {editing ? (
