@@ -302,6 +302,24 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console edits datasets in C
     await page.close();
   });
 
+  // Near the end: it leaves the dataset UPDATE_FAILED (its lines as they were); before the next test turns the test/test pair off.
+  it('says that nothing was saved when the update fails (an entry whose image is invalid is its one line in error)', async () => {
+    const before = await readBack(ref('animated.gif'));
+    const page = await c.signedIn(entryPath('animated.gif'));
+    const dialog = await openEntry(page, 'animated.gif');
+    await dialog.getByLabel('Find or create a label').fill('looping');
+    await dialog.getByLabel('Find or create a label').press('Enter');
+    await page.keyboard.press('l');
+    await page.keyboard.press('s');
+    await expect.poll(() => dialog.locator('.save-status').textContent(), { timeout: 20_000 }).toMatch(/^UPDATE_FAILED: /);
+    const status = await dialog.locator('.save-status').textContent();
+    expect(status).toContain('1 of 1 lines are in error');
+    expect(status).toContain('1 point at a missing or invalid image');
+    expect(status).toContain('Nothing was saved');
+    expect(await readBack(ref('animated.gif'))).toEqual(before);
+    await page.close();
+  });
+
   it('shows a key without write actions the console read-only, saying why; a denied write is said in words', async () => {
     // Last in this file: once a credential exists the local pair no longer signs in.
     await c.server.trove.buckets.create(IMAGE_BUCKET, '000000000000');

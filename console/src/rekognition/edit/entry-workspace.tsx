@@ -231,7 +231,7 @@ function SaveStatus({ save, dirty, errors }: { save: SaveState; dirty: boolean; 
     const failed = save.status === 'UPDATE_FAILED';
     return (
       <p className={`save-status ${failed ? 'bad' : 'ok'}`} role="status">
-        {failed ? `UPDATE_FAILED: ${save.message ?? 'the update failed.'}` : `Saved (${save.status ?? 'UPDATE_COMPLETE'}): ${errors === 0 ? 'no errors' : `${errors} error${errors === 1 ? '' : 's'}, below`}.`}
+        {failed ? `UPDATE_FAILED: ${save.message ?? 'the update failed.'} Nothing was saved: the entry is as it was.` : `Saved (${save.status ?? 'UPDATE_COMPLETE'}): ${errors === 0 ? 'no errors' : `${errors} error${errors === 1 ? '' : 's'}, below`}.`}
         {!save.checked && ' Saved without a conflict check: this key may not call trove:UpdateDatasetEntriesIfUnchanged.'}
       </p>
     );
