@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobRunner } from '../../../src/jobs/runner.js';
 import type { JobDefinition } from '../../../src/jobs/job.js';
 import { systemClock } from '../../../src/lib/clock.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { SqliteDriver } from '../../../src/store/sqlite/sqlite-driver.js';
-import { storeOn } from '../../../src/store/store.js';
-import type { Store } from '../../../src/store/store.js';
+import { sqliteStorePerTest } from '../../harness/sqlite-store.js';
 
 /**
  * The runner hands a job the payload its node accepted (JobRunner.wake with the bytes) instead of
@@ -16,18 +11,7 @@ import type { Store } from '../../../src/store/store.js';
  * from the stored ones here (in Trove they are the same bytes).
  */
 describe('JobRunner with payloads held from the accepting request', () => {
-  let dir: string;
-  let store: Store;
-
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'trove-runner-held-'));
-    store = storeOn(new SqliteDriver({ filename: join(dir, 'trove.db'), synchronous: 'NORMAL' }));
-    await store.migrate();
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const sqlite = sqliteStorePerTest('trove-runner-held-');
 
   async function runJobs(jobs: { stored: string; held?: string }[], failFirstAttempt = false): Promise<Map<number, string[]>> {
     const read = new Map<number, string[]>();
@@ -44,11 +28,11 @@ describe('JobRunner with payloads held from the accepting request', () => {
       },
       async giveUp() {},
     };
-    const runner = new JobRunner(store, [definition as JobDefinition<never>], {
+    const runner = new JobRunner(sqlite.store, [definition as JobDefinition<never>], {
       concurrency: 1, leaseMs: 60_000, pollMs: 20, maxAttempts: 3, backoffMaxMs: 20,
     }, systemClock, createLogger('silent'));
     for (const job of jobs) {
-      const jobId = await store.jobs.enqueue({ kind: 'test.body', payloadVersion: 1, resource: 'r', payload: {}, body: Buffer.from(job.stored), runAfter: 0, createdAt: 0 });
+      const jobId = await sqlite.store.jobs.enqueue({ kind: 'test.body', payloadVersion: 1, resource: 'r', payload: {}, body: Buffer.from(job.stored), runAfter: 0, createdAt: 0 });
       if (job.held !== undefined) runner.wake({ jobId, body: Buffer.from(job.held) });
     }
     runner.start();

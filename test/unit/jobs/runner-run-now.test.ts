@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobRunner } from '../../../src/jobs/runner.js';
 import type { JobDefinition } from '../../../src/jobs/job.js';
 import { systemClock } from '../../../src/lib/clock.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { SqliteDriver } from '../../../src/store/sqlite/sqlite-driver.js';
-import { storeOn } from '../../../src/store/store.js';
-import type { Store } from '../../../src/store/store.js';
+import { sqliteStorePerTest } from '../../harness/sqlite-store.js';
 
 /**
  * JobRunner.runNow: the request that queued a short job runs it in its own path (AgentCore
@@ -16,8 +11,7 @@ import type { Store } from '../../../src/store/store.js';
  * leaves the job to its claiming pass.
  */
 describe('JobRunner.runNow', () => {
-  let dir: string;
-  let store: Store;
+  const sqlite = sqliteStorePerTest('trove-runner-now-');
   let runner: JobRunner;
   const ran: string[] = [];
   let hold: Promise<void> | undefined;
@@ -39,26 +33,21 @@ describe('JobRunner.runNow', () => {
     async giveUp() {},
   });
   const enqueue = (kind: string, resource: string, name: string) =>
-    store.jobs.enqueue({ kind, payloadVersion: 1, resource, payload: { name }, runAfter: 0, createdAt: 0 });
+    sqlite.store.jobs.enqueue({ kind, payloadVersion: 1, resource, payload: { name }, runAfter: 0, createdAt: 0 });
 
   beforeEach(async () => {
     ran.length = 0;
     hold = undefined;
     active = 0;
     mostActive = 0;
-    dir = mkdtempSync(join(tmpdir(), 'trove-runner-now-'));
-    store = storeOn(new SqliteDriver({ filename: join(dir, 'trove.db'), synchronous: 'NORMAL' }));
-    await store.migrate();
   });
   afterEach(async () => {
     await runner.stop();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   function start(concurrency: number): void {
     // A poll far beyond the test: only runNow (or a wake) runs anything.
-    runner = new JobRunner(store, [definition('test.publish') as JobDefinition<never>, definition('test.other') as JobDefinition<never>], {
+    runner = new JobRunner(sqlite.store, [definition('test.publish') as JobDefinition<never>, definition('test.other') as JobDefinition<never>], {
       concurrency, leaseMs: 60_000, pollMs: 600_000, maxAttempts: 3, backoffMaxMs: 1000,
     }, systemClock, createLogger('silent'));
     runner.start();
@@ -85,7 +74,7 @@ describe('JobRunner.runNow', () => {
     await enqueue('test.publish', 'r1', 'while paused');
     await runner.runNow('test.publish', 'r1');
     expect(ran).toEqual([]);
-    expect(await store.jobs.countOpen()).toBe(1);
+    expect(await sqlite.store.jobs.countOpen()).toBe(1);
     let release!: () => void;
     hold = new Promise<void>((resolve) => { release = resolve; });
     runner.resume();
@@ -105,10 +94,10 @@ describe('JobRunner.runNow', () => {
     let release!: () => void;
     hold = new Promise<void>((resolve) => { release = resolve; });
     // The claiming pass's claim is held in flight (the store answering slowly, PostgreSQL).
-    const claim = store.jobs.claim.bind(store.jobs);
+    const claim = sqlite.store.jobs.claim.bind(sqlite.store.jobs);
     let answer!: () => void;
     const answered = new Promise<void>((resolve) => { answer = resolve; });
-    store.jobs.claim = async (...args) => {
+    sqlite.store.jobs.claim = async (...args) => {
       await answered;
       return claim(...args);
     };
@@ -140,7 +129,7 @@ describe('JobRunner.runNow', () => {
     const before = Date.now();
     const request = runner.runNow('test.publish', 'r1');
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const [running] = await store.jobs.listOpen({ states: ['RUNNING'], afterId: 0, limit: 10 });
+    const [running] = await sqlite.store.jobs.listOpen({ states: ['RUNNING'], afterId: 0, limit: 10 });
     release();
     await request;
     expect(running?.runAfter).toBeGreaterThanOrEqual(before);
