@@ -29,6 +29,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { AcExamplesRepository } from '../src/store/sql/ac-examples-repository.js';
 import { SqliteDriver } from '../src/store/sqlite/sqlite-driver.js';
+import type { SqlExecutor } from '../src/store/sql/sql-driver.js';
 import { example, median } from './agentcore-harness.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '21' } } });
@@ -68,6 +69,84 @@ async function troveVariant(name: string, dir: string, dropListingIndex: boolean
   };
 }
 
+/**
+ * Candidate (a): overwrite in place the live version of each example (its content row, and its
+ * ac_examples row's created_rev and size), as a writer may when no reader can be pinned to the
+ * old version. `keepCreatedRev`: only the content and its size change.
+ */
+async function inPlaceVariant(name: string, dir: string, keepCreatedRev: boolean): Promise<Variant> {
+  const driver = new SqliteDriver({ filename: join(dir, `${name.replace(/\W+/g, '-')}.db`), synchronous: 'FULL' });
+  await driver.migrate();
+  return {
+    name,
+    async round(round, contents) {
+      const started = cpuMs();
+      await driver.transaction(async (tx) => {
+        const examples = new AcExamplesRepository(tx);
+        if (round === 0) {
+          await examples.insert(DATASET, 1, ids.map((exampleId, i) => ({ exampleId, seq: i + 1, content: contents[i] })));
+          return;
+        }
+        const live = await examples.findLive(DATASET, ids);
+        if (live.length !== SIZE) throw new Error(`${live.length} live examples`);
+        const at = new Map(ids.map((id, i) => [id, i]));
+        await tx.runBatch('UPDATE ac_example_contents SET content = ? WHERE id = ?', live.map((row) => [contents[at.get(row.exampleId)!], row.id]));
+        if (keepCreatedRev) {
+          await tx.runBatch('UPDATE ac_examples SET content_bytes = ? WHERE id = ?', live.map((row) => [Buffer.byteLength(contents[at.get(row.exampleId)!]), row.id]));
+        } else {
+          await tx.runBatch('UPDATE ac_examples SET created_rev = ?, content_bytes = ? WHERE id = ?',
+            live.map((row) => [round + 1, Buffer.byteLength(contents[at.get(row.exampleId)!]), row.id]));
+        }
+      });
+      return cpuMs() - started;
+    },
+    close: () => driver.close(),
+  };
+}
+
+/**
+ * Candidate (b): versions that supersede by being newer. No deleted_rev: a reader at R takes each
+ * position's newest version created at or below R (a tombstone, content_bytes -1, for a delete),
+ * so a replacement is one version row and one content row and nothing old is touched.
+ */
+async function newerVariant(dir: string): Promise<Variant> {
+  const driver = new SqliteDriver({ filename: join(dir, 'newer.db'), synchronous: 'FULL' });
+  await driver.run(`CREATE TABLE v (id INTEGER PRIMARY KEY, dataset_id INTEGER NOT NULL, example_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    content_bytes INTEGER NOT NULL, created_rev INTEGER NOT NULL)`);
+  await driver.run('CREATE UNIQUE INDEX v_id ON v (dataset_id, example_id, created_rev)');
+  await driver.run('CREATE INDEX v_order ON v (dataset_id, seq, created_rev, content_bytes)');
+  await driver.run('CREATE INDEX v_created ON v (dataset_id, created_rev)');
+  await driver.run('CREATE TABLE vc (id INTEGER PRIMARY KEY, content TEXT NOT NULL)');
+  const insert = async (tx: SqlExecutor, revision: number, seqs: Map<string, number>, contents: readonly string[]) => {
+    const rowIds = await tx.insertMany('v', ['dataset_id', 'example_id', 'seq', 'content_bytes', 'created_rev'],
+      ids.map((id, i) => [DATASET, id, seqs.get(id)!, Buffer.byteLength(contents[i]), revision]));
+    for (let i = 0; i < SIZE; i += 200) {
+      const slice = rowIds.slice(i, i + 200);
+      await tx.run(`INSERT INTO vc (id, content) VALUES ${slice.map(() => '(?, ?)').join(', ')}`, slice.flatMap((id, j) => [id, contents[i + j]]));
+    }
+  };
+  return {
+    name: 'newer versions supersede (no UPDATE)',
+    async round(round, contents) {
+      const started = cpuMs();
+      await driver.transaction(async (tx) => {
+        let seqs: Map<string, number>;
+        if (round === 0) seqs = new Map(ids.map((id, i) => [id, i + 1]));
+        else {
+          const rows = await tx.all<{ example_id: string; seq: number; content_bytes: number }>(
+            `SELECT example_id, seq, content_bytes, max(created_rev) FROM v WHERE dataset_id = ? AND example_id IN (${ids.map(() => '?').join(', ')}) GROUP BY example_id`,
+            [DATASET, ...ids]);
+          seqs = new Map(rows.filter((row) => row.content_bytes >= 0).map((row) => [row.example_id, row.seq]));
+        }
+        if (seqs.size !== SIZE) throw new Error(`${seqs.size} live examples`);
+        await insert(tx, round + 1, seqs, contents);
+      });
+      return cpuMs() - started;
+    },
+    close: () => driver.close(),
+  };
+}
+
 function baselineVariant(dir: string): Variant {
   // As bench/agentcore-update-examples.ts's baseline.
   const db = new Database(join(dir, 'baseline.db'));
@@ -90,13 +169,16 @@ function baselineVariant(dir: string): Variant {
   };
 }
 
-const ids = Array.from({ length: SIZE }, () => randomUUID());
+const ids: string[] = Array.from({ length: SIZE }, () => randomUUID());
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'trove-bench-ac-sql-'));
   const variants = [
     await troveVariant('trove: supersede + row version + content', dir, false),
     await troveVariant('trove, no listing index', dir, true),
+    await inPlaceVariant('(a) in place: content, created_rev, size', dir, false),
+    await inPlaceVariant('(a) in place: content and size', dir, true),
+    await newerVariant(dir),
     baselineVariant(dir),
   ];
   const times = variants.map(() => [] as number[]);
