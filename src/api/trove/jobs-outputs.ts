@@ -20,6 +20,27 @@ export interface JobWire {
   readonly failedAt?: number;
   /** Running jobs, operators only (`trove jobs list --local`): the node (`host/pid/runner`) holding the job. */
   readonly node?: string;
+  /** Open jobs: a cancel was asked for (CancelJob), by this access key (empty: by an operator); the job stops at its next step. */
+  readonly cancelRequestedBy?: string;
+  /** Failed jobs: whether RetryJob may queue it again (it kept its request, and it was not rejected for its own lines alone). */
+  readonly retryable?: boolean;
+}
+
+/** RetryJob's answer: the job, queued again under its id. */
+export interface RetryJobWire {
+  readonly jobId: number;
+  readonly state: 'QUEUED';
+  readonly resources: string[];
+}
+
+/**
+ * CancelJob's answer: CANCELLED (it was queued: it never runs, and its dataset is failed already)
+ * or CANCELLING (it is running: it stops at its next step, without publishing anything).
+ */
+export interface CancelJobWire {
+  readonly jobId: number;
+  readonly state: 'CANCELLED' | 'CANCELLING';
+  readonly resources: string[];
 }
 
 /** ListJobs' answer: a page of jobs, and the token of the next one. */

@@ -56,7 +56,7 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
         const rejection = terminalErrorCheck(result, limits);
         if (rejection) throw rejection;
         await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
-      });
+      }, true);
       deps.entriesCommitted();
       deps.observer?.batchEnded('change', result, rejected);
     },
