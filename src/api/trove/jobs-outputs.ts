@@ -1,6 +1,20 @@
 // ListJobs' answer on the wire (docs/trove-api.md). No imports: the web console's Jobs page and
 // the typed client (src/client/jobs-client.ts) use these types in the browser.
 
+/**
+ * Job kinds RetryJob queues again (the others: send the request again), with the action a retry
+ * amounts to, which the caller needs on the job's dataset besides `trove:RetryJob`.
+ */
+export const RETRY_JOB_ACTIONS: Readonly<Record<string, string>> = {
+  'rekognition.update-entries': 'rekognition:UpdateDatasetEntries',
+  'rekognition.create-dataset': 'rekognition:CreateDataset',
+};
+
+/** Job kinds CancelJob stops: their dataset ends failed and nothing of them is applied. */
+export const CANCELLABLE_JOB_KINDS: readonly string[] = [
+  'rekognition.create-dataset', 'rekognition.update-entries', 'rekognition.distribute-entries', 'rekognition.restore-snapshot',
+];
+
 /** QUEUED (never tried), RUNNING, RETRYING (waiting after a failed attempt), FAILED (gave up). */
 export type JobStateWire = 'QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED';
 

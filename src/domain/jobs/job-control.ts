@@ -1,4 +1,5 @@
 import { ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
+import { CANCELLABLE_JOB_KINDS, RETRY_JOB_ACTIONS } from '../../api/trove/jobs-outputs.js';
 import type { CancelJobWire, RetryJobWire } from '../../api/trove/jobs-outputs.js';
 import type { ObjectAccess } from '../../buckets/object-access.js';
 import { requesterOf } from '../../buckets/object-access.js';
@@ -37,24 +38,23 @@ interface RetryRule {
   readonly to: (now: number) => StatusChange;
 }
 
+/** One rule per kind of RETRY_JOB_ACTIONS (api/trove/jobs-outputs.ts, which ListJobs' `retryable` and the console read). */
 const RETRY_RULES: Readonly<Record<string, RetryRule>> = {
   [RekognitionJobs.updateEntries]: {
-    action: 'rekognition:UpdateDatasetEntries',
+    action: RETRY_JOB_ACTIONS[RekognitionJobs.updateEntries],
     from: SETTLED,
     to: (now) => statusChange('UPDATE_IN_PROGRESS', now),
   },
   [RekognitionJobs.createDataset]: {
-    action: 'rekognition:CreateDataset',
+    action: RETRY_JOB_ACTIONS[RekognitionJobs.createDataset],
     // A dataset changed since its creation failed is not created again over those changes.
     from: ['CREATE_FAILED'],
     to: (now) => statusChange('CREATE_IN_PROGRESS', now),
   },
 };
 
-/** Kinds a cancel can stop: their give-up path fails the dataset and discards what the job wrote. */
-const CANCELLABLE: ReadonlySet<string> = new Set([
-  RekognitionJobs.createDataset, RekognitionJobs.updateEntries, RekognitionJobs.distributeEntries, RekognitionJobs.restoreSnapshot,
-]);
+/** Kinds a cancel can stop (CANCELLABLE_JOB_KINDS): their give-up path fails the dataset and discards what the job wrote. */
+const CANCELLABLE: ReadonlySet<string> = new Set(CANCELLABLE_JOB_KINDS);
 
 /**
  * Retrying failed jobs and cancelling open ones (RetryJob, CancelJob; docs/trove-api.md). A
