@@ -1,11 +1,10 @@
-import { DescribeDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
+import { CreateDatasetCommand, CreateProjectCommand, DescribeDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { JobsClient } from '../../src/client/jobs-client.js';
 import { TroveApiClient } from '../../src/client/trove-api-client.js';
 import { BACKENDS } from '../harness/backends.js';
 import { CHROMIUM_MISSING, consoleSession } from '../harness/console-browser.js';
-import { newDataset } from '../harness/exchange.js';
 import { allEntries, classificationLine, lines, settled } from '../harness/rekognition.js';
 import { TEST_CREDENTIALS } from '../harness/server.js';
 import type { TestServer } from '../harness/server.js';
@@ -21,7 +20,13 @@ async function load(server: TestServer) {
   const rekognition = server.rekognition();
   const jobs = new JobsClient(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: TEST_CREDENTIALS }));
   const arns: Record<string, string> = {};
-  for (const name of ['roses', 'tulips', 'lilies']) arns[name] = await newDataset(rekognition, [classificationLine(`s3://pictures/${name}-1.png`, name)]);
+  for (const name of ['roses', 'tulips', 'lilies']) {
+    const { ProjectArn } = await rekognition.send(new CreateProjectCommand({ ProjectName: name }));
+    arns[name] = (await rekognition.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }))).DatasetArn!;
+    await settled(rekognition, arns[name]);
+    await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: arns[name], Changes: { GroundTruth: lines(classificationLine(`s3://pictures/${name}-1.png`, name)) } }));
+    await settled(rekognition, arns[name]);
+  }
   server.trove.runner.pause();
   const ids: Record<string, number> = {};
   for (const name of ['roses', 'tulips', 'lilies']) {
@@ -29,11 +34,7 @@ async function load(server: TestServer) {
     ids[name] = (await jobs.all()).find((job) => job.resources[0] === arns[name])!.jobId;
   }
   expect((await jobs.cancel(ids.tulips)).state).toBe('CANCELLED');
-  const claimed = (await server.trove.store.jobs.claim(RUNNER, Date.now(), 60 * 60_000))!;
-  expect(claimed.id).toBe(ids.roses);
-  // The oldest pending job was roses'; lilies' is the one meant to run: hand roses' back.
-  await server.trove.store.jobs.release(claimed.id, RUNNER, Date.now(), 'handed back by the test');
-  await server.trove.store.jobs.claimById(ids.lilies, RUNNER, Date.now(), 60 * 60_000);
+  expect((await server.trove.store.jobs.claimById(ids.lilies, RUNNER, Date.now(), 60 * 60_000))?.id).toBe(ids.lilies);
   return { arns, ids, jobs };
 }
 
@@ -52,21 +53,22 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console: ret
     expect(await card(page, ids.tulips).locator('.job-actions button').textContent()).toBe('Retry');
     expect(await card(page, ids.roses).locator('.job-actions button').textContent()).toBe('Cancel…');
 
-    // Retry: queued again under its id, the dataset UPDATE_IN_PROGRESS again.
-    await card(page, ids.tulips).locator('.job-actions button:has-text("Retry")').click();
-    await expect.poll(() => stateOf(page, ids.tulips)).toBe('QUEUED');
-    expect((await status(arns.tulips)).Status).toBe('UPDATE_IN_PROGRESS');
-
     // Cancel asks first; "Keep it" changes nothing.
     const roses = card(page, ids.roses);
     await roses.locator('.job-actions button:has-text("Cancel…")').click();
     const confirm = roses.locator('.confirm-inline');
     expect(await confirm.locator('p').textContent()).toBe(
       `Cancel job ${ids.roses}? It will not run; nothing of it is applied, and its dataset is marked failed (CANCELLED). A cancelled job can be retried later.`);
-    await c.shots(page, 'jobs-cancel');
+    await c.shots(page, 'jobs-actions');
     await confirm.locator('button:has-text("Keep it")').click();
     expect(await roses.locator('.confirm-inline').count()).toBe(0);
     expect((await status(arns.roses)).Status).toBe('UPDATE_IN_PROGRESS');
+
+    // Retry: queued again under its id, the dataset UPDATE_IN_PROGRESS again.
+    await card(page, ids.tulips).locator('.job-actions button:has-text("Retry")').click();
+    await expect.poll(() => stateOf(page, ids.tulips)).toBe('QUEUED');
+    expect((await status(arns.tulips)).Status).toBe('UPDATE_IN_PROGRESS');
+
     await roses.locator('.job-actions button:has-text("Cancel…")').click();
     await roses.locator(`.confirm-inline button:has-text("Cancel job ${ids.roses}")`).click();
     await expect.poll(() => stateOf(page, ids.roses)).toBe('FAILED');

@@ -111,7 +111,7 @@ function JobItem({ job, now, names, onChanged }: { job: JobView; now: number; na
         <span className={`badge badge-${tone}`}>{STATE_WORDS[job.state]}</span>
         <h2>{kind.words}</h2>
         <span className="muted small">
-          {kind.call && <><code>{kind.call}</code> · </>}job {job.jobId} · {job.attempts === 0 ? 'not tried yet' : plural(job.attempts, 'attempt', 'attempts')}
+          {kind.call && <><code>{kind.call}</code> · </>}job {job.jobId} · {job.attempts === 0 ? (job.state === 'FAILED' ? 'never run' : 'not tried yet') : plural(job.attempts, 'attempt', 'attempts')}
         </span>
       </div>
       <ul className="job-resources" aria-label="Works on">
