@@ -12,6 +12,11 @@ export interface JobDefinition<P = unknown> {
   readonly kind: string;
   readonly payloadVersion: number;
   /**
+   * A failed job of this kind may run again from its stored request (RetryJob), so it keeps its
+   * body (job_bodies) while it is listed as failed; other kinds' bodies go when they fail.
+   */
+  readonly retryable?: boolean;
+  /**
    * Applies the job. Must end with `ctx.finish(...)`, whose transaction both commits the last
    * effect and removes the job, so a crash at any point before it leads to a clean retry.
    * A retry must first undo any partial effect of an earlier attempt (revisions make that cheap).

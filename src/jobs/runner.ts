@@ -240,7 +240,7 @@ export class JobRunner {
     heartbeat.unref();
     const givingUp = job.attempts > this.config.maxAttempts;
     // A job that gives up is kept, with its payload, as a failed job (failed_jobs) for operators and RetryJob.
-    const ctx = this.#context(job, logger, givingUp ? { attempts: job.attempts - 1 } : undefined);
+    const ctx = this.#context(job, definition, logger, givingUp ? { attempts: job.attempts - 1 } : undefined);
     const started = this.clock.now();
     this.observer.started(job, started);
     const ended = (outcome: JobAttemptOutcome) => {
@@ -266,7 +266,7 @@ export class JobRunner {
         // committed since): nothing of it is published; the job fails as when it gives up.
         logger.info({ by: error.by }, 'job cancelled');
         outcome = 'cancelled';
-        await definition.giveUp(payload, this.#context(job, logger, { attempts: job.attempts - 1, cancelled: error }), error);
+        await definition.giveUp(payload, this.#context(job, definition, logger, { attempts: job.attempts - 1, cancelled: error }), error);
       }
       logger.info({ ms: this.clock.now() - started, outcome }, 'job finished');
       this.#storeFailures = 0;
@@ -320,7 +320,7 @@ export class JobRunner {
    * finish notes the job as failed (after `attempts` that ran; a cancelled one with the cancel as
    * its error), and a cancel asked for meanwhile does not stop it.
    */
-  #context(job: JobRecord, logger: Logger, failing?: { attempts: number; cancelled?: JobCancelled }): JobContext {
+  #context(job: JobRecord, definition: JobDefinition | undefined, logger: Logger, failing?: { attempts: number; cancelled?: JobCancelled }): JobContext {
     type Failure = { error?: string; retryRefusal?: string };
     const guarded = <T>(fn: (tx: Repositories) => Promise<T>, finish: false | { failure?: Failure }, options?: WriteOptions) =>
       this.store.transaction(async (tx) => {
@@ -330,7 +330,8 @@ export class JobRunner {
         const result = await fn(tx);
         if (!finish) return result;
         const failure = finish.failure ?? (failing && { error: failing.cancelled?.message });
-        const failed = failure && { at: this.clock.now(), attempts: failing?.attempts ?? job.attempts, ...failure };
+        const keepBody = definition?.retryable === true && !failure?.retryRefusal;
+        const failed = failure && { at: this.clock.now(), attempts: failing?.attempts ?? job.attempts, keepBody, ...failure };
         if (!(await tx.jobs.finish(job.id, this.owner, failed, failing?.cancelled !== undefined))) {
           // A cancel that committed after this transaction read the lease: it wins (rolled back here).
           const now = await tx.jobs.lease(job.id, this.owner);

@@ -48,6 +48,8 @@ export interface FailedJobNote {
   attempts: number;
   error?: string;
   retryRefusal?: string;
+  /** Its body is kept for RetryJob (a retryable kind, whose retry is not refused). */
+  keepBody?: boolean;
 }
 
 /** A failed job as RetryJob reads it: what it takes to queue it again. */

@@ -153,8 +153,8 @@ export class JobsRepository {
    * back. (On PostgreSQL the DELETE re-reads a row a concurrent CancelJob updated and commits,
    * so a cancel answered "asked for" is never lost to a job that finishes at the same moment.)
    * A failed job (`failed`: it gave up, or was rejected or cancelled) is noted in failed_jobs in
-   * the same transaction, with its payload, and keeps its body pieces (unless its retry is
-   * refused): RetryJob queues it again.
+   * the same transaction, with its payload, and keeps its body pieces when `failed.keepBody`
+   * (RetryJob may queue it again).
    */
   async finish(id: number, owner: string, failed?: FailedJobNote, evenIfCancelled = false): Promise<boolean> {
     if (failed) {
@@ -166,8 +166,7 @@ export class JobsRepository {
     }
     const cancelled = evenIfCancelled ? '' : ' AND cancel_requested_by IS NULL';
     if ((await this.db.run(`DELETE FROM jobs WHERE id = ? AND lease_owner = ?${cancelled}`, [id, owner])) !== 1) return false;
-    // A failed job keeps its bytes for RetryJob, unless a retry is refused anyway (rejected for its own lines).
-    if (!failed || failed.retryRefusal) await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [id]);
+    if (!failed?.keepBody) await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [id]);
     return true;
   }
 

@@ -11,6 +11,7 @@ import type { JobView } from '../../../src/client/jobs-client.js';
 import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
 import { BACKENDS } from '../../harness/backends.js';
 import { newDataset, startImport } from '../../harness/exchange.js';
+import { rawSql } from '../../harness/raw-sql.js';
 import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
 import { S3RVER_CREDENTIALS, startS3 } from '../../harness/s3.js';
 import type { TestS3 } from '../../harness/s3.js';
@@ -46,6 +47,8 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
   let rekognition: RekognitionClient;
 
   const jobOf = async (arn: string, who = owner): Promise<JobView | undefined> => (await jobs(who).all()).find((job) => job.resources.includes(arn));
+  /** Pieces of a job's stored bytes (job_bodies). */
+  const bodyPieces = async (jobId: number) => Number((await rawSql<{ n: number }>(server, 'SELECT COUNT(*) AS n FROM job_bodies WHERE job_id = ?', [jobId])).rows[0].n);
   const entriesOf = async (arn: string) => (await allEntries(rekognition, { DatasetArn: arn })).map((entry) => String(entry['source-ref'])).sort();
   const cli = (who: IssuedCredential, ...args: string[]) => run(process.execPath, [BIN, 'jobs', ...args, '--endpoint', server.url], {
     env: { ...process.env, AWS_ACCESS_KEY_ID: who.accessKeyId, AWS_SECRET_ACCESS_KEY: who.secretAccessKey, AWS_REGION: 'us-east-1' },
@@ -118,11 +121,13 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     expect(await entriesOf(arn)).toEqual(['s3://photos/one.png']);
     const [status, code, message] = await refusal(jobs().cancel(queued.jobId));
     expect([status, code, message]).toEqual([409, 'ConflictException', `Job ${queued.jobId} has failed already: a job that has ended cannot be cancelled.`]);
+    expect(await bodyPieces(queued.jobId)).toBe(1);
 
     // The kept bytes run again.
     expect((await jobs().retry(queued.jobId)).state).toBe('QUEUED');
     expect(await settled(rekognition, arn)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: 2 } });
     expect(await entriesOf(arn)).toEqual(['s3://photos/one.png', 's3://photos/two.png']);
+    expect(await bodyPieces(queued.jobId)).toBe(0);
   });
 
   it('cancels a running 30,000-image import at its next step: nothing published, the dataset as it was', async () => {
@@ -154,6 +159,8 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     expect([status, code]).toEqual([400, 'ValidationException']);
     expect(message).toContain('ERROR_TOO_MANY_RECORDS_IN_ERROR');
     expect(message).toContain('a retry would fail the same way');
+    // Its bytes are not kept for a retry that will not come.
+    expect(await bodyPieces(failed.jobId)).toBe(0);
   });
 
   it('another account\'s job ids do not exist; allow-lists are checked on the job\'s action and dataset', async () => {
