@@ -87,7 +87,7 @@ export class JobControl {
       throw new ValidationException(`Job ${jobId} was a conditional change (UpdateDatasetEntriesIfUnchanged), whose check cannot be made again: save the change again.`);
     }
     const dataset = await this.#datasetOf(failed, payload.datasetId);
-    permit(rule.action, [dataset.arn]);
+    for (const action of ['trove:RetryJob', rule.action]) permit(action, [dataset.arn]);
     await this.#inputsExist(caller, jobId, payload);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
