@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { opendir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DescribeDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { cocoToLineBatches } from '../domain/exchange/coco-import.js';
@@ -8,6 +9,7 @@ import type { ImportStats } from '../domain/exchange/import-lines.js';
 import { yoloToLines } from '../domain/exchange/yolo-import.js';
 import { readTar } from '../lib/tar.js';
 import type { TarReadEntry } from '../lib/tar.js';
+import type { UploadFile } from './exchange-client.js';
 import { localImageSize } from './local-image-size.js';
 
 /** AWS: an UpdateDatasetEntries change is at most 5,242,880 bytes. */
@@ -36,6 +38,22 @@ export async function localLines(
     return undefined;
   };
   return yoloToLines(open, { images, creationDate, maxImages: MAX_IMAGES, imageSize }, stats);
+}
+
+/**
+ * A local file as UploadDatasetImport sends it: one pass first for its SHA-256 (signed before the
+ * body is sent), then read again while it is sent. Neither pass holds the file in memory.
+ */
+export async function localUpload(path: string): Promise<UploadFile> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  // The name only labels the import in history: characters the operation refuses are replaced.
+  const name = basename(path).replace(/[\u0000-\u001f\u007f\\]/g, '_').slice(0, 255);
+  return { name, data: createReadStream(path, { highWaterMark: READ_CHUNK }), bytes, sha256: hash.digest('hex') };
 }
 
 /** What a local conversion could not do that an import from s3:// does, for the command to explain. */

@@ -1,6 +1,7 @@
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { ExchangeClient } from '../../client/exchange-client.js';
-import { localLines, sendChanges, settle } from '../../client/local-import.js';
+import { stat } from 'node:fs/promises';
+import { localLines, localUpload, sendChanges, settle } from '../../client/local-import.js';
 import type { ChangeOutcome, LocalImportNotes } from '../../client/local-import.js';
 import { TroveApiClient } from '../../client/trove-api-client.js';
 import { newImportStats } from '../../domain/exchange/import-lines.js';
@@ -16,12 +17,18 @@ Truth manifest lines and applied as UpdateDatasetEntries applies a change (same 
 errors and limits); waits until the dataset has settled.
   --from s3://...  the file (COCO JSON, or a YOLO folder as .tar / .tar.gz) in the object store:
                    the server reads it as you and applies it as one change (one revision)
-  --from PATH      a local file or YOLO folder: converted here and sent as UpdateDatasetEntries
-                   changes of at most 5 MB each (a large import is several revisions)
+  --from FILE      a local COCO file or YOLO .tar / .tar.gz: sent to the server, which applies it
+                   as from s3:// (one change, one revision, all or nothing)
+  --from FOLDER    a local YOLO folder: converted here (images sized from its own image files) and
+                   sent as UpdateDatasetEntries changes of at most 5 MB each (several revisions
+                   for a large import)
   --images PREFIX  where the images are, by file name (COCO file_name, YOLO images/<path>);
                    without it COCO images need an s3:// coco_url (as Trove's COCO export writes)
 ${CLIENT_OPTIONS_HELP}
 `;
+
+/** How often an import's outcome is asked for: a 12 MB COCO file imports in about a second. */
+const IMPORT_POLL_MS = 20;
 
 const OPTIONS = {
   ...CLIENT_OPTIONS,
@@ -46,9 +53,17 @@ export const importCommand: Command = {
     const target = await resolveClientTarget(values, env);
     const rekognition = new RekognitionClient({ endpoint: target.endpoint, region: target.region, credentials: target.credentials });
     try {
-      if (values.from.startsWith('s3://')) {
-        const accepted = await new ExchangeClient(new TroveApiClient(target)).startImport(arn, format.toUpperCase() as 'COCO', values.from, values.images);
-        const done = await settle(rekognition, arn);
+      // A local COCO file or YOLO tar goes to the server as it is, and is imported there exactly as
+      // from s3://. A local YOLO folder is converted here: its images are sized from its own image
+      // files, which the server cannot read.
+      const fromS3 = values.from.startsWith('s3://');
+      if (fromS3 || !(await stat(values.from)).isDirectory()) {
+        const exchange = new ExchangeClient(new TroveApiClient(target));
+        const wire = format.toUpperCase() as 'COCO' | 'YOLO';
+        const accepted = fromS3
+          ? await exchange.startImport(arn, wire, values.from, values.images)
+          : await exchange.uploadImport(arn, wire, await localUpload(values.from), values.images);
+        const done = await settle(rekognition, arn, IMPORT_POLL_MS);
         const summary = { ...accepted, status: done.Status, statusMessage: done.StatusMessage, stats: done.DatasetStats };
         process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n`
           : forTerminal(`imported ${values.from} (${format}) into ${arn}: ${done.Status}${done.Status === 'UPDATE_COMPLETE' ? '' : ` ${done.StatusMessage}`}; `
