@@ -1,7 +1,7 @@
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { ExchangeClient } from '../../client/exchange-client.js';
 import { stat } from 'node:fs/promises';
-import { localLines, localUpload, sendChanges, settle } from '../../client/local-import.js';
+import { localFolderLines, localUpload, sendChanges, settle } from '../../client/local-import.js';
 import type { ChangeOutcome, LocalImportNotes } from '../../client/local-import.js';
 import { TroveApiClient } from '../../client/trove-api-client.js';
 import { newImportStats } from '../../domain/exchange/import-lines.js';
@@ -57,7 +57,9 @@ export const importCommand: Command = {
       // from s3://. A local YOLO folder is converted here: its images are sized from its own image
       // files, which the server cannot read.
       const fromS3 = values.from.startsWith('s3://');
-      if (fromS3 || !(await stat(values.from)).isDirectory()) {
+      const folder = !fromS3 && (await stat(values.from)).isDirectory();
+      if (folder && format === 'coco') throw new Error(`${values.from} is a folder: a COCO import is one JSON file.`);
+      if (!folder) {
         const exchange = new ExchangeClient(new TroveApiClient(target));
         const wire = format.toUpperCase() as 'COCO' | 'YOLO';
         const accepted = fromS3
@@ -72,7 +74,7 @@ export const importCommand: Command = {
       }
       const stats = newImportStats();
       const notes: LocalImportNotes = { unsizable: 0 };
-      const changes = await sendChanges(rekognition, arn, await localLines(format, values.from, values.images, stats, notes), (outcome) => {
+      const changes = await sendChanges(rekognition, arn, await localFolderLines(values.from, values.images, stats, notes), (outcome) => {
         if (!values.json) process.stderr.write(`change of ${counted(outcome.lines, 'line')} (${counted(outcome.bytes, 'byte')}): ${outcome.status}\n`);
       });
       const failed = changes.find((change) => change.status !== 'UPDATE_COMPLETE');
@@ -98,9 +100,9 @@ function human(stats: ReturnType<typeof newImportStats>, changes: ChangeOutcome[
       ? `change ${changes.indexOf(failed) + 1} of the import failed: ${failed.message}; ${appliedBefore(changes.indexOf(failed))}`
       : `applied as ${changes.length} UpdateDatasetEntries change${changes.length === 1 ? '' : 's'}`,
     ...(notes.unsizable === 0 ? [] : [
-      `${notes.unsizable === 1 ? 'one of the images with boxes has' : `${notes.unsizable} of the images with boxes have`} no image file in ${from} (images.txt names them by s3:// URI, as \`trove export --format yolo\` writes,`
-      + ` or the folder is a tar), so ${notes.unsizable === 1 ? 'its' : 'their'} size, which YOLO boxes need, could not be read here. Put the folder as a tar into a bucket and import`
-      + ' it from there: the server reads each image\'s size (e.g. `tar -cf <bucket dir>/<bucket>/yolo.tar -C <folder> .`, then --from s3://<bucket>/yolo.tar).',
+      `${notes.unsizable === 1 ? 'one of the images with boxes has' : `${notes.unsizable} of the images with boxes have`} no image file in ${from} (images.txt names them by s3:// URI, as \`trove export --format yolo\` writes),`
+      + ` so ${notes.unsizable === 1 ? 'its' : 'their'} size, which YOLO boxes need, could not be read here. Pack the folder as a tar and import the tar:`
+      + ' the server reads each image\'s size (e.g. `tar -cf yolo.tar -C <folder> .`, then --from yolo.tar).',
     ]),
   ];
   return `${lines.join('\n')}\n`;

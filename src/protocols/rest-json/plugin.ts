@@ -39,15 +39,17 @@ export interface RestJsonOptions {
 export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOptions): Promise<void> {
   const { service } = options;
   const router = new RestJsonRouter(service.routes);
+  const streamedRoutes = service.routes.filter(({ binding }) => binding.streamed);
+  const streamedUrls = new Set(streamedRoutes.map(({ binding }) => fastifyPath(binding.uri)));
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler((error: FastifyError | ServiceError | AccessDenied | RateLimited, request, reply) => {
     if (error instanceof RateLimited) retryAfter(reply, error.retryAfterMs);
-    // Refused before its body was read to the end (a streamed upload over its limit, say): the
-    // connection closes after the answer, rather than the server reading what is left of it.
-    if (!request.raw.complete) reply.header('connection', 'close');
+    // A streamed body refused before its end (over the limit, say): the connection closes after
+    // the answer, rather than the server reading (and dropping) the rest of a large file.
+    if (streamedUrls.has(request.routeOptions.url ?? '') && !request.raw.complete) reply.header('connection', 'close');
     void sendError(reply, toServiceError(error, request));
   });
 
@@ -104,7 +106,6 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
   }
   // Operations whose body streams to them: their own context, whose parser leaves the body unread
   // (it inherits the hooks and the error handler above).
-  const streamedRoutes = service.routes.filter(({ binding }) => binding.streamed);
   if (streamedRoutes.length > 0) {
     await app.register(async (child) => {
       child.removeAllContentTypeParsers();
