@@ -1,6 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { ExchangeClient } from '../../client/exchange-client.js';
-import { stat } from 'node:fs/promises';
 import { localFolderLines, localUpload, sendChanges, settle } from '../../client/local-import.js';
 import type { ChangeOutcome, LocalImportNotes } from '../../client/local-import.js';
 import { TroveApiClient } from '../../client/trove-api-client.js';

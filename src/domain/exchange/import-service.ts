@@ -1,8 +1,8 @@
+import type { Logger } from 'pino';
 import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
 import type { ObjectAccess } from '../../buckets/object-access.js';
 import { ObjectAccessDenied } from '../../buckets/object-access.js';
 import { formatS3Uri, ObjectStoreError, parseS3Uri } from '../../object-store/object-store.js';
-import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import type { RkDatasetRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
