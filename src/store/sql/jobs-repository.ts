@@ -1,4 +1,5 @@
 import type { FailedJobNote, JobBody, JobRecord, JobState, JobTally, ListedJob, NewJob } from '../records.js';
+import { ImportUploadsRepository } from './import-uploads-repository.js';
 import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
 
 /**
@@ -131,7 +132,8 @@ export class JobsRepository {
 
   /**
    * Removes a finished job; false if `owner` no longer holds it (then the caller must roll back).
-   * A job that gave up (`failed`) is also noted in failed_jobs, in the same transaction.
+   * A job that gave up (`failed`) is also noted in failed_jobs, in the same transaction. Its
+   * payload goes with it, and so does a file staged for it (UploadDatasetImport), however the job ended.
    */
   async finish(id: number, owner: string, failed?: FailedJobNote): Promise<boolean> {
     if (failed) {
@@ -143,6 +145,7 @@ export class JobsRepository {
     }
     if ((await this.db.run('DELETE FROM jobs WHERE id = ? AND lease_owner = ?', [id, owner])) !== 1) return false;
     await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [id]);
+    await new ImportUploadsRepository(this.db).removeOfJob(id);
     return true;
   }
 
