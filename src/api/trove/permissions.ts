@@ -33,6 +33,8 @@ export const AWS_ACTIONS = {
   DeleteDatasetSnapshot: [],
   RestoreDatasetSnapshot: ['rekognition:UpdateDatasetEntries'],
   StartDatasetImport: ['rekognition:UpdateDatasetEntries'],
+  // The same change as StartDatasetImport, from a file the caller sends (no object is read but the images).
+  UploadDatasetImport: ['rekognition:UpdateDatasetEntries'],
   // A change, whose conflicts answer the current lines (and whose versions confirm guesses of them).
   UpdateDatasetEntriesIfUnchanged: ['rekognition:UpdateDatasetEntries', 'rekognition:ListDatasetEntries'],
   CreateAgentCoreDatasetExport: ['bedrock-agentcore:ListDatasetExamples'],

@@ -142,6 +142,10 @@ export class JobControl {
   /** The files and datasets the job reads beside its stored request still exist, as at acceptance (checked as the caller). */
   async #inputsExist(caller: Caller, jobId: number, payload: UpdateEntriesPayload | CreateDatasetPayload): Promise<void> {
     const file = 'import' in payload && payload.import ? payload.import.source : 'manifest' in payload ? payload.manifest : undefined;
+    if (file && 'upload' in file) {
+      // A file sent with UploadDatasetImport is staged for its job only, and goes when the job ends.
+      throw new ConflictException(`Job ${jobId} imported the uploaded file ${file.name}, which is not kept once its job has ended: upload it again.`);
+    }
     if (file) await this.#readable(caller, jobId, file);
     if ('sourceDatasetId' in payload && payload.sourceDatasetId !== undefined) {
       const source = await this.deps.store.rkDatasets.findById(payload.sourceDatasetId);

@@ -11,6 +11,7 @@ import { listDatasetRevisions } from './list-dataset-revisions.js';
 import { listDatasetSnapshots } from './list-dataset-snapshots.js';
 import { restoreDatasetSnapshot } from './restore-dataset-snapshot.js';
 import { startDatasetImport } from './start-dataset-import.js';
+import { uploadDatasetImport } from './upload-dataset-import.js';
 import { getDatasetEntriesPageToken } from './get-dataset-entries-page-token.js';
 import { listWritableBuckets } from './list-writable-buckets.js';
 import { updateDatasetEntriesIfUnchanged } from './update-dataset-entries-if-unchanged.js';
@@ -32,7 +33,7 @@ export function troveOperations(services: TroveServices): ReadonlyMap<string, Op
     listDatasetSnapshots,
     deleteDatasetSnapshot,
     restoreDatasetSnapshot,
-    createDatasetExport, createAgentCoreDatasetExport, startDatasetImport,
+    createDatasetExport, createAgentCoreDatasetExport, startDatasetImport, uploadDatasetImport,
     getDatasetEntriesPageToken,
     updateDatasetEntriesIfUnchanged,
     listWritableBuckets,

@@ -14,7 +14,7 @@ import type { ImageUploads } from '../../domain/uploads/image-uploads.js';
 export interface TroveServices {
   /** Open formats out: export links (domain/exchange/). */
   readonly exports: ExportService;
-  /** Open formats in: COCO and YOLO imports from the object store (domain/exchange/). */
+  /** Open formats in: COCO and YOLO imports from the object store or from a file sent (domain/exchange/). */
   readonly imports: ImportService;
   /** Rekognition dataset history: revisions, ingest reports, diffs, entries at a revision. */
   readonly history: HistoryService;
