@@ -41,6 +41,11 @@ export const AWS_ACTIONS = {
   ListWritableBuckets: [],
   UploadImage: [],
   ListJobs: [],
+  // A retry is the change its job makes, made again by the caller: the job's own action
+  // (rekognition:UpdateDatasetEntries, rekognition:CreateDataset) on its dataset is checked once
+  // the job is known (domain/jobs/job-control.ts), as is the resource allow-list for a cancel.
+  RetryJob: [],
+  CancelJob: [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TroveActionsOperation = keyof typeof AWS_ACTIONS;

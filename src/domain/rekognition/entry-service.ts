@@ -57,7 +57,9 @@ export class EntryService {
       }
       const conflicts = check ? await check.check(tx) : [];
       if (conflicts.length > 0) throw new EntriesChanged(conflicts);
-      const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller), ...(change.import ? { import: change.import } : {}) };
+      const payload: UpdateEntriesPayload = {
+        datasetId: dataset.id, requester: requesterOf(caller), ...(change.import ? { import: change.import } : {}), ...(check ? { conditional: true } : {}),
+      };
       const id = await tx.jobs.enqueue({
         kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: change.body, runAfter: now, createdAt: now,
       });

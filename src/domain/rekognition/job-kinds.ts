@@ -26,6 +26,8 @@ export interface UpdateEntriesPayload {
   requester?: Requester;
   /** Trove's imports: the lines come from this file, converted, instead of the job's body (docs/trove-api.md). */
   import?: ImportSource;
+  /** Accepted only if named entries were unchanged (UpdateDatasetEntriesIfUnchanged): never retried, its check is past. */
+  conditional?: true;
 }
 /** A COCO file or a YOLO folder (tar), in the object store or staged in the store, and where its images are. */
 export interface ImportSource {

@@ -17,6 +17,8 @@ import { listWritableBuckets } from './list-writable-buckets.js';
 import { updateDatasetEntriesIfUnchanged } from './update-dataset-entries-if-unchanged.js';
 import { uploadImage } from './upload-image.js';
 import { listJobs } from './list-jobs.js';
+import { cancelJob } from './cancel-job.js';
+import { retryJob } from './retry-job.js';
 import type { TroveServices } from './services.js';
 
 /** Every operation of Trove's own API (`/_trove/api/`, docs/trove-api.md), by name. */
@@ -36,7 +38,7 @@ export function troveOperations(services: TroveServices): ReadonlyMap<string, Op
     updateDatasetEntriesIfUnchanged,
     listWritableBuckets,
     uploadImage,
-    listJobs,
+    listJobs, retryJob, cancelJob,
   ].map((build) => build(services) as Operation<never>);
   return new Map(operations.map((operation) => [operation.name, operation]));
 }

@@ -56,10 +56,13 @@ const CALLS: Record<TroveOperationName, (t: Target) => Call> = {
   ListWritableBuckets: () => ['GET', '/_trove/api/buckets/writable'],
   UploadImage: () => ['PUT', '/_trove/api/images', { query: { bucket: 'photos', key: 'uploaded.png' }, bytes: { data: png(64, 64), contentType: 'image/png' } }],
   ListJobs: () => ['GET', '/_trove/api/jobs'],
+  // Job ids, not datasets: test/integration/operations/job-control.test.ts attacks them with real jobs.
+  RetryJob: () => ['POST', '/_trove/api/jobs/1/retry'],
+  CancelJob: () => ['POST', '/_trove/api/jobs/1/cancel'],
 };
 
 /** Operations that name no dataset: another account gets its own (empty) answer or its own refusal, never the owner's data. */
-const NAMES_NO_DATASET = new Set<TroveOperationName>(['GetCallerIdentity', 'ListWritableBuckets', 'UploadImage', 'ListJobs']);
+const NAMES_NO_DATASET = new Set<TroveOperationName>(['GetCallerIdentity', 'ListWritableBuckets', 'UploadImage', 'ListJobs', 'RetryJob', 'CancelJob']);
 
 async function outcome(call: Promise<unknown>): Promise<{ ok: true; value: unknown } | { ok: false; error: TroveApiCallError }> {
   try {
