@@ -44,6 +44,7 @@ import Database from 'better-sqlite3';
 import { AcExamplesRepository } from '../src/store/sql/ac-examples-repository.js';
 import { SqliteDriver } from '../src/store/sqlite/sqlite-driver.js';
 import type { SqlExecutor } from '../src/store/sql/sql-driver.js';
+import type { ExampleRow } from '../src/store/agentcore-records.js';
 import { example, median } from './agentcore-harness.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '21' } } });
@@ -102,22 +103,34 @@ async function repositoryPage(driver: SqliteDriver, revision: number): Promise<n
   return rows.length;
 }
 
-async function troveVariant(name: string, dir: string, dropListingIndex: boolean): Promise<Variant> {
+/** A fresh database in Trove's schema, with Trove's durability settings, for one variant. */
+async function troveDatabase(dir: string, name: string): Promise<SqliteDriver> {
   const driver = new SqliteDriver({ filename: join(dir, `${name.replace(/\W+/g, '-')}.db`), synchronous: 'FULL' });
   await driver.migrate();
+  return driver;
+}
+
+/** Each example's listing position when round 0 adds them. */
+const firstSeqs = (): Map<string, number> => new Map(ids.map((id, i) => [id, i + 1]));
+
+/** A round's rows: every example at its position with that round's content. */
+const rowsOf = (seqs: ReadonlyMap<string, number>, contents: readonly string[]): ExampleRow[] =>
+  ids.map((exampleId, i) => ({ exampleId, seq: seqs.get(exampleId)!, content: contents[i] }));
+
+/** CPU time of one write transaction through AcExamplesRepository, its COMMIT included. */
+const timedWrite = (driver: SqliteDriver, write: (examples: AcExamplesRepository, tx: SqlExecutor) => Promise<void>): Promise<number> =>
+  timed(() => driver.transaction((tx) => write(new AcExamplesRepository(tx), tx)));
+
+async function troveVariant(name: string, dir: string, dropListingIndex: boolean): Promise<Variant> {
+  const driver = await troveDatabase(dir, name);
   if (dropListingIndex) await driver.run('DROP INDEX ac_examples_order');
   return {
     name,
-    async round(round, contents) {
-      const started = cpuMs();
-      await driver.transaction(async (tx) => {
-        const examples = new AcExamplesRepository(tx);
-        const seqs = round === 0 ? new Map(ids.map((id, i) => [id, i + 1])) : await examples.supersedeLive(DATASET, ids, round + 1);
-        if (seqs.size !== SIZE) throw new Error(`${seqs.size} live examples`);
-        await examples.insert(DATASET, round + 1, ids.map((exampleId, i) => ({ exampleId, seq: seqs.get(exampleId)!, content: contents[i] })));
-      });
-      return cpuMs() - started;
-    },
+    round: (round, contents) => timedWrite(driver, async (examples) => {
+      const seqs = round === 0 ? firstSeqs() : await examples.supersedeLive(DATASET, ids, round + 1);
+      if (seqs.size !== SIZE) throw new Error(`${seqs.size} live examples`);
+      await examples.insert(DATASET, round + 1, rowsOf(seqs, contents));
+    }),
     page: (revision) => timed(() => repositoryPage(driver, revision)),
     close: () => driver.close(),
   };
@@ -129,31 +142,22 @@ async function troveVariant(name: string, dir: string, dropListingIndex: boolean
  * old version. `keepCreatedRev`: only the content and its size change.
  */
 async function inPlaceVariant(name: string, dir: string, keepCreatedRev: boolean): Promise<Variant> {
-  const driver = new SqliteDriver({ filename: join(dir, `${name.replace(/\W+/g, '-')}.db`), synchronous: 'FULL' });
-  await driver.migrate();
+  const driver = await troveDatabase(dir, name);
   return {
     name,
-    async round(round, contents) {
-      const started = cpuMs();
-      await driver.transaction(async (tx) => {
-        const examples = new AcExamplesRepository(tx);
-        if (round === 0) {
-          await examples.insert(DATASET, 1, ids.map((exampleId, i) => ({ exampleId, seq: i + 1, content: contents[i] })));
-          return;
-        }
-        const live = await examples.findLive(DATASET, ids);
-        if (live.length !== SIZE) throw new Error(`${live.length} live examples`);
-        const at = new Map(ids.map((id, i) => [id, i]));
-        await tx.runBatch('UPDATE ac_example_contents SET content = ? WHERE id = ?', live.map((row) => [contents[at.get(row.exampleId)!], row.id]));
-        if (keepCreatedRev) {
-          await tx.runBatch('UPDATE ac_examples SET content_bytes = ? WHERE id = ?', live.map((row) => [Buffer.byteLength(contents[at.get(row.exampleId)!]), row.id]));
-        } else {
-          await tx.runBatch('UPDATE ac_examples SET created_rev = ?, content_bytes = ? WHERE id = ?',
-            live.map((row) => [round + 1, Buffer.byteLength(contents[at.get(row.exampleId)!]), row.id]));
-        }
-      });
-      return cpuMs() - started;
-    },
+    round: (round, contents) => timedWrite(driver, async (examples, tx) => {
+      if (round === 0) return examples.insert(DATASET, 1, rowsOf(firstSeqs(), contents));
+      const live = await examples.findLive(DATASET, ids);
+      if (live.length !== SIZE) throw new Error(`${live.length} live examples`);
+      const at = new Map(ids.map((id, i) => [id, i]));
+      await tx.runBatch('UPDATE ac_example_contents SET content = ? WHERE id = ?', live.map((row) => [contents[at.get(row.exampleId)!], row.id]));
+      if (keepCreatedRev) {
+        await tx.runBatch('UPDATE ac_examples SET content_bytes = ? WHERE id = ?', live.map((row) => [Buffer.byteLength(contents[at.get(row.exampleId)!]), row.id]));
+      } else {
+        await tx.runBatch('UPDATE ac_examples SET created_rev = ?, content_bytes = ? WHERE id = ?',
+          live.map((row) => [round + 1, Buffer.byteLength(contents[at.get(row.exampleId)!]), row.id]));
+      }
+    }),
     // Only the newest revision is left to read (NaN: nothing to time).
     page: async (revision) => (revision > ROUNDS ? timed(() => repositoryPage(driver, keepCreatedRev ? 1 : revision)) : Number.NaN),
     close: () => driver.close(),
@@ -187,7 +191,7 @@ async function newerVariant(dir: string): Promise<Variant> {
       const started = cpuMs();
       await driver.transaction(async (tx) => {
         let seqs: Map<string, number>;
-        if (round === 0) seqs = new Map(ids.map((id, i) => [id, i + 1]));
+        if (round === 0) seqs = firstSeqs();
         else {
           const rows = await tx.all<{ example_id: string; seq: number; content_bytes: number }>(
             `SELECT example_id, seq, content_bytes, max(created_rev) FROM v WHERE dataset_id = ? AND example_id IN (${ids.map(() => '?').join(', ')}) GROUP BY example_id`,
@@ -213,8 +217,7 @@ async function newerVariant(dir: string): Promise<Variant> {
  */
 async function deferredVariant(dir: string, coveringLookup: boolean): Promise<Variant> {
   const name = `(b') newer supersedes, settled after${coveringLookup ? ', seq in the live index' : ''}`;
-  const driver = new SqliteDriver({ filename: join(dir, `${name.replace(/\W+/g, '-')}.db`), synchronous: 'FULL' });
-  await driver.migrate();
+  const driver = await troveDatabase(dir, name);
   await driver.run('DROP INDEX ac_examples_live_id');
   await driver.run(`CREATE INDEX ac_examples_live_id ON ac_examples (dataset_id, example_id${coveringLookup ? ', seq' : ''}) WHERE deleted_rev IS NULL`);
   const settles: number[] = [];
@@ -222,15 +225,11 @@ async function deferredVariant(dir: string, coveringLookup: boolean): Promise<Va
     name,
     after: { name: "(b') its settling transaction, later", times: settles },
     async round(round, contents) {
-      const started = cpuMs();
-      await driver.transaction(async (tx) => {
-        const examples = new AcExamplesRepository(tx);
-        const seqs = round === 0 ? new Map(ids.map((id, i) => [id, i + 1]))
-          : new Map((await examples.findLive(DATASET, ids)).map((row) => [row.exampleId, row.seq]));
+      const took = await timedWrite(driver, async (examples) => {
+        const seqs = round === 0 ? firstSeqs() : new Map((await examples.findLive(DATASET, ids)).map((row) => [row.exampleId, row.seq]));
         if (seqs.size !== SIZE) throw new Error(`${seqs.size} live examples`);
-        await examples.insert(DATASET, round + 1, ids.map((exampleId, i) => ({ exampleId, seq: seqs.get(exampleId)!, content: contents[i] })));
+        await examples.insert(DATASET, round + 1, rowsOf(seqs, contents));
       });
-      const took = cpuMs() - started;
       if (round > 0) {
         await sleep(100);
         settles.push(await timed(() => driver.transaction((tx) => tx.run(
