@@ -195,6 +195,18 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     }
   });
 
+  it('lists as not retryable a job that failed before failed jobs kept their request (RetryJob refuses it)', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/old.png', 'cat')]);
+    // A job that failed before migration 0023: its note has no payload.
+    const now = Date.now();
+    const oldId = 900_000_000 + (now % 1_000_000);
+    await rawSql(server, `INSERT INTO failed_jobs (job_id, kind, resource, attempts, last_error, created_at, failed_at)
+      VALUES (?, 'rekognition.update-entries', ?, 5, 'gave up', ?, ?)`, [oldId, arn, now, now]);
+    expect(await jobOf(arn)).toMatchObject({ jobId: oldId, state: 'FAILED', retryable: false });
+    expect((await refusal(jobs().retry(oldId))).slice(0, 2)).toEqual([409, 'ConflictException']);
+    await rawSql(server, 'DELETE FROM failed_jobs WHERE job_id = ?', [oldId]);
+  });
+
   it('bin/trove jobs cancel and retry: a sentence or --json, and a non-zero exit with the reason when refused', async () => {
     const arn = await newDataset(rekognition, [classificationLine('s3://photos/c1.png', 'cat')]);
     server.trove.runner.pause();
