@@ -9,7 +9,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { FailedJob, RkDatasetRecord, RkDatasetStatus } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { Caller } from '../caller.js';
-import { RekognitionJobs } from '../rekognition/job-kinds.js';
+import { changeRetryRefusal, RekognitionJobs } from '../rekognition/job-kinds.js';
 import type { CreateDatasetPayload, UpdateEntriesPayload } from '../rekognition/job-kinds.js';
 import { SETTLED, statusChange } from '../rekognition/status.js';
 import type { StatusChange } from '../../store/sql/rk-datasets-repository.js';
@@ -83,9 +83,9 @@ export class JobControl {
     if (failed.payload === null) throw new ConflictException(`Job ${jobId} failed before Trove kept failed jobs' requests: send the request again.`);
     if (failed.retryRefusal !== null) throw new ValidationException(`Job ${jobId} cannot be retried. ${failed.retryRefusal}`);
     const payload = JSON.parse(failed.payload) as UpdateEntriesPayload | CreateDatasetPayload;
-    if ('conditional' in payload && payload.conditional) {
-      throw new ValidationException(`Job ${jobId} was a conditional change (UpdateDatasetEntriesIfUnchanged), whose check cannot be made again: save the change again.`);
-    }
+    // Noted with the failure since; asked here too for jobs noted before.
+    const refusal = failed.kind === RekognitionJobs.updateEntries ? changeRetryRefusal(payload as UpdateEntriesPayload) : undefined;
+    if (refusal) throw new ValidationException(`Job ${jobId} cannot be retried. ${refusal}`);
     const dataset = await this.#datasetOf(failed, payload.datasetId);
     for (const action of ['trove:RetryJob', rule.action]) permit(action, [dataset.arn]);
     await this.#inputsExist(caller, jobId, payload);
@@ -142,11 +142,8 @@ export class JobControl {
   /** The files and datasets the job reads beside its stored request still exist, as at acceptance (checked as the caller). */
   async #inputsExist(caller: Caller, jobId: number, payload: UpdateEntriesPayload | CreateDatasetPayload): Promise<void> {
     const file = 'import' in payload && payload.import ? payload.import.source : 'manifest' in payload ? payload.manifest : undefined;
-    if (file && 'upload' in file) {
-      // A file sent with UploadDatasetImport is staged for its job only, and goes when the job ends.
-      throw new ConflictException(`Job ${jobId} imported the uploaded file ${file.name}, which is not kept once its job has ended: upload it again.`);
-    }
-    if (file) await this.#readable(caller, jobId, file);
+    // (A file sent with UploadDatasetImport was refused above: it goes with its job.)
+    if (file && !('upload' in file)) await this.#readable(caller, jobId, file);
     if ('sourceDatasetId' in payload && payload.sourceDatasetId !== undefined) {
       const source = await this.deps.store.rkDatasets.findById(payload.sourceDatasetId);
       if (!source || source.status === 'DELETE_IN_PROGRESS') throw new ConflictException(`The dataset job ${jobId} copies no longer exists.`);

@@ -207,6 +207,27 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     await rawSql(server, 'DELETE FROM failed_jobs WHERE job_id = ?', [oldId]);
   });
 
+  it('lists as not retryable a failed conditional change (RetryJob refuses it), and keeps none of its bytes', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/old.png', 'cat')]);
+    // A conditional change (the console's saves), cancelled while queued: its check cannot be made again.
+    server.trove.runner.pause();
+    try {
+      await new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: owner }).call('POST', '/_trove/api/rekognition/update-entries-if-unchanged', {
+        body: { datasetArn: arn, changes: { groundTruth: Buffer.from(classificationLine('s3://photos/new.png', 'cat')).toString('base64') }, expected: [{ sourceRef: 's3://photos/new.png', absent: true }] },
+      });
+      const queued = (await jobOf(arn))!;
+      expect((await jobs().cancel(queued.jobId)).state).toBe('CANCELLED');
+      expect(await jobOf(arn)).toMatchObject({ jobId: queued.jobId, state: 'FAILED', retryable: false });
+      const [status, code, message] = await refusal(jobs().retry(queued.jobId));
+      expect([status, code]).toEqual([400, 'ValidationException']);
+      expect(message).toContain('conditional change');
+      // Its bytes are not kept for a retry that will not come.
+      expect(await bodyPieces(queued.jobId)).toBe(0);
+    } finally {
+      server.trove.runner.resume();
+    }
+  });
+
   it('bin/trove jobs cancel and retry: a sentence or --json, and a non-zero exit with the reason when refused', async () => {
     const arn = await newDataset(rekognition, [classificationLine('s3://photos/c1.png', 'cat')]);
     server.trove.runner.pause();
