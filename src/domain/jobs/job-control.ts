@@ -87,7 +87,10 @@ export class JobControl {
     const refusal = failed.kind === RekognitionJobs.updateEntries ? changeRetryRefusal(payload as UpdateEntriesPayload) : undefined;
     if (refusal) throw new ValidationException(`Job ${jobId} cannot be retried. ${refusal}`);
     const dataset = await this.#datasetOf(failed, payload.datasetId);
-    for (const action of ['trove:RetryJob', rule.action]) permit(action, [dataset.arn]);
+    permit('trove:RetryJob', [dataset.arn]);
+    // As CreateDataset checks its DatasetSource too: a copy reads the dataset it copies.
+    const copied = await this.#copiedDataset(jobId, payload);
+    permit(rule.action, [dataset.arn, ...(copied ? [copied.arn] : [])]);
     await this.#inputsExist(caller, jobId, payload);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
@@ -139,15 +142,19 @@ export class JobControl {
     return dataset;
   }
 
-  /** The files and datasets the job reads beside its stored request still exist, as at acceptance (checked as the caller). */
+  /** The files the job reads beside its stored request still exist, as at acceptance (checked as the caller). */
   async #inputsExist(caller: Caller, jobId: number, payload: UpdateEntriesPayload | CreateDatasetPayload): Promise<void> {
     const file = 'import' in payload && payload.import ? payload.import.source : 'manifest' in payload ? payload.manifest : undefined;
     // (A file sent with UploadDatasetImport was refused above: it goes with its job.)
     if (file && !('upload' in file)) await this.#readable(caller, jobId, file);
-    if ('sourceDatasetId' in payload && payload.sourceDatasetId !== undefined) {
-      const source = await this.deps.store.rkDatasets.findById(payload.sourceDatasetId);
-      if (!source || source.status === 'DELETE_IN_PROGRESS') throw new ConflictException(`The dataset job ${jobId} copies no longer exists.`);
-    }
+  }
+
+  /** The dataset a copy (CreateDataset from a DatasetSource) reads, if the job is one; ConflictException when it is gone. */
+  async #copiedDataset(jobId: number, payload: UpdateEntriesPayload | CreateDatasetPayload): Promise<RkDatasetRecord | undefined> {
+    if (!('sourceDatasetId' in payload) || payload.sourceDatasetId === undefined) return undefined;
+    const source = await this.deps.store.rkDatasets.findById(payload.sourceDatasetId);
+    if (!source || source.status === 'DELETE_IN_PROGRESS') throw new ConflictException(`The dataset job ${jobId} copies no longer exists.`);
+    return source;
   }
 
   async #readable(caller: Caller, jobId: number, ref: ObjectRef): Promise<void> {

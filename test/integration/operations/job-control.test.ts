@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
+import { CreateDatasetCommand, CreateProjectCommand, DescribeDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssuedCredential } from '../../../src/auth/credential-service.js';
@@ -226,6 +226,35 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     } finally {
       server.trove.runner.resume();
     }
+  });
+
+  it('a retry of a dataset copy needs the caller\'s allow-lists to cover the dataset it copies, as CreateDataset does', async () => {
+    const source = await newDataset(rekognition, [classificationLine('s3://photos/secret.png', 'cat')]);
+    const name = `copy-target-${process.pid}-${Date.now()}`;
+    const { ProjectArn } = await rekognition.send(new CreateProjectCommand({ ProjectName: name }));
+    server.trove.runner.pause();
+    let arn = '';
+    try {
+      arn = (await rekognition.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN', DatasetSource: { DatasetArn: source } }))).DatasetArn!;
+      expect((await jobs().cancel((await jobOf(arn))!.jobId)).state).toBe('CANCELLED');
+    } finally {
+      server.trove.runner.resume();
+    }
+    expect(await settled(rekognition, arn)).toMatchObject({ Status: 'CREATE_FAILED' });
+    const failed = (await jobOf(arn))!;
+    // Allowed everything on the target project only: it may not copy the source dataset itself...
+    const narrow = await server.createCredential({ account: OWNER, allowResources: [`arn:aws:rekognition:*:${OWNER}:project/${name}/*`] });
+    const copy = await server.rekognition({ credentials: narrow }).send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TEST', DatasetSource: { DatasetArn: source } }))
+      .then(() => undefined, (error: { name: string }) => error.name);
+    expect(copy).toBe('AccessDeniedException');
+    // ...nor through a retry of someone else's copy.
+    const [status, code] = await refusal(jobs(narrow).retry(failed.jobId));
+    expect([status, code]).toEqual([403, 'AccessDeniedException']);
+    expect(await jobOf(arn)).toMatchObject({ jobId: failed.jobId, state: 'FAILED' });
+    expect((await rekognition.send(new DescribeDatasetCommand({ DatasetArn: arn }))).DatasetDescription?.Status).toBe('CREATE_FAILED');
+    // The owner may.
+    expect((await jobs().retry(failed.jobId)).state).toBe('QUEUED');
+    expect(await settled(rekognition, arn)).toMatchObject({ Status: 'CREATE_COMPLETE', DatasetStats: { TotalEntries: 1 } });
   });
 
   it('bin/trove jobs cancel and retry: a sentence or --json, and a non-zero exit with the reason when refused', async () => {
