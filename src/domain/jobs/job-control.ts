@@ -1,8 +1,8 @@
-import { ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
+import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
 import { CANCELLABLE_JOB_KINDS, RETRY_JOB_ACTIONS } from '../../api/trove/jobs-outputs.js';
 import type { CancelJobWire, RetryJobWire } from '../../api/trove/jobs-outputs.js';
 import type { ObjectAccess } from '../../buckets/object-access.js';
-import { requesterOf } from '../../buckets/object-access.js';
+import { ObjectAccessDenied, requesterOf } from '../../buckets/object-access.js';
 import { formatS3Uri, ObjectStoreError } from '../../object-store/object-store.js';
 import type { ObjectRef } from '../../object-store/object-store.js';
 import type { Clock } from '../../lib/clock.js';
@@ -161,6 +161,8 @@ export class JobControl {
     try {
       await this.deps.objects.reader(caller).head(ref);
     } catch (error) {
+      // The caller's allow-lists refuse it: IAM's answer, as StartDatasetImport gives it (not a file to put back).
+      if (error instanceof ObjectAccessDenied && error.byAllowList) throw new AccessDeniedException(error.message);
       if (error instanceof ObjectStoreError && error.reason !== 'unavailable') {
         throw new ConflictException(`Job ${jobId} reads ${formatS3Uri(ref)}, which cannot be read now (${error.message}): put it back, then retry.`);
       }

@@ -257,6 +257,22 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     expect(await settled(rekognition, arn)).toMatchObject({ Status: 'CREATE_COMPLETE', DatasetStats: { TotalEntries: 1 } });
   });
 
+  it('a retry by a key whose allow-lists refuse the file the import reads is AccessDeniedException, as StartDatasetImport answers', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/kept.png', 'dog')]);
+    await s3.put('photos', 'guarded/coco.json', coco(2));
+    server.trove.runner.pause();
+    await startImport(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: owner }), arn, 'COCO', 's3://photos/guarded/coco.json', 's3://photos/guarded/');
+    const queued = (await jobOf(arn))!;
+    expect((await jobs().cancel(queued.jobId)).state).toBe('CANCELLED');
+    server.trove.runner.resume();
+    // Allowed every Rekognition and Trove action on every dataset, but no object.
+    const noObjects = await server.createCredential({ account: OWNER, allowResources: [`arn:aws:rekognition:*:${OWNER}:*`] });
+    const [status, code, message] = await refusal(jobs(noObjects).retry(queued.jobId));
+    expect([status, code]).toEqual([403, 'AccessDeniedException']);
+    expect(message).toContain('s3://photos/guarded/coco.json');
+    expect(await jobOf(arn)).toMatchObject({ jobId: queued.jobId, state: 'FAILED' });
+  });
+
   it('bin/trove jobs cancel and retry: a sentence or --json, and a non-zero exit with the reason when refused', async () => {
     const arn = await newDataset(rekognition, [classificationLine('s3://photos/c1.png', 'cat')]);
     server.trove.runner.pause();
