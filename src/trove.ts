@@ -22,6 +22,7 @@ import { AgentCoreJobs } from './domain/agentcore/job-kinds.js';
 import { TagService } from './domain/agentcore/tag-service.js';
 import { VersionService } from './domain/agentcore/version-service.js';
 import { Idempotency } from './domain/idempotency.js';
+import { JobControl } from './domain/jobs/job-control.js';
 import { JobListing } from './domain/jobs/job-listing.js';
 import { PageTokens } from './domain/pagination.js';
 import { DatasetService } from './domain/rekognition/dataset-service.js';
@@ -165,7 +166,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const agentcore = wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, links, runner);
     // Open formats in and out (docs/trove-api.md): exports read through history, their links are served beside AgentCore's downloads.
     const exports = new ExportService({ links, revisions: history, agentcore: agentcore.services.datasets, clock });
-    const imports = new ImportService({ store, objects: objectAccess, entries });
+    const imports = new ImportService({ store, objects: objectAccess, entries, clock, logger, maxUploadBytes: config.bodyLimits.importUpload });
     const downloads = new DownloadService(links, { [AGENTCORE_LINK]: new AgentCoreDownloads(store), rekognition: exports });
     const openStore = store;
     const openObjects = objects;
@@ -180,6 +181,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       agentcore: agentcore.services,
       trove: {
         exports, imports, rekognitionEntries: entries, jobs: new JobListing(store, deps.pageTokens),
+        jobControl: new JobControl({ store, clock, objects: objectAccess, jobsEnqueued: () => runner.wake(), cancelQueued: (jobId) => runner.cancelNow(jobId) }),
         history, snapshots: new SnapshotService(historyDeps), imageUploads: new ImageUploads(objectAccess),
       },
       downloads: (token) => downloads.open(token),

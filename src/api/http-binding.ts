@@ -16,4 +16,11 @@ export interface HttpBinding {
   readonly payload?: string;
   /** Largest body of this operation, bytes, when it differs from its service's; the URI must have no labels. */
   readonly bodyLimit?: number;
+  /**
+   * The body is a file the operation reads as it arrives (OperationContext.payload), never
+   * buffered by the protocol, with no service body limit (the operation has its own). SigV4:
+   * the request must carry the body's SHA-256 in x-amz-content-sha256 (signed); the signature is
+   * checked against it before the body is read, and the body against it once read to the end.
+   */
+  readonly streamed?: boolean;
 }

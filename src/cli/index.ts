@@ -42,7 +42,7 @@ const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'jobs', load: async () => (await import('./commands/jobs.js')).jobsCommand,
-    summary: 'list queued, running, retrying and failed background jobs (see `trove jobs --help`)',
+    summary: 'list, retry and cancel background jobs (see `trove jobs --help`)',
   },
   {
     name: 'backup', load: async () => (await import('./commands/backup.js')).backupCommand,

@@ -15,6 +15,14 @@ export interface ExportLinkWire {
   exampleCount?: number;
 }
 
+/** A file to upload: its name (as history shows it), bytes read as they are sent, their size and SHA-256 (hex). */
+export interface UploadFile {
+  readonly name: string;
+  readonly data: AsyncIterable<Uint8Array>;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
 /** Typed calls of the open-format operations of the Trove API (docs/trove-api.md): bin/trove's and the web console's. */
 export class ExchangeClient {
   constructor(private readonly api: TroveApiCaller) {}
@@ -32,6 +40,18 @@ export class ExchangeClient {
   startImport(datasetArn: string, format: 'COCO' | 'YOLO', source: string, images?: string) {
     return this.api.call<{ datasetArn: string; status: string; format: string; source: string }>('POST', `${datasetPath(datasetArn)}/imports`, {
       body: { format, source, ...(images === undefined ? {} : { images }) },
+    });
+  }
+
+  /**
+   * UploadDatasetImport: sends a file (COCO JSON, YOLO tar) to be imported as StartDatasetImport
+   * imports one from the object store; `file.data` is read as it is sent. The answer's `source` is
+   * `upload <name>`.
+   */
+  uploadImport(datasetArn: string, format: 'COCO' | 'YOLO', file: UploadFile, images?: string) {
+    return this.api.call<{ datasetArn: string; status: string; format: string; source: string }>('POST', `${datasetPath(datasetArn)}/uploads`, {
+      query: { format, name: file.name, ...(images === undefined ? {} : { images }) },
+      stream: { data: file.data, bytes: file.bytes, sha256: file.sha256, contentType: format === 'COCO' ? 'application/json' : 'application/x-tar' },
     });
   }
 

@@ -1,9 +1,9 @@
-import type { JobStateWire as JobState, JobsPageWire as JobsPage, JobWire as JobView } from '../api/trove/jobs-outputs.js';
+import type { CancelJobWire, JobStateWire as JobState, JobsPageWire as JobsPage, JobWire as JobView, RetryJobWire } from '../api/trove/jobs-outputs.js';
 import type { TroveApiCaller } from './trove-api-caller.js';
 
-export type { JobStateWire as JobState, JobsPageWire as JobsPage, JobWire as JobView } from '../api/trove/jobs-outputs.js';
+export type { CancelJobWire, JobStateWire as JobState, JobsPageWire as JobsPage, JobWire as JobView, RetryJobWire } from '../api/trove/jobs-outputs.js';
 
-/** Typed calls of ListJobs (`GET /_trove/api/jobs`): what `bin/trove jobs list` and the console's Jobs page use. */
+/** Typed calls of ListJobs, RetryJob and CancelJob (`/_trove/api/jobs`): what `bin/trove jobs` and the console's Jobs page use. */
 export class JobsClient {
   constructor(private readonly api: TroveApiCaller) {}
 
@@ -12,6 +12,16 @@ export class JobsClient {
     return this.api.call<JobsPage>('GET', '/_trove/api/jobs', {
       query: { state: page.states && page.states.length > 0 ? page.states : undefined, maxResults: page.maxResults, nextToken: page.nextToken },
     });
+  }
+
+  /** Queues the failed job `jobId` again from its stored request (RetryJob). */
+  retry(jobId: number): Promise<RetryJobWire> {
+    return this.api.call<RetryJobWire>('POST', `/_trove/api/jobs/${jobId}/retry`);
+  }
+
+  /** Cancels the queued or running job `jobId` (CancelJob). */
+  cancel(jobId: number): Promise<CancelJobWire> {
+    return this.api.call<CancelJobWire>('POST', `/_trove/api/jobs/${jobId}/cancel`);
   }
 
   /** Every job in `states`, page by page. */

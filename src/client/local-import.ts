@@ -1,48 +1,60 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { opendir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { opendir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { DescribeDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
-import { cocoToLineBatches } from '../domain/exchange/coco-import.js';
 import type { ImportStats } from '../domain/exchange/import-lines.js';
 import { yoloToLines } from '../domain/exchange/yolo-import.js';
-import { readTar } from '../lib/tar.js';
 import type { TarReadEntry } from '../lib/tar.js';
+import type { UploadFile } from './exchange-client.js';
 import { localImageSize } from './local-image-size.js';
 
 /** AWS: an UpdateDatasetEntries change is at most 5,242,880 bytes. */
 export const MAX_CHANGE_BYTES = 5 * 1024 * 1024;
-/** AWS's default entries per dataset: a local source with more images is refused before anything is sent. */
+/** AWS's default entries per dataset: a local folder with more images is refused before anything is sent. */
 const MAX_IMAGES = 250_000;
 const TEXT_FILE = /\.(txt|ya?ml)$/i;
-/** Bytes per read of a local COCO file: the server's folder store reads 256 KB too (fewer, larger steps than the default 64 KB). */
+/** Bytes per read of a local file sent to the server (fewer, larger steps than the default 64 KB). */
 const READ_CHUNK = 256 * 1024;
 
 /**
- * The manifest lines of a local COCO file or YOLO folder (or a tar of one), converted here by
- * the code the server's import job runs. A local YOLO folder's images are sized from its own
- * image files (images/ beside labels/); a YOLO tar's cannot be, so import those from s3://.
+ * The manifest lines of a local YOLO folder, converted here by the code the server's import job
+ * runs, its images sized from its own image files (images/ beside labels/), which the server
+ * cannot read. Files (a COCO file, a YOLO tar) are sent to the server instead (localUpload).
  */
-export async function localLines(
-  format: 'coco' | 'yolo', from: string, images: string | undefined, stats: ImportStats, notes: LocalImportNotes = { unsizable: 0 },
+export async function localFolderLines(
+  folder: string, images: string | undefined, stats: ImportStats, notes: LocalImportNotes = { unsizable: 0 },
 ): Promise<AsyncIterable<string | readonly string[]>> {
-  const creationDate = new Date().toISOString();
-  if (format === 'coco') return cocoToLineBatches(() => createReadStream(from, { highWaterMark: READ_CHUNK }), { images, creationDate, maxImages: MAX_IMAGES }, stats);
-  const folder = (await stat(from)).isDirectory();
-  const open = folder ? () => walk(from, '') : () => readTar(createReadStream(from), { maxBody: 64 * 1024 * 1024, keep: (name) => TEXT_FILE.test(name) });
   const imageSize = async (_sourceRef: string, localPath?: string) => {
-    if (folder && localPath) return localImageSize(join(from, localPath));
+    if (localPath) return localImageSize(join(folder, localPath));
     notes.unsizable++;
     return undefined;
   };
-  return yoloToLines(open, { images, creationDate, maxImages: MAX_IMAGES, imageSize }, stats);
+  return yoloToLines(() => walk(folder, ''), { images, creationDate: new Date().toISOString(), maxImages: MAX_IMAGES, imageSize }, stats);
+}
+
+/**
+ * A local file as UploadDatasetImport sends it: one pass first for its SHA-256 (signed before the
+ * body is sent), then read again while it is sent. Neither pass holds the file in memory.
+ */
+export async function localUpload(path: string): Promise<UploadFile> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  // The name only labels the import in history: characters the operation refuses are replaced.
+  const name = basename(path).replace(/[\u0000-\u001f\u007f\\]/g, '_').slice(0, 255);
+  return { name, data: createReadStream(path, { highWaterMark: READ_CHUNK }), bytes, sha256: hash.digest('hex') };
 }
 
 /** What a local conversion could not do that an import from s3:// does, for the command to explain. */
 export interface LocalImportNotes {
   /**
    * YOLO images with boxes but no image file here (named by s3:// URIs in images.txt, as Trove's
-   * export writes, or inside a tar): their size, which YOLO's normalised boxes need, is not read.
+   * export writes): their size, which YOLO's normalised boxes need, is not read.
    */
   unsizable: number;
 }

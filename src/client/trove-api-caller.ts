@@ -9,6 +9,11 @@ export interface CallOptions {
   readonly body?: unknown;
   /** Sent as they are (an operation whose body is its payload, e.g. UploadImage), with this Content-Type. */
   readonly bytes?: { readonly data: Uint8Array; readonly contentType: string };
+  /**
+   * Sent as it is read, never held whole (a file for UploadDatasetImport): its size and SHA-256
+   * (hex, signed as x-amz-content-sha256) must be known before it is sent.
+   */
+  readonly stream?: { readonly data: AsyncIterable<Uint8Array>; readonly bytes: number; readonly sha256: string; readonly contentType: string };
 }
 
 export type CallMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';

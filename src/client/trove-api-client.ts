@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from './sha256.js';
 import type { CallMethod, CallOptions, TroveApiCaller } from './trove-api-caller.js';
@@ -52,8 +53,13 @@ export class TroveApiClient implements TroveApiCaller {
       if (Array.isArray(value)) for (const item of value) url.searchParams.append(name, item);
       else if (value !== undefined) url.searchParams.set(name, String(value));
     }
+    const { stream } = options;
     const body = options.bytes?.data ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-    const contentType = options.bytes?.contentType ?? (body === undefined ? undefined : 'application/json');
+    const contentType = stream?.contentType ?? options.bytes?.contentType ?? (body === undefined ? undefined : 'application/json');
+    // Bytes are signed with their hash in x-amz-content-sha256 (the signer reads the header instead
+    // of hashing the body): what an operation whose body streams requires; a stream, by the hash given for it.
+    const sha256 = stream?.sha256 ?? (options.bytes ? createHash('sha256').update(options.bytes.data).digest('hex') : undefined);
+    const payloadHash: Record<string, string> = sha256 === undefined ? {} : { 'x-amz-content-sha256': sha256 };
     // A repeated parameter (`?state=QUEUED&state=FAILED`) is signed with all its values.
     const query: Record<string, string | string[]> = {};
     for (const name of new Set(url.searchParams.keys())) {
@@ -67,15 +73,32 @@ export class TroveApiClient implements TroveApiCaller {
       port: url.port === '' ? undefined : Number(url.port),
       path: url.pathname,
       query,
-      headers: { host: url.host, ...(contentType === undefined ? {} : { 'content-type': contentType }) },
+      headers: { host: url.host, ...(contentType === undefined ? {} : { 'content-type': contentType }), ...payloadHash },
       body,
     });
     // fetch sets Host itself, to the value that was signed.
     const headers = Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name.toLowerCase() !== 'host'));
-    const response = await fetch(url, { method, headers, body });
+    const response = stream
+      ? await fetch(url, { method, headers: { ...headers, 'content-length': String(stream.bytes) }, body: toReadable(stream.data), duplex: 'half' } as RequestInit)
+      : await fetch(url, { method, headers, body });
     if (!response.ok) throw await callError(response);
     return response;
   }
+}
+
+/** An async iterable of bytes as the web stream fetch sends, pulled as the connection takes it. */
+function toReadable(data: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = data[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
 }
 
 async function callError(response: Response): Promise<TroveApiCallError> {

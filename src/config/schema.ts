@@ -33,6 +33,8 @@ export interface Config {
     readonly awsJson: number;
     /** restJson (AgentCore): AWS limits inline examples to 5 MB per request. */
     readonly restJson: number;
+    /** A file sent to UploadDatasetImport (`trove import --from ./file`): streamed into the store, not held in memory. */
+    readonly importUpload: number;
   };
   readonly auth: {
     /** From TROVE_MASTER_KEY only (never a flag); unset: `<dataDir>/master.key`, created 0600. */
@@ -112,7 +114,7 @@ export const DEFAULTS: Config = {
   sqliteSynchronous: 'FULL',
   requestTimeoutMs: 60_000,
   idleTimeoutMs: 60_000,
-  bodyLimits: { awsJson: 8 * 1024 * 1024, restJson: 5 * 1024 * 1024 },
+  bodyLimits: { awsJson: 8 * 1024 * 1024, restJson: 5 * 1024 * 1024, importUpload: 256 * 1024 * 1024 },
   auth: { credentialCacheMs: 5_000 },
   throttle: { requestsPerSecond: 0, burst: 20 },
   jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5, backoffMaxMs: 30_000, failedRetentionMs: 7 * 24 * 60 * 60 * 1000 },
@@ -168,6 +170,7 @@ export const SETTINGS = [
   { flag: 'metrics', env: 'TROVE_METRICS', path: ['metrics', 'mode'], parse: metricsMode, help: 'auto|on|off: GET /_trove/metrics (auto: open on loopback, else only with a token)' },
   { flag: 'metrics-token-file', env: 'TROVE_METRICS_TOKEN_FILE', path: ['metrics', 'tokenFile'], parse: String, help: 'file holding the bearer token /_trove/metrics requires' },
   { flag: 'log-format', env: 'TROVE_LOG_FORMAT', path: ['logFormat'], parse: logFormat, help: 'auto|json|pretty (auto: pretty on a terminal, JSON lines otherwise)' },
+  { flag: 'import-upload-max-bytes', env: 'TROVE_IMPORT_UPLOAD_MAX_BYTES', path: ['bodyLimits', 'importUpload'], parse: positiveInt, help: 'largest file `trove import --from ./file` may send (default 256 MiB)' },
 ] as const;
 
 /** Settings read from the environment only: secrets must not appear in a process list. */

@@ -12,6 +12,11 @@ export interface JobDefinition<P = unknown> {
   readonly kind: string;
   readonly payloadVersion: number;
   /**
+   * A failed job of this kind may run again from its stored request (RetryJob), so it keeps its
+   * body (job_bodies) while it is listed as failed; other kinds' bodies go when they fail.
+   */
+  readonly retryable?: boolean;
+  /**
    * Applies the job. Must end with `ctx.finish(...)`, whose transaction both commits the last
    * effect and removes the job, so a crash at any point before it leads to a clean retry.
    * A retry must first undo any partial effect of an earlier attempt (revisions make that cheap).
@@ -38,6 +43,23 @@ export interface JobContext {
    * failure may lose it (and the job row's deletion with it, so the job does run again).
    */
   finish<T>(fn: (tx: Repositories) => Promise<T>, options?: WriteOptions): Promise<T>;
+  /**
+   * Like `finish`, for a job whose resource ends failed (a rejected change): the job is kept as
+   * FAILED, with its payload, for `failure.error`; RetryJob may queue it again unless
+   * `failure.retryRefusal` says why it would fail the same way.
+   */
+  fail<T>(fn: (tx: Repositories) => Promise<T>, failure: { error: string; retryRefusal?: string }): Promise<T>;
+}
+
+/**
+ * Thrown inside a job transaction once a cancel was asked for (CancelJob): the attempt ends
+ * without committing, and the runner fails the job as if it had given up (`giveUp` with this
+ * error, whose definitions say it was cancelled, and by whom).
+ */
+export class JobCancelled extends Error {
+  constructor(readonly by: string) {
+    super(by ? `cancelled by access key ${by} (CancelJob)` : 'cancelled (CancelJob)');
+  }
 }
 
 /** Thrown inside a job transaction when another runner has taken the job over. */

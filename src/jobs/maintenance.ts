@@ -13,6 +13,9 @@ export interface MaintenanceConfig {
 }
 
 const PURGE_CHUNK = 2000;
+/** An upload not written to for this long, and not accepted, is an orphan (see #removeOrphanUploads). */
+const ORPHAN_UPLOAD_IDLE_MS = 60 * 60 * 1000;
+const ORPHAN_UPLOADS_PER_SWEEP = 100;
 const DATASETS_PER_SWEEP = 100;
 /**
  * Source-refs added to the trigram index per transaction: a few milliseconds of the event loop
@@ -122,6 +125,7 @@ export class Maintenance {
         await this.store.revisions.forget('rekognition', datasetId, revision);
       }
       await this.store.jobs.purgeFailed(this.clock.now() - this.config.failedJobRetentionMs);
+      await this.#removeOrphanUploads();
       await this.indexSourceRefs();
     })().catch((error: unknown) => this.logger.error({ err: error }, 'maintenance sweep failed'));
     this.#running = run.then(() => undefined);
@@ -129,6 +133,18 @@ export class Maintenance {
     this.#running = undefined;
     if (removed > 0) this.logger.info({ removed }, 'superseded entry versions collected');
     return removed;
+  }
+
+  /**
+   * Files staged for UploadDatasetImport that no job will read: the request that sent one died
+   * before accepting it (a crash, kill -9), or its job is gone. A request is cut after
+   * `--request-timeout-ms`, so an upload not written to for an hour is no longer being sent.
+   */
+  async #removeOrphanUploads(): Promise<void> {
+    for (const id of await this.store.importUploads.orphans(this.clock.now() - ORPHAN_UPLOAD_IDLE_MS, ORPHAN_UPLOADS_PER_SWEEP)) {
+      await this.store.importUploads.remove(id);
+      this.logger.info({ upload: id }, 'an upload no import took was removed');
+    }
   }
 
   /**

@@ -9,7 +9,7 @@ import type { WriteOptions } from '../store/sql/sql-driver.js';
 import type { Repositories, Store } from '../store/store.js';
 import { HeldBodies } from './held-bodies.js';
 import type { AcceptedBody } from './held-bodies.js';
-import { LeaseLostError } from './job.js';
+import { JobCancelled, LeaseLostError } from './job.js';
 import type { JobContext, JobDefinition } from './job.js';
 
 export interface JobRunnerConfig {
@@ -29,7 +29,7 @@ export interface JobRunnerConfig {
 }
 
 /** How one attempt of a job ended. */
-export type JobAttemptOutcome = 'finished' | 'failed' | 'gave_up' | 'interrupted' | 'lease_lost';
+export type JobAttemptOutcome = 'finished' | 'failed' | 'gave_up' | 'cancelled' | 'interrupted' | 'lease_lost';
 
 /** Hears about every attempt this runner makes (the metrics); never throws. */
 export interface JobObserver {
@@ -123,6 +123,26 @@ export class JobRunner {
     // The caller's request was committed before this: whatever befalls the attempt is the job's
     // (it stays durable and is retried), never an error of the request that asked for it.
     await Promise.race([run, attempt]).catch((error: unknown) => this.logger.error({ err: error, kind, resource }, 'job run in a request ended in error'));
+  }
+
+  /**
+   * CancelJob asked the queued (or retrying) job `jobId` to stop: fail it now, in the caller's
+   * path, as its definition gives up (the dataset ends failed, saying it was cancelled), without
+   * running it. Whatever the runner's concurrency or pause: it is a short status write. Resolves
+   * once that attempt ended; false when the job was not pending (a runner has it: it sees the
+   * cancel at its next transaction) or this runner is stopped.
+   */
+  async cancelNow(jobId: number): Promise<boolean> {
+    if (this.#stopped) return false;
+    const job = await this.store.jobs.claimById(jobId, this.owner, this.clock.now(), this.config.leaseMs);
+    if (!job) return false;
+    const run = this.#execute(job).finally(() => {
+      this.#running.delete(run);
+      this.#notifyIdle();
+    });
+    this.#running.add(run);
+    await run;
+    return true;
   }
 
   #refill(): void {
@@ -221,8 +241,8 @@ export class JobRunner {
     }, Math.max(50, Math.floor(this.config.leaseMs / 3)));
     heartbeat.unref();
     const givingUp = job.attempts > this.config.maxAttempts;
-    // A job that gives up is kept, without its payload, as a failed job (failed_jobs) for operators.
-    const ctx = this.#context(job, logger, givingUp ? { attempts: job.attempts - 1 } : undefined);
+    // A job that gives up is kept, with its payload, as a failed job (failed_jobs) for operators and RetryJob.
+    const ctx = this.#context(job, definition, logger, givingUp ? { attempts: job.attempts - 1 } : undefined);
     const started = this.clock.now();
     this.observer.started(job, started);
     const ended = (outcome: JobAttemptOutcome) => {
@@ -234,14 +254,25 @@ export class JobRunner {
         throw new Error(`no definition for job kind ${job.kind} v${job.payloadVersion}`);
       }
       const payload = JSON.parse(job.payload) as never;
-      if (givingUp) {
-        await definition.giveUp(payload, ctx, new Error(`gave up after ${job.attempts - 1} attempts`));
-      } else {
-        await definition.run(payload, ctx);
+      let outcome: JobAttemptOutcome = givingUp ? 'gave_up' : 'finished';
+      try {
+        if (job.cancelRequestedBy !== null) throw new JobCancelled(job.cancelRequestedBy);
+        if (givingUp) {
+          await definition.giveUp(payload, ctx, new Error(`gave up after ${job.attempts - 1} attempts`));
+        } else {
+          await definition.run(payload, ctx);
+        }
+      } catch (error) {
+        if (!(error instanceof JobCancelled)) throw error;
+        // Asked to stop (before this attempt, or seen by one of its transactions, none of which
+        // committed since): nothing of it is published; the job fails as when it gives up.
+        logger.info({ by: error.by }, 'job cancelled');
+        outcome = 'cancelled';
+        await definition.giveUp(payload, this.#context(job, definition, logger, { attempts: job.attempts - 1, cancelled: error }), error);
       }
-      logger.info({ ms: this.clock.now() - started }, 'job finished');
+      logger.info({ ms: this.clock.now() - started, outcome }, 'job finished');
       this.#storeFailures = 0;
-      ended(givingUp ? 'gave_up' : 'finished');
+      ended(outcome);
     } catch (error) {
       if (error instanceof LeaseLostError) {
         logger.warn('job lease lost; another runner owns it now');
@@ -286,13 +317,29 @@ export class JobRunner {
     }
   }
 
-  #context(job: JobRecord, logger: Logger, givingUp?: { attempts: number }): JobContext {
-    const guarded = <T>(fn: (tx: Repositories) => Promise<T>, finish: boolean, options?: WriteOptions) =>
+  /**
+   * The context of one attempt. `failing`: the attempt gives up, or fails a cancelled job; its
+   * finish notes the job as failed (after `attempts` that ran; a cancelled one with the cancel as
+   * its error), and a cancel asked for meanwhile does not stop it.
+   */
+  #context(job: JobRecord, definition: JobDefinition | undefined, logger: Logger, failing?: { attempts: number; cancelled?: JobCancelled }): JobContext {
+    type Failure = { error?: string; retryRefusal?: string };
+    const guarded = <T>(fn: (tx: Repositories) => Promise<T>, finish: false | { failure?: Failure }, options?: WriteOptions) =>
       this.store.transaction(async (tx) => {
-        if (!(await tx.jobs.holdsLease(job.id, this.owner))) throw new LeaseLostError(job.id);
+        const lease = await tx.jobs.lease(job.id, this.owner);
+        if (!lease) throw new LeaseLostError(job.id);
+        if (lease.cancelRequestedBy !== null && !failing?.cancelled) throw new JobCancelled(lease.cancelRequestedBy);
         const result = await fn(tx);
-        const failed = givingUp && { at: this.clock.now(), attempts: givingUp.attempts };
-        if (finish && !(await tx.jobs.finish(job.id, this.owner, failed))) throw new LeaseLostError(job.id);
+        if (!finish) return result;
+        const failure = finish.failure ?? (failing && { error: failing.cancelled?.message });
+        const keepBody = definition?.retryable === true && !failure?.retryRefusal;
+        const failed = failure && { at: this.clock.now(), attempts: failing?.attempts ?? job.attempts, keepBody, ...failure };
+        if (!(await tx.jobs.finish(job.id, this.owner, failed, failing?.cancelled !== undefined))) {
+          // A cancel that committed after this transaction read the lease: it wins (rolled back here).
+          const now = await tx.jobs.lease(job.id, this.owner);
+          if (now && now.cancelRequestedBy !== null) throw new JobCancelled(now.cancelRequestedBy);
+          throw new LeaseLostError(job.id);
+        }
         return result;
       }, options);
     return {
@@ -301,7 +348,8 @@ export class JobRunner {
       clock: this.clock,
       logger,
       transaction: (fn) => guarded(fn, false),
-      finish: (fn, options) => guarded(fn, true, options),
+      finish: (fn, options) => guarded(fn, {}, options),
+      fail: (fn, failure) => guarded(fn, { failure }),
     };
   }
 }

@@ -21,6 +21,20 @@ export interface OperationContext {
    * that stores parts of the input as JSON can take them as sent (lib/json-as-sent.ts).
    */
   readonly requestJson?: string;
+  /** The request body as it arrives, for an operation whose binding streams it (HttpBinding.streamed). */
+  readonly payload?: StreamedPayload;
+}
+
+/**
+ * A request body the operation reads as it arrives (a file of up to hundreds of megabytes),
+ * never held whole. `chunks` checks the bytes against the SHA-256 the request signed once the
+ * last chunk is read, and throws there if they differ: read it to the end before anything read
+ * from it becomes visible.
+ */
+export interface StreamedPayload {
+  /** Content-Length, when the client announced one (a body over a limit can be refused unread). */
+  readonly announcedBytes?: number;
+  readonly chunks: AsyncIterable<Buffer>;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface JobRecord {
   attempts: number;
   leaseOwner: string | null;
   createdAt: number;
+  /** A cancel was asked for (CancelJob), by this access key ('' when unknown): the job is failed instead of run. */
+  cancelRequestedBy: string | null;
 }
 
 /**
@@ -36,10 +38,38 @@ export interface JobBody {
 /** A job as `trove jobs list` shows it: waiting for its first attempt, running, waiting to retry, or given up. */
 export type JobState = 'QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED';
 
-/** How a job that gave up is noted (failed_jobs): when, and after how many attempts that ran. */
+/**
+ * How a failed job is noted (failed_jobs, with its payload, so it can be retried): when, after
+ * how many attempts that ran, why (else the last attempt's error), and why a retry would fail the
+ * same way, if it would.
+ */
 export interface FailedJobNote {
   at: number;
   attempts: number;
+  error?: string;
+  retryRefusal?: string;
+  /** Its body is kept for RetryJob (a retryable kind, whose retry is not refused). */
+  keepBody?: boolean;
+}
+
+/** A failed job as RetryJob reads it: what it takes to queue it again. */
+export interface FailedJob {
+  id: number;
+  kind: string;
+  resource: string;
+  /** Null for jobs that failed before failed jobs kept their payload. */
+  payloadVersion: number | null;
+  payload: string | null;
+  retryRefusal: string | null;
+}
+
+/** An open job as CancelJob reads it. */
+export interface OpenJob {
+  id: number;
+  kind: string;
+  resource: string;
+  state: Exclude<JobState, 'FAILED'>;
+  cancelRequestedBy: string | null;
 }
 
 /** Jobs of one kind in one state (metrics). */
@@ -67,6 +97,10 @@ export interface ListedJob {
   leaseOwner: string | null;
   leaseExpiresAt: number | null;
   failedAt: number | null;
+  /** Open jobs: a cancel was asked for, by this access key (it stops at its next transaction). */
+  cancelRequestedBy: string | null;
+  /** Failed jobs: RetryJob may queue it again (it kept its payload, and a retry would not fail the same way). */
+  retryable?: boolean;
 }
 
 export interface NewJob {

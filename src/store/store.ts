@@ -4,6 +4,7 @@ import { AcDatasetsRepository } from './sql/ac-datasets-repository.js';
 import { AcExamplesRepository } from './sql/ac-examples-repository.js';
 import { AcVersionsRepository } from './sql/ac-versions-repository.js';
 import { IdempotencyRepository } from './sql/idempotency-repository.js';
+import { ImportUploadsRepository } from './sql/import-uploads-repository.js';
 import { JobsRepository } from './sql/jobs-repository.js';
 import { RevisionsRepository } from './sql/revisions-repository.js';
 import { RkDatasetsRepository } from './sql/rk-datasets-repository.js';
@@ -39,6 +40,7 @@ export interface Repositories {
   readonly acDatasets: AcDatasetsRepository;
   readonly acExamples: AcExamplesRepository;
   readonly acVersions: AcVersionsRepository;
+  readonly importUploads: ImportUploadsRepository;
 }
 
 export interface Store extends Repositories {
@@ -114,5 +116,6 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
     acDatasets: new AcDatasetsRepository(db),
     acExamples: new AcExamplesRepository(db),
     acVersions: new AcVersionsRepository(db),
+    importUploads: new ImportUploadsRepository(db),
   };
 }

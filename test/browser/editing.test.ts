@@ -172,6 +172,30 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console edits datasets in C
     await page.close();
   });
 
+  it('adds the images it uploaded before when the save failed and is tried again: no second copy under a -2 name', async () => {
+    const page = await c.signedIn(`/rekognition/dataset?arn=${encodeURIComponent(c.data.rk.trainArn)}`);
+    await page.locator('.entry-card').first().waitFor();
+    await page.click('button:has-text("Add images")');
+    const dialog = page.locator('dialog.upload-dialog');
+    await expect.poll(() => dialog.getByLabel('Bucket').inputValue()).toBe(IMAGE_BUCKET);
+    await dialog.getByTestId('upload-files').setInputFiles([{ name: 'second-try.png', mimeType: 'image/png', buffer: png(120, 90) }]);
+    await dialog.locator('.upload-files li').first().waitFor();
+    // The upload goes through; the change that adds the entry is lost on the way (the network drops it).
+    const change = /\/_trove\/api\/rekognition\/update-entries-if-unchanged/;
+    await page.route(change, (route) => route.abort('connectionfailed'));
+    await dialog.locator('button:has-text("Upload and add 1 image")').click();
+    await dialog.locator('.problem').waitFor({ timeout: 20_000 });
+    const folder = join(c.server.dataDir, 'buckets', IMAGE_BUCKET, 'flowers');
+    expect(existsSync(join(folder, 'second-try.png'))).toBe(true);
+    await expect(readBack(ref('second-try.png'))).rejects.toThrow('no entry');
+    await page.unroute(change);
+    await dialog.locator('button:has-text("Upload and add 1 image")').click();
+    await expect.poll(() => dialog.locator('[role=status]').last().textContent(), { timeout: 20_000 }).toMatch(/^Added 1 image to the dataset \(UPDATE_COMPLETE\)/);
+    expect((await readBack(ref('second-try.png')))['source-ref']).toBe(ref('second-try.png'));
+    expect(existsSync(join(folder, 'second-try-2.png'))).toBe(false);
+    await page.close();
+  });
+
   it('stops the second of two tabs saving one entry, shows both versions, and keeps theirs when asked', async () => {
     const first = await c.signedIn(entryPath('rose-03.png'));
     const second = await c.signedIn(entryPath('rose-03.png'));

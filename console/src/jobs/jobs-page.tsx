@@ -1,9 +1,11 @@
 import { GetDatasetCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { useEffect, useState } from 'react';
+import { CANCELLABLE_JOB_KINDS, RETRY_JOB_ACTIONS } from '../../../src/api/trove/jobs-outputs.js';
 import { useJobsClient } from '../lib/api-clients.js';
-import { useTrovePermission } from '../lib/caller.js';
+import { usePermission, useTrovePermission } from '../lib/caller.js';
 import { useClients } from '../lib/clients.js';
 import { plural, whenExact } from '../lib/format.js';
+import { useAction } from '../lib/use-action.js';
 import { href, Link } from '../lib/router.js';
 import { PagerControls, usePolledPages } from '../shell/pager.js';
 import { Problem } from '../shell/problem.js';
@@ -40,8 +42,8 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
       <h1 id="jobs-heading">Jobs</h1>
       <p className="muted jobs-intro">
         The work Trove does in the background after it has accepted a request (creating a dataset, applying entries, publishing a
-        version, deleting): queued, running, retrying after a failed attempt, or failed (kept 7 days). Jobs on your datasets in {session.region},
-        read again every {REFRESH_MS / 1000} seconds.
+        version, deleting): queued, running, retrying after a failed attempt, or failed (kept 7 days, and retried from here). Jobs on your
+        datasets in {session.region}, read again every {REFRESH_MS / 1000} seconds.
       </p>
       {!allowed.allowed ? (
         <p className="note jobs-refused" role="status">{allowed.reason} The datasets' pages work as before.</p>
@@ -57,7 +59,9 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
           {page.loading && !page.data && <p className="muted" role="status">Reading the jobs…</p>}
           {page.data && page.data.items.length === 0 && page.data.number === 1 && <NoJobs state={chosen} />}
           <ol className="jobs" aria-label={chosen ? `${STATE_WORDS[chosen]} jobs` : 'Jobs'}>
-            {page.data?.items.map((job) => <JobItem key={`${job.state === 'FAILED' ? 'f' : 'o'}${job.jobId}`} job={job} now={now} names={names} />)}
+            {page.data?.items.map((job) => (
+              <JobItem key={`${job.state === 'FAILED' ? 'f' : 'o'}${job.jobId}`} job={job} now={now} names={names} onChanged={page.reload} />
+            ))}
           </ol>
           <PagerControls label="Pages of jobs" {...pages} />
         </>
@@ -98,7 +102,7 @@ function useAgentCoreNames(jobs: readonly JobView[]): ReadonlyMap<string, string
   return names;
 }
 
-function JobItem({ job, now, names }: { job: JobView; now: number; names: ReadonlyMap<string, string> }) {
+function JobItem({ job, now, names, onChanged }: { job: JobView; now: number; names: ReadonlyMap<string, string>; onChanged: () => void }) {
   const kind = kindWords(job.kind);
   const tone = STATE_TONE[job.state];
   return (
@@ -107,7 +111,7 @@ function JobItem({ job, now, names }: { job: JobView; now: number; names: Readon
         <span className={`badge badge-${tone}`}>{STATE_WORDS[job.state]}</span>
         <h2>{kind.words}</h2>
         <span className="muted small">
-          {kind.call && <><code>{kind.call}</code> · </>}job {job.jobId} · {job.attempts === 0 ? 'not tried yet' : plural(job.attempts, 'attempt', 'attempts')}
+          {kind.call && <><code>{kind.call}</code> · </>}job {job.jobId} · {job.attempts === 0 ? (job.state === 'FAILED' ? 'never run' : 'not tried yet') : plural(job.attempts, 'attempt', 'attempts')}
         </span>
       </div>
       <ul className="job-resources" aria-label="Works on">
@@ -130,7 +134,70 @@ function JobItem({ job, now, names }: { job: JobView; now: number; names: Readon
         ))}
       </dl>
       {job.lastError && <JobError text={job.lastError} failed={job.state === 'FAILED'} />}
+      <JobActions job={job} onChanged={onChanged} />
     </li>
+  );
+}
+
+/**
+ * Retry (a failed job, RetryJob) and Cancel (a queued, retrying or running one, CancelJob, after a
+ * confirmation); the list is read again once either is answered.
+ */
+function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void }) {
+  const jobs = useJobsClient();
+  const action = useAction();
+  const [confirming, setConfirming] = useState(false);
+  const [done, setDone] = useState<string>();
+  const retryAction = RETRY_JOB_ACTIONS[job.kind];
+  const retryAllowed = usePermission(['trove:RetryJob', job.resources], ...(retryAction ? [[retryAction, job.resources] as const] : []));
+  const cancelAllowed = usePermission(['trove:CancelJob', job.resources]);
+  const act = async (call: () => Promise<{ state: string }>, said: (state: string) => string) => {
+    setConfirming(false);
+    const answer = await action.run(call);
+    if (answer) {
+      setDone(said(answer.state));
+      onChanged();
+    }
+  };
+  let controls;
+  if (job.state === 'FAILED') {
+    const refused = !job.retryable
+      ? retryAction ? 'It would fail the same way (its own lines were rejected), or it failed before Trove kept requests: send a corrected request.' : 'Jobs of this kind are not retried: send the request again.'
+      : retryAllowed.allowed ? undefined : retryAllowed.reason;
+    controls = (
+      <button type="button" className="small" disabled={refused !== undefined || action.busy} title={refused ?? 'Run it again from the request it stored (RetryJob)'}
+        onClick={() => void act(() => jobs.retry(job.jobId), () => `Job ${job.jobId} is queued again.`)}>
+        {action.busy ? 'Retrying…' : 'Retry'}
+      </button>
+    );
+  } else if (job.cancelRequestedBy !== undefined) {
+    controls = <span className="muted small" role="status">Cancelling: it stops at its next step.</span>;
+  } else if (CANCELLABLE_JOB_KINDS.includes(job.kind)) {
+    const refused = cancelAllowed.allowed ? undefined : cancelAllowed.reason;
+    controls = confirming ? (
+      <div className="confirm-inline" role="group" aria-label={`Cancel job ${job.jobId}`}>
+        <p className="small">
+          Cancel job {job.jobId}? {job.state === 'RUNNING' ? 'It stops at its next step' : 'It will not run'}; nothing of it is applied, and its
+          dataset is marked failed (CANCELLED). A cancelled job can be retried later.
+        </p>
+        <button type="button" className="small danger" disabled={action.busy}
+          onClick={() => void act(() => jobs.cancel(job.jobId), (state) => (state === 'CANCELLED' ? `Job ${job.jobId} is cancelled.` : `Job ${job.jobId} stops at its next step.`))}>
+          Cancel job {job.jobId}
+        </button>
+        <button type="button" className="small" onClick={() => setConfirming(false)}>Keep it</button>
+      </div>
+    ) : (
+      <button type="button" className="small" disabled={refused !== undefined || action.busy} title={refused ?? 'Stop it: nothing of it is applied (CancelJob)'}
+        onClick={() => setConfirming(true)}>{action.busy ? 'Cancelling…' : 'Cancel…'}</button>
+    );
+  }
+  if (!controls && action.error === undefined && !done) return null;
+  return (
+    <div className="job-actions">
+      {controls}
+      {done && <span className="muted small" role="status">{done}</span>}
+      {action.error !== undefined && <Problem error={action.error} change />}
+    </div>
   );
 }
 

@@ -20,8 +20,11 @@ export const httpBindings: Readonly<Record<TroveOperationName, HttpBinding>> = {
   CreateDatasetExport: { method: 'POST', uri: `${DATASET}/exports`, code: 200 },
   CreateAgentCoreDatasetExport: { method: 'POST', uri: '/_trove/api/agentcore/datasets/{datasetId}/exports', code: 200 },
   StartDatasetImport: { method: 'POST', uri: `${DATASET}/imports`, code: 202 },
+  UploadDatasetImport: { method: 'POST', uri: `${DATASET}/uploads`, query: { format: 'format', name: 'name', images: 'images' }, streamed: true, code: 202 },
   GetDatasetEntriesPageToken: { method: 'POST', uri: '/_trove/api/rekognition/entries-page-token', code: 200 },
   ListJobs: { method: 'GET', uri: '/_trove/api/jobs', query: { states: 'state', maxResults: 'maxResults', nextToken: 'nextToken' }, code: 200 },
+  RetryJob: { method: 'POST', uri: '/_trove/api/jobs/{jobId}/retry', code: 202 },
+  CancelJob: { method: 'POST', uri: '/_trove/api/jobs/{jobId}/cancel', code: 200 },
   // UpdateDatasetEntries' 5 MB blob is ~7 MB of base64, plus the expectations.
   UpdateDatasetEntriesIfUnchanged: { method: 'POST', uri: '/_trove/api/rekognition/update-entries-if-unchanged', code: 200, bodyLimit: 16 * 1024 * 1024 },
   ListWritableBuckets: { method: 'GET', uri: '/_trove/api/buckets/writable', code: 200 },

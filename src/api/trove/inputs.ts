@@ -29,7 +29,11 @@ const RevisionLabel = string({ min: 1, max: 15, pattern: '^[0-9]+$' });
 const S3Uri = string({ min: 6, max: 1100, pattern: '^s3://[A-Za-z0-9_][A-Za-z0-9_.\\-]{1,61}[A-Za-z0-9_]/.{1,1024}$' });
 /** An s3:// prefix that images are found under (`s3://bucket/` or `s3://bucket/some/folder/`). */
 const S3Prefix = string({ min: 6, max: 1100, pattern: '^s3://[A-Za-z0-9_][A-Za-z0-9_.\\-]{1,61}[A-Za-z0-9_]/(.{0,1023}/)?$' });
+/** A job id in a path (ListJobs' `jobId`): labels are text. */
+const JobIdLabel = string({ min: 1, max: 15, pattern: '^[0-9]+$' });
 const AgentCoreVersion = string({ pattern: '^(DRAFT|[0-9]{1,10})$' });
+/** An uploaded file's name, as history shows it (`COCO upload flowers.json`): no path, no control characters. */
+const UploadName = string({ min: 1, max: 255, pattern: '^[^\\u0000-\\u001f\\u007f/\\\\]+$' });
 
 export const inputShapes = {
   GetCallerIdentity: structure({}),
@@ -58,6 +62,10 @@ export const inputShapes = {
   }),
   StartDatasetImport: structure({
     datasetArn: required(DatasetArn), format: required(enumeration(['COCO', 'YOLO'])), source: required(S3Uri), images: optional(S3Prefix),
+  }),
+  // The file itself is the request body, streamed (not a member: the protocol hands it over as it arrives).
+  UploadDatasetImport: structure({
+    datasetArn: required(DatasetArn), format: required(enumeration(['COCO', 'YOLO'])), name: required(UploadName), images: optional(S3Prefix),
   }),
   GetDatasetEntriesPageToken: structure({
     datasetArn: required(listing.DatasetArn.shape),
@@ -89,6 +97,8 @@ export const inputShapes = {
     maxResults: optional(integer({ min: 1, max: 1000 })),
     nextToken: optional(string({ min: 1, max: 2048 })),
   }),
+  RetryJob: structure({ jobId: required(JobIdLabel) }),
+  CancelJob: structure({ jobId: required(JobIdLabel) }),
 } satisfies Record<string, StructureShape>;
 
 export type TroveOperationName = keyof typeof inputShapes;
@@ -106,6 +116,7 @@ export interface DatasetSnapshotInput { datasetArn: string; name: string }
 export interface CreateDatasetExportInput { datasetArn: string; format: 'MANIFEST' | 'COCO' | 'YOLO'; at?: string }
 export interface CreateAgentCoreDatasetExportInput { datasetId: string; format: 'JSONL' | 'CSV'; datasetVersion?: string }
 export interface StartDatasetImportInput { datasetArn: string; format: 'COCO' | 'YOLO'; source: string; images?: string }
+export interface UploadDatasetImportInput { datasetArn: string; format: 'COCO' | 'YOLO'; name: string; images?: string }
 export interface GetDatasetEntriesPageTokenInput {
   datasetArn: string; position: number; containsLabels?: string[]; labeled?: boolean; hasErrors?: boolean; sourceRefContains?: string;
   listingToken?: string;
@@ -118,6 +129,8 @@ export interface UpdateDatasetEntriesIfUnchangedInput {
 }
 export type ListWritableBucketsInput = Record<string, never>;
 export interface UploadImageInput { bucket: string; key: string; overwrite?: boolean; body: Buffer }
+
+export interface JobIdInput { jobId: string }
 
 export interface ListJobsInput {
   states?: ('QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED')[];

@@ -1,6 +1,20 @@
 // ListJobs' answer on the wire (docs/trove-api.md). No imports: the web console's Jobs page and
 // the typed client (src/client/jobs-client.ts) use these types in the browser.
 
+/**
+ * Job kinds RetryJob queues again (the others: send the request again), with the action a retry
+ * amounts to, which the caller needs on the job's dataset besides `trove:RetryJob`.
+ */
+export const RETRY_JOB_ACTIONS: Readonly<Record<string, string>> = {
+  'rekognition.update-entries': 'rekognition:UpdateDatasetEntries',
+  'rekognition.create-dataset': 'rekognition:CreateDataset',
+};
+
+/** Job kinds CancelJob stops: their dataset ends failed and nothing of them is applied. */
+export const CANCELLABLE_JOB_KINDS: readonly string[] = [
+  'rekognition.create-dataset', 'rekognition.update-entries', 'rekognition.distribute-entries', 'rekognition.restore-snapshot',
+];
+
 /** QUEUED (never tried), RUNNING, RETRYING (waiting after a failed attempt), FAILED (gave up). */
 export type JobStateWire = 'QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED';
 
@@ -20,6 +34,27 @@ export interface JobWire {
   readonly failedAt?: number;
   /** Running jobs, operators only (`trove jobs list --local`): the node (`host/pid/runner`) holding the job. */
   readonly node?: string;
+  /** Open jobs: a cancel was asked for (CancelJob), by this access key (empty: by an operator); the job stops at its next step. */
+  readonly cancelRequestedBy?: string;
+  /** Failed jobs: whether RetryJob may queue it again (it kept its request, and it was not rejected for its own lines alone). */
+  readonly retryable?: boolean;
+}
+
+/** RetryJob's answer: the job, queued again under its id. */
+export interface RetryJobWire {
+  readonly jobId: number;
+  readonly state: 'QUEUED';
+  readonly resources: string[];
+}
+
+/**
+ * CancelJob's answer: CANCELLED (it was queued: it never runs, and its dataset is failed already)
+ * or CANCELLING (it is running: it stops at its next step, without publishing anything).
+ */
+export interface CancelJobWire {
+  readonly jobId: number;
+  readonly state: 'CANCELLED' | 'CANCELLING';
+  readonly resources: string[];
 }
 
 /** ListJobs' answer: a page of jobs, and the token of the next one. */

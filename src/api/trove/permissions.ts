@@ -33,12 +33,19 @@ export const AWS_ACTIONS = {
   DeleteDatasetSnapshot: [],
   RestoreDatasetSnapshot: ['rekognition:UpdateDatasetEntries'],
   StartDatasetImport: ['rekognition:UpdateDatasetEntries'],
+  // The same change as StartDatasetImport, from a file the caller sends (no object is read but the images).
+  UploadDatasetImport: ['rekognition:UpdateDatasetEntries'],
   // A change, whose conflicts answer the current lines (and whose versions confirm guesses of them).
   UpdateDatasetEntriesIfUnchanged: ['rekognition:UpdateDatasetEntries', 'rekognition:ListDatasetEntries'],
   CreateAgentCoreDatasetExport: ['bedrock-agentcore:ListDatasetExamples'],
   ListWritableBuckets: [],
   UploadImage: [],
   ListJobs: [],
+  // A retry is the change its job makes, made again by the caller: the job's own action
+  // (rekognition:UpdateDatasetEntries, rekognition:CreateDataset) on its dataset is checked once
+  // the job is known (domain/jobs/job-control.ts), as is the resource allow-list for a cancel.
+  RetryJob: [],
+  CancelJob: [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TroveActionsOperation = keyof typeof AWS_ACTIONS;

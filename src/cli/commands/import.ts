@@ -1,6 +1,7 @@
+import { stat } from 'node:fs/promises';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { ExchangeClient } from '../../client/exchange-client.js';
-import { localLines, sendChanges, settle } from '../../client/local-import.js';
+import { localFolderLines, localUpload, sendChanges, settle } from '../../client/local-import.js';
 import type { ChangeOutcome, LocalImportNotes } from '../../client/local-import.js';
 import { TroveApiClient } from '../../client/trove-api-client.js';
 import { newImportStats } from '../../domain/exchange/import-lines.js';
@@ -16,12 +17,18 @@ Truth manifest lines and applied as UpdateDatasetEntries applies a change (same 
 errors and limits); waits until the dataset has settled.
   --from s3://...  the file (COCO JSON, or a YOLO folder as .tar / .tar.gz) in the object store:
                    the server reads it as you and applies it as one change (one revision)
-  --from PATH      a local file or YOLO folder: converted here and sent as UpdateDatasetEntries
-                   changes of at most 5 MB each (a large import is several revisions)
+  --from FILE      a local COCO file or YOLO .tar / .tar.gz: sent to the server, which applies it
+                   as from s3:// (one change, one revision, all or nothing)
+  --from FOLDER    a local YOLO folder: converted here (images sized from its own image files) and
+                   sent as UpdateDatasetEntries changes of at most 5 MB each (several revisions
+                   for a large import)
   --images PREFIX  where the images are, by file name (COCO file_name, YOLO images/<path>);
                    without it COCO images need an s3:// coco_url (as Trove's COCO export writes)
 ${CLIENT_OPTIONS_HELP}
 `;
+
+/** How often an import's outcome is asked for: a 12 MB COCO file imports in about a second. */
+const IMPORT_POLL_MS = 20;
 
 const OPTIONS = {
   ...CLIENT_OPTIONS,
@@ -46,9 +53,19 @@ export const importCommand: Command = {
     const target = await resolveClientTarget(values, env);
     const rekognition = new RekognitionClient({ endpoint: target.endpoint, region: target.region, credentials: target.credentials });
     try {
-      if (values.from.startsWith('s3://')) {
-        const accepted = await new ExchangeClient(new TroveApiClient(target)).startImport(arn, format.toUpperCase() as 'COCO', values.from, values.images);
-        const done = await settle(rekognition, arn);
+      // A local COCO file or YOLO tar goes to the server as it is, and is imported there exactly as
+      // from s3://. A local YOLO folder is converted here: its images are sized from its own image
+      // files, which the server cannot read.
+      const fromS3 = values.from.startsWith('s3://');
+      const folder = !fromS3 && (await stat(values.from)).isDirectory();
+      if (folder && format === 'coco') throw new Error(`${values.from} is a folder: a COCO import is one JSON file.`);
+      if (!folder) {
+        const exchange = new ExchangeClient(new TroveApiClient(target));
+        const wire = format.toUpperCase() as 'COCO' | 'YOLO';
+        const accepted = fromS3
+          ? await exchange.startImport(arn, wire, values.from, values.images)
+          : await exchange.uploadImport(arn, wire, await localUpload(values.from), values.images);
+        const done = await settle(rekognition, arn, IMPORT_POLL_MS);
         const summary = { ...accepted, status: done.Status, statusMessage: done.StatusMessage, stats: done.DatasetStats };
         process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n`
           : forTerminal(`imported ${values.from} (${format}) into ${arn}: ${done.Status}${done.Status === 'UPDATE_COMPLETE' ? '' : ` ${done.StatusMessage}`}; `
@@ -57,7 +74,7 @@ export const importCommand: Command = {
       }
       const stats = newImportStats();
       const notes: LocalImportNotes = { unsizable: 0 };
-      const changes = await sendChanges(rekognition, arn, await localLines(format, values.from, values.images, stats, notes), (outcome) => {
+      const changes = await sendChanges(rekognition, arn, await localFolderLines(values.from, values.images, stats, notes), (outcome) => {
         if (!values.json) process.stderr.write(`change of ${counted(outcome.lines, 'line')} (${counted(outcome.bytes, 'byte')}): ${outcome.status}\n`);
       });
       const failed = changes.find((change) => change.status !== 'UPDATE_COMPLETE');
@@ -83,9 +100,9 @@ function human(stats: ReturnType<typeof newImportStats>, changes: ChangeOutcome[
       ? `change ${changes.indexOf(failed) + 1} of the import failed: ${failed.message}; ${appliedBefore(changes.indexOf(failed))}`
       : `applied as ${changes.length} UpdateDatasetEntries change${changes.length === 1 ? '' : 's'}`,
     ...(notes.unsizable === 0 ? [] : [
-      `${notes.unsizable === 1 ? 'one of the images with boxes has' : `${notes.unsizable} of the images with boxes have`} no image file in ${from} (images.txt names them by s3:// URI, as \`trove export --format yolo\` writes,`
-      + ` or the folder is a tar), so ${notes.unsizable === 1 ? 'its' : 'their'} size, which YOLO boxes need, could not be read here. Put the folder as a tar into a bucket and import`
-      + ' it from there: the server reads each image\'s size (e.g. `tar -cf <bucket dir>/<bucket>/yolo.tar -C <folder> .`, then --from s3://<bucket>/yolo.tar).',
+      `${notes.unsizable === 1 ? 'one of the images with boxes has' : `${notes.unsizable} of the images with boxes have`} no image file in ${from} (images.txt names them by s3:// URI, as \`trove export --format yolo\` writes),`
+      + ` so ${notes.unsizable === 1 ? 'its' : 'their'} size, which YOLO boxes need, could not be read here. Pack the folder as a tar and import the tar:`
+      + ' the server reads each image\'s size (e.g. `tar -cf yolo.tar -C <folder> .`, then --from yolo.tar).',
     ]),
   ];
   return `${lines.join('\n')}\n`;

@@ -12,15 +12,23 @@ import { forTerminal } from '../terminal-text.js';
 
 const USAGE = `Usage: trove jobs list [--state STATE ...] [--json] [--endpoint URL] [--region NAME] [--profile NAME]
        trove jobs list --local [--state STATE ...] [--json] [--data-dir DIR | --database-url URL]
+       trove jobs retry JOB_ID [--json] [--endpoint URL] [--region NAME] [--profile NAME]
+       trove jobs cancel JOB_ID [--json] [--endpoint URL] [--region NAME] [--profile NAME]
 
 Lists background jobs (UpdateDatasetEntries, CreateDataset, AgentCore example writes, ...) that are
-QUEUED, RUNNING, RETRYING (a failed attempt, waiting for the next) or FAILED (gave up; kept 7 days),
+QUEUED, RUNNING, RETRYING (a failed attempt, waiting for the next) or FAILED (gave up, rejected or
+cancelled; kept 7 days with its request),
 with their resources, attempts and last error.
 
 By default it asks a running Trove (Trove API ListJobs) and shows the jobs of the credentials'
 account in their region. With --local it reads the store directly, like \`trove credentials\`,
 and shows every account's jobs and the node running each: the operator's view (it works whether
 or not the server runs; pass the same --data-dir or --database-url as \`serve\`).
+
+\`retry\` queues a FAILED job again from its stored request (Trove API RetryJob): its dataset goes
+UPDATE_IN_PROGRESS (CREATE_IN_PROGRESS) again, as when the request was accepted. \`cancel\` stops a
+QUEUED, RETRYING or RUNNING job (CancelJob): a queued one never runs, a running one stops at its
+next step without applying anything; its dataset ends UPDATE_FAILED (CREATE_FAILED), saying so.
 
   --state STATE    QUEUED, RUNNING, RETRYING or FAILED (repeatable; default: all)
 ${CLIENT_OPTIONS_HELP}
@@ -40,6 +48,7 @@ export const jobsCommand: Command = {
       process.stdout.write(USAGE);
       return action === undefined && !values.help ? 2 : 0;
     }
+    if ((action === 'retry' || action === 'cancel') && !values.local) return control(action, extra, values.json === true, await resolveClientTarget(values, env));
     if (action !== 'list' || extra.length > 0) throw new Error(`unknown action "${[action, ...extra].join(' ')}"\n\n${USAGE}`);
     const states = parseStates(values.state ?? []);
     const jobs = values.local
@@ -49,6 +58,26 @@ export const jobsCommand: Command = {
     return 0;
   },
 };
+
+/** `trove jobs retry|cancel JOB_ID`: one call, its answer as a sentence (or JSON). */
+async function control(action: 'retry' | 'cancel', args: readonly string[], json: boolean, target: Awaited<ReturnType<typeof resolveClientTarget>>): Promise<number> {
+  if (args.length !== 1 || !/^[0-9]{1,15}$/.test(args[0])) throw new Error(`trove jobs ${action} takes one job id (see \`trove jobs list\`).\n\n${USAGE}`);
+  const jobs = new JobsClient(new TroveApiClient(target));
+  const jobId = Number(args[0]);
+  const answer = action === 'retry' ? await jobs.retry(jobId) : await jobs.cancel(jobId);
+  if (json) {
+    process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+    return 0;
+  }
+  const on = answer.resources.join(' ');
+  const said = {
+    QUEUED: `Job ${jobId} is queued again; ${on} is being updated from its stored request.`,
+    CANCELLED: `Job ${jobId} is cancelled: it will not run, and ${on} is marked failed (CANCELLED).`,
+    CANCELLING: `Job ${jobId} is running: it stops at its next step without applying anything, and ${on} is then marked failed (CANCELLED).`,
+  }[answer.state];
+  process.stdout.write(forTerminal(`${said}\n`));
+  return 0;
+}
 
 function parseStates(given: readonly string[]): JobState[] {
   const states = given.map((state) => state.toUpperCase());

@@ -1,11 +1,16 @@
+import type { Logger } from 'pino';
 import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
 import type { ObjectAccess } from '../../buckets/object-access.js';
 import { ObjectAccessDenied } from '../../buckets/object-access.js';
 import { formatS3Uri, ObjectStoreError, parseS3Uri } from '../../object-store/object-store.js';
+import type { Clock } from '../../lib/clock.js';
+import type { RkDatasetRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { Caller } from '../caller.js';
 import { belongsTo } from '../rekognition/arns.js';
 import type { EntryService } from '../rekognition/entry-service.js';
+import { importSourceName } from '../rekognition/job-kinds.js';
+import { SETTLED } from '../rekognition/status.js';
 
 export interface ImportRequest {
   readonly datasetArn: string;
@@ -24,19 +29,48 @@ export interface ImportAccepted {
   readonly images?: string;
 }
 
+/** UploadDatasetImport: the file is the request's body; `name` is how history names it. */
+export interface UploadRequest {
+  readonly datasetArn: string;
+  readonly format: 'coco' | 'yolo';
+  readonly name: string;
+  readonly images?: string;
+}
+
+/** The body of an upload as it arrives (operations' StreamedPayload): read to its end, it has been checked against the signature. */
+export interface UploadBody {
+  readonly announcedBytes?: number;
+  readonly chunks: AsyncIterable<Buffer>;
+}
+
+/** Bytes per stored piece of an upload: what the COCO reader takes at a time from a file, too. */
+const UPLOAD_PIECE = 256 * 1024;
+/** Pieces per staging transaction: 1 MiB, a short hold of the writer while the body streams. */
+const PIECES_PER_WRITE = 4;
+
+export interface ImportServiceDeps {
+  readonly store: Store;
+  readonly objects: ObjectAccess;
+  readonly entries: EntryService;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Largest file UploadDatasetImport accepts, bytes (`--import-upload-max-bytes`). */
+  readonly maxUploadBytes: number;
+}
+
 /**
- * Imports of open formats into a Rekognition dataset (StartDatasetImport): accepted like an
- * UpdateDatasetEntries change (the dataset goes UPDATE_IN_PROGRESS and one durable job is
- * stored) whose job reads the file as the caller and converts it to manifest lines
- * (jobs/definitions/rekognition/import-entries.ts). Local files are converted by `trove import`
- * and sent as UpdateDatasetEntries changes instead.
+ * Imports of open formats into a Rekognition dataset: accepted like an UpdateDatasetEntries
+ * change (the dataset goes UPDATE_IN_PROGRESS and one durable job is stored) whose job converts
+ * the file to manifest lines (jobs/definitions/rekognition/import-entries.ts). The file is an
+ * object the job reads as the caller (StartDatasetImport) or one the caller sends in the request
+ * (UploadDatasetImport: `trove import --from ./file`), staged in the store first so that the job
+ * is as durable as any other and may run on any node.
  */
 export class ImportService {
-  constructor(private readonly deps: { readonly store: Store; readonly objects: ObjectAccess; readonly entries: EntryService }) {}
+  constructor(private readonly deps: ImportServiceDeps) {}
 
   async start(caller: Caller, request: ImportRequest): Promise<ImportAccepted> {
-    const dataset = belongsTo(request.datasetArn, caller) ? await this.deps.store.rkDatasets.findByArn(request.datasetArn) : undefined;
-    if (!dataset) throw new ResourceNotFoundException(`The dataset ${request.datasetArn} does not exist.`);
+    await this.#dataset(caller, request.datasetArn);
     const ref = parseS3Uri(request.source);
     if (!ref) throw new ValidationException(`The source ${request.source} is not an s3://bucket/key URI.`);
     // Refused at once, as CreateDataset refuses an unreadable manifest; the job reads it again, as the caller.
@@ -57,4 +91,90 @@ export class ImportService {
       ...(request.images ? { images: request.images } : {}),
     };
   }
+
+  /**
+   * UploadDatasetImport: stages the body in the store as it arrives (in pieces, a megabyte per
+   * short transaction, never the whole file in memory), and once all of it is in and matches its
+   * signed hash, accepts the import exactly as `start` does, the upload given to the job in the
+   * accepting transaction. Whatever fails before that removes what was staged.
+   */
+  async upload(caller: Caller, request: UploadRequest, body: UploadBody): Promise<ImportAccepted> {
+    const dataset = await this.#dataset(caller, request.datasetArn);
+    // Refused before the body is read, when that can be known: the acceptance checks again.
+    if (!SETTLED.includes(dataset.status)) throw new ConflictException(`The dataset ${request.datasetArn} is not settled (${dataset.status}); try again when it has finished.`);
+    const max = this.deps.maxUploadBytes;
+    if (body.announcedBytes !== undefined && body.announcedBytes > max) throw tooLarge(body.announcedBytes, max);
+    const { store, clock } = this.deps;
+    const id = await store.importUploads.create(clock.now());
+    try {
+      const bytes = await this.#stage(id, body.chunks, max);
+      if (bytes === 0) throw new ValidationException('The request body is empty: send the file\'s bytes.');
+      const source = { upload: id, name: request.name, bytes };
+      await this.deps.entries.acceptChange(caller, request.datasetArn, {
+        import: { format: request.format, source, ...(request.images ? { images: request.images } : {}) },
+        attach: async (tx, jobId) => {
+          if (!(await tx.importUploads.attach(id, jobId))) throw new Error(`upload ${id} is gone`);
+        },
+      }, (message) => new ConflictException(message));
+    } catch (error) {
+      await store.importUploads.remove(id).catch((failure: unknown) => {
+        // The maintenance sweep removes it later (an upload no job took).
+        this.deps.logger.warn({ err: failure, upload: id }, 'a refused upload could not be removed yet');
+      });
+      throw error;
+    }
+    return {
+      datasetArn: request.datasetArn, status: 'UPDATE_IN_PROGRESS', format: request.format, source: importSourceName({ upload: id, name: request.name, bytes: 0 }),
+      ...(request.images ? { images: request.images } : {}),
+    };
+  }
+
+  /** Writes the chunks as the upload's pieces; resolves to its size. Over `max` bytes: ValidationException. */
+  async #stage(id: number, chunks: AsyncIterable<Buffer>, max: number): Promise<number> {
+    const { store, clock } = this.deps;
+    let pieces: Buffer[] = [];
+    let parts: Buffer[] = [];
+    let held = 0;
+    let bytes = 0;
+    let seq = 0;
+    // Deferred durability: the accepting transaction commits with the sync and makes these durable with it (commits are ordered).
+    const flush = async () => {
+      if (pieces.length === 0) return;
+      const batch = pieces;
+      pieces = [];
+      await store.transaction((tx) => tx.importUploads.append(id, seq, batch, clock.now()), { durability: 'deferred' });
+      seq += batch.length;
+    };
+    for await (const chunk of chunks) {
+      bytes += chunk.length;
+      if (bytes > max) throw tooLarge(bytes, max);
+      for (let at = 0; at < chunk.length;) {
+        const take = Math.min(chunk.length - at, UPLOAD_PIECE - held);
+        parts.push(chunk.subarray(at, at + take));
+        held += take;
+        at += take;
+        if (held === UPLOAD_PIECE) {
+          pieces.push(Buffer.concat(parts, held));
+          parts = [];
+          held = 0;
+          if (pieces.length === PIECES_PER_WRITE) await flush();
+        }
+      }
+    }
+    if (held > 0) pieces.push(Buffer.concat(parts, held));
+    await flush();
+    return bytes;
+  }
+
+  /** The caller's dataset, or ResourceNotFoundException (another account's does not exist for it). */
+  async #dataset(caller: Caller, arn: string): Promise<RkDatasetRecord> {
+    const dataset = belongsTo(arn, caller) ? await this.deps.store.rkDatasets.findByArn(arn) : undefined;
+    if (!dataset) throw new ResourceNotFoundException(`The dataset ${arn} does not exist.`);
+    return dataset;
+  }
+}
+
+function tooLarge(bytes: number, max: number): ValidationException {
+  return new ValidationException(`The file is ${bytes} bytes or more: this server imports uploads of at most ${max} bytes (--import-upload-max-bytes); `
+    + 'put a larger file into a bucket and import it from s3://.', [{ name: 'body', message: `Member must have length less than or equal to ${max}` }]);
 }

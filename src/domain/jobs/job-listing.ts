@@ -1,3 +1,4 @@
+import { RETRY_JOB_ACTIONS } from '../../api/trove/jobs-outputs.js';
 import type { JobWire } from '../../api/trove/jobs-outputs.js';
 import type { Caller } from '../caller.js';
 import type { PageTokens } from '../pagination.js';
@@ -13,6 +14,11 @@ export const JOB_STATES: readonly JobState[] = ['QUEUED', 'RUNNING', 'RETRYING',
  * `arn:aws:<service>:<region>:<account>:...`, so its prefix says whose the job is.
  */
 const SERVICES_WITH_JOBS = ['rekognition', 'bedrock-agentcore'];
+
+/** The prefixes of the resources of a caller's jobs: its account's, in the region it signs for. */
+export function jobResourcePrefixes(caller: Caller): string[] {
+  return SERVICES_WITH_JOBS.map((service) => `arn:aws:${service}:${caller.region}:${caller.account}:`);
+}
 
 /** Who may see which jobs: a caller (its account in its region, as every API lists), or an operator (all). */
 export type JobScope = Caller | 'all';
@@ -42,7 +48,7 @@ export class JobListing {
 
   /** One page of jobs in `states`, after `cursor` (undefined: from the start). */
   async page(scope: JobScope, states: readonly JobState[], cursor: JobCursor | undefined, limit: number): Promise<JobPage> {
-    const resourcePrefixes = scope === 'all' ? undefined : SERVICES_WITH_JOBS.map((service) => `arn:aws:${service}:${scope.region}:${scope.account}:`);
+    const resourcePrefixes = scope === 'all' ? undefined : jobResourcePrefixes(scope);
     const shown = (jobs: ListedJob[], next?: JobCursor): JobPage => ({ jobs: this.#shown(scope, jobs), ...(next ? { next } : {}) });
     let jobs: ListedJob[] = [];
     let after = cursor?.after ?? 0;
@@ -104,6 +110,8 @@ export function jobView(job: ListedJob): JobView {
     startedAt: job.state === 'RUNNING' ? seconds(job.runAfter) : undefined,
     failedAt: seconds(job.failedAt),
     node: job.state === 'RUNNING' ? job.leaseOwner ?? undefined : undefined,
+    cancelRequestedBy: job.cancelRequestedBy ?? undefined,
+    retryable: job.state === 'FAILED' ? (job.retryable ?? false) && job.kind in RETRY_JOB_ACTIONS : undefined,
   };
 }
 

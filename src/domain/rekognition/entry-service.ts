@@ -3,6 +3,7 @@ import {
 } from '../../api/rekognition/errors.js';
 import { requesterOf } from '../../buckets/object-access.js';
 import type { EntryFilter, LabelStatsRow } from '../../store/records.js';
+import type { Repositories } from '../../store/store.js';
 import type { Caller } from '../caller.js';
 import { fingerprint } from '../pagination.js';
 import type { DatasetService } from './dataset-service.js';
@@ -37,10 +38,13 @@ export class EntryService {
    * A change's job, accepted as UpdateDatasetEntries accepts one: its lines (`body`), or an
    * import of another format that the same job converts to lines (domain/exchange/import-service.ts).
    * `busy` is the error for a dataset that is not settled (the caller's API's own). With
-   * `expected`, the change is accepted only if those entries are still those versions.
+   * `expected`, the change is accepted only if those entries are still those versions. `attach`
+   * runs in the accepting transaction with the new job's id (an uploaded file becomes the job's).
    */
   async acceptChange(
-    caller: Caller, arn: string, change: { body?: Buffer; import?: ImportSource; expected?: readonly EntryExpectation[] }, busy: (message: string) => Error = (message) => new ResourceInUseException(message),
+    caller: Caller, arn: string,
+    change: { body?: Buffer; import?: ImportSource; expected?: readonly EntryExpectation[]; attach?: (tx: Repositories, jobId: number) => Promise<void> },
+    busy: (message: string) => Error = (message) => new ResourceInUseException(message),
   ): Promise<void> {
     const dataset = await this.datasets.find(caller, arn);
     const check = change.expected && change.expected.length > 0 ? new ExpectationCheck(dataset.id, change.expected) : undefined;
@@ -53,10 +57,14 @@ export class EntryService {
       }
       const conflicts = check ? await check.check(tx) : [];
       if (conflicts.length > 0) throw new EntriesChanged(conflicts);
-      const payload: UpdateEntriesPayload = { datasetId: dataset.id, requester: requesterOf(caller), ...(change.import ? { import: change.import } : {}) };
-      return tx.jobs.enqueue({
+      const payload: UpdateEntriesPayload = {
+        datasetId: dataset.id, requester: requesterOf(caller), ...(change.import ? { import: change.import } : {}), ...(check ? { conditional: true } : {}),
+      };
+      const id = await tx.jobs.enqueue({
         kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: change.body, runAfter: now, createdAt: now,
       });
+      await change.attach?.(tx, id);
+      return id;
     });
     // Committed: this node's runner may read the lines from memory (the store's copy is read after a crash or on another node).
     this.deps.jobsEnqueued(change.body && { jobId, body: change.body });

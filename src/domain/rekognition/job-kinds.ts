@@ -1,4 +1,5 @@
 import type { Requester } from '../../buckets/object-access.js';
+import { formatS3Uri } from '../../object-store/object-store.js';
 
 /** Stable names of the Rekognition jobs (stored with every job; never rename). */
 export const RekognitionJobs = {
@@ -25,13 +26,29 @@ export interface UpdateEntriesPayload {
   requester?: Requester;
   /** Trove's imports: the lines come from this file, converted, instead of the job's body (docs/trove-api.md). */
   import?: ImportSource;
+  /** Accepted only if named entries were unchanged (UpdateDatasetEntriesIfUnchanged): never retried, its check is past. */
+  conditional?: true;
 }
-/** A COCO file or a YOLO folder (tar) in the object store, and where its images are. */
+/** A COCO file or a YOLO folder (tar), in the object store or staged in the store, and where its images are. */
 export interface ImportSource {
   format: 'coco' | 'yolo';
-  source: { bucket: string; key: string };
+  /** The object (StartDatasetImport), or the file the caller sent (UploadDatasetImport; added without a new payload version). */
+  source: { bucket: string; key: string } | StagedUpload;
   /** `s3://bucket/prefix/` that relative image names are found under. */
   images?: string;
+}
+/** A file sent to UploadDatasetImport, staged in the store (ImportUploadsRepository) and deleted with its job. */
+export interface StagedUpload {
+  upload: number;
+  /** The file's name as the caller gave it, for history (`COCO upload flowers.json`) and messages. */
+  name: string;
+  /** Its size: a job reads exactly these bytes or fails. */
+  bytes: number;
+}
+
+/** How history and messages name an import's source: `s3://bucket/key`, or `upload <name>`. */
+export function importSourceName(source: ImportSource['source']): string {
+  return 'upload' in source ? `upload ${source.name}` : formatS3Uri(source);
 }
 export interface DistributeEntriesPayload {
   trainId: number;

@@ -10,7 +10,11 @@ const NOTHING_REPLACED: ReadonlyMap<string, string> = new Map();
 
 /** Thrown by a commit check (e.g. too many labels): the batch is abandoned as a client error. */
 export class BatchRejected extends Error {
-  constructor(readonly code: string, message: string) {
+  /**
+   * `byLinesAlone`: the lines themselves were at fault (none for a missing or invalid image, nor
+   * the dataset's state): the same lines are rejected the same way again (RetryJob refuses them).
+   */
+  constructor(readonly code: string, message: string, readonly byLinesAlone = false) {
     super(message);
   }
 }

@@ -11,11 +11,14 @@ import { listDatasetRevisions } from './list-dataset-revisions.js';
 import { listDatasetSnapshots } from './list-dataset-snapshots.js';
 import { restoreDatasetSnapshot } from './restore-dataset-snapshot.js';
 import { startDatasetImport } from './start-dataset-import.js';
+import { uploadDatasetImport } from './upload-dataset-import.js';
 import { getDatasetEntriesPageToken } from './get-dataset-entries-page-token.js';
 import { listWritableBuckets } from './list-writable-buckets.js';
 import { updateDatasetEntriesIfUnchanged } from './update-dataset-entries-if-unchanged.js';
 import { uploadImage } from './upload-image.js';
 import { listJobs } from './list-jobs.js';
+import { cancelJob } from './cancel-job.js';
+import { retryJob } from './retry-job.js';
 import type { TroveServices } from './services.js';
 
 /** Every operation of Trove's own API (`/_trove/api/`, docs/trove-api.md), by name. */
@@ -30,12 +33,12 @@ export function troveOperations(services: TroveServices): ReadonlyMap<string, Op
     listDatasetSnapshots,
     deleteDatasetSnapshot,
     restoreDatasetSnapshot,
-    createDatasetExport, createAgentCoreDatasetExport, startDatasetImport,
+    createDatasetExport, createAgentCoreDatasetExport, startDatasetImport, uploadDatasetImport,
     getDatasetEntriesPageToken,
     updateDatasetEntriesIfUnchanged,
     listWritableBuckets,
     uploadImage,
-    listJobs,
+    listJobs, retryJob, cancelJob,
   ].map((build) => build(services) as Operation<never>);
   return new Map(operations.map((operation) => [operation.name, operation]));
 }

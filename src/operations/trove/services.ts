@@ -2,6 +2,7 @@ import type { ExportService } from '../../domain/exchange/export-service.js';
 import type { ImportService } from '../../domain/exchange/import-service.js';
 import type { HistoryService } from '../../domain/rekognition/history/history-service.js';
 import type { SnapshotService } from '../../domain/rekognition/history/snapshot-service.js';
+import type { JobControl } from '../../domain/jobs/job-control.js';
 import type { JobListing } from '../../domain/jobs/job-listing.js';
 import type { EntryService } from '../../domain/rekognition/entry-service.js';
 import type { ImageUploads } from '../../domain/uploads/image-uploads.js';
@@ -13,7 +14,7 @@ import type { ImageUploads } from '../../domain/uploads/image-uploads.js';
 export interface TroveServices {
   /** Open formats out: export links (domain/exchange/). */
   readonly exports: ExportService;
-  /** Open formats in: COCO and YOLO imports from the object store (domain/exchange/). */
+  /** Open formats in: COCO and YOLO imports from the object store or from a file sent (domain/exchange/). */
   readonly imports: ImportService;
   /** Rekognition dataset history: revisions, ingest reports, diffs, entries at a revision. */
   readonly history: HistoryService;
@@ -25,4 +26,6 @@ export interface TroveServices {
   readonly imageUploads: ImageUploads;
   /** Background jobs (ListJobs). */
   readonly jobs: JobListing;
+  /** Retrying failed jobs, cancelling open ones (RetryJob, CancelJob). */
+  readonly jobControl: JobControl;
 }

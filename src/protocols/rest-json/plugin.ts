@@ -8,6 +8,9 @@ import type { Shape, StructureShape } from '../../api/shapes/shape.js';
 import { validateShape } from '../../api/shapes/validate.js';
 import { authorizeAction, authorizeResources } from '../../auth/authorize.js';
 import { AccessDenied, RateLimited } from '../../auth/errors.js';
+import { authFailure } from '../../auth/sigv4/failure.js';
+import { AuthenticationError } from '../../api/auth-errors.js';
+import type { StreamedPayload } from '../../operations/operation.js';
 import { beginAuthentication, finishAuthentication, retryAfter } from '../request-auth.js';
 import type { RequestAuthenticator } from '../request-auth.js';
 import { readJsonObject } from '../json-body.js';
@@ -36,12 +39,17 @@ export interface RestJsonOptions {
 export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOptions): Promise<void> {
   const { service } = options;
   const router = new RestJsonRouter(service.routes);
+  const streamedRoutes = service.routes.filter(({ binding }) => binding.streamed);
+  const streamedUrls = new Set(streamedRoutes.map(({ binding }) => fastifyPath(binding.uri)));
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler((error: FastifyError | ServiceError | AccessDenied | RateLimited, request, reply) => {
     if (error instanceof RateLimited) retryAfter(reply, error.retryAfterMs);
+    // A streamed body refused before its end (over the limit, say): the connection closes after
+    // the answer, rather than the server reading (and dropping) the rest of a large file.
+    if (streamedUrls.has(request.routeOptions.url ?? '') && !request.raw.complete) reply.header('connection', 'close');
     void sendError(reply, toServiceError(error, request));
   });
 
@@ -52,8 +60,10 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     await beginAuthentication(request, options.authenticator, service.signingName);
   });
 
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const payloadSha256 = hashPayload(Buffer.isBuffer(request.body) ? request.body : undefined);
+  const handle = async (request: FastifyRequest, reply: FastifyReply, streamed: boolean) => {
+    // A streamed body is not read yet: the signature is checked over the hash the request claims
+    // for it, and the body against that hash as it is read (streamedPayload).
+    const payloadSha256 = streamed ? claimedPayloadHash(request) : hashPayload(Buffer.isBuffer(request.body) ? request.body : undefined);
     const principal = finishAuthentication(request, payloadSha256);
     const [path, query = ''] = splitUrl(request.url);
     let match: RouteMatch | undefined;
@@ -63,7 +73,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
       if (error instanceof MalformedPath) throw service.unreadable(error.message);
       throw error;
     }
-    if (!match) throw service.noRoute(request.method, path);
+    if (!match || Boolean(match.route.binding.streamed) !== streamed) throw service.noRoute(request.method, path);
     const { operation, binding } = match.route;
     request.operationName = operation.name;
     const restricted = !service.unrestricted?.has(operation.name);
@@ -80,10 +90,12 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     const output = await operation.handle(input as never, {
       caller: principal, requestId: request.id, logger: request.log as Logger, origin: request.origin,
       requestDigest: digest(request, payloadSha256), requestJson: json,
+      ...(streamed ? { payload: streamedPayload(request, payloadSha256) } : {}),
     });
     if (binding.code === 204) return reply.code(204).send();
     return reply.code(binding.code).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
   };
+  const handler = (request: FastifyRequest, reply: FastifyReply) => handle(request, reply, false);
   for (const prefix of service.prefixes) {
     app.all(prefix, handler);
     app.all(`${prefix}/*`, handler);
@@ -91,6 +103,17 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
   // Operations whose bodies may be larger (or must be smaller) than the service's: their own route.
   for (const { binding } of service.routes) {
     if (binding.bodyLimit !== undefined) app.route({ method: binding.method, url: binding.uri, bodyLimit: binding.bodyLimit, handler });
+  }
+  // Operations whose body streams to them: their own context, whose parser leaves the body unread
+  // (it inherits the hooks and the error handler above).
+  if (streamedRoutes.length > 0) {
+    await app.register(async (child) => {
+      child.removeAllContentTypeParsers();
+      child.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+      for (const { binding } of streamedRoutes) {
+        child.route({ method: binding.method, url: fastifyPath(binding.uri), handler: (request, reply) => handle(request, reply, true) });
+      }
+    });
   }
 
   /**
@@ -189,6 +212,63 @@ function digest(request: FastifyRequest, payloadSha256: string): RequestDigest {
       return hash.digest('base64url');
     },
   };
+}
+
+/**
+ * The payload hash a streamed request signed: its x-amz-content-sha256, which must be the body's
+ * SHA-256 (64 hex digits). UNSIGNED-PAYLOAD and the chunked STREAMING-* forms are refused: the
+ * body must be checked against the signature before anything made from it is kept.
+ */
+function claimedPayloadHash(request: FastifyRequest): string {
+  const claimed = request.headers['x-amz-content-sha256'];
+  if (typeof claimed === 'string' && /^[0-9a-f]{64}$/.test(claimed)) return claimed;
+  throw new AuthenticationError(authFailure('InvalidSignatureException',
+    'This operation streams its body: sign x-amz-content-sha256 with the SHA-256 of the body (64 lower-case hex digits); '
+    + `${typeof claimed === 'string' ? `'${claimed.slice(0, 40)}' is not accepted` : 'it is missing'}.`), request.accessKeyId);
+}
+
+/** The request's body as it arrives, checked against the signed SHA-256 after its last byte. */
+function streamedPayload(request: FastifyRequest, sha256: string): StreamedPayload {
+  const announced = Number(request.headers['content-length']);
+  const raw = request.raw;
+  return {
+    ...(Number.isSafeInteger(announced) && announced >= 0 ? { announcedBytes: announced } : {}),
+    chunks: (async function* () {
+      const hash = createHash('sha256');
+      const received = raw[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<Buffer>;
+        try {
+          next = await received.next() as IteratorResult<Buffer>;
+        } catch {
+          // The client went away in the middle (Node: 'aborted'), or the request timed out.
+          throw new RequestBodyIncomplete();
+        }
+        if (next.done) break;
+        hash.update(next.value);
+        yield next.value;
+      }
+      if (!raw.complete) throw new RequestBodyIncomplete();
+      if (hash.digest('hex') !== sha256) {
+        throw new AuthenticationError(authFailure('InvalidSignatureException',
+          'The x-amz-content-sha256 header does not match the SHA-256 of the request body: the body was changed after it was signed.'), request.accessKeyId);
+      }
+    })(),
+  };
+}
+
+/** The client stopped sending before the end of its body (answered, if it still listens, as unreadable). */
+class RequestBodyIncomplete extends Error {
+  readonly statusCode = 400;
+  readonly code = 'TROVE_BODY_INCOMPLETE';
+  constructor() {
+    super('the request body stopped before its end');
+  }
+}
+
+/** A URI template as a Fastify route (`{label}` → `:label`). */
+function fastifyPath(uri: string): string {
+  return uri.replace(/\{([A-Za-z0-9]+)\}/g, ':$1');
 }
 
 function splitUrl(url: string): [string, string?] {

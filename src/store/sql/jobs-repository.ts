@@ -1,4 +1,5 @@
-import type { FailedJobNote, JobBody, JobRecord, JobState, JobTally, ListedJob, NewJob } from '../records.js';
+import type { FailedJob, FailedJobNote, JobBody, JobRecord, JobState, JobTally, ListedJob, NewJob, OpenJob } from '../records.js';
+import { ImportUploadsRepository } from './import-uploads-repository.js';
 import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
 
 /**
@@ -20,6 +21,7 @@ interface JobRow {
   attempts: number;
   lease_owner: string | null;
   created_at: number;
+  cancel_requested_by: string | null;
 }
 
 /** Durable jobs. A job row lives from the accepting transaction to the one that applies its result. */
@@ -61,12 +63,20 @@ export class JobsRepository {
     return this.#claimFirst(owner, now, leaseMs, "state = 'pending' AND run_after <= ? AND kind = ? AND resource = ?", [now, kind, resource]);
   }
 
+  /**
+   * Leases the pending job `id` to `owner` at once, whenever it is due: CancelJob fails a queued
+   * job this way in its own request (the runner's cancel path) instead of waiting for a claim.
+   */
+  async claimById(id: number, owner: string, now: number, leaseMs: number): Promise<JobRecord | undefined> {
+    return this.#claimFirst(owner, now, leaseMs, "state = 'pending' AND id = ?", [id]);
+  }
+
   /** Leases the oldest job matching `where` to `owner`, recording the attempt's start in run_after (see claim). */
   async #claimFirst(owner: string, now: number, leaseMs: number, where: string, params: SqlValue[]): Promise<JobRecord | undefined> {
     const row = await this.db.get<JobRow>(
       `UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, run_after = ?
        WHERE id = (SELECT id FROM jobs WHERE ${where} ORDER BY id LIMIT 1 ${this.dialect.skipLocked})
-       RETURNING id, kind, payload_version, resource, payload, attempts, lease_owner, created_at`,
+       RETURNING id, kind, payload_version, resource, payload, attempts, lease_owner, created_at, cancel_requested_by`,
       // A claim lost to a power failure is claimed again: it need not wait for the disk.
       [owner, now + leaseMs, now, ...params], { durability: 'deferred' },
     );
@@ -122,27 +132,91 @@ export class JobsRepository {
    * this runner's heartbeats still extend the lease (a job transaction may outlast the lease).
    */
   async holdsLease(id: number, owner: string): Promise<boolean> {
-    const row = await this.db.get<{ id: number }>(
-      `SELECT id FROM jobs WHERE id = ? AND lease_owner = ? AND state = 'running' ${this.dialect.forKeyShare}`,
-      [id, owner],
-    );
-    return row !== undefined;
+    return (await this.lease(id, owner)) !== undefined;
   }
 
   /**
-   * Removes a finished job; false if `owner` no longer holds it (then the caller must roll back).
-   * A job that gave up (`failed`) is also noted in failed_jobs, in the same transaction.
+   * Whether `owner` still holds the job (holdsLease, with its lock), and whether a cancel was
+   * asked for meanwhile: read by every transaction of a running job, so the node running it sees
+   * a cancel at its next transaction, whichever node took the CancelJob request.
    */
-  async finish(id: number, owner: string, failed?: FailedJobNote): Promise<boolean> {
+  async lease(id: number, owner: string): Promise<{ cancelRequestedBy: string | null } | undefined> {
+    const row = await this.db.get<{ cancel_requested_by: string | null }>(
+      `SELECT cancel_requested_by FROM jobs WHERE id = ? AND lease_owner = ? AND state = 'running' ${this.dialect.forKeyShare}`,
+      [id, owner],
+    );
+    return row && { cancelRequestedBy: row.cancel_requested_by };
+  }
+
+  /**
+   * Removes a finished job; false if `owner` no longer holds it, or (unless `evenIfCancelled`) a
+   * cancel was asked for since the job's transaction read its lease: then the caller must roll
+   * back. (On PostgreSQL the DELETE re-reads a row a concurrent CancelJob updated and commits,
+   * so a cancel answered "asked for" is never lost to a job that finishes at the same moment.)
+   * A failed job (`failed`: it gave up, or was rejected or cancelled) is noted in failed_jobs in
+   * the same transaction, with its payload, and keeps its body pieces when `failed.keepBody`
+   * (RetryJob may queue it again).
+   */
+  async finish(id: number, owner: string, failed?: FailedJobNote, evenIfCancelled = false): Promise<boolean> {
     if (failed) {
       await this.db.run(
-        `INSERT INTO failed_jobs (job_id, kind, resource, attempts, last_error, created_at, failed_at)
-         SELECT id, kind, resource, ?, last_error, created_at, ? FROM jobs WHERE id = ? AND lease_owner = ?`,
-        [failed.attempts, failed.at, id, owner],
+        `INSERT INTO failed_jobs (job_id, kind, resource, attempts, last_error, created_at, failed_at, payload_version, payload, retry_refusal)
+         SELECT id, kind, resource, ?, COALESCE(?, last_error), created_at, ?, payload_version, payload, ? FROM jobs WHERE id = ? AND lease_owner = ?`,
+        [failed.attempts, failed.error?.slice(0, 2000) ?? null, failed.at, failed.retryRefusal ?? null, id, owner],
       );
     }
-    if ((await this.db.run('DELETE FROM jobs WHERE id = ? AND lease_owner = ?', [id, owner])) !== 1) return false;
-    await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [id]);
+    const cancelled = evenIfCancelled ? '' : ' AND cancel_requested_by IS NULL';
+    if ((await this.db.run(`DELETE FROM jobs WHERE id = ? AND lease_owner = ?${cancelled}`, [id, owner])) !== 1) return false;
+    if (!failed?.keepBody) await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [id]);
+    // A file staged for it (UploadDatasetImport) goes with it, however the job ended: not kept for a retry.
+    await new ImportUploadsRepository(this.db).removeOfJob(id);
+    return true;
+  }
+
+  /**
+   * Asks the open job `id` to stop (CancelJob): false when it is not open (any more), or was
+   * asked already. The caller's scope (resourcePrefixes) was checked by reading it first.
+   */
+  async requestCancel(id: number, by: string): Promise<boolean> {
+    return (await this.db.run('UPDATE jobs SET cancel_requested_by = ? WHERE id = ? AND cancel_requested_by IS NULL', [by, id])) === 1;
+  }
+
+  /** The open job `id`, if its resource starts with one of `resourcePrefixes` (undefined: any). */
+  async findOpen(id: number, resourcePrefixes?: readonly string[]): Promise<OpenJob | undefined> {
+    const [owned, params] = prefixCondition(resourcePrefixes);
+    const row = await this.db.get<{ id: number; kind: string; resource: string; state: OpenJob['state']; cancel_requested_by: string | null }>(
+      `SELECT id, kind, resource, ${STATE_OF_ROW} AS state, cancel_requested_by FROM jobs WHERE id = ? AND ${owned}`, [id, ...params],
+    );
+    return row && { id: Number(row.id), kind: row.kind, resource: row.resource, state: row.state, cancelRequestedBy: row.cancel_requested_by };
+  }
+
+  /** The failed job `id` (its latest note), scoped as findOpen. */
+  async findFailed(id: number, resourcePrefixes?: readonly string[]): Promise<FailedJob | undefined> {
+    const [owned, params] = prefixCondition(resourcePrefixes);
+    const row = await this.db.get<{ job_id: number; kind: string; resource: string; payload_version: number | null; payload: string | null; retry_refusal: string | null }>(
+      `SELECT job_id, kind, resource, payload_version, payload, retry_refusal FROM failed_jobs WHERE job_id = ? AND ${owned} ORDER BY id DESC LIMIT 1`,
+      [id, ...params],
+    );
+    return row && {
+      id: Number(row.job_id), kind: row.kind, resource: row.resource, payloadVersion: row.payload_version, payload: row.payload, retryRefusal: row.retry_refusal,
+    };
+  }
+
+  /**
+   * Queues the failed job `id` again under the same id (ids are never given twice: 0020 on
+   * SQLite, an identity on PostgreSQL), from its kept payload and body pieces, as a job never
+   * tried, with `payload` (the kept one, as the retrying caller's); its failed_jobs note goes.
+   * False when it is no longer failed (retried meanwhile).
+   */
+  async requeueFailed(id: number, payload: unknown, now: number): Promise<boolean> {
+    const queued = await this.db.run(
+      `INSERT INTO jobs (id, kind, payload_version, resource, payload, state, attempts, run_after, created_at)
+       SELECT job_id, kind, payload_version, resource, ?, 'pending', 0, ?, ? FROM failed_jobs
+       WHERE job_id = ? AND payload IS NOT NULL AND NOT EXISTS (SELECT 1 FROM jobs WHERE id = ?) ORDER BY id DESC LIMIT 1`,
+      [JSON.stringify(payload), now, now, id, id],
+    );
+    if (queued !== 1) return false;
+    await this.db.run('DELETE FROM failed_jobs WHERE job_id = ?', [id]);
     return true;
   }
 
@@ -212,14 +286,14 @@ export class JobsRepository {
     if (wanted.length === 0) return [];
     const [owned, params] = prefixCondition(options.resourcePrefixes);
     const rows = await this.db.all<OpenJobRow>(
-      `SELECT id, kind, resource, ${STATE_OF_ROW} AS state, attempts, run_after, lease_owner, lease_expires_at, last_error, created_at
+      `SELECT id, kind, resource, ${STATE_OF_ROW} AS state, attempts, run_after, lease_owner, lease_expires_at, last_error, created_at, cancel_requested_by
        FROM jobs WHERE id > ? AND (${wanted.join(' OR ')}) AND ${owned} ORDER BY id LIMIT ?`,
       [options.afterId, ...params, options.limit],
     );
     return rows.map((row) => ({
       cursor: Number(row.id), id: Number(row.id), kind: row.kind, state: row.state, resource: row.resource, attempts: row.attempts,
       lastError: row.last_error, createdAt: Number(row.created_at), runAfter: Number(row.run_after), leaseOwner: row.lease_owner,
-      leaseExpiresAt: row.lease_expires_at === null ? null : Number(row.lease_expires_at), failedAt: null,
+      leaseExpiresAt: row.lease_expires_at === null ? null : Number(row.lease_expires_at), failedAt: null, cancelRequestedBy: row.cancel_requested_by,
     }));
   }
 
@@ -227,19 +301,22 @@ export class JobsRepository {
   async listFailed(options: { afterId: number; limit: number; resourcePrefixes?: readonly string[] }): Promise<ListedJob[]> {
     const [owned, params] = prefixCondition(options.resourcePrefixes);
     const rows = await this.db.all<FailedJobRow>(
-      `SELECT id, job_id, kind, resource, attempts, last_error, created_at, failed_at FROM failed_jobs
+      `SELECT id, job_id, kind, resource, attempts, last_error, created_at, failed_at, payload IS NOT NULL AS payload, retry_refusal FROM failed_jobs
        WHERE id > ? AND ${owned} ORDER BY id LIMIT ?`,
       [options.afterId, ...params, options.limit],
     );
     return rows.map((row) => ({
       cursor: Number(row.id), id: Number(row.job_id), kind: row.kind, state: 'FAILED', resource: row.resource, attempts: row.attempts,
       lastError: row.last_error, createdAt: Number(row.created_at), runAfter: null, leaseOwner: null, leaseExpiresAt: null,
-      failedAt: Number(row.failed_at),
+      failedAt: Number(row.failed_at), cancelRequestedBy: null, retryable: row.payload !== null && row.retry_refusal === null,
     }));
   }
 
-  /** Forgets failed jobs older than `before` (the maintenance sweep); resolves to how many. */
+  /** Forgets failed jobs older than `before`, with their kept bodies (the maintenance sweep); resolves to how many. */
   async purgeFailed(before: number): Promise<number> {
+    await this.db.run(
+      'DELETE FROM job_bodies WHERE job_id IN (SELECT job_id FROM failed_jobs WHERE failed_at < ?) AND job_id NOT IN (SELECT id FROM jobs)', [before],
+    );
     return this.db.run('DELETE FROM failed_jobs WHERE failed_at < ?', [before]);
   }
 }
@@ -277,6 +354,7 @@ interface OpenJobRow {
   lease_expires_at: number | string | null;
   last_error: string | null;
   created_at: number | string;
+  cancel_requested_by: string | null;
 }
 
 interface FailedJobRow {
@@ -288,6 +366,8 @@ interface FailedJobRow {
   last_error: string | null;
   created_at: number | string;
   failed_at: number | string;
+  payload: boolean | number;
+  retry_refusal: string | null;
 }
 
 function toRecord(row: JobRow, body: JobBody | null): JobRecord {
@@ -301,5 +381,6 @@ function toRecord(row: JobRow, body: JobBody | null): JobRecord {
     attempts: row.attempts,
     leaseOwner: row.lease_owner,
     createdAt: Number(row.created_at),
+    cancelRequestedBy: row.cancel_requested_by,
   };
 }

@@ -9,13 +9,14 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applySync, planSync, readLocal } from '../../../src/client/agentcore-sync.js';
+import { TroveApiClient } from '../../../src/client/trove-api-client.js';
 import { allExamples, predefined, settled as acSettled } from '../../harness/agentcore.js';
 import type { Example } from '../../harness/agentcore.js';
 import { BACKENDS } from '../../harness/backends.js';
 import { carried, newDataset, putObject } from '../../harness/exchange.js';
 import { png } from '../../harness/images.js';
 import { allEntries, classificationLine, detectionLine } from '../../harness/rekognition.js';
-import { startServer } from '../../harness/server.js';
+import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
 // bin/trove export, import and sync through the real binary, against a running Trove over HTTP.
@@ -67,8 +68,8 @@ describe.each(BACKENDS)('bin/trove export, import, sync (%s)', (backend) => {
     const target = await newDataset(client);
     const imported = await trove('import', '--dataset-arn', target, '--format', 'coco', '--from', join(work, 'out.json'));
     expect(imported).toMatchObject({ code: 0 });
-    expect(imported.stdout).toContain('converted 2 images with 1 box');
-    expect(imported.stdout).toContain('applied as 1 UpdateDatasetEntries change');
+    // Sent to the server as it is, and imported there as one change.
+    expect(imported.stdout).toBe(`imported ${join(work, 'out.json')} (coco) into ${target}: UPDATE_COMPLETE; the dataset has 2 entries (0 with errors)\n`);
     expect((await entriesOf(target)).map((line) => carried(line))).toEqual((await entriesOf(arn)).map((line) => carried(line)));
 
     // The exported YOLO folder names its images by s3:// URI and holds none: converted here, the
@@ -76,7 +77,16 @@ describe.each(BACKENDS)('bin/trove export, import, sync (%s)', (backend) => {
     const yoloBack = await trove('import', '--dataset-arn', await newDataset(client), '--format', 'yolo', '--from', join(work, 'yolo-out'));
     expect(yoloBack.stdout).toContain('left out 1 image and 0 boxes');
     expect(yoloBack.stdout).toContain(`one of the images with boxes has no image file in ${join(work, 'yolo-out')} (images.txt names them by s3:// URI`);
-    expect(yoloBack.stdout).toContain('then --from s3://<bucket>/yolo.tar');
+    expect(yoloBack.stdout).toContain('Pack the folder as a tar and import the tar');
+
+    // The same folder packed as a tar is sent to the server, which reads each image's size: nothing is left out.
+    await execute('tar', ['-cf', join(work, 'yolo-out.tar'), '-C', join(work, 'yolo-out'), '.']);
+    const packed = await newDataset(client);
+    const fromTar = await trove('import', '--dataset-arn', packed, '--format', 'yolo', '--from', join(work, 'yolo-out.tar'));
+    expect(fromTar).toMatchObject({ code: 0 });
+    expect(fromTar.stdout).toBe(`imported ${join(work, 'yolo-out.tar')} (yolo) into ${packed}: UPDATE_COMPLETE; the dataset has 2 entries (0 with errors)\n`);
+    expect((await entriesOf(packed)).map((line) => carried(line, { imageLabels: false })))
+      .toEqual((await entriesOf(arn)).map((line) => carried(line, { imageLabels: false })));
   });
 
   it('imports a local YOLO folder (sizes from its own images), and a file from s3:// through the server', async () => {
@@ -113,20 +123,34 @@ describe.each(BACKENDS)('bin/trove export, import, sync (%s)', (backend) => {
     expect(archive.stderr).toMatch(/^trove import: ValidationException: The source s3:\/\/nowhere\/none\.tar cannot be read/m);
   });
 
-  it('splits a local import of more than 5 MB of lines into several UpdateDatasetEntries changes', async () => {
+  it('imports a local COCO file of more than 5 MB of lines as one revision, all or nothing', async () => {
     // Images in a bucket the store does not have are not checked, so 12,000 of them cost no reads.
-    const images = Array.from({ length: 12_000 }, (_, i) => ({ id: i + 1, file_name: `deep/folder/of/images/image-number-${i}.jpg`, width: 1024, height: 768 }));
-    const annotations = images.map((image) => ({ id: image.id, image_id: image.id, category_id: 1, bbox: [10.5, 20.25, 300, 200], iscrowd: 0, area: 60000, segmentation: [] }));
-    writeFileSync(join(work, 'big.json'), JSON.stringify({ images, annotations, categories: [{ id: 1, name: 'widget' }] }));
+    const cocoFile = (count: number, repeatFrom = count) => {
+      const images = Array.from({ length: count }, (_, i) => ({ id: i + 1, file_name: `deep/folder/of/images/image-number-${i < repeatFrom ? i : i - repeatFrom}.jpg`, width: 1024, height: 768 }));
+      const annotations = images.map((image) => ({ id: image.id, image_id: image.id, category_id: 1, bbox: [10.5, 20.25, 300, 200], iscrowd: 0, area: 60000, segmentation: [] }));
+      return JSON.stringify({ images, annotations, categories: [{ id: 1, name: 'widget' }] });
+    };
+    writeFileSync(join(work, 'big.json'), cocoFile(12_000));
     const client = server.rekognition();
-    const target = await newDataset(client);
+    const target = await newDataset(client, [classificationLine('s3://photos/a.png', 'cat')]);
     const result = await trove('import', '--dataset-arn', target, '--format', 'coco', '--from', join(work, 'big.json'), '--images', 's3://elsewhere/', '--json');
     expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout) as { converted: { images: number; boxes: number }; changes: { lines: number; bytes: number; status: string }[] };
-    expect(summary.converted).toMatchObject({ images: 12_000, boxes: 12_000 });
-    expect(summary.changes.length).toBeGreaterThan(1);
-    expect(summary.changes.every((change) => change.status === 'UPDATE_COMPLETE' && change.bytes <= 5 * 1024 * 1024)).toBe(true);
-    expect(summary.changes.reduce((sum, change) => sum + change.lines, 0)).toBe(12_000);
+    expect(JSON.parse(result.stdout)).toMatchObject({ source: 'upload big.json', status: 'UPDATE_COMPLETE', stats: { TotalEntries: 12_001 } });
+    const history = async () => (await new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: TEST_CREDENTIALS }).call<{
+      revisions: { revision: number; status: string; source?: string; counts: { linesReceived: number } }[];
+    }>('GET', `/_trove/api/rekognition/datasets/${encodeURIComponent(target)}/revisions`)).revisions;
+    expect((await history())[0]).toMatchObject({ revision: 3, status: 'COMPLETE', source: 'COCO upload big.json', counts: { linesReceived: 12_000 } });
+
+    // 12,000 new images, then 4,000 repeating names of the first (a third of the lines in error):
+    // sent in 5 MB changes, the first ones would have been applied; as one change, none is.
+    const before = await entriesOf(target);
+    writeFileSync(join(work, 'half-bad.json'), cocoFile(16_000, 12_000).replaceAll('image-number-', 'other-'));
+    const failed = await trove('import', '--dataset-arn', target, '--format', 'coco', '--from', join(work, 'half-bad.json'), '--images', 's3://elsewhere/');
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/: UPDATE_FAILED ERROR_TOO_MANY_RECORDS_IN_ERROR: .* 4000 of 16000 lines are in error/);
+    expect(await entriesOf(target)).toEqual(before);
+    expect((await history())[0]).toMatchObject({ revision: 4, status: 'FAILED', source: 'COCO upload half-bad.json' });
+    expect(await server.trove.store.importUploads.tally()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
   });
 
   it('exports an AgentCore version as JSONL and CSV', async () => {

@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inline, predefined, predefinedBatch, settled as settledAc } from '../../harness/agentcore.js';
 import { POSTGRES_SELECTED } from '../../harness/backends.js';
 import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
-import { startServer } from '../../harness/server.js';
+import { eventually, startServer, TEST_CREDENTIALS } from '../../harness/server.js';
+import { putObject, startImport } from '../../harness/exchange.js';
+import { JobsClient } from '../../../src/client/jobs-client.js';
+import { TroveApiClient } from '../../../src/client/trove-api-client.js';
 import type { TestServer } from '../../harness/server.js';
 
 /** Two Trove nodes on one PostgreSQL database answer every request as one service. */
@@ -133,4 +136,33 @@ describe.runIf(POSTGRES_SELECTED)('Trove nodes sharing one PostgreSQL database',
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(ResourceInUseException);
   });
+
+  it('stops an import running on one node when the other node takes the CancelJob: nothing published', async () => {
+    second.trove.runner.pause();
+    try {
+      const a = first.rekognition();
+      const { ProjectArn } = await a.send(new CreateProjectCommand({ ProjectName: 'cancelled-elsewhere' }));
+      const { DatasetArn } = await a.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }));
+      await settled(a, DatasetArn!);
+      // The file is in the folder store of the node that runs the job (each node has its own here).
+      const images = Array.from({ length: 30_000 }, (_, i) => ({ id: i + 1, file_name: `img-${i}.png`, width: 64, height: 64 }));
+      putObject(first, 'photos', 'large/coco.json', JSON.stringify({
+        images, annotations: images.map((image) => ({ id: image.id, image_id: image.id, category_id: 1, bbox: [4, 4, 20, 20] })), categories: [{ id: 1, name: 'cat' }],
+      }));
+      const api = (node: TestServer) => new TroveApiClient({ endpoint: node.url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
+      await startImport(api(first), DatasetArn!, 'COCO', 's3://photos/large/coco.json', 's3://photos/large/');
+      const jobs = new JobsClient(api(second));
+      const running = await eventually(async () => (await jobs.all(['RUNNING'])).find((job) => job.resources[0] === DatasetArn), 20_000, 'the import running');
+      expect(running.node).toBeUndefined();
+      // Running on the first node: this one only asks (the first may have stopped already when it answers).
+      expect(['CANCELLING', 'CANCELLED']).toContain((await jobs.cancel(running.jobId)).state);
+      const done = await settled(second.rekognition(), DatasetArn!);
+      expect(done).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR', DatasetStats: { TotalEntries: 0 } });
+      expect(done.StatusMessage).toMatch(/^CANCELLED: The change was cancelled by access key test \(CancelJob\)/);
+      expect(await allEntries(a, { DatasetArn })).toEqual([]);
+      expect((await jobs.all(['FAILED'])).find((job) => job.jobId === running.jobId)?.lastError).toBe('cancelled by access key test (CancelJob)');
+    } finally {
+      second.trove.runner.resume();
+    }
+  }, 60_000);
 });

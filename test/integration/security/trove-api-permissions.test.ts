@@ -26,6 +26,7 @@ const STRANGER = '222222222222';
 interface Target { arn: string; datasetId: string }
 type Call = readonly [method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options?: CallOptions];
 
+const COCO = JSON.stringify({ images: [{ id: 1, file_name: 's3://photos/a.png', width: 64, height: 64 }], annotations: [], categories: [] });
 const dataset = (arn: string) => `/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}`;
 
 /** One request per operation, naming the owner's resources. */
@@ -42,6 +43,9 @@ const CALLS: Record<TroveOperationName, (t: Target) => Call> = {
   CreateDatasetExport: (t) => ['POST', `${dataset(t.arn)}/exports`, { body: { format: 'MANIFEST' } }],
   CreateAgentCoreDatasetExport: (t) => ['POST', `/_trove/api/agentcore/datasets/${t.datasetId}/exports`, { body: { format: 'JSONL' } }],
   StartDatasetImport: (t) => ['POST', `${dataset(t.arn)}/imports`, { body: { format: 'COCO', source: 's3://photos/coco.json' } }],
+  UploadDatasetImport: (t) => ['POST', `${dataset(t.arn)}/uploads`, {
+    query: { format: 'COCO', name: 'coco.json' }, bytes: { data: Buffer.from(COCO), contentType: 'application/json' },
+  }],
   GetDatasetEntriesPageToken: (t) => ['POST', '/_trove/api/rekognition/entries-page-token', { body: { datasetArn: t.arn, position: 0, sourceRefContains: 'a.png' } }],
   UpdateDatasetEntriesIfUnchanged: (t) => ['POST', '/_trove/api/rekognition/update-entries-if-unchanged', {
     body: {
@@ -52,10 +56,13 @@ const CALLS: Record<TroveOperationName, (t: Target) => Call> = {
   ListWritableBuckets: () => ['GET', '/_trove/api/buckets/writable'],
   UploadImage: () => ['PUT', '/_trove/api/images', { query: { bucket: 'photos', key: 'uploaded.png' }, bytes: { data: png(64, 64), contentType: 'image/png' } }],
   ListJobs: () => ['GET', '/_trove/api/jobs'],
+  // Job ids, not datasets: test/integration/operations/job-control.test.ts attacks them with real jobs.
+  RetryJob: () => ['POST', '/_trove/api/jobs/1/retry'],
+  CancelJob: () => ['POST', '/_trove/api/jobs/1/cancel'],
 };
 
 /** Operations that name no dataset: another account gets its own (empty) answer or its own refusal, never the owner's data. */
-const NAMES_NO_DATASET = new Set<TroveOperationName>(['GetCallerIdentity', 'ListWritableBuckets', 'UploadImage', 'ListJobs']);
+const NAMES_NO_DATASET = new Set<TroveOperationName>(['GetCallerIdentity', 'ListWritableBuckets', 'UploadImage', 'ListJobs', 'RetryJob', 'CancelJob']);
 
 async function outcome(call: Promise<unknown>): Promise<{ ok: true; value: unknown } | { ok: false; error: TroveApiCallError }> {
   try {
@@ -85,7 +92,7 @@ describe.each(BACKENDS)('Trove API: tenancy and the AWS actions behind each oper
     server = await startServer({ backend });
     client = (credentials) => new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials });
     putObject(server, 'photos', 'a.png', png(64, 64));
-    putObject(server, 'photos', 'coco.json', JSON.stringify({ images: [{ id: 1, file_name: 's3://photos/a.png', width: 64, height: 64 }], annotations: [], categories: [] }));
+    putObject(server, 'photos', 'coco.json', COCO);
     const ownerKey = await server.createCredential({ account: OWNER });
     await server.trove.buckets.create('photos', OWNER);
     owner = client(ownerKey);
@@ -137,11 +144,12 @@ describe.each(BACKENDS)('Trove API: tenancy and the AWS actions behind each oper
     expect(seen).toEqual(expected);
   });
 
-  it('the refused restore, import and conditional change left the dataset as it was', async () => {
+  it('the refused restore, imports and conditional change left the dataset as it was, and nothing staged', async () => {
     const owned = server.rekognition({ credentials: owner.target.credentials });
     expect(await settled(owned, target.arn)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: 1 } });
     const { revisions } = await owner.call<{ revisions: { operation: string }[] }>('GET', `${dataset(target.arn)}/revisions`);
     expect(revisions.map((revision) => revision.operation)).toEqual(['UpdateDatasetEntries', 'CreateDataset']);
+    expect(await server.trove.store.importUploads.tally()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
   });
 
   it('each refusal names the action and the dataset for a key limited to another dataset', async () => {

@@ -38,6 +38,9 @@ export function UploadDialog({ sampleRef, onClose }: { sampleRef: string | undef
   const [label, setLabel] = useState('');
   const [files, setFiles] = useState<Picked[]>([]);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  // Each file's upload, by the bucket and key it was meant for: a retry after a failed save adds
+  // the objects uploaded then instead of uploading them again under new (-2) names.
+  const uploaded = useRef(new WeakMap<Picked, { readonly target: string; readonly uri: string }>());
 
   // Defaults once the writable buckets are known: the dataset's own bucket and folder where possible.
   const buckets = writable.data?.buckets ?? [];
@@ -70,7 +73,11 @@ export function UploadDialog({ sampleRef, onClose }: { sampleRef: string | undef
     try {
       for (const [i, picked] of ready.entries()) {
         setPhase({ kind: 'uploading', done: i });
-        uris.push(await uploadOne(picked, chosen, keyOf(picked.file.name)));
+        const target = `${chosen}/${keyOf(picked.file.name)}`;
+        const earlier = uploaded.current.get(picked);
+        const uri = earlier?.target === target ? earlier.uri : await uploadOne(picked, chosen, keyOf(picked.file.name));
+        uploaded.current.set(picked, { target, uri });
+        uris.push(uri);
       }
     } catch (error) {
       setPhase({ kind: 'failed', error });

@@ -7,12 +7,14 @@ import { ImageChecker } from '../../../domain/rekognition/images/image-checker.j
 import { liveImageCheck } from '../../../domain/rekognition/images/image-checks.js';
 import { ingestLines } from '../../../domain/rekognition/ingest.js';
 import type { IngestResult, NumberedLine } from '../../../domain/rekognition/ingest.js';
+import { importSourceName } from '../../../domain/rekognition/job-kinds.js';
 import type { ImportSource, UpdateEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
 import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
 import { readTar, TarFormatError } from '../../../lib/tar.js';
-import { formatS3Uri, ObjectStoreError } from '../../../object-store/object-store.js';
+import { ObjectStoreError } from '../../../object-store/object-store.js';
 import type { ObjectRef } from '../../../object-store/object-store.js';
+import type { Store } from '../../../store/store.js';
 import type { JobContext } from '../../job.js';
 import { commitOrReject, rejectBatch, terminalErrorCheck, writerFor } from './batch-outcome.js';
 import { unreadable } from './import-manifest.js';
@@ -28,8 +30,9 @@ const IMPORT_CHUNK = 5000;
 const MAX_YOLO_TEXT = 64 * 1024 * 1024;
 
 /**
- * An import (StartDatasetImport) applied by the UpdateDatasetEntries job: the COCO file or YOLO
- * archive is read from the object store as the requester and converted to manifest lines while
+ * An import (StartDatasetImport, UploadDatasetImport) applied by the UpdateDatasetEntries job: the
+ * COCO file or YOLO archive is read from the object store as the requester (or from the store,
+ * where an upload was staged) and converted to manifest lines while
  * it streams, and the lines go through ingest exactly as a change's do (validation, image checks,
  * the 20% rule, the dataset's limits). Unlike a change of at most 5 MB, an import may be as large
  * as the dataset, so it is written in chunk transactions at the next revision, as a manifest
@@ -40,7 +43,7 @@ export async function importEntries(payload: UpdateEntriesPayload & { import: Im
   // History records it as the change it is, naming the file it came from.
   const source = payload.import.source;
   const writer = await writerFor(payload.datasetId, ctx, limits, {
-    operation: 'UpdateDatasetEntries', accessKeyId: payload.requester?.accessKeyId, source: `${payload.import.format.toUpperCase()} ${formatS3Uri(source)}`,
+    operation: 'UpdateDatasetEntries', accessKeyId: payload.requester?.accessKeyId, source: `${payload.import.format.toUpperCase()} ${importSourceName(source)}`,
   });
   if (!writer) return void (await ctx.finish(async () => undefined));
   await writer.begin();
@@ -50,14 +53,14 @@ export async function importEntries(payload: UpdateEntriesPayload & { import: Im
   let rejection: BatchRejected | undefined;
   let result: IngestResult | undefined;
   try {
-    const lines = convert(payload.import, reader, new ImageChecker(reader, ctx.logger), stats, limits.maxEntriesPerDataset, new Date(ctx.clock.now()).toISOString());
+    const lines = convert(payload.import, ctx.store, reader, new ImageChecker(reader, ctx.logger), stats, limits.maxEntriesPerDataset, new Date(ctx.clock.now()).toISOString());
     result = await ingestLines(numbered(lines), (rows) => writer.upsert(rows), {
       maxLabels: limits.maxLabelsPerDataset, checkImages: checker && liveImageCheck(checker, deps.imageChecks.concurrency), chunkLines: IMPORT_CHUNK,
       observer: writer.change,
     });
     writer.change.ingested(result);
     rejection = terminalErrorCheck(result, limits);
-    ctx.logger.info({ import: formatS3Uri(source), format: payload.import.format, ...stats, ...result }, 'import converted');
+    ctx.logger.info({ import: importSourceName(source), format: payload.import.format, ...stats, ...result }, 'import converted');
   } catch (error) {
     rejection = rejectionOf(error, source, payload.import.format);
   }
@@ -84,9 +87,11 @@ async function* numbered(lines: AsyncIterable<string | readonly ParsedLine[]>): 
 }
 
 function convert(
-  spec: ImportSource, reader: ObjectReader, sizes: ImageChecker, stats: ImportStats, maxImages: number, creationDate: string,
+  spec: ImportSource, store: Store, reader: ObjectReader, sizes: ImageChecker, stats: ImportStats, maxImages: number, creationDate: string,
 ): AsyncIterable<string | readonly ParsedLine[]> {
-  const open = () => objectBytes(reader, spec.source);
+  const { source } = spec;
+  // A file the caller sent is read from the store, exactly as sent; the images, like any source's, as the caller.
+  const open = 'upload' in source ? () => store.importUploads.read(source.upload, source.bytes) : () => objectBytes(reader, source);
   const imageSize = (sourceRef: string) => sizes.size(sourceRef);
   if (spec.format === 'coco') return cocoToLineBatches(open, { images: spec.images, creationDate, maxImages, imageSize }, stats, manifestLineParsed);
   const keep = (name: string) => /\.(txt|ya?ml)$/i.test(name);
@@ -104,13 +109,14 @@ async function* objectBytes(reader: ObjectReader, ref: ObjectRef): AsyncGenerato
 }
 
 /** The import's failure as the dataset's UPDATE_FAILED: the AWS codes a manifest import would get. */
-function rejectionOf(error: unknown, ref: ObjectRef, format: string): BatchRejected {
+function rejectionOf(error: unknown, source: ImportSource['source'], format: string): BatchRejected {
   if (error instanceof BatchRejected) return error;
   if (error instanceof ImportFormatError || error instanceof TarFormatError) {
     return new BatchRejected('ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT',
-      `The ${format.toUpperCase()} source ${formatS3Uri(ref)} cannot be imported: ${error.message}`);
+      `The ${format.toUpperCase()} source ${importSourceName(source)} cannot be imported: ${error.message}`);
   }
-  if (error instanceof ObjectStoreError && error.ref.bucket === ref.bucket && error.ref.key === ref.key) {
+  const ref: ObjectRef | undefined = 'upload' in source ? undefined : source;
+  if (ref && error instanceof ObjectStoreError && error.ref.bucket === ref.bucket && error.ref.key === ref.key) {
     const mapped = unreadable(ref, error);
     if (mapped instanceof BatchRejected) return mapped;
   }

@@ -28,6 +28,7 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
   return {
     kind: RekognitionJobs.updateEntries,
     payloadVersion: 1,
+    retryable: true,
 
     // A change is at most 5 MB, so it is applied in one transaction: one commit instead of one per
     // chunk (the bulk path's biggest cost), and nothing to discard when it fails or crashes.
@@ -56,7 +57,7 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
         const rejection = terminalErrorCheck(result, limits);
         if (rejection) throw rejection;
         await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
-      });
+      }, true);
       deps.entriesCommitted();
       deps.observer?.batchEnded('change', result, rejected);
     },

@@ -1,0 +1,166 @@
+import { ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
+import { CANCELLABLE_JOB_KINDS, RETRY_JOB_ACTIONS } from '../../api/trove/jobs-outputs.js';
+import type { CancelJobWire, RetryJobWire } from '../../api/trove/jobs-outputs.js';
+import type { ObjectAccess } from '../../buckets/object-access.js';
+import { requesterOf } from '../../buckets/object-access.js';
+import { formatS3Uri, ObjectStoreError } from '../../object-store/object-store.js';
+import type { ObjectRef } from '../../object-store/object-store.js';
+import type { Clock } from '../../lib/clock.js';
+import type { FailedJob, RkDatasetRecord, RkDatasetStatus } from '../../store/records.js';
+import type { Store } from '../../store/store.js';
+import type { Caller } from '../caller.js';
+import { RekognitionJobs } from '../rekognition/job-kinds.js';
+import type { CreateDatasetPayload, UpdateEntriesPayload } from '../rekognition/job-kinds.js';
+import { SETTLED, statusChange } from '../rekognition/status.js';
+import type { StatusChange } from '../../store/sql/rk-datasets-repository.js';
+import { jobResourcePrefixes } from './job-listing.js';
+
+/** Refuses (AccessDeniedException) when the caller's allow-lists do not cover `action` on `resources`. */
+export type Permit = (action: string, resources: readonly string[]) => void;
+
+export interface JobControlDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly objects: ObjectAccess;
+  /** A job was queued again: the runner looks for work. */
+  readonly jobsEnqueued: () => void;
+  /** Fails the pending job `jobId` (cancel asked for) now; false when no runner here could (JobRunner.cancelNow). */
+  readonly cancelQueued: (jobId: number) => Promise<boolean>;
+}
+
+/**
+ * How one kind of failed job is queued again: the status its dataset goes through, as when the
+ * request was first accepted, from the statuses it may be retried in, and the action it amounts to.
+ */
+interface RetryRule {
+  readonly action: string;
+  readonly from: readonly RkDatasetStatus[];
+  readonly to: (now: number) => StatusChange;
+}
+
+/** One rule per kind of RETRY_JOB_ACTIONS (api/trove/jobs-outputs.ts, which ListJobs' `retryable` and the console read). */
+const RETRY_RULES: Readonly<Record<string, RetryRule>> = {
+  [RekognitionJobs.updateEntries]: {
+    action: RETRY_JOB_ACTIONS[RekognitionJobs.updateEntries],
+    from: SETTLED,
+    to: (now) => statusChange('UPDATE_IN_PROGRESS', now),
+  },
+  [RekognitionJobs.createDataset]: {
+    action: RETRY_JOB_ACTIONS[RekognitionJobs.createDataset],
+    // A dataset changed since its creation failed is not created again over those changes.
+    from: ['CREATE_FAILED'],
+    to: (now) => statusChange('CREATE_IN_PROGRESS', now),
+  },
+};
+
+/** Kinds a cancel can stop (CANCELLABLE_JOB_KINDS): their give-up path fails the dataset and discards what the job wrote. */
+const CANCELLABLE: ReadonlySet<string> = new Set(CANCELLABLE_JOB_KINDS);
+
+/**
+ * Retrying failed jobs and cancelling open ones (RetryJob, CancelJob; docs/trove-api.md). A
+ * caller reaches only jobs on its own account's resources in the region it signs for, as ListJobs
+ * lists them: another account's job id does not exist for it.
+ */
+export class JobControl {
+  constructor(private readonly deps: JobControlDeps) {}
+
+  /**
+   * Queues the failed job `jobId` again, from its stored request, as the caller's (the job reads
+   * files and images as the caller; history names the caller's key): its dataset goes through the
+   * same statuses as when the request was accepted (UPDATE_IN_PROGRESS → UPDATE_COMPLETE |
+   * UPDATE_FAILED; CREATE_IN_PROGRESS → ...), only if it is settled, as for a new change.
+   */
+  async retry(caller: Caller, jobId: number, permit: Permit): Promise<RetryJobWire> {
+    const prefixes = jobResourcePrefixes(caller);
+    const failed = await this.deps.store.jobs.findFailed(jobId, prefixes);
+    if (!failed) {
+      const open = await this.deps.store.jobs.findOpen(jobId, prefixes);
+      if (open) throw new ConflictException(`Job ${jobId} is ${open.state}: only a failed job can be retried.`);
+      throw new ResourceNotFoundException(`No failed job ${jobId} (failed jobs are kept 7 days).`);
+    }
+    const rule = RETRY_RULES[failed.kind];
+    if (!rule) throw new ValidationException(`Job ${jobId} (${failed.kind}) cannot be retried: send the request that made it again.`);
+    if (failed.payload === null) throw new ConflictException(`Job ${jobId} failed before Trove kept failed jobs' requests: send the request again.`);
+    if (failed.retryRefusal !== null) throw new ValidationException(`Job ${jobId} cannot be retried. ${failed.retryRefusal}`);
+    const payload = JSON.parse(failed.payload) as UpdateEntriesPayload | CreateDatasetPayload;
+    if ('conditional' in payload && payload.conditional) {
+      throw new ValidationException(`Job ${jobId} was a conditional change (UpdateDatasetEntriesIfUnchanged), whose check cannot be made again: save the change again.`);
+    }
+    const dataset = await this.#datasetOf(failed, payload.datasetId);
+    for (const action of ['trove:RetryJob', rule.action]) permit(action, [dataset.arn]);
+    await this.#inputsExist(caller, jobId, payload);
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.rkDatasets.transition(dataset.id, rule.from, rule.to(now)))) {
+        throw new ConflictException(rule.from === SETTLED
+          ? `The dataset ${dataset.arn} is being created, updated or deleted; retry job ${jobId} once that has finished.`
+          : `The dataset ${dataset.arn} is no longer CREATE_FAILED; job ${jobId} cannot create it again.`);
+      }
+      if (!(await tx.jobs.requeueFailed(jobId, { ...payload, requester: requesterOf(caller) }, now))) {
+        throw new ConflictException(`Job ${jobId} is no longer failed (it was retried meanwhile).`);
+      }
+    });
+    this.deps.jobsEnqueued();
+    return { jobId, state: 'QUEUED', resources: failed.resource.split(' ') };
+  }
+
+  /**
+   * Asks the open job `jobId` to stop, all or nothing: a queued (or retrying) one never runs
+   * again and its dataset is failed now, saying it was cancelled and by whom; a running one stops
+   * at its next transaction, whichever node runs it, and its dataset ends the same way.
+   */
+  async cancel(caller: Caller, jobId: number, permit: Permit): Promise<CancelJobWire> {
+    const prefixes = jobResourcePrefixes(caller);
+    const open = await this.deps.store.jobs.findOpen(jobId, prefixes);
+    if (!open) throw await this.#notOpen(jobId, prefixes);
+    permit('trove:CancelJob', open.resource.split(' '));
+    if (!CANCELLABLE.has(open.kind)) {
+      throw new ValidationException(`Job ${jobId} (${open.kind}) cannot be cancelled: only dataset creations, changes, imports, distributions and restores can.`);
+    }
+    const resources = open.resource.split(' ');
+    if (open.cancelRequestedBy === null && !(await this.deps.store.jobs.requestCancel(jobId, caller.accessKeyId ?? ''))) {
+      // Ended between the two statements, or another cancel came first.
+      const still = await this.deps.store.jobs.findOpen(jobId, prefixes);
+      if (!still) throw await this.#notOpen(jobId, prefixes);
+    }
+    // A pending job is failed here; a running one (here or on another node) sees the cancel itself.
+    if (open.state !== 'RUNNING' && (await this.deps.cancelQueued(jobId))) return { jobId, state: 'CANCELLED', resources };
+    return { jobId, state: (await this.deps.store.jobs.findOpen(jobId, prefixes)) ? 'CANCELLING' : 'CANCELLED', resources };
+  }
+
+  async #notOpen(jobId: number, prefixes: readonly string[]): Promise<Error> {
+    if (await this.deps.store.jobs.findFailed(jobId, prefixes)) return new ConflictException(`Job ${jobId} has failed already: a job that has ended cannot be cancelled.`);
+    return new ResourceNotFoundException(`No queued or running job ${jobId} (it may have finished).`);
+  }
+
+  async #datasetOf(job: FailedJob, datasetId: number): Promise<RkDatasetRecord> {
+    const dataset = await this.deps.store.rkDatasets.findById(datasetId);
+    if (!dataset || dataset.arn !== job.resource) throw new ResourceNotFoundException(`The dataset of job ${job.id} (${job.resource}) no longer exists.`);
+    return dataset;
+  }
+
+  /** The files and datasets the job reads beside its stored request still exist, as at acceptance (checked as the caller). */
+  async #inputsExist(caller: Caller, jobId: number, payload: UpdateEntriesPayload | CreateDatasetPayload): Promise<void> {
+    const file = 'import' in payload && payload.import ? payload.import.source : 'manifest' in payload ? payload.manifest : undefined;
+    if (file && 'upload' in file) {
+      // A file sent with UploadDatasetImport is staged for its job only, and goes when the job ends.
+      throw new ConflictException(`Job ${jobId} imported the uploaded file ${file.name}, which is not kept once its job has ended: upload it again.`);
+    }
+    if (file) await this.#readable(caller, jobId, file);
+    if ('sourceDatasetId' in payload && payload.sourceDatasetId !== undefined) {
+      const source = await this.deps.store.rkDatasets.findById(payload.sourceDatasetId);
+      if (!source || source.status === 'DELETE_IN_PROGRESS') throw new ConflictException(`The dataset job ${jobId} copies no longer exists.`);
+    }
+  }
+
+  async #readable(caller: Caller, jobId: number, ref: ObjectRef): Promise<void> {
+    try {
+      await this.deps.objects.reader(caller).head(ref);
+    } catch (error) {
+      if (error instanceof ObjectStoreError && error.reason !== 'unavailable') {
+        throw new ConflictException(`Job ${jobId} reads ${formatS3Uri(ref)}, which cannot be read now (${error.message}): put it back, then retry.`);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import type { SqlExecutor, SqlValue } from './sql-driver.js';
+
+/** Pieces read per query when an upload is read back: few round trips (PostgreSQL), 1 MiB in flight. */
+const PIECES_PER_READ = 4;
+/** Pieces per deleting statement: a large upload is removed in bounded steps. */
+const PIECES_PER_DELETE = 64;
+
+/**
+ * Files sent to UploadDatasetImport, staged in pieces (migration 0021). Written by the request
+ * in short transactions of their own while the body streams in (never one transaction holding
+ * the write lock for a slow body), given to the import job by the transaction that accepts it
+ * (`attach`), read by that job as often as its conversion needs, and deleted with the job
+ * (JobsRepository.finish) or, never accepted, by the maintenance sweep (`removeOrphans`).
+ */
+export class ImportUploadsRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  /** A new, empty upload; returns its id. */
+  async create(now: number): Promise<number> {
+    const row = await this.db.get<{ id: number }>('INSERT INTO import_uploads (created_at, updated_at) VALUES (?, ?) RETURNING id', [now, now]);
+    return Number(row!.id);
+  }
+
+  /** Stores `pieces` as pieces `firstSeq`, `firstSeq + 1`, ... of the upload. */
+  async append(id: number, firstSeq: number, pieces: readonly Buffer[], now: number): Promise<void> {
+    const rows: SqlValue[][] = pieces.map((piece, i) => [id, firstSeq + i, piece]);
+    await this.db.runBatch('INSERT INTO import_upload_pieces (upload_id, seq, body) VALUES (?, ?, ?)', rows);
+    const bytes = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    await this.db.run('UPDATE import_uploads SET bytes = bytes + ?, updated_at = ? WHERE id = ?', [bytes, now, id]);
+  }
+
+  /**
+   * Gives a complete upload to the job that will read it: inside the accepting transaction, so
+   * the upload is the job's exactly when the job exists. False when the upload is gone (swept).
+   */
+  async attach(id: number, jobId: number): Promise<boolean> {
+    return (await this.db.run('UPDATE import_uploads SET job_id = ? WHERE id = ? AND job_id IS NULL', [jobId, id])) === 1;
+  }
+
+  /**
+   * The upload's bytes, piece by piece, read anew on every call. Fails if pieces are missing or
+   * the total is not `bytes` (what was accepted), so a job never reads a part of a file as the file.
+   */
+  async *read(id: number, bytes: number): AsyncGenerator<Buffer> {
+    let read = 0;
+    for (let seq = 0; ; seq += PIECES_PER_READ) {
+      const rows = await this.db.all<{ seq: number; body: Buffer }>(
+        'SELECT seq, body FROM import_upload_pieces WHERE upload_id = ? AND seq >= ? AND seq < ? ORDER BY seq', [id, seq, seq + PIECES_PER_READ],
+      );
+      for (const [i, row] of rows.entries()) {
+        if (Number(row.seq) !== seq + i) throw new Error(`upload ${id}: piece ${seq + i} is missing`);
+        read += row.body.length;
+        yield row.body;
+      }
+      if (rows.length < PIECES_PER_READ) break;
+    }
+    if (read !== bytes) throw new Error(`upload ${id}: ${read} bytes stored, ${bytes} expected`);
+  }
+
+  /** Deletes an upload and its pieces (a request that failed removes what it staged). */
+  async remove(id: number): Promise<void> {
+    // In steps, each its own statement: never one statement freeing 256 MiB of pages at once.
+    while ((await this.db.run(
+      `DELETE FROM import_upload_pieces WHERE upload_id = ? AND seq IN (SELECT seq FROM import_upload_pieces WHERE upload_id = ? ORDER BY seq LIMIT ${PIECES_PER_DELETE})`,
+      [id, id],
+    )) > 0);
+    await this.db.run('DELETE FROM import_uploads WHERE id = ?', [id]);
+  }
+
+  /** Deletes the upload a job was given, if any (the job's last transaction: JobsRepository.finish). */
+  async removeOfJob(jobId: number): Promise<void> {
+    // One index probe for the jobs that have none (every other job).
+    const gone = await this.db.all<{ id: number }>('DELETE FROM import_uploads WHERE job_id = ? RETURNING id', [jobId]);
+    for (const { id } of gone) await this.db.run('DELETE FROM import_upload_pieces WHERE upload_id = ?', [Number(id)]);
+  }
+
+  /**
+   * Uploads no job will read: never accepted and not written to since `idleBefore` (the request
+   * died), or given to a job that no longer exists. Their ids, at most `limit`.
+   */
+  async orphans(idleBefore: number, limit: number): Promise<number[]> {
+    const rows = await this.db.all<{ id: number }>(
+      `SELECT id FROM import_uploads u WHERE (job_id IS NULL AND updated_at < ?)
+         OR (job_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = u.job_id))
+       ORDER BY id LIMIT ?`,
+      [idleBefore, limit],
+    );
+    return rows.map((row) => Number(row.id));
+  }
+
+  /** Uploads staged now, and their bytes (tests, operators). */
+  async tally(): Promise<{ uploads: number; pieces: number; bytes: number }> {
+    const heads = await this.db.get<{ n: number | string; bytes: number | string | null }>('SELECT COUNT(*) AS n, SUM(bytes) AS bytes FROM import_uploads');
+    const pieces = await this.db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM import_upload_pieces');
+    return { uploads: Number(heads?.n ?? 0), pieces: Number(pieces?.n ?? 0), bytes: Number(heads?.bytes ?? 0) };
+  }
+}

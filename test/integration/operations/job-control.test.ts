@@ -1,0 +1,219 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
+import type { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IssuedCredential } from '../../../src/auth/credential-service.js';
+import { JobsClient } from '../../../src/client/jobs-client.js';
+import type { JobView } from '../../../src/client/jobs-client.js';
+import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
+import { BACKENDS } from '../../harness/backends.js';
+import { newDataset, startImport } from '../../harness/exchange.js';
+import { rawSql } from '../../harness/raw-sql.js';
+import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
+import { S3RVER_CREDENTIALS, startS3 } from '../../harness/s3.js';
+import type { TestS3 } from '../../harness/s3.js';
+import { eventually, startServer } from '../../harness/server.js';
+import type { TestServer } from '../../harness/server.js';
+
+// RetryJob and CancelJob (docs/trove-api.md) through the real API, the official Rekognition SDK
+// reading the datasets back, files in a real S3-compatible server (s3rver), and bin/trove.
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../../bin/trove', import.meta.url));
+const OWNER = '111111111111';
+
+/** A COCO file of `count` 64x64 images under `s3://photos/<folder>/`, each with one `cat` box. */
+function coco(count: number): string {
+  const images = Array.from({ length: count }, (_, i) => ({ id: i + 1, file_name: `img-${i}.png`, width: 64, height: 64 }));
+  const annotations = images.map((image) => ({ id: image.id, image_id: image.id, category_id: 1, bbox: [4, 4, 20, 20] }));
+  return JSON.stringify({ images, annotations, categories: [{ id: 1, name: 'cat' }] });
+}
+
+async function refusal(call: Promise<unknown>): Promise<[number, string, string]> {
+  const error = await call.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(TroveApiCallError);
+  const { status, code, message } = error as TroveApiCallError;
+  return [status, code, message];
+}
+
+describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
+  let s3: TestS3;
+  let server: TestServer;
+  let owner: IssuedCredential;
+  let jobs: (who?: IssuedCredential) => JobsClient;
+  let rekognition: RekognitionClient;
+
+  const jobOf = async (arn: string, who = owner): Promise<JobView | undefined> => (await jobs(who).all()).find((job) => job.resources.includes(arn));
+  /** Pieces of a job's stored bytes (job_bodies). */
+  const bodyPieces = async (jobId: number) => Number((await rawSql<{ n: number }>(server, 'SELECT COUNT(*) AS n FROM job_bodies WHERE job_id = ?', [jobId])).rows[0].n);
+  const entriesOf = async (arn: string) => (await allEntries(rekognition, { DatasetArn: arn })).map((entry) => String(entry['source-ref'])).sort();
+  const cli = (who: IssuedCredential, ...args: string[]) => run(process.execPath, [BIN, 'jobs', ...args, '--endpoint', server.url], {
+    env: { ...process.env, AWS_ACCESS_KEY_ID: who.accessKeyId, AWS_SECRET_ACCESS_KEY: who.secretAccessKey, AWS_REGION: 'us-east-1' },
+  });
+
+  beforeAll(async () => {
+    s3 = await startS3();
+    await s3.createBucket('photos');
+    // The images are not read (no image checks): what is retried or cancelled here is the lines' fate.
+    server = await startServer({
+      backend, objectStore: { mode: 's3', s3: { endpoint: s3.endpoint, region: 'us-east-1', ...S3RVER_CREDENTIALS } }, imageChecks: { enabled: false },
+    });
+    owner = await server.createCredential({ account: OWNER });
+    await server.trove.buckets.create('photos', OWNER);
+    jobs = (who = owner) => new JobsClient(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: who }));
+    rekognition = server.rekognition({ credentials: owner });
+  }, 60_000);
+  afterAll(async () => {
+    server?.trove.runner.resume();
+    await server?.close();
+    await s3?.close();
+  });
+
+  it('retries an import whose COCO file was gone when it ran, once the file is back: UPDATE_IN_PROGRESS, then UPDATE_COMPLETE with the entries', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/kept.png', 'dog')]);
+    await s3.put('photos', 'transient/coco.json', coco(3));
+    server.trove.runner.pause();
+    await startImport(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: owner }), arn, 'COCO', 's3://photos/transient/coco.json', 's3://photos/transient/');
+    await s3.client.send(new DeleteObjectCommand({ Bucket: 'photos', Key: 'transient/coco.json' }));
+    server.trove.runner.resume();
+    expect(await settled(rekognition, arn)).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR' });
+    const failed = (await jobOf(arn))!;
+    expect(failed).toMatchObject({ state: 'FAILED', kind: 'rekognition.update-entries', retryable: true });
+    expect(failed.lastError).toMatch(/^ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT: .*s3:\/\/photos\/transient\/coco\.json/);
+
+    // Its input is still missing: refused, and nothing changes.
+    const [status, code, message] = await refusal(jobs().retry(failed.jobId));
+    expect([status, code]).toEqual([409, 'ConflictException']);
+    expect(message).toContain('s3://photos/transient/coco.json');
+    expect((await jobOf(arn))?.state).toBe('FAILED');
+
+    await s3.put('photos', 'transient/coco.json', coco(3));
+    server.trove.runner.pause();
+    expect(await jobs().retry(failed.jobId)).toEqual({ jobId: failed.jobId, state: 'QUEUED', resources: [arn] });
+    expect((await rekognition.send(new DescribeDatasetCommand({ DatasetArn: arn }))).DatasetDescription?.Status).toBe('UPDATE_IN_PROGRESS');
+    expect(await jobOf(arn)).toMatchObject({ jobId: failed.jobId, state: 'QUEUED', attempts: 0 });
+    // A second retry, or a new change, while it is queued: the dataset is not settled.
+    expect((await refusal(jobs().retry(failed.jobId))).slice(0, 2)).toEqual([409, 'ConflictException']);
+    server.trove.runner.resume();
+    expect(await settled(rekognition, arn)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: 4 } });
+    expect(await entriesOf(arn)).toEqual(['s3://photos/kept.png', ...[0, 1, 2].map((i) => `s3://photos/transient/img-${i}.png`)]);
+    expect(await jobOf(arn)).toBeUndefined();
+    expect((await refusal(jobs().retry(failed.jobId))).slice(0, 2)).toEqual([404, 'ResourceNotFoundException']);
+  });
+
+  it('cancels a queued change (it never runs), then retries it from its stored bytes', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/one.png', 'cat')]);
+    server.trove.runner.pause();
+    await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines(classificationLine('s3://photos/two.png', 'cat')) } }));
+    const queued = (await jobOf(arn))!;
+    expect(queued.state).toBe('QUEUED');
+    expect(await jobs().cancel(queued.jobId)).toEqual({ jobId: queued.jobId, state: 'CANCELLED', resources: [arn] });
+    const description = (await rekognition.send(new DescribeDatasetCommand({ DatasetArn: arn }))).DatasetDescription!;
+    expect(description).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR', DatasetStats: { TotalEntries: 1 } });
+    expect(description.StatusMessage).toMatch(new RegExp(`^CANCELLED: The change was cancelled by access key ${owner.accessKeyId} \\(CancelJob\\)`));
+    expect(await jobOf(arn)).toMatchObject({ jobId: queued.jobId, state: 'FAILED', attempts: 0, retryable: true, lastError: `cancelled by access key ${owner.accessKeyId} (CancelJob)` });
+    // It never runs: the runner, back, has nothing to do, and the dataset is as it was.
+    server.trove.runner.resume();
+    await server.trove.runner.idle();
+    expect(await entriesOf(arn)).toEqual(['s3://photos/one.png']);
+    const [status, code, message] = await refusal(jobs().cancel(queued.jobId));
+    expect([status, code, message]).toEqual([409, 'ConflictException', `Job ${queued.jobId} has failed already: a job that has ended cannot be cancelled.`]);
+    expect(await bodyPieces(queued.jobId)).toBe(1);
+
+    // The kept bytes run again.
+    expect((await jobs().retry(queued.jobId)).state).toBe('QUEUED');
+    expect(await settled(rekognition, arn)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: 2 } });
+    expect(await entriesOf(arn)).toEqual(['s3://photos/one.png', 's3://photos/two.png']);
+    expect(await bodyPieces(queued.jobId)).toBe(0);
+  });
+
+  it('cancels a running 30,000-image import at its next step: nothing published, the dataset as it was', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/before.png', 'dog')]);
+    await s3.put('photos', 'large/coco.json', coco(30_000));
+    const api = new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: owner });
+    await startImport(api, arn, 'COCO', 's3://photos/large/coco.json', 's3://photos/large/');
+    const running = await eventually(async () => {
+      const job = await jobOf(arn);
+      return job?.state === 'RUNNING' ? job : undefined;
+    }, 20_000, 'the import running');
+    const answer = await jobs().cancel(running.jobId);
+    expect(answer.jobId).toBe(running.jobId);
+    expect(['CANCELLING', 'CANCELLED']).toContain(answer.state);
+    const done = await settled(rekognition, arn);
+    expect(done).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR', DatasetStats: { TotalEntries: 1, LabeledEntries: 1 } });
+    expect(done.StatusMessage).toContain(`CANCELLED: The change was cancelled by access key ${owner.accessKeyId}`);
+    expect(await entriesOf(arn)).toEqual(['s3://photos/before.png']);
+    expect(await jobOf(arn)).toMatchObject({ state: 'FAILED', retryable: true });
+  }, 60_000);
+
+  it('refuses to retry a change rejected for its own lines: it would fail the same way', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/a.png', 'cat')]);
+    await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines('{"not":"a line"}', 'neither') } }));
+    expect(await settled(rekognition, arn)).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR' });
+    const failed = (await jobOf(arn))!;
+    expect(failed).toMatchObject({ state: 'FAILED', retryable: false });
+    const [status, code, message] = await refusal(jobs().retry(failed.jobId));
+    expect([status, code]).toEqual([400, 'ValidationException']);
+    expect(message).toContain('ERROR_TOO_MANY_RECORDS_IN_ERROR');
+    expect(message).toContain('a retry would fail the same way');
+    // Its bytes are not kept for a retry that will not come.
+    expect(await bodyPieces(failed.jobId)).toBe(0);
+  });
+
+  it('another account\'s job ids do not exist; allow-lists are checked on the job\'s action and dataset', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/x.png', 'cat')]);
+    server.trove.runner.pause();
+    await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines(classificationLine('s3://photos/y.png', 'cat')) } }));
+    const queued = (await jobOf(arn))!;
+    try {
+      const stranger = await server.createCredential({ account: '222222222222' });
+      for (const call of [jobs(stranger).cancel(queued.jobId), jobs(stranger).retry(queued.jobId)]) {
+        expect((await refusal(call)).slice(0, 2)).toEqual([404, 'ResourceNotFoundException']);
+      }
+      const noCancel = await server.createCredential({ account: OWNER, allowActions: ['trove:ListJobs', 'trove:RetryJob', 'rekognition:*'] });
+      const [status, code, message] = await refusal(jobs(noCancel).cancel(queued.jobId));
+      expect([status, code]).toEqual([403, 'AccessDeniedException']);
+      expect(message).toContain('trove:CancelJob');
+      const elsewhere = await server.createCredential({ account: OWNER, allowResources: ['arn:aws:rekognition:*:111111111111:project/elsewhere/*'] });
+      expect((await refusal(jobs(elsewhere).cancel(queued.jobId))).slice(0, 2)).toEqual([403, 'AccessDeniedException']);
+      expect((await jobOf(arn))?.state).toBe('QUEUED');
+
+      expect((await jobs().cancel(queued.jobId)).state).toBe('CANCELLED');
+      // Retrying is making the change again: it needs the job's own action on its dataset.
+      const readOnly = await server.createCredential({ account: OWNER, allowActions: ['trove:*', 'rekognition:Describe*', 'rekognition:List*'] });
+      const denied = await refusal(jobs(readOnly).retry(queued.jobId));
+      expect(denied.slice(0, 2)).toEqual([403, 'AccessDeniedException']);
+      expect(denied[2]).toContain('rekognition:UpdateDatasetEntries');
+      const noRetry = await server.createCredential({ account: OWNER, allowActions: ['trove:ListJobs', 'trove:CancelJob', 'rekognition:*'] });
+      expect((await refusal(jobs(noRetry).retry(queued.jobId))).slice(0, 2)).toEqual([403, 'AccessDeniedException']);
+      expect((await jobOf(arn))?.state).toBe('FAILED');
+    } finally {
+      server.trove.runner.resume();
+    }
+  });
+
+  it('bin/trove jobs cancel and retry: a sentence or --json, and a non-zero exit with the reason when refused', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/c1.png', 'cat')]);
+    server.trove.runner.pause();
+    await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines(classificationLine('s3://photos/c2.png', 'cat')) } }));
+    const { jobId } = (await jobOf(arn))!;
+    try {
+      const cancelled = await cli(owner, 'cancel', String(jobId));
+      expect(cancelled.stdout).toBe(`Job ${jobId} is cancelled: it will not run, and ${arn} is marked failed (CANCELLED).\n`);
+      const again = await cli(owner, 'cancel', String(jobId)).then(() => undefined, (e: { code: number; stderr: string }) => e);
+      expect(again?.code).toBe(1);
+      expect(again?.stderr).toContain(`Job ${jobId} has failed already`);
+      const retried = await cli(owner, 'retry', String(jobId), '--json');
+      expect(JSON.parse(retried.stdout)).toEqual({ jobId, state: 'QUEUED', resources: [arn] });
+      const bad = await cli(owner, 'retry', 'seven').then(() => undefined, (e: { code: number; stderr: string }) => e);
+      expect(bad?.code).toBe(1);
+      expect(bad?.stderr).toContain('takes one job id');
+    } finally {
+      server.trove.runner.resume();
+    }
+    expect(await settled(rekognition, arn)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: 2 } });
+  });
+});
