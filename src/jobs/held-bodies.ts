@@ -81,12 +81,12 @@ function memoryBody(body: Buffer): HeldBody {
 /**
  * Frees a payload's bytes now rather than at some later full collection. The request and the
  * job have let go of the buffer, but its small JavaScript object outlived a few young
- * collections (the accepting transaction, the job's) and was promoted: a promoted buffer's
- * memory is only returned by a full collection, and V8 waits for 64 MB of such external memory
- * before it starts one. So each 5 MB change left its bytes resident until then, ~5x the request
- * of peak RSS after three changes. Detaching the ArrayBuffer (a transfer to a copy-free clone
- * that nothing keeps) hands the memory to a young object that the next young collection frees.
- * Every view of the bytes reads as empty from then on.
+ * collections (the accepting transaction, the job's) and was promoted, and a promoted buffer's
+ * memory is only returned by a full collection: after two or three 5 MB changes, 10-20 MB of
+ * dead payloads were still resident (docs/performance.md, peak RSS of three ingests). Detaching
+ * the ArrayBuffer (a transfer to a copy-free clone that nothing keeps) hands the memory to a
+ * young object that the next young collection frees. Every view of the bytes reads as empty
+ * from then on.
  */
 function release(body: Buffer): void {
   const allocation = body.buffer;
