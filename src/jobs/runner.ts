@@ -201,6 +201,8 @@ export class JobRunner {
         const held = claimed.body && this.#held.take(claimed.id, claimed.body.bytes);
         const job = held ? { ...claimed, body: held } : claimed;
         const run = this.#execute(job).finally(() => {
+          // The job has run on the held bytes (a retry reads the store's copy): free them now.
+          held?.release();
           this.#running.delete(run);
           this.#refill();
           this.#notifyIdle();

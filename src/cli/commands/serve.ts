@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { loadConfig } from '../../config/load.js';
 import { DirectoryInUseError } from '../../lib/dir-lock.js';
+import { tuneHeapForServing } from '../../lib/v8-heap.js';
 import { folderStoreRoot } from '../../object-store/create-object-store.js';
 import { createLogger } from '../../observability/logger.js';
 import { describeStore } from '../../store/create-store.js';
@@ -22,6 +23,7 @@ export const serveCommand: Command = {
     const config = loadConfig({ env, flags: parseSettingFlags(args) });
     const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
     const logger = createLogger(config.logLevel, pretty ? { pretty: { colors: process.stdout.isTTY === true } } : {});
+    tuneHeapForServing();
     let trove: Trove;
     try {
       trove = await startTrove(config, logger);

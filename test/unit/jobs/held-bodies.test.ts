@@ -64,6 +64,24 @@ describe('HeldBodies (a just-accepted payload handed to this node\'s runner)', (
     expect(held.take(7, 10)).toBeUndefined();
   });
 
+  it('frees a payload\'s own allocation on release (every view then reads as empty), never a shared small one', async () => {
+    const held = new HeldBodies();
+    const large = payload(2 * 1024 * 1024);
+    held.hold({ jobId: 1, body: large });
+    const taken = held.take(1, large.length)!;
+    expect((await bytesOf(taken)).equals(payload(2 * 1024 * 1024))).toBe(true);
+    taken.release();
+    expect(large.buffer.byteLength).toBe(0);
+    expect(large.length).toBe(0);
+    // A small payload sits in Node.js's shared pool beside other buffers: it is left alone.
+    const neighbour = Buffer.from('a neighbour in the pool');
+    const small = Buffer.from('a small payload');
+    held.hold({ jobId: 2, body: small });
+    held.take(2, small.length)!.release();
+    expect(small.toString()).toBe('a small payload');
+    expect(neighbour.toString()).toBe('a neighbour in the pool');
+  });
+
   it('lets go of a payload no claim on this node took (another node ran the job) after 10 s', () => {
     vi.useFakeTimers();
     const held = new HeldBodies();

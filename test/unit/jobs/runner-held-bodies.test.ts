@@ -13,7 +13,7 @@ import { sqliteStorePerTest } from '../../harness/sqlite-store.js';
 describe('JobRunner with payloads held from the accepting request', () => {
   const sqlite = sqliteStorePerTest('trove-runner-held-');
 
-  async function runJobs(jobs: { stored: string; held?: string }[], failFirstAttempt = false): Promise<Map<number, string[]>> {
+  async function runJobs(jobs: { stored: string; held?: string | Buffer }[], failFirstAttempt = false): Promise<Map<number, string[]>> {
     const read = new Map<number, string[]>();
     const definition: JobDefinition<Record<string, never>> = {
       kind: 'test.body', payloadVersion: 1,
@@ -33,7 +33,7 @@ describe('JobRunner with payloads held from the accepting request', () => {
     }, systemClock, createLogger('silent'));
     for (const job of jobs) {
       const jobId = await sqlite.store.jobs.enqueue({ kind: 'test.body', payloadVersion: 1, resource: 'r', payload: {}, body: Buffer.from(job.stored), runAfter: 0, createdAt: 0 });
-      if (job.held !== undefined) runner.wake({ jobId, body: Buffer.from(job.held) });
+      if (job.held !== undefined) runner.wake({ jobId, body: typeof job.held === 'string' ? Buffer.from(job.held) : job.held });
     }
     runner.start();
     await runner.idle();
@@ -53,5 +53,12 @@ describe('JobRunner with payloads held from the accepting request', () => {
   it('reads the store\'s copy on a retry', async () => {
     const read = await runJobs([{ stored: 'stored-1', held: 'memory-1' }], true);
     expect([...read.values()]).toEqual([['memory-1', 'stored-1']]);
+  });
+
+  it('frees the bytes handed over once the job has run on them (a 5 MB change\'s do not wait for a full collection)', async () => {
+    const held = Buffer.alloc(2 * 1024 * 1024, 'h');
+    const read = await runJobs([{ stored: 's'.repeat(held.length), held }]);
+    expect([...read.values()][0][0]).toBe('h'.repeat(2 * 1024 * 1024));
+    expect(held.buffer.byteLength).toBe(0);
   });
 });
