@@ -17,6 +17,11 @@ export interface JobDefinition<P = unknown> {
    */
   readonly retryable?: boolean;
   /**
+   * Why a failed job of a retryable kind cannot run again from this payload, whatever made it
+   * fail (noted with the failure: ListJobs then says `retryable: false`, and its body is not kept).
+   */
+  retryRefusal?(payload: P): string | undefined;
+  /**
    * Applies the job. Must end with `ctx.finish(...)`, whose transaction both commits the last
    * effect and removes the job, so a crash at any point before it leads to a clean retry.
    * A retry must first undo any partial effect of an earlier attempt (revisions make that cheap).

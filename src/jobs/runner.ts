@@ -331,7 +331,8 @@ export class JobRunner {
         if (lease.cancelRequestedBy !== null && !failing?.cancelled) throw new JobCancelled(lease.cancelRequestedBy);
         const result = await fn(tx);
         if (!finish) return result;
-        const failure = finish.failure ?? (failing && { error: failing.cancelled?.message });
+        const given = finish.failure ?? (failing && { error: failing.cancelled?.message });
+        const failure = given && { ...given, retryRefusal: given.retryRefusal ?? definition?.retryRefusal?.(JSON.parse(job.payload) as never) };
         const keepBody = definition?.retryable === true && !failure?.retryRefusal;
         const failed = failure && { at: this.clock.now(), attempts: failing?.attempts ?? job.attempts, keepBody, ...failure };
         if (!(await tx.jobs.finish(job.id, this.owner, failed, failing?.cancelled !== undefined))) {

@@ -1,15 +1,15 @@
-import { ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
+import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
 import { CANCELLABLE_JOB_KINDS, RETRY_JOB_ACTIONS } from '../../api/trove/jobs-outputs.js';
 import type { CancelJobWire, RetryJobWire } from '../../api/trove/jobs-outputs.js';
 import type { ObjectAccess } from '../../buckets/object-access.js';
-import { requesterOf } from '../../buckets/object-access.js';
+import { ObjectAccessDenied, requesterOf } from '../../buckets/object-access.js';
 import { formatS3Uri, ObjectStoreError } from '../../object-store/object-store.js';
 import type { ObjectRef } from '../../object-store/object-store.js';
 import type { Clock } from '../../lib/clock.js';
 import type { FailedJob, RkDatasetRecord, RkDatasetStatus } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { Caller } from '../caller.js';
-import { RekognitionJobs } from '../rekognition/job-kinds.js';
+import { changeRetryRefusal, RekognitionJobs } from '../rekognition/job-kinds.js';
 import type { CreateDatasetPayload, UpdateEntriesPayload } from '../rekognition/job-kinds.js';
 import { SETTLED, statusChange } from '../rekognition/status.js';
 import type { StatusChange } from '../../store/sql/rk-datasets-repository.js';
@@ -83,11 +83,14 @@ export class JobControl {
     if (failed.payload === null) throw new ConflictException(`Job ${jobId} failed before Trove kept failed jobs' requests: send the request again.`);
     if (failed.retryRefusal !== null) throw new ValidationException(`Job ${jobId} cannot be retried. ${failed.retryRefusal}`);
     const payload = JSON.parse(failed.payload) as UpdateEntriesPayload | CreateDatasetPayload;
-    if ('conditional' in payload && payload.conditional) {
-      throw new ValidationException(`Job ${jobId} was a conditional change (UpdateDatasetEntriesIfUnchanged), whose check cannot be made again: save the change again.`);
-    }
+    // Noted with the failure since; asked here too for jobs noted before.
+    const refusal = failed.kind === RekognitionJobs.updateEntries ? changeRetryRefusal(payload as UpdateEntriesPayload) : undefined;
+    if (refusal) throw new ValidationException(`Job ${jobId} cannot be retried. ${refusal}`);
     const dataset = await this.#datasetOf(failed, payload.datasetId);
-    for (const action of ['trove:RetryJob', rule.action]) permit(action, [dataset.arn]);
+    permit('trove:RetryJob', [dataset.arn]);
+    // As CreateDataset checks its DatasetSource too: a copy reads the dataset it copies.
+    const copied = await this.#copiedDataset(jobId, payload);
+    permit(rule.action, [dataset.arn, ...(copied ? [copied.arn] : [])]);
     await this.#inputsExist(caller, jobId, payload);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
@@ -139,24 +142,27 @@ export class JobControl {
     return dataset;
   }
 
-  /** The files and datasets the job reads beside its stored request still exist, as at acceptance (checked as the caller). */
+  /** The files the job reads beside its stored request still exist, as at acceptance (checked as the caller). */
   async #inputsExist(caller: Caller, jobId: number, payload: UpdateEntriesPayload | CreateDatasetPayload): Promise<void> {
     const file = 'import' in payload && payload.import ? payload.import.source : 'manifest' in payload ? payload.manifest : undefined;
-    if (file && 'upload' in file) {
-      // A file sent with UploadDatasetImport is staged for its job only, and goes when the job ends.
-      throw new ConflictException(`Job ${jobId} imported the uploaded file ${file.name}, which is not kept once its job has ended: upload it again.`);
-    }
-    if (file) await this.#readable(caller, jobId, file);
-    if ('sourceDatasetId' in payload && payload.sourceDatasetId !== undefined) {
-      const source = await this.deps.store.rkDatasets.findById(payload.sourceDatasetId);
-      if (!source || source.status === 'DELETE_IN_PROGRESS') throw new ConflictException(`The dataset job ${jobId} copies no longer exists.`);
-    }
+    // (A file sent with UploadDatasetImport was refused above: it goes with its job.)
+    if (file && !('upload' in file)) await this.#readable(caller, jobId, file);
+  }
+
+  /** The dataset a copy (CreateDataset from a DatasetSource) reads, if the job is one; ConflictException when it is gone. */
+  async #copiedDataset(jobId: number, payload: UpdateEntriesPayload | CreateDatasetPayload): Promise<RkDatasetRecord | undefined> {
+    if (!('sourceDatasetId' in payload) || payload.sourceDatasetId === undefined) return undefined;
+    const source = await this.deps.store.rkDatasets.findById(payload.sourceDatasetId);
+    if (!source || source.status === 'DELETE_IN_PROGRESS') throw new ConflictException(`The dataset job ${jobId} copies no longer exists.`);
+    return source;
   }
 
   async #readable(caller: Caller, jobId: number, ref: ObjectRef): Promise<void> {
     try {
       await this.deps.objects.reader(caller).head(ref);
     } catch (error) {
+      // The caller's allow-lists refuse it: IAM's answer, as StartDatasetImport gives it (not a file to put back).
+      if (error instanceof ObjectAccessDenied && error.byAllowList) throw new AccessDeniedException(error.message);
       if (error instanceof ObjectStoreError && error.reason !== 'unavailable') {
         throw new ConflictException(`Job ${jobId} reads ${formatS3Uri(ref)}, which cannot be read now (${error.message}): put it back, then retry.`);
       }

@@ -46,6 +46,18 @@ export interface StagedUpload {
   bytes: number;
 }
 
+/**
+ * Why a change's job cannot run again from its stored request, whatever made it fail (RetryJob):
+ * a conditional change's check was made once, and a file sent with UploadDatasetImport is
+ * deleted with its job. Noted when the job fails, so ListJobs does not offer such a retry.
+ */
+export function changeRetryRefusal(payload: UpdateEntriesPayload): string | undefined {
+  if (payload.conditional) return 'It was a conditional change (UpdateDatasetEntriesIfUnchanged), whose check cannot be made again: save the change again.';
+  const source = payload.import?.source;
+  if (source && 'upload' in source) return `It imported the file ${source.name} sent with UploadDatasetImport, which is not kept once its job has ended: upload it again.`;
+  return undefined;
+}
+
 /** How history and messages name an import's source: `s3://bucket/key`, or `upload <name>`. */
 export function importSourceName(source: ImportSource['source']): string {
   return 'upload' in source ? `upload ${source.name}` : formatS3Uri(source);

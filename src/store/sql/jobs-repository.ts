@@ -308,7 +308,9 @@ export class JobsRepository {
     return rows.map((row) => ({
       cursor: Number(row.id), id: Number(row.job_id), kind: row.kind, state: 'FAILED', resource: row.resource, attempts: row.attempts,
       lastError: row.last_error, createdAt: Number(row.created_at), runAfter: null, leaseOwner: null, leaseExpiresAt: null,
-      failedAt: Number(row.failed_at), cancelRequestedBy: null, retryable: row.payload !== null && row.retry_refusal === null,
+      failedAt: Number(row.failed_at), cancelRequestedBy: null,
+      // `payload IS NOT NULL` comes back as false/true (PostgreSQL) or 0/1 (SQLite), never null.
+      retryable: Boolean(row.payload) && row.retry_refusal === null,
     }));
   }
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
+import { CreateDatasetCommand, CreateProjectCommand, DescribeDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssuedCredential } from '../../../src/auth/credential-service.js';
@@ -193,6 +193,84 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     } finally {
       server.trove.runner.resume();
     }
+  });
+
+  it('lists as not retryable a job that failed before failed jobs kept their request (RetryJob refuses it)', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/old.png', 'cat')]);
+    // A job that failed before migration 0023: its note has no payload.
+    const now = Date.now();
+    const oldId = 900_000_000 + (now % 1_000_000);
+    await rawSql(server, `INSERT INTO failed_jobs (job_id, kind, resource, attempts, last_error, created_at, failed_at)
+      VALUES (?, 'rekognition.update-entries', ?, 5, 'gave up', ?, ?)`, [oldId, arn, now, now]);
+    expect(await jobOf(arn)).toMatchObject({ jobId: oldId, state: 'FAILED', retryable: false });
+    expect((await refusal(jobs().retry(oldId))).slice(0, 2)).toEqual([409, 'ConflictException']);
+    await rawSql(server, 'DELETE FROM failed_jobs WHERE job_id = ?', [oldId]);
+  });
+
+  it('lists as not retryable a failed conditional change (RetryJob refuses it), and keeps none of its bytes', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/old.png', 'cat')]);
+    // A conditional change (the console's saves), cancelled while queued: its check cannot be made again.
+    server.trove.runner.pause();
+    try {
+      await new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: owner }).call('POST', '/_trove/api/rekognition/update-entries-if-unchanged', {
+        body: { datasetArn: arn, changes: { groundTruth: Buffer.from(classificationLine('s3://photos/new.png', 'cat')).toString('base64') }, expected: [{ sourceRef: 's3://photos/new.png', absent: true }] },
+      });
+      const queued = (await jobOf(arn))!;
+      expect((await jobs().cancel(queued.jobId)).state).toBe('CANCELLED');
+      expect(await jobOf(arn)).toMatchObject({ jobId: queued.jobId, state: 'FAILED', retryable: false });
+      const [status, code, message] = await refusal(jobs().retry(queued.jobId));
+      expect([status, code]).toEqual([400, 'ValidationException']);
+      expect(message).toContain('conditional change');
+      // Its bytes are not kept for a retry that will not come.
+      expect(await bodyPieces(queued.jobId)).toBe(0);
+    } finally {
+      server.trove.runner.resume();
+    }
+  });
+
+  it('a retry of a dataset copy needs the caller\'s allow-lists to cover the dataset it copies, as CreateDataset does', async () => {
+    const source = await newDataset(rekognition, [classificationLine('s3://photos/secret.png', 'cat')]);
+    const name = `copy-target-${process.pid}-${Date.now()}`;
+    const { ProjectArn } = await rekognition.send(new CreateProjectCommand({ ProjectName: name }));
+    server.trove.runner.pause();
+    let arn = '';
+    try {
+      arn = (await rekognition.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN', DatasetSource: { DatasetArn: source } }))).DatasetArn!;
+      expect((await jobs().cancel((await jobOf(arn))!.jobId)).state).toBe('CANCELLED');
+    } finally {
+      server.trove.runner.resume();
+    }
+    expect(await settled(rekognition, arn)).toMatchObject({ Status: 'CREATE_FAILED' });
+    const failed = (await jobOf(arn))!;
+    // Allowed everything on the target project only: it may not copy the source dataset itself...
+    const narrow = await server.createCredential({ account: OWNER, allowResources: [`arn:aws:rekognition:*:${OWNER}:project/${name}/*`] });
+    const copy = await server.rekognition({ credentials: narrow }).send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TEST', DatasetSource: { DatasetArn: source } }))
+      .then(() => undefined, (error: { name: string }) => error.name);
+    expect(copy).toBe('AccessDeniedException');
+    // ...nor through a retry of someone else's copy.
+    const [status, code] = await refusal(jobs(narrow).retry(failed.jobId));
+    expect([status, code]).toEqual([403, 'AccessDeniedException']);
+    expect(await jobOf(arn)).toMatchObject({ jobId: failed.jobId, state: 'FAILED' });
+    expect((await rekognition.send(new DescribeDatasetCommand({ DatasetArn: arn }))).DatasetDescription?.Status).toBe('CREATE_FAILED');
+    // The owner may.
+    expect((await jobs().retry(failed.jobId)).state).toBe('QUEUED');
+    expect(await settled(rekognition, arn)).toMatchObject({ Status: 'CREATE_COMPLETE', DatasetStats: { TotalEntries: 1 } });
+  });
+
+  it('a retry by a key whose allow-lists refuse the file the import reads is AccessDeniedException, as StartDatasetImport answers', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/kept.png', 'dog')]);
+    await s3.put('photos', 'guarded/coco.json', coco(2));
+    server.trove.runner.pause();
+    await startImport(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: owner }), arn, 'COCO', 's3://photos/guarded/coco.json', 's3://photos/guarded/');
+    const queued = (await jobOf(arn))!;
+    expect((await jobs().cancel(queued.jobId)).state).toBe('CANCELLED');
+    server.trove.runner.resume();
+    // Allowed every Rekognition and Trove action on every dataset, but no object.
+    const noObjects = await server.createCredential({ account: OWNER, allowResources: [`arn:aws:rekognition:*:${OWNER}:*`] });
+    const [status, code, message] = await refusal(jobs(noObjects).retry(queued.jobId));
+    expect([status, code]).toEqual([403, 'AccessDeniedException']);
+    expect(message).toContain('s3://photos/guarded/coco.json');
+    expect(await jobOf(arn)).toMatchObject({ jobId: queued.jobId, state: 'FAILED' });
   });
 
   it('bin/trove jobs cancel and retry: a sentence or --json, and a non-zero exit with the reason when refused', async () => {

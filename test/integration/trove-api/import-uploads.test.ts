@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DescribeDatasetCommand } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExchangeClient } from '../../../src/client/exchange-client.js';
+import { JobsClient } from '../../../src/client/jobs-client.js';
 import type { UploadFile } from '../../../src/client/exchange-client.js';
 import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
 import { BACKENDS } from '../../harness/backends.js';
@@ -105,6 +106,12 @@ describe.each(BACKENDS)('UploadDatasetImport: a file sent in the request, import
     await exchange.uploadImport(target, 'YOLO', file('labels.tar', 'not a tar at all'));
     expect((await settled(client, target)).StatusMessage).toMatch(/^ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT: The YOLO source upload labels\.tar/);
     expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
+    // The file went with its job: ListJobs does not offer a retry that RetryJob refuses.
+    const failedJobs = (await new JobsClient(api).all(['FAILED'])).filter((job) => job.resources.includes(target));
+    expect(failedJobs.map((job) => job.retryable)).toEqual([false, false]);
+    const refused = await rejection(new JobsClient(api).retry(failedJobs[0].jobId));
+    expect([refused.status, refused.code]).toEqual([400, 'ValidationException']);
+    expect(refused.message).toContain('upload it again');
   });
 
   it('refuses a body over the limit (announced or sent), a body that is not the one signed, an unsigned payload, and an empty one; nothing staged', async () => {

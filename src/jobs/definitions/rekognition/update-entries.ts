@@ -2,7 +2,7 @@ import { checkImagesAhead } from '../../../domain/rekognition/images/image-check
 import type { ImageCheck } from '../../../domain/rekognition/images/image-checks.js';
 import { ingestLines } from '../../../domain/rekognition/ingest.js';
 import type { IngestResult } from '../../../domain/rekognition/ingest.js';
-import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
+import { changeRetryRefusal, RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { UpdateEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
 import { splitPieceBytes, splitPieces } from '../../../domain/rekognition/manifest/split-lines.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
@@ -29,6 +29,7 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
     kind: RekognitionJobs.updateEntries,
     payloadVersion: 1,
     retryable: true,
+    retryRefusal: changeRetryRefusal,
 
     // A change is at most 5 MB, so it is applied in one transaction: one commit instead of one per
     // chunk (the bulk path's biggest cost), and nothing to discard when it fails or crashes.
