@@ -1,4 +1,4 @@
-import { RETRY_JOB_ACTIONS } from '../../api/trove/jobs-outputs.js';
+import { RETRYABLE_JOB_KINDS } from '../../api/trove/jobs-outputs.js';
 import type { JobWire } from '../../api/trove/jobs-outputs.js';
 import type { Caller } from '../caller.js';
 import type { PageTokens } from '../pagination.js';
@@ -111,7 +111,7 @@ export function jobView(job: ListedJob): JobView {
     failedAt: seconds(job.failedAt),
     node: job.state === 'RUNNING' ? job.leaseOwner ?? undefined : undefined,
     cancelRequestedBy: job.cancelRequestedBy ?? undefined,
-    retryable: job.state === 'FAILED' ? (job.retryable ?? false) && job.kind in RETRY_JOB_ACTIONS : undefined,
+    retryable: job.state === 'FAILED' ? (job.retryable ?? false) && RETRYABLE_JOB_KINDS.includes(job.kind) : undefined,
   };
 }
 

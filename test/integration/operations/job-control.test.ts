@@ -179,6 +179,11 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
       expect(message).toContain('trove:CancelJob');
       const elsewhere = await server.createCredential({ account: OWNER, allowResources: ['arn:aws:rekognition:*:111111111111:project/elsewhere/*'] });
       expect((await refusal(jobs(elsewhere).cancel(queued.jobId))).slice(0, 2)).toEqual([403, 'AccessDeniedException']);
+      // Cancelling fails the change: a key that may not change the dataset may not fail its changes either.
+      const cancelOnly = await server.createCredential({ account: OWNER, allowActions: ['trove:*', 'rekognition:Describe*', 'rekognition:List*'] });
+      const [cancelStatus, cancelCode, cancelMessage] = await refusal(jobs(cancelOnly).cancel(queued.jobId));
+      expect([cancelStatus, cancelCode]).toEqual([403, 'AccessDeniedException']);
+      expect(cancelMessage).toContain('rekognition:UpdateDatasetEntries');
       expect((await jobOf(arn))?.state).toBe('QUEUED');
 
       expect((await jobs().cancel(queued.jobId)).state).toBe('CANCELLED');
