@@ -124,7 +124,9 @@ export class Maintenance {
         removed += await this.#collect(datasetId, revision);
         await this.store.revisions.forget('rekognition', datasetId, revision);
       }
-      await this.store.jobs.purgeFailed(this.clock.now() - this.config.failedJobRetentionMs);
+      // One transaction: the notes and the bodies they kept go together (a retry racing it: JobsRepository.purgeFailed).
+      const before = this.clock.now() - this.config.failedJobRetentionMs;
+      await this.store.transaction((tx) => tx.jobs.purgeFailed(before));
       await this.#removeOrphanUploads();
       await this.indexSourceRefs();
     })().catch((error: unknown) => this.logger.error({ err: error }, 'maintenance sweep failed'));

@@ -9,6 +9,7 @@ import type { IssuedCredential } from '../../../src/auth/credential-service.js';
 import { JobsClient } from '../../../src/client/jobs-client.js';
 import type { JobView } from '../../../src/client/jobs-client.js';
 import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
+import { SETTLED, statusChange } from '../../../src/domain/rekognition/status.js';
 import { BACKENDS } from '../../harness/backends.js';
 import { newDataset, startImport } from '../../harness/exchange.js';
 import { rawSql } from '../../harness/raw-sql.js';
@@ -148,6 +149,49 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     expect(await entriesOf(arn)).toEqual(['s3://photos/before.png']);
     expect(await jobOf(arn)).toMatchObject({ state: 'FAILED', retryable: true });
   }, 60_000);
+
+  it('the purge of old failed jobs meeting a retry under way forgets only jobs still failed: the retried job keeps its lines', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/p1.png', 'cat')]);
+    server.trove.runner.pause();
+    try {
+      await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines(classificationLine('s3://photos/p2.png', 'cat')) } }));
+      const { jobId } = (await jobOf(arn))!;
+      await jobs().cancel(jobId);
+      // Failed long enough ago for the sweep to forget it.
+      await rawSql(server, 'UPDATE failed_jobs SET failed_at = 0 WHERE job_id = ?', [jobId]);
+      const { store } = server.trove;
+      const clock = { now: () => Date.now() };
+      const dataset = (await store.rkDatasets.findByArn(arn))!;
+      const payload = JSON.parse((await store.jobs.findFailed(jobId))!.payload!) as unknown;
+      // What RetryJob's transaction does, held open at its end: the purge starts meanwhile.
+      let commit!: () => void;
+      const held = new Promise<void>((resolve) => { commit = resolve; });
+      let requeued!: () => void;
+      const inside = new Promise<void>((resolve) => { requeued = resolve; });
+      const retry = store.transaction(async (tx) => {
+        expect(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', clock.now()))).toBe(true);
+        expect(await tx.jobs.requeueFailed(jobId, payload, clock.now())).toBe(true);
+        requeued();
+        await held;
+      });
+      await inside;
+      const sweep = server.trove.maintenance.sweep();
+      if (backend === 'postgres') {
+        // The purge is waiting on the retry's locks (SQLite: the sweep waits for the write lock, no interleaving).
+        await eventually(async () => Number((await rawSql<{ n: number }>(server,
+          "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%failed_jobs%'")).rows[0].n) > 0 || undefined, 20_000, 'the purge waiting');
+      }
+      commit();
+      await retry;
+      await sweep;
+      expect(await bodyPieces(jobId)).toBe(1);
+      expect(await jobOf(arn)).toMatchObject({ jobId, state: 'QUEUED' });
+    } finally {
+      server.trove.runner.resume();
+    }
+    expect(await settled(rekognition, arn)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: 2 } });
+    expect(await entriesOf(arn)).toEqual(['s3://photos/p1.png', 's3://photos/p2.png']);
+  });
 
   it('refuses to retry a change rejected for its own lines: it would fail the same way', async () => {
     const arn = await newDataset(rekognition, [classificationLine('s3://photos/a.png', 'cat')]);
