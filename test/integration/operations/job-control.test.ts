@@ -115,6 +115,7 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     const description = (await rekognition.send(new DescribeDatasetCommand({ DatasetArn: arn }))).DatasetDescription!;
     expect(description).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR', DatasetStats: { TotalEntries: 1 } });
     expect(description.StatusMessage).toMatch(new RegExp(`^CANCELLED: The change was cancelled by access key ${owner.accessKeyId} \\(CancelJob\\)`));
+    expect(description.StatusMessage).toContain('Retry it (RetryJob) or send it again.');
     expect(await jobOf(arn)).toMatchObject({ jobId: queued.jobId, state: 'FAILED', attempts: 0, retryable: true, lastError: `cancelled by access key ${owner.accessKeyId} (CancelJob)` });
     // It never runs: the runner, back, has nothing to do, and the dataset is as it was.
     server.trove.runner.resume();
@@ -129,6 +130,25 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     expect(await settled(rekognition, arn)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: 2 } });
     expect(await entriesOf(arn)).toEqual(['s3://photos/one.png', 's3://photos/two.png']);
     expect(await bodyPieces(queued.jobId)).toBe(0);
+  });
+
+  it('a cancelled restore, which RetryJob cannot queue again, is not said to be retryable', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/r1.png', 'cat')]);
+    const api = new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: owner });
+    const path = `/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}/snapshots`;
+    await api.call('POST', path, { body: { name: 'kept' } });
+    server.trove.runner.pause();
+    try {
+      await api.call('POST', `${path}/kept/restore`);
+      const queued = (await jobOf(arn))!;
+      expect(queued.kind).toBe('rekognition.restore-snapshot');
+      expect((await jobs().cancel(queued.jobId)).state).toBe('CANCELLED');
+    } finally {
+      server.trove.runner.resume();
+    }
+    const message = (await settled(rekognition, arn)).StatusMessage!;
+    expect(message).toMatch(/^CANCELLED: The change was cancelled by access key .*; nothing of it was applied\. Send it again\.$/);
+    expect(await jobOf(arn)).toMatchObject({ state: 'FAILED', retryable: false });
   });
 
   it('cancels a running 30,000-image import at its next step: nothing published, the dataset as it was', async () => {
@@ -338,6 +358,11 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
       const bad = await cli(owner, 'retry', 'seven').then(() => undefined, (e: { code: number; stderr: string }) => e);
       expect(bad?.code).toBe(1);
       expect(bad?.stderr).toContain('takes one job id');
+      for (const action of ['retry', 'cancel']) {
+        const local = await cli(owner, action, String(jobId), '--local').then(() => undefined, (e: { code: number; stderr: string }) => e);
+        expect(local?.code).toBe(1);
+        expect(local?.stderr).toContain(`trove jobs ${action} does not take --local: it asks a running Trove`);
+      }
     } finally {
       server.trove.runner.resume();
     }
