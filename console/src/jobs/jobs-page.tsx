@@ -163,8 +163,9 @@ function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void })
   };
   let controls;
   if (job.state === 'FAILED') {
+    // The server's reason (ListJobs' retryRefusal); the generic sentence only for a server that sends none.
     const refused = !job.retryable
-      ? retryAction ? 'It would fail the same way (its own lines were rejected), or it failed before Trove kept requests: send a corrected request.' : 'Jobs of this kind are not retried: send the request again.'
+      ? job.retryRefusal ?? 'Trove cannot run it again (e.g. a conditional save, an uploaded file, or lines rejected for themselves): send the request again.'
       : retryAllowed.allowed ? undefined : retryAllowed.reason;
     controls = (
       <button type="button" className="small" disabled={refused !== undefined || action.busy} title={refused ?? 'Run it again from the request it stored (RetryJob)'}

@@ -40,6 +40,8 @@ export interface JobWire {
   readonly cancelRequestedBy?: string;
   /** Failed jobs: whether RetryJob may queue it again (it kept its request, and it was not rejected for its own lines alone). */
   readonly retryable?: boolean;
+  /** Failed jobs RetryJob refuses: why, in a sentence (e.g. a conditional save, an uploaded file, a kind not retried). */
+  readonly retryRefusal?: string;
 }
 
 /** RetryJob's answer: the job, queued again under its id. */

@@ -319,7 +319,7 @@ export class JobsRepository {
       lastError: row.last_error, createdAt: Number(row.created_at), runAfter: null, leaseOwner: null, leaseExpiresAt: null,
       failedAt: Number(row.failed_at), cancelRequestedBy: null,
       // `payload IS NOT NULL` comes back as false/true (PostgreSQL) or 0/1 (SQLite), never null.
-      retryable: Boolean(row.payload) && row.retry_refusal === null,
+      kept: { payload: Boolean(row.payload), retryRefusal: row.retry_refusal },
     }));
   }
 

@@ -148,7 +148,7 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     }
     const message = (await settled(rekognition, arn)).StatusMessage!;
     expect(message).toMatch(/^CANCELLED: The change was cancelled by access key .*; nothing of it was applied\. Send it again\.$/);
-    expect(await jobOf(arn)).toMatchObject({ state: 'FAILED', retryable: false });
+    expect(await jobOf(arn)).toMatchObject({ state: 'FAILED', retryable: false, retryRefusal: 'Jobs of this kind are not retried: send the request that made it again.' });
   });
 
   it('cancels a running 30,000-image import at its next step: nothing published, the dataset as it was', async () => {
@@ -219,6 +219,7 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     expect(await settled(rekognition, arn)).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR' });
     const failed = (await jobOf(arn))!;
     expect(failed).toMatchObject({ state: 'FAILED', retryable: false });
+    expect(failed.retryRefusal).toContain('a retry would fail the same way');
     const [status, code, message] = await refusal(jobs().retry(failed.jobId));
     expect([status, code]).toEqual([400, 'ValidationException']);
     expect(message).toContain('ERROR_TOO_MANY_RECORDS_IN_ERROR');
@@ -271,7 +272,7 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     const oldId = 900_000_000 + (now % 1_000_000);
     await rawSql(server, `INSERT INTO failed_jobs (job_id, kind, resource, attempts, last_error, created_at, failed_at)
       VALUES (?, 'rekognition.update-entries', ?, 5, 'gave up', ?, ?)`, [oldId, arn, now, now]);
-    expect(await jobOf(arn)).toMatchObject({ jobId: oldId, state: 'FAILED', retryable: false });
+    expect(await jobOf(arn)).toMatchObject({ jobId: oldId, state: 'FAILED', retryable: false, retryRefusal: 'It failed before Trove kept failed jobs\' requests: send the request again.' });
     expect((await refusal(jobs().retry(oldId))).slice(0, 2)).toEqual([409, 'ConflictException']);
     await rawSql(server, 'DELETE FROM failed_jobs WHERE job_id = ?', [oldId]);
   });
@@ -286,7 +287,11 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
       });
       const queued = (await jobOf(arn))!;
       expect((await jobs().cancel(queued.jobId)).state).toBe('CANCELLED');
-      expect(await jobOf(arn)).toMatchObject({ jobId: queued.jobId, state: 'FAILED', retryable: false });
+      const failed = (await jobOf(arn))!;
+      expect(failed).toMatchObject({ jobId: queued.jobId, state: 'FAILED', retryable: false });
+      expect(failed.retryRefusal).toContain('It was a conditional change (UpdateDatasetEntriesIfUnchanged)');
+      // Its status does not offer a retry that would be refused.
+      expect((await rekognition.send(new DescribeDatasetCommand({ DatasetArn: arn }))).DatasetDescription!.StatusMessage).toMatch(/nothing of it was applied\. Send it again\.$/);
       const [status, code, message] = await refusal(jobs().retry(queued.jobId));
       expect([status, code]).toEqual([400, 'ValidationException']);
       expect(message).toContain('conditional change');
