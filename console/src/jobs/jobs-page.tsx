@@ -181,7 +181,7 @@ function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void })
       <div className="confirm-inline" role="group" aria-label={`Cancel job ${job.jobId}`}>
         <p className="small">
           Cancel job {job.jobId}? {job.state === 'RUNNING' ? 'It stops at its next step' : 'It will not run'}; nothing of it is applied, and its
-          dataset is marked failed (CANCELLED). A cancelled job can be retried later.
+          dataset is marked failed (CANCELLED).{retryAction ? ' A cancelled job can be retried later.' : ''}
         </p>
         <button type="button" className="small danger" disabled={action.busy}
           onClick={() => void act(() => jobs.cancel(job.jobId), (state) => (state === 'CANCELLED' ? `Job ${job.jobId} is cancelled.` : `Job ${job.jobId} stops at its next step.`))}>
