@@ -95,7 +95,7 @@ export class JobControl {
           : `The dataset ${dataset.arn} is no longer CREATE_FAILED; job ${jobId} cannot create it again.`);
       }
       if (!(await tx.jobs.requeueFailed(jobId, { ...payload, requester: requesterOf(caller) }, now))) {
-        throw new ConflictException(`Job ${jobId} is no longer failed (it was retried meanwhile, or forgotten after 7 days).`);
+        throw new ConflictException(`Job ${jobId} is no longer failed (it was retried meanwhile, or its failure was forgotten).`);
       }
     });
     this.deps.jobsEnqueued();
