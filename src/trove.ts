@@ -125,6 +125,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
     const maintenance = new Maintenance(store, {
       intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs, failedJobRetentionMs: config.jobs.failedRetentionMs,
+      requestTimeoutMs: config.requestTimeoutMs,
     }, clock, logger.child({ component: 'maintenance' }));
     const definitions = jobDefinitions({
       rekognition: {

@@ -104,7 +104,7 @@ export async function sendChanges(
     const body = Buffer.concat(lines.flatMap((line, i) => (i === 0 ? [line] : [NEWLINE, line])));
     await client.send(new UpdateDatasetEntriesCommand({ DatasetArn: datasetArn, Changes: { GroundTruth: body } }));
     const accepted = performance.now();
-    const settled = await settle(client, datasetArn, CHANGE_POLL_MS, EXPECTED_SHARE * msPerByte * body.length);
+    const settled = await settle(client, datasetArn, { pollMs: CHANGE_POLL_MS, firstPollMs: EXPECTED_SHARE * msPerByte * body.length });
     msPerByte = (performance.now() - accepted) / body.length;
     const outcome = { lines: lines.length, bytes: body.length, status: settled.Status ?? 'UNKNOWN', ...(settled.StatusMessage ? { message: settled.StatusMessage } : {}) };
     outcomes.push(outcome);
@@ -145,12 +145,22 @@ const EXPECTED_SHARE = 0.7;
  */
 const CHANGE_POLL_MS = 10;
 
-/** Polls DescribeDataset until the dataset leaves its *_IN_PROGRESS status (the first time after `firstPollMs`). */
-export async function settle(client: RekognitionClient, datasetArn: string, pollMs = 50, firstPollMs = 0) {
+/** How settle polls: the first poll after `firstPollMs`, then every `pollMs`, each wait growing by a quarter up to `maxPollMs`. */
+export interface SettlePolling {
+  readonly pollMs: number;
+  readonly firstPollMs?: number;
+  /** The longest wait between two polls (default `pollMs`: no growth). */
+  readonly maxPollMs?: number;
+}
+
+/** Polls DescribeDataset until the dataset leaves its *_IN_PROGRESS status. */
+export async function settle(client: RekognitionClient, datasetArn: string, polling: SettlePolling = { pollMs: 50 }) {
+  const { pollMs, firstPollMs = 0, maxPollMs = pollMs } = polling;
   if (firstPollMs > 0) await new Promise((resolve) => setTimeout(resolve, firstPollMs));
-  for (;;) {
+  // Growing by a quarter: the answer comes at most a quarter of the time waited so far late.
+  for (let wait = pollMs; ; wait = Math.min(maxPollMs, wait * 1.25)) {
     const { DatasetDescription: description } = await client.send(new DescribeDatasetCommand({ DatasetArn: datasetArn }));
     if (description && !description.Status?.endsWith('_IN_PROGRESS')) return description;
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }

@@ -10,11 +10,15 @@ export interface MaintenanceConfig {
   readonly pageTokenTtlMs: number;
   /** Jobs that gave up are listed this long, then forgotten. */
   readonly failedJobRetentionMs: number;
+  /** The longest a request may take to arrive (`--request-timeout-ms`): an upload is sent within it. */
+  readonly requestTimeoutMs: number;
 }
 
 const PURGE_CHUNK = 2000;
-/** An upload not written to for this long, and not accepted, is an orphan (see #removeOrphanUploads). */
+/** An upload not written to for this long (at least), and not accepted, is an orphan (see #removeOrphanUploads). */
 const ORPHAN_UPLOAD_IDLE_MS = 60 * 60 * 1000;
+/** How much longer than the request timeout an upload stays: its request's last steps, clocks of other nodes. */
+const ORPHAN_UPLOAD_MARGIN_MS = 10 * 60 * 1000;
 const ORPHAN_UPLOADS_PER_SWEEP = 100;
 const DATASETS_PER_SWEEP = 100;
 /**
@@ -124,7 +128,9 @@ export class Maintenance {
         removed += await this.#collect(datasetId, revision);
         await this.store.revisions.forget('rekognition', datasetId, revision);
       }
-      await this.store.jobs.purgeFailed(this.clock.now() - this.config.failedJobRetentionMs);
+      // One transaction: the notes and the bodies they kept go together (a retry racing it: JobsRepository.purgeFailed).
+      const before = this.clock.now() - this.config.failedJobRetentionMs;
+      await this.store.transaction((tx) => tx.jobs.purgeFailed(before));
       await this.#removeOrphanUploads();
       await this.indexSourceRefs();
     })().catch((error: unknown) => this.logger.error({ err: error }, 'maintenance sweep failed'));
@@ -138,10 +144,12 @@ export class Maintenance {
   /**
    * Files staged for UploadDatasetImport that no job will read: the request that sent one died
    * before accepting it (a crash, kill -9), or its job is gone. A request is cut after
-   * `--request-timeout-ms`, so an upload not written to for an hour is no longer being sent.
+   * `--request-timeout-ms`, and may pause that long between two pieces: an upload not written to
+   * for longer than that, with a margin (an hour at least), is no longer being sent.
    */
   async #removeOrphanUploads(): Promise<void> {
-    for (const id of await this.store.importUploads.orphans(this.clock.now() - ORPHAN_UPLOAD_IDLE_MS, ORPHAN_UPLOADS_PER_SWEEP)) {
+    const idle = Math.max(ORPHAN_UPLOAD_IDLE_MS, this.config.requestTimeoutMs + ORPHAN_UPLOAD_MARGIN_MS);
+    for (const id of await this.store.importUploads.orphans(this.clock.now() - idle, ORPHAN_UPLOADS_PER_SWEEP)) {
       await this.store.importUploads.remove(id);
       this.logger.info({ upload: id }, 'an upload no import took was removed');
     }

@@ -99,8 +99,8 @@ export interface ListedJob {
   failedAt: number | null;
   /** Open jobs: a cancel was asked for, by this access key (it stops at its next transaction). */
   cancelRequestedBy: string | null;
-  /** Failed jobs: RetryJob may queue it again (it kept its payload, and a retry would not fail the same way). */
-  retryable?: boolean;
+  /** Failed jobs: whether it kept its payload for RetryJob, and why a retry was refused when it failed (a sentence), if it was. */
+  kept?: { payload: boolean; retryRefusal: string | null };
 }
 
 export interface NewJob {

@@ -109,6 +109,30 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console: ret
     c.server.trove.runner.resume();
     await page.close();
   });
+
+  it('a failed job Trove cannot retry has Retry disabled, saying the server\'s reason', async () => {
+    const rekognition = c.server.rekognition();
+    const { ProjectArn } = await rekognition.send(new CreateProjectCommand({ ProjectName: 'irises' }));
+    const arn = (await rekognition.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }))).DatasetArn!;
+    await settled(rekognition, arn);
+    // A conditional save (as the console's own), cancelled while queued: its check cannot be made again.
+    c.server.trove.runner.pause();
+    try {
+      await new TroveApiClient({ endpoint: c.server.url, region: 'us-east-1', credentials: TEST_CREDENTIALS }).call('POST', '/_trove/api/rekognition/update-entries-if-unchanged', {
+        body: { datasetArn: arn, changes: { groundTruth: Buffer.from(classificationLine('s3://pictures/iris.png', 'iris')).toString('base64') }, expected: [{ sourceRef: 's3://pictures/iris.png', absent: true }] },
+      });
+      const { jobId } = (await c.data.jobs.all()).find((job) => job.resources[0] === arn)!;
+      expect((await c.data.jobs.cancel(jobId)).state).toBe('CANCELLED');
+      const page = await c.signedIn('/jobs?state=FAILED');
+      const retry = card(page, jobId).locator('.job-actions button:has-text("Retry")');
+      await expect.poll(() => retry.isDisabled()).toBe(true);
+      expect(await retry.getAttribute('title')).toBe(
+        'It was a conditional change (UpdateDatasetEntriesIfUnchanged), whose check cannot be made again: save the change again.');
+      await page.close();
+    } finally {
+      c.server.trove.runner.resume();
+    }
+  });
 });
 
 if (CHROMIUM_MISSING !== undefined) {

@@ -1,6 +1,6 @@
 import { GetDatasetCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { useEffect, useState } from 'react';
-import { CANCELLABLE_JOB_KINDS, RETRY_JOB_ACTIONS } from '../../../src/api/trove/jobs-outputs.js';
+import { JOB_CONTROL_ACTIONS, RETRYABLE_JOB_KINDS } from '../../../src/api/trove/jobs-outputs.js';
 import { useJobsClient } from '../lib/api-clients.js';
 import { usePermission, useTrovePermission } from '../lib/caller.js';
 import { useClients } from '../lib/clients.js';
@@ -148,9 +148,11 @@ function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void })
   const action = useAction();
   const [confirming, setConfirming] = useState(false);
   const [done, setDone] = useState<string>();
-  const retryAction = RETRY_JOB_ACTIONS[job.kind];
+  // The job's own action on its dataset(s), which a retry or a cancel needs too (undefined: neither applies).
+  const jobAction = JOB_CONTROL_ACTIONS[job.kind] as string | undefined;
+  const retryAction = RETRYABLE_JOB_KINDS.includes(job.kind) ? jobAction : undefined;
   const retryAllowed = usePermission(['trove:RetryJob', job.resources], ...(retryAction ? [[retryAction, job.resources] as const] : []));
-  const cancelAllowed = usePermission(['trove:CancelJob', job.resources]);
+  const cancelAllowed = usePermission(['trove:CancelJob', job.resources], ...(jobAction ? [[jobAction, job.resources] as const] : []));
   const act = async (call: () => Promise<{ state: string }>, said: (state: string) => string) => {
     setConfirming(false);
     const answer = await action.run(call);
@@ -161,8 +163,9 @@ function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void })
   };
   let controls;
   if (job.state === 'FAILED') {
+    // The server's reason (ListJobs' retryRefusal); the generic sentence only for a server that sends none.
     const refused = !job.retryable
-      ? retryAction ? 'It would fail the same way (its own lines were rejected), or it failed before Trove kept requests: send a corrected request.' : 'Jobs of this kind are not retried: send the request again.'
+      ? job.retryRefusal ?? 'Trove cannot run it again (e.g. a conditional save, an uploaded file, or lines rejected for themselves): send the request again.'
       : retryAllowed.allowed ? undefined : retryAllowed.reason;
     controls = (
       <button type="button" className="small" disabled={refused !== undefined || action.busy} title={refused ?? 'Run it again from the request it stored (RetryJob)'}
@@ -172,13 +175,13 @@ function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void })
     );
   } else if (job.cancelRequestedBy !== undefined) {
     controls = <span className="muted small" role="status">Cancelling: it stops at its next step.</span>;
-  } else if (CANCELLABLE_JOB_KINDS.includes(job.kind)) {
+  } else if (jobAction) {
     const refused = cancelAllowed.allowed ? undefined : cancelAllowed.reason;
     controls = confirming ? (
       <div className="confirm-inline" role="group" aria-label={`Cancel job ${job.jobId}`}>
         <p className="small">
           Cancel job {job.jobId}? {job.state === 'RUNNING' ? 'It stops at its next step' : 'It will not run'}; nothing of it is applied, and its
-          dataset is marked failed (CANCELLED). A cancelled job can be retried later.
+          dataset is marked failed (CANCELLED).{retryAction ? ' A cancelled job can be retried later.' : ''}
         </p>
         <button type="button" className="small danger" disabled={action.busy}
           onClick={() => void act(() => jobs.cancel(job.jobId), (state) => (state === 'CANCELLED' ? `Job ${job.jobId} is cancelled.` : `Job ${job.jobId} stops at its next step.`))}>

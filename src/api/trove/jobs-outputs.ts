@@ -2,18 +2,20 @@
 // the typed client (src/client/jobs-client.ts) use these types in the browser.
 
 /**
- * Job kinds RetryJob queues again (the others: send the request again), with the action a retry
- * amounts to, which the caller needs on the job's dataset besides `trove:RetryJob`.
+ * Job kinds RetryJob and CancelJob act on, with the action the job's own request amounts to,
+ * which the caller needs on the job's dataset(s) besides `trove:RetryJob` / `trove:CancelJob`:
+ * retrying makes the change again, cancelling fails it (a restore changes entries as
+ * RestoreDatasetSnapshot does). Every kind here can be cancelled; RETRYABLE_JOB_KINDS retried.
  */
-export const RETRY_JOB_ACTIONS: Readonly<Record<string, string>> = {
+export const JOB_CONTROL_ACTIONS: Readonly<Record<string, string>> = {
   'rekognition.update-entries': 'rekognition:UpdateDatasetEntries',
   'rekognition.create-dataset': 'rekognition:CreateDataset',
+  'rekognition.distribute-entries': 'rekognition:DistributeDatasetEntries',
+  'rekognition.restore-snapshot': 'rekognition:UpdateDatasetEntries',
 };
 
-/** Job kinds CancelJob stops: their dataset ends failed and nothing of them is applied. */
-export const CANCELLABLE_JOB_KINDS: readonly string[] = [
-  'rekognition.create-dataset', 'rekognition.update-entries', 'rekognition.distribute-entries', 'rekognition.restore-snapshot',
-];
+/** Job kinds RetryJob queues again (the others: send the request again). */
+export const RETRYABLE_JOB_KINDS: readonly string[] = ['rekognition.update-entries', 'rekognition.create-dataset'];
 
 /** QUEUED (never tried), RUNNING, RETRYING (waiting after a failed attempt), FAILED (gave up). */
 export type JobStateWire = 'QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED';
@@ -38,6 +40,8 @@ export interface JobWire {
   readonly cancelRequestedBy?: string;
   /** Failed jobs: whether RetryJob may queue it again (it kept its request, and it was not rejected for its own lines alone). */
   readonly retryable?: boolean;
+  /** Failed jobs RetryJob refuses: why, in a sentence (e.g. a conditional save, an uploaded file, a kind not retried). */
+  readonly retryRefusal?: string;
 }
 
 /** RetryJob's answer: the job, queued again under its id. */

@@ -41,9 +41,10 @@ export const AWS_ACTIONS = {
   ListWritableBuckets: [],
   UploadImage: [],
   ListJobs: [],
-  // A retry is the change its job makes, made again by the caller: the job's own action
-  // (rekognition:UpdateDatasetEntries, rekognition:CreateDataset) on its dataset is checked once
-  // the job is known (domain/jobs/job-control.ts), as is the resource allow-list for a cancel.
+  // A retry is the change its job makes, made again by the caller, and a cancel fails that change:
+  // both need the job's own action (JOB_CONTROL_ACTIONS, api/trove/jobs-outputs.ts) on its
+  // dataset(s), checked once the job is known (domain/jobs/job-control.ts; tested with real jobs in
+  // test/integration/operations/job-control.test.ts).
   RetryJob: [],
   CancelJob: [],
 } as const satisfies Record<string, readonly string[]>;

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { ExchangeClient } from '../../client/exchange-client.js';
 import { localFolderLines, localUpload, sendChanges, settle } from '../../client/local-import.js';
+import type { SettlePolling } from '../../client/local-import.js';
 import type { ChangeOutcome, LocalImportNotes } from '../../client/local-import.js';
 import { TroveApiClient } from '../../client/trove-api-client.js';
 import { newImportStats } from '../../domain/exchange/import-lines.js';
@@ -27,8 +28,12 @@ errors and limits); waits until the dataset has settled.
 ${CLIENT_OPTIONS_HELP}
 `;
 
-/** How often an import's outcome is asked for: a 12 MB COCO file imports in about a second. */
-const IMPORT_POLL_MS = 20;
+/**
+ * How an import's outcome is asked for: a 12 MB COCO file imports in about a second, so the first
+ * polls come every 20 ms (a short import is answered at once); the waits then grow to a second, so
+ * a long import is not asked about 50 times a second for minutes.
+ */
+export const IMPORT_POLLING: SettlePolling = { pollMs: 20, maxPollMs: 1000 };
 
 const OPTIONS = {
   ...CLIENT_OPTIONS,
@@ -65,7 +70,7 @@ export const importCommand: Command = {
         const accepted = fromS3
           ? await exchange.startImport(arn, wire, values.from, values.images)
           : await exchange.uploadImport(arn, wire, await localUpload(values.from), values.images);
-        const done = await settle(rekognition, arn, IMPORT_POLL_MS);
+        const done = await settle(rekognition, arn, IMPORT_POLLING);
         const summary = { ...accepted, status: done.Status, statusMessage: done.StatusMessage, stats: done.DatasetStats };
         process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n`
           : forTerminal(`imported ${values.from} (${format}) into ${arn}: ${done.Status}${done.Status === 'UPDATE_COMPLETE' ? '' : ` ${done.StatusMessage}`}; `

@@ -23,7 +23,8 @@ with their resources, attempts and last error.
 By default it asks a running Trove (Trove API ListJobs) and shows the jobs of the credentials'
 account in their region. With --local it reads the store directly, like \`trove credentials\`,
 and shows every account's jobs and the node running each: the operator's view (it works whether
-or not the server runs; pass the same --data-dir or --database-url as \`serve\`).
+or not the server runs; pass the same --data-dir or --database-url as \`serve\`). \`retry\` and
+\`cancel\` take no --local: they ask a running Trove, as the credentials' key.
 
 \`retry\` queues a FAILED job again from its stored request (Trove API RetryJob): its dataset goes
 UPDATE_IN_PROGRESS (CREATE_IN_PROGRESS) again, as when the request was accepted. \`cancel\` stops a
@@ -48,7 +49,12 @@ export const jobsCommand: Command = {
       process.stdout.write(USAGE);
       return action === undefined && !values.help ? 2 : 0;
     }
-    if ((action === 'retry' || action === 'cancel') && !values.local) return control(action, extra, values.json === true, await resolveClientTarget(values, env));
+    if (action === 'retry' || action === 'cancel') {
+      // A retry runs as the credentials' key (it reads files and images as it, history names it),
+      // and a queued job is failed by a runner: both need the server, not the store alone.
+      if (values.local) throw new Error(`trove jobs ${action} does not take --local: it asks a running Trove, as the credentials' key (--endpoint, --profile).`);
+      return control(action, extra, values.json === true, await resolveClientTarget(values, env));
+    }
     if (action !== 'list' || extra.length > 0) throw new Error(`unknown action "${[action, ...extra].join(' ')}"\n\n${USAGE}`);
     const states = parseStates(values.state ?? []);
     const jobs = values.local

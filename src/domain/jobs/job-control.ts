@@ -1,5 +1,5 @@
 import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
-import { CANCELLABLE_JOB_KINDS, RETRY_JOB_ACTIONS } from '../../api/trove/jobs-outputs.js';
+import { JOB_CONTROL_ACTIONS } from '../../api/trove/jobs-outputs.js';
 import type { CancelJobWire, RetryJobWire } from '../../api/trove/jobs-outputs.js';
 import type { ObjectAccess } from '../../buckets/object-access.js';
 import { ObjectAccessDenied, requesterOf } from '../../buckets/object-access.js';
@@ -30,31 +30,26 @@ export interface JobControlDeps {
 
 /**
  * How one kind of failed job is queued again: the status its dataset goes through, as when the
- * request was first accepted, from the statuses it may be retried in, and the action it amounts to.
+ * request was first accepted, from the statuses it may be retried in (the action it amounts to:
+ * JOB_CONTROL_ACTIONS).
  */
 interface RetryRule {
-  readonly action: string;
   readonly from: readonly RkDatasetStatus[];
   readonly to: (now: number) => StatusChange;
 }
 
-/** One rule per kind of RETRY_JOB_ACTIONS (api/trove/jobs-outputs.ts, which ListJobs' `retryable` and the console read). */
+/** One rule per kind of RETRYABLE_JOB_KINDS (api/trove/jobs-outputs.ts, which ListJobs' `retryable` and the console read). */
 const RETRY_RULES: Readonly<Record<string, RetryRule>> = {
   [RekognitionJobs.updateEntries]: {
-    action: RETRY_JOB_ACTIONS[RekognitionJobs.updateEntries],
     from: SETTLED,
     to: (now) => statusChange('UPDATE_IN_PROGRESS', now),
   },
   [RekognitionJobs.createDataset]: {
-    action: RETRY_JOB_ACTIONS[RekognitionJobs.createDataset],
     // A dataset changed since its creation failed is not created again over those changes.
     from: ['CREATE_FAILED'],
     to: (now) => statusChange('CREATE_IN_PROGRESS', now),
   },
 };
-
-/** Kinds a cancel can stop (CANCELLABLE_JOB_KINDS): their give-up path fails the dataset and discards what the job wrote. */
-const CANCELLABLE: ReadonlySet<string> = new Set(CANCELLABLE_JOB_KINDS);
 
 /**
  * Retrying failed jobs and cancelling open ones (RetryJob, CancelJob; docs/trove-api.md). A
@@ -90,7 +85,7 @@ export class JobControl {
     permit('trove:RetryJob', [dataset.arn]);
     // As CreateDataset checks its DatasetSource too: a copy reads the dataset it copies.
     const copied = await this.#copiedDataset(jobId, payload);
-    permit(rule.action, [dataset.arn, ...(copied ? [copied.arn] : [])]);
+    permit(JOB_CONTROL_ACTIONS[failed.kind], [dataset.arn, ...(copied ? [copied.arn] : [])]);
     await this.#inputsExist(caller, jobId, payload);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
@@ -100,7 +95,7 @@ export class JobControl {
           : `The dataset ${dataset.arn} is no longer CREATE_FAILED; job ${jobId} cannot create it again.`);
       }
       if (!(await tx.jobs.requeueFailed(jobId, { ...payload, requester: requesterOf(caller) }, now))) {
-        throw new ConflictException(`Job ${jobId} is no longer failed (it was retried meanwhile).`);
+        throw new ConflictException(`Job ${jobId} is no longer failed (it was retried meanwhile, or its failure was forgotten).`);
       }
     });
     this.deps.jobsEnqueued();
@@ -116,11 +111,15 @@ export class JobControl {
     const prefixes = jobResourcePrefixes(caller);
     const open = await this.deps.store.jobs.findOpen(jobId, prefixes);
     if (!open) throw await this.#notOpen(jobId, prefixes);
-    permit('trove:CancelJob', open.resource.split(' '));
-    if (!CANCELLABLE.has(open.kind)) {
+    const resources = open.resource.split(' ');
+    permit('trove:CancelJob', resources);
+    // Cancelling fails the job's change: the caller needs what making it needs, as for a retry.
+    // Kinds without an action (deletions, AgentCore batches): their give-up path is not a cancel's.
+    const action = JOB_CONTROL_ACTIONS[open.kind];
+    if (!action) {
       throw new ValidationException(`Job ${jobId} (${open.kind}) cannot be cancelled: only dataset creations, changes, imports, distributions and restores can.`);
     }
-    const resources = open.resource.split(' ');
+    permit(action, resources);
     if (open.cancelRequestedBy === null && !(await this.deps.store.jobs.requestCancel(jobId, caller.accessKeyId ?? ''))) {
       // Ended between the two statements, or another cancel came first.
       const still = await this.deps.store.jobs.findOpen(jobId, prefixes);

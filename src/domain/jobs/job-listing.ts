@@ -1,4 +1,4 @@
-import { RETRY_JOB_ACTIONS } from '../../api/trove/jobs-outputs.js';
+import { RETRYABLE_JOB_KINDS } from '../../api/trove/jobs-outputs.js';
 import type { JobWire } from '../../api/trove/jobs-outputs.js';
 import type { Caller } from '../caller.js';
 import type { PageTokens } from '../pagination.js';
@@ -98,6 +98,7 @@ export type JobView = JobWire;
 
 export function jobView(job: ListedJob): JobView {
   const seconds = (ms: number | null) => (ms === null ? undefined : ms / 1000);
+  const refusal = job.state === 'FAILED' ? retryRefusalOf(job) : undefined;
   return {
     jobId: job.id,
     kind: job.kind,
@@ -111,8 +112,16 @@ export function jobView(job: ListedJob): JobView {
     failedAt: seconds(job.failedAt),
     node: job.state === 'RUNNING' ? job.leaseOwner ?? undefined : undefined,
     cancelRequestedBy: job.cancelRequestedBy ?? undefined,
-    retryable: job.state === 'FAILED' ? (job.retryable ?? false) && job.kind in RETRY_JOB_ACTIONS : undefined,
+    retryable: job.state === 'FAILED' ? refusal === undefined : undefined,
+    retryRefusal: job.state === 'FAILED' ? refusal : undefined,
   };
+}
+
+/** Why RetryJob refuses the failed job `job`, in a sentence, as ListJobs tells it (undefined: it may be retried). */
+function retryRefusalOf(job: ListedJob): string | undefined {
+  if (!RETRYABLE_JOB_KINDS.includes(job.kind)) return 'Jobs of this kind are not retried: send the request that made it again.';
+  if (!job.kept?.payload) return 'It failed before Trove kept failed jobs\' requests: send the request again.';
+  return job.kept.retryRefusal ?? undefined;
 }
 
 /**

@@ -11,6 +11,8 @@ import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
 const BODY_PIECE = 64 * 1024;
 /** Pieces read per query: few round trips (PostgreSQL), 512 KiB in flight. */
 const PIECES_PER_READ = 8;
+/** Job ids per DELETE of purged jobs' bodies (well under either engine's limit on parameters). */
+const PURGE_IDS_PER_STATEMENT = 500;
 
 interface JobRow {
   id: number;
@@ -205,18 +207,25 @@ export class JobsRepository {
   /**
    * Queues the failed job `id` again under the same id (ids are never given twice: 0020 on
    * SQLite, an identity on PostgreSQL), from its kept payload and body pieces, as a job never
-   * tried, with `payload` (the kept one, as the retrying caller's); its failed_jobs note goes.
-   * False when it is no longer failed (retried meanwhile).
+   * tried, with `payload` (the kept one, as the retrying caller's). Call inside a transaction,
+   * rolled back when this answers false: the job is no longer failed (retried meanwhile, or
+   * forgotten by purgeFailed), or kept no request.
+   *
+   * Its failed_jobs note is deleted first: whoever deletes a note owns the bytes it kept, and a
+   * retry and a purge of the same job cannot both delete it (PostgreSQL: the second waits on the
+   * first's row lock, then finds the row gone; SQLite: writes are serialised).
    */
   async requeueFailed(id: number, payload: unknown, now: number): Promise<boolean> {
-    const queued = await this.db.run(
-      `INSERT INTO jobs (id, kind, payload_version, resource, payload, state, attempts, run_after, created_at)
-       SELECT job_id, kind, payload_version, resource, ?, 'pending', 0, ?, ? FROM failed_jobs
-       WHERE job_id = ? AND payload IS NOT NULL AND NOT EXISTS (SELECT 1 FROM jobs WHERE id = ?) ORDER BY id DESC LIMIT 1`,
-      [JSON.stringify(payload), now, now, id, id],
+    const notes = await this.db.all<{ id: number; kind: string; payload_version: number | null; resource: string; payload: string | null }>(
+      'DELETE FROM failed_jobs WHERE job_id = ? RETURNING id, kind, payload_version, resource, payload', [id],
     );
-    if (queued !== 1) return false;
-    await this.db.run('DELETE FROM failed_jobs WHERE job_id = ?', [id]);
+    const note = notes.reduce<(typeof notes)[number] | undefined>((latest, row) => (latest && Number(latest.id) > Number(row.id) ? latest : row), undefined);
+    if (!note || note.payload === null) return false;
+    await this.db.run(
+      `INSERT INTO jobs (id, kind, payload_version, resource, payload, state, attempts, run_after, created_at)
+       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      [id, note.kind, note.payload_version, note.resource, JSON.stringify(payload), now, now],
+    );
     return true;
   }
 
@@ -310,16 +319,24 @@ export class JobsRepository {
       lastError: row.last_error, createdAt: Number(row.created_at), runAfter: null, leaseOwner: null, leaseExpiresAt: null,
       failedAt: Number(row.failed_at), cancelRequestedBy: null,
       // `payload IS NOT NULL` comes back as false/true (PostgreSQL) or 0/1 (SQLite), never null.
-      retryable: Boolean(row.payload) && row.retry_refusal === null,
+      kept: { payload: Boolean(row.payload), retryRefusal: row.retry_refusal },
     }));
   }
 
-  /** Forgets failed jobs older than `before`, with their kept bodies (the maintenance sweep); resolves to how many. */
+  /**
+   * Forgets failed jobs older than `before`, with their kept bodies (the maintenance sweep); resolves
+   * to how many. Call inside a transaction. Only the bodies of the notes this statement deleted go:
+   * a job retried meanwhile deleted its note first (requeueFailed), so this one skips it and its
+   * re-queued job keeps its lines.
+   */
   async purgeFailed(before: number): Promise<number> {
-    await this.db.run(
-      'DELETE FROM job_bodies WHERE job_id IN (SELECT job_id FROM failed_jobs WHERE failed_at < ?) AND job_id NOT IN (SELECT id FROM jobs)', [before],
-    );
-    return this.db.run('DELETE FROM failed_jobs WHERE failed_at < ?', [before]);
+    const gone = await this.db.all<{ job_id: number }>('DELETE FROM failed_jobs WHERE failed_at < ? RETURNING job_id', [before]);
+    const ids = [...new Set(gone.map((row) => Number(row.job_id)))];
+    for (let at = 0; at < ids.length; at += PURGE_IDS_PER_STATEMENT) {
+      const chunk = ids.slice(at, at + PURGE_IDS_PER_STATEMENT);
+      await this.db.run(`DELETE FROM job_bodies WHERE job_id IN (${chunk.map(() => '?').join(', ')})`, chunk);
+    }
+    return gone.length;
   }
 }
 

@@ -8,14 +8,17 @@ import {
   CreateDatasetCommand as CreateAgentCoreDataset, CreateDatasetVersionCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
+import { IMPORT_POLLING } from '../../../src/cli/commands/import.js';
 import { applySync, planSync, readLocal } from '../../../src/client/agentcore-sync.js';
+import { settle } from '../../../src/client/local-import.js';
 import { TroveApiClient } from '../../../src/client/trove-api-client.js';
 import { allExamples, predefined, settled as acSettled } from '../../harness/agentcore.js';
 import type { Example } from '../../harness/agentcore.js';
 import { BACKENDS } from '../../harness/backends.js';
 import { carried, newDataset, putObject } from '../../harness/exchange.js';
 import { png } from '../../harness/images.js';
-import { allEntries, classificationLine, detectionLine } from '../../harness/rekognition.js';
+import { allEntries, classificationLine, detectionLine, lines } from '../../harness/rekognition.js';
 import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
@@ -151,6 +154,30 @@ describe.each(BACKENDS)('bin/trove export, import, sync (%s)', (backend) => {
     expect(await entriesOf(target)).toEqual(before);
     expect((await history())[0]).toMatchObject({ revision: 4, status: 'FAILED', source: 'COCO upload half-bad.json' });
     expect(await server.trove.store.importUploads.tally()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
+  });
+
+  it('waits for a long import polling less and less often: the waits grow from 20 ms to a second', async () => {
+    const client = server.rekognition();
+    let described = 0;
+    client.middlewareStack.add((next, context) => (args) => {
+      if (context.commandName === 'DescribeDatasetCommand') described++;
+      return next(args);
+    }, { step: 'initialize', name: 'countDescribes' });
+    const arn = await newDataset(client, [classificationLine('s3://photos/a.png', 'cat')]);
+    server.trove.runner.pause();
+    let done;
+    try {
+      await client.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines(classificationLine('s3://photos/b.png', 'dog')) } }));
+      described = 0;
+      done = settle(client, arn, IMPORT_POLLING);
+      // A change held 3 seconds: polled every 20 ms, ~150 DescribeDataset; with the waits growing, ~17.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    } finally {
+      server.trove.runner.resume();
+    }
+    expect((await done).Status).toBe('UPDATE_COMPLETE');
+    expect(described).toBeGreaterThan(5);
+    expect(described).toBeLessThan(30);
   });
 
   it('exports an AgentCore version as JSONL and CSV', async () => {

@@ -9,6 +9,7 @@ import type { IssuedCredential } from '../../../src/auth/credential-service.js';
 import { JobsClient } from '../../../src/client/jobs-client.js';
 import type { JobView } from '../../../src/client/jobs-client.js';
 import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
+import { SETTLED, statusChange } from '../../../src/domain/rekognition/status.js';
 import { BACKENDS } from '../../harness/backends.js';
 import { newDataset, startImport } from '../../harness/exchange.js';
 import { rawSql } from '../../harness/raw-sql.js';
@@ -114,6 +115,7 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     const description = (await rekognition.send(new DescribeDatasetCommand({ DatasetArn: arn }))).DatasetDescription!;
     expect(description).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR', DatasetStats: { TotalEntries: 1 } });
     expect(description.StatusMessage).toMatch(new RegExp(`^CANCELLED: The change was cancelled by access key ${owner.accessKeyId} \\(CancelJob\\)`));
+    expect(description.StatusMessage).toContain('Retry it (RetryJob) or send it again.');
     expect(await jobOf(arn)).toMatchObject({ jobId: queued.jobId, state: 'FAILED', attempts: 0, retryable: true, lastError: `cancelled by access key ${owner.accessKeyId} (CancelJob)` });
     // It never runs: the runner, back, has nothing to do, and the dataset is as it was.
     server.trove.runner.resume();
@@ -128,6 +130,25 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     expect(await settled(rekognition, arn)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: 2 } });
     expect(await entriesOf(arn)).toEqual(['s3://photos/one.png', 's3://photos/two.png']);
     expect(await bodyPieces(queued.jobId)).toBe(0);
+  });
+
+  it('a cancelled restore, which RetryJob cannot queue again, is not said to be retryable', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/r1.png', 'cat')]);
+    const api = new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: owner });
+    const path = `/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}/snapshots`;
+    await api.call('POST', path, { body: { name: 'kept' } });
+    server.trove.runner.pause();
+    try {
+      await api.call('POST', `${path}/kept/restore`);
+      const queued = (await jobOf(arn))!;
+      expect(queued.kind).toBe('rekognition.restore-snapshot');
+      expect((await jobs().cancel(queued.jobId)).state).toBe('CANCELLED');
+    } finally {
+      server.trove.runner.resume();
+    }
+    const message = (await settled(rekognition, arn)).StatusMessage!;
+    expect(message).toMatch(/^CANCELLED: The change was cancelled by access key .*; nothing of it was applied\. Send it again\.$/);
+    expect(await jobOf(arn)).toMatchObject({ state: 'FAILED', retryable: false, retryRefusal: 'Jobs of this kind are not retried: send the request that made it again.' });
   });
 
   it('cancels a running 30,000-image import at its next step: nothing published, the dataset as it was', async () => {
@@ -149,12 +170,56 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     expect(await jobOf(arn)).toMatchObject({ state: 'FAILED', retryable: true });
   }, 60_000);
 
+  it('the purge of old failed jobs meeting a retry under way forgets only jobs still failed: the retried job keeps its lines', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/p1.png', 'cat')]);
+    server.trove.runner.pause();
+    try {
+      await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines(classificationLine('s3://photos/p2.png', 'cat')) } }));
+      const { jobId } = (await jobOf(arn))!;
+      await jobs().cancel(jobId);
+      // Failed long enough ago for the sweep to forget it.
+      await rawSql(server, 'UPDATE failed_jobs SET failed_at = 0 WHERE job_id = ?', [jobId]);
+      const { store } = server.trove;
+      const clock = { now: () => Date.now() };
+      const dataset = (await store.rkDatasets.findByArn(arn))!;
+      const payload = JSON.parse((await store.jobs.findFailed(jobId))!.payload!) as unknown;
+      // What RetryJob's transaction does, held open at its end: the purge starts meanwhile.
+      let commit!: () => void;
+      const held = new Promise<void>((resolve) => { commit = resolve; });
+      let requeued!: () => void;
+      const inside = new Promise<void>((resolve) => { requeued = resolve; });
+      const retry = store.transaction(async (tx) => {
+        expect(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', clock.now()))).toBe(true);
+        expect(await tx.jobs.requeueFailed(jobId, payload, clock.now())).toBe(true);
+        requeued();
+        await held;
+      });
+      await inside;
+      const sweep = server.trove.maintenance.sweep();
+      if (backend === 'postgres') {
+        // The purge is waiting on the retry's locks (SQLite: the sweep waits for the write lock, no interleaving).
+        await eventually(async () => Number((await rawSql<{ n: number }>(server,
+          "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%failed_jobs%'")).rows[0].n) > 0 || undefined, 20_000, 'the purge waiting');
+      }
+      commit();
+      await retry;
+      await sweep;
+      expect(await bodyPieces(jobId)).toBe(1);
+      expect(await jobOf(arn)).toMatchObject({ jobId, state: 'QUEUED' });
+    } finally {
+      server.trove.runner.resume();
+    }
+    expect(await settled(rekognition, arn)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: 2 } });
+    expect(await entriesOf(arn)).toEqual(['s3://photos/p1.png', 's3://photos/p2.png']);
+  });
+
   it('refuses to retry a change rejected for its own lines: it would fail the same way', async () => {
     const arn = await newDataset(rekognition, [classificationLine('s3://photos/a.png', 'cat')]);
     await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines('{"not":"a line"}', 'neither') } }));
     expect(await settled(rekognition, arn)).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR' });
     const failed = (await jobOf(arn))!;
     expect(failed).toMatchObject({ state: 'FAILED', retryable: false });
+    expect(failed.retryRefusal).toContain('a retry would fail the same way');
     const [status, code, message] = await refusal(jobs().retry(failed.jobId));
     expect([status, code]).toEqual([400, 'ValidationException']);
     expect(message).toContain('ERROR_TOO_MANY_RECORDS_IN_ERROR');
@@ -179,6 +244,11 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
       expect(message).toContain('trove:CancelJob');
       const elsewhere = await server.createCredential({ account: OWNER, allowResources: ['arn:aws:rekognition:*:111111111111:project/elsewhere/*'] });
       expect((await refusal(jobs(elsewhere).cancel(queued.jobId))).slice(0, 2)).toEqual([403, 'AccessDeniedException']);
+      // Cancelling fails the change: a key that may not change the dataset may not fail its changes either.
+      const cancelOnly = await server.createCredential({ account: OWNER, allowActions: ['trove:*', 'rekognition:Describe*', 'rekognition:List*'] });
+      const [cancelStatus, cancelCode, cancelMessage] = await refusal(jobs(cancelOnly).cancel(queued.jobId));
+      expect([cancelStatus, cancelCode]).toEqual([403, 'AccessDeniedException']);
+      expect(cancelMessage).toContain('rekognition:UpdateDatasetEntries');
       expect((await jobOf(arn))?.state).toBe('QUEUED');
 
       expect((await jobs().cancel(queued.jobId)).state).toBe('CANCELLED');
@@ -202,7 +272,7 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     const oldId = 900_000_000 + (now % 1_000_000);
     await rawSql(server, `INSERT INTO failed_jobs (job_id, kind, resource, attempts, last_error, created_at, failed_at)
       VALUES (?, 'rekognition.update-entries', ?, 5, 'gave up', ?, ?)`, [oldId, arn, now, now]);
-    expect(await jobOf(arn)).toMatchObject({ jobId: oldId, state: 'FAILED', retryable: false });
+    expect(await jobOf(arn)).toMatchObject({ jobId: oldId, state: 'FAILED', retryable: false, retryRefusal: 'It failed before Trove kept failed jobs\' requests: send the request again.' });
     expect((await refusal(jobs().retry(oldId))).slice(0, 2)).toEqual([409, 'ConflictException']);
     await rawSql(server, 'DELETE FROM failed_jobs WHERE job_id = ?', [oldId]);
   });
@@ -217,7 +287,11 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
       });
       const queued = (await jobOf(arn))!;
       expect((await jobs().cancel(queued.jobId)).state).toBe('CANCELLED');
-      expect(await jobOf(arn)).toMatchObject({ jobId: queued.jobId, state: 'FAILED', retryable: false });
+      const failed = (await jobOf(arn))!;
+      expect(failed).toMatchObject({ jobId: queued.jobId, state: 'FAILED', retryable: false });
+      expect(failed.retryRefusal).toContain('It was a conditional change (UpdateDatasetEntriesIfUnchanged)');
+      // Its status does not offer a retry that would be refused.
+      expect((await rekognition.send(new DescribeDatasetCommand({ DatasetArn: arn }))).DatasetDescription!.StatusMessage).toMatch(/nothing of it was applied\. Send it again\.$/);
       const [status, code, message] = await refusal(jobs().retry(queued.jobId));
       expect([status, code]).toEqual([400, 'ValidationException']);
       expect(message).toContain('conditional change');
@@ -289,6 +363,11 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
       const bad = await cli(owner, 'retry', 'seven').then(() => undefined, (e: { code: number; stderr: string }) => e);
       expect(bad?.code).toBe(1);
       expect(bad?.stderr).toContain('takes one job id');
+      for (const action of ['retry', 'cancel']) {
+        const local = await cli(owner, action, String(jobId), '--local').then(() => undefined, (e: { code: number; stderr: string }) => e);
+        expect(local?.code).toBe(1);
+        expect(local?.stderr).toContain(`trove jobs ${action} does not take --local: it asks a running Trove`);
+      }
     } finally {
       server.trove.runner.resume();
     }

@@ -193,6 +193,28 @@ describe.each(BACKENDS)('UploadDatasetImport: a file sent in the request, import
     await store.importUploads.remove(fresh);
   });
 
+  it('the sweep leaves an upload alone for longer than a long request timeout: a slow upload is never swept mid-send', async () => {
+    const hour = 60 * 60 * 1000;
+    const patient = await startServer({ backend, requestTimeoutMs: 3 * hour });
+    try {
+      const store = patient.trove.store;
+      const upload = async (idleMs: number) => {
+        const id = await store.importUploads.create(Date.now() - idleMs - hour);
+        await store.importUploads.append(id, 0, [Buffer.from('{"images": [')], Date.now() - idleMs);
+        return id;
+      };
+      // Idle 2 hours: its request may still be sending it (it has 3); idle longer than 3 hours and a margin: gone.
+      const sending = await upload(2 * hour);
+      await upload(3.5 * hour);
+      expect((await store.importUploads.tally()).uploads).toBe(2);
+      await patient.trove.maintenance.sweep();
+      expect(await store.importUploads.tally()).toMatchObject({ uploads: 1, pieces: 1 });
+      await store.importUploads.remove(sending);
+    } finally {
+      await patient.close();
+    }
+  });
+
   async function signedRequestHeaders(arn: string, body: Buffer, payloadHash = createHash('sha256').update(body).digest('hex')): Promise<Record<string, string>> {
     const { SignatureV4 } = await import('@smithy/signature-v4');
     const { NodeSha256 } = await import('../../../src/client/sha256.js');

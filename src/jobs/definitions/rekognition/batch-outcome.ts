@@ -70,13 +70,14 @@ export async function rejectBatch(
 
 /**
  * The give-up path of every batch job: discard, then fail with SERVICE_ERROR (the client may
- * retry); or, for a job cancelled (CancelJob), with code CANCELLED, saying by whom.
+ * retry); or, for a job cancelled (CancelJob), with code CANCELLED, saying by whom, and offering
+ * RetryJob only when `retryable` (its kind and request are ones RetryJob queues again).
  */
 export async function failForService(
-  ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED', error: unknown,
+  ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED', error: unknown, retryable: boolean,
 ): Promise<void> {
   if (error instanceof JobCancelled) {
-    const message = `The change was ${error.message}; nothing of it was applied. Retry it (RetryJob) or send it again.`;
+    const message = `The change was ${error.message}; nothing of it was applied. ${retryable ? 'Retry it (RetryJob) or send it again.' : 'Send it again.'}`;
     return failWriters(ctx, writers, failedStatus, 'CANCELLED', message, 'CLIENT_ERROR');
   }
   await failWriters(ctx, writers, failedStatus, 'SERVICE_ERROR', `Trove could not apply the change (${String(error)}). Try again.`, 'SERVICE_ERROR');

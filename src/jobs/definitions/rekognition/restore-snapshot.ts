@@ -63,7 +63,7 @@ export function restoreSnapshotJob(limits: RekognitionLimits): JobDefinition<Res
     async giveUp(payload, ctx, error) {
       const writer = await writerFor(payload.datasetId, ctx, limits, origin(payload));
       if (!writer) return void (await ctx.finish(async () => undefined));
-      await failForService(ctx, [writer], 'UPDATE_FAILED', error);
+      await failForService(ctx, [writer], 'UPDATE_FAILED', error, false);
     },
   };
 }

@@ -63,10 +63,11 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       deps.observer?.batchEnded('change', result, rejected);
     },
 
-    async giveUp({ datasetId, requester }, ctx, error) {
+    async giveUp(payload, ctx, error) {
+      const { datasetId, requester } = payload;
       const writer = await writerFor(datasetId, ctx, limits, { operation: 'UpdateDatasetEntries', accessKeyId: requester?.accessKeyId });
       if (!writer) return void (await ctx.finish(async () => undefined));
-      await failForService(ctx, [writer], 'UPDATE_FAILED', error);
+      await failForService(ctx, [writer], 'UPDATE_FAILED', error, changeRetryRefusal(payload) === undefined);
     },
   };
 }
