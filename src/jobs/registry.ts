@@ -19,7 +19,7 @@ export function jobDefinitions(deps: { rekognition: RekognitionJobDeps; agentcor
     distributeEntriesJob(deps.rekognition),
     deleteDatasetJob(),
     deleteProjectJob(),
-    restoreSnapshotJob(deps.rekognition.limits),
+    restoreSnapshotJob(deps.rekognition),
     ...writeExamplesJobs(deps.agentcore),
     publishVersionJob(),
     deleteVersionJob(deps.agentcore),

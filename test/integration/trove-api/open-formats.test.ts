@@ -2,7 +2,7 @@ import {
   AddDatasetExamplesCommand, CreateDatasetCommand as CreateAgentCoreDataset, CreateDatasetVersionCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { CreateProjectCommand, CreateDatasetCommand, DeleteDatasetCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
 import { readTar } from '../../../src/lib/tar.js';
 import { allExamples, predefined, settled as acSettled } from '../../harness/agentcore.js';
@@ -93,8 +93,12 @@ describe.each(BACKENDS)('open formats: exports and imports through the Trove API
 
     const target = await newDataset(client);
     const uri = putObject(server, 'exports', 'mixed.coco.json', file.body);
+    // Like every change, an import asks for SQLite's substring index to catch up with what it wrote.
+    const catchUp = vi.spyOn(server.trove.maintenance, 'indexSourceRefsSoon');
     expect(await startImport(api, target, 'COCO', uri)).toMatchObject({ status: 'UPDATE_IN_PROGRESS', format: 'coco' });
     expect((await settled(client, target)).Status).toBe('UPDATE_COMPLETE');
+    await eventually(async () => (catchUp.mock.calls.length > 0 ? true : undefined), 5_000, 'the index catch-up');
+    catchUp.mockRestore();
     const before = (await allEntries(client, { DatasetArn: source })).map((entry) => carried(JSON.stringify(entry))).sort(byRef);
     const after = (await allEntries(client, { DatasetArn: target })).map((entry) => carried(JSON.stringify(entry))).sort(byRef);
     expect(after).toEqual(before);

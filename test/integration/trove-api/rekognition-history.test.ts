@@ -5,7 +5,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatasetHistoryClient } from '../../../src/client/dataset-history-client.js';
 import { BACKENDS } from '../../harness/backends.js';
 import { apiFailure, currentEntries, emptyDataset, entriesAt, historyClient, update } from '../../harness/history.js';
@@ -215,9 +215,13 @@ describe.each(BACKENDS)('Rekognition history and snapshots through /_trove/api (
     expect((await client.send(new DescribeDatasetCommand({ DatasetArn: arn }))).DatasetDescription?.Status).toBe('UPDATE_IN_PROGRESS');
     // One change at a time, as UpdateDatasetEntries.
     expect((await apiFailure(history.restore(arn, 'good'))).code).toBe('ConflictException');
+    // Like every change, a restore asks for SQLite's substring index to catch up with what it wrote.
+    const catchUp = vi.spyOn(server.trove.maintenance, 'indexSourceRefsSoon');
     server.trove.runner.resume();
     const done = await settled(client, arn);
     expect(done.Status).toBe('UPDATE_COMPLETE');
+    await eventually(async () => (catchUp.mock.calls.length > 0 ? true : undefined), 5_000, 'the index catch-up');
+    catchUp.mockRestore();
     expect(done.DatasetStats).toEqual(goodStats);
     expect(await currentEntries(client, arn)).toEqual(good);
     const [restore] = (await history.listRevisions(arn, { maxResults: 1 })).revisions;

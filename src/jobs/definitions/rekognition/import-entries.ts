@@ -71,6 +71,7 @@ export async function importEntries(payload: UpdateEntriesPayload & { import: Im
   const rejected = await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
     await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
   });
+  deps.entriesCommitted();
   deps.observer?.batchEnded('change', result, rejected);
 }
 

@@ -3,12 +3,12 @@ import type { DiffCursor } from '../../../domain/rekognition/history/entry-diff.
 import { EntriesCollected } from '../../../domain/rekognition/history/revision-points.js';
 import { RekognitionJobs } from '../../../domain/rekognition/job-kinds.js';
 import type { RestoreSnapshotPayload } from '../../../domain/rekognition/job-kinds.js';
-import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-deps.js';
 import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
 import type { StoredEntry } from '../../../store/records.js';
 import type { JobDefinition } from '../../job.js';
 import { commitOrReject, failForService, rejectBatch, writerFor } from './batch-outcome.js';
+import type { RekognitionJobDeps } from './job-deps.js';
 
 /** Row versions compared per chunk transaction. */
 const STEP = 1000;
@@ -20,7 +20,7 @@ const STEP = 1000;
  * the next revision never disturb the walk): entries the snapshot had are written back as they
  * were, entries it lacked are removed. A retry discards the unpublished revision first.
  */
-export function restoreSnapshotJob(limits: RekognitionLimits): JobDefinition<RestoreSnapshotPayload> {
+export function restoreSnapshotJob({ limits, entriesCommitted }: Pick<RekognitionJobDeps, 'limits' | 'entriesCommitted'>): JobDefinition<RestoreSnapshotPayload> {
   const origin = ({ snapshot, revision, requester }: RestoreSnapshotPayload) =>
     ({ operation: 'RestoreDatasetSnapshot' as const, accessKeyId: requester.accessKeyId, source: `snapshot ${snapshot} (revision ${revision})` });
   return {
@@ -58,6 +58,7 @@ export function restoreSnapshotJob(limits: RekognitionLimits): JobDefinition<Res
       await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
         await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
       });
+      entriesCommitted();
     },
 
     async giveUp(payload, ctx, error) {
