@@ -13,6 +13,8 @@
  *   commit), so the ratio is Trove's overhead (HTTP, base64, validation, the durable job).
  * - one table: (source_ref, line) upserted into one table.
  *
+ * Each ingest, and the baselines after it, start once the server is idle (waitIdle).
+ *
  * Memory: peak RSS of the server above its RSS right after start-up, over its first three
  * ingests (issue #16: target < 10x the request), and above a warmed-up idle for each measured run.
  *
@@ -25,7 +27,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { validateLine } from '../src/domain/rekognition/manifest/validate-line.js';
 import { blobOf, classificationLine, detectionLine } from './lib/fixtures.js';
-import { mb, median, ms, peakRss, rekognition, resetPeak, rss, spawnTrove, waitSettled } from './lib/trove-process.js';
+import { mb, median, ms, peakRss, rekognition, resetPeak, rss, spawnTrove, waitIdle, waitSettled } from './lib/trove-process.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Number(values.runs);
@@ -170,6 +172,9 @@ async function measure(kind: string, line: (i: number) => string): Promise<void>
       // The kernel's peak since start-up (run 0) or since the last reset: read it before resetting,
       // so the peak of the first three ingests above start-up is the largest of these.
       if (run > 0 && run <= 3) sinceStartup = Math.max(sinceStartup, peakRss(pid) - startup);
+      // Both sides start on a quiet machine: the server's substring-index catch-up after the last
+      // change (SQLite) would otherwise run during this one, or beside the baselines below.
+      await waitIdle(trove);
       const idle = rss(pid);
       if (measured) resetPeak(pid);
       const start = performance.now();
@@ -181,6 +186,7 @@ async function measure(kind: string, line: (i: number) => string): Promise<void>
         throw new Error(`unexpected result ${JSON.stringify(description)}`);
       }
       if (!measured) continue;
+      await waitIdle(trove);
       acks.push(ack);
       completes.push(complete);
       peaks.push(peakRss(pid) - idle);
