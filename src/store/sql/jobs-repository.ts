@@ -129,18 +129,12 @@ export class JobsRepository {
   }
 
   /**
-   * True when `owner` still holds the job. Inside a transaction on PostgreSQL this also locks the
-   * job row (KEY SHARE): no other runner can take the job over until the transaction ends, while
-   * this runner's heartbeats still extend the lease (a job transaction may outlast the lease).
-   */
-  async holdsLease(id: number, owner: string): Promise<boolean> {
-    return (await this.lease(id, owner)) !== undefined;
-  }
-
-  /**
-   * Whether `owner` still holds the job (holdsLease, with its lock), and whether a cancel was
-   * asked for meanwhile: read by every transaction of a running job, so the node running it sees
-   * a cancel at its next transaction, whichever node took the CancelJob request.
+   * Whether `owner` still holds the job (undefined when not), and whether a cancel was asked for
+   * meanwhile: read by every transaction of a running job, so the node running it sees a cancel
+   * at its next transaction, whichever node took the CancelJob request. Inside a transaction on
+   * PostgreSQL this also locks the job row (KEY SHARE): no other runner can take the job over
+   * until the transaction ends, while this runner's heartbeats still extend the lease (a job
+   * transaction may outlast the lease).
    */
   async lease(id: number, owner: string): Promise<{ cancelRequestedBy: string | null } | undefined> {
     const row = await this.db.get<{ cancel_requested_by: string | null }>(
