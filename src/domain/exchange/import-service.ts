@@ -116,6 +116,10 @@ export class ImportService {
           if (!(await tx.importUploads.attach(id, jobId))) throw new Error(`upload ${id} is gone`);
         },
       }, (message) => new ConflictException(message));
+      return {
+        datasetArn: request.datasetArn, status: 'UPDATE_IN_PROGRESS', format: request.format, source: importSourceName(source),
+        ...(request.images ? { images: request.images } : {}),
+      };
     } catch (error) {
       await store.importUploads.remove(id).catch((failure: unknown) => {
         // The maintenance sweep removes it later (an upload no job took).
@@ -123,10 +127,6 @@ export class ImportService {
       });
       throw error;
     }
-    return {
-      datasetArn: request.datasetArn, status: 'UPDATE_IN_PROGRESS', format: request.format, source: importSourceName({ upload: id, name: request.name, bytes: 0 }),
-      ...(request.images ? { images: request.images } : {}),
-    };
   }
 
   /** Writes the chunks as the upload's pieces; resolves to its size. Over `max` bytes: ValidationException. */
