@@ -13,7 +13,8 @@ export interface JobDefinition<P = unknown> {
   readonly payloadVersion: number;
   /**
    * A failed job of this kind may run again from its stored request (RetryJob), so it keeps its
-   * body (job_bodies) while it is listed as failed; other kinds' bodies go when they fail.
+   * body (job_bodies) while it is listed as failed; other kinds' bodies go when they fail. Set by
+   * the registry (jobs/registry.ts) from RETRYABLE_JOB_KINDS, not by each definition.
    */
   readonly retryable?: boolean;
   /**

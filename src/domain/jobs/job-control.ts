@@ -1,6 +1,6 @@
 import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
-import { JOB_CONTROL_ACTIONS } from '../../api/trove/jobs-outputs.js';
-import type { CancelJobWire, RetryJobWire } from '../../api/trove/jobs-outputs.js';
+import { isRetryableJobKind, JOB_CONTROL_ACTIONS } from '../../api/trove/jobs-outputs.js';
+import type { CancelJobWire, RetryableJobKind, RetryJobWire } from '../../api/trove/jobs-outputs.js';
 import type { ObjectAccess } from '../../buckets/object-access.js';
 import { ObjectAccessDenied, requesterOf } from '../../buckets/object-access.js';
 import { formatS3Uri, ObjectStoreError } from '../../object-store/object-store.js';
@@ -38,8 +38,8 @@ interface RetryRule {
   readonly to: (now: number) => StatusChange;
 }
 
-/** One rule per kind of RETRYABLE_JOB_KINDS (api/trove/jobs-outputs.ts, which ListJobs' `retryable` and the console read). */
-const RETRY_RULES: Readonly<Record<string, RetryRule>> = {
+/** One rule per kind of RETRYABLE_JOB_KINDS (api/trove/jobs-outputs.ts): the compiler refuses a missing or an extra one. */
+const RETRY_RULES: Readonly<Record<RetryableJobKind, RetryRule>> = {
   [RekognitionJobs.updateEntries]: {
     from: SETTLED,
     to: (now) => statusChange('UPDATE_IN_PROGRESS', now),
@@ -73,7 +73,7 @@ export class JobControl {
       if (open) throw new ConflictException(`Job ${jobId} is ${open.state}: only a failed job can be retried.`);
       throw new ResourceNotFoundException(`No failed job ${jobId} (failed jobs are kept 7 days).`);
     }
-    const rule = RETRY_RULES[failed.kind];
+    const rule = isRetryableJobKind(failed.kind) ? RETRY_RULES[failed.kind] : undefined;
     if (!rule) throw new ValidationException(`Job ${jobId} (${failed.kind}) cannot be retried: send the request that made it again.`);
     if (failed.payload === null) throw new ConflictException(`Job ${jobId} failed before Trove kept failed jobs' requests: send the request again.`);
     if (failed.retryRefusal !== null) throw new ValidationException(`Job ${jobId} cannot be retried. ${failed.retryRefusal}`);

@@ -1,4 +1,4 @@
-import { RETRYABLE_JOB_KINDS } from '../../api/trove/jobs-outputs.js';
+import { isRetryableJobKind } from '../../api/trove/jobs-outputs.js';
 import type { JobWire } from '../../api/trove/jobs-outputs.js';
 import type { Caller } from '../caller.js';
 import type { PageTokens } from '../pagination.js';
@@ -119,7 +119,7 @@ export function jobView(job: ListedJob): JobView {
 
 /** Why RetryJob refuses the failed job `job`, in a sentence, as ListJobs tells it (undefined: it may be retried). */
 function retryRefusalOf(job: ListedJob): string | undefined {
-  if (!RETRYABLE_JOB_KINDS.includes(job.kind)) return 'Jobs of this kind are not retried: send the request that made it again.';
+  if (!isRetryableJobKind(job.kind)) return 'Jobs of this kind are not retried: send the request that made it again.';
   if (!job.kept?.payload) return 'It failed before Trove kept failed jobs\' requests: send the request again.';
   return job.kept.retryRefusal ?? undefined;
 }

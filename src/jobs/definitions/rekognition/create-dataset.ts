@@ -22,7 +22,6 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
   return {
     kind: RekognitionJobs.createDataset,
     payloadVersion: 1,
-    retryable: true,
 
     async run(payload, ctx) {
       const { datasetId, sourceDatasetId, manifest, requester } = payload;

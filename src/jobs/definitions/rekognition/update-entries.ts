@@ -28,7 +28,6 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
   return {
     kind: RekognitionJobs.updateEntries,
     payloadVersion: 1,
-    retryable: true,
     retryRefusal: changeRetryRefusal,
 
     // A change is at most 5 MB, so it is applied in one transaction: one commit instead of one per
