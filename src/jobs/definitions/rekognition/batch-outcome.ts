@@ -1,3 +1,4 @@
+import { retryRefusal } from '../../../domain/jobs/retry-refusal.js';
 import { ChangeLog } from '../../../domain/rekognition/history/change-log.js';
 import type { ChangeOrigin } from '../../../domain/rekognition/history/change-log.js';
 import type { IngestResult } from '../../../domain/rekognition/ingest.js';
@@ -71,12 +72,13 @@ export async function rejectBatch(
 /**
  * The give-up path of every batch job: discard, then fail with SERVICE_ERROR (the client may
  * retry); or, for a job cancelled (CancelJob), with code CANCELLED, saying by whom, and offering
- * RetryJob only when `retryable` (its kind and request are ones RetryJob queues again).
+ * RetryJob only when RetryJob would take it (retryRefusal: its kind and request).
  */
 export async function failForService(
-  ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED', error: unknown, retryable: boolean,
+  ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED', error: unknown,
 ): Promise<void> {
   if (error instanceof JobCancelled) {
+    const retryable = retryRefusal(ctx.job.kind, ctx.job.payload) === undefined;
     const message = `The change was ${error.message}; nothing of it was applied. ${retryable ? 'Retry it (RetryJob) or send it again.' : 'Send it again.'}`;
     return failWriters(ctx, writers, failedStatus, 'CANCELLED', message, 'CLIENT_ERROR');
   }

@@ -66,7 +66,7 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       const { datasetId, requester } = payload;
       const writer = await writerFor(datasetId, ctx, limits, { operation: 'UpdateDatasetEntries', accessKeyId: requester?.accessKeyId });
       if (!writer) return void (await ctx.finish(async () => undefined));
-      await failForService(ctx, [writer], 'UPDATE_FAILED', error, changeRetryRefusal(payload) === undefined);
+      await failForService(ctx, [writer], 'UPDATE_FAILED', error);
     },
   };
 }
