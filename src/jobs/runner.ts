@@ -341,6 +341,8 @@ export class JobRunner {
           if (now && now.cancelRequestedBy !== null) throw new JobCancelled(now.cancelRequestedBy);
           throw new LeaseLostError(job.id);
         }
+        // A file staged for it (UploadDatasetImport) goes with it, however it ended: not kept for a retry.
+        await tx.importUploads.removeOfJob(job.id);
         return result;
       }, options);
     return {

@@ -1,5 +1,4 @@
 import type { FailedJob, FailedJobNote, JobBody, JobRecord, JobState, JobTally, ListedJob, NewJob, OpenJob } from '../records.js';
-import { ImportUploadsRepository } from './import-uploads-repository.js';
 import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
 
 /**
@@ -164,8 +163,6 @@ export class JobsRepository {
     const cancelled = evenIfCancelled ? '' : ' AND cancel_requested_by IS NULL';
     if ((await this.db.run(`DELETE FROM jobs WHERE id = ? AND lease_owner = ?${cancelled}`, [id, owner])) !== 1) return false;
     if (!failed?.keepBody) await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [id]);
-    // A file staged for it (UploadDatasetImport) goes with it, however the job ended: not kept for a retry.
-    await new ImportUploadsRepository(this.db).removeOfJob(id);
     return true;
   }
 
