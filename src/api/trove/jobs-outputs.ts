@@ -37,6 +37,7 @@ export interface JobWire {
   readonly kind: string;
   readonly state: JobStateWire;
   readonly resources: string[];
+  /** Attempts that ran (a failed job's 0: it was cancelled before its first attempt). */
   readonly attempts: number;
   readonly lastError?: string;
   readonly createdAt: number;
