@@ -106,8 +106,10 @@ export class JobControl {
 
   /**
    * Asks the open job `jobId` to stop, all or nothing: a queued (or retrying) one never runs
-   * again and its dataset is failed now, saying it was cancelled and by whom; a running one stops
-   * at its next transaction, whichever node runs it, and its dataset ends the same way.
+   * again and its dataset is failed now, saying it was cancelled and by whom (CANCELLED), unless
+   * an earlier attempt left rows to delete: a runner does that, in bounded transactions, and then
+   * fails the dataset (CANCELLING); a running one stops at its next transaction, whichever node
+   * runs it, and its dataset ends the same way.
    */
   async cancel(caller: Caller, jobId: number, permit: Permit): Promise<CancelJobWire> {
     const prefixes = jobResourcePrefixes(caller);

@@ -231,13 +231,13 @@ export class JobsRepository {
 
   /**
    * Hands one job back to the queue without counting the attempt (it was cut short, not failed),
-   * due at `runAfter`, with the reason it was cut short.
+   * due at `runAfter`, with the reason it was cut short (none: its last error stays).
    */
-  async release(id: number, owner: string, runAfter: number, reason: string): Promise<boolean> {
+  async release(id: number, owner: string, runAfter: number, reason?: string): Promise<boolean> {
     return (await this.db.run(
-      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1, run_after = ?, last_error = ?
+      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1, run_after = ?, last_error = COALESCE(?, last_error)
        WHERE id = ? AND lease_owner = ? AND state = 'running'`,
-      [runAfter, reason.slice(0, 2000), id, owner],
+      [runAfter, reason?.slice(0, 2000) ?? null, id, owner],
     )) === 1;
   }
 

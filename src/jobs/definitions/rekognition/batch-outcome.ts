@@ -6,7 +6,7 @@ import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-
 import { BatchRejected, RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
 import { failure } from '../../../domain/rekognition/status.js';
 import type { Repositories } from '../../../store/store.js';
-import { JobCancelled } from '../../job.js';
+import { JobCancelled, LeftToRunner } from '../../job.js';
 import type { JobContext } from '../../job.js';
 
 /**
@@ -90,6 +90,9 @@ async function failWriters(
   ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED',
   code: string, message: string, messageCode: 'CLIENT_ERROR' | 'SERVICE_ERROR', failed?: { error: string; retryRefusal?: string },
 ): Promise<void> {
+  // A cancel answered in its request never deletes there: what an earlier attempt wrote (an
+  // import's chunks, any number of rows) goes in the runner's bounded transactions.
+  if (ctx.inRequest) for (const writer of writers) if (await writer.wroteAny()) throw new LeftToRunner();
   for (const writer of writers) await writer.abandon();
   const write = async (tx: Repositories) => {
     for (const writer of writers) await writer.fail(tx, failure(failedStatus, code, message, messageCode, ctx.clock.now()), { code, message });
