@@ -102,7 +102,11 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
   }
   // Operations whose bodies may be larger (or must be smaller) than the service's: their own route.
   for (const { binding } of service.routes) {
-    if (binding.bodyLimit !== undefined) app.route({ method: binding.method, url: binding.uri, bodyLimit: binding.bodyLimit, handler });
+    // The limit is also kept in the route's config: routeOptions.bodyLimit reads Fastify's
+    // server-wide default (1 MiB) on every other route, not the parser's limit it enforces there.
+    if (binding.bodyLimit !== undefined) {
+      app.route({ method: binding.method, url: binding.uri, bodyLimit: binding.bodyLimit, config: { bodyLimit: binding.bodyLimit }, handler });
+    }
   }
   // Operations whose body streams to them: their own context, whose parser leaves the body unread
   // (it inherits the hooks and the error handler above).
@@ -161,7 +165,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     if (error instanceof RateLimited) return service.throttled(error.message);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       // AWS: inline examples are limited to 5 MB per request; some operations have their own limit.
-      const limit = request.routeOptions.bodyLimit ?? options.bodyLimit;
+      const limit = (request.routeOptions.config as { bodyLimit?: number } | undefined)?.bodyLimit ?? options.bodyLimit;
       return service.validationError([{ path: 'body', constraint: `Member must have length less than or equal to ${limit} bytes` }]);
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
