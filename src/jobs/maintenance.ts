@@ -46,10 +46,10 @@ const INDEX_AFTER_COMMIT_MS = 20;
  * unless a snapshot names a revision that sees it: those rows stay until the snapshot goes.
  * Safe to run on several nodes at once (deleting a deleted row is a no-op).
  *
- * Trigram indexing (SQLite): entries committed by a job are added to the substring index right
- * after the commit, in short transactions, so the change's own transaction does not carry that
- * work (listings read the few rows not yet indexed directly). Also run at start-up and with
- * every sweep, which catches up after a crash.
+ * Substring indexing (SQLite's gram index, PostgreSQL's ordered index): entries committed by a
+ * job are added to the substring index right after the commit, in short transactions, so the
+ * change's own transaction does not carry that work (listings read the rows not yet indexed
+ * directly). Also run at start-up and with every sweep, which catches up after a crash.
  */
 export class Maintenance {
   #timer: NodeJS.Timeout | undefined;
@@ -95,24 +95,29 @@ export class Maintenance {
     });
   }
 
-  /** Adds every entry not yet in the trigram index to it; returns how many. */
+  /**
+   * Adds every entry not yet in the substring index to it; returns the work done (SQLite: entry
+   * rows; PostgreSQL: chunks of its ordered index, indexed or rebuilt).
+   */
   async indexSourceRefs(): Promise<number> {
-    // PostgreSQL's pg_trgm index is maintained by the database in the writing transaction.
-    if (this.store.dialect.substringIndex !== 'fts5') return 0;
     let indexed = 0;
     try {
+      // PostgreSQL: ids up to this one are settled (no lower one is still being written), read
+      // once a pass; undefined while a writer is at work (the chunks then wait for the next pass).
+      const settled = await this.store.rkEntries.settledId();
+      const rowsAtATime = this.store.dialect.substringIndex === 'fts5';
       while (!this.#stopped) {
         // Deferred durability: the index is derived from the entries, and its rows and progress mark
         // commit together, so a power loss only takes back index work the next pass redoes.
-        const added = await this.store.transaction((tx) => tx.rkEntries.indexSourceRefs(INDEX_CHUNK), { durability: 'deferred' });
+        const added = await this.store.transaction((tx) => tx.rkEntries.indexSourceRefs(INDEX_CHUNK, settled), { durability: 'deferred' });
         indexed += added;
-        if (added < INDEX_CHUNK) break;
+        if (rowsAtATime ? added < INDEX_CHUNK : added === 0) break;
         // Requests and jobs get the writer between chunks.
         await yieldToEventLoop();
       }
     } catch (error) {
       // Nothing is lost: the rows stay readable without the index, and the next pass resumes.
-      this.logger.error({ err: error }, 'trigram indexing failed');
+      this.logger.error({ err: error }, 'substring indexing failed');
     }
     return indexed;
   }
