@@ -34,6 +34,8 @@ const STATISTICS_TTL_MS = 60_000;
 const COMMON_WINDOW = 0.05;
 /** A second window is intersected with the rarest only when no more common than this (decoding a window every entry has costs more than it saves). */
 const COMMON_SECOND_WINDOW = 0.25;
+/** Dataset and bucket sizes kept at most (#bucketSizes). */
+const MAX_CACHED_SIZES = 50_000;
 /** Chunks read at most in one round of a page (the rounds double, from what the rarest window promises). */
 const MAX_CHUNKS_A_ROUND = 64;
 
@@ -83,6 +85,8 @@ interface Condition { readonly sql: string; readonly params: readonly SqlValue[]
  */
 export class RkEntryListing {
   #statistics: { read: number; value: Promise<TrigramStatistics | undefined> } | undefined;
+  /** PostgreSQL's ordered index: postings per dataset and bucket, as read at `read` (#bucketSizes). */
+  readonly #sizes = new Map<string, { read: number; size: BucketSize }>();
 
   constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect, private readonly chunks?: SourceRefChunks) {}
 
@@ -122,7 +126,7 @@ export class RkEntryListing {
     const chunked = this.chunks && !alone && query.filter.hasErrors !== true && query.filter.labeled !== false
       ? await this.#fromChunks(query, text, afterId, lines) : undefined;
     if (!chunked) return this.#containingBeyond(query, search, afterId, lines);
-    if (chunked.rows.length >= query.limit) return chunked.rows;
+    if (chunked.rows.length >= query.limit || chunked.complete) return chunked.rows;
     const rest = await this.#containingBeyond({ ...query, limit: query.limit - chunked.rows.length }, search, Math.max(afterId, chunked.indexedUpTo), lines);
     return chunked.rows.concat(rest);
   }
@@ -133,33 +137,62 @@ export class RkEntryListing {
    * unless that one is very common) read in listing order, in rounds that double from what the
    * rarest window promises, then the candidates read by id with the exact test, up to the page.
    * Undefined when the index cannot serve (no window, not indexed past `afterId`, or a window so
-   * common that the walk is faster); else the matches among the ids up to `indexedUpTo`.
+   * common that the walk is faster); else the matches among the ids up to `indexedUpTo`, and
+   * whether the dataset has no row above it (else those are read as before).
    */
-  async #fromChunks(query: Query, text: string, afterId: number, lines: boolean): Promise<{ rows: ListedRow[]; indexedUpTo: number } | undefined> {
+  async #fromChunks(query: Query, text: string, afterId: number, lines: boolean): Promise<{ rows: ListedRow[]; indexedUpTo: number; complete: boolean } | undefined> {
     const buckets = spread(windowBuckets(text), MAX_TERMS);
     if (buckets.length === 0) return undefined;
-    const plan = await this.chunks!.plan(query.datasetId, buckets);
-    if (!plan || plan.indexedUpTo <= afterId) return undefined;
-    const sizes = new Map(plan.sizes.map((size) => [size.bucket, size]));
+    const sizes = await this.#bucketSizes(query.datasetId, buckets);
     const ranked = buckets.map((bucket): BucketSize => sizes.get(bucket) ?? { bucket, postings: 0, chunks: 0 }).sort((a, b) => a.postings - b.postings);
     const [rarest, next] = ranked;
-    // A window no indexed entry of the dataset has: no match up to the mark.
-    if (rarest.postings === 0) return { rows: [], indexedUpTo: plan.indexedUpTo };
-    const density = (size: BucketSize) => size.postings / (size.chunks * CHUNK_IDS);
+    const density = (size: BucketSize) => size.postings / (Math.max(1, size.chunks) * CHUNK_IDS);
     if (density(rarest) > COMMON_WINDOW) return undefined;
     const chosen = next && density(next) <= COMMON_SECOND_WINDOW ? [rarest.bucket, next.bucket] : [rarest.bucket];
-    const last = plan.indexedUpTo / CHUNK_IDS - 1;
     let from = chunkOf(afterId + 1);
-    let span = Math.min(MAX_CHUNKS_A_ROUND, Math.max(1, Math.ceil((2 * query.limit * rarest.chunks) / rarest.postings)));
+    // (Sizes read a while ago guide the choices only: what a page reads comes from the chunks read now.)
+    let span = rarest.postings === 0 ? MAX_CHUNKS_A_ROUND
+      : Math.min(MAX_CHUNKS_A_ROUND, Math.max(1, Math.ceil((2 * query.limit * rarest.chunks) / rarest.postings)));
     const rows: ListedRow[] = [];
-    while (from <= last && rows.length < query.limit) {
-      const to = Math.min(last, from + span - 1);
-      const ids = (await this.chunks!.candidates(query.datasetId, chosen, from, to)).filter((id) => id > afterId);
+    let indexedUpTo: number | undefined;
+    let newest = Infinity;
+    while (rows.length < query.limit && (indexedUpTo === undefined || from <= chunkOf(indexedUpTo))) {
+      const to = from + span - 1;
+      const found = await this.chunks!.candidates(query.datasetId, chosen, from, to);
+      // The progress mark of the first round holds for the page (later rounds only read chunks up to it).
+      if (indexedUpTo === undefined) ({ indexedUpTo, newest } = found);
+      if (indexedUpTo === undefined || indexedUpTo <= afterId) return undefined;
+      const ids = found.ids.filter((id) => id > afterId && id <= indexedUpTo!);
       if (ids.length > 0) rows.push(...await this.#candidates(query, ids, query.limit - rows.length, lines));
       from = to + 1;
       span = Math.min(MAX_CHUNKS_A_ROUND, span * 2);
     }
-    return { rows, indexedUpTo: plan.indexedUpTo };
+    return { rows, indexedUpTo: indexedUpTo!, complete: newest <= indexedUpTo! };
+  }
+
+  /**
+   * The postings of each bucket in the dataset, read again once a minute (like the trigram
+   * statistics: they only guide which index a page takes).
+   */
+  async #bucketSizes(datasetId: number, buckets: readonly number[]): Promise<Map<number, BucketSize>> {
+    const now = Date.now();
+    const sizes = new Map<number, BucketSize>();
+    const missing: number[] = [];
+    for (const bucket of buckets) {
+      const known = this.#sizes.get(`${datasetId}:${bucket}`);
+      if (known && now - known.read <= STATISTICS_TTL_MS) sizes.set(bucket, known.size);
+      else missing.push(bucket);
+    }
+    if (missing.length === 0) return sizes;
+    const read = new Map((await this.chunks!.sizes(datasetId, missing)).map((size) => [size.bucket, size]));
+    // Bounded: a cache of recent substrings' windows, dropped whole when it grows past its size.
+    if (this.#sizes.size > MAX_CACHED_SIZES) this.#sizes.clear();
+    for (const bucket of missing) {
+      const size = read.get(bucket) ?? { bucket, postings: 0, chunks: 0 };
+      this.#sizes.set(`${datasetId}:${bucket}`, { read: now, size });
+      sizes.set(bucket, size);
+    }
+    return sizes;
   }
 
   /**

@@ -11,9 +11,10 @@ import type { SqlExecutor } from './sql-driver.js';
  * its matches, and then the candidates by id; the exact test on each row sorts out windows of
  * other substrings that share a bucket, and row versions not visible at the page's revision.
  *
- * Filled by a catch-up in Node.js (catchUp), whole chunks at a time, up to the fence
- * (settledId); rows above `rk_ref_chunk_progress.indexed_upto` are not in it and are read as
- * before (the walk or the trigram index). Deleted row versions leave their postings until their
+ * Filled by a catch-up in Node.js (catchUp) up to the fence (settledId), a chunk at most per
+ * transaction, appending to the rows of a chunk not yet complete; rows above
+ * `rk_ref_chunk_progress.indexed_upto` (the last change, for a moment) are not in it and are read
+ * as before (the walk or the trigram index). Deleted row versions leave their postings until their
  * chunk is rebuilt (markDeleted, then the next catch-up).
  */
 export const WINDOW = 5;
@@ -56,7 +57,10 @@ export function chunkOf(id: number): number {
   return Math.floor((id - 1) / CHUNK_IDS);
 }
 
-/** Ascending ids of chunk `chunk` as varints of their differences (the first from the chunk's start). */
+/**
+ * Ascending ids of chunk `chunk` as varints of their differences (the first from the chunk's
+ * start). Ids indexed later are appended after a zero byte, which starts again from the chunk's start.
+ */
 export function encodeIds(chunk: number, ids: readonly number[]): Buffer {
   const out = Buffer.allocUnsafe(ids.length * 3);
   let at = 0;
@@ -85,8 +89,9 @@ export function decodeIds(chunk: number, bytes: Uint8Array): number[] {
       delta |= (byte & 0x7f) << shift;
       shift += 7;
     } while (byte & 0x80);
-    id += delta;
-    ids.push(id);
+    // A zero delta starts a segment appended later (ids again from the chunk's start).
+    if (delta === 0) id = chunk * CHUNK_IDS;
+    else ids.push((id += delta));
   }
   return ids;
 }
@@ -109,9 +114,6 @@ export function intersect(a: readonly number[], b: readonly number[]): number[] 
 /** Postings of one bucket in the indexed chunks of a dataset: how many, in how many chunks. */
 export interface BucketSize { readonly bucket: number; readonly postings: number; readonly chunks: number }
 
-/** The index's state for one substring of a dataset: rows up to `indexedUpTo` are in it. */
-export interface ChunkPlan { readonly indexedUpTo: number; readonly sizes: readonly BucketSize[] }
-
 export class SourceRefChunks {
   constructor(private readonly db: SqlExecutor) {}
 
@@ -130,9 +132,11 @@ export class SourceRefChunks {
 
   /**
    * One step of the catch-up, in the caller's transaction: rebuilds up to REBUILDS chunks marked
-   * by deletions, then indexes the next whole chunk when every id of it is settled (up to
-   * `settled`, from settledId). Returns the work done (0: nothing left). One node at a time: the
-   * progress row is locked, and another node's catch-up that finds it locked skips its turn.
+   * by deletions, then indexes the ids after the progress mark up to `settled` (from settledId),
+   * to the end of the mark's chunk at most: a chunk's rows not yet complete get the new ids
+   * appended (so a page never walks more than the last change). Returns the work done (0:
+   * nothing left). One node at a time: the progress row is locked, and another node's catch-up
+   * that finds it locked skips its turn.
    */
   async catchUp(settled: number | undefined): Promise<number> {
     const progress = await this.db.get<{ indexed_upto: number }>('SELECT indexed_upto FROM rk_ref_chunk_progress WHERE id = 1 FOR UPDATE SKIP LOCKED');
@@ -141,25 +145,26 @@ export class SourceRefChunks {
     // The marks are deleted before the rows are read: a deletion that commits later marks the chunk again.
     const dirty = await this.db.all<{ dataset_id: number; chunk: number }>(
       `DELETE FROM rk_ref_chunk_dirty WHERE (dataset_id, chunk) IN (
-         SELECT dataset_id, chunk FROM rk_ref_chunk_dirty WHERE chunk < ? LIMIT ${REBUILDS}) RETURNING dataset_id, chunk`,
-      [indexedUpTo / CHUNK_IDS],
+         SELECT dataset_id, chunk FROM rk_ref_chunk_dirty WHERE chunk * ${CHUNK_IDS} < ? LIMIT ${REBUILDS}) RETURNING dataset_id, chunk`,
+      [indexedUpTo],
     );
     for (const { dataset_id: datasetId, chunk } of dirty) {
       await this.db.run('DELETE FROM rk_ref_chunks WHERE dataset_id = ? AND chunk = ?', [datasetId, chunk]);
       const rows = await this.db.all<{ id: number; dataset_id: number; source_ref: string }>(
         'SELECT id, dataset_id, source_ref FROM rk_entries WHERE dataset_id = ? AND id > ? AND id <= ? ORDER BY id',
-        [datasetId, chunk * CHUNK_IDS, (chunk + 1) * CHUNK_IDS],
+        [datasetId, chunk * CHUNK_IDS, Math.min((chunk + 1) * CHUNK_IDS, indexedUpTo)],
       );
       await this.#write(chunk, rows);
     }
-    if (settled === undefined || indexedUpTo + CHUNK_IDS > settled) return dirty.length;
-    const chunk = indexedUpTo / CHUNK_IDS;
+    if (settled === undefined || settled <= indexedUpTo) return dirty.length;
+    const chunk = chunkOf(indexedUpTo + 1);
+    const end = Math.min(settled, (chunk + 1) * CHUNK_IDS);
     const rows = await this.db.all<{ id: number; dataset_id: number; source_ref: string }>(
       'SELECT id, dataset_id, source_ref FROM rk_entries WHERE id > ? AND id <= ? ORDER BY id',
-      [indexedUpTo, indexedUpTo + CHUNK_IDS],
+      [indexedUpTo, end],
     );
     await this.#write(chunk, rows);
-    await this.db.run('UPDATE rk_ref_chunk_progress SET indexed_upto = ? WHERE id = 1', [indexedUpTo + CHUNK_IDS]);
+    await this.db.run('UPDATE rk_ref_chunk_progress SET indexed_upto = ? WHERE id = 1', [end]);
     return dirty.length + 1;
   }
 
@@ -173,53 +178,61 @@ export class SourceRefChunks {
     );
   }
 
-  /**
-   * How far the index reaches, and the postings of each of `buckets` in the dataset (buckets
-   * without any are absent), in one statement. Undefined when the index has no progress row.
-   */
-  async plan(datasetId: number, buckets: readonly number[]): Promise<ChunkPlan | undefined> {
+  /** The postings of each of `buckets` in the dataset (buckets without any are absent). */
+  async sizes(datasetId: number, buckets: readonly number[]): Promise<BucketSize[]> {
     const rows = await this.db.all<{ bucket: number; postings: number; chunks: number }>(
-      `SELECT bucket, SUM(n)::int8 AS postings, COUNT(*)::int8 AS chunks FROM rk_ref_chunks WHERE dataset_id = ? AND bucket = ANY(?::int4[]) GROUP BY bucket
-       UNION ALL SELECT -1, indexed_upto, 0 FROM rk_ref_chunk_progress WHERE id = 1`,
+      'SELECT bucket, SUM(n)::int8 AS postings, COUNT(*)::int8 AS chunks FROM rk_ref_chunks WHERE dataset_id = ? AND bucket = ANY(?::int4[]) GROUP BY bucket',
       [datasetId, `{${buckets.join(',')}}`],
     );
-    const progress = rows.find((row) => Number(row.bucket) === -1);
-    if (!progress) return undefined;
-    return {
-      indexedUpTo: Number(progress.postings),
-      sizes: rows.filter((row) => Number(row.bucket) !== -1).map((row) => ({ bucket: Number(row.bucket), postings: Number(row.postings), chunks: Number(row.chunks) })),
-    };
+    return rows.map((row) => ({ bucket: Number(row.bucket), postings: Number(row.postings), chunks: Number(row.chunks) }));
   }
 
   /**
-   * The ids of chunks [from, to] of the dataset that have a window of every one of `buckets`,
-   * ascending: each chunk's postings decoded and intersected (a chunk missing a bucket has none).
+   * How far the index reaches (every id up to `indexedUpTo` is in it; undefined without a
+   * progress row), the dataset's highest row id (none above the mark: nothing to read apart),
+   * and the ids up to the mark, in chunks [from, to] of the dataset, that have a
+   * window of every one of `buckets`, ascending: each chunk's postings decoded and intersected (a
+   * chunk missing a bucket has none). One statement.
    */
-  async candidates(datasetId: number, buckets: readonly number[], from: number, to: number): Promise<number[]> {
-    const rows = await this.db.all<{ bucket: number; chunk: number; ids: Buffer }>(
-      'SELECT bucket, chunk, ids FROM rk_ref_chunks WHERE dataset_id = ? AND bucket = ANY(?::int4[]) AND chunk >= ? AND chunk <= ? ORDER BY chunk',
-      [datasetId, `{${buckets.join(',')}}`, from, to],
+  async candidates(datasetId: number, buckets: readonly number[], from: number, to: number): Promise<{ indexedUpTo: number | undefined; newest: number; ids: number[] }> {
+    const rows = await this.db.all<{ bucket: number; chunk: number; ids: Buffer | null }>(
+      `SELECT bucket, chunk, ids FROM rk_ref_chunks WHERE dataset_id = ? AND bucket = ANY(?::int4[]) AND chunk >= ? AND chunk <= ?
+       UNION ALL SELECT -1, indexed_upto, NULL FROM rk_ref_chunk_progress WHERE id = 1
+       UNION ALL SELECT -2, COALESCE((SELECT MAX(id) FROM rk_entries WHERE dataset_id = ?), 0), NULL`,
+      [datasetId, `{${buckets.join(',')}}`, from, to, datasetId],
     );
+    let indexedUpTo: number | undefined;
+    let newest = 0;
     const byChunk = new Map<number, Buffer[]>();
     for (const row of rows) {
+      if (row.ids === null) {
+        if (Number(row.bucket) === -1) indexedUpTo = Number(row.chunk);
+        else newest = Number(row.chunk);
+        continue;
+      }
       const chunk = Number(row.chunk);
       const list = byChunk.get(chunk);
       if (list) list.push(row.ids);
       else byChunk.set(chunk, [row.ids]);
     }
-    const out: number[] = [];
+    const ids: number[] = [];
+    if (indexedUpTo === undefined) return { indexedUpTo, newest, ids };
     for (const [chunk, lists] of [...byChunk].sort((a, b) => a[0] - b[0])) {
       if (lists.length < buckets.length) continue;
       // The shortest first: it bounds the intersection.
       lists.sort((a, b) => a.length - b.length);
-      let ids = decodeIds(chunk, lists[0]);
-      for (let i = 1; i < lists.length && ids.length > 0; i++) ids = intersect(ids, decodeIds(chunk, lists[i]));
-      out.push(...ids);
+      let found = decodeIds(chunk, lists[0]);
+      for (let i = 1; i < lists.length && found.length > 0; i++) found = intersect(found, decodeIds(chunk, lists[i]));
+      // (Ids a catch-up appended after the progress mark was read: the rows above it are read apart.)
+      for (const id of found) if (id <= indexedUpTo) ids.push(id);
     }
-    return out;
+    return { indexedUpTo, newest, ids };
   }
 
-  /** Inserts the postings of `rows` (ascending ids of chunk `chunk`, any datasets): one statement per dataset. */
+  /**
+   * Adds the postings of `rows` (ascending ids of chunk `chunk`, any datasets, all above the ids
+   * already indexed): one statement per dataset, appending to the rows the chunk already has.
+   */
   async #write(chunk: number, rows: readonly { id: number; dataset_id: number; source_ref: string }[]): Promise<void> {
     const perDataset = new Map<number, Map<number, number[]>>();
     for (let i = 0; i < rows.length; i++) {
@@ -254,7 +267,8 @@ export class SourceRefChunks {
       }
       await this.db.run(
         `INSERT INTO rk_ref_chunks (dataset_id, bucket, chunk, n, ids)
-         SELECT ?, u.bucket, ?, u.n, substring(?::bytea FROM u.o FOR u.l) FROM unnest(?::int4[], ?::int4[], ?::int4[], ?::int4[]) AS u(bucket, n, o, l)`,
+         SELECT ?, u.bucket, ?, u.n, substring(?::bytea FROM u.o FOR u.l) FROM unnest(?::int4[], ?::int4[], ?::int4[], ?::int4[]) AS u(bucket, n, o, l)
+         ON CONFLICT (dataset_id, bucket, chunk) DO UPDATE SET n = rk_ref_chunks.n + EXCLUDED.n, ids = rk_ref_chunks.ids || decode('00', 'hex') || EXCLUDED.ids`,
         [datasetId, chunk, Buffer.concat(blobs), `{${keys.join(',')}}`, `{${counts.join(',')}}`, `{${offsets.join(',')}}`, `{${lengths.join(',')}}`],
       );
     }
