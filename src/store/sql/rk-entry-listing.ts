@@ -151,7 +151,8 @@ export class RkEntryListing {
     const chosen = next && density(next) <= COMMON_SECOND_WINDOW ? [rarest.bucket, next.bucket] : [rarest.bucket];
     let from = chunkOf(afterId + 1);
     // (Sizes read a while ago guide the choices only: what a page reads comes from the chunks read now.)
-    let span = rarest.postings === 0 ? MAX_CHUNKS_A_ROUND
+    // A window the dataset had no posting of: one round over every chunk (an index probe per bucket finds what came since).
+    let span = rarest.postings === 0 ? 2 ** 40
       : Math.min(MAX_CHUNKS_A_ROUND, Math.max(1, Math.ceil((2 * query.limit * rarest.chunks) / rarest.postings)));
     const rows: ListedRow[] = [];
     let indexedUpTo: number | undefined;
