@@ -13,7 +13,8 @@ export interface JobDefinition<P = unknown> {
   readonly payloadVersion: number;
   /**
    * A failed job of this kind may run again from its stored request (RetryJob), so it keeps its
-   * body (job_bodies) while it is listed as failed; other kinds' bodies go when they fail.
+   * body (job_bodies) while it is listed as failed; other kinds' bodies go when they fail. Set by
+   * the registry (jobs/registry.ts) from RETRYABLE_JOB_KINDS, not by each definition.
    */
   readonly retryable?: boolean;
   /**
@@ -54,6 +55,23 @@ export interface JobContext {
    * `failure.retryRefusal` says why it would fail the same way.
    */
   fail<T>(fn: (tx: Repositories) => Promise<T>, failure: { error: string; retryRefusal?: string }): Promise<T>;
+  /**
+   * This attempt runs in a client's request: CancelJob failing a queued job at once
+   * (JobRunner.cancelNow). Its give-up must stay a short status write: one with long work to do
+   * (deleting the many rows an earlier attempt wrote) throws `LeftToRunner` instead.
+   */
+  readonly inRequest: boolean;
+}
+
+/**
+ * Thrown by a give-up run in a request (JobContext.inRequest) that has long work to do: the job
+ * goes back to the queue, its cancel still asked for, and a runner gives it up there, deleting in
+ * bounded transactions; until then its resource stays as the open job leaves it (in progress).
+ */
+export class LeftToRunner extends Error {
+  constructor() {
+    super('the give-up is left to the runner');
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isRetryableJobKind } from '../api/trove/jobs-outputs.js';
 import type { AgentCoreLimits } from '../domain/agentcore/agentcore-deps.js';
 import type { ObjectAccess } from '../buckets/object-access.js';
 import type { JobDefinition } from './job.js';
@@ -11,9 +12,12 @@ import type { RekognitionJobDeps } from './definitions/rekognition/job-deps.js';
 import { restoreSnapshotJob } from './definitions/rekognition/restore-snapshot.js';
 import { updateEntriesJob } from './definitions/rekognition/update-entries.js';
 
-/** Every job definition Trove runs, in one list. */
+/**
+ * Every job definition Trove runs, in one list; those of the kinds RetryJob queues again
+ * (RETRYABLE_JOB_KINDS, the one list of them) marked `retryable`.
+ */
 export function jobDefinitions(deps: { rekognition: RekognitionJobDeps; agentcore: { garbageAfterMs: number; objects: ObjectAccess; limits: AgentCoreLimits } }): JobDefinition<never>[] {
-  return [
+  const definitions = [
     createDatasetJob(deps.rekognition),
     updateEntriesJob(deps.rekognition),
     distributeEntriesJob(deps.rekognition),
@@ -26,4 +30,5 @@ export function jobDefinitions(deps: { rekognition: RekognitionJobDeps; agentcor
     acDeleteDatasetJob(),
     purgeExamplesJob(),
   ] as JobDefinition<never>[];
+  return definitions.map((definition) => ({ ...definition, retryable: isRetryableJobKind(definition.kind) }));
 }

@@ -9,7 +9,7 @@ import type { WriteOptions } from '../store/sql/sql-driver.js';
 import type { Repositories, Store } from '../store/store.js';
 import { HeldBodies } from './held-bodies.js';
 import type { AcceptedBody } from './held-bodies.js';
-import { JobCancelled, LeaseLostError } from './job.js';
+import { JobCancelled, LeaseLostError, LeftToRunner } from './job.js';
 import type { JobContext, JobDefinition } from './job.js';
 
 export interface JobRunnerConfig {
@@ -29,7 +29,7 @@ export interface JobRunnerConfig {
 }
 
 /** How one attempt of a job ended. */
-export type JobAttemptOutcome = 'finished' | 'failed' | 'gave_up' | 'cancelled' | 'interrupted' | 'lease_lost';
+export type JobAttemptOutcome = 'finished' | 'failed' | 'gave_up' | 'cancelled' | 'interrupted' | 'lease_lost' | 'left_to_runner';
 
 /** Hears about every attempt this runner makes (the metrics); never throws. */
 export interface JobObserver {
@@ -128,21 +128,24 @@ export class JobRunner {
   /**
    * CancelJob asked the queued (or retrying) job `jobId` to stop: fail it now, in the caller's
    * path, as its definition gives up (the dataset ends failed, saying it was cancelled), without
-   * running it. Whatever the runner's concurrency or pause: it is a short status write. Resolves
-   * once that attempt ended; false when the job was not pending (a runner has it: it sees the
-   * cancel at its next transaction) or this runner is stopped.
+   * running it. Whatever the runner's concurrency or pause: it is a short status write. A give-up
+   * with long work (rows an earlier attempt wrote: LeftToRunner) is handed back to the queue
+   * instead, for a runner to do in bounded transactions. Resolves once that attempt ended: true
+   * when the job was failed; false when it was handed back, was not pending (a runner has it: it
+   * sees the cancel at its next transaction), or this runner is stopped.
    */
   async cancelNow(jobId: number): Promise<boolean> {
     if (this.#stopped) return false;
     const job = await this.store.jobs.claimById(jobId, this.owner, this.clock.now(), this.config.leaseMs);
     if (!job) return false;
-    const run = this.#execute(job).finally(() => {
+    let outcome: JobAttemptOutcome | undefined;
+    const run = this.#execute(job, undefined, true, (ended) => (outcome = ended)).finally(() => {
       this.#running.delete(run);
       this.#notifyIdle();
     });
     this.#running.add(run);
     await run;
-    return true;
+    return outcome === 'cancelled';
   }
 
   #refill(): void {
@@ -232,8 +235,11 @@ export class JobRunner {
     for (const resolve of waiters) resolve();
   }
 
-  /** Runs one attempt of `job`; `attemptEnded` hears when the attempt's outcome is known, before any hand-back or reschedule. */
-  async #execute(job: JobRecord, attemptEnded?: () => void): Promise<void> {
+  /**
+   * Runs one attempt of `job`; `attemptEnded` hears when the attempt's outcome is known, before any
+   * hand-back or reschedule, and `heard` what it was. `inRequest`: in a client's request (cancelNow).
+   */
+  async #execute(job: JobRecord, attemptEnded?: () => void, inRequest = false, heard?: (outcome: JobAttemptOutcome) => void): Promise<void> {
     const definition = this.#definitions.get(job.kind);
     const logger = this.logger.child({ jobId: job.id, jobKind: job.kind, resource: job.resource, attempt: job.attempts });
     const heartbeat = setInterval(() => {
@@ -242,11 +248,12 @@ export class JobRunner {
     heartbeat.unref();
     const givingUp = job.attempts > this.config.maxAttempts;
     // A job that gives up is kept, with its payload, as a failed job (failed_jobs) for operators and RetryJob.
-    const ctx = this.#context(job, definition, logger, givingUp ? { attempts: job.attempts - 1 } : undefined);
+    const ctx = this.#context(job, definition, logger, givingUp ? { attempts: job.attempts - 1 } : undefined, inRequest);
     const started = this.clock.now();
     this.observer.started(job, started);
-    const ended = (outcome: JobAttemptOutcome) => {
-      this.observer.ended(job, outcome, this.clock.now() - started);
+    const ended = (result: JobAttemptOutcome) => {
+      this.observer.ended(job, result, this.clock.now() - started);
+      heard?.(result);
       attemptEnded?.();
     };
     try {
@@ -268,7 +275,7 @@ export class JobRunner {
         // committed since): nothing of it is published; the job fails as when it gives up.
         logger.info({ by: error.by }, 'job cancelled');
         outcome = 'cancelled';
-        await definition.giveUp(payload, this.#context(job, definition, logger, { attempts: job.attempts - 1, cancelled: error }), error);
+        await definition.giveUp(payload, this.#context(job, definition, logger, { attempts: job.attempts - 1, cancelled: error }, inRequest), error);
       }
       logger.info({ ms: this.clock.now() - started, outcome }, 'job finished');
       this.#storeFailures = 0;
@@ -277,6 +284,17 @@ export class JobRunner {
       if (error instanceof LeaseLostError) {
         logger.warn('job lease lost; another runner owns it now');
         ended('lease_lost');
+        return;
+      }
+      if (error instanceof LeftToRunner) {
+        // Not this attempt's to do (a cancel's long give-up): back to the queue, due now, its
+        // cancel still asked for, without counting the attempt; a runner gives it up.
+        logger.info('job cancelled; its give-up is left to a runner');
+        ended('left_to_runner');
+        await this.store.jobs.release(job.id, this.owner, this.clock.now()).catch((e: unknown) => {
+          logger.error({ err: e }, 'could not hand the cancelled job back; its lease will expire');
+        });
+        this.#refill();
         return;
       }
       if (error instanceof StoreUnavailableError) {
@@ -322,7 +340,7 @@ export class JobRunner {
    * finish notes the job as failed (after `attempts` that ran; a cancelled one with the cancel as
    * its error), and a cancel asked for meanwhile does not stop it.
    */
-  #context(job: JobRecord, definition: JobDefinition | undefined, logger: Logger, failing?: { attempts: number; cancelled?: JobCancelled }): JobContext {
+  #context(job: JobRecord, definition: JobDefinition | undefined, logger: Logger, failing?: { attempts: number; cancelled?: JobCancelled }, inRequest = false): JobContext {
     type Failure = { error?: string; retryRefusal?: string };
     const guarded = <T>(fn: (tx: Repositories) => Promise<T>, finish: false | { failure?: Failure }, options?: WriteOptions) =>
       this.store.transaction(async (tx) => {
@@ -341,6 +359,8 @@ export class JobRunner {
           if (now && now.cancelRequestedBy !== null) throw new JobCancelled(now.cancelRequestedBy);
           throw new LeaseLostError(job.id);
         }
+        // A file staged for it (UploadDatasetImport) goes with it, however it ended: not kept for a retry.
+        await tx.importUploads.removeOfJob(job.id);
         return result;
       }, options);
     return {
@@ -351,6 +371,7 @@ export class JobRunner {
       transaction: (fn) => guarded(fn, false),
       finish: (fn, options) => guarded(fn, {}, options),
       fail: (fn, failure) => guarded(fn, { failure }),
+      inRequest,
     };
   }
 }

@@ -64,7 +64,7 @@ export class Metrics implements JobObserver, IngestObserver {
     });
     this.#jobRun = new Histogram({
       name: 'trove_job_run_seconds',
-      help: 'Time each job attempt on this node ran, by outcome: finished, failed (retried later), gave_up, cancelled (CancelJob), interrupted (database unavailable), lease_lost.',
+      help: 'Time each job attempt on this node ran, by outcome: finished, failed (retried later), gave_up, cancelled (CancelJob), interrupted (database unavailable), lease_lost, left_to_runner (a cancel\'s long give-up handed from its request to a runner).',
       labelNames: ['kind', 'outcome'], buckets: JOB_BUCKETS, registers,
     });
     this.#lines = new Counter({

@@ -73,6 +73,9 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console: ret
     await roses.locator(`.confirm-inline button:has-text("Cancel job ${ids.roses}")`).click();
     await expect.poll(() => stateOf(page, ids.roses)).toBe('FAILED');
     expect(await card(page, ids.roses).locator('.job-error pre').textContent()).toBe('cancelled by access key test (CancelJob)');
+    // It never ran: its times say so, not "Gave up after 0 s".
+    expect(await card(page, ids.roses).locator('.job-times dt').allTextContents()).toEqual(['Queued', 'Failed', 'Never ran']);
+    expect(await card(page, ids.roses).locator('.job-times dd').last().textContent()).toMatch(/^cancelled after \d+ s in the queue$/);
     const cancelled = await status(arns.roses);
     expect(cancelled.Status).toBe('UPDATE_FAILED');
     expect(cancelled.StatusMessage).toMatch(/^CANCELLED: The change was cancelled by access key test \(CancelJob\)/);

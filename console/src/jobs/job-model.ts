@@ -105,8 +105,13 @@ export function jobTimes(job: JobView, now: number): TimeFact[] {
     }
     case 'RETRYING':
       return [queued, { label: 'Since queued', text: since(job.createdAt) }, ...later(job, now)];
-    case 'FAILED':
-      return [queued, { label: 'Failed', at: job.failedAt }, { label: 'Gave up after', text: duration(((job.failedAt ?? job.createdAt) - job.createdAt) * 1000) }];
+    case 'FAILED': {
+      const waited = duration(((job.failedAt ?? job.createdAt) - job.createdAt) * 1000);
+      // No attempt ran: it did not give up, it was cancelled while it waited (the one way a job
+      // fails before its first attempt: ListJobs' `attempts`).
+      if (job.attempts === 0) return [queued, { label: 'Failed', at: job.failedAt }, { label: 'Never ran', text: `cancelled after ${waited} in the queue` }];
+      return [queued, { label: 'Failed', at: job.failedAt }, { label: 'Gave up after', text: waited }];
+    }
   }
 }
 

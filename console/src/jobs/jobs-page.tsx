@@ -1,6 +1,6 @@
 import { GetDatasetCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { useEffect, useState } from 'react';
-import { JOB_CONTROL_ACTIONS, RETRYABLE_JOB_KINDS } from '../../../src/api/trove/jobs-outputs.js';
+import { isRetryableJobKind, JOB_CONTROL_ACTIONS } from '../../../src/api/trove/jobs-outputs.js';
 import { useJobsClient } from '../lib/api-clients.js';
 import { usePermission, useTrovePermission } from '../lib/caller.js';
 import { useClients } from '../lib/clients.js';
@@ -150,7 +150,7 @@ function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void })
   const [done, setDone] = useState<string>();
   // The job's own action on its dataset(s), which a retry or a cancel needs too (undefined: neither applies).
   const jobAction = JOB_CONTROL_ACTIONS[job.kind] as string | undefined;
-  const retryAction = RETRYABLE_JOB_KINDS.includes(job.kind) ? jobAction : undefined;
+  const retryAction = isRetryableJobKind(job.kind) ? jobAction : undefined;
   const retryAllowed = usePermission(['trove:RetryJob', job.resources], ...(retryAction ? [[retryAction, job.resources] as const] : []));
   const cancelAllowed = usePermission(['trove:CancelJob', job.resources], ...(jobAction ? [[jobAction, job.resources] as const] : []));
   const act = async (call: () => Promise<{ state: string }>, said: (state: string) => string) => {

@@ -2,20 +2,31 @@
 // the typed client (src/client/jobs-client.ts) use these types in the browser.
 
 /**
+ * Job kinds RetryJob queues again (the others: send the request again): the one list of them.
+ * The console offers Retry from it; RetryJob's rules are typed by it (RETRY_RULES, a compile
+ * error when one is missing or extra); the job registry marks these kinds' definitions
+ * `retryable`, so a failed job of them keeps its body (test/unit/jobs/retryable-kinds.test.ts).
+ */
+export const RETRYABLE_JOB_KINDS = ['rekognition.update-entries', 'rekognition.create-dataset'] as const;
+export type RetryableJobKind = (typeof RETRYABLE_JOB_KINDS)[number];
+
+export function isRetryableJobKind(kind: string): kind is RetryableJobKind {
+  return (RETRYABLE_JOB_KINDS as readonly string[]).includes(kind);
+}
+
+/**
  * Job kinds RetryJob and CancelJob act on, with the action the job's own request amounts to,
  * which the caller needs on the job's dataset(s) besides `trove:RetryJob` / `trove:CancelJob`:
  * retrying makes the change again, cancelling fails it (a restore changes entries as
- * RestoreDatasetSnapshot does). Every kind here can be cancelled; RETRYABLE_JOB_KINDS retried.
+ * RestoreDatasetSnapshot does). Every kind here can be cancelled; RETRYABLE_JOB_KINDS retried
+ * (each has its action here: checked by the compiler).
  */
 export const JOB_CONTROL_ACTIONS: Readonly<Record<string, string>> = {
   'rekognition.update-entries': 'rekognition:UpdateDatasetEntries',
   'rekognition.create-dataset': 'rekognition:CreateDataset',
   'rekognition.distribute-entries': 'rekognition:DistributeDatasetEntries',
   'rekognition.restore-snapshot': 'rekognition:UpdateDatasetEntries',
-};
-
-/** Job kinds RetryJob queues again (the others: send the request again). */
-export const RETRYABLE_JOB_KINDS: readonly string[] = ['rekognition.update-entries', 'rekognition.create-dataset'];
+} satisfies Record<RetryableJobKind, string> & Record<string, string>;
 
 /** QUEUED (never tried), RUNNING, RETRYING (waiting after a failed attempt), FAILED (gave up). */
 export type JobStateWire = 'QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED';
@@ -26,6 +37,7 @@ export interface JobWire {
   readonly kind: string;
   readonly state: JobStateWire;
   readonly resources: string[];
+  /** Attempts that ran (a failed job's 0: it was cancelled before its first attempt). */
   readonly attempts: number;
   readonly lastError?: string;
   readonly createdAt: number;

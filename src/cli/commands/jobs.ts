@@ -79,7 +79,7 @@ async function control(action: 'retry' | 'cancel', args: readonly string[], json
   const said = {
     QUEUED: `Job ${jobId} is queued again; ${on} is being updated from its stored request.`,
     CANCELLED: `Job ${jobId} is cancelled: it will not run, and ${on} is marked failed (CANCELLED).`,
-    CANCELLING: `Job ${jobId} is running: it stops at its next step without applying anything, and ${on} is then marked failed (CANCELLED).`,
+    CANCELLING: `Job ${jobId} is being cancelled: it stops at its next step without applying anything (a runner first deletes what it wrote), and ${on} is then marked failed (CANCELLED).`,
   }[answer.state];
   process.stdout.write(forTerminal(`${said}\n`));
   return 0;

@@ -1,6 +1,6 @@
 import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
 import { JOB_CONTROL_ACTIONS } from '../../api/trove/jobs-outputs.js';
-import type { CancelJobWire, RetryJobWire } from '../../api/trove/jobs-outputs.js';
+import type { CancelJobWire, RetryableJobKind, RetryJobWire } from '../../api/trove/jobs-outputs.js';
 import type { ObjectAccess } from '../../buckets/object-access.js';
 import { ObjectAccessDenied, requesterOf } from '../../buckets/object-access.js';
 import { formatS3Uri, ObjectStoreError } from '../../object-store/object-store.js';
@@ -9,11 +9,12 @@ import type { Clock } from '../../lib/clock.js';
 import type { FailedJob, RkDatasetRecord, RkDatasetStatus } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { Caller } from '../caller.js';
-import { changeRetryRefusal, RekognitionJobs } from '../rekognition/job-kinds.js';
+import { RekognitionJobs } from '../rekognition/job-kinds.js';
 import type { CreateDatasetPayload, UpdateEntriesPayload } from '../rekognition/job-kinds.js';
 import { SETTLED, statusChange } from '../rekognition/status.js';
 import type { StatusChange } from '../../store/sql/rk-datasets-repository.js';
 import { jobResourcePrefixes } from './job-listing.js';
+import { retryRefusal } from './retry-refusal.js';
 
 /** Refuses (AccessDeniedException) when the caller's allow-lists do not cover `action` on `resources`. */
 export type Permit = (action: string, resources: readonly string[]) => void;
@@ -38,8 +39,8 @@ interface RetryRule {
   readonly to: (now: number) => StatusChange;
 }
 
-/** One rule per kind of RETRYABLE_JOB_KINDS (api/trove/jobs-outputs.ts, which ListJobs' `retryable` and the console read). */
-const RETRY_RULES: Readonly<Record<string, RetryRule>> = {
+/** One rule per kind of RETRYABLE_JOB_KINDS (api/trove/jobs-outputs.ts): the compiler refuses a missing or an extra one. */
+const RETRY_RULES: Readonly<Record<RetryableJobKind, RetryRule>> = {
   [RekognitionJobs.updateEntries]: {
     from: SETTLED,
     to: (now) => statusChange('UPDATE_IN_PROGRESS', now),
@@ -73,14 +74,15 @@ export class JobControl {
       if (open) throw new ConflictException(`Job ${jobId} is ${open.state}: only a failed job can be retried.`);
       throw new ResourceNotFoundException(`No failed job ${jobId} (failed jobs are kept 7 days).`);
     }
-    const rule = RETRY_RULES[failed.kind];
-    if (!rule) throw new ValidationException(`Job ${jobId} (${failed.kind}) cannot be retried: send the request that made it again.`);
-    if (failed.payload === null) throw new ConflictException(`Job ${jobId} failed before Trove kept failed jobs' requests: send the request again.`);
-    if (failed.retryRefusal !== null) throw new ValidationException(`Job ${jobId} cannot be retried. ${failed.retryRefusal}`);
-    const payload = JSON.parse(failed.payload) as UpdateEntriesPayload | CreateDatasetPayload;
-    // Noted with the failure since; asked here too for jobs noted before.
-    const refusal = failed.kind === RekognitionJobs.updateEntries ? changeRetryRefusal(payload as UpdateEntriesPayload) : undefined;
-    if (refusal) throw new ValidationException(`Job ${jobId} cannot be retried. ${refusal}`);
+    const refusal = retryRefusal(failed.kind, failed.payload, failed.retryRefusal);
+    if (refusal) {
+      const message = `Job ${jobId} (${failed.kind}) cannot be retried. ${refusal.sentence}`;
+      // A request not kept is the job's state (409); a kind or a request never retried, the input's (400).
+      throw refusal.reason === 'not-kept' ? new ConflictException(message) : new ValidationException(message);
+    }
+    // Not refused: a retryable kind, with its request kept.
+    const rule = RETRY_RULES[failed.kind as RetryableJobKind];
+    const payload = JSON.parse(failed.payload!) as UpdateEntriesPayload | CreateDatasetPayload;
     const dataset = await this.#datasetOf(failed, payload.datasetId);
     permit('trove:RetryJob', [dataset.arn]);
     // As CreateDataset checks its DatasetSource too: a copy reads the dataset it copies.
@@ -104,8 +106,10 @@ export class JobControl {
 
   /**
    * Asks the open job `jobId` to stop, all or nothing: a queued (or retrying) one never runs
-   * again and its dataset is failed now, saying it was cancelled and by whom; a running one stops
-   * at its next transaction, whichever node runs it, and its dataset ends the same way.
+   * again and its dataset is failed now, saying it was cancelled and by whom (CANCELLED), unless
+   * an earlier attempt left rows to delete: a runner does that, in bounded transactions, and then
+   * fails the dataset (CANCELLING); a running one stops at its next transaction, whichever node
+   * runs it, and its dataset ends the same way.
    */
   async cancel(caller: Caller, jobId: number, permit: Permit): Promise<CancelJobWire> {
     const prefixes = jobResourcePrefixes(caller);

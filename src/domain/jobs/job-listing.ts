@@ -1,10 +1,10 @@
-import { RETRYABLE_JOB_KINDS } from '../../api/trove/jobs-outputs.js';
 import type { JobWire } from '../../api/trove/jobs-outputs.js';
 import type { Caller } from '../caller.js';
 import type { PageTokens } from '../pagination.js';
 import { fingerprint } from '../pagination.js';
 import type { JobState, ListedJob } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
+import { retryRefusal } from './retry-refusal.js';
 
 /** Every state, in the order a listing walks them: open jobs first (one table), then failed ones. */
 export const JOB_STATES: readonly JobState[] = ['QUEUED', 'RUNNING', 'RETRYING', 'FAILED'];
@@ -98,7 +98,7 @@ export type JobView = JobWire;
 
 export function jobView(job: ListedJob): JobView {
   const seconds = (ms: number | null) => (ms === null ? undefined : ms / 1000);
-  const refusal = job.state === 'FAILED' ? retryRefusalOf(job) : undefined;
+  const refusal = job.state === 'FAILED' ? retryRefusal(job.kind, job.kept?.payload ?? false, job.kept?.retryRefusal ?? null)?.sentence : undefined;
   return {
     jobId: job.id,
     kind: job.kind,
@@ -115,13 +115,6 @@ export function jobView(job: ListedJob): JobView {
     retryable: job.state === 'FAILED' ? refusal === undefined : undefined,
     retryRefusal: job.state === 'FAILED' ? refusal : undefined,
   };
-}
-
-/** Why RetryJob refuses the failed job `job`, in a sentence, as ListJobs tells it (undefined: it may be retried). */
-function retryRefusalOf(job: ListedJob): string | undefined {
-  if (!RETRYABLE_JOB_KINDS.includes(job.kind)) return 'Jobs of this kind are not retried: send the request that made it again.';
-  if (!job.kept?.payload) return 'It failed before Trove kept failed jobs\' requests: send the request again.';
-  return job.kept.retryRefusal ?? undefined;
 }
 
 /**

@@ -41,7 +41,7 @@ export class RevisionWriter {
 
   /** Discards whatever an earlier, interrupted attempt wrote at this revision. */
   async begin(): Promise<void> {
-    await this.ctx.transaction((tx) => tx.rkEntries.discard(this.dataset.id, this.revision));
+    await this.#discard();
   }
 
   /**
@@ -154,7 +154,21 @@ export class RevisionWriter {
 
   /** Removes everything written at this revision (the batch failed); counters are untouched. */
   async abandon(): Promise<void> {
-    await this.ctx.transaction((tx) => tx.rkEntries.discard(this.dataset.id, this.revision));
+    await this.#discard();
+  }
+
+  /** Whether anything was written at this revision (by an attempt that did not publish it): what `abandon` would remove. */
+  async wroteAny(): Promise<boolean> {
+    return this.ctx.store.rkEntries.writtenAt(this.dataset.id, this.revision);
+  }
+
+  /**
+   * Undoes this revision's rows in bounded steps, each its own transaction (an interrupted import
+   * may have left hundreds of thousands): readers never see them, as the revision is not
+   * published, and a crash midway leaves the rest to the next attempt or give-up.
+   */
+  async #discard(): Promise<void> {
+    while (!(await this.ctx.transaction((tx) => tx.rkEntries.discardStep(this.dataset.id, this.revision))));
   }
 
   #count(row: EntryRow, sign: 1 | -1): void {

@@ -10,7 +10,7 @@ const PIECES_PER_DELETE = 64;
  * in short transactions of their own while the body streams in (never one transaction holding
  * the write lock for a slow body), given to the import job by the transaction that accepts it
  * (`attach`), read by that job as often as its conversion needs, and deleted with the job
- * (JobsRepository.finish) or, never accepted, by the maintenance sweep (`removeOrphans`).
+ * (by the job runner's finishing transaction) or, never accepted, by the maintenance sweep (`removeOrphans`).
  */
 export class ImportUploadsRepository {
   constructor(private readonly db: SqlExecutor) {}
@@ -67,7 +67,7 @@ export class ImportUploadsRepository {
     await this.db.run('DELETE FROM import_uploads WHERE id = ?', [id]);
   }
 
-  /** Deletes the upload a job was given, if any (the job's last transaction: JobsRepository.finish). */
+  /** Deletes the upload a job was given, if any (the job's last transaction: JobRunner, as it finishes the job). */
   async removeOfJob(jobId: number): Promise<void> {
     // One index probe for the jobs that have none (every other job).
     const gone = await this.db.all<{ id: number }>('DELETE FROM import_uploads WHERE job_id = ? RETURNING id', [jobId]);

@@ -1,5 +1,4 @@
 import type { FailedJob, FailedJobNote, JobBody, JobRecord, JobState, JobTally, ListedJob, NewJob, OpenJob } from '../records.js';
-import { ImportUploadsRepository } from './import-uploads-repository.js';
 import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
 
 /**
@@ -164,8 +163,6 @@ export class JobsRepository {
     const cancelled = evenIfCancelled ? '' : ' AND cancel_requested_by IS NULL';
     if ((await this.db.run(`DELETE FROM jobs WHERE id = ? AND lease_owner = ?${cancelled}`, [id, owner])) !== 1) return false;
     if (!failed?.keepBody) await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [id]);
-    // A file staged for it (UploadDatasetImport) goes with it, however the job ended: not kept for a retry.
-    await new ImportUploadsRepository(this.db).removeOfJob(id);
     return true;
   }
 
@@ -234,13 +231,13 @@ export class JobsRepository {
 
   /**
    * Hands one job back to the queue without counting the attempt (it was cut short, not failed),
-   * due at `runAfter`, with the reason it was cut short.
+   * due at `runAfter`, with the reason it was cut short (none: its last error stays).
    */
-  async release(id: number, owner: string, runAfter: number, reason: string): Promise<boolean> {
+  async release(id: number, owner: string, runAfter: number, reason?: string): Promise<boolean> {
     return (await this.db.run(
-      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1, run_after = ?, last_error = ?
+      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1, run_after = ?, last_error = COALESCE(?, last_error)
        WHERE id = ? AND lease_owner = ? AND state = 'running'`,
-      [runAfter, reason.slice(0, 2000), id, owner],
+      [runAfter, reason?.slice(0, 2000) ?? null, id, owner],
     )) === 1;
   }
 

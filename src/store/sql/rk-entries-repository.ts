@@ -21,6 +21,8 @@ export interface SupersededCursor { readonly rev: number; readonly id: number }
 const CHUNK = 200;
 /** Ids read per query while walking to a position: bounded memory, few round trips. */
 const POSITION_STEP = 5000;
+/** Rows deleted (or restored) per step of undoing an uncommitted revision: one short transaction each. */
+const DISCARD_STEP = 1000;
 const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
 
 /**
@@ -144,22 +146,36 @@ export class RkEntriesRepository {
   }
 
   /**
-   * Undoes everything written at an uncommitted `revision`: the retry path of a job that crashed
-   * or failed between chunks. Idempotent. Rows created at the dataset's newest revision have its
-   * highest ids (one writer per dataset at a time), so they are found from the end of the
-   * listing-order index without an index of their own.
+   * One bounded step of undoing what an uncommitted `revision` wrote (the retry or give-up path
+   * of a job that crashed, failed or was cancelled between chunks): deletes up to DISCARD_STEP
+   * rows created at it, and once none are left, restores up to DISCARD_STEP rows it superseded
+   * (in that order: a restored row and the row that replaced it would both be live). True once
+   * nothing is left; each step is meant to be its own transaction (RevisionWriter), so a large
+   * import is undone in short ones. Idempotent. Rows created at the dataset's newest revision have
+   * its highest ids (one writer per dataset at a time), so they are found from the end of the
+   * listing-order index without an index of their own; superseded ones by rk_entries_superseded.
    */
-  async discard(datasetId: number, revision: number): Promise<void> {
-    for (;;) {
-      const rows = await this.db.all<{ id: number; labels: string; created_rev: number }>(
-        'SELECT id, labels, created_rev FROM rk_entries WHERE dataset_id = ? ORDER BY id DESC LIMIT 1000',
-        [datasetId],
-      );
-      const created = rows.filter((row) => Number(row.created_rev) === revision);
-      await this.#deleteRows(datasetId, created);
-      if (created.length < rows.length || rows.length === 0) break;
-    }
-    await this.db.run('UPDATE rk_entries SET deleted_rev = NULL WHERE dataset_id = ? AND deleted_rev = ?', [datasetId, revision]);
+  async discardStep(datasetId: number, revision: number): Promise<boolean> {
+    const rows = await this.db.all<{ id: number; labels: string; created_rev: number }>(
+      `SELECT id, labels, created_rev FROM rk_entries WHERE dataset_id = ? ORDER BY id DESC LIMIT ${DISCARD_STEP}`,
+      [datasetId],
+    );
+    const created = rows.filter((row) => Number(row.created_rev) === revision);
+    await this.#deleteRows(datasetId, created);
+    if (created.length === DISCARD_STEP) return false;
+    const restored = await this.db.run(
+      `UPDATE rk_entries SET deleted_rev = NULL WHERE id IN
+         (SELECT id FROM rk_entries WHERE dataset_id = ? AND deleted_rev = ? LIMIT ${DISCARD_STEP})`,
+      [datasetId, revision],
+    );
+    return restored < DISCARD_STEP;
+  }
+
+  /** Whether an uncommitted `revision` left rows behind (what discardStep undoes): two index probes. */
+  async writtenAt(datasetId: number, revision: number): Promise<boolean> {
+    const newest = await this.db.get<{ created_rev: number }>('SELECT created_rev FROM rk_entries WHERE dataset_id = ? ORDER BY id DESC LIMIT 1', [datasetId]);
+    if (newest && Number(newest.created_rev) === revision) return true;
+    return (await this.db.get('SELECT 1 AS one FROM rk_entries WHERE dataset_id = ? AND deleted_rev = ? LIMIT 1', [datasetId, revision])) !== undefined;
   }
 
   /**

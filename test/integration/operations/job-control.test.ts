@@ -170,6 +170,51 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     expect(await jobOf(arn)).toMatchObject({ state: 'FAILED', retryable: true });
   }, 60_000);
 
+  it('cancels a queued import an earlier attempt left 2,500 rows of: the request only marks it, a runner deletes them in bounded steps, the dataset in progress until then', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/kept.png', 'cat')]);
+    await s3.put('photos', 'left/coco.json', coco(3));
+    server.trove.runner.pause();
+    try {
+      await startImport(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: owner }), arn, 'COCO', 's3://photos/left/coco.json', 's3://photos/left/');
+      const queued = (await jobOf(arn))!;
+      const dataset = (await rawSql<{ id: number; revision: number }>(server, 'SELECT id, revision FROM rk_datasets WHERE arn = ?', [arn])).rows[0];
+      const [id, next] = [Number(dataset.id), Number(dataset.revision) + 1];
+      // What an attempt of it cut short leaves (a crash, a lost lease): its chunks' rows at the
+      // next revision, unpublished, and the entry it replaced superseded there.
+      const left = Array.from({ length: 2500 }, (_, i) => ({
+        sourceRef: `s3://photos/left/img-${i}.png`, line: classificationLine(`s3://photos/left/img-${i}.png`, 'cat'), labels: [['cat', 0] as const], isLabeled: true, hasErrors: false,
+      }));
+      await server.trove.store.transaction(async (tx) => {
+        const [kept] = await tx.rkEntries.findLive(id, ['s3://photos/kept.png']);
+        await tx.rkEntries.supersede([kept.id], next);
+        await tx.rkEntries.insert(id, next, left);
+      });
+      const leftRows = async () => Number((await rawSql<{ n: number }>(server, 'SELECT COUNT(*) AS n FROM rk_entries WHERE dataset_id = ? AND (created_rev = ? OR deleted_rev = ?)', [id, next, next])).rows[0].n);
+      expect(await leftRows()).toBe(2501);
+
+      expect(await jobs().cancel(queued.jobId)).toEqual({ jobId: queued.jobId, state: 'CANCELLING', resources: [arn] });
+      // The request deleted nothing: the job waits for a runner, its cancel asked for, the dataset
+      // still being updated, its entries those of before.
+      expect(await leftRows()).toBe(2501);
+      expect(await jobOf(arn)).toMatchObject({ jobId: queued.jobId, state: 'QUEUED', attempts: 0, cancelRequestedBy: owner.accessKeyId });
+      expect((await rekognition.send(new DescribeDatasetCommand({ DatasetArn: arn }))).DatasetDescription).toMatchObject({ Status: 'UPDATE_IN_PROGRESS', DatasetStats: { TotalEntries: 1 } });
+      expect(await entriesOf(arn)).toEqual(['s3://photos/kept.png']);
+      // A step of the delete is bounded (the runner's give-up takes one short transaction per step).
+      expect(await server.trove.store.transaction((tx) => tx.rkEntries.discardStep(id, next))).toBe(false);
+      expect(await leftRows()).toBe(1501);
+
+      server.trove.runner.resume();
+      const done = await settled(rekognition, arn);
+      expect(done).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR', DatasetStats: { TotalEntries: 1, LabeledEntries: 1 } });
+      expect(done.StatusMessage).toMatch(new RegExp(`^CANCELLED: The change was cancelled by access key ${owner.accessKeyId} \\(CancelJob\\)`));
+      expect(await leftRows()).toBe(0);
+      expect(await entriesOf(arn)).toEqual(['s3://photos/kept.png']);
+      expect(await jobOf(arn)).toMatchObject({ jobId: queued.jobId, state: 'FAILED', attempts: 0, retryable: true });
+    } finally {
+      server.trove.runner.resume();
+    }
+  });
+
   it('the purge of old failed jobs meeting a retry under way forgets only jobs still failed: the retried job keeps its lines', async () => {
     const arn = await newDataset(rekognition, [classificationLine('s3://photos/p1.png', 'cat')]);
     server.trove.runner.pause();

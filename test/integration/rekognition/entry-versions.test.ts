@@ -65,7 +65,7 @@ describe.each(BACKENDS)('the entry version check around the accepting transactio
     const check = new ExpectationCheck(d.id, [{ sourceRef: REF, version: entryVersion(d.line) }]);
     await check.prepare(server.trove.store, d.revision);
     // That attempt fails: its rows are discarded and the committed one is live again.
-    await server.trove.store.transaction((tx) => tx.rkEntries.discard(d.id, next));
+    await server.trove.store.transaction((tx) => tx.rkEntries.discardStep(d.id, next));
     expect(await server.trove.store.transaction((tx) => check.check(tx))).toEqual([]);
     // Its retry writes another line at the same revision (image checks may answer otherwise the
     // second time): the row's revision is the one seen while it was written, its line is not.
@@ -77,7 +77,7 @@ describe.each(BACKENDS)('the entry version check around the accepting transactio
     });
     await again.prepare(server.trove.store, d.revision);
     await server.trove.store.transaction(async (tx) => {
-      await tx.rkEntries.discard(d.id, next);
+      await tx.rkEntries.discardStep(d.id, next);
       const [live] = await tx.rkEntries.findLive(d.id, [REF]);
       await tx.rkEntries.supersede([live.id], next);
       await tx.rkEntries.insert(d.id, next, [{ ...row, line: d.line }]);

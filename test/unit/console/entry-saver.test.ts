@@ -63,7 +63,7 @@ describe('EntrySaver', () => {
       { sourceRef: 's3://b/new.png', line: line('s3://b/new.png', 'daisy'), base: undefined },
     ], (phase) => phases.push(phase));
     expect(result).toEqual({
-      kind: 'saved', status: 'UPDATE_COMPLETE', message: undefined, checked: true,
+      kind: 'saved', status: 'UPDATE_COMPLETE', message: undefined, readBack: true, checked: true,
       lines: new Map([['s3://b/a.png', `${line('s3://b/a.png', 'tulip')} (listed)`], ['s3://b/new.png', `${line('s3://b/new.png', 'daisy')} (listed)`]]),
     });
     expect(phases).toEqual(['waiting', 'sending', 'updating', 'reading']);

@@ -50,6 +50,10 @@ describe('the Jobs page model', () => {
     expect(jobTimes(job({ state: 'FAILED', attempts: 5, failedAt: T + 12 }), now)).toEqual([
       { label: 'Queued', at: T }, { label: 'Failed', at: T + 12 }, { label: 'Gave up after', text: '12 s' },
     ]);
+    // Cancelled before its first attempt: it never ran, so it did not give up.
+    expect(jobTimes(job({ state: 'FAILED', attempts: 0, failedAt: T }), now)).toEqual([
+      { label: 'Queued', at: T }, { label: 'Failed', at: T }, { label: 'Never ran', text: 'cancelled after 0 s in the queue' },
+    ]);
   });
 
   it('folds a long error to its first line, keeps a short one whole', () => {

@@ -44,7 +44,7 @@ describe('SQLite trigram index progress', () => {
     await sqlite.store.transaction((tx) => tx.rkEntries.insert(DATASET, 2, rows(10, 10, 'cats')));
     await sqlite.store.transaction((tx) => tx.rkEntries.indexSourceRefs(100));
     // Revision 2 is abandoned: its rows (the highest ids) go, and SQLite hands their ids out again.
-    await sqlite.store.transaction((tx) => tx.rkEntries.discard(DATASET, 2));
+    await sqlite.store.transaction((tx) => tx.rkEntries.discardStep(DATASET, 2));
     await sqlite.store.transaction((tx) => tx.rkEntries.insert(DATASET, 1, rows(100, 10, 'dogs')));
     expect(await contains('dogs/')).toEqual(Array.from({ length: 10 }, (_, i) => 100 + i));
     expect(await contains('cats/')).toEqual(Array.from({ length: 10 }, (_, i) => i));

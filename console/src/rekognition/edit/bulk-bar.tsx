@@ -63,12 +63,13 @@ export function BulkBar({ datasetArn, filters, total, selection, onSelection, on
     setProgress({ seen: 0, changed: 0, unchanged: 0, skipped: [], change });
     const result = await applyToAll(pages(), change, editing.saver, (p) => setProgress({ ...p, change }));
     setOutcome({ ...result, change });
-    // The chosen lines are the base of the next change: the ones this change saved are those read
-    // back, or read again then (a second change built on the lines chosen before the first undid it).
+    // The chosen lines are the base of the next change (a second change built on the lines chosen
+    // before the first undid it): each as this change left it, known from what it sent and its
+    // outcome; read again then only where it does not know (an entry changed meanwhile, a failure).
     if (selection.kind === 'some') {
       const ran = selection.lines;
       onSelection((current) => (current?.kind !== 'some' ? current : {
-        kind: 'some', lines: new Map([...current.lines].map(([ref, line]) => [ref, ran.has(ref) ? result.read.get(ref) : line])),
+        kind: 'some', lines: new Map([...current.lines].map(([ref, line]) => [ref, ran.has(ref) ? result.lines.get(ref) : line])),
       }));
     }
     editing.onSaved(true);

@@ -2,11 +2,13 @@
 // every entry its filters match. Entries are read as listed, edited with entry-edit.ts, and saved
 // in batches through the EntrySaver (each batch one UpdateDatasetEntries, conditional on the
 // versions read). An entry someone changed meanwhile is left as it is and reported; the rest of
-// its batch is saved. Pure: the listing and the saver are passed in.
+// its batch is saved. What each entry is listed as afterwards is known from the line sent and the
+// batch's outcome, so a next change builds on it without reading every entry again. Pure: the
+// listing and the saver are passed in.
 
 import { readEntry } from '../entry-model.js';
-import { addImageLabel, editableLine, lineText, removeImageLabel } from './entry-edit.js';
-import type { Edit, EntrySaver, SavePhase } from './entry-saver.js';
+import { addImageLabel, editableLine, lineText, listedLine, removeImageLabel, sameContent } from './entry-edit.js';
+import type { Conflict, Edit, EntrySaver, SavePhase } from './entry-saver.js';
 
 /** Lines saved per UpdateDatasetEntries: far below its 5 MB, and a batch is applied in a moment. */
 export const BATCH = 500;
@@ -27,8 +29,13 @@ export interface BulkProgress {
 
 export type BulkOutcome = BulkProgress & {
   readonly failed?: unknown; readonly status?: string; readonly message?: string;
-  /** The changed entries' lines as read back after their batch was saved (when the saver read them back). */
-  readonly read: ReadonlyMap<string, string>;
+  /**
+   * The entries looked at, each as it is listed after the change (the base of a next one): read
+   * back after its batch when the saver read it; else the line sent as Trove lists it (listedLine)
+   * once its batch was applied, or the line it had (a batch failed as a whole, an entry that needed
+   * no change). Not the entries left for a conflict (changed meanwhile), nor a failed batch's.
+   */
+  readonly lines: ReadonlyMap<string, string>;
 };
 
 /** The line with the change made, or undefined when it needs none. */
@@ -48,7 +55,7 @@ export async function applyToAll(lines: AsyncIterable<readonly string[]>, change
   let progress: BulkProgress = { seen: 0, changed: 0, unchanged: 0, skipped: [] };
   let batch: Edit[] = [];
   let last: { status?: string; message?: string } = {};
-  const read = new Map<string, string>();
+  const listed = new Map<string, string>();
   const flush = async (): Promise<unknown> => {
     while (batch.length > 0) {
       const result = await saver.save(batch, (phase) => onProgress({ ...progress, phase }));
@@ -56,14 +63,35 @@ export async function applyToAll(lines: AsyncIterable<readonly string[]>, change
       if (result.kind === 'saved') {
         progress = { ...progress, changed: progress.changed + batch.length };
         last = { status: result.status, message: result.message };
-        for (const [ref, line] of result.lines) read.set(ref, line);
+        // A batch rejected as a whole (UPDATE_FAILED) changed nothing.
+        const applied = result.status !== 'UPDATE_FAILED';
+        for (const edit of batch) {
+          const line = result.readBack ? result.lines.get(edit.sourceRef) : applied ? listedLine(edit.line) : edit.base;
+          if (line !== undefined) listed.set(edit.sourceRef, line);
+        }
         batch = [];
       } else {
-        // Leave the changed entries alone and save the others.
-        const changed = new Set(result.conflicts.map((c) => c.sourceRef));
-        if (changed.size === 0) return new Error('The save was refused without naming the entries that changed.');
+        const { adopted, changed } = settleConflicts(batch, result.conflicts);
+        if (adopted.size + changed.size === 0) return new Error('The save was refused without naming the entries that changed.');
+        // Leave the changed entries alone and save the others; an entry whose content is the one
+        // it was edited from (only what Trove recomputes differs: a base built from a line sent)
+        // is edited again from the line it is listed as.
         progress = { ...progress, skipped: [...progress.skipped, ...batch.filter((e) => changed.has(e.sourceRef)).map((e) => e.sourceRef)] };
-        batch = batch.filter((e) => !changed.has(e.sourceRef));
+        const next: Edit[] = [];
+        for (const edit of batch) {
+          const current = adopted.get(edit.sourceRef);
+          if (current === undefined) {
+            if (!changed.has(edit.sourceRef)) next.push(edit);
+            continue;
+          }
+          const edited = bulkEdit(current, change, now);
+          if (edited !== undefined) next.push({ sourceRef: edit.sourceRef, line: edited, base: current });
+          else {
+            progress = { ...progress, unchanged: progress.unchanged + 1 };
+            listed.set(edit.sourceRef, current);
+          }
+        }
+        batch = next;
       }
       onProgress(progress);
     }
@@ -74,18 +102,43 @@ export async function applyToAll(lines: AsyncIterable<readonly string[]>, change
       for (const line of page) {
         progress = { ...progress, seen: progress.seen + 1 };
         const edited = bulkEdit(line, change, now);
-        if (edited === undefined) progress = { ...progress, unchanged: progress.unchanged + 1 };
-        else batch.push({ sourceRef: readEntry(line).sourceRef, line: edited, base: line });
+        if (edited === undefined) {
+          progress = { ...progress, unchanged: progress.unchanged + 1 };
+          listed.set(readEntry(line).sourceRef, line);
+        } else batch.push({ sourceRef: readEntry(line).sourceRef, line: edited, base: line });
         if (batch.length >= BATCH) {
           const failed = await flush();
-          if (failed) return { ...progress, read, failed };
+          if (failed) return { ...progress, lines: listed, failed };
         }
       }
       onProgress(progress);
     }
     const failed = await flush();
-    return { ...progress, ...last, read, ...(failed ? { failed } : {}) };
+    return { ...progress, ...last, lines: listed, ...(failed ? { failed } : {}) };
   } catch (error) {
-    return { ...progress, read, failed: error };
+    return { ...progress, lines: listed, failed: error };
   }
+}
+
+/**
+ * A refused batch's conflicts, sorted: `adopted`, entries listed with the content they were
+ * edited from (their line as listed now); `changed`, entries someone changed meanwhile, or that
+ * are gone. A conflict answered without its line (past the answer's 100 entries or 1 MB) is in
+ * neither, and is asked again with the rest of the batch, unless nothing else could be sorted.
+ */
+function settleConflicts(batch: readonly Edit[], conflicts: readonly Conflict[]): { adopted: Map<string, string>; changed: Set<string> } {
+  const bases = new Map(batch.map((edit) => [edit.sourceRef, edit.base]));
+  const adopted = new Map<string, string>();
+  const changed = new Set<string>();
+  const unanswered: string[] = [];
+  for (const conflict of conflicts) {
+    const base = bases.get(conflict.sourceRef);
+    const line = conflict.current?.line;
+    if (conflict.current === null || base === undefined) changed.add(conflict.sourceRef);
+    else if (line === undefined) unanswered.push(conflict.sourceRef);
+    else if (sameContent(line, base)) adopted.set(conflict.sourceRef, line);
+    else changed.add(conflict.sourceRef);
+  }
+  if (adopted.size + changed.size === 0) for (const ref of unanswered) changed.add(ref);
+  return { adopted, changed };
 }

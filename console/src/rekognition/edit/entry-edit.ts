@@ -48,6 +48,23 @@ export function lineText(line: Json): string {
   return JSON.stringify(line);
 }
 
+/**
+ * The line Trove lists for `sent` (a line as `lineText` writes it, without service keys) when its
+ * checks find nothing to report: the text as sent with `"cl-metadata":{"is_labeled":…}` added last
+ * (src/domain/rekognition/manifest/validate-line.ts). A line with errors is listed with them
+ * (`cl-errors`) instead: a version computed from this guess then fails the conditional check, and
+ * the conflict answers the listed line, whose content is the one sent (`sameContent`).
+ */
+export function listedLine(sent: string): string {
+  const line = editableLine(sent);
+  return lineText({ ...line, 'cl-metadata': { is_labeled: labelAttributes(line).length > 0 } });
+}
+
+/** Whether two listed lines say the same, service keys aside (what Trove recomputes: cl-metadata, cl-errors). */
+export function sameContent(a: string, b: string): boolean {
+  return lineText(editableLine(a)) === lineText(editableLine(b));
+}
+
 /** A label attribute K (a key with a K-metadata sibling; not source-ref or a service key), Trove's and AWS's rule. */
 function labelAttributes(line: Json): string[] {
   return Object.keys(line).filter((key) => key !== '' && key !== 'source-ref' && !key.startsWith('cl-') && !key.endsWith(METADATA) && Object.hasOwn(line, key + METADATA));

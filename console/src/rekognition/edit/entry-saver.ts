@@ -47,8 +47,11 @@ export interface SaverPort {
 export type SavePhase = 'waiting' | 'sending' | 'updating' | 'reading';
 
 export type SaveResult =
-  /** Accepted and applied: the dataset's final status, and each saved entry as listed now (absent: dropped by the update). */
-  | { readonly kind: 'saved'; readonly status: string | undefined; readonly message?: string; readonly lines: ReadonlyMap<string, string>; readonly checked: boolean }
+  /**
+   * Accepted and applied: the dataset's final status, and each saved entry as listed now (absent:
+   * dropped by the update) when `readBack` (false: more entries than `readBackLimit`, none read).
+   */
+  | { readonly kind: 'saved'; readonly status: string | undefined; readonly message?: string; readonly lines: ReadonlyMap<string, string>; readonly readBack: boolean; readonly checked: boolean }
   /** Refused: these entries changed since they were read. Nothing was changed. */
   | { readonly kind: 'conflict'; readonly conflicts: readonly Conflict[] }
   | { readonly kind: 'failed'; readonly error: unknown };
@@ -103,11 +106,12 @@ export class EntrySaver {
       const state = await this.#settled(() => undefined, poll);
       const refs = edits.map((edit) => edit.sourceRef);
       let read: ReadonlyMap<string, string> = new Map();
-      if (refs.length <= (this.options.readBackLimit ?? 50)) {
+      const readBack = refs.length <= (this.options.readBackLimit ?? 50);
+      if (readBack) {
         onPhase('reading');
         read = await this.port.readBack(refs);
       }
-      return { kind: 'saved', status: state.status, message: state.message, lines: read, checked: this.options.conditional };
+      return { kind: 'saved', status: state.status, message: state.message, lines: read, readBack, checked: this.options.conditional };
     } catch (error) {
       return { kind: 'failed', error };
     }

@@ -1,3 +1,4 @@
+import { retryRefusal } from '../../../domain/jobs/retry-refusal.js';
 import { ChangeLog } from '../../../domain/rekognition/history/change-log.js';
 import type { ChangeOrigin } from '../../../domain/rekognition/history/change-log.js';
 import type { IngestResult } from '../../../domain/rekognition/ingest.js';
@@ -5,7 +6,7 @@ import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-
 import { BatchRejected, RevisionWriter } from '../../../domain/rekognition/revision-writer.js';
 import { failure } from '../../../domain/rekognition/status.js';
 import type { Repositories } from '../../../store/store.js';
-import { JobCancelled } from '../../job.js';
+import { JobCancelled, LeftToRunner } from '../../job.js';
 import type { JobContext } from '../../job.js';
 
 /**
@@ -71,12 +72,13 @@ export async function rejectBatch(
 /**
  * The give-up path of every batch job: discard, then fail with SERVICE_ERROR (the client may
  * retry); or, for a job cancelled (CancelJob), with code CANCELLED, saying by whom, and offering
- * RetryJob only when `retryable` (its kind and request are ones RetryJob queues again).
+ * RetryJob only when RetryJob would take it (retryRefusal: its kind and request).
  */
 export async function failForService(
-  ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED', error: unknown, retryable: boolean,
+  ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED', error: unknown,
 ): Promise<void> {
   if (error instanceof JobCancelled) {
+    const retryable = retryRefusal(ctx.job.kind, ctx.job.payload) === undefined;
     const message = `The change was ${error.message}; nothing of it was applied. ${retryable ? 'Retry it (RetryJob) or send it again.' : 'Send it again.'}`;
     return failWriters(ctx, writers, failedStatus, 'CANCELLED', message, 'CLIENT_ERROR');
   }
@@ -88,6 +90,9 @@ async function failWriters(
   ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED',
   code: string, message: string, messageCode: 'CLIENT_ERROR' | 'SERVICE_ERROR', failed?: { error: string; retryRefusal?: string },
 ): Promise<void> {
+  // A cancel answered in its request never deletes there: what an earlier attempt wrote (an
+  // import's chunks, any number of rows) goes in the runner's bounded transactions.
+  if (ctx.inRequest) for (const writer of writers) if (await writer.wroteAny()) throw new LeftToRunner();
   for (const writer of writers) await writer.abandon();
   const write = async (tx: Repositories) => {
     for (const writer of writers) await writer.fail(tx, failure(failedStatus, code, message, messageCode, ctx.clock.now()), { code, message });

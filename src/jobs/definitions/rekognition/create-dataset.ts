@@ -22,7 +22,6 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
   return {
     kind: RekognitionJobs.createDataset,
     payloadVersion: 1,
-    retryable: true,
 
     async run(payload, ctx) {
       const { datasetId, sourceDatasetId, manifest, requester } = payload;
@@ -71,7 +70,7 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
     async giveUp(payload, ctx, error) {
       const writer = await writerFor(payload.datasetId, ctx, limits, origin(payload));
       if (!writer) return void (await ctx.finish(async () => undefined));
-      await failForService(ctx, [writer], 'CREATE_FAILED', error, true);
+      await failForService(ctx, [writer], 'CREATE_FAILED', error);
     },
   };
 }

@@ -64,7 +64,7 @@ export function distributeEntriesJob({ limits, entriesCommitted }: Pick<Rekognit
     async giveUp(payload, ctx, error) {
       const writers = await writersFor(payload, ctx);
       if (!writers) return void (await ctx.finish(async () => undefined));
-      await failForService(ctx, writers, 'UPDATE_FAILED', error, false);
+      await failForService(ctx, writers, 'UPDATE_FAILED', error);
     },
   };
 }

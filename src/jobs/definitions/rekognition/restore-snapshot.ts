@@ -64,7 +64,7 @@ export function restoreSnapshotJob({ limits, entriesCommitted }: Pick<Rekognitio
     async giveUp(payload, ctx, error) {
       const writer = await writerFor(payload.datasetId, ctx, limits, origin(payload));
       if (!writer) return void (await ctx.finish(async () => undefined));
-      await failForService(ctx, [writer], 'UPDATE_FAILED', error, false);
+      await failForService(ctx, [writer], 'UPDATE_FAILED', error);
     },
   };
 }

@@ -28,7 +28,6 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
   return {
     kind: RekognitionJobs.updateEntries,
     payloadVersion: 1,
-    retryable: true,
     retryRefusal: changeRetryRefusal,
 
     // A change is at most 5 MB, so it is applied in one transaction: one commit instead of one per
@@ -67,7 +66,7 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
       const { datasetId, requester } = payload;
       const writer = await writerFor(datasetId, ctx, limits, { operation: 'UpdateDatasetEntries', accessKeyId: requester?.accessKeyId });
       if (!writer) return void (await ctx.finish(async () => undefined));
-      await failForService(ctx, [writer], 'UPDATE_FAILED', error, changeRetryRefusal(payload) === undefined);
+      await failForService(ctx, [writer], 'UPDATE_FAILED', error);
     },
   };
 }

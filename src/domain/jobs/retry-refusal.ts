@@ -1,0 +1,31 @@
+import { isRetryableJobKind } from '../../api/trove/jobs-outputs.js';
+import { changeRetryRefusal, RekognitionJobs } from '../rekognition/job-kinds.js';
+import type { UpdateEntriesPayload } from '../rekognition/job-kinds.js';
+
+/**
+ * Why RetryJob refuses a failed job: `kind`, its kind is not retried; `not-kept`, it failed
+ * before Trove kept failed jobs' requests; `request`, this request would fail the same way.
+ */
+export interface RetryRefusal {
+  readonly reason: 'kind' | 'not-kept' | 'request';
+  /** The reason in a sentence, as ListJobs' `retryRefusal` gives it and RetryJob's error ends. */
+  readonly sentence: string;
+}
+
+/**
+ * Why RetryJob would refuse a failed job of `kind` (undefined: it may be retried), the one
+ * place these sentences are written: ListJobs shows them, RetryJob refuses with them, and a
+ * cancelled change's status offers RetryJob only when there is none.
+ * `request`: the job's kept request (its payload as stored; `true` when only known to be kept,
+ * as a listing reads it; null or false when it was not kept). `noted`: the refusal noted with
+ * the failure (failed_jobs.retry_refusal); a kept change's payload is asked too, for jobs noted
+ * before such refusals were.
+ */
+export function retryRefusal(kind: string, request: string | boolean | null, noted: string | null = null): RetryRefusal | undefined {
+  if (!isRetryableJobKind(kind)) return { reason: 'kind', sentence: 'Jobs of this kind are not retried: send the request that made it again.' };
+  if (!request) return { reason: 'not-kept', sentence: 'It failed before Trove kept failed jobs\' requests: send the request again.' };
+  const refused = noted ?? (typeof request === 'string' && kind === RekognitionJobs.updateEntries
+    ? changeRetryRefusal(JSON.parse(request) as UpdateEntriesPayload)
+    : undefined);
+  return refused ? { reason: 'request', sentence: refused } : undefined;
+}
