@@ -122,7 +122,7 @@ export class Maintenance {
     let indexed = 0;
     try {
       // PostgreSQL: ids up to this one are settled (no lower one is still being written), read
-      // once a pass; undefined while a writer is at work (the chunks then wait for the next pass).
+      // once a pass; undefined while a writer is at work (indexSourceRefsSoon then tries again).
       const rowsAtATime = this.store.dialect.substringIndex === 'fts5';
       const settled = await this.store.rkEntries.settledId();
       this.#fenceClosed = !rowsAtATime && settled === undefined;

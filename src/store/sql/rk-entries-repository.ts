@@ -111,7 +111,8 @@ export class RkEntriesRepository {
    * progress mark move together), and returns the work done (0: up to date). SQLite: adds up to
    * `limit` entry rows written since the last call to the gram index (source-ref-grams.ts).
    * PostgreSQL (whose pg_trgm index needs no help): rebuilds chunks of deleted rows and indexes
-   * the next whole chunk of ids up to `settled` in the ordered index (source-ref-chunks.ts).
+   * the ids after its progress mark up to `settled`, a chunk at most, in the ordered index
+   * (source-ref-chunks.ts).
    */
   async indexSourceRefs(limit: number, settled?: number): Promise<number> {
     if (this.#chunks) return this.#chunks.catchUp(settled);

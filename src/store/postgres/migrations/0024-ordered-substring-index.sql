@@ -13,8 +13,9 @@ CREATE TABLE rk_ref_chunks (
   PRIMARY KEY (dataset_id, bucket, chunk)
 );
 
--- Every entry row id up to indexed_upto (a multiple of 8,192) is in rk_ref_chunks; the catch-up
--- locks this row while it works (one node at a time).
+-- Every entry row id up to indexed_upto is in rk_ref_chunks (the ids of a chunk indexed later are
+-- appended to its rows after a zero byte); the catch-up locks this row while it works (one node at
+-- a time).
 CREATE TABLE rk_ref_chunk_progress (
   id SMALLINT PRIMARY KEY CHECK (id = 1),
   indexed_upto BIGINT NOT NULL
