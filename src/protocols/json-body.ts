@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../lib/json-depth.js';
 
 /**
@@ -19,4 +20,13 @@ export function readJsonObject(text: string): { value: Record<string, unknown> }
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { problem: 'The request body must be a JSON object.' };
   return { value: parsed as Record<string, unknown> };
+}
+
+/**
+ * A request body's UTF-8 bytes as text. Most bodies are ASCII, and then their Latin-1 reading is
+ * the same text, made by a copy instead of UTF-8 decoding (a megabyte of examples: ~0.1-0.5 ms
+ * instead of ~0.7).
+ */
+export function utf8Text(bytes: Buffer): string {
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }

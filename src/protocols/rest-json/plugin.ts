@@ -13,7 +13,7 @@ import { AuthenticationError } from '../../api/auth-errors.js';
 import type { StreamedPayload } from '../../operations/operation.js';
 import { beginAuthentication, finishAuthentication, retryAfter } from '../request-auth.js';
 import type { RequestAuthenticator } from '../request-auth.js';
-import { readJsonObject } from '../json-body.js';
+import { readJsonObject, utf8Text } from '../json-body.js';
 import type { RestJsonService } from './rest-json-service.js';
 import { MalformedPath, RestJsonRouter } from './router.js';
 import type { RouteMatch } from './router.js';
@@ -128,7 +128,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
       // @httpPayload: the body is the member's bytes; nothing else comes from it.
       input[binding.payload] = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     } else if (binding.method === 'POST' || binding.method === 'PUT') {
-      json = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
+      json = Buffer.isBuffer(request.body) ? utf8Text(request.body) : '';
       const body = parseBody(json);
       const bound = new Set([...Object.keys(match.labels), ...Object.keys(binding.query ?? {})]);
       for (const [name, value] of Object.entries(body)) if (!bound.has(name)) input[name] = value;

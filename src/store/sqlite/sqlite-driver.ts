@@ -17,8 +17,21 @@ export interface SqliteDriverConfig {
 const WRITER_CACHE_KIB = 4096;
 const READER_CACHE_KIB = 2048;
 
-/** SQLite's own checkpoint threshold (pages), kept as a backstop behind WalCheckpointer. */
-const BACKSTOP_CHECKPOINT_PAGES = 16_384;
+/**
+ * Page size of a database this driver creates (SQLite's default is 4 KiB). A commit appends each
+ * page it changed to the WAL as a frame, one write for its header and one for the page, and
+ * updates the WAL index for it: a 5 MB change was ~1,300 frames per transaction (the accepted
+ * payload, then the change's rows), and writing them, not the sync (under a millisecond here),
+ * was most of its COMMIT (docs/performance.md, "Detection-line ingest"). Pages of 16 KiB make a
+ * quarter of the frames for the same bytes. Only an empty database takes it: one made with
+ * another size keeps it (SQLite cannot change the page size of a database in WAL mode).
+ */
+const PAGE_SIZE = 16_384;
+
+/** SQLite's own checkpoint threshold, kept as a backstop behind WalCheckpointer (64 MiB of frames). */
+const BACKSTOP_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+/** SQLite's default checkpoint threshold (1,000 pages of its default 4 KiB), for when WalCheckpointer is gone. */
+const DEFAULT_CHECKPOINT_BYTES = 1000 * 4096;
 
 /**
  * How much of its file a WAL keeps when it restarts after a checkpoint (PRAGMA
@@ -69,17 +82,21 @@ export class SqliteDriver implements SqlDriver {
   constructor(config: SqliteDriverConfig) {
     this.#synchronous = config.synchronous;
     this.#writer = new Database(config.filename);
+    // Before the journal mode: a database's page size is set by its first write.
+    this.#writer.pragma(`page_size = ${PAGE_SIZE}`);
     this.#writer.pragma('journal_mode = WAL');
     this.#writer.pragma(`synchronous = ${config.synchronous}`);
     this.#writer.pragma('foreign_keys = ON');
     this.#writer.pragma('busy_timeout = 5000');
     if (config.filename !== ':memory:') {
       // SQLite's automatic checkpoint stays on as a backstop, well above any one transaction, so
-      // it runs only if the background checkpoints fall behind (a 5 MB change is ~2,500 pages).
-      this.#writer.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+      // it runs only if the background checkpoints fall behind (a 5 MB change writes ~10 MB of
+      // frames). Its thresholds count pages: the same bytes whatever the database's page size.
+      const pageBytes = Number(this.#writer.pragma('page_size', { simple: true }));
+      this.#writer.pragma(`wal_autocheckpoint = ${Math.ceil(BACKSTOP_CHECKPOINT_BYTES / pageBytes)}`);
       this.#checkpointer = new WalCheckpointer(config.filename, config.synchronous, () => {
         // Without the worker, SQLite checkpoints inside COMMIT again, at its default threshold.
-        if (this.#writer.open) this.#writer.pragma('wal_autocheckpoint = 1000');
+        if (this.#writer.open) this.#writer.pragma(`wal_autocheckpoint = ${Math.ceil(DEFAULT_CHECKPOINT_BYTES / pageBytes)}`);
       });
       // A restarted WAL keeps its file (up to WAL_KEPT_BYTES) and is overwritten from the start:
       // syncing a commit that grows the file also syncs the file's new size (ext4: a 1.3 MB

@@ -12,9 +12,9 @@ import { Worker } from 'node:worker_threads';
  * `committed()` after each write transaction schedules one PASSIVE checkpoint a little later, so
  * a burst of small commits costs one checkpoint, and an idle store none. PASSIVE never blocks the
  * writer or readers; frames a reader still needs are copied by a later checkpoint. As SQLite's own
- * checkpoint, it runs once the WAL holds `minWalBytes` (1,000 pages): small writes keep appending
- * to the WAL rather than reusing it at once (so, among others, a full disk still fails the next
- * write, not some later one, until the WAL first restarts).
+ * checkpoint, it runs once the WAL holds `minWalBytes` (4 MB, SQLite's 1,000 pages of 4 KiB):
+ * small writes keep appending to the WAL rather than reusing it at once (so, among others, a full
+ * disk still fails the next write, not some later one, until the WAL first restarts).
  *
  * What the WAL holds is its frame count (a NOOP checkpoint says), not its file's size: a restarted
  * WAL keeps its file (SqliteDriver's journal_size_limit) and is overwritten from the start.

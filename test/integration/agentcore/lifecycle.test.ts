@@ -110,4 +110,21 @@ describe.each(BACKENDS)('agentcore datasets: lifecycle through the official SDK 
     }));
     expect((await settled(client, again.datasetId!)).exampleCount).toBe(1);
   });
+
+  it('stores examples that are not ASCII exactly as sent (a body is read as Latin-1 only when it is all ASCII)', async () => {
+    const client = server.agentcore();
+    const { datasetId } = await client.send(new CreateDatasetCommand({
+      datasetName: 'not_ascii', schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1', source: { inlineExamples: { examples: predefinedBatch(2) } },
+    }));
+    await settled(client, datasetId!);
+    const [first, second] = await allExamples(client, datasetId!);
+    // Two-byte (é, ü), three-byte (日本) and four-byte (🎉) characters, in content and in a key.
+    const changed = [
+      { exampleId: first.exampleId as string, ...predefined('café-1', 'Grüße aus 日本 🎉'), metadata: { 'clé': 'ü' } },
+      { exampleId: second.exampleId as string, ...predefined('plain', 'still ascii') },
+    ];
+    await client.send(new UpdateDatasetExamplesCommand({ datasetId, examples: changed }));
+    await settled(client, datasetId!);
+    expect(await allExamples(client, datasetId!)).toEqual(changed);
+  });
 });

@@ -47,7 +47,7 @@ describe('SQLite commits: WAL checkpoints in the background, deferred durability
     }
   });
 
-  it('leaves a small WAL alone, as SQLite does below 1,000 pages', async () => {
+  it('leaves a small WAL alone, as SQLite does below 1,000 pages of 4 KiB', async () => {
     await driver.run('INSERT INTO blobs (data) VALUES (?)', [Buffer.alloc(100_000, 1)]);
     const wal = `${file()}-wal`;
     const walSize = statSync(wal).size;

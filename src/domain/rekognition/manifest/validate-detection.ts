@@ -169,8 +169,8 @@ function isPositiveInteger(value: unknown): value is number {
 /** AWS: class-map maps the string form of each class_id to a label name. */
 function isClassMap(value: unknown): value is JsonObject {
   if (!isObject(value)) return false;
-  for (const key in value) {
-    const name = value[key];
+  // Its values, not its keys: class ids are index-like keys, which a for-in turns into strings.
+  for (const name of Object.values(value)) {
     if (typeof name !== 'string' || hasNulCharacter(name)) return false;
   }
   return true;

@@ -112,7 +112,7 @@ export function validateLine(text: string, options: ValidateLineOptions = {}, pa
 
   let validPairs = 0;
   for (const key of pairs) {
-    if (checkPair(check, key, parsed[key], parsed[key + METADATA_SUFFIX])) validPairs += 1;
+    if (checkPair(check, key, parsed[key], parsed[metadataKeyOf(key)])) validPairs += 1;
   }
   // AWS: label attributes exist but none is in a supported, valid format.
   if (pairs.length > 0 && validPairs === 0) addLineError(check, 'ERROR_NO_VALID_LABEL_ATTRIBUTES');
@@ -140,14 +140,10 @@ export function validateLine(text: string, options: ValidateLineOptions = {}, pa
   // Trove: a stored line must fit DatasetEntry (max 100,000) once its errors are added.
   if (line.length > maxChars) return drop('LINE_TOO_LONG', String(maxChars));
 
-  return {
-    kind: 'entry',
-    entry: {
-      sourceRef, line, isLabeled, hasErrors: check.errorCount > 0, labels: sortedLabels(check),
-      ...(check.imageSizes.length > 0 ? { imageSizes: check.imageSizes } : {}),
-      ...(check.codes ? { errorCodes: check.codes } : {}),
-    },
-  };
+  const entry: ValidatedEntry = { sourceRef, line, isLabeled, hasErrors: check.errorCount > 0, labels: sortedLabels(check) };
+  if (check.imageSizes.length > 0) entry.imageSizes = check.imageSizes;
+  if (check.codes) entry.errorCodes = check.codes;
+  return { kind: 'entry', entry };
 }
 
 export function drop(reason: DropReason, ...args: string[]): LineOutcome {
@@ -166,12 +162,27 @@ function findLabelAttributes(line: JsonObject): string[] {
       key !== 'source-ref' &&
       !key.endsWith(METADATA_SUFFIX) &&
       !key.startsWith(SERVICE_PREFIX) &&
-      Object.hasOwn(line, key + METADATA_SUFFIX)
+      Object.hasOwn(line, metadataKeyOf(key))
     ) {
       pairs.push(key);
     }
   }
   return pairs;
+}
+
+let lastKey = '';
+let lastMetadataKey = METADATA_SUFFIX;
+
+/**
+ * `key` + `-metadata`. Most lines of a manifest name the same attribute: the string made for the
+ * last key is kept, so looking it up in each line's object does not hash a new string every time.
+ */
+function metadataKeyOf(key: string): string {
+  if (key !== lastKey) {
+    lastKey = key;
+    lastMetadataKey = key + METADATA_SUFFIX;
+  }
+  return lastMetadataKey;
 }
 
 /** With no pairs, any -metadata key (other than a service key) is an orphan. */
@@ -184,7 +195,7 @@ function hasMetadataKey(line: JsonObject): boolean {
 
 function checkPair(check: LineCheck, key: string, attribute: unknown, metadata: unknown): boolean {
   if (stripPairErrors(attribute, metadata)) check.stripped = true;
-  const metadataKey = key + METADATA_SUFFIX;
+  const metadataKey = metadataKeyOf(key);
   // Trove: metadata that is not an object cannot carry cl-errors, so the error goes to the top level.
   if (!isObject(metadata)) {
     addHoistedError(check, 'ERROR_INVALID_LABEL_ATTRIBUTE_METADATA_FORMAT', metadataKey);
@@ -226,7 +237,8 @@ function isPlainObjectText(text: string): boolean {
 
 function sortedLabels(check: LineCheck): LabelUse[] {
   const labels: LabelUse[] = [];
-  for (const [name, boxes] of check.labels) labels.push({ name, boxes });
+  check.labels.forEach((boxes, name) => labels.push({ name, boxes }));
+  if (labels.length < 2) return labels;
   // Code-unit order, not localeCompare: stable across machines and matches SQL BINARY collation.
   return labels.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
