@@ -36,6 +36,14 @@ const INDEX_CHUNK = 500;
  * change complete came 12-14 ms after its commit (1-2 ms with the wait); waiting lets it through first.
  */
 const INDEX_AFTER_COMMIT_MS = 20;
+/**
+ * PostgreSQL: when the catch-up's fence finds rk_entries being written (a job's transaction, or a
+ * VACUUM of the table, which takes seconds after a large import), it tries again after this long,
+ * doubling up to FENCE_RETRY_MAX_MS, until it gets through: it does not wait for the next commit
+ * or sweep, which may be minutes away.
+ */
+const FENCE_RETRY_MS = 200;
+const FENCE_RETRY_MAX_MS = 2000;
 
 /**
  * Background upkeep of the store.
@@ -46,17 +54,20 @@ const INDEX_AFTER_COMMIT_MS = 20;
  * unless a snapshot names a revision that sees it: those rows stay until the snapshot goes.
  * Safe to run on several nodes at once (deleting a deleted row is a no-op).
  *
- * Trigram indexing (SQLite): entries committed by a job are added to the substring index right
- * after the commit, in short transactions, so the change's own transaction does not carry that
- * work (listings read the few rows not yet indexed directly). Also run at start-up and with
- * every sweep, which catches up after a crash.
+ * Substring indexing (SQLite's gram index, PostgreSQL's ordered index): entries committed by a
+ * job are added to the substring index right after the commit, in short transactions, so the
+ * change's own transaction does not carry that work (listings read the rows not yet indexed
+ * directly). Also run at start-up and with every sweep, which catches up after a crash.
  */
 export class Maintenance {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #indexing: Promise<void> | undefined;
   #indexAgain = false;
+  /** The last pass found the fence closed (PostgreSQL: rows being written); the catch-up tries again. */
+  #fenceClosed = false;
   #stopped = false;
+  readonly #stopping = new AbortController();
 
   constructor(
     private readonly store: Store,
@@ -74,11 +85,12 @@ export class Maintenance {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#stopped = true;
+    this.#stopping.abort();
     await this.#running;
     await this.#indexing;
   }
 
-  /** Entries were committed: bring the trigram index up to date (one pass at a time, repeated if asked meanwhile). */
+  /** Entries were committed: bring the substring index up to date (one pass at a time, repeated if asked meanwhile). */
   indexSourceRefsSoon(): void {
     if (this.#indexing) {
       this.#indexAgain = true;
@@ -86,33 +98,46 @@ export class Maintenance {
     }
     this.#indexing = (async () => {
       await sleep(INDEX_AFTER_COMMIT_MS);
+      let retryMs = FENCE_RETRY_MS;
       do {
         this.#indexAgain = false;
         await this.indexSourceRefs();
+        if (this.#fenceClosed && !this.#stopped) {
+          // (Not kept alive by this timer; stop() cuts it short.)
+          await sleep(retryMs, undefined, { signal: this.#stopping.signal, ref: false }).catch(() => undefined);
+          retryMs = Math.min(FENCE_RETRY_MAX_MS, retryMs * 2);
+          this.#indexAgain = true;
+        }
       } while (this.#indexAgain && !this.#stopped);
     })().finally(() => {
       this.#indexing = undefined;
     });
   }
 
-  /** Adds every entry not yet in the trigram index to it; returns how many. */
+  /**
+   * Adds every entry not yet in the substring index to it; returns the work done (SQLite: entry
+   * rows; PostgreSQL: chunks of its ordered index, indexed or rebuilt).
+   */
   async indexSourceRefs(): Promise<number> {
-    // PostgreSQL's pg_trgm index is maintained by the database in the writing transaction.
-    if (this.store.dialect.substringIndex !== 'fts5') return 0;
     let indexed = 0;
     try {
+      // PostgreSQL: ids up to this one are settled (no lower one is still being written), read
+      // once a pass; undefined while a writer is at work (indexSourceRefsSoon then tries again).
+      const rowsAtATime = this.store.dialect.substringIndex === 'fts5';
+      const settled = await this.store.rkEntries.settledId();
+      this.#fenceClosed = !rowsAtATime && settled === undefined;
       while (!this.#stopped) {
         // Deferred durability: the index is derived from the entries, and its rows and progress mark
         // commit together, so a power loss only takes back index work the next pass redoes.
-        const added = await this.store.transaction((tx) => tx.rkEntries.indexSourceRefs(INDEX_CHUNK), { durability: 'deferred' });
+        const added = await this.store.transaction((tx) => tx.rkEntries.indexSourceRefs(INDEX_CHUNK, settled), { durability: 'deferred' });
         indexed += added;
-        if (added < INDEX_CHUNK) break;
+        if (rowsAtATime ? added < INDEX_CHUNK : added === 0) break;
         // Requests and jobs get the writer between chunks.
         await yieldToEventLoop();
       }
     } catch (error) {
       // Nothing is lost: the rows stay readable without the index, and the next pass resumes.
-      this.logger.error({ err: error }, 'trigram indexing failed');
+      this.logger.error({ err: error }, 'substring indexing failed');
     }
     return indexed;
   }

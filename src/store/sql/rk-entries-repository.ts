@@ -1,6 +1,7 @@
 import type { EntryFilter, EntryRow, StoredEntry } from '../records.js';
 import { RkEntryListing } from './rk-entry-listing.js';
 import { indexedText } from './source-ref-grams.js';
+import { SourceRefChunks } from './source-ref-chunks.js';
 import { placeholders } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
 
@@ -32,9 +33,12 @@ const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev 
 export class RkEntriesRepository {
   /** ListDatasetEntries' read path (its index choices, and the statistics it keeps). */
   readonly #listing: RkEntryListing;
+  /** PostgreSQL's ordered substring index (source-ref-chunks.ts). */
+  readonly #chunks: SourceRefChunks | undefined;
 
   constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {
-    this.#listing = new RkEntryListing(db, dialect);
+    this.#chunks = dialect.substringIndex === 'pg_trgm' ? new SourceRefChunks(db) : undefined;
+    this.#listing = new RkEntryListing(db, dialect, this.#chunks);
   }
 
   /** The live (not superseded) rows of these source-refs, with the revision that created each. */
@@ -103,13 +107,15 @@ export class RkEntriesRepository {
   }
 
   /**
-   * SQLite: adds up to `limit` entry rows written since the last call to the substring index
-   * (their source-ref's grams, source-ref-grams.ts), and returns how many (0: the index is up to
-   * date). Run in a transaction, so the rows and the progress mark move together. The pg_trgm
-   * index needs no help: always 0.
+   * Brings the substring index up to date by one step, in a transaction (its rows and its
+   * progress mark move together), and returns the work done (0: up to date). SQLite: adds up to
+   * `limit` entry rows written since the last call to the gram index (source-ref-grams.ts).
+   * PostgreSQL (whose pg_trgm index needs no help): rebuilds chunks of deleted rows and indexes
+   * the ids after its progress mark up to `settled`, a chunk at most, in the ordered index
+   * (source-ref-chunks.ts).
    */
-  async indexSourceRefs(limit: number): Promise<number> {
-    if (this.dialect.substringIndex !== 'fts5') return 0;
+  async indexSourceRefs(limit: number, settled?: number): Promise<number> {
+    if (this.#chunks) return this.#chunks.catchUp(settled);
     const rows = await this.db.all<{ id: number; source_ref: string; is_labeled: number; has_errors: number }>(
       'SELECT id, source_ref, is_labeled, has_errors FROM rk_entries WHERE id > (SELECT indexed_upto FROM rk_trigram_progress WHERE id = 1) ORDER BY id LIMIT ?',
       [limit],
@@ -121,6 +127,15 @@ export class RkEntriesRepository {
     );
     await this.db.run('UPDATE rk_trigram_progress SET indexed_upto = ?', [rows[rows.length - 1].id]);
     return rows.length;
+  }
+
+  /**
+   * PostgreSQL: the id up to which every entry row is committed (no lower one can still come),
+   * or undefined while entry rows are being written; outside a transaction. SQLite: undefined
+   * (one writer: its catch-up needs no fence).
+   */
+  async settledId(): Promise<number | undefined> {
+    return this.#chunks?.settledId();
   }
 
   /** Marks rows as superseded (replaced or removed) at `revision`. */
@@ -246,6 +261,7 @@ export class RkEntriesRepository {
       if (inIndex.length > 0) await this.db.run(`DELETE FROM rk_entries_grams WHERE rowid IN (${placeholders(inIndex.length)})`, inIndex);
       await this.db.run(`DELETE FROM rk_entries WHERE id IN (${placeholders(slice.length)})`, slice);
     }
+    await this.#chunks?.markDeleted(datasetId, ids);
     // SQLite gives the next row the highest id + 1, so once the newest rows are gone their ids come
     // back: keep the progress mark below every id still to be written (rows up to it stay indexed).
     if (fts) {

@@ -3,6 +3,8 @@ import { placeholders } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor, SqlValue, TrigramStatistics } from './sql-driver.js';
 import { allOf, gramQuery } from './source-ref-grams.js';
 import type { GramScope } from './source-ref-grams.js';
+import { CHUNK_IDS, chunkOf, windowBuckets } from './source-ref-chunks.js';
+import type { BucketSize, SourceRefChunks } from './source-ref-chunks.js';
 
 const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
 /** Index entries a walk in listing order looks at per row asked for, before a substring index takes over. */
@@ -25,6 +27,17 @@ const TARGET_CANDIDATES = 32;
 const HEAP_VISIT = 10;
 /** PostgreSQL: how long planner statistics are used before they are read again. */
 const STATISTICS_TTL_MS = 60_000;
+/**
+ * PostgreSQL's ordered index: a substring whose rarest window is in more than this share of the
+ * ids of the chunks that hold it is left to the walk (which finds a page in a few of its stretches).
+ */
+const COMMON_WINDOW = 0.05;
+/** A second window is intersected with the rarest only when no more common than this (decoding a window every entry has costs more than it saves). */
+const COMMON_SECOND_WINDOW = 0.25;
+/** Dataset and bucket sizes kept at most (#bucketSizes). */
+const MAX_CACHED_SIZES = 50_000;
+/** Chunks read at most in one round of a page (the rounds double, from what the rarest window promises). */
+const MAX_CHUNKS_A_ROUND = 64;
 
 /** One listing query: the entries visible at `revision` matching `filter`, after `afterId`, at most `limit`. */
 interface Query {
@@ -72,8 +85,10 @@ interface Condition { readonly sql: string; readonly params: readonly SqlValue[]
  */
 export class RkEntryListing {
   #statistics: { read: number; value: Promise<TrigramStatistics | undefined> } | undefined;
+  /** PostgreSQL's ordered index: postings per dataset and bucket, as read at `read` (#bucketSizes). */
+  readonly #sizes = new Map<string, { read: number; size: BucketSize }>();
 
-  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
+  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect, private readonly chunks?: SourceRefChunks) {}
 
   /** The page: ids and lines. */
   async page(datasetId: number, revision: number, filter: EntryFilter, afterId: number, limit: number): Promise<ListedRow[]> {
@@ -100,13 +115,110 @@ export class RkEntryListing {
   }
 
   /**
-   * SourceRefContains without labels. PostgreSQL's unordered trigram index: #walkThenSearch.
+   * SourceRefContains without labels: PostgreSQL's ordered index first (#fromChunks), for the
+   * ids it holds; the substring index of the dialect or the walk for the rest (#containingBeyond).
+   */
+  async #containing(query: Query, text: string, afterId: number, lines: boolean): Promise<ListedRow[]> {
+    const search = await this.#substringSearch(query, text);
+    // PostgreSQL: the ordered index for the ids it holds, unless the trigram index alone
+    // promises candidates that cost less than a page of index entries; the rows above it as before.
+    const alone = search !== undefined && search.expected * HEAP_VISIT <= query.limit;
+    const chunked = this.chunks && !alone && query.filter.hasErrors !== true && query.filter.labeled !== false
+      ? await this.#fromChunks(query, text, afterId, lines) : undefined;
+    if (!chunked) return this.#containingBeyond(query, search, afterId, lines);
+    if (chunked.rows.length >= query.limit || chunked.complete) return chunked.rows;
+    const rest = await this.#containingBeyond({ ...query, limit: query.limit - chunked.rows.length }, search, Math.max(afterId, chunked.indexedUpTo), lines);
+    return chunked.rows.concat(rest);
+  }
+
+  /**
+   * PostgreSQL's ordered index (source-ref-chunks.ts), for a substring of at least one window and
+   * a scope of every entry: the chunks of its rarest window (and of the next rarest, intersected,
+   * unless that one is very common) read in listing order, in rounds that double from what the
+   * rarest window promises, then the candidates read by id with the exact test, up to the page.
+   * Undefined when the index cannot serve (no window, not indexed past `afterId`, or a window so
+   * common that the walk is faster); else the matches among the ids up to `indexedUpTo`, and
+   * whether the dataset has no row above it (else those are read as before).
+   */
+  async #fromChunks(query: Query, text: string, afterId: number, lines: boolean): Promise<{ rows: ListedRow[]; indexedUpTo: number; complete: boolean } | undefined> {
+    const buckets = spread(windowBuckets(text), MAX_TERMS);
+    if (buckets.length === 0) return undefined;
+    const sizes = await this.#bucketSizes(query.datasetId, buckets);
+    const ranked = buckets.map((bucket): BucketSize => sizes.get(bucket) ?? { bucket, postings: 0, chunks: 0 }).sort((a, b) => a.postings - b.postings);
+    const [rarest, next] = ranked;
+    const density = (size: BucketSize) => size.postings / (Math.max(1, size.chunks) * CHUNK_IDS);
+    if (density(rarest) > COMMON_WINDOW) return undefined;
+    const chosen = next && density(next) <= COMMON_SECOND_WINDOW ? [rarest.bucket, next.bucket] : [rarest.bucket];
+    let from = chunkOf(afterId + 1);
+    // (Sizes read a while ago guide the choices only: what a page reads comes from the chunks read now.)
+    // A window the dataset had no posting of: one round over every chunk (an index probe per bucket finds what came since).
+    let span = rarest.postings === 0 ? 2 ** 40
+      : Math.min(MAX_CHUNKS_A_ROUND, Math.max(1, Math.ceil((2 * query.limit * rarest.chunks) / rarest.postings)));
+    const rows: ListedRow[] = [];
+    let indexedUpTo: number | undefined;
+    let newest = Infinity;
+    while (rows.length < query.limit && (indexedUpTo === undefined || from <= chunkOf(indexedUpTo))) {
+      const to = from + span - 1;
+      const found = await this.chunks!.candidates(query.datasetId, chosen, from, to);
+      // The progress mark of the first round holds for the page (later rounds only read chunks up to it).
+      if (indexedUpTo === undefined) ({ indexedUpTo, newest } = found);
+      if (indexedUpTo === undefined || indexedUpTo <= afterId) return undefined;
+      const ids = found.ids.filter((id) => id > afterId && id <= indexedUpTo!);
+      if (ids.length > 0) rows.push(...await this.#candidates(query, ids, query.limit - rows.length, lines));
+      from = to + 1;
+      span = Math.min(MAX_CHUNKS_A_ROUND, span * 2);
+    }
+    return { rows, indexedUpTo: indexedUpTo!, complete: newest <= indexedUpTo! };
+  }
+
+  /**
+   * The postings of each bucket in the dataset, read again once a minute (like the trigram
+   * statistics: they only guide which index a page takes).
+   */
+  async #bucketSizes(datasetId: number, buckets: readonly number[]): Promise<Map<number, BucketSize>> {
+    const now = Date.now();
+    const sizes = new Map<number, BucketSize>();
+    const missing: number[] = [];
+    for (const bucket of buckets) {
+      const known = this.#sizes.get(`${datasetId}:${bucket}`);
+      if (known && now - known.read <= STATISTICS_TTL_MS) sizes.set(bucket, known.size);
+      else missing.push(bucket);
+    }
+    if (missing.length === 0) return sizes;
+    const read = new Map((await this.chunks!.sizes(datasetId, missing)).map((size) => [size.bucket, size]));
+    // Bounded: a cache of recent substrings' windows, dropped whole when it grows past its size.
+    if (this.#sizes.size > MAX_CACHED_SIZES) this.#sizes.clear();
+    for (const bucket of missing) {
+      const size = read.get(bucket) ?? { bucket, postings: 0, chunks: 0 };
+      this.#sizes.set(`${datasetId}:${bucket}`, { read: now, size });
+      sizes.set(bucket, size);
+    }
+    return sizes;
+  }
+
+  /**
+   * The first `limit` of `ids` (ascending) that are the dataset's entries visible at the page's
+   * revision and pass every filter (the substring's exact test among them), in listing order:
+   * one probe of the listing order per candidate, stopping at the page.
+   */
+  async #candidates(query: Query, ids: readonly number[], limit: number, lines: boolean): Promise<ListedRow[]> {
+    const filters = this.#filters(query.filter);
+    const rows = await this.db.all<{ id: number; line?: string }>(
+      `SELECT e.id${lines ? ', e.line' : ''} FROM rk_entries e
+       WHERE e.dataset_id = ? AND e.id = ANY(?::int8[]) AND ${VISIBLE} ${filters.sql} ORDER BY e.id LIMIT ?`,
+      [query.datasetId, `{${ids.join(',')}}`, query.revision, query.revision, ...filters.params, limit],
+    );
+    return rows.map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
+  }
+
+  /**
+   * SourceRefContains without labels, by the substring index `search` or the walk. PostgreSQL's
+   * unordered trigram index: #walkThenSearch.
    * SQLite's gram index, whose candidates come in listing order: directly for a substring of
    * windows; for a shorter one (a prefix query, of unknown cost) first a stretch of the listing
    * order (of the entries with errors or without labels when asked for), then the index beyond.
    */
-  async #containing(query: Query, text: string, afterId: number, lines: boolean): Promise<ListedRow[]> {
-    const search = await this.#substringSearch(query, text);
+  async #containingBeyond(query: Query, search: SubstringSearch | undefined, afterId: number, lines: boolean): Promise<ListedRow[]> {
     if (!search) return this.#walk(query, afterId, query.limit, lines);
     if (!search.ordered) return this.#walkThenSearch(query, search, afterId, lines);
     if (Number.isFinite(search.expected)) return search.rows(afterId, query.limit, lines);

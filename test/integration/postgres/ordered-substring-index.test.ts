@@ -1,0 +1,250 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresDriver } from '../../../src/store/postgres/postgres-driver.js';
+import type { EntryFilter } from '../../../src/store/records.js';
+import { RkEntriesRepository } from '../../../src/store/sql/rk-entries-repository.js';
+import { CHUNK_IDS, decodeIds, windowBuckets } from '../../../src/store/sql/source-ref-chunks.js';
+import type { SqlExecutor, SqlParams } from '../../../src/store/sql/sql-driver.js';
+import { POSTGRES_SELECTED } from '../../harness/backends.js';
+import { createTestDatabase } from '../../harness/postgres.js';
+import type { TestDatabase } from '../../harness/postgres.js';
+
+/** Rows of the fixture: a bit more than two chunks, over two datasets. */
+const ROWS = 2 * CHUNK_IDS + 3000;
+/** The revision the listings read at: rows created at 3 are not visible yet, rows deleted at 2 are gone. */
+const REVISION = 2;
+
+/**
+ * ROWS entry rows in SQL, ids in order: every 4th in dataset 2, the others in dataset 1;
+ * source-refs in 100 folders, every 97th a hostile one (non-ASCII, `%`, `_`, a backslash);
+ * every 7th superseded at revision 2, every 11th created at revision 3; 1 in 10 unlabeled, 1 in 50 with errors.
+ */
+const FIXTURE = `
+  INSERT INTO rk_entries (dataset_id, source_ref, line, labels, is_labeled, has_errors, created_rev, deleted_rev)
+  SELECT CASE WHEN g % 4 = 0 THEN 2 ELSE 1 END,
+         CASE WHEN g % 97 = 0 THEN format('s3://b/ünï/%%_\\x-%s.jpg', g)
+              ELSE format('s3://b/f%s/img-%s.jpg', lpad((g % 100)::text, 2, '0'), lpad(g::text, 7, '0')) END,
+         'line ' || g, '[]', CASE WHEN g % 10 = 3 THEN 0 ELSE 1 END, CASE WHEN g % 50 = 1 THEN 1 ELSE 0 END,
+         CASE WHEN g % 11 = 0 THEN 3 ELSE 1 END, CASE WHEN g % 7 = 0 THEN 2 ELSE NULL END
+  FROM generate_series(1, ${ROWS}) AS g ORDER BY g`;
+
+interface Row { id: number; dataset_id: number; source_ref: string; line: string; is_labeled: number; has_errors: number; created_rev: number; deleted_rev: number | null }
+
+const SUBSTRINGS = [
+  '/f07/', 'img-00001', 'img-0012345', 'f07/img-00', 'nothing-has-it', 'img-0', '.jpg', '7.', '_',
+  'ünï/%_', '%_\\x', '\\x-', 'b/ün', 's3://b/f13/img-0001013.jpg', 'x'.repeat(2048), '%', 'ï/%_\\x-1',
+];
+const FILTERS: EntryFilter[] = [{}, { hasErrors: false }, { labeled: true }, { hasErrors: true }, { labeled: false }];
+
+/**
+ * PostgreSQL's ordered substring index (source-ref-chunks.ts): what the catch-up writes, the
+ * fence that keeps it from skipping an id committed after a higher one, purges, a second node,
+ * and listings that answer exactly what the rows say, whatever is indexed.
+ */
+describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', () => {
+  let database: TestDatabase;
+  let driver: PostgresDriver;
+  let second: PostgresDriver;
+
+  /** Runs catch-ups on `on` until one finds nothing to do; returns the steps taken. */
+  async function catchUp(on: PostgresDriver, upTo?: number): Promise<number> {
+    const settled = upTo ?? await new RkEntriesRepository(on, on.dialect).settledId();
+    let steps = 0;
+    while (await on.transaction((tx) => new RkEntriesRepository(tx, on.dialect).indexSourceRefs(500, settled)) > 0) steps++;
+    return steps;
+  }
+
+  async function indexedUpTo(): Promise<number> {
+    return Number((await driver.get<{ n: number }>('SELECT indexed_upto AS n FROM rk_ref_chunk_progress'))!.n);
+  }
+
+  /** The index's rows must be exactly the postings of the entry rows up to the mark. */
+  async function expectIndexMatchesRows(): Promise<void> {
+    const upTo = await indexedUpTo();
+    const rows = await driver.all<Row>('SELECT id, dataset_id, source_ref FROM rk_entries WHERE id <= ? ORDER BY id', [upTo]);
+    const expected = new Map<string, number[]>();
+    for (const row of rows) {
+      for (const bucket of windowBuckets(row.source_ref)) {
+        const key = `${row.dataset_id}/${bucket}/${Math.floor((Number(row.id) - 1) / CHUNK_IDS)}`;
+        expected.set(key, [...expected.get(key) ?? [], Number(row.id)]);
+      }
+    }
+    const stored = await driver.all<{ dataset_id: number; bucket: number; chunk: number; n: number; ids: Buffer }>('SELECT * FROM rk_ref_chunks');
+    const actual = new Map(stored.map((row) => {
+      const ids = decodeIds(Number(row.chunk), row.ids);
+      expect(ids).toHaveLength(row.n);
+      return [`${row.dataset_id}/${row.bucket}/${row.chunk}`, ids];
+    }));
+    expect(actual.size).toBe(expected.size);
+    for (const [key, ids] of expected) expect(actual.get(key), key).toEqual(ids);
+  }
+
+  /** What a listing must answer: the rows, tested in JavaScript. */
+  async function datasetRows(datasetId: number): Promise<Row[]> {
+    return driver.all<Row>('SELECT id, dataset_id, source_ref, is_labeled, has_errors, created_rev, deleted_rev FROM rk_entries WHERE dataset_id = ? ORDER BY id', [datasetId]);
+  }
+
+  function truth(rows: readonly Row[], text: string, filter: EntryFilter): number[] {
+    return rows.filter((row) => Number(row.created_rev) <= REVISION && (row.deleted_rev === null || Number(row.deleted_rev) > REVISION)
+      && row.source_ref.includes(text)
+      && (filter.hasErrors === undefined || (row.has_errors === 1) === filter.hasErrors)
+      && (filter.labeled === undefined || (row.is_labeled === 1) === filter.labeled)).map((row) => Number(row.id));
+  }
+
+  /** Every page of a listing, `limit` at a time, through `on`; records the statements. */
+  async function listAll(on: SqlExecutor & { dialect?: unknown }, datasetId: number, text: string, filter: EntryFilter, limit: number, statements: string[]): Promise<number[]> {
+    const recording: SqlExecutor = {
+      all: <T>(sql: string, params?: SqlParams) => (statements.push(sql), on.all<T>(sql, params)),
+      get: <T>(sql: string, params?: SqlParams) => (statements.push(sql), on.get<T>(sql, params)),
+      run: (sql, params) => on.run(sql, params),
+      runBatch: (sql, rows) => on.runBatch(sql, rows),
+      insertMany: (table, columns, rows) => on.insertMany(table, columns, rows),
+    };
+    const repository = new RkEntriesRepository(recording, driver.dialect);
+    const ids: number[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await repository.page(datasetId, REVISION, { ...filter, sourceRefContains: text }, after, limit);
+      for (const row of page) expect(row.line).toBe(`line ${row.id}`);
+      ids.push(...page.map((row) => row.id));
+      if (page.length < limit) return ids;
+      after = page[page.length - 1].id;
+    }
+  }
+
+  async function expectListingsExact(on: PostgresDriver): Promise<string[]> {
+    const statements: string[] = [];
+    const rows = new Map([[1, await datasetRows(1)], [2, await datasetRows(2)]]);
+    for (const text of SUBSTRINGS) {
+      for (const filter of FILTERS) {
+        for (const datasetId of [1, 2]) {
+          const expected = truth(rows.get(datasetId)!, text, filter);
+          expect(await listAll(on, datasetId, text, filter, 100, statements), `${text} ${JSON.stringify(filter)} dataset ${datasetId}`).toEqual(expected);
+        }
+      }
+    }
+    // Small pages (and their tokens' positions), for a few.
+    for (const text of ['/f07/', 'img-00001', 'ünï/%_']) expect(await listAll(on, 1, text, {}, 7, statements)).toEqual(truth(rows.get(1)!, text, {}));
+    return statements;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    driver = new PostgresDriver({ url: database.url, poolSize: 4 });
+    second = new PostgresDriver({ url: database.url, poolSize: 4 });
+    await driver.migrate();
+    await driver.run(FIXTURE);
+    await driver.run('ANALYZE');
+  });
+  afterAll(async () => {
+    await second?.close();
+    await driver?.close();
+    await database?.drop();
+  });
+
+  it('answers exactly as the rows say before anything is indexed', async () => {
+    expect(await indexedUpTo()).toBe(0);
+    const statements = await expectListingsExact(driver);
+    // (Nothing is read by the ordered index's candidates.)
+    expect(statements.some((sql) => sql.includes('e.id = ANY('))).toBe(false);
+  });
+
+  it('answers the same with part of the rows indexed, the rest read as before', async () => {
+    // A chunk and a half: the second chunk's rows are written in part, the rest are above the mark.
+    expect(await catchUp(driver, CHUNK_IDS + 1500)).toBe(2);
+    expect(await indexedUpTo()).toBe(CHUNK_IDS + 1500);
+    await expectIndexMatchesRows();
+    const statements = await expectListingsExact(driver);
+    // The chunks were read (folder-like substrings, prefixes), not only the old paths.
+    expect(statements.some((sql) => sql.includes('e.id = ANY('))).toBe(true);
+  });
+
+  it('appends to a chunk not yet complete, up to every settled row, and then answers the same', async () => {
+    expect(await catchUp(driver)).toBe(2);
+    expect(await indexedUpTo()).toBe(ROWS);
+    await expectIndexMatchesRows();
+    // The second chunk's rows hold two segments (its ids up to the old mark, and the rest).
+    const segments = await driver.get<{ n: number }>("SELECT COUNT(*)::int AS n FROM rk_ref_chunks WHERE chunk = 1 AND position(decode('00', 'hex') IN ids) > 0");
+    expect(segments!.n).toBeGreaterThan(100);
+    await expectListingsExact(driver);
+    expect(await catchUp(driver)).toBe(0);
+  });
+
+  it('does not skip an id whose insert commits after a higher one (the fence)', async () => {
+    const repository = new RkEntriesRepository(driver, driver.dialect);
+    const before = await indexedUpTo();
+    let release!: () => void;
+    let inserted!: () => void;
+    const written = new Promise<void>((resolve) => (inserted = resolve));
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    // A writer takes an id, then waits before committing...
+    const late = second.transaction(async (tx) => {
+      await tx.run("INSERT INTO rk_entries (dataset_id, source_ref, line, labels, is_labeled, has_errors, created_rev) VALUES (3, 's3://b/late/one.jpg', 'late', '[]', 1, 0, 1)");
+      inserted();
+      await hold;
+    });
+    await written;
+    // ...while another commits a whole chunk of higher ids.
+    await driver.run(`INSERT INTO rk_entries (dataset_id, source_ref, line, labels, is_labeled, has_errors, created_rev)
+      SELECT 3, format('s3://b/other/%s.jpg', g), 'other', '[]', 1, 0, 1 FROM generate_series(1, ${CHUNK_IDS + 100}) AS g`);
+    const highest = Number((await driver.get<{ n: number }>('SELECT MAX(id) AS n FROM rk_entries'))!.n);
+    try {
+      // The highest committed id covers the late one's chunk: the fence says wait.
+      expect(highest).toBeGreaterThanOrEqual(before + CHUNK_IDS);
+      expect(await repository.settledId()).toBeUndefined();
+      await catchUp(driver);
+      expect(await indexedUpTo()).toBe(before);
+    } finally {
+      release();
+      await late;
+    }
+    await driver.run("UPDATE rk_entries SET line = 'line ' || id WHERE dataset_id = 3");
+    expect(await repository.settledId()).toBe(highest);
+    await catchUp(driver);
+    expect(await indexedUpTo()).toBeGreaterThan(before);
+    await expectIndexMatchesRows();
+    const late1 = await driver.get<{ id: number }>("SELECT id FROM rk_entries WHERE source_ref = 's3://b/late/one.jpg'");
+    expect(Number(late1!.id)).toBeLessThanOrEqual(await indexedUpTo());
+    const statements: string[] = [];
+    expect(await listAll(driver, 3, 'late/one', {}, 100, statements)).toEqual([Number(late1!.id)]);
+  });
+
+  it('rebuilds the chunks of purged row versions and of a deleted dataset', async () => {
+    const repository = new RkEntriesRepository(driver, driver.dialect);
+    const postings = async (datasetId: number) => Number((await driver.get<{ n: number }>('SELECT COALESCE(SUM(n), 0) AS n FROM rk_ref_chunks WHERE dataset_id = ?', [datasetId]))!.n);
+    const dataset1 = await postings(1);
+    // Versions superseded at revision 2 (every 7th row) go.
+    let purged = 0;
+    for (let after = { rev: 0, id: 0 }; ;) {
+      const step = await driver.transaction((tx) => new RkEntriesRepository(tx, driver.dialect).purgeSuperseded(1, 2, 1000, [], after));
+      purged += step.purged;
+      if (step.scanned < 1000) break;
+      after = step.last;
+    }
+    expect(purged).toBeGreaterThan(1000);
+    expect(await driver.get<{ n: number }>('SELECT COUNT(*)::int AS n FROM rk_ref_chunk_dirty')).toEqual({ n: 3 });
+    await catchUp(driver);
+    expect(await postings(1)).toBeLessThan(dataset1 * 0.9);
+    await expectIndexMatchesRows();
+    await expectListingsExact(driver);
+    // A deleted dataset leaves no postings.
+    while (await driver.transaction((tx) => new RkEntriesRepository(tx, driver.dialect).purgeDataset(2, 2000)) > 0);
+    await catchUp(driver);
+    expect(await postings(2)).toBe(0);
+    await expectIndexMatchesRows();
+    expect(await repository.page(2, REVISION, { sourceRefContains: '/f07/' }, 0, 100)).toEqual([]);
+  });
+
+  it('is filled by two nodes at once without conflict, and read the same from either', async () => {
+    await driver.run(`INSERT INTO rk_entries (dataset_id, source_ref, line, labels, is_labeled, has_errors, created_rev)
+      SELECT 1, format('s3://b/f%s/img-%s.jpg', lpad((g % 100)::text, 2, '0'), lpad((g + 900000)::text, 7, '0')), 'new', '[]', 1, 0, 1
+      FROM generate_series(1, ${2 * CHUNK_IDS}) AS g`);
+    await driver.run(`UPDATE rk_entries SET line = 'line ' || id WHERE line = 'new'`);
+    const before = await indexedUpTo();
+    await Promise.all([catchUp(driver), catchUp(second), catchUp(second), catchUp(driver)]);
+    // Whichever node got each turn, every whole chunk is indexed once.
+    await catchUp(second);
+    expect(await indexedUpTo()).toBeGreaterThanOrEqual(before + CHUNK_IDS);
+    await expectIndexMatchesRows();
+    await expectListingsExact(second);
+  });
+});
