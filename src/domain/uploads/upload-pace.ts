@@ -1,10 +1,9 @@
 /**
  * How long a streamed upload (UploadDatasetImport) may take to arrive. Node's `requestTimeout`
  * bounds a whole request, so a 256 MiB file would need ~4.3 MB/s to arrive within the default
- * minute; an upload is bounded by its progress instead (docs/security.md, "Slow bodies"):
+ * minute; an upload is bounded by its progress instead (docs/security.md, "Slow upload bodies"):
  *
- * - it never pauses longer than `requestTimeoutMs` (a stalled sender is cut as soon as any
- *   other request would have been, at the latest);
+ * - it never pauses longer than `requestTimeoutMs` (no request may stay silent longer);
  * - every byte it sent buys `1 / minBytesPerSecond` seconds on top of `requestTimeoutMs`: a
  *   sender averaging at least that rate is never cut, one trickling slower is cut once it falls
  *   behind, and the whole body takes at most `longestUploadMs`.

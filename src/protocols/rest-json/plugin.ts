@@ -93,8 +93,6 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
       const resources = service.resourceArns(operation.name, input, principal);
       for (const action of actions) authorizeResources(principal, action, resources);
     }
-    // From here a streamed body is bound by its progress, not by Node's request timeout.
-    if (streamed) options.pacedBodies?.watch(request.raw.socket);
     let output: unknown;
     try {
       output = await operation.handle(input as never, {
@@ -103,6 +101,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
         ...(streamed ? { payload: streamedPayload(request, payloadSha256, options.pacedBodies) } : {}),
       });
     } finally {
+      // A body the operation stopped reading midway is Node's to time out again.
       if (streamed) options.pacedBodies?.unwatch(request.raw.socket);
     }
     if (untracked(request)) reply.header('connection', 'close');
@@ -255,18 +254,25 @@ function streamedPayload(request: FastifyRequest, sha256: string, paced: PacedBo
       const hash = createHash('sha256');
       const received = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
       const read = paced ? paced.reader(received) : () => received.next();
-      for (;;) {
-        let next: IteratorResult<Buffer>;
-        try {
-          next = await read();
-        } catch (error) {
-          if (error instanceof BodyTooSlow) throw error;
-          // The client went away in the middle (Node: 'aborted'), or the request timed out.
-          throw new RequestBodyIncomplete();
+      // While the body is read it is bound by its progress, not by Node's request timeout; a
+      // request pipelined behind it is Node's again once it has ended.
+      paced?.watch(raw.socket);
+      try {
+        for (;;) {
+          let next: IteratorResult<Buffer>;
+          try {
+            next = await read();
+          } catch (error) {
+            if (error instanceof BodyTooSlow) throw error;
+            // The client went away in the middle (Node: 'aborted'), or Node's request timeout cut it before its body was read.
+            throw new RequestBodyIncomplete();
+          }
+          if (next.done) break;
+          hash.update(next.value);
+          yield next.value;
         }
-        if (next.done) break;
-        hash.update(next.value);
-        yield next.value;
+      } finally {
+        paced?.unwatch(raw.socket);
       }
       if (!raw.complete) throw new RequestBodyIncomplete();
       if (hash.digest('hex') !== sha256) {
