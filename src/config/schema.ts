@@ -27,6 +27,8 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** A connection that sends or receives nothing for this long is closed (stalled clients). */
   readonly idleTimeoutMs: number;
+  /** An UploadDatasetImport body is bound by its progress, not requestTimeoutMs: the slowest average it may keep after that (domain/uploads/upload-pace.ts). */
+  readonly importUploadMinBytesPerSecond: number;
   /** Largest request bodies, bytes; larger ones are refused with the API's modelled error before they are buffered. */
   readonly bodyLimits: {
     /** awsJson (Rekognition): a 5 MB GroundTruth blob is ~7 MB of base64. */
@@ -114,6 +116,7 @@ export const DEFAULTS: Config = {
   sqliteSynchronous: 'FULL',
   requestTimeoutMs: 60_000,
   idleTimeoutMs: 60_000,
+  importUploadMinBytesPerSecond: 32 * 1024,
   bodyLimits: { awsJson: 8 * 1024 * 1024, restJson: 5 * 1024 * 1024, importUpload: 256 * 1024 * 1024 },
   auth: { credentialCacheMs: 5_000 },
   throttle: { requestsPerSecond: 0, burst: 20 },
@@ -171,6 +174,7 @@ export const SETTINGS = [
   { flag: 'metrics-token-file', env: 'TROVE_METRICS_TOKEN_FILE', path: ['metrics', 'tokenFile'], parse: String, help: 'file holding the bearer token /_trove/metrics requires' },
   { flag: 'log-format', env: 'TROVE_LOG_FORMAT', path: ['logFormat'], parse: logFormat, help: 'auto|json|pretty (auto: pretty on a terminal, JSON lines otherwise)' },
   { flag: 'import-upload-max-bytes', env: 'TROVE_IMPORT_UPLOAD_MAX_BYTES', path: ['bodyLimits', 'importUpload'], parse: positiveInt, help: 'largest file `trove import --from ./file` may send (default 256 MiB)' },
+  { flag: 'import-upload-min-bytes-per-second', env: 'TROVE_IMPORT_UPLOAD_MIN_BYTES_PER_SECOND', path: ['importUploadMinBytesPerSecond'], parse: positiveInt, help: 'slowest average an upload may keep past --request-timeout-ms (default 32 KiB/s)' },
 ] as const;
 
 /** Settings read from the environment only: secrets must not appear in a process list. */
