@@ -277,8 +277,12 @@ export class JobRunner {
       }
       const payload = JSON.parse(job.payload) as never;
       let outcome: JobAttemptOutcome = givingUp ? 'gave_up' : 'finished';
+      // Whether this attempt ran before a cancel stopped it: then it counts among the attempts that
+      // ran (ListJobs' `attempts`; 0 there means the job never ran, the console says so).
+      let ran = false;
       try {
         if (job.cancelRequestedBy !== null) throw new JobCancelled(job.cancelRequestedBy);
+        ran = !givingUp;
         if (givingUp) {
           await definition.giveUp(payload, ctx, new Error(`gave up after ${job.attempts - 1} attempts`));
         } else {
@@ -290,7 +294,7 @@ export class JobRunner {
         // committed since): nothing of it is published; the job fails as when it gives up.
         logger.info({ by: error.by }, 'job cancelled');
         outcome = 'cancelled';
-        await definition.giveUp(payload, this.#context(job, definition, logger, { attempts: job.attempts - 1, cancelled: error }, inRequest), error);
+        await definition.giveUp(payload, this.#context(job, definition, logger, { attempts: ran ? job.attempts : job.attempts - 1, cancelled: error }, inRequest), error);
       }
       logger.info({ ms: this.clock.now() - started, outcome }, 'job finished');
       this.#storeFailures = 0;
