@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { REQUEST_LET_GO } from '../domain/jobs/retry-refusal.js';
+import { accountOf } from '../domain/rekognition/arns.js';
 import type { Clock } from '../lib/clock.js';
 import type { FailedJobNote, JobRecord } from '../store/records.js';
 import { StoreUnavailableError } from '../store/store-unavailable-error.js';
@@ -11,8 +13,6 @@ import { HeldBodies } from './held-bodies.js';
 import type { AcceptedBody } from './held-bodies.js';
 import { JobCancelled, LeaseLostError, LeftToRunner } from './job.js';
 import type { JobContext, JobDefinition } from './job.js';
-import { REQUEST_LET_GO } from '../domain/jobs/retry-refusal.js';
-import { accountOf } from '../domain/rekognition/arns.js';
 
 export interface JobRunnerConfig {
   /** Jobs run at once by this process. */
