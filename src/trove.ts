@@ -168,7 +168,9 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const agentcore = wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, links, runner);
     // Open formats in and out (docs/trove-api.md): exports read through history, their links are served beside AgentCore's downloads.
     const exports = new ExportService({ links, revisions: history, agentcore: agentcore.services.datasets, clock });
-    const imports = new ImportService({ store, objects: objectAccess, entries, clock, logger, maxUploadBytes: config.bodyLimits.importUpload });
+    const imports = new ImportService({ store, objects: objectAccess, entries, clock, logger, maxUploadBytes: config.bodyLimits.importUpload,
+      stagedCaps: { perAccount: config.importUploadStaging.maxBytesPerAccount, total: config.importUploadStaging.maxBytes },
+    });
     const downloads = new DownloadService(links, { [AGENTCORE_LINK]: new AgentCoreDownloads(store), rekognition: exports });
     const openStore = store;
     const openObjects = objects;
