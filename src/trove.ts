@@ -53,6 +53,7 @@ import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
 import { prepareDataDir } from './store/sqlite/database-files.js';
 import type { Store } from './store/store.js';
+import { longestUploadMs } from './domain/uploads/upload-pace.js';
 
 export interface Trove {
   /** Base URL the server listens on, e.g. http://127.0.0.1:4599 (https:// with --tls-cert). */
@@ -125,7 +126,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
     const maintenance = new Maintenance(store, {
       intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs, failedJobRetentionMs: config.jobs.failedRetentionMs,
-      requestTimeoutMs: config.requestTimeoutMs,
+      longestUploadMs: longestUploadMs({ requestTimeoutMs: config.requestTimeoutMs, minBytesPerSecond: config.importUploadMinBytesPerSecond }, config.bodyLimits.importUpload),
     }, clock, logger.child({ component: 'maintenance' }));
     const definitions = jobDefinitions({
       rekognition: {
@@ -167,14 +168,16 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const agentcore = wireAgentCore(config, store, clock, deps.pageTokens, objectAccess, links, runner);
     // Open formats in and out (docs/trove-api.md): exports read through history, their links are served beside AgentCore's downloads.
     const exports = new ExportService({ links, revisions: history, agentcore: agentcore.services.datasets, clock });
-    const imports = new ImportService({ store, objects: objectAccess, entries, clock, logger, maxUploadBytes: config.bodyLimits.importUpload });
+    const imports = new ImportService({ store, objects: objectAccess, entries, clock, logger, maxUploadBytes: config.bodyLimits.importUpload,
+      stagedCaps: { perAccount: config.importUploadStaging.maxBytesPerAccount, total: config.importUploadStaging.maxBytes },
+    });
     const downloads = new DownloadService(links, { [AGENTCORE_LINK]: new AgentCoreDownloads(store), rekognition: exports });
     const openStore = store;
     const openObjects = objects;
     const app = await buildApp({
       config: {
         awsJsonBodyLimit: config.bodyLimits.awsJson, restJsonBodyLimit: config.bodyLimits.restJson,
-        requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs,
+        requestTimeoutMs: config.requestTimeoutMs, idleTimeoutMs: config.idleTimeoutMs, uploadMinBytesPerSecond: config.importUploadMinBytesPerSecond,
         tls, publicUrl: config.publicUrl, trustProxy: config.trustProxy,
       },
       logger,

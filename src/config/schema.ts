@@ -27,6 +27,8 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** A connection that sends or receives nothing for this long is closed (stalled clients). */
   readonly idleTimeoutMs: number;
+  /** An UploadDatasetImport body is bound by its progress, not requestTimeoutMs: the slowest average it may keep after that (domain/uploads/upload-pace.ts). */
+  readonly importUploadMinBytesPerSecond: number;
   /** Largest request bodies, bytes; larger ones are refused with the API's modelled error before they are buffered. */
   readonly bodyLimits: {
     /** awsJson (Rekognition): a 5 MB GroundTruth blob is ~7 MB of base64. */
@@ -35,6 +37,14 @@ export interface Config {
     readonly restJson: number;
     /** A file sent to UploadDatasetImport (`trove import --from ./file`): streamed into the store, not held in memory. */
     readonly importUpload: number;
+  };
+  /**
+   * Bytes of UploadDatasetImport files staged at once (arriving, or waiting for their job), per
+   * account and in all: an upload that would pass either is refused (ServiceQuotaExceededException).
+   */
+  readonly importUploadStaging: {
+    readonly maxBytesPerAccount: number;
+    readonly maxBytes: number;
   };
   readonly auth: {
     /** From TROVE_MASTER_KEY only (never a flag); unset: `<dataDir>/master.key`, created 0600. */
@@ -61,6 +71,9 @@ export interface Config {
     readonly backoffMaxMs: number;
     /** How long a job that gave up stays listed as failed (`trove jobs list`, metrics). */
     readonly failedRetentionMs: number;
+    /** Bytes failed jobs keep for RetryJob (their requests), per account and in all: past either, the oldest kept go first. */
+    readonly maxKeptFailedBytesPerAccount: number;
+    readonly maxKeptFailedBytes: number;
   };
   /**
    * GET /_trove/metrics (Prometheus text). `auto`: open on a loopback bind, elsewhere only with a
@@ -114,10 +127,15 @@ export const DEFAULTS: Config = {
   sqliteSynchronous: 'FULL',
   requestTimeoutMs: 60_000,
   idleTimeoutMs: 60_000,
+  importUploadMinBytesPerSecond: 32 * 1024,
   bodyLimits: { awsJson: 8 * 1024 * 1024, restJson: 5 * 1024 * 1024, importUpload: 256 * 1024 * 1024 },
   auth: { credentialCacheMs: 5_000 },
   throttle: { requestsPerSecond: 0, burst: 20 },
-  jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5, backoffMaxMs: 30_000, failedRetentionMs: 7 * 24 * 60 * 60 * 1000 },
+  jobs: { concurrency: 2, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5, backoffMaxMs: 30_000, failedRetentionMs: 7 * 24 * 60 * 60 * 1000,
+    // 256 MiB an account (some fifty 5 MB changes), 2 GiB in all: a week of failures costs a bounded slice of the disk.
+    maxKeptFailedBytesPerAccount: 256 * 1024 * 1024, maxKeptFailedBytes: 2 * 1024 * 1024 * 1024 },
+  // 1 GiB an account (four uploads of the largest size at once), 4 GiB in all (every tenant's data shares the disk).
+  importUploadStaging: { maxBytesPerAccount: 1024 * 1024 * 1024, maxBytes: 4 * 1024 * 1024 * 1024 },
   metrics: { mode: 'auto' },
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
   maintenanceIntervalMs: 10 * 60 * 1000,
@@ -171,6 +189,11 @@ export const SETTINGS = [
   { flag: 'metrics-token-file', env: 'TROVE_METRICS_TOKEN_FILE', path: ['metrics', 'tokenFile'], parse: String, help: 'file holding the bearer token /_trove/metrics requires' },
   { flag: 'log-format', env: 'TROVE_LOG_FORMAT', path: ['logFormat'], parse: logFormat, help: 'auto|json|pretty (auto: pretty on a terminal, JSON lines otherwise)' },
   { flag: 'import-upload-max-bytes', env: 'TROVE_IMPORT_UPLOAD_MAX_BYTES', path: ['bodyLimits', 'importUpload'], parse: positiveInt, help: 'largest file `trove import --from ./file` may send (default 256 MiB)' },
+  { flag: 'import-upload-min-bytes-per-second', env: 'TROVE_IMPORT_UPLOAD_MIN_BYTES_PER_SECOND', path: ['importUploadMinBytesPerSecond'], parse: positiveInt, help: 'slowest average an upload may keep past --request-timeout-ms (default 32 KiB/s)' },
+  { flag: 'import-upload-max-staged-bytes-per-account', env: 'TROVE_IMPORT_UPLOAD_MAX_STAGED_BYTES_PER_ACCOUNT', path: ['importUploadStaging', 'maxBytesPerAccount'], parse: positiveInt, help: 'bytes of uploads an account may have staged at once (default 1 GiB)' },
+  { flag: 'import-upload-max-staged-bytes', env: 'TROVE_IMPORT_UPLOAD_MAX_STAGED_BYTES', path: ['importUploadStaging', 'maxBytes'], parse: positiveInt, help: 'bytes of uploads staged at once in all (default 4 GiB)' },
+  { flag: 'failed-jobs-max-kept-bytes-per-account', env: 'TROVE_FAILED_JOBS_MAX_KEPT_BYTES_PER_ACCOUNT', path: ['jobs', 'maxKeptFailedBytesPerAccount'], parse: positiveInt, help: 'bytes of failed jobs\' requests kept for RetryJob per account (default 256 MiB; the oldest go first)' },
+  { flag: 'failed-jobs-max-kept-bytes', env: 'TROVE_FAILED_JOBS_MAX_KEPT_BYTES', path: ['jobs', 'maxKeptFailedBytes'], parse: positiveInt, help: 'bytes of failed jobs\' requests kept for RetryJob in all (default 2 GiB)' },
 ] as const;
 
 /** Settings read from the environment only: secrets must not appear in a process list. */

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { REQUEST_LET_GO } from '../domain/jobs/retry-refusal.js';
+import { accountOf } from '../domain/rekognition/arns.js';
 import type { Clock } from '../lib/clock.js';
-import type { JobRecord } from '../store/records.js';
+import type { FailedJobNote, JobRecord } from '../store/records.js';
 import { StoreUnavailableError } from '../store/store-unavailable-error.js';
 import type { WriteOptions } from '../store/sql/sql-driver.js';
 import type { Repositories, Store } from '../store/store.js';
@@ -26,6 +28,13 @@ export interface JobRunnerConfig {
    * runner itself while the store is unavailable (pollMs doubling per failure).
    */
   readonly backoffMaxMs: number;
+  /**
+   * Caps on the bytes failed jobs keep for RetryJob, per account and for the whole store
+   * (`--failed-jobs-max-kept-bytes[-per-account]`); past one, the oldest kept requests are let go.
+   * Unset: uncapped.
+   */
+  readonly maxKeptFailedBytesPerAccount?: number;
+  readonly maxKeptFailedBytes?: number;
 }
 
 /** How one attempt of a job ended. */
@@ -67,6 +76,12 @@ export class JobRunner {
   #stopping = new AbortController();
   /** Payloads of jobs this process just accepted, read from memory when this runner claims them. */
   readonly #held = new HeldBodies();
+  /** The caps on failed jobs' kept bytes, as JobsRepository.finish takes them (undefined: uncapped). */
+  get #keepCaps(): FailedJobNote['keep'] {
+    const { maxKeptFailedBytesPerAccount: perAccount, maxKeptFailedBytes: total } = this.config;
+    if (perAccount === undefined && total === undefined) return undefined;
+    return { caps: { perAccount: perAccount ?? Infinity, total: total ?? Infinity }, letGo: REQUEST_LET_GO };
+  }
 
   constructor(
     private readonly store: Store,
@@ -262,8 +277,12 @@ export class JobRunner {
       }
       const payload = JSON.parse(job.payload) as never;
       let outcome: JobAttemptOutcome = givingUp ? 'gave_up' : 'finished';
+      // Whether this attempt ran before a cancel stopped it: then it counts among the attempts that
+      // ran (ListJobs' `attempts`; 0 there means the job never ran, the console says so).
+      let ran = false;
       try {
         if (job.cancelRequestedBy !== null) throw new JobCancelled(job.cancelRequestedBy);
+        ran = !givingUp;
         if (givingUp) {
           await definition.giveUp(payload, ctx, new Error(`gave up after ${job.attempts - 1} attempts`));
         } else {
@@ -275,7 +294,7 @@ export class JobRunner {
         // committed since): nothing of it is published; the job fails as when it gives up.
         logger.info({ by: error.by }, 'job cancelled');
         outcome = 'cancelled';
-        await definition.giveUp(payload, this.#context(job, definition, logger, { attempts: job.attempts - 1, cancelled: error }, inRequest), error);
+        await definition.giveUp(payload, this.#context(job, definition, logger, { attempts: ran ? job.attempts : job.attempts - 1, cancelled: error }, inRequest), error);
       }
       logger.info({ ms: this.clock.now() - started, outcome }, 'job finished');
       this.#storeFailures = 0;
@@ -352,7 +371,9 @@ export class JobRunner {
         const given = finish.failure ?? (failing && { error: failing.cancelled?.message });
         const failure = given && { ...given, retryRefusal: given.retryRefusal ?? definition?.retryRefusal?.(JSON.parse(job.payload) as never) };
         const keepBody = definition?.retryable === true && !failure?.retryRefusal;
-        const failed = failure && { at: this.clock.now(), attempts: failing?.attempts ?? job.attempts, keepBody, ...failure };
+        const failed = failure && {
+          at: this.clock.now(), attempts: failing?.attempts ?? job.attempts, keepBody, account: accountOf(job.resource), keep: this.#keepCaps, ...failure,
+        };
         if (!(await tx.jobs.finish(job.id, this.owner, failed, failing?.cancelled !== undefined))) {
           // A cancel that committed after this transaction read the lease: it wins (rolled back here).
           const now = await tx.jobs.lease(job.id, this.owner);

@@ -31,12 +31,15 @@ import type { ImageRoutesOptions } from './routes/image-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import type { MetricsRoutesOptions } from './routes/metrics-routes.js';
 import type { RequestContextOptions } from './plugins/request-context.js';
+import { PacedBodies } from '../protocols/paced-bodies.js';
 
 export interface AppConfig {
   /** Largest awsJson request body, bytes (a 5 MB blob is ~7 MB of base64). */
   readonly awsJsonBodyLimit: number;
   /** Longest a client may take to send a whole request (slow clients are cut off). */
   readonly requestTimeoutMs: number;
+  /** A streamed upload's body is bound by its progress instead: the slowest average it may keep (domain/uploads/upload-pace.ts). */
+  readonly uploadMinBytesPerSecond: number;
   /** Silence after which a connection is closed (stalled clients hold no more than a socket). */
   readonly idleTimeoutMs: number;
   /** Largest restJson request body, bytes (AgentCore: 5 MB of inline examples). */
@@ -98,6 +101,8 @@ export async function buildApp(deps: AppDeps) {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  const pacedBodies = new PacedBodies({ requestTimeoutMs: deps.config.requestTimeoutMs, minBytesPerSecond: deps.config.uploadMinBytesPerSecond });
+  leaveTimeoutsToPace(app.server, pacedBodies);
   await app.register(requestContext, { publicUrl: deps.config.publicUrl, metrics: deps.requestMetrics });
   await app.register(boundedJson);
   await app.register(troveRoutes, { prefix: '/_trove', ready: deps.ready });
@@ -120,6 +125,7 @@ export async function buildApp(deps: AppDeps) {
     service: troveApi,
     bodyLimit: deps.config.restJsonBodyLimit,
     authenticator: deps.authenticator,
+    pacedBodies,
   });
   return app;
 }
@@ -146,4 +152,19 @@ function nodeServer(config: AppConfig) {
     server.setTimeout(config.idleTimeoutMs);
     return server;
   };
+}
+
+/**
+ * Node answers a request past `requestTimeout` through the server's `clientError` event (Fastify's
+ * handler writes 408 and destroys the socket). A streamed upload whose body Trove is reading under
+ * its own pace (PacedBodies) is left to that pace; every other request, and an upload before its
+ * body is read, is cut by Node exactly as before.
+ */
+function leaveTimeoutsToPace(server: HttpServer, paced: PacedBodies): void {
+  const handlers = server.listeners('clientError') as ((error: NodeJS.ErrnoException, socket: object) => void)[];
+  server.removeAllListeners('clientError');
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: object) => {
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && paced.takeRequestTimeout(socket)) return;
+    for (const handler of handlers) handler.call(server, error, socket);
+  });
 }

@@ -1,6 +1,7 @@
 /** Rows as the domain sees them: camelCase, epoch-ms timestamps, booleans as booleans. */
 
 import type { JobsRepository } from './sql/jobs-repository.js';
+import type { ByteCaps } from './sql/byte-caps.js';
 
 export interface JobRecord {
   id: number;
@@ -50,6 +51,13 @@ export interface FailedJobNote {
   retryRefusal?: string;
   /** Its body is kept for RetryJob (a retryable kind, whose retry is not refused). */
   keepBody?: boolean;
+  /** The account of the job's resource: its kept bytes count against that account's cap. */
+  account?: string;
+  /**
+   * Caps on the bytes failed jobs keep (none: uncapped), and the refusal noted on a job whose
+   * request is let go to stay under them (the oldest kept go first).
+   */
+  keep?: { caps: ByteCaps; letGo: string };
 }
 
 /** A failed job as RetryJob reads it: what it takes to queue it again. */

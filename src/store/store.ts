@@ -116,6 +116,6 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
     acDatasets: new AcDatasetsRepository(db),
     acExamples: new AcExamplesRepository(db),
     acVersions: new AcVersionsRepository(db),
-    importUploads: new ImportUploadsRepository(db),
+    importUploads: new ImportUploadsRepository(db, dialect),
   };
 }

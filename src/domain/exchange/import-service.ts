@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
-import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
+import { AccessDeniedException, ConflictException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException } from '../../api/trove/errors.js';
 import type { ObjectAccess } from '../../buckets/object-access.js';
 import { ObjectAccessDenied } from '../../buckets/object-access.js';
 import { formatS3Uri, ObjectStoreError, parseS3Uri } from '../../object-store/object-store.js';
 import type { Clock } from '../../lib/clock.js';
 import type { RkDatasetRecord } from '../../store/records.js';
+import type { ByteCaps, CapPassed } from '../../store/sql/byte-caps.js';
 import type { Store } from '../../store/store.js';
 import type { Caller } from '../caller.js';
 import { belongsTo } from '../rekognition/arns.js';
@@ -56,6 +57,8 @@ export interface ImportServiceDeps {
   readonly logger: Logger;
   /** Largest file UploadDatasetImport accepts, bytes (`--import-upload-max-bytes`). */
   readonly maxUploadBytes: number;
+  /** Bytes of uploads staged at once, per account and in all (`--import-upload-max-staged-bytes[-per-account]`). */
+  readonly stagedCaps: ByteCaps;
 }
 
 /**
@@ -105,9 +108,17 @@ export class ImportService {
     const max = this.deps.maxUploadBytes;
     if (body.announcedBytes !== undefined && body.announcedBytes > max) throw tooLarge(body.announcedBytes, max);
     const { store, clock } = this.deps;
-    const id = await store.importUploads.create(clock.now());
+    const { account } = caller;
+    // The announced size is counted against the staging caps before the body is read (refused:
+    // nothing staged); a body without one is counted as it arrives (#stage).
+    const id = await store.transaction(async (tx) => {
+      const created = await tx.importUploads.create(clock.now(), account);
+      const passed = body.announcedBytes && await tx.importUploads.reserve(created, account, body.announcedBytes, this.deps.stagedCaps);
+      if (passed) throw overStagingCap(body.announcedBytes!, passed);
+      return created;
+    }, { durability: 'deferred' });
     try {
-      const bytes = await this.#stage(id, body.chunks, max);
+      const bytes = await this.#stage(id, account, body.chunks, max, body.announcedBytes ?? 0);
       if (bytes === 0) throw new ValidationException('The request body is empty: send the file\'s bytes.');
       const source = { upload: id, name: request.name, bytes };
       await this.deps.entries.acceptChange(caller, request.datasetArn, {
@@ -129,9 +140,14 @@ export class ImportService {
     }
   }
 
-  /** Writes the chunks as the upload's pieces; resolves to its size. Over `max` bytes: ValidationException. */
-  async #stage(id: number, chunks: AsyncIterable<Buffer>, max: number): Promise<number> {
+  /**
+   * Writes the chunks as the upload's pieces; resolves to its size. Over `max` bytes:
+   * ValidationException. Bytes beyond the `reserved` ones (what was announced) are counted against
+   * the staging caps by the transaction that stages them: past a cap, ServiceQuotaExceededException.
+   */
+  async #stage(id: number, account: string, chunks: AsyncIterable<Buffer>, max: number, reserved: number): Promise<number> {
     const { store, clock } = this.deps;
+    let staged = 0;
     let pieces: Buffer[] = [];
     let parts: Buffer[] = [];
     let held = 0;
@@ -142,7 +158,16 @@ export class ImportService {
       if (pieces.length === 0) return;
       const batch = pieces;
       pieces = [];
-      await store.transaction((tx) => tx.importUploads.append(id, seq, batch, clock.now()), { durability: 'deferred' });
+      const after = staged + batch.reduce((sum, piece) => sum + piece.length, 0);
+      await store.transaction(async (tx) => {
+        if (after > reserved) {
+          const passed = await tx.importUploads.reserve(id, account, after, this.deps.stagedCaps);
+          if (passed) throw overStagingCap(after, passed);
+        }
+        await tx.importUploads.append(id, seq, batch, clock.now());
+      }, { durability: 'deferred' });
+      reserved = Math.max(reserved, after);
+      staged = after;
       seq += batch.length;
     };
     for await (const chunk of chunks) {
@@ -177,4 +202,13 @@ export class ImportService {
 function tooLarge(bytes: number, max: number): ValidationException {
   return new ValidationException(`The file is ${bytes} bytes or more: this server imports uploads of at most ${max} bytes (--import-upload-max-bytes); `
     + 'put a larger file into a bucket and import it from s3://.', [{ name: 'body', message: `Member must have length less than or equal to ${max}` }]);
+}
+
+/** An upload that would pass a staging cap: the cap is named, and what to do. */
+function overStagingCap(bytes: number, passed: CapPassed): ServiceQuotaExceededException {
+  const [whose, flag] = passed.cap === 'account'
+    ? ['your account', '--import-upload-max-staged-bytes-per-account']
+    : ['this server', '--import-upload-max-staged-bytes'];
+  return new ServiceQuotaExceededException(`This upload (${bytes} bytes or more) would pass the ${passed.limit} bytes of uploads ${whose} may have staged at once `
+    + `(${flag}; ${passed.used} bytes are staged, arriving or waiting for their import): try again when an import has finished.`);
 }

@@ -3,8 +3,16 @@ import { changeRetryRefusal, RekognitionJobs } from '../rekognition/job-kinds.js
 import type { UpdateEntriesPayload } from '../rekognition/job-kinds.js';
 
 /**
+ * Noted on a failed job whose kept request was let go to keep failed jobs' bytes under their caps
+ * (`--failed-jobs-max-kept-bytes[-per-account]`; JobsRepository.finish lets the oldest go first).
+ */
+export const REQUEST_LET_GO = 'Its request was let go to keep failed jobs\' stored requests under this server\'s cap '
+  + '(--failed-jobs-max-kept-bytes-per-account, --failed-jobs-max-kept-bytes; the oldest go first): send the request again.';
+
+/**
  * Why RetryJob refuses a failed job: `kind`, its kind is not retried; `not-kept`, it failed
- * before Trove kept failed jobs' requests; `request`, this request would fail the same way.
+ * before Trove kept failed jobs' requests, or its request was let go to stay under the cap on
+ * kept bytes; `request`, this request would fail the same way.
  */
 export interface RetryRefusal {
   readonly reason: 'kind' | 'not-kept' | 'request';
@@ -24,6 +32,7 @@ export interface RetryRefusal {
 export function retryRefusal(kind: string, request: string | boolean | null, noted: string | null = null): RetryRefusal | undefined {
   if (!isRetryableJobKind(kind)) return { reason: 'kind', sentence: 'Jobs of this kind are not retried: send the request that made it again.' };
   if (!request) return { reason: 'not-kept', sentence: 'It failed before Trove kept failed jobs\' requests: send the request again.' };
+  if (noted === REQUEST_LET_GO) return { reason: 'not-kept', sentence: REQUEST_LET_GO };
   const refused = noted ?? (typeof request === 'string' && kind === RekognitionJobs.updateEntries
     ? changeRetryRefusal(JSON.parse(request) as UpdateEntriesPayload)
     : undefined);

@@ -19,6 +19,8 @@ import { MalformedPath, RestJsonRouter } from './router.js';
 import type { RouteMatch } from './router.js';
 import { STORE_UNAVAILABLE, StoreUnavailableError } from '../../store/store-unavailable-error.js';
 import type { RequestDigest } from '../../domain/idempotency.js';
+import { BodyTooSlow } from '../paced-bodies.js';
+import type { PacedBodies } from '../paced-bodies.js';
 
 const CONTENT_TYPE = 'application/json';
 
@@ -28,6 +30,8 @@ export interface RestJsonOptions {
   readonly bodyLimit: number;
   /** Verifies each request's SigV4 signature and resolves who is calling. */
   readonly authenticator: RequestAuthenticator;
+  /** Streamed bodies are read at the pace these allow, not within Node's request timeout; none: Node's. */
+  readonly pacedBodies?: PacedBodies;
 }
 
 /**
@@ -41,6 +45,8 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
   const router = new RestJsonRouter(service.routes);
   const streamedRoutes = service.routes.filter(({ binding }) => binding.streamed);
   const streamedUrls = new Set(streamedRoutes.map(({ binding }) => fastifyPath(binding.uri)));
+  // Node gave up tracking the connection (PacedBodies): its answer closes it.
+  const untracked = (request: FastifyRequest) => options.pacedBodies?.untracked(request.raw.socket) ?? false;
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
@@ -49,7 +55,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     if (error instanceof RateLimited) retryAfter(reply, error.retryAfterMs);
     // A streamed body refused before its end (over the limit, say): the connection closes after
     // the answer, rather than the server reading (and dropping) the rest of a large file.
-    if (streamedUrls.has(request.routeOptions.url ?? '') && !request.raw.complete) reply.header('connection', 'close');
+    if (streamedUrls.has(request.routeOptions.url ?? '') && (!request.raw.complete || untracked(request))) reply.header('connection', 'close');
     void sendError(reply, toServiceError(error, request));
   });
 
@@ -87,11 +93,18 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
       const resources = service.resourceArns(operation.name, input, principal);
       for (const action of actions) authorizeResources(principal, action, resources);
     }
-    const output = await operation.handle(input as never, {
-      caller: principal, requestId: request.id, logger: request.log as Logger, origin: request.origin,
-      requestDigest: digest(request, payloadSha256), requestJson: json,
-      ...(streamed ? { payload: streamedPayload(request, payloadSha256) } : {}),
-    });
+    let output: unknown;
+    try {
+      output = await operation.handle(input as never, {
+        caller: principal, requestId: request.id, logger: request.log as Logger, origin: request.origin,
+        requestDigest: digest(request, payloadSha256), requestJson: json,
+        ...(streamed ? { payload: streamedPayload(request, payloadSha256, options.pacedBodies) } : {}),
+      });
+    } finally {
+      // A body the operation stopped reading midway is Node's to time out again.
+      if (streamed) options.pacedBodies?.unwatch(request.raw.socket);
+    }
+    if (untracked(request)) reply.header('connection', 'close');
     if (binding.code === 204) return reply.code(204).send();
     return reply.code(binding.code).header('content-type', CONTENT_TYPE).send(JSON.stringify(output ?? {}));
   };
@@ -232,25 +245,34 @@ function claimedPayloadHash(request: FastifyRequest): string {
 }
 
 /** The request's body as it arrives, checked against the signed SHA-256 after its last byte. */
-function streamedPayload(request: FastifyRequest, sha256: string): StreamedPayload {
+function streamedPayload(request: FastifyRequest, sha256: string, paced: PacedBodies | undefined): StreamedPayload {
   const announced = Number(request.headers['content-length']);
   const raw = request.raw;
   return {
     ...(Number.isSafeInteger(announced) && announced >= 0 ? { announcedBytes: announced } : {}),
     chunks: (async function* () {
       const hash = createHash('sha256');
-      const received = raw[Symbol.asyncIterator]();
-      for (;;) {
-        let next: IteratorResult<Buffer>;
-        try {
-          next = await received.next() as IteratorResult<Buffer>;
-        } catch {
-          // The client went away in the middle (Node: 'aborted'), or the request timed out.
-          throw new RequestBodyIncomplete();
+      const received = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      const read = paced ? paced.reader(received) : () => received.next();
+      // While the body is read it is bound by its progress, not by Node's request timeout; a
+      // request pipelined behind it is Node's again once it has ended.
+      paced?.watch(raw.socket);
+      try {
+        for (;;) {
+          let next: IteratorResult<Buffer>;
+          try {
+            next = await read();
+          } catch (error) {
+            if (error instanceof BodyTooSlow) throw error;
+            // The client went away in the middle (Node: 'aborted'), or Node's request timeout cut it before its body was read.
+            throw new RequestBodyIncomplete();
+          }
+          if (next.done) break;
+          hash.update(next.value);
+          yield next.value;
         }
-        if (next.done) break;
-        hash.update(next.value);
-        yield next.value;
+      } finally {
+        paced?.unwatch(raw.socket);
       }
       if (!raw.complete) throw new RequestBodyIncomplete();
       if (hash.digest('hex') !== sha256) {

@@ -1,4 +1,6 @@
-import type { SqlExecutor, SqlValue } from './sql-driver.js';
+import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
+import { countUnderCaps } from './byte-caps.js';
+import type { ByteCaps, CapPassed } from './byte-caps.js';
 
 /** Pieces read per query when an upload is read back: few round trips (PostgreSQL), 1 MiB in flight. */
 const PIECES_PER_READ = 4;
@@ -13,12 +15,28 @@ const PIECES_PER_DELETE = 64;
  * (by the job runner's finishing transaction) or, never accepted, by the maintenance sweep (`removeOrphans`).
  */
 export class ImportUploadsRepository {
-  constructor(private readonly db: SqlExecutor) {}
+  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
 
-  /** A new, empty upload; returns its id. */
-  async create(now: number): Promise<number> {
-    const row = await this.db.get<{ id: number }>('INSERT INTO import_uploads (created_at, updated_at) VALUES (?, ?) RETURNING id', [now, now]);
+  /** A new, empty upload (of `account`: its staged bytes count against that account's cap); returns its id. */
+  async create(now: number, account: string | null = null): Promise<number> {
+    const row = await this.db.get<{ id: number }>('INSERT INTO import_uploads (account, created_at, updated_at) VALUES (?, ?, ?) RETURNING id', [account, now, now]);
     return Number(row!.id);
+  }
+
+  /**
+   * Counts `bytes` as the upload's staged size against the caps (what it announced, or what has
+   * arrived): undefined when that fits, else the cap it would pass (nothing changed). Call inside
+   * the transaction that stages them: it locks the staged-uploads row of store_locks first, so
+   * concurrent uploads (on any node) count one after the other and cannot both take the last room.
+   */
+  async reserve(id: number, account: string, bytes: number, caps: ByteCaps): Promise<CapPassed | undefined> {
+    await this.db.get(`SELECT name FROM store_locks WHERE name = 'staged-uploads' ${this.dialect.forUpdate}`);
+    const used = await this.db.get<{ mine: number | string | null; total: number | string | null }>(
+      'SELECT SUM(CASE WHEN account = ? THEN reserved_bytes ELSE 0 END) AS mine, SUM(reserved_bytes) AS total FROM import_uploads WHERE id <> ?', [account, id],
+    );
+    const passed = countUnderCaps(bytes, { mine: Number(used?.mine ?? 0), total: Number(used?.total ?? 0) }, caps);
+    if (!passed) await this.db.run('UPDATE import_uploads SET reserved_bytes = ? WHERE id = ?', [bytes, id]);
+    return passed;
   }
 
   /** Stores `pieces` as pieces `firstSeq`, `firstSeq + 1`, ... of the upload. */
@@ -26,7 +44,11 @@ export class ImportUploadsRepository {
     const rows: SqlValue[][] = pieces.map((piece, i) => [id, firstSeq + i, piece]);
     await this.db.runBatch('INSERT INTO import_upload_pieces (upload_id, seq, body) VALUES (?, ?, ?)', rows);
     const bytes = pieces.reduce((sum, piece) => sum + piece.length, 0);
-    await this.db.run('UPDATE import_uploads SET bytes = bytes + ?, updated_at = ? WHERE id = ?', [bytes, now, id]);
+    // What is staged is counted (reserved_bytes) at least: `reserve` counted it first when capped.
+    await this.db.run(
+      'UPDATE import_uploads SET bytes = bytes + ?, reserved_bytes = CASE WHEN reserved_bytes < bytes + ? THEN bytes + ? ELSE reserved_bytes END, updated_at = ? WHERE id = ?',
+      [bytes, bytes, bytes, now, id],
+    );
   }
 
   /**
@@ -88,10 +110,13 @@ export class ImportUploadsRepository {
     return rows.map((row) => Number(row.id));
   }
 
-  /** Uploads staged now, and their bytes (tests, operators). */
-  async tally(): Promise<{ uploads: number; pieces: number; bytes: number }> {
-    const heads = await this.db.get<{ n: number | string; bytes: number | string | null }>('SELECT COUNT(*) AS n, SUM(bytes) AS bytes FROM import_uploads');
-    const pieces = await this.db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM import_upload_pieces');
+  /** Uploads staged now, and their bytes (tests, operators); `account`: that account's only. */
+  async tally(account?: string): Promise<{ uploads: number; pieces: number; bytes: number }> {
+    const [where, params] = account === undefined ? ['', []] : [' WHERE account = ?', [account]];
+    const heads = await this.db.get<{ n: number | string; bytes: number | string | null }>(`SELECT COUNT(*) AS n, SUM(bytes) AS bytes FROM import_uploads${where}`, params);
+    const pieces = await this.db.get<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM import_upload_pieces${account === undefined ? '' : ' WHERE upload_id IN (SELECT id FROM import_uploads WHERE account = ?)'}`, params,
+    );
     return { uploads: Number(heads?.n ?? 0), pieces: Number(pieces?.n ?? 0), bytes: Number(heads?.bytes ?? 0) };
   }
 }

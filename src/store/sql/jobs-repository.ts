@@ -1,4 +1,5 @@
 import type { FailedJob, FailedJobNote, JobBody, JobRecord, JobState, JobTally, ListedJob, NewJob, OpenJob } from '../records.js';
+import { countUnderCaps } from './byte-caps.js';
 import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
 
 /**
@@ -153,17 +154,56 @@ export class JobsRepository {
    * (RetryJob may queue it again).
    */
   async finish(id: number, owner: string, failed?: FailedJobNote, evenIfCancelled = false): Promise<boolean> {
-    if (failed) {
-      await this.db.run(
-        `INSERT INTO failed_jobs (job_id, kind, resource, attempts, last_error, created_at, failed_at, payload_version, payload, retry_refusal)
-         SELECT id, kind, resource, ?, COALESCE(?, last_error), created_at, ?, payload_version, payload, ? FROM jobs WHERE id = ? AND lease_owner = ?`,
-        [failed.attempts, failed.error?.slice(0, 2000) ?? null, failed.at, failed.retryRefusal ?? null, id, owner],
-      );
-    }
+    const note = failed && await this.db.get<{ id: number; payload_bytes: number | string | null }>(
+      `INSERT INTO failed_jobs (job_id, kind, resource, attempts, last_error, created_at, failed_at, payload_version, payload, retry_refusal, account)
+       SELECT id, kind, resource, ?, COALESCE(?, last_error), created_at, ?, payload_version, payload, ?, ? FROM jobs WHERE id = ? AND lease_owner = ?
+       RETURNING id, octet_length(payload) AS payload_bytes`,
+      [failed.attempts, failed.error?.slice(0, 2000) ?? null, failed.at, failed.retryRefusal ?? null, failed.account ?? null, id, owner],
+    );
     const cancelled = evenIfCancelled ? '' : ' AND cancel_requested_by IS NULL';
     if ((await this.db.run(`DELETE FROM jobs WHERE id = ? AND lease_owner = ?${cancelled}`, [id, owner])) !== 1) return false;
-    if (!failed?.keepBody) await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [id]);
+    const kept = note && failed?.keepBody && await this.#keep(Number(note.id), Number(note.payload_bytes ?? 0), failed);
+    if (!kept) await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [id]);
     return true;
+  }
+
+  /**
+   * Counts the request the failed job `noteId` keeps (its payload, `payloadBytes`, and its body
+   * pieces) against `failed.keep`'s caps, letting go of the oldest kept requests (of its account,
+   * then of anyone) until it fits; false when it alone passes a cap (then it is let go itself).
+   * Locks the kept-failed-requests row of store_locks first: nodes finishing jobs at once count
+   * one after the other.
+   */
+  async #keep(noteId: number, payloadBytes: number, failed: FailedJobNote): Promise<boolean> {
+    const body = await this.db.get<{ bytes: number | string | null }>('SELECT SUM(LENGTH(body)) AS bytes FROM job_bodies WHERE job_id = (SELECT job_id FROM failed_jobs WHERE id = ?)', [noteId]);
+    const bytes = payloadBytes + Number(body?.bytes ?? 0);
+    const { caps, letGo } = failed.keep ?? {};
+    if (caps && letGo) {
+      await this.db.get(`SELECT name FROM store_locks WHERE name = 'kept-failed-requests' ${this.dialect.forUpdate}`);
+      const account = failed.account ?? '';
+      if (countUnderCaps(bytes, { mine: 0, total: 0 }, caps)) {
+        await this.#letGo(noteId, letGo, false);
+        return false;
+      }
+      for (;;) {
+        const used = await this.db.get<{ mine: number | string | null; total: number | string | null }>(
+          'SELECT SUM(CASE WHEN account = ? THEN kept_bytes ELSE 0 END) AS mine, SUM(kept_bytes) AS total FROM failed_jobs WHERE kept_bytes > 0', [account],
+        );
+        const passed = countUnderCaps(bytes, { mine: Number(used?.mine ?? 0), total: Number(used?.total ?? 0) }, caps);
+        if (!passed) break;
+        const [where, params] = passed.cap === 'account' ? ['account = ?', [account]] : ['1 = 1', []];
+        const oldest = await this.db.all<{ id: number }>(`SELECT id FROM failed_jobs WHERE kept_bytes > 0 AND ${where} ORDER BY id LIMIT 1`, params);
+        await this.#letGo(Number(oldest[0]!.id), letGo, true);
+      }
+    }
+    await this.db.run('UPDATE failed_jobs SET kept_bytes = ? WHERE id = ?', [bytes, noteId]);
+    return true;
+  }
+
+  /** The failed job noted `noteId` no longer keeps its request's bytes (its body pieces: `bodies`); RetryJob refuses it with `refusal`. */
+  async #letGo(noteId: number, refusal: string, bodies: boolean): Promise<void> {
+    const row = await this.db.get<{ job_id: number }>('UPDATE failed_jobs SET kept_bytes = 0, retry_refusal = ? WHERE id = ? RETURNING job_id', [refusal, noteId]);
+    if (bodies && row) await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [Number(row.job_id)]);
   }
 
   /**

@@ -9,6 +9,7 @@ import type { IssuedCredential } from '../../../src/auth/credential-service.js';
 import { JobsClient } from '../../../src/client/jobs-client.js';
 import type { JobView } from '../../../src/client/jobs-client.js';
 import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
+import { jobTimes } from '../../../console/src/jobs/job-model.js';
 import { SETTLED, statusChange } from '../../../src/domain/rekognition/status.js';
 import { BACKENDS } from '../../harness/backends.js';
 import { newDataset, startImport } from '../../harness/exchange.js';
@@ -167,7 +168,10 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     expect(done).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR', DatasetStats: { TotalEntries: 1, LabeledEntries: 1 } });
     expect(done.StatusMessage).toContain(`CANCELLED: The change was cancelled by access key ${owner.accessKeyId}`);
     expect(await entriesOf(arn)).toEqual(['s3://photos/before.png']);
-    expect(await jobOf(arn)).toMatchObject({ state: 'FAILED', retryable: true });
+    // The attempt the cancel cut short ran: it is counted, and the console does not say the job never ran.
+    const failed = (await jobOf(arn))!;
+    expect(failed).toMatchObject({ state: 'FAILED', retryable: true, attempts: 1 });
+    expect(jobTimes(failed, Date.now()).map((fact) => fact.label)).toEqual(['Queued', 'Failed', 'Gave up after']);
   }, 60_000);
 
   it('cancels a queued import an earlier attempt left 2,500 rows of: the request only marks it, a runner deletes them in bounded steps, the dataset in progress until then', async () => {

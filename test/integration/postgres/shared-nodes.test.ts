@@ -1,5 +1,5 @@
 import {
-  CreateDatasetCommand, CreateProjectCommand, ListDatasetEntriesCommand, ResourceInUseException, UpdateDatasetEntriesCommand,
+  CreateDatasetCommand, CreateProjectCommand, DescribeDatasetCommand, ListDatasetEntriesCommand, ResourceInUseException, UpdateDatasetEntriesCommand,
 } from '@aws-sdk/client-rekognition';
 import { randomUUID } from 'node:crypto';
 import { AddDatasetExamplesCommand, CreateDatasetCommand as CreateAcDatasetCommand, ListDatasetExamplesCommand } from '@aws-sdk/client-bedrock-agentcore-control';
@@ -8,7 +8,9 @@ import { inline, predefined, predefinedBatch, settled as settledAc } from '../..
 import { POSTGRES_SELECTED } from '../../harness/backends.js';
 import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
 import { eventually, startServer, TEST_CREDENTIALS } from '../../harness/server.js';
-import { putObject, startImport } from '../../harness/exchange.js';
+import { newDataset, putObject, startImport } from '../../harness/exchange.js';
+import { picture } from '../../harness/pictures.js';
+import { rawSql } from '../../harness/raw-sql.js';
 import { JobsClient } from '../../../src/client/jobs-client.js';
 import { TroveApiClient } from '../../../src/client/trove-api-client.js';
 import type { TestServer } from '../../harness/server.js';
@@ -162,6 +164,59 @@ describe.runIf(POSTGRES_SELECTED)('Trove nodes sharing one PostgreSQL database',
       expect(await allEntries(a, { DatasetArn })).toEqual([]);
       expect((await jobs.all(['FAILED'])).find((job) => job.jobId === running.jobId)?.lastError).toBe('cancelled by access key test (CancelJob)');
     } finally {
+      second.trove.runner.resume();
+    }
+  }, 60_000);
+
+  it('cancels on one node a queued import an earlier attempt left rows of; a runner on the other deletes only those rows, then fails it', async () => {
+    const a = first.rekognition();
+    // Images that exist, in the folder store of each node (image checks read them).
+    for (const node of [first, second]) for (const name of ['kept', 'other', 'other-2']) putObject(node, 'photos', `${name}.png`, picture(64, 64, []));
+    const arn = await newDataset(a, [classificationLine('s3://photos/kept.png', 'cat')]);
+    // Another dataset, one change ahead: rows created and superseded at the revision the import
+    // left rows at (published there), never touched.
+    const other = await newDataset(a, [classificationLine('s3://photos/other.png', 'dog')]);
+    await a.send(new UpdateDatasetEntriesCommand({ DatasetArn: other, Changes: { GroundTruth: lines(classificationLine('s3://photos/other.png', 'cat'), classificationLine('s3://photos/other-2.png', 'cat')) } }));
+    await settled(a, other);
+    first.trove.runner.pause();
+    second.trove.runner.pause();
+    try {
+      for (const node of [first, second]) putObject(node, 'photos', 'left/coco.json', JSON.stringify({ images: [], annotations: [], categories: [] }));
+      const api = (node: TestServer) => new TroveApiClient({ endpoint: node.url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
+      await startImport(api(first), arn, 'COCO', 's3://photos/left/coco.json', 's3://photos/left/');
+      const jobs = new JobsClient(api(second));
+      const queued = (await jobs.all()).find((job) => job.resources[0] === arn)!;
+      const store = first.trove.store;
+      const [dataset, otherDataset] = await Promise.all([arn, other].map(async (x) => (await store.rkDatasets.findByArn(x))!));
+      const next = dataset.revision + 1;
+      expect(otherDataset.revision).toBe(next);
+      const row = (ref: string) => ({ sourceRef: ref, line: classificationLine(ref, 'cat'), labels: [['cat', 0] as const], isLabeled: true, hasErrors: false });
+      await store.transaction(async (tx) => {
+        const [kept] = await tx.rkEntries.findLive(dataset.id, ['s3://photos/kept.png']);
+        await tx.rkEntries.supersede([kept.id], next);
+        await tx.rkEntries.insert(dataset.id, next, Array.from({ length: 2500 }, (_, i) => row(`s3://photos/left/img-${i}.png`)));
+      });
+      const count = async (id: number) => Number((await rawSql<{ n: number }>(first, 'SELECT COUNT(*) AS n FROM rk_entries WHERE dataset_id = ?', [id])).rows[0].n);
+      const otherRows = await count(otherDataset.id);
+
+      // The second node only marks it; the job is not held by anyone meanwhile.
+      expect(await jobs.cancel(queued.jobId)).toEqual({ jobId: queued.jobId, state: 'CANCELLING', resources: [arn] });
+      expect((await jobs.all()).find((job) => job.jobId === queued.jobId)).toMatchObject({ state: 'QUEUED', cancelRequestedBy: TEST_CREDENTIALS.accessKeyId });
+      expect(await count(dataset.id)).toBe(2501);
+      expect((await second.rekognition().send(new DescribeDatasetCommand({ DatasetArn: arn }))).DatasetDescription?.Status).toBe('UPDATE_IN_PROGRESS');
+
+      first.trove.runner.resume();
+      const done = await settled(second.rekognition(), arn);
+      expect(done).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR', DatasetStats: { TotalEntries: 1 } });
+      expect(done.StatusMessage).toMatch(/^CANCELLED: The change was cancelled by access key test \(CancelJob\)/);
+      expect(await count(dataset.id)).toBe(1);
+      expect((await allEntries(a, { DatasetArn: arn })).map((entry) => entry['source-ref'])).toEqual(['s3://photos/kept.png']);
+      expect(await count(otherDataset.id)).toBe(otherRows);
+      expect((await allEntries(a, { DatasetArn: other })).map((entry) => entry['source-ref']).sort()).toEqual(['s3://photos/other-2.png', 's3://photos/other.png']);
+      expect((await allEntries(a, { DatasetArn: other, ContainsLabels: ['dog'] }))).toEqual([]);
+      expect((await jobs.all(['FAILED'])).find((job) => job.jobId === queued.jobId)).toMatchObject({ attempts: 0, retryable: true });
+    } finally {
+      first.trove.runner.resume();
       second.trove.runner.resume();
     }
   }, 60_000);

@@ -151,24 +151,62 @@ describe.each(BACKENDS)('UploadDatasetImport: a file sent in the request, import
     expect(body.length).toBeLessThan(1024 * 1024);
     expect(body.length).toBeGreaterThan(600 * 1024);
     const signed = await signedRequestHeaders(target, body);
-    let status: number | undefined;
+    let answer: { status?: number; type?: string; text: string } = { text: '' };
     await new Promise<void>((resolve) => {
       const sent = request(`${server.url}${path(target)}?format=COCO&name=cut.json`, { method: 'POST', headers: signed });
       sent.on('error', () => resolve());
       sent.on('response', (response) => {
-        status = response.statusCode;
-        response.resume();
-        resolve();
+        answer = { status: response.statusCode, type: response.headers['x-amzn-errortype'] as string | undefined, text: '' };
+        response.on('data', (chunk: Buffer) => { answer.text += chunk.toString(); });
+        response.on('end', () => resolve());
+        response.on('error', () => resolve());
       });
       sent.write(body.subarray(0, 600 * 1024));
       // Cut: once the first pieces are staged, the connection goes. Stalled: it stays open, silent,
-      // until the server's request timeout (3 s here) ends it.
+      // until a pause as long as the server's request timeout (3 s here) ends it.
       if (how === 'cut') setTimeout(() => sent.destroy(), 300);
     });
-    if (how === 'stalled') expect(status).toBe(408);
+    if (how === 'stalled') {
+      expect([answer.status, answer.type]).toEqual([400, 'ValidationException']);
+      expect(answer.text).toContain('the request body sent nothing for 3000 ms');
+    }
     await eventually(async () => ((await staged()).uploads === 0 ? true : undefined), 10_000, 'the staged upload to be removed');
     expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
     expect(await settled(server.rekognition(), target)).toMatchObject({ Status: 'CREATE_COMPLETE' });
+  });
+
+  it('takes an upload longer than --request-timeout-ms while its bytes keep coming, and imports it', async () => {
+    const target = await newDataset(server.rekognition());
+    const body = Buffer.from(cocoOf(2000));
+    // Ten pieces 450 ms apart: about 4.5 s in all, past the 3 s every other request must arrive within.
+    const answer = await pacedUpload(target, body, { pieces: 10, everyMs: 450 });
+    expect(answer.ms).toBeGreaterThan(3500);
+    expect(answer.status).toBe(202);
+    expect(await settled(server.rekognition(), target)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: 2000 } });
+    expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
+  });
+
+  it('cuts an upload that trickles slower than --import-upload-min-bytes-per-second once it falls behind; nothing staged', async () => {
+    const target = await newDataset(server.rekognition());
+    const body = Buffer.from(cocoOf(2000));
+    // 4 KiB a second, never silent for long: it has 3 s plus 1/32 KiB s per byte, so it falls behind at ~3.4 s.
+    const answer = await pacedUpload(target, body, { pieces: Math.ceil(body.length / 4096), everyMs: 1000 });
+    expect([answer.status, answer.type]).toEqual([400, 'ValidationException']);
+    expect(answer.message).toContain('slower than 32768 bytes a second');
+    expect(answer.ms).toBeGreaterThan(3000);
+    expect(answer.ms).toBeLessThan(8000);
+    await eventually(async () => ((await staged()).uploads === 0 ? true : undefined), 10_000, 'the staged upload to be removed');
+    expect(await settled(server.rekognition(), target)).toMatchObject({ Status: 'CREATE_COMPLETE' });
+  });
+
+  it('still cuts any other Trove API request whose body trickles at --request-timeout-ms', async () => {
+    const target = await newDataset(server.rekognition());
+    const body = Buffer.from(`${JSON.stringify({ source: 's3://photos/x.json', format: 'COCO' })}${' '.repeat(200)}`);
+    const url = new URL(`${server.url}/_trove/api/rekognition/datasets/${encodeURIComponent(target)}/imports`);
+    const answer = await trickled(url, body, await sign(url, body), { pieces: body.length, everyMs: 50 });
+    expect(answer.status).toBe(408);
+    expect(answer.ms).toBeGreaterThan(2900);
+    expect(answer.ms).toBeLessThan(6000);
   });
 
   it("keeps another account's dataset out of reach", async () => {
@@ -193,9 +231,12 @@ describe.each(BACKENDS)('UploadDatasetImport: a file sent in the request, import
     await store.importUploads.remove(fresh);
   });
 
-  it('the sweep leaves an upload alone for longer than a long request timeout: a slow upload is never swept mid-send', async () => {
+  it('the sweep leaves an upload alone for as long as its request may keep sending it: a slow upload is never swept mid-send', async () => {
     const hour = 60 * 60 * 1000;
-    const patient = await startServer({ backend, requestTimeoutMs: 3 * hour });
+    // An upload may take the request timeout (1 hour) plus its largest size at the slowest rate (2 hours): 3 hours.
+    const patient = await startServer({
+      backend, requestTimeoutMs: hour, importUploadMinBytesPerSecond: 1024, bodyLimits: { importUpload: 2 * 3600 * 1024 },
+    });
     try {
       const store = patient.trove.store;
       const upload = async (idleMs: number) => {
@@ -216,15 +257,55 @@ describe.each(BACKENDS)('UploadDatasetImport: a file sent in the request, import
   });
 
   async function signedRequestHeaders(arn: string, body: Buffer, payloadHash = createHash('sha256').update(body).digest('hex')): Promise<Record<string, string>> {
+    return sign(new URL(`${server.url}${path(arn)}?format=COCO&name=cut.json`), body, payloadHash);
+  }
+
+  async function sign(url: URL, body: Buffer, payloadHash = createHash('sha256').update(body).digest('hex')): Promise<Record<string, string>> {
     const { SignatureV4 } = await import('@smithy/signature-v4');
     const { NodeSha256 } = await import('../../../src/client/sha256.js');
-    const url = new URL(`${server.url}${path(arn)}?format=COCO&name=cut.json`);
     const signer = new SignatureV4({ service: 'trove', region: 'us-east-1', sha256: NodeSha256, credentials: TEST_CREDENTIALS });
     const signed = await signer.sign({
       method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname,
       query: Object.fromEntries(url.searchParams), headers: { host: url.host, 'content-type': 'application/json', 'x-amz-content-sha256': payloadHash },
     });
     return { ...signed.headers, 'content-length': String(body.length) } as Record<string, string>;
+  }
+
+  /** A signed upload of `body` in `pieces` pieces, `everyMs` apart. */
+  async function pacedUpload(arn: string, body: Buffer, pace: { pieces: number; everyMs: number }) {
+    const url = new URL(`${server.url}${path(arn)}?format=COCO&name=paced.json&images=${encodeURIComponent('s3://elsewhere/')}`);
+    return trickled(url, body, await sign(url, body), pace);
+  }
+
+  /** Sends `body` in `pieces` pieces `everyMs` apart (stopping once answered): the answer, and ms from the first byte to it. */
+  function trickled(url: URL, body: Buffer, headers: Record<string, string>, pace: { pieces: number; everyMs: number }) {
+    return new Promise<{ status?: number; type?: string; message?: string; ms: number }>((resolve) => {
+      const started = Date.now();
+      const size = Math.ceil(body.length / pace.pieces);
+      const sent = request(url, { method: 'POST', headers });
+      let timer: NodeJS.Timeout | undefined;
+      let offset = 0;
+      const next = () => {
+        sent.write(body.subarray(offset, offset + size));
+        offset += size;
+        if (offset < body.length) timer = setTimeout(next, pace.everyMs);
+        else sent.end();
+      };
+      sent.on('error', () => {
+        clearTimeout(timer);
+        resolve({ ms: Date.now() - started });
+      });
+      sent.on('response', (response) => {
+        clearTimeout(timer);
+        let text = '';
+        response.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+        response.on('end', () => resolve({
+          status: response.statusCode, type: response.headers['x-amzn-errortype'] as string | undefined,
+          message: (JSON.parse(text || '{}') as { message?: string }).message, ms: Date.now() - started,
+        }));
+      });
+      next();
+    });
   }
 
   /** A signed upload sent by hand: with another payload hash, or without a Content-Length. */

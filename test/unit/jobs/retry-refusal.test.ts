@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryRefusal } from '../../../src/domain/jobs/retry-refusal.js';
+import { REQUEST_LET_GO, retryRefusal } from '../../../src/domain/jobs/retry-refusal.js';
 
 // The one answer to "why does RetryJob refuse this failed job", which ListJobs shows and RetryJob
 // refuses with (test/integration/operations/job-control.test.ts: both, through the API).
@@ -12,6 +12,10 @@ describe('retryRefusal', () => {
 
   it('refuses a job whose request was not kept, whether read (null) or only listed (false)', () => {
     for (const request of [null, false]) expect(retryRefusal('rekognition.update-entries', request)?.reason).toBe('not-kept');
+  });
+
+  it('a request let go to stay under the cap on kept bytes is not kept (its payload stays listed)', () => {
+    expect(retryRefusal('rekognition.update-entries', true, REQUEST_LET_GO)).toEqual({ reason: 'not-kept', sentence: REQUEST_LET_GO });
   });
 
   it('gives the refusal noted with the failure; else, for a change, asks its request (jobs noted before such refusals)', () => {

@@ -1,0 +1,30 @@
+/**
+ * How long a streamed upload (UploadDatasetImport) may take to arrive. Node's `requestTimeout`
+ * bounds a whole request, so a 256 MiB file would need ~4.3 MB/s to arrive within the default
+ * minute; an upload is bounded by its progress instead (docs/security.md, "Slow upload bodies"):
+ *
+ * - it never pauses longer than `requestTimeoutMs` (no request may stay silent longer);
+ * - every byte it sent buys `1 / minBytesPerSecond` seconds on top of `requestTimeoutMs`: a
+ *   sender averaging at least that rate is never cut, one trickling slower is cut once it falls
+ *   behind, and the whole body takes at most `longestUploadMs`.
+ *
+ * Only the time Trove spends waiting for the client counts: a store that is slow to take a piece
+ * (backpressure) costs the sender nothing.
+ */
+export interface UploadPace {
+  /** `--request-timeout-ms`: the grace at the start, and the longest pause. */
+  readonly requestTimeoutMs: number;
+  /** `--import-upload-min-bytes-per-second`: the slowest average a sender may keep. */
+  readonly minBytesPerSecond: number;
+}
+
+/** How long the next wait for the client may last, having waited `waitedMs` in all for `receivedBytes`; 0: it is too slow already. */
+export function nextWaitMs(pace: UploadPace, receivedBytes: number, waitedMs: number): number {
+  const allowance = pace.requestTimeoutMs + (receivedBytes * 1000) / pace.minBytesPerSecond - waitedMs;
+  return Math.max(0, Math.min(pace.requestTimeoutMs, allowance));
+}
+
+/** The longest a body of at most `maxBytes` may keep its request sending (the orphan-upload sweep waits longer). */
+export function longestUploadMs(pace: UploadPace, maxBytes: number): number {
+  return pace.requestTimeoutMs + Math.ceil((maxBytes * 1000) / pace.minBytesPerSecond);
+}

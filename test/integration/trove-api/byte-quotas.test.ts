@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import { UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
+import type { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { IssuedCredential } from '../../../src/auth/credential-service.js';
+import { ExchangeClient } from '../../../src/client/exchange-client.js';
+import type { UploadFile } from '../../../src/client/exchange-client.js';
+import { JobsClient } from '../../../src/client/jobs-client.js';
+import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
+import { REQUEST_LET_GO } from '../../../src/domain/jobs/retry-refusal.js';
+import { BACKENDS } from '../../harness/backends.js';
+import { newDataset } from '../../harness/exchange.js';
+import { rawSql } from '../../harness/raw-sql.js';
+import { classificationLine, lines, settled } from '../../harness/rekognition.js';
+import { startServer } from '../../harness/server.js';
+import type { TestServer } from '../../harness/server.js';
+
+// Byte caps on what callers make the store keep (docs/security.md): uploads staged at once
+// (UploadDatasetImport, per account and in all) and failed jobs' requests kept for RetryJob.
+// Real server, SigV4-signed calls (bin/trove's client, a hand-signed chunked upload), the
+// official Rekognition SDK for the changes.
+
+const KIB = 1024;
+/** Where imported images are said to be (image checks are off: they are not read). */
+const IMAGES = 's3://photos/';
+
+/** A COCO file of `count` images (about 166 bytes each): sizes chosen against the caps below. */
+function coco(count: number, prefix = 'img'): UploadFile & { body: Buffer } {
+  const images = Array.from({ length: count }, (_, i) => ({ id: i + 1, file_name: `${prefix}-${i}.jpg`, width: 1024, height: 768 }));
+  const annotations = images.map((image) => ({ id: image.id, image_id: image.id, category_id: 1, bbox: [10.5, 20.25, 300, 200], iscrowd: 0, segmentation: [] }));
+  const body = Buffer.from(JSON.stringify({ images, annotations, categories: [{ id: 1, name: 'widget' }] }));
+  return {
+    name: `${prefix}.json`, body, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex'),
+    data: { async* [Symbol.asyncIterator]() { yield body; } },
+  };
+}
+
+async function refusal(call: Promise<unknown>): Promise<TroveApiCallError> {
+  const error = await call.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(TroveApiCallError);
+  return error as TroveApiCallError;
+}
+
+describe.each(BACKENDS)('staged uploads: capped per account and in all (%s)', (backend) => {
+  let server: TestServer;
+  let owner: IssuedCredential;
+  let other: IssuedCredential;
+  let third: IssuedCredential;
+  const exchange = (who = owner) => new ExchangeClient(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: who }));
+  const rekognition = (who = owner) => server.rekognition({ credentials: who });
+  const staged = () => server.trove.store.importUploads.tally();
+  // coco(5000), 830 KB: one fits an account's 1.5 MiB, two do not; coco(3000), 500 KB: 830 KB and one fit, not two.
+  const large = coco(5000);
+
+  beforeAll(async () => {
+    server = await startServer({
+      backend, bodyLimits: { importUpload: 1024 * KIB }, imageChecks: { enabled: false },
+      importUploadStaging: { maxBytesPerAccount: 1536 * KIB, maxBytes: 2048 * KIB },
+    });
+    owner = await server.createCredential({ account: '111111111111' });
+    other = await server.createCredential({ account: '222222222222' });
+    third = await server.createCredential({ account: '333333333333' });
+  });
+  // A test that failed with the runner paused does not stall the next.
+  afterEach(() => server.trove.runner.resume());
+  afterAll(async () => server?.close());
+
+  it('refuses the upload that would pass the account cap before reading it (announced) or once it passes (chunked); accepts it after the first has finished', async () => {
+    const client = rekognition();
+    const [first, second] = [await newDataset(client), await newDataset(client)];
+    // Paused: an accepted upload stays staged, waiting for its job.
+    server.trove.runner.pause();
+    await exchange().uploadImport(first, 'COCO', large, IMAGES);
+    expect(await staged()).toMatchObject({ uploads: 1, bytes: large.bytes });
+
+    const over = await refusal(exchange().uploadImport(second, 'COCO', coco(5000)));
+    expect([over.status, over.code]).toEqual([402, 'ServiceQuotaExceededException']);
+    expect(over.message).toContain(`would pass the ${1536 * KIB} bytes of uploads your account may have staged at once (--import-upload-max-staged-bytes-per-account; ${large.bytes} bytes are staged`);
+    const chunked = await signedUpload(second, coco(5000).body);
+    expect([chunked.status, chunked.type]).toEqual([402, 'ServiceQuotaExceededException']);
+    expect(chunked.message).toContain('--import-upload-max-staged-bytes-per-account');
+    expect(await staged()).toMatchObject({ uploads: 1, bytes: large.bytes });
+
+    server.trove.runner.resume();
+    expect((await settled(client, first)).Status).toBe('UPDATE_COMPLETE');
+    expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
+    expect((await exchange().uploadImport(second, 'COCO', coco(5000), IMAGES)).status).toBe('UPDATE_IN_PROGRESS');
+    expect((await settled(client, second)).Status).toBe('UPDATE_COMPLETE');
+    expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
+  });
+
+  it.each(['announced', 'chunked'] as const)('two uploads racing for the last room (%s): one is refused, the other imported, nothing left staged', async (how) => {
+    const client = rekognition();
+    const [first, a, b] = [await newDataset(client), await newDataset(client), await newDataset(client)];
+    server.trove.runner.pause();
+    await exchange().uploadImport(first, 'COCO', large, IMAGES);
+    const send = (arn: string, prefix: string) => (how === 'announced'
+      ? exchange().uploadImport(arn, 'COCO', coco(3000, prefix)).then(() => 202, (error: TroveApiCallError) => error.status)
+      : signedUpload(arn, coco(3000, prefix).body).then((answer) => answer.status));
+    const answers = await Promise.all([send(a, 'a'), send(b, 'b')]);
+    expect(answers.sort()).toEqual([202, 402]);
+    expect(await staged()).toMatchObject({ uploads: 2, bytes: large.bytes + coco(3000, 'a').bytes });
+    server.trove.runner.resume();
+    for (const arn of [first, a, b]) await settled(client, arn);
+    expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
+  });
+
+  it("another account's staged bytes do not count against yours; the store-wide cap counts everyone's", async () => {
+    const mine = await newDataset(rekognition());
+    const theirs = await newDataset(rekognition(other));
+    const thirds = await newDataset(rekognition(third));
+    server.trove.runner.pause();
+    await exchange().uploadImport(mine, 'COCO', large, IMAGES);
+    // Its own account has room: accepted though the first account's cap is nearly reached.
+    expect((await exchange(other).uploadImport(theirs, 'COCO', coco(5000, 'theirs'))).status).toBe('UPDATE_IN_PROGRESS');
+    expect(await server.trove.store.importUploads.tally('222222222222')).toMatchObject({ uploads: 1 });
+    // 1.62 MB staged: a third account's 500 KB would pass the 2 MiB the store allows.
+    const full = await refusal(exchange(third).uploadImport(thirds, 'COCO', coco(3000, 'third')));
+    expect([full.status, full.code]).toEqual([402, 'ServiceQuotaExceededException']);
+    expect(full.message).toContain(`the ${2048 * KIB} bytes of uploads this server may have staged at once (--import-upload-max-staged-bytes;`);
+    expect(await staged()).toMatchObject({ uploads: 2 });
+    server.trove.runner.resume();
+    await settled(rekognition(), mine);
+    await settled(rekognition(other), theirs);
+    expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
+  });
+
+  /** A hand-signed upload without a Content-Length (chunked): its size is not announced. */
+  async function signedUpload(arn: string, body: Buffer): Promise<{ status: number; type: string | null; message: string }> {
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { NodeSha256 } = await import('../../../src/client/sha256.js');
+    const url = new URL(`${server.url}/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}/uploads?format=COCO&name=chunked.json`);
+    const signer = new SignatureV4({ service: 'trove', region: 'us-east-1', sha256: NodeSha256, credentials: owner });
+    const signed = await signer.sign({
+      method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, query: Object.fromEntries(url.searchParams),
+      headers: { host: url.host, 'content-type': 'application/json', 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') },
+    });
+    const response = await fetch(url, {
+      method: 'POST', headers: signed.headers, duplex: 'half',
+      body: new ReadableStream({ start(controller) { controller.enqueue(body); controller.close(); } }),
+    } as RequestInit);
+    const answer = await response.json() as { message: string };
+    return { status: response.status, type: response.headers.get('x-amzn-errortype'), message: answer.message };
+  }
+});
+
+describe.each(BACKENDS)("failed jobs' kept requests: capped per account and in all, the oldest let go first (%s)", (backend) => {
+  let server: TestServer;
+  const accounts: Record<string, IssuedCredential> = {};
+  /** About 30 KB of lines: caps below are counted in such changes. */
+  const change = (tag: string) => lines(...Array.from({ length: 40 }, (_, i) => classificationLine(`s3://photos/${tag}-${'x'.repeat(600)}-${i}.png`, 'cat')));
+  const CHANGE = change('111111111111').length;
+  const jobs = (account: string) => new JobsClient(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: accounts[account] }));
+  const keptPieces = async (jobId: number) => Number((await rawSql<{ n: number }>(server, 'SELECT COUNT(*) AS n FROM job_bodies WHERE job_id = ?', [jobId])).rows[0].n);
+
+  /** A change of `account`'s new dataset, queued and cancelled: a failed job keeping its request. */
+  async function failedChange(account: string, rekognition: RekognitionClient, arn: string): Promise<number> {
+    await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: change(account) } }));
+    const queued = (await jobs(account).all()).find((job) => job.resources.includes(arn) && job.state === 'QUEUED')!;
+    expect((await jobs(account).cancel(queued.jobId)).state).toBe('CANCELLED');
+    return queued.jobId;
+  }
+
+  beforeAll(async () => {
+    // Per account: two changes fit, a third does not; in all: four fit, a fifth does not.
+    server = await startServer({
+      backend, imageChecks: { enabled: false },
+      jobs: { pollMs: 50, maxKeptFailedBytesPerAccount: Math.floor(2.5 * CHANGE), maxKeptFailedBytes: Math.floor(4.5 * CHANGE) },
+    });
+    for (const account of ['111111111111', '222222222222', '333333333333']) accounts[account] = await server.createCredential({ account });
+  });
+  afterAll(async () => {
+    server?.trove.runner.resume();
+    await server?.close();
+  });
+
+  it('keeps the newest: the oldest kept request goes first, listed not retryable, and RetryJob refuses it with the reason', async () => {
+    const datasets = async (account: string, count: number) => {
+      const rekognition = server.rekognition({ credentials: accounts[account] });
+      const arns = [];
+      for (let i = 0; i < count; i++) arns.push(await newDataset(rekognition));
+      return { rekognition, arns };
+    };
+    const a = await datasets('111111111111', 3);
+    const b = await datasets('222222222222', 1);
+    const c = await datasets('333333333333', 2);
+    server.trove.runner.pause();
+    const state = async (account: string, jobId: number) => {
+      const job = (await jobs(account).all(['FAILED'])).find((listed) => listed.jobId === jobId)!;
+      return { retryable: job.retryable, retryRefusal: job.retryRefusal ?? null, pieces: await keptPieces(jobId) };
+    };
+    const KEPT = { retryable: true, retryRefusal: null, pieces: 1 };
+    const LET_GO = { retryable: false, retryRefusal: REQUEST_LET_GO, pieces: 0 };
+
+    const [a1, a2] = [await failedChange('111111111111', a.rekognition, a.arns[0]), await failedChange('111111111111', a.rekognition, a.arns[1])];
+    expect([await state('111111111111', a1), await state('111111111111', a2)]).toEqual([KEPT, KEPT]);
+    // A third of the same account passes its cap: its oldest goes.
+    const a3 = await failedChange('111111111111', a.rekognition, a.arns[2]);
+    expect([await state('111111111111', a1), await state('111111111111', a2), await state('111111111111', a3)]).toEqual([LET_GO, KEPT, KEPT]);
+    const refused = await refusal(jobs('111111111111').retry(a1));
+    expect([refused.status, refused.code, refused.message]).toEqual([409, 'ConflictException', `Job ${a1} (rekognition.update-entries) cannot be retried. ${REQUEST_LET_GO}`]);
+
+    // Another account's failure does not count against the first's cap: nothing of it goes.
+    const b1 = await failedChange('222222222222', b.rekognition, b.arns[0]);
+    const c1 = await failedChange('333333333333', c.rekognition, c.arns[0]);
+    expect([await state('111111111111', a2), await state('111111111111', a3), await state('222222222222', b1), await state('333333333333', c1)])
+      .toEqual([KEPT, KEPT, KEPT, KEPT]);
+    // A fifth kept request passes the store-wide cap: the oldest kept anywhere goes (the first account's).
+    const c2 = await failedChange('333333333333', c.rekognition, c.arns[1]);
+    expect([await state('111111111111', a2), await state('111111111111', a3), await state('222222222222', b1), await state('333333333333', c1), await state('333333333333', c2)])
+      .toEqual([LET_GO, KEPT, KEPT, KEPT, KEPT]);
+
+    // What is kept still runs again.
+    server.trove.runner.resume();
+    expect((await jobs('333333333333').retry(c2)).state).toBe('QUEUED');
+    expect((await settled(c.rekognition, c.arns[1])).Status).toBe('UPDATE_COMPLETE');
+  });
+});
