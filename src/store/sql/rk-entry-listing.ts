@@ -4,6 +4,7 @@ import type { SqlDialect, SqlExecutor, SqlValue, TrigramStatistics } from './sql
 import { allOf, gramQuery } from './source-ref-grams.js';
 import type { GramScope } from './source-ref-grams.js';
 import { CHUNK_IDS, chunkOf, windowBuckets } from './source-ref-chunks.js';
+import { afterInDataset } from './entries-after.js';
 import type { BucketSize, SourceRefChunks } from './source-ref-chunks.js';
 
 const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
@@ -272,11 +273,11 @@ export class RkEntryListing {
    */
   async #stretch(query: Query, afterId: number, count: number, lines: boolean, search?: SubstringSearch): Promise<{ rows: ListedRow[]; walked: number; last: number }> {
     const { index, predicate, residual } = this.#walkOf(query.filter);
-    // The row comparison keeps the primary key (which would read each row) out of the walk: only
-    // a (dataset_id, id) index, whose entries carry what the filters test, can serve it.
+    // Only a (dataset_id, id) index, whose entries carry what the filters test, can serve the walk (afterInDataset).
+    const after = afterInDataset(query.datasetId, afterId);
     const entries = (columns: string) => `SELECT ${columns} FROM rk_entries e ${index}
-      WHERE e.dataset_id = ? AND (e.dataset_id, e.id) > (?, ?) ${predicate} ORDER BY e.id LIMIT ?`;
-    const at = [query.datasetId, query.datasetId, afterId, count];
+      WHERE ${after.sql} ${predicate} ORDER BY e.dataset_id, e.id LIMIT ?`;
+    const at = [...after.params, count];
     const matches = `SELECT w.id, NULL::bigint AS walked, NULL::text AS line FROM (${entries(`e.id, (${VISIBLE} ${residual.sql}) AS hit`)}) w WHERE w.hit`;
     // (The tests, in the select list, come before the walk's bounds.)
     const params: SqlValue[] = [query.revision, query.revision, ...residual.params, ...at];
@@ -378,14 +379,14 @@ export class RkEntryListing {
     const twoSteps = lines && this.dialect.readsRowsToFilter && residual.sql !== ''
       && (query.filter.sourceRefContains !== undefined || predicate !== '');
     // An index-only walk (ids, or ids before the page's lines) takes a (dataset_id, id) index,
-    // whose entries carry what the filters test: the row comparison keeps the primary key, which
-    // would read each row, out of it (#stretch says the same).
+    // whose entries carry what the filters test (afterInDataset).
     const indexOnly = this.dialect.readsRowsToFilter && (twoSteps || !lines);
-    const params: SqlValue[] = indexOnly ? [query.datasetId, query.datasetId, afterId] : [query.datasetId, afterId];
+    const after = indexOnly ? afterInDataset(query.datasetId, afterId) : { sql: 'e.dataset_id = ? AND e.id > ?', params: [query.datasetId, afterId] };
+    const params: SqlValue[] = [...after.params];
     if (upTo !== undefined) params.push(upTo);
     const walk = `SELECT e.id${lines && !twoSteps ? ', e.line' : ''} FROM rk_entries e ${index}
-       WHERE e.dataset_id = ? AND ${indexOnly ? '(e.dataset_id, e.id) > (?, ?)' : 'e.id > ?'} ${upTo === undefined ? '' : 'AND e.id <= ?'} ${predicate} AND ${VISIBLE} ${residual.sql}
-       ORDER BY e.id LIMIT ?`;
+       WHERE ${after.sql} ${upTo === undefined ? '' : 'AND e.id <= ?'} ${predicate} AND ${VISIBLE} ${residual.sql}
+       ORDER BY ${indexOnly ? 'e.dataset_id, ' : ''}e.id LIMIT ?`;
     const rows = await this.db.all<{ id: number; line?: string }>(
       // The lines of the walk's ids in the same query, each read by the primary key.
       twoSteps ? `SELECT p.id, r.line FROM (${walk}) p CROSS JOIN LATERAL (SELECT r.line FROM rk_entries r WHERE r.id = p.id) r ORDER BY p.id` : walk,

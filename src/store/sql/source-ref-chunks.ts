@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { SqlExecutor } from './sql-driver.js';
+import { afterInDataset } from './entries-after.js';
 
 /**
  * PostgreSQL's ordered substring index (docs/postgres.md, "The ordered substring index"): for
@@ -195,11 +196,14 @@ export class SourceRefChunks {
    * chunk missing a bucket has none). One statement.
    */
   async candidates(datasetId: number, buckets: readonly number[], from: number, to: number): Promise<{ indexedUpTo: number | undefined; newest: number; ids: number[] }> {
+    // The dataset's highest row id from its end of the (dataset_id, id) index: MAX(id) may be read
+    // backwards along the primary key, through every later dataset's rows first.
+    const inDataset = afterInDataset(datasetId, 0);
     const rows = await this.db.all<{ bucket: number; chunk: number; ids: Buffer | null }>(
       `SELECT bucket, chunk, ids FROM rk_ref_chunks WHERE dataset_id = ? AND bucket = ANY(?::int4[]) AND chunk >= ? AND chunk <= ?
        UNION ALL SELECT -1, indexed_upto, NULL FROM rk_ref_chunk_progress WHERE id = 1
-       UNION ALL SELECT -2, COALESCE((SELECT MAX(id) FROM rk_entries WHERE dataset_id = ?), 0), NULL`,
-      [datasetId, `{${buckets.join(',')}}`, from, to, datasetId],
+       UNION ALL SELECT -2, COALESCE((SELECT e.id FROM rk_entries e WHERE ${inDataset.sql} ORDER BY e.dataset_id DESC, e.id DESC LIMIT 1), 0), NULL`,
+      [datasetId, `{${buckets.join(',')}}`, from, to, ...inDataset.params],
     );
     let indexedUpTo: number | undefined;
     let newest = 0;

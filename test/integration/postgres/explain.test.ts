@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntryFilter } from '../../../src/store/records.js';
 import { PostgresDriver } from '../../../src/store/postgres/postgres-driver.js';
 import { RkEntriesRepository } from '../../../src/store/sql/rk-entries-repository.js';
+import { RkEntryListing } from '../../../src/store/sql/rk-entry-listing.js';
 import { RkEntryVersionsRepository } from '../../../src/store/sql/rk-entry-versions-repository.js';
 import type { SqlExecutor, SqlParams } from '../../../src/store/sql/sql-driver.js';
 import { POSTGRES_SELECTED } from '../../harness/backends.js';
@@ -137,6 +138,49 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL listing plans', () => {
     const plan = await planOf('SourceRefContains = "img-012345"', { sourceRefContains: 'img-012345' }, 0);
     expect(plan).toMatch(/Bitmap Index Scan on rk_entries_source_ref_trgm/);
     expect(plan).not.toMatch(/Seq Scan/);
+  });
+
+  it('starts a walk of the listing order at its bound, not at the dataset\'s first entry', async () => {
+    /** The buffers each statement `use` sends reads (EXPLAIN ANALYZE: the statements run). */
+    const buffersOf = async (use: (executor: SqlExecutor) => Promise<unknown>): Promise<number[]> => {
+      const read: number[] = [];
+      const analyzing: SqlExecutor = {
+        all: async <T>(sql: string, params?: SqlParams) => {
+          const plan = (await driver.all<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) ${sql}`, params)).map((row) => row['QUERY PLAN']).join('\n');
+          const [, hit, , missed] = /Buffers: shared hit=(\d+)( read=(\d+))?/.exec(plan) ?? [];
+          read.push(Number(hit ?? 0) + Number(missed ?? 0));
+          return driver.all<T>(sql, params);
+        },
+        get: <T>(sql: string, params?: SqlParams) => driver.get<T>(sql, params),
+        run: () => Promise.reject(new Error('not expected')),
+        runBatch: () => Promise.reject(new Error('not expected')),
+        insertMany: () => Promise.reject(new Error('not expected')),
+      };
+      await use(analyzing);
+      return read;
+    };
+    const last = DATASETS * PER_DATASET;
+    // The walks of page tokens (ids only, in steps: positionAt) after dataset 2's last entry and
+    // near its end, with and without a filter: each reads a few index pages, never dataset 2's
+    // 25,000 entries up to the bound.
+    for (const filter of [{}, { hasErrors: true }, { labeled: false }, { hasErrors: false }] as EntryFilter[]) {
+      for (const after of [last, last - 150]) {
+        const read = await buffersOf((executor) => new RkEntryListing(executor, driver.dialect).ids(2, 1, filter, after, 101));
+        expect(read.length, JSON.stringify(filter)).toBeGreaterThan(0);
+        for (const buffers of read) expect(buffers, `${JSON.stringify(filter)} after ${after}`).toBeLessThan(40);
+      }
+    }
+    // The ordered substring index's statement reads the dataset's highest row id (nothing is
+    // indexed here, so it is the one statement of that index): dataset 1's, below all of dataset
+    // 2's rows, from its end of the (dataset_id, id) index, not backwards along the primary key.
+    const statements: string[] = [];
+    const read = await buffersOf((executor) => new RkEntriesRepository({
+      ...executor,
+      all: <T>(sql: string, params?: SqlParams) => (statements.push(sql), executor.all<T>(sql, params)),
+    }, driver.dialect).page(1, 1, { sourceRefContains: 'folder-7/' }, 0, 101));
+    const chunks = statements.findIndex((sql) => sql.includes('rk_ref_chunk_progress'));
+    expect(chunks).toBeGreaterThanOrEqual(0);
+    expect(read[chunks]).toBeLessThan(40);
   });
 
   it('reads history (diffs, restores) by index: superseded rows by revision or source-ref, new rows by id', async () => {
