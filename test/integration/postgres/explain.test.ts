@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntryFilter } from '../../../src/store/records.js';
 import { PostgresDriver } from '../../../src/store/postgres/postgres-driver.js';
 import { RkEntriesRepository } from '../../../src/store/sql/rk-entries-repository.js';
+import { RkHistoryRepository } from '../../../src/store/sql/rk-history-repository.js';
 import { RkEntryListing } from '../../../src/store/sql/rk-entry-listing.js';
 import { RkEntryVersionsRepository } from '../../../src/store/sql/rk-entry-versions-repository.js';
 import type { SqlExecutor, SqlParams } from '../../../src/store/sql/sql-driver.js';
@@ -181,6 +182,27 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL listing plans', () => {
     const chunks = statements.findIndex((sql) => sql.includes('rk_ref_chunk_progress'));
     expect(chunks).toBeGreaterThanOrEqual(0);
     expect(read[chunks]).toBeLessThan(40);
+  });
+
+  it('reads a dataset\'s newest entry row id (the watermark each published change records) from its end of the listing index', async () => {
+    // Dataset 1's rows are all below dataset 2's: MAX(id) read backwards along the primary key
+    // would pass through every row of dataset 2 first.
+    const plans: string[] = [];
+    const analyzing: SqlExecutor = {
+      get: async <T>(sql: string, params?: SqlParams) => {
+        plans.push((await driver.all<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) ${sql}`, params)).map((row) => row['QUERY PLAN']).join('\n'));
+        return driver.get<T>(sql, params);
+      },
+      all: () => Promise.reject(new Error('not expected')),
+      run: () => Promise.reject(new Error('not expected')),
+      runBatch: () => Promise.reject(new Error('not expected')),
+      insertMany: () => Promise.reject(new Error('not expected')),
+    };
+    const newest = await new RkHistoryRepository(analyzing, driver.dialect).maxEntryId(1);
+    expect(newest).toBe(PER_DATASET);
+    expect(plans).toHaveLength(1);
+    const [, hit, , missed] = /Buffers: shared hit=(\d+)( read=(\d+))?/.exec(plans[0]) ?? [];
+    expect(Number(hit ?? 0) + Number(missed ?? 0), plans[0]).toBeLessThan(40);
   });
 
   it('reads history (diffs, restores) by index: superseded rows by revision or source-ref, new rows by id', async () => {
