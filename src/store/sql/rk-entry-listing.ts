@@ -159,14 +159,16 @@ export class RkEntryListing {
     let indexedUpTo: number | undefined;
     let newest = Infinity;
     while (rows.length < query.limit && (indexedUpTo === undefined || from <= chunkOf(indexedUpTo))) {
-      const to = from + span - 1;
-      const found = await this.chunks!.candidates(query.datasetId, chosen, from, to);
+      // A round starts at the next chunk holding the rarest window (chosen[0]), wherever that is.
+      const found = await this.chunks!.candidates(query.datasetId, chosen, from, span);
       // The progress mark of the first round holds for the page (later rounds only read chunks up to it).
       if (indexedUpTo === undefined) ({ indexedUpTo, newest } = found);
       if (indexedUpTo === undefined || indexedUpTo <= afterId) return undefined;
       const ids = found.ids.filter((id) => id > afterId && id <= indexedUpTo!);
       if (ids.length > 0) rows.push(...await this.#candidates(query, ids, query.limit - rows.length, lines));
-      from = to + 1;
+      // No chunk of the rarest window from `from` on: no match up to the mark.
+      if (found.start === undefined) break;
+      from = found.start + span;
       span = Math.min(MAX_CHUNKS_A_ROUND, span * 2);
     }
     return { rows, indexedUpTo: indexedUpTo!, complete: newest <= indexedUpTo! };

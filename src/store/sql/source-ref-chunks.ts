@@ -191,27 +191,35 @@ export class SourceRefChunks {
   /**
    * How far the index reaches (every id up to `indexedUpTo` is in it; undefined without a
    * progress row), the dataset's highest row id (none above the mark: nothing to read apart),
-   * and the ids up to the mark, in chunks [from, to] of the dataset, that have a
-   * window of every one of `buckets`, ascending: each chunk's postings decoded and intersected (a
-   * chunk missing a bucket has none). One statement.
+   * and the ids up to the mark that have a window of every one of `buckets`, ascending, in the
+   * `span` chunks of the dataset that start at the first chunk from `from` on holding the first of
+   * `buckets` (`start`; undefined: none from there on): each chunk's postings decoded and
+   * intersected (a chunk missing a bucket has none). Starting there skips, in the same statement,
+   * the chunks of other datasets' rows and those without that window. One statement.
    */
-  async candidates(datasetId: number, buckets: readonly number[], from: number, to: number): Promise<{ indexedUpTo: number | undefined; newest: number; ids: number[] }> {
+  async candidates(datasetId: number, buckets: readonly number[], from: number, span: number): Promise<{ indexedUpTo: number | undefined; newest: number; start: number | undefined; ids: number[] }> {
     // The dataset's highest row id from its end of the (dataset_id, id) index: MAX(id) may be read
     // backwards along the primary key, through every later dataset's rows first.
     const inDataset = afterInDataset(datasetId, 0);
     const rows = await this.db.all<{ bucket: number; chunk: number; ids: Buffer | null }>(
-      `SELECT bucket, chunk, ids FROM rk_ref_chunks WHERE dataset_id = ? AND bucket = ANY(?::int4[]) AND chunk >= ? AND chunk <= ?
+      `WITH s AS (SELECT MIN(chunk) AS start FROM rk_ref_chunks WHERE dataset_id = ? AND bucket = ? AND chunk >= ?)
+       SELECT c.bucket, c.chunk, c.ids FROM rk_ref_chunks c, s
+        WHERE c.dataset_id = ? AND c.bucket = ANY(?::int4[]) AND c.chunk >= s.start AND c.chunk < s.start + ?
        UNION ALL SELECT -1, indexed_upto, NULL FROM rk_ref_chunk_progress WHERE id = 1
-       UNION ALL SELECT -2, COALESCE((SELECT e.id FROM rk_entries e WHERE ${inDataset.sql} ORDER BY e.dataset_id DESC, e.id DESC LIMIT 1), 0), NULL`,
-      [datasetId, `{${buckets.join(',')}}`, from, to, ...inDataset.params],
+       UNION ALL SELECT -2, COALESCE((SELECT e.id FROM rk_entries e WHERE ${inDataset.sql} ORDER BY e.dataset_id DESC, e.id DESC LIMIT 1), 0), NULL
+       UNION ALL SELECT -3, s.start, NULL FROM s`,
+      [datasetId, buckets[0], from, datasetId, `{${buckets.join(',')}}`, span, ...inDataset.params],
     );
     let indexedUpTo: number | undefined;
     let newest = 0;
+    let start: number | undefined;
     const byChunk = new Map<number, Buffer[]>();
     for (const row of rows) {
       if (row.ids === null) {
-        if (Number(row.bucket) === -1) indexedUpTo = Number(row.chunk);
-        else newest = Number(row.chunk);
+        const kind = Number(row.bucket);
+        if (kind === -1) indexedUpTo = Number(row.chunk);
+        else if (kind === -2) newest = Number(row.chunk);
+        else if (row.chunk !== null) start = Number(row.chunk);
         continue;
       }
       const chunk = Number(row.chunk);
@@ -220,7 +228,7 @@ export class SourceRefChunks {
       else byChunk.set(chunk, [row.ids]);
     }
     const ids: number[] = [];
-    if (indexedUpTo === undefined) return { indexedUpTo, newest, ids };
+    if (indexedUpTo === undefined) return { indexedUpTo, newest, start, ids };
     for (const [chunk, lists] of [...byChunk].sort((a, b) => a[0] - b[0])) {
       if (lists.length < buckets.length) continue;
       // The shortest first: it bounds the intersection.
@@ -230,7 +238,7 @@ export class SourceRefChunks {
       // (Ids a catch-up appended after the progress mark was read: the rows above it are read apart.)
       for (const id of found) if (id <= indexedUpTo) ids.push(id);
     }
-    return { indexedUpTo, newest, ids };
+    return { indexedUpTo, newest, start, ids };
   }
 
   /**

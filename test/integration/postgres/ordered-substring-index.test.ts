@@ -234,6 +234,35 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', () => {
     expect(await repository.page(2, REVISION, { sourceRefContains: '/f07/' }, 0, 100)).toEqual([]);
   });
 
+  it('reads a page of a dataset whose rows come after other datasets\' chunks in one round of chunks', async () => {
+    // Dataset 5's 3,000 rows start chunks after id 1; one in twenty is in folder /f07/ (150).
+    await driver.run(`INSERT INTO rk_entries (dataset_id, source_ref, line, labels, is_labeled, has_errors, created_rev)
+      SELECT 5, format('s3://b/%s/img-%s.jpg', CASE WHEN g % 20 = 0 THEN 'f07' ELSE 'g' || (g % 50) END, lpad(g::text, 7, '0')), 'late', '[]', 1, 0, 1
+      FROM generate_series(1, 3000) AS g`);
+    await driver.run(`UPDATE rk_entries SET line = 'line ' || id WHERE line = 'late'`);
+    await catchUp(driver);
+    const first = Number((await driver.get<{ n: number }>('SELECT MIN(id) AS n FROM rk_entries WHERE dataset_id = 5'))!.n);
+    expect(Math.floor((first - 1) / CHUNK_IDS)).toBeGreaterThanOrEqual(2);
+    const statements: string[] = [];
+    const ids = await listAll(driver, 5, '/f07/', {}, 100, statements);
+    expect(ids).toEqual(truth(await datasetRows(5), '/f07/', {}));
+    expect(ids).toHaveLength(150);
+    // Its first page: one statement of chunks, not rounds over the chunks of the rows before it.
+    const pages = statements.filter((sql) => sql.includes('rk_ref_chunk_progress'));
+    expect(pages.length).toBeLessThanOrEqual(3);
+    const firstPage: string[] = [];
+    const repository = new RkEntriesRepository({
+      ...driver,
+      all: <T>(sql: string, params?: SqlParams) => (firstPage.push(sql), driver.all<T>(sql, params)),
+      get: <T>(sql: string, params?: SqlParams) => (firstPage.push(sql), driver.get<T>(sql, params)),
+      run: (sql, params) => driver.run(sql, params),
+      runBatch: (sql, rows) => driver.runBatch(sql, rows),
+      insertMany: (table, columns, rows) => driver.insertMany(table, columns, rows),
+    }, driver.dialect);
+    expect(await repository.page(5, REVISION, { sourceRefContains: '/f07/' }, 0, 100)).toHaveLength(100);
+    expect(firstPage.filter((sql) => sql.includes('rk_ref_chunk_progress'))).toHaveLength(1);
+  });
+
   it('is filled by two nodes at once without conflict, and read the same from either', async () => {
     await driver.run(`INSERT INTO rk_entries (dataset_id, source_ref, line, labels, is_labeled, has_errors, created_rev)
       SELECT 1, format('s3://b/f%s/img-%s.jpg', lpad((g % 100)::text, 2, '0'), lpad((g + 900000)::text, 7, '0')), 'new', '[]', 1, 0, 1
