@@ -31,8 +31,9 @@ export interface RetryRefusal {
  */
 export function retryRefusal(kind: string, request: string | boolean | null, noted: string | null = null): RetryRefusal | undefined {
   if (!isRetryableJobKind(kind)) return { reason: 'kind', sentence: 'Jobs of this kind are not retried: send the request that made it again.' };
-  if (!request) return { reason: 'not-kept', sentence: 'It failed before Trove kept failed jobs\' requests: send the request again.' };
+  // (A request let go has no payload left either: the reason is the cap, not its age.)
   if (noted === REQUEST_LET_GO) return { reason: 'not-kept', sentence: REQUEST_LET_GO };
+  if (!request) return { reason: 'not-kept', sentence: 'It failed before Trove kept failed jobs\' requests: send the request again.' };
   const refused = noted ?? (typeof request === 'string' && kind === RekognitionJobs.updateEntries
     ? changeRetryRefusal(JSON.parse(request) as UpdateEntriesPayload)
     : undefined);

@@ -200,9 +200,14 @@ export class JobsRepository {
     return true;
   }
 
-  /** The failed job noted `noteId` no longer keeps its request's bytes (its body pieces: `bodies`); RetryJob refuses it with `refusal`. */
+  /**
+   * The failed job noted `noteId` no longer keeps its request (its payload, and its body pieces:
+   * `bodies`); RetryJob refuses it with `refusal`. The payload goes too: a RetryJob that read the
+   * note before this commits finds none when it requeues (requeueFailed), instead of queueing a
+   * change without its lines.
+   */
   async #letGo(noteId: number, refusal: string, bodies: boolean): Promise<void> {
-    const row = await this.db.get<{ job_id: number }>('UPDATE failed_jobs SET kept_bytes = 0, retry_refusal = ? WHERE id = ? RETURNING job_id', [refusal, noteId]);
+    const row = await this.db.get<{ job_id: number }>('UPDATE failed_jobs SET kept_bytes = 0, payload = NULL, retry_refusal = ? WHERE id = ? RETURNING job_id', [refusal, noteId]);
     if (bodies && row) await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [Number(row.job_id)]);
   }
 

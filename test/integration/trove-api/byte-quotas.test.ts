@@ -199,6 +199,14 @@ describe.each(BACKENDS)("failed jobs' kept requests: capped per account and in a
     expect([await state('111111111111', a1), await state('111111111111', a2), await state('111111111111', a3)]).toEqual([LET_GO, KEPT, KEPT]);
     const refused = await refusal(jobs('111111111111').retry(a1));
     expect([refused.status, refused.code, refused.message]).toEqual([409, 'ConflictException', `Job ${a1} (rekognition.update-entries) cannot be retried. ${REQUEST_LET_GO}`]);
+    // A RetryJob that read a1's note before it was let go finds no request to queue when it
+    // requeues (rolled back here): not a change queued without its lines.
+    let requeued: boolean | undefined;
+    await server.trove.store.transaction(async (tx) => {
+      requeued = await tx.jobs.requeueFailed(a1, {}, Date.now());
+      throw new Error('roll back');
+    }).catch((error: Error) => expect(error.message).toBe('roll back'));
+    expect(requeued).toBe(false);
 
     // Another account's failure does not count against the first's cap: nothing of it goes.
     const b1 = await failedChange('222222222222', b.rekognition, b.arns[0]);
