@@ -206,9 +206,11 @@ function tooLarge(bytes: number, max: number): ValidationException {
 
 /** An upload that would pass a staging cap: the cap is named, and what to do. */
 function overStagingCap(bytes: number, passed: CapPassed): ServiceQuotaExceededException {
-  const [whose, flag] = passed.cap === 'account'
-    ? ['your account', '--import-upload-max-staged-bytes-per-account']
-    : ['this server', '--import-upload-max-staged-bytes'];
+  // What is staged is told for the caller's own account only: the store-wide total would let an
+  // account measure other tenants' uploads by probing near the cap.
+  const [whose, flag, staged] = passed.cap === 'account'
+    ? ['your account', '--import-upload-max-staged-bytes-per-account', `; ${passed.used} bytes of yours are staged, arriving or waiting for their import`]
+    : ['this server', '--import-upload-max-staged-bytes', ''];
   return new ServiceQuotaExceededException(`This upload (${bytes} bytes or more) would pass the ${passed.limit} bytes of uploads ${whose} may have staged at once `
-    + `(${flag}; ${passed.used} bytes are staged, arriving or waiting for their import): try again when an import has finished.`);
+    + `(${flag}${staged}): try again when an import has finished.`);
 }
