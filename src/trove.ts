@@ -102,6 +102,14 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       // The directory lock proves no other process runs these jobs, so resume them now.
       const resumed = await store.jobs.releaseAllRunning();
       if (resumed > 0) logger.warn({ resumed }, 'resuming jobs interrupted by the last shutdown');
+      // Nor is an upload still arriving: one no import took was cut off by the last shutdown.
+      // Removed now rather than by the sweep hours later, as its bytes count against the staging caps.
+      let removed = 0;
+      for (let ids; (ids = await store.importUploads.orphans(Number.MAX_SAFE_INTEGER, 100)).length > 0;) {
+        for (const id of ids) await store.importUploads.remove(id);
+        removed += ids.length;
+      }
+      if (removed > 0) logger.warn({ removed }, 'removed uploads the last shutdown cut off');
     }
 
     const credentials = await openCredentials(config, store, clock, logger);
