@@ -11,3 +11,13 @@ import type { SqlValue } from './sql-driver.js';
 export function afterInDataset(datasetId: number, afterId: number): { sql: string; params: SqlValue[] } {
   return { sql: '(e.dataset_id, e.id) > (?, ?) AND (e.dataset_id, e.id) <= (?, 9223372036854775807)', params: [datasetId, afterId, datasetId] };
 }
+
+/**
+ * The dataset's highest entry row id as a scalar subquery (NULL: no row), read from the dataset's
+ * end of a (dataset_id, id) index: `MAX(id) WHERE dataset_id = ?` is read by PostgreSQL backwards
+ * along the primary key, through every later dataset's rows first (425 buffers past 25,000).
+ */
+export function newestInDataset(datasetId: number): { sql: string; params: SqlValue[] } {
+  const inDataset = afterInDataset(datasetId, 0);
+  return { sql: `(SELECT e.id FROM rk_entries e WHERE ${inDataset.sql} ORDER BY e.dataset_id DESC, e.id DESC LIMIT 1)`, params: inDataset.params };
+}

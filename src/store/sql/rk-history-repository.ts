@@ -1,6 +1,6 @@
 import type { ReportPart, RevisionRecord, RevisionStatus } from '../rk-history-records.js';
 import type { SqlDialect, SqlExecutor } from './sql-driver.js';
-import { afterInDataset } from './entries-after.js';
+import { newestInDataset } from './entries-after.js';
 
 interface HistoryRow {
   dataset_id: number;
@@ -101,12 +101,8 @@ export class RkHistoryRepository {
 
   /** The newest entry row id of the dataset (the watermark a revision records when it is published). */
   async maxEntryId(datasetId: number): Promise<number> {
-    // From the dataset's end of the (dataset_id, id) index: PostgreSQL reads MAX(id) backwards
-    // along the primary key, through every later dataset's rows first (425 buffers past 25,000).
-    const inDataset = afterInDataset(datasetId, 0);
-    const row = await this.db.get<{ id: number | null }>(
-      `SELECT e.id FROM rk_entries e WHERE ${inDataset.sql} ORDER BY e.dataset_id DESC, e.id DESC LIMIT 1`, inDataset.params,
-    );
+    const newest = newestInDataset(datasetId);
+    const row = await this.db.get<{ id: number | null }>(`SELECT ${newest.sql} AS id`, newest.params);
     return Number(row?.id ?? 0);
   }
 

@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { SqlExecutor } from './sql-driver.js';
-import { afterInDataset } from './entries-after.js';
+import { newestInDataset } from './entries-after.js';
 
 /**
  * PostgreSQL's ordered substring index (docs/postgres.md, "The ordered substring index"): for
@@ -198,17 +198,15 @@ export class SourceRefChunks {
    * the chunks of other datasets' rows and those without that window. One statement.
    */
   async candidates(datasetId: number, buckets: readonly number[], from: number, span: number): Promise<{ indexedUpTo: number | undefined; newest: number; start: number | undefined; ids: number[] }> {
-    // The dataset's highest row id from its end of the (dataset_id, id) index: MAX(id) may be read
-    // backwards along the primary key, through every later dataset's rows first.
-    const inDataset = afterInDataset(datasetId, 0);
+    const newestId = newestInDataset(datasetId);
     const rows = await this.db.all<{ bucket: number; chunk: number; ids: Buffer | null }>(
       `WITH s AS (SELECT MIN(chunk) AS start FROM rk_ref_chunks WHERE dataset_id = ? AND bucket = ? AND chunk >= ?)
        SELECT c.bucket, c.chunk, c.ids FROM rk_ref_chunks c, s
         WHERE c.dataset_id = ? AND c.bucket = ANY(?::int4[]) AND c.chunk >= s.start AND c.chunk < s.start + ?
        UNION ALL SELECT -1, indexed_upto, NULL FROM rk_ref_chunk_progress WHERE id = 1
-       UNION ALL SELECT -2, COALESCE((SELECT e.id FROM rk_entries e WHERE ${inDataset.sql} ORDER BY e.dataset_id DESC, e.id DESC LIMIT 1), 0), NULL
+       UNION ALL SELECT -2, COALESCE(${newestId.sql}, 0), NULL
        UNION ALL SELECT -3, s.start, NULL FROM s`,
-      [datasetId, buckets[0], from, datasetId, `{${buckets.join(',')}}`, span, ...inDataset.params],
+      [datasetId, buckets[0], from, datasetId, `{${buckets.join(',')}}`, span, ...newestId.params],
     );
     let indexedUpTo: number | undefined;
     let newest = 0;
