@@ -12,7 +12,7 @@ const PIECES_PER_DELETE = 64;
  * in short transactions of their own while the body streams in (never one transaction holding
  * the write lock for a slow body), given to the import job by the transaction that accepts it
  * (`attach`), read by that job as often as its conversion needs, and deleted with the job
- * (by the job runner's finishing transaction) or, never accepted, by the maintenance sweep (`removeOrphans`).
+ * (by the job runner's finishing transaction) or, never accepted, by the maintenance sweep (`orphans`, then `remove`), and on the embedded store when Trove starts.
  */
 export class ImportUploadsRepository {
   constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
