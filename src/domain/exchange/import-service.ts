@@ -123,7 +123,7 @@ export class ImportService {
     const announced = body.announcedBytes ?? 0;
     const id = await store.transaction(async (tx) => {
       const created = await tx.importUploads.create(clock.now(), account);
-      const { passed } = await tx.importUploads.reserve(created, account, { need: 0, want: 0, announced }, this.deps.stagedCaps, this.#liveSince());
+      const { passed } = announced > 0 ? await tx.importUploads.reserve(created, account, { need: 0, want: 0, announced }, this.deps.stagedCaps, this.#liveSince()) : {};
       if (passed) throw overStagingCap(announced, passed);
       return created;
     }, { durability: 'deferred' });
