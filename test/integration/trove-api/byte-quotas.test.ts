@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import { request } from 'node:http';
 import { UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IssuedCredential } from '../../../src/auth/credential-service.js';
 import { ExchangeClient } from '../../../src/client/exchange-client.js';
-import type { UploadFile } from '../../../src/client/exchange-client.js';
 import { JobsClient } from '../../../src/client/jobs-client.js';
 import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
 import { REQUEST_LET_GO } from '../../../src/domain/jobs/retry-refusal.js';
@@ -15,6 +13,8 @@ import { rawSql } from '../../harness/raw-sql.js';
 import { classificationLine, lines, settled } from '../../harness/rekognition.js';
 import { eventually, startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import { recordTransactionStatements } from '../../harness/statements.js';
+import { coco, heldUpload, signedHeaders, uploadUrl } from '../../harness/uploads.js';
+import type { Signer } from '../../harness/uploads.js';
 import type { TestServer } from '../../harness/server.js';
 
 // Byte caps on what callers make the store keep (docs/security.md): uploads staged at once
@@ -23,21 +23,8 @@ import type { TestServer } from '../../harness/server.js';
 // official Rekognition SDK for the changes.
 
 const KIB = 1024;
-/** Whose key signs a hand-made request. */
-type Signer = Pick<IssuedCredential, 'accessKeyId' | 'secretAccessKey'>;
 /** Where imported images are said to be (image checks are off: they are not read). */
 const IMAGES = 's3://photos/';
-
-/** A COCO file of `count` images (about 166 bytes each): sizes chosen against the caps below. */
-function coco(count: number, prefix = 'img'): UploadFile & { body: Buffer } {
-  const images = Array.from({ length: count }, (_, i) => ({ id: i + 1, file_name: `${prefix}-${i}.jpg`, width: 1024, height: 768 }));
-  const annotations = images.map((image) => ({ id: image.id, image_id: image.id, category_id: 1, bbox: [10.5, 20.25, 300, 200], iscrowd: 0, segmentation: [] }));
-  const body = Buffer.from(JSON.stringify({ images, annotations, categories: [{ id: 1, name: 'widget' }] }));
-  return {
-    name: `${prefix}.json`, body, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex'),
-    data: { async* [Symbol.asyncIterator]() { yield body; } },
-  };
-}
 
 async function refusal(call: Promise<unknown>): Promise<TroveApiCallError> {
   const error = await call.then(() => undefined, (caught: unknown) => caught);
@@ -137,7 +124,7 @@ describe.each(BACKENDS)('staged uploads: capped per account and in all (%s)', (b
     const [thirds, thirdsToo] = [await newDataset(rekognition(third)), await newDataset(rekognition(third))];
     server.trove.runner.pause();
     // The third account announces the largest upload (1 MiB) and sends 1 KiB, then holds its connection open.
-    const held = await heldUpload(third, thirds, 1024 * KIB, KIB);
+    const held = await heldUpload(uploadUrl(server.url, thirds, 'held.json'), third, 1024 * KIB, KIB);
     try {
       await eventually(async () => ((await server.trove.store.importUploads.tally('333333333333')).uploads === 1 ? true : undefined), 10_000, 'the held upload');
       // Two other accounts' 830 KB each arrive whole: 1.66 MB of the store's 2 MiB (with the
@@ -158,16 +145,6 @@ describe.each(BACKENDS)('staged uploads: capped per account and in all (%s)', (b
     expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
   });
 
-  /** A signed upload announcing `announced` bytes (Content-Length) that sends `sent` of them and keeps its connection open until `close`. */
-  async function heldUpload(who: Signer, arn: string, announced: number, sent: number): Promise<{ close(): void }> {
-    const body = Buffer.alloc(announced, 0x20);
-    const url = new URL(`${server.url}/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}/uploads?format=COCO&name=held.json`);
-    const headers = await signedHeaders(url, who, createHash('sha256').update(body).digest('hex'));
-    const sending = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(announced) } });
-    sending.on('error', () => undefined);
-    sending.write(body.subarray(0, sent));
-    return { close: () => sending.destroy() };
-  }
 
 });
 
@@ -340,20 +317,9 @@ describe.each(BACKENDS)('staged uploads: the staging lock is taken every few meg
   });
 });
 
-async function signedHeaders(url: URL, who: Signer, payloadHash: string): Promise<Record<string, string>> {
-  const { SignatureV4 } = await import('@smithy/signature-v4');
-  const { NodeSha256 } = await import('../../../src/client/sha256.js');
-  const signer = new SignatureV4({ service: 'trove', region: 'us-east-1', sha256: NodeSha256, credentials: who });
-  const signed = await signer.sign({
-    method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, query: Object.fromEntries(url.searchParams),
-    headers: { host: url.host, 'content-type': 'application/json', 'x-amz-content-sha256': payloadHash },
-  });
-  return signed.headers as Record<string, string>;
-}
-
 /** A hand-signed upload without a Content-Length (chunked): its size is not announced. */
 async function signedUpload(server: TestServer, who: Signer, arn: string, body: Buffer): Promise<{ status: number; type: string | null; message: string }> {
-  const url = new URL(`${server.url}/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}/uploads?format=COCO&name=chunked.json`);
+  const url = uploadUrl(server.url, arn, 'chunked.json');
   const headers = await signedHeaders(url, who, createHash('sha256').update(body).digest('hex'));
   const response = await fetch(url, {
     method: 'POST', headers, duplex: 'half',

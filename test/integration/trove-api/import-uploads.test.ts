@@ -16,6 +16,7 @@ import { createTestDatabase } from '../../harness/postgres.js';
 import type { TestDatabase } from '../../harness/postgres.js';
 import { allEntries, classificationLine, detectionLine, settled } from '../../harness/rekognition.js';
 import { eventually, startServer, TEST_CREDENTIALS } from '../../harness/server.js';
+import { trickled } from '../../harness/uploads.js';
 import type { TestServer } from '../../harness/server.js';
 
 // UploadDatasetImport: a file sent in the request (what `bin/trove import --from ./file` does),
@@ -275,37 +276,6 @@ describe.each(BACKENDS)('UploadDatasetImport: a file sent in the request, import
   async function pacedUpload(arn: string, body: Buffer, pace: { pieces: number; everyMs: number }) {
     const url = new URL(`${server.url}${path(arn)}?format=COCO&name=paced.json&images=${encodeURIComponent('s3://elsewhere/')}`);
     return trickled(url, body, await sign(url, body), pace);
-  }
-
-  /** Sends `body` in `pieces` pieces `everyMs` apart (stopping once answered): the answer, and ms from the first byte to it. */
-  function trickled(url: URL, body: Buffer, headers: Record<string, string>, pace: { pieces: number; everyMs: number }) {
-    return new Promise<{ status?: number; type?: string; message?: string; ms: number }>((resolve) => {
-      const started = Date.now();
-      const size = Math.ceil(body.length / pace.pieces);
-      const sent = request(url, { method: 'POST', headers });
-      let timer: NodeJS.Timeout | undefined;
-      let offset = 0;
-      const next = () => {
-        sent.write(body.subarray(offset, offset + size));
-        offset += size;
-        if (offset < body.length) timer = setTimeout(next, pace.everyMs);
-        else sent.end();
-      };
-      sent.on('error', () => {
-        clearTimeout(timer);
-        resolve({ ms: Date.now() - started });
-      });
-      sent.on('response', (response) => {
-        clearTimeout(timer);
-        let text = '';
-        response.on('data', (chunk: Buffer) => { text += chunk.toString(); });
-        response.on('end', () => resolve({
-          status: response.statusCode, type: response.headers['x-amzn-errortype'] as string | undefined,
-          message: (JSON.parse(text || '{}') as { message?: string }).message, ms: Date.now() - started,
-        }));
-      });
-      next();
-    });
   }
 
   /** A signed upload sent by hand: with another payload hash, or without a Content-Length. */
