@@ -6,6 +6,7 @@ import { formatS3Uri, ObjectStoreError, parseS3Uri } from '../../object-store/ob
 import type { Clock } from '../../lib/clock.js';
 import type { RkDatasetRecord } from '../../store/records.js';
 import type { ByteCaps, CapPassed } from '../../store/sql/byte-caps.js';
+import { UploadGone } from '../../store/sql/import-uploads-repository.js';
 import type { Store } from '../../store/store.js';
 import type { Caller } from '../caller.js';
 import { belongsTo } from '../rekognition/arns.js';
@@ -134,14 +135,16 @@ export class ImportService {
       await this.deps.entries.acceptChange(caller, request.datasetArn, {
         import: { format: request.format, source, ...(request.images ? { images: request.images } : {}) },
         attach: async (tx, jobId) => {
-          if (!(await tx.importUploads.attach(id, jobId))) throw new Error(`upload ${id} is gone`);
+          if (!(await tx.importUploads.attach(id, jobId))) throw new UploadGone(id);
         },
       }, (message) => new ConflictException(message));
       return {
         datasetArn: request.datasetArn, status: 'UPDATE_IN_PROGRESS', format: request.format, source: importSourceName(source),
         ...(request.images ? { images: request.images } : {}),
       };
-    } catch (error) {
+    } catch (caught) {
+      // Taken for abandoned by another node's sweep (their clocks disagree by more than the margin): the client may send it again.
+      const error = caught instanceof UploadGone ? new ConflictException('The upload was removed before it had arrived, taken for abandoned: send it again.') : caught;
       await store.importUploads.remove(id).catch((failure: unknown) => {
         // The maintenance sweep removes it later (an upload no job took).
         this.deps.logger.warn({ err: failure, upload: id }, 'a refused upload could not be removed yet');
