@@ -232,9 +232,9 @@ describe.each(BACKENDS)('UploadDatasetImport: a file sent in the request, import
     await store.importUploads.remove(fresh);
   });
 
-  it('the sweep leaves an upload alone for as long as its request may keep sending it: a slow upload is never swept mid-send', async () => {
+  it('the sweep leaves an upload alone until its progress is 3x the request timeout old (a live request marks it more often), then removes it', async () => {
     const hour = 60 * 60 * 1000;
-    // An upload may take the request timeout (1 hour) plus its largest size at the slowest rate (2 hours): 3 hours.
+    // A live upload's request records its progress at least every 1.25 request timeouts (1 hour here): abandoned after 3 hours.
     const patient = await startServer({
       backend, requestTimeoutMs: hour, importUploadMinBytesPerSecond: 1024, bodyLimits: { importUpload: 2 * 3600 * 1024 },
     });
@@ -245,7 +245,7 @@ describe.each(BACKENDS)('UploadDatasetImport: a file sent in the request, import
         await store.importUploads.append(id, 0, [Buffer.from('{"images": [')], Date.now() - idleMs);
         return id;
       };
-      // Idle 2 hours: its request may still be sending it (it has 3); idle longer than 3 hours and a margin: gone.
+      // No progress for 2 hours: it may still be arriving (slow store, another node's clock); for 3.5 hours: abandoned, gone.
       const sending = await upload(2 * hour);
       await upload(3.5 * hour);
       expect((await store.importUploads.tally()).uploads).toBe(2);
