@@ -39,6 +39,8 @@ const COMMON_SECOND_WINDOW = 0.25;
 const MAX_CACHED_SIZES = 50_000;
 /** Chunks read at most in one round of a page (the rounds double, from what the rarest window promises). */
 const MAX_CHUNKS_A_ROUND = 64;
+/** A LIMIT that bounds nothing: it keeps an ordered subquery whole for the planner (PostgreSQL's Merge Append). */
+const UNBOUNDED = '9223372036854775807';
 
 /** One listing query: the entries visible at `revision` matching `filter`, after `afterId`, at most `limit`. */
 interface Query {
@@ -60,6 +62,8 @@ interface SubstringSearch {
   readonly ordered: boolean;
   /** Entry rows of the scope searched, of all datasets (Infinity when unknown). */
   readonly within: number;
+  /** True when `expected` comes from statistics of the scope itself (PostgreSQL's minority scopes), not of all entries. */
+  readonly scopeKnown: boolean;
   rows(afterId: number, limit: number, lines: boolean, extra?: Condition): Promise<ListedRow[]>;
   /**
    * Unordered indexes (PostgreSQL): a SELECT of `id, NULL, line` (the line when `lines`, else
@@ -250,12 +254,25 @@ export class RkEntryListing {
     const budget = stretch * MAX_STRETCHES;
     const indexCost = search.expected * HEAP_VISIT;
     const whole = search.within <= budget;
+    const share = search.expected / search.within;
     // Candidates that cost less than a page of index entries: the index alone, in the simplest statement.
     if (!whole && indexCost <= query.limit) return search.rows(afterId, query.limit, lines);
+    // A scope walked whole, whose own statistics say the substring is rare there: the index alone
+    // when its candidates cost less than the entries a walk would pass to fill the page.
+    if (whole && search.scopeKnown && indexCost <= Math.min(search.within, share > 0 ? query.limit / share : Infinity)) {
+      return search.rows(afterId, query.limit, lines);
+    }
     if (!whole && indexCost <= budget) return (await this.#stretch(query, afterId, Math.ceil(Math.min(stretch, indexCost)), lines, search)).rows;
-    const share = search.expected / search.within;
     const walk = whole ? budget : Math.ceil(Math.min(budget, Math.max(stretch, share > 0 ? (2 * query.limit) / share : 0)));
-    const first = await this.#stretch(query, afterId, walk, lines);
+    let first: { rows: ListedRow[]; walked: number; last: number };
+    if (whole) {
+      const scope = await this.#wholeScope(query, afterId, walk, lines);
+      if (scope.complete) return scope.rows;
+      // The scope outgrew its estimate: how far the walk reached, as below.
+      first = { rows: scope.rows, walked: walk, last: (await this.#boundary(query, afterId, walk)).last };
+    } else {
+      first = await this.#stretch(query, afterId, walk, lines);
+    }
     if (first.rows.length >= query.limit || first.walked < walk) return first.rows;
     const found = first.rows.length;
     // Index entries a walk would still pass to fill the page at the first walk's hit rate.
@@ -301,6 +318,31 @@ export class RkEntryListing {
   }
 
   /**
+   * A scope walked whole (#walkThenSearch): the matches among the next `count` index entries, as
+   * #stretch, in one pass. Whether the walk passed the scope's last entry comes from that entry's
+   * id, read from the scope's end of its index (one probe), which the walk reports when it passes
+   * it; #stretch's second pass, counting the entries walked, would cost as much as the walk.
+   * `complete`: the page is full or the scope was walked to its end.
+   */
+  async #wholeScope(query: Query, afterId: number, count: number, lines: boolean): Promise<{ rows: ListedRow[]; complete: boolean }> {
+    const { index, predicate, residual } = this.#walkOf(query.filter);
+    const after = afterInDataset(query.datasetId, afterId);
+    const rows = await this.db.all<{ id: number | null; walked: number | null; line: string | null }>(
+      `WITH n AS MATERIALIZED (SELECT (SELECT e.id FROM rk_entries e ${index} WHERE ${after.sql} ${predicate} ORDER BY e.dataset_id DESC, e.id DESC LIMIT 1) AS id)
+       SELECT p.id, p.walked, ${lines ? 'x.line' : 'NULL'} AS line FROM ((SELECT n.id, -1::bigint AS walked FROM n) UNION ALL
+         (SELECT w.id, CASE WHEN w.hit THEN NULL ELSE -2::bigint END FROM (SELECT e.id, (${VISIBLE} ${residual.sql}) AS hit FROM rk_entries e ${index}
+           WHERE ${after.sql} ${predicate} ORDER BY e.dataset_id, e.id LIMIT ?) w, n WHERE w.hit OR w.id = n.id) LIMIT ?) p
+       ${lines ? 'LEFT JOIN LATERAL (SELECT r.line FROM rk_entries r WHERE r.id = p.id AND p.walked IS NULL) x ON true' : ''}
+       ORDER BY p.id`,
+      [...after.params, query.revision, query.revision, ...residual.params, ...after.params, count, query.limit + 1],
+    );
+    const found = rows.filter((row) => row.walked === null).map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
+    const last = rows.find((row) => Number(row.walked) === -1)?.id ?? null;
+    const passed = last === null || rows.some((row) => Number(row.walked) !== -1 && Number(row.id) === Number(last));
+    return { rows: found, complete: found.length >= query.limit || passed };
+  }
+
+  /**
    * ContainsLabels (any of): one ordered walk per label, merged; HasErrors and SourceRefContains
    * are tested on the label rows. When a substring index expects fewer candidates than the
    * labels have rows (a candidate costs a row read, a label row an index entry: HEAP_VISIT of
@@ -322,24 +364,57 @@ export class RkEntryListing {
         return search.rows(afterId, query.limit, lines, labelled);
       }
     }
-    const walks = labels.map((label) => this.#labelWalk(query, label, afterId));
     if (!this.dialect.remote) {
+      const walks = labels.map((label) => this.#labelWalk(query, label, afterId));
       const perLabel = await Promise.all(walks.map((walk) => this.db.all<{ id: number }>(walk.sql, walk.params)));
       const ids = [...new Set(perLabel.flat().map((row) => Number(row.id)))].sort((a, b) => a - b).slice(0, query.limit);
       return lines ? this.#lines(ids) : ids.map((id) => ({ id, line: '' }));
     }
-    // One statement: the labels' walks, merged, and the lines of the page.
-    const ids = `SELECT u.id FROM (${walks.map((walk, i) => `SELECT w${i}.id FROM (${walk.sql}) w${i}`).join(' UNION ')}) u ORDER BY u.id LIMIT ?`;
+    // One statement: the labels' rows (the primary key's entries carry what is tested: an
+    // index-only walk each), merged in listing order without duplicates (Unique over a Merge
+    // Append: a LIMIT on each walk keeps it a sorted subquery), then each id's entry row tested
+    // for visibility and its line read, up to the page. Visibility is tested once per entry,
+    // after the merge: labels that share entries (an entry's boxes) do not read a row each. The
+    // LATERAL with LIMIT 1 keeps that a nested loop stopping at the page (without it the planner
+    // may merge-join the whole primary key).
+    const walks = labels.map((label) => this.#labelRowsWalk(query, label, afterId));
     const rows = await this.db.all<{ id: number; line?: string }>(
-      lines ? `SELECT p.id, r.line FROM (${ids}) p JOIN rk_entries r ON r.id = p.id ORDER BY p.id` : ids,
-      [...walks.flatMap((walk) => walk.params), query.limit],
+      `SELECT p.id${lines ? ', r.line' : ''} FROM (${walks.map((walk) => `(${walk.sql})`).join(' UNION ')}) p
+       CROSS JOIN LATERAL (SELECT ${lines ? 'e.line' : '1'} FROM rk_entries e WHERE e.dataset_id = ? AND e.id = p.id AND ${VISIBLE} LIMIT 1) r
+       ORDER BY p.id LIMIT ?`,
+      [...walks.flatMap((walk) => walk.params), query.datasetId, query.revision, query.revision, query.limit],
     );
     return rows.map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
   }
 
+  /**
+   * PostgreSQL: one label's rows in listing order, of any revision (ids, a query), HasErrors and
+   * SourceRefContains tested on them; visibility is tested by the caller, once per entry.
+   */
+  #labelRowsWalk(query: Query, label: string, afterId: number): Condition {
+    const tests = this.#labelTests(query.filter);
+    return {
+      sql: `SELECT l.entry_id AS id FROM rk_entry_labels l WHERE l.dataset_id = ? AND l.label = ? AND l.entry_id > ? ${tests.sql}
+        ORDER BY l.entry_id LIMIT ${UNBOUNDED}`,
+      params: [query.datasetId, label, afterId, ...tests.params],
+    };
+  }
+
   /** One label's entries in listing order (ids, a query); HasErrors and SourceRefContains are tested on the label rows. */
   #labelWalk(query: Query, label: string, afterId: number): Condition {
-    const { filter } = query;
+    const tests = this.#labelTests(query.filter);
+    // The entry row is read for its visibility only: by its listing-order key, which carries
+    // the revisions.
+    return {
+      sql: `SELECT l.entry_id AS id FROM rk_entry_labels l JOIN rk_entries e ON e.dataset_id = l.dataset_id AND e.id = l.entry_id
+        WHERE l.dataset_id = ? AND l.label = ? AND l.entry_id > ? ${tests.sql} AND ${VISIBLE}
+        ORDER BY l.entry_id LIMIT ?`,
+      params: [query.datasetId, label, afterId, ...tests.params, query.revision, query.revision, query.limit],
+    };
+  }
+
+  /** HasErrors and SourceRefContains as tests of a label row `l`. */
+  #labelTests(filter: EntryFilter): Condition {
     let sql = '';
     const params: SqlValue[] = [];
     // Literals, not parameters: HasErrors=true walks the index of labels with errors.
@@ -349,14 +424,7 @@ export class RkEntryListing {
       sql += ` AND ${test.sql}`;
       params.push(test.param);
     }
-    // The entry row is read for its visibility only: by its listing-order key, which carries
-    // the revisions (PostgreSQL reads them from the index alone).
-    return {
-      sql: `SELECT l.entry_id AS id FROM rk_entry_labels l JOIN rk_entries e ON e.dataset_id = l.dataset_id AND e.id = l.entry_id
-        WHERE l.dataset_id = ? AND l.label = ? AND l.entry_id > ? ${sql} AND ${VISIBLE}
-        ORDER BY l.entry_id LIMIT ?`,
-      params: [query.datasetId, label, afterId, ...params, query.revision, query.revision, query.limit],
-    };
+    return { sql, params };
   }
 
   /** Rows the labels have in the dataset's committed revision (their counters): what walking them costs at most. */
@@ -487,6 +555,7 @@ export class RkEntryListing {
     return {
       expected,
       within: Infinity,
+      scopeKnown: false,
       ordered: true,
       rows: async (afterId, limit, lines, extra) => {
         const filters = this.#filters(query.filter);
@@ -573,10 +642,11 @@ export class RkEntryListing {
     let chosen = fragments;
     let expected = Infinity;
     let within = Infinity;
+    const scopeKnown = scope !== 'every' && statistics?.ownScope(scope) === true;
     if (statistics) {
       const rows = statistics.rows[scope];
       within = rows;
-      const estimates = fragments.map((fragment) => ({ fragment, share: statistics.share(fragment.toLowerCase()) })).sort((a, b) => a.share - b.share);
+      const estimates = fragments.map((fragment) => ({ fragment, share: statistics.share(fragment.toLowerCase(), scope) })).sort((a, b) => a.share - b.share);
       chosen = [];
       expected = rows;
       for (const { fragment, share } of estimates) {
@@ -586,8 +656,12 @@ export class RkEntryListing {
         expected *= share;
       }
     }
-    const filters = this.#filters(query.filter);
-    const scoped = scope === 'errors' ? 'AND e.has_errors = 1' : scope === 'unlabeled' ? 'AND e.is_labeled = 0' : '';
+    // The scope's own trigram index is partial on `column + 0` (migration 0031): written so, the
+    // query implies its predicate and not that of the scope's (dataset_id, id) B-tree, which the
+    // planner would otherwise walk whole, reading each row, when the scope is small (it cannot
+    // know how rare the substring is there). So the scope's filter is left out of the others.
+    const filters = this.#filters({ ...query.filter, ...(scope === 'errors' ? { hasErrors: undefined } : scope === 'unlabeled' ? { labeled: undefined } : {}) });
+    const scoped = scope === 'errors' ? 'AND (e.has_errors + 0) = 1' : scope === 'unlabeled' ? 'AND (e.is_labeled + 0) = 0' : '';
     // `+ 0`: no B-tree may drive this query; the trigram index (whole or partial) does. `OFFSET 0`
     // keeps the order and the LIMIT out of the choice (or a walk of the primary key, testing
     // each row, may look cheaper), and with the line read (the row is read for the recheck
@@ -602,6 +676,7 @@ export class RkEntryListing {
     return {
       expected,
       within,
+      scopeKnown,
       ordered: false,
       rows: async (afterId, limit, lines, extra) => {
         const { sql, params } = candidates({ sql: '?', params: [afterId] }, limit, extra, lines);
