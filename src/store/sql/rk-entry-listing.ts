@@ -494,12 +494,16 @@ export class RkEntryListing {
     return { index: '', predicate: '', residual: this.#filters(filter) };
   }
 
-  /** SQL for the filters tested row by row once an index has been chosen (literals, as above). */
-  #filters(filter: EntryFilter): Condition {
+  /**
+   * SQL for the filters tested row by row once an index has been chosen (literals, as above;
+   * `opaque`: the flags as `column + 0`, which imply only the predicates of the scopes' trigram indexes).
+   */
+  #filters(filter: EntryFilter, opaque = false): Condition {
     let sql = '';
     const params: SqlValue[] = [];
-    if (filter.hasErrors !== undefined) sql += filter.hasErrors ? ' AND e.has_errors = 1' : ' AND e.has_errors = 0';
-    if (filter.labeled !== undefined) sql += filter.labeled ? ' AND e.is_labeled = 1' : ' AND e.is_labeled = 0';
+    const flag = (column: string, value: 0 | 1) => (opaque ? ` AND (e.${column} + 0) = ${value}` : ` AND e.${column} = ${value}`);
+    if (filter.hasErrors !== undefined) sql += flag('has_errors', filter.hasErrors ? 1 : 0);
+    if (filter.labeled !== undefined) sql += flag('is_labeled', filter.labeled ? 1 : 0);
     if (filter.sourceRefContains !== undefined) {
       const test = this.#containsTest('e.source_ref', filter.sourceRefContains);
       sql += ` AND ${test.sql}`;
@@ -656,19 +660,19 @@ export class RkEntryListing {
         expected *= share;
       }
     }
-    // The scope's own trigram index is partial on `column + 0` (migration 0031): written so, the
-    // query implies its predicate and not that of the scope's (dataset_id, id) B-tree, which the
-    // planner would otherwise walk whole, reading each row, when the scope is small (it cannot
-    // know how rare the substring is there). So the scope's filter is left out of the others.
-    const filters = this.#filters({ ...query.filter, ...(scope === 'errors' ? { hasErrors: undefined } : scope === 'unlabeled' ? { labeled: undefined } : {}) });
-    const scoped = scope === 'errors' ? 'AND (e.has_errors + 0) = 1' : scope === 'unlabeled' ? 'AND (e.is_labeled + 0) = 0' : '';
+    // The flags as `column + 0`, as the scopes' trigram indexes are partial on (migration 0031):
+    // the query then implies the predicate of its scope's trigram index and not that of any
+    // (dataset_id, id) B-tree of entries with errors or without labels, which the planner would
+    // otherwise walk whole, reading each row, when the scope is small (it cannot know how rare
+    // the substring is there).
+    const filters = this.#filters(query.filter, true);
     // `+ 0`: no B-tree may drive this query; the trigram index (whole or partial) does. `OFFSET 0`
     // keeps the order and the LIMIT out of the choice (or a walk of the primary key, testing
     // each row, may look cheaper), and with the line read (the row is read for the recheck
     // anyway) no walk of an index alone can stand in for the trigram index either.
     const candidates = (after: Condition, limit: number, extra?: Condition, lines = false): Condition => ({
       sql: `SELECT c.id, NULL::bigint AS walked, c.line FROM (SELECT e.id, ${lines ? 'e.line' : 'NULL::text AS line'} FROM rk_entries e
-        WHERE ${chosen.map(() => "e.source_ref LIKE ? ESCAPE '\\'").join(' AND ')} ${scoped}
+        WHERE ${chosen.map(() => "e.source_ref LIKE ? ESCAPE '\\'").join(' AND ')}
           AND e.dataset_id + 0 = ? AND e.id + 0 > ${after.sql} AND ${VISIBLE} ${filters.sql} ${extra ? `AND ${extra.sql}` : ''}
         OFFSET 0) c ORDER BY c.id LIMIT ?`,
       params: [...chosen.map(likeContaining), query.datasetId, ...after.params, query.revision, query.revision, ...filters.params, ...(extra?.params ?? []), limit],
