@@ -39,8 +39,6 @@ const COMMON_SECOND_WINDOW = 0.25;
 const MAX_CACHED_SIZES = 50_000;
 /** Chunks read at most in one round of a page (the rounds double, from what the rarest window promises). */
 const MAX_CHUNKS_A_ROUND = 64;
-/** A LIMIT that bounds nothing: it keeps an ordered subquery whole for the planner (PostgreSQL's Merge Append). */
-const UNBOUNDED = '9223372036854775807';
 
 /** One listing query: the entries visible at `revision` matching `filter`, after `afterId`, at most `limit`. */
 interface Query {
@@ -364,57 +362,24 @@ export class RkEntryListing {
         return search.rows(afterId, query.limit, lines, labelled);
       }
     }
+    const walks = labels.map((label) => this.#labelWalk(query, label, afterId));
     if (!this.dialect.remote) {
-      const walks = labels.map((label) => this.#labelWalk(query, label, afterId));
       const perLabel = await Promise.all(walks.map((walk) => this.db.all<{ id: number }>(walk.sql, walk.params)));
       const ids = [...new Set(perLabel.flat().map((row) => Number(row.id)))].sort((a, b) => a - b).slice(0, query.limit);
       return lines ? this.#lines(ids) : ids.map((id) => ({ id, line: '' }));
     }
-    // One statement: the labels' rows (the primary key's entries carry what is tested: an
-    // index-only walk each), merged in listing order without duplicates (Unique over a Merge
-    // Append: a LIMIT on each walk keeps it a sorted subquery), then each id's entry row tested
-    // for visibility and its line read, up to the page. Visibility is tested once per entry,
-    // after the merge: labels that share entries (an entry's boxes) do not read a row each. The
-    // LATERAL with LIMIT 1 keeps that a nested loop stopping at the page (without it the planner
-    // may merge-join the whole primary key).
-    const walks = labels.map((label) => this.#labelRowsWalk(query, label, afterId));
+    // One statement: the labels' walks, merged, and the lines of the page.
+    const ids = `SELECT u.id FROM (${walks.map((walk, i) => `SELECT w${i}.id FROM (${walk.sql}) w${i}`).join(' UNION ')}) u ORDER BY u.id LIMIT ?`;
     const rows = await this.db.all<{ id: number; line?: string }>(
-      `SELECT p.id${lines ? ', r.line' : ''} FROM (${walks.map((walk) => `(${walk.sql})`).join(' UNION ')}) p
-       CROSS JOIN LATERAL (SELECT ${lines ? 'e.line' : '1'} FROM rk_entries e WHERE e.dataset_id = ? AND e.id = p.id AND ${VISIBLE} LIMIT 1) r
-       ORDER BY p.id LIMIT ?`,
-      [...walks.flatMap((walk) => walk.params), query.datasetId, query.revision, query.revision, query.limit],
+      lines ? `SELECT p.id, r.line FROM (${ids}) p JOIN rk_entries r ON r.id = p.id ORDER BY p.id` : ids,
+      [...walks.flatMap((walk) => walk.params), query.limit],
     );
     return rows.map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
   }
 
-  /**
-   * PostgreSQL: one label's rows in listing order, of any revision (ids, a query), HasErrors and
-   * SourceRefContains tested on them; visibility is tested by the caller, once per entry.
-   */
-  #labelRowsWalk(query: Query, label: string, afterId: number): Condition {
-    const tests = this.#labelTests(query.filter);
-    return {
-      sql: `SELECT l.entry_id AS id FROM rk_entry_labels l WHERE l.dataset_id = ? AND l.label = ? AND l.entry_id > ? ${tests.sql}
-        ORDER BY l.entry_id LIMIT ${UNBOUNDED}`,
-      params: [query.datasetId, label, afterId, ...tests.params],
-    };
-  }
-
   /** One label's entries in listing order (ids, a query); HasErrors and SourceRefContains are tested on the label rows. */
   #labelWalk(query: Query, label: string, afterId: number): Condition {
-    const tests = this.#labelTests(query.filter);
-    // The entry row is read for its visibility only: by its listing-order key, which carries
-    // the revisions.
-    return {
-      sql: `SELECT l.entry_id AS id FROM rk_entry_labels l JOIN rk_entries e ON e.dataset_id = l.dataset_id AND e.id = l.entry_id
-        WHERE l.dataset_id = ? AND l.label = ? AND l.entry_id > ? ${tests.sql} AND ${VISIBLE}
-        ORDER BY l.entry_id LIMIT ?`,
-      params: [query.datasetId, label, afterId, ...tests.params, query.revision, query.revision, query.limit],
-    };
-  }
-
-  /** HasErrors and SourceRefContains as tests of a label row `l`. */
-  #labelTests(filter: EntryFilter): Condition {
+    const { filter } = query;
     let sql = '';
     const params: SqlValue[] = [];
     // Literals, not parameters: HasErrors=true walks the index of labels with errors.
@@ -424,7 +389,14 @@ export class RkEntryListing {
       sql += ` AND ${test.sql}`;
       params.push(test.param);
     }
-    return { sql, params };
+    // The entry row is read for its visibility only: by its listing-order key, which carries
+    // the revisions (PostgreSQL reads them from the index alone).
+    return {
+      sql: `SELECT l.entry_id AS id FROM rk_entry_labels l JOIN rk_entries e ON e.dataset_id = l.dataset_id AND e.id = l.entry_id
+        WHERE l.dataset_id = ? AND l.label = ? AND l.entry_id > ? ${sql} AND ${VISIBLE}
+        ORDER BY l.entry_id LIMIT ?`,
+      params: [query.datasetId, label, afterId, ...params, query.revision, query.revision, query.limit],
+    };
   }
 
   /** Rows the labels have in the dataset's committed revision (their counters): what walking them costs at most. */
