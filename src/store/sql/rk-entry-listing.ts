@@ -239,8 +239,9 @@ export class RkEntryListing {
    * PostgreSQL, whose substring index yields its candidates unordered (each one a row read, then
    * sorted): a stretch of the listing order first, the index only for what lies beyond it. Each
    * round is one query (#stretch). A scope no larger than the walk's budget (MAX_STRETCHES
-   * stretches; entries with errors, often) is walked whole: the planner, which cannot know how a
-   * substring's trigrams fall in it, may not use its trigram index. When the index's expected
+   * stretches; entries with errors, often) is walked whole, in one query (#wholeScope), unless the
+   * scope's own trigram statistics say the substring is rare there: then its trigram index alone
+   * (the statistics of all source-refs say little of a minority). When the index's expected
    * candidates cost less than a page of index entries (HEAP_VISIT each), the index is asked
    * alone; when no more than that budget, it follows a first stretch in the same query. Else the
    * first walk passes twice the entries the substring's estimated share of the scope says a page
