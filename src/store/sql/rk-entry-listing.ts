@@ -60,6 +60,8 @@ interface SubstringSearch {
   readonly ordered: boolean;
   /** Entry rows of the scope searched, of all datasets (Infinity when unknown). */
   readonly within: number;
+  /** True when `expected` comes from statistics of the scope itself (PostgreSQL's minority scopes), not of all entries. */
+  readonly scopeKnown: boolean;
   rows(afterId: number, limit: number, lines: boolean, extra?: Condition): Promise<ListedRow[]>;
   /**
    * Unordered indexes (PostgreSQL): a SELECT of `id, NULL, line` (the line when `lines`, else
@@ -237,8 +239,9 @@ export class RkEntryListing {
    * PostgreSQL, whose substring index yields its candidates unordered (each one a row read, then
    * sorted): a stretch of the listing order first, the index only for what lies beyond it. Each
    * round is one query (#stretch). A scope no larger than the walk's budget (MAX_STRETCHES
-   * stretches; entries with errors, often) is walked whole: the planner, which cannot know how a
-   * substring's trigrams fall in it, may not use its trigram index. When the index's expected
+   * stretches; entries with errors, often) is walked whole, in one query (#wholeScope), unless the
+   * scope's own trigram statistics say the substring is rare there: then its trigram index alone
+   * (the statistics of all source-refs say little of a minority). When the index's expected
    * candidates cost less than a page of index entries (HEAP_VISIT each), the index is asked
    * alone; when no more than that budget, it follows a first stretch in the same query. Else the
    * first walk passes twice the entries the substring's estimated share of the scope says a page
@@ -250,12 +253,25 @@ export class RkEntryListing {
     const budget = stretch * MAX_STRETCHES;
     const indexCost = search.expected * HEAP_VISIT;
     const whole = search.within <= budget;
+    const share = search.expected / search.within;
     // Candidates that cost less than a page of index entries: the index alone, in the simplest statement.
     if (!whole && indexCost <= query.limit) return search.rows(afterId, query.limit, lines);
+    // A scope walked whole, whose own statistics say the substring is rare there: the index alone
+    // when its candidates cost less than the entries a walk would pass to fill the page.
+    if (whole && search.scopeKnown && indexCost <= Math.min(search.within, share > 0 ? query.limit / share : Infinity)) {
+      return search.rows(afterId, query.limit, lines);
+    }
     if (!whole && indexCost <= budget) return (await this.#stretch(query, afterId, Math.ceil(Math.min(stretch, indexCost)), lines, search)).rows;
-    const share = search.expected / search.within;
     const walk = whole ? budget : Math.ceil(Math.min(budget, Math.max(stretch, share > 0 ? (2 * query.limit) / share : 0)));
-    const first = await this.#stretch(query, afterId, walk, lines);
+    let first: { rows: ListedRow[]; walked: number; last: number };
+    if (whole) {
+      const scope = await this.#wholeScope(query, afterId, walk, lines);
+      if (scope.complete) return scope.rows;
+      // The scope outgrew its estimate: how far the walk reached, as below.
+      first = { rows: scope.rows, walked: walk, last: (await this.#boundary(query, afterId, walk)).last };
+    } else {
+      first = await this.#stretch(query, afterId, walk, lines);
+    }
     if (first.rows.length >= query.limit || first.walked < walk) return first.rows;
     const found = first.rows.length;
     // Index entries a walk would still pass to fill the page at the first walk's hit rate.
@@ -298,6 +314,31 @@ export class RkEntryListing {
     const found = rows.filter((row) => row.walked === null).map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
     const reach = rows.find((row) => row.walked !== null);
     return { rows: found, walked: Number(reach?.walked ?? 0), last: Number(reach?.id ?? afterId) };
+  }
+
+  /**
+   * A scope walked whole (#walkThenSearch): the matches among the next `count` index entries, as
+   * #stretch, in one pass. Whether the walk passed the scope's last entry comes from that entry's
+   * id, read from the scope's end of its index (one probe), which the walk reports when it passes
+   * it; #stretch's second pass, counting the entries walked, would cost as much as the walk.
+   * `complete`: the page is full or the scope was walked to its end.
+   */
+  async #wholeScope(query: Query, afterId: number, count: number, lines: boolean): Promise<{ rows: ListedRow[]; complete: boolean }> {
+    const { index, predicate, residual } = this.#walkOf(query.filter);
+    const after = afterInDataset(query.datasetId, afterId);
+    const rows = await this.db.all<{ id: number | null; walked: number | null; line: string | null }>(
+      `WITH n AS MATERIALIZED (SELECT (SELECT e.id FROM rk_entries e ${index} WHERE ${after.sql} ${predicate} ORDER BY e.dataset_id DESC, e.id DESC LIMIT 1) AS id)
+       SELECT p.id, p.walked, ${lines ? 'x.line' : 'NULL'} AS line FROM ((SELECT n.id, -1::bigint AS walked FROM n) UNION ALL
+         (SELECT w.id, CASE WHEN w.hit THEN NULL ELSE -2::bigint END FROM (SELECT e.id, (${VISIBLE} ${residual.sql}) AS hit FROM rk_entries e ${index}
+           WHERE ${after.sql} ${predicate} ORDER BY e.dataset_id, e.id LIMIT ?) w, n WHERE w.hit OR w.id = n.id) LIMIT ?) p
+       ${lines ? 'LEFT JOIN LATERAL (SELECT r.line FROM rk_entries r WHERE r.id = p.id AND p.walked IS NULL) x ON true' : ''}
+       ORDER BY p.id`,
+      [...after.params, query.revision, query.revision, ...residual.params, ...after.params, count, query.limit + 1],
+    );
+    const found = rows.filter((row) => row.walked === null).map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
+    const last = rows.find((row) => Number(row.walked) === -1)?.id ?? null;
+    const passed = last === null || rows.some((row) => Number(row.walked) !== -1 && Number(row.id) === Number(last));
+    return { rows: found, complete: found.length >= query.limit || passed };
   }
 
   /**
@@ -426,12 +467,16 @@ export class RkEntryListing {
     return { index: '', predicate: '', residual: this.#filters(filter) };
   }
 
-  /** SQL for the filters tested row by row once an index has been chosen (literals, as above). */
-  #filters(filter: EntryFilter): Condition {
+  /**
+   * SQL for the filters tested row by row once an index has been chosen (literals, as above;
+   * `opaque`: the flags as `column + 0`, which imply only the predicates of the scopes' trigram indexes).
+   */
+  #filters(filter: EntryFilter, opaque = false): Condition {
     let sql = '';
     const params: SqlValue[] = [];
-    if (filter.hasErrors !== undefined) sql += filter.hasErrors ? ' AND e.has_errors = 1' : ' AND e.has_errors = 0';
-    if (filter.labeled !== undefined) sql += filter.labeled ? ' AND e.is_labeled = 1' : ' AND e.is_labeled = 0';
+    const flag = (column: string, value: 0 | 1) => (opaque ? ` AND (e.${column} + 0) = ${value}` : ` AND e.${column} = ${value}`);
+    if (filter.hasErrors !== undefined) sql += flag('has_errors', filter.hasErrors ? 1 : 0);
+    if (filter.labeled !== undefined) sql += flag('is_labeled', filter.labeled ? 1 : 0);
     if (filter.sourceRefContains !== undefined) {
       const test = this.#containsTest('e.source_ref', filter.sourceRefContains);
       sql += ` AND ${test.sql}`;
@@ -487,6 +532,7 @@ export class RkEntryListing {
     return {
       expected,
       within: Infinity,
+      scopeKnown: false,
       ordered: true,
       rows: async (afterId, limit, lines, extra) => {
         const filters = this.#filters(query.filter);
@@ -573,10 +619,11 @@ export class RkEntryListing {
     let chosen = fragments;
     let expected = Infinity;
     let within = Infinity;
+    const scopeKnown = scope !== 'every' && statistics?.ownScope(scope) === true;
     if (statistics) {
       const rows = statistics.rows[scope];
       within = rows;
-      const estimates = fragments.map((fragment) => ({ fragment, share: statistics.share(fragment.toLowerCase()) })).sort((a, b) => a.share - b.share);
+      const estimates = fragments.map((fragment) => ({ fragment, share: statistics.share(fragment.toLowerCase(), scope) })).sort((a, b) => a.share - b.share);
       chosen = [];
       expected = rows;
       for (const { fragment, share } of estimates) {
@@ -586,15 +633,19 @@ export class RkEntryListing {
         expected *= share;
       }
     }
-    const filters = this.#filters(query.filter);
-    const scoped = scope === 'errors' ? 'AND e.has_errors = 1' : scope === 'unlabeled' ? 'AND e.is_labeled = 0' : '';
+    // The flags as `column + 0`, as the scopes' trigram indexes are partial on (migration 0031):
+    // the query then implies the predicate of its scope's trigram index and not that of any
+    // (dataset_id, id) B-tree of entries with errors or without labels, which the planner would
+    // otherwise walk whole, reading each row, when the scope is small (it cannot know how rare
+    // the substring is there).
+    const filters = this.#filters(query.filter, true);
     // `+ 0`: no B-tree may drive this query; the trigram index (whole or partial) does. `OFFSET 0`
     // keeps the order and the LIMIT out of the choice (or a walk of the primary key, testing
     // each row, may look cheaper), and with the line read (the row is read for the recheck
     // anyway) no walk of an index alone can stand in for the trigram index either.
     const candidates = (after: Condition, limit: number, extra?: Condition, lines = false): Condition => ({
       sql: `SELECT c.id, NULL::bigint AS walked, c.line FROM (SELECT e.id, ${lines ? 'e.line' : 'NULL::text AS line'} FROM rk_entries e
-        WHERE ${chosen.map(() => "e.source_ref LIKE ? ESCAPE '\\'").join(' AND ')} ${scoped}
+        WHERE ${chosen.map(() => "e.source_ref LIKE ? ESCAPE '\\'").join(' AND ')}
           AND e.dataset_id + 0 = ? AND e.id + 0 > ${after.sql} AND ${VISIBLE} ${filters.sql} ${extra ? `AND ${extra.sql}` : ''}
         OFFSET 0) c ORDER BY c.id LIMIT ?`,
       params: [...chosen.map(likeContaining), query.datasetId, ...after.params, query.revision, query.revision, ...filters.params, ...(extra?.params ?? []), limit],
@@ -602,6 +653,7 @@ export class RkEntryListing {
     return {
       expected,
       within,
+      scopeKnown,
       ordered: false,
       rows: async (afterId, limit, lines, extra) => {
         const { sql, params } = candidates({ sql: '?', params: [afterId] }, limit, extra, lines);

@@ -92,8 +92,10 @@ export interface SqlDialect {
 export interface TrigramStatistics {
   /** Entry rows about, all of them and the entries without labels or with errors. */
   readonly rows: Readonly<Record<'every' | 'unlabeled' | 'errors', number>>;
-  /** The share of source-refs that hold `trigram` (lowercase, pg_trgm's form), about. */
-  share(trigram: string): number;
+  /** The share of source-refs (of the entries in `scope`, all by default) that hold `trigram` (lowercase, pg_trgm's form), about. */
+  share(trigram: string, scope?: 'every' | 'unlabeled' | 'errors'): number;
+  /** True when `scope` has statistics of its own (else share() answers with those of all source-refs). */
+  ownScope(scope: 'unlabeled' | 'errors'): boolean;
 }
 
 /** A connection pool's use right now (PostgreSQL; the embedded store has no pool). */
