@@ -12,12 +12,9 @@ const CHUNK_CHARS = 4 * 1024 * 1024;
 /**
  * Longest stretch of ingest work between two turns of the event loop (other requests are served
  * then). Small chunks are written many times a second, and turning the loop after each one let
- * every poll of the dataset's status in between the chunks of a change. Each turn serves what
- * arrived meanwhile, and a status poll costs the server ~1 ms of CPU (HTTP, SigV4, the read):
- * a client polling every 10 ms got one in every 20 ms of a change, ~5% of its time, so turns
- * come every 50 ms (2026-12-07, docs/performance.md); other requests wait at most that long.
+ * every poll of the dataset's status in between the chunks of a change.
  */
-const YIELD_AFTER_MS = 50;
+const YIELD_AFTER_MS = 20;
 
 /**
  * Writes a chunk of entries with distinct source-refs (RevisionWriter.upsert) and returns the
