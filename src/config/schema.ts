@@ -5,6 +5,7 @@ import { DEFAULT_AGENTCORE_CONFIG } from '../domain/agentcore/agentcore-deps.js'
 import type { RekognitionLimits } from '../domain/rekognition/rekognition-deps.js';
 import { DEFAULT_REKOGNITION_LIMITS } from '../domain/rekognition/rekognition-deps.js';
 import type { ObjectStoreConfig } from '../object-store/create-object-store.js';
+import { DEFAULT_PAGE_READ_BYTES } from '../store/sql/byte-pages.js';
 
 /** Trove's whole configuration, loaded once (config/load.ts), frozen and passed in. */
 export interface Config {
@@ -114,6 +115,11 @@ export interface Config {
     /** Its built files; unset: dist/console/ of this installation, where `npm run build` puts them. */
     readonly assetsDir?: string;
   };
+  /**
+   * Bytes of stored lines a paged read of whole Rekognition entries holds at most, past its first
+   * row (dataset copies, distributions, restores, history and exports; store/sql/byte-pages.ts).
+   */
+  readonly pageReadBytes: number;
 }
 
 export const DEFAULTS: Config = {
@@ -147,6 +153,7 @@ export const DEFAULTS: Config = {
   tls: {},
   trustProxy: [],
   console: {},
+  pageReadBytes: DEFAULT_PAGE_READ_BYTES,
 };
 
 /**

@@ -181,9 +181,11 @@ describe('SQLite query plans', () => {
   describe('history: diffs, restores and garbage collection read only what changed', () => {
     it.each<[string, (repository: RkEntriesRepository, versions: RkEntryVersionsRepository) => Promise<unknown>, RegExp[]]>([
       ['rows superseded between two revisions', (_, versions) => versions.supersededBetween(1, 2, 5, { rev: 3, id: 10 }, 100),
-        [/^SEARCH rk_entries USING INDEX rk_entries_superseded \(dataset_id=\? AND deleted_rev>\? AND deleted_rev<\?\)$/]],
+        [bytePage(/SEARCH e USING INDEX rk_entries_superseded \(dataset_id=\? AND deleted_rev>\? AND deleted_rev<\?\)/)]],
       ['rows created after a revision', (_, versions) => versions.createdBetween(1, 10, 90, 5, 100),
-        [/^SEARCH rk_entries USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\? AND id<\?\)$/]],
+        [bytePage(/SEARCH e USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\? AND id<\?\)/)]],
+      ['entries of a revision (copies, exports)', (repository) => repository.scan(1, 5, 10, 100),
+        [bytePage(/SEARCH e USING INDEX rk_entries_dataset_order \(dataset_id=\? AND id>\?\)/)]],
       ['a source-ref at a revision', (_, versions) => versions.at(1, 3, ['s3://b/k.png']), [
         /^SEARCH rk_entries USING INDEX rk_entries_live_source_ref \(dataset_id=\? AND source_ref=\?\)$/,
         /^SEARCH rk_entries USING INDEX rk_entries_superseded_source_ref \(dataset_id=\? AND source_ref=\?\)$/,
@@ -193,7 +195,16 @@ describe('SQLite query plans', () => {
     ])('%s: one index range, no sort', async (_name, use, expected) => {
       const plans = await plansOf(use);
       expect(plans).toEqual(expected.map((pattern) => expect.stringMatching(pattern)));
-      for (const plan of plans) expect(plan).not.toMatch(/TEMP B-TREE/);
+      // A byte-bounded page may sort its ids and sizes for the running sum, never rows with their lines.
+      for (const plan of plans) expect(plan.replace(/^.* \| SCAN p \| /, '')).not.toMatch(/TEMP B-TREE/);
     });
   });
 });
+
+/**
+ * The plan of a byte-bounded page (byte-pages.ts): the candidates' ids and sizes from one index
+ * range, then each row that fits read by its id.
+ */
+function bytePage(range: RegExp): RegExp {
+  return new RegExp(`^CO-ROUTINE p \\| .*${range.source} \\| .*SCAN p \\| SEARCH r USING INTEGER PRIMARY KEY \\(rowid=\\?\\)$`);
+}
