@@ -201,6 +201,7 @@ export const SETTINGS = [
   { flag: 'import-upload-max-staged-bytes', env: 'TROVE_IMPORT_UPLOAD_MAX_STAGED_BYTES', path: ['importUploadStaging', 'maxBytes'], parse: positiveInt, help: 'bytes of uploads staged at once in all (default 4 GiB)' },
   { flag: 'failed-jobs-max-kept-bytes-per-account', env: 'TROVE_FAILED_JOBS_MAX_KEPT_BYTES_PER_ACCOUNT', path: ['jobs', 'maxKeptFailedBytesPerAccount'], parse: positiveInt, help: 'bytes of failed jobs\' requests kept for RetryJob per account (default 256 MiB; the oldest go first)' },
   { flag: 'failed-jobs-max-kept-bytes', env: 'TROVE_FAILED_JOBS_MAX_KEPT_BYTES', path: ['jobs', 'maxKeptFailedBytes'], parse: positiveInt, help: 'bytes of failed jobs\' requests kept for RetryJob in all (default 2 GiB)' },
+  { flag: 'page-read-bytes', env: 'TROVE_PAGE_READ_BYTES', path: ['pageReadBytes'], parse: positiveInt, help: 'bytes of stored lines a paged read of whole Rekognition entries holds at most (default 4 MiB)' },
 ] as const;
 
 /** Settings read from the environment only: secrets must not appear in a process list. */
