@@ -8,22 +8,27 @@ export const DEFAULT_PAGE_READ_BYTES = 4 * 1024 * 1024;
 
 /** One paged read of whole rows: which rows, in what order, how large each is, and what is read of those that fit. */
 export interface BytePageQuery {
-  /** The candidate rows, alias `e`, with their WHERE, e.g. `rk_entries e WHERE e.dataset_id = ? AND e.id > ?`. */
-  readonly from: string;
-  /** The placeholders' values of `from`. */
+  /** The table of the rows, read as `e`. */
+  readonly table: string;
+  /** The candidate rows: a condition on `e`, e.g. `e.dataset_id = ? AND e.id > ?`. */
+  readonly where: string;
+  /** The placeholders' values of `where`. */
   readonly params: SqlParams;
-  /** Columns of `e` the page walks in ascending order, together unique: `['id']`, `['deleted_rev', 'id']`. */
+  /**
+   * Columns of `e` the page walks in ascending order along an index, together unique among the
+   * candidates: `['id']`, `['deleted_rev', 'id']`, `['dataset_id', 'seq']`.
+   */
   readonly order: readonly string[];
   /**
    * A row's size in bytes, from `e`, which the engine computes without reading the text:
    * `octet_length(e.line)` (PostgreSQL takes it from the TOAST header, SQLite from the record
-   * header, neither reads the value), or a stored size.
+   * header; neither reads the value), or a stored size.
    */
   readonly size: string;
-  /** What is read of each row that fits: a select list over `join`, e.g. `r.id, r.line`. */
+  /** What is read of each row that fits: a select list over `e` and `join`, e.g. `e.id, e.line`. */
   readonly select: string;
-  /** The tables it reads, joined to the page `p` by the row's id `p.id`: `rk_entries r ON r.id = p.id`. */
-  readonly join: string;
+  /** Tables joined to `e` for the rows that fit (no placeholders), e.g. `JOIN ac_example_contents c ON c.id = e.id`. */
+  readonly join?: string;
 }
 
 export interface BytePage<T> {
@@ -35,27 +40,32 @@ export interface BytePage<T> {
 
 /**
  * The one read of a page of whole rows bounded by bytes as well as rows, in one statement both
- * engines run: the candidates' ids and sizes are read first (no text), a running sum cuts them
- * at `maxBytes` (always keeping the first row, so a walk moves on), and only the rows that fit
- * are joined back for their text. The engine never reads, nor sends, the text of a row past the
- * budget: a page of 90,000-character lines costs what it returns, not what `maxRows` would hold.
+ * engines run: the candidates' keys and sizes are read first (no text), a running sum finds the
+ * last one within `maxBytes` (the first always, so a walk moves on), and the text is read for
+ * the candidates up to that key only, along the same index. The engine never reads, nor sends,
+ * the text of a row past the budget: a page of 90,000-character lines costs what it returns, not
+ * what `maxRows` would hold.
  */
 export async function readBytePage<T>(db: SqlExecutor, query: BytePageQuery, maxRows: number, maxBytes: number): Promise<BytePage<T>> {
-  const keys = ['id', ...query.order.filter((column) => column !== 'id')];
-  const walk = query.order.map((column) => `s.${column}`).join(', ');
+  const by = query.order.map((column) => `e.${column}`).join(', ');
+  const walk = query.order.join(', ');
   // The sizes are a subquery of their own: inside the windowed SELECT, SQLite would read the
   // whole text to hand it to octet_length (its length-only column read applies to a plain SELECT).
-  const rows = await db.all<T & { page_n: number; page_candidates: number }>(
-    `SELECT ${query.select}, p.n AS page_n, p.candidates AS page_candidates FROM (
-       SELECT s.id, ROW_NUMBER() OVER (ORDER BY ${walk}) AS n,
-              SUM(s.size) OVER (ORDER BY ${walk} ROWS UNBOUNDED PRECEDING) AS through, COUNT(*) OVER () AS candidates
-       FROM (SELECT ${keys.map((column) => `e.${column}`).join(', ')}, ${query.size} AS size FROM ${query.from}
-             ORDER BY ${query.order.map((column) => `e.${column}`).join(', ')} LIMIT ?) s
-     ) p JOIN ${query.join}
-     WHERE (p.through <= ? OR p.n = 1) AND p.n <= ?`,
-    [...query.params, maxRows + 1, maxBytes, maxRows],
+  // The rows are read by range, not joined by key: PostgreSQL hashed such a join over a whole
+  // table's scan.
+  const rows = await db.all<T & { page_candidates: number }>(
+    `WITH sizes AS (
+       SELECT ${walk}, COUNT(*) OVER w AS n, SUM(size) OVER w AS through
+       FROM (SELECT ${by}, ${query.size} AS size FROM ${query.table} e WHERE ${query.where} ORDER BY ${by} LIMIT ?) s
+       WINDOW w AS (ORDER BY ${walk} ROWS UNBOUNDED PRECEDING)
+     ), last AS (
+       SELECT ${walk} FROM sizes WHERE n = (SELECT MAX(n) FROM sizes WHERE (through <= ? OR n = 1) AND n <= ?)
+     )
+     SELECT ${query.select}, (SELECT COUNT(*) FROM sizes) AS page_candidates
+     FROM ${query.table} e ${query.join ?? ''}
+     WHERE ${query.where} AND (${by}) <= (SELECT ${walk} FROM last)
+     ORDER BY ${by}`,
+    [...query.params, maxRows + 1, maxBytes, maxRows, ...query.params],
   );
-  // Ordered here, not by the statement: SQLite would sort the rows with their text in a temporary b-tree.
-  rows.sort((a, b) => Number(a.page_n) - Number(b.page_n));
   return { rows, more: rows.length > 0 && Number(rows[0].page_candidates) > rows.length };
 }

@@ -25,8 +25,8 @@ const POSITION_STEP = 5000;
 /** Rows deleted (or restored) per step of undoing an uncommitted revision: one short transaction each. */
 const DISCARD_STEP = 1000;
 const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
-/** A whole entry row of `r`, as a byte-bounded page reads it (toStored). */
-export const ENTRY_COLUMNS = 'r.id, r.source_ref, r.line, r.labels, r.is_labeled, r.has_errors';
+/** A whole entry row of `e`, as a byte-bounded page reads it (toStored). */
+export const ENTRY_COLUMNS = 'e.id, e.source_ref, e.line, e.labels, e.is_labeled, e.has_errors';
 
 /**
  * Row versions of Rekognition entries. A row is visible at revision R when
@@ -220,12 +220,12 @@ export class RkEntriesRepository {
    */
   async scan(datasetId: number, revision: number, afterId: number, limit: number, maxBytes = this.pageReadBytes): Promise<StoredEntry[]> {
     const { rows } = await readBytePage<EntryDbRow>(this.db, {
-      from: `rk_entries e WHERE e.dataset_id = ? AND e.id > ? AND ${VISIBLE}`,
+      table: 'rk_entries',
+      where: `e.dataset_id = ? AND e.id > ? AND ${VISIBLE}`,
       params: [datasetId, afterId, revision, revision],
       order: ['id'],
       size: 'octet_length(e.line)',
       select: ENTRY_COLUMNS,
-      join: 'rk_entries r ON r.id = p.id',
     }, limit, maxBytes);
     return rows.map(toStored);
   }

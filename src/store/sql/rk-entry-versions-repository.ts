@@ -29,12 +29,12 @@ export class RkEntryVersionsRepository {
     datasetId: number, from: number, to: number, after: SupersededCursor, limit: number, maxBytes = this.pageReadBytes,
   ): Promise<BytePage<StoredEntry & { deletedRev: number }>> {
     const page = await readBytePage<EntryDbRow & { deleted_rev: number }>(this.db, {
-      from: 'rk_entries e WHERE e.dataset_id = ? AND e.deleted_rev IS NOT NULL AND (e.deleted_rev, e.id) > (?, ?) AND e.deleted_rev <= ? AND e.created_rev <= ?',
+      table: 'rk_entries',
+      where: 'e.dataset_id = ? AND e.deleted_rev IS NOT NULL AND (e.deleted_rev, e.id) > (?, ?) AND e.deleted_rev <= ? AND e.created_rev <= ?',
       params: [datasetId, ...(after.rev > from ? [after.rev, after.id] : [from, Number.MAX_SAFE_INTEGER]), to, from],
       order: ['deleted_rev', 'id'],
       size: 'octet_length(e.line)',
-      select: `${ENTRY_COLUMNS}, r.deleted_rev`,
-      join: 'rk_entries r ON r.id = p.id',
+      select: `${ENTRY_COLUMNS}, e.deleted_rev`,
     }, limit, maxBytes);
     return { rows: page.rows.map((row) => ({ ...toStored(row), deletedRev: Number(row.deleted_rev) })), more: page.more };
   }
@@ -48,12 +48,12 @@ export class RkEntryVersionsRepository {
     datasetId: number, afterId: number, upToId: number, to: number, limit: number, maxBytes = this.pageReadBytes,
   ): Promise<BytePage<StoredEntry>> {
     const page = await readBytePage<EntryDbRow>(this.db, {
-      from: 'rk_entries e WHERE e.dataset_id = ? AND e.id > ? AND e.id <= ? AND e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)',
+      table: 'rk_entries',
+      where: 'e.dataset_id = ? AND e.id > ? AND e.id <= ? AND e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)',
       params: [datasetId, afterId, upToId, to, to],
       order: ['id'],
       size: 'octet_length(e.line)',
       select: ENTRY_COLUMNS,
-      join: 'rk_entries r ON r.id = p.id',
     }, limit, maxBytes);
     return { rows: page.rows.map(toStored), more: page.more };
   }
