@@ -11,11 +11,11 @@
  *     [--database-url postgres://...] [--baseline-bytes 1073741824 (0: none)]
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeLines } from './lib/fixtures.js';
 import { mb, peakRss, rekognition, resetPeak, rss, spawnTrove, troveApi, waitSettled } from './lib/trove-process.js';
 import type { TroveProcess } from './lib/trove-process.js';
 
@@ -132,15 +132,6 @@ function longLine(i: number): string {
   const pad = CHARS - JSON.stringify(line).length;
   line.notes = randomBytes(Math.ceil(pad / 2)).toString('hex').slice(0, pad);
   return JSON.stringify(line);
-}
-
-async function writeLines(path: string, count: number, line: (i: number) => string): Promise<void> {
-  const out = createWriteStream(path);
-  for (let i = 0; i < count; i++) {
-    if (!out.write(`${line(i)}\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
 }
 
 await main();
