@@ -16,8 +16,7 @@
  *   npm run build:server && npx tsx bench/memory.ts [--lines 1000] [--bytes 1040000] [--version-examples 600]
  *     [--clients 20] [--manifest-lines 2000] [--hold-ms 10000] [--heap-mb 0]
  */
-import { createWriteStream, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +26,7 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { stalledDownload } from '../test/harness/downloads.js';
 import { example } from './agentcore-harness.js';
+import { writeLines } from './lib/fixtures.js';
 import { mb, peakRss, rekognition, resetPeak, rss, spawnTrove } from './lib/trove-process.js';
 import type { TroveProcess } from './lib/trove-process.js';
 
@@ -218,15 +218,6 @@ function manifestLine(set: string, i: number): string {
   };
   line.notes = 'n'.repeat(98_000 - JSON.stringify(line).length);
   return JSON.stringify(line);
-}
-
-async function writeLines(path: string, count: number, line: (i: number) => string): Promise<void> {
-  const out = createWriteStream(path);
-  for (let i = 0; i < count; i++) {
-    if (!out.write(`${line(i)}\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
 }
 
 await main();

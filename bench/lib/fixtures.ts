@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+
 /** Manifest lines for benchmarks: deterministic, realistic sizes. */
 
 export function classificationLine(i: number, labels = 50): string {
@@ -48,4 +51,14 @@ export function blobOf(line: (i: number) => string, maxBytes: number, start = 0)
     size += text.length + 1;
   }
   return { blob: Buffer.from(lines.join('\n')), lines };
+}
+
+/** Writes `count` lines (`line(i)`, each followed by a newline) to a file, streaming: a large file is never held whole. */
+export async function writeLines(path: string, count: number, line: (i: number) => string): Promise<void> {
+  const out = createWriteStream(path);
+  for (let i = 0; i < count; i++) {
+    if (!out.write(`${line(i)}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
 }

@@ -5,6 +5,7 @@ import { DEFAULT_AGENTCORE_CONFIG } from '../domain/agentcore/agentcore-deps.js'
 import type { RekognitionLimits } from '../domain/rekognition/rekognition-deps.js';
 import { DEFAULT_REKOGNITION_LIMITS } from '../domain/rekognition/rekognition-deps.js';
 import type { ObjectStoreConfig } from '../object-store/create-object-store.js';
+import { DEFAULT_PAGE_READ_BYTES } from '../store/sql/byte-pages.js';
 
 /** Trove's whole configuration, loaded once (config/load.ts), frozen and passed in. */
 export interface Config {
@@ -114,6 +115,11 @@ export interface Config {
     /** Its built files; unset: dist/console/ of this installation, where `npm run build` puts them. */
     readonly assetsDir?: string;
   };
+  /**
+   * Bytes of stored lines a paged read of whole Rekognition entries holds at most, past its first
+   * row (dataset copies, distributions, restores, history and exports; store/sql/byte-pages.ts).
+   */
+  readonly pageReadBytes: number;
 }
 
 export const DEFAULTS: Config = {
@@ -147,6 +153,7 @@ export const DEFAULTS: Config = {
   tls: {},
   trustProxy: [],
   console: {},
+  pageReadBytes: DEFAULT_PAGE_READ_BYTES,
 };
 
 /**
@@ -194,6 +201,7 @@ export const SETTINGS = [
   { flag: 'import-upload-max-staged-bytes', env: 'TROVE_IMPORT_UPLOAD_MAX_STAGED_BYTES', path: ['importUploadStaging', 'maxBytes'], parse: positiveInt, help: 'bytes of uploads staged at once in all (default 4 GiB)' },
   { flag: 'failed-jobs-max-kept-bytes-per-account', env: 'TROVE_FAILED_JOBS_MAX_KEPT_BYTES_PER_ACCOUNT', path: ['jobs', 'maxKeptFailedBytesPerAccount'], parse: positiveInt, help: 'bytes of failed jobs\' requests kept for RetryJob per account (default 256 MiB; the oldest go first)' },
   { flag: 'failed-jobs-max-kept-bytes', env: 'TROVE_FAILED_JOBS_MAX_KEPT_BYTES', path: ['jobs', 'maxKeptFailedBytes'], parse: positiveInt, help: 'bytes of failed jobs\' requests kept for RetryJob in all (default 2 GiB)' },
+  { flag: 'page-read-bytes', env: 'TROVE_PAGE_READ_BYTES', path: ['pageReadBytes'], parse: positiveInt, help: 'bytes of stored lines a paged read of whole Rekognition entries holds at most (default 4 MiB)' },
 ] as const;
 
 /** Settings read from the environment only: secrets must not appear in a process list. */

@@ -23,11 +23,13 @@ export interface StoreConfig {
   readonly onWarning?: (message: string) => void;
   /** Every error a store call rejects with (store.ts StoreOptions); for the metrics. */
   readonly onStoreError?: (error: unknown) => void;
+  /** Bytes of lines a paged read of whole entry rows returns at most, past its first (store.ts StoreOptions). */
+  readonly pageReadBytes?: number;
 }
 
 /** Opens (and migrates) the store the configuration names. */
 export async function createStore(config: StoreConfig): Promise<Store> {
-  const options = { onError: config.onStoreError };
+  const options = { onError: config.onStoreError, pageReadBytes: config.pageReadBytes };
   const store = config.databaseUrl
     ? storeOn(new PostgresDriver({ url: config.databaseUrl, poolSize: config.databasePoolSize ?? 10, onConnectionError: config.onConnectionError }), options)
     : storeOn(await openDatabase(config.dataDir, config.sqliteSynchronous, config.onWarning), options);

@@ -66,10 +66,12 @@ export interface StoreOptions {
    * the caller throws inside its transaction passes through here too, and is not one).
    */
   readonly onError?: (error: unknown) => void;
+  /** Bytes of lines a paged read of whole entry rows returns at most, past its first (byte-pages.ts; default 4 MiB). */
+  readonly pageReadBytes?: number;
 }
 
 export function storeOn(driver: SqlDriver, options: StoreOptions = {}): Store {
-  const { onError } = options;
+  const { onError, pageReadBytes } = options;
   // Only calls from outside a transaction are watched: a failing statement inside one fails the
   // transaction, which is watched, so each failure is seen once, by the metrics and by health
   // (which learns from it that the store cannot write).
@@ -85,12 +87,12 @@ export function storeOn(driver: SqlDriver, options: StoreOptions = {}): Store {
     runBatch: (sql, rows) => watched(driver.runBatch(sql, rows)),
     insertMany: (table, columns, rows) => watched(driver.insertMany(table, columns, rows)),
   };
-  const repositories = repositoriesOn(db, driver.dialect);
+  const repositories = repositoriesOn(db, driver.dialect, pageReadBytes);
   const health = new StoreHealth(() => db.get('SELECT 1 AS ok'), () => repositories.settings.touch('health-probe'));
   return {
     ...repositories,
     dialect: driver.dialect,
-    transaction: (fn, options) => watched(driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect)), options)),
+    transaction: (fn, options) => watched(driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect, pageReadBytes)), options)),
     health: () => health.check(),
     migrate: () => driver.migrate(),
     poolStats: () => driver.poolStats?.(),
@@ -98,18 +100,18 @@ export function storeOn(driver: SqlDriver, options: StoreOptions = {}): Store {
   };
 }
 
-function repositoriesOn(db: SqlExecutor, dialect: SqlDialect): Repositories {
+function repositoriesOn(db: SqlExecutor, dialect: SqlDialect, pageReadBytes?: number): Repositories {
   return {
     settings: new SettingsRepository(db, dialect),
     jobs: new JobsRepository(db, dialect),
     revisions: new RevisionsRepository(db),
     rkProjects: new RkProjectsRepository(db, dialect),
     rkDatasets: new RkDatasetsRepository(db),
-    rkEntries: new RkEntriesRepository(db, dialect),
+    rkEntries: new RkEntriesRepository(db, dialect, pageReadBytes),
     rkLabels: new RkLabelsRepository(db),
     rkHistory: new RkHistoryRepository(db, dialect),
     rkSnapshots: new RkSnapshotsRepository(db),
-    rkEntryVersions: new RkEntryVersionsRepository(db, dialect),
+    rkEntryVersions: new RkEntryVersionsRepository(db, dialect, pageReadBytes),
     credentials: new CredentialsRepository(db),
     buckets: new BucketsRepository(db),
     idempotency: new IdempotencyRepository(db),

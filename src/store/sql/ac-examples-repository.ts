@@ -1,4 +1,5 @@
 import type { ExampleRow, LiveExample } from '../agentcore-records.js';
+import { readBytePage } from './byte-pages.js';
 import { placeholders } from './sql-driver.js';
 import type { SqlExecutor } from './sql-driver.js';
 
@@ -97,27 +98,20 @@ export class AcExamplesRepository {
    * Examples visible at `revision` in listing order after position `afterSeq`: at most `maxRows`,
    * and no more content than `maxBytes` (UTF-8; always at least one row). O(page) however deep.
    * The sizes come from the listing index, so content is read for the returned rows only: memory
-   * is bounded by the byte budget, whatever the examples' sizes. `more`: whether rows follow.
+   * is bounded by the byte budget, whatever the examples' sizes (byte-pages.ts). `more`: whether rows follow.
    */
   async page(datasetId: number, revision: number, afterSeq: number, maxRows: number, maxBytes: number): Promise<{ rows: ExampleRow[]; more: boolean }> {
-    const sizes = await this.db.all<{ seq: number; content_bytes: number }>(
-      `SELECT e.seq, e.content_bytes FROM ac_examples e
-       WHERE e.dataset_id = ? AND e.seq > ? AND ${VISIBLE} ORDER BY e.seq LIMIT ?`,
-      [datasetId, afterSeq, revision, revision, maxRows + 1],
-    );
-    let taken = 0;
-    for (let bytes = 0; taken < Math.min(maxRows, sizes.length); taken++) {
-      bytes += Number(sizes[taken].content_bytes);
-      if (taken > 0 && bytes > maxBytes) break;
-    }
-    if (taken === 0) return { rows: [], more: false };
-    // At one revision each position holds one visible row version: the range is exactly those rows.
-    const rows = await this.db.all<ExampleDbRow>(
-      `SELECT e.example_id, e.seq, c.content FROM ac_examples e JOIN ac_example_contents c ON c.id = e.id
-       WHERE e.dataset_id = ? AND e.seq > ? AND e.seq <= ? AND ${VISIBLE} ORDER BY e.seq`,
-      [datasetId, afterSeq, Number(sizes[taken - 1].seq), revision, revision],
-    );
-    return { rows: rows.map((row) => ({ exampleId: row.example_id, seq: Number(row.seq), content: row.content })), more: sizes.length > taken };
+    // At one revision each position holds one visible row version: a position is a row.
+    const page = await readBytePage<ExampleDbRow>(this.db, {
+      table: 'ac_examples',
+      where: `e.dataset_id = ? AND e.seq > ? AND ${VISIBLE}`,
+      params: [datasetId, afterSeq, revision, revision],
+      order: ['seq'],
+      size: 'e.content_bytes',
+      select: 'e.example_id, e.seq, c.content',
+      join: 'JOIN ac_example_contents c ON c.id = e.id',
+    }, maxRows, maxBytes);
+    return { rows: page.rows.map((row) => ({ exampleId: row.example_id, seq: Number(row.seq), content: row.content })), more: page.more };
   }
 
   /**

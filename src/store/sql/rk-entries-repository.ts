@@ -1,4 +1,5 @@
 import type { EntryFilter, EntryRow, StoredEntry } from '../records.js';
+import { DEFAULT_PAGE_READ_BYTES, readBytePage } from './byte-pages.js';
 import { RkEntryListing } from './rk-entry-listing.js';
 import { indexedText } from './source-ref-grams.js';
 import { SourceRefChunks } from './source-ref-chunks.js';
@@ -24,6 +25,8 @@ const POSITION_STEP = 5000;
 /** Rows deleted (or restored) per step of undoing an uncommitted revision: one short transaction each. */
 const DISCARD_STEP = 1000;
 const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
+/** A whole entry row of `e`, as a byte-bounded page reads it (toStored). */
+export const ENTRY_COLUMNS = 'e.id, e.source_ref, e.line, e.labels, e.is_labeled, e.has_errors';
 
 /**
  * Row versions of Rekognition entries. A row is visible at revision R when
@@ -36,7 +39,8 @@ export class RkEntriesRepository {
   /** PostgreSQL's ordered substring index (source-ref-chunks.ts). */
   readonly #chunks: SourceRefChunks | undefined;
 
-  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {
+  /** `pageReadBytes`: the lines a `scan` returns at most, past its first (byte-pages.ts). */
+  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect, private readonly pageReadBytes = DEFAULT_PAGE_READ_BYTES) {
     this.#chunks = dialect.substringIndex === 'pg_trgm' ? new SourceRefChunks(db) : undefined;
     this.#listing = new RkEntryListing(db, dialect, this.#chunks);
   }
@@ -209,13 +213,20 @@ export class RkEntriesRepository {
     return next.length > 0 ? { afterId } : { count: passed };
   }
 
-  /** Entries visible at `revision` after `afterId`, with everything needed to copy them. */
-  async scan(datasetId: number, revision: number, afterId: number, limit: number): Promise<StoredEntry[]> {
-    const rows = await this.db.all<EntryDbRow>(
-      `SELECT e.id, e.source_ref, e.line, e.labels, e.is_labeled, e.has_errors FROM rk_entries e
-       WHERE e.dataset_id = ? AND e.id > ? AND ${VISIBLE} ORDER BY e.id LIMIT ?`,
-      [datasetId, afterId, revision, revision, limit],
-    );
+  /**
+   * Entries visible at `revision` after `afterId`, with everything needed to copy them: at most
+   * `limit`, and no more than `maxBytes` of lines past the first (byte-pages.ts), so a page may
+   * hold fewer rows than `limit` with more to come; the walk ends at an empty page.
+   */
+  async scan(datasetId: number, revision: number, afterId: number, limit: number, maxBytes = this.pageReadBytes): Promise<StoredEntry[]> {
+    const { rows } = await readBytePage<EntryDbRow>(this.db, {
+      table: 'rk_entries',
+      where: `e.dataset_id = ? AND e.id > ? AND ${VISIBLE}`,
+      params: [datasetId, afterId, revision, revision],
+      order: ['id'],
+      size: 'octet_length(e.line)',
+      select: ENTRY_COLUMNS,
+    }, limit, maxBytes);
     return rows.map(toStored);
   }
 

@@ -1,5 +1,7 @@
 import type { StoredEntry } from '../records.js';
-import { toStored } from './rk-entries-repository.js';
+import { DEFAULT_PAGE_READ_BYTES, readBytePage } from './byte-pages.js';
+import type { BytePage } from './byte-pages.js';
+import { ENTRY_COLUMNS, toStored } from './rk-entries-repository.js';
 import type { EntryDbRow, SupersededCursor } from './rk-entries-repository.js';
 import { placeholders } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor } from './sql-driver.js';
@@ -15,34 +17,45 @@ const CHUNK = 200;
  * revision by source-ref (live rows, then superseded ones).
  */
 export class RkEntryVersionsRepository {
-  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
+  /** `pageReadBytes`: the lines a walk's page returns at most, past its first (byte-pages.ts). */
+  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect, private readonly pageReadBytes = DEFAULT_PAGE_READ_BYTES) {}
 
   /**
    * Rows visible at `from` but no longer at `to` (from < to): superseded in (from, to], in
-   * (deleted_rev, id) order after `after`. Each source-ref appears at most once.
+   * (deleted_rev, id) order after `after`, at most `limit` and `maxBytes` of lines past the
+   * first (byte-pages.ts). Each source-ref appears at most once.
    */
-  async supersededBetween(datasetId: number, from: number, to: number, after: SupersededCursor, limit: number): Promise<(StoredEntry & { deletedRev: number })[]> {
-    const rows = await this.db.all<EntryDbRow & { deleted_rev: number }>(
-      `SELECT ${ENTRY}, deleted_rev FROM rk_entries
-       WHERE dataset_id = ? AND deleted_rev IS NOT NULL AND (deleted_rev, id) > (?, ?) AND deleted_rev <= ? AND created_rev <= ?
-       ORDER BY deleted_rev, id LIMIT ?`,
-      [datasetId, ...(after.rev > from ? [after.rev, after.id] : [from, Number.MAX_SAFE_INTEGER]), to, from, limit],
-    );
-    return rows.map((row) => ({ ...toStored(row), deletedRev: Number(row.deleted_rev) }));
+  async supersededBetween(
+    datasetId: number, from: number, to: number, after: SupersededCursor, limit: number, maxBytes = this.pageReadBytes,
+  ): Promise<BytePage<StoredEntry & { deletedRev: number }>> {
+    const page = await readBytePage<EntryDbRow & { deleted_rev: number }>(this.db, {
+      table: 'rk_entries',
+      where: 'e.dataset_id = ? AND e.deleted_rev IS NOT NULL AND (e.deleted_rev, e.id) > (?, ?) AND e.deleted_rev <= ? AND e.created_rev <= ?',
+      params: [datasetId, ...(after.rev > from ? [after.rev, after.id] : [from, Number.MAX_SAFE_INTEGER]), to, from],
+      order: ['deleted_rev', 'id'],
+      size: 'octet_length(e.line)',
+      select: `${ENTRY_COLUMNS}, e.deleted_rev`,
+    }, limit, maxBytes);
+    return { rows: page.rows.map((row) => ({ ...toStored(row), deletedRev: Number(row.deleted_rev) })), more: page.more };
   }
 
   /**
    * Rows visible at `to` with ids in (afterId, upToId]: with afterId the id watermark of an
-   * earlier revision and upToId that of `to`, the entries `to` has that the earlier one did not.
+   * earlier revision and upToId that of `to`, the entries `to` has that the earlier one did not;
+   * at most `limit`, and `maxBytes` of lines past the first.
    */
-  async createdBetween(datasetId: number, afterId: number, upToId: number, to: number, limit: number): Promise<StoredEntry[]> {
-    const rows = await this.db.all<EntryDbRow>(
-      `SELECT ${ENTRY} FROM rk_entries
-       WHERE dataset_id = ? AND id > ? AND id <= ? AND created_rev <= ? AND (deleted_rev IS NULL OR deleted_rev > ?)
-       ORDER BY id LIMIT ?`,
-      [datasetId, afterId, upToId, to, to, limit],
-    );
-    return rows.map(toStored);
+  async createdBetween(
+    datasetId: number, afterId: number, upToId: number, to: number, limit: number, maxBytes = this.pageReadBytes,
+  ): Promise<BytePage<StoredEntry>> {
+    const page = await readBytePage<EntryDbRow>(this.db, {
+      table: 'rk_entries',
+      where: 'e.dataset_id = ? AND e.id > ? AND e.id <= ? AND e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)',
+      params: [datasetId, afterId, upToId, to, to],
+      order: ['id'],
+      size: 'octet_length(e.line)',
+      select: ENTRY_COLUMNS,
+    }, limit, maxBytes);
+    return { rows: page.rows.map(toStored), more: page.more };
   }
 
   /** The version of each source-ref visible at `revision` (absent: the dataset had no such entry then). */

@@ -247,5 +247,9 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL listing plans', () => {
     const at = await explain('history: source-refs at revision 1', (e) => versions(e).at(2, 1, ['s3://bucket-2/folder-5/img-000005.jpg', 's3://bucket-2/folder-10/img-000010.jpg']));
     expect(at).toMatch(/Index Scan using rk_entries_live_source_ref[\s\S]*---[\s\S]*Index Scan using rk_entries_superseded_source_ref/);
     for (const plan of [superseded, created, at]) expect(plan).not.toMatch(/Seq Scan|Sort/);
+    // Copies, distributions and exports: a page bounded by bytes reads the sizes, then the rows that fit, along one index.
+    const scanned = await explain('copies and exports: entries of a revision', (e) => new RkEntriesRepository(e, driver.dialect).scan(2, 1, 30_000, 1000));
+    expect(scanned).toMatch(/^Index Scan using (rk_entries_dataset_order|rk_entries_pkey) on rk_entries e\n[\s\S]*Index Scan using (rk_entries_dataset_order|rk_entries_pkey) on rk_entries e_1\n/);
+    expect(scanned).not.toMatch(/Seq Scan|Sort/);
   });
 });

@@ -25,7 +25,8 @@ export interface DiffStep {
 
 /**
  * One step of the difference between the entries of `older` and `newer` (older.revision <=
- * newer.revision), looking at up to `limit` row versions. Its cost is proportional to what
+ * newer.revision), looking at up to `limit` row versions (fewer when their lines pass the store's
+ * page budget: byte-pages.ts). Its cost is proportional to what
  * changed between the two, not to the dataset's size: each side is an index range, and each
  * row's counterpart is found by source-ref. An entry rewritten with the very same line is not a
  * difference. Afterwards both revisions are checked to be still readable, so a garbage
@@ -46,7 +47,7 @@ export async function diffStep(
 async function supersededStep(
   repos: Repositories, datasetId: number, older: RevisionRecord, newer: RevisionRecord, after: { rev: number; id: number }, limit: number,
 ): Promise<DiffStep> {
-  const rows = await repos.rkEntryVersions.supersededBetween(datasetId, older.revision, newer.revision, after, limit);
+  const { rows, more } = await repos.rkEntryVersions.supersededBetween(datasetId, older.revision, newer.revision, after, limit);
   const later = await repos.rkEntryVersions.at(datasetId, newer.revision, rows.map((row) => row.sourceRef));
   const pairs = [];
   for (const { deletedRev, ...before } of rows) {
@@ -56,17 +57,17 @@ async function supersededStep(
   }
   const last = rows[rows.length - 1];
   // The older revision's rows have ids up to its watermark: the newer one's own rows come after it.
-  const next: DiffCursor = rows.length < limit ? { phase: 'created', id: older.maxEntryId } : { phase: 'superseded', rev: last.deletedRev, id: last.id };
+  const next: DiffCursor = more ? { phase: 'superseded', rev: last.deletedRev, id: last.id } : { phase: 'created', id: older.maxEntryId };
   return { pairs, next };
 }
 
 async function createdStep(
   repos: Repositories, datasetId: number, older: RevisionRecord, newer: RevisionRecord, afterId: number, limit: number,
 ): Promise<DiffStep> {
-  const rows = await repos.rkEntryVersions.createdBetween(datasetId, afterId, newer.maxEntryId, newer.revision, limit);
+  const { rows, more } = await repos.rkEntryVersions.createdBetween(datasetId, afterId, newer.maxEntryId, newer.revision, limit);
   // A source-ref the older revision had was superseded in between: the first phase paired it.
   const earlier = await repos.rkEntryVersions.at(datasetId, older.revision, rows.map((row) => row.sourceRef));
   const pairs = rows.filter((row) => !earlier.has(row.sourceRef))
     .map((after) => ({ pair: { sourceRef: after.sourceRef, after }, cursor: { phase: 'created', id: after.id } as const }));
-  return { pairs, next: rows.length < limit ? undefined : { phase: 'created', id: rows[rows.length - 1].id } };
+  return { pairs, next: more ? { phase: 'created', id: rows[rows.length - 1].id } : undefined };
 }

@@ -47,9 +47,8 @@ interface EntriesToken { d: number; r: number; s?: string; a: number }
 const DIFF_STEP = 250;
 const DIFF_PAGE_SCAN = 5_000;
 const PAGE_CHARS = 4 * 1024 * 1024;
+/** Rows per page of a revision's entries (openRevision), fewer where their lines pass the store's page budget. */
 const ENTRY_PAGE = 1000;
-/** Rows read at once for a page of entries: lines are up to 100,000 characters, so a page is read in parts. */
-const ENTRY_BATCH = 100;
 
 /**
  * The history of Rekognition datasets, read side: revisions with their counts, the ingest report
@@ -186,27 +185,24 @@ export class HistoryService {
     } else {
       at = pointView(await this.#readablePoint(dataset, query.at));
     }
-    // A page stops at maxResults or near PAGE_CHARS of lines, read ENTRY_BATCH rows at a time:
-    // 1000 lines of 100,000 characters would otherwise be read, and answered, as 200 MB at once.
+    // A page stops at maxResults or near PAGE_CHARS of lines; each read holds at most the store's
+    // page budget of lines (byte-pages.ts), so 1000 lines of 100,000 characters are never read at once.
     const entries: string[] = [];
     let chars = 0;
     let last = afterId;
-    let more = true;
-    while (more && entries.length < query.maxResults && chars < PAGE_CHARS) {
-      const want = Math.min(ENTRY_BATCH, query.maxResults - entries.length);
-      const rows = await this.#page(dataset.id, at.revision, last, want);
-      let taken = 0;
+    let ended = false;
+    while (!ended && entries.length < query.maxResults && chars < PAGE_CHARS) {
+      const rows = await this.#page(dataset.id, at.revision, last, query.maxResults - entries.length);
+      ended = rows.length === 0;
       for (const row of rows) {
         entries.push(row.line);
         chars += row.line.length;
         last = row.id;
-        taken++;
         if (chars >= PAGE_CHARS) break;
       }
-      more = rows.length === want || taken < rows.length;
     }
-    // The last page has no token: look one row ahead when the page filled up exactly.
-    if (more) more = (await this.#page(dataset.id, at.revision, last, 1)).length > 0;
+    // The last page has no token: look one row ahead (a read may stop short of `limit` at its byte budget).
+    const more = !ended && (await this.#page(dataset.id, at.revision, last, 1)).length > 0;
     const nextToken = more
       ? this.deps.pageTokens.issue<EntriesToken>('rk-entries-at', {
         d: dataset.id, r: at.revision, ...(at.snapshot ? { s: at.snapshot } : {}), a: last,

@@ -11,6 +11,7 @@ import { importManifest } from './import-manifest.js';
 import { readerFor } from './job-deps.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
+/** Entries copied per chunk transaction: 1000, fewer where their lines pass the store's page budget (byte-pages.ts). */
 const COPY_CHUNK = 1000;
 
 /**

@@ -9,6 +9,7 @@ import type { JobContext, JobDefinition } from '../../job.js';
 import { commitOrReject, failForService, rejectBatch } from './batch-outcome.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
+/** Entries looked at per chunk transaction: 1000, fewer where their lines pass the store's page budget (byte-pages.ts). */
 const CHUNK = 1000;
 /** AWS: DistributeDatasetEntries moves 20% of the training dataset's images to the test dataset. */
 const TEST_SHARE = 0.2;

@@ -10,7 +10,7 @@ import type { JobDefinition } from '../../job.js';
 import { commitOrReject, failForService, rejectBatch, writerFor } from './batch-outcome.js';
 import type { RekognitionJobDeps } from './job-deps.js';
 
-/** Row versions compared per chunk transaction. */
+/** Row versions compared per chunk transaction, fewer where their lines pass the store's page budget (byte-pages.ts). */
 const STEP = 1000;
 
 /**

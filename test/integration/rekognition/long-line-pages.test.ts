@@ -1,0 +1,138 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  CreateDatasetCommand, CreateProjectCommand, DistributeDatasetEntriesCommand, UpdateDatasetEntriesCommand,
+} from '@aws-sdk/client-rekognition';
+import type { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TroveApiClient } from '../../../src/client/trove-api-client.js';
+import type { StoredEntry } from '../../../src/store/records.js';
+import { BACKENDS } from '../../harness/backends.js';
+import { exportLink, putObject } from '../../harness/exchange.js';
+import { currentEntries, historyClient } from '../../harness/history.js';
+import { classificationLine, lines, settled } from '../../harness/rekognition.js';
+import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
+import type { TestServer } from '../../harness/server.js';
+
+/** A few hundred lines just under the 100,000 characters a line may have. */
+const LINES = 200;
+const LINE_CHARS = 90_000;
+/** The store's page budget for this server: three such lines, where 1,000 rows were read before. */
+const BUDGET = 300_000;
+
+/** A classification line padded with random hex (PostgreSQL stores it out of line, uncompressed) to LINE_CHARS. */
+function longLine(i: number): string {
+  const line = { ...JSON.parse(classificationLine(`s3://photos/long/${i}.jpg`, i % 2 === 0 ? 'rose' : 'tulip')) as object, notes: '' };
+  const pad = LINE_CHARS - JSON.stringify(line).length;
+  line.notes = randomBytes(Math.ceil(pad / 2)).toString('hex').slice(0, pad);
+  return JSON.stringify(line);
+}
+
+/** The line bytes of each page a repository read returned, as it returned them. */
+type Pages = number[][];
+
+/** Records the pages a repository read returns (rows, or a page of `rows`); the call itself runs unchanged. */
+function recordPages<T extends object>(repository: T, method: keyof T & string, pages: Pages): void {
+  const original = (repository[method] as (...args: unknown[]) => Promise<StoredEntry[] | { rows: StoredEntry[] }>).bind(repository);
+  Object.assign(repository, {
+    [method]: async (...args: unknown[]) => {
+      const result = await original(...args);
+      const rows = Array.isArray(result) ? result : result.rows;
+      if (rows.length > 0) pages.push(rows.map((row) => Buffer.byteLength(row.line)));
+      return result;
+    },
+  });
+}
+
+/** The entries, sorted, as one digest and a count: a failed comparison prints two lines, not 18 MB. */
+function digest(entries: readonly string[]): { count: number; sha256: string } {
+  return { count: entries.length, sha256: createHash('sha256').update([...entries].sort().join('\n')).digest('hex') };
+}
+
+/** Every page within the budget (or a single line), and enough of them to have read `bytes` that way. */
+function expectBoundedPages(pages: Pages, bytes: number): void {
+  expect(pages.length).toBeGreaterThanOrEqual(Math.ceil(bytes / BUDGET));
+  for (const page of pages) {
+    const sum = page.reduce((a, b) => a + b, 0);
+    expect(page.length === 1 || sum <= BUDGET, `a page of ${page.length} lines, ${sum} bytes`).toBe(true);
+  }
+}
+
+/**
+ * Memory bounded by bytes: with 200 lines of 90,000 characters, a dataset copy, an export, a
+ * restore and a distribution read the entries in pages of at most the store's byte budget
+ * (`pageReadBytes`, here 300,000 bytes: three lines), where they read 1,000 rows (~90 MB of
+ * lines) at once before, and the results are exactly those of reading everything at once.
+ */
+describe.each(BACKENDS)('pages of long lines bounded by bytes (%s)', (backend) => {
+  let server: TestServer;
+  let client: RekognitionClient;
+  let api: TroveApiClient;
+  let source: string;
+  let copy: string;
+  let test: string;
+  let sourceEntries: string[];
+  const expected = Array.from({ length: LINES }, (_, i) => longLine(i));
+  const totalBytes = expected.reduce((sum, line) => sum + Buffer.byteLength(line), 0);
+  const pages: Pages = [];
+
+  beforeAll(async () => {
+    server = await startServer({ backend, pageReadBytes: BUDGET, imageChecks: { enabled: false } });
+    client = server.rekognition();
+    api = new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
+    const { store } = server.trove;
+    recordPages(store.rkEntries, 'scan', pages);
+    recordPages(store.rkEntryVersions, 'supersededBetween', pages);
+    recordPages(store.rkEntryVersions, 'createdBetween', pages);
+    putObject(server, 'manifests', 'long.manifest', expected.join('\n'));
+    const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'long-lines' }));
+    ({ DatasetArn: source } = await client.send(new CreateDatasetCommand({
+      ProjectArn, DatasetType: 'TRAIN', DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: 'manifests', Name: 'long.manifest' } } },
+    })) as { DatasetArn: string });
+    expect(await settled(client, source)).toMatchObject({ Status: 'CREATE_COMPLETE', DatasetStats: { TotalEntries: LINES } });
+    sourceEntries = await currentEntries(client, source);
+    expect(sourceEntries.map((entry) => (JSON.parse(entry) as { notes: string }).notes).sort())
+      .toEqual(expected.map((line) => (JSON.parse(line) as { notes: string }).notes).sort());
+  }, 120_000);
+  afterAll(async () => server?.close());
+  beforeEach(() => void pages.splice(0));
+
+  it('copies a dataset (CreateDataset from another) page by page, every entry as it was', async () => {
+    const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'long-lines-copy' }));
+    ({ DatasetArn: copy } = await client.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN', DatasetSource: { DatasetArn: source } })) as { DatasetArn: string });
+    expect(await settled(client, copy)).toMatchObject({ Status: 'CREATE_COMPLETE', DatasetStats: { TotalEntries: LINES, TotalLabels: 2 } });
+    expectBoundedPages(pages, totalBytes);
+    expect(digest(await currentEntries(client, copy))).toEqual(digest(sourceEntries));
+    ({ DatasetArn: test } = await client.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TEST' })) as { DatasetArn: string });
+    await settled(client, test);
+  }, 60_000);
+
+  it('exports a manifest page by page, byte for byte the stored lines', async () => {
+    const link = await exportLink(api, source, 'MANIFEST');
+    const body = await (await fetch(link.url)).text();
+    expectBoundedPages(pages, totalBytes);
+    expect(digest(body.split('\n').filter(Boolean).map((line) => JSON.stringify(JSON.parse(line))))).toEqual(digest(sourceEntries));
+  }, 60_000);
+
+  it('restores a snapshot page by page, every entry back as it was', async () => {
+    const history = historyClient(server.url);
+    await history.createSnapshot(copy, 'long');
+    // Every entry replaced by a short line: the restore reads all 200 long ones back.
+    await client.send(new UpdateDatasetEntriesCommand({
+      DatasetArn: copy, Changes: { GroundTruth: lines(...expected.map((_, i) => classificationLine(`s3://photos/long/${i}.jpg`, 'short'))) },
+    }));
+    expect((await settled(client, copy)).Status).toBe('UPDATE_COMPLETE');
+    pages.splice(0);
+    await history.restore(copy, 'long');
+    expect((await settled(client, copy)).Status).toBe('UPDATE_COMPLETE');
+    expectBoundedPages(pages, totalBytes);
+    expect(digest(await currentEntries(client, copy))).toEqual(digest(sourceEntries));
+  }, 60_000);
+
+  it('distributes a dataset page by page, every entry on one side, a fifth of them moved', async () => {
+    await client.send(new DistributeDatasetEntriesCommand({ Datasets: [{ Arn: copy }, { Arn: test }] }));
+    expect(await settled(client, copy)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: LINES - LINES / 5 } });
+    expect(await settled(client, test)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: LINES / 5 } });
+    expectBoundedPages(pages, totalBytes);
+    expect(digest([...await currentEntries(client, copy), ...await currentEntries(client, test)])).toEqual(digest(sourceEntries));
+  }, 60_000);
+});
