@@ -174,6 +174,8 @@ function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void })
       </button>
     );
   } else if (job.cancelRequestedBy !== undefined) {
+    // What becomes of it depends on its state (CancelJob's jobState; the list is read again at
+    // once, so the answer itself only confirms the cancel was asked for).
     controls = <span className="muted small" role="status">Cancelling: {cancellingWords(job.state)}.</span>;
   } else if (jobAction) {
     const refused = cancelAllowed.allowed ? undefined : cancelAllowed.reason;
@@ -184,7 +186,7 @@ function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void })
           dataset is marked failed (CANCELLED).{retryAction ? ' A cancelled job can be retried later.' : ''}
         </p>
         <button type="button" className="small danger" disabled={action.busy}
-          onClick={() => void act(() => jobs.cancel(job.jobId), (answer) => (answer.state === 'CANCELLED' ? `Job ${job.jobId} is cancelled.` : `Job ${job.jobId} is being cancelled: ${cancellingWords(answer.jobState)}.`))}>
+          onClick={() => void act(() => jobs.cancel(job.jobId), (answer) => (answer.state === 'CANCELLED' ? `Job ${job.jobId} is cancelled.` : `Job ${job.jobId}: cancel asked for.`))}>
           Cancel job {job.jobId}
         </button>
         <button type="button" className="small" onClick={() => setConfirming(false)}>Keep it</button>
