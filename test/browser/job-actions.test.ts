@@ -124,7 +124,7 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console: ret
       await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines(classificationLine('s3://pictures/peony-1.png', 'peony')) } }));
       const { jobId } = (await c.data.jobs.all()).find((job) => job.resources[0] === arn)!;
       // Its run, as a runner records one a store outage cuts short (the outage itself:
-      // test/integration/resilience/job-interrupted.test.ts): claimed, a row written at the
+      // test/integration/resilience/store-cannot-write.test.ts): claimed, a row written at the
       // change's unpublished revision, then handed back without counting the attempt.
       const store = c.server.trove.store;
       expect((await store.jobs.claimById(jobId, RUNNER, Date.now(), 60 * 60_000))?.id).toBe(jobId);
