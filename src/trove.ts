@@ -53,7 +53,7 @@ import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
 import { prepareDataDir } from './store/sqlite/database-files.js';
 import type { Store } from './store/store.js';
-import { longestUploadMs } from './domain/uploads/upload-pace.js';
+import { abandonedUploadMs, progressMarkMs } from './domain/uploads/upload-pace.js';
 
 export interface Trove {
   /** Base URL the server listens on, e.g. http://127.0.0.1:4599 (https:// with --tls-cert). */
@@ -132,9 +132,10 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     buckets.onChange(() => objectAccess.invalidate());
 
     const tokens = new SignedTokenCodec(await store.settings.secret('page-token-key'));
+    const pace = { requestTimeoutMs: config.requestTimeoutMs, minBytesPerSecond: config.importUploadMinBytesPerSecond };
     const maintenance = new Maintenance(store, {
       intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs, failedJobRetentionMs: config.jobs.failedRetentionMs,
-      longestUploadMs: longestUploadMs({ requestTimeoutMs: config.requestTimeoutMs, minBytesPerSecond: config.importUploadMinBytesPerSecond }, config.bodyLimits.importUpload),
+      abandonedUploadMs: abandonedUploadMs(pace),
     }, clock, logger.child({ component: 'maintenance' }));
     const definitions = jobDefinitions({
       rekognition: {
@@ -178,6 +179,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const exports = new ExportService({ links, revisions: history, agentcore: agentcore.services.datasets, clock });
     const imports = new ImportService({ store, objects: objectAccess, entries, clock, logger, maxUploadBytes: config.bodyLimits.importUpload,
       stagedCaps: { perAccount: config.importUploadStaging.maxBytesPerAccount, total: config.importUploadStaging.maxBytes },
+      progressMarkMs: progressMarkMs(pace), abandonedUploadMs: abandonedUploadMs(pace),
     });
     const downloads = new DownloadService(links, { [AGENTCORE_LINK]: new AgentCoreDownloads(store), rekognition: exports });
     const openStore = store;

@@ -10,15 +10,11 @@ export interface MaintenanceConfig {
   readonly pageTokenTtlMs: number;
   /** Jobs that gave up are listed this long, then forgotten. */
   readonly failedJobRetentionMs: number;
-  /** The longest an upload's request may keep sending it (domain/uploads/upload-pace.ts longestUploadMs). */
-  readonly longestUploadMs: number;
+  /** An upload no job took whose progress is older than this was abandoned (domain/uploads/upload-pace.ts abandonedUploadMs). */
+  readonly abandonedUploadMs: number;
 }
 
 const PURGE_CHUNK = 2000;
-/** An upload not written to for this long (at least), and not accepted, is an orphan (see #removeOrphanUploads). */
-const ORPHAN_UPLOAD_IDLE_MS = 60 * 60 * 1000;
-/** How much longer than its longest request an upload stays: its request's last steps, time in the store, clocks of other nodes. */
-const ORPHAN_UPLOAD_MARGIN_MS = 10 * 60 * 1000;
 const ORPHAN_UPLOADS_PER_SWEEP = 100;
 const DATASETS_PER_SWEEP = 100;
 /**
@@ -168,14 +164,14 @@ export class Maintenance {
 
   /**
    * Files staged for UploadDatasetImport that no job will read: the request that sent one died
-   * before accepting it (a crash, kill -9), or its job is gone. An upload's request is cut once it
-   * falls behind its pace (upload-pace.ts), after `longestUploadMs` at the latest, however it
-   * paused between pieces: an upload not written to for longer than that, with a margin (an hour
-   * at least), is no longer being sent.
+   * before accepting it (its node crashed, kill -9), or its job is gone. While its request lives,
+   * the node reading it records its progress at least every 1.25x the request timeout (a longer
+   * pause cuts the request, upload-pace.ts), so one whose progress is older than the
+   * abandoned-upload bound is no longer being sent, whichever node took it: a live slow upload on
+   * another node keeps marking its progress and is never removed.
    */
   async #removeOrphanUploads(): Promise<void> {
-    const idle = Math.max(ORPHAN_UPLOAD_IDLE_MS, this.config.longestUploadMs + ORPHAN_UPLOAD_MARGIN_MS);
-    for (const id of await this.store.importUploads.orphans(this.clock.now() - idle, ORPHAN_UPLOADS_PER_SWEEP)) {
+    for (const id of await this.store.importUploads.orphans(this.clock.now() - this.config.abandonedUploadMs, ORPHAN_UPLOADS_PER_SWEEP)) {
       await this.store.importUploads.remove(id);
       this.logger.info({ upload: id }, 'an upload no import took was removed');
     }

@@ -12,6 +12,8 @@ import type { UploadPace } from '../domain/uploads/upload-pace.js';
 export class PacedBodies {
   readonly #watched = new WeakSet<object>();
   readonly #untracked = new WeakSet<object>();
+  /** Connections whose body the pace cut: answered by Trove (and closed), never by Node's 408 meanwhile. */
+  readonly #cut = new WeakSet<object>();
 
   constructor(readonly pace: UploadPace) {}
 
@@ -24,9 +26,17 @@ export class PacedBodies {
     this.#watched.delete(connection);
   }
 
+  /**
+   * The pace cut this connection's body (BodyTooSlow): its answer is on its way, and closes it.
+   * Node's own timeout, due about as soon, must not answer 408 first while that answer is made.
+   */
+  cut(connection: object): void {
+    this.#cut.add(connection);
+  }
+
   /** Node's request timeout fired for this connection: true when its body is watched here instead. */
   takeRequestTimeout(connection: object): boolean {
-    if (!this.#watched.has(connection)) return false;
+    if (!this.#watched.has(connection) && !this.#cut.has(connection)) return false;
     this.#untracked.add(connection);
     return true;
   }

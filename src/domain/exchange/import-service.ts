@@ -6,6 +6,7 @@ import { formatS3Uri, ObjectStoreError, parseS3Uri } from '../../object-store/ob
 import type { Clock } from '../../lib/clock.js';
 import type { RkDatasetRecord } from '../../store/records.js';
 import type { ByteCaps, CapPassed } from '../../store/sql/byte-caps.js';
+import { UploadGone } from '../../store/sql/import-uploads-repository.js';
 import type { Store } from '../../store/store.js';
 import type { Caller } from '../caller.js';
 import { belongsTo } from '../rekognition/arns.js';
@@ -48,6 +49,11 @@ export interface UploadBody {
 const UPLOAD_PIECE = 256 * 1024;
 /** Pieces per staging transaction: 1 MiB, a short hold of the writer while the body streams. */
 const PIECES_PER_WRITE = 4;
+/**
+ * Most room an arriving upload takes ahead of its bytes against the store-wide staging cap, so
+ * that it locks the cap's row every few megabytes, not every one; never more than it has sent.
+ */
+const MAX_CLAIM_AHEAD = 8 * 1024 * 1024;
 
 export interface ImportServiceDeps {
   readonly store: Store;
@@ -59,6 +65,9 @@ export interface ImportServiceDeps {
   readonly maxUploadBytes: number;
   /** Bytes of uploads staged at once, per account and in all (`--import-upload-max-staged-bytes[-per-account]`). */
   readonly stagedCaps: ByteCaps;
+  /** The paced-upload bounds (domain/uploads/upload-pace.ts): how often progress is marked, and when an upload is abandoned. */
+  readonly progressMarkMs: number;
+  readonly abandonedUploadMs: number;
 }
 
 /**
@@ -109,29 +118,33 @@ export class ImportService {
     if (body.announcedBytes !== undefined && body.announcedBytes > max) throw tooLarge(body.announcedBytes, max);
     const { store, clock } = this.deps;
     const { account } = caller;
-    // The announced size is counted against the staging caps before the body is read (refused:
-    // nothing staged); a body without one is counted as it arrives (#stage).
+    // The announced size is counted against the account's staging cap before the body is read
+    // (refused: nothing staged); the store-wide cap counts bytes as they arrive (#stage), so an
+    // upload that announces much and sends little holds no other tenant's room.
+    const announced = body.announcedBytes ?? 0;
     const id = await store.transaction(async (tx) => {
       const created = await tx.importUploads.create(clock.now(), account);
-      const passed = body.announcedBytes && await tx.importUploads.reserve(created, account, body.announcedBytes, this.deps.stagedCaps);
-      if (passed) throw overStagingCap(body.announcedBytes!, passed);
+      const { passed } = announced > 0 ? await tx.importUploads.reserve(created, account, { need: 0, want: 0, announced }, this.deps.stagedCaps, this.#liveSince()) : {};
+      if (passed) throw overStagingCap(announced, passed);
       return created;
     }, { durability: 'deferred' });
     try {
-      const bytes = await this.#stage(id, account, body.chunks, max, body.announcedBytes ?? 0);
+      const bytes = await this.#stage(id, account, body.chunks, max, announced);
       if (bytes === 0) throw new ValidationException('The request body is empty: send the file\'s bytes.');
       const source = { upload: id, name: request.name, bytes };
       await this.deps.entries.acceptChange(caller, request.datasetArn, {
         import: { format: request.format, source, ...(request.images ? { images: request.images } : {}) },
         attach: async (tx, jobId) => {
-          if (!(await tx.importUploads.attach(id, jobId))) throw new Error(`upload ${id} is gone`);
+          if (!(await tx.importUploads.attach(id, jobId))) throw new UploadGone(id);
         },
       }, (message) => new ConflictException(message));
       return {
         datasetArn: request.datasetArn, status: 'UPDATE_IN_PROGRESS', format: request.format, source: importSourceName(source),
         ...(request.images ? { images: request.images } : {}),
       };
-    } catch (error) {
+    } catch (caught) {
+      // Taken for abandoned by another node's sweep (their clocks disagree by more than the margin): the client may send it again.
+      const error = caught instanceof UploadGone ? new ConflictException('The upload was removed before it had arrived, taken for abandoned: send it again.') : caught;
       await store.importUploads.remove(id).catch((failure: unknown) => {
         // The maintenance sweep removes it later (an upload no job took).
         this.deps.logger.warn({ err: failure, upload: id }, 'a refused upload could not be removed yet');
@@ -142,17 +155,20 @@ export class ImportService {
 
   /**
    * Writes the chunks as the upload's pieces; resolves to its size. Over `max` bytes:
-   * ValidationException. Bytes beyond the `reserved` ones (what was announced) are counted against
-   * the staging caps by the transaction that stages them: past a cap, ServiceQuotaExceededException.
+   * ValidationException. The bytes are counted against the staging caps by the transaction that
+   * stages them, whenever they pass the room counted so far (`claimed`): past a cap,
+   * ServiceQuotaExceededException. While bytes arrive, the upload's progress time is kept fresh.
    */
-  async #stage(id: number, account: string, chunks: AsyncIterable<Buffer>, max: number, reserved: number): Promise<number> {
+  async #stage(id: number, account: string, chunks: AsyncIterable<Buffer>, max: number, announced: number): Promise<number> {
     const { store, clock } = this.deps;
     let staged = 0;
+    let claimed = 0;
     let pieces: Buffer[] = [];
     let parts: Buffer[] = [];
     let held = 0;
     let bytes = 0;
     let seq = 0;
+    let marked = clock.now();
     // Deferred durability: the accepting transaction commits with the sync and makes these durable with it (commits are ordered).
     const flush = async () => {
       if (pieces.length === 0) return;
@@ -160,19 +176,22 @@ export class ImportService {
       pieces = [];
       const after = staged + batch.reduce((sum, piece) => sum + piece.length, 0);
       await store.transaction(async (tx) => {
-        if (after > reserved) {
-          const passed = await tx.importUploads.reserve(id, account, after, this.deps.stagedCaps);
-          if (passed) throw overStagingCap(after, passed);
+        if (after > claimed) {
+          // Room ahead as large as what has come (at most MAX_CLAIM_AHEAD, never past the announced or largest size).
+          const want = Math.max(after, Math.min(announced || max, after + Math.min(after, MAX_CLAIM_AHEAD)));
+          const granted = await tx.importUploads.reserve(id, account, { need: after, want, announced }, this.deps.stagedCaps, this.#liveSince());
+          if (granted.passed) throw overStagingCap(after, granted.passed);
+          claimed = granted.claimed;
         }
-        await tx.importUploads.append(id, seq, batch, clock.now());
+        await tx.importUploads.append(id, seq, batch, marked = clock.now());
       }, { durability: 'deferred' });
-      reserved = Math.max(reserved, after);
       staged = after;
       seq += batch.length;
     };
     for await (const chunk of chunks) {
       bytes += chunk.length;
       if (bytes > max) throw tooLarge(bytes, max);
+      if (clock.now() - marked >= this.deps.progressMarkMs) await store.importUploads.progress(id, marked = clock.now());
       for (let at = 0; at < chunk.length;) {
         const take = Math.min(chunk.length - at, UPLOAD_PIECE - held);
         parts.push(chunk.subarray(at, at + take));
@@ -189,6 +208,11 @@ export class ImportService {
     if (held > 0) pieces.push(Buffer.concat(parts, held));
     await flush();
     return bytes;
+  }
+
+  /** Uploads whose progress is older than this were abandoned by their node: they no longer count. */
+  #liveSince(): number {
+    return this.deps.clock.now() - this.deps.abandonedUploadMs;
   }
 
   /** The caller's dataset, or ResourceNotFoundException (another account's does not exist for it). */

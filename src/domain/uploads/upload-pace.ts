@@ -6,7 +6,7 @@
  * - it never pauses longer than `requestTimeoutMs` (no request may stay silent longer);
  * - every byte it sent buys `1 / minBytesPerSecond` seconds on top of `requestTimeoutMs`: a
  *   sender averaging at least that rate is never cut, one trickling slower is cut once it falls
- *   behind, and the whole body takes at most `longestUploadMs`.
+ *   behind, and the whole body takes at most `requestTimeoutMs` + its size / that rate.
  *
  * Only the time Trove spends waiting for the client counts: a store that is slow to take a piece
  * (backpressure) costs the sender nothing.
@@ -24,7 +24,22 @@ export function nextWaitMs(pace: UploadPace, receivedBytes: number, waitedMs: nu
   return Math.max(0, Math.min(pace.requestTimeoutMs, allowance));
 }
 
-/** The longest a body of at most `maxBytes` may keep its request sending (the orphan-upload sweep waits longer). */
-export function longestUploadMs(pace: UploadPace, maxBytes: number): number {
-  return pace.requestTimeoutMs + Math.ceil((maxBytes * 1000) / pace.minBytesPerSecond);
+/**
+ * How often (at most) an arriving upload records its progress time in the store, each time bytes
+ * arrive after that long; a staging write records it too. So while its request lives, the time is
+ * never older than `requestTimeoutMs` (the longest pause) plus this, plus the store's own time.
+ */
+export function progressMarkMs(pace: UploadPace): number {
+  return pace.requestTimeoutMs / 4;
+}
+
+/**
+ * An upload no job has taken whose progress time is older than this was abandoned: its node died
+ * (or its request ended and the removal failed). It stops counting against the staging caps at
+ * once and the maintenance sweep removes it, on any node. The margin beyond the longest gap
+ * between marks (1.25x the request timeout) covers a slow store and the clocks of other nodes
+ * (which must agree within it, as for job leases): 3 minutes with the default timeout.
+ */
+export function abandonedUploadMs(pace: UploadPace): number {
+  return 3 * pace.requestTimeoutMs;
 }

@@ -263,7 +263,10 @@ function streamedPayload(request: FastifyRequest, sha256: string, paced: PacedBo
           try {
             next = await read();
           } catch (error) {
-            if (error instanceof BodyTooSlow) throw error;
+            if (error instanceof BodyTooSlow) {
+              paced?.cut(raw.socket);
+              throw error;
+            }
             // The client went away in the middle (Node: 'aborted'), or Node's request timeout cut it before its body was read.
             throw new RequestBodyIncomplete();
           }

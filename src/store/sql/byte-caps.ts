@@ -14,9 +14,3 @@ export interface CapPassed {
   readonly used: number;
 }
 
-/** Undefined when `bytes` more fit beside what is `used` (the account's, everyone's), else the first cap passed. */
-export function countUnderCaps(bytes: number, used: { mine: number; total: number }, caps: ByteCaps): CapPassed | undefined {
-  if (used.mine + bytes > caps.perAccount) return { cap: 'account', limit: caps.perAccount, used: used.mine };
-  if (used.total + bytes > caps.total) return { cap: 'store', limit: caps.total, used: used.total };
-  return undefined;
-}

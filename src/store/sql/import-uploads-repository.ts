@@ -1,6 +1,22 @@
 import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
-import { countUnderCaps } from './byte-caps.js';
 import type { ByteCaps, CapPassed } from './byte-caps.js';
+
+/** What an upload asks to count against the staging caps (ImportService works it out). */
+export interface StagingClaim {
+  /** Bytes staged once the step being written is in: they must fit both caps. */
+  readonly need: number;
+  /** How far it would like to stage before counting again (at least `need`): granted as the caps' room allows. */
+  readonly want: number;
+  /** The size its request announced (0: none), counted against its account's cap from the start. */
+  readonly announced: number;
+}
+
+/** The upload was removed while its request was still staging it (taken for abandoned: clocks of nodes apart). */
+export class UploadGone extends Error {
+  constructor(id: number) {
+    super(`upload ${id} was removed while it was being staged`);
+  }
+}
 
 /** Pieces read per query when an upload is read back: few round trips (PostgreSQL), 1 MiB in flight. */
 const PIECES_PER_READ = 4;
@@ -24,31 +40,63 @@ export class ImportUploadsRepository {
   }
 
   /**
-   * Counts `bytes` as the upload's staged size against the caps (what it announced, or what has
-   * arrived): undefined when that fits, else the cap it would pass (nothing changed). Call inside
-   * the transaction that stages them: it locks the staged-uploads row of store_locks first, so
-   * concurrent uploads (on any node) count one after the other and cannot both take the last room.
+   * Counts the upload against the staging caps (under the staged-uploads row of store_locks, so
+   * uploads on any node count one after the other and cannot both take the last room): its account
+   * cap counts at least the size it announced, the store-wide cap only bytes that arrive (`need`)
+   * and the room granted for its next ones. Resolves to how far it may stage before it must count
+   * again (`claimed`, at least `need`), or to the cap it would pass (nothing changed). Uploads
+   * abandoned by their node (no progress since `liveSince`, see `progress`) no longer count.
    */
-  async reserve(id: number, account: string, bytes: number, caps: ByteCaps): Promise<CapPassed | undefined> {
+  async reserve(id: number, account: string, claim: StagingClaim, caps: ByteCaps, liveSince: number): Promise<{ claimed: number; passed?: CapPassed }> {
     await this.db.get(`SELECT name FROM store_locks WHERE name = 'staged-uploads' ${this.dialect.forUpdate}`);
     const used = await this.db.get<{ mine: number | string | null; total: number | string | null }>(
-      'SELECT SUM(CASE WHEN account = ? THEN reserved_bytes ELSE 0 END) AS mine, SUM(reserved_bytes) AS total FROM import_uploads WHERE id <> ?', [account, id],
+      `SELECT SUM(CASE WHEN account = ? THEN reserved_bytes ELSE 0 END) AS mine, SUM(claimed_bytes) AS total FROM import_uploads
+       WHERE id <> ? AND (job_id IS NOT NULL OR updated_at >= ?)`, [account, id, liveSince],
     );
-    const passed = countUnderCaps(bytes, { mine: Number(used?.mine ?? 0), total: Number(used?.total ?? 0) }, caps);
-    if (!passed) await this.db.run('UPDATE import_uploads SET reserved_bytes = ? WHERE id = ?', [bytes, id]);
-    return passed;
+    const [mine, total] = [Number(used?.mine ?? 0), Number(used?.total ?? 0)];
+    const { need, want, announced } = claim;
+    const counted = Math.max(announced, need);
+    if (mine + counted > caps.perAccount) return { claimed: 0, passed: { cap: 'account', limit: caps.perAccount, used: mine } };
+    if (total + need > caps.total) return { claimed: 0, passed: { cap: 'store', limit: caps.total, used: total } };
+    // Room beyond `need`, so that the next megabytes stage without this lock: at most half of what
+    // is left of each cap (racing uploads near a cap each still get some, and lock more often),
+    // and on the account cap up to the announced size for free.
+    const ahead = Math.min(want - need, Math.floor((caps.total - total - need) / 2),
+      Math.max(0, announced - need) + Math.floor((caps.perAccount - mine - counted) / 2));
+    const claimed = need + Math.max(0, ahead);
+    const changed = await this.db.run('UPDATE import_uploads SET reserved_bytes = ?, claimed_bytes = ? WHERE id = ?', [Math.max(announced, claimed), claimed, id]);
+    if (changed !== 1) throw new UploadGone(id);
+    return { claimed };
   }
 
-  /** Stores `pieces` as pieces `firstSeq`, `firstSeq + 1`, ... of the upload. */
+  /**
+   * Stores `pieces` as pieces `firstSeq`, `firstSeq + 1`, ... of the upload, and records its
+   * progress. UploadGone when the upload was removed meanwhile (nothing is written).
+   */
   async append(id: number, firstSeq: number, pieces: readonly Buffer[], now: number): Promise<void> {
+    const bytes = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    // What is staged is counted at least (`reserve` counted it first when capped).
+    const changed = await this.db.run(
+      `UPDATE import_uploads SET bytes = bytes + ?, updated_at = ?,
+         reserved_bytes = CASE WHEN reserved_bytes < bytes + ? THEN bytes + ? ELSE reserved_bytes END,
+         claimed_bytes = CASE WHEN claimed_bytes < bytes + ? THEN bytes + ? ELSE claimed_bytes END
+       WHERE id = ? AND job_id IS NULL`,
+      [bytes, now, bytes, bytes, bytes, bytes, id],
+    );
+    if (changed !== 1) throw new UploadGone(id);
     const rows: SqlValue[][] = pieces.map((piece, i) => [id, firstSeq + i, piece]);
     await this.db.runBatch('INSERT INTO import_upload_pieces (upload_id, seq, body) VALUES (?, ?, ?)', rows);
-    const bytes = pieces.reduce((sum, piece) => sum + piece.length, 0);
-    // What is staged is counted (reserved_bytes) at least: `reserve` counted it first when capped.
-    await this.db.run(
-      'UPDATE import_uploads SET bytes = bytes + ?, reserved_bytes = CASE WHEN reserved_bytes < bytes + ? THEN bytes + ? ELSE reserved_bytes END, updated_at = ? WHERE id = ?',
-      [bytes, bytes, bytes, now, id],
-    );
+  }
+
+  /**
+   * Records that the upload's bytes are still arriving at `now` (its request's node lives): an
+   * upload whose progress time falls behind the abandoned-upload bound (upload-pace.ts) stops
+   * counting and is swept. UploadGone when it was removed.
+   */
+  async progress(id: number, now: number): Promise<void> {
+    // Deferred: a mark lost to a power failure costs nothing (the upload's request died with it).
+    const changed = await this.db.run('UPDATE import_uploads SET updated_at = ? WHERE id = ? AND job_id IS NULL', [now, id], { durability: 'deferred' });
+    if (changed !== 1) throw new UploadGone(id);
   }
 
   /**
@@ -56,7 +104,8 @@ export class ImportUploadsRepository {
    * the upload is the job's exactly when the job exists. False when the upload is gone (swept).
    */
   async attach(id: number, jobId: number): Promise<boolean> {
-    return (await this.db.run('UPDATE import_uploads SET job_id = ? WHERE id = ? AND job_id IS NULL', [jobId, id])) === 1;
+    // Counted from now on at its size exactly: room taken ahead of bytes that never came is given back.
+    return (await this.db.run('UPDATE import_uploads SET job_id = ?, reserved_bytes = bytes, claimed_bytes = bytes WHERE id = ? AND job_id IS NULL', [jobId, id])) === 1;
   }
 
   /**

@@ -1,5 +1,4 @@
 import type { FailedJob, FailedJobNote, JobBody, JobRecord, JobState, JobTally, ListedJob, NewJob, OpenJob } from '../records.js';
-import { countUnderCaps } from './byte-caps.js';
 import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
 
 /**
@@ -169,10 +168,12 @@ export class JobsRepository {
 
   /**
    * Counts the request the failed job `noteId` keeps (its payload, `payloadBytes`, and its body
-   * pieces) against `failed.keep`'s caps, letting go of the oldest kept requests (of its account,
-   * then of anyone) until it fits; false when it alone passes a cap (then it is let go itself).
-   * Locks the kept-failed-requests row of store_locks first: nodes finishing jobs at once count
-   * one after the other.
+   * pieces) against `failed.keep`'s caps, letting other kept requests go until it fits: past its
+   * account's cap, that account's oldest; past the store-wide cap, the oldest of the account
+   * holding the most kept bytes (this one counted in its account, as its newest), so a tenant
+   * within its share is not evicted by another's failures. False when this request is the one to
+   * go (then it is let go itself). Locks the kept-failed-requests row of store_locks first: nodes
+   * finishing jobs at once count one after the other. Sums once, then subtracts what it lets go.
    */
   async #keep(noteId: number, payloadBytes: number, failed: FailedJobNote): Promise<boolean> {
     const body = await this.db.get<{ bytes: number | string | null }>('SELECT SUM(LENGTH(body)) AS bytes FROM job_bodies WHERE job_id = (SELECT job_id FROM failed_jobs WHERE id = ?)', [noteId]);
@@ -181,19 +182,36 @@ export class JobsRepository {
     if (caps && letGo) {
       await this.db.get(`SELECT name FROM store_locks WHERE name = 'kept-failed-requests' ${this.dialect.forUpdate}`);
       const account = failed.account ?? '';
-      if (countUnderCaps(bytes, { mine: 0, total: 0 }, caps)) {
+      if (bytes > caps.perAccount || bytes > caps.total) {
+        // It alone passes a cap: it goes, and nothing else.
         await this.#letGo(noteId, letGo, false);
         return false;
       }
+      // Per account: bytes kept, and its oldest kept request (ties between accounts go to the older).
+      const held = new Map<string, { bytes: number; oldest: number }>();
+      const rows = await this.db.all<{ account: string | null; bytes: number | string; oldest: number | string }>(
+        'SELECT account, SUM(kept_bytes) AS bytes, MIN(id) AS oldest FROM failed_jobs WHERE kept_bytes > 0 GROUP BY account',
+      );
+      for (const row of rows) held.set(row.account ?? '', { bytes: Number(row.bytes), oldest: Number(row.oldest) });
+      const mine = held.get(account) ?? { bytes: 0, oldest: noteId };
+      held.set(account, { bytes: mine.bytes + bytes, oldest: Math.min(mine.oldest, noteId) });
+      let total = [...held.values()].reduce((sum, each) => sum + each.bytes, 0);
       for (;;) {
-        const used = await this.db.get<{ mine: number | string | null; total: number | string | null }>(
-          'SELECT SUM(CASE WHEN account = ? THEN kept_bytes ELSE 0 END) AS mine, SUM(kept_bytes) AS total FROM failed_jobs WHERE kept_bytes > 0', [account],
+        const from = held.get(account)!.bytes > caps.perAccount ? account : total > caps.total ? largest(held) : undefined;
+        if (from === undefined) break;
+        // Its oldest kept requests (this one's kept_bytes is still 0: not among them); none left: this one goes.
+        const [oldest, next] = await this.db.all<{ id: number | string; kept_bytes: number | string }>(
+          `SELECT id, kept_bytes FROM failed_jobs WHERE kept_bytes > 0 AND ${from === '' ? 'account IS NULL' : 'account = ?'} ORDER BY id LIMIT 2`, from === '' ? [] : [from],
         );
-        const passed = countUnderCaps(bytes, { mine: Number(used?.mine ?? 0), total: Number(used?.total ?? 0) }, caps);
-        if (!passed) break;
-        const [where, params] = passed.cap === 'account' ? ['account = ?', [account]] : ['1 = 1', []];
-        const oldest = await this.db.all<{ id: number }>(`SELECT id FROM failed_jobs WHERE kept_bytes > 0 AND ${where} ORDER BY id LIMIT 1`, params);
-        await this.#letGo(Number(oldest[0]!.id), letGo, true);
+        if (!oldest) {
+          await this.#letGo(noteId, letGo, false);
+          return false;
+        }
+        await this.#letGo(Number(oldest.id), letGo, true);
+        const left = held.get(from)!;
+        left.bytes -= Number(oldest.kept_bytes);
+        left.oldest = next ? Number(next.id) : noteId;
+        total -= Number(oldest.kept_bytes);
       }
     }
     await this.db.run('UPDATE failed_jobs SET kept_bytes = ? WHERE id = ?', [bytes, noteId]);
@@ -439,4 +457,13 @@ function toRecord(row: JobRow, body: JobBody | null): JobRecord {
     createdAt: Number(row.created_at),
     cancelRequestedBy: row.cancel_requested_by,
   };
+}
+
+/** The account holding the most kept bytes; among equals, the one whose oldest kept request is oldest. */
+function largest(held: ReadonlyMap<string, { bytes: number; oldest: number }>): string {
+  let most: [string, { bytes: number; oldest: number }] | undefined;
+  for (const entry of held) {
+    if (!most || entry[1].bytes > most[1].bytes || (entry[1].bytes === most[1].bytes && entry[1].oldest < most[1].oldest)) most = entry;
+  }
+  return most![0];
 }

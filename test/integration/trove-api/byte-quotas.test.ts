@@ -4,7 +4,6 @@ import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IssuedCredential } from '../../../src/auth/credential-service.js';
 import { ExchangeClient } from '../../../src/client/exchange-client.js';
-import type { UploadFile } from '../../../src/client/exchange-client.js';
 import { JobsClient } from '../../../src/client/jobs-client.js';
 import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
 import { REQUEST_LET_GO } from '../../../src/domain/jobs/retry-refusal.js';
@@ -12,7 +11,10 @@ import { BACKENDS } from '../../harness/backends.js';
 import { newDataset } from '../../harness/exchange.js';
 import { rawSql } from '../../harness/raw-sql.js';
 import { classificationLine, lines, settled } from '../../harness/rekognition.js';
-import { startServer } from '../../harness/server.js';
+import { eventually, startServer, TEST_CREDENTIALS } from '../../harness/server.js';
+import { recordTransactionStatements } from '../../harness/statements.js';
+import { coco, heldUpload, signedHeaders, uploadUrl } from '../../harness/uploads.js';
+import type { Signer } from '../../harness/uploads.js';
 import type { TestServer } from '../../harness/server.js';
 
 // Byte caps on what callers make the store keep (docs/security.md): uploads staged at once
@@ -23,17 +25,6 @@ import type { TestServer } from '../../harness/server.js';
 const KIB = 1024;
 /** Where imported images are said to be (image checks are off: they are not read). */
 const IMAGES = 's3://photos/';
-
-/** A COCO file of `count` images (about 166 bytes each): sizes chosen against the caps below. */
-function coco(count: number, prefix = 'img'): UploadFile & { body: Buffer } {
-  const images = Array.from({ length: count }, (_, i) => ({ id: i + 1, file_name: `${prefix}-${i}.jpg`, width: 1024, height: 768 }));
-  const annotations = images.map((image) => ({ id: image.id, image_id: image.id, category_id: 1, bbox: [10.5, 20.25, 300, 200], iscrowd: 0, segmentation: [] }));
-  const body = Buffer.from(JSON.stringify({ images, annotations, categories: [{ id: 1, name: 'widget' }] }));
-  return {
-    name: `${prefix}.json`, body, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex'),
-    data: { async* [Symbol.asyncIterator]() { yield body; } },
-  };
-}
 
 async function refusal(call: Promise<unknown>): Promise<TroveApiCallError> {
   const error = await call.then(() => undefined, (caught: unknown) => caught);
@@ -76,7 +67,7 @@ describe.each(BACKENDS)('staged uploads: capped per account and in all (%s)', (b
     const over = await refusal(exchange().uploadImport(second, 'COCO', coco(5000)));
     expect([over.status, over.code]).toEqual([402, 'ServiceQuotaExceededException']);
     expect(over.message).toContain(`would pass the ${1536 * KIB} bytes of uploads your account may have staged at once (--import-upload-max-staged-bytes-per-account; ${large.bytes} bytes of yours are staged`);
-    const chunked = await signedUpload(second, coco(5000).body);
+    const chunked = await signedUpload(server, owner, second, coco(5000).body);
     expect([chunked.status, chunked.type]).toEqual([402, 'ServiceQuotaExceededException']);
     expect(chunked.message).toContain('--import-upload-max-staged-bytes-per-account');
     expect(await staged()).toMatchObject({ uploads: 1, bytes: large.bytes });
@@ -96,7 +87,7 @@ describe.each(BACKENDS)('staged uploads: capped per account and in all (%s)', (b
     await exchange().uploadImport(first, 'COCO', large, IMAGES);
     const send = (arn: string, prefix: string) => (how === 'announced'
       ? exchange().uploadImport(arn, 'COCO', coco(3000, prefix)).then(() => 202, (error: TroveApiCallError) => error.status)
-      : signedUpload(arn, coco(3000, prefix).body).then((answer) => answer.status));
+      : signedUpload(server, owner, arn, coco(3000, prefix).body).then((answer) => answer.status));
     const answers = await Promise.all([send(a, 'a'), send(b, 'b')]);
     expect(answers.sort()).toEqual([202, 402]);
     expect(await staged()).toMatchObject({ uploads: 2, bytes: large.bytes + coco(3000, 'a').bytes });
@@ -127,23 +118,34 @@ describe.each(BACKENDS)('staged uploads: capped per account and in all (%s)', (b
     expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
   });
 
-  /** A hand-signed upload without a Content-Length (chunked): its size is not announced. */
-  async function signedUpload(arn: string, body: Buffer): Promise<{ status: number; type: string | null; message: string }> {
-    const { SignatureV4 } = await import('@smithy/signature-v4');
-    const { NodeSha256 } = await import('../../../src/client/sha256.js');
-    const url = new URL(`${server.url}/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}/uploads?format=COCO&name=chunked.json`);
-    const signer = new SignatureV4({ service: 'trove', region: 'us-east-1', sha256: NodeSha256, credentials: owner });
-    const signed = await signer.sign({
-      method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, query: Object.fromEntries(url.searchParams),
-      headers: { host: url.host, 'content-type': 'application/json', 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') },
-    });
-    const response = await fetch(url, {
-      method: 'POST', headers: signed.headers, duplex: 'half',
-      body: new ReadableStream({ start(controller) { controller.enqueue(body); controller.close(); } }),
-    } as RequestInit);
-    const answer = await response.json() as { message: string };
-    return { status: response.status, type: response.headers.get('x-amzn-errortype'), message: answer.message };
-  }
+  it("an upload that announces much and sends little holds its own account's room, not the store's", async () => {
+    const mine = await newDataset(rekognition());
+    const theirs = await newDataset(rekognition(other));
+    const [thirds, thirdsToo] = [await newDataset(rekognition(third)), await newDataset(rekognition(third))];
+    server.trove.runner.pause();
+    // The third account announces the largest upload (1 MiB) and sends 1 KiB, then holds its connection open.
+    const held = await heldUpload(uploadUrl(server.url, thirds, 'held.json'), third, 1024 * KIB, KIB);
+    try {
+      await eventually(async () => ((await server.trove.store.importUploads.tally('333333333333')).uploads === 1 ? true : undefined), 10_000, 'the held upload');
+      // Two other accounts' 830 KB each arrive whole: 1.66 MB of the store's 2 MiB (with the
+      // announced MiB counted store-wide as well, the second would be refused).
+      expect((await exchange().uploadImport(mine, 'COCO', large, IMAGES)).status).toBe('UPDATE_IN_PROGRESS');
+      expect((await exchange(other).uploadImport(theirs, 'COCO', coco(5000, 'theirs'), IMAGES)).status).toBe('UPDATE_IN_PROGRESS');
+      // Its own account's cap counts what it announced: 1 MiB and 830 KB more pass its 1.5 MiB.
+      const own = await refusal(exchange(third).uploadImport(thirdsToo, 'COCO', coco(5000, 'third')));
+      expect([own.status, own.code]).toEqual([402, 'ServiceQuotaExceededException']);
+      expect(own.message).toContain('--import-upload-max-staged-bytes-per-account; 1048576 bytes of yours are staged');
+    } finally {
+      held.close();
+    }
+    await eventually(async () => ((await server.trove.store.importUploads.tally('333333333333')).uploads === 0 ? true : undefined), 10_000, 'the held upload to go');
+    server.trove.runner.resume();
+    await settled(rekognition(), mine);
+    await settled(rekognition(other), theirs);
+    expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
+  });
+
+
 });
 
 describe.each(BACKENDS)("failed jobs' kept requests: capped per account and in all, the oldest let go first (%s)", (backend) => {
@@ -226,3 +228,103 @@ describe.each(BACKENDS)("failed jobs' kept requests: capped per account and in a
     expect((await settled(c.rekognition, c.arns[1])).Status).toBe('UPDATE_COMPLETE');
   });
 });
+
+describe.each(BACKENDS)("failed jobs' kept requests: past the store-wide cap, the account holding the most lets go first (%s)", (backend) => {
+  let server: TestServer;
+  const accounts: Record<string, IssuedCredential> = {};
+  const change = (tag: string, count = 40) => lines(...Array.from({ length: count }, (_, i) => classificationLine(`s3://photos/${tag}-${'x'.repeat(600)}-${i}.png`, 'cat')));
+  const CHANGE = change('111111111111').length;
+  const jobs = (account: string) => new JobsClient(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: accounts[account] }));
+
+  beforeAll(async () => {
+    // Per account: three changes fit; in all: four fit, a fifth does not.
+    server = await startServer({
+      backend, imageChecks: { enabled: false },
+      jobs: { pollMs: 50, maxKeptFailedBytesPerAccount: Math.floor(3.5 * CHANGE), maxKeptFailedBytes: Math.floor(4.5 * CHANGE) },
+    });
+    for (const account of ['111111111111', '222222222222', '333333333333']) accounts[account] = await server.createCredential({ account });
+  });
+  afterAll(async () => {
+    server?.trove.runner.resume();
+    await server?.close();
+  });
+
+  it("a tenant within its share keeps its retries however old; the store-wide total is summed once however many go", async () => {
+    const datasets: Record<string, string[]> = {};
+    for (const [account, count] of [['111111111111', 3], ['222222222222', 1], ['333333333333', 1]] as const) {
+      datasets[account] = [];
+      for (let i = 0; i < count; i++) datasets[account].push(await newDataset(server.rekognition({ credentials: accounts[account] })));
+    }
+    const failed = async (account: string, lineCount = 40) => {
+      const rekognition = server.rekognition({ credentials: accounts[account] });
+      const arn = datasets[account].shift()!;
+      await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: change(account, lineCount) } }));
+      const queued = (await jobs(account).all()).find((job) => job.resources.includes(arn) && job.state === 'QUEUED')!;
+      expect((await jobs(account).cancel(queued.jobId)).state).toBe('CANCELLED');
+      return queued.jobId;
+    };
+    const retryable = async (account: string, jobId: number) => (await jobs(account).all(['FAILED'])).find((listed) => listed.jobId === jobId)!.retryable;
+    server.trove.runner.pause();
+    // The second account's one kept request is the oldest of all; the first account keeps three.
+    const b1 = await failed('222222222222');
+    const [a1, a2, a3] = [await failed('111111111111'), await failed('111111111111'), await failed('111111111111')];
+    // A third account's request of two changes' size passes the store-wide cap by one and a half:
+    // the first account, holding the most, lets its two oldest go; the oldest of all stays.
+    const recorded = recordTransactionStatements();
+    let c1: number;
+    try {
+      c1 = await failed('333333333333', 80);
+    } finally {
+      recorded.stop();
+    }
+    expect([await retryable('111111111111', a1), await retryable('111111111111', a2), await retryable('111111111111', a3)]).toEqual([false, false, true]);
+    expect([await retryable('222222222222', b1), await retryable('333333333333', c1)]).toEqual([true, true]);
+    expect(recorded.statements.filter((sql) => /SUM\(kept_bytes\)/.test(sql))).toHaveLength(1);
+  });
+});
+
+describe.each(BACKENDS)('staged uploads: the staging lock is taken every few megabytes, not every one (%s)', (backend) => {
+  let server: TestServer;
+  const MIB = 1024 * 1024;
+  beforeAll(async () => {
+    server = await startServer({
+      backend, bodyLimits: { importUpload: 16 * MIB }, imageChecks: { enabled: false },
+      importUploadStaging: { maxBytesPerAccount: 64 * MIB, maxBytes: 128 * MIB },
+    });
+  });
+  afterAll(async () => {
+    server?.trove.runner.resume();
+    await server?.close();
+  });
+
+  it('a 12 MB chunked upload locks the staged-uploads row three times (claims room ahead: at 1, 3 and 7 MiB), and is counted at its size once accepted', async () => {
+    const arn = await newDataset(server.rekognition());
+    const file = coco(75_000);
+    expect(file.bytes).toBeGreaterThan(12 * MIB);
+    server.trove.runner.pause();
+    const recorded = recordTransactionStatements();
+    let answer;
+    try {
+      answer = await signedUpload(server, TEST_CREDENTIALS, arn, file.body);
+    } finally {
+      recorded.stop();
+    }
+    expect(answer.status).toBe(202);
+    expect(recorded.statements.filter((sql) => sql.includes("store_locks WHERE name = 'staged-uploads'"))).toHaveLength(3);
+    expect(await server.trove.store.importUploads.tally()).toMatchObject({ uploads: 1, bytes: file.bytes });
+    const counted = await rawSql<{ reserved_bytes: number; claimed_bytes: number }>(server, 'SELECT reserved_bytes, claimed_bytes FROM import_uploads');
+    expect(counted.rows.map((row) => [Number(row.reserved_bytes), Number(row.claimed_bytes)])).toEqual([[file.bytes, file.bytes]]);
+  });
+});
+
+/** A hand-signed upload without a Content-Length (chunked): its size is not announced. */
+async function signedUpload(server: TestServer, who: Signer, arn: string, body: Buffer): Promise<{ status: number; type: string | null; message: string }> {
+  const url = uploadUrl(server.url, arn, 'chunked.json');
+  const headers = await signedHeaders(url, who, createHash('sha256').update(body).digest('hex'));
+  const response = await fetch(url, {
+    method: 'POST', headers, duplex: 'half',
+    body: new ReadableStream({ start(controller) { controller.enqueue(body); controller.close(); } }),
+  } as RequestInit);
+  const answer = await response.json() as { message: string };
+  return { status: response.status, type: response.headers.get('x-amzn-errortype'), message: answer.message };
+}

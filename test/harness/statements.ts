@@ -1,0 +1,27 @@
+import { vi } from 'vitest';
+import { PostgresDriver } from '../../src/store/postgres/postgres-driver.js';
+import type { SqlExecutor } from '../../src/store/sql/sql-driver.js';
+import { SqliteDriver } from '../../src/store/sqlite/sqlite-driver.js';
+
+/**
+ * Records the SQL of every statement run inside a store transaction by a Trove in this process
+ * (either engine), until `stop`: for tests that count how often a path takes a lock or sums a
+ * table. The statements still run on the real database.
+ */
+export function recordTransactionStatements(): { readonly statements: string[]; stop(): void } {
+  const statements: string[] = [];
+  const record = (tx: SqlExecutor): SqlExecutor => ({
+    all: (sql, params) => (statements.push(sql), tx.all(sql, params)),
+    get: (sql, params, options) => (statements.push(sql), tx.get(sql, params, options)),
+    run: (sql, params, options) => (statements.push(sql), tx.run(sql, params, options)),
+    runBatch: (sql, rows) => (statements.push(sql), tx.runBatch(sql, rows)),
+    insertMany: (table, columns, rows) => tx.insertMany(table, columns, rows),
+  });
+  const spies = [SqliteDriver.prototype, PostgresDriver.prototype].map((prototype) => {
+    const original = prototype.transaction;
+    return vi.spyOn(prototype, 'transaction').mockImplementation(function (this: unknown, fn, options) {
+      return original.call(this, (tx: SqlExecutor) => fn(record(tx)), options) as never;
+    });
+  });
+  return { statements, stop: () => spies.forEach((spy) => spy.mockRestore()) };
+}
