@@ -271,15 +271,17 @@ export class JobRunner {
       heard?.(result);
       attemptEnded?.();
     };
+    // Whether this attempt ran the job (not only its give-up, nor a cancel's): a cancel that stops it
+    // then counts it among the attempts (ListJobs' `attempts`; 0 and no interrupted attempts: the
+    // job never ran, the console says so), and a store outage that cuts it short counts it among
+    // the interrupted ones (`interruptedAttempts`).
+    let ran = false;
     try {
       if (!definition || definition.payloadVersion !== job.payloadVersion) {
         throw new Error(`no definition for job kind ${job.kind} v${job.payloadVersion}`);
       }
       const payload = JSON.parse(job.payload) as never;
       let outcome: JobAttemptOutcome = givingUp ? 'gave_up' : 'finished';
-      // Whether this attempt ran before a cancel stopped it: then it counts among the attempts that
-      // ran (ListJobs' `attempts`; 0 there means the job never ran, the console says so).
-      let ran = false;
       try {
         if (job.cancelRequestedBy !== null) throw new JobCancelled(job.cancelRequestedBy);
         ran = !givingUp;
@@ -320,7 +322,7 @@ export class JobRunner {
         this.#storeFailures++;
         logger.warn({ err: error.message, retryInMs: this.#storeBackoff() }, 'job attempt interrupted: database unavailable');
         ended('interrupted');
-        await this.#handBack(job, error, logger);
+        await this.#handBack(job, error, logger, ran);
         return;
       }
       const backoff = Math.min(this.config.backoffMaxMs, 200 * 2 ** job.attempts);
@@ -339,12 +341,13 @@ export class JobRunner {
    * failure: once the store takes writes again, the job goes back to the queue without counting
    * the attempt (an outage must not push a job towards giving up, or an acknowledged change
    * could end up failed), due after the runner's outage backoff so it is not retried in a loop.
-   * Tried until it works, the runner stops, or another node has taken the job over.
+   * Tried until it works, the runner stops, or another node has taken the job over. `ran`: the
+   * attempt had started running the job, counted as interrupted (ListJobs does not say it never ran).
    */
-  async #handBack(job: JobRecord, cause: StoreUnavailableError, logger: Logger): Promise<void> {
+  async #handBack(job: JobRecord, cause: StoreUnavailableError, logger: Logger, ran: boolean): Promise<void> {
     while (!this.#stopped) {
       try {
-        if (await this.store.jobs.release(job.id, this.owner, this.clock.now() + this.#storeBackoff(), cause.message)) {
+        if (await this.store.jobs.release(job.id, this.owner, this.clock.now() + this.#storeBackoff(), cause.message, ran)) {
           logger.info('job handed back to the queue after the store outage');
         }
         return;

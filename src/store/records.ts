@@ -96,7 +96,10 @@ export interface ListedJob {
   state: JobState;
   /** The ARN(s) the job works on, space-separated (DistributeDatasetEntries names two datasets). */
   resource: string;
+  /** Attempts counted: each one started (the one under way, one a crash or a cancel cut short), less those handed back uncounted. */
   attempts: number;
+  /** Attempts that started and were cut short by a store outage, handed back without counting in `attempts`. */
+  interruptedAttempts: number;
   lastError: string | null;
   createdAt: number;
   /** Queued and retrying jobs: when the next attempt may start; running jobs: when the attempt started. */

@@ -5,6 +5,7 @@ import { JobsClient } from '../../src/client/jobs-client.js';
 import { TroveApiClient } from '../../src/client/trove-api-client.js';
 import { BACKENDS } from '../harness/backends.js';
 import { CHROMIUM_MISSING, consoleSession } from '../harness/console-browser.js';
+import { rawSql } from '../harness/raw-sql.js';
 import { allEntries, classificationLine, lines, settled } from '../harness/rekognition.js';
 import { TEST_CREDENTIALS } from '../harness/server.js';
 import type { TestServer } from '../harness/server.js';
@@ -96,7 +97,7 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console: ret
     await lilies.locator('.job-actions button:has-text("Cancel…")').click();
     expect(await lilies.locator('.confirm-inline p').textContent()).toContain('It stops at its next step');
     await lilies.locator(`.confirm-inline button:has-text("Cancel job ${ids.lilies}")`).click();
-    await expect.poll(() => lilies.locator('.job-actions').textContent()).toContain('Cancelling: it stops at its next step.');
+    await expect.poll(() => lilies.locator('.job-actions').textContent()).toContain('Cancelling: it stops at its next step, without applying anything.');
     expect(await lilies.locator('.job-actions button').count()).toBe(0);
     expect((await c.data.jobs.all(['RUNNING']))[0]).toMatchObject({ jobId: ids.lilies, cancelRequestedBy: 'test' });
 
@@ -111,6 +112,60 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console: ret
     expect(await stateOf(page, ids.roses)).toBe('FAILED');
     c.server.trove.runner.resume();
     await page.close();
+  });
+
+  it('a queued job whose only run a store outage cut short: its attempts say so; cancelled, it says a runner deletes what that run wrote, and once failed that it ran', async () => {
+    const rekognition = c.server.rekognition();
+    const { ProjectArn } = await rekognition.send(new CreateProjectCommand({ ProjectName: 'peonies' }));
+    const arn = (await rekognition.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }))).DatasetArn!;
+    await settled(rekognition, arn);
+    c.server.trove.runner.pause();
+    try {
+      await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines(classificationLine('s3://pictures/peony-1.png', 'peony')) } }));
+      const { jobId } = (await c.data.jobs.all()).find((job) => job.resources[0] === arn)!;
+      // Its run, as a runner records one a store outage cuts short (the outage itself:
+      // test/integration/resilience/store-cannot-write.test.ts): claimed, a row written at the
+      // change's unpublished revision, then handed back without counting the attempt.
+      const store = c.server.trove.store;
+      expect((await store.jobs.claimById(jobId, RUNNER, Date.now(), 60 * 60_000))?.id).toBe(jobId);
+      const dataset = (await rawSql<{ id: number; revision: number }>(c.server, 'SELECT id, revision FROM rk_datasets WHERE arn = ?', [arn])).rows[0];
+      await store.transaction((tx) => tx.rkEntries.insert(Number(dataset.id), Number(dataset.revision) + 1, [{
+        sourceRef: 's3://pictures/peony-1.png', line: classificationLine('s3://pictures/peony-1.png', 'peony'), labels: [['peony', 0] as const], isLabeled: true, hasErrors: false,
+      }]));
+      const outage = 'The database cannot write: database or disk is full (SQLITE_FULL)';
+      expect(await store.jobs.release(jobId, RUNNER, Date.now(), outage, true)).toBe(true);
+
+      const page = await c.signedIn('/jobs?state=QUEUED');
+      const peonies = card(page, jobId);
+      await expect.poll(() => stateOf(page, jobId)).toBe('QUEUED');
+      expect(await peonies.locator('.job-head').textContent()).toContain(`UpdateDatasetEntries · job ${jobId} · 1 attempt cut short`);
+      expect(await peonies.locator('.job-times dt').allTextContents()).toEqual(['Queued', 'Since queued']);
+      expect(await peonies.locator('.job-error pre').textContent()).toBe(outage);
+
+      await peonies.locator('.job-actions button:has-text("Cancel…")').click();
+      expect(await peonies.locator('.confirm-inline p').textContent()).toBe(
+        `Cancel job ${jobId}? It will not run again; nothing of it is applied, and its dataset is marked failed (CANCELLED). A cancelled job can be retried later.`);
+      await peonies.locator(`.confirm-inline button:has-text("Cancel job ${jobId}")`).click();
+      // Not running: it does not "stop at its next step"; a runner deletes what its run wrote.
+      const cancelling = 'it will not run again; a runner first deletes what an earlier attempt of it wrote.';
+      await expect.poll(() => peonies.locator('.job-actions').textContent()).toBe(`Cancelling: ${cancelling}Job ${jobId}: cancel asked for.`);
+      expect(await peonies.locator('.job-actions').textContent()).not.toContain('next step');
+      expect(await stateOf(page, jobId)).toBe('QUEUED');
+      await c.shots(page, 'jobs-cancelling');
+
+      c.server.trove.runner.resume();
+      await page.goto(`${c.server.url}/_trove/console/jobs?state=FAILED`);
+      await expect.poll(() => stateOf(page, jobId), { timeout: 15_000 }).toBe('FAILED');
+      // It ran: its times do not say it never ran, nor that it gave up.
+      expect(await peonies.locator('.job-head').textContent()).toContain(`job ${jobId} · 1 attempt cut short`);
+      expect(await peonies.locator('.job-times dt').allTextContents()).toEqual(['Queued', 'Failed', 'Cancelled after']);
+      expect(await peonies.locator('.job-times dd').last().textContent()).toMatch(/^\d+ s; a store outage had cut its only run short$/);
+      expect(await status(arn)).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR' });
+      expect(await allEntries(rekognition, { DatasetArn: arn })).toEqual([]);
+      await page.close();
+    } finally {
+      c.server.trove.runner.resume();
+    }
   });
 
   it('a failed job Trove cannot retry has Retry disabled, saying the server\'s reason', async () => {

@@ -2,6 +2,7 @@
 // console), how long it has waited or run. Pure: no DOM, no React (test/unit/console/job-model.test.ts).
 
 import type { JobState, JobView } from '../../../src/client/jobs-client.js';
+import { plural } from '../lib/format.js';
 
 export type { JobState, JobView } from '../../../src/client/jobs-client.js';
 
@@ -78,6 +79,19 @@ export function duration(ms: number): string {
   return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
 }
 
+/**
+ * A job's attempts in words: those counted ("2 attempts"), and those a store outage cut short,
+ * which are not ("1 attempt cut short", "2 attempts, 1 more cut short"); none of either: it has
+ * not started ("not tried yet"; a failed one was cancelled before it did: "never run").
+ */
+export function attemptWords(job: JobView): string {
+  const cut = job.interruptedAttempts ?? 0;
+  if (job.attempts === 0 && cut === 0) return job.state === 'FAILED' ? 'never run' : 'not tried yet';
+  if (cut === 0) return plural(job.attempts, 'attempt', 'attempts');
+  if (job.attempts === 0) return `${plural(cut, 'attempt', 'attempts')} cut short`;
+  return `${plural(job.attempts, 'attempt', 'attempts')}, ${cut} more cut short`;
+}
+
 /** One fact of a job's times: a moment (epoch seconds) or a length of time (already in words). */
 export interface TimeFact {
   readonly label: string;
@@ -92,14 +106,16 @@ export interface TimeFact {
 export function jobTimes(job: JobView, now: number): TimeFact[] {
   const since = (seconds: number) => duration(now - seconds * 1000);
   const queued: TimeFact = { label: 'Queued', at: job.createdAt };
+  const cut = job.interruptedAttempts ?? 0;
   switch (job.state) {
     case 'QUEUED':
-      return [queued, { label: 'Waiting', text: since(job.createdAt) }, ...later(job, now)];
+      // An attempt a store outage cut short ran for part of that time: it has not only waited.
+      return [queued, { label: cut > 0 ? 'Since queued' : 'Waiting', text: since(job.createdAt) }, ...later(job, now)];
     case 'RUNNING': {
       const started = job.startedAt ?? job.createdAt;
       return [
         queued, { label: 'Started', at: started },
-        { label: job.attempts > 1 ? 'Waited (all attempts)' : 'Waited', text: duration((started - job.createdAt) * 1000) },
+        { label: job.attempts + cut > 1 ? 'Waited (all attempts)' : 'Waited', text: duration((started - job.createdAt) * 1000) },
         { label: 'Running', text: since(started) },
       ];
     }
@@ -107,9 +123,14 @@ export function jobTimes(job: JobView, now: number): TimeFact[] {
       return [queued, { label: 'Since queued', text: since(job.createdAt) }, ...later(job, now)];
     case 'FAILED': {
       const waited = duration(((job.failedAt ?? job.createdAt) - job.createdAt) * 1000);
-      // No attempt ran: it did not give up, it was cancelled while it waited (the one way a job
-      // fails before its first attempt: ListJobs' `attempts`).
-      if (job.attempts === 0) return [queued, { label: 'Failed', at: job.failedAt }, { label: 'Never ran', text: `cancelled after ${waited} in the queue` }];
+      // No attempt counted: it did not give up, it was cancelled while it waited (the one way a job
+      // fails before its first counted attempt: ListJobs' `attempts`), having never started, or
+      // after store outages cut its runs short (`interruptedAttempts`): then it did run.
+      if (job.attempts === 0 && cut === 0) return [queued, { label: 'Failed', at: job.failedAt }, { label: 'Never ran', text: `cancelled after ${waited} in the queue` }];
+      if (job.attempts === 0) {
+        const runs = cut === 1 ? 'a store outage had cut its only run short' : `store outages had cut its ${cut} runs short`;
+        return [queued, { label: 'Failed', at: job.failedAt }, { label: 'Cancelled after', text: `${waited}; ${runs}` }];
+      }
       return [queued, { label: 'Failed', at: job.failedAt }, { label: 'Gave up after', text: waited }];
     }
   }

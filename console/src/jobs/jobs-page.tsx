@@ -1,6 +1,6 @@
 import { GetDatasetCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { useEffect, useState } from 'react';
-import { isRetryableJobKind, JOB_CONTROL_ACTIONS } from '../../../src/api/trove/jobs-outputs.js';
+import { cancellingWords, isRetryableJobKind, JOB_CONTROL_ACTIONS } from '../../../src/api/trove/jobs-outputs.js';
 import { useJobsClient } from '../lib/api-clients.js';
 import { usePermission, useTrovePermission } from '../lib/caller.js';
 import { useClients } from '../lib/clients.js';
@@ -9,7 +9,7 @@ import { useAction } from '../lib/use-action.js';
 import { href, Link } from '../lib/router.js';
 import { PagerControls, usePolledPages } from '../shell/pager.js';
 import { Problem } from '../shell/problem.js';
-import { errorPreview, jobResource, jobTimes, kindWords, STATE_TONE, STATE_WORDS, STATES, statesFromQuery } from './job-model.js';
+import { attemptWords, errorPreview, jobResource, jobTimes, kindWords, STATE_TONE, STATE_WORDS, STATES, statesFromQuery } from './job-model.js';
 import type { JobState, JobView } from './job-model.js';
 import './jobs.css';
 
@@ -111,7 +111,7 @@ function JobItem({ job, now, names, onChanged }: { job: JobView; now: number; na
         <span className={`badge badge-${tone}`}>{STATE_WORDS[job.state]}</span>
         <h2>{kind.words}</h2>
         <span className="muted small">
-          {kind.call && <><code>{kind.call}</code> · </>}job {job.jobId} · {job.attempts === 0 ? (job.state === 'FAILED' ? 'never run' : 'not tried yet') : plural(job.attempts, 'attempt', 'attempts')}
+          {kind.call && <><code>{kind.call}</code> · </>}job {job.jobId} · {attemptWords(job)}
         </span>
       </div>
       <ul className="job-resources" aria-label="Works on">
@@ -153,11 +153,11 @@ function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void })
   const retryAction = isRetryableJobKind(job.kind) ? jobAction : undefined;
   const retryAllowed = usePermission(['trove:RetryJob', job.resources], ...(retryAction ? [[retryAction, job.resources] as const] : []));
   const cancelAllowed = usePermission(['trove:CancelJob', job.resources], ...(jobAction ? [[jobAction, job.resources] as const] : []));
-  const act = async (call: () => Promise<{ state: string }>, said: (state: string) => string) => {
+  const act = async <A,>(call: () => Promise<A>, said: (answer: A) => string) => {
     setConfirming(false);
     const answer = await action.run(call);
     if (answer) {
-      setDone(said(answer.state));
+      setDone(said(answer));
       onChanged();
     }
   };
@@ -174,17 +174,19 @@ function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void })
       </button>
     );
   } else if (job.cancelRequestedBy !== undefined) {
-    controls = <span className="muted small" role="status">Cancelling: it stops at its next step.</span>;
+    // What becomes of it depends on its state (CancelJob's jobState; the list is read again at
+    // once, so the answer itself only confirms the cancel was asked for).
+    controls = <span className="muted small" role="status">Cancelling: {cancellingWords(job.state)}.</span>;
   } else if (jobAction) {
     const refused = cancelAllowed.allowed ? undefined : cancelAllowed.reason;
     controls = confirming ? (
       <div className="confirm-inline" role="group" aria-label={`Cancel job ${job.jobId}`}>
         <p className="small">
-          Cancel job {job.jobId}? {job.state === 'RUNNING' ? 'It stops at its next step' : 'It will not run'}; nothing of it is applied, and its
+          Cancel job {job.jobId}? {job.state === 'RUNNING' ? 'It stops at its next step' : job.attempts + (job.interruptedAttempts ?? 0) > 0 ? 'It will not run again' : 'It will not run'}; nothing of it is applied, and its
           dataset is marked failed (CANCELLED).{retryAction ? ' A cancelled job can be retried later.' : ''}
         </p>
         <button type="button" className="small danger" disabled={action.busy}
-          onClick={() => void act(() => jobs.cancel(job.jobId), (state) => (state === 'CANCELLED' ? `Job ${job.jobId} is cancelled.` : `Job ${job.jobId} stops at its next step.`))}>
+          onClick={() => void act(() => jobs.cancel(job.jobId), (answer) => (answer.state === 'CANCELLED' ? `Job ${job.jobId} is cancelled.` : `Job ${job.jobId}: cancel asked for.`))}>
           Cancel job {job.jobId}
         </button>
         <button type="button" className="small" onClick={() => setConfirming(false)}>Keep it</button>

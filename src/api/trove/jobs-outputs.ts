@@ -28,7 +28,10 @@ export const JOB_CONTROL_ACTIONS: Readonly<Record<string, string>> = {
   'rekognition.restore-snapshot': 'rekognition:UpdateDatasetEntries',
 } satisfies Record<RetryableJobKind, string> & Record<string, string>;
 
-/** QUEUED (never tried), RUNNING, RETRYING (waiting after a failed attempt), FAILED (gave up). */
+/**
+ * QUEUED (no attempt counted: never started, or only cut short by store outages), RUNNING,
+ * RETRYING (waiting after a failed attempt), FAILED (gave up, rejected or cancelled).
+ */
 export type JobStateWire = 'QUEUED' | 'RUNNING' | 'RETRYING' | 'FAILED';
 
 /** A listed job: epoch seconds, absent members left out. */
@@ -37,8 +40,17 @@ export interface JobWire {
   readonly kind: string;
   readonly state: JobStateWire;
   readonly resources: string[];
-  /** Attempts that ran (a failed job's 0: it was cancelled before its first attempt). */
+  /**
+   * Attempts counted towards giving up: each one started, less those a store outage cut short
+   * (interruptedAttempts). A failed job's 0 with no interrupted attempts: it was cancelled before
+   * it ever started.
+   */
   readonly attempts: number;
+  /**
+   * Attempts that started and were cut short by a store outage, handed back to the queue without
+   * counting in `attempts` (absent: none). What they wrote is discarded or redone by the next one.
+   */
+  readonly interruptedAttempts?: number;
   readonly lastError?: string;
   readonly createdAt: number;
   /** Queued and retrying jobs: when the next attempt may start. */
@@ -48,7 +60,11 @@ export interface JobWire {
   readonly failedAt?: number;
   /** Running jobs, operators only (`trove jobs list --local`): the node (`host/pid/runner`) holding the job. */
   readonly node?: string;
-  /** Open jobs: a cancel was asked for (CancelJob), by this access key (empty: by an operator); the job stops at its next step. */
+  /**
+   * Open jobs: a cancel was asked for (CancelJob), by this access key (empty: by an operator). A
+   * running job stops at its next step; a queued or retrying one does not run again: a runner
+   * deletes what an earlier attempt wrote, then fails it (cancellingWords).
+   */
   readonly cancelRequestedBy?: string;
   /** Failed jobs: whether RetryJob may queue it again (it kept its request, and it was not rejected for its own lines alone). */
   readonly retryable?: boolean;
@@ -65,12 +81,26 @@ export interface RetryJobWire {
 
 /**
  * CancelJob's answer: CANCELLED (it was queued: it never runs, and its dataset is failed already)
- * or CANCELLING (it is running: it stops at its next step, without publishing anything).
+ * or CANCELLING, with the job's state then (`jobState`, as ListJobs lists it): RUNNING, it stops
+ * at its next step, without publishing anything; QUEUED or RETRYING, an earlier attempt left rows
+ * behind, which a runner deletes before it fails the job (cancellingWords).
  */
 export interface CancelJobWire {
   readonly jobId: number;
   readonly state: 'CANCELLED' | 'CANCELLING';
   readonly resources: string[];
+  /** CANCELLING: the job's state as the cancel was answered. */
+  readonly jobState?: Exclude<JobStateWire, 'FAILED'>;
+}
+
+/**
+ * What becomes of a job being cancelled (CANCELLING, or listed with cancelRequestedBy), by its
+ * state: a clause the console and `bin/trove jobs cancel` complete. Nothing of it is applied either way.
+ */
+export function cancellingWords(state: JobStateWire | undefined): string {
+  return state === 'RUNNING'
+    ? 'it stops at its next step, without applying anything'
+    : 'it will not run again; a runner first deletes what an earlier attempt of it wrote';
 }
 
 /** ListJobs' answer: a page of jobs, and the token of the next one. */

@@ -1,3 +1,4 @@
+import { cancellingWords } from '../../api/trove/jobs-outputs.js';
 import { JobsClient } from '../../client/jobs-client.js';
 import { TroveApiClient } from '../../client/trove-api-client.js';
 import { loadConfig } from '../../config/load.js';
@@ -18,7 +19,7 @@ const USAGE = `Usage: trove jobs list [--state STATE ...] [--json] [--endpoint U
 Lists background jobs (UpdateDatasetEntries, CreateDataset, AgentCore example writes, ...) that are
 QUEUED, RUNNING, RETRYING (a failed attempt, waiting for the next) or FAILED (gave up, rejected or
 cancelled; kept 7 days with its request),
-with their resources, attempts and last error.
+with their resources, attempts (and attempts a store outage cut short, not counted) and last error.
 
 By default it asks a running Trove (Trove API ListJobs) and shows the jobs of the credentials'
 account in their region. With --local it reads the store directly, like \`trove credentials\`,
@@ -28,8 +29,9 @@ or not the server runs; pass the same --data-dir or --database-url as \`serve\`)
 
 \`retry\` queues a FAILED job again from its stored request (Trove API RetryJob): its dataset goes
 UPDATE_IN_PROGRESS (CREATE_IN_PROGRESS) again, as when the request was accepted. \`cancel\` stops a
-QUEUED, RETRYING or RUNNING job (CancelJob): a queued one never runs, a running one stops at its
-next step without applying anything; its dataset ends UPDATE_FAILED (CREATE_FAILED), saying so.
+QUEUED, RETRYING or RUNNING job (CancelJob): a queued one never runs (if an earlier attempt left
+rows, a runner deletes them first), a running one stops at its next step; nothing of it is
+applied, and its dataset ends UPDATE_FAILED (CREATE_FAILED), saying so.
 
   --state STATE    QUEUED, RUNNING, RETRYING or FAILED (repeatable; default: all)
 ${CLIENT_OPTIONS_HELP}
@@ -79,7 +81,7 @@ async function control(action: 'retry' | 'cancel', args: readonly string[], json
   const said = {
     QUEUED: `Job ${jobId} is queued again; ${on} is being updated from its stored request.`,
     CANCELLED: `Job ${jobId} is cancelled: it will not run, and ${on} is marked failed (CANCELLED).`,
-    CANCELLING: `Job ${jobId} is being cancelled: it stops at its next step without applying anything (a runner first deletes what it wrote), and ${on} is then marked failed (CANCELLED).`,
+    CANCELLING: `Job ${jobId} is being cancelled: ${cancellingWords('jobState' in answer ? answer.jobState : undefined)}, and ${on} is then marked failed (CANCELLED).`,
   }[answer.state];
   process.stdout.write(forTerminal(`${said}\n`));
   return 0;
@@ -113,13 +115,18 @@ function table(jobs: readonly JobView[], operator: boolean): string {
   if (jobs.length === 0) return 'No jobs.\n';
   const when = (seconds: number | undefined) => (seconds === undefined ? '' : new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z'));
   const rows = jobs.map((job) => [
-    String(job.jobId), job.state, job.kind, String(job.attempts), when(job.createdAt), when(job.startedAt),
+    String(job.jobId), job.state, job.kind, attemptsCell(job), when(job.createdAt), when(job.startedAt),
     when(job.state === 'FAILED' ? job.failedAt : job.nextAttemptAt), ...(operator ? [job.node ?? ''] : []),
     job.resources.join(' '), oneLine(job.lastError ?? ''),
   ]);
   const header = ['ID', 'STATE', 'KIND', 'ATTEMPTS', 'CREATED', 'STARTED', 'NEXT/FAILED AT', ...(operator ? ['NODE'] : []), 'RESOURCE', 'LAST ERROR'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** The attempts counted, and those a store outage cut short (not counted) after them: `0 (+1 cut short)`. */
+function attemptsCell(job: JobView): string {
+  return job.interruptedAttempts ? `${job.attempts} (+${job.interruptedAttempts} cut short)` : String(job.attempts);
 }
 
 /** An error's first line, at most 120 characters (the JSON output has it whole). */

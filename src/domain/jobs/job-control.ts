@@ -108,8 +108,8 @@ export class JobControl {
    * Asks the open job `jobId` to stop, all or nothing: a queued (or retrying) one never runs
    * again and its dataset is failed now, saying it was cancelled and by whom (CANCELLED), unless
    * an earlier attempt left rows to delete: a runner does that, in bounded transactions, and then
-   * fails the dataset (CANCELLING); a running one stops at its next transaction, whichever node
-   * runs it, and its dataset ends the same way.
+   * fails the dataset (CANCELLING, jobState QUEUED or RETRYING); a running one stops at its next
+   * transaction, whichever node runs it, and its dataset ends the same way (CANCELLING, RUNNING).
    */
   async cancel(caller: Caller, jobId: number, permit: Permit): Promise<CancelJobWire> {
     const prefixes = jobResourcePrefixes(caller);
@@ -131,7 +131,9 @@ export class JobControl {
     }
     // A pending job is failed here; a running one (here or on another node) sees the cancel itself.
     if (open.state !== 'RUNNING' && (await this.deps.cancelQueued(jobId))) return { jobId, state: 'CANCELLED', resources };
-    return { jobId, state: (await this.deps.store.jobs.findOpen(jobId, prefixes)) ? 'CANCELLING' : 'CANCELLED', resources };
+    // Still open: the answer says which way it ends (running: at its next step; queued: by a runner).
+    const still = await this.deps.store.jobs.findOpen(jobId, prefixes);
+    return still ? { jobId, state: 'CANCELLING', resources, jobState: still.state } : { jobId, state: 'CANCELLED', resources };
   }
 
   async #notOpen(jobId: number, prefixes: readonly string[]): Promise<Error> {

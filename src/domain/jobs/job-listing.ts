@@ -105,6 +105,7 @@ export function jobView(job: ListedJob): JobView {
     state: job.state,
     resources: job.resource.split(' '),
     attempts: job.attempts,
+    interruptedAttempts: job.interruptedAttempts > 0 ? job.interruptedAttempts : undefined,
     lastError: job.lastError ?? undefined,
     createdAt: job.createdAt / 1000,
     nextAttemptAt: job.state === 'QUEUED' || job.state === 'RETRYING' ? seconds(job.runAfter) : undefined,

@@ -154,8 +154,8 @@ export class JobsRepository {
    */
   async finish(id: number, owner: string, failed?: FailedJobNote, evenIfCancelled = false): Promise<boolean> {
     const note = failed && await this.db.get<{ id: number; payload_bytes: number | string | null }>(
-      `INSERT INTO failed_jobs (job_id, kind, resource, attempts, last_error, created_at, failed_at, payload_version, payload, retry_refusal, account)
-       SELECT id, kind, resource, ?, COALESCE(?, last_error), created_at, ?, payload_version, payload, ?, ? FROM jobs WHERE id = ? AND lease_owner = ?
+      `INSERT INTO failed_jobs (job_id, kind, resource, attempts, interrupted_attempts, last_error, created_at, failed_at, payload_version, payload, retry_refusal, account)
+       SELECT id, kind, resource, ?, interrupted_attempts, COALESCE(?, last_error), created_at, ?, payload_version, payload, ?, ? FROM jobs WHERE id = ? AND lease_owner = ?
        RETURNING id, octet_length(payload) AS payload_bytes`,
       [failed.attempts, failed.error?.slice(0, 2000) ?? null, failed.at, failed.retryRefusal ?? null, failed.account ?? null, id, owner],
     );
@@ -293,29 +293,27 @@ export class JobsRepository {
   }
 
   /**
-   * Hands one job back to the queue without counting the attempt (it was cut short, not failed),
-   * due at `runAfter`, with the reason it was cut short (none: its last error stays).
+   * Hands one job back to the queue without counting the attempt in `attempts` (it was cut short,
+   * not failed; or its claim ran nothing), due at `runAfter`, with the reason it was cut short
+   * (none: its last error stays). `interrupted`: the attempt had started running the job (a store
+   * outage cut it short), counted in `interrupted_attempts` instead, so the job is not listed as
+   * never started.
    */
-  async release(id: number, owner: string, runAfter: number, reason?: string): Promise<boolean> {
+  async release(id: number, owner: string, runAfter: number, reason?: string, interrupted = false): Promise<boolean> {
     return (await this.db.run(
-      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1, run_after = ?, last_error = COALESCE(?, last_error)
+      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1, interrupted_attempts = interrupted_attempts + ?,
+       run_after = ?, last_error = COALESCE(?, last_error)
        WHERE id = ? AND lease_owner = ? AND state = 'running'`,
-      [runAfter, reason?.slice(0, 2000) ?? null, id, owner],
+      [interrupted ? 1 : 0, runAfter, reason?.slice(0, 2000) ?? null, id, owner],
     )) === 1;
-  }
-
-  /** Releases every lease held by `owner` (a clean shutdown hands its jobs back at once). */
-  async releaseAll(owner: string): Promise<void> {
-    await this.db.run(
-      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1
-       WHERE lease_owner = ? AND state = 'running'`,
-      [owner],
-    );
   }
 
   /**
    * Hands every running job back to the queue at once. Only for the embedded store, where a
-   * lock on the data directory guarantees that no other process can be running them.
+   * lock on the data directory guarantees that no other process can be running them. Their
+   * attempts stay counted, as a lease that expires on PostgreSQL counts (the next claim adds its
+   * own): the process stopped without ending them (a crash; a clean stop waits for its jobs), and
+   * a job that crashes its process must still reach its last attempt.
    */
   async releaseAllRunning(): Promise<number> {
     return this.db.run(`UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running'`);
@@ -349,13 +347,13 @@ export class JobsRepository {
     if (wanted.length === 0) return [];
     const [owned, params] = prefixCondition(options.resourcePrefixes);
     const rows = await this.db.all<OpenJobRow>(
-      `SELECT id, kind, resource, ${STATE_OF_ROW} AS state, attempts, run_after, lease_owner, lease_expires_at, last_error, created_at, cancel_requested_by
+      `SELECT id, kind, resource, ${STATE_OF_ROW} AS state, attempts, interrupted_attempts, run_after, lease_owner, lease_expires_at, last_error, created_at, cancel_requested_by
        FROM jobs WHERE id > ? AND (${wanted.join(' OR ')}) AND ${owned} ORDER BY id LIMIT ?`,
       [options.afterId, ...params, options.limit],
     );
     return rows.map((row) => ({
       cursor: Number(row.id), id: Number(row.id), kind: row.kind, state: row.state, resource: row.resource, attempts: row.attempts,
-      lastError: row.last_error, createdAt: Number(row.created_at), runAfter: Number(row.run_after), leaseOwner: row.lease_owner,
+      interruptedAttempts: Number(row.interrupted_attempts), lastError: row.last_error, createdAt: Number(row.created_at), runAfter: Number(row.run_after), leaseOwner: row.lease_owner,
       leaseExpiresAt: row.lease_expires_at === null ? null : Number(row.lease_expires_at), failedAt: null, cancelRequestedBy: row.cancel_requested_by,
     }));
   }
@@ -364,13 +362,13 @@ export class JobsRepository {
   async listFailed(options: { afterId: number; limit: number; resourcePrefixes?: readonly string[] }): Promise<ListedJob[]> {
     const [owned, params] = prefixCondition(options.resourcePrefixes);
     const rows = await this.db.all<FailedJobRow>(
-      `SELECT id, job_id, kind, resource, attempts, last_error, created_at, failed_at, payload IS NOT NULL AS payload, retry_refusal FROM failed_jobs
+      `SELECT id, job_id, kind, resource, attempts, interrupted_attempts, last_error, created_at, failed_at, payload IS NOT NULL AS payload, retry_refusal FROM failed_jobs
        WHERE id > ? AND ${owned} ORDER BY id LIMIT ?`,
       [options.afterId, ...params, options.limit],
     );
     return rows.map((row) => ({
       cursor: Number(row.id), id: Number(row.job_id), kind: row.kind, state: 'FAILED', resource: row.resource, attempts: row.attempts,
-      lastError: row.last_error, createdAt: Number(row.created_at), runAfter: null, leaseOwner: null, leaseExpiresAt: null,
+      interruptedAttempts: Number(row.interrupted_attempts), lastError: row.last_error, createdAt: Number(row.created_at), runAfter: null, leaseOwner: null, leaseExpiresAt: null,
       failedAt: Number(row.failed_at), cancelRequestedBy: null,
       // `payload IS NOT NULL` comes back as false/true (PostgreSQL) or 0/1 (SQLite), never null.
       kept: { payload: Boolean(row.payload), retryRefusal: row.retry_refusal },
@@ -395,7 +393,8 @@ export class JobsRepository {
 }
 
 /**
- * A job row's state as listed: running, or pending and never tried (QUEUED), or pending after a
+ * A job row's state as listed: running, or pending with no attempt counted (QUEUED: never
+ * started, or its runs were cut short by store outages, interrupted_attempts), or pending after a
  * failed attempt, waiting for its next one (RETRYING).
  */
 const STATE_OF_ROW = `CASE WHEN state = 'running' THEN 'RUNNING' WHEN attempts > 0 THEN 'RETRYING' ELSE 'QUEUED' END`;
@@ -422,6 +421,7 @@ interface OpenJobRow {
   resource: string;
   state: Exclude<JobState, 'FAILED'>;
   attempts: number;
+  interrupted_attempts: number | string;
   run_after: number | string;
   lease_owner: string | null;
   lease_expires_at: number | string | null;
@@ -436,6 +436,7 @@ interface FailedJobRow {
   kind: string;
   resource: string;
   attempts: number;
+  interrupted_attempts: number | string;
   last_error: string | null;
   created_at: number | string;
   failed_at: number | string;

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import {
   AddDatasetExamplesCommand, CreateDatasetCommand as CreateAcDatasetCommand, GetDatasetCommand, ListDatasetExamplesCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
@@ -10,18 +13,24 @@ import {
 } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attemptWords, jobTimes } from '../../../console/src/jobs/job-model.js';
+import { JobsClient } from '../../../src/client/jobs-client.js';
+import type { JobView } from '../../../src/client/jobs-client.js';
+import { TroveApiClient } from '../../../src/client/trove-api-client.js';
 import { allExamples, inline, predefinedBatch, settled as acSettled } from '../../harness/agentcore.js';
 import { BACKENDS } from '../../harness/backends.js';
 import { classificationLines } from '../../harness/manifests.js';
 import { rawSql } from '../../harness/raw-sql.js';
 import { lines, settled } from '../../harness/rekognition.js';
 import { sdkFailure } from '../../harness/sdk-failure.js';
-import { eventually, startServer } from '../../harness/server.js';
+import { eventually, startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 import { TMPFS_UNAVAILABLE, writeOutage } from '../../harness/write-outage.js';
 import type { WriteOutage } from '../../harness/write-outage.js';
 
 const MANIFEST_LINES = 20_000;
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../../bin/trove', import.meta.url));
 let projects = 0;
 
 /**
@@ -52,6 +61,12 @@ describe.each(BACKENDS)('the store cannot write (%s)', (backend) => {
     }));
     return DatasetArn!;
   };
+  const jobOf = async (arn: string): Promise<JobView | undefined> =>
+    (await new JobsClient(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: TEST_CREDENTIALS })).all()).find((job) => job.resources.includes(arn));
+  const cli = (...args: string[]) => run(process.execPath, [BIN, 'jobs', ...args, '--endpoint', server.url], {
+    env: { ...process.env, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1' },
+  });
+  const written = async () => Number((await rawSql<{ n: number }>({ dataDir: server.dataDir, ...outage.serverOptions }, 'SELECT count(*) AS n FROM rk_entries')).rows[0].n);
   const reason = backend === 'sqlite' ? /^The database cannot write: .*SQLITE_FULL/ : /^The database cannot write: .*read-only transaction/;
   // PostgreSQL: the sessions cut to make the database read-only may be the first failure seen.
   const unhealthy = () => eventually(async () => {
@@ -138,7 +153,6 @@ describe.each(BACKENDS)('the store cannot write (%s)', (backend) => {
   it('resumes a job the outage cut off in the middle and applies it exactly once', async () => {
     const DatasetArn = await newDataset('TRAIN', { Bucket: 'manifests', Name: 'big.manifest' });
     // Stop writes as soon as the job has committed its first chunk at the unpublished revision.
-    const written = async () => (await rawSql<{ n: number }>({ dataDir: server.dataDir, ...outage.serverOptions }, 'SELECT count(*) AS n FROM rk_entries')).rows[0].n;
     const before = await written();
     await eventually(async () => ((await written()) > before ? true : undefined), 20_000, 'the import to be under way');
     await outage.block();
@@ -158,4 +172,61 @@ describe.each(BACKENDS)('the store cannot write (%s)', (backend) => {
     ]);
     expect((await health()).status).toBe(200);
   });
+
+  // A job whose only run the outage cut short is handed back without counting the attempt, yet
+  // ListJobs, bin/trove jobs list and the console's words say it ran and was cut short, not that it
+  // never ran; cancelled while it waits again, with the rows that run left, CancelJob answers that a
+  // runner deletes them (not that it "stops at its next step": it is not running).
+  it('lists its run as cut short, not as never run; a cancel says a runner deletes what the run left, then it fails having run', async () => {
+    const before = await written();
+    const arn = await newDataset('TRAIN', { Bucket: 'manifests', Name: 'big.manifest' });
+    // Writes stop once the import has committed its first chunk (at its unpublished revision).
+    await eventually(async () => ((await written()) > before ? true : undefined), 20_000, 'the import to be under way');
+    await outage.block();
+    const { jobId } = (await jobOf(arn))!;
+    // The attempt fails on its next write; the runner then waits for the store to hand it back.
+    // Paused, it claims nothing once writes work again: the job waits, handed back.
+    server.trove.runner.pause();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await outage.unblock();
+      const handedBack = await eventually(async () => {
+        const job = await jobOf(arn);
+        return job?.state === 'QUEUED' ? job : undefined;
+      }, 20_000, 'the cut-short job handed back to the queue');
+      // Not counted towards giving up, but not "not tried yet" either.
+      expect(handedBack).toMatchObject({ jobId, attempts: 0, interruptedAttempts: 1, lastError: expect.stringMatching(/^The database (cannot write|is unavailable): /) });
+      expect(attemptWords(handedBack)).toBe('1 attempt cut short');
+      expect(jobTimes(handedBack, Date.now()).map((fact) => fact.label).slice(0, 2)).toEqual(['Queued', 'Since queued']);
+      const table = (await cli('list')).stdout.split('\n');
+      const column = table[0].indexOf('ATTEMPTS');
+      expect(table.find((line) => line.startsWith(`${jobId} `))!.slice(column)).toMatch(/^0 \(\+1 cut short\)\s/);
+      expect(await written()).toBeGreaterThan(before);
+
+      // Its cut-short run left rows: the request only marks it, and says a runner deletes them (it is not running).
+      // (PostgreSQL: a pooled session opened read-only refuses one write, the modelled 500, then is
+      // replaced; the call is made again, as a client retries that 500.)
+      const cancel = () => cli('cancel', String(jobId), '--json').then((done) => done.stdout, (error: { stderr?: string }) => {
+        if (error.stderr?.includes('InternalServerException')) return undefined;
+        throw error;
+      });
+      expect(JSON.parse(await eventually(cancel, 15_000, 'CancelJob answered'))).toEqual({ jobId, state: 'CANCELLING', resources: [arn], jobState: 'QUEUED' });
+      expect(await jobOf(arn)).toMatchObject({ jobId, state: 'QUEUED', cancelRequestedBy: TEST_CREDENTIALS.accessKeyId, interruptedAttempts: 1 });
+
+      server.trove.runner.resume();
+      const done = await settled(rekognition, arn);
+      expect(done).toMatchObject({ Status: 'CREATE_FAILED', StatusMessageCode: 'CLIENT_ERROR' });
+      expect(done.StatusMessage).toMatch(/^CANCELLED: /);
+      const failed = (await jobOf(arn))!;
+      expect(failed).toMatchObject({ jobId, state: 'FAILED', attempts: 0, interruptedAttempts: 1 });
+      // It ran, so the console does not say it never ran, and it did not give up.
+      expect(attemptWords(failed)).toBe('1 attempt cut short');
+      const times = jobTimes(failed, Date.now());
+      expect(times.map((fact) => fact.label)).toEqual(['Queued', 'Failed', 'Cancelled after']);
+      expect(times[2].text).toMatch(/^\d+ s; a store outage had cut its only run short$/);
+      expect(await written()).toBe(before);
+    } finally {
+      server.trove.runner.resume();
+    }
+  }, 90_000);
 });

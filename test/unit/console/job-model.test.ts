@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../../console/src/jobs/job-model.js';
-import { duration, errorPreview, jobResource, jobTimes, kindWords, statesFromQuery } from '../../../console/src/jobs/job-model.js';
+import { attemptWords, duration, errorPreview, jobResource, jobTimes, kindWords, statesFromQuery } from '../../../console/src/jobs/job-model.js';
 import { AgentCoreJobs } from '../../../src/domain/agentcore/job-kinds.js';
 import { RekognitionJobs } from '../../../src/domain/rekognition/job-kinds.js';
 
@@ -53,6 +53,25 @@ describe('the Jobs page model', () => {
     // Cancelled before its first attempt: it never ran, so it did not give up.
     expect(jobTimes(job({ state: 'FAILED', attempts: 0, failedAt: T }), now)).toEqual([
       { label: 'Queued', at: T }, { label: 'Failed', at: T }, { label: 'Never ran', text: 'cancelled after 0 s in the queue' },
+    ]);
+  });
+
+  it('tells a job that never started from one whose runs store outages cut short (not counted in its attempts)', () => {
+    const now = (T + 90) * 1000;
+    // Handed back after a store outage: it ran for part of the time since it was queued.
+    expect(jobTimes(job({ interruptedAttempts: 1, nextAttemptAt: T }), now)).toEqual([{ label: 'Queued', at: T }, { label: 'Since queued', text: '1 min' }]);
+    expect(jobTimes(job({ state: 'RUNNING', attempts: 1, interruptedAttempts: 1, startedAt: T + 80 }), now)[2]).toEqual({ label: 'Waited (all attempts)', text: '1 min' });
+    // Cancelled after that: it did run, it did not never run.
+    expect(jobTimes(job({ state: 'FAILED', attempts: 0, interruptedAttempts: 1, failedAt: T + 75 }), now)).toEqual([
+      { label: 'Queued', at: T }, { label: 'Failed', at: T + 75 }, { label: 'Cancelled after', text: '1 min; a store outage had cut its only run short' },
+    ]);
+    expect(jobTimes(job({ state: 'FAILED', attempts: 0, interruptedAttempts: 2, failedAt: T + 5 }), now)[2]).toEqual(
+      { label: 'Cancelled after', text: '5 s; store outages had cut its 2 runs short' });
+    expect([
+      job({}), job({ state: 'FAILED' }), job({ attempts: 2 }), job({ interruptedAttempts: 1 }), job({ interruptedAttempts: 2 }),
+      job({ state: 'FAILED', interruptedAttempts: 1 }), job({ state: 'RUNNING', attempts: 1, interruptedAttempts: 1 }),
+    ].map(attemptWords)).toEqual([
+      'not tried yet', 'never run', '2 attempts', '1 attempt cut short', '2 attempts cut short', '1 attempt cut short', '1 attempt, 1 more cut short',
     ]);
   });
 
