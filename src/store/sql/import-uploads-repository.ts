@@ -52,8 +52,11 @@ export class ImportUploadsRepository {
    */
   async reserve(id: number, account: string, claim: StagingClaim, caps: ByteCaps, liveSince: number): Promise<{ claimed: number; passed?: CapPassed }> {
     await this.db.get(`SELECT name FROM store_locks WHERE name = 'staged-uploads' ${this.dialect.forUpdate}`);
+    // The store-wide total counts at least the bytes staged: nodes on a release before migration
+    // 0034 (a rolling upgrade) stage and accept uploads without writing claimed_bytes.
     const used = await this.db.get<{ mine: number | string | null; total: number | string | null }>(
-      `SELECT SUM(CASE WHEN account = ? THEN reserved_bytes ELSE 0 END) AS mine, SUM(claimed_bytes) AS total FROM import_uploads
+      `SELECT SUM(CASE WHEN account = ? THEN reserved_bytes ELSE 0 END) AS mine,
+         SUM(CASE WHEN claimed_bytes < bytes THEN bytes ELSE claimed_bytes END) AS total FROM import_uploads
        WHERE id <> ? AND (job_id IS NOT NULL OR updated_at >= ?)`, [account, id, liveSince],
     );
     const [mine, total] = [Number(used?.mine ?? 0), Number(used?.total ?? 0)];

@@ -118,6 +118,23 @@ describe.each(BACKENDS)('staged uploads: capped per account and in all (%s)', (b
     expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
   });
 
+  it('counts the bytes an upload staged by a node on the release before migration 0034 holds (it writes no claimed_bytes) against the store-wide cap', async () => {
+    const mine = await newDataset(rekognition());
+    // Another account's 1.5 MiB staged by an older node, live: with the 830 KB below it passes the store's 2 MiB.
+    const now = Date.now();
+    await rawSql(server, 'INSERT INTO import_uploads (account, bytes, reserved_bytes, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+      ['222222222222', 1536 * KIB, 1536 * KIB, now, now]);
+    try {
+      const full = await refusal(exchange().uploadImport(mine, 'COCO', coco(5000, 'mixed'), IMAGES));
+      expect([full.status, full.code]).toEqual([402, 'ServiceQuotaExceededException']);
+      expect(full.message).toContain('(--import-upload-max-staged-bytes):');
+    } finally {
+      await rawSql(server, 'DELETE FROM import_uploads WHERE account = ?', ['222222222222']);
+    }
+    await settled(rekognition(), mine);
+    expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
+  });
+
   it("an upload that announces much and sends little holds its own account's room, not the store's", async () => {
     const mine = await newDataset(rekognition());
     const theirs = await newDataset(rekognition(other));
