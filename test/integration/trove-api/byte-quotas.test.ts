@@ -246,6 +246,36 @@ describe.each(BACKENDS)("failed jobs' kept requests: capped per account and in a
   });
 });
 
+describe.each(BACKENDS)("failed jobs' kept requests of no account (a resource that is no ARN): the oldest let go first too (%s)", (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ backend });
+    server.trove.runner.pause();
+  });
+  afterAll(async () => {
+    server?.trove.runner.resume();
+    await server?.close();
+  });
+
+  it("counts requests noted with no account together, and lets the oldest of them go, not the newest", async () => {
+    const store = server.trove.store;
+    const body = Buffer.alloc(1000, 7);
+    const keep = { caps: { perAccount: 2500, total: 1_000_000 }, letGo: 'let go to stay under the cap' };
+    const failed = async (resource: string) => {
+      const now = Date.now();
+      const id = await store.transaction((tx) => tx.jobs.enqueue({ kind: 'test.kept', payloadVersion: 1, resource, payload: {}, body, runAfter: now, createdAt: now }));
+      expect((await store.transaction((tx) => tx.jobs.claimOf('test.kept', resource, 'tester', now, 60_000)))?.id).toBe(id);
+      // What JobRunner notes for a job whose resource is no ARN: accountOf answers ''.
+      expect(await store.transaction((tx) => tx.jobs.finish(id, 'tester', { at: now, attempts: 1, keepBody: true, account: '', keep }))).toBe(true);
+      return id;
+    };
+    const ids = [await failed('trove:no-arn-1'), await failed('trove:no-arn-2'), await failed('trove:no-arn-3')];
+    const kept = async (jobId: number) => Number((await rawSql<{ kept_bytes: number }>(server, 'SELECT kept_bytes FROM failed_jobs WHERE job_id = ?', [jobId])).rows[0].kept_bytes) > 0;
+    // Two fit the 2,500 bytes, a third does not: the oldest goes.
+    expect([await kept(ids[0]), await kept(ids[1]), await kept(ids[2])]).toEqual([false, true, true]);
+  });
+});
+
 describe.each(BACKENDS)("failed jobs' kept requests: past the store-wide cap, the account holding the most lets go first (%s)", (backend) => {
   let server: TestServer;
   const accounts: Record<string, IssuedCredential> = {};
