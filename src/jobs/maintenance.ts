@@ -167,8 +167,9 @@ export class Maintenance {
    * before accepting it (its node crashed, kill -9), or its job is gone. While its request lives,
    * the node reading it records its progress at least every 1.25x the request timeout (a longer
    * pause cuts the request, upload-pace.ts), so one whose progress is older than the removal
-   * bound (the abandoned-upload bound, at least 10 minutes) is no longer being sent, whichever node took it: a live slow upload on
-   * another node keeps marking its progress and is never removed.
+   * bound (the abandoned-upload bound, at least 10 minutes) is no longer being sent, whichever
+   * node took it: a live slow upload on another node keeps marking its progress and is never
+   * removed. Each is deleted row first, only if still an orphan, then its pieces.
    */
   async #removeOrphanUploads(): Promise<void> {
     const idleBefore = this.clock.now() - this.config.orphanUploadRemovalMs;

@@ -30,8 +30,9 @@ const ORPHAN = `(job_id IS NULL AND updated_at < ?) OR (job_id IS NOT NULL AND N
  * in short transactions of their own while the body streams in (never one transaction holding
  * the write lock for a slow body), given to the import job by the transaction that accepts it
  * (`attach`), read by that job as often as its conversion needs, and deleted with the job
- * (by the job runner's finishing transaction) or, never accepted, by the request that failed (`removeUntaken`), the maintenance sweep
- * (`orphans`, then `takeOrphan` and `removePieces`), and on the embedded store when Trove starts.
+ * (by the job runner's finishing transaction) or, never accepted, by the request that failed
+ * (`removeUntaken`), by the maintenance sweep (`orphans`, then `takeOrphan` and `removePieces`;
+ * `strays`), and on the embedded store when Trove starts.
  */
 export class ImportUploadsRepository {
   constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
