@@ -53,7 +53,7 @@ import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
 import { prepareDataDir } from './store/sqlite/database-files.js';
 import type { Store } from './store/store.js';
-import { abandonedUploadMs, progressMarkMs } from './domain/uploads/upload-pace.js';
+import { abandonedUploadMs, orphanUploadRemovalMs, progressMarkMs } from './domain/uploads/upload-pace.js';
 
 export interface Trove {
   /** Base URL the server listens on, e.g. http://127.0.0.1:4599 (https:// with --tls-cert). */
@@ -106,7 +106,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       // Removed now rather than by the sweep hours later, as its bytes count against the staging caps.
       let removed = 0;
       for (let ids; (ids = await store.importUploads.orphans(Number.MAX_SAFE_INTEGER, 100)).length > 0;) {
-        for (const id of ids) await store.importUploads.remove(id);
+        for (const id of ids) if (await store.transaction((tx) => tx.importUploads.takeOrphan(id, Number.MAX_SAFE_INTEGER))) await store.importUploads.removePieces(id);
         removed += ids.length;
       }
       if (removed > 0) logger.warn({ removed }, 'removed uploads the last shutdown cut off');
@@ -135,7 +135,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const pace = { requestTimeoutMs: config.requestTimeoutMs, minBytesPerSecond: config.importUploadMinBytesPerSecond };
     const maintenance = new Maintenance(store, {
       intervalMs: config.maintenanceIntervalMs, pageTokenTtlMs: config.pageTokenTtlMs, failedJobRetentionMs: config.jobs.failedRetentionMs,
-      abandonedUploadMs: abandonedUploadMs(pace),
+      orphanUploadRemovalMs: orphanUploadRemovalMs(pace),
     }, clock, logger.child({ component: 'maintenance' }));
     const definitions = jobDefinitions({
       rekognition: {

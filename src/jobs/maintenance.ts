@@ -10,8 +10,8 @@ export interface MaintenanceConfig {
   readonly pageTokenTtlMs: number;
   /** Jobs that gave up are listed this long, then forgotten. */
   readonly failedJobRetentionMs: number;
-  /** An upload no job took whose progress is older than this was abandoned (domain/uploads/upload-pace.ts abandonedUploadMs). */
-  readonly abandonedUploadMs: number;
+  /** An upload no job took whose progress is older than this is removed (domain/uploads/upload-pace.ts orphanUploadRemovalMs). */
+  readonly orphanUploadRemovalMs: number;
 }
 
 const PURGE_CHUNK = 2000;
@@ -166,15 +166,22 @@ export class Maintenance {
    * Files staged for UploadDatasetImport that no job will read: the request that sent one died
    * before accepting it (its node crashed, kill -9), or its job is gone. While its request lives,
    * the node reading it records its progress at least every 1.25x the request timeout (a longer
-   * pause cuts the request, upload-pace.ts), so one whose progress is older than the
-   * abandoned-upload bound is no longer being sent, whichever node took it: a live slow upload on
-   * another node keeps marking its progress and is never removed.
+   * pause cuts the request, upload-pace.ts), so one whose progress is older than the removal
+   * bound (the abandoned-upload bound, at least 10 minutes) is no longer being sent, whichever
+   * node took it: a live slow upload on another node keeps marking its progress and is never
+   * removed. Each is deleted row first, only if still an orphan, then its pieces.
    */
   async #removeOrphanUploads(): Promise<void> {
-    for (const id of await this.store.importUploads.orphans(this.clock.now() - this.config.abandonedUploadMs, ORPHAN_UPLOADS_PER_SWEEP)) {
-      await this.store.importUploads.remove(id);
+    const idleBefore = this.clock.now() - this.config.orphanUploadRemovalMs;
+    const uploads = this.store.importUploads;
+    for (const id of await uploads.orphans(idleBefore, ORPHAN_UPLOADS_PER_SWEEP)) {
+      // Tested again as the row goes: a late but live upload may have written, or been accepted, since the listing.
+      if (!(await this.store.transaction((tx) => tx.importUploads.takeOrphan(id, idleBefore)))) continue;
+      await uploads.removePieces(id);
       this.logger.info({ upload: id }, 'an upload no import took was removed');
     }
+    // Pieces whose row is gone: a removal cut short between the row and its pieces (a crash, an outage).
+    for (const id of await uploads.strays(ORPHAN_UPLOADS_PER_SWEEP)) await uploads.removePieces(id);
   }
 
   /**

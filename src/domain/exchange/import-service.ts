@@ -145,7 +145,8 @@ export class ImportService {
     } catch (caught) {
       // Taken for abandoned by another node's sweep (their clocks disagree by more than the margin): the client may send it again.
       const error = caught instanceof UploadGone ? new ConflictException('The upload was removed before it had arrived, taken for abandoned: send it again.') : caught;
-      await store.importUploads.remove(id).catch((failure: unknown) => {
+      // Only if no job took it: an error thrown after the accepting transaction committed leaves it to its job.
+      await store.importUploads.removeUntaken(id).catch((failure: unknown) => {
         // The maintenance sweep removes it later (an upload no job took).
         this.deps.logger.warn({ err: failure, upload: id }, 'a refused upload could not be removed yet');
       });

@@ -38,8 +38,23 @@ export function progressMarkMs(pace: UploadPace): number {
  * (or its request ended and the removal failed). It stops counting against the staging caps at
  * once and the maintenance sweep removes it, on any node. The margin beyond the longest gap
  * between marks (1.25x the request timeout) covers a slow store and the clocks of other nodes
- * (which must agree within it, as for job leases): 3 minutes with the default timeout.
+ * (which must agree within it, as for job leases): 3 minutes with the default timeout. The sweep
+ * waits longer before removing it (orphanUploadRemovalMs).
  */
 export function abandonedUploadMs(pace: UploadPace): number {
   return 3 * pace.requestTimeoutMs;
+}
+
+/** The least time an abandoned upload is kept before the sweep removes it, however short the request timeout. */
+const REMOVAL_FLOOR_MS = 10 * 60 * 1000;
+
+/**
+ * How old an abandoned upload's progress time must be before the maintenance sweep removes it:
+ * the abandoned bound, but never less than 10 minutes. Counting it no more is cheap to get wrong
+ * (an upload that was live after all counts again at its next write); removing it is not (the
+ * late write fails, and the client must send the file again), so a short request timeout with
+ * nodes' clocks or a store lagging by more than its margin costs room for a while, not a file.
+ */
+export function orphanUploadRemovalMs(pace: UploadPace): number {
+  return Math.max(abandonedUploadMs(pace), REMOVAL_FLOOR_MS);
 }

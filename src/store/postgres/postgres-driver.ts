@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor, SqlParams, WriteOptions } from '../sql/sql-driver.js';
-import { isConnectionLoss, unavailableOr } from '../store-unavailable-error.js';
+import { isConnectionLoss, StoreUnavailableError, unavailableOr } from '../store-unavailable-error.js';
 import { onClient, SqlCache } from './client-executor.js';
 import { applyMigrations } from './migrate.js';
 import { PlannerStatistics } from './planner-statistics.js';
@@ -40,6 +40,10 @@ export class PostgresDriver implements SqlDriver {
   readonly #sqlCache = new SqlCache();
   readonly #statistics: PlannerStatistics;
   readonly #poolSize: number;
+  /** Writes refused because the session was read-only (SQLSTATE 25006), so far. */
+  #readOnlyRefusals = 0;
+  /** How many such refusals there had been when each pooled session was opened. */
+  readonly #openedAfter = new WeakMap<object, number>();
 
   constructor(config: PostgresDriverConfig) {
     const report = config.onConnectionError ?? (() => undefined);
@@ -63,6 +67,7 @@ export class PostgresDriver implements SqlDriver {
     // pool reports idle connections' errors; a checked-out one's error also fails its query.
     this.#pool.on('error', report);
     this.#pool.on('connect', (client) => {
+      this.#openedAfter.set(client, this.#readOnlyRefusals);
       client.on('error', () => undefined);
       // No parallel plans: a listing page is a UNION ALL under one LIMIT (rk-entry-listing.ts,
       // #stretch) whose parts must come out in order (the walk's matches, then what lies beyond
@@ -86,15 +91,15 @@ export class PostgresDriver implements SqlDriver {
   }
 
   all<T>(sql: string, params?: SqlParams): Promise<T[]> {
-    return this.#withClient((client) => onClient(client, this.#sqlCache).all<T>(sql, params));
+    return this.#onceMoreIfReadOnly(() => this.#withClient((client) => onClient(client, this.#sqlCache).all<T>(sql, params)));
   }
 
   get<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
-    return this.#withClient((client) => onClient(client, this.#sqlCache).get<T>(sql, params));
+    return this.#onceMoreIfReadOnly(() => this.#withClient((client) => onClient(client, this.#sqlCache).get<T>(sql, params)));
   }
 
   run(sql: string, params?: SqlParams): Promise<number> {
-    return this.#withClient((client) => onClient(client, this.#sqlCache).run(sql, params));
+    return this.#onceMoreIfReadOnly(() => this.#withClient((client) => onClient(client, this.#sqlCache).run(sql, params)));
   }
 
   runBatch(sql: string, rows: readonly SqlParams[]): Promise<void> {
@@ -107,7 +112,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: WriteOptions): Promise<T> {
-    return this.#withClient(async (client, discard) => {
+    return this.#onceMoreIfReadOnly(() => this.#withClient(async (client, discard) => {
       const written = new Map<string, number>();
       const tx = onClient(client, this.#sqlCache, written);
       await tx.run('BEGIN');
@@ -126,7 +131,7 @@ export class PostgresDriver implements SqlDriver {
         if (!isConnectionLoss(error)) await tx.run('ROLLBACK').catch(discard);
         throw error;
       }
-    });
+    }));
   }
 
   poolStats(): PoolStats {
@@ -142,11 +147,36 @@ export class PostgresDriver implements SqlDriver {
     await this.#pool.end();
   }
 
-  /** Checks out a connection; one that failed with a connection error is destroyed, not reused. */
+  /**
+   * Runs `op` (a statement, or a whole transaction) once more when the database refused a write
+   * because the session was read-only: sessions opened while the database was read-only (a
+   * standby, or `default_transaction_read_only` during an outage) stay so after it can write
+   * again, and the pool would hand them out one after another, failing a request each. The first
+   * refusal marks every session opened before it for replacement (#withClient), so the second
+   * run has a session opened since: it succeeds if the database can write now, and fails as
+   * before if it still cannot. Nothing was written by the refused run (its transaction rolled back).
+   */
+  async #onceMoreIfReadOnly<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (error) {
+      if (!refusedAsReadOnly(error)) throw error;
+      return op();
+    }
+  }
+
+  /**
+   * Checks out a connection; one that failed with a connection error is destroyed, not reused,
+   * and so is one opened before the last read-only refusal (it may be read-only itself).
+   */
   async #withClient<T>(fn: (client: pg.PoolClient, discard: (reason: unknown) => void) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.#pool.connect();
+      while ((this.#openedAfter.get(client) ?? 0) < this.#readOnlyRefusals) {
+        client.release(new Error('opened before the database refused a write as read-only'));
+        client = await this.#pool.connect();
+      }
     } catch (error) {
       throw unavailableOr(error);
     }
@@ -156,9 +186,19 @@ export class PostgresDriver implements SqlDriver {
       return await fn(client, discard);
     } catch (error) {
       if (isConnectionLoss(error)) discard(error);
+      if (refusedAsReadOnly(error)) {
+        discard(error);
+        this.#readOnlyRefusals++;
+      }
       throw unavailableOr(error);
     } finally {
       client.release(broken);
     }
   }
+}
+
+/** SQLSTATE 25006 read_only_sql_transaction: a write in a read-only session (possibly wrapped as StoreUnavailableError). */
+function refusedAsReadOnly(error: unknown): boolean {
+  const cause = error instanceof StoreUnavailableError ? error.cause : error;
+  return cause instanceof Error && (cause as { code?: unknown }).code === '25006';
 }

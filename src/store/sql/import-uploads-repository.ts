@@ -22,13 +22,17 @@ export class UploadGone extends Error {
 const PIECES_PER_READ = 4;
 /** Pieces per deleting statement: a large upload is removed in bounded steps. */
 const PIECES_PER_DELETE = 64;
+/** An upload no job will read (of `import_uploads u`; one parameter: the idle bound): `orphans` and `takeOrphan`. */
+const ORPHAN = `(job_id IS NULL AND updated_at < ?) OR (job_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = u.job_id))`;
 
 /**
  * Files sent to UploadDatasetImport, staged in pieces (migration 0021). Written by the request
  * in short transactions of their own while the body streams in (never one transaction holding
  * the write lock for a slow body), given to the import job by the transaction that accepts it
  * (`attach`), read by that job as often as its conversion needs, and deleted with the job
- * (by the job runner's finishing transaction) or, never accepted, by the maintenance sweep (`orphans`, then `remove`), and on the embedded store when Trove starts.
+ * (by the job runner's finishing transaction) or, never accepted, by the request that failed
+ * (`removeUntaken`), by the maintenance sweep (`orphans`, then `takeOrphan` and `removePieces`;
+ * `strays`), and on the embedded store when Trove starts.
  */
 export class ImportUploadsRepository {
   constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
@@ -49,8 +53,11 @@ export class ImportUploadsRepository {
    */
   async reserve(id: number, account: string, claim: StagingClaim, caps: ByteCaps, liveSince: number): Promise<{ claimed: number; passed?: CapPassed }> {
     await this.db.get(`SELECT name FROM store_locks WHERE name = 'staged-uploads' ${this.dialect.forUpdate}`);
+    // The store-wide total counts at least the bytes staged: nodes on a release before migration
+    // 0034 (a rolling upgrade) stage and accept uploads without writing claimed_bytes.
     const used = await this.db.get<{ mine: number | string | null; total: number | string | null }>(
-      `SELECT SUM(CASE WHEN account = ? THEN reserved_bytes ELSE 0 END) AS mine, SUM(claimed_bytes) AS total FROM import_uploads
+      `SELECT SUM(CASE WHEN account = ? THEN reserved_bytes ELSE 0 END) AS mine,
+         SUM(CASE WHEN claimed_bytes < bytes THEN bytes ELSE claimed_bytes END) AS total FROM import_uploads
        WHERE id <> ? AND (job_id IS NOT NULL OR updated_at >= ?)`, [account, id, liveSince],
     );
     const [mine, total] = [Number(used?.mine ?? 0), Number(used?.total ?? 0)];
@@ -128,14 +135,56 @@ export class ImportUploadsRepository {
     if (read !== bytes) throw new Error(`upload ${id}: ${read} bytes stored, ${bytes} expected`);
   }
 
-  /** Deletes an upload and its pieces (a request that failed removes what it staged). */
-  async remove(id: number): Promise<void> {
-    // In steps, each its own statement: never one statement freeing 256 MiB of pages at once.
+  /**
+   * Deletes the upload and its pieces if no job took it: a request that failed removes what it
+   * staged, unless its import was accepted after all (an error thrown once the accepting
+   * transaction had committed): then the upload is its job's. True when it was removed.
+   */
+  async removeUntaken(id: number): Promise<boolean> {
+    // The row first, in a statement of its own: from then on no `append` or `attach` can find it.
+    const gone = await this.db.all<{ id: number }>('DELETE FROM import_uploads WHERE id = ? AND job_id IS NULL RETURNING id', [id]);
+    if (gone.length === 0) return false;
+    await this.removePieces(id);
+    return true;
+  }
+
+  /**
+   * Deletes the upload's row if it is still an orphan (`orphans`' condition, tested anew): inside
+   * a transaction, whose caller then removes its pieces (`removePieces`). The row is locked
+   * first, so that an `append` or `attach` committing meanwhile is waited for and then seen (on
+   * PostgreSQL a statement that waited for a row re-tests only that row, with its first snapshot
+   * of the jobs table: the job `attach` created with the upload would not be seen). False when it
+   * is no orphan any more: a late but live upload wrote to it, or its job took it.
+   */
+  async takeOrphan(id: number, idleBefore: number): Promise<boolean> {
+    await this.db.get(`SELECT id FROM import_uploads WHERE id = ? ${this.dialect.forUpdate}`, [id]);
+    const gone = await this.db.all<{ id: number }>(`DELETE FROM import_uploads AS u WHERE id = ? AND (${ORPHAN}) RETURNING id`, [id, idleBefore]);
+    return gone.length === 1;
+  }
+
+  /**
+   * Deletes the pieces of an upload whose row is gone, in steps (each its own statement: never
+   * one statement freeing 256 MiB of pages at once). Only once the row is deleted: an `append`
+   * (which updates the row in the transaction that writes its pieces) can add none after.
+   */
+  async removePieces(id: number): Promise<void> {
     while ((await this.db.run(
       `DELETE FROM import_upload_pieces WHERE upload_id = ? AND seq IN (SELECT seq FROM import_upload_pieces WHERE upload_id = ? ORDER BY seq LIMIT ${PIECES_PER_DELETE})`,
       [id, id],
     )) > 0);
-    await this.db.run('DELETE FROM import_uploads WHERE id = ?', [id]);
+  }
+
+  /**
+   * Uploads that left pieces behind without their row (a removal cut short between the two, or
+   * pieces written by an older release racing its own removal): their ids, at most `limit`.
+   * Pieces are only written together with an update of their row, so none of these is arriving.
+   */
+  async strays(limit: number): Promise<number[]> {
+    const rows = await this.db.all<{ upload_id: number }>(
+      `SELECT DISTINCT upload_id FROM import_upload_pieces p WHERE NOT EXISTS (SELECT 1 FROM import_uploads u WHERE u.id = p.upload_id)
+       ORDER BY upload_id LIMIT ?`, [limit],
+    );
+    return rows.map((row) => Number(row.upload_id));
   }
 
   /** Deletes the upload a job was given, if any (the job's last transaction: JobRunner, as it finishes the job). */
@@ -151,9 +200,7 @@ export class ImportUploadsRepository {
    */
   async orphans(idleBefore: number, limit: number): Promise<number[]> {
     const rows = await this.db.all<{ id: number }>(
-      `SELECT id FROM import_uploads u WHERE (job_id IS NULL AND updated_at < ?)
-         OR (job_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = u.job_id))
-       ORDER BY id LIMIT ?`,
+      `SELECT id FROM import_uploads u WHERE ${ORPHAN} ORDER BY id LIMIT ?`,
       [idleBefore, limit],
     );
     return rows.map((row) => Number(row.id));

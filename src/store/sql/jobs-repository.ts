@@ -189,10 +189,10 @@ export class JobsRepository {
       }
       // Per account: bytes kept, and its oldest kept request (ties between accounts go to the older).
       const held = new Map<string, { bytes: number; oldest: number }>();
-      const rows = await this.db.all<{ account: string | null; bytes: number | string; oldest: number | string }>(
-        'SELECT account, SUM(kept_bytes) AS bytes, MIN(id) AS oldest FROM failed_jobs WHERE kept_bytes > 0 GROUP BY account',
+      const rows = await this.db.all<{ account: string; bytes: number | string; oldest: number | string }>(
+        "SELECT COALESCE(account, '') AS account, SUM(kept_bytes) AS bytes, MIN(id) AS oldest FROM failed_jobs WHERE kept_bytes > 0 GROUP BY COALESCE(account, '')",
       );
-      for (const row of rows) held.set(row.account ?? '', { bytes: Number(row.bytes), oldest: Number(row.oldest) });
+      for (const row of rows) held.set(row.account, { bytes: Number(row.bytes), oldest: Number(row.oldest) });
       const mine = held.get(account) ?? { bytes: 0, oldest: noteId };
       held.set(account, { bytes: mine.bytes + bytes, oldest: Math.min(mine.oldest, noteId) });
       let total = [...held.values()].reduce((sum, each) => sum + each.bytes, 0);
@@ -201,7 +201,8 @@ export class JobsRepository {
         if (from === undefined) break;
         // Its oldest kept requests (this one's kept_bytes is still 0: not among them); none left: this one goes.
         const [oldest, next] = await this.db.all<{ id: number | string; kept_bytes: number | string }>(
-          `SELECT id, kept_bytes FROM failed_jobs WHERE kept_bytes > 0 AND ${from === '' ? 'account IS NULL' : 'account = ?'} ORDER BY id LIMIT 2`, from === '' ? [] : [from],
+          // No account is one account however written: NULL (rows noted before migration 0030), or '' (accountOf a resource that is no ARN).
+          `SELECT id, kept_bytes FROM failed_jobs WHERE kept_bytes > 0 AND ${from === '' ? "(account IS NULL OR account = '')" : 'account = ?'} ORDER BY id LIMIT 2`, from === '' ? [] : [from],
         );
         if (!oldest) {
           await this.#letGo(noteId, letGo, false);

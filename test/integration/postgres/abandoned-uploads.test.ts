@@ -5,6 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExchangeClient } from '../../../src/client/exchange-client.js';
 import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
+import { Maintenance } from '../../../src/jobs/maintenance.js';
+import { systemClock } from '../../../src/lib/clock.js';
+import { createLogger } from '../../../src/observability/logger.js';
 import { POSTGRES_SELECTED } from '../../harness/backends.js';
 import { newDataset } from '../../harness/exchange.js';
 import { spawnTrove } from '../../harness/process.js';
@@ -17,6 +20,9 @@ import { coco, heldUpload, signedHeaders, trickled, uploadUrl } from '../../harn
 // An upload whose node crashed stops counting against the staging caps, and is swept, once its
 // progress time is older than the abandoned-upload bound (3x --request-timeout-ms), not hours
 // later; a live slow upload on another node keeps marking its progress and is never removed.
+// Trove's own sweep removes one only after at least 10 minutes (upload-pace.ts
+// orphanUploadRemovalMs); the sweeps here remove at the abandoned bound itself, so that its margin
+// is what is tested.
 // Nodes on the test run's real PostgreSQL: one a bin/trove process killed with SIGKILL.
 
 const MIB = 1024 * 1024;
@@ -30,6 +36,9 @@ describe.runIf(POSTGRES_SELECTED)('uploads abandoned by a crashed node (PostgreS
   let crashingDir: string;
   const exchange = (on: TestServer) => new ExchangeClient(new TroveApiClient({ endpoint: on.url, region: 'us-east-1', credentials: TEST_CREDENTIALS }));
   const staged = () => survivor.trove.store.importUploads.tally();
+  const sweep = () => new Maintenance(survivor.trove.store, {
+    intervalMs: 3_600_000, pageTokenTtlMs: 86_400_000, failedJobRetentionMs: 86_400_000, orphanUploadRemovalMs: 3 * REQUEST_TIMEOUT_MS,
+  }, systemClock, createLogger('silent')).sweep();
 
   beforeAll(async () => {
     survivor = await startServer({ backend: 'postgres', imageChecks: { enabled: false }, ...LIMITS });
@@ -70,7 +79,7 @@ describe.runIf(POSTGRES_SELECTED)('uploads abandoned by a crashed node (PostgreS
     await sleep(Math.max(0, crashedAt + 3 * REQUEST_TIMEOUT_MS + 300 - Date.now()));
     expect((await exchange(survivor).uploadImport(next, 'COCO', file, 's3://photos/')).status).toBe('UPDATE_IN_PROGRESS');
     expect(await staged()).toMatchObject({ uploads: 2 });
-    await survivor.trove.maintenance.sweep();
+    await sweep();
     expect(await staged()).toMatchObject({ uploads: 1, bytes: file.bytes });
     survivor.trove.runner.resume();
     expect((await settled(survivor.rekognition(), next)).Status).toBe('UPDATE_COMPLETE');
@@ -82,7 +91,8 @@ describe.runIf(POSTGRES_SELECTED)('uploads abandoned by a crashed node (PostgreS
     try {
       const arn = await newDataset(survivor.rekognition());
       const file = coco(8_000, 'slow');
-      // 24 pieces 450 ms apart: about 10 s on the other node, while this one sweeps every 300 ms.
+      // 9 pieces 1,350 ms apart (each pause 0.9x the request timeout, the longest it may be): about 11 s on
+      // the other node, while this one sweeps every 300 ms.
       const url = uploadUrl(other.url, arn, 'slow.json');
       url.searchParams.set('images', 's3://photos/');
       const headers = { ...await signedHeaders(url, TEST_CREDENTIALS, file.sha256), 'content-length': String(file.bytes) };
@@ -90,12 +100,12 @@ describe.runIf(POSTGRES_SELECTED)('uploads abandoned by a crashed node (PostgreS
       const sweeps = (async () => {
         let count = 0;
         for (; sweeping; count++) {
-          await survivor.trove.maintenance.sweep();
+          await sweep();
           await sleep(300);
         }
         return count;
       })();
-      const answer = await trickled(url, file.body, headers, { pieces: 24, everyMs: 450 });
+      const answer = await trickled(url, file.body, headers, { pieces: 9, everyMs: 0.9 * REQUEST_TIMEOUT_MS });
       sweeping = false;
       expect(await sweeps).toBeGreaterThan(10);
       expect(answer.ms).toBeGreaterThan(2 * 3 * REQUEST_TIMEOUT_MS);

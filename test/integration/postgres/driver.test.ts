@@ -6,6 +6,8 @@ import { freePort } from '../../harness/embedded-postgres.js';
 import { createTestDatabase } from '../../harness/postgres.js';
 import { eventually } from '../../harness/server.js';
 import type { TestDatabase } from '../../harness/postgres.js';
+import { writeOutage } from '../../harness/write-outage.js';
+import type { WriteOutage } from '../../harness/write-outage.js';
 
 /** The PostgreSQL SqlDriver on its own: types, batches, transactions, migrations, unreachable servers. */
 describe.runIf(POSTGRES_SELECTED)('PostgresDriver', () => {
@@ -128,6 +130,50 @@ describe.runIf(POSTGRES_SELECTED)('PostgresDriver', () => {
       await expect(down.transaction(async () => undefined)).rejects.toBeInstanceOf(StoreUnavailableError);
     } finally {
       await down.close();
+    }
+  });
+});
+
+describe.runIf(POSTGRES_SELECTED)('PostgresDriver after the database was read-only', () => {
+  let outage: WriteOutage;
+  let driver: PostgresDriver;
+  beforeAll(async () => {
+    outage = await writeOutage('postgres');
+    driver = new PostgresDriver({ url: outage.serverOptions.databaseUrl!, poolSize: 4 });
+    await driver.run('CREATE TABLE w (id BIGINT PRIMARY KEY)');
+  });
+  afterAll(async () => {
+    await driver?.close();
+    await outage?.close();
+  });
+
+  it('replaces the pooled sessions opened read-only once one refuses a write, and runs that write again on a new one', async () => {
+    await outage.block();
+    // Every pooled session opened while the database was read-only (four at once: the whole pool).
+    const readOnly = () => Promise.all(Array.from({ length: 4 }, () => driver.transaction(async (tx) => {
+      await tx.get('SELECT pg_sleep(0.05)');
+      return (await tx.get<{ transaction_read_only: string }>('SHOW transaction_read_only'))!.transaction_read_only;
+    })));
+    // The sessions the outage cut fail first (connection lost), then the pool opens read-only ones.
+    await eventually(async () => ((await readOnly().catch(() => [])).join() === 'on,on,on,on' ? true : undefined), 10_000, 'four read-only sessions');
+    await outage.unblock();
+    // Without the replacement each of these would meet a session still read-only and fail (a 500).
+    await driver.run('INSERT INTO w (id) VALUES (?)', [1]);
+    await driver.transaction((tx) => tx.run('INSERT INTO w (id) VALUES (?)', [2]));
+    for (let id = 3; id <= 6; id++) await driver.run('INSERT INTO w (id) VALUES (?)', [id]);
+    expect(await driver.get('SELECT COUNT(*) AS n FROM w')).toEqual({ n: 6 });
+  });
+
+  it('still fails a write while the database is read-only, having tried it twice at most', async () => {
+    await outage.block();
+    try {
+      const refused = await eventually(async () => {
+        const error = await driver.run('INSERT INTO w (id) VALUES (?)', [100]).then(() => undefined, (caught: unknown) => caught);
+        return error instanceof StoreUnavailableError && /read-only/.test(error.message) ? error : undefined;
+      }, 10_000, 'the write refused as read-only');
+      expect(refused.message).toMatch(/^The database cannot write: /);
+    } finally {
+      await outage.unblock();
     }
   });
 });

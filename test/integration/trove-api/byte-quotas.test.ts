@@ -118,6 +118,23 @@ describe.each(BACKENDS)('staged uploads: capped per account and in all (%s)', (b
     expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
   });
 
+  it('counts the bytes an upload staged by a node on the release before migration 0034 holds (it writes no claimed_bytes) against the store-wide cap', async () => {
+    const mine = await newDataset(rekognition());
+    // Another account's 1.5 MiB staged by an older node, live: with the 830 KB below it passes the store's 2 MiB.
+    const now = Date.now();
+    await rawSql(server, 'INSERT INTO import_uploads (account, bytes, reserved_bytes, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+      ['222222222222', 1536 * KIB, 1536 * KIB, now, now]);
+    try {
+      const full = await refusal(exchange().uploadImport(mine, 'COCO', coco(5000, 'mixed'), IMAGES));
+      expect([full.status, full.code]).toEqual([402, 'ServiceQuotaExceededException']);
+      expect(full.message).toContain('(--import-upload-max-staged-bytes):');
+    } finally {
+      await rawSql(server, 'DELETE FROM import_uploads WHERE account = ?', ['222222222222']);
+    }
+    await settled(rekognition(), mine);
+    expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
+  });
+
   it("an upload that announces much and sends little holds its own account's room, not the store's", async () => {
     const mine = await newDataset(rekognition());
     const theirs = await newDataset(rekognition(other));
@@ -226,6 +243,36 @@ describe.each(BACKENDS)("failed jobs' kept requests: capped per account and in a
     server.trove.runner.resume();
     expect((await jobs('333333333333').retry(c2)).state).toBe('QUEUED');
     expect((await settled(c.rekognition, c.arns[1])).Status).toBe('UPDATE_COMPLETE');
+  });
+});
+
+describe.each(BACKENDS)("failed jobs' kept requests of no account (a resource that is no ARN): the oldest let go first too (%s)", (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ backend });
+    server.trove.runner.pause();
+  });
+  afterAll(async () => {
+    server?.trove.runner.resume();
+    await server?.close();
+  });
+
+  it("counts requests noted with no account together, and lets the oldest of them go, not the newest", async () => {
+    const store = server.trove.store;
+    const body = Buffer.alloc(1000, 7);
+    const keep = { caps: { perAccount: 2500, total: 1_000_000 }, letGo: 'let go to stay under the cap' };
+    const failed = async (resource: string) => {
+      const now = Date.now();
+      const id = await store.transaction((tx) => tx.jobs.enqueue({ kind: 'test.kept', payloadVersion: 1, resource, payload: {}, body, runAfter: now, createdAt: now }));
+      expect((await store.transaction((tx) => tx.jobs.claimOf('test.kept', resource, 'tester', now, 60_000)))?.id).toBe(id);
+      // What JobRunner notes for a job whose resource is no ARN: accountOf answers ''.
+      expect(await store.transaction((tx) => tx.jobs.finish(id, 'tester', { at: now, attempts: 1, keepBody: true, account: '', keep }))).toBe(true);
+      return id;
+    };
+    const ids = [await failed('trove:no-arn-1'), await failed('trove:no-arn-2'), await failed('trove:no-arn-3')];
+    const kept = async (jobId: number) => Number((await rawSql<{ kept_bytes: number }>(server, 'SELECT kept_bytes FROM failed_jobs WHERE job_id = ?', [jobId])).rows[0].kept_bytes) > 0;
+    // Two fit the 2,500 bytes, a third does not: the oldest goes.
+    expect([await kept(ids[0]), await kept(ids[1]), await kept(ids[2])]).toEqual([false, true, true]);
   });
 });
 

@@ -229,7 +229,59 @@ describe.each(BACKENDS)('UploadDatasetImport: a file sent in the request, import
     await server.trove.maintenance.sweep();
     // The one still being written (recently) stays.
     expect(await staged()).toMatchObject({ uploads: 1, pieces: 0 });
-    await store.importUploads.remove(fresh);
+    await store.importUploads.removeUntaken(fresh);
+  });
+
+  it('the sweep removes no upload before its progress is 10 minutes old, however short the request timeout (3 s here)', async () => {
+    const store = server.trove.store;
+    const id = await store.importUploads.create(Date.now() - 60_000);
+    await store.importUploads.append(id, 0, [Buffer.from('{"images": [')], Date.now() - 60_000);
+    await server.trove.maintenance.sweep();
+    expect(await staged()).toMatchObject({ uploads: 1, pieces: 1 });
+    expect(await store.importUploads.removeUntaken(id)).toBe(true);
+    expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
+  });
+
+  it('the sweep keeps an upload written to between its listing and its removal (a late but live request), and its pieces', async () => {
+    const store = server.trove.store;
+    const old = Date.now() - 2 * 60 * 60 * 1000;
+    const id = await store.importUploads.create(old);
+    await store.importUploads.append(id, 0, [Buffer.from('{"images": [')], old);
+    const listing = store.importUploads.orphans;
+    // The late write lands right after the sweep has listed the upload as an orphan.
+    store.importUploads.orphans = async (idleBefore, limit) => {
+      const ids = await listing.call(store.importUploads, idleBefore, limit);
+      await store.importUploads.append(id, 1, [Buffer.from(']}')], Date.now());
+      return ids;
+    };
+    try {
+      await server.trove.maintenance.sweep();
+    } finally {
+      store.importUploads.orphans = listing;
+    }
+    expect(await staged()).toMatchObject({ uploads: 1, pieces: 2 });
+    expect(await store.importUploads.removeUntaken(id)).toBe(true);
+    expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
+  });
+
+  it("a failed request's cleanup leaves an upload a job took; the sweep removes pieces left without their upload", async () => {
+    const store = server.trove.store;
+    const taken = await store.importUploads.create(Date.now());
+    await store.importUploads.append(taken, 0, [Buffer.from('{"images": [')], Date.now());
+    expect(await store.transaction((tx) => tx.importUploads.attach(taken, 987_654_321))).toBe(true);
+    // An error thrown after the accepting transaction committed: the upload is its job's.
+    expect(await store.importUploads.removeUntaken(taken)).toBe(false);
+    expect(await staged()).toMatchObject({ uploads: 1, pieces: 1 });
+    // That job does not exist: the sweep removes the upload as an orphan.
+    await server.trove.maintenance.sweep();
+    expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
+    // A removal cut short after its row went: the next sweep removes the pieces.
+    const cut = await store.importUploads.create(Date.now());
+    await store.importUploads.append(cut, 0, [Buffer.from('{"images": ['), Buffer.from(']}')], Date.now());
+    expect(await store.transaction((tx) => tx.importUploads.takeOrphan(cut, Number.MAX_SAFE_INTEGER))).toBe(true);
+    expect(await staged()).toMatchObject({ uploads: 0, pieces: 2 });
+    await server.trove.maintenance.sweep();
+    expect(await staged()).toEqual({ uploads: 0, pieces: 0, bytes: 0 });
   });
 
   it('the sweep leaves an upload alone until its progress is 3x the request timeout old (a live request marks it more often), then removes it', async () => {
@@ -251,7 +303,7 @@ describe.each(BACKENDS)('UploadDatasetImport: a file sent in the request, import
       expect((await store.importUploads.tally()).uploads).toBe(2);
       await patient.trove.maintenance.sweep();
       expect(await store.importUploads.tally()).toMatchObject({ uploads: 1, pieces: 1 });
-      await store.importUploads.remove(sending);
+      await store.importUploads.removeUntaken(sending);
     } finally {
       await patient.close();
     }

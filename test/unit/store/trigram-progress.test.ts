@@ -54,7 +54,7 @@ describe('SQLite trigram index progress', () => {
   });
 
   it('is brought up to date in the background once entries are committed', async () => {
-    const maintenance = new Maintenance(sqlite.store, { intervalMs: 3_600_000, pageTokenTtlMs: 60_000, failedJobRetentionMs: 60_000, abandonedUploadMs: 60_000 }, systemClock, createLogger('silent'));
+    const maintenance = new Maintenance(sqlite.store, { intervalMs: 3_600_000, pageTokenTtlMs: 60_000, failedJobRetentionMs: 60_000, orphanUploadRemovalMs: 60_000 }, systemClock, createLogger('silent'));
     const progress = new Database(join(sqlite.dir, 'trove.db'), { readonly: true });
     const indexedUpTo = () => (progress.prepare('SELECT indexed_upto AS n FROM rk_trigram_progress').get() as { n: number }).n;
     try {
