@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { cancelWords } from '../domain/jobs/cancel-note.js';
 import type { Clock } from '../lib/clock.js';
 import type { JobRecord } from '../store/records.js';
 import type { WriteOptions } from '../store/sql/sql-driver.js';
@@ -81,7 +82,7 @@ export class LeftToRunner extends Error {
  */
 export class JobCancelled extends Error {
   constructor(readonly by: string) {
-    super(by ? `cancelled by access key ${by} (CancelJob)` : 'cancelled (CancelJob)');
+    super(cancelWords(by));
   }
 }
 

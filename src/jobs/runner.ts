@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import type { JobCancelledWhile } from '../api/trove/jobs-outputs.js';
+import { cancelNote } from '../domain/jobs/cancel-note.js';
 import { REQUEST_LET_GO } from '../domain/jobs/retry-refusal.js';
 import { accountOf } from '../domain/rekognition/arns.js';
 import type { Clock } from '../lib/clock.js';
@@ -296,7 +298,11 @@ export class JobRunner {
         // committed since): nothing of it is published; the job fails as when it gives up.
         logger.info({ by: error.by }, 'job cancelled');
         outcome = 'cancelled';
-        await definition.giveUp(payload, this.#context(job, definition, logger, { attempts: ran ? job.attempts : job.attempts - 1, cancelled: error }, inRequest), error);
+        // Its note says when the cancel came (ListJobs' cancelledWhile): the console and bin/trove
+        // word a cancel that stopped a run apart from a give-up and from one that never ran.
+        const attempts = ran ? job.attempts : job.attempts - 1;
+        const found = ran ? 'RUNNING' : attempts > 0 ? 'RETRYING' : 'QUEUED';
+        await definition.giveUp(payload, this.#context(job, definition, logger, { attempts, cancelled: { by: error.by, found } }, inRequest), error);
       }
       logger.info({ ms: this.clock.now() - started, outcome }, 'job finished');
       this.#storeFailures = 0;
@@ -359,10 +365,11 @@ export class JobRunner {
 
   /**
    * The context of one attempt. `failing`: the attempt gives up, or fails a cancelled job; its
-   * finish notes the job as failed (after `attempts` that ran; a cancelled one with the cancel as
-   * its error), and a cancel asked for meanwhile does not stop it.
+   * finish notes the job as failed (after `attempts` that ran; a cancelled one with the cancel, by
+   * whom and in which state it `found` the job, as its error: cancelNote), and a cancel asked for
+   * meanwhile does not stop it.
    */
-  #context(job: JobRecord, definition: JobDefinition | undefined, logger: Logger, failing?: { attempts: number; cancelled?: JobCancelled }, inRequest = false): JobContext {
+  #context(job: JobRecord, definition: JobDefinition | undefined, logger: Logger, failing?: { attempts: number; cancelled?: { by: string; found: JobCancelledWhile } }, inRequest = false): JobContext {
     type Failure = { error?: string; retryRefusal?: string };
     const guarded = <T>(fn: (tx: Repositories) => Promise<T>, finish: false | { failure?: Failure }, options?: WriteOptions) =>
       this.store.transaction(async (tx) => {
@@ -371,7 +378,7 @@ export class JobRunner {
         if (lease.cancelRequestedBy !== null && !failing?.cancelled) throw new JobCancelled(lease.cancelRequestedBy);
         const result = await fn(tx);
         if (!finish) return result;
-        const given = finish.failure ?? (failing && { error: failing.cancelled?.message });
+        const given = finish.failure ?? (failing && { error: failing.cancelled && cancelNote(failing.cancelled.by, failing.cancelled.found) });
         const failure = given && { ...given, retryRefusal: given.retryRefusal ?? definition?.retryRefusal?.(JSON.parse(job.payload) as never) };
         const keepBody = definition?.retryable === true && !failure?.retryRefusal;
         const failed = failure && {

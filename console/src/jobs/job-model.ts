@@ -1,10 +1,12 @@
 // The Jobs page's words and numbers: what a job does, what it works on (and where that is in the
 // console), how long it has waited or run. Pure: no DOM, no React (test/unit/console/job-model.test.ts).
 
+import { duration, failedWords } from '../../../src/api/trove/jobs-outputs.js';
 import type { JobState, JobView } from '../../../src/client/jobs-client.js';
 import { plural } from '../lib/format.js';
 
 export type { JobState, JobView } from '../../../src/client/jobs-client.js';
+export { duration } from '../../../src/api/trove/jobs-outputs.js';
 
 /** The states in the order ListJobs lists them, as the filter offers them. */
 export const STATES: readonly JobState[] = ['QUEUED', 'RUNNING', 'RETRYING', 'FAILED'];
@@ -67,18 +69,6 @@ export function jobResource(arn: string, names?: ReadonlyMap<string, string>): J
   return { arn, service: undefined, label: arn };
 }
 
-/** "45 s", "3 min", "2 h 5 min", "3 d 4 h": a length of time to the unit a person reads it by. */
-export function duration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
-  const days = Math.floor(hours / 24);
-  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
-}
-
 /**
  * A job's attempts in words: those counted ("2 attempts"), and those a store outage cut short,
  * which are not ("1 attempt cut short", "2 attempts, 1 more cut short"); none of either: it has
@@ -122,16 +112,8 @@ export function jobTimes(job: JobView, now: number): TimeFact[] {
     case 'RETRYING':
       return [queued, { label: 'Since queued', text: since(job.createdAt) }, ...later(job, now)];
     case 'FAILED': {
-      const waited = duration(((job.failedAt ?? job.createdAt) - job.createdAt) * 1000);
-      // No attempt counted: it did not give up, it was cancelled while it waited (the one way a job
-      // fails before its first counted attempt: ListJobs' `attempts`), having never started, or
-      // after store outages cut its runs short (`interruptedAttempts`): then it did run.
-      if (job.attempts === 0 && cut === 0) return [queued, { label: 'Failed', at: job.failedAt }, { label: 'Never ran', text: `cancelled after ${waited} in the queue` }];
-      if (job.attempts === 0) {
-        const runs = cut === 1 ? 'a store outage had cut its only run short' : `store outages had cut its ${cut} runs short`;
-        return [queued, { label: 'Failed', at: job.failedAt }, { label: 'Cancelled after', text: `${waited}; ${runs}` }];
-      }
-      return [queued, { label: 'Failed', at: job.failedAt }, { label: 'Gave up after', text: waited }];
+      const { label, text } = failedWords(job);
+      return [queued, { label: 'Failed', at: job.failedAt }, { label, text }];
     }
   }
 }

@@ -66,10 +66,56 @@ export interface JobWire {
    * deletes what an earlier attempt wrote, then fails it (cancellingWords).
    */
   readonly cancelRequestedBy?: string;
+  /**
+   * Failed jobs a cancel failed (CancelJob): the state it found the job in. QUEUED: it had never
+   * run (or only runs a store outage cut short); RETRYING: waiting after a failed attempt;
+   * RUNNING: it stopped a run. Absent otherwise (it gave up, or was rejected; or a job with
+   * attempts cancelled before Trove noted when).
+   */
+  readonly cancelledWhile?: JobCancelledWhile;
   /** Failed jobs: whether RetryJob may queue it again (it kept its request, and it was not rejected for its own lines alone). */
   readonly retryable?: boolean;
   /** Failed jobs RetryJob refuses: why, in a sentence (e.g. a conditional save, an uploaded file, a kind not retried). */
   readonly retryRefusal?: string;
+}
+
+/** The state a cancel found a failed job in (ListJobs' `cancelledWhile`). */
+export type JobCancelledWhile = Exclude<JobStateWire, 'FAILED'>;
+
+/** "45 s", "3 min", "2 h 5 min", "3 d 4 h": a length of time to the unit a person reads it by. */
+export function duration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
+}
+
+/**
+ * How a failed job ended, the one place it is worded (the console's Jobs page shows `label` and
+ * `text` among its times, `bin/trove jobs list` the `sentence`), with how long after it was
+ * queued: cancelled before it ever started, it never ran; cancelled after store outages cut its
+ * runs short, while running, or while waiting to retry, it was cancelled; else it gave up.
+ */
+export function failedWords(job: JobWire): { readonly label: string; readonly text: string; readonly sentence: string } {
+  const waited = duration(((job.failedAt ?? job.createdAt) - job.createdAt) * 1000);
+  const cut = job.interruptedAttempts ?? 0;
+  const after = (label: string, text: string) => ({ label, text, sentence: `${label} ${text}` });
+  // No attempt counted: it was cancelled (the one way a job fails before its first counted
+  // attempt), having never started, or after store outages cut its runs short: then it did run.
+  if (job.attempts === 0 && cut === 0) {
+    const text = `cancelled after ${waited} in the queue`;
+    return { label: 'Never ran', text, sentence: `Never ran: ${text}` };
+  }
+  if (job.attempts === 0) {
+    return after('Cancelled after', `${waited}; ${cut === 1 ? 'a store outage had cut its only run short' : `store outages had cut its ${cut} runs short`}`);
+  }
+  if (job.cancelledWhile === 'RUNNING') return after('Cancelled after', `${waited} while running`);
+  if (job.cancelledWhile === 'RETRYING') return after('Cancelled after', `${waited} while waiting to retry`);
+  return after('Gave up after', waited);
 }
 
 /** RetryJob's answer: the job, queued again under its id. */

@@ -1,4 +1,4 @@
-import { cancellingWords } from '../../api/trove/jobs-outputs.js';
+import { cancellingWords, failedWords } from '../../api/trove/jobs-outputs.js';
 import { JobsClient } from '../../client/jobs-client.js';
 import { TroveApiClient } from '../../client/trove-api-client.js';
 import { loadConfig } from '../../config/load.js';
@@ -19,7 +19,9 @@ const USAGE = `Usage: trove jobs list [--state STATE ...] [--json] [--endpoint U
 Lists background jobs (UpdateDatasetEntries, CreateDataset, AgentCore example writes, ...) that are
 QUEUED, RUNNING, RETRYING (a failed attempt, waiting for the next) or FAILED (gave up, rejected or
 cancelled; kept 7 days with its request),
-with their resources, attempts (and attempts a store outage cut short, not counted) and last error.
+with their resources, attempts (and attempts a store outage cut short, not counted), how a failed one
+ended ("Gave up after 2 min", "Cancelled after 40 s while running", "Never ran: cancelled after 3 s
+in the queue") and last error.
 
 By default it asks a running Trove (Trove API ListJobs) and shows the jobs of the credentials'
 account in their region. With --local it reads the store directly, like \`trove credentials\`,
@@ -116,10 +118,10 @@ function table(jobs: readonly JobView[], operator: boolean): string {
   const when = (seconds: number | undefined) => (seconds === undefined ? '' : new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z'));
   const rows = jobs.map((job) => [
     String(job.jobId), job.state, job.kind, attemptsCell(job), when(job.createdAt), when(job.startedAt),
-    when(job.state === 'FAILED' ? job.failedAt : job.nextAttemptAt), ...(operator ? [job.node ?? ''] : []),
+    when(job.state === 'FAILED' ? job.failedAt : job.nextAttemptAt), job.state === 'FAILED' ? failedWords(job).sentence : '', ...(operator ? [job.node ?? ''] : []),
     job.resources.join(' '), oneLine(job.lastError ?? ''),
   ]);
-  const header = ['ID', 'STATE', 'KIND', 'ATTEMPTS', 'CREATED', 'STARTED', 'NEXT/FAILED AT', ...(operator ? ['NODE'] : []), 'RESOURCE', 'LAST ERROR'];
+  const header = ['ID', 'STATE', 'KIND', 'ATTEMPTS', 'CREATED', 'STARTED', 'NEXT/FAILED AT', 'ENDED', ...(operator ? ['NODE'] : []), 'RESOURCE', 'LAST ERROR'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
 }

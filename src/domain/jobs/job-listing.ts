@@ -4,6 +4,7 @@ import type { PageTokens } from '../pagination.js';
 import { fingerprint } from '../pagination.js';
 import type { JobState, ListedJob } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
+import { cancelledWhile } from './cancel-note.js';
 import { retryRefusal } from './retry-refusal.js';
 
 /** Every state, in the order a listing walks them: open jobs first (one table), then failed ones. */
@@ -113,6 +114,7 @@ export function jobView(job: ListedJob): JobView {
     failedAt: seconds(job.failedAt),
     node: job.state === 'RUNNING' ? job.leaseOwner ?? undefined : undefined,
     cancelRequestedBy: job.cancelRequestedBy ?? undefined,
+    cancelledWhile: job.state === 'FAILED' ? cancelledWhile(job.lastError, job.attempts) : undefined,
     retryable: job.state === 'FAILED' ? refusal === undefined : undefined,
     retryRefusal: job.state === 'FAILED' ? refusal : undefined,
   };

@@ -61,22 +61,35 @@ export class RkEntryVersionsRepository {
   /** The version of each source-ref visible at `revision` (absent: the dataset had no such entry then). */
   async at(datasetId: number, revision: number, sourceRefs: readonly string[]): Promise<Map<string, StoredEntry>> {
     const found = new Map<string, StoredEntry>();
+    for (const row of await this.#visibleAt<EntryDbRow>(ENTRY, datasetId, revision, sourceRefs)) found.set(row.source_ref, toStored(row));
+    return found;
+  }
+
+  /**
+   * The source-refs of `sourceRefs` the dataset had at `revision`: the same probes as `at`,
+   * reading keys only (a diff's created rows need to know whether each existed, not its old line).
+   */
+  async existingAt(datasetId: number, revision: number, sourceRefs: readonly string[]): Promise<Set<string>> {
+    return new Set((await this.#visibleAt<{ source_ref: string }>('source_ref', datasetId, revision, sourceRefs)).map((row) => row.source_ref));
+  }
+
+  async #visibleAt<T>(columns: string, datasetId: number, revision: number, sourceRefs: readonly string[]): Promise<T[]> {
+    const found: T[] = [];
     for (let i = 0; i < sourceRefs.length; i += CHUNK) {
       const slice = sourceRefs.slice(i, i + CHUNK);
       const list = placeholders(slice.length);
       // Two index probes per source-ref: its live row (partial unique index), its superseded
       // versions (never a walk of every row superseded after `revision`).
       const skip = this.dialect.notIndexed;
-      const live = await this.db.all<EntryDbRow>(
-        `SELECT ${ENTRY} FROM rk_entries WHERE dataset_id = ? AND deleted_rev IS NULL AND source_ref IN (${list}) AND created_rev <= ?`,
+      found.push(...await this.db.all<T>(
+        `SELECT ${columns} FROM rk_entries WHERE dataset_id = ? AND deleted_rev IS NULL AND source_ref IN (${list}) AND created_rev <= ?`,
         [datasetId, ...slice, revision],
-      );
-      const superseded = await this.db.all<EntryDbRow>(
-        `SELECT ${ENTRY} FROM rk_entries
+      ));
+      found.push(...await this.db.all<T>(
+        `SELECT ${columns} FROM rk_entries
          WHERE dataset_id = ? AND ${skip}deleted_rev IS NOT NULL AND source_ref IN (${list}) AND created_rev <= ? AND ${skip}deleted_rev > ?`,
         [datasetId, ...slice, revision, revision],
-      );
-      for (const row of [...live, ...superseded]) found.set(row.source_ref, toStored(row));
+      ));
     }
     return found;
   }

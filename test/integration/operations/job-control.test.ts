@@ -106,6 +106,28 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     expect((await refusal(jobs().retry(failed.jobId))).slice(0, 2)).toEqual([404, 'ResourceNotFoundException']);
   });
 
+  it('cancels a change waiting to retry: listed as cancelled while waiting to retry, not as given up nor as never run', async () => {
+    const arn = await newDataset(rekognition, [classificationLine('s3://photos/one.png', 'cat')]);
+    server.trove.runner.pause();
+    try {
+      await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines(classificationLine('s3://photos/two.png', 'cat')) } }));
+      const queued = (await jobOf(arn))!;
+      // As a failed first attempt leaves it (JobsRepository.retryLater, without rows written): waiting for its second.
+      await rawSql(server, 'UPDATE jobs SET attempts = 1, last_error = ? WHERE id = ?', ['Error: the object store did not answer', queued.jobId]);
+      expect(await jobOf(arn)).toMatchObject({ jobId: queued.jobId, state: 'RETRYING', attempts: 1 });
+      expect((await jobs().cancel(queued.jobId)).state).toBe('CANCELLED');
+      const failed = (await jobOf(arn))!;
+      expect(failed).toMatchObject({
+        state: 'FAILED', attempts: 1, cancelledWhile: 'RETRYING', lastError: `cancelled by access key ${owner.accessKeyId} (CancelJob) while waiting to retry`,
+      });
+      const times = jobTimes(failed, Date.now());
+      expect(times.map((fact) => fact.label)).toEqual(['Queued', 'Failed', 'Cancelled after']);
+      expect(times[2].text).toMatch(/^\d+ s while waiting to retry$/);
+    } finally {
+      server.trove.runner.resume();
+    }
+  });
+
   it('cancels a queued change (it never runs), then retries it from its stored bytes', async () => {
     const arn = await newDataset(rekognition, [classificationLine('s3://photos/one.png', 'cat')]);
     server.trove.runner.pause();
@@ -170,10 +192,19 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     expect(done).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR', DatasetStats: { TotalEntries: 1, LabeledEntries: 1 } });
     expect(done.StatusMessage).toContain(`CANCELLED: The change was cancelled by access key ${owner.accessKeyId}`);
     expect(await entriesOf(arn)).toEqual(['s3://photos/before.png']);
-    // The attempt the cancel cut short ran: it is counted, and the console does not say the job never ran.
+    // The attempt the cancel cut short ran: it is counted, and the console does not say the job
+    // never ran, nor that it gave up: it was cancelled while running.
     const failed = (await jobOf(arn))!;
-    expect(failed).toMatchObject({ state: 'FAILED', retryable: true, attempts: 1 });
-    expect(jobTimes(failed, Date.now()).map((fact) => fact.label)).toEqual(['Queued', 'Failed', 'Gave up after']);
+    expect(failed).toMatchObject({
+      state: 'FAILED', retryable: true, attempts: 1, cancelledWhile: 'RUNNING', lastError: `cancelled by access key ${owner.accessKeyId} (CancelJob) while running`,
+    });
+    const times = jobTimes(failed, Date.now());
+    expect(times.map((fact) => fact.label)).toEqual(['Queued', 'Failed', 'Cancelled after']);
+    expect(times[2].text).toMatch(/^\d+ s while running$/);
+    // bin/trove jobs list says so in its ENDED column.
+    const [header, ...rows] = (await cli(owner, 'list', '--state', 'FAILED')).stdout.split('\n');
+    const row = rows.find((line) => line.startsWith(`${failed.jobId} `))!;
+    expect(row.slice(header.indexOf('ENDED'))).toMatch(/^Cancelled after \d+ s while running /);
   }, 60_000);
 
   it('cancels a queued import an earlier attempt left 2,500 rows of: the request only marks it, a runner deletes them in bounded steps, the dataset in progress until then', async () => {

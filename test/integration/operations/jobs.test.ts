@@ -129,7 +129,10 @@ describe.each(BACKENDS)('jobs: ListJobs and bin/trove jobs list (%s)', (backend)
       ['FAILED', failedDataset],
     ]);
     const table = await run(process.execPath, [BIN, 'jobs', 'list', '--local', '--state', 'failed', ...store]);
-    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+STATE\s+KIND\s+ATTEMPTS\s+CREATED\s+STARTED\s+NEXT\/FAILED AT\s+NODE\s+RESOURCE\s+LAST ERROR$/);
+    const [header, row] = table.stdout.split('\n');
+    expect(header).toMatch(/^ID\s+STATE\s+KIND\s+ATTEMPTS\s+CREATED\s+STARTED\s+NEXT\/FAILED AT\s+ENDED\s+NODE\s+RESOURCE\s+LAST ERROR$/);
+    // Its attempts used up, it gave up (it was not cancelled).
+    expect(row.slice(header.indexOf('ENDED'))).toMatch(/^Gave up after \d+ s /);
     expect(table.stdout).toContain(failedDataset);
     expect(table.stdout).not.toContain(queuedDatasets[0]);
 

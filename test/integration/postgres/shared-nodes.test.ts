@@ -162,7 +162,8 @@ describe.runIf(POSTGRES_SELECTED)('Trove nodes sharing one PostgreSQL database',
       expect(done).toMatchObject({ Status: 'UPDATE_FAILED', StatusMessageCode: 'CLIENT_ERROR', DatasetStats: { TotalEntries: 0 } });
       expect(done.StatusMessage).toMatch(/^CANCELLED: The change was cancelled by access key test \(CancelJob\)/);
       expect(await allEntries(a, { DatasetArn })).toEqual([]);
-      expect((await jobs.all(['FAILED'])).find((job) => job.jobId === running.jobId)?.lastError).toBe('cancelled by access key test (CancelJob)');
+      expect((await jobs.all(['FAILED'])).find((job) => job.jobId === running.jobId))
+        .toMatchObject({ lastError: 'cancelled by access key test (CancelJob) while running', cancelledWhile: 'RUNNING' });
     } finally {
       second.trove.runner.resume();
     }

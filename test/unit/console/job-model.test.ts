@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../../console/src/jobs/job-model.js';
 import { attemptWords, duration, errorPreview, jobResource, jobTimes, kindWords, statesFromQuery } from '../../../console/src/jobs/job-model.js';
+import { failedWords } from '../../../src/api/trove/jobs-outputs.js';
 import { AgentCoreJobs } from '../../../src/domain/agentcore/job-kinds.js';
 import { RekognitionJobs } from '../../../src/domain/rekognition/job-kinds.js';
 
@@ -37,7 +38,7 @@ describe('the Jobs page model', () => {
       .toEqual(['0 s', '0 s', '45 s', '1 min', '59 min', '1 h', '2 h 5 min', '1 d', '3 d 4 h']);
   });
 
-  it('gives each state its times: waiting, started and running, the next attempt, how long until it gave up', () => {
+  it('gives each state its times: waiting, started and running, the next attempt, how long until it gave up or was cancelled', () => {
     const now = (T + 90) * 1000;
     expect(jobTimes(job({ nextAttemptAt: T }), now)).toEqual([{ label: 'Queued', at: T }, { label: 'Waiting', text: '1 min' }]);
     expect(jobTimes(job({ state: 'RUNNING', attempts: 1, startedAt: T + 30 }), now)).toEqual([
@@ -53,6 +54,19 @@ describe('the Jobs page model', () => {
     // Cancelled before its first attempt: it never ran, so it did not give up.
     expect(jobTimes(job({ state: 'FAILED', attempts: 0, failedAt: T }), now)).toEqual([
       { label: 'Queued', at: T }, { label: 'Failed', at: T }, { label: 'Never ran', text: 'cancelled after 0 s in the queue' },
+    ]);
+    // Cancelled after it had run (ListJobs' cancelledWhile): it did not give up either.
+    expect(jobTimes(job({ state: 'FAILED', attempts: 1, failedAt: T + 40, cancelledWhile: 'RUNNING' }), now)).toEqual([
+      { label: 'Queued', at: T }, { label: 'Failed', at: T + 40 }, { label: 'Cancelled after', text: '40 s while running' },
+    ]);
+    expect(jobTimes(job({ state: 'FAILED', attempts: 2, failedAt: T + 65, cancelledWhile: 'RETRYING' }), now)[2]).toEqual(
+      { label: 'Cancelled after', text: '1 min while waiting to retry' });
+    // bin/trove jobs list says the same in a sentence.
+    expect([
+      job({ state: 'FAILED', attempts: 5, failedAt: T + 12 }), job({ state: 'FAILED', attempts: 0, failedAt: T }),
+      job({ state: 'FAILED', attempts: 1, failedAt: T + 40, cancelledWhile: 'RUNNING' }),
+    ].map((failed) => failedWords(failed).sentence)).toEqual([
+      'Gave up after 12 s', 'Never ran: cancelled after 0 s in the queue', 'Cancelled after 40 s while running',
     ]);
   });
 
