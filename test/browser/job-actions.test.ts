@@ -147,7 +147,7 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console: ret
         `Cancel job ${jobId}? It will not run again; nothing of it is applied, and its dataset is marked failed (CANCELLED). A cancelled job can be retried later.`);
       await peonies.locator(`.confirm-inline button:has-text("Cancel job ${jobId}")`).click();
       // Not running: it does not "stop at its next step"; a runner deletes what its run wrote.
-      const cancelling = 'it will not run again; a runner first deletes what an earlier attempt of it wrote.';
+      const cancelling = 'it will not run again; a runner fails it, first deleting anything an earlier attempt of it wrote.';
       await expect.poll(() => peonies.locator('.job-actions').textContent()).toBe(`Cancelling: ${cancelling}Job ${jobId}: cancel asked for.`);
       expect(await peonies.locator('.job-actions').textContent()).not.toContain('next step');
       expect(await stateOf(page, jobId)).toBe('QUEUED');

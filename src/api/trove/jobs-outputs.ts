@@ -128,8 +128,9 @@ export interface RetryJobWire {
 /**
  * CancelJob's answer: CANCELLED (it was queued: it never runs, and its dataset is failed already)
  * or CANCELLING, with the job's state then (`jobState`, as ListJobs lists it): RUNNING, it stops
- * at its next step, without publishing anything; QUEUED or RETRYING, an earlier attempt left rows
- * behind, which a runner deletes before it fails the job (cancellingWords).
+ * at its next step, without publishing anything; QUEUED or RETRYING, a runner fails it, first deleting
+ * any rows an earlier attempt left (none when the cancel only found the node stopping or another
+ * node claiming the job) (cancellingWords).
  */
 export interface CancelJobWire {
   readonly jobId: number;
@@ -146,7 +147,7 @@ export interface CancelJobWire {
 export function cancellingWords(state: JobStateWire | undefined): string {
   return state === 'RUNNING'
     ? 'it stops at its next step, without applying anything'
-    : 'it will not run again; a runner first deletes what an earlier attempt of it wrote';
+    : 'it will not run again; a runner fails it, first deleting anything an earlier attempt of it wrote';
 }
 
 /** ListJobs' answer: a page of jobs, and the token of the next one. */
