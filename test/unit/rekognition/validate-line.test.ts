@@ -143,6 +143,8 @@ describe('validateLine: terminal errors drop the line', () => {
       's3://bucket-/a.jpg',
       's3://buck et/a.jpg',
       '',
+      `s3://bucket/${'k'.repeat(1025)}`, // S3 keys are at most 1,024 bytes
+      `s3://bucket/${'é'.repeat(513)}`, // 1,026 bytes of UTF-8 in 513 characters
     ]) {
       expect(run({ 'source-ref': ref }), ref).toEqual({
         kind: 'dropped',
@@ -160,6 +162,8 @@ describe('validateLine: terminal errors drop the line', () => {
       's3://Legacy_Bucket/a.jpg',
       's3://bucket/日本/🐈.png',
       's3://bucket//double',
+      `s3://bucket/${'k'.repeat(1024)}`,
+      `s3://bucket/${'é'.repeat(512)}`,
     ]) {
       expect(entryOf({ 'source-ref': ref }).entry.sourceRef).toBe(ref);
     }

@@ -60,6 +60,22 @@ export const MAX_LINE_CHARS = 100_000;
 // accepted because legacy us-east-1 buckets may contain them. The key must be non-empty.
 const SOURCE_REF_FORMAT = /^s3:\/\/[A-Za-z0-9_][A-Za-z0-9_.-]{1,61}[A-Za-z0-9_]\/./s;
 
+/** S3: an object key is at most 1,024 bytes of UTF-8, so no image can sit at a longer one. */
+const MAX_KEY_BYTES = 1024;
+
+/**
+ * Trove: a key longer than S3 allows is a format error. Such an object cannot exist, and
+ * PostgreSQL's B-tree indexes on source_ref refuse index rows over ~2.7 KB, so a longer one
+ * would fail the whole change there instead of dropping its line. SOURCE_REF_FORMAT was matched
+ * first, so the bucket part is ASCII and the key starts after the first '/' past "s3://".
+ */
+function keyTooLong(sourceRef: string): boolean {
+  const keyStart = sourceRef.indexOf('/', 5) + 1;
+  const keyChars = sourceRef.length - keyStart;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: short keys need no count.
+  return keyChars * 3 > MAX_KEY_BYTES && Buffer.byteLength(sourceRef) - keyStart > MAX_KEY_BYTES;
+}
+
 const CLASSIFICATION_TYPE = 'groundtruth/image-classification';
 // AWS: the guide's SageMaker multi-label transform (md-gt-cl-transform) keeps this type in every
 // per-label attribute it writes and calls its output "the proper format accepted by Amazon
@@ -98,7 +114,7 @@ export function validateLine(text: string, options: ValidateLineOptions = {}, pa
   // AWS: a missing source-ref drops the line. Trove: a non-string source-ref counts as missing.
   if (typeof sourceRef !== 'string') return drop('MISSING_SOURCE_REF');
   // AWS: source-ref must be s3://bucket/key; https:// and other forms drop the line.
-  if (!SOURCE_REF_FORMAT.test(sourceRef) || hasNulCharacter(sourceRef)) return drop('INVALID_SOURCE_REF_FORMAT');
+  if (!SOURCE_REF_FORMAT.test(sourceRef) || hasNulCharacter(sourceRef) || keyTooLong(sourceRef)) return drop('INVALID_SOURCE_REF_FORMAT');
 
   // Trove: service-owned keys are recomputed, so a line copied from ListDatasetEntries can be sent back.
   let stripped = deleteKey(parsed, SERVICE_METADATA_KEY);
