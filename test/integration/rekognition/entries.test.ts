@@ -3,6 +3,7 @@ import {
   ResourceInUseException, ResourceNotFoundException, UpdateDatasetEntriesCommand,
 } from '@aws-sdk/client-rekognition';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../harness/backends.js';
 import { allEntries, classificationLine, detectionLine, lines, settled } from '../../harness/rekognition.js';
@@ -112,6 +113,20 @@ describe.each(BACKENDS)('Rekognition UpdateDatasetEntries (%s)', (backend) => {
     expect(ok.DatasetStats).toMatchObject({ TotalEntries: 8, TotalLabels: 1 });
     // The first occurrence of a repeated source-ref wins.
     expect((await labels(DatasetArn))).toEqual({ g: [8, 0] });
+  });
+
+  it('keeps a source-ref whose key is S3\'s longest (1,024 bytes) and drops a longer one, applying the rest', async () => {
+    const DatasetArn = await dataset();
+    // Random hex does not compress: PostgreSQL's B-tree indexes on source_ref refuse rows over ~2.7 KB.
+    const key = (bytes: number) => randomBytes(bytes / 2).toString('hex');
+    const longest = `s3://bucket/${key(1024)}`;
+    const tooLong = `s3://bucket/${key(3000)}`;
+    const good = Array.from({ length: 8 }, (_, i) => classificationLine(`s3://bucket/k-${i}.jpg`, 'g'));
+    const d = await update(DatasetArn, ...good, classificationLine(longest, 'g'), classificationLine(tooLong, 'g'));
+    expect(d).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: 9 } });
+    const refs = (await allEntries(client, { DatasetArn })).map((e) => e['source-ref']);
+    expect(refs).toContain(longest);
+    expect(refs).not.toContain(tooLong);
   });
 
   it('fails the whole update when the dataset would exceed 250 labels, changing nothing', async () => {
