@@ -145,6 +145,7 @@ describe('validateLine: terminal errors drop the line', () => {
       '',
       `s3://bucket/${'k'.repeat(1025)}`, // S3 keys are at most 1,024 bytes
       `s3://bucket/${'é'.repeat(513)}`, // 1,026 bytes of UTF-8 in 513 characters
+      `s3://bucket/${'🐈'.repeat(256)}k`, // 1,025 bytes: 4 per cat
     ]) {
       expect(run({ 'source-ref': ref }), ref).toEqual({
         kind: 'dropped',
@@ -164,6 +165,8 @@ describe('validateLine: terminal errors drop the line', () => {
       's3://bucket//double',
       `s3://bucket/${'k'.repeat(1024)}`,
       `s3://bucket/${'é'.repeat(512)}`,
+      `s3://bucket/${'🐈'.repeat(256)}`,
+      `s3://bucket/${'日'.repeat(341)}k`, // 1,024 bytes: 3 per character
     ]) {
       expect(entryOf({ 'source-ref': ref }).entry.sourceRef).toBe(ref);
     }

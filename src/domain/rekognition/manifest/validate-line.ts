@@ -73,7 +73,22 @@ function keyTooLong(sourceRef: string): boolean {
   const keyStart = sourceRef.indexOf('/', 5) + 1;
   const keyChars = sourceRef.length - keyStart;
   // A UTF-16 unit is at most 3 bytes of UTF-8: short keys need no count.
-  return keyChars * 3 > MAX_KEY_BYTES && Buffer.byteLength(sourceRef) - keyStart > MAX_KEY_BYTES;
+  return keyChars * 3 > MAX_KEY_BYTES && utf8Bytes(sourceRef, keyStart) > MAX_KEY_BYTES;
+}
+
+/** Bytes of UTF-8 of `text` from `from` on, counted without encoding it (the console runs this code too: no Buffer). */
+function utf8Bytes(text: string, from: number): number {
+  let bytes = 0;
+  for (let i = from; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // A surrogate pair is 4 bytes, 2 per unit; a lone surrogate is written as U+FFFD, 3 bytes.
+    const paired = unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    if (paired) {
+      bytes += 4;
+      i++;
+    } else bytes += unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3;
+  }
+  return bytes;
 }
 
 const CLASSIFICATION_TYPE = 'groundtruth/image-classification';
