@@ -36,7 +36,7 @@ import { ImageUploads } from './domain/uploads/image-uploads.js';
 import { ProjectService } from './domain/rekognition/project-service.js';
 import type { RekognitionDeps } from './domain/rekognition/rekognition-deps.js';
 import { jobDefinitions } from './jobs/registry.js';
-import { Maintenance } from './jobs/maintenance.js';
+import { Maintenance, removeOrphanUpload } from './jobs/maintenance.js';
 import { JobRunner } from './jobs/runner.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
@@ -103,11 +103,10 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       const resumed = await store.jobs.releaseAllRunning();
       if (resumed > 0) logger.warn({ resumed }, 'resuming jobs interrupted by the last shutdown');
       // Nor is an upload still arriving: one no import took was cut off by the last shutdown.
-      // Removed now rather than by the sweep hours later, as its bytes count against the staging caps.
+      // Removed now rather than by the sweep ten minutes or more later (its pieces hold disk until then).
       let removed = 0;
       for (let ids; (ids = await store.importUploads.orphans(Number.MAX_SAFE_INTEGER, 100)).length > 0;) {
-        for (const id of ids) if (await store.transaction((tx) => tx.importUploads.takeOrphan(id, Number.MAX_SAFE_INTEGER))) await store.importUploads.removePieces(id);
-        removed += ids.length;
+        for (const id of ids) if (await removeOrphanUpload(store, id, Number.MAX_SAFE_INTEGER)) removed++;
       }
       if (removed > 0) logger.warn({ removed }, 'removed uploads the last shutdown cut off');
     }

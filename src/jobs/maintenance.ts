@@ -175,10 +175,7 @@ export class Maintenance {
     const idleBefore = this.clock.now() - this.config.orphanUploadRemovalMs;
     const uploads = this.store.importUploads;
     for (const id of await uploads.orphans(idleBefore, ORPHAN_UPLOADS_PER_SWEEP)) {
-      // Tested again as the row goes: a late but live upload may have written, or been accepted, since the listing.
-      if (!(await this.store.transaction((tx) => tx.importUploads.takeOrphan(id, idleBefore)))) continue;
-      await uploads.removePieces(id);
-      this.logger.info({ upload: id }, 'an upload no import took was removed');
+      if (await removeOrphanUpload(this.store, id, idleBefore)) this.logger.info({ upload: id }, 'an upload no import took was removed');
     }
     // Pieces whose row is gone: a removal cut short between the row and its pieces (a crash, an outage).
     for (const id of await uploads.strays(ORPHAN_UPLOADS_PER_SWEEP)) await uploads.removePieces(id);
@@ -204,4 +201,16 @@ export class Maintenance {
       after = step.last;
     }
   }
+}
+
+/**
+ * Removes the upload `id` (listed by `orphans`) if it is still an orphan, tested again as its row
+ * goes (a late but live upload may have written, or been accepted, since the listing): the row
+ * first, then its pieces. True when it was removed. The sweep and the embedded store's start-up
+ * (trove.ts) remove orphans this one way.
+ */
+export async function removeOrphanUpload(store: Store, id: number, idleBefore: number): Promise<boolean> {
+  if (!(await store.transaction((tx) => tx.importUploads.takeOrphan(id, idleBefore)))) return false;
+  await store.importUploads.removePieces(id);
+  return true;
 }
