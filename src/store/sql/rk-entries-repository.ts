@@ -1,5 +1,6 @@
 import type { EntryFilter, EntryRow, StoredEntry } from '../records.js';
 import { DEFAULT_PAGE_READ_BYTES, readBytePage } from './byte-pages.js';
+import type { BytePage, BytePageQuery } from './byte-pages.js';
 import { RkEntryListing } from './rk-entry-listing.js';
 import { indexedText } from './source-ref-grams.js';
 import { SourceRefChunks } from './source-ref-chunks.js';
@@ -25,8 +26,18 @@ const POSITION_STEP = 5000;
 /** Rows deleted (or restored) per step of undoing an uncommitted revision: one short transaction each. */
 const DISCARD_STEP = 1000;
 const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
-/** A whole entry row of `e`, as a byte-bounded page reads it (toStored). */
+/** A whole entry row of `e` (toStored). */
 export const ENTRY_COLUMNS = 'e.id, e.source_ref, e.line, e.labels, e.is_labeled, e.has_errors';
+
+/**
+ * A page of whole entry rows of `rk_entries e` bounded by bytes of lines as well as rows
+ * (byte-pages.ts): ENTRY_COLUMNS, then `extra` columns. Copies, exports and history walk this way.
+ */
+export function readEntryPage<T extends EntryDbRow>(
+  db: SqlExecutor, query: Pick<BytePageQuery, 'where' | 'params' | 'order'>, limit: number, maxBytes: number, extra = '',
+): Promise<BytePage<T>> {
+  return readBytePage<T>(db, { ...query, table: 'rk_entries', size: 'octet_length(e.line)', select: `${ENTRY_COLUMNS}${extra}` }, limit, maxBytes);
+}
 
 /**
  * Row versions of Rekognition entries. A row is visible at revision R when
@@ -219,13 +230,10 @@ export class RkEntriesRepository {
    * hold fewer rows than `limit` with more to come; the walk ends at an empty page.
    */
   async scan(datasetId: number, revision: number, afterId: number, limit: number, maxBytes = this.pageReadBytes): Promise<StoredEntry[]> {
-    const { rows } = await readBytePage<EntryDbRow>(this.db, {
-      table: 'rk_entries',
+    const { rows } = await readEntryPage(this.db, {
       where: `e.dataset_id = ? AND e.id > ? AND ${VISIBLE}`,
       params: [datasetId, afterId, revision, revision],
       order: ['id'],
-      size: 'octet_length(e.line)',
-      select: ENTRY_COLUMNS,
     }, limit, maxBytes);
     return rows.map(toStored);
   }

@@ -1,7 +1,7 @@
 import type { StoredEntry } from '../records.js';
-import { DEFAULT_PAGE_READ_BYTES, readBytePage } from './byte-pages.js';
+import { DEFAULT_PAGE_READ_BYTES } from './byte-pages.js';
 import type { BytePage } from './byte-pages.js';
-import { ENTRY_COLUMNS, toStored } from './rk-entries-repository.js';
+import { readEntryPage, toStored } from './rk-entries-repository.js';
 import type { EntryDbRow, SupersededCursor } from './rk-entries-repository.js';
 import { placeholders } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor } from './sql-driver.js';
@@ -28,14 +28,11 @@ export class RkEntryVersionsRepository {
   async supersededBetween(
     datasetId: number, from: number, to: number, after: SupersededCursor, limit: number, maxBytes = this.pageReadBytes,
   ): Promise<BytePage<StoredEntry & { deletedRev: number }>> {
-    const page = await readBytePage<EntryDbRow & { deleted_rev: number }>(this.db, {
-      table: 'rk_entries',
+    const page = await readEntryPage<EntryDbRow & { deleted_rev: number }>(this.db, {
       where: 'e.dataset_id = ? AND e.deleted_rev IS NOT NULL AND (e.deleted_rev, e.id) > (?, ?) AND e.deleted_rev <= ? AND e.created_rev <= ?',
       params: [datasetId, ...(after.rev > from ? [after.rev, after.id] : [from, Number.MAX_SAFE_INTEGER]), to, from],
       order: ['deleted_rev', 'id'],
-      size: 'octet_length(e.line)',
-      select: `${ENTRY_COLUMNS}, e.deleted_rev`,
-    }, limit, maxBytes);
+    }, limit, maxBytes, ', e.deleted_rev');
     return { rows: page.rows.map((row) => ({ ...toStored(row), deletedRev: Number(row.deleted_rev) })), more: page.more };
   }
 
@@ -47,13 +44,10 @@ export class RkEntryVersionsRepository {
   async createdBetween(
     datasetId: number, afterId: number, upToId: number, to: number, limit: number, maxBytes = this.pageReadBytes,
   ): Promise<BytePage<StoredEntry>> {
-    const page = await readBytePage<EntryDbRow>(this.db, {
-      table: 'rk_entries',
+    const page = await readEntryPage(this.db, {
       where: 'e.dataset_id = ? AND e.id > ? AND e.id <= ? AND e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)',
       params: [datasetId, afterId, upToId, to, to],
       order: ['id'],
-      size: 'octet_length(e.line)',
-      select: ENTRY_COLUMNS,
     }, limit, maxBytes);
     return { rows: page.rows.map(toStored), more: page.more };
   }
