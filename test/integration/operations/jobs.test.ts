@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateDatasetCommand, CreateProjectCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
@@ -7,7 +9,6 @@ import type { IssuedCredential } from '../../../src/auth/credential-service.js';
 import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
 import type { JobView } from '../../../src/domain/jobs/job-listing.js';
 import { BACKENDS } from '../../harness/backends.js';
-import { freePort } from '../../harness/embedded-postgres.js';
 import { delta, sampleKey, scrape } from '../../harness/metrics.js';
 import { classificationLine, lines, settled } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
@@ -25,15 +26,20 @@ describe.each(BACKENDS)('jobs: ListJobs and bin/trove jobs list (%s)', (backend)
   let failedDataset: string;
   let queuedDatasets: string[];
   let before: Awaited<ReturnType<typeof scrape>>;
+  let dropper: Server;
 
   const api = (who: IssuedCredential, region = 'us-east-1') => new TroveApiClient({ endpoint: server.url, region, credentials: who });
   const list = (who: IssuedCredential, query = '', region?: string) => api(who, region).call<JobsPage>('GET', `/_trove/api/jobs${query}`);
   const rekognition = (who: IssuedCredential) => server.rekognition({ credentials: who });
 
   beforeAll(async () => {
-    // Images are checked through an S3 endpoint nobody listens on: the update job fails each
-    // attempt (the object store is unavailable) and gives up after the second one.
-    const s3 = { mode: 's3' as const, s3: { endpoint: `http://127.0.0.1:${await freePort()}`, region: 'us-east-1', accessKeyId: 'x', secretAccessKey: 'y' } };
+    // Images are checked through an S3 endpoint that drops every connection: the update job fails
+    // each attempt (the object store is unavailable) and gives up. The port is held for the whole
+    // file: a port merely found free could be taken by another test file's server meanwhile (seen
+    // once in CI: the job then failed with CLIENT_ERROR).
+    dropper = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    const s3 = { mode: 's3' as const, s3: { endpoint: `http://127.0.0.1:${(dropper.address() as AddressInfo).port}`, region: 'us-east-1', accessKeyId: 'x', secretAccessKey: 'y' } };
     server = await startServer({ backend, objectStore: s3, jobs: { maxAttempts: 1 } });
     alice = await server.createCredential({ account: '111111111111' });
     bob = await server.createCredential({ account: '222222222222' });
@@ -59,6 +65,7 @@ describe.each(BACKENDS)('jobs: ListJobs and bin/trove jobs list (%s)', (backend)
   afterAll(async () => {
     server?.trove.runner.resume();
     await server?.close();
+    dropper?.close();
   });
 
   it('shows a caller the jobs of its own account in its region only: failed with attempts and last error, queued', async () => {
