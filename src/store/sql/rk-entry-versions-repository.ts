@@ -60,6 +60,30 @@ export class RkEntryVersionsRepository {
   }
 
   /**
+   * The versions visible at `revision` of the leading rows of `rows` (a page a walk just read, in
+   * its order) whose lines, with their own, fit in `maxBytes` (the first row always, so a walk
+   * moves on): `fit` rows are covered. The other versions' sizes are read first (no text), so a
+   * page of short lines whose other versions are 100,000 characters long reads those a budget at
+   * a time, not a page of rows at once.
+   */
+  async pairedAt(
+    datasetId: number, revision: number, rows: readonly StoredEntry[], maxBytes = this.pageReadBytes,
+  ): Promise<{ fit: number; found: Map<string, StoredEntry> }> {
+    const sizes = new Map<string, number>();
+    for (const row of await this.#visibleAt<{ source_ref: string; bytes: number }>('source_ref, octet_length(line) AS bytes', datasetId, revision, rows.map((row) => row.sourceRef))) {
+      sizes.set(row.source_ref, Number(row.bytes));
+    }
+    let fit = 0;
+    let bytes = 0;
+    for (const row of rows) {
+      bytes += Buffer.byteLength(row.line) + (sizes.get(row.sourceRef) ?? 0);
+      if (fit > 0 && bytes > maxBytes) break;
+      fit++;
+    }
+    return { fit, found: await this.at(datasetId, revision, rows.slice(0, fit).map((row) => row.sourceRef)) };
+  }
+
+  /**
    * The source-refs of `sourceRefs` the dataset had at `revision`: the same probes as `at`,
    * reading keys only (a diff's created rows need to know whether each existed, not its old line).
    */
