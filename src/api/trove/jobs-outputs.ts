@@ -85,7 +85,7 @@ export interface JobWire {
   readonly retryRefusal?: string;
 }
 
-/** The state a cancel found a failed job in (ListJobs' `cancelledWhile`). */
+/** The state a cancel found a job in: ListJobs' `cancelledWhile` (failed jobs), CancelJob's `jobState` (CANCELLING). */
 export type JobCancelledWhile = Exclude<JobStateWire, 'FAILED'>;
 
 /** "45 s", "3 min", "2 h 5 min", "3 d 4 h": a length of time to the unit a person reads it by. */
@@ -145,7 +145,7 @@ export interface CancelJobWire {
   readonly state: 'CANCELLED' | 'CANCELLING';
   readonly resources: string[];
   /** CANCELLING: the job's state as the cancel was answered. */
-  readonly jobState?: Exclude<JobStateWire, 'FAILED'>;
+  readonly jobState?: JobCancelledWhile;
 }
 
 /**

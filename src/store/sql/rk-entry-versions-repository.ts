@@ -1,12 +1,11 @@
 import type { StoredEntry } from '../records.js';
 import { DEFAULT_PAGE_READ_BYTES } from './byte-pages.js';
 import type { BytePage } from './byte-pages.js';
-import { readEntryPage, toStored } from './rk-entries-repository.js';
+import { ENTRY_ROW, readEntryPage, toStored } from './rk-entries-repository.js';
 import type { EntryDbRow, SupersededCursor } from './rk-entries-repository.js';
 import { placeholders } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor } from './sql-driver.js';
 
-const ENTRY = 'id, source_ref, line, labels, is_labeled, has_errors';
 /** Source-refs per IN list. */
 const CHUNK = 200;
 
@@ -55,7 +54,7 @@ export class RkEntryVersionsRepository {
   /** The version of each source-ref visible at `revision` (absent: the dataset had no such entry then). */
   async at(datasetId: number, revision: number, sourceRefs: readonly string[]): Promise<Map<string, StoredEntry>> {
     const found = new Map<string, StoredEntry>();
-    for (const row of await this.#visibleAt<EntryDbRow>(ENTRY, datasetId, revision, sourceRefs)) found.set(row.source_ref, toStored(row));
+    for (const row of await this.#visibleAt<EntryDbRow>(ENTRY_ROW, datasetId, revision, sourceRefs)) found.set(row.source_ref, toStored(row));
     return found;
   }
 
