@@ -29,8 +29,9 @@ export interface DiffStep {
  * their versions at the newer revision, pass the store's page budget: byte-pages.ts). Its cost
  * is proportional to what changed between the two, not to the dataset's size: each side is an
  * index range, and each row's counterpart is found by source-ref. An entry rewritten with the
- * very same line is not a difference. Afterwards both revisions are checked to be still readable, so a garbage
- * collection that ran meanwhile fails the step (EntriesCollected) instead of hiding rows.
+ * very same line is not a difference. Afterwards both revisions are checked to be still
+ * readable, so a garbage collection that ran meanwhile fails the step (EntriesCollected) instead
+ * of hiding rows.
  */
 export async function diffStep(
   repos: Repositories, datasetId: number, older: RevisionRecord, newer: RevisionRecord, cursor: DiffCursor | undefined, limit: number,
