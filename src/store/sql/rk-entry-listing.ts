@@ -39,6 +39,11 @@ const COMMON_SECOND_WINDOW = 0.25;
 const MAX_CACHED_SIZES = 50_000;
 /** Chunks read at most in one round of a page (the rounds double, from what the rarest window promises). */
 const MAX_CHUNKS_A_ROUND = 64;
+/** Postings of the chosen buckets a round of chunks may read, about, however few a page needs (#fromChunks). */
+const POSTINGS_A_ROUND = 4096;
+/** Candidates a statement reads beyond twice what the page still needs, and at most (#fromChunks). */
+const CANDIDATES_SLACK = 32;
+const MAX_CANDIDATES = 1024;
 
 /** One listing query: the entries visible at `revision` matching `filter`, after `afterId`, at most `limit`. */
 interface Query {
@@ -155,8 +160,16 @@ export class RkEntryListing {
     let from = chunkOf(afterId + 1);
     // (Sizes read a while ago guide the choices only: what a page reads comes from the chunks read now.)
     // A window the dataset had no posting of: one round over every chunk (an index probe per bucket finds what came since).
+    // Else as many chunks as should hold 2 pages of the rarest window's postings, and at least
+    // as many as hold POSTINGS_A_ROUND postings of the chosen buckets: a round trip costs more
+    // than reading and decoding that many (a substring with fewer matches than a page, whose
+    // page ends only at the last chunk, took a round per doubling).
+    const perChunk = chosen.reduce((sum, bucket) => {
+      const size = ranked.find((s) => s.bucket === bucket)!;
+      return sum + size.postings / Math.max(1, size.chunks);
+    }, 0);
     let span = rarest.postings === 0 ? 2 ** 40
-      : Math.min(MAX_CHUNKS_A_ROUND, Math.max(1, Math.ceil((2 * query.limit * rarest.chunks) / rarest.postings)));
+      : Math.min(MAX_CHUNKS_A_ROUND, Math.max(1, Math.ceil((2 * query.limit * rarest.chunks) / rarest.postings), Math.floor(POSTINGS_A_ROUND / perChunk)));
     const rows: ListedRow[] = [];
     let indexedUpTo: number | undefined;
     let newest = Infinity;
@@ -167,7 +180,16 @@ export class RkEntryListing {
       if (indexedUpTo === undefined) ({ indexedUpTo, newest } = found);
       if (indexedUpTo === undefined || indexedUpTo <= afterId) return undefined;
       const ids = found.ids.filter((id) => id > afterId && id <= indexedUpTo!);
-      if (ids.length > 0) rows.push(...await this.#candidates(query, ids, query.limit - rows.length, lines));
+      // The candidates in listing order, a statement per batch: first about twice what the page
+      // still needs, then as many as the hit rate found says that takes, MAX_CANDIDATES at most
+      // (the planner weighs each id: 2,600 of them took 1.3-3 ms to plan, 245 0.5 ms).
+      let batch = 2 * query.limit + CANDIDATES_SLACK;
+      for (let at = 0; at < ids.length && rows.length < query.limit;) {
+        const slice = ids.slice(at, (at += batch));
+        const matched = await this.#candidates(query, slice, query.limit - rows.length, lines);
+        rows.push(...matched);
+        batch = Math.min(MAX_CANDIDATES, Math.ceil((2 * (query.limit - rows.length) * slice.length) / Math.max(1, matched.length)) + CANDIDATES_SLACK);
+      }
       // No chunk of the rarest window from `from` on: no match up to the mark.
       if (found.start === undefined) break;
       from = found.start + span;

@@ -263,6 +263,35 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', () => {
     expect(firstPage.filter((sql) => sql.includes('rk_ref_chunk_progress'))).toHaveLength(1);
   });
 
+  it('reads the chunks of a substring with fewer matches than a page in one round, to the dataset\'s last chunk', async () => {
+    // A window shared by 3 rows, in the bucket of another window that one row in 40 has, over 3
+    // chunks: the page ends only at the last chunk. Rounds sized to 2 pages of the bucket's
+    // postings, doubling, took 2 or more statements of chunks (each a round trip).
+    const target = 'qzxwv';
+    const [bucket] = windowBuckets(target);
+    let collider = '';
+    for (let n = 0; !collider; n++) if (windowBuckets(`k${String(n).padStart(4, '0')}`).includes(bucket)) collider = `k${String(n).padStart(4, '0')}`;
+    await driver.run(`INSERT INTO rk_entries (dataset_id, source_ref, line, labels, is_labeled, has_errors, created_rev)
+      SELECT 9, CASE WHEN g IN (5, 6, 7) THEN format('s3://b/c/%s-%s.jpg', ?::text, g) WHEN g % 40 = 0 THEN format('s3://b/c/%s-%s.jpg', ?::text, g)
+        ELSE format('s3://b/c/p-%s.jpg', g) END, 'late', '[]', 1, 0, 1
+      FROM generate_series(1, ${3 * CHUNK_IDS}) AS g`, [target, collider]);
+    await driver.run(`UPDATE rk_entries SET line = 'line ' || id WHERE line = 'late'`);
+    await catchUp(driver);
+    const statements: string[] = [];
+    const repository = new RkEntriesRepository({
+      ...driver,
+      all: <T>(sql: string, params?: SqlParams) => (statements.push(sql), driver.all<T>(sql, params)),
+      get: <T>(sql: string, params?: SqlParams) => (statements.push(sql), driver.get<T>(sql, params)),
+      run: (sql, params) => driver.run(sql, params),
+      runBatch: (sql, rows) => driver.runBatch(sql, rows),
+      insertMany: (table, columns, rows) => driver.insertMany(table, columns, rows),
+    }, driver.dialect);
+    const page = await repository.page(9, REVISION, { sourceRefContains: target }, 0, 100);
+    expect(page.map((row) => row.id)).toEqual(truth(await datasetRows(9), target, {}));
+    expect(page).toHaveLength(3);
+    expect(statements.filter((sql) => sql.includes('rk_ref_chunk_progress'))).toHaveLength(1);
+  });
+
   it('is filled by two nodes at once without conflict, and read the same from either', async () => {
     await driver.run(`INSERT INTO rk_entries (dataset_id, source_ref, line, labels, is_labeled, has_errors, created_rev)
       SELECT 1, format('s3://b/f%s/img-%s.jpg', lpad((g % 100)::text, 2, '0'), lpad((g + 900000)::text, 7, '0')), 'new', '[]', 1, 0, 1
