@@ -24,9 +24,13 @@ export function onClient(client: pg.ClientBase, cache: SqlCache, written?: Map<s
       return await client.query<T & pg.QueryResultRow>(name ? { name, text, values } : text, values);
     } catch (error) {
       // A migration (another node's, during a rolling upgrade) changed what a prepared statement
-      // returns: PostgreSQL refuses to run it again, so the text gets a new name from its next
-      // run on (this one fails: inside a transaction, nothing more can run).
-      if (name && (error as { code?: unknown }).code === '0A000') cache.forgetName(text);
+      // returns: PostgreSQL refuses to run it again, so the text gets a new name. Outside a
+      // transaction (`written` is given for transactions only) the statement runs again at once;
+      // inside one nothing more can run, and the transaction fails.
+      if (name && (error as { code?: unknown }).code === '0A000') {
+        cache.forgetName(text);
+        if (!written) return query<T>(sql, params);
+      }
       throw unavailableOr(error);
     }
   };
