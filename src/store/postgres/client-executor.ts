@@ -17,20 +17,9 @@ const CHARS_PER_TRIP = 1 << 20;
  */
 export function onClient(client: pg.ClientBase, cache: SqlCache, written?: Map<string, number>): SqlExecutor {
   const query = async <T>(sql: string, params: SqlParams = []): Promise<pg.QueryResult<T & pg.QueryResultRow>> => {
-    const text = cache.positional(sql);
-    const values = params as SqlValue[];
-    const name = cache.statementName(text);
     try {
-      return await client.query<T & pg.QueryResultRow>(name ? { name, text, values } : text, values);
+      return await client.query<T & pg.QueryResultRow>(cache.positional(sql), params as SqlValue[]);
     } catch (error) {
-      // A migration (another node's, during a rolling upgrade) changed what a prepared statement
-      // returns: PostgreSQL refuses to run it again, so the text gets a new name. Outside a
-      // transaction (`written` is given for transactions only) the statement runs again at once;
-      // inside one nothing more can run, and the transaction fails.
-      if (name && (error as { code?: unknown }).code === '0A000') {
-        cache.forgetName(text);
-        if (!written) return query<T>(sql, params);
-      }
       throw unavailableOr(error);
     }
   };
@@ -99,16 +88,6 @@ export function onClient(client: pg.ClientBase, cache: SqlCache, written?: Map<s
 }
 
 const CACHE_LIMIT = 4_096;
-/**
- * Statements kept prepared (named) per connection, at most: a statement's text is prepared from
- * its second run on, until this many are (the rest run unnamed as before). Each one holds its
- * parse tree in every pooled session that ran it.
- */
-const PREPARED_LIMIT = 512;
-/** Longer texts (multi-row INSERTs) are never prepared: few runs each, large parse trees. */
-const PREPARED_CHARS = 16_384;
-/** Statements that can be prepared (not BEGIN, SET, VACUUM, ...). */
-const PREPARABLE = /^\s*(SELECT|WITH|INSERT|UPDATE|DELETE)\b/i;
 
 /** Rewritten statement texts and identity sequences, bounded (multi-row variants are many but finite). */
 export class SqlCache {
@@ -116,36 +95,6 @@ export class SqlCache {
   readonly #templates = new Map<string, InsertTemplate | null>();
   readonly #expanded = new Map<string, string>();
   readonly #sequences = new Map<string, Promise<string>>();
-  /** Runs of each statement text not yet prepared (#names), bounded like the caches above. */
-  readonly #runs = new Map<string, number>();
-  /** Names of the prepared statements, by text; a name is never given to another text. */
-  readonly #names = new Map<string, string>();
-  #named = 0;
-
-  /**
-   * The name to run a statement text under, from its second run on: PostgreSQL then parses and
-   * analyses it once per connection instead of on every run (a third of a listing page's
-   * statement time, measured: docs/postgres.md, "Prepared statements"). Each run is still planned
-   * with its parameters (the driver sets `plan_cache_mode = force_custom_plan`), so plans are
-   * those of an unnamed statement. Undefined: run it unnamed.
-   */
-  statementName(text: string): string | undefined {
-    const name = this.#names.get(text);
-    if (name !== undefined) return name;
-    if (this.#names.size >= PREPARED_LIMIT || text.length > PREPARED_CHARS || !PREPARABLE.test(text)) return undefined;
-    const runs = cached(this.#runs, text, () => 0) + 1;
-    this.#runs.set(text, runs);
-    if (runs < 2) return undefined;
-    this.#runs.delete(text);
-    const named = `trove_${++this.#named}`;
-    this.#names.set(text, named);
-    return named;
-  }
-
-  /** A prepared statement PostgreSQL refuses to run again: its text gets a new name on its next run. */
-  forgetName(text: string): void {
-    this.#names.delete(text);
-  }
 
   positional(sql: string): string {
     return cached(this.#positional, sql, () => toPositional(sql));

@@ -75,10 +75,7 @@ export class PostgresDriver implements SqlDriver {
       // Trove's statements read pages and counters, where parallel workers bring nothing. A SET
       // rather than a startup option, which connection poolers such as PgBouncer refuse; the
       // client sends it before any statement it is given.
-      // Statements run again are prepared (client-executor.ts, SqlCache.statementName) to skip
-      // their parsing, but planned on every run with their parameters, as unnamed ones are: a
-      // generic plan could differ from the plans the listing's statements were written for.
-      client.query('SET max_parallel_workers_per_gather = 0; SET plan_cache_mode = force_custom_plan').catch(() => undefined);
+      client.query('SET max_parallel_workers_per_gather = 0').catch(() => undefined);
     });
     this.#statistics = new PlannerStatistics((table) => this.#withClient(async (client) => {
       // Table names come from the repositories' own INSERT statements, never from a request.

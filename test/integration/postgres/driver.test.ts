@@ -35,46 +35,6 @@ describe.runIf(POSTGRES_SELECTED)('PostgresDriver', () => {
     expect(settings).toEqual(Array(4).fill({ max_parallel_workers_per_gather: '0' }));
   });
 
-  it('prepares a statement from its second run on, and plans every run with its parameters', async () => {
-    const one = new PostgresDriver({ url: database.url, poolSize: 1 });
-    try {
-      const sql = 'SELECT s FROM t WHERE id = ? AND n >= ?';
-      await one.get(sql, [1, 0]);
-      const prepared = () => one.all<{ statement: string; generic_plans: number; custom_plans: number }>(
-        'SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = ?', ['SELECT s FROM t WHERE id = $1 AND n >= $2']);
-      expect(await prepared()).toEqual([]);
-      for (let i = 0; i < 8; i++) expect(await one.get(sql, [1, 0])).toEqual({ s: 'what?' });
-      // Prepared at its second run; planned for each run's parameters (never a generic plan).
-      expect(await prepared()).toEqual([{ statement: 'SELECT s FROM t WHERE id = $1 AND n >= $2', generic_plans: 0, custom_plans: 8 }]);
-      // Transaction control and other statements are never prepared.
-      for (let i = 0; i < 3; i++) await one.transaction((tx) => tx.get('SHOW plan_cache_mode'));
-      expect(await one.get<{ n: number }>("SELECT COUNT(*)::int8 AS n FROM pg_prepared_statements WHERE statement !~* '^\\s*(SELECT|WITH|INSERT|UPDATE|DELETE)'")).toEqual({ n: 0 });
-    } finally {
-      await one.close();
-    }
-  });
-
-  it('prepares a statement again under a new name once a schema change made PostgreSQL refuse it', async () => {
-    const one = new PostgresDriver({ url: database.url, poolSize: 1 });
-    try {
-      await one.run('CREATE TABLE u (id BIGINT PRIMARY KEY, v TEXT)');
-      await one.run("INSERT INTO u (id, v) VALUES (1, 'x')");
-      const sql = 'SELECT * FROM u WHERE id = ?';
-      for (let i = 0; i < 3; i++) expect(await one.get(sql, [1])).toEqual({ id: 1, v: 'x' });
-      await one.run('ALTER TABLE u ALTER COLUMN v TYPE VARCHAR(10)');
-      // Its result type changed: PostgreSQL refuses the prepared statement; it runs again under a
-      // new name, at once outside a transaction, and fails the transaction inside one.
-      expect(await one.get(sql, [1])).toEqual({ id: 1, v: 'x' });
-      for (let i = 0; i < 2; i++) expect(await one.get(sql, [1])).toEqual({ id: 1, v: 'x' });
-      await one.run('ALTER TABLE u ALTER COLUMN v TYPE TEXT');
-      await expect(one.transaction((tx) => tx.get(sql, [1]))).rejects.toThrow(/cached plan must not change result type/);
-      expect(await one.transaction((tx) => tx.get(sql, [1]))).toEqual({ id: 1, v: 'x' });
-      expect(await one.get(sql, [1])).toEqual({ id: 1, v: 'x' });
-    } finally {
-      await one.close();
-    }
-  });
-
   it('runs a batch of one-row INSERTs as multi-row statements, across the 1000-row split', async () => {
     const rows = Array.from({ length: 2_345 }, (_, i) => [1000 + i, i * 2, null, `row ${i}`]);
     await driver.runBatch('INSERT INTO t (id, n, b, s) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING', rows);
