@@ -41,8 +41,9 @@ const MAX_CACHED_SIZES = 50_000;
 const MAX_CHUNKS_A_ROUND = 64;
 /** Postings of the chosen buckets a round of chunks may read, about, however few a page needs (#fromChunks). */
 const POSTINGS_A_ROUND = 4096;
-/** Candidates a statement reads beyond twice what the page still needs, and at most (#fromChunks). */
+/** Candidates a statement of the ordered index's page reads beyond twice what the page still needs (#fromChunks). */
 const CANDIDATES_SLACK = 32;
+/** Candidates such a statement reads at most: the planner weighs each id of `id = ANY(...)`. */
 const MAX_CANDIDATES = 1024;
 
 /** One listing query: the entries visible at `revision` matching `filter`, after `afterId`, at most `limit`. */
@@ -183,7 +184,7 @@ export class RkEntryListing {
       // The candidates in listing order, a statement per batch: first about twice what the page
       // still needs, then as many as the hit rate found says that takes, MAX_CANDIDATES at most
       // (the planner weighs each id: 2,600 of them took 1.3-3 ms to plan, 245 0.5 ms).
-      let batch = 2 * query.limit + CANDIDATES_SLACK;
+      let batch = 2 * (query.limit - rows.length) + CANDIDATES_SLACK;
       for (let at = 0; at < ids.length && rows.length < query.limit;) {
         const slice = ids.slice(at, (at += batch));
         const matched = await this.#candidates(query, slice, query.limit - rows.length, lines);
