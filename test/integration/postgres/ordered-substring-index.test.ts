@@ -78,6 +78,17 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', () => {
     for (const [key, ids] of expected) expect(actual.get(key), key).toEqual(ids);
   }
 
+  /** A repository reading through `on` that records the statements it reads with. */
+  function recordingRepository(statements: string[], on: SqlExecutor = driver): RkEntriesRepository {
+    return new RkEntriesRepository({
+      all: <T>(sql: string, params?: SqlParams) => (statements.push(sql), on.all<T>(sql, params)),
+      get: <T>(sql: string, params?: SqlParams) => (statements.push(sql), on.get<T>(sql, params)),
+      run: (sql, params) => on.run(sql, params),
+      runBatch: (sql, rows) => on.runBatch(sql, rows),
+      insertMany: (table, columns, rows) => on.insertMany(table, columns, rows),
+    }, driver.dialect);
+  }
+
   /** What a listing must answer: the rows, tested in JavaScript. */
   async function datasetRows(datasetId: number): Promise<Row[]> {
     return driver.all<Row>('SELECT id, dataset_id, source_ref, is_labeled, has_errors, created_rev, deleted_rev FROM rk_entries WHERE dataset_id = ? ORDER BY id', [datasetId]);
@@ -92,14 +103,7 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', () => {
 
   /** Every page of a listing, `limit` at a time, through `on`; records the statements. */
   async function listAll(on: SqlExecutor & { dialect?: unknown }, datasetId: number, text: string, filter: EntryFilter, limit: number, statements: string[]): Promise<number[]> {
-    const recording: SqlExecutor = {
-      all: <T>(sql: string, params?: SqlParams) => (statements.push(sql), on.all<T>(sql, params)),
-      get: <T>(sql: string, params?: SqlParams) => (statements.push(sql), on.get<T>(sql, params)),
-      run: (sql, params) => on.run(sql, params),
-      runBatch: (sql, rows) => on.runBatch(sql, rows),
-      insertMany: (table, columns, rows) => on.insertMany(table, columns, rows),
-    };
-    const repository = new RkEntriesRepository(recording, driver.dialect);
+    const repository = recordingRepository(statements, on);
     const ids: number[] = [];
     let after = 0;
     for (;;) {
@@ -251,14 +255,7 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', () => {
     const pages = statements.filter((sql) => sql.includes('rk_ref_chunk_progress'));
     expect(pages.length).toBeLessThanOrEqual(3);
     const firstPage: string[] = [];
-    const repository = new RkEntriesRepository({
-      ...driver,
-      all: <T>(sql: string, params?: SqlParams) => (firstPage.push(sql), driver.all<T>(sql, params)),
-      get: <T>(sql: string, params?: SqlParams) => (firstPage.push(sql), driver.get<T>(sql, params)),
-      run: (sql, params) => driver.run(sql, params),
-      runBatch: (sql, rows) => driver.runBatch(sql, rows),
-      insertMany: (table, columns, rows) => driver.insertMany(table, columns, rows),
-    }, driver.dialect);
+    const repository = recordingRepository(firstPage);
     expect(await repository.page(5, REVISION, { sourceRefContains: '/f07/' }, 0, 100)).toHaveLength(100);
     expect(firstPage.filter((sql) => sql.includes('rk_ref_chunk_progress'))).toHaveLength(1);
   });
@@ -278,14 +275,7 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', () => {
     await driver.run(`UPDATE rk_entries SET line = 'line ' || id WHERE line = 'late'`);
     await catchUp(driver);
     const statements: string[] = [];
-    const repository = new RkEntriesRepository({
-      ...driver,
-      all: <T>(sql: string, params?: SqlParams) => (statements.push(sql), driver.all<T>(sql, params)),
-      get: <T>(sql: string, params?: SqlParams) => (statements.push(sql), driver.get<T>(sql, params)),
-      run: (sql, params) => driver.run(sql, params),
-      runBatch: (sql, rows) => driver.runBatch(sql, rows),
-      insertMany: (table, columns, rows) => driver.insertMany(table, columns, rows),
-    }, driver.dialect);
+    const repository = recordingRepository(statements);
     const page = await repository.page(9, REVISION, { sourceRefContains: target }, 0, 100);
     expect(page.map((row) => row.id)).toEqual(truth(await datasetRows(9), target, {}));
     expect(page).toHaveLength(3);
