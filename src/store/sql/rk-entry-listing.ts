@@ -39,7 +39,7 @@ const COMMON_SECOND_WINDOW = 0.25;
 const MAX_CACHED_SIZES = 50_000;
 /** Chunks read at most in one round of a page (the rounds double, from what the rarest window promises). */
 const MAX_CHUNKS_A_ROUND = 64;
-/** Postings of the chosen buckets a round of chunks may read, about, however few a page needs (#fromChunks). */
+/** Postings of the chosen buckets a first round of chunks may read, about, to find 2 pages of rare candidates (#fromChunks). */
 const POSTINGS_A_ROUND = 4096;
 /** Candidates a statement of the ordered index's page reads beyond twice what the page still needs (#fromChunks). */
 const CANDIDATES_SLACK = 32;
@@ -161,16 +161,18 @@ export class RkEntryListing {
     let from = chunkOf(afterId + 1);
     // (Sizes read a while ago guide the choices only: what a page reads comes from the chunks read now.)
     // A window the dataset had no posting of: one round over every chunk (an index probe per bucket finds what came since).
-    // Else as many chunks as should hold 2 pages of the rarest window's postings, and at least
-    // as many as hold POSTINGS_A_ROUND postings of the chosen buckets: a round trip costs more
-    // than reading and decoding that many (a substring with fewer matches than a page, whose
-    // page ends only at the last chunk, took a round per doubling).
-    const perChunk = chosen.reduce((sum, bucket) => {
-      const size = ranked.find((s) => s.bucket === bucket)!;
-      return sum + size.postings / Math.max(1, size.chunks);
-    }, 0);
+    // Else as many chunks as should hold 2 pages of the rarest window's postings, or, when the
+    // second window chosen makes candidates rarer than that (their expected count: the rarest's
+    // postings times the second's share of the ids of its chunks, as if independent), as many as
+    // should hold 2 pages of candidates, up to POSTINGS_A_ROUND postings of both buckets: a
+    // substring with fewer matches than a page ends its page only at the last chunk, and took a
+    // round trip per doubling.
+    const bySize = (bucket: number) => ranked.find((size) => size.bucket === bucket)!;
+    const candidates = rarest.postings * (chosen.length > 1 ? density(bySize(chosen[1])) : 1);
+    const perChunk = chosen.reduce((sum, bucket) => sum + bySize(bucket).postings / Math.max(1, bySize(bucket).chunks), 0);
+    const pages = (expected: number) => Math.ceil((2 * query.limit * rarest.chunks) / Math.max(expected, Number.MIN_VALUE));
     let span = rarest.postings === 0 ? 2 ** 40
-      : Math.min(MAX_CHUNKS_A_ROUND, Math.max(1, Math.ceil((2 * query.limit * rarest.chunks) / rarest.postings), Math.floor(POSTINGS_A_ROUND / perChunk)));
+      : Math.min(MAX_CHUNKS_A_ROUND, Math.max(1, pages(rarest.postings), Math.min(pages(candidates), Math.floor(POSTINGS_A_ROUND / perChunk))));
     const rows: ListedRow[] = [];
     let indexedUpTo: number | undefined;
     let newest = Infinity;

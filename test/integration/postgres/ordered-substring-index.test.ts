@@ -261,17 +261,18 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', () => {
   });
 
   it('reads the chunks of a substring with fewer matches than a page in one round, to the dataset\'s last chunk', async () => {
-    // A window shared by 3 rows, in the bucket of another window that one row in 40 has, over 3
-    // chunks: the page ends only at the last chunk. Rounds sized to 2 pages of the bucket's
-    // postings, doubling, took 2 or more statements of chunks (each a round trip).
-    const target = 'qzxwv';
-    const [bucket] = windowBuckets(target);
-    let collider = '';
-    for (let n = 0; !collider; n++) if (windowBuckets(`k${String(n).padStart(4, '0')}`).includes(bucket)) collider = `k${String(n).padStart(4, '0')}`;
+    // A substring of two windows that 3 rows have, each window's bucket shared with a window of
+    // its own that one row in 40 has, over 3 chunks: the page ends only at the last chunk. Rounds
+    // sized to 2 pages of the rarest bucket's postings, doubling, took 2 statements of chunks (each
+    // a round trip), though the two buckets' postings meet in few candidates.
+    const target = 'qzxwvu';
+    const colliders = windowBuckets(target).map((bucket) => {
+      for (let n = 0; ; n++) if (windowBuckets(`k${String(n).padStart(4, '0')}`).includes(bucket)) return `k${String(n).padStart(4, '0')}`;
+    });
     await driver.run(`INSERT INTO rk_entries (dataset_id, source_ref, line, labels, is_labeled, has_errors, created_rev)
       SELECT 9, CASE WHEN g IN (5, 6, 7) THEN format('s3://b/c/%s-%s.jpg', ?::text, g) WHEN g % 40 = 0 THEN format('s3://b/c/%s-%s.jpg', ?::text, g)
-        ELSE format('s3://b/c/p-%s.jpg', g) END, 'late', '[]', 1, 0, 1
-      FROM generate_series(1, ${3 * CHUNK_IDS}) AS g`, [target, collider]);
+        WHEN g % 40 = 20 THEN format('s3://b/c/%s-%s.jpg', ?::text, g) ELSE format('s3://b/c/p-%s.jpg', g) END, 'late', '[]', 1, 0, 1
+      FROM generate_series(1, ${3 * CHUNK_IDS}) AS g`, [target, ...colliders]);
     await driver.run(`UPDATE rk_entries SET line = 'line ' || id WHERE line = 'late'`);
     await catchUp(driver);
     const statements: string[] = [];
