@@ -3,8 +3,8 @@ import { placeholders } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor, SqlValue, TrigramStatistics } from './sql-driver.js';
 import { allOf, gramQuery } from './source-ref-grams.js';
 import type { GramScope } from './source-ref-grams.js';
-import { CHUNK_IDS, chunkOf, windowBuckets } from './source-ref-chunks.js';
-import { afterInDataset } from './entries-after.js';
+import { CHUNK_IDS, chunkOf, intersect, windowBuckets } from './source-ref-chunks.js';
+import { afterInDataset, newestInDataset } from './entries-after.js';
 import type { BucketSize, SourceRefChunks } from './source-ref-chunks.js';
 
 const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
@@ -45,6 +45,10 @@ const POSTINGS_A_ROUND = 4096;
 const CANDIDATES_SLACK = 32;
 /** Candidates such a statement reads at most: the planner weighs each id of `id = ANY(...)`. */
 const MAX_CANDIDATES = 1024;
+/** PostgreSQL's ordered index: a bucket with at most this many postings in a dataset is kept whole in the node (#fromPostings). */
+const KEPT_BUCKET_POSTINGS = 65_536;
+/** Postings kept in all, at most (8 bytes each, about): beyond, the kept buckets are dropped whole. */
+const MAX_KEPT_POSTINGS = 2_000_000;
 
 /** One listing query: the entries visible at `revision` matching `filter`, after `afterId`, at most `limit`. */
 interface Query {
@@ -96,6 +100,9 @@ export class RkEntryListing {
   #statistics: { read: number; value: Promise<TrigramStatistics | undefined> } | undefined;
   /** PostgreSQL's ordered index: postings per dataset and bucket, as read at `read` (#bucketSizes). */
   readonly #sizes = new Map<string, { read: number; size: BucketSize }>();
+  /** PostgreSQL's ordered index: small buckets' postings per dataset and bucket, up to the progress mark they were read at (#fromPostings). */
+  readonly #kept = new Map<string, { upTo: number; ids: number[] }>();
+  #keptPostings = 0;
 
   constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect, private readonly chunks?: SourceRefChunks) {}
 
@@ -158,6 +165,10 @@ export class RkEntryListing {
     const density = (size: BucketSize) => size.postings / (Math.max(1, size.chunks) * CHUNK_IDS);
     if (density(rarest) > COMMON_WINDOW) return undefined;
     const chosen = next && density(next) <= COMMON_SECOND_WINDOW ? [rarest.bucket, next.bucket] : [rarest.bucket];
+    if (chosen.every((bucket) => ranked.find((size) => size.bucket === bucket)!.postings <= KEPT_BUCKET_POSTINGS)) {
+      const kept = await this.#fromPostings(query, chosen, afterId, lines);
+      if (kept) return kept;
+    }
     let from = chunkOf(afterId + 1);
     // (Sizes read a while ago guide the choices only: what a page reads comes from the chunks read now.)
     // A window the dataset had no posting of: one round over every chunk (an index probe per bucket finds what came since).
@@ -202,6 +213,63 @@ export class RkEntryListing {
   }
 
   /**
+   * #fromChunks from buckets kept whole in the node: their postings up to the progress mark
+   * they were read at, intersected, then the candidates read by id in batches; the first such
+   * statement also returns the progress mark and the dataset's highest id, so that a page whose
+   * buckets are kept is one statement, as an unfiltered one. Sound because every id up to a mark
+   * is final and a row's source-ref never changes: the postings up to a mark can only lose ids
+   * (purged row versions, which the row test finds gone). When the mark has moved on since, the
+   * rows above the kept one are read as those above any mark (the caller), and the buckets are
+   * read again at the next page; when it went back (a restored database), everything kept is
+   * dropped and the page is read by the rounds of chunks. Undefined: use those rounds.
+   */
+  async #fromPostings(query: Query, chosen: readonly number[], afterId: number, lines: boolean): Promise<{ rows: ListedRow[]; indexedUpTo: number; complete: boolean } | undefined> {
+    const key = (bucket: number) => `${query.datasetId}:${bucket}`;
+    let lists = chosen.map((bucket) => this.#kept.get(key(bucket)));
+    if (lists.some((list) => list === undefined || list.upTo !== lists[0]!.upTo)) {
+      const read = await this.chunks!.postings(query.datasetId, chosen);
+      if (read.indexedUpTo === undefined) return undefined;
+      if (this.#keptPostings > MAX_KEPT_POSTINGS) this.#forgetKept();
+      lists = chosen.map((bucket) => {
+        const kept = { upTo: read.indexedUpTo!, ids: read.lists.get(bucket) ?? [] };
+        this.#kept.set(key(bucket), kept);
+        this.#keptPostings += kept.ids.length;
+        return kept;
+      });
+    }
+    const upTo = lists[0]!.upTo;
+    const forget = () => chosen.forEach((bucket) => this.#kept.delete(key(bucket)));
+    if (upTo <= afterId) {
+      forget();
+      return undefined;
+    }
+    const [shortest, ...others] = lists.map((list) => list!.ids).sort((a, b) => a.length - b.length);
+    let ids = shortest.filter((id) => id > afterId);
+    for (const other of others) ids = intersect(ids, other);
+    const rows: ListedRow[] = [];
+    let state: { mark: number; newest: number } | undefined;
+    let batch = 2 * query.limit + CANDIDATES_SLACK;
+    for (let at = 0; state === undefined || (at < ids.length && rows.length < query.limit);) {
+      const slice = ids.slice(at, (at += batch));
+      const found = await this.#candidates(query, slice, query.limit - rows.length, lines, state === undefined);
+      state ??= found.state;
+      if (state === undefined || state.mark < upTo) {
+        this.#forgetKept();
+        return undefined;
+      }
+      rows.push(...found.rows);
+      batch = Math.min(MAX_CANDIDATES, Math.ceil((2 * (query.limit - rows.length) * slice.length) / Math.max(1, found.rows.length)) + CANDIDATES_SLACK);
+    }
+    if (state.mark > upTo) forget();
+    return { rows, indexedUpTo: upTo, complete: state.newest <= upTo };
+  }
+
+  #forgetKept(): void {
+    this.#kept.clear();
+    this.#keptPostings = 0;
+  }
+
+  /**
    * The postings of each bucket in the dataset, read again once a minute (like the trigram
    * statistics: they only guide which index a page takes).
    */
@@ -231,14 +299,30 @@ export class RkEntryListing {
    * revision and pass every filter (the substring's exact test among them), in listing order:
    * one probe of the listing order per candidate, stopping at the page.
    */
-  async #candidates(query: Query, ids: readonly number[], limit: number, lines: boolean): Promise<ListedRow[]> {
+  async #candidates(query: Query, ids: readonly number[], limit: number, lines: boolean): Promise<ListedRow[]>;
+  async #candidates(query: Query, ids: readonly number[], limit: number, lines: boolean, withState: boolean): Promise<{ rows: ListedRow[]; state?: { mark: number; newest: number } }>;
+  /**
+   * `withState`: the ordered index's progress mark and the dataset's highest row id too, in the
+   * same statement (#fromPostings).
+   */
+  async #candidates(query: Query, ids: readonly number[], limit: number, lines: boolean, withState?: boolean): Promise<ListedRow[] | { rows: ListedRow[]; state?: { mark: number; newest: number } }> {
     const filters = this.#filters(query.filter);
-    const rows = await this.db.all<{ id: number; line?: string }>(
-      `SELECT e.id${lines ? ', e.line' : ''} FROM rk_entries e
-       WHERE e.dataset_id = ? AND e.id = ANY(?::int8[]) AND ${VISIBLE} ${filters.sql} ORDER BY e.id LIMIT ?`,
-      [query.datasetId, `{${ids.join(',')}}`, query.revision, query.revision, ...filters.params, limit],
+    const select = `SELECT ${withState === undefined ? '' : '0 AS kind, '}e.id${lines ? ', e.line' : withState === undefined ? '' : ', NULL::text AS line'} FROM rk_entries e
+       WHERE e.dataset_id = ? AND e.id = ANY(?::int8[]) AND ${VISIBLE} ${filters.sql} ORDER BY e.id LIMIT ?`;
+    const params: SqlValue[] = [query.datasetId, `{${ids.join(',')}}`, query.revision, query.revision, ...filters.params, limit];
+    if (withState === undefined) {
+      const rows = await this.db.all<{ id: number; line?: string }>(select, params);
+      return rows.map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
+    }
+    const newest = newestInDataset(query.datasetId);
+    const rows = await this.db.all<{ kind: number; id: number | null; line: string | null }>(
+      withState ? `(${select}) UNION ALL SELECT 1, indexed_upto, NULL FROM rk_ref_chunk_progress WHERE id = 1 UNION ALL SELECT 2, COALESCE(${newest.sql}, 0), NULL` : select,
+      withState ? [...params, ...newest.params] : params,
     );
-    return rows.map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
+    const mark = rows.find((row) => Number(row.kind) === 1);
+    const state = mark ? { mark: Number(mark.id), newest: Number(rows.find((row) => Number(row.kind) === 2)?.id ?? 0) } : undefined;
+    const found = rows.filter((row) => Number(row.kind) === 0).map((row) => ({ id: Number(row.id), line: row.line ?? '' })).sort((a, b) => a.id - b.id);
+    return { rows: found, state };
   }
 
   /**
