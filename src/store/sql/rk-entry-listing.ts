@@ -194,16 +194,7 @@ export class RkEntryListing {
       if (indexedUpTo === undefined) ({ indexedUpTo, newest } = found);
       if (indexedUpTo === undefined || indexedUpTo <= afterId) return undefined;
       const ids = found.ids.filter((id) => id > afterId && id <= indexedUpTo!);
-      // The candidates in listing order, a statement per batch: first about twice what the page
-      // still needs, then as many as the hit rate found says that takes, MAX_CANDIDATES at most
-      // (the planner weighs each id: 2,600 of them took 1.3-3 ms to plan, 245 0.5 ms).
-      let batch = 2 * (query.limit - rows.length) + CANDIDATES_SLACK;
-      for (let at = 0; at < ids.length && rows.length < query.limit;) {
-        const slice = ids.slice(at, (at += batch));
-        const matched = await this.#candidates(query, slice, query.limit - rows.length, lines);
-        rows.push(...matched);
-        batch = Math.min(MAX_CANDIDATES, Math.ceil((2 * (query.limit - rows.length) * slice.length) / Math.max(1, matched.length)) + CANDIDATES_SLACK);
-      }
+      await this.#candidates(query, ids, rows, lines, false);
       // No chunk of the rarest window from `from` on: no match up to the mark.
       if (found.start === undefined) break;
       from = found.start + span;
@@ -247,18 +238,10 @@ export class RkEntryListing {
     let ids = shortest.filter((id) => id > afterId);
     for (const other of others) ids = intersect(ids, other);
     const rows: ListedRow[] = [];
-    let state: { mark: number; newest: number } | undefined;
-    let batch = 2 * query.limit + CANDIDATES_SLACK;
-    for (let at = 0; state === undefined || (at < ids.length && rows.length < query.limit);) {
-      const slice = ids.slice(at, (at += batch));
-      const found = await this.#candidates(query, slice, query.limit - rows.length, lines, state === undefined);
-      state ??= found.state;
-      if (state === undefined || state.mark < upTo) {
-        this.#forgetKept();
-        return undefined;
-      }
-      rows.push(...found.rows);
-      batch = Math.min(MAX_CANDIDATES, Math.ceil((2 * (query.limit - rows.length) * slice.length) / Math.max(1, found.rows.length)) + CANDIDATES_SLACK);
+    const state = await this.#candidates(query, ids, rows, lines, true);
+    if (state === undefined || state.mark < upTo) {
+      this.#forgetKept();
+      return undefined;
     }
     if (state.mark > upTo) forget();
     return { rows, indexedUpTo: upTo, complete: state.newest <= upTo };
@@ -295,34 +278,42 @@ export class RkEntryListing {
   }
 
   /**
-   * The first `limit` of `ids` (ascending) that are the dataset's entries visible at the page's
-   * revision and pass every filter (the substring's exact test among them), in listing order:
-   * one probe of the listing order per candidate, stopping at the page.
+   * Appends to `rows`, up to the page's limit, the first of `ids` (ascending) that are the
+   * dataset's entries visible at the page's revision and pass every filter (the substring's exact
+   * test among them), in listing order: one probe of the primary key per candidate, stopping at
+   * the page. `withState`: the first statement also returns the ordered index's progress mark and
+   * the dataset's highest row id (undefined without a progress row).
    */
-  async #candidates(query: Query, ids: readonly number[], limit: number, lines: boolean): Promise<ListedRow[]>;
-  async #candidates(query: Query, ids: readonly number[], limit: number, lines: boolean, withState: boolean): Promise<{ rows: ListedRow[]; state?: { mark: number; newest: number } }>;
-  /**
-   * `withState`: the ordered index's progress mark and the dataset's highest row id too, in the
-   * same statement (#fromPostings).
-   */
-  async #candidates(query: Query, ids: readonly number[], limit: number, lines: boolean, withState?: boolean): Promise<ListedRow[] | { rows: ListedRow[]; state?: { mark: number; newest: number } }> {
+  async #candidates(query: Query, ids: readonly number[], rows: ListedRow[], lines: boolean, withState: boolean): Promise<{ mark: number; newest: number } | undefined> {
     const filters = this.#filters(query.filter);
-    const select = `SELECT ${withState === undefined ? '' : '0 AS kind, '}e.id${lines ? ', e.line' : withState === undefined ? '' : ', NULL::text AS line'} FROM rk_entries e
-       WHERE e.dataset_id = ? AND e.id = ANY(?::int8[]) AND ${VISIBLE} ${filters.sql} ORDER BY e.id LIMIT ?`;
-    const params: SqlValue[] = [query.datasetId, `{${ids.join(',')}}`, query.revision, query.revision, ...filters.params, limit];
-    if (withState === undefined) {
-      const rows = await this.db.all<{ id: number; line?: string }>(select, params);
-      return rows.map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
-    }
     const newest = newestInDataset(query.datasetId);
-    const rows = await this.db.all<{ kind: number; id: number | null; line: string | null }>(
-      withState ? `(${select}) UNION ALL SELECT 1, indexed_upto, NULL FROM rk_ref_chunk_progress WHERE id = 1 UNION ALL SELECT 2, COALESCE(${newest.sql}, 0), NULL` : select,
-      withState ? [...params, ...newest.params] : params,
-    );
-    const mark = rows.find((row) => Number(row.kind) === 1);
-    const state = mark ? { mark: Number(mark.id), newest: Number(rows.find((row) => Number(row.kind) === 2)?.id ?? 0) } : undefined;
-    const found = rows.filter((row) => Number(row.kind) === 0).map((row) => ({ id: Number(row.id), line: row.line ?? '' })).sort((a, b) => a.id - b.id);
-    return { rows: found, state };
+    let state: { mark: number; newest: number } | undefined;
+    let asked = !withState;
+    // A statement per batch: first about twice what the page still needs, then as many as the hit
+    // rate found says that takes, MAX_CANDIDATES at most (the planner weighs each id: 2,600 of
+    // them took 1.3-3 ms to plan, 245 0.5 ms). At least one when `withState`.
+    let batch = 2 * (query.limit - rows.length) + CANDIDATES_SLACK;
+    for (let at = 0; !asked || (at < ids.length && rows.length < query.limit);) {
+      const slice = ids.slice(at, (at += batch));
+      const first = !asked;
+      asked = true;
+      const select = `SELECT 0 AS kind, e.id, ${lines ? 'e.line' : 'NULL::text AS line'} FROM rk_entries e
+        WHERE e.dataset_id = ? AND e.id = ANY(?::int8[]) AND ${VISIBLE} ${filters.sql} ORDER BY e.id LIMIT ?`;
+      const params: SqlValue[] = [query.datasetId, `{${slice.join(',')}}`, query.revision, query.revision, ...filters.params, query.limit - rows.length];
+      const found = await this.db.all<{ kind: number; id: number; line: string | null }>(
+        first ? `(${select}) UNION ALL SELECT 1, indexed_upto, NULL FROM rk_ref_chunk_progress WHERE id = 1 UNION ALL SELECT 2, COALESCE(${newest.sql}, 0), NULL` : select,
+        first ? [...params, ...newest.params] : params,
+      );
+      if (first) {
+        const mark = found.find((row) => Number(row.kind) === 1);
+        // (No progress row: no state, and the caller reads the page otherwise.)
+        if (mark) state = { mark: Number(mark.id), newest: Number(found.find((row) => Number(row.kind) === 2)?.id ?? 0) };
+      }
+      const matched = found.filter((row) => Number(row.kind) === 0).map((row) => ({ id: Number(row.id), line: row.line ?? '' })).sort((a, b) => a.id - b.id);
+      rows.push(...matched);
+      batch = Math.min(MAX_CANDIDATES, Math.ceil((2 * (query.limit - rows.length) * slice.length) / Math.max(1, matched.length)) + CANDIDATES_SLACK);
+    }
+    return state;
   }
 
   /**
