@@ -3,8 +3,8 @@ import { placeholders } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor, SqlValue, TrigramStatistics } from './sql-driver.js';
 import { allOf, gramQuery } from './source-ref-grams.js';
 import type { GramScope } from './source-ref-grams.js';
-import { CHUNK_IDS, chunkOf, windowBuckets } from './source-ref-chunks.js';
-import { afterInDataset } from './entries-after.js';
+import { CHUNK_IDS, chunkOf, intersect, windowBuckets } from './source-ref-chunks.js';
+import { afterInDataset, newestInDataset } from './entries-after.js';
 import type { BucketSize, SourceRefChunks } from './source-ref-chunks.js';
 
 const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev > ?)';
@@ -39,6 +39,16 @@ const COMMON_SECOND_WINDOW = 0.25;
 const MAX_CACHED_SIZES = 50_000;
 /** Chunks read at most in one round of a page (the rounds double, from what the rarest window promises). */
 const MAX_CHUNKS_A_ROUND = 64;
+/** Postings of the chosen buckets a first round of chunks may read, about, to find 2 pages of rare candidates (#fromChunks). */
+const POSTINGS_A_ROUND = 4096;
+/** Candidates a statement of the ordered index's page reads beyond twice what the page still needs (#fromChunks). */
+const CANDIDATES_SLACK = 32;
+/** Candidates such a statement reads at most: the planner weighs each id of `id = ANY(...)`. */
+const MAX_CANDIDATES = 1024;
+/** PostgreSQL's ordered index: a bucket with at most this many postings in a dataset is kept whole in the node (#fromPostings). */
+const KEPT_BUCKET_POSTINGS = 65_536;
+/** Postings kept in all, at most (8 bytes each, about): beyond, the kept buckets are dropped whole. */
+const MAX_KEPT_POSTINGS = 2_000_000;
 
 /** One listing query: the entries visible at `revision` matching `filter`, after `afterId`, at most `limit`. */
 interface Query {
@@ -90,6 +100,9 @@ export class RkEntryListing {
   #statistics: { read: number; value: Promise<TrigramStatistics | undefined> } | undefined;
   /** PostgreSQL's ordered index: postings per dataset and bucket, as read at `read` (#bucketSizes). */
   readonly #sizes = new Map<string, { read: number; size: BucketSize }>();
+  /** PostgreSQL's ordered index: small buckets' postings per dataset and bucket, up to the progress mark they were read at (#fromPostings). */
+  readonly #kept = new Map<string, { upTo: number; ids: number[] }>();
+  #keptPostings = 0;
 
   constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect, private readonly chunks?: SourceRefChunks) {}
 
@@ -152,11 +165,25 @@ export class RkEntryListing {
     const density = (size: BucketSize) => size.postings / (Math.max(1, size.chunks) * CHUNK_IDS);
     if (density(rarest) > COMMON_WINDOW) return undefined;
     const chosen = next && density(next) <= COMMON_SECOND_WINDOW ? [rarest.bucket, next.bucket] : [rarest.bucket];
+    if (chosen.every((bucket) => ranked.find((size) => size.bucket === bucket)!.postings <= KEPT_BUCKET_POSTINGS)) {
+      const kept = await this.#fromPostings(query, chosen, afterId, lines);
+      if (kept) return kept;
+    }
     let from = chunkOf(afterId + 1);
     // (Sizes read a while ago guide the choices only: what a page reads comes from the chunks read now.)
     // A window the dataset had no posting of: one round over every chunk (an index probe per bucket finds what came since).
+    // Else as many chunks as should hold 2 pages of the rarest window's postings, or, when the
+    // second window chosen makes candidates rarer than that (their expected count: the rarest's
+    // postings times the second's share of the ids of its chunks, as if independent), as many as
+    // should hold 2 pages of candidates, up to POSTINGS_A_ROUND postings of both buckets: a
+    // substring with fewer matches than a page ends its page only at the last chunk, and took a
+    // round trip per doubling.
+    const bySize = (bucket: number) => ranked.find((size) => size.bucket === bucket)!;
+    const candidates = rarest.postings * (chosen.length > 1 ? density(bySize(chosen[1])) : 1);
+    const perChunk = chosen.reduce((sum, bucket) => sum + bySize(bucket).postings / Math.max(1, bySize(bucket).chunks), 0);
+    const pages = (expected: number) => Math.ceil((2 * query.limit * rarest.chunks) / Math.max(expected, Number.MIN_VALUE));
     let span = rarest.postings === 0 ? 2 ** 40
-      : Math.min(MAX_CHUNKS_A_ROUND, Math.max(1, Math.ceil((2 * query.limit * rarest.chunks) / rarest.postings)));
+      : Math.min(MAX_CHUNKS_A_ROUND, Math.max(1, pages(rarest.postings), Math.min(pages(candidates), Math.floor(POSTINGS_A_ROUND / perChunk))));
     const rows: ListedRow[] = [];
     let indexedUpTo: number | undefined;
     let newest = Infinity;
@@ -167,13 +194,62 @@ export class RkEntryListing {
       if (indexedUpTo === undefined) ({ indexedUpTo, newest } = found);
       if (indexedUpTo === undefined || indexedUpTo <= afterId) return undefined;
       const ids = found.ids.filter((id) => id > afterId && id <= indexedUpTo!);
-      if (ids.length > 0) rows.push(...await this.#candidates(query, ids, query.limit - rows.length, lines));
+      await this.#candidates(query, ids, rows, lines, false);
       // No chunk of the rarest window from `from` on: no match up to the mark.
       if (found.start === undefined) break;
       from = found.start + span;
       span = Math.min(MAX_CHUNKS_A_ROUND, span * 2);
     }
     return { rows, indexedUpTo: indexedUpTo!, complete: newest <= indexedUpTo! };
+  }
+
+  /**
+   * #fromChunks from buckets kept whole in the node: their postings up to the progress mark
+   * they were read at, intersected, then the candidates read by id in batches; the first such
+   * statement also returns the progress mark and the dataset's highest id, so that a page whose
+   * buckets are kept is one statement, as an unfiltered one. Sound because every id up to a mark
+   * is final and a row's source-ref never changes: the postings up to a mark can only lose ids
+   * (purged row versions, which the row test finds gone). When the mark has moved on since, the
+   * rows above the kept one are read as those above any mark (the caller), and the buckets are
+   * read again at the next page; when it went back (a restored database), everything kept is
+   * dropped and the page is read by the rounds of chunks. Undefined: use those rounds.
+   */
+  async #fromPostings(query: Query, chosen: readonly number[], afterId: number, lines: boolean): Promise<{ rows: ListedRow[]; indexedUpTo: number; complete: boolean } | undefined> {
+    const key = (bucket: number) => `${query.datasetId}:${bucket}`;
+    let lists = chosen.map((bucket) => this.#kept.get(key(bucket)));
+    if (lists.some((list) => list === undefined || list.upTo !== lists[0]!.upTo)) {
+      const read = await this.chunks!.postings(query.datasetId, chosen);
+      if (read.indexedUpTo === undefined) return undefined;
+      if (this.#keptPostings > MAX_KEPT_POSTINGS) this.#forgetKept();
+      lists = chosen.map((bucket) => {
+        const kept = { upTo: read.indexedUpTo!, ids: read.lists.get(bucket) ?? [] };
+        this.#kept.set(key(bucket), kept);
+        this.#keptPostings += kept.ids.length;
+        return kept;
+      });
+    }
+    const upTo = lists[0]!.upTo;
+    const forget = () => chosen.forEach((bucket) => this.#kept.delete(key(bucket)));
+    if (upTo <= afterId) {
+      forget();
+      return undefined;
+    }
+    const [shortest, ...others] = lists.map((list) => list!.ids).sort((a, b) => a.length - b.length);
+    let ids = shortest.filter((id) => id > afterId);
+    for (const other of others) ids = intersect(ids, other);
+    const rows: ListedRow[] = [];
+    const state = await this.#candidates(query, ids, rows, lines, true);
+    if (state === undefined || state.mark < upTo) {
+      this.#forgetKept();
+      return undefined;
+    }
+    if (state.mark > upTo) forget();
+    return { rows, indexedUpTo: upTo, complete: state.newest <= upTo };
+  }
+
+  #forgetKept(): void {
+    this.#kept.clear();
+    this.#keptPostings = 0;
   }
 
   /**
@@ -202,18 +278,42 @@ export class RkEntryListing {
   }
 
   /**
-   * The first `limit` of `ids` (ascending) that are the dataset's entries visible at the page's
-   * revision and pass every filter (the substring's exact test among them), in listing order:
-   * one probe of the listing order per candidate, stopping at the page.
+   * Appends to `rows`, up to the page's limit, the first of `ids` (ascending) that are the
+   * dataset's entries visible at the page's revision and pass every filter (the substring's exact
+   * test among them), in listing order: one probe of the primary key per candidate, stopping at
+   * the page. `withState`: the first statement also returns the ordered index's progress mark and
+   * the dataset's highest row id (undefined without a progress row).
    */
-  async #candidates(query: Query, ids: readonly number[], limit: number, lines: boolean): Promise<ListedRow[]> {
+  async #candidates(query: Query, ids: readonly number[], rows: ListedRow[], lines: boolean, withState: boolean): Promise<{ mark: number; newest: number } | undefined> {
     const filters = this.#filters(query.filter);
-    const rows = await this.db.all<{ id: number; line?: string }>(
-      `SELECT e.id${lines ? ', e.line' : ''} FROM rk_entries e
-       WHERE e.dataset_id = ? AND e.id = ANY(?::int8[]) AND ${VISIBLE} ${filters.sql} ORDER BY e.id LIMIT ?`,
-      [query.datasetId, `{${ids.join(',')}}`, query.revision, query.revision, ...filters.params, limit],
-    );
-    return rows.map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
+    const newest = newestInDataset(query.datasetId);
+    let state: { mark: number; newest: number } | undefined;
+    let asked = !withState;
+    // A statement per batch: first about twice what the page still needs, then as many as the hit
+    // rate found says that takes, MAX_CANDIDATES at most (the planner weighs each id: 2,600 of
+    // them took 1.3-3 ms to plan, 245 0.5 ms). At least one when `withState`.
+    let batch = 2 * (query.limit - rows.length) + CANDIDATES_SLACK;
+    for (let at = 0; !asked || (at < ids.length && rows.length < query.limit);) {
+      const slice = ids.slice(at, (at += batch));
+      const first = !asked;
+      asked = true;
+      const select = `SELECT 0 AS kind, e.id, ${lines ? 'e.line' : 'NULL::text AS line'} FROM rk_entries e
+        WHERE e.dataset_id = ? AND e.id = ANY(?::int8[]) AND ${VISIBLE} ${filters.sql} ORDER BY e.id LIMIT ?`;
+      const params: SqlValue[] = [query.datasetId, `{${slice.join(',')}}`, query.revision, query.revision, ...filters.params, query.limit - rows.length];
+      const found = await this.db.all<{ kind: number; id: number; line: string | null }>(
+        first ? `(${select}) UNION ALL SELECT 1, indexed_upto, NULL FROM rk_ref_chunk_progress WHERE id = 1 UNION ALL SELECT 2, COALESCE(${newest.sql}, 0), NULL` : select,
+        first ? [...params, ...newest.params] : params,
+      );
+      if (first) {
+        const mark = found.find((row) => Number(row.kind) === 1);
+        // (No progress row: no state, and the caller reads the page otherwise.)
+        if (mark) state = { mark: Number(mark.id), newest: Number(found.find((row) => Number(row.kind) === 2)?.id ?? 0) };
+      }
+      const matched = found.filter((row) => Number(row.kind) === 0).map((row) => ({ id: Number(row.id), line: row.line ?? '' })).sort((a, b) => a.id - b.id);
+      rows.push(...matched);
+      batch = Math.min(MAX_CANDIDATES, Math.ceil((2 * (query.limit - rows.length) * slice.length) / Math.max(1, matched.length)) + CANDIDATES_SLACK);
+    }
+    return state;
   }
 
   /**

@@ -240,6 +240,28 @@ export class SourceRefChunks {
   }
 
   /**
+   * Every posting of each of `buckets` in the dataset, ascending, up to the progress mark read in
+   * the same statement (undefined without a progress row): what a node keeps of small buckets
+   * (rk-entry-listing.ts, #fromPostings).
+   */
+  async postings(datasetId: number, buckets: readonly number[]): Promise<{ indexedUpTo: number | undefined; lists: Map<number, number[]> }> {
+    const rows = await this.db.all<{ bucket: number; chunk: number; ids: Buffer | null }>(
+      `SELECT c.bucket, c.chunk, c.ids FROM rk_ref_chunks c WHERE c.dataset_id = ? AND c.bucket = ANY(?::int4[])
+       UNION ALL SELECT -1, indexed_upto, NULL FROM rk_ref_chunk_progress WHERE id = 1`,
+      [datasetId, `{${buckets.join(',')}}`],
+    );
+    const mark = rows.find((row) => row.ids === null);
+    const indexedUpTo = mark === undefined ? undefined : Number(mark.chunk);
+    const lists = new Map<number, number[]>(buckets.map((bucket) => [bucket, []]));
+    if (indexedUpTo === undefined) return { indexedUpTo, lists };
+    for (const row of rows.filter((r) => r.ids !== null).sort((a, b) => Number(a.chunk) - Number(b.chunk))) {
+      const list = lists.get(Number(row.bucket));
+      if (list) for (const id of decodeIds(Number(row.chunk), row.ids!)) if (id <= indexedUpTo) list.push(id);
+    }
+    return { indexedUpTo, lists };
+  }
+
+  /**
    * Adds the postings of `rows` (ascending ids of chunk `chunk`, any datasets, all above the ids
    * already indexed): one statement per dataset, appending to the rows the chunk already has.
    */

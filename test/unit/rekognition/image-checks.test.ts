@@ -209,4 +209,26 @@ describe('checkImagesAhead', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('tells apart buckets whose names have the same length, line after line', async () => {
+    // The bucket hint reuses the name of the line before when its bytes are the same: a bucket of
+    // the same length but other bytes (`imgz` after `imgs`) is its own.
+    const root = mkdtempSync(join(tmpdir(), 'trove-images-'));
+    try {
+      mkdirSync(join(root, 'imgs'));
+      writeFileSync(join(root, 'imgs', 'ok.png'), png(100, 100));
+      const line = (ref: string) => `{"source-ref":"${ref}"}`;
+      const checker = new ImageChecker(new FolderObjectStore(root));
+      const refs = ['s3://imgz/a.png', 's3://imgs/ok.png', 's3://imgs/gone.png', 's3://imgz/b.png', 's3://imgs/gone2.png'];
+      const check = await checkImagesAhead(asBytes(refs.map(line)), checker, 4);
+      const entry = (ref: string) => ({ sourceRef: ref, line: line(ref), isLabeled: false, hasErrors: false, labels: [] });
+      const missing = [{ code: 'ERROR_INVALID_IMAGE', detail: 'The object does not exist or this account may not read it.' }];
+      expect(await check(['s3://imgs/ok.png', 's3://imgs/gone.png', 's3://imgs/gone2.png', 's3://imgz/a.png', 's3://imgz/b.png'].map(entry)))
+        .toEqual([undefined, missing, missing, undefined, undefined]);
+      expect(checker.knownUnreachable('imgz')).toBe(true);
+      expect(checker.knownUnreachable('imgs')).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
