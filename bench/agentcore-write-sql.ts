@@ -98,7 +98,7 @@ async function newestVersionPage(driver: SqliteDriver, table: string, contents: 
 }
 
 async function repositoryPage(driver: SqliteDriver, revision: number): Promise<number> {
-  const { rows } = await new AcExamplesRepository(driver).page(DATASET, revision, PAGE_AFTER, PAGE_ROWS, 5 * 1024 * 1024);
+  const { rows } = await new AcExamplesRepository(driver, driver.dialect).page(DATASET, revision, PAGE_AFTER, PAGE_ROWS, 5 * 1024 * 1024);
   if (rows.length !== PAGE_ROWS) throw new Error(`${rows.length} rows on a page at revision ${revision}`);
   return rows.length;
 }
@@ -119,7 +119,7 @@ const rowsOf = (seqs: ReadonlyMap<string, number>, contents: readonly string[]):
 
 /** CPU time of one write transaction through AcExamplesRepository, its COMMIT included. */
 const timedWrite = (driver: SqliteDriver, write: (examples: AcExamplesRepository, tx: SqlExecutor) => Promise<void>): Promise<number> =>
-  timed(() => driver.transaction((tx) => write(new AcExamplesRepository(tx), tx)));
+  timed(() => driver.transaction((tx) => write(new AcExamplesRepository(tx, driver.dialect), tx)));
 
 async function troveVariant(name: string, dir: string, dropListingIndex: boolean): Promise<Variant> {
   const driver = await troveDatabase(dir, name);

@@ -120,7 +120,7 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect, pageReadBytes?: nu
     buckets: new BucketsRepository(db),
     idempotency: new IdempotencyRepository(db),
     acDatasets: new AcDatasetsRepository(db),
-    acExamples: new AcExamplesRepository(db),
+    acExamples: new AcExamplesRepository(db, dialect),
     acVersions: new AcVersionsRepository(db),
     importUploads: new ImportUploadsRepository(db, dialect),
   };

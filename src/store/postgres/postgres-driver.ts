@@ -16,7 +16,7 @@ export interface PostgresDriverConfig {
 }
 
 const dialect: SqlDialect = {
-  name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', forKeyShare: 'FOR KEY SHARE', substringIndex: 'pg_trgm', notIndexed: '',
+  name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', forKeyShare: 'FOR KEY SHARE', substringIndex: 'pg_trgm', notIndexed: '', noStatementRollback: '',
   indexedBy: () => '', readsRowsToFilter: true, remote: true, trigramStatistics: readTrigramStatistics,
 };
 

@@ -1,7 +1,7 @@
 import type { ExampleRow, LiveExample } from '../agentcore-records.js';
 import { readBytePage } from './byte-pages.js';
 import { placeholders } from './sql-driver.js';
-import type { SqlExecutor } from './sql-driver.js';
+import type { SqlDialect, SqlExecutor } from './sql-driver.js';
 
 interface ExampleDbRow { id: number; example_id: string; seq: number; content: string }
 
@@ -22,7 +22,7 @@ const VISIBLE = 'e.created_rev <= ? AND (e.deleted_rev IS NULL OR e.deleted_rev 
  * a version changes only its narrow ac_examples row.
  */
 export class AcExamplesRepository {
-  constructor(private readonly db: SqlExecutor) {}
+  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
 
   /** The live (not superseded) rows of these example ids; their content is not read (callers need only where they sit). */
   async findLive(datasetId: number, exampleIds: readonly string[]): Promise<LiveExample[]> {
@@ -63,7 +63,7 @@ export class AcExamplesRepository {
     for (let i = 0; i < exampleIds.length; i += LOOKUP_CHUNK) {
       const slice = exampleIds.slice(i, i + LOOKUP_CHUNK);
       const rows = await this.db.all<{ example_id: string; seq: number }>(
-        `UPDATE ac_examples SET deleted_rev = ?
+        `UPDATE ${this.dialect.noStatementRollback} ac_examples SET deleted_rev = ?
          WHERE dataset_id = ? AND deleted_rev IS NULL AND example_id IN (${placeholders(slice.length)})
          RETURNING example_id, seq`,
         [revision, datasetId, ...slice],

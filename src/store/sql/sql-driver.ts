@@ -70,6 +70,15 @@ export interface SqlDialect {
    */
   readonly notIndexed: '+' | '';
   /**
+   * Written after the verb of a multi-row write inside a transaction (`UPDATE ${noStatementRollback} t ...`)
+   * that no constraint can stop halfway: `OR FAIL` on SQLite, nothing on PostgreSQL. SQLite then
+   * keeps no statement journal, the copy of each page the statement changes that would undo the
+   * statement alone. Trove never needs that: any error rolls the whole transaction back. The
+   * journal spills to a temp file of its own past 64 KiB (4 pages of 16 KiB), so superseding
+   * 1,000 examples wrote ~0.5-2 MB to a new file under /var/tmp in every accepting transaction.
+   */
+  readonly noStatementRollback: 'OR FAIL' | '';
+  /**
    * True when a walk along an index reads each row before testing the WHERE terms an index-only
    * scan could test (PostgreSQL's index scans; SQLite tests the index entry and seeks the row only
    * for what passes). Listings that pass many rows by then read ids first, then the page's lines.

@@ -41,7 +41,7 @@ const DEFAULT_CHECKPOINT_BYTES = 1000 * 4096;
 const WAL_KEPT_BYTES = 8 * 1024 * 1024;
 
 const dialect: SqlDialect = {
-  name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5', notIndexed: '+',
+  name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5', notIndexed: '+', noStatementRollback: 'OR FAIL',
   indexedBy: (index) => `INDEXED BY ${index}`, readsRowsToFilter: false, remote: false,
 };
 // Resolved from the package root so the compiled driver (dist/store/sqlite) reads the same SQL files.

@@ -144,9 +144,9 @@ describe('SQLite query plans', () => {
 
   describe('ListDatasetExamples and downloads (AcExamplesRepository.page)', () => {
     it('reads the sizes from the listing index alone, then the content of the rows that fit (by position range, then row id)', async () => {
-      await new AcExamplesRepository(driver).insert(7, 1, Array.from({ length: 3 }, (_, i) => ({ exampleId: `e${i}`, seq: i + 1, content: '{"a":1}' })));
+      await new AcExamplesRepository(driver, driver.dialect).insert(7, 1, Array.from({ length: 3 }, (_, i) => ({ exampleId: `e${i}`, seq: i + 1, content: '{"a":1}' })));
       let page: { rows: unknown[]; more: boolean } | undefined;
-      const plans = await capturedPlans(async (recording) => { page = await new AcExamplesRepository(recording).page(7, 1, 0, 2, 5 << 20); });
+      const plans = await capturedPlans(async (recording) => { page = await new AcExamplesRepository(recording, driver.dialect).page(7, 1, 0, 2, 5 << 20); });
       expect(page).toMatchObject({ rows: [{ exampleId: 'e0' }, { exampleId: 'e1' }], more: true });
       expect(plans).toEqual([expect.stringMatching(bytePage(
         /SEARCH e USING INDEX ac_examples_order \(dataset_id=\? AND seq>\? AND seq<\?\)/, /SEARCH e USING COVERING INDEX ac_examples_order \(dataset_id=\? AND seq>\?\)/,
