@@ -382,7 +382,9 @@ export class JobRunner {
         const failure = given && { ...given, retryRefusal: given.retryRefusal ?? definition?.retryRefusal?.(JSON.parse(job.payload) as never) };
         const keepBody = definition?.retryable === true && !failure?.retryRefusal;
         const failed = failure && {
-          at: this.clock.now(), attempts: failing?.attempts ?? job.attempts, keepBody, account: accountOf(job.resource), keep: this.#keepCaps, ...failure,
+          at: this.clock.now(), attempts: failing?.attempts ?? job.attempts, keepBody, account: accountOf(job.resource), keep: this.#keepCaps,
+          // JobContext.fail: the job's change was refused for what it holds, not retried.
+          rejected: finish.failure !== undefined, ...failure,
         };
         if (!(await tx.jobs.finish(job.id, this.owner, failed, failing?.cancelled !== undefined))) {
           // A cancel that committed after this transaction read the lease: it wins (rolled back here).

@@ -49,6 +49,8 @@ export interface FailedJobNote {
   attempts: number;
   error?: string;
   retryRefusal?: string;
+  /** It was rejected (JobContext.fail: failed at once for what its change holds), not given up nor cancelled. */
+  rejected?: boolean;
   /** Its body is kept for RetryJob (a retryable kind, whose retry is not refused). */
   keepBody?: boolean;
   /** The account of the job's resource: its kept bytes count against that account's cap. */
@@ -101,6 +103,8 @@ export interface ListedJob {
   /** Attempts that started and were cut short by a store outage, handed back without counting in `attempts`. */
   interruptedAttempts: number;
   lastError: string | null;
+  /** Failed jobs: it was rejected (failed at once for what its change holds, not retried). */
+  rejected?: boolean;
   createdAt: number;
   /** Queued and retrying jobs: when the next attempt may start; running jobs: when the attempt started. */
   runAfter: number | null;

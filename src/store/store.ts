@@ -45,7 +45,11 @@ export interface Repositories {
 
 export interface Store extends Repositories {
   readonly dialect: SqlDialect;
-  /** Runs `fn` atomically; the repositories it receives act inside the transaction. */
+  /**
+   * Runs `fn` atomically; the repositories it receives act inside the transaction. `fn` may run
+   * twice (PostgreSQL retries a transaction a read-only session refused): change nothing outside
+   * the transaction before its first write or locking read (postgres-driver.ts, #onceMoreIfReadOnly).
+   */
   transaction<T>(fn: (tx: Repositories) => Promise<T>, options?: WriteOptions): Promise<T>;
   /**
    * Resolves when the store answers and can write; rejects with StoreUnavailableError (the

@@ -73,13 +73,19 @@ export interface JobWire {
    * attempts cancelled before Trove noted when).
    */
   readonly cancelledWhile?: JobCancelledWhile;
+  /**
+   * Failed jobs rejected: failed at once, not retried, because of what the change holds (e.g. too
+   * many labels, a manifest it could not read); `lastError` says why. Absent otherwise (it gave
+   * up after its attempts, or was cancelled; or it failed before Trove noted rejections).
+   */
+  readonly rejected?: true;
   /** Failed jobs: whether RetryJob may queue it again (it kept its request, and it was not rejected for its own lines alone). */
   readonly retryable?: boolean;
   /** Failed jobs RetryJob refuses: why, in a sentence (e.g. a conditional save, an uploaded file, a kind not retried). */
   readonly retryRefusal?: string;
 }
 
-/** The state a cancel found a failed job in (ListJobs' `cancelledWhile`). */
+/** The state a cancel found a job in: ListJobs' `cancelledWhile` (failed jobs), CancelJob's `jobState` (CANCELLING). */
 export type JobCancelledWhile = Exclude<JobStateWire, 'FAILED'>;
 
 /** "45 s", "3 min", "2 h 5 min", "3 d 4 h": a length of time to the unit a person reads it by. */
@@ -98,7 +104,8 @@ export function duration(ms: number): string {
  * How a failed job ended, the one place it is worded (the console's Jobs page shows `label` and
  * `text` among its times, `bin/trove jobs list` the `sentence`), with how long after it was
  * queued: cancelled before it ever started, it never ran; cancelled after store outages cut its
- * runs short, while running, or while waiting to retry, it was cancelled; else it gave up.
+ * runs short, while running, or while waiting to retry, it was cancelled; rejected for what its
+ * change holds, it was rejected and not retried; else it gave up (its attempts used up).
  */
 export function failedWords(job: JobWire): { readonly label: string; readonly text: string; readonly sentence: string } {
   const waited = duration(((job.failedAt ?? job.createdAt) - job.createdAt) * 1000);
@@ -115,6 +122,7 @@ export function failedWords(job: JobWire): { readonly label: string; readonly te
   }
   if (job.cancelledWhile === 'RUNNING') return after('Cancelled after', `${waited} while running`);
   if (job.cancelledWhile === 'RETRYING') return after('Cancelled after', `${waited} while waiting to retry`);
+  if (job.rejected) return after('Rejected after', `${waited}, not retried`);
   return after('Gave up after', waited);
 }
 
@@ -137,7 +145,7 @@ export interface CancelJobWire {
   readonly state: 'CANCELLED' | 'CANCELLING';
   readonly resources: string[];
   /** CANCELLING: the job's state as the cancel was answered. */
-  readonly jobState?: Exclude<JobStateWire, 'FAILED'>;
+  readonly jobState?: JobCancelledWhile;
 }
 
 /**

@@ -20,8 +20,8 @@ Lists background jobs (UpdateDatasetEntries, CreateDataset, AgentCore example wr
 QUEUED, RUNNING, RETRYING (a failed attempt, waiting for the next) or FAILED (gave up, rejected or
 cancelled; kept 7 days with its request),
 with their resources, attempts (and attempts a store outage cut short, not counted), how a failed one
-ended ("Gave up after 2 min", "Cancelled after 40 s while running", "Never ran: cancelled after 3 s
-in the queue") and last error.
+ended ("Gave up after 2 min", "Rejected after 1 s, not retried", "Cancelled after 40 s while
+running", "Never ran: cancelled after 3 s in the queue") and last error.
 
 By default it asks a running Trove (Trove API ListJobs) and shows the jobs of the credentials'
 account in their region. With --local it reads the store directly, like \`trove credentials\`,

@@ -1,6 +1,7 @@
 import { csvExport } from '../exchange/csv-export.js';
 import type { ExamplePages } from '../exchange/csv-export.js';
 import type { LinkTarget } from '../downloads/download-links.js';
+import { DownloadGone } from '../downloads/download-service.js';
 import type { DownloadOpen, DownloadSource } from '../downloads/download-service.js';
 import type { Store } from '../../store/store.js';
 import { exampleLine } from './examples-batch.js';
@@ -37,13 +38,19 @@ export class AgentCoreDownloads implements DownloadSource {
       : { status: 'ok', contentType: 'application/jsonl; charset=utf-8', body: jsonl(pages) };
   }
 
-  /** Pages of examples, each bounded by rows and by bytes (PAGE_BYTES), so a slow reader holds at most one. */
+  /**
+   * Pages of examples, each bounded by rows and by bytes (PAGE_BYTES), so a slow reader holds at
+   * most one. Each page is followed by a look at the dataset's record: DeleteDataset removes it
+   * before any example row, so a page read while it was there is whole, and one read after it
+   * (short, or empty) fails the download (DownloadGone) instead of ending the file early.
+   */
   #pages(dataset: number, revision: number): ExamplePages {
     const store = this.store;
     return {
       async* pages() {
         for (let after = 0; ;) {
           const { rows, more } = await store.acExamples.page(dataset, revision, after, PAGE_ROWS, PAGE_BYTES);
+          if (!(await store.acDatasets.findById(dataset))) throw new DownloadGone('The dataset no longer exists.');
           if (rows.length > 0) yield rows;
           if (!more || rows.length === 0) return;
           after = rows[rows.length - 1].seq;

@@ -9,12 +9,23 @@ export interface DownloadBody {
 export type DownloadOpen =
   | ({ status: 'ok' } & DownloadBody)
   | { status: 'forbidden'; message: string }
-  | { status: 'gone'; message: string };
+  | { status: 'gone'; message: string }
+  | { status: 'refused'; message: string };
 
-/** What serves one kind of link: checks that what it pins still exists, then streams it. */
+/**
+ * What serves one kind of link: checks that what it pins still exists, then streams it. Its body
+ * throws DownloadGone when what the link pins goes while the file is read, and reads the store
+ * before its first piece (a piece made of nothing read could not tell that it went).
+ */
 export interface DownloadSource {
   open(target: LinkTarget): Promise<DownloadOpen>;
 }
+
+/** What a link pins (a dataset, a revision) went away while its file was being read. */
+export class DownloadGone extends Error {}
+
+/** What a link pins cannot be made into its file (e.g. examples too irregular for CSV). */
+export class DownloadRefused extends Error {}
 
 /**
  * Serves every link under `/_trove/downloads/`: checks the signature and expiry once, here, then
@@ -30,6 +41,43 @@ export class DownloadService {
     }
     const source = Object.hasOwn(this.sources, check.target.kind) ? this.sources[check.target.kind] : undefined;
     if (!source) return { status: 'forbidden', message: 'The request signature is invalid' };
-    return source.open(check.target);
+    const opened = await source.open(check.target);
+    return opened.status === 'ok' ? firstPieceRead(opened) : opened;
   }
+}
+
+/**
+ * Produces the body's first piece before anyone commits to a status: what a link pins can go
+ * between the source's checks and its first read (DeleteDataset answers before its delete
+ * runs), and then nothing has been sent, so the link answers `gone` as if it had already gone.
+ * A failure after the first piece still ends the body with an error (a broken transfer, never a
+ * short file). The rest of the body is the source's own iterator, closed when its reader stops.
+ */
+async function firstPieceRead(opened: DownloadBody & { status: 'ok' }): Promise<DownloadOpen> {
+  const iterator = opened.body[Symbol.asyncIterator]();
+  let first: IteratorResult<string | Buffer>;
+  try {
+    first = await iterator.next();
+  } catch (error) {
+    if (error instanceof DownloadGone) return { status: 'gone', message: error.message };
+    if (error instanceof DownloadRefused) return { status: 'refused', message: error.message };
+    throw error;
+  }
+  let pending: IteratorResult<string | Buffer> | undefined = first;
+  // An iterator object, not a generator: a generator never started runs no `finally`, so a reader
+  // that stops before its first pull (a client gone while the first piece was read) would leave
+  // the source's iterator, and the store reads behind it, open.
+  const rest: AsyncIterator<string | Buffer> = {
+    next: async () => {
+      const next = pending ?? await iterator.next();
+      pending = undefined;
+      return next;
+    },
+    return: async () => {
+      pending = undefined;
+      await iterator.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+  return { ...opened, body: { [Symbol.asyncIterator]: () => rest } };
 }

@@ -33,10 +33,13 @@ export async function* cocoExport(source: EntryPages, info: CocoExportInfo): Asy
     if (id === undefined) categories.set(label, (id = categories.size + 1));
     return id;
   };
-  yield `{"info":${JSON.stringify({ description: info.description, version: info.version, year: Number(info.dateCreated.slice(0, 4)), date_created: info.dateCreated })},"licenses":[],"images":[`;
+  // The head goes out with the first page, so the first piece is a read of the store (a dataset
+  // gone before it answers a status: download-service.ts).
+  let head = `{"info":${JSON.stringify({ description: info.description, version: info.version, year: Number(info.dateCreated.slice(0, 4)), date_created: info.dateCreated })},"licenses":[],"images":[`;
   let images = 0;
   for await (const page of source.pages()) {
-    let out = '';
+    let out = head;
+    head = '';
     for (const { line } of page) {
       const entry = entryContent(line);
       const image: Record<string, unknown> = { id: ++images, file_name: keyOf(entry.sourceRef), coco_url: entry.sourceRef };
@@ -47,7 +50,7 @@ export async function* cocoExport(source: EntryPages, info: CocoExportInfo): Asy
     }
     yield out;
   }
-  yield '\n],"annotations":[';
+  yield `${head}\n],"annotations":[`;
   let imageId = 0;
   let annotations = 0;
   for await (const page of source.pages()) {

@@ -3,6 +3,8 @@
 // members first appear. The columns are known only after every example was seen, so the version
 // is read twice (a version is immutable, the DRAFT's revision is pinned by the link).
 
+import { DownloadRefused } from '../downloads/download-service.js';
+
 /** Examples of one pinned revision, page by page; each call starts from the beginning. */
 export interface ExamplePages {
   pages(): AsyncIterable<readonly { readonly exampleId: string; readonly content: string }[]>;
@@ -11,7 +13,7 @@ export interface ExamplePages {
 /** More columns than this and the examples are not tabular: the export fails rather than grow without bound. */
 export const MAX_CSV_COLUMNS = 1000;
 
-export class TooManyColumns extends Error {
+export class TooManyColumns extends DownloadRefused {
   constructor() {
     super(`The examples have more than ${MAX_CSV_COLUMNS} distinct top-level members; export them as JSONL instead.`);
   }

@@ -5,7 +5,9 @@ import type { DatasetService as AgentCoreDatasets } from '../agentcore/dataset-s
 import type { Caller } from '../caller.js';
 import type { Clock } from '../../lib/clock.js';
 import type { DownloadLinks, LinkTarget } from '../downloads/download-links.js';
+import { DownloadGone } from '../downloads/download-service.js';
 import type { DownloadOpen, DownloadSource } from '../downloads/download-service.js';
+import { EntriesCollected } from '../rekognition/history/revision-points.js';
 import { cocoExport } from './coco-export.js';
 import type { EntryPages } from './export-source.js';
 import { yoloExport } from './yolo-export.js';
@@ -112,7 +114,7 @@ export class ExportService implements DownloadSource {
       // The dataset was deleted, or the revision garbage-collected (its snapshot deleted) since the link was issued.
       return { status: 'gone', message: (error as Error).message };
     }
-    const pages: EntryPages = { pages: () => opened.pages() };
+    const pages: EntryPages = { pages: () => untilGone(opened.pages(), arn, revision) };
     const entryFormat = format as EntryFormat;
     const description = `${arn} at ${opened.snapshot ? `snapshot ${opened.snapshot}, ` : ''}revision ${revision}`;
     return { status: 'ok', contentType: ENTRY_FILES[entryFormat].contentType, body: this.#body(entryFormat, pages, description) };
@@ -127,6 +129,19 @@ export class ExportService implements DownloadSource {
       });
       case 'yolo': return yoloExport(pages, `YOLO labels exported by Trove from ${description}`);
     }
+  }
+}
+
+/**
+ * The pages of a revision; its history record going while they are read (the dataset deleted,
+ * or the revision collected since the link was issued) is DownloadGone.
+ */
+async function* untilGone(pages: AsyncIterable<StoredEntry[]>, arn: string, revision: number): AsyncGenerator<StoredEntry[]> {
+  try {
+    yield* pages;
+  } catch (error) {
+    if (error instanceof EntriesCollected) throw new DownloadGone(`Revision ${revision} of ${arn} no longer exists: the dataset was deleted, or the revision garbage-collected, since the link was issued.`);
+    throw error;
   }
 }
 

@@ -115,6 +115,7 @@ export function jobView(job: ListedJob): JobView {
     node: job.state === 'RUNNING' ? job.leaseOwner ?? undefined : undefined,
     cancelRequestedBy: job.cancelRequestedBy ?? undefined,
     cancelledWhile: job.state === 'FAILED' ? cancelledWhile(job.lastError, job.attempts) : undefined,
+    rejected: job.rejected === true ? true : undefined,
     retryable: job.state === 'FAILED' ? refusal === undefined : undefined,
     retryRefusal: job.state === 'FAILED' ? refusal : undefined,
   };

@@ -11,8 +11,9 @@ export interface DownloadRoutesOptions {
  * (`.../dataset.jsonl`) and the exports of Trove's own API. No AWS credentials (the AgentCore
  * SDK fetches them with a plain GET); the signed token is the authorisation, and an altered or
  * expired one gets 403 as a presigned S3 URL would. Files are streamed as they are produced,
- * never built in memory; a failure after the first bytes aborts the response (the client sees
- * a broken transfer, never a silently short file).
+ * never built in memory. The first piece is read before the status is sent (download-service.ts),
+ * so a dataset gone before it answers 404 and a failure before it a status; a failure after the
+ * first bytes aborts the response (the client sees a broken transfer, never a silently short file).
  */
 export async function downloadRoutes(app: FastifyInstance, options: DownloadRoutesOptions): Promise<void> {
   // A wildcard, not a `:token` parameter: tokens are longer than Fastify's parameter limit.
@@ -20,9 +21,17 @@ export async function downloadRoutes(app: FastifyInstance, options: DownloadRout
     const rest = (request.params as { '*': string })['*'];
     const slash = rest.indexOf('/');
     const token = slash < 0 ? rest : rest.slice(0, slash);
-    const opened = await options.open(token);
+    let opened: DownloadOpen;
+    try {
+      opened = await options.open(token);
+    } catch (error) {
+      // Nothing was sent yet: an answer as S3 gives, without the store's error text.
+      request.log.error({ err: error }, 'download failed before its first byte');
+      return reply.code(500).send({ code: 'InternalError', message: 'We encountered an internal error. Please try again.' });
+    }
     if (opened.status === 'forbidden') return reply.code(403).send({ code: 'AccessDenied', message: opened.message });
     if (opened.status === 'gone') return reply.code(404).send({ code: 'NoSuchKey', message: opened.message });
+    if (opened.status === 'refused') return reply.code(400).send({ code: 'InvalidRequest', message: opened.message });
     return reply
       .code(200)
       .header('content-type', opened.contentType)

@@ -155,6 +155,15 @@ export class PostgresDriver implements SqlDriver {
    * refusal marks every session opened before it for replacement (#withClient), so the second
    * run has a session opened since: it succeeds if the database can write now, and fails as
    * before if it still cannot. Nothing was written by the refused run (its transaction rolled back).
+   *
+   * So a transaction's callback may run twice. The rule for callers: nothing outside the
+   * transaction (in-memory state, events, object-store writes) may change before its first write
+   * or row-locking read (SELECT ... FOR UPDATE/SHARE), where a read-only session refuses it; once
+   * one of those passed, the session writes, and no later statement is refused as read-only. Every
+   * job transaction locks its lease first (JobRunner's guarded context), so the revision writer's
+   * counters and change log never see a refused run; the request paths write or lock before any
+   * outside effect (CreateProject takes an ARN stamp first: a refused run only skips one).
+   * test/integration/postgres/driver.test.ts checks that a locking read is refused.
    */
   async #onceMoreIfReadOnly<T>(op: () => Promise<T>): Promise<T> {
     try {

@@ -74,8 +74,11 @@ export class JobsRepository {
 
   /** Leases the oldest job matching `where` to `owner`, recording the attempt's start in run_after (see claim). */
   async #claimFirst(owner: string, now: number, leaseMs: number, where: string, params: SqlValue[]): Promise<JobRecord | undefined> {
+    // A job still 'running' here is one whose lease expired: its attempt ended without a word, so
+    // it gets one (SET reads the row as it was, on both engines).
     const row = await this.db.get<JobRow>(
-      `UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, run_after = ?
+      `UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, run_after = ?,
+         last_error = CASE WHEN state = 'running' THEN '${STOPPED_RUNNING} (its lease expired)' ELSE last_error END
        WHERE id = (SELECT id FROM jobs WHERE ${where} ORDER BY id LIMIT 1 ${this.dialect.skipLocked})
        RETURNING id, kind, payload_version, resource, payload, attempts, lease_owner, created_at, cancel_requested_by`,
       // A claim lost to a power failure is claimed again: it need not wait for the disk.
@@ -154,10 +157,10 @@ export class JobsRepository {
    */
   async finish(id: number, owner: string, failed?: FailedJobNote, evenIfCancelled = false): Promise<boolean> {
     const note = failed && await this.db.get<{ id: number; payload_bytes: number | string | null }>(
-      `INSERT INTO failed_jobs (job_id, kind, resource, attempts, interrupted_attempts, last_error, created_at, failed_at, payload_version, payload, retry_refusal, account)
-       SELECT id, kind, resource, ?, interrupted_attempts, COALESCE(?, last_error), created_at, ?, payload_version, payload, ?, ? FROM jobs WHERE id = ? AND lease_owner = ?
+      `INSERT INTO failed_jobs (job_id, kind, resource, attempts, interrupted_attempts, last_error, created_at, failed_at, payload_version, payload, retry_refusal, account, rejected)
+       SELECT id, kind, resource, ?, interrupted_attempts, COALESCE(?, last_error), created_at, ?, payload_version, payload, ?, ?, ? FROM jobs WHERE id = ? AND lease_owner = ?
        RETURNING id, octet_length(payload) AS payload_bytes`,
-      [failed.attempts, failed.error?.slice(0, 2000) ?? null, failed.at, failed.retryRefusal ?? null, failed.account ?? null, id, owner],
+      [failed.attempts, failed.error?.slice(0, 2000) ?? null, failed.at, failed.retryRefusal ?? null, failed.account ?? null, failed.rejected ? 1 : 0, id, owner],
     );
     const cancelled = evenIfCancelled ? '' : ' AND cancel_requested_by IS NULL';
     if ((await this.db.run(`DELETE FROM jobs WHERE id = ? AND lease_owner = ?${cancelled}`, [id, owner])) !== 1) return false;
@@ -317,7 +320,9 @@ export class JobsRepository {
    * a job that crashes its process must still reach its last attempt.
    */
   async releaseAllRunning(): Promise<number> {
-    return this.db.run(`UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running'`);
+    return this.db.run(
+      `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, last_error = '${STOPPED_RUNNING} (the process stopped)' WHERE state = 'running'`,
+    );
   }
 
   /** Number of jobs not yet finished. */
@@ -363,13 +368,13 @@ export class JobsRepository {
   async listFailed(options: { afterId: number; limit: number; resourcePrefixes?: readonly string[] }): Promise<ListedJob[]> {
     const [owned, params] = prefixCondition(options.resourcePrefixes);
     const rows = await this.db.all<FailedJobRow>(
-      `SELECT id, job_id, kind, resource, attempts, interrupted_attempts, last_error, created_at, failed_at, payload IS NOT NULL AS payload, retry_refusal FROM failed_jobs
+      `SELECT id, job_id, kind, resource, attempts, interrupted_attempts, last_error, rejected, created_at, failed_at, payload IS NOT NULL AS payload, retry_refusal FROM failed_jobs
        WHERE id > ? AND ${owned} ORDER BY id LIMIT ?`,
       [options.afterId, ...params, options.limit],
     );
     return rows.map((row) => ({
       cursor: Number(row.id), id: Number(row.job_id), kind: row.kind, state: 'FAILED', resource: row.resource, attempts: row.attempts,
-      interruptedAttempts: Number(row.interrupted_attempts), lastError: row.last_error, createdAt: Number(row.created_at), runAfter: null, leaseOwner: null, leaseExpiresAt: null,
+      interruptedAttempts: Number(row.interrupted_attempts), lastError: row.last_error, rejected: Number(row.rejected) === 1, createdAt: Number(row.created_at), runAfter: null, leaseOwner: null, leaseExpiresAt: null,
       failedAt: Number(row.failed_at), cancelRequestedBy: null,
       // `payload IS NOT NULL` comes back as false/true (PostgreSQL) or 0/1 (SQLite), never null.
       kept: { payload: Boolean(row.payload), retryRefusal: row.retry_refusal },
@@ -398,6 +403,12 @@ export class JobsRepository {
  * started, or its runs were cut short by store outages, interrupted_attempts), or pending after a
  * failed attempt, waiting for its next one (RETRYING).
  */
+/**
+ * The error of an attempt that no runner ended: its node crashed, was killed, or lost the store
+ * for longer than its lease. (A constant in the SQL: no quote in it.)
+ */
+const STOPPED_RUNNING = 'The node running it stopped before the attempt finished';
+
 const STATE_OF_ROW = `CASE WHEN state = 'running' THEN 'RUNNING' WHEN attempts > 0 THEN 'RETRYING' ELSE 'QUEUED' END`;
 
 const OPEN_STATE_CONDITIONS: Record<Exclude<JobState, 'FAILED'>, string> = {
@@ -439,6 +450,7 @@ interface FailedJobRow {
   attempts: number;
   interrupted_attempts: number | string;
   last_error: string | null;
+  rejected: number | string;
   created_at: number | string;
   failed_at: number | string;
   payload: boolean | number;

@@ -1,12 +1,11 @@
 import type { StoredEntry } from '../records.js';
 import { DEFAULT_PAGE_READ_BYTES } from './byte-pages.js';
 import type { BytePage } from './byte-pages.js';
-import { readEntryPage, toStored } from './rk-entries-repository.js';
+import { ENTRY_ROW, readEntryPage, toStored } from './rk-entries-repository.js';
 import type { EntryDbRow, SupersededCursor } from './rk-entries-repository.js';
 import { placeholders } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor } from './sql-driver.js';
 
-const ENTRY = 'id, source_ref, line, labels, is_labeled, has_errors';
 /** Source-refs per IN list. */
 const CHUNK = 200;
 
@@ -55,8 +54,32 @@ export class RkEntryVersionsRepository {
   /** The version of each source-ref visible at `revision` (absent: the dataset had no such entry then). */
   async at(datasetId: number, revision: number, sourceRefs: readonly string[]): Promise<Map<string, StoredEntry>> {
     const found = new Map<string, StoredEntry>();
-    for (const row of await this.#visibleAt<EntryDbRow>(ENTRY, datasetId, revision, sourceRefs)) found.set(row.source_ref, toStored(row));
+    for (const row of await this.#visibleAt<EntryDbRow>(ENTRY_ROW, datasetId, revision, sourceRefs)) found.set(row.source_ref, toStored(row));
     return found;
+  }
+
+  /**
+   * The versions visible at `revision` of the leading rows of `rows` (a page a walk just read, in
+   * its order) whose lines, with their own, fit in `maxBytes` (the first row always, so a walk
+   * moves on): `fit` rows are covered. The other versions' sizes are read first (no text), so a
+   * page of short lines whose other versions are 100,000 characters long reads those a budget at
+   * a time, not a page of rows at once.
+   */
+  async pairedAt(
+    datasetId: number, revision: number, rows: readonly StoredEntry[], maxBytes = this.pageReadBytes,
+  ): Promise<{ fit: number; found: Map<string, StoredEntry> }> {
+    const sizes = new Map<string, number>();
+    for (const row of await this.#visibleAt<{ source_ref: string; bytes: number }>('source_ref, octet_length(line) AS bytes', datasetId, revision, rows.map((row) => row.sourceRef))) {
+      sizes.set(row.source_ref, Number(row.bytes));
+    }
+    let fit = 0;
+    let bytes = 0;
+    for (const row of rows) {
+      bytes += Buffer.byteLength(row.line) + (sizes.get(row.sourceRef) ?? 0);
+      if (fit > 0 && bytes > maxBytes) break;
+      fit++;
+    }
+    return { fit, found: await this.at(datasetId, revision, rows.slice(0, fit).map((row) => row.sourceRef)) };
   }
 
   /**

@@ -1,7 +1,7 @@
 import {
   AddDatasetExamplesCommand, CreateDatasetCommand, CreateDatasetVersionCommand, DeleteDatasetCommand, GetDatasetCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BACKENDS } from '../../harness/backends.js';
 import { allExamples, predefined, predefinedBatch, inline, settled } from '../../harness/agentcore.js';
 import type { Example } from '../../harness/agentcore.js';
@@ -69,5 +69,37 @@ describe.each(BACKENDS)('agentcore datasets: download links (%s)', (backend) => 
     await client.send(new DeleteDatasetCommand({ datasetId }));
     await server.trove.runner.idle();
     expect((await download(fresh.downloadUrl!)).status).toBe(404);
+  });
+
+  it('answers 404 NoSuchKey when the dataset goes between opening the link and its first read, never a short file', async () => {
+    const client = server.agentcore();
+    const { acExamples } = server.trove.store;
+    const page = acExamples.page.bind(acExamples);
+    const { datasetId } = await client.send(new CreateDatasetCommand({ datasetName: 'dl_gone', schemaType: PREDEFINED, source: inline(predefinedBatch(10)) }));
+    const { downloadUrl } = await settled(client, datasetId!);
+    // The link's checks pass, then the dataset goes and its examples are purged just before the
+    // first page is read: nothing has been sent, so this is a 404 (it was a 200 with an empty file).
+    vi.spyOn(acExamples, 'page').mockImplementationOnce(async (...args) => {
+      await client.send(new DeleteDatasetCommand({ datasetId }));
+      await server.trove.runner.idle();
+      return page(...args);
+    });
+    const response = await fetch(downloadUrl!);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: 'NoSuchKey' });
+
+    // Gone after the first page was sent: a broken transfer (it was the first 1,000 lines as if whole).
+    const { datasetId: longer } = await client.send(new CreateDatasetCommand({ datasetName: 'dl_gone_later', schemaType: PREDEFINED, source: inline(predefinedBatch(1000)) }));
+    await settled(client, longer!);
+    await client.send(new AddDatasetExamplesCommand({ datasetId: longer, source: inline(predefinedBatch(200, 'more')) }));
+    const { downloadUrl: later } = await settled(client, longer!);
+    vi.spyOn(acExamples, 'page').mockImplementationOnce(page).mockImplementationOnce(async (...args) => {
+      await client.send(new DeleteDatasetCommand({ datasetId: longer }));
+      await server.trove.runner.idle();
+      return page(...args);
+    });
+    const cut = await fetch(later!);
+    expect(cut.status).toBe(200);
+    await expect(cut.text()).rejects.toThrow();
   });
 });

@@ -164,6 +164,27 @@ describe.runIf(POSTGRES_SELECTED)('PostgresDriver after the database was read-on
     expect(await driver.get('SELECT COUNT(*) AS n FROM w')).toEqual({ n: 6 });
   });
 
+  it('refuses a row-locking read as a write: a job transaction, which locks its lease first, is refused before its callback goes on', async () => {
+    await driver.run('INSERT INTO w (id) VALUES (?) ON CONFLICT DO NOTHING', [1000]);
+    await outage.block();
+    try {
+      // Run twice when refused (#onceMoreIfReadOnly): what comes after the first write or locking
+      // read (the job runner's lease check) never runs in a refused attempt, so it cannot repeat.
+      const refused = await eventually(async () => {
+        let pastTheLock = 0;
+        const error = await driver.transaction(async (tx) => {
+          await tx.get('SELECT id FROM w WHERE id = ? FOR KEY SHARE', [1000]);
+          pastTheLock++;
+        }).then(() => undefined, (caught: unknown) => caught);
+        return error instanceof StoreUnavailableError && /read-only/.test(error.message) ? { error, pastTheLock } : undefined;
+      }, 10_000, 'the locking read refused as read-only');
+      expect(refused.error.message).toMatch(/^The database cannot write: /);
+      expect(refused.pastTheLock).toBe(0);
+    } finally {
+      await outage.unblock();
+    }
+  });
+
   it('still fails a write while the database is read-only, having tried it twice at most', async () => {
     await outage.block();
     try {

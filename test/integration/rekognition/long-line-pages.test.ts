@@ -71,6 +71,8 @@ describe.each(BACKENDS)('pages of long lines bounded by bytes (%s)', (backend) =
   let copy: string;
   let test: string;
   let sourceEntries: string[];
+  /** The copy's entries once every line was replaced by a short one (snapshot `short`). */
+  let shortEntries: string[];
   const expected = Array.from({ length: LINES }, (_, i) => longLine(i));
   const totalBytes = expected.reduce((sum, line) => sum + Buffer.byteLength(line), 0);
   const pages: Pages = [];
@@ -127,6 +129,8 @@ describe.each(BACKENDS)('pages of long lines bounded by bytes (%s)', (backend) =
       DatasetArn: copy, Changes: { GroundTruth: lines(...expected.map((_, i) => classificationLine(`s3://photos/long/${i}.jpg`, 'short'))) },
     }));
     expect((await settled(client, copy)).Status).toBe('UPDATE_COMPLETE');
+    shortEntries = await currentEntries(client, copy);
+    await history.createSnapshot(copy, 'short');
     pages.splice(0);
     counterparts.splice(0);
     await history.restore(copy, 'long');
@@ -136,6 +140,23 @@ describe.each(BACKENDS)('pages of long lines bounded by bytes (%s)', (backend) =
     // existed then, not their long lines (18 MB in one read before); the long ones it walks as
     // superseded, a page at a time, read their short lines now (a page's worth).
     for (const page of counterparts) expect(page.reduce((a, b) => a + b, 0), `${page.length} lines of the other revision read at once`).toBeLessThanOrEqual(BUDGET);
+    expect(digest(await currentEntries(client, copy))).toEqual(digest(sourceEntries));
+  }, 60_000);
+
+  it('restores a snapshot of short lines over long ones, reading the long ones a page at a time', async () => {
+    const history = historyClient(server.url);
+    // The 200 short lines the restore walks as superseded fit one page; their versions now (the
+    // long lines) are read within the budget with them, not all 200 at once (18 MB before).
+    await history.restore(copy, 'short');
+    expect((await settled(client, copy)).Status).toBe('UPDATE_COMPLETE');
+    expect(counterparts.length).toBeGreaterThanOrEqual(Math.ceil(totalBytes / BUDGET));
+    for (const page of counterparts) {
+      const sum = page.reduce((a, b) => a + b, 0);
+      expect(page.length === 1 || sum <= BUDGET, `${page.length} lines of the other revision read at once, ${sum} bytes`).toBe(true);
+    }
+    expect(digest(await currentEntries(client, copy))).toEqual(digest(shortEntries));
+    await history.restore(copy, 'long');
+    expect((await settled(client, copy)).Status).toBe('UPDATE_COMPLETE');
     expect(digest(await currentEntries(client, copy))).toEqual(digest(sourceEntries));
   }, 60_000);
 

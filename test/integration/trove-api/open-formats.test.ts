@@ -216,9 +216,30 @@ describe.each(BACKENDS)('open formats: exports and imports through the Trove API
     const fresh = await exportLink(api, arn, 'MANIFEST');
     await client.send(new DeleteDatasetCommand({ DatasetArn: arn }));
     // DeleteDataset answers before the delete is done: a download that starts meanwhile may be cut
-    // short once the dataset goes (a broken transfer, never a short file), so that is "not yet".
+    // short if the dataset goes after its first bytes (a broken transfer, never a short file), so
+    // that is "not yet".
     const gone = async () => (await download(fresh.url).catch(() => undefined))?.status === 404;
     await eventually(async () => ((await gone()) ? true : undefined), 20_000, 'the deleted dataset\'s link to answer 404');
+  });
+
+  it('answers 404 NoSuchKey when the dataset goes between opening the link and its first read', async () => {
+    const client = server.rekognition();
+    const { rkEntries } = server.trove.store;
+    const scan = rkEntries.scan.bind(rkEntries);
+    for (const format of ['MANIFEST', 'COCO'] as const) {
+      const arn = await newDataset(client, [classificationLine('s3://photos/a.png', 'cat')]);
+      const link = await exportLink(api, arn, format);
+      // The link's checks pass, then the dataset goes (DeleteDataset runs to its end) just before
+      // the first page is read: nothing has been sent, so this is a 404, not a broken transfer.
+      vi.spyOn(rkEntries, 'scan').mockImplementationOnce(async (...args) => {
+        await client.send(new DeleteDatasetCommand({ DatasetArn: arn }));
+        await server.trove.runner.idle();
+        return scan(...args);
+      });
+      const file = await download(link.url);
+      expect({ format, status: file.status }).toEqual({ format, status: 404 });
+      expect(JSON.parse(file.body.toString('utf8'))).toMatchObject({ code: 'NoSuchKey' });
+    }
   });
 
   it('validates the request: unknown formats and bad s3:// URIs are ValidationExceptions', async () => {

@@ -61,6 +61,9 @@ describe('the Jobs page model', () => {
     ]);
     expect(jobTimes(job({ state: 'FAILED', attempts: 2, failedAt: T + 65, cancelledWhile: 'RETRYING' }), now)[2]).toEqual(
       { label: 'Cancelled after', text: '1 min while waiting to retry' });
+    // Rejected for what its change holds (ListJobs' rejected): failed at once, never retried.
+    expect(jobTimes(job({ state: 'FAILED', attempts: 1, failedAt: T + 3, rejected: true }), now)[2]).toEqual(
+      { label: 'Rejected after', text: '3 s, not retried' });
     // bin/trove jobs list says the same in a sentence.
     expect([
       job({ state: 'FAILED', attempts: 5, failedAt: T + 12 }), job({ state: 'FAILED', attempts: 0, failedAt: T }),

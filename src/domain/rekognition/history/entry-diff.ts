@@ -25,12 +25,13 @@ export interface DiffStep {
 
 /**
  * One step of the difference between the entries of `older` and `newer` (older.revision <=
- * newer.revision), looking at up to `limit` row versions (fewer when their lines pass the store's
- * page budget: byte-pages.ts). Its cost is proportional to what
- * changed between the two, not to the dataset's size: each side is an index range, and each
- * row's counterpart is found by source-ref. An entry rewritten with the very same line is not a
- * difference. Afterwards both revisions are checked to be still readable, so a garbage
- * collection that ran meanwhile fails the step (EntriesCollected) instead of hiding rows.
+ * newer.revision), looking at up to `limit` row versions (fewer when their lines, or those of
+ * their versions at the newer revision, pass the store's page budget: byte-pages.ts). Its cost
+ * is proportional to what changed between the two, not to the dataset's size: each side is an
+ * index range, and each row's counterpart is found by source-ref. An entry rewritten with the
+ * very same line is not a difference. Afterwards both revisions are checked to be still
+ * readable, so a garbage collection that ran meanwhile fails the step (EntriesCollected) instead
+ * of hiding rows.
  */
 export async function diffStep(
   repos: Repositories, datasetId: number, older: RevisionRecord, newer: RevisionRecord, cursor: DiffCursor | undefined, limit: number,
@@ -47,8 +48,12 @@ export async function diffStep(
 async function supersededStep(
   repos: Repositories, datasetId: number, older: RevisionRecord, newer: RevisionRecord, after: { rev: number; id: number }, limit: number,
 ): Promise<DiffStep> {
-  const { rows, more } = await repos.rkEntryVersions.supersededBetween(datasetId, older.revision, newer.revision, after, limit);
-  const later = await repos.rkEntryVersions.at(datasetId, newer.revision, rows.map((row) => row.sourceRef));
+  const page = await repos.rkEntryVersions.supersededBetween(datasetId, older.revision, newer.revision, after, limit);
+  // Each row's version at the newer revision is read within the page budget too, with the row's
+  // own line: a page of short lines whose newer versions are long pairs fewer rows.
+  const { fit, found: later } = await repos.rkEntryVersions.pairedAt(datasetId, newer.revision, page.rows);
+  const rows = page.rows.slice(0, fit);
+  const more = page.more || fit < page.rows.length;
   const pairs = [];
   for (const { deletedRev, ...before } of rows) {
     const after = later.get(before.sourceRef);
