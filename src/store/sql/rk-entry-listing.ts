@@ -320,19 +320,51 @@ export class RkEntryListing {
    * SourceRefContains without labels, by the substring index `search` or the walk. PostgreSQL's
    * unordered trigram index: #walkThenSearch.
    * SQLite's gram index, whose candidates come in listing order: directly for a substring of
-   * windows; for a shorter one (a prefix query, of unknown cost) first a stretch of the listing
-   * order (of the entries with errors or without labels when asked for), then the index beyond.
+   * windows; for a shorter one (a prefix query, of unknown cost: all of its postings, of every
+   * dataset, are read at once) first a stretch of the listing order (of the entries with errors
+   * or without labels when asked for), then the index beyond.
+   *
+   * In the whole listing order the stretch is first bounded by ids, not by entries: the entries
+   * up to `stretch` ids past `afterId`, in the one statement that reads the page. A dataset
+   * written in bulk has dense ids, so that is the same stretch, and a substring that a walk meets
+   * often (`.png`, `7.`) fills the page there without the statement that counted where the
+   * stretch ends (a third of such a page's time). When it does not fill the page, the entries it
+   * passed are counted: all of a stretch (dense ids) sends the rest to the index at once, as
+   * before; fewer (ids shared with other datasets, or the dataset's end) leave the rest of the
+   * stretch to walk. (The minority scopes' walks are short in ids: they count first, as before.)
    */
   async #containingBeyond(query: Query, search: SubstringSearch | undefined, afterId: number, lines: boolean): Promise<ListedRow[]> {
     if (!search) return this.#walk(query, afterId, query.limit, lines);
     if (!search.ordered) return this.#walkThenSearch(query, search, afterId, lines);
     if (Number.isFinite(search.expected)) return search.rows(afterId, query.limit, lines);
     const stretch = WALK_PER_ROW * query.limit;
+    if (this.#walkOf(query.filter).predicate !== '') return this.#walkThenPrefix(query, search, afterId, lines, stretch);
+    const upTo = afterId + stretch;
+    const near = await this.#walk(query, afterId, query.limit, lines, upTo);
+    if (near.length >= query.limit) return near;
+    const passed = await this.#entriesBetween(query.datasetId, afterId, upTo);
+    const rest = { ...query, limit: query.limit - near.length };
+    return near.concat(passed >= stretch
+      ? await search.rows(upTo, rest.limit, lines)
+      : await this.#walkThenPrefix(rest, search, upTo, lines, stretch - passed));
+  }
+
+  /**
+   * A short substring's page after `afterId` (#containingBeyond): how far a walk of `stretch`
+   * index entries reaches, the walk up to there, then the prefix query beyond it.
+   */
+  async #walkThenPrefix(query: Query, search: SubstringSearch, afterId: number, lines: boolean, stretch: number): Promise<ListedRow[]> {
     const bound = await this.#boundary(query, afterId, stretch);
     if (bound.count === 0) return [];
     const rows = await this.#walk(query, afterId, query.limit, lines, bound.last);
     if (rows.length >= query.limit || bound.count < stretch) return rows;
     return rows.concat(await search.rows(bound.last, query.limit - rows.length, lines));
+  }
+
+  /** The dataset's entry rows (of any revision) with ids in (`afterId`, `upTo`]: from its listing-order index alone. */
+  async #entriesBetween(datasetId: number, afterId: number, upTo: number): Promise<number> {
+    const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM rk_entries e WHERE e.dataset_id = ? AND e.id > ? AND e.id <= ?', [datasetId, afterId, upTo]);
+    return Number(row?.n ?? 0);
   }
 
   /**

@@ -124,8 +124,28 @@ describe('SQLite query plans', () => {
         });
       });
 
+      it('alone and met often: the page is one walk of the entries up to a stretch of ids past the last one, nothing counted first', async () => {
+        // Every source-ref of the dataset ends in `.jpg`: the first 100 entries fill the page.
+        const plans = await plansOf((repository) => repository.page(5, 1, { sourceRefContains: '.jpg' }, 0, 100));
+        expect(plans).toEqual([
+          expect.stringMatching(/^SEARCH rk_trigram_progress USING INTEGER PRIMARY KEY \(rowid=\?\)$/),
+          'SEARCH e USING INDEX rk_entries_dataset_order (dataset_id=? AND id>? AND id<?)',
+        ]);
+      });
+
+      it('alone and rare: the walk up to a stretch of ids, the entries it passed counted (index only), then the prefix query of the gram index, in rowid order', async () => {
+        const plans = await plansOf((repository) => repository.page(5, 1, { sourceRefContains: 'zz' }, 0, 100));
+        expect(plans.slice(0, 3)).toEqual([
+          expect.stringMatching(/^SEARCH rk_trigram_progress USING INTEGER PRIMARY KEY \(rowid=\?\)$/),
+          'SEARCH e USING INDEX rk_entries_dataset_order (dataset_id=? AND id>? AND id<?)',
+          'SEARCH e USING COVERING INDEX rk_entries_dataset_order (dataset_id=? AND id>? AND id<?)',
+        ]);
+        // (Then, where other datasets' rows took some of those ids, a walk of the rest of the stretch as below.)
+        expect(plans.some((plan) => /^SCAN f VIRTUAL TABLE INDEX \d+:M\d+[<>=]+ \| SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)$/.test(plan))).toBe(true);
+        for (const plan of plans) expect(plan).not.toMatch(/TEMP B-TREE|SCAN e/);
+      });
+
       it.each<[string, EntryFilter, string]>([
-        ['alone', { sourceRefContains: 'zz' }, 'rk_entries_dataset_order'],
         ['with HasErrors=true', { hasErrors: true, sourceRefContains: 'zzzz' }, 'rk_entries_with_errors'],
         ['with Labeled=false', { labeled: false, sourceRefContains: 'zzz' }, 'rk_entries_unlabeled'],
       ])('%s: a bounded walk of the ordered index, then one prefix query of the gram index, in rowid order', async (_name, filter, index) => {
