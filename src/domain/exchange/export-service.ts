@@ -143,7 +143,7 @@ async function* untilGone(pages: AsyncIterable<StoredEntry[]>, arn: string, revi
   try {
     yield* pages;
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) throw new DownloadGone(`Revision ${revision} of ${arn} no longer exists: the dataset was deleted, or the revision garbage-collected, since the link was issued.`);
+    if (error instanceof ResourceNotFoundException) throw new DownloadGone(`Revision ${revision} of ${arn} no longer exists: the dataset was deleted (or is being deleted), or the revision garbage-collected, since the link was issued.`);
     throw error;
   }
 }

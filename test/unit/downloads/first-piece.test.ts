@@ -12,9 +12,9 @@ import { ExportService } from '../../../src/domain/exchange/export-service.js';
 import type { RevisionOpener } from '../../../src/domain/exchange/export-service.js';
 import { EntriesCollected } from '../../../src/domain/rekognition/history/revision-points.js';
 import { systemClock } from '../../../src/lib/clock.js';
-import { StoreUnavailableError } from '../../../src/store/store-unavailable-error.js';
 import { SignedTokenCodec } from '../../../src/lib/signed-token.js';
 import { downloadRoutes } from '../../../src/server/routes/download-routes.js';
+import { StoreUnavailableError } from '../../../src/store/store-unavailable-error.js';
 
 /**
  * A body whose pieces come from `pieces` (an Error is thrown at its turn; a Promise is awaited
