@@ -27,12 +27,9 @@ export class AgentCoreDownloads implements DownloadSource {
   async open(target: LinkTarget): Promise<DownloadOpen> {
     const { dataset: id, version, revision, format } = target;
     if (typeof id !== 'number' || typeof version !== 'string' || typeof revision !== 'number') return { status: 'forbidden', message: 'The request signature is invalid' };
-    const dataset = await this.store.acDatasets.findById(id);
-    if (!dataset) return { status: 'gone', message: 'The dataset no longer exists.' };
-    if (version !== 'DRAFT' && !(await this.store.acVersions.find(dataset.id, Number(version)))) {
-      return { status: 'gone', message: `Version ${version} of the dataset no longer exists.` };
-    }
-    const pages = this.#pages(id, revision);
+    const gone = await goneReason(this.store, id, version);
+    if (gone) return { status: 'gone', message: gone };
+    const pages = this.#pages(id, version, revision);
     return format === 'csv'
       ? { status: 'ok', contentType: 'text/csv; charset=utf-8', body: csvExport(pages) }
       : { status: 'ok', contentType: 'application/jsonl; charset=utf-8', body: jsonl(pages) };
@@ -40,17 +37,20 @@ export class AgentCoreDownloads implements DownloadSource {
 
   /**
    * Pages of examples, each bounded by rows and by bytes (PAGE_BYTES), so a slow reader holds at
-   * most one. Each page is followed by a look at the dataset's record: DeleteDataset removes it
-   * before any example row, so a page read while it was there is whole, and one read after it
-   * (short, or empty) fails the download (DownloadGone) instead of ending the file early.
+   * most one. Each page is followed by a look at the dataset's record, and at the version's for a
+   * published one: DeleteDataset removes the dataset's before any example row, and deleting a
+   * version removes its record in the transaction that collects the rows only it could see. So
+   * a page read while they were there is whole, and one read after (short, or empty) fails the
+   * download (DownloadGone) instead of ending the file early.
    */
-  #pages(dataset: number, revision: number): ExamplePages {
+  #pages(dataset: number, version: string, revision: number): ExamplePages {
     const store = this.store;
     return {
       async* pages() {
         for (let after = 0; ;) {
           const { rows, more } = await store.acExamples.page(dataset, revision, after, PAGE_ROWS, PAGE_BYTES);
-          if (!(await store.acDatasets.findById(dataset))) throw new DownloadGone('The dataset no longer exists.');
+          const gone = await goneReason(store, dataset, version);
+          if (gone) throw new DownloadGone(gone);
           if (rows.length > 0) yield rows;
           if (!more || rows.length === 0) return;
           after = rows[rows.length - 1].seq;
@@ -58,6 +58,13 @@ export class AgentCoreDownloads implements DownloadSource {
       },
     };
   }
+}
+
+/** Why a link to this version of the dataset can no longer be served, if it cannot: the dataset or the (published) version is gone. */
+async function goneReason(store: Store, dataset: number, version: string): Promise<string | undefined> {
+  if (!(await store.acDatasets.findById(dataset))) return 'The dataset no longer exists.';
+  if (version !== 'DRAFT' && !(await store.acVersions.find(dataset, Number(version)))) return `Version ${version} of the dataset no longer exists.`;
+  return undefined;
 }
 
 /**

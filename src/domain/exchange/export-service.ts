@@ -1,3 +1,4 @@
+import { ResourceNotFoundException } from '../../api/trove/errors.js';
 import type { StoredEntry } from '../../store/records.js';
 import { versionLink } from '../agentcore/download-service.js';
 import type { ExampleFormat } from '../agentcore/download-service.js';
@@ -7,7 +8,6 @@ import type { Clock } from '../../lib/clock.js';
 import type { DownloadLinks, LinkTarget } from '../downloads/download-links.js';
 import { DownloadGone } from '../downloads/download-service.js';
 import type { DownloadOpen, DownloadSource } from '../downloads/download-service.js';
-import { EntriesCollected } from '../rekognition/history/revision-points.js';
 import { cocoExport } from './coco-export.js';
 import type { EntryPages } from './export-source.js';
 import { yoloExport } from './yolo-export.js';
@@ -111,8 +111,11 @@ export class ExportService implements DownloadSource {
     try {
       opened = await this.deps.revisions.openRevision({ account, region }, arn, String(revision));
     } catch (error) {
-      // The dataset was deleted, or the revision garbage-collected (its snapshot deleted) since the link was issued.
-      return { status: 'gone', message: (error as Error).message };
+      // The dataset was deleted (or is being deleted), or the revision garbage-collected (its
+      // snapshot deleted), since the link was issued. Anything else (the store failing) is no
+      // answer to render with its text: the route's 500.
+      if (error instanceof ResourceNotFoundException) return { status: 'gone', message: error.message };
+      throw error;
     }
     const pages: EntryPages = { pages: () => untilGone(opened.pages(), arn, revision) };
     const entryFormat = format as EntryFormat;
@@ -133,14 +136,14 @@ export class ExportService implements DownloadSource {
 }
 
 /**
- * The pages of a revision; its history record going while they are read (the dataset deleted,
- * or the revision collected since the link was issued) is DownloadGone.
+ * The pages of a revision; the dataset or the revision going while they are read (the dataset
+ * deleted or being deleted, the revision collected since the link was issued) is DownloadGone.
  */
 async function* untilGone(pages: AsyncIterable<StoredEntry[]>, arn: string, revision: number): AsyncGenerator<StoredEntry[]> {
   try {
     yield* pages;
   } catch (error) {
-    if (error instanceof EntriesCollected) throw new DownloadGone(`Revision ${revision} of ${arn} no longer exists: the dataset was deleted, or the revision garbage-collected, since the link was issued.`);
+    if (error instanceof ResourceNotFoundException) throw new DownloadGone(`Revision ${revision} of ${arn} no longer exists: the dataset was deleted (or is being deleted), or the revision garbage-collected, since the link was issued.`);
     throw error;
   }
 }

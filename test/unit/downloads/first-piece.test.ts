@@ -4,12 +4,17 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ResourceNotFoundException } from '../../../src/api/trove/errors.js';
 import { DownloadLinks } from '../../../src/domain/downloads/download-links.js';
 import { DownloadGone, DownloadRefused, DownloadService } from '../../../src/domain/downloads/download-service.js';
 import type { DownloadSource } from '../../../src/domain/downloads/download-service.js';
+import { ExportService } from '../../../src/domain/exchange/export-service.js';
+import type { RevisionOpener } from '../../../src/domain/exchange/export-service.js';
+import { EntriesCollected } from '../../../src/domain/rekognition/history/revision-points.js';
 import { systemClock } from '../../../src/lib/clock.js';
 import { SignedTokenCodec } from '../../../src/lib/signed-token.js';
 import { downloadRoutes } from '../../../src/server/routes/download-routes.js';
+import { StoreUnavailableError } from '../../../src/store/store-unavailable-error.js';
 
 /**
  * A body whose pieces come from `pieces` (an Error is thrown at its turn; a Promise is awaited
@@ -144,5 +149,40 @@ describe('download route over HTTP', () => {
     for (let i = 0; i < 200 && !state.closed; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(state.closed).toBe(true);
     expect(state.pulled).toBeLessThan(10_000);
+  });
+});
+
+/** A Rekognition export link whose revision cannot be opened: only "not found" is a 404 with its text. */
+describe('export links: what opening the revision fails with', () => {
+  const ARN = 'arn:aws:rekognition:us-east-1:111111111111:project/p/dataset/train/1700000000000';
+
+  function exportLinkFailingWith(error: Error): { service: DownloadService; token: string } {
+    const links = new DownloadLinks(new SignedTokenCodec(randomBytes(32)), systemClock, 60_000);
+    const revisions: RevisionOpener = { openRevision: async () => { throw error; } };
+    const exports = new ExportService({ links, revisions, agentcore: {} as never, clock: systemClock });
+    const { path } = links.issue({ kind: 'rekognition', arn: ARN, revision: 2, format: 'manifest' }, 'file.manifest');
+    return { service: new DownloadService(links, { rekognition: exports }), token: path.split('/')[3] };
+  }
+
+  it('answers gone for a dataset deleted or being deleted, or a revision collected', async () => {
+    for (const error of [new ResourceNotFoundException(`The dataset ${ARN} no longer exists, or is being deleted.`), new EntriesCollected(2)]) {
+      const { service, token } = exportLinkFailingWith(error);
+      expect(await service.open(token)).toEqual({ status: 'gone', message: error.message });
+    }
+  });
+
+  it('lets any other failure through, for the route to answer 500 without its text', async () => {
+    const failure = new StoreUnavailableError(new Error('connect ECONNREFUSED 10.0.0.7:5432 (user trove)'));
+    const { service, token } = exportLinkFailingWith(failure);
+    await expect(service.open(token)).rejects.toBe(failure);
+    const app = Fastify();
+    await app.register(downloadRoutes, { prefix: '/_trove', open: (t) => service.open(t) });
+    try {
+      const response = await app.inject({ method: 'GET', url: `/_trove/downloads/${token}/file.manifest` });
+      expect(response.statusCode).toBe(500);
+      expect(response.json()).toEqual({ code: 'InternalError', message: 'We encountered an internal error. Please try again.' });
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -33,7 +33,10 @@ export interface DiffChange extends EntryChange {
 /** Entries of a revision read page by page: what exports read (docs/architecture.md). */
 export interface RevisionEntries extends PointView {
   readonly datasetArn: string;
-  /** Pages in listing order; each is checked afterwards to be still readable (EntriesCollected). */
+  /**
+   * Pages in listing order; each is checked afterwards to be still readable (EntriesCollected)
+   * and its dataset still there, the same one, not being deleted (ResourceNotFoundException).
+   */
   pages(pageSize?: number): AsyncGenerator<StoredEntry[]>;
 }
 
@@ -214,12 +217,23 @@ export class HistoryService {
   /**
    * The one way to read every entry of a dataset at a revision or snapshot (`at` absent: the
    * committed revision), e.g. for exports: resolves `at` once, checks it is readable, and reads
-   * pages in listing order, each checked afterwards to be still readable.
+   * pages in listing order, each checked afterwards to be still readable. A dataset being deleted
+   * has nothing to read (ResourceNotFoundException), at the start or after any page.
    */
   async openRevision(caller: Caller, arn: string, at?: string): Promise<RevisionEntries> {
     const dataset = await findDataset(this.deps, caller, arn);
+    if (dataset.status === 'DELETE_IN_PROGRESS') throw beingDeleted(arn);
     const point = pointView(await this.#readablePoint(dataset, at));
-    const page = (afterId: number, size: number) => this.#page(dataset.id, point.revision, afterId, size);
+    const store = this.deps.store;
+    const page = async (afterId: number, size: number) => {
+      const rows = await this.#page(dataset.id, point.revision, afterId, size);
+      // DeleteDataset purges entries before history records, so the history check alone passes a
+      // page read mid-purge (short, or empty); and on SQLite a deleted dataset's id may be reused.
+      // The dataset itself, by ARN (its account included), same id and not being deleted, says the page was whole.
+      const current = await store.rkDatasets.findByArn(dataset.arn);
+      if (current?.id !== dataset.id || current.status === 'DELETE_IN_PROGRESS') throw beingDeleted(arn);
+      return rows;
+    };
     return {
       ...point,
       datasetArn: dataset.arn,
@@ -262,6 +276,10 @@ function pointView(point: PointView): PointView {
 
 function badToken(): ValidationException {
   return new ValidationException('The pagination token is invalid, expired, or belongs to another listing.');
+}
+
+function beingDeleted(arn: string): ResourceNotFoundException {
+  return new ResourceNotFoundException(`The dataset ${arn} no longer exists, or is being deleted.`);
 }
 
 function throwCollected(revision: number): never {
