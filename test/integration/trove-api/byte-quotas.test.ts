@@ -296,9 +296,12 @@ describe.each(BACKENDS)("finished jobs' stored requests: removed after the resul
     expect(await pieces(queued.jobId)).toBe(1);
     server.trove.runner.resume();
 
-    // The sweep removes the left-over pieces, and only those: the kept request stays.
+    // A queued job's pieces (one not due for an hour) are held by its row.
+    const open = await server.trove.store.jobs.enqueue({ kind: 'test.not-due', payloadVersion: 1, resource: 'r', payload: {}, body: Buffer.from('lines'), runAfter: Date.now() + 3_600_000, createdAt: Date.now() });
+
+    // The sweep removes the left-over pieces, and only those: the kept request and the queued one stay.
     await server.trove.maintenance.sweep();
-    expect([await pieces(jobId), await pieces(queued.jobId)]).toEqual([0, 1]);
+    expect([await pieces(jobId), await pieces(queued.jobId), await pieces(open)]).toEqual([0, 1, 1]);
   });
 });
 
