@@ -390,7 +390,12 @@ export class RkEntryListing {
     return rows.concat(await search.rows(bound.last, query.limit - rows.length, lines));
   }
 
-  /** The dataset's entry rows (of any revision) with ids in (`afterId`, `upTo`]: from its listing-order index alone. */
+  /**
+   * The dataset's entry rows (of any revision) with ids in (`afterId`, `upTo`]: from its
+   * listing-order index alone. Not pinned (INDEXED BY is for partial indexes, which SQLite cannot
+   * tell from the whole table; #walkOf): an equality and a range on (dataset_id, id) take
+   * rk_entries_dataset_order, as the walk of the same range does (sqlite-query-plans.test.ts).
+   */
   async #entriesBetween(datasetId: number, afterId: number, upTo: number): Promise<number> {
     const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM rk_entries e WHERE e.dataset_id = ? AND e.id > ? AND e.id <= ?', [datasetId, afterId, upTo]);
     return Number(row?.n ?? 0);
