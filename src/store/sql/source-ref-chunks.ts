@@ -249,7 +249,7 @@ export class SourceRefChunks {
    * statement: what a node keeps of small buckets (rk-entry-listing.ts, #fromPostings). No chunk
    * is read at all (`lists` undefined) when a bucket has more than `max` postings: the sizes the
    * caller chose by may be a minute old, and a bulk import meanwhile must not be read and decoded
-   * whole. The same statement sums the sizes first, so what it returns is bounded by `max`.
+   * whole. The same statement sums the sizes first, so it returns at most `max` postings a bucket.
    */
   async postings(datasetId: number, buckets: readonly number[], max: number): Promise<{ indexedUpTo: number | undefined; sizes: BucketSize[]; lists: Map<number, number[]> | undefined }> {
     const inBuckets = [datasetId, `{${buckets.join(',')}}`];
