@@ -441,16 +441,16 @@ export class JobsRepository {
 }
 
 /**
- * A job row's state as listed: running, or pending with no attempt counted (QUEUED: never
- * started, or its runs were cut short by store outages, interrupted_attempts), or pending after a
- * failed attempt, waiting for its next one (RETRYING).
- */
-/**
  * The error of an attempt that no runner ended: its node crashed, was killed, or lost the store
  * for longer than its lease. (A constant in the SQL: no quote in it.)
  */
 const STOPPED_RUNNING = 'The node running it stopped before the attempt finished';
 
+/**
+ * A job row's state as listed: running, or pending with no attempt counted (QUEUED: never
+ * started, or its runs were cut short by store outages, interrupted_attempts), or pending after a
+ * failed attempt, waiting for its next one (RETRYING).
+ */
 const STATE_OF_ROW = `CASE WHEN state = 'running' THEN 'RUNNING' WHEN attempts > 0 THEN 'RETRYING' ELSE 'QUEUED' END`;
 
 const OPEN_STATE_CONDITIONS: Record<Exclude<JobState, 'FAILED'>, string> = {

@@ -45,10 +45,13 @@ const POSTINGS_A_ROUND = 4096;
 const CANDIDATES_SLACK = 32;
 /** Candidates such a statement reads at most: the planner weighs each id of `id = ANY(...)`. */
 const MAX_CANDIDATES = 1024;
-/** PostgreSQL's ordered index: a bucket with at most this many postings in a dataset is kept whole in the node (#fromPostings). */
-const KEPT_BUCKET_POSTINGS = 65_536;
-/** Postings kept in all, at most (8 bytes each, about): beyond, the kept buckets are dropped whole. */
-const MAX_KEPT_POSTINGS = 2_000_000;
+/**
+ * PostgreSQL's ordered index: what a node keeps of small buckets (#fromPostings). A bucket with
+ * at most `bucketPostings` postings in a dataset is kept whole; `postings` in all, at most (8
+ * bytes each, about): a bucket that would take the total past it drops all the kept ones first.
+ */
+export interface KeptBuckets { readonly bucketPostings: number; readonly postings: number }
+const KEPT_BUCKETS: KeptBuckets = { bucketPostings: 65_536, postings: 2_000_000 };
 
 /** One listing query: the entries visible at `revision` matching `filter`, after `afterId`, at most `limit`. */
 interface Query {
@@ -102,9 +105,12 @@ export class RkEntryListing {
   readonly #sizes = new Map<string, { read: number; size: BucketSize }>();
   /** PostgreSQL's ordered index: small buckets' postings per dataset and bucket, up to the progress mark they were read at (#fromPostings). */
   readonly #kept = new Map<string, { upTo: number; ids: number[] }>();
+  /** The postings in #kept (#keep, #drop). */
   #keptPostings = 0;
 
-  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect, private readonly chunks?: SourceRefChunks) {}
+  /** `keep`: what the node keeps of the ordered index's small buckets (tests make it smaller). */
+  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect, private readonly chunks?: SourceRefChunks,
+    private readonly keep: KeptBuckets = KEPT_BUCKETS) {}
 
   /** The page: ids and lines. */
   async page(datasetId: number, revision: number, filter: EntryFilter, afterId: number, limit: number): Promise<ListedRow[]> {
@@ -165,7 +171,7 @@ export class RkEntryListing {
     const density = (size: BucketSize) => size.postings / (Math.max(1, size.chunks) * CHUNK_IDS);
     if (density(rarest) > COMMON_WINDOW) return undefined;
     const chosen = next && density(next) <= COMMON_SECOND_WINDOW ? [rarest.bucket, next.bucket] : [rarest.bucket];
-    if (chosen.every((bucket) => ranked.find((size) => size.bucket === bucket)!.postings <= KEPT_BUCKET_POSTINGS)) {
+    if (chosen.every((bucket) => ranked.find((size) => size.bucket === bucket)!.postings <= this.keep.bucketPostings)) {
       const kept = await this.#fromPostings(query, chosen, afterId, lines);
       if (kept) return kept;
     }
@@ -212,24 +218,26 @@ export class RkEntryListing {
    * (purged row versions, which the row test finds gone). When the mark has moved on since, the
    * rows above the kept one are read as those above any mark (the caller), and the buckets are
    * read again at the next page; when it went back (a restored database), everything kept is
-   * dropped and the page is read by the rounds of chunks. Undefined: use those rounds.
+   * dropped and the page is read by the rounds of chunks. The sizes that sent the page here may be
+   * a minute old: a bucket found grown past the bound meanwhile is neither kept nor read (its
+   * statement reads no chunk then), its size is noted, and the page takes those rounds.
+   * Undefined: use those rounds.
    */
   async #fromPostings(query: Query, chosen: readonly number[], afterId: number, lines: boolean): Promise<{ rows: ListedRow[]; indexedUpTo: number; complete: boolean } | undefined> {
     const key = (bucket: number) => `${query.datasetId}:${bucket}`;
     let lists = chosen.map((bucket) => this.#kept.get(key(bucket)));
+    const forget = () => chosen.forEach((bucket) => this.#drop(key(bucket)));
     if (lists.some((list) => list === undefined || list.upTo !== lists[0]!.upTo)) {
-      const read = await this.chunks!.postings(query.datasetId, chosen);
-      if (read.indexedUpTo === undefined) return undefined;
-      if (this.#keptPostings > MAX_KEPT_POSTINGS) this.#forgetKept();
-      lists = chosen.map((bucket) => {
-        const kept = { upTo: read.indexedUpTo!, ids: read.lists.get(bucket) ?? [] };
-        this.#kept.set(key(bucket), kept);
-        this.#keptPostings += kept.ids.length;
-        return kept;
-      });
+      const read = await this.chunks!.postings(query.datasetId, chosen, this.keep.bucketPostings);
+      this.#noteSizes(query.datasetId, chosen, read.sizes, Date.now());
+      forget();
+      const found = read.lists;
+      if (read.indexedUpTo === undefined || !found) return undefined;
+      const incoming = chosen.reduce((sum, bucket) => sum + (found.get(bucket)?.length ?? 0), 0);
+      if (this.#keptPostings + incoming > this.keep.postings) this.#forgetKept();
+      lists = chosen.map((bucket) => this.#keep(key(bucket), { upTo: read.indexedUpTo!, ids: found.get(bucket) ?? [] }));
     }
     const upTo = lists[0]!.upTo;
-    const forget = () => chosen.forEach((bucket) => this.#kept.delete(key(bucket)));
     if (upTo <= afterId) {
       forget();
       return undefined;
@@ -245,6 +253,20 @@ export class RkEntryListing {
     }
     if (state.mark > upTo) forget();
     return { rows, indexedUpTo: upTo, complete: state.newest <= upTo };
+  }
+
+  #keep(key: string, list: { upTo: number; ids: number[] }): { upTo: number; ids: number[] } {
+    this.#drop(key);
+    this.#kept.set(key, list);
+    this.#keptPostings += list.ids.length;
+    return list;
+  }
+
+  #drop(key: string): void {
+    const list = this.#kept.get(key);
+    if (!list) return;
+    this.#kept.delete(key);
+    this.#keptPostings -= list.ids.length;
   }
 
   #forgetKept(): void {
@@ -266,15 +288,22 @@ export class RkEntryListing {
       else missing.push(bucket);
     }
     if (missing.length === 0) return sizes;
-    const read = new Map((await this.chunks!.sizes(datasetId, missing)).map((size) => [size.bucket, size]));
+    for (const [bucket, size] of this.#noteSizes(datasetId, missing, await this.chunks!.sizes(datasetId, missing), now)) sizes.set(bucket, size);
+    return sizes;
+  }
+
+  /** Notes the sizes of `buckets` read at `now` (`read`: those that have postings); returns them. */
+  #noteSizes(datasetId: number, buckets: readonly number[], read: readonly BucketSize[], now: number): Map<number, BucketSize> {
+    const byBucket = new Map(read.map((size) => [size.bucket, size]));
     // Bounded: a cache of recent substrings' windows, dropped whole when it grows past its size.
     if (this.#sizes.size > MAX_CACHED_SIZES) this.#sizes.clear();
-    for (const bucket of missing) {
-      const size = read.get(bucket) ?? { bucket, postings: 0, chunks: 0 };
+    const noted = new Map<number, BucketSize>();
+    for (const bucket of buckets) {
+      const size = byBucket.get(bucket) ?? { bucket, postings: 0, chunks: 0 };
       this.#sizes.set(`${datasetId}:${bucket}`, { read: now, size });
-      sizes.set(bucket, size);
+      noted.set(bucket, size);
     }
-    return sizes;
+    return noted;
   }
 
   /**
@@ -361,7 +390,12 @@ export class RkEntryListing {
     return rows.concat(await search.rows(bound.last, query.limit - rows.length, lines));
   }
 
-  /** The dataset's entry rows (of any revision) with ids in (`afterId`, `upTo`]: from its listing-order index alone. */
+  /**
+   * The dataset's entry rows (of any revision) with ids in (`afterId`, `upTo`]: from its
+   * listing-order index alone. Not pinned (INDEXED BY is for partial indexes, which SQLite cannot
+   * tell from the whole table; #walkOf): an equality and a range on (dataset_id, id) take
+   * rk_entries_dataset_order, as the walk of the same range does (sqlite-query-plans.test.ts).
+   */
   async #entriesBetween(datasetId: number, afterId: number, upTo: number): Promise<number> {
     const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM rk_entries e WHERE e.dataset_id = ? AND e.id > ? AND e.id <= ?', [datasetId, afterId, upTo]);
     return Number(row?.n ?? 0);

@@ -115,6 +115,13 @@ export function intersect(a: readonly number[], b: readonly number[]): number[] 
 /** Postings of one bucket in the indexed chunks of a dataset: how many, in how many chunks. */
 export interface BucketSize { readonly bucket: number; readonly postings: number; readonly chunks: number }
 
+/** The size of each of a dataset's buckets (`?` the dataset, `?` the buckets as an int4[] literal). */
+const BUCKET_SIZES = 'SELECT bucket, SUM(n)::int8 AS postings, COUNT(*)::int8 AS chunks FROM rk_ref_chunks WHERE dataset_id = ? AND bucket = ANY(?::int4[]) GROUP BY bucket';
+
+function bucketSize(row: { bucket: number; postings: number; chunks: number }): BucketSize {
+  return { bucket: Number(row.bucket), postings: Number(row.postings), chunks: Number(row.chunks) };
+}
+
 export class SourceRefChunks {
   constructor(private readonly db: SqlExecutor) {}
 
@@ -181,11 +188,8 @@ export class SourceRefChunks {
 
   /** The postings of each of `buckets` in the dataset (buckets without any are absent). */
   async sizes(datasetId: number, buckets: readonly number[]): Promise<BucketSize[]> {
-    const rows = await this.db.all<{ bucket: number; postings: number; chunks: number }>(
-      'SELECT bucket, SUM(n)::int8 AS postings, COUNT(*)::int8 AS chunks FROM rk_ref_chunks WHERE dataset_id = ? AND bucket = ANY(?::int4[]) GROUP BY bucket',
-      [datasetId, `{${buckets.join(',')}}`],
-    );
-    return rows.map((row) => ({ bucket: Number(row.bucket), postings: Number(row.postings), chunks: Number(row.chunks) }));
+    const rows = await this.db.all<{ bucket: number; postings: number; chunks: number }>(BUCKET_SIZES, [datasetId, `{${buckets.join(',')}}`]);
+    return rows.map(bucketSize);
   }
 
   /**
@@ -241,24 +245,34 @@ export class SourceRefChunks {
 
   /**
    * Every posting of each of `buckets` in the dataset, ascending, up to the progress mark read in
-   * the same statement (undefined without a progress row): what a node keeps of small buckets
-   * (rk-entry-listing.ts, #fromPostings).
+   * the same statement (undefined without a progress row), and each bucket's size as of that
+   * statement: what a node keeps of small buckets (rk-entry-listing.ts, #fromPostings). No chunk
+   * is read at all (`lists` undefined) when a bucket has more than `max` postings: the sizes the
+   * caller chose by may be a minute old, and a bulk import meanwhile must not be read and decoded
+   * whole. The same statement sums the sizes first, so it returns at most `max` postings a bucket.
    */
-  async postings(datasetId: number, buckets: readonly number[]): Promise<{ indexedUpTo: number | undefined; lists: Map<number, number[]> }> {
-    const rows = await this.db.all<{ bucket: number; chunk: number; ids: Buffer | null }>(
-      `SELECT c.bucket, c.chunk, c.ids FROM rk_ref_chunks c WHERE c.dataset_id = ? AND c.bucket = ANY(?::int4[])
-       UNION ALL SELECT -1, indexed_upto, NULL FROM rk_ref_chunk_progress WHERE id = 1`,
-      [datasetId, `{${buckets.join(',')}}`],
+  async postings(datasetId: number, buckets: readonly number[], max: number): Promise<{ indexedUpTo: number | undefined; sizes: BucketSize[]; lists: Map<number, number[]> | undefined }> {
+    const inBuckets = [datasetId, `{${buckets.join(',')}}`];
+    // Kinds: 0 a chunk's postings of a bucket, 1 a bucket's size (`chunk`: its chunks), 2 the progress mark.
+    const rows = await this.db.all<{ kind: number; bucket: number | null; chunk: number; postings: number | null; ids: Buffer | null }>(
+      `WITH s AS MATERIALIZED (${BUCKET_SIZES})
+       SELECT 0 AS kind, c.bucket, c.chunk, NULL::int8 AS postings, c.ids FROM rk_ref_chunks c
+        WHERE c.dataset_id = ? AND c.bucket = ANY(?::int4[]) AND NOT EXISTS (SELECT 1 FROM s WHERE s.postings > ?)
+       UNION ALL SELECT 1, s.bucket, s.chunks, s.postings, NULL FROM s
+       UNION ALL SELECT 2, NULL, indexed_upto, NULL, NULL FROM rk_ref_chunk_progress WHERE id = 1`,
+      [...inBuckets, ...inBuckets, max],
     );
-    const mark = rows.find((row) => row.ids === null);
+    const of = (kind: number) => rows.filter((row) => Number(row.kind) === kind);
+    const mark = of(2)[0];
     const indexedUpTo = mark === undefined ? undefined : Number(mark.chunk);
+    const sizes = of(1).map((row) => bucketSize({ bucket: row.bucket!, postings: row.postings!, chunks: row.chunk }));
+    if (indexedUpTo === undefined || sizes.some((size) => size.postings > max)) return { indexedUpTo, sizes, lists: undefined };
     const lists = new Map<number, number[]>(buckets.map((bucket) => [bucket, []]));
-    if (indexedUpTo === undefined) return { indexedUpTo, lists };
-    for (const row of rows.filter((r) => r.ids !== null).sort((a, b) => Number(a.chunk) - Number(b.chunk))) {
+    for (const row of of(0).sort((a, b) => Number(a.chunk) - Number(b.chunk))) {
       const list = lists.get(Number(row.bucket));
       if (list) for (const id of decodeIds(Number(row.chunk), row.ids!)) if (id <= indexedUpTo) list.push(id);
     }
-    return { indexedUpTo, lists };
+    return { indexedUpTo, sizes, lists };
   }
 
   /**

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresDriver } from '../../../src/store/postgres/postgres-driver.js';
 import type { EntryFilter } from '../../../src/store/records.js';
 import { RkEntriesRepository } from '../../../src/store/sql/rk-entries-repository.js';
-import { CHUNK_IDS, decodeIds, windowBuckets } from '../../../src/store/sql/source-ref-chunks.js';
+import { RkEntryListing } from '../../../src/store/sql/rk-entry-listing.js';
+import type { KeptBuckets } from '../../../src/store/sql/rk-entry-listing.js';
+import { CHUNK_IDS, decodeIds, SourceRefChunks, windowBuckets } from '../../../src/store/sql/source-ref-chunks.js';
 import type { SqlExecutor, SqlParams } from '../../../src/store/sql/sql-driver.js';
 import { POSTGRES_SELECTED } from '../../harness/backends.js';
 import { createTestDatabase } from '../../harness/postgres.js';
@@ -87,6 +89,49 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', () => {
       runBatch: (sql, rows) => on.runBatch(sql, rows),
       insertMany: (table, columns, rows) => on.insertMany(table, columns, rows),
     }, driver.dialect);
+  }
+
+  /**
+   * A listing through `driver` that keeps `keep` of small buckets, recording each statement it
+   * reads with and the rows that statement returned.
+   */
+  function recordingListing(keep: KeptBuckets, statements: { sql: string; rows: Record<string, unknown>[] }[]): RkEntryListing {
+    const recording: SqlExecutor = {
+      all: async <T>(sql: string, params?: SqlParams) => {
+        const rows = await driver.all<T>(sql, params);
+        statements.push({ sql, rows: rows as Record<string, unknown>[] });
+        return rows;
+      },
+      get: async <T>(sql: string, params?: SqlParams) => {
+        const row = await driver.get<T>(sql, params);
+        statements.push({ sql, rows: row === undefined ? [] : [row as Record<string, unknown>] });
+        return row;
+      },
+      run: (sql, params) => driver.run(sql, params),
+      runBatch: (sql, rows) => driver.runBatch(sql, rows),
+      insertMany: (table, columns, rows) => driver.insertMany(table, columns, rows),
+    };
+    return new RkEntryListing(recording, driver.dialect, new SourceRefChunks(recording), keep);
+  }
+
+  /**
+   * `count` more rows of dataset `datasetId`, every 10th in folder /q-1/ and every 10th + 5 in
+   * /q-2/ (substrings of one window and no pg_trgm trigram: the ordered index serves them, never
+   * the trigram index alone), then indexed.
+   */
+  async function insertFolders(datasetId: number, count: number): Promise<void> {
+    const from = Number((await driver.get<{ n: number }>('SELECT COUNT(*) AS n FROM rk_entries WHERE dataset_id = ?', [datasetId]))!.n);
+    await driver.run(`INSERT INTO rk_entries (dataset_id, source_ref, line, labels, is_labeled, has_errors, created_rev)
+      SELECT ?, format('s3://b/%s/p-%s.jpg', CASE WHEN g % 10 = 0 THEN 'q-1' WHEN g % 10 = 5 THEN 'q-2' ELSE 'r-' || (g % 7) END, g), 'late', '[]', 1, 0, 1
+      FROM generate_series(${from + 1}, ${from + count}) AS g`, [datasetId]);
+    await driver.run(`UPDATE rk_entries SET line = 'line ' || id WHERE line = 'late'`);
+    await catchUp(driver);
+  }
+
+  /** The postings of `text`'s bucket (one window) in the dataset. */
+  async function bucketPostings(datasetId: number, text: string): Promise<number> {
+    const [bucket] = windowBuckets(text);
+    return Number((await driver.get<{ n: number }>('SELECT COALESCE(SUM(n), 0) AS n FROM rk_ref_chunks WHERE dataset_id = ? AND bucket = ?', [datasetId, bucket]))!.n);
   }
 
   /** A statement that reads the ordered index's chunks for a page (not their sizes, kept a minute). */
@@ -317,5 +362,56 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', () => {
     expect(await indexedUpTo()).toBeGreaterThanOrEqual(before + CHUNK_IDS);
     await expectIndexMatchesRows();
     await expectListingsExact(second);
+  });
+
+  it('neither reads nor keeps a bucket that grew past the kept bound since its size was read: the page takes the rounds of chunks', async () => {
+    await insertFolders(21, 1000);
+    const before = await bucketPostings(21, '/q-1/');
+    const statements: { sql: string; rows: Record<string, unknown>[] }[] = [];
+    const listing = recordingListing({ bucketPostings: before + 50, postings: 2_000_000 }, statements);
+    const page = async () => (await listing.page(21, REVISION, { sourceRefContains: '/q-1/' }, 0, 100)).map((row) => row.id);
+    // The bucket is small: kept, its postings read in one statement (not a round of chunks).
+    expect(await page()).toEqual(truth(await datasetRows(21), '/q-1/', {}).slice(0, 100));
+    expect(statements.filter(({ sql }) => readsChunks(sql)).map(({ sql }) => sql.includes('MIN(chunk)'))).toEqual([false]);
+    // A bulk import within the minute its size is noted for: the bucket grows past the bound.
+    await insertFolders(21, 1000);
+    expect(await bucketPostings(21, '/q-1/')).toBeGreaterThan(before + 50);
+    const expected = truth(await datasetRows(21), '/q-1/', {}).slice(0, 100);
+    // (The kept list is served once more, up to the mark it was read at, and dropped: the mark moved.)
+    expect(await page()).toEqual(expected);
+    statements.length = 0;
+    expect(await page()).toEqual(expected);
+    // Its chunks are read by rounds only: the statement of a kept bucket's postings read none.
+    const read = statements.filter(({ rows }) => rows.some((row) => Buffer.isBuffer(row.ids)));
+    expect(read.length).toBeGreaterThan(0);
+    for (const { sql } of read) expect(sql).toContain('MIN(chunk)');
+    // And the size it found is noted: the next page goes to the rounds at once, nothing kept.
+    statements.length = 0;
+    expect(await page()).toEqual(expected);
+    expect(statements.filter(({ sql }) => readsChunks(sql)).map(({ sql }) => sql.includes('MIN(chunk)'))).toEqual([true]);
+  });
+
+  it('counts what it keeps exactly: buckets read again replace their old postings in the total, so the cap drops nothing below it', async () => {
+    await insertFolders(23, 2000);
+    const [a, b] = [await bucketPostings(23, '/q-1/'), await bucketPostings(23, '/q-2/')];
+    const statements: { sql: string; rows: Record<string, unknown>[] }[] = [];
+    // Room for both buckets, exactly.
+    const listing = recordingListing({ bucketPostings: 65_536, postings: a + b }, statements);
+    const page = async (text: string) => (await listing.page(23, REVISION, { sourceRefContains: text }, 0, 100)).map((row) => row.id);
+    const rows = await datasetRows(23);
+    expect(await page('/q-2/')).toEqual(truth(rows, '/q-2/', {}).slice(0, 100));
+    expect(await page('/q-1/')).toEqual(truth(rows, '/q-1/', {}).slice(0, 100));
+    for (let round = 0; round < 3; round++) {
+      // The mark moves (another dataset's rows): /q-1/ is served once more, dropped, and read again.
+      await insertFolders(22, 10);
+      expect(await page('/q-1/')).toEqual(truth(rows, '/q-1/', {}).slice(0, 100));
+      statements.length = 0;
+      expect(await page('/q-1/')).toEqual(truth(rows, '/q-1/', {}).slice(0, 100));
+      expect(statements.filter(({ sql }) => readsChunks(sql))).toHaveLength(1);
+    }
+    // /q-2/ is still kept: its page reads no chunk (the total never passed the cap).
+    statements.length = 0;
+    expect(await page('/q-2/')).toEqual(truth(rows, '/q-2/', {}).slice(0, 100));
+    expect(statements.filter(({ sql }) => readsChunks(sql))).toHaveLength(0);
   });
 });
