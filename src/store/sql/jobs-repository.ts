@@ -179,11 +179,11 @@ export class JobsRepository {
 
   /**
    * Removes the body pieces of the jobs `ids` that have ended keeping nothing (finish): no job row
-   * and no failed_jobs note holds them. Its own short transaction, after the finishing one. The
+   * and no failed_jobs note holds them, after the finishing transaction, in a statement of its own
+   * (one per PURGE_IDS_PER_STATEMENT jobs, each committing by itself outside a transaction). The
    * test is in the DELETE: a job that has neither never gets either again (ids are never given
    * twice; only RetryJob brings an id back, from its note, in the transaction that deletes the
-   * note), so no take-then-delete is needed against a node queueing or retrying meanwhile. Outside
-   * a transaction, each statement commits on its own.
+   * note), so no take-then-delete is needed against a node queueing or retrying meanwhile.
    */
   async removeEndedBodies(ids: readonly number[]): Promise<void> {
     await this.#inChunks(ids, (marks) => `DELETE FROM job_bodies WHERE job_id IN (${marks})
@@ -196,7 +196,7 @@ export class JobsRepository {
   /**
    * Body pieces of up to `limit` ended jobs whose removal never came (the process stopped between
    * a job's finish and removeEndedBodies: a crash, a kill -9, a store outage): removed as
-   * removeEndedBodies does, in one transaction per call. Resolves to how many jobs' pieces went.
+   * removeEndedBodies does. Resolves to how many jobs' pieces went.
    */
   async removeOrphanBodies(limit: number): Promise<number> {
     const rows = await this.db.all<{ job_id: number }>(
