@@ -11,6 +11,7 @@ import type { FailedJobNote, JobRecord } from '../store/records.js';
 import { StoreUnavailableError } from '../store/store-unavailable-error.js';
 import type { WriteOptions } from '../store/sql/sql-driver.js';
 import type { Repositories, Store } from '../store/store.js';
+import { EndedBodies } from './ended-bodies.js';
 import { HeldBodies } from './held-bodies.js';
 import type { AcceptedBody } from './held-bodies.js';
 import { JobCancelled, LeaseLostError, LeftToRunner } from './job.js';
@@ -78,6 +79,8 @@ export class JobRunner {
   #stopping = new AbortController();
   /** Payloads of jobs this process just accepted, read from memory when this runner claims them. */
   readonly #held = new HeldBodies();
+  /** Body pieces of jobs that finished here, removed after their finish commits (EndedBodies). */
+  readonly #ended: EndedBodies;
   /** The caps on failed jobs' kept bytes, as JobsRepository.finish takes them (undefined: uncapped). */
   get #keepCaps(): FailedJobNote['keep'] {
     const { maxKeptFailedBytesPerAccount: perAccount, maxKeptFailedBytes: total } = this.config;
@@ -94,6 +97,7 @@ export class JobRunner {
     private readonly observer: JobObserver = UNOBSERVED,
   ) {
     this.#definitions = new Map(definitions.map((definition) => [definition.kind, definition as JobDefinition]));
+    this.#ended = new EndedBodies(store, logger);
   }
 
   start(): void {
@@ -201,6 +205,8 @@ export class JobRunner {
     // rather than wait out the lease on a store that has been closed under it.
     await this.#draining;
     await Promise.allSettled([...this.#running]);
+    // Before the store closes: what is left to remove goes now rather than to the next sweep.
+    await this.#ended.flush();
   }
 
   #fill(): Promise<void> {
@@ -371,8 +377,9 @@ export class JobRunner {
    */
   #context(job: JobRecord, definition: JobDefinition | undefined, logger: Logger, failing?: { attempts: number; cancelled?: { by: string; found: JobCancelledWhile } }, inRequest = false): JobContext {
     type Failure = { error?: string; retryRefusal?: string };
-    const guarded = <T>(fn: (tx: Repositories) => Promise<T>, finish: false | { failure?: Failure }, options?: WriteOptions) =>
-      this.store.transaction(async (tx) => {
+    const guarded = async <T>(fn: (tx: Repositories) => Promise<T>, finish: false | { failure?: Failure }, options?: WriteOptions) => {
+      let finished = false;
+      const result = await this.store.transaction(async (tx) => {
         const lease = await tx.jobs.lease(job.id, this.owner);
         if (!lease) throw new LeaseLostError(job.id);
         if (lease.cancelRequestedBy !== null && !failing?.cancelled) throw new JobCancelled(lease.cancelRequestedBy);
@@ -394,8 +401,13 @@ export class JobRunner {
         }
         // A file staged for it (UploadDatasetImport) goes with it, however it ended: not kept for a retry.
         await tx.importUploads.removeOfJob(job.id);
+        finished = !failed;
         return result;
       }, options);
+      // Its stored request goes once the result is visible (JobsRepository.finish says why).
+      if (finished && job.body) this.#ended.ended(job.id);
+      return result;
+    };
     return {
       job,
       store: this.store,

@@ -8,20 +8,29 @@ import { SqliteDriver } from '../../src/store/sqlite/sqlite-driver.js';
  * (either engine), until `stop`: for tests that count how often a path takes a lock or sums a
  * table. The statements still run on the real database.
  */
-export function recordTransactionStatements(): { readonly statements: string[]; stop(): void } {
+export function recordTransactionStatements(): { readonly statements: string[]; readonly transactions: string[][]; stop(): void } {
   const statements: string[] = [];
-  const record = (tx: SqlExecutor): SqlExecutor => ({
-    all: (sql, params) => (statements.push(sql), tx.all(sql, params)),
-    get: (sql, params, options) => (statements.push(sql), tx.get(sql, params, options)),
-    run: (sql, params, options) => (statements.push(sql), tx.run(sql, params, options)),
-    runBatch: (sql, rows) => (statements.push(sql), tx.runBatch(sql, rows)),
-    insertMany: (table, columns, rows) => tx.insertMany(table, columns, rows),
-  });
+  /** The same statements, one list per transaction (an attempt of one, when it is retried). */
+  const transactions: string[][] = [];
+  const record = (tx: SqlExecutor, mine: string[]): SqlExecutor => {
+    const note = (sql: string) => (statements.push(sql), mine.push(sql));
+    return {
+      all: (sql, params) => (note(sql), tx.all(sql, params)),
+      get: (sql, params, options) => (note(sql), tx.get(sql, params, options)),
+      run: (sql, params, options) => (note(sql), tx.run(sql, params, options)),
+      runBatch: (sql, rows) => (note(sql), tx.runBatch(sql, rows)),
+      insertMany: (table, columns, rows) => tx.insertMany(table, columns, rows),
+    };
+  };
   const spies = [SqliteDriver.prototype, PostgresDriver.prototype].map((prototype) => {
     const original = prototype.transaction;
     return vi.spyOn(prototype, 'transaction').mockImplementation(function (this: unknown, fn, options) {
-      return original.call(this, (tx: SqlExecutor) => fn(record(tx)), options) as never;
+      return original.call(this, (tx: SqlExecutor) => {
+        const mine: string[] = [];
+        transactions.push(mine);
+        return fn(record(tx, mine));
+      }, options) as never;
     });
   });
-  return { statements, stop: () => spies.forEach((spy) => spy.mockRestore()) };
+  return { statements, transactions, stop: () => spies.forEach((spy) => spy.mockRestore()) };
 }

@@ -1,5 +1,5 @@
 import type { FailedJob, FailedJobNote, JobBody, JobRecord, JobState, JobTally, ListedJob, NewJob, OpenJob } from '../records.js';
-import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
+import type { SqlDialect, SqlExecutor, SqlValue, WriteOptions } from './sql-driver.js';
 
 /**
  * Job payloads are stored in pieces of 64 KiB: the database engine copies each value it is given
@@ -10,7 +10,7 @@ import type { SqlDialect, SqlExecutor, SqlValue } from './sql-driver.js';
 const BODY_PIECE = 64 * 1024;
 /** Pieces read per query: few round trips (PostgreSQL), 512 KiB in flight. */
 const PIECES_PER_READ = 8;
-/** Job ids per DELETE of purged jobs' bodies (well under either engine's limit on parameters). */
+/** Job ids per DELETE of purged or ended jobs' bodies (well under either engine's limit on parameters). */
 const PURGE_IDS_PER_STATEMENT = 500;
 
 interface JobRow {
@@ -153,7 +153,14 @@ export class JobsRepository {
    * so a cancel answered "asked for" is never lost to a job that finishes at the same moment.)
    * A failed job (`failed`: it gave up, or was rejected or cancelled) is noted in failed_jobs in
    * the same transaction, with its payload, and keeps its body pieces when `failed.keepBody`
-   * (RetryJob may queue it again).
+   * (RetryJob may queue it again), or loses them here.
+   *
+   * A job that finished (no `failed`) leaves its body pieces to `removeEndedBodies`, after this
+   * transaction commits: freeing a 5 MB request's 80 pieces walks each one's overflow pages
+   * (3-24 ms), all of it before the job's result became visible when done here. Its pieces,
+   * left with no job row and no note, count against nothing (only failed_jobs.kept_bytes is
+   * capped), no job reads them (its id is never given again), and the sweep removes them if the
+   * removal never came (removeOrphanBodies).
    */
   async finish(id: number, owner: string, failed?: FailedJobNote, evenIfCancelled = false): Promise<boolean> {
     const note = failed && await this.db.get<{ id: number; payload_bytes: number | string | null }>(
@@ -164,9 +171,48 @@ export class JobsRepository {
     );
     const cancelled = evenIfCancelled ? '' : ' AND cancel_requested_by IS NULL';
     if ((await this.db.run(`DELETE FROM jobs WHERE id = ? AND lease_owner = ?${cancelled}`, [id, owner])) !== 1) return false;
-    const kept = note && failed?.keepBody && await this.#keep(Number(note.id), Number(note.payload_bytes ?? 0), failed);
+    if (!failed) return true;
+    const kept = note && failed.keepBody && await this.#keep(Number(note.id), Number(note.payload_bytes ?? 0), failed);
     if (!kept) await this.db.run('DELETE FROM job_bodies WHERE job_id = ?', [id]);
     return true;
+  }
+
+  /**
+   * Removes the body pieces of the jobs `ids` that have ended keeping nothing (finish): no job row
+   * and no failed_jobs note holds them, after the finishing transaction, in a statement of its own
+   * (one per PURGE_IDS_PER_STATEMENT jobs, each committing by itself outside a transaction). The
+   * test is in the DELETE: a job that has neither never gets either again (ids are never given
+   * twice; only RetryJob brings an id back, from its note, in the transaction that deletes the
+   * note), so no take-then-delete is needed against a node queueing or retrying meanwhile.
+   */
+  async removeEndedBodies(ids: readonly number[]): Promise<void> {
+    await this.#inChunks(ids, (marks) => `DELETE FROM job_bodies WHERE job_id IN (${marks})
+      AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = job_bodies.job_id)
+      AND NOT EXISTS (SELECT 1 FROM failed_jobs WHERE failed_jobs.job_id = job_bodies.job_id)`,
+    // Not synced (SQLite): a removal a power failure takes back is done again by the sweep.
+    { durability: 'deferred' });
+  }
+
+  /**
+   * Body pieces of up to `limit` ended jobs whose removal never came (the process stopped between
+   * a job's finish and removeEndedBodies: a crash, a kill -9, a store outage): removed as
+   * removeEndedBodies does. Resolves to how many jobs' pieces went.
+   */
+  async removeOrphanBodies(limit: number): Promise<number> {
+    const rows = await this.db.all<{ job_id: number }>(
+      `SELECT DISTINCT job_id FROM job_bodies WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = job_bodies.job_id)
+       AND NOT EXISTS (SELECT 1 FROM failed_jobs WHERE failed_jobs.job_id = job_bodies.job_id) LIMIT ?`, [limit],
+    );
+    await this.removeEndedBodies(rows.map((row) => Number(row.job_id)));
+    return rows.length;
+  }
+
+  /** Runs `sql(marks)` for `ids`, PURGE_IDS_PER_STATEMENT ids at a time (`marks`: their placeholders). */
+  async #inChunks(ids: readonly number[], sql: (marks: string) => string, options?: WriteOptions): Promise<void> {
+    for (let at = 0; at < ids.length; at += PURGE_IDS_PER_STATEMENT) {
+      const chunk = ids.slice(at, at + PURGE_IDS_PER_STATEMENT);
+      await this.db.run(sql(chunk.map(() => '?').join(', ')), chunk, options);
+    }
   }
 
   /**
@@ -389,11 +435,7 @@ export class JobsRepository {
    */
   async purgeFailed(before: number): Promise<number> {
     const gone = await this.db.all<{ job_id: number }>('DELETE FROM failed_jobs WHERE failed_at < ? RETURNING job_id', [before]);
-    const ids = [...new Set(gone.map((row) => Number(row.job_id)))];
-    for (let at = 0; at < ids.length; at += PURGE_IDS_PER_STATEMENT) {
-      const chunk = ids.slice(at, at + PURGE_IDS_PER_STATEMENT);
-      await this.db.run(`DELETE FROM job_bodies WHERE job_id IN (${chunk.map(() => '?').join(', ')})`, chunk);
-    }
+    await this.#inChunks([...new Set(gone.map((row) => Number(row.job_id)))], (marks) => `DELETE FROM job_bodies WHERE job_id IN (${marks})`);
     return gone.length;
   }
 }

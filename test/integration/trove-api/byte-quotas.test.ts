@@ -246,6 +246,65 @@ describe.each(BACKENDS)("failed jobs' kept requests: capped per account and in a
   });
 });
 
+describe.each(BACKENDS)("finished jobs' stored requests: removed after the result is visible, counted against no cap meanwhile (%s)", (backend) => {
+  let server: TestServer;
+  let account: IssuedCredential;
+  const change = (tag: string) => lines(...Array.from({ length: 40 }, (_, i) => classificationLine(`s3://photos/${tag}-${'x'.repeat(600)}-${i}.png`, 'cat')));
+  const CHANGE = change('a').length;
+  const jobs = () => new JobsClient(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: account }));
+  const pieces = async (jobId: number) => Number((await rawSql<{ n: number }>(server, 'SELECT COUNT(*) AS n FROM job_bodies WHERE job_id = ?', [jobId])).rows[0].n);
+
+  beforeAll(async () => {
+    // One kept request fits the account's cap; two do not.
+    server = await startServer({ backend, imageChecks: { enabled: false }, jobs: { pollMs: 50, maxKeptFailedBytesPerAccount: Math.floor(1.5 * CHANGE) } });
+    account = await server.createCredential({ account: '444444444444' });
+  });
+  afterAll(async () => {
+    server?.trove.runner.resume();
+    await server?.close();
+  });
+
+  it('a finished change\'s pieces go once it is complete; left behind by a crash, they count against nothing and the sweep removes them', async () => {
+    const rekognition = server.rekognition({ credentials: account });
+    const [done, failing] = [await newDataset(rekognition), await newDataset(rekognition)];
+    server.trove.runner.pause();
+    await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: done, Changes: { GroundTruth: change('done') } }));
+    const { jobId } = (await jobs().all()).find((job) => job.resources.includes(done))!;
+    expect(await pieces(jobId)).toBe(1);
+    const recorded = recordTransactionStatements();
+    try {
+      server.trove.runner.resume();
+      expect(await settled(rekognition, done)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: 40 } });
+      // Removed in its own statement after the publishing commit (JobsRepository.finish), shortly after.
+      await eventually(async () => ((await pieces(jobId)) === 0 ? true : undefined), 10_000, 'the finished job\'s pieces to go');
+    } finally {
+      recorded.stop();
+    }
+    const publishing = recorded.transactions.filter((statements) => statements.some((sql) => /^DELETE FROM jobs WHERE/.test(sql)));
+    expect(publishing).toHaveLength(1);
+    expect(publishing[0].filter((sql) => /job_bodies/.test(sql))).toEqual([]);
+
+    // The crash window: the finish committed, the process died before the removal. Its pieces,
+    // larger than the account's cap, are held by no job and no failed job's note.
+    await rawSql(server, 'INSERT INTO job_bodies (job_id, seq, body) VALUES (?, 0, ?)', [jobId, Buffer.alloc(2 * CHANGE, 7)]);
+    // A failed change of the same account is still kept: the left-over pieces are counted nowhere.
+    server.trove.runner.pause();
+    await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn: failing, Changes: { GroundTruth: change('failing') } }));
+    const queued = (await jobs().all()).find((job) => job.resources.includes(failing) && job.state === 'QUEUED')!;
+    expect((await jobs().cancel(queued.jobId)).state).toBe('CANCELLED');
+    expect((await jobs().all(['FAILED'])).find((job) => job.jobId === queued.jobId)).toMatchObject({ retryable: true });
+    expect(await pieces(queued.jobId)).toBe(1);
+    server.trove.runner.resume();
+
+    // A queued job's pieces (one not due for an hour) are held by its row.
+    const open = await server.trove.store.jobs.enqueue({ kind: 'test.not-due', payloadVersion: 1, resource: 'r', payload: {}, body: Buffer.from('lines'), runAfter: Date.now() + 3_600_000, createdAt: Date.now() });
+
+    // The sweep removes the left-over pieces, and only those: the kept request and the queued one stay.
+    await server.trove.maintenance.sweep();
+    expect([await pieces(jobId), await pieces(queued.jobId), await pieces(open)]).toEqual([0, 1, 1]);
+  });
+});
+
 describe.each(BACKENDS)("failed jobs' kept requests of no account (a resource that is no ARN): the oldest let go first too (%s)", (backend) => {
   let server: TestServer;
   beforeAll(async () => {
