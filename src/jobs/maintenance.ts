@@ -17,10 +17,11 @@ export interface MaintenanceConfig {
 const PURGE_CHUNK = 2000;
 const ORPHAN_UPLOADS_PER_SWEEP = 100;
 /**
- * Finished jobs' left-over requests removed per sweep, in one statement: left only by a crash, and
- * freeing a 5 MB one holds SQLite's writer (and event loop) ~10 ms.
+ * Finished jobs' left-over requests removed per sweep, one a statement: left by a crash or by
+ * removals that kept failing (EndedBodies), and freeing a 5 MB one holds SQLite's writer (and
+ * event loop) ~10 ms.
  */
-const ORPHAN_BODIES_PER_SWEEP = 16;
+const ORPHAN_BODIES_PER_SWEEP = 64;
 const DATASETS_PER_SWEEP = 100;
 /**
  * Source-refs added to the trigram index per transaction: a few milliseconds of the event loop
@@ -158,8 +159,11 @@ export class Maintenance {
       const before = this.clock.now() - this.config.failedJobRetentionMs;
       await this.store.transaction((tx) => tx.jobs.purgeFailed(before));
       // Stored requests of finished jobs whose removal never came (the process stopped right after the finish: EndedBodies).
-      const orphans = await this.store.jobs.removeOrphanBodies(ORPHAN_BODIES_PER_SWEEP);
-      if (orphans > 0) this.logger.info({ jobs: orphans }, 'stored requests of finished jobs removed');
+      // (Its own catch: a failure here must not skip the uploads and the index below.)
+      await this.store.jobs.removeOrphanBodies(ORPHAN_BODIES_PER_SWEEP).then(
+        (orphans) => { if (orphans > 0) this.logger.info({ jobs: orphans }, 'stored requests of finished jobs removed'); },
+        (error: unknown) => this.logger.warn({ err: error }, 'could not remove finished jobs\' left-over stored requests'),
+      );
       await this.#removeOrphanUploads();
       await this.indexSourceRefs();
     })().catch((error: unknown) => this.logger.error({ err: error }, 'maintenance sweep failed'));

@@ -206,7 +206,7 @@ export class JobRunner {
     await this.#draining;
     await Promise.allSettled([...this.#running]);
     // Before the store closes: what is left to remove goes now rather than to the next sweep.
-    await this.#ended.flush();
+    await this.#ended.stop();
   }
 
   #fill(): Promise<void> {

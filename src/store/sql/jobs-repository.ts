@@ -196,14 +196,17 @@ export class JobsRepository {
   /**
    * Body pieces of up to `limit` ended jobs whose removal never came (the process stopped between
    * a job's finish and removeEndedBodies: a crash, a kill -9, a store outage): removed as
-   * removeEndedBodies does. Resolves to how many jobs' pieces went.
+   * removeEndedBodies does, one job a statement (freeing a 5 MB request holds SQLite's writer, and
+   * its event loop, ~10 ms). Resolves to how many jobs' pieces went.
    */
   async removeOrphanBodies(limit: number): Promise<number> {
+    // Only each job's first piece is looked at (every stored request has one, and its pieces go
+    // all at once): the scan of the primary key meets one entry a job instead of 80 for 5 MB.
     const rows = await this.db.all<{ job_id: number }>(
-      `SELECT DISTINCT job_id FROM job_bodies WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = job_bodies.job_id)
+      `SELECT job_id FROM job_bodies WHERE seq = 0 AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = job_bodies.job_id)
        AND NOT EXISTS (SELECT 1 FROM failed_jobs WHERE failed_jobs.job_id = job_bodies.job_id) LIMIT ?`, [limit],
     );
-    await this.removeEndedBodies(rows.map((row) => Number(row.job_id)));
+    for (const row of rows) await this.removeEndedBodies([Number(row.job_id)]);
     return rows.length;
   }
 
