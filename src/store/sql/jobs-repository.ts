@@ -12,6 +12,12 @@ const BODY_PIECE = 64 * 1024;
 const PIECES_PER_READ = 8;
 /** Job ids per DELETE of purged or ended jobs' bodies (well under either engine's limit on parameters). */
 const PURGE_IDS_PER_STATEMENT = 500;
+/**
+ * Body pieces (of `job_bodies`) that belong to no job: neither a job row nor a failed_jobs note
+ * holds them. removeEndedBodies and removeOrphanBodies remove only these.
+ */
+const UNOWNED_BODY = `NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = job_bodies.job_id)
+      AND NOT EXISTS (SELECT 1 FROM failed_jobs WHERE failed_jobs.job_id = job_bodies.job_id)`;
 
 interface JobRow {
   id: number;
@@ -186,9 +192,7 @@ export class JobsRepository {
    * note), so no take-then-delete is needed against a node queueing or retrying meanwhile.
    */
   async removeEndedBodies(ids: readonly number[]): Promise<void> {
-    await this.#inChunks(ids, (marks) => `DELETE FROM job_bodies WHERE job_id IN (${marks})
-      AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = job_bodies.job_id)
-      AND NOT EXISTS (SELECT 1 FROM failed_jobs WHERE failed_jobs.job_id = job_bodies.job_id)`,
+    await this.#inChunks(ids, (marks) => `DELETE FROM job_bodies WHERE job_id IN (${marks}) AND ${UNOWNED_BODY}`,
     // Not synced (SQLite): a removal a power failure takes back is done again by the sweep.
     { durability: 'deferred' });
   }
@@ -203,8 +207,7 @@ export class JobsRepository {
     // Only each job's first piece is looked at (every stored request has one, and its pieces go
     // all at once): the scan of the primary key meets one entry a job instead of 80 for 5 MB.
     const rows = await this.db.all<{ job_id: number }>(
-      `SELECT job_id FROM job_bodies WHERE seq = 0 AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = job_bodies.job_id)
-       AND NOT EXISTS (SELECT 1 FROM failed_jobs WHERE failed_jobs.job_id = job_bodies.job_id) LIMIT ?`, [limit],
+      `SELECT job_id FROM job_bodies WHERE seq = 0 AND ${UNOWNED_BODY} LIMIT ?`, [limit],
     );
     for (const row of rows) await this.removeEndedBodies([Number(row.job_id)]);
     return rows.length;

@@ -171,7 +171,8 @@ export class RkEntryListing {
     const density = (size: BucketSize) => size.postings / (Math.max(1, size.chunks) * CHUNK_IDS);
     if (density(rarest) > COMMON_WINDOW) return undefined;
     const chosen = next && density(next) <= COMMON_SECOND_WINDOW ? [rarest.bucket, next.bucket] : [rarest.bucket];
-    if (chosen.every((bucket) => ranked.find((size) => size.bucket === bucket)!.postings <= this.keep.bucketPostings)) {
+    const bySize = (bucket: number) => ranked.find((size) => size.bucket === bucket)!;
+    if (chosen.every((bucket) => bySize(bucket).postings <= this.keep.bucketPostings)) {
       const kept = await this.#fromPostings(query, chosen, afterId, lines);
       if (kept) return kept;
     }
@@ -184,7 +185,6 @@ export class RkEntryListing {
     // should hold 2 pages of candidates, up to POSTINGS_A_ROUND postings of both buckets: a
     // substring with fewer matches than a page ends its page only at the last chunk, and took a
     // round trip per doubling.
-    const bySize = (bucket: number) => ranked.find((size) => size.bucket === bucket)!;
     const candidates = rarest.postings * (chosen.length > 1 ? density(bySize(chosen[1])) : 1);
     const perChunk = chosen.reduce((sum, bucket) => sum + bySize(bucket).postings / Math.max(1, bySize(bucket).chunks), 0);
     const pages = (expected: number) => Math.ceil((2 * query.limit * rarest.chunks) / Math.max(expected, Number.MIN_VALUE));
