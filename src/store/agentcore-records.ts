@@ -30,6 +30,11 @@ export interface AcDatasetRecord {
   nextSeq: number;
   /** The last version number handed out (numbers are never reused). */
   lastVersion: number;
+  /**
+   * The newest revision at which a row version garbage collection removed had been superseded (0:
+   * none removed): the DRAFT read at a revision below it may miss examples (its download breaks).
+   */
+  collectedRev: number;
   createdAt: number;
   updatedAt: number;
 }

@@ -27,7 +27,7 @@ export class AgentCoreDownloads implements DownloadSource {
   async open(target: LinkTarget): Promise<DownloadOpen> {
     const { dataset: id, version, revision, format } = target;
     if (typeof id !== 'number' || typeof version !== 'string' || typeof revision !== 'number') return { status: 'forbidden', message: 'The request signature is invalid' };
-    const gone = await goneReason(this.store, id, version);
+    const gone = await goneReason(this.store, id, version, revision);
     if (gone) return { status: 'gone', message: gone };
     const pages = this.#pages(id, version, revision);
     return format === 'csv'
@@ -39,9 +39,12 @@ export class AgentCoreDownloads implements DownloadSource {
    * Pages of examples, each bounded by rows and by bytes (PAGE_BYTES), so a slow reader holds at
    * most one. Each page is followed by a look at the dataset's record, and at the version's for a
    * published one: DeleteDataset removes the dataset's before any example row, and deleting a
-   * version removes its record in the transaction that collects the rows only it could see. So
-   * a page read while they were there is whole, and one read after (short, or empty) fails the
-   * download (DownloadGone) instead of ending the file early.
+   * version removes its record in the transaction that collects the rows only it could see. The
+   * DRAFT has no record of its own to go: what can go under it is its revision, once garbage
+   * collection removes rows superseded after it (a download running past the collection horizon
+   * while the DRAFT is edited), and the dataset's collected mark, raised in the transaction that
+   * removes them, says so. So a page read while they were there is whole, and one read after
+   * (short, or empty) fails the download (DownloadGone) instead of ending the file early.
    */
   #pages(dataset: number, version: string, revision: number): ExamplePages {
     const store = this.store;
@@ -49,7 +52,7 @@ export class AgentCoreDownloads implements DownloadSource {
       async* pages() {
         for (let after = 0; ;) {
           const { rows, more } = await store.acExamples.page(dataset, revision, after, PAGE_ROWS, PAGE_BYTES);
-          const gone = await goneReason(store, dataset, version);
+          const gone = await goneReason(store, dataset, version, revision);
           if (gone) throw new DownloadGone(gone);
           if (rows.length > 0) yield rows;
           if (!more || rows.length === 0) return;
@@ -60,10 +63,19 @@ export class AgentCoreDownloads implements DownloadSource {
   }
 }
 
-/** Why a link to this version of the dataset can no longer be served, if it cannot: the dataset or the (published) version is gone. */
-async function goneReason(store: Store, dataset: number, version: string): Promise<string | undefined> {
-  if (!(await store.acDatasets.findById(dataset))) return 'The dataset no longer exists.';
-  if (version !== 'DRAFT' && !(await store.acVersions.find(dataset, Number(version)))) return `Version ${version} of the dataset no longer exists.`;
+/**
+ * Why a link to this version of the dataset, read at `revision`, can no longer be served, if it
+ * cannot: the dataset or the (published) version is gone, or, for the DRAFT, rows superseded
+ * after `revision` were garbage-collected (a published version's rows are never collected).
+ */
+async function goneReason(store: Store, dataset: number, version: string, revision: number): Promise<string | undefined> {
+  const record = await store.acDatasets.findById(dataset);
+  if (!record) return 'The dataset no longer exists.';
+  if (version === 'DRAFT') {
+    if (revision < record.collectedRev) return `The DRAFT as it was at revision ${revision} is no longer kept: examples it held were garbage-collected.`;
+  } else if (!(await store.acVersions.find(dataset, Number(version)))) {
+    return `Version ${version} of the dataset no longer exists.`;
+  }
   return undefined;
 }
 

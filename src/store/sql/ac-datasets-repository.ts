@@ -20,12 +20,13 @@ interface DatasetRow {
   example_count: number;
   next_seq: number;
   last_version: number;
+  collected_rev: number;
   created_at: number;
   updated_at: number;
 }
 
 const COLUMNS = `id, account, region, dataset_id, name, arn, schema_type, description, kms_key_arn, tags, status, draft_status,
-  failure_reason, revision, example_count, next_seq, last_version, created_at, updated_at`;
+  failure_reason, revision, example_count, next_seq, last_version, collected_rev, created_at, updated_at`;
 
 /** AgentCore datasets: identity, status machine, the DRAFT's committed revision and counters. */
 export class AcDatasetsRepository {
@@ -130,6 +131,14 @@ export class AcDatasetsRepository {
     return Number(row!.last_version);
   }
 
+  /**
+   * Garbage collection removed row versions superseded at revisions up to `revision`: raises the
+   * dataset's mark (collectedRev) to it, never lowers it. Call in the transaction that removes them.
+   */
+  async markCollected(id: number, revision: number): Promise<void> {
+    await this.db.run('UPDATE ac_datasets SET collected_rev = ? WHERE id = ? AND collected_rev < ?', [revision, id, revision]);
+  }
+
   async delete(id: number): Promise<void> {
     await this.db.run('DELETE FROM ac_datasets WHERE id = ?', [id]);
   }
@@ -154,6 +163,7 @@ function toRecord(row: DatasetRow): AcDatasetRecord {
     exampleCount: Number(row.example_count),
     nextSeq: Number(row.next_seq),
     lastVersion: Number(row.last_version),
+    collectedRev: Number(row.collected_rev),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

@@ -117,19 +117,21 @@ export class AcExamplesRepository {
   /**
    * Garbage collection: deletes up to `limit` row versions superseded at or before `horizon`
    * that no published version can see (no version revision in [created_rev, deleted_rev)).
-   * `horizon` must be a revision no live page token or download link is pinned below.
+   * `horizon` must be a revision no live page token or download link is pinned below. Returns how
+   * many went, and the newest revision at which one of them had been superseded (0: none went):
+   * a reader of the DRAFT pinned below that revision may miss them (AcDatasetsRepository.markCollected).
    */
-  async purgeUnreachable(datasetId: number, horizon: number, limit: number): Promise<number> {
-    const ids = (await this.db.all<{ id: number }>(
-      `SELECT e.id FROM ac_examples e
+  async purgeUnreachable(datasetId: number, horizon: number, limit: number): Promise<{ removed: number; supersededUpTo: number }> {
+    const rows = await this.db.all<{ id: number; deleted_rev: number }>(
+      `SELECT e.id, e.deleted_rev FROM ac_examples e
        WHERE e.dataset_id = ? AND e.deleted_rev IS NOT NULL AND e.deleted_rev <= ?
          AND NOT EXISTS (SELECT 1 FROM ac_versions v
                          WHERE v.dataset_id = e.dataset_id AND v.revision >= e.created_rev AND v.revision < e.deleted_rev)
        LIMIT ?`,
       [datasetId, horizon, limit],
-    )).map((row) => Number(row.id));
-    await this.#delete(ids);
-    return ids.length;
+    );
+    await this.#delete(rows.map((row) => Number(row.id)));
+    return { removed: rows.length, supersededUpTo: rows.reduce((newest, row) => Math.max(newest, Number(row.deleted_rev)), 0) };
   }
 
   /** Deletes up to `limit` rows of a dataset being deleted; returns how many. */

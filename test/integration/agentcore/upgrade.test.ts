@@ -122,3 +122,51 @@ describe.each(BACKENDS)('agentcore: a store from before example contents had the
     });
   });
 });
+
+describe.each(BACKENDS)('agentcore: a store from before DRAFT download links checked collection (%s)', (backend) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'trove-ac-collected-'));
+  let database: TestDatabase | undefined;
+  afterAll(async () => {
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('marks, through migration 0040, how far each dataset may have been collected: its last horizon, else its first commit', async () => {
+    database = backend === 'postgres' ? await createTestDatabase() : undefined;
+    // The collection horizon: page token + link lifetimes, 600 ms.
+    const options: ServerOptions = {
+      backend, dataDir, ...(database ? { databaseUrl: database.url } : {}), pageTokenTtlMs: 500, agentcore: { downloadUrlTtlMs: 100, garbageAfterMs: 0 },
+    };
+    const store = { dataDir, databaseUrl: database?.url };
+    const marks = async () => (await rawSql<{ name: string; collected_rev: number }>(store, 'SELECT name, collected_rev FROM ac_datasets ORDER BY name')).rows
+      .map((row) => [row.name, Number(row.collected_rev)]);
+    const server = await startServer(options);
+    try {
+      const client = server.agentcore();
+      for (const datasetName of ['collected', 'kept']) {
+        const { datasetId } = await client.send(new CreateDatasetCommand({ datasetName, schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1', source: inline(predefinedBatch(3)) }));
+        await settled(client, datasetId!);
+        if (datasetName === 'kept') continue;
+        // Revision 2 supersedes a row; past the horizon, revision 3's job collects it.
+        const [first] = await allExamples(client, datasetId!);
+        await client.send(new UpdateDatasetExamplesCommand({ datasetId, examples: [{ exampleId: first.exampleId, ...predefined('replaced') }] }));
+        await settled(client, datasetId!);
+        await new Promise((resolve) => setTimeout(resolve, 800));
+        await client.send(new UpdateDatasetExamplesCommand({ datasetId, examples: [{ exampleId: first.exampleId, ...predefined('again') }] }));
+        await settled(client, datasetId!);
+      }
+    } finally {
+      await server.close();
+    }
+    // Collected at revision 2 (the row superseded there went), nothing collected from the other.
+    expect(await marks()).toEqual([['collected', 2], ['kept', 0]]);
+
+    // The store as the release before 0040 left it: no mark.
+    for (const statement of ['ALTER TABLE ac_datasets DROP COLUMN collected_rev', 'DELETE FROM schema_migrations WHERE version = 40']) await rawSql(store, statement);
+    await startServer(options).then((upgraded) => upgraded.close());
+    // Which rows went is not known then: every one was superseded at or before the last horizon
+    // (revision 2, the oldest commit time kept); the never collected dataset's first commit is no
+    // higher than any revision a link pins.
+    expect(await marks()).toEqual([['collected', 2], ['kept', 1]]);
+  });
+});
