@@ -19,6 +19,7 @@ const dog = (name: string) => classificationLine(`s3://photos/deleting/${name}.p
  * it so far. The delete job is held where its entry purge has ended and its history purge is to
  * start (as downloads-cut-short.test.ts holds it): every entry gone, every history record still
  * there, the state in which a read that only looks at what it reads answers a clean, wrong result.
+ * Changes of it are ConflictException (docs/trove-api.md, "A dataset being deleted").
  */
 describe.each(BACKENDS)('history reads of a dataset being deleted (%s)', (backend) => {
   let server: TestServer;
@@ -120,6 +121,40 @@ describe.each(BACKENDS)('history reads of a dataset being deleted (%s)', (backen
     }
     // Once it is gone, the same error.
     expect(await failure(history.listRevisions(arn))).toEqual([404, 'ResourceNotFoundException']);
+  });
+
+  it('refuses changes of it with ConflictException, also once its history is purged, and reads with ResourceNotFoundException', async () => {
+    const { arn, id } = await datasetWithHistory();
+    const { store, runner } = server.trove;
+    runner.pause();
+    try {
+      await client.send(new DeleteDatasetCommand({ DatasetArn: arn }));
+      // The delete job's own steps, entries then history, run here while the job waits:
+      // DELETE_IN_PROGRESS with no history row left, the dataset record and snapshots still there.
+      while ((await store.transaction((tx) => tx.rkEntries.purgeDataset(id, 1000))) > 0);
+      while ((await store.transaction((tx) => tx.rkHistory.purgeDataset(id))) > 0);
+      expect(await store.rkSnapshots.count(id)).toBe(2);
+      expect({
+        CreateDatasetSnapshot: await failure(history.createSnapshot(arn, 'late')),
+        'CreateDatasetSnapshot of a revision': await failure(history.createSnapshot(arn, 'late', 2)),
+        RestoreDatasetSnapshot: await failure(history.restore(arn, 'first')),
+        ListDatasetSnapshots: await failure(history.listSnapshots(arn)),
+        ListDatasetRevisions: await failure(history.listRevisions(arn)),
+      }).toEqual({
+        CreateDatasetSnapshot: [409, 'ConflictException'],
+        'CreateDatasetSnapshot of a revision': [409, 'ConflictException'],
+        RestoreDatasetSnapshot: [409, 'ConflictException'],
+        ListDatasetSnapshots: [404, 'ResourceNotFoundException'],
+        ListDatasetRevisions: [404, 'ResourceNotFoundException'],
+      });
+      // Deleting a snapshot of it is accepted: it goes, as all of them will.
+      await history.deleteSnapshot(arn, 'second');
+      expect(await store.rkSnapshots.count(id)).toBe(1);
+    } finally {
+      runner.resume();
+      await runner.idle();
+    }
+    expect(await failure(history.createSnapshot(arn, 'gone'))).toEqual([404, 'ResourceNotFoundException']);
   });
 
   it('answers the error, not a short clean page, when the delete starts while a page of entries is read', async () => {

@@ -41,12 +41,15 @@ export class SnapshotService {
       // and against the dataset's deletion purging it: this snapshot is either seen by both, or refused.
       const record = await tx.rkHistory.lock(dataset.id, revision);
       const current = await tx.rkDatasets.findById(dataset.id);
-      if (!record || !current) {
+      // Gone, or its id given to another dataset (SQLite reuses ids): not this one's to name.
+      if (current?.arn !== dataset.arn) throw new ResourceNotFoundException(`The dataset ${arn} does not exist.`);
+      // Before the history row's absence: the delete job purges history rows, and a change of a dataset being deleted is a conflict.
+      if (current.status === 'DELETE_IN_PROGRESS') throw new ConflictException(`The dataset ${arn} is being deleted.`);
+      if (!record) {
         throw new ResourceNotFoundException(revision > dataset.revision
           ? `The dataset ${arn} has no revision ${revision} (its committed revision is ${dataset.revision}).`
           : `Revision ${revision} of ${arn} is not in its history.`);
       }
-      if (current.status === 'DELETE_IN_PROGRESS') throw new ConflictException(`The dataset ${arn} is being deleted.`);
       if (record.collected && (await tx.rkSnapshots.atRevisions(dataset.id, [revision])).length === 0) throw new EntriesCollected(revision);
       if ((await tx.rkSnapshots.count(dataset.id)) >= this.deps.maxSnapshotsPerDataset) {
         throw new ServiceQuotaExceededException(`The dataset ${arn} already has ${this.deps.maxSnapshotsPerDataset} snapshots, the most it can have. Delete one first.`);
