@@ -182,6 +182,28 @@ describe.each(BACKENDS)('history reads of a dataset being deleted (%s)', (backen
     }
   });
 
+  it('says the dataset is being deleted when the purge makes a read fail, not that a revision left its history', async () => {
+    const { arn, id } = await datasetWithHistory();
+    const { store, runner } = server.trove;
+    runner.pause();
+    const find = store.rkHistory.find.bind(store.rkHistory);
+    // The snapshot is resolved, then, before its revision's history row is read, the dataset is
+    // deleted and its entries and history purged (the delete job's steps, run here).
+    vi.spyOn(store.rkHistory, 'find').mockImplementationOnce(async (datasetId, revision) => {
+      await client.send(new DeleteDatasetCommand({ DatasetArn: arn }));
+      while ((await store.transaction((tx) => tx.rkEntries.purgeDataset(id, 1000))) > 0);
+      while ((await store.transaction((tx) => tx.rkHistory.purgeDataset(id))) > 0);
+      return find(datasetId, revision);
+    });
+    try {
+      const error = await apiFailure(history.entriesAt(arn, 'first'));
+      expect([error.status, error.code, error.message]).toEqual([404, 'ResourceNotFoundException', `The dataset ${arn} is being deleted: its history and entries can no longer be read.`]);
+    } finally {
+      runner.resume();
+      await runner.idle();
+    }
+  });
+
   it('answers the error, not a position or count of a half-purged listing, when the delete starts while GetDatasetEntriesPageToken reads', async () => {
     const { arn, id } = await datasetWithHistory();
     const hold = holdBeforeHistoryPurge(id);

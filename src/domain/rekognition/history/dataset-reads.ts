@@ -22,25 +22,28 @@ export class DatasetBeingDeleted extends ResourceNotFoundException {
 /**
  * The one rule for Trove's reads of a dataset's history or entries: the caller's dataset `arn`
  * is read by `read` only if it is not being deleted, and what `read` answers is returned only if
- * the dataset is still readable once it has read (confirmReadable). A read pages with tokens: each
+ * the dataset is still readable once it has read (confirmed). A read pages with tokens: each
  * page comes through here, so a delete that starts between two pages or during one is
  * DatasetBeingDeleted, never a short page that looks whole.
  */
 export async function readDataset<T>(deps: { readonly store: Store }, caller: Caller, arn: string, read: (dataset: RkDatasetRecord) => Promise<T>): Promise<T> {
   const dataset = await findDataset(deps, caller, arn);
   if (dataset.status === 'DELETE_IN_PROGRESS') throw new DatasetBeingDeleted(arn);
-  const result = await read(dataset);
-  await confirmReadable(deps.store, dataset);
-  return result;
+  return confirmed(deps.store, dataset, read(dataset));
 }
 
 /**
- * After reading `dataset`'s rows: what was read was whole only if the dataset is still there by
- * its ARN (its account included), the same one (SQLite may give a deleted dataset's id to
- * another) and not being deleted. The status is committed before the delete job purges
- * anything, so one look after the last read of a page covers every read before it.
+ * What `reading` (reads of `dataset`'s rows) answers, once confirmed: it was whole only if the
+ * dataset is still there by its ARN (its account included), the same one (SQLite may give a
+ * deleted dataset's id to another) and not being deleted; otherwise DatasetBeingDeleted. The
+ * status is committed before the delete job purges anything, so one look after the last read of
+ * a page covers every read before it. A read that failed is looked at too: the purge makes reads
+ * fail (a revision no longer in the history, its entries "collected"), and the reason is the delete.
  */
-export async function confirmReadable(store: Store, dataset: RkDatasetRecord): Promise<void> {
+export async function confirmed<T>(store: Store, dataset: RkDatasetRecord, reading: Promise<T>): Promise<T> {
+  const outcome = await reading.then((value) => ({ value }), (error: unknown) => ({ error }));
   const current = await store.rkDatasets.findByArn(dataset.arn);
   if (current?.id !== dataset.id || current.status === 'DELETE_IN_PROGRESS') throw new DatasetBeingDeleted(dataset.arn);
+  if ('error' in outcome) throw outcome.error;
+  return outcome.value;
 }

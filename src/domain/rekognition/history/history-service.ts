@@ -4,7 +4,7 @@ import type { RevisionRecord } from '../../../store/rk-history-records.js';
 import type { Caller } from '../../caller.js';
 import { diffStep } from './entry-diff.js';
 import type { DiffCursor, EntryPair } from './entry-diff.js';
-import { confirmReadable, readDataset } from './dataset-reads.js';
+import { confirmed, readDataset } from './dataset-reads.js';
 import { describeChange } from './entry-shapes.js';
 import type { EntryChange } from './entry-shapes.js';
 import type { HistoryDeps } from './history-deps.js';
@@ -237,15 +237,15 @@ export class HistoryService {
    * has nothing to read (DatasetBeingDeleted), at the start or after any page.
    */
   async openRevision(caller: Caller, arn: string, at?: string): Promise<RevisionEntries> {
-    const { dataset, point } = await readDataset(this.deps, caller, arn, async (found) => ({ dataset: found, point: pointView(await this.#readablePoint(found, at)) }));
+    // Opened under the rule of every history read; its pages are read later, by the caller, each
+    // confirmed as readDataset confirms one.
+    const { dataset, point } = await readDataset(this.deps, caller, arn, async (found) => ({
+      dataset: found, point: pointView(await this.#readablePoint(found, at)),
+    }));
     const store = this.deps.store;
-    const page = async (afterId: number, size: number) => {
-      const rows = await this.#page(dataset.id, point.revision, afterId, size);
-      // DeleteDataset purges entries before history records, so the history check alone passes a
-      // page read mid-purge (short, or empty): the dataset itself says the page was whole.
-      await confirmReadable(store, dataset);
-      return rows;
-    };
+    // DeleteDataset purges entries before history records, so the history check alone passes a
+    // page read mid-purge (short, or empty): the dataset itself says the page was whole.
+    const page = (afterId: number, size: number) => confirmed(store, dataset, this.#page(dataset.id, point.revision, afterId, size));
     return {
       ...point,
       datasetArn: dataset.arn,
