@@ -2,13 +2,14 @@ import {
   InvalidPaginationTokenException, InvalidParameterException, ResourceInUseException, ResourceNotReadyException,
 } from '../../api/rekognition/errors.js';
 import { requesterOf } from '../../buckets/object-access.js';
-import type { EntryFilter, LabelStatsRow } from '../../store/records.js';
+import type { EntryFilter, LabelStatsRow, RkDatasetRecord } from '../../store/records.js';
 import type { Repositories } from '../../store/store.js';
 import type { Caller } from '../caller.js';
 import { fingerprint } from '../pagination.js';
 import type { DatasetService } from './dataset-service.js';
 import { EntriesChanged, ExpectationCheck } from './entry-versions.js';
 import type { EntryExpectation } from './entry-versions.js';
+import { readDataset } from './history/dataset-reads.js';
 import { RekognitionJobs } from './job-kinds.js';
 import type { DistributeEntriesPayload, ImportSource, UpdateEntriesPayload } from './job-kinds.js';
 import type { RekognitionDeps } from './rekognition-deps.js';
@@ -16,6 +17,8 @@ import { SETTLED, statusChange } from './status.js';
 
 interface EntryPageState { d: number; r: number; a: number; f: string }
 interface LabelPageState { d: number; a: string }
+interface PositionQuery { filter: EntryFilter; position: number; listingToken?: string }
+interface PositionToken { nextToken?: string; entryCount?: number }
 
 /** The entries of Rekognition datasets: batched changes, distribution, filtered listing, label stats. */
 export class EntryService {
@@ -134,12 +137,15 @@ export class EntryService {
    * of the filtered listing, so a client can open any position without walking the pages before
    * it. Pinned like every page token: to the revision and start time of `listingToken` (a token
    * of the same listing) when given, else to the committed revision now. `entryCount` is set
-   * instead when the listing has no entry at `position`.
+   * instead when the listing has no entry at `position`. It reads the entries for the Trove API,
+   * so under its rule for a dataset being deleted (readDataset): not found, also when the delete
+   * starts while it reads, rather than a position or count in what the purge has left.
    */
-  async tokenAt(caller: Caller, arn: string, query: { filter: EntryFilter; position: number; listingToken?: string }): Promise<{
-    nextToken?: string; entryCount?: number;
-  }> {
-    const dataset = await this.datasets.find(caller, arn);
+  tokenAt(caller: Caller, arn: string, query: PositionQuery): Promise<PositionToken> {
+    return readDataset(this.deps, caller, arn, (dataset) => this.#tokenAt(dataset, query));
+  }
+
+  async #tokenAt(dataset: RkDatasetRecord, query: PositionQuery): Promise<PositionToken> {
     const filter = asAwsMeansIt(query.filter);
     const filters = fingerprint(normalise(filter));
     let revision = dataset.revision;
@@ -149,7 +155,7 @@ export class EntryService {
       if (!state || state.d !== dataset.id || state.f !== filters || typeof state.r !== 'number') throw new InvalidPaginationTokenException();
       ({ r: revision, t: startedAt } = state);
     } else if (dataset.status === 'CREATE_IN_PROGRESS') {
-      throw new ResourceNotReadyException(`The dataset ${arn} is still being created.`);
+      throw new ResourceNotReadyException(`The dataset ${dataset.arn} is still being created.`);
     }
     const at = await this.deps.store.rkEntries.positionAt(dataset.id, revision, filter, query.position);
     if ('count' in at) return { entryCount: at.count };

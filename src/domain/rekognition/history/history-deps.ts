@@ -24,9 +24,10 @@ export const DEFAULT_MAX_SNAPSHOTS_PER_DATASET = 100;
 
 /**
  * The caller's dataset with this ARN, or the Trove API's ResourceNotFoundException: another
- * account's or region's dataset does not exist for the caller.
+ * account's or region's dataset does not exist for the caller. Whatever its status: reads of its
+ * history or entries go through readDataset (dataset-reads.ts), which refuses one being deleted.
  */
-export async function findDataset(deps: HistoryDeps, caller: Caller, arn: string): Promise<RkDatasetRecord> {
+export async function findDataset(deps: { readonly store: Store }, caller: Caller, arn: string): Promise<RkDatasetRecord> {
   const dataset = belongsTo(arn, caller) ? await deps.store.rkDatasets.findByArn(arn) : undefined;
   if (!dataset) throw new ResourceNotFoundException(`The dataset ${arn} does not exist.`);
   return dataset;

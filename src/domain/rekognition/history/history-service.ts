@@ -1,12 +1,12 @@
 import { ResourceNotFoundException, ValidationException } from '../../../api/trove/errors.js';
-import type { StoredEntry } from '../../../store/records.js';
+import type { RkDatasetRecord, StoredEntry } from '../../../store/records.js';
 import type { RevisionRecord } from '../../../store/rk-history-records.js';
 import type { Caller } from '../../caller.js';
 import { diffStep } from './entry-diff.js';
 import type { DiffCursor, EntryPair } from './entry-diff.js';
+import { confirmed, readDataset } from './dataset-reads.js';
 import { describeChange } from './entry-shapes.js';
 import type { EntryChange } from './entry-shapes.js';
-import { findDataset } from './history-deps.js';
 import type { HistoryDeps } from './history-deps.js';
 import { readReportItems } from './ingest-report.js';
 import type { ReportItem } from './ingest-report.js';
@@ -35,10 +35,19 @@ export interface RevisionEntries extends PointView {
   readonly datasetArn: string;
   /**
    * Pages in listing order; each is checked afterwards to be still readable (EntriesCollected)
-   * and its dataset still there, the same one, not being deleted (ResourceNotFoundException).
+   * and its dataset still there, the same one, not being deleted (DatasetBeingDeleted).
    */
   pages(pageSize?: number): AsyncGenerator<StoredEntry[]>;
 }
+
+/** What a page of each listing asks for, and answers. */
+interface PageQuery { maxResults: number; nextToken?: string }
+interface RevisionsPage { revisions: RevisionView[]; nextToken?: string }
+interface ReportPage { revision: RevisionRecord; items: ReportItem[]; nextToken?: string }
+interface DiffQuery extends PageQuery { from: string; to?: string }
+interface DiffPage { from: PointView; to: PointView; changes: DiffChange[]; nextToken?: string }
+interface EntriesQuery extends PageQuery { at?: string }
+interface EntriesPage { at: PointView; entries: string[]; nextToken?: string }
 
 interface RevisionsToken { d: number; b: number }
 interface ReportToken { d: number; r: number; p: number; o: number }
@@ -56,13 +65,17 @@ const ENTRY_PAGE = 1000;
 /**
  * The history of Rekognition datasets, read side: revisions with their counts, the ingest report
  * of each, differences between two revisions or snapshots, and the entries of any readable one.
- * Every listing pages with signed tokens pinned to what its first page resolved.
+ * Every listing pages with signed tokens pinned to what its first page resolved. Every read,
+ * each page of a listing, goes through readDataset: a dataset being deleted has none of these.
  */
 export class HistoryService {
   constructor(private readonly deps: HistoryDeps) {}
 
-  async listRevisions(caller: Caller, arn: string, query: { maxResults: number; nextToken?: string }): Promise<{ revisions: RevisionView[]; nextToken?: string }> {
-    const dataset = await findDataset(this.deps, caller, arn);
+  listRevisions(caller: Caller, arn: string, query: PageQuery): Promise<RevisionsPage> {
+    return readDataset(this.deps, caller, arn, (dataset) => this.#revisions(dataset, query));
+  }
+
+  async #revisions(dataset: RkDatasetRecord, query: PageQuery): Promise<RevisionsPage> {
     let before = Number.MAX_SAFE_INTEGER;
     let startedAt: number | undefined;
     if (query.nextToken) {
@@ -84,12 +97,13 @@ export class HistoryService {
   }
 
   /** One page of a revision's ingest report: the lines it dropped and the entries it wrote with errors, in line order. */
-  async report(caller: Caller, arn: string, revision: number, query: { maxResults: number; nextToken?: string }): Promise<{
-    revision: RevisionRecord; items: ReportItem[]; nextToken?: string;
-  }> {
-    const dataset = await findDataset(this.deps, caller, arn);
+  report(caller: Caller, arn: string, revision: number, query: PageQuery): Promise<ReportPage> {
+    return readDataset(this.deps, caller, arn, (dataset) => this.#report(dataset, revision, query));
+  }
+
+  async #report(dataset: RkDatasetRecord, revision: number, query: PageQuery): Promise<ReportPage> {
     const record = await this.deps.store.rkHistory.find(dataset.id, revision);
-    if (!record) throw new ResourceNotFoundException(`The dataset ${arn} has no revision ${revision} in its history.`);
+    if (!record) throw new ResourceNotFoundException(`The dataset ${dataset.arn} has no revision ${revision} in its history.`);
     let part = 0;
     let offset = 0;
     let startedAt: number | undefined;
@@ -123,10 +137,11 @@ export class HistoryService {
    * snapshot names; `to` absent: the committed revision). Either order works; `before` is always
    * the entry at `from`. A page may hold fewer changes than asked, even none, with a nextToken.
    */
-  async diff(caller: Caller, arn: string, query: { from: string; to?: string; maxResults: number; nextToken?: string }): Promise<{
-    from: PointView; to: PointView; changes: DiffChange[]; nextToken?: string;
-  }> {
-    const dataset = await findDataset(this.deps, caller, arn);
+  diff(caller: Caller, arn: string, query: DiffQuery): Promise<DiffPage> {
+    return readDataset(this.deps, caller, arn, (dataset) => this.#diff(dataset, query));
+  }
+
+  async #diff(dataset: RkDatasetRecord, query: DiffQuery): Promise<DiffPage> {
     const repos = this.deps.store;
     let from: PointView & { record: RevisionRecord };
     let to: PointView & { record: RevisionRecord };
@@ -173,10 +188,11 @@ export class HistoryService {
   }
 
   /** One page of the entries at a revision or snapshot (`at` absent: the committed revision), in listing order. */
-  async listEntriesAt(caller: Caller, arn: string, query: { at?: string; maxResults: number; nextToken?: string }): Promise<{
-    at: PointView; entries: string[]; nextToken?: string;
-  }> {
-    const dataset = await findDataset(this.deps, caller, arn);
+  listEntriesAt(caller: Caller, arn: string, query: EntriesQuery): Promise<EntriesPage> {
+    return readDataset(this.deps, caller, arn, (dataset) => this.#entriesAt(dataset, query));
+  }
+
+  async #entriesAt(dataset: RkDatasetRecord, query: EntriesQuery): Promise<EntriesPage> {
     let at: PointView;
     let afterId = 0;
     let startedAt: number | undefined;
@@ -218,22 +234,18 @@ export class HistoryService {
    * The one way to read every entry of a dataset at a revision or snapshot (`at` absent: the
    * committed revision), e.g. for exports: resolves `at` once, checks it is readable, and reads
    * pages in listing order, each checked afterwards to be still readable. A dataset being deleted
-   * has nothing to read (ResourceNotFoundException), at the start or after any page.
+   * has nothing to read (DatasetBeingDeleted), at the start or after any page.
    */
   async openRevision(caller: Caller, arn: string, at?: string): Promise<RevisionEntries> {
-    const dataset = await findDataset(this.deps, caller, arn);
-    if (dataset.status === 'DELETE_IN_PROGRESS') throw beingDeleted(arn);
-    const point = pointView(await this.#readablePoint(dataset, at));
+    // Opened under the rule of every history read; its pages are read later, by the caller, each
+    // confirmed as readDataset confirms one.
+    const { dataset, point } = await readDataset(this.deps, caller, arn, async (found) => ({
+      dataset: found, point: pointView(await this.#readablePoint(found, at)),
+    }));
     const store = this.deps.store;
-    const page = async (afterId: number, size: number) => {
-      const rows = await this.#page(dataset.id, point.revision, afterId, size);
-      // DeleteDataset purges entries before history records, so the history check alone passes a
-      // page read mid-purge (short, or empty); and on SQLite a deleted dataset's id may be reused.
-      // The dataset itself, by ARN (its account included), same id and not being deleted, says the page was whole.
-      const current = await store.rkDatasets.findByArn(dataset.arn);
-      if (current?.id !== dataset.id || current.status === 'DELETE_IN_PROGRESS') throw beingDeleted(arn);
-      return rows;
-    };
+    // DeleteDataset purges entries before history records, so the history check alone passes a
+    // page read mid-purge (short, or empty): the dataset itself says the page was whole.
+    const page = (afterId: number, size: number) => confirmed(store, dataset, this.#page(dataset.id, point.revision, afterId, size));
     return {
       ...point,
       datasetArn: dataset.arn,
@@ -276,10 +288,6 @@ function pointView(point: PointView): PointView {
 
 function badToken(): ValidationException {
   return new ValidationException('The pagination token is invalid, expired, or belongs to another listing.');
-}
-
-function beingDeleted(arn: string): ResourceNotFoundException {
-  return new ResourceNotFoundException(`The dataset ${arn} no longer exists, or is being deleted.`);
 }
 
 function throwCollected(revision: number): never {

@@ -1,18 +1,21 @@
 import {
   ConflictException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException,
 } from '../../../api/trove/errors.js';
+import type { RkDatasetRecord } from '../../../store/records.js';
 import type { SnapshotRecord } from '../../../store/rk-history-records.js';
 import { requesterOf } from '../../../buckets/object-access.js';
 import type { Caller } from '../../caller.js';
 import { RekognitionJobs } from '../job-kinds.js';
 import type { RestoreSnapshotPayload } from '../job-kinds.js';
 import { SETTLED, statusChange } from '../status.js';
+import { readDataset } from './dataset-reads.js';
 import { findDataset } from './history-deps.js';
 import type { HistoryDeps } from './history-deps.js';
 import { EntriesCollected } from './revision-points.js';
 import { snapshotNameProblem } from './snapshot-names.js';
 
 interface SnapshotsToken { d: number; a: string }
+interface SnapshotsPage { snapshots: (SnapshotRecord & { entryCount?: number })[]; nextToken?: string }
 
 /**
  * Named snapshots of Rekognition datasets: a snapshot keeps one revision's entries readable,
@@ -22,7 +25,10 @@ interface SnapshotsToken { d: number; a: string }
 export class SnapshotService {
   constructor(private readonly deps: HistoryDeps) {}
 
-  /** Names `revision` (absent: the committed one). Conflicts on a taken name or a dataset being deleted. */
+  /**
+   * Names `revision` (absent: the committed one). Conflicts on a taken name or a dataset being
+   * deleted: a change, refused as UpdateDatasetEntries is (a read of one being deleted is not found: readDataset).
+   */
   async create(caller: Caller, arn: string, input: { name: string; revision?: number }): Promise<SnapshotRecord & { entryCount: number }> {
     const problem = snapshotNameProblem(input.name);
     if (problem) throw new ValidationException(problem);
@@ -35,12 +41,15 @@ export class SnapshotService {
       // and against the dataset's deletion purging it: this snapshot is either seen by both, or refused.
       const record = await tx.rkHistory.lock(dataset.id, revision);
       const current = await tx.rkDatasets.findById(dataset.id);
-      if (!record || !current) {
+      // Gone, or its id given to another dataset (SQLite reuses ids): not this one's to name.
+      if (current?.arn !== dataset.arn) throw new ResourceNotFoundException(`The dataset ${arn} does not exist.`);
+      // Before the history row's absence: the delete job purges history rows, and a change of a dataset being deleted is a conflict.
+      if (current.status === 'DELETE_IN_PROGRESS') throw new ConflictException(`The dataset ${arn} is being deleted.`);
+      if (!record) {
         throw new ResourceNotFoundException(revision > dataset.revision
           ? `The dataset ${arn} has no revision ${revision} (its committed revision is ${dataset.revision}).`
           : `Revision ${revision} of ${arn} is not in its history.`);
       }
-      if (current.status === 'DELETE_IN_PROGRESS') throw new ConflictException(`The dataset ${arn} is being deleted.`);
       if (record.collected && (await tx.rkSnapshots.atRevisions(dataset.id, [revision])).length === 0) throw new EntriesCollected(revision);
       if ((await tx.rkSnapshots.count(dataset.id)) >= this.deps.maxSnapshotsPerDataset) {
         throw new ServiceQuotaExceededException(`The dataset ${arn} already has ${this.deps.maxSnapshotsPerDataset} snapshots, the most it can have. Delete one first.`);
@@ -51,9 +60,12 @@ export class SnapshotService {
     return { ...snapshot, entryCount };
   }
 
-  /** A page of the dataset's snapshots in name order, each with the entry count of its revision. */
-  async list(caller: Caller, arn: string, query: { maxResults: number; nextToken?: string }): Promise<{ snapshots: (SnapshotRecord & { entryCount?: number })[]; nextToken?: string }> {
-    const dataset = await findDataset(this.deps, caller, arn);
+  /** A page of the dataset's snapshots in name order, each with the entry count of its revision (a read: readDataset). */
+  list(caller: Caller, arn: string, query: { maxResults: number; nextToken?: string }): Promise<SnapshotsPage> {
+    return readDataset(this.deps, caller, arn, (dataset) => this.#list(dataset, query));
+  }
+
+  async #list(dataset: RkDatasetRecord, query: { maxResults: number; nextToken?: string }): Promise<SnapshotsPage> {
     let afterName = '';
     let startedAt: number | undefined;
     if (query.nextToken) {
