@@ -6,6 +6,7 @@ import { AcVersionsRepository } from './sql/ac-versions-repository.js';
 import { IdempotencyRepository } from './sql/idempotency-repository.js';
 import { ImportUploadsRepository } from './sql/import-uploads-repository.js';
 import { JobsRepository } from './sql/jobs-repository.js';
+import { QuotaLocksRepository } from './sql/quota-locks-repository.js';
 import { RevisionsRepository } from './sql/revisions-repository.js';
 import { RkDatasetsRepository } from './sql/rk-datasets-repository.js';
 import { RkEntriesRepository } from './sql/rk-entries-repository.js';
@@ -41,6 +42,8 @@ export interface Repositories {
   readonly acExamples: AcExamplesRepository;
   readonly acVersions: AcVersionsRepository;
   readonly importUploads: ImportUploadsRepository;
+  /** Locks for quotas counted before an insert (inside a transaction only). */
+  readonly quotaLocks: QuotaLocksRepository;
 }
 
 export interface Store extends Repositories {
@@ -123,5 +126,6 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect, pageReadBytes?: nu
     acExamples: new AcExamplesRepository(db, dialect),
     acVersions: new AcVersionsRepository(db),
     importUploads: new ImportUploadsRepository(db, dialect),
+    quotaLocks: new QuotaLocksRepository(db, dialect),
   };
 }
