@@ -122,7 +122,7 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect, pageReadBytes?: nu
     credentials: new CredentialsRepository(db),
     buckets: new BucketsRepository(db),
     idempotency: new IdempotencyRepository(db),
-    acDatasets: new AcDatasetsRepository(db),
+    acDatasets: new AcDatasetsRepository(db, dialect),
     acExamples: new AcExamplesRepository(db, dialect),
     acVersions: new AcVersionsRepository(db),
     importUploads: new ImportUploadsRepository(db, dialect),

@@ -1,7 +1,7 @@
 import { CreateProjectCommand, DescribeProjectsCommand } from '@aws-sdk/client-rekognition';
-import { CreateDatasetCommand, ListDatasetsCommand } from '@aws-sdk/client-bedrock-agentcore-control';
+import { CreateDatasetCommand, ListDatasetsCommand, ListTagsForResourceCommand, TagResourceCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inline, predefined } from '../../harness/agentcore.js';
+import { inline, predefined, settled } from '../../harness/agentcore.js';
 import { BACKENDS, POSTGRES_SELECTED } from '../../harness/backends.js';
 import { emptyDataset, historyClient, update } from '../../harness/history.js';
 import { rawSql } from '../../harness/raw-sql.js';
@@ -9,6 +9,7 @@ import { classificationLine } from '../../harness/rekognition.js';
 import { eventually, startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 import { DEFAULT_MAX_SNAPSHOTS_PER_DATASET } from '../../../src/domain/rekognition/history/history-deps.js';
+import { MAX_TAGS } from '../../../src/domain/agentcore/tag-service.js';
 
 /** The quota the racers meet, and how many race for it at once (half of them through each node). */
 const LIMIT = 3;
@@ -86,6 +87,23 @@ describe.each(BACKENDS)('quotas under concurrent creators (%s)', (backend) => {
     const listed = await histories[1].all((nextToken) => histories[1].listSnapshots(arn, { nextToken }), (page) => page.snapshots);
     expect(listed).toHaveLength(DEFAULT_MAX_SNAPSHOTS_PER_DATASET);
   });
+
+  it('keeps every tag of racing TagResource calls and stops them at the tags-per-resource quota', async () => {
+    const clients = [first, second].map((server) => server.agentcore({ maxAttempts: 1 }));
+    const { datasetArn, datasetId } = await clients[0].send(new CreateDatasetCommand({
+      datasetName: 'tag_race', schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1', source: inline([predefined('s')]),
+      tags: Object.fromEntries(Array.from({ length: MAX_TAGS - LIMIT }, (_, i) => [`kept-${i}`, 'v'])),
+    }));
+    await settled(clients[0], datasetId!);
+    const results = await Promise.allSettled(Array.from({ length: RACERS }, (_, i) => clients[i % 2].send(new TagResourceCommand({
+      resourceArn: datasetArn, tags: { [`race-${i}`]: 'v' },
+    }))));
+    expect(outcomes(results)).toEqual({ succeeded: LIMIT, errors: Array(RACERS - LIMIT).fill('ServiceQuotaExceededException') });
+    const { tags } = await clients[1].send(new ListTagsForResourceCommand({ resourceArn: datasetArn }));
+    const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [`race-${i}`] : []));
+    expect(Object.keys(tags!).filter((key) => key.startsWith('race-')).sort()).toEqual(won.sort());
+    expect(Object.keys(tags!)).toHaveLength(MAX_TAGS);
+  });
 });
 
 /**
@@ -118,7 +136,7 @@ describe.runIf(POSTGRES_SELECTED)('quota locks on PostgreSQL hold back one scope
       taken();
       await released;
     });
-    await held;
+    await Promise.race([held, holder.then(() => { throw new Error('the holder ended before it took the lock'); })]);
     try {
       let waited = true;
       const waiting = second.rekognition({ credentials: alice, maxAttempts: 1 }).send(new CreateProjectCommand({ ProjectName: 'held' }))
