@@ -6,6 +6,7 @@ import { AcVersionsRepository } from './sql/ac-versions-repository.js';
 import { IdempotencyRepository } from './sql/idempotency-repository.js';
 import { ImportUploadsRepository } from './sql/import-uploads-repository.js';
 import { JobsRepository } from './sql/jobs-repository.js';
+import { QuotaLocksRepository } from './sql/quota-locks-repository.js';
 import { RevisionsRepository } from './sql/revisions-repository.js';
 import { RkDatasetsRepository } from './sql/rk-datasets-repository.js';
 import { RkEntriesRepository } from './sql/rk-entries-repository.js';
@@ -41,6 +42,8 @@ export interface Repositories {
   readonly acExamples: AcExamplesRepository;
   readonly acVersions: AcVersionsRepository;
   readonly importUploads: ImportUploadsRepository;
+  /** Locks for quotas counted before an insert (inside a transaction only). */
+  readonly quotaLocks: QuotaLocksRepository;
 }
 
 export interface Store extends Repositories {
@@ -119,9 +122,10 @@ function repositoriesOn(db: SqlExecutor, dialect: SqlDialect, pageReadBytes?: nu
     credentials: new CredentialsRepository(db),
     buckets: new BucketsRepository(db),
     idempotency: new IdempotencyRepository(db),
-    acDatasets: new AcDatasetsRepository(db),
+    acDatasets: new AcDatasetsRepository(db, dialect),
     acExamples: new AcExamplesRepository(db, dialect),
     acVersions: new AcVersionsRepository(db),
     importUploads: new ImportUploadsRepository(db, dialect),
+    quotaLocks: new QuotaLocksRepository(db, dialect),
   };
 }

@@ -61,6 +61,9 @@ export class DatasetService {
     }
     const now = clock.now();
     const created = await store.transaction(async (tx) => {
+      // First, before the token's check: the quota is counted under its lock (creators on any node
+      // take turns), and a twin with the same token that held it before us is found committed.
+      await tx.quotaLocks.take('ac-datasets', caller.account, caller.region);
       const raced = await idempotency.earlier<CreatedDataset>(tx, token);
       if (raced) return raced;
       if ((await tx.acDatasets.countInAccount(caller.account, caller.region)) >= limits.maxDatasetsPerAccount) {

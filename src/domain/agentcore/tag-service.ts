@@ -18,13 +18,13 @@ export class TagService {
   constructor(private readonly deps: AgentCoreDeps) {}
 
   async list(caller: Caller, resourceArn: string): Promise<Record<string, string>> {
-    return (await this.#dataset(this.deps.store, caller, resourceArn)).tags ?? {};
+    return (await this.#dataset(this.deps.store, caller, resourceArn, false)).tags ?? {};
   }
 
   /** Adds tags, replacing the value of a key already there. */
   async tag(caller: Caller, resourceArn: string, tags: Readonly<Record<string, string>>): Promise<void> {
     await this.deps.store.transaction(async (tx) => {
-      const dataset = await this.#dataset(tx, caller, resourceArn);
+      const dataset = await this.#dataset(tx, caller, resourceArn, true);
       const merged = { ...dataset.tags, ...tags };
       if (Object.keys(merged).length > MAX_TAGS) {
         throw new ServiceQuotaExceededException(
@@ -37,17 +37,24 @@ export class TagService {
   /** Removes tags by key; a key that isn't there is ignored. */
   async untag(caller: Caller, resourceArn: string, tagKeys: readonly string[]): Promise<void> {
     await this.deps.store.transaction(async (tx) => {
-      const dataset = await this.#dataset(tx, caller, resourceArn);
+      const dataset = await this.#dataset(tx, caller, resourceArn, true);
       const kept = Object.fromEntries(Object.entries(dataset.tags ?? {}).filter(([key]) => !tagKeys.includes(key)));
       await tx.acDatasets.setTags(dataset.id, kept);
     });
   }
 
-  async #dataset(repositories: Repositories, caller: Caller, resourceArn: string): Promise<AcDatasetRecord> {
+  /**
+   * The caller's dataset of `resourceArn`; `forWrite`: its row locked until the transaction ends,
+   * so that tagging transactions on any node merge into each other's tags one after the other
+   * (each counts and writes the whole set: unlocked, the later of two would write over the
+   * other's keys). The row is all such a transaction locks: no lock order to keep.
+   */
+  async #dataset(repositories: Repositories, caller: Caller, resourceArn: string, forWrite: boolean): Promise<AcDatasetRecord> {
     const datasetId = /^arn:[^:]*:bedrock-agentcore:[^:]*:[^:]*:dataset\/([^/]+)$/.exec(resourceArn)?.[1];
     // The ARN must be the caller's own: the same id in another account or region is another dataset.
+    const { acDatasets } = repositories;
     const dataset = datasetId !== undefined && datasetArn(caller, datasetId) === resourceArn
-      ? await repositories.acDatasets.find(caller.account, caller.region, datasetId)
+      ? await (forWrite ? acDatasets.lock(caller.account, caller.region, datasetId) : acDatasets.find(caller.account, caller.region, datasetId))
       : undefined;
     if (!dataset) throw new ResourceNotFoundException(`Resource ${resourceArn} not found.`);
     return dataset;

@@ -23,7 +23,9 @@ export class ProjectService {
     const now = this.deps.clock.now();
     const limit = this.deps.limits.maxProjectsPerAccount;
     const project = await this.deps.store.transaction(async (tx) => {
-      // Quota per account and region, checked in the inserting transaction (serial on SQLite).
+      // Quota per account and region, counted and inserted under its lock: creators on any node
+      // take turns, so the count sees every project committed before it (QuotaLocksRepository).
+      await tx.quotaLocks.take('rk-projects', caller.account, caller.region);
       if ((await tx.rkProjects.countByAccount(caller.account, caller.region)) >= limit) {
         throw new LimitExceededException(`The account already has ${limit} projects in ${caller.region}, the most it may have. Delete a project first.`);
       }

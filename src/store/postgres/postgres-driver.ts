@@ -18,6 +18,9 @@ export interface PostgresDriverConfig {
 const dialect: SqlDialect = {
   name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', forKeyShare: 'FOR KEY SHARE', substringIndex: 'pg_trgm', notIndexed: '', noStatementRollback: '',
   indexedBy: () => '', readsRowsToFilter: true, remote: true, trigramStatistics: readTrigramStatistics,
+  // hashtextextended (PostgreSQL 11+): 64 bits, so two keys sharing a lock (harmless: they only
+  // take turns) is as unlikely as it gets; the migrations' lock is a key of the same space.
+  keyLock: 'SELECT pg_advisory_xact_lock(hashtextextended(?, 0))',
 };
 
 // The repositories read ids, counters and epoch-ms times as JS numbers (all well below 2^53),

@@ -1,6 +1,6 @@
 import type { AcDatasetRecord, AcDatasetStatus, AcStatusChange, DraftStatus, NewAcDataset } from '../agentcore-records.js';
 import { placeholders } from './sql-driver.js';
-import type { SqlExecutor } from './sql-driver.js';
+import type { SqlDialect, SqlExecutor } from './sql-driver.js';
 
 interface DatasetRow {
   id: number;
@@ -30,7 +30,7 @@ const COLUMNS = `id, account, region, dataset_id, name, arn, schema_type, descri
 
 /** AgentCore datasets: identity, status machine, the DRAFT's committed revision and counters. */
 export class AcDatasetsRepository {
-  constructor(private readonly db: SqlExecutor) {}
+  constructor(private readonly db: SqlExecutor, private readonly dialect: SqlDialect) {}
 
   /** Inserts a dataset; undefined when the name (any case) or the id is already taken in the account. */
   async insert(dataset: NewAcDataset): Promise<AcDatasetRecord | undefined> {
@@ -48,6 +48,18 @@ export class AcDatasetsRepository {
   async find(account: string, region: string, datasetId: string): Promise<AcDatasetRecord | undefined> {
     const row = await this.db.get<DatasetRow>(
       `SELECT ${COLUMNS} FROM ac_datasets WHERE account = ? AND region = ? AND dataset_id = ?`, [account, region, datasetId],
+    );
+    return row && toRecord(row);
+  }
+
+  /**
+   * `find`, and inside a PostgreSQL transaction the row locked until it ends: a read-modify-write
+   * of a column (the tags) then waits for another one's commit and reads what it wrote, instead
+   * of writing over it (SQLite transactions are serial anyway).
+   */
+  async lock(account: string, region: string, datasetId: string): Promise<AcDatasetRecord | undefined> {
+    const row = await this.db.get<DatasetRow>(
+      `SELECT ${COLUMNS} FROM ac_datasets WHERE account = ? AND region = ? AND dataset_id = ? ${this.dialect.forUpdate}`, [account, region, datasetId],
     );
     return row && toRecord(row);
   }

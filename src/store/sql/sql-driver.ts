@@ -79,6 +79,14 @@ export interface SqlDialect {
    */
   readonly noStatementRollback: 'OR FAIL' | '';
   /**
+   * A statement (one `?`: a text key) that holds a lock named by the key until the transaction
+   * ends, so that transactions which count rows before adding one (quotas) take turns per key
+   * while other keys go on: `pg_advisory_xact_lock` on a 64-bit hash of the key (PostgreSQL,
+   * where several nodes count at once under READ COMMITTED); '' on SQLite, where nothing is
+   * run: its one writer runs transactions one after the other already (BEGIN IMMEDIATE).
+   */
+  readonly keyLock: string;
+  /**
    * True when a walk along an index reads each row before testing the WHERE terms an index-only
    * scan could test (PostgreSQL's index scans; SQLite tests the index entry and seeks the row only
    * for what passes). Listings that pass many rows by then read ids first, then the page's lines.

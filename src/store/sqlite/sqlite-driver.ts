@@ -42,7 +42,7 @@ const WAL_KEPT_BYTES = 8 * 1024 * 1024;
 
 const dialect: SqlDialect = {
   name: 'sqlite', skipLocked: '', forUpdate: '', forKeyShare: '', substringIndex: 'fts5', notIndexed: '+', noStatementRollback: 'OR FAIL',
-  indexedBy: (index) => `INDEXED BY ${index}`, readsRowsToFilter: false, remote: false,
+  indexedBy: (index) => `INDEXED BY ${index}`, readsRowsToFilter: false, remote: false, keyLock: '',
 };
 // Resolved from the package root so the compiled driver (dist/store/sqlite) reads the same SQL files.
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../../src/store/sqlite/migrations/', import.meta.url));

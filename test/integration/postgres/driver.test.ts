@@ -185,6 +185,29 @@ describe.runIf(POSTGRES_SELECTED)('PostgresDriver after the database was read-on
     }
   });
 
+  it('takes a quota\'s key lock in a read-only session (it writes nothing): the insert after it is where the transaction is refused', async () => {
+    await outage.block();
+    try {
+      // A quota's transaction (QuotaLocksRepository): the lock, the count, the insert. Both runs
+      // get past the lock and the count; neither gets past the insert, so neither commits anything.
+      const refused = await eventually(async () => {
+        let counted = 0;
+        let inserted = 0;
+        const error = await driver.transaction(async (tx) => {
+          await tx.run(driver.dialect.keyLock, ['["rk-projects","000000000000","us-east-1"]']);
+          await tx.get('SELECT COUNT(*) AS n FROM w');
+          counted++;
+          await tx.run('INSERT INTO w (id) VALUES (?)', [2000]);
+          inserted++;
+        }).then(() => undefined, (caught: unknown) => caught);
+        return error instanceof StoreUnavailableError && /read-only/.test(error.message) ? { counted, inserted } : undefined;
+      }, 10_000, 'the insert refused as read-only');
+      expect(refused).toEqual({ counted: 2, inserted: 0 });
+    } finally {
+      await outage.unblock();
+    }
+  });
+
   it('still fails a write while the database is read-only, having tried it twice at most', async () => {
     await outage.block();
     try {

@@ -37,6 +37,9 @@ export class SnapshotService {
     if (revision === 0) throw new ConflictException(`The dataset ${arn} has no committed revision yet (it is still being created).`);
     const snapshot: SnapshotRecord = { datasetId: dataset.id, name: input.name, revision, createdAt: this.deps.clock.now(), accessKeyId: caller.accessKeyId ?? null };
     const entryCount = await this.deps.store.transaction(async (tx) => {
+      // The quota is counted under its lock, taken first (before the history row's): creations of
+      // snapshots of this dataset take turns whatever revision each names, on any node.
+      await tx.quotaLocks.take('rk-snapshots', dataset.id);
       // The history row is locked against garbage collection marking it collected meanwhile,
       // and against the dataset's deletion purging it: this snapshot is either seen by both, or refused.
       const record = await tx.rkHistory.lock(dataset.id, revision);
