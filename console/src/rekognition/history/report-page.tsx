@@ -20,7 +20,8 @@ const PAGE = 100;
 /**
  * The ingest report of one revision (GetDatasetIngestReport): each line its change dropped, with
  * its line number, source-ref and the reason in words, and each entry it wrote with errors, with
- * every code explained and a link to the entry. What AWS never shows.
+ * every code explained and a link to the entry; for an import, first what its conversion left
+ * out, each with its reason. What AWS never shows.
  */
 export function IngestReportPage({ arn, revision }: { arn: string; revision: number }) {
   const dataset = useDataset(arn);
@@ -55,7 +56,7 @@ export function IngestReportPage({ arn, revision }: { arn: string; revision: num
             <table className="report-table">
               <thead><tr><th scope="col" className="num">Line</th><th scope="col">Source-ref</th><th scope="col">What happened</th></tr></thead>
               <tbody>
-                {pages.page.data!.items.map((item) => <ReportLine key={`${item.lineNumber}-${item.problem}`} arn={arn} row={reportRow(item, wire)} />)}
+                {pages.page.data!.items.map((item, i) => <ReportLine key={'lineNumber' in item ? `${item.lineNumber}-${item.problem}` : `left-out-${i}`} arn={arn} row={reportRow(item, wire)} />)}
               </tbody>
             </table>
           </div>
@@ -67,6 +68,19 @@ export function IngestReportPage({ arn, revision }: { arn: string; revision: num
 }
 
 function ReportLine({ arn, row }: { arn: string; row: ReportRow }) {
+  if (row.kind === 'left-out') {
+    // Left out before there were lines: no line number, and nothing to open in the dataset.
+    return (
+      <tr className="report-left-out" data-problem="LEFT_OUT" data-reason={row.reason.code}>
+        <td className="num"><span className="muted" title="Left out by the conversion: it never became a line">–</span></td>
+        <td className="break">{row.sourceRef ?? <span className="muted">(none)</span>}</td>
+        <td>
+          <p className="report-what"><span className="report-kind">Not imported</span> <Explained code={row.reason} /></p>
+          <p className="small muted break">{row.message}</p>
+        </td>
+      </tr>
+    );
+  }
   if (row.kind === 'dropped') {
     return (
       <tr className="report-dropped" data-line={row.lineNumber} data-problem="DROPPED">
