@@ -133,7 +133,8 @@ async function leftOutOf(history: DatasetHistoryClient, arn: string, source: str
 
 function leftOutText(left: LeftOutSummary, arn: string): string {
   if (left.leftOutUnread) return `(what the conversion left out could not be read: ${left.leftOutUnread})\n`;
-  if (!left.conversion) return '';
+  // Nothing left out: the first line said it all (the dataset's entries).
+  if (!left.conversion || Object.keys(left.conversion.leftOut).length === 0) return '';
   const items = left.leftOut ?? [];
   const listed = Object.entries(left.conversion.leftOut).reduce((sum, [reason, count]) => sum + (reason === 'BOXES_OF_LEFT_OUT_IMAGE' ? 0 : count), 0);
   const lines = [
