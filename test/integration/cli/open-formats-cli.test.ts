@@ -76,9 +76,9 @@ describe.each(BACKENDS)('bin/trove export, import, sync (%s)', (backend) => {
     expect((await entriesOf(target)).map((line) => carried(line))).toEqual((await entriesOf(arn)).map((line) => carried(line)));
 
     // The exported YOLO folder names its images by s3:// URI and holds none: converted here, the
-    // image with boxes cannot be sized, and the command says how to import it so it can.
+    // image with boxes cannot be sized (it is left out with its box), and the command says how to import it so it can.
     const yoloBack = await trove('import', '--dataset-arn', await newDataset(client), '--format', 'yolo', '--from', join(work, 'yolo-out'));
-    expect(yoloBack.stdout).toContain('left out 1 image and 0 boxes');
+    expect(yoloBack.stdout).toContain('left out 1 image and 1 box');
     expect(yoloBack.stdout).toContain(`one of the images with boxes has no image file in ${join(work, 'yolo-out')} (images.txt names them by s3:// URI`);
     expect(yoloBack.stdout).toContain('Pack the folder as a tar and import the tar');
 

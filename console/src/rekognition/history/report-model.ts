@@ -50,7 +50,9 @@ export function explainDrop(reason: string): string | undefined {
 
 export function explainLeftOut(reason: string): string | undefined {
   const specs: Record<string, { meaning: string }> = LEFT_OUT_REASONS;
-  return Object.hasOwn(specs, reason) ? `Left out: ${specs[reason].meaning}.` : undefined;
+  if (!Object.hasOwn(specs, reason)) return undefined;
+  const { meaning } = specs[reason];
+  return `${meaning[0].toUpperCase()}${meaning.slice(1)}.`;
 }
 
 export function reportRow(item: ReportItemWire, revision: Pick<RevisionWire, 'status'>): ReportRow {
@@ -82,11 +84,14 @@ export function reportIntro(revision: Pick<RevisionWire, 'status' | 'failure' | 
   return converted + kept + failed + omitted;
 }
 
-/** An import's conversion in words: what it made and left out, with the counts by reason. */
+/** An import's conversion in words: what it made and left out (its counts by reason: leftOutCounts). */
 export function conversionIntro(conversion: NonNullable<RevisionWire['conversion']>): string {
   const made = `The import's conversion made ${plural(conversion.images, 'image', 'images')} with ${plural(conversion.boxes, 'box', 'boxes')}`;
-  const reasons = Object.entries(conversion.leftOut);
-  if (reasons.length === 0) return `${made} and left nothing out.`;
-  return `${made} and left out ${plural(conversion.imagesLeftOut, 'image', 'images')} and ${plural(conversion.boxesLeftOut, 'box', 'boxes')} `
-    + `(${reasons.map(([reason, count]) => `${reason} ${count}`).join(', ')}), listed first below.`;
+  if (Object.keys(conversion.leftOut).length === 0) return `${made} and left nothing out.`;
+  return `${made} and left out ${plural(conversion.imagesLeftOut, 'image', 'images')} and ${plural(conversion.boxesLeftOut, 'box', 'boxes')}, listed first below.`;
+}
+
+/** What an import left out, counted by reason, each reason in words. */
+export function leftOutCounts(conversion: NonNullable<RevisionWire['conversion']>): { reason: ExplainedCode; count: number }[] {
+  return Object.entries(conversion.leftOut).map(([code, count]) => ({ reason: { code, words: explainLeftOut(code) }, count }));
 }

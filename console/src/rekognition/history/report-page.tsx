@@ -10,7 +10,7 @@ import { DatasetHead, DatasetNotFound } from '../dataset-head.js';
 import { useDataset } from '../use-dataset.js';
 import { timelineRow } from './history-model.js';
 import type { ReportItemWire, RevisionWire } from './history-model.js';
-import { reportIntro, reportRow } from './report-model.js';
+import { leftOutCounts, reportIntro, reportRow } from './report-model.js';
 import type { ExplainedCode, ReportRow } from './report-model.js';
 import './history.css';
 
@@ -48,6 +48,13 @@ export function IngestReportPage({ arn, revision }: { arn: string; revision: num
         )}
         {row?.failure && <p className="error-text break">{row.failure.code}: {row.failure.message}</p>}
         {wire && <p>{reportIntro(wire)}</p>}
+        {wire?.conversion && Object.keys(wire.conversion.leftOut).length > 0 && (
+          <ul className="left-out-counts" aria-label="Left out, by reason">
+            {leftOutCounts(wire.conversion).map(({ reason, count }) => (
+              <li key={reason.code} data-reason={reason.code} title={reason.words}><span className="left-out-count">{count}</span> <code>{reason.code}</code></li>
+            ))}
+          </ul>
+        )}
         {!allowed.allowed && <p className="muted">{allowed.reason}</p>}
         {pages.page.error !== undefined && <Problem error={pages.page.error} retry={pages.page.reload} />}
         {pages.page.loading && !wire && <p className="muted" role="status">Reading the report…</p>}
@@ -75,7 +82,7 @@ function ReportLine({ arn, row }: { arn: string; row: ReportRow }) {
         <td className="num"><span className="muted" title="Left out by the conversion: it never became a line">–</span></td>
         <td className="break">{row.sourceRef ?? <span className="muted">(none)</span>}</td>
         <td>
-          <p className="report-what"><span className="report-kind">Not imported</span> <Explained code={row.reason} /></p>
+          <p className="report-what"><span className="report-kind">Left out</span> <Explained code={row.reason} /></p>
           <p className="small muted break">{row.message}</p>
         </td>
       </tr>
