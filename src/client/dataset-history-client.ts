@@ -3,7 +3,9 @@ import type {
 } from '../api/trove/history-outputs.js';
 import type { TroveApiCaller } from './trove-api-caller.js';
 
-export type { BoxWire, ChangeWire, PointWire, ReportItemWire, RevisionWire, SnapshotWire } from '../api/trove/history-outputs.js';
+export type {
+  BoxWire, ChangeWire, ConversionWire, LeftOutItemWire, LineItemWire, PointWire, ReportItemWire, RevisionWire, SnapshotWire,
+} from '../api/trove/history-outputs.js';
 
 interface Page { nextToken?: string }
 

@@ -37,8 +37,23 @@ export interface RevisionRecord extends RevisionCounts {
   /** Items in the ingest report, and items left out once the report reached its size limit. */
   reportItems: number;
   reportOmitted: number;
+  /** What an import's conversion made and left out (absent for every other change). */
+  conversion: ConversionSummary | null;
   /** Garbage collection may have removed row versions of this revision (unless a snapshot keeps it). */
   collected: boolean;
+}
+
+/**
+ * What a COCO or YOLO conversion made and left out, counted in full: the ingest report lists the
+ * left-out items themselves (within its bound). `leftOut`: counts by reason
+ * (domain/exchange/import-lines.ts LEFT_OUT_REASONS).
+ */
+export interface ConversionSummary {
+  images: number;
+  boxes: number;
+  imagesLeftOut: number;
+  boxesLeftOut: number;
+  leftOut: Record<string, number>;
 }
 
 export interface ReportPart {

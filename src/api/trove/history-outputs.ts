@@ -24,13 +24,31 @@ export interface RevisionWire {
   counts: RevisionCountsWire;
   entryCount: number;
   report: { items: number; omitted: number };
+  /** An import's (COCO, YOLO): what its conversion made and left out, counted in full; left-out items are the report's LEFT_OUT items. */
+  conversion?: ConversionWire;
   snapshots?: string[];
   entriesReadable?: boolean;
 }
 
-export type ReportItemWire =
+/** An item about one line of the change: dropped, or written as an entry with errors. */
+export type LineItemWire =
   | { lineNumber: number; problem: 'DROPPED'; reason: string; message: string; sourceRef?: string }
   | { lineNumber: number; problem: 'ERRORS'; sourceRef: string; errorCodes: string[] };
+
+/** Left out by an import's conversion before there were lines: no lineNumber; listed before the lines. */
+export interface LeftOutItemWire { problem: 'LEFT_OUT'; reason: string; message: string; sourceRef?: string }
+
+export type ReportItemWire = LineItemWire | LeftOutItemWire;
+
+export interface ConversionWire {
+  /** Images (manifest lines) and boxes the conversion made. */
+  images: number;
+  boxes: number;
+  imagesLeftOut: number;
+  boxesLeftOut: number;
+  /** Counts by reason code (a category left out is counted here only). */
+  leftOut: Record<string, number>;
+}
 
 export interface SnapshotWire { name: string; revision: number; createdAt: number; accessKeyId?: string; entryCount?: number }
 

@@ -1,5 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { DatasetHistoryClient } from '../../client/dataset-history-client.js';
+import type { ConversionWire, LeftOutItemWire } from '../../client/dataset-history-client.js';
 import { ExchangeClient } from '../../client/exchange-client.js';
 import { localFolderLines, localUpload, sendChanges, settle } from '../../client/local-import.js';
 import type { SettlePolling } from '../../client/local-import.js';
@@ -10,12 +12,14 @@ import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
 import { commandFlags } from '../command-args.js';
 import { counted, forTerminal } from '../terminal-text.js';
+import { conversionSummary } from './datasets/history.js';
 
 const USAGE = `Usage: trove import --dataset-arn ARN --format coco|yolo --from PATH|s3://bucket/key [--images s3://bucket/prefix/] [--json]
 
 Imports a COCO instances file or a YOLO folder into a Rekognition dataset, converted to Ground
 Truth manifest lines and applied as UpdateDatasetEntries applies a change (same validation,
-errors and limits); waits until the dataset has settled.
+errors and limits); waits until the dataset has settled, then prints what the conversion left
+out (for a file the server imports: read from the revision's ingest report).
   --from s3://...  the file (COCO JSON, or a YOLO folder as .tar / .tar.gz) in the object store:
                    the server reads it as you and applies it as one change (one revision)
   --from FILE      a local COCO file or YOLO .tar / .tar.gz: sent to the server, which applies it
@@ -65,16 +69,18 @@ export const importCommand: Command = {
       const folder = !fromS3 && (await stat(values.from)).isDirectory();
       if (folder && format === 'coco') throw new Error(`${values.from} is a folder: a COCO import is one JSON file.`);
       if (!folder) {
-        const exchange = new ExchangeClient(new TroveApiClient(target));
+        const api = new TroveApiClient(target);
+        const exchange = new ExchangeClient(api);
         const wire = format.toUpperCase() as 'COCO' | 'YOLO';
         const accepted = fromS3
           ? await exchange.startImport(arn, wire, values.from, values.images)
           : await exchange.uploadImport(arn, wire, await localUpload(values.from), values.images);
         const done = await settle(rekognition, arn, IMPORT_POLLING);
-        const summary = { ...accepted, status: done.Status, statusMessage: done.StatusMessage, stats: done.DatasetStats };
+        const left = await leftOutOf(new DatasetHistoryClient(api), arn, `${wire} ${accepted.source}`);
+        const summary = { ...accepted, status: done.Status, statusMessage: done.StatusMessage, stats: done.DatasetStats, ...left };
         process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n`
           : forTerminal(`imported ${values.from} (${format}) into ${arn}: ${done.Status}${done.Status === 'UPDATE_COMPLETE' ? '' : ` ${done.StatusMessage}`}; `
-            + `the dataset has ${counted(done.DatasetStats?.TotalEntries ?? 0, 'entry', 'entries')} (${done.DatasetStats?.ErrorEntries ?? 0} with errors)\n`));
+            + `the dataset has ${counted(done.DatasetStats?.TotalEntries ?? 0, 'entry', 'entries')} (${done.DatasetStats?.ErrorEntries ?? 0} with errors)\n${leftOutText(left, arn)}`));
         return done.Status === 'UPDATE_COMPLETE' ? 0 : 1;
       }
       const stats = newImportStats();
@@ -92,6 +98,53 @@ export const importCommand: Command = {
     }
   },
 };
+
+/** Revisions looked through for the import's (newest first): it is the newest, unless changes came after it. */
+const REVISIONS_LOOKED_AT = 10;
+/** Left-out items the summary lists; the rest are in `trove datasets report`. */
+const LEFT_OUT_SHOWN = 10;
+
+interface LeftOutSummary {
+  revision?: number;
+  conversion?: ConversionWire;
+  /** The report's first left-out items (at most a page). */
+  leftOut?: LeftOutItemWire[];
+  /** Why what was left out could not be read (e.g. no trove:GetDatasetIngestReport). */
+  leftOutUnread?: string;
+}
+
+/**
+ * What the server's conversion left out: read from the ingest report of the revision the import
+ * made, the newest whose source is the import's (`COCO s3://...`, `YOLO upload name`). The report
+ * lists left-out items before its lines, so its first page holds the first of them.
+ */
+async function leftOutOf(history: DatasetHistoryClient, arn: string, source: string): Promise<LeftOutSummary> {
+  try {
+    const { revisions } = await history.listRevisions(arn, { maxResults: REVISIONS_LOOKED_AT });
+    const made = revisions.find((revision) => revision.operation === 'UpdateDatasetEntries' && revision.source === source);
+    if (!made) return { leftOutUnread: `no revision of the last ${REVISIONS_LOOKED_AT} came from ${source}` };
+    if (!made.conversion) return { revision: made.revision };
+    const { items } = await history.report(arn, made.revision, { maxResults: 100 });
+    return { revision: made.revision, conversion: made.conversion, leftOut: items.filter((item): item is LeftOutItemWire => item.problem === 'LEFT_OUT') };
+  } catch (error) {
+    return { leftOutUnread: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function leftOutText(left: LeftOutSummary, arn: string): string {
+  if (left.leftOutUnread) return `(what the conversion left out could not be read: ${left.leftOutUnread})\n`;
+  // Nothing left out: the first line said it all (the dataset's entries).
+  if (!left.conversion || Object.keys(left.conversion.leftOut).length === 0) return '';
+  const items = left.leftOut ?? [];
+  const listed = Object.entries(left.conversion.leftOut).reduce((sum, [reason, count]) => sum + (reason === 'BOXES_OF_LEFT_OUT_IMAGE' ? 0 : count), 0);
+  const lines = [
+    `revision ${left.revision}: ${conversionSummary(left.conversion)}`,
+    ...items.slice(0, LEFT_OUT_SHOWN).map((item) => `  left out: ${item.reason}: ${item.message}`),
+    ...(listed > Math.min(items.length, LEFT_OUT_SHOWN)
+      ? [`  (${listed - Math.min(items.length, LEFT_OUT_SHOWN)} more: trove datasets report --dataset-arn ${arn} --revision ${left.revision})`] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
 
 function appliedBefore(count: number): string {
   return count === 0 ? 'nothing was applied' : count === 1 ? 'the change before it was applied' : `the ${count} changes before it were applied`;

@@ -20,7 +20,7 @@ import type { ArrayElement } from '../../lib/json-arrays.js';
 import { MAX_JSON_DEPTH } from '../../lib/json-depth.js';
 import { readAnnotationMembers } from './coco-annotation.js';
 import { IMAGE_LABELS_MEMBER } from './coco-export.js';
-import { ImportFormatError, manifestLine, skip, underPrefix } from './import-lines.js';
+import { ImportFormatError, manifestLine, skip, skipBoxesOfImage, underPrefix } from './import-lines.js';
 import type { ImportBox, ImportImage, ImportStats } from './import-lines.js';
 
 export interface CocoImportOptions {
@@ -135,8 +135,8 @@ export async function* cocoToLineBatches<T = string>(
       const read = readAnnotation({
         id: early.ids[i] ?? `#${i + 1}`, image_id: early.imageIds[i], category_id: box.classId[i], bbox: Number.isNaN(box.coords[4 * i]) ? undefined : [0, 0, 0, 0],
       }, images, categories);
-      if (typeof read === 'string') {
-        skip(stats, 'box', read);
+      if ('reason' in read) {
+        skip(stats, read.reason, read.message);
         continue;
       }
       // The coordinates move with copyWithin below; the placeholder bbox above only passes the check.
@@ -161,8 +161,8 @@ export async function* cocoToLineBatches<T = string>(
       const annotation = annotationOf(element);
       if (!annotation) continue;
       const read = readAnnotation(annotation, images, categories);
-      if (typeof read === 'string') {
-        if (first) skip(stats, 'box', read);
+      if ('reason' in read) {
+        if (first) skip(stats, read.reason, read.message);
         continue;
       }
       if (read.image < low || read.image >= high) continue;
@@ -222,7 +222,7 @@ function annotationOf(element: ArrayElement): Record<string, unknown> | undefine
 function addCategory(categories: Map<number, string>, value: Record<string, unknown>, stats: ImportStats): void {
   const { id, name } = value;
   if (!Number.isInteger(id) || typeof name !== 'string' || name === '' || name.length > MAX_LABEL_CHARS) {
-    skip(stats, 'box', `a category without an integer id and a name of 1 to ${MAX_LABEL_CHARS} characters: ${JSON.stringify(value).slice(0, 80)}`);
+    skip(stats, 'INVALID_CATEGORY', `a category without an integer id and a name of 1 to ${MAX_LABEL_CHARS} characters: ${JSON.stringify(value).slice(0, 80)}`);
     return;
   }
   if (!categories.has(id as number) && categories.size >= MAX_CATEGORIES) {
@@ -241,16 +241,16 @@ function addImage(images: Images, value: Record<string, unknown>, options: CocoI
   const { file_name: fileName, coco_url: url, width, height } = value;
   const id = idOf(value.id);
   if (id === undefined || images.ids.has(id)) {
-    skip(stats, 'image', `an image with a missing, repeated or over-long id: ${JSON.stringify(value).slice(0, 80)}`);
+    skip(stats, 'INVALID_IMAGE_ID', `an image with a missing, repeated or over-long id: ${JSON.stringify(value).slice(0, 80)}`);
     return;
   }
   let sourceRef = options.images && typeof fileName === 'string' && fileName !== ''
     ? underPrefix(options.images, fileName)
     : [url, fileName].find((candidate): candidate is string => typeof candidate === 'string' && candidate.startsWith('s3://'));
   if (!sourceRef) {
-    skip(stats, 'image', `image ${String(id)} (${String(fileName).slice(0, 200)}): no s3:// location; give the images' prefix (--images s3://bucket/prefix/)`);
+    skip(stats, 'NO_IMAGE_LOCATION', `image ${String(id)} (${String(fileName).slice(0, 200)}): no s3:// location; give the images' prefix (--images s3://bucket/prefix/)`);
   } else if (sourceRef.length > MAX_SOURCE_REF_CHARS) {
-    skip(stats, 'image', `image ${String(id)}: its s3:// location is longer than an S3 key can be (${sourceRef.slice(0, 80)}...)`);
+    skip(stats, 'IMAGE_LOCATION_TOO_LONG', `image ${String(id)}: its s3:// location is longer than an S3 key can be (${sourceRef.slice(0, 80)}...)`);
     sourceRef = undefined;
   }
   const labels = value[IMAGE_LABELS_MEMBER];
@@ -268,15 +268,17 @@ function addImage(images: Images, value: Record<string, unknown>, options: CocoI
 }
 
 /** A box to keep, or why the annotation is left out. */
-function readAnnotation(value: Record<string, unknown>, images: Images, categories: ReadonlyMap<number, string>): { image: number; classId: number; bbox: number[] } | string {
+function readAnnotation(
+  value: Record<string, unknown>, images: Images, categories: ReadonlyMap<number, string>,
+): { image: number; classId: number; bbox: number[] } | { reason: 'UNKNOWN_IMAGE' | 'UNKNOWN_CATEGORY' | 'INVALID_BOX'; message: string } {
   const imageId = idOf(value.image_id);
   const image = imageId === undefined ? undefined : images.ids.get(imageId);
-  if (image === undefined) return `annotation ${String(value.id).slice(0, 80)}: no image with id ${String(value.image_id).slice(0, 80)}`;
+  if (image === undefined) return { reason: 'UNKNOWN_IMAGE', message: `annotation ${String(value.id).slice(0, 80)}: no image with id ${String(value.image_id).slice(0, 80)}` };
   if (!Number.isInteger(value.category_id) || !categories.has(value.category_id as number)) {
-    return `annotation ${String(value.id)}: no category with id ${String(value.category_id)}`;
+    return { reason: 'UNKNOWN_CATEGORY', message: `annotation ${String(value.id).slice(0, 80)}: no category with id ${String(value.category_id).slice(0, 80)}` };
   }
   const bbox = bboxOf(value);
-  if (!bbox) return `annotation ${String(value.id)}: no bbox [x, y, width, height]`;
+  if (!bbox) return { reason: 'INVALID_BOX', message: `annotation ${String(value.id).slice(0, 80)}: no bbox [x, y, width, height]` };
   return { image, classId: value.category_id as number, bbox };
 }
 
@@ -305,15 +307,15 @@ async function* linesOf<T>(
     }
     const sourceRef = images.sourceRefs[image];
     if (!sourceRef) {
-      stats.skippedBoxes += own.length;
+      skipBoxesOfImage(stats, own.length);
       continue;
     }
     let size = images.widths[image] > 0 && images.heights[image] > 0 ? { width: images.widths[image], height: images.heights[image] } : undefined;
     if (!size && own.length > 0) {
       size = await options.imageSize?.(sourceRef);
       if (!size) {
-        skip(stats, 'image', `${sourceRef}: no width and height in the COCO file, and the image's own size could not be read`);
-        stats.skippedBoxes += own.length;
+        skip(stats, 'IMAGE_SIZE_UNREADABLE', `${sourceRef}: no width and height in the COCO file, and the image's own size could not be read`, sourceRef);
+        skipBoxesOfImage(stats, own.length);
         continue;
       }
     }

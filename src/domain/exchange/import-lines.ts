@@ -22,7 +22,35 @@ export interface ImportImage {
   readonly imageLabels: readonly string[];
 }
 
-/** What a conversion read and left out; printed by `trove import`, logged by the import job. */
+/**
+ * Why a conversion left something out of the lines it made: the reason code an import's ingest
+ * report gives each left-out item (GetDatasetIngestReport, `problem: LEFT_OUT`) and counts by.
+ * `what` is the kind of thing left out; BOXES_OF_LEFT_OUT_IMAGE is only counted (its image is the
+ * item listed).
+ */
+export const LEFT_OUT_REASONS = {
+  UNKNOWN_IMAGE: { what: 'box', meaning: 'a COCO annotation whose image_id names no image of the file' },
+  UNKNOWN_CATEGORY: { what: 'box', meaning: 'a box whose class is not in the file (COCO category_id, YOLO class index not in data.yaml)' },
+  INVALID_BOX: { what: 'box', meaning: 'a box without coordinates (COCO bbox [x, y, width, height], YOLO "class cx cy w h")' },
+  INVALID_CATEGORY: { what: 'category', meaning: 'a COCO category without an integer id and a name of 1 to 255 characters' },
+  INVALID_IMAGE_ID: { what: 'image', meaning: 'a COCO image with a missing, repeated or over-long id' },
+  NO_IMAGE_LOCATION: { what: 'image', meaning: 'an image no s3:// location could be made for (give the images\' prefix)' },
+  IMAGE_LOCATION_TOO_LONG: { what: 'image', meaning: 'an image whose s3:// location is longer than an S3 key can be' },
+  IMAGE_SIZE_UNREADABLE: { what: 'image', meaning: 'an image with boxes whose size is neither given nor readable (missing, or not a PNG or JPEG)' },
+  LABEL_FILE_WITHOUT_IMAGE: { what: 'image', meaning: 'a YOLO label file no image pairs with' },
+  BOXES_OF_LEFT_OUT_IMAGE: { what: 'box', meaning: 'the boxes of an image left out (counted; the image is listed)' },
+} as const;
+
+export type LeftOutReason = keyof typeof LEFT_OUT_REASONS;
+
+/** One thing a conversion left out: its reason, what it was in the source's words, and the image's s3:// location where one is known. */
+export interface LeftOut {
+  readonly reason: LeftOutReason;
+  readonly message: string;
+  readonly sourceRef?: string;
+}
+
+/** What a conversion read and left out; printed by `trove import`, recorded with the revision by the import job. */
 export interface ImportStats {
   /** Images (lines) produced. */
   images: number;
@@ -32,23 +60,42 @@ export interface ImportStats {
   skippedBoxes: number;
   /** Images left out: no s3:// location could be made for them, or (YOLO) their size could not be read. */
   skippedImages: number;
+  /** Everything left out, counted by reason (complete, however many there are). */
+  leftOut: Partial<Record<LeftOutReason, number>>;
   /** Examples of what was left out, at most a few, for the summary. */
   problems: string[];
   /** Times the source was read (COCO reads its annotations again when they do not fit the memory budget). */
   passes: number;
+  /**
+   * Told each item left out (not the counted-only BOXES_OF_LEFT_OUT_IMAGE): the import job lists
+   * them in the revision's ingest report, which bounds what it keeps by bytes.
+   */
+  onLeftOut?: (item: LeftOut) => void;
 }
 
 export function newImportStats(): ImportStats {
-  return { images: 0, boxes: 0, skippedBoxes: 0, skippedImages: 0, problems: [], passes: 0 };
+  return { images: 0, boxes: 0, skippedBoxes: 0, skippedImages: 0, leftOut: {}, problems: [], passes: 0 };
 }
 
 const MAX_PROBLEMS = 10;
 
-/** Counts a skipped box or image and keeps the first few reasons. */
-export function skip(stats: ImportStats, what: 'box' | 'image', reason: string): void {
-  if (what === 'box') stats.skippedBoxes++;
-  else stats.skippedImages++;
-  if (stats.problems.length < MAX_PROBLEMS) stats.problems.push(reason);
+/** Counts a left-out box, image or category by its reason, keeps the first few messages, and tells the listener. */
+export function skip(stats: ImportStats, reason: Exclude<LeftOutReason, 'BOXES_OF_LEFT_OUT_IMAGE'>, message: string, sourceRef?: string): void {
+  count(stats, reason, 1);
+  if (stats.problems.length < MAX_PROBLEMS) stats.problems.push(message);
+  stats.onLeftOut?.({ reason, message, ...(sourceRef === undefined ? {} : { sourceRef }) });
+}
+
+/** Counts the boxes that went with a left-out image (not listed one by one). */
+export function skipBoxesOfImage(stats: ImportStats, boxes: number): void {
+  if (boxes > 0) count(stats, 'BOXES_OF_LEFT_OUT_IMAGE', boxes);
+}
+
+function count(stats: ImportStats, reason: LeftOutReason, n: number): void {
+  const { what } = LEFT_OUT_REASONS[reason];
+  if (what === 'box') stats.skippedBoxes += n;
+  else if (what === 'image') stats.skippedImages += n;
+  stats.leftOut[reason] = (stats.leftOut[reason] ?? 0) + n;
 }
 
 /**

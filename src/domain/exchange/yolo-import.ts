@@ -12,7 +12,7 @@
 
 import type { TarReadEntry } from '../../lib/tar.js';
 import { labelPathOf } from './yolo-export.js';
-import { ImportFormatError, manifestLine, skip, underPrefix } from './import-lines.js';
+import { ImportFormatError, manifestLine, skip, skipBoxesOfImage, underPrefix } from './import-lines.js';
 import type { ImportBox, ImportStats } from './import-lines.js';
 import { parseYoloNames } from './yolo-names.js';
 
@@ -73,7 +73,8 @@ export async function* yoloToLines(
     if (!name.endsWith('.txt') || !inSegment(name, 'labels') || name.endsWith('/classes.txt')) continue;
     const image = images.get(name) ?? images.get(name.slice(name.indexOf('labels/')));
     if (!image) {
-      skip(stats, 'image', `${name}: no image for this label file (add it to images.txt or images/)`);
+      skip(stats, 'LABEL_FILE_WITHOUT_IMAGE', `${name}: no image for this label file (add it to images.txt or images/)`);
+      skipBoxesOfImage(stats, labelRows((file.body ?? Buffer.alloc(0)).toString('utf8')).length);
       continue;
     }
     image.labeled = true;
@@ -94,7 +95,7 @@ function addRelative(path: string, add: (labelPath: string, image: ImageRef) => 
   const labelSegments = at >= 0 ? [...segments.slice(0, at), 'labels', ...segments.slice(at + 1)] : ['labels', ...segments];
   const labelPath = labelSegments.join('/').replace(/\.[^./]*$/, '') + '.txt';
   if (!options.images) {
-    skip(stats, 'image', `${path}: give the images' location (--images s3://bucket/prefix/) to import images named by relative paths`);
+    skip(stats, 'NO_IMAGE_LOCATION', `${path}: give the images' location (--images s3://bucket/prefix/) to import images named by relative paths`);
     return;
   }
   add(labelPath, { sourceRef: underPrefix(options.images, inside), localPath, labeled: false });
@@ -103,12 +104,13 @@ function addRelative(path: string, add: (labelPath: string, image: ImageRef) => 
 async function imageLine(
   image: ImageRef, text: string, name: string, names: readonly string[], options: YoloImportOptions, stats: ImportStats,
 ): Promise<string | undefined> {
-  const rows = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  const rows = labelRows(text);
   let size: { width: number; height: number } | undefined;
   if (rows.length > 0) {
     size = await options.imageSize(image.sourceRef, image.localPath);
     if (!size) {
-      skip(stats, 'image', `${image.sourceRef}: its size could not be read (the image is missing or not a PNG or JPEG)`);
+      skip(stats, 'IMAGE_SIZE_UNREADABLE', `${image.sourceRef}: its size could not be read (the image is missing or not a PNG or JPEG)`, image.sourceRef);
+      skipBoxesOfImage(stats, rows.length);
       return undefined;
     }
   }
@@ -119,7 +121,8 @@ async function imageLine(
     const label = Number.isInteger(classId) ? names[classId] : undefined;
     const box = boundingBox(numbers.slice(1));
     if (label === undefined || !box || !size) {
-      skip(stats, 'box', `${name} line ${i + 1}: ${label === undefined ? `no class ${numbers[0]} in data.yaml` : 'not "class cx cy w h"'}`);
+      if (label === undefined) skip(stats, 'UNKNOWN_CATEGORY', `${name} line ${i + 1}: no class ${numbers[0]} in data.yaml`, image.sourceRef);
+      else skip(stats, 'INVALID_BOX', `${name} line ${i + 1}: not "class cx cy w h"`, image.sourceRef);
       return;
     }
     const px = (v: number, side: number) => Math.round(v * side * 1e6) / 1e6;
@@ -130,6 +133,11 @@ async function imageLine(
   stats.images++;
   stats.boxes += boxes.length;
   return manifestLine({ sourceRef: image.sourceRef, size, boxes, imageLabels: [] }, options.creationDate, JOB_NAME);
+}
+
+/** The box rows of a label file: its lines without blanks and # comments. */
+function labelRows(text: string): string[] {
+  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
 }
 
 /** `cx cy w h`, or the bounds of a segmentation polygon `x1 y1 x2 y2 ...` (YOLO's seg format). */

@@ -26,6 +26,7 @@ export function revisionView(record: RevisionRecord | RevisionView): RevisionWir
     },
     entryCount: record.entryCount,
     report: { items: record.reportItems, omitted: record.reportOmitted },
+    ...(record.conversion ? { conversion: record.conversion } : {}),
     ...('snapshots' in record ? { snapshots: record.snapshots, entriesReadable: record.entriesReadable } : {}),
   };
 }

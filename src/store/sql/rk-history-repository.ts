@@ -1,4 +1,4 @@
-import type { ReportPart, RevisionRecord, RevisionStatus } from '../rk-history-records.js';
+import type { ConversionSummary, ReportPart, RevisionRecord, RevisionStatus } from '../rk-history-records.js';
 import type { SqlDialect, SqlExecutor } from './sql-driver.js';
 import { newestInDataset } from './entries-after.js';
 
@@ -23,12 +23,13 @@ interface HistoryRow {
   max_entry_id: number;
   report_items: number;
   report_omitted: number;
+  conversion: string | null;
   collected: number;
 }
 
 const COLUMNS = `dataset_id, revision, operation, status, failure_code, failure_message, committed_at, access_key_id, source,
   lines_received, lines_dropped, entries_added, entries_replaced, entries_unchanged, entries_removed, entries_with_errors,
-  entry_count, max_entry_id, report_items, report_omitted, collected`;
+  entry_count, max_entry_id, report_items, report_omitted, conversion, collected`;
 
 /** Rows deleted per statement when a dataset goes. */
 const PURGE_CHUNK = 500;
@@ -43,10 +44,11 @@ export class RkHistoryRepository {
 
   async record(row: Omit<RevisionRecord, 'collected'>, report: readonly ReportPart[]): Promise<void> {
     await this.db.run(
-      `INSERT INTO rk_history (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+      `INSERT INTO rk_history (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
       [row.datasetId, row.revision, row.operation, row.status, row.failureCode, row.failureMessage, row.committedAt, row.accessKeyId,
         row.source, row.linesReceived, row.linesDropped, row.entriesAdded, row.entriesReplaced, row.entriesUnchanged, row.entriesRemoved,
-        row.entriesWithErrors, row.entryCount, row.maxEntryId, row.reportItems, row.reportOmitted],
+        row.entriesWithErrors, row.entryCount, row.maxEntryId, row.reportItems, row.reportOmitted,
+        row.conversion && JSON.stringify(row.conversion)],
     );
     await this.db.runBatch(
       'INSERT INTO rk_ingest_reports (dataset_id, revision, part, first_item, items) VALUES (?, ?, ?, ?, ?)',
@@ -152,6 +154,7 @@ function toRecord(row: HistoryRow): RevisionRecord {
     maxEntryId: Number(row.max_entry_id),
     reportItems: Number(row.report_items),
     reportOmitted: Number(row.report_omitted),
+    conversion: row.conversion === null ? null : JSON.parse(row.conversion) as ConversionSummary,
     collected: Number(row.collected) === 1,
   };
 }

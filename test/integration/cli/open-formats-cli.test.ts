@@ -76,9 +76,9 @@ describe.each(BACKENDS)('bin/trove export, import, sync (%s)', (backend) => {
     expect((await entriesOf(target)).map((line) => carried(line))).toEqual((await entriesOf(arn)).map((line) => carried(line)));
 
     // The exported YOLO folder names its images by s3:// URI and holds none: converted here, the
-    // image with boxes cannot be sized, and the command says how to import it so it can.
+    // image with boxes cannot be sized (it is left out with its box), and the command says how to import it so it can.
     const yoloBack = await trove('import', '--dataset-arn', await newDataset(client), '--format', 'yolo', '--from', join(work, 'yolo-out'));
-    expect(yoloBack.stdout).toContain('left out 1 image and 0 boxes');
+    expect(yoloBack.stdout).toContain('left out 1 image and 1 box');
     expect(yoloBack.stdout).toContain(`one of the images with boxes has no image file in ${join(work, 'yolo-out')} (images.txt names them by s3:// URI`);
     expect(yoloBack.stdout).toContain('Pack the folder as a tar and import the tar');
 
@@ -90,6 +90,39 @@ describe.each(BACKENDS)('bin/trove export, import, sync (%s)', (backend) => {
     expect(fromTar.stdout).toBe(`imported ${join(work, 'yolo-out.tar')} (yolo) into ${packed}: UPDATE_COMPLETE; the dataset has 2 entries (0 with errors)\n`);
     expect((await entriesOf(packed)).map((line) => carried(line, { imageLabels: false })))
       .toEqual((await entriesOf(arn)).map((line) => carried(line, { imageLabels: false })));
+  });
+
+  it('says what the server\'s conversion of a sent file left out, with reasons, and `datasets report` lists it', async () => {
+    const coco = {
+      images: [{ id: 1, file_name: 'a.png', width: SIZE.width, height: SIZE.height }],
+      categories: [{ id: 1, name: 'cat' }],
+      annotations: [
+        { id: 10, image_id: 1, category_id: 1, bbox: [10, 20, 100, 50] },
+        { id: 11, image_id: 99, category_id: 1, bbox: [1, 2, 3, 4] },
+        { id: 12, image_id: 1, category_id: 7, bbox: [5, 6, 7, 8] },
+      ],
+    };
+    writeFileSync(join(work, 'left-out.json'), JSON.stringify(coco));
+    const target = await newDataset(server.rekognition());
+    const imported = await trove('import', '--dataset-arn', target, '--format', 'coco', '--from', join(work, 'left-out.json'), '--images', 's3://photos/');
+    expect(imported).toMatchObject({ code: 0 });
+    expect(imported.stdout).toBe(`imported ${join(work, 'left-out.json')} (coco) into ${target}: UPDATE_COMPLETE; the dataset has 1 entry (0 with errors)\n`
+      + 'revision 2: converted 1 image with 1 box; left out 0 images and 2 boxes (by reason: UNKNOWN_IMAGE 1, UNKNOWN_CATEGORY 1)\n'
+      + '  left out: UNKNOWN_IMAGE: annotation 11: no image with id 99\n'
+      + '  left out: UNKNOWN_CATEGORY: annotation 12: no category with id 7\n');
+    const json = await trove('import', '--dataset-arn', await newDataset(server.rekognition()), '--format', 'coco', '--from', join(work, 'left-out.json'), '--images', 's3://photos/', '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      revision: 2, conversion: { images: 1, boxes: 1, boxesLeftOut: 2, leftOut: { UNKNOWN_IMAGE: 1, UNKNOWN_CATEGORY: 1 } },
+      leftOut: [{ problem: 'LEFT_OUT', reason: 'UNKNOWN_IMAGE' }, { problem: 'LEFT_OUT', reason: 'UNKNOWN_CATEGORY' }],
+    });
+
+    const report = await trove('datasets', 'report', '--dataset-arn', target, '--revision', '2');
+    expect(report).toMatchObject({ code: 0 });
+    const lines = report.stdout.split('\n');
+    expect(lines[1]).toBe('converted 1 image with 1 box; left out 0 images and 2 boxes (by reason: UNKNOWN_IMAGE 1, UNKNOWN_CATEGORY 1)');
+    expect(lines[2]).toMatch(/^-\s+left out\s+UNKNOWN_IMAGE\s+-\s+annotation 11: no image with id 99$/);
+    expect(lines[3]).toMatch(/^-\s+left out\s+UNKNOWN_CATEGORY\s+-\s+annotation 12: no category with id 7$/);
+    expect(lines[4]).toBe('2 left out, 0 dropped, 0 with errors');
   });
 
   it('imports a local YOLO folder (sizes from its own images), and a file from s3:// through the server', async () => {

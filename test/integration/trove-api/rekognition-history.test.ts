@@ -108,7 +108,7 @@ describe.each(BACKENDS)('Rekognition history and snapshots through /_trove/api (
       revision: 1, operation: 'CreateDataset', status: 'COMPLETE', source: 's3://history-manifests/flowers.manifest', entryCount: 10,
       counts: { linesReceived: 12, linesDropped: 2, entriesAdded: 10 },
     });
-    expect((await report(DatasetArn!, 1)).map((item) => [item.lineNumber, item.problem === 'DROPPED' ? item.reason : item.problem])).toEqual([
+    expect((await report(DatasetArn!, 1)).map((item) => ['lineNumber' in item && item.lineNumber, item.problem === 'DROPPED' ? item.reason : item.problem])).toEqual([
       [4, 'DUPLICATE_SOURCE_REF'], [13, 'MISSING_SOURCE_REF'],
     ]);
   });
@@ -128,7 +128,7 @@ describe.each(BACKENDS)('Rekognition history and snapshots through /_trove/api (
       counts: { linesReceived: 4, linesDropped: 2, entriesAdded: 0, entriesReplaced: 0, entriesUnchanged: 0 },
     });
     expect(latest.failure!.message).toContain('2 of 4 lines are in error');
-    expect((await report(arn, 3)).map((item) => [item.lineNumber, item.problem === 'DROPPED' ? item.reason : item.problem])).toEqual([
+    expect((await report(arn, 3)).map((item) => ['lineNumber' in item && item.lineNumber, item.problem === 'DROPPED' ? item.reason : item.problem])).toEqual([
       [3, 'INVALID_JSON'], [4, 'INVALID_SOURCE_REF_FORMAT'],
     ]);
     // Its content is the revision before's: no difference.

@@ -31,7 +31,7 @@ describe('IngestReport', () => {
     const parts = report.parts();
     expect(parts.map((part) => [part.part, part.firstItem])).toEqual([[0, 0], [1, 500], [2, 1000]]);
     const items = readReportItems(parts);
-    expect(items.map(({ index, item }) => [index, item.lineNumber])).toEqual(Array.from({ length: 1200 }, (_, i) => [i, i + 1]));
+    expect(items.map(({ index, item }) => [index, 'lineNumber' in item && item.lineNumber])).toEqual(Array.from({ length: 1200 }, (_, i) => [i, i + 1]));
 
     const full = new IngestReport();
     const ref = `s3://bucket/${'r'.repeat(1000)}`;
@@ -45,5 +45,30 @@ describe('IngestReport', () => {
     const stored = kept.reduce((sum, part) => sum + part.items.length, 0);
     expect(stored).toBeGreaterThan(MAX_REPORT_CHARS - 1100);
     expect(stored).toBeLessThanOrEqual(MAX_REPORT_CHARS + full.items + 2 * kept.length);
+  });
+
+  it('lists what an import\'s conversion left out before the lines, in the order met, and counts it past the size limit like any item', () => {
+    const report = new IngestReport();
+    report.dropped(2, 'MISSING_SOURCE_REF');
+    report.leftOut({ reason: 'UNKNOWN_CATEGORY', message: 'annotation 12: no category with id 7' });
+    report.wroteWithErrors(1, 's3://bucket/a.jpg', ['ERROR_INVALID_BOUNDING_BOX']);
+    report.leftOut({ reason: 'IMAGE_SIZE_UNREADABLE', message: `s3://bucket/b.png: ${'m'.repeat(5000)}`, sourceRef: 's3://bucket/b.png' });
+    const items = readReportItems(report.parts()).map(({ item }) => item);
+    expect(items.map((item) => [item.problem, 'lineNumber' in item ? item.lineNumber : null])).toEqual([
+      ['LEFT_OUT', null], ['LEFT_OUT', null], ['ERRORS', 1], ['DROPPED', 2],
+    ]);
+    expect(items[0]).toEqual({ problem: 'LEFT_OUT', reason: 'UNKNOWN_CATEGORY', message: 'annotation 12: no category with id 7' });
+    // A message is kept up to 2,048 characters, like a source-ref.
+    expect(items[1]).toMatchObject({ problem: 'LEFT_OUT', reason: 'IMAGE_SIZE_UNREADABLE', sourceRef: 's3://bucket/b.png' });
+    expect((items[1] as { message: string }).message).toHaveLength(2049);
+
+    const full = new IngestReport();
+    let added = 0;
+    while (full.omitted === 0) {
+      added++;
+      full.leftOut({ reason: 'UNKNOWN_IMAGE', message: `annotation ${added}: no image with id ${'9'.repeat(80)}` });
+    }
+    expect(full.items + full.omitted).toBe(added);
+    expect(full.parts().reduce((sum, part) => sum + part.items.length, 0)).toBeLessThanOrEqual(MAX_REPORT_CHARS + full.items + 2 * full.parts().length);
   });
 });

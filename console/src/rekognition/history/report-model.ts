@@ -1,8 +1,10 @@
 // The ingest report of one revision as rows a person reads: each dropped line with its line
 // number, source-ref and reason in plain words, each entry written with errors with its codes
 // explained. The words are Trove's own tables (src/domain/rekognition/manifest/error-codes.ts),
-// the same the entry view uses. Pure: no DOM, no React.
+// the same the entry view uses. An import's report starts with what its conversion left out,
+// each item with its reason (import-lines.ts LEFT_OUT_REASONS). Pure: no DOM, no React.
 
+import { LEFT_OUT_REASONS } from '../../../../src/domain/exchange/import-lines.js';
 import { DROP_REASONS } from '../../../../src/domain/rekognition/manifest/error-codes.js';
 import type { DropReasonSpec } from '../../../../src/domain/rekognition/manifest/error-codes.js';
 import { plural } from '../../lib/format.js';
@@ -16,6 +18,14 @@ export interface ExplainedCode {
 }
 
 export type ReportRow =
+  | {
+    readonly kind: 'left-out';
+    /** The image's s3:// location, where the conversion knew one. */
+    readonly sourceRef: string | undefined;
+    readonly reason: ExplainedCode;
+    /** What was left out, in the source's own terms (annotation id, label file, line). */
+    readonly message: string;
+  }
   | {
     readonly kind: 'dropped';
     readonly lineNumber: number;
@@ -38,7 +48,17 @@ export function explainDrop(reason: string): string | undefined {
   return Object.hasOwn(specs, reason) ? specs[reason].explanation : undefined;
 }
 
+export function explainLeftOut(reason: string): string | undefined {
+  const specs: Record<string, { meaning: string }> = LEFT_OUT_REASONS;
+  if (!Object.hasOwn(specs, reason)) return undefined;
+  const { meaning } = specs[reason];
+  return `${meaning[0].toUpperCase()}${meaning.slice(1)}.`;
+}
+
 export function reportRow(item: ReportItemWire, revision: Pick<RevisionWire, 'status'>): ReportRow {
+  if (item.problem === 'LEFT_OUT') {
+    return { kind: 'left-out', sourceRef: item.sourceRef, reason: { code: item.reason, words: explainLeftOut(item.reason) }, message: item.message };
+  }
   if (item.problem === 'DROPPED') {
     return { kind: 'dropped', lineNumber: item.lineNumber, sourceRef: item.sourceRef, reason: { code: item.reason, words: explainDrop(item.reason) }, message: item.message };
   }
@@ -50,15 +70,28 @@ export function reportRow(item: ReportItemWire, revision: Pick<RevisionWire, 'st
 }
 
 /** Why a revision's report is what it is, for the head of the report view. */
-export function reportIntro(revision: Pick<RevisionWire, 'status' | 'failure' | 'counts' | 'report'>): string {
+export function reportIntro(revision: Pick<RevisionWire, 'status' | 'failure' | 'counts' | 'report' | 'conversion'>): string {
   const { linesReceived, linesDropped, entriesWithErrors } = revision.counts;
+  const converted = revision.conversion ? `${conversionIntro(revision.conversion)} ` : '';
   if (revision.report.items === 0 && revision.report.omitted === 0) {
-    return linesReceived > 0 ? 'Every line of this change became an entry without errors.' : 'This revision read no lines, so it has no ingest report.';
+    return converted + (linesReceived > 0 ? 'Every line of this change became an entry without errors.' : 'This revision read no lines, so it has no ingest report.');
   }
   const failed = revision.status === 'FAILED'
     ? ' The change failed, so none of its entries were written: the report says what it held.'
     : '';
   const kept = `Of ${plural(linesReceived, 'line', 'lines')} received, ${plural(linesDropped, 'line was', 'lines were')} dropped and ${plural(entriesWithErrors, 'entry was', 'entries were')} written with errors.`;
   const omitted = revision.report.omitted > 0 ? ` The report keeps 8 MiB of items; ${plural(revision.report.omitted, 'more item is', 'more items are')} counted but not listed.` : '';
-  return kept + failed + omitted;
+  return converted + kept + failed + omitted;
+}
+
+/** An import's conversion in words: what it made and left out (its counts by reason: leftOutCounts). */
+export function conversionIntro(conversion: NonNullable<RevisionWire['conversion']>): string {
+  const made = `The import's conversion made ${plural(conversion.images, 'image', 'images')} with ${plural(conversion.boxes, 'box', 'boxes')}`;
+  if (Object.keys(conversion.leftOut).length === 0) return `${made} and left nothing out.`;
+  return `${made} and left out ${plural(conversion.imagesLeftOut, 'image', 'images')} and ${plural(conversion.boxesLeftOut, 'box', 'boxes')}, listed first below.`;
+}
+
+/** What an import left out, counted by reason, each reason in words. */
+export function leftOutCounts(conversion: NonNullable<RevisionWire['conversion']>): { reason: ExplainedCode; count: number }[] {
+  return Object.entries(conversion.leftOut).map(([code, count]) => ({ reason: { code, words: explainLeftOut(code) }, count }));
 }

@@ -10,7 +10,7 @@ import { DatasetHead, DatasetNotFound } from '../dataset-head.js';
 import { useDataset } from '../use-dataset.js';
 import { timelineRow } from './history-model.js';
 import type { ReportItemWire, RevisionWire } from './history-model.js';
-import { reportIntro, reportRow } from './report-model.js';
+import { leftOutCounts, reportIntro, reportRow } from './report-model.js';
 import type { ExplainedCode, ReportRow } from './report-model.js';
 import './history.css';
 
@@ -20,7 +20,8 @@ const PAGE = 100;
 /**
  * The ingest report of one revision (GetDatasetIngestReport): each line its change dropped, with
  * its line number, source-ref and the reason in words, and each entry it wrote with errors, with
- * every code explained and a link to the entry. What AWS never shows.
+ * every code explained and a link to the entry; for an import, first what its conversion left
+ * out, each with its reason. What AWS never shows.
  */
 export function IngestReportPage({ arn, revision }: { arn: string; revision: number }) {
   const dataset = useDataset(arn);
@@ -47,6 +48,13 @@ export function IngestReportPage({ arn, revision }: { arn: string; revision: num
         )}
         {row?.failure && <p className="error-text break">{row.failure.code}: {row.failure.message}</p>}
         {wire && <p>{reportIntro(wire)}</p>}
+        {wire?.conversion && Object.keys(wire.conversion.leftOut).length > 0 && (
+          <ul className="left-out-counts" aria-label="Left out, by reason">
+            {leftOutCounts(wire.conversion).map(({ reason, count }) => (
+              <li key={reason.code} data-reason={reason.code} title={reason.words}><span className="left-out-count">{count}</span> <code>{reason.code}</code></li>
+            ))}
+          </ul>
+        )}
         {!allowed.allowed && <p className="muted">{allowed.reason}</p>}
         {pages.page.error !== undefined && <Problem error={pages.page.error} retry={pages.page.reload} />}
         {pages.page.loading && !wire && <p className="muted" role="status">Reading the report…</p>}
@@ -55,7 +63,7 @@ export function IngestReportPage({ arn, revision }: { arn: string; revision: num
             <table className="report-table">
               <thead><tr><th scope="col" className="num">Line</th><th scope="col">Source-ref</th><th scope="col">What happened</th></tr></thead>
               <tbody>
-                {pages.page.data!.items.map((item) => <ReportLine key={`${item.lineNumber}-${item.problem}`} arn={arn} row={reportRow(item, wire)} />)}
+                {pages.page.data!.items.map((item, i) => <ReportLine key={'lineNumber' in item ? `${item.lineNumber}-${item.problem}` : `left-out-${i}`} arn={arn} row={reportRow(item, wire)} />)}
               </tbody>
             </table>
           </div>
@@ -67,6 +75,19 @@ export function IngestReportPage({ arn, revision }: { arn: string; revision: num
 }
 
 function ReportLine({ arn, row }: { arn: string; row: ReportRow }) {
+  if (row.kind === 'left-out') {
+    // Left out before there were lines: no line number, and nothing to open in the dataset.
+    return (
+      <tr className="report-left-out" data-problem="LEFT_OUT" data-reason={row.reason.code}>
+        <td className="num"><span className="muted" title="Left out by the conversion: it never became a line">–</span></td>
+        <td className="break">{row.sourceRef ?? <span className="muted">(none)</span>}</td>
+        <td>
+          <p className="report-what"><span className="report-kind">Left out</span> <Explained code={row.reason} /></p>
+          <p className="small muted break">{row.message}</p>
+        </td>
+      </tr>
+    );
+  }
   if (row.kind === 'dropped') {
     return (
       <tr className="report-dropped" data-line={row.lineNumber} data-problem="DROPPED">

@@ -1,4 +1,4 @@
-import type { ReportItemWire, RevisionWire } from '../../../client/dataset-history-client.js';
+import type { ConversionWire, ReportItemWire, RevisionWire } from '../../../client/dataset-history-client.js';
 import { columns, required, revisionNumber, time } from './subcommand.js';
 import type { DatasetsSubcommand } from './subcommand.js';
 import { counted } from '../../terminal-text.js';
@@ -27,11 +27,11 @@ export const historyCommand: DatasetsSubcommand = {
   },
 };
 
-/** `trove datasets report`: a revision's dropped lines and entries with errors. */
+/** `trove datasets report`: a revision's dropped lines and entries with errors (and an import's left-out items). */
 export const reportCommand: DatasetsSubcommand = {
   name: 'report',
   usage: 'report --dataset-arn ARN --revision N',
-  summary: 'the lines a revision dropped and the entries it wrote with errors',
+  summary: 'the lines a revision dropped, the entries it wrote with errors, what an import left out',
   async run({ values, history, out }) {
     const arn = values['dataset-arn']!;
     const revision = revisionNumber(required(values, 'revision'), 'revision');
@@ -50,18 +50,28 @@ export const reportCommand: DatasetsSubcommand = {
     out(`revision ${r.revision} (${r.operation}, ${status(r)}): ${counted(r.counts.linesReceived, 'line')}, ${r.counts.linesDropped} dropped, `
       + `${counted(r.counts.entriesWithErrors, 'entry', 'entries')} with errors\n`);
     if (r.failure) out(`failed: ${r.failure.code}: ${r.failure.message}\n`);
+    if (r.conversion) out(`${conversionSummary(r.conversion)}\n`);
     if (items.length > 0) out(columns(items.map(reportRow)));
     if (r.report.omitted > 0) out(`(${r.report.omitted} more items were not recorded: the report reached its size limit)\n`);
-    if (items.length === 0) out('nothing dropped, no entry with errors\n');
-    else out(`${dropped} dropped, ${items.length - dropped} with errors\n`);
+    const leftOut = items.filter((item) => item.problem === 'LEFT_OUT').length;
+    if (items.length === 0) out(r.conversion ? 'nothing left out, nothing dropped, no entry with errors\n' : 'nothing dropped, no entry with errors\n');
+    else out(`${leftOut > 0 ? `${leftOut} left out, ` : ''}${dropped} dropped, ${items.length - dropped - leftOut} with errors\n`);
     return 0;
   },
 };
 
 function reportRow(item: ReportItemWire): string[] {
+  if (item.problem === 'LEFT_OUT') return ['-', 'left out', item.reason, item.sourceRef ?? '-', item.message];
   return item.problem === 'DROPPED'
     ? [`line ${item.lineNumber}`, 'dropped', item.reason, item.sourceRef ?? '-', item.message]
     : [`line ${item.lineNumber}`, 'errors', item.errorCodes.join(','), item.sourceRef, ''];
+}
+
+/** An import's conversion in one line: what it made, what it left out, and the counts by reason. */
+export function conversionSummary(conversion: ConversionWire): string {
+  const reasons = Object.entries(conversion.leftOut).map(([reason, count]) => `${reason} ${count}`).join(', ');
+  return `converted ${counted(conversion.images, 'image')} with ${counted(conversion.boxes, 'box', 'boxes')}; `
+    + `left out ${counted(conversion.imagesLeftOut, 'image')} and ${counted(conversion.boxesLeftOut, 'box', 'boxes')}${reasons ? ` (by reason: ${reasons})` : ''}`;
 }
 
 function status(revision: RevisionWire): string {

@@ -1,5 +1,6 @@
 import type { EntryRow } from '../../../store/records.js';
-import type { RevisionCounts, RevisionStatus } from '../../../store/rk-history-records.js';
+import type { ConversionSummary, RevisionCounts, RevisionStatus } from '../../../store/rk-history-records.js';
+import type { ImportStats, LeftOut } from '../../exchange/import-lines.js';
 import type { Repositories } from '../../../store/store.js';
 import type { IngestObserver, IngestResult } from '../ingest.js';
 import type { DropReason } from '../manifest/error-codes.js';
@@ -29,7 +30,21 @@ export class ChangeLog implements IngestObserver {
     linesReceived: 0, linesDropped: 0, entriesAdded: 0, entriesReplaced: 0, entriesUnchanged: 0, entriesRemoved: 0, entriesWithErrors: 0,
   };
 
+  #conversion: ConversionSummary | null = null;
+
   constructor(readonly origin: ChangeOrigin) {}
+
+  /** Something an import's conversion left out: an item of the report, before its lines. */
+  leftOut(item: LeftOut): void {
+    this.#report.leftOut(item);
+  }
+
+  /** What an import's conversion made and left out, in full (its items may pass the report's bound). */
+  converted(stats: ImportStats): void {
+    this.#conversion = {
+      images: stats.images, boxes: stats.boxes, imagesLeftOut: stats.skippedImages, boxesLeftOut: stats.skippedBoxes, leftOut: { ...stats.leftOut },
+    };
+  }
 
   dropped(lineNumber: number, reason: DropReason, sourceRef?: string, text?: string): void {
     this.#report.dropped(lineNumber, reason, sourceRef, text);
@@ -85,6 +100,7 @@ export class ChangeLog implements IngestObserver {
       maxEntryId: await tx.rkHistory.maxEntryId(revision.datasetId),
       reportItems: this.#report.items,
       reportOmitted: this.#report.omitted,
+      conversion: this.#conversion,
     }, this.#report.parts());
   }
 }

@@ -1,20 +1,28 @@
 // The ingest report of one revision: each line the change dropped (its line number, the
 // source-ref where there is one, the reason) and each entry it wrote with errors (with the
-// error codes). AWS reports neither. Items are kept as compact JSON tuples and cut into parts
+// error codes); for an import (COCO, YOLO), first what its conversion left out before there were
+// lines (a box of an unknown image or category, an image without a location or a readable size),
+// each with its reason. AWS reports none of it. Items are kept as compact JSON tuples and cut into parts
 // of a few hundred KB, so a large report is a few rows to store and a page is one or two to read.
 
 import { DROP_REASONS, dropMessage } from '../manifest/error-codes.js';
 import type { DropReason } from '../manifest/error-codes.js';
+import type { LeftOut, LeftOutReason } from '../../exchange/import-lines.js';
 import { MAX_LINE_CHARS } from '../manifest/validate-line.js';
 import type { ReportPart } from '../../../store/rk-history-records.js';
 
 /** One item of a report as the API returns it. */
 export type ReportItem =
   | { lineNumber: number; problem: 'DROPPED'; reason: DropReason; message: string; sourceRef?: string }
-  | { lineNumber: number; problem: 'ERRORS'; sourceRef: string; errorCodes: string[] };
+  | { lineNumber: number; problem: 'ERRORS'; sourceRef: string; errorCodes: string[] }
+  | { problem: 'LEFT_OUT'; reason: LeftOutReason; message: string; sourceRef?: string };
 
-/** Stored form: [line, 'D', reason, sourceRef | null] or [line, 'E', sourceRef, codes]. */
-type StoredItem = [number, 'D', DropReason, string | null] | [number, 'E', string, string[]];
+/**
+ * Stored form: [line, 'D', reason, sourceRef | null], [line, 'E', sourceRef, codes], or
+ * [0, 'L', reason, message, sourceRef | null]: a left-out item has no line (it never became
+ * one), and line 0 sorts it before every line, in the order the conversion met it.
+ */
+type StoredItem = [number, 'D', DropReason, string | null] | [number, 'E', string, string[]] | [0, 'L', LeftOutReason, string, string | null];
 
 /** Items per stored part, and the text size at which a part is closed earlier. */
 const PART_ITEMS = 500;
@@ -27,6 +35,8 @@ const PART_CHARS = 256 * 1024;
 export const MAX_REPORT_CHARS = 8 * 1024 * 1024;
 /** A source-ref is kept up to this length (S3 keys are at most 1024 bytes; longer ones are not real). */
 const MAX_SOURCE_REF_CHARS = 2048;
+/** A left-out item's message is kept up to this length (the conversion's messages quote at most an s3:// location and a few short values). */
+const MAX_MESSAGE_CHARS = 2048;
 
 const SOURCE_REF_HINT = /"source-ref"\s*:\s*("(?:[^"\\]|\\.)*")/;
 
@@ -54,7 +64,12 @@ export class IngestReport {
     this.#add([lineNumber, 'E', clip(sourceRef), [...new Set(codes)]]);
   }
 
-  /** The report in line order, cut into parts, ready to store. */
+  /** Something a conversion left out: listed before the lines, like them within the report's bound. */
+  leftOut(item: LeftOut): void {
+    this.#add([0, 'L', item.reason, clip(item.message, MAX_MESSAGE_CHARS), item.sourceRef === undefined ? null : clip(item.sourceRef)]);
+  }
+
+  /** The report in line order (left-out items first), cut into parts, ready to store. */
   parts(): ReportPart[] {
     const sorted = [...this.#found].sort((a, b) => a.line - b.line);
     const parts: ReportPart[] = [];
@@ -89,6 +104,10 @@ export function readReportItems(parts: readonly ReportPart[]): { index: number; 
 }
 
 function toItem(stored: StoredItem): ReportItem {
+  if (stored[1] === 'L') {
+    const [, , reason, message, sourceRef] = stored;
+    return { problem: 'LEFT_OUT', reason, message, ...(sourceRef === null ? {} : { sourceRef }) };
+  }
   if (stored[1] === 'E') return { lineNumber: stored[0], problem: 'ERRORS', sourceRef: stored[2], errorCodes: stored[3] };
   const [lineNumber, , reason, sourceRef] = stored;
   const message = reason === 'LINE_TOO_LONG' ? dropMessage(reason, String(MAX_LINE_CHARS)) : DROP_REASONS[reason].message;
@@ -109,6 +128,6 @@ function sourceRefHint(text: string): string | undefined {
   }
 }
 
-function clip(sourceRef: string): string {
-  return sourceRef.length > MAX_SOURCE_REF_CHARS ? `${sourceRef.slice(0, MAX_SOURCE_REF_CHARS)}…` : sourceRef;
+function clip(text: string, max = MAX_SOURCE_REF_CHARS): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

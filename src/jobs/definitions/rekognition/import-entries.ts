@@ -50,6 +50,9 @@ export async function importEntries(payload: UpdateEntriesPayload & { import: Im
   const reader = readerFor(deps, payload.requester, writer.dataset.arn);
   const checker = imageCheckerFor(deps, reader, ctx.logger);
   const stats = newImportStats();
+  // What the conversion leaves out goes into the revision's ingest report with the lines it drops,
+  // and its counts with the revision: failed or not, the user reads them where the rest of the ingest is.
+  stats.onLeftOut = (item) => writer.change.leftOut(item);
   let rejection: BatchRejected | undefined;
   let result: IngestResult | undefined;
   try {
@@ -64,6 +67,7 @@ export async function importEntries(payload: UpdateEntriesPayload & { import: Im
   } catch (error) {
     rejection = rejectionOf(error, source, payload.import.format);
   }
+  writer.change.converted(stats);
   if (rejection) {
     deps.observer?.batchEnded('change', result, rejection);
     return rejectBatch(ctx, [writer], 'UPDATE_FAILED', rejection);
