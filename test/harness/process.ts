@@ -18,9 +18,10 @@ export interface TroveProcess {
 /**
  * Runs the real `bin/trove serve` (the compiled build; `npm test` builds it first) and resolves
  * once it prints the URL it listens on. For tests that need a separate process: kill -9,
- * graceful shutdown, the CLI.
+ * graceful shutdown, the CLI. (A start took over 20 s on a CI machine at load average 14: the
+ * default wait is generous, as a start that never comes still fails.)
  */
-export async function spawnTrove(args: string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<TroveProcess> {
+export async function spawnTrove(args: string[], env: Record<string, string> = {}, timeoutMs = 45_000): Promise<TroveProcess> {
   // BENCH_NODE_ARGS: node flags for the server process, e.g. `--cpu-prof` when profiling a benchmark.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], {

@@ -82,7 +82,8 @@ describe('bin/trove credentials rotate-master-key (embedded store, key in <data 
   });
 });
 
-describe.runIf(POSTGRES_SELECTED)('master key rotation on several nodes (PostgreSQL): no request is refused during the roll', () => {
+// Six bin/trove starts one after another (two nodes, rolled twice): a loaded machine took 20 s for one.
+describe.runIf(POSTGRES_SELECTED)('master key rotation on several nodes (PostgreSQL): no request is refused during the roll', { timeout: 240_000 }, () => {
   it('rolls two nodes onto the new key with TROVE_MASTER_KEY_PREVIOUS, rotates, and rolls them again', async () => {
     const database = await createTestDatabase();
     try {
