@@ -103,7 +103,7 @@ export const credentialsCommand: Command = {
               'nodes already running with the new key and TROVE_MASTER_KEY_PREVIOUS keep serving: restart them without TROVE_MASTER_KEY_PREVIOUS.');
           } else if (!newKey!.equals(current.key)) {
             replaceKeyFile(current.source, newKey!);
-            lines.push(`${current.source} now holds the new key. Restart Trove so it uses it.`);
+            lines.push(`${current.source} now holds the new key. A Trove running on this data directory takes it when it first reads a secret sealed with it, or at once on SIGHUP (kill -HUP <pid in trove.pid>).`);
           }
           process.stdout.write(`${lines.join('\n')}\n`);
           return 0;
