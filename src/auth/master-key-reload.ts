@@ -21,7 +21,7 @@ export interface MasterKeySettings {
 export class MasterKeyReloader {
   /** What the key file looked like when last read; undefined with the key in TROVE_MASTER_KEY. */
   #stamp: string | undefined;
-  /** One reload at a time: a burst of unopened secrets (or signals) waits for the same one. */
+  /** The reload running or queued: one at a time, and a burst of unopened secrets waits for it instead of starting more. */
   #running: Promise<boolean> | undefined;
   /** When a reload was last refused: a changed file is retried at most once a second after that. */
   #refusedAt = Number.NEGATIVE_INFINITY;
@@ -35,11 +35,18 @@ export class MasterKeyReloader {
     credentials.onUnopened(() => this.reloadIfFileChanged());
   }
 
-  /** Re-reads the keys (SIGHUP). Resolves true when they were taken, false when refused (logged). */
+  /**
+   * Re-reads the keys (SIGHUP). Resolves true when they were taken, false when refused (logged).
+   * After a reload already running, not instead of it: that one may have read the file before the
+   * operator replaced it.
+   */
   reload(reason: string): Promise<boolean> {
-    return (this.#running ??= this.#reload(reason).finally(() => {
-      this.#running = undefined;
-    }));
+    const next = (this.#running ?? Promise.resolve(false)).then(() => this.#reload(reason));
+    this.#running = next;
+    void next.finally(() => {
+      if (this.#running === next) this.#running = undefined;
+    });
+    return next;
   }
 
   /**
