@@ -5,6 +5,7 @@ import { openWithConfiguredKeys } from './auth/credential-service.js';
 import type { CredentialService } from './auth/credential-service.js';
 import { isLoopbackHost } from './auth/loopback.js';
 import { keyFingerprint } from './auth/master-key.js';
+import { MasterKeyReloader } from './auth/master-key-reload.js';
 import { RateLimiter } from './auth/rate-limiter.js';
 import { acceptedRegions } from './auth/regions.js';
 import { BucketService } from './buckets/bucket-service.js';
@@ -48,7 +49,8 @@ import { createObjectStore } from './object-store/create-object-store.js';
 import type { ObjectStore } from './object-store/object-store.js';
 import { SignedTokenCodec } from './lib/signed-token.js';
 import { buildApp } from './server/app.js';
-import { loadTls } from './server/tls.js';
+import { certificateFingerprint, loadTls, reloadTls } from './server/tls.js';
+import type { Server as TlsServer } from 'node:tls';
 import type { TroveApp } from './server/app.js';
 import { createStore } from './store/create-store.js';
 import { prepareDataDir } from './store/sqlite/database-files.js';
@@ -68,6 +70,11 @@ export interface Trove {
   readonly maintenance: Maintenance;
   /** This server's Prometheus metrics (served at /_trove/metrics where the configuration allows). */
   readonly metrics: Metrics;
+  /**
+   * Re-reads what operators replace while Trove runs (SIGHUP): the TLS certificate and key, and the
+   * master key. Each part that cannot be used is refused with a log line and the old one stays.
+   */
+  reload(): Promise<void>;
   /** Graceful stop: in-flight requests finish, running jobs finish or stay durable, the store closes. */
   close(): Promise<void>;
 }
@@ -112,6 +119,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     }
 
     const credentials = await openCredentials(config, store, clock, logger);
+    const masterKeys = new MasterKeyReloader(credentials, { ...config.auth, dataDir: config.dataDir }, logger);
     const authenticator = new Authenticator({
       credentials,
       clock,
@@ -217,6 +225,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    if (tls) logger.info({ certificate: certificateFingerprint(tls) }, 'TLS certificate');
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -227,6 +236,17 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       buckets,
       maintenance,
       metrics,
+      async reload() {
+        if (tls) {
+          try {
+            const renewed = reloadTls(app.server as unknown as TlsServer, config.tls);
+            logger.info({ certificate: certificateFingerprint(renewed) }, 'TLS certificate reloaded');
+          } catch (error) {
+            logger.error({ err: (error as Error).message }, 'TLS certificate NOT reloaded: still serving the one loaded before');
+          }
+        }
+        await masterKeys.reload('reload requested (SIGHUP)');
+      },
       close: () => (closing ??= (async () => {
         await app.close();
         await maintenance.stop();

@@ -62,15 +62,25 @@ export type StoreKeyState = 'current' | 'previous';
  */
 export class CredentialService {
   readonly #listeners: Array<() => void> = [];
+  /** Every key this service may open secrets with, the store's own first; replaced by useKeys. */
+  #boxes: readonly SecretBox[];
+  #storeKey: StoreKeyState;
+  /** Asked once when a stored secret opens with none of the keys: may load new ones (useKeys) and resolves true then. */
+  #onUnopened?: () => Promise<boolean>;
 
   private constructor(
     private readonly store: Store,
-    /** Every key this service may open secrets with, the store's own first. */
-    private readonly boxes: readonly SecretBox[],
+    keys: { boxes: readonly SecretBox[]; storeKey: StoreKeyState },
     private readonly clock: Clock,
-    /** Which configured key the store's secrets were sealed with when the service opened. */
-    readonly storeKey: StoreKeyState,
-  ) {}
+  ) {
+    this.#boxes = keys.boxes;
+    this.#storeKey = keys.storeKey;
+  }
+
+  /** Which configured key the store's secrets were sealed with when the keys were (last) loaded. */
+  get storeKey(): StoreKeyState {
+    return this.#storeKey;
+  }
 
   /**
    * Opens the service with the master key (and, during a rotation, the previous one), first
@@ -80,15 +90,28 @@ export class CredentialService {
   static async open(
     store: Store, masterKey: Buffer, clock: Clock, options: { keySource?: string; previousKey?: Buffer } = {},
   ): Promise<CredentialService> {
-    const current = new SecretBox(masterKey);
-    const previous = options.previousKey && new SecretBox(options.previousKey);
-    const check = await store.settings.putIfAbsent(KEY_CHECK, current.seal(KEY_CHECK_TEXT, KEY_CHECK));
-    if (current.open(check, KEY_CHECK) === KEY_CHECK_TEXT) return new CredentialService(store, previous ? [current, previous] : [current], clock, 'current');
-    if (previous && previous.open(check, KEY_CHECK) === KEY_CHECK_TEXT) return new CredentialService(store, [previous, current], clock, 'previous');
-    throw new Error(`The master key from ${options.keySource ?? 'the configuration'} (${keyFingerprint(masterKey)})`
-      + `${options.previousKey ? ` and TROVE_MASTER_KEY_PREVIOUS (${keyFingerprint(options.previousKey)}) are` : ' is'} not the key this store's credentials were encrypted with. `
-      + 'Set TROVE_MASTER_KEY to the original key (or restore the original master.key in the data directory); after '
-      + '`trove credentials rotate-master-key`, that is the new key.');
+    const check = await store.settings.putIfAbsent(KEY_CHECK, new SecretBox(masterKey).seal(KEY_CHECK_TEXT, KEY_CHECK));
+    return new CredentialService(store, keysFor(check, masterKey, options), clock);
+  }
+
+  /**
+   * Replaces the keys of a running service (SIGHUP, or a rotated key file): refused, keeping the
+   * keys it had, unless one of the new ones is the key the store's secrets are sealed with now,
+   * because a node holding only keys that open nothing would refuse every credential.
+   * Secrets already cached by the authenticator stay valid: rotation never changes a secret.
+   */
+  async useKeys(masterKey: Buffer, options: { keySource?: string; previousKey?: Buffer } = {}): Promise<StoreKeyState> {
+    const check = await this.store.settings.get(KEY_CHECK);
+    if (!check) throw new Error('The store has no master key check; it was not opened by this version of Trove.');
+    const keys = keysFor(check, masterKey, options);
+    this.#boxes = keys.boxes;
+    this.#storeKey = keys.storeKey;
+    return keys.storeKey;
+  }
+
+  /** Sets what to ask when a stored secret opens with none of the keys (e.g. re-read a rotated key file). */
+  onUnopened(reload: () => Promise<boolean>): void {
+    this.#onUnopened = reload;
   }
 
   /** Runs `listener` after every change made through this service (in-process caches drop what they hold). */
@@ -154,7 +177,10 @@ export class CredentialService {
   async lookup(accessKeyId: string): Promise<CredentialSecret | undefined> {
     const record = await this.store.credentials.find(accessKeyId);
     if (!record) return undefined;
-    const secretAccessKey = this.#open(record.secretCiphertext, record.accessKeyId);
+    let secretAccessKey = this.#open(record.secretCiphertext, record.accessKeyId);
+    // The store may have been re-encrypted with a new key (rotate-master-key ran elsewhere): load
+    // it if the key's source now holds it, so the request is not refused, and try once more.
+    if (secretAccessKey === undefined && (await this.#onUnopened?.())) secretAccessKey = this.#open(record.secretCiphertext, record.accessKeyId);
     // A row that does not decrypt (altered, or sealed for another id) is treated as unknown.
     if (secretAccessKey === undefined) return undefined;
     return { ...summary(record), secretAccessKey };
@@ -168,7 +194,7 @@ export class CredentialService {
    */
   async rotateMasterKey(newKey: Buffer): Promise<number> {
     const next = new SecretBox(newKey);
-    const known = [...this.boxes, next];
+    const known = [...this.#boxes, next];
     const count = await this.store.transaction(async (tx) => {
       if (!this.#opener(await tx.settings.getForUpdate(KEY_CHECK), KEY_CHECK, KEY_CHECK_TEXT, known)) {
         throw new CredentialError('The store was re-encrypted with another master key meanwhile; nothing was changed.');
@@ -190,7 +216,7 @@ export class CredentialService {
     return count;
   }
 
-  #open(sealed: Buffer, context: string, boxes: readonly SecretBox[] = this.boxes): string | undefined {
+  #open(sealed: Buffer, context: string, boxes: readonly SecretBox[] = this.#boxes): string | undefined {
     for (const box of boxes) {
       const plaintext = box.open(sealed, context);
       if (plaintext !== undefined) return plaintext;
@@ -199,7 +225,7 @@ export class CredentialService {
   }
 
   /** The box `sealed` opens with, to `expected`. */
-  #opener(sealed: Buffer | undefined, context: string, expected: string, boxes: readonly SecretBox[] = this.boxes): SecretBox | undefined {
+  #opener(sealed: Buffer | undefined, context: string, expected: string, boxes: readonly SecretBox[] = this.#boxes): SecretBox | undefined {
     return sealed && boxes.find((box) => box.open(sealed, context) === expected);
   }
 }
@@ -214,6 +240,21 @@ export async function openWithConfiguredKeys(
   const { current, previous } = loadMasterKeys(keys);
   const credentials = await CredentialService.open(store, current.key, clock, { keySource: current.source, previousKey: previous?.key });
   return { credentials, current, previous };
+}
+
+/**
+ * The boxes for the configured keys, the one the store's key check opens with first; throws,
+ * saying which keys were tried, when neither opens it.
+ */
+function keysFor(check: Buffer, masterKey: Buffer, options: { keySource?: string; previousKey?: Buffer }): { boxes: SecretBox[]; storeKey: StoreKeyState } {
+  const current = new SecretBox(masterKey);
+  const previous = options.previousKey && new SecretBox(options.previousKey);
+  if (current.open(check, KEY_CHECK) === KEY_CHECK_TEXT) return { boxes: previous ? [current, previous] : [current], storeKey: 'current' };
+  if (previous && previous.open(check, KEY_CHECK) === KEY_CHECK_TEXT) return { boxes: [previous, current], storeKey: 'previous' };
+  throw new Error(`The master key from ${options.keySource ?? 'the configuration'} (${keyFingerprint(masterKey)})`
+    + `${options.previousKey ? ` and TROVE_MASTER_KEY_PREVIOUS (${keyFingerprint(options.previousKey)}) are` : ' is'} not the key this store's credentials were encrypted with. `
+    + 'Set TROVE_MASTER_KEY to the original key (or restore the original master.key in the data directory); after '
+    + '`trove credentials rotate-master-key`, that is the new key.');
 }
 
 function summary(record: CredentialRecord): CredentialSummary {

@@ -16,25 +16,34 @@ export interface MasterKey {
  * digits or base64) when set, else `<data dir>/master.key`, created on first use with mode 0600.
  * A key file other users can read is refused, like ssh refuses an open private key.
  */
-export function loadMasterKey(options: { masterKey?: string; dataDir: string }): MasterKey {
+export function loadMasterKey(options: { masterKey?: string; dataDir: string }, create = true): MasterKey {
   if (options.masterKey !== undefined && options.masterKey !== '') {
     return { key: decodeKey(options.masterKey, 'TROVE_MASTER_KEY'), source: 'TROVE_MASTER_KEY' };
   }
-  const file = join(options.dataDir, MASTER_KEY_FILE);
+  const file = masterKeyFile(options.dataDir);
   try {
-    writeKeyFile(file, randomBytes(32), 'wx');
+    if (create) writeKeyFile(file, randomBytes(32), 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   return { key: readKeyFile(file), source: file };
 }
 
+/** `<data dir>/master.key`: where the key is kept when TROVE_MASTER_KEY is not set. */
+export function masterKeyFile(dataDir: string): string {
+  return join(dataDir, MASTER_KEY_FILE);
+}
+
 /**
  * The current key, and during a rotation the previous one (`TROVE_MASTER_KEY_PREVIOUS`): secrets
  * sealed with either open, so nodes can take the new key before the store is re-encrypted.
+ * `create: false` (a running server re-reading its keys) never makes a new key file: a missing
+ * one is an error then, not a fresh random key nothing opens with.
  */
-export function loadMasterKeys(options: { masterKey?: string; previousMasterKey?: string; dataDir: string }): { current: MasterKey; previous?: MasterKey } {
-  const current = loadMasterKey(options);
+export function loadMasterKeys(
+  options: { masterKey?: string; previousMasterKey?: string; dataDir: string }, create = true,
+): { current: MasterKey; previous?: MasterKey } {
+  const current = loadMasterKey(options, create);
   if (options.previousMasterKey === undefined || options.previousMasterKey === '') return { current };
   return { current, previous: { key: decodeKey(options.previousMasterKey, 'TROVE_MASTER_KEY_PREVIOUS'), source: 'TROVE_MASTER_KEY_PREVIOUS' } };
 }

@@ -100,10 +100,11 @@ export const credentialsCommand: Command = {
           const lines = [`Re-encrypted ${count} stored secret${count === 1 ? '' : 's'} with the master key ${keyFingerprint(newKey!)} (was ${keyFingerprint(was)}).`];
           if (current.source === 'TROVE_MASTER_KEY') {
             lines.push('Start every node with TROVE_MASTER_KEY set to the new key (nodes started with only the old key now refuse to start);',
-              'nodes already running with the new key and TROVE_MASTER_KEY_PREVIOUS keep serving: restart them without TROVE_MASTER_KEY_PREVIOUS.');
+              'nodes already running with the new key and TROVE_MASTER_KEY_PREVIOUS keep serving: restart them without TROVE_MASTER_KEY_PREVIOUS.',
+              'Nodes whose <data dir>/master.key already holds the new key take it without a restart: send them SIGHUP (kill -HUP <pid>).');
           } else if (!newKey!.equals(current.key)) {
             replaceKeyFile(current.source, newKey!);
-            lines.push(`${current.source} now holds the new key. Restart Trove so it uses it.`);
+            lines.push(`${current.source} now holds the new key. A Trove running on this data directory takes it when it first reads a secret sealed with it, or at once on SIGHUP (kill -HUP <pid in trove.pid>).`);
           }
           process.stdout.write(`${lines.join('\n')}\n`);
           return 0;

@@ -12,12 +12,12 @@ import { startBanner } from '../banner.js';
 import type { Command } from '../index.js';
 import { parseSettingFlags, settingsSection, wantsHelp } from '../flags.js';
 
-/** `trove serve`: runs the service until SIGTERM or SIGINT, then shuts down gracefully. */
+/** `trove serve`: runs the service until SIGTERM or SIGINT, then shuts down gracefully; SIGHUP reloads certificate and master key. */
 export const serveCommand: Command = {
   name: 'serve',
   async run(args, env) {
     if (wantsHelp(args)) {
-      process.stdout.write(`Usage: trove serve [flags]\n\nServes the Rekognition, AgentCore and Trove APIs and the console until SIGTERM or Ctrl-C;\napplies pending store migrations at start-up.\n\n${settingsSection()}`);
+      process.stdout.write(`Usage: trove serve [flags]\n\nServes the Rekognition, AgentCore and Trove APIs and the console until SIGTERM or Ctrl-C;\napplies pending store migrations at start-up. SIGHUP (kill -HUP <pid>) re-reads the TLS certificate\nand key and the master key without dropping a connection.\n\n${settingsSection()}`);
       return 0;
     }
     const config = loadConfig({ env, flags: parseSettingFlags(args) });
@@ -39,6 +39,14 @@ export const serveCommand: Command = {
       bucketFolder: folder && resolve(folder),
       objectStore: config.objectStore.s3.endpoint ? `S3 API at ${config.objectStore.s3.endpoint}` : 'AWS S3',
     }));
+    // SIGHUP re-reads the TLS certificate and the master key (renewed / rotated files), one
+    // reload at a time; without this handler Node's default for SIGHUP would end the process.
+    let reloading = Promise.resolve();
+    const reload = () => {
+      logger.info({ signal: 'SIGHUP' }, 'reloading the TLS certificate and the master key');
+      reloading = reloading.then(() => trove.reload());
+    };
+    process.on('SIGHUP', reload);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');
@@ -47,6 +55,8 @@ export const serveCommand: Command = {
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
     });
+    process.off('SIGHUP', reload);
+    await reloading;
     await trove.close();
     logger.info('stopped');
     return 0;

@@ -86,6 +86,53 @@ describe('credential service', () => {
   });
 });
 
+describe('credential service keys of a running server (reload)', () => {
+  it('takes new keys only when one opens the store, and keeps those it holds otherwise', async () => {
+    const store = await createStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
+    try {
+      const [oldKey, newKey, wrongKey] = [Buffer.alloc(32, 1), Buffer.alloc(32, 2), Buffer.alloc(32, 3)];
+      const running = await CredentialService.open(store, oldKey, { now: () => 1000 });
+      const issued = await running.create({ account: '123456789012' });
+      await expect(running.useKeys(wrongKey, { keySource: 'the new file' })).rejects.toThrow(/the new file .* is not the key this store's credentials were encrypted with/);
+      expect((await running.lookup(issued.accessKeyId))?.secretAccessKey).toBe(issued.secretAccessKey);
+      // Before the rotation the new key alone opens nothing: refused; beside the old one (as previous) it is taken.
+      await expect(running.useKeys(newKey)).rejects.toThrow(/not the key/);
+      expect(await running.useKeys(newKey, { previousKey: oldKey })).toBe('previous');
+
+      // rotate-master-key, run by another process on the same store.
+      await (await CredentialService.open(store, oldKey, { now: () => 1000 })).rotateMasterKey(newKey);
+      expect((await running.lookup(issued.accessKeyId))?.secretAccessKey).toBe(issued.secretAccessKey);
+      expect(await running.useKeys(newKey)).toBe('current');
+      // The old key alone opens nothing now: refused, and the keys held stay in use.
+      await expect(running.useKeys(oldKey)).rejects.toThrow(/not the key/);
+      expect(running.storeKey).toBe('current');
+      expect((await running.lookup(issued.accessKeyId))?.secretAccessKey).toBe(issued.secretAccessKey);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('retries a secret that did not open once onUnopened loaded new keys', async () => {
+    const store = await createStore({ dataDir: tempDir(), sqliteSynchronous: 'NORMAL' });
+    try {
+      const running = await CredentialService.open(store, Buffer.alloc(32, 1), { now: () => 1000 });
+      const issued = await running.create({ account: '123456789012' });
+      await (await CredentialService.open(store, Buffer.alloc(32, 1), { now: () => 1000 })).rotateMasterKey(Buffer.alloc(32, 2));
+      expect(await running.lookup(issued.accessKeyId)).toBeUndefined();
+      let asked = 0;
+      running.onUnopened(async () => {
+        asked++;
+        await running.useKeys(Buffer.alloc(32, 2));
+        return true;
+      });
+      expect((await running.lookup(issued.accessKeyId))?.secretAccessKey).toBe(issued.secretAccessKey);
+      expect(asked).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('authenticator', () => {
   const credential: CredentialSecret = {
     accessKeyId: 'TROVKEY', secretAccessKey: 'secret', account: '123456789012', enabled: true,
