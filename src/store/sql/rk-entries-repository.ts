@@ -1,4 +1,4 @@
-import type { EntryFilter, EntryRow, StoredEntry } from '../records.js';
+import type { EntryFilter, EntryRow, LiveEntry, StoredEntry } from '../records.js';
 import { DEFAULT_PAGE_READ_BYTES, readBytePage } from './byte-pages.js';
 import type { BytePage, BytePageQuery } from './byte-pages.js';
 import { RkEntryListing } from './rk-entry-listing.js';
@@ -60,19 +60,46 @@ export class RkEntriesRepository {
     this.#listing = new RkEntryListing(db, dialect, this.#chunks);
   }
 
-  /** The live (not superseded) rows of these source-refs, with the revision that created each. */
-  async findLive(datasetId: number, sourceRefs: readonly string[]): Promise<(StoredEntry & { createdRev: number })[]> {
-    const found: (StoredEntry & { createdRev: number })[] = [];
+  /**
+   * The live (not superseded) rows of these source-refs, with the revision that created each and
+   * the size of its line, not the line: a change of short lines replacing 100,000-character ones
+   * needs none of those (readLines reads the lines a caller does need, a page budget at a time).
+   * `octet_length` in a plain SELECT reads no text (byte-pages.ts).
+   */
+  async findLive(datasetId: number, sourceRefs: readonly string[]): Promise<LiveEntry[]> {
+    const found: LiveEntry[] = [];
     for (let i = 0; i < sourceRefs.length; i += CHUNK) {
       const slice = sourceRefs.slice(i, i + CHUNK);
-      const rows = await this.db.all<EntryDbRow & { created_rev: number }>(
-        `SELECT ${ENTRY_ROW}, created_rev FROM rk_entries
+      const rows = await this.db.all<Omit<EntryDbRow, 'line'> & { created_rev: number; line_bytes: number }>(
+        `SELECT id, source_ref, labels, is_labeled, has_errors, created_rev, octet_length(line) AS line_bytes FROM rk_entries
          WHERE dataset_id = ? AND deleted_rev IS NULL AND source_ref IN (${placeholders(slice.length)})`,
         [datasetId, ...slice],
       );
-      for (const row of rows) found.push({ ...toStored(row), createdRev: Number(row.created_rev) });
+      for (const row of rows) found.push({ ...entryFields(row), createdRev: Number(row.created_rev), lineBytes: Number(row.line_bytes) });
     }
     return found;
+  }
+
+  /**
+   * Calls `visit` with the stored line of each of `rows` (rows read by findLive, whose sizes it
+   * has), in their order, reading the lines in groups of at most `maxBytes` (a group holds one
+   * row at least) and CHUNK rows: memory holds one group of lines, whatever their sizes. A row no
+   * longer stored (purged since it was read outside a transaction) is visited with undefined.
+   */
+  async readLines<R extends Pick<LiveEntry, 'id' | 'lineBytes'>>(
+    rows: readonly R[], visit: (row: R, line: string | undefined) => void, maxBytes = this.pageReadBytes,
+  ): Promise<void> {
+    for (let start = 0; start < rows.length;) {
+      let end = start + 1;
+      for (let bytes = rows[start].lineBytes; end < rows.length && end - start < CHUNK && bytes + rows[end].lineBytes <= maxBytes; end++) bytes += rows[end].lineBytes;
+      const group = rows.slice(start, end);
+      const lines = new Map<number, string>();
+      for (const row of await this.db.all<{ id: number; line: string }>(`SELECT id, line FROM rk_entries WHERE id IN (${placeholders(group.length)})`, group.map((row) => row.id))) {
+        lines.set(Number(row.id), row.line);
+      }
+      for (const row of group) visit(row, lines.get(row.id));
+      start = end;
+    }
   }
 
   /**
@@ -314,10 +341,14 @@ function keptBy(kept: readonly number[], created: number, deleted: number): bool
 }
 
 export function toStored(row: EntryDbRow): StoredEntry {
+  return { ...entryFields(row), line: row.line };
+}
+
+/** An entry row's fields but its line. */
+function entryFields(row: Omit<EntryDbRow, 'line'>): Omit<StoredEntry, 'line'> {
   return {
     id: Number(row.id),
     sourceRef: row.source_ref,
-    line: row.line,
     labels: JSON.parse(row.labels) as [string, number][],
     isLabeled: row.is_labeled === 1,
     hasErrors: row.has_errors === 1,
