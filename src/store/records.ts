@@ -199,6 +199,12 @@ export interface LiveEntry extends Omit<StoredEntry, 'line'> {
   readonly lineBytes: number;
 }
 
+/** A live entry row a change replaces (RkEntriesRepository.findReplaced). */
+export interface ReplacedEntry extends LiveEntry {
+  /** Its stored line is exactly the change's new line for it. */
+  readonly sameLine: boolean;
+}
+
 export interface EntryFilter {
   containsLabels?: readonly string[];
   labeled?: boolean;

@@ -1,5 +1,5 @@
 import type { JobContext } from '../../jobs/job.js';
-import type { EntryRow, LiveEntry, RkDatasetRecord, RkDatasetStats, StoredEntry } from '../../store/records.js';
+import type { EntryRow, RkDatasetRecord, RkDatasetStats, StoredEntry } from '../../store/records.js';
 import type { LabelDelta } from '../../store/sql/rk-labels-repository.js';
 import type { StatusChange } from '../../store/sql/rk-datasets-repository.js';
 import type { Repositories } from '../../store/store.js';
@@ -7,26 +7,6 @@ import type { ChangeLog, Replacement } from './history/change-log.js';
 import type { RekognitionLimits } from './rekognition-deps.js';
 
 const NOTHING_REPLACED: ReadonlyMap<string, Replacement> = new Map();
-
-/**
- * What each of the live rows `replaced` is to the row of `rows` with its source-ref (history
- * counts an entry given the very line it had as unchanged). Only a stored line of the new one's
- * size can be the same, so only those are read (readLines: a page budget at a time), compared
- * and dropped: a batch of short lines replacing 100,000-character ones reads none of them, and
- * the lines read never outweigh the batch's own.
- */
-async function replacementsOf(tx: Repositories, replaced: readonly LiveEntry[], rows: readonly EntryRow[]): Promise<Map<string, Replacement>> {
-  const lines = new Map(rows.map((row) => [row.sourceRef, row.line]));
-  const replacements = new Map<string, Replacement>();
-  const sameSize = replaced.filter((row) => {
-    replacements.set(row.sourceRef, 'replaced');
-    return row.lineBytes === Buffer.byteLength(lines.get(row.sourceRef)!, 'utf8');
-  });
-  await tx.rkEntries.readLines(sameSize, (row, line) => {
-    if (line === lines.get(row.sourceRef)) replacements.set(row.sourceRef, 'unchanged');
-  });
-  return replacements;
-}
 
 /** Thrown by a commit check (e.g. too many labels): the batch is abandoned as a client error. */
 export class BatchRejected extends Error {
@@ -87,11 +67,11 @@ export class RevisionWriter {
     const written = this.#written;
     if (written) return this.#insertFresh(rows, written, tx);
     const write = async (t: Repositories) => {
-      const previous = await t.rkEntries.findLive(this.dataset.id, rows.map((row) => row.sourceRef));
+      const previous = await t.rkEntries.findReplaced(this.dataset.id, rows);
       const repeated = new Set(previous.filter((row) => row.createdRev === this.revision).map((row) => row.sourceRef));
       const replaced = repeated.size === 0 ? previous : previous.filter((row) => !repeated.has(row.sourceRef));
       const fresh = repeated.size === 0 ? rows : rows.filter((row) => !repeated.has(row.sourceRef));
-      const replacements = replaced.length === 0 ? NOTHING_REPLACED : await replacementsOf(t, replaced, fresh);
+      const replacements = replaced.length === 0 ? NOTHING_REPLACED : new Map(replaced.map((row) => [row.sourceRef, row.sameLine ? 'unchanged' : 'replaced'] as const));
       await t.rkEntries.supersede(replaced.map((row) => row.id), this.revision);
       await t.rkEntries.insert(this.dataset.id, this.revision, fresh);
       for (const row of replaced) this.#count(row, -1);
