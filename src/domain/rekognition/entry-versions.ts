@@ -54,8 +54,8 @@ interface Seen {
  * - `prepare` (before the accepting transaction) reads the live rows chunk by chunk and their
  *   lines a page budget at a time (`pageReadBytes`), hashes them and keeps, per source-ref, the
  *   revision that wrote the row and the conflict it makes (lines kept only within
- *   MAX_CONFLICT_CHARS). Rows written after the committed revision
- *   `revision` (a change still being applied) are not judged: they may yet be discarded;
+ *   MAX_CONFLICT_CHARS). Rows written after the committed revision `revision` (a change still
+ *   being applied) are not judged: they may yet be discarded;
  * - `check` (inside the transaction, after the status moved, when no other change can be applied
  *   or accepted) reads only the revision of each live row: a committed row never changes, so a
  *   row that is still the one read keeps its verdict; the others are read and judged there.
