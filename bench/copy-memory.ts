@@ -5,7 +5,10 @@
  * process on the same data directory (the kernel's peak, VmHWM, reset once the process has
  * settled). Each case runs with the server's default page budget and, in the same run, with
  * `--page-read-bytes` of 1 GiB, which reads 1,000 entries a page whatever their size, as every
- * such read did before the budget: the baseline.
+ * such read did before the budget: the baseline. A third case, with the default budget only,
+ * replaces every long line of a copy by a short one (UpdateDatasetEntries): the replaced lines
+ * need not be read at all (a build from before that read them whole, a chunk of 1,000 at once;
+ * compare by running this script in such a build's checkout).
  *
  *   npm run build:server && npx tsx bench/copy-memory.ts [--lines 600] [--chars 90000] [--rounds 3]
  *     [--database-url postgres://...] [--baseline-bytes 1073741824 (0: none)]
@@ -47,13 +50,22 @@ async function main(): Promise<void> {
     mkdirSync(join(buckets, 'bench'), { recursive: true });
     await writeLines(join(buckets, 'bench', 'long.manifest'), LINES, longLine);
     console.log(`manifest: ${LINES} lines of ${CHARS} characters (${mb(LINES * CHARS)}); ${DATABASE_URL ? 'PostgreSQL' : 'SQLite'}`);
+    const replaced: string[] = [];
     const source = await withTrove([], async (trove) => {
-      const ProjectArn = await newProject(trove);
+      let ProjectArn = await newProject(trove);
       const { DatasetArn } = await rekognition<{ DatasetArn: string }>(trove.url, 'CreateDataset', {
         ProjectArn, DatasetType: 'TRAIN', DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: 'bench', Name: 'long.manifest' } } },
       });
       const done = await waitSettled(trove.url, DatasetArn);
       if (done.DatasetStats?.TotalEntries !== LINES) throw new Error(`import: ${JSON.stringify(done)}`);
+      // One copy per round for the replace case to replace (made here, outside the measured processes).
+      for (let round = 1; round <= ROUNDS; round++) {
+        const copy = await rekognition<{ DatasetArn: string }>(trove.url, 'CreateDataset', { ProjectArn, DatasetType: 'TEST', DatasetSource: { DatasetArn } });
+        replaced.push(copy.DatasetArn);
+        if ((await waitSettled(trove.url, copy.DatasetArn)).DatasetStats?.TotalEntries !== LINES) throw new Error('copy for the replace case');
+        // A project holds one TRAIN and one TEST dataset: the next copy goes to a project of its own.
+        if (round < ROUNDS) ProjectArn = await newProject(trove);
+      }
       return DatasetArn;
     });
     // --baseline-bytes 0: the default only (e.g. a build from before the budget, which has no such flag).
@@ -76,6 +88,13 @@ async function main(): Promise<void> {
           return `HTTP ${response.status}, ${mb(bytes)} in ${((performance.now() - started) / 1000).toFixed(1)} s`;
         }));
       }
+      measured.push(await measure(`replace, round ${round}`, budgets[0][0], budgets[0][1], async (trove) => {
+        const started = performance.now();
+        const GroundTruth = Buffer.from(Array.from({ length: LINES }, (_, i) => shortLine(i)).join('\n')).toString('base64');
+        await rekognition(trove.url, 'UpdateDatasetEntries', { DatasetArn: replaced[round - 1], Changes: { GroundTruth } });
+        const done = await waitSettled(trove.url, replaced[round - 1]);
+        return `${done.Status} ${done.DatasetStats?.TotalEntries} entries in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+      }));
     }
     console.log('\ncase              budget                 peak RSS above idle');
     for (const m of measured) console.log(`${m.name.padEnd(18)}${m.budget.padEnd(23)}${mb(m.above).padStart(10)}   ${m.note}`);
@@ -118,20 +137,28 @@ async function newProject(trove: TroveProcess): Promise<string> {
   return ProjectArn;
 }
 
+/** Image i's classification entry: a short line (~300 characters), what the replace case writes. */
+function shortLine(i: number): string {
+  return JSON.stringify(entry(i));
+}
+
 /** A classification line padded with random hex (not compressible: PostgreSQL stores it out of line) to CHARS characters. */
 function longLine(i: number): string {
-  const line = {
+  const line = { ...entry(i), notes: '' };
+  const pad = CHARS - JSON.stringify(line).length;
+  line.notes = randomBytes(Math.ceil(pad / 2)).toString('hex').slice(0, pad);
+  return JSON.stringify(line);
+}
+
+function entry(i: number): Record<string, unknown> {
+  return {
     'source-ref': `s3://bench-images/long/img-${String(i).padStart(6, '0')}.jpg`,
     flower: 1,
     'flower-metadata': {
       confidence: 1, 'job-name': 'labeling-job/flower', 'class-name': `class_${i % 20}`, 'human-annotated': 'yes',
       'creation-date': '2021-07-11T03:33:42.025Z', type: 'groundtruth/image-classification',
     },
-    notes: '',
   };
-  const pad = CHARS - JSON.stringify(line).length;
-  line.notes = randomBytes(Math.ceil(pad / 2)).toString('hex').slice(0, pad);
-  return JSON.stringify(line);
 }
 
 await main();

@@ -189,6 +189,22 @@ export interface StoredEntry extends EntryRow {
   id: number;
 }
 
+/**
+ * A live entry row as a change reads it before replacing or judging it: everything but its line,
+ * with the line's size in bytes (UTF-8, the databases' encoding) instead.
+ */
+export interface LiveEntry extends Omit<StoredEntry, 'line'> {
+  /** The revision that wrote the row. */
+  readonly createdRev: number;
+  readonly lineBytes: number;
+}
+
+/** A live entry row a change replaces (RkEntriesRepository.findReplaced). */
+export interface ReplacedEntry extends LiveEntry {
+  /** Its stored line is exactly the change's new line for it. */
+  readonly sameLine: boolean;
+}
+
 export interface EntryFilter {
   containsLabels?: readonly string[];
   labeled?: boolean;

@@ -6,6 +6,7 @@
 // too, but no AWS answer carries them, so a client could not know which one it saw.
 
 import { createHash } from 'node:crypto';
+import type { LiveEntry } from '../../store/records.js';
 import type { Repositories } from '../../store/store.js';
 
 /** The version of an entry: lowercase hex SHA-256 of its line's UTF-8 bytes. */
@@ -35,7 +36,7 @@ export class EntriesChanged extends Error {
   }
 }
 
-/** Source-refs whose live lines are read, hashed and dropped at a time: memory stays bounded by this many lines. */
+/** Source-refs judged at a time (their rows read without lines; the lines then a page budget at a time). */
 const CHUNK = 200;
 /** Current lines kept to send back with conflicts, at most this many characters in all (versions are always kept). */
 export const MAX_CONFLICT_CHARS = 1_000_000;
@@ -50,10 +51,11 @@ interface Seen {
  * Checks `expected` against the dataset's live entries in two steps, so that the work grows
  * with the request but the database's write lock is held only for index probes:
  *
- * - `prepare` (before the accepting transaction) reads the live lines chunk by chunk, hashes
- *   them and keeps, per source-ref, the revision that wrote the row and the conflict it makes
- *   (lines kept only within MAX_CONFLICT_CHARS). Rows written after the committed revision
- *   `revision` (a change still being applied) are not judged: they may yet be discarded;
+ * - `prepare` (before the accepting transaction) reads the live rows chunk by chunk and their
+ *   lines a page budget at a time (`pageReadBytes`), hashes them and keeps, per source-ref, the
+ *   revision that wrote the row and the conflict it makes (lines kept only within
+ *   MAX_CONFLICT_CHARS). Rows written after the committed revision `revision` (a change still
+ *   being applied) are not judged: they may yet be discarded;
  * - `check` (inside the transaction, after the status moved, when no other change can be applied
  *   or accepted) reads only the revision of each live row: a committed row never changes, so a
  *   row that is still the one read keeps its verdict; the others are read and judged there.
@@ -81,26 +83,41 @@ export class ExpectationCheck {
     return this.expected.map((e) => this.#seen.get(e.sourceRef)?.conflict).filter((c): c is EntryConflict => c !== undefined);
   }
 
+  /**
+   * Judges `expected` against the live rows, CHUNK source-refs at a time. The rows are read
+   * without their lines first; the lines to hash are then read a page budget at a time
+   * (readLines), in the order of `expected` (which conflicts keep their lines within the budget).
+   */
   async #judge(db: Pick<Repositories, 'rkEntries'>, expected: readonly EntryExpectation[], committed: number): Promise<void> {
     for (let i = 0; i < expected.length; i += CHUNK) {
       const chunk = expected.slice(i, i + CHUNK);
       const live = new Map((await db.rkEntries.findLive(this.datasetId, chunk.map((e) => e.sourceRef))).map((row) => [row.sourceRef, row]));
+      const judged: LiveEntry[] = [];
       for (const expectation of chunk) {
         const row = live.get(expectation.sourceRef);
-        if (row !== undefined && row.createdRev > committed) {
-          this.#seen.set(expectation.sourceRef, { rev: 'unknown', conflict: undefined });
-          continue;
-        }
-        const version = row === undefined ? undefined : entryVersion(row.line);
-        const holds = 'absent' in expectation ? row === undefined : version === expectation.version;
-        let conflict: EntryConflict | undefined;
-        if (!holds) {
-          const keep = row !== undefined && row.line.length <= this.#budget;
-          if (keep) this.#budget -= row.line.length;
-          conflict = { sourceRef: expectation.sourceRef, expected: expectation, current: row && { version: version!, ...(keep ? { line: row.line } : {}) } };
-        }
-        this.#seen.set(expectation.sourceRef, { rev: row?.createdRev ?? 'absent', conflict });
+        if (row === undefined) this.#verdict(expectation, undefined);
+        else if (row.createdRev > committed) this.#seen.set(expectation.sourceRef, { rev: 'unknown', conflict: undefined });
+        else judged.push(row);
       }
+      const byRef = new Map(chunk.map((e) => [e.sourceRef, e]));
+      await db.rkEntries.readLines(judged, (row, line) => {
+        // Gone since findLive read it (purged, outside a transaction): `check` reads it again.
+        if (line === undefined) this.#seen.set(row.sourceRef, { rev: 'unknown', conflict: undefined });
+        else this.#verdict(byRef.get(row.sourceRef)!, { rev: row.createdRev, line });
+      });
     }
+  }
+
+  /** Records whether `expectation` holds for the live row `row` (undefined: there is none). */
+  #verdict(expectation: EntryExpectation, row: { rev: number; line: string } | undefined): void {
+    const version = row === undefined ? undefined : entryVersion(row.line);
+    const holds = 'absent' in expectation ? row === undefined : version === expectation.version;
+    let conflict: EntryConflict | undefined;
+    if (!holds) {
+      const keep = row !== undefined && row.line.length <= this.#budget;
+      if (keep) this.#budget -= row.line.length;
+      conflict = { sourceRef: expectation.sourceRef, expected: expectation, current: row && { version: version!, ...(keep ? { line: row.line } : {}) } };
+    }
+    this.#seen.set(expectation.sourceRef, { rev: row?.rev ?? 'absent', conflict });
   }
 }

@@ -3,10 +3,10 @@ import type { EntryRow, RkDatasetRecord, RkDatasetStats, StoredEntry } from '../
 import type { LabelDelta } from '../../store/sql/rk-labels-repository.js';
 import type { StatusChange } from '../../store/sql/rk-datasets-repository.js';
 import type { Repositories } from '../../store/store.js';
-import type { ChangeLog } from './history/change-log.js';
+import type { ChangeLog, Replacement } from './history/change-log.js';
 import type { RekognitionLimits } from './rekognition-deps.js';
 
-const NOTHING_REPLACED: ReadonlyMap<string, string> = new Map();
+const NOTHING_REPLACED: ReadonlyMap<string, Replacement> = new Map();
 
 /** Thrown by a commit check (e.g. too many labels): the batch is abandoned as a client error. */
 export class BatchRejected extends Error {
@@ -67,15 +67,16 @@ export class RevisionWriter {
     const written = this.#written;
     if (written) return this.#insertFresh(rows, written, tx);
     const write = async (t: Repositories) => {
-      const previous = await t.rkEntries.findLive(this.dataset.id, rows.map((row) => row.sourceRef));
+      const previous = await t.rkEntries.findReplaced(this.dataset.id, rows);
       const repeated = new Set(previous.filter((row) => row.createdRev === this.revision).map((row) => row.sourceRef));
       const replaced = repeated.size === 0 ? previous : previous.filter((row) => !repeated.has(row.sourceRef));
       const fresh = repeated.size === 0 ? rows : rows.filter((row) => !repeated.has(row.sourceRef));
+      const replacements = replaced.length === 0 ? NOTHING_REPLACED : new Map(replaced.map((row) => [row.sourceRef, row.sameLine ? 'unchanged' : 'replaced'] as const));
       await t.rkEntries.supersede(replaced.map((row) => row.id), this.revision);
       await t.rkEntries.insert(this.dataset.id, this.revision, fresh);
       for (const row of replaced) this.#count(row, -1);
       for (const row of fresh) this.#count(row, +1);
-      this.change.wrote(fresh, replaced.length === 0 ? NOTHING_REPLACED : new Map(replaced.map((row) => [row.sourceRef, row.line])));
+      this.change.wrote(fresh, replacements);
       return repeated;
     };
     return tx ? write(tx) : this.ctx.transaction(write);
@@ -171,7 +172,7 @@ export class RevisionWriter {
     while (!(await this.ctx.transaction((tx) => tx.rkEntries.discardStep(this.dataset.id, this.revision))));
   }
 
-  #count(row: EntryRow, sign: 1 | -1): void {
+  #count(row: Omit<EntryRow, 'line'>, sign: 1 | -1): void {
     this.#stats.totalEntries += sign;
     if (row.isLabeled) this.#stats.labeledEntries += sign;
     if (row.hasErrors) this.#stats.errorEntries += sign;

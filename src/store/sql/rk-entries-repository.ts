@@ -1,4 +1,4 @@
-import type { EntryFilter, EntryRow, StoredEntry } from '../records.js';
+import type { EntryFilter, EntryRow, LiveEntry, ReplacedEntry, StoredEntry } from '../records.js';
 import { DEFAULT_PAGE_READ_BYTES, readBytePage } from './byte-pages.js';
 import type { BytePage, BytePageQuery } from './byte-pages.js';
 import { RkEntryListing } from './rk-entry-listing.js';
@@ -15,6 +15,9 @@ export interface EntryDbRow {
   is_labeled: number;
   has_errors: number;
 }
+
+/** A live row as findLive and findReplaced read it: its line only when asked for and short enough. */
+type LiveDbRow = Omit<EntryDbRow, 'line'> & { created_rev: number; line_bytes: number; line?: string | null };
 
 /** Where a walk over superseded row versions stopped: the (deleted_rev, id) of the last row seen. */
 export interface SupersededCursor { readonly rev: number; readonly id: number }
@@ -60,19 +63,90 @@ export class RkEntriesRepository {
     this.#listing = new RkEntryListing(db, dialect, this.#chunks);
   }
 
-  /** The live (not superseded) rows of these source-refs, with the revision that created each. */
-  async findLive(datasetId: number, sourceRefs: readonly string[]): Promise<(StoredEntry & { createdRev: number })[]> {
-    const found: (StoredEntry & { createdRev: number })[] = [];
+  /**
+   * The live (not superseded) rows of these source-refs, with the revision that created each and
+   * the size of its line, not the line: a change of short lines replacing 100,000-character ones
+   * needs none of those (readLines reads the lines a caller does need, a page budget at a time).
+   */
+  async findLive(datasetId: number, sourceRefs: readonly string[]): Promise<LiveEntry[]> {
+    const found: LiveEntry[] = [];
     for (let i = 0; i < sourceRefs.length; i += CHUNK) {
-      const slice = sourceRefs.slice(i, i + CHUNK);
-      const rows = await this.db.all<EntryDbRow & { created_rev: number }>(
-        `SELECT ${ENTRY_ROW}, created_rev FROM rk_entries
-         WHERE dataset_id = ? AND deleted_rev IS NULL AND source_ref IN (${placeholders(slice.length)})`,
-        [datasetId, ...slice],
-      );
-      for (const row of rows) found.push({ ...toStored(row), createdRev: Number(row.created_rev) });
+      for (const row of await this.#live(datasetId, sourceRefs.slice(i, i + CHUNK))) found.push(toLive(row));
     }
     return found;
+  }
+
+  /**
+   * findLive for a change that writes `rows` over the live rows of their source-refs, with whether
+   * each stored line is exactly the new one (history counts such an entry unchanged). Only a
+   * stored line of the new one's size can be, so no other is compared: short lines replacing
+   * 100,000-character ones read none. Those that can are read with the rows while no longer than
+   * the slice's longest new line and its share of the page budget (one statement, as for lines of
+   * a few hundred bytes), the others a page budget at a time (readLines); a slice's lines are
+   * compared and dropped before the next slice is read.
+   */
+  async findReplaced(datasetId: number, rows: readonly EntryRow[]): Promise<ReplacedEntry[]> {
+    const found: ReplacedEntry[] = [];
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const slice = rows.slice(i, i + CHUNK);
+      const lines = new Map<string, { line: string; bytes: number }>();
+      let longest = 0;
+      for (const row of slice) {
+        const bytes = Buffer.byteLength(row.line, 'utf8');
+        lines.set(row.sourceRef, { line: row.line, bytes });
+        longest = Math.max(longest, bytes);
+      }
+      const live = await this.#live(datasetId, slice.map((row) => row.sourceRef), Math.min(longest, Math.floor(this.pageReadBytes / slice.length)));
+      const same = new Set<number>();
+      const unread: LiveEntry[] = [];
+      for (const row of live) {
+        const now = lines.get(row.source_ref)!;
+        if (Number(row.line_bytes) !== now.bytes) continue;
+        if (row.line === null) unread.push(toLive(row));
+        else if (row.line === now.line) same.add(Number(row.id));
+      }
+      await this.readLines(unread, (row, line) => {
+        if (line === lines.get(row.sourceRef)!.line) same.add(row.id);
+      });
+      for (const row of live) found.push(toLive(row, same.has(Number(row.id))));
+    }
+    return found;
+  }
+
+  /**
+   * The live rows of a slice of source-refs, each with its line's size (`octet_length` in a plain
+   * SELECT or a CASE reads no text: byte-pages.ts) and, when `inlineBytes` is given, its line if
+   * no longer than that (the engine reads no longer one).
+   */
+  async #live(datasetId: number, slice: readonly string[], inlineBytes?: number): Promise<LiveDbRow[]> {
+    const inline = inlineBytes === undefined ? '' : ', CASE WHEN octet_length(line) <= ? THEN line END AS line';
+    return this.db.all<LiveDbRow>(
+      `SELECT id, source_ref, labels, is_labeled, has_errors, created_rev, octet_length(line) AS line_bytes${inline} FROM rk_entries
+       WHERE dataset_id = ? AND deleted_rev IS NULL AND source_ref IN (${placeholders(slice.length)})`,
+      [...(inlineBytes === undefined ? [] : [inlineBytes]), datasetId, ...slice],
+    );
+  }
+
+  /**
+   * Calls `visit` with the stored line of each of `rows` (rows read by findLive, whose sizes it
+   * has), in their order, reading the lines in groups of at most `maxBytes` (a group holds one
+   * row at least) and CHUNK rows: memory holds one group of lines, whatever their sizes. A row no
+   * longer stored (purged since it was read outside a transaction) is visited with undefined.
+   */
+  async readLines<R extends Pick<LiveEntry, 'id' | 'lineBytes'>>(
+    rows: readonly R[], visit: (row: R, line: string | undefined) => void, maxBytes = this.pageReadBytes,
+  ): Promise<void> {
+    for (let start = 0; start < rows.length;) {
+      let end = start + 1;
+      for (let bytes = rows[start].lineBytes; end < rows.length && end - start < CHUNK && bytes + rows[end].lineBytes <= maxBytes; end++) bytes += rows[end].lineBytes;
+      const group = rows.slice(start, end);
+      const lines = new Map<number, string>();
+      for (const row of await this.db.all<{ id: number; line: string }>(`SELECT id, line FROM rk_entries WHERE id IN (${placeholders(group.length)})`, group.map((row) => row.id))) {
+        lines.set(Number(row.id), row.line);
+      }
+      for (const row of group) visit(row, lines.get(row.id));
+      start = end;
+    }
   }
 
   /**
@@ -321,5 +395,21 @@ export function toStored(row: EntryDbRow): StoredEntry {
     labels: JSON.parse(row.labels) as [string, number][],
     isLabeled: row.is_labeled === 1,
     hasErrors: row.has_errors === 1,
+  };
+}
+
+/** A live row without its line; `sameLine` for findReplaced (built in one literal: a change reads a thousand at a time). */
+function toLive(row: LiveDbRow): LiveEntry;
+function toLive(row: LiveDbRow, sameLine: boolean): ReplacedEntry;
+function toLive(row: LiveDbRow, sameLine?: boolean): LiveEntry | ReplacedEntry {
+  return {
+    id: Number(row.id),
+    sourceRef: row.source_ref,
+    labels: JSON.parse(row.labels) as [string, number][],
+    isLabeled: row.is_labeled === 1,
+    hasErrors: row.has_errors === 1,
+    createdRev: Number(row.created_rev),
+    lineBytes: Number(row.line_bytes),
+    ...(sameLine === undefined ? {} : { sameLine }),
   };
 }

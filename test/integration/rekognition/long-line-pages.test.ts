@@ -12,6 +12,9 @@ import { currentEntries, historyClient } from '../../harness/history.js';
 import { classificationLine, lines, settled } from '../../harness/rekognition.js';
 import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
+import { recordReads } from '../../harness/statements.js';
+import type { ReadStatement } from '../../harness/statements.js';
+import { troveApiRejection } from '../../harness/trove-api.js';
 
 /** A few hundred lines just under the 100,000 characters a line may have. */
 const LINES = 200;
@@ -41,6 +44,26 @@ function recordPages<T extends object>(repository: T, method: keyof T & string, 
       return result;
     },
   });
+}
+
+/** Long lines a change replaces in one chunk of its ingest (3.6 MB: one UpdateDatasetEntries holds 5 MB at most). */
+const REPLACED = 40;
+
+/** The reads of entry rows (rk_entries) the server ran during `fn`, with the bytes each brought back. */
+async function entryReadsDuring(fn: () => Promise<unknown>): Promise<ReadStatement[]> {
+  const recording = recordReads();
+  try {
+    await fn();
+  } finally {
+    recording.stop();
+  }
+  return recording.reads.filter((read) => /\brk_entries\b/.test(read.sql));
+}
+
+/** Every read within the budget (or a single row), and all of them together at least `bytes`. */
+function expectBoundedReads(reads: readonly ReadStatement[], bytes: number): void {
+  for (const read of reads) expect(read.rows === 1 || read.bytes <= BUDGET, `${read.rows} rows, ${read.bytes} bytes read at once: ${read.sql}`).toBe(true);
+  expect(reads.reduce((sum, read) => sum + read.bytes, 0)).toBeGreaterThanOrEqual(bytes);
 }
 
 /** The entries, sorted, as one digest and a count: a failed comparison prints two lines, not 18 MB. */
@@ -166,5 +189,66 @@ describe.each(BACKENDS)('pages of long lines bounded by bytes (%s)', (backend) =
     expect(await settled(client, test)).toMatchObject({ Status: 'UPDATE_COMPLETE', DatasetStats: { TotalEntries: LINES / 5 } });
     expectBoundedPages(pages, totalBytes);
     expect(digest([...await currentEntries(client, copy), ...await currentEntries(client, test)])).toEqual(digest(sourceEntries));
+  }, 60_000);
+  it('replaces long lines by short ones without reading them, and finds the very same long lines a budget at a time', async () => {
+    const history = historyClient(server.url);
+    const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'long-lines-replaced' }));
+    const { DatasetArn: arn } = await client.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' })) as { DatasetArn: string };
+    await settled(client, arn);
+    const long = expected.slice(0, REPLACED);
+    const short = long.map((_, i) => classificationLine(`s3://photos/long/${i}.jpg`, 'short'));
+    const change = (items: string[]) => entryReadsDuring(async () => {
+      await client.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines(...items) } }));
+      expect((await settled(client, arn)).Status).toBe('UPDATE_COMPLETE');
+    });
+    const counts = async () => (await history.listRevisions(arn, { maxResults: 1 })).revisions[0].counts;
+    await change(long);
+    const longEntries = await currentEntries(client, arn);
+    const longBytes = longEntries.reduce((sum, line) => sum + Buffer.byteLength(line), 0);
+
+    // Short lines replacing 3.6 MB of long ones read none of them (the old lines were read whole,
+    // all 40 in one statement, only to tell an unchanged entry from a replaced one).
+    const replacing = await change(short);
+    expect(replacing.reduce((sum, read) => sum + read.bytes, 0)).toBeLessThan(LINE_CHARS);
+    expect(await counts()).toMatchObject({ entriesAdded: 0, entriesReplaced: REPLACED, entriesUnchanged: 0 });
+    await change(long);
+    expect(await counts()).toMatchObject({ entriesAdded: 0, entriesReplaced: REPLACED, entriesUnchanged: 0 });
+    // The very same long lines again: each stored one is compared, read a budget at a time.
+    expectBoundedReads(await change(long), longBytes);
+    expect(await counts()).toMatchObject({ entriesAdded: 0, entriesReplaced: 0, entriesUnchanged: REPLACED });
+    expect(digest(await currentEntries(client, arn))).toEqual(digest(longEntries));
+  }, 60_000);
+
+  it('checks a conditional change against long lines a budget at a time', async () => {
+    const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'long-lines-conditional' }));
+    const { DatasetArn: arn } = await client.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' })) as { DatasetArn: string };
+    await settled(client, arn);
+    await client.send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: lines(...expected.slice(0, REPLACED)) } }));
+    await settled(client, arn);
+    const stored = await currentEntries(client, arn);
+    const storedBytes = stored.reduce((sum, line) => sum + Buffer.byteLength(line), 0);
+    const version = (line: string) => createHash('sha256').update(line, 'utf8').digest('hex');
+    const sourceRef = (line: string) => (JSON.parse(line) as { 'source-ref': string })['source-ref'];
+    const conditional = (expectations: unknown[]) => api.call('POST', '/_trove/api/rekognition/update-entries-if-unchanged', {
+      body: { datasetArn: arn, changes: { groundTruth: Buffer.from(stored.map((line) => classificationLine(sourceRef(line), 'short')).join('\n')).toString('base64') }, expected: expectations },
+    });
+
+    // One version is stale: the change is refused with that entry's current line, every stored line hashed a budget at a time.
+    const [stale, ...current] = stored;
+    let failure: Awaited<ReturnType<typeof troveApiRejection>> | undefined;
+    const refused = await entryReadsDuring(async () => {
+      failure = await troveApiRejection(conditional([{ sourceRef: sourceRef(stale), version: version('{}') }, ...current.map((line) => ({ sourceRef: sourceRef(line), version: version(line) }))]));
+    });
+    expect([failure?.status, failure?.code]).toEqual([409, 'ConditionalCheckFailedException']);
+    expect(failure?.body).toMatchObject({ conflictCount: 1, conflicts: [{ sourceRef: sourceRef(stale), current: { version: version(stale), line: stale } }] });
+    expectBoundedReads(refused, storedBytes);
+
+    // Every version right: accepted, the same reads within the budget.
+    const accepted = await entryReadsDuring(async () => {
+      expect(await conditional(stored.map((line) => ({ sourceRef: sourceRef(line), version: version(line) })))).toEqual({});
+      expect((await settled(client, arn)).Status).toBe('UPDATE_COMPLETE');
+    });
+    expectBoundedReads(accepted, storedBytes);
+    expect((await currentEntries(client, arn)).every((line) => JSON.parse(line).short === 1)).toBe(true);
   }, 60_000);
 });

@@ -9,6 +9,9 @@ import { IngestReport } from './ingest-report.js';
 /** The operations that make revisions, as history names them. */
 export type RevisionOperation = 'CreateDataset' | 'UpdateDatasetEntries' | 'DistributeDatasetEntries' | 'RestoreDatasetSnapshot';
 
+/** What a written row did to the live entry it replaced: gave it another line, or the very line it had. */
+export type Replacement = 'replaced' | 'unchanged';
+
 /** Who made a change and from what, as the job that applies it knows. */
 export interface ChangeOrigin {
   readonly operation: RevisionOperation;
@@ -60,12 +63,15 @@ export class ChangeLog implements IngestObserver {
     this.#counts.linesDropped += result.dropped;
   }
 
-  /** Rows written, with the stored line each replaced (by source-ref; absent: a new entry). */
-  wrote(rows: readonly EntryRow[], replacedLines: ReadonlyMap<string, string>): void {
+  /**
+   * Rows written, with what each did to the live entry of its source-ref (absent: there was none,
+   * a new entry): replaced it by another line, or by the very line it had (unchanged).
+   */
+  wrote(rows: readonly EntryRow[], replaced: ReadonlyMap<string, Replacement>): void {
     for (const row of rows) {
-      const before = replacedLines.get(row.sourceRef);
+      const before = replaced.get(row.sourceRef);
       if (before === undefined) this.#counts.entriesAdded++;
-      else if (before === row.line) this.#counts.entriesUnchanged++;
+      else if (before === 'unchanged') this.#counts.entriesUnchanged++;
       else this.#counts.entriesReplaced++;
       if (row.hasErrors) this.#counts.entriesWithErrors++;
     }
