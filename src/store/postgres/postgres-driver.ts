@@ -160,11 +160,19 @@ export class PostgresDriver implements SqlDriver {
    */
   async lockWaits(): Promise<number | undefined> {
     if (this.#pool.idleCount === 0 && this.#pool.totalCount >= this.#poolSize) return undefined;
+    let client: pg.PoolClient | undefined;
+    let failed: Error | undefined;
     try {
-      const { rows } = await this.#pool.query<{ n: number }>({ text: LOCK_WAITS, query_timeout: LOCK_WAITS_TIMEOUT_MS } as pg.QueryConfig);
+      // Checked out and awaited, not pool.query: a fresh connection's SET (above) must go first.
+      client = await this.#pool.connect();
+      const { rows } = await client.query<{ n: number }>({ text: LOCK_WAITS, query_timeout: LOCK_WAITS_TIMEOUT_MS } as pg.QueryConfig);
       return rows[0]?.n;
-    } catch {
+    } catch (error) {
+      // A timed-out connection may still be running the query: it is dropped, not reused.
+      failed = error instanceof Error ? error : new Error(String(error));
       return undefined;
+    } finally {
+      client?.release(failed);
     }
   }
 

@@ -57,6 +57,23 @@ describe('Metrics', () => {
     expect(samples.has(sampleKey('trove_database_lock_wait_seconds_count', { engine: 'sqlite', lock: 'key' }))).toBe(false);
   });
 
+  it('reads lock waits at scrape time, and scrapes without them when they cannot be read', async () => {
+    let reading: () => Promise<number | undefined> = async () => 2;
+    const metrics = new Metrics({ processMetrics: false });
+    metrics.watch({
+      jobKinds: [], jobTally: async () => [], now: () => 0,
+      poolStats: () => ({ max: 4, total: 1, idle: 1, waiting: 0 }), lockWaits: () => reading(),
+    });
+    const key = sampleKey('trove_database_lock_waiting_sessions', { engine: 'postgres' });
+    expect(parseExposition((await metrics.text()).body).get(key)).toBe(2);
+    reading = async () => undefined;
+    expect(parseExposition((await metrics.text()).body).has(key)).toBe(false);
+    reading = () => Promise.reject(new Error('connection refused'));
+    const samples = parseExposition((await metrics.text()).body);
+    expect(samples.has(key)).toBe(false);
+    expect(samples.get('trove_database_pool_max')).toBe(4);
+  });
+
   it('tells reads, writes and transaction control apart by the statement\'s first word', () => {
     expect(statementKind('SELECT 1')).toBe('read');
     expect(statementKind('  select id FROM t FOR UPDATE')).toBe('read');
