@@ -104,6 +104,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       onWarning: (message) => logger.warn(message),
       onDatabaseWait: (error, waitedMs) => logger.warn({ err: error.message, waitedMs, giveUpAfterMs: config.databaseWaitMs }, 'waiting for the database to accept connections'),
       onStoreError: (error) => metrics.storeError(error),
+      sqlObserver: (engine) => metrics.database(engine),
     });
     if (embedded) {
       // The directory lock proves no other process runs these jobs, so resume them now.
@@ -162,6 +163,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       jobKinds: definitions.map((definition) => definition.kind),
       jobTally: () => watched.jobs.tally(),
       poolStats: () => watched.poolStats(),
+      lockWaits: () => watched.lockWaits(),
       now: () => clock.now(),
     });
     if (!access.serve) logger.info({ reason: access.reason }, 'metrics are not served (GET /_trove/metrics)');

@@ -5,8 +5,9 @@ import type { BatchRejected } from '../domain/rekognition/revision-writer.js';
 import type { IngestObserver, LineSource } from '../jobs/definitions/rekognition/job-deps.js';
 import type { JobAttemptOutcome, JobObserver } from '../jobs/runner.js';
 import type { JobRecord, JobState, JobTally } from '../store/records.js';
-import type { PoolStats } from '../store/sql/sql-driver.js';
+import type { PoolStats, SqlDialect, SqlObserver } from '../store/sql/sql-driver.js';
 import { storeFailureOf } from '../store/store-error-kind.js';
+import { FixedHistogram } from './fixed-histogram.js';
 
 /** What the gauges read when Prometheus scrapes, never on a request's path. */
 export interface MetricsSources {
@@ -16,6 +17,8 @@ export interface MetricsSources {
   readonly jobTally: () => Promise<readonly JobTally[]>;
   /** PostgreSQL's connection pool; undefined on the embedded store. */
   readonly poolStats: () => PoolStats | undefined;
+  /** Sessions of the database waiting for a lock (PostgreSQL; undefined when not read this time). */
+  readonly lockWaits?: () => Promise<number | undefined>;
   readonly now: () => number;
 }
 
@@ -26,6 +29,8 @@ export interface MetricsOptions {
 
 const JOB_STATES: readonly JobState[] = ['QUEUED', 'RUNNING', 'RETRYING', 'FAILED'];
 const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Statements and connection waits: an in-process SQLite read takes tens of microseconds. */
+const STATEMENT_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const JOB_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
 
 /**
@@ -47,6 +52,12 @@ export class Metrics implements JobObserver, IngestObserver {
   readonly #batches: Counter<'source' | 'outcome' | 'code'>;
   readonly #imageChecks: Counter<'outcome'>;
   readonly #storeErrors: Counter<'kind' | 'code'>;
+  readonly #statementSeconds: FixedHistogram;
+  readonly #transactionSeconds: FixedHistogram;
+  readonly #connectionWaitSeconds: FixedHistogram;
+  readonly #lockWaitSeconds: FixedHistogram;
+  readonly #retries: Counter<'engine' | 'reason'>;
+  readonly #databases = new Map<SqlDialect['name'], SqlObserver>();
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -95,6 +106,25 @@ export class Metrics implements JobObserver, IngestObserver {
       help: 'Store calls that failed in the database: kind="unavailable" (no connection) or "database" (the engine refused), with its code.',
       labelNames: ['kind', 'code'], registers,
     });
+    // The store's own timings: labelled by engine and a fixed set of kinds or outcomes only (never
+    // the SQL text), the same names on both engines so one dashboard reads either.
+    this.#statementSeconds = new FixedHistogram('trove_database_statement_duration_seconds',
+      'Store statements by engine and kind: read, write (on PostgreSQL each round trip of a batch; on SQLite a batch is one), control (BEGIN, COMMIT, ROLLBACK, SET).',
+      STATEMENT_BUCKETS, this.registry);
+    this.#transactionSeconds = new FixedHistogram('trove_database_transaction_duration_seconds',
+      'Store transactions by engine and outcome (commit, or rollback when anything in it failed), from BEGIN to its end.',
+      STATEMENT_BUCKETS, this.registry);
+    this.#connectionWaitSeconds = new FixedHistogram('trove_database_connection_wait_seconds',
+      'Time waiting for a database connection: PostgreSQL\'s pool (see trove_database_pool_waiting), SQLite\'s one write connection (writes and transactions take turns).',
+      STATEMENT_BUCKETS, this.registry);
+    this.#lockWaitSeconds = new FixedHistogram('trove_database_lock_wait_seconds',
+      'Time waiting for the locks Trove takes by key on PostgreSQL (lock="key": quota counts, pg_advisory_xact_lock); row-lock waits show in trove_database_lock_waiting_sessions.',
+      STATEMENT_BUCKETS, this.registry);
+    this.#retries = new Counter({
+      name: 'trove_database_transaction_retries_total',
+      help: 'Statements and transactions run once more, by reason: read_only (PostgreSQL refused a write because the session was opened read-only, e.g. before a failover).',
+      labelNames: ['engine', 'reason'], registers,
+    });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -109,6 +139,35 @@ export class Metrics implements JobObserver, IngestObserver {
   storeError(error: unknown): void {
     const failure = storeFailureOf(error);
     if (failure) this.#storeErrors.inc({ kind: failure.kind, code: failure.code });
+  }
+
+  /** The observer of the store's driver on `engine`: its series are taken here, once, so a statement costs a few additions. */
+  database(engine: SqlDialect['name']): SqlObserver {
+    let observer = this.#databases.get(engine);
+    if (observer) return observer;
+    const statements = {
+      read: this.#statementSeconds.series({ engine, kind: 'read' }),
+      write: this.#statementSeconds.series({ engine, kind: 'write' }),
+      control: this.#statementSeconds.series({ engine, kind: 'control' }),
+    };
+    const transactions = {
+      commit: this.#transactionSeconds.series({ engine, outcome: 'commit' }),
+      rollback: this.#transactionSeconds.series({ engine, outcome: 'rollback' }),
+    };
+    const connectionWait = this.#connectionWaitSeconds.series({ engine });
+    // Only PostgreSQL takes key locks (SQLite's transactions take turns at the writer already).
+    const keyLockWait = engine === 'postgres' ? this.#lockWaitSeconds.series({ engine, lock: 'key' }) : undefined;
+    const retries = this.#retries.labels({ engine, reason: 'read_only' });
+    retries.inc(0);
+    observer = {
+      statement: (kind, ms) => statements[kind].observe(ms / 1000),
+      transaction: (outcome, ms) => transactions[outcome].observe(ms / 1000),
+      retried: () => retries.inc(),
+      connectionWait: (ms) => connectionWait.observe(ms / 1000),
+      keyLockWait: (ms) => keyLockWait?.observe(ms / 1000),
+    };
+    this.#databases.set(engine, observer);
+    return observer;
   }
 
   /** Adds the gauges read from the store and its pool at scrape time. */
@@ -162,6 +221,20 @@ export class Metrics implements JobObserver, IngestObserver {
     const waiting: Gauge = new Gauge({
       name: 'trove_database_pool_waiting', help: 'Callers of this node waiting for a PostgreSQL connection.', registers,
       collect: () => waiting.set(sources.poolStats()?.waiting ?? 0),
+    });
+    const lockWaits = sources.lockWaits;
+    if (!lockWaits) return;
+    // Labelled by engine (PostgreSQL only) so that, unread, it has no sample at all rather than a 0.
+    const locked: Gauge<'engine'> = new Gauge({
+      name: 'trove_database_lock_waiting_sessions',
+      help: 'Sessions of the database waiting for a lock (row, advisory or table locks; pg_stat_activity wait_event_type "Lock"), of every node. Absent from a scrape when no pooled connection was free to read it, or the read failed.',
+      labelNames: ['engine'], registers,
+      collect: async () => {
+        // Never fails the scrape: unreadable (no free connection, an error, a timeout) is no sample.
+        const count = await lockWaits().catch(() => undefined);
+        locked.reset();
+        if (count !== undefined) locked.set({ engine: 'postgres' }, count);
+      },
     });
   }
 

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresDriver } from './postgres/postgres-driver.js';
 import { DATABASE_FILE, openDatabase } from './sqlite/database-files.js';
 import { isConnectionLoss } from './store-unavailable-error.js';
+import type { SqlDialect, SqlObserver } from './sql/sql-driver.js';
 import { storeOn } from './store.js';
 import type { Store } from './store.js';
 
@@ -23,6 +24,8 @@ export interface StoreConfig {
   readonly onWarning?: (message: string) => void;
   /** Every error a store call rejects with (store.ts StoreOptions); for the metrics. */
   readonly onStoreError?: (error: unknown) => void;
+  /** Where the driver of `engine` reports statement, transaction and connection-wait times; for the metrics. */
+  readonly sqlObserver?: (engine: SqlDialect['name']) => SqlObserver;
   /** Bytes of lines a paged read of whole entry rows returns at most, past its first (store.ts StoreOptions). */
   readonly pageReadBytes?: number;
 }
@@ -31,8 +34,10 @@ export interface StoreConfig {
 export async function createStore(config: StoreConfig): Promise<Store> {
   const options = { onError: config.onStoreError, pageReadBytes: config.pageReadBytes };
   const store = config.databaseUrl
-    ? storeOn(new PostgresDriver({ url: config.databaseUrl, poolSize: config.databasePoolSize ?? 10, onConnectionError: config.onConnectionError }), options)
-    : storeOn(await openDatabase(config.dataDir, config.sqliteSynchronous, config.onWarning), options);
+    ? storeOn(new PostgresDriver({
+      url: config.databaseUrl, poolSize: config.databasePoolSize ?? 10, onConnectionError: config.onConnectionError, observer: config.sqlObserver?.('postgres'),
+    }), options)
+    : storeOn(await openDatabase(config.dataDir, config.sqliteSynchronous, config.onWarning, config.sqlObserver?.('sqlite')), options);
   try {
     if (config.databaseUrl) await migrateWhenReachable(store, config);
     else await store.migrate();

@@ -63,6 +63,8 @@ export interface Store extends Repositories {
   migrate(): Promise<void>;
   /** The connection pool's use (PostgreSQL), for the metrics; undefined on the embedded store. */
   poolStats(): PoolStats | undefined;
+  /** Sessions of the database waiting for a lock (PostgreSQL), for the metrics; undefined where unknown. */
+  lockWaits(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export function storeOn(driver: SqlDriver, options: StoreOptions = {}): Store {
     health: () => health.check(),
     migrate: () => driver.migrate(),
     poolStats: () => driver.poolStats?.(),
+    lockWaits: async () => driver.lockWaits?.(),
     close: () => driver.close(),
   };
 }

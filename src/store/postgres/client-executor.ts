@@ -1,8 +1,15 @@
 import type pg from 'pg';
-import type { SqlExecutor, SqlParams, SqlValue } from '../sql/sql-driver.js';
+import type { SqlExecutor, SqlObserver, SqlParams, SqlValue, StatementKind } from '../sql/sql-driver.js';
 import { unavailableOr } from '../store-unavailable-error.js';
 import { expandInsert, insertTemplate, rowsPerStatement, toPositional, withLiterals } from './sql-text.js';
 import type { InsertTemplate } from './sql-text.js';
+
+/**
+ * The key lock (SqlDialect.keyLock): a 64-bit hash of the key, so that two keys sharing a lock
+ * (harmless: they only take turns) is as unlikely as it gets (hashtextextended, PostgreSQL 11+);
+ * the migrations' lock is a key of the same space. Named here so its waits are timed apart.
+ */
+export const KEY_LOCK = 'SELECT pg_advisory_xact_lock(hashtextextended(?, 0))';
 
 /** Statements per simple-protocol round trip in a non-INSERT batch, and their text size at most. */
 const STATEMENTS_PER_TRIP = 500;
@@ -13,21 +20,30 @@ const CHARS_PER_TRIP = 1 << 20;
  * INSERT batch becomes multi-row INSERTs of up to 1000 rows; any other batched statement
  * (including upserts with DO UPDATE) is sent as up to 500 statements in one round trip, each
  * still run once per row, in order, exactly as SQLite runs them. Rows bulk-inserted are counted
- * per table in `written`, when given.
+ * per table in `written`, when given. Each round trip's time goes to `observer`.
  */
-export function onClient(client: pg.ClientBase, cache: SqlCache, written?: Map<string, number>): SqlExecutor {
+export function onClient(client: pg.ClientBase, cache: SqlCache, observer: SqlObserver, written?: Map<string, number>): SqlExecutor {
   const query = async <T>(sql: string, params: SqlParams = []): Promise<pg.QueryResult<T & pg.QueryResultRow>> => {
+    const started = performance.now();
     try {
       return await client.query<T & pg.QueryResultRow>(cache.positional(sql), params as SqlValue[]);
     } catch (error) {
       throw unavailableOr(error);
+    } finally {
+      const ms = performance.now() - started;
+      observer.statement(cache.kind(sql), ms);
+      if (sql === KEY_LOCK) observer.keyLockWait(ms);
     }
   };
   const simple = async (text: string): Promise<void> => {
+    const started = performance.now();
     try {
       await client.query(text);
     } catch (error) {
       throw unavailableOr(error);
+    } finally {
+      // Only batches of writes take this path (runBatch).
+      observer.statement('write', performance.now() - started);
     }
   };
   const insertRows = async (template: InsertTemplate, rows: readonly SqlParams[]) => {
@@ -95,9 +111,14 @@ export class SqlCache {
   readonly #templates = new Map<string, InsertTemplate | null>();
   readonly #expanded = new Map<string, string>();
   readonly #sequences = new Map<string, Promise<string>>();
+  readonly #kinds = new Map<string, StatementKind>();
 
   positional(sql: string): string {
     return cached(this.#positional, sql, () => toPositional(sql));
+  }
+
+  kind(sql: string): StatementKind {
+    return cached(this.#kinds, sql, () => statementKind(sql));
   }
 
   insert(sql: string): InsertTemplate | undefined {
@@ -113,6 +134,18 @@ export class SqlCache {
     found.catch(() => this.#sequences.delete(table));
     return found;
   }
+}
+
+/**
+ * What a statement does, from its first word: transaction control, a read (SELECT, also a locking
+ * one, or a WITH query that changes nothing) or a write. Read once per statement text (cached).
+ */
+export function statementKind(sql: string): StatementKind {
+  const verb = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase();
+  if (verb === 'BEGIN' || verb === 'COMMIT' || verb === 'ROLLBACK' || verb === 'SET' || verb === 'SAVEPOINT' || verb === 'RELEASE') return 'control';
+  if (verb === 'SELECT' || verb === 'VALUES') return 'read';
+  if (verb === 'WITH' && !/\b(INSERT|UPDATE|DELETE|MERGE)\b/i.test(sql)) return 'read';
+  return 'write';
 }
 
 function cached<V>(map: Map<string, V>, key: string, make: () => V): V {

@@ -1,7 +1,8 @@
 import pg from 'pg';
-import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor, SqlParams, WriteOptions } from '../sql/sql-driver.js';
+import { UNOBSERVED } from '../sql/sql-driver.js';
+import type { PoolStats, SqlDialect, SqlDriver, SqlExecutor, SqlObserver, SqlParams, WriteOptions } from '../sql/sql-driver.js';
 import { isConnectionLoss, StoreUnavailableError, unavailableOr } from '../store-unavailable-error.js';
-import { onClient, SqlCache } from './client-executor.js';
+import { KEY_LOCK, onClient, SqlCache } from './client-executor.js';
 import { applyMigrations } from './migrate.js';
 import { PlannerStatistics } from './planner-statistics.js';
 import { readTrigramStatistics } from './trigram-statistics.js';
@@ -13,15 +14,22 @@ export interface PostgresDriverConfig {
   readonly poolSize: number;
   /** Called for errors of idle connections (e.g. the server restarted); the pool replaces them. */
   readonly onConnectionError?: (error: Error) => void;
+  /** Sees each statement's, transaction's and connection wait's time (for the metrics). */
+  readonly observer?: SqlObserver;
 }
 
 const dialect: SqlDialect = {
   name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', forKeyShare: 'FOR KEY SHARE', substringIndex: 'pg_trgm', notIndexed: '', noStatementRollback: '',
-  indexedBy: () => '', readsRowsToFilter: true, remote: true, trigramStatistics: readTrigramStatistics,
-  // hashtextextended (PostgreSQL 11+): 64 bits, so two keys sharing a lock (harmless: they only
-  // take turns) is as unlikely as it gets; the migrations' lock is a key of the same space.
-  keyLock: 'SELECT pg_advisory_xact_lock(hashtextextended(?, 0))',
+  indexedBy: () => '', readsRowsToFilter: true, remote: true, trigramStatistics: readTrigramStatistics, keyLock: KEY_LOCK,
 };
+
+/**
+ * Sessions of the current database waiting for a heavyweight lock (row locks, advisory locks,
+ * table locks): one pass over pg_stat_activity, a row per server connection.
+ */
+const LOCK_WAITS = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+/** How long the scrape-time lock reading may take before the scrape goes on without it. */
+const LOCK_WAITS_TIMEOUT_MS = 1_000;
 
 // The repositories read ids, counters and epoch-ms times as JS numbers (all well below 2^53),
 // so BIGINT (int8) is parsed as a number for this pool only, not globally.
@@ -43,6 +51,7 @@ export class PostgresDriver implements SqlDriver {
   readonly #sqlCache = new SqlCache();
   readonly #statistics: PlannerStatistics;
   readonly #poolSize: number;
+  readonly #observer: SqlObserver;
   /** Writes refused because the session was read-only (SQLSTATE 25006), so far. */
   #readOnlyRefusals = 0;
   /** How many such refusals there had been when each pooled session was opened. */
@@ -51,6 +60,7 @@ export class PostgresDriver implements SqlDriver {
   constructor(config: PostgresDriverConfig) {
     const report = config.onConnectionError ?? (() => undefined);
     this.#poolSize = config.poolSize;
+    this.#observer = config.observer ?? UNOBSERVED;
     this.#pool = new pg.Pool({
       connectionString: config.url,
       max: config.poolSize,
@@ -94,15 +104,15 @@ export class PostgresDriver implements SqlDriver {
   }
 
   all<T>(sql: string, params?: SqlParams): Promise<T[]> {
-    return this.#onceMoreIfReadOnly(() => this.#withClient((client) => onClient(client, this.#sqlCache).all<T>(sql, params)));
+    return this.#onceMoreIfReadOnly(() => this.#withClient((client) => onClient(client, this.#sqlCache, this.#observer).all<T>(sql, params)));
   }
 
   get<T>(sql: string, params?: SqlParams): Promise<T | undefined> {
-    return this.#onceMoreIfReadOnly(() => this.#withClient((client) => onClient(client, this.#sqlCache).get<T>(sql, params)));
+    return this.#onceMoreIfReadOnly(() => this.#withClient((client) => onClient(client, this.#sqlCache, this.#observer).get<T>(sql, params)));
   }
 
   run(sql: string, params?: SqlParams): Promise<number> {
-    return this.#onceMoreIfReadOnly(() => this.#withClient((client) => onClient(client, this.#sqlCache).run(sql, params)));
+    return this.#onceMoreIfReadOnly(() => this.#withClient((client) => onClient(client, this.#sqlCache, this.#observer).run(sql, params)));
   }
 
   runBatch(sql: string, rows: readonly SqlParams[]): Promise<void> {
@@ -117,14 +127,16 @@ export class PostgresDriver implements SqlDriver {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: WriteOptions): Promise<T> {
     return this.#onceMoreIfReadOnly(() => this.#withClient(async (client, discard) => {
       const written = new Map<string, number>();
-      const tx = onClient(client, this.#sqlCache, written);
+      const tx = onClient(client, this.#sqlCache, this.#observer, written);
+      const started = performance.now();
       await tx.run('BEGIN');
-      // Deferred durability: COMMIT returns before the WAL is flushed (the WAL writer flushes it
-      // within a fraction of a second, and any synchronous commit after it flushes it first).
-      if (options?.durability === 'deferred') await tx.run('SET LOCAL synchronous_commit = off');
       try {
+        // Deferred durability: COMMIT returns before the WAL is flushed (the WAL writer flushes it
+        // within a fraction of a second, and any synchronous commit after it flushes it first).
+        if (options?.durability === 'deferred') await tx.run('SET LOCAL synchronous_commit = off');
         const result = await fn(tx);
         await tx.run('COMMIT');
+        this.#observer.transaction('commit', performance.now() - started);
         this.#statistics.committed(written);
         return result;
       } catch (error) {
@@ -132,6 +144,7 @@ export class PostgresDriver implements SqlDriver {
         // one the database refused a write on: a standby after failover is better replaced). A
         // connection whose ROLLBACK fails must not go back to the pool still inside a transaction.
         if (!isConnectionLoss(error)) await tx.run('ROLLBACK').catch(discard);
+        this.#observer.transaction('rollback', performance.now() - started);
         throw error;
       }
     }));
@@ -139,6 +152,28 @@ export class PostgresDriver implements SqlDriver {
 
   poolStats(): PoolStats {
     return { max: this.#poolSize, total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
+  }
+
+  /**
+   * Read at scrape time, never at the expense of the requests: skipped (undefined) when no pooled
+   * connection is free, and given up after LOCK_WAITS_TIMEOUT_MS; any failure reads as undefined.
+   */
+  async lockWaits(): Promise<number | undefined> {
+    if (this.#pool.idleCount === 0 && this.#pool.totalCount >= this.#poolSize) return undefined;
+    let client: pg.PoolClient | undefined;
+    let failed: Error | undefined;
+    try {
+      // Checked out and awaited, not pool.query: a fresh connection's SET (above) must go first.
+      client = await this.#pool.connect();
+      const { rows } = await client.query<{ n: number }>({ text: LOCK_WAITS, query_timeout: LOCK_WAITS_TIMEOUT_MS } as pg.QueryConfig);
+      return rows[0]?.n;
+    } catch (error) {
+      // A timed-out connection may still be running the query: it is dropped, not reused.
+      failed = error instanceof Error ? error : new Error(String(error));
+      return undefined;
+    } finally {
+      client?.release(failed);
+    }
   }
 
   async migrate(): Promise<void> {
@@ -173,6 +208,7 @@ export class PostgresDriver implements SqlDriver {
       return await op();
     } catch (error) {
       if (!refusedAsReadOnly(error)) throw error;
+      this.#observer.retried();
       return op();
     }
   }
@@ -183,6 +219,7 @@ export class PostgresDriver implements SqlDriver {
    */
   async #withClient<T>(fn: (client: pg.PoolClient, discard: (reason: unknown) => void) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
+    const asked = performance.now();
     try {
       client = await this.#pool.connect();
       while ((this.#openedAfter.get(client) ?? 0) < this.#readOnlyRefusals) {
@@ -191,6 +228,8 @@ export class PostgresDriver implements SqlDriver {
       }
     } catch (error) {
       throw unavailableOr(error);
+    } finally {
+      this.#observer.connectionWait(performance.now() - asked);
     }
     let broken: Error | undefined;
     const discard = (reason: unknown) => void (broken = reason instanceof Error ? reason : new Error(String(reason)));

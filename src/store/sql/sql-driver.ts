@@ -126,10 +126,41 @@ export interface PoolStats {
   readonly waiting: number;
 }
 
+/** What a statement does, for the metrics: reads, writes, or ends/begins/sets up a transaction. */
+export type StatementKind = 'read' | 'write' | 'control';
+
+/**
+ * Where a driver reports how long its work took, for the metrics (passed in by whoever opens the
+ * store: the store never imports the metrics library). Called on every statement, so an
+ * implementation must cost next to nothing (observability/metrics.ts takes its series up front).
+ */
+export interface SqlObserver {
+  /** One statement (on PostgreSQL a batch's round trip), from sending it to its answer. */
+  statement(kind: StatementKind, ms: number): void;
+  /** One transaction, from BEGIN to its COMMIT, or to its ROLLBACK when anything failed. */
+  transaction(outcome: 'commit' | 'rollback', ms: number): void;
+  /** A statement or transaction run once more because its session was read-only (PostgreSQL). */
+  retried(): void;
+  /** Waiting for a connection: PostgreSQL's pool, SQLite's one write connection. */
+  connectionWait(ms: number): void;
+  /** Waiting for a key lock (SqlDialect.keyLock: PostgreSQL's advisory quota locks) to be granted. */
+  keyLockWait(ms: number): void;
+}
+
+/** The observer of a driver nobody watches. */
+export const UNOBSERVED: SqlObserver = {
+  statement: () => undefined, transaction: () => undefined, retried: () => undefined, connectionWait: () => undefined, keyLockWait: () => undefined,
+};
+
 export interface SqlDriver extends SqlExecutor {
   readonly dialect: SqlDialect;
   /** The connection pool's use, where the engine has one. */
   poolStats?(): PoolStats;
+  /**
+   * Sessions of this database waiting for a lock right now (any node's), where the engine can
+   * tell; undefined when it cannot be read cheaply this time. For the metrics, at scrape time.
+   */
+  lockWaits?(): Promise<number | undefined>;
   /**
    * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws.
    * Statements issued through `tx` are the only ones inside the transaction.

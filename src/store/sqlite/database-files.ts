@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { SqlObserver } from '../sql/sql-driver.js';
 import { SqliteDriver } from './sqlite-driver.js';
 
 /** The embedded store's database, in the data directory. */
@@ -42,7 +43,9 @@ export function prepareDataDir(dir: string): string[] {
  * store — which would, among other things, re-enable the local test/test pair. Database files are
  * 0600 (existing ones are tightened); `warn` hears what was changed.
  */
-export async function openDatabase(dir: string, synchronous: 'FULL' | 'NORMAL', warn: (message: string) => void = () => undefined): Promise<SqliteDriver> {
+export async function openDatabase(
+  dir: string, synchronous: 'FULL' | 'NORMAL', warn: (message: string) => void = () => undefined, observer?: SqlObserver,
+): Promise<SqliteDriver> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, DATABASE_FILE);
   if (existsSync(file)) {
@@ -56,7 +59,7 @@ export async function openDatabase(dir: string, synchronous: 'FULL' | 'NORMAL', 
     for (const suffix of COMPANIONS) rmSync(file + suffix, { force: true });
     await create(file, dir, synchronous);
   }
-  return new SqliteDriver({ filename: file, synchronous });
+  return new SqliteDriver({ filename: file, synchronous, observer });
 }
 
 const MAGIC = Buffer.from('SQLite format 3\u0000', 'latin1');

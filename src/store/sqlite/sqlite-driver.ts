@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { AsyncMutex } from '../../lib/async-mutex.js';
-import type { SqlDialect, SqlDriver, SqlExecutor, SqlParams, WriteOptions } from '../sql/sql-driver.js';
+import { UNOBSERVED } from '../sql/sql-driver.js';
+import type { SqlDialect, SqlDriver, SqlExecutor, SqlObserver, SqlParams, StatementKind, WriteOptions } from '../sql/sql-driver.js';
 import { unavailableOr } from '../store-unavailable-error.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -11,6 +12,8 @@ export interface SqliteDriverConfig {
   readonly filename: string;
   /** PRAGMA synchronous: FULL survives power loss, NORMAL survives process crashes (both survive kill -9). */
   readonly synchronous: 'FULL' | 'NORMAL';
+  /** Sees each statement's and transaction's time, and each wait for the write connection (for the metrics). */
+  readonly observer?: SqlObserver;
 }
 
 /** Page cache sizes (KiB) of the write and the read connection. */
@@ -78,9 +81,11 @@ export class SqliteDriver implements SqlDriver {
   readonly #writesCache = new Map<string, boolean>();
   readonly #checkpointer: WalCheckpointer | undefined;
   readonly #synchronous: 'FULL' | 'NORMAL';
+  readonly #observer: SqlObserver;
 
   constructor(config: SqliteDriverConfig) {
     this.#synchronous = config.synchronous;
+    this.#observer = config.observer ?? UNOBSERVED;
     this.#writer = new Database(config.filename);
     // Before the journal mode: a database's page size is set by its first write.
     this.#writer.pragma(`page_size = ${PAGE_SIZE}`);
@@ -112,8 +117,8 @@ export class SqliteDriver implements SqlDriver {
     // for the life of the process). Larger transactions spill to the WAL before COMMIT.
     this.#writer.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
     if (this.#reader !== this.#writer) this.#reader.pragma(`cache_size = -${READER_CACHE_KIB}`);
-    this.#writerExec = executor(this.#writer);
-    this.#readerExec = executor(this.#reader);
+    this.#writerExec = executor(this.#writer, this.#observer);
+    this.#readerExec = executor(this.#reader, this.#observer);
   }
 
   all<T>(sql: string, params?: SqlParams): Promise<T[]> {
@@ -146,7 +151,10 @@ export class SqliteDriver implements SqlDriver {
     // Deferred durability: this commit is not synced; WAL keeps commits in order, so the next
     // synced commit makes it durable too.
     const deferred = options?.durability === 'deferred' && this.#synchronous === 'FULL';
+    // The one write connection is SQLite's pool of one: the wait for it is the wait for the writer.
+    const asked = performance.now();
     return this.#mutex.run(async () => {
+      this.#observer.connectionWait(performance.now() - asked);
       if (deferred) this.#writer.pragma('synchronous = NORMAL');
       try {
         return await this.#inTransaction(fn);
@@ -158,10 +166,12 @@ export class SqliteDriver implements SqlDriver {
 
   /** BEGIN, `fn`, COMMIT (ROLLBACK if anything throws); the caller holds the mutex. */
   async #inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    exec(this.#writer, 'BEGIN IMMEDIATE');
+    const started = performance.now();
+    timed(this.#observer, 'control', () => exec(this.#writer, 'BEGIN IMMEDIATE'));
     try {
       const result = await fn(this.#writerExec);
-      exec(this.#writer, 'COMMIT');
+      timed(this.#observer, 'control', () => exec(this.#writer, 'COMMIT'));
+      this.#observer.transaction('commit', performance.now() - started);
       this.#checkpointer?.committed();
       return result;
     } catch (error) {
@@ -174,6 +184,7 @@ export class SqliteDriver implements SqlDriver {
           // SQLite rolls back by itself when it cannot go on; the first error says why.
         }
       }
+      this.#observer.transaction('rollback', performance.now() - started);
       throw error;
     }
   }
@@ -228,7 +239,22 @@ function exec(db: Database.Database, sql: string): void {
   storage(() => db.exec(sql));
 }
 
-function executor(db: Database.Database): SqlExecutor {
+/** Runs `fn` (a storage call, synchronous) and reports its time as one statement of `kind`. */
+function timed<T>(observer: SqlObserver, kind: StatementKind, fn: () => T): T {
+  const started = performance.now();
+  try {
+    return storage(fn);
+  } finally {
+    observer.statement(kind, performance.now() - started);
+  }
+}
+
+/** What a prepared statement does: better-sqlite3 knows whether it leaves the database as it was. */
+function kindOf(statement: Database.Statement): StatementKind {
+  return statement.readonly ? 'read' : 'write';
+}
+
+function executor(db: Database.Database, observer: SqlObserver): SqlExecutor {
   const cache = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
     let statement = cache.get(sql);
@@ -240,24 +266,28 @@ function executor(db: Database.Database): SqlExecutor {
   };
   return {
     async all<T>(sql: string, params: SqlParams = []) {
-      return storage(() => prepare(sql).all(...params) as T[]);
+      const statement = storage(() => prepare(sql));
+      return timed(observer, kindOf(statement), () => statement.all(...params) as T[]);
     },
     async get<T>(sql: string, params: SqlParams = []) {
-      return storage(() => prepare(sql).get(...params) as T | undefined);
+      const statement = storage(() => prepare(sql));
+      return timed(observer, kindOf(statement), () => statement.get(...params) as T | undefined);
     },
     async run(sql: string, params: SqlParams = []) {
-      return storage(() => prepare(sql).run(...params).changes);
+      const statement = storage(() => prepare(sql));
+      return timed(observer, kindOf(statement), () => statement.run(...params).changes);
     },
     async runBatch(sql: string, rows: readonly SqlParams[]) {
       const statement = prepare(sql);
-      storage(() => {
+      // One observation for the batch: it is one prepared statement run row after row, in-process.
+      timed(observer, kindOf(statement), () => {
         for (const row of rows) statement.run(...row);
       });
     },
     async insertMany(table: string, columns: readonly string[], rows: readonly SqlParams[]) {
       // One prepared single-row insert per row beats a multi-row INSERT ... RETURNING on SQLite.
       const statement = prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-      return storage(() => rows.map((row) => Number(statement.run(...row).lastInsertRowid)));
+      return timed(observer, 'write', () => rows.map((row) => Number(statement.run(...row).lastInsertRowid)));
     },
   };
 }

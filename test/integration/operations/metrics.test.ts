@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListDatasetsCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import {
-  CreateDatasetCommand, CreateProjectCommand, DescribeDatasetCommand, DescribeProjectsCommand, UpdateDatasetEntriesCommand,
+  CreateDatasetCommand, CreateProjectCommand, DeleteProjectCommand, DescribeDatasetCommand, DescribeProjectsCommand, UpdateDatasetEntriesCommand,
 } from '@aws-sdk/client-rekognition';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../harness/backends.js';
 import { png } from '../../harness/images.js';
 import { delta, sampleKey, scrape } from '../../harness/metrics.js';
+import type { Samples } from '../../harness/metrics.js';
 import { createTestDatabase } from '../../harness/postgres.js';
 import type { TestDatabase } from '../../harness/postgres.js';
 import { classificationLine, detectionLine, lines, settled } from '../../harness/rekognition.js';
@@ -54,6 +56,66 @@ describe.each(BACKENDS)('GET /_trove/metrics (%s)', (backend) => {
     if (backend === 'postgres') {
       expect(after.get('trove_database_pool_max')).toBe(5);
       expect(after.get(sampleKey('trove_database_pool_connections', { state: 'idle' }))! + after.get(sampleKey('trove_database_pool_connections', { state: 'busy' }))!).toBeGreaterThan(0);
+    }
+  });
+
+  it('times store statements, transactions and connection waits by engine, with labels from a fixed set', async () => {
+    const rekognition = server.rekognition();
+    const before = await scrape(server.url);
+    const { ProjectArn } = await rekognition.send(new CreateProjectCommand({ ProjectName: 'metrics-store' }));
+    await rekognition.send(new DescribeProjectsCommand({}));
+    await rekognition.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }));
+    // Refused inside its transaction (the project still has a dataset): a rollback.
+    expect((await sdkFailure(rekognition.send(new DeleteProjectCommand({ ProjectArn })))).name).toBe('ResourceInUseException');
+    const after = await scrape(server.url);
+
+    const engine = backend;
+    for (const kind of ['read', 'write', 'control']) {
+      expect(delta(before, after, 'trove_database_statement_duration_seconds_count', { engine, kind }), kind).toBeGreaterThan(0);
+      expect(delta(before, after, 'trove_database_statement_duration_seconds_bucket', { engine, kind, le: '+Inf' }), kind).toBeGreaterThan(0);
+    }
+    expect(delta(before, after, 'trove_database_statement_duration_seconds_sum', { engine, kind: 'read' })).toBeGreaterThan(0);
+    expect(delta(before, after, 'trove_database_transaction_duration_seconds_count', { engine, outcome: 'commit' })).toBeGreaterThanOrEqual(2);
+    expect(delta(before, after, 'trove_database_transaction_duration_seconds_count', { engine, outcome: 'rollback' })).toBeGreaterThanOrEqual(1);
+    expect(delta(before, after, 'trove_database_connection_wait_seconds_count', { engine })).toBeGreaterThan(0);
+    expect(after.get(sampleKey('trove_database_transaction_retries_total', { engine, reason: 'read_only' }))).toBe(0);
+    if (backend === 'postgres') {
+      // CreateProject counts the account's projects under its quota lock.
+      expect(delta(before, after, 'trove_database_lock_wait_seconds_count', { engine, lock: 'key' })).toBeGreaterThanOrEqual(1);
+      expect(after.get(sampleKey('trove_database_lock_waiting_sessions', { engine }))).toBeGreaterThanOrEqual(0);
+    }
+    expect(after.has(sampleKey('trove_database_lock_waiting_sessions', { engine: 'postgres' }))).toBe(backend === 'postgres');
+    expectFixedDatabaseLabels(after, backend);
+  });
+
+  it.runIf(backend === 'postgres')('shows a request waiting for a lock another session holds, and how long it waited', async () => {
+    const rekognition = server.rekognition();
+    const holder = new pg.Client({ connectionString: server.databaseUrl });
+    await holder.connect();
+    try {
+      const before = await scrape(server.url);
+      // The quota lock CreateProject takes for the local test pair's account and region (quota-locks-repository.ts).
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['rk-projects', '000000000000', 'us-east-1'])]);
+      const created = rekognition.send(new CreateProjectCommand({ ProjectName: 'metrics-lock-wait' }));
+      const waiting = await eventually(async () => {
+        const samples = await scrape(server.url);
+        return (samples.get(sampleKey('trove_database_lock_waiting_sessions', { engine: 'postgres' })) ?? 0) >= 1 ? samples : undefined;
+      });
+      const heldFrom = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const held = (performance.now() - heldFrom) / 1000;
+      await holder.query('COMMIT');
+      await created;
+      const after = await scrape(server.url);
+      expect(delta(before, waiting, 'trove_database_lock_wait_seconds_count', { engine: 'postgres', lock: 'key' })).toBe(0);
+      expect(delta(before, after, 'trove_database_lock_wait_seconds_count', { engine: 'postgres', lock: 'key' })).toBe(1);
+      expect(delta(before, after, 'trove_database_lock_wait_seconds_sum', { engine: 'postgres', lock: 'key' })).toBeGreaterThanOrEqual(held);
+      expect(delta(before, after, 'trove_database_lock_wait_seconds_bucket', { engine: 'postgres', lock: 'key', le: '0.1' })).toBe(0);
+      expect(after.get(sampleKey('trove_database_lock_waiting_sessions', { engine: 'postgres' }))).toBe(0);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
     }
   });
 
@@ -129,6 +191,22 @@ describe.each(BACKENDS)('GET /_trove/metrics (%s)', (backend) => {
     await eventually(async () => ((await scrape(server.url)).get(sampleKey('trove_jobs', { kind: 'rekognition.create-dataset', state: 'queued' })) === 0 ? true : undefined));
   });
 });
+
+/** Every trove_database_* series has only the fixed labels, with values from their fixed sets: never SQL text. */
+function expectFixedDatabaseLabels(samples: Samples, backend: string): void {
+  const allowed: Record<string, readonly string[]> = {
+    engine: [backend], kind: ['read', 'write', 'control'], outcome: ['commit', 'rollback'], lock: ['key'], reason: ['read_only'], state: ['busy', 'idle'],
+  };
+  const keys = [...samples.keys()].filter((key) => key.startsWith('trove_database_'));
+  expect(keys.length).toBeGreaterThan(0);
+  for (const key of keys) {
+    for (const [, label, value] of key.matchAll(/([a-z_]+)="([^"]*)"/g)) {
+      if (label === 'le') continue;
+      expect(allowed[label], `${key}: label ${label}`).toBeDefined();
+      expect(allowed[label], `${key}: ${label}=${value}`).toContain(value);
+    }
+  }
+}
 
 describe.each(BACKENDS)('/_trove/metrics access (%s)', (backend) => {
   const TOKEN = 'metrics-token-0123456789abcdef';

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { withoutPaths } from '../../../src/domain/jobs/job-listing.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import { metricsAccess } from '../../../src/observability/metrics-access.js';
+import { statementKind } from '../../../src/store/postgres/client-executor.js';
 import { StoreUnavailableError } from '../../../src/store/store-unavailable-error.js';
 import { parseExposition, sampleKey } from '../../harness/metrics.js';
 
@@ -33,6 +34,58 @@ describe('metricsAccess', () => {
 });
 
 describe('Metrics', () => {
+  it('renders the store timings as cumulative histograms, per engine, once however often the observer is asked for', async () => {
+    const metrics = new Metrics({ processMetrics: false });
+    const observer = metrics.database('postgres');
+    expect(metrics.database('postgres')).toBe(observer);
+    observer.statement('read', 0.05);   // 50 µs: first bucket (le 0.0001 s)
+    observer.statement('read', 3);      // 3 ms: le 0.005
+    observer.statement('read', 60_000); // a minute: past the last bucket, only +Inf
+    observer.transaction('rollback', 2);
+    observer.keyLockWait(400);
+    metrics.database('sqlite').keyLockWait(1);  // SQLite takes no key locks: nothing to show
+    const samples = parseExposition((await metrics.text()).body);
+    const read = (suffix: string, extra: Record<string, string> = {}) =>
+      samples.get(sampleKey(`trove_database_statement_duration_seconds_${suffix}`, { engine: 'postgres', kind: 'read', ...extra }));
+    expect([read('bucket', { le: '0.0001' }), read('bucket', { le: '0.0025' }), read('bucket', { le: '0.005' }), read('bucket', { le: '10' }), read('bucket', { le: '+Inf' })])
+      .toEqual([1, 1, 2, 2, 3]);
+    expect(read('count')).toBe(3);
+    expect(read('sum')).toBeCloseTo(60.00305, 6);
+    expect(samples.get(sampleKey('trove_database_statement_duration_seconds_count', { engine: 'sqlite', kind: 'write' }))).toBe(0);
+    expect(samples.get(sampleKey('trove_database_transaction_duration_seconds_count', { engine: 'postgres', outcome: 'rollback' }))).toBe(1);
+    expect(samples.get(sampleKey('trove_database_lock_wait_seconds_bucket', { engine: 'postgres', lock: 'key', le: '0.5' }))).toBe(1);
+    expect(samples.has(sampleKey('trove_database_lock_wait_seconds_count', { engine: 'sqlite', lock: 'key' }))).toBe(false);
+  });
+
+  it('reads lock waits at scrape time, and scrapes without them when they cannot be read', async () => {
+    let reading: () => Promise<number | undefined> = async () => 2;
+    const metrics = new Metrics({ processMetrics: false });
+    metrics.watch({
+      jobKinds: [], jobTally: async () => [], now: () => 0,
+      poolStats: () => ({ max: 4, total: 1, idle: 1, waiting: 0 }), lockWaits: () => reading(),
+    });
+    const key = sampleKey('trove_database_lock_waiting_sessions', { engine: 'postgres' });
+    expect(parseExposition((await metrics.text()).body).get(key)).toBe(2);
+    reading = async () => undefined;
+    expect(parseExposition((await metrics.text()).body).has(key)).toBe(false);
+    reading = () => Promise.reject(new Error('connection refused'));
+    const samples = parseExposition((await metrics.text()).body);
+    expect(samples.has(key)).toBe(false);
+    expect(samples.get('trove_database_pool_max')).toBe(4);
+  });
+
+  it('tells reads, writes and transaction control apart by the statement\'s first word', () => {
+    expect(statementKind('SELECT 1')).toBe('read');
+    expect(statementKind('  select id FROM t FOR UPDATE')).toBe('read');
+    expect(statementKind('WITH x AS (SELECT 1) SELECT * FROM x')).toBe('read');
+    expect(statementKind('WITH gone AS (DELETE FROM t RETURNING id) SELECT count(*) FROM gone')).toBe('write');
+    expect(statementKind('UPDATE t SET a = 1')).toBe('write');
+    expect(statementKind('INSERT INTO t VALUES (1)')).toBe('write');
+    expect(statementKind('BEGIN')).toBe('control');
+    expect(statementKind('SET LOCAL synchronous_commit = off')).toBe('control');
+    expect(statementKind('COMMIT')).toBe('control');
+  });
+
   it('counts only the database\'s own errors, by kind and code', async () => {
     const metrics = new Metrics({ processMetrics: false });
     metrics.storeError(new StoreUnavailableError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })));
