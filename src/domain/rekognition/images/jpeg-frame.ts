@@ -2,6 +2,9 @@
 // size. Pure and on plain bytes (Uint8Array, so a Node Buffer too): the server's image checks
 // read it through ranged reads, the console from an image's bytes (its first box needs the size).
 
+import { endHintKind, HINT_ID_BYTES, MAX_END_HINTS } from './jpeg-end.js';
+import type { JpegHead } from './jpeg-end.js';
+
 export type ImageFormat = 'PNG' | 'JPEG';
 
 export type HeaderResult =
@@ -14,8 +17,10 @@ export type HeaderResult =
  * JPEG: walks marker segments from `position` (2, just after SOI, on the first call) through
  * the bytes at hand (`window`, which starts at object offset `windowOffset`) until a frame
  * header SOF0..SOF15 (not DHT, JPG, DAC). Asks for more bytes when a segment runs past them.
+ * With `head`, also notes the segments that may locate the image's end (jpeg-end.ts) and where
+ * the frame header is, for the truncation check; the same `head` goes to every call of a walk.
  */
-export function jpegFrame(window: Uint8Array, windowOffset: number, position: number, size: number): HeaderResult {
+export function jpegFrame(window: Uint8Array, windowOffset: number, position: number, size: number, head?: JpegHead): HeaderResult {
   const truncated: HeaderResult = { kind: 'invalid', detail: 'The JPEG file ends before its frame header (truncated or corrupt).' };
   let at = position;
   for (;;) {
@@ -51,7 +56,16 @@ export function jpegFrame(window: Uint8Array, windowOffset: number, position: nu
       const height = u16(window, local + 5);
       const width = u16(window, local + 7);
       if (width === 0 || height === 0) return { kind: 'invalid', detail: 'The JPEG frame header gives a zero width or height.' };
+      if (head) head.frameAt = at;
       return { kind: 'image', format: 'JPEG', width, height };
+    }
+    if (head && (marker === 0xe1 || marker === 0xe2) && head.hints.length < MAX_END_HINTS) {
+      // The segment's identifier must be at hand to know whether it is XMP or MPF.
+      const idBytes = Math.min(length - 2, HINT_ID_BYTES);
+      const id = missing(4 + idBytes);
+      if (id) return id;
+      const kind = endHintKind(marker, window.subarray(local + 4, local + 4 + idBytes));
+      if (kind) head.hints.push({ kind, offset: at + 4, length: length - 2 });
     }
     at += 2 + length;
   }
