@@ -5,7 +5,7 @@ import type { ObjectRef } from '../../../object-store/object-store.js';
 import { hasPngEnd, jpegFrame, pngHeader, sniffFormat } from './image-header.js';
 import type { HeaderResult } from './image-header.js';
 import { jpegComplete, TAIL_BYTES } from './jpeg-end.js';
-import type { JpegHead } from './jpeg-end.js';
+import type { JpegHead } from './jpeg-frame.js';
 import { IMAGE_LIMITS, imageFindings } from './image-rules.js';
 import type { ImageExpectation, ImageFacts, ImageFinding } from './image-rules.js';
 

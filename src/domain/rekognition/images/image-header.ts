@@ -5,7 +5,7 @@
 import { crc32 } from 'node:zlib';
 
 import { jpegCompleteInBytes } from './jpeg-end.js';
-import type { JpegHead } from './jpeg-end.js';
+import type { JpegHead } from './jpeg-frame.js';
 import { jpegFrame } from './jpeg-frame.js';
 import type { HeaderResult, ImageFormat } from './jpeg-frame.js';
 

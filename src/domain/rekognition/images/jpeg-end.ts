@@ -12,13 +12,10 @@
 //   3. the last 64 KB: an EOI followed by a known trailer (an ISO-BMFF `ftyp` box as MP4/MOV/HEIF
 //      start with, another JPEG's SOI, Samsung's "MotionPhoto_Data") or only by padding bytes.
 // Pure: the caller serves each read (ranged reads from a store, or a buffer it holds whole).
+// Server-side (Node Buffers); the head walk that finds the metadata is jpeg-frame.ts.
 
-/** An APP segment that may say where the primary image ends: its data's object offset and length. */
-export interface JpegEndHint {
-  readonly kind: 'mpf' | 'xmp';
-  readonly offset: number;
-  readonly length: number;
-}
+import { MAX_END_HINTS, MPF_ID_BYTES, XMP_ID_BYTES } from './jpeg-frame.js';
+import type { JpegHead } from './jpeg-frame.js';
 
 /** A read the decision needs: `length` bytes from object offset `offset`. */
 export interface ByteRange {
@@ -30,32 +27,8 @@ export interface ByteRange {
 export const TAIL_BYTES = 1024;
 /** How far from the end a trailer's start is looked for when the metadata did not locate it. */
 export const TRAILER_SCAN_BYTES = 64 * 1024;
-/** Hint segments kept from the head walk (a file with more is odd; the rest are not read). */
-export const MAX_END_HINTS = 4;
-
-// Constants as plain bytes: jpeg-frame.ts (the console's too, in a browser) imports this module.
-const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
-const XMP_ID = ascii('http://ns.adobe.com/xap/1.0/\0');
-const MPF_ID = ascii('MPF\0');
-/** The identifier bytes the head walk needs at hand to classify an APP1/APP2 segment. */
-export const HINT_ID_BYTES = XMP_ID.length;
-const EOI = Uint8Array.of(0xff, 0xd9);
-const SAMSUNG_TRAILER = ascii('MotionPhoto_Data');
-
-/** The kind of an APP1/APP2 segment from its first data bytes, when it is one that may locate the end. */
-export function endHintKind(marker: number, data: Uint8Array): JpegEndHint['kind'] | undefined {
-  if (marker === 0xe1 && startsWith(data, XMP_ID)) return 'xmp';
-  if (marker === 0xe2 && startsWith(data, MPF_ID)) return 'mpf';
-  return undefined;
-}
-
-/** What the head walk (jpegFrame) saw on its way to the frame header. */
-export interface JpegHead {
-  /** APP segments that may locate the primary image's end, at most MAX_END_HINTS. */
-  readonly hints: JpegEndHint[];
-  /** Object offset of the frame header (SOFn): the image data come after it. */
-  frameAt: number;
-}
+const EOI = Buffer.from([0xff, 0xd9]);
+const SAMSUNG_TRAILER = Buffer.from('MotionPhoto_Data', 'latin1');
 
 /**
  * Whether the JPEG of `size` bytes is whole: a generator that yields the byte ranges it needs
@@ -68,7 +41,7 @@ export function* jpegComplete(size: number, head: JpegHead): Generator<ByteRange
     const start = Math.max(scanFrom, from);
     return start >= to ? Buffer.alloc(0) : asBuffer(yield { offset: start, length: to - start });
   };
-  if ((yield* read(size - TAIL_BYTES, size)).indexOf(EOI) >= 0) return true;
+  if ((yield* read(size - TAIL_BYTES, size)).includes(EOI)) return true;
   for (const hint of head.hints.slice(0, MAX_END_HINTS)) {
     const data = yield { offset: hint.offset, length: hint.length };
     let ends: number[];
@@ -81,7 +54,7 @@ export function* jpegComplete(size: number, head: JpegHead): Generator<ByteRange
       ends = xmpPrimaryEnds(data, size);
     }
     for (const end of ends) {
-      if ((yield* read(end - TAIL_BYTES, end)).indexOf(EOI) >= 0) return true;
+      if ((yield* read(end - TAIL_BYTES, end)).includes(EOI)) return true;
     }
   }
   return endsBeforeTrailer(yield* read(size - TRAILER_SCAN_BYTES, size));
@@ -104,7 +77,7 @@ export function jpegCompleteInBytes(bytes: Uint8Array, head: JpegHead): boolean 
  * `dataOffset`: the object offset of the segment's data ("MPF\0").
  */
 export function mpfLayout(data: Uint8Array, dataOffset: number): { primaryEnd: number; extent: number } | undefined {
-  const tiff = MPF_ID.length;
+  const tiff = MPF_ID_BYTES;
   if (data.length < tiff + 8) return undefined;
   const little = data[tiff] === 0x49 && data[tiff + 1] === 0x49;
   if (!little && !(data[tiff] === 0x4d && data[tiff + 1] === 0x4d)) return undefined;
@@ -140,7 +113,7 @@ export function mpfLayout(data: Uint8Array, dataOffset: number): { primaryEnd: n
  * Namespace prefixes vary between writers, so names are matched by their local part.
  */
 export function xmpPrimaryEnds(data: Uint8Array, size: number): number[] {
-  const text = asBuffer(data).toString('latin1', XMP_ID.length);
+  const text = asBuffer(data).toString('latin1', XMP_ID_BYTES);
   const ends: number[] = [];
   const micro = /MicroVideoOffset(?:\s*=\s*["']|>)\s*(\d+)/.exec(text);
   if (micro) ends.push(size - Number(micro[1]));
@@ -170,7 +143,7 @@ export function endsBeforeTrailer(tail: Buffer): boolean {
     const next = at + 2;
     if (tail.toString('latin1', next + 4, next + 8) === 'ftyp') return true;
     if (tail[next] === 0xff && tail[next + 1] === 0xd8 && tail[next + 2] === 0xff) return true;
-    if (startsWith(tail.subarray(next), SAMSUNG_TRAILER)) return true;
+    if (tail.subarray(next, next + SAMSUNG_TRAILER.length).equals(SAMSUNG_TRAILER)) return true;
     if (onlyPadding(tail, next)) return true;
   }
   return false;
@@ -185,10 +158,4 @@ function onlyPadding(bytes: Buffer, from: number): boolean {
 /** The same bytes as a Buffer, not copied. */
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
-  if (data.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (data[i] !== prefix[i]) return false;
-  return true;
 }

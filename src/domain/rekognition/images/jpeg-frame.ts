@@ -2,10 +2,31 @@
 // size. Pure and on plain bytes (Uint8Array, so a Node Buffer too): the server's image checks
 // read it through ranged reads, the console from an image's bytes (its first box needs the size).
 
-import { endHintKind, HINT_ID_BYTES, MAX_END_HINTS } from './jpeg-end.js';
-import type { JpegHead } from './jpeg-end.js';
-
 export type ImageFormat = 'PNG' | 'JPEG';
+
+/** An APP segment that may say where the primary image ends (jpeg-end.ts): its data's object offset and length. */
+export interface JpegEndHint {
+  readonly kind: 'mpf' | 'xmp';
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** What the head walk saw on its way to the frame header, for the truncation check (jpeg-end.ts). */
+export interface JpegHead {
+  /** APP segments that may locate the primary image's end, at most MAX_END_HINTS. */
+  readonly hints: JpegEndHint[];
+  /** Object offset of the frame header (SOFn): the image data come after it. */
+  frameAt: number;
+}
+
+/** Hint segments kept from the head walk (a file with more is odd; the rest are not read). */
+export const MAX_END_HINTS = 4;
+// Plain bytes, not Buffers: the console runs this file in a browser.
+const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const XMP_ID = ascii('http://ns.adobe.com/xap/1.0/\0');
+const MPF_ID = ascii('MPF\0');
+export const XMP_ID_BYTES = XMP_ID.length;
+export const MPF_ID_BYTES = MPF_ID.length;
 
 export type HeaderResult =
   | { kind: 'image'; format: ImageFormat; width: number; height: number }
@@ -61,7 +82,7 @@ export function jpegFrame(window: Uint8Array, windowOffset: number, position: nu
     }
     if (head && (marker === 0xe1 || marker === 0xe2) && head.hints.length < MAX_END_HINTS) {
       // The segment's identifier must be at hand to know whether it is XMP or MPF.
-      const idBytes = Math.min(length - 2, HINT_ID_BYTES);
+      const idBytes = Math.min(length - 2, XMP_ID_BYTES);
       const id = missing(4 + idBytes);
       if (id) return id;
       const kind = endHintKind(marker, window.subarray(local + 4, local + 4 + idBytes));
@@ -69,6 +90,19 @@ export function jpegFrame(window: Uint8Array, windowOffset: number, position: nu
     }
     at += 2 + length;
   }
+}
+
+/** The kind of an APP1/APP2 segment from its first data bytes, when it is one that may locate the end. */
+function endHintKind(marker: number, data: Uint8Array): JpegEndHint['kind'] | undefined {
+  if (marker === 0xe1 && startsWith(data, XMP_ID)) return 'xmp';
+  if (marker === 0xe2 && startsWith(data, MPF_ID)) return 'mpf';
+  return undefined;
+}
+
+function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
+  if (data.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (data[i] !== prefix[i]) return false;
+  return true;
 }
 
 /** SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
