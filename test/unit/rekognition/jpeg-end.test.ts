@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headerOfBytes } from '../../../src/domain/rekognition/images/image-header.js';
+import { headerOfBytes, jpegFrame } from '../../../src/domain/rekognition/images/image-header.js';
 import { ImageChecker } from '../../../src/domain/rekognition/images/image-checker.js';
 import { mpfLayout, xmpPrimaryEnds } from '../../../src/domain/rekognition/images/jpeg-end.js';
 import { FolderObjectStore } from '../../../src/object-store/folder-object-store.js';
@@ -33,6 +33,9 @@ const fixtures: Record<string, Buffer> = {
   // The index lies past the walk's first read, behind a 40 KB EXIF segment.
   'mpf-deep.jpg': mpfWithTrailer(withSegments(primary, appSegment(0xe1, Buffer.alloc(40_000, 0x45)))),
   'zeros.jpg': Buffer.concat([primary, Buffer.alloc(20 * 1024)]),
+  // The XMP segment starts 10 bytes before the end of the walk's first 4 KB read: its identifier
+  // is not at hand there, so the walk reads on from the segment to classify it.
+  'motion-straddle.jpg': Buffer.concat([withSegments(primary, appSegment(0xe1, Buffer.alloc(4080)), motionPhotoXmp(400 * 1024, 'micro-video')), mp4Like(400 * 1024)]),
 };
 const cut: Record<string, Buffer> = {
   'plain-half.jpg': half(primary),
@@ -52,11 +55,15 @@ describe('the fixtures', () => {
   it('are real JPEGs, and the trailers are where the tests need them', () => {
     expect(primary.subarray(-2)).toEqual(Buffer.from([0xff, 0xd9]));
     expect(bigSecond.length).toBeGreaterThan(64 * 1024);
+    const straddle = fixtures['motion-straddle.jpg'];
+    expect(straddle.subarray(4086, 4088)).toEqual(Buffer.from([0xff, 0xe1]));
+    const head = { hints: [], frameAt: 0 };
+    expect(jpegFrame(straddle.subarray(0, 4096), 0, 2, straddle.length, head)).toEqual({ kind: 'need', offset: 4086 });
     // The video holds FF D9 pairs of its own, as real video data does, but not in its last 1 KB
     // (else the first, 1 KB, look would already find one).
     const video = mp4Like(400 * 1024);
     expect(video.includes(Buffer.from([0xff, 0xd9]))).toBe(true);
-    for (const name of ['mp4-50k.jpg', 'motion-micro.jpg', 'motion-container.jpg', 'mpf.jpg', 'mpf-deep.jpg', 'zeros.jpg']) {
+    for (const name of ['mp4-50k.jpg', 'motion-micro.jpg', 'motion-container.jpg', 'mpf.jpg', 'mpf-deep.jpg', 'zeros.jpg', 'motion-straddle.jpg']) {
       expect(fixtures[name].subarray(-1024).includes(Buffer.from([0xff, 0xd9])), name).toBe(false);
     }
   });
