@@ -25,8 +25,9 @@ export type ImageCheckOutcome = 'ok' | ImageFinding['code'] | 'not_checked' | 'u
 /**
  * Checks the images that manifest lines point at, reading only their headers and last bytes
  * through ranged reads (and, for a JPEG without an end marker in its last 1 KB, the few more
- * that jpeg-end.ts asks for: where its metadata puts the image's end, the last 64 KB). One checker serves one job: it remembers the buckets the store does not
- * have, so a manifest full of images elsewhere costs one failed read per bucket, not per image.
+ * that jpeg-end.ts asks for: where its metadata puts the image's end, the last 64 KB). One
+ * checker serves one job: it remembers the buckets the store does not have, so a manifest full
+ * of images elsewhere costs one failed read per bucket, not per image.
  */
 export class ImageChecker {
   /** Per bucket: whether the store has it, known once the first image of the bucket was read. */
