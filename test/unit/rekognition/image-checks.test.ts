@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageChecker } from '../../../src/domain/rekognition/images/image-checker.js';
 import { checkImagesAhead } from '../../../src/domain/rekognition/images/image-checks.js';
 import { splitPieceBytes } from '../../../src/domain/rekognition/manifest/split-lines.js';
-import { hasEndMarker, jpegFrame, pngHeader, sniffFormat } from '../../../src/domain/rekognition/images/image-header.js';
+import { hasPngEnd, jpegFrame, pngHeader, sniffFormat } from '../../../src/domain/rekognition/images/image-header.js';
 import { imageFindings } from '../../../src/domain/rekognition/images/image-rules.js';
+import { jpegCompleteInBytes } from '../../../src/domain/rekognition/images/jpeg-end.js';
 import { FolderObjectStore } from '../../../src/object-store/folder-object-store.js';
 import type { ObjectRange, ObjectRef } from '../../../src/object-store/object-store.js';
 import { GIF, jpeg, png } from '../../harness/images.js';
@@ -16,7 +17,7 @@ describe('image headers', () => {
     const file = png(640, 480);
     expect(sniffFormat(file)).toBe('PNG');
     expect(pngHeader(file)).toEqual({ kind: 'image', format: 'PNG', width: 640, height: 480 });
-    expect(hasEndMarker('PNG', file.subarray(-1024))).toBe(true);
+    expect(hasPngEnd(file.subarray(-1024))).toBe(true);
   });
 
   it('rejects a PNG with a corrupt or truncated header', () => {
@@ -28,14 +29,14 @@ describe('image headers', () => {
     const noIhdr = Buffer.from(file);
     noIhdr.write('IDAT', 12, 'latin1');
     expect(pngHeader(noIhdr)).toMatchObject({ kind: 'invalid' });
-    expect(hasEndMarker('PNG', file.subarray(0, file.length - 12))).toBe(false);
+    expect(hasPngEnd(file.subarray(0, file.length - 12))).toBe(false);
   });
 
   it('walks JPEG segments to the frame header', () => {
     const file = jpeg(1024, 768);
     expect(sniffFormat(file)).toBe('JPEG');
     expect(jpegFrame(file, 0, 2, file.length)).toEqual({ kind: 'image', format: 'JPEG', width: 1024, height: 768 });
-    expect(hasEndMarker('JPEG', file.subarray(-1024))).toBe(true);
+    expect(jpegCompleteInBytes(file, { hints: [], frameAt: 0 })).toBe(true);
   });
 
   it('asks for more bytes when the frame header is past the window', () => {

@@ -2,8 +2,10 @@ import type { Logger } from 'pino';
 import { ObjectStoreError, parseS3Uri } from '../../../object-store/object-store.js';
 import type { ObjectReader } from '../../../buckets/object-access.js';
 import type { ObjectRef } from '../../../object-store/object-store.js';
-import { hasEndMarker, jpegFrame, pngHeader, sniffFormat } from './image-header.js';
+import { hasPngEnd, jpegFrame, pngHeader, sniffFormat } from './image-header.js';
 import type { HeaderResult } from './image-header.js';
+import { jpegComplete, TAIL_BYTES } from './jpeg-end.js';
+import type { JpegHead } from './jpeg-frame.js';
 import { IMAGE_LIMITS, imageFindings } from './image-rules.js';
 import type { ImageExpectation, ImageFacts, ImageFinding } from './image-rules.js';
 
@@ -13,8 +15,6 @@ const HEAD_BYTES = 4096;
 const SEEK_BYTES = 4096;
 /** Bound on the reads one JPEG may cost; a frame header further away than this is not found. */
 const MAX_READS = 16;
-/** The end marker must be within the last bytes (some writers pad after it). */
-const TAIL_BYTES = 1024;
 
 /**
  * How one image check ended: the image is fine, broke a rule (the first code found), could not
@@ -24,8 +24,10 @@ export type ImageCheckOutcome = 'ok' | ImageFinding['code'] | 'not_checked' | 'u
 
 /**
  * Checks the images that manifest lines point at, reading only their headers and last bytes
- * through ranged reads. One checker serves one job: it remembers the buckets the store does not
- * have, so a manifest full of images elsewhere costs one failed read per bucket, not per image.
+ * through ranged reads (and, for a JPEG without an end marker in its last 1 KB, the few more
+ * that jpeg-end.ts asks for: where its metadata puts the image's end, the last 64 KB). One
+ * checker serves one job: it remembers the buckets the store does not have, so a manifest full
+ * of images elsewhere costs one failed read per bucket, not per image.
  */
 export class ImageChecker {
   /** Per bucket: whether the store has it, known once the first image of the bucket was read. */
@@ -94,19 +96,31 @@ export class ImageChecker {
     if (typeof format !== 'string') {
       return { kind: 'unreadable', detail: format.other === 'empty' ? 'The object is empty.' : `The object is ${format.other}; only PNG and JPEG are supported.` };
     }
-    const header = format === 'PNG' ? pngHeader(first.bytes) : await this.#jpegHeader(ref, first.bytes, size);
+    const head: JpegHead = { hints: [], frameAt: 0 };
+    const header = format === 'PNG' ? pngHeader(first.bytes) : await this.#jpegHeader(ref, first.bytes, size, head);
     if (header.kind !== 'image') return { kind: 'unreadable', detail: header.kind === 'invalid' ? header.detail : 'The JPEG frame header was not found.' };
-    const tail = size <= first.bytes.length ? first.bytes : (await this.store.readRange(ref, Math.max(0, size - TAIL_BYTES), TAIL_BYTES)).bytes;
-    return { kind: 'image', format: header.format, width: header.width, height: header.height, complete: hasEndMarker(header.format, tail) };
+    // Bytes within the first read are taken from it, not read again.
+    const read = async (offset: number, length: number) =>
+      offset + length <= first.bytes.length ? first.bytes.subarray(offset, offset + length) : (await this.store.readRange(ref, offset, length)).bytes;
+    let complete: boolean;
+    if (header.format === 'PNG') {
+      complete = hasPngEnd(await read(Math.max(0, size - TAIL_BYTES), Math.min(size, TAIL_BYTES)));
+    } else {
+      const steps = jpegComplete(size, head);
+      let step = steps.next();
+      while (!step.done) step = steps.next(await read(step.value.offset, step.value.length));
+      complete = step.value;
+    }
+    return { kind: 'image', format: header.format, width: header.width, height: header.height, complete };
   }
 
-  async #jpegHeader(ref: ObjectRef, head: Buffer, size: number): Promise<HeaderResult> {
-    let result = jpegFrame(head, 0, 2, size);
+  async #jpegHeader(ref: ObjectRef, first: Buffer, size: number, head: JpegHead): Promise<HeaderResult> {
+    let result = jpegFrame(first, 0, 2, size, head);
     for (let reads = 1; result.kind === 'need'; reads++) {
       if (reads >= MAX_READS) return { kind: 'invalid', detail: `The JPEG frame header was not found within ${MAX_READS} reads.` };
       const { offset } = result;
       const window = await this.store.readRange(ref, offset, SEEK_BYTES);
-      result = jpegFrame(window.bytes, offset, offset, window.size);
+      result = jpegFrame(window.bytes, offset, offset, window.size, head);
     }
     return result;
   }

@@ -4,6 +4,8 @@
 
 import { crc32 } from 'node:zlib';
 
+import { jpegCompleteInBytes } from './jpeg-end.js';
+import type { JpegHead } from './jpeg-frame.js';
 import { jpegFrame } from './jpeg-frame.js';
 import type { HeaderResult, ImageFormat } from './jpeg-frame.js';
 
@@ -14,7 +16,6 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 /** Signature, IHDR length and type, 13 data bytes, CRC. */
 const PNG_HEADER_BYTES = 33;
 const PNG_IEND = Buffer.from([0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
-const JPEG_EOI = Buffer.from([0xff, 0xd9]);
 
 /** What the first bytes say the object is: PNG, JPEG, or (for the message) what else. */
 export function sniffFormat(head: Buffer): ImageFormat | { other: string } {
@@ -45,22 +46,23 @@ export function pngHeader(head: Buffer): HeaderResult {
 }
 
 /**
- * Whether the last bytes of the object hold the format's end marker: PNG's IEND chunk, JPEG's
- * EOI. A file cut short in transfer has neither. Trove looks for the marker anywhere in the
- * tail (not only the very last bytes) because some writers pad files after it.
+ * Whether the last bytes of a PNG hold its IEND chunk: a file cut short in transfer has none.
+ * Trove looks for it anywhere in the tail (not only the very last bytes) because some writers
+ * pad files after it. (A JPEG's end is decided by jpeg-end.ts: phones append whole videos.)
  */
-export function hasEndMarker(format: ImageFormat, tail: Buffer): boolean {
-  return tail.includes(format === 'PNG' ? PNG_IEND : JPEG_EOI);
+export function hasPngEnd(tail: Buffer): boolean {
+  return tail.includes(PNG_IEND);
 }
 
 /** The header of an image held whole in memory (an upload): its format and size, or why it is none. */
 export function headerOfBytes(bytes: Buffer): HeaderResult | { kind: 'other'; what: string } {
   const format = sniffFormat(bytes);
   if (typeof format !== 'string') return { kind: 'other', what: format.other };
-  const header = format === 'PNG' ? pngHeader(bytes) : jpegFrame(bytes, 0, 2, bytes.length);
+  const head: JpegHead = { hints: [], frameAt: 0 };
+  const header = format === 'PNG' ? pngHeader(bytes) : jpegFrame(bytes, 0, 2, bytes.length, head);
   // Every byte is at hand, so the walk never asks for more; a header past the end is a truncated file.
   if (header.kind === 'need') return { kind: 'invalid', detail: 'The JPEG file ends before its frame header (truncated or corrupt).' };
-  if (header.kind === 'image' && !hasEndMarker(header.format, bytes.subarray(Math.max(0, bytes.length - 1024)))) {
+  if (header.kind === 'image' && !(header.format === 'PNG' ? hasPngEnd(bytes.subarray(Math.max(0, bytes.length - 1024))) : jpegCompleteInBytes(bytes, head))) {
     return { kind: 'invalid', detail: `The ${header.format} file is truncated (its end marker is missing).` };
   }
   return header;

@@ -4,6 +4,30 @@
 
 export type ImageFormat = 'PNG' | 'JPEG';
 
+/** An APP segment that may say where the primary image ends (jpeg-end.ts): its data's object offset and length. */
+export interface JpegEndHint {
+  readonly kind: 'mpf' | 'xmp';
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** What the head walk saw on its way to the frame header, for the truncation check (jpeg-end.ts). */
+export interface JpegHead {
+  /** APP segments that may locate the primary image's end, at most MAX_END_HINTS. */
+  readonly hints: JpegEndHint[];
+  /** Object offset of the frame header (SOFn): the image data come after it. */
+  frameAt: number;
+}
+
+/** Hint segments kept from the head walk (a file with more is odd; the rest are not read). */
+export const MAX_END_HINTS = 4;
+// Plain bytes, not Buffers: the console runs this file in a browser.
+const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const XMP_ID = ascii('http://ns.adobe.com/xap/1.0/\0');
+const MPF_ID = ascii('MPF\0');
+export const XMP_ID_BYTES = XMP_ID.length;
+export const MPF_ID_BYTES = MPF_ID.length;
+
 export type HeaderResult =
   | { kind: 'image'; format: ImageFormat; width: number; height: number }
   /** The frame header lies further on: read from `offset` and call `jpegFrame` again from there. */
@@ -14,8 +38,10 @@ export type HeaderResult =
  * JPEG: walks marker segments from `position` (2, just after SOI, on the first call) through
  * the bytes at hand (`window`, which starts at object offset `windowOffset`) until a frame
  * header SOF0..SOF15 (not DHT, JPG, DAC). Asks for more bytes when a segment runs past them.
+ * With `head`, also notes the segments that may locate the image's end (jpeg-end.ts) and where
+ * the frame header is, for the truncation check; the same `head` goes to every call of a walk.
  */
-export function jpegFrame(window: Uint8Array, windowOffset: number, position: number, size: number): HeaderResult {
+export function jpegFrame(window: Uint8Array, windowOffset: number, position: number, size: number, head?: JpegHead): HeaderResult {
   const truncated: HeaderResult = { kind: 'invalid', detail: 'The JPEG file ends before its frame header (truncated or corrupt).' };
   let at = position;
   for (;;) {
@@ -51,10 +77,32 @@ export function jpegFrame(window: Uint8Array, windowOffset: number, position: nu
       const height = u16(window, local + 5);
       const width = u16(window, local + 7);
       if (width === 0 || height === 0) return { kind: 'invalid', detail: 'The JPEG frame header gives a zero width or height.' };
+      if (head) head.frameAt = at;
       return { kind: 'image', format: 'JPEG', width, height };
+    }
+    if (head && (marker === 0xe1 || marker === 0xe2) && head.hints.length < MAX_END_HINTS) {
+      // The segment's identifier must be at hand to know whether it is XMP or MPF.
+      const idBytes = Math.min(length - 2, XMP_ID_BYTES);
+      const id = missing(4 + idBytes);
+      if (id) return id;
+      const kind = endHintKind(marker, window.subarray(local + 4, local + 4 + idBytes));
+      if (kind) head.hints.push({ kind, offset: at + 4, length: length - 2 });
     }
     at += 2 + length;
   }
+}
+
+/** The kind of an APP1/APP2 segment from its first data bytes, when it is one that may locate the end. */
+function endHintKind(marker: number, data: Uint8Array): JpegEndHint['kind'] | undefined {
+  if (marker === 0xe1 && startsWith(data, XMP_ID)) return 'xmp';
+  if (marker === 0xe2 && startsWith(data, MPF_ID)) return 'mpf';
+  return undefined;
+}
+
+function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
+  if (data.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (data[i] !== prefix[i]) return false;
+  return true;
 }
 
 /** SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC). */

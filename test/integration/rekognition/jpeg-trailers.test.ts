@@ -1,0 +1,75 @@
+import { CreateDatasetCommand, CreateProjectCommand, UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
+import type { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../../harness/backends.js';
+import { putObject } from '../../harness/console-fixtures.js';
+import { motionPhoto, mp4Like, mpfFile, noise, realJpeg } from '../../harness/phone-jpegs.js';
+import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
+import { S3RVER_CREDENTIALS, startS3 } from '../../harness/s3.js';
+import type { TestS3 } from '../../harness/s3.js';
+import { startServer } from '../../harness/server.js';
+import type { TestServer } from '../../harness/server.js';
+
+// Phone photos with data after the JPEG's end marker (a Motion Photo's video, a multi-picture
+// file's second image, padding) are whole images: UpdateDatasetEntries through the official SDK
+// adds them without an error, from the folder store and from S3, while a JPEG cut in half is
+// still ERROR_INVALID_IMAGE with the truncation message.
+
+const primary = realJpeg(320, 240);
+const IMAGES: Record<string, Buffer> = {
+  'motion.jpg': motionPhoto(primary, 300 * 1024),
+  'motion-container.jpg': motionPhoto(primary, 300 * 1024, 'container'),
+  'mp4-50k.jpg': Buffer.concat([primary, mp4Like(50 * 1024)]),
+  'mpf.jpg': Buffer.concat([mpfFile(primary, realJpeg(400, 300, true)), noise(5000, 3)]),
+  'zeros.jpg': Buffer.concat([primary, Buffer.alloc(20 * 1024)]),
+  'half.jpg': primary.subarray(0, Math.floor(primary.length / 2)),
+};
+const TRUNCATED = [{
+  code: 'ERROR_INVALID_IMAGE',
+  message: 'The image is invalid. Check S3 path and/or image properties. The JPEG file is truncated (its end marker is missing).',
+}];
+
+async function updateAndErrors(client: RekognitionClient, name: string) {
+  const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: name }));
+  const { DatasetArn } = await client.send(new CreateDatasetCommand({ ProjectArn, DatasetType: 'TRAIN' }));
+  await settled(client, DatasetArn!);
+  const refs = Object.keys(IMAGES).map((key) => `s3://phone/${key}`);
+  await client.send(new UpdateDatasetEntriesCommand({
+    DatasetArn, Changes: { GroundTruth: lines(...refs.map((ref) => classificationLine(ref, 'cat'))) },
+  }));
+  const description = await settled(client, DatasetArn!);
+  const errors = Object.fromEntries((await allEntries(client, { DatasetArn, HasErrors: true })).map((e) => [e['source-ref'], e['cl-errors']]));
+  return { description, errors };
+}
+
+describe.each(BACKENDS)('JPEGs with trailers through UpdateDatasetEntries (%s)', (backend) => {
+  let server: TestServer;
+  let s3Server: TestServer;
+  let s3: TestS3;
+  beforeAll(async () => {
+    server = await startServer({ backend });
+    for (const [key, bytes] of Object.entries(IMAGES)) putObject(server.dataDir, 'phone', key, bytes);
+    s3 = await startS3();
+    await s3.createBucket('phone');
+    await Promise.all(Object.entries(IMAGES).map(([key, bytes]) => s3.put('phone', key, bytes, 'image/jpeg')));
+    s3Server = await startServer({
+      backend,
+      objectStore: { mode: 's3' as const, s3: { endpoint: s3.endpoint, region: 'us-east-1', ...S3RVER_CREDENTIALS } },
+      imageChecks: { enabled: true },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await s3Server?.close();
+    await s3?.close();
+  });
+
+  for (const store of ['folder', 's3'] as const) {
+    it(`${store} store: only the JPEG cut in half is reported`, async () => {
+      const { description, errors } = await updateAndErrors((store === 'folder' ? server : s3Server).rekognition({ maxAttempts: 1 }), `phone-${store}`);
+      expect(description.Status).toBe('UPDATE_COMPLETE');
+      expect(description.DatasetStats).toMatchObject({ TotalEntries: 6, ErrorEntries: 1 });
+      expect(errors).toEqual({ 's3://phone/half.jpg': TRUNCATED });
+    });
+  }
+});
