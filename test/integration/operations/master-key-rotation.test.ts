@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeProjectsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { IssuedCredential } from '../../../src/auth/credential-service.js';
 import { POSTGRES_SELECTED } from '../../harness/backends.js';
+import { keyFile, signIn } from '../../harness/master-keys.js';
 import { createTestDatabase } from '../../harness/postgres.js';
 import { runTrove as trove, spawnTrove } from '../../harness/process.js';
 import type { TroveProcess } from '../../harness/process.js';
@@ -29,23 +29,6 @@ async function stop(node: TroveProcess): Promise<void> {
   running.delete(node);
 }
 
-/** A signed call with the credential: resolves when Trove accepted the signature. */
-async function signIn(url: string, credential: IssuedCredential): Promise<void> {
-  const client = new RekognitionClient({ endpoint: url, region: 'us-east-1', credentials: credential, maxAttempts: 1 });
-  try {
-    await client.send(new DescribeProjectsCommand({}));
-  } finally {
-    client.destroy();
-  }
-}
-
-function keyFile(name: string): { file: string; hex: string } {
-  const hex = randomBytes(32).toString('hex');
-  const file = join(root, name);
-  writeFileSync(file, `${hex}\n`, { mode: 0o600 });
-  return { file, hex };
-}
-
 describe('bin/trove credentials rotate-master-key (embedded store, key in <data dir>/master.key)', () => {
   it('re-encrypts every secret; after a restart old credentials still sign in, and the old key is refused', async () => {
     const dir = join(root, 'embedded');
@@ -61,7 +44,7 @@ describe('bin/trove credentials rotate-master-key (embedded store, key in <data 
     const refused = await trove(['credentials', 'rotate-master-key', '--new-key-file', open, '--data-dir', dir]);
     expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining('readable by other users')]);
 
-    const next = keyFile('embedded-new.key');
+    const next = keyFile(root, 'embedded-new.key');
     const rotated = await trove(['credentials', 'rotate-master-key', '--new-key-file', next.file, '--data-dir', dir]);
     expect(rotated.code, rotated.stderr).toBe(0);
     expect(rotated.stdout).toMatch(/^Re-encrypted 2 stored secrets with the master key sha256:[0-9a-f]{16} \(was sha256:[0-9a-f]{16}\)\.\n.*master\.key now holds the new key/);
@@ -87,8 +70,8 @@ describe.runIf(POSTGRES_SELECTED)('master key rotation on several nodes (Postgre
   it('rolls two nodes onto the new key with TROVE_MASTER_KEY_PREVIOUS, rotates, and rolls them again', async () => {
     const database = await createTestDatabase();
     try {
-      const old = keyFile('cluster-old.key');
-      const next = keyFile('cluster-new.key');
+      const old = keyFile(root, 'cluster-old.key');
+      const next = keyFile(root, 'cluster-new.key');
       const db = ['--database-url', database.url];
       const created = await trove(['credentials', 'create', '--account', '123456789012', '--json', ...db], { TROVE_MASTER_KEY: old.hex });
       expect(created.code, created.stderr).toBe(0);

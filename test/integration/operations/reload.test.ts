@@ -1,14 +1,14 @@
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { DescribeProjectsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssuedCredential } from '../../../src/auth/credential-service.js';
 import { BACKENDS } from '../../harness/backends.js';
 import type { Backend } from '../../harness/backends.js';
+import { keyFile, signIn } from '../../harness/master-keys.js';
 import { createTestDatabase } from '../../harness/postgres.js';
 import type { TestDatabase } from '../../harness/postgres.js';
 import { runTrove as trove, spawnTrove } from '../../harness/process.js';
@@ -118,23 +118,6 @@ describe.skipIf(!OPENSSL)('SIGHUP reloads the TLS certificate (skipped without o
   }, 60_000);
 });
 
-/** A signed call with the credential (the official SDK): resolves when Trove accepted the signature. */
-async function signIn(url: string, credential: IssuedCredential): Promise<void> {
-  const client = new RekognitionClient({ endpoint: url, region: 'us-east-1', credentials: credential, maxAttempts: 1 });
-  try {
-    await client.send(new DescribeProjectsCommand({}));
-  } finally {
-    client.destroy();
-  }
-}
-
-function keyFile(name: string): { file: string; hex: string } {
-  const hex = randomBytes(32).toString('hex');
-  const file = join(root, name);
-  writeFileSync(file, `${hex}\n`, { mode: 0o600 });
-  return { file, hex };
-}
-
 /** Puts a key into a node's `<data dir>/master.key` all at once (written aside, renamed), as an operator should. */
 function installKey(dataDir: string, key: { hex: string }): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -152,8 +135,8 @@ describe.each(BACKENDS)('SIGHUP reloads the master key (%s)', (backend) => {
       const db = backendArgs(backend, database);
       // Two nodes on PostgreSQL (each with its own master.key), one on SQLite.
       const dirs = (backend === 'postgres' ? [0, 1] : [0]).map((i) => join(root, `key-${backend}-${i}`));
-      const old = keyFile(`old-${backend}.key`);
-      const next = keyFile(`new-${backend}.key`);
+      const old = keyFile(root, `old-${backend}.key`);
+      const next = keyFile(root, `new-${backend}.key`);
       for (const dir of dirs) installKey(dir, old);
       const created = await trove(['credentials', 'create', '--account', '123456789012', '--json', '--data-dir', dirs[0]!, ...db]);
       expect(created.code, created.stderr).toBe(0);
@@ -179,7 +162,7 @@ describe.each(BACKENDS)('SIGHUP reloads the master key (%s)', (backend) => {
       let late: IssuedCredential;
       try {
         // A key that does not open the stored secrets: refused, said so, the node keeps its key.
-        installKey(dirs[0]!, keyFile(`wrong-${backend}.key`));
+        installKey(dirs[0]!, keyFile(root, `wrong-${backend}.key`));
         expect(await hangUp(nodes[0]!, /master key (NOT )?reloaded/)).toMatch(/is not the key this store's credentials were encrypted with.*master key NOT reloaded: still using the keys loaded before/);
         installKey(dirs[0]!, old);
 
@@ -230,7 +213,7 @@ describe.each(BACKENDS)('SIGHUP reloads the master key (%s)', (backend) => {
       const credential = JSON.parse(created.stdout) as IssuedCredential;
       const node = await serve(['--data-dir', dir, ...db]);
       await signIn(node.url, credential);
-      const rotated = await trove(['credentials', 'rotate-master-key', '--new-key-file', keyFile(`lazy-${backend}.key`).file, '--data-dir', dir, ...db]);
+      const rotated = await trove(['credentials', 'rotate-master-key', '--new-key-file', keyFile(root, `lazy-${backend}.key`).file, '--data-dir', dir, ...db]);
       expect(rotated.code, rotated.stderr).toBe(0);
       await pastCredentialCache();
       await signIn(node.url, credential);
