@@ -68,7 +68,7 @@ export class ExpectationCheck {
 
   /** `revision`: the dataset's committed revision when it was read (before this call). */
   async prepare(db: Pick<Repositories, 'rkEntries'>, revision: number): Promise<void> {
-    await this.#judge(db, this.expected, revision);
+    await this.#judge(db, this.expected, revision, false);
   }
 
   /** The expectations broken now; run inside the transaction that accepts the change. */
@@ -79,7 +79,7 @@ export class ExpectationCheck {
       return seen === 'unknown' || (revisions.get(e.sourceRef) ?? 'absent') !== seen;
     });
     // Nothing is being applied now (the status just moved out of a settled one): every live row is committed.
-    if (moved.length > 0) await this.#judge(tx, moved, Number.MAX_SAFE_INTEGER);
+    if (moved.length > 0) await this.#judge(tx, moved, Number.MAX_SAFE_INTEGER, true);
     return this.expected.map((e) => this.#seen.get(e.sourceRef)?.conflict).filter((c): c is EntryConflict => c !== undefined);
   }
 
@@ -87,8 +87,10 @@ export class ExpectationCheck {
    * Judges `expected` against the live rows, CHUNK source-refs at a time. The rows are read
    * without their lines first; the lines to hash are then read a page budget at a time
    * (readLines), in the order of `expected` (which conflicts keep their lines within the budget).
+   * `final`: in the accepting transaction, where no later look comes, so a row whose line is gone
+   * between the two reads is judged absent (a version expected of it conflicts) rather than left unknown.
    */
-  async #judge(db: Pick<Repositories, 'rkEntries'>, expected: readonly EntryExpectation[], committed: number): Promise<void> {
+  async #judge(db: Pick<Repositories, 'rkEntries'>, expected: readonly EntryExpectation[], committed: number, final: boolean): Promise<void> {
     for (let i = 0; i < expected.length; i += CHUNK) {
       const chunk = expected.slice(i, i + CHUNK);
       const live = new Map((await db.rkEntries.findLive(this.datasetId, chunk.map((e) => e.sourceRef))).map((row) => [row.sourceRef, row]));
@@ -100,10 +102,10 @@ export class ExpectationCheck {
         else judged.push(row);
       }
       const byRef = new Map(chunk.map((e) => [e.sourceRef, e]));
-      await db.rkEntries.readLines(judged, (row, line) => {
-        // Gone since findLive read it (purged, outside a transaction): `check` reads it again.
-        if (line === undefined) this.#seen.set(row.sourceRef, { rev: 'unknown', conflict: undefined });
-        else this.#verdict(byRef.get(row.sourceRef)!, { rev: row.createdRev, line });
+      await db.rkEntries.readLines(this.datasetId, judged, (row, line) => {
+        // Gone since findLive read it: outside a transaction (purged), `check` reads it again.
+        if (line === undefined && !final) this.#seen.set(row.sourceRef, { rev: 'unknown', conflict: undefined });
+        else this.#verdict(byRef.get(row.sourceRef)!, line === undefined ? undefined : { rev: row.createdRev, line });
       });
     }
   }

@@ -105,7 +105,7 @@ export class RkEntriesRepository {
         if (row.line === null) unread.push(toLive(row));
         else if (row.line === now.line) same.add(Number(row.id));
       }
-      await this.readLines(unread, (row, line) => {
+      await this.readLines(datasetId, unread, (row, line) => {
         if (line === lines.get(row.sourceRef)!.line) same.add(row.id);
       });
       for (const row of live) found.push(toLive(row, same.has(Number(row.id))));
@@ -128,23 +128,30 @@ export class RkEntriesRepository {
   }
 
   /**
-   * Calls `visit` with the stored line of each of `rows` (rows read by findLive, whose sizes it
-   * has), in their order, reading the lines in groups of at most `maxBytes` (a group holds one
-   * row at least) and CHUNK rows: memory holds one group of lines, whatever their sizes. A row no
-   * longer stored (purged since it was read outside a transaction) is visited with undefined.
+   * Calls `visit` with the stored line of each of `rows` (rows of dataset `datasetId` read by
+   * findLive, whose sizes it has), in their order, reading the lines in groups of at most
+   * `maxBytes` (a group holds one row at least) and CHUNK rows: memory holds one group of lines,
+   * whatever their sizes. A row no longer stored (purged since it was read outside a
+   * transaction) is visited with undefined; so is an id SQLite gave since to another row (its
+   * dataset and source-ref are checked).
    */
-  async readLines<R extends Pick<LiveEntry, 'id' | 'lineBytes'>>(
-    rows: readonly R[], visit: (row: R, line: string | undefined) => void, maxBytes = this.pageReadBytes,
+  async readLines<R extends Pick<LiveEntry, 'id' | 'lineBytes' | 'sourceRef'>>(
+    datasetId: number, rows: readonly R[], visit: (row: R, line: string | undefined) => void, maxBytes = this.pageReadBytes,
   ): Promise<void> {
     for (let start = 0; start < rows.length;) {
       let end = start + 1;
       for (let bytes = rows[start].lineBytes; end < rows.length && end - start < CHUNK && bytes + rows[end].lineBytes <= maxBytes; end++) bytes += rows[end].lineBytes;
       const group = rows.slice(start, end);
-      const lines = new Map<number, string>();
-      for (const row of await this.db.all<{ id: number; line: string }>(`SELECT id, line FROM rk_entries WHERE id IN (${placeholders(group.length)})`, group.map((row) => row.id))) {
-        lines.set(Number(row.id), row.line);
+      const lines = new Map<number, { sourceRef: string; line: string }>();
+      const read = await this.db.all<{ id: number; source_ref: string; line: string }>(
+        `SELECT id, source_ref, line FROM rk_entries WHERE dataset_id = ? AND id IN (${placeholders(group.length)})`,
+        [datasetId, ...group.map((row) => row.id)],
+      );
+      for (const row of read) lines.set(Number(row.id), { sourceRef: row.source_ref, line: row.line });
+      for (const row of group) {
+        const stored = lines.get(row.id);
+        visit(row, stored?.sourceRef === row.sourceRef ? stored.line : undefined);
       }
-      for (const row of group) visit(row, lines.get(row.id));
       start = end;
     }
   }

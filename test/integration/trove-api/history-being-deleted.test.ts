@@ -2,9 +2,10 @@ import { DeleteDatasetCommand, DescribeDatasetCommand } from '@aws-sdk/client-re
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatasetHistoryClient } from '../../../src/client/dataset-history-client.js';
+import { ExchangeClient } from '../../../src/client/exchange-client.js';
 import { TroveApiCallError, TroveApiClient } from '../../../src/client/trove-api-client.js';
 import { BACKENDS } from '../../harness/backends.js';
-import { exportLink } from '../../harness/exchange.js';
+import { exportLink, putObject } from '../../harness/exchange.js';
 import { apiFailure, emptyDataset, historyClient, update } from '../../harness/history.js';
 import { classificationLine } from '../../harness/rekognition.js';
 import { startServer, TEST_CREDENTIALS } from '../../harness/server.js';
@@ -138,12 +139,18 @@ describe.each(BACKENDS)('history reads of a dataset being deleted (%s)', (backen
         CreateDatasetSnapshot: await failure(history.createSnapshot(arn, 'late')),
         'CreateDatasetSnapshot of a revision': await failure(history.createSnapshot(arn, 'late', 2)),
         RestoreDatasetSnapshot: await failure(history.restore(arn, 'first')),
+        StartDatasetImport: await failure(new ExchangeClient(api).startImport(arn, 'COCO', putObject(server, 'photos', 'deleting/coco.json', '{"images": []}'))),
+        UpdateDatasetEntriesIfUnchanged: await failure(api.call('POST', '/_trove/api/rekognition/update-entries-if-unchanged', {
+          body: { datasetArn: arn, changes: { groundTruth: Buffer.from(cat('late')).toString('base64') }, expected: [{ sourceRef: 's3://photos/deleting/late.png', absent: true }] },
+        })),
         ListDatasetSnapshots: await failure(history.listSnapshots(arn)),
         ListDatasetRevisions: await failure(history.listRevisions(arn)),
       }).toEqual({
         CreateDatasetSnapshot: [409, 'ConflictException'],
         'CreateDatasetSnapshot of a revision': [409, 'ConflictException'],
         RestoreDatasetSnapshot: [409, 'ConflictException'],
+        StartDatasetImport: [409, 'ConflictException'],
+        UpdateDatasetEntriesIfUnchanged: [409, 'ConflictException'],
         ListDatasetSnapshots: [404, 'ResourceNotFoundException'],
         ListDatasetRevisions: [404, 'ResourceNotFoundException'],
       });
