@@ -43,9 +43,20 @@ const FILTERS: EntryFilter[] = [{}, { hasErrors: false }, { labeled: true }, { h
  * and listings that answer exactly what the rows say, whatever is indexed.
  */
 /**
- * Each exactness check lists every substring with every filter in both datasets twice (fresh and
- * kept repositories) in pages of 100: the file's 10 tests took 203 s in a CI run, and single
- * tests 40-83 s at load average 12-16, past the default 60 s timeout.
+ * An answer longer than this many pages of 100 is listed in pages of BROAD_PAGE: such substrings
+ * ('.jpg', 'img-0', '7.') are in most source-refs, and every page of theirs is a walk of the
+ * listing order that fills it in its first stretch (a window that common is left to the walk,
+ * #fromChunks), whatever the page size; in pages of 100 they were four fifths of the pages
+ * listed. Answers up to 10 pages keep pages of 100, and so do the small pages below: those
+ * are the paths (the ordered index's chunks, kept buckets, the trigram index after a stretch,
+ * minority scopes walked whole) whose page boundaries matter.
+ */
+const BROAD_ANSWER = 10 * 100;
+const BROAD_PAGE = 1000;
+/**
+ * Each exactness check lists every substring with every filter in both datasets; the file's 10
+ * tests took 203 s in a CI run (551 s at load average 9-14), single tests up to 197 s, before
+ * broad answers were listed in pages of BROAD_PAGE and autovacuum was turned off (beforeAll).
  */
 const EXACTNESS_TIMEOUT_MS = 240_000;
 
@@ -54,9 +65,13 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', { timeou
   let driver: PostgresDriver;
   let second: PostgresDriver;
 
-  /** Runs catch-ups on `on` until one finds nothing to do; returns the steps taken. */
-  async function catchUp(on: PostgresDriver, upTo?: number): Promise<number> {
-    const settled = upTo ?? await settledId(on);
+  /** Runs catch-ups on `on` up to the settled id, waited for, until one finds nothing to do; returns the steps taken. */
+  async function catchUp(on: PostgresDriver): Promise<number> {
+    return catchUpTo(on, await settledId(on));
+  }
+
+  /** Runs catch-ups on `on` up to `settled` (none: rebuilds only) until one finds nothing to do; returns the steps taken. */
+  async function catchUpTo(on: PostgresDriver, settled: number | undefined): Promise<number> {
     let steps = 0;
     while (await on.transaction((tx) => new RkEntriesRepository(tx, on.dialect).indexSourceRefs(500, settled)) > 0) steps++;
     return steps;
@@ -89,17 +104,29 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', { timeou
     for (const row of rows) {
       for (const bucket of windowBuckets(row.source_ref)) {
         const key = `${row.dataset_id}/${bucket}/${Math.floor((Number(row.id) - 1) / CHUNK_IDS)}`;
-        expected.set(key, [...expected.get(key) ?? [], Number(row.id)]);
+        // (Pushed, not copied: a window every source-ref has holds a chunk's every id.)
+        const ids = expected.get(key);
+        if (ids) ids.push(Number(row.id));
+        else expected.set(key, [Number(row.id)]);
       }
     }
     const stored = await driver.all<{ dataset_id: number; bucket: number; chunk: number; n: number; ids: Buffer }>('SELECT * FROM rk_ref_chunks');
+    // Compared in plain JavaScript, the differences expected empty at the end: an expect per row
+    // and per key (tens of thousands) took 3-16 s a call.
+    const wrong: string[] = [];
     const actual = new Map(stored.map((row) => {
+      const key = `${row.dataset_id}/${row.bucket}/${row.chunk}`;
       const ids = decodeIds(Number(row.chunk), row.ids);
-      expect(ids).toHaveLength(row.n);
-      return [`${row.dataset_id}/${row.bucket}/${row.chunk}`, ids];
+      if (ids.length !== Number(row.n)) wrong.push(`${key}: n ${row.n}, ${ids.length} ids`);
+      return [key, ids];
     }));
+    for (const [key, ids] of expected) {
+      const found = actual.get(key);
+      if (!found || found.length !== ids.length || found.some((id, i) => id !== ids[i])) wrong.push(`${key}: ${found?.join(',')} instead of ${ids.join(',')}`);
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    // (Every expected key is there: the same keys when as many.)
     expect(actual.size).toBe(expected.size);
-    for (const [key, ids] of expected) expect(actual.get(key), key).toEqual(ids);
   }
 
   /** A repository reading through `on` that records the statements it reads with. */
@@ -185,7 +212,8 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', { timeou
     let after = 0;
     for (;;) {
       const page = await repository.page(datasetId, REVISION, { ...filter, sourceRefContains: text }, after, limit);
-      for (const row of page) expect(row.line).toBe(`line ${row.id}`);
+      // (One expect a page, not a row: an expect per row took a fifth of the broad listings' time.)
+      expect(page.filter((row) => row.line !== `line ${row.id}`)).toEqual([]);
       ids.push(...page.map((row) => row.id));
       if (page.length < limit) return ids;
       after = page[page.length - 1].id;
@@ -199,10 +227,18 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', { timeou
       for (const filter of FILTERS) {
         for (const datasetId of [1, 2]) {
           const expected = truth(rows.get(datasetId)!, text, filter);
-          expect(await listAll(on, datasetId, text, filter, 100, statements), `${text} ${JSON.stringify(filter)} dataset ${datasetId}`).toEqual(expected);
+          const limit = expected.length > BROAD_ANSWER ? BROAD_PAGE : 100;
+          expect(await listAll(on, datasetId, text, filter, limit, statements), `${text} ${JSON.stringify(filter)} dataset ${datasetId}`).toEqual(expected);
           // And through a repository that lives through every test: the buckets it keeps were
-          // read before the index moved on (catch-ups, purges, another node's catch-up).
-          expect(await listAll(on, datasetId, text, filter, 100, statements, keptRepository(on)), `kept: ${text} ${JSON.stringify(filter)} dataset ${datasetId}`).toEqual(expected);
+          // read before the index moved on (catch-ups, purges, another node's catch-up). Not
+          // where the ordered index never serves the page: a substring shorter than a window
+          // (#fromChunks returns before reading or keeping anything), HasErrors=true and
+          // Labeled=false (#containing does not ask it). There the only state the listing reads
+          // is the trigram statistics, the same for both repositories (autovacuum is off: they
+          // change only in beforeAll and before the two-node test's listings, whose kept
+          // repository is new there), so the kept repository would take the same path.
+          if (windowBuckets(text).length === 0 || filter.hasErrors === true || filter.labeled === false) continue;
+          expect(await listAll(on, datasetId, text, filter, limit, statements, keptRepository(on)), `kept: ${text} ${JSON.stringify(filter)} dataset ${datasetId}`).toEqual(expected);
         }
       }
     }
@@ -219,8 +255,18 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', { timeou
     driver = new PostgresDriver({ url: database.url, poolSize: 4 });
     second = new PostgresDriver({ url: database.url, poolSize: 4 });
     await driver.migrate();
+    // This file's database is its own (createTestDatabase), and so is autovacuum here: its rounds
+    // after each bulk insert (VACUUM, ANALYZE) hold a lock on rk_entries that conflicts with
+    // rk_entries_settled()'s SHARE lock, which then answers NULL, and settledId() waits it out
+    // (up to 10 s a call; the concurrent catch-ups of two nodes each call it). The fixture is
+    // vacuumed and analyzed below instead, before anything is listed, as the driver does after a
+    // bulk import (PlannerStatistics), and so is the bulk insert of the two-node test: plans and
+    // trigram statistics the same on every run.
+    for (const { name } of await driver.all<{ name: string }>('SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()')) {
+      await driver.run(`ALTER TABLE ${name} SET (autovacuum_enabled = false)`);
+    }
     await driver.run(FIXTURE);
-    await driver.run('ANALYZE');
+    await driver.run('VACUUM (ANALYZE)');
   });
   afterAll(async () => {
     await second?.close();
@@ -237,7 +283,7 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', { timeou
 
   it('answers the same with part of the rows indexed, the rest read as before', async () => {
     // A chunk and a half: the second chunk's rows are written in part, the rest are above the mark.
-    expect(await catchUp(driver, CHUNK_IDS + 1500)).toBe(2);
+    expect(await catchUpTo(driver, CHUNK_IDS + 1500)).toBe(2);
     expect(await indexedUpTo()).toBe(CHUNK_IDS + 1500);
     await expectIndexMatchesRows();
     const statements = await expectListingsExact(driver);
@@ -277,8 +323,12 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', { timeou
     try {
       // The highest committed id covers the late one's chunk: the fence says wait.
       expect(highest).toBeGreaterThanOrEqual(before + CHUNK_IDS);
-      expect(await repository.settledId()).toBeUndefined();
-      await catchUp(driver);
+      // A catch-up given what the fence answers (no settled id) indexes nothing. (Given that
+      // answer at once: catchUp() would wait 10 s for a settled id that cannot come while the
+      // writer is held, and then take the same undefined.)
+      const fenced = await repository.settledId();
+      expect(fenced).toBeUndefined();
+      await catchUpTo(driver, fenced);
       expect(await indexedUpTo()).toBe(before);
     } finally {
       release();
@@ -377,6 +427,11 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL ordered substring index', { timeou
       SELECT 1, format('s3://b/f%s/img-%s.jpg', lpad((g % 100)::text, 2, '0'), lpad((g + 900000)::text, 7, '0')), 'new', '[]', 1, 0, 1
       FROM generate_series(1, ${2 * CHUNK_IDS}) AS g`);
     await driver.run(`UPDATE rk_entries SET line = 'line ' || id WHERE line = 'new'`);
+    // What the driver does after a bulk import (PlannerStatistics), autovacuum being off: without
+    // it the check below walks 16,384 rows' dead versions and pages not all-visible (28 s of
+    // this test at load average 8). Before the listings of `second`, whose kept repository is
+    // new here: both of its passes read the same statistics.
+    await driver.run('VACUUM (ANALYZE) rk_entries');
     const before = await indexedUpTo();
     await Promise.all([catchUp(driver), catchUp(second), catchUp(second), catchUp(driver)]);
     // Whichever node got each turn, every whole chunk is indexed once.
