@@ -440,9 +440,7 @@ export class RkEntryListing {
       // The scope outgrew its estimate: how far the walk reached, as below.
       first = { rows: scope.rows, walked: walk, last: (await this.#boundary(query, afterId, walk)).last };
     } else {
-      // A substring a page is expected to meet within a stretch of the whole listing order
-      // (`.png`): its rows are read as the walk passes them (#stretch's `dense`).
-      first = await this.#stretch(query, afterId, walk, lines, undefined, share * WALK_PER_ROW >= 1);
+      first = await this.#stretch(query, afterId, walk, lines);
     }
     if (first.rows.length >= query.limit || first.walked < walk) return first.rows;
     const found = first.rows.length;
@@ -461,20 +459,14 @@ export class RkEntryListing {
    * once the page is full, so the index is not read at all when the walk fills the page. (The
    * join that reads the lines may be planned as any join: only the final ORDER BY keeps the order.)
    */
-  async #stretch(query: Query, afterId: number, count: number, lines: boolean, search?: SubstringSearch, dense = false): Promise<{ rows: ListedRow[]; walked: number; last: number }> {
+  async #stretch(query: Query, afterId: number, count: number, lines: boolean, search?: SubstringSearch): Promise<{ rows: ListedRow[]; walked: number; last: number }> {
     const { index, predicate, residual } = this.#walkOf(query.filter);
-    // `dense`: matches expected at least one in WALK_PER_ROW entries of the whole listing order,
-    // whose rows lie in id order on the table's pages (a dataset written in bulk): the walk reads
-    // each row it passes (an index scan, neighbours on a few pages: 53 buffers for a page of
-    // `.png`) and takes the matches' lines from there, instead of testing index entries alone
-    // and then reading each match's line by the primary key (4 buffers each: 420 in all).
-    const withLines = lines && dense && predicate === '';
     // Only a (dataset_id, id) index, whose entries carry what the filters test, can serve the walk (afterInDataset).
     const after = afterInDataset(query.datasetId, afterId);
     const entries = (columns: string) => `SELECT ${columns} FROM rk_entries e ${index}
       WHERE ${after.sql} ${predicate} ORDER BY e.dataset_id, e.id LIMIT ?`;
     const at = [...after.params, count];
-    const matches = `SELECT w.id, NULL::bigint AS walked, ${withLines ? 'w.line' : 'NULL::text AS line'} FROM (${entries(`e.id, (${VISIBLE} ${residual.sql}) AS hit${withLines ? ', e.line' : ''}`)}) w WHERE w.hit`;
+    const matches = `SELECT w.id, NULL::bigint AS walked, NULL::text AS line FROM (${entries(`e.id, (${VISIBLE} ${residual.sql}) AS hit`)}) w WHERE w.hit`;
     // (The tests, in the select list, come before the walk's bounds.)
     const params: SqlValue[] = [query.revision, query.revision, ...residual.params, ...at];
     // The substring index after the stretch's last entry (NULL when it has none: then nothing
@@ -483,11 +475,10 @@ export class RkEntryListing {
       ? search.beyond(count === 0 ? { sql: '?', params: [afterId] } : { sql: `(SELECT MAX(b.id) FROM (${entries('e.id')}) b)`, params: at }, query.limit, lines)
       : { sql: `SELECT MAX(b.id), COUNT(*), NULL::text FROM (${entries('e.id')}) b`, params: at };
     params.push(...beyond.params, query.limit);
-    // The lines the parts did not read, each by the primary key. (A scalar subquery, which
-    // COALESCE skips for a line already read; a lateral join probed the key for every row.)
     const rows = await this.db.all<{ id: number | null; walked: number | null; line: string | null }>(
-      `SELECT p.id, p.walked, ${lines ? 'COALESCE(p.line, (SELECT r.line FROM rk_entries r WHERE r.id = p.id AND p.walked IS NULL))' : 'NULL'} AS line
-       FROM ((${matches}) UNION ALL (${beyond.sql}) LIMIT ?) p ORDER BY p.id`,
+      `SELECT p.id, p.walked, ${lines ? 'COALESCE(p.line, x.line)' : 'NULL'} AS line FROM ((${matches}) UNION ALL (${beyond.sql}) LIMIT ?) p
+       ${lines ? 'LEFT JOIN LATERAL (SELECT r.line FROM rk_entries r WHERE r.id = p.id AND p.line IS NULL AND p.walked IS NULL) x ON true' : ''}
+       ORDER BY p.id`,
       params,
     );
     const found = rows.filter((row) => row.walked === null).map((row) => ({ id: Number(row.id), line: row.line ?? '' }));
