@@ -37,6 +37,8 @@ const COMMON_WINDOW = 0.05;
 const COMMON_SECOND_WINDOW = 0.25;
 /** Dataset and bucket sizes kept at most (#bucketSizes). */
 const MAX_CACHED_SIZES = 50_000;
+/** Label counts kept at most (#labelRows): a label is up to 255 characters, so about 2 MB. */
+const MAX_CACHED_LABELS = 4096;
 /** Chunks read at most in one round of a page (the rounds double, from what the rarest window promises). */
 const MAX_CHUNKS_A_ROUND = 64;
 /** Postings of the chosen buckets a first round of chunks may read, about, to find 2 pages of rare candidates (#fromChunks). */
@@ -101,6 +103,8 @@ interface Condition { readonly sql: string; readonly params: readonly SqlValue[]
  */
 export class RkEntryListing {
   #statistics: { read: number; value: Promise<TrigramStatistics | undefined> } | undefined;
+  /** Rows per dataset and label in its committed revision, as read at `read` (#labelRows). */
+  readonly #labelCounts = new Map<string, { read: number; rows: number }>();
   /** PostgreSQL's ordered index: postings per dataset and bucket, as read at `read` (#bucketSizes). */
   readonly #sizes = new Map<string, { read: number; size: BucketSize }>();
   /** PostgreSQL's ordered index: small buckets' postings per dataset and bucket, up to the progress mark they were read at (#fromPostings). */
@@ -566,13 +570,40 @@ export class RkEntryListing {
     };
   }
 
-  /** Rows the labels have in the dataset's committed revision (their counters): what walking them costs at most. */
+  /**
+   * Rows the labels have in the dataset's committed revision (their counters): what walking them
+   * costs at most. Read again once a minute per dataset and label, as the trigram statistics and
+   * the ordered index's bucket sizes: the count only chooses between the labels' walks and the
+   * substring index's candidates, which list the same entries, so a count a minute old costs at
+   * worst a slower page, never a wrong one; read on every page, it was a round trip of its own
+   * before the page's statement (ContainsLabels + SourceRefContains: 2 statements, against the
+   * unfiltered page's 1).
+   */
   async #labelRows(datasetId: number, labels: readonly string[]): Promise<number> {
-    const row = await this.db.get<{ n: number | null }>(
-      `SELECT SUM(entry_count) AS n FROM rk_labels WHERE dataset_id = ? AND label IN (${placeholders(labels.length)})`,
-      [datasetId, ...labels],
-    );
-    return Number(row?.n ?? 0);
+    const now = Date.now();
+    const key = (label: string) => `${datasetId}:${label}`;
+    let total = 0;
+    const missing = labels.filter((label) => {
+      const known = this.#labelCounts.get(key(label));
+      if (known && now - known.read <= STATISTICS_TTL_MS) total += known.rows;
+      return !known || now - known.read > STATISTICS_TTL_MS;
+    });
+    if (missing.length > 0) {
+      const rows = await this.db.all<{ label: string; n: number }>(
+        `SELECT label, entry_count AS n FROM rk_labels WHERE dataset_id = ? AND label IN (${placeholders(missing.length)})`,
+        [datasetId, ...missing],
+      );
+      const read = new Map(rows.map((row) => [row.label, Number(row.n)]));
+      // Bounded: recent labels' counts, dropped whole when they grow past the size (as #sizes).
+      if (this.#labelCounts.size > MAX_CACHED_LABELS) this.#labelCounts.clear();
+      // (A label without a counter row has no rows: 0, noted too.)
+      for (const label of missing) {
+        const rows = read.get(label) ?? 0;
+        this.#labelCounts.set(key(label), { read: now, rows });
+        total += rows;
+      }
+    }
+    return total;
   }
 
   /**

@@ -148,6 +148,39 @@ describe.runIf(POSTGRES_SELECTED)('PostgreSQL listing plans', () => {
     expect(plan).not.toMatch(/Seq Scan|Bitmap|->\s+Sort\b/);
   });
 
+  it('reads a page of ContainsLabels + SourceRefContains in one statement once the labels\' counters are known', async () => {
+    // The counters only choose between the labels' walks and the trigram index's candidates
+    // (both list the same entries), so a node reads them once a minute, not before every page:
+    // a page is then one statement, as an unfiltered one (2 before: the counters, then the page).
+    const statements: string[] = [];
+    const recording: SqlExecutor = {
+      all: <T>(sql: string, params?: SqlParams) => (statements.push(sql), driver.all<T>(sql, params)),
+      get: <T>(sql: string, params?: SqlParams) => (statements.push(sql), driver.get<T>(sql, params)),
+      run: () => Promise.reject(new Error('not expected')),
+      runBatch: () => Promise.reject(new Error('not expected')),
+      insertMany: () => Promise.reject(new Error('not expected')),
+    };
+    const listing = new RkEntryListing(recording, driver.dialect);
+    for (const [filter, matches] of [
+      // Walks of the labels' rows (the substring is common).
+      [{ containsLabels: ['label-1', 'label-2'], sourceRefContains: 'folder-' }, 101],
+      // The trigram index's candidates, the labels tested on each (one entry of the dataset).
+      [{ containsLabels: ['label-42'], sourceRefContains: 'img-000042' }, 1],
+    ] as const) {
+      const fresh = await new RkEntryListing(driver, driver.dialect).page(2, 1, filter, 0, 101);
+      expect(fresh, JSON.stringify(filter)).toHaveLength(matches);
+      expect(await listing.page(2, 1, filter, 0, 101)).toEqual(fresh);
+      statements.length = 0;
+      // The next pages (and the same page again): the page's statement alone, and the same rows.
+      expect(await listing.page(2, 1, filter, 0, 101)).toEqual(fresh);
+      expect(statements.filter((sql) => !/\bpg_/.test(sql)), JSON.stringify(filter)).toHaveLength(1);
+      statements.length = 0;
+      const next = await listing.page(2, 1, filter, fresh.at(-1)!.id, 101);
+      expect(next).toEqual(await new RkEntryListing(driver, driver.dialect).page(2, 1, filter, fresh.at(-1)!.id, 101));
+      expect(statements.filter((sql) => !/\bpg_/.test(sql)), JSON.stringify(filter)).toHaveLength(1);
+    }
+  });
+
   it('asks a minority scope\'s own trigram index alone for a substring its statistics say is rare there', async () => {
     // "img-000042" is one entry of each dataset, which has labels and no errors: the walk of the
     // scope (1,000 entries here) would find nothing; the scope's statistics say its trigram "042" is rare there.
