@@ -73,6 +73,7 @@ export interface Trove {
   /**
    * Re-reads what operators replace while Trove runs (SIGHUP): the TLS certificate and key, and the
    * master key. Each part that cannot be used is refused with a log line and the old one stays.
+   * Never rejects; the master keys are re-read one reload at a time, after any still running.
    */
   reload(): Promise<void>;
   /** Graceful stop: in-flight requests finish, running jobs finish or stay durable, the store closes. */
@@ -247,7 +248,10 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
             logger.error({ err: (error as Error).message }, 'TLS certificate NOT reloaded: still serving the one loaded before');
           }
         }
-        await masterKeys.reload('reload requested (SIGHUP)');
+        // Queued behind any master-key reload running (MasterKeyReloader keeps the one queue).
+        await masterKeys.reload('reload requested (SIGHUP)').catch((error: unknown) => {
+          logger.error({ err: (error as Error).message }, 'master key NOT reloaded: still using the keys loaded before');
+        });
       },
       close: () => (closing ??= (async () => {
         await app.close();

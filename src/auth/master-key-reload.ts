@@ -23,8 +23,11 @@ export class MasterKeyReloader {
   #stamp: string | undefined;
   /** The reload running or queued: one at a time, and a burst of unopened secrets waits for it instead of starting more. */
   #running: Promise<boolean> | undefined;
-  /** When a reload was last refused: a changed file is retried at most once a second after that. */
-  #refusedAt = Number.NEGATIVE_INFINITY;
+  /**
+   * The key file a reload last refused, and when: that same file is retried at most once a second
+   * (the store may since have been rotated to it elsewhere); a file changed since is tried at once.
+   */
+  #refused: { stamp: string | undefined; at: number } | undefined;
 
   constructor(
     private readonly credentials: CredentialService,
@@ -41,7 +44,8 @@ export class MasterKeyReloader {
    * operator replaced it.
    */
   reload(reason: string): Promise<boolean> {
-    const next = (this.#running ?? Promise.resolve(false)).then(() => this.#reload(reason));
+    // The one queue of reloads (SIGHUP and unopened secrets alike); one that failed does not stop those after it.
+    const next = (this.#running ?? Promise.resolve(false)).catch(() => false).then(() => this.#reload(reason));
     this.#running = next;
     void next.finally(() => {
       if (this.#running === next) this.#running = undefined;
@@ -57,7 +61,8 @@ export class MasterKeyReloader {
   async reloadIfFileChanged(): Promise<boolean> {
     if (this.#running) return this.#running;
     const stamp = this.#fileStamp();
-    if (stamp === undefined || stamp === this.#stamp || Date.now() - this.#refusedAt < 1_000) return false;
+    if (stamp === undefined || stamp === this.#stamp) return false;
+    if (stamp === this.#refused?.stamp && Date.now() - this.#refused.at < 1_000) return false;
     return this.reload('the store holds secrets the keys in memory do not open, and the key file changed');
   }
 
@@ -76,7 +81,7 @@ export class MasterKeyReloader {
       this.#stamp = stamp;
       return true;
     } catch (error) {
-      this.#refusedAt = Date.now();
+      this.#refused = { stamp, at: Date.now() };
       this.logger.error({ reason, err: (error as Error).message }, 'master key NOT reloaded: still using the keys loaded before');
       return false;
     }

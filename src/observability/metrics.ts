@@ -227,7 +227,7 @@ export class Metrics implements JobObserver, IngestObserver {
     // Labelled by engine (PostgreSQL only) so that, unread, it has no sample at all rather than a 0.
     const locked: Gauge<'engine'> = new Gauge({
       name: 'trove_database_lock_waiting_sessions',
-      help: 'Sessions of the database waiting for a lock (row, advisory or table locks; pg_stat_activity wait_event_type "Lock"), of every node. Absent from a scrape when no pooled connection was free to read it, or the read failed.',
+      help: 'Sessions of the database waiting for a lock (row, advisory or table locks; pg_stat_activity wait_event_type "Lock"), of every node. Absent from a scrape when no pooled connection was free to read it, or the read failed or took over a second.',
       labelNames: ['engine'], registers,
       collect: async () => {
         // Never fails the scrape: unreadable (no free connection, an error, a timeout) is no sample.

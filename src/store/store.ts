@@ -42,7 +42,12 @@ export interface Repositories {
   readonly acExamples: AcExamplesRepository;
   readonly acVersions: AcVersionsRepository;
   readonly importUploads: ImportUploadsRepository;
-  /** Locks for quotas counted before an insert (inside a transaction only). */
+  /**
+   * Locks for quotas counted before an insert: use it on a transaction's repositories only. On
+   * the Store itself a take() locks nothing (each statement is its own transaction, so the lock
+   * is released at once). Not left out of Store's type: the many helpers that take either a
+   * transaction or the Store as `Repositories` would all need a second type.
+   */
   readonly quotaLocks: QuotaLocksRepository;
 }
 

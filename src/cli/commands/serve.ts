@@ -17,7 +17,7 @@ export const serveCommand: Command = {
   name: 'serve',
   async run(args, env) {
     if (wantsHelp(args)) {
-      process.stdout.write(`Usage: trove serve [flags]\n\nServes the Rekognition, AgentCore and Trove APIs and the console until SIGTERM or Ctrl-C;\napplies pending store migrations at start-up. SIGHUP (kill -HUP <pid>) re-reads the TLS certificate\nand key and the master key without dropping a connection.\n\n${settingsSection()}`);
+      process.stdout.write(`Usage: trove serve [flags]\n\nServes the Rekognition, AgentCore and Trove APIs and the console until SIGTERM or Ctrl-C;\napplies pending store migrations at start-up. SIGHUP (kill -HUP <pid>) does not stop the server: it\nre-reads the TLS certificate and key and the master key without dropping a connection.\n\n${settingsSection()}`);
       return 0;
     }
     const config = loadConfig({ env, flags: parseSettingFlags(args) });
@@ -39,12 +39,15 @@ export const serveCommand: Command = {
       bucketFolder: folder && resolve(folder),
       objectStore: config.objectStore.s3.endpoint ? `S3 API at ${config.objectStore.s3.endpoint}` : 'AWS S3',
     }));
-    // SIGHUP re-reads the TLS certificate and the master key (renewed / rotated files), one
-    // reload at a time; without this handler Node's default for SIGHUP would end the process.
+    // SIGHUP re-reads the TLS certificate and the master key (renewed / rotated files); without
+    // this handler Node's default for SIGHUP would end the process. trove.reload queues the
+    // master-key part behind any still running, so the latest one settles after all before it.
     let reloading = Promise.resolve();
     const reload = () => {
       logger.info({ signal: 'SIGHUP' }, 'reloading the TLS certificate and the master key');
-      reloading = reloading.then(() => trove.reload());
+      reloading = trove.reload().catch((error: unknown) => {
+        logger.error({ err: (error as Error).message }, 'reload failed: still using what was loaded before');
+      });
     };
     process.on('SIGHUP', reload);
     await new Promise<void>((resolve) => {

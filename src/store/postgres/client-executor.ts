@@ -136,6 +136,9 @@ export class SqlCache {
   }
 }
 
+/** A row-locking clause of a SELECT (FOR UPDATE / NO KEY UPDATE / SHARE / KEY SHARE). */
+const LOCKING_CLAUSE = /\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b/gi;
+
 /**
  * What a statement does, from its first word: transaction control, a read (SELECT, also a locking
  * one, or a WITH query that changes nothing) or a write. Read once per statement text (cached).
@@ -144,7 +147,8 @@ export function statementKind(sql: string): StatementKind {
   const verb = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase();
   if (verb === 'BEGIN' || verb === 'COMMIT' || verb === 'ROLLBACK' || verb === 'SET' || verb === 'SAVEPOINT' || verb === 'RELEASE') return 'control';
   if (verb === 'SELECT' || verb === 'VALUES') return 'read';
-  if (verb === 'WITH' && !/\b(INSERT|UPDATE|DELETE|MERGE)\b/i.test(sql)) return 'read';
+  // A locking clause's UPDATE/SHARE is no write: locking reads are reads, with WITH as without.
+  if (verb === 'WITH' && !/\b(INSERT|UPDATE|DELETE|MERGE)\b/i.test(sql.replace(LOCKING_CLAUSE, ' '))) return 'read';
   return 'write';
 }
 

@@ -156,10 +156,26 @@ export class PostgresDriver implements SqlDriver {
 
   /**
    * Read at scrape time, never at the expense of the requests: skipped (undefined) when no pooled
-   * connection is free, and given up after LOCK_WAITS_TIMEOUT_MS; any failure reads as undefined.
+   * connection is free, and given up after LOCK_WAITS_TIMEOUT_MS in all, opening a connection
+   * included (one to a database that does not answer may wait connectionTimeoutMillis, as long as
+   * a whole Prometheus scrape may take); any failure reads as undefined.
    */
   async lockWaits(): Promise<number | undefined> {
     if (this.#pool.idleCount === 0 && this.#pool.totalCount >= this.#poolSize) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, LOCK_WAITS_TIMEOUT_MS, undefined);
+    });
+    try {
+      // A reading given up on goes on by itself, bounded by the pool's own timeouts, and hands its
+      // connection back when it ends.
+      return await Promise.race([this.#readLockWaits(), givenUp]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #readLockWaits(): Promise<number | undefined> {
     let client: pg.PoolClient | undefined;
     let failed: Error | undefined;
     try {

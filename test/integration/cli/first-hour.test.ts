@@ -180,6 +180,7 @@ describe('bin/trove for a newcomer', () => {
       expect(help.stdout).toMatch(new RegExp(`^Usage: trove ${command}`));
       expect(help.stdout).toMatch(/\n {2}--port +TROVE_PORT +port to listen on/);
       expect(help.stdout).toMatch(/\n {2}TROVE_MASTER_KEY +/);
+      if (command === 'serve') expect(help.stdout).toMatch(/SIGHUP \(kill -HUP <pid>\) does not stop the server: it\nre-reads/);
     }
   });
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresDriver } from '../../../src/store/postgres/postgres-driver.js';
 import { StoreUnavailableError } from '../../../src/store/store-unavailable-error.js';
@@ -131,6 +133,35 @@ describe.runIf(POSTGRES_SELECTED)('PostgresDriver', () => {
     } finally {
       await down.close();
     }
+  });
+
+  it('gives the scrape-time lock reading up within about a second when a new connection gets no answer', async () => {
+    // Accepts and never answers: a connection attempt would wait connectionTimeoutMillis (10 s),
+    // as long as Prometheus' whole scrape_timeout.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = new URL(database.url);
+    url.hostname = '127.0.0.1';
+    url.port = String((silent.address() as AddressInfo).port);
+    const stuck = new PostgresDriver({ url: url.toString(), poolSize: 2 });
+    try {
+      const started = performance.now();
+      expect(await stuck.lockWaits()).toBeUndefined();
+      expect(performance.now() - started).toBeLessThan(2_500);
+    } finally {
+      // The attempt still pending fails once its socket is gone, and the pool can end.
+      for (const socket of sockets) socket.destroy();
+      await stuck.close();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('reads the lock-waiting sessions through a free connection', async () => {
+    expect(await driver.lockWaits()).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -2,12 +2,14 @@ import { hashPayload } from '../../../src/auth/sigv4/canonical-request.js';
 import { mkdtempSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Authenticator, LOCAL_CREDENTIAL } from '../../../src/auth/authenticate.js';
 import type { CredentialSecret } from '../../../src/auth/credential-service.js';
 import { CredentialService } from '../../../src/auth/credential-service.js';
 import { isLoopbackHost } from '../../../src/auth/loopback.js';
-import { loadMasterKey } from '../../../src/auth/master-key.js';
+import { loadMasterKey, masterKeyFile, replaceKeyFile } from '../../../src/auth/master-key.js';
+import { MasterKeyReloader } from '../../../src/auth/master-key-reload.js';
 import { RateLimiter } from '../../../src/auth/rate-limiter.js';
 import { acceptedRegions } from '../../../src/auth/regions.js';
 import { SecretBox } from '../../../src/auth/secret-box.js';
@@ -127,6 +129,45 @@ describe('credential service keys of a running server (reload)', () => {
       });
       expect((await running.lookup(issued.accessKeyId))?.secretAccessKey).toBe(issued.secretAccessKey);
       expect(asked).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('master key reloader (key file of a running server)', () => {
+  it('tries a key file changed since a refused reload at once, and the refused file itself at most once a second', async () => {
+    const dir = tempDir();
+    const file = masterKeyFile(dir);
+    const [oldKey, newKey, wrongKey] = [Buffer.alloc(32, 1), Buffer.alloc(32, 2), Buffer.alloc(32, 3)];
+    replaceKeyFile(file, oldKey);
+    const store = await createStore({ dataDir: dir, sqliteSynchronous: 'NORMAL' });
+    try {
+      const running = await CredentialService.open(store, oldKey, { now: () => 1000 });
+      const issued = await running.create({ account: '123456789012' });
+      const refusals: string[] = [];
+      const logger = pino({ level: 'error' }, { write: (line: string) => refusals.push(line) });
+      const reloader = new MasterKeyReloader(running, { dataDir: dir }, logger);
+      expect(await reloader.reloadIfFileChanged()).toBe(false);
+      // A wrong key put in the file: refused, and the same file is not read again straight away.
+      replaceKeyFile(file, wrongKey);
+      expect(await reloader.reloadIfFileChanged()).toBe(false);
+      expect(refusals).toHaveLength(1);
+      expect(await reloader.reloadIfFileChanged()).toBe(false);
+      expect(refusals).toHaveLength(1);
+      expect(running.storeKey).toBe('current');
+      // The store rotated elsewhere, and the right key written over the wrong one: a secret that
+      // does not open with the keys held reloads the changed file at once, and opens.
+      await (await CredentialService.open(store, oldKey, { now: () => 1000 })).rotateMasterKey(newKey);
+      replaceKeyFile(file, newKey);
+      expect((await running.lookup(issued.accessKeyId))?.secretAccessKey).toBe(issued.secretAccessKey);
+      // Refused again, unchanged: backed off.
+      replaceKeyFile(file, wrongKey);
+      expect(await reloader.reload('test')).toBe(false);
+      expect(refusals).toHaveLength(2);
+      expect(await reloader.reloadIfFileChanged()).toBe(false);
+      expect(refusals).toHaveLength(2);
+      expect((await running.lookup(issued.accessKeyId))?.secretAccessKey).toBe(issued.secretAccessKey);
     } finally {
       await store.close();
     }

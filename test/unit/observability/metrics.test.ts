@@ -78,7 +78,12 @@ describe('Metrics', () => {
     expect(statementKind('SELECT 1')).toBe('read');
     expect(statementKind('  select id FROM t FOR UPDATE')).toBe('read');
     expect(statementKind('WITH x AS (SELECT 1) SELECT * FROM x')).toBe('read');
+    expect(statementKind('WITH x AS (SELECT id FROM t) SELECT * FROM x FOR UPDATE')).toBe('read');
+    expect(statementKind('WITH x AS (SELECT id FROM t FOR NO KEY UPDATE SKIP LOCKED) SELECT * FROM x')).toBe('read');
+    expect(statementKind('with x as (select 1) select * from x for  key share')).toBe('read');
+    expect(statementKind('WITH x AS (SELECT 1) SELECT * FROM x FOR SHARE OF x')).toBe('read');
     expect(statementKind('WITH gone AS (DELETE FROM t RETURNING id) SELECT count(*) FROM gone')).toBe('write');
+    expect(statementKind('WITH x AS (SELECT id FROM t FOR UPDATE) UPDATE t SET a = 1 FROM x WHERE t.id = x.id')).toBe('write');
     expect(statementKind('UPDATE t SET a = 1')).toBe('write');
     expect(statementKind('INSERT INTO t VALUES (1)')).toBe('write');
     expect(statementKind('BEGIN')).toBe('control');
