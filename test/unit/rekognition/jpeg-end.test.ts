@@ -50,8 +50,9 @@ const cut: Record<string, Buffer> = {
   // Cut mid-scan, then zero-filled (a preallocated download that stopped).
   'half-then-zeros.jpg': Buffer.concat([half(primary), Buffer.alloc(20 * 1024)]),
   // Hostile metadata on cut files: a fraction of a byte, an index far past the file.
-  'xmp-fractional-half.jpg': withSegments(half(primary), appSegment(0xe1, Buffer.concat([Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1'),
-    Buffer.from('<Container:Item Item:Semantic="Primary" Item:Padding="0.25"/><Container:Item Item:Length="1000.5"/>', 'latin1')]))),
+  // (Zero-filled after the cut, so the fractional end lies past the head's 4 KB: a store read.)
+  'xmp-fractional-half.jpg': Buffer.concat([withSegments(half(primary), appSegment(0xe1, Buffer.concat([Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1'),
+    Buffer.from('<Container:Item Item:Semantic="Primary" Item:Padding="0.25"/><Container:Item Item:Length="1000.5"/>', 'latin1')]))), Buffer.alloc(20 * 1024)]),
   'mpf-primary-past-file.jpg': (() => { const f = Buffer.from(fixtures['mpf.jpg']); f.writeUInt32LE(0xfffffff0, 6 + 4 + 8 + 2 + 3 * 12 + 4 + 4); return f; })(),
 };
 
