@@ -2,10 +2,12 @@
  * The JPEG image check in process, over a folder store: time, ranged reads and bytes read per
  * check for a plain JPEG (the common case: the head and the last 1 KB), a Motion Photo (an MP4
  * of 400 KB after the image, located by its XMP), a multi-picture file with an unnamed trailer
- * (located by its MPF index), and a JPEG cut in half (every step, the 64 KB end scan included).
+ * (located by its MPF index), a JPEG cut in half (every step, the 64 KB end scan included), and
+ * a hostile one: cut, with four 64 KB XMP segments shaped to make backtracking regexes quadratic
+ * (each segment is parsed; fewer checks, `--hostile-checks`, as a quadratic parser takes seconds).
  * To compare with another build, copy this file next to that build's src/ and run it there.
  *
- *   npx tsx bench/image-check-jpeg.ts [--checks 2000] [--rounds 5]
+ *   npx tsx bench/image-check-jpeg.ts [--checks 2000] [--hostile-checks 20] [--rounds 5]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +16,11 @@ import { parseArgs } from 'node:util';
 import { ImageChecker } from '../src/domain/rekognition/images/image-checker.js';
 import { FolderObjectStore } from '../src/object-store/folder-object-store.js';
 import type { ObjectRange, ObjectRef } from '../src/object-store/object-store.js';
-import { motionPhoto, mpfFile, noise, realJpeg } from '../test/harness/phone-jpegs.js';
+import { appSegment, motionPhoto, mpfFile, noise, realJpeg, withSegments } from '../test/harness/phone-jpegs.js';
 
-const { values } = parseArgs({ options: { checks: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '5' } } });
-const CHECKS = Number(values.checks);
+const { values } = parseArgs({
+  options: { checks: { type: 'string', default: '2000' }, 'hostile-checks': { type: 'string', default: '20' }, rounds: { type: 'string', default: '5' } },
+});
 const ROUNDS = Number(values.rounds);
 
 const primary = realJpeg(320, 240);
@@ -26,7 +29,15 @@ const files: Record<string, Buffer> = {
   'motion photo': motionPhoto(primary, 400 * 1024),
   'MPF + trailer': Buffer.concat([mpfFile(primary, realJpeg(400, 300, true)), noise(5000, 3)]),
   'cut in half': primary.subarray(0, primary.length / 2),
+  'hostile XMP': (() => {
+    const packet = Buffer.alloc(65533 - 29, 'a', 'latin1');
+    packet.write('<Item ', 0, 'latin1');
+    packet.write('><Item x>', packet.length - 9, 'latin1');
+    const segment = appSegment(0xe1, Buffer.concat([Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1'), packet]));
+    return withSegments(primary.subarray(0, primary.length / 2), segment, segment, segment, segment);
+  })(),
 };
+const checksOf = (name: string) => Number(name === 'hostile XMP' ? values['hostile-checks'] : values.checks);
 
 const root = mkdtempSync(join(tmpdir(), 'bench-jpeg-'));
 try {
@@ -45,6 +56,7 @@ try {
   const checker = new ImageChecker(counting);
   for (const name of Object.keys(files)) {
     const ref = `s3://imgs/${name}.jpg`;
+    const CHECKS = checksOf(name);
     const times: number[] = [];
     let outcome = '';
     for (let round = 0; round <= ROUNDS; round++) {

@@ -36,7 +36,7 @@ describe('image headers', () => {
     const file = jpeg(1024, 768);
     expect(sniffFormat(file)).toBe('JPEG');
     expect(jpegFrame(file, 0, 2, file.length)).toEqual({ kind: 'image', format: 'JPEG', width: 1024, height: 768 });
-    expect(jpegCompleteInBytes(file, { hints: [], frameAt: 0 })).toBe(true);
+    expect(jpegCompleteInBytes(file, { hints: [], dataFrom: 0 })).toBe(true);
   });
 
   it('asks for more bytes when the frame header is past the window', () => {

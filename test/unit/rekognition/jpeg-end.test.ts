@@ -49,6 +49,11 @@ const cut: Record<string, Buffer> = {
   'mpf-cut-in-image.jpg': fixtures['mpf.jpg'].subarray(0, primary.length - 500),
   // Cut mid-scan, then zero-filled (a preallocated download that stopped).
   'half-then-zeros.jpg': Buffer.concat([half(primary), Buffer.alloc(20 * 1024)]),
+  // Hostile metadata on cut files: a fraction of a byte, an index far past the file.
+  // (Zero-filled after the cut, so the fractional end lies past the head's 4 KB: a store read.)
+  'xmp-fractional-half.jpg': Buffer.concat([withSegments(half(primary), appSegment(0xe1, Buffer.concat([Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1'),
+    Buffer.from('<Container:Item Item:Semantic="Primary" Item:Padding="0.25"/><Container:Item Item:Length="1000.5"/>', 'latin1')]))), Buffer.alloc(20 * 1024)]),
+  'mpf-primary-past-file.jpg': (() => { const f = Buffer.from(fixtures['mpf.jpg']); f.writeUInt32LE(0xfffffff0, 6 + 4 + 8 + 2 + 3 * 12 + 4 + 4); return f; })(),
 };
 
 describe('the fixtures', () => {
@@ -57,7 +62,7 @@ describe('the fixtures', () => {
     expect(bigSecond.length).toBeGreaterThan(64 * 1024);
     const straddle = fixtures['motion-straddle.jpg'];
     expect(straddle.subarray(4086, 4088)).toEqual(Buffer.from([0xff, 0xe1]));
-    const head = { hints: [], frameAt: 0 };
+    const head = { hints: [], dataFrom: 0 };
     expect(jpegFrame(straddle.subarray(0, 4096), 0, 2, straddle.length, head)).toEqual({ kind: 'need', offset: 4086 });
     // The video holds FF D9 pairs of its own, as real video data does, but not in its last 1 KB
     // (else the first, 1 KB, look would already find one).
@@ -105,6 +110,7 @@ describe('JPEG truncation on whole bytes (uploads)', () => {
 describe('JPEG truncation through ranged reads (folder store)', () => {
   let root: string;
   let read: { ranges: number; bytes: number };
+  const asked: { name: string; offset: number; length: number; size: number }[] = [];
   let checker: ImageChecker;
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'trove-jpeg-end-'));
@@ -115,6 +121,7 @@ describe('JPEG truncation through ranged reads (folder store)', () => {
     const counting = Object.assign(Object.create(store) as FolderObjectStore, {
       readRange: async (ref: ObjectRef, offset: number, length: number): Promise<ObjectRange> => {
         const range = await store.readRange(ref, offset, length);
+        asked.push({ name: ref.key, offset, length, size: range.size });
         read.ranges++;
         read.bytes += range.bytes.length;
         return range;
@@ -134,6 +141,16 @@ describe('JPEG truncation through ranged reads (folder store)', () => {
     expect(await check(name)).toEqual([{ code: 'ERROR_INVALID_IMAGE', detail: TRUNCATED }]);
   });
 
+  it('every read is of whole bytes inside the object, whatever the metadata say', async () => {
+    asked.length = 0;
+    for (const name of [...Object.keys(fixtures), ...Object.keys(cut)]) await check(name);
+    expect(asked.length).toBeGreaterThan(0);
+    for (const read of asked) {
+      expect(Number.isSafeInteger(read.offset) && Number.isSafeInteger(read.length), JSON.stringify(read)).toBe(true);
+      expect(read.offset >= 0 && read.offset < read.size && read.length > 0, JSON.stringify(read)).toBe(true);
+    }
+  });
+
   it('reads a bounded part of the file: two ranges for a plain JPEG, a few for a motion photo', async () => {
     const cost = async (name: string) => {
       read.ranges = 0;
@@ -149,5 +166,122 @@ describe('JPEG truncation through ranged reads (folder store)', () => {
     // A truncated JPEG costs the 64 KB scan of its end on top.
     const truncated = await cost('mpf-half.jpg');
     expect(truncated.bytes).toBeLessThanOrEqual(4096 + 1024 + 64 * 1024);
+  });
+});
+
+// Hostile input: metadata that lies, numbers that are no byte offsets, XMP shaped to make a
+// backtracking regex quadratic. Each gives an answer (whole or truncated), in linear time, and
+// never a read at a fraction of a byte or past the object.
+
+const XMP_ID = Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1');
+/** An XMP segment's data (identifier + packet) of exactly `length` bytes: `text`, then `fill` repeated. */
+const xmpData = (text: string, fill = ' ', length = 65533) => {
+  const packet = Buffer.alloc(length - XMP_ID.length, fill, 'latin1');
+  packet.write(text, 0, 'latin1');
+  return Buffer.concat([XMP_ID, packet]);
+};
+const container = (primaryAttrs: string, videoAttrs: string) =>
+  `<Container:Directory><rdf:Seq><rdf:li><Container:Item Item:Semantic="Primary" ${primaryAttrs}/></rdf:li>`
+  + `<rdf:li><Container:Item Item:Semantic="MotionPhoto" ${videoAttrs}/></rdf:li></rdf:Seq></Container:Directory>`;
+const micro = (value: string) => `<rdf:Description GCamera:MicroVideoOffset="${value}"/>`;
+
+describe('hostile XMP numbers locate nothing (no fractional, negative or huge end)', () => {
+  const size = 1_000_000;
+  const cases: [string, string, number[]][] = [
+    ['micro: plain integer (control)', micro('300000'), [700_000]],
+    ['container: plain integers (control)', container('Item:Padding="8"', 'Item:Length="300000"'), [699_992]],
+    ['micro: negative', micro('-300000'), []],
+    ['micro: fractional', micro('300000.5'), []],
+    ['micro: exponent', micro('3e5'), []],
+    ['micro: 11 digits', micro('30000000000'), []],
+    ['micro: hex', micro('0x493e0'), []],
+    ['container: fractional length', container('Item:Padding="0"', 'Item:Length="300000.5"'), []],
+    ['container: negative length', container('Item:Padding="0"', 'Item:Length="-300000"'), []],
+    ['container: fractional padding', container('Item:Padding="0.5"', 'Item:Length="300000"'), []],
+    ['container: negative padding', container('Item:Padding="-1000"', 'Item:Length="300000"'), []],
+    ['container: exponent padding', container('Item:Padding="1e3"', 'Item:Length="300000"'), []],
+    ['container: huge length', container('Item:Padding="0"', 'Item:Length="9999999999"'), []],
+    ['container: length past the file', container('Item:Padding="0"', 'Item:Length="1000000"'), []],
+  ];
+  it.each(cases)('%s', (_name, text, ends) => {
+    const found = xmpPrimaryEnds(xmpData(text, ' ', XMP_ID.length + text.length), size);
+    expect(found).toEqual(ends);
+    for (const end of found) expect(Number.isSafeInteger(end)).toBe(true);
+  });
+});
+
+describe('XMP shaped for regex backtracking: the answer, on a 64 KB segment (5 s limit each)', () => {
+  const size = 1_000_000;
+  const valid = container('Item:Padding="0"', 'Item:Length="300000"');
+  const cases: [string, Buffer, number[]][] = [
+    ['an unclosed <Item, a 64 KB word, then an item', xmpData(`<Item ${'a'.repeat(60_000)}><Item x>`), []],
+    ['a 64 KB word inside an item', xmpData(`${valid}<Item ${'a'.repeat(60_000)}>`), [700_000]],
+    ['thousands of unclosed <Item', xmpData(valid, '<Item '), [700_000]],
+    ['thousands of unclosed <x:Item', xmpData('', '<x:Item a '), []],
+    ['one 64 KB namespace prefix', xmpData(`<${'a'.repeat(60_000)}:Item Length="1">`), []],
+    ['word runs ending in a colon', xmpData(valid, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:'), [700_000]],
+    ['Length followed by 64 KB of spaces', xmpData(`<Item Length${' '.repeat(60_000)}x><Item Length="5">`), [999_995]],
+    ['MicroVideoOffset then 64 KB of spaces', xmpData(`MicroVideoOffset="${' '.repeat(60_000)}x`), []],
+    ['repeated MicroVideoOffset=" openings', xmpData('', 'MicroVideoOffset="1'), []],
+  ];
+  it.each(cases)('%s', (_name, data, ends) => {
+    expect(data.length).toBe(65533);
+    expect(xmpPrimaryEnds(data, size)).toEqual(ends);
+  }, 5_000);
+
+  it('a truncated JPEG with four such segments is reported truncated', () => {
+    const hostile = appSegment(0xe1, xmpData(`<Item ${'a'.repeat(60_000)}><Item x>`));
+    const file = withSegments(half(primary), hostile, hostile, hostile, hostile);
+    expect(headerOfBytes(file)).toEqual({ kind: 'invalid', detail: TRUNCATED });
+  }, 5_000);
+});
+
+describe('hostile MPF indexes', () => {
+  const file = fixtures['mpf.jpg'];
+  const segmentLength = file.readUInt16BE(4);
+  const index = () => Buffer.from(file.subarray(6, 4 + segmentLength));
+  // Offsets within the index (the TIFF header starts at 4, the IFD at 12, MPEntry's tag at 38).
+  const tiff = 4;
+  const entries = tiff + 8 + 2 + 3 * 12 + 4;
+  const patched = (at: number, value: number) => { const data = index(); data.writeUInt32LE(value, at); return data; };
+  const whole = { primaryEnd: file.length - 5000 - bigSecond.length, extent: file.length - 5000 };
+  const cases: [string, Buffer, ReturnType<typeof mpfLayout>][] = [
+    ['as written (control)', index(), whole],
+    ['IFD offset past the segment', patched(tiff + 4, 0xfffffff0), undefined],
+    ['MPEntry offset past the segment', patched(tiff + 8 + 2 + 2 * 12 + 8, 0xfffffff0), undefined],
+    ['entry count past the segment (the entries there are read)', patched(tiff + 8 + 2 + 2 * 12 + 4, 0xfffffff0), whole],
+    ['second image offset past the file', patched(entries + 24, 0xfffffff0), { primaryEnd: whole.primaryEnd, extent: 6 + tiff + 0xfffffff0 + bigSecond.length }],
+    ['primary size past the file', patched(entries + 4, 0xfffffff0), { primaryEnd: 0xfffffff0, extent: 0xfffffff0 }],
+    ['IFD entry count of 65535', (() => { const data = index(); data.writeUInt16LE(0xffff, tiff + 8); return data; })(), whole],
+  ];
+  it.each(cases)('%s', (_name, data, layout) => {
+    expect(mpfLayout(data, 6)).toEqual(layout);
+  });
+
+  it.each([
+    ['second image offset past the file', entries + 24],
+    ['primary size past the file', entries + 4],
+  ])('a file whose index puts an image past its end (%s) is truncated, with no read past the object', async (_name, at) => {
+    const bad = Buffer.from(file);
+    bad.writeUInt32LE(0xfffffff0, 6 + at);
+    expect(headerOfBytes(bad)).toEqual({ kind: 'invalid', detail: TRUNCATED });
+  });
+});
+
+describe('the frame header\'s own bytes are no end marker', () => {
+  it('a file cut after its scan header, with a height of 65497 (FF D9), is truncated', () => {
+    const file = Buffer.from(realJpeg(32, 24));
+    const head = { hints: [], dataFrom: 0 };
+    expect(jpegFrame(file, 0, 2, file.length, head)).toMatchObject({ kind: 'image', width: 32, height: 24 });
+    const sof = file.indexOf(Buffer.from([0xff, 0xc0]));
+    file.writeUInt16BE(65497, sof + 5);
+    const sos = file.indexOf(Buffer.from([0xff, 0xda]));
+    const cutShort = file.subarray(0, sos + 2 + file.readUInt16BE(sos + 2) + 10);
+    expect(cutShort.length).toBeLessThan(1024);
+    expect(headerOfBytes(cutShort)).toEqual({ kind: 'invalid', detail: TRUNCATED });
+    // The scan starts after the scan header.
+    expect(head.dataFrom).toBe(sos + 2 + file.readUInt16BE(sos + 2));
+    // Whole, the same file passes.
+    expect(headerOfBytes(file)).toMatchObject({ kind: 'image', height: 65497 });
   });
 });

@@ -96,7 +96,7 @@ export class ImageChecker {
     if (typeof format !== 'string') {
       return { kind: 'unreadable', detail: format.other === 'empty' ? 'The object is empty.' : `The object is ${format.other}; only PNG and JPEG are supported.` };
     }
-    const head: JpegHead = { hints: [], frameAt: 0 };
+    const head: JpegHead = { hints: [], dataFrom: 0 };
     const header = format === 'PNG' ? pngHeader(first.bytes) : await this.#jpegHeader(ref, first.bytes, size, head);
     if (header.kind !== 'image') return { kind: 'unreadable', detail: header.kind === 'invalid' ? header.detail : 'The JPEG frame header was not found.' };
     // Bytes within the first read are taken from it, not read again.

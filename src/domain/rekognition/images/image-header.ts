@@ -58,7 +58,7 @@ export function hasPngEnd(tail: Buffer): boolean {
 export function headerOfBytes(bytes: Buffer): HeaderResult | { kind: 'other'; what: string } {
   const format = sniffFormat(bytes);
   if (typeof format !== 'string') return { kind: 'other', what: format.other };
-  const head: JpegHead = { hints: [], frameAt: 0 };
+  const head: JpegHead = { hints: [], dataFrom: 0 };
   const header = format === 'PNG' ? pngHeader(bytes) : jpegFrame(bytes, 0, 2, bytes.length, head);
   // Every byte is at hand, so the walk never asks for more; a header past the end is a truncated file.
   if (header.kind === 'need') return { kind: 'invalid', detail: 'The JPEG file ends before its frame header (truncated or corrupt).' };

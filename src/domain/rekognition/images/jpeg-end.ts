@@ -33,10 +33,11 @@ const SAMSUNG_TRAILER = Buffer.from('MotionPhoto_Data', 'latin1');
 /**
  * Whether the JPEG of `size` bytes is whole: a generator that yields the byte ranges it needs
  * and gets their bytes back (fewer bytes than asked only at the object's end). An EOI counts only
- * past the frame header: one before it ends an EXIF thumbnail, not the image.
+ * past the frame header and the tables after it (`head.dataFrom`): one before ends an EXIF
+ * thumbnail, not the image, or is a number of the header (a height of 65497).
  */
 export function* jpegComplete(size: number, head: JpegHead): Generator<ByteRange, boolean, Uint8Array> {
-  const scanFrom = head.frameAt + 2;
+  const scanFrom = head.dataFrom;
   const read = function* (from: number, to: number): Generator<ByteRange, Buffer, Uint8Array> {
     const start = Math.max(scanFrom, from);
     return start >= to ? Buffer.alloc(0) : asBuffer(yield { offset: start, length: to - start });
@@ -54,6 +55,8 @@ export function* jpegComplete(size: number, head: JpegHead): Generator<ByteRange
       ends = xmpPrimaryEnds(data, size);
     }
     for (const end of ends) {
+      // Hostile metadata must not make a read of a fraction or of bytes past the object.
+      if (!Number.isSafeInteger(end) || end <= scanFrom || end > size) continue;
       if ((yield* read(end - TAIL_BYTES, end)).includes(EOI)) return true;
     }
   }
@@ -110,26 +113,41 @@ export function mpfLayout(data: Uint8Array, dataOffset: number): { primaryEnd: n
  * The end of the primary image by Motion Photo XMP (Google's format, also written by Samsung and
  * others): GCamera:MicroVideoOffset (the video is the last that many bytes), and the Container
  * directory (the items after the primary fill the end of the file, after the primary's padding).
- * Namespace prefixes vary between writers, so names are matched by their local part.
+ * Namespace prefixes vary between writers, so names are matched by their local part. Only plain
+ * integers count (no sign, fraction or exponent). The segment (up to 64 KB) is hostile input:
+ * every pattern starts at a literal or a word's start and cannot run past the next `<`, so the
+ * time is linear in its length.
  */
 export function xmpPrimaryEnds(data: Uint8Array, size: number): number[] {
   const text = asBuffer(data).toString('latin1', XMP_ID_BYTES);
   const ends: number[] = [];
-  const micro = /MicroVideoOffset(?:\s*=\s*["']|>)\s*(\d+)/.exec(text);
+  const micro = /MicroVideoOffset(?:\s*=\s*["']|>)\s*(\d{1,10})\s*["'<]/.exec(text);
   if (micro) ends.push(size - Number(micro[1]));
-  const items = [...text.matchAll(/<(?:[\w-]+:)?Item\b([^>]*)>/g)].map((m) => attributes(m[1]));
+  const items = [...text.matchAll(/<(?:[\w-]{1,64}:)?Item\b([^<>]*)>/g)].map((m) => attributes(m[1]));
   if (items.length > 1) {
     const primary = Math.max(0, items.findIndex((item) => item.Semantic === 'Primary'));
-    const after = items.slice(primary + 1).reduce((sum, item) => sum + (Number(item.Length) || 0), 0);
-    if (after > 0) ends.push(size - after - (Number(items[primary].Padding) || 0));
+    const numbers = [...items.slice(primary + 1).map((item) => item.Length), items[primary].Padding].map(integer);
+    // A length or padding that is no plain integer: the directory locates nothing.
+    if (numbers.every((n) => n !== undefined)) {
+      const padding = numbers.pop()!;
+      const after = numbers.reduce((sum, n) => sum + n, 0);
+      if (after > 0) ends.push(size - after - padding);
+    }
   }
   // A bogus number (the trailer as long as the file or longer) locates nothing.
-  return [...new Set(ends)].filter((end) => end > 2 && end < size);
+  return [...new Set(ends)].filter((end) => Number.isSafeInteger(end) && end > 2 && end < size);
+}
+
+/** An attribute's number: absent is 0, anything but up to 10 digits is not a number. */
+function integer(value: string | undefined): number | undefined {
+  if (value === undefined) return 0;
+  return /^\d{1,10}$/.test(value) ? Number(value) : undefined;
 }
 
 function attributes(text: string): Record<string, string> {
   const found: Record<string, string> = {};
-  for (const m of text.matchAll(/(?:[\w-]+:)?(Semantic|Length|Padding)\s*=\s*["']([^"']*)["']/g)) found[m[1]] = m[2];
+  // The look-behind anchors each try at a word's start: without it a long word is rescanned from each of its letters.
+  for (const m of text.matchAll(/(?<![\w-])(?:[\w-]{1,64}:)?(Semantic|Length|Padding)\s*=\s*(["'])([^"'<>]*)\2/g)) found[m[1]] = m[3];
   return found;
 }
 

@@ -15,8 +15,12 @@ export interface JpegEndHint {
 export interface JpegHead {
   /** APP segments that may locate the primary image's end, at most MAX_END_HINTS. */
   readonly hints: JpegEndHint[];
-  /** Object offset of the frame header (SOFn): the image data come after it. */
-  frameAt: number;
+  /**
+   * Object offset where the image data may start: past the frame header (SOFn) and, as far as
+   * the bytes at hand go, the tables and scan header after it. Their bytes (a height of 65497 is
+   * FF D9) must not pass for the end marker of a file cut short.
+   */
+  dataFrom: number;
 }
 
 /** Hint segments kept from the head walk (a file with more is odd; the rest are not read). */
@@ -77,7 +81,7 @@ export function jpegFrame(window: Uint8Array, windowOffset: number, position: nu
       const height = u16(window, local + 5);
       const width = u16(window, local + 7);
       if (width === 0 || height === 0) return { kind: 'invalid', detail: 'The JPEG frame header gives a zero width or height.' };
-      if (head) head.frameAt = at;
+      if (head) head.dataFrom = scanDataStart(window, windowOffset, at + 2 + length);
       return { kind: 'image', format: 'JPEG', width, height };
     }
     if (head && (marker === 0xe1 || marker === 0xe2) && head.hints.length < MAX_END_HINTS) {
@@ -89,6 +93,29 @@ export function jpegFrame(window: Uint8Array, windowOffset: number, position: nu
       if (kind) head.hints.push({ kind, offset: at + 4, length: length - 2 });
     }
     at += 2 + length;
+  }
+}
+
+/**
+ * Where the entropy-coded data start: walks the segments after the frame header (DQT, DHT, DRI,
+ * SOS...) from object offset `from`, through the bytes at hand only (no read for this), to the
+ * end of the scan header. Stops at the last segment boundary reached when the bytes run out or
+ * something is not a segment (the image data are past that point in any case).
+ */
+function scanDataStart(window: Uint8Array, windowOffset: number, from: number): number {
+  let at = from;
+  for (;;) {
+    const local = at - windowOffset;
+    if (local < 0 || local + 4 > window.length || window[local] !== 0xff) return at;
+    const marker = window[local + 1];
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    const length = u16(window, local + 2);
+    if (marker < 0xc0 || (marker >= 0xd0 && marker <= 0xd9) || length < 2 || local + 2 + length > window.length) return at;
+    at += 2 + length;
+    if (marker === 0xda) return at;
   }
 }
 
