@@ -208,7 +208,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
         jobControl: new JobControl({ store, clock, objects: objectAccess, jobsEnqueued: () => runner.wake(), cancelQueued: (jobId) => runner.cancelNow(jobId) }),
         history, snapshots: new SnapshotService(historyDeps), imageUploads: new ImageUploads(objectAccess),
       },
-      downloads: (token) => downloads.open(token),
+      downloads: (token, signal) => downloads.open(token, signal),
       ready: () => openStore.health(),
       authenticator,
       console: {

@@ -24,12 +24,12 @@ export const AGENTCORE_LINK = 'agentcore';
 export class AgentCoreDownloads implements DownloadSource {
   constructor(private readonly store: Store) {}
 
-  async open(target: LinkTarget): Promise<DownloadOpen> {
+  async open(target: LinkTarget, signal?: AbortSignal): Promise<DownloadOpen> {
     const { dataset: id, version, revision, format } = target;
     if (typeof id !== 'number' || typeof version !== 'string' || typeof revision !== 'number') return { status: 'forbidden', message: 'The request signature is invalid' };
     const gone = await goneReason(this.store, id, version, revision);
     if (gone) return { status: 'gone', message: gone };
-    const pages = this.#pages(id, version, revision);
+    const pages = this.#pages(id, version, revision, signal);
     return format === 'csv'
       ? { status: 'ok', contentType: 'text/csv; charset=utf-8', body: csvExport(pages) }
       : { status: 'ok', contentType: 'application/jsonl; charset=utf-8', body: jsonl(pages) };
@@ -44,13 +44,16 @@ export class AgentCoreDownloads implements DownloadSource {
    * collection removes rows superseded after it (a download running past the collection horizon
    * while the DRAFT is edited), and the dataset's collected mark, raised in the transaction that
    * removes them, says so. So a page read while they were there is whole, and one read after
-   * (short, or empty) fails the download (DownloadGone) instead of ending the file early.
+   * (short, or empty) fails the download (DownloadGone) instead of ending the file early. A
+   * page is read only while `signal` is not aborted (DownloadSource), checked between reads so
+   * that no read is left half done.
    */
-  #pages(dataset: number, version: string, revision: number): ExamplePages {
+  #pages(dataset: number, version: string, revision: number, signal: AbortSignal | undefined): ExamplePages {
     const store = this.store;
     return {
       async* pages() {
         for (let after = 0; ;) {
+          signal?.throwIfAborted();
           const { rows, more } = await store.acExamples.page(dataset, revision, after, PAGE_ROWS, PAGE_BYTES);
           const gone = await goneReason(store, dataset, version, revision);
           if (gone) throw new DownloadGone(gone);

@@ -15,10 +15,13 @@ export type DownloadOpen =
 /**
  * What serves one kind of link: checks that what it pins still exists, then streams it. Its body
  * throws DownloadGone when what the link pins goes while the file is read, and reads the store
- * before its first piece (a piece made of nothing read could not tell that it went).
+ * before its first piece (a piece made of nothing read could not tell that it went). Once
+ * `signal` is aborted (the client went before the status was sent) its body reads no further
+ * page: the first piece of a CSV or YOLO file can take a pass over the whole revision, work
+ * nobody would receive. It throws the signal's reason at the next page boundary instead.
  */
 export interface DownloadSource {
-  open(target: LinkTarget): Promise<DownloadOpen>;
+  open(target: LinkTarget, signal?: AbortSignal): Promise<DownloadOpen>;
 }
 
 /** What a link pins (a dataset, a revision) went away while its file was being read. */
@@ -34,14 +37,15 @@ export class DownloadRefused extends Error {}
 export class DownloadService {
   constructor(private readonly links: DownloadLinks, private readonly sources: Readonly<Record<string, DownloadSource>>) {}
 
-  async open(token: string): Promise<DownloadOpen> {
+  /** `signal`: aborted when the client goes; the first piece's reads stop at the next page. */
+  async open(token: string, signal?: AbortSignal): Promise<DownloadOpen> {
     const check = this.links.check(token);
     if (!check.ok) {
       return { status: 'forbidden', message: check.reason === 'expired' ? 'Request has expired' : 'The request signature is invalid' };
     }
     const source = Object.hasOwn(this.sources, check.target.kind) ? this.sources[check.target.kind] : undefined;
     if (!source) return { status: 'forbidden', message: 'The request signature is invalid' };
-    const opened = await source.open(check.target);
+    const opened = await source.open(check.target, signal);
     return opened.status === 'ok' ? firstPieceRead(opened) : opened;
   }
 }

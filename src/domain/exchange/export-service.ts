@@ -101,7 +101,7 @@ export class ExportService implements DownloadSource {
   }
 
   /** Serves a Rekognition export link: reads the pinned revision as the dataset's own account. */
-  async open(target: LinkTarget): Promise<DownloadOpen> {
+  async open(target: LinkTarget, signal?: AbortSignal): Promise<DownloadOpen> {
     const { arn, revision, format } = target;
     if (typeof arn !== 'string' || typeof revision !== 'number' || !(typeof format === 'string' && Object.hasOwn(ENTRY_FILES, format))) {
       return { status: 'forbidden', message: 'The request signature is invalid' };
@@ -117,7 +117,7 @@ export class ExportService implements DownloadSource {
       if (error instanceof ResourceNotFoundException) return { status: 'gone', message: error.message };
       throw error;
     }
-    const pages: EntryPages = { pages: () => untilGone(opened.pages(), arn, revision) };
+    const pages: EntryPages = { pages: () => untilGone(opened.pages(), arn, revision, signal) };
     const entryFormat = format as EntryFormat;
     const description = `${arn} at ${opened.snapshot ? `snapshot ${opened.snapshot}, ` : ''}revision ${revision}`;
     return { status: 'ok', contentType: ENTRY_FILES[entryFormat].contentType, body: this.#body(entryFormat, pages, description) };
@@ -138,10 +138,17 @@ export class ExportService implements DownloadSource {
 /**
  * The pages of a revision; the dataset or the revision going while they are read (the dataset
  * deleted or being deleted, the revision collected since the link was issued) is DownloadGone.
+ * Each page is pulled only while `signal` is not aborted (DownloadSource): the pages are read
+ * one per pull, so the check between pulls stops the reads at a page boundary, and leaving the
+ * loop closes the revision's iterator.
  */
-async function* untilGone(pages: AsyncIterable<StoredEntry[]>, arn: string, revision: number): AsyncGenerator<StoredEntry[]> {
+async function* untilGone(pages: AsyncIterable<StoredEntry[]>, arn: string, revision: number, signal: AbortSignal | undefined): AsyncGenerator<StoredEntry[]> {
   try {
-    yield* pages;
+    signal?.throwIfAborted();
+    for await (const page of pages) {
+      yield page;
+      signal?.throwIfAborted();
+    }
   } catch (error) {
     if (error instanceof ResourceNotFoundException) throw new DownloadGone(`Revision ${revision} of ${arn} no longer exists: the dataset was deleted (or is being deleted), or the revision garbage-collected, since the link was issued.`);
     throw error;

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { DownloadOpen } from '../../domain/downloads/download-service.js';
 
 export interface DownloadRoutesOptions {
-  readonly open: (token: string) => Promise<DownloadOpen>;
+  /** `signal` is aborted when the client goes before the status was sent (DownloadService.open). */
+  readonly open: (token: string, signal: AbortSignal) => Promise<DownloadOpen>;
 }
 
 /**
@@ -14,6 +15,7 @@ export interface DownloadRoutesOptions {
  * never built in memory. The first piece is read before the status is sent (download-service.ts),
  * so a dataset gone before it answers 404 and a failure before it a status; a failure after the
  * first bytes aborts the response (the client sees a broken transfer, never a silently short file).
+ * A client that goes before the first piece stops its reads at the next page (DownloadSource).
  */
 export async function downloadRoutes(app: FastifyInstance, options: DownloadRoutesOptions): Promise<void> {
   // A wildcard, not a `:token` parameter: tokens are longer than Fastify's parameter limit.
@@ -21,13 +23,27 @@ export async function downloadRoutes(app: FastifyInstance, options: DownloadRout
     const rest = (request.params as { '*': string })['*'];
     const slash = rest.indexOf('/');
     const token = slash < 0 ? rest : rest.slice(0, slash);
+    // The response's 'close', not the request's: since Node 16 a request closes once its body was
+    // read (at once, for a GET), while the response closes when its connection does. Listened to
+    // only until the first piece was read: from then on the stream below stops on its own.
+    const clientGone = new AbortController();
+    const abort = () => clientGone.abort();
+    reply.raw.once('close', abort);
     let opened: DownloadOpen;
     try {
-      opened = await options.open(token);
+      opened = await options.open(token, clientGone.signal);
     } catch (error) {
+      if (clientGone.signal.aborted) {
+        // No one to answer: the reads stopped because the client went. 499, nginx's "client
+        // closed request", is for the request log only.
+        request.log.info('download abandoned by its client before its first byte');
+        return reply.code(499).send();
+      }
       // Nothing was sent yet: an answer as S3 gives, without the store's error text.
       request.log.error({ err: error }, 'download failed before its first byte');
       return reply.code(500).send({ code: 'InternalError', message: 'We encountered an internal error. Please try again.' });
+    } finally {
+      reply.raw.off('close', abort);
     }
     if (opened.status === 'forbidden') return reply.code(403).send({ code: 'AccessDenied', message: opened.message });
     if (opened.status === 'gone') return reply.code(404).send({ code: 'NoSuchKey', message: opened.message });

@@ -136,6 +136,36 @@ describe('download route over HTTP', () => {
     expect(state.pulled).toBe(1);
   });
 
+  it('aborts the signal it opens with when the client goes before the first byte, and logs no failure', async () => {
+    const { service, token } = serviceFor(recordedBody(['a']).body);
+    let seen: AbortSignal | undefined;
+    const errors: unknown[] = [];
+    const app = Fastify({ logger: { level: 'info', stream: { write: (line: string) => { if (JSON.parse(line).level >= 50) errors.push(line); } } } });
+    // A source whose first piece waits for the client to go, then stops as a page loop would.
+    await app.register(downloadRoutes, {
+      prefix: '/_trove',
+      open: async (_t, signal) => {
+        seen = signal;
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        signal.throwIfAborted();
+        return service.open(token);
+      },
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    close = () => app.close();
+    const req = request(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/_trove/downloads/${token}/file.txt`);
+    req.on('error', () => undefined);
+    req.end();
+    for (let i = 0; i < 200 && !seen; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    if (!seen) throw new Error('the route opened the link without a signal');
+    expect(seen.aborted).toBe(false);
+    req.destroy();
+    for (let i = 0; i < 200 && !seen.aborted; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(seen.aborted).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(errors).toEqual([]);
+  });
+
   it('closes the body when the client goes away after the first bytes', async () => {
     const { state, body } = recordedBody(Array.from({ length: 10_000 }, () => 'x'.repeat(64 * 1024)));
     const url = await serve(body);
