@@ -121,7 +121,7 @@ interface LeftOutSummary {
  * this one, would be taken for it. The report lists left-out items before its lines, so its
  * first page holds the first of them, and its `revision` says what the conversion counted.
  */
-async function leftOutOf(history: DatasetHistoryClient, arn: string, made: number | string): Promise<LeftOutSummary> {
+export async function leftOutOf(history: DatasetHistoryClient, arn: string, made: number | string): Promise<LeftOutSummary> {
   try {
     const revision = typeof made === 'number' ? made : await newestFrom(history, arn, made);
     if (revision === undefined) return { leftOutUnread: `no revision of the last ${REVISIONS_LOOKED_AT} came from ${made}` };
