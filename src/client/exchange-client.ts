@@ -23,6 +23,20 @@ export interface UploadFile {
   readonly sha256: string;
 }
 
+/**
+ * StartDatasetImport's and UploadDatasetImport's 202 answer. `revision`: the revision the import
+ * will be once applied (or failed); absent from servers older than it (then the newest revision
+ * whose `source` is the import's is the best guess).
+ */
+export interface ImportAcceptedWire {
+  datasetArn: string;
+  revision?: number;
+  status: string;
+  format: string;
+  source: string;
+  images?: string;
+}
+
 /** Typed calls of the open-format operations of the Trove API (docs/trove-api.md): bin/trove's and the web console's. */
 export class ExchangeClient {
   constructor(private readonly api: TroveApiCaller) {}
@@ -37,8 +51,8 @@ export class ExchangeClient {
     });
   }
 
-  startImport(datasetArn: string, format: 'COCO' | 'YOLO', source: string, images?: string) {
-    return this.api.call<{ datasetArn: string; status: string; format: string; source: string }>('POST', `${datasetPath(datasetArn)}/imports`, {
+  startImport(datasetArn: string, format: 'COCO' | 'YOLO', source: string, images?: string): Promise<ImportAcceptedWire> {
+    return this.api.call<ImportAcceptedWire>('POST', `${datasetPath(datasetArn)}/imports`, {
       body: { format, source, ...(images === undefined ? {} : { images }) },
     });
   }
@@ -48,8 +62,8 @@ export class ExchangeClient {
    * imports one from the object store; `file.data` is read as it is sent. The answer's `source` is
    * `upload <name>`.
    */
-  uploadImport(datasetArn: string, format: 'COCO' | 'YOLO', file: UploadFile, images?: string) {
-    return this.api.call<{ datasetArn: string; status: string; format: string; source: string }>('POST', `${datasetPath(datasetArn)}/uploads`, {
+  uploadImport(datasetArn: string, format: 'COCO' | 'YOLO', file: UploadFile, images?: string): Promise<ImportAcceptedWire> {
+    return this.api.call<ImportAcceptedWire>('POST', `${datasetPath(datasetArn)}/uploads`, {
       query: { format, name: file.name, ...(images === undefined ? {} : { images }) },
       stream: { data: file.data, bytes: file.bytes, sha256: file.sha256, contentType: format === 'COCO' ? 'application/json' : 'application/x-tar' },
     });

@@ -76,7 +76,7 @@ export const importCommand: Command = {
           ? await exchange.startImport(arn, wire, values.from, values.images)
           : await exchange.uploadImport(arn, wire, await localUpload(values.from), values.images);
         const done = await settle(rekognition, arn, IMPORT_POLLING);
-        const left = await leftOutOf(new DatasetHistoryClient(api), arn, `${wire} ${accepted.source}`);
+        const left = await leftOutOf(new DatasetHistoryClient(api), arn, accepted.revision ?? `${wire} ${accepted.source}`);
         const summary = { ...accepted, status: done.Status, statusMessage: done.StatusMessage, stats: done.DatasetStats, ...left };
         process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n`
           : forTerminal(`imported ${values.from} (${format}) into ${arn}: ${done.Status}${done.Status === 'UPDATE_COMPLETE' ? '' : ` ${done.StatusMessage}`}; `
@@ -99,7 +99,7 @@ export const importCommand: Command = {
   },
 };
 
-/** Revisions looked through for the import's (newest first): it is the newest, unless changes came after it. */
+/** Revisions looked through for the import's on a server that does not answer it (newest first): it is the newest, unless changes came after it. */
 const REVISIONS_LOOKED_AT = 10;
 /** Left-out items the summary lists; the rest are in `trove datasets report`. */
 const LEFT_OUT_SHOWN = 10;
@@ -115,20 +115,28 @@ interface LeftOutSummary {
 
 /**
  * What the server's conversion left out: read from the ingest report of the revision the import
- * made, the newest whose source is the import's (`COCO s3://...`, `YOLO upload name`). The report
- * lists left-out items before its lines, so its first page holds the first of them.
+ * made, which the server answered when it accepted the import (`made`). A server older than that
+ * answer is given the import's source instead (`COCO s3://...`, `YOLO upload name`), and the
+ * newest revision from it is taken: another import of a file of the same name, committed after
+ * this one, would be taken for it. The report lists left-out items before its lines, so its
+ * first page holds the first of them, and its `revision` says what the conversion counted.
  */
-async function leftOutOf(history: DatasetHistoryClient, arn: string, source: string): Promise<LeftOutSummary> {
+export async function leftOutOf(history: DatasetHistoryClient, arn: string, made: number | string): Promise<LeftOutSummary> {
   try {
-    const { revisions } = await history.listRevisions(arn, { maxResults: REVISIONS_LOOKED_AT });
-    const made = revisions.find((revision) => revision.operation === 'UpdateDatasetEntries' && revision.source === source);
-    if (!made) return { leftOutUnread: `no revision of the last ${REVISIONS_LOOKED_AT} came from ${source}` };
-    if (!made.conversion) return { revision: made.revision };
-    const { items } = await history.report(arn, made.revision, { maxResults: 100 });
-    return { revision: made.revision, conversion: made.conversion, leftOut: items.filter((item): item is LeftOutItemWire => item.problem === 'LEFT_OUT') };
+    const revision = typeof made === 'number' ? made : await newestFrom(history, arn, made);
+    if (revision === undefined) return { leftOutUnread: `no revision of the last ${REVISIONS_LOOKED_AT} came from ${made}` };
+    const { revision: read, items } = await history.report(arn, revision, { maxResults: 100 });
+    if (!read.conversion) return { revision };
+    return { revision, conversion: read.conversion, leftOut: items.filter((item): item is LeftOutItemWire => item.problem === 'LEFT_OUT') };
   } catch (error) {
     return { leftOutUnread: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** The newest of the dataset's last revisions whose source is `source`: the import's, unless another of the same name came after it. */
+async function newestFrom(history: DatasetHistoryClient, arn: string, source: string): Promise<number | undefined> {
+  const { revisions } = await history.listRevisions(arn, { maxResults: REVISIONS_LOOKED_AT });
+  return revisions.find((revision) => revision.operation === 'UpdateDatasetEntries' && revision.source === source)?.revision;
 }
 
 function leftOutText(left: LeftOutSummary, arn: string): string {

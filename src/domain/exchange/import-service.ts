@@ -25,6 +25,11 @@ export interface ImportRequest {
 
 export interface ImportAccepted {
   readonly datasetArn: string;
+  /**
+   * The revision the import will be once its job has applied (or failed) it: where a client reads
+   * what it left out, whatever else changes the dataset afterwards.
+   */
+  readonly revision: number;
   readonly status: 'UPDATE_IN_PROGRESS';
   readonly format: string;
   readonly source: string;
@@ -95,11 +100,11 @@ export class ImportService {
       }
       throw error;
     }
-    await this.deps.entries.acceptChange(caller, request.datasetArn, {
+    const revision = await this.deps.entries.acceptChange(caller, request.datasetArn, {
       import: { format: request.format, source: { bucket: ref.bucket, key: ref.key }, ...(request.images ? { images: request.images } : {}) },
     }, (message) => new ConflictException(message));
     return {
-      datasetArn: request.datasetArn, status: 'UPDATE_IN_PROGRESS', format: request.format, source: request.source,
+      datasetArn: request.datasetArn, revision, status: 'UPDATE_IN_PROGRESS', format: request.format, source: request.source,
       ...(request.images ? { images: request.images } : {}),
     };
   }
@@ -132,14 +137,14 @@ export class ImportService {
       const bytes = await this.#stage(id, account, body.chunks, max, announced);
       if (bytes === 0) throw new ValidationException('The request body is empty: send the file\'s bytes.');
       const source = { upload: id, name: request.name, bytes };
-      await this.deps.entries.acceptChange(caller, request.datasetArn, {
+      const revision = await this.deps.entries.acceptChange(caller, request.datasetArn, {
         import: { format: request.format, source, ...(request.images ? { images: request.images } : {}) },
         attach: async (tx, jobId) => {
           if (!(await tx.importUploads.attach(id, jobId))) throw new UploadGone(id);
         },
       }, (message) => new ConflictException(message));
       return {
-        datasetArn: request.datasetArn, status: 'UPDATE_IN_PROGRESS', format: request.format, source: importSourceName(source),
+        datasetArn: request.datasetArn, revision, status: 'UPDATE_IN_PROGRESS', format: request.format, source: importSourceName(source),
         ...(request.images ? { images: request.images } : {}),
       };
     } catch (caught) {

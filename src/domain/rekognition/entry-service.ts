@@ -43,21 +43,26 @@ export class EntryService {
    * `busy` is the error for a dataset that is not settled (the caller's API's own). With
    * `expected`, the change is accepted only if those entries are still those versions. `attach`
    * runs in the accepting transaction with the new job's id (an uploaded file becomes the job's).
+   * Resolves to the revision the change will be when its job has applied it (or failed it: a
+   * failed change is a revision too).
    */
   async acceptChange(
     caller: Caller, arn: string,
     change: { body?: Buffer; import?: ImportSource; expected?: readonly EntryExpectation[]; attach?: (tx: Repositories, jobId: number) => Promise<void> },
     busy: (message: string) => Error = (message) => new ResourceInUseException(message),
-  ): Promise<void> {
+  ): Promise<number> {
     const dataset = await this.datasets.find(caller, arn);
     const check = change.expected && change.expected.length > 0 ? new ExpectationCheck(dataset.id, change.expected) : undefined;
     // Lines are read and hashed before the transaction; inside it only the rows' revisions are.
     await check?.prepare(this.deps.store, dataset.revision);
     const now = this.deps.clock.now();
-    const jobId = await this.deps.store.transaction(async (tx) => {
+    const { jobId, revision } = await this.deps.store.transaction(async (tx) => {
       if (!(await tx.rkDatasets.transition(dataset.id, SETTLED, statusChange('UPDATE_IN_PROGRESS', now)))) {
         throw busy(`The dataset ${arn} is ${describeBusy(dataset.status)}; try again when it has finished.`);
       }
+      // No other change can commit while the dataset is UPDATE_IN_PROGRESS: the job writes the
+      // next revision (read here, not before: a change may have committed since `find`).
+      const next = (await tx.rkDatasets.findById(dataset.id))!.revision + 1;
       const conflicts = check ? await check.check(tx) : [];
       if (conflicts.length > 0) throw new EntriesChanged(conflicts);
       const payload: UpdateEntriesPayload = {
@@ -67,10 +72,11 @@ export class EntryService {
         kind: RekognitionJobs.updateEntries, payloadVersion: 1, resource: arn, payload, body: change.body, runAfter: now, createdAt: now,
       });
       await change.attach?.(tx, id);
-      return id;
+      return { jobId: id, revision: next };
     });
     // Committed: this node's runner may read the lines from memory (the store's copy is read after a crash or on another node).
     this.deps.jobsEnqueued(change.body && { jobId, body: change.body });
+    return revision;
   }
 
   /**

@@ -6,7 +6,8 @@ import type { TroveServices } from './services.js';
 /**
  * `POST /_trove/api/rekognition/datasets/{datasetArn}/imports` `{"format", "source", "images"?}`
  * (202): imports a COCO file or a YOLO archive from the object store as one change of the
- * dataset (UPDATE_IN_PROGRESS → UPDATE_COMPLETE | UPDATE_FAILED, as UpdateDatasetEntries).
+ * dataset (UPDATE_IN_PROGRESS → UPDATE_COMPLETE | UPDATE_FAILED, as UpdateDatasetEntries). The
+ * answer's `revision` is the one the import will be, where what it left out is read.
  */
 export function startDatasetImport(services: TroveServices): Operation<StartDatasetImportInput> {
   return {

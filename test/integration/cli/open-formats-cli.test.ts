@@ -9,8 +9,9 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
-import { IMPORT_POLLING } from '../../../src/cli/commands/import.js';
+import { IMPORT_POLLING, leftOutOf } from '../../../src/cli/commands/import.js';
 import { applySync, planSync, readLocal } from '../../../src/client/agentcore-sync.js';
+import { DatasetHistoryClient } from '../../../src/client/dataset-history-client.js';
 import { settle } from '../../../src/client/local-import.js';
 import { TroveApiClient } from '../../../src/client/trove-api-client.js';
 import { allExamples, predefined, settled as acSettled } from '../../harness/agentcore.js';
@@ -115,6 +116,13 @@ describe.each(BACKENDS)('bin/trove export, import, sync (%s)', (backend) => {
       revision: 2, conversion: { images: 1, boxes: 1, boxesLeftOut: 2, leftOut: { UNKNOWN_IMAGE: 1, UNKNOWN_CATEGORY: 1 } },
       leftOut: [{ problem: 'LEFT_OUT', reason: 'UNKNOWN_IMAGE' }, { problem: 'LEFT_OUT', reason: 'UNKNOWN_CATEGORY' }],
     });
+    // The command reads the revision the server answered; from a server that answers none, the
+    // newest revision whose source is the import's: here the same.
+    const history = new DatasetHistoryClient(new TroveApiClient({ endpoint: server.url, region: 'us-east-1', credentials: TEST_CREDENTIALS }));
+    const read = { revision: 2, conversion: { boxesLeftOut: 2 }, leftOut: [{ reason: 'UNKNOWN_IMAGE' }, { reason: 'UNKNOWN_CATEGORY' }] };
+    expect(await leftOutOf(history, target, 2)).toMatchObject(read);
+    expect(await leftOutOf(history, target, 'COCO upload left-out.json')).toMatchObject(read);
+    expect(await leftOutOf(history, target, 'COCO upload other.json')).toEqual({ leftOutUnread: 'no revision of the last 10 came from COCO upload other.json' });
 
     const report = await trove('datasets', 'report', '--dataset-arn', target, '--revision', '2');
     expect(report).toMatchObject({ code: 0 });

@@ -59,7 +59,8 @@ describe.each(BACKENDS)('what an import\'s conversion left out, in the revision\
     const client = server.rekognition();
     const arn = await newDataset(client);
     const uri = putObject(server, 'left-out', 'boxes.coco.json', JSON.stringify(coco));
-    await exchange.startImport(arn, 'COCO', uri, 's3://left-out/');
+    // The answer names the revision the import will be: the dataset's second.
+    expect(await exchange.startImport(arn, 'COCO', uri, 's3://left-out/')).toMatchObject({ revision: 2, status: 'UPDATE_IN_PROGRESS', source: uri });
     expect((await settled(client, arn)).Status).toBe('UPDATE_COMPLETE');
     // The import itself: the two images, the one box that could be placed.
     expect((await allEntries(client, { DatasetArn: arn })).map((entry) => carried(JSON.stringify(entry)))).toEqual([
@@ -95,13 +96,14 @@ describe.each(BACKENDS)('what an import\'s conversion left out, in the revision\
     ]);
     const client = server.rekognition();
     const arn = await newDataset(client);
-    expect(await exchange.uploadImport(arn, 'YOLO', file('sized.tar', tar))).toMatchObject({ source: 'upload sized.tar' });
+    const accepted = await exchange.uploadImport(arn, 'YOLO', file('sized.tar', tar));
+    expect(accepted).toMatchObject({ revision: 2, source: 'upload sized.tar' });
     expect((await settled(client, arn)).Status).toBe('UPDATE_COMPLETE');
     expect((await allEntries(client, { DatasetArn: arn })).map((entry) => carried(JSON.stringify(entry)).sourceRef)).toEqual(['s3://left-out/a.png']);
 
     const [revision] = (await history.listRevisions(arn, { maxResults: 1 })).revisions;
     expect(revision).toMatchObject({
-      source: 'YOLO upload sized.tar',
+      revision: accepted.revision, source: 'YOLO upload sized.tar',
       conversion: {
         images: 1, boxes: 1, imagesLeftOut: 2, boxesLeftOut: 4,
         leftOut: { UNKNOWN_CATEGORY: 1, IMAGE_SIZE_UNREADABLE: 2, BOXES_OF_LEFT_OUT_IMAGE: 3 },
@@ -126,17 +128,40 @@ describe.each(BACKENDS)('what an import\'s conversion left out, in the revision\
     const coco = { images: [{ id: 1, file_name: 'a.png', width: 10, height: 10 }], categories: [{ id: 1, name: 'cat' }], annotations: [{ id: 3, image_id: 1, category_id: 1, bbox: [1, 1, 2, 2] }] };
     const client = server.rekognition();
     const arn = await newDataset(client);
-    await exchange.uploadImport(arn, 'COCO', file('nowhere.json', JSON.stringify(coco)));
+    const accepted = await exchange.uploadImport(arn, 'COCO', file('nowhere.json', JSON.stringify(coco)));
     const done = await settled(client, arn);
     expect(done.Status).toBe('UPDATE_FAILED');
     const [failed, created] = (await history.listRevisions(arn)).revisions;
+    // A failed import is the revision its acceptance answered, too.
     expect(failed).toMatchObject({
-      status: 'FAILED', source: 'COCO upload nowhere.json',
+      revision: accepted.revision, status: 'FAILED', source: 'COCO upload nowhere.json',
       conversion: { images: 0, boxes: 0, imagesLeftOut: 1, boxesLeftOut: 1, leftOut: { NO_IMAGE_LOCATION: 1, BOXES_OF_LEFT_OUT_IMAGE: 1 } },
     });
     expect(await report(arn, failed.revision)).toEqual([{
       problem: 'LEFT_OUT', reason: 'NO_IMAGE_LOCATION', message: 'image 1 (a.png): no s3:// location; give the images\' prefix (--images s3://bucket/prefix/)',
     }]);
     expect(created.conversion).toBeUndefined();
+  });
+
+  it('each import answers the revision it makes: two files of the same name, one after the other, each read at its own', async () => {
+    // The second import's file leaves out what the first did not: read by source (the newest
+    // revision of `COCO upload same.json`), the first import would be shown the second's.
+    const image = { id: 1, file_name: 'a.png', width: SIZE.width, height: SIZE.height };
+    const first = { images: [image], categories: [{ id: 1, name: 'cat' }], annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [1, 2, 3, 4] }] };
+    const second = { ...first, annotations: [...first.annotations, { id: 2, image_id: 7, category_id: 1, bbox: [1, 2, 3, 4] }] };
+    const client = server.rekognition();
+    // A change that is no import first, so that the imports' revisions are not the dataset's first changes.
+    const arn = await newDataset(client, [JSON.stringify({ 'source-ref': 's3://left-out/b.png' })]);
+    const one = await exchange.uploadImport(arn, 'COCO', file('same.json', JSON.stringify(first)), 's3://left-out/');
+    expect((await settled(client, arn)).Status).toBe('UPDATE_COMPLETE');
+    const two = await exchange.uploadImport(arn, 'COCO', file('same.json', JSON.stringify(second)), 's3://left-out/');
+    expect((await settled(client, arn)).Status).toBe('UPDATE_COMPLETE');
+
+    const [made2, made1] = (await history.listRevisions(arn, { maxResults: 2 })).revisions;
+    expect([one.revision, two.revision]).toEqual([made1.revision, made2.revision]);
+    expect([made1.source, made2.source]).toEqual(['COCO upload same.json', 'COCO upload same.json']);
+    expect((await history.report(arn, one.revision!)).revision).toMatchObject({ revision: made1.revision, conversion: { boxesLeftOut: 0 } });
+    expect(leftOut(await report(arn, one.revision!))).toEqual([]);
+    expect(leftOut(await report(arn, two.revision!))).toEqual([{ problem: 'LEFT_OUT', reason: 'UNKNOWN_IMAGE', message: 'annotation 2: no image with id 7' }]);
   });
 });
