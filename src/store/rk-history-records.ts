@@ -46,7 +46,7 @@ export interface RevisionRecord extends RevisionCounts {
 /**
  * What a COCO or YOLO conversion made and left out, counted in full: the ingest report lists the
  * left-out items themselves (within its bound). `leftOut`: counts by reason
- * (domain/exchange/import-lines.ts LEFT_OUT_REASONS).
+ * (domain/rekognition/history/left-out.ts LEFT_OUT_REASONS).
  */
 export interface ConversionSummary {
   images: number;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ExchangeClient } from '../../src/client/exchange-client.js';
 import { TroveApiClient } from '../../src/client/trove-api-client.js';
-import { LEFT_OUT_REASONS } from '../../src/domain/exchange/import-lines.js';
+import { LEFT_OUT_REASONS } from '../../src/domain/rekognition/history/left-out.js';
 import { tarEnd, tarEntry } from '../../src/lib/tar.js';
 import { CHROMIUM_MISSING, consoleSession } from '../harness/console-browser.js';
 import { putObject } from '../harness/console-fixtures.js';

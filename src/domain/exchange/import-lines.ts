@@ -1,3 +1,6 @@
+import { LEFT_OUT_REASONS } from '../rekognition/history/left-out.js';
+import type { ConversionCounts, LeftOut, LeftOutReason } from '../rekognition/history/left-out.js';
+
 // Manifest lines made from other formats (COCO, YOLO): the Ground Truth lines an
 // UpdateDatasetEntries change would carry for the same images, so an import goes through exactly
 // the validation, limits and errors of a change (AWS's own guide converts COCO the same way).
@@ -22,46 +25,8 @@ export interface ImportImage {
   readonly imageLabels: readonly string[];
 }
 
-/**
- * Why a conversion left something out of the lines it made: the reason code an import's ingest
- * report gives each left-out item (GetDatasetIngestReport, `problem: LEFT_OUT`) and counts by.
- * `what` is the kind of thing left out; BOXES_OF_LEFT_OUT_IMAGE is only counted (its image is the
- * item listed).
- */
-export const LEFT_OUT_REASONS = {
-  UNKNOWN_IMAGE: { what: 'box', meaning: 'a COCO annotation whose image_id names no image of the file' },
-  UNKNOWN_CATEGORY: { what: 'box', meaning: 'a box whose class is not in the file (COCO category_id, YOLO class index not in data.yaml)' },
-  INVALID_BOX: { what: 'box', meaning: 'a box without coordinates (COCO bbox [x, y, width, height], YOLO "class cx cy w h")' },
-  INVALID_CATEGORY: { what: 'category', meaning: 'a COCO category without an integer id and a name of 1 to 255 characters' },
-  INVALID_IMAGE_ID: { what: 'image', meaning: 'a COCO image with a missing, repeated or over-long id' },
-  NO_IMAGE_LOCATION: { what: 'image', meaning: 'an image no s3:// location could be made for (give the images\' prefix)' },
-  IMAGE_LOCATION_TOO_LONG: { what: 'image', meaning: 'an image whose s3:// location is longer than an S3 key can be' },
-  IMAGE_SIZE_UNREADABLE: { what: 'image', meaning: 'an image with boxes whose size is neither given nor readable (missing, or not a PNG or JPEG)' },
-  LABEL_FILE_WITHOUT_IMAGE: { what: 'image', meaning: 'a YOLO label file no image pairs with' },
-  BOXES_OF_LEFT_OUT_IMAGE: { what: 'box', meaning: 'the boxes of an image left out (counted; the image is listed)' },
-} as const;
-
-export type LeftOutReason = keyof typeof LEFT_OUT_REASONS;
-
-/** One thing a conversion left out: its reason, what it was in the source's words, and the image's s3:// location where one is known. */
-export interface LeftOut {
-  readonly reason: LeftOutReason;
-  readonly message: string;
-  readonly sourceRef?: string;
-}
-
 /** What a conversion read and left out; printed by `trove import`, recorded with the revision by the import job. */
-export interface ImportStats {
-  /** Images (lines) produced. */
-  images: number;
-  /** Boxes produced. */
-  boxes: number;
-  /** Boxes or labels left out: their image, or their class, is unknown to the source; or they have no box. */
-  skippedBoxes: number;
-  /** Images left out: no s3:// location could be made for them, or (YOLO) their size could not be read. */
-  skippedImages: number;
-  /** Everything left out, counted by reason (complete, however many there are). */
-  leftOut: Partial<Record<LeftOutReason, number>>;
+export interface ImportStats extends ConversionCounts {
   /** Examples of what was left out, at most a few, for the summary. */
   problems: string[];
   /** Times the source was read (COCO reads its annotations again when they do not fit the memory budget). */

@@ -2,9 +2,9 @@
 // number, source-ref and reason in plain words, each entry written with errors with its codes
 // explained. The words are Trove's own tables (src/domain/rekognition/manifest/error-codes.ts),
 // the same the entry view uses. An import's report starts with what its conversion left out,
-// each item with its reason (import-lines.ts LEFT_OUT_REASONS). Pure: no DOM, no React.
+// each item with its reason (src/domain/rekognition/history/left-out.ts LEFT_OUT_REASONS). Pure: no DOM, no React.
 
-import { LEFT_OUT_REASONS } from '../../../../src/domain/exchange/import-lines.js';
+import { LEFT_OUT_REASONS } from '../../../../src/domain/rekognition/history/left-out.js';
 import { DROP_REASONS } from '../../../../src/domain/rekognition/manifest/error-codes.js';
 import type { DropReasonSpec } from '../../../../src/domain/rekognition/manifest/error-codes.js';
 import { plural } from '../../lib/format.js';

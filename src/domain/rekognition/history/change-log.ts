@@ -1,6 +1,6 @@
 import type { EntryRow } from '../../../store/records.js';
 import type { ConversionSummary, RevisionCounts, RevisionStatus } from '../../../store/rk-history-records.js';
-import type { ImportStats, LeftOut } from '../../exchange/import-lines.js';
+import type { ConversionCounts, LeftOut } from './left-out.js';
 import type { Repositories } from '../../../store/store.js';
 import type { IngestObserver, IngestResult } from '../ingest.js';
 import type { DropReason } from '../manifest/error-codes.js';
@@ -43,7 +43,7 @@ export class ChangeLog implements IngestObserver {
   }
 
   /** What an import's conversion made and left out, in full (its items may pass the report's bound). */
-  converted(stats: ImportStats): void {
+  converted(stats: ConversionCounts): void {
     this.#conversion = {
       images: stats.images, boxes: stats.boxes, imagesLeftOut: stats.skippedImages, boxesLeftOut: stats.skippedBoxes, leftOut: { ...stats.leftOut },
     };

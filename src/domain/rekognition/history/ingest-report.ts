@@ -7,7 +7,7 @@
 
 import { DROP_REASONS, dropMessage } from '../manifest/error-codes.js';
 import type { DropReason } from '../manifest/error-codes.js';
-import type { LeftOut, LeftOutReason } from '../../exchange/import-lines.js';
+import type { LeftOut, LeftOutReason } from './left-out.js';
 import { MAX_LINE_CHARS } from '../manifest/validate-line.js';
 import type { ReportPart } from '../../../store/rk-history-records.js';
 
