@@ -1,4 +1,5 @@
 import type { EntryFilter } from '../records.js';
+import { RecentValues } from '../../lib/recent-values.js';
 import { placeholders } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor, SqlValue, TrigramStatistics } from './sql-driver.js';
 import { allOf, gramQuery } from './source-ref-grams.js';
@@ -103,10 +104,10 @@ interface Condition { readonly sql: string; readonly params: readonly SqlValue[]
  */
 export class RkEntryListing {
   #statistics: { read: number; value: Promise<TrigramStatistics | undefined> } | undefined;
-  /** Rows per dataset and label in its committed revision, as read at `read` (#labelRows). */
-  readonly #labelCounts = new Map<string, { read: number; rows: number }>();
-  /** PostgreSQL's ordered index: postings per dataset and bucket, as read at `read` (#bucketSizes). */
-  readonly #sizes = new Map<string, { read: number; size: BucketSize }>();
+  /** Rows per dataset and label in its committed revision (#labelRows). */
+  readonly #labelCounts = new RecentValues<number>(STATISTICS_TTL_MS, MAX_CACHED_LABELS);
+  /** PostgreSQL's ordered index: postings per dataset and bucket (#bucketSizes). */
+  readonly #sizes = new RecentValues<BucketSize>(STATISTICS_TTL_MS, MAX_CACHED_SIZES);
   /** PostgreSQL's ordered index: small buckets' postings per dataset and bucket, up to the progress mark they were read at (#fromPostings). */
   readonly #kept = new Map<string, { upTo: number; ids: number[] }>();
   /** The postings in #kept (#keep, #drop). */
@@ -287,8 +288,8 @@ export class RkEntryListing {
     const sizes = new Map<number, BucketSize>();
     const missing: number[] = [];
     for (const bucket of buckets) {
-      const known = this.#sizes.get(`${datasetId}:${bucket}`);
-      if (known && now - known.read <= STATISTICS_TTL_MS) sizes.set(bucket, known.size);
+      const known = this.#sizes.fresh(`${datasetId}:${bucket}`, now);
+      if (known) sizes.set(bucket, known);
       else missing.push(bucket);
     }
     if (missing.length === 0) return sizes;
@@ -299,12 +300,10 @@ export class RkEntryListing {
   /** Notes the sizes of `buckets` read at `now` (`read`: those that have postings); returns them. */
   #noteSizes(datasetId: number, buckets: readonly number[], read: readonly BucketSize[], now: number): Map<number, BucketSize> {
     const byBucket = new Map(read.map((size) => [size.bucket, size]));
-    // Bounded: a cache of recent substrings' windows, dropped whole when it grows past its size.
-    if (this.#sizes.size > MAX_CACHED_SIZES) this.#sizes.clear();
     const noted = new Map<number, BucketSize>();
     for (const bucket of buckets) {
       const size = byBucket.get(bucket) ?? { bucket, postings: 0, chunks: 0 };
-      this.#sizes.set(`${datasetId}:${bucket}`, { read: now, size });
+      this.#sizes.note(`${datasetId}:${bucket}`, size, now);
       noted.set(bucket, size);
     }
     return noted;
@@ -583,25 +582,23 @@ export class RkEntryListing {
     const now = Date.now();
     const key = (label: string) => `${datasetId}:${label}`;
     let total = 0;
-    const missing = labels.filter((label) => {
-      const known = this.#labelCounts.get(key(label));
-      if (known && now - known.read <= STATISTICS_TTL_MS) total += known.rows;
-      return !known || now - known.read > STATISTICS_TTL_MS;
-    });
-    if (missing.length > 0) {
-      const rows = await this.db.all<{ label: string; n: number }>(
-        `SELECT label, entry_count AS n FROM rk_labels WHERE dataset_id = ? AND label IN (${placeholders(missing.length)})`,
-        [datasetId, ...missing],
-      );
-      const read = new Map(rows.map((row) => [row.label, Number(row.n)]));
-      // Bounded: recent labels' counts, dropped whole when they grow past the size (as #sizes).
-      if (this.#labelCounts.size > MAX_CACHED_LABELS) this.#labelCounts.clear();
-      // (A label without a counter row has no rows: 0, noted too.)
-      for (const label of missing) {
-        const rows = read.get(label) ?? 0;
-        this.#labelCounts.set(key(label), { read: now, rows });
-        total += rows;
-      }
+    const missing: string[] = [];
+    for (const label of labels) {
+      const known = this.#labelCounts.fresh(key(label), now);
+      if (known === undefined) missing.push(label);
+      else total += known;
+    }
+    if (missing.length === 0) return total;
+    const rows = await this.db.all<{ label: string; n: number }>(
+      `SELECT label, entry_count AS n FROM rk_labels WHERE dataset_id = ? AND label IN (${placeholders(missing.length)})`,
+      [datasetId, ...missing],
+    );
+    const read = new Map(rows.map((row) => [row.label, Number(row.n)]));
+    // (A label without a counter row has no rows: 0, noted too.)
+    for (const label of missing) {
+      const count = read.get(label) ?? 0;
+      this.#labelCounts.note(key(label), count, now);
+      total += count;
     }
     return total;
   }

@@ -167,10 +167,10 @@ export class SqliteDriver implements SqlDriver {
   /** BEGIN, `fn`, COMMIT (ROLLBACK if anything throws); the caller holds the mutex. */
   async #inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const started = performance.now();
-    timed(this.#observer, 'control', () => exec(this.#writer, 'BEGIN IMMEDIATE'));
+    timed(this.#observer, 'control', () => this.#writer.exec('BEGIN IMMEDIATE'));
     try {
       const result = await fn(this.#writerExec);
-      timed(this.#observer, 'control', () => exec(this.#writer, 'COMMIT'));
+      timed(this.#observer, 'control', () => this.#writer.exec('COMMIT'));
       this.#observer.transaction('commit', performance.now() - started);
       this.#checkpointer?.committed();
       return result;
@@ -233,10 +233,6 @@ function storage<T>(fn: () => T): T {
   } catch (error) {
     throw unavailableOr(error);
   }
-}
-
-function exec(db: Database.Database, sql: string): void {
-  storage(() => db.exec(sql));
 }
 
 /** Runs `fn` (a storage call, synchronous) and reports its time as one statement of `kind`. */

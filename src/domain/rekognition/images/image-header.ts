@@ -4,7 +4,7 @@
 
 import { crc32 } from 'node:zlib';
 
-import { jpegCompleteInBytes } from './jpeg-end.js';
+import { jpegCompleteInBytes, TAIL_BYTES } from './jpeg-end.js';
 import type { JpegHead } from './jpeg-frame.js';
 import { jpegFrame } from './jpeg-frame.js';
 import type { HeaderResult, ImageFormat } from './jpeg-frame.js';
@@ -62,7 +62,7 @@ export function headerOfBytes(bytes: Buffer): HeaderResult | { kind: 'other'; wh
   const header = format === 'PNG' ? pngHeader(bytes) : jpegFrame(bytes, 0, 2, bytes.length, head);
   // Every byte is at hand, so the walk never asks for more; a header past the end is a truncated file.
   if (header.kind === 'need') return { kind: 'invalid', detail: 'The JPEG file ends before its frame header (truncated or corrupt).' };
-  if (header.kind === 'image' && !(header.format === 'PNG' ? hasPngEnd(bytes.subarray(Math.max(0, bytes.length - 1024))) : jpegCompleteInBytes(bytes, head))) {
+  if (header.kind === 'image' && !(header.format === 'PNG' ? hasPngEnd(bytes.subarray(Math.max(0, bytes.length - TAIL_BYTES))) : jpegCompleteInBytes(bytes, head))) {
     return { kind: 'invalid', detail: `The ${header.format} file is truncated (its end marker is missing).` };
   }
   return header;
