@@ -1,14 +1,17 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './embedded-postgres.js';
 
-/** Debian's PgBouncer (`apt-get install pgbouncer`; .ci/run installs it). TROVE_PGBOUNCER names another binary. */
-export const PGBOUNCER = process.env.TROVE_PGBOUNCER ?? 'pgbouncer';
+/**
+ * Debian's PgBouncer (`apt-get install pgbouncer`; .ci/run installs it), in /usr/sbin, which a
+ * non-root PATH may lack; TROVE_PGBOUNCER names another binary.
+ */
+export const PGBOUNCER = process.env.TROVE_PGBOUNCER ?? (existsSync('/usr/sbin/pgbouncer') ? '/usr/sbin/pgbouncer' : 'pgbouncer');
 
 /** Why PgBouncer tests cannot run here, or undefined when they can. */
 export function pgbouncerMissing(): string | undefined {
