@@ -36,6 +36,7 @@ export async function createStore(config: StoreConfig): Promise<Store> {
   const store = config.databaseUrl
     ? storeOn(new PostgresDriver({
       url: config.databaseUrl, poolSize: config.databasePoolSize ?? 10, onConnectionError: config.onConnectionError, observer: config.sqlObserver?.('postgres'),
+      onWarning: config.onWarning,
     }), options)
     : storeOn(await openDatabase(config.dataDir, config.sqliteSynchronous, config.onWarning, config.sqlObserver?.('sqlite')), options);
   try {

@@ -16,6 +16,8 @@ export interface PostgresDriverConfig {
   readonly onConnectionError?: (error: Error) => void;
   /** Sees each statement's, transaction's and connection wait's time (for the metrics). */
   readonly observer?: SqlObserver;
+  /** Things worth an operator's attention found while migrating (applyMigrations); for logging. */
+  readonly onWarning?: (message: string) => void;
 }
 
 const dialect: SqlDialect = {
@@ -52,6 +54,7 @@ export class PostgresDriver implements SqlDriver {
   readonly #statistics: PlannerStatistics;
   readonly #poolSize: number;
   readonly #observer: SqlObserver;
+  readonly #onWarning: (message: string) => void;
   /** Writes refused because the session was read-only (SQLSTATE 25006), so far. */
   #readOnlyRefusals = 0;
   /** How many such refusals there had been when each pooled session was opened. */
@@ -61,6 +64,7 @@ export class PostgresDriver implements SqlDriver {
     const report = config.onConnectionError ?? (() => undefined);
     this.#poolSize = config.poolSize;
     this.#observer = config.observer ?? UNOBSERVED;
+    this.#onWarning = config.onWarning ?? (() => undefined);
     this.#pool = new pg.Pool({
       connectionString: config.url,
       max: config.poolSize,
@@ -87,7 +91,9 @@ export class PostgresDriver implements SqlDriver {
       // it); a Parallel Append may interleave them, and the LIMIT would then cut the wrong rows.
       // Trove's statements read pages and counters, where parallel workers bring nothing. A SET
       // rather than a startup option, which connection poolers such as PgBouncer refuse; the
-      // client sends it before any statement it is given.
+      // client sends it before any statement it is given. Behind a transaction pooler it reaches
+      // one server session only: migration makes it the role's default in the database as well
+      // (migrate.ts, defaultToSerialPlans), which every session opened later starts with.
       client.query('SET max_parallel_workers_per_gather = 0').catch(() => undefined);
     });
     this.#statistics = new PlannerStatistics((table) => this.#withClient(async (client) => {
@@ -193,7 +199,8 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async migrate(): Promise<void> {
-    await this.#withClient((client) => applyMigrations(client));
+    const { warnings } = await this.#withClient((client) => applyMigrations(client));
+    for (const warning of warnings) this.#onWarning(warning);
   }
 
   async close(): Promise<void> {

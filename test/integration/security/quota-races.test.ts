@@ -1,10 +1,11 @@
-import { CreateProjectCommand, DescribeProjectsCommand } from '@aws-sdk/client-rekognition';
+import { CreateProjectCommand } from '@aws-sdk/client-rekognition';
 import { CreateDatasetCommand, ListDatasetsCommand, ListTagsForResourceCommand, TagResourceCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inline, predefined, settled } from '../../harness/agentcore.js';
 import { BACKENDS, POSTGRES_SELECTED } from '../../harness/backends.js';
 import { emptyDataset, historyClient, update } from '../../harness/history.js';
 import { rawSql } from '../../harness/raw-sql.js';
+import { outcomes, raceCreateProjects } from '../../harness/quota-race.js';
 import { classificationLine } from '../../harness/rekognition.js';
 import { eventually, startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
@@ -30,12 +31,6 @@ async function unheld<T>(call: Promise<T>): Promise<T> {
   }
 }
 
-/** The settled outcomes of racing calls: how many succeeded, and the names of the errors of the rest. */
-function outcomes(results: PromiseSettledResult<unknown>[]): { succeeded: number; errors: string[] } {
-  const errors = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).name] : []));
-  return { succeeded: results.length - errors.length, errors };
-}
-
 /**
  * Creators racing past a small quota get exactly the quota, whatever node each reaches: on
  * PostgreSQL two nodes on one database, each with its own pool, so the counting transactions
@@ -56,10 +51,8 @@ describe.each(BACKENDS)('quotas under concurrent creators (%s)', (backend) => {
 
   it('lets exactly the projects-per-account quota of racing CreateProject calls in', async () => {
     for (const region of REGIONS) {
-      const clients = [first, second].map((server) => server.rekognition({ region, maxAttempts: 1 }));
-      const results = await Promise.allSettled(Array.from({ length: RACERS }, (_, i) => clients[i % 2].send(new CreateProjectCommand({ ProjectName: `race-${i}` }))));
-      expect(outcomes(results), region).toEqual({ succeeded: LIMIT, errors: Array(RACERS - LIMIT).fill('LimitExceededException') });
-      expect((await clients[1].send(new DescribeProjectsCommand({}))).ProjectDescriptions, region).toHaveLength(LIMIT);
+      expect(await raceCreateProjects([first, second], region, RACERS), region)
+        .toEqual({ succeeded: LIMIT, errors: Array(RACERS - LIMIT).fill('LimitExceededException'), described: LIMIT });
     }
   });
 
