@@ -49,6 +49,12 @@ export interface IngestObserver {
   dropped(lineNumber: number, reason: DropReason, sourceRef?: string, text?: string): void;
   /** An entry written with errors: the codes of its cl-errors, in the order found (repeats included). */
   wroteWithErrors(lineNumber: number, sourceRef: string, codes: readonly string[]): void;
+  /**
+   * The totals of the ingest (lines read, dropped, ...) when it ends, also when it stops early (a
+   * terminal error such as too many labels, a line past a limit, an unreadable file): a change
+   * that failed after reading lines says how many it read, and one with none read says 0.
+   */
+  ingested?(result: IngestResult): void;
 }
 
 export interface IngestOptions {
@@ -180,15 +186,19 @@ export async function ingestLines(lines: LineSource, write: WriteChunk, options:
     }
   };
 
-  for await (const item of lines) {
-    if (!isBatch(item)) {
-      if (take(item)) await flushFull();
-      continue;
+  try {
+    for await (const item of lines) {
+      if (!isBatch(item)) {
+        if (take(item)) await flushFull();
+        continue;
+      }
+      for (const line of item) if (take(line)) await flushFull();
     }
-    for (const line of item) if (take(line)) await flushFull();
+    await flush();
+    return result;
+  } finally {
+    observer?.ingested?.(result);
   }
-  await flush();
-  return result;
 }
 
 /** The reason counted for a line whose source-ref an earlier line of the same change already used. */

@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { CreateDatasetCommand, CreateProjectCommand } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentEntries, emptyDataset, entriesAt, historyClient, update } from '../../harness/history.js';
-import { classificationLine, detectionLine } from '../../harness/rekognition.js';
+import { classificationLine, detectionLine, settled } from '../../harness/rekognition.js';
 import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
 
@@ -47,6 +50,24 @@ describe('bin/trove datasets', () => {
     expect(created).toBe('snapshot cli-v1: revision 2, 7 entries\n');
     const { stdout: listed } = await trove('snapshots', '--dataset-arn', arn, '--json');
     expect(JSON.parse(listed).snapshots).toEqual([expect.objectContaining({ name: 'cli-v1', revision: 2 })]);
+  });
+
+  it('says that a failed change read no line, with its reason, rather than only counting 0 lines', async () => {
+    const client = server.rekognition();
+    const path = join(server.dataDir, 'buckets', 'cli-gone', 'gone.manifest');
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, classificationLine(ref('g'), 'cat'));
+    const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'cli-gone' }));
+    server.trove.runner.pause();
+    const { DatasetArn } = await client.send(new CreateDatasetCommand({
+      ProjectArn, DatasetType: 'TRAIN', DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: 'cli-gone', Name: 'gone.manifest' } } },
+    }));
+    rmSync(path);
+    server.trove.runner.resume();
+    expect((await settled(client, DatasetArn!)).Status).toBe('CREATE_FAILED');
+    const { stdout } = await trove('report', '--dataset-arn', DatasetArn!, '--revision', '1');
+    expect(stdout).toContain('failed before reading any line: ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT: '
+      + 'The manifest file extension or contents are invalid: s3://cli-gone/gone.manifest no longer exists.\n');
   });
 
   it('diffs against a snapshot and restores it, waiting for the job', async () => {

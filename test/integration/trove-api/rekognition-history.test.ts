@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   CreateDatasetCommand, CreateProjectCommand, DeleteDatasetCommand, DescribeDatasetCommand, DistributeDatasetEntriesCommand,
@@ -111,6 +111,47 @@ describe.each(BACKENDS)('Rekognition history and snapshots through /_trove/api (
     expect((await report(DatasetArn!, 1)).map((item) => ['lineNumber' in item && item.lineNumber, item.problem === 'DROPPED' ? item.reason : item.problem])).toEqual([
       [4, 'DUPLICATE_SOURCE_REF'], [13, 'MISSING_SOURCE_REF'],
     ]);
+  });
+
+  it('keeps a change that failed reading its file: the reason, and the lines it read before it stopped (none when unreadable)', async () => {
+    const { ProjectArn } = await client.send(new CreateProjectCommand({ ProjectName: 'history-unreadable' }));
+    const manifest = (name: string, ...items: string[]) => {
+      const path = join(server.dataDir, 'buckets', 'history-unreadable', name);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, items.join('\n'));
+      return path;
+    };
+    const create = async (name: string) => (await client.send(new CreateDatasetCommand({
+      ProjectArn, DatasetType: name.startsWith('gone') ? 'TEST' : 'TRAIN',
+      DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: 'history-unreadable', Name: name } } },
+    }))).DatasetArn!;
+
+    // Gone between the request (which checked it) and the job: nothing read.
+    const gone = manifest('gone.manifest', cat('u1'));
+    server.trove.runner.pause();
+    const goneArn = await create('gone.manifest');
+    rmSync(gone);
+    server.trove.runner.resume();
+    expect((await settled(client, goneArn)).Status).toBe('CREATE_FAILED');
+    const [unread] = (await history.listRevisions(goneArn)).revisions;
+    expect(unread).toMatchObject({
+      revision: 1, operation: 'CreateDataset', status: 'FAILED', source: 's3://history-unreadable/gone.manifest', entryCount: 0,
+      failure: { code: 'ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT' },
+      counts: { linesReceived: 0, linesDropped: 0, entriesAdded: 0 }, report: { items: 0, omitted: 0 },
+    });
+    expect(unread.failure!.message).toContain('s3://history-unreadable/gone.manifest no longer exists');
+
+    // Stopped at its fourth line (an image in another bucket): three lines read before, one dropped.
+    manifest('two-buckets.manifest', cat('u2'), 'not json', cat('u3'), classificationLine('s3://elsewhere/u4.jpg', 'cat'), cat('u5'));
+    const twoArn = await create('two-buckets.manifest');
+    expect((await settled(client, twoArn)).Status).toBe('CREATE_FAILED');
+    const [stopped] = (await history.listRevisions(twoArn)).revisions;
+    expect(stopped).toMatchObject({
+      revision: 1, status: 'FAILED', failure: { code: 'ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS' }, entryCount: 0,
+      counts: { linesReceived: 4, linesDropped: 1, entriesAdded: 0 }, report: { items: 1, omitted: 0 },
+    });
+    expect((await report(twoArn, 1)).map((item) => ['lineNumber' in item && item.lineNumber, item.problem === 'DROPPED' ? item.reason : item.problem]))
+      .toEqual([[2, 'INVALID_JSON']]);
   });
 
   it('keeps a failed change as a revision with its reason and report, the entries as they were', async () => {

@@ -36,4 +36,12 @@ describe('report rows: an ingest report as a person reads it', () => {
     expect(reportIntro({ status: 'COMPLETE', counts: { ...ZERO, linesReceived: 3 }, report: { items: 0, omitted: 0 } })).toBe('Every line of this change became an entry without errors.');
     expect(reportIntro({ status: 'COMPLETE', counts: ZERO, report: { items: 0, omitted: 0 } })).toBe('This revision read no lines, so it has no ingest report.');
   });
+
+  it('says that a failed change without report items wrote nothing: before reading any line, or after clean lines', () => {
+    const failure = { code: 'ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT', message: 'gone' };
+    expect(reportIntro({ status: 'FAILED', failure, counts: ZERO, report: { items: 0, omitted: 0 } }))
+      .toBe('The change failed before reading any line, so it applied nothing and has no ingest report.');
+    expect(reportIntro({ status: 'FAILED', failure: { code: 'ERROR_MANIFEST_TOO_MANY_LABELS', message: '' }, counts: { ...ZERO, linesReceived: 3 }, report: { items: 0, omitted: 0 } }))
+      .toBe('The change failed after reading 3 lines, none dropped or with errors, so none of its entries were written.');
+  });
 });

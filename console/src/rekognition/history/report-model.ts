@@ -74,6 +74,12 @@ export function reportIntro(revision: Pick<RevisionWire, 'status' | 'failure' | 
   const { linesReceived, linesDropped, entriesWithErrors } = revision.counts;
   const converted = revision.conversion ? `${conversionIntro(revision.conversion)} ` : '';
   if (revision.report.items === 0 && revision.report.omitted === 0) {
+    // A failed change wrote nothing, whatever its lines were: its failure (shown above) says why.
+    if (revision.status === 'FAILED') {
+      return converted + (linesReceived > 0
+        ? `The change failed after reading ${plural(linesReceived, 'line', 'lines')}, none dropped or with errors, so none of its entries were written.`
+        : 'The change failed before reading any line, so it applied nothing and has no ingest report.');
+    }
     return converted + (linesReceived > 0 ? 'Every line of this change became an entry without errors.' : 'This revision read no lines, so it has no ingest report.');
   }
   const failed = revision.status === 'FAILED'

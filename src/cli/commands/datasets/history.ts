@@ -49,7 +49,8 @@ export const reportCommand: DatasetsSubcommand = {
     const dropped = items.filter((item) => item.problem === 'DROPPED').length;
     out(`revision ${r.revision} (${r.operation}, ${status(r)}): ${counted(r.counts.linesReceived, 'line')}, ${r.counts.linesDropped} dropped, `
       + `${counted(r.counts.entriesWithErrors, 'entry', 'entries')} with errors\n`);
-    if (r.failure) out(`failed: ${r.failure.code}: ${r.failure.message}\n`);
+    // A change can fail before it reads a line (its file unreadable, past a limit): say so, not only "0 lines".
+    if (r.failure) out(`failed${r.counts.linesReceived === 0 ? ' before reading any line' : ''}: ${r.failure.code}: ${r.failure.message}\n`);
     if (r.conversion) out(`${conversionSummary(r.conversion)}\n`);
     if (items.length > 0) out(columns(items.map(reportRow)));
     if (r.report.omitted > 0) out(`(${r.report.omitted} more items were not recorded: the report reached its size limit)\n`);

@@ -57,10 +57,14 @@ export class ChangeLog implements IngestObserver {
     this.#report.wroteWithErrors(lineNumber, sourceRef, codes);
   }
 
-  /** The totals of an ingest (lines read and dropped). */
+  /**
+   * The totals of the change's ingest (lines read and dropped), as far as it went: ingestLines
+   * reports them when it ends, also when a terminal error stops it. Set, not added: a transaction
+   * run again (PostgreSQL's read-only session, docs/architecture.md) ingests the change again.
+   */
   ingested(result: IngestResult): void {
-    this.#counts.linesReceived += result.lines;
-    this.#counts.linesDropped += result.dropped;
+    this.#counts.linesReceived = result.lines;
+    this.#counts.linesDropped = result.dropped;
   }
 
   /**

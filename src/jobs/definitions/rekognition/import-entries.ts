@@ -61,7 +61,6 @@ export async function importEntries(payload: UpdateEntriesPayload & { import: Im
       maxLabels: limits.maxLabelsPerDataset, checkImages: checker && liveImageCheck(checker, deps.imageChecks.concurrency), chunkLines: IMPORT_CHUNK,
       observer: writer.change,
     });
-    writer.change.ingested(result);
     rejection = terminalErrorCheck(result, limits);
     ctx.logger.info({ import: importSourceName(source), format: payload.import.format, ...stats, ...result }, 'import converted');
   } catch (error) {

@@ -40,7 +40,6 @@ export async function importManifest(
       oneBucket: true,
       observer: writer.change,
     });
-    writer.change.ingested(result);
     ctx.logger.info({ manifest: formatS3Uri(ref), ...result }, 'manifest imported');
     return result;
   } catch (error) {

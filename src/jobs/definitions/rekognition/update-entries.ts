@@ -53,7 +53,6 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
         result = await ingestLines(splitPieces(pieces(tx)), (rows) => writer.upsert(rows, tx), {
           maxLabels: limits.maxLabelsPerDataset, checkImages, observer: writer.change, chunkChars: CHANGE_CHUNK_CHARS,
         });
-        writer.change.ingested(result);
         const rejection = terminalErrorCheck(result, limits);
         if (rejection) throw rejection;
         await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
