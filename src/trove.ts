@@ -225,6 +225,7 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
     await app.listen({ host: config.host, port: config.port });
     runner.start();
     maintenance.start();
+    if (config.storeWriteProbeMs > 0) store.watchHealth(config.storeWriteProbeMs);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

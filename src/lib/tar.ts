@@ -94,6 +94,14 @@ export interface TarReadEntry {
   readonly name: string;
   readonly size: number;
   readonly body?: Buffer;
+  /** A kept file too large to hold: what `scanLarge`'s scanner made of its bytes, when one read them. */
+  readonly scanned?: number;
+}
+
+/** Reads a file's bytes piece by piece as they stream past (memory: its own state), then answers a number. */
+export interface TarScanner {
+  add(chunk: Buffer): void;
+  result(): number;
 }
 
 /** The archive is not a tar file, or ends in the middle of one. */
@@ -104,6 +112,11 @@ export interface TarReadOptions {
   readonly maxBody: number;
   /** Which files to read with their content (default: all up to maxBody); the others come as name and size. */
   readonly keep?: (name: string) => boolean;
+  /**
+   * For a kept file larger than maxBody: a scanner its bytes stream through instead of being
+   * skipped unseen (say, to count its lines), or undefined to skip it.
+   */
+  readonly scanLarge?: (name: string) => TarScanner | undefined;
 }
 
 /**
@@ -143,8 +156,17 @@ export async function* readTar(source: AsyncIterable<Uint8Array>, options: TarRe
       continue;
     }
     if (size > maxBody || !keep(name)) {
-      if (!(await input.skip(padded))) throw new TarFormatError(`The archive ends inside ${name}.`);
-      yield { name, size };
+      const scanner = size > maxBody && keep(name) ? options.scanLarge?.(name) : undefined;
+      if (!scanner) {
+        if (!(await input.skip(padded))) throw new TarFormatError(`The archive ends inside ${name}.`);
+        yield { name, size };
+        continue;
+      }
+      // The file's bytes pass through the scanner as they arrive; the block padding after them does not.
+      if (!(await input.skip(size, (chunk) => scanner.add(chunk))) || !(await input.skip(padded - size))) {
+        throw new TarFormatError(`The archive ends inside ${name}.`);
+      }
+      yield { name, size, scanned: scanner.result() };
       continue;
     }
     const data = await input.read(padded);
@@ -245,11 +267,16 @@ export class ByteReader {
     return this.#drop(want, out);
   }
 
-  /** Skips `n` bytes without keeping them; false when the stream ended first. */
-  async skip(n: number): Promise<boolean> {
+  /** Skips `n` bytes without keeping them (showing each piece to `see`, if given); false when the stream ended first. */
+  async skip(n: number, see?: (chunk: Buffer) => void): Promise<boolean> {
     let left = n;
     for (;;) {
       const taken = Math.min(left, this.#length);
+      if (see) for (let i = this.#head, shown = 0; shown < taken; i++) {
+        const piece = this.#chunks[i].subarray(0, taken - shown);
+        see(piece);
+        shown += piece.length;
+      }
       this.#drop(taken);
       left -= taken;
       if (left === 0) return true;

@@ -1,5 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { PNG_SIGNATURE, pngChunk } from '../../src/demo/raster.js';
+import { noise } from './phone-jpegs.js';
 
 // Tiny, real image files built in code (no binary fixtures in the repository).
 
@@ -20,6 +21,19 @@ export function png(width: number, height: number, options: { padding?: number }
   if (options.padding) parts.push(pngChunk('teXt', Buffer.alloc(options.padding, 0x20)));
   parts.push(pngChunk('IEND', Buffer.alloc(0)));
   return Buffer.concat(parts);
+}
+
+/**
+ * A 640x480 PNG whose image data is `dataBytes` of noise (as compressed pixels are, so a cut in
+ * it leaves no IEND chunk near the end). Not decodable; Trove reads only headers and trailers.
+ */
+export function noisyPng(dataBytes: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(640, 0);
+  ihdr.writeUInt32BE(480, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // colour type RGB
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', noise(dataBytes, 7)), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 function segment(marker: number, data: Buffer): Buffer {

@@ -10,7 +10,7 @@
 // image's size is needed: read from the image itself (`imageSize`). Coordinates are rounded to
 // 1/1,000,000 px, which undoes the floating-point noise of normalising and back.
 
-import type { TarReadEntry } from '../../lib/tar.js';
+import type { TarReadEntry, TarScanner } from '../../lib/tar.js';
 import { labelPathOf } from './yolo-export.js';
 import { ImportFormatError, manifestLine, skip, skipBoxesOfImage, underPrefix } from './import-lines.js';
 import type { ImportBox, ImportStats } from './import-lines.js';
@@ -72,12 +72,21 @@ export async function* yoloToLines(
     const name = relativeTo(root, normalise(file.name));
     if (!name.endsWith('.txt') || !inSegment(name, 'labels') || name.endsWith('/classes.txt')) continue;
     const image = images.get(name) ?? images.get(name.slice(name.indexOf('labels/')));
+    // A label file too large to hold (past the tar reader's limit) comes without its body; its
+    // rows were counted as it streamed past (`scanned`, see labelRowCounter) where the reader was
+    // asked to. Never taken as empty: an uncounted file adds no count rather than a false 0.
+    const rows = file.body ? labelRows(file.body.toString('utf8')).length : file.scanned;
     if (!image) {
-      skip(stats, 'LABEL_FILE_WITHOUT_IMAGE', `${name}: no image for this label file (add it to images.txt or images/)`);
-      skipBoxesOfImage(stats, labelRows((file.body ?? Buffer.alloc(0)).toString('utf8')).length);
+      skip(stats, 'LABEL_FILE_WITHOUT_IMAGE', `${name}: no image for this label file (add it to images.txt or images/)${rows === undefined ? `; its ${file.size} bytes of boxes were not counted` : ''}`);
+      if (rows !== undefined) skipBoxesOfImage(stats, rows);
       continue;
     }
     image.labeled = true;
+    if (!file.body && file.size > 0) {
+      skip(stats, 'LABEL_FILE_TOO_LARGE', `${name}: ${file.size} bytes, more than a label file may have here; its image is left out`, image.sourceRef);
+      if (rows !== undefined) skipBoxesOfImage(stats, rows);
+      continue;
+    }
     const line = await imageLine(image, (file.body ?? Buffer.alloc(0)).toString('utf8'), name, names, options, stats);
     if (line) yield line;
   }
@@ -138,6 +147,48 @@ async function imageLine(
 /** The box rows of a label file: its lines without blanks and # comments. */
 function labelRows(text: string): string[] {
   return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+/**
+ * Counts a label file's box rows as labelRows would, from its bytes as they stream past (for a
+ * file too large to hold): memory is the decoder's few bytes of a split character, time linear.
+ */
+export function labelRowCounter(): TarScanner {
+  const decoder = new TextDecoder('utf-8');
+  let rows = 0;
+  // The current line: whether it has a character other than white space, and whether that was '#'.
+  let started = false;
+  let comment = false;
+  // The first character of a line that is not white space, or the line's end: a search that
+  // stops at the end of each line, so a piece is scanned once (linear, by the regex engine).
+  const next = /\S|\n/g;
+  const add = (text: string) => {
+    for (let at = 0; at < text.length;) {
+      if (!started) {
+        next.lastIndex = at;
+        const found = next.exec(text);
+        if (!found) return;
+        at = found.index;
+        if (found[0] !== '\n') {
+          started = true;
+          comment = found[0] === '#';
+        }
+      }
+      const end = text.indexOf('\n', at);
+      if (end < 0) return;
+      if (started && !comment) rows++;
+      started = false;
+      comment = false;
+      at = end + 1;
+    }
+  };
+  return {
+    add: (chunk) => add(decoder.decode(chunk, { stream: true })),
+    result: () => {
+      add(decoder.decode());
+      return rows + (started && !comment ? 1 : 0);
+    },
+  };
 }
 
 /** `cx cy w h`, or the bounds of a segmentation polygon `x1 y1 x2 y2 ...` (YOLO's seg format). */

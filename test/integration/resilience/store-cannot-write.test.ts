@@ -29,6 +29,8 @@ import { TMPFS_UNAVAILABLE, writeOutage } from '../../harness/write-outage.js';
 import type { WriteOutage } from '../../harness/write-outage.js';
 
 const MANIFEST_LINES = 20_000;
+/** The idle node's write probe interval (default 15 s). */
+const PROBE_MS = 500;
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../../bin/trove', import.meta.url));
 let projects = 0;
@@ -80,7 +82,7 @@ describe.each(BACKENDS)('the store cannot write (%s)', (backend) => {
     writeFileSync(join(buckets, 'manifests', 'big.manifest'), classificationLines('imgs', 'k', MANIFEST_LINES).join('\n'));
     server = await startServer({
       backend, ...outage.serverOptions, objectStore: { bucketDir: buckets }, imageChecks: { enabled: false },
-      jobs: { pollMs: 50, backoffMaxMs: 800 },
+      jobs: { pollMs: 50, backoffMaxMs: 800 }, storeWriteProbeMs: PROBE_MS,
     });
     // Retry-free clients, so each 500 reaches the test instead of being retried by the SDK.
     rekognition = server.rekognition({ maxAttempts: 1 });
@@ -91,6 +93,25 @@ describe.each(BACKENDS)('the store cannot write (%s)', (backend) => {
     await server?.close();
     await outage?.close();
     rmSync(buckets, { recursive: true, force: true });
+  });
+
+  // Nobody writes: no request at all while the outage starts (PostgreSQL: the pool's cut idle
+  // sessions are replaced by read-only ones, where reads work), and no job runner polling (a node
+  // run with --job-concurrency 0; the runner's claims write on PostgreSQL). Only the idle node's
+  // own probe write can find out, within its interval; and, once writes work again, that it is over.
+  it('an idle node notices without traffic that the store cannot write, and that it can again', async () => {
+    await eventually(async () => ((await health()).status === 200 ? true : undefined), 15_000, 'health to answer 200');
+    server.trove.runner.pause();
+    try {
+      await outage.block();
+      await new Promise((resolve) => setTimeout(resolve, 4 * PROBE_MS));
+      expect(await health()).toEqual({ status: 503, body: { status: 'unavailable', message: expect.stringMatching(reason) } });
+      await outage.unblock();
+      await new Promise((resolve) => setTimeout(resolve, 4 * PROBE_MS));
+      expect((await health()).status).toBe(200);
+    } finally {
+      server.trove.runner.resume();
+    }
   });
 
   it('keeps reads answering, writes failing with the modelled 500 and health at 503 without spinning, then applies every accepted job once', async () => {

@@ -123,6 +123,35 @@ describe.each(BACKENDS)('what an import\'s conversion left out, in the revision\
     ]);
   });
 
+  // The server's tar reader holds files up to 64 MiB; a label file past that streams through a
+  // row counter instead (it used to count 0 boxes).
+  it('a YOLO label file without an image, larger than the import holds, has its boxes counted, not taken as 0', async () => {
+    const ROWS = 3_800_000;
+    const row = Buffer.from('0 0.5 0.5 0.25 0.25\n');
+    const big = Buffer.alloc(ROWS * row.length);
+    for (let at = 0; at < big.length; at += row.length) row.copy(big, at);
+    expect(big.length).toBeGreaterThan(64 * 1024 * 1024);
+    const tar = Buffer.concat([
+      tarEntry({ name: 'data.yaml', body: 'names:\n  0: cat\n' }),
+      tarEntry({ name: 'images.txt', body: 's3://left-out/a.png\n' }),
+      tarEntry({ name: 'labels/a.txt', body: '0 0.5 0.5 0.25 0.5\n' }),
+      tarEntry({ name: 'labels/elsewhere.txt', body: big }),
+      tarEnd(),
+    ]);
+    const client = server.rekognition();
+    const arn = await newDataset(client);
+    const accepted = await exchange.uploadImport(arn, 'YOLO', file('big-labels.tar', tar));
+    expect((await settled(client, arn)).Status).toBe('UPDATE_COMPLETE');
+    const [revision] = (await history.listRevisions(arn, { maxResults: 1 })).revisions;
+    expect(revision).toMatchObject({
+      revision: accepted.revision,
+      conversion: { images: 1, boxes: 1, imagesLeftOut: 1, boxesLeftOut: ROWS, leftOut: { LABEL_FILE_WITHOUT_IMAGE: 1, BOXES_OF_LEFT_OUT_IMAGE: ROWS } },
+    });
+    expect(leftOut(await report(arn, revision.revision))).toEqual([{
+      problem: 'LEFT_OUT', reason: 'LABEL_FILE_WITHOUT_IMAGE', message: 'labels/elsewhere.txt: no image for this label file (add it to images.txt or images/)',
+    }]);
+  }, 120_000);
+
   it('a failed import keeps what it left out with its failed revision; a change that is no import has no conversion', async () => {
     // Every image's location is unknown (no --images, no s3:// coco_url): nothing to import, and the change fails as an empty one does.
     const coco = { images: [{ id: 1, file_name: 'a.png', width: 10, height: 10 }], categories: [{ id: 1, name: 'cat' }], annotations: [{ id: 3, image_id: 1, category_id: 1, bbox: [1, 1, 2, 2] }] };

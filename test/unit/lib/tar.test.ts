@@ -46,3 +46,26 @@ describe('readTar with hostile archives', () => {
     expect(files[0].body?.toString()).toBe('label');
   }, 10_000);
 });
+
+describe('readTar scanLarge', () => {
+  it('streams a kept file past maxBody through its scanner, exactly its bytes (not the padding), in any chunking', async () => {
+    const big = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) % 256));
+    const archive = Buffer.concat([tarEntry({ name: 'big.txt', body: big }), tarEntry({ name: 'skipped.bin', body: big }), tarEntry({ name: 'small.txt', body: 'hi' }), tarEnd()]);
+    for (const size of [1, 100, 511, 4096, 1 << 20]) {
+      const seen: Buffer[] = [];
+      const files = await collect(readTar(chunksOf(archive, size), {
+        maxBody: 1024,
+        keep: (name) => name.endsWith('.txt'),
+        scanLarge: () => ({ add: (chunk) => seen.push(Buffer.from(chunk)), result: () => seen.reduce((n, chunk) => n + chunk.length, 0) }),
+      }));
+      expect(files.map(({ name, size: bytes, scanned, body }) => [name, bytes, scanned, body?.toString()]), `chunks of ${size}`)
+        .toEqual([['big.txt', 5000, 5000, undefined], ['skipped.bin', 5000, undefined, undefined], ['small.txt', 2, undefined, 'hi']]);
+      expect(Buffer.concat(seen)).toEqual(big);
+    }
+  });
+
+  it('fails on an archive that ends inside the scanned file', async () => {
+    const archive = tarEntry({ name: 'big.txt', body: Buffer.alloc(5000, 1) }).subarray(0, 3000);
+    await expect(collect(readTar(chunksOf(archive, 100), { maxBody: 1024, scanLarge: () => ({ add: () => undefined, result: () => 0 }) }))).rejects.toThrow(/ends inside big\.txt/);
+  });
+});

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageChecker } from '../../../src/domain/rekognition/images/image-checker.js';
 import { checkImagesAhead } from '../../../src/domain/rekognition/images/image-checks.js';
 import { splitPieceBytes } from '../../../src/domain/rekognition/manifest/split-lines.js';
-import { hasPngEnd, jpegFrame, pngHeader, sniffFormat } from '../../../src/domain/rekognition/images/image-header.js';
+import { jpegFrame, pngHeader, sniffFormat } from '../../../src/domain/rekognition/images/image-header.js';
 import { imageFindings } from '../../../src/domain/rekognition/images/image-rules.js';
-import { jpegCompleteInBytes } from '../../../src/domain/rekognition/images/jpeg-end.js';
+import { decideOnBytes, jpegCompleteInBytes } from '../../../src/domain/rekognition/images/jpeg-end.js';
+import { pngComplete } from '../../../src/domain/rekognition/images/png-end.js';
 import { FolderObjectStore } from '../../../src/object-store/folder-object-store.js';
 import type { ObjectRange, ObjectRef } from '../../../src/object-store/object-store.js';
 import { GIF, jpeg, png } from '../../harness/images.js';
@@ -17,7 +18,7 @@ describe('image headers', () => {
     const file = png(640, 480);
     expect(sniffFormat(file)).toBe('PNG');
     expect(pngHeader(file)).toEqual({ kind: 'image', format: 'PNG', width: 640, height: 480 });
-    expect(hasPngEnd(file.subarray(-1024))).toBe(true);
+    expect(decideOnBytes(file, pngComplete(file.length))).toBe(true);
   });
 
   it('rejects a PNG with a corrupt or truncated header', () => {
@@ -29,7 +30,8 @@ describe('image headers', () => {
     const noIhdr = Buffer.from(file);
     noIhdr.write('IDAT', 12, 'latin1');
     expect(pngHeader(noIhdr)).toMatchObject({ kind: 'invalid' });
-    expect(hasPngEnd(file.subarray(0, file.length - 12))).toBe(false);
+    const cut = file.subarray(0, file.length - 12);
+    expect(decideOnBytes(cut, pngComplete(cut.length))).toBe(false);
   });
 
   it('walks JPEG segments to the frame header', () => {

@@ -18,6 +18,7 @@ export const LEFT_OUT_REASONS = {
   IMAGE_LOCATION_TOO_LONG: { what: 'image', meaning: 'an image whose s3:// location is longer than an S3 key can be' },
   IMAGE_SIZE_UNREADABLE: { what: 'image', meaning: 'an image with boxes whose size is neither given nor readable (missing, or not a PNG or JPEG)' },
   LABEL_FILE_WITHOUT_IMAGE: { what: 'image', meaning: 'a YOLO label file no image pairs with' },
+  LABEL_FILE_TOO_LARGE: { what: 'image', meaning: 'an image whose YOLO label file is larger than an import reads (its boxes counted, not read)' },
   BOXES_OF_LEFT_OUT_IMAGE: { what: 'box', meaning: 'the boxes of an image left out (counted; the image is listed)' },
 } as const;
 

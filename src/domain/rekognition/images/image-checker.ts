@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 import { ObjectStoreError, parseS3Uri } from '../../../object-store/object-store.js';
 import type { ObjectReader } from '../../../buckets/object-access.js';
 import type { ObjectRef } from '../../../object-store/object-store.js';
-import { hasPngEnd, jpegFrame, pngHeader, sniffFormat } from './image-header.js';
+import { jpegFrame, pngHeader, sniffFormat } from './image-header.js';
 import type { HeaderResult } from './image-header.js';
-import { jpegComplete, TAIL_BYTES } from './jpeg-end.js';
+import { jpegComplete } from './jpeg-end.js';
+import { pngComplete } from './png-end.js';
 import type { JpegHead } from './jpeg-frame.js';
 import { IMAGE_LIMITS, imageFindings } from './image-rules.js';
 import type { ImageExpectation, ImageFacts, ImageFinding } from './image-rules.js';
@@ -24,8 +25,9 @@ export type ImageCheckOutcome = 'ok' | ImageFinding['code'] | 'not_checked' | 'u
 
 /**
  * Checks the images that manifest lines point at, reading only their headers and last bytes
- * through ranged reads (and, for a JPEG without an end marker in its last 1 KB, the few more
- * that jpeg-end.ts asks for: where its metadata puts the image's end, the last 64 KB). One
+ * through ranged reads (and, for an image without an end marker in its last 1 KB, the few more
+ * that jpeg-end.ts and png-end.ts ask for: where a JPEG's metadata puts the image's end, the
+ * last 64 KB). One
  * checker serves one job: it remembers the buckets the store does not have, so a manifest full
  * of images elsewhere costs one failed read per bucket, not per image.
  */
@@ -102,16 +104,10 @@ export class ImageChecker {
     // Bytes within the first read are taken from it, not read again.
     const read = async (offset: number, length: number) =>
       offset + length <= first.bytes.length ? first.bytes.subarray(offset, offset + length) : (await this.store.readRange(ref, offset, length)).bytes;
-    let complete: boolean;
-    if (header.format === 'PNG') {
-      complete = hasPngEnd(await read(Math.max(0, size - TAIL_BYTES), Math.min(size, TAIL_BYTES)));
-    } else {
-      const steps = jpegComplete(size, head);
-      let step = steps.next();
-      while (!step.done) step = steps.next(await read(step.value.offset, step.value.length));
-      complete = step.value;
-    }
-    return { kind: 'image', format: header.format, width: header.width, height: header.height, complete };
+    const steps = header.format === 'PNG' ? pngComplete(size) : jpegComplete(size, head);
+    let step = steps.next();
+    while (!step.done) step = steps.next(await read(step.value.offset, step.value.length));
+    return { kind: 'image', format: header.format, width: header.width, height: header.height, complete: step.value };
   }
 
   async #jpegHeader(ref: ObjectRef, first: Buffer, size: number, head: JpegHead): Promise<HeaderResult> {

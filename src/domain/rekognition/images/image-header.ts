@@ -4,9 +4,10 @@
 
 import { crc32 } from 'node:zlib';
 
-import { jpegCompleteInBytes, TAIL_BYTES } from './jpeg-end.js';
+import { decideOnBytes, jpegCompleteInBytes } from './jpeg-end.js';
 import type { JpegHead } from './jpeg-frame.js';
 import { jpegFrame } from './jpeg-frame.js';
+import { pngComplete } from './png-end.js';
 import type { HeaderResult, ImageFormat } from './jpeg-frame.js';
 
 export { jpegFrame } from './jpeg-frame.js';
@@ -15,7 +16,6 @@ export type { HeaderResult, ImageFormat } from './jpeg-frame.js';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** Signature, IHDR length and type, 13 data bytes, CRC. */
 const PNG_HEADER_BYTES = 33;
-const PNG_IEND = Buffer.from([0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
 
 /** What the first bytes say the object is: PNG, JPEG, or (for the message) what else. */
 export function sniffFormat(head: Buffer): ImageFormat | { other: string } {
@@ -45,15 +45,6 @@ export function pngHeader(head: Buffer): HeaderResult {
   return { kind: 'image', format: 'PNG', width, height };
 }
 
-/**
- * Whether the last bytes of a PNG hold its IEND chunk: a file cut short in transfer has none.
- * Trove looks for it anywhere in the tail (not only the very last bytes) because some writers
- * pad files after it. (A JPEG's end is decided by jpeg-end.ts: phones append whole videos.)
- */
-export function hasPngEnd(tail: Buffer): boolean {
-  return tail.includes(PNG_IEND);
-}
-
 /** The header of an image held whole in memory (an upload): its format and size, or why it is none. */
 export function headerOfBytes(bytes: Buffer): HeaderResult | { kind: 'other'; what: string } {
   const format = sniffFormat(bytes);
@@ -62,7 +53,7 @@ export function headerOfBytes(bytes: Buffer): HeaderResult | { kind: 'other'; wh
   const header = format === 'PNG' ? pngHeader(bytes) : jpegFrame(bytes, 0, 2, bytes.length, head);
   // Every byte is at hand, so the walk never asks for more; a header past the end is a truncated file.
   if (header.kind === 'need') return { kind: 'invalid', detail: 'The JPEG file ends before its frame header (truncated or corrupt).' };
-  if (header.kind === 'image' && !(header.format === 'PNG' ? hasPngEnd(bytes.subarray(Math.max(0, bytes.length - TAIL_BYTES))) : jpegCompleteInBytes(bytes, head))) {
+  if (header.kind === 'image' && !(header.format === 'PNG' ? decideOnBytes(bytes, pngComplete(bytes.length)) : jpegCompleteInBytes(bytes, head))) {
     return { kind: 'invalid', detail: `The ${header.format} file is truncated (its end marker is missing).` };
   }
   return header;

@@ -65,7 +65,11 @@ export function* jpegComplete(size: number, head: JpegHead): Generator<ByteRange
 
 /** Runs `jpegComplete` over bytes held whole (an upload). */
 export function jpegCompleteInBytes(bytes: Uint8Array, head: JpegHead): boolean {
-  const steps = jpegComplete(bytes.length, head);
+  return decideOnBytes(bytes, jpegComplete(bytes.length, head));
+}
+
+/** Serves the reads of a completeness decision (jpegComplete, pngComplete) from bytes held whole. */
+export function decideOnBytes(bytes: Uint8Array, steps: Generator<ByteRange, boolean, Uint8Array>): boolean {
   for (let step = steps.next(); ; ) {
     if (step.done) return step.value;
     step = steps.next(bytes.subarray(step.value.offset, step.value.offset + step.value.length));
@@ -174,6 +178,6 @@ function onlyPadding(bytes: Buffer, from: number): boolean {
 }
 
 /** The same bytes as a Buffer, not copied. */
-function asBuffer(bytes: Uint8Array): Buffer {
+export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -2,7 +2,7 @@ import type { ObjectReader } from '../../../buckets/object-access.js';
 import { cocoToLineBatches } from '../../../domain/exchange/coco-import.js';
 import { ImportFormatError, manifestLineParsed, newImportStats } from '../../../domain/exchange/import-lines.js';
 import type { ImportStats, ParsedLine } from '../../../domain/exchange/import-lines.js';
-import { yoloToLines } from '../../../domain/exchange/yolo-import.js';
+import { labelRowCounter, yoloToLines } from '../../../domain/exchange/yolo-import.js';
 import { ImageChecker } from '../../../domain/rekognition/images/image-checker.js';
 import { liveImageCheck } from '../../../domain/rekognition/images/image-checks.js';
 import { ingestLines } from '../../../domain/rekognition/ingest.js';
@@ -99,7 +99,9 @@ function convert(
   const imageSize = (sourceRef: string) => sizes.size(sourceRef);
   if (spec.format === 'coco') return cocoToLineBatches(open, { images: spec.images, creationDate, maxImages, imageSize }, stats, manifestLineParsed);
   const keep = (name: string) => /\.(txt|ya?ml)$/i.test(name);
-  return yoloToLines(() => readTar(open(), { maxBody: MAX_YOLO_TEXT, keep }), { images: spec.images, creationDate, maxImages, imageSize }, stats);
+  // A label file past MAX_YOLO_TEXT is not held, but its boxes are counted as it streams past.
+  const scanLarge = (name: string) => (/\.txt$/i.test(name) ? labelRowCounter() : undefined);
+  return yoloToLines(() => readTar(open(), { maxBody: MAX_YOLO_TEXT, keep, scanLarge }), { images: spec.images, creationDate, maxImages, imageSize }, stats);
 }
 
 /** The object's bytes, read anew on every call (a conversion reads its source more than once). */
