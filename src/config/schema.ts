@@ -92,8 +92,8 @@ export interface Config {
   /** How often superseded row versions are garbage-collected. */
   readonly maintenanceIntervalMs: number;
   /**
-   * How often a node makes a tiny probe write when nothing else wrote (store-health.ts), so that
-   * `/_trove/health` notices a store that cannot write (a full disk) without traffic; 0: never.
+   * How often a node makes a tiny probe write (store-health.ts), so that `/_trove/health`
+   * notices a store that cannot write (a full disk) without traffic; 0: never.
    */
   readonly storeWriteProbeMs: number;
   readonly rekognition: RekognitionLimits;

@@ -10,17 +10,16 @@ const PROBE_INTERVAL_MS = 1_000;
  * to succeed (at most one a second, shared by concurrent checks) before it answers ready again.
  *
  * A node nobody writes through would never see that error, so while it runs (`watch`) a timer
- * makes a probe write each interval unless a write succeeded in the last half of one: an idle
- * node on a full disk turns unhealthy within the interval (one after its last write, at most one
- * and a half), and healthy again by the same probe once the disk has room. A busy node's real
- * writes stand in for the probe (each success costs one clock read). Half, not a whole interval:
- * the probe's own success, a moment after a tick, must not excuse the next tick.
+ * makes a probe write each interval: an idle node on a full disk turns unhealthy within the
+ * interval, and healthy again by the same probe once the disk has room. The probe runs on busy
+ * nodes too: one one-row write an interval costs nothing, while telling real writes apart from
+ * reads would cost every statement of the hot paths a wrapper (and SQLite commits a read-only
+ * transaction on a full disk, so a committed transaction proves nothing).
  */
 export class StoreHealth {
   #failure: StoreUnavailableError | undefined;
   #probe: Promise<void> | undefined;
   #probedAt = -Infinity;
-  #wroteAt = -Infinity;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -34,11 +33,6 @@ export class StoreHealth {
     if (error instanceof StoreUnavailableError) this.#failure = error;
   }
 
-  /** Notes a committed write: the store can write now. */
-  wrote(): void {
-    this.#wroteAt = this.now();
-  }
-
   /** Resolves when the store answers (and writes, after a failure); throws StoreUnavailableError saying why not. */
   async check(): Promise<void> {
     await this.read();
@@ -49,14 +43,13 @@ export class StoreHealth {
   }
 
   /**
-   * Every `intervalMs`, a probe write unless a write succeeded in the last half interval or a
-   * probe is under way. Its failure is noted by the store's watch of its calls (`observe`), so
+   * Every `intervalMs`, a probe write unless one is under way. Its failure is noted by the store's watch of its calls (`observe`), so
    * nothing is thrown here. The timer does not keep the process alive.
    */
   watch(intervalMs: number): void {
     this.stop();
     this.#timer = setInterval(() => {
-      if (this.#probe || this.now() - this.#wroteAt < intervalMs / 2) return;
+      if (this.#probe) return;
       this.#probeWrite().catch(() => undefined);
     }, intervalMs);
     this.#timer.unref();
@@ -71,7 +64,6 @@ export class StoreHealth {
     this.#probedAt = this.now();
     this.#probe = this.write().then(() => {
       this.#failure = undefined;
-      this.wrote();
     }).finally(() => {
       this.#probe = undefined;
     });

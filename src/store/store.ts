@@ -65,9 +65,9 @@ export interface Store extends Repositories {
    */
   health(): Promise<void>;
   /**
-   * From now until close(), makes a tiny probe write every `intervalMs` unless a write succeeded
-   * recently, so health notices a store that cannot write on a node nobody writes through
-   * (store-health.ts). The server calls it; short-lived commands do not.
+   * From now until close(), makes a tiny probe write every `intervalMs`, so health notices a
+   * store that cannot write on a node nobody writes through (store-health.ts). The server calls
+   * it; short-lived commands do not.
    */
   watchHealth(intervalMs: number): void;
   /** Applies pending migrations. */
@@ -100,28 +100,19 @@ export function storeOn(driver: SqlDriver, options: StoreOptions = {}): Store {
     onError?.(error);
     throw error;
   });
-  const db: SqlExecutor = noteWrites({
+  const db: SqlExecutor = {
     all: (sql, params) => watched(driver.all(sql, params)),
     get: (sql, params, options) => watched(driver.get(sql, params, options)),
     run: (sql, params, options) => watched(driver.run(sql, params, options)),
     runBatch: (sql, rows) => watched(driver.runBatch(sql, rows)),
     insertMany: (table, columns, rows) => watched(driver.insertMany(table, columns, rows)),
-  }, () => health.wrote());
+  };
   const repositories = repositoriesOn(db, driver.dialect, pageReadBytes);
   const health = new StoreHealth(() => db.get('SELECT 1 AS ok'), () => repositories.settings.touch('health-probe'));
   return {
     ...repositories,
     dialect: driver.dialect,
-    transaction: (fn, options) => {
-      // A transaction that changed rows and committed proves the store writes (health's idle
-      // probe is skipped); one that only read proves nothing (SQLite commits it on a full disk).
-      let changed = false;
-      return watched(driver.transaction((tx) => fn(repositoriesOn(noteWrites(tx, () => { changed = true; }), driver.dialect, pageReadBytes)), options))
-        .then((result) => {
-          if (changed) health.wrote();
-          return result;
-        });
-    },
+    transaction: (fn, options) => watched(driver.transaction((tx) => fn(repositoriesOn(tx, driver.dialect, pageReadBytes)), options)),
     health: () => health.check(),
     watchHealth: (intervalMs) => health.watch(intervalMs),
     migrate: () => driver.migrate(),
@@ -130,31 +121,6 @@ export function storeOn(driver: SqlDriver, options: StoreOptions = {}): Store {
     close: () => {
       health.stop();
       return driver.close();
-    },
-  };
-}
-
-/**
- * The executor, calling `changed` after each statement that changed rows (a `get` with
- * RETURNING is not counted: missing a write costs at most one needless health probe).
- */
-function noteWrites(db: SqlExecutor, changed: () => void): SqlExecutor {
-  return {
-    all: (sql, params) => db.all(sql, params),
-    get: (sql, params, options) => db.get(sql, params, options),
-    run: async (sql, params, options) => {
-      const count = await db.run(sql, params, options);
-      if (count > 0) changed();
-      return count;
-    },
-    runBatch: async (sql, rows) => {
-      await db.runBatch(sql, rows);
-      if (rows.length > 0) changed();
-    },
-    insertMany: async (table, columns, rows) => {
-      const ids = await db.insertMany(table, columns, rows);
-      if (ids.length > 0) changed();
-      return ids;
     },
   };
 }

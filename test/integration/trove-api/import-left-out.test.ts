@@ -124,8 +124,9 @@ describe.each(BACKENDS)('what an import\'s conversion left out, in the revision\
   });
 
   // The server's tar reader holds files up to 64 MiB; a label file past that streams through a
-  // row counter instead (it used to count 0 boxes).
-  it('a YOLO label file without an image, larger than the import holds, has its boxes counted, not taken as 0', async () => {
+  // row counter instead (it used to count 0 boxes). The counting is the converter's, the same on
+  // either store, and a 68 MB upload costs ~19 s on PostgreSQL: on the first backend only.
+  it.runIf(backend === BACKENDS[0])('a YOLO label file without an image, larger than the import holds, has its boxes counted, not taken as 0', async () => {
     const ROWS = 3_800_000;
     const row = Buffer.from('0 0.5 0.5 0.25 0.25\n');
     const big = Buffer.alloc(ROWS * row.length);
