@@ -203,6 +203,9 @@ describe.each(BACKENDS)('jobs: AgentCore jobs in ListJobs and CancelJob (%s)', (
     });
     await server.trove.runner.idle();
     expect((await client.send(new ListDatasetVersionsCommand({ datasetId }))).versions).toEqual([]);
+    // Its number is not given again: the next publication is version 2 (AWS: monotonic).
+    expect((await client.send(new CreateDatasetVersionCommand({ datasetId }))).datasetVersion).toBe('2');
+    expect(await settled(client, datasetId)).toMatchObject({ status: 'ACTIVE', draftStatus: 'UNMODIFIED' });
   });
 
   it('a running AgentCore job is refused (ConflictException) and left to run; a key without the batch\'s own action may not cancel it', async () => {
