@@ -1,6 +1,6 @@
 import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
 import { JOB_CONTROL_ACTIONS } from '../../api/trove/jobs-outputs.js';
-import type { CancelJobWire, RetryableJobKind, RetryJobWire } from '../../api/trove/jobs-outputs.js';
+import type { CancelJobWire, RetryableByPayloadKind, RetryableJobKind, RetryJobWire } from '../../api/trove/jobs-outputs.js';
 import type { ObjectAccess } from '../../buckets/object-access.js';
 import { ObjectAccessDenied, requesterOf } from '../../buckets/object-access.js';
 import { formatS3Uri, ObjectStoreError } from '../../object-store/object-store.js';
@@ -11,6 +11,7 @@ import type { Store } from '../../store/store.js';
 import type { Caller } from '../caller.js';
 import { AgentCoreJobs } from '../agentcore/job-kinds.js';
 import type { ExampleWriteKind, WriteExamplesPayload } from '../agentcore/job-kinds.js';
+import { GUARDS, inProgress } from '../agentcore/status.js';
 import { RekognitionJobs } from '../rekognition/job-kinds.js';
 import type { CreateDatasetPayload, UpdateEntriesPayload } from '../rekognition/job-kinds.js';
 import { SETTLED, statusChange } from '../rekognition/status.js';
@@ -42,7 +43,7 @@ interface RetryRule {
 }
 
 /** One rule per kind of RETRYABLE_JOB_KINDS (api/trove/jobs-outputs.ts): the compiler refuses a missing or an extra one. */
-const RETRY_RULES: Readonly<Record<RetryableJobKind, RetryRule>> = {
+const RETRY_RULES: Readonly<Record<Exclude<RetryableJobKind, RetryableByPayloadKind>, RetryRule>> = {
   [RekognitionJobs.updateEntries]: {
     from: SETTLED,
     to: (now) => statusChange('UPDATE_IN_PROGRESS', now),
@@ -121,7 +122,8 @@ export class JobControl {
       throw refusal.reason === 'not-kept' ? new ConflictException(message) : new ValidationException(message);
     }
     // Not refused: a retryable kind, with its request kept.
-    const rule = RETRY_RULES[failed.kind as RetryableJobKind];
+    if (failed.kind === AgentCoreJobs.writeExamples) return this.#retryImport(caller, failed, permit);
+    const rule = RETRY_RULES[failed.kind as Exclude<RetryableJobKind, RetryableByPayloadKind>];
     const payload = JSON.parse(failed.payload!) as UpdateEntriesPayload | CreateDatasetPayload;
     const dataset = await this.#datasetOf(failed, payload.datasetId);
     permit('trove:RetryJob', [dataset.arn]);
@@ -185,6 +187,38 @@ export class JobControl {
     // Still open: the answer says which way it ends (running: at its next step; queued: by a runner).
     const still = await this.deps.store.jobs.findOpen(jobId, prefixes);
     return still ? { jobId, state: 'CANCELLING', resources, jobState: still.state } : { jobId, state: 'CANCELLED', resources };
+  }
+
+  /**
+   * RetryJob of a failed AgentCore s3Source import (CreateDataset, AddDatasetExamples; the only
+   * write-examples jobs not refused: exampleBatchRetryRefusal): its file is read again, as the
+   * caller, and its dataset goes through the statuses of the call that made it, under that call's
+   * guard: CREATING only from CREATE_FAILED (a dataset written since is not created again over
+   * it), UPDATING from what AddDatasetExamples is accepted in (ACTIVE, CREATE_FAILED, UPDATE_FAILED).
+   */
+  async #retryImport(caller: Caller, failed: FailedJob, permit: Permit): Promise<RetryJobWire> {
+    const jobId = failed.id;
+    const payload = JSON.parse(failed.payload!) as WriteExamplesPayload;
+    const dataset = await this.deps.store.acDatasets.findById(payload.dataset);
+    if (!dataset || dataset.arn !== failed.resource) throw new ResourceNotFoundException(`The dataset of job ${jobId} (${failed.resource}) no longer exists.`);
+    permit('trove:RetryJob', [dataset.arn]);
+    permit(EXAMPLE_BATCH_ACTIONS[payload.kind], [dataset.arn]);
+    if (payload.s3) await this.#readable(caller, jobId, payload.s3);
+    const creating = payload.kind === 'create';
+    const from = creating ? (['CREATE_FAILED'] as const) : GUARDS.edit.allowed;
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.acDatasets.transition(dataset.id, from, inProgress(creating ? 'CREATING' : 'UPDATING', now)))) {
+        throw new ConflictException(creating
+          ? `The dataset ${dataset.arn} is no longer CREATE_FAILED; job ${jobId} cannot create it again.`
+          : `The dataset ${dataset.arn} is being created, updated or deleted, or failed to be deleted; retry job ${jobId} once it is ACTIVE, CREATE_FAILED or UPDATE_FAILED.`);
+      }
+      if (!(await tx.jobs.requeueFailed(jobId, { ...payload, requester: requesterOf(caller) }, now))) {
+        throw new ConflictException(`Job ${jobId} is no longer failed (it was retried meanwhile, or its failure was forgotten).`);
+      }
+    });
+    this.deps.jobsEnqueued();
+    return { jobId, state: 'QUEUED', resources: [failed.resource] };
   }
 
   async #notOpen(jobId: number, prefixes: readonly string[]): Promise<Error> {

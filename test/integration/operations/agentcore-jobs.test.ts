@@ -104,7 +104,9 @@ describe.each(BACKENDS)('jobs: AgentCore jobs in ListJobs and CancelJob (%s)', (
     });
     const job = (await jobOf(arn))!;
     expect(job).toMatchObject({
-      state: 'FAILED', kind: AgentCoreJobs.writeExamples, resources: [arn], attempts: 1, rejected: true, retryable: false, lastError: failed.failureReason,
+      state: 'FAILED', kind: AgentCoreJobs.writeExamples, resources: [arn], attempts: 1, rejected: true, lastError: failed.failureReason,
+      // Its file may be corrected: RetryJob reads it again (below).
+      retryable: true,
     });
     // bin/trove jobs list says how it ended, as for Rekognition's rejected changes.
     const [header, ...rows] = (await cli(owner, 'list', '--state', 'FAILED')).stdout.split('\n');
@@ -141,7 +143,10 @@ describe.each(BACKENDS)('jobs: AgentCore jobs in ListJobs and CancelJob (%s)', (
     server.trove.runner.wake();
     const failed = await settled(client, datasetId);
     expect(failed).toMatchObject({ status: 'UPDATE_FAILED', exampleCount: 2, failureReason: '1 of the examples no longer exist in the dataset.' });
-    expect(await jobOf(arn)).toMatchObject({ state: 'FAILED', kind: AgentCoreJobs.writeExamples, attempts: 1, rejected: true, lastError: failed.failureReason });
+    const job = (await jobOf(arn))!;
+    expect(job).toMatchObject({ state: 'FAILED', kind: AgentCoreJobs.writeExamples, attempts: 1, rejected: true, lastError: failed.failureReason, retryable: false });
+    expect(job.retryRefusal).toMatch(/^It was an example batch queued by an earlier Trove/);
+    expect((await refusal(jobs().retry(job.jobId))).slice(0, 2)).toEqual([400, 'ValidationException']);
     expect(contentOf((await allExamples(client, datasetId))[0])).toEqual(contentOf(first));
   });
 
@@ -159,8 +164,11 @@ describe.each(BACKENDS)('jobs: AgentCore jobs in ListJobs and CancelJob (%s)', (
     const reason = `CANCELLED: The change was cancelled by access key ${owner.accessKeyId} (CancelJob); nothing of it was applied. Send it again.`;
     expect(await get(datasetId)).toMatchObject({ status: 'UPDATE_FAILED', exampleCount: 2, failureReason: reason });
     expect(await jobOf(arn)).toMatchObject({
-      jobId: queued.jobId, state: 'FAILED', attempts: 0, cancelledWhile: 'QUEUED', lastError: `cancelled by access key ${owner.accessKeyId} (CancelJob)`, retryable: false,
+      jobId: queued.jobId, state: 'FAILED', attempts: 0, cancelledWhile: 'QUEUED', lastError: `cancelled by access key ${owner.accessKeyId} (CancelJob)`,
+      // Its staged rows went with it: nothing is left to run again.
+      retryable: false, retryRefusal: 'Jobs of this kind are not retried: send the request that made it again.',
     });
+    expect((await refusal(jobs().retry(queued.jobId))).slice(0, 2)).toEqual([400, 'ValidationException']);
     await server.trove.runner.idle();
     expect(await allExamples(client, datasetId)).toEqual(before);
     expect((await refusal(jobs().cancel(queued.jobId))).slice(0, 2)).toEqual([409, 'ConflictException']);
@@ -251,10 +259,70 @@ describe.each(BACKENDS)('jobs: AgentCore jobs in ListJobs and CancelJob (%s)', (
       expect(await server.trove.store.acExamples.writtenAt(dataset.id, next)).toBe(true);
     });
     const done = await settled(client, datasetId);
-    expect(done).toMatchObject({ status: 'UPDATE_FAILED', exampleCount: 1, failureReason: expect.stringMatching(/^CANCELLED: The change was cancelled by access key /) as string });
+    expect(done).toMatchObject({ status: 'UPDATE_FAILED', exampleCount: 1, failureReason: expect.stringMatching(/^CANCELLED: The change was cancelled by access key .*Retry it \(RetryJob\) or send it again\.$/) as string });
     const dataset = (await server.trove.store.acDatasets.find(OWNER, 'us-east-1', datasetId))!;
     expect(await server.trove.store.acExamples.writtenAt(dataset.id, dataset.revision + 1)).toBe(false);
-    expect(await jobOf(arn)).toMatchObject({ state: 'FAILED', attempts: 1, cancelledWhile: 'RETRYING' });
+    expect(await jobOf(arn)).toMatchObject({ state: 'FAILED', attempts: 1, cancelledWhile: 'RETRYING', retryable: true });
+  });
+
+  it('retries an s3Source AddDatasetExamples whose file was gone, once it is back: UPDATING, then ACTIVE with the file\'s examples', async () => {
+    const { datasetId, arn } = await create(1);
+    await client.send(new AddDatasetExamplesCommand({ datasetId, source: { s3Source: { s3Uri: 's3://evals/later.jsonl' } } }));
+    expect(await settled(client, datasetId)).toMatchObject({ status: 'UPDATE_FAILED', exampleCount: 1 });
+    const failed = (await jobOf(arn))!;
+    expect(failed).toMatchObject({ state: 'FAILED', kind: AgentCoreJobs.writeExamples, retryable: true });
+    // Still missing: refused, read as the caller, and nothing changes.
+    const [status, code, message] = await refusal(jobs().retry(failed.jobId));
+    expect([status, code]).toEqual([409, 'ConflictException']);
+    expect(message).toContain('s3://evals/later.jsonl');
+    expect((await get(datasetId)).status).toBe('UPDATE_FAILED');
+    // A key that may not add examples may not add them through a retry either.
+    const noAdd = await server.createCredential({ account: OWNER, allowActions: ['trove:*', 'bedrock-agentcore:Get*', 's3:*'] });
+    const denied = await refusal(jobs(noAdd).retry(failed.jobId));
+    expect(denied.slice(0, 2)).toEqual([403, 'AccessDeniedException']);
+    expect(denied[2]).toContain('bedrock-agentcore:AddDatasetExamples');
+
+    await s3.put('evals', 'later.jsonl', jsonl(predefinedBatch(2, 'later')));
+    await paused(async () => {
+      expect(await jobs().retry(failed.jobId)).toEqual({ jobId: failed.jobId, state: 'QUEUED', resources: [arn] });
+      expect(await get(datasetId)).toMatchObject({ status: 'UPDATING' });
+      expect((await get(datasetId)).failureReason).toBeUndefined();
+      expect(await jobOf(arn)).toMatchObject({ jobId: failed.jobId, state: 'QUEUED', attempts: 0 });
+      // Not settled: a second retry is refused, as a new write would be.
+      expect((await refusal(jobs().retry(failed.jobId))).slice(0, 2)).toEqual([409, 'ConflictException']);
+    });
+    expect(await settled(client, datasetId)).toMatchObject({ status: 'ACTIVE', exampleCount: 3, draftStatus: 'MODIFIED' });
+    expect((await allExamples(client, datasetId)).map((e) => e.scenario_id)).toEqual(['s0', 'later0', 'later1']);
+    expect(await jobOf(arn)).toBeUndefined();
+  });
+
+  it('bin/trove jobs retry re-reads a corrected s3Source file of a CreateDataset: CREATING, then ACTIVE; a dataset written since is not created again', async () => {
+    const examples = predefinedBatch(3, 'c');
+    examples[2] = { scenario_id: 'broken', turns: [] };
+    await s3.put('evals', 'fixed-later.jsonl', jsonl(examples));
+    const { datasetId, datasetArn } = await client.send(new CreateDatasetCommand({
+      datasetName: `jobs_${++names}`, schemaType: PREDEFINED, source: { s3Source: { s3Uri: 's3://evals/fixed-later.jsonl' } },
+    }));
+    expect(await settled(client, datasetId!)).toMatchObject({ status: 'CREATE_FAILED', exampleCount: 0 });
+    const failed = (await jobOf(datasetArn!))!;
+    expect(failed).toMatchObject({ rejected: true, retryable: true });
+    await s3.put('evals', 'fixed-later.jsonl', jsonl(predefinedBatch(3, 'c')));
+    expect((await cli(owner, 'retry', String(failed.jobId))).stdout).toBe(`Job ${failed.jobId} is queued again; ${datasetArn} is being updated from its stored request.\n`);
+    expect(await settled(client, datasetId!)).toMatchObject({ status: 'ACTIVE', exampleCount: 3 });
+    expect((await allExamples(client, datasetId!)).map((e) => e.scenario_id)).toEqual(['c0', 'c1', 'c2']);
+
+    // Failed again, then written (CREATE_FAILED takes AddDatasetExamples): the creation is not retried over it.
+    const again = await client.send(new CreateDatasetCommand({
+      datasetName: `jobs_${++names}`, schemaType: PREDEFINED, source: { s3Source: { s3Uri: 's3://evals/not-yet.jsonl' } },
+    }));
+    expect(await settled(client, again.datasetId!)).toMatchObject({ status: 'CREATE_FAILED' });
+    const second = (await jobOf(again.datasetArn!))!;
+    await client.send(new AddDatasetExamplesCommand({ datasetId: again.datasetId, source: inline(predefinedBatch(1, 'since')) }));
+    expect(await settled(client, again.datasetId!)).toMatchObject({ status: 'ACTIVE', exampleCount: 1 });
+    await s3.put('evals', 'not-yet.jsonl', jsonl(predefinedBatch(2, 'late')));
+    const [status, code, message] = await refusal(jobs().retry(second.jobId));
+    expect([status, code]).toEqual([409, 'ConflictException']);
+    expect(message).toContain('is no longer CREATE_FAILED');
   });
 
   it('refuses to cancel a deletion (ValidationException): the dataset stays DELETING, then is gone', async () => {

@@ -2,11 +2,12 @@ import { BatchRejected, DraftWriter } from '../../../domain/agentcore/draft-writ
 import type { AgentCoreLimits } from '../../../domain/agentcore/agentcore-deps.js';
 import { ExampleValidator } from '../../../domain/agentcore/example-validator.js';
 import { collectGarbage } from '../../../domain/agentcore/garbage.js';
-import { AgentCoreJobs } from '../../../domain/agentcore/job-kinds.js';
+import { AgentCoreJobs, exampleBatchRetryRefusal } from '../../../domain/agentcore/job-kinds.js';
 import type { WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.js';
 import { decodeBatch } from '../../../domain/agentcore/batch-codec.js';
 import type { BatchBody } from '../../../domain/agentcore/batch-codec.js';
 import { active, failed } from '../../../domain/agentcore/status.js';
+import { retryRefusal } from '../../../domain/jobs/retry-refusal.js';
 import type { ObjectAccess } from '../../../buckets/object-access.js';
 import type { Repositories } from '../../../store/store.js';
 import { LeftToRunner } from '../../job.js';
@@ -34,7 +35,8 @@ export function writeExamplesJobs(options: { garbageAfterMs: number; objects: Ob
   const definition = writeExamplesJob(options);
   // One definition under both names: staged batches are queued as publish-staged-examples (see
   // job-kinds.ts), s3Source imports and batches queued by earlier releases as write-examples.
-  return [definition, { ...definition, kind: AgentCoreJobs.publishStagedExamples }];
+  // (Its failed jobs are not retried, whatever the payload: the kind says so, nothing to note.)
+  return [definition, { ...definition, kind: AgentCoreJobs.publishStagedExamples, retryRefusal: undefined }];
 }
 
 function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAccess; limits: AgentCoreLimits }): JobDefinition<WriteExamplesPayload> {
@@ -42,6 +44,7 @@ function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAcce
   return {
     kind: AgentCoreJobs.writeExamples,
     payloadVersion: 1,
+    retryRefusal: exampleBatchRetryRefusal,
 
     async run(payload, ctx) {
       try {
@@ -91,7 +94,8 @@ function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAcce
       // examples, 5 MB: what its accepting transaction wrote) are discarded there; what an
       // s3Source import's chunks wrote, of any size, is left to a runner.
       if (ctx.inRequest && payload.s3 && (await wroteAny(ctx, payload))) throw new LeftToRunner();
-      await fail(ctx, payload, endedReason(error, 'The change', `Trove could not apply the change (${String(error)}). Try again.`));
+      const retryable = retryRefusal(ctx.job.kind, ctx.job.payload) === undefined;
+      await fail(ctx, payload, endedReason(error, 'The change', `Trove could not apply the change (${String(error)}). Try again.`, retryable));
     },
   };
 }
