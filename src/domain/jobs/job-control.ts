@@ -58,9 +58,9 @@ const RETRY_RULES: Readonly<Record<Exclude<RetryableJobKind, RetryableByPayloadK
 /**
  * Jobs that delete, which CancelJob refuses: a deletion, once accepted, is not taken back. Its
  * dataset is DELETE_IN_PROGRESS (AgentCore: DELETING) from the moment the request was answered,
- * and AWS has no way back from there (a delete that fails ends DELETE_FAILED, and is asked again):
- * a client polling for the dataset to be gone would find it back, as it was; and a dataset's
- * purge runs after it is already gone.
+ * and AWS has no way back from there (Rekognition: none at all; AgentCore: a delete that fails
+ * ends DELETE_FAILED, and is asked again): a client polling for the dataset (or version) to be
+ * gone would find it back, as it was. A dataset's purge runs after it is already gone.
  */
 const DELETIONS: ReadonlySet<string> = new Set([
   RekognitionJobs.deleteDataset, RekognitionJobs.deleteProject,
@@ -162,7 +162,7 @@ export class JobControl {
     permit('trove:CancelJob', resources);
     if (DELETIONS.has(open.kind)) {
       throw new ValidationException(`Job ${jobId} (${open.kind}) cannot be cancelled: it is a deletion, and a deletion, once accepted, is not taken back `
-        + '(its dataset is being deleted, a status AWS never returns from but to gone, or failed to delete).');
+        + '(AWS has no status that leads from being deleted back to what was there).');
     }
     // Cancelling fails the job's change: the caller needs what making it needs, as for a retry.
     const agentCore = agentCoreAction(open.kind, open.payload);
