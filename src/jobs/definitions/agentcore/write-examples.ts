@@ -83,8 +83,9 @@ function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAcce
       } catch (error) {
         if (!(error instanceof BatchRejected)) throw error;
         // Rejected as a whole for what it holds (an s3Source file's bad line or missing file, a
-        // batch queued by an earlier Trove whose examples are gone): not retried, and kept as a
-        // failed job (ListJobs: rejected, its dataset, attempts and this reason as lastError).
+        // batch queued by an earlier Trove whose examples are gone): no further attempt, and kept
+        // as a failed job (ListJobs: rejected, its dataset, attempts and this reason as lastError;
+        // RetryJob may queue an s3Source import again, to read its file anew).
         await fail(ctx, payload, error.message, true);
       }
     },
