@@ -78,6 +78,8 @@ export interface OpenJob {
   id: number;
   kind: string;
   resource: string;
+  /** As stored (JSON): which call an AgentCore example batch applies decides the action CancelJob needs. */
+  payload: string;
   state: Exclude<JobState, 'FAILED'>;
   cancelRequestedBy: string | null;
 }

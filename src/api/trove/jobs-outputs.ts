@@ -6,9 +6,14 @@
  * The console offers Retry from it; RetryJob's rules are typed by it (RETRY_RULES, a compile
  * error when one is missing or extra); the job registry marks these kinds' definitions
  * `retryable`, so a failed job of them keeps its body (test/unit/jobs/retryable-kinds.test.ts).
+ * `agentcore.write-examples`: an s3Source import (CreateDataset, AddDatasetExamples), read again
+ * from its file; AgentCore's inline batches are another kind (publish-staged-examples), whose
+ * rows go when they fail.
  */
-export const RETRYABLE_JOB_KINDS = ['rekognition.update-entries', 'rekognition.create-dataset'] as const;
+export const RETRYABLE_JOB_KINDS = ['rekognition.update-entries', 'rekognition.create-dataset', 'agentcore.write-examples'] as const;
 export type RetryableJobKind = (typeof RETRYABLE_JOB_KINDS)[number];
+/** Retryable kinds whose action is the call that made the job, which only its payload says (domain/jobs/job-control.ts): not in JOB_CONTROL_ACTIONS. */
+export type RetryableByPayloadKind = 'agentcore.write-examples';
 
 export function isRetryableJobKind(kind: string): kind is RetryableJobKind {
   return (RETRYABLE_JOB_KINDS as readonly string[]).includes(kind);
@@ -19,14 +24,16 @@ export function isRetryableJobKind(kind: string): kind is RetryableJobKind {
  * which the caller needs on the job's dataset(s) besides `trove:RetryJob` / `trove:CancelJob`:
  * retrying makes the change again, cancelling fails it (a restore changes entries as
  * RestoreDatasetSnapshot does). Every kind here can be cancelled; RETRYABLE_JOB_KINDS retried
- * (each has its action here: checked by the compiler).
+ * (each has its action here, checked by the compiler, but for AgentCore batches, whose action is
+ * their call's: CreateDataset, AddDatasetExamples, ...; the server reads it from the job, and
+ * cancels those only while they wait).
  */
 export const JOB_CONTROL_ACTIONS: Readonly<Record<string, string>> = {
   'rekognition.update-entries': 'rekognition:UpdateDatasetEntries',
   'rekognition.create-dataset': 'rekognition:CreateDataset',
   'rekognition.distribute-entries': 'rekognition:DistributeDatasetEntries',
   'rekognition.restore-snapshot': 'rekognition:UpdateDatasetEntries',
-} satisfies Record<RetryableJobKind, string> & Record<string, string>;
+} satisfies Record<Exclude<RetryableJobKind, RetryableByPayloadKind>, string> & Record<string, string>;
 
 /**
  * QUEUED (no attempt counted: never started, or only cut short by store outages), RUNNING,

@@ -42,9 +42,9 @@ export const AWS_ACTIONS = {
   UploadImage: [],
   ListJobs: [],
   // A retry is the change its job makes, made again by the caller, and a cancel fails that change:
-  // both need the job's own action (JOB_CONTROL_ACTIONS, api/trove/jobs-outputs.ts) on its
-  // dataset(s), checked once the job is known (domain/jobs/job-control.ts; tested with real jobs in
-  // test/integration/operations/job-control.test.ts).
+  // both need the job's own action (JOB_CONTROL_ACTIONS, api/trove/jobs-outputs.ts; an AgentCore
+  // job's, its call's) on its dataset(s), checked once the job is known (domain/jobs/job-control.ts;
+  // tested with real jobs in test/integration/operations/job-control.test.ts and agentcore-jobs.test.ts).
   RetryJob: [],
   CancelJob: [],
 } as const satisfies Record<string, readonly string[]>;

@@ -30,10 +30,14 @@ or not the server runs; pass the same --data-dir or --database-url as \`serve\`)
 \`cancel\` take no --local: they ask a running Trove, as the credentials' key.
 
 \`retry\` queues a FAILED job again from its stored request (Trove API RetryJob): its dataset goes
-UPDATE_IN_PROGRESS (CREATE_IN_PROGRESS) again, as when the request was accepted. \`cancel\` stops a
+UPDATE_IN_PROGRESS (CREATE_IN_PROGRESS; AgentCore s3Source imports UPDATING, CREATING) again, as when
+the request was accepted. \`cancel\` stops a
 QUEUED, RETRYING or RUNNING job (CancelJob): a queued one never runs (if an earlier attempt left
 rows, a runner deletes them first), a running one stops at its next step; nothing of it is
-applied, and its dataset ends UPDATE_FAILED (CREATE_FAILED), saying so.
+applied, and its dataset ends UPDATE_FAILED (CREATE_FAILED), saying so. AgentCore batches and
+version publications only while QUEUED or RETRYING (their dataset ends UPDATE_FAILED or
+CREATE_FAILED, failureReason "CANCELLED: ..."); deletions never (a deleting dataset is not
+brought back).
 
   --state STATE    QUEUED, RUNNING, RETRYING or FAILED (repeatable; default: all)
 ${CLIENT_OPTIONS_HELP}

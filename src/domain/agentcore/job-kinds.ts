@@ -34,6 +34,15 @@ export interface WriteExamplesPayload {
   /** Who asked: the job reads the s3Source file as them (absent in jobs from before object-store tenancy). */
   requester?: Requester;
 }
+/**
+ * Why RetryJob does not queue a failed write-examples job again (undefined: it may). Only an
+ * s3Source import is read again, from its file (as the retrying caller); a batch queued by a
+ * Trove before migration 0015 named the rows it replaces as they were then.
+ */
+export function exampleBatchRetryRefusal(payload: WriteExamplesPayload): string | undefined {
+  return payload.s3 ? undefined : 'It was an example batch queued by an earlier Trove, which named the examples it changes as they were then: send the request again.';
+}
+
 export interface PublishVersionPayload { dataset: number; version: number }
 export interface DeleteVersionPayload { dataset: number; version: number }
 export interface DeleteDatasetPayload { dataset: number }

@@ -1,6 +1,6 @@
 import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
 import { JOB_CONTROL_ACTIONS } from '../../api/trove/jobs-outputs.js';
-import type { CancelJobWire, RetryableJobKind, RetryJobWire } from '../../api/trove/jobs-outputs.js';
+import type { CancelJobWire, RetryableByPayloadKind, RetryableJobKind, RetryJobWire } from '../../api/trove/jobs-outputs.js';
 import type { ObjectAccess } from '../../buckets/object-access.js';
 import { ObjectAccessDenied, requesterOf } from '../../buckets/object-access.js';
 import { formatS3Uri, ObjectStoreError } from '../../object-store/object-store.js';
@@ -9,6 +9,9 @@ import type { Clock } from '../../lib/clock.js';
 import type { FailedJob, RkDatasetRecord, RkDatasetStatus } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { Caller } from '../caller.js';
+import { AgentCoreJobs } from '../agentcore/job-kinds.js';
+import type { ExampleWriteKind, WriteExamplesPayload } from '../agentcore/job-kinds.js';
+import { GUARDS, inProgress } from '../agentcore/status.js';
 import { RekognitionJobs } from '../rekognition/job-kinds.js';
 import type { CreateDatasetPayload, UpdateEntriesPayload } from '../rekognition/job-kinds.js';
 import { SETTLED, statusChange } from '../rekognition/status.js';
@@ -40,7 +43,7 @@ interface RetryRule {
 }
 
 /** One rule per kind of RETRYABLE_JOB_KINDS (api/trove/jobs-outputs.ts): the compiler refuses a missing or an extra one. */
-const RETRY_RULES: Readonly<Record<RetryableJobKind, RetryRule>> = {
+const RETRY_RULES: Readonly<Record<Exclude<RetryableJobKind, RetryableByPayloadKind>, RetryRule>> = {
   [RekognitionJobs.updateEntries]: {
     from: SETTLED,
     to: (now) => statusChange('UPDATE_IN_PROGRESS', now),
@@ -51,6 +54,44 @@ const RETRY_RULES: Readonly<Record<RetryableJobKind, RetryRule>> = {
     to: (now) => statusChange('CREATE_IN_PROGRESS', now),
   },
 };
+
+/**
+ * Jobs that delete, which CancelJob refuses: a deletion, once accepted, is not taken back. Its
+ * dataset is DELETE_IN_PROGRESS (AgentCore: DELETING) from the moment the request was answered,
+ * and AWS has no way back from there (Rekognition: none at all; AgentCore: a delete that fails
+ * ends DELETE_FAILED, and is asked again): a client polling for the dataset (or version) to be
+ * gone would find it back, as it was. A dataset's purge runs after it is already gone.
+ */
+const DELETIONS: ReadonlySet<string> = new Set([
+  RekognitionJobs.deleteDataset, RekognitionJobs.deleteProject,
+  AgentCoreJobs.deleteDataset, AgentCoreJobs.deleteVersion, AgentCoreJobs.purgeExamples,
+]);
+
+/** The action of each AgentCore call whose example batch a job applies (the call's own). */
+const EXAMPLE_BATCH_ACTIONS: Readonly<Record<ExampleWriteKind, string>> = {
+  create: 'bedrock-agentcore:CreateDataset',
+  add: 'bedrock-agentcore:AddDatasetExamples',
+  update: 'bedrock-agentcore:UpdateDatasetExamples',
+  delete: 'bedrock-agentcore:DeleteDatasetExamples',
+};
+
+/**
+ * The action an AgentCore job's request amounts to, which cancelling it needs (as
+ * JOB_CONTROL_ACTIONS for Rekognition's): an example batch's is the call that made it, which only
+ * its payload says; a version's publication, CreateDatasetVersion. Undefined: not an AgentCore job
+ * CancelJob acts on.
+ */
+function agentCoreAction(kind: string, payload: string): string | undefined {
+  switch (kind) {
+    case AgentCoreJobs.writeExamples:
+    case AgentCoreJobs.publishStagedExamples:
+      return EXAMPLE_BATCH_ACTIONS[(JSON.parse(payload) as WriteExamplesPayload).kind];
+    case AgentCoreJobs.publishVersion:
+      return 'bedrock-agentcore:CreateDatasetVersion';
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Retrying failed jobs and cancelling open ones (RetryJob, CancelJob; docs/trove-api.md). A
@@ -81,7 +122,8 @@ export class JobControl {
       throw refusal.reason === 'not-kept' ? new ConflictException(message) : new ValidationException(message);
     }
     // Not refused: a retryable kind, with its request kept.
-    const rule = RETRY_RULES[failed.kind as RetryableJobKind];
+    if (failed.kind === AgentCoreJobs.writeExamples) return this.#retryImport(caller, failed, permit);
+    const rule = RETRY_RULES[failed.kind as Exclude<RetryableJobKind, RetryableByPayloadKind>];
     const payload = JSON.parse(failed.payload!) as UpdateEntriesPayload | CreateDatasetPayload;
     const dataset = await this.#datasetOf(failed, payload.datasetId);
     permit('trove:RetryJob', [dataset.arn]);
@@ -110,6 +152,7 @@ export class JobControl {
    * an earlier attempt left rows to delete: a runner does that, in bounded transactions, and then
    * fails the dataset (CANCELLING, jobState QUEUED or RETRYING); a running one stops at its next
    * transaction, whichever node runs it, and its dataset ends the same way (CANCELLING, RUNNING).
+   * AgentCore jobs only while they wait (a running one: ConflictException); deletions never.
    */
   async cancel(caller: Caller, jobId: number, permit: Permit): Promise<CancelJobWire> {
     const prefixes = jobResourcePrefixes(caller);
@@ -117,23 +160,65 @@ export class JobControl {
     if (!open) throw await this.#notOpen(jobId, prefixes);
     const resources = open.resource.split(' ');
     permit('trove:CancelJob', resources);
+    if (DELETIONS.has(open.kind)) {
+      throw new ValidationException(`Job ${jobId} (${open.kind}) cannot be cancelled: it is a deletion, and a deletion, once accepted, is not taken back `
+        + '(AWS has no status that leads from being deleted back to what was there).');
+    }
     // Cancelling fails the job's change: the caller needs what making it needs, as for a retry.
-    // Kinds without an action (deletions, AgentCore batches): their give-up path is not a cancel's.
-    const action = JOB_CONTROL_ACTIONS[open.kind];
+    const agentCore = agentCoreAction(open.kind, open.payload);
+    const action = JOB_CONTROL_ACTIONS[open.kind] ?? agentCore;
     if (!action) {
-      throw new ValidationException(`Job ${jobId} (${open.kind}) cannot be cancelled: only dataset creations, changes, imports, distributions and restores can.`);
+      throw new ValidationException(`Job ${jobId} (${open.kind}) cannot be cancelled: only dataset creations, changes, imports, distributions, restores, `
+        + 'AgentCore example batches and version publications can.');
     }
     permit(action, resources);
-    if (open.cancelRequestedBy === null && !(await this.deps.store.jobs.requestCancel(jobId, caller.accessKeyId ?? ''))) {
-      // Ended between the two statements, or another cancel came first.
+    // An AgentCore job is cancelled only while it waits: marked so only if no runner holds it.
+    if (agentCore && open.cancelRequestedBy === null && open.state === 'RUNNING') throw runningAgentCoreJob(open);
+    if (open.cancelRequestedBy === null && !(await this.deps.store.jobs.requestCancel(jobId, caller.accessKeyId ?? '', agentCore !== undefined))) {
+      // Ended between the two statements, or another cancel came first, or (AgentCore) a runner took it.
       const still = await this.deps.store.jobs.findOpen(jobId, prefixes);
       if (!still) throw await this.#notOpen(jobId, prefixes);
+      if (agentCore && still.cancelRequestedBy === null) {
+        throw still.state === 'RUNNING' ? runningAgentCoreJob(still) : new ConflictException(`Job ${jobId} changed state as it was being cancelled; try again.`);
+      }
     }
     // A pending job is failed here; a running one (here or on another node) sees the cancel itself.
     if (open.state !== 'RUNNING' && (await this.deps.cancelQueued(jobId))) return { jobId, state: 'CANCELLED', resources };
     // Still open: the answer says which way it ends (running: at its next step; queued: by a runner).
     const still = await this.deps.store.jobs.findOpen(jobId, prefixes);
     return still ? { jobId, state: 'CANCELLING', resources, jobState: still.state } : { jobId, state: 'CANCELLED', resources };
+  }
+
+  /**
+   * RetryJob of a failed AgentCore s3Source import (CreateDataset, AddDatasetExamples; the only
+   * write-examples jobs not refused: exampleBatchRetryRefusal): its file is read again, as the
+   * caller, and its dataset goes through the statuses of the call that made it, under that call's
+   * guard: CREATING only from CREATE_FAILED (a dataset written since is not created again over
+   * it), UPDATING from what AddDatasetExamples is accepted in (ACTIVE, CREATE_FAILED, UPDATE_FAILED).
+   */
+  async #retryImport(caller: Caller, failed: FailedJob, permit: Permit): Promise<RetryJobWire> {
+    const jobId = failed.id;
+    const payload = JSON.parse(failed.payload!) as WriteExamplesPayload;
+    const dataset = await this.deps.store.acDatasets.findById(payload.dataset);
+    if (!dataset || dataset.arn !== failed.resource) throw new ResourceNotFoundException(`The dataset of job ${jobId} (${failed.resource}) no longer exists.`);
+    permit('trove:RetryJob', [dataset.arn]);
+    permit(EXAMPLE_BATCH_ACTIONS[payload.kind], [dataset.arn]);
+    if (payload.s3) await this.#readable(caller, jobId, payload.s3);
+    const creating = payload.kind === 'create';
+    const from = creating ? (['CREATE_FAILED'] as const) : GUARDS.edit.allowed;
+    const now = this.deps.clock.now();
+    await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.acDatasets.transition(dataset.id, from, inProgress(creating ? 'CREATING' : 'UPDATING', now)))) {
+        throw new ConflictException(creating
+          ? `The dataset ${dataset.arn} is no longer CREATE_FAILED; job ${jobId} cannot create it again.`
+          : `The dataset ${dataset.arn} is being created, updated or deleted, or failed to be deleted; retry job ${jobId} once it is ACTIVE, CREATE_FAILED or UPDATE_FAILED.`);
+      }
+      if (!(await tx.jobs.requeueFailed(jobId, { ...payload, requester: requesterOf(caller) }, now))) {
+        throw new ConflictException(`Job ${jobId} is no longer failed (it was retried meanwhile, or its failure was forgotten).`);
+      }
+    });
+    this.deps.jobsEnqueued();
+    return { jobId, state: 'QUEUED', resources: [failed.resource] };
   }
 
   async #notOpen(jobId: number, prefixes: readonly string[]): Promise<Error> {
@@ -174,4 +259,14 @@ export class JobControl {
       throw error;
     }
   }
+}
+
+/**
+ * CancelJob's refusal of a running AgentCore job. Once a runner holds it, its change is being
+ * published (an inline batch, a version: one transaction) or its s3Source file read: it ends on
+ * its own, ACTIVE or failed, which GetDataset shows; only a waiting job is failed by a cancel.
+ */
+function runningAgentCoreJob(job: { id: number; kind: string }): ConflictException {
+  return new ConflictException(`Job ${job.id} (${job.kind}) is RUNNING: an AgentCore job can be cancelled only while it waits (QUEUED or RETRYING). `
+    + 'It ends on its own; GetDataset then shows how.');
 }

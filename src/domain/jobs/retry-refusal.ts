@@ -1,4 +1,6 @@
 import { isRetryableJobKind } from '../../api/trove/jobs-outputs.js';
+import { AgentCoreJobs, exampleBatchRetryRefusal } from '../agentcore/job-kinds.js';
+import type { WriteExamplesPayload } from '../agentcore/job-kinds.js';
 import { changeRetryRefusal, RekognitionJobs } from '../rekognition/job-kinds.js';
 import type { UpdateEntriesPayload } from '../rekognition/job-kinds.js';
 
@@ -34,8 +36,9 @@ export function retryRefusal(kind: string, request: string | boolean | null, not
   // (A request let go has no payload left either: the reason is the cap, not its age.)
   if (noted === REQUEST_LET_GO) return { reason: 'not-kept', sentence: REQUEST_LET_GO };
   if (!request) return { reason: 'not-kept', sentence: 'It failed before Trove kept failed jobs\' requests: send the request again.' };
-  const refused = noted ?? (typeof request === 'string' && kind === RekognitionJobs.updateEntries
-    ? changeRetryRefusal(JSON.parse(request) as UpdateEntriesPayload)
-    : undefined);
+  const refused = noted ?? (typeof request !== 'string' ? undefined
+    : kind === RekognitionJobs.updateEntries ? changeRetryRefusal(JSON.parse(request) as UpdateEntriesPayload)
+      : kind === AgentCoreJobs.writeExamples ? exampleBatchRetryRefusal(JSON.parse(request) as WriteExamplesPayload)
+        : undefined);
   return refused ? { reason: 'request', sentence: refused } : undefined;
 }

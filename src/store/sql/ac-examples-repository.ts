@@ -85,6 +85,15 @@ export class AcExamplesRepository {
     return changed;
   }
 
+  /**
+   * Whether anything was written at the uncommitted `revision` (two index probes): a cancel
+   * answered in its request leaves what an s3Source import's chunks wrote to a runner (discard).
+   */
+  async writtenAt(datasetId: number, revision: number): Promise<boolean> {
+    return (await this.db.get('SELECT 1 AS one FROM ac_examples WHERE dataset_id = ? AND created_rev = ? LIMIT 1', [datasetId, revision])) !== undefined
+      || (await this.db.get('SELECT 1 AS one FROM ac_examples WHERE dataset_id = ? AND deleted_rev = ? LIMIT 1', [datasetId, revision])) !== undefined;
+  }
+
   /** Undoes everything written at an uncommitted `revision` (a retried or abandoned job). Idempotent. */
   async discard(datasetId: number, revision: number): Promise<void> {
     await this.db.run(

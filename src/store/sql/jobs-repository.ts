@@ -287,19 +287,21 @@ export class JobsRepository {
 
   /**
    * Asks the open job `id` to stop (CancelJob): false when it is not open (any more), or was
-   * asked already. The caller's scope (resourcePrefixes) was checked by reading it first.
+   * asked already, or (`waitingOnly`) a runner holds it. The caller's scope (resourcePrefixes)
+   * was checked by reading it first.
    */
-  async requestCancel(id: number, by: string): Promise<boolean> {
-    return (await this.db.run('UPDATE jobs SET cancel_requested_by = ? WHERE id = ? AND cancel_requested_by IS NULL', [by, id])) === 1;
+  async requestCancel(id: number, by: string, waitingOnly = false): Promise<boolean> {
+    const waiting = waitingOnly ? " AND state = 'pending'" : '';
+    return (await this.db.run(`UPDATE jobs SET cancel_requested_by = ? WHERE id = ? AND cancel_requested_by IS NULL${waiting}`, [by, id])) === 1;
   }
 
   /** The open job `id`, if its resource starts with one of `resourcePrefixes` (undefined: any). */
   async findOpen(id: number, resourcePrefixes?: readonly string[]): Promise<OpenJob | undefined> {
     const [owned, params] = prefixCondition(resourcePrefixes);
-    const row = await this.db.get<{ id: number; kind: string; resource: string; state: OpenJob['state']; cancel_requested_by: string | null }>(
-      `SELECT id, kind, resource, ${STATE_OF_ROW} AS state, cancel_requested_by FROM jobs WHERE id = ? AND ${owned}`, [id, ...params],
+    const row = await this.db.get<{ id: number; kind: string; resource: string; payload: string; state: OpenJob['state']; cancel_requested_by: string | null }>(
+      `SELECT id, kind, resource, payload, ${STATE_OF_ROW} AS state, cancel_requested_by FROM jobs WHERE id = ? AND ${owned}`, [id, ...params],
     );
-    return row && { id: Number(row.id), kind: row.kind, resource: row.resource, state: row.state, cancelRequestedBy: row.cancel_requested_by };
+    return row && { id: Number(row.id), kind: row.kind, resource: row.resource, payload: row.payload, state: row.state, cancelRequestedBy: row.cancel_requested_by };
   }
 
   /** The failed job `id` (its latest note), scoped as findOpen. */

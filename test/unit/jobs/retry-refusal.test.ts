@@ -27,4 +27,11 @@ describe('retryRefusal', () => {
     expect(retryRefusal('rekognition.update-entries', change)).toBeUndefined();
     expect(retryRefusal('rekognition.create-dataset', JSON.stringify({ datasetId: 1 }))).toBeUndefined();
   });
+
+  it('takes an AgentCore s3Source import (read again from its file), not a batch an earlier Trove queued with its rows named', () => {
+    const imported = JSON.stringify({ dataset: 1, kind: 'add', s3: { bucket: 'evals', key: 'a.jsonl' } });
+    expect(retryRefusal('agentcore.write-examples', imported)).toBeUndefined();
+    expect(retryRefusal('agentcore.write-examples', JSON.stringify({ dataset: 1, kind: 'update' }))).toMatchObject({ reason: 'request', sentence: expect.stringMatching(/^It was an example batch queued by an earlier Trove/) as string });
+    expect(retryRefusal('agentcore.publish-staged-examples', JSON.stringify({ dataset: 1, kind: 'add', staged: { revision: 2, delta: 1, nextSeq: 3 } }))?.reason).toBe('kind');
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isRetryableJobKind, JOB_CONTROL_ACTIONS, RETRYABLE_JOB_KINDS } from '../../../src/api/trove/jobs-outputs.js';
+import { AgentCoreJobs } from '../../../src/domain/agentcore/job-kinds.js';
 import { RekognitionJobs } from '../../../src/domain/rekognition/job-kinds.js';
 import { jobDefinitions } from '../../../src/jobs/registry.js';
 
@@ -17,9 +18,11 @@ describe('the job kinds RetryJob takes', () => {
     expect(definitions.filter((definition) => definition.retryable === undefined)).toEqual([]);
   });
 
-  it('are changes and creations, each with the action a retry needs besides trove:RetryJob', () => {
-    expect(RETRYABLE_JOB_KINDS).toEqual([RekognitionJobs.updateEntries, RekognitionJobs.createDataset]);
-    for (const kind of RETRYABLE_JOB_KINDS) expect(JOB_CONTROL_ACTIONS[kind]).toMatch(/^rekognition:/);
+  it('are changes and creations, each with the action a retry needs besides trove:RetryJob (AgentCore imports: their call\'s, from the job)', () => {
+    expect(RETRYABLE_JOB_KINDS).toEqual([RekognitionJobs.updateEntries, RekognitionJobs.createDataset, AgentCoreJobs.writeExamples]);
+    for (const kind of [RekognitionJobs.updateEntries, RekognitionJobs.createDataset]) expect(JOB_CONTROL_ACTIONS[kind]).toMatch(/^rekognition:/);
+    expect(JOB_CONTROL_ACTIONS[AgentCoreJobs.writeExamples]).toBeUndefined();
     expect(isRetryableJobKind(RekognitionJobs.restoreSnapshot)).toBe(false);
+    expect(isRetryableJobKind(AgentCoreJobs.publishStagedExamples)).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import { AgentCoreJobs } from '../../../domain/agentcore/job-kinds.js';
 import type { DeleteVersionPayload, PublishVersionPayload } from '../../../domain/agentcore/job-kinds.js';
 import { active, failed } from '../../../domain/agentcore/status.js';
 import type { JobDefinition } from '../../job.js';
+import { endedReason } from './ended-reason.js';
 
 /**
  * CreateDatasetVersion: UPDATING → ACTIVE (draftStatus UNMODIFIED). Publishing maps the version
@@ -24,7 +25,7 @@ export function publishVersionJob(): JobDefinition<PublishVersionPayload> {
     },
     async giveUp({ dataset: id, version }, ctx, error) {
       await ctx.finish(async (tx) => {
-        const reason = `Version ${version} could not be published (${String(error)}). Try again.`;
+        const reason = endedReason(error, `Publishing version ${version}`, `Version ${version} could not be published (${String(error)}). Try again.`);
         if (await tx.acDatasets.findById(id)) await tx.acDatasets.setStatus(id, failed('UPDATE_FAILED', reason, ctx.clock.now()));
       });
     },

@@ -2,14 +2,17 @@ import { BatchRejected, DraftWriter } from '../../../domain/agentcore/draft-writ
 import type { AgentCoreLimits } from '../../../domain/agentcore/agentcore-deps.js';
 import { ExampleValidator } from '../../../domain/agentcore/example-validator.js';
 import { collectGarbage } from '../../../domain/agentcore/garbage.js';
-import { AgentCoreJobs } from '../../../domain/agentcore/job-kinds.js';
+import { AgentCoreJobs, exampleBatchRetryRefusal } from '../../../domain/agentcore/job-kinds.js';
 import type { WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.js';
 import { decodeBatch } from '../../../domain/agentcore/batch-codec.js';
 import type { BatchBody } from '../../../domain/agentcore/batch-codec.js';
 import { active, failed } from '../../../domain/agentcore/status.js';
+import { retryRefusal } from '../../../domain/jobs/retry-refusal.js';
 import type { ObjectAccess } from '../../../buckets/object-access.js';
 import type { Repositories } from '../../../store/store.js';
+import { LeftToRunner } from '../../job.js';
 import type { JobContext, JobDefinition } from '../../job.js';
+import { endedReason } from './ended-reason.js';
 import { importExamples } from './import-examples.js';
 import type { ImportExamplesDeps } from './import-examples.js';
 
@@ -32,7 +35,8 @@ export function writeExamplesJobs(options: { garbageAfterMs: number; objects: Ob
   const definition = writeExamplesJob(options);
   // One definition under both names: staged batches are queued as publish-staged-examples (see
   // job-kinds.ts), s3Source imports and batches queued by earlier releases as write-examples.
-  return [definition, { ...definition, kind: AgentCoreJobs.publishStagedExamples }];
+  // (Its failed jobs are not retried, whatever the payload: the kind says so, nothing to note.)
+  return [definition, { ...definition, kind: AgentCoreJobs.publishStagedExamples, retryRefusal: undefined }];
 }
 
 function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAccess; limits: AgentCoreLimits }): JobDefinition<WriteExamplesPayload> {
@@ -40,6 +44,7 @@ function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAcce
   return {
     kind: AgentCoreJobs.writeExamples,
     payloadVersion: 1,
+    retryRefusal: exampleBatchRetryRefusal,
 
     async run(payload, ctx) {
       try {
@@ -77,12 +82,21 @@ function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAcce
         });
       } catch (error) {
         if (!(error instanceof BatchRejected)) throw error;
-        await fail(ctx, payload, error.message);
+        // Rejected as a whole for what it holds (an s3Source file's bad line or missing file, a
+        // batch queued by an earlier Trove whose examples are gone): no further attempt, and kept
+        // as a failed job (ListJobs: rejected, its dataset, attempts and this reason as lastError;
+        // RetryJob may queue an s3Source import again, to read its file anew).
+        await fail(ctx, payload, error.message, true);
       }
     },
 
     async giveUp(payload, ctx, error) {
-      await fail(ctx, payload, `Trove could not apply the change (${String(error)}). Try again.`);
+      // Given up in a cancel's request (JobContext.inRequest): a staged batch's rows (at most 1000
+      // examples, 5 MB: what its accepting transaction wrote) are discarded there; what an
+      // s3Source import's chunks wrote, of any size, is left to a runner.
+      if (ctx.inRequest && payload.s3 && (await wroteAny(ctx, payload))) throw new LeftToRunner();
+      const retryable = retryRefusal(ctx.job.kind, ctx.job.payload) === undefined;
+      await fail(ctx, payload, endedReason(error, 'The change', `Trove could not apply the change (${String(error)}). Try again.`, retryable));
     },
   };
 }
@@ -107,13 +121,22 @@ async function applyBody(tx: Repositories, writer: DraftWriter, payload: WriteEx
 
 /**
  * AWS: CREATE_FAILED ("DRAFT record exists but contains no examples") or UPDATE_FAILED with a
- * failureReason. Nothing of the batch is kept: its rows were never committed.
+ * failureReason. Nothing of the batch is kept: its rows were never committed. `rejected`: the
+ * batch was refused for what it holds; the job is noted failed with the reason (JobContext.fail),
+ * as one that gives up or is cancelled is by its context.
  */
-async function fail(ctx: JobContext, payload: WriteExamplesPayload, reason: string): Promise<void> {
-  await ctx.finish(async (tx) => {
+async function fail(ctx: JobContext, payload: WriteExamplesPayload, reason: string, rejected = false): Promise<void> {
+  const write = async (tx: Repositories) => {
     const dataset = await tx.acDatasets.findById(payload.dataset);
     if (!dataset) return;
     await new DraftWriter(dataset).begin(tx);
     await tx.acDatasets.setStatus(dataset.id, failed(payload.kind === 'create' ? 'CREATE_FAILED' : 'UPDATE_FAILED', reason, ctx.clock.now()));
-  });
+  };
+  await (rejected ? ctx.fail(write, { error: reason }) : ctx.finish(write));
+}
+
+/** Whether an attempt of this job wrote rows at the DRAFT's next revision, not yet discarded. */
+async function wroteAny(ctx: JobContext, payload: WriteExamplesPayload): Promise<boolean> {
+  const dataset = await ctx.store.acDatasets.findById(payload.dataset);
+  return dataset !== undefined && (await ctx.store.acExamples.writtenAt(dataset.id, dataset.revision + 1));
 }
