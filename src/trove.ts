@@ -246,13 +246,12 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
             const renewed = reloadTls(app.server as unknown as TlsServer, config.tls);
             logger.info({ certificate: certificateFingerprint(renewed) }, 'TLS certificate reloaded');
           } catch (error) {
-            logger.error({ err: (error as Error).message }, 'TLS certificate NOT reloaded: still serving the one loaded before');
+            logger.error({ err: error instanceof Error ? error.message : String(error) }, 'TLS certificate NOT reloaded: still serving the one loaded before');
           }
         }
-        // Queued behind any master-key reload running (MasterKeyReloader keeps the one queue).
-        await masterKeys.reload('reload requested (SIGHUP)').catch((error: unknown) => {
-          logger.error({ err: (error as Error).message }, 'master key NOT reloaded: still using the keys loaded before');
-        });
+        // Queued behind any master-key reload running (MasterKeyReloader keeps the one queue). It
+        // never rejects: a refused or failed reload is logged there, once.
+        await masterKeys.reload('reload requested (SIGHUP)');
       },
       close: () => (closing ??= (async () => {
         await app.close();

@@ -44,8 +44,9 @@ export class MasterKeyReloader {
    * operator replaced it.
    */
   reload(reason: string): Promise<boolean> {
-    // The one queue of reloads (SIGHUP and unopened secrets alike); one that failed does not stop those after it.
-    const next = (this.#running ?? Promise.resolve(false)).catch(() => false).then(() => this.#reload(reason));
+    // The one queue of reloads (SIGHUP and unopened secrets alike). #reload never rejects, so one
+    // that failed cannot stop those after it.
+    const next = (this.#running ?? Promise.resolve(false)).then(() => this.#reload(reason));
     this.#running = next;
     void next.finally(() => {
       if (this.#running === next) this.#running = undefined;
@@ -81,8 +82,12 @@ export class MasterKeyReloader {
       this.#stamp = stamp;
       return true;
     } catch (error) {
+      // The one place a failed reload is logged, and why here: every failure ends here, a key the
+      // store refuses or an unexpected one (the store unreadable), and only here are the reason
+      // and the refused file known. So #reload never rejects, and its callers (the queue,
+      // Trove.reload, `trove serve`'s SIGHUP handler) have nothing to catch or log.
       this.#refused = { stamp, at: Date.now() };
-      this.logger.error({ reason, err: (error as Error).message }, 'master key NOT reloaded: still using the keys loaded before');
+      this.logger.error({ reason, err: error instanceof Error ? error.message : String(error) }, 'master key NOT reloaded: still using the keys loaded before');
       return false;
     }
   }

@@ -13,3 +13,14 @@ export function commandFlags<O extends Record<string, { type: 'string' | 'boolea
   if (positionals.length > 0) throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
   return values;
 }
+
+/**
+ * For a command with actions (`trove credentials create`, `trove jobs list`): prints `usage` and
+ * answers the exit code when there is no action to run, 0 when it was asked for (--help, `help`)
+ * and 2 when none was given (a usage error); undefined when `action` is to run.
+ */
+export function actionUsage(action: string | undefined, help: boolean | undefined, usage: string): 0 | 2 | undefined {
+  if (!help && action !== undefined && action !== 'help') return undefined;
+  process.stdout.write(usage);
+  return action === undefined && !help ? 2 : 0;
+}

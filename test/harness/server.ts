@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { BedrockAgentCoreControlClientConfig } from '@aws-sdk/client-bedrock-agentcore-control';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
@@ -60,6 +61,8 @@ export interface ServerOptions extends DeepPartial<Config> {
   readonly backend?: Backend;
   /** The server's time source (default the system clock): a test that moves time never sleeps or races the machine's load. */
   readonly clock?: Clock;
+  /** Where the server logs (default: silent, or TROVE_TEST_LOG_LEVEL): a test of what is logged passes its own. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -67,7 +70,7 @@ export interface ServerOptions extends DeepPartial<Config> {
  * (PostgreSQL), exactly as `trove serve` does. Loop over BACKENDS and pass `{ backend }`.
  */
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
-  const { backend = 'sqlite', clock, ...overrides } = options;
+  const { backend = 'sqlite', clock, logger, ...overrides } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'trove-test-'));
   let database: TestDatabase | undefined;
   let trove: Trove;
@@ -81,7 +84,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
         ...overrides,
       },
     });
-    trove = await startTrove(config, createLogger(process.env.TROVE_TEST_LOG_LEVEL ?? 'silent'), clock);
+    trove = await startTrove(config, logger ?? createLogger(process.env.TROVE_TEST_LOG_LEVEL ?? 'silent'), clock);
   } catch (error) {
     await database?.drop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });

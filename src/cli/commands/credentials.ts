@@ -7,6 +7,7 @@ import { systemClock } from '../../lib/clock.js';
 import { createStore } from '../../store/create-store.js';
 import type { Command } from '../index.js';
 import { parseCommandArgs } from '../flags.js';
+import { actionUsage } from '../command-args.js';
 
 const USAGE = `Usage:
   trove credentials create --account <12 digits> [--allow <action> ...] [--resource <arn pattern> ...] [--description <text>] [--json]
@@ -47,10 +48,8 @@ export const credentialsCommand: Command = {
   async run(args, env) {
     const { settings, values, positionals } = parseCommandArgs(args, OPTIONS);
     const [action, keyId, ...extra] = positionals;
-    if (values.help || action === undefined || action === 'help') {
-      process.stdout.write(USAGE);
-      return action === undefined && !values.help ? 2 : 0;
-    }
+    const usageExit = actionUsage(action, values.help, USAGE);
+    if (usageExit !== undefined) return usageExit;
     if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
     const config = loadConfig({ env, flags: settings });
     // The new key is read first: a bad file changes nothing.

@@ -9,6 +9,7 @@ import { createStore } from '../../store/create-store.js';
 import type { Command } from '../index.js';
 import { CLIENT_OPTIONS, CLIENT_OPTIONS_HELP, resolveClientTarget } from '../client-target.js';
 import { parseCommandArgs } from '../flags.js';
+import { actionUsage } from '../command-args.js';
 import { forTerminal } from '../terminal-text.js';
 
 const USAGE = `Usage: trove jobs list [--state STATE ...] [--json] [--endpoint URL] [--region NAME] [--profile NAME]
@@ -53,10 +54,8 @@ export const jobsCommand: Command = {
       ...CLIENT_OPTIONS, state: { type: 'string', multiple: true }, local: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' },
     });
     const [action, ...extra] = positionals;
-    if (values.help || action === undefined || action === 'help') {
-      process.stdout.write(USAGE);
-      return action === undefined && !values.help ? 2 : 0;
-    }
+    const usageExit = actionUsage(action, values.help, USAGE);
+    if (usageExit !== undefined) return usageExit;
     if (action === 'retry' || action === 'cancel') {
       // A retry runs as the credentials' key (it reads files and images as it, history names it),
       // and a queued job is failed by a runner: both need the server, not the store alone.

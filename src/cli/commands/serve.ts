@@ -41,13 +41,12 @@ export const serveCommand: Command = {
     }));
     // SIGHUP re-reads the TLS certificate and the master key (renewed / rotated files); without
     // this handler Node's default for SIGHUP would end the process. trove.reload queues the
-    // master-key part behind any still running, so the latest one settles after all before it.
+    // master-key part behind any still running, so the latest one settles after all before it. It
+    // never rejects: each part logs its own failure, where the reason is known.
     let reloading = Promise.resolve();
     const reload = () => {
       logger.info({ signal: 'SIGHUP' }, 'reloading the TLS certificate and the master key');
-      reloading = trove.reload().catch((error: unknown) => {
-        logger.error({ err: (error as Error).message }, 'reload failed: still using what was loaded before');
-      });
+      reloading = trove.reload();
     };
     process.on('SIGHUP', reload);
     await new Promise<void>((resolve) => {

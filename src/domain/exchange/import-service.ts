@@ -4,12 +4,11 @@ import type { ObjectAccess } from '../../buckets/object-access.js';
 import { ObjectAccessDenied } from '../../buckets/object-access.js';
 import { formatS3Uri, ObjectStoreError, parseS3Uri } from '../../object-store/object-store.js';
 import type { Clock } from '../../lib/clock.js';
-import type { RkDatasetRecord } from '../../store/records.js';
 import type { ByteCaps, CapPassed } from '../../store/sql/byte-caps.js';
 import { UploadGone } from '../../store/sql/import-uploads-repository.js';
 import type { Store } from '../../store/store.js';
 import type { Caller } from '../caller.js';
-import { belongsTo } from '../rekognition/arns.js';
+import { findDataset } from '../rekognition/dataset-service.js';
 import type { EntryService } from '../rekognition/entry-service.js';
 import { importSourceName } from '../rekognition/job-kinds.js';
 import { SETTLED } from '../rekognition/status.js';
@@ -87,7 +86,7 @@ export class ImportService {
   constructor(private readonly deps: ImportServiceDeps) {}
 
   async start(caller: Caller, request: ImportRequest): Promise<ImportAccepted> {
-    await this.#dataset(caller, request.datasetArn);
+    await findDataset(this.deps.store, caller, request.datasetArn, ResourceNotFoundException);
     const ref = parseS3Uri(request.source);
     if (!ref) throw new ValidationException(`The source ${request.source} is not an s3://bucket/key URI.`);
     // Refused at once, as CreateDataset refuses an unreadable manifest; the job reads it again, as the caller.
@@ -116,7 +115,7 @@ export class ImportService {
    * accepting transaction. Whatever fails before that removes what was staged.
    */
   async upload(caller: Caller, request: UploadRequest, body: UploadBody): Promise<ImportAccepted> {
-    const dataset = await this.#dataset(caller, request.datasetArn);
+    const dataset = await findDataset(this.deps.store, caller, request.datasetArn, ResourceNotFoundException);
     // Refused before the body is read, when that can be known: the acceptance checks again.
     if (!SETTLED.includes(dataset.status)) throw new ConflictException(`The dataset ${request.datasetArn} is not settled (${dataset.status}); try again when it has finished.`);
     const max = this.deps.maxUploadBytes;
@@ -221,12 +220,6 @@ export class ImportService {
     return this.deps.clock.now() - this.deps.abandonedUploadMs;
   }
 
-  /** The caller's dataset, or ResourceNotFoundException (another account's does not exist for it). */
-  async #dataset(caller: Caller, arn: string): Promise<RkDatasetRecord> {
-    const dataset = belongsTo(arn, caller) ? await this.deps.store.rkDatasets.findByArn(arn) : undefined;
-    if (!dataset) throw new ResourceNotFoundException(`The dataset ${arn} does not exist.`);
-    return dataset;
-  }
 }
 
 function tooLarge(bytes: number, max: number): ValidationException {

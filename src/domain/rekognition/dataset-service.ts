@@ -4,7 +4,9 @@ import {
 import { ObjectAccessDenied, requesterOf } from '../../buckets/object-access.js';
 import { ObjectStoreError } from '../../object-store/object-store.js';
 import type { ObjectRef, ObjectStoreFailure } from '../../object-store/object-store.js';
+import type { ServiceError } from '../../api/errors.js';
 import type { RkDatasetRecord } from '../../store/records.js';
+import type { Store } from '../../store/store.js';
 import type { Caller } from '../caller.js';
 import { belongsTo, datasetArn } from './arns.js';
 import type { DatasetType } from './arns.js';
@@ -101,10 +103,23 @@ export class DatasetService {
     return ref;
   }
 
-  /** The caller's dataset with this ARN, or ResourceNotFoundException. */
+  /** The caller's dataset with this ARN, or Rekognition's ResourceNotFoundException. */
   async find(caller: Caller, arn: string): Promise<RkDatasetRecord> {
-    const dataset = belongsTo(arn, caller) ? await this.deps.store.rkDatasets.findByArn(arn) : undefined;
-    if (!dataset) throw new ResourceNotFoundException(`The dataset ${arn} does not exist.`);
-    return dataset;
+    return findDataset(this.deps.store, caller, arn, ResourceNotFoundException);
   }
+}
+
+/** The ResourceNotFoundException of the protocol asking: Rekognition's is a 400, the Trove API's a 404. */
+export type NotFoundError = new (message: string) => ServiceError;
+
+/**
+ * The one lookup of a Rekognition dataset by ARN, for Rekognition's operations and the Trove
+ * API's (history, snapshots, imports): the caller's dataset, whatever its status, or `NotFound`;
+ * another account's or region's dataset does not exist for the caller. What a status refuses is
+ * the caller's rule (the Trove API's history reads: readDataset in history/dataset-reads.ts).
+ */
+export async function findDataset(store: Store, caller: Caller, arn: string, NotFound: NotFoundError): Promise<RkDatasetRecord> {
+  const dataset = belongsTo(arn, caller) ? await store.rkDatasets.findByArn(arn) : undefined;
+  if (!dataset) throw new NotFound(`The dataset ${arn} does not exist.`);
+  return dataset;
 }

@@ -7,7 +7,7 @@ import { authorizeAction, authorizeResources } from '../../auth/authorize.js';
 import { AccessDenied, RateLimited } from '../../auth/errors.js';
 import { beginAuthentication, finishAuthentication, retryAfter } from '../request-auth.js';
 import type { RequestAuthenticator } from '../request-auth.js';
-import { STORE_UNAVAILABLE, StoreUnavailableError } from '../../store/store-unavailable-error.js';
+import { serverFault } from '../server-fault.js';
 import type { AwsJsonService } from './aws-json-service.js';
 import { hashedBodyParser, isHashedBody } from '../hashed-body.js';
 import { readJsonObject } from '../json-body.js';
@@ -101,13 +101,7 @@ function toServiceError(
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return new ServiceError('SerializationException', `The request could not be read: ${error.message}`, 400);
   }
-  if (error instanceof StoreUnavailableError) {
-    // The database is down or unreachable: a retryable 500 the SDKs back off on; the node recovers by itself.
-    request.log.warn({ err: error.message }, 'database unavailable');
-    return service.internalError(STORE_UNAVAILABLE);
-  }
-  request.log.error({ err: error }, 'unexpected error');
-  return service.internalError();
+  return serverFault(error, request.log, service);
 }
 
 function sendError(reply: FastifyReply, error: ServiceError, service: AwsJsonService, requestId: string): FastifyReply {

@@ -17,7 +17,7 @@ import { readJsonObject, utf8Text } from '../json-body.js';
 import type { RestJsonService } from './rest-json-service.js';
 import { MalformedPath, RestJsonRouter } from './router.js';
 import type { RouteMatch } from './router.js';
-import { STORE_UNAVAILABLE, StoreUnavailableError } from '../../store/store-unavailable-error.js';
+import { serverFault } from '../server-fault.js';
 import type { RequestDigest } from '../../domain/idempotency.js';
 import { BodyTooSlow } from '../paced-bodies.js';
 import type { PacedBodies } from '../paced-bodies.js';
@@ -184,13 +184,7 @@ export async function restJsonProtocol(app: FastifyInstance, options: RestJsonOp
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return service.unreadable(`The request could not be read: ${error.message}`);
     }
-    if (error instanceof StoreUnavailableError) {
-      // The database is down or unreachable: a retryable 500 the SDKs back off on; the node recovers by itself.
-      request.log.warn({ err: error.message }, 'database unavailable');
-      return service.internalError(STORE_UNAVAILABLE);
-    }
-    request.log.error({ err: error }, 'unexpected error');
-    return service.internalError();
+    return serverFault(error, request.log, service);
   }
 }
 

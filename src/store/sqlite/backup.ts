@@ -1,5 +1,6 @@
-import { chmodSync, closeSync, constants, fsyncSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, constants, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { syncPath } from '../../lib/sync-path.js';
 import { knownSchemaVersions } from './sqlite-driver.js';
 
 /** What a store file holds, as `trove backup` and `trove restore` check it. */
@@ -115,12 +116,7 @@ export function unsealRestored(file: string): void {
 
 function finishFile(file: string): void {
   chmodSync(file, 0o600);
-  const fd = openSync(file, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  syncPath(file);
 }
 
 function openReadOnly(file: string): Database.Database {

@@ -1,6 +1,7 @@
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { syncPath } from '../../lib/sync-path.js';
 import type { SqlObserver } from '../sql/sql-driver.js';
 import { SqliteDriver } from './sqlite-driver.js';
 
@@ -138,13 +139,4 @@ async function create(file: string, dir: string, synchronous: 'FULL' | 'NORMAL')
   syncPath(staging);
   renameSync(staging, file);
   syncPath(dir);
-}
-
-function syncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

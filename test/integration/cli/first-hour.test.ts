@@ -184,6 +184,15 @@ describe('bin/trove for a newcomer', () => {
     }
   });
 
+  it('prints the usage of a command with actions: exit 0 when asked (help, --help), 2 without an action', async () => {
+    for (const command of ['credentials', 'buckets', 'jobs', 'datasets']) {
+      const [asked, flagged, none] = await Promise.all([trove(command, 'help'), trove(command, '--help'), trove(command)]);
+      expect(asked).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(new RegExp(`^Usage:\\s+trove ${command} `)) });
+      expect(flagged).toEqual(asked);
+      expect(none).toEqual({ ...asked, code: 2 });
+    }
+  });
+
   it('aligns the help table, however long a flag', async () => {
     const { stdout } = await trove('help');
     const flags = stdout.split('\n').filter((line) => line.startsWith('  --'));

@@ -7,25 +7,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inline, predefined, predefinedBatch, settled as settledAc } from '../../harness/agentcore.js';
 import { POSTGRES_SELECTED } from '../../harness/backends.js';
 import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
-import { eventually, startServer, TEST_CREDENTIALS } from '../../harness/server.js';
+import { eventually, TEST_CREDENTIALS } from '../../harness/server.js';
 import { newDataset, putObject, startImport } from '../../harness/exchange.js';
 import { picture } from '../../harness/pictures.js';
 import { rawSql } from '../../harness/raw-sql.js';
 import { JobsClient } from '../../../src/client/jobs-client.js';
 import { TroveApiClient } from '../../../src/client/trove-api-client.js';
 import type { TestServer } from '../../harness/server.js';
+import { startTwoNodes } from '../../harness/two-nodes.js';
+import type { TwoNodes } from '../../harness/two-nodes.js';
 
 /** Two Trove nodes on one PostgreSQL database answer every request as one service. */
 describe.runIf(POSTGRES_SELECTED)('Trove nodes sharing one PostgreSQL database', () => {
+  let nodes: TwoNodes | undefined;
   let first: TestServer;
   let second: TestServer;
   beforeAll(async () => {
-    first = await startServer({ backend: 'postgres' });
-    second = await startServer({ backend: 'postgres', databaseUrl: first.databaseUrl });
+    nodes = await startTwoNodes({ backend: 'postgres' });
+    ({ first, second } = nodes);
   });
   afterAll(async () => {
-    await second?.close();
-    await first?.close();
+    await nodes?.close();
   });
 
   it('accepts a request on one node and runs its job on another', async () => {

@@ -7,8 +7,10 @@ import { emptyDataset, historyClient, update } from '../../harness/history.js';
 import { rawSql } from '../../harness/raw-sql.js';
 import { outcomes, raceCreateProjects } from '../../harness/quota-race.js';
 import { classificationLine } from '../../harness/rekognition.js';
-import { eventually, startServer } from '../../harness/server.js';
+import { eventually } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
+import { startTwoNodes } from '../../harness/two-nodes.js';
+import type { TwoNodes } from '../../harness/two-nodes.js';
 import { DEFAULT_MAX_SNAPSHOTS_PER_DATASET } from '../../../src/domain/rekognition/history/history-deps.js';
 import { MAX_TAGS } from '../../../src/domain/agentcore/tag-service.js';
 
@@ -37,16 +39,17 @@ async function unheld<T>(call: Promise<T>): Promise<T> {
  * really run at once (READ COMMITTED); on SQLite one node, whose writer is serial anyway.
  */
 describe.each(BACKENDS)('quotas under concurrent creators (%s)', (backend) => {
+  let nodes: TwoNodes | undefined;
   let first: TestServer;
   let second: TestServer;
   beforeAll(async () => {
-    const limits = { rekognition: { maxProjectsPerAccount: LIMIT }, agentcore: { maxDatasetsPerAccount: LIMIT }, databasePoolSize: 8 };
-    first = await startServer({ backend, ...limits });
-    second = backend === 'postgres' ? await startServer({ backend, ...limits, databaseUrl: first.databaseUrl }) : first;
+    nodes = await startTwoNodes({
+      backend, rekognition: { maxProjectsPerAccount: LIMIT }, agentcore: { maxDatasetsPerAccount: LIMIT }, databasePoolSize: 8,
+    });
+    ({ first, second } = nodes);
   });
   afterAll(async () => {
-    if (second !== first) await second?.close();
-    await first?.close();
+    await nodes?.close();
   });
 
   it('lets exactly the projects-per-account quota of racing CreateProject calls in', async () => {
@@ -106,15 +109,15 @@ describe.each(BACKENDS)('quotas under concurrent creators (%s)', (backend) => {
  * AgentCore dataset of that account at once; the project in the held scope waits in PostgreSQL.
  */
 describe.runIf(POSTGRES_SELECTED)('quota locks on PostgreSQL hold back one scope only', () => {
+  let nodes: TwoNodes | undefined;
   let first: TestServer;
   let second: TestServer;
   beforeAll(async () => {
-    first = await startServer({ backend: 'postgres' });
-    second = await startServer({ backend: 'postgres', databaseUrl: first.databaseUrl });
+    nodes = await startTwoNodes({ backend: 'postgres' });
+    ({ first, second } = nodes);
   });
   afterAll(async () => {
-    await second?.close();
-    await first?.close();
+    await nodes?.close();
   });
 
   it('lets creators of other accounts, regions and quotas through while one scope is held', async () => {

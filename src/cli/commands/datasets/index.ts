@@ -3,6 +3,7 @@ import { TroveApiClient } from '../../../client/trove-api-client.js';
 import type { Command } from '../../index.js';
 import { CLIENT_OPTIONS_HELP, resolveClientTarget } from '../../client-target.js';
 import { parseCommandArgs } from '../../flags.js';
+import { actionUsage } from '../../command-args.js';
 import { diffCommand } from './diff.js';
 import { historyCommand, reportCommand } from './history.js';
 import { deleteSnapshotCommand, restoreCommand, snapshotCommand, snapshotsCommand } from './snapshots.js';
@@ -30,10 +31,8 @@ export const datasetsCommand: Command = {
     const { values, positionals } = parseCommandArgs(args, OPTIONS);
     const [name, ...extra] = positionals;
     const subcommand = SUBCOMMANDS.find((sub) => sub.name === name);
-    if (values.help || name === undefined || name === 'help') {
-      process.stdout.write(USAGE);
-      return name === undefined && !values.help ? 2 : 0;
-    }
+    const usageExit = actionUsage(name, values.help, USAGE);
+    if (usageExit !== undefined) return usageExit;
     if (!subcommand) throw new Error(`unknown subcommand "${name}"; see trove datasets --help`);
     if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
     if (!values['dataset-arn']) throw new Error('--dataset-arn is required.');

@@ -2,7 +2,7 @@ import { ResourceNotFoundException } from '../../../api/trove/errors.js';
 import type { RkDatasetRecord } from '../../../store/records.js';
 import type { Store } from '../../../store/store.js';
 import type { Caller } from '../../caller.js';
-import { findDataset } from './history-deps.js';
+import { findDataset } from '../dataset-service.js';
 
 /**
  * Trove's answer to a read of a Rekognition dataset's history or entries (revisions, ingest
@@ -27,7 +27,7 @@ export class DatasetBeingDeleted extends ResourceNotFoundException {
  * DatasetBeingDeleted, never a short page that looks whole.
  */
 export async function readDataset<T>(deps: { readonly store: Store }, caller: Caller, arn: string, read: (dataset: RkDatasetRecord) => Promise<T>): Promise<T> {
-  const dataset = await findDataset(deps, caller, arn);
+  const dataset = await findDataset(deps.store, caller, arn, ResourceNotFoundException);
   if (dataset.status === 'DELETE_IN_PROGRESS') throw new DatasetBeingDeleted(arn);
   return confirmed(deps.store, dataset, read(dataset));
 }

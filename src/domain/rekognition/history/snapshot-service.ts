@@ -5,11 +5,11 @@ import type { RkDatasetRecord } from '../../../store/records.js';
 import type { SnapshotRecord } from '../../../store/rk-history-records.js';
 import { requesterOf } from '../../../buckets/object-access.js';
 import type { Caller } from '../../caller.js';
+import { findDataset } from '../dataset-service.js';
 import { RekognitionJobs } from '../job-kinds.js';
 import type { RestoreSnapshotPayload } from '../job-kinds.js';
 import { SETTLED, statusChange } from '../status.js';
 import { readDataset } from './dataset-reads.js';
-import { findDataset } from './history-deps.js';
 import type { HistoryDeps } from './history-deps.js';
 import { EntriesCollected } from './revision-points.js';
 import { snapshotNameProblem } from './snapshot-names.js';
@@ -32,7 +32,7 @@ export class SnapshotService {
   async create(caller: Caller, arn: string, input: { name: string; revision?: number }): Promise<SnapshotRecord & { entryCount: number }> {
     const problem = snapshotNameProblem(input.name);
     if (problem) throw new ValidationException(problem);
-    const dataset = await findDataset(this.deps, caller, arn);
+    const dataset = await findDataset(this.deps.store, caller, arn, ResourceNotFoundException);
     const revision = input.revision ?? dataset.revision;
     if (revision === 0) throw new ConflictException(`The dataset ${arn} has no committed revision yet (it is still being created).`);
     const snapshot: SnapshotRecord = { datasetId: dataset.id, name: input.name, revision, createdAt: this.deps.clock.now(), accessKeyId: caller.accessKeyId ?? null };
@@ -90,7 +90,7 @@ export class SnapshotService {
 
   /** Deletes the snapshot; the row versions only it kept are collected by a later sweep. */
   async delete(caller: Caller, arn: string, name: string): Promise<void> {
-    const dataset = await findDataset(this.deps, caller, arn);
+    const dataset = await findDataset(this.deps.store, caller, arn, ResourceNotFoundException);
     const snapshot = await this.#find(dataset.id, arn, name);
     await this.deps.store.transaction(async (tx) => {
       // Serialised with snapshot creation at the same revision (see create).
@@ -105,7 +105,7 @@ export class SnapshotService {
    * the revision the restore will be.
    */
   async acceptRestore(caller: Caller, arn: string, name: string): Promise<{ revision: number; snapshot: SnapshotRecord }> {
-    const dataset = await findDataset(this.deps, caller, arn);
+    const dataset = await findDataset(this.deps.store, caller, arn, ResourceNotFoundException);
     const snapshot = await this.#find(dataset.id, arn, name);
     const record = await this.deps.store.rkHistory.find(dataset.id, snapshot.revision);
     // AWS: a dataset holds at most 250,000 entries (the job's commit checks it again).
