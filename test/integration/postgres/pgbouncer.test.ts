@@ -16,8 +16,9 @@ import type { TestDatabase } from '../../harness/postgres.js';
 import { raceCreateProjects } from '../../harness/quota-race.js';
 import { rawSql } from '../../harness/raw-sql.js';
 import { allEntries, classificationLine, lines, settled } from '../../harness/rekognition.js';
-import { startServer } from '../../harness/server.js';
 import type { TestServer } from '../../harness/server.js';
+import { startTwoNodes } from '../../harness/two-nodes.js';
+import type { TwoNodes } from '../../harness/two-nodes.js';
 
 const PGBOUNCER_MISSING = POSTGRES_SELECTED ? pgbouncerMissing() : undefined;
 if (PGBOUNCER_MISSING) console.log(`test/integration/postgres/pgbouncer.test.ts skipped: ${PGBOUNCER_MISSING}`);
@@ -44,6 +45,7 @@ describe.runIf(POSTGRES_SELECTED && !PGBOUNCER_MISSING).each([
 ])('Trove behind PgBouncer ($poolMode pooling)', ({ poolMode, poolSize }) => {
   let bouncer: RunningPgBouncer;
   let database: TestDatabase;
+  let nodes: TwoNodes | undefined;
   let first: TestServer;
   let second: TestServer;
   beforeAll(async () => {
@@ -54,11 +56,11 @@ describe.runIf(POSTGRES_SELECTED && !PGBOUNCER_MISSING).each([
       rekognition: { maxProjectsPerAccount: LIMIT },
     };
     // Both start (and migrate the empty database) at once.
-    [first, second] = await Promise.all([startServer(options), startServer(options)]);
+    nodes = await startTwoNodes(options);
+    ({ first, second } = nodes);
   });
   afterAll(async () => {
-    await second?.close();
-    await first?.close();
+    await nodes?.close();
     await bouncer?.stop();
     await database?.drop();
   });
