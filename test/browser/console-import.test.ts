@@ -1,4 +1,4 @@
-import type { Page, Route } from 'playwright-core';
+import { UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS } from '../harness/backends.js';
 import { CHROMIUM_MISSING, consoleSession } from '../harness/console-browser.js';
@@ -48,22 +48,6 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console impo
   }, { backend, bodyLimits: { importUpload: MAX_BYTES } });
   const datasetPage = (arn: string) => `/rekognition/dataset?arn=${encodeURIComponent(arn)}`;
 
-  /** Holds the page's DescribeDataset calls until `release` is called: the import's UPDATE_IN_PROGRESS stays on screen. */
-  async function holdDescribes(page: Page): Promise<() => Promise<void>> {
-    const held: Route[] = [];
-    let holding = true;
-    const handler = async (route: Route) => {
-      if (holding && route.request().headers()['x-amz-target']?.endsWith('.DescribeDataset')) held.push(route);
-      else await route.continue();
-    };
-    await page.route(`${c.server.url}/`, handler);
-    return async () => {
-      holding = false;
-      for (const route of held.splice(0)) await route.continue();
-      await page.unroute(`${c.server.url}/`, handler);
-    };
-  }
-
   it('imports a COCO file chosen in the page: its progress, UPDATE_IN_PROGRESS, then its ingest report with what it left out, and the entries', async () => {
     const { arn } = c.data;
     const page = await c.signedIn(datasetPage(arn));
@@ -80,10 +64,10 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console impo
     await expect.poll(() => dialog.locator('.import-picked').textContent()).toContain('garden.coco.json');
     await c.shots(page, 'rekognition-import');
 
-    // Sent slowly (the browser's network throttled), so its progress shows; the import's status is held on screen.
+    // Sent slowly (the browser's network throttled), so its progress shows; the job runner paused, so the import stays UPDATE_IN_PROGRESS on screen.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: Math.ceil(file.length / 4) });
-    const release = await holdDescribes(page);
+    c.server.trove.runner.pause();
     await dialog.locator('button[type=submit]').click();
     const progress = dialog.locator('.import-progress');
     await progress.waitFor();
@@ -93,8 +77,10 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console impo
     await status.waitFor({ timeout: 20_000 });
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     expect(await status.textContent()).toMatch(/^Importing garden\.coco\.json as revision 2: UPDATE IN PROGRESS/);
+    // The page's head follows it too.
+    await expect.poll(() => page.locator('.dataset-head h1 .badge').textContent()).toBe('UPDATE IN PROGRESS');
     await c.shots(page, 'rekognition-import-importing');
-    await release();
+    c.server.trove.runner.resume();
 
     // Done: the dataset's status, then the ingest report of the revision the upload answered (the history's own view).
     await expect.poll(() => status.textContent(), { timeout: 20_000 }).toMatch(/^Imported\. UPDATE COMPLETE/);
@@ -114,10 +100,11 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console impo
     await dialog.locator('button:has-text("Close")').click();
     await expect.poll(() => page.locator('.entry-card').count(), { timeout: 10_000 }).toBe(NAMES.length);
     expect((await allEntries(c.server.rekognition(), { DatasetArn: arn })).length).toBe(NAMES.length);
+    await c.shots(page, 'rekognition-import-done');
     await page.close();
   });
 
-  it('refuses what cannot be imported, saying why: a file over the limit or not its format before sending it, the server\'s ValidationException, a failed import', async () => {
+  it('refuses what cannot be imported, saying why: a file over the limit or not its format, or a busy dataset, before sending it; the server\'s ValidationException; a failed import', async () => {
     const { other: arn } = c.data;
     const page = await c.signedIn(datasetPage(arn));
     await page.click('.view-tabs button:has-text("Import…")');
@@ -143,15 +130,24 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console impo
     expect(await picked.textContent()).toContain('This is not a tar archive (nor a gzipped one)');
     expect(uploads).toEqual([]);
 
-    // The server's own refusal, in the console's words and then AWS's: an images folder whose bucket name is too short.
+    // A dataset busy with another change (the runner paused, so it stays busy): said, and nothing sent.
+    c.server.trove.runner.pause();
+    await c.server.rekognition().send(new UpdateDatasetEntriesCommand({ DatasetArn: arn, Changes: { GroundTruth: Buffer.from(JSON.stringify({ 'source-ref': `s3://${BUCKET}/garden/bed-01.png` })) } }));
     await input.setInputFiles([{ name: 'garden.json', mimeType: 'application/json', buffer: cocoFile(NAMES.slice(0, 2)) }]);
-    await expect.poll(() => dialog.locator('input[value=COCO]').isChecked()).toBe(true);
+    await expect.poll(() => picked.textContent()).toContain('garden.json');
+    await submit.click();
+    const problem = dialog.locator('.problem[role=alert]');
+    await expect.poll(() => problem.textContent()).toBe('The dataset is UPDATE_IN_PROGRESS: it takes one change at a time. Nothing was sent; import the file when that change has finished.');
+    expect(uploads).toEqual([]);
+    c.server.trove.runner.resume();
+    expect((await settled(c.server.rekognition(), arn)).Status).toBe('UPDATE_COMPLETE');
+
+    // The server's own refusal, in the console's words and then AWS's: an images folder whose bucket name is too short.
+    expect(await dialog.locator('input[value=COCO]').isChecked()).toBe(true);
     expect(await picked.textContent()).toMatch(/^garden\.json · [\d.]+ KiB · COCO$/);
     await dialog.getByLabel('Images folder (optional)').fill('s3://x/');
     await submit.click();
-    const problem = dialog.locator('.problem[role=alert]');
-    await problem.waitFor();
-    expect(await problem.textContent()).toMatch(/^ValidationException: .*images/);
+    await expect.poll(() => problem.textContent()).toMatch(/^ValidationException: .*images/);
     expect(uploads.length).toBe(1);
 
     // A JSON object that is not COCO: accepted, and the import fails, as from s3://; its failed revision's report says what it held.
@@ -161,10 +157,14 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console impo
     await submit.click();
     const status = dialog.locator('.import-status');
     await expect.poll(() => status.textContent(), { timeout: 20_000 }).toMatch(/^The import failed: nothing of it was applied\. UPDATE FAILED/);
-    expect(await status.textContent()).toContain('ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT');
     expect((await settled(c.server.rekognition(), arn)).Status).toBe('UPDATE_FAILED');
     await dialog.locator('.import-report h2').waitFor();
-    expect(await dialog.locator('.import-report h2').textContent()).toMatch(/^Ingest report of revision 2 · .*FAILED/);
+    expect(await dialog.locator('.import-report h2').textContent()).toMatch(/^Ingest report of revision 3 · .*FAILED/);
+    // Why, once: as the failure of the import's revision.
+    await expect.poll(() => dialog.locator('.error-text').allTextContents()).toEqual([
+      'ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT: The COCO source upload not-coco.json cannot be imported: The file is not a COCO instances file: it has no "images".',
+    ]);
+    await c.shots(page, 'rekognition-import-failed');
     await page.close();
   });
 

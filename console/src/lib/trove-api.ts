@@ -82,7 +82,8 @@ export class TroveApi {
         if (request.status >= 200 && request.status < 300) resolve(answer as T);
         else reject(apiError(request.status, request.getResponseHeader('x-amzn-errortype'), answer));
       };
-      request.onerror = () => reject(new Error('The connection to Trove failed while the file was being sent; nothing was imported.'));
+      // Also what a refusal sent before the body was read can look like (Trove answers, then closes the connection).
+      request.onerror = () => reject(new Error('The connection to Trove closed before it answered (the network, or Trove refusing the file before reading all of it); nothing was imported.'));
       request.onabort = () => reject(new DOMException('The upload was stopped.', 'AbortError'));
       options.signal?.addEventListener('abort', () => request.abort(), { once: true });
       request.send(options.file);

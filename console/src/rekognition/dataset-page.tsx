@@ -129,9 +129,10 @@ function GridTools({ arn, filters, total, sampleRef, selection, onSelection }: {
   const editing = useEditing();
   const denied = editing && !editing.permission.allowed ? editing.permission.reason : undefined;
   const upload = usePermission(['rekognition:UpdateDatasetEntries', [arn]], ['trove:UploadImage', []], ['s3:PutObject', []]);
-  // The head's Import… is disabled with its reason on it; said here too when it is not the read-only note's.
+  // The head's Import… is disabled with its reason on it; said here too for a key that may edit
+  // but not import (a read-only key's note already says it changes nothing).
   const importing = useTrovePermission('UploadDatasetImport', [arn]);
-  const importDenied = !importing.allowed && importing.reason !== denied ? importing.reason : undefined;
+  const importDenied = denied === undefined && !importing.allowed ? importing.reason : undefined;
   const [uploading, setUploading] = useState(false);
   return (
     <>

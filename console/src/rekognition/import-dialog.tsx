@@ -2,6 +2,7 @@ import { DescribeDatasetCommand } from '@aws-sdk/client-rekognition';
 import type { DragEvent, FormEvent } from 'react';
 import { useEffect, useRef, useState } from 'react';
 import type { ImportAcceptedWire } from '../../../src/client/exchange-client.js';
+import { useTrovePermission } from '../lib/caller.js';
 import { useClients } from '../lib/clients.js';
 import { useAsync } from '../lib/hooks.js';
 import { href, Link } from '../lib/router.js';
@@ -47,6 +48,7 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
     if (dialog.current && !dialog.current.open) dialog.current.showModal();
   }, []);
   const config = useAsync(() => fetchConsoleConfig(), []);
+  const reportAllowed = useTrovePermission('GetDatasetIngestReport', [arn]);
   const maxBytes = config.data?.importUploadMaxBytes;
   const [picked, setPicked] = useState<Picked>();
   const [format, setFormat] = useState<ImportFormat>('COCO');
@@ -76,6 +78,12 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
     const folder = images.trim();
     let accepted: ImportAcceptedWire;
     try {
+      // A dataset takes one change at a time, and Trove refuses a busy one before reading the body;
+      // the browser may then see the connection closed mid-send rather than the answer, so ask first.
+      const { DatasetDescription: before } = await rekognition.send(new DescribeDatasetCommand({ DatasetArn: arn }), { abortSignal: controller.signal });
+      if (before?.Status?.endsWith('_IN_PROGRESS')) {
+        throw new Error(`The dataset is ${before.Status}: it takes one change at a time. Nothing was sent; import the file when that change has finished.`);
+      }
       setPhase({ kind: 'hashing' });
       accepted = await trove.upload<ImportAcceptedWire>(`/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}/uploads`, {
         query: { format, name: uploadName(picked.file.name), images: folder === '' ? undefined : folder },
@@ -116,6 +124,7 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
   const sending = phase.kind === 'hashing' || phase.kind === 'uploading' || phase.kind === 'checking';
   const started = phase.kind === 'importing' || phase.kind === 'done';
   const size = picked?.file.size ?? 0;
+  const showReport = phase.kind === 'done' && phase.accepted.revision !== undefined && reportAllowed.allowed;
   const limit = maxBytes === undefined ? '' : `, at most ${bytesText(maxBytes)}`;
   return (
     <dialog ref={dialog} className="upload-dialog import-dialog" aria-labelledby="import-title" onCancel={(e) => { if (sending) e.preventDefault(); }} onClose={onClose}>
@@ -147,7 +156,7 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
               Files that name them by s3:// URI, as Trove's exports do, need none.
             </p>
             {imagesWrong && <p className="error-text small">{imagesWrong}</p>}
-            <div className="drop-zone" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+            <div className="drop-zone" onDragOver={(e) => e.preventDefault()} onDrop={sending ? undefined : onDrop} aria-disabled={sending}>
               <label className="button">
                 Choose a file…
                 <input type="file" accept={IMPORT_FORMATS.map((f) => f.accept).join(',')} className="visually-hidden" onChange={(e) => void pick(e.target.files)}
@@ -184,12 +193,13 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
             <p>
               {phase.status === 'UPDATE_FAILED' ? 'The import failed: nothing of it was applied.' : 'Imported.'} <StatusBadge status={phase.status} />
             </p>
-            {phase.message && <p className={phase.status === 'UPDATE_FAILED' ? 'error-text break' : 'small muted break'}>{phase.message}</p>}
+            {/* The report below says the same, as the failure of its revision; said here when there is none to show. */}
+            {phase.message && !showReport && <p className={phase.status === 'UPDATE_FAILED' ? 'error-text break' : 'small muted break'}>{phase.message}</p>}
           </div>
         )}
-        {phase.kind === 'done' && phase.accepted.revision !== undefined && (
+        {phase.kind === 'done' && showReport && (
           <div className="import-report">
-            <IngestReport arn={arn} revision={phase.accepted.revision} />
+            <IngestReport arn={arn} revision={phase.accepted.revision!} />
           </div>
         )}
         {phase.kind === 'stopped' && <p role="status">The upload was stopped; nothing was imported.</p>}
