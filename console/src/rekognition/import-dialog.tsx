@@ -15,6 +15,8 @@ import type { ImportFormat } from './import-file.js';
 
 /** How often the dataset is read while its import runs. */
 const POLL_MS = 1_000;
+/** Reads of the dataset that may fail in a row before the dialog stops following the import. */
+const FOLLOW_ATTEMPTS = 10;
 
 interface Picked { readonly file: File; readonly head: Uint8Array }
 type Phase =
@@ -25,6 +27,8 @@ type Phase =
   | { kind: 'importing'; accepted: ImportAcceptedWire; status?: string }
   | { kind: 'done'; accepted: ImportAcceptedWire; status?: string; message?: string }
   | { kind: 'stopped' }
+  /** Accepted, but the dataset could not be read since: the import goes on without the dialog. */
+  | { kind: 'lost'; accepted: ImportAcceptedWire; error: unknown }
   | { kind: 'failed'; error: unknown };
 
 /**
@@ -77,6 +81,7 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
     running.current = controller;
     const folder = images.trim();
     let accepted: ImportAcceptedWire;
+    setPhase({ kind: 'hashing' }); // the buttons are busy from the press on: a second press sends nothing
     try {
       // A dataset takes one change at a time, and Trove refuses a busy one before reading the body;
       // the browser may then see the connection closed mid-send rather than the answer, so ask first.
@@ -84,7 +89,6 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
       if (before?.Status?.endsWith('_IN_PROGRESS')) {
         throw new Error(`The dataset is ${before.Status}: it takes one change at a time. Nothing was sent; import the file when that change has finished.`);
       }
-      setPhase({ kind: 'hashing' });
       accepted = await trove.upload<ImportAcceptedWire>(`/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}/uploads`, {
         query: { format, name: uploadName(picked.file.name), images: folder === '' ? undefined : folder },
         file: picked.file, contentType: format === 'COCO' ? 'application/json' : 'application/x-tar', signal: controller.signal,
@@ -98,9 +102,11 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
     setPhase({ kind: 'importing', accepted, status: accepted.status });
     onStarted();
     // Followed as any change is: the dataset says UPDATE_IN_PROGRESS until the import's job has ended.
-    for (;;) {
+    // A read that fails (a throttled key, a moment's outage) is tried again: the import goes on regardless.
+    for (let failures = 0; ;) {
       try {
         const { DatasetDescription: now } = await rekognition.send(new DescribeDatasetCommand({ DatasetArn: arn }), { abortSignal: controller.signal });
+        failures = 0;
         if (!now?.Status?.endsWith('_IN_PROGRESS')) {
           setPhase({ kind: 'done', accepted, status: now?.Status, message: now?.StatusMessage });
           onDone();
@@ -109,8 +115,10 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
         setPhase({ kind: 'importing', accepted, status: now.Status });
       } catch (error) {
         if (controller.signal.aborted) return;
-        setPhase({ kind: 'failed', error });
-        return;
+        if (++failures >= FOLLOW_ATTEMPTS) {
+          setPhase({ kind: 'lost', accepted, error });
+          return;
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       if (controller.signal.aborted) return;
@@ -122,7 +130,7 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
   };
 
   const sending = phase.kind === 'hashing' || phase.kind === 'uploading' || phase.kind === 'checking';
-  const started = phase.kind === 'importing' || phase.kind === 'done';
+  const started = phase.kind === 'importing' || phase.kind === 'done' || phase.kind === 'lost';
   const size = picked?.file.size ?? 0;
   const showReport = phase.kind === 'done' && phase.accepted.revision !== undefined && reportAllowed.allowed;
   const limit = maxBytes === undefined ? '' : `, at most ${bytesText(maxBytes)}`;
@@ -203,6 +211,12 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
           </div>
         )}
         {phase.kind === 'stopped' && <p role="status">The upload was stopped; nothing was imported.</p>}
+        {phase.kind === 'lost' && (
+          <>
+            <p role="status">Trove accepted the file as revision {phase.accepted.revision ?? '…'}, but the dataset could not be read since; the import goes on. Its outcome and report are in History.</p>
+            <Problem error={phase.error} />
+          </>
+        )}
         {phase.kind === 'failed' && <Problem error={phase.error} change />}
         <div className="dialog-actions">
           {phase.kind === 'done' && phase.accepted.revision !== undefined && (
