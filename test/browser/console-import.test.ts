@@ -1,5 +1,7 @@
+import { gzipSync } from 'node:zlib';
 import { UpdateDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import { describe, expect, it } from 'vitest';
+import { tarEnd, tarEntry } from '../../src/lib/tar.js';
 import { BACKENDS } from '../harness/backends.js';
 import { CHROMIUM_MISSING, consoleSession } from '../harness/console-browser.js';
 import { putObject } from '../harness/console-fixtures.js';
@@ -44,7 +46,7 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console impo
     for (const [i, name] of NAMES.entries()) {
       putObject(server.dataDir, BUCKET, `garden/${name}.png`, picture(320, 240, [{ left: 60 + i * 10, top: 50, width: 110, height: 100, hue: i % 2 ? 45 : 340 }], i));
     }
-    return { arn: await newDataset(server.rekognition()), other: await newDataset(server.rekognition()) };
+    return { arn: await newDataset(server.rekognition()), other: await newDataset(server.rekognition()), yolo: await newDataset(server.rekognition()) };
   }, { backend, bodyLimits: { importUpload: MAX_BYTES } });
   const datasetPage = (arn: string) => `/rekognition/dataset?arn=${encodeURIComponent(arn)}`;
 
@@ -158,13 +160,36 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console impo
     const status = dialog.locator('.import-status');
     await expect.poll(() => status.textContent(), { timeout: 20_000 }).toMatch(/^The import failed: nothing of it was applied\. UPDATE FAILED/);
     expect((await settled(c.server.rekognition(), arn)).Status).toBe('UPDATE_FAILED');
-    await dialog.locator('.import-report h2').waitFor();
-    expect(await dialog.locator('.import-report h2').textContent()).toMatch(/^Ingest report of revision 3 · .*FAILED/);
+    await expect.poll(() => dialog.locator('.import-report h2').textContent()).toMatch(/^Ingest report of revision 3 · .*FAILED/);
     // Why, once: as the failure of the import's revision.
     await expect.poll(() => dialog.locator('.error-text').allTextContents()).toEqual([
       'ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT: The COCO source upload not-coco.json cannot be imported: The file is not a COCO instances file: it has no "images".',
     ]);
     await c.shots(page, 'rekognition-import-failed');
+    await page.close();
+  });
+
+  it('imports a YOLO folder packed as a tar, found as YOLO by its bytes, the images sized through the object store', async () => {
+    const { yolo: arn } = c.data;
+    const tar = Buffer.concat([
+      tarEntry({ name: 'data.yaml', body: 'names: [rose, tulip]\n' }),
+      tarEntry({ name: 'images.txt', body: NAMES.slice(0, 3).map((name) => `s3://${BUCKET}/garden/${name}.png`).join('\n') }),
+      ...NAMES.slice(0, 3).map((name, i) => tarEntry({ name: `labels/garden/${name}.txt`, body: `${i % 2} 0.5 0.5 0.25 0.25\n` })),
+      tarEnd(),
+    ]);
+    const page = await c.signedIn(datasetPage(arn));
+    await page.click('.view-tabs button:has-text("Import…")');
+    const dialog = page.locator('dialog.import-dialog');
+    await dialog.getByTestId('import-file').setInputFiles([{ name: 'garden.tar.gz', mimeType: 'application/gzip', buffer: gzipSync(tar) }]);
+    await expect.poll(() => dialog.locator('input[value=YOLO]').isChecked()).toBe(true);
+    await dialog.locator('button[type=submit]').click();
+    await expect.poll(() => dialog.locator('.import-status').textContent(), { timeout: 20_000 }).toMatch(/^Imported\. UPDATE COMPLETE/);
+    await expect.poll(() => dialog.locator('.import-report').textContent()).toContain('The import\'s conversion made 3 images with 3 boxes and left nothing out.');
+    const { revision } = await historyClient(c.server.url).report(arn, 2);
+    expect(revision).toMatchObject({ source: 'YOLO upload garden.tar.gz', status: 'COMPLETE' });
+    await dialog.locator('button:has-text("Close")').click();
+    await expect.poll(() => page.locator('.entry-card').count(), { timeout: 10_000 }).toBe(3);
+    expect((await allEntries(c.server.rekognition(), { DatasetArn: arn, ContainsLabels: ['tulip'] })).length).toBe(1);
     await page.close();
   });
 
