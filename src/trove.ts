@@ -213,7 +213,9 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
       authenticator,
       console: {
         assetsDir: config.console.assetsDir ?? CONSOLE_ASSETS,
-        config: async () => ({ localPair: await localPair(config, credentials), defaultRegion: 'us-east-1' }),
+        config: async () => ({
+          localPair: await localPair(config, credentials), defaultRegion: 'us-east-1', importUploadMaxBytes: config.bodyLimits.importUpload,
+        }),
       },
       images: (caller, datasetArn, sourceRef) => images.open(caller, datasetArn, sourceRef),
       thumbnails: new Thumbnails(),

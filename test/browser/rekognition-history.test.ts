@@ -245,10 +245,12 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console: Rekognition datase
     // The reasons are also written out once, above the history.
     expect(await page.locator('.read-only-reasons li').allTextContents()).toEqual([
       reason('trove:CreateDatasetSnapshot'), reason('trove:DeleteDatasetSnapshot'), reason('trove:RestoreDatasetSnapshot'), reason('trove:DiffDatasetRevisions'),
-      reason('trove:CreateDatasetExport'),
+      reason('trove:CreateDatasetExport'), reason('trove:UploadDatasetImport'),
     ]);
     expect(await page.locator('.view-tabs .export-menu-refused').getAttribute('title')).toBe(reason('trove:CreateDatasetExport'));
     expect(await page.locator('.view-tabs .export-menu-refused').isDisabled()).toBe(true);
+    expect(await page.locator('.view-tabs button:has-text("Import…")').isDisabled()).toBe(true);
+    expect(await page.locator('.view-tabs button:has-text("Import…")').getAttribute('title')).toBe(reason('trove:UploadDatasetImport'));
     await page.close();
   });
 });

@@ -29,8 +29,10 @@ const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c
  */
 export class TroveApi {
   readonly #signer: SignatureV4;
+  readonly #sha256: RekognitionClient['config']['sha256'];
 
   constructor(client: RekognitionClient, session: Session) {
+    this.#sha256 = client.config.sha256;
     this.#signer = new SignatureV4({
       service: 'trove', region: session.region, sha256: client.config.sha256, applyChecksum: false,
       credentials: { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey },
@@ -42,27 +44,86 @@ export class TroveApi {
   }
 
   async call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: CallOptions = {}): Promise<T> {
-    const { protocol, hostname, port, host, origin } = window.location;
-    const query: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(options.query ?? {})) {
-      if (Array.isArray(value)) {
-        if (value.length > 0) query[name] = [...value];
-      } else if (value !== undefined) query[name] = String(value);
-    }
+    const query = queryOf(options.query);
     const body = options.bytes?.data ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const contentType = options.bytes?.contentType ?? (body === undefined ? undefined : 'application/json');
+    const { url, headers } = await this.#signed(method, path, query, contentType ? { 'content-type': contentType } : {}, body);
+    const response = await fetch(url, { method, headers, body: body as BodyInit | undefined, signal: options.signal });
+    const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (!response.ok) throw apiError(response.status, response.headers.get('x-amzn-errortype'), answer);
+    return answer as T;
+  }
+
+  /**
+   * POSTs a file as the request's body (UploadDatasetImport), reporting the bytes sent as they go.
+   * The body is signed by its SHA-256 (x-amz-content-sha256), which the server requires of a
+   * streamed body; the browser then sends the file from disk. XMLHttpRequest, not fetch: only it
+   * reports an upload's progress.
+   */
+  async upload<T>(path: string, options: {
+    readonly query: CallOptions['query']; readonly file: Blob; readonly contentType: string;
+    readonly onProgress: (sent: number) => void; readonly signal?: AbortSignal;
+  }): Promise<T> {
+    const query = queryOf(options.query);
+    const { url, headers } = await this.#signed('POST', path, query, {
+      'content-type': options.contentType, 'x-amz-content-sha256': await this.#hashHex(options.file),
+    });
+    options.signal?.throwIfAborted();
+    return new Promise<T>((resolve, reject) => {
+      const request = new XMLHttpRequest();
+      request.open('POST', url);
+      for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
+      request.upload.onprogress = (event) => options.onProgress(event.loaded);
+      request.onload = () => {
+        let answer: Record<string, unknown> = {};
+        try {
+          answer = JSON.parse(request.responseText) as Record<string, unknown>;
+        } catch { /* no JSON body */ }
+        if (request.status >= 200 && request.status < 300) resolve(answer as T);
+        else reject(apiError(request.status, request.getResponseHeader('x-amzn-errortype'), answer));
+      };
+      // Also what a refusal sent before the body was read can look like (Trove answers, then closes the connection).
+      request.onerror = () => reject(new Error('The connection to Trove closed before it answered (the network, or Trove refusing the file before reading all of it); nothing was imported.'));
+      request.onabort = () => reject(new DOMException('The upload was stopped.', 'AbortError'));
+      options.signal?.addEventListener('abort', () => request.abort(), { once: true });
+      request.send(options.file);
+    });
+  }
+
+  /**
+   * The file's SHA-256 in hex, with the SDK's own hash (Web Crypto where the page has it; plain
+   * http on another host than localhost has not). Read whole once: the SDK's Web Crypto hash
+   * gathers its input before digesting anyway, and the read is released when it is done.
+   */
+  async #hashHex(file: Blob): Promise<string> {
+    const hash = new this.#sha256();
+    hash.update(new Uint8Array(await file.arrayBuffer()));
+    return [...await hash.digest()].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  }
+
+  async #signed(method: string, path: string, query: Record<string, string | string[]>, extra: Record<string, string>, body?: unknown) {
+    const { protocol, hostname, port, host, origin } = window.location;
     const signed = await this.#signer.sign({
-      method, protocol, hostname, port: port === '' ? undefined : Number(port), path, query,
-      headers: { host, ...(contentType ? { 'content-type': contentType } : {}) }, body,
+      method, protocol, hostname, port: port === '' ? undefined : Number(port), path, query, headers: { host, ...extra }, body,
     });
     const headers = Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name.toLowerCase() !== 'host'));
     const search = Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((item) => `${encode(k)}=${encode(item)}`)).join('&');
-    const response = await fetch(`${origin}${path}${search ? `?${search}` : ''}`, { method, headers, body: body as BodyInit | undefined, signal: options.signal });
-    const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!response.ok) {
-      const name = response.headers.get('x-amzn-errortype')?.split(':')[0] ?? `HTTP ${response.status}`;
-      throw new TroveApiError(name, typeof answer['message'] === 'string' ? answer['message'] : name, response.status, answer);
-    }
-    return answer as T;
+    return { url: `${origin}${path}${search ? `?${search}` : ''}`, headers };
   }
+}
+
+function queryOf(options: CallOptions['query']): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(options ?? {})) {
+    if (Array.isArray(value)) {
+      if (value.length > 0) query[name] = [...value];
+    } else if (value !== undefined) query[name] = String(value);
+  }
+  return query;
+}
+
+/** A refusal as restJson renders it: `x-amzn-ErrorType` names it, the body's `message` says it. */
+function apiError(status: number, errorType: string | null, answer: Record<string, unknown>): TroveApiError {
+  const name = errorType?.split(':')[0] ?? `HTTP ${status}`;
+  return new TroveApiError(name, typeof answer['message'] === 'string' ? answer['message'] : name, status, answer);
 }

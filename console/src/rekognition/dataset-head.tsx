@@ -1,4 +1,5 @@
 import type { DatasetDescription } from '@aws-sdk/client-rekognition';
+import { useState } from 'react';
 import { ENTRY_FORMATS, useExchangeClient } from '../lib/api-clients.js';
 import { useTrovePermission } from '../lib/caller.js';
 import { datasetTypeOf, projectNameOf } from '../lib/format.js';
@@ -8,6 +9,7 @@ import { ExportMenu } from '../shell/export-menu.js';
 import { Problem } from '../shell/problem.js';
 import { StatusBadge } from '../shell/status-badge.js';
 import { DatasetStats } from './dataset-stats.js';
+import { ImportDialog } from './import-dialog.js';
 import './dataset-head.css';
 
 export type DatasetView = 'entries' | 'history';
@@ -20,14 +22,20 @@ export interface Crumb {
 
 /**
  * The head of every page of a Rekognition dataset: where it is, its live status and stats, the
- * views of it (its entries, its history), and its export.
+ * views of it (its entries, its history), and its import and export.
  */
-export function DatasetHead({ arn, dataset, view, trail = [] }: { arn: string; dataset: AsyncState<DatasetDescription | undefined>; view: DatasetView; trail?: readonly Crumb[] }) {
+export function DatasetHead({ arn, dataset, view, trail = [], onImported }: {
+  arn: string; dataset: AsyncState<DatasetDescription | undefined>; view: DatasetView; trail?: readonly Crumb[];
+  /** An import made from this head has ended (the page shows the entries as they are now). */
+  onImported?: () => void;
+}) {
   const description = dataset.data;
   const project = projectNameOf(arn);
   const type = datasetTypeOf(arn);
   const exchange = useExchangeClient();
   const exporting = useTrovePermission('CreateDatasetExport', [arn]);
+  const importing = useTrovePermission('UploadDatasetImport', [arn]);
+  const [importOpen, setImportOpen] = useState(false);
   return (
     <header className="dataset-head">
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -50,10 +58,15 @@ export function DatasetHead({ arn, dataset, view, trail = [] }: { arn: string; d
         <Link to={href('/rekognition/dataset', { arn })} aria-current={view === 'entries' ? 'page' : undefined}>Entries</Link>
         <Link to={href('/rekognition/dataset/history', { arn })} aria-current={view === 'history' ? 'page' : undefined}>History</Link>
         <span className="view-tabs-end">
+          <button type="button" className="import-button" onClick={() => setImportOpen(true)} disabled={!importing.allowed}
+            title={importing.allowed ? 'Import a COCO file or a YOLO tar from this computer into this dataset' : importing.reason}>Import…</button>
           <ExportMenu what="the current entries" choices={ENTRY_FORMATS} create={(format) => exchange.exportEntries(arn, format)}
             refused={exporting.allowed ? undefined : exporting.reason} />
         </span>
       </nav>
+      {importOpen && (
+        <ImportDialog arn={arn} onStarted={dataset.reload} onDone={() => { dataset.reload(); onImported?.(); }} onClose={() => setImportOpen(false)} />
+      )}
     </header>
   );
 }

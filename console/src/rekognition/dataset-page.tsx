@@ -1,6 +1,6 @@
 import type { Dispatch, SetStateAction } from 'react';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { usePermission } from '../lib/caller.js';
+import { usePermission, useTrovePermission } from '../lib/caller.js';
 import { errorCode } from '../lib/errors.js';
 import { datasetTypeOf } from '../lib/format.js';
 import { href, navigate } from '../lib/router.js';
@@ -80,7 +80,7 @@ export function RekognitionDatasetPage({ arn, query }: { arn: string; query: URL
   if (dataset.error !== undefined && errorCode(dataset.error) === 'ResourceNotFoundException') return <DatasetNotFound arn={arn} />;
   return (
     <div className="dataset-page">
-      <DatasetHead arn={arn} dataset={dataset} view="entries" />
+      <DatasetHead arn={arn} dataset={dataset} view="entries" onImported={() => onSaved(true)} />
       <DisplayOptionsProvider>
         <DatasetEditingProvider datasetArn={arn} datasetLabels={labelNames} listing={generation} onSaved={onSaved}>
         <div className="dataset-body">
@@ -127,9 +127,13 @@ function GridTools({ arn, filters, total, sampleRef, selection, onSelection }: {
   selection: Selection | undefined; onSelection: Dispatch<SetStateAction<Selection | undefined>>;
 }) {
   const editing = useEditing();
-  const upload = usePermission(['rekognition:UpdateDatasetEntries', [arn]], ['trove:UploadImage', []], ['s3:PutObject', []]);
-  const [uploading, setUploading] = useState(false);
   const denied = editing && !editing.permission.allowed ? editing.permission.reason : undefined;
+  const upload = usePermission(['rekognition:UpdateDatasetEntries', [arn]], ['trove:UploadImage', []], ['s3:PutObject', []]);
+  // The head's Import… is disabled with its reason on it; said here too for a key that may edit
+  // but not import (a read-only key's note already says it changes nothing).
+  const importing = useTrovePermission('UploadDatasetImport', [arn]);
+  const importDenied = denied === undefined && !importing.allowed ? importing.reason : undefined;
+  const [uploading, setUploading] = useState(false);
   return (
     <>
       <div className="grid-toolbar">
@@ -141,6 +145,7 @@ function GridTools({ arn, filters, total, sampleRef, selection, onSelection }: {
         <DisplayToggles />
       </div>
       {denied && <p className="small muted read-only">{denied}</p>}
+      {importDenied && <p className="small muted read-only">Import: {importDenied}</p>}
       {selection && <BulkBar datasetArn={arn} filters={filters} total={total} selection={selection} onSelection={onSelection} onDone={() => undefined} />}
       {uploading && <UploadDialog sampleRef={sampleRef} onClose={() => setUploading(false)} />}
     </>

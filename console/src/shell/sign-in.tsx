@@ -11,6 +11,8 @@ import type { Session } from '../lib/session.js';
 export interface ConsoleConfig {
   localPair: { accessKeyId: string; secretAccessKey: string } | null;
   defaultRegion: string;
+  /** The largest file the console's import may send (UploadDatasetImport); absent from older servers. */
+  importUploadMaxBytes?: number;
 }
 
 /** What Trove tells the sign-in page (GET /_trove/console/config.json); undefined when it cannot be read. */

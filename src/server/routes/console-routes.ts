@@ -11,6 +11,11 @@ export interface ConsoleConfig {
    */
   readonly localPair: { readonly accessKeyId: string; readonly secretAccessKey: string } | null;
   readonly defaultRegion: string;
+  /**
+   * The largest file UploadDatasetImport accepts (`--import-upload-max-bytes`): the console's
+   * import says it, and refuses a larger file, before sending any of it.
+   */
+  readonly importUploadMaxBytes: number;
 }
 
 export interface ConsoleRoutesOptions {

@@ -53,12 +53,13 @@ describe('/_trove/console/: the console\'s files', () => {
     }
   });
 
-  it('tells whether the local pair is in force, and nothing more', async () => {
+  it('tells whether the local pair is in force and the largest import it takes, and nothing more', async () => {
     const before = await (await fetch(`${server.url}/_trove/console/config.json`)).json();
-    expect(before).toEqual({ localPair: { accessKeyId: 'test', secretAccessKey: 'test' }, defaultRegion: 'us-east-1' });
+    const importUploadMaxBytes = 256 * 1024 * 1024; // --import-upload-max-bytes' default
+    expect(before).toEqual({ localPair: { accessKeyId: 'test', secretAccessKey: 'test' }, defaultRegion: 'us-east-1', importUploadMaxBytes });
     await server.createCredential({ account: '123456789012' });
     const after = await (await fetch(`${server.url}/_trove/console/config.json`)).json();
-    expect(after).toEqual({ localPair: null, defaultRegion: 'us-east-1' });
+    expect(after).toEqual({ localPair: null, defaultRegion: 'us-east-1', importUploadMaxBytes });
   });
 });
 

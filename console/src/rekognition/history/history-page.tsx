@@ -44,6 +44,7 @@ export function DatasetHistoryPage({ arn }: { arn: string }) {
     report: useTrovePermission('GetDatasetIngestReport', [arn]),
     diff: useTrovePermission('DiffDatasetRevisions', [arn]),
     exportEntries: useTrovePermission('CreateDatasetExport', [arn]),
+    importFile: useTrovePermission('UploadDatasetImport', [arn]),
   };
 
   const revisions = usePages<RevisionWire>(async (token) => {

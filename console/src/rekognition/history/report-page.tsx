@@ -25,6 +25,21 @@ const PAGE = 100;
  */
 export function IngestReportPage({ arn, revision }: { arn: string; revision: number }) {
   const dataset = useDataset(arn);
+  const title = `Revision ${revision}: ingest report`;
+  if (dataset.error !== undefined && errorCode(dataset.error) === 'ResourceNotFoundException') return <DatasetNotFound arn={arn} />;
+  return (
+    <div className="history-page report-page">
+      <DatasetHead arn={arn} dataset={dataset} view="history" trail={[{ label: 'History', to: href('/rekognition/dataset/history', { arn }) }, { label: title }]} />
+      <IngestReport arn={arn} revision={revision} />
+    </div>
+  );
+}
+
+/**
+ * The report itself, read and paged: the page's body, and what the console's import shows of the
+ * revision it made once it is done (one view of a report, wherever it is shown).
+ */
+export function IngestReport({ arn, revision }: { arn: string; revision: number }) {
   const history = useHistoryClient();
   const allowed = useTrovePermission('GetDatasetIngestReport', [arn]);
   const pages = usePages<ReportItemWire, { revision?: RevisionWire }>(async (token) => {
@@ -34,43 +49,39 @@ export function IngestReportPage({ arn, revision }: { arn: string; revision: num
   }, [arn, revision, allowed.allowed]);
   const wire = pages.page.data?.revision;
   const row = wire ? timelineRow(wire) : undefined;
-  const title = `Revision ${revision}: ingest report`;
-  if (dataset.error !== undefined && errorCode(dataset.error) === 'ResourceNotFoundException') return <DatasetNotFound arn={arn} />;
+  const heading = `report-heading-${revision}`;
   return (
-    <div className="history-page report-page">
-      <DatasetHead arn={arn} dataset={dataset} view="history" trail={[{ label: 'History', to: href('/rekognition/dataset/history', { arn }) }, { label: title }]} />
-      <section aria-labelledby="report-heading">
-        <h2 id="report-heading">Ingest report of revision {revision}{row && <span className="revision-title"> · {row.title}</span>} {row?.failed && <StatusBadge status="FAILED" />}</h2>
-        {row && (
-          <p className="small muted">
-            {when(row.committedAt)}{row.accessKeyId && <> · by <code>{row.accessKeyId}</code></>}{row.source && <> · <span className="break">{row.source}</span></>}
-          </p>
-        )}
-        {row?.failure && <p className="error-text break">{row.failure.code}: {row.failure.message}</p>}
-        {wire && <p>{reportIntro(wire)}</p>}
-        {wire?.conversion && Object.keys(wire.conversion.leftOut).length > 0 && (
-          <ul className="left-out-counts" aria-label="Left out, by reason">
-            {leftOutCounts(wire.conversion).map(({ reason, count }) => (
-              <li key={reason.code} data-reason={reason.code} title={reason.words}><span className="left-out-count">{count}</span> <code>{reason.code}</code></li>
-            ))}
-          </ul>
-        )}
-        {!allowed.allowed && <p className="muted">{allowed.reason}</p>}
-        {pages.page.error !== undefined && <Problem error={pages.page.error} retry={pages.page.reload} />}
-        {pages.page.loading && !wire && <p className="muted" role="status">Reading the report…</p>}
-        {wire && (pages.page.data?.items.length ?? 0) > 0 && (
-          <div className="table-wrap">
-            <table className="report-table">
-              <thead><tr><th scope="col" className="num">Line</th><th scope="col">Source-ref</th><th scope="col">What happened</th></tr></thead>
-              <tbody>
-                {pages.page.data!.items.map((item, i) => <ReportLine key={'lineNumber' in item ? `${item.lineNumber}-${item.problem}` : `left-out-${i}`} arn={arn} row={reportRow(item, wire)} />)}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <PagerControls number={pages.number} previous={pages.previous} next={pages.next} label="Pages of the report" />
-      </section>
-    </div>
+    <section aria-labelledby={heading} className="ingest-report">
+      <h2 id={heading}>Ingest report of revision {revision}{row && <span className="revision-title"> · {row.title}</span>} {row?.failed && <StatusBadge status="FAILED" />}</h2>
+      {row && (
+        <p className="small muted">
+          {when(row.committedAt)}{row.accessKeyId && <> · by <code>{row.accessKeyId}</code></>}{row.source && <> · <span className="break">{row.source}</span></>}
+        </p>
+      )}
+      {row?.failure && <p className="error-text break">{row.failure.code}: {row.failure.message}</p>}
+      {wire && <p>{reportIntro(wire)}</p>}
+      {wire?.conversion && Object.keys(wire.conversion.leftOut).length > 0 && (
+        <ul className="left-out-counts" aria-label="Left out, by reason">
+          {leftOutCounts(wire.conversion).map(({ reason, count }) => (
+            <li key={reason.code} data-reason={reason.code} title={reason.words}><span className="left-out-count">{count}</span> <code>{reason.code}</code></li>
+          ))}
+        </ul>
+      )}
+      {!allowed.allowed && <p className="muted">{allowed.reason}</p>}
+      {pages.page.error !== undefined && <Problem error={pages.page.error} retry={pages.page.reload} />}
+      {pages.page.loading && !wire && <p className="muted" role="status">Reading the report…</p>}
+      {wire && (pages.page.data?.items.length ?? 0) > 0 && (
+        <div className="table-wrap">
+          <table className="report-table">
+            <thead><tr><th scope="col" className="num">Line</th><th scope="col">Source-ref</th><th scope="col">What happened</th></tr></thead>
+            <tbody>
+              {pages.page.data!.items.map((item, i) => <ReportLine key={'lineNumber' in item ? `${item.lineNumber}-${item.problem}` : `left-out-${i}`} arn={arn} row={reportRow(item, wire)} />)}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <PagerControls number={pages.number} previous={pages.previous} next={pages.next} label="Pages of the report" />
+    </section>
   );
 }
 
