@@ -151,7 +151,7 @@ export const DEFAULTS: Config = {
   pageTokenTtlMs: 24 * 60 * 60 * 1000,
   maintenanceIntervalMs: 10 * 60 * 1000,
   // Within 15 s is well inside a load balancer's usual few failed checks; one small write per
-  // idle interval costs nothing, and a busy node's own writes replace it.
+  // interval costs nothing, busy or not (store-health.ts).
   storeWriteProbeMs: 15_000,
   rekognition: DEFAULT_REKOGNITION_LIMITS,
   objectStore: { mode: 'auto', bucketDir: undefined, s3: { endpoint: undefined, region: 'us-east-1', forcePathStyle: undefined } },
@@ -209,7 +209,7 @@ export const SETTINGS = [
   { flag: 'import-upload-max-staged-bytes', env: 'TROVE_IMPORT_UPLOAD_MAX_STAGED_BYTES', path: ['importUploadStaging', 'maxBytes'], parse: positiveInt, help: 'bytes of uploads staged at once in all (default 4 GiB)' },
   { flag: 'failed-jobs-max-kept-bytes-per-account', env: 'TROVE_FAILED_JOBS_MAX_KEPT_BYTES_PER_ACCOUNT', path: ['jobs', 'maxKeptFailedBytesPerAccount'], parse: positiveInt, help: 'bytes of failed jobs\' requests kept for RetryJob per account (default 256 MiB; the oldest go first)' },
   { flag: 'failed-jobs-max-kept-bytes', env: 'TROVE_FAILED_JOBS_MAX_KEPT_BYTES', path: ['jobs', 'maxKeptFailedBytes'], parse: positiveInt, help: 'bytes of failed jobs\' requests kept for RetryJob in all (default 2 GiB)' },
-  { flag: 'store-write-probe-ms', env: 'TROVE_STORE_WRITE_PROBE_MS', path: ['storeWriteProbeMs'], parse: nonNegativeInt, help: 'an idle node checks its store can write this often, for /_trove/health (default 15000; 0: never)' },
+  { flag: 'store-write-probe-ms', env: 'TROVE_STORE_WRITE_PROBE_MS', path: ['storeWriteProbeMs'], parse: nonNegativeInt, help: 'a node checks its store can write this often (a one-row write), for /_trove/health (default 15000; 0: never)' },
   { flag: 'page-read-bytes', env: 'TROVE_PAGE_READ_BYTES', path: ['pageReadBytes'], parse: positiveInt, help: 'bytes of stored lines a paged read of whole Rekognition entries holds at most (default 4 MiB)' },
 ] as const;
 
