@@ -86,10 +86,26 @@ export interface JobWire {
    * up after its attempts, or was cancelled; or it failed before Trove noted rejections).
    */
   readonly rejected?: true;
-  /** Failed jobs: whether RetryJob may queue it again (it kept its request, and it was not rejected for its own lines alone). */
+  /**
+   * Failed jobs: whether RetryJob may queue it again (it kept its request, and it was not rejected
+   * for its own lines alone). Open jobs: whether it could be, once cancelled (its kind and request).
+   */
   readonly retryable?: boolean;
   /** Failed jobs RetryJob refuses: why, in a sentence (e.g. a conditional save, an uploaded file, a kind not retried). */
   readonly retryRefusal?: string;
+  /**
+   * The action the job's request amounts to on its resources, which RetryJob and CancelJob need
+   * there besides their own `trove:` action (JOB_CONTROL_ACTIONS; an AgentCore example batch's,
+   * the call that made it, e.g. `bedrock-agentcore:AddDatasetExamples`). Absent: neither acts on it.
+   */
+  readonly requestAction?: string;
+  /**
+   * Open jobs: whether CancelJob would act on it as listed (a running AgentCore job, a deletion:
+   * no). A job may start running between the listing and the cancel: CancelJob then decides.
+   */
+  readonly cancellable?: boolean;
+  /** Open jobs CancelJob refuses: why, in a sentence (its error says the same after `Job N (kind) `). */
+  readonly cancelRefusal?: string;
 }
 
 /** The state a cancel found a job in: ListJobs' `cancelledWhile` (failed jobs), CancelJob's `jobState` (CANCELLING). */
