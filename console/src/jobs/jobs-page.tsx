@@ -104,7 +104,7 @@ function useAgentCoreNames(jobs: readonly JobView[]): ReadonlyMap<string, string
 }
 
 function JobItem({ job, now, names, onChanged }: { job: JobView; now: number; names: ReadonlyMap<string, string>; onChanged: () => void }) {
-  const kind = kindWords(job.kind);
+  const kind = kindWords(job.kind, job.requestAction);
   const tone = STATE_TONE[job.state];
   return (
     <li className={`job job-${job.state.toLowerCase()}`} data-job-id={job.jobId} data-state={job.state}>
