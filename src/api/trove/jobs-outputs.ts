@@ -12,7 +12,7 @@
  */
 export const RETRYABLE_JOB_KINDS = ['rekognition.update-entries', 'rekognition.create-dataset', 'agentcore.write-examples'] as const;
 export type RetryableJobKind = (typeof RETRYABLE_JOB_KINDS)[number];
-/** Retryable kinds whose action is the call that made the job, which only its payload says (domain/jobs/job-control.ts): not in JOB_CONTROL_ACTIONS. */
+/** Retryable kinds whose action is the call that made the job, which only its payload says (requestAction, domain/jobs/control-rules.ts; ListJobs lists it): not in JOB_CONTROL_ACTIONS. */
 export type RetryableByPayloadKind = 'agentcore.write-examples';
 
 export function isRetryableJobKind(kind: string): kind is RetryableJobKind {
@@ -26,7 +26,8 @@ export function isRetryableJobKind(kind: string): kind is RetryableJobKind {
  * RestoreDatasetSnapshot does). Every kind here can be cancelled; RETRYABLE_JOB_KINDS retried
  * (each has its action here, checked by the compiler, but for AgentCore batches, whose action is
  * their call's: CreateDataset, AddDatasetExamples, ...; the server reads it from the job, and
- * cancels those only while they wait).
+ * cancels those only while they wait). The rules built on it: domain/jobs/control-rules.ts, whose
+ * answers ListJobs lists per job (requestAction, cancellable, cancelRefusal) for the console.
  */
 export const JOB_CONTROL_ACTIONS: Readonly<Record<string, string>> = {
   'rekognition.update-entries': 'rekognition:UpdateDatasetEntries',
