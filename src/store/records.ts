@@ -116,8 +116,14 @@ export interface ListedJob {
   failedAt: number | null;
   /** Open jobs: a cancel was asked for, by this access key (it stops at its next transaction). */
   cancelRequestedBy: string | null;
-  /** Failed jobs: whether it kept its payload for RetryJob, and why a retry was refused when it failed (a sentence), if it was. */
-  kept?: { payload: boolean; retryRefusal: string | null };
+  /**
+   * Its request as stored (JSON, a few hundred bytes: a change's lines are in its body), which
+   * says the action RetryJob and CancelJob need (an AgentCore batch's call) and whether a
+   * retry would be refused; null for a failed job that did not keep it.
+   */
+  payload: string | null;
+  /** Failed jobs: why a retry was refused when it failed (a sentence), if it was. */
+  retryRefusal?: string | null;
 }
 
 export interface NewJob {

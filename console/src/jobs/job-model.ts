@@ -45,9 +45,18 @@ const KIND_WORDS: Record<string, { readonly words: string; readonly call: string
   'agentcore.purge-examples': { words: 'Removing a deleted dataset\'s examples', call: 'DeleteDataset' },
 };
 
-/** "Updating entries" and the call behind it; a kind this console does not know is shown by its name. */
-export function kindWords(kind: string): { readonly words: string; readonly call?: string } {
-  return KIND_WORDS[kind] ?? { words: kind };
+/** Kinds one of several calls makes (an AgentCore example batch): the one that made a job is its request's action. */
+const CALL_FROM_REQUEST: ReadonlySet<string> = new Set(['agentcore.write-examples', 'agentcore.publish-staged-examples']);
+
+/**
+ * "Updating entries" and the call behind it; a kind this console does not know is shown by its
+ * name. `requestAction`: ListJobs' (e.g. `bedrock-agentcore:AddDatasetExamples`), which names the
+ * call of a kind several calls make.
+ */
+export function kindWords(kind: string, requestAction?: string): { readonly words: string; readonly call?: string } {
+  const known = KIND_WORDS[kind] ?? { words: kind };
+  if (requestAction && CALL_FROM_REQUEST.has(kind)) return { words: known.words, call: requestAction.slice(requestAction.indexOf(':') + 1) };
+  return known;
 }
 
 /** What a job works on, named as the console names it, with its page (a path and query for `href`) when the console has one. */

@@ -1,9 +1,10 @@
 import { GetDatasetCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { useEffect, useState } from 'react';
-import { cancellingWords, isRetryableJobKind, JOB_CONTROL_ACTIONS } from '../../../src/api/trove/jobs-outputs.js';
+import { cancellingWords } from '../../../src/api/trove/jobs-outputs.js';
 import { useJobsClient } from '../lib/api-clients.js';
 import { usePermission, useTrovePermission } from '../lib/caller.js';
 import { useClients } from '../lib/clients.js';
+import { errorCode } from '../lib/errors.js';
 import { plural, whenExact } from '../lib/format.js';
 import { useAction } from '../lib/use-action.js';
 import { href, Link } from '../lib/router.js';
@@ -103,7 +104,7 @@ function useAgentCoreNames(jobs: readonly JobView[]): ReadonlyMap<string, string
 }
 
 function JobItem({ job, now, names, onChanged }: { job: JobView; now: number; names: ReadonlyMap<string, string>; onChanged: () => void }) {
-  const kind = kindWords(job.kind);
+  const kind = kindWords(job.kind, job.requestAction);
   const tone = STATE_TONE[job.state];
   return (
     <li className={`job job-${job.state.toLowerCase()}`} data-job-id={job.jobId} data-state={job.state}>
@@ -140,26 +141,28 @@ function JobItem({ job, now, names, onChanged }: { job: JobView; now: number; na
 }
 
 /**
- * Retry (a failed job, RetryJob) and Cancel (a queued, retrying or running one, CancelJob, after a
- * confirmation); the list is read again once either is answered.
+ * Retry (a failed job, RetryJob) and Cancel (an open one, CancelJob, after a confirmation), as
+ * the server says per job (ListJobs' `retryable`, `cancellable` and their refusals, `requestAction`:
+ * the rules live in src/domain/jobs/, not here); the list is read again once either is answered,
+ * refused or not (a refused cancel: the job started running, or ended, meanwhile).
  */
 function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void }) {
   const jobs = useJobsClient();
   const action = useAction();
   const [confirming, setConfirming] = useState(false);
   const [done, setDone] = useState<string>();
-  // The job's own action on its dataset(s), which a retry or a cancel needs too (undefined: neither applies).
-  const jobAction = JOB_CONTROL_ACTIONS[job.kind] as string | undefined;
-  const retryAction = isRetryableJobKind(job.kind) ? jobAction : undefined;
-  const retryAllowed = usePermission(['trove:RetryJob', job.resources], ...(retryAction ? [[retryAction, job.resources] as const] : []));
-  const cancelAllowed = usePermission(['trove:CancelJob', job.resources], ...(jobAction ? [[jobAction, job.resources] as const] : []));
-  const act = async <A,>(call: () => Promise<A>, said: (answer: A) => string) => {
+  const [failedCall, setFailedCall] = useState<'retry' | 'cancel'>();
+  // The job's own action on its dataset(s), which a retry or a cancel needs too.
+  const own = job.requestAction ? [[job.requestAction, job.resources] as const] : [];
+  const retryAllowed = usePermission(['trove:RetryJob', job.resources], ...own);
+  const cancelAllowed = usePermission(['trove:CancelJob', job.resources], ...own);
+  const act = async <A,>(call: 'retry' | 'cancel', send: () => Promise<A>, said: (answer: A) => string) => {
     setConfirming(false);
-    const answer = await action.run(call);
-    if (answer) {
-      setDone(said(answer));
-      onChanged();
-    }
+    setDone(undefined);
+    setFailedCall(call);
+    const answer = await action.run(send);
+    if (answer) setDone(said(answer));
+    onChanged();
   };
   let controls;
   if (job.state === 'FAILED') {
@@ -169,7 +172,7 @@ function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void })
       : retryAllowed.allowed ? undefined : retryAllowed.reason;
     controls = (
       <button type="button" className="small" disabled={refused !== undefined || action.busy} title={refused ?? 'Run it again from the request it stored (RetryJob)'}
-        onClick={() => void act(() => jobs.retry(job.jobId), () => `Job ${job.jobId} is queued again.`)}>
+        onClick={() => void act('retry', () => jobs.retry(job.jobId), () => `Job ${job.jobId} is queued again.`)}>
         {action.busy ? 'Retrying…' : 'Retry'}
       </button>
     );
@@ -177,16 +180,19 @@ function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void })
     // What becomes of it depends on its state (CancelJob's jobState; the list is read again at
     // once, so the answer itself only confirms the cancel was asked for).
     controls = <span className="muted small" role="status">Cancelling: {cancellingWords(job.state)}.</span>;
-  } else if (jobAction) {
+  } else if (job.cancellable === false) {
+    // A deletion, or a running AgentCore job: no Cancel, and why (CancelJob would refuse it so).
+    controls = <p className="muted small job-refusal">{job.cancelRefusal}</p>;
+  } else if (job.cancellable) {
     const refused = cancelAllowed.allowed ? undefined : cancelAllowed.reason;
     controls = confirming ? (
       <div className="confirm-inline" role="group" aria-label={`Cancel job ${job.jobId}`}>
         <p className="small">
           Cancel job {job.jobId}? {job.state === 'RUNNING' ? 'It stops at its next step' : job.attempts + (job.interruptedAttempts ?? 0) > 0 ? 'It will not run again' : 'It will not run'}; nothing of it is applied, and its
-          dataset is marked failed (CANCELLED).{retryAction ? ' A cancelled job can be retried later.' : ''}
+          dataset is marked failed (CANCELLED).{job.retryable ? ' A cancelled job can be retried later.' : ''}
         </p>
         <button type="button" className="small danger" disabled={action.busy}
-          onClick={() => void act(() => jobs.cancel(job.jobId), (answer) => (answer.state === 'CANCELLED' ? `Job ${job.jobId} is cancelled.` : `Job ${job.jobId}: cancel asked for.`))}>
+          onClick={() => void act('cancel', () => jobs.cancel(job.jobId), (answer) => (answer.state === 'CANCELLED' ? `Job ${job.jobId} is cancelled.` : `Job ${job.jobId}: cancel asked for.`))}>
           Cancel job {job.jobId}
         </button>
         <button type="button" className="small" onClick={() => setConfirming(false)}>Keep it</button>
@@ -197,11 +203,15 @@ function JobActions({ job, onChanged }: { job: JobView; onChanged: () => void })
     );
   }
   if (!controls && action.error === undefined && !done) return null;
+  // A cancel refused for the job's state (it started running, or ended, since the list was read):
+  // not "the dataset is busy", which is what a conflict usually means; the server's message says why.
+  const words = failedCall === 'cancel' && errorCode(action.error) === 'ConflictException'
+    ? `Job ${job.jobId} was not cancelled: it changed since the list was read (shown as it is now). Nothing was changed.` : undefined;
   return (
     <div className="job-actions">
       {controls}
       {done && <span className="muted small" role="status">{done}</span>}
-      {action.error !== undefined && <Problem error={action.error} change />}
+      {action.error !== undefined && <Problem error={action.error} change words={words} />}
     </div>
   );
 }

@@ -1,8 +1,11 @@
 import { errorText, errorWords } from '../lib/errors.js';
 
-/** An API error, in plain words where there are some, then AWS's words, with a way to try again. */
-export function Problem({ error, retry, change }: { error: unknown; retry?: () => void; change?: boolean }) {
-  const words = errorWords(error, change);
+/**
+ * An API error, in plain words where there are some, then AWS's words, with a way to try again.
+ * `words`: the caller's own plain words for it, where the generic ones would mislead.
+ */
+export function Problem({ error, retry, change, words: given }: { error: unknown; retry?: () => void; change?: boolean; words?: string }) {
+  const words = given ?? errorWords(error, change);
   return (
     <div role="alert" className="problem">
       {words && <p className="problem-words">{words}</p>}

@@ -12,7 +12,7 @@
  */
 export const RETRYABLE_JOB_KINDS = ['rekognition.update-entries', 'rekognition.create-dataset', 'agentcore.write-examples'] as const;
 export type RetryableJobKind = (typeof RETRYABLE_JOB_KINDS)[number];
-/** Retryable kinds whose action is the call that made the job, which only its payload says (domain/jobs/job-control.ts): not in JOB_CONTROL_ACTIONS. */
+/** Retryable kinds whose action is the call that made the job, which only its payload says (requestAction, domain/jobs/control-rules.ts; ListJobs lists it): not in JOB_CONTROL_ACTIONS. */
 export type RetryableByPayloadKind = 'agentcore.write-examples';
 
 export function isRetryableJobKind(kind: string): kind is RetryableJobKind {
@@ -26,7 +26,8 @@ export function isRetryableJobKind(kind: string): kind is RetryableJobKind {
  * RestoreDatasetSnapshot does). Every kind here can be cancelled; RETRYABLE_JOB_KINDS retried
  * (each has its action here, checked by the compiler, but for AgentCore batches, whose action is
  * their call's: CreateDataset, AddDatasetExamples, ...; the server reads it from the job, and
- * cancels those only while they wait).
+ * cancels those only while they wait). The rules built on it: domain/jobs/control-rules.ts, whose
+ * answers ListJobs lists per job (requestAction, cancellable, cancelRefusal) for the console.
  */
 export const JOB_CONTROL_ACTIONS: Readonly<Record<string, string>> = {
   'rekognition.update-entries': 'rekognition:UpdateDatasetEntries',
@@ -86,10 +87,26 @@ export interface JobWire {
    * up after its attempts, or was cancelled; or it failed before Trove noted rejections).
    */
   readonly rejected?: true;
-  /** Failed jobs: whether RetryJob may queue it again (it kept its request, and it was not rejected for its own lines alone). */
+  /**
+   * Failed jobs: whether RetryJob may queue it again (it kept its request, and it was not rejected
+   * for its own lines alone). Open jobs: whether it could be, once cancelled (its kind and request).
+   */
   readonly retryable?: boolean;
   /** Failed jobs RetryJob refuses: why, in a sentence (e.g. a conditional save, an uploaded file, a kind not retried). */
   readonly retryRefusal?: string;
+  /**
+   * The action the job's request amounts to on its resources, which RetryJob and CancelJob need
+   * there besides their own `trove:` action (JOB_CONTROL_ACTIONS; an AgentCore example batch's,
+   * the call that made it, e.g. `bedrock-agentcore:AddDatasetExamples`). Absent: neither acts on it.
+   */
+  readonly requestAction?: string;
+  /**
+   * Open jobs: whether CancelJob would act on it as listed (a running AgentCore job, a deletion:
+   * no). A job may start running between the listing and the cancel: CancelJob then decides.
+   */
+  readonly cancellable?: boolean;
+  /** Open jobs CancelJob refuses: why, in a sentence (its error says the same after `Job N (kind) `). */
+  readonly cancelRefusal?: string;
 }
 
 /** The state a cancel found a job in: ListJobs' `cancelledWhile` (failed jobs), CancelJob's `jobState` (CANCELLING). */

@@ -42,8 +42,8 @@ export const AWS_ACTIONS = {
   UploadImage: [],
   ListJobs: [],
   // A retry is the change its job makes, made again by the caller, and a cancel fails that change:
-  // both need the job's own action (JOB_CONTROL_ACTIONS, api/trove/jobs-outputs.ts; an AgentCore
-  // job's, its call's) on its dataset(s), checked once the job is known (domain/jobs/job-control.ts;
+  // both need the job's own action (requestAction, domain/jobs/control-rules.ts, which ListJobs
+  // lists per job; an AgentCore batch's, its call's) on its dataset(s), checked once the job is known (domain/jobs/job-control.ts;
   // tested with real jobs in test/integration/operations/job-control.test.ts and agentcore-jobs.test.ts).
   RetryJob: [],
   CancelJob: [],

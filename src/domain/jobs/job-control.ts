@@ -1,5 +1,4 @@
 import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../../api/trove/errors.js';
-import { JOB_CONTROL_ACTIONS } from '../../api/trove/jobs-outputs.js';
 import type { CancelJobWire, RetryableByPayloadKind, RetryableJobKind, RetryJobWire } from '../../api/trove/jobs-outputs.js';
 import type { ObjectAccess } from '../../buckets/object-access.js';
 import { ObjectAccessDenied, requesterOf } from '../../buckets/object-access.js';
@@ -10,12 +9,13 @@ import type { FailedJob, RkDatasetRecord, RkDatasetStatus } from '../../store/re
 import type { Store } from '../../store/store.js';
 import type { Caller } from '../caller.js';
 import { AgentCoreJobs } from '../agentcore/job-kinds.js';
-import type { ExampleWriteKind, WriteExamplesPayload } from '../agentcore/job-kinds.js';
+import type { WriteExamplesPayload } from '../agentcore/job-kinds.js';
 import { GUARDS, inProgress } from '../agentcore/status.js';
 import { RekognitionJobs } from '../rekognition/job-kinds.js';
 import type { CreateDatasetPayload, UpdateEntriesPayload } from '../rekognition/job-kinds.js';
 import { SETTLED, statusChange } from '../rekognition/status.js';
 import type { StatusChange } from '../../store/sql/rk-datasets-repository.js';
+import { cancelledOnlyWaiting, cancelRefusal, requestAction, runningRefusal } from './control-rules.js';
 import { jobResourcePrefixes } from './job-listing.js';
 import { retryRefusal } from './retry-refusal.js';
 
@@ -35,7 +35,7 @@ export interface JobControlDeps {
 /**
  * How one kind of failed job is queued again: the status its dataset goes through, as when the
  * request was first accepted, from the statuses it may be retried in (the action it amounts to:
- * JOB_CONTROL_ACTIONS).
+ * requestAction, control-rules.ts).
  */
 interface RetryRule {
   readonly from: readonly RkDatasetStatus[];
@@ -54,44 +54,6 @@ const RETRY_RULES: Readonly<Record<Exclude<RetryableJobKind, RetryableByPayloadK
     to: (now) => statusChange('CREATE_IN_PROGRESS', now),
   },
 };
-
-/**
- * Jobs that delete, which CancelJob refuses: a deletion, once accepted, is not taken back. Its
- * dataset is DELETE_IN_PROGRESS (AgentCore: DELETING) from the moment the request was answered,
- * and AWS has no way back from there (Rekognition: none at all; AgentCore: a delete that fails
- * ends DELETE_FAILED, and is asked again): a client polling for the dataset (or version) to be
- * gone would find it back, as it was. A dataset's purge runs after it is already gone.
- */
-const DELETIONS: ReadonlySet<string> = new Set([
-  RekognitionJobs.deleteDataset, RekognitionJobs.deleteProject,
-  AgentCoreJobs.deleteDataset, AgentCoreJobs.deleteVersion, AgentCoreJobs.purgeExamples,
-]);
-
-/** The action of each AgentCore call whose example batch a job applies (the call's own). */
-const EXAMPLE_BATCH_ACTIONS: Readonly<Record<ExampleWriteKind, string>> = {
-  create: 'bedrock-agentcore:CreateDataset',
-  add: 'bedrock-agentcore:AddDatasetExamples',
-  update: 'bedrock-agentcore:UpdateDatasetExamples',
-  delete: 'bedrock-agentcore:DeleteDatasetExamples',
-};
-
-/**
- * The action an AgentCore job's request amounts to, which cancelling it needs (as
- * JOB_CONTROL_ACTIONS for Rekognition's): an example batch's is the call that made it, which only
- * its payload says; a version's publication, CreateDatasetVersion. Undefined: not an AgentCore job
- * CancelJob acts on.
- */
-function agentCoreAction(kind: string, payload: string): string | undefined {
-  switch (kind) {
-    case AgentCoreJobs.writeExamples:
-    case AgentCoreJobs.publishStagedExamples:
-      return EXAMPLE_BATCH_ACTIONS[(JSON.parse(payload) as WriteExamplesPayload).kind];
-    case AgentCoreJobs.publishVersion:
-      return 'bedrock-agentcore:CreateDatasetVersion';
-    default:
-      return undefined;
-  }
-}
 
 /**
  * Retrying failed jobs and cancelling open ones (RetryJob, CancelJob; docs/trove-api.md). A
@@ -129,7 +91,7 @@ export class JobControl {
     permit('trove:RetryJob', [dataset.arn]);
     // As CreateDataset checks its DatasetSource too: a copy reads the dataset it copies.
     const copied = await this.#copiedDataset(jobId, payload);
-    permit(JOB_CONTROL_ACTIONS[failed.kind], [dataset.arn, ...(copied ? [copied.arn] : [])]);
+    permit(requestAction(failed.kind, failed.payload)!, [dataset.arn, ...(copied ? [copied.arn] : [])]);
     await this.#inputsExist(caller, jobId, payload);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
@@ -160,25 +122,20 @@ export class JobControl {
     if (!open) throw await this.#notOpen(jobId, prefixes);
     const resources = open.resource.split(' ');
     permit('trove:CancelJob', resources);
-    if (DELETIONS.has(open.kind)) {
-      throw new ValidationException(`Job ${jobId} (${open.kind}) cannot be cancelled: it is a deletion, and a deletion, once accepted, is not taken back `
-        + '(AWS has no status that leads from being deleted back to what was there).');
-    }
+    // The rules ListJobs lists (control-rules.ts): a deletion or a kind never cancelled is the
+    // request's fault; a running AgentCore job, its state's, checked once the caller may cancel it.
+    const refusal = cancelRefusal(open.kind, open.state, open.cancelRequestedBy !== null);
+    if (refusal && refusal.reason !== 'running') throw new ValidationException(`Job ${jobId} (${open.kind}) ${refusal.predicate}`);
     // Cancelling fails the job's change: the caller needs what making it needs, as for a retry.
-    const agentCore = agentCoreAction(open.kind, open.payload);
-    const action = JOB_CONTROL_ACTIONS[open.kind] ?? agentCore;
-    if (!action) {
-      throw new ValidationException(`Job ${jobId} (${open.kind}) cannot be cancelled: only dataset creations, changes, imports, distributions, restores, `
-        + 'AgentCore example batches and version publications can.');
-    }
-    permit(action, resources);
+    permit(requestAction(open.kind, open.payload)!, resources);
+    if (refusal) throw runningAgentCoreJob(open);
     // An AgentCore job is cancelled only while it waits: marked so only if no runner holds it.
-    if (agentCore && open.cancelRequestedBy === null && open.state === 'RUNNING') throw runningAgentCoreJob(open);
-    if (open.cancelRequestedBy === null && !(await this.deps.store.jobs.requestCancel(jobId, caller.accessKeyId ?? '', agentCore !== undefined))) {
+    const waitingOnly = cancelledOnlyWaiting(open.kind);
+    if (open.cancelRequestedBy === null && !(await this.deps.store.jobs.requestCancel(jobId, caller.accessKeyId ?? '', waitingOnly))) {
       // Ended between the two statements, or another cancel came first, or (AgentCore) a runner took it.
       const still = await this.deps.store.jobs.findOpen(jobId, prefixes);
       if (!still) throw await this.#notOpen(jobId, prefixes);
-      if (agentCore && still.cancelRequestedBy === null) {
+      if (waitingOnly && still.cancelRequestedBy === null) {
         throw still.state === 'RUNNING' ? runningAgentCoreJob(still) : new ConflictException(`Job ${jobId} changed state as it was being cancelled; try again.`);
       }
     }
@@ -202,7 +159,7 @@ export class JobControl {
     const dataset = await this.deps.store.acDatasets.findById(payload.dataset);
     if (!dataset || dataset.arn !== failed.resource) throw new ResourceNotFoundException(`The dataset of job ${jobId} (${failed.resource}) no longer exists.`);
     permit('trove:RetryJob', [dataset.arn]);
-    permit(EXAMPLE_BATCH_ACTIONS[payload.kind], [dataset.arn]);
+    permit(requestAction(failed.kind, failed.payload)!, [dataset.arn]);
     if (payload.s3) await this.#readable(caller, jobId, payload.s3);
     const creating = payload.kind === 'create';
     const from = creating ? (['CREATE_FAILED'] as const) : GUARDS.edit.allowed;
@@ -261,12 +218,7 @@ export class JobControl {
   }
 }
 
-/**
- * CancelJob's refusal of a running AgentCore job. Once a runner holds it, its change is being
- * published (an inline batch, a version: one transaction) or its s3Source file read: it ends on
- * its own, ACTIVE or failed, which GetDataset shows; only a waiting job is failed by a cancel.
- */
+/** CancelJob's refusal of a running AgentCore job (runningRefusal: it ends on its own). */
 function runningAgentCoreJob(job: { id: number; kind: string }): ConflictException {
-  return new ConflictException(`Job ${job.id} (${job.kind}) is RUNNING: an AgentCore job can be cancelled only while it waits (QUEUED or RETRYING). `
-    + 'It ends on its own; GetDataset then shows how.');
+  return new ConflictException(`Job ${job.id} (${job.kind}) ${runningRefusal().predicate}`);
 }

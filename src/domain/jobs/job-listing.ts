@@ -5,6 +5,7 @@ import { fingerprint } from '../pagination.js';
 import type { JobState, ListedJob } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import { cancelledWhile } from './cancel-note.js';
+import { cancelRefusal, requestAction } from './control-rules.js';
 import { retryRefusal } from './retry-refusal.js';
 
 /** Every state, in the order a listing walks them: open jobs first (one table), then failed ones. */
@@ -99,7 +100,10 @@ export type JobView = JobWire;
 
 export function jobView(job: ListedJob): JobView {
   const seconds = (ms: number | null) => (ms === null ? undefined : ms / 1000);
-  const refusal = job.state === 'FAILED' ? retryRefusal(job.kind, job.kept?.payload ?? false, job.kept?.retryRefusal ?? null)?.sentence : undefined;
+  const failed = job.state === 'FAILED';
+  // A failed job's noted refusal and kept request; an open job's request, as a cancel would leave it.
+  const refusal = retryRefusal(job.kind, job.payload, job.retryRefusal ?? null)?.sentence;
+  const cancel = failed ? undefined : cancelRefusal(job.kind, job.state, job.cancelRequestedBy !== null);
   return {
     jobId: job.id,
     kind: job.kind,
@@ -114,10 +118,13 @@ export function jobView(job: ListedJob): JobView {
     failedAt: seconds(job.failedAt),
     node: job.state === 'RUNNING' ? job.leaseOwner ?? undefined : undefined,
     cancelRequestedBy: job.cancelRequestedBy ?? undefined,
-    cancelledWhile: job.state === 'FAILED' ? cancelledWhile(job.lastError, job.attempts) : undefined,
+    cancelledWhile: failed ? cancelledWhile(job.lastError, job.attempts) : undefined,
     rejected: job.rejected === true ? true : undefined,
-    retryable: job.state === 'FAILED' ? refusal === undefined : undefined,
-    retryRefusal: job.state === 'FAILED' ? refusal : undefined,
+    retryable: refusal === undefined,
+    retryRefusal: failed ? refusal : undefined,
+    requestAction: requestAction(job.kind, job.payload),
+    cancellable: failed ? undefined : cancel === undefined,
+    cancelRefusal: cancel && `It ${cancel.predicate}`,
   };
 }
 

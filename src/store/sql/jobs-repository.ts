@@ -407,7 +407,7 @@ export class JobsRepository {
     if (wanted.length === 0) return [];
     const [owned, params] = prefixCondition(options.resourcePrefixes);
     const rows = await this.db.all<OpenJobRow>(
-      `SELECT id, kind, resource, ${STATE_OF_ROW} AS state, attempts, interrupted_attempts, run_after, lease_owner, lease_expires_at, last_error, created_at, cancel_requested_by
+      `SELECT id, kind, resource, ${STATE_OF_ROW} AS state, attempts, interrupted_attempts, run_after, lease_owner, lease_expires_at, last_error, created_at, cancel_requested_by, payload
        FROM jobs WHERE id > ? AND (${wanted.join(' OR ')}) AND ${owned} ORDER BY id LIMIT ?`,
       [options.afterId, ...params, options.limit],
     );
@@ -415,6 +415,7 @@ export class JobsRepository {
       cursor: Number(row.id), id: Number(row.id), kind: row.kind, state: row.state, resource: row.resource, attempts: row.attempts,
       interruptedAttempts: Number(row.interrupted_attempts), lastError: row.last_error, createdAt: Number(row.created_at), runAfter: Number(row.run_after), leaseOwner: row.lease_owner,
       leaseExpiresAt: row.lease_expires_at === null ? null : Number(row.lease_expires_at), failedAt: null, cancelRequestedBy: row.cancel_requested_by,
+      payload: row.payload,
     }));
   }
 
@@ -422,16 +423,14 @@ export class JobsRepository {
   async listFailed(options: { afterId: number; limit: number; resourcePrefixes?: readonly string[] }): Promise<ListedJob[]> {
     const [owned, params] = prefixCondition(options.resourcePrefixes);
     const rows = await this.db.all<FailedJobRow>(
-      `SELECT id, job_id, kind, resource, attempts, interrupted_attempts, last_error, rejected, created_at, failed_at, payload IS NOT NULL AS payload, retry_refusal FROM failed_jobs
+      `SELECT id, job_id, kind, resource, attempts, interrupted_attempts, last_error, rejected, created_at, failed_at, payload, retry_refusal FROM failed_jobs
        WHERE id > ? AND ${owned} ORDER BY id LIMIT ?`,
       [options.afterId, ...params, options.limit],
     );
     return rows.map((row) => ({
       cursor: Number(row.id), id: Number(row.job_id), kind: row.kind, state: 'FAILED', resource: row.resource, attempts: row.attempts,
       interruptedAttempts: Number(row.interrupted_attempts), lastError: row.last_error, rejected: Number(row.rejected) === 1, createdAt: Number(row.created_at), runAfter: null, leaseOwner: null, leaseExpiresAt: null,
-      failedAt: Number(row.failed_at), cancelRequestedBy: null,
-      // `payload IS NOT NULL` comes back as false/true (PostgreSQL) or 0/1 (SQLite), never null.
-      kept: { payload: Boolean(row.payload), retryRefusal: row.retry_refusal },
+      failedAt: Number(row.failed_at), cancelRequestedBy: null, payload: row.payload, retryRefusal: row.retry_refusal,
     }));
   }
 
@@ -490,6 +489,7 @@ interface OpenJobRow {
   last_error: string | null;
   created_at: number | string;
   cancel_requested_by: string | null;
+  payload: string;
 }
 
 interface FailedJobRow {
@@ -503,7 +503,7 @@ interface FailedJobRow {
   rejected: number | string;
   created_at: number | string;
   failed_at: number | string;
-  payload: boolean | number;
+  payload: string | null;
   retry_refusal: string | null;
 }
 

@@ -184,10 +184,15 @@ describe.each(BACKENDS)('jobs: AgentCore jobs in ListJobs and CancelJob (%s)', (
     const created = await paused(async () => {
       await client.send(new UpdateDatasetExamplesCommand({ datasetId, examples: [{ exampleId: before[0].exampleId as string, ...predefined('replaced') }] }));
       const update = (await jobOf(arn))!;
+      // ListJobs says what CancelJob would do, and what it needs (the call that made the batch):
+      // an inline batch, once cancelled, is not retried (its rows go).
+      expect(update).toMatchObject({ state: 'QUEUED', cancellable: true, requestAction: 'bedrock-agentcore:UpdateDatasetExamples', retryable: false });
+      expect(update.cancelRefusal).toBeUndefined();
       expect((await cli(owner, 'cancel', String(update.jobId))).stdout).toBe(`Job ${update.jobId} is cancelled: it will not run, and ${arn} is marked failed (CANCELLED).\n`);
 
       const made = await client.send(new CreateDatasetCommand({ datasetName: `jobs_${++names}`, schemaType: PREDEFINED, source: inline(predefinedBatch(4)) }));
       const creation = (await jobOf(made.datasetArn!))!;
+      expect(creation).toMatchObject({ cancellable: true, requestAction: 'bedrock-agentcore:CreateDataset' });
       expect(JSON.parse((await cli(owner, 'cancel', String(creation.jobId), '--json')).stdout)).toEqual({ jobId: creation.jobId, state: 'CANCELLED', resources: [made.datasetArn] });
       return made;
     });
@@ -203,7 +208,7 @@ describe.each(BACKENDS)('jobs: AgentCore jobs in ListJobs and CancelJob (%s)', (
     await paused(async () => {
       expect((await client.send(new CreateDatasetVersionCommand({ datasetId }))).status).toBe('UPDATING');
       const job = (await jobOf(arn))!;
-      expect(job.kind).toBe(AgentCoreJobs.publishVersion);
+      expect(job).toMatchObject({ kind: AgentCoreJobs.publishVersion, cancellable: true, requestAction: 'bedrock-agentcore:CreateDatasetVersion', retryable: false });
       expect((await jobs().cancel(job.jobId)).state).toBe('CANCELLED');
     });
     expect(await get(datasetId)).toMatchObject({
@@ -222,6 +227,7 @@ describe.each(BACKENDS)('jobs: AgentCore jobs in ListJobs and CancelJob (%s)', (
       await client.send(new AddDatasetExamplesCommand({ datasetId, source: inline(predefinedBatch(1, 'added')) }));
       const job = (await jobOf(arn))!;
       // Cancelling fails the change: the key needs AddDatasetExamples, the call that made it.
+      expect(job).toMatchObject({ state: 'QUEUED', cancellable: true, requestAction: 'bedrock-agentcore:AddDatasetExamples' });
       const noAdd = await server.createCredential({ account: OWNER, allowActions: ['trove:*', 'bedrock-agentcore:Get*', 'bedrock-agentcore:UpdateDatasetExamples'] });
       const [deniedStatus, deniedCode, deniedMessage] = await refusal(jobs(noAdd).cancel(job.jobId));
       expect([deniedStatus, deniedCode]).toEqual([403, 'AccessDeniedException']);
@@ -233,7 +239,8 @@ describe.each(BACKENDS)('jobs: AgentCore jobs in ListJobs and CancelJob (%s)', (
       expect([status, code]).toEqual([409, 'ConflictException']);
       expect(message).toBe(`Job ${job.jobId} (${AgentCoreJobs.publishStagedExamples}) is RUNNING: an AgentCore job can be cancelled only while it waits (QUEUED or RETRYING). It ends on its own; GetDataset then shows how.`);
       const still = (await jobOf(arn))!;
-      expect(still).toMatchObject({ state: 'RUNNING' });
+      // ListJobs says so, in the words of the refusal (its message, after "Job N (kind) ").
+      expect(still).toMatchObject({ state: 'RUNNING', cancellable: false, cancelRefusal: `It ${message.slice(`Job ${job.jobId} (${AgentCoreJobs.publishStagedExamples}) `.length)}` });
       expect(still.cancelRequestedBy).toBeUndefined();
       // Back in the queue, as that node's lease running out would leave it: it runs to its end.
       await rawSql(server, "UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = 0 WHERE id = ?", [job.jobId]);
@@ -247,6 +254,8 @@ describe.each(BACKENDS)('jobs: AgentCore jobs in ListJobs and CancelJob (%s)', (
     await paused(async () => {
       await client.send(new AddDatasetExamplesCommand({ datasetId, source: { s3Source: { s3Uri: 's3://evals/left.jsonl' } } }));
       const job = (await jobOf(arn))!;
+      // An s3Source import, once cancelled, may be retried (it reads its file again).
+      expect(job).toMatchObject({ kind: AgentCoreJobs.writeExamples, cancellable: true, requestAction: 'bedrock-agentcore:AddDatasetExamples', retryable: true });
       const dataset = (await server.trove.store.acDatasets.find(OWNER, 'us-east-1', datasetId))!;
       const next = dataset.revision + 1;
       // What an attempt cut short leaves (a crash, a store outage): a chunk written at the next revision, unpublished.
@@ -270,7 +279,8 @@ describe.each(BACKENDS)('jobs: AgentCore jobs in ListJobs and CancelJob (%s)', (
     await client.send(new AddDatasetExamplesCommand({ datasetId, source: { s3Source: { s3Uri: 's3://evals/later.jsonl' } } }));
     expect(await settled(client, datasetId)).toMatchObject({ status: 'UPDATE_FAILED', exampleCount: 1 });
     const failed = (await jobOf(arn))!;
-    expect(failed).toMatchObject({ state: 'FAILED', kind: AgentCoreJobs.writeExamples, retryable: true });
+    expect(failed).toMatchObject({ state: 'FAILED', kind: AgentCoreJobs.writeExamples, retryable: true, requestAction: 'bedrock-agentcore:AddDatasetExamples' });
+    expect(failed.cancellable).toBeUndefined();
     // Still missing: refused, read as the caller, and nothing changes.
     const [status, code, message] = await refusal(jobs().retry(failed.jobId));
     expect([status, code]).toEqual([409, 'ConflictException']);
@@ -334,10 +344,11 @@ describe.each(BACKENDS)('jobs: AgentCore jobs in ListJobs and CancelJob (%s)', (
       await rekognition.send(new DeleteRkDatasetCommand({ DatasetArn }));
       for (const [resource, kind] of [[arn, AgentCoreJobs.deleteDataset], [DatasetArn, 'rekognition.delete-dataset']]) {
         const job = (await jobOf(resource))!;
-        expect(job.kind).toBe(kind);
+        expect(job).toMatchObject({ kind, cancellable: false, cancelRefusal: expect.stringMatching(/^It cannot be cancelled: it is a deletion, and a deletion, once accepted, is not taken back/) as string });
+        expect(job.requestAction).toBeUndefined();
         const [status, code, message] = await refusal(jobs().cancel(job.jobId));
         expect([status, code]).toEqual([400, 'ValidationException']);
-        expect(message).toContain(`Job ${job.jobId} (${kind}) cannot be cancelled: it is a deletion, and a deletion, once accepted, is not taken back`);
+        expect(message).toBe(`Job ${job.jobId} (${kind}) ${job.cancelRefusal!.slice('It '.length)}`);
         expect(await jobOf(resource)).toMatchObject({ jobId: job.jobId, state: 'QUEUED' });
       }
       expect((await get(datasetId)).status).toBe('DELETING');

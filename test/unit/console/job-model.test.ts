@@ -21,6 +21,14 @@ describe('the Jobs page model', () => {
     expect(kindWords('someday.new-kind')).toEqual({ words: 'someday.new-kind' });
   });
 
+  it('names the call of an AgentCore batch by ListJobs\' requestAction (one of several calls makes such a job)', () => {
+    expect(kindWords(AgentCoreJobs.publishStagedExamples, 'bedrock-agentcore:AddDatasetExamples')).toEqual({ words: 'Writing examples', call: 'AddDatasetExamples' });
+    expect(kindWords(AgentCoreJobs.writeExamples, 'bedrock-agentcore:CreateDataset')).toEqual({ words: 'Writing examples', call: 'CreateDataset' });
+    expect(kindWords(AgentCoreJobs.writeExamples)).toEqual({ words: 'Writing examples', call: 'CreateDataset, *DatasetExamples' });
+    // Other kinds are made by one call: their own words.
+    expect(kindWords(RekognitionJobs.restoreSnapshot, 'rekognition:UpdateDatasetEntries')).toEqual({ words: 'Restoring a snapshot', call: 'RestoreDatasetSnapshot' });
+  });
+
   it('names a job\'s resource as the console does and links it to its page', () => {
     const train = 'arn:aws:rekognition:us-east-1:000000000000:project/flowers/dataset/train/1765000000000';
     expect(jobResource(train)).toEqual({
