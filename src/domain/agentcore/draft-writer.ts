@@ -1,6 +1,8 @@
 import type { AcDatasetRecord, AcStatusChange, ExampleRow } from '../../store/agentcore-records.js';
 import type { Repositories } from '../../store/store.js';
 import type { PreparedExample } from './examples-batch.js';
+import { collectGarbage } from './garbage.js';
+import { active } from './status.js';
 
 /** Thrown when a batch can't be applied as accepted (e.g. an example vanished): the job fails the dataset. */
 export class BatchRejected extends Error {}
@@ -97,6 +99,16 @@ export class DraftWriter {
       revision: this.revision, exampleCount: current.exampleCount + this.#delta, nextSeq: this.#nextSeq,
     }, change);
     await tx.revisions.record('agentcore', this.dataset.id, this.revision, change.updatedAt);
+  }
+
+  /**
+   * Publishes the revision (ACTIVE, draftStatus MODIFIED) and collects rows earlier writes
+   * superseded that nothing can read any more: how every example write ends, in the transaction
+   * that accepted an inline batch or in the finishing transaction of its job.
+   */
+  async publish(tx: Repositories, now: number, garbageAfterMs: number): Promise<void> {
+    await this.commit(tx, active(now, 'MODIFIED'));
+    await collectGarbage(tx, this.dataset.id, now, garbageAfterMs);
   }
 
   async #insert(tx: Repositories, rows: readonly ExampleRow[]): Promise<void> {

@@ -1,12 +1,11 @@
 import { BatchRejected, DraftWriter } from '../../../domain/agentcore/draft-writer.js';
 import type { AgentCoreLimits } from '../../../domain/agentcore/agentcore-deps.js';
 import { ExampleValidator } from '../../../domain/agentcore/example-validator.js';
-import { collectGarbage } from '../../../domain/agentcore/garbage.js';
 import { AgentCoreJobs } from '../../../domain/agentcore/job-kinds.js';
 import type { WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.js';
 import { decodeBatch } from '../../../domain/agentcore/batch-codec.js';
 import type { BatchBody } from '../../../domain/agentcore/batch-codec.js';
-import { active, failed } from '../../../domain/agentcore/status.js';
+import { failed } from '../../../domain/agentcore/status.js';
 import type { ObjectAccess } from '../../../buckets/object-access.js';
 import type { Repositories } from '../../../store/store.js';
 import type { JobContext, JobDefinition } from '../../job.js';
@@ -49,10 +48,7 @@ function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAcce
           const dataset = await ctx.store.acDatasets.findById(payload.dataset);
           if (!dataset) return void (await ctx.finish(async () => undefined));
           const writer = await importExamples({ ...payload, s3 }, dataset, imports, ctx);
-          await ctx.finish(async (tx) => {
-            await writer.commit(tx, active(ctx.clock.now(), 'MODIFIED'));
-            await collectGarbage(tx, dataset.id, ctx.clock.now(), options.garbageAfterMs);
-          });
+          await ctx.finish(async (tx) => writer.publish(tx, ctx.clock.now(), options.garbageAfterMs));
           return;
         }
         const { staged } = payload;
@@ -60,8 +56,7 @@ function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAcce
           await ctx.finish(async (tx) => {
             const dataset = await tx.acDatasets.findById(payload.dataset);
             if (!dataset) return;
-            await DraftWriter.resume(dataset, staged).commit(tx, active(ctx.clock.now(), 'MODIFIED'));
-            await collectGarbage(tx, dataset.id, ctx.clock.now(), options.garbageAfterMs);
+            await DraftWriter.resume(dataset, staged).publish(tx, ctx.clock.now(), options.garbageAfterMs);
           }, { durability: 'deferred' });
           return;
         }
@@ -72,8 +67,7 @@ function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAcce
           const writer = new DraftWriter(dataset);
           await writer.begin(tx);
           await applyBody(tx, writer, payload, body);
-          await writer.commit(tx, active(ctx.clock.now(), 'MODIFIED'));
-          await collectGarbage(tx, dataset.id, ctx.clock.now(), options.garbageAfterMs);
+          await writer.publish(tx, ctx.clock.now(), options.garbageAfterMs);
         });
       } catch (error) {
         if (!(error instanceof BatchRejected)) throw error;
