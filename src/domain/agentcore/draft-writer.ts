@@ -23,8 +23,9 @@ export interface StagedDraft {
  * transaction; `begin` discards whatever an earlier, unpublished attempt wrote there.
  *
  * An inline batch (at most 1000 examples, 5 MB) is written by the transaction that accepts the
- * request, which also moves the dataset to CREATING/UPDATING and stores the job with `staged()`:
- * no other write of the dataset can run until the job publishes (`DraftWriter.resume`, `commit`).
+ * request, which also moves the dataset to CREATING/UPDATING and then either publishes it itself
+ * (`publish`) or stores the job with `staged()`: no other write of the dataset can run until the
+ * job publishes (`DraftWriter.resume`, `publish`).
  * An s3Source file is written by its job in chunk transactions instead (import-examples.ts).
  */
 export class DraftWriter {

@@ -163,7 +163,7 @@ export class ExampleService {
 
 /**
  * The writer of the DRAFT's next revision, for the accepting transaction, which writes the batch
- * itself (the job publishes it). Nothing is left at that revision while the dataset accepts
+ * itself (and publishes it, or leaves that to a job: DatasetService.publishStaged). Nothing is left at that revision while the dataset accepts
  * writes; `begin` makes sure.
  */
 async function draftOf(tx: Repositories, dataset: AcDatasetRecord): Promise<DraftWriter> {

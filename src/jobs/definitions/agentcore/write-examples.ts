@@ -16,9 +16,10 @@ import type { ImportExamplesDeps } from './import-examples.js';
  * Applies one accepted example batch (CreateDataset, Add/Update/DeleteDatasetExamples):
  * CREATING|UPDATING → ACTIVE (draftStatus MODIFIED) | CREATE_FAILED|UPDATE_FAILED.
  *
- * An inline batch (at most 1000 examples, 5 MB) was written at the DRAFT's next revision by the
- * transaction that accepted it (`payload.staged`), durably, before the 202: the job only
- * publishes that revision with the counters and ACTIVE, and removes itself, in one transaction.
+ * An inline batch (at most 1000 examples, 5 MB) is written at the DRAFT's next revision by the
+ * transaction that accepts it, durably, before the 202, and published by that same transaction
+ * while the node runs jobs (DatasetService.publishStaged). Otherwise it left this job
+ * (`payload.staged`), which only publishes that revision with the counters and ACTIVE, and removes itself, in one transaction.
  * That commit is not waited for on disk (deferred durability): lost to a power failure, it is lost
  * with the job row's deletion and every later commit (the write-ahead log is sequential), and the
  * job publishes the same rows again when Trove restarts; any acknowledged write after it is synced,
