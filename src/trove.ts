@@ -19,7 +19,6 @@ import { DownloadService } from './domain/downloads/download-service.js';
 import { ExportService } from './domain/exchange/export-service.js';
 import { ImportService } from './domain/exchange/import-service.js';
 import { ExampleService } from './domain/agentcore/example-service.js';
-import { AgentCoreJobs } from './domain/agentcore/job-kinds.js';
 import { TagService } from './domain/agentcore/tag-service.js';
 import { VersionService } from './domain/agentcore/version-service.js';
 import { Idempotency } from './domain/idempotency.js';
@@ -151,9 +150,8 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
         limits: config.rekognition, objects: objectAccess, imageChecks: config.imageChecks, observer: metrics,
         entriesCommitted: () => maintenance.indexSourceRefsSoon(),
       },
-      // Never collect rows a live page token or download link may still read.
       agentcore: {
-        garbageAfterMs: Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs),
+        garbageAfterMs: agentcoreGarbageAfterMs(config),
         objects: objectAccess,
         limits: config.agentcore,
       },
@@ -272,6 +270,11 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
   }
 }
 
+/** Never collect example rows a live page token or download link may still read. */
+function agentcoreGarbageAfterMs(config: Config): number {
+  return Math.max(config.agentcore.garbageAfterMs, config.pageTokenTtlMs + config.agentcore.downloadUrlTtlMs);
+}
+
 /** The AgentCore dataset domain: services, download links, idempotency. */
 function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: PageTokens, objects: ObjectAccess, links: DownloadLinks, runner: JobRunner) {
   const deps = {
@@ -286,7 +289,8 @@ function wireAgentCore(config: Config, store: Store, clock: Clock, pageTokens: P
     limits: config.agentcore,
     objects,
     jobsEnqueued: () => runner.wake(),
-    publishStaged: (resource: string) => runner.runNow(AgentCoreJobs.publishStagedExamples, resource),
+    publishesInline: () => runner.takesWork,
+    garbageAfterMs: agentcoreGarbageAfterMs(config),
   };
   const datasets = new AcDatasetService(deps);
   return {

@@ -65,8 +65,6 @@ export class JobRunner {
   #paused = false;
   /** The claiming pass under way, if any: stop() waits for it, since a claim it ends may start a job. */
   #draining: Promise<void> | undefined;
-  /** A claim of the claiming pass is in flight: the job it may bring holds a slot runNow must not take. */
-  #claiming = false;
   #outage = false;
   /**
    * Store failures in a row (claims and job attempts cut short): the runner waits
@@ -118,35 +116,6 @@ export class JobRunner {
   }
 
   /**
-   * Runs the pending job of `kind` for `resource` now, in the caller's path, and resolves once its
-   * attempt has ended (finished or failed: the job's own outcome is the job's business; what
-   * follows an attempt, such as handing the job back through a store outage, is not waited for). For
-   * short jobs whose request would otherwise answer, be polled, and wait for a claiming pass:
-   * publishing a staged example batch. A runner that is stopped, paused or full, or finds the job
-   * gone (another node's runner took it), only looks for work as `wake` does.
-   */
-  async runNow(kind: string, resource: string): Promise<void> {
-    if (this.#stopped || this.#paused || this.#running.size + (this.#claiming ? 1 : 0) >= this.config.concurrency) return this.wake();
-    // The slot is taken before the claim, so the claiming pass never starts more than `concurrency`
-    // jobs; and a claim of that pass in flight counts as a slot taken (its job starts once it returns).
-    let attemptEnded!: () => void;
-    const attempt = new Promise<void>((resolve) => { attemptEnded = resolve; });
-    const run = (async () => {
-      const job = await this.store.jobs.claimOf(kind, resource, this.owner, this.clock.now(), this.config.leaseMs).catch(() => undefined);
-      if (job) await this.#execute(job, attemptEnded);
-      else this.wake();
-    })().finally(() => {
-      this.#running.delete(run);
-      this.#refill();
-      this.#notifyIdle();
-    });
-    this.#running.add(run);
-    // The caller's request was committed before this: whatever befalls the attempt is the job's
-    // (it stays durable and is retried), never an error of the request that asked for it.
-    await Promise.race([run, attempt]).catch((error: unknown) => this.logger.error({ err: error, kind, resource }, 'job run in a request ended in error'));
-  }
-
-  /**
    * CancelJob asked the queued (or retrying) job `jobId` to stop: fail it now, in the caller's
    * path, as its definition gives up (the dataset ends failed, saying it was cancelled), without
    * running it. Whatever the runner's concurrency or pause: it is a short status write. A give-up
@@ -177,6 +146,14 @@ export class JobRunner {
   /** How long to wait after the latest store failure before touching the store again. */
   #storeBackoff(): number {
     return Math.min(this.config.backoffMaxMs, this.config.pollMs * 2 ** Math.max(0, this.#storeFailures - 1));
+  }
+
+  /**
+   * Whether this node runs jobs now: started, not paused, and allowed any (`--job-concurrency`
+   * above 0). AgentCore publishes an inline batch in the request that accepts it only then.
+   */
+  get takesWork(): boolean {
+    return !this.#stopped && !this.#paused && this.config.concurrency > 0;
   }
 
   /** Test hook: stop claiming new jobs until `resume()`, so in-progress statuses can be observed. */
@@ -219,10 +196,7 @@ export class JobRunner {
   async #claimAndStart(): Promise<void> {
     try {
       while (!this.#stopped && !this.#paused && this.#running.size < this.config.concurrency) {
-        this.#claiming = true;
-        const claimed = await this.store.jobs.claim(this.owner, this.clock.now(), this.config.leaseMs).finally(() => {
-          this.#claiming = false;
-        });
+        const claimed = await this.store.jobs.claim(this.owner, this.clock.now(), this.config.leaseMs);
         if (!claimed) break;
         const held = claimed.body && this.#held.take(claimed.id, claimed.body.bytes);
         const job = held ? { ...claimed, body: held } : claimed;

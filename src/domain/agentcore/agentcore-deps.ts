@@ -58,10 +58,11 @@ export interface AgentCoreDeps {
   /** Tells the job runner that a job was committed (it also polls, so this is only a nudge). */
   readonly jobsEnqueued: () => void;
   /**
-   * Runs the job that publishes the inline batch just staged for `resource` (a dataset ARN) in the
-   * caller's path, when this node's runner has room, so the request answers with the batch
-   * already published (no claiming pass, no client poll that still sees UPDATING); resolves once
-   * it has run. Otherwise (runner paused, full, or not running jobs) a nudge, as jobsEnqueued.
+   * Whether an accepting transaction publishes the inline batch it wrote itself (this node runs
+   * jobs), rather than queue a job that publishes it (a paused runner, or a node that runs no
+   * jobs: the batch waits for a runner, and readers see UPDATING meanwhile).
    */
-  readonly publishStaged: (resource: string) => Promise<void>;
+  readonly publishesInline: () => boolean;
+  /** How long superseded example rows are kept before a write collects them (garbage.ts). */
+  readonly garbageAfterMs: number;
 }

@@ -60,6 +60,7 @@ export class DatasetService {
       throw new ServiceQuotaExceededException(`A dataset holds at most ${limits.maxExamplesPerDataset} examples.`);
     }
     const now = clock.now();
+    let queued = true;
     const created = await store.transaction(async (tx) => {
       // First, before the token's check: the quota is counted under its lock (creators on any node
       // take turns), and a twin with the same token that held it before us is found committed.
@@ -85,14 +86,14 @@ export class DatasetService {
       } else {
         const writer = new DraftWriter(dataset);
         await writer.append(tx, examples);
-        await this.enqueueWrite(tx, dataset, 'create', now, { staged: writer.staged() });
+        queued = await this.publishStaged(tx, dataset, 'create', now, writer);
       }
+      // AWS: CREATING, even when this transaction published the examples itself.
       const response: CreatedDataset = { datasetArn: dataset.arn, datasetId, status: 'CREATING', createdAt: now };
       await idempotency.remember(tx, token, 202, response);
       return response;
     });
-    if (source.kind === 'inline') await this.deps.publishStaged(created.datasetArn);
-    else this.deps.jobsEnqueued();
+    if (queued) this.deps.jobsEnqueued();
     return created;
   }
 
@@ -232,6 +233,21 @@ export class DatasetService {
       if (error instanceof ObjectAccessDenied) throw new AccessDeniedException(error.message);
       throw error;
     }
+  }
+
+  /**
+   * Ends an accepting transaction that wrote an inline batch with `writer`: publishes it in that
+   * same transaction (ACTIVE, one synced commit for the whole write) while this node runs jobs;
+   * otherwise (its runner paused, or a node that runs no jobs) queues the job that publishes it.
+   * Resolves to whether it queued that job.
+   */
+  async publishStaged(tx: Repositories, dataset: AcDatasetRecord, kind: WriteExamplesPayload['kind'], now: number, writer: DraftWriter): Promise<boolean> {
+    if (this.deps.publishesInline()) {
+      await writer.publish(tx, now, this.deps.garbageAfterMs);
+      return false;
+    }
+    await this.enqueueWrite(tx, dataset, kind, now, { staged: writer.staged() });
+    return true;
   }
 
   /**

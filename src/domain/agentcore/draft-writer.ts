@@ -1,6 +1,8 @@
 import type { AcDatasetRecord, AcStatusChange, ExampleRow } from '../../store/agentcore-records.js';
 import type { Repositories } from '../../store/store.js';
 import type { PreparedExample } from './examples-batch.js';
+import { collectGarbage } from './garbage.js';
+import { active } from './status.js';
 
 /** Thrown when a batch can't be applied as accepted (e.g. an example vanished): the job fails the dataset. */
 export class BatchRejected extends Error {}
@@ -21,8 +23,9 @@ export interface StagedDraft {
  * transaction; `begin` discards whatever an earlier, unpublished attempt wrote there.
  *
  * An inline batch (at most 1000 examples, 5 MB) is written by the transaction that accepts the
- * request, which also moves the dataset to CREATING/UPDATING and stores the job with `staged()`:
- * no other write of the dataset can run until the job publishes (`DraftWriter.resume`, `commit`).
+ * request, which also moves the dataset to CREATING/UPDATING and then either publishes it itself
+ * (`publish`) or stores the job with `staged()`: no other write of the dataset can run until the
+ * job publishes (`DraftWriter.resume`, `publish`).
  * An s3Source file is written by its job in chunk transactions instead (import-examples.ts).
  */
 export class DraftWriter {
@@ -97,6 +100,16 @@ export class DraftWriter {
       revision: this.revision, exampleCount: current.exampleCount + this.#delta, nextSeq: this.#nextSeq,
     }, change);
     await tx.revisions.record('agentcore', this.dataset.id, this.revision, change.updatedAt);
+  }
+
+  /**
+   * Publishes the revision (ACTIVE, draftStatus MODIFIED) and collects rows earlier writes
+   * superseded that nothing can read any more: how every example write ends, in the transaction
+   * that accepted an inline batch or in the finishing transaction of its job.
+   */
+  async publish(tx: Repositories, now: number, garbageAfterMs: number): Promise<void> {
+    await this.commit(tx, active(now, 'MODIFIED'));
+    await collectGarbage(tx, this.dataset.id, now, garbageAfterMs);
   }
 
   async #insert(tx: Repositories, rows: readonly ExampleRow[]): Promise<void> {

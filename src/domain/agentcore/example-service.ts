@@ -1,6 +1,7 @@
 import { ResourceNotFoundException, ServiceQuotaExceededException, ValidationException } from '../../api/agentcore/errors.js';
 import type { RequestDigest, TokenedRequest } from '../idempotency.js';
 import { acceptWrite } from './accept-write.js';
+import type { Acceptance } from './accept-write.js';
 import type { AddDatasetExamplesInput, DeleteDatasetExamplesInput, UpdateDatasetExamplesInput } from '../../api/agentcore/inputs.js';
 import type { AcDatasetRecord, AcDatasetStatus } from '../../store/agentcore-records.js';
 import type { Repositories } from '../../store/store.js';
@@ -54,8 +55,8 @@ export class ExampleService {
       // AWS answers here): addedCount 0 and no ids; the examples are listed once the dataset is ACTIVE.
       return this.#accept(dataset, token, GUARDS.edit, async (tx, current, now) => {
         await this.datasets.enqueueWrite(tx, current, 'add', now, { s3: source.ref, requester: caller });
-        return { addedCount: 0, exampleIds: [] };
-      }, 'other');
+        return { answer: { addedCount: 0, exampleIds: [] }, queued: true };
+      });
     }
     const path = 'source.inlineExamples.examples';
     const examples = this.datasets.prepare(dataset.schemaType, source.examples, path, false, json);
@@ -68,9 +69,9 @@ export class ExampleService {
       if (taken.length > 0) throw alreadyExists(examples, taken.map((row) => row.exampleId), path);
       const writer = await draftOf(tx, current);
       await writer.append(tx, examples);
-      await this.datasets.enqueueWrite(tx, current, 'add', now, { staged: writer.staged() });
-      return { addedCount: examples.length, exampleIds: examples.map((e) => e.exampleId) };
-    }, 'staged');
+      const queued = await this.datasets.publishStaged(tx, current, 'add', now, writer);
+      return { answer: { addedCount: examples.length, exampleIds: examples.map((e) => e.exampleId) }, queued };
+    });
   }
 
   /**
@@ -88,9 +89,9 @@ export class ExampleService {
       const writer = await draftOf(tx, current);
       const seqs = await supersedeAll(tx, writer, examples.map((e) => e.exampleId));
       await writer.replace(tx, examples, seqs);
-      await this.datasets.enqueueWrite(tx, current, 'update', now, { staged: writer.staged() });
-      return { updatedCount: examples.length };
-    }, 'staged');
+      const queued = await this.datasets.publishStaged(tx, current, 'update', now, writer);
+      return { answer: { updatedCount: examples.length }, queued };
+    });
   }
 
   /** AWS: every id must be in the DRAFT, or the whole batch fails with ResourceNotFoundException. */
@@ -105,9 +106,9 @@ export class ExampleService {
     return this.#accept(dataset, token, GUARDS.edit, async (tx, current, now) => {
       const writer = await draftOf(tx, current);
       await supersedeAll(tx, writer, exampleIds);
-      await this.datasets.enqueueWrite(tx, current, 'delete', now, { staged: writer.staged() });
-      return { deletedCount: exampleIds.length };
-    }, 'staged');
+      const queued = await this.datasets.publishStaged(tx, current, 'delete', now, writer);
+      return { answer: { deletedCount: exampleIds.length }, queued };
+    });
   }
 
   /**
@@ -150,18 +151,19 @@ export class ExampleService {
   /** acceptWrite, with the members every example write answers. */
   async #accept<T extends object>(
     dataset: AcDatasetRecord, token: TokenedRequest | undefined, guard: Guard,
-    accept: (tx: Repositories, current: AcDatasetRecord, now: number) => Promise<T>,
-    job: 'staged' | 'other',
+    accept: (tx: Repositories, current: AcDatasetRecord, now: number) => Promise<Acceptance<T>>,
   ): Promise<Accepted & T> {
-    return acceptWrite(this.deps, dataset, token, guard, async (tx, current, now) => ({
-      datasetArn: current.arn, datasetId: current.datasetId, status: 'UPDATING' as const, updatedAt: now, ...(await accept(tx, current, now)),
-    }), job);
+    return acceptWrite(this.deps, dataset, token, guard, async (tx, current, now) => {
+      const { answer, queued } = await accept(tx, current, now);
+      // AWS: UPDATING, even when this transaction published the batch itself (the status a replay answers too).
+      return { answer: { datasetArn: current.arn, datasetId: current.datasetId, status: 'UPDATING' as const, updatedAt: now, ...answer }, queued };
+    });
   }
 }
 
 /**
  * The writer of the DRAFT's next revision, for the accepting transaction, which writes the batch
- * itself (the job publishes it). Nothing is left at that revision while the dataset accepts
+ * itself (and publishes it, or leaves that to a job: DatasetService.publishStaged). Nothing is left at that revision while the dataset accepts
  * writes; `begin` makes sure.
  */
 async function draftOf(tx: Repositories, dataset: AcDatasetRecord): Promise<DraftWriter> {

@@ -30,7 +30,7 @@ export class VersionService {
     const earlier = await idempotency.earlier<CreatedVersion>(store, token);
     if (earlier) return earlier;
     const dataset = await this.datasets.find(caller, input.datasetId);
-    return acceptWrite(this.deps, dataset, token, GUARDS.editCreated, async (tx, current, now): Promise<CreatedVersion> => {
+    return acceptWrite(this.deps, dataset, token, GUARDS.editCreated, async (tx, current, now) => {
       // AWS (original model docs): MAX_VERSIONS_PER_DATASET counts published versions only.
       if ((await tx.acVersions.count(current.id)) >= limits.maxVersionsPerDataset) {
         throw new ServiceQuotaExceededException(`Dataset ${current.datasetId} already has the maximum of ${limits.maxVersionsPerDataset} published versions.`);
@@ -38,7 +38,8 @@ export class VersionService {
       const version = await tx.acDatasets.claimVersionNumber(current.id);
       const payload: PublishVersionPayload = { dataset: current.id, version };
       await tx.jobs.enqueue({ kind: AgentCoreJobs.publishVersion, payloadVersion: 1, resource: current.arn, payload, runAfter: now, createdAt: now });
-      return { datasetArn: current.arn, datasetId: current.datasetId, status: 'UPDATING', datasetVersion: String(version), createdAt: now };
+      const answer: CreatedVersion = { datasetArn: current.arn, datasetId: current.datasetId, status: 'UPDATING', datasetVersion: String(version), createdAt: now };
+      return { answer, queued: true };
     });
   }
 

@@ -62,15 +62,6 @@ export class JobsRepository {
   }
 
   /**
-   * Leases the pending job of `kind` for `resource` to `owner`, if one is due (at most one write
-   * job of a resource is queued at a time): the request that queued it runs it at once
-   * (JobRunner.runNow). Undefined when there is none, or another runner has it already.
-   */
-  async claimOf(kind: string, resource: string, owner: string, now: number, leaseMs: number): Promise<JobRecord | undefined> {
-    return this.#claimFirst(owner, now, leaseMs, "state = 'pending' AND run_after <= ? AND kind = ? AND resource = ?", [now, kind, resource]);
-  }
-
-  /**
    * Leases the pending job `id` to `owner` at once, whenever it is due: CancelJob fails a queued
    * job this way in its own request (the runner's cancel path) instead of waiting for a claim.
    */

@@ -73,6 +73,43 @@ describe.each(BACKENDS)('agentcore: inline batches staged by the accepting trans
     expect(await unpublishedRows(server, datasetId!)).toBe(0);
   });
 
+  it('publishes an inline batch in the transaction that accepts it while the runner runs: no job, UPDATING answered, ACTIVE read', async () => {
+    const { datasetId } = await client.send(new CreateDatasetCommand({ datasetName: 'inline_publish', schemaType: PREDEFINED, source: inline(predefinedBatch(3)) }));
+    await settled(client, datasetId!);
+    const before = await allExamples(client, datasetId!);
+    const { runner, store } = server.trove;
+    /** Queues a publish-version job with the runner paused and answers its id (job ids are never reused). */
+    const versionJobId = async () => {
+      runner.pause();
+      try {
+        await client.send(new CreateDatasetVersionCommand({ datasetId }));
+        const queued = await store.jobs.listOpen({ states: ['QUEUED'], afterId: 0, limit: 100 });
+        return queued.filter((job) => job.resource.endsWith(datasetId!)).map((job) => job.id);
+      } finally {
+        runner.resume();
+      }
+    };
+    const [first] = await versionJobId();
+    await settled(client, datasetId!);
+
+    const clientToken = 'inline-publish-token-0000000000000000';
+    const request = { datasetId, clientToken, examples: [{ exampleId: before[1].exampleId, ...predefined('replaced') }] };
+    const answer = await client.send(new UpdateDatasetExamplesCommand(request));
+    // AWS: the answer says UPDATING, though the batch is already published here.
+    expect(answer).toMatchObject({ datasetId, status: 'UPDATING', updatedCount: 1 });
+    expect(await client.send(new GetDatasetCommand({ datasetId }))).toMatchObject({ status: 'ACTIVE', exampleCount: 3, draftStatus: 'MODIFIED' });
+    expect((await allExamples(client, datasetId!)).map((e) => e.scenario_id)).toEqual(['s0', 'replaced', 's2']);
+    expect(await unpublishedRows(server, datasetId!)).toBe(0);
+    // A replay answers what the first call answered, and changes nothing.
+    const replay = await client.send(new UpdateDatasetExamplesCommand(request));
+    expect({ ...replay, $metadata: undefined }).toEqual({ ...answer, $metadata: undefined });
+
+    // No job was queued for the batch: the next job takes the id after the version's.
+    await settled(client, datasetId!);
+    expect(await versionJobId()).toEqual([first + 1]);
+    await settled(client, datasetId!);
+  });
+
   it('leaves nothing behind for a batch refused while it was being written (an unknown id among known ones)', async () => {
     const { datasetId } = await client.send(new CreateDatasetCommand({ datasetName: 'refused', schemaType: PREDEFINED, source: inline(predefinedBatch(2)) }));
     await settled(client, datasetId!);
@@ -110,7 +147,9 @@ describe.each(BACKENDS)('agentcore: inline batches staged by the accepting trans
     expect(after.map((e) => e.scenario_id)).toEqual(['s0', 's1', 'replaced']);
 
     // What a power failure after the publish's commit (not synced) may leave: the accepting
-    // transaction's state, durable, and the job row the publish deleted.
+    // transaction's state, durable, and the job row the publish deleted. The runner is paused
+    // meanwhile, or its next poll could publish before the state before is read.
+    runner.pause();
     await rawSql(server, 'UPDATE ac_datasets SET revision = ?, example_count = ?, next_seq = ?, status = ?, updated_at = ? WHERE id = ?',
       [accepted.revision, accepted.exampleCount, accepted.nextSeq, 'UPDATING', accepted.updatedAt, accepted.id]);
     await rawSql(server, 'DELETE FROM revisions WHERE scope = ? AND dataset_id = ? AND revision > ?', ['agentcore', accepted.id, accepted.revision]);
@@ -119,7 +158,7 @@ describe.each(BACKENDS)('agentcore: inline batches staged by the accepting trans
       payload: typeof job!.payload === 'string' ? JSON.parse(job!.payload) : job!.payload, runAfter: Date.now(), createdAt: Date.now(),
     });
     expect(await allExamples(client, datasetId!)).toEqual(before);
-    runner.wake();
+    runner.resume();
 
     expect(await settled(client, datasetId!)).toMatchObject({ status: 'ACTIVE', exampleCount: published.exampleCount, draftStatus: 'MODIFIED' });
     expect(await allExamples(client, datasetId!)).toEqual(after);

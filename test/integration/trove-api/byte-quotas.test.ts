@@ -323,7 +323,7 @@ describe.each(BACKENDS)("failed jobs' kept requests of no account (a resource th
     const failed = async (resource: string) => {
       const now = Date.now();
       const id = await store.transaction((tx) => tx.jobs.enqueue({ kind: 'test.kept', payloadVersion: 1, resource, payload: {}, body, runAfter: now, createdAt: now }));
-      expect((await store.transaction((tx) => tx.jobs.claimOf('test.kept', resource, 'tester', now, 60_000)))?.id).toBe(id);
+      expect((await store.transaction((tx) => tx.jobs.claimById(id, 'tester', now, 60_000)))?.id).toBe(id);
       // What JobRunner notes for a job whose resource is no ARN: accountOf answers ''.
       expect(await store.transaction((tx) => tx.jobs.finish(id, 'tester', { at: now, attempts: 1, keepBody: true, account: '', keep }))).toBe(true);
       return id;

@@ -1,12 +1,11 @@
 import { BatchRejected, DraftWriter } from '../../../domain/agentcore/draft-writer.js';
 import type { AgentCoreLimits } from '../../../domain/agentcore/agentcore-deps.js';
 import { ExampleValidator } from '../../../domain/agentcore/example-validator.js';
-import { collectGarbage } from '../../../domain/agentcore/garbage.js';
 import { AgentCoreJobs, exampleBatchRetryRefusal } from '../../../domain/agentcore/job-kinds.js';
 import type { WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.js';
 import { decodeBatch } from '../../../domain/agentcore/batch-codec.js';
 import type { BatchBody } from '../../../domain/agentcore/batch-codec.js';
-import { active, failed } from '../../../domain/agentcore/status.js';
+import { failed } from '../../../domain/agentcore/status.js';
 import { retryRefusal } from '../../../domain/jobs/retry-refusal.js';
 import type { ObjectAccess } from '../../../buckets/object-access.js';
 import type { Repositories } from '../../../store/store.js';
@@ -20,9 +19,10 @@ import type { ImportExamplesDeps } from './import-examples.js';
  * Applies one accepted example batch (CreateDataset, Add/Update/DeleteDatasetExamples):
  * CREATING|UPDATING → ACTIVE (draftStatus MODIFIED) | CREATE_FAILED|UPDATE_FAILED.
  *
- * An inline batch (at most 1000 examples, 5 MB) was written at the DRAFT's next revision by the
- * transaction that accepted it (`payload.staged`), durably, before the 202: the job only
- * publishes that revision with the counters and ACTIVE, and removes itself, in one transaction.
+ * An inline batch (at most 1000 examples, 5 MB) is written at the DRAFT's next revision by the
+ * transaction that accepts it, durably, before the 202, and published by that same transaction
+ * while the node runs jobs (DatasetService.publishStaged). Otherwise it left this job
+ * (`payload.staged`), which only publishes that revision with the counters and ACTIVE, and removes itself, in one transaction.
  * That commit is not waited for on disk (deferred durability): lost to a power failure, it is lost
  * with the job row's deletion and every later commit (the write-ahead log is sequential), and the
  * job publishes the same rows again when Trove restarts; any acknowledged write after it is synced,
@@ -54,10 +54,7 @@ function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAcce
           const dataset = await ctx.store.acDatasets.findById(payload.dataset);
           if (!dataset) return void (await ctx.finish(async () => undefined));
           const writer = await importExamples({ ...payload, s3 }, dataset, imports, ctx);
-          await ctx.finish(async (tx) => {
-            await writer.commit(tx, active(ctx.clock.now(), 'MODIFIED'));
-            await collectGarbage(tx, dataset.id, ctx.clock.now(), options.garbageAfterMs);
-          });
+          await ctx.finish(async (tx) => writer.publish(tx, ctx.clock.now(), options.garbageAfterMs));
           return;
         }
         const { staged } = payload;
@@ -65,8 +62,7 @@ function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAcce
           await ctx.finish(async (tx) => {
             const dataset = await tx.acDatasets.findById(payload.dataset);
             if (!dataset) return;
-            await DraftWriter.resume(dataset, staged).commit(tx, active(ctx.clock.now(), 'MODIFIED'));
-            await collectGarbage(tx, dataset.id, ctx.clock.now(), options.garbageAfterMs);
+            await DraftWriter.resume(dataset, staged).publish(tx, ctx.clock.now(), options.garbageAfterMs);
           }, { durability: 'deferred' });
           return;
         }
@@ -77,8 +73,7 @@ function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAcce
           const writer = new DraftWriter(dataset);
           await writer.begin(tx);
           await applyBody(tx, writer, payload, body);
-          await writer.commit(tx, active(ctx.clock.now(), 'MODIFIED'));
-          await collectGarbage(tx, dataset.id, ctx.clock.now(), options.garbageAfterMs);
+          await writer.publish(tx, ctx.clock.now(), options.garbageAfterMs);
         });
       } catch (error) {
         if (!(error instanceof BatchRejected)) throw error;
