@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { isAlive } from '../../src/lib/dir-lock.js';
 import { freePort } from './embedded-postgres.js';
 
 /**
@@ -191,21 +192,12 @@ function reapOrphans(): void {
     } catch {
       continue; // being written, or not one of ours
     }
-    if (alive(pids.owner)) continue;
+    if (isAlive(pids.owner)) continue;
     try {
       if (readFileSync(`/proc/${pids.pid}/cmdline`, 'utf8').split('\0').includes(join(dir, 'pgbouncer.ini'))) process.kill(pids.pid, 'SIGKILL');
     } catch {
       // already gone
     }
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
