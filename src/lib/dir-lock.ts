@@ -33,7 +33,8 @@ export function lockDirectory(dir: string): () => void {
   throw new Error(`Could not lock the data directory ${dir}.`);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` exists (EPERM: it does, as another user's). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

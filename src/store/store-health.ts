@@ -18,6 +18,8 @@ const PROBE_INTERVAL_MS = 1_000;
  */
 export class StoreHealth {
   #failure: StoreUnavailableError | undefined;
+  /** How many failures were observed so far: a probe clears only a failure no newer than its start. */
+  #failures = 0;
   #probe: Promise<void> | undefined;
   #probedAt = -Infinity;
   #timer: NodeJS.Timeout | undefined;
@@ -30,7 +32,9 @@ export class StoreHealth {
 
   /** Notes a failed statement; anything but a StoreUnavailableError is the statement's own fault. */
   observe(error: unknown): void {
-    if (error instanceof StoreUnavailableError) this.#failure = error;
+    if (!(error instanceof StoreUnavailableError)) return;
+    this.#failure = error;
+    this.#failures++;
   }
 
   /** Resolves when the store answers (and writes, after a failure); throws StoreUnavailableError saying why not. */
@@ -60,9 +64,16 @@ export class StoreHealth {
     this.#timer = undefined;
   }
 
+  /**
+   * A probe's write proves only that the store could write when it committed: a real write that
+   * failed while the probe was under way (a disk filling up) is newer news, so it stays, and the
+   * probe answers with it.
+   */
   #probeWrite(): Promise<void> {
     this.#probedAt = this.now();
+    const failuresBefore = this.#failures;
     this.#probe = this.write().then(() => {
+      if (this.#failures !== failuresBefore) throw this.#failure;
       this.#failure = undefined;
     }).finally(() => {
       this.#probe = undefined;

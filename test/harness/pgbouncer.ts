@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { isAlive } from '../../src/lib/dir-lock.js';
 import { freePort } from './embedded-postgres.js';
 
 /**
@@ -38,17 +39,24 @@ export interface RunningPgBouncer {
   stop(): Promise<void>;
 }
 
+/** The folders startPgBouncer makes: `${tmpdir()}/trove-pgbouncer-XXXXXX`. */
+const DIR_PREFIX = 'trove-pgbouncer-';
+/** In each folder: `{ pid, owner }`, PgBouncer's pid and the pid of the test process that started it. */
+const PIDS_FILE = 'pids.json';
+
 /**
  * Starts a real PgBouncer on a free port in front of `serverUrl`, every database name passed
  * through (`*`), SCRAM between client and bouncer and between bouncer and server. PgBouncer
  * refuses to run as root: as root it is started with `-u postgres`, the user embedded-postgres
- * runs the server as, so its folder is world-readable.
+ * runs the server as, so its folder is world-readable. First it stops the bouncers of test
+ * processes that died without stopping theirs (reapOrphans).
  */
 export async function startPgBouncer(options: PgBouncerOptions): Promise<RunningPgBouncer> {
+  reapOrphans();
   const server = new URL(options.serverUrl);
   const user = decodeURIComponent(server.username);
   const password = decodeURIComponent(server.password);
-  const dir = mkdtempSync(join(tmpdir(), 'trove-pgbouncer-'));
+  const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
   chmodSync(dir, 0o755);
   const port = await freePort();
   const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
@@ -75,6 +83,9 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<Running
   ].join('\n'), { mode: 0o644 });
   const args = [...(process.getuid?.() === 0 ? ['-u', 'postgres'] : []), join(dir, 'pgbouncer.ini')];
   const child = spawn(PGBOUNCER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // PgBouncer has no option to exit with its parent: a test worker killed (SIGKILL, a timeout)
+  // would leave it running; the next start finds it by this file and stops it.
+  writeFileSync(join(dir, PIDS_FILE), JSON.stringify({ pid: child.pid, owner: process.pid }));
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-20_000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -116,18 +127,77 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<Running
   };
 }
 
-/** Resolves once something accepts connections on `port`; fails when `child` exits first or after 10 s. */
+/**
+ * Resolves once `child` accepts connections on `port`; fails when it exits first or after 10 s.
+ * Something else may have taken the port since freePort() found it free (PgBouncer then fails to
+ * bind and exits): a connection accepted counts only while `child` runs and, where /proc tells,
+ * holds the listening socket itself.
+ */
 async function listening(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited with ${child.exitCode ?? child.signalCode}`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => { socket.destroy(); resolve(true); });
       socket.once('error', () => resolve(false));
     });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error('not listening after 10 s');
+    if (open && child.exitCode === null && child.signalCode === null && listensOn(child.pid!, port) !== false) return;
+    if (Date.now() > deadline) throw new Error(open ? `port ${port} is another process's, not this pgbouncer's` : 'not listening after 10 s');
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Whether process `pid` holds a socket listening on 127.0.0.1:`port` (Linux: the socket's inode
+ * in /proc/net/tcp among the process's open files); undefined where /proc cannot tell.
+ */
+function listensOn(pid: number, port: number): boolean | undefined {
+  try {
+    const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+    const inodes = new Set(readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[1] === local && fields[3] === '0A') // 0A: LISTEN
+      .map((fields) => `socket:[${fields[9]}]`));
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      } catch {
+        return false; // closed meanwhile
+      }
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stops the PgBouncers whose test process is gone (killed before its afterAll ran), and removes
+ * their folders. A pid is signalled only while its command line still names that folder's
+ * pgbouncer.ini, so a pid the system reused for something else is left alone; bouncers of test
+ * processes still running (parallel workers) are theirs to stop.
+ */
+function reapOrphans(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir()).filter((name) => name.startsWith(DIR_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dir = join(tmpdir(), name);
+    let pids: { pid: number; owner: number };
+    try {
+      pids = JSON.parse(readFileSync(join(dir, PIDS_FILE), 'utf8')) as { pid: number; owner: number };
+    } catch {
+      continue; // being written, or not one of ours
+    }
+    if (isAlive(pids.owner)) continue;
+    try {
+      if (readFileSync(`/proc/${pids.pid}/cmdline`, 'utf8').split('\0').includes(join(dir, 'pgbouncer.ini'))) process.kill(pids.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -12,7 +12,9 @@ export const migrateCommand: Command = {
       return 0;
     }
     const config = loadConfig({ env, flags: parseSettingFlags(args) });
-    const store = await createStore(config);
+    // What serve would log as a warning (e.g. the login role's serial-plans default refused: the
+    // operator must then set it, docs/postgres.md), said here on stderr, once.
+    const store = await createStore({ ...config, onWarning: (message) => process.stderr.write(`Warning: ${message}\n`) });
     await store.close();
     process.stdout.write(`Store (${describeStore(config)}) is up to date.\n`);
     return 0;

@@ -6,7 +6,7 @@ import { formatS3Uri, ObjectStoreError } from '../../object-store/object-store.j
 import type { ObjectRef } from '../../object-store/object-store.js';
 import type { Clock } from '../../lib/clock.js';
 import type { FailedJob, RkDatasetRecord, RkDatasetStatus } from '../../store/records.js';
-import type { Store } from '../../store/store.js';
+import type { Repositories, Store } from '../../store/store.js';
 import type { Caller } from '../caller.js';
 import { AgentCoreJobs } from '../agentcore/job-kinds.js';
 import type { WriteExamplesPayload } from '../agentcore/job-kinds.js';
@@ -93,19 +93,9 @@ export class JobControl {
     const copied = await this.#copiedDataset(jobId, payload);
     permit(requestAction(failed.kind, failed.payload)!, [dataset.arn, ...(copied ? [copied.arn] : [])]);
     await this.#inputsExist(caller, jobId, payload);
-    const now = this.deps.clock.now();
-    await this.deps.store.transaction(async (tx) => {
-      if (!(await tx.rkDatasets.transition(dataset.id, rule.from, rule.to(now)))) {
-        throw new ConflictException(rule.from === SETTLED
-          ? `The dataset ${dataset.arn} is being created, updated or deleted; retry job ${jobId} once that has finished.`
-          : `The dataset ${dataset.arn} is no longer CREATE_FAILED; job ${jobId} cannot create it again.`);
-      }
-      if (!(await tx.jobs.requeueFailed(jobId, { ...payload, requester: requesterOf(caller) }, now))) {
-        throw new ConflictException(`Job ${jobId} is no longer failed (it was retried meanwhile, or its failure was forgotten).`);
-      }
-    });
-    this.deps.jobsEnqueued();
-    return { jobId, state: 'QUEUED', resources: failed.resource.split(' ') };
+    return this.#requeue(caller, failed, payload, (tx, now) => tx.rkDatasets.transition(dataset.id, rule.from, rule.to(now)), rule.from === SETTLED
+      ? `The dataset ${dataset.arn} is being created, updated or deleted; retry job ${jobId} once that has finished.`
+      : `The dataset ${dataset.arn} is no longer CREATE_FAILED; job ${jobId} cannot create it again.`);
   }
 
   /**
@@ -163,19 +153,29 @@ export class JobControl {
     if (payload.s3) await this.#readable(caller, jobId, payload.s3);
     const creating = payload.kind === 'create';
     const from = creating ? (['CREATE_FAILED'] as const) : GUARDS.edit.allowed;
+    return this.#requeue(caller, failed, payload, (tx, now) => tx.acDatasets.transition(dataset.id, from, inProgress(creating ? 'CREATING' : 'UPDATING', now)), creating
+      ? `The dataset ${dataset.arn} is no longer CREATE_FAILED; job ${jobId} cannot create it again.`
+      : `The dataset ${dataset.arn} is being created, updated or deleted, or failed to be deleted; retry job ${jobId} once it is ACTIVE, CREATE_FAILED or UPDATE_FAILED.`);
+  }
+
+  /**
+   * The one transaction of every retry, all or nothing: the dataset into the status of the call
+   * that made the job (`transition`, under that call's guard; false: ConflictException `conflict`)
+   * and the job queued again from its request, as the caller's.
+   */
+  async #requeue(
+    caller: Caller, failed: FailedJob, payload: object, transition: (tx: Repositories, now: number) => Promise<boolean>, conflict: string,
+  ): Promise<RetryJobWire> {
+    const jobId = failed.id;
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
-      if (!(await tx.acDatasets.transition(dataset.id, from, inProgress(creating ? 'CREATING' : 'UPDATING', now)))) {
-        throw new ConflictException(creating
-          ? `The dataset ${dataset.arn} is no longer CREATE_FAILED; job ${jobId} cannot create it again.`
-          : `The dataset ${dataset.arn} is being created, updated or deleted, or failed to be deleted; retry job ${jobId} once it is ACTIVE, CREATE_FAILED or UPDATE_FAILED.`);
-      }
+      if (!(await transition(tx, now))) throw new ConflictException(conflict);
       if (!(await tx.jobs.requeueFailed(jobId, { ...payload, requester: requesterOf(caller) }, now))) {
         throw new ConflictException(`Job ${jobId} is no longer failed (it was retried meanwhile, or its failure was forgotten).`);
       }
     });
     this.deps.jobsEnqueued();
-    return { jobId, state: 'QUEUED', resources: [failed.resource] };
+    return { jobId, state: 'QUEUED', resources: failed.resource.split(' ') };
   }
 
   async #notOpen(jobId: number, prefixes: readonly string[]): Promise<Error> {

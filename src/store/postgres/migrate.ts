@@ -67,37 +67,51 @@ export async function applyMigrations(client: pg.ClientBase): Promise<MigrationO
 }
 
 /**
- * Makes `max_parallel_workers_per_gather = 0` the default of the connected role in this database
- * (`ALTER ROLE CURRENT_USER IN DATABASE ... SET`), when it is not already: every session opened
+ * Makes `max_parallel_workers_per_gather = 0` the default of the login role in this database
+ * (`ALTER ROLE SESSION_USER IN DATABASE ... SET`), when it is not already: every session opened
  * afterwards starts with it, whoever opens it. The driver's `SET` on each new connection reaches
  * only the server session that connection has; behind a transaction-pooling proxy (PgBouncer
  * `pool_mode = transaction`) a connection's later statements run on whichever server session is
  * free, which the proxy opened itself and never carried that `SET` (all of them, once its
- * `server_lifetime` has replaced the first ones). Any role may set its own defaults; a refusal is
- * a warning, not a failed start (the same effect is then the operator's: docs/postgres.md,
- * "Behind PgBouncer"). Runs once per start, inside the migration lock: two nodes starting at once
- * do not write the shared catalog row together. Returns the warning, if any.
+ * `server_lifetime` has replaced the first ones).
+ *
+ * The login role (session_user), not the current one: PostgreSQL applies the defaults of the role
+ * a session logs in as, and a login role may switch to another at once (`ALTER ROLE login SET
+ * role = owner`, a common way to have tables owned by a role nobody logs in as); that role's
+ * defaults would never apply. A role may set only its own defaults (unless CREATEROLE), so the
+ * statement runs as the login role (`SET LOCAL ROLE NONE`) and switches back after it.
+ *
+ * A refusal is a warning, not a failed start (the same effect is then the operator's:
+ * docs/postgres.md, "Behind PgBouncer"). Runs once per start, inside the migration lock: two nodes
+ * starting at once do not write the shared catalog row together. Returns the warning, if any.
  */
 async function defaultToSerialPlans(client: pg.ClientBase): Promise<string | undefined> {
   const { rows } = await client.query<{ set: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM pg_db_role_setting s
        WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
-         AND s.setrole = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+         AND s.setrole = (SELECT oid FROM pg_roles WHERE rolname = session_user)
          AND $1 = ANY (s.setconfig)) AS set`,
     [SERIAL_PLANS],
   );
   if (rows[0]?.set) return undefined;
   await client.query('SAVEPOINT serial_plans');
   try {
-    // format(%I): the database's name quoted as an identifier (ALTER ROLE takes no parameter).
-    await client.query(`DO $$ BEGIN EXECUTE format('ALTER ROLE CURRENT_USER IN DATABASE %I SET max_parallel_workers_per_gather = 0', current_database()); END $$`);
+    // format(%I): names quoted as identifiers (ALTER ROLE and SET ROLE take no parameter). Should
+    // the ALTER fail, rolling back to the savepoint undoes the SET LOCAL ROLE NONE as well.
+    await client.query(`DO $$
+      DECLARE acting text := current_user;
+      BEGIN
+        SET LOCAL ROLE NONE;
+        EXECUTE format('ALTER ROLE SESSION_USER IN DATABASE %I SET max_parallel_workers_per_gather = 0', current_database());
+        EXECUTE format('SET LOCAL ROLE %I', acting);
+      END $$`);
     await client.query('RELEASE SAVEPOINT serial_plans');
     return undefined;
   } catch (error) {
     if (isConnectionLoss(error)) throw error;
     await client.query('ROLLBACK TO SAVEPOINT serial_plans');
-    return `could not make max_parallel_workers_per_gather = 0 this role's default in this database (${(error as Error).message}): `
+    return `could not make max_parallel_workers_per_gather = 0 the login role's default in this database (${(error as Error).message}): `
       + 'behind a transaction-pooling proxy such as PgBouncer, listing pages may then come out of order; '
-      + 'run ALTER ROLE <trove role> IN DATABASE <database> SET max_parallel_workers_per_gather = 0 (docs/postgres.md, "Behind PgBouncer")';
+      + 'run ALTER ROLE <login role> IN DATABASE <database> SET max_parallel_workers_per_gather = 0 (docs/postgres.md, "Behind PgBouncer")';
   }
 }

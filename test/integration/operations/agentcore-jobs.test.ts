@@ -306,6 +306,42 @@ describe.each(BACKENDS)('jobs: AgentCore jobs in ListJobs and CancelJob (%s)', (
     expect(await jobOf(arn)).toBeUndefined();
   });
 
+  it('another account\'s key can neither cancel nor retry an AgentCore job: its ids do not exist there (ResourceNotFoundException), and nothing changes', async () => {
+    const stranger = await server.createCredential({ account: '222222222222' });
+    // A failed s3Source import whose file is back: its owner may retry it (below), so the stranger's refusal is the account's.
+    const failedSet = await create(1);
+    await client.send(new AddDatasetExamplesCommand({ datasetId: failedSet.datasetId, source: { s3Source: { s3Uri: 's3://evals/stranger.jsonl' } } }));
+    expect(await settled(client, failedSet.datasetId)).toMatchObject({ status: 'UPDATE_FAILED', exampleCount: 1 });
+    const failed = (await jobOf(failedSet.arn))!;
+    expect(failed).toMatchObject({ state: 'FAILED', retryable: true });
+    await s3.put('evals', 'stranger.jsonl', jsonl(predefinedBatch(2, 'back')));
+    const queuedSet = await create(2);
+    await paused(async () => {
+      await client.send(new AddDatasetExamplesCommand({ datasetId: queuedSet.datasetId, source: inline(predefinedBatch(1, 'waiting')) }));
+      const queued = (await jobOf(queuedSet.arn))!;
+      expect(queued).toMatchObject({ state: 'QUEUED', kind: AgentCoreJobs.publishStagedExamples });
+      // One after the other: a second call made before the first is awaited may reject unhandled.
+      for (const call of [
+        () => jobs(stranger).cancel(queued.jobId), () => jobs(stranger).retry(queued.jobId),
+        () => jobs(stranger).cancel(failed.jobId), () => jobs(stranger).retry(failed.jobId),
+      ]) {
+        const [status, code, message] = await refusal(call());
+        expect([status, code]).toEqual([404, 'ResourceNotFoundException']);
+        // It says nothing of the job: not its kind, dataset or state (the owner hears "has failed already", "is QUEUED").
+        expect(message).toMatch(/^No (queued or running|failed) job \d+ \(/);
+        expect(message).not.toMatch(/agentcore|arn:|already|is QUEUED/i);
+      }
+      expect(await jobs(stranger).all()).toEqual([]);
+      expect(await jobOf(queuedSet.arn)).toMatchObject({ jobId: queued.jobId, state: 'QUEUED', attempts: 0 });
+      expect(await jobOf(failedSet.arn)).toMatchObject({ jobId: failed.jobId, state: 'FAILED', attempts: failed.attempts });
+      expect((await get(failedSet.datasetId)).status).toBe('UPDATE_FAILED');
+      expect((await get(queuedSet.datasetId)).status).toBe('UPDATING');
+    });
+    expect(await settled(client, queuedSet.datasetId)).toMatchObject({ status: 'ACTIVE', exampleCount: 3 });
+    expect(await jobs().retry(failed.jobId)).toEqual({ jobId: failed.jobId, state: 'QUEUED', resources: [failedSet.arn] });
+    expect(await settled(client, failedSet.datasetId)).toMatchObject({ status: 'ACTIVE', exampleCount: 3 });
+  });
+
   it('bin/trove jobs retry re-reads a corrected s3Source file of a CreateDataset: CREATING, then ACTIVE; a dataset written since is not created again', async () => {
     const examples = predefinedBatch(3, 'c');
     examples[2] = { scenario_id: 'broken', turns: [] };

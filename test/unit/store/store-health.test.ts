@@ -60,6 +60,25 @@ describe('StoreHealth.watch', () => {
   });
 });
 
+describe('StoreHealth probe racing a failed write', () => {
+  it('keeps a failure observed while a probe was under way, though the probe\'s own write committed', async () => {
+    let commit: () => void = () => undefined;
+    let writing: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => { writing = resolve; });
+    const health = new StoreHealth(async () => 1, () => new Promise<void>((resolve) => { commit = resolve; writing(); }));
+    health.observe(new StoreUnavailableError(FULL));
+    const probing = health.check(); // the failure makes this check probe; its write is under way
+    await started;
+    // A real write fails after the probe's write reached the database, before the probe resolves.
+    const newer = new StoreUnavailableError(Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' }));
+    health.observe(newer);
+    commit();
+    await expect(probing).rejects.toBe(newer);
+    // Still failing: the next check (within the probe interval) says so, rather than ready.
+    await expect(health.check()).rejects.toBe(newer);
+  });
+});
+
 describe('--store-write-probe-ms', () => {
   it('defaults to 15 s, reads the flag and the environment, and takes 0 for never', () => {
     expect(loadConfig({}).storeWriteProbeMs).toBe(15_000);

@@ -25,7 +25,7 @@ export function publishVersionJob(): JobDefinition<PublishVersionPayload> {
     },
     async giveUp({ dataset: id, version }, ctx, error) {
       await ctx.finish(async (tx) => {
-        const reason = endedReason(error, `Publishing version ${version}`, `Version ${version} could not be published (${String(error)}). Try again.`);
+        const reason = endedReason(ctx, error, `Publishing version ${version}`, `Version ${version} could not be published (${String(error)}). Try again.`);
         if (await tx.acDatasets.findById(id)) await tx.acDatasets.setStatus(id, failed('UPDATE_FAILED', reason, ctx.clock.now()));
       });
     },

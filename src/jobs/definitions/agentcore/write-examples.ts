@@ -6,7 +6,6 @@ import type { WriteExamplesPayload } from '../../../domain/agentcore/job-kinds.j
 import { decodeBatch } from '../../../domain/agentcore/batch-codec.js';
 import type { BatchBody } from '../../../domain/agentcore/batch-codec.js';
 import { failed } from '../../../domain/agentcore/status.js';
-import { retryRefusal } from '../../../domain/jobs/retry-refusal.js';
 import type { ObjectAccess } from '../../../buckets/object-access.js';
 import type { Repositories } from '../../../store/store.js';
 import { LeftToRunner } from '../../job.js';
@@ -90,8 +89,7 @@ function writeExamplesJob(options: { garbageAfterMs: number; objects: ObjectAcce
       // examples, 5 MB: what its accepting transaction wrote) are discarded there; what an
       // s3Source import's chunks wrote, of any size, is left to a runner.
       if (ctx.inRequest && payload.s3 && (await wroteAny(ctx, payload))) throw new LeftToRunner();
-      const retryable = retryRefusal(ctx.job.kind, ctx.job.payload) === undefined;
-      await fail(ctx, payload, endedReason(error, 'The change', `Trove could not apply the change (${String(error)}). Try again.`, retryable));
+      await fail(ctx, payload, endedReason(ctx, error, 'The change', `Trove could not apply the change (${String(error)}). Try again.`));
     },
   };
 }

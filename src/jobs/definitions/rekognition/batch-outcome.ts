@@ -1,4 +1,3 @@
-import { retryRefusal } from '../../../domain/jobs/retry-refusal.js';
 import { ChangeLog } from '../../../domain/rekognition/history/change-log.js';
 import type { ChangeOrigin } from '../../../domain/rekognition/history/change-log.js';
 import type { IngestResult } from '../../../domain/rekognition/ingest.js';
@@ -8,6 +7,7 @@ import { failure } from '../../../domain/rekognition/status.js';
 import type { Repositories } from '../../../store/store.js';
 import { JobCancelled, LeftToRunner } from '../../job.js';
 import type { JobContext } from '../../job.js';
+import { cancelledChange } from '../cancelled-change.js';
 
 /**
  * AWS: terminal content errors drop their line, and when more than 20% of the lines are in error
@@ -78,9 +78,7 @@ export async function failForService(
   ctx: JobContext, writers: readonly RevisionWriter[], failedStatus: 'CREATE_FAILED' | 'UPDATE_FAILED', error: unknown,
 ): Promise<void> {
   if (error instanceof JobCancelled) {
-    const retryable = retryRefusal(ctx.job.kind, ctx.job.payload) === undefined;
-    const message = `The change was ${error.message}; nothing of it was applied. ${retryable ? 'Retry it (RetryJob) or send it again.' : 'Send it again.'}`;
-    return failWriters(ctx, writers, failedStatus, 'CANCELLED', message, 'CLIENT_ERROR');
+    return failWriters(ctx, writers, failedStatus, 'CANCELLED', cancelledChange(ctx, 'The change', error), 'CLIENT_ERROR');
   }
   await failWriters(ctx, writers, failedStatus, 'SERVICE_ERROR', `Trove could not apply the change (${String(error)}). Try again.`, 'SERVICE_ERROR');
 }
