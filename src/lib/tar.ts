@@ -253,8 +253,14 @@ export class ByteReader {
     this.#iterator = chunks[Symbol.asyncIterator]();
   }
 
-  /** Exactly `n` bytes, fewer at the end of the stream, undefined when nothing is left. */
+  /**
+   * Exactly `n` bytes, fewer at the end of the stream, undefined when nothing is left. Zero bytes
+   * are always there (an empty buffer): an empty file's content is read as any other's, and its
+   * header may end exactly where a chunk does (zlib's 16 KiB chunks are whole blocks), which
+   * used to read as the end of the stream.
+   */
   async read(n: number): Promise<Buffer | undefined> {
+    if (n === 0) return EMPTY;
     while (this.#length < n && !this.#done) await this.#pull();
     if (this.#length === 0) return undefined;
     const want = Math.min(n, this.#length);
