@@ -99,9 +99,11 @@ function convert(
   const imageSize = (sourceRef: string) => sizes.size(sourceRef);
   if (spec.format === 'coco') return cocoToLineBatches(open, { images: spec.images, creationDate, maxImages, imageSize }, stats, manifestLineParsed);
   const keep = (name: string) => /\.(txt|ya?ml)$/i.test(name);
-  // A label file past MAX_YOLO_TEXT is not held, but its boxes are counted as it streams past.
+  // A label file past MAX_YOLO_TEXT is not held, but its boxes are counted as it streams past:
+  // on the label pass only, the one that reads them.
   const scanLarge = (name: string) => (/\.txt$/i.test(name) ? labelRowCounter() : undefined);
-  return yoloToLines(() => readTar(open(), { maxBody: MAX_YOLO_TEXT, keep, scanLarge }), { images: spec.images, creationDate, maxImages, imageSize }, stats);
+  return yoloToLines((pass) => readTar(open(), { maxBody: MAX_YOLO_TEXT, keep, scanLarge: pass === 'labels' ? scanLarge : undefined }),
+    { images: spec.images, creationDate, maxImages, imageSize }, stats);
 }
 
 /** The object's bytes, read anew on every call (a conversion reads its source more than once). */
