@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ByteReader, readTar, tarEnd, tarEntry, tarHeader, tarPadding } from '../../../src/lib/tar.js';
+import { ByteReader, readTar, tarEnd, tarEntry, tarHeader, tarPadding, TarUnzippedTooLarge } from '../../../src/lib/tar.js';
 import { chunksOf, collect } from '../../harness/streams.js';
 
 // The tar reader reads YOLO archives from the object store on the server (StartDatasetImport) and
@@ -73,6 +73,20 @@ describe('readTar with empty files', () => {
     const archive = gzipSync(Buffer.concat([...files.map((file) => tarEntry(file)), tarEnd()]));
     const read = await collect(readTar(chunksOf(archive, 64 * 1024), { maxBody: 1024 }));
     expect(read.map(({ name, body }) => [name, body?.toString()])).toEqual(files.map(({ name, body }) => [name, body]));
+  });
+});
+
+describe('readTar maxUnzippedBytes', () => {
+  const archive = Buffer.concat([tarEntry({ name: 'a.txt', body: Buffer.alloc(100_000, 0x0a) }), tarEnd()]);
+
+  it('reads a gzip-compressed archive up to the limit, and stops with TarUnzippedTooLarge past it', async () => {
+    const gz = gzipSync(archive);
+    expect(await collect(readTar(chunksOf(gz, 1000), { maxBody: 1 << 20, maxUnzippedBytes: archive.length }))).toHaveLength(1);
+    await expect(collect(readTar(chunksOf(gz, 1000), { maxBody: 1 << 20, maxUnzippedBytes: 50_000 }))).rejects.toThrow(TarUnzippedTooLarge);
+  });
+
+  it('does not limit an uncompressed archive (its bytes are the upload\'s own)', async () => {
+    expect(await collect(readTar(chunksOf(archive, 1000), { maxBody: 1 << 20, maxUnzippedBytes: 50_000 }))).toHaveLength(1);
   });
 });
 
