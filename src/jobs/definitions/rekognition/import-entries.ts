@@ -68,15 +68,16 @@ export async function importEntries(payload: UpdateEntriesPayload & { import: Im
     rejection = rejectionOf(error, source, payload.import.format);
   }
   writer.change.converted(stats);
+  // The metrics count what was read, also when the ingest threw (a terminal error) and left `result` unset.
   if (rejection) {
-    deps.observer?.batchEnded('change', result, rejection);
+    deps.observer?.batchEnded('change', writer.change.ingestResult, rejection);
     return rejectBatch(ctx, [writer], 'UPDATE_FAILED', rejection);
   }
   const rejected = await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
     await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
   });
   deps.entriesCommitted();
-  deps.observer?.batchEnded('change', result, rejected);
+  deps.observer?.batchEnded('change', writer.change.ingestResult, rejected);
 }
 
 /**
