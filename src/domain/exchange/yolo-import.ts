@@ -210,9 +210,12 @@ export function labelRowCounter(): TarScanner {
         endLine();
         at = end + 1;
       } else {
+        // Nothing but white space yet: blank lines end here too (no row, nothing to reset), so
+        // they cost a step a byte, not a line's bookkeeping.
+        while (at < bytes.length && bytes[at] < 0x80 && ASCII_SPACE[bytes[at]]) at++;
+        if (at === bytes.length) return;
         const byte = bytes[at];
-        if (byte === NEWLINE) endLine();
-        else if (byte >= 0x80) {
+        if (byte >= 0x80) {
           const space = nonAsciiSpace(bytes, at);
           if (space < 0) {
             decoding = true;
@@ -224,7 +227,7 @@ export function labelRowCounter(): TarScanner {
           }
           // Any other character, or broken UTF-8 (read as U+FFFD): a row.
           started = true;
-        } else if (!ASCII_SPACE[byte]) {
+        } else {
           started = true;
           comment = byte === HASH;
         }
