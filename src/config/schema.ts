@@ -204,6 +204,7 @@ export const SETTINGS = [
   { flag: 'metrics-token-file', env: 'TROVE_METRICS_TOKEN_FILE', path: ['metrics', 'tokenFile'], parse: String, help: 'file holding the bearer token /_trove/metrics requires' },
   { flag: 'log-format', env: 'TROVE_LOG_FORMAT', path: ['logFormat'], parse: logFormat, help: 'auto|json|pretty (auto: pretty on a terminal, JSON lines otherwise)' },
   { flag: 'import-upload-max-bytes', env: 'TROVE_IMPORT_UPLOAD_MAX_BYTES', path: ['bodyLimits', 'importUpload'], parse: positiveInt, help: 'largest file `trove import --from ./file` may send (default 256 MiB)' },
+  { flag: 'import-max-unzipped-bytes', env: 'TROVE_IMPORT_MAX_UNZIPPED_BYTES', path: ['rekognition', 'maxImportUnzippedBytes'], parse: positiveInt, help: 'most bytes a gzip-compressed YOLO archive an import reads may unpack to (default 4 GiB)' },
   { flag: 'import-upload-min-bytes-per-second', env: 'TROVE_IMPORT_UPLOAD_MIN_BYTES_PER_SECOND', path: ['importUploadMinBytesPerSecond'], parse: positiveInt, help: 'slowest average an upload may keep past --request-timeout-ms (default 32 KiB/s)' },
   { flag: 'import-upload-max-staged-bytes-per-account', env: 'TROVE_IMPORT_UPLOAD_MAX_STAGED_BYTES_PER_ACCOUNT', path: ['importUploadStaging', 'maxBytesPerAccount'], parse: positiveInt, help: 'bytes of uploads an account may have staged at once (default 1 GiB)' },
   { flag: 'import-upload-max-staged-bytes', env: 'TROVE_IMPORT_UPLOAD_MAX_STAGED_BYTES', path: ['importUploadStaging', 'maxBytes'], parse: positiveInt, help: 'bytes of uploads staged at once in all (default 4 GiB)' },

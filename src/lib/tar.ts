@@ -107,6 +107,13 @@ export interface TarScanner {
 /** The archive is not a tar file, or ends in the middle of one. */
 export class TarFormatError extends Error {}
 
+/** A gzip-compressed archive unpacks to more than `maxUnzippedBytes` (a gzip bomb, say). */
+export class TarUnzippedTooLarge extends TarFormatError {
+  constructor(readonly maxUnzippedBytes: number) {
+    super(`The gzip-compressed archive unpacks to more than ${maxUnzippedBytes} bytes.`);
+  }
+}
+
 export interface TarReadOptions {
   /** Largest file read with its content. */
   readonly maxBody: number;
@@ -117,6 +124,12 @@ export interface TarReadOptions {
    * skipped unseen (say, to count its lines), or undefined to skip it.
    */
   readonly scanLarge?: (name: string) => TarScanner | undefined;
+  /**
+   * Most bytes a gzip-compressed archive may unpack to (default: no limit). Deflate packs a run of
+   * zeros about 1000:1, so without it a 256 MiB upload could stand for 256 GiB of tar to read.
+   * Reading stops with TarUnzippedTooLarge once more have come.
+   */
+  readonly maxUnzippedBytes?: number;
 }
 
 /**
@@ -126,7 +139,7 @@ export interface TarReadOptions {
  * A gzip-compressed archive (`.tar.gz`) is read through gunzip.
  */
 export async function* readTar(source: AsyncIterable<Uint8Array>, options: TarReadOptions): AsyncGenerator<TarReadEntry> {
-  const chunks = await gunzipped(source);
+  const chunks = await gunzipped(source, options.maxUnzippedBytes ?? Infinity);
   const { maxBody, keep = () => true } = options;
   const input = new ByteReader(chunks);
   let longName: string | undefined;
@@ -175,8 +188,8 @@ export async function* readTar(source: AsyncIterable<Uint8Array>, options: TarRe
   }
 }
 
-/** The stream itself, or its gunzipped content when it starts with gzip's magic bytes. */
-async function gunzipped(source: AsyncIterable<Uint8Array>): Promise<AsyncIterable<Uint8Array>> {
+/** The stream itself, or its gunzipped content (at most `max` bytes) when it starts with gzip's magic bytes. */
+async function gunzipped(source: AsyncIterable<Uint8Array>, max: number): Promise<AsyncIterable<Uint8Array>> {
   const iterator = source[Symbol.asyncIterator]();
   const first = await iterator.next();
   const rest: AsyncIterable<Uint8Array> = {
@@ -186,7 +199,17 @@ async function gunzipped(source: AsyncIterable<Uint8Array>): Promise<AsyncIterab
     },
   };
   if (first.done || first.value.length < 2 || first.value[0] !== 0x1f || first.value[1] !== 0x8b) return rest;
-  return Readable.from(rest).pipe(createGunzip());
+  return capped(Readable.from(rest).pipe(createGunzip()), max);
+}
+
+/** The chunks of `source` until more than `max` bytes have come; then TarUnzippedTooLarge (ending the loop destroys the stream). */
+async function* capped(source: AsyncIterable<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of source) {
+    total += chunk.byteLength;
+    if (total > max) throw new TarUnzippedTooLarge(max);
+    yield chunk;
+  }
 }
 
 function joinName(block: Buffer): string {
@@ -253,8 +276,14 @@ export class ByteReader {
     this.#iterator = chunks[Symbol.asyncIterator]();
   }
 
-  /** Exactly `n` bytes, fewer at the end of the stream, undefined when nothing is left. */
+  /**
+   * Exactly `n` bytes, fewer at the end of the stream, undefined when nothing is left. Zero bytes
+   * are always there (an empty buffer): an empty file's content is read as any other's, and its
+   * header may end exactly where a chunk does (zlib's 16 KiB chunks are whole blocks), which
+   * used to read as the end of the stream.
+   */
   async read(n: number): Promise<Buffer | undefined> {
+    if (n === 0) return EMPTY;
     while (this.#length < n && !this.#done) await this.#pull();
     if (this.#length === 0) return undefined;
     const want = Math.min(n, this.#length);

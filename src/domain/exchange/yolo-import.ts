@@ -30,16 +30,22 @@ const JOB_NAME = 'trove-import/yolo';
 
 interface ImageRef { sourceRef: string; localPath?: string; labeled: boolean }
 
+/**
+ * Which pass reads the folder: `index` (class names and images: a label file's rows are not
+ * looked at, so a reader need not count those of one too large to hold) or `labels`.
+ */
+export type YoloPass = 'index' | 'labels';
+
 /** Yields one manifest line per image; throws ImportFormatError when the folder cannot be read as YOLO. */
 export async function* yoloToLines(
-  open: () => AsyncIterable<TarReadEntry>, options: YoloImportOptions, stats: ImportStats,
+  open: (pass: YoloPass) => AsyncIterable<TarReadEntry>, options: YoloImportOptions, stats: ImportStats,
 ): AsyncGenerator<string> {
   stats.passes++;
   let yaml: { path: string; text: string } | undefined;
   let classesTxt: string | undefined;
   let list: { path: string; text: string } | undefined;
   const imageFiles: string[] = [];
-  for await (const file of open()) {
+  for await (const file of open('index')) {
     const name = normalise(file.name);
     const base = name.slice(name.lastIndexOf('/') + 1);
     if ((base === 'data.yaml' || base === 'data.yml') && file.body && (!yaml || depth(name) < depth(yaml.path))) yaml = { path: name, text: file.body.toString('utf8') };
@@ -68,7 +74,7 @@ export async function* yoloToLines(
   }
 
   stats.passes++;
-  for await (const file of open()) {
+  for await (const file of open('labels')) {
     const name = relativeTo(root, normalise(file.name));
     if (!name.endsWith('.txt') || !inSegment(name, 'labels') || name.endsWith('/classes.txt')) continue;
     const image = images.get(name) ?? images.get(name.slice(name.indexOf('labels/')));
@@ -149,46 +155,112 @@ function labelRows(text: string): string[] {
   return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
 }
 
+/** ASCII white space as `String.prototype.trim` and `\s` see it: tab, LF, VT, FF, CR, space. */
+const ASCII_SPACE = new Uint8Array(128);
+for (const byte of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) ASCII_SPACE[byte] = 1;
+const NEWLINE = 0x0a;
+const HASH = 0x23;
+/** A character other than white space (as `trim` sees it). */
+const NOT_SPACE = /\S/;
+
 /**
  * Counts a label file's box rows as labelRows would, from its bytes as they stream past (for a
- * file too large to hold): memory is the decoder's few bytes of a split character, time linear.
+ * file too large to hold): memory is a few bytes of a split character, time linear. Byte by byte,
+ * not on decoded text: a hostile file of blank lines (`\n` or `  \n`, millions of lines for a few
+ * hundred bytes of gzip) costs a step per byte, and an ordinary row is decided by its first byte,
+ * its rest skipped by indexOf. Non-ASCII white space (U+00A0, U+3000, a BOM ...: white space to
+ * `trim`) is told by its bytes; only one split between two pieces is decoded, up to the line's
+ * first other character.
  */
 export function labelRowCounter(): TarScanner {
-  const decoder = new TextDecoder('utf-8');
   let rows = 0;
-  // The current line: whether it has a character other than white space, and whether that was '#'.
+  // The current line: whether its first character other than white space has been seen, and whether that was '#'.
   let started = false;
   let comment = false;
-  // The first character of a line that is not white space, or the line's end: a search that
-  // stops at the end of each line, so a piece is scanned once (linear, by the regex engine).
-  const next = /\S|\n/g;
-  const add = (text: string) => {
-    for (let at = 0; at < text.length;) {
-      if (!started) {
-        next.lastIndex = at;
-        const found = next.exec(text);
-        if (!found) return;
-        at = found.index;
-        if (found[0] !== '\n') {
+  // While the line's white space so far ends in non-ASCII bytes: they are decoded until a character is found.
+  let decoding = false;
+  // One decoder for the file: `decode()` without bytes ends (and forgets) what it was given.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const endLine = () => {
+    if (decoding && NOT_SPACE.test(decoder.decode())) started = true; // a split character at the end is U+FFFD, a character
+    if (started && !comment) rows++;
+    started = false;
+    comment = false;
+    decoding = false;
+  };
+  const add = (bytes: Uint8Array) => {
+    for (let at = 0; at < bytes.length;) {
+      if (started) {
+        const end = bytes.indexOf(NEWLINE, at);
+        if (end < 0) return;
+        endLine();
+        at = end + 1;
+      } else if (decoding) {
+        const end = bytes.indexOf(NEWLINE, at);
+        // The first character other than white space decides the line (U+FFFD for broken UTF-8 is one).
+        const found = NOT_SPACE.exec(decoder.decode(bytes.subarray(at, end < 0 ? bytes.length : end), { stream: true }));
+        if (found) {
           started = true;
           comment = found[0] === '#';
+          decoding = false;
+          decoder.decode(); // forgets the rest of a split character after it
+          continue; // the line is decided: the branch above finds its end
         }
+        if (end < 0) return;
+        endLine();
+        at = end + 1;
+      } else {
+        // Nothing but white space yet: blank lines end here too (no row, nothing to reset), so
+        // they cost a step a byte, not a line's bookkeeping.
+        while (at < bytes.length && bytes[at] < 0x80 && ASCII_SPACE[bytes[at]]) at++;
+        if (at === bytes.length) return;
+        const byte = bytes[at];
+        if (byte >= 0x80) {
+          const space = nonAsciiSpace(bytes, at);
+          if (space < 0) {
+            decoding = true;
+            continue;
+          }
+          if (space > 0) {
+            at += space;
+            continue;
+          }
+          // Any other character, or broken UTF-8 (read as U+FFFD): a row.
+          started = true;
+        } else {
+          started = true;
+          comment = byte === HASH;
+        }
+        at++;
       }
-      const end = text.indexOf('\n', at);
-      if (end < 0) return;
-      if (started && !comment) rows++;
-      started = false;
-      comment = false;
-      at = end + 1;
     }
   };
   return {
-    add: (chunk) => add(decoder.decode(chunk, { stream: true })),
+    add,
     result: () => {
-      add(decoder.decode());
+      if (decoding && NOT_SPACE.test(decoder.decode())) started = true;
       return rows + (started && !comment ? 1 : 0);
     },
   };
+}
+
+/**
+ * The length of the non-ASCII white space character (as `trim` and `\s` see it: U+00A0, U+1680,
+ * U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF) whose UTF-8 starts at `at`; 0 for
+ * any other character (or broken UTF-8); -1 when the bytes end before the character does.
+ */
+function nonAsciiSpace(bytes: Uint8Array, at: number): number {
+  const first = bytes[at];
+  const length = first === 0xc2 ? 2 : first === 0xe1 || first === 0xe2 || first === 0xe3 || first === 0xef ? 3 : 0;
+  if (length === 0) return 0;
+  if (at + length > bytes.length) return -1;
+  const [second, third] = [bytes[at + 1], bytes[at + 2]];
+  const space = first === 0xc2 ? second === 0xa0
+    : first === 0xe1 ? second === 0x9a && third === 0x80
+      : first === 0xe2 ? (second === 0x80 && ((third >= 0x80 && third <= 0x8a) || third === 0xa8 || third === 0xa9 || third === 0xaf)) || (second === 0x81 && third === 0x9f)
+        : first === 0xe3 ? second === 0x80 && third === 0x80
+          : second === 0xbb && third === 0xbf;
+  return space ? length : 0;
 }
 
 /** `cx cy w h`, or the bounds of a segmentation polygon `x1 y1 x2 y2 ...` (YOLO's seg format). */

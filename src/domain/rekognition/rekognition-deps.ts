@@ -21,6 +21,12 @@ export interface RekognitionLimits {
   readonly maxManifestBytes: number;
   /** AWS: at most 250,000 lines per manifest, blank ones included (ERROR_MANIFEST_ROWS_EXCEEDS_MAXIMUM). */
   readonly maxManifestLines: number;
+  /**
+   * Trove: most bytes a gzip-compressed YOLO archive (.tar.gz) an import reads may unpack to
+   * (`--import-max-unzipped-bytes`, default 4 GiB: 16 times the largest upload). Deflate packs
+   * 1000:1, so a small upload or object could otherwise stand for terabytes of tar to read.
+   */
+  readonly maxImportUnzippedBytes: number;
 }
 
 export const DEFAULT_REKOGNITION_LIMITS: RekognitionLimits = Object.freeze({
@@ -30,6 +36,7 @@ export const DEFAULT_REKOGNITION_LIMITS: RekognitionLimits = Object.freeze({
   maxTerminalErrorRatio: 0.2,
   maxManifestBytes: 1024 * 1024 * 1024,
   maxManifestLines: 250_000,
+  maxImportUnzippedBytes: 4 * 1024 * 1024 * 1024,
 });
 
 /** What the Rekognition domain needs from the outside, passed in once. */

@@ -52,9 +52,10 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
   /** Pieces of a job's stored bytes (job_bodies). */
   const bodyPieces = async (jobId: number) => Number((await rawSql<{ n: number }>(server, 'SELECT COUNT(*) AS n FROM job_bodies WHERE job_id = ?', [jobId])).rows[0].n);
   const entriesOf = async (arn: string) => (await allEntries(rekognition, { DatasetArn: arn })).map((entry) => String(entry['source-ref'])).sort();
-  const cli = (who: IssuedCredential, ...args: string[]) => run(process.execPath, [BIN, 'jobs', ...args, '--endpoint', server.url], {
+  const trove = (who: IssuedCredential, ...args: string[]) => run(process.execPath, [BIN, ...args, '--endpoint', server.url], {
     env: { ...process.env, AWS_ACCESS_KEY_ID: who.accessKeyId, AWS_SECRET_ACCESS_KEY: who.secretAccessKey, AWS_REGION: 'us-east-1' },
   });
+  const cli = (who: IssuedCredential, ...args: string[]) => trove(who, 'jobs', ...args);
 
   beforeAll(async () => {
     s3 = await startS3();
@@ -206,6 +207,15 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     const [header, ...rows] = (await cli(owner, 'list', '--state', 'FAILED')).stdout.split('\n');
     const row = rows.find((line) => line.startsWith(`${failed.jobId} `))!;
     expect(row.slice(header.indexOf('ENDED'))).toMatch(/^Cancelled after \d+ s while running /);
+    // Its revision was recorded by the cancel, which never saw the lines the attempt read: its
+    // zero counts are not counts, and bin/trove datasets report does not say it read no line.
+    const [cancelled] = JSON.parse((await trove(owner, 'datasets', 'history', '--dataset-arn', arn, '--json')).stdout).revisions;
+    expect(cancelled).toMatchObject({ status: 'FAILED', failure: { code: 'CANCELLED' }, counts: { linesReceived: 0 } });
+    const { stdout: report } = await trove(owner, 'datasets', 'report', '--dataset-arn', arn, '--revision', String(cancelled.revision));
+    expect(report.split('\n').slice(0, 2)).toEqual([
+      `revision ${cancelled.revision} (UpdateDatasetEntries, FAILED CANCELLED): lines not counted (the change was given up or cancelled)`,
+      expect.stringMatching(/^failed: CANCELLED: The change was cancelled by access key /),
+    ]);
   }, 60_000);
 
   it('cancels a queued import an earlier attempt left 2,500 rows of: the request only marks it, a runner deletes them in bounded steps, the dataset in progress until then', async () => {

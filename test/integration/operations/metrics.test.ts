@@ -171,6 +171,16 @@ describe.each(BACKENDS)('GET /_trove/metrics (%s)', (backend) => {
     expect(delta(after, refused, 'trove_rekognition_batches_total', { source: 'change', outcome: 'rejected', code: 'ERROR_TOO_MANY_RECORDS_IN_ERROR' })).toBe(1);
     expect(delta(after, refused, 'trove_rekognition_lines_rejected_total', { source: 'change', code: 'ERROR_TOO_MANY_RECORDS_IN_ERROR' })).toBe(3);
     expect(delta(after, refused, 'trove_rekognition_lines_total', { source: 'change', outcome: 'accepted' })).toBe(0);
+
+    // Refused while its ingest read (too many labels): the lines it read are counted all the same
+    // (the ingest threw, and its totals came from the change log the ingest told).
+    const labels = Array.from({ length: 251 }, (_, i) => classificationLine(`s3://elsewhere/label-${i}.png`, `label-${i}`));
+    await rekognition.send(new UpdateDatasetEntriesCommand({ DatasetArn, Changes: { GroundTruth: lines(...labels, '{bad') } }));
+    expect((await settled(rekognition, DatasetArn!)).StatusMessage).toMatch(/^ERROR_MANIFEST_TOO_MANY_LABELS: /);
+    const stopped = await scrape(server.url);
+    expect(delta(refused, stopped, 'trove_rekognition_batches_total', { source: 'change', outcome: 'rejected', code: 'ERROR_MANIFEST_TOO_MANY_LABELS' })).toBe(1);
+    expect(delta(refused, stopped, 'trove_rekognition_lines_rejected_total', { source: 'change', code: 'ERROR_MANIFEST_TOO_MANY_LABELS' })).toBe(252);
+    expect(delta(refused, stopped, 'trove_rekognition_lines_total', { source: 'change', outcome: 'rejected' })).toBe(252);
   });
 
   it('reads queued jobs by kind from the store when scraped', async () => {

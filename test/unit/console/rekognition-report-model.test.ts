@@ -44,4 +44,11 @@ describe('report rows: an ingest report as a person reads it', () => {
     expect(reportIntro({ status: 'FAILED', failure: { code: 'ERROR_MANIFEST_TOO_MANY_LABELS', message: '' }, counts: { ...ZERO, linesReceived: 3 }, report: { items: 0, omitted: 0 } }))
       .toBe('The change failed after reading 3 lines, none dropped or with errors, so none of its entries were written.');
   });
+
+  it('does not say a given-up or cancelled change read no line: its revision kept no counts', () => {
+    for (const code of ['CANCELLED', 'SERVICE_ERROR']) {
+      expect(reportIntro({ status: 'FAILED', failure: { code, message: '' }, counts: ZERO, report: { items: 0, omitted: 0 } }))
+        .toBe('The change was given up or cancelled: its lines were not counted, and none of its entries were written.');
+    }
+  });
 });

@@ -1,5 +1,6 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ByteReader, readTar, tarEnd, tarEntry, tarHeader, tarPadding } from '../../../src/lib/tar.js';
+import { ByteReader, readTar, tarEnd, tarEntry, tarHeader, tarPadding, TarUnzippedTooLarge } from '../../../src/lib/tar.js';
 import { chunksOf, collect } from '../../harness/streams.js';
 
 // The tar reader reads YOLO archives from the object store on the server (StartDatasetImport) and
@@ -18,6 +19,16 @@ describe('ByteReader', () => {
       expect(await reader.read(1)).toBeUndefined();
       expect(await reader.skip(1)).toBe(false);
     }
+  });
+
+  it('reads zero bytes as an empty buffer, at a chunk boundary and at the end (not as the end of the stream)', async () => {
+    const reader = new ByteReader(chunksOf(Buffer.from('abcd'), 2));
+    expect(await reader.read(0)).toEqual(Buffer.alloc(0));
+    expect(await reader.read(2)).toEqual(Buffer.from('ab'));
+    expect(await reader.read(0)).toEqual(Buffer.alloc(0));
+    expect(await reader.read(2)).toEqual(Buffer.from('cd'));
+    expect(await reader.read(0)).toEqual(Buffer.alloc(0));
+    expect(await reader.read(1)).toBeUndefined();
   });
 
   it('reads a 64 MiB piece of 16 KiB chunks by copying it once (gluing chunk by chunk took minutes)', async () => {
@@ -45,6 +56,38 @@ describe('readTar with hostile archives', () => {
     expect(files[0].name.endsWith('x')).toBe(true);
     expect(files[0].body?.toString()).toBe('label');
   }, 10_000);
+});
+
+describe('readTar with empty files', () => {
+  it('reads an empty file whose header ends exactly where a chunk does', async () => {
+    const archive = Buffer.concat([tarEntry({ name: 'labels/a.txt', body: '' }), tarEntry({ name: 'labels/b.txt', body: '0 0.5 0.5 0.1 0.1\n' }), tarEnd()]);
+    const split = await collect(readTar((async function* () {
+      yield archive.subarray(0, 512);
+      yield archive.subarray(512);
+    })(), { maxBody: 1024 }));
+    expect(split.map(({ name, body }) => [name, body?.toString()])).toEqual([['labels/a.txt', ''], ['labels/b.txt', '0 0.5 0.5 0.1 0.1\n']]);
+  });
+
+  it('reads a .tar.gz of 200 label files, two in three empty (zlib hands out 16 KiB chunks, whole blocks)', async () => {
+    const files = Array.from({ length: 200 }, (_, i) => ({ name: `labels/${i}.txt`, body: i % 3 === 0 ? `0 0.5 0.5 0.1 0.${i}\n` : '' }));
+    const archive = gzipSync(Buffer.concat([...files.map((file) => tarEntry(file)), tarEnd()]));
+    const read = await collect(readTar(chunksOf(archive, 64 * 1024), { maxBody: 1024 }));
+    expect(read.map(({ name, body }) => [name, body?.toString()])).toEqual(files.map(({ name, body }) => [name, body]));
+  });
+});
+
+describe('readTar maxUnzippedBytes', () => {
+  const archive = Buffer.concat([tarEntry({ name: 'a.txt', body: Buffer.alloc(100_000, 0x0a) }), tarEnd()]);
+
+  it('reads a gzip-compressed archive up to the limit, and stops with TarUnzippedTooLarge past it', async () => {
+    const gz = gzipSync(archive);
+    expect(await collect(readTar(chunksOf(gz, 1000), { maxBody: 1 << 20, maxUnzippedBytes: archive.length }))).toHaveLength(1);
+    await expect(collect(readTar(chunksOf(gz, 1000), { maxBody: 1 << 20, maxUnzippedBytes: 50_000 }))).rejects.toThrow(TarUnzippedTooLarge);
+  });
+
+  it('does not limit an uncompressed archive (its bytes are the upload\'s own)', async () => {
+    expect(await collect(readTar(chunksOf(archive, 1000), { maxBody: 1 << 20, maxUnzippedBytes: 50_000 }))).toHaveLength(1);
+  });
 });
 
 describe('readTar scanLarge', () => {

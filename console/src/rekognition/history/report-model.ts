@@ -5,6 +5,7 @@
 // each item with its reason (src/domain/rekognition/history/left-out.ts LEFT_OUT_REASONS). Pure: no DOM, no React.
 
 import { LEFT_OUT_REASONS } from '../../../../src/domain/rekognition/history/left-out.js';
+import { linesCounted } from '../../../../src/domain/rekognition/history/lines-counted.js';
 import { DROP_REASONS } from '../../../../src/domain/rekognition/manifest/error-codes.js';
 import type { DropReasonSpec } from '../../../../src/domain/rekognition/manifest/error-codes.js';
 import { plural } from '../../lib/format.js';
@@ -76,6 +77,8 @@ export function reportIntro(revision: Pick<RevisionWire, 'status' | 'failure' | 
   if (revision.report.items === 0 && revision.report.omitted === 0) {
     // A failed change wrote nothing, whatever its lines were: its failure (shown above) says why.
     if (revision.status === 'FAILED') {
+      // A given-up or cancelled change's zeros are not counts: it may have read every line (lines-counted.ts).
+      if (!linesCounted(revision)) return `${converted}The change was given up or cancelled: its lines were not counted, and none of its entries were written.`;
       return converted + (linesReceived > 0
         ? `The change failed after reading ${plural(linesReceived, 'line', 'lines')}, none dropped or with errors, so none of its entries were written.`
         : 'The change failed before reading any line, so it applied nothing and has no ingest report.');

@@ -1,6 +1,7 @@
 import type { ConversionWire, ReportItemWire, RevisionWire } from '../../../client/dataset-history-client.js';
 import { columns, required, revisionNumber, time } from './subcommand.js';
 import type { DatasetsSubcommand } from './subcommand.js';
+import { linesCounted } from '../../../domain/rekognition/history/lines-counted.js';
 import { counted } from '../../terminal-text.js';
 
 /** `trove datasets history`: every revision, newest first, with who made it and what it did. */
@@ -47,10 +48,13 @@ export const reportCommand: DatasetsSubcommand = {
     }
     const r = record!;
     const dropped = items.filter((item) => item.problem === 'DROPPED').length;
-    out(`revision ${r.revision} (${r.operation}, ${status(r)}): ${counted(r.counts.linesReceived, 'line')}, ${r.counts.linesDropped} dropped, `
-      + `${counted(r.counts.entriesWithErrors, 'entry', 'entries')} with errors\n`);
-    // A change can fail before it reads a line (its file unreadable, past a limit): say so, not only "0 lines".
-    if (r.failure) out(`failed${r.counts.linesReceived === 0 ? ' before reading any line' : ''}: ${r.failure.code}: ${r.failure.message}\n`);
+    const counts = linesCounted(r);
+    out(`revision ${r.revision} (${r.operation}, ${status(r)}): ${counts
+      ? `${counted(r.counts.linesReceived, 'line')}, ${r.counts.linesDropped} dropped, ${counted(r.counts.entriesWithErrors, 'entry', 'entries')} with errors`
+      : 'lines not counted (the change was given up or cancelled)'}\n`);
+    // A change can fail before it reads a line (its file unreadable, past a limit): say so, not only
+    // "0 lines". Not of a given-up or cancelled one: its zeros are not counts (lines-counted.ts).
+    if (r.failure) out(`failed${counts && r.counts.linesReceived === 0 ? ' before reading any line' : ''}: ${r.failure.code}: ${r.failure.message}\n`);
     if (r.conversion) out(`${conversionSummary(r.conversion)}\n`);
     if (items.length > 0) out(columns(items.map(reportRow)));
     if (r.report.omitted > 0) out(`(${r.report.omitted} more items were not recorded: the report reached its size limit)\n`);

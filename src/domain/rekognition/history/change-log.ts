@@ -34,6 +34,7 @@ export class ChangeLog implements IngestObserver {
   };
 
   #conversion: ConversionSummary | null = null;
+  #ingest: IngestResult | undefined;
 
   constructor(readonly origin: ChangeOrigin) {}
 
@@ -59,12 +60,23 @@ export class ChangeLog implements IngestObserver {
 
   /**
    * The totals of the change's ingest (lines read and dropped), as far as it went: ingestLines
-   * reports them when it ends, also when a terminal error stops it. Set, not added: a transaction
-   * run again (PostgreSQL's read-only session, docs/architecture.md) ingests the change again.
+   * reports them once, when it ends, also when a terminal error stops it; so they are set, not
+   * added to. Nothing here is counted twice by a transaction run again: PostgreSQL runs a job's
+   * transaction again only when a read-only session refused it at its lease lock, before any
+   * ingest or write (postgres-driver.ts #onceMoreIfReadOnly).
    */
   ingested(result: IngestResult): void {
+    this.#ingest = result;
     this.#counts.linesReceived = result.lines;
     this.#counts.linesDropped = result.dropped;
+  }
+
+  /**
+   * What the change's ingest read, as far as it went (undefined before it ended): for the
+   * metrics, also when a terminal error stopped the ingest and its caller got no result.
+   */
+  get ingestResult(): IngestResult | undefined {
+    return this.#ingest;
   }
 
   /**

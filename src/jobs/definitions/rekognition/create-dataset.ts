@@ -52,7 +52,8 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
         }
         if (rejection) {
           await rejectBatch(ctx, [writer], 'CREATE_FAILED', rejection);
-          return deps.observer?.batchEnded('manifest', imported, rejection);
+          // What was read, also when the import threw (a terminal error) and left `imported` unset.
+          return deps.observer?.batchEnded('manifest', writer.change.ingestResult, rejection);
         }
       }
       const rejected = await commitOrReject(ctx, [writer], 'CREATE_FAILED', async (tx, now) => {
@@ -65,7 +66,7 @@ export function createDatasetJob(deps: RekognitionJobDeps): JobDefinition<Create
         await writer.commit(tx, statusChange('CREATE_COMPLETE', now));
       });
       deps.entriesCommitted();
-      if (manifest) deps.observer?.batchEnded('manifest', imported, rejected);
+      if (manifest) deps.observer?.batchEnded('manifest', writer.change.ingestResult, rejected);
     },
 
     async giveUp(payload, ctx, error) {

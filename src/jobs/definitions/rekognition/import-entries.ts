@@ -9,9 +9,10 @@ import { ingestLines } from '../../../domain/rekognition/ingest.js';
 import type { IngestResult, NumberedLine } from '../../../domain/rekognition/ingest.js';
 import { importSourceName } from '../../../domain/rekognition/job-kinds.js';
 import type { ImportSource, UpdateEntriesPayload } from '../../../domain/rekognition/job-kinds.js';
+import type { RekognitionLimits } from '../../../domain/rekognition/rekognition-deps.js';
 import { BatchRejected } from '../../../domain/rekognition/revision-writer.js';
 import { statusChange } from '../../../domain/rekognition/status.js';
-import { readTar, TarFormatError } from '../../../lib/tar.js';
+import { readTar, TarFormatError, TarUnzippedTooLarge } from '../../../lib/tar.js';
 import { ObjectStoreError } from '../../../object-store/object-store.js';
 import type { ObjectRef } from '../../../object-store/object-store.js';
 import type { Store } from '../../../store/store.js';
@@ -56,7 +57,7 @@ export async function importEntries(payload: UpdateEntriesPayload & { import: Im
   let rejection: BatchRejected | undefined;
   let result: IngestResult | undefined;
   try {
-    const lines = convert(payload.import, ctx.store, reader, new ImageChecker(reader, ctx.logger), stats, limits.maxEntriesPerDataset, new Date(ctx.clock.now()).toISOString());
+    const lines = convert(payload.import, ctx.store, reader, new ImageChecker(reader, ctx.logger), stats, limits, new Date(ctx.clock.now()).toISOString());
     result = await ingestLines(numbered(lines), (rows) => writer.upsert(rows), {
       maxLabels: limits.maxLabelsPerDataset, checkImages: checker && liveImageCheck(checker, deps.imageChecks.concurrency), chunkLines: IMPORT_CHUNK,
       observer: writer.change,
@@ -67,15 +68,16 @@ export async function importEntries(payload: UpdateEntriesPayload & { import: Im
     rejection = rejectionOf(error, source, payload.import.format);
   }
   writer.change.converted(stats);
+  // The metrics count what was read, also when the ingest threw (a terminal error) and left `result` unset.
   if (rejection) {
-    deps.observer?.batchEnded('change', result, rejection);
+    deps.observer?.batchEnded('change', writer.change.ingestResult, rejection);
     return rejectBatch(ctx, [writer], 'UPDATE_FAILED', rejection);
   }
   const rejected = await commitOrReject(ctx, [writer], 'UPDATE_FAILED', async (tx, now) => {
     await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
   });
   deps.entriesCommitted();
-  deps.observer?.batchEnded('change', result, rejected);
+  deps.observer?.batchEnded('change', writer.change.ingestResult, rejected);
 }
 
 /**
@@ -91,17 +93,21 @@ async function* numbered(lines: AsyncIterable<string | readonly ParsedLine[]>): 
 }
 
 function convert(
-  spec: ImportSource, store: Store, reader: ObjectReader, sizes: ImageChecker, stats: ImportStats, maxImages: number, creationDate: string,
+  spec: ImportSource, store: Store, reader: ObjectReader, sizes: ImageChecker, stats: ImportStats, limits: RekognitionLimits, creationDate: string,
 ): AsyncIterable<string | readonly ParsedLine[]> {
   const { source } = spec;
+  const maxImages = limits.maxEntriesPerDataset;
   // A file the caller sent is read from the store, exactly as sent; the images, like any source's, as the caller.
   const open = 'upload' in source ? () => store.importUploads.read(source.upload, source.bytes) : () => objectBytes(reader, source);
   const imageSize = (sourceRef: string) => sizes.size(sourceRef);
   if (spec.format === 'coco') return cocoToLineBatches(open, { images: spec.images, creationDate, maxImages, imageSize }, stats, manifestLineParsed);
   const keep = (name: string) => /\.(txt|ya?ml)$/i.test(name);
-  // A label file past MAX_YOLO_TEXT is not held, but its boxes are counted as it streams past.
+  // A label file past MAX_YOLO_TEXT is not held, but its boxes are counted as it streams past:
+  // on the label pass only, the one that reads them.
   const scanLarge = (name: string) => (/\.txt$/i.test(name) ? labelRowCounter() : undefined);
-  return yoloToLines(() => readTar(open(), { maxBody: MAX_YOLO_TEXT, keep, scanLarge }), { images: spec.images, creationDate, maxImages, imageSize }, stats);
+  const maxUnzippedBytes = limits.maxImportUnzippedBytes;
+  return yoloToLines((pass) => readTar(open(), { maxBody: MAX_YOLO_TEXT, keep, scanLarge: pass === 'labels' ? scanLarge : undefined, maxUnzippedBytes }),
+    { images: spec.images, creationDate, maxImages, imageSize }, stats);
 }
 
 /** The object's bytes, read anew on every call (a conversion reads its source more than once). */
@@ -117,6 +123,10 @@ async function* objectBytes(reader: ObjectReader, ref: ObjectRef): AsyncGenerato
 /** The import's failure as the dataset's UPDATE_FAILED: the AWS codes a manifest import would get. */
 function rejectionOf(error: unknown, source: ImportSource['source'], format: string): BatchRejected {
   if (error instanceof BatchRejected) return error;
+  if (error instanceof TarUnzippedTooLarge) {
+    return new BatchRejected('ERROR_MANIFEST_SIZE_TOO_LARGE', `The ${format.toUpperCase()} source ${importSourceName(source)} cannot be imported: it is gzip-compressed `
+      + `and unpacks to more than ${error.maxUnzippedBytes} bytes, the most this server reads of one (--import-max-unzipped-bytes).`);
+  }
   if (error instanceof ImportFormatError || error instanceof TarFormatError) {
     return new BatchRejected('ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT',
       `The ${format.toUpperCase()} source ${importSourceName(source)} cannot be imported: ${error.message}`);

@@ -25,7 +25,8 @@ export type LineSource = 'change' | 'manifest';
 export interface IngestObserver {
   /**
    * A batch ended: committed (`rejection` undefined) or refused as a whole with an AWS error code.
-   * `result` is undefined when the batch was refused before all its lines were read.
+   * `result` is what its ingest read, as far as it went (also when a terminal error stopped it);
+   * undefined when the batch was refused before its ingest began (its file unreadable, say).
    */
   batchEnded(source: LineSource, result: IngestResult | undefined, rejection: BatchRejected | undefined): void;
   imageChecked(outcome: ImageCheckOutcome): void;

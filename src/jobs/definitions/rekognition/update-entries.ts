@@ -58,7 +58,8 @@ export function updateEntriesJob(deps: RekognitionJobDeps): JobDefinition<Update
         await writer.commit(tx, statusChange('UPDATE_COMPLETE', now));
       }, true);
       deps.entriesCommitted();
-      deps.observer?.batchEnded('change', result, rejected);
+      // What was read, also when the ingest threw (too many labels, say) and left `result` unset.
+      deps.observer?.batchEnded('change', writer.change.ingestResult, rejected);
     },
 
     async giveUp(payload, ctx, error) {
