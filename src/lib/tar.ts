@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream';
 // Tar (POSIX ustar, with pax headers for long names), written and read as streams. Tar has no
 // central directory, so an archive of any number of files is written and read in constant
 // memory: what YOLO exports are served as, and what YOLO imports read. Only regular files are
@@ -194,21 +195,34 @@ async function gunzipped(source: AsyncIterable<Uint8Array>, max: number): Promis
   const first = await iterator.next();
   const rest: AsyncIterable<Uint8Array> = {
     async* [Symbol.asyncIterator]() {
-      if (!first.done) yield first.value;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      try {
+        if (!first.done) yield first.value;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      } finally {
+        await iterator.return?.(); // a reader that stops early (an error, the cap) closes the source
+      }
     },
   };
   if (first.done || first.value.length < 2 || first.value[0] !== 0x1f || first.value[1] !== 0x8b) return rest;
-  return capped(Readable.from(rest).pipe(createGunzip()), max);
+  // pipeline, not pipe: a source that fails mid-stream (an object store's connection reset, a
+  // database error reading an upload) fails the gunzip with it instead of an unhandled 'error'
+  // event (a crash); and a reader that stops early destroys the source too.
+  const gunzip = createGunzip();
+  pipeline(Readable.from(rest), gunzip, () => undefined);
+  return capped(gunzip, max, () => gunzip.destroy());
 }
 
 /** The chunks of `source` until more than `max` bytes have come; then TarUnzippedTooLarge (ending the loop destroys the stream). */
-async function* capped(source: AsyncIterable<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {
+async function* capped(source: AsyncIterable<Uint8Array>, max: number, close: () => void): AsyncGenerator<Uint8Array> {
   let total = 0;
-  for await (const chunk of source) {
-    total += chunk.byteLength;
-    if (total > max) throw new TarUnzippedTooLarge(max);
-    yield chunk;
+  try {
+    for await (const chunk of source) {
+      total += chunk.byteLength;
+      if (total > max) throw new TarUnzippedTooLarge(max);
+      yield chunk;
+    }
+  } finally {
+    close();
   }
 }
 

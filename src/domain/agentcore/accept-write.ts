@@ -36,11 +36,26 @@ export async function acceptWrite<T>(
       if (!current) throw notFound(dataset.datasetId);
       throw conflictFor(current, current.status, guard);
     }
+    // PostgreSQL (READ COMMITTED): the transition may have waited for a twin with this token
+    // that committed meanwhile (it published and left the dataset ACTIVE, so ours passed): its
+    // answer is replayed, and our UPDATING rolled back by the throw.
+    const twin = await idempotency.earlier<T>(tx, token);
+    if (twin) throw new TwinCommitted(twin);
     const current = (await tx.acDatasets.findById(dataset.id))!;
     const accepted = await accept(tx, current, now);
     await idempotency.remember(tx, token, 202, accepted.answer);
     return accepted;
+  }).catch((error: unknown) => {
+    if (error instanceof TwinCommitted) return { answer: error.answer as T, queued: false };
+    throw error;
   });
   if (queued) deps.jobsEnqueued();
   return answer;
+}
+
+/** Thrown to roll back an accepting transaction whose twin (same client token) committed first. */
+class TwinCommitted extends Error {
+  constructor(readonly answer: unknown) {
+    super('a request with the same client token committed first');
+  }
 }

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ByteReader, readTar, tarEnd, tarEntry, tarHeader, tarPadding, TarUnzippedTooLarge } from '../../../src/lib/tar.js';
 import { chunksOf, collect } from '../../harness/streams.js';
 
@@ -87,6 +88,29 @@ describe('readTar maxUnzippedBytes', () => {
 
   it('does not limit an uncompressed archive (its bytes are the upload\'s own)', async () => {
     expect(await collect(readTar(chunksOf(archive, 1000), { maxBody: 1 << 20, maxUnzippedBytes: 50_000 }))).toHaveLength(1);
+  });
+
+  // A source failing mid-stream (an object store's reset connection, a database error reading an
+  // upload) was piped into gunzip, which does not pass errors on: an unhandled 'error' event ended
+  // the process. And a reader stopping early (the cap) never closed the source.
+  it('fails the read when a gzip source fails mid-stream, and closes the source when reading stops early', async () => {
+    // Random bytes do not compress: the gzip is ~100 KB, sent in 1,000-byte chunks.
+    const gz = gzipSync(Buffer.concat([tarEntry({ name: 'a.bin', body: randomBytes(100_000) }), tarEnd()]));
+    let closed = 0;
+    async function* source(failAt?: number): AsyncGenerator<Uint8Array> {
+      try {
+        for (let at = 0; at < gz.length; at += 1000) {
+          if (failAt !== undefined && at >= failAt) throw new Error('connection reset');
+          yield gz.subarray(at, at + 1000);
+        }
+      } finally {
+        closed++;
+      }
+    }
+    await expect(collect(readTar(source(gz.length / 2), { maxBody: 1 << 20 }))).rejects.toThrow(/connection reset/);
+    await expect(collect(readTar(source(), { maxBody: 1 << 20, maxUnzippedBytes: 50_000 }))).rejects.toThrow(TarUnzippedTooLarge);
+    // The source is closed as the destroyed gunzip's pipeline unwinds (a turn or two later).
+    await vi.waitFor(() => expect(closed).toBe(2));
   });
 });
 
