@@ -5,8 +5,10 @@ import { tarEnd, tarEntry } from '../../src/lib/tar.js';
 import { BACKENDS } from '../harness/backends.js';
 import { CHROMIUM_MISSING, consoleSession } from '../harness/console-browser.js';
 import { putObject } from '../harness/console-fixtures.js';
-import { newDataset } from '../harness/exchange.js';
+import { newDataset, startImport } from '../harness/exchange.js';
 import { historyClient } from '../harness/history.js';
+import { TroveApiClient } from '../../src/client/trove-api-client.js';
+import { TEST_CREDENTIALS } from '../harness/server.js';
 import { picture } from '../harness/pictures.js';
 import { allEntries, settled } from '../harness/rekognition.js';
 
@@ -51,9 +53,11 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS.slice(0, 1))('the 
     for (const [i, name] of NAMES.entries()) {
       putObject(server.dataDir, BUCKET, `garden/${name}.png`, picture(320, 240, [{ left: 60 + i * 10, top: 50, width: 110, height: 100, hue: i % 2 ? 45 : 340 }], i));
     }
+    // Read by an import from s3://: a JSON object that is not COCO, so that import fails in its job.
+    putObject(server.dataDir, BUCKET, 'not-coco.json', Buffer.from('{"info": {"description": "no images"}}'));
     return {
       arn: await newDataset(server.rekognition()), other: await newDataset(server.rekognition()), yolo: await newDataset(server.rekognition()),
-      stopped: await newDataset(server.rekognition()), cut: await newDataset(server.rekognition()),
+      stopped: await newDataset(server.rekognition()), cut: await newDataset(server.rekognition()), next: await newDataset(server.rekognition()),
     };
   }, { backend, bodyLimits: { importUpload: MAX_BYTES } });
   // A test that paused the job runner and failed before resuming it must not leave the next one's imports queued.
@@ -254,6 +258,34 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS.slice(0, 1))('the 
     expect(answered).toBe(202);
     await expect.poll(() => dialog.locator('.import-report h2').textContent(), ROUND_TRIP).toContain('Ingest report of revision 2');
     expect((await allEntries(c.server.rekognition(), { DatasetArn: arn })).length).toBe(2);
+    await page.close();
+  });
+
+  it('says how its own revision ended, not the status of a change that started right after it', async () => {
+    const { next: arn } = c.data;
+    const page = await c.signedIn(datasetPage(arn));
+    await page.click('.view-tabs button:has-text("Import…")');
+    const dialog = page.locator('dialog.import-dialog');
+    await dialog.getByTestId('import-file').setInputFiles([{ name: 'first.coco.json', mimeType: 'application/json', buffer: cocoFile(NAMES.slice(0, 2)) }]);
+    await expect.poll(() => dialog.locator('.import-picked').textContent()).toContain('first.coco.json');
+    c.server.trove.runner.pause();
+    await dialog.locator('button[type=submit]').click();
+    const status = dialog.locator('.import-status');
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toMatch(/^Importing first\.coco\.json as revision 2/);
+    // Ours runs; another import (of a file that is not COCO: it fails) is accepted the moment the dataset settles.
+    const api = new TroveApiClient({ endpoint: c.server.url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
+    c.server.trove.runner.resume();
+    for (;;) {
+      try {
+        await startImport(api, arn, 'COCO', `s3://${BUCKET}/not-coco.json`);
+        break;
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ConflictException')) throw error;
+      }
+    }
+    expect((await settled(c.server.rekognition(), arn)).Status).toBe('UPDATE_FAILED');
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toMatch(/^Imported\. UPDATE COMPLETE/);
+    expect((await historyClient(c.server.url).listRevisions(arn)).revisions.map((r) => [r.revision, r.status])).toEqual([[3, 'FAILED'], [2, 'COMPLETE'], [1, 'COMPLETE']]);
     await page.close();
   });
 
