@@ -72,6 +72,18 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS.slice(0, 1))('the 
     const dialog = page.locator('dialog.import-dialog');
     // The limit is said before anything is sent.
     await expect.poll(() => dialog.locator('p').first().textContent(), ROUND_TRIP).toContain('at most 1 MiB');
+    // The images folder's error is tied to its field; the hidden file input's label shows keyboard focus.
+    const folder = dialog.getByLabel('Images folder (optional)');
+    await folder.fill('photos/');
+    expect(await folder.getAttribute('aria-describedby')).toBe('import-images-error import-images-help');
+    expect(await dialog.locator('#import-images-error').textContent()).toContain('s3://');
+    await folder.fill('');
+    await folder.focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.getAttribute("data-testid")')).toBe('import-file');
+    expect(await dialog.locator('.drop-zone label.button').evaluate((label) => (label as unknown as { computedStyleMap(): { get(name: string): { toString(): string } } })
+      .computedStyleMap().get('outline-style').toString())).toBe('solid');
+
     // About 400 KiB: more than the socket takes at once, so the bytes sent are seen going.
     const file = cocoFile(NAMES, 4_000);
     expect(file.length).toBeGreaterThan(300 * 1024);
