@@ -1,7 +1,6 @@
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
-// The SDK's own pure-JS SHA-256 (a dependency of every SDK client): incremental, unlike its Web Crypto hash.
-import { Sha256Js } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { hashHex } from './file-hash.js';
 import type { Session } from './session.js';
 
 /** A modelled error of Trove's API (restJson: `x-amzn-ErrorType` + `message`), named like an SDK error; `body` holds its other members. */
@@ -11,9 +10,6 @@ export class TroveApiError extends Error {
     this.name = name;
   }
 }
-
-/** How much of a file is read and hashed at a time: memory held is one chunk; the page runs between chunks. */
-const HASH_CHUNK = 2 * 1024 * 1024;
 
 /**
  * An upload that ended without an answer: stopped, or the connection lost; `allSent`, whether the
@@ -125,27 +121,6 @@ export class TroveApi {
     const search = Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((item) => `${encode(k)}=${encode(item)}`)).join('&');
     return { url: `${origin}${path}${search ? `?${search}` : ''}`, headers };
   }
-}
-
-/**
- * A file's SHA-256 in hex, read in HASH_CHUNK slices into the SDK's incremental pure-JS hash (as
- * smithy's blobHasher reads a Blob): memory is one slice whatever the file's size, the page runs
- * between slices, and `signal` stops it. Not the client's own hash: its Web Crypto one copies
- * every update into one buffer and digests it at the end (twice the file in memory).
- */
-async function hashHex(file: Blob, signal: AbortSignal | undefined, onRead?: (read: number) => void): Promise<string> {
-  const hash = new Sha256Js();
-  for (let read = 0; read < file.size;) {
-    signal?.throwIfAborted();
-    const slice = file.slice(read, Math.min(file.size, read + HASH_CHUNK));
-    hash.update(new Uint8Array(await slice.arrayBuffer()));
-    read += slice.size;
-    onRead?.(read);
-    // A macrotask, not a microtask: lets the page paint and handle a press of Stop.
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  signal?.throwIfAborted();
-  return [...await hash.digest()].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function queryOf(options: CallOptions['query']): Record<string, string | string[]> {
