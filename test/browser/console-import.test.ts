@@ -301,6 +301,37 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS.slice(0, 1))('the 
     await page.close();
   });
 
+  it('waits for the server\'s limit before Import is possible; a limit that cannot be read is said, and the server left to refuse', async () => {
+    const { yolo: arn } = c.data;
+    const page = await c.signedIn(datasetPage(arn));
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    let fail = false;
+    await page.route('**/_trove/console/config.json', async (route) => {
+      await held;
+      await (fail ? route.abort('connectionrefused') : route.continue());
+    });
+    await page.click('.view-tabs button:has-text("Import…")');
+    const dialog = page.locator('dialog.import-dialog');
+    const submit = dialog.locator('button[type=submit]');
+    await dialog.getByTestId('import-file').setInputFiles([{ name: 'small.json', mimeType: 'application/json', buffer: cocoFile(NAMES.slice(0, 1)) }]);
+    await expect.poll(() => dialog.locator('.import-picked').textContent()).toContain('small.json');
+    // config.json not answered yet: no limit known, so nothing may be sent.
+    expect(await submit.isDisabled()).toBe(true);
+    release();
+    await expect.poll(() => submit.isEnabled(), ROUND_TRIP).toBe(true);
+    expect(await dialog.locator('p').first().textContent()).toContain('at most 1 MiB');
+    await dialog.locator('button:has-text("Cancel")').click();
+
+    // config.json unreadable: said, and the file may still be sent (Trove checks its length itself).
+    fail = true;
+    await page.click('.view-tabs button:has-text("Import…")');
+    await expect.poll(() => dialog.textContent(), ROUND_TRIP).toContain('This server\'s size limit could not be read');
+    await dialog.getByTestId('import-file').setInputFiles([{ name: 'small.json', mimeType: 'application/json', buffer: cocoFile(NAMES.slice(0, 1)) }]);
+    await expect.poll(() => submit.isEnabled(), ROUND_TRIP).toBe(true);
+    await page.close();
+  });
+
   // Last: once a credential exists, the local pair no longer signs in on this server.
   it('shows a key that may not import why Import… is unavailable, before it tries', async () => {
     const key = await c.server.createCredential({ account: '000000000000', allowActions: ['rekognition:*', 'trove:List*', 'trove:Get*', 's3:*'] });
