@@ -349,6 +349,19 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS.slice(0, 1))('the 
     // This key may edit entries, so the only read-only note is the import's.
     expect(await page.locator('.read-only').allTextContents()).toEqual([`Import: ${reason}`]);
     await page.close();
+
+    // A key that may import but not list the revisions, which the dialog reads for the outcome.
+    const noList = await c.server.createCredential({ account: '000000000000', allowActions: ['rekognition:*', 'trove:UploadDatasetImport', 'trove:Get*', 's3:*'] });
+    const second = await c.browser.newPage();
+    await second.goto(`${c.server.url}/_trove/console/`);
+    await second.fill('input[name=accessKeyId]', noList.accessKeyId);
+    await second.fill('input[name=secretAccessKey]', noList.secretAccessKey);
+    await second.click('button[type=submit]');
+    await second.locator('.top-bar').waitFor();
+    await second.goto(`${c.server.url}/_trove/console${datasetPage(c.data.arn)}`);
+    await expect.poll(() => second.locator('.view-tabs button:has-text("Import…")').getAttribute('title'), ROUND_TRIP)
+      .toBe(`Read-only: the access key ${noList.accessKeyId} may not call trove:ListDatasetRevisions (its allow-list of actions does not include it).`);
+    await second.close();
   });
 });
 
