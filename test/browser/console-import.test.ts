@@ -109,6 +109,8 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS.slice(0, 1))('the 
     await status.waitFor({ timeout: 20_000 });
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     expect(await status.textContent()).toMatch(/^Importing garden\.coco\.json as revision 2: UPDATE IN PROGRESS/);
+    // Stop gone, focus is on the line saying what happens, not lost to the page.
+    await expect.poll(() => page.evaluate('document.activeElement?.className ?? null'), ROUND_TRIP).toBe('import-status');
     // The page's head follows it too.
     await expect.poll(() => page.locator('.dataset-head h1 .badge').textContent(), ROUND_TRIP).toBe('UPDATE IN PROGRESS');
     await c.shots(page, 'rekognition-import-importing');

@@ -272,11 +272,12 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
   // saying what happens (Stop is gone, the buttons busy), then Close once it has ended.
   const ended = phase.kind === 'done' || phase.kind === 'stopped' || phase.kind === 'failed' || phase.kind === 'not-found'
     || phase.kind === 'gone' || phase.kind === 'lost';
-  const focusOn = stoppable ? 'stop' : ended ? 'close' : phase.kind === 'idle' ? undefined : 'phase';
+  // The phase line is a new element at each phase (checking, finding out, importing): focused again each time.
+  const focusOn = stoppable ? 'stop' : ended ? 'close' : phase.kind === 'idle' ? undefined : `phase ${phase.kind}`;
   useEffect(() => {
     if (focusOn === 'stop') stopButton.current?.focus();
     else if (focusOn === 'close') closeButton.current?.focus();
-    else if (focusOn === 'phase') phaseLine.current?.focus();
+    else if (focusOn !== undefined) phaseLine.current?.focus();
   }, [focusOn]);
 
   /** The phase in words: the only live text (a progress bar's numbers are not announced as they change). */
