@@ -249,9 +249,13 @@ export async function startTrove(config: Config, logger: Logger, clock: Clock = 
             logger.error({ err: error instanceof Error ? error.message : String(error) }, 'TLS certificate NOT reloaded: still serving the one loaded before');
           }
         }
-        // Queued behind any master-key reload running (MasterKeyReloader keeps the one queue). It
-        // never rejects: a refused or failed reload is logged there, once.
-        await masterKeys.reload('reload requested (SIGHUP)');
+        // Queued behind any master-key reload running (MasterKeyReloader keeps the one queue). A
+        // refused or failed reload is logged there, once, and resolves false. The catch is the last
+        // resort that keeps reload() from ever rejecting should that change: `trove serve` starts it
+        // from a signal handler, where a rejection would be unhandled until shutdown awaits it.
+        await masterKeys.reload('reload requested (SIGHUP)').catch((error: unknown) => {
+          logger.error({ reason: 'reload requested (SIGHUP)', err: error instanceof Error ? error.message : String(error) }, 'master key NOT reloaded: still using the keys loaded before');
+        });
       },
       close: () => (closing ??= (async () => {
         await app.close();

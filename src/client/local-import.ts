@@ -9,6 +9,7 @@ import { yoloToLines } from '../domain/exchange/yolo-import.js';
 import type { TarReadEntry } from '../lib/tar.js';
 import type { UploadFile } from './exchange-client.js';
 import { localImageSize } from './local-image-size.js';
+import { uploadName } from './upload-name.js';
 
 /** AWS: an UpdateDatasetEntries change is at most 5,242,880 bytes. */
 export const MAX_CHANGE_BYTES = 5 * 1024 * 1024;
@@ -45,9 +46,7 @@ export async function localUpload(path: string): Promise<UploadFile> {
     hash.update(chunk as Buffer);
     bytes += (chunk as Buffer).length;
   }
-  // The name only labels the import in history: characters the operation refuses are replaced.
-  const name = basename(path).replace(/[\u0000-\u001f\u007f\\]/g, '_').slice(0, 255);
-  return { name, data: createReadStream(path, { highWaterMark: READ_CHUNK }), bytes, sha256: hash.digest('hex') };
+  return { name: uploadName(basename(path)), data: createReadStream(path, { highWaterMark: READ_CHUNK }), bytes, sha256: hash.digest('hex') };
 }
 
 /** What a local conversion could not do that an import from s3:// does, for the command to explain. */

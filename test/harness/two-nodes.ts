@@ -40,17 +40,26 @@ export async function startTwoNodes(options: ServerOptions = {}): Promise<TwoNod
       if (failed) throw failed.reason;
     }
   } catch (error) {
-    // Whichever did start is closed: a failed beforeAll leaves no node (or database) behind.
-    await second?.close();
-    await first?.close();
+    // Whichever did start is closed: a failed beforeAll leaves no node (or database) behind. The
+    // error that stopped the start is the one to see; a close failing as well is not.
+    await closeBoth(first, second).catch(() => undefined);
     throw error;
   }
   const nodes = { first: first!, second: second! };
   return {
     ...nodes,
-    async close() {
-      await nodes.second.close();
-      await nodes.first.close();
-    },
+    close: () => closeBoth(nodes.first, nodes.second),
   };
+}
+
+/**
+ * The second node, then the first (its database may be the first's, dropped when it closes), the
+ * first whatever the second's close did: one that throws does not leak the other. Rejects with
+ * the first failure once both have been tried.
+ */
+async function closeBoth(first: TestServer | undefined, second: TestServer | undefined): Promise<void> {
+  const [closedSecond] = await Promise.allSettled([second?.close()]);
+  const [closedFirst] = await Promise.allSettled([first?.close()]);
+  const failed = [closedSecond, closedFirst].find((result) => result?.status === 'rejected');
+  if (failed?.status === 'rejected') throw failed.reason;
 }

@@ -1,5 +1,6 @@
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { hashHex } from './file-hash.js';
 import type { Session } from './session.js';
 
 /** A modelled error of Trove's API (restJson: `x-amzn-ErrorType` + `message`), named like an SDK error; `body` holds its other members. */
@@ -7,6 +8,18 @@ export class TroveApiError extends Error {
   constructor(name: string, message: string, readonly status: number, readonly body: Record<string, unknown> = {}) {
     super(message);
     this.name = name;
+  }
+}
+
+/**
+ * An upload that ended without an answer: stopped, or the connection lost; `allSent`, whether the
+ * browser reported its last byte sent first. Trove accepts a body it received whole whether or not
+ * the client is still connected, so then the caller must find out rather than say nothing was imported.
+ */
+export class UploadInterrupted extends Error {
+  constructor(message: string, readonly allSent: boolean, readonly stopped: boolean) {
+    super(message);
+    this.name = stopped ? 'AbortError' : 'UploadInterrupted';
   }
 }
 
@@ -29,10 +42,8 @@ const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c
  */
 export class TroveApi {
   readonly #signer: SignatureV4;
-  readonly #sha256: RekognitionClient['config']['sha256'];
 
   constructor(client: RekognitionClient, session: Session) {
-    this.#sha256 = client.config.sha256;
     this.#signer = new SignatureV4({
       service: 'trove', region: session.region, sha256: client.config.sha256, applyChecksum: false,
       credentials: { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey },
@@ -58,22 +69,29 @@ export class TroveApi {
    * POSTs a file as the request's body (UploadDatasetImport), reporting the bytes sent as they go.
    * The body is signed by its SHA-256 (x-amz-content-sha256), which the server requires of a
    * streamed body; the browser then sends the file from disk. XMLHttpRequest, not fetch: only it
-   * reports an upload's progress.
+   * reports an upload's progress. `onHashed(read)` reports the hashing's progress first;
+   * `onAllSent` says the last byte has left (from then on stopping cannot prevent the import).
+   * Ended without an answer (stopped, or the connection lost): UploadInterrupted.
    */
   async upload<T>(path: string, options: {
     readonly query: CallOptions['query']; readonly file: Blob; readonly contentType: string;
-    readonly onProgress: (sent: number) => void; readonly signal?: AbortSignal;
+    readonly onHashed?: (read: number) => void; readonly onProgress: (sent: number) => void; readonly onAllSent?: () => void;
+    readonly signal?: AbortSignal;
   }): Promise<T> {
     const query = queryOf(options.query);
-    const { url, headers } = await this.#signed('POST', path, query, {
-      'content-type': options.contentType, 'x-amz-content-sha256': await this.#hashHex(options.file),
-    });
+    const sha256 = await hashHex(options.file, options.signal, options.onHashed);
+    const { url, headers } = await this.#signed('POST', path, query, { 'content-type': options.contentType, 'x-amz-content-sha256': sha256 });
     options.signal?.throwIfAborted();
     return new Promise<T>((resolve, reject) => {
       const request = new XMLHttpRequest();
+      let allSent = false;
       request.open('POST', url);
       for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
       request.upload.onprogress = (event) => options.onProgress(event.loaded);
+      request.upload.onload = () => {
+        allSent = true;
+        options.onAllSent?.();
+      };
       request.onload = () => {
         let answer: Record<string, unknown> = {};
         try {
@@ -82,23 +100,16 @@ export class TroveApi {
         if (request.status >= 200 && request.status < 300) resolve(answer as T);
         else reject(apiError(request.status, request.getResponseHeader('x-amzn-errortype'), answer));
       };
-      // Also what a refusal sent before the body was read can look like (Trove answers, then closes the connection).
-      request.onerror = () => reject(new Error('The connection to Trove closed before it answered (the network, or Trove refusing the file before reading all of it); nothing was imported.'));
-      request.onabort = () => reject(new DOMException('The upload was stopped.', 'AbortError'));
+      // Before the last byte, also what a refusal sent before the body was read can look like (Trove
+      // answers, then closes the connection): a body Trove did not get whole is dropped. After it, or
+      // when a proxy or the network hides how far it got, Trove may have accepted it.
+      request.onerror = () => reject(new UploadInterrupted(allSent
+        ? 'The connection to Trove closed after the whole file was sent, before Trove answered.'
+        : 'The connection to Trove closed before it answered (the network, or Trove refusing the file before reading all of it).', allSent, false));
+      request.onabort = () => reject(new UploadInterrupted('The upload was stopped.', allSent, true));
       options.signal?.addEventListener('abort', () => request.abort(), { once: true });
       request.send(options.file);
     });
-  }
-
-  /**
-   * The file's SHA-256 in hex, with the SDK's own hash (Web Crypto where the page has it; plain
-   * http on another host than localhost has not). Read whole once: the SDK's Web Crypto hash
-   * gathers its input before digesting anyway, and the read is released when it is done.
-   */
-  async #hashHex(file: Blob): Promise<string> {
-    const hash = new this.#sha256();
-    hash.update(new Uint8Array(await file.arrayBuffer()));
-    return [...await hash.digest()].map((byte) => byte.toString(16).padStart(2, '0')).join('');
   }
 
   async #signed(method: string, path: string, query: Record<string, string | string[]>, extra: Record<string, string>, body?: unknown) {

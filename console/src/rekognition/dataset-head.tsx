@@ -9,7 +9,7 @@ import { ExportMenu } from '../shell/export-menu.js';
 import { Problem } from '../shell/problem.js';
 import { StatusBadge } from '../shell/status-badge.js';
 import { DatasetStats } from './dataset-stats.js';
-import { ImportDialog } from './import-dialog.js';
+import { ImportDialog, useImportPermission } from './import-dialog.js';
 import './dataset-head.css';
 
 export type DatasetView = 'entries' | 'history';
@@ -34,7 +34,7 @@ export function DatasetHead({ arn, dataset, view, trail = [], onImported }: {
   const type = datasetTypeOf(arn);
   const exchange = useExchangeClient();
   const exporting = useTrovePermission('CreateDatasetExport', [arn]);
-  const importing = useTrovePermission('UploadDatasetImport', [arn]);
+  const importing = useImportPermission(arn);
   const [importOpen, setImportOpen] = useState(false);
   return (
     <header className="dataset-head">

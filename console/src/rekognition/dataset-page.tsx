@@ -1,6 +1,6 @@
 import type { Dispatch, SetStateAction } from 'react';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { usePermission, useTrovePermission } from '../lib/caller.js';
+import { usePermission } from '../lib/caller.js';
 import { errorCode } from '../lib/errors.js';
 import { datasetTypeOf } from '../lib/format.js';
 import { href, navigate } from '../lib/router.js';
@@ -12,6 +12,7 @@ import type { Selection } from './edit/bulk-bar.js';
 import { DatasetEditingProvider, useEditing } from './edit/edit-context.js';
 import { UploadDialog } from './edit/upload-dialog.js';
 import { EntryDetail } from './entry-detail.js';
+import { useImportPermission } from './import-dialog.js';
 import { expectedCount, filtersFromQuery, filtersToQuery, isFiltered, MAX_LABEL_FILTERS } from './entry-filters.js';
 import type { EntryFilters } from './entry-filters.js';
 import { EntryGrid } from './entry-grid.js';
@@ -131,7 +132,7 @@ function GridTools({ arn, filters, total, sampleRef, selection, onSelection }: {
   const upload = usePermission(['rekognition:UpdateDatasetEntries', [arn]], ['trove:UploadImage', []], ['s3:PutObject', []]);
   // The head's Import… is disabled with its reason on it; said here too for a key that may edit
   // but not import (a read-only key's note already says it changes nothing).
-  const importing = useTrovePermission('UploadDatasetImport', [arn]);
+  const importing = useImportPermission(arn);
   const importDenied = denied === undefined && !importing.allowed ? importing.reason : undefined;
   const [uploading, setUploading] = useState(false);
   return (

@@ -53,12 +53,6 @@ export function imagesProblem(images: string): string | undefined {
   return undefined;
 }
 
-/** The file's name as the upload's `name` (history shows it): 1 to 255 characters, without control characters, / or \. */
-export function uploadName(fileName: string): string {
-  const cleaned = fileName.replace(/[\u0000-\u001f\u007f/\\]+/g, '-').slice(0, 255);
-  return cleaned === '' ? 'upload' : cleaned;
-}
-
 /** `900 bytes`, `12.5 KiB`, `3.2 MiB`, `256 MiB`: binary units, as the server's limits are set. */
 export function bytesText(bytes: number): string {
   if (bytes < 1024) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;

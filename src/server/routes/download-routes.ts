@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { ServiceError } from '../../api/errors.js';
 import type { DownloadOpen } from '../../domain/downloads/download-service.js';
+import { serverFault } from '../../protocols/server-fault.js';
 
 export interface DownloadRoutesOptions {
   /** `signal` is aborted when the client goes before the status was sent (DownloadService.open). */
@@ -39,9 +41,10 @@ export async function downloadRoutes(app: FastifyInstance, options: DownloadRout
         request.log.info('download abandoned by its client before its first byte');
         return reply.code(499).send();
       }
-      // Nothing was sent yet: an answer as S3 gives, without the store's error text.
-      request.log.error({ err: error }, 'download failed before its first byte');
-      return reply.code(500).send({ code: 'InternalError', message: 'We encountered an internal error. Please try again.' });
+      // Nothing was sent yet: an answer as S3 gives, without the store's error text; logged and
+      // worded as every protocol's 500 (a database outage says so, anything else is a bug).
+      const fault = serverFault(error, request.log, { internalError: (message) => new ServiceError('InternalError', message ?? 'We encountered an internal error. Please try again.', 500) });
+      return reply.code(fault.httpStatus).send({ code: fault.code, message: fault.message });
     } finally {
       reply.raw.off('close', abort);
     }

@@ -11,6 +11,7 @@ import { THUMBNAIL_SIZES } from '../../domain/rekognition/images/thumbnails.js';
 import type { Thumbnails } from '../../domain/rekognition/images/thumbnails.js';
 import type { Caller } from '../../domain/caller.js';
 import { beginAuthentication, finishAuthentication, retryAfter } from '../../protocols/request-auth.js';
+import { serverFault } from '../../protocols/server-fault.js';
 import type { RequestAuthenticator } from '../../protocols/request-auth.js';
 
 export interface ImageRoutesOptions {
@@ -41,8 +42,9 @@ export async function imageRoutes(app: FastifyInstance, options: ImageRoutesOpti
     if (error instanceof AccessDenied) return send(reply, 403, 'AccessDeniedException', error.message);
     if (error instanceof ImageUnavailable) return send(reply, error.status, error.code, error.message);
     if (error instanceof ServiceError && error.code === 'ResourceNotFoundException') return send(reply, 404, error.code, error.message);
-    request.log.error({ err: error }, 'image route failed');
-    return send(reply, 500, 'InternalServerError', 'Trove could not read the image.');
+    // As every protocol's 500: a database outage says so (a warning), anything else is a bug (logged with its stack).
+    const fault = serverFault(error, request.log, { internalError: (message) => new ServiceError('InternalServerError', message ?? 'Trove could not read the image.', 500) });
+    return send(reply, fault.httpStatus, fault.code, fault.message);
   });
 
   app.addHook('onRequest', async (request) => {

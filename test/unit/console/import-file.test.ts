@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bytesText, formatProblem, imagesProblem, sizeProblem, sniff, SNIFF_BYTES, uploadName } from '../../../console/src/rekognition/import-file.js';
+import { bytesText, formatProblem, imagesProblem, sizeProblem, sniff, SNIFF_BYTES } from '../../../console/src/rekognition/import-file.js';
+import { uploadName } from '../../../src/client/upload-name.js';
 import { tarEnd, tarEntry } from '../../../src/lib/tar.js';
 
 const head = (bytes: Buffer) => new Uint8Array(bytes.subarray(0, SNIFF_BYTES));
@@ -39,9 +40,17 @@ describe('a local file to import: its format by its first bytes, and what the se
     expect(imagesProblem('photos/train/')).toMatch(/s3:\/\//);
     expect(imagesProblem('s3://photos/train')).toMatch(/ends with \//);
     expect(uploadName('flowers.json')).toBe('flowers.json');
-    expect(uploadName('a\u0001b\\c')).toBe('a-b-c');
+    expect(uploadName('a\u0001b\\c/d')).toBe('a_b_c_d');
     expect(uploadName('x'.repeat(300))).toHaveLength(255);
     expect(uploadName('')).toBe('upload');
+  });
+
+  it('cuts a long name between code points, so it stays text (the same helper names bin/trove\'s uploads)', () => {
+    // 254 units, then an emoji (a surrogate pair): cutting at 255 units would keep half of it.
+    const name = uploadName(`${'x'.repeat(254)}\u{1F339}.json`);
+    expect(name).toBe('x'.repeat(254));
+    expect(() => encodeURIComponent(name)).not.toThrow();
+    expect(uploadName('\u{1F339}'.repeat(200))).toBe('\u{1F339}'.repeat(127));
   });
 
   it('writes sizes in binary units, as the limits are set', () => {
