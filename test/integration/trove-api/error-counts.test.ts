@@ -2,6 +2,7 @@ import { CreateDatasetCommand, CreateProjectCommand, ListDatasetEntriesCommand, 
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEntry } from '../../../console/src/rekognition/entry-model.js';
+import { sumServerCounts } from '../../../console/src/rekognition/error-counts-model.js';
 import { TroveApiClient } from '../../../src/client/trove-api-client.js';
 import { BACKENDS } from '../../harness/backends.js';
 import { classificationLine, detectionLine, settled } from '../../harness/rekognition.js';
@@ -95,6 +96,15 @@ describe.each(BACKENDS)('GetDatasetErrorCounts: entries by error code, counted o
     // Most frequent first, then by code.
     const ordered = first.errorCounts.map((c) => c.entries);
     expect(ordered).toEqual([...ordered].sort((a, b) => b - a));
+  });
+
+  it('gives the console\'s summary exact counts, or says "at least" when it stops early', async () => {
+    const expected = await countedByListing(datasetArn);
+    const summary = await sumServerCounts((nextToken) => call(datasetArn, nextToken));
+    expect(summary.complete).toBe(true);
+    expect(Object.fromEntries(summary.codes)).toEqual(expected);
+    const partial = await sumServerCounts((nextToken) => call(datasetArn, nextToken), 3);
+    expect(partial).toMatchObject({ read: 300, complete: false });
   });
 
   it('goes on at the revision of its first call when the dataset changes between calls; a new walk counts the new revision', async () => {
