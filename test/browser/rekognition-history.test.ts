@@ -6,6 +6,7 @@ import { DROP_REASONS, LINE_ERRORS } from '../../src/domain/rekognition/manifest
 import { CHROMIUM_MISSING, consoleSession } from '../harness/console-browser.js';
 import { IMAGE_BUCKET, loadAgentCoreFixture, loadRekognitionFixture, putObject } from '../harness/console-fixtures.js';
 import { ExchangeClient } from '../../src/client/exchange-client.js';
+import { JobsClient } from '../../src/client/jobs-client.js';
 import { TroveApiClient } from '../../src/client/trove-api-client.js';
 import type { LineItemWire } from '../../src/client/dataset-history-client.js';
 import { entriesAt, historyClient } from '../harness/history.js';
@@ -222,6 +223,31 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console: Rekognition datase
   });
 
   // Last: once a credential exists, the local pair no longer signs in on this server.
+  it('shows a cancelled change\'s lines as not counted, not as 0 lines received', async () => {
+    // The TEST dataset: the TRAIN dataset's revisions are the other tests' fixture.
+    const client = c.server.rekognition();
+    const jobs = new JobsClient(new TroveApiClient({ endpoint: c.server.url, region: 'us-east-1', credentials: TEST_CREDENTIALS }));
+    c.server.trove.runner.pause();
+    try {
+      await client.send(new UpdateDatasetEntriesCommand({ DatasetArn: c.data.testArn, Changes: { GroundTruth: Buffer.from(classificationLine(ref('rose-01.png'), 'rose')) } }));
+      const job = (await jobs.all()).find((j) => j.resources[0] === c.data.testArn)!;
+      expect((await jobs.cancel(job.jobId)).state).toBe('CANCELLED');
+    } finally {
+      c.server.trove.runner.resume();
+    }
+    await settled(client, c.data.testArn);
+    const [cancelled] = (await history().listRevisions(c.data.testArn, {})).revisions;
+    expect(cancelled).toMatchObject({ status: 'FAILED', failure: { code: 'CANCELLED' } });
+    const page = await c.signedIn(`/rekognition/dataset/history?arn=${encodeURIComponent(c.data.testArn)}`);
+    const item = revisionItem(page, cancelled.revision);
+    await item.waitFor();
+    expect(await item.locator('.figure:not(.figure-total)').allTextContents()).toEqual(['lines not counted']);
+    expect(await item.locator('.figure[data-count="linesReceived"]').getAttribute('title')).toMatch(/^The change was given up or cancelled/);
+    expect(await item.locator('text=Nothing dropped, no errors').count()).toBe(0);
+    await c.shots(page, 'rekognition-history-cancelled');
+    await page.close();
+  });
+
   it('shows a read-only key the controls it may not use as disabled, with the reason', async () => {
     const key = await c.server.createCredential({ account: '000000000000', allowActions: ['rekognition:Describe*', 'rekognition:List*', 'trove:List*', 'trove:Get*'] });
     const page = await c.browser.newPage();

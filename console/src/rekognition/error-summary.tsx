@@ -2,26 +2,24 @@ import { ListDatasetEntriesCommand } from '@aws-sdk/client-rekognition';
 import { useClients } from '../lib/clients.js';
 import { count } from '../lib/format.js';
 import { useAsync } from '../lib/hooks.js';
+import { TroveApiError } from '../lib/trove-api.js';
 import { Problem } from '../shell/problem.js';
-import { explain, readEntry } from './entry-model.js';
+import { explain } from './entry-model.js';
+import { countListedLines, entriesText, sumServerCounts } from './error-counts-model.js';
+import type { ErrorCountsAnswer, ErrorSummary } from './error-counts-model.js';
 
-/** Entries with errors read for the summary at most (20 pages): the counts say when there are more. */
-const MAX_READ = 2_000;
 const START_AFTER_MS = 1_000;
 
-export interface ErrorSummary {
-  /** Code → entries that have it (an entry counts once per code), most frequent first. */
-  readonly codes: readonly (readonly [string, number])[];
-  readonly read: number;
-  readonly complete: boolean;
-}
+export type { ErrorSummary } from './error-counts-model.js';
 
 /**
- * Errors by code for the whole dataset. AWS has no such count, so the console reads the entries
- * with errors (ListDatasetEntries HasErrors=true, at most MAX_READ of them) and counts their codes.
+ * Errors by code for the whole dataset. AWS has no such count: Trove's GetDatasetErrorCounts
+ * counts them on the server (exact, over as many calls as its budget needs); a key allowed
+ * ListDatasetEntries but not that call gets the counts of the first entries with errors the
+ * browser reads itself, said to be partial.
  */
 export function useErrorSummary(arn: string, updated: number | undefined, errorEntries: number | undefined) {
-  const { rekognition } = useClients();
+  const { rekognition, trove } = useClients();
   return useAsync<ErrorSummary | undefined>(async (signal) => {
     if (updated === undefined || !errorEntries) return undefined;
     // After the grid's first pages, which the reader is waiting for (they share the server).
@@ -29,18 +27,17 @@ export function useErrorSummary(arn: string, updated: number | undefined, errorE
       const timer = setTimeout(resolve, START_AFTER_MS);
       signal.addEventListener('abort', () => { clearTimeout(timer); reject(new DOMException('aborted', 'AbortError')); }, { once: true });
     });
-    const counts = new Map<string, number>();
-    let read = 0;
-    let token: string | undefined;
-    do {
+    try {
+      return await sumServerCounts((nextToken) => trove.call<ErrorCountsAnswer>('GET', `/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}/error-counts`, {
+        query: { nextToken }, signal,
+      }));
+    } catch (error) {
+      if (!(error instanceof TroveApiError && error.name === 'AccessDeniedException')) throw error;
+    }
+    return countListedLines(async (token) => {
       const out = await rekognition.send(new ListDatasetEntriesCommand({ DatasetArn: arn, HasErrors: true, MaxResults: 100, NextToken: token }), { abortSignal: signal });
-      for (const line of out.DatasetEntries ?? []) {
-        read += 1;
-        for (const code of new Set(readEntry(line).errors.map((e) => e.code))) counts.set(code, (counts.get(code) ?? 0) + 1);
-      }
-      token = out.NextToken;
-    } while (token && read < MAX_READ);
-    return { codes: [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])), read, complete: token === undefined };
+      return { lines: out.DatasetEntries ?? [], nextToken: out.NextToken };
+    });
   }, [arn, updated, errorEntries]);
 }
 
@@ -54,14 +51,14 @@ export function ErrorSummaryPanel({ summary, selected, onSelect }: {
   return (
     <section className="error-summary" aria-labelledby="errors-heading">
       <h2 id="errors-heading">Errors by code</h2>
-      {!data.complete && <p className="small muted">Counted in the first {count(data.read)} entries with errors.</p>}
+      {!data.complete && <p className="small muted">Counted in the first {count(data.read)} entries with errors: the dataset has more.</p>}
       <ul>
         {data.codes.map(([code, entries]) => (
           <li key={code}>
             <button type="button" className={`error-code${selected === code ? ' chosen' : ''}`} aria-pressed={selected === code}
               onClick={() => onSelect(selected === code ? undefined : code)} title={explain(code) ?? code}>
               <span className="error-code-name">{code}</span>
-              <span className="error-code-count">{count(entries)} {entries === 1 ? 'entry' : 'entries'}</span>
+              <span className="error-code-count">{entriesText(entries, data.complete, count)}</span>
             </button>
           </li>
         ))}

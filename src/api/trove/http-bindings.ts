@@ -22,6 +22,7 @@ export const httpBindings: Readonly<Record<TroveOperationName, HttpBinding>> = {
   StartDatasetImport: { method: 'POST', uri: `${DATASET}/imports`, code: 202 },
   UploadDatasetImport: { method: 'POST', uri: `${DATASET}/uploads`, query: { format: 'format', name: 'name', images: 'images' }, streamed: true, code: 202 },
   GetDatasetEntriesPageToken: { method: 'POST', uri: '/_trove/api/rekognition/entries-page-token', code: 200 },
+  GetDatasetErrorCounts: { method: 'GET', uri: `${DATASET}/error-counts`, query: { nextToken: 'nextToken' }, code: 200 },
   ListJobs: { method: 'GET', uri: '/_trove/api/jobs', query: { states: 'state', maxResults: 'maxResults', nextToken: 'nextToken' }, code: 200 },
   RetryJob: { method: 'POST', uri: '/_trove/api/jobs/{jobId}/retry', code: 202 },
   CancelJob: { method: 'POST', uri: '/_trove/api/jobs/{jobId}/cancel', code: 200 },

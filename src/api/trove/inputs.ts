@@ -76,6 +76,7 @@ export const inputShapes = {
     sourceRefContains: optional(listing.SourceRefContains.shape),
     listingToken: optional(listing.NextToken.shape),
   }),
+  GetDatasetErrorCounts: structure({ datasetArn: required(DatasetArn), nextToken: optional(NextToken) }),
   UpdateDatasetEntriesIfUnchanged: structure({
     datasetArn: required(update.DatasetArn.shape),
     changes: required(structure({ groundTruth: required(blob({ min: 1, max: 5242880 })) })),
@@ -121,6 +122,7 @@ export interface GetDatasetEntriesPageTokenInput {
   datasetArn: string; position: number; containsLabels?: string[]; labeled?: boolean; hasErrors?: boolean; sourceRefContains?: string;
   listingToken?: string;
 }
+export interface GetDatasetErrorCountsInput { datasetArn: string; nextToken?: string }
 export interface UpdateDatasetEntriesIfUnchangedInput {
   datasetArn: string;
   /** Decoded by validation (1..5,242,880 bytes), as UpdateDatasetEntries' Changes.GroundTruth. */

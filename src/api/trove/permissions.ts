@@ -28,6 +28,8 @@ export const AWS_ACTIONS = {
   CreateDatasetExport: ['rekognition:ListDatasetEntries'],
   // Counts the entries of a filtered listing (a source-ref's presence, say): a listing's answer.
   GetDatasetEntriesPageToken: ['rekognition:ListDatasetEntries'],
+  // The error codes in the entries' lines: what their listing shows, counted.
+  GetDatasetErrorCounts: ['rekognition:ListDatasetEntries'],
   // Names a revision and keeps its entries from garbage collection; reads and changes no entry.
   CreateDatasetSnapshot: [],
   DeleteDatasetSnapshot: [],

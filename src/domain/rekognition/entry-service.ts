@@ -1,6 +1,7 @@
 import {
   InvalidPaginationTokenException, InvalidParameterException, ResourceInUseException, ResourceNotReadyException,
 } from '../../api/rekognition/errors.js';
+import { ValidationException } from '../../api/trove/errors.js';
 import { requesterOf } from '../../buckets/object-access.js';
 import type { EntryFilter, LabelStatsRow, RkDatasetRecord } from '../../store/records.js';
 import type { Repositories } from '../../store/store.js';
@@ -8,6 +9,7 @@ import type { Caller } from '../caller.js';
 import { fingerprint } from '../pagination.js';
 import type { DatasetService } from './dataset-service.js';
 import { EntriesChanged, ExpectationCheck } from './entry-versions.js';
+import { countErrorCodes } from './error-counts.js';
 import type { EntryExpectation } from './entry-versions.js';
 import { readDataset } from './history/dataset-reads.js';
 import { RekognitionJobs } from './job-kinds.js';
@@ -16,6 +18,7 @@ import type { RekognitionDeps } from './rekognition-deps.js';
 import { SETTLED, statusChange } from './status.js';
 
 interface EntryPageState { d: number; r: number; a: number; f: string }
+interface ErrorCountState { d: number; r: number; a: number }
 interface LabelPageState { d: number; a: string }
 interface PositionQuery { filter: EntryFilter; position: number; listingToken?: string }
 interface PositionToken { nextToken?: string; entryCount?: number }
@@ -166,6 +169,42 @@ export class EntryService {
     const at = await this.deps.store.rkEntries.positionAt(dataset.id, revision, filter, query.position);
     if ('count' in at) return { entryCount: at.count };
     return { nextToken: this.deps.pageTokens.issue<EntryPageState>('entries', { d: dataset.id, r: revision, a: at.afterId, f: filters }, startedAt) };
+  }
+
+  /**
+   * Trove (not AWS): entries by cl-error code, counted on the server (error-counts.ts) within a
+   * budget per call. `nextToken` goes on where the last call stopped, at the revision of the
+   * first, so the sums of a walk to its end are that revision's exact counts. Under the Trove
+   * API's rule for a dataset being deleted (readDataset), as every read of its entries.
+   */
+  errorCounts(caller: Caller, arn: string, nextToken: string | undefined): Promise<{
+    revision: number; codes: Map<string, number>; entries: number; nextToken?: string;
+  }> {
+    return readDataset(this.deps, caller, arn, async (dataset) => {
+      let revision = dataset.revision;
+      let afterId = 0;
+      let startedAt: number | undefined;
+      if (nextToken) {
+        const state = this.deps.pageTokens.read<ErrorCountState>('error-counts', nextToken);
+        // The Trove API's own words for a bad token (as its history listings), not ListDatasetEntries'.
+        if (!state || state.d !== dataset.id || typeof state.a !== 'number' || typeof state.r !== 'number') {
+          throw new ValidationException('The pagination token is invalid, expired, or belongs to another listing.');
+        }
+        ({ r: revision, a: afterId, t: startedAt } = state);
+      } else if (dataset.status === 'CREATE_IN_PROGRESS') {
+        throw new ResourceNotReadyException(`The dataset ${arn} is still being created.`);
+      }
+      const { limits } = this.deps;
+      const read = await countErrorCodes(
+        (after, limit) => this.deps.store.rkEntries.page(dataset.id, revision, { hasErrors: true }, after, limit),
+        afterId, { bytes: limits.errorCountBytesPerCall, ms: limits.errorCountMsPerCall },
+      );
+      return {
+        revision, codes: read.codes, entries: read.entries,
+        nextToken: read.afterId === undefined ? undefined
+          : this.deps.pageTokens.issue<ErrorCountState>('error-counts', { d: dataset.id, r: revision, a: read.afterId }, startedAt),
+      };
+    });
   }
 
   /** One page of the dataset's labels in name order, with their entry and bounding-box counts. */

@@ -27,6 +27,12 @@ export interface RekognitionLimits {
    * 1000:1, so a small upload or object could otherwise stand for terabytes of tar to read.
    */
   readonly maxImportUnzippedBytes: number;
+  /**
+   * Trove: what one GetDatasetErrorCounts call reads before it answers with a token to go on
+   * (error-counts.ts): bytes of stored lines and milliseconds, checked after each page.
+   */
+  readonly errorCountBytesPerCall: number;
+  readonly errorCountMsPerCall: number;
 }
 
 export const DEFAULT_REKOGNITION_LIMITS: RekognitionLimits = Object.freeze({
@@ -37,6 +43,9 @@ export const DEFAULT_REKOGNITION_LIMITS: RekognitionLimits = Object.freeze({
   maxManifestBytes: 1024 * 1024 * 1024,
   maxManifestLines: 250_000,
   maxImportUnzippedBytes: 4 * 1024 * 1024 * 1024,
+  // About 1 s of parsing on this machine's cores; a console or script follows the tokens.
+  errorCountBytesPerCall: 64 * 1024 * 1024,
+  errorCountMsPerCall: 1_000,
 });
 
 /** What the Rekognition domain needs from the outside, passed in once. */

@@ -13,6 +13,7 @@ import { restoreDatasetSnapshot } from './restore-dataset-snapshot.js';
 import { startDatasetImport } from './start-dataset-import.js';
 import { uploadDatasetImport } from './upload-dataset-import.js';
 import { getDatasetEntriesPageToken } from './get-dataset-entries-page-token.js';
+import { getDatasetErrorCounts } from './get-dataset-error-counts.js';
 import { listWritableBuckets } from './list-writable-buckets.js';
 import { updateDatasetEntriesIfUnchanged } from './update-dataset-entries-if-unchanged.js';
 import { uploadImage } from './upload-image.js';
@@ -35,6 +36,7 @@ export function troveOperations(services: TroveServices): ReadonlyMap<string, Op
     restoreDatasetSnapshot,
     createDatasetExport, createAgentCoreDatasetExport, startDatasetImport, uploadDatasetImport,
     getDatasetEntriesPageToken,
+    getDatasetErrorCounts,
     updateDatasetEntriesIfUnchanged,
     listWritableBuckets,
     uploadImage,

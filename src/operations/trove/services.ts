@@ -20,7 +20,7 @@ export interface TroveServices {
   readonly history: HistoryService;
   /** Rekognition dataset snapshots: create, list, delete, restore. */
   readonly snapshots: SnapshotService;
-  /** Rekognition entries: page tokens for a position of a listing (GetDatasetEntriesPageToken), conditional changes. */
+  /** Rekognition entries: page tokens for a position of a listing (GetDatasetEntriesPageToken), counts by error code (GetDatasetErrorCounts), conditional changes. */
   readonly rekognitionEntries: EntryService;
   /** Images written into the caller's buckets (UploadImage, ListWritableBuckets). */
   readonly imageUploads: ImageUploads;

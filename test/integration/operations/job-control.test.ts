@@ -211,6 +211,11 @@ describe.each(BACKENDS)('jobs: RetryJob and CancelJob (%s)', (backend) => {
     // zero counts are not counts, and bin/trove datasets report does not say it read no line.
     const [cancelled] = JSON.parse((await trove(owner, 'datasets', 'history', '--dataset-arn', arn, '--json')).stdout).revisions;
     expect(cancelled).toMatchObject({ status: 'FAILED', failure: { code: 'CANCELLED' }, counts: { linesReceived: 0 } });
+    // bin/trove datasets history's table does not show those zeros as lines received, dropped or with errors.
+    const [historyHeader, ...historyRows] = (await trove(owner, 'datasets', 'history', '--dataset-arn', arn)).stdout.split('\n');
+    const cancelledRow = historyRows.find((line) => line.startsWith(`${cancelled.revision} `))!;
+    const cell = (name: string) => cancelledRow.slice(historyHeader.indexOf(name)).split(/ {2,}/)[0];
+    expect([cell('LINES'), cell('DROPPED'), cell('ERRORS')]).toEqual(['not counted', '-', '-']);
     const { stdout: report } = await trove(owner, 'datasets', 'report', '--dataset-arn', arn, '--revision', String(cancelled.revision));
     expect(report.split('\n').slice(0, 2)).toEqual([
       `revision ${cancelled.revision} (UpdateDatasetEntries, FAILED CANCELLED): lines not counted (the change was given up or cancelled)`,

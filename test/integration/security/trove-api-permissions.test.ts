@@ -47,6 +47,7 @@ const CALLS: Record<TroveOperationName, (t: Target) => Call> = {
     query: { format: 'COCO', name: 'coco.json' }, bytes: { data: Buffer.from(COCO), contentType: 'application/json' },
   }],
   GetDatasetEntriesPageToken: (t) => ['POST', '/_trove/api/rekognition/entries-page-token', { body: { datasetArn: t.arn, position: 0, sourceRefContains: 'a.png' } }],
+  GetDatasetErrorCounts: (t) => ['GET', `${dataset(t.arn)}/error-counts`],
   UpdateDatasetEntriesIfUnchanged: (t) => ['POST', '/_trove/api/rekognition/update-entries-if-unchanged', {
     body: {
       datasetArn: t.arn, changes: { groundTruth: Buffer.from(classificationLine('s3://photos/a.png', 'dog')).toString('base64') },

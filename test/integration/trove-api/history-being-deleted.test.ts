@@ -111,6 +111,7 @@ describe.each(BACKENDS)('history reads of a dataset being deleted (%s)', (backen
         answers[`${name}, next page`] = await failure(read(tokens[name]));
       }
       answers.GetDatasetEntriesPageToken = await failure(tokenAt(arn, 1));
+      answers.GetDatasetErrorCounts = await failure(api.call('GET', `/_trove/api/rekognition/datasets/${encodeURIComponent(arn)}/error-counts`));
       answers.CreateDatasetExport = await failure(exportLink(api, arn, 'MANIFEST'));
       const expected = Object.fromEntries(Object.keys(answers).map((name) => [name, [404, 'ResourceNotFoundException']]));
       expect(answers).toEqual(expected);

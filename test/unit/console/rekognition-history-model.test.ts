@@ -56,6 +56,19 @@ describe('timelineRow: a revision as the history timeline shows it', () => {
       .toBe('200,000 lines dropped (100,000 past the report\'s limit not listed)');
     expect(timelineRow(revision({ counts: { ...ZERO, linesReceived: 3, entriesAdded: 3 } })).report).toBe('nothing dropped, no errors');
   });
+
+  it('does not show a given-up or cancelled change\'s zeros as counts: its lines were not counted', () => {
+    for (const code of ['CANCELLED', 'SERVICE_ERROR']) {
+      const row = timelineRow(revision({ status: 'FAILED', failure: { code, message: 'stopped' } }));
+      expect(row.figures.map((f) => [f.text, f.tone])).toEqual([['lines not counted', 'muted']]);
+      expect(row.figures[0].title).toMatch(/^The change was given up or cancelled/);
+      expect(row).toMatchObject({ linesCounted: false, readLines: true, hasReport: false });
+    }
+    // Any other failure read what its counts say.
+    const counted = timelineRow(revision({ status: 'FAILED', failure: { code: 'ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT', message: 'gone' } }));
+    expect(counted.linesCounted).toBe(true);
+    expect(counted.figures[0].text).toBe('0 lines received');
+  });
 });
 
 describe('revisions and snapshots by name', () => {

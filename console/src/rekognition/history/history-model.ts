@@ -5,6 +5,7 @@
 import type { PointWire, RevisionCountsWire, RevisionWire, SnapshotWire } from '../../../../src/api/trove/history-outputs.js';
 import { count as number, plural } from '../../lib/format.js';
 import { REVISION_NUMBER } from '../../../../src/domain/rekognition/history/snapshot-names.js';
+import { linesCounted } from '../../../../src/domain/rekognition/history/lines-counted.js';
 
 export type { BoxWire, ChangeWire, PointWire, ReportItemWire, RevisionWire, SnapshotWire } from '../../../../src/api/trove/history-outputs.js';
 
@@ -15,7 +16,15 @@ export interface CountFigure {
   readonly value: number;
   /** How to colour it: problems in the error colour, nothing to say muted. */
   readonly tone: 'plain' | 'bad' | 'muted';
+  /** Said on hover, when the text needs a reason. */
+  readonly title?: string;
 }
+
+/** What a given-up or cancelled change shows instead of its zeros, which are not counts (lines-counted.ts). */
+export const NOT_COUNTED: CountFigure = {
+  key: 'linesReceived', text: 'lines not counted', value: 0, tone: 'muted',
+  title: 'The change was given up or cancelled: its lines were not counted, and none of its entries were written.',
+};
 
 export interface TimelineRow {
   readonly revision: number;
@@ -33,6 +42,8 @@ export interface TimelineRow {
   readonly entryCount: number;
   /** It read lines (a manifest, an update): its ingest report says what became of them. */
   readonly readLines: boolean;
+  /** False for a given-up or cancelled change: its counts were not kept, so no figure is shown as one. */
+  readonly linesCounted: boolean;
   /** Its ingest report lists something (dropped lines, entries with errors). */
   readonly hasReport: boolean;
   /** What its report holds, in words. */
@@ -64,6 +75,7 @@ export function timelineRow(revision: RevisionWire): TimelineRow {
     figures: figures(revision),
     entryCount: revision.entryCount,
     readLines: readsLines(revision),
+    linesCounted: linesCounted(revision),
     hasReport: revision.report.items + revision.report.omitted > 0,
     report: reportSummary(revision.counts, revision.report.omitted),
     snapshots: revision.snapshots ?? [],
@@ -98,6 +110,8 @@ function readsLines(revision: RevisionWire): boolean {
 }
 
 function figures(revision: RevisionWire): CountFigure[] {
+  // Its zeros would read "0 lines received, 0 dropped" of a change that may have read them all.
+  if (!linesCounted(revision)) return [NOT_COUNTED];
   const c = revision.counts;
   const lines = readsLines(revision);
   const all: [keyof RevisionCountsWire, string, 'plain' | 'bad'][] = [

@@ -61,12 +61,12 @@ export function RevisionItem({ arn, row, current, previousReadable, picked, onPi
         </p>
         {row.failure && <p className="error-text small break">{row.failure.code}: {row.failure.message}</p>}
         <ul className="figures" aria-label={`What revision ${row.revision} did`}>
-          {row.figures.map((figure) => <li key={figure.key} className={`figure figure-${figure.tone}`} data-count={figure.key}>{figure.text}</li>)}
+          {row.figures.map((figure) => <li key={figure.key} className={`figure figure-${figure.tone}`} data-count={figure.key} title={figure.title}>{figure.text}</li>)}
           <li className="figure figure-total">{count(row.entryCount)} {row.entryCount === 1 ? 'entry' : 'entries'}{row.failed ? ' (unchanged)' : ''}</li>
         </ul>
         <div className="revision-actions">
           {row.hasReport && <ActionLink to={href('/rekognition/dataset/report', { arn, revision: row.revision })} refused={refusal(permissions.report)}>Ingest report: {row.report}</ActionLink>}
-          {!row.hasReport && row.readLines && <span className="small muted">Nothing dropped, no errors</span>}
+          {!row.hasReport && row.readLines && row.linesCounted && <span className="small muted">Nothing dropped, no errors</span>}
           {ownChange && <ActionLink to={href('/rekognition/dataset/diff', { arn, from: row.revision - 1, to: row.revision })} refused={ownChangeRefused}>What changed</ActionLink>}
           <button type="button" className="small" onClick={() => setNaming(!naming)} aria-expanded={naming}
             disabled={snapshotRefused !== undefined} title={snapshotRefused ?? `Name revision ${row.revision} to keep its entries readable`}>

@@ -18,11 +18,15 @@ export const historyCommand: DatasetsSubcommand = {
     }
     out(columns([
       ['REV', 'COMMITTED', 'OPERATION', 'STATUS', 'ACCESS KEY', 'LINES', 'DROPPED', 'ADDED', 'REPLACED', 'UNCHANGED', 'REMOVED', 'ERRORS', 'ENTRIES', 'SNAPSHOTS'],
-      ...revisions.map((r) => [
-        String(r.revision), time(r.committedAt), r.operation, status(r), r.accessKeyId ?? '-', String(r.counts.linesReceived),
-        String(r.counts.linesDropped), String(r.counts.entriesAdded), String(r.counts.entriesReplaced), String(r.counts.entriesUnchanged),
-        String(r.counts.entriesRemoved), String(r.counts.entriesWithErrors), String(r.entryCount), r.snapshots?.join(',') || '-',
-      ]),
+      ...revisions.map((r) => {
+        // A given-up or cancelled change kept no line counts: its zeros are not counts (lines-counted.ts).
+        const counted = linesCounted(r);
+        return [
+          String(r.revision), time(r.committedAt), r.operation, status(r), r.accessKeyId ?? '-', counted ? String(r.counts.linesReceived) : 'not counted',
+          counted ? String(r.counts.linesDropped) : '-', String(r.counts.entriesAdded), String(r.counts.entriesReplaced), String(r.counts.entriesUnchanged),
+          String(r.counts.entriesRemoved), counted ? String(r.counts.entriesWithErrors) : '-', String(r.entryCount), r.snapshots?.join(',') || '-',
+        ];
+      }),
     ]));
     return 0;
   },

@@ -185,7 +185,7 @@ export function drop(reason: DropReason, ...args: string[]): LineOutcome {
  * AWS: a label attribute is a top-level key K with a K-metadata sibling. Trove: K must be
  * non-empty, not source-ref, not itself end in -metadata, and not a service key (cl-…).
  */
-function findLabelAttributes(line: JsonObject): string[] {
+export function findLabelAttributes(line: JsonObject): string[] {
   const pairs: string[] = [];
   for (const key of Object.keys(line)) {
     if (
@@ -208,7 +208,7 @@ let lastMetadataKey = METADATA_SUFFIX;
  * `key` + `-metadata`. Most lines of a manifest name the same attribute: the string made for the
  * last key is kept, so looking it up in each line's object does not hash a new string every time.
  */
-function metadataKeyOf(key: string): string {
+export function metadataKeyOf(key: string): string {
   if (key !== lastKey) {
     lastKey = key;
     lastMetadataKey = key + METADATA_SUFFIX;
