@@ -1,4 +1,4 @@
-import type { AcDatasetRecord, AcDatasetStatus, AcStatusChange, DraftStatus, NewAcDataset } from '../agentcore-records.js';
+import type { AcDatasetRecord, AcDatasetStatus, AcStatusChange, DraftStatus, GcCursor, NewAcDataset } from '../agentcore-records.js';
 import { placeholders } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor } from './sql-driver.js';
 
@@ -149,6 +149,24 @@ export class AcDatasetsRepository {
    */
   async markCollected(id: number, revision: number): Promise<void> {
     await this.db.run('UPDATE ac_datasets SET collected_rev = ? WHERE id = ? AND collected_rev < ?', [revision, id, revision]);
+  }
+
+  /** Where garbage collection resumes in the dataset's superseded rows ((0, 0) before any). */
+  async gcCursor(id: number): Promise<GcCursor> {
+    const row = await this.db.get<{ gc_rev: number; gc_id: number }>('SELECT gc_rev, gc_id FROM ac_datasets WHERE id = ?', [id]);
+    return { rev: Number(row?.gc_rev ?? 0), id: Number(row?.gc_id ?? 0) };
+  }
+
+  async setGcCursor(id: number, cursor: GcCursor): Promise<void> {
+    await this.db.run('UPDATE ac_datasets SET gc_rev = ?, gc_id = ? WHERE id = ?', [cursor.rev, cursor.id, id]);
+  }
+
+  /**
+   * A version that froze `revision` is going: rows only it kept (superseded after `revision`)
+   * become collectable, so collection must examine them again. Moves the cursor back, never forward.
+   */
+  async rewindGcCursor(id: number, revision: number): Promise<void> {
+    await this.db.run('UPDATE ac_datasets SET gc_rev = ?, gc_id = 0 WHERE id = ? AND gc_rev > ?', [revision, id, revision]);
   }
 
   async delete(id: number): Promise<void> {
