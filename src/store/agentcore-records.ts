@@ -39,6 +39,12 @@ export interface AcDatasetRecord {
   updatedAt: number;
 }
 
+/**
+ * Garbage collection's position in a dataset's superseded example rows, (deleted_rev, id) order:
+ * rows at or before it were examined and are gone or kept by a published version.
+ */
+export interface GcCursor { rev: number; id: number }
+
 /** What creating a dataset stores; the counters and revision start at zero. */
 export type NewAcDataset = Pick<AcDatasetRecord,
   'account' | 'region' | 'datasetId' | 'name' | 'arn' | 'schemaType' | 'description' | 'kmsKeyArn' | 'tags' | 'status' | 'draftStatus' | 'createdAt'>;

@@ -8,7 +8,9 @@
  * `retryable`, so a failed job of them keeps its body (test/unit/jobs/retryable-kinds.test.ts).
  * `agentcore.write-examples`: an s3Source import (CreateDataset, AddDatasetExamples), read again
  * from its file; AgentCore's inline batches are another kind (publish-staged-examples), whose
- * rows go when they fail.
+ * rows go when they fail, and a job at all (in ListJobs, the trove_jobs metrics, CancelJob) only
+ * while the node's runner is paused or on a `--job-concurrency 0` node: otherwise the accepting
+ * request publishes them itself.
  */
 export const RETRYABLE_JOB_KINDS = ['rekognition.update-entries', 'rekognition.create-dataset', 'agentcore.write-examples'] as const;
 export type RetryableJobKind = (typeof RETRYABLE_JOB_KINDS)[number];

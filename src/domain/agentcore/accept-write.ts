@@ -2,9 +2,20 @@ import type { AcDatasetRecord } from '../../store/agentcore-records.js';
 import type { Repositories } from '../../store/store.js';
 import type { TokenedRequest } from '../idempotency.js';
 import type { AgentCoreDeps } from './agentcore-deps.js';
+import { RowLockBusyError } from '../../store/sql/sql-driver.js';
 import { notFound } from './dataset-service.js';
 import type { Guard } from './status.js';
 import { conflictFor, inProgress } from './status.js';
+
+/**
+ * How long a write waits for its dataset's row while another write of the dataset holds it
+ * (PostgreSQL; its accepting transaction may be publishing a whole inline batch). Past it the
+ * write answers ConflictException (DATASET_NOT_READY), as it would a moment later when the
+ * holder committed UPDATING, instead of holding a pool connection for as long as the queue of
+ * writers to one dataset lasts. A few seconds: longer than a usual inline publish, so twins and
+ * close successors still meet in order, short enough that N writers cannot starve the pool.
+ */
+export const DATASET_ROW_WAIT_MS = 5_000;
 
 /** What an accepting transaction answers, and whether it left a job for a runner. */
 export interface Acceptance<T> {
@@ -31,7 +42,7 @@ export async function acceptWrite<T>(
   const { answer, queued } = await store.transaction(async (tx): Promise<Acceptance<T>> => {
     const raced = await idempotency.earlier<T>(tx, token);
     if (raced) return { answer: raced, queued: false };
-    if (!(await tx.acDatasets.transition(dataset.id, guard.allowed, inProgress('UPDATING', now)))) {
+    if (!(await tx.acDatasets.transition(dataset.id, guard.allowed, inProgress('UPDATING', now), DATASET_ROW_WAIT_MS))) {
       const current = await tx.acDatasets.findById(dataset.id);
       if (!current) throw notFound(dataset.datasetId);
       throw conflictFor(current, current.status, guard);
@@ -47,6 +58,8 @@ export async function acceptWrite<T>(
     return accepted;
   }).catch((error: unknown) => {
     if (error instanceof TwinCommitted) return { answer: error.answer as T, queued: false };
+    // Another write of the dataset held its row past the wait: it is busy (UPDATING, uncommitted).
+    if (error instanceof RowLockBusyError) throw conflictFor(dataset, 'UPDATING', guard);
     throw error;
   });
   if (queued) deps.jobsEnqueued();

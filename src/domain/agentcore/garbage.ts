@@ -1,6 +1,11 @@
 import type { Repositories } from '../../store/store.js';
 
-/** Superseded example rows removed per write job at most: bounded work, the rest goes next time. */
+/**
+ * Superseded example rows EXAMINED per collection at most (so removed at most too): bounded work
+ * inside the accepting transaction, the rest goes next time. Examined, not removed: rows a
+ * published version keeps are never removed, and a bound on removals alone re-read all of them on
+ * every write (seconds at 10k examples x 100 versions). The dataset's cursor passes them once.
+ */
 const PER_RUN = 5000;
 
 /**
@@ -14,8 +19,13 @@ const PER_RUN = 5000;
 export async function collectGarbage(tx: Repositories, datasetId: number, now: number, retainMs: number): Promise<number> {
   const horizon = await tx.revisions.newestCommittedBefore('agentcore', datasetId, now - retainMs);
   if (horizon === 0) return 0;
-  const { removed, supersededUpTo } = await tx.acExamples.purgeUnreachable(datasetId, horizon, PER_RUN);
+  const cursor = await tx.acDatasets.gcCursor(datasetId);
+  const { removed, supersededUpTo, examinedUpTo } = await tx.acExamples.purgeUnreachable(datasetId, horizon, cursor, PER_RUN);
   if (removed > 0) await tx.acDatasets.markCollected(datasetId, supersededUpTo);
+  // Rows superseded later than the horizon are past any cursor (deleted_rev only ever takes the
+  // new revision), and a row a version kept stays kept until that version goes (deleteVersionJob
+  // rewinds the cursor): what lies at or before the cursor needs no second look.
+  if (examinedUpTo) await tx.acDatasets.setGcCursor(datasetId, examinedUpTo);
   // Older commit times are no longer needed to find a horizon: keep the horizon's and newer.
   await tx.revisions.forget('agentcore', datasetId, horizon - 1);
   return removed;

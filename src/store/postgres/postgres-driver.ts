@@ -23,6 +23,7 @@ export interface PostgresDriverConfig {
 const dialect: SqlDialect = {
   name: 'postgres', skipLocked: 'FOR UPDATE SKIP LOCKED', forUpdate: 'FOR UPDATE', forKeyShare: 'FOR KEY SHARE', substringIndex: 'pg_trgm', notIndexed: '', noStatementRollback: '',
   indexedBy: () => '', readsRowsToFilter: true, remote: true, trigramStatistics: readTrigramStatistics, keyLock: KEY_LOCK,
+  lockWait: { limit: (ms) => `SET LOCAL lock_timeout = ${Math.max(1, Math.trunc(ms))}`, unlimit: 'SET LOCAL lock_timeout TO DEFAULT' },
 };
 
 /**

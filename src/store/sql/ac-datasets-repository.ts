@@ -1,5 +1,5 @@
-import type { AcDatasetRecord, AcDatasetStatus, AcStatusChange, DraftStatus, NewAcDataset } from '../agentcore-records.js';
-import { placeholders } from './sql-driver.js';
+import type { AcDatasetRecord, AcDatasetStatus, AcStatusChange, DraftStatus, GcCursor, NewAcDataset } from '../agentcore-records.js';
+import { isLockNotAvailable, placeholders, RowLockBusyError } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor } from './sql-driver.js';
 
 interface DatasetRow {
@@ -86,13 +86,24 @@ export class AcDatasetsRepository {
   /**
    * Moves the dataset to `change` only if its status is one of `expected`: the guard that keeps
    * two writes of one dataset from ever running at once. False when it was in another status.
+   * With `maxLockWaitMs` (PostgreSQL; SQLite never waits on a row), a row another transaction
+   * holds longer than that fails it with RowLockBusyError instead of waiting on.
    */
-  async transition(id: number, expected: readonly AcDatasetStatus[], change: AcStatusChange): Promise<boolean> {
-    const changed = await this.db.run(
-      `UPDATE ac_datasets SET status = ?, failure_reason = ?, updated_at = ?, draft_status = COALESCE(?, draft_status)
-       WHERE id = ? AND status IN (${placeholders(expected.length)})`,
-      [change.status, change.failureReason, change.updatedAt, change.draftStatus ?? null, id, ...expected],
-    );
+  async transition(id: number, expected: readonly AcDatasetStatus[], change: AcStatusChange, maxLockWaitMs?: number): Promise<boolean> {
+    const bounded = maxLockWaitMs !== undefined ? this.dialect.lockWait : undefined;
+    if (bounded) await this.db.run(bounded.limit(maxLockWaitMs!));
+    let changed: number;
+    try {
+      changed = await this.db.run(
+        `UPDATE ac_datasets SET status = ?, failure_reason = ?, updated_at = ?, draft_status = COALESCE(?, draft_status)
+         WHERE id = ? AND status IN (${placeholders(expected.length)})`,
+        [change.status, change.failureReason, change.updatedAt, change.draftStatus ?? null, id, ...expected],
+      );
+    } catch (error) {
+      throw bounded && isLockNotAvailable(error) ? new RowLockBusyError(error) : error;
+    }
+    // Only this wait is bounded: the rest of the transaction (quota key locks) waits as before.
+    if (bounded) await this.db.run(bounded.unlimit);
     return changed === 1;
   }
 
@@ -149,6 +160,24 @@ export class AcDatasetsRepository {
    */
   async markCollected(id: number, revision: number): Promise<void> {
     await this.db.run('UPDATE ac_datasets SET collected_rev = ? WHERE id = ? AND collected_rev < ?', [revision, id, revision]);
+  }
+
+  /** Where garbage collection resumes in the dataset's superseded rows ((0, 0) before any). */
+  async gcCursor(id: number): Promise<GcCursor> {
+    const row = await this.db.get<{ gc_rev: number; gc_id: number }>('SELECT gc_rev, gc_id FROM ac_datasets WHERE id = ?', [id]);
+    return { rev: Number(row?.gc_rev ?? 0), id: Number(row?.gc_id ?? 0) };
+  }
+
+  async setGcCursor(id: number, cursor: GcCursor): Promise<void> {
+    await this.db.run('UPDATE ac_datasets SET gc_rev = ?, gc_id = ? WHERE id = ?', [cursor.rev, cursor.id, id]);
+  }
+
+  /**
+   * A version that froze `revision` is going: rows only it kept (superseded after `revision`)
+   * become collectable, so collection must examine them again. Moves the cursor back, never forward.
+   */
+  async rewindGcCursor(id: number, revision: number): Promise<void> {
+    await this.db.run('UPDATE ac_datasets SET gc_rev = ?, gc_id = 0 WHERE id = ? AND gc_rev > ?', [revision, id, revision]);
   }
 
   async delete(id: number): Promise<void> {

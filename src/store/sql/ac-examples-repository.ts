@@ -1,4 +1,4 @@
-import type { ExampleRow, LiveExample } from '../agentcore-records.js';
+import type { ExampleRow, GcCursor, LiveExample } from '../agentcore-records.js';
 import { readBytePage } from './byte-pages.js';
 import { placeholders } from './sql-driver.js';
 import type { SqlDialect, SqlExecutor } from './sql-driver.js';
@@ -124,23 +124,34 @@ export class AcExamplesRepository {
   }
 
   /**
-   * Garbage collection: deletes up to `limit` row versions superseded at or before `horizon`
-   * that no published version can see (no version revision in [created_rev, deleted_rev)).
+   * Garbage collection: examines up to `limit` row versions superseded at or before `horizon`,
+   * in (deleted_rev, id) order after the cursor `after`, and deletes those no published version
+   * can see (no version revision in [created_rev, deleted_rev)). Bounded in rows EXAMINED, not
+   * only deleted: rows a version keeps are passed over once, not on every write.
    * `horizon` must be a revision no live page token or download link is pinned below. Returns how
-   * many went, and the newest revision at which one of them had been superseded (0: none went):
-   * a reader of the DRAFT pinned below that revision may miss them (AcDatasetsRepository.markCollected).
+   * many went, the newest revision at which one of them had been superseded (0: none went; a
+   * reader of the DRAFT pinned below it may miss them, AcDatasetsRepository.markCollected), and
+   * the last row examined (undefined: none; the cursor stays).
    */
-  async purgeUnreachable(datasetId: number, horizon: number, limit: number): Promise<{ removed: number; supersededUpTo: number }> {
-    const rows = await this.db.all<{ id: number; deleted_rev: number }>(
-      `SELECT e.id, e.deleted_rev FROM ac_examples e
-       WHERE e.dataset_id = ? AND e.deleted_rev IS NOT NULL AND e.deleted_rev <= ?
-         AND NOT EXISTS (SELECT 1 FROM ac_versions v
-                         WHERE v.dataset_id = e.dataset_id AND v.revision >= e.created_rev AND v.revision < e.deleted_rev)
-       LIMIT ?`,
-      [datasetId, horizon, limit],
+  async purgeUnreachable(datasetId: number, horizon: number, after: GcCursor, limit: number): Promise<{ removed: number; supersededUpTo: number; examinedUpTo?: GcCursor }> {
+    const rows = await this.db.all<{ id: number; deleted_rev: number; kept: number }>(
+      `SELECT e.id, e.deleted_rev,
+         CASE WHEN EXISTS (SELECT 1 FROM ac_versions v
+                           WHERE v.dataset_id = e.dataset_id AND v.revision >= e.created_rev AND v.revision < e.deleted_rev)
+         THEN 1 ELSE 0 END AS kept
+       FROM ac_examples e
+       WHERE e.dataset_id = ? AND e.deleted_rev IS NOT NULL AND (e.deleted_rev, e.id) > (?, ?) AND e.deleted_rev <= ?
+       ORDER BY e.deleted_rev, e.id LIMIT ?`,
+      [datasetId, after.rev, after.id, horizon, limit],
     );
-    await this.#delete(rows.map((row) => Number(row.id)));
-    return { removed: rows.length, supersededUpTo: rows.reduce((newest, row) => Math.max(newest, Number(row.deleted_rev)), 0) };
+    const gone = rows.filter((row) => Number(row.kept) === 0);
+    await this.#delete(gone.map((row) => Number(row.id)));
+    const last = rows.at(-1);
+    return {
+      removed: gone.length,
+      supersededUpTo: gone.reduce((newest, row) => Math.max(newest, Number(row.deleted_rev)), 0),
+      examinedUpTo: last && { rev: Number(last.deleted_rev), id: Number(last.id) },
+    };
   }
 
   /** Deletes up to `limit` rows of a dataset being deleted; returns how many. */

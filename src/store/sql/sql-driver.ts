@@ -38,6 +38,21 @@ export interface SqlExecutor {
   insertMany(table: string, columns: readonly string[], rows: readonly SqlParams[]): Promise<number[]>;
 }
 
+/**
+ * A statement gave up waiting for a row lock (SqlDialect.lockWait): another transaction holds the
+ * row. The transaction is spoiled (PostgreSQL aborts it): let it roll back and answer "busy".
+ */
+export class RowLockBusyError extends Error {
+  constructor(cause: unknown) {
+    super('a row lock was not granted in time', { cause });
+  }
+}
+
+/** SQLSTATE 55P03 lock_not_available: lock_timeout passed (or NOWAIT). */
+export function isLockNotAvailable(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === '55P03';
+}
+
 /** Engine differences, named as capabilities rather than `if (sqlite)` branches. */
 export interface SqlDialect {
   readonly name: 'sqlite' | 'postgres';
@@ -86,6 +101,12 @@ export interface SqlDialect {
    * run: its one writer runs transactions one after the other already (BEGIN IMMEDIATE).
    */
   readonly keyLock: string;
+  /**
+   * Statements that bound, then unbound, how long the transaction's next statements wait for a
+   * row lock (`SET LOCAL lock_timeout`, PostgreSQL: a wait past it fails with SQLSTATE 55P03,
+   * RowLockBusyError); undefined on SQLite, whose one writer never waits on a row.
+   */
+  readonly lockWait?: { readonly limit: (ms: number) => string; readonly unlimit: string };
   /**
    * True when a walk along an index reads each row before testing the WHERE terms an index-only
    * scan could test (PostgreSQL's index scans; SQLite tests the index entry and seeks the row only

@@ -44,6 +44,9 @@ export function deleteVersionJob(options: { garbageAfterMs: number }): JobDefini
     async run({ dataset: id, version }, ctx) {
       await ctx.finish(async (tx) => {
         if (!(await tx.acDatasets.findById(id))) return;
+        const gone = await tx.acVersions.find(id, version);
+        // Rows it kept were passed over by garbage collection: have it examine them again.
+        if (gone) await tx.acDatasets.rewindGcCursor(id, gone.revision);
         await tx.acVersions.delete(id, version);
         await tx.acDatasets.setStatus(id, active(ctx.clock.now()));
         // Rows only this version could see may be collectable right away.
