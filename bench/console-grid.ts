@@ -18,7 +18,7 @@ import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium } from '../test/harness/browser.js';
 import { picture } from '../test/harness/pictures.js';
 import { classificationLine, detectionLine, unlabeledLine } from './lib/fixtures.js';
-import { median, ms, rekognition, spawnTrove, waitSettled } from './lib/trove-process.js';
+import { loadLines, median, ms, rekognition, spawnTrove, waitSettled } from './lib/trove-process.js';
 
 const { values } = parseArgs({ options: {
   entries: { type: 'string', default: '250000' }, baseline: { type: 'string', default: '10000' }, frames: { type: 'string', default: '600' },
@@ -50,21 +50,6 @@ function placeImages(bucketDir: string, count: number): void {
     const file = join(bucketDir, '..', ref);
     if (i < 100) mkdirSync(join(file, '..'), { recursive: true });
     linkSync(original, file);
-  }
-}
-
-async function load(url: string, datasetArn: string, count: number): Promise<void> {
-  for (let start = 0; start < count;) {
-    const batch: string[] = [];
-    let bytes = 0;
-    for (; start < count && bytes < 5_000_000; start++) {
-      const text = line(start);
-      batch.push(text);
-      bytes += text.length + 1;
-    }
-    await rekognition(url, 'UpdateDatasetEntries', { DatasetArn: datasetArn, Changes: { GroundTruth: Buffer.from(batch.join('\n')).toString('base64') } });
-    const d = await waitSettled(url, datasetArn);
-    if (d.Status !== 'UPDATE_COMPLETE') throw new Error(JSON.stringify(d));
   }
 }
 
@@ -200,7 +185,7 @@ async function main(): Promise<void> {
       const { ProjectArn } = await call<{ ProjectArn: string }>('CreateProject', { ProjectName: name });
       const { DatasetArn } = await call<{ DatasetArn: string }>('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
       await waitSettled(trove.url, DatasetArn);
-      await load(trove.url, DatasetArn, count);
+      await loadLines(trove.url, DatasetArn, count, line);
       datasets.push(DatasetArn);
     }
     console.log(`\nloaded ${BASELINE} + ${ENTRIES} entries and their images in ${ms(performance.now() - loadStart)}`);

@@ -15,7 +15,7 @@ import type { EntryFilter } from '../src/store/records.js';
 import { RkEntriesRepository } from '../src/store/sql/rk-entries-repository.js';
 import { classificationLine, detectionLine, unlabeledLine } from './lib/fixtures.js';
 import { benchPostgres, nodeCounts, spawnNodes } from './lib/postgres.js';
-import { median, ms, rekognition, timed, waitSettled } from './lib/trove-process.js';
+import { loadLines, median, ms, rekognition, timed, waitSettled } from './lib/trove-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -56,17 +56,7 @@ async function load(url: string): Promise<string> {
   const { ProjectArn } = await rekognition<{ ProjectArn: string }>(url, 'CreateProject', { ProjectName: 'listing' });
   const { DatasetArn } = await rekognition<{ DatasetArn: string }>(url, 'CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
   await waitSettled(url, DatasetArn);
-  for (let start = 0; start < ENTRIES;) {
-    const batch: string[] = [];
-    for (let bytes = 0; start < ENTRIES && bytes < 5_000_000; start++) {
-      const text = line(start);
-      batch.push(text);
-      bytes += text.length + 1;
-    }
-    await rekognition(url, 'UpdateDatasetEntries', { DatasetArn, Changes: { GroundTruth: Buffer.from(batch.join('\n')).toString('base64') } });
-    const d = await waitSettled(url, DatasetArn);
-    if (d.Status !== 'UPDATE_COMPLETE') throw new Error(JSON.stringify(d));
-  }
+  await loadLines(url, DatasetArn, ENTRIES, line);
   return DatasetArn;
 }
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ms, rekognition, spawnTrove, timed, troveApi, waitSettled } from './lib/trove-process.js';
+import { loadLines, ms, rekognition, spawnTrove, timed, troveApi, waitSettled } from './lib/trove-process.js';
 
 const { values } = parseArgs({ options: { entries: { type: 'string', default: '250000' } } });
 const ENTRIES = Number(values.entries);
@@ -40,18 +40,7 @@ async function main(): Promise<void> {
     const { ProjectArn } = await call<{ ProjectArn: string }>('CreateProject', { ProjectName: 'errors' });
     const { DatasetArn } = await call<{ DatasetArn: string }>('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
     await waitSettled(trove.url, DatasetArn);
-    for (let start = 0; start < ENTRIES;) {
-      const batch: string[] = [];
-      let bytes = 0;
-      for (; start < ENTRIES && bytes < 5_000_000; start++) {
-        const text = line(start);
-        batch.push(text);
-        bytes += text.length + 1;
-      }
-      await call('UpdateDatasetEntries', { DatasetArn, Changes: { GroundTruth: Buffer.from(batch.join('\n')).toString('base64') } });
-      const d = await waitSettled(trove.url, DatasetArn);
-      if (d.Status !== 'UPDATE_COMPLETE') throw new Error(JSON.stringify(d));
-    }
+    await loadLines(trove.url, DatasetArn, ENTRIES, line);
     const described = await waitSettled(trove.url, DatasetArn);
     console.log(`loaded: ${JSON.stringify(described.DatasetStats)}`);
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { classificationLine, detectionLine, unlabeledLine } from './lib/fixtures.js';
-import { median, ms, rekognition, spawnTrove, timed, troveApi, waitSettled } from './lib/trove-process.js';
+import { loadLines, median, ms, rekognition, spawnTrove, timed, troveApi, waitSettled } from './lib/trove-process.js';
 
 const { values } = parseArgs({ options: { entries: { type: 'string', default: '250000' }, samples: { type: 'string', default: '30' } } });
 const ENTRIES = Number(values.entries);
@@ -40,18 +40,7 @@ async function main(): Promise<void> {
     await waitSettled(trove.url, small);
     await call('UpdateDatasetEntries', { DatasetArn: small, Changes: { GroundTruth: Buffer.from(Array.from({ length: 100 }, (_, i) => line(i)).join('\n')).toString('base64') } });
     const loadStart = performance.now();
-    for (let start = 0; start < ENTRIES;) {
-      const batch: string[] = [];
-      let bytes = 0;
-      for (; start < ENTRIES && bytes < 5_000_000; start++) {
-        const text = line(start);
-        batch.push(text);
-        bytes += text.length + 1;
-      }
-      await call('UpdateDatasetEntries', { DatasetArn, Changes: { GroundTruth: Buffer.from(batch.join('\n')).toString('base64') } });
-      const d = await waitSettled(trove.url, DatasetArn);
-      if (d.Status !== 'UPDATE_COMPLETE') throw new Error(JSON.stringify(d));
-    }
+    await loadLines(trove.url, DatasetArn, ENTRIES, line);
     const described = await waitSettled(trove.url, DatasetArn);
     console.log(`loaded ${described.DatasetStats.TotalEntries} entries in ${ms(performance.now() - loadStart)}; stats ${JSON.stringify(described.DatasetStats)}`);
 

@@ -28,6 +28,24 @@ export async function troveApi<T = Record<string, unknown>>(url: string, method:
   return answer;
 }
 
+/**
+ * Writes `count` manifest lines (`line(i)`) into a dataset as UpdateDatasetEntries changes of
+ * about 5 MB each, waiting for each to reach UPDATE_COMPLETE (the benches' large datasets).
+ */
+export async function loadLines(url: string, datasetArn: string, count: number, line: (i: number) => string): Promise<void> {
+  for (let start = 0; start < count;) {
+    const batch: string[] = [];
+    for (let bytes = 0; start < count && bytes < 5_000_000; start++) {
+      const text = line(start);
+      batch.push(text);
+      bytes += text.length + 1;
+    }
+    await rekognition(url, 'UpdateDatasetEntries', { DatasetArn: datasetArn, Changes: { GroundTruth: Buffer.from(batch.join('\n')).toString('base64') } });
+    const settled = await waitSettled(url, datasetArn);
+    if (settled.Status !== 'UPDATE_COMPLETE') throw new Error(JSON.stringify(settled));
+  }
+}
+
 export async function waitSettled(url: string, datasetArn: string): Promise<Record<string, any>> {
   for (;;) {
     const { DatasetDescription } = await rekognition<{ DatasetDescription: Record<string, any> }>(url, 'DescribeDataset', { DatasetArn: datasetArn });
