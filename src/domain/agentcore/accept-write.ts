@@ -42,16 +42,18 @@ export async function acceptWrite<T>(
   const { answer, queued } = await store.transaction(async (tx): Promise<Acceptance<T>> => {
     const raced = await idempotency.earlier<T>(tx, token);
     if (raced) return { answer: raced, queued: false };
-    if (!(await tx.acDatasets.transition(dataset.id, guard.allowed, inProgress('UPDATING', now), DATASET_ROW_WAIT_MS))) {
+    const moved = await tx.acDatasets.transition(dataset.id, guard.allowed, inProgress('UPDATING', now), DATASET_ROW_WAIT_MS);
+    // PostgreSQL (READ COMMITTED): the transition may have waited for a twin with this token
+    // that committed meanwhile, leaving the dataset ACTIVE (it published: ours passed) or
+    // UPDATING (it queued a job: ours did not). Either way its answer is replayed (a throw rolls
+    // back our UPDATING), as AWS ignores a repeated token.
+    const twin = await idempotency.earlier<T>(tx, token);
+    if (twin) throw new TwinCommitted(twin);
+    if (!moved) {
       const current = await tx.acDatasets.findById(dataset.id);
       if (!current) throw notFound(dataset.datasetId);
       throw conflictFor(current, current.status, guard);
     }
-    // PostgreSQL (READ COMMITTED): the transition may have waited for a twin with this token
-    // that committed meanwhile (it published and left the dataset ACTIVE, so ours passed): its
-    // answer is replayed, and our UPDATING rolled back by the throw.
-    const twin = await idempotency.earlier<T>(tx, token);
-    if (twin) throw new TwinCommitted(twin);
     const current = (await tx.acDatasets.findById(dataset.id))!;
     const accepted = await accept(tx, current, now);
     await idempotency.remember(tx, token, 202, accepted.answer);

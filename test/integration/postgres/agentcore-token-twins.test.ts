@@ -1,7 +1,7 @@
 import { CreateDatasetCommand, DeleteDatasetExamplesCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { allExamples, inline, predefinedBatch, settled } from '../../harness/agentcore.js';
 import { POSTGRES_SELECTED } from '../../harness/backends.js';
 import { eventually, startServer } from '../../harness/server.js';
@@ -24,17 +24,23 @@ describe.runIf(POSTGRES_SELECTED)('an AgentCore write and its twin with the same
   });
   afterAll(async () => server?.close());
 
-  it('both answer the first one\'s response, and the examples are deleted once', async () => {
-    const { datasetId } = await client.send(new CreateDatasetCommand({ datasetName: 'twin', schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1', source: inline(predefinedBatch(3)) }));
+  afterEach(() => server.trove.runner.resume());
+
+  // Published by its accepting transaction, the first leaves the dataset ACTIVE (the second's
+  // status UPDATE passes); queued for a runner (paused here, as on a --job-concurrency 0 node or
+  // for an s3Source batch), it leaves it UPDATING (the second's UPDATE matches nothing).
+  it.each(['published by the request', 'queued for a runner'])('both answer the first one\'s response, and the examples are deleted once (%s)', async (how) => {
+    const { datasetId } = await client.send(new CreateDatasetCommand({ datasetName: `twin_${how.length}`, schemaType: 'AGENTCORE_EVALUATION_PREDEFINED_V1', source: inline(predefinedBatch(3)) }));
     await settled(client, datasetId!);
     const [first] = await allExamples(client, datasetId!);
+    if (how === 'queued for a runner') server.trove.runner.pause();
     // The dataset row held, as a concurrent write on another node holds it, until both twins wait on it.
     const holder = new pg.Client({ connectionString: server.databaseUrl });
     await holder.connect();
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT id FROM ac_datasets WHERE dataset_id = $1 FOR UPDATE', [datasetId]);
-      const request = { datasetId, exampleIds: [first.exampleId], clientToken: 'twin-token-000000000000000000000000000' };
+      const request = { datasetId, exampleIds: [first.exampleId], clientToken: `twin-token-${how.length}-000000000000000000000000000` };
       const twins = [0, 1].map(() => client.send(new DeleteDatasetExamplesCommand(request))
         .then((answer) => ({ deleted: answer.deletedCount }), (error: Error) => ({ error: `${error.name}: ${error.message}` })));
       await eventually(async () => {
@@ -48,6 +54,8 @@ describe.runIf(POSTGRES_SELECTED)('an AgentCore write and its twin with the same
     } finally {
       await holder.end();
     }
+    server.trove.runner.resume();
+    await settled(client, datasetId!);
     expect((await allExamples(client, datasetId!)).length).toBe(2);
   });
 });
