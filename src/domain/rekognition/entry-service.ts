@@ -187,7 +187,9 @@ export class EntryService {
       if (nextToken) {
         const state = this.deps.pageTokens.read<ErrorCountState>('error-counts', nextToken);
         // The Trove API's own words for a bad token (as its history listings), not ListDatasetEntries'.
-        if (!state || state.d !== dataset.id || typeof state.a !== 'number' || typeof state.r !== 'number') {
+        // r <= the dataset's revision: SQLite may reuse a deleted dataset's id, and a token of the
+        // old one must not read the new one at a revision it has not committed.
+        if (!state || state.d !== dataset.id || typeof state.a !== 'number' || typeof state.r !== 'number' || state.r > dataset.revision) {
           throw new ValidationException('The pagination token is invalid, expired, or belongs to another listing.');
         }
         ({ r: revision, a: afterId, t: startedAt } = state);

@@ -9,6 +9,7 @@
 import { LINE_ERRORS } from './manifest/error-codes.js';
 import { ERRORS_KEY, isObject } from './manifest/line-check.js';
 import { findLabelAttributes, metadataKeyOf } from './manifest/validate-line.js';
+import { setImmediate as yieldTurn } from 'node:timers/promises';
 
 /** How much one call may read before it answers with a token to go on. */
 export interface ErrorCountBudget {
@@ -94,5 +95,8 @@ export async function countErrorCodes(
     after = rows[rows.length - 1].id;
     // Checked after a whole page, so every call makes progress however small the budget.
     if (bytes >= budget.bytes || now() - started >= budget.ms) return { codes, entries, afterId: after };
+    // SQLite answers synchronously: without a turn of the event loop between pages, one walk
+    // would hold every other request (health checks included) for its whole budget.
+    await yieldTurn();
   }
 }

@@ -43,9 +43,10 @@ export const DEFAULT_REKOGNITION_LIMITS: RekognitionLimits = Object.freeze({
   maxManifestBytes: 1024 * 1024 * 1024,
   maxManifestLines: 250_000,
   maxImportUnzippedBytes: 4 * 1024 * 1024 * 1024,
-  // About 1 s of parsing on this machine's cores; a console or script follows the tokens.
-  errorCountBytesPerCall: 64 * 1024 * 1024,
-  errorCountMsPerCall: 1_000,
+  // A short walk a call (the event loop is yielded between pages, but a walk is CPU the node's
+  // other callers share); a console or script follows the tokens.
+  errorCountBytesPerCall: 8 * 1024 * 1024,
+  errorCountMsPerCall: 200,
 });
 
 /** What the Rekognition domain needs from the outside, passed in once. */
