@@ -38,7 +38,7 @@ export async function loadLines(url: string, datasetArn: string, count: number, 
     for (let bytes = 0; start < count && bytes < 5_000_000; start++) {
       const text = line(start);
       batch.push(text);
-      bytes += text.length + 1;
+      bytes += Buffer.byteLength(text) + 1;
     }
     await rekognition(url, 'UpdateDatasetEntries', { DatasetArn: datasetArn, Changes: { GroundTruth: Buffer.from(batch.join('\n')).toString('base64') } });
     const settled = await waitSettled(url, datasetArn);
