@@ -14,7 +14,7 @@ import { EntriesCollected } from '../../../src/domain/rekognition/history/revisi
 import { systemClock } from '../../../src/lib/clock.js';
 import { SignedTokenCodec } from '../../../src/lib/signed-token.js';
 import { downloadRoutes } from '../../../src/server/routes/download-routes.js';
-import { StoreUnavailableError } from '../../../src/store/store-unavailable-error.js';
+import { STORE_UNAVAILABLE, StoreUnavailableError } from '../../../src/store/store-unavailable-error.js';
 
 /**
  * A body whose pieces come from `pieces` (an Error is thrown at its turn; a Promise is awaited
@@ -209,8 +209,10 @@ describe('export links: what opening the revision fails with', () => {
     await app.register(downloadRoutes, { prefix: '/_trove', open: (t) => service.open(t) });
     try {
       const response = await app.inject({ method: 'GET', url: `/_trove/downloads/${token}/file.manifest` });
+      // The database-unavailable 500 every route answers (serverFault), never the failure's text.
       expect(response.statusCode).toBe(500);
-      expect(response.json()).toEqual({ code: 'InternalError', message: 'We encountered an internal error. Please try again.' });
+      expect(response.json()).toEqual({ code: 'InternalError', message: STORE_UNAVAILABLE });
+      expect(response.body).not.toContain('10.0.0.7');
     } finally {
       await app.close();
     }
