@@ -137,13 +137,7 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console: Age
   // Last: once a credential exists, the local pair no longer signs in on this server.
   it('a key without the batch\'s own action sees Cancel disabled, saying why', async () => {
     const key = await c.server.createCredential({ account: ACCOUNT, allowActions: ['trove:*', 'bedrock-agentcore:Get*', 'bedrock-agentcore:List*'] });
-    const page = await c.browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`${c.server.url}/_trove/console/`);
-    await page.fill('input[name=accessKeyId]', key.accessKeyId);
-    await page.fill('input[name=secretAccessKey]', key.secretAccessKey);
-    await page.click('button[type=submit]');
-    await page.locator('.top-bar').waitFor();
-    await page.goto(`${c.server.url}/_trove/console/jobs?state=QUEUED`);
+    const page = await c.signedInAs(key, '/jobs?state=QUEUED');
     const imported = card(page, c.data.job.imported);
     await expect.poll(() => imported.locator('.job-actions button').getAttribute('title')).toBe(
       `Read-only: the access key ${key.accessKeyId} may not call bedrock-agentcore:AddDatasetExamples (its allow-list of actions does not include it).`);

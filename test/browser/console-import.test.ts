@@ -337,13 +337,7 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS.slice(0, 1))('the 
   // Last: once a credential exists, the local pair no longer signs in on this server.
   it('shows a key that may not import why Import… is unavailable, before it tries', async () => {
     const key = await c.server.createCredential({ account: '000000000000', allowActions: ['rekognition:*', 'trove:List*', 'trove:Get*', 's3:*'] });
-    const page = await c.browser.newPage();
-    await page.goto(`${c.server.url}/_trove/console/`);
-    await page.fill('input[name=accessKeyId]', key.accessKeyId);
-    await page.fill('input[name=secretAccessKey]', key.secretAccessKey);
-    await page.click('button[type=submit]');
-    await page.locator('.top-bar').waitFor();
-    await page.goto(`${c.server.url}/_trove/console${datasetPage(c.data.arn)}`);
+    const page = await c.signedInAs(key, datasetPage(c.data.arn));
     const reason = `Read-only: the access key ${key.accessKeyId} may not call trove:UploadDatasetImport (its allow-list of actions does not include it).`;
     const button = page.locator('.view-tabs button:has-text("Import…")');
     await expect.poll(() => button.getAttribute('title'), ROUND_TRIP).toBe(reason);
@@ -354,13 +348,7 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS.slice(0, 1))('the 
 
     // A key that may import but not list the revisions, which the dialog reads for the outcome.
     const noList = await c.server.createCredential({ account: '000000000000', allowActions: ['rekognition:*', 'trove:UploadDatasetImport', 'trove:Get*', 's3:*'] });
-    const second = await c.browser.newPage();
-    await second.goto(`${c.server.url}/_trove/console/`);
-    await second.fill('input[name=accessKeyId]', noList.accessKeyId);
-    await second.fill('input[name=secretAccessKey]', noList.secretAccessKey);
-    await second.click('button[type=submit]');
-    await second.locator('.top-bar').waitFor();
-    await second.goto(`${c.server.url}/_trove/console${datasetPage(c.data.arn)}`);
+    const second = await c.signedInAs(noList, datasetPage(c.data.arn));
     await expect.poll(() => second.locator('.view-tabs button:has-text("Import…")').getAttribute('title'), ROUND_TRIP)
       .toBe(`Read-only: the access key ${noList.accessKeyId} may not call trove:ListDatasetRevisions (its allow-list of actions does not include it).`);
     await second.close();

@@ -347,20 +347,10 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console edits datasets in C
   it('shows a key without write actions the console read-only, saying why; a denied write is said in words', async () => {
     // Last in this file: once a credential exists the local pair no longer signs in.
     await c.server.trove.buckets.create(IMAGE_BUCKET, '000000000000');
-    const signIn = async (key: { accessKeyId: string; secretAccessKey: string }, path: string) => {
-      const page = await (await c.browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-      await page.goto(`${c.server.url}/_trove/console/`);
-      await page.fill('input[name=accessKeyId]', key.accessKeyId);
-      await page.fill('input[name=secretAccessKey]', key.secretAccessKey);
-      await page.click('button[type=submit]');
-      await page.locator('.top-bar').waitFor();
-      await page.goto(`${c.server.url}/_trove/console${path}`);
-      return page;
-    };
     const reader = await c.server.createCredential({
       account: '000000000000', allowActions: ['rekognition:Describe*', 'rekognition:List*', 'bedrock-agentcore:Get*', 'bedrock-agentcore:List*', 's3:GetObject', 'trove:Get*'],
     });
-    const page = await signIn(reader, entryPath('rose-04.png'));
+    const page = await c.signedInAs(reader, entryPath('rose-04.png'));
     const dialog = await openEntry(page, 'rose-04.png');
     const why = `may not call rekognition:UpdateDatasetEntries (its allow-list of actions does not include it)`;
     expect(await dialog.locator('.read-only').textContent()).toContain(why);
@@ -381,7 +371,7 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console edits datasets in C
       account: '000000000000', allowActions: ['rekognition:*', 'trove:*', 's3:*'],
       allowResources: ['arn:aws:rekognition:*:000000000000:project/flowers/*', `arn:aws:s3:::${IMAGE_BUCKET}/flowers/*`],
     });
-    const up = await signIn(uploader, `/rekognition/dataset?arn=${encodeURIComponent(c.data.rk.trainArn)}`);
+    const up = await c.signedInAs(uploader, `/rekognition/dataset?arn=${encodeURIComponent(c.data.rk.trainArn)}`);
     await up.locator('.entry-card').first().waitFor();
     await up.click('button:has-text("Add images")');
     const upload = up.locator('dialog.upload-dialog');

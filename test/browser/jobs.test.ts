@@ -185,12 +185,7 @@ describe.skipIf(CHROMIUM_MISSING !== undefined).each(BACKENDS)('the console: the
   // Last: once a credential exists, the local pair no longer signs in on this server.
   it('tells a key without trove:ListJobs why it sees no jobs, rather than a broken page', async () => {
     const key = await c.server.createCredential({ account: '000000000000', allowActions: ['rekognition:*'] });
-    const page = await c.browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`${c.server.url}/_trove/console/`);
-    await page.fill('input[name=accessKeyId]', key.accessKeyId);
-    await page.fill('input[name=secretAccessKey]', key.secretAccessKey);
-    await page.click('button[type=submit]');
-    await page.locator('.top-bar').waitFor();
+    const page = await c.signedInAs(key);
     await page.click('.top-bar nav a:has-text("Jobs")');
     await expect.poll(() => page.locator('.jobs-refused').textContent()).toBe(
       `Not allowed: the access key ${key.accessKeyId} may not call trove:ListJobs (its allow-list of actions does not include it). The datasets' pages work as before.`);

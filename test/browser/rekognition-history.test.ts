@@ -250,13 +250,7 @@ describe.skipIf(CHROMIUM_MISSING !== undefined)('the console: Rekognition datase
 
   it('shows a read-only key the controls it may not use as disabled, with the reason', async () => {
     const key = await c.server.createCredential({ account: '000000000000', allowActions: ['rekognition:Describe*', 'rekognition:List*', 'trove:List*', 'trove:Get*'] });
-    const page = await c.browser.newPage();
-    await page.goto(`${c.server.url}/_trove/console/`);
-    await page.fill('input[name=accessKeyId]', key.accessKeyId);
-    await page.fill('input[name=secretAccessKey]', key.secretAccessKey);
-    await page.click('button[type=submit]');
-    await page.locator('.top-bar').waitFor();
-    await page.goto(`${c.server.url}/_trove/console/rekognition/dataset/history?${q()}`);
+    const page = await c.signedInAs(key, `/rekognition/dataset/history?${q()}`);
     const reason = (action: string) => `Read-only: the access key ${key.accessKeyId} may not call ${action} (its allow-list of actions does not include it).`;
     await revisionItem(page, 5).waitFor();
     await expect.poll(() => revisionItem(page, 5).locator('button:has-text("Snapshot…")').isDisabled()).toBe(true);

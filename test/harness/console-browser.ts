@@ -27,6 +27,11 @@ export interface ConsoleSession {
   readonly browser: Browser;
   /** A new page (own browser context: storage, tabs) at `path` below /_trove/console, signed in by itself with the local pair. */
   signedIn(path?: string, size?: { width: number; height: number }): Promise<Page>;
+  /**
+   * A new page signed in through the console's form with `key` (a credential: the local pair no
+   * longer signs in once one exists), then at `path` below /_trove/console if given.
+   */
+  signedInAs(key: { accessKeyId: string; secretAccessKey: string }, path?: string, size?: { width: number; height: number }): Promise<Page>;
   /** Saves a screenshot to docs/screenshots/<name>.png under `npm run screenshots`. */
   shot(page: Page | Locator, name: string): Promise<void>;
   /** Under `npm run screenshots`: the page at 1440x900 and 390x844, light and dark (<name>[-mobile][-dark].png). */
@@ -63,6 +68,16 @@ export function consoleSession<T>(load: (server: TestServer) => Promise<T>, opti
       // Loopback bind, no credentials: the console signs in with the local pair by itself.
       await page.goto(`${session.server.url}/_trove/console${path}`);
       await page.locator('.top-bar').waitFor();
+      return page;
+    },
+    async signedInAs(key, path, size = { width: 1440, height: 900 }) {
+      const page = await session.browser.newPage({ viewport: size });
+      await page.goto(`${session.server.url}/_trove/console/`);
+      await page.fill('input[name=accessKeyId]', key.accessKeyId);
+      await page.fill('input[name=secretAccessKey]', key.secretAccessKey);
+      await page.click('button[type=submit]');
+      await page.locator('.top-bar').waitFor();
+      if (path !== undefined) await page.goto(`${session.server.url}/_trove/console${path}`);
       return page;
     },
     async shot(target, name) {
