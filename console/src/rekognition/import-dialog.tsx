@@ -38,7 +38,7 @@ type Phase =
   | { kind: 'uploading'; sent: number }
   /** Every byte sent: the server has it or will; stopping now could not prevent the import. */
   | { kind: 'checking' }
-  /** Stopped after every byte was sent, or the connection lost: Trove may have accepted it; the dialog finds out. */
+  /** Stopped or the connection lost once sending began: Trove may have accepted it; the dialog finds out. */
   | { kind: 'unsure'; error: UploadInterrupted }
   /** It found no change of the dataset made by this upload. */
   | { kind: 'not-found'; error: UploadInterrupted }
@@ -167,7 +167,7 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
   };
 
   /**
-   * No answer came, stopped after the whole file was sent or the connection lost: Trove may have
+   * No answer came, stopped or the connection lost once sending began: Trove may have
    * accepted it. Looks for a revision newer than `before` made by an upload of this name; while
    * the dataset is busy (perhaps with this import) it keeps looking, once it is settled for
    * FIND_OUT_MS without one it says none appeared.
@@ -241,9 +241,10 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
         onAllSent: () => setPhase({ kind: 'checking' }),
       });
     } catch (error) {
-      // Stopped before the last byte: the server drops a body it did not get whole. A lost connection
-      // may have come after Trove had it all, whatever the browser reported (a proxy answers for it).
-      if (error instanceof UploadInterrupted && (error.allSent || !error.stopped)) void findOut(error, before, name);
+      // Once sending began, a Stop or a lost connection may have come after Trove had every byte,
+      // whatever the browser reported sent (its progress trails the network: a Stop "before the
+      // last byte" was seen imported in CI): the dialog looks before it says anything.
+      if (error instanceof UploadInterrupted) void findOut(error, before, name);
       else if (controller.signal.aborted) setPhase({ kind: 'stopped' });
       else if (isNotFound(error)) setPhase({ kind: 'gone' });
       else setPhase({ kind: 'failed', error });
@@ -287,10 +288,10 @@ export function ImportDialog({ arn, onStarted, onDone, onClose }: {
       case 'uploading': return 'Sending the file…';
       case 'checking': return 'Sent; Trove is checking it…';
       case 'unsure': return phase.error.stopped
-        ? 'Stopped after the whole file was sent: Trove may have accepted it. Finding out…'
+        ? `Stopped ${phase.error.allSent ? 'after the whole file was sent' : 'while sending'}: Trove may have received all of it and accepted it. Finding out…`
         : `${phase.error.message} Trove may have received all of it and accepted it. Finding out…`;
-      case 'not-found': return `${phase.error.stopped ? 'Stopped after the whole file was sent.' : phase.error.message} No change of the dataset came from this upload: it was not imported. Should one appear later, History shows it.`;
-      case 'stopped': return 'The upload was stopped before the whole file was sent: nothing was imported.';
+      case 'not-found': return `${phase.error.stopped ? 'Stopped.' : phase.error.message} No change of the dataset came from this upload: it was not imported. Should one appear later, History shows it.`;
+      case 'stopped': return 'The upload was stopped before anything was sent: nothing was imported.';
       case 'gone': return 'The dataset was deleted: there is nothing to import into.';
       default: return undefined;
     }
